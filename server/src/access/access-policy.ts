@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { Role } from '../users/user.entity';
+import { Actor } from './actor';
+
+/** The subset of an enterprise that access decisions need. */
+export interface EnterpriseScopeRef {
+  id: string;
+  regionPath: string;
+}
+
+const ENTERPRISE_ROLES: ReadonlyArray<Actor['role']> = [Role.EnterpriseAdmin, Role.SafetyManager];
+
+/**
+ * Who sees what, decided in one place: platform admins everything; regulators the enterprises
+ * whose region lies in their subtree; enterprise users their own enterprise; welders themselves.
+ * Records outside an actor's scope are reported as not found, so that existence does not leak.
+ */
+@Injectable()
+export class AccessPolicy {
+  isEnterpriseUser(actor: Actor): boolean {
+    return ENTERPRISE_ROLES.includes(actor.role);
+  }
+
+  canReadEnterprise(actor: Actor, e: EnterpriseScopeRef): boolean {
+    switch (actor.role) {
+      case 'system':
+      case Role.PlatformAdmin:
+        return true;
+      case Role.Regulator:
+        return !!actor.regionPath && e.regionPath.startsWith(actor.regionPath);
+      case Role.EnterpriseAdmin:
+      case Role.SafetyManager:
+        return actor.enterpriseId === e.id;
+      default:
+        return false;
+    }
+  }
+
+  /** Registry writes (machines, welders, certificates): the owning enterprise or a platform admin. */
+  canManageEnterprise(actor: Actor, e: EnterpriseScopeRef): boolean {
+    if (actor.role === 'system' || actor.role === Role.PlatformAdmin) return true;
+    return this.isEnterpriseUser(actor) && actor.enterpriseId === e.id;
+  }
+
+  /** Regulatory actions (suspending an enterprise or a machine): regulators of the subtree and admins. */
+  canRegulateEnterprise(actor: Actor, e: EnterpriseScopeRef): boolean {
+    if (actor.role === 'system' || actor.role === Role.PlatformAdmin) return true;
+    return actor.role === Role.Regulator && this.canReadEnterprise(actor, e);
+  }
+
+  assertReadable(actor: Actor, e: EnterpriseScopeRef, what: string): void {
+    if (!this.canReadEnterprise(actor, e)) throw DomainError.notFound(what);
+  }
+
+  assertManageable(actor: Actor, e: EnterpriseScopeRef, what: string): void {
+    if (!this.canReadEnterprise(actor, e)) throw DomainError.notFound(what);
+    if (!this.canManageEnterprise(actor, e)) throw new DomainError(ErrorCode.FORBIDDEN, `You may not change this ${what.toLowerCase()}`);
+  }
+
+  assertRegulable(actor: Actor, e: EnterpriseScopeRef, what: string): void {
+    if (!this.canReadEnterprise(actor, e)) throw DomainError.notFound(what);
+    if (!this.canRegulateEnterprise(actor, e)) throw new DomainError(ErrorCode.FORBIDDEN, `You may not change the status of this ${what.toLowerCase()}`);
+  }
+
+  /**
+   * Restricts a query to enterprises the actor may read. `enterpriseAlias` names the joined
+   * enterprises table. Welders get no enterprise-wide rows (their own records are queried by id).
+   */
+  scopeToEnterprises<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor, enterpriseAlias: string): SelectQueryBuilder<T> {
+    switch (actor.role) {
+      case 'system':
+      case Role.PlatformAdmin:
+        return qb;
+      case Role.Regulator:
+        return qb.andWhere(`${enterpriseAlias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath ?? '\u0000'}%` });
+      case Role.EnterpriseAdmin:
+      case Role.SafetyManager:
+        return qb.andWhere(`${enterpriseAlias}.id = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });
+      default:
+        return qb.andWhere('1 = 0');
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type Aedes from 'aedes';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ClockModule } from './common/clock/clock.module';
+import { CryptoModule } from './common/crypto/crypto.module';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { MqttModule } from './mqtt/mqtt.module';
+import { RegionsModule } from './regions/regions.module';
+import { UsersModule } from './users/users.module';
+import { FEATURE_MODULES } from './feature-modules';
+import { SeedModule } from './seed/seed.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, embeddedBroker: Aedes | null = null): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: class ConfigHolder {}, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/api/health' },
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: false }),
+        ClockModule,
+        CryptoModule,
+        AccessModule,
+        AuditModule,
+        MqttModule.forRoot(embeddedBroker),
+        RegionsModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        SeedModule,
+        ...FEATURE_MODULES,
+      ],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../access/actor';
+import { Clock } from '../common/clock/clock';
+import { AuditEntry } from './audit-entry.entity';
+
+export interface AuditRecord {
+  action: string;
+  entityType: string;
+  entityId: string;
+  enterpriseId?: string | null;
+  regionPath?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+/** Any constant works; it serialises appends so that the chain never forks. */
+const AUDIT_CHAIN_LOCK = 727_001;
+
+/** Deterministic JSON: keys sorted at every level, so that the hash does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashEntry(prevHash: string, e: Pick<AuditEntry, 'occurredAt' | 'actorUserId' | 'actorRole' | 'action' | 'entityType' | 'entityId' | 'enterpriseId' | 'regionPath' | 'before' | 'after'>): string {
+  const body = canonicalJson({
+    occurredAt: new Date(e.occurredAt).toISOString(),
+    actorUserId: e.actorUserId,
+    actorRole: e.actorRole,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    enterpriseId: e.enterpriseId,
+    regionPath: e.regionPath,
+    before: e.before,
+    after: e.after,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Appends to the hash-chained audit log inside the caller's transaction, so a write and its audit
+ * record commit or roll back together. Callers pass data already masked: the log never holds
+ * plain personal data.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly clock: Clock) {}
+
+  async record(em: EntityManager, actor: Actor, rec: AuditRecord): Promise<void> {
+    if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.record must run inside a transaction');
+    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const last: { hash: string }[] = await em.query('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
+    const prevHash = last[0]?.hash ?? GENESIS_HASH;
+    // jsonb normalises values; round-trip through JSON so the hash sees what the database stores.
+    const entry = em.create(AuditEntry, {
+      occurredAt: this.clock.now(),
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      action: rec.action,
+      entityType: rec.entityType,
+      entityId: rec.entityId,
+      enterpriseId: rec.enterpriseId ?? null,
+      regionPath: rec.regionPath ?? null,
+      before: rec.before ? (JSON.parse(JSON.stringify(rec.before)) as Record<string, unknown>) : null,
+      after: rec.after ? JSON.parse(JSON.stringify(rec.after)) : null,
+      prevHash,
+    });
+    entry.hash = hashEntry(prevHash, entry);
+    await em.getRepository(AuditEntry).insert(entry as unknown as Parameters<typeof em.insert<AuditEntry>>[1]);
+  }
+}

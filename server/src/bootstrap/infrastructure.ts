@@ -1,0 +1,61 @@
+import { join, resolve } from 'node:path';
+import { AppConfig, validateEnvironment } from '../config/app-config';
+import { resolveSecrets } from '../config/secrets';
+import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+
+export interface Infrastructure {
+  config: AppConfig;
+  broker?: EmbeddedBroker;
+  database?: EmbeddedDatabase;
+  stop(): Promise<void>;
+}
+
+/** Repository root: server/dist/bootstrap or server/src/bootstrap → three levels up. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/**
+ * Validates the environment and starts what is not given externally: PostgreSQL when DATABASE_URL
+ * is unset, an aedes broker when MQTT_URL is unset.
+ */
+export async function resolveInfrastructure(
+  env: Record<string, string | undefined>,
+  opts: { startBroker?: boolean } = {},
+): Promise<Infrastructure> {
+  const vars = validateEnvironment(env);
+  const dataDir = resolve(vars.DATA_DIR ?? join(REPO_ROOT, '.data'));
+  const secrets = resolveSecrets(vars, dataDir);
+
+  const database = vars.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(dataDir, 'pg'), vars.EMBEDDED_PG_PORT);
+  let broker: EmbeddedBroker | undefined;
+  try {
+    broker = vars.MQTT_URL || opts.startBroker === false ? undefined : await startEmbeddedBroker(vars.MQTT_PORT);
+  } catch (e) {
+    await database?.stop();
+    throw e;
+  }
+
+  const config: AppConfig = {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL ?? database!.url,
+    mqtt: { url: vars.MQTT_URL ?? broker?.url ?? '', embedded: !vars.MQTT_URL, topicRoot: vars.MQTT_TOPIC_ROOT },
+    publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    secrets,
+    jwtTtlSeconds: vars.JWT_TTL_SECONDS,
+    loginRateLimitPerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+    logLevel: vars.LOG_LEVEL,
+    seedDemoData: vars.SEED_DEMO_DATA,
+  };
+  return {
+    config,
+    broker,
+    database,
+    async stop() {
+      await broker?.stop();
+      await database?.stop();
+    },
+  };
+}

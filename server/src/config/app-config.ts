@@ -1,0 +1,105 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** Environment variables the server understands; validated once at start-up. */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** External PostgreSQL; when absent an embedded PostgreSQL is started. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT = 54320;
+
+  /** External MQTT broker; when absent an in-process aedes broker is started. */
+  @IsOptional() @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
+  MQTT_URL?: string;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  MQTT_PORT = 18830;
+
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,31}$/, { message: 'MQTT_TOPIC_ROOT must be 1-32 lowercase letters, digits, _ or -' })
+  MQTT_TOPIC_ROOT = 'arcgate';
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/i, { message: 'CODE_SIGNING_KEY must be 64 hex characters' })
+  CODE_SIGNING_KEY?: string;
+
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/i, { message: 'DATA_ENCRYPTION_KEY must be 64 hex characters' })
+  DATA_ENCRYPTION_KEY?: string;
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600)
+  JWT_TTL_SECONDS = 12 * 3600;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(({ value }) => value === undefined ? true : value === 'true' || value === '1' || value === true)
+  SEED_DEMO_DATA = true;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment; throws one error listing every bad variable. */
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = plainToInstance(EnvironmentVariables, cleaned, { enableImplicitConversion: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.NODE_ENV === 'production') {
+    const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY'].filter((k) => !(parsed as unknown as Record<string, unknown>)[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')} must be set in production`);
+  }
+  return parsed;
+}
+
+/** The resolved configuration the application runs with (embedded services already started). */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  mqtt: { url: string; embedded: boolean; topicRoot: string };
+  publicBaseUrl: string;
+  dataDir: string;
+  secrets: { jwt: string; codeSigningKey: Buffer; dataEncryptionKey: Buffer };
+  jwtTtlSeconds: number;
+  loginRateLimitPerMinute: number;
+  logLevel: string;
+  seedDemoData: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

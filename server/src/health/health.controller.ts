@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/decorators';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MqttConnection } from '../mqtt/mqtt-connection';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly ds: DataSource, private readonly mqtt: MqttConnection, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Database and broker status; 200 when both are up, 503 otherwise' })
+  @ApiOkResponse({ description: '{ status: "ok", database: {...}, broker: {...} }' })
+  @ApiServiceUnavailableResponse({ description: 'status "degraded" with the failing part marked "down"' })
+  async health(@Res({ passthrough: true }) res: Response) {
+    const started = process.hrtime.bigint();
+    let dbUp = true;
+    try {
+      await this.ds.query('SELECT 1');
+    } catch {
+      dbUp = false;
+    }
+    const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const brokerUp = this.mqtt.connected;
+    const ok = dbUp && brokerUp;
+    res.status(ok ? 200 : 503);
+    return {
+      status: ok ? 'ok' : 'degraded',
+      database: { status: dbUp ? 'up' : 'down', latencyMs: Math.round(latencyMs * 10) / 10 },
+      broker: { status: brokerUp ? 'up' : 'down', url: this.mqtt.safeUrl, embedded: this.config.mqtt.embedded },
+    };
+  }
+}

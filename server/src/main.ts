@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './bootstrap/configure-app';
+import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructure';
+import { ConfigError } from './config/app-config';
+import { runMigrations } from './database/data-source';
+import { DemoSeeder } from './seed/demo-seeder';
+
+async function main(): Promise<void> {
+  let infra: Infrastructure;
+  try {
+    infra = await resolveInfrastructure(process.env);
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : `Start-up failed: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  }
+  const { config } = infra;
+  const applied = await runMigrations(config.databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  configureApp(app);
+  const log = app.get(Logger);
+  if (applied.length) log.log(`Applied migrations: ${applied.join(', ')}`);
+  if (config.seedDemoData) {
+    const seeded = await app.get(DemoSeeder).seedIfEmpty();
+    if (seeded) log.log('Seeded demo data (Xiayi County 411426); see README for the demo log-ins');
+  }
+  await app.listen(config.port, config.host);
+  const stop = async () => {
+    await app.close();
+    await infra.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const db = infra.database ? `embedded PostgreSQL on port ${infra.database.port}` : 'external PostgreSQL (DATABASE_URL)';
+  const mq = infra.broker ? `embedded MQTT broker on ${infra.broker.url}` : `external MQTT broker (${config.mqtt.url.replace(/\/\/[^@/]*@/, '//')})`;
+  console.log(`\nArcGate is running at http://localhost:${config.port}/  (API docs: http://localhost:${config.port}/api/docs)\n  database: ${db}\n  broker:   ${mq}\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

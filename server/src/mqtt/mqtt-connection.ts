@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createHmac, randomBytes } from 'node:crypto';
+import mqtt, { IClientPublishOptions, MqttClient } from 'mqtt';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+export const SERVER_MQTT_USERNAME = 'arcgate-server';
+
+/** The server's own broker credentials, derived from its secret so that no extra setting is needed. */
+export function serverMqttPassword(config: AppConfig): string {
+  return createHmac('sha256', config.secrets.jwt).update('mqtt/server').digest('hex');
+}
+
+/**
+ * The server's single MQTT connection. Starting it does not wait for the broker, so the HTTP API
+ * stays up (and /api/health reports the broker down) while the broker is unreachable.
+ */
+@Injectable()
+export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Mqtt');
+  private client?: MqttClient;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onModuleInit(): void {
+    this.client = mqtt.connect(this.config.mqtt.url, {
+      clientId: `arcgate-server-${randomBytes(4).toString('hex')}`,
+      username: SERVER_MQTT_USERNAME,
+      password: serverMqttPassword(this.config),
+      reconnectPeriod: 2000,
+      connectTimeout: 5000,
+      clean: true,
+    });
+    this.client.on('connect', () => this.logger.log(`connected to ${this.safeUrl}`));
+    this.client.on('error', (e) => this.logger.warn(`broker error: ${e.message}`));
+  }
+
+  get connected(): boolean {
+    return !!this.client?.connected;
+  }
+
+  get safeUrl(): string {
+    return this.config.mqtt.url.replace(/\/\/[^@/]*@/, '//');
+  }
+
+  get raw(): MqttClient {
+    if (!this.client) throw new Error('MQTT connection not started');
+    return this.client;
+  }
+
+  /** Topic names are rooted in MQTT_TOPIC_ROOT so that several deployments can share a broker. */
+  topic(suffix: string): string {
+    return `${this.config.mqtt.topicRoot}/${suffix}`;
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions = { qos: 1 }): Promise<void> {
+    return new Promise((resolve, reject) => this.raw.publish(topic, payload, opts, (err) => (err ? reject(err) : resolve())));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.endAsync(true).catch(() => undefined);
+  }
+}

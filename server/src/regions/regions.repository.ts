@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Region } from './region.entity';
+
+@Injectable()
+export class RegionsRepository {
+  constructor(@InjectRepository(Region) private readonly repo: Repository<Region>) {}
+
+  findByCode(code: string): Promise<Region | null> {
+    return this.repo.findOne({ where: { code } });
+  }
+
+  /** The region and everything below it, ordered so that parents come before children. */
+  findSubtree(path: string): Promise<Region[]> {
+    return this.repo.createQueryBuilder('r').where('r.path LIKE :p', { p: `${path}%` }).orderBy('r.path', 'ASC').getMany();
+  }
+
+  findAllOrdered(): Promise<Region[]> {
+    return this.repo.createQueryBuilder('r').orderBy('r.path', 'ASC').getMany();
+  }
+
+  countAll(): Promise<number> {
+    return this.repo.count();
+  }
+}

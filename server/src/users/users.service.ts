@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Region } from '../regions/region.entity';
+import { RegionsRepository } from '../regions/regions.repository';
+import { Welder } from '../welders/welder.entity';
+import { CreateUserDto } from './dto/create-user.dto';
+import { PasswordHasher } from './password-hasher';
+import { Role, User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  enterpriseId: string | null;
+  welderId: string | null;
+  status: string;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly regions: RegionsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly access: AccessPolicy,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+  ) {}
+
+  findActiveByUsername(username: string): Promise<User | null> {
+    return this.users.findActiveByUsername(username);
+  }
+
+  async markLoggedIn(id: string): Promise<void> {
+    await this.users.touchLastLogin(id, this.clock.now());
+  }
+
+  async actorForUserId(id: string): Promise<Actor | null> {
+    const user = await this.users.findActiveById(id);
+    if (!user) return null;
+    const region = user.regionCode ? await this.regions.findByCode(user.regionCode) : null;
+    return {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      regionCode: user.regionCode,
+      regionPath: region?.path ?? null,
+      enterpriseId: user.enterpriseId,
+      welderId: user.welderId,
+    };
+  }
+
+  toView(u: User): UserView {
+    return {
+      id: u.id, username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode,
+      enterpriseId: u.enterpriseId, welderId: u.welderId, status: u.status, lastLoginAt: u.lastLoginAt, createdAt: u.createdAt,
+    };
+  }
+
+  async describeActor(actor: Actor): Promise<UserView> {
+    const user = await this.users.findById(actor.userId!);
+    if (!user) throw DomainError.notFound('User');
+    return this.toView(user);
+  }
+
+  /**
+   * Platform admins create any account; regulators create regulator accounts inside their subtree;
+   * enterprise admins create safety managers and welder accounts of their own enterprise.
+   */
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.ds.transaction(async (em) => {
+      const scope = { regionCode: null as string | null, enterpriseId: null as string | null, welderId: null as string | null, regionPath: null as string | null };
+      if (dto.role === Role.Regulator) {
+        if (!dto.regionCode) throw DomainError.invalid('regionCode', 'required', 'regionCode is required for a regulator');
+        const region = await em.findOne(Region, { where: { code: dto.regionCode } });
+        if (!region) throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [{ field: 'regionCode', code: 'unknownRegion', message: 'unknown region' }]);
+        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.Regulator && !!actor.regionPath && region.path.startsWith(actor.regionPath));
+        if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create a regulator for this region');
+        scope.regionCode = region.code;
+        scope.regionPath = region.path;
+      } else if (dto.role === Role.EnterpriseAdmin || dto.role === Role.SafetyManager) {
+        if (!dto.enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required for an enterprise account');
+        const ent = await em.findOne(Enterprise, { where: { id: dto.enterpriseId } });
+        if (!ent || !this.access.canReadEnterprise(actor, ent)) throw DomainError.notFound('Enterprise');
+        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id && dto.role === Role.SafetyManager);
+        if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
+        scope.enterpriseId = ent.id;
+        scope.regionPath = ent.regionPath;
+      } else if (dto.role === Role.Welder) {
+        if (!dto.welderId) throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
+        const welder = await em.findOne(Welder, { where: { id: dto.welderId } });
+        const employer = welder ? await em.findOne(Enterprise, { where: { id: welder.employerId } }) : null;
+        if (!welder || !employer || !this.access.canReadEnterprise(actor, employer)) throw DomainError.notFound('Welder');
+        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === employer.id);
+        if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
+        scope.welderId = welder.id;
+        scope.regionPath = employer.regionPath;
+      } else if (actor.role !== Role.PlatformAdmin) {
+        throw new DomainError(ErrorCode.FORBIDDEN, 'Only a platform admin may create a platform admin');
+      }
+      const taken = await em.findOne(User, { where: { username: dto.username } });
+      if (taken) throw new DomainError(ErrorCode.DUPLICATE, 'The user name is taken', [{ field: 'username', code: 'duplicate', message: 'already taken' }]);
+      const user = await em.save(User, em.create(User, {
+        username: dto.username, passwordHash, displayName: dto.displayName, role: dto.role,
+        regionCode: scope.regionCode, enterpriseId: scope.enterpriseId, welderId: scope.welderId,
+      }));
+      const view = this.toView(user);
+      await this.audit.record(em, actor, {
+        action: 'user.create', entityType: 'user', entityId: user.id, enterpriseId: scope.enterpriseId, regionPath: scope.regionPath,
+        after: { ...view },
+      });
+      return view;
+    });
+  }
+}

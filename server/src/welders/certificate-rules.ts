@@ -1,0 +1,50 @@
+import { addDays, addYears, chinaDate, chinaDayStart } from '../common/time/china-date';
+import { CertificateStatus } from './certificate.entity';
+
+/** 安监总局令第30号: valid 6 years, reviewed every 3 years, review window opens 60 days before it is due. */
+export const CERTIFICATE_VALIDITY_YEARS = 6;
+export const REVIEW_INTERVAL_YEARS = 3;
+export const REVIEW_WINDOW_DAYS = 60;
+
+export function initialCertificateDates(issuedOn: string): { expiresOn: string; reviewDueOn: string } {
+  return { expiresOn: addYears(issuedOn, CERTIFICATE_VALIDITY_YEARS), reviewDueOn: addYears(issuedOn, REVIEW_INTERVAL_YEARS) };
+}
+
+/** After a review, the next one falls due one interval after the one just done, never after expiry. */
+export function nextReviewDue(currentDue: string, expiresOn: string): string {
+  const next = addYears(currentDue, REVIEW_INTERVAL_YEARS);
+  return next > expiresOn ? expiresOn : next;
+}
+
+export function reviewWindowOpensOn(reviewDueOn: string): string {
+  return addDays(reviewDueOn, -REVIEW_WINDOW_DAYS);
+}
+
+export type CertificateValidity = 'valid' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked';
+
+export interface CertificateTerms {
+  status: CertificateStatus;
+  issuedOn: string;
+  expiresOn: string;
+  reviewDueOn: string;
+}
+
+/**
+ * Whether a certificate lets its holder work at instant `at`. Dates are China calendar days:
+ * a certificate expiring on D is valid until the start of D; a review due on D must be done by the end of D.
+ */
+export function certificateValidityAt(c: CertificateTerms, at: Date): CertificateValidity {
+  if (c.status === CertificateStatus.Revoked) return 'revoked';
+  if (c.status === CertificateStatus.Suspended) return 'suspended';
+  if (at < chinaDayStart(c.issuedOn)) return 'not_yet_valid';
+  if (at >= chinaDayStart(c.expiresOn)) return 'expired';
+  if (chinaDate(at) > c.reviewDueOn) return 'review_overdue';
+  return 'valid';
+}
+
+/** Valid at every instant of [from, to]: the checks are monotonic, so both ends suffice. */
+export function certificateValidThroughout(c: CertificateTerms, from: Date, to: Date): CertificateValidity {
+  const start = certificateValidityAt(c, from);
+  if (start !== 'valid') return start;
+  return certificateValidityAt(c, to);
+}

@@ -1,0 +1,98 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/bootstrap/configure-app';
+import { EmbeddedBroker, startEmbeddedBroker } from '../src/bootstrap/embedded-broker';
+import { Clock, FakeClock } from '../src/common/clock/clock';
+import { AppConfig } from '../src/config/app-config';
+import { DEMO_PASSWORD } from '../src/seed/demo-data';
+import { DemoSeeder } from '../src/seed/demo-seeder';
+import { adminQuery, uniqueName, withDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  config: AppConfig;
+  ds: DataSource;
+  clock: FakeClock | null;
+  broker: EmbeddedBroker | null;
+  /** Bearer token for a user (demo users share DEMO_PASSWORD); cached per user. */
+  tokenFor(username: string, password?: string): Promise<string>;
+  /** Authorization header for a user, ready for supertest's .set(). */
+  auth(username: string): Promise<{ Authorization: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Use a fake clock (returned as `clock`) instead of the system clock. */
+  clock?: FakeClock;
+  /** Seed the Xiayi demo data (default true). */
+  seed?: boolean;
+  config?: Partial<AppConfig>;
+}
+
+/** Boots the real application on its own copy of the migrated database and a real MQTT broker. */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const adminUrl = process.env.ARCGATE_TEST_ADMIN_URL;
+  const template = process.env.ARCGATE_TEST_TEMPLATE_DB;
+  if (!adminUrl || !template) throw new Error('Integration test setup did not run (jest globalSetup)');
+  const dbName = uniqueName('arcgate_t');
+  await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${template}`);
+
+  const externalMqtt = process.env.MQTT_URL;
+  const broker = externalMqtt ? null : await startEmbeddedBroker(0, '127.0.0.1');
+  const config: AppConfig = {
+    nodeEnv: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: withDatabase(adminUrl, dbName),
+    // A topic root per test file keeps files apart on a shared external broker.
+    mqtt: { url: externalMqtt ?? broker!.url, embedded: !externalMqtt, topicRoot: uniqueName('t').toLowerCase() },
+    publicBaseUrl: 'https://arcgate.test',
+    dataDir: '/nonexistent',
+    secrets: { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32) },
+    jwtTtlSeconds: 3600,
+    loginRateLimitPerMinute: 10,
+    logLevel: process.env.LOG_LEVEL ?? 'silent',
+    seedDemoData: false,
+    ...opts.config,
+  };
+
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, broker?.aedes ?? null)] });
+  if (opts.clock) builder = builder.overrideProvider(Clock).useValue(opts.clock);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  configureApp(app);
+  await app.init();
+  if (opts.seed !== false) await app.get(DemoSeeder).seedIfEmpty();
+
+  const http = request(app.getHttpServer());
+  const tokens = new Map<string, string>();
+  const tokenFor = async (username: string, password = DEMO_PASSWORD) => {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const res = await http.post('/api/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens.set(username, res.body.accessToken);
+    return res.body.accessToken as string;
+  };
+  return {
+    app,
+    http,
+    config,
+    ds: app.get(DataSource),
+    clock: opts.clock ?? null,
+    broker,
+    tokenFor,
+    auth: async (username) => ({ Authorization: `Bearer ${await tokenFor(username)}` }),
+    async close() {
+      await app.close();
+      await broker?.stop();
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    },
+  };
+}
