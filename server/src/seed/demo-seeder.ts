@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
+import { CodeSubjectType } from '../codes/identity-code.entity';
+import { CodesService } from '../codes/codes.service';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { maskIdNumber, maskPhone } from '../common/validation/identifiers';
 import { Enterprise } from '../enterprises/enterprise.entity';
@@ -25,7 +27,7 @@ interface DemoIds {
 /** Seeds Xiayi County demo data into an empty database, all in one transaction and audited as "system". */
 @Injectable()
 export class DemoSeeder {
-  constructor(private readonly ds: DataSource, private readonly cipher: FieldCipher, private readonly hasher: PasswordHasher, private readonly audit: AuditService) {}
+  constructor(private readonly ds: DataSource, private readonly cipher: FieldCipher, private readonly hasher: PasswordHasher, private readonly audit: AuditService, private readonly codes: CodesService) {}
 
   async seedIfEmpty(): Promise<boolean> {
     const [{ count }] = await this.ds.query('SELECT count(*)::int AS count FROM regions');
@@ -54,6 +56,7 @@ export class DemoSeeder {
           serialNumber: m.serialNumber, ratedInputKva: m.ratedInputKva, status: MachineStatus.Active,
         }));
         ids.machines.push(saved.id);
+        await this.codes.issueInTransaction(em, SYSTEM_ACTOR, CodeSubjectType.Machine, saved.id, { enterpriseId: saved.enterpriseId });
         await this.audit.record(em, SYSTEM_ACTOR, { action: 'machine.create', entityType: 'machine', entityId: saved.id, enterpriseId: saved.enterpriseId, after: { name: m.name, serialNumber: m.serialNumber } });
       }
       for (const w of DEMO_WELDERS) {
@@ -63,6 +66,7 @@ export class DemoSeeder {
           employerId: ids.enterprises[w.enterprise],
         }));
         ids.welders[w.key] = saved.id;
+        await this.codes.issueInTransaction(em, SYSTEM_ACTOR, CodeSubjectType.Welder, saved.id, { enterpriseId: saved.employerId });
         await this.audit.record(em, SYSTEM_ACTOR, { action: 'welder.create', entityType: 'welder', entityId: saved.id, enterpriseId: saved.employerId, after: { realName: w.realName, idNumber: maskIdNumber(w.idNumber) } });
         if (w.certificate) {
           const dates = initialCertificateDates(w.certificate.issuedOn);
