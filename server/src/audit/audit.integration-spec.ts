@@ -32,3 +32,43 @@ describe('audit chain', () => {
     expect(report).toMatchObject({ ok: false, firstBrokenId: String(id), checked: 3 });
   });
 });
+
+describe('audit log API', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(); });
+  afterAll(async () => { await t.close(); });
+
+  it('shows each actor only entries within its scope', async () => {
+    const [steel] = await t.ds.query(`SELECT id FROM enterprises WHERE name LIKE '%恒达%'`);
+    const [machinery] = await t.ds.query(`SELECT id FROM enterprises WHERE name LIKE '%宏远%'`);
+    const all = await t.http.get('/api/audit?pageSize=200').set(await t.auth('admin'));
+    expect(all.status).toBe(200);
+    const ent = (r: { body: { items: { enterprise_id?: string; enterpriseId?: string }[] } }) => new Set(r.body.items.map((i) => i.enterpriseId ?? null));
+    expect(ent(all).has(machinery.id)).toBe(true);
+
+    const township = await t.http.get('/api/audit?pageSize=200').set(await t.auth('huiting.regulator'));
+    expect(township.status).toBe(200);
+    expect(ent(township).has(steel.id)).toBe(true);
+    expect(ent(township).has(machinery.id)).toBe(false);
+
+    const company = await t.http.get('/api/audit?pageSize=200').set(await t.auth('hengda.admin'));
+    expect([...ent(company)]).toEqual([steel.id]);
+
+    const filtered = await t.http.get(`/api/audit?enterpriseId=${machinery.id}`).set(await t.auth('hengda.admin'));
+    expect(filtered.body.total).toBe(0);
+  });
+
+  it('refuses welders and bad filters', async () => {
+    expect((await t.http.get('/api/audit').set(await t.auth('welder.zhang'))).status).toBe(403);
+    const bad = await t.http.get('/api/audit?from=yesterday&pageSize=1000').set(await t.auth('admin'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['from', 'pageSize']);
+  });
+
+  it('verifies the chain over HTTP', async () => {
+    const res = await t.http.get('/api/audit/verify').set(await t.auth('xiayi.regulator'));
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect((await t.http.get('/api/audit/verify').set(await t.auth('hengda.admin'))).status).toBe(403);
+  });
+});

@@ -1,0 +1,32 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Actor } from '../access/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { paginate } from '../common/http/pagination';
+import { Role } from '../users/user.entity';
+import { verifyAuditChain } from './audit-chain';
+import { AuditRepository } from './audit.repository';
+import { ListAuditQueryDto } from './dto/list-audit-query.dto';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly entries: AuditRepository, private readonly ds: DataSource) {}
+
+  @Get()
+  @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
+  @ApiOperation({ summary: 'The audit log (who, when, what, before and after), newest first, within your scope' })
+  async list(@CurrentActor() actor: Actor, @Query() q: ListAuditQueryDto) {
+    const [items, total] = await this.entries.findPageVisibleTo(actor, q);
+    return paginate(items, total, q);
+  }
+
+  @Get('verify')
+  @Roles(Role.PlatformAdmin, Role.Regulator)
+  @ApiOperation({ summary: 'Verify the hash chain of the whole audit log; names the first broken entry' })
+  verify() {
+    return verifyAuditChain(this.ds);
+  }
+}

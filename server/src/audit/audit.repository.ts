@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Actor } from '../access/actor';
+import { offsetOf } from '../common/http/pagination';
+import { Role } from '../users/user.entity';
+import { AuditEntry } from './audit-entry.entity';
+import { ListAuditQueryDto } from './dto/list-audit-query.dto';
+
+@Injectable()
+export class AuditRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Entries the actor may read: regulators those of enterprises (or regions) in their subtree,
+   * enterprise users their own enterprise's. Newest first.
+   */
+  async findPageVisibleTo(actor: Actor, q: ListAuditQueryDto): Promise<[AuditEntry[], number]> {
+    const qb = this.ds.getRepository(AuditEntry).createQueryBuilder('a');
+    if (actor.role === Role.Regulator) {
+      qb.andWhere(`(a.region_path LIKE :p OR a.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.region_path LIKE :p))`, { p: `${actor.regionPath ?? '\u0000'}%` });
+    } else if (actor.role === Role.EnterpriseAdmin || actor.role === Role.SafetyManager) {
+      qb.andWhere('a.enterprise_id = :own', { own: actor.enterpriseId });
+    } else if (actor.role !== Role.PlatformAdmin) {
+      qb.andWhere('1 = 0');
+    }
+    if (q.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: q.entityType });
+    if (q.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: q.entityId });
+    if (q.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: q.enterpriseId });
+    if (q.actorUserId) qb.andWhere('a.actor_user_id = :actorUserId', { actorUserId: q.actorUserId });
+    if (q.from) qb.andWhere('a.occurred_at >= :from', { from: q.from });
+    if (q.to) qb.andWhere('a.occurred_at < :to', { to: q.to });
+    return qb.orderBy('a.id', 'DESC').skip(offsetOf(q)).take(q.pageSize).getManyAndCount();
+  }
+}
