@@ -1,6 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -54,7 +54,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     mqtt: { url: externalMqtt ?? broker!.url, embedded: !externalMqtt, topicRoot: uniqueName('t').toLowerCase() },
     publicBaseUrl: 'https://arcgate.test',
     dataDir: '/nonexistent',
-    secrets: { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32) },
+    secrets: { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey },
     jwtTtlSeconds: 3600,
     loginRateLimitPerMinute: 10,
     logLevel: process.env.LOG_LEVEL ?? 'silent',

@@ -19,6 +19,6 @@ describe('validateEnvironment', () => {
   });
 
   it('requires secrets in production', () => {
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY must be set/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
   });
 });

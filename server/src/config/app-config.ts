@@ -1,4 +1,5 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import type { KeyObject } from 'node:crypto';
 import {
   IsIn,
   IsInt,
@@ -55,6 +56,10 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[0-9a-f]{64}$/i, { message: 'DATA_ENCRYPTION_KEY must be 64 hex characters' })
   DATA_ENCRYPTION_KEY?: string;
 
+  /** Ed25519 private key (base64 PKCS#8 DER) with which the server signs grants for devices. */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/=]{40,200}$/, { message: 'DEVICE_SIGNING_KEY must be a base64 PKCS#8 Ed25519 private key' })
+  DEVICE_SIGNING_KEY?: string;
+
   @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600)
   JWT_TTL_SECONDS = 12 * 3600;
 
@@ -80,7 +85,7 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (parsed.NODE_ENV === 'production') {
-    const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY'].filter((k) => !(parsed as unknown as Record<string, unknown>)[k]);
+    const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter((k) => !(parsed as unknown as Record<string, unknown>)[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')} must be set in production`);
   }
   return parsed;
@@ -95,7 +100,7 @@ export interface AppConfig {
   mqtt: { url: string; embedded: boolean; topicRoot: string };
   publicBaseUrl: string;
   dataDir: string;
-  secrets: { jwt: string; codeSigningKey: Buffer; dataEncryptionKey: Buffer };
+  secrets: { jwt: string; codeSigningKey: Buffer; dataEncryptionKey: Buffer; deviceSigningKey: KeyObject };
   jwtTtlSeconds: number;
   loginRateLimitPerMinute: number;
   logLevel: string;
