@@ -2,6 +2,8 @@ const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { swcrc: false, ...require('.
 const moduleNameMapper = { '^@arcgate/protocol$': '<rootDir>/../protocol/src/index.ts' };
 module.exports = {
   maxWorkers: 2,
+  // Integration hooks boot the app against a real database; a loaded machine needs more than 5 s.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -21,7 +23,6 @@ module.exports = {
       moduleNameMapper,
       globalSetup: '<rootDir>/test-support/global-setup.ts',
       globalTeardown: '<rootDir>/test-support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -39,7 +39,7 @@ export class CodesService {
     const code = await em.save(IdentityCode, em.create(IdentityCode, { code: this.signer.generate(subjectType), subjectType, subjectId, status: CodeStatus.Active }));
     await this.audit.record(em, actor, {
       action: 'code.issue', entityType: 'identity_code', entityId: code.id, enterpriseId: scope.enterpriseId, regionPath: scope.regionPath ?? null,
-      after: { code: code.code, subjectType, subjectId, status: code.status },
+      after: { code: code.code, subjectType, subjectId, status: code.status, reason },
     });
     return code;
   }

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { CodesRepository } from '../codes/codes.repository';
+import { CodesService } from '../codes/codes.service';
+import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
+import { Clock } from '../common/clock/clock';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { maskName } from '../common/validation/identifiers';
+import { MachineStatus } from '../machines/machine.entity';
+import { summariseCertificates } from './certificate-summary';
+import { PublicMachineScanDto, PublicWelderScanDto } from './dto/public-scan.dto';
+
+const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered, MachineStatus.Active]);
+
+/**
+ * What anyone learns by scanning a code: whether it is genuine and valid, and a public minimum
+ * about its subject. Nothing personal beyond a masked name.
+ */
+@Injectable()
+export class PublicScanService {
+  constructor(private readonly codes: CodesService, private readonly repo: CodesRepository, private readonly clock: Clock) {}
+
+  async scan(raw: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
+    const check = this.codes.signer.check(raw);
+    if (!check.ok && check.reason === 'malformed') throw new DomainError(ErrorCode.CODE_MALFORMED, '这不是 ArcGate 二维码 (the code is malformed)');
+    // The signature is checked before any look-up, so forged codes never reach the database.
+    if (!check.ok) throw new DomainError(ErrorCode.CODE_FORGED, '二维码无效：伪造或被篡改 (the code is forged or altered)');
+    const code = await this.codes.findByCode(raw);
+    if (!code) throw new DomainError(ErrorCode.CODE_UNKNOWN, '二维码未登记 (the code is genuine but not registered)');
+    if (code.status === CodeStatus.Revoked) {
+      throw new DomainError(ErrorCode.CODE_REVOKED, '二维码已作废 (the code has been revoked)', [], {
+        subjectType: code.subjectType, revokedAt: code.revokedAt?.toISOString() ?? null, reason: code.revokedReason,
+      });
+    }
+    return code.subjectType === CodeSubjectType.Machine ? this.machineScan(code) : this.welderScan(code);
+  }
+
+  private async machineScan(code: IdentityCode): Promise<PublicMachineScanDto> {
+    const m = await this.repo.findMachineWithEnterprise(code.subjectId);
+    if (!m?.enterprise) throw this.dangling();
+    return {
+      type: 'machine', code: code.code, valid: true,
+      machine: { name: m.name, kind: m.kind, status: m.status, registered: REGISTERED.has(m.status), chipBound: m.chipId !== null },
+      enterprise: { name: m.enterprise.name, status: m.enterprise.status },
+    };
+  }
+
+  private async welderScan(code: IdentityCode): Promise<PublicWelderScanDto> {
+    const w = await this.repo.findWelderWithEmployer(code.subjectId);
+    if (!w) throw this.dangling();
+    const certificates = await this.repo.findWeldingCertificates(w.id);
+    return {
+      type: 'welder', code: code.code, valid: true,
+      welder: { maskedName: maskName(w.realName), status: w.status },
+      certificate: summariseCertificates(certificates, this.clock.now()),
+    };
+  }
+
+  /** An active code whose subject is gone: treat it as unknown rather than vouch for nothing. */
+  private dangling(): DomainError {
+    return new DomainError(ErrorCode.CODE_UNKNOWN, '二维码未登记 (the code is genuine but not registered)');
+  }
+}
