@@ -53,6 +53,10 @@ export class Machine {
   @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true })
   statusReason!: string | null;
 
+  /** True while a suspension imposed by a regulator (or platform admin) is in force: only they may lift it. */
+  @Column({ name: 'suspended_by_regulator', type: 'boolean', default: false })
+  suspendedByRegulator!: boolean;
+
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt!: Date | null;
 

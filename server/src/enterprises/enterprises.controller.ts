@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { Role } from '../users/user.entity';
+import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
+import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
+import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
+import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
+import { EnterprisesService } from './enterprises.service';
+import { idParamPipe } from './id-param.pipe';
+
+@ApiTags('enterprises')
+@ApiBearerAuth()
+@Controller('enterprises')
+export class EnterprisesController {
+  constructor(private readonly enterprises: EnterprisesService) {}
+
+  @Post()
+  @Roles(Role.PlatformAdmin, Role.Regulator)
+  @ApiOperation({ summary: 'Register an enterprise (生产经营单位) in your jurisdiction' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateEnterpriseDto) {
+    return this.enterprises.create(actor, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Enterprises you may see, with machine and welder counts' })
+  list(@CurrentActor() actor: Actor, @Query() query: ListEnterprisesQueryDto) {
+    return this.enterprises.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One enterprise (phones masked)' })
+  get(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string) {
+    return this.enterprises.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin)
+  @ApiOperation({ summary: 'Edit an enterprise profile (own admin or platform admin; region and USCC platform admin only)' })
+  update(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: UpdateEnterpriseDto) {
+    return this.enterprises.update(actor, id, dto);
+  }
+
+  @Post(':id/status')
+  @HttpCode(200)
+  @Roles(Role.PlatformAdmin, Role.Regulator)
+  @ApiOperation({ summary: 'Suspend, close or reactivate an enterprise (regulator of the subtree or platform admin)' })
+  changeStatus(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+    return this.enterprises.changeStatus(actor, id, dto);
+  }
+}

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength } from 'class-validator';
+import { Trim } from '../../enterprises/dto/field-helpers';
+import { MachineKind } from '../machine.entity';
+
+export const MAX_RATED_INPUT_KVA = 10000;
+
+export class CreateMachineDto {
+  @ApiPropertyOptional({ description: 'Owning enterprise; required for a platform admin, defaults to your own for enterprise users' })
+  @IsOptional() @IsUUID()
+  enterpriseId?: string;
+
+  @ApiProperty({ example: '1号车间氩弧焊机' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ enum: MachineKind })
+  @IsEnum(MachineKind)
+  kind!: MachineKind;
+
+  @ApiProperty({ example: '时代焊机' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  manufacturer!: string;
+
+  @ApiProperty({ example: 'WS-400' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  model!: string;
+
+  @ApiProperty({ example: 'SD-WS400-240101', description: 'Unique per manufacturer' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
+  serialNumber!: string;
+
+  @ApiPropertyOptional({ example: 12.5, nullable: true, description: 'Rated input in kVA: required (> 0) for electric_arc and resistance, absent or null for gas' })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @IsPositive() @Max(MAX_RATED_INPUT_KVA)
+  ratedInputKva?: number | null;
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
+import { likeContains } from '../enterprises/dto/field-helpers';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Machine, MachineKind, MachineStatus } from './machine.entity';
+
+export interface MachinePageFilter {
+  /** Narrows the query to machines of enterprises the actor may see (AccessPolicy.scopeToEnterprises). */
+  scope: (qb: SelectQueryBuilder<Machine>, enterpriseAlias: string) => SelectQueryBuilder<Machine>;
+  enterpriseId?: string;
+  status?: MachineStatus;
+  kind?: MachineKind;
+  text?: string;
+  hasChip?: boolean;
+  offset: number;
+  limit: number;
+}
+
+@Injectable()
+export class MachinesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  create(em: EntityManager, data: Partial<Machine>): Machine {
+    return em.create(Machine, data);
+  }
+
+  save(em: EntityManager, m: Machine): Promise<Machine> {
+    return em.save(Machine, m);
+  }
+
+  /** The machine with its owning enterprise (for access checks and the owner's name). */
+  findWithEnterprise(id: string): Promise<Machine | null> {
+    return this.ds.getRepository(Machine).findOne({ where: { id }, relations: { enterprise: true } });
+  }
+
+  /** Row-locked machine and its enterprise, for a change inside a transaction. */
+  async findForUpdate(em: EntityManager, id: string): Promise<{ machine: Machine; enterprise: Enterprise } | null> {
+    // FOR UPDATE cannot cover the outer side of a join: lock the machine, then read its owner.
+    const machine = await em.findOne(Machine, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!machine) return null;
+    const enterprise = await em.findOne(Enterprise, { where: { id: machine.enterpriseId } });
+    return enterprise ? { machine, enterprise } : null;
+  }
+
+  findByManufacturerSerial(em: EntityManager, manufacturer: string, serialNumber: string): Promise<Machine | null> {
+    return em.findOne(Machine, { where: { manufacturer, serialNumber } });
+  }
+
+  findPage(f: MachinePageFilter): Promise<[Machine[], number]> {
+    const qb = this.ds.getRepository(Machine).createQueryBuilder('m').innerJoinAndSelect('m.enterprise', 'e');
+    f.scope(qb, 'e');
+    if (f.enterpriseId) qb.andWhere('m.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
+    if (f.status) qb.andWhere('m.status = :status', { status: f.status });
+    if (f.kind) qb.andWhere('m.kind = :kind', { kind: f.kind });
+    if (f.hasChip !== undefined) qb.andWhere(f.hasChip ? 'm.chip_id IS NOT NULL' : 'm.chip_id IS NULL');
+    if (f.text) {
+      const text = likeContains(f.text);
+      qb.andWhere(new Brackets((w) => w.where('m.name ILIKE :text', { text }).orWhere('m.serial_number ILIKE :text').orWhere('m.model ILIKE :text')));
+    }
+    return qb.orderBy('e.name', 'ASC').addOrderBy('m.name', 'ASC').addOrderBy('m.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+  }
+
+  /** Active QR codes of these machines, by machine id (one query for a whole page). */
+  async findActiveCodes(machineIds: string[]): Promise<Map<string, IdentityCode>> {
+    if (!machineIds.length) return new Map();
+    const codes = await this.ds.getRepository(IdentityCode).find({ where: { subjectType: CodeSubjectType.Machine, subjectId: In(machineIds), status: CodeStatus.Active } });
+    return new Map(codes.map((c) => [c.subjectId, c]));
+  }
+}
