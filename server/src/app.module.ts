@@ -27,6 +27,8 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // Query strings can carry personal data (exact ID-number search) and tokens (?access_token=): never log them.
+            serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
             autoLogging: { ignore: (req) => req.url === '/api/health' },
           },
         }),

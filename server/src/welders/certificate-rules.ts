@@ -48,3 +48,14 @@ export function certificateValidThroughout(c: CertificateTerms, from: Date, to: 
   if (start !== 'valid') return start;
   return certificateValidityAt(c, to);
 }
+
+/**
+ * Dates of a certificate whose last review (复审) is known: every due date whose window had opened
+ * by that review counts as done, so the next one falls due one interval later.
+ */
+export function certificateDatesAfterReview(issuedOn: string, lastReviewedOn: string | null | undefined): { expiresOn: string; reviewDueOn: string } {
+  const dates = initialCertificateDates(issuedOn);
+  let due = dates.reviewDueOn;
+  while (lastReviewedOn && due < dates.expiresOn && lastReviewedOn >= reviewWindowOpensOn(due)) due = nextReviewDue(due, dates.expiresOn);
+  return { expiresOn: dates.expiresOn, reviewDueOn: due };
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Certificate } from './certificate.entity';
+import { CertificateImportService } from './certificate-import.service';
+import { CERTIFICATE_REGISTRY, ImportedCertificateRegistry } from './certificate-registry';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesRepository } from './certificates.repository';
+import { CertificatesService } from './certificates.service';
+import { EngagementsRepository } from './engagements.repository';
+import { EngagementsService } from './engagements.service';
+import { TrainingRecord } from './training-record.entity';
+import { TrainingsRepository } from './trainings.repository';
+import { TrainingsService } from './trainings.service';
+import { WelderAccess } from './welder-access';
+import { WelderEngagement } from './welder-engagement.entity';
+import { WelderRecordsController } from './welder-records.controller';
+import { Welder } from './welder.entity';
+import { WeldersController } from './welders.controller';
+import { WeldersRepository } from './welders.repository';
+import { WeldersService } from './welders.service';
+
+/** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, TrainingRecord, Enterprise])],
+  controllers: [WeldersController, WelderRecordsController, CertificatesController],
+  providers: [
+    WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,
+    WeldersService, EngagementsService, CertificatesService, CertificateImportService, TrainingsService,
+    ImportedCertificateRegistry, { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
+  ],
+  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry],
+})
+export class WeldersModule {}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { CertificateStateFilter } from './dto/list-welders-query.dto';
+import { Welder } from './welder.entity';
+
+export interface WelderSearch {
+  nameContains?: string;
+  idNumberIndex?: string;
+  employerId?: string;
+  status?: string;
+  certificateState?: CertificateStateFilter;
+  /** China calendar date "today" and today + 90 days, for the certificate filters. */
+  today: string;
+  soon: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const WELDING = `c.category = 'welding_and_thermal_cutting'`;
+const VALID_TODAY = `c.status = 'valid' AND c.issued_on <= :certToday AND c.expires_on > :certToday AND c.review_due_on >= :certToday`;
+const certExists = (cond: string) => `EXISTS (SELECT 1 FROM certificates c WHERE c.welder_id = w.id AND ${WELDING} AND ${cond})`;
+
+/** SQL for each certificate-state filter; mirrors certificateValidityAt on China calendar days. */
+const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
+  valid: certExists(VALID_TODAY),
+  expiring_90d: `${certExists(VALID_TODAY)} AND NOT ${certExists(`${VALID_TODAY} AND c.expires_on > :certSoon`)}`,
+  expired: `NOT ${certExists(VALID_TODAY)} AND ${certExists('c.expires_on <= :certToday')}`,
+  review_overdue: `NOT ${certExists(VALID_TODAY)} AND ${certExists(`c.status = 'valid' AND c.expires_on > :certToday AND c.review_due_on < :certToday`)}`,
+  none: `NOT ${certExists('TRUE')}`,
+};
+
+@Injectable()
+export class WeldersRepository {
+  constructor(
+    @InjectRepository(Welder) private readonly repo: Repository<Welder>,
+    @InjectRepository(Enterprise) private readonly enterprises: Repository<Enterprise>,
+  ) {}
+
+  findWithEmployer(id: string, em: EntityManager = this.repo.manager): Promise<Welder | null> {
+    return em.findOne(Welder, { where: { id }, relations: { employer: true } });
+  }
+
+  /** Locks the welder row for the rest of the transaction (concurrent edits of one welder serialise). */
+  findWithEmployerForUpdate(em: EntityManager, id: string): Promise<Welder | null> {
+    return em.createQueryBuilder(Welder, 'w').innerJoinAndSelect('w.employer', 'e').where('w.id = :id', { id }).setLock('pessimistic_write', undefined, ['w']).getOne();
+  }
+
+  findByIdNumberIndex(index: string, em: EntityManager = this.repo.manager): Promise<Welder | null> {
+    return em.findOne(Welder, { where: { idNumberIndex: index } });
+  }
+
+  findManyByIdNumberIndexes(indexes: string[], em: EntityManager = this.repo.manager): Promise<Welder[]> {
+    if (!indexes.length) return Promise.resolve([]);
+    return em.find(Welder, { where: { idNumberIndex: In(indexes) }, relations: { employer: true } });
+  }
+
+  findEnterprise(id: string, em: EntityManager = this.repo.manager): Promise<Enterprise | null> {
+    return em.findOne(Enterprise, { where: { id } });
+  }
+
+  async insert(em: EntityManager, data: Partial<Welder>): Promise<Welder> {
+    return em.save(Welder, em.create(Welder, data));
+  }
+
+  save(em: EntityManager, welder: Welder): Promise<Welder> {
+    return em.save(Welder, welder);
+  }
+
+  /** One page of welders matching the filters, restricted by `scope` (the caller's visibility). */
+  searchPage(f: WelderSearch, scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>, offset: number, limit: number): Promise<[Welder[], number]> {
+    const qb = this.repo.createQueryBuilder('w').innerJoinAndSelect('w.employer', 'e');
+    scope(qb);
+    if (f.nameContains) qb.andWhere('w.real_name ILIKE :name', { name: `%${escapeLike(f.nameContains)}%` });
+    if (f.idNumberIndex) qb.andWhere('w.id_number_index = :idx', { idx: f.idNumberIndex });
+    if (f.employerId) qb.andWhere('w.employer_id = :employerId', { employerId: f.employerId });
+    if (f.status) qb.andWhere('w.status = :status', { status: f.status });
+    if (f.certificateState) qb.andWhere(`(${CERTIFICATE_STATE_SQL[f.certificateState]})`, { certToday: f.today, certSoon: f.soon });
+    return qb.orderBy('w.createdAt', 'DESC').addOrderBy('w.id', 'ASC').offset(offset).limit(limit).getManyAndCount();
+  }
+}
