@@ -1,3 +1,5 @@
+import { Alert } from '../alerts/alert.entity';
+import { Blackout } from '../blackouts/blackout.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { IdentityCode } from '../codes/identity-code.entity';
 import { Enterprise } from '../enterprises/enterprise.entity';
@@ -8,6 +10,18 @@ import { Certificate } from '../welders/certificate.entity';
 import { TrainingRecord } from '../welders/training-record.entity';
 import { WelderEngagement } from '../welders/welder-engagement.entity';
 import { Welder } from '../welders/welder.entity';
+import { MachineLoan } from '../machine-loans/machine-loan.entity';
+import { Permit } from '../permits/permit.entity';
+import { PermitMachine, PermitWelder } from '../permits/permit-party.entity';
+import { PermitTrailEntry } from '../permits/permit-trail-entry.entity';
+import { PermitExtension } from '../permits/permit-extension.entity';
+import { GasAnalysis } from '../permits/gas-analysis.entity';
+import { PermitAttachment } from '../permits/permit-attachment.entity';
+import { EnterprisePermitSettings } from '../permits/permit-settings.entity';
+import { UserPosition } from '../permits/user-position.entity';
+import { Chip } from '../devices/chip.entity';
+import { RejectedMessage } from '../devices/rejected-message.entity';
 
 /** Every TypeORM entity; a feature adds its own here. */
-export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, TrainingRecord, IdentityCode, User, AuditEntry];
+export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, TrainingRecord, IdentityCode, User, AuditEntry, Alert, Blackout,
+  MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, Chip, RejectedMessage];

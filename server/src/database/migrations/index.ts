@@ -1,4 +1,8 @@
 import { Registry1763900000000 } from './1763900000000-Registry';
+import { EnterprisesMachines1763900100000 } from './1763900100000-EnterprisesMachines';
+import { AlertsBlackouts1763900400000 } from './1763900400000-AlertsBlackouts';
+import { Permits1763900300000 } from './1763900300000-Permits';
+import { Devices1763900500000 } from './1763900500000-Devices';
 
 /** Every migration in order; a new migration file is added here too. */
-export const MIGRATIONS = [Registry1763900000000];
+export const MIGRATIONS = [Registry1763900000000, EnterprisesMachines1763900100000, Permits1763900300000, AlertsBlackouts1763900400000, Devices1763900500000];

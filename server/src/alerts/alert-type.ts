@@ -1,0 +1,63 @@
+/** What happened. Device, permit and registry modules raise these through AlertsService.raise. */
+export enum AlertType {
+  /** 无授权起弧: arc without a valid grant (bypass or modified machine). */
+  ARC_WITHOUT_GRANT = 'ARC_WITHOUT_GRANT',
+  /** 未登记设备: a chip or device the registry does not know. */
+  UNREGISTERED_DEVICE = 'UNREGISTERED_DEVICE',
+  /** 无证/过期/非指定焊工尝试作业 (blocked). */
+  UNLICENSED_ATTEMPT = 'UNLICENSED_ATTEMPT',
+  REPEATED_DENIALS = 'REPEATED_DENIALS',
+  /** 远程扫码启动: phone-initiated start far from the machine. */
+  REMOTE_START_FAR_AWAY = 'REMOTE_START_FAR_AWAY',
+  MACHINE_OVERUSE_24H = 'MACHINE_OVERUSE_24H',
+  ARC_OUTSIDE_GEOFENCE = 'ARC_OUTSIDE_GEOFENCE',
+  ARC_AFTER_PERMIT_END = 'ARC_AFTER_PERMIT_END',
+  DEVICE_OFFLINE_DURING_PERMIT = 'DEVICE_OFFLINE_DURING_PERMIT',
+  GAS_ABOVE_LIMIT = 'GAS_ABOVE_LIMIT',
+  CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
+  CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
+  /** Activity at a suspended or closed enterprise. */
+  ACTIVITY_AT_INACTIVE_ENTERPRISE = 'ACTIVITY_AT_INACTIVE_ENTERPRISE',
+  TAMPER = 'TAMPER',
+  FORGED_MESSAGE = 'FORGED_MESSAGE',
+}
+
+export enum AlertSeverity {
+  Info = 'info',
+  Warning = 'warning',
+  Critical = 'critical',
+}
+
+export enum AlertState {
+  Open = 'open',
+  Acknowledged = 'acknowledged',
+  Closed = 'closed',
+}
+
+/** Ordering used when a repeat raise escalates an alert's severity. */
+export const SEVERITY_RANK: Record<AlertSeverity, number> = { [AlertSeverity.Info]: 0, [AlertSeverity.Warning]: 1, [AlertSeverity.Critical]: 2 };
+
+export interface AlertTypeInfo {
+  severity: AlertSeverity;
+  titleZh: string;
+  titleEn: string;
+}
+
+/** Default severity and titles per type, in one table. */
+export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
+  [AlertType.ARC_WITHOUT_GRANT]: { severity: AlertSeverity.Critical, titleZh: '无授权起弧（疑似绕过或改装设备）', titleEn: 'Arc without a valid grant (bypass or modified machine)' },
+  [AlertType.UNREGISTERED_DEVICE]: { severity: AlertSeverity.Warning, titleZh: '未登记设备接入', titleEn: 'Unregistered device' },
+  [AlertType.UNLICENSED_ATTEMPT]: { severity: AlertSeverity.Warning, titleZh: '无证、证书过期或非指定焊工尝试作业（已拦截）', titleEn: 'Attempt by an unlicensed, expired or unnamed welder (blocked)' },
+  [AlertType.REPEATED_DENIALS]: { severity: AlertSeverity.Warning, titleZh: '多次被拒绝启动', titleEn: 'Repeated denials' },
+  [AlertType.REMOTE_START_FAR_AWAY]: { severity: AlertSeverity.Warning, titleZh: '远距离扫码启动', titleEn: 'Phone-initiated start from far away' },
+  [AlertType.MACHINE_OVERUSE_24H]: { severity: AlertSeverity.Warning, titleZh: '设备单日运行超过24小时', titleEn: 'Machine arcing more than 24 h in a day' },
+  [AlertType.ARC_OUTSIDE_GEOFENCE]: { severity: AlertSeverity.Critical, titleZh: '电子围栏外起弧', titleEn: 'Arc outside the geofence' },
+  [AlertType.ARC_AFTER_PERMIT_END]: { severity: AlertSeverity.Critical, titleZh: '动火作业票到期后仍在起弧', titleEn: 'Arc continuing after the permit ended' },
+  [AlertType.DEVICE_OFFLINE_DURING_PERMIT]: { severity: AlertSeverity.Warning, titleZh: '作业票有效期内设备离线', titleEn: 'Device offline during an active permit' },
+  [AlertType.GAS_ABOVE_LIMIT]: { severity: AlertSeverity.Critical, titleZh: '可燃气体浓度超限', titleEn: 'Gas above the limit' },
+  [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
+  [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
+  [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },
+  [AlertType.TAMPER]: { severity: AlertSeverity.Critical, titleZh: '设备防拆报警', titleEn: 'Tamper detected' },
+  [AlertType.FORGED_MESSAGE]: { severity: AlertSeverity.Critical, titleZh: '伪造或签名无效的设备报文', titleEn: 'Forged device message' },
+};

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Alert } from './alert.entity';
+import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
+
+/** What the API and the live stream show of an alert. */
+export class AlertView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: AlertType }) type!: AlertType;
+  @ApiProperty({ example: '无授权起弧（疑似绕过或改装设备）' }) title!: string;
+  @ApiProperty({ example: 'Arc without a valid grant (bypass or modified machine)' }) titleEn!: string;
+  @ApiProperty({ enum: AlertSeverity }) severity!: AlertSeverity;
+  @ApiProperty({ enum: AlertState }) state!: AlertState;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) enterpriseId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) enterpriseName!: string | null;
+  @ApiPropertyOptional({ nullable: true, example: '/411426/411426100/' }) regionPath!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) machineId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) permitId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) chipId!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Evidence of the first occurrence (personal data masked)' }) evidence!: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Evidence of the latest repeat' }) lastEvidence!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true }) dedupeKey!: string | null;
+  @ApiProperty({ description: 'How many times it was raised while not closed' }) count!: number;
+  @ApiProperty() firstSeenAt!: Date;
+  @ApiProperty() lastSeenAt!: Date;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) acknowledgedBy!: string | null;
+  @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true }) acknowledgeNote!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) closedBy!: string | null;
+  @ApiPropertyOptional({ nullable: true }) closedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true }) closeNote!: string | null;
+}
+
+export function toAlertView(a: Alert): AlertView {
+  const info = ALERT_TYPES[a.type];
+  return {
+    id: a.id, type: a.type, title: info.titleZh, titleEn: info.titleEn, severity: a.severity, state: a.state,
+    enterpriseId: a.enterpriseId, enterpriseName: a.enterprise?.name ?? null, regionPath: a.regionPath,
+    machineId: a.machineId, welderId: a.welderId, permitId: a.permitId, chipId: a.chipId,
+    evidence: a.evidence, lastEvidence: a.lastEvidence, dedupeKey: a.dedupeKey, count: a.count,
+    firstSeenAt: a.firstSeenAt, lastSeenAt: a.lastSeenAt,
+    acknowledgedBy: a.acknowledgedBy, acknowledgedAt: a.acknowledgedAt, acknowledgeNote: a.acknowledgeNote,
+    closedBy: a.closedBy, closedAt: a.closedAt, closeNote: a.closeNote,
+  };
+}
+
+/** The fields the audit log keeps of an alert (evidence is already masked). */
+export function alertAuditSnapshot(a: Alert): Record<string, unknown> {
+  return {
+    type: a.type, severity: a.severity, state: a.state, count: a.count, dedupeKey: a.dedupeKey,
+    machineId: a.machineId, welderId: a.welderId, permitId: a.permitId, chipId: a.chipId,
+    lastSeenAt: a.lastSeenAt, acknowledgedBy: a.acknowledgedBy, acknowledgeNote: a.acknowledgeNote, closedBy: a.closedBy, closeNote: a.closeNote,
+  };
+}

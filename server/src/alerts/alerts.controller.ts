@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Actor } from '../access/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { Paginated } from '../common/http/pagination';
+import { Role } from '../users/user.entity';
+import { AlertStream } from './alert-stream';
+import { AlertSummary } from './alert-summary';
+import { AlertView } from './alert.view';
+import { AlertsService } from './alerts.service';
+import { AcknowledgeAlertDto, AlertIdParam, CloseAlertDto } from './dto/alert-actions.dto';
+import { AlertPeriodQueryDto, ListAlertsQueryDto } from './dto/list-alerts.query';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
+@Controller('alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService, private readonly stream: AlertStream) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Alerts the caller may see, newest activity first' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListAlertsQueryDto): Promise<Paginated<AlertView>> {
+    return this.alerts.list(actor, q);
+  }
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Alert counts by state × severity and by type (scoped; regulator overview)' })
+  @ApiOkResponse({ type: AlertSummary })
+  summary(@CurrentActor() actor: Actor, @Query() q: AlertPeriodQueryDto): Promise<AlertSummary> {
+    return this.alerts.summary(actor, q);
+  }
+
+  @Get('stream')
+  @ApiOperation({ summary: 'Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource may pass ?access_token=' })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'access_token', required: false, description: 'Bearer token, for EventSource which cannot set headers' })
+  open(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): void {
+    this.stream.open(actor, req, res);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One alert' })
+  @ApiOkResponse({ type: AlertView })
+  get(@CurrentActor() actor: Actor, @Param() p: AlertIdParam): Promise<AlertView> {
+    return this.alerts.get(actor, p.id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge an open alert (enterprise users for their own, regulators of the region, admins)' })
+  @ApiOkResponse({ type: AlertView })
+  acknowledge(@CurrentActor() actor: Actor, @Param() p: AlertIdParam, @Body() dto: AcknowledgeAlertDto): Promise<AlertView> {
+    return this.alerts.acknowledge(actor, p.id, dto.note);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close an alert with a note (regulators of the region, admins); final' })
+  @ApiOkResponse({ type: AlertView })
+  close(@CurrentActor() actor: Actor, @Param() p: AlertIdParam, @Body() dto: CloseAlertDto): Promise<AlertView> {
+    return this.alerts.close(actor, p.id, dto.note);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Alert } from './alert.entity';
+import { AlertBus } from './alert-bus';
+import { AlertScope } from './alert-scope';
+import { AlertStream } from './alert-stream';
+import { AlertsController } from './alerts.controller';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService } from './alerts.service';
+import { CertificateExpiryScanner } from './certificate-expiry.scanner';
+
+/** 告警: raise (other modules call AlertsService.raise), scoped REST, live SSE across replicas, certificate expiry scan. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Alert])],
+  controllers: [AlertsController],
+  providers: [AlertsService, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
+  exports: [AlertsService, CertificateExpiryScanner],
+})
+export class AlertsModule {}

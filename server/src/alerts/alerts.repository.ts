@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { Actor } from '../access/actor';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Alert } from './alert.entity';
+import { AlertScope } from './alert-scope';
+import { AlertSeverity, AlertState, AlertType } from './alert-type';
+
+export interface AlertFilters {
+  type?: AlertType;
+  severity?: AlertSeverity;
+  state?: AlertState;
+  enterpriseId?: string;
+  machineId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface NewAlertRow {
+  type: AlertType;
+  severity: AlertSeverity;
+  enterpriseId: string | null;
+  regionPath: string | null;
+  machineId: string | null;
+  welderId: string | null;
+  permitId: string | null;
+  chipId: string | null;
+  evidence: Record<string, unknown>;
+  dedupeKey: string | null;
+  occurredAt: Date;
+}
+
+export interface UpsertResult {
+  id: string;
+  inserted: boolean;
+  count: number;
+}
+
+@Injectable()
+export class AlertsRepository {
+  constructor(@InjectRepository(Alert) private readonly repo: Repository<Alert>, private readonly scope: AlertScope) {}
+
+  enterpriseScopeRef(em: EntityManager, id: string): Promise<Pick<Enterprise, 'id' | 'regionPath'> | null> {
+    return em.getRepository(Enterprise).findOne({ where: { id }, select: { id: true, regionPath: true } });
+  }
+
+  /**
+   * Inserts a new alert or, when a not-closed alert with the same dedupe key exists, bumps its count
+   * and last-seen time and escalates its severity. Atomic under concurrency: the partial unique index
+   * alerts_open_dedupe_key makes a concurrent second insert wait and turn into the update.
+   */
+  async upsertRaised(em: EntityManager, r: NewAlertRow): Promise<UpsertResult> {
+    const rows: { id: string; inserted: boolean; count: number }[] = await em.query(
+      `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, machine_id, welder_id, permit_id, chip_id, evidence, dedupe_key, count, first_seen_at, last_seen_at)
+       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, 1, $11, $11)
+       ON CONFLICT (dedupe_key) WHERE state <> 'closed' DO UPDATE SET
+         count = alerts.count + 1,
+         first_seen_at = LEAST(alerts.first_seen_at, EXCLUDED.first_seen_at),
+         last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
+         last_evidence = EXCLUDED.evidence,
+         severity = CASE WHEN array_position(ARRAY['info','warning','critical']::text[], EXCLUDED.severity::text)
+                            > array_position(ARRAY['info','warning','critical']::text[], alerts.severity::text)
+                         THEN EXCLUDED.severity ELSE alerts.severity END,
+         updated_at = now()
+       RETURNING id, (xmax = 0) AS inserted, count`,
+      [r.type, r.severity, r.enterpriseId, r.regionPath, r.machineId, r.welderId, r.permitId, r.chipId, JSON.stringify(r.evidence), r.dedupeKey, r.occurredAt],
+    );
+    return rows[0];
+  }
+
+  findById(id: string, em?: EntityManager): Promise<Alert | null> {
+    return (em ?? this.repo.manager).getRepository(Alert).findOne({ where: { id }, relations: { enterprise: true } });
+  }
+
+  /** Row-locked for a state change; no join, since FOR UPDATE cannot lock the outer side of a join. */
+  findByIdForUpdate(em: EntityManager, id: string): Promise<Alert | null> {
+    return em.getRepository(Alert).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id }).getOne();
+  }
+
+  async findNotClosedIdByDedupeKey(em: EntityManager, key: string): Promise<string | null> {
+    const row = await em.getRepository(Alert).createQueryBuilder('a').select('a.id', 'id')
+      .where('a.dedupe_key = :key', { key }).andWhere("a.state <> 'closed'").getRawOne<{ id: string }>();
+    return row?.id ?? null;
+  }
+
+  /** Whether an alert with this key was ever raised, closed ones included. */
+  async existsWithDedupeKey(key: string): Promise<boolean> {
+    return (await this.repo.createQueryBuilder('a').where('a.dedupe_key = :key', { key }).getCount()) > 0;
+  }
+
+  async saveState(em: EntityManager, alert: Alert): Promise<void> {
+    await em.getRepository(Alert).update({ id: alert.id }, {
+      state: alert.state, acknowledgedBy: alert.acknowledgedBy, acknowledgedAt: alert.acknowledgedAt, acknowledgeNote: alert.acknowledgeNote,
+      closedBy: alert.closedBy, closedAt: alert.closedAt, closeNote: alert.closeNote,
+    });
+  }
+
+  /** Newest activity first. */
+  listScoped(actor: Actor, f: AlertFilters, offset: number, limit: number): Promise<[Alert[], number]> {
+    return this.scoped(actor, f).leftJoinAndSelect('a.enterprise', 'e')
+      .orderBy('a.last_seen_at', 'DESC').addOrderBy('a.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+  }
+
+  countByStateAndSeverity(actor: Actor, f: AlertFilters): Promise<{ state: AlertState; severity: AlertSeverity; count: number }[]> {
+    return this.scoped(actor, f).select('a.state', 'state').addSelect('a.severity', 'severity').addSelect('count(*)::int', 'count')
+      .groupBy('a.state').addGroupBy('a.severity').getRawMany();
+  }
+
+  countByTypeAndState(actor: Actor, f: AlertFilters): Promise<{ type: AlertType; state: AlertState; count: number }[]> {
+    return this.scoped(actor, f).select('a.type', 'type').addSelect('a.state', 'state').addSelect('count(*)::int', 'count')
+      .groupBy('a.type').addGroupBy('a.state').getRawMany();
+  }
+
+  private scoped(actor: Actor, f: AlertFilters): SelectQueryBuilder<Alert> {
+    const qb = this.repo.createQueryBuilder('a');
+    this.scope.apply(qb, actor, 'a');
+    if (f.type) qb.andWhere('a.type = :type', { type: f.type });
+    if (f.severity) qb.andWhere('a.severity = :severity', { severity: f.severity });
+    if (f.state) qb.andWhere('a.state = :state', { state: f.state });
+    if (f.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
+    if (f.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: f.machineId });
+    // A period selects alerts active in it: seen at or after `from`, first seen before `to`.
+    if (f.from) qb.andWhere('a.last_seen_at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('a.first_seen_at < :to', { to: f.to });
+    return qb;
+  }
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { Alert } from './alert.entity';
+import { AlertBus } from './alert-bus';
+import { AlertScope } from './alert-scope';
+import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
+import { alertAuditSnapshot, AlertView, toAlertView } from './alert.view';
+import { AlertFilters, AlertsRepository } from './alerts.repository';
+import { ListAlertsQueryDto } from './dto/list-alerts.query';
+import { AlertSummary, emptySummary } from './alert-summary';
+import { sanitizeEvidence } from './evidence';
+
+/** What a module reports when it raises an alert. */
+export type RaiseAlertInput = {
+  type: AlertType;
+  /** Defaults to the type's severity in ALERT_TYPES. */
+  severity?: AlertSeverity;
+  /** Null for an unregistered device; otherwise the region is copied from the enterprise. */
+  enterpriseId?: string | null;
+  machineId?: string | null;
+  welderId?: string | null;
+  permitId?: string | null;
+  chipId?: string | null;
+  /** Shown to the enterprise and regulators: pass masked personal data (it is masked again here). */
+  evidence: Record<string, unknown>;
+  /** At most one not-closed alert per key; a repeat bumps count and lastSeenAt. */
+  dedupeKey?: string;
+  /** When it happened on the device; defaults to now. */
+  occurredAt?: Date;
+};
+
+const PG_DEADLOCK = '40P01';
+const MAX_DEDUPE_KEY = 200;
+
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly alerts: AlertsRepository,
+    private readonly scope: AlertScope,
+    private readonly bus: AlertBus,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+  ) {}
+
+  /**
+   * Records an alert (or bumps the open one with the same dedupe key), audits it as the system and
+   * announces it live once the transaction commits. With `em`, it joins the caller's transaction;
+   * call it before the caller's own audited writes there, so lock order matches other raises.
+   */
+  async raise(input: RaiseAlertInput, em?: EntityManager): Promise<AlertView> {
+    if (em) return em.queryRunner?.isTransactionActive ? this.raiseIn(em, input) : em.transaction((tx) => this.raiseIn(tx, input));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction((tx) => this.raiseIn(tx, input));
+      } catch (e) {
+        // Concurrent raises that also append to the audit chain can deadlock; PostgreSQL aborts one, which simply retries.
+        if ((e as { driverError?: { code?: string } }).driverError?.code !== PG_DEADLOCK || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  /** Closes the not-closed alert with this key, as the system (e.g. the condition has cleared). Null when there is none. */
+  async closeByDedupeKey(dedupeKey: string, note: string, em?: EntityManager): Promise<AlertView | null> {
+    const run = async (tx: EntityManager) => {
+      const id = await this.alerts.findNotClosedIdByDedupeKey(tx, dedupeKey);
+      return id ? this.changeState(tx, SYSTEM_ACTOR, id, 'close', note) : null;
+    };
+    if (em) return em.queryRunner?.isTransactionActive ? run(em) : em.transaction(run);
+    return this.ds.transaction(run);
+  }
+
+  async list(actor: Actor, q: ListAlertsQueryDto): Promise<Paginated<AlertView>> {
+    const [rows, total] = await this.alerts.listScoped(actor, this.filters(q), offsetOf(q), q.pageSize);
+    return paginate(rows.map(toAlertView), total, q);
+  }
+
+  async get(actor: Actor, id: string): Promise<AlertView> {
+    const alert = await this.alerts.findById(id);
+    if (!alert) throw DomainError.notFound('Alert');
+    this.scope.assertVisible(actor, alert);
+    return toAlertView(alert);
+  }
+
+  async summary(actor: Actor, q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId'>): Promise<AlertSummary> {
+    const f = this.filters(q);
+    const [byStateSeverity, byTypeState] = await Promise.all([this.alerts.countByStateAndSeverity(actor, f), this.alerts.countByTypeAndState(actor, f)]);
+    const s = emptySummary();
+    for (const r of byStateSeverity) {
+      s.byState[r.state][r.severity] += r.count;
+      s.byState[r.state].total += r.count;
+      s.total += r.count;
+    }
+    for (const r of byTypeState) {
+      s.byType[r.type][r.state] += r.count;
+      s.byType[r.type].total += r.count;
+    }
+    return s;
+  }
+
+  async acknowledge(actor: Actor, id: string, note?: string): Promise<AlertView> {
+    return this.ds.transaction((tx) => this.changeState(tx, actor, id, 'acknowledge', note ?? null));
+  }
+
+  async close(actor: Actor, id: string, note: string): Promise<AlertView> {
+    return this.ds.transaction((tx) => this.changeState(tx, actor, id, 'close', note));
+  }
+
+  private async raiseIn(em: EntityManager, input: RaiseAlertInput): Promise<AlertView> {
+    const info = ALERT_TYPES[input.type];
+    if (!info) throw new Error(`Unknown alert type ${String(input.type)}`);
+    if (input.dedupeKey !== undefined && (input.dedupeKey.length === 0 || input.dedupeKey.length > MAX_DEDUPE_KEY)) throw new Error(`dedupeKey must be 1..${MAX_DEDUPE_KEY} characters`);
+    let regionPath: string | null = null;
+    if (input.enterpriseId) {
+      const enterprise = await this.alerts.enterpriseScopeRef(em, input.enterpriseId);
+      if (!enterprise) throw DomainError.notFound('Enterprise');
+      regionPath = enterprise.regionPath;
+    }
+    const up = await this.alerts.upsertRaised(em, {
+      type: input.type, severity: input.severity ?? info.severity, enterpriseId: input.enterpriseId ?? null, regionPath,
+      machineId: input.machineId ?? null, welderId: input.welderId ?? null, permitId: input.permitId ?? null, chipId: input.chipId ?? null,
+      evidence: sanitizeEvidence(input.evidence ?? {}), dedupeKey: input.dedupeKey ?? null, occurredAt: input.occurredAt ?? this.clock.now(),
+    });
+    const alert = (await this.alerts.findById(up.id, em))!;
+    await this.audit.record(em, SYSTEM_ACTOR, {
+      action: up.inserted ? 'alert.raise' : 'alert.repeat', entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath,
+      before: up.inserted ? null : { count: up.count - 1 }, after: alertAuditSnapshot(alert),
+    });
+    await this.bus.announce(em, alert.id);
+    return toAlertView(alert);
+  }
+
+  private async changeState(em: EntityManager, actor: Actor, id: string, action: 'acknowledge' | 'close', note: string | null): Promise<AlertView> {
+    const alert = await this.alerts.findByIdForUpdate(em, id);
+    if (!alert) throw DomainError.notFound('Alert');
+    if (action === 'close') this.scope.assertClosable(actor, alert);
+    else this.scope.assertVisible(actor, alert);
+    if (alert.state === AlertState.Closed) throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is closed; closing is final');
+    if (action === 'acknowledge' && alert.state !== AlertState.Open) throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is already acknowledged');
+    const before = alertAuditSnapshot(alert);
+    const now = this.clock.now();
+    if (action === 'acknowledge') Object.assign(alert, { state: AlertState.Acknowledged, acknowledgedBy: actor.userId, acknowledgedAt: now, acknowledgeNote: note });
+    else Object.assign(alert, { state: AlertState.Closed, closedBy: actor.userId, closedAt: now, closeNote: note });
+    await this.alerts.saveState(em, alert);
+    await this.audit.record(em, actor, { action: `alert.${action}`, entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath, before, after: alertAuditSnapshot(alert) });
+    await this.bus.announce(em, alert.id);
+    return toAlertView((await this.alerts.findById(alert.id, em))!);
+  }
+
+  private filters(q: Partial<ListAlertsQueryDto>): AlertFilters {
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
+    return { type: q.type, severity: q.severity, state: q.state, enterpriseId: q.enterpriseId, machineId: q.machineId, from, to };
+  }
+}

@@ -1,0 +1,48 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { PaginationQueryDto } from '../../common/http/pagination';
+import { AlertSeverity, AlertState, AlertType } from '../alert-type';
+
+export class AlertPeriodQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  enterpriseId?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class ListAlertsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: AlertType })
+  @IsOptional() @IsEnum(AlertType)
+  type?: AlertType;
+
+  @ApiPropertyOptional({ enum: AlertSeverity })
+  @IsOptional() @IsEnum(AlertSeverity)
+  severity?: AlertSeverity;
+
+  @ApiPropertyOptional({ enum: AlertState })
+  @IsOptional() @IsEnum(AlertState)
+  state?: AlertState;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  enterpriseId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  machineId?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+}

@@ -1,0 +1,32 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Blackout, BlackoutKind } from './blackout.entity';
+import { BlackoutStatus } from './dto/blackout.dto';
+
+export class BlackoutView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '411426100' }) regionCode!: string;
+  @ApiProperty({ example: '/411426/411426100/' }) regionPath!: string;
+  @ApiProperty({ enum: BlackoutKind }) kind!: BlackoutKind;
+  @ApiProperty({ description: 'Inclusive' }) startsAt!: Date;
+  @ApiProperty({ description: 'Exclusive' }) endsAt!: Date;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: BlackoutStatus, description: 'At the time of the request' }) status!: BlackoutStatus;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) createdBy!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ nullable: true }) cancelledAt!: Date | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) cancelledBy!: string | null;
+  @ApiPropertyOptional({ nullable: true }) cancelReason!: string | null;
+}
+
+export function blackoutStatusAt(b: Pick<Blackout, 'startsAt' | 'endsAt' | 'cancelledAt'>, at: Date): BlackoutStatus {
+  if (b.cancelledAt) return BlackoutStatus.Cancelled;
+  if (at < b.startsAt) return BlackoutStatus.Scheduled;
+  return at < b.endsAt ? BlackoutStatus.Active : BlackoutStatus.Ended;
+}
+
+export function toBlackoutView(b: Blackout, now: Date): BlackoutView {
+  return {
+    id: b.id, regionCode: b.regionCode, regionPath: b.regionPath, kind: b.kind, startsAt: b.startsAt, endsAt: b.endsAt, reason: b.reason,
+    status: blackoutStatusAt(b, now), createdBy: b.createdBy, createdAt: b.createdAt, cancelledAt: b.cancelledAt, cancelledBy: b.cancelledBy, cancelReason: b.cancelReason,
+  };
+}

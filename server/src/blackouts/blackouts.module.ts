@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RegionsModule } from '../regions/regions.module';
+import { Blackout } from './blackout.entity';
+import { BlackoutsController } from './blackouts.controller';
+import { BlackoutsRepository } from './blackouts.repository';
+import { BlackoutsService } from './blackouts.service';
+
+/** 禁火期 (special periods, high wind); the arc authorisation asks BlackoutsService.findActiveFor. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Blackout]), RegionsModule],
+  controllers: [BlackoutsController],
+  providers: [BlackoutsService, BlackoutsRepository],
+  exports: [BlackoutsService],
+})
+export class BlackoutsModule {}

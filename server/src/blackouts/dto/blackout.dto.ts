@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsRegionCode } from '../../common/validation/identifier.validators';
+import { BlackoutKind } from '../blackout.entity';
+
+/** An instant must name its offset: "2026-02-10 08:00" alone would be ambiguous. */
+const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+const OFFSET_MESSAGE = '$property must include a time zone offset (Z or +08:00)';
+
+export enum BlackoutStatus {
+  Scheduled = 'scheduled',
+  Active = 'active',
+  Ended = 'ended',
+  Cancelled = 'cancelled',
+}
+
+export class CreateBlackoutDto {
+  @ApiProperty({ example: '411426100', description: 'Region the blackout is declared for; it applies to the whole subtree' })
+  @IsRegionCode()
+  regionCode!: string;
+
+  @ApiProperty({ enum: BlackoutKind })
+  @IsEnum(BlackoutKind)
+  kind!: BlackoutKind;
+
+  @ApiProperty({ example: '2026-02-10T00:00:00+08:00', description: 'Inclusive' })
+  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  startsAt!: string;
+
+  @ApiProperty({ example: '2026-02-18T00:00:00+08:00', description: 'Exclusive' })
+  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  endsAt!: string;
+
+  @ApiProperty({ example: '春节期间全域禁止动火作业', minLength: 1, maxLength: 500 })
+  @IsString() @MinLength(1) @MaxLength(500) @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
+export class CancelBlackoutDto {
+  @ApiProperty({ example: '大风预警解除', minLength: 1, maxLength: 500 })
+  @IsString() @MinLength(1) @MaxLength(500) @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
+export class BlackoutIdParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class ListBlackoutsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: BlackoutStatus, description: 'Relative to now' })
+  @IsOptional() @IsEnum(BlackoutStatus)
+  status?: BlackoutStatus;
+}

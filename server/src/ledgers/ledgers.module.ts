@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
+import { MachinesModule } from '../machines/machines.module';
+import { WeldersModule } from '../welders/welders.module';
+import { LedgerExportService } from './ledger-export.service';
+import { LedgerImportService } from './ledger-import.service';
+import { LedgersController } from './ledgers.controller';
+import { LedgersRepository } from './ledgers.repository';
+import { LedgersService } from './ledgers.service';
+
+@Module({
+  imports: [EnterprisesModule, MachinesModule, WeldersModule],
+  controllers: [LedgersController],
+  providers: [LedgersService, LedgerImportService, LedgerExportService, LedgersRepository],
+})
+export class LedgersModule {}

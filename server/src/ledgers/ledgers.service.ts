@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { EnterpriseStatus } from '../enterprises/enterprise.entity';
+import { ListEnterprisesQueryDto } from '../enterprises/dto/list-enterprises-query.dto';
+import { EnterprisesService } from '../enterprises/enterprises.service';
+import { CreateMachineDto } from '../machines/dto/create-machine.dto';
+import { ListMachinesQueryDto } from '../machines/dto/list-machines-query.dto';
+import { MachinesService } from '../machines/machines.service';
+import { Role } from '../users/user.entity';
+import { CreateWelderDto } from '../welders/dto/create-welder.dto';
+import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
+import { WeldersService } from '../welders/welders.service';
+import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
+import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
+import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
+import { ExportedFile, LedgerExportService } from './ledger-export.service';
+import { ImportOutcome, LedgerImportService } from './ledger-import.service';
+import { buildErrorReport } from './sheet/error-report';
+import { LedgerSheet } from './sheet/ledger-sheet';
+import { buildTemplate } from './sheet/template-builder';
+import { LedgersRepository } from './ledgers.repository';
+
+export type ImportableLedger = 'machines' | 'welders';
+
+const SHEETS: Record<ImportableLedger, { sheet: LedgerSheet; asciiBase: string }> = {
+  machines: { sheet: MACHINE_SHEET, asciiBase: 'machines' },
+  welders: { sheet: WELDER_SHEET, asciiBase: 'welders' },
+};
+
+/** Ledger (台账) templates, all-or-nothing imports and scoped exports, on top of the feature services. */
+@Injectable()
+export class LedgersService {
+  constructor(
+    private readonly importer: LedgerImportService,
+    private readonly exporter: LedgerExportService,
+    private readonly ledgers: LedgersRepository,
+    private readonly access: AccessPolicy,
+    private readonly enterprises: EnterprisesService,
+    private readonly machines: MachinesService,
+    private readonly welders: WeldersService,
+  ) {}
+
+  async template(ledger: ImportableLedger): Promise<ExportedFile> {
+    const { sheet, asciiBase } = SHEETS[ledger];
+    return { buffer: await buildTemplate(sheet), asciiName: `${asciiBase}-template.xlsx`, chineseName: `${sheet.sheetName}导入模板.xlsx` };
+  }
+
+  async importMachines(actor: Actor, requestedEnterpriseId: string | undefined, upload: Buffer): Promise<ImportOutcome> {
+    const enterpriseId = await this.resolveTarget(actor, requestedEnterpriseId);
+    return this.importer.run({
+      sheet: MACHINE_SHEET, dtoClass: CreateMachineDto, fixed: { enterpriseId }, uniqueField: 'serialNumber',
+      create: (em, dto) => this.machines.createInTransaction(em, actor, dto),
+    }, upload);
+  }
+
+  async importWelders(actor: Actor, requestedEnterpriseId: string | undefined, upload: Buffer): Promise<ImportOutcome> {
+    const employerId = await this.resolveTarget(actor, requestedEnterpriseId);
+    return this.importer.run({
+      sheet: WELDER_SHEET, dtoClass: CreateWelderDto, fixed: { employerId }, uniqueField: 'idNumber',
+      create: (em, dto) => this.welders.createInTransaction(em, actor, dto),
+    }, upload);
+  }
+
+  async errorReport(ledger: ImportableLedger, upload: Buffer, outcome: Extract<ImportOutcome, { ok: false }>): Promise<ExportedFile> {
+    const { sheet, asciiBase } = SHEETS[ledger];
+    return { buffer: await buildErrorReport(upload, sheet, outcome.errors), asciiName: `${asciiBase}-import-errors.xlsx`, chineseName: `${sheet.sheetName}-错误报告.xlsx` };
+  }
+
+  exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedFile> {
+    return this.exporter.export(ENTERPRISE_EXPORT, (q) => this.enterprises.list(actor, q), query);
+  }
+
+  exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedFile> {
+    return this.exporter.export(MACHINE_EXPORT, (q) => this.machines.list(actor, q), query);
+  }
+
+  exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedFile> {
+    return this.exporter.export(WELDER_EXPORT, (q) => this.welders.list(actor, q), query);
+  }
+
+  /**
+   * Enterprise users import into their own enterprise (naming another one looks like a missing
+   * one); platform admins must name it. Checked once up front so that a wrong target is one clear
+   * error, not the same error on every row.
+   */
+  private async resolveTarget(actor: Actor, requested: string | undefined): Promise<string> {
+    let id: string | undefined;
+    if (this.access.isEnterpriseUser(actor)) {
+      if (requested && requested !== actor.enterpriseId) throw DomainError.notFound('Enterprise');
+      id = actor.enterpriseId ?? undefined;
+    } else if (actor.role === Role.PlatformAdmin || actor.role === 'system') {
+      if (!requested) throw DomainError.invalid('enterpriseId', 'isNotEmpty', 'enterpriseId is required for a platform admin');
+      id = requested;
+    } else {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Ledgers are imported by their enterprise or a platform admin');
+    }
+    const enterprise = id ? await this.ledgers.findImportTarget(id) : null;
+    if (!enterprise) throw DomainError.notFound('Enterprise');
+    this.access.assertManageable(actor, enterprise, 'Enterprise');
+    if (enterprise.status !== EnterpriseStatus.Active) {
+      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${enterprise.status}; it cannot import ledgers`);
+    }
+    return enterprise.id;
+  }
+}
