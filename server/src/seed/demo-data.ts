@@ -57,3 +57,15 @@ export const DEMO_USERS = [
   { username: 'hengda.admin', displayName: '恒达钢结构安全科', role: 'enterprise_admin', enterprise: 'steel' },
   { username: 'welder.zhang', displayName: '张伟', role: 'welder', welder: 'zhang' },
 ] as const;
+
+/** Hot-work permit signers: extra enterprise accounts and the signing positions users hold. */
+export const DEMO_PERMIT_USERS = [
+  { username: 'hengda.safety', displayName: '恒达钢结构安全管理部', role: 'safety_manager', enterprise: 'steel' },
+  { username: 'hengda.foreman', displayName: '恒达钢结构车间主任', role: 'safety_manager', enterprise: 'steel' },
+] as const;
+
+export const DEMO_POSITIONS = [
+  { username: 'hengda.admin', enterprise: 'steel', positions: ['unit_head', 'principal'] },
+  { username: 'hengda.safety', enterprise: 'steel', positions: ['safety_department'] },
+  { username: 'hengda.foreman', enterprise: 'steel', positions: ['unit_head'] },
+] as const;

@@ -16,7 +16,9 @@ import { initialCertificateDates, nextReviewDue } from '../welders/certificate-r
 import { TrainingRecord, TrainingTier } from '../welders/training-record.entity';
 import { WelderEngagement } from '../welders/welder-engagement.entity';
 import { Welder } from '../welders/welder.entity';
-import { DEMO_ENGAGEMENTS, DEMO_ENTERPRISES, DEMO_MACHINES, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS, DEMO_WELDERS } from './demo-data';
+import { DEMO_ENGAGEMENTS, DEMO_ENTERPRISES, DEMO_MACHINES, DEMO_PASSWORD, DEMO_PERMIT_USERS, DEMO_POSITIONS, DEMO_REGIONS, DEMO_USERS, DEMO_WELDERS } from './demo-data';
+import { ApproverPosition } from '../permits/approval-chain';
+import { UserPosition } from '../permits/user-position.entity';
 
 interface DemoIds {
   enterprises: Record<string, string>;
@@ -91,6 +93,16 @@ export class DemoSeeder {
           welderId: 'welder' in u ? ids.welders[u.welder] : null,
         }));
         await this.audit.record(em, SYSTEM_ACTOR, { action: 'user.create', entityType: 'user', entityId: user.id, enterpriseId: user.enterpriseId, after: { username: user.username, role: user.role } });
+      }
+      // Permit signers: accounts and signing positions for the hot-work approval chains.
+      for (const u of DEMO_PERMIT_USERS) {
+        const user = await em.save(User, em.create(User, { username: u.username, passwordHash, displayName: u.displayName, role: u.role as Role, regionCode: null, enterpriseId: ids.enterprises[u.enterprise], welderId: null }));
+        await this.audit.record(em, SYSTEM_ACTOR, { action: 'user.create', entityType: 'user', entityId: user.id, enterpriseId: user.enterpriseId, after: { username: user.username, role: user.role } });
+      }
+      for (const p of DEMO_POSITIONS) {
+        const user = await em.findOneOrFail(User, { where: { username: p.username } });
+        await em.insert(UserPosition, p.positions.map((position) => ({ userId: user.id, enterpriseId: ids.enterprises[p.enterprise], position: position as ApproverPosition, assignedAt: new Date() })));
+        await this.audit.record(em, SYSTEM_ACTOR, { action: 'user_positions.update', entityType: 'user', entityId: user.id, enterpriseId: ids.enterprises[p.enterprise], after: { positions: [...p.positions] } });
       }
     });
     return true;

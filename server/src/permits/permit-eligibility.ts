@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainError, FieldError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { chinaDate } from '../common/time/china-date';
+import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
+import { MachineStatus } from '../machines/machine.entity';
+import { Certificate } from '../welders/certificate.entity';
+import { CertificateValidity, certificateValidityAt, certificateValidThroughout } from '../welders/certificate-rules';
+import { WelderStatus } from '../welders/welder.entity';
+import { PermitEligibilityRepository } from './permit-eligibility.repository';
+
+const MACHINE_USABLE: MachineStatus[] = [MachineStatus.Registered, MachineStatus.Active];
+
+export type CertificateVerdict = CertificateValidity | 'missing';
+
+/**
+ * The best a welder's certificates can do: 'valid' if any one is, otherwise the reason of the one
+ * expiring last (the most relevant for the holder), or 'missing' when there are none.
+ */
+export function bestCertificateVerdict(certs: Certificate[], check: (c: Certificate) => CertificateValidity): CertificateVerdict {
+  if (!certs.length) return 'missing';
+  const verdicts = certs.map((c) => ({ c, v: check(c) }));
+  if (verdicts.some((x) => x.v === 'valid')) return 'valid';
+  return verdicts.sort((a, b) => (a.c.expiresOn < b.c.expiresOn ? 1 : -1))[0].v;
+}
+
+const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
+  missing: 'certificateMissing', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
+  review_overdue: 'certificateReviewOverdue', suspended: 'certificateSuspended', revoked: 'certificateRevoked',
+};
+
+/** Checks that the people, machines and enterprise named on a permit may do hot work in its window. */
+@Injectable()
+export class PermitEligibility {
+  constructor(private readonly repo: PermitEligibilityRepository) {}
+
+  assertEnterpriseActive(e: Enterprise): void {
+    if (e.status !== EnterpriseStatus.Active) {
+      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${e.status}: it cannot obtain hot-work permits`, [], { status: e.status });
+    }
+  }
+
+  /**
+   * Welders employed by (or engaged with) the enterprise, machines owned by it or lent to it for the
+   * whole window. The same answer whether a record does not exist or belongs elsewhere, so nothing leaks.
+   */
+  async assertPartiesAvailable(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<void> {
+    const fields = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
+    if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot be named on this permit', fields);
+  }
+
+  /** Everything submission needs: availability, active records, certificates valid for the whole window. */
+  async assertReadyForWork(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<void> {
+    const fields = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
+    const welders = await this.repo.findWelders(em, welderIds);
+    welderIds.forEach((id, i) => {
+      const w = welders.find((x) => x.id === id);
+      if (w && w.status !== WelderStatus.Active) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
+    });
+    const machines = await this.repo.findMachines(em, machineIds);
+    machineIds.forEach((id, i) => {
+      const m = machines.find((x) => x.id === id);
+      if (m && !MACHINE_USABLE.includes(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
+    });
+    if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot work under this permit', fields);
+
+    const certs = await this.repo.findWeldingCertificates(em, welderIds);
+    // The window is half-open: work ends at `to`, so a certificate expiring exactly then still covers it.
+    const lastInstant = new Date(to.getTime() - 1);
+    const invalid: { welderId: string; verdict: CertificateVerdict }[] = [];
+    const certFields: FieldError[] = [];
+    welderIds.forEach((id, i) => {
+      const verdict = bestCertificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
+      if (verdict === 'valid') return;
+      const name = welders.find((w) => w.id === id)?.realName ?? '';
+      invalid.push({ welderId: id, verdict });
+      certFields.push({ field: `welderIds[${i}]`, code: CERT_FIELD_CODE[verdict], message: `Welder ${id} (${name}): no welding certificate valid for the whole window (${verdict})` });
+    });
+    if (certFields.length) throw new DomainError(ErrorCode.WELDER_CERTIFICATE_INVALID, 'A named welder has no certificate valid for the whole window', certFields, { invalid });
+  }
+
+  async certificateVerdictAt(em: EntityManager, welderId: string, at: Date): Promise<CertificateVerdict> {
+    const certs = await this.repo.findWeldingCertificates(em, [welderId]);
+    return bestCertificateVerdict(certs, (c) => certificateValidityAt(c, at));
+  }
+
+  private async availabilityErrors(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<FieldError[]> {
+    const fields: FieldError[] = [];
+    const welders = await this.repo.findWelders(em, welderIds);
+    const engaged = new Set((await this.repo.findEngagementsCovering(em, welderIds, enterpriseId, chinaDate(from), chinaDate(to))).map((g) => g.welderId));
+    welderIds.forEach((id, i) => {
+      const w = welders.find((x) => x.id === id);
+      if (!w || (w.employerId !== enterpriseId && !engaged.has(id))) {
+        fields.push({ field: `welderIds[${i}]`, code: 'welderNotAvailable', message: `Welder ${id} is not employed by or engaged with this enterprise for the window` });
+      }
+    });
+    const machines = await this.repo.findMachines(em, machineIds);
+    const lent = new Set((await this.repo.findLoansCovering(em, machineIds, enterpriseId, from, to)).map((l) => l.machineId));
+    machineIds.forEach((id, i) => {
+      const m = machines.find((x) => x.id === id);
+      if (!m || (m.enterpriseId !== enterpriseId && !lent.has(id))) {
+        fields.push({ field: `machineIds[${i}]`, code: 'machineNotAvailable', message: `Machine ${id} neither belongs to this enterprise nor is lent to it for the whole window` });
+      }
+    });
+    return fields;
+  }
+}

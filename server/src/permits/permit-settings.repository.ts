@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Role, User } from '../users/user.entity';
+import { ApproverPosition } from './approval-chain';
+import { EnterprisePermitSettings } from './permit-settings.entity';
+import { UserPosition } from './user-position.entity';
+
+@Injectable()
+export class PermitSettingsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  findEnterprise(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
+    return em.findOne(Enterprise, { where: { id } });
+  }
+
+  findSettings(enterpriseId: string, em: EntityManager = this.ds.manager): Promise<EnterprisePermitSettings | null> {
+    return em.findOne(EnterprisePermitSettings, { where: { enterpriseId } });
+  }
+
+  async saveSettings(em: EntityManager, s: Omit<EnterprisePermitSettings, 'updatedAt'>): Promise<EnterprisePermitSettings> {
+    return em.save(EnterprisePermitSettings, em.create(EnterprisePermitSettings, s));
+  }
+
+  async positionsOfUser(userId: string, enterpriseId: string, em: EntityManager = this.ds.manager): Promise<ApproverPosition[]> {
+    return (await em.find(UserPosition, { where: { userId, enterpriseId } })).map((p) => p.position);
+  }
+
+  findEnterpriseUsers(enterpriseId: string, offset: number, limit: number): Promise<[User[], number]> {
+    return this.ds.manager.findAndCount(User, { where: { enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) }, order: { username: 'ASC' }, skip: offset, take: limit });
+  }
+
+  findEnterpriseUser(enterpriseId: string, userId: string, em: EntityManager = this.ds.manager): Promise<User | null> {
+    return em.findOne(User, { where: { id: userId, enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) } });
+  }
+
+  positionsOfUsers(userIds: string[]): Promise<UserPosition[]> {
+    return userIds.length ? this.ds.manager.find(UserPosition, { where: { userId: In(userIds) } }) : Promise.resolve([]);
+  }
+
+  async replacePositions(em: EntityManager, userId: string, enterpriseId: string, positions: ApproverPosition[], at: Date): Promise<void> {
+    await em.delete(UserPosition, { userId });
+    if (positions.length) await em.insert(UserPosition, positions.map((position) => ({ userId, enterpriseId, position, assignedAt: at })));
+  }
+}

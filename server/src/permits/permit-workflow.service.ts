@@ -1,0 +1,234 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { Role } from '../users/user.entity';
+import { ApproverPosition, POSITION_LABELS } from './approval-chain';
+import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
+import { PermitAccess } from './permit-access';
+import { PermitEligibility } from './permit-eligibility';
+import { effectiveLevel, LEVEL_LABELS, levelRank, maxEndFor } from './permit-levels';
+import { assertComplete, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
+import { PermitSettingsService } from './permit-settings.service';
+import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
+import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
+import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
+import { PermitDetailView, PermitViews } from './permit-view';
+import { Permit } from './permit.entity';
+import { PermitsRepository } from './permits.repository';
+
+/** GB 30871-2022 / OSHA practice: the fire watch stays at least 30 min after hot work stops. */
+export const MIN_FIRE_WATCH_MS = 30 * 60_000;
+
+type Target = { kind: 'permit' } | { kind: 'extension'; extension: PermitExtension };
+
+/** The life cycle: submit → approve / reject → (extend) → close or cancel, each step on the trail and in the audit log. */
+@Injectable()
+export class PermitWorkflowService {
+  constructor(
+    private readonly permits: PermitsRepository,
+    private readonly permitAccess: PermitAccess,
+    private readonly eligibility: PermitEligibility,
+    private readonly settings: PermitSettingsService,
+    private readonly views: PermitViews,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+  ) {}
+
+  async submit(actor: Actor, id: string): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.submit', async (em, p, enterprise, now) => {
+      assertTransition('submit', displayStatus(p, now));
+      this.eligibility.assertEnterpriseActive(enterprise);
+      if (p.plannedEnd.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The permit window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'plannedEnd has passed' }]);
+      const settings = await this.settings.effectiveSettings(enterprise.id, em);
+      const level = effectiveLevel(p.requestedLevel, p.plannedStart, p.plannedEnd, settings);
+      p.effectiveLevel = level.effective;
+      p.levelUpgradeReasons = level.upgradeReasons;
+      assertWindowFits(level.effective, p.plannedStart, p.plannedEnd);
+      assertComplete(p);
+      await this.assertReady(em, p, p.plannedEnd);
+      p.approvalChain = settings.approvalChains[level.effective];
+      p.approvalRound += 1;
+      p.currentStep = 0;
+      p.status = PermitStatus.Submitted;
+      p.submittedAt = now;
+      p.rejectionReason = null;
+      await this.trail(em, p, actor, TrailAction.Submitted, now, {});
+    });
+  }
+
+  async approve(actor: Actor, id: string, dto: ApproveDto): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.approve', async (em, p, enterprise, now) => {
+      const target = await this.decisionTarget(em, p, now, 'approve');
+      const { step, position } = await this.assertApprover(em, actor, p, target);
+      const chain = p.approvalChain!;
+      const last = step + 1 >= chain.length;
+      if (last) {
+        // Fail closed: the facts checked at submission may have changed while the permit waited.
+        this.eligibility.assertEnterpriseActive(enterprise);
+        const end = target.kind === 'extension' ? target.extension.requestedEnd : p.plannedEnd;
+        if (end.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The requested window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'the window has passed' }]);
+        await this.assertReady(em, p, end);
+      }
+      if (target.kind === 'permit') {
+        p.currentStep = step + 1;
+        if (last) { p.status = PermitStatus.Approved; p.approvedAt = now; }
+        await this.trail(em, p, actor, TrailAction.Approved, now, { step, position, remark: dto.remark ?? null });
+      } else {
+        const x = target.extension;
+        x.currentStep = step + 1;
+        if (last) { x.status = ExtensionStatus.Approved; x.decidedAt = now; p.plannedEnd = x.requestedEnd; }
+        await em.save(PermitExtension, x);
+        await this.trail(em, p, actor, last ? TrailAction.ExtensionApproved : TrailAction.Approved, now, { step, position, remark: dto.remark ?? null, extensionId: x.id });
+      }
+    });
+  }
+
+  async reject(actor: Actor, id: string, dto: ReasonDto): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.reject', async (em, p, _e, now) => {
+      const target = await this.decisionTarget(em, p, now, 'reject');
+      const { step, position } = await this.assertApprover(em, actor, p, target);
+      if (target.kind === 'permit') {
+        // Back to the applicant: they may edit and resubmit, which starts a new round from step 0.
+        p.status = PermitStatus.Rejected;
+        p.rejectionReason = dto.reason;
+        p.currentStep = 0;
+        await this.trail(em, p, actor, TrailAction.Rejected, now, { step, position, remark: dto.reason });
+      } else {
+        const x = target.extension;
+        Object.assign(x, { status: ExtensionStatus.Rejected, rejectionReason: dto.reason, decidedAt: now });
+        await em.save(PermitExtension, x);
+        await this.trail(em, p, actor, TrailAction.ExtensionRejected, now, { step, position, remark: dto.reason, extensionId: x.id });
+      }
+    });
+  }
+
+  async cancel(actor: Actor, id: string, dto: ReasonDto): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.cancel', async (em, p, enterprise, now) => {
+      assertTransition('cancel', displayStatus(p, now));
+      const chain = p.approvalChain ?? (await this.settings.effectiveSettings(enterprise.id, em)).approvalChains[p.effectiveLevel];
+      const held = actor.userId ? await this.settings.positionsOfUser(actor.userId, p.enterpriseId, em) : [];
+      const allowed = actor.role === Role.PlatformAdmin || actor.userId === p.applicantUserId || held.some((h) => chain.includes(h));
+      if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the applicant or an approver of this permit may cancel it');
+      await this.cancelPendingExtension(em, p, now);
+      p.status = PermitStatus.Cancelled;
+      p.cancelledAt = now;
+      p.cancelReason = dto.reason;
+      await this.trail(em, p, actor, TrailAction.Cancelled, now, { remark: dto.reason });
+    });
+  }
+
+  async extend(actor: Actor, id: string, dto: ExtendDto): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.extension_request', async (em, p, enterprise, now) => {
+      assertTransition('extend', displayStatus(p, now));
+      if (await this.permits.findPendingExtension(em, p.id)) {
+        throw new DomainError(ErrorCode.INVALID_STATE, 'An extension is already awaiting approval', [], { status: displayStatus(p, now), pendingExtension: true });
+      }
+      const newEnd = new Date(dto.newEnd);
+      if (newEnd.getTime() <= p.plannedEnd.getTime()) throw DomainError.invalid('newEnd', 'afterCurrentEnd', 'newEnd must be after the current end');
+      // 延期 never goes past the level's maximum counted from the original start.
+      const latest = maxEndFor(p.effectiveLevel, p.plannedStart);
+      if (newEnd.getTime() > latest.getTime()) {
+        const message = `${LEVEL_LABELS[p.effectiveLevel]}动火作业票自开始起最长 ${(latest.getTime() - p.plannedStart.getTime()) / 3_600_000} 小时; the latest possible end is ${latest.toISOString()}`;
+        throw new DomainError(ErrorCode.EXTENSION_BEYOND_MAXIMUM, message, [{ field: 'newEnd', code: 'beyondMaximum', message }], { latestPossibleEnd: latest });
+      }
+      const settings = await this.settings.effectiveSettings(enterprise.id, em);
+      const level = effectiveLevel(p.requestedLevel, p.plannedStart, newEnd, settings);
+      if (levelRank(level.effective) > levelRank(p.effectiveLevel)) {
+        const message = `The extended window reaches a special period and would need a ${level.effective} permit: apply for a new permit`;
+        throw new DomainError(ErrorCode.EXTENSION_RAISES_LEVEL, message, [{ field: 'newEnd', code: 'raisesLevel', message }], { wouldBe: level.effective, reasons: level.upgradeReasons });
+      }
+      this.eligibility.assertEnterpriseActive(enterprise);
+      await this.assertReady(em, p, newEnd);
+      const x = await em.save(PermitExtension, em.create(PermitExtension, {
+        permitId: p.id, previousEnd: p.plannedEnd, requestedEnd: newEnd, reason: dto.reason, status: ExtensionStatus.Pending,
+        currentStep: 0, requestedBy: actor.userId!, requestedAt: now, decidedAt: null, rejectionReason: null,
+      }));
+      await this.trail(em, p, actor, TrailAction.ExtensionRequested, now, { remark: dto.reason, extensionId: x.id });
+    });
+  }
+
+  async close(actor: Actor, id: string, dto: CloseDto): Promise<PermitDetailView> {
+    return this.write(actor, id, 'permit.close', async (em, p, _e, now) => {
+      assertTransition('close', displayStatus(p, now));
+      const stopped = new Date(dto.workStoppedAt), watchEnded = new Date(dto.fireWatchEndedAt);
+      const latest = now.getTime() + CLOCK_SKEW_MS;
+      if (stopped.getTime() < p.plannedStart.getTime()) throw DomainError.invalid('workStoppedAt', 'beforeStart', 'workStoppedAt is before the permit started');
+      if (stopped.getTime() > latest) throw DomainError.invalid('workStoppedAt', 'inFuture', 'workStoppedAt is in the future');
+      if (watchEnded.getTime() > latest) throw DomainError.invalid('fireWatchEndedAt', 'inFuture', 'fireWatchEndedAt is in the future');
+      if (watchEnded.getTime() - stopped.getTime() < MIN_FIRE_WATCH_MS) {
+        const message = '动火作业结束后监护人应至少再监护 30 分钟 (the fire watch must last at least 30 min after work stops)';
+        throw new DomainError(ErrorCode.FIRE_WATCH_TOO_SHORT, message, [{ field: 'fireWatchEndedAt', code: 'fireWatchTooShort', message }]);
+      }
+      await this.cancelPendingExtension(em, p, now);
+      p.status = PermitStatus.Closed;
+      p.closedAt = now;
+      p.workStoppedAt = stopped;
+      p.fireWatchEndedAt = watchEnded;
+      await this.trail(em, p, actor, TrailAction.Closed, now, {});
+    });
+  }
+
+  /** Loads and locks the permit, applies the change, saves and audits it in one transaction. */
+  private async write(actor: Actor, id: string, action: string, change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<void>): Promise<PermitDetailView> {
+    const saved = await this.ds.transaction(async (em) => {
+      const { permit, enterprise } = await this.permitAccess.loadManageable(actor, id, em);
+      const before = auditSnapshot(permit);
+      const now = this.clock.now();
+      await change(em, permit, enterprise, now);
+      const row = await em.save(Permit, permit);
+      await this.audit.record(em, actor, { action, entityType: 'permit', entityId: id, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, before, after: auditSnapshot(row) });
+      return row;
+    });
+    return this.views.detail(saved, this.clock.now());
+  }
+
+  /** A submitted permit is decided itself; an approved one only through its pending extension. */
+  private async decisionTarget(em: EntityManager, p: Permit, now: Date, action: 'approve' | 'reject'): Promise<Target> {
+    const status = displayStatus(p, now);
+    if (PERMIT_TRANSITIONS[action].includes(status)) return { kind: 'permit' };
+    if (PERMIT_TRANSITIONS.decideExtension.includes(status)) {
+      const extension = await this.permits.findPendingExtension(em, p.id);
+      if (extension) return { kind: 'extension', extension };
+    }
+    assertTransition(action, status);
+    throw new DomainError(ErrorCode.INVALID_STATE, 'Nothing awaits a decision');
+  }
+
+  private async assertApprover(em: EntityManager, actor: Actor, p: Permit, target: Target): Promise<{ step: number; position: ApproverPosition }> {
+    if (actor.userId === p.applicantUserId || (target.kind === 'extension' && actor.userId === target.extension.requestedBy)) {
+      throw new DomainError(ErrorCode.SELF_APPROVAL, 'The applicant cannot approve or reject their own permit or extension');
+    }
+    const chain = p.approvalChain ?? [];
+    const step = target.kind === 'permit' ? p.currentStep : target.extension.currentStep;
+    const position = chain[step];
+    if (!position) throw new DomainError(ErrorCode.INVALID_STATE, 'The approval chain is already complete');
+    const held = actor.userId ? await this.settings.positionsOfUser(actor.userId, p.enterpriseId, em) : [];
+    if (!held.includes(position)) {
+      throw new DomainError(ErrorCode.APPROVER_POSITION_REQUIRED, `Step ${step + 1} must be signed by the ${POSITION_LABELS[position]} (${position})`, [], { step, position });
+    }
+    return { step, position };
+  }
+
+  private async assertReady(em: EntityManager, p: Permit, end: Date): Promise<void> {
+    const [welderIds, machineIds] = await Promise.all([this.permits.namedWelderIds(p.id, em), this.permits.namedMachineIds(p.id, em)]);
+    await this.eligibility.assertReadyForWork(em, p.enterpriseId, welderIds, machineIds, p.plannedStart, end);
+  }
+
+  private async cancelPendingExtension(em: EntityManager, p: Permit, now: Date): Promise<void> {
+    const x = await this.permits.findPendingExtension(em, p.id);
+    if (x) await em.save(PermitExtension, Object.assign(x, { status: ExtensionStatus.Cancelled, decidedAt: now }));
+  }
+
+  private async trail(em: EntityManager, p: Permit, actor: Actor, action: TrailAction, at: Date, extra: { step?: number; position?: ApproverPosition; remark?: string | null; extensionId?: string }): Promise<void> {
+    await em.insert(PermitTrailEntry, {
+      permitId: p.id, extensionId: extra.extensionId ?? null, action, round: p.approvalRound, step: extra.step ?? null, position: extra.position ?? null,
+      actorUserId: actor.userId, actorUsername: actor.username, remark: extra.remark ?? null, occurredAt: at,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { DomainError } from '../common/errors/domain-error';
+import { maskPhone } from '../common/validation/identifiers';
+import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { Enterprise } from '../enterprises/enterprise.entity';
+import { CreatePermitDto } from './dto/create-permit.dto';
+import { EvaluateDto } from './dto/evaluate.dto';
+import { ListPermitsQuery } from './dto/list-permits.query';
+import { UpdatePermitDto } from './dto/update-permit.dto';
+import { PermitAccess } from './permit-access';
+import { PermitDecision, PermitEvaluationInput } from './permit-decision';
+import { PermitEligibility } from './permit-eligibility';
+import { PermitEvaluator } from './permit-evaluator';
+import { effectiveLevel, PermitLevel } from './permit-levels';
+import { assertWindowFits, assertWindowOrder, auditSnapshot, mergeChecklist, toGeofence } from './permit-rules';
+import { PermitSettingsRepository } from './permit-settings.repository';
+import { PermitSettingsService } from './permit-settings.service';
+import { assertTransition, displayStatus, PermitStatus } from './permit-status';
+import { PermitDetailView, PermitSummaryView, PermitViews } from './permit-view';
+import { Permit } from './permit.entity';
+import { PermitsRepository } from './permits.repository';
+
+/**
+ * Hot-work permits: drafting, reading, and the one call the authorization engine needs
+ * (evaluate). The approval workflow lives in PermitWorkflowService.
+ */
+@Injectable()
+export class PermitsService {
+  constructor(
+    private readonly permits: PermitsRepository,
+    private readonly settingsRepo: PermitSettingsRepository,
+    private readonly settings: PermitSettingsService,
+    private readonly eligibility: PermitEligibility,
+    private readonly evaluator: PermitEvaluator,
+    private readonly permitAccess: PermitAccess,
+    private readonly views: PermitViews,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+  ) {}
+
+  /** May welder W weld with machine M at place P and time T under permit X? Never throws; fails closed. */
+  evaluate(input: PermitEvaluationInput): Promise<PermitDecision> {
+    return this.evaluator.evaluate(input);
+  }
+
+  /** Telemetry reports arcs here so that the pause rule of gas analysis can be applied. */
+  async recordArcActivity(permitId: string, arcStartedAt: Date, arcEndedAt?: Date | null): Promise<boolean> {
+    if (Number.isNaN(arcStartedAt.getTime()) || (arcEndedAt && (Number.isNaN(arcEndedAt.getTime()) || arcEndedAt < arcStartedAt))) {
+      throw DomainError.invalid('arcEndedAt', 'afterStart', 'An arc must end after it starts');
+    }
+    if (!/^[0-9a-f-]{36}$/i.test(permitId)) return false;
+    return this.permits.recordArcActivity(permitId, arcStartedAt, arcEndedAt ?? null);
+  }
+
+  async evaluateFor(actor: Actor, id: string, dto: EvaluateDto): Promise<PermitDecision> {
+    await this.permitAccess.loadReadable(actor, id);
+    return this.evaluate({ permitId: id, welderId: dto.welderId, machineId: dto.machineId, at: dto.at ? new Date(dto.at) : this.clock.now(), position: dto.position, continuousGasOk: dto.continuousGasOk });
+  }
+
+  async list(actor: Actor, q: ListPermitsQuery): Promise<Paginated<PermitSummaryView>> {
+    const now = this.clock.now();
+    const [rows, total] = await this.permits.listVisible(actor, {
+      status: q.status, level: q.level, enterpriseId: q.enterpriseId, welderId: q.welderId, machineId: q.machineId,
+      activeAt: q.activeAt ? new Date(q.activeAt) : undefined, offset: offsetOf(q), limit: q.pageSize,
+    }, now);
+    return paginate(await this.views.summaries(rows, now), total, q);
+  }
+
+  async get(actor: Actor, id: string): Promise<PermitDetailView> {
+    const { permit } = await this.permitAccess.loadReadable(actor, id);
+    return this.views.detail(permit, this.clock.now());
+  }
+
+  async create(actor: Actor, dto: CreatePermitDto): Promise<PermitDetailView> {
+    const start = new Date(dto.plannedStart), end = new Date(dto.plannedEnd);
+    assertWindowOrder(start, end);
+    const enterpriseId = dto.enterpriseId ?? actor.enterpriseId;
+    if (!enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required');
+    const saved = await this.ds.transaction(async (em) => {
+      const enterprise = await this.settingsRepo.findEnterprise(enterpriseId, em);
+      if (!enterprise) throw DomainError.notFound('Enterprise');
+      this.access.assertManageable(actor, enterprise, 'Enterprise');
+      this.eligibility.assertEnterpriseActive(enterprise);
+      const permit = em.create(Permit, {
+        enterpriseId, status: PermitStatus.Draft, requestedLevel: dto.level, workDescription: dto.workDescription,
+        siteAddress: dto.site.address, siteLatitude: dto.site.point.lat, siteLongitude: dto.site.point.lng, geofence: toGeofence(dto.site.geofence),
+        plannedStart: start, plannedEnd: end, checklist: mergeChecklist({}, dto.checklist),
+        applicantUserId: actor.userId!, applicantUsername: actor.username, approvalChain: null, approvalRound: 0, currentStep: 0,
+        fireWatcherName: null, fireWatcherPhoneEnc: null, fireWatcherPhoneMasked: null,
+      });
+      if (dto.fireWatcher) this.setFireWatcher(permit, dto.fireWatcher);
+      await this.applyLevel(em, permit, enterprise);
+      await this.eligibility.assertPartiesAvailable(em, enterpriseId, dto.welderIds, dto.machineIds, start, end);
+      const row = await em.save(Permit, permit);
+      await this.permits.replaceWelders(em, row.id, dto.welderIds);
+      await this.permits.replaceMachines(em, row.id, dto.machineIds);
+      await this.audit.record(em, actor, { action: 'permit.create', entityType: 'permit', entityId: row.id, enterpriseId, regionPath: enterprise.regionPath, after: { ...auditSnapshot(row), welderIds: dto.welderIds, machineIds: dto.machineIds } });
+      return row;
+    });
+    return this.views.detail(saved, this.clock.now());
+  }
+
+  async update(actor: Actor, id: string, dto: UpdatePermitDto): Promise<PermitDetailView> {
+    const saved = await this.ds.transaction(async (em) => {
+      const { permit, enterprise } = await this.permitAccess.loadManageable(actor, id, em);
+      assertTransition('update', displayStatus(permit, this.clock.now()));
+      const before = auditSnapshot(permit);
+      if (dto.level) permit.requestedLevel = dto.level;
+      if (dto.workDescription !== undefined) permit.workDescription = dto.workDescription;
+      if (dto.site) {
+        permit.siteAddress = dto.site.address;
+        permit.siteLatitude = dto.site.point.lat;
+        permit.siteLongitude = dto.site.point.lng;
+        permit.geofence = toGeofence(dto.site.geofence);
+      }
+      if (dto.plannedStart) permit.plannedStart = new Date(dto.plannedStart);
+      if (dto.plannedEnd) permit.plannedEnd = new Date(dto.plannedEnd);
+      assertWindowOrder(permit.plannedStart, permit.plannedEnd);
+      if (dto.fireWatcher) this.setFireWatcher(permit, dto.fireWatcher);
+      if (dto.checklist) permit.checklist = mergeChecklist(permit.checklist, dto.checklist);
+      await this.applyLevel(em, permit, enterprise);
+      const welderIds = dto.welderIds ?? (await this.permits.namedWelderIds(id, em));
+      const machineIds = dto.machineIds ?? (await this.permits.namedMachineIds(id, em));
+      await this.eligibility.assertPartiesAvailable(em, permit.enterpriseId, welderIds, machineIds, permit.plannedStart, permit.plannedEnd);
+      const row = await em.save(Permit, permit);
+      if (dto.welderIds) await this.permits.replaceWelders(em, id, dto.welderIds);
+      if (dto.machineIds) await this.permits.replaceMachines(em, id, dto.machineIds);
+      await this.audit.record(em, actor, { action: 'permit.update', entityType: 'permit', entityId: id, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, before, after: { ...auditSnapshot(row), welderIds, machineIds } });
+      return row;
+    });
+    return this.views.detail(saved, this.clock.now());
+  }
+
+  private setFireWatcher(permit: Permit, fw: { name: string; phone: string }): void {
+    permit.fireWatcherName = fw.name;
+    permit.fireWatcherPhoneEnc = this.cipher.encrypt(fw.phone);
+    permit.fireWatcherPhoneMasked = maskPhone(fw.phone);
+  }
+
+  /** Effective level from the enterprise's holidays and night hours, then the window limit of that level. */
+  private async applyLevel(em: EntityManager, permit: Permit, enterprise: Enterprise): Promise<PermitLevel> {
+    const settings = await this.settings.effectiveSettings(enterprise.id, em);
+    const d = effectiveLevel(permit.requestedLevel, permit.plannedStart, permit.plannedEnd, settings);
+    permit.effectiveLevel = d.effective;
+    permit.levelUpgradeReasons = d.upgradeReasons;
+    assertWindowFits(d.effective, permit.plannedStart, permit.plannedEnd);
+    return d.effective;
+  }
+}
