@@ -1,14 +1,21 @@
 import { Type } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuthorizationModule } from './authorization/authorization.module';
 import { BlackoutsModule } from './blackouts/blackouts.module';
 import { CodesModule } from './codes/codes.module';
+import { DevicesModule } from './devices/devices.module';
 import { EnterprisesModule } from './enterprises/enterprises.module';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { MachinesModule } from './machines/machines.module';
 import { MachineLoansModule } from './machine-loans/machine-loans.module';
 import { PermitsModule } from './permits/permits.module';
 import { PublicModule } from './public/public.module';
+import { StatsModule } from './stats/stats.module';
 import { WeldersModule } from './welders/welders.module';
+import { WebModule } from './web/web.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
-export const FEATURE_MODULES: Type<unknown>[] = [CodesModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule];
+export const FEATURE_MODULES: Type<unknown>[] = [CodesModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule, AuthorizationModule, StatsModule, ReportsModule,
+  // Serves the UI at / (hooks in after the API routes whatever its place here).
+  WebModule];

@@ -20,8 +20,15 @@ import { PermitAttachment } from '../permits/permit-attachment.entity';
 import { EnterprisePermitSettings } from '../permits/permit-settings.entity';
 import { UserPosition } from '../permits/user-position.entity';
 import { Chip } from '../devices/chip.entity';
+import { DecisionRecord } from '../authorization/decision.entity';
+import { GrantRecord } from '../authorization/grant.entity';
+import { ArmSession } from '../authorization/arm-session.entity';
 import { RejectedMessage } from '../devices/rejected-message.entity';
+import { Report } from '../reports/report.entity';
+import { ReportPhoto } from '../reports/report-photo.entity';
+import { ReportEvent } from '../reports/report-event.entity';
 
 /** Every TypeORM entity; a feature adds its own here. */
 export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, TrainingRecord, IdentityCode, User, AuditEntry, Alert, Blackout,
-  MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, Chip, RejectedMessage];
+  MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, Chip, RejectedMessage, DecisionRecord, GrantRecord, ArmSession,
+  Report, ReportPhoto, ReportEvent];

@@ -3,6 +3,8 @@ import { EnterprisesMachines1763900100000 } from './1763900100000-EnterprisesMac
 import { AlertsBlackouts1763900400000 } from './1763900400000-AlertsBlackouts';
 import { Permits1763900300000 } from './1763900300000-Permits';
 import { Devices1763900500000 } from './1763900500000-Devices';
+import { Authorization1763900600000 } from './1763900600000-Authorization';
+import { Reports1763900700000 } from './1763900700000-Reports';
 
 /** Every migration in order; a new migration file is added here too. */
-export const MIGRATIONS = [Registry1763900000000, EnterprisesMachines1763900100000, Permits1763900300000, AlertsBlackouts1763900400000, Devices1763900500000];
+export const MIGRATIONS = [Registry1763900000000, EnterprisesMachines1763900100000, Permits1763900300000, AlertsBlackouts1763900400000, Devices1763900500000, Authorization1763900600000, Reports1763900700000];

@@ -1,0 +1,26 @@
+/**
+ * Contract between the device gateway (devices/) and the authorization engine (authorization/).
+ * The gateway verifies a device message (signature by the bound chip key, topic chip, freshness)
+ * before handing it over; the handler decides and publishes its answer itself through DeviceOutbox.
+ */
+import type { ArmRequestBody, DownMessageType, Envelope, MessageType } from '@arcgate/protocol';
+
+export interface VerifiedDeviceMessage<TBody> {
+  chipId: string;
+  machineId: string;
+  /** The verified, signed envelope exactly as the device sent it (device messages always carry `seq`). */
+  envelope: Envelope<MessageType, TBody> & { seq: number };
+  receivedAt: Date;
+}
+
+export interface ArmRequestHandler {
+  /** The handler publishes the reply (arm.grant / arm.denied) itself via DeviceOutbox. */
+  handleArmRequest(msg: VerifiedDeviceMessage<ArmRequestBody>): Promise<void>;
+}
+export const ARM_REQUEST_HANDLER = Symbol('ARM_REQUEST_HANDLER');
+
+export interface DeviceOutbox {
+  /** Signs with the server key and publishes to the device's down topic with the protocol's QoS. */
+  send<T>(chipId: string, type: DownMessageType, body: T): Promise<void>;
+}
+export const DEVICE_OUTBOX = Symbol('DEVICE_OUTBOX');

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { idParamPipe } from '../enterprises/id-param.pipe';
+import { Role } from '../users/user.entity';
+import { ChipsService } from './chips.service';
+import { DeviceStatusView, ServerKeyView } from './device.view';
+import { BindChipDto } from './dto/bind-chip.dto';
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@Controller()
+export class ChipsController {
+  constructor(private readonly chips: ChipsService) {}
+
+  @Post('machines/:id/chip')
+  @HttpCode(200)
+  @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
+  @ApiOperation({ summary: 'Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip' })
+  @ApiOkResponse({ type: DeviceStatusView })
+  bind(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: BindChipDto) {
+    return this.chips.bind(actor, id, dto);
+  }
+
+  @Delete('machines/:id/chip')
+  @HttpCode(204)
+  @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
+  @ApiOperation({ summary: 'Unbind the chip from a machine (needed before binding it to another machine)' })
+  async unbind(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string): Promise<void> {
+    await this.chips.unbind(actor, id);
+  }
+
+  @Get('machines/:id/device')
+  @ApiOperation({ summary: 'Device of a machine: bound chip, online state, last position and latest events' })
+  @ApiOkResponse({ type: DeviceStatusView })
+  status(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string) {
+    return this.chips.status(actor, id);
+  }
+
+  @Get('devices/server-key')
+  @ApiOperation({ summary: 'The server\'s Ed25519 public key that devices are provisioned with to verify server messages' })
+  @ApiOkResponse({ type: ServerKeyView })
+  serverKey(): ServerKeyView {
+    return this.chips.serverKey();
+  }
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { DeviceState, Position } from '@arcgate/protocol';
+import { Chip } from './chip.entity';
+import { returnedRows } from './sql-result';
+
+/** A chip bound to a machine; "bound" is read from machines.chip_id, the source of truth. */
+export interface BoundChip {
+  chipId: string;
+  machineId: string;
+  publicKey: string;
+  enterpriseId: string;
+}
+
+export interface RecentDeviceEvent {
+  seq: number;
+  type: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  grantId: string | null;
+  payload: Record<string, unknown>;
+}
+
+const BOUND_SELECT = `SELECT c.chip_id AS "chipId", m.id AS "machineId", c.public_key AS "publicKey", m.enterprise_id AS "enterpriseId"
+  FROM chips c JOIN machines m ON m.chip_id = c.chip_id`;
+
+@Injectable()
+export class ChipsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
+    const rows: BoundChip[] = await this.ds.query(`${BOUND_SELECT} WHERE c.chip_id = $1`, [chipId]);
+    return rows[0] ?? null;
+  }
+
+  async findBoundByMachineId(machineId: string): Promise<BoundChip | null> {
+    const rows: BoundChip[] = await this.ds.query(`${BOUND_SELECT} WHERE m.id = $1`, [machineId]);
+    return rows[0] ?? null;
+  }
+
+  findByChipId(chipId: string, em: EntityManager = this.ds.manager): Promise<Chip | null> {
+    return em.findOne(Chip, { where: { chipId } });
+  }
+
+  /** Creates the chip row if needed and locks it for the binding transaction. */
+  async upsertAndLock(em: EntityManager, chipId: string, publicKey: string): Promise<Chip> {
+    await em.query(`INSERT INTO chips (chip_id, public_key) VALUES ($1, $2) ON CONFLICT (chip_id) DO NOTHING`, [chipId, publicKey]);
+    return (await em.findOne(Chip, { where: { chipId }, lock: { mode: 'pessimistic_write' } }))!;
+  }
+
+  /** A machine has at most one chip row pointing at it: detach stale rows (e.g. after retirement). */
+  async detachOthersFromMachine(em: EntityManager, machineId: string, keepChipId: string | null, at: Date): Promise<void> {
+    await em.query(`UPDATE chips SET machine_id = NULL, unbound_at = $3, updated_at = now() WHERE machine_id = $1 AND ($2::varchar IS NULL OR chip_id <> $2)`, [machineId, keepChipId, at]);
+  }
+
+  save(em: EntityManager, chip: Chip): Promise<Chip> {
+    return em.save(Chip, chip);
+  }
+
+  /** Presence from a signed online status. */
+  async markOnline(chipId: string, at: Date, s: { state: DeviceState; firmware: string; msgSeq: number }): Promise<void> {
+    await this.ds.query(
+      `UPDATE chips SET online = true, last_status_at = $2, last_seen_at = GREATEST(COALESCE(last_seen_at, $2), $2), state = $3, firmware = $4,
+         last_msg_seq = GREATEST(last_msg_seq, $5), updated_at = now() WHERE chip_id = $1`,
+      [chipId, at, s.state, s.firmware, s.msgSeq],
+    );
+  }
+
+  /** Marks offline; true when it was online (so that an offline transition is reported once). */
+  async markOffline(chipId: string, at: Date): Promise<boolean> {
+    const res: unknown = await this.ds.query(
+      `UPDATE chips SET online = false, last_status_at = $2, updated_at = now() WHERE chip_id = $1 AND online RETURNING chip_id`, [chipId, at]);
+    return returnedRows(res).length > 0;
+  }
+
+  async recordMessageSeq(chipId: string, seq: number, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE chips SET last_msg_seq = GREATEST(last_msg_seq, $2), last_seen_at = GREATEST(COALESCE(last_seen_at, $3), $3) WHERE chip_id = $1`, [chipId, seq, at]);
+  }
+
+  async recordPosition(chipId: string, position: Position, at: Date): Promise<void> {
+    await this.ds.query(
+      `UPDATE chips SET last_position = $2, last_position_at = $3 WHERE chip_id = $1 AND (last_position_at IS NULL OR last_position_at <= $3)`,
+      [chipId, JSON.stringify(position), at]);
+  }
+
+  /** Online chips not heard from since `before`: the broker's will may have been lost. */
+  async findSilentOnline(before: Date, limit = 500): Promise<string[]> {
+    const rows: { chip_id: string }[] = await this.ds.query(
+      `SELECT chip_id FROM chips WHERE online AND (last_seen_at IS NULL OR last_seen_at < $1) ORDER BY chip_id LIMIT $2`, [before, limit]);
+    return rows.map((r) => r.chip_id);
+  }
+
+  async findRecentEvents(chipId: string, limit: number): Promise<RecentDeviceEvent[]> {
+    const rows: { seq: string; type: string; occurred_at: Date; received_at: Date; grant_id: string | null; payload: Record<string, unknown> }[] = await this.ds.query(
+      `SELECT seq, type, occurred_at, received_at, grant_id, payload FROM device_events WHERE chip_id = $1 ORDER BY occurred_at DESC, seq DESC LIMIT $2`, [chipId, limit]);
+    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, occurredAt: r.occurred_at, receivedAt: r.received_at, grantId: r.grant_id, payload: r.payload }));
+  }
+}

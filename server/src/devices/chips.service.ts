@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { chipIdFromPublicKey, fromBase64Url, publicKeyFromRaw, publicKeyToBase64Url } from '@arcgate/protocol';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock/clock';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Machine, MachineStatus } from '../machines/machine.entity';
+import { MachinesRepository } from '../machines/machines.repository';
+import { BoundChip, ChipsRepository } from './chips.repository';
+import { BindChipDto } from './dto/bind-chip.dto';
+import { DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
+
+/** Short enough that an unbind elsewhere (another replica) takes effect at once for practical purposes. */
+const BOUND_CACHE_MS = 2_000;
+const RECENT_EVENTS = 20;
+const PG_UNIQUE_VIOLATION = '23505';
+
+function validPublicKey(publicKey: string): boolean {
+  const raw = fromBase64Url(publicKey);
+  if (!raw || raw.length !== 32) return false;
+  try {
+    publicKeyFromRaw(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const boundElsewhere = () => new DomainError(ErrorCode.CHIP_BOUND_ELSEWHERE, 'This chip is bound to another machine; unbind it there first');
+
+/** Chip binding (加芯) and the lookups the gateway, the broker hooks and the authorization engine use. */
+@Injectable()
+export class ChipsService {
+  private readonly cache = new Map<string, { value: BoundChip | null; until: number }>();
+
+  constructor(
+    private readonly chips: ChipsRepository,
+    private readonly machines: MachinesRepository,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The chip with its machine and key, or null when unknown or not bound to any machine. */
+  async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
+    const hit = this.cache.get(chipId);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.value;
+    const value = await this.chips.findBoundByChipId(chipId);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
+    return value;
+  }
+
+  findByMachineId(machineId: string): Promise<BoundChip | null> {
+    return this.chips.findBoundByMachineId(machineId);
+  }
+
+  /** A chip the platform has seen bound at some time (its key is known), bound or not. */
+  findKnownChip(chipId: string) {
+    return this.chips.findByChipId(chipId);
+  }
+
+  serverKey(): ServerKeyView {
+    return { algorithm: 'Ed25519', publicKey: publicKeyToBase64Url(this.config.secrets.deviceSigningKey) };
+  }
+
+  async bind(actor: Actor, machineId: string, dto: BindChipDto): Promise<DeviceStatusView> {
+    if (!validPublicKey(dto.publicKey)) throw DomainError.invalid('publicKey', 'isEd25519PublicKey', 'publicKey must be a raw 32-byte Ed25519 public key in base64url');
+    if (chipIdFromPublicKey(dto.publicKey) !== dto.chipId) {
+      throw DomainError.invalid('chipId', 'chipIdMismatch', 'chipId does not belong to this public key (scan the chip label again)');
+    }
+    try {
+      await this.ds.transaction(async (em) => {
+        const found = await this.machines.findForUpdate(em, machineId);
+        if (!found) throw DomainError.notFound('Machine');
+        const { machine, enterprise } = found;
+        this.access.assertManageable(actor, enterprise, 'Machine');
+        if (machine.status === MachineStatus.Retired) throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; no chip can be bound to it');
+        if (machine.chipId === dto.chipId) return;
+        if (machine.chipId) throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
+        const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
+        const holder = await em.findOne(Machine, { where: { chipId: dto.chipId } });
+        if (holder) throw boundElsewhere();
+        const now = this.clock.now();
+        await this.chips.detachOthersFromMachine(em, machine.id, dto.chipId, now);
+        Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
+        await this.chips.save(em, chip);
+        await em.update(Machine, { id: machine.id }, { chipId: dto.chipId });
+        await this.audit.record(em, actor, {
+          action: 'machine.chip.bind', entityType: 'machine', entityId: machine.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath,
+          before: { chipId: null }, after: { chipId: dto.chipId, publicKey: dto.publicKey },
+        });
+      });
+    } catch (e) {
+      // Two bindings of one chip racing: the unique index on machines.chip_id decides.
+      if ((e as { driverError?: { code?: string } }).driverError?.code === PG_UNIQUE_VIOLATION) throw boundElsewhere();
+      throw e;
+    }
+    this.cache.delete(dto.chipId);
+    return this.status(actor, machineId);
+  }
+
+  async unbind(actor: Actor, machineId: string): Promise<void> {
+    const chipId = await this.ds.transaction(async (em) => {
+      const found = await this.machines.findForUpdate(em, machineId);
+      if (!found) throw DomainError.notFound('Machine');
+      const { machine, enterprise } = found;
+      this.access.assertManageable(actor, enterprise, 'Machine');
+      const now = this.clock.now();
+      await this.chips.detachOthersFromMachine(em, machine.id, null, now);
+      if (!machine.chipId) return null;
+      const old = machine.chipId;
+      await em.update(Machine, { id: machine.id }, { chipId: null });
+      await this.audit.record(em, actor, {
+        action: 'machine.chip.unbind', entityType: 'machine', entityId: machine.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath,
+        before: { chipId: old }, after: { chipId: null },
+      });
+      return old;
+    });
+    if (chipId) this.cache.delete(chipId);
+  }
+
+  async status(actor: Actor, machineId: string): Promise<DeviceStatusView> {
+    const m = await this.machines.findWithEnterprise(machineId);
+    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise)) throw DomainError.notFound('Machine');
+    const chip = m.chipId ? await this.chips.findByChipId(m.chipId) : null;
+    const events = chip ? await this.chips.findRecentEvents(chip.chipId, RECENT_EVENTS) : [];
+    return toDeviceStatusView(m.id, chip, events);
+  }
+}

@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Position } from '@arcgate/protocol';
+import { Chip } from './chip.entity';
+import { RecentDeviceEvent } from './chips.repository';
+
+/** What GET /api/machines/:id/device shows: the binding and the device's presence. */
+export class DeviceStatusView {
+  @ApiProperty() machineId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) chipId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) publicKey!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) boundAt!: Date | null;
+  @ApiProperty() online!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastSeenAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastStatusAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) state!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) firmware!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Object }) lastPosition!: Position | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastPositionAt!: Date | null;
+  @ApiProperty({ description: 'Every event with seq ≤ this is stored' }) lastSeq!: number;
+  @ApiProperty({ type: [Object], description: 'Latest events, newest first' }) recentEvents!: RecentDeviceEvent[];
+}
+
+export function toDeviceStatusView(machineId: string, chip: Chip | null, recentEvents: RecentDeviceEvent[]): DeviceStatusView {
+  return {
+    machineId,
+    chipId: chip?.chipId ?? null,
+    publicKey: chip?.publicKey ?? null,
+    boundAt: chip?.boundAt ?? null,
+    online: chip?.online ?? false,
+    lastSeenAt: chip?.lastSeenAt ?? null,
+    lastStatusAt: chip?.lastStatusAt ?? null,
+    state: chip?.state ?? null,
+    firmware: chip?.firmware ?? null,
+    lastPosition: chip?.lastPosition ?? null,
+    lastPositionAt: chip?.lastPositionAt ?? null,
+    lastSeq: chip?.lastSeq ?? 0,
+    recentEvents,
+  };
+}
+
+export class ServerKeyView {
+  @ApiProperty({ example: 'Ed25519' }) algorithm!: 'Ed25519';
+  @ApiProperty({ description: 'Raw 32-byte public key, base64url: devices verify every server message with it' }) publicKey!: string;
+}

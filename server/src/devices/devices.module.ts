@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { MachinesRepository } from '../machines/machines.repository';
+import { TelemetryModule } from '../telemetry/telemetry.module';
+import { BrokerAuth } from './broker-auth';
+import { BrokerHooksController } from './broker-hooks.controller';
+import { ChipsController } from './chips.controller';
+import { ChipsRepository } from './chips.repository';
+import { ChipsService } from './chips.service';
+import { DeviceCoreModule } from './device-core.module';
+import { DeviceGateway } from './device-gateway';
+import { DevicePresence } from './device-presence';
+import { EmbeddedBrokerHooks } from './embedded-broker-hooks';
+import { RejectedMessagesRepository } from './rejected-messages.repository';
+
+/**
+ * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the MQTT
+ * gateway that verifies every device message, presence. Exports DEVICE_OUTBOX (via DeviceCoreModule)
+ * and ChipsService. ARM_REQUEST_HANDLER is provided by the authorization module.
+ */
+@Module({
+  imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
+  controllers: [ChipsController, BrokerHooksController],
+  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository],
+  exports: [DeviceCoreModule, ChipsService],
+})
+export class DevicesModule {}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type Aedes from 'aedes';
+import type { Client } from 'aedes';
+import { EMBEDDED_BROKER } from '../mqtt/mqtt.module';
+import { BrokerAuth, BrokerIdentity } from './broker-auth';
+
+type AuthError = Error & { returnCode: number };
+
+/**
+ * Authentication and ACL of the in-process aedes broker. The identity established at CONNECT is
+ * kept per client, so the ACL never trusts anything a client says later.
+ */
+@Injectable()
+export class EmbeddedBrokerHooks {
+  private readonly logger = new Logger('EmbeddedBroker');
+  private readonly identities = new WeakMap<Client, BrokerIdentity>();
+  private readonly wills = new WeakMap<Client, { topic: string; payload: string }>();
+
+  constructor(
+    private readonly auth: BrokerAuth,
+    @Optional() @Inject(EMBEDDED_BROKER) private readonly broker: Aedes | null,
+  ) {
+    // Installed at construction, before any onModuleInit, so the server's own connection (opened in
+    // MqttConnection.onModuleInit) already goes through these hooks.
+    if (this.broker) this.install(this.broker);
+  }
+
+  install(broker: Aedes): void {
+    // The broker listens before the application is up; whoever got in unchecked meanwhile is dropped.
+    for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients ?? {})) client.close();
+    const previousPreConnect = broker.preConnect.bind(broker);
+    broker.preConnect = (client, packet, done) => {
+      if (packet.will) this.wills.set(client, { topic: packet.will.topic, payload: Buffer.from(packet.will.payload ?? '').toString('utf8') });
+      previousPreConnect(client, packet, done);
+    };
+
+    broker.authenticate = (client, username, password, done) => {
+      const remote = client.conn as { remoteAddress?: string };
+      this.auth
+        .authenticate({ clientId: client.id, username, password, remoteAddress: remote?.remoteAddress, will: this.wills.get(client), via: 'embedded' })
+        .then((r) => {
+          if (r.ok) {
+            this.identities.set(client, r.identity);
+            return done(null, true);
+          }
+          const err = new Error(`connection refused: ${r.reason}`) as AuthError;
+          err.returnCode = r.returnCode;
+          done(err as Parameters<typeof done>[0], false);
+        })
+        .catch((e: Error) => {
+          // Fail closed: a database outage refuses devices ("server unavailable"), it never lets them in unchecked.
+          this.logger.error(`authenticate failed: ${e.message}`);
+          const err = new Error('server unavailable') as AuthError;
+          err.returnCode = 3;
+          done(err as Parameters<typeof done>[0], false);
+        });
+    };
+
+    broker.authorizePublish = (client, packet, done) => {
+      if (!client) return done(null); // the broker's own messages ($SYS)
+      const identity = this.identities.get(client);
+      if (identity && this.auth.authorize(identity, 'publish', packet.topic, !!packet.retain)) return done(null);
+      this.logger.warn(`publish refused: ${client.id} → ${packet.topic}`);
+      done(new Error('publish not authorized'));
+    };
+
+    broker.authorizeSubscribe = (client, sub, done) => {
+      const identity = this.identities.get(client);
+      if (identity && this.auth.authorize(identity, 'subscribe', sub.topic)) return done(null, sub);
+      this.logger.warn(`subscribe refused: ${client.id} → ${sub.topic}`);
+      done(null, null);
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock';
+
+const DAY_MS = 86_400_000;
+
+/** Monthly partitions of device_events: the current and the next month always exist. */
+@Injectable()
+export class TelemetryPartitions implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TelemetryPartitions');
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+
+  onModuleInit(): void {
+    void this.ensure();
+    this.timer = setInterval(() => void this.ensure(), DAY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async ensure(): Promise<void> {
+    const now = this.clock.now();
+    for (let i = 0; i <= 1; i++) {
+      const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
+      const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i + 1, 1));
+      const name = `device_events_${from.getUTCFullYear()}${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
+      try {
+        await this.ds.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF device_events FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+      } catch (e) {
+        // Rows of that month already sit in the DEFAULT partition: they stay there, which is still correct.
+        this.logger.warn(`partition ${name} not created: ${(e as Error).message}`);
+      }
+    }
+  }
+}

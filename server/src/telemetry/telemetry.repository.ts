@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { ArcStopEvent, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
+import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../devices/sql-result';
+import { FlushResult, IngestItem, StoredEvent, Watermark } from './telemetry.types';
+
+/** Largest range of lost seqs one journal.lost may mark as accounted for; a bigger claim is capped. */
+const MAX_LOST_RANGE = 100_000;
+/** A gap listing never scans more than this many seqs. */
+const MAX_GAP_SCAN = 100_000;
+
+const INSERT_EVENTS = `
+  WITH input AS (
+    SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::timestamptz[], $5::timestamptz[], $6::uuid[], $7::varchar[], $8::jsonb[])
+      AS t(chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)),
+  fresh AS (
+    INSERT INTO device_event_seqs (chip_id, seq) SELECT chip_id, seq FROM input ON CONFLICT DO NOTHING RETURNING chip_id, seq)
+  INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)
+  SELECT i.chip_id, i.seq, i.type, i.occurred_at, i.received_at, i.machine_id, i.grant_id, i.payload FROM input i JOIN fresh f USING (chip_id, seq)
+  RETURNING chip_id, seq`;
+
+// Contiguous run above the old watermark: seq − last_seq − row_number() stays 0 until the first gap.
+const ADVANCE_WATERMARKS = `
+  WITH c AS (SELECT chip_id, last_seq FROM chips WHERE chip_id = ANY($1::varchar[]) ORDER BY chip_id FOR UPDATE),
+  s AS (SELECT e.chip_id, e.seq, e.seq - c.last_seq - row_number() OVER (PARTITION BY e.chip_id ORDER BY e.seq) AS off
+        FROM device_event_seqs e JOIN c ON c.chip_id = e.chip_id AND e.seq > c.last_seq),
+  w AS (SELECT c.chip_id, COALESCE(MAX(s.seq) FILTER (WHERE s.off = 0), c.last_seq) AS upto, MAX(s.seq) AS top
+        FROM c LEFT JOIN s ON s.chip_id = c.chip_id GROUP BY c.chip_id, c.last_seq)
+  UPDATE chips SET last_seq = w.upto, last_seen_at = GREATEST(COALESCE(chips.last_seen_at, $2), $2), updated_at = now()
+  FROM w WHERE chips.chip_id = w.chip_id
+  RETURNING chips.chip_id, chips.last_seq, w.top`;
+
+const LIST_MISSING = `
+  SELECT g::bigint AS seq FROM generate_series($2::bigint + 1, LEAST($3::bigint, $2::bigint + ${MAX_GAP_SCAN})) g
+  WHERE NOT EXISTS (SELECT 1 FROM device_event_seqs WHERE chip_id = $1 AND seq = g) ORDER BY g LIMIT ${EVENTS_ACK_MAX_MISSING}`;
+
+const INSERT_ARCS = `
+  INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz)
+  SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::jsonb[], $9::jsonb[], $10::int[], $11::numeric[])
+  ON CONFLICT DO NOTHING`;
+
+const UPDATE_POSITIONS = `
+  UPDATE chips SET last_position = v.position, last_position_at = v.at, state = v.state
+  FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::varchar[]) AS v(chip_id, position, at, state)
+  WHERE chips.chip_id = v.chip_id AND (chips.last_position_at IS NULL OR chips.last_position_at <= v.at)`;
+
+/**
+ * The batched write of telemetry: per flush a handful of statements in one transaction, never one
+ * round trip per event. Exactly-once: device_event_seqs (chip_id, seq) takes ON CONFLICT DO NOTHING,
+ * and only the seqs it newly accepted are written to the partitioned device_events.
+ */
+@Injectable()
+export class TelemetryRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async store(items: IngestItem[]): Promise<FlushResult> {
+    const unique = new Map<string, { item: IngestItem; event: IngestItem['events'][number] }>();
+    for (const item of items) for (const event of item.events) {
+      const key = `${item.chipId}:${event.seq}`;
+      if (!unique.has(key)) unique.set(key, { item, event });
+    }
+    const rows = [...unique.values()];
+    const receivedAt = new Date(Math.max(...items.map((i) => i.receivedAt.getTime())));
+    const chipIds = [...new Set(items.map((i) => i.chipId))].sort();
+
+    return this.ds.transaction(async (em) => {
+      const inserted: { chip_id: string; seq: string }[] = rows.length
+        ? await em.query(INSERT_EVENTS, [
+          rows.map((r) => r.item.chipId), rows.map((r) => r.event.seq), rows.map((r) => r.event.type), rows.map((r) => r.event.at),
+          rows.map((r) => r.item.receivedAt), rows.map((r) => r.item.machineId), rows.map((r) => ('grantId' in r.event ? r.event.grantId ?? null : null)),
+          rows.map((r) => JSON.stringify(r.event)),
+        ])
+        : [];
+      const fresh = new Set(inserted.map((r) => `${r.chip_id}:${Number(r.seq)}`));
+      const stored: StoredEvent[] = rows
+        .filter((r) => fresh.has(`${r.item.chipId}:${r.event.seq}`))
+        .map((r) => ({ chipId: r.item.chipId, machineId: r.item.machineId, enterpriseId: r.item.enterpriseId, receivedAt: r.item.receivedAt, event: r.event }));
+
+      await this.insertArcs(em, stored);
+      await this.accountLostSeqs(em, stored);
+      await this.updatePositions(em, stored);
+      return { stored, watermarks: await this.advanceWatermarks(em, chipIds, receivedAt) };
+    });
+  }
+
+  private async insertArcs(em: EntityManager, stored: StoredEvent[]): Promise<void> {
+    const arcs = stored.filter((s) => s.event.type === 'arc.stop') as (StoredEvent & { event: ArcStopEvent })[];
+    if (!arcs.length) return;
+    await em.query(INSERT_ARCS, [
+      arcs.map((a) => a.chipId), arcs.map((a) => a.event.seq), arcs.map((a) => a.machineId), arcs.map((a) => a.event.grantId ?? null),
+      arcs.map((a) => a.event.startedAt), arcs.map((a) => a.event.endedAt), arcs.map((a) => a.event.durationMs),
+      arcs.map((a) => JSON.stringify(a.event.current)), arcs.map((a) => JSON.stringify(a.event.voltage)), arcs.map((a) => a.event.samples), arcs.map((a) => a.event.sampleRateHz),
+    ]);
+  }
+
+  /** A journal.lost event accounts for its seqs, so the watermark can pass events that will never come. */
+  private async accountLostSeqs(em: EntityManager, stored: StoredEvent[]): Promise<void> {
+    for (const s of stored) {
+      if (s.event.type !== 'journal.lost') continue;
+      const e = s.event as JournalLostEvent;
+      const to = Math.min(e.toSeq, e.fromSeq + MAX_LOST_RANGE - 1);
+      await em.query(`INSERT INTO device_event_seqs (chip_id, seq) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g ON CONFLICT DO NOTHING`, [s.chipId, e.fromSeq, to]);
+    }
+  }
+
+  private async updatePositions(em: EntityManager, stored: StoredEvent[]): Promise<void> {
+    const latest = new Map<string, HeartbeatEvent>();
+    for (const s of stored) {
+      if (s.event.type !== 'heartbeat' || !s.event.position) continue;
+      const prev = latest.get(s.chipId);
+      if (!prev || Date.parse(prev.at) <= Date.parse(s.event.at)) latest.set(s.chipId, s.event);
+    }
+    if (!latest.size) return;
+    const entries = [...latest.entries()];
+    await em.query(UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at), entries.map(([, e]) => e.state)]);
+  }
+
+  private async advanceWatermarks(em: EntityManager, chipIds: string[], receivedAt: Date): Promise<Map<string, Watermark>> {
+    const rows = returnedRows<{ chip_id: string; last_seq: string; top: string | null }>(await em.query(ADVANCE_WATERMARKS, [chipIds, receivedAt]));
+    const out = new Map<string, Watermark>();
+    for (const r of rows) {
+      const upToSeq = Number(r.last_seq);
+      const top = r.top === null ? upToSeq : Number(r.top);
+      const missing = top > upToSeq ? (await em.query(LIST_MISSING, [r.chip_id, upToSeq, top]) as { seq: string }[]).map((m) => Number(m.seq)) : [];
+      out.set(r.chip_id, { upToSeq, missing });
+    }
+    return out;
+  }
+}
