@@ -11,6 +11,7 @@ import { Clock, FakeClock } from '../src/common/clock/clock';
 import { AppConfig } from '../src/config/app-config';
 import { DEMO_PASSWORD } from '../src/seed/demo-data';
 import { DemoSeeder } from '../src/seed/demo-seeder';
+import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../src/mqtt/mqtt-connection';
 import { adminQuery, uniqueName, withDatabase } from './test-database';
 
 export interface TestApp {
@@ -44,7 +45,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${template}`);
 
   const externalMqtt = process.env.MQTT_URL;
-  const broker = externalMqtt ? null : await startEmbeddedBroker(0, '127.0.0.1');
+  const secrets = opts.config?.secrets ?? { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey };
+  const broker = externalMqtt ? null : await startEmbeddedBroker(0, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) }, '127.0.0.1');
   const config: AppConfig = {
     nodeEnv: 'test',
     port: 0,
@@ -54,7 +56,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     mqtt: { url: externalMqtt ?? broker!.url, embedded: !externalMqtt, topicRoot: uniqueName('t').toLowerCase() },
     publicBaseUrl: 'https://arcgate.test',
     dataDir: '/nonexistent',
-    secrets: { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey },
+    secrets,
     jwtTtlSeconds: 3600,
     loginRateLimitPerMinute: 10,
     logLevel: process.env.LOG_LEVEL ?? 'silent',

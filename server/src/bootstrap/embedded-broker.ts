@@ -1,4 +1,5 @@
 import Aedes from 'aedes';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:net';
 import { portOrFree } from './free-port';
 
@@ -9,14 +10,28 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
 }
 
-/** An in-process MQTT 3.1.1 broker (aedes). Authentication hooks are attached by the device module. */
-export async function startEmbeddedBroker(preferredPort: number, host = '0.0.0.0'): Promise<EmbeddedBroker> {
+export interface BrokerServerCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * An in-process MQTT 3.1.1 broker (aedes). Until the device module installs its authentication
+ * hooks, only the server's own client may connect: the broker never starts open.
+ */
+export async function startEmbeddedBroker(preferredPort: number, server: BrokerServerCredentials, host = '0.0.0.0'): Promise<EmbeddedBroker> {
   const aedes = new Aedes();
-  const server: Server = createServer(aedes.handle);
+  const expected = Buffer.from(server.password);
+  aedes.authenticate = (_client, username, password, done) => {
+    const given = Buffer.from(password ?? '');
+    const ok = username === server.username && given.length === expected.length && timingSafeEqual(given, expected);
+    done(null, ok);
+  };
+  const tcp: Server = createServer(aedes.handle);
   const port = await portOrFree(preferredPort);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    tcp.once('error', reject);
+    tcp.listen(port, host, () => resolve());
   });
   return {
     aedes,
@@ -24,7 +39,7 @@ export async function startEmbeddedBroker(preferredPort: number, host = '0.0.0.0
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        aedes.close(() => server.close(() => resolve()));
+        aedes.close(() => tcp.close(() => resolve()));
       }),
   };
 }

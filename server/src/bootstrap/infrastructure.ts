@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, validateEnvironment } from '../config/app-config';
 import { resolveSecrets } from '../config/secrets';
+import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../mqtt/mqtt-connection';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 
@@ -29,7 +30,7 @@ export async function resolveInfrastructure(
   const database = vars.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(dataDir, 'pg'), vars.EMBEDDED_PG_PORT);
   let broker: EmbeddedBroker | undefined;
   try {
-    broker = vars.MQTT_URL || opts.startBroker === false ? undefined : await startEmbeddedBroker(vars.MQTT_PORT);
+    broker = vars.MQTT_URL || opts.startBroker === false ? undefined : await startEmbeddedBroker(vars.MQTT_PORT, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) });
   } catch (e) {
     await database?.stop();
     throw e;

@@ -7,7 +7,11 @@ export const SERVER_MQTT_USERNAME = 'arcgate-server';
 
 /** The server's own broker credentials, derived from its secret so that no extra setting is needed. */
 export function serverMqttPassword(config: AppConfig): string {
-  return createHmac('sha256', config.secrets.jwt).update('mqtt/server').digest('hex');
+  return serverMqttPasswordFor(config.secrets.jwt);
+}
+
+export function serverMqttPasswordFor(jwtSecret: string): string {
+  return createHmac('sha256', jwtSecret).update('mqtt/server').digest('hex');
 }
 
 /**
