@@ -1,0 +1,157 @@
+// The physical model: a table of behaviours over the machine's state. Each behaviour says when it
+// applies and what it does to the sensor readings; sampleReadings runs the matching ones in order.
+// Everything random or time-dependent comes from the context, so the model is deterministic.
+import { Random, gaussian } from './random';
+
+export type MachineKind = 'electric_arc' | 'resistance' | 'gas';
+export const MACHINE_KINDS: readonly MachineKind[] = ['electric_arc', 'resistance', 'gas'];
+
+/** Arc processes: manual metal arc (stick), TIG, MIG/MAG. */
+export type ArcProcess = 'MMA' | 'TIG' | 'MIG';
+export const ARC_PROCESSES: readonly ArcProcess[] = ['MMA', 'TIG', 'MIG'];
+
+export interface MachineState {
+  kind: MachineKind;
+  process: ArcProcess;
+  /** Weld current (A) for arc machines, primary current (A) for resistance, fuel flow (L/min) for gas. */
+  setpoint: number;
+  relayClosed: boolean;
+  triggerPressed: boolean;
+  triggerChangedAtMs: number;
+  /** A modified machine: the output stage is wired around the contactor/valve. */
+  bypass: boolean;
+  enclosureOpen: boolean;
+  gasLeak: boolean;
+  /** Combustible gas above baseline (%LEL) at the last leak change; it relaxes from there. */
+  lelAnchor: { atMs: number; excessPercent: number };
+}
+
+export interface Readings {
+  /** Whether the output stage (transformer / gas line) is live. */
+  energised: boolean;
+  currentA: number;
+  voltageV: number;
+  gasFlowLpm: number;
+  flame: boolean;
+  lelPercent: number;
+}
+
+export interface ModelContext {
+  nowMs: number;
+  random: Random;
+}
+
+export interface Behaviour {
+  name: string;
+  when(state: MachineState): boolean;
+  apply(state: MachineState, ctx: ModelContext, readings: Readings): void;
+}
+
+/** Per process: typical current, open-circuit voltage, and the conventional load line (IEC 60974-1). */
+export const ARC_PROCESS_MODEL: Record<ArcProcess, { defaultA: number; ocvV: number; loadV: (a: number) => number }> = {
+  MMA: { defaultA: 120, ocvV: 68, loadV: (a) => 20 + 0.04 * a },
+  TIG: { defaultA: 110, ocvV: 60, loadV: (a) => 10 + 0.04 * a },
+  MIG: { defaultA: 180, ocvV: 42, loadV: (a) => 14 + 0.05 * a },
+};
+
+/** Spot-weld programme while the trigger is held: squeeze, weld pulse, hold/off, repeat. */
+export const RESISTANCE_CYCLE = { squeezeMs: 100, weldMs: 200, offMs: 200, electrodeV: 4 } as const;
+
+export const LEL_MODEL = {
+  baselinePercent: 0.8,
+  /** Where a sustained leak settles, and how fast it rises / ventilates away. */
+  leakPlateauPercent: 60,
+  riseTauMs: 4000,
+  decayTauMs: 15000,
+} as const;
+
+/** The flow below which a torch cannot hold a flame. */
+export const FLAME_MIN_FLOW_LPM = 0.5;
+
+export function defaultSetpoint(kind: MachineKind, process: ArcProcess): number {
+  if (kind === 'electric_arc') return ARC_PROCESS_MODEL[process].defaultA;
+  return kind === 'resistance' ? 180 : 8;
+}
+
+/** Power reaches the output through the closed relay, or around it on a bypassed machine. */
+export const isEnergised = (s: MachineState): boolean => s.relayClosed || s.bypass;
+
+/** Combustible gas above baseline: exponential approach to the leak plateau, or decay to zero. */
+export function lelExcessAt(s: MachineState, nowMs: number): number {
+  const target = s.gasLeak ? LEL_MODEL.leakPlateauPercent : 0;
+  const tau = s.gasLeak ? LEL_MODEL.riseTauMs : LEL_MODEL.decayTauMs;
+  const elapsed = Math.max(0, nowMs - s.lelAnchor.atMs);
+  return target + (s.lelAnchor.excessPercent - target) * Math.exp(-elapsed / tau);
+}
+
+const positive = (v: number): number => Math.max(0, v);
+
+export const BEHAVIOURS: readonly Behaviour[] = [
+  {
+    name: 'output stage live only through the relay or a bypass',
+    when: () => true,
+    apply: (s, _ctx, r) => {
+      r.energised = isEnergised(s);
+    },
+  },
+  {
+    name: 'arc machine idle: open-circuit voltage on the electrode',
+    when: (s) => s.kind === 'electric_arc' && isEnergised(s) && !s.triggerPressed,
+    apply: (s, ctx, r) => {
+      r.voltageV = positive(ARC_PROCESS_MODEL[s.process].ocvV + 0.5 * gaussian(ctx.random));
+    },
+  },
+  {
+    name: 'arc burning: process current, voltage on the load line',
+    when: (s) => s.kind === 'electric_arc' && isEnergised(s) && s.triggerPressed,
+    apply: (s, ctx, r) => {
+      r.currentA = positive(s.setpoint * (1 + 0.02 * gaussian(ctx.random)));
+      r.voltageV = positive(ARC_PROCESS_MODEL[s.process].loadV(r.currentA) + 0.6 * gaussian(ctx.random));
+    },
+  },
+  {
+    name: 'spot welder: current pulses while the trigger is held',
+    when: (s) => s.kind === 'resistance' && isEnergised(s) && s.triggerPressed,
+    apply: (s, ctx, r) => {
+      const { squeezeMs, weldMs, offMs, electrodeV } = RESISTANCE_CYCLE;
+      const phase = (ctx.nowMs - s.triggerChangedAtMs) % (squeezeMs + weldMs + offMs);
+      if (phase >= squeezeMs && phase < squeezeMs + weldMs) {
+        r.currentA = positive(s.setpoint * (1 + 0.03 * gaussian(ctx.random)));
+        r.voltageV = positive(electrodeV + 0.3 * gaussian(ctx.random));
+      }
+    },
+  },
+  {
+    name: 'gas set: fuel flows and a flame burns while the valve and the torch are open',
+    when: (s) => s.kind === 'gas' && isEnergised(s) && s.triggerPressed,
+    apply: (s, ctx, r) => {
+      r.gasFlowLpm = positive(s.setpoint * (1 + 0.05 * gaussian(ctx.random)));
+      r.flame = r.gasFlowLpm >= FLAME_MIN_FLOW_LPM;
+    },
+  },
+  {
+    name: 'combustible gas: baseline noise plus any leak',
+    when: () => true,
+    apply: (s, ctx, r) => {
+      const baseline = LEL_MODEL.baselinePercent + 0.4 * gaussian(ctx.random);
+      r.lelPercent = positive(baseline + lelExcessAt(s, ctx.nowMs));
+    },
+  },
+];
+
+export interface Sample {
+  readings: Readings;
+  /** Names of the behaviours that applied, in order (handy when a test or status line asks why). */
+  applied: string[];
+}
+
+export function sampleReadings(state: MachineState, ctx: ModelContext, table: readonly Behaviour[] = BEHAVIOURS): Sample {
+  const readings: Readings = { energised: false, currentA: 0, voltageV: 0, gasFlowLpm: 0, flame: false, lelPercent: 0 };
+  const applied: string[] = [];
+  for (const behaviour of table) {
+    if (!behaviour.when(state)) continue;
+    behaviour.apply(state, ctx, readings);
+    applied.push(behaviour.name);
+  }
+  return { readings, applied };
+}
