@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ArmDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL, ReasonCode, REASONS } from '@arcgate/protocol';
+import { Clock } from '../common/clock/clock';
+import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/arm-request-handler';
+import { AuthorizationService } from './authorization.service';
+import { Decision } from './decision';
+import { DecisionAlerts } from './decision-alerts';
+import { GrantsRepository } from './grants.repository';
+
+/** Seconds a device waits before retrying after a retryable server-side denial. */
+const RETRY_AFTER_S = 5;
+
+/** Builds the signed-to-be grant body; the outbox signs it with the server key. */
+export function grantBody(d: Decision): ArmGrantBody {
+  const g = d.grant!;
+  const body: ArmGrantBody = {
+    grantId: g.grantId, requestId: g.requestId!, chip: d.chipId!, machineId: d.machineId!, welderId: d.welderId!, permitId: d.permitId!,
+    nonce: g.nonce!, issuedAt: g.issuedAt.toISOString(), notBefore: g.issuedAt.toISOString(), expiresAt: g.expiresAt.toISOString(),
+    gasLimitPercentLel: DEFAULT_GAS_LIMIT_PERCENT_LEL,
+  };
+  if (d.welderName) body.welderName = d.welderName;
+  return body;
+}
+
+export function deniedBody(d: Decision, requestId: string): ArmDeniedBody {
+  const body: ArmDeniedBody = { requestId, reason: d.reason, message: d.message };
+  if (d.reason === ReasonCode.SERVER_ERROR || d.reason === ReasonCode.RATE_LIMITED) body.retryAfterS = RETRY_AFTER_S;
+  return body;
+}
+
+/** The gateway hands over verified arm requests; this decides and answers through the outbox. */
+@Injectable()
+export class AuthorizationArmRequestHandler implements ArmRequestHandler {
+  private readonly logger = new Logger('ArmRequest');
+
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly grants: GrantsRepository,
+    private readonly alerts: DecisionAlerts,
+    private readonly clock: Clock,
+    @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
+  ) {}
+
+  async handleArmRequest(msg: VerifiedDeviceMessage<ArmRequestBody>): Promise<void> {
+    const env = msg.envelope;
+    const body = env.body;
+    const decision = await this.authorization.decide({
+      chipId: msg.chipId, machineId: msg.machineId, credential: body.credential, permitId: body.permitId ?? null, position: body.position,
+      nonce: body.nonce, requestId: env.id, at: this.clock.now(), source: 'device', requestTs: new Date(env.ts), machineKind: body.machineKind,
+    });
+    if (decision.replay === 'in_flight') return;
+    await this.answer(msg.chipId, env.id, decision);
+    if (!decision.replay) await this.alerts.afterDecision(decision);
+  }
+
+  private async answer(chipId: string, requestId: string, decision: Decision): Promise<void> {
+    if (decision.allowed && decision.grant) {
+      await this.outbox.send<ArmGrantBody>(chipId, 'arm.grant', grantBody(decision));
+      await this.grants.markDelivered(decision.grant.grantId, decision.grant.issuedAt).catch((e: Error) => this.logger.warn(`markDelivered: ${e.message}`));
+      return;
+    }
+    // Codes the protocol reserves for revokes never reach arm.denied.
+    const d = REASONS[decision.reason].use === 'revoke' ? { ...decision, reason: ReasonCode.SERVER_ERROR, message: REASONS[ReasonCode.SERVER_ERROR].message } : decision;
+    await this.outbox.send<ArmDeniedBody>(chipId, 'arm.denied', deniedBody(d, requestId));
+  }
+}

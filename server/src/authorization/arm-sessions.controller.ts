@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { uuidParam } from '../permits/uuid-param.pipe';
+import { Role } from '../users/user.entity';
+import { ArmSessionsService } from './arm-sessions.service';
+import { ArmSessionResultDto, ArmSessionViewDto } from './dto/arm-session.view';
+import { CreateArmSessionDto } from './dto/create-arm-session.dto';
+
+@ApiTags('authorization')
+@ApiBearerAuth()
+@Controller('arm-sessions')
+export class ArmSessionsController {
+  constructor(private readonly sessions: ArmSessionsService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles(Role.Welder)
+  @ApiOperation({ summary: 'Phone start (扫码启动): scan the machine code, pick the permit; a decision is made and, if allowed, the grant is pushed to the device (now, or when it comes online within 10 min)' })
+  @ApiOkResponse({ type: ArmSessionResultDto, description: 'allowed=false carries the reason code; a forged, unknown or revoked machine code is a 4xx instead' })
+  start(@CurrentActor() actor: Actor, @Body() dto: CreateArmSessionDto): Promise<ArmSessionResultDto> {
+    return this.sessions.start(actor, dto);
+  }
+
+  @Get(':id')
+  @Roles(Role.Welder)
+  @ApiOperation({ summary: 'Delivery state of one of your phone starts (pending, delivered, armed, expired, revoked)' })
+  @ApiOkResponse({ type: ArmSessionViewDto })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<ArmSessionViewDto> {
+    return this.sessions.get(actor, id);
+  }
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { BlackoutsModule } from '../blackouts/blackouts.module';
+import { ARM_REQUEST_HANDLER } from '../devices/arm-request-handler';
+import { DeviceCoreModule } from '../devices/device-core.module';
+import { PermitsModule } from '../permits/permits.module';
+import { WeldersModule } from '../welders/welders.module';
+import { AuthorizationArmRequestHandler } from './arm-request.handler';
+import { ArmSessionsController } from './arm-sessions.controller';
+import { ArmSessionsService } from './arm-sessions.service';
+import { AuthorizationRepository } from './authorization.repository';
+import { AuthorizationService } from './authorization.service';
+import { DecisionAlerts } from './decision-alerts';
+import { DecisionMaintenance } from './decision-maintenance';
+import { DecisionsController } from './decisions.controller';
+import { DecisionsService } from './decisions.service';
+import { GrantsRepository } from './grants.repository';
+import { PhonePushDelivery } from './phone-push';
+import { RevocationService } from './revocation.service';
+
+/**
+ * The arc authorization engine: AuthorizationService.decide (the only place that decides whether an
+ * arc may start), the device's arm requests (ARM_REQUEST_HANDLER, looked up by the device gateway),
+ * phone starts, revocation, and the decision/grant timelines. RevocationService.revokeAffected is
+ * exported for modules that want a revoke sent right after their change.
+ */
+@Module({
+  imports: [DeviceCoreModule, PermitsModule, WeldersModule, BlackoutsModule, AlertsModule],
+  controllers: [ArmSessionsController, DecisionsController],
+  providers: [
+    AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, PhonePushDelivery, ArmSessionsService,
+    DecisionsService, DecisionMaintenance, AuthorizationArmRequestHandler, { provide: ARM_REQUEST_HANDLER, useExisting: AuthorizationArmRequestHandler },
+  ],
+  exports: [AuthorizationService, RevocationService, ARM_REQUEST_HANDLER],
+})
+export class AuthorizationModule {}

@@ -1,0 +1,261 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ARM_ANSWER_CACHE_MS, GAS_READING_INTERVAL_S, Position, ReasonCode, REASONS, reasonMessage } from '@arcgate/protocol';
+import { BlackoutsService } from '../blackouts/blackouts.service';
+import { CodesService } from '../codes/codes.service';
+import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
+import { maskName } from '../common/validation/identifiers';
+import { EnterpriseStatus } from '../enterprises/enterprise.entity';
+import { MachineStatus } from '../machines/machine.entity';
+import { PermitDecisionCode } from '../permits/permit-decision';
+import { PermitsService } from '../permits/permits.service';
+import { CERTIFICATE_REGISTRY, CertificateCheck, CertificateRegistry } from '../welders/certificate-registry';
+import { WelderStatus } from '../welders/welder.entity';
+import type { PhonePosition } from './arm-session.entity';
+import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, isUuid, NewGrant } from './authorization.repository';
+import { Decision, DecideInput } from './decision';
+import {
+  CERTIFICATE_REASON, certificateCoverEnds, grantExpiry, PERMIT_REASON, positionIsStale, requestIsFresh, requiredSubOperation,
+} from './decision-rules';
+import { GrantsRepository } from './grants.repository';
+
+/** What a finished evaluation knows; becomes the stored decision. */
+interface Outcome {
+  reason: ReasonCode;
+  machine: ContextMachine | null;
+  welderId: string | null;
+  welderName: string | null;
+  permitId: string | null;
+  grant: NewGrant | null;
+  takeUp: GrantTakeUp | null;
+}
+
+class Deny {
+  constructor(readonly reason: ReasonCode) {}
+}
+
+/** Special-level hot work: the device's gas sensor must have reported a reading below the limit this recently. */
+const GAS_MONITOR_FRESH_MS = 3 * GAS_READING_INTERVAL_S * 1000;
+
+/**
+ * The one place that decides whether an arc may start (checks in CHECK_ORDER, decision-rules.ts).
+ * Fails closed: any error is a SERVER_ERROR denial. Every decision is stored, with its grant.
+ */
+@Injectable()
+export class AuthorizationService {
+  private readonly logger = new Logger('Authorization');
+
+  constructor(
+    private readonly repo: AuthorizationRepository,
+    private readonly grants: GrantsRepository,
+    private readonly codes: CodesService,
+    private readonly permits: PermitsService,
+    private readonly blackouts: BlackoutsService,
+    @Inject(CERTIFICATE_REGISTRY) private readonly certificates: CertificateRegistry,
+  ) {}
+
+  async decide(input: DecideInput): Promise<Decision> {
+    const started = performance.now();
+    const id = randomUUID();
+    const outcome: Outcome = { reason: ReasonCode.SERVER_ERROR, machine: null, welderId: null, welderName: null, permitId: input.permitId ?? null, grant: null, takeUp: null };
+    try {
+      const replay = await this.evaluate(input, id, outcome);
+      if (replay) return replay;
+    } catch (e) {
+      if (!(e instanceof Deny)) this.logger.error(`decision failed closed for chip ${input.chipId ?? '-'}: ${e instanceof Error ? e.message : String(e)}`);
+      Object.assign(outcome, { reason: e instanceof Deny ? e.reason : ReasonCode.SERVER_ERROR, grant: null, takeUp: null });
+    }
+    return this.store(input, id, outcome, started);
+  }
+
+  /** Runs the checks; fills `out`. Returns a Decision only for a repeated request. */
+  private async evaluate(input: DecideInput, id: string, out: Outcome): Promise<Decision | null> {
+    const { at } = input;
+    const device = input.source === 'device';
+    const cred = input.credential;
+    const fresh = !device || requestIsFresh(input.requestTs, at);
+
+    // The code's signature is checked without the database: a forged code is never looked up.
+    let code: string | null = null;
+    let codeInvalid = false;
+    if (cred.kind === 'welder_code') {
+      const check = this.codes.signer.check(cred.code);
+      if (check.ok && check.subjectType === CodeSubjectType.Welder) code = cred.code.trim().toUpperCase();
+      else codeInvalid = true;
+    }
+
+    const ctx = await this.repo.loadContext({
+      chipId: input.chipId, machineId: input.machineId, code,
+      sessionId: cred.kind === 'phone_session' ? cred.sessionId : null,
+      welderId: cred.kind === 'welder_account' ? cred.welderId : null,
+      claim: device && fresh && input.chipId ? { nonce: input.nonce, requestId: input.requestId, decisionId: id, at } : null,
+    });
+    // A decision belongs to a machine only when the chip really is that machine's (or the phone scanned its genuine code).
+    out.machine = ctx.machine && (!device || ctx.machine.chipId === input.chipId) ? ctx.machine : null;
+    if (ctx.welder) {
+      out.welderId = ctx.welder.id;
+      out.welderName = maskName(ctx.welder.realName);
+    }
+
+    // 1-2. request freshness and replay
+    if (!fresh) throw new Deny(ReasonCode.REQUEST_EXPIRED);
+    if (!ctx.nonceClaimed) {
+      const prior = ctx.priorNonce;
+      if (prior && prior.requestId === input.requestId && at.getTime() - prior.seenAt.getTime() <= ARM_ANSWER_CACHE_MS) return this.earlierAnswer(prior.decisionId, input);
+      throw new Deny(ReasonCode.NONCE_REUSED);
+    }
+    // 3-5. chip, machine, enterprise
+    const machine = this.checkMachine(input, ctx);
+    // 6. credential
+    const session = this.checkCredential(input, ctx, codeInvalid);
+    const welder = ctx.welder;
+    if (!welder || welder.status !== WelderStatus.Active) throw new Deny(ReasonCode.WELDER_UNKNOWN);
+    out.permitId = session?.permitId ?? input.permitId ?? null;
+
+    // 7-10 read independent data: start them together, judge them in order.
+    const position = this.usablePosition(input);
+    const blackoutP = this.blackouts.findActiveFor(machine.regionPath, at);
+    const permitP = this.evaluatePermit(out.permitId, welder.id, machine, input, position.position);
+    // Judged later (or never, after an earlier denial): keep their failures from going unhandled.
+    blackoutP.catch(() => undefined);
+    permitP.catch(() => undefined);
+    const [anyCert, fitCert]: CertificateCheck[] = await Promise.all([
+      this.certificates.checkWelder(welder.id, at),
+      this.certificates.checkWelder(welder.id, at, { subOperation: requiredSubOperation(machine.kind) }),
+    ]);
+
+    if (!anyCert.valid) throw new Deny(CERTIFICATE_REASON[anyCert.reason]);
+    if (!fitCert.valid) throw new Deny(ReasonCode.CERTIFICATE_WRONG_CATEGORY);
+    const permit = await permitP;
+    out.permitId = permit.permitId;
+    if (permit.reason === ReasonCode.POSITION_REQUIRED && position.stale) throw new Deny(ReasonCode.POSITION_STALE);
+    if (permit.reason !== ReasonCode.OK) throw new Deny(permit.reason);
+    if (!permit.validUntil) throw new Deny(ReasonCode.SERVER_ERROR);
+    if (await blackoutP) throw new Deny(ReasonCode.BLACKOUT_IN_FORCE);
+
+    const expiresAt = grantExpiry(at, permit.validUntil, certificateCoverEnds(fitCert.expiresOn, fitCert.reviewDueOn), session?.grantExpiresAt);
+    if (expiresAt.getTime() <= at.getTime()) throw new Deny(ReasonCode.PERMIT_EXPIRED);
+    if (session) {
+      // Claimed only now, so that a denial (say, a bad fix) leaves the session for a retry.
+      if (!(await this.repo.claimSession(session.id, input.requestId, at))) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
+      out.takeUp = { grantId: session.grantId, requestId: input.requestId, nonce: input.nonce, expiresAt };
+    } else {
+      out.grant = {
+        grantId: randomUUID(), source: input.source, chipId: machine.chipId!, machineId: machine.id, enterpriseId: machine.enterpriseId, regionPath: machine.regionPath,
+        welderId: welder.id, permitId: permit.permitId!, certificateId: fitCert.certificateId ?? null, codeId: ctx.code?.id ?? null,
+        requestId: device ? input.requestId : null, nonce: device ? input.nonce : null, issuedAt: at, expiresAt,
+      };
+    }
+    out.reason = ReasonCode.OK;
+    return null;
+  }
+
+  private checkMachine(input: DecideInput, ctx: AuthorizationContext): ContextMachine {
+    const m = ctx.machine;
+    if (input.source === 'device' && !ctx.chipKnown) throw new Deny(ReasonCode.CHIP_UNKNOWN);
+    if (!m || !input.chipId || m.chipId !== input.chipId) throw new Deny(ReasonCode.CHIP_NOT_BOUND);
+    if (m.status === MachineStatus.Retired) throw new Deny(ReasonCode.MACHINE_RETIRED);
+    if (m.status === MachineStatus.Suspended) throw new Deny(ReasonCode.MACHINE_SUSPENDED);
+    if (m.status !== MachineStatus.Active) throw new Deny(ReasonCode.MACHINE_NOT_ACTIVE);
+    if (input.machineKind && input.machineKind !== m.kind) throw new Deny(ReasonCode.MACHINE_KIND_MISMATCH);
+    if (m.enterpriseStatus !== EnterpriseStatus.Active) throw new Deny(ReasonCode.ENTERPRISE_INACTIVE);
+    return m;
+  }
+
+  /** The phone session a device request refers to, if any, once it has passed its checks. */
+  private checkCredential(input: DecideInput, ctx: AuthorizationContext, codeInvalid: boolean): AuthorizationContext['session'] {
+    const cred = input.credential;
+    if (cred.kind === 'welder_code') {
+      if (codeInvalid) throw new Deny(ReasonCode.WELDER_CODE_INVALID);
+      if (!ctx.code || ctx.code.subjectType !== CodeSubjectType.Welder) throw new Deny(ReasonCode.WELDER_UNKNOWN);
+      if (ctx.code.status !== CodeStatus.Active) throw new Deny(ReasonCode.WELDER_CODE_REVOKED);
+      return null;
+    }
+    if (cred.kind === 'welder_account') return null;
+    const s = ctx.session;
+    if (!isUuid(cred.sessionId) || !s || s.chipId !== input.chipId || !s.pushedAt || s.usedAt) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
+    const now = input.at.getTime();
+    if (s.grantRevokedAt || (s.confirmBy && s.confirmBy.getTime() <= now) || s.grantExpiresAt.getTime() <= now) throw new Deny(ReasonCode.PHONE_SESSION_EXPIRED);
+    return s;
+  }
+
+  /** A device fix older than allowed is not used for the geofence (the permit check then asks for one). */
+  private usablePosition(input: DecideInput): { position: (Position | PhonePosition) | undefined; stale: boolean } {
+    const p = input.position;
+    if (!p) return { position: undefined, stale: false };
+    if ('fixAt' in p && positionIsStale(p, input.requestTs ?? input.at)) return { position: undefined, stale: true };
+    return { position: p, stale: false };
+  }
+
+  private async evaluatePermit(given: string | null, welderId: string, machine: ContextMachine, input: DecideInput, position: Position | PhonePosition | undefined): Promise<{ reason: ReasonCode; permitId: string | null; validUntil?: Date }> {
+    let permitId = given;
+    if (!permitId) {
+      const naming = await this.repo.findPermitsNaming(welderId, machine.id, input.at);
+      if (naming.length !== 1) return { reason: ReasonCode.PERMIT_REQUIRED, permitId: null };
+      permitId = naming[0];
+    }
+    const ask = (continuousGasOk?: boolean) => this.permits.evaluate({
+      permitId: permitId!, welderId, machineId: machine.id, at: input.at, continuousGasOk,
+      position: position ? { lat: position.lat, lng: position.lng, accuracyM: position.accuracyM } : undefined,
+    });
+    let verdict = await ask();
+    if (verdict.reason === PermitDecisionCode.CONTINUOUS_GAS_MONITORING_REQUIRED && machine.chipId) {
+      const reading = await this.repo.latestGasReading(machine.chipId, new Date(input.at.getTime() - GAS_MONITOR_FRESH_MS));
+      if (reading && reading.percentLel < reading.limitPercentLel) verdict = await ask(true);
+    }
+    return { reason: PERMIT_REASON[verdict.reason] ?? ReasonCode.SERVER_ERROR, permitId, validUntil: verdict.permit?.validUntil };
+  }
+
+  private async store(input: DecideInput, id: string, o: Outcome, started: number): Promise<Decision> {
+    const m = o.machine;
+    const grantTerms = o.grant ?? (o.takeUp ? { ...o.takeUp, issuedAt: input.at } : null);
+    const decision: Decision = {
+      id, at: input.at, source: input.source, allowed: o.reason === ReasonCode.OK, reason: o.reason, message: reasonMessage(o.reason),
+      chipId: input.chipId, machineId: m?.id ?? null, enterpriseId: m?.enterpriseId ?? null, regionPath: m?.regionPath ?? null,
+      welderId: o.welderId, welderName: o.welderName, permitId: isUuid(o.permitId) ? o.permitId : null,
+      grant: grantTerms ? { grantId: grantTerms.grantId, requestId: grantTerms.requestId, nonce: grantTerms.nonce, issuedAt: grantTerms.issuedAt, expiresAt: grantTerms.expiresAt } : null,
+      latencyMs: performance.now() - started,
+    };
+    const row = {
+      id, at: input.at, source: input.source, chipId: input.chipId, machineId: decision.machineId, enterpriseId: decision.enterpriseId,
+      regionPath: decision.regionPath, welderId: decision.welderId, permitId: decision.permitId, requestId: input.requestId.slice(0, 64), nonce: input.nonce.slice(0, 128),
+      position: input.position ?? null, latencyMs: decision.latencyMs,
+    };
+    try {
+      await this.repo.storeDecision({ ...row, allowed: decision.allowed, reason: decision.reason, grantId: decision.grant?.grantId ?? null }, o.grant, o.takeUp);
+      return decision;
+    } catch (e) {
+      // A grant that could not be stored is not given: fail closed, and try to record the failure itself.
+      this.logger.error(`storing decision ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
+      const failed: Decision = { ...decision, allowed: false, reason: ReasonCode.SERVER_ERROR, message: reasonMessage(ReasonCode.SERVER_ERROR), grant: null };
+      if (decision.allowed) {
+        await this.repo.storeDecision({ ...row, id: randomUUID(), allowed: false, reason: ReasonCode.SERVER_ERROR, grantId: null }, null, null).catch(() => undefined);
+      }
+      return failed;
+    }
+  }
+
+  /** The answer already given to this very request (a device retry): same grant or same denial. */
+  private async earlierAnswer(decisionId: string, input: DecideInput): Promise<Decision> {
+    const base: Decision = {
+      id: decisionId, at: input.at, source: input.source, allowed: false, reason: ReasonCode.SERVER_ERROR, message: reasonMessage(ReasonCode.SERVER_ERROR),
+      chipId: input.chipId, machineId: input.machineId, enterpriseId: null, regionPath: null, welderId: null, welderName: null, permitId: null, grant: null, latencyMs: 0,
+    };
+    const prior = await this.repo.findDecision(decisionId);
+    if (!prior) return { ...base, replay: 'in_flight' };
+    const grant = prior.grantId ? await this.grants.findById(prior.grantId) : null;
+    if (prior.allowed && grant && !grant.revokedAt && grant.requestId === input.requestId) {
+      const welderName = await this.grants.maskedWelderName(grant.welderId);
+      return {
+        ...base, allowed: true, reason: ReasonCode.OK, message: reasonMessage(ReasonCode.OK), machineId: grant.machineId, enterpriseId: grant.enterpriseId,
+        regionPath: grant.regionPath, welderId: grant.welderId, welderName, permitId: grant.permitId, replay: 'repeat',
+        grant: { grantId: grant.grantId, requestId: grant.requestId, nonce: grant.nonce, issuedAt: grant.deliveredAt ?? grant.issuedAt, expiresAt: grant.expiresAt },
+      };
+    }
+    // A grant revoked since: the retry learns why, if arm.denied may carry that reason.
+    const revokedFor = grant?.revokeReason && REASONS[grant.revokeReason].use !== 'revoke' ? grant.revokeReason : ReasonCode.SERVER_ERROR;
+    const reason = prior.allowed ? revokedFor : prior.reason;
+    return { ...base, reason, message: reasonMessage(reason), machineId: prior.machineId, replay: 'repeat' };
+  }
+}

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ReasonCode, reasonMessage } from '@arcgate/protocol';
+import { DecisionRecord } from '../decision.entity';
+import { GrantRecord } from '../grant.entity';
+import { LocalizedTextDto } from './arm-session.view';
+
+export class DecisionViewDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: ['device', 'phone'] }) source!: string;
+  @ApiProperty() allowed!: boolean;
+  @ApiProperty({ enum: ReasonCode, enumName: 'ReasonCode' }) reason!: ReasonCode;
+  @ApiProperty({ type: LocalizedTextDto }) message!: LocalizedTextDto;
+  @ApiPropertyOptional({ nullable: true }) chipId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) machineId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) enterpriseId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) permitId!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) grantId!: string | null;
+  @ApiProperty({ description: 'arm.request id (device) or phone session id (phone)' }) requestId!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Position given with the request (WGS-84)', type: Object }) position!: Record<string, unknown> | null;
+  @ApiProperty({ description: 'Server time spent deciding, ms' }) latencyMs!: number;
+}
+
+export class GrantViewDto {
+  @ApiProperty({ format: 'uuid' }) grantId!: string;
+  @ApiProperty({ enum: ['pending', 'active', 'expired', 'revoked'], description: 'pending: a phone grant the device has not asked for yet' }) status!: string;
+  @ApiProperty({ enum: ['device', 'phone'] }) source!: string;
+  @ApiProperty() chipId!: string;
+  @ApiProperty({ format: 'uuid' }) machineId!: string;
+  @ApiProperty({ format: 'uuid' }) enterpriseId!: string;
+  @ApiProperty({ format: 'uuid' }) welderId!: string;
+  @ApiProperty({ format: 'uuid' }) permitId!: string;
+  @ApiProperty({ format: 'uuid' }) decisionId!: string;
+  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiPropertyOptional({ enum: ReasonCode, enumName: 'ReasonCode', nullable: true }) revokeReason!: ReasonCode | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function toDecisionView(d: DecisionRecord): DecisionViewDto {
+  return {
+    id: d.id, at: d.at.toISOString(), source: d.source, allowed: d.allowed, reason: d.reason, message: reasonMessage(d.reason), chipId: d.chipId, machineId: d.machineId,
+    enterpriseId: d.enterpriseId, welderId: d.welderId, permitId: d.permitId, grantId: d.grantId, requestId: d.requestId,
+    position: d.position as Record<string, unknown> | null, latencyMs: d.latencyMs,
+  };
+}
+
+export function toGrantView(g: GrantRecord, now: Date): GrantViewDto {
+  const status = g.revokedAt ? 'revoked' : g.expiresAt <= now ? 'expired' : g.requestId === null ? 'pending' : 'active';
+  return {
+    grantId: g.grantId, status, source: g.source, chipId: g.chipId, machineId: g.machineId, enterpriseId: g.enterpriseId, welderId: g.welderId, permitId: g.permitId,
+    decisionId: g.decisionId, issuedAt: g.issuedAt.toISOString(), deliveredAt: iso(g.deliveredAt), expiresAt: g.expiresAt.toISOString(),
+    revokedAt: iso(g.revokedAt), revokeReason: g.revokeReason,
+  };
+}

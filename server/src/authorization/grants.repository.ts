@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ReasonCode } from '@arcgate/protocol';
+import { chinaDate } from '../common/time/china-date';
+import { maskName } from '../common/validation/identifiers';
+import { returned } from './authorization.repository';
+import { GrantRecord } from './grant.entity';
+
+/** Which live grants a revocation concerns; empty = all. */
+export interface GrantFilter {
+  grantId?: string;
+  permitId?: string;
+  machineId?: string;
+  welderId?: string;
+  chipId?: string;
+  enterpriseId?: string;
+  /** Grants of enterprises in this region's subtree (blackouts). */
+  regionPath?: string;
+}
+
+export interface RevokedGrant {
+  grantId: string;
+  chipId: string;
+  reason: ReasonCode;
+  /** False for a phone grant the device never asked for: there is nothing to revoke on the device. */
+  onDevice: boolean;
+}
+
+/**
+ * Why a live grant must end now, first cause wins. Mirrors the checks of a new decision for
+ * everything that can change during a grant's life (the device itself enforces expiresAt).
+ */
+const REVOKE_REASON_SQL = `CASE
+    WHEN p.status = 'cancelled' THEN 'PERMIT_CANCELLED'
+    WHEN p.status = 'closed' THEN 'PERMIT_CLOSED'
+    WHEN p.status <> 'approved' OR p.planned_end <= $1 THEN 'PERMIT_EXPIRED'
+    WHEN m.status = 'retired' THEN 'MACHINE_RETIRED'
+    WHEN m.status <> 'active' THEN 'MACHINE_SUSPENDED'
+    WHEN m.chip_id IS DISTINCT FROM g.chip_id THEN 'CHIP_NOT_BOUND'
+    WHEN e.status <> 'active' THEN 'ENTERPRISE_INACTIVE'
+    WHEN ic.status IS NOT NULL AND ic.status <> 'active' THEN 'WELDER_CODE_REVOKED'
+    WHEN c.status = 'revoked' THEN 'CERTIFICATE_REVOKED'
+    WHEN c.status = 'suspended' THEN 'CERTIFICATE_SUSPENDED'
+    WHEN c.expires_on <= $2::date THEN 'CERTIFICATE_EXPIRED'
+    WHEN c.review_due_on < $2::date THEN 'CERTIFICATE_REVIEW_OVERDUE'
+    WHEN EXISTS (SELECT 1 FROM blackouts b WHERE b.cancelled_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $1 AND starts_with(g.region_path, b.region_path))
+      THEN 'BLACKOUT_IN_FORCE'
+  END`;
+
+function filterSql(f: GrantFilter, params: unknown[]): string {
+  const parts: string[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    parts.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.grantId) add('g.grant_id = ?', f.grantId);
+  if (f.permitId) add('g.permit_id = ?', f.permitId);
+  if (f.machineId) add('g.machine_id = ?', f.machineId);
+  if (f.welderId) add('g.welder_id = ?', f.welderId);
+  if (f.chipId) add('g.chip_id = ?', f.chipId);
+  if (f.enterpriseId) add('g.enterprise_id = ?', f.enterpriseId);
+  if (f.regionPath) add('starts_with(g.region_path, ?)', f.regionPath);
+  return parts.length ? ` AND ${parts.join(' AND ')}` : '';
+}
+
+@Injectable()
+export class GrantsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  findById(grantId: string): Promise<GrantRecord | null> {
+    return this.ds.getRepository(GrantRecord).findOne({ where: { grantId } });
+  }
+
+  async maskedWelderName(welderId: string): Promise<string | null> {
+    const rows: { real_name: string }[] = await this.ds.query(`SELECT real_name FROM welders WHERE id = $1`, [welderId]);
+    return rows[0] ? maskName(rows[0].real_name) : null;
+  }
+
+  async markDelivered(grantId: string, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE grants SET delivered_at = COALESCE(delivered_at, $2) WHERE grant_id = $1`, [grantId, at]);
+  }
+
+  /** Live grants whose cause to exist has gone, with the reason: one statement over the live-grant index. */
+  async findToRevoke(now: Date, filter: GrantFilter = {}): Promise<{ grantId: string; reason: ReasonCode }[]> {
+    const params: unknown[] = [now, chinaDate(now)];
+    const where = filterSql(filter, params);
+    const rows: { grant_id: string; reason: ReasonCode }[] = await this.ds.query(
+      `SELECT grant_id, reason FROM (
+         SELECT g.grant_id, ${REVOKE_REASON_SQL} AS reason
+           FROM grants g
+           JOIN permits p ON p.id = g.permit_id
+           JOIN machines m ON m.id = g.machine_id
+           JOIN enterprises e ON e.id = m.enterprise_id
+           LEFT JOIN identity_codes ic ON ic.id = g.code_id
+           LEFT JOIN certificates c ON c.id = g.certificate_id
+          WHERE g.revoked_at IS NULL AND g.expires_at > $1${where}) x
+        WHERE reason IS NOT NULL`,
+      params,
+    );
+    return rows.map((r) => ({ grantId: r.grant_id, reason: r.reason }));
+  }
+
+  async findLiveIds(now: Date, filter: GrantFilter): Promise<string[]> {
+    const params: unknown[] = [now];
+    const where = filterSql(filter, params);
+    const rows: { grant_id: string }[] = await this.ds.query(`SELECT g.grant_id FROM grants g WHERE g.revoked_at IS NULL AND g.expires_at > $1${where}`, params);
+    return rows.map((r) => r.grant_id);
+  }
+
+  /**
+   * Marks grants revoked; only rows still live change, so of two replicas racing, one wins each
+   * grant and only the winner sends the revoke. Grants no device holds need no message.
+   */
+  async markRevoked(items: { grantId: string; reason: ReasonCode }[], now: Date): Promise<RevokedGrant[]> {
+    if (!items.length) return [];
+    const res: unknown = await this.ds.query(
+      `UPDATE grants g SET revoked_at = $3, revoke_reason = v.reason, revoke_sent_at = CASE WHEN g.request_id IS NULL THEN $3::timestamptz END
+         FROM unnest($1::uuid[], $2::varchar[]) AS v(id, reason)
+        WHERE g.grant_id = v.id AND g.revoked_at IS NULL
+        RETURNING g.grant_id, g.chip_id, g.revoke_reason, g.request_id`,
+      [items.map((i) => i.grantId), items.map((i) => i.reason), now],
+    );
+    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode; request_id: string | null }>(res)
+      .map((r) => ({ grantId: r.grant_id, chipId: r.chip_id, reason: r.revoke_reason, onDevice: r.request_id !== null }));
+  }
+
+  async markRevokeSent(grantIds: string[], at: Date): Promise<void> {
+    if (grantIds.length) await this.ds.query(`UPDATE grants SET revoke_sent_at = $2 WHERE grant_id = ANY($1::uuid[])`, [grantIds, at]);
+  }
+
+  async clearRevokeSent(grantId: string): Promise<void> {
+    await this.ds.query(`UPDATE grants SET revoke_sent_at = NULL WHERE grant_id = $1`, [grantId]);
+  }
+
+  /** Revokes whose message was never sent (a replica died between marking and sending); claimed before re-sending. */
+  async claimUnsentRevokes(olderThan: Date, now: Date, limit = 200): Promise<RevokedGrant[]> {
+    const res: unknown = await this.ds.query(
+      `UPDATE grants SET revoke_sent_at = $2 WHERE grant_id IN (
+         SELECT grant_id FROM grants WHERE revoked_at IS NOT NULL AND revoke_sent_at IS NULL AND revoked_at < $1 ORDER BY revoked_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING grant_id, chip_id, revoke_reason`,
+      [olderThan, now, limit],
+    );
+    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode }>(res)
+      .map((r) => ({ grantId: r.grant_id, chipId: r.chip_id, reason: r.revoke_reason, onDevice: true }));
+  }
+}

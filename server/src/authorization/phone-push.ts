@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { GrantPushBody, PHONE_CONFIRM_TIMEOUT_MS } from '@arcgate/protocol';
+import { Clock } from '../common/clock/clock';
+import { maskName } from '../common/validation/identifiers';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/arm-request-handler';
+import { returned } from './authorization.repository';
+
+/** How often pending pushes are matched against devices that came online (the gateway keeps chips.online). */
+export const PHONE_PUSH_POLL_MS = 2_000;
+
+interface ClaimedPush {
+  id: string;
+  chip_id: string;
+  welder_id: string;
+  permit_id: string;
+  confirm_by: Date;
+  real_name: string;
+}
+
+/**
+ * Delivers grant.push for phone-initiated sessions: at once when the device is online, otherwise
+ * when it comes online before the session's push deadline (PHONE_PUSH_TTL_MS). Coordination is the
+ * table: a push is claimed by a conditional UPDATE, so among replicas exactly one sends it.
+ */
+@Injectable()
+export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('PhonePush');
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.tick(), PHONE_PUSH_POLL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Pushes one session now if its device is online; true when sent. */
+  async pushIfOnline(sessionId: string): Promise<boolean> {
+    const claimed = await this.claim(this.clock.now(), sessionId);
+    const sent = await Promise.all(claimed.map((c) => this.send(c)));
+    return sent.some(Boolean);
+  }
+
+  /** Every pending push whose device is online now; returns the session ids sent. */
+  async deliverPending(): Promise<string[]> {
+    const claimed = await this.claim(this.clock.now(), null);
+    const sent = await Promise.all(claimed.map(async (c) => ((await this.send(c)) ? c.id : null)));
+    return sent.filter((id): id is string => id !== null);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.deliverPending();
+    } catch (e) {
+      this.logger.warn(`pending push delivery failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async claim(now: Date, sessionId: string | null): Promise<ClaimedPush[]> {
+    const res: unknown = await this.ds.query(
+      `WITH due AS (
+         SELECT s.id FROM arm_sessions s
+           JOIN chips c ON c.chip_id = s.chip_id AND c.online
+           JOIN grants g ON g.grant_id = s.grant_id AND g.revoked_at IS NULL AND g.expires_at > $1
+          WHERE s.pushed_at IS NULL AND s.push_deadline > $1 AND ($2::uuid IS NULL OR s.id = $2)
+          ORDER BY s.push_deadline LIMIT 200 FOR UPDATE OF s SKIP LOCKED)
+       UPDATE arm_sessions s SET pushed_at = $1, confirm_by = $1::timestamptz + make_interval(secs => $3)
+         FROM due, welders w
+        WHERE s.id = due.id AND w.id = s.welder_id
+        RETURNING s.id, s.chip_id, s.welder_id, s.permit_id, s.confirm_by, w.real_name`,
+      [now, sessionId, PHONE_CONFIRM_TIMEOUT_MS / 1000],
+    );
+    return returned<ClaimedPush>(res);
+  }
+
+  private async send(c: ClaimedPush): Promise<boolean> {
+    const body: GrantPushBody = { sessionId: c.id, welderId: c.welder_id, welderName: maskName(c.real_name), permitId: c.permit_id, expiresAt: new Date(c.confirm_by).toISOString() };
+    try {
+      await this.outbox.send(c.chip_id, 'grant.push', body);
+      return true;
+    } catch (e) {
+      // Not sent: release the claim so that a later pass (on any replica) tries again within the window.
+      this.logger.warn(`grant.push to ${c.chip_id} failed: ${e instanceof Error ? e.message : String(e)}`);
+      await this.ds.query(`UPDATE arm_sessions SET pushed_at = NULL, confirm_by = NULL WHERE id = $1`, [c.id]).catch(() => undefined);
+      return false;
+    }
+  }
+}
