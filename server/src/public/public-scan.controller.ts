@@ -16,7 +16,7 @@ export class PublicScanController {
   // Validity changes (re-issue, revocation, certificate expiry), so nobody may cache an answer.
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Scan a QR code without logging in: what it identifies and whether it is valid (rate-limited per address)' })
-  @ApiParam({ name: 'code', description: 'The code as printed under the QR image (case-insensitive)', example: 'M0ZK3X7Q9T2BC8N4HJ6V5RA1' })
+  @ApiParam({ name: 'code', description: 'The code as printed under the QR image (case-insensitive)', example: 'M0ZK3X7Q9T2BC8N4HJ6V5R' })
   @ApiExtraModels(PublicMachineScanDto, PublicWelderScanDto)
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(PublicMachineScanDto) }, { $ref: getSchemaPath(PublicWelderScanDto) }] } })
   @ApiBadRequestResponse({ description: 'CODE_MALFORMED, or CODE_FORGED (伪造或被篡改)' })

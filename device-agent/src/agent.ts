@@ -1,0 +1,371 @@
+/**
+ * Wires the pure state machine to the world: board, scanner, journal, link, sampler and timers.
+ * The constructor does nothing; start() opens the relay first, then loads the chip key, recovers
+ * the journal, journals `boot`, prints the chip id and status, and connects. Every input goes
+ * through one queue into step(), and the commands it returns are executed in order.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BootReason, DeviceState, DownMessage, newMessageId, newNonce, Position, publicKeyFromRaw } from '@arcgate/protocol';
+import type { Board } from './board';
+import type { Clock } from './clock';
+import type { AgentConfig } from './config';
+import { MessageCounter } from './counter';
+import { EventSender } from './event-sender';
+import { writeFileAtomicSync } from './fs-util';
+import { Journal } from './journal';
+import { ChipIdentity, loadOrCreateChipKey } from './keys';
+import { ConnectFn, Link } from './link';
+import type { Logger } from './logger';
+import { GAS_FLOW_THRESHOLD_LPM } from './pin-map';
+import { ArcSampler, SamplerOutput } from './sampler';
+import { TEXT } from './display-texts';
+import { AgentModel, Command, defaultSettings, FreshIds, initialModel, Input, MachineOptions, Settings, step } from './state-machine';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type AgentInput = DistributiveOmit<Input, 'now'>;
+
+/** The parts of BadgeScanner the agent uses. */
+export interface ScannerLike {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  on(event: 'code', cb: (code: string) => void): unknown;
+  on(event: 'unrecognised', cb: (line: string) => void): unknown;
+  on(event: 'error', cb: (err: Error) => void): unknown;
+}
+
+export interface AgentDeps {
+  config: AgentConfig;
+  board: Board;
+  scanner: ScannerLike | null;
+  connect: ConnectFn;
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+  freshIds?: () => FreshIds;
+  /** Monotonic ms for the watchdog (defaults to performance.now). */
+  monotonic?: () => number;
+  /** Main loop period: grant expiry, heartbeats and the watchdog are checked this often. */
+  tickMs?: number;
+}
+
+const RUN_MARKER = 'agent.running';
+const SETTINGS_FILE = 'settings.json';
+
+export class Agent {
+  private model: AgentModel = initialModel();
+  private machine: MachineOptions | null = null;
+  private identityValue: ChipIdentity | null = null;
+  private journalValue: Journal | null = null;
+  private link: Link | null = null;
+  private sender: EventSender | null = null;
+  private sampler: ArcSampler | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private queue: AgentInput[] = [];
+  private draining = false;
+  private lastLoopAt = 0;
+  private latest = { current: 0, voltage: 0 };
+  private running = false;
+
+  constructor(private readonly deps: AgentDeps) {}
+
+  get chip(): string {
+    return this.identity.chip;
+  }
+
+  get identity(): ChipIdentity {
+    if (!this.identityValue) throw new Error('agent is not started');
+    return this.identityValue;
+  }
+
+  get journal(): Journal {
+    if (!this.journalValue) throw new Error('agent is not started');
+    return this.journalValue;
+  }
+
+  get state(): DeviceState {
+    return this.model.state;
+  }
+
+  get snapshot(): Readonly<AgentModel> {
+    return this.model;
+  }
+
+  get online(): boolean {
+    return this.link?.online ?? false;
+  }
+
+  async start(): Promise<void> {
+    const { config, board, log, clock } = this.deps;
+    // Fail closed before anything else: the board comes up with the relay driven open.
+    await board.start();
+    board.setRelay(false);
+
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const identity = loadOrCreateChipKey(join(config.dataDir, 'keys'));
+    this.identityValue = identity;
+    const marker = join(config.dataDir, RUN_MARKER);
+    const bootReason: BootReason = existsSync(marker) ? 'crash' : 'power_on';
+    writeFileSync(marker, `${process.pid}\n`, { mode: 0o600 });
+
+    const journal = new Journal(join(config.dataDir, 'journal'));
+    const recovery = journal.open();
+    this.journalValue = journal;
+    const counter = new MessageCounter(join(config.dataDir, 'message-seq.json'));
+    counter.open();
+
+    const settings = this.loadSettings();
+    this.model = initialModel(settings);
+    this.machine = {
+      chip: identity.chip,
+      serverPublicKey: config.serverPublicKey ? publicKeyFromRaw(config.serverPublicKey) : null,
+      machineKind: config.machineKind,
+    };
+    const sampleRateHz = Math.max(settings.sampleRateHz, 10);
+    this.sampler = new ArcSampler({ sampleRateHz, thresholdA: this.thresholdFor(settings) });
+
+    const link = new Link({
+      url: config.mqttUrl, topicRoot: config.topicRoot, identity, serverPublicKey: this.machine.serverPublicKey, machineKind: config.machineKind,
+      firmware: config.firmware, clock, log, connect: this.deps.connect, nextSeq: () => counter.take(), state: () => this.model.state, random: this.deps.random,
+    });
+    this.link = link;
+    this.sender = new EventSender({ journal, transport: link, log, record: (draft) => this.enqueueJournal(draft), now: () => clock.now(), random: this.deps.random });
+    this.running = true;
+
+    this.record({ type: 'boot', at: new Date(clock.now()).toISOString(), reason: bootReason, firmware: config.firmware });
+    for (const range of recovery.lost) this.record({ type: 'journal.lost', at: new Date(clock.now()).toISOString(), ...range });
+    log.info('arcgate agent started', {
+      chip: identity.chip, publicKey: identity.publicKey, keyCreated: identity.created, state: this.model.state, relayClosed: false,
+      machineKind: config.machineKind, provisioned: !!config.serverPublicKey, broker: config.mqttUrl, bootReason,
+      journalPending: journal.pending().length, journalTornBytes: recovery.tornBytes,
+    });
+    if (!config.serverPublicKey) log.warn(TEXT.unprovisioned.en, { chip: identity.chip, publicKey: identity.publicKey });
+
+    this.wireBoard();
+    this.wireLink(link);
+    await this.startScanner();
+    link.start();
+
+    const monotonic = this.deps.monotonic ?? (() => performance.now());
+    this.lastLoopAt = monotonic();
+    const tickMs = this.deps.tickMs ?? 100;
+    this.timers.push(setInterval(() => this.loop(monotonic()), tickMs));
+    this.timers.push(setInterval(() => this.sample(), Math.floor(1000 / sampleRateHz)));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.timers.forEach((t) => clearInterval(t));
+    this.timers = [];
+    // Relay open first, whatever else fails below.
+    this.deps.board.setRelay(false);
+    this.sender?.stop();
+    await this.deps.scanner?.stop().catch(() => undefined);
+    await this.link?.stop().catch(() => undefined);
+    await this.deps.board.stop().catch(() => undefined);
+    this.journalValue?.close();
+    rmSync(join(this.deps.config.dataDir, RUN_MARKER), { force: true });
+    this.deps.log.info('arcgate agent stopped', { chip: this.identityValue?.chip });
+  }
+
+  /** Feeds one input through the state machine (public for tests and the CLI). */
+  dispatch(input: AgentInput): void {
+    this.queue.push(input);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.apply(next);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private apply(input: AgentInput): void {
+    if (!this.machine || !this.running) return;
+    const before = this.model;
+    const { model, commands } = step(this.machine, before, { ...input, now: this.deps.clock.now() } as Input);
+    this.model = model;
+    this.execute(commands);
+    if (before.pending && model.pending?.requestId !== before.pending.requestId) this.link?.cancelRequest(before.pending.requestId);
+  }
+
+  private execute(commands: Command[]): void {
+    const { board, log } = this.deps;
+    let journalFailed = false;
+    for (const c of commands) {
+      switch (c.kind) {
+        case 'relay':
+          // A relay may only close after its events are durable (§7.1).
+          if (c.closed && journalFailed) {
+            log.error('relay kept open: the journal could not record why it would close');
+            break;
+          }
+          board.setRelay(c.closed);
+          this.sampler?.setRelay(c.closed, this.deps.clock.now()).forEach((o) => this.onSampler(o));
+          break;
+        case 'journal':
+          if (!this.record(c.event)) journalFailed = true;
+          break;
+        case 'led':
+          board.setLed(c.pattern);
+          break;
+        case 'beep':
+          board.beep(c.ms);
+          break;
+        case 'display':
+          log.info('display', { text: c.text['zh-CN'], en: c.text.en });
+          break;
+        case 'publish_status':
+          this.link?.publishStatus().catch((err: Error) => log.warn('status publish failed', { error: err.message }));
+          break;
+        case 'arm_request':
+          this.sendArmRequest(c);
+          break;
+        case 'save_settings':
+          this.saveSettings(c.settings);
+          break;
+        case 'log':
+          log[c.level](c.msg, c.fields);
+          break;
+      }
+    }
+  }
+
+  /** Journals (fsync) and hands the event to the sender; a failure is an internal error (fault, relay open). */
+  private record(draft: Parameters<Journal['append']>[0]): boolean {
+    try {
+      this.journal.append(draft);
+      this.sender?.notify();
+      return true;
+    } catch (err) {
+      this.deps.board.setRelay(false);
+      this.deps.log.error('journal write failed', { error: (err as Error).message, event: draft.type });
+      this.dispatch({ type: 'internal_error', detail: `journal: ${(err as Error).message}` });
+      return false;
+    }
+  }
+
+  private enqueueJournal(draft: Parameters<Journal['append']>[0]): void {
+    this.record(draft);
+  }
+
+  private sendArmRequest(c: Extract<Command, { kind: 'arm_request' }>): void {
+    const link = this.link;
+    if (!link) return;
+    const position = this.position();
+    const body = { nonce: c.nonce, credential: c.credential, ...(c.permitId ? { permitId: c.permitId } : {}), position, machineKind: this.deps.config.machineKind };
+    this.deps.log.info('arm.request sent', { requestId: c.requestId, credential: c.credential.kind });
+    link.requestArm(c.requestId, body).then((answer) => {
+      if (answer.kind === 'grant') this.dispatch({ type: 'grant', envelope: answer.message });
+      else if (answer.kind === 'denied') this.dispatch({ type: 'denied', message: answer.message });
+      else this.dispatch({ type: 'arm_timeout', requestId: c.requestId });
+    });
+  }
+
+  private loop(nowMonotonic: number): void {
+    const stalled = nowMonotonic - this.lastLoopAt;
+    this.lastLoopAt = nowMonotonic;
+    // The loop could not run for longer than the watchdog allows: nothing was supervised meanwhile.
+    if (stalled > this.deps.config.watchdogMs) this.dispatch({ type: 'watchdog', stalledMs: Math.round(stalled) });
+    this.dispatch({ type: 'tick', position: this.position() });
+  }
+
+  private sample(): void {
+    const outputs = this.sampler?.sample(this.deps.clock.now(), this.latest.current, this.latest.voltage) ?? [];
+    outputs.forEach((o) => this.onSampler(o));
+  }
+
+  private onSampler(o: SamplerOutput): void {
+    // Gas sets have no arc events in protocol v1; their flow only matters as a bypass.
+    if (this.deps.config.machineKind === 'gas' && o.type !== 'bypass') return;
+    if (o.type === 'arc_start') this.dispatch({ type: 'arc_start', atMs: o.atMs });
+    else if (o.type === 'arc_stop') this.dispatch({ type: 'arc_stop', summary: o.summary });
+    else this.dispatch({ type: 'bypass', active: o.active, currentA: o.currentA });
+  }
+
+  private wireBoard(): void {
+    const { board } = this.deps;
+    board.on('current', (v) => (this.latest.current = v));
+    board.on('voltage', (v) => (this.latest.voltage = v));
+    board.on('gas', (percentLel) => this.dispatch({ type: 'gas', percentLel }));
+    board.on('enclosure', (open) => this.dispatch({ type: 'enclosure', open }));
+    board.on('trigger', (pressed) => this.dispatch({ type: 'trigger', pressed, fresh: this.fresh() }));
+    board.on('error', (err) => {
+      board.setRelay(false);
+      this.dispatch({ type: 'internal_error', detail: `board: ${err.message}` });
+    });
+  }
+
+  private wireLink(link: Link): void {
+    link.on('online', () => {
+      this.dispatch({ type: 'network', up: true });
+      this.sender?.onOnline();
+    });
+    link.on('offline', () => {
+      this.sender?.onOffline();
+      this.dispatch({ type: 'network', up: false });
+    });
+    link.on('rejected', (info) => this.dispatch({ type: 'server_rejected', ...info }));
+    link.on('message', (message) => this.onServerMessage(message));
+  }
+
+  private onServerMessage(message: DownMessage): void {
+    switch (message.type) {
+      case 'grant.revoke':
+        return this.dispatch({ type: 'revoke', message });
+      case 'grant.push':
+        return this.dispatch({ type: 'grant_push', message });
+      case 'events.ack':
+        return this.sender?.onAck(message);
+      case 'config':
+        return this.dispatch({ type: 'config', message });
+      case 'arm.grant':
+        return this.dispatch({ type: 'grant', envelope: message });
+      case 'arm.denied':
+        return this.dispatch({ type: 'denied', message });
+    }
+  }
+
+  private async startScanner(): Promise<void> {
+    const scanner = this.deps.scanner;
+    if (!scanner) return;
+    scanner.on('code', (code) => this.dispatch({ type: 'badge', code, fresh: this.fresh() }));
+    scanner.on('unrecognised', (line) => this.deps.log.info('display', { text: TEXT.badCode['zh-CN'], en: TEXT.badCode.en, scannedLength: line.length }));
+    scanner.on('error', (err) => this.deps.log.warn('scanner error', { error: err.message }));
+    // A missing scanner does not stop the agent: phone authorization still works.
+    await scanner.start().catch((err: Error) => this.deps.log.error('badge scanner unavailable', { error: err.message }));
+  }
+
+  private fresh(): FreshIds {
+    return this.deps.freshIds?.() ?? { requestId: newMessageId(), nonce: newNonce() };
+  }
+
+  private position(): Position | null {
+    const p = this.deps.config.position;
+    // A fixed installation position is as current as the clock.
+    return p ? { ...p, fixAt: new Date(this.deps.clock.now()).toISOString() } : null;
+  }
+
+  private thresholdFor(settings: Settings): number {
+    return this.deps.config.machineKind === 'gas' ? GAS_FLOW_THRESHOLD_LPM : settings.arcCurrentThresholdA;
+  }
+
+  private loadSettings(): Settings {
+    const base = defaultSettings(this.deps.config.gasLimitPercentLel);
+    const file = join(this.deps.config.dataDir, SETTINGS_FILE);
+    if (!existsSync(file)) return base;
+    try {
+      return { ...base, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<Settings>) };
+    } catch (err) {
+      this.deps.log.warn('settings file unreadable; defaults used', { error: (err as Error).message });
+      return base;
+    }
+  }
+
+  private saveSettings(settings: Settings): void {
+    writeFileAtomicSync(join(this.deps.config.dataDir, SETTINGS_FILE), `${JSON.stringify(settings)}\n`);
+    this.sampler?.setThreshold(this.thresholdFor(settings));
+  }
+}

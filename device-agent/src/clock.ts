@@ -1,0 +1,22 @@
+/** "Now" for the agent, injectable so timers and grant expiry run on fake time in tests. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export class FakeClock implements Clock {
+  constructor(private ms = Date.parse('2026-03-02T08:00:00.000Z')) {}
+
+  now(): number {
+    return this.ms;
+  }
+
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Agent configuration: a JSON file (optional) overlaid by environment variables. Every bad value
+ * is reported at once, by name, and the agent does not start.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  DEFAULT_GAS_LIMIT_PERCENT_LEL, DEFAULT_TOPIC_ROOT, isValidTopicRoot, MACHINE_KINDS, MachineKind, publicKeyFromRaw, WATCHDOG_TIMEOUT_MAX_MS,
+} from '@arcgate/protocol';
+import type { LogLevel } from './logger';
+
+export const FIRMWARE = 'arcgate-agent 0.1.0';
+
+export interface AgentConfig {
+  mqttUrl: string;
+  topicRoot: string;
+  /** base64url raw key; null = not provisioned (the device stays locked). */
+  serverPublicKey: string | null;
+  boardPath: string;
+  scannerPath: string | null;
+  dataDir: string;
+  machineKind: MachineKind;
+  gasLimitPercentLel: number;
+  /** Fixed installation position (WGS-84); null when the machine has no position. */
+  position: { lat: number; lng: number; accuracyM: number } | null;
+  /** The main loop may stall this long before the relay is opened (≤ the 2 s hardware limit). */
+  watchdogMs: number;
+  logLevel: LogLevel;
+  firmware: string;
+}
+
+/** Environment variable → config key. */
+export const ENV_KEYS = {
+  MQTT_URL: 'mqttUrl',
+  MQTT_TOPIC_ROOT: 'topicRoot',
+  ARCGATE_SERVER_PUBLIC_KEY: 'serverPublicKey',
+  BOARD_PATH: 'boardPath',
+  SCANNER_PATH: 'scannerPath',
+  DATA_DIR: 'dataDir',
+  MACHINE_KIND: 'machineKind',
+  GAS_LIMIT_PERCENT_LEL: 'gasLimitPercentLel',
+  POSITION: 'position',
+  POSITION_ACCURACY_M: 'positionAccuracyM',
+  WATCHDOG_MS: 'watchdogMs',
+  LOG_LEVEL: 'logLevel',
+} as const;
+
+const FILE_KEYS = new Set<string>(Object.values(ENV_KEYS));
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid agent configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Raw = Record<string, unknown>;
+
+function readFile(file: string, problems: string[]): Raw {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`config file ${file}: ${(err as Error).message}`);
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`config file ${file}: must hold a JSON object`);
+    return {};
+  }
+  for (const key of Object.keys(parsed)) if (!FILE_KEYS.has(key)) problems.push(`config file ${file}: unknown key "${key}"`);
+  return parsed as Raw;
+}
+
+const nameOf = (key: string): string => {
+  const env = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+  return env ? `${key} (${env})` : key;
+};
+
+/** Reads the file (when given) and the environment; throws ConfigError listing every problem. */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}): AgentConfig {
+  const problems: string[] = [];
+  const raw: Raw = opts.file ? readFile(opts.file, problems) : {};
+  const env = opts.env ?? process.env;
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+
+  const text = (key: string, required: boolean): string | null => {
+    const v = raw[key];
+    if (v === undefined || v === null || v === '') {
+      if (required) problems.push(`${nameOf(key)} is required`);
+      return null;
+    }
+    if (typeof v !== 'string') {
+      problems.push(`${nameOf(key)} must be a string`);
+      return null;
+    }
+    return v.trim();
+  };
+  const number = (key: string, fallback: number, min: number, max: number): number => {
+    const v = raw[key];
+    if (v === undefined || v === null || v === '') return fallback;
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${nameOf(key)} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const mqttUrl = text('mqttUrl', true);
+  if (mqttUrl && !/^(mqtts?|wss?|tcp|ssl):\/\/[^\s/]+/.test(mqttUrl)) problems.push(`${nameOf('mqttUrl')} must look like mqtt://host:1883 or mqtts://host:8883, got "${mqttUrl}"`);
+  const topicRoot = text('topicRoot', false) ?? DEFAULT_TOPIC_ROOT;
+  if (!isValidTopicRoot(topicRoot)) problems.push(`${nameOf('topicRoot')} must be topic levels without wildcards or a leading $, got "${topicRoot}"`);
+  const serverPublicKey = text('serverPublicKey', false);
+  if (serverPublicKey) {
+    try {
+      publicKeyFromRaw(serverPublicKey);
+    } catch {
+      problems.push(`${nameOf('serverPublicKey')} must be the server's Ed25519 public key: 43 base64url characters (32 bytes)`);
+    }
+  }
+  const machineKind = text('machineKind', true);
+  if (machineKind && !(MACHINE_KINDS as readonly string[]).includes(machineKind)) problems.push(`${nameOf('machineKind')} must be one of ${MACHINE_KINDS.join(', ')}, got "${machineKind}"`);
+  const logLevel = text('logLevel', false) ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`${nameOf('logLevel')} must be debug, info, warn or error`);
+
+  const position = parsePosition(raw.position, number('positionAccuracyM', 10, 0, 100_000), problems);
+  const config: AgentConfig = {
+    mqttUrl: mqttUrl ?? '',
+    topicRoot,
+    serverPublicKey: serverPublicKey || null,
+    boardPath: text('boardPath', true) ?? '',
+    scannerPath: text('scannerPath', false),
+    dataDir: text('dataDir', false) ?? '/var/lib/arcgate-agent',
+    machineKind: (machineKind ?? 'electric_arc') as MachineKind,
+    gasLimitPercentLel: number('gasLimitPercentLel', DEFAULT_GAS_LIMIT_PERCENT_LEL, 0.1, 100),
+    position,
+    watchdogMs: number('watchdogMs', 1_000, 100, WATCHDOG_TIMEOUT_MAX_MS),
+    logLevel: logLevel as LogLevel,
+    firmware: FIRMWARE,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function parsePosition(v: unknown, accuracyM: number, problems: string[]): AgentConfig['position'] {
+  if (v === undefined || v === null || v === '') return null;
+  let lat: number;
+  let lng: number;
+  if (typeof v === 'string') {
+    const parts = v.split(',').map((p) => Number(p.trim()));
+    [lat, lng] = parts.length === 2 ? parts : [NaN, NaN];
+  } else if (typeof v === 'object' && !Array.isArray(v)) {
+    ({ lat, lng } = v as { lat: number; lng: number });
+  } else {
+    lat = lng = NaN;
+  }
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !(lat >= -90 && lat <= 90) || !(lng >= -180 && lng <= 180)) {
+    problems.push(`${nameOf('position')} must be "lat,lng" in WGS-84 degrees, e.g. "34.2375,116.1342", got ${JSON.stringify(v)}`);
+    return null;
+  }
+  return { lat, lng, accuracyM };
+}

@@ -1,0 +1,41 @@
+import type { DeviceState, LocalizedText } from '@arcgate/protocol';
+import type { LedPattern } from './state-machine.types';
+
+/** Messages the device shows (zh-CN first, the welder reads it; en for logs and maintenance staff). */
+export const TEXT = {
+  offline: { 'zh-CN': '离线，无法授权', en: 'Offline, cannot authorize' },
+  unprovisioned: { 'zh-CN': '未配置平台公钥，设备保持锁定', en: 'No server public key provisioned, the device stays locked' },
+  busy: { 'zh-CN': '设备当前不能授权', en: 'The device cannot authorize now' },
+  authorizing: { 'zh-CN': '正在授权，请稍候', en: 'Authorizing, please wait' },
+  timeout: { 'zh-CN': '平台无应答，请重试', en: 'No answer from the platform, try again' },
+  badGrant: { 'zh-CN': '授权无效，已拒绝', en: 'Invalid authorization rejected' },
+  expired: { 'zh-CN': '授权已到期', en: 'Authorization has expired' },
+  sessionEnded: { 'zh-CN': '作业结束，已锁定', en: 'Session ended, locked' },
+  gas: { 'zh-CN': '可燃气体超限，已断电', en: 'Combustible gas over the limit, power cut' },
+  tamper: { 'zh-CN': '检测到防拆报警，已断电', en: 'Tamper detected, power cut' },
+  bypass: { 'zh-CN': '检测到未授权电流（疑似短接），已报警', en: 'Current without authorization (bypass suspected), reported' },
+  watchdog: { 'zh-CN': '系统看门狗超时，已断电', en: 'Watchdog timeout, power cut' },
+  internal: { 'zh-CN': '设备内部故障，已断电', en: 'Internal fault, power cut' },
+  faultCleared: { 'zh-CN': '故障已解除，请重新授权', en: 'Fault cleared, authorize again' },
+  tamperCleared: { 'zh-CN': '防拆报警已解除，请重新授权', en: 'Tamper cleared, authorize again' },
+  badCode: { 'zh-CN': '无法识别的二维码', en: 'Unrecognised code' },
+} satisfies Record<string, LocalizedText>;
+
+export const granted = (welderName?: string): LocalizedText => ({
+  'zh-CN': `${welderName ?? '焊工'} 已授权，可以作业`,
+  en: `${welderName ?? 'Welder'} authorized`,
+});
+
+export const confirmPush = (welderName: string): LocalizedText => ({
+  'zh-CN': `${welderName} 手机扫码授权，请按焊枪开关确认`,
+  en: `${welderName} requested by phone; press the torch trigger to confirm`,
+});
+
+export const LED_FOR_STATE: Record<DeviceState, LedPattern> = {
+  locked: 'off',
+  authorizing: 'blink_slow',
+  armed: 'on',
+  arcing: 'on',
+  fault: 'blink_fast',
+  tamper: 'blink_fast',
+};

@@ -1,0 +1,171 @@
+/**
+ * The control board through johnny-five over Firmata on a serialport 13 port. firmata 2.3's own
+ * transport is serialport 8, whose native binding is not built here, so an opened serialport 13
+ * instance is passed to firmata-io as its transport (as firmware-sim's end-to-end test does).
+ */
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import type { Board, BoardEvents } from './board';
+import { AGENT_ANALOG, AGENT_PINS, countsTo, SENSOR_SCALES } from './pin-map';
+import type { LedPattern } from './state-machine.types';
+import type { MachineKind } from '@arcgate/protocol';
+
+// johnny-five and firmata-io ship without type declarations; these are the parts used here.
+interface FirmataIo extends EventEmitter {
+  MODES: { INPUT: number; OUTPUT: number };
+  pinMode(pin: number, mode: number): void;
+  digitalWrite(pin: number, value: 0 | 1): void;
+  digitalRead(pin: number, cb: (value: number) => void): void;
+  setSamplingInterval(ms: number): void;
+}
+interface FiveBoard extends EventEmitter {
+  io: FirmataIo;
+}
+interface Sensor extends EventEmitter {
+  disable(): void;
+}
+interface Led {
+  on(): void;
+  off(): void;
+  blink(ms: number): void;
+  stop(): void;
+}
+interface Five {
+  Board: new (o: object) => FiveBoard;
+  Sensor: new (o: object) => Sensor;
+  Led: new (o: object) => Led;
+}
+
+export interface FiveBoardOptions {
+  path: string;
+  machineKind: MachineKind;
+  baudRate?: number;
+  /** Sensor reporting period (ms); 20 ms = 50 Hz, well above the 10 Hz the protocol needs. */
+  sensorPeriodMs?: number;
+  connectTimeoutMs?: number;
+}
+
+const LOW = 0;
+const HIGH = 1;
+
+export class JohnnyFiveBoard extends EventEmitter<BoardEvents> implements Board {
+  private port: SerialPort | null = null;
+  private board: FiveBoard | null = null;
+  private io: FirmataIo | null = null;
+  private sensors: Sensor[] = [];
+  private led: Led | null = null;
+  private beepTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: FiveBoardOptions) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    const five = require('johnny-five') as Five;
+    const { Firmata } = require('firmata-io') as { Firmata: new (transport: SerialPort, options?: object) => FirmataIo };
+    let failed: (err: Error) => void = () => undefined;
+    // Opened by the constructor: firmata-io and johnny-five take the port's 'open' event as "connected".
+    const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate ?? 57600 }, (err) => err && failed(err));
+    this.port = port;
+    // A restarted agent meets a board that already announced itself: ask for the version soon.
+    const io = new Firmata(port, { reportVersionTimeout: 300 });
+    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: this.options.connectTimeoutMs ?? 10_000 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        failed = reject;
+        board.once('ready', () => resolve());
+        board.once('error', (err: Error) => reject(err));
+      });
+    } catch (err) {
+      this.port = null;
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+      throw new Error(`control board on ${this.options.path} did not come up: ${(err as Error).message}`);
+    }
+    this.board = board;
+    this.io = io;
+    // Fail closed: the relay is driven open before anything else is set up.
+    io.pinMode(AGENT_PINS.relay, io.MODES.OUTPUT);
+    io.digitalWrite(AGENT_PINS.relay, LOW);
+    io.pinMode(AGENT_PINS.buzzer, io.MODES.OUTPUT);
+    io.digitalWrite(AGENT_PINS.buzzer, LOW);
+
+    port.on('close', () => this.emit('error', new Error('board serial port closed')));
+    port.on('error', (err: Error) => this.emit('error', err));
+    board.on('error', (err: Error) => this.emit('error', err));
+
+    const period = this.options.sensorPeriodMs ?? 20;
+    io.setSamplingInterval(Math.max(5, Math.round(period / 2)));
+    const currentScale = this.options.machineKind === 'gas' ? SENSOR_SCALES.gasFlowLpm : SENSOR_SCALES.currentA;
+    const analog = (pin: string, scale: number, event: 'current' | 'voltage' | 'gas', freq: number): void => {
+      const sensor = new five.Sensor({ pin, freq, board });
+      sensor.on('data', (counts: number) => this.emit(event, countsTo(counts, scale)));
+      this.sensors.push(sensor);
+    };
+    analog(AGENT_ANALOG.current, currentScale, 'current', period);
+    analog(AGENT_ANALOG.voltage, SENSOR_SCALES.voltageV, 'voltage', period);
+    analog(AGENT_ANALOG.lel, SENSOR_SCALES.lelPercent, 'gas', Math.max(period, 100));
+
+    const digital = (pin: number, event: 'trigger' | 'enclosure'): void => {
+      let last: number | null = null;
+      io.pinMode(pin, io.MODES.INPUT);
+      io.digitalRead(pin, (value) => {
+        if (value === last) return;
+        last = value;
+        this.emit(event, value === HIGH);
+      });
+    };
+    digital(AGENT_PINS.trigger, 'trigger');
+    digital(AGENT_PINS.enclosure, 'enclosure');
+    this.led = new five.Led({ pin: AGENT_PINS.statusLed, board });
+  }
+
+  async stop(): Promise<void> {
+    const port = this.port;
+    if (!port) return;
+    // Open the relay and silence the buzzer, and let the bytes reach the board before closing.
+    this.setRelay(false);
+    this.silence();
+    this.led?.stop();
+    this.led?.off();
+    this.sensors.forEach((s) => s.disable());
+    this.sensors = [];
+    this.port = null;
+    this.io = null;
+    this.board = null;
+    port.removeAllListeners('close');
+    port.removeAllListeners('error');
+    port.on('error', () => undefined);
+    await new Promise<void>((resolve) => port.drain(() => resolve()));
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  setRelay(closed: boolean): void {
+    this.io?.digitalWrite(AGENT_PINS.relay, closed ? HIGH : LOW);
+  }
+
+  setLed(pattern: LedPattern): void {
+    const led = this.led;
+    if (!led) return;
+    led.stop();
+    if (pattern === 'on') led.on();
+    else if (pattern === 'off') led.off();
+    else led.blink(pattern === 'blink_fast' ? 150 : 600);
+  }
+
+  beep(ms: number): void {
+    const io = this.io;
+    if (!io) return;
+    this.silence();
+    io.digitalWrite(AGENT_PINS.buzzer, HIGH);
+    this.beepTimer = setTimeout(() => {
+      this.beepTimer = null;
+      this.io?.digitalWrite(AGENT_PINS.buzzer, LOW);
+    }, ms);
+  }
+
+  private silence(): void {
+    if (this.beepTimer) clearTimeout(this.beepTimer);
+    this.beepTimer = null;
+    this.io?.digitalWrite(AGENT_PINS.buzzer, LOW);
+  }
+}

@@ -1,0 +1,138 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageCounter } from './counter';
+import { Journal } from './journal';
+import type { EventDraft } from './state-machine.types';
+
+const beat = (i: number): EventDraft => ({ type: 'heartbeat', at: new Date(Date.UTC(2026, 2, 2, 8, 0, i)).toISOString(), position: null, relayClosed: false, state: 'locked' });
+const lines = (dir: string) => readFileSync(join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+
+describe('Journal', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'journal-spec-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends one JSON line per event, durable before append() returns, seqs from 1', () => {
+    const j = new Journal(dir);
+    expect(j.open()).toEqual({ pending: 0, tornBytes: 0, corruptLines: 0, lost: [] });
+    const e1 = j.append(beat(1));
+    const e2 = j.append({ type: 'tamper', at: beat(2).at, switch: 'enclosure', open: true });
+    expect([e1.seq, e2.seq]).toEqual([1, 2]);
+    // Already in the file (written with writeSync + fsyncSync, not buffered).
+    expect(lines(dir).map((e) => e.seq)).toEqual([1, 2]);
+    expect(statSync(join(dir, 'journal.jsonl')).mode & 0o777).toBe(0o600);
+    expect(j.pending().map((e) => e.type)).toEqual(['heartbeat', 'tamper']);
+    j.close();
+  });
+
+  it('keeps seqs monotonic and pending events across a restart', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3].forEach((i) => j.append(beat(i)));
+    j.close();
+    const again = new Journal(dir);
+    expect(again.open().pending).toBe(3);
+    expect(again.append(beat(4)).seq).toBe(4);
+    expect(again.pending().map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    again.close();
+  });
+
+  it('compacts after an ack and never reuses an acknowledged seq, even with an empty journal', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3, 4].forEach((i) => j.append(beat(i)));
+    expect(j.ack(2)).toBe(2);
+    expect(lines(dir).map((e) => e.seq)).toEqual([3, 4]);
+    expect(j.ack(2)).toBe(0);
+    expect(j.ack(99)).toBe(2); // clamped to what was written
+    expect(lines(dir)).toEqual([]);
+    j.close();
+    const again = new Journal(dir);
+    expect(again.open()).toMatchObject({ pending: 0, lost: [] });
+    expect(again.append(beat(5)).seq).toBe(5);
+    again.close();
+  });
+
+  it('ignores a torn last line after a crash mid-write and reuses its seq (it was never sent)', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3].forEach((i) => j.append(beat(i)));
+    j.close();
+    const file = join(dir, 'journal.jsonl');
+    const size = statSync(file).size;
+    truncateSync(file, size - 20); // the third line loses its end
+    const again = new Journal(dir);
+    const recovery = again.open();
+    expect(recovery.pending).toBe(2);
+    expect(recovery.tornBytes).toBeGreaterThan(0);
+    expect(recovery.lost).toEqual([]);
+    expect(again.append(beat(9)).seq).toBe(3);
+    expect(lines(dir).map((e) => e.seq)).toEqual([1, 2, 3]); // the torn tail was cut, the new line is whole
+    again.close();
+  });
+
+  it('reports seqs it can no longer read as lost ranges', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3, 4, 5].forEach((i) => j.append(beat(i)));
+    j.close();
+    const file = join(dir, 'journal.jsonl');
+    const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(file, [kept[0], '{"seq":2,"type":"heart', kept[3], kept[4]].join('\n') + '\n');
+    const again = new Journal(dir);
+    const recovery = again.open();
+    expect(recovery).toMatchObject({ pending: 3, corruptLines: 1, lost: [{ fromSeq: 2, toSeq: 3 }] });
+    expect(again.append(beat(6)).seq).toBe(6);
+    again.close();
+  });
+
+  it('survives a crash between writing the ack and rewriting the file', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3, 4].forEach((i) => j.append(beat(i)));
+    j.close();
+    // As if the process died right after the meta file was replaced: the journal still holds 1..4.
+    writeFileSync(join(dir, 'journal.meta.json'), JSON.stringify({ ackedUpTo: 3, nextSeq: 5 }));
+    const again = new Journal(dir);
+    expect(again.open()).toMatchObject({ pending: 1, lost: [] });
+    expect(again.pending().map((e) => e.seq)).toEqual([4]);
+    again.close();
+  });
+
+  it('reports events lost when the file vanished after a compaction', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3].forEach((i) => j.append(beat(i)));
+    j.ack(1);
+    appendFileSync(join(dir, 'journal.jsonl'), '');
+    j.close();
+    rmSync(join(dir, 'journal.jsonl'));
+    const again = new Journal(dir);
+    expect(again.open().lost).toEqual([{ fromSeq: 2, toSeq: 3 }]);
+    expect(again.append(beat(4)).seq).toBe(4);
+    again.close();
+  });
+});
+
+describe('MessageCounter', () => {
+  it('never hands out a seq twice across restarts (persisted in blocks before use)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'counter-spec-'));
+    try {
+      const file = join(dir, 'message-seq.json');
+      const a = new MessageCounter(file, 10);
+      a.open();
+      const first = [a.take(), a.take(), a.take()];
+      expect(first).toEqual([1, 2, 3]);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ reservedUpTo: 10 });
+      const b = new MessageCounter(file, 10);
+      b.open(); // a crashed with 3 used and 10 reserved
+      expect(b.take()).toBe(11);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ reservedUpTo: 20 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Append-only event journal (§7.1): one JSON line per event in `journal.jsonl`, written with
+ * writeSync + fsyncSync before the event is handed to the sender. `journal.meta.json` holds what
+ * the server acknowledged and the next event seq, so seqs stay contiguous and never repeat across
+ * restarts. Compaction after an ack rewrites the file without the acknowledged events (meta first,
+ * then an atomic rename, so a crash in between only leaves events that recovery filters out).
+ * Recovery ignores a torn last line (a crash mid-write: that event was never sent) and reports
+ * seqs it can no longer find as lost ranges, which the agent journals as `journal.lost`.
+ */
+import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceEvent } from '@arcgate/protocol';
+import { fsyncDir, writeFileAtomicSync } from './fs-util';
+import type { EventDraft } from './state-machine.types';
+
+export interface JournalMeta {
+  /** Every event with seq ≤ ackedUpTo is stored on the server. */
+  ackedUpTo: number;
+  nextSeq: number;
+}
+
+export interface Recovery {
+  pending: number;
+  /** Bytes of a torn last line that were cut off. */
+  tornBytes: number;
+  /** Corrupt lines skipped. */
+  corruptLines: number;
+  /** Seq ranges that were written once but can no longer be read. */
+  lost: { fromSeq: number; toSeq: number }[];
+}
+
+const isEvent = (v: unknown): v is DeviceEvent =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as DeviceEvent).seq) && (v as DeviceEvent).seq >= 1 && typeof (v as DeviceEvent).type === 'string';
+
+export class Journal {
+  private fd: number | null = null;
+  private events: DeviceEvent[] = [];
+  private meta: JournalMeta = { ackedUpTo: 0, nextSeq: 1 };
+  private readonly file: string;
+  private readonly metaFile: string;
+
+  constructor(private readonly dir: string) {
+    this.file = join(dir, 'journal.jsonl');
+    this.metaFile = join(dir, 'journal.meta.json');
+  }
+
+  get nextSeq(): number {
+    return this.meta.nextSeq;
+  }
+
+  get ackedUpTo(): number {
+    return this.meta.ackedUpTo;
+  }
+
+  /** Un-acknowledged events, oldest first. */
+  pending(): readonly DeviceEvent[] {
+    return this.events;
+  }
+
+  open(): Recovery {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const stored = existsSync(this.metaFile) ? (JSON.parse(readFileSync(this.metaFile, 'utf8')) as JournalMeta) : { ackedUpTo: 0, nextSeq: 1 };
+    if (!Number.isSafeInteger(stored.ackedUpTo) || !Number.isSafeInteger(stored.nextSeq) || stored.nextSeq < stored.ackedUpTo + 1) {
+      throw new Error(`journal meta ${this.metaFile} is corrupt`);
+    }
+    const recovery: Recovery = { pending: 0, tornBytes: 0, corruptLines: 0, lost: [] };
+    const text = existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
+    const complete = text.lastIndexOf('\n') + 1;
+    recovery.tornBytes = Buffer.byteLength(text.slice(complete), 'utf8');
+
+    let expected = stored.ackedUpTo + 1;
+    const events: DeviceEvent[] = [];
+    for (const line of text.slice(0, complete).split('\n')) {
+      if (!line) continue;
+      let event: unknown;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        recovery.corruptLines++;
+        continue;
+      }
+      if (!isEvent(event)) {
+        recovery.corruptLines++;
+        continue;
+      }
+      if (event.seq < expected) continue; // acknowledged before a compaction finished, or a duplicate
+      if (event.seq > expected) recovery.lost.push({ fromSeq: expected, toSeq: event.seq - 1 });
+      events.push(event);
+      expected = event.seq + 1;
+    }
+    // Seqs handed out before the last compaction but found nowhere (the file was damaged).
+    if (stored.nextSeq > expected) recovery.lost.push({ fromSeq: expected, toSeq: stored.nextSeq - 1 });
+    this.meta = { ackedUpTo: stored.ackedUpTo, nextSeq: Math.max(stored.nextSeq, expected) };
+    this.events = events;
+    recovery.pending = events.length;
+
+    this.fd = openSync(this.file, 'a+', 0o600);
+    // Cut the torn tail so the next line does not glue onto it.
+    if (recovery.tornBytes > 0) {
+      ftruncateSync(this.fd, Buffer.byteLength(text.slice(0, complete), 'utf8'));
+      fsyncSync(this.fd);
+    }
+    fsyncDir(this.dir);
+    return recovery;
+  }
+
+  /** Assigns the next seq and makes the event durable; only then is it returned (and may be sent). */
+  append(draft: EventDraft): DeviceEvent {
+    if (this.fd === null) throw new Error('journal is not open');
+    const event = { seq: this.meta.nextSeq, ...draft } as DeviceEvent;
+    const line = `${JSON.stringify(event)}\n`;
+    const size = fstatSync(this.fd).size;
+    try {
+      writeSync(this.fd, line);
+      fsyncSync(this.fd);
+    } catch (err) {
+      // Do not leave half a line behind; the seq is not consumed.
+      try {
+        ftruncateSync(this.fd, size);
+      } catch {
+        // the disk is gone; recovery will cut the torn line
+      }
+      throw err;
+    }
+    this.meta.nextSeq++;
+    this.events.push(event);
+    return event;
+  }
+
+  /** Deletes every event with seq ≤ upToSeq (a verified events.ack); returns how many were removed. */
+  ack(upToSeq: number): number {
+    if (this.fd === null) throw new Error('journal is not open');
+    const upTo = Math.min(upToSeq, this.meta.nextSeq - 1);
+    if (upTo <= this.meta.ackedUpTo) return 0;
+    const before = this.events.length;
+    const remaining = this.events.filter((e) => e.seq > upTo);
+    writeFileAtomicSync(this.metaFile, `${JSON.stringify({ ackedUpTo: upTo, nextSeq: this.meta.nextSeq })}\n`);
+    this.meta.ackedUpTo = upTo;
+    closeSync(this.fd);
+    this.fd = null;
+    writeFileAtomicSync(this.file, remaining.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    this.fd = openSync(this.file, 'a+', 0o600);
+    this.events = remaining;
+    return before - remaining.length;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

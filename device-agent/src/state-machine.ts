@@ -1,0 +1,364 @@
+/**
+ * The agent's brain, with no I/O: (model, input) → (model, commands). It executes the protocol's
+ * transition table (nextState) and adds what the table leaves to the device: which events to
+ * journal, when the relay moves, timers driven by `tick`. Fail closed: the relay only closes on a
+ * grant that passed verifyGrant here, and every other path that leaves armed/arcing opens it first.
+ */
+import {
+  ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
+  PHONE_CONFIRM_TIMEOUT_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
+} from '@arcgate/protocol';
+import { confirmPush, granted, LED_FOR_STATE, TEXT } from './display-texts';
+import { AgentModel, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
+
+export * from './state-machine.types';
+
+/** Backstop behind the link's own retries: an attempt never stays open longer than this. */
+export const ARM_ATTEMPT_LIMIT_MS = ARM_REQUEST_TIMEOUT_MS * (ARM_REQUEST_RETRIES + 1) + 1_000;
+/** A software watchdog fault clears once the loop has run normally this long. */
+export const WATCHDOG_RECOVERY_MS = 5_000;
+
+const CUT_REASON: Partial<Record<Trigger, SafetyCutReason>> = {
+  grant_expired: 'grant_expired',
+  grant_revoked: 'grant_revoked',
+  gas_over_limit: 'gas_over_limit',
+  tamper_detected: 'tamper',
+  current_without_relay: 'tamper',
+  watchdog_timeout: 'watchdog',
+  internal_error: 'fault',
+};
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+class Step {
+  readonly commands: Command[] = [];
+  constructor(readonly m: AgentModel, readonly opts: MachineOptions, readonly now: number) {}
+
+  journal(event: EventDraft): void {
+    this.commands.push({ kind: 'journal', event });
+  }
+  display(text: LocalizedText): void {
+    this.commands.push({ kind: 'display', text });
+  }
+  log(level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
+    this.commands.push({ kind: 'log', level, msg, fields });
+  }
+
+  /**
+   * Applies one trigger of the table. Opening: relay first (safety must not wait for the disk), then
+   * `events` and the journal. Closing: journal first, relay last, so a failed write keeps it open.
+   */
+  fire(trigger: Trigger, events: EventDraft[] = []): boolean {
+    const m = this.m;
+    const from = m.state;
+    const result = nextState(from, trigger, { offline: m.offline });
+    if (!result.applied) {
+      events.forEach((e) => this.journal(e));
+      return false;
+    }
+    const at = iso(this.now);
+    const grantId = m.grant?.body.grantId;
+    const closing = result.relayClosed && !m.relayClosed;
+    const opening = !result.relayClosed && m.relayClosed;
+    if (opening) this.commands.push({ kind: 'relay', closed: false });
+    events.forEach((e) => this.journal(e));
+    if (result.state !== from) this.journal({ type: 'state.change', at, from, to: result.state, trigger });
+    if (opening || closing) this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
+    const cut = CUT_REASON[trigger];
+    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}) });
+    if (closing) this.commands.push({ kind: 'relay', closed: true });
+
+    m.state = result.state;
+    m.relayClosed = result.relayClosed;
+    if (m.state !== 'authorizing') m.pending = null;
+    // Leaving armed/arcing for any reason discards the grant: a new authorization is needed.
+    if (!relayClosedIn(m.state)) m.grant = null;
+    if (result.state !== from) {
+      this.commands.push({ kind: 'led', pattern: LED_FOR_STATE[m.state] });
+      this.commands.push({ kind: 'publish_status' });
+    }
+    return true;
+  }
+
+  startRequest(fresh: FreshIds, credential: Credential, permitId?: string): void {
+    const m = this.m;
+    if (m.state !== 'locked') return this.display(TEXT.busy);
+    if (!this.opts.serverPublicKey) return this.display(TEXT.unprovisioned);
+    if (m.offline) return this.display(TEXT.offline);
+    if (!this.fire('arm_requested')) return this.display(TEXT.busy);
+    m.pending = { ...fresh, startedAtMs: this.now, credential, ...(permitId ? { permitId } : {}) };
+    m.push = null;
+    this.commands.push({ kind: 'arm_request', ...fresh, credential, ...(permitId ? { permitId } : {}) });
+    this.display(TEXT.authorizing);
+  }
+}
+
+function cloneModel(model: AgentModel): AgentModel {
+  return { ...model, gas: { ...model.gas }, settings: { ...model.settings } };
+}
+
+export function step(opts: MachineOptions, model: AgentModel, input: Input): StepResult {
+  const s = new Step(cloneModel(model), opts, input.now);
+  HANDLERS[input.type](s, input as never);
+  return { model: s.m, commands: s.commands };
+}
+
+type Handler<T extends Input['type']> = (s: Step, input: Extract<Input, { type: T }>) => void;
+type HandlerTable = { [T in Input['type']]: Handler<T> };
+
+const HANDLERS: HandlerTable = {
+  badge(s, { code, fresh }) {
+    // A scan during a session is the welder ending it (the safe reading of an ambiguous scan).
+    if (s.m.state === 'armed' || s.m.state === 'arcing') {
+      if (s.fire('session_ended')) s.display(TEXT.sessionEnded);
+      return;
+    }
+    s.startRequest(fresh, { kind: 'welder_code', code });
+  },
+
+  trigger(s, { pressed, fresh }) {
+    const push = s.m.push;
+    if (!pressed || !push) return;
+    if (s.now > push.confirmByMs) {
+      s.m.push = null;
+      return;
+    }
+    s.startRequest(fresh, { kind: 'phone_session', sessionId: push.sessionId }, push.permitId);
+  },
+
+  grant_push(s, { message }) {
+    const m = s.m;
+    const expires = parseInstant(message.body.expiresAt);
+    if (m.state !== 'locked' || m.offline || !s.opts.serverPublicKey || !(expires > s.now)) {
+      s.log('info', 'grant.push ignored', { state: m.state, offline: m.offline, messageId: message.id });
+      return;
+    }
+    m.push = {
+      sessionId: message.body.sessionId,
+      permitId: message.body.permitId,
+      welderName: message.body.welderName,
+      confirmByMs: Math.min(expires, s.now + PHONE_CONFIRM_TIMEOUT_MS),
+    };
+    s.display(confirmPush(message.body.welderName));
+    s.commands.push({ kind: 'beep', ms: 100 });
+  },
+
+  grant(s, { envelope }) {
+    const m = s.m;
+    const pending = m.pending;
+    const messageId = (envelope as { id?: unknown } | null)?.id;
+    if (m.state !== 'authorizing' || !pending || !s.opts.serverPublicKey) {
+      s.log('warn', 'arm.grant while not authorizing ignored', { state: m.state, messageId });
+      return;
+    }
+    const check = verifyGrant(envelope, {
+      serverPublicKey: s.opts.serverPublicKey, chip: s.opts.chip, expectedNonce: pending.nonce, expectedRequestId: pending.requestId, now: new Date(s.now),
+    });
+    if (!check.ok) {
+      const rejected: EventDraft = {
+        type: 'security.rejected', at: iso(s.now), messageType: 'arm.grant', reason: check.failure,
+        ...(typeof messageId === 'string' && messageId.length > 0 && messageId.length <= 64 ? { messageId } : {}),
+      };
+      s.fire('grant_rejected', [rejected]);
+      s.display(TEXT.badGrant);
+      s.commands.push({ kind: 'beep', ms: 600 });
+      return;
+    }
+    m.grant = check.grant;
+    s.fire('grant_verified');
+    s.display(granted(check.grant.body.welderName));
+    s.commands.push({ kind: 'beep', ms: 100 });
+  },
+
+  denied(s, { message }) {
+    if (s.m.state !== 'authorizing' || s.m.pending?.requestId !== message.body.requestId) return;
+    s.fire('arm_denied');
+    s.display(message.body.message);
+    s.commands.push({ kind: 'beep', ms: 600 });
+  },
+
+  arm_timeout(s, { requestId }) {
+    if (s.m.state !== 'authorizing' || s.m.pending?.requestId !== requestId) return;
+    s.fire('arm_timeout');
+    s.display(TEXT.timeout);
+  },
+
+  revoke(s, { message }) {
+    const m = s.m;
+    const applies =
+      revokeAppliesTo(message, m.grant) ||
+      // No grant held yet: a revoke-all issued after this attempt began ends the attempt too.
+      (m.state === 'authorizing' && !m.grant && message.body.grantId === undefined && !!m.pending && parseInstant(message.ts) >= m.pending.startedAtMs - CLOCK_SKEW_MS);
+    if (!applies) {
+      s.log('info', 'grant.revoke does not apply to the current grant', { messageId: message.id, grantId: message.body.grantId });
+      return;
+    }
+    s.fire('grant_revoked');
+    s.display(message.body.message);
+    s.commands.push({ kind: 'beep', ms: 600 });
+  },
+
+  server_rejected(s, { messageType, messageId, reason }) {
+    const rejected: EventDraft = { type: 'security.rejected', at: iso(s.now), messageType: messageType.slice(0, 32) || 'unknown', reason, ...(messageId ? { messageId } : {}) };
+    // §10 "Bad grant": a grant failing any check ends the attempt.
+    if (messageType === 'arm.grant' && s.m.state === 'authorizing') {
+      s.fire('grant_rejected', [rejected]);
+      s.display(TEXT.badGrant);
+    } else {
+      s.journal(rejected);
+    }
+  },
+
+  arc_start(s, { atMs }) {
+    const m = s.m;
+    if (m.state !== 'armed' || m.arc) return;
+    const grantId = m.grant?.body.grantId;
+    m.arc = grantId ? { grantId } : {};
+    s.fire('arc_detected', [{ type: 'arc.start', at: iso(atMs), ...(grantId ? { grantId } : {}) }]);
+  },
+
+  arc_stop(s, { summary }) {
+    const m = s.m;
+    if (!m.arc) return;
+    const grantId = m.arc.grantId;
+    m.arc = null;
+    const stop: EventDraft = { type: 'arc.stop', at: summary.endedAt, ...(grantId ? { grantId } : {}), ...summary };
+    s.fire('arc_ended', [stop]);
+  },
+
+  bypass(s, { active, currentA }) {
+    const m = s.m;
+    if (active === m.bypassActive) return;
+    m.bypassActive = active;
+    const at = iso(s.now);
+    if (active) {
+      const events: EventDraft[] = [];
+      // Gas sets have no welding current; their flow-without-valve is reported as the tamper only.
+      if (s.opts.machineKind !== 'gas') events.push({ type: 'arc.unauthorized', at, currentA: Math.min(5_000, Math.round(currentA * 10) / 10), relayClosed: false });
+      events.push({ type: 'tamper', at, switch: 'bypass_suspected', open: true });
+      s.fire('current_without_relay', events);
+      s.display(TEXT.bypass);
+      s.commands.push({ kind: 'beep', ms: 1_000 });
+      return;
+    }
+    s.journal({ type: 'tamper', at, switch: 'bypass_suspected', open: false });
+    if (m.state === 'tamper' && !m.enclosureOpen && s.fire('tamper_cleared')) s.display(TEXT.tamperCleared);
+  },
+
+  enclosure(s, { open }) {
+    const m = s.m;
+    if (open === m.enclosureOpen) return;
+    m.enclosureOpen = open;
+    const event: EventDraft = { type: 'tamper', at: iso(s.now), switch: 'enclosure', open };
+    if (open) {
+      s.fire('tamper_detected', [event]);
+      s.display(TEXT.tamper);
+      s.commands.push({ kind: 'beep', ms: 1_000 });
+      return;
+    }
+    s.journal(event);
+    if (m.state === 'tamper' && !m.bypassActive && s.fire('tamper_cleared')) s.display(TEXT.tamperCleared);
+  },
+
+  gas(s, { percentLel }) {
+    const m = s.m;
+    const limit = m.grant?.body.gasLimitPercentLel ?? m.settings.gasLimitPercentLel;
+    const above = percentLel >= limit;
+    const crossed = above !== m.gas.above;
+    const periodic = (m.state === 'armed' || m.state === 'arcing') && (m.gas.lastJournaledAtMs === null || s.now - m.gas.lastJournaledAtMs >= GAS_READING_INTERVAL_S * 1_000);
+    m.gas.percentLel = percentLel;
+    m.gas.above = above;
+    const events: EventDraft[] = [];
+    if (crossed || periodic) {
+      events.push({ type: 'gas.reading', at: iso(s.now), percentLel: Math.min(100, Math.max(0, Math.round(percentLel * 10) / 10)), limitPercentLel: limit });
+      m.gas.lastJournaledAtMs = s.now;
+    }
+    if (!above) {
+      if (m.gas.belowSinceMs === null) m.gas.belowSinceMs = s.now;
+      events.forEach((e) => s.journal(e));
+      return;
+    }
+    m.gas.belowSinceMs = null;
+    if (s.fire('gas_over_limit', events)) {
+      m.faultCause = 'gas';
+      m.faultAtMs = s.now;
+      s.display(TEXT.gas);
+      s.commands.push({ kind: 'beep', ms: 1_000 });
+    } else if (m.state === 'fault') {
+      m.faultCause = m.faultCause === 'internal' ? 'internal' : 'gas';
+    }
+  },
+
+  tick(s, { position }) {
+    const m = s.m;
+    const now = s.now;
+    if (m.grant && now >= parseInstant(m.grant.body.expiresAt)) {
+      if (!s.fire('grant_expired')) m.grant = null;
+      s.display(TEXT.expired);
+    }
+    if (m.state === 'authorizing' && m.pending && now - m.pending.startedAtMs > ARM_ATTEMPT_LIMIT_MS) {
+      s.fire('arm_timeout');
+      s.display(TEXT.timeout);
+    }
+    if (m.push && now > m.push.confirmByMs) m.push = null;
+    if (m.state === 'fault' && !m.gas.above) {
+      const gasClear = m.gas.belowSinceMs !== null && now - m.gas.belowSinceMs >= GAS_CLEAR_HOLD_MS;
+      const clear =
+        (m.faultCause === 'gas' && gasClear) ||
+        (m.faultCause === 'watchdog' && m.faultAtMs !== null && now - m.faultAtMs >= WATCHDOG_RECOVERY_MS);
+      if (clear && s.fire('fault_cleared')) {
+        m.faultCause = null;
+        m.faultAtMs = null;
+        s.display(TEXT.faultCleared);
+      }
+    }
+    const periodS = m.offline ? OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S : m.settings.heartbeatIntervalS;
+    if (m.lastHeartbeatAtMs === null || now - m.lastHeartbeatAtMs >= periodS * 1_000) {
+      m.lastHeartbeatAtMs = now;
+      s.journal({ type: 'heartbeat', at: iso(now), position, relayClosed: m.relayClosed, state: m.state });
+    }
+  },
+
+  watchdog(s, { stalledMs }) {
+    const m = s.m;
+    s.fire('watchdog_timeout');
+    if (m.faultCause !== 'gas' && m.faultCause !== 'internal') m.faultCause = 'watchdog';
+    m.faultAtMs = s.now;
+    s.display(TEXT.watchdog);
+    s.log('error', 'main loop stalled: relay opened', { stalledMs });
+  },
+
+  internal_error(s, { detail }) {
+    s.fire('internal_error');
+    s.m.faultCause = 'internal';
+    s.m.faultAtMs = s.now;
+    s.display(TEXT.internal);
+    s.log('error', 'internal error: relay opened', { detail });
+  },
+
+  network(s, { up }) {
+    const m = s.m;
+    if (m.offline === !up) return;
+    m.offline = !up;
+    if (up) return;
+    m.push = null;
+    if (s.fire('connection_lost')) s.display(TEXT.offline);
+  },
+
+  config(s, { message }) {
+    const m = s.m;
+    if (m.settings.configTs !== null && parseInstant(message.ts) < parseInstant(m.settings.configTs)) {
+      s.log('info', 'older config ignored', { messageId: message.id });
+      return;
+    }
+    const { heartbeatIntervalS, gasLimitPercentLel, arcCurrentThresholdA, sampleRateHz } = message.body;
+    m.settings = {
+      heartbeatIntervalS: heartbeatIntervalS ?? m.settings.heartbeatIntervalS,
+      gasLimitPercentLel: gasLimitPercentLel ?? m.settings.gasLimitPercentLel,
+      arcCurrentThresholdA: arcCurrentThresholdA ?? m.settings.arcCurrentThresholdA,
+      sampleRateHz: sampleRateHz ?? m.settings.sampleRateHz,
+      configTs: message.ts,
+    };
+    s.commands.push({ kind: 'save_settings', settings: m.settings });
+  },
+};

@@ -1,0 +1,147 @@
+import type {
+  ArmDeniedMessage, ArmGrantMessage, ConfigMessage, Credential, DeviceEvent, DeviceState, GrantPushMessage, GrantRevokeMessage,
+  LocalizedText, MachineKind, Position, PublicKeyInput, RejectedMessageReason, SampleStats,
+} from '@arcgate/protocol';
+import { DEFAULT_ARC_CURRENT_THRESHOLD_A, DEFAULT_GAS_LIMIT_PERCENT_LEL, HEARTBEAT_INTERVAL_S, INITIAL_STATE, MIN_SAMPLE_RATE_HZ } from '@arcgate/protocol';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event as the state machine produces it; the journal assigns `seq` when it writes it. */
+export type EventDraft = DistributiveOmit<DeviceEvent, 'seq'>;
+
+export type LedPattern = 'off' | 'on' | 'blink_slow' | 'blink_fast';
+
+/** What the server may change with a `config` message (persisted by the agent). */
+export interface Settings {
+  gasLimitPercentLel: number;
+  heartbeatIntervalS: number;
+  arcCurrentThresholdA: number;
+  sampleRateHz: number;
+  /** ts of the last applied config; older configs are ignored. */
+  configTs: string | null;
+}
+
+export const defaultSettings = (gasLimitPercentLel = DEFAULT_GAS_LIMIT_PERCENT_LEL): Settings => ({
+  gasLimitPercentLel,
+  heartbeatIntervalS: HEARTBEAT_INTERVAL_S,
+  arcCurrentThresholdA: DEFAULT_ARC_CURRENT_THRESHOLD_A,
+  sampleRateHz: MIN_SAMPLE_RATE_HZ,
+  configTs: null,
+});
+
+/** Fixed for the life of the process. */
+export interface MachineOptions {
+  chip: string;
+  /** null: not provisioned, so nothing can be verified and the device stays locked (§2.3). */
+  serverPublicKey: PublicKeyInput | null;
+  machineKind: MachineKind;
+}
+
+/** Ids the agent draws for an input that may start an arm request (keeps the reducer free of randomness). */
+export interface FreshIds {
+  requestId: string;
+  nonce: string;
+}
+
+export interface PendingRequest extends FreshIds {
+  startedAtMs: number;
+  credential: Credential;
+  permitId?: string;
+}
+
+export interface PendingPush {
+  sessionId: string;
+  permitId: string;
+  welderName: string;
+  /** Local confirmation deadline: min(push expiresAt, received + 60 s). */
+  confirmByMs: number;
+}
+
+export type FaultCause = 'gas' | 'watchdog' | 'internal';
+
+export interface AgentModel {
+  state: DeviceState;
+  relayClosed: boolean;
+  /** No broker connection: a flag beside the state (§10). */
+  offline: boolean;
+  pending: PendingRequest | null;
+  grant: ArmGrantMessage | null;
+  push: PendingPush | null;
+  faultCause: FaultCause | null;
+  faultAtMs: number | null;
+  gas: { percentLel: number | null; above: boolean; belowSinceMs: number | null; lastJournaledAtMs: number | null };
+  enclosureOpen: boolean;
+  bypassActive: boolean;
+  /** An arc.start was journaled and its arc.stop is still due; the grant it ran under. */
+  arc: { grantId?: string } | null;
+  lastHeartbeatAtMs: number | null;
+  settings: Settings;
+}
+
+export function initialModel(settings: Settings = defaultSettings()): AgentModel {
+  return {
+    state: INITIAL_STATE,
+    relayClosed: false,
+    offline: true,
+    pending: null,
+    grant: null,
+    push: null,
+    faultCause: null,
+    faultAtMs: null,
+    gas: { percentLel: null, above: false, belowSinceMs: null, lastJournaledAtMs: null },
+    enclosureOpen: false,
+    bypassActive: false,
+    arc: null,
+    lastHeartbeatAtMs: null,
+    settings,
+  };
+}
+
+export interface ArcSummary {
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  current: SampleStats;
+  voltage: SampleStats;
+  samples: number;
+  sampleRateHz: number;
+}
+
+/** Everything that can happen to the device. `now` is epoch ms of the agent's clock. */
+export type Input = { now: number } & (
+  | { type: 'badge'; code: string; fresh: FreshIds }
+  | { type: 'trigger'; pressed: boolean; fresh: FreshIds }
+  | { type: 'grant_push'; message: GrantPushMessage }
+  | { type: 'grant'; envelope: unknown }
+  | { type: 'denied'; message: ArmDeniedMessage }
+  | { type: 'arm_timeout'; requestId: string }
+  | { type: 'revoke'; message: GrantRevokeMessage }
+  | { type: 'server_rejected'; messageType: string; messageId?: string; reason: RejectedMessageReason }
+  | { type: 'arc_start'; atMs: number }
+  | { type: 'arc_stop'; summary: ArcSummary }
+  | { type: 'bypass'; active: boolean; currentA: number }
+  | { type: 'enclosure'; open: boolean }
+  | { type: 'gas'; percentLel: number }
+  | { type: 'tick'; position: Position | null }
+  | { type: 'watchdog'; stalledMs: number }
+  | { type: 'internal_error'; detail: string }
+  | { type: 'network'; up: boolean }
+  | { type: 'config'; message: ConfigMessage }
+);
+
+/** Side effects for the agent to carry out, in order. */
+export type Command =
+  | { kind: 'relay'; closed: boolean }
+  | { kind: 'led'; pattern: LedPattern }
+  | { kind: 'beep'; ms: number }
+  | { kind: 'journal'; event: EventDraft }
+  | { kind: 'arm_request'; requestId: string; nonce: string; credential: Credential; permitId?: string }
+  | { kind: 'publish_status' }
+  | { kind: 'display'; text: LocalizedText }
+  | { kind: 'save_settings'; settings: Settings }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
+
+export interface StepResult {
+  model: AgentModel;
+  commands: Command[];
+}

@@ -1,0 +1,150 @@
+// @ts-check
+// Starts the built server (server/dist) on free ports with its embedded PostgreSQL (or a fresh
+// database on DATABASE_URL) and embedded MQTT broker, and a headless Chromium via playwright-core.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts', 'screenshots');
+export const DEMO_PASSWORD = 'ArcGate#2026';
+
+/** @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A database of its own on an external PostgreSQL, so a run never touches existing data. */
+async function freshDatabase(adminUrl) {
+  const { Client } = require('pg');
+  const name = `arcgate_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * @typedef {{ baseUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
+ * @returns {Promise<RunningServer>}
+ */
+export async function startServer() {
+  const main = join(REPO_ROOT, 'server', 'dist', 'main.js');
+  const index = join(REPO_ROOT, 'web-admin', 'dist', 'index.html');
+  for (const [file, what] of [[main, 'server'], [index, 'web UI']]) {
+    if (!existsSync(file)) throw new Error(`The ${what} is not built (${file} missing): run \`npm run build\` at the repository root first.`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'arcgate-e2e-'));
+  // As root, embedded PostgreSQL runs as its own OS user, which must be able to reach dataDir/pg.
+  chmodSync(dataDir, 0o711);
+  const [port, pgPort, mqttPort] = [await freePort(), await freePort(), await freePort()];
+  const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    EMBEDDED_PG_PORT: String(pgPort),
+    MQTT_PORT: String(mqttPort),
+    DATA_DIR: dataDir,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    SEED_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100',
+  };
+  delete env.MQTT_URL;
+  if (db) env.DATABASE_URL = db.url;
+  else delete env.DATABASE_URL;
+
+  let output = '';
+  const child = spawn(process.execPath, [main], { cwd: join(REPO_ROOT, 'server'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((res) => child.once('exit', res));
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output.slice(-4000)}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The server did not become healthy within 120 s:\n${output.slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    baseUrl,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Debian Chromium; Playwright gives every launch a fresh temporary profile (user data dir). */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: run web-admin/scripts/ensure-chromium.sh or set CHROMIUM_PATH.`);
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export function ensureScreenshotDir() {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return SCREENSHOT_DIR;
+}
+
+/** Logs in through the API (for reading fixtures such as a machine's code). */
+export async function apiLogin(baseUrl, username) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (!res.ok) throw new Error(`API login ${username}: ${res.status} ${await res.text()}`);
+  return /** @type {{ accessToken: string }} */ (await res.json()).accessToken;
+}
+
+export async function apiGet(baseUrl, token, path) {
+  const res = await fetch(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.headers.get('content-type')?.includes('json') ? res.json() : Buffer.from(await res.arrayBuffer());
+}

@@ -1,0 +1,92 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { apiFetch, setToken, setUnauthorizedHandler, USER_KEY, getToken } from '../api/client';
+
+export type Role = 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
+
+export const REGULATOR_ROLES: Role[] = ['platform_admin', 'regulator'];
+export const ENTERPRISE_ROLES: Role[] = ['enterprise_admin', 'safety_manager'];
+export const STAFF_ROLES: Role[] = [...REGULATOR_ROLES, ...ENTERPRISE_ROLES];
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  enterpriseId: string | null;
+  welderId: string | null;
+}
+
+interface LoginResponse {
+  accessToken: string;
+  expiresIn: number;
+  user: SessionUser;
+}
+
+interface SessionValue {
+  user: SessionUser | null;
+  login(username: string, password: string): Promise<SessionUser>;
+  logout(): void;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+function readStoredUser(): SessionUser | null {
+  if (!getToken()) return null;
+  try {
+    const raw = localStorage.getItem(USER_KEY);
+    return raw ? (JSON.parse(raw) as SessionUser) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where each role lands after logging in. */
+export function homeFor(role: Role): string {
+  if (role === 'welder') return '/w';
+  if (ENTERPRISE_ROLES.includes(role)) return '/workspace/overview';
+  return '/console/overview';
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<SessionUser | null>(readStoredUser);
+
+  const logout = useCallback(() => {
+    setToken(null);
+    localStorage.removeItem(USER_KEY);
+    setUser(null);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(logout);
+    return () => setUnauthorizedHandler(null);
+  }, [logout]);
+
+  // Refresh the stored profile once, so a role change on the server shows up after reload.
+  useEffect(() => {
+    if (!getToken()) return;
+    apiFetch<SessionUser>('/api/auth/me')
+      .then((me) => {
+        localStorage.setItem(USER_KEY, JSON.stringify(me));
+        setUser(me);
+      })
+      .catch(() => undefined);
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const res = await apiFetch<LoginResponse>('/api/auth/login', { method: 'POST', body: { username, password }, anonymous: true });
+    setToken(res.accessToken);
+    localStorage.setItem(USER_KEY, JSON.stringify(res.user));
+    setUser(res.user);
+    return res.user;
+  }, []);
+
+  const value = useMemo(() => ({ user, login, logout }), [user, login, logout]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession outside SessionProvider');
+  return ctx;
+}

@@ -1,0 +1,70 @@
+import { Button, Space, Table, Typography } from 'antd';
+import type { TablePaginationConfig } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { AlertView } from '../api/types';
+import { compactJson, fmtTime } from './format';
+import { EnumTag } from './tags';
+import { EmptyState } from './states';
+
+interface Props {
+  items: AlertView[];
+  loading: boolean;
+  pagination: TablePaginationConfig;
+  canClose: boolean;
+  emptyText: string;
+  onTimeline: (machineId: string) => void;
+  onAction: (alert: AlertView, action: 'acknowledge' | 'close') => void;
+  highlight?: Set<string>;
+}
+
+export function AlertsTable({ items, loading, pagination, canClose, emptyText, onTimeline, onAction, highlight }: Props) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  return (
+    <Table<AlertView>
+      rowKey="id"
+      size="small"
+      loading={loading}
+      dataSource={items}
+      pagination={pagination}
+      scroll={{ x: 900 }}
+      locale={{ emptyText: <EmptyState description={emptyText} /> }}
+      rowClassName={(a) => (highlight?.has(a.id) ? 'row-new' : '')}
+      expandable={{
+        expandedRowRender: (a) => (
+          <div>
+            <Typography.Text type="secondary">{t('alerts.evidence')}: </Typography.Text>
+            <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>{compactJson(a.lastEvidence ?? a.evidence)}</Typography.Text>
+            {(a.acknowledgeNote || a.closeNote) && <div>{t('common.note')}: {a.closeNote ?? a.acknowledgeNote}</div>}
+          </div>
+        ),
+      }}
+      columns={[
+        { title: t('alerts.severity'), dataIndex: 'severity', width: 80, render: (v: string) => <EnumTag kind="severity" value={v} /> },
+        { title: t('alerts.type'), dataIndex: 'title', render: (_: unknown, a) => (en ? a.titleEn : a.title) },
+        { title: t('common.enterprise'), dataIndex: 'enterpriseName', render: (v: string | null, a) => v ?? <Typography.Text type="warning">{t('alerts.unknownEnterprise')} {a.chipId ?? ''}</Typography.Text> },
+        { title: t('alerts.state'), dataIndex: 'state', width: 90, render: (v: string) => <EnumTag kind="alertState" value={v} /> },
+        { title: t('alerts.count'), dataIndex: 'count', width: 60, align: 'right' },
+        { title: t('alerts.lastSeen'), dataIndex: 'lastSeenAt', width: 140, render: (v: string) => fmtTime(v) },
+        {
+          title: t('common.actions'),
+          key: 'actions',
+          width: 200,
+          render: (_: unknown, a) => (
+            <Space size={4} wrap>
+              {a.machineId && (
+                <Button size="small" type="link" onClick={() => onTimeline(a.machineId!)}>{t('alerts.timeline')}</Button>
+              )}
+              {a.state === 'open' && (
+                <Button size="small" onClick={() => onAction(a, 'acknowledge')} data-testid="alert-ack">{t('alerts.acknowledge')}</Button>
+              )}
+              {canClose && a.state !== 'closed' && (
+                <Button size="small" danger onClick={() => onAction(a, 'close')} data-testid="alert-close">{t('alerts.close')}</Button>
+              )}
+            </Space>
+          ),
+        },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,163 @@
+import { Badge, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { ApiError, type Paginated } from '../api/client';
+import type { AlertView, MachineView } from '../api/types';
+import { useApi } from '../hooks/useApi';
+import { fmtTime } from './format';
+import { EnumTag } from './tags';
+import { EmptyState, ErrorState, InlineLoading } from './states';
+
+interface DeviceStatus {
+  chipId: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+  state: string | null;
+  firmware: string | null;
+  recentEvents: { type: string; occurredAt?: string; at?: string; seq?: number }[];
+}
+
+interface DecisionView {
+  id: string;
+  at: string;
+  allowed: boolean;
+  reason: string;
+  message: { 'zh-CN': string; en: string };
+  source: string;
+}
+
+interface GrantView {
+  grantId: string;
+  status: string;
+  source: string;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+/** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
+function Section<T>({ state, render }: { state: { data?: T; error: unknown; loading: boolean; reload: () => void }; render: (d: T) => React.ReactNode }) {
+  const { t } = useTranslation();
+  if (state.loading && !state.data) return <InlineLoading />;
+  if (state.error) {
+    if (state.error instanceof ApiError && state.error.status === 404) return <EmptyState description={t('timeline.notAvailable')} />;
+    return <ErrorState error={state.error} onRetry={state.reload} />;
+  }
+  return state.data ? <>{render(state.data)}</> : null;
+}
+
+/** Drill-down from an alert: the machine's code, device status, alerts, decisions and grants. */
+export function MachineTimelineDrawer({ machineId, onClose }: { machineId: string | null; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const open = !!machineId;
+  const machine = useApi<MachineView>(open ? `/api/machines/${machineId}` : null);
+  const device = useApi<DeviceStatus>(open ? `/api/machines/${machineId}/device` : null);
+  const alerts = useApi<Paginated<AlertView>>(open ? '/api/alerts' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
+  const decisions = useApi<Paginated<DecisionView>>(open ? '/api/decisions' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
+  const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
+  const en = i18n.language === 'en';
+
+  return (
+    <Drawer open={open} onClose={onClose} width={Math.min(640, window.innerWidth)} title={t('timeline.title')} destroyOnHidden data-testid="machine-timeline">
+      <Section
+        state={machine}
+        render={(m) => (
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('machines.name')}>{m.name}</Descriptions.Item>
+            <Descriptions.Item label={t('common.enterprise')}>{m.enterpriseName}</Descriptions.Item>
+            <Descriptions.Item label={t('common.status')}><EnumTag kind="machineStatus" value={m.status} /> {m.statusReason}</Descriptions.Item>
+            <Descriptions.Item label={t('machines.serialNumber')}>{m.manufacturer} {m.model} · {m.serialNumber}</Descriptions.Item>
+            <Descriptions.Item label={t('timeline.code')}>{m.code ? <Typography.Text copyable>{m.code.code}</Typography.Text> : t('timeline.noCode')}</Descriptions.Item>
+            <Descriptions.Item label={t('timeline.chip')}>{m.chipId ?? t('timeline.noChip')}</Descriptions.Item>
+          </Descriptions>
+        )}
+      />
+      <div style={{ height: 12 }} />
+      <Section
+        state={device}
+        render={(d) =>
+          d.chipId ? (
+            <Descriptions size="small" column={2} bordered>
+              <Descriptions.Item label={t('timeline.device')}>
+                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ?? ''}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('timeline.lastSeen')}>{fmtTime(d.lastSeenAt)}</Descriptions.Item>
+            </Descriptions>
+          ) : null
+        }
+      />
+      <Tabs
+        style={{ marginTop: 8 }}
+        items={[
+          {
+            key: 'alerts',
+            label: t('timeline.alerts'),
+            children: (
+              <Section
+                state={alerts}
+                render={(p) =>
+                  p.items.length ? (
+                    <Timeline
+                      items={p.items.map((a) => ({
+                        color: a.severity === 'critical' ? 'red' : a.severity === 'warning' ? 'orange' : 'blue',
+                        children: (
+                          <>
+                            <div>{fmtTime(a.lastSeenAt)} <EnumTag kind="alertState" value={a.state} /></div>
+                            <div>{en ? a.titleEn : a.title} ×{a.count}</div>
+                          </>
+                        ),
+                      }))}
+                    />
+                  ) : (
+                    <EmptyState description={t('timeline.noEvents')} />
+                  )
+                }
+              />
+            ),
+          },
+          {
+            key: 'decisions',
+            label: t('timeline.decisions'),
+            children: (
+              <Section
+                state={decisions}
+                render={(p) =>
+                  p.items.length ? (
+                    <Timeline
+                      items={p.items.map((d) => ({
+                        color: d.allowed ? 'green' : 'red',
+                        children: <div>{fmtTime(d.at)} · {en ? d.message.en : d.message['zh-CN']} <Typography.Text type="secondary">({d.reason})</Typography.Text></div>,
+                      }))}
+                    />
+                  ) : (
+                    <EmptyState description={t('timeline.noEvents')} />
+                  )
+                }
+              />
+            ),
+          },
+          {
+            key: 'grants',
+            label: t('timeline.grants'),
+            children: (
+              <Section
+                state={grants}
+                render={(p) =>
+                  p.items.length ? (
+                    <Timeline
+                      items={p.items.map((g) => ({
+                        color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
+                        children: <div>{fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)} · {g.status} · {g.source}</div>,
+                      }))}
+                    />
+                  ) : (
+                    <EmptyState description={t('timeline.noEvents')} />
+                  )
+                }
+              />
+            ),
+          },
+        ]}
+      />
+    </Drawer>
+  );
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { fmtDate, fmtTime, percent, toChinaIso } from './format';
+
+describe('format', () => {
+  it('shows instants in China time regardless of the offset they came with', () => {
+    expect(fmtTime('2026-03-09T16:30:00Z')).toBe('2026-03-10 00:30');
+    expect(fmtTime('2026-03-10T00:30:00+08:00')).toBe('2026-03-10 00:30');
+    expect(fmtTime(null)).toBe('—');
+    expect(fmtTime('not a date')).toBe('—');
+  });
+
+  it('writes instants with the +08:00 offset the API requires', () => {
+    expect(toChinaIso(new Date('2026-01-06T01:00:00Z'))).toBe('2026-01-06T09:00:00+08:00');
+  });
+
+  it('keeps calendar dates and computes percentages safely', () => {
+    expect(fmtDate('2028-03-01')).toBe('2028-03-01');
+    expect(fmtDate(null)).toBe('—');
+    expect(percent(2, 3)).toBe(67);
+    expect(percent(5, 0)).toBe(0);
+  });
+});

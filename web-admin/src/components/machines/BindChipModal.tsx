@@ -1,0 +1,41 @@
+import { Form, Input, Modal } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import type { MachineView } from '../../api/types';
+import { useErrorReporter } from '../../hooks/useApi';
+
+/** 加芯: the chip id and public key as scanned from the chip's label. */
+export function BindChipModal({ machine, onClose }: { machine: MachineView | null; onClose: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ chipId: string; publicKey: string }>();
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await apiFetch(`/api/machines/${machine!.id}/chip`, { method: 'POST', body: { chipId: v.chipId.trim().toUpperCase(), publicKey: v.publicKey.trim() } });
+      form.resetFields();
+      onClose(true);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={!!machine} title={`${t('machines.bindChip')} · ${machine?.name ?? ''}`} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form form={form} layout="vertical">
+        <Form.Item name="chipId" label={t('machines.chipId')} rules={[{ required: true, pattern: /^[Cc][0-9A-Za-z]{20}$/, message: 'C + 20 base32' }]}>
+          <Input placeholder="C7M2K9QW4XR8T1VZ3H5NB" maxLength={21} />
+        </Form.Item>
+        <Form.Item name="publicKey" label={t('machines.publicKey')} rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{43}$/, message: 'base64url, 43' }]}>
+          <Input placeholder="O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik" maxLength={43} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,67 @@
+import { Form, Input, InputNumber, Modal, Select } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import type { MachineView } from '../../api/types';
+import { useErrorReporter } from '../../hooks/useApi';
+
+interface MachineForm {
+  name: string;
+  kind: MachineView['kind'];
+  manufacturer: string;
+  model: string;
+  serialNumber: string;
+  ratedInputKva?: number | null;
+}
+
+/** Register a machine; the rated input is asked for only for electric machines (gas sets have none). */
+export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (created: MachineView | null) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<MachineForm>();
+  const kind = Form.useWatch('kind', form);
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+  const electric = kind === 'electric_arc' || kind === 'resistance';
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      const body = { ...v, ratedInputKva: electric ? v.ratedInputKva : null };
+      const created = await apiFetch<MachineView>('/api/machines', { method: 'POST', body });
+      form.resetFields();
+      onClose(created);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={open} title={t('machines.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ kind: 'electric_arc' }} data-testid="machine-form">
+        <Form.Item name="name" label={t('machines.name')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} placeholder="1号车间氩弧焊机" />
+        </Form.Item>
+        <Form.Item name="kind" label={t('machines.kind')} rules={[{ required: true }]}>
+          <Select options={['electric_arc', 'resistance', 'gas'].map((k) => ({ value: k, label: t(`machineKind.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="manufacturer" label={t('machines.manufacturer')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="model" label={t('machines.model')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="serialNumber" label={t('machines.serialNumber')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        {electric && (
+          <Form.Item name="ratedInputKva" label={t('machines.ratedInput')} extra={t('machines.ratedInputHint')} rules={[{ required: true }]}>
+            <InputNumber min={0.01} max={10000} step={0.1} precision={2} style={{ width: '100%' }} />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,43 @@
+import { Alert, Form, Input, Modal } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import type { MachineView } from '../../api/types';
+import { useErrorReporter } from '../../hooks/useApi';
+
+export type MachineTarget = 'active' | 'suspended' | 'retired';
+
+/** Activate, suspend or retire; suspending and retiring need a reason, retiring is final. */
+export function MachineStatusModal({ machine, target, onClose }: { machine: MachineView | null; target: MachineTarget; onClose: (changed: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ reason?: string }>();
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+  const needsReason = target !== 'active';
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await apiFetch(`/api/machines/${machine!.id}/status`, { method: 'POST', body: { status: target, ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) } });
+      form.resetFields();
+      onClose(true);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = target === 'retired' ? t('machines.retireTitle') : target === 'suspended' ? t('machines.suspendTitle') : t('machines.activate');
+  return (
+    <Modal open={!!machine} title={`${title} · ${machine?.name ?? ''}`} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} okButtonProps={{ danger: target === 'retired' }} destroyOnHidden>
+      {target === 'retired' && <Alert type="warning" showIcon message={t('machines.retireWarning')} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical">
+        <Form.Item name="reason" label={t('common.reason')} rules={needsReason ? [{ required: true, whitespace: true, message: t('machines.reasonRequired') }] : []}>
+          <Input.TextArea rows={3} maxLength={500} data-testid="status-reason" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,78 @@
+import { DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import { useErrorReporter } from '../../hooks/useApi';
+import { toChinaIso } from '../format';
+
+export type PermitAction = 'approve' | 'reject' | 'cancel' | 'extend' | 'close' | 'gas';
+
+type Values = { remark?: string; reason?: string; newEnd?: Dayjs; workStoppedAt?: Dayjs; fireWatchEndedAt?: Dayjs; takenAt?: Dayjs; gas?: string; lelClass?: string; readingPercentVol?: number; analyst?: string };
+
+const dt = <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />;
+
+/** One modal for every permit step that takes input; the server checks who may do it. */
+export function PermitActionModal({ permitId, action, onClose }: { permitId: string; action: PermitAction | null; onClose: (done: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+  const iso = (d?: Dayjs) => (d ? toChinaIso(d.toDate()) : undefined);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    const calls: Record<PermitAction, [string, unknown]> = {
+      approve: ['approve', v.remark ? { remark: v.remark } : {}],
+      reject: ['reject', { reason: v.reason }],
+      cancel: ['cancel', { reason: v.reason }],
+      extend: ['extend', { newEnd: iso(v.newEnd), reason: v.reason }],
+      close: ['close', { workStoppedAt: iso(v.workStoppedAt), fireWatchEndedAt: iso(v.fireWatchEndedAt) }],
+      gas: ['gas-analyses', { takenAt: iso(v.takenAt), gas: v.gas, lelClass: v.lelClass, readingPercentVol: v.readingPercentVol, analyst: v.analyst }],
+    };
+    const [path, body] = calls[action!];
+    setBusy(true);
+    try {
+      await apiFetch(`/api/permits/${permitId}/${path}`, { method: 'POST', body });
+      form.resetFields();
+      onClose(true);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const titles: Record<PermitAction, string> = {
+    approve: t('permits.approve'), reject: t('permits.reject'), cancel: t('permits.cancelPermit'), extend: t('permits.extend'), close: t('permits.closePermit'), gas: t('permits.addGas'),
+  };
+  const required = [{ required: true }];
+  return (
+    <Modal open={!!action} title={action ? titles[action] : ''} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden okButtonProps={{ danger: action === 'reject' || action === 'cancel' }}>
+      <Form form={form} layout="vertical" initialValues={{ lelClass: 'ge4' }}>
+        {action === 'approve' && <Form.Item name="remark" label={t('permits.remark')}><Input.TextArea rows={2} maxLength={500} placeholder="措施落实，同意动火" /></Form.Item>}
+        {(action === 'reject' || action === 'cancel' || action === 'extend') && (
+          <Form.Item name="reason" label={t('common.reason')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} maxLength={500} /></Form.Item>
+        )}
+        {action === 'extend' && <Form.Item name="newEnd" label={t('permits.newEnd')} rules={required}>{dt}</Form.Item>}
+        {action === 'close' && (
+          <>
+            <Form.Item name="workStoppedAt" label={t('permits.workStoppedAt')} rules={required}>{dt}</Form.Item>
+            <Form.Item name="fireWatchEndedAt" label={t('permits.fireWatchEndedAt')} extra={t('permits.closeHint')} rules={required}>{dt}</Form.Item>
+          </>
+        )}
+        {action === 'gas' && (
+          <>
+            <Form.Item name="takenAt" label={t('permits.takenAt')} rules={required}>{dt}</Form.Item>
+            <Form.Item name="gas" label={t('permits.gasName')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} placeholder="甲烷" /></Form.Item>
+            <Form.Item name="lelClass" label={t('permits.lelClass')} rules={required}>
+              <Select options={['ge4', 'lt4'].map((k) => ({ value: k, label: t(`lelClass.${k}`) }))} />
+            </Form.Item>
+            <Form.Item name="readingPercentVol" label={t('permits.reading')} rules={required}><InputNumber min={0} max={100} step={0.01} style={{ width: '100%' }} /></Form.Item>
+            <Form.Item name="analyst" label={t('permits.analyst')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} /></Form.Item>
+          </>
+        )}
+      </Form>
+    </Modal>
+  );
+}

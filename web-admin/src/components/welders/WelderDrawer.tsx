@@ -1,0 +1,128 @@
+import { App, Button, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import type { CertificateView, WelderDetailView } from '../../api/types';
+import { useApi, useErrorReporter } from '../../hooks/useApi';
+import { fmtDate } from '../format';
+import { EmptyState, ErrorState, PageLoading } from '../states';
+import { EnumTag } from '../tags';
+import { CertificateModal, TrainingModal } from './WelderRecordForms';
+
+/** The welder's record: masked identity, certificates (add, review), training and engagements. */
+export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onChanged }: { welderId: string | null; canManage: boolean; trainingTiers: string[]; onClose: () => void; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const report = useErrorReporter();
+  const { data: w, error, loading, reload } = useApi<WelderDetailView>(welderId ? `/api/welders/${welderId}` : null);
+  const [addCert, setAddCert] = useState(false);
+  const [addTraining, setAddTraining] = useState(false);
+  const changed = () => {
+    reload();
+    onChanged();
+  };
+
+  const review = async (c: CertificateView) => {
+    try {
+      await apiFetch(`/api/certificates/${c.id}/review`, { method: 'POST' });
+      void message.success(t('welders.reviewed'));
+      changed();
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  return (
+    <Drawer open={!!welderId} onClose={onClose} title={t('welders.detail')} width={Math.min(720, window.innerWidth)} destroyOnHidden data-testid="welder-drawer">
+      {loading && !w ? <PageLoading /> : error && !w ? <ErrorState error={error} onRetry={reload} /> : w && (
+        <>
+          <Descriptions size="small" bordered column={{ xs: 1, sm: 2 }}>
+            <Descriptions.Item label={t('welders.realName')}>{w.realName}</Descriptions.Item>
+            <Descriptions.Item label={t('common.status')}>{t(`welderStatus.${w.status}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('welders.idNumber')}><span data-testid="masked-id">{w.idNumberMasked}</span></Descriptions.Item>
+            <Descriptions.Item label={t('welders.phone')}>{w.phoneMasked ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('welders.certificateNumber')}>{w.certificateNumberMasked}</Descriptions.Item>
+            <Descriptions.Item label={t('welders.certificateState')}><EnumTag kind="certState" value={w.certificateState} /></Descriptions.Item>
+            <Descriptions.Item label={t('welders.employer')} span={2}>{w.employerName}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('welders.maskedNotice')}</Typography.Text>
+          <Tabs
+            items={[
+              {
+                key: 'certs',
+                label: `${t('welders.certificates')} (${w.certificates.length})`,
+                children: (
+                  <>
+                    {canManage && <Button size="small" type="primary" onClick={() => setAddCert(true)} style={{ marginBottom: 8 }} data-testid="add-certificate">{t('welders.addCertificate')}</Button>}
+                    <Table<CertificateView>
+                      rowKey="id"
+                      size="small"
+                      pagination={false}
+                      dataSource={w.certificates}
+                      scroll={{ x: 640 }}
+                      locale={{ emptyText: <EmptyState description={t('welders.noCertificates')} /> }}
+                      columns={[
+                        { title: t('welders.subOperation'), dataIndex: 'subOperation', render: (v: string) => t(`subOperation.${v}`) },
+                        { title: t('welders.issuedOn'), dataIndex: 'issuedOn', render: fmtDate },
+                        { title: t('welders.expiresOn'), dataIndex: 'expiresOn', render: (v: string, c) => <>{fmtDate(v)}<div style={{ fontSize: 12 }}>{c.daysToExpiry >= 0 ? t('welders.daysToExpiry', { days: c.daysToExpiry }) : ''}</div></> },
+                        { title: t('welders.reviewDueOn'), dataIndex: 'reviewDueOn', render: fmtDate },
+                        { title: t('welders.validity'), dataIndex: 'validity', render: (v: string) => <EnumTag kind="certState" value={v} /> },
+                        ...(canManage ? [{ title: t('common.actions'), key: 'a', render: (_: unknown, c: CertificateView) => <Button size="small" onClick={() => review(c)}>{t('welders.review')}</Button> }] : []),
+                      ]}
+                    />
+                  </>
+                ),
+              },
+              {
+                key: 'trainings',
+                label: `${t('welders.trainings')} (${w.trainingTotal})`,
+                children: (
+                  <>
+                    {trainingTiers.length > 0 && <Button size="small" type="primary" onClick={() => setAddTraining(true)} style={{ marginBottom: 8 }}>{t('welders.addTraining')}</Button>}
+                    <Table
+                      rowKey="id"
+                      size="small"
+                      pagination={false}
+                      dataSource={w.trainings}
+                      locale={{ emptyText: <EmptyState description={t('welders.noTrainings')} /> }}
+                      columns={[
+                        { title: t('welders.completedOn'), dataIndex: 'completedOn', render: fmtDate },
+                        { title: t('welders.tier'), dataIndex: 'tier', render: (v: string) => t(`trainingTier.${v}`) },
+                        { title: t('welders.course'), dataIndex: 'course' },
+                        { title: t('welders.hours'), dataIndex: 'hours', align: 'right' },
+                        { title: t('welders.passed'), dataIndex: 'passed', render: (v: boolean) => (v ? <Tag color="green">{t('common.yes')}</Tag> : <Tag color="red">{t('common.no')}</Tag>) },
+                      ]}
+                    />
+                  </>
+                ),
+              },
+              {
+                key: 'engagements',
+                label: `${t('welders.engagements')} (${w.engagements.length})`,
+                children: w.engagements.length ? (
+                  <Table
+                    rowKey="id"
+                    size="small"
+                    pagination={false}
+                    dataSource={w.engagements}
+                    columns={[
+                      { title: t('common.enterprise'), dataIndex: 'enterpriseName' },
+                      { title: t('welders.engagementKind'), dataIndex: 'kind', render: (v: string) => t(`engagementKind.${v}`) },
+                      { title: t('welders.startsOn'), dataIndex: 'startsOn', render: fmtDate },
+                      { title: t('welders.endsOn'), dataIndex: 'endsOn', render: fmtDate },
+                      { title: t('common.status'), dataIndex: 'activeToday', render: (v: boolean) => <Space>{v ? <Tag color="green">✓</Tag> : <Tag>—</Tag>}</Space> },
+                    ]}
+                  />
+                ) : (
+                  <EmptyState description={t('welders.noEngagements')} />
+                ),
+              },
+            ]}
+          />
+          <CertificateModal welderId={w.id} open={addCert} onClose={(s) => { setAddCert(false); if (s) changed(); }} />
+          <TrainingModal welderId={w.id} open={addTraining} tiers={trainingTiers} onClose={(s) => { setAddTraining(false); if (s) changed(); }} />
+        </>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,97 @@
+import { DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiFetch } from '../../api/client';
+import { useErrorReporter } from '../../hooks/useApi';
+
+const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undefined);
+
+/** Enter a certificate by hand: expiry and review dates are computed by the server. */
+export function CertificateModal({ welderId, open, onClose }: { welderId: string; open: boolean; onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ subOperation: string; issuedOn: Dayjs; lastReviewedOn?: Dayjs; issuingAuthority?: string }>();
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await apiFetch(`/api/welders/${welderId}/certificates`, {
+        method: 'POST',
+        body: { subOperation: v.subOperation, issuedOn: day(v.issuedOn), ...(v.lastReviewedOn ? { lastReviewedOn: day(v.lastReviewedOn) } : {}), ...(v.issuingAuthority ? { issuingAuthority: v.issuingAuthority } : {}) },
+      });
+      form.resetFields();
+      onClose(true);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open={open} title={t('welders.addCertificate')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ subOperation: 'fusion_welding_and_thermal_cutting' }}>
+        <Form.Item name="subOperation" label={t('welders.subOperation')} rules={[{ required: true }]}>
+          <Select options={['fusion_welding_and_thermal_cutting', 'pressure_welding', 'brazing'].map((s) => ({ value: s, label: t(`subOperation.${s}`) }))} />
+        </Form.Item>
+        <Form.Item name="issuedOn" label={t('welders.issuedOn')} rules={[{ required: true }]}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="lastReviewedOn" label={t('welders.lastReviewedOn')}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="issuingAuthority" label={t('welders.issuingAuthority')}>
+          <Input maxLength={100} placeholder="商丘市应急管理局" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+export function TrainingModal({ welderId, open, tiers, onClose }: { welderId: string; open: boolean; tiers: string[]; onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ tier: string; course: string; hours: number; completedOn: Dayjs; provider?: string; passed: boolean }>();
+  const report = useErrorReporter();
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await apiFetch(`/api/welders/${welderId}/trainings`, {
+        method: 'POST',
+        body: { tier: v.tier, course: v.course, hours: v.hours, completedOn: day(v.completedOn), passed: !!v.passed, ...(v.provider ? { provider: v.provider } : {}) },
+      });
+      form.resetFields();
+      onClose(true);
+    } catch (e) {
+      report(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open={open} title={t('welders.addTraining')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ tier: tiers[0], passed: true }}>
+        <Form.Item name="tier" label={t('welders.tier')} rules={[{ required: true }]}>
+          <Select options={tiers.map((s) => ({ value: s, label: t(`trainingTier.${s}`) }))} />
+        </Form.Item>
+        <Form.Item name="course" label={t('welders.course')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={200} placeholder="电气焊作业安全全员培训" />
+        </Form.Item>
+        <Form.Item name="hours" label={t('welders.hours')} rules={[{ required: true }]}>
+          <InputNumber min={0.1} max={9999} step={0.5} precision={1} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="completedOn" label={t('welders.completedOn')} rules={[{ required: true }]}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="provider" label={t('welders.provider')}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="passed" label={t('welders.passed')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,34 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import zhCN from './zh-CN.json';
+import en from './en.json';
+
+export const LANG_KEY = 'arcgate.lang';
+export type Lang = 'zh-CN' | 'en';
+
+/** Chinese unless the user switched to English before (the choice is kept in localStorage). */
+export function initialLang(): Lang {
+  try {
+    return globalThis.localStorage?.getItem(LANG_KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export function setLang(lang: Lang): void {
+  globalThis.localStorage?.setItem(LANG_KEY, lang);
+  void i18n.changeLanguage(lang);
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: initialLang(),
+  fallbackLng: 'zh-CN',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export default i18n;

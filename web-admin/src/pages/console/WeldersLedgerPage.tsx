@@ -1,0 +1,5 @@
+import { WeldersView } from '../../components/welders/WeldersView';
+
+export default function WeldersLedgerPage() {
+  return <WeldersView mode="ledger" />;
+}

@@ -1,0 +1,5 @@
+import { MachinesView } from '../../components/machines/MachinesView';
+
+export default function MachinesPage() {
+  return <MachinesView mode="workspace" />;
+}

@@ -1,0 +1,81 @@
+import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useSession } from '../auth/session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { menuFor } from './menu';
+
+const { Sider, Header, Content } = Layout;
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const { user, logout } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const mobile = !screens.md;
+  const [collapsed, setCollapsed] = useState<boolean>(mobile);
+  if (!user) return null;
+
+  const entries = menuFor(user.role);
+  // Longest matching prefix wins, so /console/ledgers/machines highlights "machines".
+  const selected = entries
+    .filter((e) => location.pathname.startsWith(e.path))
+    .sort((a, b) => b.path.length - a.path.length)[0]?.path;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider
+        breakpoint="md"
+        collapsedWidth={mobile ? 0 : 64}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={208}
+        style={mobile ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
+      >
+        <div className="app-logo">{collapsed && !mobile ? 'AG' : t('app.name')}</div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          items={entries.map((e) => ({ key: e.path, icon: e.icon, label: t(e.labelKey) }))}
+          onClick={({ key }) => {
+            navigate(key);
+            if (mobile) setCollapsed(true);
+          }}
+        />
+      </Sider>
+      <Layout>
+        <Header className="app-header">
+          <Typography.Text strong ellipsis style={{ marginLeft: mobile ? 40 : 0 }}>
+            {t(user.role === 'regulator' || user.role === 'platform_admin' ? 'app.consoleTitle' : 'app.workspaceTitle')}
+          </Typography.Text>
+          <Space size="small" wrap={false}>
+            <LanguageSwitch />
+            <span className="hide-mobile">
+              <UserOutlined /> {user.displayName}
+            </span>
+            <Tag className="hide-mobile" color="blue">{t(`role.${user.role}`)}</Tag>
+            <Button
+              size="small"
+              icon={<LogoutOutlined />}
+              data-testid="logout"
+              onClick={() => {
+                logout();
+                navigate('/login', { replace: true });
+              }}
+            >
+              <span className="hide-mobile">{t('app.logout')}</span>
+            </Button>
+          </Space>
+        </Header>
+        <Content className="app-content">
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,40 @@
+import {
+  AlertOutlined, AuditOutlined, BankOutlined, DashboardOutlined, FileProtectOutlined, IdcardOutlined, NotificationOutlined,
+  StopOutlined, ThunderboltOutlined, UploadOutlined, WarningOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import { ENTERPRISE_ROLES, type Role } from '../auth/session';
+
+export interface MenuEntry {
+  path: string;
+  labelKey: string;
+  icon: ReactNode;
+}
+
+const regulatorMenu: MenuEntry[] = [
+  { path: '/console/overview', labelKey: 'menu.overview', icon: <DashboardOutlined /> },
+  { path: '/console/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
+  { path: '/console/reports', labelKey: 'menu.reports', icon: <NotificationOutlined /> },
+  { path: '/console/off-platform', labelKey: 'menu.offPlatform', icon: <WarningOutlined /> },
+  { path: '/console/ledgers/enterprises', labelKey: 'menu.enterprises', icon: <BankOutlined /> },
+  { path: '/console/ledgers/machines', labelKey: 'menu.machines', icon: <ThunderboltOutlined /> },
+  { path: '/console/ledgers/welders', labelKey: 'menu.welders', icon: <IdcardOutlined /> },
+  { path: '/console/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
+  { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
+  { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },
+];
+
+const enterpriseMenu: MenuEntry[] = [
+  { path: '/workspace/overview', labelKey: 'menu.overview', icon: <DashboardOutlined /> },
+  { path: '/workspace/machines', labelKey: 'machines.workspaceTitle', icon: <ThunderboltOutlined /> },
+  { path: '/workspace/welders', labelKey: 'welders.workspaceTitle', icon: <IdcardOutlined /> },
+  { path: '/workspace/import', labelKey: 'menu.import', icon: <UploadOutlined /> },
+  { path: '/workspace/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
+  { path: '/workspace/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
+];
+
+export function menuFor(role: Role): MenuEntry[] {
+  if (ENTERPRISE_ROLES.includes(role)) return enterpriseMenu;
+  if (role === 'welder') return [];
+  return regulatorMenu;
+}
