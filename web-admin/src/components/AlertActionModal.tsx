@@ -16,7 +16,9 @@ export function AlertActionModal({ alert, action, onDone, onCancel }: { alert: A
 
   const submit = async () => {
     if (!alert) return;
-    const { note } = await form.validateFields();
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const { note } = values;
     setBusy(true);
     try {
       const body = note?.trim() ? { note: note.trim() } : {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtDate, fmtTime, percent, toChinaIso } from './format';
+import { fmtDate, fmtTime, percent, pickedChinaIso, toChinaIso } from './format';
 
 describe('format', () => {
   it('shows instants in China time regardless of the offset they came with', () => {
@@ -11,6 +11,9 @@ describe('format', () => {
 
   it('writes instants with the +08:00 offset the API requires', () => {
     expect(toChinaIso(new Date('2026-01-06T01:00:00Z'))).toBe('2026-01-06T09:00:00+08:00');
+    // A picked "09:00" means 09:00 in China even when the browser runs in another zone.
+    const picked = { format: (tpl: string) => (tpl === 'YYYY-MM-DDTHH:mm' ? '2026-01-06T09:00' : '') };
+    expect(pickedChinaIso(picked)).toBe('2026-01-06T09:00:00+08:00');
   });
 
   it('keeps calendar dates and computes percentages safely', () => {

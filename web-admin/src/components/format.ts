@@ -42,3 +42,11 @@ export function compactJson(v: unknown): string {
     return String(v);
   }
 }
+
+/**
+ * What a date-time picker shows is China wall-clock time (the app displays every instant in China
+ * time), whatever zone the browser runs in: "2026-01-06 09:00" → "2026-01-06T09:00:00+08:00".
+ */
+export function pickedChinaIso(picked: { format(template: string): string }): string {
+  return `${picked.format('YYYY-MM-DDTHH:mm')}:00+08:00`;
+}

@@ -33,6 +33,8 @@ export function AppLayout() {
         collapsible
         collapsed={collapsed}
         onCollapse={setCollapsed}
+        // On a phone the menu opens from a button inside the header bar, not over the page title.
+        zeroWidthTriggerStyle={{ top: 12, insetInlineEnd: -44, width: 36, height: 36, lineHeight: '36px', borderRadius: 6 }}
         width={208}
         style={mobile ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
       >

@@ -13,7 +13,8 @@ export function BindChipModal({ machine, onClose }: { machine: MachineView | nul
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch(`/api/machines/${machine!.id}/chip`, { method: 'POST', body: { chipId: v.chipId.trim().toUpperCase(), publicKey: v.publicKey.trim() } });

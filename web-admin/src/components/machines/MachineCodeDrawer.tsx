@@ -47,7 +47,8 @@ export function MachineCodeDrawer({ machine, canManage, onClose, onChanged }: { 
   useEffect(() => setCode(machine?.code ?? null), [machine]);
 
   const reissue = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const next = await apiFetch<{ code: string; url: string; issuedAt: string }>(`/api/codes/machines/${machine!.id}/reissue`, { method: 'POST', body: { reason: v.reason } });

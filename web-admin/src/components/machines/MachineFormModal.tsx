@@ -24,7 +24,8 @@ export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (c
   const electric = kind === 'electric_arc' || kind === 'resistance';
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const body = { ...v, ratedInputKva: electric ? v.ratedInputKva : null };

@@ -16,7 +16,8 @@ export function MachineStatusModal({ machine, target, onClose }: { machine: Mach
   const needsReason = target !== 'active';
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch(`/api/machines/${machine!.id}/status`, { method: 'POST', body: { status: target, ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) } });

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import { useErrorReporter } from '../../hooks/useApi';
-import { toChinaIso } from '../format';
+import { pickedChinaIso } from '../format';
 
 export type PermitAction = 'approve' | 'reject' | 'cancel' | 'extend' | 'close' | 'gas';
 
@@ -18,10 +18,11 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
   const [form] = Form.useForm<Values>();
   const report = useErrorReporter();
   const [busy, setBusy] = useState(false);
-  const iso = (d?: Dayjs) => (d ? toChinaIso(d.toDate()) : undefined);
+  const iso = (d?: Dayjs) => (d ? pickedChinaIso(d) : undefined);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const calls: Record<PermitAction, [string, unknown]> = {
       approve: ['approve', v.remark ? { remark: v.remark } : {}],
       reject: ['reject', { reason: v.reason }],

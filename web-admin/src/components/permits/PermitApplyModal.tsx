@@ -6,7 +6,7 @@ import { apiFetch, type Paginated } from '../../api/client';
 import type { EnterpriseView, MachineView, PermitSummary, WelderView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
-import { toChinaIso } from '../format';
+import { pickedChinaIso } from '../format';
 
 /** The safety measures (server/src/permits/checklist.ts); the first five are mandatory to submit. */
 export const CHECKLIST_KEYS = ['combustiblesCleared15m', 'extinguishersInPlace', 'openingsCovered', 'equipmentIsolated', 'ppeInPlace', 'sparkShielding', 'windBelowForce5'] as const;
@@ -35,7 +35,8 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
   const enterprise = useApi<EnterpriseView & { latitude: number | null; longitude: number | null }>(open && user?.enterpriseId ? `/api/enterprises/${user.enterpriseId}` : null);
 
   const save = async (submit: boolean) => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(submit ? 'submit' : 'draft');
     let created: PermitSummary | null = null;
     try {
@@ -46,8 +47,8 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
           level: v.level,
           workDescription: v.workDescription,
           site: { address: v.site.address, point: v.site.point, geofence: { type: 'circle', center: v.site.point, radiusM: v.site.geofence.radiusM } },
-          plannedStart: toChinaIso(v.plannedStart.toDate()),
-          plannedEnd: toChinaIso(v.plannedEnd.toDate()),
+          plannedStart: pickedChinaIso(v.plannedStart),
+          plannedEnd: pickedChinaIso(v.plannedEnd),
           welderIds: v.welderIds,
           machineIds: v.machineIds,
           fireWatcher: v.fireWatcher,

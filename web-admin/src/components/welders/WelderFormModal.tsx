@@ -13,7 +13,8 @@ export function WelderFormModal({ open, onClose }: { open: boolean; onClose: (cr
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       const created = await apiFetch<WelderView>('/api/welders', { method: 'POST', body: { realName: v.realName.trim(), idNumber: v.idNumber.trim().toUpperCase(), ...(v.phone ? { phone: v.phone.trim() } : {}) } });

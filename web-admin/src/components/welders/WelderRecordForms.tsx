@@ -14,7 +14,8 @@ export function CertificateModal({ welderId, open, onClose }: { welderId: string
   const report = useErrorReporter();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch(`/api/welders/${welderId}/certificates`, {
@@ -55,7 +56,8 @@ export function TrainingModal({ welderId, open, tiers, onClose }: { welderId: st
   const report = useErrorReporter();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch(`/api/welders/${welderId}/trainings`, {

@@ -1,7 +1,7 @@
 import { Badge, Button, Card, Select } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { App } from 'antd';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertView } from '../../api/types';
 import { REGULATOR_ROLES, useSession } from '../../auth/session';
@@ -31,11 +31,17 @@ export default function AlertsPage() {
     [filters],
   );
 
+  // Counts already seen, so that an acknowledgement pushed by the stream does not pop up as "new".
+  const seen = useRef(new Map<string, number>());
+  for (const a of list.items) if (!seen.current.has(a.id)) seen.current.set(a.id, a.count);
+
   const connected = useAlertStream(
     (a) => {
+      const known = seen.current.get(a.id);
+      seen.current.set(a.id, a.count);
       setLive((prev) => [a, ...prev.filter((x) => x.id !== a.id)].slice(0, 50));
       setFresh((prev) => new Set(prev).add(a.id));
-      if (a.state !== 'closed' && a.count === 1) {
+      if (a.state === 'open' && (known === undefined || a.count > known)) {
         notification.warning({ message: t('alerts.newAlert', { title: i18n.language === 'en' ? a.titleEn : a.title }), description: a.enterpriseName ?? a.chipId ?? '', placement: 'bottomRight' });
       }
     },

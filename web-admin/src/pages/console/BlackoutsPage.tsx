@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { BlackoutView } from '../../api/types';
-import { fmtTime, toChinaIso } from '../../components/format';
+import { fmtTime, pickedChinaIso } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
@@ -19,12 +19,13 @@ function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boole
   const report = useErrorReporter();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch('/api/blackouts', {
         method: 'POST',
-        body: { regionCode: v.regionCode, kind: v.kind, startsAt: toChinaIso(v.range[0].toDate()), endsAt: toChinaIso(v.range[1].toDate()), reason: v.reason },
+        body: { regionCode: v.regionCode, kind: v.kind, startsAt: pickedChinaIso(v.range[0]), endsAt: pickedChinaIso(v.range[1]), reason: v.reason },
       });
       form.resetFields();
       onClose(true);

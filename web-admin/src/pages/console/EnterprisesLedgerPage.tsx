@@ -69,7 +69,8 @@ function EnterpriseStatusModal({ enterprise, onClose }: { enterprise: Enterprise
   const report = useErrorReporter();
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       await apiFetch(`/api/enterprises/${enterprise!.id}/status`, { method: 'POST', body: { status: v.status, ...(v.reason ? { reason: v.reason } : {}) } });

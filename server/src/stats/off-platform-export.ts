@@ -1,0 +1,27 @@
+import { AlertView } from '../alerts/alert.view';
+import { buildExport, chinaDateTime, ExportColumn } from '../ledgers/sheet/export-builder';
+
+const STATE_ZH: Record<string, string> = { open: '未处理', acknowledged: '已确认', closed: '已关闭' };
+const SEVERITY_ZH: Record<string, string> = { info: '提示', warning: '警告', critical: '严重' };
+
+/** Evidence is already masked by the alerts module; it goes out as compact JSON for the record. */
+const COLUMNS: ExportColumn<AlertView>[] = [
+  { header: '告警类型', width: 36, value: (a) => a.title },
+  { header: '级别', value: (a) => SEVERITY_ZH[a.severity] ?? a.severity },
+  { header: '状态', value: (a) => STATE_ZH[a.state] ?? a.state },
+  { header: '单位', width: 30, value: (a) => a.enterpriseName ?? '（未登记）' },
+  { header: '区域路径', width: 26, value: (a) => a.regionPath },
+  { header: '设备ID', width: 38, value: (a) => a.machineId },
+  { header: '芯片ID', width: 22, value: (a) => a.chipId },
+  { header: '次数', value: (a) => a.count },
+  { header: '首次发生', width: 18, value: (a) => chinaDateTime(a.firstSeenAt) },
+  { header: '最近发生', width: 18, value: (a) => chinaDateTime(a.lastSeenAt) },
+  { header: '处理说明', width: 30, value: (a) => a.closeNote ?? a.acknowledgeNote },
+  { header: '证据', width: 60, value: (a) => JSON.stringify(a.lastEvidence ?? a.evidence) },
+];
+
+export const OFF_PLATFORM_SHEET = '非法作业排查';
+
+export function buildOffPlatformWorkbook(items: AlertView[]): Promise<Buffer> {
+  return buildExport(OFF_PLATFORM_SHEET, COLUMNS, items);
+}

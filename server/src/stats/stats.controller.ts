@@ -1,0 +1,44 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { AlertView } from '../alerts/alert.view';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { Clock } from '../common/clock/clock';
+import { Paginated } from '../common/http/pagination';
+import { chinaDate } from '../common/time/china-date';
+import { XLSX_MIME, xlsxDownload } from '../ledgers/xlsx-files';
+import { Role } from '../users/user.entity';
+import { OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';
+import { OverviewView } from './dto/overview.view';
+import { buildOffPlatformWorkbook, OFF_PLATFORM_SHEET } from './off-platform-export';
+import { StatsService } from './stats.service';
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
+@Controller('stats')
+export class StatsController {
+  constructor(private readonly stats: StatsService, private readonly clock: Clock) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Census (摸清底数) of your scope: enterprises, machines, welders, permits today, open alerts, by township and a 30-day trend' })
+  @ApiOkResponse({ type: OverviewView })
+  overview(@CurrentActor() actor: Actor): Promise<OverviewView> {
+    return this.stats.overview(actor);
+  }
+
+  @Get('off-platform')
+  @ApiOperation({ summary: 'Unregistered or uncertified operation: alerts of unregistered devices, arcs without grant, unlicensed attempts and activity at suspended enterprises' })
+  offPlatform(@CurrentActor() actor: Actor, @Query() q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
+    return this.stats.offPlatform(actor, q);
+  }
+
+  @Get('off-platform/export.xlsx')
+  @ApiOperation({ summary: 'The unregistered/uncertified operation report as .xlsx (same filters; at most 5000 rows, newest first)' })
+  @ApiProduces(XLSX_MIME)
+  async exportOffPlatform(@CurrentActor() actor: Actor, @Query() q: OffPlatformFilterDto) {
+    const buffer = await buildOffPlatformWorkbook(await this.stats.offPlatformForExport(actor, q));
+    const day = chinaDate(this.clock.now());
+    return xlsxDownload(buffer, `off-platform-${day}.xlsx`, `${OFF_PLATFORM_SHEET}-${day}.xlsx`);
+  }
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '../access/actor';
+import { AlertSeverity, AlertState } from '../alerts/alert-type';
+import { AlertsService } from '../alerts/alerts.service';
+import { AlertView, toAlertView } from '../alerts/alert.view';
+import { Clock } from '../common/clock/clock';
+import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
+import { Role } from '../users/user.entity';
+import { certificateStateOf } from '../welders/welder-views';
+import { Certificate } from '../welders/certificate.entity';
+import { OFF_PLATFORM_TYPES, OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';
+import { AlertCensus, OverviewView, TownshipRow, TrendPoint, WelderCensus } from './dto/overview.view';
+import { DailyCount, RegionRef, StatsRepository } from './stats.repository';
+
+export const TREND_DAYS = 30;
+/** An export is a report, not a data dump: cap it so one click cannot pull the whole table. */
+export const MAX_EXPORT_ROWS = 5000;
+
+@Injectable()
+export class StatsService {
+  constructor(private readonly repo: StatsRepository, private readonly alerts: AlertsService, private readonly clock: Clock) {}
+
+  /** The census (摸清底数) of everything the caller oversees. */
+  async overview(actor: Actor): Promise<OverviewView> {
+    const now = this.clock.now();
+    const today = chinaDate(now);
+    const tables = await this.repo.tablesPresent();
+    const region = actor.role === Role.Regulator && actor.regionCode ? await this.repo.regionByCode(actor.regionCode) : null;
+    const [enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend] = await Promise.all([
+      this.repo.enterpriseCounts(actor),
+      this.repo.machineCounts(actor, tables.chips),
+      this.welderCensus(actor, now),
+      tables.permits ? this.repo.permitsActiveBetween(actor, chinaDayStart(today), chinaDayStart(addDays(today, 1))) : Promise.resolve(0),
+      this.alertCensus(actor),
+      this.byTownship(actor),
+      this.trend(actor, today, tables),
+    ]);
+    return {
+      generatedAt: now, today, regionCode: region?.code ?? null, regionName: region?.name ?? null,
+      enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend,
+      sources: { devices: tables.chips, arcs: tables.arcs, permits: tables.permits },
+    };
+  }
+
+  async offPlatform(actor: Actor, q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
+    const [rows, total] = await this.repo.offPlatformAlerts(actor, this.filters(q)).skip(offsetOf(q)).take(q.pageSize).getManyAndCount();
+    return paginate(rows.map(toAlertView), total, q);
+  }
+
+  async offPlatformForExport(actor: Actor, f: OffPlatformFilterDto): Promise<AlertView[]> {
+    const rows = await this.repo.offPlatformAlerts(actor, this.filters(f)).take(MAX_EXPORT_ROWS).getMany();
+    return rows.map(toAlertView);
+  }
+
+  private filters(f: OffPlatformFilterDto) {
+    return { types: f.type ? [f.type] : [...OFF_PLATFORM_TYPES], state: f.state, enterpriseId: f.enterpriseId, machineId: f.machineId, from: f.from, to: f.to };
+  }
+
+  /** Certificate states use the same rules as the welder views (certificate-rules.ts). */
+  private async welderCensus(actor: Actor, now: Date): Promise<WelderCensus> {
+    const [ids, certs] = await Promise.all([this.repo.activeWelderIds(actor), this.repo.certificatesOfActiveWelders(actor)]);
+    const byWelder = new Map<string, Certificate[]>();
+    for (const c of certs) byWelder.set(c.welderId, [...(byWelder.get(c.welderId) ?? []), c]);
+    const census: WelderCensus = { total: ids.length, certified: 0, expiring90d: 0, expired: 0, reviewOverdue: 0, none: 0, other: 0 };
+    for (const id of ids) {
+      const state = certificateStateOf(byWelder.get(id) ?? [], now);
+      if (state === 'valid') census.certified++;
+      else if (state === 'expiring_90d') { census.certified++; census.expiring90d++; }
+      else if (state === 'expired') census.expired++;
+      else if (state === 'review_overdue') census.reviewOverdue++;
+      else if (state === 'none') census.none++;
+      else census.other++;
+    }
+    return census;
+  }
+
+  private async alertCensus(actor: Actor): Promise<AlertCensus> {
+    const s = await this.alerts.summary(actor, {});
+    const openBySeverity: Record<string, number> = {};
+    for (const sev of Object.values(AlertSeverity)) openBySeverity[sev] = s.byState[AlertState.Open][sev];
+    const openByType: Record<string, number> = {};
+    for (const [type, counts] of Object.entries(s.byType)) {
+      const notClosed = counts[AlertState.Open] + counts[AlertState.Acknowledged];
+      if (notClosed > 0) openByType[type] = notClosed;
+    }
+    return { open: s.byState[AlertState.Open].total, acknowledged: s.byState[AlertState.Acknowledged].total, openBySeverity, openByType };
+  }
+
+  /** The regions one level below the caller's: townships for a county regulator. */
+  private async breakdownRegions(actor: Actor): Promise<RegionRef[]> {
+    if (actor.role === Role.Regulator && actor.regionCode) {
+      const own = await this.repo.regionByCode(actor.regionCode);
+      if (!own) return [];
+      // Township regulators oversee enterprises registered at the township itself: one row.
+      if (own.level === 'township' || own.level === 'village') return [own];
+      const children = await this.repo.childRegions(own.code);
+      return children.length ? children : [own];
+    }
+    if (actor.role === Role.PlatformAdmin) {
+      const roots = await this.repo.rootRegions();
+      return roots.length === 1 ? this.repo.childRegions(roots[0].code) : roots;
+    }
+    if ((actor.role === Role.EnterpriseAdmin || actor.role === Role.SafetyManager) && actor.enterpriseId) {
+      const own = await this.repo.enterpriseRegion(actor.enterpriseId);
+      return own ? [own] : [];
+    }
+    return [];
+  }
+
+  private async byTownship(actor: Actor): Promise<TownshipRow[]> {
+    const regions = await this.breakdownRegions(actor);
+    const [registry, alerts] = await Promise.all([this.repo.registryByRegion(actor, regions), this.repo.openAlertsByRegion(actor, regions)]);
+    return regions.map((r) => ({ regionCode: r.code, regionName: r.name, ...registry.get(r.code)!, openAlerts: alerts.get(r.code) ?? 0 }));
+  }
+
+  private async trend(actor: Actor, today: string, tables: { arcs: boolean; permits: boolean }): Promise<TrendPoint[]> {
+    const firstDay = addDays(today, -(TREND_DAYS - 1));
+    const from = chinaDayStart(firstDay);
+    const to = chinaDayStart(addDays(today, 1));
+    const none = Promise.resolve([] as DailyCount[]);
+    const [alerts, arcs, permits] = await Promise.all([
+      this.repo.alertsPerDay(actor, from, to),
+      tables.arcs ? this.repo.arcsPerDay(actor, from, to) : none,
+      tables.permits ? this.repo.permitsPerDay(actor, from, to) : none,
+    ]);
+    const index = (rows: DailyCount[]) => new Map(rows.map((r) => [r.day, r.n]));
+    const [a, x, p] = [index(alerts), index(arcs), index(permits)];
+    return Array.from({ length: TREND_DAYS }, (_, i) => {
+      const date = addDays(firstDay, i);
+      return { date, alerts: a.get(date) ?? 0, arcs: x.get(date) ?? 0, permits: p.get(date) ?? 0 };
+    });
+  }
+}
