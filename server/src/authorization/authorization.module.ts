@@ -16,19 +16,21 @@ import { DecisionsController } from './decisions.controller';
 import { DecisionsService } from './decisions.service';
 import { GrantsRepository } from './grants.repository';
 import { PhonePushDelivery } from './phone-push';
+import { RevocationListener } from './revocation-listener';
 import { RevocationService } from './revocation.service';
 
 /**
  * The arc authorization engine: AuthorizationService.decide (the only place that decides whether an
  * arc may start), the device's arm requests (ARM_REQUEST_HANDLER, looked up by the device gateway),
- * phone starts, revocation, and the decision/grant timelines. RevocationService.revokeAffected is
+ * phone starts, revocation (immediate via RevocationListener on database triggers, plus a sweep),
+ * and the decision/grant timelines. RevocationService.revokeAffected is
  * exported for modules that want a revoke sent right after their change.
  */
 @Module({
   imports: [DeviceCoreModule, PermitsModule, WeldersModule, BlackoutsModule, AlertsModule],
   controllers: [ArmSessionsController, DecisionsController],
   providers: [
-    AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, PhonePushDelivery, ArmSessionsService,
+    AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, RevocationListener, PhonePushDelivery, ArmSessionsService,
     DecisionsService, DecisionMaintenance, AuthorizationArmRequestHandler, { provide: ARM_REQUEST_HANDLER, useExisting: AuthorizationArmRequestHandler },
   ],
   exports: [AuthorizationService, RevocationService, ARM_REQUEST_HANDLER],

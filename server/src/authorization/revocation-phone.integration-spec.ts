@@ -44,7 +44,7 @@ describe('revocation and the phone-initiated start', () => {
   const revocation = () => t.app.get(RevocationService);
 
   describe('revocation', () => {
-    it('periodic sweep: cancelling the permit sends grant.revoke (PERMIT_CANCELLED) without anyone calling it', async () => {
+    it('cancelling the permit sends grant.revoke (PERMIT_CANCELLED) without the permits module calling revocation', async () => {
       const p = await approvedPermit(t, clock, ids);
       const grantId = await grantFor(p);
       expect((await t.http.post(`/api/permits/${p}/cancel`).set(await t.auth('hengda.admin')).send({ reason: '工序调整' })).status).toBe(200);
@@ -71,7 +71,7 @@ describe('revocation and the phone-initiated start', () => {
       const status = async (body: object) => t.http.post(`/api/machines/${ids.steelMachine1}/status`).set(await t.auth('huiting.regulator')).send(body);
       expect((await status({ status: 'suspended', reason: '责令停用' })).status).toBe(200);
       try {
-        // The machines module may call this right after its change; the sweep would do it within seconds anyway.
+        // The database trigger has already revoked it; an explicit call finds nothing more and is harmless.
         await revocation().revokeAffected({ machineId: ids.steelMachine1 });
         expect((await revokeOf(grantId, 2000)).body).toMatchObject({ reason: ReasonCode.MACHINE_SUSPENDED });
       } finally {

@@ -14,9 +14,11 @@ const UNSENT_GRACE_MS = 10_000;
  * retired; chip unbound; enterprise inactive; welder code revoked; certificate revoked, suspended,
  * expired or overdue for review; blackout declared. Sends grant.revoke to the device at once.
  *
- * Two triggers: a periodic sweep over all live grants (the clock is the injected one; any replica
- * may run it, the conditional UPDATE decides which one sends), and revokeAffected() that other
- * modules call right after a change, which runs the same check for the affected grants only.
+ * Two paths: revokeAffected() for the grants a change concerns, called at once by
+ * RevocationListener when a database trigger announces the committed change (or by any module),
+ * and a periodic sweep over all live grants for what the listener missed and for causes that are
+ * a matter of time (the clock is the injected one). Any replica may run either: the conditional
+ * UPDATE in markRevoked decides which one sends.
  */
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
@@ -31,7 +33,17 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.tick(), REVOCATION_SWEEP_MS);
+    this.setSweepInterval(REVOCATION_SWEEP_MS);
+  }
+
+  /**
+   * Restarts the periodic sweep with another period. The sweep is the safety net behind the
+   * immediate, trigger-driven path (RevocationListener); tests lengthen it to prove that path alone.
+   */
+  setSweepInterval(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 100) throw new Error(`sweep interval ${ms} ms is not allowed`);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => void this.tick(), ms);
     this.timer.unref();
   }
 

@@ -49,11 +49,14 @@ export class GrantLookup {
     return new Map(rows.map((g) => [g.id, g]));
   }
 
-  /** The chip's grant in force at `at` (for events that carry no grant id, e.g. heartbeats). */
+  /**
+   * The chip's grant in force at `at` (for events that carry no grant id, e.g. heartbeats): of the
+   * live ones the newest, since a device holds one grant and replaces it when it arms again.
+   */
   async findInForce(chipId: string, at: Date): Promise<GrantInfo | null> {
     const rows = await this.safely(() => this.ds.query(
       `SELECT ${COLUMNS} FROM grants WHERE chip_id = $1 AND expires_at > $2::timestamptz AND issued_at <= $2::timestamptz + interval '${CLOCK_SKEW_MS / 1000} seconds' AND (revoked_at IS NULL OR revoked_at > $2)
-       ORDER BY expires_at DESC LIMIT 1`, [chipId, at]));
+       ORDER BY issued_at DESC LIMIT 1`, [chipId, at]));
     return rows[0] ?? null;
   }
 
