@@ -50,7 +50,7 @@ async function freshDatabase(adminUrl) {
 }
 
 /**
- * @typedef {{ baseUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
+ * @typedef {{ baseUrl: string, mqttUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
  * @returns {Promise<RunningServer>}
  */
 export async function startServer() {
@@ -105,6 +105,8 @@ export async function startServer() {
   }
   return {
     baseUrl,
+    // The embedded broker that devices connect to (the server takes MQTT_PORT when it is free).
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {

@@ -96,25 +96,30 @@ export default function StartPage() {
 
   if (result) {
     const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '—');
+    const delivery = session?.status ?? (result.delivered ? 'delivered' : 'pending');
     return (
       <Card data-testid="start-result">
         {result.allowed ? (
-          <Result
-            icon={<CheckCircleFilled style={{ color: '#389e0d' }} />}
-            title={t('welder.start.granted')}
-            subTitle={result.message[lang]}
-            extra={<Button onClick={reset}>{t('welder.start.again')}</Button>}
-          >
-            <Descriptions column={1} size="small" bordered>
+          <>
+            <Result
+              icon={<CheckCircleFilled style={{ color: '#389e0d' }} />}
+              title={t('welder.start.granted')}
+              subTitle={result.message[lang]}
+              extra={<Button onClick={reset}>{t('welder.start.again')}</Button>}
+            />
+            {/* Outside the Result body: its padding left a phone too little width, so labels broke one character per line. */}
+            <Descriptions column={1} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
               <Descriptions.Item label={t('welder.start.expiresAt')}>{when(result.grant?.expiresAt)}</Descriptions.Item>
               <Descriptions.Item label={t('welder.start.delivery')}>
-                {(session?.status ?? (result.delivered ? 'delivered' : 'pending')) === 'armed'
-                  ? <Tag color="green">{t('welder.start.sessionStatus.armed')}</Tag>
-                  : <Tag icon={<ClockCircleOutlined />} color="blue">{t(`welder.start.sessionStatus.${session?.status ?? (result.delivered ? 'delivered' : 'pending')}`)}</Tag>}
+                <span data-testid="start-delivery">
+                  {delivery === 'armed'
+                    ? <Tag color="green">{t('welder.start.sessionStatus.armed')}</Tag>
+                    : <Tag icon={<ClockCircleOutlined />} color="blue">{t(`welder.start.sessionStatus.${delivery}`)}</Tag>}
+                </span>
               </Descriptions.Item>
               {!result.delivered && <Descriptions.Item label={t('welder.start.pushDeadline')}>{when(result.pushDeadline)}</Descriptions.Item>}
             </Descriptions>
-          </Result>
+          </>
         ) : (
           <Result
             icon={<CloseCircleFilled style={{ color: '#cf1322' }} />}
