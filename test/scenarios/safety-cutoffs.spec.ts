@@ -1,0 +1,106 @@
+/**
+ * What the platform learns when the machine side goes wrong: a modified machine (output stage
+ * bridged around the relay) arcs without a grant, and a gas leak during welding cuts the arc.
+ */
+import { Bench, recordRelay, sleep, waitFor } from '../support/bench';
+import { MachineRig } from '../support/machine-rig';
+import { activeCode } from '../support/platform-api';
+
+describe('safety cut-offs reported to the platform', () => {
+  let bench: Bench;
+
+  beforeAll(async () => {
+    bench = await Bench.start();
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('a modified machine arcs with the relay open: the agent reports arc.unauthorized and ARC_WITHOUT_GRANT is stored', async () => {
+    const machineId = bench.ids.steelMachines[0];
+    const rig = await bench.machine('cut-bypass', machineId);
+    const relay = recordRelay(rig);
+    expect(rig.agent.state).toBe('locked');
+
+    rig.machine.startBypass();
+    rig.machine.pressTrigger();
+    try {
+      await waitFor('arc.unauthorized stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.unauthorized'));
+      // Current really flows while the relay is open: that is the tell-tale of the bridge.
+      expect(rig.relayClosed()).toBe(false);
+      expect(rig.machine.snapshot().readings.currentA).toBeGreaterThan(100);
+      expect(rig.agent.state).toBe('tamper');
+
+      const unauthorized = (await bench.events(rig.chip)).filter((e) => e.type === 'arc.unauthorized');
+      expect(unauthorized).toHaveLength(1);
+      expect(unauthorized[0].payload).toMatchObject({ relayClosed: false });
+      expect(unauthorized[0].payload.currentA).toBeGreaterThan(100);
+
+      const [alert] = await waitFor('ARC_WITHOUT_GRANT', async () => {
+        const rows = await bench.alerts(rig.chip, 'ARC_WITHOUT_GRANT');
+        return rows.length ? rows : null;
+      });
+      expect(alert).toMatchObject({ severity: 'critical', machineId, count: 1 });
+      expect(alert.evidence).toMatchObject({ type: 'arc.unauthorized', seq: unauthorized[0].seq });
+      expect(relay.changes.filter((c) => c.closed)).toEqual([]);
+    } finally {
+      rig.machine.releaseTrigger();
+      rig.machine.stopBypass();
+      relay.stop();
+    }
+    // Once the bridge is gone the tamper state clears and the end is reported too.
+    await waitFor('tamper cleared', () => rig.agent.state === 'locked', 5_000);
+    await waitFor('bypass end stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'tamper' && e.payload.switch === 'bypass_suspected' && e.payload.open === false));
+  });
+
+  it('a gas leak while arcing opens the relay within a second of the reading crossing the limit; GAS_ABOVE_LIMIT and power.cut are stored', async () => {
+    const machineId = bench.ids.steelMachines[1];
+    const rig = await bench.machine('cut-gas', machineId, { process: 'MIG', seed: 3 });
+    await bench.permit({ welderIds: [bench.ids.zhang], machineIds: [machineId] });
+    await rig.machine.scanBadge((await activeCode(bench.api, 'welders', bench.ids.zhang)).code);
+    await waitFor('the relay to close', () => rig.relayClosed());
+    rig.machine.pressTrigger();
+    await waitFor('arcing', () => rig.agent.state === 'arcing', 5_000);
+
+    // The simulator's own LEL sensor reading, polled, tells when the limit (10 %LEL) was crossed.
+    let crossedAt = 0;
+    const poll = setInterval(() => {
+      if (!crossedAt && rig.machine.snapshot().readings.lelPercent >= 10) crossedAt = Date.now();
+    }, 10);
+    const relay = recordRelay(rig);
+    try {
+      rig.machine.startGasLeak();
+      await waitFor('the relay to open', () => !rig.relayClosed(), 10_000);
+      const openedAt = relay.changes.find((c) => !c.closed)?.at ?? Date.now();
+      expect(crossedAt).toBeGreaterThan(0);
+      expect(openedAt - crossedAt).toBeLessThan(1_000);
+      expect(rig.agent.state).toBe('fault');
+    } finally {
+      clearInterval(poll);
+      relay.stop();
+      rig.machine.releaseTrigger();
+      rig.machine.stopGasLeak();
+    }
+
+    const cut = await waitFor('power.cut stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut'));
+    expect(cut.payload).toMatchObject({ reason: 'gas_over_limit' });
+    const events = await bench.events(rig.chip);
+    const reading = events.find((e) => e.type === 'gas.reading' && e.payload.percentLel >= 10);
+    expect(reading?.payload).toMatchObject({ limitPercentLel: 10 });
+    // The interrupted arc is still closed off and stored, once.
+    await waitFor('arc.stop stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.stop'));
+    expect((await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop')).toHaveLength(1);
+
+    const [alert] = await waitFor('GAS_ABOVE_LIMIT', async () => {
+      const rows = await bench.alerts(rig.chip, 'GAS_ABOVE_LIMIT');
+      return rows.length ? rows : null;
+    });
+    expect(alert).toMatchObject({ severity: 'critical', machineId });
+    expect(alert.evidence.event.percentLel).toBeGreaterThan(10);
+    // Still in fault: a badge scan does not re-arm while the gas clears.
+    await rig.machine.scanBadge((await activeCode(bench.api, 'welders', bench.ids.zhang)).code);
+    await sleep(300);
+    expect(rig.relayClosed()).toBe(false);
+  });
+});
