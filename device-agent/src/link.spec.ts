@@ -181,6 +181,27 @@ describe('Link', () => {
     expect(c.ended).toBe(true);
   });
 
+  it('still stops when the broker has gone silent and never acknowledges', async () => {
+    const c = await connect();
+    c.publish = function (topic: string, payload: string, opts: { qos: 1; retain: boolean }) {
+      this.published.push({ topic, payload, retain: opts.retain });
+      return this;
+    };
+    const gracefulEnd = c.end.bind(c);
+    let forced = false;
+    c.end = function (force: boolean, opts: object, cb: () => void) {
+      if (force) {
+        forced = true;
+        return gracefulEnd(force, opts, cb);
+      }
+      return this;
+    };
+    const started = Date.now();
+    await link.stop();
+    expect(forced).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('uses a new message seq for every envelope', async () => {
     const c = await connect();
     await link.send('events', { events: [] });

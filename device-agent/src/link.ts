@@ -17,6 +17,9 @@ import type { Clock } from './clock';
 import type { ChipIdentity } from './keys';
 import type { Logger } from './logger';
 
+
+/** How long stop() waits for the broker to take the shutdown status before closing anyway. */
+const STOP_GRACE_MS = 1500;
 /** The parts of an mqtt.js MqttClient the link uses (a fake implements them in unit tests). */
 export interface MqttClientLike {
   on(event: 'connect', cb: () => void): unknown;
@@ -112,11 +115,15 @@ export class Link extends EventEmitter<LinkEvents> {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    // A broker that is already gone never acknowledges: bound the graceful goodbye, then force-close.
+    const bounded = (work: Promise<unknown>) =>
+      Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     if (this.connected) {
       this.connected = false;
-      await this.publishRaw(client, statusTopic(this.o.topicRoot, this.o.identity.chip), canonicalJson(this.offlineStatus('shutdown')), true).catch(() => undefined);
+      await bounded(this.publishRaw(client, statusTopic(this.o.topicRoot, this.o.identity.chip), canonicalJson(this.offlineStatus('shutdown')), true));
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await bounded(new Promise<void>((resolve) => client.end(false, {}, () => resolve())));
+    client.end(true, {}, () => undefined);
     client.removeAllListeners();
   }
 
