@@ -34,6 +34,12 @@ export interface TestAppOptions {
   /** Seed the Xiayi demo data (default true). */
   seed?: boolean;
   config?: Partial<AppConfig>;
+  /**
+   * 'embedded' starts the in-process broker even when MQTT_URL names an external one: for tests of
+   * the embedded broker's own authentication and ACL, which an external broker delegates to its
+   * HTTP hooks (tested separately).
+   */
+  broker?: 'auto' | 'embedded';
 }
 
 /** Boots the real application on its own copy of the migrated database and a real MQTT broker. */
@@ -44,7 +50,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const dbName = uniqueName('arcgate_t');
   await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${template}`);
 
-  const externalMqtt = process.env.MQTT_URL;
+  const externalMqtt = opts.broker === 'embedded' ? undefined : process.env.MQTT_URL;
   const secrets = opts.config?.secrets ?? { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey };
   const broker = externalMqtt ? null : await startEmbeddedBroker(0, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) }, '127.0.0.1');
   const config: AppConfig = {

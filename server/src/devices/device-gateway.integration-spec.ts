@@ -89,7 +89,8 @@ describe('device gateway over the real broker', () => {
   const ackFor = (requestId: string) => (topic: string, m: Envelope) => topic.endsWith('/down/events.ack') && (m.body as { requestId: string }).requestId === requestId;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // These tests check the embedded broker's own authentication and ACL, so they always use it.
+    t = await createTestApp({ broker: 'embedded' });
     root = t.config.mqtt.topicRoot;
     const [m] = await t.ds.query('SELECT id, enterprise_id FROM machines WHERE serial_number = $1', [DEMO_MACHINES[0].serialNumber]);
     machineId = m.id;
