@@ -1,0 +1,233 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../dist/bootstrap/embedded-postgres';
+import { portOrFree } from '../../dist/bootstrap/free-port';
+import { serverMqttPasswordFor } from '../../dist/mqtt/mqtt-connection';
+import { sleep } from './stats';
+
+export const SERVER_DIR = resolve(__dirname, '..', '..');
+export const REPO_ROOT = resolve(SERVER_DIR, '..');
+export const TOPIC_ROOT = 'arcgate';
+
+export interface Machine {
+  cpuModel: string;
+  nproc: number;
+  memory: string;
+  node: string;
+  os: string;
+  postgres?: string;
+}
+
+function sh(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export function describeMachine(): Machine {
+  const cpuinfo = (() => { try { return readFileSync('/proc/cpuinfo', 'utf8'); } catch { return ''; } })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const free = sh('free', ['-h']).split('\n').find((l) => l.startsWith('Mem:'))?.split(/\s+/) ?? [];
+  return {
+    cpuModel: model.trim(),
+    nproc: Number(sh('nproc', [])) || cpus().length,
+    memory: free.length ? `${free[1]} total, ${free[6] ?? '?'} available (free -h)` : `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    os: sh('uname', ['-srm']) || process.platform,
+  };
+}
+
+/** Secrets the bench hands the server, so that it can sign welder codes, log in to the broker and verify grants. */
+export interface BenchSecrets {
+  jwt: string;
+  codeSigningKey: Buffer;
+  dataEncryptionKey: Buffer;
+  deviceSigningKey: KeyObject;
+  serverMqttPassword: string;
+}
+
+export function newSecrets(): BenchSecrets {
+  const jwt = randomBytes(32).toString('hex');
+  return {
+    jwt, codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32),
+    deviceSigningKey: generateKeyPairSync('ed25519').privateKey, serverMqttPassword: serverMqttPasswordFor(jwt),
+  };
+}
+
+export interface Database {
+  url: string;
+  external: boolean;
+  /** Data directory of the embedded PostgreSQL (for CPU accounting). */
+  dataDir?: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh database: on DATABASE_URL's server when given (dropped afterwards), else an embedded PostgreSQL in a temp dir. */
+export async function startDatabase(workDir: string): Promise<Database> {
+  const given = process.env.DATABASE_URL;
+  if (given) {
+    const name = `arcgate_bench_${randomBytes(4).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const c = new Client({ connectionString: given });
+      await c.connect();
+      try { await c.query(sql); } finally { await c.end(); }
+    };
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(given);
+    u.pathname = `/${name}`;
+    return { url: u.toString(), external: true, stop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  }
+  const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, 'arcgate', false);
+  return { url: db.url, external: false, dataDir: join(workDir, 'pg'), stop: () => db.stop() };
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  httpUrl: string;
+  mqttUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server (dist/main.js) as a child process with the embedded aedes broker. A separate
+ * process keeps the bench's 1,000 clients off the server's event loop; on 2 cores both still compete.
+ */
+export async function startServer(workDir: string, databaseUrl: string, s: BenchSecrets): Promise<ServerProcess> {
+  const port = await portOrFree(0);
+  const mqttPort = await portOrFree(0);
+  const logFile = join(workDir, 'server.log');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME,
+    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), MQTT_PORT: String(mqttPort), MQTT_TOPIC_ROOT: TOPIC_ROOT,
+    DATABASE_URL: databaseUrl, DATA_DIR: join(workDir, 'data'), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    JWT_SECRET: s.jwt, CODE_SIGNING_KEY: s.codeSigningKey.toString('hex'), DATA_ENCRYPTION_KEY: s.dataEncryptionKey.toString('hex'),
+    DEVICE_SIGNING_KEY: s.deviceSigningKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'true',
+  };
+  const trace = process.env.BENCH_SQL_TRACE;
+  if (trace) env.BENCH_SQL_TRACE = trace;
+  const preload = trace ? ['-r', join(__dirname, 'sql-trace.js')] : [];
+  // BENCH_CPU_PROF=<dir>: V8 CPU profile of the server (diagnostics; adds overhead).
+  if (process.env.BENCH_CPU_PROF) preload.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? -1));
+
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    if (exited !== null) throw new Error(`server exited with ${exited} during start-up; see ${logFile}`);
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy within 120 s; see ${logFile}`);
+    }
+    const ok = await fetch(`${httpUrl}/api/health`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    await sleep(250);
+  }
+  return {
+    child, httpUrl, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, logFile,
+    async stop() {
+      if (exited !== null) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(killer);
+    },
+  };
+}
+
+export function newWorkDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'arcgate-bench-'));
+  // Run as root, embedded-postgres starts PostgreSQL as a dedicated user, which must reach pg/ inside.
+  chmodSync(dir, 0o755);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** CPU seconds (user+system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface CpuSnapshot {
+  at: number;
+  busy: number;
+  server: number;
+  bench: number;
+  /** CPU seconds per PostgreSQL pid (postmaster and backends). */
+  postgres: Map<number, number>;
+}
+
+/** The bench's own PostgreSQL: the postmaster whose command line names `dataDir`, and its children (backends). */
+export function postgresPids(dataDir: string): number[] {
+  const procs: { pid: number; ppid: number; cmd: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      procs.push({ pid: Number(name), ppid, cmd });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const master = procs.find((p) => p.cmd.includes(dataDir) && /postgres/.test(p.cmd));
+  return master ? [master.pid, ...procs.filter((p) => p.ppid === master.pid).map((p) => p.pid)] : [];
+}
+
+/** Machine-wide busy CPU seconds from /proc/stat (all cores). */
+function machineBusySeconds(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    return (f.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export function cpuSnapshot(serverPid: number, pgDataDir?: string): CpuSnapshot {
+  const u = process.cpuUsage();
+  const pg = new Map<number, number>();
+  if (pgDataDir) for (const p of postgresPids(pgDataDir)) pg.set(p, cpuSeconds(p));
+  return { at: Date.now(), busy: machineBusySeconds(), server: cpuSeconds(serverPid), bench: (u.user + u.system) / 1e6, postgres: pg };
+}
+
+/** Average cores used between two snapshots: server process, bench process, everything else (PostgreSQL, other load). */
+export interface CpuUse {
+  server: number;
+  bench: number;
+  /** NaN with an external database. Backends that exited during the phase are missed (the server's pool keeps its own). */
+  postgres: number;
+  /** Everything else on the machine: other users' work. */
+  rest: number;
+  machineBusyShare: number;
+}
+
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, cores: number): CpuUse {
+  const s = Math.max(0.001, (b.at - a.at) / 1000);
+  const server = (b.server - a.server) / s;
+  const bench = (b.bench - a.bench) / s;
+  const busy = (b.busy - a.busy) / s;
+  // Per pid, so that a backend that ended meanwhile does not count negative; a new one counts from 0.
+  let pgSeconds = 0;
+  for (const [pid, t] of b.postgres) if (Number.isFinite(t)) pgSeconds += t - (a.postgres.get(pid) ?? 0);
+  const postgres = b.postgres.size ? pgSeconds / s : NaN;
+  return { server, bench, postgres, rest: Math.max(0, busy - server - bench - (Number.isFinite(postgres) ? postgres : 0)), machineBusyShare: busy / cores };
+}
