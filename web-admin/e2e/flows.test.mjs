@@ -69,6 +69,8 @@ describe('public (phone, no log-in)', () => {
     await page.getByTestId('scan-machine').waitFor();
     assert.equal(await page.getByTestId('scan-verdict').textContent(), '已在平台登记');
     assert.equal(await page.getByTestId('scan-owner').textContent(), STEEL_MACHINE.owner);
+    // The demo data has no hot-work permit in force, so the machine must not be shown as authorised.
+    assert.equal(await page.getByTestId('scan-authorised').textContent(), '当前未获准作业');
     assert.ok((await page.getByTestId('scan-machine').textContent())?.includes(STEEL_MACHINE.name));
     await shot(page, '01-public-scan-machine');
 

@@ -32,6 +32,7 @@ describe('public code scan', () => {
       type: 'machine', code, valid: true,
       machine: { name: '1号车间氩弧焊机', kind: 'electric_arc', status: 'active', registered: true, chipBound: false },
       enterprise: { name: '夏邑县恒达钢结构有限公司', status: 'active' },
+      authorisation: { authorisedNow: false, permitInForce: false, unlockedNow: false },
     });
     // Codes are read off labels by hand too: case does not matter.
     expect((await scan(code.toLowerCase())).body.code).toBe(code);

@@ -9,6 +9,8 @@ import { maskName } from '../common/validation/identifiers';
 import { MachineStatus } from '../machines/machine.entity';
 import { summariseCertificates } from './certificate-summary';
 import { PublicMachineScanDto, PublicWelderScanDto } from './dto/public-scan.dto';
+import { PublicScanRepository } from './public-scan.repository';
+import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 
 const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered, MachineStatus.Active]);
 
@@ -18,7 +20,7 @@ const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered
  */
 @Injectable()
 export class PublicScanService {
-  constructor(private readonly codes: CodesService, private readonly repo: CodesRepository, private readonly clock: Clock) {}
+  constructor(private readonly codes: CodesService, private readonly repo: CodesRepository, private readonly authorisations: PublicScanRepository, private readonly clock: Clock) {}
 
   async scan(raw: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     const check = this.codes.signer.check(raw);
@@ -38,10 +40,15 @@ export class PublicScanService {
   private async machineScan(code: IdentityCode): Promise<PublicMachineScanDto> {
     const m = await this.repo.findMachineWithEnterprise(code.subjectId);
     if (!m?.enterprise) throw this.dangling();
+    const registered = REGISTERED.has(m.status);
+    const { permitInForce, unlockedNow } = await this.authorisations.findMachineAuthorisationAt(m.id, this.clock.now());
+    // Authorised to weld now: a registered, chipped machine of an active enterprise under a permit in force.
+    const authorisedNow = registered && m.chipId !== null && m.enterprise.status === EnterpriseStatus.Active && permitInForce;
     return {
       type: 'machine', code: code.code, valid: true,
-      machine: { name: m.name, kind: m.kind, status: m.status, registered: REGISTERED.has(m.status), chipBound: m.chipId !== null },
+      machine: { name: m.name, kind: m.kind, status: m.status, registered, chipBound: m.chipId !== null },
       enterprise: { name: m.enterprise.name, status: m.enterprise.status },
+      authorisation: { authorisedNow, permitInForce, unlockedNow },
     };
   }
 

@@ -30,6 +30,17 @@ export class PublicEnterpriseDto {
   status!: EnterpriseStatus;
 }
 
+export class PublicMachineAuthorisationDto {
+  @ApiProperty({ description: 'Registered, chip bound, enterprise active and an approved hot-work permit naming the machine is in force now' })
+  authorisedNow!: boolean;
+
+  @ApiProperty({ description: 'An approved hot-work permit naming this machine is in its window now' })
+  permitInForce!: boolean;
+
+  @ApiProperty({ description: 'The machine is unlocked for a named welder right now (an unexpired, unrevoked grant)' })
+  unlockedNow!: boolean;
+}
+
 export class PublicMachineScanDto {
   @ApiProperty({ enum: ['machine'] })
   type!: 'machine';
@@ -45,6 +56,9 @@ export class PublicMachineScanDto {
 
   @ApiProperty({ type: PublicEnterpriseDto })
   enterprise!: PublicEnterpriseDto;
+
+  @ApiProperty({ type: PublicMachineAuthorisationDto, description: 'Whether the machine may weld right now' })
+  authorisation!: PublicMachineAuthorisationDto;
 }
 
 export class PublicWelderDto {

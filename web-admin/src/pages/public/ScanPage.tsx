@@ -75,11 +75,21 @@ function MachineCard({ scan }: { scan: PublicMachineScan }) {
             {machine.chipBound ? <Tag color="blue">{t('public.scan.chipBound')}</Tag> : <Tag>{t('public.scan.chipNotBound')}</Tag>}
           </Descriptions.Item>
         </Descriptions>
-        {/* The public scan does not say whether an arc is authorised right now: say what decides it, nothing more. */}
+        <Descriptions column={1} size="small" bordered>
+          <Descriptions.Item label={t('public.scan.authorisedNow')}>
+            <span data-testid="scan-authorised">
+              {scan.authorisation.authorisedNow
+                ? <Tag color="green">{scan.authorisation.unlockedNow ? t('public.scan.unlockedNow') : t('public.scan.permitInForce')}</Tag>
+                : <Tag color="red">{t('public.scan.notAuthorisedNow')}</Tag>}
+            </span>
+          </Descriptions.Item>
+        </Descriptions>
         <Alert
-          type={retiredOrStopped ? 'error' : machine.chipBound ? 'info' : 'warning'}
+          type={retiredOrStopped || (!scan.authorisation.authorisedNow && scan.authorisation.unlockedNow) ? 'error' : scan.authorisation.authorisedNow ? 'success' : machine.chipBound ? 'info' : 'warning'}
           showIcon
-          message={retiredOrStopped ? t('public.scan.mustNotWeld') : machine.chipBound ? t('public.scan.authorisationChip') : t('public.scan.authorisationNoChip')}
+          message={retiredOrStopped ? t('public.scan.mustNotWeld')
+            : scan.authorisation.authorisedNow ? t('public.scan.authorisedExplain')
+            : machine.chipBound ? t('public.scan.notAuthorisedExplain') : t('public.scan.authorisationNoChip')}
         />
       </Space>
     </Card>

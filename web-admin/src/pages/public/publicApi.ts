@@ -5,6 +5,8 @@ export interface PublicMachineScan {
   code: string;
   valid: boolean;
   machine: { name: string; kind: string; status: string; registered: boolean; chipBound: boolean };
+  /** Whether the machine may weld right now (server-side: registered, chipped, enterprise active, approved permit in force). */
+  authorisation: { authorisedNow: boolean; permitInForce: boolean; unlockedNow: boolean };
   enterprise: { name: string; status: string };
 }
 
