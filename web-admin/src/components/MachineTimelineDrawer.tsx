@@ -34,6 +34,16 @@ interface GrantView {
   revokedAt: string | null;
 }
 
+interface ArcView {
+  chipId: string;
+  startedAt: string;
+  durationMs: number;
+  current: { mean?: number; max?: number };
+  voltage: { mean?: number };
+  authorized: boolean | null;
+  flags: string[];
+}
+
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
 function Section<T>({ state, render }: { state: { data?: T; error: unknown; loading: boolean; reload: () => void }; render: (d: T) => React.ReactNode }) {
   const { t } = useTranslation();
@@ -45,7 +55,7 @@ function Section<T>({ state, render }: { state: { data?: T; error: unknown; load
   return state.data ? <>{render(state.data)}</> : null;
 }
 
-/** Drill-down from an alert: the machine's code, device status, alerts, decisions and grants. */
+/** Drill-down from an alert: the machine's code, device status, alerts, arcs, decisions and grants. */
 export function MachineTimelineDrawer({ machineId, onClose }: { machineId: string | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const open = !!machineId;
@@ -54,6 +64,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
   const alerts = useApi<Paginated<AlertView>>(open ? '/api/alerts' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
   const decisions = useApi<Paginated<DecisionView>>(open ? '/api/decisions' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
   const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
+  const arcs = useApi<Paginated<ArcView>>(open ? '/api/arcs' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
   const en = i18n.language === 'en';
 
   return (
@@ -104,6 +115,33 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                             <div>{fmtTime(a.lastSeenAt)} <EnumTag kind="alertState" value={a.state} /></div>
                             <div>{en ? a.titleEn : a.title} ×{a.count}</div>
                           </>
+                        ),
+                      }))}
+                    />
+                  ) : (
+                    <EmptyState description={t('timeline.noEvents')} />
+                  )
+                }
+              />
+            ),
+          },
+          {
+            key: 'arcs',
+            label: t('timeline.arcs'),
+            children: (
+              <Section
+                state={arcs}
+                render={(p) =>
+                  p.items.length ? (
+                    <Timeline
+                      items={p.items.map((a) => ({
+                        color: a.authorized === false ? 'red' : 'green',
+                        children: (
+                          <div data-testid="timeline-arc">
+                            {fmtTime(a.startedAt)} · {t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })}
+                            {a.authorized === false ? <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text> : null}
+                            {a.flags.length ? <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text> : null}
+                          </div>
                         ),
                       }))}
                     />

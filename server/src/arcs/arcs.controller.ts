@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { CurrentActor } from '../auth/decorators';
+import { paginate } from '../common/http/pagination';
+import { ArcsRepository } from './arcs.repository';
+import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
+
+@ApiTags('arcs')
+@ApiBearerAuth()
+@Controller('arcs')
+export class ArcsController {
+  constructor(private readonly arcs: ArcsRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope' })
+  async list(@CurrentActor() actor: Actor, @Query() q: ListArcsQueryDto) {
+    const [items, total] = await this.arcs.findPageVisibleTo(actor, q);
+    return paginate(items, total, q);
+  }
+}

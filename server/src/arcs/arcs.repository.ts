@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { offsetOf } from '../common/http/pagination';
+import { Role } from '../users/user.entity';
+import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
+
+export interface ArcView {
+  chipId: string;
+  machineId: string | null;
+  machineName: string | null;
+  welderId: string | null;
+  permitId: string | null;
+  grantId: string | null;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+  current: Record<string, number>;
+  voltage: Record<string, number>;
+  samples: number;
+  sampleRateHz: number;
+  authorized: boolean | null;
+  flags: string[];
+}
+
+/** Arcs as the telemetry ingest stored them (one row per arc.stop), for machine timelines. */
+@Injectable()
+export class ArcsRepository {
+  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy) {}
+
+  async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], number]> {
+    const qb = this.ds.createQueryBuilder().from('arcs', 'a')
+      .innerJoin('machines', 'm', 'm.id = a.machine_id')
+      .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id');
+    if (actor.role === Role.Welder) qb.andWhere('a.welder_id = :own', { own: actor.welderId });
+    else this.access.scopeToEnterprises(qb, actor, 'e');
+    if (q.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: q.machineId });
+    if (q.welderId) qb.andWhere('a.welder_id = :welderId', { welderId: q.welderId });
+    if (q.permitId) qb.andWhere('a.permit_id = :permitId', { permitId: q.permitId });
+    if (q.from) qb.andWhere('a.started_at >= :from', { from: q.from });
+    if (q.to) qb.andWhere('a.started_at < :to', { to: q.to });
+    const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
+    const rows = await qb.select([
+      'a.chip_id AS "chipId"', 'a.machine_id AS "machineId"', 'm.name AS "machineName"', 'a.welder_id AS "welderId"', 'a.permit_id AS "permitId"',
+      'a.grant_id AS "grantId"', 'a.started_at AS "startedAt"', 'a.ended_at AS "endedAt"', 'a.duration_ms::float8 AS "durationMs"',
+      'a.current_stats AS "current"', 'a.voltage_stats AS "voltage"', 'a.samples AS "samples"', 'a.sample_rate_hz::float8 AS "sampleRateHz"',
+      'a.authorized AS "authorized"', 'a.flags AS "flags"',
+    ]).orderBy('a.started_at', 'DESC').offset(offsetOf(q)).limit(q.pageSize).getRawMany<ArcView>();
+    return [rows, total?.n ?? 0];
+  }
+}
