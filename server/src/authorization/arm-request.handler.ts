@@ -55,8 +55,13 @@ export class AuthorizationArmRequestHandler implements ArmRequestHandler {
 
   private async answer(chipId: string, requestId: string, decision: Decision): Promise<void> {
     if (decision.allowed && decision.grant) {
-      await this.outbox.send<ArmGrantBody>(chipId, 'arm.grant', grantBody(decision));
-      await this.grants.markDelivered(decision.grant.grantId, decision.grant.issuedAt).catch((e: Error) => this.logger.warn(`markDelivered: ${e.message}`));
+      const grantId = decision.grant.grantId;
+      // Stored as delivered with the decision (no second write on the reply path); undone only if sending fails.
+      await this.outbox.send<ArmGrantBody>(chipId, 'arm.grant', grantBody(decision)).catch(async (e: unknown) => {
+        // A repeat whose first answer went out stays delivered.
+        if (!decision.replay) await this.grants.markUndelivered(grantId).catch((u: Error) => this.logger.warn(`markUndelivered: ${u.message}`));
+        throw e;
+      });
       return;
     }
     // Codes the protocol reserves for revokes never reach arm.denied.

@@ -5,7 +5,33 @@ import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../machines/machine.entity';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { WelderStatus } from '../welders/welder.entity';
+import { parsePermitContext, permitContextSql, PermitEvaluationContext } from '../permits/permit-context';
 import { DecisionSource } from './decision.entity';
+
+export interface WorkContextQuery {
+  /** The permit the request names; ignored when findPermit. */
+  permitId: string | null;
+  /** No permit named: look for the only approved permit in force naming welder and machine. */
+  findPermit: boolean;
+  welderId: string;
+  machineId: string;
+  at: Date;
+  /** The machine's enterprise region path, for blackouts. */
+  regionPath: string;
+  /** For the continuous gas monitoring of special-level work. */
+  chipId: string | null;
+  gasSince: Date;
+}
+
+type GasPayload = { percentLel?: number; limitPercentLel?: number };
+
+export interface WorkContext {
+  /** With findPermit: the one permit naming both, or null when none or several do. */
+  namingPermitId: string | null;
+  permit: PermitEvaluationContext;
+  blackout: boolean;
+  gasReading: { percentLel: number; limitPercentLel: number } | null;
+}
 
 export interface ContextQuery {
   chipId: string | null;
@@ -164,17 +190,40 @@ export class AuthorizationRepository {
     };
   }
 
-  /** Approved permits in force at `at` naming both: the caller uses the one if there is exactly one. */
-  async findPermitsNaming(welderId: string, machineId: string, at: Date): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(
-      `SELECT p.id FROM permits p
-         JOIN permit_welders pw ON pw.permit_id = p.id AND pw.welder_id = $1
-         JOIN permit_machines pm ON pm.permit_id = p.id AND pm.machine_id = $2
-        WHERE p.status = 'approved' AND p.planned_start <= $3 AND p.planned_end > $3
-        ORDER BY p.planned_start LIMIT 2`,
-      [welderId, machineId, at],
+  /**
+   * The second (and last) read of a decision: which permit applies (the given one, or the only
+   * approved one in force naming both), its PermitEvaluationContext with the welder's welding
+   * certificates, whether a blackout covers the region, and, for a special-level permit, the
+   * device's latest gas reading since `gasSince`. One statement.
+   */
+  async loadWorkContext(q: WorkContextQuery): Promise<WorkContext> {
+    const rows: { permit_id: string | null; naming: number; permit_ctx: unknown; blackout: boolean; gas_reading: GasPayload | null }[] = await this.ds.query(
+      `WITH naming AS (
+         SELECT p.id FROM permits p
+           JOIN permit_welders pw ON pw.permit_id = p.id AND pw.welder_id = $2::uuid
+           JOIN permit_machines pm ON pm.permit_id = p.id AND pm.machine_id = $3::uuid
+          WHERE $6::boolean AND p.status = 'approved' AND p.planned_start <= $4::timestamptz AND p.planned_end > $4::timestamptz
+          ORDER BY p.planned_start LIMIT 2),
+       chosen AS (
+         SELECT CASE WHEN NOT $6::boolean THEN $1::uuid WHEN (SELECT count(*) FROM naming) = 1 THEN (SELECT id FROM naming) END AS id)
+       SELECT chosen.id AS permit_id, (SELECT count(*) FROM naming)::int AS naming,
+         ${permitContextSql('chosen.id', '$2::uuid', '$3::uuid', '$4::timestamptz')} AS permit_ctx,
+         EXISTS (SELECT 1 FROM blackouts b WHERE b.cancelled_at IS NULL AND b.starts_at <= $4::timestamptz AND b.ends_at > $4::timestamptz
+           AND starts_with($5::text, b.region_path)) AS blackout,
+         CASE WHEN $7::text IS NOT NULL AND (SELECT sp.effective_level FROM permits sp WHERE sp.id = chosen.id) = 'special' THEN
+           (SELECT d.payload FROM device_events d WHERE d.chip_id = $7::text AND d.type = 'gas.reading' AND d.occurred_at >= $8::timestamptz
+             ORDER BY d.occurred_at DESC LIMIT 1) END AS gas_reading
+       FROM chosen`,
+      [q.findPermit ? null : isUuid(q.permitId) ? q.permitId : null, q.welderId, q.machineId, q.at, q.regionPath, q.findPermit, q.chipId, q.gasSince],
     );
-    return rows.map((r) => r.id);
+    const r = rows[0];
+    const p = r.gas_reading;
+    return {
+      namingPermitId: q.findPermit && r.naming === 1 ? r.permit_id : null,
+      permit: parsePermitContext(r.permit_ctx),
+      blackout: r.blackout === true,
+      gasReading: p && typeof p.percentLel === 'number' && typeof p.limitPercentLel === 'number' ? { percentLel: p.percentLel, limitPercentLel: p.limitPercentLel } : null,
+    };
   }
 
   /** Stores the decision and, in the same statement, its new grant or the take-up of a phone grant. */
@@ -186,17 +235,20 @@ export class AuthorizationRepository {
     if (grant) {
       await this.ds.query(
         `WITH g AS (INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id,
-             certificate_id, code_id, request_id, nonce, issued_at, expires_at)
-           VALUES ($17, $1, $3, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING 1)
+             certificate_id, code_id, request_id, nonce, issued_at, expires_at, delivered_at)
+           VALUES ($17, $1, $3, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING 1)
          ${insertDecision}`,
         [...decisionParams, grant.grantId, grant.chipId, grant.machineId, grant.enterpriseId, grant.regionPath, grant.welderId, grant.permitId,
-          grant.certificateId, grant.codeId, grant.requestId, grant.nonce, grant.issuedAt, grant.expiresAt],
+          grant.certificateId, grant.codeId, grant.requestId, grant.nonce, grant.issuedAt, grant.expiresAt,
+          // A device grant is answered right after this insert: marked delivered here rather than by a second write after sending.
+          grant.requestId ? grant.issuedAt : null],
       );
       return;
     }
     if (takeUp) {
       await this.ds.query(
-        `WITH g AS (UPDATE grants SET request_id = $18, nonce = $19, expires_at = LEAST(expires_at, $20) WHERE grant_id = $17 AND request_id IS NULL RETURNING 1)
+        `WITH g AS (UPDATE grants SET request_id = $18, nonce = $19, expires_at = LEAST(expires_at, $20), delivered_at = COALESCE(delivered_at, $2)
+             WHERE grant_id = $17 AND request_id IS NULL RETURNING 1)
          ${insertDecision}`,
         [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt],
       );
@@ -226,14 +278,6 @@ export class AuthorizationRepository {
     const rows: { n: number }[] = await this.ds.query(
       `SELECT count(*)::int AS n FROM decisions WHERE machine_id = $1 AND at >= $2 AND NOT allowed`, [machineId, since]);
     return rows[0].n;
-  }
-
-  /** Latest gas reading the device reported (special-level hot work needs continuous monitoring). */
-  async latestGasReading(chipId: string, since: Date): Promise<{ percentLel: number; limitPercentLel: number } | null> {
-    const rows: { payload: { percentLel?: number; limitPercentLel?: number } }[] = await this.ds.query(
-      `SELECT payload FROM device_events WHERE chip_id = $1 AND type = 'gas.reading' AND occurred_at >= $2 ORDER BY occurred_at DESC LIMIT 1`, [chipId, since]);
-    const p = rows[0]?.payload;
-    return p && typeof p.percentLel === 'number' && typeof p.limitPercentLel === 'number' ? { percentLel: p.percentLel, limitPercentLel: p.limitPercentLel } : null;
   }
 
   async deleteNoncesBefore(before: Date): Promise<void> {

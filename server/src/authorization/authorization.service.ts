@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ARM_ANSWER_CACHE_MS, GAS_READING_INTERVAL_S, Position, ReasonCode, REASONS, reasonMessage } from '@arcgate/protocol';
-import { BlackoutsService } from '../blackouts/blackouts.service';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { maskName } from '../common/validation/identifiers';
@@ -10,10 +9,10 @@ import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
 import { PermitDecisionCode } from '../permits/permit-decision';
 import { PermitsService } from '../permits/permits.service';
-import { CERTIFICATE_REGISTRY, CertificateCheck, CertificateRegistry } from '../welders/certificate-registry';
+import { decideCertificateCheck } from '../welders/certificate-registry';
 import { WelderStatus } from '../welders/welder.entity';
 import type { PhonePosition } from './arm-session.entity';
-import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, isUuid, NewGrant } from './authorization.repository';
+import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, isUuid, NewGrant, WorkContext } from './authorization.repository';
 import { Decision, DecideInput } from './decision';
 import {
   CERTIFICATE_REASON, certificateCoverEnds, grantExpiry, PERMIT_REASON, positionIsStale, requestIsFresh, requiredSubOperation,
@@ -51,8 +50,6 @@ export class AuthorizationService {
     private readonly grants: GrantsRepository,
     private readonly codes: CodesService,
     private readonly permits: PermitsService,
-    private readonly blackouts: BlackoutsService,
-    @Inject(CERTIFICATE_REGISTRY) private readonly certificates: CertificateRegistry,
   ) {}
 
   async decide(input: DecideInput): Promise<Decision> {
@@ -113,26 +110,25 @@ export class AuthorizationService {
     if (!welder || welder.status !== WelderStatus.Active) throw new Deny(ReasonCode.WELDER_UNKNOWN);
     out.permitId = session?.permitId ?? input.permitId ?? null;
 
-    // 7-10 read independent data: start them together, judge them in order.
+    // 7-10: one more statement reads everything left (certificates, permit, blackout); judged in CHECK_ORDER.
     const position = this.usablePosition(input);
-    const blackoutP = this.blackouts.findActiveFor(machine.regionPath, at);
-    const permitP = this.evaluatePermit(out.permitId, welder.id, machine, input, position.position);
-    // Judged later (or never, after an earlier denial): keep their failures from going unhandled.
-    blackoutP.catch(() => undefined);
-    permitP.catch(() => undefined);
-    const [anyCert, fitCert]: CertificateCheck[] = await Promise.all([
-      this.certificates.checkWelder(welder.id, at),
-      this.certificates.checkWelder(welder.id, at, { subOperation: requiredSubOperation(machine.kind) }),
-    ]);
+    const given = out.permitId;
+    const work = await this.repo.loadWorkContext({
+      permitId: given, findPermit: !given, welderId: welder.id, machineId: machine.id, at, regionPath: machine.regionPath,
+      chipId: machine.chipId, gasSince: new Date(at.getTime() - GAS_MONITOR_FRESH_MS),
+    });
+    const certificates = work.permit.certificates;
+    const anyCert = decideCertificateCheck(welder.status, certificates, at);
+    const fitCert = decideCertificateCheck(welder.status, certificates, at, { subOperation: requiredSubOperation(machine.kind) });
 
     if (!anyCert.valid) throw new Deny(CERTIFICATE_REASON[anyCert.reason]);
     if (!fitCert.valid) throw new Deny(ReasonCode.CERTIFICATE_WRONG_CATEGORY);
-    const permit = await permitP;
+    const permit = this.evaluatePermit(given, work, welder.id, machine, input, position.position);
     out.permitId = permit.permitId;
     if (permit.reason === ReasonCode.POSITION_REQUIRED && position.stale) throw new Deny(ReasonCode.POSITION_STALE);
     if (permit.reason !== ReasonCode.OK) throw new Deny(permit.reason);
     if (!permit.validUntil) throw new Deny(ReasonCode.SERVER_ERROR);
-    if (await blackoutP) throw new Deny(ReasonCode.BLACKOUT_IN_FORCE);
+    if (work.blackout) throw new Deny(ReasonCode.BLACKOUT_IN_FORCE);
 
     const expiresAt = grantExpiry(at, permit.validUntil, certificateCoverEnds(fitCert.expiresOn, fitCert.reviewDueOn), session?.grantExpiresAt);
     if (expiresAt.getTime() <= at.getTime()) throw new Deny(ReasonCode.PERMIT_EXPIRED);
@@ -188,21 +184,17 @@ export class AuthorizationService {
     return { position: p, stale: false };
   }
 
-  private async evaluatePermit(given: string | null, welderId: string, machine: ContextMachine, input: DecideInput, position: Position | PhonePosition | undefined): Promise<{ reason: ReasonCode; permitId: string | null; validUntil?: Date }> {
-    let permitId = given;
-    if (!permitId) {
-      const naming = await this.repo.findPermitsNaming(welderId, machine.id, input.at);
-      if (naming.length !== 1) return { reason: ReasonCode.PERMIT_REQUIRED, permitId: null };
-      permitId = naming[0];
-    }
-    const ask = (continuousGasOk?: boolean) => this.permits.evaluate({
-      permitId: permitId!, welderId, machineId: machine.id, at: input.at, continuousGasOk,
+  private evaluatePermit(given: string | null, work: WorkContext, welderId: string, machine: ContextMachine, input: DecideInput, position: Position | PhonePosition | undefined): { reason: ReasonCode; permitId: string | null; validUntil?: Date } {
+    const permitId = given || work.namingPermitId;
+    if (!permitId) return { reason: ReasonCode.PERMIT_REQUIRED, permitId: null };
+    const ask = (continuousGasOk?: boolean) => this.permits.evaluateLoaded({
+      permitId, welderId, machineId: machine.id, at: input.at, continuousGasOk,
       position: position ? { lat: position.lat, lng: position.lng, accuracyM: position.accuracyM } : undefined,
-    });
-    let verdict = await ask();
+    }, work.permit);
+    let verdict = ask();
     if (verdict.reason === PermitDecisionCode.CONTINUOUS_GAS_MONITORING_REQUIRED && machine.chipId) {
-      const reading = await this.repo.latestGasReading(machine.chipId, new Date(input.at.getTime() - GAS_MONITOR_FRESH_MS));
-      if (reading && reading.percentLel < reading.limitPercentLel) verdict = await ask(true);
+      const reading = work.gasReading;
+      if (reading && reading.percentLel < reading.limitPercentLel) verdict = ask(true);
     }
     return { reason: PERMIT_REASON[verdict.reason] ?? ReasonCode.SERVER_ERROR, permitId, validUntil: verdict.permit?.validUntil };
   }

@@ -17,7 +17,7 @@ export const CHECK_ORDER = [
   'enterprise active (ENTERPRISE_INACTIVE)',
   'credential: welder code well-formed, genuine, known, not revoked; or phone session known, for this chip, unused, in time',
   'welder active and certificate of 焊接与热切割作业 valid today, review not overdue, sub-operation fitting the machine',
-  'permit: given or the only one naming welder and machine (PERMIT_REQUIRED), then PermitsService.evaluate: approved, in window, naming welder and machine',
+  'permit: given or the only one naming welder and machine (PERMIT_REQUIRED), then PermitsService.evaluateLoaded (the checks of evaluate, over the preloaded context): approved, in window, naming welder and machine',
   'position present, fresh (POSITION_STALE) and inside the geofence with GPS_TOLERANCE_M; gas analysis fresh for the level',
   'no regulator blackout in force for the enterprise region (BLACKOUT_IN_FORCE)',
 ] as const;

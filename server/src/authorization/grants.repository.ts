@@ -76,8 +76,9 @@ export class GrantsRepository {
     return rows[0] ? maskName(rows[0].real_name) : null;
   }
 
-  async markDelivered(grantId: string, at: Date): Promise<void> {
-    await this.ds.query(`UPDATE grants SET delivered_at = COALESCE(delivered_at, $2) WHERE grant_id = $1`, [grantId, at]);
+  /** A device grant is stored as delivered (storeDecision); this takes it back when sending it failed. */
+  async markUndelivered(grantId: string): Promise<void> {
+    await this.ds.query(`UPDATE grants SET delivered_at = NULL WHERE grant_id = $1`, [grantId]);
   }
 
   /** Live grants whose cause to exist has gone, with the reason: one statement over the live-grant index. */

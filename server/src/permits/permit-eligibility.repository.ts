@@ -39,11 +39,4 @@ export class PermitEligibilityRepository {
       .andWhere('l.revoked_at IS NULL AND l.starts_at <= :from AND l.ends_at >= :to', { from, to })
       .getMany();
   }
-
-  findOpenLoan(em: EntityManager, machineId: string, borrowerId: string, at: Date): Promise<MachineLoan | null> {
-    return em.createQueryBuilder(MachineLoan, 'l')
-      .where('l.machine_id = :machineId AND l.borrower_enterprise_id = :borrowerId AND l.revoked_at IS NULL', { machineId, borrowerId })
-      .andWhere('l.starts_at <= :at AND l.ends_at > :at', { at })
-      .getOne();
-  }
 }

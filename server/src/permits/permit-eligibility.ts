@@ -5,8 +5,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
-import { Certificate } from '../welders/certificate.entity';
-import { CertificateValidity, certificateValidityAt, certificateValidThroughout } from '../welders/certificate-rules';
+import { CertificateValidity, certificateValidThroughout } from '../welders/certificate-rules';
 import { WelderStatus } from '../welders/welder.entity';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
 
@@ -18,7 +17,7 @@ export type CertificateVerdict = CertificateValidity | 'missing';
  * The best a welder's certificates can do: 'valid' if any one is, otherwise the reason of the one
  * expiring last (the most relevant for the holder), or 'missing' when there are none.
  */
-export function bestCertificateVerdict(certs: Certificate[], check: (c: Certificate) => CertificateValidity): CertificateVerdict {
+export function bestCertificateVerdict<T extends { expiresOn: string }>(certs: T[], check: (c: T) => CertificateValidity): CertificateVerdict {
   if (!certs.length) return 'missing';
   const verdicts = certs.map((c) => ({ c, v: check(c) }));
   if (verdicts.some((x) => x.v === 'valid')) return 'valid';
@@ -78,11 +77,6 @@ export class PermitEligibility {
       certFields.push({ field: `welderIds[${i}]`, code: CERT_FIELD_CODE[verdict], message: `Welder ${id} (${name}): no welding certificate valid for the whole window (${verdict})` });
     });
     if (certFields.length) throw new DomainError(ErrorCode.WELDER_CERTIFICATE_INVALID, 'A named welder has no certificate valid for the whole window', certFields, { invalid });
-  }
-
-  async certificateVerdictAt(em: EntityManager, welderId: string, at: Date): Promise<CertificateVerdict> {
-    const certs = await this.repo.findWeldingCertificates(em, [welderId]);
-    return bestCertificateVerdict(certs, (c) => certificateValidityAt(c, at));
   }
 
   private async availabilityErrors(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<FieldError[]> {

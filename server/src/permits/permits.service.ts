@@ -14,6 +14,7 @@ import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { PermitAccess } from './permit-access';
+import { PermitEvaluationContext } from './permit-context';
 import { PermitDecision, PermitEvaluationInput } from './permit-decision';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEvaluator } from './permit-evaluator';
@@ -50,6 +51,14 @@ export class PermitsService {
   /** May welder W weld with machine M at place P and time T under permit X? Never throws; fails closed. */
   evaluate(input: PermitEvaluationInput): Promise<PermitDecision> {
     return this.evaluator.evaluate(input);
+  }
+
+  /**
+   * The same verdict over a context the caller loaded with permitContextSql in its own statement
+   * (the arc authorization's hot path). Never throws; fails closed.
+   */
+  evaluateLoaded(input: PermitEvaluationInput, ctx: PermitEvaluationContext): PermitDecision {
+    return this.evaluator.evaluateLoaded(input, ctx);
   }
 
   /** Telemetry reports arcs here so that the pause rule of gas analysis can be applied. */
