@@ -50,7 +50,7 @@ export class AlertsService {
   ) {}
 
   /**
-   * Records an alert (or bumps the open one with the same dedupe key), audits it as the system and
+   * Records an alert (or bumps the open one with the same dedupe key), audits a new one as the system and
    * announces it live once the transaction commits. With `em`, it joins the caller's transaction;
    * call it before the caller's own audited writes there, so lock order matches other raises.
    */
@@ -128,10 +128,14 @@ export class AlertsService {
       evidence: sanitizeEvidence(input.evidence ?? {}), dedupeKey: input.dedupeKey ?? null, occurredAt: input.occurredAt ?? this.clock.now(),
     });
     const alert = (await this.alerts.findById(up.id, em))!;
-    await this.audit.record(em, SYSTEM_ACTOR, {
-      action: up.inserted ? 'alert.raise' : 'alert.repeat', entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath,
-      before: up.inserted ? null : { count: up.count - 1 }, after: alertAuditSnapshot(alert),
-    });
+    // Only a new alert is audited (state changes are, in changeState): a repeat merely bumps count, last-seen and
+    // severity on the row itself, and auditing it took the global audit-chain lock once per repeated device message.
+    if (up.inserted) {
+      await this.audit.record(em, SYSTEM_ACTOR, {
+        action: 'alert.raise', entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath,
+        before: null, after: alertAuditSnapshot(alert),
+      });
+    }
     await this.bus.announce(em, alert.id);
     return toAlertView(alert);
   }

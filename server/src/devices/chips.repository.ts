@@ -73,8 +73,13 @@ export class ChipsRepository {
     return returnedRows(res).length > 0;
   }
 
-  async recordMessageSeq(chipId: string, seq: number, at: Date): Promise<void> {
-    await this.ds.query(`UPDATE chips SET last_msg_seq = GREATEST(last_msg_seq, $2), last_seen_at = GREATEST(COALESCE(last_seen_at, $3), $3) WHERE chip_id = $1`, [chipId, seq, at]);
+  /** Many chips' latest message seq and arrival in one statement (values never move backwards). */
+  async recordMessageSeqs(rows: { chipId: string; seq: number; at: Date }[]): Promise<void> {
+    if (!rows.length) return;
+    await this.ds.query(
+      `UPDATE chips SET last_msg_seq = GREATEST(chips.last_msg_seq, v.seq), last_seen_at = GREATEST(COALESCE(chips.last_seen_at, v.at), v.at)
+       FROM unnest($1::varchar[], $2::bigint[], $3::timestamptz[]) AS v(chip_id, seq, at) WHERE chips.chip_id = v.chip_id`,
+      [rows.map((r) => r.chipId), rows.map((r) => r.seq), rows.map((r) => r.at)]);
   }
 
   async recordPosition(chipId: string, position: Position, at: Date): Promise<void> {

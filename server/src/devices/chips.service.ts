@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { chipIdFromPublicKey, fromBase64Url, publicKeyFromRaw, publicKeyToBase64Url } from '@arcgate/protocol';
+import type { KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -16,6 +17,7 @@ import { DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.vi
 
 /** Short enough that an unbind elsewhere (another replica) takes effect at once for practical purposes. */
 const BOUND_CACHE_MS = 2_000;
+const MAX_CACHED = 10_000;
 const RECENT_EVENTS = 20;
 const PG_UNIQUE_VIOLATION = '23505';
 
@@ -36,6 +38,8 @@ const boundElsewhere = () => new DomainError(ErrorCode.CHIP_BOUND_ELSEWHERE, 'Th
 @Injectable()
 export class ChipsService {
   private readonly cache = new Map<string, { value: BoundChip | null; until: number }>();
+  /** Imported keys by their base64url text: a key never changes meaning, so this needs no expiry, only a bound. */
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(
     private readonly chips: ChipsRepository,
@@ -53,9 +57,29 @@ export class ChipsService {
     const now = Date.now();
     if (hit && hit.until > now) return hit.value;
     const value = await this.chips.findBoundByChipId(chipId);
-    if (this.cache.size > 10_000) this.cache.clear();
+    if (this.cache.size > MAX_CACHED) this.cache.clear();
     this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
     return value;
+  }
+
+  /**
+   * The chip's public key as an imported KeyObject: importing base64 on every message was a measurable
+   * share of the gateway's CPU. Null when the stored key is not a valid Ed25519 key (verification then fails closed).
+   */
+  keyOf(chip: BoundChip): KeyObject | null {
+    const hit = this.keys.get(chip.publicKey);
+    if (hit) return hit;
+    const raw = fromBase64Url(chip.publicKey);
+    if (!raw || raw.length !== 32) return null;
+    let key: KeyObject;
+    try {
+      key = publicKeyFromRaw(raw);
+    } catch {
+      return null;
+    }
+    if (this.keys.size > MAX_CACHED) this.keys.clear();
+    this.keys.set(chip.publicKey, key);
+    return key;
   }
 
   findByMachineId(machineId: string): Promise<BoundChip | null> {

@@ -15,6 +15,7 @@ import { BoundChip, ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { DeviceAlerts } from './device-alerts';
 import { DevicePresence } from './device-presence';
+import { MessageSeqRecorder } from './message-seq-recorder';
 import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
 
@@ -65,6 +66,7 @@ export class DeviceGateway implements OnModuleInit {
     private readonly alerts: DeviceAlerts,
     private readonly ingest: TelemetryIngest,
     private readonly presence: DevicePresence,
+    private readonly seqs: MessageSeqRecorder,
     private readonly clock: Clock,
     private readonly moduleRef: ModuleRef,
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
@@ -107,13 +109,14 @@ export class DeviceGateway implements OnModuleInit {
     const bound = await this.chips.findBoundByChipId(chipId);
     if (!bound) return this.fromUnboundChip(chipId, topic, parsed.type, payload, receivedAt, reject);
 
-    const opened = openDeviceMessage(payload, { chip: chipId, type: parsed.type, publicKey: bound.publicKey, now: receivedAt, checkFreshness: parsed.type === 'arm.request' });
+    const opened = openDeviceMessage(payload, { chip: chipId, type: parsed.type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: parsed.type === 'arm.request' });
     if (!opened.ok) {
       const reason: RejectionReason = opened.reason === ReasonCode.BAD_SIGNATURE ? 'bad_signature' : opened.reason === ReasonCode.REQUEST_EXPIRED ? 'expired' : 'malformed';
       await reject(reason, { reason: opened.reason, problems: opened.problems.slice(0, 10) });
       if (reason === 'bad_signature') {
         this.logger.warn(`forged message on ${topic}`);
-        await this.alerts.raise({
+        // Not awaited: DeviceAlerts never throws, and a flood of forgeries must not queue behind alert writes.
+        void this.alerts.raise({
           type: AlertType.FORGED_MESSAGE, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
           evidence: { chipId, topic, said: whatItSaid(payload) }, dedupeKey: `device:forged:${chipId}`,
         });
@@ -134,7 +137,7 @@ export class DeviceGateway implements OnModuleInit {
       return;
     }
     if (parsed.type === 'arm.request') {
-      await this.chipsRepo.recordMessageSeq(chipId, envelope.seq, receivedAt);
+      this.seqs.record(chipId, envelope.seq, receivedAt);
       return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
     }
   }

@@ -11,6 +11,7 @@ import { DeviceCoreModule } from './device-core.module';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
 import { EmbeddedBrokerHooks } from './embedded-broker-hooks';
+import { MessageSeqRecorder } from './message-seq-recorder';
 import { RejectedMessagesRepository } from './rejected-messages.repository';
 
 /**
@@ -21,7 +22,7 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
 @Module({
   imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository],
+  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {}

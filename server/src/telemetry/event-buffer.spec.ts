@@ -3,7 +3,7 @@ import { BufferFullError, EventBuffer } from './event-buffer';
 type Item = { id: string; n: number };
 
 /** A manual timer and a flush whose completion the test controls. */
-function harness(opts: Partial<{ maxEvents: number; maxDelayMs: number; maxConcurrent: number; maxQueuedEvents: number }> = {}) {
+function harness(opts: Partial<{ maxEvents: number; maxDelayMs: number; maxConcurrent: number; maxQueuedEvents: number; maxWaitMs: number }> = {}) {
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
   const flushes: { items: Item[]; resolve: (r: string) => void; reject: (e: Error) => void }[] = [];
   const buffer = new EventBuffer<Item, string>(
@@ -74,6 +74,41 @@ describe('EventBuffer', () => {
     void h.buffer.add({ id: 'a', n: 4 });
     await expect(h.buffer.add({ id: 'b', n: 2 })).rejects.toBeInstanceOf(BufferFullError);
     expect(h.buffer.pending).toBe(4);
+  });
+
+  it('with maxWaitMs, holds a batch that does not fit until a flush makes room, then stores it', async () => {
+    const h = harness({ maxEvents: 4, maxQueuedEvents: 4, maxConcurrent: 1, maxWaitMs: 3000 });
+    const a = h.buffer.add({ id: 'a', n: 4 });
+    // a is being flushed, so the queue has room again: b goes in at once.
+    const b = h.buffer.add({ id: 'b', n: 4 });
+    const c = h.buffer.add({ id: 'c', n: 2 });
+    expect(h.buffer.pending).toBe(4);
+    const waitTimer = h.timers.find((t) => t.ms === 3000 && !t.cleared)!;
+    expect(waitTimer).toBeDefined();
+    h.flushes[0].resolve('1');
+    await expect(a).resolves.toBe('1');
+    await tick();
+    // b's flush started: c was admitted and its give-up timer cleared.
+    expect(h.flushes.map((f) => f.items.map((i) => i.id))).toEqual([['a'], ['b']]);
+    expect(waitTimer.cleared).toBe(true);
+    expect(h.buffer.pending).toBe(2);
+    h.flushes[1].resolve('2');
+    await tick();
+    expect(h.flushes[2].items.map((i) => i.id)).toEqual(['c']);
+    h.flushes[2].resolve('3');
+    await expect(b).resolves.toBe('2');
+    await expect(c).resolves.toBe('3');
+  });
+
+  it('with maxWaitMs, refuses a waiting batch when no room came in time, and never waits beyond the cap', async () => {
+    const h = harness({ maxEvents: 100, maxQueuedEvents: 5, maxWaitMs: 3000 });
+    void h.buffer.add({ id: 'a', n: 5 });
+    const b = h.buffer.add({ id: 'b', n: 3 });
+    // Waiting batches are bounded too: b (3) + c (3) exceed the cap of 5.
+    await expect(h.buffer.add({ id: 'c', n: 3 })).rejects.toBeInstanceOf(BufferFullError);
+    h.timers.find((t) => t.ms === 3000)!.fn();
+    await expect(b).rejects.toBeInstanceOf(BufferFullError);
+    expect(h.buffer.pending).toBe(5);
   });
 
   it('close() writes what is waiting and resolves when the flush is done', async () => {

@@ -9,13 +9,25 @@ export interface BufferOptions {
   maxDelayMs: number;
   /** Flushes running at once (each is one transaction). */
   maxConcurrent: number;
-  /** Waiting events beyond this are refused (not acked), so a stalled database cannot exhaust memory. */
+  /** Waiting events beyond this are held back (see maxWaitMs), so a stalled database cannot exhaust memory. */
   maxQueuedEvents: number;
+  /**
+   * How long a batch that does not fit may wait for room before it is refused (0: refused at once).
+   * Waiting rather than refusing keeps a device from timing out and re-sending a batch that would
+   * have been stored a moment later; waiting batches are bounded by maxQueuedEvents as well.
+   */
+  maxWaitMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
 
-export const DEFAULT_BUFFER_OPTIONS: BufferOptions = { maxEvents: 500, maxDelayMs: 50, maxConcurrent: 2, maxQueuedEvents: 100_000 };
+/**
+ * Sized for a fleet of ~1,000+ devices with one batch (≤ 100 events) each in flight, plus their re-sends:
+ * larger flushes cost little more than small ones (a handful of statements each), and 4 at once keep
+ * PostgreSQL busy while the event loop verifies the next batches. A full buffer delays a batch for
+ * less than the device's ack time-out (EVENTS_ACK_TIMEOUT_MS 5 s) before refusing it.
+ */
+export const DEFAULT_BUFFER_OPTIONS: BufferOptions = { maxEvents: 2_500, maxDelayMs: 25, maxConcurrent: 4, maxQueuedEvents: 250_000, maxWaitMs: 3_000 };
 
 export class BufferFullError extends Error {
   constructor() {
@@ -33,6 +45,9 @@ interface Pending<I, R> {
 export class EventBuffer<I, R> {
   private queue: Pending<I, R>[] = [];
   private queued = 0;
+  /** Batches waiting for room, oldest first, each with its give-up timer. */
+  private waiting: (Pending<I, R> & { timer: unknown })[] = [];
+  private waitingEvents = 0;
   private running = 0;
   private timer: unknown = null;
   private readonly idle: (() => void)[] = [];
@@ -55,13 +70,48 @@ export class EventBuffer<I, R> {
 
   add(item: I): Promise<R> {
     const size = Math.max(1, this.sizeOf(item));
-    if (this.queued + size > this.opts.maxQueuedEvents) return Promise.reject(new BufferFullError());
+    if (this.waiting.length === 0 && this.queued + size <= this.opts.maxQueuedEvents) {
+      return new Promise<R>((resolve, reject) => this.enqueue({ item, size, resolve, reject }));
+    }
+    const waitMs = this.opts.maxWaitMs ?? 0;
+    if (waitMs <= 0 || this.waitingEvents + size > this.opts.maxQueuedEvents) return Promise.reject(new BufferFullError());
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, size, resolve, reject });
-      this.queued += size;
-      if (this.queued >= this.opts.maxEvents) this.drain();
-      else if (this.timer === null) this.timer = this.setTimer(() => { this.timer = null; this.drain(); }, this.opts.maxDelayMs);
+      const entry = { item, size, resolve, reject, timer: null as unknown };
+      entry.timer = this.setTimer(() => {
+        const i = this.waiting.indexOf(entry);
+        if (i < 0) return;
+        this.waiting.splice(i, 1);
+        this.waitingEvents -= size;
+        reject(new BufferFullError());
+      }, waitMs);
+      this.waiting.push(entry);
+      this.waitingEvents += size;
     });
+  }
+
+  private enqueue(p: Pending<I, R>): void {
+    this.queue.push(p);
+    this.queued += p.size;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.queued >= this.opts.maxEvents) this.drain();
+    else if (this.timer === null && this.queue.length > 0) this.timer = this.setTimer(() => { this.timer = null; this.drain(); }, this.opts.maxDelayMs);
+  }
+
+  /** Moves waiting batches into the queue, oldest first, while they fit; true when any moved. */
+  private admitWaiting(): boolean {
+    let moved = false;
+    while (this.waiting.length > 0 && this.queued + this.waiting[0].size <= this.opts.maxQueuedEvents) {
+      const next = this.waiting.shift()!;
+      this.waitingEvents -= next.size;
+      this.clearTimer(next.timer);
+      this.queue.push({ item: next.item, size: next.size, resolve: next.resolve, reject: next.reject });
+      this.queued += next.size;
+      moved = true;
+    }
+    return moved;
   }
 
   /** Flushes everything waiting now and resolves when no flush is running. */
@@ -96,5 +146,7 @@ export class EventBuffer<I, R> {
         else if (this.running === 0) this.idle.splice(0).forEach((f) => f());
       });
     }
+    // Starting a flush made room: let waiting batches in (oldest first).
+    if (this.admitWaiting()) this.schedule();
   }
 }

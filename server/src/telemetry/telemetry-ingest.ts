@@ -24,21 +24,35 @@ export class TelemetryIngest implements OnApplicationShutdown {
     this.buffer = new EventBuffer((items) => this.flush(items), (i) => i.events.length, DEFAULT_BUFFER_OPTIONS);
   }
 
-  /** Resolves once the batch is stored and acknowledged; rejects (and nothing is acked) if storing failed. */
+  /**
+   * Resolves once the batch is stored (its chip's ack is then on its way); rejects, and nothing is
+   * acked, if storing failed or the buffer stayed full for longer than the device waits for an ack.
+   */
   async accept(msg: VerifiedDeviceMessage<EventBatchBody> & { enterpriseId: string }): Promise<void> {
-    const result = await this.buffer.add({
+    await this.buffer.add({
       chipId: msg.chipId, machineId: msg.machineId, enterpriseId: msg.enterpriseId, envelopeId: msg.envelope.id, events: msg.envelope.body.events, receivedAt: msg.receivedAt,
     });
-    const mark = result.watermarks.get(msg.chipId);
-    if (!mark) return;
-    await this.outbox.send(msg.chipId, 'events.ack', { requestId: msg.envelope.id, upToSeq: mark.upToSeq, ...(mark.missing.length ? { missing: mark.missing } : {}) });
   }
 
   private async flush(items: IngestItem[]): Promise<FlushResult> {
     const result = await this.repo.store(items);
-    // Rules read other tables and raise alerts; they must not hold up the acks.
+    // After commit only, and off the flush: publishing must not hold a flush slot, nor rules (which raise alerts).
+    void this.sendAcks(items, result);
     this.rules.apply(result.stored).catch((e: Error) => this.logger.error(`telemetry rules failed: ${e.message}`));
     return result;
+  }
+
+  /**
+   * Every delivery is answered (a device clears its in-flight batch only on an ack with that batch's id, and
+   * re-deliveries of one message each expect an answer); the watermark is computed once per chip per flush.
+   */
+  private async sendAcks(items: IngestItem[], result: FlushResult): Promise<void> {
+    await Promise.all(items.map(async ({ chipId, envelopeId }) => {
+      const mark = result.watermarks.get(chipId);
+      if (!mark) return;
+      await this.outbox.send(chipId, 'events.ack', { requestId: envelopeId, upToSeq: mark.upToSeq, ...(mark.missing.length ? { missing: mark.missing } : {}) })
+        .catch((e: Error) => this.logger.warn(`events.ack to ${chipId} not sent: ${e.message}`));
+    }));
   }
 
   async onApplicationShutdown(): Promise<void> {

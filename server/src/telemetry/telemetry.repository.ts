@@ -9,10 +9,12 @@ const MAX_LOST_RANGE = 100_000;
 /** A gap listing never scans more than this many seqs. */
 const MAX_GAP_SCAN = 100_000;
 
+// The rows travel as one JSON document: one JSON.stringify instead of eight array literals escaped
+// element by element in JavaScript (that escaping was the flush's main CPU cost in the event loop).
 const INSERT_EVENTS = `
   WITH input AS (
-    SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::varchar[], $4::timestamptz[], $5::timestamptz[], $6::uuid[], $7::varchar[], $8::jsonb[])
-      AS t(chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)),
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS t(chip_id varchar, seq bigint, type varchar, occurred_at timestamptz, received_at timestamptz, machine_id uuid, grant_id varchar, payload jsonb)),
   fresh AS (
     INSERT INTO device_event_seqs (chip_id, seq) SELECT chip_id, seq FROM input ON CONFLICT DO NOTHING RETURNING chip_id, seq)
   INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)
@@ -65,11 +67,10 @@ export class TelemetryRepository {
 
     return this.ds.transaction(async (em) => {
       const inserted: { chip_id: string; seq: string }[] = rows.length
-        ? await em.query(INSERT_EVENTS, [
-          rows.map((r) => r.item.chipId), rows.map((r) => r.event.seq), rows.map((r) => r.event.type), rows.map((r) => r.event.at),
-          rows.map((r) => r.item.receivedAt), rows.map((r) => r.item.machineId), rows.map((r) => ('grantId' in r.event ? r.event.grantId ?? null : null)),
-          rows.map((r) => JSON.stringify(r.event)),
-        ])
+        ? await em.query(INSERT_EVENTS, [JSON.stringify(rows.map((r) => ({
+          chip_id: r.item.chipId, seq: r.event.seq, type: r.event.type, occurred_at: r.event.at, received_at: r.item.receivedAt,
+          machine_id: r.item.machineId, grant_id: 'grantId' in r.event ? r.event.grantId ?? null : null, payload: r.event,
+        })))])
         : [];
       const fresh = new Set(inserted.map((r) => `${r.chip_id}:${Number(r.seq)}`));
       const stored: StoredEvent[] = rows
