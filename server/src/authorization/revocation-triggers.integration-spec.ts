@@ -62,7 +62,9 @@ describe('immediate revocation through database triggers (LISTEN/NOTIFY)', () =>
     const revoke = await device.next((topic, m) => topic.endsWith('/down/grant.revoke') && m.body.grantId === grantId, PROMPT_MS, from);
     expect(Date.now() - committedAt).toBeLessThan(PROMPT_MS);
     expect(revoke.body).toMatchObject({ grantId, reason });
-    expect(await grantRow(grantId)).toMatchObject({ revoke_reason: reason, revoked_at: expect.any(Date), revoke_sent_at: expect.any(Date) });
+    // revoke_sent_at is written after the broker acknowledges the publish, which may land just after the device has it.
+    const row = await waitUntil(async () => { const r = await grantRow(grantId); return r.revoke_sent_at ? r : null; }, 3000, 'revoke_sent_at');
+    expect(row).toMatchObject({ revoke_reason: reason, revoked_at: expect.any(Date), revoke_sent_at: expect.any(Date) });
   }
 
   it('permit cancelled via the API → PERMIT_CANCELLED at once', async () => {
