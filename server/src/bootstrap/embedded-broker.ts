@@ -27,7 +27,8 @@ export async function startEmbeddedBroker(preferredPort: number, server: BrokerS
     const ok = username === server.username && given.length === expected.length && timingSafeEqual(given, expected);
     done(null, ok);
   };
-  const tcp: Server = createServer(aedes.handle);
+  // Small MQTT packets must not wait for Nagle + delayed ACK (a 40 ms stall per round trip).
+  const tcp: Server = createServer({ noDelay: true }, aedes.handle);
   const port = await portOrFree(preferredPort);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);

@@ -34,7 +34,12 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       connectTimeout: 5000,
       clean: true,
     });
-    this.client.on('connect', () => this.logger.log(`connected to ${this.safeUrl}`));
+    this.client.on('connect', () => {
+      // Grants and acks are small packets: send them at once rather than waiting on Nagle's algorithm.
+      const stream = this.client?.stream as { setNoDelay?: (on: boolean) => void } | undefined;
+      stream?.setNoDelay?.(true);
+      this.logger.log(`connected to ${this.safeUrl}`);
+    });
     this.client.on('error', (e) => this.logger.warn(`broker error: ${e.message}`));
   }
 
