@@ -1,7 +1,8 @@
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
-import { AlertState, AlertType } from '../../alerts/alert-type';
+import { AlertType } from '../../alerts/alert-type';
+import { ListAlertsQueryDto } from '../../alerts/dto/list-alerts.query';
 
 /** The alert types that mean welding happened (or was tried) outside the platform's control. */
 export const OFF_PLATFORM_TYPES = [
@@ -12,30 +13,11 @@ export const OFF_PLATFORM_TYPES = [
 ] as const;
 export type OffPlatformType = (typeof OFF_PLATFORM_TYPES)[number];
 
-export class OffPlatformFilterDto {
+/** The alert list's filters, with `type` narrowed to the off-platform types (severity is not a filter here). */
+export class OffPlatformFilterDto extends OmitType(ListAlertsQueryDto, ['type', 'severity', 'page', 'pageSize'] as const) {
   @ApiPropertyOptional({ enum: OFF_PLATFORM_TYPES, description: 'One type; all four when omitted' })
   @IsOptional() @IsIn(OFF_PLATFORM_TYPES)
   type?: OffPlatformType;
-
-  @ApiPropertyOptional({ enum: AlertState })
-  @IsOptional() @IsIn(Object.values(AlertState))
-  state?: AlertState;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
-  enterpriseId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
-  machineId?: string;
-
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Last seen at or after' })
-  @IsOptional() @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'First seen before' })
-  @IsOptional() @IsISO8601({ strict: true })
-  to?: string;
 }
 
 /** Filters plus ?page&pageSize. */
