@@ -1,5 +1,6 @@
 import { ArmRequestBody, newNonce, verifyGrant } from '@arcgate/protocol';
 import { KeyObject } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SimDevice } from './device';
 import { SITE } from './provision';
@@ -57,6 +58,8 @@ export async function authorizationPhase(
   const r: AuthResult = { label, sent: 0, granted: 0, denied: 0, timeouts: 0, invalidGrants: {}, deniedBy: {}, grantLatency: summarize([]), denialLatency: summarize([]), seconds: 0, rate: o.rate, requestIds: [], engineLatency: summarize([]) };
   const grantMs: number[] = [];
   const denialMs: number[] = [];
+  /** BENCH_SAMPLES=<file>: every grant's send time and latency, to look for stalls over time (diagnostics). */
+  const samples: string[] = [];
   const started = performance.now();
   const sent = await atRate(o.count, o.rate, o.deadlineMs, (i) => {
     const p = prepared[i];
@@ -66,6 +69,7 @@ export async function authorizationPhase(
         if (v.ok) {
           r.granted++;
           grantMs.push(at - t0);
+          samples.push(`${label}\t${(t0 - started).toFixed(1)}\t${(at - t0).toFixed(1)}`);
         } else r.invalidGrants[v.failure] = (r.invalidGrants[v.failure] ?? 0) + 1;
       } else {
         const reason = String(m.body?.reason ?? m.type);
@@ -83,6 +87,7 @@ export async function authorizationPhase(
   r.requestIds = prepared.slice(0, sent).map((p) => p.id);
   for (const p of prepared.slice(0, sent)) p.device.forget(p.id);
   r.grantLatency = summarize(grantMs);
+  if (process.env.BENCH_SAMPLES) appendFileSync(process.env.BENCH_SAMPLES, samples.map((l) => `${l}\n`).join(''));
   r.denialLatency = summarize(denialMs);
   return r;
 }

@@ -83,7 +83,11 @@ export async function startDatabase(workDir: string): Promise<Database> {
     u.pathname = `/${name}`;
     return { url: u.toString(), external: true, stop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
   }
-  const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, 'arcgate', false);
+  // BENCH_PG_STATS=<file>: pg_stat_statements with planning times (diagnostics; see pg-stats.ts).
+  const flags = process.env.BENCH_PG_STATS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [];
+  // BENCH_PG_SETTINGS="name=value,...": PostgreSQL settings for experiments (diagnostics; reported runs use the defaults).
+  for (const s of (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean)) flags.push('-c', s.trim());
+  const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, 'arcgate', false, flags);
   return { url: db.url, external: false, dataDir: join(workDir, 'pg'), stop: () => db.stop() };
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { toPublicKey } from '@arcgate/protocol';
-import { readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import {
 } from './environment';
 import { brokerFloor } from './floor';
 import { ingestPhase, untilSettled } from './ingest';
+import { pgStats } from './pg-stats';
 import { provision } from './provision';
 import { RunReport, writeBenchmarks } from './report';
 import { sleep, summarize, withConcurrency } from './stats';
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     const floor = await measured('broker floor', () => brokerFloor(server.mqttUrl, secrets.serverMqttPassword, TOPIC_ROOT, sims, { count: nominal * P.floorSeconds, rate: nominal, deadlineMs: P.floorSeconds * 1000 + 5000, payloadBytes: 700 }));
     log(`floor: ${floor.received}/${floor.sent}, p50 ${floor.latency.p50.toFixed(1)} p99 ${floor.latency.p99.toFixed(1)} ms`);
 
+    const stats = await pgStats(db.url);
+    await stats?.reset();
     const steps: AuthResult[] = [];
     for (const rate of [...P.rates].sort((a, b) => a - b)) {
       const step = await measured(`authorization ${rate}/s`, () => authorizationPhase(`steady ${rate}/s`, sims, serverKey, { count: rate * P.seconds, rate, deadlineMs: P.seconds * 1000 + 5_000, drainMs: 15_000 }));
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
     const burst = await measured('authorization burst', () => authorizationPhase('burst', sims, serverKey, { count: sims.length, rate: 1e9, deadlineMs: 10_000, drainMs: 60_000 }));
     log(`burst: ${burst.granted}/${burst.sent} granted, p50 ${burst.grantLatency.p50.toFixed(1)} p99 ${burst.grantLatency.p99.toFixed(1)} ms, ${burst.seconds.toFixed(2)} s`);
 
+    await stats?.dump('authorization (steady rates and burst)');
     await quiesce();
     const denial = await measured('authorization denial', () => authorizationPhase('denial', sims, serverKey, {
       count: Math.min(sims.length, P.rates[0] * P.seconds), rate: P.rates[0], deadlineMs: 60_000, credentialOf: (i) => sims[(i + 1) % sims.length].spec.welderCode,
@@ -126,9 +130,11 @@ async function main(): Promise<void> {
     log(`denial: ${denial.denied}/${denial.sent} denied ${JSON.stringify(denial.deniedBy)}, p99 ${denial.denialLatency.p99.toFixed(1)} ms`);
 
     await quiesce();
+    await stats?.reset();
     const ingest = await measured('ingest', () => ingestPhase(sims, db.url, { totalEvents: P.events, deadlineMs: 120_000, replayShare: P.replayShare }));
     log(`ingest: ${Math.round(ingest.eventsPerSecond)} events/s over ${ingest.seconds.toFixed(1)} s, stored ${ingest.stored.deviceEvents}/${ingest.events}, after replay ${ingest.replay.deviceEventsAfter}`);
 
+    await stats?.dump('ingest');
     // Log lines after this point belong to the shutdown (1,000 devices going offline at once), not to a measured phase.
     const logBytes = statSync(server.logFile).size;
     const q = new Client({ connectionString: db.url });
@@ -137,8 +143,11 @@ async function main(): Promise<void> {
     const dec = (await q.query<{ n: string; a: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE allowed) AS a FROM decisions WHERE chip_id = ANY($1)', [chips])).rows[0];
     const gr = (await q.query<{ n: string }>('SELECT count(*) AS n FROM grants WHERE chip_id = ANY($1)', [chips])).rows[0];
     for (const phase of [...steps, burst, denial]) {
-      const rows = await q.query<{ ms: number }>('SELECT latency_ms AS ms FROM decisions WHERE request_id = ANY($1)', [phase.requestIds]);
+      const rows = await q.query<{ ms: number; t: number }>(
+        'SELECT latency_ms AS ms, extract(epoch FROM at - min(at) OVER ()) * 1000 AS t FROM decisions WHERE request_id = ANY($1) ORDER BY at', [phase.requestIds]);
       phase.engineLatency = summarize(rows.rows.map((x) => Number(x.ms)));
+      // BENCH_SAMPLES: the server's own decide time over the phase, beside the device-side samples.
+      if (process.env.BENCH_SAMPLES) appendFileSync(process.env.BENCH_SAMPLES, rows.rows.map((x) => `engine ${phase.label}\t${Number(x.t).toFixed(1)}\t${x.ms}\n`).join(''));
     }
     await q.end();
 

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { resolveInfrastructure } from '../bootstrap/infrastructure';
 import { runMigrations } from './data-source';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DeviceState, Position } from '@arcgate/protocol';
+import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
 import { Chip } from './chip.entity';
 import { returnedRows } from './sql-result';
 
@@ -24,12 +25,15 @@ export interface RecentDeviceEvent {
 const BOUND_SELECT = `SELECT c.chip_id AS "chipId", m.id AS "machineId", c.public_key AS "publicKey", m.enterprise_id AS "enterpriseId"
   FROM chips c JOIN machines m ON m.chip_id = c.chip_id`;
 
+const BOUND_BY_CHIP_ID = new PreparedStatement(`${BOUND_SELECT} WHERE c.chip_id = $1`);
+
 @Injectable()
 export class ChipsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
-    const rows: BoundChip[] = await this.ds.query(`${BOUND_SELECT} WHERE c.chip_id = $1`, [chipId]);
+    // Every device message passes here (behind a short cache): prepared once per connection.
+    const rows = await queryPrepared<BoundChip>(this.ds, BOUND_BY_CHIP_ID, [chipId]);
     return rows[0] ?? null;
   }
 

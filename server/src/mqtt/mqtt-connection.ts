@@ -1,7 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import type Aedes from 'aedes';
 import { createHmac, randomBytes } from 'node:crypto';
-import mqtt, { IClientPublishOptions, MqttClient } from 'mqtt';
+import mqtt, { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EMBEDDED_BROKER } from './embedded-broker.token';
+import { memoryStreamPair } from './memory-stream-pair';
 
 export const SERVER_MQTT_USERNAME = 'arcgate-server';
 
@@ -17,28 +20,41 @@ export function serverMqttPasswordFor(jwtSecret: string): string {
 /**
  * The server's single MQTT connection. Starting it does not wait for the broker, so the HTTP API
  * stays up (and /api/health reports the broker down) while the broker is unreachable.
+ * With the embedded broker it is an ordinary MQTT session over an in-memory stream instead of
+ * loopback TCP: same CONNECT, credentials, ACL and QoS, without two kernel round trips per message.
  */
 @Injectable()
 export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Mqtt');
   private client?: MqttClient;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(EMBEDDED_BROKER) private readonly embedded: Aedes | null = null,
+  ) {}
 
   onModuleInit(): void {
-    this.client = mqtt.connect(this.config.mqtt.url, {
+    const options: IClientOptions = {
       clientId: `arcgate-server-${randomBytes(4).toString('hex')}`,
       username: SERVER_MQTT_USERNAME,
       password: serverMqttPassword(this.config),
       reconnectPeriod: 2000,
       connectTimeout: 5000,
       clean: true,
-    });
+    };
+    const broker = this.embedded;
+    this.client = broker
+      ? new MqttClient(() => {
+        const [ours, brokers] = memoryStreamPair();
+        broker.handle(brokers);
+        return ours;
+      }, options)
+      : mqtt.connect(this.config.mqtt.url, options);
     this.client.on('connect', () => {
       // Grants and acks are small packets: send them at once rather than waiting on Nagle's algorithm.
       const stream = this.client?.stream as { setNoDelay?: (on: boolean) => void } | undefined;
       stream?.setNoDelay?.(true);
-      this.logger.log(`connected to ${this.safeUrl}`);
+      this.logger.log(`connected to ${this.embedded ? `the in-process broker (devices: ${this.safeUrl})` : this.safeUrl}`);
     });
     this.client.on('error', (e) => this.logger.warn(`broker error: ${e.message}`));
   }

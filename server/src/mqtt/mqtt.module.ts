@@ -1,9 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type Aedes from 'aedes';
+import { EMBEDDED_BROKER } from './embedded-broker.token';
 import { MqttConnection } from './mqtt-connection';
 
-/** The in-process aedes broker when running on embedded defaults, else null. */
-export const EMBEDDED_BROKER = Symbol('EMBEDDED_BROKER');
+export { EMBEDDED_BROKER };
 
 @Global()
 @Module({})

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ArcStopEvent, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
 import { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../devices/sql-result';
+import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
 import { FlushResult, IngestItem, StoredEvent, Watermark } from './telemetry.types';
 
 /** Largest range of lost seqs one journal.lost may mark as accounted for; a bigger claim is capped. */
@@ -11,7 +11,7 @@ const MAX_GAP_SCAN = 100_000;
 
 // The rows travel as one JSON document: one JSON.stringify instead of eight array literals escaped
 // element by element in JavaScript (that escaping was the flush's main CPU cost in the event loop).
-const INSERT_EVENTS = `
+const INSERT_EVENTS = new PreparedStatement(`
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
       AS t(chip_id varchar, seq bigint, type varchar, occurred_at timestamptz, received_at timestamptz, machine_id uuid, grant_id varchar, payload jsonb)),
@@ -19,32 +19,35 @@ const INSERT_EVENTS = `
     INSERT INTO device_event_seqs (chip_id, seq) SELECT chip_id, seq FROM input ON CONFLICT DO NOTHING RETURNING chip_id, seq)
   INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)
   SELECT i.chip_id, i.seq, i.type, i.occurred_at, i.received_at, i.machine_id, i.grant_id, i.payload FROM input i JOIN fresh f USING (chip_id, seq)
-  RETURNING chip_id, seq`;
+  RETURNING chip_id, seq`);
 
 // Contiguous run above the old watermark: seq − last_seq − row_number() stays 0 until the first gap.
-const ADVANCE_WATERMARKS = `
+// LATERAL keeps the seq lookup on the primary key per chip: a plain join let the planner hash-join a
+// sequential scan of the whole table (130 ms per flush at 600k rows, measured).
+const ADVANCE_WATERMARKS = new PreparedStatement(`
   WITH c AS (SELECT chip_id, last_seq FROM chips WHERE chip_id = ANY($1::varchar[]) ORDER BY chip_id FOR UPDATE),
-  s AS (SELECT e.chip_id, e.seq, e.seq - c.last_seq - row_number() OVER (PARTITION BY e.chip_id ORDER BY e.seq) AS off
-        FROM device_event_seqs e JOIN c ON c.chip_id = e.chip_id AND e.seq > c.last_seq),
   w AS (SELECT c.chip_id, COALESCE(MAX(s.seq) FILTER (WHERE s.off = 0), c.last_seq) AS upto, MAX(s.seq) AS top
-        FROM c LEFT JOIN s ON s.chip_id = c.chip_id GROUP BY c.chip_id, c.last_seq)
+        FROM c LEFT JOIN LATERAL (
+          SELECT e.seq, e.seq - c.last_seq - row_number() OVER (ORDER BY e.seq) AS off
+            FROM device_event_seqs e WHERE e.chip_id = c.chip_id AND e.seq > c.last_seq) s ON true
+        GROUP BY c.chip_id, c.last_seq)
   UPDATE chips SET last_seq = w.upto, last_seen_at = GREATEST(COALESCE(chips.last_seen_at, $2), $2), updated_at = now()
   FROM w WHERE chips.chip_id = w.chip_id
-  RETURNING chips.chip_id, chips.last_seq, w.top`;
+  RETURNING chips.chip_id, chips.last_seq, w.top`);
 
-const LIST_MISSING = `
+const LIST_MISSING = new PreparedStatement(`
   SELECT g::bigint AS seq FROM generate_series($2::bigint + 1, LEAST($3::bigint, $2::bigint + ${MAX_GAP_SCAN})) g
-  WHERE NOT EXISTS (SELECT 1 FROM device_event_seqs WHERE chip_id = $1 AND seq = g) ORDER BY g LIMIT ${EVENTS_ACK_MAX_MISSING}`;
+  WHERE NOT EXISTS (SELECT 1 FROM device_event_seqs WHERE chip_id = $1 AND seq = g) ORDER BY g LIMIT ${EVENTS_ACK_MAX_MISSING}`);
 
 const INSERT_ARCS = `
   INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz)
   SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::jsonb[], $9::jsonb[], $10::int[], $11::numeric[])
   ON CONFLICT DO NOTHING`;
 
-const UPDATE_POSITIONS = `
+const UPDATE_POSITIONS = new PreparedStatement(`
   UPDATE chips SET last_position = v.position, last_position_at = v.at, state = v.state
   FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::varchar[]) AS v(chip_id, position, at, state)
-  WHERE chips.chip_id = v.chip_id AND (chips.last_position_at IS NULL OR chips.last_position_at <= v.at)`;
+  WHERE chips.chip_id = v.chip_id AND (chips.last_position_at IS NULL OR chips.last_position_at <= v.at)`);
 
 /**
  * The batched write of telemetry: per flush a handful of statements in one transaction, never one
@@ -67,7 +70,7 @@ export class TelemetryRepository {
 
     return this.ds.transaction(async (em) => {
       const inserted: { chip_id: string; seq: string }[] = rows.length
-        ? await em.query(INSERT_EVENTS, [JSON.stringify(rows.map((r) => ({
+        ? await queryPrepared<{ chip_id: string; seq: string }>(em, INSERT_EVENTS, [JSON.stringify(rows.map((r) => ({
           chip_id: r.item.chipId, seq: r.event.seq, type: r.event.type, occurred_at: r.event.at, received_at: r.item.receivedAt,
           machine_id: r.item.machineId, grant_id: 'grantId' in r.event ? r.event.grantId ?? null : null, payload: r.event,
         })))])
@@ -113,16 +116,16 @@ export class TelemetryRepository {
     }
     if (!latest.size) return;
     const entries = [...latest.entries()];
-    await em.query(UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at), entries.map(([, e]) => e.state)]);
+    await queryPrepared(em, UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at), entries.map(([, e]) => e.state)]);
   }
 
   private async advanceWatermarks(em: EntityManager, chipIds: string[], receivedAt: Date): Promise<Map<string, Watermark>> {
-    const rows = returnedRows<{ chip_id: string; last_seq: string; top: string | null }>(await em.query(ADVANCE_WATERMARKS, [chipIds, receivedAt]));
+    const rows = await queryPrepared<{ chip_id: string; last_seq: string; top: string | null }>(em, ADVANCE_WATERMARKS, [chipIds, receivedAt]);
     const out = new Map<string, Watermark>();
     for (const r of rows) {
       const upToSeq = Number(r.last_seq);
       const top = r.top === null ? upToSeq : Number(r.top);
-      const missing = top > upToSeq ? (await em.query(LIST_MISSING, [r.chip_id, upToSeq, top]) as { seq: string }[]).map((m) => Number(m.seq)) : [];
+      const missing = top > upToSeq ? (await queryPrepared<{ seq: string }>(em, LIST_MISSING, [r.chip_id, upToSeq, top])).map((m) => Number(m.seq)) : [];
       out.set(r.chip_id, { upToSeq, missing });
     }
     return out;
