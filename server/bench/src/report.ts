@@ -16,6 +16,8 @@ export interface RunReport {
   params: { devices: number; rates: number[]; seconds: number; floorSeconds: number; events: number; replayShare: number; server: string; database: string };
   connect: { ok: number; failed: number; seconds: number; latency: LatencySummary };
   floor: FloorResult;
+  /** One-row synchronous commits at 50/s (commit-floor.ts). */
+  commits: FloorResult;
   steps: AuthResult[];
   burst: AuthResult;
   denial: AuthResult;
@@ -79,14 +81,15 @@ function historyRow(r: RunReport): string {
   return `| ${r.date} | ${r.machine.nproc} × ${r.machine.cpuModel} | ${n(r.params.devices)} | ${top?.rate ?? '—'}/s (target met up to ${bestRate(r)}/s) | ${ms(r.floor.latency.p99)} | ${ms(s.p50)} / ${ms(s.p99)} | ${ms(r.burst.grantLatency.p99)} | ${n(Math.round(r.ingest.eventsPerSecond))} | ${ingestLoss(r)} |`;
 }
 
+function stepsText(r: RunReport): string {
+  return r.steps.map((x) => `${x.rate}/s: p99 ${ms(x.grantLatency.p99)} ms${meetsTarget(x) ? '' : ' ✗'}`).join('; ');
+}
+
 export function render(r: RunReport, history: string[], analysis: string[]): string {
   const nominal = nominalRate(r);
   const top = stepAt(r, nominal);
-  const authOk = meetsTarget(top);
-  const best = bestRate(r);
-  const topText = top
-    ? `at ${nominal}/s: p99 ${ms(top.grantLatency.p99)} ms (p50 ${ms(top.grantLatency.p50)}), ${n(top.timeouts)} of ${n(top.sent)} unanswered`
-    : `${nominal}/s not attempted: the server did not sustain ${r.steps[r.steps.length - 1]?.rate ?? '?'}/s`;
+  // Met only when every steady rate up to the nominal one met it, not the top rate alone.
+  const authOk = meetsTarget(top) && r.steps.every(meetsTarget);
   const ingestOk = r.ingest.eventsPerSecond >= TARGET_INGEST_EPS && r.ingest.zeroLoss && r.ingest.exactlyOnce;
   const lines = [
     '# ArcGate benchmarks',
@@ -115,7 +118,7 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '',
     '| target | measured | result |',
     '| --- | --- | --- |',
-    `| authorization round trip p99 < ${TARGET_AUTH_P99_MS} ms at ${n(r.params.devices)} devices, ${nominal} req/s | ${topText}; floor p99 ${ms(r.floor.latency.p99)} ms; target met up to ${best ? `${best} req/s` : 'no stepped rate'} | ${pass(authOk)} |`,
+    `| authorization round trip p99 < ${TARGET_AUTH_P99_MS} ms at ${n(r.params.devices)} devices, every steady rate up to ${nominal} req/s | ${stepsText(r)}; floors p99: broker ${ms(r.floor.latency.p99)} ms, database commit ${ms(r.commits.latency.p99)} ms | ${pass(authOk)} |`,
     `| ingest ≥ ${n(TARGET_INGEST_EPS)} events/s, zero loss | ${n(Math.round(r.ingest.eventsPerSecond))} events/s; stored ${n(r.ingest.stored.deviceEvents)} of ${n(r.ingest.events)}; after replay ${n(r.ingest.replay.deviceEventsAfter)} | ${pass(ingestOk)} |`,
     '',
     '### Round trips (ms, publish → answer received by the device)',
@@ -123,6 +126,7 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '| phase | count | p50 | p95 | p99 | max | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     latencyRow('broker floor (no server work)', r.floor.latency, `${n(r.floor.sent)} sent, ${n(r.floor.received)} received`),
+    latencyRow('database commit floor (one-row INSERT, synchronous commit, 50/s)', r.commits.latency, `${n(r.commits.sent)} sent, ${n(r.commits.received)} committed: the disk flush every granted decision waits for`),
     ...r.steps.flatMap((s) => [
       latencyRow(`authorization, steady ${s.rate}/s for ${r.params.seconds} s → arm.grant`, s.grantLatency, `${n(s.sent)} sent, ${n(s.granted)} granted + verified, ${n(s.denied)} denied (${counts(s.deniedBy)}), invalid grants: ${counts(s.invalidGrants)}, ${n(s.timeouts)} unanswered within 15 s`),
       latencyRow('  of which AuthorizationService.decide (server-side)', s.engineLatency, 'decisions.latency_ms as stored by the engine'),
@@ -179,6 +183,10 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '  (QoS 1) to an echo topic the server does not subscribe to, receives it and republishes it (QoS 1) to the device\'s down',
     '  topic: two broker passes like an authorization round trip, with no application work. (A device cannot publish anywhere',
     '  the server does not process: its ACL allows only its status and up topics.)',
+    '* Database commit floor: one-row INSERTs, each its own synchronously committed transaction, 50 per second for the floor\'s',
+    '  duration on the same PostgreSQL. A grant is sent only after its decision is durably committed, so this is the disk flush',
+    '  inside every granted round trip; its tail is the disk\'s, and no server work can go below it.',
+    '* After the bulk provisioning the bench runs CHECKPOINT and sync, so that the first phases do not measure that load\'s writeback.',
     `* Authorization: a warm-up of 200 requests, then ${r.params.seconds} s at each of ${r.params.rates.join(', ')} requests/s (stepping up stops at the first rate not`,
     '  sustained: anything unanswered after 15 s, or p99 over 1 s; the backlog is drained before the next phase), spread round-robin over all devices,',
     '  each a signed arm.request with a fresh nonce and id, the device\'s own welder code, its permit and a fix inside the fence.',

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { resolveInfrastructure } from '../bootstrap/infrastructure';
 import { dataSourceOptions } from '../database/data-source';
