@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
@@ -14,6 +14,12 @@ import { ImportCertificatesDto } from './dto/import-certificates.dto';
 @Controller('certificates')
 export class CertificatesController {
   constructor(private readonly certificates: CertificatesService, private readonly importer: CertificateImportService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One certificate (number masked), if you may see its holder' })
+  get(@CurrentActor() actor: Actor, @Param() p: IdParamDto) {
+    return this.certificates.get(actor, p.id);
+  }
 
   @Post('import')
   @HttpCode(200)

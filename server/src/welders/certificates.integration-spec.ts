@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
@@ -98,6 +99,17 @@ describe('certificates, training and the certificate registry', () => {
       expect((await keep(t.http.post(`/api/certificates/${brazingId}/review`).set(await t.auth('huiting.regulator')))).status).toBe(404);
       expect((await keep(t.http.post(`/api/certificates/${brazingId}/status`).set(await t.auth('huiting.regulator')).send({ status: 'suspended', reason: '违规作业' }))).status).toBe(404);
       expect((await keep(t.http.post(`/api/certificates/${brazingId}/review`).set(await t.auth('welder.zhang')))).status).toBe(403);
+      // Reading one certificate follows the same scope, and answers out of scope as not found.
+      const one = await keep(t.http.get(`/api/certificates/${brazingId}`).set(await t.auth('admin')));
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({ id: brazingId, welderId: ids.sun, subOperation: 'brazing', validity: 'review_overdue', certificateNumberMasked: expect.stringMatching(/\*{4}/) });
+      expect(JSON.stringify(one.body)).not.toContain(demoId('sun'));
+      expect((await keep(t.http.get(`/api/certificates/${brazingId}`).set(hengda))).status).toBe(404);
+      expect((await keep(t.http.get(`/api/certificates/${brazingId}`).set(await t.auth('huiting.regulator')))).status).toBe(404);
+      expect((await keep(t.http.get(`/api/certificates/${brazingId}`).set(await t.auth('welder.zhang')))).status).toBe(404);
+      expect((await keep(t.http.get(`/api/certificates/${zhangCert}`).set(await t.auth('welder.zhang')))).body.id).toBe(zhangCert);
+      expect((await keep(t.http.get(`/api/certificates/${randomUUID()}`).set(await t.auth('admin')))).status).toBe(404);
+      expect(fieldCodes(await keep(t.http.get('/api/certificates/xyz').set(await t.auth('admin'))))).toEqual(['id:isUuid']);
       // The host of a dispatched welder sees the certificate but may not review it.
       expect((await keep(t.http.post(`/api/certificates/${chenCert}/review`).set(hengda))).status).toBe(403);
       // The employer may; zhang's certificate has no review left (reviewed in 2025, expires 2028).

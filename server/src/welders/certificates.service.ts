@@ -59,6 +59,14 @@ export class CertificatesService {
     });
   }
 
+  /** One certificate, to whoever may see its holder; anyone else gets 404, as for the welder. */
+  async get(actor: Actor, certificateId: string): Promise<CertificateView> {
+    const cert = await this.certificates.findById(certificateId);
+    if (!cert) throw DomainError.notFound('Certificate');
+    const scope = await this.visibleHolder(actor, cert.welderId);
+    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now());
+  }
+
   /**
    * 复审: allowed from 60 days before the due date to the due date itself. Earlier is refused; later
    * too, because an overdue certificate has lapsed (安监总局令第30号) and needs a new examination.
@@ -107,8 +115,13 @@ export class CertificatesService {
   private async loadForUpdate(em: EntityManager, actor: Actor, certificateId: string): Promise<{ cert: Certificate; scope: WelderInScope }> {
     const cert = await this.certificates.findByIdForUpdate(em, certificateId);
     if (!cert) throw DomainError.notFound('Certificate');
+    return { cert, scope: await this.visibleHolder(actor, cert.welderId, em) };
+  }
+
+  /** The certificate's holder in the actor's scope; out of scope reads as "no such certificate". */
+  private async visibleHolder(actor: Actor, welderId: string, em?: EntityManager): Promise<WelderInScope> {
     try {
-      return { cert, scope: await this.access.findVisible(actor, cert.welderId, em) };
+      return await this.access.findVisible(actor, welderId, em);
     } catch (e) {
       if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) throw DomainError.notFound('Certificate');
       throw e;
