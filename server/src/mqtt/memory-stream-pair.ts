@@ -2,10 +2,10 @@ import { Duplex } from 'node:stream';
 
 /**
  * Two connected in-memory streams, for an MQTT session with the in-process broker. A write
- * completes as soon as it is handed to the other side, as a write into a socket's buffer does.
- * (node:stream's duplexPair completes a write only when the peer reads it: the MQTT client waits
- * for its PUBACK write before reading on, aedes waits for its delivery write, and under load each
- * waited on the other: measured as a keepalive time-out mid-ingest.)
+ * completes as soon as it is handed to the other side, as a write into a socket's buffer does,
+ * and closing either end closes both. (node:stream's duplexPair does neither: it completes a write
+ * only when the peer reads it, and with it the server's session hit a keepalive time-out mid-ingest
+ * in the bench and never reconnected after the broker dropped it.)
  */
 export function memoryStreamPair(): [Duplex, Duplex] {
   const sides: Duplex[] = [];

@@ -87,7 +87,7 @@ export function MachineCodeDrawer({ machine, canManage, onClose, onChanged }: { 
       <Modal open={reissuing} title={t('machines.reissue')} onOk={reissue} confirmLoading={busy} onCancel={() => setReissuing(false)} destroyOnHidden>
         <Form form={form} layout="vertical">
           <Form.Item name="reason" label={t('machines.reissueReason')} rules={[{ required: true, min: 2, whitespace: true }]}>
-            <Input maxLength={200} placeholder="标签损坏" />
+            <Input maxLength={200} placeholder={t('machines.reissueReasonHint')} />
           </Form.Item>
         </Form>
       </Modal>
