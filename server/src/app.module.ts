@@ -9,6 +9,7 @@ import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
+import { HotPathPoolModule } from './database/hot-path-pool';
 import { HealthModule } from './health/health.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { RegionsModule } from './regions/regions.module';
@@ -33,6 +34,7 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: false }),
+        HotPathPoolModule,
         ClockModule,
         CryptoModule,
         AccessModule,

@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
   let stop: (() => Promise<void>) | undefined;
   if (!adminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'arcgate-test-pg-'));
-    const db = await startEmbeddedPostgres(dir, 0, 'postgres', false);
+    const db = await startEmbeddedPostgres(dir, 0, { database: 'postgres', persistent: false });
     adminUrl = db.url;
     stop = db.stop;
   }

@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -81,13 +81,19 @@ export async function startDatabase(workDir: string): Promise<Database> {
     await admin(`CREATE DATABASE ${name}`);
     const u = new URL(given);
     u.pathname = `/${name}`;
-    return { url: u.toString(), external: true, stop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    // BENCH_KEEP: leave the database for inspection (like the work dir).
+    return { url: u.toString(), external: true, stop: () => (process.env.BENCH_KEEP ? Promise.resolve() : admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
   }
   // BENCH_PG_STATS=<file>: pg_stat_statements with planning times (diagnostics; see pg-stats.ts).
   const flags = process.env.BENCH_PG_STATS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [];
   // BENCH_PG_SETTINGS="name=value,...": PostgreSQL settings for experiments (diagnostics; reported runs use the defaults).
   for (const s of (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean)) flags.push('-c', s.trim());
-  const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, 'arcgate', false, flags);
+  // BENCH_PG_LOG=<file>: PostgreSQL's log (slow statements, autovacuum, checkpoints) with millisecond timestamps.
+  const logFile = process.env.BENCH_PG_LOG;
+  if (logFile) flags.push('-c', 'log_min_duration_statement=20', '-c', 'log_autovacuum_min_duration=0', '-c', 'log_checkpoints=on', '-c', 'log_lock_waits=on', '-c', 'log_parameter_max_length=0');
+  const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, {
+    database: 'arcgate', persistent: false, postgresFlags: flags, onLog: logFile ? (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`) : undefined,
+  });
   return { url: db.url, external: false, dataDir: join(workDir, 'pg'), stop: () => db.stop() };
 }
 
@@ -120,6 +126,7 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
   const preload = trace ? ['-r', join(__dirname, 'sql-trace.js')] : [];
   // BENCH_CPU_PROF=<dir>: V8 CPU profile of the server (diagnostics; adds overhead).
   if (process.env.BENCH_CPU_PROF) preload.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  if (process.env.BENCH_SERVER_FLAGS) preload.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean));
   const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stdout!.pipe(log);

@@ -5,7 +5,7 @@ import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../machines/machine.entity';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { WelderStatus } from '../welders/welder.entity';
-import { queryPrepared } from '../database/prepared-statement';
+import { HotPathPool } from '../database/hot-path-pool';
 import { parsePermitContext, PermitEvaluationContext } from '../permits/permit-context';
 import {
   CLAIM_SESSION, LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP,
@@ -144,11 +144,13 @@ const date = (v: unknown): Date | null => (v === null || v === undefined ? null 
  */
 @Injectable()
 export class AuthorizationRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly hot: HotPathPool) {
+    hot.register(LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, CLAIM_SESSION);
+  }
 
   async loadContext(q: ContextQuery): Promise<AuthorizationContext> {
     const c = q.claim;
-    const rows = await queryPrepared<Record<string, unknown>>(this.ds, LOAD_CONTEXT,
+    const rows = await this.hot.query<Record<string, unknown>>(LOAD_CONTEXT,
       [q.chipId, q.machineId, q.code, isUuid(q.sessionId) ? q.sessionId : null, isUuid(q.welderId) ? q.welderId : null,
         c?.nonce ?? null, c?.requestId ?? null, c?.decisionId ?? null, c?.at ?? null],
     );
@@ -177,7 +179,7 @@ export class AuthorizationRepository {
    * device's latest gas reading since `gasSince`. One statement.
    */
   async loadWorkContext(q: WorkContextQuery): Promise<WorkContext> {
-    const rows = await queryPrepared<{ permit_id: string | null; naming: number; permit_ctx: unknown; blackout: boolean; gas_reading: GasPayload | null }>(this.ds, LOAD_WORK_CONTEXT,
+    const rows = await this.hot.query<{ permit_id: string | null; naming: number; permit_ctx: unknown; blackout: boolean; gas_reading: GasPayload | null }>(LOAD_WORK_CONTEXT,
       [q.findPermit ? null : isUuid(q.permitId) ? q.permitId : null, q.welderId, q.machineId, q.at, q.regionPath, q.findPermit, q.chipId, q.gasSince],
     );
     const r = rows[0];
@@ -195,17 +197,17 @@ export class AuthorizationRepository {
     const decisionParams = [d.id, d.at, d.source, d.chipId, d.machineId, d.enterpriseId, d.regionPath, d.welderId, d.permitId, d.allowed, d.reason,
       d.requestId, d.nonce, d.position ? JSON.stringify(d.position) : null, d.grantId, Math.max(0, Math.round(d.latencyMs))];
     if (grant) {
-      await queryPrepared(this.ds, STORE_DECISION_WITH_GRANT, [...decisionParams, grant.grantId, grant.chipId, grant.machineId, grant.enterpriseId, grant.regionPath,
+      await this.hot.query(STORE_DECISION_WITH_GRANT, [...decisionParams, grant.grantId, grant.chipId, grant.machineId, grant.enterpriseId, grant.regionPath,
         grant.welderId, grant.permitId, grant.certificateId, grant.codeId, grant.requestId, grant.nonce, grant.issuedAt, grant.expiresAt,
         // A device grant is answered right after this insert: marked delivered here rather than by a second write after sending.
         grant.requestId ? grant.issuedAt : null]);
       return;
     }
     if (takeUp) {
-      await queryPrepared(this.ds, STORE_DECISION_WITH_TAKE_UP, [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt]);
+      await this.hot.query(STORE_DECISION_WITH_TAKE_UP, [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt]);
       return;
     }
-    await queryPrepared(this.ds, STORE_DECISION, decisionParams);
+    await this.hot.query(STORE_DECISION, decisionParams);
   }
 
   /**
@@ -213,7 +215,7 @@ export class AuthorizationRepository {
    * the same session cannot both take it up. True when this caller got it.
    */
   async claimSession(sessionId: string, requestId: string, at: Date): Promise<boolean> {
-    return (await queryPrepared(this.ds, CLAIM_SESSION, [sessionId, requestId, at])).length === 1;
+    return (await this.hot.query(CLAIM_SESSION, [sessionId, requestId, at])).length === 1;
   }
 
   async findDecision(id: string): Promise<{ id: string; allowed: boolean; reason: ReasonCode; grantId: string | null; machineId: string | null } | null> {

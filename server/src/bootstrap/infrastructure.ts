@@ -47,6 +47,7 @@ export async function resolveInfrastructure(
     secrets,
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     loginRateLimitPerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+    hotPathPoolSize: vars.DATABASE_HOT_POOL_SIZE,
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
   };

@@ -18,6 +18,12 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('takes the hot-path pool size as a whole number from 1 to 64, absent by default', () => {
+    expect(validateEnvironment({}).DATABASE_HOT_POOL_SIZE).toBeUndefined();
+    expect(validateEnvironment({ DATABASE_HOT_POOL_SIZE: '6' }).DATABASE_HOT_POOL_SIZE).toBe(6);
+    for (const bad of ['0', '65', '2.5', 'many']) expect(() => validateEnvironment({ DATABASE_HOT_POOL_SIZE: bad })).toThrow(/DATABASE_HOT_POOL_SIZE/);
+  });
+
   it('requires secrets in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
   });

@@ -31,6 +31,10 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_PG_PORT = 54320;
 
+  /** Connections of the pool that serves device requests (arm decisions); default 2 per CPU core, at least 4. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  DATABASE_HOT_POOL_SIZE?: number;
+
   /** External MQTT broker; when absent an in-process aedes broker is started. */
   @IsOptional() @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
   MQTT_URL?: string;
@@ -97,6 +101,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Size of the hot-path pool (database/hot-path-pool.ts); its default when absent. */
+  hotPathPoolSize?: number;
   mqtt: { url: string; embedded: boolean; topicRoot: string };
   publicBaseUrl: string;
   dataDir: string;

@@ -46,6 +46,17 @@ describe('queryPrepared', () => {
     expect((err as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('23505');
   });
 
+  it('keeps the pooled connection after an SQL error (pool.query would discard it, and its prepared statements)', async () => {
+    const typeormBackends = async () => ((await t.ds.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+      AND backend_type = 'client backend' AND application_name NOT LIKE 'arcgate-%' ORDER BY pid`)) as { pid: number }[]).map((r) => r.pid);
+    const chip = `ps-${randomUUID().slice(0, 8)}`;
+    await queryPrepared(t.ds, insertNonce, [chip, 'dup', randomUUID()]);
+    const before = await typeormBackends();
+    for (let i = 0; i < 3; i++) await expect(queryPrepared(t.ds, insertNonce, [chip, 'dup', randomUUID()])).rejects.toBeInstanceOf(QueryFailedError);
+    expect(await queryPrepared(t.ds, countNonces, [chip])).toEqual([{ n: 1 }]);
+    expect(await typeormBackends()).toEqual(before);
+  });
+
   it('names statements by their text', () => {
     expect(new PreparedStatement('SELECT 1').name).toBe(new PreparedStatement('SELECT 1').name);
     expect(new PreparedStatement('SELECT 1').name).not.toBe(new PreparedStatement('SELECT 2').name);

@@ -32,9 +32,36 @@ export async function queryPrepared<T>(on: DataSource | EntityManager, statement
     }
     const ds = on instanceof EntityManager ? on.connection : on;
     const pool = (ds.driver as PostgresDriver).master as Pool;
-    return (await pool.query(config)).rows as T[];
+    return await withPooledClient(pool, async (client) => (await client.query(config)).rows as T[]);
   } catch (e) {
-    if (e instanceof Error && 'code' in e && 'severity' in e) throw new QueryFailedError(statement.text, values, e);
+    if (isDatabaseError(e)) throw new QueryFailedError(statement.text, values, e);
     throw e;
+  }
+}
+
+/** An error PostgreSQL reported (it has a SQLSTATE), as opposed to a lost connection. */
+export function isDatabaseError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && 'code' in e && 'severity' in e;
+}
+
+/**
+ * Runs `fn` on a client of `pool`. The client goes back to the pool after an SQL error and is
+ * discarded only when its connection failed; pool.query() discards it after any error, so a
+ * duplicate key would cost a connection and its prepared statements.
+ */
+export async function withPooledClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  // A checked-out client with no 'error' listener would crash the process when its connection drops.
+  const onError = (e: Error) => (lost = e);
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } catch (e) {
+    if (!isDatabaseError(e)) lost ??= e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DeviceState, Position } from '@arcgate/protocol';
-import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
+import { HotPathPool } from '../database/hot-path-pool';
+import { PreparedStatement } from '../database/prepared-statement';
 import { Chip } from './chip.entity';
 import { returnedRows } from './sql-result';
 
@@ -29,11 +30,13 @@ const BOUND_BY_CHIP_ID = new PreparedStatement(`${BOUND_SELECT} WHERE c.chip_id 
 
 @Injectable()
 export class ChipsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly hot: HotPathPool) {
+    hot.register(BOUND_BY_CHIP_ID);
+  }
 
   async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
-    // Every device message passes here (behind a short cache): prepared once per connection.
-    const rows = await queryPrepared<BoundChip>(this.ds, BOUND_BY_CHIP_ID, [chipId]);
+    // Every device message passes here (behind a short cache): on the hot-path pool.
+    const rows = await this.hot.query<BoundChip>(BOUND_BY_CHIP_ID, [chipId]);
     return rows[0] ?? null;
   }
 
