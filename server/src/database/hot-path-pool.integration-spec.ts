@@ -94,6 +94,15 @@ describe('HotPathPool', () => {
     await expect(hot.query(new PreparedStatement('SELECT 2'), [])).rejects.toThrow('not registered');
   });
 
+  it('refuses queries once the application has shut down, instead of opening a new pool', async () => {
+    const other = await createTestApp({ seed: false, config: { hotPathPoolSize: 1 } });
+    const pool = other.app.get(HotPathPool);
+    pool.register(DIVIDE);
+    expect(await pool.query(DIVIDE, [1])).toEqual([{ n: 1 }]);
+    await other.close();
+    await expect(pool.query(DIVIDE, [1])).rejects.toThrow('closed');
+  });
+
   it('changes nothing on the TypeORM pool', async () => {
     expect((await t.ds.query(`SELECT current_setting('plan_cache_mode') AS mode`))[0].mode).toBe('auto');
   });

@@ -38,6 +38,7 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly statements = new Map<string, PreparedStatement>();
   private readonly warmed = new WeakSet<PoolClient>();
   private pool?: Pool;
+  private closed = false;
   /** Connections, all opened at start-up and kept. */
   readonly size: number;
 
@@ -72,12 +73,13 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.end();
+    this.closed = true;
+    await this.pool?.end();
   }
 
   private getPool(): Pool {
+    // A late device message during shutdown must not open a new pool that would outlive the app.
+    if (this.closed) throw new Error('the hot-path pool is closed');
     if (this.pool) return this.pool;
     const pool = new Pool({ connectionString: this.config.databaseUrl, application_name: HOT_PATH_APPLICATION_NAME, max: this.size, idleTimeoutMillis: 0 });
     // An idle connection that dies (database restart) must not crash the process; the pool replaces it.
