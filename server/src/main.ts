@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './bootstrap/configure-app';
+import { applyHeapGrowth, DEFAULT_HEAP_GROWING_PERCENT } from './bootstrap/heap-growth';
 import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructure';
 import { ConfigError } from './config/app-config';
 import { runMigrations } from './database/data-source';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = infra;
+  applyHeapGrowth(config.heapGrowingPercent ?? DEFAULT_HEAP_GROWING_PERCENT);
   const applied = await runMigrations(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), { bufferLogs: true });
   app.useLogger(app.get(Logger));

@@ -63,7 +63,7 @@ export async function authorizationPhase(
   const r: AuthResult = { label, sent: 0, granted: 0, denied: 0, timeouts: 0, invalidGrants: {}, deniedBy: {}, grantLatency: summarize([]), denialLatency: summarize([]), seconds: 0, rate: o.rate, requestIds: [], engineLatency: summarize([]) };
   const grantMs: number[] = [];
   const denialMs: number[] = [];
-  /** BENCH_SAMPLES=<file>: every grant's send time and latency, to look for stalls over time (diagnostics). */
+  /** BENCH_SAMPLES=<file>: every grant's send time (in the phase and as epoch ms, to line up with other logs) and latency. */
   const samples: string[] = [];
   const started = performance.now();
   const sent = await atRate(o.count, o.rate, o.deadlineMs, (i) => {
@@ -74,7 +74,7 @@ export async function authorizationPhase(
         if (v.ok) {
           r.granted++;
           grantMs.push(at - t0);
-          samples.push(`${label}\t${(t0 - started).toFixed(1)}\t${(at - t0).toFixed(1)}`);
+          samples.push(`${label}\t${(t0 - started).toFixed(1)}\t${(at - t0).toFixed(1)}\t${(performance.timeOrigin + t0).toFixed(1)}`);
         } else r.invalidGrants[v.failure] = (r.invalidGrants[v.failure] ?? 0) + 1;
       } else {
         const reason = String(m.body?.reason ?? m.type);

@@ -179,6 +179,7 @@ export function cpuSeconds(pid: number): number {
 export interface CpuSnapshot {
   at: number;
   busy: number;
+  steal: number;
   server: number;
   bench: number;
   /** CPU seconds per PostgreSQL pid (postmaster and backends). */
@@ -202,14 +203,21 @@ export function postgresPids(dataDir: string): number[] {
   return master ? [master.pid, ...procs.filter((p) => p.ppid === master.pid).map((p) => p.pid)] : [];
 }
 
-/** Machine-wide busy CPU seconds from /proc/stat (all cores). */
-function machineBusySeconds(): number {
+/**
+ * Machine-wide CPU seconds from /proc/stat (all cores): busy (excluding steal) and steal, the time
+ * the hypervisor ran something else while this VM's vCPUs wanted to run. Steal stalls every process
+ * here at once, so it is reported apart from the machine's own work.
+ */
+function machineCpuSeconds(): { busy: number; steal: number } {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const idle = f[3] + (f[4] ?? 0);
-    return (f.reduce((a, b) => a + b, 0) - idle) / 100;
+    const steal = f[7] ?? 0;
+    // guest/guest_nice (fields 9, 10) are already counted in user/nice.
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: (total - idle - steal) / 100, steal: steal / 100 };
   } catch {
-    return NaN;
+    return { busy: NaN, steal: NaN };
   }
 }
 
@@ -217,7 +225,8 @@ export function cpuSnapshot(serverPid: number, pgDataDir?: string): CpuSnapshot 
   const u = process.cpuUsage();
   const pg = new Map<number, number>();
   if (pgDataDir) for (const p of postgresPids(pgDataDir)) pg.set(p, cpuSeconds(p));
-  return { at: Date.now(), busy: machineBusySeconds(), server: cpuSeconds(serverPid), bench: (u.user + u.system) / 1e6, postgres: pg };
+  const m = machineCpuSeconds();
+  return { at: Date.now(), busy: m.busy, steal: m.steal, server: cpuSeconds(serverPid), bench: (u.user + u.system) / 1e6, postgres: pg };
 }
 
 /** Average cores used between two snapshots: server process, bench process, everything else (PostgreSQL, other load). */
@@ -228,6 +237,8 @@ export interface CpuUse {
   postgres: number;
   /** Everything else on the machine: other users' work. */
   rest: number;
+  /** Cores' worth of time the hypervisor gave to other guests while this one wanted to run (steal). */
+  steal: number;
   machineBusyShare: number;
 }
 
@@ -240,5 +251,6 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, cores: number): CpuUs
   let pgSeconds = 0;
   for (const [pid, t] of b.postgres) if (Number.isFinite(t)) pgSeconds += t - (a.postgres.get(pid) ?? 0);
   const postgres = b.postgres.size ? pgSeconds / s : NaN;
-  return { server, bench, postgres, rest: Math.max(0, busy - server - bench - (Number.isFinite(postgres) ? postgres : 0)), machineBusyShare: busy / cores };
+  const steal = (b.steal - a.steal) / s;
+  return { server, bench, postgres, rest: Math.max(0, busy - server - bench - (Number.isFinite(postgres) ? postgres : 0)), steal, machineBusyShare: busy / cores };
 }

@@ -42,8 +42,8 @@ function latencyRow(name: string, l: LatencySummary, extra: string): string {
 }
 
 function cpuRow(phase: string, c: CpuUse | undefined): string {
-  if (!c) return `| ${phase} | — | — | — | — | — |`;
-  return `| ${phase} | ${c.server.toFixed(2)} | ${Number.isFinite(c.postgres) ? c.postgres.toFixed(2) : '(in rest)'} | ${c.bench.toFixed(2)} | ${c.rest.toFixed(2)} | ${(c.machineBusyShare * 100).toFixed(0)} % |`;
+  if (!c) return `| ${phase} | — | — | — | — | — | — |`;
+  return `| ${phase} | ${c.server.toFixed(2)} | ${Number.isFinite(c.postgres) ? c.postgres.toFixed(2) : '(in rest)'} | ${c.bench.toFixed(2)} | ${c.rest.toFixed(2)} | ${Number.isFinite(c.steal) ? c.steal.toFixed(2) : '—'} | ${(c.machineBusyShare * 100).toFixed(0)} % |`;
 }
 
 /** What bounded the result, read off the CPU split of each phase. */
@@ -57,6 +57,8 @@ function limits(r: RunReport): string[] {
     } else if (c.server >= 0.9) {
       out.push(`${phase}: the server's single event loop was saturated (${c.server.toFixed(2)} cores) while the machine had headroom.`);
     }
+    // Steal pauses the server, PostgreSQL and the simulated devices together: it shows as stalls no code of ours can remove.
+    if (c.steal >= 0.05) out.push(`${phase}: the hypervisor took ${c.steal.toFixed(2)} cores' worth of time from this VM (steal, ${((c.steal / cores) * 100).toFixed(0)} % of its CPU).`);
   }
   if (!out.length) out.push('No phase saturated the CPU: latencies are dominated by per-request work (database round trips), not by queueing.');
   return out;
@@ -158,8 +160,8 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '',
     '### CPU (average cores in use per phase)',
     '',
-    '| phase | server process | PostgreSQL | bench process | other work on the machine | machine busy |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| phase | server process | PostgreSQL | bench process | other work on the machine | stolen by the hypervisor | machine busy |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...Object.keys(r.cpu).map((k) => cpuRow(k, r.cpu[k])),
     '',
     '### What limited the result',

@@ -156,11 +156,11 @@ async function main(): Promise<void> {
     const dec = (await q.query<{ n: string; a: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE allowed) AS a FROM decisions WHERE chip_id = ANY($1)', [chips])).rows[0];
     const gr = (await q.query<{ n: string }>('SELECT count(*) AS n FROM grants WHERE chip_id = ANY($1)', [chips])).rows[0];
     for (const phase of [...steps, burst, denial]) {
-      const rows = await q.query<{ ms: number; t: number }>(
-        'SELECT latency_ms AS ms, extract(epoch FROM at - min(at) OVER ()) * 1000 AS t FROM decisions WHERE request_id = ANY($1) ORDER BY at', [phase.requestIds]);
+      const rows = await q.query<{ ms: number; t: number; e: number }>(
+        'SELECT latency_ms AS ms, extract(epoch FROM at - min(at) OVER ()) * 1000 AS t, extract(epoch FROM at) * 1000 AS e FROM decisions WHERE request_id = ANY($1) ORDER BY at', [phase.requestIds]);
       phase.engineLatency = summarize(rows.rows.map((x) => Number(x.ms)));
       // BENCH_SAMPLES: the server's own decide time over the phase, beside the device-side samples.
-      if (process.env.BENCH_SAMPLES) appendFileSync(process.env.BENCH_SAMPLES, rows.rows.map((x) => `engine ${phase.label}\t${Number(x.t).toFixed(1)}\t${x.ms}\n`).join(''));
+      if (process.env.BENCH_SAMPLES) appendFileSync(process.env.BENCH_SAMPLES, rows.rows.map((x) => `engine ${phase.label}\t${Number(x.t).toFixed(1)}\t${x.ms}\t${Number(x.e).toFixed(1)}\n`).join(''));
     }
     await q.end();
 

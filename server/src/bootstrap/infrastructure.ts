@@ -48,6 +48,7 @@ export async function resolveInfrastructure(
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     loginRateLimitPerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     hotPathPoolSize: vars.DATABASE_HOT_POOL_SIZE,
+    heapGrowingPercent: vars.HEAP_GROWING_PERCENT,
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
   };

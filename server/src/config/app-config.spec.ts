@@ -24,6 +24,13 @@ describe('validateEnvironment', () => {
     for (const bad of ['0', '65', '2.5', 'many']) expect(() => validateEnvironment({ DATABASE_HOT_POOL_SIZE: bad })).toThrow(/DATABASE_HOT_POOL_SIZE/);
   });
 
+  it('takes the heap growing percent as a whole number from 0 (V8 decides) to 400, 100 by default', () => {
+    expect(validateEnvironment({}).HEAP_GROWING_PERCENT).toBe(100);
+    expect(validateEnvironment({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(validateEnvironment({ HEAP_GROWING_PERCENT: '250' }).HEAP_GROWING_PERCENT).toBe(250);
+    for (const bad of ['-1', '401', '1.5', 'big']) expect(() => validateEnvironment({ HEAP_GROWING_PERCENT: bad })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
   it('requires secrets in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
   });

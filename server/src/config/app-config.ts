@@ -1,5 +1,6 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
+import { DEFAULT_HEAP_GROWING_PERCENT } from '../bootstrap/heap-growth';
 import {
   IsIn,
   IsInt,
@@ -34,6 +35,10 @@ export class EnvironmentVariables {
   /** Connections of the pool that serves device requests (arm decisions); default 2 per CPU core, at least 4. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
   DATABASE_HOT_POOL_SIZE?: number;
+
+  /** V8 heap growing factor minus one, in percent (bootstrap/heap-growth.ts); 0 keeps V8's own. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(400)
+  HEAP_GROWING_PERCENT = DEFAULT_HEAP_GROWING_PERCENT;
 
   /** External MQTT broker; when absent an in-process aedes broker is started. */
   @IsOptional() @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
@@ -103,6 +108,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** Size of the hot-path pool (database/hot-path-pool.ts); its default when absent. */
   hotPathPoolSize?: number;
+  /** See bootstrap/heap-growth.ts; 0 leaves V8's dynamic heap growth. */
+  heapGrowingPercent?: number;
   mqtt: { url: string; embedded: boolean; topicRoot: string };
   publicBaseUrl: string;
   dataDir: string;
