@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Aedes from 'aedes';
 import { LoggerModule } from 'nestjs-pino';
@@ -25,6 +25,8 @@ export class AppModule {
       imports: [
         { module: class ConfigHolder {}, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
         LoggerModule.forRoot({
+          // Every route, in the wildcard syntax of Express 5 (the library's default '*' draws a deprecation warning at start-up).
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -60,7 +60,7 @@ function limits(r: RunReport): string[] {
     // Steal pauses the server, PostgreSQL and the simulated devices together: it shows as stalls no code of ours can remove.
     if (c.steal >= 0.05) out.push(`${phase}: the hypervisor took ${c.steal.toFixed(2)} cores' worth of time from this VM (steal, ${((c.steal / cores) * 100).toFixed(0)} % of its CPU).`);
   }
-  if (!out.length) out.push('No phase saturated the CPU: latencies are dominated by per-request work (database round trips), not by queueing.');
+  if (!out.some((l) => /CPU-bound|saturated/.test(l))) out.push('No phase saturated the CPU: latencies are dominated by per-request work (database round trips), not by queueing.');
   return out;
 }
 
