@@ -126,6 +126,11 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
   const preload = trace ? ['-r', join(__dirname, 'sql-trace.js')] : [];
   // BENCH_CPU_PROF=<dir>: V8 CPU profile of the server (diagnostics; adds overhead).
   if (process.env.BENCH_CPU_PROF) preload.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  // BENCH_LOOP_LOG=<dir>: the server's event-loop stalls and GC pauses (loop-monitor.ts).
+  if (process.env.BENCH_LOOP_LOG) {
+    Object.assign(env, { BENCH_LOOP_LOG: process.env.BENCH_LOOP_LOG, BENCH_LOOP_ROLE: 'server' });
+    preload.push('-r', join(__dirname, 'loop-monitor.js'));
+  }
   if (process.env.BENCH_SERVER_FLAGS) preload.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean));
   const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './loop-monitor';
 import { toPublicKey } from '@arcgate/protocol';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
