@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const applied = await runMigrations(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  configureApp(app);
+  configureApp(app, { trustProxy: config.trustProxy });
   const log = app.get(Logger);
   if (applied.length) log.log(`Applied migrations: ${applied.join(', ')}`);
   if (config.seedDemoData) {

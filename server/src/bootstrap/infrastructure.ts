@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, validateEnvironment } from '../config/app-config';
+import { parseTrustProxy } from './trust-proxy';
 import { resolveSecrets } from '../config/secrets';
 import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../mqtt/mqtt-connection';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
@@ -49,6 +50,7 @@ export async function resolveInfrastructure(
     loginRateLimitPerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     hotPathPoolSize: vars.DATABASE_HOT_POOL_SIZE,
     heapGrowingPercent: vars.HEAP_GROWING_PERCENT,
+    trustProxy: vars.TRUST_PROXY === undefined ? undefined : parseTrustProxy(vars.TRUST_PROXY) ?? undefined,
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
   };

@@ -31,6 +31,12 @@ describe('validateEnvironment', () => {
     for (const bad of ['-1', '401', '1.5', 'big']) expect(() => validateEnvironment({ HEAP_GROWING_PERCENT: bad })).toThrow(/HEAP_GROWING_PERCENT/);
   });
 
+  it('takes TRUST_PROXY as a boolean, hop count or address list, unset by default', () => {
+    expect(validateEnvironment({}).TRUST_PROXY).toBeUndefined();
+    expect(validateEnvironment({ TRUST_PROXY: 'loopback,10.0.0.0/8' }).TRUST_PROXY).toBe('loopback,10.0.0.0/8');
+    expect(() => validateEnvironment({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY must be true, false, a hop count/);
+  });
+
   it('requires secrets in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
   });

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_HEAP_GROWING_PERCENT } from '../bootstrap/heap-growth';
+import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from '../bootstrap/trust-proxy';
 import {
   IsIn,
   IsInt,
@@ -11,6 +12,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 
@@ -39,6 +41,11 @@ export class EnvironmentVariables {
   /** V8 heap growing factor minus one, in percent (bootstrap/heap-growth.ts); 0 keeps V8's own. */
   @Type(() => Number) @IsInt() @Min(0) @Max(400)
   HEAP_GROWING_PERCENT = DEFAULT_HEAP_GROWING_PERCENT;
+
+  /** Reverse proxies to believe for the client address (rate limits key on it); unset: none, req.ip is the peer. */
+  @IsOptional()
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== null, defaultMessage: () => `TRUST_PROXY must be ${TRUST_PROXY_HINT}` } })
+  TRUST_PROXY?: string;
 
   /** External MQTT broker; when absent an in-process aedes broker is started. */
   @IsOptional() @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
@@ -110,6 +117,8 @@ export interface AppConfig {
   hotPathPoolSize?: number;
   /** See bootstrap/heap-growth.ts; 0 leaves V8's dynamic heap growth. */
   heapGrowingPercent?: number;
+  /** Express "trust proxy"; unset trusts no proxy. */
+  trustProxy?: TrustProxy;
   mqtt: { url: string; embedded: boolean; topicRoot: string };
   publicBaseUrl: string;
   dataDir: string;

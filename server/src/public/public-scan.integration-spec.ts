@@ -134,3 +134,31 @@ describe('public code scan rate limit', () => {
     expect((await t.http.post('/api/auth/login').send({ username: 'nobody', password: 'x' })).status).toBe(401);
   });
 });
+
+describe('public code scan rate limit behind a reverse proxy', () => {
+  const exhaust = async (t: TestApp, client: string) => {
+    for (let i = 0; i < PUBLIC_SCAN_RATE_LIMIT.limit; i++) await t.http.get(`/api/public/codes/not-a-code-${i}`).set('X-Forwarded-For', client);
+  };
+
+  it('keys on the forwarded client address when TRUST_PROXY names the proxy', async () => {
+    const t = await createTestApp({ seed: false, config: { trustProxy: ['loopback'] } });
+    try {
+      await exhaust(t, '203.0.113.7');
+      expect((await t.http.get('/api/public/codes/x').set('X-Forwarded-For', '203.0.113.7')).status).toBe(429);
+      // Another person behind the same proxy keeps their own allowance.
+      expect((await t.http.get('/api/public/codes/x').set('X-Forwarded-For', '203.0.113.8')).status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For without TRUST_PROXY, so a client cannot dodge the limit by forging it', async () => {
+    const t = await createTestApp({ seed: false });
+    try {
+      await exhaust(t, '203.0.113.7');
+      expect((await t.http.get('/api/public/codes/x').set('X-Forwarded-For', '203.0.113.8')).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+});
