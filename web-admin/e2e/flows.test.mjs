@@ -168,6 +168,30 @@ describe('enterprise (desktop)', () => {
     await page.waitForURL(/\/workspace\//);
     await context.close();
   });
+
+  it('ends a dispatched welder engagement early from the welder record', async () => {
+    const { context, page } = await open(DESKTOP);
+    await logIn(page, 'hengda.admin');
+    await page.waitForURL(/\/workspace\/overview/);
+    await page.goto('/workspace/welders');
+    await page.getByText('陈静').first().click();
+    const drawer = page.getByTestId('welder-drawer');
+    await drawer.getByRole('tab', { name: /用工关系/ }).click();
+    await drawer.getByTestId('end-engagement').click();
+    const dialog = page.getByRole('dialog', { name: '提前结束用工关系' });
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('用工关系已结束').first().waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // Ending today is as early as it goes: no second end button.
+    await drawer.getByTestId('end-engagement').waitFor({ state: 'detached' });
+    await shot(page, '12-enterprise-engagement-ended');
+    const admin = await apiLogin(server.baseUrl, 'admin');
+    const welders = await apiGet(server.baseUrl, admin, '/api/welders?pageSize=50');
+    const chen = await apiGet(server.baseUrl, admin, `/api/welders/${welders.items.find((w) => w.realName === '陈静').id}`);
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    assert.equal(chen.engagements[0].endsOn, today, 'the engagement ends today (China date)');
+    await context.close();
+  });
 });
 
 describe('welder (phone)', () => {

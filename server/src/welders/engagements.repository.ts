@@ -46,6 +46,27 @@ export class EngagementsRepository {
       .getOne();
   }
 
+  findOfWelderForUpdate(em: EntityManager, welderId: string, engagementId: string): Promise<WelderEngagement | null> {
+    return em.findOne(WelderEngagement, { where: { id: engagementId, welderId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Submitted or approved permits of `enterpriseId` that name the welder and run past `lastDay`
+   * (China dates): an engagement ending before them would leave them naming someone who no longer works there.
+   */
+  async findPermitsNamingBeyond(em: EntityManager, welderId: string, enterpriseId: string, lastDay: string): Promise<{ id: string; plannedEnd: Date }[]> {
+    const rows: { id: string; planned_end: Date }[] = await em.query(
+      `SELECT p.id, p.planned_end FROM permits p JOIN permit_welders pw ON pw.permit_id = p.id
+        WHERE pw.welder_id = $1 AND p.enterprise_id = $2 AND p.status IN ('submitted', 'approved')
+          AND (p.planned_end AT TIME ZONE 'Asia/Shanghai')::date > $3::date
+        ORDER BY p.planned_end`, [welderId, enterpriseId, lastDay]);
+    return rows.map((r) => ({ id: r.id, plannedEnd: r.planned_end }));
+  }
+
+  async updateEnd(em: EntityManager, engagementId: string, endsOn: string): Promise<void> {
+    await em.update(WelderEngagement, { id: engagementId }, { endsOn });
+  }
+
   insert(em: EntityManager, data: Partial<WelderEngagement>): Promise<WelderEngagement> {
     return em.save(WelderEngagement, em.create(WelderEngagement, data));
   }

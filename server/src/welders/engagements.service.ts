@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { CreateEngagementDto } from './dto/create-engagement.dto';
+import { EndEngagementDto } from './dto/end-engagement.dto';
 import { EngagementsRepository } from './engagements.repository';
 import { WelderAccess } from './welder-access';
 import { engagementView, EngagementView } from './welder-views';
@@ -46,6 +47,41 @@ export class EngagementsService {
         after: { welderId: welder.id, enterpriseId: host.id, kind: g.kind, startsOn: g.startsOn, endsOn: g.endsOn, note: g.note },
       });
       return engagementView(g, host.name, this.access.today());
+    });
+  }
+
+  /**
+   * Brings the last day forward (a dispatch ends early, a contractor leaves). Never retroactive: past
+   * days stay as recorded, because permits were checked against them. Refused while a submitted or
+   * approved permit of the host names the welder past the new end: cancel or amend it first, which
+   * also revokes its grants, so that ending an engagement never silently leaves a live permit behind.
+   */
+  end(actor: Actor, welderId: string, engagementId: string, dto: EndEngagementDto): Promise<EngagementView> {
+    return this.ds.transaction(async (em) => {
+      const scope = await this.access.findVisible(actor, welderId, em, true);
+      const g = await this.engagements.findOfWelderForUpdate(em, welderId, engagementId);
+      if (!g) throw DomainError.notFound('Engagement');
+      const host = await this.welders.findEnterprise(g.enterpriseId, em);
+      if (!host) throw DomainError.notFound('Engagement');
+      this.access.assertMayEndEngagement(actor, scope, host);
+      const today = this.access.today();
+      if (g.endsOn !== null && g.endsOn < today) throw new DomainError(ErrorCode.INVALID_STATE, `The engagement already ended on ${g.endsOn}`);
+      if (dto.endsOn < g.startsOn) throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
+      if (dto.endsOn < today) throw DomainError.invalid('endsOn', 'inPast', `endsOn must be today (${today}) or later`);
+      if (g.endsOn !== null && dto.endsOn >= g.endsOn) throw DomainError.invalid('endsOn', 'notEarlier', `endsOn must be earlier than the current end ${g.endsOn}`);
+      const permits = await this.engagements.findPermitsNamingBeyond(em, welderId, host.id, dto.endsOn);
+      if (permits.length) {
+        throw new DomainError(ErrorCode.CONFLICT, 'Permits of the host enterprise still name this welder after that day; cancel or amend them first',
+          permits.map((p) => ({ field: 'endsOn', code: 'permitNamesWelder', message: `permit ${p.id} names the welder until ${p.plannedEnd.toISOString()}` })));
+      }
+      const before = { endsOn: g.endsOn };
+      await this.engagements.updateEnd(em, g.id, dto.endsOn);
+      g.endsOn = dto.endsOn;
+      await this.audit.record(em, actor, {
+        action: 'welder.engagement.end', entityType: 'welder_engagement', entityId: g.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
+        before, after: { endsOn: g.endsOn, hostEnterpriseId: host.id, reason: dto.reason ?? null },
+      });
+      return engagementView(g, host.name, today);
     });
   }
 }

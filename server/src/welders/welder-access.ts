@@ -56,6 +56,13 @@ export class WelderAccess {
     return this.policy.canManageEnterprise(actor, w.employer);
   }
 
+  /** Either party to an engagement may end it: the employer, or the enterprise the welder works for. */
+  assertMayEndEngagement(actor: Actor, w: WelderInScope, host: EnterpriseScopeRef): void {
+    if (!this.canManage(actor, w) && !this.policy.canManageEnterprise(actor, host)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only the employer or the host enterprise may end this engagement');
+    }
+  }
+
   /** Changes to the welder's own record: employer or platform admin; a host enterprise only sees. */
   assertManageable(actor: Actor, w: WelderInScope): void {
     if (!this.canManage(actor, w)) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the employer may change this welder');

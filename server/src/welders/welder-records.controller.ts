@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
@@ -7,6 +7,7 @@ import { Role } from '../users/user.entity';
 import { CertificatesService } from './certificates.service';
 import { CreateCertificateDto } from './dto/create-certificate.dto';
 import { CreateEngagementDto } from './dto/create-engagement.dto';
+import { EndEngagementDto, EngagementParamDto } from './dto/end-engagement.dto';
 import { CreateTrainingDto } from './dto/create-training.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { EngagementsService } from './engagements.service';
@@ -24,6 +25,14 @@ export class WelderRecordsController {
   @ApiOperation({ summary: 'Record that the welder works for another enterprise (劳务派遣 / 外包 / 承包); employer only' })
   engage(@CurrentActor() actor: Actor, @Param() p: IdParamDto, @Body() dto: CreateEngagementDto) {
     return this.engagements.create(actor, p.id, dto);
+  }
+
+  @Post('engagements/:engagementId/end')
+  @HttpCode(200)
+  @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
+  @ApiOperation({ summary: 'End an engagement early (today at the earliest); employer or host; refused while a permit of the host still names the welder' })
+  endEngagement(@CurrentActor() actor: Actor, @Param() p: EngagementParamDto, @Body() dto: EndEngagementDto) {
+    return this.engagements.end(actor, p.id, p.engagementId, dto);
   }
 
   @Post('certificates')

@@ -103,8 +103,10 @@ export interface CertificateView {
   daysToExpiry: number;
 }
 
+export interface EngagementView { id: string; enterpriseName: string; kind: string; startsOn: string; endsOn: string | null; activeToday: boolean; note: string | null }
+
 export interface WelderDetailView extends WelderView {
-  engagements: { id: string; enterpriseName: string; kind: string; startsOn: string; endsOn: string | null; activeToday: boolean; note: string | null }[];
+  engagements: EngagementView[];
   certificates: CertificateView[];
   trainings: { id: string; tier: string; course: string; hours: number; completedOn: string; provider: string | null; passed: boolean }[];
   trainingTotal: number;

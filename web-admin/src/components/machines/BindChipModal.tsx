@@ -1,31 +1,14 @@
 import { Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 import type { MachineView } from '../../api/types';
-import { useErrorReporter } from '../../hooks/useApi';
 
 /** 加芯: the chip id and public key as scanned from the chip's label. */
 export function BindChipModal({ machine, onClose }: { machine: MachineView | null; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ chipId: string; publicKey: string }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch(`/api/machines/${machine!.id}/chip`, { method: 'POST', body: { chipId: v.chipId.trim().toUpperCase(), publicKey: v.publicKey.trim() } });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/machines/${machine!.id}/chip`, { method: 'POST', body: { chipId: v.chipId.trim().toUpperCase(), publicKey: v.publicKey.trim() } }), () => onClose(true));
 
   return (
     <Modal open={!!machine} title={`${t('machines.bindChip')} · ${machine?.name ?? ''}`} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>

@@ -1,13 +1,14 @@
 import { App, Button, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import type { CertificateView, WelderDetailView } from '../../api/types';
+import type { CertificateView, EngagementView, WelderDetailView } from '../../api/types';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { fmtDate } from '../format';
 import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
-import { CertificateModal, TrainingModal } from './WelderRecordForms';
+import { CertificateModal, EndEngagementModal, TrainingModal } from './WelderRecordForms';
 
 /** The welder's record: masked identity, certificates (add, review), training and engagements. */
 export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onChanged }: { welderId: string | null; canManage: boolean; trainingTiers: string[]; onClose: () => void; onChanged: () => void }) {
@@ -17,6 +18,7 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
   const { data: w, error, loading, reload } = useApi<WelderDetailView>(welderId ? `/api/welders/${welderId}` : null);
   const [addCert, setAddCert] = useState(false);
   const [addTraining, setAddTraining] = useState(false);
+  const [ending, setEnding] = useState<string | null>(null);
   const changed = () => {
     reload();
     onChanged();
@@ -100,7 +102,7 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                 key: 'engagements',
                 label: `${t('welders.engagements')} (${w.engagements.length})`,
                 children: w.engagements.length ? (
-                  <Table
+                  <Table<EngagementView>
                     rowKey="id"
                     size="small"
                     pagination={false}
@@ -111,6 +113,12 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                       { title: t('welders.startsOn'), dataIndex: 'startsOn', render: fmtDate },
                       { title: t('welders.endsOn'), dataIndex: 'endsOn', render: fmtDate },
                       { title: t('common.status'), dataIndex: 'activeToday', render: (v: boolean) => <Space>{v ? <Tag color="green">✓</Tag> : <Tag>—</Tag>}</Space> },
+                      // Either party may bring the last day forward (to today at the earliest); the server checks which (403 otherwise).
+                      ...(canManage ? [{
+                        title: t('common.actions'), key: 'a',
+                        render: (_: unknown, g: EngagementView) => (g.endsOn === null || g.endsOn > dayjs().format('YYYY-MM-DD'))
+                          && <Button size="small" onClick={() => setEnding(g.id)} data-testid="end-engagement">{t('welders.endEngagement')}</Button>,
+                      }] : []),
                     ]}
                   />
                 ) : (
@@ -120,6 +128,7 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
             ]}
           />
           <CertificateModal welderId={w.id} open={addCert} onClose={(s) => { setAddCert(false); if (s) changed(); }} />
+          <EndEngagementModal welderId={w.id} engagementId={ending} onClose={(s) => { setEnding(null); if (s) { void message.success(t('welders.engagementEnded')); changed(); } }} />
           <TrainingModal welderId={w.id} open={addTraining} tiers={trainingTiers} onClose={(s) => { setAddTraining(false); if (s) changed(); }} />
         </>
       )}

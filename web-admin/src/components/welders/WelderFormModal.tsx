@@ -1,31 +1,14 @@
 import { Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 import type { WelderView } from '../../api/types';
-import { useErrorReporter } from '../../hooks/useApi';
 
 /** Register a welder: the ID number and phone go to the server once and come back only masked. */
 export function WelderFormModal({ open, onClose }: { open: boolean; onClose: (created: WelderView | null) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ realName: string; idNumber: string; phone?: string }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      const created = await apiFetch<WelderView>('/api/welders', { method: 'POST', body: { realName: v.realName.trim(), idNumber: v.idNumber.trim().toUpperCase(), ...(v.phone ? { phone: v.phone.trim() } : {}) } });
-      form.resetFields();
-      onClose(created);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<WelderView>('/api/welders', { method: 'POST', body: { realName: v.realName.trim(), idNumber: v.idNumber.trim().toUpperCase(), ...(v.phone ? { phone: v.phone.trim() } : {}) } }), (created) => onClose(created));
 
   return (
     <Modal open={open} title={t('welders.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>

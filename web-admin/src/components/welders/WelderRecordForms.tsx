@@ -1,9 +1,8 @@
 import { DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
-import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import { useErrorReporter } from '../../hooks/useApi';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 
 const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undefined);
 
@@ -11,25 +10,10 @@ const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undef
 export function CertificateModal({ welderId, open, onClose }: { welderId: string; open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ subOperation: string; issuedOn: Dayjs; lastReviewedOn?: Dayjs; issuingAuthority?: string }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch(`/api/welders/${welderId}/certificates`, {
-        method: 'POST',
-        body: { subOperation: v.subOperation, issuedOn: day(v.issuedOn), ...(v.lastReviewedOn ? { lastReviewedOn: day(v.lastReviewedOn) } : {}), ...(v.issuingAuthority ? { issuingAuthority: v.issuingAuthority } : {}) },
-      });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/welders/${welderId}/certificates`, {
+    method: 'POST',
+    body: { subOperation: v.subOperation, issuedOn: day(v.issuedOn), ...(v.lastReviewedOn ? { lastReviewedOn: day(v.lastReviewedOn) } : {}), ...(v.issuingAuthority ? { issuingAuthority: v.issuingAuthority } : {}) },
+  }), () => onClose(true));
   return (
     <Modal open={open} title={t('welders.addCertificate')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ subOperation: 'fusion_welding_and_thermal_cutting' }}>
@@ -53,25 +37,10 @@ export function CertificateModal({ welderId, open, onClose }: { welderId: string
 export function TrainingModal({ welderId, open, tiers, onClose }: { welderId: string; open: boolean; tiers: string[]; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ tier: string; course: string; hours: number; completedOn: Dayjs; provider?: string; passed: boolean }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch(`/api/welders/${welderId}/trainings`, {
-        method: 'POST',
-        body: { tier: v.tier, course: v.course, hours: v.hours, completedOn: day(v.completedOn), passed: !!v.passed, ...(v.provider ? { provider: v.provider } : {}) },
-      });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/welders/${welderId}/trainings`, {
+    method: 'POST',
+    body: { tier: v.tier, course: v.course, hours: v.hours, completedOn: day(v.completedOn), passed: !!v.passed, ...(v.provider ? { provider: v.provider } : {}) },
+  }), () => onClose(true));
   return (
     <Modal open={open} title={t('welders.addTraining')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ tier: tiers[0], passed: true }}>
@@ -92,6 +61,28 @@ export function TrainingModal({ welderId, open, tiers, onClose }: { welderId: st
         </Form.Item>
         <Form.Item name="passed" label={t('welders.passed')} valuePropName="checked">
           <Switch />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** End an engagement early: the last day (today at the earliest) and why. The server refuses while a permit still names the welder. */
+export function EndEngagementModal({ welderId, engagementId, onClose }: { welderId: string; engagementId: string | null; onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ endsOn: Dayjs; reason?: string }>();
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/welders/${welderId}/engagements/${engagementId}/end`, {
+    method: 'POST',
+    body: { endsOn: day(v.endsOn), ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
+  }), () => onClose(true));
+  return (
+    <Modal open={!!engagementId} title={t('welders.endEngagementTitle')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ endsOn: dayjs() }}>
+        <Form.Item name="endsOn" label={t('welders.endEngagementLastDay')} rules={[{ required: true }]} extra={t('welders.endEngagementHint')}>
+          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="end-engagement-date" />
+        </Form.Item>
+        <Form.Item name="reason" label={t('welders.endEngagementReason')}>
+          <Input.TextArea maxLength={500} rows={2} />
         </Form.Item>
       </Form>
     </Modal>

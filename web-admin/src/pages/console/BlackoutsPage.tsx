@@ -11,30 +11,16 @@ import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { useErrorReporter } from '../../hooks/useApi';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
 
 function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ regionCode: string; kind: string; range: [Dayjs, Dayjs]; reason: string }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch('/api/blackouts', {
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch('/api/blackouts', {
         method: 'POST',
         body: { regionCode: v.regionCode, kind: v.kind, startsAt: pickedChinaIso(v.range[0]), endsAt: pickedChinaIso(v.range[1]), reason: v.reason },
-      });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+      }), () => onClose(true));
   return (
     <Modal open={open} title={t('blackouts.declare')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ kind: 'special_period' }}>

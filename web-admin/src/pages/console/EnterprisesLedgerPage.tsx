@@ -8,8 +8,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
-import { useErrorReporter } from '../../hooks/useApi';
 import { useDownload } from '../../hooks/useDownload';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
 
 export default function EnterprisesLedgerPage() {
@@ -66,22 +66,7 @@ function EnterpriseStatusModal({ enterprise, onClose }: { enterprise: Enterprise
   const { t } = useTranslation();
   const [form] = Form.useForm<{ status: string; reason?: string }>();
   const status = Form.useWatch('status', form);
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch(`/api/enterprises/${enterprise!.id}/status`, { method: 'POST', body: { status: v.status, ...(v.reason ? { reason: v.reason } : {}) } });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/enterprises/${enterprise!.id}/status`, { method: 'POST', body: { status: v.status, ...(v.reason ? { reason: v.reason } : {}) } }), () => onClose(true));
   return (
     <Modal open={!!enterprise} title={`${t('enterprises.changeStatus')} · ${enterprise?.name ?? ''}`} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ status: enterprise?.status }} preserve={false}>
