@@ -1,9 +1,8 @@
 import { Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../api/client';
 import type { AlertView } from '../api/types';
-import { useErrorReporter } from '../hooks/useApi';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 
 export type AlertAction = 'acknowledge' | 'close';
 
@@ -11,26 +10,9 @@ export type AlertAction = 'acknowledge' | 'close';
 export function AlertActionModal({ alert, action, onDone, onCancel }: { alert: AlertView | null; action: AlertAction; onDone: (a: AlertView) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ note?: string }>();
-  const [busy, setBusy] = useState(false);
-  const report = useErrorReporter();
 
-  const submit = async () => {
-    if (!alert) return;
-    const values = await form.validateFields().catch(() => null);
-    if (!values) return;
-    const { note } = values;
-    setBusy(true);
-    try {
-      const body = note?.trim() ? { note: note.trim() } : {};
-      const updated = await apiFetch<AlertView>(`/api/alerts/${alert.id}/${action}`, { method: 'POST', body });
-      form.resetFields();
-      onDone(updated);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // The modal is open only with an alert, so `alert` is set whenever OK can be pressed.
+  const { submit, busy } = useFormSubmit(form, ({ note }) => apiFetch<AlertView>(`/api/alerts/${alert!.id}/${action}`, { method: 'POST', body: note?.trim() ? { note: note.trim() } : {} }), (updated) => onDone(updated));
 
   return (
     <Modal

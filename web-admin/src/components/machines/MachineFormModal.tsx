@@ -1,9 +1,8 @@
 import { Form, Input, InputNumber, Modal, Select } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { MachineView } from '../../api/types';
-import { useErrorReporter } from '../../hooks/useApi';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 
 interface MachineForm {
   name: string;
@@ -19,25 +18,9 @@ export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (c
   const { t } = useTranslation();
   const [form] = Form.useForm<MachineForm>();
   const kind = Form.useWatch('kind', form);
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
   const electric = kind === 'electric_arc' || kind === 'resistance';
 
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      const body = { ...v, ratedInputKva: electric ? v.ratedInputKva : null };
-      const created = await apiFetch<MachineView>('/api/machines', { method: 'POST', body });
-      form.resetFields();
-      onClose(created);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<MachineView>('/api/machines', { method: 'POST', body: { ...v, ratedInputKva: electric ? v.ratedInputKva : null } }), (created) => onClose(created));
 
   return (
     <Modal open={open} title={t('machines.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>

@@ -1,9 +1,8 @@
 import { Alert, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { MachineView } from '../../api/types';
-import { useErrorReporter } from '../../hooks/useApi';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 
 export type MachineTarget = 'active' | 'suspended' | 'retired';
 
@@ -11,24 +10,9 @@ export type MachineTarget = 'active' | 'suspended' | 'retired';
 export function MachineStatusModal({ machine, target, onClose }: { machine: MachineView | null; target: MachineTarget; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason?: string }>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
   const needsReason = target !== 'active';
 
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
-    setBusy(true);
-    try {
-      await apiFetch(`/api/machines/${machine!.id}/status`, { method: 'POST', body: { status: target, ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) } });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/machines/${machine!.id}/status`, { method: 'POST', body: { status: target, ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) } }), () => onClose(true));
 
   const title = target === 'retired' ? t('machines.retireTitle') : target === 'suspended' ? t('machines.suspendTitle') : t('machines.activate');
   return (

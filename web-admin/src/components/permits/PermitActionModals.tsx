@@ -1,9 +1,8 @@
 import { DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import { useErrorReporter } from '../../hooks/useApi';
+import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { pickedChinaIso } from '../format';
 
 export type PermitAction = 'approve' | 'reject' | 'cancel' | 'extend' | 'close' | 'gas';
@@ -16,13 +15,9 @@ const dt = <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" 
 export function PermitActionModal({ permitId, action, onClose }: { permitId: string; action: PermitAction | null; onClose: (done: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
-  const report = useErrorReporter();
-  const [busy, setBusy] = useState(false);
   const iso = (d?: Dayjs) => (d ? pickedChinaIso(d) : undefined);
 
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
+  const { submit, busy } = useFormSubmit(form, (v) => {
     const calls: Record<PermitAction, [string, unknown]> = {
       approve: ['approve', v.remark ? { remark: v.remark } : {}],
       reject: ['reject', { reason: v.reason }],
@@ -32,17 +27,8 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
       gas: ['gas-analyses', { takenAt: iso(v.takenAt), gas: v.gas, lelClass: v.lelClass, readingPercentVol: v.readingPercentVol, analyst: v.analyst }],
     };
     const [path, body] = calls[action!];
-    setBusy(true);
-    try {
-      await apiFetch(`/api/permits/${permitId}/${path}`, { method: 'POST', body });
-      form.resetFields();
-      onClose(true);
-    } catch (e) {
-      report(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+    return apiFetch(`/api/permits/${permitId}/${path}`, { method: 'POST', body });
+  }, () => onClose(true));
 
   const titles: Record<PermitAction, string> = {
     approve: t('permits.approve'), reject: t('permits.reject'), cancel: t('permits.cancelPermit'), extend: t('permits.extend'), close: t('permits.closePermit'), gas: t('permits.addGas'),
