@@ -74,4 +74,18 @@ describe('ending a welder engagement', () => {
     // An engagement of another welder under this one's id is not found.
     expect((await end('hengda.admin', { endsOn: '2026-01-20' }, zhangAtConstruction, ids.liu)).status).toBe(404);
   });
+
+  it('is not held up by a permit that rests on a later engagement with the same host', async () => {
+    // 孙磊 (employed by construction) works for steel in January and again from February.
+    const [{ id: january }] = await t.ds.query(
+      `INSERT INTO welder_engagements (welder_id, enterprise_id, kind, starts_on, ends_on) VALUES ($1, $2, 'contractor', '2026-01-01', '2026-01-31') RETURNING id`, [ids.sun, ids.steel]);
+    await t.ds.query(`INSERT INTO welder_engagements (welder_id, enterprise_id, kind, starts_on) VALUES ($1, $2, 'contractor', '2026-02-01')`, [ids.sun, ids.steel]);
+    // A permit of steel naming him on 2026-02-10 (moved there directly: the fixture's window is 2026-01-05).
+    const permitId = await approvedPermit(t, clock, ids);
+    await t.ds.query('INSERT INTO permit_welders (permit_id, welder_id) VALUES ($1, $2)', [permitId, ids.sun]);
+    await t.ds.query(`UPDATE permits SET planned_start = '2026-02-10T09:00:00+08:00', planned_end = '2026-02-10T17:00:00+08:00' WHERE id = $1`, [permitId]);
+    const ok = await end('hengda.admin', { endsOn: '2026-01-10' }, january, ids.sun);
+    expect(ok.status).toBe(200);
+    expect(ok.body.endsOn).toBe('2026-01-10');
+  });
 });

@@ -51,15 +51,17 @@ export class EngagementsRepository {
   }
 
   /**
-   * Submitted or approved permits of `enterpriseId` that name the welder and run past `lastDay`
-   * (China dates): an engagement ending before them would leave them naming someone who no longer works there.
+   * Submitted or approved permits of `enterpriseId` naming the welder that fall in days an engagement
+   * gives up when its last day moves from `oldLastDay` (null: open-ended) to `newLastDay` (China dates).
+   * A permit wholly after `oldLastDay` rests on another engagement, not this one.
    */
-  async findPermitsNamingBeyond(em: EntityManager, welderId: string, enterpriseId: string, lastDay: string): Promise<{ id: string; plannedEnd: Date }[]> {
+  async findPermitsInDaysGivenUp(em: EntityManager, welderId: string, enterpriseId: string, newLastDay: string, oldLastDay: string | null): Promise<{ id: string; plannedEnd: Date }[]> {
     const rows: { id: string; planned_end: Date }[] = await em.query(
       `SELECT p.id, p.planned_end FROM permits p JOIN permit_welders pw ON pw.permit_id = p.id
         WHERE pw.welder_id = $1 AND p.enterprise_id = $2 AND p.status IN ('submitted', 'approved')
           AND (p.planned_end AT TIME ZONE 'Asia/Shanghai')::date > $3::date
-        ORDER BY p.planned_end`, [welderId, enterpriseId, lastDay]);
+          AND ($4::date IS NULL OR (p.planned_start AT TIME ZONE 'Asia/Shanghai')::date <= $4::date)
+        ORDER BY p.planned_end`, [welderId, enterpriseId, newLastDay, oldLastDay]);
     return rows.map((r) => ({ id: r.id, plannedEnd: r.planned_end }));
   }
 

@@ -69,7 +69,7 @@ export class EngagementsService {
       if (dto.endsOn < g.startsOn) throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
       if (dto.endsOn < today) throw DomainError.invalid('endsOn', 'inPast', `endsOn must be today (${today}) or later`);
       if (g.endsOn !== null && dto.endsOn >= g.endsOn) throw DomainError.invalid('endsOn', 'notEarlier', `endsOn must be earlier than the current end ${g.endsOn}`);
-      const permits = await this.engagements.findPermitsNamingBeyond(em, welderId, host.id, dto.endsOn);
+      const permits = await this.engagements.findPermitsInDaysGivenUp(em, welderId, host.id, dto.endsOn, g.endsOn);
       if (permits.length) {
         throw new DomainError(ErrorCode.CONFLICT, 'Permits of the host enterprise still name this welder after that day; cancel or amend them first',
           permits.map((p) => ({ field: 'endsOn', code: 'permitNamesWelder', message: `permit ${p.id} names the welder until ${p.plannedEnd.toISOString()}` })));

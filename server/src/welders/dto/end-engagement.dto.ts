@@ -1,13 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsCalendarDate } from './calendar-date.validator';
+import { IdParamDto } from './id-param.dto';
 
 /** Route parameters `:id/engagements/:engagementId`. */
-export class EngagementParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
+export class EngagementParamDto extends IdParamDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   engagementId!: string;
