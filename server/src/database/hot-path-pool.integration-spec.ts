@@ -62,9 +62,10 @@ describe('HotPathPool', () => {
   });
 
   it('leaves the warm-up without effect: nothing written, no transaction left open', async () => {
+    // Scoped to this file's database: other files' hot pools run in parallel under the same name.
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM decisions`))[0].n).toBe(0);
-    expect((await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle' AND state IS NOT NULL
-      AND query NOT LIKE '%pg_prepared_statements%'`, [HOT_PATH_APPLICATION_NAME])).rows[0].n).toBe(0);
+    expect((await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()
+      AND state <> 'idle' AND state IS NOT NULL AND query NOT LIKE '%pg_prepared_statements%'`, [HOT_PATH_APPLICATION_NAME])).rows[0].n).toBe(0);
   });
 
   it('warms a connection that replaces a lost one before its first use, without crashing the process', async () => {
