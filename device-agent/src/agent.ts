@@ -187,6 +187,8 @@ export class Agent {
     const before = this.model;
     const { model, commands } = step(this.machine, before, { ...input, now: this.deps.clock.now() } as Input);
     this.model = model;
+    // A gas set's A0 reads fuel flow, not current: no current limit applies to it.
+    this.sampler?.setCurrentLimit(this.machine.machineKind === 'gas' ? null : (model.grant?.body.maxCurrentA ?? null));
     this.execute(commands);
     if (before.pending && model.pending?.requestId !== before.pending.requestId) this.link?.cancelRequest(before.pending.requestId);
   }
@@ -282,6 +284,7 @@ export class Agent {
     if (this.deps.config.machineKind === 'gas' && o.type !== 'bypass') return;
     if (o.type === 'arc_start') this.dispatch({ type: 'arc_start', atMs: o.atMs });
     else if (o.type === 'arc_stop') this.dispatch({ type: 'arc_stop', summary: o.summary });
+    else if (o.type === 'over_current') this.dispatch({ type: 'over_current', currentA: o.currentA, limitA: o.limitA });
     else this.dispatch({ type: 'bypass', active: o.active, currentA: o.currentA });
   }
 

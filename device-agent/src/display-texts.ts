@@ -26,6 +26,11 @@ export const granted = (welderName?: string): LocalizedText => ({
   en: `${welderName ?? 'Welder'} authorized`,
 });
 
+export const overCurrent = (currentA: number, limitA: number): LocalizedText => ({
+  'zh-CN': `焊接电流 ${Math.round(currentA)} A 超过额定 ${limitA} A，已断电，请重新授权`,
+  en: `Welding current ${Math.round(currentA)} A above the rated ${limitA} A: power cut, authorize again`,
+});
+
 export const confirmPush = (welderName: string): LocalizedText => ({
   'zh-CN': `${welderName} 手机扫码授权，请按焊枪开关确认`,
   en: `${welderName} requested by phone; press the torch trigger to confirm`,

@@ -70,4 +70,51 @@ describe('ArcSampler', () => {
     expect(end.out).toEqual([{ type: 'bypass', active: false, currentA: 118 }]);
     expect(feed(s, end.t, repeat(118, 3)).out).toEqual([{ type: 'bypass', active: true, currentA: 118 }]);
   });
+
+  describe('over-current', () => {
+    // Limit 160 A: the cut needs every sample above 176 A (10 %) for 1 s.
+    const armed = () => {
+      const s = new ArcSampler({ sampleRateHz: 10, thresholdA: 5 });
+      s.setCurrentLimit(160);
+      s.setRelay(true, 0);
+      return s;
+    };
+    const overs = (out: SamplerOutput[]) => out.filter((o) => o.type === 'over_current');
+
+    it('reports once after 1 s above the margin, with the lowest current of the hold', () => {
+      const s = armed();
+      const { out, t } = feed(s, 0, [...repeat(150, 5), 200, 190, ...repeat(210, 8), 220, 230]);
+      // The hold starts at the first sample above 176 A (t = 500) and trips at t = 1500.
+      expect(overs(out)).toEqual([{ type: 'over_current', currentA: 190, limitA: 160 }]);
+      expect(out.findIndex((o) => o.type === 'over_current')).toBe(out.length - 1);
+      expect(overs(feed(s, t, repeat(260, 20)).out)).toEqual([]);
+    });
+
+    it('lets surges shorter than the hold pass, and a dip to the margin restarts the hold', () => {
+      const s = armed();
+      expect(overs(feed(s, 0, [...repeat(240, 9), 176, ...repeat(240, 9), 150, ...repeat(240, 9)]).out)).toEqual([]);
+    });
+
+    it('does nothing without a limit, with the relay open, and re-arms after the relay cycles', () => {
+      const s = new ArcSampler({ sampleRateHz: 10, thresholdA: 5 });
+      s.setRelay(true, 0);
+      expect(overs(feed(s, 0, repeat(400, 30)).out)).toEqual([]);
+      s.setCurrentLimit(160);
+      s.setRelay(false, 3000);
+      expect(overs(feed(s, 3000, repeat(400, 30)).out)).toEqual([]);
+      s.setRelay(true, 6000);
+      expect(overs(feed(s, 6000, repeat(400, 11)).out)).toHaveLength(1);
+      s.setRelay(false, 7100);
+      s.setRelay(true, 7200);
+      expect(overs(feed(s, 7200, repeat(400, 11)).out)).toHaveLength(1);
+    });
+
+    it('changing the limit restarts the hold', () => {
+      const s = armed();
+      feed(s, 0, repeat(200, 8));
+      s.setCurrentLimit(150);
+      expect(overs(feed(s, 800, repeat(200, 10)).out)).toEqual([]);
+      expect(overs(feed(s, 1800, [200]).out)).toEqual([{ type: 'over_current', currentA: 200, limitA: 150 }]);
+    });
+  });
 });

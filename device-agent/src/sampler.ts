@@ -4,8 +4,10 @@
  * it (or the relay opening ends it at once), and the arc's samples give arc.stop's statistics.
  * While the relay is open: current ≥ threshold for 200 ms is a bypass episode, reported once until
  * the current has been gone for 500 ms. No I/O: the agent feeds samples and acts on the results.
+ * With a current limit set (the grant's maxCurrentA) and the relay closed, every sample above the
+ * limit plus OVER_CURRENT_TOLERANCE for OVER_CURRENT_HOLD_MS is an over-current, reported once.
  */
-import { ARC_END_DEBOUNCE_MS, ARC_START_DEBOUNCE_MS, MIN_SAMPLE_RATE_HZ, summarizeSamples } from '@arcgate/protocol';
+import { ARC_END_DEBOUNCE_MS, ARC_START_DEBOUNCE_MS, MIN_SAMPLE_RATE_HZ, OVER_CURRENT_HOLD_MS, OVER_CURRENT_TOLERANCE, summarizeSamples } from '@arcgate/protocol';
 import type { ArcSummary } from './state-machine.types';
 
 /** After the relay opens, current may still be reported for a moment (sensor lag): not a bypass. */
@@ -16,7 +18,9 @@ export const MAX_ARC_SAMPLES = 100_000;
 export type SamplerOutput =
   | { type: 'arc_start'; atMs: number }
   | { type: 'arc_stop'; summary: ArcSummary }
-  | { type: 'bypass'; active: boolean; currentA: number };
+  | { type: 'bypass'; active: boolean; currentA: number }
+  /** currentA: the lowest sample of the hold period, i.e. the current it stayed above. */
+  | { type: 'over_current'; currentA: number; limitA: number };
 
 export interface SamplerOptions {
   sampleRateHz: number;
@@ -34,6 +38,10 @@ export class ArcSampler {
   /** Samples of the start debounce (become the arc's first samples) or of a dip (kept if the arc goes on). */
   private held = { current: [] as number[], voltage: [] as number[] };
   private bypass: { peakA: number } | null = null;
+  private currentLimitA: number | null = null;
+  private over: { sinceMs: number; minA: number } | null = null;
+  /** Reported for this closing of the relay: the cut that follows opens it, and that re-arms the check. */
+  private overReported = false;
 
   constructor(private options: SamplerOptions) {
     if (!(options.sampleRateHz >= MIN_SAMPLE_RATE_HZ)) throw new RangeError(`sample rate must be at least ${MIN_SAMPLE_RATE_HZ} Hz`);
@@ -51,6 +59,13 @@ export class ArcSampler {
     this.options = { ...this.options, thresholdA };
   }
 
+  /** null: no limit (no grant, or a grant without maxCurrentA). */
+  setCurrentLimit(limitA: number | null): void {
+    if (limitA === this.currentLimitA) return;
+    this.currentLimitA = limitA;
+    this.over = null;
+  }
+
   /** The relay opening ends a running arc at once: whatever flows afterwards is not this arc. */
   setRelay(closed: boolean, nowMs: number): SamplerOutput[] {
     if (closed === this.relayClosed) return [];
@@ -58,6 +73,8 @@ export class ArcSampler {
     this.relayChangedAtMs = nowMs;
     this.aboveSinceMs = null;
     this.belowSinceMs = null;
+    this.over = null;
+    this.overReported = false;
     this.clearHeld();
     const out: SamplerOutput[] = [];
     if (!closed && this.arc) out.push(this.finishArc(nowMs));
@@ -73,7 +90,24 @@ export class ArcSampler {
       this.belowSinceMs ??= nowMs;
       this.aboveSinceMs = null;
     }
-    return this.relayClosed ? this.sampleClosed(nowMs, currentA, voltageV, above) : this.sampleOpen(nowMs, currentA, above);
+    if (!this.relayClosed) return this.sampleOpen(nowMs, currentA, above);
+    const out = this.sampleClosed(nowMs, currentA, voltageV, above);
+    const over = this.checkOverCurrent(nowMs, currentA);
+    return over ? [...out, over] : out;
+  }
+
+  private checkOverCurrent(nowMs: number, currentA: number): SamplerOutput | null {
+    const limitA = this.currentLimitA;
+    if (limitA === null || this.overReported) return null;
+    if (!(currentA > limitA * (1 + OVER_CURRENT_TOLERANCE))) {
+      this.over = null;
+      return null;
+    }
+    this.over ??= { sinceMs: nowMs, minA: currentA };
+    this.over.minA = Math.min(this.over.minA, currentA);
+    if (nowMs - this.over.sinceMs < OVER_CURRENT_HOLD_MS) return null;
+    this.overReported = true;
+    return { type: 'over_current', currentA: this.over.minA, limitA };
   }
 
   private sampleClosed(nowMs: number, currentA: number, voltageV: number, above: boolean): SamplerOutput[] {

@@ -229,6 +229,31 @@ describe('state machine: armed and arcing', () => {
   });
 });
 
+describe('state machine: over-current', () => {
+  it('cuts an arc over the grant\'s maxCurrentA, relay first, with the evidence in power.cut, into locked', () => {
+    const h = new Harness().online();
+    h.arm({ maxCurrentA: 160 });
+    h.send({ type: 'arc_start', atMs: h.clock.now() });
+    const out = h.send({ type: 'over_current', currentA: 212.34, limitA: 160 });
+    expect(h.model.state).toBe('locked');
+    expect(h.kinds(out)[0]).toBe('relay:open');
+    expect(h.events(out).find((e) => e.type === 'power.cut')).toEqual({ type: 'power.cut', at: expect.any(String), reason: 'over_current', grantId: 'grant-1', currentA: 212.3, limitA: 160 });
+    expect(h.events(out).find((e) => e.type === 'state.change')).toMatchObject({ from: 'arcing', to: 'locked', trigger: 'over_current' });
+    expect(only(out, 'display')[0].text['zh-CN']).toContain('超过额定 160 A');
+    expect(h.model.grant).toBeNull();
+  });
+
+  it('ignores an over-current report for a limit other than the grant\'s (late sample, or no grant)', () => {
+    const h = new Harness().online();
+    h.arm({ maxCurrentA: 160 });
+    expect(h.send({ type: 'over_current', currentA: 300, limitA: 250 })).toEqual([]);
+    expect(h.model.state).toBe('armed');
+    h.scan(); // session ended: locked, no grant
+    expect(h.send({ type: 'over_current', currentA: 300, limitA: 160 })).toEqual([]);
+    expect(h.model.state).toBe('locked');
+  });
+});
+
 describe('state machine: gas', () => {
   it('cuts at once at the limit, alerts, and clears only after 60 s below', () => {
     const h = new Harness().online();
@@ -423,7 +448,7 @@ describe('state machine: fail closed under any input sequence', () => {
     });
     const makers: (() => DistributiveOmit<Input, 'now'>)[] = [
       () => ({ type: 'badge', code: 'W3F7K9M2QX4TB8N6RZ5HC1', fresh: h.fresh() }),
-      () => ({ type: 'grant', envelope: h.model.pending ? grantFor(keys, { requestId: h.model.pending.requestId, nonce: h.model.pending.nonce, now: h.clock.now(), lifetimeMs: 20_000 }) : {} }),
+      () => ({ type: 'grant', envelope: h.model.pending ? grantFor(keys, { requestId: h.model.pending.requestId, nonce: h.model.pending.nonce, now: h.clock.now(), lifetimeMs: 20_000, maxCurrentA: 160 }) : {} }),
       () => ({ type: 'grant', envelope: grantFor(keys, { requestId: 'x'.repeat(22), nonce: 'y'.repeat(22), now: h.clock.now() }) }),
       () => ({ type: 'denied', message: deniedFor(keys, h.clock.now(), h.model.pending?.requestId ?? 'z'.repeat(22)) }),
       () => ({ type: 'arm_timeout', requestId: h.model.pending?.requestId ?? '' }),
@@ -431,6 +456,7 @@ describe('state machine: fail closed under any input sequence', () => {
       () => ({ type: 'arc_start', atMs: h.clock.now() }),
       () => ({ type: 'arc_stop', summary: summary() }),
       () => ({ type: 'bypass', active: rnd() < 0.5, currentA: 50 }),
+      () => ({ type: 'over_current', currentA: 200, limitA: h.model.grant?.body.maxCurrentA ?? 160 }),
       () => ({ type: 'enclosure', open: rnd() < 0.3 }),
       () => ({ type: 'gas', percentLel: rnd() * 14 }),
       () => ({ type: 'tick', position: null }),
@@ -466,6 +492,8 @@ describe('state machine: fail closed under any input sequence', () => {
     h.send({ type: 'tick', position: null }); // grant_expired
     h.arm();
     h.send({ type: 'revoke', message: revokeFor(keys, h.clock.now()) });
+    h.arm({ maxCurrentA: 160 });
+    h.send({ type: 'over_current', currentA: 200, limitA: 160 });
     h.scan();
     h.send({ type: 'grant', envelope: {} }); // grant_rejected
     h.scan();

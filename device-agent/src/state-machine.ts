@@ -8,7 +8,7 @@ import {
   ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
   PHONE_CONFIRM_TIMEOUT_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
 } from '@arcgate/protocol';
-import { confirmPush, granted, LED_FOR_STATE, TEXT } from './display-texts';
+import { confirmPush, granted, LED_FOR_STATE, overCurrent, TEXT } from './display-texts';
 import { AgentModel, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
 
 export * from './state-machine.types';
@@ -22,6 +22,7 @@ const CUT_REASON: Partial<Record<Trigger, SafetyCutReason>> = {
   grant_expired: 'grant_expired',
   grant_revoked: 'grant_revoked',
   gas_over_limit: 'gas_over_limit',
+  over_current: 'over_current',
   tamper_detected: 'tamper',
   current_without_relay: 'tamper',
   watchdog_timeout: 'watchdog',
@@ -47,8 +48,9 @@ class Step {
   /**
    * Applies one trigger of the table. Opening: relay first (safety must not wait for the disk), then
    * `events` and the journal. Closing: journal first, relay last, so a failed write keeps it open.
+   * `cutDetail` is the evidence the power.cut of a safety trigger carries.
    */
-  fire(trigger: Trigger, events: EventDraft[] = []): boolean {
+  fire(trigger: Trigger, events: EventDraft[] = [], cutDetail: { currentA?: number; limitA?: number } = {}): boolean {
     const m = this.m;
     const from = m.state;
     const result = nextState(from, trigger, { offline: m.offline });
@@ -65,7 +67,7 @@ class Step {
     if (result.state !== from) this.journal({ type: 'state.change', at, from, to: result.state, trigger });
     if (opening || closing) this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
     const cut = CUT_REASON[trigger];
-    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}) });
+    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}), ...cutDetail });
     if (closing) this.commands.push({ kind: 'relay', closed: true });
 
     m.state = result.state;
@@ -243,6 +245,16 @@ const HANDLERS: HandlerTable = {
     }
     s.journal({ type: 'tamper', at, switch: 'bypass_suspected', open: false });
     if (m.state === 'tamper' && !m.enclosureOpen && s.fire('tamper_cleared')) s.display(TEXT.tamperCleared);
+  },
+
+  over_current(s, { currentA, limitA }) {
+    // Only the limit of the grant in force counts: a late sample after the cut changes nothing.
+    if (s.m.grant?.body.maxCurrentA !== limitA) return;
+    const measured = Math.min(5_000, Math.round(currentA * 10) / 10);
+    if (s.fire('over_current', [], { currentA: measured, limitA })) {
+      s.display(overCurrent(measured, limitA));
+      s.commands.push({ kind: 'beep', ms: 1_000 });
+    }
   },
 
   enclosure(s, { open }) {

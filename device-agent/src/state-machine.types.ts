@@ -113,6 +113,7 @@ export type Input = { now: number } & (
   | { type: 'arc_start'; atMs: number }
   | { type: 'arc_stop'; summary: ArcSummary }
   | { type: 'bypass'; active: boolean; currentA: number }
+  | { type: 'over_current'; currentA: number; limitA: number }
   | { type: 'enclosure'; open: boolean }
   | { type: 'gas'; percentLel: number }
   | { type: 'tick'; position: Position | null }

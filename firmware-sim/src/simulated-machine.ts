@@ -64,6 +64,7 @@ export interface MachineSnapshot {
   triggerPressed: boolean;
   enclosureOpen: boolean;
   bypass: boolean;
+  overdrive: boolean;
   gasLeak: boolean;
   network: NetworkState;
   statusLed: boolean;
@@ -198,6 +199,15 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
     this.act((m) => m.setBypass(false));
   }
 
+  /** A machine modified past its rating: the arc current runs at OVERDRIVE_FACTOR × the setpoint. */
+  startOverdrive(): void {
+    this.act((m) => m.setOverdrive(true));
+  }
+
+  stopOverdrive(): void {
+    this.act((m) => m.setOverdrive(false));
+  }
+
   startGasLeak(): void {
     this.act((m) => m.setGasLeak(true));
   }
@@ -235,6 +245,7 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
       triggerPressed: s.triggerPressed,
       enclosureOpen: s.enclosureOpen,
       bypass: s.bypass,
+      overdrive: s.overdrive,
       gasLeak: s.gasLeak,
       network: this.network,
       statusLed: this.statusLed,

@@ -77,6 +77,14 @@ export const REVOKE_DELIVERY_TARGET_MS = 5_000;
 export const ARC_START_DEBOUNCE_MS = 200;
 export const ARC_END_DEBOUNCE_MS = 500;
 
+/**
+ * Over-current cut: the arc current above maxCurrentA × (1 + this) for OVER_CURRENT_HOLD_MS opens the
+ * relay. The margin covers sensor error; the hold lets hot-start and arc-force surges (a few hundred
+ * ms at most) pass, while a machine modified or set past its rating is cut within about a second.
+ */
+export const OVER_CURRENT_TOLERANCE = 0.1;
+export const OVER_CURRENT_HOLD_MS = 1_000;
+
 /** Gas readings while armed or arcing; a fault clears only after readings stay below the limit this long. */
 export const GAS_READING_INTERVAL_S = 10;
 export const GAS_CLEAR_HOLD_MS = 60_000;

@@ -162,7 +162,7 @@ interface EventBase<T extends string> {
 }
 
 export type BootReason = 'power_on' | 'watchdog' | 'crash' | 'update';
-export type SafetyCutReason = 'grant_expired' | 'grant_revoked' | 'gas_over_limit' | 'tamper' | 'watchdog' | 'fault';
+export type SafetyCutReason = 'grant_expired' | 'grant_revoked' | 'gas_over_limit' | 'over_current' | 'tamper' | 'watchdog' | 'fault';
 export type RejectedMessageReason = 'bad_signature' | 'wrong_chip' | 'nonce_mismatch' | 'request_mismatch' | 'expired' | 'not_yet_valid' | 'lifetime_too_long' | 'malformed' | 'wrong_type';
 
 export type ArcStartEvent = EventBase<'arc.start'> & { grantId?: string };
@@ -181,7 +181,13 @@ export type GasReadingEvent = EventBase<'gas.reading'> & { percentLel: number; l
 export type TamperEvent = EventBase<'tamper'> & { switch: 'enclosure' | 'bypass_suspected'; open: boolean };
 export type ArcUnauthorizedEvent = EventBase<'arc.unauthorized'> & { currentA: number; relayClosed: false };
 export type RelayChangeEvent = EventBase<'relay.change'> & { closed: boolean; trigger: Trigger; grantId?: string };
-export type PowerCutEvent = EventBase<'power.cut'> & { reason: SafetyCutReason; grantId?: string };
+export type PowerCutEvent = EventBase<'power.cut'> & {
+  reason: SafetyCutReason;
+  grantId?: string;
+  /** over_current only: the lowest current (A) of the hold period that tripped it, and the grant's maxCurrentA. */
+  currentA?: number;
+  limitA?: number;
+};
 export type StateChangeEvent = EventBase<'state.change'> & { from: DeviceState; to: DeviceState; trigger: Trigger };
 export type BootEvent = EventBase<'boot'> & { reason: BootReason; firmware: string };
 export type SecurityRejectedEvent = EventBase<'security.rejected'> & { messageType: string; messageId?: string; reason: RejectedMessageReason };

@@ -25,6 +25,7 @@ export const TRIGGERS = [
   'grant_expired',
   'grant_revoked',
   'gas_over_limit',
+  'over_current',
   'watchdog_timeout',
   'internal_error',
   'fault_cleared',
@@ -59,6 +60,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: ['armed', 'arcing'], trigger: 'grant_expired', to: 'locked', why: 'expiresAt reached, even mid-arc and even offline' },
   { from: ['authorizing', 'armed', 'arcing'], trigger: 'grant_revoked', to: 'locked', why: 'a verified grant.revoke for this chip' },
   { from: ['locked', 'authorizing', 'armed', 'arcing'], trigger: 'gas_over_limit', to: 'fault', why: 'gas reading at or above the limit' },
+  { from: ['armed', 'arcing'], trigger: 'over_current', to: 'locked', why: 'arc current above the grant\'s maxCurrentA (+10 %) for 1 s; a new authorization is needed' },
   { from: ALL, trigger: 'watchdog_timeout', to: 'fault', why: 'the hardware watchdog opened the relay; the agent restarts into locked' },
   { from: ALL, trigger: 'internal_error', to: 'fault', why: 'sensor, journal or relay feedback failure' },
   { from: ['fault'], trigger: 'fault_cleared', to: 'locked', why: 'gas below the limit and self-test passes; a new authorization is needed' },
@@ -72,7 +74,7 @@ export const TRANSITIONS: readonly Transition[] = [
  * listed: it can only be observed while the relay is already open.)
  */
 export const FAIL_CLOSED_TRIGGERS: readonly Trigger[] = [
-  'grant_expired', 'grant_revoked', 'gas_over_limit', 'watchdog_timeout', 'internal_error', 'tamper_detected', 'session_ended',
+  'grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'watchdog_timeout', 'internal_error', 'tamper_detected', 'session_ended',
 ];
 
 export const relayClosedIn = (state: DeviceState): boolean => RELAY_CLOSED_STATES.includes(state);

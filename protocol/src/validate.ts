@@ -83,7 +83,10 @@ const EVENT_CHECKS: Record<string, Check> = {
   tamper: eventShape('tamper', { switch: oneOf(['enclosure', 'bypass_suspected']), open: bool() }),
   'arc.unauthorized': eventShape('arc.unauthorized', { currentA: num({ min: 0, max: 5_000 }), relayClosed: literal(false) }),
   'relay.change': eventShape('relay.change', { closed: bool(), trigger, grantId: opt(recordId) }),
-  'power.cut': eventShape('power.cut', { reason: oneOf(['grant_expired', 'grant_revoked', 'gas_over_limit', 'tamper', 'watchdog', 'fault']), grantId: opt(recordId) }),
+  'power.cut': eventShape('power.cut', {
+    reason: oneOf(['grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'tamper', 'watchdog', 'fault']), grantId: opt(recordId),
+    currentA: opt(num({ min: 0, max: 5_000 })), limitA: opt(num({ min: 1, max: 5_000 })),
+  }),
   'state.change': eventShape('state.change', { from: deviceState, to: deviceState, trigger }),
   boot: eventShape('boot', { reason: oneOf(['power_on', 'watchdog', 'crash', 'update']), firmware: displayText(64) }),
   'security.rejected': eventShape('security.rejected', {

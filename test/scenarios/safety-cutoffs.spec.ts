@@ -1,10 +1,11 @@
 /**
  * What the platform learns when the machine side goes wrong: a modified machine (output stage
- * bridged around the relay) arcs without a grant, and a gas leak during welding cuts the arc.
+ * bridged around the relay) arcs without a grant, a gas leak during welding cuts the arc, and a
+ * machine driven past its rated current is cut by the grant's maxCurrentA.
  */
 import { Bench, recordRelay, sleep, waitFor } from '../support/bench';
 import { MachineRig } from '../support/machine-rig';
-import { activeCode } from '../support/platform-api';
+import { activeCode, ok } from '../support/platform-api';
 
 describe('safety cut-offs reported to the platform', () => {
   let bench: Bench;
@@ -100,6 +101,63 @@ describe('safety cut-offs reported to the platform', () => {
     expect(alert.evidence.event.percentLel).toBeGreaterThan(10);
     // Still in fault: a badge scan does not re-arm while the gas clears.
     await rig.machine.scanBadge((await activeCode(bench.api, 'welders', bench.ids.zhang)).code);
+    await sleep(300);
+    expect(rig.relayClosed()).toBe(false);
+  });
+
+  it('a machine driven past its rating is cut about a second after the current crosses the grant\'s limit; power.cut and OVER_CURRENT are stored', async () => {
+    const machineId = bench.ids.steelMachines[0];
+    // Rated 160 A: MMA runs at ~120 A, within it; overdriven (limiter defeated) ~216 A, past 160 A + 10 % = 176 A.
+    await ok(bench.api, 'hengda.admin', 'PATCH', `/api/machines/${machineId}`, { ratedCurrentA: 160 });
+    const rig = await bench.machine('cut-overcurrent', machineId, { process: 'MMA', seed: 5 });
+    await bench.permit({ welderIds: [bench.ids.zhang], machineIds: [machineId] });
+    await rig.machine.scanBadge((await activeCode(bench.api, 'welders', bench.ids.zhang)).code);
+    await waitFor('the relay to close', () => rig.relayClosed());
+    const [grant] = await bench.t.ds.query(`SELECT grant_id, max_current_a FROM grants WHERE chip_id = $1`, [rig.chip]);
+    expect(grant.max_current_a).toBe(160);
+    rig.machine.pressTrigger();
+    await waitFor('arcing', () => rig.agent.state === 'arcing', 5_000);
+
+    let crossedAt = 0;
+    const poll = setInterval(() => {
+      if (!crossedAt && rig.machine.snapshot().readings.currentA > 176) crossedAt = Date.now();
+    }, 10);
+    const relay = recordRelay(rig);
+    try {
+      // Within the rating the arc runs on, however long.
+      await sleep(1_500);
+      expect(rig.agent.state).toBe('arcing');
+      expect(crossedAt).toBe(0);
+      rig.machine.startOverdrive();
+      await waitFor('the relay to open', () => !rig.relayClosed(), 5_000);
+      const openedAt = relay.changes.find((c) => !c.closed)?.at ?? Date.now();
+      expect(crossedAt).toBeGreaterThan(0);
+      // The hold (1 s) lets hot-start surges through; the cut follows within a sample period or two.
+      expect(openedAt - crossedAt).toBeGreaterThanOrEqual(900);
+      expect(openedAt - crossedAt).toBeLessThan(2_000);
+      expect(rig.agent.state).toBe('locked');
+    } finally {
+      clearInterval(poll);
+      relay.stop();
+      rig.machine.releaseTrigger();
+      rig.machine.stopOverdrive();
+    }
+
+    const cut = await waitFor('power.cut stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut'));
+    expect(cut.payload).toMatchObject({ reason: 'over_current', grantId: grant.grant_id, limitA: 160 });
+    expect(cut.payload.currentA).toBeGreaterThan(176);
+    await waitFor('arc.stop stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.stop'));
+    const stops = (await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop');
+    expect(stops).toHaveLength(1);
+    expect(stops[0].payload.current.max).toBeGreaterThan(176);
+
+    const [alert] = await waitFor('OVER_CURRENT', async () => {
+      const rows = await bench.alerts(rig.chip, 'OVER_CURRENT');
+      return rows.length ? rows : null;
+    });
+    expect(alert).toMatchObject({ severity: 'critical', machineId, welderId: bench.ids.zhang, count: 1 });
+    expect(alert.evidence).toMatchObject({ type: 'power.cut', seq: cut.seq });
+    // The cut ended the grant: the relay stays open until the welder authorizes again.
     await sleep(300);
     expect(rig.relayClosed()).toBe(false);
   });

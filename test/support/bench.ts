@@ -14,7 +14,7 @@ export const SITE: Position = { lat: 34.1721, lng: 116.0012, accuracyM: 5 };
 export function supertestApi(t: TestApp): PlatformApi {
   return {
     async call(user, method, path, body) {
-      const req = method === 'GET' ? t.http.get(path) : method === 'POST' ? t.http.post(path) : t.http.delete(path);
+      const req = method === 'GET' ? t.http.get(path) : method === 'POST' ? t.http.post(path) : method === 'PATCH' ? t.http.patch(path) : t.http.delete(path);
       const res = await req.set(await t.auth(user)).send(body ?? undefined);
       return { status: res.status, body: res.body };
     },

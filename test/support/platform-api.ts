@@ -11,7 +11,7 @@ export interface ApiResponse {
   body: any;
 }
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** An HTTP call made as one of the demo users (password ArcGate#2026). */
 export interface PlatformApi {

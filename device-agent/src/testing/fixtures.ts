@@ -29,6 +29,7 @@ export interface GrantSpec {
   lifetimeMs?: number;
   grantId?: string;
   gasLimitPercentLel?: number;
+  maxCurrentA?: number;
   chip?: string;
   key?: KeyObject;
   issuedAt?: number;
@@ -42,6 +43,7 @@ export function grantFor(keys: TestKeys, spec: GrantSpec): ArmGrantMessage {
     grantId: spec.grantId ?? 'grant-1', requestId: spec.requestId, chip, machineId: 'machine-1', welderId: 'welder-1', permitId: 'permit-1',
     nonce: spec.nonce, issuedAt: iso(issued), notBefore: iso(issued), expiresAt: iso(issued + (spec.lifetimeMs ?? 3_600_000)), welderName: '张*',
     ...(spec.gasLimitPercentLel !== undefined ? { gasLimitPercentLel: spec.gasLimitPercentLel } : {}),
+    ...(spec.maxCurrentA !== undefined ? { maxCurrentA: spec.maxCurrentA } : {}),
   }, spec.now) as ArmGrantMessage;
 }
 

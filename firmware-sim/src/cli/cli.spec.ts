@@ -42,6 +42,7 @@ describe('parseCommand', () => {
     ['enclosure close', { kind: 'enclosure', open: false }],
     ['bypass on', { kind: 'bypass', on: true }],
     ['leak off', { kind: 'leak', on: false }],
+    ['overdrive on', { kind: 'overdrive', on: true }],
     ['network cut', { kind: 'network', cut: true }],
     ['network restore', { kind: 'network', cut: false }],
     ['sleep 250', { kind: 'sleep', ms: 250 }],

@@ -7,6 +7,7 @@ export type Command =
   | { kind: 'enclosure'; open: boolean }
   | { kind: 'bypass'; on: boolean }
   | { kind: 'leak'; on: boolean }
+  | { kind: 'overdrive'; on: boolean }
   | { kind: 'network'; cut: boolean }
   | { kind: 'sleep'; ms: number }
   | { kind: 'status' }
@@ -19,6 +20,7 @@ export const COMMAND_HELP = [
   'enclosure open|close  open / close the enclosure (tamper switch)',
   'bypass on|off         wire around the contactor (a modified machine)',
   'leak on|off           start / stop a combustible-gas leak',
+  'overdrive on|off      defeat the current limiter: 1.8 × the setpoint (a modified machine)',
   'network cut|restore   tell the harness to cut / restore the network',
   'sleep <ms>            wait (mostly for scripts)',
   'status                print the machine state',
@@ -58,6 +60,9 @@ export function parseCommand(line: string): Command | null {
     case 'leak':
       exactly(1, 'leak on|off');
       return { kind: 'leak', on: onOff(arg, 'on', 'off', 'leak on|off') };
+    case 'overdrive':
+      exactly(1, 'overdrive on|off');
+      return { kind: 'overdrive', on: onOff(arg, 'on', 'off', 'overdrive on|off') };
     case 'network':
       exactly(1, 'network cut|restore');
       return { kind: 'network', cut: onOff(arg, 'cut', 'restore', 'network cut|restore') };
@@ -92,6 +97,7 @@ export function formatStatus(s: MachineSnapshot): string {
     `enclosure=${s.enclosureOpen ? 'open' : 'closed'}`,
     `bypass=${s.bypass ? 'on' : 'off'}`,
     `leak=${s.gasLeak ? 'on' : 'off'}`,
+    `overdrive=${s.overdrive ? 'on' : 'off'}`,
     `network=${s.network}`,
     `led=${s.statusLed ? 'on' : 'off'}`,
     `buzzer=${s.buzzer ? 'on' : 'off'}`,
@@ -125,6 +131,10 @@ export async function runCommand(machine: SimulatedMachine, command: Command, io
     case 'leak':
       if (command.on) machine.startGasLeak();
       else machine.stopGasLeak();
+      break;
+    case 'overdrive':
+      if (command.on) machine.startOverdrive();
+      else machine.stopOverdrive();
       break;
     case 'network':
       if (command.cut) machine.cutNetwork();

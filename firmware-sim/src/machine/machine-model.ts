@@ -40,6 +40,7 @@ export class MachineModel {
       triggerPressed: false,
       triggerChangedAtMs: now,
       bypass: false,
+      overdrive: false,
       enclosureOpen: false,
       gasLeak: false,
       lelAnchor: { atMs: now, excessPercent: 0 },
@@ -61,6 +62,10 @@ export class MachineModel {
 
   setBypass(on: boolean): void {
     this.s = { ...this.s, bypass: on };
+  }
+
+  setOverdrive(on: boolean): void {
+    this.s = { ...this.s, overdrive: on };
   }
 
   setEnclosureOpen(open: boolean): void {

@@ -12,6 +12,7 @@ interface Case {
   relay: boolean;
   trigger: boolean;
   bypass?: boolean;
+  overdrive?: boolean;
   current: Range;
   voltage: Range;
   flow?: Range;
@@ -51,6 +52,12 @@ describe('physical model: behaviour table', () => {
     // A bypassed machine welds with the contactor open: the tell-tale of a modified machine.
     { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, bypass: true, current: [110, 130], voltage: [22, 28] },
     { kind: 'electric_arc', process: 'MMA', relay: false, trigger: false, bypass: true, current: [0, 0], voltage: [65, 71] },
+    // Overdriven (current limiter defeated): 1.8 × the setpoint, still only while energised and welding.
+    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: true, overdrive: true, current: [198, 234], voltage: [26, 32] },
+    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: false, overdrive: true, current: [0, 0], voltage: [65, 71] },
+    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0] },
+    { kind: 'resistance', relay: true, trigger: true, overdrive: true, current: [0, 360], voltage: [0, 5.5] },
+    { kind: 'gas', relay: true, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
     // Spot welder: pulses up to the primary current while held, nothing otherwise.
     { kind: 'resistance', relay: true, trigger: true, current: [0, 200], voltage: [0, 5.5] },
     { kind: 'resistance', relay: false, trigger: true, current: [0, 0], voltage: [0, 0] },
@@ -63,15 +70,16 @@ describe('physical model: behaviour table', () => {
   ];
 
   const title = (c: Case): string =>
-    `${c.kind}${c.process ? ` ${c.process}` : ''}: relay ${c.relay ? 'closed' : 'open'}, trigger ${c.trigger ? 'pressed' : 'released'}${c.bypass ? ', bypassed' : ''}`;
+    `${c.kind}${c.process ? ` ${c.process}` : ''}: relay ${c.relay ? 'closed' : 'open'}, trigger ${c.trigger ? 'pressed' : 'released'}${c.bypass ? ', bypassed' : ''}${c.overdrive ? ', overdriven' : ''}`;
 
   it.each(cases.map((c) => [title(c), c] as const))(
     '%s',
-    (_title, { kind, process, relay, trigger, bypass, current, voltage, flow, flame }) => {
+    (_title, { kind, process, relay, trigger, bypass, overdrive, current, voltage, flow, flame }) => {
       const { clock, m } = model(kind, process);
       m.setRelay(relay);
       m.setTrigger(trigger);
       m.setBypass(bypass ?? false);
+      m.setOverdrive(overdrive ?? false);
       const rs = samples(m, clock);
       within(rs.map((r) => r.currentA), current);
       within(rs.map((r) => r.voltageV), voltage);

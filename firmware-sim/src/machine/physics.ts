@@ -20,6 +20,8 @@ export interface MachineState {
   triggerChangedAtMs: number;
   /** A modified machine: the output stage is wired around the contactor/valve. */
   bypass: boolean;
+  /** A modified machine: its current limiter defeated, it delivers OVERDRIVE_FACTOR × the setpoint. */
+  overdrive: boolean;
   enclosureOpen: boolean;
   gasLeak: boolean;
   /** Combustible gas above baseline (%LEL) at the last leak change; it relaxes from there. */
@@ -64,6 +66,9 @@ export const LEL_MODEL = {
   riseTauMs: 4000,
   decayTauMs: 15000,
 } as const;
+
+/** Output of an overdriven machine relative to its setpoint (electric kinds; a gas set has no limiter). */
+export const OVERDRIVE_FACTOR = 1.8;
 
 /** The flow below which a torch cannot hold a flame. */
 export const FLAME_MIN_FLOW_LPM = 0.5;
@@ -119,6 +124,15 @@ export const BEHAVIOURS: readonly Behaviour[] = [
         r.currentA = positive(s.setpoint * (1 + 0.03 * gaussian(ctx.random)));
         r.voltageV = positive(electrodeV + 0.3 * gaussian(ctx.random));
       }
+    },
+  },
+  {
+    name: 'overdriven: current limiter defeated, the output runs past its rating',
+    when: (s) => s.kind !== 'gas' && s.overdrive && isEnergised(s),
+    apply: (s, ctx, r) => {
+      if (r.currentA === 0) return;
+      r.currentA *= OVERDRIVE_FACTOR;
+      if (s.kind === 'electric_arc') r.voltageV = positive(ARC_PROCESS_MODEL[s.process].loadV(r.currentA) + 0.6 * gaussian(ctx.random));
     },
   },
   {

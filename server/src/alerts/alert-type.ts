@@ -14,6 +14,8 @@ export enum AlertType {
   ARC_AFTER_PERMIT_END = 'ARC_AFTER_PERMIT_END',
   DEVICE_OFFLINE_DURING_PERMIT = 'DEVICE_OFFLINE_DURING_PERMIT',
   GAS_ABOVE_LIMIT = 'GAS_ABOVE_LIMIT',
+  /** 超额定电流: the device cut an arc running past the machine's rated current (modified or overloaded machine). */
+  OVER_CURRENT = 'OVER_CURRENT',
   CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** Activity at a suspended or closed enterprise. */
@@ -55,6 +57,7 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.ARC_AFTER_PERMIT_END]: { severity: AlertSeverity.Critical, titleZh: '动火作业票到期后仍在起弧', titleEn: 'Arc continuing after the permit ended' },
   [AlertType.DEVICE_OFFLINE_DURING_PERMIT]: { severity: AlertSeverity.Warning, titleZh: '作业票有效期内设备离线', titleEn: 'Device offline during an active permit' },
   [AlertType.GAS_ABOVE_LIMIT]: { severity: AlertSeverity.Critical, titleZh: '可燃气体浓度超限', titleEn: 'Gas above the limit' },
+  [AlertType.OVER_CURRENT]: { severity: AlertSeverity.Critical, titleZh: '焊接电流超过设备额定值（疑似改装或超载）', titleEn: 'Welding current above the machine\'s rating (modified or overloaded machine suspected)' },
   [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
   [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },

@@ -19,6 +19,7 @@ export function grantBody(d: Decision): ArmGrantBody {
     gasLimitPercentLel: DEFAULT_GAS_LIMIT_PERCENT_LEL,
   };
   if (d.welderName) body.welderName = d.welderName;
+  if (g.maxCurrentA !== null) body.maxCurrentA = g.maxCurrentA;
   return body;
 }
 

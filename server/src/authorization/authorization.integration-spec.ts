@@ -63,7 +63,8 @@ describe('authorization engine: arm requests over MQTT', () => {
     const v = verifyGrant(answer, { serverPublicKey, chip: device.chip.chip, expectedNonce: body.nonce, expectedRequestId: request.id, now: clock.now() });
     expect(v.ok).toBe(true);
     const g = answer.body;
-    expect(g).toMatchObject({ chip: device.chip.chip, machineId: ids.steelMachine1, welderId: ids.zhang, permitId: permit, nonce: body.nonce, welderName: '张*' });
+    // maxCurrentA: the machine's rated current (WS-400 in the demo data: 400 A).
+    expect(g).toMatchObject({ chip: device.chip.chip, machineId: ids.steelMachine1, welderId: ids.zhang, permitId: permit, nonce: body.nonce, welderName: '张*', maxCurrentA: 400 });
     expect(Date.parse(g.expiresAt)).toBeLessThanOrEqual(Date.parse(cst(5, '17:00')));
     expect(Date.parse(g.expiresAt) - Date.parse(g.issuedAt)).toBeLessThanOrEqual(GRANT_MAX_LIFETIME_MS);
     // A grant for another nonce or chip does not verify.
@@ -73,9 +74,21 @@ describe('authorization engine: arm requests over MQTT', () => {
     expect(row).toMatchObject({ allowed: true, reason: 'OK', welder_id: ids.zhang, permit_id: permit, machine_id: ids.steelMachine1, enterprise_id: ids.steel, grant_id: g.grantId });
     expect(row.latency_ms).toBeGreaterThanOrEqual(0);
     const [grant] = await t.ds.query('SELECT * FROM grants WHERE grant_id = $1', [g.grantId]);
-    expect(grant).toMatchObject({ chip_id: device.chip.chip, welder_id: ids.zhang, permit_id: permit, request_id: request.id, nonce: body.nonce, revoked_at: null });
+    expect(grant).toMatchObject({ chip_id: device.chip.chip, welder_id: ids.zhang, permit_id: permit, request_id: request.id, nonce: body.nonce, revoked_at: null, max_current_a: 400 });
     expect(new Date(grant.expires_at).toISOString()).toBe(g.expiresAt);
     expect(grant.delivered_at).not.toBeNull();
+  });
+
+  it('sends no maxCurrentA for a machine whose rated current is unknown', async () => {
+    await t.ds.query('UPDATE machines SET rated_current_a = NULL WHERE id = $1', [ids.steelMachine1]);
+    try {
+      const { answer } = await device.arm(device.armBody(zhang(), { permitId: permit }));
+      expect(answer.type).toBe('arm.grant');
+      expect(answer.body).not.toHaveProperty('maxCurrentA');
+      expect((await t.ds.query('SELECT max_current_a FROM grants WHERE grant_id = $1', [answer.body.grantId]))[0].max_current_a).toBeNull();
+    } finally {
+      await t.ds.query('UPDATE machines SET rated_current_a = 400 WHERE id = $1', [ids.steelMachine1]);
+    }
   });
 
   it('uses the only permit naming welder and machine when the request names none', async () => {
@@ -89,10 +102,14 @@ describe('authorization engine: arm requests over MQTT', () => {
     const first = await device.arm(body);
     expect(first.answer.type).toBe('arm.grant');
     const before = device.received.length;
+    // The repeat carries the terms the grant was issued with, even if the machine's rating changed since.
+    await t.ds.query('UPDATE machines SET rated_current_a = 350 WHERE id = $1', [ids.steelMachine1]);
     // The device re-publishes the identical envelope after its timeout.
     await device.client.publishAsync(`${device.root}/d/${device.chip.chip}/up/arm.request`, JSON.stringify(first.request), { qos: 1 });
-    const again = await device.next((topic, m) => topic.endsWith('/arm.grant') && m.body.requestId === first.request.id, 8000, before);
+    const again = await device.next((topic, m) => topic.endsWith('/arm.grant') && m.body.requestId === first.request.id, 8000, before)
+      .finally(() => t.ds.query('UPDATE machines SET rated_current_a = 400 WHERE id = $1', [ids.steelMachine1]));
     expect(again.body.grantId).toBe(first.answer.body.grantId);
+    expect(again.body.maxCurrentA).toBe(400);
     expect((await t.ds.query('SELECT count(*)::int AS n FROM decisions WHERE request_id = $1', [first.request.id]))[0].n).toBe(1);
     // A replay: a new message carrying the nonce already used.
     await expectDenied({ ...body }, ReasonCode.NONCE_REUSED);

@@ -56,6 +56,7 @@ export interface ContextMachine {
   kind: MachineKind;
   chipId: string | null;
   name: string;
+  ratedCurrentA: number | null;
   enterpriseId: string;
   enterpriseStatus: EnterpriseStatus;
   regionPath: string;
@@ -122,6 +123,8 @@ export interface NewGrant {
   nonce: string | null;
   issuedAt: Date;
   expiresAt: Date;
+  /** The arc current the device must not exceed (the machine's rated current); null: no limit. */
+  maxCurrentA: number | null;
 }
 
 /** A phone grant taken up by the device's arm.request (the session was claimed just before). */
@@ -130,6 +133,8 @@ export interface GrantTakeUp {
   requestId: string;
   nonce: string;
   expiresAt: Date;
+  /** The machine's rating now: the device's grant is issued now, whenever the phone started it. */
+  maxCurrentA: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -200,11 +205,11 @@ export class AuthorizationRepository {
       await this.hot.query(STORE_DECISION_WITH_GRANT, [...decisionParams, grant.grantId, grant.chipId, grant.machineId, grant.enterpriseId, grant.regionPath,
         grant.welderId, grant.permitId, grant.certificateId, grant.codeId, grant.requestId, grant.nonce, grant.issuedAt, grant.expiresAt,
         // A device grant is answered right after this insert: marked delivered here rather than by a second write after sending.
-        grant.requestId ? grant.issuedAt : null]);
+        grant.requestId ? grant.issuedAt : null, grant.maxCurrentA]);
       return;
     }
     if (takeUp) {
-      await this.hot.query(STORE_DECISION_WITH_TAKE_UP, [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt]);
+      await this.hot.query(STORE_DECISION_WITH_TAKE_UP, [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt, takeUp.maxCurrentA]);
       return;
     }
     await this.hot.query(STORE_DECISION, decisionParams);

@@ -26,7 +26,7 @@ export const LOAD_CONTEXT = new PreparedStatement(`WITH async_commit AS (SELECT 
          (SELECT json_build_object('requestId', n.request_id, 'decisionId', n.decision_id, 'seenAt', n.seen_at)
             FROM arm_nonces n WHERE n.chip_id = $1 AND n.nonce = $6) AS prior_nonce,
          EXISTS (SELECT 1 FROM chips WHERE chip_id = $1) AS chip_known,
-         (SELECT json_build_object('id', m.id, 'status', m.status, 'kind', m.kind, 'chipId', m.chip_id, 'name', m.name,
+         (SELECT json_build_object('id', m.id, 'status', m.status, 'kind', m.kind, 'chipId', m.chip_id, 'name', m.name, 'ratedCurrentA', m.rated_current_a,
                    'enterpriseId', e.id, 'enterpriseStatus', e.status, 'regionPath', e.region_path)
             FROM machines m JOIN enterprises e ON e.id = m.enterprise_id
            WHERE m.id = COALESCE($2::uuid, (SELECT id FROM machines WHERE chip_id = $1))) AS machine,
@@ -65,12 +65,12 @@ const INSERT_DECISION = `INSERT INTO decisions (id, at, source, chip_id, machine
 export const STORE_DECISION = new PreparedStatement(INSERT_DECISION);
 
 export const STORE_DECISION_WITH_GRANT = new PreparedStatement(`WITH g AS (INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id,
-      region_path, welder_id, permit_id, certificate_id, code_id, request_id, nonce, issued_at, expires_at, delivered_at)
-    VALUES ($17, $1, $3, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING 1)
+      region_path, welder_id, permit_id, certificate_id, code_id, request_id, nonce, issued_at, expires_at, delivered_at, max_current_a)
+    VALUES ($17, $1, $3, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING 1)
   ${INSERT_DECISION}`);
 
 export const STORE_DECISION_WITH_TAKE_UP = new PreparedStatement(`WITH g AS (UPDATE grants SET request_id = $18, nonce = $19, expires_at = LEAST(expires_at, $20),
-      delivered_at = COALESCE(delivered_at, $2)
+      delivered_at = COALESCE(delivered_at, $2), max_current_a = $21
     WHERE grant_id = $17 AND request_id IS NULL RETURNING 1)
   ${INSERT_DECISION}`);
 

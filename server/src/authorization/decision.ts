@@ -31,6 +31,8 @@ export interface GrantTerms {
   nonce: string | null;
   issuedAt: Date;
   expiresAt: Date;
+  /** Sent as the grant's maxCurrentA; null: no limit known (or a gas set). */
+  maxCurrentA: number | null;
 }
 
 export interface Decision {

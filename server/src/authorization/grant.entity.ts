@@ -59,6 +59,10 @@ export class GrantRecord {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** The grant's maxCurrentA: the machine's rated current when it was issued to the device. */
+  @Column({ name: 'max_current_a', type: 'integer', nullable: true })
+  maxCurrentA!: number | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 

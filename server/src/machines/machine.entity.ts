@@ -47,6 +47,14 @@ export class Machine {
   @Column({ name: 'rated_input_kva', type: 'numeric', precision: 8, scale: 2, nullable: true, transformer: numericTransformer })
   ratedInputKva!: number | null;
 
+  /**
+   * Rated current on the nameplate, in what the machine's current sensor measures: the welding output
+   * of an arc machine, the primary current of a resistance welder. Null when unknown; never for gas
+   * sets. Grants carry it as maxCurrentA and the device cuts an arc that runs past it.
+   */
+  @Column({ name: 'rated_current_a', type: 'integer', nullable: true })
+  ratedCurrentA!: number | null;
+
   @Column({ type: 'varchar', length: 16, default: MachineStatus.Registered })
   status!: MachineStatus;
 

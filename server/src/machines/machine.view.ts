@@ -18,6 +18,7 @@ export interface MachineView {
   model: string;
   serialNumber: string;
   ratedInputKva: number | null;
+  ratedCurrentA: number | null;
   status: MachineStatus;
   statusReason: string | null;
   suspendedByRegulator: boolean;
@@ -40,6 +41,7 @@ export function toMachineView(m: Machine, enterpriseName: string, code: Identity
     model: m.model,
     serialNumber: m.serialNumber,
     ratedInputKva: m.ratedInputKva,
+    ratedCurrentA: m.ratedCurrentA,
     status: m.status,
     statusReason: m.statusReason,
     suspendedByRegulator: m.suspendedByRegulator,

@@ -103,7 +103,7 @@ describe('machines', () => {
     it('registers a machine for the own enterprise and issues its code in the same transaction', async () => {
       const res = await t.http.post('/api/machines').set(await t.auth('hengda.admin')).send(newMachine({ serialNumber: 'RL-OWN-1' }));
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ enterpriseId: ent.steel, status: 'registered', ratedInputKva: 15.5, chipId: null, code: { url: expect.stringContaining('/q/') } });
+      expect(res.body).toMatchObject({ enterpriseId: ent.steel, status: 'registered', ratedInputKva: 15.5, ratedCurrentA: null, chipId: null, code: { url: expect.stringContaining('/q/') } });
       const codes = await t.ds.query(`SELECT code, status FROM identity_codes WHERE subject_type = 'machine' AND subject_id = $1`, [res.body.id]);
       expect(codes).toEqual([{ code: res.body.code.code, status: 'active' }]);
       const audit = await t.ds.query(`SELECT action FROM audit_log WHERE enterprise_id = $1 AND (entity_id = $2 OR after->>'subjectId' = $2) ORDER BY id`, [ent.steel, res.body.id]);
@@ -161,6 +161,11 @@ describe('machines', () => {
         [newMachine({ ratedInputKva: '12' }), ['ratedInputKva:isNumber']],
         [newMachine({ ratedInputKva: 12.345 }), ['ratedInputKva:isNumber']],
         [newMachine({ ratedInputKva: 1e9 }), ['ratedInputKva:max']],
+        [newMachine({ kind: 'gas', ratedInputKva: null, ratedCurrentA: 100 }), ['ratedCurrentA:notApplicableToGas']],
+        [newMachine({ ratedCurrentA: 0 }), ['ratedCurrentA:min']],
+        [newMachine({ ratedCurrentA: 2001 }), ['ratedCurrentA:max']],
+        [newMachine({ ratedCurrentA: 315.5 }), ['ratedCurrentA:isInt']],
+        [newMachine({ ratedCurrentA: '315' }), ['ratedCurrentA:isInt']],
         [newMachine({ kind: 'plasma' }), ['kind:isEnum']],
         [newMachine({ name: 42, serialNumber: '' }), ['name:isString', 'serialNumber:isNotEmpty']],
         [newMachine({ status: 'active' }), ['status:unknownField']],
@@ -195,6 +200,24 @@ describe('machines', () => {
       expect(res.body).toMatchObject({ name: '2号车间二保焊机(大修后)', model: 'NBC-500F', status: 'active' });
       const [a] = await t.ds.query(`SELECT before->>'model' AS b, after->>'model' AS a FROM audit_log WHERE action = 'machine.update' AND entity_id = $1`, [mach[STEEL_CO2]]);
       expect(a).toEqual({ b: 'NBC-500', a: 'NBC-500F' });
+    });
+
+    it('sets and clears the rated current, audited; a gas set cannot have one', async () => {
+      const h = await t.auth('hengda.admin');
+      const created = (await t.http.post('/api/machines').set(h).send(newMachine({ ratedCurrentA: 400 }))).body;
+      expect(created).toMatchObject({ ratedCurrentA: 400 });
+      const lowered = await t.http.patch(`/api/machines/${created.id}`).set(h).send({ ratedCurrentA: 315 });
+      expect(lowered.status).toBe(200);
+      expect(lowered.body).toMatchObject({ ratedCurrentA: 315, ratedInputKva: 15.5 });
+      const audit = await t.ds.query(`SELECT before->>'ratedCurrentA' AS b, after->>'ratedCurrentA' AS a FROM audit_log WHERE entity_id = $1 AND action = 'machine.update'`, [created.id]);
+      expect(audit).toEqual([{ b: '400', a: '315' }]);
+      const toGas = await t.http.patch(`/api/machines/${created.id}`).set(h).send({ kind: 'gas', ratedInputKva: null });
+      expect(fieldCodes(toGas.body)).toEqual(['ratedCurrentA:notApplicableToGas']);
+      const cleared = await t.http.patch(`/api/machines/${created.id}`).set(h).send({ kind: 'gas', ratedInputKva: null, ratedCurrentA: null });
+      expect(cleared.body).toMatchObject({ kind: 'gas', ratedCurrentA: null });
+      expect((await t.ds.query(`SELECT rated_current_a FROM machines WHERE id = $1`, [created.id]))[0].rated_current_a).toBeNull();
+      // The database keeps the rule too, whatever writes the row.
+      await expect(t.ds.query(`UPDATE machines SET rated_current_a = 100 WHERE id = $1`, [created.id])).rejects.toThrow(/machines_rated_current_a_check/);
     });
 
     it('applies the rated-input rule to the merged result', async () => {

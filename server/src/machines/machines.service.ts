@@ -37,6 +37,13 @@ function assertRatedInputFitsKind(kind: MachineKind, ratedInputKva: number | nul
   }
 }
 
+/** A gas set measures fuel flow, not current: it has no rated current. Electric machines may leave it unknown. */
+function assertRatedCurrentFitsKind(kind: MachineKind, ratedCurrentA: number | null | undefined): void {
+  if (kind === MachineKind.Gas && ratedCurrentA !== null && ratedCurrentA !== undefined) {
+    throw DomainError.invalid('ratedCurrentA', 'notApplicableToGas', 'ratedCurrentA must be absent or null for a gas set');
+  }
+}
+
 function duplicateSerial(): DomainError {
   return new DomainError(ErrorCode.DUPLICATE, 'A machine with this manufacturer and serial number is already registered',
     [{ field: 'serialNumber', code: 'duplicate', message: 'already registered for this manufacturer' }]);
@@ -82,12 +89,13 @@ export class MachinesService {
   async createInTransaction(em: EntityManager, actor: Actor, dto: CreateMachineDto): Promise<MachineView> {
     const enterprise = await this.enterpriseForNewMachine(em, actor, dto.enterpriseId);
     assertRatedInputFitsKind(dto.kind, dto.ratedInputKva);
+    assertRatedCurrentFitsKind(dto.kind, dto.ratedCurrentA);
     const manufacturer = dto.manufacturer.trim();
     const serialNumber = dto.serialNumber.trim();
     if (await this.machines.findByManufacturerSerial(em, manufacturer, serialNumber)) throw duplicateSerial();
     const m = await this.machines.save(em, this.machines.create(em, {
       enterpriseId: enterprise.id, name: dto.name.trim(), kind: dto.kind, manufacturer, model: dto.model.trim(), serialNumber,
-      ratedInputKva: dto.ratedInputKva ?? null, status: MachineStatus.Registered, statusReason: null, suspendedByRegulator: false, retiredAt: null, chipId: null,
+      ratedInputKva: dto.ratedInputKva ?? null, ratedCurrentA: dto.ratedCurrentA ?? null, status: MachineStatus.Registered, statusReason: null, suspendedByRegulator: false, retiredAt: null, chipId: null,
     }));
     const code = await this.codes.issueInTransaction(em, actor, CodeSubjectType.Machine, m.id, { enterpriseId: enterprise.id, regionPath: enterprise.regionPath });
     const view = this.view(m, enterprise, code);
@@ -108,13 +116,15 @@ export class MachinesService {
       const kind = dto.kind ?? m.kind;
       const ratedInputKva = dto.ratedInputKva !== undefined ? dto.ratedInputKva : m.ratedInputKva;
       assertRatedInputFitsKind(kind, ratedInputKva);
+      const ratedCurrentA = dto.ratedCurrentA !== undefined ? dto.ratedCurrentA : m.ratedCurrentA;
+      assertRatedCurrentFitsKind(kind, ratedCurrentA);
       const manufacturer = dto.manufacturer ?? m.manufacturer;
       const serialNumber = dto.serialNumber ?? m.serialNumber;
       if (manufacturer !== m.manufacturer || serialNumber !== m.serialNumber) {
         const other = await this.machines.findByManufacturerSerial(em, manufacturer, serialNumber);
         if (other && other.id !== m.id) throw duplicateSerial();
       }
-      Object.assign(m, { kind, ratedInputKva, manufacturer, serialNumber, name: dto.name ?? m.name, model: dto.model ?? m.model });
+      Object.assign(m, { kind, ratedInputKva, ratedCurrentA, manufacturer, serialNumber, name: dto.name ?? m.name, model: dto.model ?? m.model });
       const saved = await this.machines.save(em, m);
       const view = this.view(saved, enterprise, code);
       await this.audit.record(em, actor, { action: 'machine.update', entityType: ENTITY, entityId: m.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath, before, after: machineAuditSnapshot(view) });

@@ -32,11 +32,11 @@ export const DEMO_ENTERPRISES = [
 ] as const;
 
 export const DEMO_MACHINES = [
-  { enterprise: 'steel', name: '1号车间氩弧焊机', kind: MachineKind.ElectricArc, manufacturer: '时代焊机', model: 'WS-400', serialNumber: 'SD-WS400-240101', ratedInputKva: 12.5 },
-  { enterprise: 'steel', name: '2号车间二保焊机', kind: MachineKind.ElectricArc, manufacturer: '奥太', model: 'NBC-500', serialNumber: 'AT-NBC500-230877', ratedInputKva: 25.2 },
-  { enterprise: 'steel', name: '气割设备A', kind: MachineKind.Gas, manufacturer: '上海焊割工具厂', model: 'G01-100', serialNumber: 'SH-G01-100-5521', ratedInputKva: null },
-  { enterprise: 'machinery', name: '点焊机', kind: MachineKind.Resistance, manufacturer: '佳士', model: 'DN-25', serialNumber: 'JS-DN25-992104', ratedInputKva: 25 },
-  { enterprise: 'construction', name: '工地手工焊机', kind: MachineKind.ElectricArc, manufacturer: '瑞凌', model: 'ZX7-315', serialNumber: 'RL-ZX7315-771235', ratedInputKva: 11.3 },
+  { enterprise: 'steel', name: '1号车间氩弧焊机', kind: MachineKind.ElectricArc, manufacturer: '时代焊机', model: 'WS-400', serialNumber: 'SD-WS400-240101', ratedInputKva: 12.5, ratedCurrentA: 400 },
+  { enterprise: 'steel', name: '2号车间二保焊机', kind: MachineKind.ElectricArc, manufacturer: '奥太', model: 'NBC-500', serialNumber: 'AT-NBC500-230877', ratedInputKva: 25.2, ratedCurrentA: 500 },
+  { enterprise: 'steel', name: '气割设备A', kind: MachineKind.Gas, manufacturer: '上海焊割工具厂', model: 'G01-100', serialNumber: 'SH-G01-100-5521', ratedInputKva: null, ratedCurrentA: null },
+  { enterprise: 'machinery', name: '点焊机', kind: MachineKind.Resistance, manufacturer: '佳士', model: 'DN-25', serialNumber: 'JS-DN25-992104', ratedInputKva: 25, ratedCurrentA: null },
+  { enterprise: 'construction', name: '工地手工焊机', kind: MachineKind.ElectricArc, manufacturer: '瑞凌', model: 'ZX7-315', serialNumber: 'RL-ZX7315-771235', ratedInputKva: 11.3, ratedCurrentA: 315 },
 ] as const;
 
 export const DEMO_WELDERS = [

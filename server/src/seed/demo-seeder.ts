@@ -55,7 +55,7 @@ export class DemoSeeder {
       for (const m of DEMO_MACHINES) {
         const saved = await em.save(Machine, em.create(Machine, {
           enterpriseId: ids.enterprises[m.enterprise], name: m.name, kind: m.kind, manufacturer: m.manufacturer, model: m.model,
-          serialNumber: m.serialNumber, ratedInputKva: m.ratedInputKva, status: MachineStatus.Active,
+          serialNumber: m.serialNumber, ratedInputKva: m.ratedInputKva, ratedCurrentA: m.ratedCurrentA, status: MachineStatus.Active,
         }));
         ids.machines.push(saved.id);
         await this.codes.issueInTransaction(em, SYSTEM_ACTOR, CodeSubjectType.Machine, saved.id, { enterpriseId: saved.enterpriseId });

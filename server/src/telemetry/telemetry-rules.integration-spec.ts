@@ -151,6 +151,19 @@ describe('telemetry violation rules, end to end', () => {
     expect(alert.evidence).toMatchObject({ seq: above, event: { percentLel: 25, limitPercentLel: 20 } });
   });
 
+  it('OVER_CURRENT: an arc cut for running past the machine\'s rating (not the other cut reasons)', async () => {
+    const { permitId, grantId } = await armed();
+    const [, , cutSeq] = await report(
+      { type: 'power.cut', at: at('09:02'), reason: 'grant_expired', grantId },
+      { type: 'power.cut', at: at('09:03'), reason: 'gas_over_limit', grantId },
+      { type: 'power.cut', at: at('09:04'), reason: 'over_current', grantId, currentA: 468.2, limitA: 400 },
+    );
+    const alert = await alertOf(AlertType.OVER_CURRENT);
+    expect(alert).toMatchObject({ severity: 'critical', machine_id: ids.steelMachine1, enterprise_id: ids.steel, welder_id: ids.zhang, permit_id: permitId });
+    expect(alert.evidence).toMatchObject({ seq: cutSeq, type: 'power.cut', event: { reason: 'over_current', currentA: 468.2, limitA: 400 } });
+    expect(await alertsOf(AlertType.OVER_CURRENT)).toHaveLength(1);
+  });
+
   it('TAMPER: the enclosure opened (not closed)', async () => {
     const [, opened] = await report({ type: 'tamper', at: at('09:02'), switch: 'enclosure', open: false }, { type: 'tamper', at: at('09:03'), switch: 'enclosure', open: true });
     const alert = await alertOf(AlertType.TAMPER);

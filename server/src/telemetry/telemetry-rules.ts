@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ArcStopEvent, GasReadingEvent, HeartbeatEvent, TamperEvent } from '@arcgate/protocol';
+import { ArcStopEvent, GasReadingEvent, HeartbeatEvent, PowerCutEvent, TamperEvent } from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
@@ -33,7 +33,7 @@ const at = (s: string) => new Date(s);
 
 /**
  * Alerts on newly stored events (never on duplicates): arcs without a valid grant, tamper, gas above
- * the limit, activity at an inactive enterprise, arcs after the permit ended, outside the geofence,
+ * the limit, arcs cut for over-current, activity at an inactive enterprise, arcs after the permit ended, outside the geofence,
  * and machines running more than 24 h. Also reports arcs to the permit (gas re-test pause rule).
  */
 @Injectable()
@@ -83,6 +83,14 @@ export class TelemetryRules {
           if (g.percentLel > g.limitPercentLel) await this.alerts.raise({ type: AlertType.GAS_ABOVE_LIMIT, ...base, evidence, dedupeKey: `device:gas:${s.chipId}` });
           break;
         }
+        case 'power.cut':
+          // The other cut reasons have their own alerts (gas, tamper) or are the platform's own doing (expiry, revoke).
+          if ((e as PowerCutEvent).reason === 'over_current') {
+            await this.alerts.raise({
+              type: AlertType.OVER_CURRENT, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null, evidence, dedupeKey: `device:over-current:${s.chipId}`,
+            });
+          }
+          break;
         case 'heartbeat':
           await this.checkGeofence(s, e as HeartbeatEvent, base, evidence);
           break;

@@ -77,6 +77,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
             <Descriptions.Item label={t('common.enterprise')}>{m.enterpriseName}</Descriptions.Item>
             <Descriptions.Item label={t('common.status')}><EnumTag kind="machineStatus" value={m.status} /> {m.statusReason}</Descriptions.Item>
             <Descriptions.Item label={t('machines.serialNumber')}>{m.manufacturer} {m.model} · {m.serialNumber}</Descriptions.Item>
+            {m.ratedCurrentA ? <Descriptions.Item label={t('machines.ratedCurrent')}>{m.ratedCurrentA} A</Descriptions.Item> : null}
             <Descriptions.Item label={t('timeline.code')}>{m.code ? <Typography.Text copyable>{m.code.code}</Typography.Text> : t('timeline.noCode')}</Descriptions.Item>
             <Descriptions.Item label={t('timeline.chip')}>{m.chipId ?? t('timeline.noChip')}</Descriptions.Item>
           </Descriptions>

@@ -15,6 +15,7 @@ export const MACHINE_SHEET: LedgerSheet = {
     { key: 'model', header: '型号', hint: 'model', type: 'string', required: true, width: 14, example: 'WS-400' },
     { key: 'serialNumber', header: '出厂编号', hint: 'serialNumber', type: 'string', required: true, width: 22, example: 'SD-WS400-240101', note: '同一生产厂家下唯一' },
     { key: 'ratedInputKva', header: '额定输入容量(kVA)', hint: 'ratedInputKva', type: 'number', required: false, width: 18, example: 12.5, note: '电弧焊机、电阻焊机必填 (>0，最多两位小数)；气焊(割)设备留空' },
+    { key: 'ratedCurrentA', header: '额定电流(A)', hint: 'ratedCurrentA', type: 'number', required: false, width: 14, example: 315, note: '选填，整数 1–2000：电弧焊机为额定输出电流，电阻焊机为一次电流；焊接电流超过其 110% 持续 1 秒即断电。气焊(割)设备留空' },
   ],
 };
 
@@ -29,6 +30,7 @@ export const MACHINE_EXPORT: { sheetName: string; asciiBase: string; columns: Ex
     { header: '型号', width: 14, value: (m) => m.model },
     { header: '出厂编号', width: 22, value: (m) => m.serialNumber },
     { header: '额定输入容量(kVA)', width: 18, value: (m) => m.ratedInputKva },
+    { header: '额定电流(A)', width: 14, value: (m) => m.ratedCurrentA },
     { header: '状态', width: 10, value: (m) => labelOf(MACHINE_STATUS_OPTIONS, m.status) },
     { header: '状态原因', width: 24, value: (m) => m.statusReason },
     { header: '芯片编号', width: 20, value: (m) => m.chipId },

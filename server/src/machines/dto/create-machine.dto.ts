@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength } from 'class-validator';
+import { IsEnum, IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Trim } from '../../enterprises/dto/field-helpers';
 import { MachineKind } from '../machine.entity';
 
 export const MAX_RATED_INPUT_KVA = 10000;
+export const MAX_RATED_CURRENT_A = 2000;
 
 export class CreateMachineDto {
   @ApiPropertyOptional({ description: 'Owning enterprise; required for a platform admin, defaults to your own for enterprise users' })
@@ -33,4 +34,8 @@ export class CreateMachineDto {
   @ApiPropertyOptional({ example: 12.5, nullable: true, description: 'Rated input in kVA: required (> 0) for electric_arc and resistance, absent or null for gas' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @IsPositive() @Max(MAX_RATED_INPUT_KVA)
   ratedInputKva?: number | null;
+
+  @ApiPropertyOptional({ example: 315, nullable: true, description: 'Rated current on the nameplate (A; resistance welders: primary current). Optional for electric machines, absent or null for gas. Grants carry it as maxCurrentA: the device cuts an arc above it.' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_RATED_CURRENT_A)
+  ratedCurrentA?: number | null;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsEnum, IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
 import { OmittableNotNull, Trim } from '../../enterprises/dto/field-helpers';
 import { MachineKind } from '../machine.entity';
-import { MAX_RATED_INPUT_KVA } from './create-machine.dto';
+import { MAX_RATED_CURRENT_A, MAX_RATED_INPUT_KVA } from './create-machine.dto';
 
 /** Descriptive fields only: status has its own endpoint, ownership and chip binding are not edited here. */
 export class UpdateMachineDto {
@@ -29,4 +29,8 @@ export class UpdateMachineDto {
   @ApiPropertyOptional({ nullable: true, description: 'Required (> 0) for electric machines, null for gas sets' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @IsPositive() @Max(MAX_RATED_INPUT_KVA)
   ratedInputKva?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Rated current (A); null clears it. Absent or null for gas sets. Applies to grants issued from then on.' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_RATED_CURRENT_A)
+  ratedCurrentA?: number | null;
 }

@@ -11,16 +11,20 @@ interface MachineForm {
   model: string;
   serialNumber: string;
   ratedInputKva?: number | null;
+  ratedCurrentA?: number | null;
 }
 
-/** Register a machine; the rated input is asked for only for electric machines (gas sets have none). */
+/**
+ * Register a machine; the rated input (required) and the rated output current (optional) are asked
+ * for only for electric machines (gas sets have neither).
+ */
 export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (created: MachineView | null) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<MachineForm>();
   const kind = Form.useWatch('kind', form);
   const electric = kind === 'electric_arc' || kind === 'resistance';
 
-  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<MachineView>('/api/machines', { method: 'POST', body: { ...v, ratedInputKva: electric ? v.ratedInputKva : null } }), (created) => onClose(created));
+  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<MachineView>('/api/machines', { method: 'POST', body: { ...v, ratedInputKva: electric ? v.ratedInputKva : null, ratedCurrentA: electric ? (v.ratedCurrentA ?? null) : null } }), (created) => onClose(created));
 
   return (
     <Modal open={open} title={t('machines.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>
@@ -43,6 +47,11 @@ export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (c
         {electric && (
           <Form.Item name="ratedInputKva" label={t('machines.ratedInput')} extra={t('machines.ratedInputHint')} rules={[{ required: true }]}>
             <InputNumber min={0.01} max={10000} step={0.1} precision={2} style={{ width: '100%' }} />
+          </Form.Item>
+        )}
+        {electric && (
+          <Form.Item name="ratedCurrentA" label={t('machines.ratedCurrent')} extra={t('machines.ratedCurrentHint')}>
+            <InputNumber min={1} max={2000} step={1} precision={0} style={{ width: '100%' }} data-testid="machine-rated-current" />
           </Form.Item>
         )}
       </Form>

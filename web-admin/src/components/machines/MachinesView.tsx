@@ -16,6 +16,11 @@ import { MachineCodeDrawer } from './MachineCodeDrawer';
 import { MachineFormModal } from './MachineFormModal';
 import { MachineStatusModal, type MachineTarget } from './MachineStatusModal';
 
+/** The nameplate ratings under the kind: "21 kVA · 315 A"; empty when none is known (gas sets). */
+function ratings(m: MachineView): string {
+  return [m.ratedInputKva ? `${m.ratedInputKva} kVA` : '', m.ratedCurrentA ? `${m.ratedCurrentA} A` : ''].filter(Boolean).join(' · ');
+}
+
 /**
  * The machine list. "ledger" (regulators): search, filters, export, timeline, suspend.
  * "workspace" (the enterprise): also register, bind chips, codes and label printing, retire.
@@ -110,7 +115,7 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
             columns={[
               { title: t('machines.name'), dataIndex: 'name', render: (v: string, m) => <><div>{v}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.manufacturer} {m.model}</Typography.Text></> },
               ...(workspace ? [] : [{ title: t('common.enterprise'), dataIndex: 'enterpriseName' }]),
-              { title: t('machines.kind'), dataIndex: 'kind', width: 130, render: (v: string, m) => <>{t(`machineKind.${v}`)}{m.ratedInputKva ? <div style={{ fontSize: 12 }}>{m.ratedInputKva} kVA</div> : null}</> },
+              { title: t('machines.kind'), dataIndex: 'kind', width: 130, render: (v: string, m) => <>{t(`machineKind.${v}`)}{ratings(m) ? <div style={{ fontSize: 12 }}>{ratings(m)}</div> : null}</> },
               { title: t('machines.serialNumber'), dataIndex: 'serialNumber', width: 170 },
               { title: t('machines.chip'), dataIndex: 'chipId', width: 120, render: (v: string | null) => (v ? <Tag color="blue" title={v}>{t('machines.chipped')}</Tag> : <Tag>{t('machines.notChipped')}</Tag>) },
               { title: t('common.status'), dataIndex: 'status', width: 120, render: (v: string, m) => <><EnumTag kind="machineStatus" value={v} />{m.suspendedByRegulator && <div style={{ fontSize: 12 }}>{t('machines.byRegulator')}</div>}</> },
