@@ -169,6 +169,27 @@ describe('enterprise (desktop)', () => {
     await context.close();
   });
 
+  it('edits a machine\'s rated current (the limit its grants carry)', async () => {
+    const { context, page } = await open(DESKTOP);
+    await logIn(page, 'hengda.admin');
+    await page.waitForURL(/\/workspace\/overview/);
+    await page.goto('/workspace/machines');
+    const row = page.locator('tr', { hasText: '2号车间二保焊机' });
+    await row.getByText('500 A').waitFor();
+    await row.getByTestId('machine-actions').click();
+    await page.getByRole('menuitem', { name: '编辑设备信息' }).click();
+    const dialog = page.getByRole('dialog', { name: '编辑设备信息' });
+    await dialog.getByTestId('machine-rated-current').fill('350');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('已保存').first().waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByText('350 A').waitFor();
+    const admin = await apiLogin(server.baseUrl, 'admin');
+    const machines = await apiGet(server.baseUrl, admin, '/api/machines?pageSize=200');
+    assert.equal(machines.items.find((m) => m.name === '2号车间二保焊机').ratedCurrentA, 350);
+    await context.close();
+  });
+
   it('ends a dispatched welder engagement early from the welder record', async () => {
     const { context, page } = await open(DESKTOP);
     await logIn(page, 'hengda.admin');
@@ -180,7 +201,12 @@ describe('enterprise (desktop)', () => {
     await drawer.getByTestId('end-engagement').click();
     const dialog = page.getByRole('dialog', { name: '提前结束用工关系' });
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await page.getByText('用工关系已结束').first().waitFor();
+    // On a refusal the dialog stays open with the server's reason: name it rather than time out.
+    const refused = page.locator('.ant-form-item-explain-error, .ant-message-error').first();
+    await Promise.race([
+      page.getByText('用工关系已结束').first().waitFor(),
+      refused.waitFor().then(async () => assert.fail(`ending the engagement was refused: ${await refused.textContent()}`)),
+    ]);
     await dialog.waitFor({ state: 'hidden' });
     // Ending today is as early as it goes: no second end button.
     await drawer.getByTestId('end-engagement').waitFor({ state: 'detached' });

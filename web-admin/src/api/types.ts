@@ -66,7 +66,7 @@ export interface MachineView {
   model: string;
   serialNumber: string;
   ratedInputKva: number | null;
-  /** Nameplate maximum welding output current (A); electric kinds only, null when unknown. Sent in every arm grant as maxCurrentA. */
+  /** Nameplate rated current (A; resistance welders: primary current); electric kinds only, null when unknown. Sent in every arm grant as maxCurrentA. */
   ratedCurrentA: number | null;
   status: 'registered' | 'active' | 'suspended' | 'retired';
   statusReason: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtDate, fmtTime, percent, pickedChinaIso, toChinaIso } from './format';
+import { chinaToday, fmtDate, fmtTime, percent, pickedChinaIso, toChinaIso } from './format';
 
 describe('format', () => {
   it('shows instants in China time regardless of the offset they came with', () => {
@@ -14,6 +14,11 @@ describe('format', () => {
     // A picked "09:00" means 09:00 in China even when the browser runs in another zone.
     const picked = { format: (tpl: string) => (tpl === 'YYYY-MM-DDTHH:mm' ? '2026-01-06T09:00' : '') };
     expect(pickedChinaIso(picked)).toBe('2026-01-06T09:00:00+08:00');
+  });
+
+  it('knows today\'s China date even where the browser\'s day is another', () => {
+    expect(chinaToday(new Date('2026-12-05T15:59:59Z'))).toBe('2026-12-05');
+    expect(chinaToday(new Date('2026-12-05T16:00:00Z'))).toBe('2026-12-06');
   });
 
   it('keeps calendar dates and computes percentages safely', () => {

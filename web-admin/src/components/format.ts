@@ -22,6 +22,11 @@ export function fmtDate(v: string | null | undefined): string {
   return v ? v.slice(0, 10) : '—';
 }
 
+/** Today's calendar date in China (YYYY-MM-DD), whatever the browser's zone: the day the server's date rules use. */
+export function chinaToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /** "2026-03-10T12:00:00+08:00": what the API wants for instants (an explicit offset is required). */
 export function toChinaIso(d: Date): string {
   const iso = new Date(d.getTime() + CST_OFFSET_MS).toISOString();

@@ -15,20 +15,26 @@ interface MachineForm {
 }
 
 /**
- * Register a machine; the rated input (required) and the rated output current (optional) are asked
- * for only for electric machines (gas sets have neither).
+ * Register a machine, or edit the descriptive fields of `machine`. The rated input (required) and
+ * the rated current (optional) are asked for only for electric machines (gas sets have neither).
  */
-export function MachineFormModal({ open, onClose }: { open: boolean; onClose: (created: MachineView | null) => void }) {
+export function MachineFormModal({ open, machine, onClose }: { open: boolean; machine?: MachineView | null; onClose: (saved: MachineView | null) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<MachineForm>();
   const kind = Form.useWatch('kind', form);
   const electric = kind === 'electric_arc' || kind === 'resistance';
 
-  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<MachineView>('/api/machines', { method: 'POST', body: { ...v, ratedInputKva: electric ? v.ratedInputKva : null, ratedCurrentA: electric ? (v.ratedCurrentA ?? null) : null } }), (created) => onClose(created));
+  const { submit, busy } = useFormSubmit(form, (v) => {
+    const body = { ...v, ratedInputKva: electric ? v.ratedInputKva : null, ratedCurrentA: electric ? (v.ratedCurrentA ?? null) : null };
+    return machine ? apiFetch<MachineView>(`/api/machines/${machine.id}`, { method: 'PATCH', body }) : apiFetch<MachineView>('/api/machines', { method: 'POST', body });
+  }, (saved) => onClose(saved));
+  const initial: Partial<MachineForm> = machine
+    ? { name: machine.name, kind: machine.kind, manufacturer: machine.manufacturer, model: machine.model, serialNumber: machine.serialNumber, ratedInputKva: machine.ratedInputKva, ratedCurrentA: machine.ratedCurrentA }
+    : { kind: 'electric_arc' };
 
   return (
-    <Modal open={open} title={t('machines.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ kind: 'electric_arc' }} data-testid="machine-form">
+    <Modal open={open} title={t(machine ? 'machines.edit' : 'machines.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={initial} preserve={false} data-testid="machine-form">
         <Form.Item name="name" label={t('machines.name')} rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={100} placeholder="1号车间氩弧焊机" />
         </Form.Item>

@@ -35,6 +35,7 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<MachineView | null>(null);
   const [statusTarget, setStatusTarget] = useState<{ machine: MachineView; target: MachineTarget } | null>(null);
   const [binding, setBinding] = useState<MachineView | null>(null);
   const [codeOf, setCodeOf] = useState<MachineView | null>(null);
@@ -67,6 +68,7 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
     if (m.status !== 'active') items.push({ key: 'activate', label: t('machines.activate'), onClick: () => setStatusTarget({ machine: m, target: 'active' }) });
     if (m.status !== 'suspended') items.push({ key: 'suspend', label: t('machines.suspend'), onClick: () => setStatusTarget({ machine: m, target: 'suspended' }) });
     if (workspace) {
+      items.push({ key: 'edit', label: t('machines.edit'), onClick: () => setEditing(m) });
       if (!m.chipId) items.push({ key: 'chip', label: t('machines.bindChip'), onClick: () => setBinding(m) });
       items.push({ key: 'retire', label: t('machines.retire'), danger: true, onClick: () => setStatusTarget({ machine: m, target: 'retired' }) });
     }
@@ -143,6 +145,7 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
         )}
       </Card>
       <MachineFormModal open={creating} onClose={(m) => { setCreating(false); if (m) { void message.success(t('machines.registered')); list.reload(); setCodeOf(m); } }} />
+      <MachineFormModal key={editing?.id ?? 'none'} open={!!editing} machine={editing} onClose={(m) => { setEditing(null); if (m) { void message.success(t('common.saved')); list.reload(); } }} />
       <MachineStatusModal machine={statusTarget?.machine ?? null} target={statusTarget?.target ?? 'active'} onClose={(c) => { setStatusTarget(null); if (c) { void message.success(t('common.done')); list.reload(); } }} />
       <BindChipModal machine={binding} onClose={(c) => { setBinding(null); if (c) { void message.success(t('machines.chipBound')); list.reload(); } }} />
       <MachineCodeDrawer machine={codeOf} canManage={workspace} onClose={() => setCodeOf(null)} onChanged={list.reload} />

@@ -1,11 +1,10 @@
 import { App, Button, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { CertificateView, EngagementView, WelderDetailView } from '../../api/types';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
-import { fmtDate } from '../format';
+import { chinaToday, fmtDate } from '../format';
 import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
 import { CertificateModal, EndEngagementModal, TrainingModal } from './WelderRecordForms';
@@ -116,7 +115,7 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                       // Either party may bring the last day forward (to today at the earliest); the server checks which (403 otherwise).
                       ...(canManage ? [{
                         title: t('common.actions'), key: 'a',
-                        render: (_: unknown, g: EngagementView) => (g.endsOn === null || g.endsOn > dayjs().format('YYYY-MM-DD'))
+                        render: (_: unknown, g: EngagementView) => (g.endsOn === null || g.endsOn > chinaToday())
                           && <Button size="small" onClick={() => setEnding(g.id)} data-testid="end-engagement">{t('welders.endEngagement')}</Button>,
                       }] : []),
                     ]}

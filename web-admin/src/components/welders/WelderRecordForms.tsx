@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
+import { chinaToday } from '../format';
 
 const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undefined);
 
@@ -77,9 +78,10 @@ export function EndEngagementModal({ welderId, engagementId, onClose }: { welder
   }), () => onClose(true));
   return (
     <Modal open={!!engagementId} title={t('welders.endEngagementTitle')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ endsOn: dayjs() }}>
+      {/* "Today" is the China date the server enforces, not the browser's (a browser abroad or on UTC is a day behind after 16:00 UTC). */}
+      <Form form={form} layout="vertical" initialValues={{ endsOn: dayjs(chinaToday()) }}>
         <Form.Item name="endsOn" label={t('welders.endEngagementLastDay')} rules={[{ required: true }]} extra={t('welders.endEngagementHint')}>
-          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="end-engagement-date" />
+          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(chinaToday()), 'day')} data-testid="end-engagement-date" />
         </Form.Item>
         <Form.Item name="reason" label={t('welders.endEngagementReason')}>
           <Input.TextArea maxLength={500} rows={2} />
