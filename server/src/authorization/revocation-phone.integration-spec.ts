@@ -126,9 +126,13 @@ describe('revocation and the phone-initiated start', () => {
       expect((await session(sessionId)).status).toBe('delivered');
 
       const body = device.armBody({ kind: 'phone_session', sessionId });
-      const { request, answer } = await device.arm(body);
+      // The device's grant is issued now: it carries the machine's rating at take-up (re-rated since the phone start).
+      expect((await grantRow(res.body.grant.grantId)).max_current_a).toBe(400);
+      await t.ds.query('UPDATE machines SET rated_current_a = 315 WHERE id = $1', [ids.steelMachine1]);
+      const { request, answer } = await device.arm(body).finally(() => t.ds.query('UPDATE machines SET rated_current_a = 400 WHERE id = $1', [ids.steelMachine1]));
       expect(answer.type).toBe('arm.grant');
-      expect(answer.body).toMatchObject({ grantId: res.body.grant.grantId, welderId: ids.zhang, permitId: permit, nonce: body.nonce });
+      expect(answer.body).toMatchObject({ grantId: res.body.grant.grantId, welderId: ids.zhang, permitId: permit, nonce: body.nonce, maxCurrentA: 315 });
+      expect((await grantRow(res.body.grant.grantId)).max_current_a).toBe(315);
       expect(verifyGrant(answer, { serverPublicKey: serverPublicKey(), chip: device.chip.chip, expectedNonce: body.nonce, expectedRequestId: request.id, now: clock.now() }).ok).toBe(true);
       expect(Date.parse(answer.body.expiresAt)).toBeLessThanOrEqual(Date.parse(res.body.grant.expiresAt));
       expect((await session(sessionId)).status).toBe('armed');
