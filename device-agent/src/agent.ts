@@ -121,6 +121,7 @@ export class Agent {
       chip: identity.chip,
       serverPublicKey: config.serverPublicKey ? publicKeyFromRaw(config.serverPublicKey) : null,
       machineKind: config.machineKind,
+      relayFeedback: config.relayFeedback ?? true,
     };
     const sampleRateHz = Math.max(settings.sampleRateHz, 10);
     this.sampler = new ArcSampler({ sampleRateHz, thresholdA: this.thresholdFor(settings) });
@@ -294,6 +295,7 @@ export class Agent {
     board.on('voltage', (v) => (this.latest.voltage = v));
     board.on('gas', (percentLel) => this.dispatch({ type: 'gas', percentLel }));
     board.on('enclosure', (open) => this.dispatch({ type: 'enclosure', open }));
+    board.on('relayFeedback', (closed) => this.dispatch({ type: 'relay_feedback', closed }));
     board.on('trigger', (pressed) => this.dispatch({ type: 'trigger', pressed, fresh: this.fresh() }));
     board.on('error', (err) => {
       board.setRelay(false);

@@ -13,6 +13,8 @@ export interface BoardEvents {
   gas: [percentLel: number];
   trigger: [pressed: boolean];
   enclosure: [open: boolean];
+  /** The relay's auxiliary contact: true = contacts closed (valve open), whatever was commanded. */
+  relayFeedback: [closed: boolean];
   /** The board link failed (serial port gone, Firmata error): the agent treats it as an internal error. */
   error: [err: Error];
 }
@@ -36,6 +38,8 @@ export class MockBoard extends EventEmitter<BoardEvents> implements Board {
   /** Every relay command in order (true = closed). */
   readonly relayLog: boolean[] = [];
   started = false;
+  /** Contacts that no longer follow the coil: the auxiliary contact then reports this instead. */
+  stuckContacts: boolean | null = null;
 
   async start(): Promise<void> {
     this.setRelay(false);
@@ -50,6 +54,8 @@ export class MockBoard extends EventEmitter<BoardEvents> implements Board {
   setRelay(closed: boolean): void {
     this.relayClosed = closed;
     this.relayLog.push(closed);
+    // The auxiliary contact reports a moment later, as a real board's input report would.
+    setImmediate(() => this.emit('relayFeedback', this.stuckContacts ?? this.relayClosed));
   }
 
   setLed(pattern: LedPattern): void {

@@ -24,6 +24,8 @@ export interface AgentConfig {
   position: { lat: number; lng: number; accuracyM: number } | null;
   /** The main loop may stall this long before the relay is opened (≤ the 2 s hardware limit). */
   watchdogMs: number;
+  /** The board reports the relay's auxiliary contact on D4 and the agent checks it (default true). */
+  relayFeedback?: boolean;
   logLevel: LogLevel;
   firmware: string;
 }
@@ -41,6 +43,7 @@ export const ENV_KEYS = {
   POSITION: 'position',
   POSITION_ACCURACY_M: 'positionAccuracyM',
   WATCHDOG_MS: 'watchdogMs',
+  RELAY_FEEDBACK: 'relayFeedback',
   LOG_LEVEL: 'logLevel',
 } as const;
 
@@ -108,6 +111,17 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     return n;
   };
 
+  const flag = (key: string, fallback: boolean): boolean => {
+    const v = raw[key];
+    if (v === undefined || v === null || v === '') return fallback;
+    if (typeof v === 'boolean') return v;
+    const word = String(v).trim().toLowerCase();
+    if (['true', 'on', '1', 'yes'].includes(word)) return true;
+    if (['false', 'off', '0', 'no'].includes(word)) return false;
+    problems.push(`${nameOf(key)} must be on or off, got ${JSON.stringify(v)}`);
+    return fallback;
+  };
+
   const mqttUrl = text('mqttUrl', true);
   if (mqttUrl && !/^(mqtts?|wss?|tcp|ssl):\/\/[^\s/]+/.test(mqttUrl)) problems.push(`${nameOf('mqttUrl')} must look like mqtt://host:1883 or mqtts://host:8883, got "${mqttUrl}"`);
   const topicRoot = text('topicRoot', false) ?? DEFAULT_TOPIC_ROOT;
@@ -137,6 +151,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     gasLimitPercentLel: number('gasLimitPercentLel', DEFAULT_GAS_LIMIT_PERCENT_LEL, 0.1, 100),
     position,
     watchdogMs: number('watchdogMs', 1_000, 100, WATCHDOG_TIMEOUT_MAX_MS),
+    relayFeedback: flag('relayFeedback', true),
     logLevel: logLevel as LogLevel,
     firmware: FIRMWARE,
   };

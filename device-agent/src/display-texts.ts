@@ -16,6 +16,7 @@ export const TEXT = {
   bypass: { 'zh-CN': '检测到未授权电流（疑似短接），已报警', en: 'Current without authorization (bypass suspected), reported' },
   watchdog: { 'zh-CN': '系统看门狗超时，已断电', en: 'Watchdog timeout, power cut' },
   internal: { 'zh-CN': '设备内部故障，已断电', en: 'Internal fault, power cut' },
+  relayFault: { 'zh-CN': '继电器反馈异常（触点粘连或拒动），设备已锁定，请检修', en: 'Relay feedback fault (welded or stuck contacts): locked, service needed' },
   faultCleared: { 'zh-CN': '故障已解除，请重新授权', en: 'Fault cleared, authorize again' },
   tamperCleared: { 'zh-CN': '防拆报警已解除，请重新授权', en: 'Tamper cleared, authorize again' },
   badCode: { 'zh-CN': '无法识别的二维码', en: 'Unrecognised code' },

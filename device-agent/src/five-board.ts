@@ -105,7 +105,7 @@ export class JohnnyFiveBoard extends EventEmitter<BoardEvents> implements Board 
     analog(AGENT_ANALOG.voltage, SENSOR_SCALES.voltageV, 'voltage', period);
     analog(AGENT_ANALOG.lel, SENSOR_SCALES.lelPercent, 'gas', Math.max(period, 100));
 
-    const digital = (pin: number, event: 'trigger' | 'enclosure'): void => {
+    const digital = (pin: number, event: 'trigger' | 'enclosure' | 'relayFeedback'): void => {
       let last: number | null = null;
       io.pinMode(pin, io.MODES.INPUT);
       io.digitalRead(pin, (value) => {
@@ -116,6 +116,7 @@ export class JohnnyFiveBoard extends EventEmitter<BoardEvents> implements Board 
     };
     digital(AGENT_PINS.trigger, 'trigger');
     digital(AGENT_PINS.enclosure, 'enclosure');
+    digital(AGENT_PINS.relayFeedback, 'relayFeedback');
     this.led = new five.Led({ pin: AGENT_PINS.statusLed, board });
   }
 

@@ -8,6 +8,8 @@ export const AGENT_PINS = {
   trigger: 2,
   /** Enclosure tamper switch, HIGH = enclosure open. */
   enclosure: 3,
+  /** Relay auxiliary contact (contactor mirror contact / valve position switch), HIGH = contacts closed. */
+  relayFeedback: 4,
   relay: 7,
   buzzer: 8,
   statusLed: 13,

@@ -254,6 +254,62 @@ describe('state machine: over-current', () => {
   });
 });
 
+describe('state machine: relay feedback', () => {
+  const withFeedback = () => new Harness(new FakeClock(), { ...options, relayFeedback: true }).online();
+
+  it('accepts a contact that follows the command within the settle time', () => {
+    const h = withFeedback();
+    h.arm();
+    h.clock.advance(40);
+    h.send({ type: 'relay_feedback', closed: true });
+    h.clock.advance(5_000);
+    h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('armed');
+    h.scan(); // session ended: relay opens
+    h.clock.advance(40);
+    h.send({ type: 'relay_feedback', closed: false });
+    h.clock.advance(5_000);
+    expect(h.events(h.send({ type: 'tick', position: null })).filter((e) => e.type === 'relay.fault')).toEqual([]);
+  });
+
+  it('welded contacts (closed while commanded open): relay.fault, fault, once, and it does not clear by itself', () => {
+    const h = withFeedback();
+    h.clock.advance(1_000);
+    h.send({ type: 'relay_feedback', closed: true });
+    h.clock.advance(299);
+    expect(h.send({ type: 'tick', position: null }).filter((c) => c.kind === 'journal' && c.event.type === 'relay.fault')).toEqual([]);
+    h.clock.advance(1);
+    const out = h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('fault');
+    expect(h.events(out)[0]).toEqual({ type: 'relay.fault', at: expect.any(String), commanded: false, feedback: true });
+    expect(only(out, 'display')[0].text['zh-CN']).toContain('触点粘连');
+    h.clock.advance(60_000);
+    expect(h.events(h.send({ type: 'tick', position: null })).filter((e) => e.type === 'relay.fault')).toEqual([]);
+    expect(h.model.state).toBe('fault');
+    h.scan();
+    expect(h.model.state).toBe('fault');
+  });
+
+  it('contacts that never close (or a dead input) cut an armed session: relay first, power.cut fault', () => {
+    const h = withFeedback();
+    h.arm();
+    h.clock.advance(300);
+    const out = h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('fault');
+    expect(h.kinds(out)[0]).toBe('relay:open');
+    expect(h.events(out).find((e) => e.type === 'relay.fault')).toMatchObject({ commanded: true, feedback: false });
+    expect(h.events(out).find((e) => e.type === 'power.cut')).toMatchObject({ reason: 'fault', grantId: 'grant-1' });
+  });
+
+  it('skips the check when the machine has no feedback contact', () => {
+    const h = new Harness().online();
+    h.arm();
+    h.clock.advance(10_000);
+    h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('armed');
+  });
+});
+
 describe('state machine: gas', () => {
   it('cuts at once at the limit, alerts, and clears only after 60 s below', () => {
     const h = new Harness().online();
@@ -457,6 +513,7 @@ describe('state machine: fail closed under any input sequence', () => {
       () => ({ type: 'arc_stop', summary: summary() }),
       () => ({ type: 'bypass', active: rnd() < 0.5, currentA: 50 }),
       () => ({ type: 'over_current', currentA: 200, limitA: h.model.grant?.body.maxCurrentA ?? 160 }),
+      () => ({ type: 'relay_feedback', closed: rnd() < 0.5 }),
       () => ({ type: 'enclosure', open: rnd() < 0.3 }),
       () => ({ type: 'gas', percentLel: rnd() * 14 }),
       () => ({ type: 'tick', position: null }),

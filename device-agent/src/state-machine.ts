@@ -6,7 +6,7 @@
  */
 import {
   ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
-  PHONE_CONFIRM_TIMEOUT_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
+  PHONE_CONFIRM_TIMEOUT_MS, RELAY_FEEDBACK_SETTLE_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
 } from '@arcgate/protocol';
 import { confirmPush, granted, LED_FOR_STATE, overCurrent, TEXT } from './display-texts';
 import { AgentModel, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
@@ -69,6 +69,7 @@ class Step {
     const cut = CUT_REASON[trigger];
     if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}), ...cutDetail });
     if (closing) this.commands.push({ kind: 'relay', closed: true });
+    if (opening || closing) m.relayChangedAtMs = this.now;
 
     m.state = result.state;
     m.relayClosed = result.relayClosed;
@@ -80,6 +81,29 @@ class Step {
       this.commands.push({ kind: 'publish_status' });
     }
     return true;
+  }
+
+  /**
+   * The auxiliary contact must follow the command within RELAY_FEEDBACK_SETTLE_MS. Disagreeing longer
+   * (welded or stuck contacts, a broken feedback wire) is an internal error: fault, relay commanded
+   * open, reported once per episode, and not cleared by itself.
+   */
+  checkRelayFeedback(): void {
+    const m = this.m;
+    if (!this.opts.relayFeedback) return;
+    const fb = m.feedback;
+    if (fb.closed === m.relayClosed) {
+      if (fb.reported) m.feedback = { ...fb, reported: false };
+      return;
+    }
+    if (fb.reported || this.now - Math.max(m.relayChangedAtMs, fb.changedAtMs) < RELAY_FEEDBACK_SETTLE_MS) return;
+    m.feedback = { ...fb, reported: true };
+    this.fire('internal_error', [{ type: 'relay.fault', at: iso(this.now), commanded: m.relayClosed, feedback: fb.closed }]);
+    m.faultCause = 'internal';
+    m.faultAtMs = this.now;
+    this.display(TEXT.relayFault);
+    this.commands.push({ kind: 'beep', ms: 1_000 });
+    this.log('error', 'relay feedback disagrees with the command: relay opened, fault', { commanded: m.relayClosed, feedback: fb.closed });
   }
 
   startRequest(fresh: FreshIds, credential: Credential, permitId?: string): void {
@@ -96,7 +120,7 @@ class Step {
 }
 
 function cloneModel(model: AgentModel): AgentModel {
-  return { ...model, gas: { ...model.gas }, settings: { ...model.settings } };
+  return { ...model, gas: { ...model.gas }, settings: { ...model.settings }, feedback: { ...model.feedback } };
 }
 
 export function step(opts: MachineOptions, model: AgentModel, input: Input): StepResult {
@@ -257,6 +281,11 @@ const HANDLERS: HandlerTable = {
     }
   },
 
+  relay_feedback(s, { closed }) {
+    if (closed !== s.m.feedback.closed) s.m.feedback = { ...s.m.feedback, closed, changedAtMs: s.now };
+    s.checkRelayFeedback();
+  },
+
   enclosure(s, { open }) {
     const m = s.m;
     if (open === m.enclosureOpen) return;
@@ -304,6 +333,7 @@ const HANDLERS: HandlerTable = {
   tick(s, { position }) {
     const m = s.m;
     const now = s.now;
+    s.checkRelayFeedback();
     if (m.grant && now >= parseInstant(m.grant.body.expiresAt)) {
       if (!s.fire('grant_expired')) m.grant = null;
       s.display(TEXT.expired);

@@ -35,6 +35,8 @@ export interface MachineOptions {
   /** null: not provisioned, so nothing can be verified and the device stays locked (§2.3). */
   serverPublicKey: PublicKeyInput | null;
   machineKind: MachineKind;
+  /** Check the relay's auxiliary contact against the command (absent: no contact wired, no check). */
+  relayFeedback?: boolean;
 }
 
 /** Ids the agent draws for an input that may start an arm request (keeps the reducer free of randomness). */
@@ -76,6 +78,10 @@ export interface AgentModel {
   arc: { grantId?: string } | null;
   lastHeartbeatAtMs: number | null;
   settings: Settings;
+  /** When the relay was last commanded to move. */
+  relayChangedAtMs: number;
+  /** The auxiliary contact as last reported (none yet counts as open: a dead input fails closed). */
+  feedback: { closed: boolean; changedAtMs: number; reported: boolean };
 }
 
 export function initialModel(settings: Settings = defaultSettings()): AgentModel {
@@ -94,6 +100,8 @@ export function initialModel(settings: Settings = defaultSettings()): AgentModel
     arc: null,
     lastHeartbeatAtMs: null,
     settings,
+    relayChangedAtMs: 0,
+    feedback: { closed: false, changedAtMs: 0, reported: false },
   };
 }
 
@@ -114,6 +122,7 @@ export type Input = { now: number } & (
   | { type: 'arc_stop'; summary: ArcSummary }
   | { type: 'bypass'; active: boolean; currentA: number }
   | { type: 'over_current'; currentA: number; limitA: number }
+  | { type: 'relay_feedback'; closed: boolean }
   | { type: 'enclosure'; open: boolean }
   | { type: 'gas'; percentLel: number }
   | { type: 'tick'; position: Position | null }

@@ -14,7 +14,7 @@ import { FirmataBoard } from './firmata/board';
 import { Scheduler } from './firmata/scheduler';
 import { Clock, systemClock } from './machine/clock';
 import { MachineModel } from './machine/machine-model';
-import { ArcProcess, MachineKind, Readings } from './machine/physics';
+import { ArcProcess, ContactCondition, MachineKind, Readings } from './machine/physics';
 import { ANALOG_CHANNELS, CONTROL_BOARD_LAYOUT, PINS } from './machine/pin-map';
 import { Random, seededRandom } from './machine/random';
 import { BadgeScanner } from './serial/badge-scanner';
@@ -65,6 +65,7 @@ export interface MachineSnapshot {
   enclosureOpen: boolean;
   bypass: boolean;
   overdrive: boolean;
+  contacts: ContactCondition;
   gasLeak: boolean;
   network: NetworkState;
   statusLed: boolean;
@@ -208,6 +209,11 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
     this.act((m) => m.setOverdrive(false));
   }
 
+  /** The contactor (valve) fails: contacts welded shut, stuck open, or back to normal ('ok'). */
+  setContacts(contacts: ContactCondition): void {
+    this.act((m) => m.setContacts(contacts));
+  }
+
   startGasLeak(): void {
     this.act((m) => m.setGasLeak(true));
   }
@@ -246,6 +252,7 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
       enclosureOpen: s.enclosureOpen,
       bypass: s.bypass,
       overdrive: s.overdrive,
+      contacts: s.contacts,
       gasLeak: s.gasLeak,
       network: this.network,
       statusLed: this.statusLed,
@@ -282,6 +289,8 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
       const on = level === 1;
       if (pin === PINS.relay) {
         model.setRelay(on);
+        // The auxiliary contact (D4) follows the contacts.
+        board.inputsChanged();
         this.emit('relay', on);
       } else if (pin === PINS.statusLed) {
         this.statusLed = on;

@@ -89,6 +89,12 @@ export const OVER_CURRENT_HOLD_MS = 1_000;
 export const GAS_READING_INTERVAL_S = 10;
 export const GAS_CLEAR_HOLD_MS = 60_000;
 
+/**
+ * The relay's auxiliary contact must follow the command within this time (contactors operate in
+ * tens of ms, solenoid valves in about 100 ms, plus the board's input reporting); longer is a fault.
+ */
+export const RELAY_FEEDBACK_SETTLE_MS = 300;
+
 /** Longest hardware-watchdog period: without a kick the relay opens by hardware. */
 export const WATCHDOG_TIMEOUT_MAX_MS = 2_000;
 

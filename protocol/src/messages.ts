@@ -192,6 +192,8 @@ export type StateChangeEvent = EventBase<'state.change'> & { from: DeviceState; 
 export type BootEvent = EventBase<'boot'> & { reason: BootReason; firmware: string };
 export type SecurityRejectedEvent = EventBase<'security.rejected'> & { messageType: string; messageId?: string; reason: RejectedMessageReason };
 export type JournalLostEvent = EventBase<'journal.lost'> & { fromSeq: number; toSeq: number };
+/** The relay's auxiliary contact disagreed with the command (closed = contacts closed / valve open). */
+export type RelayFaultEvent = EventBase<'relay.fault'> & { commanded: boolean; feedback: boolean };
 
 export type DeviceEvent =
   | ArcStartEvent
@@ -205,11 +207,12 @@ export type DeviceEvent =
   | StateChangeEvent
   | BootEvent
   | SecurityRejectedEvent
-  | JournalLostEvent;
+  | JournalLostEvent
+  | RelayFaultEvent;
 export type DeviceEventType = DeviceEvent['type'];
 export const DEVICE_EVENT_TYPES = [
   'arc.start', 'arc.stop', 'heartbeat', 'gas.reading', 'tamper', 'arc.unauthorized',
-  'relay.change', 'power.cut', 'state.change', 'boot', 'security.rejected', 'journal.lost',
+  'relay.change', 'power.cut', 'state.change', 'boot', 'security.rejected', 'journal.lost', 'relay.fault',
 ] as const satisfies readonly DeviceEventType[];
 
 export interface EventBatchBody {

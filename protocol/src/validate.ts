@@ -94,6 +94,7 @@ const EVENT_CHECKS: Record<string, Check> = {
     messageId: opt(displayText(MESSAGE_ID_MAX_LENGTH)),
     reason: oneOf(['bad_signature', 'wrong_chip', 'nonce_mismatch', 'request_mismatch', 'expired', 'not_yet_valid', 'lifetime_too_long', 'malformed', 'wrong_type']),
   }),
+  'relay.fault': eventShape('relay.fault', { commanded: bool(), feedback: bool() }),
   'journal.lost': eventShape('journal.lost', { fromSeq: seq, toSeq: seq }, (v, path, out) => {
     if ((v.fromSeq as number) > (v.toSeq as number)) out.push(problem(`${path}.toSeq`, 'consistency', 'must be ≥ fromSeq'));
   }),

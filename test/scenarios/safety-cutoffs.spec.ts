@@ -1,7 +1,8 @@
 /**
  * What the platform learns when the machine side goes wrong: a modified machine (output stage
- * bridged around the relay) arcs without a grant, a gas leak during welding cuts the arc, and a
- * machine driven past its rated current is cut by the grant's maxCurrentA.
+ * bridged around the relay) arcs without a grant, a gas leak during welding cuts the arc, a
+ * machine driven past its rated current is cut by the grant's maxCurrentA, and a contactor whose
+ * contacts weld shut is caught by its auxiliary contact.
  */
 import { Bench, recordRelay, sleep, waitFor } from '../support/bench';
 import { MachineRig } from '../support/machine-rig';
@@ -160,5 +161,39 @@ describe('safety cut-offs reported to the platform', () => {
     // The cut ended the grant: the relay stays open until the welder authorizes again.
     await sleep(300);
     expect(rig.relayClosed()).toBe(false);
+  });
+
+  it('contacts welded shut are caught by the auxiliary contact: relay.fault and RELAY_FAULT are stored, and the machine will not arm', async () => {
+    const machineId = bench.ids.steelMachines[1];
+    const rig = await bench.machine('relay-welded', machineId, { seed: 7 });
+    await bench.permit({ welderIds: [bench.ids.zhang], machineIds: [machineId] });
+    expect(rig.agent.state).toBe('locked');
+    const weldedAt = Date.now();
+    rig.machine.setContacts('welded');
+    try {
+      await waitFor('fault', () => rig.agent.state === 'fault', 3_000);
+      // The 300 ms settle time plus a tick or two.
+      expect(Date.now() - weldedAt).toBeLessThan(1_500);
+      // Power reaches the output with the coil off: only the feedback contact can tell.
+      expect(rig.relayClosed()).toBe(false);
+      expect(rig.machine.snapshot().readings.energised).toBe(true);
+
+      const fault = await waitFor('relay.fault stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'relay.fault'));
+      expect(fault.payload).toMatchObject({ commanded: false, feedback: true });
+      const [alert] = await waitFor('RELAY_FAULT', async () => {
+        const rows = await bench.alerts(rig.chip, 'RELAY_FAULT');
+        return rows.length ? rows : null;
+      });
+      expect(alert).toMatchObject({ severity: 'critical', machineId, count: 1 });
+      expect(alert.evidence).toMatchObject({ type: 'relay.fault', seq: fault.seq });
+
+      // A licensed, named welder cannot arm it: no request even reaches the platform.
+      await rig.machine.scanBadge((await activeCode(bench.api, 'welders', bench.ids.zhang)).code);
+      await sleep(500);
+      expect(rig.agent.state).toBe('fault');
+      expect(await bench.decisions(rig.chip)).toEqual([]);
+    } finally {
+      rig.machine.setContacts('ok');
+    }
   });
 });

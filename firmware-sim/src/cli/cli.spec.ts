@@ -43,6 +43,8 @@ describe('parseCommand', () => {
     ['bypass on', { kind: 'bypass', on: true }],
     ['leak off', { kind: 'leak', on: false }],
     ['overdrive on', { kind: 'overdrive', on: true }],
+    ['contacts welded', { kind: 'contacts', condition: 'welded' }],
+    ['contacts stuck', { kind: 'contacts', condition: 'stuck_open' }],
     ['network cut', { kind: 'network', cut: true }],
     ['network restore', { kind: 'network', cut: false }],
     ['sleep 250', { kind: 'sleep', ms: 250 }],

@@ -1,4 +1,5 @@
 // The simulator's command language, shared by the interactive prompt and --script files.
+import type { ContactCondition } from '../machine/physics';
 import { SimulatedMachine, MachineSnapshot } from '../simulated-machine';
 
 export type Command =
@@ -8,6 +9,7 @@ export type Command =
   | { kind: 'bypass'; on: boolean }
   | { kind: 'leak'; on: boolean }
   | { kind: 'overdrive'; on: boolean }
+  | { kind: 'contacts'; condition: ContactCondition }
   | { kind: 'network'; cut: boolean }
   | { kind: 'sleep'; ms: number }
   | { kind: 'status' }
@@ -21,6 +23,7 @@ export const COMMAND_HELP = [
   'bypass on|off         wire around the contactor (a modified machine)',
   'leak on|off           start / stop a combustible-gas leak',
   'overdrive on|off      defeat the current limiter: 1.8 × the setpoint (a modified machine)',
+  'contacts ok|welded|stuck  the relay contacts follow the coil, are welded shut, or stuck open',
   'network cut|restore   tell the harness to cut / restore the network',
   'sleep <ms>            wait (mostly for scripts)',
   'status                print the machine state',
@@ -63,6 +66,12 @@ export function parseCommand(line: string): Command | null {
     case 'overdrive':
       exactly(1, 'overdrive on|off');
       return { kind: 'overdrive', on: onOff(arg, 'on', 'off', 'overdrive on|off') };
+    case 'contacts': {
+      exactly(1, 'contacts ok|welded|stuck');
+      const condition = ({ ok: 'ok', welded: 'welded', stuck: 'stuck_open' } as const)[arg as 'ok' | 'welded' | 'stuck'];
+      if (!condition) throw new CommandError('usage: contacts ok|welded|stuck');
+      return { kind: 'contacts', condition };
+    }
     case 'network':
       exactly(1, 'network cut|restore');
       return { kind: 'network', cut: onOff(arg, 'cut', 'restore', 'network cut|restore') };
@@ -98,6 +107,7 @@ export function formatStatus(s: MachineSnapshot): string {
     `bypass=${s.bypass ? 'on' : 'off'}`,
     `leak=${s.gasLeak ? 'on' : 'off'}`,
     `overdrive=${s.overdrive ? 'on' : 'off'}`,
+    `contacts=${s.contacts}`,
     `network=${s.network}`,
     `led=${s.statusLed ? 'on' : 'off'}`,
     `buzzer=${s.buzzer ? 'on' : 'off'}`,
@@ -135,6 +145,9 @@ export async function runCommand(machine: SimulatedMachine, command: Command, io
     case 'overdrive':
       if (command.on) machine.startOverdrive();
       else machine.stopOverdrive();
+      break;
+    case 'contacts':
+      machine.setContacts(command.condition);
       break;
     case 'network':
       if (command.cut) machine.cutNetwork();

@@ -3,6 +3,8 @@
 import { Clock, systemClock } from './clock';
 import {
   ArcProcess,
+  ContactCondition,
+  contactsClosed,
   defaultSetpoint,
   lelExcessAt,
   MachineKind,
@@ -41,6 +43,7 @@ export class MachineModel {
       triggerChangedAtMs: now,
       bypass: false,
       overdrive: false,
+      contacts: 'ok',
       enclosureOpen: false,
       gasLeak: false,
       lelAnchor: { atMs: now, excessPercent: 0 },
@@ -62,6 +65,10 @@ export class MachineModel {
 
   setBypass(on: boolean): void {
     this.s = { ...this.s, bypass: on };
+  }
+
+  setContacts(contacts: ContactCondition): void {
+    this.s = { ...this.s, contacts };
   }
 
   setOverdrive(on: boolean): void {
@@ -98,6 +105,7 @@ export class MachineModel {
   digitalLevel(pin: number): 0 | 1 {
     if (pin === PINS.trigger) return this.s.triggerPressed ? 1 : 0;
     if (pin === PINS.enclosure) return this.s.enclosureOpen ? 1 : 0;
+    if (pin === PINS.relayFeedback) return contactsClosed(this.s) ? 1 : 0;
     return 0;
   }
 }

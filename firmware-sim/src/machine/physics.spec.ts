@@ -1,6 +1,6 @@
 import { FakeClock } from './clock';
 import { MachineModel } from './machine-model';
-import { ArcProcess, LEL_MODEL, MachineKind, Readings, RESISTANCE_CYCLE } from './physics';
+import { ArcProcess, ContactCondition, LEL_MODEL, MachineKind, Readings, RESISTANCE_CYCLE } from './physics';
 import { ANALOG_CHANNELS, fromCounts, PINS, SCALES, toCounts } from './pin-map';
 import { seededRandom } from './random';
 
@@ -13,6 +13,7 @@ interface Case {
   trigger: boolean;
   bypass?: boolean;
   overdrive?: boolean;
+  contacts?: ContactCondition;
   current: Range;
   voltage: Range;
   flow?: Range;
@@ -58,6 +59,10 @@ describe('physical model: behaviour table', () => {
     { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0] },
     { kind: 'resistance', relay: true, trigger: true, overdrive: true, current: [0, 360], voltage: [0, 5.5] },
     { kind: 'gas', relay: true, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
+    // A failed contactor: welded shut it powers the output with the coil off; stuck open it never does.
+    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, contacts: 'welded', current: [110, 130], voltage: [22, 28] },
+    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: true, contacts: 'stuck_open', current: [0, 0], voltage: [0, 0] },
+    { kind: 'gas', relay: false, trigger: true, contacts: 'welded', current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
     // Spot welder: pulses up to the primary current while held, nothing otherwise.
     { kind: 'resistance', relay: true, trigger: true, current: [0, 200], voltage: [0, 5.5] },
     { kind: 'resistance', relay: false, trigger: true, current: [0, 0], voltage: [0, 0] },
@@ -70,22 +75,26 @@ describe('physical model: behaviour table', () => {
   ];
 
   const title = (c: Case): string =>
-    `${c.kind}${c.process ? ` ${c.process}` : ''}: relay ${c.relay ? 'closed' : 'open'}, trigger ${c.trigger ? 'pressed' : 'released'}${c.bypass ? ', bypassed' : ''}${c.overdrive ? ', overdriven' : ''}`;
+    `${c.kind}${c.process ? ` ${c.process}` : ''}: relay ${c.relay ? 'closed' : 'open'}, trigger ${c.trigger ? 'pressed' : 'released'}${c.bypass ? ', bypassed' : ''}${c.overdrive ? ', overdriven' : ''}${c.contacts ? `, contacts ${c.contacts}` : ''}`;
 
   it.each(cases.map((c) => [title(c), c] as const))(
     '%s',
-    (_title, { kind, process, relay, trigger, bypass, overdrive, current, voltage, flow, flame }) => {
+    (_title, { kind, process, relay, trigger, bypass, overdrive, contacts, current, voltage, flow, flame }) => {
       const { clock, m } = model(kind, process);
       m.setRelay(relay);
       m.setTrigger(trigger);
       m.setBypass(bypass ?? false);
       m.setOverdrive(overdrive ?? false);
+      m.setContacts(contacts ?? 'ok');
       const rs = samples(m, clock);
       within(rs.map((r) => r.currentA), current);
       within(rs.map((r) => r.voltageV), voltage);
       if (flow) within(rs.map((r) => r.gasFlowLpm), flow);
       if (flame !== undefined) expect(new Set(rs.map((r) => r.flame))).toEqual(new Set([flame]));
-      expect(rs.every((r) => r.energised === (relay || (bypass ?? false)))).toBe(true);
+      const closedContacts = contacts === 'welded' || (contacts !== 'stuck_open' && relay);
+      expect(rs.every((r) => r.energised === (closedContacts || (bypass ?? false)))).toBe(true);
+      // The auxiliary contact (D4) reports the contacts, not the coil.
+      expect(m.digitalLevel(PINS.relayFeedback)).toBe(closedContacts ? 1 : 0);
     },
   );
 

@@ -22,11 +22,16 @@ export interface MachineState {
   bypass: boolean;
   /** A modified machine: its current limiter defeated, it delivers OVERDRIVE_FACTOR × the setpoint. */
   overdrive: boolean;
+  /** The contactor's (valve's) own condition: welded shut, stuck open, or following its coil. */
+  contacts: ContactCondition;
   enclosureOpen: boolean;
   gasLeak: boolean;
   /** Combustible gas above baseline (%LEL) at the last leak change; it relaxes from there. */
   lelAnchor: { atMs: number; excessPercent: number };
 }
+
+export type ContactCondition = 'ok' | 'welded' | 'stuck_open';
+export const CONTACT_CONDITIONS: readonly ContactCondition[] = ['ok', 'welded', 'stuck_open'];
 
 export interface Readings {
   /** Whether the output stage (transformer / gas line) is live. */
@@ -78,8 +83,11 @@ export function defaultSetpoint(kind: MachineKind, process: ArcProcess): number 
   return kind === 'resistance' ? 180 : 8;
 }
 
-/** Power reaches the output through the closed relay, or around it on a bypassed machine. */
-export const isEnergised = (s: MachineState): boolean => s.relayClosed || s.bypass;
+/** Whether the relay's contacts are closed: they follow the coil unless welded shut or stuck open. */
+export const contactsClosed = (s: MachineState): boolean => (s.contacts === 'ok' ? s.relayClosed : s.contacts === 'welded');
+
+/** Power reaches the output through the closed contacts, or around them on a bypassed machine. */
+export const isEnergised = (s: MachineState): boolean => contactsClosed(s) || s.bypass;
 
 /** Combustible gas above baseline: exponential approach to the leak plateau, or decay to zero. */
 export function lelExcessAt(s: MachineState, nowMs: number): number {

@@ -4,6 +4,8 @@
 //   pin  dir  wired to                                      level
 //   D2   in   torch trigger (gas: torch valve lever)         HIGH = pressed
 //   D3   in   enclosure tamper switch                        HIGH = enclosure open
+//   D4   in   relay auxiliary contact (contactor mirror      HIGH = contacts closed / valve open
+//            contact / valve position switch)
 //   D7   out  main contactor relay (electric) /              HIGH = closed / valve open
 //            fuel-gas solenoid valve (gas sets)             (fail-safe: LOW, reset and power-up open it)
 //   D8   out  buzzer                                        HIGH (or PWM > 0) = sounding
@@ -21,6 +23,7 @@ import { ModeCapability } from '../firmata/messages';
 export const PINS = {
   trigger: 2,
   enclosure: 3,
+  relayFeedback: 4,
   relay: 7,
   buzzer: 8,
   statusLed: 13,

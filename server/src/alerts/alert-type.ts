@@ -16,6 +16,8 @@ export enum AlertType {
   GAS_ABOVE_LIMIT = 'GAS_ABOVE_LIMIT',
   /** 超额定电流: the device cut an arc running past the machine's rated current (modified or overloaded machine). */
   OVER_CURRENT = 'OVER_CURRENT',
+  /** 继电器反馈异常: the relay's auxiliary contact disagreed with the command (welded contacts cannot cut power). */
+  RELAY_FAULT = 'RELAY_FAULT',
   CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** Activity at a suspended or closed enterprise. */
@@ -58,6 +60,7 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.DEVICE_OFFLINE_DURING_PERMIT]: { severity: AlertSeverity.Warning, titleZh: '作业票有效期内设备离线', titleEn: 'Device offline during an active permit' },
   [AlertType.GAS_ABOVE_LIMIT]: { severity: AlertSeverity.Critical, titleZh: '可燃气体浓度超限', titleEn: 'Gas above the limit' },
   [AlertType.OVER_CURRENT]: { severity: AlertSeverity.Critical, titleZh: '焊接电流超过设备额定值（疑似改装或超载）', titleEn: 'Welding current above the machine\'s rating (modified or overloaded machine suspected)' },
+  [AlertType.RELAY_FAULT]: { severity: AlertSeverity.Critical, titleZh: '继电器（电磁阀）反馈异常：触点粘连或拒动，联锁可能失效', titleEn: 'Relay (valve) feedback fault: welded or stuck contacts, the interlock may not cut power' },
   [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
   [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },

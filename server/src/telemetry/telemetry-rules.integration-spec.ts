@@ -164,6 +164,13 @@ describe('telemetry violation rules, end to end', () => {
     expect(await alertsOf(AlertType.OVER_CURRENT)).toHaveLength(1);
   });
 
+  it('RELAY_FAULT: the relay\'s auxiliary contact disagreed with the command', async () => {
+    const [seq] = await report({ type: 'relay.fault', at: at('09:02'), commanded: false, feedback: true });
+    const alert = await alertOf(AlertType.RELAY_FAULT);
+    expect(alert).toMatchObject({ severity: 'critical', machine_id: ids.steelMachine1, enterprise_id: ids.steel });
+    expect(alert.evidence).toMatchObject({ seq, type: 'relay.fault', event: { commanded: false, feedback: true } });
+  });
+
   it('TAMPER: the enclosure opened (not closed)', async () => {
     const [, opened] = await report({ type: 'tamper', at: at('09:02'), switch: 'enclosure', open: false }, { type: 'tamper', at: at('09:03'), switch: 'enclosure', open: true });
     const alert = await alertOf(AlertType.TAMPER);

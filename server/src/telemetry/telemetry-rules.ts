@@ -33,7 +33,7 @@ const at = (s: string) => new Date(s);
 
 /**
  * Alerts on newly stored events (never on duplicates): arcs without a valid grant, tamper, gas above
- * the limit, arcs cut for over-current, activity at an inactive enterprise, arcs after the permit ended, outside the geofence,
+ * the limit, arcs cut for over-current, relay feedback faults, activity at an inactive enterprise, arcs after the permit ended, outside the geofence,
  * and machines running more than 24 h. Also reports arcs to the permit (gas re-test pause rule).
  */
 @Injectable()
@@ -90,6 +90,9 @@ export class TelemetryRules {
               type: AlertType.OVER_CURRENT, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null, evidence, dedupeKey: `device:over-current:${s.chipId}`,
             });
           }
+          break;
+        case 'relay.fault':
+          await this.alerts.raise({ type: AlertType.RELAY_FAULT, ...base, evidence, dedupeKey: `device:relay-fault:${s.chipId}` });
           break;
         case 'heartbeat':
           await this.checkGeofence(s, e as HeartbeatEvent, base, evidence);
