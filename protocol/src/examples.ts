@@ -110,10 +110,12 @@ export function buildExamples(keys: ExampleKeys = exampleKeys()): Examples {
           { seq: 127, type: 'power.cut', at: iso(184_000), reason: 'gas_over_limit', grantId: EXAMPLE_IDS.grant },
           { seq: 128, type: 'security.rejected', at: iso(185_000), messageType: 'arm.grant', messageId: 'f0rGed1d0000000000000A', reason: 'bad_signature' },
           { seq: 129, type: 'journal.lost', at: iso(186_000), fromSeq: 60, toSeq: 64 },
+          { seq: 130, type: 'power.cut', at: iso(187_000), reason: 'over_current', grantId: EXAMPLE_IDS.grant, currentA: 362.4, limitA: 315 },
+          { seq: 131, type: 'relay.fault', at: iso(188_000), commanded: false, feedback: true },
         ],
       },
     }, at(190_000)) as EventBatchMessage,
-    eventsAck: signed(server, 'events.ack', { chip, id: id(5), body: { requestId: EXAMPLE_IDS.eventBatch, upToSeq: 129 } }, at(190_300)),
+    eventsAck: signed(server, 'events.ack', { chip, id: id(5), body: { requestId: EXAMPLE_IDS.eventBatch, upToSeq: 131 } }, at(190_300)),
     config: signed(server, 'config', { chip, id: id(6), body: { heartbeatIntervalS: 30, gasLimitPercentLel: 10, arcCurrentThresholdA: 5, sampleRateHz: 10 } }, at(-59_000)),
   };
 }
