@@ -4,7 +4,7 @@
  * machine driven past its rated current is cut by the grant's maxCurrentA, and a contactor whose
  * contacts weld shut is caught by its auxiliary contact.
  */
-import { Bench, recordRelay, sleep, waitFor } from '../support/bench';
+import { Bench, recordRelay, sleep, waitFor, watchReading } from '../support/bench';
 import { MachineRig } from '../support/machine-rig';
 import { activeCode, ok } from '../support/platform-api';
 
@@ -28,7 +28,7 @@ describe('safety cut-offs reported to the platform', () => {
     rig.machine.startBypass();
     rig.machine.pressTrigger();
     try {
-      await waitFor('arc.unauthorized stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.unauthorized'));
+      await bench.storedEvent(rig.chip, 'arc.unauthorized');
       // Current really flows while the relay is open: that is the tell-tale of the bridge.
       expect(rig.relayClosed()).toBe(false);
       expect(rig.machine.snapshot().readings.currentA).toBeGreaterThan(100);
@@ -39,10 +39,7 @@ describe('safety cut-offs reported to the platform', () => {
       expect(unauthorized[0].payload).toMatchObject({ relayClosed: false });
       expect(unauthorized[0].payload.currentA).toBeGreaterThan(100);
 
-      const [alert] = await waitFor('ARC_WITHOUT_GRANT', async () => {
-        const rows = await bench.alerts(rig.chip, 'ARC_WITHOUT_GRANT');
-        return rows.length ? rows : null;
-      });
+      const alert = await bench.raisedAlert(rig.chip, 'ARC_WITHOUT_GRANT');
       expect(alert).toMatchObject({ severity: 'critical', machineId, count: 1 });
       expect(alert.evidence).toMatchObject({ type: 'arc.unauthorized', seq: unauthorized[0].seq });
       expect(relay.changes.filter((c) => c.closed)).toEqual([]);
@@ -66,38 +63,32 @@ describe('safety cut-offs reported to the platform', () => {
     await waitFor('arcing', () => rig.agent.state === 'arcing', 5_000);
 
     // The simulator's own LEL sensor reading, polled, tells when the limit (10 %LEL) was crossed.
-    let crossedAt = 0;
-    const poll = setInterval(() => {
-      if (!crossedAt && rig.machine.snapshot().readings.lelPercent >= 10) crossedAt = Date.now();
-    }, 10);
+    const crossed = watchReading(rig, (r) => r.lelPercent >= 10);
     const relay = recordRelay(rig);
     try {
       rig.machine.startGasLeak();
       await waitFor('the relay to open', () => !rig.relayClosed(), 10_000);
       const openedAt = relay.changes.find((c) => !c.closed)?.at ?? Date.now();
-      expect(crossedAt).toBeGreaterThan(0);
-      expect(openedAt - crossedAt).toBeLessThan(1_000);
+      expect(crossed.at()).toBeGreaterThan(0);
+      expect(openedAt - crossed.at()).toBeLessThan(1_000);
       expect(rig.agent.state).toBe('fault');
     } finally {
-      clearInterval(poll);
+      crossed.stop();
       relay.stop();
       rig.machine.releaseTrigger();
       rig.machine.stopGasLeak();
     }
 
-    const cut = await waitFor('power.cut stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut'));
+    const cut = await bench.storedEvent(rig.chip, 'power.cut');
     expect(cut.payload).toMatchObject({ reason: 'gas_over_limit' });
     const events = await bench.events(rig.chip);
     const reading = events.find((e) => e.type === 'gas.reading' && e.payload.percentLel >= 10);
     expect(reading?.payload).toMatchObject({ limitPercentLel: 10 });
     // The interrupted arc is still closed off and stored, once.
-    await waitFor('arc.stop stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.stop'));
+    await bench.storedEvent(rig.chip, 'arc.stop');
     expect((await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop')).toHaveLength(1);
 
-    const [alert] = await waitFor('GAS_ABOVE_LIMIT', async () => {
-      const rows = await bench.alerts(rig.chip, 'GAS_ABOVE_LIMIT');
-      return rows.length ? rows : null;
-    });
+    const alert = await bench.raisedAlert(rig.chip, 'GAS_ABOVE_LIMIT');
     expect(alert).toMatchObject({ severity: 'critical', machineId });
     expect(alert.evidence.event.percentLel).toBeGreaterThan(10);
     // Still in fault: a badge scan does not re-arm while the gas clears.
@@ -119,43 +110,37 @@ describe('safety cut-offs reported to the platform', () => {
     rig.machine.pressTrigger();
     await waitFor('arcing', () => rig.agent.state === 'arcing', 5_000);
 
-    let crossedAt = 0;
-    const poll = setInterval(() => {
-      if (!crossedAt && rig.machine.snapshot().readings.currentA > 176) crossedAt = Date.now();
-    }, 10);
+    const crossed = watchReading(rig, (r) => r.currentA > 176);
     const relay = recordRelay(rig);
     try {
       // Within the rating the arc runs on, however long.
       await sleep(1_500);
       expect(rig.agent.state).toBe('arcing');
-      expect(crossedAt).toBe(0);
+      expect(crossed.at()).toBe(0);
       rig.machine.startOverdrive();
       await waitFor('the relay to open', () => !rig.relayClosed(), 5_000);
       const openedAt = relay.changes.find((c) => !c.closed)?.at ?? Date.now();
-      expect(crossedAt).toBeGreaterThan(0);
+      expect(crossed.at()).toBeGreaterThan(0);
       // The hold (1 s) lets hot-start surges through; the cut follows within a sample period or two.
-      expect(openedAt - crossedAt).toBeGreaterThanOrEqual(900);
-      expect(openedAt - crossedAt).toBeLessThan(2_000);
+      expect(openedAt - crossed.at()).toBeGreaterThanOrEqual(900);
+      expect(openedAt - crossed.at()).toBeLessThan(2_000);
       expect(rig.agent.state).toBe('locked');
     } finally {
-      clearInterval(poll);
+      crossed.stop();
       relay.stop();
       rig.machine.releaseTrigger();
       rig.machine.stopOverdrive();
     }
 
-    const cut = await waitFor('power.cut stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut'));
+    const cut = await bench.storedEvent(rig.chip, 'power.cut');
     expect(cut.payload).toMatchObject({ reason: 'over_current', grantId: grant.grant_id, limitA: 160 });
     expect(cut.payload.currentA).toBeGreaterThan(176);
-    await waitFor('arc.stop stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.stop'));
+    await bench.storedEvent(rig.chip, 'arc.stop');
     const stops = (await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop');
     expect(stops).toHaveLength(1);
     expect(stops[0].payload.current.max).toBeGreaterThan(176);
 
-    const [alert] = await waitFor('OVER_CURRENT', async () => {
-      const rows = await bench.alerts(rig.chip, 'OVER_CURRENT');
-      return rows.length ? rows : null;
-    });
+    const alert = await bench.raisedAlert(rig.chip, 'OVER_CURRENT');
     expect(alert).toMatchObject({ severity: 'critical', machineId, welderId: bench.ids.zhang, count: 1 });
     expect(alert.evidence).toMatchObject({ type: 'power.cut', seq: cut.seq });
     // The cut ended the grant: the relay stays open until the welder authorizes again.
@@ -178,12 +163,9 @@ describe('safety cut-offs reported to the platform', () => {
       expect(rig.relayClosed()).toBe(false);
       expect(rig.machine.snapshot().readings.energised).toBe(true);
 
-      const fault = await waitFor('relay.fault stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'relay.fault'));
+      const fault = await bench.storedEvent(rig.chip, 'relay.fault');
       expect(fault.payload).toMatchObject({ commanded: false, feedback: true });
-      const [alert] = await waitFor('RELAY_FAULT', async () => {
-        const rows = await bench.alerts(rig.chip, 'RELAY_FAULT');
-        return rows.length ? rows : null;
-      });
+      const alert = await bench.raisedAlert(rig.chip, 'RELAY_FAULT');
       expect(alert).toMatchObject({ severity: 'critical', machineId, count: 1 });
       expect(alert.evidence).toMatchObject({ type: 'relay.fault', seq: fault.seq });
 

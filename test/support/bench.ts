@@ -65,6 +65,19 @@ export class Bench {
     return this.t.ds.query(`SELECT type, severity, welder_id AS "welderId", machine_id AS "machineId", count, evidence FROM alerts WHERE chip_id = $1 AND type = $2`, [chip, type]);
   }
 
+  /** The first stored event of a type, once it has arrived. */
+  storedEvent(chip: string, type: string, timeoutMs?: number): Promise<StoredEvent> {
+    return waitFor(`${type} stored`, async () => (await this.events(chip)).find((e) => e.type === type), timeoutMs);
+  }
+
+  /** The alert of a type for a chip, once it has been raised. */
+  async raisedAlert(chip: string, type: string): Promise<StoredAlert> {
+    return (await waitFor(type, async () => {
+      const rows = await this.alerts(chip, type);
+      return rows.length ? rows : null;
+    }))[0];
+  }
+
   async close(): Promise<void> {
     for (const rig of this.rigs) await rig.stop();
     await this.t.close();
@@ -109,6 +122,15 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** When a simulator reading first met a condition, polled every 10 ms from now on (0: not yet). */
+export function watchReading(rig: MachineRig, met: (r: ReturnType<MachineRig['machine']['snapshot']>['readings']) => boolean): { at(): number; stop(): void } {
+  let at = 0;
+  const poll = setInterval(() => {
+    if (!at && met(rig.machine.snapshot().readings)) at = Date.now();
+  }, 10);
+  return { at: () => at, stop: () => clearInterval(poll) };
+}
 
 /** Every relay change of a machine from now on, for asserting it never closed (or when it opened). */
 export function recordRelay(rig: MachineRig): { changes: { closed: boolean; at: number }[]; stop(): void } {

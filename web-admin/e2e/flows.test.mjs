@@ -43,6 +43,24 @@ async function logIn(page, username) {
   await page.getByTestId('login-submit').click();
 }
 
+/** As an enterprise user, on one of its workspace pages. */
+async function workspacePage(page, path) {
+  await logIn(page, 'hengda.admin');
+  await page.waitForURL(/\/workspace\/overview/);
+  await page.goto(path);
+}
+
+/** Confirms a dialog and waits for its success message; a refusal (the dialog stays open) is named, not timed out on. */
+async function submitDialog(page, dialog, success) {
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  const refused = page.locator('.ant-form-item-explain-error, .ant-message-error').first();
+  await Promise.race([
+    page.getByText(success).first().waitFor(),
+    refused.waitFor().then(async () => assert.fail(`refused: ${await refused.textContent()}`)),
+  ]);
+  await dialog.waitFor({ state: 'hidden' });
+}
+
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -171,18 +189,14 @@ describe('enterprise (desktop)', () => {
 
   it('edits a machine\'s rated current (the limit its grants carry)', async () => {
     const { context, page } = await open(DESKTOP);
-    await logIn(page, 'hengda.admin');
-    await page.waitForURL(/\/workspace\/overview/);
-    await page.goto('/workspace/machines');
+    await workspacePage(page, '/workspace/machines');
     const row = page.locator('tr', { hasText: '2号车间二保焊机' });
     await row.getByText('500 A').waitFor();
     await row.getByTestId('machine-actions').click();
     await page.getByRole('menuitem', { name: '编辑设备信息' }).click();
     const dialog = page.getByRole('dialog', { name: '编辑设备信息' });
     await dialog.getByTestId('machine-rated-current').fill('350');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await page.getByText('已保存').first().waitFor();
-    await dialog.waitFor({ state: 'hidden' });
+    await submitDialog(page, dialog, '已保存');
     await row.getByText('350 A').waitFor();
     const admin = await apiLogin(server.baseUrl, 'admin');
     const machines = await apiGet(server.baseUrl, admin, '/api/machines?pageSize=200');
@@ -192,22 +206,13 @@ describe('enterprise (desktop)', () => {
 
   it('ends a dispatched welder engagement early from the welder record', async () => {
     const { context, page } = await open(DESKTOP);
-    await logIn(page, 'hengda.admin');
-    await page.waitForURL(/\/workspace\/overview/);
-    await page.goto('/workspace/welders');
+    await workspacePage(page, '/workspace/welders');
     await page.getByText('陈静').first().click();
     const drawer = page.getByTestId('welder-drawer');
     await drawer.getByRole('tab', { name: /用工关系/ }).click();
     await drawer.getByTestId('end-engagement').click();
     const dialog = page.getByRole('dialog', { name: '提前结束用工关系' });
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    // On a refusal the dialog stays open with the server's reason: name it rather than time out.
-    const refused = page.locator('.ant-form-item-explain-error, .ant-message-error').first();
-    await Promise.race([
-      page.getByText('用工关系已结束').first().waitFor(),
-      refused.waitFor().then(async () => assert.fail(`ending the engagement was refused: ${await refused.textContent()}`)),
-    ]);
-    await dialog.waitFor({ state: 'hidden' });
+    await submitDialog(page, dialog, '用工关系已结束');
     // Ending today is as early as it goes: no second end button.
     await drawer.getByTestId('end-engagement').waitFor({ state: 'detached' });
     await shot(page, '12-enterprise-engagement-ended');

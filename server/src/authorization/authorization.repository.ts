@@ -56,6 +56,7 @@ export interface ContextMachine {
   kind: MachineKind;
   chipId: string | null;
   name: string;
+  /** The grant's maxCurrentA; never set on a gas set (machines_rated_current_a_check). */
   ratedCurrentA: number | null;
   enterpriseId: string;
   enterpriseStatus: EnterpriseStatus;

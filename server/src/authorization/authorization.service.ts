@@ -6,7 +6,7 @@ import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { maskName } from '../common/validation/identifiers';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
-import { MachineKind, MachineStatus } from '../machines/machine.entity';
+import { MachineStatus } from '../machines/machine.entity';
 import { PermitDecisionCode } from '../permits/permit-decision';
 import { PermitsService } from '../permits/permits.service';
 import { decideCertificateCheck } from '../welders/certificate-registry';
@@ -33,9 +33,6 @@ interface Outcome {
 class Deny {
   constructor(readonly reason: ReasonCode) {}
 }
-
-/** The grant's current limit: the machine's rating; a gas set's sensor reads fuel flow, so none. */
-const maxCurrentFor = (m: ContextMachine): number | null => (m.kind === MachineKind.Gas ? null : m.ratedCurrentA);
 
 /** Special-level hot work: the device's gas sensor must have reported a reading below the limit this recently. */
 const GAS_MONITOR_FRESH_MS = 3 * GAS_READING_INTERVAL_S * 1000;
@@ -138,12 +135,12 @@ export class AuthorizationService {
     if (session) {
       // Claimed only now, so that a denial (say, a bad fix) leaves the session for a retry.
       if (!(await this.repo.claimSession(session.id, input.requestId, at))) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
-      out.takeUp = { grantId: session.grantId, requestId: input.requestId, nonce: input.nonce, expiresAt, maxCurrentA: maxCurrentFor(machine) };
+      out.takeUp = { grantId: session.grantId, requestId: input.requestId, nonce: input.nonce, expiresAt, maxCurrentA: machine.ratedCurrentA };
     } else {
       out.grant = {
         grantId: randomUUID(), source: input.source, chipId: machine.chipId!, machineId: machine.id, enterpriseId: machine.enterpriseId, regionPath: machine.regionPath,
         welderId: welder.id, permitId: permit.permitId!, certificateId: fitCert.certificateId ?? null, codeId: ctx.code?.id ?? null,
-        requestId: device ? input.requestId : null, nonce: device ? input.nonce : null, issuedAt: at, expiresAt, maxCurrentA: maxCurrentFor(machine),
+        requestId: device ? input.requestId : null, nonce: device ? input.nonce : null, issuedAt: at, expiresAt, maxCurrentA: machine.ratedCurrentA,
       };
     }
     out.reason = ReasonCode.OK;
