@@ -5,11 +5,11 @@
  * the same machine rigs and platform steps against a running server.
  */
 import { createTestApp, TestApp } from '../../server/test-support/test-app';
-import { MachineRig, Position, RigOptions } from './machine-rig';
+import { SITE } from './bench-site';
+import { MachineRig, RigOptions } from './machine-rig';
 import { approvedPermitNow, bindChip, DemoRecords, findDemoRecords, PermitRequest, PlatformApi, serverPublicKey } from './platform-api';
 
-/** Where the agents are installed: 恒达's 2号车间 in 会亭镇. */
-export const SITE: Position = { lat: 34.1721, lng: 116.0012, accuracyM: 5 };
+export { SITE } from './bench-site';
 
 export function supertestApi(t: TestApp): PlatformApi {
   return {

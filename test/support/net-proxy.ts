@@ -10,6 +10,10 @@ export class NetworkProxy {
   private readonly sockets = new Set<Socket>();
   private isCut = false;
   private dropToAgent = false;
+  private blackHole = false;
+  private latencyMs = 0;
+  private stallChance = 0;
+  private stallMaxMs = 0;
   private port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {
@@ -40,6 +44,34 @@ export class NetworkProxy {
     this.dropToAgent = false;
   }
 
+  /** Every chunk, both ways, arrives this much later (order kept). */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /**
+   * Packet loss as a TCP connection sees it: a lost segment is retransmitted, so a `chance` of the
+   * chunks (and everything behind them) arrive up to `maxMs` late. 0 turns it off.
+   */
+  setLoss(chance: number, maxMs = 1_000): void {
+    this.stallChance = chance;
+    this.stallMaxMs = maxMs;
+  }
+
+  /**
+   * A half-open link (a dead route, a NAT that forgot the connection): bytes vanish both ways and
+   * neither end is told. unfreeze() resets those connections, as a peer's RST would once the route
+   * is back.
+   */
+  freeze(): void {
+    this.blackHole = true;
+  }
+
+  unfreeze(): void {
+    this.blackHole = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
   /**
    * A half-broken link: the agent's packets still reach the broker but nothing comes back (lost
    * acknowledgements). Bytes are dropped mid-stream, so end it with cut() + restore().
@@ -64,8 +96,14 @@ export class NetworkProxy {
         this.sockets.delete(a);
         b.destroy();
       });
+      let lastDueAt = 0;
       a.on('data', (chunk: Buffer) => {
-        if (!(toAgent && this.dropToAgent) && !b.destroyed) b.write(chunk);
+        if ((toAgent && this.dropToAgent) || this.blackHole || b.destroyed) return;
+        if (this.latencyMs === 0 && this.stallChance === 0 && lastDueAt <= Date.now()) return void b.write(chunk);
+        const stall = Math.random() < this.stallChance ? Math.random() * this.stallMaxMs : 0;
+        // Later chunks never overtake earlier ones: a byte stream stays in order.
+        lastDueAt = Math.max(Date.now() + this.latencyMs + stall, lastDueAt);
+        setTimeout(() => !b.destroyed && b.write(chunk), lastDueAt - Date.now());
       });
     }
   }
