@@ -204,8 +204,9 @@ export const FAULTS: Fault[] = [
       const t0 = Date.now();
       await ctx.rig.waitAgentExit();
       await sleep(3_000);
+      const removedAt = Date.now();
       await ctx.restartAgent();
-      return { t0, heartbeatStopped: true, removedAt: Date.now() };
+      return { t0, heartbeatStopped: true, removedAt };
     },
     verify: (ctx, inj, seq0) => eventually(() => all(
       hasAlert(ctx, inj.t0, 'DEVICE_OFFLINE_ARMED', 'critical'),
@@ -232,8 +233,9 @@ export const FAULTS: Fault[] = [
       ctx.rig.killAgent('SIGTERM');
       const t0 = Date.now();
       await ctx.rig.waitAgentExit(15_000);
+      const removedAt = Date.now();
       await ctx.restartAgent();
-      return { t0, heartbeatStopped: true, removedAt: Date.now() };
+      return { t0, heartbeatStopped: true, removedAt };
     },
     async verify(ctx, inj, seq0) {
       const records = await eventually(() => all(
@@ -255,8 +257,9 @@ export const FAULTS: Fault[] = [
       // A new cable: the simulator (board) restarts on the same device path.
       ctx.rig.killSimulator('SIGKILL');
       await sleep(300);
+      const removedAt = Date.now();
       await ctx.rig.startSimulator();
-      return { t0, heartbeatStopped: true, removedAt: Date.now() };
+      return { t0, heartbeatStopped: true, removedAt };
     },
     verify: (ctx, inj, seq0) => eventually(() => all(
       hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST', 'critical'),
@@ -291,8 +294,9 @@ export const FAULTS: Fault[] = [
       ctx.rig.killSimulator('SIGKILL');
       const t0 = Date.now();
       await sleep(3_000);
+      const removedAt = Date.now();
       await ctx.rig.startSimulator();
-      return { t0, removedAt: Date.now(), powerNotApplicable: 'the output stage is modelled inside the killed process; its trace ends with it' };
+      return { t0, removedAt, powerNotApplicable: 'the output stage is modelled inside the killed process; its trace ends with it' };
     },
     verify: (ctx, inj, seq0) => eventually(() => all(
       hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST'),
@@ -437,8 +441,9 @@ export const FAULTS: Fault[] = [
       const t0 = Date.now();
       await ctx.rig.waitAgentExit();
       appendFileSync(join(ctx.rig.journalDir, 'journal.jsonl'), '{"seq":999999,"type":"heartbe');
+      const removedAt = Date.now();
       await ctx.restartAgent();
-      return { t0, heartbeatStopped: true, removedAt: Date.now() };
+      return { t0, heartbeatStopped: true, removedAt };
     },
     verify: (ctx, _inj, seq0) => eventually(() => hasEvent(ctx, seq0, 'boot (crash)', (e) => e.type === 'boot' && e.payload.reason === 'crash')),
   },

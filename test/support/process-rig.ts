@@ -8,12 +8,16 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ChipIdentity, loadOrCreateChipKey } from '@arcgate/device-agent';
 import type { MachineKind } from '@arcgate/protocol';
 import { brokerAddress, NetworkProxy } from './net-proxy';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+/** The workspace root, from the sources (test/support) or their compiled copy (test/faults/dist/support). */
+export const REPO_ROOT = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  return resolve(__dirname, '..', '..');
+})();
 const SIM_CLI = join(REPO_ROOT, 'firmware-sim', 'dist', 'cli.js');
 const AGENT_MAIN = join(REPO_ROOT, 'device-agent', 'dist', 'main.js');
 
