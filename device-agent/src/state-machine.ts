@@ -439,10 +439,12 @@ const HANDLERS: HandlerTable = {
     // Blind: readings from before the loss must not count toward clearing a gas fault.
     m.gas.belowSinceMs = null;
     const at = iso(s.now);
+    const wasFault = m.state === 'fault';
     // The heartbeat stopped with the link, so the board's watchdog cuts power: journal what is known,
     // and no relay.change (nobody saw the relay move).
     s.fire('board_lost', [{ type: 'board.link', at, up: false, cause }], { observed: false, after: s.interruptedArc(arc, 'board_lost') });
-    if (m.faultCause !== 'gas' && m.faultCause !== 'internal' && m.faultCause !== 'journal') m.faultCause = 'board';
+    // An earlier gas, internal or journal fault still in force keeps its (stricter) way out.
+    if (!wasFault || (m.faultCause !== 'gas' && m.faultCause !== 'internal' && m.faultCause !== 'journal')) m.faultCause = 'board';
     m.faultAtMs = s.now;
     s.display(TEXT.boardLost);
     s.commands.push({ kind: 'publish_status' });
