@@ -4,10 +4,12 @@
  * the journal, journals `boot`, prints the chip id and status, and connects. Every input goes
  * through one queue into step(), and the commands it returns are executed in order.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BootReason, DeviceState, DownMessage, newMessageId, newNonce, Position, publicKeyFromRaw } from '@arcgate/protocol';
+import {
+  BOARD_REPORT_SILENCE_MS, BoardLinkCause, BootReason, DeviceState, DownMessage, newMessageId, newNonce, parseInstant, Position, publicKeyFromRaw,
+} from '@arcgate/protocol';
 import type { Board } from './board';
 import type { Clock } from './clock';
 import type { AgentConfig } from './config';
@@ -21,7 +23,7 @@ import type { Logger } from './logger';
 import { GAS_FLOW_THRESHOLD_LPM } from './pin-map';
 import { ArcSampler, SamplerOutput } from './sampler';
 import { TEXT } from './display-texts';
-import { AgentModel, Command, defaultSettings, FreshIds, initialModel, Input, MachineOptions, Settings, step } from './state-machine';
+import { AgentModel, Command, defaultSettings, deviceFaults, FreshIds, initialModel, Input, LiveRecord, MachineOptions, Settings, step } from './state-machine';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type AgentInput = DistributiveOmit<Input, 'now'>;
@@ -46,12 +48,19 @@ export interface AgentDeps {
   freshIds?: () => FreshIds;
   /** Monotonic ms for the watchdog (defaults to performance.now). */
   monotonic?: () => number;
-  /** Main loop period: grant expiry, heartbeats and the watchdog are checked this often. */
+  /** Main loop period: grant expiry, heartbeats and the watchdog are checked, and D5 kicked, this often. */
   tickMs?: number;
+  /** A graceful stop waits this long at most for its last events to be acknowledged. */
+  stopDeliveryMs?: number;
 }
 
 const RUN_MARKER = 'agent.running';
 const SETTINGS_FILE = 'settings.json';
+/** What a crash leaves behind for the next boot: relay, grant and open arc, rewritten on every change. */
+const LIVE_FILE = 'live.json';
+/** live.json's mtime is touched this often while the relay is closed: the last liveness mark. */
+const LIVE_TOUCH_MS = 1_000;
+const STOP_DELIVERY_MS = 2_000;
 
 export class Agent {
   private model: AgentModel = initialModel();
@@ -67,6 +76,11 @@ export class Agent {
   private lastLoopAt = 0;
   private latest = { current: 0, voltage: 0 };
   private running = false;
+  /** Monotonic ms of the last raw analog report (null: none since the link came up) and of the link coming up. */
+  private lastReportAt: number | null = null;
+  private linkUpAt = 0;
+  private liveKey = '';
+  private liveTouchedAt = 0;
 
   constructor(private readonly deps: AgentDeps) {}
 
@@ -107,6 +121,7 @@ export class Agent {
     this.identityValue = identity;
     const marker = join(config.dataDir, RUN_MARKER);
     const bootReason: BootReason = existsSync(marker) ? 'crash' : 'power_on';
+    const live = bootReason === 'crash' ? this.readLive() : null;
     writeFileSync(marker, `${process.pid}\n`, { mode: 0o600 });
 
     const journal = new Journal(join(config.dataDir, 'journal'));
@@ -129,13 +144,20 @@ export class Agent {
     const link = new Link({
       url: config.mqttUrl, topicRoot: config.topicRoot, identity, serverPublicKey: this.machine.serverPublicKey, machineKind: config.machineKind,
       firmware: config.firmware, clock, log, connect: this.deps.connect, nextSeq: () => counter.take(), state: () => this.model.state, random: this.deps.random,
+      faults: () => deviceFaults(this.model),
     });
     this.link = link;
-    this.sender = new EventSender({ journal, transport: link, log, record: (draft) => this.enqueueJournal(draft), now: () => clock.now(), random: this.deps.random });
+    this.sender = new EventSender({
+      journal, transport: link, log, record: (draft) => this.enqueueJournal(draft), now: () => clock.now(), random: this.deps.random,
+      onJournalError: () => this.checkJournal(),
+    });
     this.running = true;
 
     this.record({ type: 'boot', at: new Date(clock.now()).toISOString(), reason: bootReason, firmware: config.firmware });
     for (const range of recovery.lost) this.record({ type: 'journal.lost', at: new Date(clock.now()).toISOString(), ...range });
+    // The crash left the relay closed (the watchdog has cut power since): journal the opening done above.
+    if (live?.relayClosed) this.dispatch({ type: 'restarted', live });
+    this.writeLive();
     log.info('arcgate agent started', {
       chip: identity.chip, publicKey: identity.publicKey, keyCreated: identity.created, state: this.model.state, relayClosed: false,
       machineKind: config.machineKind, provisioned: !!config.serverPublicKey, broker: config.mqttUrl, bootReason,
@@ -150,29 +172,44 @@ export class Agent {
 
     const monotonic = this.deps.monotonic ?? (() => performance.now());
     this.lastLoopAt = monotonic();
+    this.linkUpAt = monotonic();
     const tickMs = this.deps.tickMs ?? 100;
     this.timers.push(setInterval(() => this.loop(monotonic()), tickMs));
     this.timers.push(setInterval(() => this.sample(), Math.floor(1000 / sampleRateHz)));
   }
 
+  /**
+   * Graceful stop: relay open first, then `agent_stopped` journals the relay, the power and an arc
+   * cut off (statistics so far) as they end; the events get a bounded chance to reach the server.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
-    this.running = false;
     this.timers.forEach((t) => clearInterval(t));
     this.timers = [];
     // Relay open first, whatever else fails below.
     this.deps.board.setRelay(false);
+    try {
+      const arc = this.sampler?.interruptArc(this.deps.clock.now()) ?? null;
+      this.dispatch({ type: 'stop', arc });
+      await this.deliver(this.deps.stopDeliveryMs ?? STOP_DELIVERY_MS);
+    } catch (err) {
+      this.deps.log.error('stop journaling failed', { error: (err as Error).message });
+    }
+    this.running = false;
     this.sender?.stop();
     await this.deps.scanner?.stop().catch(() => undefined);
     await this.link?.stop().catch(() => undefined);
     await this.deps.board.stop().catch(() => undefined);
     this.journalValue?.close();
+    this.writeLive();
     rmSync(join(this.deps.config.dataDir, RUN_MARKER), { force: true });
     this.deps.log.info('arcgate agent stopped', { chip: this.identityValue?.chip });
   }
 
   /** Feeds one input through the state machine (public for tests and the CLI). */
   dispatch(input: AgentInput): void {
+    // Before anything that may start an arm request, the journal must be known writable (§10).
+    if ((input.type === 'badge' || input.type === 'trigger') && this.journalValue) this.checkJournal();
     this.queue.push(input);
     if (this.draining) return;
     this.draining = true;
@@ -191,6 +228,7 @@ export class Agent {
     // A gas set's A0 reads fuel flow, not current: no current limit applies to it.
     this.sampler?.setCurrentLimit(this.machine.machineKind === 'gas' ? null : (model.grant?.body.maxCurrentA ?? null));
     this.execute(commands);
+    this.writeLive();
     if (before.pending && model.pending?.requestId !== before.pending.requestId) this.link?.cancelRequest(before.pending.requestId);
   }
 
@@ -205,6 +243,8 @@ export class Agent {
             log.error('relay kept open: the journal could not record why it would close');
             break;
           }
+          // The watchdog must be charged before D7 goes high; the main loop keeps it so.
+          if (c.closed) board.kick();
           board.setRelay(c.closed);
           this.sampler?.setRelay(c.closed, this.deps.clock.now()).forEach((o) => this.onSampler(o));
           break;
@@ -223,9 +263,17 @@ export class Agent {
         case 'publish_status':
           this.link?.publishStatus().catch((err: Error) => log.warn('status publish failed', { error: err.message }));
           break;
-        case 'arm_request':
+        case 'arm_request': {
+          // No request whose consequences could not be recorded (§10 journal health).
+          const problem = journalFailed ? 'its events could not be journaled' : this.journal.health();
+          if (problem) {
+            log.error('arm.request not sent: the journal cannot be written', { problem });
+            this.dispatch({ type: 'journal_health', writable: false, detail: problem });
+            break;
+          }
           this.sendArmRequest(c);
           break;
+        }
         case 'save_settings':
           this.saveSettings(c.settings);
           break;
@@ -245,7 +293,7 @@ export class Agent {
     } catch (err) {
       this.deps.board.setRelay(false);
       this.deps.log.error('journal write failed', { error: (err as Error).message, event: draft.type });
-      this.dispatch({ type: 'internal_error', detail: `journal: ${(err as Error).message}` });
+      this.dispatch({ type: 'journal_health', writable: false, detail: `journal: ${(err as Error).message}` });
       return false;
     }
   }
@@ -271,11 +319,110 @@ export class Agent {
     const stalled = nowMonotonic - this.lastLoopAt;
     this.lastLoopAt = nowMonotonic;
     // The loop could not run for longer than the watchdog allows: nothing was supervised meanwhile.
-    if (stalled > this.deps.config.watchdogMs) this.dispatch({ type: 'watchdog', stalledMs: Math.round(stalled) });
+    if (stalled > this.deps.config.watchdogMs) {
+      this.dispatch({ type: 'watchdog', stalledMs: Math.round(stalled) });
+      // Reports queued during our own stall are not the board's silence: restart that window.
+      this.linkUpAt = nowMonotonic;
+      if (this.lastReportAt !== null) this.lastReportAt = nowMonotonic;
+    }
     this.dispatch({ type: 'tick', position: this.position() });
+    this.superviseBoard(nowMonotonic);
+    if (this.model.relayClosed || !this.model.journal.ok) this.checkJournal();
+    // The hardware watchdog is kicked from here only: a hung loop stops kicking and the board cuts power.
+    if (this.kickAllowed(nowMonotonic)) this.deps.board.kick();
+    this.touchLive();
+  }
+
+  /** Silent reports drop the link (the board re-opens it); reports after a re-open recover a board fault. */
+  private superviseBoard(now: number): void {
+    const board = this.deps.board;
+    if (!board.linkUp) return;
+    const since = this.lastReportAt ?? this.linkUpAt;
+    if (now - since > BOARD_REPORT_SILENCE_MS) {
+      board.dropLink('reports_silent');
+      return;
+    }
+    if (this.lastReportAt !== null && this.model.board === 'reopened') this.dispatch({ type: 'board_reporting' });
+  }
+
+  private reportsFresh(now: number): boolean {
+    return this.lastReportAt !== null && now - this.lastReportAt <= BOARD_REPORT_SILENCE_MS;
+  }
+
+  /** All of: relay commanded closed, grant in force, journal writable, board link up, reports fresh. */
+  private kickAllowed(now: number): boolean {
+    const m = this.model;
+    const grant = m.grant;
+    return m.relayClosed && !!grant && this.deps.clock.now() < parseInstant(grant.body.expiresAt) && m.journal.ok && m.board === 'up' && this.deps.board.linkUp && this.reportsFresh(now);
+  }
+
+  private checkJournal(): void {
+    const problem = this.journalValue ? this.journalValue.health() : 'journal is not open';
+    const writable = problem === null;
+    if (writable !== this.model.journal.ok) this.dispatch({ type: 'journal_health', writable, ...(problem ? { detail: problem } : {}) });
+  }
+
+  private onBoardLost(cause: BoardLinkCause): void {
+    // Blind from here: stale readings must not look like current (no false bypass), the open arc ends now.
+    this.latest = { current: 0, voltage: 0 };
+    this.lastReportAt = null;
+    const arc = this.sampler?.interruptArc(this.deps.clock.now()) ?? null;
+    this.dispatch({ type: 'board_lost', cause, arc });
+  }
+
+  /** Waits (bounded) until the journal is empty, i.e. the server acknowledged everything. */
+  private async deliver(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.link?.online && this.journal.pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  private liveFile(): string {
+    return join(this.deps.config.dataDir, LIVE_FILE);
+  }
+
+  private readLive(): LiveRecord | null {
+    const file = this.liveFile();
+    try {
+      const rec = JSON.parse(readFileSync(file, 'utf8')) as Omit<LiveRecord, 'aliveAtMs'>;
+      return { ...rec, relayClosed: rec.relayClosed === true, aliveAtMs: statSync(file).mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Rewrites live.json (atomically) when relay, grant, arc or state changed. */
+  private writeLive(): void {
+    const m = this.model;
+    const grantId = m.grant?.body.grantId;
+    const rec = {
+      state: m.state, relayClosed: m.relayClosed, ...(grantId ? { grantId } : {}), ...(m.arc ? { arcStartedAt: new Date(m.arc.startedAtMs).toISOString() } : {}),
+    };
+    const key = JSON.stringify(rec);
+    if (key === this.liveKey) return;
+    try {
+      writeFileAtomicSync(this.liveFile(), `${key}\n`);
+      this.liveKey = key;
+      this.liveTouchedAt = this.deps.clock.now();
+    } catch (err) {
+      this.deps.log.warn('live.json not written', { error: (err as Error).message });
+    }
+  }
+
+  /** While the relay is closed, live.json's mtime is the last liveness mark a crash restart reads. */
+  private touchLive(): void {
+    const now = this.deps.clock.now();
+    if (!this.model.relayClosed || now - this.liveTouchedAt < LIVE_TOUCH_MS) return;
+    this.liveTouchedAt = now;
+    try {
+      utimesSync(this.liveFile(), now / 1000, now / 1000);
+    } catch (err) {
+      this.deps.log.warn('live.json not touched', { error: (err as Error).message });
+    }
   }
 
   private sample(): void {
+    // Blind while the link is down or silent: no samples, so no stale current is taken for an arc or a bypass.
+    if (!this.deps.board.linkUp || !this.reportsFresh(this.deps.monotonic?.() ?? performance.now())) return;
     const outputs = this.sampler?.sample(this.deps.clock.now(), this.latest.current, this.latest.voltage) ?? [];
     outputs.forEach((o) => this.onSampler(o));
   }
@@ -297,6 +444,13 @@ export class Agent {
     board.on('enclosure', (open) => this.dispatch({ type: 'enclosure', open }));
     board.on('relayFeedback', (closed) => this.dispatch({ type: 'relay_feedback', closed }));
     board.on('trigger', (pressed) => this.dispatch({ type: 'trigger', pressed, fresh: this.fresh() }));
+    board.on('report', () => (this.lastReportAt = (this.deps.monotonic ?? (() => performance.now()))()));
+    board.on('link', (up, cause) => {
+      if (!up) return this.onBoardLost(cause ?? 'port_error');
+      this.linkUpAt = (this.deps.monotonic ?? (() => performance.now()))();
+      this.lastReportAt = null;
+      this.dispatch({ type: 'board_up' });
+    });
     board.on('error', (err) => {
       board.setRelay(false);
       this.dispatch({ type: 'internal_error', detail: `board: ${err.message}` });

@@ -3,6 +3,7 @@
  * a serial port) and MockBoard (unit tests). start() opens the relay before anything else.
  */
 import { EventEmitter } from 'node:events';
+import type { BoardLinkCause } from '@arcgate/protocol';
 import type { LedPattern } from './state-machine.types';
 
 export interface BoardEvents {
@@ -15,7 +16,14 @@ export interface BoardEvents {
   enclosure: [open: boolean];
   /** The relay's auxiliary contact: true = contacts closed (valve open), whatever was commanded. */
   relayFeedback: [closed: boolean];
-  /** The board link failed (serial port gone, Firmata error): the agent treats it as an internal error. */
+  /** A raw Firmata analog report arrived (freshness: sensor 'data' events repeat on their own timer). */
+  report: [];
+  /**
+   * The serial link went down (port closed or failed, or dropLink after silent reports) or came back
+   * (re-opened and handshaken, relay driven open). While down the board re-opens with back-off.
+   */
+  link: [up: boolean, cause?: BoardLinkCause];
+  /** Any other board failure: the agent treats it as an internal error. */
   error: [err: Error];
 }
 
@@ -24,6 +32,12 @@ export interface Board {
   stop(): Promise<void>;
   /** closed = true energises the contactor / opens the fuel-gas valve. */
   setRelay(closed: boolean): void;
+  /** Toggles the watchdog heartbeat pin (D5): one kick. */
+  kick(): void;
+  /** Serial link open and handshaken. */
+  readonly linkUp: boolean;
+  /** The agent found the reports silent: close the port, report the link down, re-open with back-off. */
+  dropLink(cause: BoardLinkCause): void;
   setLed(pattern: LedPattern): void;
   beep(ms: number): void;
   on<E extends keyof BoardEvents>(event: E, listener: (...args: BoardEvents[E]) => void): this;
@@ -40,6 +54,41 @@ export class MockBoard extends EventEmitter<BoardEvents> implements Board {
   started = false;
   /** Contacts that no longer follow the coil: the auxiliary contact then reports this instead. */
   stuckContacts: boolean | null = null;
+  kicks = 0;
+  heartbeatLevel: 0 | 1 = 0;
+  linkUp = true;
+  readonly dropped: BoardLinkCause[] = [];
+
+  kick(): void {
+    if (!this.linkUp) return;
+    this.kicks++;
+    this.heartbeatLevel = this.heartbeatLevel === 1 ? 0 : 1;
+  }
+
+  /** A test plays one analog report. */
+  report(): void {
+    if (this.linkUp) this.emit('report');
+  }
+
+  dropLink(cause: BoardLinkCause): void {
+    this.dropped.push(cause);
+    this.loseLink(cause);
+  }
+
+  /** The port went away (a test pulls the cable). */
+  loseLink(cause: BoardLinkCause): void {
+    if (!this.linkUp) return;
+    this.linkUp = false;
+    this.emit('link', false, cause);
+  }
+
+  /** The port re-opened: like FiveBoard, the relay is driven open before the link is reported up. */
+  restoreLink(): void {
+    if (this.linkUp) return;
+    this.linkUp = true;
+    this.setRelay(false);
+    this.emit('link', true);
+  }
 
   async start(): Promise<void> {
     this.setRelay(false);
@@ -52,6 +101,7 @@ export class MockBoard extends EventEmitter<BoardEvents> implements Board {
   }
 
   setRelay(closed: boolean): void {
+    if (!this.linkUp) return;
     this.relayClosed = closed;
     this.relayLog.push(closed);
     // The auxiliary contact reports a moment later, as a real board's input report would.

@@ -19,6 +19,10 @@ export const TEXT = {
   relayFault: { 'zh-CN': '继电器反馈异常（触点粘连或拒动），设备已锁定，请检修', en: 'Relay feedback fault (welded or stuck contacts): locked, service needed' },
   faultCleared: { 'zh-CN': '故障已解除，请重新授权', en: 'Fault cleared, authorize again' },
   tamperCleared: { 'zh-CN': '防拆报警已解除，请重新授权', en: 'Tamper cleared, authorize again' },
+  journalUnwritable: { 'zh-CN': '存储故障（日志无法写入），设备不能授权', en: 'Storage fault (journal cannot be written): cannot authorize' },
+  boardLost: { 'zh-CN': '控制板连接中断，已断电', en: 'Control board link lost: power cut' },
+  boardRecovered: { 'zh-CN': '控制板已恢复，请重新授权', en: 'Control board back, authorize again' },
+  stopped: { 'zh-CN': '设备已停止，已断电', en: 'Device stopped: power cut' },
   badCode: { 'zh-CN': '无法识别的二维码', en: 'Unrecognised code' },
 } satisfies Record<string, LocalizedText>;
 

@@ -23,6 +23,8 @@ export interface EventSenderOptions {
   log: Logger;
   /** Journals an event through the agent (used for journal.lost). */
   record: (draft: EventDraft) => void;
+  /** A journal operation failed outside append (compaction after an ack): the agent re-checks its health. */
+  onJournalError?: (err: Error) => void;
   now: () => number;
   random?: () => number;
 }
@@ -71,7 +73,14 @@ export class EventSender {
   /** A verified events.ack: delete what it covers, queue what it lists as missing, send on. */
   onAck(ack: EventsAckMessage): void {
     const { upToSeq, missing = [] } = ack.body;
-    const removed = this.o.journal.ack(upToSeq);
+    let removed = 0;
+    try {
+      removed = this.o.journal.ack(upToSeq);
+    } catch (err) {
+      // Never a crash: the acknowledged events stay in the file (recovery skips them) and appends go on there.
+      this.o.log.error('journal compaction failed', { error: (err as Error).message, upToSeq });
+      this.o.onJournalError?.(err as Error);
+    }
     this.o.log.debug('events acknowledged', { upToSeq, removed, missing: missing.length });
     const held = new Set(this.o.journal.pending().map((e) => e.seq));
     const gone = missing.filter((seq) => !held.has(seq));

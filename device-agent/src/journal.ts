@@ -7,11 +7,14 @@
  * Recovery ignores a torn last line (a crash mid-write: that event was never sent) and reports
  * seqs it can no longer find as lost ranges, which the agent journals as `journal.lost`.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceEvent } from '@arcgate/protocol';
 import { fsyncDir, writeFileAtomicSync } from './fs-util';
 import type { EventDraft } from './state-machine.types';
+
+/** Free space below this counts as a full disk: room for thousands of events and a compaction's rewrite. */
+export const JOURNAL_MIN_FREE_BYTES = 1024 * 1024;
 
 export interface JournalMeta {
   /** Every event with seq ≤ ackedUpTo is stored on the server. */
@@ -136,12 +139,32 @@ export class Journal {
     const remaining = this.events.filter((e) => e.seq > upTo);
     writeFileAtomicSync(this.metaFile, `${JSON.stringify({ ackedUpTo: upTo, nextSeq: this.meta.nextSeq })}\n`);
     this.meta.ackedUpTo = upTo;
-    closeSync(this.fd);
-    this.fd = null;
-    writeFileAtomicSync(this.file, remaining.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    this.fd = openSync(this.file, 'a+', 0o600);
     this.events = remaining;
+    // The rewrite is housekeeping: if it fails (read-only or full disk) the old file and its open fd
+    // stay in use; recovery skips the acknowledged seqs in it. The error still reaches the caller.
+    writeFileAtomicSync(this.file, remaining.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const fd = openSync(this.file, 'a+', 0o600);
+    closeSync(this.fd);
+    this.fd = fd;
     return before - remaining.length;
+  }
+
+  /**
+   * Whether new events can be made durable: the directory is writable (catches a read-only mount)
+   * and has room (catches a full disk) — cheap enough for every loop while the relay is closed.
+   * Returns the problem, or null.
+   */
+  health(minFreeBytes = JOURNAL_MIN_FREE_BYTES): string | null {
+    if (this.fd === null) return 'journal is not open';
+    try {
+      accessSync(this.dir, constants.W_OK);
+      const fs = statfsSync(this.dir);
+      const free = fs.bavail * fs.bsize;
+      if (free < minFreeBytes) return `only ${free} bytes free`;
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   close(): void {

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, ArmDeniedMessage, ArmGrantMessage, canonicalJson, createEnvelope, DeviceState, deviceDownFilter,
+  ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, ArmDeniedMessage, ArmGrantMessage, canonicalJson, createEnvelope, DeviceFault, DeviceState, deviceDownFilter,
   DownMessage, DownMessageType, Envelope, MachineKind, makeConnectToken, MESSAGE_ID_PATTERN, MQTT_KEEPALIVE_S, OfflineStatusMessage, parsePayload,
   parseTopic, PublicKeyInput, reconnectDelayMs, RejectedMessageReason, SERVER_MESSAGE_DEDUP_MS, signEnvelope, statusTopic, UpMessageType, upTopic,
   verifyServerMessage,
@@ -60,6 +60,8 @@ export interface LinkOptions {
   nextSeq: () => number;
   /** Current device state, for the online status. */
   state: () => DeviceState;
+  /** The device's own health problems for status.faults (absent: none reported). */
+  faults?: () => DeviceFault[];
   random?: () => number;
 }
 
@@ -294,7 +296,10 @@ export class Link extends EventEmitter<LinkEvents> {
   }
 
   private async publishStatusOn(client: MqttClientLike): Promise<void> {
-    const envelope = this.sign('status', { online: true, state: this.o.state(), machineKind: this.o.machineKind, firmware: this.o.firmware, protocol: 1 });
+    const faults = this.o.faults?.();
+    const envelope = this.sign('status', {
+      online: true, state: this.o.state(), machineKind: this.o.machineKind, firmware: this.o.firmware, protocol: 1, ...(faults ? { faults } : {}),
+    });
     await this.publishRaw(client, statusTopic(this.o.topicRoot, this.o.identity.chip), canonicalJson(envelope), true);
   }
 

@@ -14,6 +14,9 @@ import { loadOrCreateChipKey } from './keys';
 import { createLogger } from './logger';
 import { BadgeScanner } from './scanner';
 
+/** Longest a graceful stop may take (event delivery is bounded at 2 s inside it). */
+const STOP_BOUND_MS = 5_000;
+
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -53,10 +56,18 @@ async function main(): Promise<void> {
   process.on('uncaughtException', die('uncaught exception: relay opened, exiting'));
   process.on('unhandledRejection', die('unhandled rejection: relay opened, exiting'));
   let stopping = false;
+  // A graceful stop journals relay, power and arc as they end and tries to deliver them; bounded, so
+  // a stuck port or broker cannot keep the process (the relay is opened first either way).
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    const bound = setTimeout(() => {
+      board.setRelay(false);
+      log.warn('stop took too long; exiting', { boundMs: STOP_BOUND_MS });
+      process.exit(1);
+    }, STOP_BOUND_MS);
+    bound.unref();
     agent.stop().then(() => process.exit(0), die('stop failed'));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

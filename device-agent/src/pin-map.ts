@@ -10,6 +10,12 @@ export const AGENT_PINS = {
   enclosure: 3,
   /** Relay auxiliary contact (contactor mirror contact / valve position switch), HIGH = contacts closed. */
   relayFeedback: 4,
+  /**
+   * Hardware watchdog heartbeat: every level change is a kick. A retriggerable monostable (charge
+   * pump) on D5 powers the relay driver; no kick for HARDWARE_WATCHDOG_TIMEOUT_MS drops the coil
+   * whatever D7 says. Kicked only from the agent's main loop while everything is healthy.
+   */
+  heartbeat: 5,
   relay: 7,
   buzzer: 8,
   statusLed: 13,

@@ -66,6 +66,21 @@ export class ArcSampler {
     this.over = null;
   }
 
+  /**
+   * Ends a running arc now, without its current falling (the agent stops or loses the board): the
+   * statistics so far, or none when no sample was taken yet. null: no arc.
+   */
+  interruptArc(nowMs: number): ArcSummary | null {
+    const arc = this.arc;
+    if (!arc) return null;
+    this.arc = null;
+    this.clearHeld();
+    const endedAtMs = Math.max(nowMs, arc.startedAtMs);
+    const base = { startedAt: iso(arc.startedAtMs), endedAt: iso(endedAtMs), durationMs: endedAtMs - arc.startedAtMs, sampleRateHz: this.options.sampleRateHz };
+    if (arc.current.length === 0) return { ...base, samples: 0 };
+    return { ...base, current: summarizeSamples(arc.current), voltage: summarizeSamples(arc.voltage), samples: arc.current.length };
+  }
+
   /** The relay opening ends a running arc at once: whatever flows afterwards is not this arc. */
   setRelay(closed: boolean, nowMs: number): SamplerOutput[] {
     if (closed === this.relayClosed) return [];

@@ -1,6 +1,7 @@
 import { DEVICE_STATES, DeviceState, relayClosedIn, TRIGGERS } from '@arcgate/protocol';
 import { FakeClock } from './clock';
-import { AgentModel, ARM_ATTEMPT_LIMIT_MS, Command, EventDraft, initialModel, Input, MachineOptions, step, WATCHDOG_RECOVERY_MS } from './state-machine';
+import { AgentModel, ARM_ATTEMPT_LIMIT_MS, Command, deviceFaults, EventDraft, initialModel, Input, JOURNAL_RECOVERY_MS, MachineOptions, step, WATCHDOG_RECOVERY_MS } from './state-machine';
+import { TEXT } from './display-texts';
 import { configFor, deniedFor, grantFor, pushFor, revokeFor, testKeys } from './testing/fixtures';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -568,7 +569,155 @@ describe('state machine: fail closed under any input sequence', () => {
     h.send({ type: 'bypass', active: false, currentA: 30 }); // tamper_cleared
     h.send({ type: 'internal_error', detail: 'x' });
     h.send({ type: 'enclosure', open: true });
+    h.send({ type: 'enclosure', open: false }); // tamper_cleared
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    h.send({ type: 'board_up' });
+    h.send({ type: 'board_reporting' }); // board_recovered
+    h.send({ type: 'restarted', live: { state: 'armed', relayClosed: true, aliveAtMs: h.clock.now() - 2_000 } }); // agent_restarted
+    h.send({ type: 'network', up: true });
+    h.arm();
+    h.send({ type: 'stop', arc: null }); // agent_stopped
     record();
+    h.events(h.all).forEach((e) => e.type === 'relay.change' && triggers.add(e.trigger));
     expect([...triggers].sort()).toEqual([...TRIGGERS].sort());
+  });
+});
+
+describe('state machine: issue 18 fail-safe inputs', () => {
+  const stats = { min: 100, max: 130, mean: 120, p95: 128 };
+  const arcing = () => {
+    const h = new Harness().online();
+    h.arm();
+    h.send({ type: 'arc_start', atMs: h.clock.now() });
+    h.clock.advance(2_000);
+    return h;
+  };
+  const summary = (h: Harness) => ({
+    startedAt: new Date(h.clock.now() - 2_000).toISOString(), endedAt: new Date(h.clock.now()).toISOString(), durationMs: 2_000,
+    current: stats, voltage: { min: 20, max: 26, mean: 24, p95: 25 }, samples: 20, sampleRateHz: 10,
+  });
+
+  it('board lost while arcing: board.link, power.cut by the watchdog, the interrupted arc, no relay.change', () => {
+    const h = arcing();
+    const out = h.send({ type: 'board_lost', cause: 'reports_silent', arc: summary(h) });
+    expect(out[0]).toEqual({ kind: 'relay', closed: false });
+    expect(h.events().map((e) => e.type)).toEqual(['board.link', 'state.change', 'power.cut', 'arc.stop']);
+    expect(h.events()).toEqual([
+      expect.objectContaining({ type: 'board.link', up: false, cause: 'reports_silent' }),
+      expect.objectContaining({ from: 'arcing', to: 'fault', trigger: 'board_lost' }),
+      expect.objectContaining({ reason: 'board_lost', by: 'hardware_watchdog', grantId: 'grant-1' }),
+      expect.objectContaining({ type: 'arc.stop', interrupted: 'board_lost', samples: 20, current: stats, grantId: 'grant-1' }),
+    ]);
+    expect(h.model).toMatchObject({ state: 'fault', faultCause: 'board', board: 'lost', arc: null });
+    expect(deviceFaults(h.model)).toEqual(['board_lost']);
+    // A second report of the same loss changes nothing; a late arc_stop finds no arc.
+    expect(h.send({ type: 'board_lost', cause: 'port_closed', arc: null })).toEqual([]);
+    h.send({ type: 'arc_stop', summary: summary(h) });
+    expect(h.events()).toEqual([]);
+  });
+
+  it('an arc cut off without samples is journaled with samples 0 and no statistics', () => {
+    const h = arcing();
+    h.send({ type: 'board_lost', cause: 'port_error', arc: null });
+    const stop = h.events().find((e) => e.type === 'arc.stop')!;
+    expect(stop).toMatchObject({ interrupted: 'board_lost', samples: 0, durationMs: 2_000 });
+    expect(stop).not.toHaveProperty('current');
+  });
+
+  it('recovers a board fault into locked only once reports flow again, and refuses to arm meanwhile', () => {
+    const h = arcing();
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    h.send({ type: 'tick', position: null });
+    h.send({ type: 'board_up' });
+    expect(h.events()).toEqual([expect.objectContaining({ type: 'board.link', up: true })]);
+    expect(h.model.state).toBe('fault');
+    h.send({ type: 'board_reporting' });
+    expect(h.model).toMatchObject({ state: 'locked', board: 'up', faultCause: null });
+    expect(h.events()).toEqual([expect.objectContaining({ type: 'state.change', trigger: 'board_recovered' })]);
+  });
+
+  it('refuses to arm while the board is lost (display, no arm request)', () => {
+    const h = new Harness().online();
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    h.send({ type: 'board_up' });
+    h.send({ type: 'board_reporting' });
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    const out = h.scan();
+    expect(out.some((c) => c.kind === 'arm_request')).toBe(false);
+  });
+
+  it('a board fault does not hide a gas fault', () => {
+    const h = new Harness().online();
+    h.send({ type: 'gas', percentLel: 50 });
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    h.send({ type: 'board_up' });
+    h.send({ type: 'board_reporting' });
+    expect(h.model).toMatchObject({ state: 'fault', faultCause: 'gas' });
+  });
+
+  it('journal unwritable: no arm request, reason shown, status faults; recovers after it stays writable', () => {
+    const h = new Harness().online();
+    const out = h.send({ type: 'journal_health', writable: false, detail: 'EROFS' });
+    expect(out).toEqual(expect.arrayContaining([{ kind: 'display', text: TEXT.journalUnwritable }, { kind: 'publish_status' }]));
+    expect(deviceFaults(h.model)).toEqual(['journal_unwritable']);
+    const scan = h.scan();
+    expect(scan.some((c) => c.kind === 'arm_request')).toBe(false);
+    expect(scan).toContainEqual({ kind: 'display', text: TEXT.journalUnwritable });
+    h.send({ type: 'journal_health', writable: true });
+    expect(h.scan().some((c) => c.kind === 'arm_request')).toBe(true);
+  });
+
+  it('journal unwritable while armed: relay open, fault, cleared after JOURNAL_RECOVERY_MS writable', () => {
+    const h = new Harness().online();
+    h.arm();
+    const out = h.send({ type: 'journal_health', writable: false });
+    expect(out[0]).toEqual({ kind: 'relay', closed: false });
+    expect(h.model).toMatchObject({ state: 'fault', faultCause: 'journal' });
+    h.send({ type: 'journal_health', writable: true });
+    h.clock.advance(JOURNAL_RECOVERY_MS - 1);
+    h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('fault');
+    h.clock.advance(1);
+    h.send({ type: 'tick', position: null });
+    expect(h.model.state).toBe('locked');
+  });
+
+  it('graceful stop: relay.change, power.cut agent_stopped and the interrupted arc with its statistics', () => {
+    const h = arcing();
+    const out = h.send({ type: 'stop', arc: summary(h) });
+    expect(out[0]).toEqual({ kind: 'relay', closed: false });
+    expect(h.events()).toEqual([
+      expect.objectContaining({ type: 'state.change', from: 'arcing', to: 'locked', trigger: 'agent_stopped' }),
+      expect.objectContaining({ type: 'relay.change', closed: false, trigger: 'agent_stopped' }),
+      expect.objectContaining({ type: 'power.cut', reason: 'agent_stopped' }),
+      expect.objectContaining({ type: 'arc.stop', interrupted: 'agent_stopped', samples: 20 }),
+    ]);
+    expect(h.events()[2]).not.toHaveProperty('by');
+  });
+
+  it('graceful stop while locked journals only the display', () => {
+    const h = new Harness().online();
+    h.send({ type: 'stop', arc: null });
+    expect(h.events()).toEqual([]);
+  });
+
+  it('crash restart: journals the opening, the watchdog cut and the arc the crash cut off', () => {
+    const h = new Harness();
+    const aliveAtMs = h.clock.now() - 10_000;
+    const arcStartedAt = new Date(aliveAtMs - 60_000).toISOString();
+    h.send({ type: 'restarted', live: { state: 'arcing', relayClosed: true, grantId: 'grant-9', arcStartedAt, aliveAtMs } });
+    const endedAt = new Date(aliveAtMs + 500).toISOString();
+    expect(h.events()).toEqual([
+      expect.objectContaining({ type: 'relay.change', closed: false, trigger: 'agent_restarted', grantId: 'grant-9' }),
+      expect.objectContaining({ type: 'power.cut', reason: 'agent_crashed', by: 'hardware_watchdog', grantId: 'grant-9' }),
+      { type: 'arc.stop', at: endedAt, grantId: 'grant-9', startedAt: arcStartedAt, endedAt, durationMs: 60_500, samples: 0, sampleRateHz: 10, interrupted: 'agent_crashed' },
+    ]);
+    expect(h.model.state).toBe('locked');
+  });
+
+  it('crash restart with the relay open journals nothing', () => {
+    const h = new Harness();
+    h.send({ type: 'restarted', live: { state: 'locked', relayClosed: false, aliveAtMs: h.clock.now() } });
+    expect(h.events()).toEqual([]);
   });
 });

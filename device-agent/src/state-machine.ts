@@ -5,11 +5,11 @@
  * grant that passed verifyGrant here, and every other path that leaves armed/arcing opens it first.
  */
 import {
-  ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
+  ArcInterruption, ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, DeviceFault, HARDWARE_WATCHDOG_TIMEOUT_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
   PHONE_CONFIRM_TIMEOUT_MS, RELAY_FEEDBACK_SETTLE_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
 } from '@arcgate/protocol';
 import { confirmPush, granted, LED_FOR_STATE, overCurrent, TEXT } from './display-texts';
-import { AgentModel, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
+import { AgentModel, ArcSummary, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
 
 export * from './state-machine.types';
 
@@ -27,7 +27,30 @@ const CUT_REASON: Partial<Record<Trigger, SafetyCutReason>> = {
   current_without_relay: 'tamper',
   watchdog_timeout: 'watchdog',
   internal_error: 'fault',
+  agent_stopped: 'agent_stopped',
+  board_lost: 'board_lost',
 };
+
+/** A journal fault clears once the journal has stayed writable this long (no flapping on a failing disk). */
+export const JOURNAL_RECOVERY_MS = 5_000;
+
+/** The device's own health problems, for status.faults (published on every change). */
+export function deviceFaults(m: AgentModel): DeviceFault[] {
+  const faults: DeviceFault[] = [];
+  if (!m.journal.ok) faults.push('journal_unwritable');
+  if (m.board !== 'up') faults.push('board_lost');
+  if (m.feedback.reported) faults.push('relay_fault');
+  return faults;
+}
+
+interface FireOptions {
+  /** The power.cut's evidence (over_current). */
+  cutDetail?: { currentA?: number; limitA?: number };
+  /** Events journaled after power.cut (an interrupted arc's arc.stop). */
+  after?: EventDraft[];
+  /** false: nobody can see the relay move (board lost), so no relay.change; the cut is the watchdog's. */
+  observed?: boolean;
+}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -50,12 +73,13 @@ class Step {
    * `events` and the journal. Closing: journal first, relay last, so a failed write keeps it open.
    * `cutDetail` is the evidence the power.cut of a safety trigger carries.
    */
-  fire(trigger: Trigger, events: EventDraft[] = [], cutDetail: { currentA?: number; limitA?: number } = {}): boolean {
+  fire(trigger: Trigger, events: EventDraft[] = [], options: FireOptions = {}): boolean {
+    const { cutDetail = {}, after = [], observed = true } = options;
     const m = this.m;
     const from = m.state;
     const result = nextState(from, trigger, { offline: m.offline });
     if (!result.applied) {
-      events.forEach((e) => this.journal(e));
+      [...events, ...after].forEach((e) => this.journal(e));
       return false;
     }
     const at = iso(this.now);
@@ -65,9 +89,10 @@ class Step {
     if (opening) this.commands.push({ kind: 'relay', closed: false });
     events.forEach((e) => this.journal(e));
     if (result.state !== from) this.journal({ type: 'state.change', at, from, to: result.state, trigger });
-    if (opening || closing) this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
+    if ((opening && observed) || closing) this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
     const cut = CUT_REASON[trigger];
-    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}), ...cutDetail });
+    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}), ...cutDetail, ...(observed ? {} : { by: 'hardware_watchdog' as const }) });
+    after.forEach((e) => this.journal(e));
     if (closing) this.commands.push({ kind: 'relay', closed: true });
     if (opening || closing) m.relayChangedAtMs = this.now;
 
@@ -106,10 +131,29 @@ class Step {
     this.log('error', 'relay feedback disagrees with the command: relay opened, fault', { commanded: m.relayClosed, feedback: fb.closed });
   }
 
+  /**
+   * The arc.stop of an arc cut off by a stop or a lost board: the sampler's statistics so far, or
+   * none (samples 0) when it had none. Clears the open arc so no second arc.stop follows.
+   */
+  interruptedArc(summary: ArcSummary | null, why: ArcInterruption): EventDraft[] {
+    const arc = this.m.arc;
+    if (!arc) return [];
+    this.m.arc = null;
+    const grantId = arc.grantId;
+    const stats: ArcSummary = summary ?? {
+      startedAt: iso(arc.startedAtMs), endedAt: iso(Math.max(this.now, arc.startedAtMs)), durationMs: Math.max(0, this.now - arc.startedAtMs),
+      samples: 0, sampleRateHz: this.m.settings.sampleRateHz,
+    };
+    return [{ type: 'arc.stop', at: stats.endedAt, ...(grantId ? { grantId } : {}), ...stats, interrupted: why }];
+  }
+
   startRequest(fresh: FreshIds, credential: Credential, permitId?: string): void {
     const m = this.m;
     if (m.state !== 'locked') return this.display(TEXT.busy);
     if (!this.opts.serverPublicKey) return this.display(TEXT.unprovisioned);
+    // Fail closed on the device's own health: nothing may be granted that could not be recorded or enforced.
+    if (!m.journal.ok) return this.display(TEXT.journalUnwritable);
+    if (m.board !== 'up') return this.display(TEXT.boardLost);
     if (m.offline) return this.display(TEXT.offline);
     if (!this.fire('arm_requested')) return this.display(TEXT.busy);
     m.pending = { ...fresh, startedAtMs: this.now, credential, ...(permitId ? { permitId } : {}) };
@@ -120,7 +164,7 @@ class Step {
 }
 
 function cloneModel(model: AgentModel): AgentModel {
-  return { ...model, gas: { ...model.gas }, settings: { ...model.settings }, feedback: { ...model.feedback } };
+  return { ...model, gas: { ...model.gas }, settings: { ...model.settings }, feedback: { ...model.feedback }, journal: { ...model.journal } };
 }
 
 export function step(opts: MachineOptions, model: AgentModel, input: Input): StepResult {
@@ -239,7 +283,7 @@ const HANDLERS: HandlerTable = {
     const m = s.m;
     if (m.state !== 'armed' || m.arc) return;
     const grantId = m.grant?.body.grantId;
-    m.arc = grantId ? { grantId } : {};
+    m.arc = { ...(grantId ? { grantId } : {}), startedAtMs: atMs };
     s.fire('arc_detected', [{ type: 'arc.start', at: iso(atMs), ...(grantId ? { grantId } : {}) }]);
   },
 
@@ -275,7 +319,7 @@ const HANDLERS: HandlerTable = {
     // Only the limit of the grant in force counts: a late sample after the cut changes nothing.
     if (s.m.grant?.body.maxCurrentA !== limitA) return;
     const measured = Math.min(5_000, Math.round(currentA * 10) / 10);
-    if (s.fire('over_current', [], { currentA: measured, limitA })) {
+    if (s.fire('over_current', [], { cutDetail: { currentA: measured, limitA } })) {
       s.display(overCurrent(measured, limitA));
       s.commands.push({ kind: 'beep', ms: 1_000 });
     }
@@ -347,7 +391,8 @@ const HANDLERS: HandlerTable = {
       const gasClear = m.gas.belowSinceMs !== null && now - m.gas.belowSinceMs >= GAS_CLEAR_HOLD_MS;
       const clear =
         (m.faultCause === 'gas' && gasClear) ||
-        (m.faultCause === 'watchdog' && m.faultAtMs !== null && now - m.faultAtMs >= WATCHDOG_RECOVERY_MS);
+        (m.faultCause === 'watchdog' && m.faultAtMs !== null && now - m.faultAtMs >= WATCHDOG_RECOVERY_MS) ||
+        (m.faultCause === 'journal' && m.journal.ok && m.journal.okSinceMs !== null && now - m.journal.okSinceMs >= JOURNAL_RECOVERY_MS && m.board === 'up');
       if (clear && s.fire('fault_cleared')) {
         m.faultCause = null;
         m.faultAtMs = null;
@@ -385,6 +430,96 @@ const HANDLERS: HandlerTable = {
     if (up) return;
     m.push = null;
     if (s.fire('connection_lost')) s.display(TEXT.offline);
+  },
+
+  board_lost(s, { cause, arc }) {
+    const m = s.m;
+    if (m.board === 'lost') return;
+    m.board = 'lost';
+    // Blind: readings from before the loss must not count toward clearing a gas fault.
+    m.gas.belowSinceMs = null;
+    const at = iso(s.now);
+    const wasFault = m.state === 'fault';
+    // The heartbeat stopped with the link, so the board's watchdog cuts power: journal what is known,
+    // and no relay.change (nobody saw the relay move).
+    s.fire('board_lost', [{ type: 'board.link', at, up: false, cause }], { observed: false, after: s.interruptedArc(arc, 'board_lost') });
+    // An earlier gas, internal or journal fault still in force keeps its (stricter) way out.
+    if (!wasFault || (m.faultCause !== 'gas' && m.faultCause !== 'internal' && m.faultCause !== 'journal')) m.faultCause = 'board';
+    m.faultAtMs = s.now;
+    s.display(TEXT.boardLost);
+    s.commands.push({ kind: 'publish_status' });
+    s.log('error', 'board link lost: heartbeat stopped, the hardware watchdog cuts power; output state unknown', { cause });
+  },
+
+  board_up(s) {
+    const m = s.m;
+    if (m.board !== 'lost') return;
+    m.board = 'reopened';
+    s.journal({ type: 'board.link', at: iso(s.now), up: true });
+    s.log('info', 'board link up again (relay driven open); waiting for reports');
+  },
+
+  board_reporting(s) {
+    const m = s.m;
+    if (m.board !== 'reopened') return;
+    m.board = 'up';
+    s.commands.push({ kind: 'publish_status' });
+    if (m.state !== 'fault' || m.faultCause !== 'board') return;
+    if (!s.fire('board_recovered')) return;
+    m.faultCause = null;
+    m.faultAtMs = null;
+    // The enclosure or a bypass seen while the board was away still stands.
+    const tampered = m.enclosureOpen || m.bypassActive;
+    if (tampered) s.fire('tamper_detected');
+    s.display(tampered ? TEXT.tamper : TEXT.boardRecovered);
+  },
+
+  journal_health(s, { writable, detail }) {
+    const m = s.m;
+    if (writable) {
+      if (m.journal.ok) return;
+      m.journal = { ok: true, okSinceMs: s.now };
+      s.commands.push({ kind: 'publish_status' });
+      s.log('info', 'journal writable again');
+      return;
+    }
+    if (!m.journal.ok) return;
+    m.journal = { ok: false, okSinceMs: null };
+    // Nothing may go on that cannot be recorded: an attempt ends, a session's power is cut.
+    if (m.state === 'authorizing' || m.state === 'armed' || m.state === 'arcing') {
+      s.fire('internal_error');
+      m.faultCause = 'journal';
+      m.faultAtMs = s.now;
+    }
+    s.display(TEXT.journalUnwritable);
+    s.commands.push({ kind: 'publish_status' });
+    s.log('error', 'journal cannot be written: no arm requests until it can', { detail });
+  },
+
+  stop(s, { arc }) {
+    s.fire('agent_stopped', [], { after: s.interruptedArc(arc, 'agent_stopped') });
+    s.display(TEXT.stopped);
+  },
+
+  restarted(s, { live }) {
+    const m = s.m;
+    if (!live.relayClosed || !s.fire('agent_restarted')) return;
+    const at = iso(s.now);
+    const grantId = live.grantId;
+    const g = grantId ? { grantId } : {};
+    // The opening at start-up is this boot's doing; the cut itself was the watchdog's, after the crash.
+    s.journal({ type: 'relay.change', at, closed: false, trigger: 'agent_restarted', ...g });
+    s.journal({ type: 'power.cut', at, reason: 'agent_crashed', by: 'hardware_watchdog', ...g });
+    const startedMs = live.arcStartedAt ? parseInstant(live.arcStartedAt) : NaN;
+    if (Number.isFinite(startedMs)) {
+      const endedMs = Math.max(startedMs, Math.min(s.now, live.aliveAtMs + HARDWARE_WATCHDOG_TIMEOUT_MS));
+      const endedAt = iso(endedMs);
+      s.journal({
+        type: 'arc.stop', at: endedAt, ...g, startedAt: iso(startedMs), endedAt, durationMs: endedMs - startedMs,
+        samples: 0, sampleRateHz: m.settings.sampleRateHz, interrupted: 'agent_crashed',
+      });
+    }
+    s.log('warn', 'restarted after a crash that left the relay closed: the opening is journaled', { grantId, arcStartedAt: live.arcStartedAt });
   },
 
   config(s, { message }) {

@@ -1,5 +1,5 @@
 import type {
-  ArcStopEvent, ArmDeniedMessage, ArmGrantMessage, ConfigMessage, Credential, DeviceEvent, DeviceState, GrantPushMessage, GrantRevokeMessage,
+  ArcStopEvent, BoardLinkCause, ArmDeniedMessage, ArmGrantMessage, ConfigMessage, Credential, DeviceEvent, DeviceState, GrantPushMessage, GrantRevokeMessage,
   LocalizedText, MachineKind, Position, PublicKeyInput, RejectedMessageReason,
 } from '@arcgate/protocol';
 import { DEFAULT_ARC_CURRENT_THRESHOLD_A, DEFAULT_GAS_LIMIT_PERCENT_LEL, HEARTBEAT_INTERVAL_S, INITIAL_STATE, MIN_SAMPLE_RATE_HZ } from '@arcgate/protocol';
@@ -59,7 +59,21 @@ export interface PendingPush {
   confirmByMs: number;
 }
 
-export type FaultCause = 'gas' | 'watchdog' | 'internal';
+/** board / journal faults clear by themselves once the board reports again / the journal is writable again. */
+export type FaultCause = 'gas' | 'watchdog' | 'internal' | 'board' | 'journal';
+
+/** The board link as the reducer knows it: up, lost, or re-opened but not reporting yet. */
+export type BoardLink = 'up' | 'lost' | 'reopened';
+
+/** What live.json said after a crash: the relay the crash left closed, and the arc it cut off. */
+export interface LiveRecord {
+  state: DeviceState;
+  relayClosed: boolean;
+  grantId?: string;
+  arcStartedAt?: string;
+  /** Last liveness mark (the file's mtime): the watchdog cut power within HARDWARE_WATCHDOG_TIMEOUT_MS of it. */
+  aliveAtMs: number;
+}
 
 export interface AgentModel {
   state: DeviceState;
@@ -75,7 +89,10 @@ export interface AgentModel {
   enclosureOpen: boolean;
   bypassActive: boolean;
   /** An arc.start was journaled and its arc.stop is still due; the grant it ran under. */
-  arc: { grantId?: string } | null;
+  arc: { grantId?: string; startedAtMs: number } | null;
+  board: BoardLink;
+  /** The journal can be written (no arm request otherwise); since when, for clearing a journal fault. */
+  journal: { ok: boolean; okSinceMs: number | null };
   lastHeartbeatAtMs: number | null;
   settings: Settings;
   /** When the relay was last commanded to move. */
@@ -98,6 +115,8 @@ export function initialModel(settings: Settings = defaultSettings()): AgentModel
     enclosureOpen: false,
     bypassActive: false,
     arc: null,
+    board: 'up',
+    journal: { ok: true, okSinceMs: null },
     lastHeartbeatAtMs: null,
     settings,
     relayChangedAtMs: 0,
@@ -130,6 +149,17 @@ export type Input = { now: number } & (
   | { type: 'internal_error'; detail: string }
   | { type: 'network'; up: boolean }
   | { type: 'config'; message: ConfigMessage }
+  /** The serial link went down; `arc`: the sampler's statistics of an arc it cut off. */
+  | { type: 'board_lost'; cause: BoardLinkCause; arc: ArcSummary | null }
+  /** The port re-opened and the Firmata handshake ran (relay driven open by the board). */
+  | { type: 'board_up' }
+  /** Analog reports flow again after board_up. */
+  | { type: 'board_reporting' }
+  | { type: 'journal_health'; writable: boolean; detail?: string }
+  /** Graceful stop (SIGTERM / stop()). */
+  | { type: 'stop'; arc: ArcSummary | null }
+  /** Boot after a crash that found live.json with the relay closed. */
+  | { type: 'restarted'; live: LiveRecord }
 );
 
 /** Side effects for the agent to carry out, in order. */
