@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ARM_ANSWER_CACHE_MS, GAS_READING_INTERVAL_S, Position, ReasonCode, REASONS, reasonMessage } from '@arcgate/protocol';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
+import { faultPoint } from '../common/fault/fault-points';
 import { maskName } from '../common/validation/identifiers';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
@@ -88,6 +89,7 @@ export class AuthorizationService {
       welderId: cred.kind === 'welder_account' ? cred.welderId : null,
       claim: device && fresh && input.chipId ? { nonce: input.nonce, requestId: input.requestId, decisionId: id, at } : null,
     });
+    if (ctx.nonceClaimed && device && fresh) faultPoint('decision.after-claim');
     // A decision belongs to a machine only when the chip really is that machine's (or the phone scanned its genuine code).
     out.machine = ctx.machine && (!device || ctx.machine.chipId === input.chipId) ? ctx.machine : null;
     if (ctx.welder) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ArcStopEvent, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
 import { DataSource, EntityManager } from 'typeorm';
+import { faultPoint } from '../common/fault/fault-points';
 import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
 import { FlushResult, IngestItem, StoredEvent, Watermark } from './telemetry.types';
 
@@ -75,6 +76,8 @@ export class TelemetryRepository {
           machine_id: r.item.machineId, grant_id: 'grantId' in r.event ? r.event.grantId ?? null : null, payload: r.event,
         })))])
         : [];
+      // Events written, watermark not yet advanced, nothing committed.
+      faultPoint('ingest.mid-flush');
       const fresh = new Set(inserted.map((r) => `${r.chip_id}:${Number(r.seq)}`));
       const stored: StoredEvent[] = rows
         .filter((r) => fresh.has(`${r.item.chipId}:${r.event.seq}`))
