@@ -6,15 +6,19 @@
 // The flag is published two ways: the 'network' event (in-process harnesses) and the state file
 // <dir>/<name>.state.json (other processes: read `network`, "up" or "cut"; the file is replaced
 // atomically on every change, so a reader never sees half a document).
+//
+// Output trace: <dir>/<name>.output.jsonl gets one line {at, energised, reason} whenever the output
+// stage (transformer / gas line) goes live or dead, so another process can check intervals of
+// "power without a grant" against the agent's and the server's records.
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirmataBoard } from './firmata/board';
-import { Scheduler } from './firmata/scheduler';
+import { realScheduler, Scheduler } from './firmata/scheduler';
 import { Clock, systemClock } from './machine/clock';
 import { MachineModel } from './machine/machine-model';
-import { ArcProcess, ContactCondition, MachineKind, Readings } from './machine/physics';
+import { ArcProcess, CoilOffReason, coilOffReason, ContactCondition, MachineKind, OutputReason, outputReason, Readings, WATCHDOG_CHECK_MS } from './machine/physics';
 import { ANALOG_CHANNELS, CONTROL_BOARD_LAYOUT, PINS } from './machine/pin-map';
 import { Random, seededRandom } from './machine/random';
 import { BadgeScanner } from './serial/badge-scanner';
@@ -49,9 +53,28 @@ export interface MachinePaths {
   /** The simulator's own end of the Firmata line. */
   boardPath: string;
   stateFile: string;
+  /** One JSON line per output on/off transition: {at, energised, reason}. */
+  outputTrace: string;
 }
 
 export type NetworkState = 'up' | 'cut';
+
+export interface WatchdogSnapshot {
+  /** Age of the last D5 level change (ms); null: never kicked since power-up. */
+  kickAgeMs: number | null;
+  lastKickAt: string | null;
+  /** The monostable ran out: the relay driver has no supply until the next kick. */
+  tripped: boolean;
+  trippedAt: string | null;
+  /** Why the coil is unpowered (null: powered). */
+  coilOffReason: CoilOffReason | null;
+}
+
+export interface OutputTransition {
+  at: string;
+  energised: boolean;
+  reason: OutputReason | 'powered_off';
+}
 
 export interface MachineSnapshot {
   name: string;
@@ -61,6 +84,9 @@ export interface MachineSnapshot {
   running: boolean;
   /** As last driven by the host on D7 (an open relay is the safe default). */
   relayClosed: boolean;
+  /** The coil is energised: D7 high and the hardware watchdog kept alive by D5 kicks. */
+  coilPowered: boolean;
+  watchdog: WatchdogSnapshot;
   triggerPressed: boolean;
   enclosureOpen: boolean;
   bypass: boolean;
@@ -80,6 +106,8 @@ export interface MachineSnapshot {
 
 export interface SimulatedMachineEvents {
   relay: [closed: boolean];
+  /** The output stage went live or dead (relay + watchdog + contacts + bypass). */
+  output: [transition: OutputTransition];
   statusLed: [on: boolean];
   buzzer: [on: boolean];
   network: [state: NetworkState];
@@ -104,6 +132,8 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
   private statusLed = false;
   private buzzer = false;
   private stateWrites: Promise<void> = Promise.resolve();
+  private cancelWatchdog: (() => void) | null = null;
+  private energised = false;
 
   constructor(private readonly options: SimulatedMachineOptions) {
     super();
@@ -154,8 +184,16 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
         scannerPath: this.scanner.path,
         boardPath: this.firmataPty.boardPath,
         stateFile: join(dir, `${name}.state.json`),
+        outputTrace: join(dir, `${name}.output.jsonl`),
       };
       board.start();
+      // The watchdog runs on its own timer: it must drop the coil even when no pin traffic arrives.
+      this.cancelWatchdog = (this.options.scheduler ?? realScheduler).every(WATCHDOG_CHECK_MS, () => {
+        if (this.model?.checkWatchdog()) {
+          this.board?.inputsChanged();
+          this.changed();
+        }
+      });
       this.changed();
       await this.stateWrites;
       return this.currentPaths;
@@ -169,6 +207,8 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
   async stop(): Promise<void> {
     if (!this.currentPaths) return;
     const { dir } = this.currentPaths;
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = null;
     this.board?.stop();
     this.board = null;
     this.changed();
@@ -241,6 +281,7 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
     const { readings } = model.sample();
     const counts = model.analogCounts(readings);
     const s = model.state;
+    const now = (this.options.clock ?? systemClock).now();
     return {
       name: this.name,
       kind: s.kind,
@@ -248,6 +289,14 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
       setpoint: s.setpoint,
       running: this.running,
       relayClosed: s.relayClosed,
+      coilPowered: coilOffReason(s) === null,
+      watchdog: {
+        kickAgeMs: s.heartbeat.lastKickAtMs === null ? null : Math.max(0, now - s.heartbeat.lastKickAtMs),
+        lastKickAt: s.heartbeat.lastKickAtMs === null ? null : new Date(s.heartbeat.lastKickAtMs).toISOString(),
+        tripped: s.heartbeat.tripped,
+        trippedAt: s.heartbeat.trippedAtMs === null ? null : new Date(s.heartbeat.trippedAtMs).toISOString(),
+        coilOffReason: coilOffReason(s),
+      },
       triggerPressed: s.triggerPressed,
       enclosureOpen: s.enclosureOpen,
       bypass: s.bypass,
@@ -287,7 +336,13 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
     });
     board.on('output', (pin, level) => {
       const on = level === 1;
-      if (pin === PINS.relay) {
+      if (pin === PINS.heartbeat) {
+        // A kick only matters to the state file when it re-powers the coil (every kick would be 10 writes/s).
+        const wasTripped = model.state.heartbeat.tripped || model.state.heartbeat.lastKickAtMs === null;
+        model.setHeartbeatPin(level);
+        if (!wasTripped) return;
+        board.inputsChanged();
+      } else if (pin === PINS.relay) {
         model.setRelay(on);
         // The auxiliary contact (D4) follows the contacts.
         board.inputsChanged();
@@ -335,8 +390,15 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
   private changed(): void {
     const snapshot = this.snapshot();
     this.emit('change', snapshot);
+    const transition = this.outputTransition(snapshot);
+    if (transition) this.emit('output', transition);
     const file = this.currentPaths?.stateFile;
     if (!file) return;
+    const trace = this.currentPaths?.outputTrace;
+    if (transition && trace) {
+      const line = `${JSON.stringify(transition)}\n`;
+      this.stateWrites = this.stateWrites.then(() => fs.appendFile(trace, line)).catch(() => undefined);
+    }
     const body = `${JSON.stringify(snapshot, null, 2)}\n`;
     // Serialised and atomic (write then rename) so readers never see a torn file.
     this.stateWrites = this.stateWrites
@@ -346,6 +408,15 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
         await fs.rename(tmp, file);
       })
       .catch(() => undefined);
+  }
+
+  /** A line for the output trace when the output stage went live or dead since the last one. */
+  private outputTransition(snapshot: MachineSnapshot): OutputTransition | null {
+    const energised = snapshot.running && snapshot.readings.energised;
+    if (energised === this.energised) return null;
+    this.energised = energised;
+    const at = new Date((this.options.clock ?? systemClock).now()).toISOString();
+    return { at, energised, reason: snapshot.running && this.model ? outputReason(this.model.state) : 'powered_off' };
   }
 
   private async teardown(dir: string): Promise<void> {

@@ -95,8 +95,24 @@ export const GAS_CLEAR_HOLD_MS = 60_000;
  */
 export const RELAY_FEEDBACK_SETTLE_MS = 300;
 
-/** Longest hardware-watchdog period: without a kick the relay opens by hardware. */
+/**
+ * Longest stall the agent's software loop watchdog tolerates before it opens the relay itself. The
+ * hardware watchdog below is the backstop for a loop that cannot even do that.
+ */
 export const WATCHDOG_TIMEOUT_MAX_MS = 2_000;
+
+/**
+ * Hardware watchdog on the board: the relay coil (valve) is powered only while the heartbeat pin
+ * changes level at least this often; silence drops it whatever the relay pin says.
+ */
+export const HARDWARE_WATCHDOG_TIMEOUT_MS = 500;
+/** The agent toggles the heartbeat pin at least this often while the relay may be closed (5 kicks per timeout). */
+export const WATCHDOG_KICK_INTERVAL_MS = 100;
+/** No Firmata analog report for this long: the board is silent (a fault; the agent is blind). */
+export const BOARD_REPORT_SILENCE_MS = 1_000;
+/** Serial port re-open back-off after the board link is lost: this, doubling, up to the max. */
+export const BOARD_REOPEN_INITIAL_MS = 500;
+export const BOARD_REOPEN_MAX_MS = 5_000;
 
 /** While offline, heartbeats are journaled at this coarser period to save journal space. */
 export const OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S = 300;

@@ -112,10 +112,14 @@ export function buildExamples(keys: ExampleKeys = exampleKeys()): Examples {
           { seq: 129, type: 'journal.lost', at: iso(186_000), fromSeq: 60, toSeq: 64 },
           { seq: 130, type: 'power.cut', at: iso(187_000), reason: 'over_current', grantId: EXAMPLE_IDS.grant, currentA: 362.4, limitA: 315 },
           { seq: 131, type: 'relay.fault', at: iso(188_000), commanded: false, feedback: true },
+          { seq: 132, type: 'board.link', at: iso(188_600), up: false, cause: 'reports_silent' },
+          { seq: 133, type: 'power.cut', at: iso(188_600), reason: 'board_lost', grantId: EXAMPLE_IDS.grant, by: 'hardware_watchdog' },
+          { seq: 134, type: 'arc.stop', at: iso(188_600), grantId: EXAMPLE_IDS.grant, startedAt: iso(186_500), endedAt: iso(188_600), durationMs: 2_100, current: { min: 140.1, max: 152.8, mean: 147.2, p95: 151.9 }, voltage: { min: 23.9, max: 25.2, mean: 24.5, p95: 25.1 }, samples: 11, sampleRateHz: 10, interrupted: 'board_lost' },
+          { seq: 135, type: 'board.link', at: iso(189_500), up: true },
         ],
       },
     }, at(190_000)) as EventBatchMessage,
-    eventsAck: signed(server, 'events.ack', { chip, id: id(5), body: { requestId: EXAMPLE_IDS.eventBatch, upToSeq: 131 } }, at(190_300)),
+    eventsAck: signed(server, 'events.ack', { chip, id: id(5), body: { requestId: EXAMPLE_IDS.eventBatch, upToSeq: 135 } }, at(190_300)),
     config: signed(server, 'config', { chip, id: id(6), body: { heartbeatIntervalS: 30, gasLimitPercentLel: 10, arcCurrentThresholdA: 5, sampleRateHz: 10 } }, at(-59_000)),
   };
 }

@@ -52,6 +52,10 @@ type DeviceEnvelope<T extends MessageType, B> = Envelope<T, B> & { seq: number }
 
 // ---- status (retained) ----------------------------------------------------------------------
 
+/** Health problems that keep a device from arming (or made it cut power), reported in its status. */
+export const DEVICE_FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
+export type DeviceFault = (typeof DEVICE_FAULTS)[number];
+
 export interface OnlineStatusBody {
   online: true;
   state: DeviceState;
@@ -59,6 +63,8 @@ export interface OnlineStatusBody {
   /** Firmware / agent version, free text. */
   firmware: string;
   protocol: 1;
+  /** Unique, at most 3; published on every change of the set. Absent or empty: healthy. */
+  faults?: DeviceFault[];
 }
 export type OnlineStatusMessage = DeviceEnvelope<'status', OnlineStatusBody>;
 
@@ -162,7 +168,15 @@ interface EventBase<T extends string> {
 }
 
 export type BootReason = 'power_on' | 'watchdog' | 'crash' | 'update';
-export type SafetyCutReason = 'grant_expired' | 'grant_revoked' | 'gas_over_limit' | 'over_current' | 'tamper' | 'watchdog' | 'fault';
+export const SAFETY_CUT_REASONS = [
+  'grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'tamper', 'watchdog', 'fault', 'agent_stopped', 'agent_crashed', 'board_lost',
+] as const;
+export type SafetyCutReason = (typeof SAFETY_CUT_REASONS)[number];
+/** Why an arc ended without its current falling: the agent stopped, crashed, or lost the board. */
+export const ARC_INTERRUPTIONS = ['agent_stopped', 'agent_crashed', 'board_lost'] as const;
+export type ArcInterruption = (typeof ARC_INTERRUPTIONS)[number];
+export const BOARD_LINK_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
+export type BoardLinkCause = (typeof BOARD_LINK_CAUSES)[number];
 export type RejectedMessageReason = 'bad_signature' | 'wrong_chip' | 'nonce_mismatch' | 'request_mismatch' | 'expired' | 'not_yet_valid' | 'lifetime_too_long' | 'malformed' | 'wrong_type';
 
 export type ArcStartEvent = EventBase<'arc.start'> & { grantId?: string };
@@ -171,10 +185,16 @@ export type ArcStopEvent = EventBase<'arc.stop'> & {
   startedAt: string;
   endedAt: string;
   durationMs: number;
-  current: SampleStats;
-  voltage: SampleStats;
+  /** Present unless the arc was interrupted and its statistics died with the process (then samples is 0). */
+  current?: SampleStats;
+  voltage?: SampleStats;
   samples: number;
   sampleRateHz: number;
+  /**
+   * The arc was cut off by the agent stopping, crashing or losing the board rather than ended by the
+   * current: the stats are those gathered so far. For agent_crashed, endedAt is an upper bound.
+   */
+  interrupted?: ArcInterruption;
 };
 export type HeartbeatEvent = EventBase<'heartbeat'> & { position: Position | null; relayClosed: boolean; state: DeviceState };
 export type GasReadingEvent = EventBase<'gas.reading'> & { percentLel: number; limitPercentLel: number };
@@ -187,6 +207,8 @@ export type PowerCutEvent = EventBase<'power.cut'> & {
   /** over_current only: the lowest current (A) of the hold period that tripped it, and the grant's maxCurrentA. */
   currentA?: number;
   limitA?: number;
+  /** The cut was (or is expected to have been) done by the board's hardware watchdog, not an agent command. */
+  by?: 'hardware_watchdog';
 };
 export type StateChangeEvent = EventBase<'state.change'> & { from: DeviceState; to: DeviceState; trigger: Trigger };
 export type BootEvent = EventBase<'boot'> & { reason: BootReason; firmware: string };
@@ -194,6 +216,12 @@ export type SecurityRejectedEvent = EventBase<'security.rejected'> & { messageTy
 export type JournalLostEvent = EventBase<'journal.lost'> & { fromSeq: number; toSeq: number };
 /** The relay's auxiliary contact disagreed with the command (closed = contacts closed / valve open). */
 export type RelayFaultEvent = EventBase<'relay.fault'> & { commanded: boolean; feedback: boolean };
+/**
+ * The serial link to the board went down or came back. Down: the agent can no longer command or
+ * observe the relay; its heartbeat stopped, so the board's hardware watchdog has cut power within
+ * HARDWARE_WATCHDOG_TIMEOUT_MS. Not a relay.change (nobody saw the relay move).
+ */
+export type BoardLinkEvent = EventBase<'board.link'> & ({ up: true; cause?: undefined } | { up: false; cause: BoardLinkCause });
 
 export type DeviceEvent =
   | ArcStartEvent
@@ -208,11 +236,12 @@ export type DeviceEvent =
   | BootEvent
   | SecurityRejectedEvent
   | JournalLostEvent
-  | RelayFaultEvent;
+  | RelayFaultEvent
+  | BoardLinkEvent;
 export type DeviceEventType = DeviceEvent['type'];
 export const DEVICE_EVENT_TYPES = [
   'arc.start', 'arc.stop', 'heartbeat', 'gas.reading', 'tamper', 'arc.unauthorized',
-  'relay.change', 'power.cut', 'state.change', 'boot', 'security.rejected', 'journal.lost', 'relay.fault',
+  'relay.change', 'power.cut', 'state.change', 'boot', 'security.rejected', 'journal.lost', 'relay.fault', 'board.link',
 ] as const satisfies readonly DeviceEventType[];
 
 export interface EventBatchBody {

@@ -65,11 +65,26 @@ describe('device state machine', () => {
     for (const s of ['locked', 'armed', 'arcing', 'fault', 'tamper'] as const) expect(nextState(s, 'grant_verified', { offline: false })).toMatchObject({ state: s, applied: false });
   });
 
-  it('leaves fault and tamper only through their clearing trigger', () => {
+  it('leaves fault and tamper only through their clearing trigger (or the process ending)', () => {
+    const other = ['watchdog_timeout', 'internal_error', 'tamper_detected', 'current_without_relay', 'board_lost', 'agent_stopped'];
     for (const s of ['fault', 'tamper'] as const) {
-      const exits = TRANSITIONS.filter((t) => t.from.includes(s) && t.to !== s && !['watchdog_timeout', 'internal_error', 'tamper_detected', 'current_without_relay'].includes(t.trigger));
-      expect(exits.map((t) => t.trigger)).toEqual([s === 'fault' ? 'fault_cleared' : 'tamper_cleared']);
+      const exits = TRANSITIONS.filter((t) => t.from.includes(s) && t.to !== s && !other.includes(t.trigger));
+      expect(exits.map((t) => t.trigger)).toEqual(s === 'fault' ? ['fault_cleared', 'board_recovered'] : ['tamper_cleared']);
     }
+  });
+
+  it('opens the relay on a graceful stop or a lost board, and recovers a board fault into locked', () => {
+    for (const from of DEVICE_STATES) {
+      expect(nextState(from, 'agent_stopped', { offline: true })).toMatchObject({ state: 'locked', relayClosed: false, applied: true });
+      expect(nextState(from, 'board_lost', { offline: false })).toMatchObject({ state: 'fault', relayClosed: false, applied: true });
+    }
+    expect(nextState('fault', 'board_recovered', { offline: true })).toMatchObject({ state: 'locked', applied: true });
+    for (const s of ['locked', 'armed', 'arcing', 'tamper'] as const) expect(nextState(s, 'board_recovered', { offline: false })).toMatchObject({ state: s, applied: false });
+  });
+
+  it('journals a crash restart only from locked, never closing the relay', () => {
+    expect(nextState('locked', 'agent_restarted', { offline: true })).toMatchObject({ state: 'locked', relayClosed: false, applied: true });
+    for (const s of ['authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const) expect(nextState(s, 'agent_restarted', { offline: false }).applied).toBe(false);
   });
 
   it('has a reason for every row and only known states and triggers', () => {

@@ -32,6 +32,10 @@ export const TRIGGERS = [
   'tamper_detected',
   'current_without_relay',
   'tamper_cleared',
+  'agent_stopped',
+  'board_lost',
+  'board_recovered',
+  'agent_restarted',
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
@@ -67,6 +71,10 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: ALL, trigger: 'tamper_detected', to: 'tamper', why: 'enclosure switch opened' },
   { from: ['locked', 'authorizing', 'fault'], trigger: 'current_without_relay', to: 'tamper', why: 'welding current while the relay is open: bypass suspected' },
   { from: ['tamper'], trigger: 'tamper_cleared', to: 'locked', why: 'enclosure closed and no current; a new authorization is needed' },
+  { from: ALL, trigger: 'agent_stopped', to: 'locked', why: 'graceful stop (SIGTERM): relay, power and any arc are journaled as they end' },
+  { from: ALL, trigger: 'board_lost', to: 'fault', why: 'serial port closed or errored, or no analog report for 1 s: the heartbeat stopped, so the board\'s hardware watchdog cuts power' },
+  { from: ['fault'], trigger: 'board_recovered', to: 'locked', why: 'port reopened and reports flowing again (clears only a fault caused by the board); a new authorization is needed' },
+  { from: ['locked'], trigger: 'agent_restarted', to: 'locked', why: 'boot after a crash that left the relay closed: the opening done at start-up is journaled' },
 ];
 
 /**
@@ -75,6 +83,7 @@ export const TRANSITIONS: readonly Transition[] = [
  */
 export const FAIL_CLOSED_TRIGGERS: readonly Trigger[] = [
   'grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'watchdog_timeout', 'internal_error', 'tamper_detected', 'session_ended',
+  'agent_stopped', 'board_lost',
 ];
 
 export const relayClosedIn = (state: DeviceState): boolean => RELAY_CLOSED_STATES.includes(state);

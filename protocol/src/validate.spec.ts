@@ -37,7 +37,9 @@ describe('validateMessage', () => {
       const event = path[0] === 'body' && path[1] === 'events' ? (ex[name] as { body: { events: { type: string }[] } }).body.events[path[2] as number] : undefined;
       const optional = OPTIONAL.has(dotted) || (OPTIONAL.has(key) && path.includes('events')) || (key === 'seq' && path.length === 1 && ['armGrant', 'armDenied', 'grantRevoke', 'grantPush', 'eventsAck', 'config'].includes(name))
         // power.cut carries the measured current and the limit only for over_current.
-        || (event?.type === 'power.cut' && ['currentA', 'limitA'].includes(key));
+        || (event?.type === 'power.cut' && ['currentA', 'limitA', 'by'].includes(key))
+        // An interrupted arc.stop that kept its statistics is still valid without the marker.
+        || (event?.type === 'arc.stop' && key === 'interrupted');
       const problems = validateMessage(withChange(ex[name], path, REMOVE));
       if (optional || (name === 'config' && path[0] === 'body')) continue;
       expect({ path, hit: problems.some((p) => p.path === jsonPath(path) && p.code === 'required') }).toEqual({ path, hit: true });
@@ -111,14 +113,25 @@ describe('validateMessage', () => {
     ['events', ev(9, 'reason'), 'bored', 'enum'],
     ['events', ev(10, 'reason'), 'rude', 'enum'],
     ['events', ev(11, 'toSeq'), 59, 'consistency'],
+    ['events', ev(14, 'cause'), 'unplugged', 'enum'],
+    ['events', ev(14, 'cause'), REMOVE, 'required'],
+    ['events', ev(17, 'cause'), 'port_closed', 'consistency'],
+    ['events', ev(15, 'by'), 'agent', 'enum'],
+    ['events', ev(15, 'reason'), 'agent_hung', 'enum'],
+    ['events', ev(16, 'interrupted'), 'power_failure', 'enum'],
+    ['events', ev(4, 'interrupted'), 'arc_ended', 'enum'],
+    ['events', ev(4, 'current'), REMOVE, 'required'],
     ['eventsAck', ['body', 'upToSeq'], -1, 'range'],
-    ['eventsAck', ['body', 'missing'], [129], 'consistency'],
+    ['eventsAck', ['body', 'missing'], [135], 'consistency'],
     ['eventsAck', ['body', 'missing'], [140, 135], 'consistency'],
     ['eventsAck', ['body', 'missing'], Array.from({ length: 1001 }, (_, i) => 200 + i), 'length'],
     ['config', ['body'], {}, 'required'],
     ['config', ['body', 'heartbeatIntervalS'], 1, 'range'],
     ['statusOnline', ['body', 'protocol'], 2, 'version'],
     ['statusOnline', ['seq'], REMOVE, 'required'],
+    ['statusOnline', ['body', 'faults'], ['journal_unwritable', 'journal_unwritable'], 'consistency'],
+    ['statusOnline', ['body', 'faults'], ['disk_full'], 'enum'],
+    ['statusOnline', ['body', 'faults'], ['journal_unwritable', 'board_lost', 'relay_fault', 'board_lost'], 'length'],
     ['statusOffline', ['body', 'reason'], 'crash', 'enum'],
   ];
   it.each(cases)('%s: %j = %j is rejected with %s', (name, path, value, code) => {
@@ -131,6 +144,17 @@ describe('validateMessage', () => {
     const batch = (n: number) => ({ ...ex.events, body: { events: Array.from({ length: n }, (_, i) => ({ ...hb, seq: i + 1 })) } });
     expect(validateMessage(batch(100))).toEqual([]);
     expect(validateMessage(batch(101)).map((p) => p.code)).toContain('length');
+  });
+
+  it('accepts an interrupted arc.stop without statistics, and status faults', () => {
+    const interrupted = ex.events.body.events[16];
+    const bare = { ...interrupted, samples: 0, interrupted: 'agent_crashed' } as Record<string, unknown>;
+    delete bare.current;
+    delete bare.voltage;
+    expect(validateMessage(withChange(ex.events, ['body', 'events', 16], bare))).toEqual([]);
+    expect(validateMessage(withChange(ex.events, ['body', 'events', 4, 'samples'], 0)).map((p) => p.code)).toContain('range');
+    expect(validateMessage(withChange(ex.statusOnline, ['body', 'faults'], ['journal_unwritable', 'board_lost']))).toEqual([]);
+    expect(validateMessage(withChange(ex.statusOnline, ['body', 'faults'], []))).toEqual([]);
   });
 
   it('accepts the optional seq on server messages and null positions', () => {

@@ -1,6 +1,8 @@
 import { EVENTS_ACK_MAX_MISSING, EVENT_BATCH_MAX_EVENTS, MAX_MESSAGE_BYTES, MESSAGE_ID_MAX_LENGTH, MESSAGE_ID_MIN_LENGTH, MIN_SAMPLE_RATE_HZ, NONCE_MAX_BYTES, NONCE_MIN_BYTES } from './constants';
 import { CHIP_ID_PATTERN, ED25519_SIGNATURE_BYTES, fromBase64Url } from './crypto';
-import { AnyMessage, DEVICE_EVENT_TYPES, DOWN_MESSAGE_TYPES, MACHINE_KINDS, MessageByType, MessageType, UP_MESSAGE_TYPES } from './messages';
+import {
+  AnyMessage, ARC_INTERRUPTIONS, BOARD_LINK_CAUSES, DEVICE_EVENT_TYPES, DEVICE_FAULTS, DOWN_MESSAGE_TYPES, MACHINE_KINDS, MessageByType, MessageType, SAFETY_CUT_REASONS, UP_MESSAGE_TYPES,
+} from './messages';
 import { DENIAL_REASONS, REVOKE_REASONS } from './reason-codes';
 import { arr, bool, Check, int, isPlainObject, literal, nullable, num, obj, oneOf, opt, Problem, problem, run, Shape, str, tagged } from './schema';
 import { DEVICE_STATES, TRIGGERS } from './state-machine';
@@ -65,12 +67,19 @@ const EVENT_CHECKS: Record<string, Check> = {
       startedAt: instant,
       endedAt: instant,
       durationMs: int({ min: 0, max: 7 * 24 * 3_600_000 }),
-      current: stats(5_000),
-      voltage: stats(1_000),
-      samples: int({ min: 1 }),
+      current: opt(stats(5_000)),
+      voltage: opt(stats(1_000)),
+      samples: int({ min: 0 }),
       sampleRateHz: num({ min: MIN_SAMPLE_RATE_HZ, max: 10_000 }),
+      interrupted: opt(oneOf(ARC_INTERRUPTIONS)),
     },
     (v, path, out) => {
+      // Only an arc cut off by the agent stopping, crashing or losing the board may lack its statistics.
+      if (v.interrupted === undefined) {
+        if (v.current === undefined) out.push(problem(`${path}.current`, 'required', 'is required unless the arc was interrupted'));
+        if (v.voltage === undefined) out.push(problem(`${path}.voltage`, 'required', 'is required unless the arc was interrupted'));
+        if ((v.samples as number) < 1) out.push(problem(`${path}.samples`, 'range', 'must be ≥ 1 unless the arc was interrupted'));
+      }
       const started = parseInstant(v.startedAt);
       const ended = parseInstant(v.endedAt);
       if (ended < started) out.push(problem(`${path}.endedAt`, 'consistency', 'must not be before startedAt'));
@@ -84,8 +93,9 @@ const EVENT_CHECKS: Record<string, Check> = {
   'arc.unauthorized': eventShape('arc.unauthorized', { currentA: num({ min: 0, max: 5_000 }), relayClosed: literal(false) }),
   'relay.change': eventShape('relay.change', { closed: bool(), trigger, grantId: opt(recordId) }),
   'power.cut': eventShape('power.cut', {
-    reason: oneOf(['grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'tamper', 'watchdog', 'fault']), grantId: opt(recordId),
+    reason: oneOf(SAFETY_CUT_REASONS), grantId: opt(recordId),
     currentA: opt(num({ min: 0, max: 5_000 })), limitA: opt(num({ min: 1, max: 5_000 })),
+    by: opt(literal('hardware_watchdog')),
   }),
   'state.change': eventShape('state.change', { from: deviceState, to: deviceState, trigger }),
   boot: eventShape('boot', { reason: oneOf(['power_on', 'watchdog', 'crash', 'update']), firmware: displayText(64) }),
@@ -95,6 +105,10 @@ const EVENT_CHECKS: Record<string, Check> = {
     reason: oneOf(['bad_signature', 'wrong_chip', 'nonce_mismatch', 'request_mismatch', 'expired', 'not_yet_valid', 'lifetime_too_long', 'malformed', 'wrong_type']),
   }),
   'relay.fault': eventShape('relay.fault', { commanded: bool(), feedback: bool() }),
+  'board.link': eventShape('board.link', { up: bool(), cause: opt(oneOf(BOARD_LINK_CAUSES)) }, (v, path, out) => {
+    if (v.up === false && v.cause === undefined) out.push(problem(`${path}.cause`, 'required', 'is required when up is false'));
+    if (v.up === true && v.cause !== undefined) out.push(problem(`${path}.cause`, 'consistency', 'must be absent when up is true'));
+  }),
   'journal.lost': eventShape('journal.lost', { fromSeq: seq, toSeq: seq }, (v, path, out) => {
     if ((v.fromSeq as number) > (v.toSeq as number)) out.push(problem(`${path}.toSeq`, 'consistency', 'must be ≥ fromSeq'));
   }),
@@ -150,7 +164,16 @@ const BODY_CHECKS: Record<Exclude<MessageType, 'status'>, Check> = {
   ),
 };
 
-const onlineStatusBody = obj({ online: literal(true), state: deviceState, machineKind, firmware: displayText(64), protocol: literal(1, 'version') });
+const faults = arr(oneOf(DEVICE_FAULTS), { max: DEVICE_FAULTS.length });
+const onlineStatusBody = obj(
+  { online: literal(true), state: deviceState, machineKind, firmware: displayText(64), protocol: literal(1, 'version'), faults: opt(faults) },
+  (v, path, out) => {
+    const list = (v.faults as string[] | undefined) ?? [];
+    list.forEach((f, i) => {
+      if (list.indexOf(f) !== i) out.push(problem(`${path}.faults[${i}]`, 'consistency', 'must not repeat a fault'));
+    });
+  },
+);
 const offlineStatus = obj({ v: literal(1, 'version'), type: literal('status'), chip: chipId, body: obj({ online: literal(false), reason: oneOf(['will', 'shutdown']) }) });
 
 const DEVICE_SIGNED: readonly MessageType[] = ['status', ...UP_MESSAGE_TYPES];

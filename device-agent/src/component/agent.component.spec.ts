@@ -117,10 +117,10 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
     await waitFor('arc.stop stored', () => platform.events('arc.stop').length === 1);
     const stop = platform.events('arc.stop')[0];
     expect(stop.grantId).toBe('grant-1');
-    expect(stop.current.mean).toBeGreaterThan(100);
-    expect(stop.current.mean).toBeLessThan(140);
-    expect(stop.voltage.mean).toBeGreaterThan(20);
-    expect(stop.voltage.mean).toBeLessThan(30);
+    expect(stop.current?.mean).toBeGreaterThan(100);
+    expect(stop.current?.mean).toBeLessThan(140);
+    expect(stop.voltage?.mean).toBeGreaterThan(20);
+    expect(stop.voltage?.mean).toBeLessThan(30);
     expect(stop.samples).toBeGreaterThanOrEqual(6);
     expect(stop.sampleRateHz).toBeGreaterThanOrEqual(10);
     expect(platform.events('arc.start')).toHaveLength(1);

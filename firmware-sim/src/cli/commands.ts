@@ -26,7 +26,7 @@ export const COMMAND_HELP = [
   'contacts ok|welded|stuck  the relay contacts follow the coil, are welded shut, or stuck open',
   'network cut|restore   tell the harness to cut / restore the network',
   'sleep <ms>            wait (mostly for scripts)',
-  'status                print the machine state',
+  'status                print the machine state (output live/dead, coil, watchdog and the last kick\'s age)',
   'quit                  power off and exit',
 ].join('\n');
 
@@ -112,6 +112,10 @@ export function formatStatus(s: MachineSnapshot): string {
     `led=${s.statusLed ? 'on' : 'off'}`,
     `buzzer=${s.buzzer ? 'on' : 'off'}`,
     `host=${s.hostConnected ? 'connected' : 'waiting'}`,
+    `output=${s.readings.energised ? 'live' : 'dead'}`,
+    `coil=${s.coilPowered ? 'powered' : `off(${s.watchdog.coilOffReason})`}`,
+    `watchdog=${s.watchdog.tripped ? 'tripped' : s.watchdog.kickAgeMs === null ? 'uncharged' : 'ok'}`,
+    `kick_age=${s.watchdog.kickAgeMs === null ? 'never' : `${s.watchdog.kickAgeMs}ms`}`,
   ].join(' ');
 }
 

@@ -12,8 +12,9 @@ interface FirmataIo extends EventEmitter {
   firmware: { name: string };
   pins: { value?: number; mode?: number; analogChannel?: number }[];
   analogPins: number[];
-  MODES: { INPUT: number };
+  MODES: { INPUT: number; OUTPUT: number };
   pinMode(pin: number, mode: number): void;
+  digitalWrite(pin: number, value: number): void;
   digitalRead(pin: number, cb: (value: number) => void): void;
   reset(): void;
 }
@@ -41,6 +42,14 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs = 3000)
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A healthy host toggles the watchdog heartbeat (D5) every 100 ms; returns the stop function. */
+function kickHeartbeat(io: FirmataIo): () => void {
+  let level = 0;
+  io.pinMode(PINS.heartbeat, io.MODES.OUTPUT);
+  const timer = setInterval(() => io.digitalWrite(PINS.heartbeat, (level ^= 1)), 100);
+  return () => clearInterval(timer);
+}
+
 describe('SimulatedMachine driven by johnny-five over a real pty', () => {
   let machine: SimulatedMachine;
   let paths: MachinePaths;
@@ -51,6 +60,7 @@ describe('SimulatedMachine driven by johnny-five over a real pty', () => {
   let voltage: InstanceType<Five['Sensor']>;
   let lel: InstanceType<Five['Sensor']>;
   const relayEvents: boolean[] = [];
+  let stopKicking: () => void = () => undefined;
 
   /** Latest raw reading on an analog channel, as the host library holds it. */
   const analog = (channel: number): number => io.pins[io.analogPins[channel]].value ?? 0;
@@ -69,9 +79,11 @@ describe('SimulatedMachine driven by johnny-five over a real pty', () => {
     current = new five.Sensor({ pin: 'A0', freq: 25 });
     voltage = new five.Sensor({ pin: 'A1', freq: 25 });
     lel = new five.Sensor({ pin: 'A2', freq: 25 });
+    stopKicking = kickHeartbeat(io);
   });
 
   afterAll(async () => {
+    stopKicking();
     [current, voltage, lel].forEach((s) => s?.disable());
     if (port?.isOpen) await new Promise((r) => port.close(r));
     await machine?.stop();
@@ -190,6 +202,33 @@ describe('SimulatedMachine driven by johnny-five over a real pty', () => {
     expect(events).toEqual(['cut', 'up']);
   });
 
+  it('drops the coil when the host stops kicking D5, whatever D7 says, and traces the output', async () => {
+    const relay = new five.Relay({ pin: PINS.relay, type: 'NO' });
+    relay.close();
+    await waitFor('output live', () => machine.snapshot().readings.energised);
+    stopKicking();
+    const stoppedAt = Date.now();
+    await waitFor('coil dropped by the watchdog', () => !machine.snapshot().coilPowered, 2_000);
+    const elapsed = Date.now() - stoppedAt;
+    expect(elapsed).toBeLessThan(900); // 500 ms + the last kick's age + a check period + scheduling
+    const snap = machine.snapshot();
+    expect(snap).toMatchObject({ relayClosed: true, coilPowered: false, watchdog: { tripped: true, coilOffReason: 'watchdog_timeout' } });
+    expect(snap.readings.energised).toBe(false);
+    await machine.flushState();
+    const state = JSON.parse(await fs.readFile(paths.stateFile, 'utf8'));
+    expect(state.watchdog).toMatchObject({ tripped: true, coilOffReason: 'watchdog_timeout' });
+    const trace = (await fs.readFile(paths.outputTrace, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(trace.slice(-2)).toEqual([
+      { at: expect.any(String), energised: true, reason: 'coil_powered' },
+      { at: expect.any(String), energised: false, reason: 'watchdog_timeout' },
+    ]);
+    // Kicks resuming with D7 still high re-energise the coil.
+    stopKicking = kickHeartbeat(io);
+    await waitFor('coil re-powered', () => machine.snapshot().coilPowered);
+    relay.open();
+    await waitFor('relay open', () => !machine.snapshot().relayClosed);
+  });
+
   it('opens the relay on SYSTEM_RESET', async () => {
     const relay = new five.Relay({ pin: PINS.relay, type: 'NO' });
     relay.close();
@@ -221,6 +260,7 @@ describe('a gas set over the python3 pty relay', () => {
   let port: SerialPort;
   let io: FirmataIo;
   let board: EventEmitter;
+  let stopKicking: () => void = () => undefined;
 
   beforeAll(async () => {
     machine = new SimulatedMachine({ name: 'G1', kind: 'gas', seed: 5, ptyProvider: provider });
@@ -229,9 +269,11 @@ describe('a gas set over the python3 pty relay', () => {
     io = new Firmata(port);
     board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 10_000 });
     await once(board, 'ready');
+    stopKicking = kickHeartbeat(io);
   });
 
   afterAll(async () => {
+    stopKicking();
     if (port?.isOpen) await new Promise((r) => port.close(r));
     await machine?.stop();
   });
@@ -265,6 +307,7 @@ describe('a gas set over the python3 pty relay', () => {
   });
 
   it('lets a restarted host reconnect and find the board again', async () => {
+    stopKicking();
     await new Promise((r) => port.close(r));
     port = new SerialPort({ path: machine.paths.serialPath, baudRate: 57600 });
     // No fresh boot banner for a second connection: firmata.js asks after its reportVersionTimeout.

@@ -6,12 +6,17 @@ import {
   ContactCondition,
   contactsClosed,
   defaultSetpoint,
+  driveHeartbeat,
+  expireHeartbeat,
+  initialHeartbeat,
   lelExcessAt,
   MachineKind,
   MachineState,
   Readings,
+  restartHeartbeatWindow,
   Sample,
   sampleReadings,
+  WATCHDOG_CHECK_MS,
 } from './physics';
 import { ANALOG_CHANNELS, PINS, SCALES, toCounts } from './pin-map';
 import { Random, seededRandom } from './random';
@@ -28,6 +33,7 @@ export class MachineModel {
   private s: MachineState;
   private readonly clock: Clock;
   private readonly random: Random;
+  private lastWatchdogCheckMs: number | null = null;
 
   constructor(options: MachineModelOptions) {
     this.clock = options.clock ?? systemClock;
@@ -39,6 +45,7 @@ export class MachineModel {
       process,
       setpoint: options.setpoint ?? defaultSetpoint(options.kind, process),
       relayClosed: false,
+      heartbeat: initialHeartbeat(),
       triggerPressed: false,
       triggerChangedAtMs: now,
       bypass: false,
@@ -56,6 +63,30 @@ export class MachineModel {
 
   setRelay(closed: boolean): void {
     this.s = { ...this.s, relayClosed: closed };
+  }
+
+  /** The host drives D5; every level change is a watchdog kick. */
+  setHeartbeatPin(level: 0 | 1): void {
+    this.s = { ...this.s, heartbeat: driveHeartbeat(this.s.heartbeat, level, this.clock.now()) };
+  }
+
+  /**
+   * Lets the watchdog's period run out; call every WATCHDOG_CHECK_MS. Returns true when the driver's
+   * supply changed (it dropped). A real monostable does not stall, but this simulator can: when it
+   * shares a process with the agent (cross-component tests), a stall of that process delays both, and
+   * the simulator cannot tell a silent host from its own stall. So a check that is itself late by
+   * more than its period restarts the timed period from the resume instead of tripping.
+   */
+  checkWatchdog(): boolean {
+    const now = this.clock.now();
+    const last = this.lastWatchdogCheckMs;
+    this.lastWatchdogCheckMs = now;
+    let h = this.s.heartbeat;
+    if (last !== null && now - last > 2 * WATCHDOG_CHECK_MS) h = restartHeartbeatWindow(h, now);
+    h = expireHeartbeat(h, now);
+    const dropped = h.tripped !== this.s.heartbeat.tripped;
+    this.s = { ...this.s, heartbeat: h };
+    return dropped;
   }
 
   setTrigger(pressed: boolean): void {

@@ -1,6 +1,6 @@
 import { FakeClock } from './clock';
 import { MachineModel } from './machine-model';
-import { ArcProcess, ContactCondition, LEL_MODEL, MachineKind, Readings, RESISTANCE_CYCLE } from './physics';
+import { ArcProcess, COIL_RULES, ContactCondition, HARDWARE_WATCHDOG_TIMEOUT_MS, LEL_MODEL, MachineKind, Readings, RESISTANCE_CYCLE, WATCHDOG_CHECK_MS } from './physics';
 import { ANALOG_CHANNELS, fromCounts, PINS, SCALES, toCounts } from './pin-map';
 import { seededRandom } from './random';
 
@@ -82,6 +82,8 @@ describe('physical model: behaviour table', () => {
     (_title, { kind, process, relay, trigger, bypass, overdrive, contacts, current, voltage, flow, flame }) => {
       const { clock, m } = model(kind, process);
       m.setRelay(relay);
+      // A healthy host kicks the watchdog while it holds the relay closed.
+      m.setHeartbeatPin(1);
       m.setTrigger(trigger);
       m.setBypass(bypass ?? false);
       m.setOverdrive(overdrive ?? false);
@@ -101,6 +103,7 @@ describe('physical model: behaviour table', () => {
   it('names the behaviours that applied', () => {
     const { m } = model('electric_arc');
     m.setRelay(true);
+    m.setHeartbeatPin(1);
     m.setTrigger(true);
     expect(m.sample().applied).toEqual([
       'output stage live only through the relay or a bypass',
@@ -113,6 +116,7 @@ describe('physical model: behaviour table', () => {
     const run = (seed: number) => {
       const { clock, m } = model('electric_arc', 'MMA', seed);
       m.setRelay(true);
+      m.setHeartbeatPin(1);
       m.setTrigger(true);
       return samples(m, clock, 20).map((r) => r.currentA);
     };
@@ -126,12 +130,14 @@ describe('physical model over fake time', () => {
   it('spot welder: squeeze, weld pulse, off — repeating from the trigger press', () => {
     const { clock, m } = model('resistance');
     m.setRelay(true);
+    m.setHeartbeatPin(1);
     m.setTrigger(true);
     const { squeezeMs, weldMs, offMs } = RESISTANCE_CYCLE;
     const at = (ms: number): Readings => {
       const c = new FakeClock(1_000_000);
       const probe = new MachineModel({ kind: 'resistance', clock: c, random: seededRandom(1) });
       probe.setRelay(true);
+      probe.setHeartbeatPin(1);
       probe.setTrigger(true);
       c.advance(ms);
       return probe.sample().readings;
@@ -184,6 +190,94 @@ describe('physical model over fake time', () => {
     m.setGasLeak(true);
     expect(m.state.lelAnchor.excessPercent).toBeLessThan(level);
     expect(m.state.lelAnchor.excessPercent).toBeGreaterThan(level * 0.9);
+  });
+});
+
+describe('hardware watchdog (D5 heartbeat powers the relay driver)', () => {
+  /** Runs the watchdog's own check every WATCHDOG_CHECK_MS for `ms`, kicking D5 every `kickEveryMs` (0: never). */
+  function run(m: MachineModel, clock: FakeClock, ms: number, kickEveryMs = 0): number | null {
+    let droppedAt: number | null = null;
+    const start = clock.now();
+    for (let t = WATCHDOG_CHECK_MS; t <= ms; t += WATCHDOG_CHECK_MS) {
+      clock.advance(WATCHDOG_CHECK_MS);
+      if (kickEveryMs && t % kickEveryMs === 0) m.setHeartbeatPin(m.state.heartbeat.level === 1 ? 0 : 1);
+      if (m.checkWatchdog() && droppedAt === null) droppedAt = clock.now() - start;
+    }
+    return droppedAt;
+  }
+
+  function armed() {
+    const { clock, m } = model('electric_arc', 'MMA');
+    m.setHeartbeatPin(1); // the host kicks once right before closing the relay
+    m.setRelay(true);
+    m.setTrigger(true);
+    return { clock, m };
+  }
+
+  it('keeps the coil unpowered without any kick, whatever D7 says', () => {
+    const { clock, m } = model('electric_arc', 'MMA');
+    m.setRelay(true);
+    m.setTrigger(true);
+    expect(m.sample().readings).toMatchObject({ energised: false, currentA: 0 });
+    expect(COIL_RULES.find((r) => r.when(m.state))?.reason).toBe('no_heartbeat');
+    run(m, clock, 1_000);
+    expect(m.digitalLevel(PINS.relayFeedback)).toBe(0);
+  });
+
+  it('drops the coil when kicks stop: at the timeout, within one check period', () => {
+    const { clock, m } = armed();
+    expect(m.sample().readings.energised).toBe(true);
+    const droppedAt = run(m, clock, 2_000);
+    expect(droppedAt).toBeGreaterThan(HARDWARE_WATCHDOG_TIMEOUT_MS);
+    expect(droppedAt).toBeLessThanOrEqual(HARDWARE_WATCHDOG_TIMEOUT_MS + WATCHDOG_CHECK_MS);
+    expect(m.state.relayClosed).toBe(true); // D7 still high: the watchdog, not the pin, opened it
+    expect(m.sample().readings).toMatchObject({ energised: false, currentA: 0 });
+    expect(m.digitalLevel(PINS.relayFeedback)).toBe(0);
+    expect(COIL_RULES.find((r) => r.when(m.state))?.reason).toBe('watchdog_timeout');
+  });
+
+  it('keeps the coil powered while kicks come every 100 ms', () => {
+    const { clock, m } = armed();
+    expect(run(m, clock, 10_000, 100)).toBeNull();
+    expect(m.sample().readings.energised).toBe(true);
+  });
+
+  it('re-energises when kicks resume while D7 is high (retriggerable)', () => {
+    const { clock, m } = armed();
+    run(m, clock, 1_000);
+    expect(m.sample().readings.energised).toBe(false);
+    m.setHeartbeatPin(m.state.heartbeat.level === 1 ? 0 : 1);
+    expect(m.sample().readings.energised).toBe(true);
+    expect(run(m, clock, 1_000, 100)).toBeNull();
+    // A kick with D7 low charges the watchdog but the driver stays off.
+    m.setRelay(false);
+    expect(m.sample().readings.energised).toBe(false);
+    expect(COIL_RULES.find((r) => r.when(m.state))?.reason).toBe('relay_pin_low');
+  });
+
+  it('does not trip on a stall of its own process; the window restarts from the resume', () => {
+    const { clock, m } = armed();
+    run(m, clock, 200, 100);
+    // The whole process (simulator and host) stalls for 3 s: the first check after it is 3 s late.
+    clock.advance(3_000);
+    expect(m.checkWatchdog()).toBe(false);
+    expect(m.sample().readings.energised).toBe(true);
+    // The host resumes kicking: still powered.
+    expect(run(m, clock, 1_000, 100)).toBeNull();
+    // A host that stays silent after the resume is cut within the timeout from the resume.
+    clock.advance(3_000);
+    m.checkWatchdog();
+    const droppedAt = run(m, clock, 2_000);
+    expect(droppedAt).toBeGreaterThan(HARDWARE_WATCHDOG_TIMEOUT_MS - WATCHDOG_CHECK_MS);
+    expect(droppedAt).toBeLessThanOrEqual(HARDWARE_WATCHDOG_TIMEOUT_MS + WATCHDOG_CHECK_MS);
+  });
+
+  it('a stall never re-powers a tripped watchdog', () => {
+    const { clock, m } = armed();
+    run(m, clock, 1_000);
+    clock.advance(3_000);
+    m.checkWatchdog();
+    expect(m.sample().readings.energised).toBe(false);
   });
 });
 

@@ -15,7 +15,10 @@ export interface MachineState {
   process: ArcProcess;
   /** Weld current (A) for arc machines, primary current (A) for resistance, fuel flow (L/min) for gas. */
   setpoint: number;
+  /** The level the host drives on D7 (the relay driver's input); the coil also needs the watchdog. */
   relayClosed: boolean;
+  /** The relay driver's supply: the retriggerable monostable on the heartbeat pin (D5). */
+  heartbeat: Heartbeat;
   triggerPressed: boolean;
   triggerChangedAtMs: number;
   /** A modified machine: the output stage is wired around the contactor/valve. */
@@ -83,8 +86,81 @@ export function defaultSetpoint(kind: MachineKind, process: ArcProcess): number 
   return kind === 'resistance' ? 180 : 8;
 }
 
+// ---- hardware watchdog: the relay driver's supply -------------------------------------------
+//
+// A retriggerable monostable (or charge pump) fed by the heartbeat pin D5 powers the relay driver.
+// Every level change of D5 is a kick and restarts its period; without a kick for
+// HARDWARE_WATCHDOG_TIMEOUT_MS it drops the driver's supply, so the coil is unpowered whatever D7
+// says. Kicks resuming recharge it (retriggerable). A Firmata board keeps its pins when the host
+// dies, hangs or loses the link; it cannot keep toggling D5, so power needs a live host.
+
+/** Same value as the protocol's HARDWARE_WATCHDOG_TIMEOUT_MS (a device-agent test keeps them equal). */
+export const HARDWARE_WATCHDOG_TIMEOUT_MS = 500;
+/** How often the simulator looks at the monostable: the coil drops within one period of the deadline. */
+export const WATCHDOG_CHECK_MS = 20;
+
+export interface Heartbeat {
+  /** D5 as last driven. */
+  level: 0 | 1;
+  /** Last level change of D5; null: never kicked since power-up (the monostable is uncharged). */
+  lastKickAtMs: number | null;
+  /** Start of the period being timed: the last kick, or a simulator stall's resume (see checkWatchdog). */
+  windowFromMs: number | null;
+  /** The period ran out: the driver's supply is off until the next kick. */
+  tripped: boolean;
+  trippedAtMs: number | null;
+}
+
+export const initialHeartbeat = (): Heartbeat => ({ level: 0, lastKickAtMs: null, windowFromMs: null, tripped: false, trippedAtMs: null });
+
+/** D5 driven to `level`: a change is a kick that (re)charges the monostable. */
+export function driveHeartbeat(h: Heartbeat, level: 0 | 1, nowMs: number): Heartbeat {
+  if (level === h.level) return h;
+  return { level, lastKickAtMs: nowMs, windowFromMs: nowMs, tripped: false, trippedAtMs: null };
+}
+
+/** The period ran out without a kick: the supply drops. */
+export function expireHeartbeat(h: Heartbeat, nowMs: number): Heartbeat {
+  if (h.tripped || h.windowFromMs === null || nowMs - h.windowFromMs <= HARDWARE_WATCHDOG_TIMEOUT_MS) return h;
+  return { ...h, tripped: true, trippedAtMs: nowMs };
+}
+
+/** Restarts the timed period at `nowMs` (never un-trips: only a kick recharges the monostable). */
+export function restartHeartbeatWindow(h: Heartbeat, nowMs: number): Heartbeat {
+  if (h.tripped || h.windowFromMs === null) return h;
+  return { ...h, windowFromMs: Math.max(h.windowFromMs, nowMs) };
+}
+
+export type CoilOffReason = 'relay_pin_low' | 'no_heartbeat' | 'watchdog_timeout';
+
+export interface CoilRule {
+  reason: CoilOffReason;
+  name: string;
+  when(state: MachineState): boolean;
+}
+
+/** Why the coil is unpowered; the first rule that holds is the reason, none holding = powered. */
+export const COIL_RULES: readonly CoilRule[] = [
+  { reason: 'relay_pin_low', name: 'D7 low: the relay driver is off', when: (s) => !s.relayClosed },
+  { reason: 'no_heartbeat', name: 'no D5 kick since power-up: the watchdog never powered the driver', when: (s) => s.heartbeat.lastKickAtMs === null },
+  { reason: 'watchdog_timeout', name: `no D5 kick for ${HARDWARE_WATCHDOG_TIMEOUT_MS} ms: the watchdog dropped the driver's supply`, when: (s) => s.heartbeat.tripped },
+];
+
+export const coilOffReason = (s: MachineState): CoilOffReason | null => COIL_RULES.find((r) => r.when(s))?.reason ?? null;
+export const coilPowered = (s: MachineState): boolean => coilOffReason(s) === null;
+
 /** Whether the relay's contacts are closed: they follow the coil unless welded shut or stuck open. */
-export const contactsClosed = (s: MachineState): boolean => (s.contacts === 'ok' ? s.relayClosed : s.contacts === 'welded');
+export const contactsClosed = (s: MachineState): boolean => (s.contacts === 'ok' ? coilPowered(s) : s.contacts === 'welded');
+
+export type OutputReason = 'coil_powered' | 'contacts_welded' | 'bypass' | 'contacts_stuck_open' | CoilOffReason;
+
+/** Why the output stage is (not) live, for the output trace. */
+export function outputReason(s: MachineState): OutputReason {
+  if (contactsClosed(s)) return s.contacts === 'welded' ? 'contacts_welded' : 'coil_powered';
+  if (s.bypass) return 'bypass';
+  const off = coilOffReason(s);
+  return off ?? 'contacts_stuck_open';
+}
 
 /** Power reaches the output through the closed contacts, or around them on a bypassed machine. */
 export const isEnergised = (s: MachineState): boolean => contactsClosed(s) || s.bypass;

@@ -6,7 +6,11 @@
 //   D3   in   enclosure tamper switch                        HIGH = enclosure open
 //   D4   in   relay auxiliary contact (contactor mirror      HIGH = contacts closed / valve open
 //            contact / valve position switch)
-//   D7   out  main contactor relay (electric) /              HIGH = closed / valve open
+//   D5   out  hardware watchdog heartbeat ("kick"): a       every level CHANGE is a kick
+//            retriggerable monostable / charge pump that
+//            powers the relay driver; no kick for 500 ms
+//            drops the coil whatever D7 says
+//   D7   out  main contactor relay (electric) /              HIGH = closed / valve open (needs D5 kicks)
 //            fuel-gas solenoid valve (gas sets)             (fail-safe: LOW, reset and power-up open it)
 //   D8   out  buzzer                                        HIGH (or PWM > 0) = sounding
 //   D13  out  status LED                                    HIGH = lit
@@ -24,6 +28,7 @@ export const PINS = {
   trigger: 2,
   enclosure: 3,
   relayFeedback: 4,
+  heartbeat: 5,
   relay: 7,
   buzzer: 8,
   statusLed: 13,
