@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './bootstrap/configure-app';
 import { applyHeapGrowth, DEFAULT_HEAP_GROWING_PERCENT } from './bootstrap/heap-growth';
 import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructure';
+import { armFaultPoints } from './common/fault/fault-points';
 import { ConfigError } from './config/app-config';
 import { runMigrations } from './database/data-source';
 import { DemoSeeder } from './seed/demo-seeder';
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = infra;
+  if (config.faultPoints) {
+    armFaultPoints(config.faultPoints);
+    console.warn(`ARCGATE_FAULT_POINTS armed (${config.faultPoints}): this process will SIGKILL itself there (test only)`);
+  }
   applyHeapGrowth(config.heapGrowingPercent ?? DEFAULT_HEAP_GROWING_PERCENT);
   const applied = await runMigrations(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), { bufferLogs: true });

@@ -18,6 +18,16 @@ export enum AlertType {
   OVER_CURRENT = 'OVER_CURRENT',
   /** 继电器反馈异常: the relay's auxiliary contact disagreed with the command (welded contacts cannot cut power). */
   RELAY_FAULT = 'RELAY_FAULT',
+  /** 解锁/焊接中离线: offline while its last known state was armed or arcing; the board's hardware watchdog should have cut power. */
+  DEVICE_OFFLINE_ARMED = 'DEVICE_OFFLINE_ARMED',
+  /** 需现场检查: still offline ONSITE_CHECK_AFTER_S after going offline armed; nobody can see whether power really is cut. */
+  DEVICE_ONSITE_CHECK = 'DEVICE_ONSITE_CHECK',
+  /** 控制板失联: the agent lost its board (serial port or reports); the hardware watchdog has cut power. */
+  BOARD_LINK_LOST = 'BOARD_LINK_LOST',
+  /** 日志不可写: the device's journal cannot be written, so it refuses to arm. */
+  DEVICE_JOURNAL_FAILED = 'DEVICE_JOURNAL_FAILED',
+  /** 控制程序崩溃: the agent crashed with the relay closed; the hardware watchdog should have cut power. */
+  AGENT_CRASHED = 'AGENT_CRASHED',
   CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** Activity at a suspended or closed enterprise. */
@@ -61,6 +71,11 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.GAS_ABOVE_LIMIT]: { severity: AlertSeverity.Critical, titleZh: '可燃气体浓度超限', titleEn: 'Gas above the limit' },
   [AlertType.OVER_CURRENT]: { severity: AlertSeverity.Critical, titleZh: '焊接电流超过设备额定值（疑似改装或超载）', titleEn: 'Welding current above the machine\'s rating (modified or overloaded machine suspected)' },
   [AlertType.RELAY_FAULT]: { severity: AlertSeverity.Critical, titleZh: '继电器（电磁阀）反馈异常：触点粘连或拒动，联锁可能失效', titleEn: 'Relay (valve) feedback fault: welded or stuck contacts, the interlock may not cut power' },
+  [AlertType.DEVICE_OFFLINE_ARMED]: { severity: AlertSeverity.Critical, titleZh: '设备在解锁或焊接状态下离线（控制板硬件看门狗应已切断电源）', titleEn: 'Device went offline while armed or arcing (the board\'s hardware watchdog should have cut power)' },
+  [AlertType.DEVICE_ONSITE_CHECK]: { severity: AlertSeverity.Critical, titleZh: '解锁状态下离线的设备长时间未恢复，请立即到现场检查是否已断电', titleEn: 'Device offline since it was armed has not returned: check on site that power is cut' },
+  [AlertType.BOARD_LINK_LOST]: { severity: AlertSeverity.Critical, titleZh: '设备控制板失联（硬件看门狗已切断电源）', titleEn: 'Device lost its control board (the hardware watchdog has cut power)' },
+  [AlertType.DEVICE_JOURNAL_FAILED]: { severity: AlertSeverity.Warning, titleZh: '设备日志无法写入，设备拒绝解锁', titleEn: 'Device journal cannot be written; the device refuses to arm' },
+  [AlertType.AGENT_CRASHED]: { severity: AlertSeverity.Warning, titleZh: '设备控制程序在解锁状态下崩溃（硬件看门狗应已切断电源）', titleEn: 'Device agent crashed while armed (the hardware watchdog should have cut power)' },
   [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
   [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },

@@ -29,6 +29,10 @@ export interface NewAlertRow {
   evidence: Record<string, unknown>;
   dedupeKey: string | null;
   occurredAt: Date;
+  /** Occurrences this write stands for (repeats aggregated by the caller); 1 normally. */
+  occurrences: number;
+  /** First of those occurrences; null: occurredAt. */
+  firstOccurredAt: Date | null;
 }
 
 export interface UpsertResult {
@@ -47,15 +51,15 @@ export class AlertsRepository {
 
   /**
    * Inserts a new alert or, when a not-closed alert with the same dedupe key exists, bumps its count
-   * and last-seen time and escalates its severity. Atomic under concurrency: the partial unique index
+   * (by the occurrences the write stands for) and last-seen time and escalates its severity. Atomic under concurrency: the partial unique index
    * alerts_open_dedupe_key makes a concurrent second insert wait and turn into the update.
    */
   async upsertRaised(em: EntityManager, r: NewAlertRow): Promise<UpsertResult> {
     const rows: { id: string; inserted: boolean; count: number }[] = await em.query(
       `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, machine_id, welder_id, permit_id, chip_id, evidence, dedupe_key, count, first_seen_at, last_seen_at)
-       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, 1, $11, $11)
+       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $12::int, COALESCE($13::timestamptz, $11::timestamptz), $11::timestamptz)
        ON CONFLICT (dedupe_key) WHERE state <> 'closed' DO UPDATE SET
-         count = alerts.count + 1,
+         count = alerts.count + EXCLUDED.count,
          first_seen_at = LEAST(alerts.first_seen_at, EXCLUDED.first_seen_at),
          last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
          last_evidence = EXCLUDED.evidence,
@@ -64,7 +68,7 @@ export class AlertsRepository {
                          THEN EXCLUDED.severity ELSE alerts.severity END,
          updated_at = now()
        RETURNING id, (xmax = 0) AS inserted, count`,
-      [r.type, r.severity, r.enterpriseId, r.regionPath, r.machineId, r.welderId, r.permitId, r.chipId, JSON.stringify(r.evidence), r.dedupeKey, r.occurredAt],
+      [r.type, r.severity, r.enterpriseId, r.regionPath, r.machineId, r.welderId, r.permitId, r.chipId, JSON.stringify(r.evidence), r.dedupeKey, r.occurredAt, r.occurrences, r.firstOccurredAt],
     );
     return rows[0];
   }

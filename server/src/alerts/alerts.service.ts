@@ -31,8 +31,12 @@ export type RaiseAlertInput = {
   evidence: Record<string, unknown>;
   /** At most one not-closed alert per key; a repeat bumps count and lastSeenAt. */
   dedupeKey?: string;
-  /** When it happened on the device; defaults to now. */
+  /** When it happened on the device; defaults to now. With occurrences > 1: the latest of them. */
   occurredAt?: Date;
+  /** How many occurrences this raise stands for (an aggregated write of repeats); default 1. */
+  occurrences?: number;
+  /** With occurrences > 1: when the first of them happened. */
+  firstOccurredAt?: Date;
 };
 
 const PG_DEADLOCK = '40P01';
@@ -126,6 +130,7 @@ export class AlertsService {
       type: input.type, severity: input.severity ?? info.severity, enterpriseId: input.enterpriseId ?? null, regionPath,
       machineId: input.machineId ?? null, welderId: input.welderId ?? null, permitId: input.permitId ?? null, chipId: input.chipId ?? null,
       evidence: sanitizeEvidence(input.evidence ?? {}), dedupeKey: input.dedupeKey ?? null, occurredAt: input.occurredAt ?? this.clock.now(),
+      occurrences: Math.max(1, Math.trunc(input.occurrences ?? 1)), firstOccurredAt: input.firstOccurredAt ?? null,
     });
     const alert = (await this.alerts.findById(up.id, em))!;
     // Only a new alert is audited (state changes are, in changeState): a repeat merely bumps count, last-seen and

@@ -16,12 +16,15 @@ export interface ArcView {
   startedAt: Date;
   endedAt: Date;
   durationMs: number;
-  current: Record<string, number>;
-  voltage: Record<string, number>;
+  /** Null when an interrupted arc's statistics were lost with the agent (see interrupted). */
+  current: Record<string, number> | null;
+  voltage: Record<string, number> | null;
   samples: number;
   sampleRateHz: number;
   authorized: boolean | null;
   flags: string[];
+  /** Set when the arc was cut off by the agent stopping, crashing or losing its board rather than ended by the current. */
+  interrupted: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
 }
 
 /** Arcs as the telemetry ingest stored them (one row per arc.stop), for machine timelines. */
@@ -45,7 +48,7 @@ export class ArcsRepository {
       'a.chip_id AS "chipId"', 'a.machine_id AS "machineId"', 'm.name AS "machineName"', 'a.welder_id AS "welderId"', 'a.permit_id AS "permitId"',
       'a.grant_id AS "grantId"', 'a.started_at AS "startedAt"', 'a.ended_at AS "endedAt"', 'a.duration_ms::float8 AS "durationMs"',
       'a.current_stats AS "current"', 'a.voltage_stats AS "voltage"', 'a.samples AS "samples"', 'a.sample_rate_hz::float8 AS "sampleRateHz"',
-      'a.authorized AS "authorized"', 'a.flags AS "flags"',
+      'a.authorized AS "authorized"', 'a.flags AS "flags"', 'a.interrupted AS "interrupted"',
     ]).orderBy('a.started_at', 'DESC').offset(offsetOf(q)).limit(q.pageSize).getRawMany<ArcView>();
     return [rows, total?.n ?? 0];
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ArmDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL, ReasonCode, REASONS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
+import { faultPoint } from '../common/fault/fault-points';
 import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/arm-request-handler';
 import { AuthorizationService } from './authorization.service';
 import { Decision } from './decision';
@@ -50,6 +51,7 @@ export class AuthorizationArmRequestHandler implements ArmRequestHandler {
       nonce: body.nonce, requestId: env.id, at: this.clock.now(), source: 'device', requestTs: new Date(env.ts), machineKind: body.machineKind,
     });
     if (decision.replay === 'in_flight') return;
+    if (!decision.replay) faultPoint('decision.after-store');
     await this.answer(msg.chipId, env.id, decision);
     if (!decision.replay) await this.alerts.afterDecision(decision);
   }

@@ -12,6 +12,7 @@ import { AuthorizationRepository } from './authorization.repository';
 import { AuthorizationService } from './authorization.service';
 import { DecisionAlerts } from './decision-alerts';
 import { DecisionMaintenance } from './decision-maintenance';
+import { DecisionRecovery } from './decision-recovery';
 import { DecisionsController } from './decisions.controller';
 import { DecisionsService } from './decisions.service';
 import { GrantsRepository } from './grants.repository';
@@ -31,7 +32,7 @@ import { RevocationService } from './revocation.service';
   controllers: [ArmSessionsController, DecisionsController],
   providers: [
     AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, RevocationListener, PhonePushDelivery, ArmSessionsService,
-    DecisionsService, DecisionMaintenance, AuthorizationArmRequestHandler, { provide: ARM_REQUEST_HANDLER, useExisting: AuthorizationArmRequestHandler },
+    DecisionsService, DecisionMaintenance, DecisionRecovery, AuthorizationArmRequestHandler, { provide: ARM_REQUEST_HANDLER, useExisting: AuthorizationArmRequestHandler },
   ],
   exports: [AuthorizationService, RevocationService, ARM_REQUEST_HANDLER],
 })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Position, ReasonCode } from '@arcgate/protocol';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../machines/machine.entity';
@@ -8,7 +8,7 @@ import { WelderStatus } from '../welders/welder.entity';
 import { HotPathPool } from '../database/hot-path-pool';
 import { parsePermitContext, PermitEvaluationContext } from '../permits/permit-context';
 import {
-  CLAIM_SESSION, LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP,
+  CLAIM_SESSION, LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, TAKE_OVER_CLAIM,
 } from './authorization.statements';
 import { DecisionSource } from './decision.entity';
 
@@ -81,7 +81,7 @@ export interface ContextSession {
 export interface AuthorizationContext {
   /** False when (chip, nonce) was already taken; `prior` then says by which request. */
   nonceClaimed: boolean;
-  priorNonce: { requestId: string; decisionId: string; seenAt: Date } | null;
+  priorNonce: { requestId: string; decisionId: string; seenAt: Date; orphanedAt: Date | null } | null;
   chipKnown: boolean;
   machine: ContextMachine | null;
   code: { id: string; subjectType: CodeSubjectType; subjectId: string; status: CodeStatus } | null;
@@ -138,6 +138,17 @@ export interface GrantTakeUp {
   maxCurrentA: number | null;
 }
 
+/** A denial that recovery stored for a claim whose decision was lost with a crash. */
+export interface RecoveredDecision {
+  id: string;
+  at: Date;
+  chipId: string;
+  machineId: string | null;
+  enterpriseId: string | null;
+  regionPath: string | null;
+  requestId: string;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
@@ -151,7 +162,7 @@ const date = (v: unknown): Date | null => (v === null || v === undefined ? null 
 @Injectable()
 export class AuthorizationRepository {
   constructor(private readonly ds: DataSource, private readonly hot: HotPathPool) {
-    hot.register(LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, CLAIM_SESSION);
+    hot.register(LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, CLAIM_SESSION, TAKE_OVER_CLAIM);
   }
 
   async loadContext(q: ContextQuery): Promise<AuthorizationContext> {
@@ -161,11 +172,11 @@ export class AuthorizationRepository {
         c?.nonce ?? null, c?.requestId ?? null, c?.decisionId ?? null, c?.at ?? null],
     );
     const r = rows[0];
-    const prior = r.prior_nonce as { requestId: string; decisionId: string; seenAt: string } | null;
+    const prior = r.prior_nonce as { requestId: string; decisionId: string; seenAt: string; orphanedAt: string | null } | null;
     const s = r.session as Record<string, unknown> | null;
     return {
       nonceClaimed: c ? r.claimed === 1 : true,
-      priorNonce: prior && r.claimed !== 1 ? { requestId: prior.requestId, decisionId: prior.decisionId, seenAt: new Date(prior.seenAt) } : null,
+      priorNonce: prior && r.claimed !== 1 ? { requestId: prior.requestId, decisionId: prior.decisionId, seenAt: new Date(prior.seenAt), orphanedAt: date(prior.orphanedAt) } : null,
       chipKnown: r.chip_known === true,
       machine: (r.machine as ContextMachine | null) ?? null,
       code: (r.code as AuthorizationContext['code']) ?? null,
@@ -222,6 +233,41 @@ export class AuthorizationRepository {
    */
   async claimSession(sessionId: string, requestId: string, at: Date): Promise<boolean> {
     return (await this.hot.query(CLAIM_SESSION, [sessionId, requestId, at])).length === 1;
+  }
+
+  /** A retry's take-over of a claim without a stored decision (TAKE_OVER_CLAIM); true when this caller got it. */
+  async takeOverClaim(c: { chipId: string; nonce: string; requestId: string; fromDecisionId: string; toDecisionId: string; at: Date }): Promise<boolean> {
+    return (await this.hot.query(TAKE_OVER_CLAIM, [c.chipId, c.nonce, c.requestId, c.fromDecisionId, c.toDecisionId, c.at])).length === 1;
+  }
+
+  /**
+   * Start-up recovery: claims older than `claimedBefore` (and newer than `since`) whose decision was never
+   * stored are marked orphaned, so that a retry takes them over at once. Returns how many.
+   */
+  async markOrphanClaims(since: Date, claimedBefore: Date, at: Date): Promise<number> {
+    const rows: unknown = await this.ds.query(
+      `UPDATE arm_nonces n SET orphaned_at = $3 WHERE n.seen_at >= $1 AND n.seen_at < $2 AND n.orphaned_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = n.decision_id) RETURNING 1`, [since, claimedBefore, at]);
+    return returned(rows).length;
+  }
+
+  /**
+   * Completes orphaned claims no retry can come for any more (claimed before `claimedBefore`): stores a
+   * SERVER_ERROR denial under the claim's decision id, so every claimed request has its decision.
+   * Runs inside the caller's transaction (audited there); returns the decisions stored.
+   */
+  async completeOrphanClaims(em: EntityManager, claimedBefore: Date, at: Date): Promise<RecoveredDecision[]> {
+    const rows: RecoveredDecision[] = await em.query(
+      `WITH o AS (
+         UPDATE arm_nonces n SET recovered_at = $2 WHERE n.orphaned_at IS NOT NULL AND n.seen_at < $1
+           AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = n.decision_id)
+         RETURNING n.chip_id, n.nonce, n.request_id, n.decision_id, n.seen_at)
+       INSERT INTO decisions (id, at, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, allowed, reason, request_id, nonce, position, grant_id, latency_ms)
+       SELECT o.decision_id, o.seen_at, 'device', o.chip_id, m.id, e.id, e.region_path, NULL, NULL, false, 'SERVER_ERROR', o.request_id, o.nonce, NULL, NULL, 0
+         FROM o LEFT JOIN machines m ON m.chip_id = o.chip_id LEFT JOIN enterprises e ON e.id = m.enterprise_id
+       RETURNING id, at, chip_id AS "chipId", machine_id AS "machineId", enterprise_id AS "enterpriseId", region_path AS "regionPath", request_id AS "requestId"`,
+      [claimedBefore, at]);
+    return rows;
   }
 
   async findDecision(id: string): Promise<{ id: string; allowed: boolean; reason: ReasonCode; grantId: string | null; machineId: string | null } | null> {

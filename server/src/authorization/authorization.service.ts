@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ARM_ANSWER_CACHE_MS, GAS_READING_INTERVAL_S, Position, ReasonCode, REASONS, reasonMessage } from '@arcgate/protocol';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
+import { faultPoint } from '../common/fault/fault-points';
 import { maskName } from '../common/validation/identifiers';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
@@ -34,6 +35,14 @@ class Deny {
   constructor(readonly reason: ReasonCode) {}
 }
 
+/**
+ * A claim without a stored decision older than this, not being decided by this process, is taken as
+ * lost with a crash. Below the device's ARM_REQUEST_TIMEOUT_MS (3 s), so that its first retry gets an
+ * answer; far above any decision's time (p99 ~10 ms, BENCHMARKS.md). Should another replica's
+ * decision be that slow after all, grants_one_per_request keeps the request to one grant.
+ */
+export const CLAIM_IN_FLIGHT_MAX_MS = 2_500;
+
 /** Special-level hot work: the device's gas sensor must have reported a reading below the limit this recently. */
 const GAS_MONITOR_FRESH_MS = 3 * GAS_READING_INTERVAL_S * 1000;
 
@@ -44,6 +53,8 @@ const GAS_MONITOR_FRESH_MS = 3 * GAS_READING_INTERVAL_S * 1000;
 @Injectable()
 export class AuthorizationService {
   private readonly logger = new Logger('Authorization');
+  /** Decision ids this process is deciding now: a retry of one of these waits for its answer. */
+  private readonly deciding = new Set<string>();
 
   constructor(
     private readonly repo: AuthorizationRepository,
@@ -55,6 +66,15 @@ export class AuthorizationService {
   async decide(input: DecideInput): Promise<Decision> {
     const started = performance.now();
     const id = randomUUID();
+    this.deciding.add(id);
+    try {
+      return await this.decideAs(id, input, started);
+    } finally {
+      this.deciding.delete(id);
+    }
+  }
+
+  private async decideAs(id: string, input: DecideInput, started: number): Promise<Decision> {
     const outcome: Outcome = { reason: ReasonCode.SERVER_ERROR, machine: null, welderId: null, welderName: null, permitId: input.permitId ?? null, grant: null, takeUp: null };
     try {
       const replay = await this.evaluate(input, id, outcome);
@@ -88,6 +108,7 @@ export class AuthorizationService {
       welderId: cred.kind === 'welder_account' ? cred.welderId : null,
       claim: device && fresh && input.chipId ? { nonce: input.nonce, requestId: input.requestId, decisionId: id, at } : null,
     });
+    if (ctx.nonceClaimed && device && fresh) faultPoint('decision.after-claim');
     // A decision belongs to a machine only when the chip really is that machine's (or the phone scanned its genuine code).
     out.machine = ctx.machine && (!device || ctx.machine.chipId === input.chipId) ? ctx.machine : null;
     if (ctx.welder) {
@@ -99,8 +120,10 @@ export class AuthorizationService {
     if (!fresh) throw new Deny(ReasonCode.REQUEST_EXPIRED);
     if (!ctx.nonceClaimed) {
       const prior = ctx.priorNonce;
-      if (prior && prior.requestId === input.requestId && at.getTime() - prior.seenAt.getTime() <= ARM_ANSWER_CACHE_MS) return this.earlierAnswer(prior.decisionId, input);
-      throw new Deny(ReasonCode.NONCE_REUSED);
+      if (!prior || prior.requestId !== input.requestId || at.getTime() - prior.seenAt.getTime() > ARM_ANSWER_CACHE_MS) throw new Deny(ReasonCode.NONCE_REUSED);
+      const earlier = await this.earlierAnswer(prior, input, id);
+      // Null: the claim had no decision and this retry took it over; it is decided afresh below.
+      if (earlier) return earlier;
     }
     // 3-5. chip, machine, enterprise
     const machine = this.checkMachine(input, ctx);
@@ -230,16 +253,30 @@ export class AuthorizationService {
     }
   }
 
-  /** The answer already given to this very request (a device retry): same grant or same denial. */
-  private async earlierAnswer(decisionId: string, input: DecideInput): Promise<Decision> {
+  /**
+   * The answer already given to this very request (a device retry): same grant or same denial. When
+   * the claim has no stored decision, the first attempt is either still being decided (stay silent:
+   * its answer is coming) or was lost with a crash (recovery marked the claim orphaned, or it is older
+   * than any decision takes and not being decided here): then this retry takes the claim over and
+   * null says "decide afresh".
+   */
+  private async earlierAnswer(prior: NonNullable<AuthorizationContext['priorNonce']>, input: DecideInput, id: string): Promise<Decision | null> {
+    const decisionId = prior.decisionId;
     const base: Decision = {
       id: decisionId, at: input.at, source: input.source, allowed: false, reason: ReasonCode.SERVER_ERROR, message: reasonMessage(ReasonCode.SERVER_ERROR),
       chipId: input.chipId, machineId: input.machineId, enterpriseId: null, regionPath: null, welderId: null, welderName: null, permitId: null, grant: null, latencyMs: 0,
     };
-    const prior = await this.repo.findDecision(decisionId);
-    if (!prior) return { ...base, replay: 'in_flight' };
-    const grant = prior.grantId ? await this.grants.findById(prior.grantId) : null;
-    if (prior.allowed && grant && !grant.revokedAt && grant.requestId === input.requestId) {
+    const stored = await this.repo.findDecision(decisionId);
+    if (!stored) {
+      const lost = !this.deciding.has(decisionId) && (prior.orphanedAt !== null || input.at.getTime() - prior.seenAt.getTime() > CLAIM_IN_FLIGHT_MAX_MS);
+      if (lost && input.chipId && await this.repo.takeOverClaim({ chipId: input.chipId, nonce: input.nonce, requestId: input.requestId, fromDecisionId: decisionId, toDecisionId: id, at: input.at })) {
+        this.logger.warn(`arm request ${input.requestId} of ${input.chipId}: its claim had no decision (lost with a crash); deciding the retry afresh`);
+        return null;
+      }
+      return { ...base, replay: 'in_flight' };
+    }
+    const grant = stored.grantId ? await this.grants.findById(stored.grantId) : null;
+    if (stored.allowed && grant && !grant.revokedAt && grant.requestId === input.requestId) {
       const welderName = await this.grants.maskedWelderName(grant.welderId);
       return {
         ...base, allowed: true, reason: ReasonCode.OK, message: reasonMessage(ReasonCode.OK), machineId: grant.machineId, enterpriseId: grant.enterpriseId,
@@ -249,7 +286,7 @@ export class AuthorizationService {
     }
     // A grant revoked since: the retry learns why, if arm.denied may carry that reason.
     const revokedFor = grant?.revokeReason && REASONS[grant.revokeReason].use !== 'revoke' ? grant.revokeReason : ReasonCode.SERVER_ERROR;
-    const reason = prior.allowed ? revokedFor : prior.reason;
-    return { ...base, reason, message: reasonMessage(reason), machineId: prior.machineId, replay: 'repeat' };
+    const reason = stored.allowed ? revokedFor : stored.reason;
+    return { ...base, reason, message: reasonMessage(reason), machineId: stored.machineId, replay: 'repeat' };
   }
 }

@@ -23,7 +23,7 @@ export const LOAD_CONTEXT = new PreparedStatement(`WITH async_commit AS (SELECT 
          ON CONFLICT (chip_id, nonce) DO NOTHING RETURNING 1)
        SELECT
          (SELECT count(*) FROM claim)::int AS claimed,
-         (SELECT json_build_object('requestId', n.request_id, 'decisionId', n.decision_id, 'seenAt', n.seen_at)
+         (SELECT json_build_object('requestId', n.request_id, 'decisionId', n.decision_id, 'seenAt', n.seen_at, 'orphanedAt', n.orphaned_at)
             FROM arm_nonces n WHERE n.chip_id = $1 AND n.nonce = $6) AS prior_nonce,
          EXISTS (SELECT 1 FROM chips WHERE chip_id = $1) AS chip_known,
          (SELECT json_build_object('id', m.id, 'status', m.status, 'kind', m.kind, 'chipId', m.chip_id, 'name', m.name, 'ratedCurrentA', m.rated_current_a,
@@ -75,3 +75,12 @@ export const STORE_DECISION_WITH_TAKE_UP = new PreparedStatement(`WITH g AS (UPD
   ${INSERT_DECISION}`);
 
 export const CLAIM_SESSION = new PreparedStatement(`UPDATE arm_sessions SET used_at = $3, used_request_id = $2 WHERE id = $1 AND used_at IS NULL RETURNING id`);
+
+/*
+ * A retry takes over a claim whose decision was never stored (its process crashed, or recovery marked
+ * it orphaned): the claim now names the retry's decision. Conditional on the old decision id and on
+ * no decision with it having been stored meanwhile, so two retries cannot both take it over.
+ */
+export const TAKE_OVER_CLAIM = new PreparedStatement(`UPDATE arm_nonces n SET decision_id = $5, orphaned_at = NULL, recovered_at = $6
+  WHERE n.chip_id = $1 AND n.nonce = $2 AND n.request_id = $3 AND n.decision_id = $4
+    AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = $4) RETURNING 1`);

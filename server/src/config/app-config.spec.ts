@@ -37,6 +37,21 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY must be true, false, a hop count/);
   });
 
+  it('takes ONSITE_CHECK_AFTER_S from 60 s to a week, 600 by default', () => {
+    expect(validateEnvironment({}).ONSITE_CHECK_AFTER_S).toBe(600);
+    expect(validateEnvironment({ ONSITE_CHECK_AFTER_S: '120' }).ONSITE_CHECK_AFTER_S).toBe(120);
+    for (const bad of ['59', '604801', '1.5', 'soon']) expect(() => validateEnvironment({ ONSITE_CHECK_AFTER_S: bad })).toThrow(/ONSITE_CHECK_AFTER_S/);
+  });
+
+  it('takes the test-only fault points and clock offset file, never in production', () => {
+    expect(validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.after-claim:2,ingest.mid-flush' }).ARCGATE_FAULT_POINTS).toBe('decision.after-claim:2,ingest.mid-flush');
+    expect(() => validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.whenever' })).toThrow(/ARCGATE_FAULT_POINTS: unknown fault point/);
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), CODE_SIGNING_KEY: 'a'.repeat(64), DATA_ENCRYPTION_KEY: 'b'.repeat(64), DEVICE_SIGNING_KEY: 'A'.repeat(60) };
+    expect(() => validateEnvironment(prod)).not.toThrow();
+    expect(() => validateEnvironment({ ...prod, ARCGATE_FAULT_POINTS: 'ingest.before-ack' })).toThrow(/ARCGATE_FAULT_POINTS must not be set in production/);
+    expect(() => validateEnvironment({ ...prod, ARCGATE_CLOCK_OFFSET_FILE: '/tmp/offset' })).toThrow(/ARCGATE_CLOCK_OFFSET_FILE must not be set in production/);
+  });
+
   it('requires secrets in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
   });

@@ -2,6 +2,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_HEAP_GROWING_PERCENT } from '../bootstrap/heap-growth';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from '../bootstrap/trust-proxy';
+import { parseFaultPoints } from '../common/fault/fault-points';
 import {
   IsIn,
   IsInt,
@@ -87,6 +88,28 @@ export class EnvironmentVariables {
 
   @Transform(({ value }) => value === undefined ? true : value === 'true' || value === '1' || value === true)
   SEED_DEMO_DATA = true;
+
+  /** Seconds a device that went offline while armed or arcing may stay away before an on-site check is asked for. */
+  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600)
+  ONSITE_CHECK_AFTER_S = 600;
+
+  /** Test only (docs/fault-injection.md): crash points, "name[:n],…". Refused in production. */
+  @IsOptional()
+  @ValidateBy({ name: 'faultPoints', validator: { validate: (v: unknown) => typeof v === 'string' && faultPointsProblem(v) === null, defaultMessage: (a) => `ARCGATE_FAULT_POINTS: ${faultPointsProblem(String(a?.value))}` } })
+  ARCGATE_FAULT_POINTS?: string;
+
+  /** Test only: a file holding a clock offset in ms that the server's clock adds. Refused in production. */
+  @IsOptional() @IsString()
+  ARCGATE_CLOCK_OFFSET_FILE?: string;
+}
+
+function faultPointsProblem(spec: string): string | null {
+  try {
+    parseFaultPoints(spec);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +126,9 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   if (parsed.NODE_ENV === 'production') {
     const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter((k) => !(parsed as unknown as Record<string, unknown>)[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')} must be set in production`);
+    // Test hooks that kill the process or move its clock have no place in a deployment.
+    const testOnly = ['ARCGATE_FAULT_POINTS', 'ARCGATE_CLOCK_OFFSET_FILE'].filter((k) => (parsed as unknown as Record<string, unknown>)[k] !== undefined);
+    if (testOnly.length) throw new ConfigError(`Invalid configuration:\n  ${testOnly.join(', ')} must not be set in production (test only)`);
   }
   return parsed;
 }
@@ -127,6 +153,12 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   logLevel: string;
   seedDemoData: boolean;
+  /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */
+  onsiteCheckAfterS?: number;
+  /** Test only: crash points (common/fault/fault-points.ts), armed by main.ts. */
+  faultPoints?: string;
+  /** Test only: offset file of the clock (common/clock/clock.ts). */
+  clockOffsetFile?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

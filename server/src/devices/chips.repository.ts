@@ -64,20 +64,48 @@ export class ChipsRepository {
     return em.save(Chip, chip);
   }
 
-  /** Presence from a signed online status. */
-  async markOnline(chipId: string, at: Date, s: { state: DeviceState; firmware: string; msgSeq: number }): Promise<void> {
-    await this.ds.query(
-      `UPDATE chips SET online = true, last_status_at = $2, last_seen_at = GREATEST(COALESCE(last_seen_at, $2), $2), state = $3, firmware = $4,
-         last_msg_seq = GREATEST(last_msg_seq, $5), updated_at = now() WHERE chip_id = $1`,
-      [chipId, at, s.state, s.firmware, s.msgSeq],
+  /**
+   * Presence from a signed online status. The state is taken unless the chip already holds a newer
+   * one (stateAt, the device's clock: the status's ts, an event's at), so a reconnecting device's
+   * state wins over older state it replays from its journal, and vice versa. Coming back ends an
+   * offline-while-armed episode (and its pending on-site escalation). Returns the previous health faults.
+   */
+  async markOnline(chipId: string, at: Date, s: { state: DeviceState; stateAt: Date; firmware: string; msgSeq: number; faults: readonly string[] }): Promise<{ faults: string[] } | null> {
+    const res: unknown = await this.ds.query(
+      `UPDATE chips c SET online = true, last_status_at = $2, last_seen_at = GREATEST(COALESCE(c.last_seen_at, $2), $2),
+         state = CASE WHEN c.state_at IS NULL OR c.state_at <= $6 THEN $3 ELSE c.state END, state_at = GREATEST(COALESCE(c.state_at, $6), $6),
+         firmware = $4, last_msg_seq = GREATEST(c.last_msg_seq, $5), faults = $7::text[], offline_armed_since = NULL, onsite_check_at = NULL, updated_at = now()
+       FROM chips old WHERE c.chip_id = $1 AND old.chip_id = c.chip_id RETURNING old.faults`,
+      [chipId, at, s.state, s.firmware, s.msgSeq, s.stateAt, [...s.faults]],
     );
+    const row = returnedRows<{ faults: string[] }>(res)[0];
+    return row ? { faults: row.faults ?? [] } : null;
   }
 
-  /** Marks offline; true when it was online (so that an offline transition is reported once). */
-  async markOffline(chipId: string, at: Date): Promise<boolean> {
+  /**
+   * Marks offline; null when it was not online (so that an offline transition is reported once), else
+   * the state it was last known in. Offline while armed or arcing starts the on-site check clock.
+   */
+  async markOffline(chipId: string, at: Date): Promise<{ state: DeviceState | null; stateAt: Date | null } | null> {
     const res: unknown = await this.ds.query(
-      `UPDATE chips SET online = false, last_status_at = $2, updated_at = now() WHERE chip_id = $1 AND online RETURNING chip_id`, [chipId, at]);
-    return returnedRows(res).length > 0;
+      `UPDATE chips SET online = false, last_status_at = $2, updated_at = now(),
+         offline_armed_since = CASE WHEN state IN ('armed', 'arcing') THEN $2::timestamptz END, onsite_check_at = NULL
+       WHERE chip_id = $1 AND online RETURNING state, state_at`, [chipId, at]);
+    const row = returnedRows<{ state: DeviceState | null; state_at: Date | null }>(res)[0];
+    return row ? { state: row.state, stateAt: row.state_at } : null;
+  }
+
+  /**
+   * Chips still offline since going offline armed or arcing before `before`, not yet escalated: marked
+   * escalated at `at` and returned (once each).
+   */
+  async escalateOfflineArmed(before: Date, at: Date, limit = 500): Promise<{ chipId: string; offlineSince: Date; state: DeviceState | null }[]> {
+    const res: unknown = await this.ds.query(
+      `UPDATE chips SET onsite_check_at = $2 WHERE chip_id IN (
+         SELECT chip_id FROM chips WHERE offline_armed_since IS NOT NULL AND onsite_check_at IS NULL AND offline_armed_since <= $1 AND NOT online
+         ORDER BY offline_armed_since LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING chip_id, offline_armed_since, state`, [before, at, limit]);
+    return returnedRows<{ chip_id: string; offline_armed_since: Date; state: DeviceState | null }>(res).map((r) => ({ chipId: r.chip_id, offlineSince: r.offline_armed_since, state: r.state }));
   }
 
   /** Many chips' latest message seq and arrival in one statement (values never move backwards). */

@@ -1,35 +1,57 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AlertType } from '../alerts/alert-type';
 import { AlertsService, RaiseAlertInput } from '../alerts/alerts.service';
 import { Clock } from '../common/clock/clock';
 
 /**
- * Raises device alerts without ever throwing into the message path. Repeats of one dedupe key are
- * passed on at most once per REPEAT_MS, so a device (or an attacker) flooding the broker cannot turn
- * every message into an alert upsert plus an audit row.
+ * Raises device alerts without ever throwing into the message path. The first raise of a dedupe key
+ * is written at once; repeats within REPEAT_MS after it are counted in memory and written as one
+ * aggregated bump (count, first and last time, latest evidence) when the window ends, so a device
+ * (or an attacker) flooding the broker cannot turn every message into an alert upsert, yet no
+ * repeat is dropped without a trace. Pending repeats are also written on shutdown.
  */
 export const REPEAT_MS = 60_000;
 const MAX_KEYS = 50_000;
 
+type KeyedInput = RaiseAlertInput & { dedupeKey: string };
+
+interface Window {
+  /** When the window's first raise was written (clock ms). */
+  openedAt: number;
+  /** Repeats not yet written, with the first one's time and the latest input. */
+  pending: number;
+  firstAt?: Date;
+  latest?: KeyedInput;
+  timer?: NodeJS.Timeout;
+}
+
 @Injectable()
-export class DeviceAlerts {
+export class DeviceAlerts implements OnApplicationShutdown {
   private readonly logger = new Logger('DeviceAlerts');
-  private readonly lastRaised = new Map<string, number>();
+  private readonly windows = new Map<string, Window>();
 
   constructor(private readonly alerts: AlertsService, private readonly clock: Clock) {}
 
-  /** True when the alert was passed to AlertsService (not throttled) and recorded. */
-  async raise(input: RaiseAlertInput & { dedupeKey: string }): Promise<boolean> {
+  /** True when the alert was written now; false when it was counted as a repeat (written at the window's end) or failed. */
+  async raise(input: KeyedInput): Promise<boolean> {
     const now = this.clock.now().getTime();
-    const last = this.lastRaised.get(input.dedupeKey);
-    if (last !== undefined && now - last < REPEAT_MS && now >= last) return false;
-    if (this.lastRaised.size > MAX_KEYS) this.lastRaised.clear();
-    this.lastRaised.set(input.dedupeKey, now);
+    const w = this.windows.get(input.dedupeKey);
+    if (w && now - w.openedAt < REPEAT_MS && now >= w.openedAt) {
+      w.pending++;
+      w.firstAt ??= input.occurredAt ?? new Date(now);
+      w.latest = input;
+      // Real time, not the clock: a fake or offset clock must not keep repeats unwritten.
+      w.timer ??= setTimeout(() => void this.writeRepeats(input.dedupeKey), Math.max(0, REPEAT_MS - (now - w.openedAt))).unref();
+      return false;
+    }
+    if (w?.pending) await this.writeRepeats(input.dedupeKey);
+    if (this.windows.size > MAX_KEYS) await this.flushRepeats();
+    this.windows.set(input.dedupeKey, { openedAt: now, pending: 0 });
     try {
       await this.alerts.raise(input);
       return true;
     } catch (e) {
-      this.lastRaised.delete(input.dedupeKey);
+      this.windows.delete(input.dedupeKey);
       this.logger.error(`could not raise ${input.type} (${input.dedupeKey}): ${(e as Error).message}`);
       return false;
     }
@@ -37,5 +59,33 @@ export class DeviceAlerts {
 
   unregistered(chipId: string, evidence: Record<string, unknown>): Promise<boolean> {
     return this.raise({ type: AlertType.UNREGISTERED_DEVICE, chipId, enterpriseId: null, evidence: { chipId, ...evidence }, dedupeKey: `device:unregistered:${chipId}` });
+  }
+
+  /** Writes every pending repeat now and forgets the windows (tests; shutdown; a full map). */
+  async flushRepeats(): Promise<void> {
+    const keys = [...this.windows.keys()];
+    for (const key of keys) await this.writeRepeats(key);
+    this.windows.clear();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flushRepeats();
+  }
+
+  private async writeRepeats(key: string): Promise<void> {
+    const w = this.windows.get(key);
+    if (!w) return;
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = undefined;
+    if (!w.pending || !w.latest) return;
+    const { pending, firstAt, latest } = w;
+    w.pending = 0;
+    w.firstAt = undefined;
+    w.latest = undefined;
+    try {
+      await this.alerts.raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt });
+    } catch (e) {
+      this.logger.error(`could not record ${pending} repeat(s) of ${latest.type} (${key}): ${(e as Error).message}`);
+    }
   }
 }

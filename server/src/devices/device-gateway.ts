@@ -175,13 +175,24 @@ export class DeviceGateway implements OnModuleInit {
   private async onStatus(chip: BoundChip, status: StatusMessage, receivedAt: Date, retained: boolean): Promise<void> {
     if (status.body.online === false) {
       // Unsigned by nature (a last will), so it may only ever mark the topic's own chip offline.
-      if (await this.chipsRepo.markOffline(chip.chipId, receivedAt)) await this.presence.wentOffline(chip, status.body.reason === 'shutdown' ? 'shutdown' : 'will');
+      const was = await this.chipsRepo.markOffline(chip.chipId, receivedAt);
+      if (was) await this.presence.wentOffline(chip, status.body.reason === 'shutdown' ? 'shutdown' : 'will', was.state);
       return;
     }
     const online = status as OnlineStatusMessage;
     // A retained status replayed on (re)subscribe says nothing about now; heartbeats will.
     if (retained) return;
-    await this.chipsRepo.markOnline(chip.chipId, receivedAt, { state: online.body.state, firmware: online.body.firmware, msgSeq: online.seq });
+    const faults = online.body.faults ?? [];
+    const before = await this.chipsRepo.markOnline(chip.chipId, receivedAt, {
+      state: online.body.state, stateAt: new Date(online.ts), firmware: online.body.firmware, msgSeq: online.seq, faults,
+    });
+    // The status is re-published on every change of the fault set: a journal newly unwritable is raised once per report of it.
+    if (faults.includes('journal_unwritable') && !before?.faults.includes('journal_unwritable')) {
+      await this.alerts.raise({
+        type: AlertType.DEVICE_JOURNAL_FAILED, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, occurredAt: new Date(online.ts),
+        evidence: { chipId: chip.chipId, faults, state: online.body.state, at: online.ts, firmware: online.body.firmware }, dedupeKey: `device:journal-failed:${chip.chipId}`,
+      });
+    }
   }
 
   /** Unknown chip, or a known chip not bound to any machine: evidence and an alert, never processing. */

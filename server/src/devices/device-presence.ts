@@ -1,32 +1,44 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { HEARTBEAT_INTERVAL_S, OFFLINE_AFTER_MISSED_HEARTBEATS } from '@arcgate/protocol';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DeviceState, HARDWARE_WATCHDOG_TIMEOUT_MS, HEARTBEAT_INTERVAL_S, OFFLINE_AFTER_MISSED_HEARTBEATS } from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { DeviceAlerts } from './device-alerts';
 
 export const PRESENCE_CHECK_MS = 30_000;
 export const SILENCE_LIMIT_MS = HEARTBEAT_INTERVAL_S * OFFLINE_AFTER_MISSED_HEARTBEATS * 1000;
+export const DEFAULT_ONSITE_CHECK_AFTER_S = 600;
 
 export type OfflineCause = 'will' | 'shutdown' | 'missed_heartbeats';
+
+/** The states in which the relay is closed: going offline in one of them is a safety matter. */
+const RELAY_CLOSED_STATES: ReadonlySet<DeviceState | null> = new Set<DeviceState | null>(['armed', 'arcing']);
 
 /**
  * Online/offline. The broker's last will marks a device offline at once; a device whose will was
  * lost is found by the periodic check after three missed heartbeats. Going offline while a permit
- * naming the machine is in force raises DEVICE_OFFLINE_DURING_PERMIT.
+ * naming the machine is in force raises DEVICE_OFFLINE_DURING_PERMIT. Going offline while the last
+ * known state was armed or arcing raises the critical DEVICE_OFFLINE_ARMED: nobody can see the relay
+ * any more, and only the board's hardware watchdog stands between the machine and an uncontrolled
+ * arc. Still away ONSITE_CHECK_AFTER_S later, it escalates to DEVICE_ONSITE_CHECK.
  */
 @Injectable()
 export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('DevicePresence');
   private timer?: NodeJS.Timeout;
+  private readonly onsiteCheckAfterMs: number;
 
   constructor(
     private readonly chips: ChipsRepository,
     private readonly alerts: DeviceAlerts,
     private readonly clock: Clock,
     private readonly ds: DataSource,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.onsiteCheckAfterMs = (config.onsiteCheckAfterS ?? DEFAULT_ONSITE_CHECK_AFTER_S) * 1000;
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.logger.error(`presence check failed: ${e.message}`)), PRESENCE_CHECK_MS);
@@ -37,29 +49,59 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Marks silent devices offline; returns their chip ids. */
+  /** Marks silent devices offline (returns their chip ids) and escalates long offline-while-armed episodes. */
   async sweep(): Promise<string[]> {
     const now = this.clock.now();
     const silent = await this.chips.findSilentOnline(new Date(now.getTime() - SILENCE_LIMIT_MS));
     const marked: string[] = [];
     for (const chipId of silent) {
-      if (!(await this.chips.markOffline(chipId, now))) continue;
+      const was = await this.chips.markOffline(chipId, now);
+      if (!was) continue;
       marked.push(chipId);
       const bound = await this.chips.findBoundByChipId(chipId);
-      if (bound) await this.wentOffline(bound, 'missed_heartbeats');
+      if (bound) await this.wentOffline(bound, 'missed_heartbeats', was.state);
     }
+    await this.escalate(now);
     return marked;
   }
 
-  async wentOffline(chip: BoundChip, cause: OfflineCause): Promise<void> {
+  /** `lastState`: what the chip was last known to be doing when it went offline. */
+  async wentOffline(chip: BoundChip, cause: OfflineCause, lastState: DeviceState | null): Promise<void> {
     const now = this.clock.now();
+    if (RELAY_CLOSED_STATES.has(lastState)) {
+      await this.alerts.raise({
+        type: AlertType.DEVICE_OFFLINE_ARMED, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, occurredAt: now,
+        evidence: {
+          chipId: chip.chipId, cause, lastState, at: now.toISOString(), hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS,
+          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000, expected: 'hardware_watchdog_cut',
+        },
+        dedupeKey: `device:offline-armed:${chip.chipId}`,
+      });
+    }
     const permits: { id: string }[] = await this.ds.query(
       `SELECT p.id::text AS id FROM permits p JOIN permit_machines pm ON pm.permit_id = p.id
        WHERE pm.machine_id = $1 AND p.status = 'approved' AND p.planned_start <= $2 AND p.planned_end > $2`, [chip.machineId, now]);
     for (const p of permits) {
       await this.alerts.raise({
         type: AlertType.DEVICE_OFFLINE_DURING_PERMIT, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, permitId: p.id, occurredAt: now,
-        evidence: { chipId: chip.chipId, cause, at: now.toISOString() }, dedupeKey: `device:offline:${chip.chipId}:${p.id}`,
+        evidence: { chipId: chip.chipId, cause, lastState, at: now.toISOString() }, dedupeKey: `device:offline:${chip.chipId}:${p.id}`,
+      });
+    }
+  }
+
+  /** Devices that went offline armed and have not come back within ONSITE_CHECK_AFTER_S: ask for someone to go and look. */
+  private async escalate(now: Date): Promise<void> {
+    const due = await this.chips.escalateOfflineArmed(new Date(now.getTime() - this.onsiteCheckAfterMs), now);
+    for (const d of due) {
+      const bound = await this.chips.findBoundByChipId(d.chipId);
+      if (!bound) continue;
+      await this.alerts.raise({
+        type: AlertType.DEVICE_ONSITE_CHECK, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId: d.chipId, occurredAt: now,
+        evidence: {
+          chipId: d.chipId, lastState: d.state, offlineSince: d.offlineSince.toISOString(), offlineMinutes: Math.floor((now.getTime() - d.offlineSince.getTime()) / 60_000),
+          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000, action: 'onsite_check',
+        },
+        dedupeKey: `device:onsite-check:${d.chipId}`,
       });
     }
   }

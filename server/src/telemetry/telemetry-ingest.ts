@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventBatchBody } from '@arcgate/protocol';
+import { faultPoint } from '../common/fault/fault-points';
 import { DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/arm-request-handler';
 import { DEFAULT_BUFFER_OPTIONS, EventBuffer } from './event-buffer';
 import { TelemetryRepository } from './telemetry.repository';
@@ -36,6 +37,8 @@ export class TelemetryIngest implements OnApplicationShutdown {
 
   private async flush(items: IngestItem[]): Promise<FlushResult> {
     const result = await this.repo.store(items);
+    // Committed, not acked: the device re-sends, and the seqs make the re-send harmless.
+    faultPoint('ingest.before-ack');
     // After commit only, and off the flush: publishing must not hold a flush slot, nor rules (which raise alerts).
     void this.sendAcks(items, result);
     this.rules.apply(result.stored).catch((e: Error) => this.logger.error(`telemetry rules failed: ${e.message}`));

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ArcStopEvent, GasReadingEvent, HeartbeatEvent, PowerCutEvent, TamperEvent } from '@arcgate/protocol';
+import { ArcStopEvent, BoardLinkEvent, GasReadingEvent, HARDWARE_WATCHDOG_TIMEOUT_MS, HeartbeatEvent, PowerCutEvent, TamperEvent } from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
@@ -83,14 +83,31 @@ export class TelemetryRules {
           if (g.percentLel > g.limitPercentLel) await this.alerts.raise({ type: AlertType.GAS_ABOVE_LIMIT, ...base, evidence, dedupeKey: `device:gas:${s.chipId}` });
           break;
         }
-        case 'power.cut':
-          // The other cut reasons have their own alerts (gas, tamper) or are the platform's own doing (expiry, revoke).
-          if ((e as PowerCutEvent).reason === 'over_current') {
+        case 'power.cut': {
+          // The other cut reasons have their own alerts (gas, tamper, board.link) or are the platform's or the welder's own doing (expiry, revoke, agent stopped).
+          const cut = e as PowerCutEvent;
+          if (cut.reason === 'over_current') {
             await this.alerts.raise({
               type: AlertType.OVER_CURRENT, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null, evidence, dedupeKey: `device:over-current:${s.chipId}`,
             });
+          } else if (cut.reason === 'agent_crashed') {
+            await this.alerts.raise({
+              type: AlertType.AGENT_CRASHED, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null,
+              evidence: { ...evidence, cutBy: cut.by ?? null, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS }, dedupeKey: `device:agent-crashed:${s.chipId}`,
+            });
           }
           break;
+        }
+        case 'board.link': {
+          const link = e as BoardLinkEvent;
+          if (!link.up) {
+            await this.alerts.raise({
+              type: AlertType.BOARD_LINK_LOST, ...base, evidence: { ...evidence, cause: link.cause, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS },
+              dedupeKey: `device:board-link:${s.chipId}`,
+            });
+          }
+          break;
+        }
         case 'relay.fault':
           await this.alerts.raise({ type: AlertType.RELAY_FAULT, ...base, evidence, dedupeKey: `device:relay-fault:${s.chipId}` });
           break;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ArcStopEvent, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
+import { ArcStopEvent, DeviceState, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
 import { DataSource, EntityManager } from 'typeorm';
+import { faultPoint } from '../common/fault/fault-points';
 import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
 import { FlushResult, IngestItem, StoredEvent, Watermark } from './telemetry.types';
 
@@ -40,14 +41,21 @@ const LIST_MISSING = new PreparedStatement(`
   WHERE NOT EXISTS (SELECT 1 FROM device_event_seqs WHERE chip_id = $1 AND seq = g) ORDER BY g LIMIT ${EVENTS_ACK_MAX_MISSING}`);
 
 const INSERT_ARCS = `
-  INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz)
-  SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::jsonb[], $9::jsonb[], $10::int[], $11::numeric[])
+  INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, interrupted)
+  SELECT * FROM unnest($1::varchar[], $2::bigint[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::jsonb[], $9::jsonb[], $10::int[], $11::numeric[], $12::text[])
   ON CONFLICT DO NOTHING`;
 
 const UPDATE_POSITIONS = new PreparedStatement(`
-  UPDATE chips SET last_position = v.position, last_position_at = v.at, state = v.state
-  FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[], $4::varchar[]) AS v(chip_id, position, at, state)
+  UPDATE chips SET last_position = v.position, last_position_at = v.at
+  FROM unnest($1::varchar[], $2::jsonb[], $3::timestamptz[]) AS v(chip_id, position, at)
   WHERE chips.chip_id = v.chip_id AND (chips.last_position_at IS NULL OR chips.last_position_at <= v.at)`);
+
+// The device's state moves only forward in device time: events replayed from a journal after a
+// reconnect are older than the state the reconnect's status reported, and must not overwrite it.
+const UPDATE_STATES = new PreparedStatement(`
+  UPDATE chips SET state = v.state, state_at = v.at
+  FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[]) AS v(chip_id, state, at)
+  WHERE chips.chip_id = v.chip_id AND (chips.state_at IS NULL OR chips.state_at <= v.at)`);
 
 /**
  * The batched write of telemetry: per flush a handful of statements in one transaction, never one
@@ -75,6 +83,8 @@ export class TelemetryRepository {
           machine_id: r.item.machineId, grant_id: 'grantId' in r.event ? r.event.grantId ?? null : null, payload: r.event,
         })))])
         : [];
+      // Events written, watermark not yet advanced, nothing committed.
+      faultPoint('ingest.mid-flush');
       const fresh = new Set(inserted.map((r) => `${r.chip_id}:${Number(r.seq)}`));
       const stored: StoredEvent[] = rows
         .filter((r) => fresh.has(`${r.item.chipId}:${r.event.seq}`))
@@ -83,6 +93,7 @@ export class TelemetryRepository {
       await this.insertArcs(em, stored);
       await this.accountLostSeqs(em, stored);
       await this.updatePositions(em, stored);
+      await this.updateStates(em, stored);
       return { stored, watermarks: await this.advanceWatermarks(em, chipIds, receivedAt) };
     });
   }
@@ -93,7 +104,9 @@ export class TelemetryRepository {
     await em.query(INSERT_ARCS, [
       arcs.map((a) => a.chipId), arcs.map((a) => a.event.seq), arcs.map((a) => a.machineId), arcs.map((a) => a.event.grantId ?? null),
       arcs.map((a) => a.event.startedAt), arcs.map((a) => a.event.endedAt), arcs.map((a) => a.event.durationMs),
-      arcs.map((a) => JSON.stringify(a.event.current)), arcs.map((a) => JSON.stringify(a.event.voltage)), arcs.map((a) => a.event.samples), arcs.map((a) => a.event.sampleRateHz),
+      // An interrupted arc may have lost its statistics with the process: stored as NULL, not as made-up numbers.
+      arcs.map((a) => (a.event.current ? JSON.stringify(a.event.current) : null)), arcs.map((a) => (a.event.voltage ? JSON.stringify(a.event.voltage) : null)),
+      arcs.map((a) => a.event.samples), arcs.map((a) => a.event.sampleRateHz), arcs.map((a) => a.event.interrupted ?? null),
     ]);
   }
 
@@ -116,7 +129,23 @@ export class TelemetryRepository {
     }
     if (!latest.size) return;
     const entries = [...latest.entries()];
-    await queryPrepared(em, UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at), entries.map(([, e]) => e.state)]);
+    await queryPrepared(em, UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at)]);
+  }
+
+  /** Each chip's newest state (state.change or heartbeat, by device time then seq) in one statement. */
+  private async updateStates(em: EntityManager, stored: StoredEvent[]): Promise<void> {
+    const latest = new Map<string, { state: DeviceState; at: string; t: number; seq: number }>();
+    for (const s of stored) {
+      const e = s.event;
+      const state = e.type === 'state.change' ? e.to : e.type === 'heartbeat' ? e.state : null;
+      if (!state) continue;
+      const t = Date.parse(e.at);
+      const prev = latest.get(s.chipId);
+      if (!prev || prev.t < t || (prev.t === t && prev.seq < e.seq)) latest.set(s.chipId, { state, at: e.at, t, seq: e.seq });
+    }
+    if (!latest.size) return;
+    const entries = [...latest.entries()];
+    await queryPrepared(em, UPDATE_STATES, [entries.map(([c]) => c), entries.map(([, v]) => v.state), entries.map(([, v]) => v.at)]);
   }
 
   private async advanceWatermarks(em: EntityManager, chipIds: string[], receivedAt: Date): Promise<Map<string, Watermark>> {

@@ -1,6 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Clock, OffsetFileClock, SystemClock } from './clock';
 
 @Global()
-@Module({ providers: [{ provide: Clock, useClass: SystemClock }], exports: [Clock] })
+@Module({
+  providers: [{
+    provide: Clock,
+    useFactory: (config: AppConfig) => (config.clockOffsetFile ? new OffsetFileClock(config.clockOffsetFile) : new SystemClock()),
+    inject: [APP_CONFIG],
+  }],
+  exports: [Clock],
+})
 export class ClockModule {}

@@ -1,0 +1,47 @@
+import { AlertType } from '../alerts/alert-type';
+import { AlertsService, RaiseAlertInput } from '../alerts/alerts.service';
+import { FakeClock } from '../common/clock/clock';
+import { DeviceAlerts, REPEAT_MS } from './device-alerts';
+
+describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
+  const clock = new FakeClock(new Date('2026-01-05T01:00:00Z'));
+  let written: RaiseAlertInput[];
+  let alerts: DeviceAlerts;
+  const tamper = (n: number) => ({ type: AlertType.TAMPER, chipId: 'C1', evidence: { n }, dedupeKey: 'device:tamper:C1', occurredAt: clock.now() });
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    written = [];
+    alerts = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('writes the first at once and the repeats of the window as one write with their count, first time and latest evidence', async () => {
+    expect(await alerts.raise(tamper(1))).toBe(true);
+    const firstRepeatAt = (clock.advance(1000), clock.now());
+    expect(await alerts.raise(tamper(2))).toBe(false);
+    clock.advance(1000);
+    expect(await alerts.raise(tamper(3))).toBe(false);
+    expect(written).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(REPEAT_MS);
+    expect(written).toHaveLength(2);
+    expect(written[1]).toMatchObject({ occurrences: 2, firstOccurredAt: firstRepeatAt, evidence: { n: 3 }, dedupeKey: 'device:tamper:C1' });
+  });
+
+  it('a raise after the window writes pending repeats first, then itself', async () => {
+    await alerts.raise(tamper(1));
+    clock.advance(1000);
+    await alerts.raise(tamper(2));
+    clock.advance(REPEAT_MS);
+    expect(await alerts.raise(tamper(3))).toBe(true);
+    expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([[1, 1], [2, 1], [3, 1]]);
+  });
+
+  it('shutdown writes what is pending', async () => {
+    await alerts.raise(tamper(1));
+    await alerts.raise(tamper(2));
+    await alerts.onApplicationShutdown();
+    expect(written).toHaveLength(2);
+    expect(written[1]).toMatchObject({ occurrences: 1 });
+  });
+});
