@@ -384,7 +384,7 @@ export class Agent {
     const file = this.liveFile();
     try {
       const rec = JSON.parse(readFileSync(file, 'utf8')) as Omit<LiveRecord, 'aliveAtMs'>;
-      return { ...rec, relayClosed: rec.relayClosed === true, aliveAtMs: statSync(file).mtimeMs };
+      return { ...rec, relayClosed: rec.relayClosed === true, aliveAtMs: Math.floor(statSync(file).mtimeMs) };
     } catch {
       return null;
     }

@@ -512,7 +512,8 @@ const HANDLERS: HandlerTable = {
     s.journal({ type: 'power.cut', at, reason: 'agent_crashed', by: 'hardware_watchdog', ...g });
     const startedMs = live.arcStartedAt ? parseInstant(live.arcStartedAt) : NaN;
     if (Number.isFinite(startedMs)) {
-      const endedMs = Math.max(startedMs, Math.min(s.now, live.aliveAtMs + HARDWARE_WATCHDOG_TIMEOUT_MS));
+      // Whole milliseconds: durationMs is an integer on the wire, and a file's mtime is not.
+      const endedMs = Math.round(Math.max(startedMs, Math.min(s.now, live.aliveAtMs + HARDWARE_WATCHDOG_TIMEOUT_MS)));
       const endedAt = iso(endedMs);
       s.journal({
         type: 'arc.stop', at: endedAt, ...g, startedAt: iso(startedMs), endedAt, durationMs: endedMs - startedMs,

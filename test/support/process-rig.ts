@@ -263,7 +263,7 @@ export class ProcessRig {
     await this.proxy?.stop().catch(() => undefined);
     this.proxy = null;
     await new Promise<void>((r) => (this.logStream ? this.logStream.end(() => r()) : r()));
-    if (this.ownDir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownDir && process.env.ARCGATE_KEEP_RIG !== '1') rmSync(this.dir, { recursive: true, force: true });
   }
 
   private startPolling(): void {
