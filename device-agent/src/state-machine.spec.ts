@@ -715,6 +715,15 @@ describe('state machine: issue 18 fail-safe inputs', () => {
     expect(h.model.state).toBe('locked');
   });
 
+  it('crash restart: a fractional liveness mark (a file mtime) still gives an arc.stop that validates', () => {
+    const h = new Harness();
+    const aliveAtMs = h.clock.now() - 10_000 + 0.759;
+    h.send({ type: 'restarted', live: { state: 'arcing', relayClosed: true, grantId: 'grant-9', arcStartedAt: new Date(h.clock.now() - 20_000).toISOString(), aliveAtMs } });
+    const stop = h.events().find((e) => e.type === 'arc.stop') as { durationMs: number } | undefined;
+    // The wire format takes whole milliseconds; a fraction made the server refuse the whole batch.
+    expect(Number.isInteger(stop?.durationMs)).toBe(true);
+  });
+
   it('crash restart with the relay open journals nothing', () => {
     const h = new Harness();
     h.send({ type: 'restarted', live: { state: 'locked', relayClosed: false, aliveAtMs: h.clock.now() } });
