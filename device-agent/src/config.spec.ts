@@ -10,6 +10,8 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: { ...env, POSITION: '34.2375, 116.1342', GAS_LIMIT_PERCENT_LEL: '8' } });
     expect(c).toMatchObject({ mqttUrl: env.MQTT_URL, topicRoot: 'arcgate', serverPublicKey: null, scannerPath: null, machineKind: 'electric_arc', gasLimitPercentLel: 8, position: { lat: 34.2375, lng: 116.1342, accuracyM: 10 }, watchdogMs: 1000, relayFeedback: true });
     expect(loadConfig({ env: { ...env, RELAY_FEEDBACK: 'off' } }).relayFeedback).toBe(false);
+    expect(c.clockOffsetMs).toBe(0);
+    expect(loadConfig({ env: { ...env, CLOCK_OFFSET_MS: '-600000' } }).clockOffsetMs).toBe(-600_000);
   });
 
   it('overlays the environment on the file', () => {
@@ -29,12 +31,12 @@ describe('loadConfig', () => {
   it('names every bad value at once', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ env: { MQTT_URL: 'localhost', MACHINE_KIND: 'laser', GAS_LIMIT_PERCENT_LEL: '0', ARCGATE_SERVER_PUBLIC_KEY: 'abc', MQTT_TOPIC_ROOT: 'a/+/b', POSITION: '91,0', WATCHDOG_MS: '5000', RELAY_FEEDBACK: 'maybe' } });
+      loadConfig({ env: { MQTT_URL: 'localhost', MACHINE_KIND: 'laser', GAS_LIMIT_PERCENT_LEL: '0', ARCGATE_SERVER_PUBLIC_KEY: 'abc', MQTT_TOPIC_ROOT: 'a/+/b', POSITION: '91,0', WATCHDOG_MS: '5000', RELAY_FEEDBACK: 'maybe', CLOCK_OFFSET_MS: 'soon' } });
     } catch (err) {
       error = err as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = error!.problems.join('\n');
-    for (const name of ['MQTT_URL', 'MACHINE_KIND', 'GAS_LIMIT_PERCENT_LEL', 'ARCGATE_SERVER_PUBLIC_KEY', 'MQTT_TOPIC_ROOT', 'POSITION', 'WATCHDOG_MS', 'RELAY_FEEDBACK', 'BOARD_PATH']) expect(text).toContain(name);
+    for (const name of ['MQTT_URL', 'MACHINE_KIND', 'GAS_LIMIT_PERCENT_LEL', 'ARCGATE_SERVER_PUBLIC_KEY', 'MQTT_TOPIC_ROOT', 'POSITION', 'WATCHDOG_MS', 'RELAY_FEEDBACK', 'CLOCK_OFFSET_MS', 'BOARD_PATH']) expect(text).toContain(name);
   });
 });

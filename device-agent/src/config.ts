@@ -28,6 +28,8 @@ export interface AgentConfig {
   relayFeedback?: boolean;
   logLevel: LogLevel;
   firmware: string;
+  /** For fault tests only: the agent's clock runs this far off (ms); a device with a wrong clock. */
+  clockOffsetMs?: number;
 }
 
 /** Environment variable → config key. */
@@ -45,6 +47,7 @@ export const ENV_KEYS = {
   WATCHDOG_MS: 'watchdogMs',
   RELAY_FEEDBACK: 'relayFeedback',
   LOG_LEVEL: 'logLevel',
+  CLOCK_OFFSET_MS: 'clockOffsetMs',
 } as const;
 
 const FILE_KEYS = new Set<string>(Object.values(ENV_KEYS));
@@ -154,6 +157,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     relayFeedback: flag('relayFeedback', true),
     logLevel: logLevel as LogLevel,
     firmware: FIRMWARE,
+    clockOffsetMs: number('clockOffsetMs', 0, -86_400_000, 86_400_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

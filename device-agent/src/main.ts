@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as mqtt from 'mqtt';
 import { Agent } from './agent';
-import { systemClock } from './clock';
+import { offsetClock } from './clock';
 import { ConfigError, loadConfig } from './config';
 import { JohnnyFiveBoard } from './five-board';
 import { loadOrCreateChipKey } from './keys';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { service: 'arcgate-agent' } });
   const board = new JohnnyFiveBoard({ path: config.boardPath, machineKind: config.machineKind });
   const scanner = config.scannerPath ? new BadgeScanner({ path: config.scannerPath }) : null;
-  const agent = new Agent({ config, board, scanner, connect: (url, options) => mqtt.connect(url, options), clock: systemClock, log });
+  const agent = new Agent({ config, board, scanner, connect: (url, options) => mqtt.connect(url, options), clock: offsetClock(config.clockOffsetMs ?? 0), log });
 
   // A crash opens the relay on the way down; the run marker left behind makes the next boot say "crash".
   const die = (what: string) => (err: unknown) => {
