@@ -2,6 +2,7 @@
 // arcgate-sim: run a simulated welding machine and act on it from stdin or a script.
 //   arcgate-sim run --kind electric_arc --name M1 [--process MMA|TIG|MIG] [--setpoint N]
 //                   [--seed N] [--dir DIR] [--pty auto|socat|python3] [--script FILE] [--json]
+//                   [--clock-offset-ms N]   (the board's clock runs N ms off: fault tests)
 // Prints the serial paths, then reads commands (see `help`) until `quit` or end of input.
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,7 @@ export interface CliIo {
 
 export const USAGE = `usage: arcgate-sim run --kind ${MACHINE_KINDS.join('|')} --name NAME [--process ${ARC_PROCESSES.join('|')}]
                        [--setpoint N] [--seed N] [--dir DIR] [--pty auto|socat|python3] [--script FILE] [--json]
+                       [--clock-offset-ms N]
 commands:
 ${COMMAND_HELP}`;
 
@@ -37,6 +39,7 @@ interface RunOptions {
   pty?: PtyProvider | 'auto';
   script?: string;
   json: boolean;
+  clockOffsetMs: number;
 }
 
 function parseRunArgs(args: string[]): RunOptions {
@@ -53,6 +56,7 @@ function parseRunArgs(args: string[]): RunOptions {
       pty: { type: 'string' },
       script: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'clock-offset-ms': { type: 'string' },
     },
   });
   const kind = values.kind as MachineKind | undefined;
@@ -66,6 +70,9 @@ function parseRunArgs(args: string[]): RunOptions {
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${flag} must be a non-negative number`);
     return n;
   };
+  const offsetRaw = values['clock-offset-ms'];
+  const clockOffsetMs = offsetRaw === undefined ? 0 : Number(offsetRaw);
+  if (!Number.isInteger(clockOffsetMs) || Math.abs(clockOffsetMs) > 86_400_000) throw new UsageError('--clock-offset-ms must be whole milliseconds within ±1 day');
   const pty = values.pty as PtyProvider | 'auto' | undefined;
   if (pty !== undefined && !['auto', 'socat', 'python3'].includes(pty)) throw new UsageError('--pty must be auto, socat or python3');
   return {
@@ -78,6 +85,7 @@ function parseRunArgs(args: string[]): RunOptions {
     pty,
     script: values.script,
     json: values.json ?? false,
+    clockOffsetMs,
   };
 }
 
@@ -108,6 +116,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     seed: options.seed,
     dir: options.dir,
     ptyProvider: options.pty,
+    ...(options.clockOffsetMs ? { clock: { now: () => Date.now() + options.clockOffsetMs } } : {}),
   });
   const paths = await machine.start();
   machine.on('relay', (closed) => print(`event: relay ${closed ? 'closed' : 'open'}`));

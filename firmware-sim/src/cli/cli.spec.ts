@@ -76,6 +76,8 @@ describe('arcgate-sim CLI', () => {
     expect(await main(['fly'], { stdin: new PassThrough(), ...io })).toBe(2);
     expect(await main(['run', '--kind', 'gas'], { stdin: new PassThrough(), ...io })).toBe(2);
     expect(io.err()).toContain('--name is required');
+    expect(await main(['run', '--kind', 'gas', '--name', 'G1', '--clock-offset-ms', 'soon'], { stdin: new PassThrough(), ...io })).toBe(2);
+    expect(io.err()).toContain('--clock-offset-ms must be whole milliseconds');
   });
 
   it('runs a script with sleeps, then takes interactive commands until quit', async () => {
