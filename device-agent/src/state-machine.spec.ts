@@ -636,6 +636,27 @@ describe('state machine: issue 18 fail-safe inputs', () => {
     expect(h.events()).toEqual([expect.objectContaining({ type: 'state.change', trigger: 'board_recovered' })]);
   });
 
+  it('a stale auxiliary-contact report is not a relay fault while the board is away (it used to latch one)', () => {
+    const h = new Harness(new FakeClock(), { ...options, relayFeedback: true }).online();
+    h.arm();
+    h.send({ type: 'relay_feedback', closed: true });
+    h.send({ type: 'board_lost', cause: 'port_closed', arc: null });
+    h.events();
+    for (let i = 0; i < 30; i++) {
+      h.clock.advance(100);
+      h.send({ type: 'tick', position: null });
+    }
+    expect(h.events().filter((e) => e.type === 'relay.fault')).toEqual([]);
+    // Back: the board reports the contacts open (it reset with the relay open), and the fault clears.
+    h.send({ type: 'board_up' });
+    h.send({ type: 'relay_feedback', closed: false });
+    h.send({ type: 'board_reporting' });
+    h.clock.advance(1_000);
+    h.send({ type: 'tick', position: null });
+    expect(h.model).toMatchObject({ state: 'locked', faultCause: null });
+    expect(h.events().filter((e) => e.type === 'relay.fault')).toEqual([]);
+  });
+
   it('refuses to arm while the board is lost (display, no arm request)', () => {
     const h = new Harness().online();
     h.send({ type: 'board_lost', cause: 'port_closed', arc: null });

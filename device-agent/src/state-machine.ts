@@ -115,7 +115,8 @@ class Step {
    */
   checkRelayFeedback(): void {
     const m = this.m;
-    if (!this.opts.relayFeedback) return;
+    // Blind while the board link is down or not reporting yet: the last report is stale, not a fault.
+    if (!this.opts.relayFeedback || m.board !== 'up') return;
     const fb = m.feedback;
     if (fb.closed === m.relayClosed) {
       if (fb.reported) m.feedback = { ...fb, reported: false };
@@ -436,8 +437,10 @@ const HANDLERS: HandlerTable = {
     const m = s.m;
     if (m.board === 'lost') return;
     m.board = 'lost';
-    // Blind: readings from before the loss must not count toward clearing a gas fault.
+    // Blind: readings from before the loss must not count toward clearing a gas fault, and the
+    // auxiliary contact is unknown until the board reports it again (none counts as open).
     m.gas.belowSinceMs = null;
+    m.feedback = { closed: false, changedAtMs: s.now, reported: false };
     const at = iso(s.now);
     const wasFault = m.state === 'fault';
     // The heartbeat stopped with the link, so the board's watchdog cuts power: journal what is known,
