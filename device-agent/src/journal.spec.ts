@@ -15,6 +15,32 @@ describe('Journal', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a failing compaction throws but leaves the journal usable; recovery skips the acknowledged events', () => {
+    const j = new Journal(dir);
+    j.open();
+    [1, 2, 3].forEach((i) => j.append(beat(i)));
+    // The rewrite's temp file cannot be created (as on a read-only or full disk).
+    require('node:fs').mkdirSync(join(dir, 'journal.jsonl.tmp'));
+    expect(() => j.ack(2)).toThrow();
+    expect(j.pending().map((e) => e.seq)).toEqual([3]);
+    expect(j.append(beat(4)).seq).toBe(4);
+    expect(j.health()).toBeNull();
+    j.close();
+    const again = new Journal(dir);
+    expect(again.open()).toMatchObject({ pending: 2, lost: [] });
+    expect(again.pending().map((e) => e.seq)).toEqual([3, 4]);
+    again.close();
+  });
+
+  it('reports an unwritable or closed journal in its health check', () => {
+    const j = new Journal(dir);
+    expect(j.health()).toBe('journal is not open');
+    j.open();
+    expect(j.health()).toBeNull();
+    expect(j.health(Number.MAX_SAFE_INTEGER)).toMatch(/bytes free/);
+    j.close();
+  });
+
   it('appends one JSON line per event, durable before append() returns, seqs from 1', () => {
     const j = new Journal(dir);
     expect(j.open()).toEqual({ pending: 0, tornBytes: 0, corruptLines: 0, lost: [] });
