@@ -234,9 +234,24 @@ export class ProcessRig {
     ]);
   }
 
+  /** Kills the board process; its pty relays (the cable's far end) die with it, as the board's power does. */
   killSimulator(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (!this.sim?.pid) throw new Error(`${this.name}: simulator not running`);
     process.kill(this.sim.pid, signal);
+    this.killRelays();
+  }
+
+  /** Every pty relay of this machine's simulator directory (socat or python3 children left orphaned). */
+  private killRelays(): void {
+    const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+    for (const line of out.split('\n')) {
+      if (!line.includes(this.simDir) || line.includes('cli.js')) continue;
+      try {
+        process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -260,6 +275,7 @@ export class ProcessRig {
       await Promise.race([new Promise((r) => sim.once('exit', r)), sleep(5_000)]);
       if (sim.exitCode === null && sim.signalCode === null) sim.kill('SIGKILL');
     }
+    this.killRelays();
     await this.proxy?.stop().catch(() => undefined);
     this.proxy = null;
     await new Promise<void>((r) => (this.logStream ? this.logStream.end(() => r()) : r()));
