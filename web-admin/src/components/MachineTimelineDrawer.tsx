@@ -38,10 +38,12 @@ interface ArcView {
   chipId: string;
   startedAt: string;
   durationMs: number;
-  current: { mean?: number; max?: number };
-  voltage: { mean?: number };
+  /** Null when an interrupted arc's statistics were lost with the device's agent. */
+  current: { mean?: number; max?: number } | null;
+  voltage: { mean?: number } | null;
   authorized: boolean | null;
   flags: string[];
+  interrupted: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
 }
 
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
@@ -139,7 +141,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: a.authorized === false ? 'red' : 'green',
                         children: (
                           <div data-testid="timeline-arc">
-                            {fmtTime(a.startedAt)} · {t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })}
+                            {fmtTime(a.startedAt)} · {a.current && a.voltage
+                              ? t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })
+                              : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
+                            {a.interrupted ? <Typography.Text type="warning"> · {t(`timeline.arcInterrupted.${a.interrupted}`)}</Typography.Text> : null}
                             {a.authorized === false ? <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text> : null}
                             {a.flags.length ? <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text> : null}
                           </div>
