@@ -13,6 +13,9 @@ interface DeviceStatus {
   lastSeenAt: string | null;
   state: string | null;
   firmware: string | null;
+  faults?: string[];
+  offlineArmedSince?: string | null;
+  onsiteCheckAt?: string | null;
   recentEvents: { type: string; occurredAt?: string; at?: string; seq?: number }[];
 }
 
@@ -92,9 +95,19 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
           d.chipId ? (
             <Descriptions size="small" column={2} bordered>
               <Descriptions.Item label={t('timeline.device')}>
-                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ?? ''}
+                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ? t(`deviceState.${d.state}`, { defaultValue: t('alertEvidence.unknown') }) : ''}
               </Descriptions.Item>
               <Descriptions.Item label={t('timeline.lastSeen')}>{fmtTime(d.lastSeenAt)}</Descriptions.Item>
+              {d.faults?.length ? (
+                <Descriptions.Item label={t('alertEvidence.faultList')} span={2}>
+                  <Typography.Text type="danger">{d.faults.map((f) => t(`alertEvidence.faults.${f}`, { defaultValue: t('alertEvidence.unknown') })).join('、')}</Typography.Text>
+                </Descriptions.Item>
+              ) : null}
+              {d.offlineArmedSince ? (
+                <Descriptions.Item label={t('timeline.offlineArmedSince')} span={2}>
+                  <Typography.Text type="danger">{fmtTime(d.offlineArmedSince)}{d.onsiteCheckAt ? ` · ${t('timeline.onsiteCheckAsked', { at: fmtTime(d.onsiteCheckAt) })}` : ''}</Typography.Text>
+                </Descriptions.Item>
+              ) : null}
             </Descriptions>
           ) : null
         }

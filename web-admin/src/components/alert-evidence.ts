@@ -21,7 +21,7 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
   const add = (label: string, value: string | null) => {
     if (value !== null) lines.push({ label: t(`alertEvidence.${label}`), value });
   };
-  const state = (v: unknown) => (v === undefined ? null : KNOWN(v, DEVICE_STATES) ? t(`alertEvidence.state.${v}`) : t('alertEvidence.unknown'));
+  const state = (v: unknown) => (v === undefined ? null : KNOWN(v, DEVICE_STATES) ? t(`deviceState.${v}`) : t('alertEvidence.unknown'));
   const time = (v: unknown) => (typeof v === 'string' ? fmtTime(v) : null);
   const watchdog = typeof ev.hardwareWatchdogTimeoutMs === 'number' ? t('alertEvidence.watchdogCut', { ms: ev.hardwareWatchdogTimeoutMs }) : null;
 
