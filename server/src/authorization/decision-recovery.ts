@@ -32,12 +32,10 @@ export class DecisionRecovery implements OnApplicationBootstrap, OnApplicationSh
     private readonly ds: DataSource,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.recover();
-    } catch (e) {
-      this.logger.error(`start-up recovery of arm decisions failed: ${(e as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // In the background: start-up is not held up by a day of claims, and a retry that comes first is
+    // covered by the age rule of AuthorizationService.earlierAnswer anyway.
+    void this.recover().catch((e: Error) => this.logger.error(`start-up recovery of arm decisions failed: ${e.message}`));
     // The claims marked now can be completed only after their retry window.
     this.timer = setTimeout(() => void this.completeOrphans().catch((e: Error) => this.logger.error(`completing orphan claims failed: ${e.message}`)), ARM_ANSWER_CACHE_MS + 5_000);
     this.timer.unref();

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { DeviceState, Position } from '@arcgate/protocol';
+import type { DeviceFault, DeviceState, Position } from '@arcgate/protocol';
 
 const bigintNumber = { to: (v: number) => v, from: (v: string | null) => (v === null ? 0 : Number(v)) };
 
@@ -47,6 +47,22 @@ export class Chip {
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   state!: DeviceState | null;
+
+  /** Device time of `state` (status ts or event at): older reports never overwrite it. */
+  @Column({ name: 'state_at', type: 'timestamptz', nullable: true })
+  stateAt!: Date | null;
+
+  /** Health faults of the last online status (e.g. journal_unwritable): why the device may refuse to arm. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  faults!: DeviceFault[];
+
+  /** Set while offline since going offline armed or arcing (DEVICE_OFFLINE_ARMED); cleared when it returns. */
+  @Column({ name: 'offline_armed_since', type: 'timestamptz', nullable: true })
+  offlineArmedSince!: Date | null;
+
+  /** When that episode was escalated to an on-site check (DEVICE_ONSITE_CHECK). */
+  @Column({ name: 'onsite_check_at', type: 'timestamptz', nullable: true })
+  onsiteCheckAt!: Date | null;
 
   @Column({ name: 'last_position', type: 'jsonb', nullable: true })
   lastPosition!: Position | null;

@@ -12,7 +12,10 @@ export class DeviceStatusView {
   @ApiProperty() online!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastSeenAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastStatusAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) state!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Last known state (kept while offline)' }) state!: string | null;
+  @ApiProperty({ type: [String], description: 'Health faults of the last online status (journal_unwritable, board_lost, relay_fault)' }) faults!: string[];
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Offline since, when it went offline armed or arcing' }) offlineArmedSince!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When an on-site check was asked for' }) onsiteCheckAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) firmware!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) lastPosition!: Position | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastPositionAt!: Date | null;
@@ -30,6 +33,9 @@ export function toDeviceStatusView(machineId: string, chip: Chip | null, recentE
     lastSeenAt: chip?.lastSeenAt ?? null,
     lastStatusAt: chip?.lastStatusAt ?? null,
     state: chip?.state ?? null,
+    faults: chip?.faults ?? [],
+    offlineArmedSince: chip?.offlineArmedSince ?? null,
+    onsiteCheckAt: chip?.onsiteCheckAt ?? null,
     firmware: chip?.firmware ?? null,
     lastPosition: chip?.lastPosition ?? null,
     lastPositionAt: chip?.lastPositionAt ?? null,

@@ -2,6 +2,7 @@ import { Button, Space, Table, Typography } from 'antd';
 import type { TablePaginationConfig } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AlertView } from '../api/types';
+import { evidenceLines } from './alert-evidence';
 import { compactJson, fmtTime } from './format';
 import { EnumTag } from './tags';
 import { EmptyState } from './states';
@@ -31,13 +32,24 @@ export function AlertsTable({ items, loading, pagination, canClose, emptyText, o
       locale={{ emptyText: <EmptyState description={emptyText} /> }}
       rowClassName={(a) => (highlight?.has(a.id) ? 'row-new' : '')}
       expandable={{
-        expandedRowRender: (a) => (
+        expandedRowRender: (a) => {
+          const evidence = a.lastEvidence ?? a.evidence;
+          const lines = evidenceLines(a.type, evidence, t);
+          return (
           <div>
+            {a.count > 1 && <div data-testid="alert-occurrences">{t('alerts.occurrences', { count: a.count, first: fmtTime(a.firstSeenAt), last: fmtTime(a.lastSeenAt) })}</div>}
             <Typography.Text type="secondary">{t('alerts.evidence')}: </Typography.Text>
-            <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>{compactJson(a.lastEvidence ?? a.evidence)}</Typography.Text>
+            {lines ? (
+              <ul className="evidence-lines" data-testid="alert-evidence">
+                {lines.map((l) => <li key={l.label}><Typography.Text type="secondary">{l.label}：</Typography.Text>{l.value}</li>)}
+              </ul>
+            ) : (
+              <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>{compactJson(evidence)}</Typography.Text>
+            )}
             {(a.acknowledgeNote || a.closeNote) && <div>{t('common.note')}: {a.closeNote ?? a.acknowledgeNote}</div>}
           </div>
-        ),
+          );
+        },
       }}
       columns={[
         { title: t('alerts.severity'), dataIndex: 'severity', width: 80, render: (v: string) => <EnumTag kind="severity" value={v} /> },

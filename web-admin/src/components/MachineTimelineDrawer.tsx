@@ -13,6 +13,9 @@ interface DeviceStatus {
   lastSeenAt: string | null;
   state: string | null;
   firmware: string | null;
+  faults?: string[];
+  offlineArmedSince?: string | null;
+  onsiteCheckAt?: string | null;
   recentEvents: { type: string; occurredAt?: string; at?: string; seq?: number }[];
 }
 
@@ -38,10 +41,12 @@ interface ArcView {
   chipId: string;
   startedAt: string;
   durationMs: number;
-  current: { mean?: number; max?: number };
-  voltage: { mean?: number };
+  /** Null when an interrupted arc's statistics were lost with the device's agent. */
+  current: { mean?: number; max?: number } | null;
+  voltage: { mean?: number } | null;
   authorized: boolean | null;
   flags: string[];
+  interrupted: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
 }
 
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
@@ -90,9 +95,19 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
           d.chipId ? (
             <Descriptions size="small" column={2} bordered>
               <Descriptions.Item label={t('timeline.device')}>
-                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ?? ''}
+                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ? t(`deviceState.${d.state}`, { defaultValue: t('alertEvidence.unknown') }) : ''}
               </Descriptions.Item>
               <Descriptions.Item label={t('timeline.lastSeen')}>{fmtTime(d.lastSeenAt)}</Descriptions.Item>
+              {d.faults?.length ? (
+                <Descriptions.Item label={t('alertEvidence.faultList')} span={2}>
+                  <Typography.Text type="danger">{d.faults.map((f) => t(`alertEvidence.faults.${f}`, { defaultValue: t('alertEvidence.unknown') })).join('、')}</Typography.Text>
+                </Descriptions.Item>
+              ) : null}
+              {d.offlineArmedSince ? (
+                <Descriptions.Item label={t('timeline.offlineArmedSince')} span={2}>
+                  <Typography.Text type="danger">{fmtTime(d.offlineArmedSince)}{d.onsiteCheckAt ? ` · ${t('timeline.onsiteCheckAsked', { at: fmtTime(d.onsiteCheckAt) })}` : ''}</Typography.Text>
+                </Descriptions.Item>
+              ) : null}
             </Descriptions>
           ) : null
         }
@@ -139,7 +154,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: a.authorized === false ? 'red' : 'green',
                         children: (
                           <div data-testid="timeline-arc">
-                            {fmtTime(a.startedAt)} · {t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })}
+                            {fmtTime(a.startedAt)} · {a.current && a.voltage
+                              ? t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })
+                              : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
+                            {a.interrupted ? <Typography.Text type="warning"> · {t(`timeline.arcInterrupted.${a.interrupted}`)}</Typography.Text> : null}
                             {a.authorized === false ? <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text> : null}
                             {a.flags.length ? <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text> : null}
                           </div>

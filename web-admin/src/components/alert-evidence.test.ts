@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import zh from '../i18n/zh-CN.json';
+import en from '../i18n/en.json';
+import { evidenceLines, READABLE_EVIDENCE_TYPES } from './alert-evidence';
+import { ALERT_TYPES } from './alert-types';
+
+type Tree = { [k: string]: string | Tree };
+/** A minimal i18next-like t over one resource tree; throws on a missing key so gaps fail the test. */
+const tOf = (tree: Tree) => (key: string, vars: Record<string, unknown> = {}) => {
+  const v = key.split('.').reduce<string | Tree | undefined>((n, k) => (n as Tree | undefined)?.[k], tree);
+  if (typeof v !== 'string') throw new Error(`missing translation ${key}`);
+  return v.replace(/{{\s*(\w+)\s*}}/g, (_, k: string) => String(vars[k]));
+};
+
+describe('alert evidence', () => {
+  it('every alert type has a label in both languages', () => {
+    for (const type of ALERT_TYPES) {
+      expect(tOf(zh as Tree)(`alertType.${type}`)).toBeTruthy();
+      expect(tOf(en as Tree)(`alertType.${type}`)).toBeTruthy();
+    }
+    for (const type of READABLE_EVIDENCE_TYPES) expect(ALERT_TYPES).toContain(type);
+  });
+
+  it('reads an offline-while-armed alert without raw codes, in Chinese and English', () => {
+    const ev = { chipId: 'C1', cause: 'will', lastState: 'arcing', at: '2026-01-05T01:00:00.000Z', hardwareWatchdogTimeoutMs: 500, onsiteCheckAfterS: 600, expected: 'hardware_watchdog_cut' };
+    const zhLines = evidenceLines('DEVICE_OFFLINE_ARMED', ev, tOf(zh as Tree))!;
+    expect(zhLines.map((l) => `${l.label}: ${l.value}`)).toEqual([
+      '离线前状态: 焊接中', '离线原因: 连接意外中断（遗嘱消息）', '离线时间: 2026-01-05 09:00', '预期: 控制板硬件看门狗应在 500 毫秒内切断电源', '升级: 10 分钟内未恢复将要求现场检查',
+    ]);
+    const enText = evidenceLines('DEVICE_OFFLINE_ARMED', ev, tOf(en as Tree))!.map((l) => l.value).join(' ');
+    expect(enText).toContain('Arcing');
+    expect(enText).not.toMatch(/\barcing\b|hardware_watchdog|missed_heartbeats/);
+  });
+
+  it('reads every new type in both languages and hides unknown values', () => {
+    const samples: Record<string, Record<string, unknown>> = {
+      DEVICE_ONSITE_CHECK: { lastState: 'armed', offlineSince: '2026-01-05T01:00:00Z', offlineMinutes: 12, action: 'onsite_check' },
+      BOARD_LINK_LOST: { cause: 'port_closed', at: '2026-01-05T01:00:00Z', hardwareWatchdogTimeoutMs: 500 },
+      DEVICE_JOURNAL_FAILED: { faults: ['journal_unwritable', 'mystery'], state: 'locked', at: '2026-01-05T01:00:00Z' },
+      AGENT_CRASHED: { at: '2026-01-05T01:00:00Z', cutBy: 'hardware_watchdog', hardwareWatchdogTimeoutMs: 500 },
+    };
+    for (const tree of [zh, en] as Tree[]) {
+      for (const [type, ev] of Object.entries(samples)) {
+        const lines = evidenceLines(type, ev, tOf(tree))!;
+        expect(lines.length).toBeGreaterThan(1);
+        expect(lines.map((l) => l.value).join(' ')).not.toMatch(/port_closed|journal_unwritable|mystery|onsite_check|hardware_watchdog/);
+      }
+    }
+    expect(evidenceLines('TAMPER', {}, tOf(zh as Tree))).toBeNull();
+  });
+});

@@ -1,0 +1,62 @@
+import { fmtTime } from './format';
+
+type T = (key: string, vars?: Record<string, unknown>) => string;
+
+/** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
+export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED'] as const;
+
+const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
+const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
+const OFFLINE_CAUSES = ['will', 'shutdown', 'missed_heartbeats'] as const;
+const BOARD_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
+const FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
+
+/**
+ * The evidence of the issue-18 alert types as label/value lines in the reader's language, never raw
+ * codes; null for other types (shown as JSON). Unknown values are shown as "unknown" rather than raw.
+ */
+export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): { label: string; value: string }[] | null {
+  if (!(READABLE_EVIDENCE_TYPES as readonly string[]).includes(type)) return null;
+  const lines: { label: string; value: string }[] = [];
+  const add = (label: string, value: string | null) => {
+    if (value !== null) lines.push({ label: t(`alertEvidence.${label}`), value });
+  };
+  const state = (v: unknown) => (v === undefined ? null : KNOWN(v, DEVICE_STATES) ? t(`deviceState.${v}`) : t('alertEvidence.unknown'));
+  const time = (v: unknown) => (typeof v === 'string' ? fmtTime(v) : null);
+  const watchdog = typeof ev.hardwareWatchdogTimeoutMs === 'number' ? t('alertEvidence.watchdogCut', { ms: ev.hardwareWatchdogTimeoutMs }) : null;
+
+  switch (type) {
+    case 'DEVICE_OFFLINE_ARMED':
+      add('lastState', state(ev.lastState));
+      add('offlineCause', ev.cause === undefined ? null : KNOWN(ev.cause, OFFLINE_CAUSES) ? t(`alertEvidence.offlineCauses.${ev.cause}`) : t('alertEvidence.unknown'));
+      add('offlineAt', time(ev.at));
+      add('expected', watchdog);
+      if (typeof ev.onsiteCheckAfterS === 'number') add('escalation', t('alertEvidence.escalationAfter', { minutes: Math.round(ev.onsiteCheckAfterS / 60) }));
+      break;
+    case 'DEVICE_ONSITE_CHECK':
+      add('lastState', state(ev.lastState));
+      add('offlineSince', time(ev.offlineSince));
+      if (typeof ev.offlineMinutes === 'number') add('offlineFor', t('alertEvidence.minutes', { minutes: ev.offlineMinutes }));
+      add('action', t('alertEvidence.onsiteAction'));
+      break;
+    case 'BOARD_LINK_LOST':
+      add('boardCause', ev.cause === undefined ? null : KNOWN(ev.cause, BOARD_CAUSES) ? t(`alertEvidence.boardCauses.${ev.cause}`) : t('alertEvidence.unknown'));
+      add('occurredAt', time(ev.at));
+      add('expected', watchdog ?? t('alertEvidence.watchdogCutPlain'));
+      break;
+    case 'DEVICE_JOURNAL_FAILED': {
+      const faults = Array.isArray(ev.faults) ? ev.faults.map((f) => (KNOWN(f, FAULTS) ? t(`alertEvidence.faults.${f}`) : t('alertEvidence.unknown'))) : [];
+      add('faultList', faults.length ? faults.join('、') : null);
+      add('deviceState', state(ev.state));
+      add('occurredAt', time(ev.at));
+      add('consequence', t('alertEvidence.refusesToArm'));
+      break;
+    }
+    case 'AGENT_CRASHED':
+      add('occurredAt', time(ev.at));
+      add('cutBy', ev.cutBy === 'hardware_watchdog' ? t('alertEvidence.cutByWatchdog') : t('alertEvidence.unknown'));
+      add('expected', watchdog);
+      break;
+  }
+  return lines;
+}
