@@ -17,6 +17,8 @@ export interface EmbeddedDatabase {
   pid: number;
   /** False when another running process started this PostgreSQL; stop() then leaves it running. */
   owned: boolean;
+  /** The process that stops the postmaster if this one dies (none when not owned). */
+  watchdogPid?: number;
   stop(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
     await stop();
     throw e;
   }
-  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, stop };
+  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, watchdogPid: watchdog.pid, stop };
 }
 
 /** The real path (the postmaster's working directory, which the watchdog compares against). */
