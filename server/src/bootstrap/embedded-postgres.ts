@@ -3,12 +3,12 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { portOrFree } from './free-port';
 import { packagedInstallation, PgInstallation } from './postgres/binaries';
-import { initCluster, recoverExisting, startPostmaster } from './postgres/cluster';
+import { initCluster, Postmaster, recoverExisting, startPostmaster } from './postgres/cluster';
 import { clearOwner, writeOwner } from './postgres/owner';
 import { readPostmasterPid } from './postgres/postmaster-pid';
 import { isAlive, stopPostmaster } from './postgres/processes';
 import { DEFAULT_SHARED_ROOT, ensurePostgresUser, isRoot, reachableDataDir, reachableInstallation, RunAs } from './postgres/run-as';
-import { watchPostmaster } from './postgres/watchdog';
+import { Watchdog, watchPostmaster } from './postgres/watchdog';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -64,16 +64,26 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
   // listener on 127.0.0.1 stays for other clients. In the bench the gain was small (BENCHMARKS.md).
   const socketDir = usableSocketDir(dataDir, port);
   const flags = socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags;
-  const postmaster = await startPostmaster(install, dataDir, port, flags, runAs, onLog);
-  writeOwner(dataDir, postmaster.pid);
-  const watchdog = watchPostmaster(postmaster.pid, dataDir);
+  // The watchdog starts with the postmaster, so that a server killed during start-up leaves no orphan either.
+  let watchdog: Watchdog | undefined;
+  let postmaster: Postmaster;
+  try {
+    postmaster = await startPostmaster(install, dataDir, port, flags, runAs, onLog, (pid) => {
+      writeOwner(dataDir, pid);
+      watchdog = watchPostmaster(pid, dataDir);
+    });
+  } catch (e) {
+    watchdog?.release();
+    clearOwner(dataDir);
+    throw e;
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await stopPostmaster(postmaster.pid);
     clearOwner(dataDir);
-    watchdog.release();
+    watchdog?.release();
     if (!persistent) removeCluster(dir, dataDir);
   };
   try {
@@ -82,7 +92,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
     await stop();
     throw e;
   }
-  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, watchdogPid: watchdog.pid, stop };
+  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, watchdogPid: watchdog?.pid, stop };
 }
 
 /** The real path (the postmaster's working directory, which the watchdog compares against). */

@@ -55,7 +55,10 @@ export interface Postmaster { child: ChildProcess; pid: number }
  * does not hit it half-way; the server or the watchdog stops it) and resolves once postmaster.pid
  * says "ready", the readiness test pg_ctl uses, independent of the log's language.
  */
-export async function startPostmaster(install: PgInstallation, dataDir: string, port: number, flags: string[], runAs: RunAs | null, onLog: (t: string) => void, timeoutMs = 120_000): Promise<Postmaster> {
+export async function startPostmaster(
+  install: PgInstallation, dataDir: string, port: number, flags: string[], runAs: RunAs | null, onLog: (t: string) => void,
+  onSpawn: (pid: number) => void, timeoutMs = 120_000,
+): Promise<Postmaster> {
   const tail = new Tail();
   const child = spawn(binary(install, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
@@ -69,6 +72,7 @@ export async function startPostmaster(install: PgInstallation, dataDir: string, 
   child.stderr?.on('data', (b: Buffer) => { tail.push(b.toString()); onLog(b.toString()); });
   child.unref();
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  if (child.pid !== undefined) onSpawn(child.pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
