@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './bootstrap/configure-app';
 import { applyHeapGrowth, DEFAULT_HEAP_GROWING_PERCENT } from './bootstrap/heap-growth';
 import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructure';
+import { describeError } from './common/errors/describe-error';
 import { armFaultPoints } from './common/fault/fault-points';
 import { ConfigError } from './config/app-config';
 import { runMigrations } from './database/data-source';
@@ -16,9 +17,19 @@ async function main(): Promise<void> {
   try {
     infra = await resolveInfrastructure(process.env);
   } catch (e) {
-    console.error(e instanceof ConfigError ? e.message : `Start-up failed: ${e instanceof Error ? e.message : e}`);
+    console.error(e instanceof ConfigError ? e.message : `Start-up failed: ${describeError(e)}`);
     process.exit(1);
   }
+  try {
+    await serve(infra);
+  } catch (e) {
+    console.error(`Start-up failed: ${describeError(e)}`);
+    await infra.stop().catch((s: unknown) => console.error(`Stopping the embedded services failed too: ${describeError(s)}`));
+    process.exit(1);
+  }
+}
+
+async function serve(infra: Infrastructure): Promise<void> {
   const { config } = infra;
   if (config.faultPoints) {
     armFaultPoints(config.faultPoints);
@@ -49,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(`Start-up failed: ${describeError(e)}`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { describeError } from '../common/errors/describe-error';
 import { resolveInfrastructure } from '../bootstrap/infrastructure';
 import { dataSourceOptions } from '../database/data-source';
 import { verifyAuditChain } from './audit-chain';
@@ -24,6 +25,6 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (e) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(describeError(e));
   process.exit(1);
 });

