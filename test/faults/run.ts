@@ -45,8 +45,8 @@ async function machine(ctxBase: Omit<Ctx, 'rig' | 'restartAgent'>, runDir: strin
   const rig = new ProcessRig({ name, dir: join(runDir, name), brokerUrl: ctxBase.server.brokerUrl, topicRoot: 'arcgate', serverPublicKey: key, position: SITE, process: 'MIG' });
   await bindChip(ctxBase.api, ctxBase.ids.steelMachines[0], rig.identity);
   await rig.start();
-  const online = async (): Promise<boolean> => (await ctxBase.db.query(`SELECT online FROM chips WHERE chip_id = $1`, [rig.chip])).rows[0]?.online === true;
-  await waitUntil(`${name} online`, online, 60_000);
+  const startedAt = Date.now();
+  await waitUntil(`${name} online`, () => rig.agentConnectedSince(startedAt - 60_000), 60_000);
   const ctx: Ctx = {
     ...ctxBase,
     rig,
@@ -57,8 +57,9 @@ async function machine(ctxBase: Omit<Ctx, 'rig' | 'restartAgent'>, runDir: strin
         await rig.waitAgentExit(15_000);
       }
       rig.options.clockOffsetMs = options.clockOffsetMs ?? 0;
+      const since = Date.now();
       rig.startAgent();
-      await waitUntil(`${name} online again`, online, 60_000);
+      await waitUntil(`${name} online again`, () => rig.agentConnectedSince(since), 60_000);
     },
   };
   return ctx;
@@ -72,7 +73,7 @@ async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
     const since = Date.now();
     const inj = await fault.run(ctx);
     const from = inj.removedAt ?? inj.t0;
-    result.recoveryMs = await measureRecovery(ctx, from, RECOVERY_LIMIT_MS * 2);
+    result.recoveryMs = await measureRecovery(ctx, from, (fault.recovery?.limitMs ?? RECOVERY_LIMIT_MS) * 2);
     await endSession(ctx).catch(() => undefined);
     result.checks.a = inj.powerNotApplicable
       ? pass(`n/a: ${inj.powerNotApplicable}`)
@@ -83,7 +84,8 @@ async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
       b = await checkExactlyOnce(ctx.db, ctx.rig);
     }
     result.checks.b = b;
-    result.checks.c = result.recoveryMs !== null && result.recoveryMs <= RECOVERY_LIMIT_MS
+    const limitMs = fault.recovery?.limitMs ?? RECOVERY_LIMIT_MS;
+    result.checks.c = result.recoveryMs !== null && result.recoveryMs <= limitMs
       ? pass(`recovered in ${result.recoveryMs} ms`)
       : fail(result.recoveryMs === null ? 'did not recover' : `recovered only after ${result.recoveryMs} ms`);
     result.checks.d = await fault.verify(ctx, inj, seq0);
@@ -139,6 +141,7 @@ function report(results: RunResult[], skipped: { fault: Fault; why: string }[], 
     const last = runs[runs.length - 1];
     const f = last.fault;
     lines.push(`- **${f.title}** (\`${f.id}\`, ${f.broker === 'mosquitto' ? 'Mosquitto' : 'embedded broker'}): expects ${f.expects}.`);
+    if (f.recovery) lines.push(`  - recovery limit ${f.recovery.limitMs / 1000} s: ${f.recovery.why}`);
     if (last.error) lines.push(`  - error: ${last.error}`);
     else for (const k of ['a', 'b', 'c', 'd'] as const) lines.push(`  - (${k}) ${ok(last.checks[k])} ${last.checks[k].detail}`);
   }

@@ -160,6 +160,15 @@ export class ProcessRig {
     agent.stderr!.on('data', (b: Buffer) => this.logStream?.write(`[agent!] ${b}`));
   }
 
+  /** Whether the agent logged a broker connection at or after `since` (epoch ms). */
+  agentConnectedSince(since: number): boolean {
+    return this.agentLog.some((l) => {
+      if (!l.includes('"connected to the broker"')) return false;
+      const at = Date.parse((/"time":"([^"]+)"/.exec(l) ?? [])[1] ?? '');
+      return at >= since;
+    });
+  }
+
   /** The agent's log lines whose msg matches. */
   agentSaid(msg: RegExp): boolean {
     return this.agentLog.some((l) => msg.test(l));
