@@ -4,7 +4,7 @@
  * alert must show it; the runner (run.ts) repeats each one and writes RELIABILITY.md.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { DemoRecords, PlatformApi } from '../support/platform-api';
@@ -51,6 +51,8 @@ export interface Fault {
   recovery?: { limitMs: number; why: string };
   /** Injects (and, for a held fault, removes) the fault. */
   run(ctx: Ctx): Promise<Injection>;
+  /** Puts things back when run() failed half-way (a file system left mounted, say). */
+  cleanup?(ctx: Ctx): Promise<void>;
   /** (d), given the last stored seq before the fault. */
   verify(ctx: Ctx, inj: Injection, seq0: number): Promise<Check>;
 }
@@ -150,8 +152,10 @@ function isRoot(): boolean {
 /** Puts the agent's journal on a small tmpfs of its own (stopping the agent around the move). */
 async function journalOnTmpfs(ctx: Ctx, sizeKb: number): Promise<void> {
   const { rig } = ctx;
-  rig.killAgent('SIGTERM');
-  await rig.waitAgentExit(15_000);
+  if (rig.agentRunning) {
+    rig.killAgent('SIGTERM');
+    await rig.waitAgentExit(15_000);
+  }
   const keep = `${rig.journalDir}.keep`;
   rmSync(keep, { recursive: true, force: true });
   cpSync(rig.journalDir, keep, { recursive: true });
@@ -161,10 +165,17 @@ async function journalOnTmpfs(ctx: Ctx, sizeKb: number): Promise<void> {
   await ctx.restartAgent();
 }
 
+function journalMounted(ctx: Ctx): boolean {
+  return readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === ctx.rig.journalDir);
+}
+
 async function journalOffTmpfs(ctx: Ctx): Promise<void> {
   const { rig } = ctx;
-  rig.killAgent('SIGTERM');
-  await rig.waitAgentExit(15_000);
+  if (!journalMounted(ctx)) return;
+  if (rig.agentRunning) {
+    rig.killAgent('SIGTERM');
+    await rig.waitAgentExit(15_000);
+  }
   const keep = `${rig.journalDir}.keep`;
   rmSync(keep, { recursive: true, force: true });
   mkdirSync(keep);
@@ -465,7 +476,8 @@ export const FAULTS: Fault[] = [
     id: 'journal-full', title: 'journal disk full while arcing', broker: 'embedded', needsRoot: true,
     expects: 'power cut (journal unwritable), DEVICE_JOURNAL_FAILED; no arm request while it lasts',
     async run(ctx) {
-      await journalOnTmpfs(ctx, 512);
+      // Room for the journal's own 1 MiB free-space margin, then filled up.
+      await journalOnTmpfs(ctx, 4_096);
       await armAndArc(ctx);
       const filler = join(ctx.rig.journalDir, 'filler');
       try {
@@ -482,6 +494,7 @@ export const FAULTS: Fault[] = [
       await journalOffTmpfs(ctx);
       return { t0, heartbeatStopped: true, removedAt };
     },
+    cleanup: journalOffTmpfs,
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
   },
   {
@@ -500,6 +513,7 @@ export const FAULTS: Fault[] = [
       await journalOffTmpfs(ctx);
       return { t0, heartbeatStopped: true, removedAt };
     },
+    cleanup: journalOffTmpfs,
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
   },
   ...([600_000, -600_000] as const).map((offset): Fault => ({

@@ -93,6 +93,7 @@ async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
   } catch (err) {
     result.error = (err as Error).message;
     // Leave the machine usable for the next fault.
+    await fault.cleanup?.(ctx).catch(() => undefined);
     await ctx.restartAgent().catch(() => undefined);
   }
   return result;
