@@ -22,7 +22,7 @@ export interface Ctx {
   badge: string;
   rig: ProcessRig;
   /** Recreates the agent process with other options (clock offset) on the same data. */
-  restartAgent(options?: { clockOffsetMs?: number }): Promise<void>;
+  restartAgent(options?: { clockOffsetMs?: number; waitOnline?: boolean }): Promise<void>;
 }
 
 export interface Injection {
@@ -498,20 +498,27 @@ export const FAULTS: Fault[] = [
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
   },
   {
-    id: 'journal-readonly', title: 'journal file system turns read-only while arcing', broker: 'embedded', needsRoot: true,
-    expects: 'power cut, DEVICE_JOURNAL_FAILED, no crash of the agent',
+    id: 'journal-readonly', title: 'journal file system read-only when the agent starts', broker: 'embedded', needsRoot: true,
+    expects: 'the agent runs on, refuses to arm (status fault journal_unwritable), DEVICE_JOURNAL_FAILED; arms again once writable',
     async run(ctx) {
       await journalOnTmpfs(ctx, 4_096);
-      await armAndArc(ctx);
-      execFileSync('mount', ['-o', 'remount,ro', ctx.rig.journalDir]);
+      const { rig } = ctx;
+      // A mount with files open for writing cannot turn read-only; the agent is stopped around it, as a
+      // controller whose disk was remounted read-only by the kernel after errors would be rebooted.
+      rig.killAgent('SIGTERM');
+      await rig.waitAgentExit(15_000);
+      execFileSync('mount', ['-o', 'remount,ro', rig.journalDir]);
       const t0 = Date.now();
-      await sleep(4_000);
-      const alive = ctx.rig.agentRunning;
-      execFileSync('mount', ['-o', 'remount,rw', ctx.rig.journalDir]);
+      await ctx.restartAgent({ waitOnline: true });
+      rig.simCommand(`scan ${ctx.badge}`);
+      await sleep(5_000);
+      const powered = rig.energised();
+      const alive = rig.agentRunning;
       const removedAt = Date.now();
-      if (!alive) throw new Error('the agent died on a read-only journal');
       await journalOffTmpfs(ctx);
-      return { t0, heartbeatStopped: true, removedAt };
+      if (!alive) throw new Error('the agent died on a read-only journal');
+      if (powered) throw new Error('armed with a journal that cannot be written');
+      return { t0, removedAt, note: 'no power, agent alive' };
     },
     cleanup: journalOffTmpfs,
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
@@ -521,19 +528,26 @@ export const FAULTS: Fault[] = [
     expects: 'no grant while the clock is off (the arm request is refused or the grant rejected); the refusal is recorded',
     async run(ctx) {
       await endSession(ctx);
-      await ctx.restartAgent({ clockOffsetMs: offset });
+      // A connect token 10 min off is refused by the broker: the device may never get online at all.
+      await ctx.restartAgent({ clockOffsetMs: offset, waitOnline: false });
       const t0 = Date.now();
+      await sleep(5_000);
       ctx.rig.simCommand(`scan ${ctx.badge}`);
       await sleep(8_000);
       const powered = ctx.rig.energised();
+      const online = ctx.rig.agentConnectedSince(t0 - 1_000);
+      const removedAt = Date.now();
       await ctx.restartAgent({ clockOffsetMs: 0 });
       if (powered) throw new Error('a device with a clock 10 min off was given power');
-      return { t0, removedAt: Date.now() };
+      return { t0, removedAt, note: online ? 'the broker let it in; the arm request was refused' : 'the broker refused its connect token' };
     },
     async verify(ctx, inj, seq0) {
+      const skew = await hasAlert(ctx, inj.t0, 'DEVICE_CLOCK_SKEW');
+      if (skew.ok) return skew;
       const denied = await ctx.db.query(`SELECT reason FROM decisions WHERE chip_id = $1 AND at >= $2 AND NOT allowed`, [ctx.rig.chip, new Date(inj.t0 - 2_000)]);
       if (denied.rows.length) return pass(`refused: ${denied.rows.map((r: { reason: string }) => r.reason).join(', ')}`);
-      return hasEvent(ctx, seq0, 'security.rejected of the grant', (e) => e.type === 'security.rejected');
+      const rejected = await hasEvent(ctx, seq0, 'security.rejected of the grant', (e) => e.type === 'security.rejected');
+      return rejected.ok ? rejected : fail(`no DEVICE_CLOCK_SKEW, no refusal and no rejected grant recorded (${skew.detail})`);
     },
   })),
   {

@@ -59,7 +59,7 @@ async function machine(ctxBase: Omit<Ctx, 'rig' | 'restartAgent'>, runDir: strin
       rig.options.clockOffsetMs = options.clockOffsetMs ?? 0;
       const since = Date.now();
       rig.startAgent();
-      await waitUntil(`${name} online again`, () => rig.agentConnectedSince(since), 60_000);
+      if (options.waitOnline !== false) await waitUntil(`${name} online again`, () => rig.agentConnectedSince(since), 60_000);
     },
   };
   return ctx;
