@@ -121,7 +121,8 @@ export class ServerProcess {
   mqttPort = 0;
   readonly clockOffsetFile: string;
 
-  constructor(private readonly dir: string, private readonly databaseUrl: string, private readonly mqttUrl?: string) {
+  /** `dataDir` holds the generated secrets: servers sharing a database must share it too. */
+  constructor(private readonly dir: string, private readonly dataDir: string, private readonly databaseUrl: string, private readonly mqttUrl?: string) {
     this.clockOffsetFile = join(dir, 'server-clock-offset-ms');
   }
 
@@ -146,7 +147,7 @@ export class ServerProcess {
       writeFileSync(this.clockOffsetFile, '0\n');
     }
     const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: String(this.port), MQTT_PORT: String(this.mqttPort), DATABASE_URL: this.databaseUrl, DATA_DIR: join(this.dir, 'data'),
+      ...process.env, PORT: String(this.port), MQTT_PORT: String(this.mqttPort), DATABASE_URL: this.databaseUrl, DATA_DIR: this.dataDir,
       LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'true', ARCGATE_CLOCK_OFFSET_FILE: this.clockOffsetFile, NODE_ENV: 'development',
     };
     delete env.MQTT_URL;

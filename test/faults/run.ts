@@ -35,7 +35,7 @@ interface RunResult {
 const log = (line: string): void => void process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
 
 async function platform(runDir: string, pg: OwnPostgres, name: string, mqttUrl?: string): Promise<ServerProcess> {
-  const server = new ServerProcess(join(runDir, name), pg.url, mqttUrl);
+  const server = new ServerProcess(join(runDir, name), join(runDir, 'server-data'), pg.url, mqttUrl);
   await server.start();
   return server;
 }
