@@ -74,8 +74,11 @@ export async function armAndArc(ctx: Ctx): Promise<void> {
       return false;
     }, 45_000);
   }
+  const before = await lastSeq(ctx.db, rig.chip);
   rig.simCommand('trigger on');
   await waitUntil('the arc to burn', () => current(rig) > 30, 10_000);
+  // The agent has seen it too once its arc.start is stored: a fault now hits an arc in progress.
+  await waitUntil('arc.start stored', async () => (await eventsSince(ctx.db, rig.chip, before)).some((e) => e.type === 'arc.start'), 15_000);
 }
 
 /** Ends the welding session: trigger released, and a badge scan while armed locks the machine. */
@@ -226,8 +229,8 @@ export const FAULTS: Fault[] = [
     id: 'agent-sigkill', title: 'agent killed (SIGKILL) while arcing', broker: 'embedded',
     expects: 'DEVICE_OFFLINE_ARMED (critical); after restart power.cut agent_crashed by the hardware watchdog, AGENT_CRASHED',
     async run(ctx) {
-      ctx.rig.killAgent('SIGKILL');
       const t0 = Date.now();
+      ctx.rig.killAgent('SIGKILL');
       await ctx.rig.waitAgentExit();
       await sleep(3_000);
       const removedAt = Date.now();
@@ -244,8 +247,8 @@ export const FAULTS: Fault[] = [
     id: 'agent-sigstop', title: 'agent frozen (SIGSTOP 3 s) while arcing', broker: 'embedded',
     expects: 'power.cut watchdog after it resumes (its loop stalled)',
     async run(ctx) {
-      ctx.rig.killAgent('SIGSTOP');
       const t0 = Date.now();
+      ctx.rig.killAgent('SIGSTOP');
       await sleep(3_000);
       ctx.rig.killAgent('SIGCONT');
       return { t0, heartbeatStopped: true, removedAt: Date.now() };
@@ -256,8 +259,8 @@ export const FAULTS: Fault[] = [
     id: 'agent-sigterm', title: 'agent stopped (SIGTERM) while arcing', broker: 'embedded',
     expects: 'relay.change, power.cut agent_stopped and arc.stop interrupted, no DEVICE_OFFLINE_ARMED',
     async run(ctx) {
-      ctx.rig.killAgent('SIGTERM');
       const t0 = Date.now();
+      ctx.rig.killAgent('SIGTERM');
       await ctx.rig.waitAgentExit(15_000);
       const removedAt = Date.now();
       await ctx.restartAgent();
@@ -277,8 +280,9 @@ export const FAULTS: Fault[] = [
     id: 'serial-kill', title: 'serial link broken (pty relay killed) while arcing', broker: 'embedded',
     expects: 'board.link down + power.cut board_lost by the hardware watchdog, BOARD_LINK_LOST (critical); board.link up after a new cable',
     async run(ctx) {
-      process.kill(ctx.rig.serialRelayPid(), 'SIGKILL');
+      const relay = ctx.rig.serialRelayPid();
       const t0 = Date.now();
+      process.kill(relay, 'SIGKILL');
       await sleep(3_000);
       // A new cable: the simulator (board) restarts on the same device path.
       ctx.rig.killSimulator('SIGKILL');
@@ -299,8 +303,8 @@ export const FAULTS: Fault[] = [
     expects: 'board.link down (reports_silent), BOARD_LINK_LOST; GAS_ABOVE_LIMIT once the link thaws',
     async run(ctx) {
       const relay = ctx.rig.serialRelayPid();
-      process.kill(relay, 'SIGSTOP');
       const t0 = Date.now();
+      process.kill(relay, 'SIGSTOP');
       ctx.rig.simCommand('leak on');
       await sleep(3_000);
       process.kill(relay, 'SIGCONT');
@@ -318,8 +322,8 @@ export const FAULTS: Fault[] = [
     id: 'board-kill', title: 'board process killed while arcing', broker: 'embedded',
     expects: 'board.link down, BOARD_LINK_LOST; board.link up after the board restarts',
     async run(ctx) {
-      ctx.rig.killSimulator('SIGKILL');
       const t0 = Date.now();
+      ctx.rig.killSimulator('SIGKILL');
       await sleep(3_000);
       const removedAt = Date.now();
       await ctx.rig.startSimulator();
@@ -462,8 +466,8 @@ export const FAULTS: Fault[] = [
     id: 'journal-torn', title: 'torn journal (agent killed, half a line left)', broker: 'embedded',
     expects: 'boot reason crash; the torn tail cut; nothing stored twice',
     async run(ctx) {
-      ctx.rig.killAgent('SIGKILL');
       const t0 = Date.now();
+      ctx.rig.killAgent('SIGKILL');
       await ctx.rig.waitAgentExit();
       appendFileSync(join(ctx.rig.journalDir, 'journal.jsonl'), '{"seq":999999,"type":"heartbe');
       const removedAt = Date.now();
