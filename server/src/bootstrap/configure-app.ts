@@ -25,8 +25,9 @@ export function configureApp(app: NestExpressApplication, opts: { trustProxy?: T
   });
   app.setGlobalPrefix(API_PREFIX);
   // Depth is checked on the raw bytes, before JSON.parse and class-transformer recurse over it.
-  // No route reads form-encoded bodies (ContentTypeGuard refuses them), so no urlencoded parser.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
+  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
+  // What a route may be sent is what it documents (@ApiConsumes, JSON otherwise): anything else is 415.
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(new TextSafetyPipe(), new StrictValidationPipe({
     whitelist: true,

@@ -57,6 +57,13 @@ describe('hostile input is refused with 4xx and field codes, never 500', () => {
       expectErrorShape(res.body);
       expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     });
+
+    it('a 10 MB upload: 413 PAYLOAD_TOO_LARGE in the error shape', async () => {
+      const res = await t.http.post('/api/ledgers/machines/import').set(await t.auth('hengda.admin')).attach('file', Buffer.alloc(10 * 1024 * 1024), { filename: 'big.xlsx' });
+      expect(res.status).toBe(413);
+      expectErrorShape(res.body);
+      expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    });
   });
 
   describe('NUL and lone surrogates: 400 naming the field, wherever they come', () => {
@@ -203,7 +210,7 @@ describe('hostile input is refused with 4xx and field codes, never 500', () => {
   });
 
   describe('response headers', () => {
-    it('no X-Powered-By, and nosniff on API answers, errors and photo downloads', async () => {
+    it('no X-Powered-By, and nosniff on API answers, errors, photo downloads and the UI', async () => {
       const report = await t.http.post('/api/public/reports').field('description', '厂房外有人夜间焊接钢架').field('regionCode', '411426100')
         .attach('photos', JPEG, { filename: 'a.jpg', contentType: 'image/jpeg' });
       expect(report.status).toBe(201);
@@ -213,7 +220,10 @@ describe('hostile input is refused with 4xx and field codes, never 500', () => {
       const detail = await t.http.get(`/api/reports/${id}`).set(auth);
       const photo = await t.http.get(`/api/reports/${id}/photos/${detail.body.photos[0].id}`).set(auth);
       expect(photo.status).toBe(200);
-      for (const res of [photo, detail, await t.http.get('/api/health'), await t.http.get('/api/nowhere'), await t.http.get('/api/docs-json')]) {
+      const deep = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(nested(100));
+      // The web UI (or its "not built" page) too.
+      const ui = await t.http.get('/console');
+      for (const res of [photo, detail, deep, ui, await t.http.get('/api/health'), await t.http.get('/api/nowhere'), await t.http.get('/api/docs-json')]) {
         expect(res.headers['x-powered-by']).toBeUndefined();
         expect(res.headers['x-content-type-options']).toBe('nosniff');
       }
