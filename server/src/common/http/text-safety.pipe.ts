@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-codes';
-import { findUnsafeText, NUL_CHARACTER } from './text-safety';
+import { findUnsafeText, NUL_CHARACTER, UnsafeText } from './text-safety';
 
 const MESSAGES = {
   nulCharacter: 'must not contain the NUL character (U+0000)',
@@ -20,7 +20,7 @@ function isUploadedFile(v: unknown): v is { fieldname: string; originalname: str
 @Injectable()
 export class TextSafetyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    const findings = [];
+    const findings: UnsafeText[] = [];
     if (metadata.type === 'custom') {
       // Only uploaded files: other custom parameters (the actor) are built by the server.
       for (const f of Array.isArray(value) ? value : [value]) {

@@ -25,8 +25,8 @@ export function isStrictInstant(v: unknown): v is string {
   if (typeof v !== 'string') return false;
   const m = INSTANT.exec(v);
   if (!m) return false;
-  const [year, month, day, hour, minute, second = '0', offH = '0', offM = '0'] = m.slice(1).map((x) => x ?? undefined);
-  return realDay(+year!, +month!, +day!, INSTANT_MIN_YEAR, INSTANT_MAX_YEAR) && +hour! <= 23 && +minute! <= 59 && +second <= 59 && +offH <= 14 && +offM <= 59;
+  const [, year, month, day, hour, minute, second = '0', offH = '0', offM = '0'] = m;
+  return realDay(+year, +month, +day, INSTANT_MIN_YEAR, INSTANT_MAX_YEAR) && +hour <= 23 && +minute <= 59 && +second <= 59 && +offH <= 14 && +offM <= 59;
 }
 
 /** A real calendar day written YYYY-MM-DD (China calendar days: certificates, holidays, engagements). */
