@@ -204,12 +204,16 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
     return req;
   };
 
+  /** Row counts of every table in one round trip, taken around each operation. */
+  let countSql = '';
   const tableCounts = async (): Promise<Record<string, number>> => {
-    const tables = (await t.ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%'`)) as { tablename: string }[];
-    const out: Record<string, number> = {};
-    for (const { tablename } of tables) out[tablename] = (await t.ds.query(`SELECT count(*)::int AS n FROM "${tablename}"`))[0].n;
-    return out;
+    if (!countSql) {
+      const tables = (await t.ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`)) as { tablename: string }[];
+      countSql = tables.map(({ tablename }) => `SELECT '${tablename}' AS t, count(*)::int AS n FROM "${tablename}"`).join(' UNION ALL ');
+    }
+    return Object.fromEntries(((await t.ds.query(countSql)) as { t: string; n: number }[]).map((r) => [r.t, r.n]));
   };
+  const diff = (a: Record<string, number>, b: Record<string, number>) => Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k]} → ${b[k]}`);
 
   it('answers every malformed request with a 4xx in the error shape and stores nothing', async () => {
     const started = Date.now();
@@ -223,6 +227,7 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         if (STREAMING(op)) { summary.operationsSkipped.push(`${method.toUpperCase()} ${template} (event stream)`); continue; }
         summary.operations++;
+        const opBefore = await tableCounts();
         const cases = [...pathCases(op), ...queryCases(op), ...(op.requestBody ? bodyCases(op) : [])];
         // The caller: the first (anonymous, then by role) the guards let through to input handling.
         let caller: string | null = null;
@@ -263,10 +268,11 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
             if (method !== 'get') accepted.push(where);
           }
         }
+        const stored = diff(opBefore, await tableCounts());
+        if (stored.length) failures.push(`${method.toUpperCase()} ${template}: stored rows (${stored.join(', ')})`);
       }
     }
-    const after = await tableCounts();
-    const changed = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]).map((k) => `${k}: ${before[k]} → ${after[k]}`);
+    const changed = diff(before, await tableCounts());
     const out = { ...summary, writesAccepted: accepted, tablesChanged: changed, failures, durationMs: Date.now() - started };
     const dir = join(__dirname, '..', '..', '..', '..', 'test-artifacts');
     mkdirSync(dir, { recursive: true });
