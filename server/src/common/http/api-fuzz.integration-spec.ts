@@ -218,7 +218,7 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
   it('answers every malformed request with a 4xx in the error shape and stores nothing', async () => {
     const started = Date.now();
     const before = await tableCounts();
-    const summary = { generatedBy: 'server/src/common/http/api-fuzz.integration-spec.ts', operations: 0, operationsSkipped: [] as string[], requests: 0, byClass: {} as Record<string, { tried: number; refused4xx: number; accepted2xx: number; serverError: number }>, byStatus: {} as Record<string, number>, byErrorCode: {} as Record<string, number> };
+    const summary = { generatedBy: 'server/src/common/http/api-fuzz.integration-spec.ts', operations: 0, operationsSkipped: [] as string[], operationsByCaller: {} as Record<string, number>, operationsNoCallerLetIn: [] as string[], requests: 0, byClass: {} as Record<string, { tried: number; refused4xx: number; accepted2xx: number; serverError: number }>, byStatus: {} as Record<string, number>, byErrorCode: {} as Record<string, number> };
     const failures: string[] = [];
     const accepted: string[] = [];
 
@@ -239,7 +239,13 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
             break;
           }
           if (probe.status !== 401 && probe.status !== 403) break;
+          // Nobody we hold a token for gets in (the broker hooks want X-Broker-Secret): fuzzed as the guards see it.
+          if (u === CALLERS[CALLERS.length - 1]) {
+            summary.operationsNoCallerLetIn.push(`${method.toUpperCase()} ${template} (${probe.status})`);
+            caller = null;
+          }
         }
+        summary.operationsByCaller[caller ?? 'anonymous'] = (summary.operationsByCaller[caller ?? 'anonymous'] ?? 0) + 1;
         for (const c of cases) {
           let res: request.Response;
           try {
