@@ -134,7 +134,8 @@ export interface PermitRequest {
  */
 export async function approvedPermitNow(api: PlatformApi, req: PermitRequest): Promise<string> {
   const now = Date.now();
-  const start = new Date(now - 60_000);
+  // Half a minute back: the server refuses starts more than its clock-skew allowance (1 min) in the past.
+  const start = new Date(now - 30_000);
   const end = new Date(now + (req.hours ?? 2) * 3_600_000);
   const point = { lat: req.site.lat, lng: req.site.lng };
   const { id } = await ok(api, 'hengda.admin', 'POST', '/api/permits', {

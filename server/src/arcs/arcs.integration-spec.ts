@@ -42,6 +42,6 @@ describe('arcs timeline API', () => {
   it('answers bad filters with field codes', async () => {
     const res = await list('admin', '?machineId=nope&from=yesterday&extra=1');
     expect(res.status).toBe(400);
-    expect(res.body.error.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`).sort()).toEqual(['extra:unknownField', 'from:isDateString', 'machineId:isUuid']);
+    expect(res.body.error.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`).sort()).toEqual(['extra:unknownField', 'from:isInstant', 'machineId:isUuid']);
   });
 });

@@ -120,12 +120,12 @@ describe('blackouts', () => {
       [{ ...good, regionCode: '4114' }, 400, ['regionCode:isRegionCode']],
       [{ ...good, regionCode: '411426999' }, 422, ['regionCode:unknownRegion']],
       [{ ...good, kind: 'rain' }, 400, ['kind:isEnum']],
-      [{ ...good, startsAt: '2026-02-10T00:00:00' }, 400, ['startsAt:matches']],
-      [{ ...good, startsAt: 'tomorrow' }, 400, ['startsAt:isIso8601']],
+      [{ ...good, startsAt: '2026-02-10T00:00:00' }, 400, ['startsAt:isInstant']],
+      [{ ...good, startsAt: 'tomorrow' }, 400, ['startsAt:isInstant']],
       [{ ...good, startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' }, 400, ['endsAt:inThePast']],
       [{ ...good, endsAt: '2027-03-01T00:00:00Z' }, 400, ['endsAt:tooLong']],
       [{ ...good, reason: '  ' }, 400, ['reason:matches']],
-      [{ regionCode: '411426100' }, 400, ['kind:isEnum', 'startsAt:isIso8601', 'endsAt:isIso8601', 'reason:isString']],
+      [{ regionCode: '411426100' }, 400, ['kind:isEnum', 'startsAt:isInstant', 'endsAt:isInstant', 'reason:isString']],
     ];
     for (const [body, status, codes] of cases) {
       const res = await declare('xiayi.regulator', body);

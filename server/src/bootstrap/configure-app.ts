@@ -1,8 +1,13 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { validationExceptionFactory } from '../common/errors/validation-error.factory';
+import { ContentTypeGuard } from '../common/http/content-type.guard';
+import { verifyJsonDepth } from '../common/http/json-depth';
+import { TextSafetyPipe } from '../common/http/text-safety.pipe';
+import { StrictValidationPipe } from '../common/validation/strict-validation.pipe';
 import { TrustProxy } from './trust-proxy';
 
 export const API_PREFIX = 'api';
@@ -12,10 +17,19 @@ export const JSON_BODY_LIMIT = '1mb';
 export function configureApp(app: NestExpressApplication, opts: { trustProxy?: TrustProxy } = {}): INestApplication {
   // Behind a reverse proxy every request would otherwise come from the proxy: one rate-limit bucket for everyone.
   if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
+  app.disable('x-powered-by');
+  // Every response, API or UI: a browser must not guess a type (an uploaded photo served as HTML).
+  app.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.setGlobalPrefix(API_PREFIX);
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // Depth is checked on the raw bytes, before JSON.parse and class-transformer recurse over it.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
-  app.useGlobalPipes(new ValidationPipe({
+  // What a route may be sent is what it documents (@ApiConsumes, JSON otherwise): anything else is 415.
+  app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
+  app.useGlobalPipes(new TextSafetyPipe(), new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

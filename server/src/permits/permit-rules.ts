@@ -25,6 +25,16 @@ export function assertWindowOrder(start: Date, end: Date, endField = 'plannedEnd
   if (end.getTime() <= start.getTime()) throw DomainError.invalid(endField, 'afterStart', `${endField} must be after plannedStart`);
 }
 
+/**
+ * A start given now may not lie in the past (beyond clock skew): a back-dated permit would cover
+ * hot work that was done without one. Drafts whose start has since passed are judged at submission.
+ */
+export function assertStartNotPast(start: Date, now: Date): void {
+  if (start.getTime() < now.getTime() - CLOCK_SKEW_MS) {
+    throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The planned start lies in the past', [{ field: 'plannedStart', code: 'inPast', message: 'plannedStart must not be earlier than now' }]);
+  }
+}
+
 export function assertWindowFits(level: PermitLevel, start: Date, end: Date, field = 'plannedEnd'): void {
   const v = windowViolation(level, start, end);
   if (v) throw new DomainError(ErrorCode.PERMIT_WINDOW_TOO_LONG, v.message, [{ field, code: 'windowTooLong', message: v.message }], { level: v.level, maxHours: v.maxHours, actualMinutes: v.actualMinutes });

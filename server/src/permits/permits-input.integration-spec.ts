@@ -34,7 +34,8 @@ describe('permits: bad input gets field-level 4xx on every write endpoint', () =
     const circle = await send('post', '/api/permits', permitBody(ids, { site: { address: 'a', point: { lat: 34, lng: 116 }, geofence: { type: 'circle', radiusM: 1 } } }));
     expect(codes(circle.body)).toEqual(expect.arrayContaining(['site.geofence.center:isDefined', 'site.geofence.radiusM:min']));
     expect(codes((await send('post', '/api/permits', permitBody(ids, { welderIds: [ids.zhang, ids.zhang] }))).body)).toContain('welderIds:arrayUnique');
-    expect((await send('post', '/api/permits', 'not json at all')).status).toBe(400);
+    // supertest sends a bare string form-encoded: a body type this endpoint does not read.
+    expect((await send('post', '/api/permits', 'not json at all')).status).toBe(415);
   });
 
   it('PATCH /permits/:id and a malformed id', async () => {

@@ -19,7 +19,7 @@ import { PermitDecision, PermitEvaluationInput } from './permit-decision';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEvaluator } from './permit-evaluator';
 import { effectiveLevel, PermitLevel } from './permit-levels';
-import { assertWindowFits, assertWindowOrder, auditSnapshot, mergeChecklist, toGeofence } from './permit-rules';
+import { assertStartNotPast, assertWindowFits, assertWindowOrder, auditSnapshot, mergeChecklist, toGeofence } from './permit-rules';
 import { PermitSettingsRepository } from './permit-settings.repository';
 import { PermitSettingsService } from './permit-settings.service';
 import { assertTransition, displayStatus, PermitStatus } from './permit-status';
@@ -91,6 +91,7 @@ export class PermitsService {
 
   async create(actor: Actor, dto: CreatePermitDto): Promise<PermitDetailView> {
     const start = new Date(dto.plannedStart), end = new Date(dto.plannedEnd);
+    assertStartNotPast(start, this.clock.now());
     assertWindowOrder(start, end);
     const enterpriseId = dto.enterpriseId ?? actor.enterpriseId;
     if (!enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required');
@@ -131,7 +132,10 @@ export class PermitsService {
         permit.siteLongitude = dto.site.point.lng;
         permit.geofence = toGeofence(dto.site.geofence);
       }
-      if (dto.plannedStart) permit.plannedStart = new Date(dto.plannedStart);
+      if (dto.plannedStart) {
+        permit.plannedStart = new Date(dto.plannedStart);
+        assertStartNotPast(permit.plannedStart, this.clock.now());
+      }
       if (dto.plannedEnd) permit.plannedEnd = new Date(dto.plannedEnd);
       assertWindowOrder(permit.plannedStart, permit.plannedEnd);
       if (dto.fireWatcher) this.setFireWatcher(permit, dto.fireWatcher);

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsInstant } from '../../common/validation/dates';
 import { AlertSeverity, AlertState, AlertType } from '../alert-type';
 
 export class AlertPeriodQueryDto {
@@ -9,11 +10,11 @@ export class AlertPeriodQueryDto {
   enterpriseId?: string;
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   to?: string;
 }
 
@@ -39,10 +40,10 @@ export class ListAlertsQueryDto extends PaginationQueryDto {
   machineId?: string;
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsInstant()
   to?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsUUID } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsInstant } from '../../common/validation/dates';
 
 export class ListArcsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID()
@@ -12,9 +13,9 @@ export class ListArcsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID()
   permitId?: string;
 
-  @ApiPropertyOptional({ description: 'Arcs started at or after this instant' }) @IsOptional() @IsDateString()
+  @ApiPropertyOptional({ description: 'Arcs started at or after this instant' }) @IsOptional() @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Arcs started before this instant' }) @IsOptional() @IsDateString()
+  @ApiPropertyOptional({ description: 'Arcs started before this instant' }) @IsOptional() @IsInstant()
   to?: string;
 }

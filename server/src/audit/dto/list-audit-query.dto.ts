@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsInstant } from '../../common/validation/dates';
 
 export class ListAuditQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'machine' })
@@ -20,10 +21,10 @@ export class ListAuditQueryDto extends PaginationQueryDto {
   actorUserId?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
-  @IsOptional() @IsDateString()
+  @IsOptional() @IsInstant()
   to?: string;
 }

@@ -1,12 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsInstant } from '../../common/validation/dates';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { BlackoutKind } from '../blackout.entity';
-
-/** An instant must name its offset: "2026-02-10 08:00" alone would be ambiguous. */
-const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
-const OFFSET_MESSAGE = '$property must include a time zone offset (Z or +08:00)';
 
 export enum BlackoutStatus {
   Scheduled = 'scheduled',
@@ -25,11 +22,11 @@ export class CreateBlackoutDto {
   kind!: BlackoutKind;
 
   @ApiProperty({ example: '2026-02-10T00:00:00+08:00', description: 'Inclusive' })
-  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  @IsInstant()
   startsAt!: string;
 
   @ApiProperty({ example: '2026-02-18T00:00:00+08:00', description: 'Exclusive' })
-  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  @IsInstant()
   endsAt!: string;
 
   @ApiProperty({ example: '春节期间全域禁止动火作业', minLength: 1, maxLength: 500 })

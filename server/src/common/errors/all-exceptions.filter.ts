@@ -37,6 +37,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (bodyParserType === 'entity.too.large') {
       return [413, { error: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body is too large' } }];
     }
+    if (bodyParserType === 'entity.too.deep') {
+      return [400, { error: { code: ErrorCode.BODY_TOO_DEEP, message: (exception as Error).message } }];
+    }
     if (bodyParserType === 'entity.parse.failed' || bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') {
       return [400, { error: { code: ErrorCode.MALFORMED_BODY, message: 'Request body is not valid JSON' } }];
     }

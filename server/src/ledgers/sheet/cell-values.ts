@@ -1,4 +1,5 @@
 import { CellValue } from 'exceljs';
+import { restoreText } from './cell-safety';
 import { LedgerColumn } from './ledger-sheet';
 
 /** The outcome of reading one cell: a value (undefined = empty) or a problem with a code. */
@@ -52,7 +53,8 @@ function fail(code: string, message: string): CellResult {
 export function readCell(column: LedgerColumn, raw: CellValue): CellResult {
   const v = primitiveOf(raw);
   if (v !== null && typeof v === 'object' && !(v instanceof Date)) return fail('cellError', `${column.header}: 单元格含错误值 ${v.error}`);
-  const text = typeof v === 'string' ? v.trim() : v;
+  // An error report neutralised formula-like text with an apostrophe; uploaded again, it is the user's text.
+  const text = typeof v === 'string' ? restoreText(v.trim()) : v;
   if (text === null || text === '') return { ok: true, value: undefined };
 
   switch (column.type) {

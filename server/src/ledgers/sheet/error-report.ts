@@ -1,5 +1,6 @@
 import * as ExcelJS from 'exceljs';
 import { primitiveOf } from './cell-values';
+import { makeWorkbookInert } from './cell-safety';
 import { ERROR_COLUMN_HEADER, HEADER_ROW, LedgerSheet, RowError } from './ledger-sheet';
 import { findDataSheet, loadWorkbook } from './workbook-reader';
 
@@ -18,6 +19,8 @@ function errorColumnOf(ws: ExcelJS.Worksheet): number {
  */
 export async function buildErrorReport(upload: Buffer, sheet: LedgerSheet, errors: RowError[]): Promise<Buffer> {
   const wb = await loadWorkbook(upload);
+  // The report goes back to users who open it in a spreadsheet: nothing uploaded may run there.
+  makeWorkbookInert(wb);
   const ws = findDataSheet(wb, sheet) ?? wb.worksheets[0] ?? wb.addWorksheet(sheet.sheetName);
   const col = errorColumnOf(ws);
   const byRow = new Map<number, string[]>();

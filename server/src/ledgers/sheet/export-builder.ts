@@ -1,5 +1,6 @@
 import * as ExcelJS from 'exceljs';
 import { chinaDate } from '../../common/time/china-date';
+import { neutraliseText } from './cell-safety';
 
 export type ExportValue = string | number | boolean | null | undefined;
 
@@ -34,8 +35,12 @@ export async function buildExport<T>(sheetName: string, columns: ExportColumn<T>
   header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
   header.eachCell((cell) => { cell.fill = HEADER_FILL; });
   for (const item of items) {
-    // Strings become shared-string cells, which Excel never evaluates as formulas.
-    ws.addRow(columns.map((c) => c.value(item) ?? null));
+    // Strings become text cells, and text that looks like a formula is neutralised: views carry
+    // user input (names, addresses, notes) that must stay inert when the file is edited or saved as CSV.
+    ws.addRow(columns.map((c) => {
+      const v = c.value(item) ?? null;
+      return typeof v === 'string' ? neutraliseText(v) : v;
+    }));
   }
   if (items.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -153,9 +153,40 @@ describe('ledger sheets', () => {
     const buf = await buildExport('物品', [
       { header: '名称', value: (t: { name: string; n: number | null }) => t.name },
       { header: '数量', value: (t) => t.n },
-    ], [{ name: '=1+1', n: 3 }, { name: '乙', n: null }]);
+    ], [{ name: '=1+1', n: 3 }, { name: '乙', n: null }, { name: '+cmd|/C calc', n: -1 }, { name: '@SUM(A1)', n: 0 }, { name: '-2+3', n: 1 }, { name: '\t=1', n: 2 }]);
     const ws = (await loadWorkbook(buf)).worksheets[0];
     expect(ws.name).toBe('物品');
-    expect(ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1))).toEqual([['名称', '数量'], ['=1+1', 3], ['乙']]);
+    // Formula-like text from users is neutralised; numbers stay numbers.
+    expect(ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1))).toEqual([
+      ['名称', '数量'], ["'=1+1", 3], ['乙'], ["'+cmd|/C calc", -1], ["'@SUM(A1)", 0], ["'-2+3", 1], ["'\t=1", 2],
+    ]);
+  });
+
+  it('the error report never hands uploaded formulas back as formulas, on any sheet; re-uploaded it reads the same', async () => {
+    const file = await fill(await buildTemplate(SHEET), [
+      [{ formula: 'HYPERLINK("http://evil.test","点击")', result: '点击' }, '电弧', 12, '2024-03-01', '=1+1'],
+      ['一号', '电弧', { formula: '2*3', result: 6 }, '2024-03-01', { richText: [{ text: '@SUM(1)' }] }],
+      ['', '电弧', 1, '2024-03-01', { text: '-cmd', hyperlink: 'file:///c:/windows' }],
+    ]);
+    const wb0 = await loadWorkbook(file);
+    wb0.addWorksheet('其他').getCell(1, 1).value = { formula: 'WEBSERVICE("http://evil.test")', result: 'x' } as ExcelJS.CellValue;
+    const upload = Buffer.from(await wb0.xlsx.writeBuffer());
+    const report = await buildErrorReport(upload, SHEET, [{ row: FIRST_DATA_ROW + 2, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' }]);
+    const wb = await loadWorkbook(report);
+    for (const ws of wb.worksheets) {
+      ws.eachRow((row) => row.eachCell((cell) => {
+        expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+        expect(cell.type).not.toBe(ExcelJS.ValueType.Hyperlink);
+        if (typeof cell.value === 'string') expect(cell.value).not.toMatch(/^[=+\-@\t\r]/);
+      }));
+    }
+    const ws = wb.getWorksheet(SHEET.sheetName)!;
+    expect([ws.getCell(FIRST_DATA_ROW, 1).value, ws.getCell(FIRST_DATA_ROW, 5).value]).toEqual(['点击', "'=1+1"]);
+    expect([ws.getCell(FIRST_DATA_ROW + 1, 3).value, ws.getCell(FIRST_DATA_ROW + 1, 5).value]).toEqual([6, "'@SUM(1)"]);
+    expect(ws.getCell(FIRST_DATA_ROW + 2, 5).value).toBe("'-cmd");
+    expect(wb.getWorksheet('其他')!.getCell(1, 1).value).toBe('x');
+    // Uploaded again, the apostrophes are ours, not the user's: the serials read as they were typed.
+    const again = readLedgerRows(wb, SHEET);
+    expect(again.rows.map((r) => r.values.serial)).toEqual(['=1+1', '@SUM(1)', '-cmd']);
   });
 });

@@ -13,11 +13,11 @@ export class CreateCertificateDto {
   @IsCalendarDate()
   issuedOn!: string;
 
-  @ApiPropertyOptional({ example: '2025-02-20', description: 'Date of the last 复审, if any' })
+  @ApiPropertyOptional({ nullable: true, example: '2025-02-20', description: 'Date of the last 复审, if any' })
   @IsOptional() @IsCalendarDate()
   lastReviewedOn?: string | null;
 
-  @ApiPropertyOptional({ example: '商丘市应急管理局', maxLength: 100 })
+  @ApiPropertyOptional({ nullable: true, example: '商丘市应急管理局', maxLength: 100 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   issuingAuthority?: string | null;
 }

@@ -20,7 +20,7 @@ export class CreateEngagementDto {
   @IsOptional() @IsCalendarDate()
   endsOn?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ nullable: true, maxLength: 500 })
   @IsOptional() @IsString() @MaxLength(500)
   note?: string | null;
 }

@@ -20,7 +20,7 @@ export class CreateTrainingDto {
   @IsCalendarDate()
   completedOn!: string;
 
-  @ApiPropertyOptional({ example: '夏邑县应急管理局', maxLength: 200 })
+  @ApiPropertyOptional({ nullable: true, example: '夏邑县应急管理局', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
   provider?: string | null;
 

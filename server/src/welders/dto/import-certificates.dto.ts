@@ -26,11 +26,11 @@ export class CertificateImportRowDto {
   @IsCalendarDate()
   issuedOn!: string;
 
-  @ApiPropertyOptional({ example: '2025-02-20' })
+  @ApiPropertyOptional({ nullable: true, example: '2025-02-20' })
   @IsOptional() @IsCalendarDate()
   lastReviewedOn?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   issuingAuthority?: string | null;
 }
