@@ -26,11 +26,17 @@ export function assertWindowOrder(start: Date, end: Date, endField = 'plannedEnd
 }
 
 /**
- * A start given now may not lie in the past (beyond clock skew): a back-dated permit would cover
- * hot work that was done without one. Drafts whose start has since passed are judged at submission.
+ * How far back a start given now may lie: the form's picker has minute resolution and filling it in
+ * takes minutes, so "now" is a few minutes old when it arrives. Anything older is back-dating.
+ */
+export const PERMIT_START_GRACE_MS = 15 * 60_000;
+
+/**
+ * A start given now may not lie in the past (beyond PERMIT_START_GRACE_MS): a back-dated permit would
+ * cover hot work that was done without one. Drafts whose start has since passed are judged at submission.
  */
 export function assertStartNotPast(start: Date, now: Date): void {
-  if (start.getTime() < now.getTime() - CLOCK_SKEW_MS) {
+  if (start.getTime() < now.getTime() - Math.max(CLOCK_SKEW_MS, PERMIT_START_GRACE_MS)) {
     throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The planned start lies in the past', [{ field: 'plannedStart', code: 'inPast', message: 'plannedStart must not be earlier than now' }]);
   }
 }
