@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Envelope, verifyEnvelope } from '@arcgate/protocol';
+import { createEnvelope, DeviceEvent, Envelope, signEnvelope, verifyEnvelope } from '@arcgate/protocol';
 import { createTestApp, TestApp } from '../../../test-support/test-app';
 import { activeCode, approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../../authorization/testing/arm-test-kit';
 import { portOrFree } from '../../bootstrap/free-port';
@@ -19,8 +19,8 @@ interface Child {
 
 /**
  * The crash points and the clock offset in a real server process (started from the sources): it
- * SIGKILLs itself right after claiming an arm request's nonce; restarted without the fault, it
- * answers the device's retry of the identical envelope with a grant. The server's clock is moved to
+ * SIGKILLs itself at the named point; restarted without the fault, it answers the device's retry of
+ * the identical envelope (a grant; an events.ack with every event stored once). The server's clock is moved to
  * the fixtures' 5 January 2026 through ARCGATE_CLOCK_OFFSET_FILE. The database is prepared through an
  * in-process app (demo data, chip, approved permit) and shared with the child.
  */
@@ -132,6 +132,44 @@ describe('fault injection in a real server process', () => {
       expect(answer.type).toBe('arm.grant');
       expect(answer.body.grantId).toBe(stored.grant_id);
       expect(await t.ds.query(`SELECT 1 FROM decisions WHERE request_id = $1`, [request.id])).toHaveLength(1);
+    } finally {
+      await device.close();
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    }
+  });
+
+  it.each([
+    ['ingest.mid-flush', 0],
+    ['ingest.before-ack', 3],
+  ] as const)('%s: SIGKILL in the flush; after a restart the re-sent batch is stored exactly once and acked', async (point, storedAtCrash) => {
+    const mqttPort = await portOrFree(0);
+    await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const childApp = { ...t, config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } } } as TestApp;
+    const at = clock.now().toISOString();
+    const events = [1, 2, 3].map((seq) => ({ seq, type: 'heartbeat', at, position: null, relayClosed: false, state: 'locked' }) as DeviceEvent);
+    const batch = signEnvelope(chip.privateKey, createEnvelope('events', { chip: chip.chip, seq: 500, body: { events } }, clock.now()) as Envelope);
+    const stored = async () => (await t.ds.query(`SELECT count(*)::int AS n FROM device_events WHERE chip_id = $1`, [chip.chip]))[0].n as number;
+
+    child = await start(mqttPort, point);
+    let device = await new FakeDevice(childApp, clock, chip).connect();
+    await device.online();
+    await device.client.publishAsync(`arcgate/d/${chip.chip}/up/events`, JSON.stringify(batch), { qos: 1 });
+    expect((await child.exited).signal).toBe('SIGKILL');
+    expect(child.output()).toContain(`ARCGATE_FAULT_POINT ${point} hit 1: SIGKILL`);
+    expect(device.received.filter((r) => r.topic.endsWith('/events.ack'))).toEqual([]);
+    await device.close();
+    expect(await stored()).toBe(storedAtCrash);
+
+    child = await start(mqttPort);
+    device = await new FakeDevice(childApp, clock, chip).connect();
+    try {
+      // The device re-sends what was not acked (EVENTS_ACK_TIMEOUT_MS), the identical envelope.
+      await device.client.publishAsync(`arcgate/d/${chip.chip}/up/events`, JSON.stringify(batch), { qos: 1 });
+      const ack = await device.next((topic, m) => topic.endsWith('/down/events.ack') && m.body.requestId === batch.id);
+      expect(ack.body.upToSeq).toBe(3);
+      expect(await stored()).toBe(3);
     } finally {
       await device.close();
       child.proc.kill('SIGTERM');
