@@ -74,6 +74,8 @@ export interface ContextSession {
   pushedAt: Date | null;
   confirmBy: Date | null;
   usedAt: Date | null;
+  /** The request that used it (a retry of that request after a crash may use it again). */
+  usedRequestId: string | null;
   grantExpiresAt: Date;
   grantRevokedAt: Date | null;
 }
@@ -182,7 +184,7 @@ export class AuthorizationRepository {
       code: (r.code as AuthorizationContext['code']) ?? null,
       session: s ? {
         id: s.id as string, grantId: s.grantId as string, chipId: s.chipId as string, machineId: s.machineId as string, welderId: s.welderId as string,
-        permitId: s.permitId as string, pushDeadline: date(s.pushDeadline)!, pushedAt: date(s.pushedAt), confirmBy: date(s.confirmBy), usedAt: date(s.usedAt),
+        permitId: s.permitId as string, pushDeadline: date(s.pushDeadline)!, pushedAt: date(s.pushedAt), confirmBy: date(s.confirmBy), usedAt: date(s.usedAt), usedRequestId: (s.usedRequestId as string | null) ?? null,
         grantExpiresAt: date(s.grantExpiresAt)!, grantRevokedAt: date(s.grantRevokedAt),
       } : null,
       welder: (r.welder as AuthorizationContext['welder']) ?? null,

@@ -118,17 +118,19 @@ export class AuthorizationService {
 
     // 1-2. request freshness and replay
     if (!fresh) throw new Deny(ReasonCode.REQUEST_EXPIRED);
+    let takenOver = false;
     if (!ctx.nonceClaimed) {
       const prior = ctx.priorNonce;
       if (!prior || prior.requestId !== input.requestId || at.getTime() - prior.seenAt.getTime() > ARM_ANSWER_CACHE_MS) throw new Deny(ReasonCode.NONCE_REUSED);
       const earlier = await this.earlierAnswer(prior, input, id);
       // Null: the claim had no decision and this retry took it over; it is decided afresh below.
       if (earlier) return earlier;
+      takenOver = true;
     }
     // 3-5. chip, machine, enterprise
     const machine = this.checkMachine(input, ctx);
     // 6. credential
-    const session = this.checkCredential(input, ctx, codeInvalid);
+    const session = this.checkCredential(input, ctx, codeInvalid, takenOver);
     const welder = ctx.welder;
     if (!welder || welder.status !== WelderStatus.Active) throw new Deny(ReasonCode.WELDER_UNKNOWN);
     out.permitId = session?.permitId ?? input.permitId ?? null;
@@ -183,7 +185,7 @@ export class AuthorizationService {
   }
 
   /** The phone session a device request refers to, if any, once it has passed its checks. */
-  private checkCredential(input: DecideInput, ctx: AuthorizationContext, codeInvalid: boolean): AuthorizationContext['session'] {
+  private checkCredential(input: DecideInput, ctx: AuthorizationContext, codeInvalid: boolean, takenOver: boolean): AuthorizationContext['session'] {
     const cred = input.credential;
     if (cred.kind === 'welder_code') {
       if (codeInvalid) throw new Deny(ReasonCode.WELDER_CODE_INVALID);
@@ -193,7 +195,9 @@ export class AuthorizationService {
     }
     if (cred.kind === 'welder_account') return null;
     const s = ctx.session;
-    if (!isUuid(cred.sessionId) || !s || s.chipId !== input.chipId || !s.pushedAt || s.usedAt) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
+    // Used already, unless by this very request whose claim this retry took over after a crash (no decision was stored for it).
+    const usedByLostAttempt = takenOver && s?.usedRequestId === input.requestId;
+    if (!isUuid(cred.sessionId) || !s || s.chipId !== input.chipId || !s.pushedAt || (s.usedAt && !usedByLostAttempt)) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
     const now = input.at.getTime();
     if (s.grantRevokedAt || (s.confirmBy && s.confirmBy.getTime() <= now) || s.grantExpiresAt.getTime() <= now) throw new Deny(ReasonCode.PHONE_SESSION_EXPIRED);
     return s;

@@ -33,7 +33,7 @@ export const LOAD_CONTEXT = new PreparedStatement(`WITH async_commit AS (SELECT 
          (SELECT json_build_object('id', ic.id, 'subjectType', ic.subject_type, 'subjectId', ic.subject_id, 'status', ic.status)
             FROM identity_codes ic WHERE ic.code = $3) AS code,
          (SELECT json_build_object('id', s.id, 'grantId', s.grant_id, 'chipId', s.chip_id, 'machineId', s.machine_id, 'welderId', s.welder_id,
-                   'permitId', s.permit_id, 'pushDeadline', s.push_deadline, 'pushedAt', s.pushed_at, 'confirmBy', s.confirm_by, 'usedAt', s.used_at,
+                   'permitId', s.permit_id, 'pushDeadline', s.push_deadline, 'pushedAt', s.pushed_at, 'confirmBy', s.confirm_by, 'usedAt', s.used_at, 'usedRequestId', s.used_request_id,
                    'grantExpiresAt', g.expires_at, 'grantRevokedAt', g.revoked_at)
             FROM arm_sessions s JOIN grants g ON g.grant_id = s.grant_id WHERE s.id = $4::uuid) AS session,
          (SELECT json_build_object('id', w.id, 'realName', w.real_name, 'status', w.status) FROM welders w
@@ -74,7 +74,8 @@ export const STORE_DECISION_WITH_TAKE_UP = new PreparedStatement(`WITH g AS (UPD
     WHERE grant_id = $17 AND request_id IS NULL RETURNING 1)
   ${INSERT_DECISION}`);
 
-export const CLAIM_SESSION = new PreparedStatement(`UPDATE arm_sessions SET used_at = $3, used_request_id = $2 WHERE id = $1 AND used_at IS NULL RETURNING id`);
+// A request that claimed the session and was lost with a crash may claim it again (same request id) when its retry takes over.
+export const CLAIM_SESSION = new PreparedStatement(`UPDATE arm_sessions SET used_at = $3, used_request_id = $2 WHERE id = $1 AND (used_at IS NULL OR used_request_id = $2) RETURNING id`);
 
 /*
  * A retry takes over a claim whose decision was never stored (its process crashed, or recovery marked

@@ -3,7 +3,7 @@ import { Envelope, verifyEnvelope } from '@arcgate/protocol';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
 import { DeviceGateway } from '../devices/device-gateway';
-import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
+import { cst, DemoIds, demoIds, STEEL_SITE } from '../permits/testing/permit-fixtures';
 import { CLAIM_IN_FLIGHT_MAX_MS } from './authorization.service';
 import { DecisionRecovery } from './decision-recovery';
 import { activeCode, approvedPermit, at9, bindNewChip, FakeDevice } from './testing/arm-test-kit';
@@ -131,5 +131,28 @@ describe('arm decisions across a crash', () => {
       `INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, request_id, nonce, issued_at, expires_at)
        SELECT $1, $2, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, request_id, nonce, issued_at, expires_at FROM grants WHERE grant_id = $3`,
       [randomUUID(), randomUUID(), g.grant_id])).rejects.toThrow(/grants_one_per_request/);
+  });
+
+  it('a phone start whose device request crashed after claiming nonce and session: the retry takes both over and gets the phone grant; another request still cannot use the session', async () => {
+    await device.online();
+    const res = await t.http.post('/api/arm-sessions').set(await t.auth('welder.zhang'))
+      .send({ machineCode: `https://arcgate.test/q/${await activeCode(t, ids.steelMachine1)}`, permitId: permit, position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 8 } });
+    expect(res.body).toMatchObject({ allowed: true, delivered: true });
+    const sessionId = res.body.sessionId as string;
+    await device.next((topic, m) => topic.endsWith('/down/grant.push') && m.body.sessionId === sessionId);
+    const env = device.signed('arm.request', device.armBody({ kind: 'phone_session', sessionId }));
+    // The crashed attempt had claimed the nonce and the session, and stored nothing.
+    await crashedClaim(env, clock.now());
+    await t.ds.query(`UPDATE arm_sessions SET used_at = $2, used_request_id = $3 WHERE id = $1`, [sessionId, clock.now(), env.id]);
+    clock.advance(3_000);
+    await t.app.get(DecisionRecovery).recover();
+
+    const from = device.received.length;
+    await publish(env);
+    const answer = await answerTo(env, from);
+    expect(answer.type).toBe('arm.grant');
+    expect(answer.body.grantId).toBe(res.body.grant.grantId);
+    const other = await device.arm(device.armBody({ kind: 'phone_session', sessionId }));
+    expect(other.answer.body).toMatchObject({ reason: 'PHONE_SESSION_UNKNOWN' });
   });
 });

@@ -65,15 +65,16 @@ export class ChipsRepository {
   }
 
   /**
-   * Presence from a signed online status. The state is taken unless the chip already holds a newer
-   * one (stateAt, the device's clock: the status's ts, an event's at), so a reconnecting device's
-   * state wins over older state it replays from its journal, and vice versa. Coming back ends an
-   * offline-while-armed episode (and its pending on-site escalation). Returns the previous health faults.
+   * Presence from a signed online status. The status is the device's own word on its state now, so it
+   * always wins, and stamps state_at (its ts, device clock): events replayed from the journal after a
+   * reconnect are older and cannot undo it (TelemetryRepository's state update), even if an earlier
+   * state was stamped by a clock that ran ahead. Coming back ends an offline-while-armed episode (and
+   * its pending on-site escalation). Returns the previous health faults.
    */
   async markOnline(chipId: string, at: Date, s: { state: DeviceState; stateAt: Date; firmware: string; msgSeq: number; faults: readonly string[] }): Promise<{ faults: string[] } | null> {
     const res: unknown = await this.ds.query(
       `UPDATE chips c SET online = true, last_status_at = $2, last_seen_at = GREATEST(COALESCE(c.last_seen_at, $2), $2),
-         state = CASE WHEN c.state_at IS NULL OR c.state_at <= $6 THEN $3 ELSE c.state END, state_at = GREATEST(COALESCE(c.state_at, $6), $6),
+         state = $3, state_at = $6,
          firmware = $4, last_msg_seq = GREATEST(c.last_msg_seq, $5), faults = $7::text[], offline_armed_since = NULL, onsite_check_at = NULL, updated_at = now()
        FROM chips old WHERE c.chip_id = $1 AND old.chip_id = c.chip_id RETURNING old.faults`,
       [chipId, at, s.state, s.firmware, s.msgSeq, s.stateAt, [...s.faults]],

@@ -40,7 +40,7 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
   it('shutdown writes what is pending', async () => {
     await alerts.raise(tamper(1));
     await alerts.raise(tamper(2));
-    await alerts.onApplicationShutdown();
+    await alerts.beforeApplicationShutdown();
     expect(written).toHaveLength(2);
     expect(written[1]).toMatchObject({ occurrences: 1 });
   });

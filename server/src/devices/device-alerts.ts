@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AlertType } from '../alerts/alert-type';
 import { AlertsService, RaiseAlertInput } from '../alerts/alerts.service';
 import { Clock } from '../common/clock/clock';
@@ -8,7 +8,8 @@ import { Clock } from '../common/clock/clock';
  * is written at once; repeats within REPEAT_MS after it are counted in memory and written as one
  * aggregated bump (count, first and last time, latest evidence) when the window ends, so a device
  * (or an attacker) flooding the broker cannot turn every message into an alert upsert, yet no
- * repeat is dropped without a trace. Pending repeats are also written on shutdown.
+ * repeat is dropped without a trace. Pending repeats are also written on shutdown (a crash loses only the count of
+ * repeats not yet written; the first raise of each window is always written at once).
  */
 export const REPEAT_MS = 60_000;
 const MAX_KEYS = 50_000;
@@ -26,7 +27,7 @@ interface Window {
 }
 
 @Injectable()
-export class DeviceAlerts implements OnApplicationShutdown {
+export class DeviceAlerts implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DeviceAlerts');
   private readonly windows = new Map<string, Window>();
 
@@ -68,7 +69,8 @@ export class DeviceAlerts implements OnApplicationShutdown {
     this.windows.clear();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database connections close (they do in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flushRepeats();
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DeviceState, HARDWARE_WATCHDOG_TIMEOUT_MS, HEARTBEAT_INTERVAL_S, OFFLINE_AFTER_MISSED_HEARTBEATS } from '@arcgate/protocol';
+import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
@@ -10,6 +11,8 @@ import { DeviceAlerts } from './device-alerts';
 export const PRESENCE_CHECK_MS = 30_000;
 export const SILENCE_LIMIT_MS = HEARTBEAT_INTERVAL_S * OFFLINE_AFTER_MISSED_HEARTBEATS * 1000;
 export const DEFAULT_ONSITE_CHECK_AFTER_S = 600;
+/** The clock moved this much more (or less) than monotonic time between two checks: it jumped. */
+export const CLOCK_JUMP_MS = 60_000;
 
 export type OfflineCause = 'will' | 'shutdown' | 'missed_heartbeats';
 
@@ -40,9 +43,29 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     this.onsiteCheckAfterMs = (config.onsiteCheckAfterS ?? DEFAULT_ONSITE_CHECK_AFTER_S) * 1000;
   }
 
+  /** Monotonic milliseconds (replaced in unit tests). */
+  monotonicNow: () => number = () => performance.now();
+  private lastTick?: { clock: number; monotonic: number };
+
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.logger.error(`presence check failed: ${e.message}`)), PRESENCE_CHECK_MS);
+    this.timer = setInterval(() => void this.tick().catch((e: Error) => this.logger.error(`presence check failed: ${e.message}`)), PRESENCE_CHECK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * The periodic check. When the server's clock jumped since the last one (an NTP step, a test's
+   * clock offset), every device's last message looks old at once: that check is skipped, rather than
+   * marking live devices offline (and raising critical alerts for armed ones); the next one judges.
+   */
+  async tick(): Promise<string[] | null> {
+    const now = { clock: this.clock.now().getTime(), monotonic: this.monotonicNow() };
+    const last = this.lastTick;
+    this.lastTick = now;
+    if (last && Math.abs((now.clock - last.clock) - (now.monotonic - last.monotonic)) > CLOCK_JUMP_MS) {
+      this.logger.warn(`server clock jumped by ${Math.round((now.clock - last.clock) - (now.monotonic - last.monotonic))} ms: presence check skipped once`);
+      return null;
+    }
+    return this.sweep();
   }
 
   onApplicationShutdown(): void {
