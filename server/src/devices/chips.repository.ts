@@ -40,6 +40,20 @@ export class ChipsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Whether a grant still in force was issued to the chip after the last state it reported. The
+   * grants table is the authorization module's; this one read is the presence check's only look at
+   * it (an EXISTS on its chip index), kept here rather than widening that module's port for it.
+   */
+  async hasLiveGrantNewerThanState(chipId: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `SELECT 1 FROM grants g JOIN chips c ON c.chip_id = g.chip_id
+        WHERE g.chip_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 AND g.issued_at > coalesce(c.state_at, '-infinity') LIMIT 1`,
+      [chipId, now],
+    );
+    return rows.length > 0;
+  }
+
   async findBoundByMachineId(machineId: string): Promise<BoundChip | null> {
     const rows: BoundChip[] = await this.ds.query(`${BOUND_SELECT} WHERE m.id = $1`, [machineId]);
     return rows[0] ?? null;

@@ -91,11 +91,14 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   /** `lastState`: what the chip was last known to be doing when it went offline. */
   async wentOffline(chip: BoundChip, cause: OfflineCause, lastState: DeviceState | null): Promise<void> {
     const now = this.clock.now();
-    if (RELAY_CLOSED_STATES.has(lastState)) {
+    // A grant issued after the last state the device reported may have armed it before that status
+    // arrived (a device that drops right after a grant): treat it as armed, never as locked.
+    const unconfirmedGrant = !RELAY_CLOSED_STATES.has(lastState) && (await this.chips.hasLiveGrantNewerThanState(chip.chipId, now));
+    if (RELAY_CLOSED_STATES.has(lastState) || unconfirmedGrant) {
       await this.alerts.raise({
         type: AlertType.DEVICE_OFFLINE_ARMED, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, occurredAt: now,
         evidence: {
-          chipId: chip.chipId, cause, lastState, at: now.toISOString(), hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS,
+          chipId: chip.chipId, cause, lastState, ...(unconfirmedGrant ? { grantUnconfirmed: true } : {}), at: now.toISOString(), hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS,
           onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000, expected: 'hardware_watchdog_cut',
         },
         dedupeKey: `device:offline-armed:${chip.chipId}`,

@@ -240,6 +240,22 @@ describe('fail safe when the device software fails', () => {
     expect((await alertsOf(d, AlertType.DEVICE_JOURNAL_FAILED))[0].count).toBe(1);
   });
 
+  it('a device that drops right after a grant, before its armed status arrives, is treated as armed: DEVICE_OFFLINE_ARMED (grant unconfirmed)', async () => {
+    const d = await newDevice();
+    await status(d, 'locked');
+    await waitUntil(async () => (await chipRow(d)).online, 5000, 'online');
+    clock.advance(1_000);
+    const { answer } = await d.arm(d.armBody({ kind: 'welder_code', code: zhangCode }, { permitId: permit }));
+    expect(answer.type).toBe('arm.grant');
+    // No status and no events after the grant: the platform only knows it granted.
+    await will(d);
+    const alert = await alertOf(d, AlertType.DEVICE_OFFLINE_ARMED);
+    expect(alert).toMatchObject({ severity: 'critical' });
+    expect(alert.evidence).toMatchObject({ lastState: 'locked', grantUnconfirmed: true });
+    await d.close();
+    await unbind();
+  });
+
   it('a graceful stop while arcing, then a reconnect reporting locked: the chip shows locked, and replayed older events do not undo it', async () => {
     const d = await newDevice();
     const grantId = await armed(d);

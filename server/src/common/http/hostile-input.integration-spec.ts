@@ -195,7 +195,7 @@ describe('hostile input is refused with 4xx and field codes, never 500', () => {
       expect(codes(res.body)).toEqual(['startsAt:isInstant']);
     });
 
-    it('a back-dated permit start is refused on create and on PATCH; a start a few minutes old (the form's) is allowed', async () => {
+    it('a back-dated permit start is refused on create and on PATCH; a start a few minutes old (from the form) is allowed', async () => {
       const auth = await t.auth('hengda.admin');
       const before = await count('permits');
       const past = await t.http.post('/api/permits').set(auth).send(permitBody(ids, { plannedStart: cst(4, '09:00') }));
