@@ -28,6 +28,8 @@ export enum AlertType {
   DEVICE_JOURNAL_FAILED = 'DEVICE_JOURNAL_FAILED',
   /** 控制程序崩溃: the agent crashed with the relay closed; the hardware watchdog should have cut power. */
   AGENT_CRASHED = 'AGENT_CRASHED',
+  /** 设备时钟偏差: a bound device's connect token was refused as expired or not yet valid, so its clock is off and it cannot get online. */
+  DEVICE_CLOCK_SKEW = 'DEVICE_CLOCK_SKEW',
   CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** Activity at a suspended or closed enterprise. */
@@ -76,6 +78,7 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.BOARD_LINK_LOST]: { severity: AlertSeverity.Critical, titleZh: '设备控制板失联（硬件看门狗已切断电源）', titleEn: 'Device lost its control board (the hardware watchdog has cut power)' },
   [AlertType.DEVICE_JOURNAL_FAILED]: { severity: AlertSeverity.Warning, titleZh: '设备日志无法写入，设备拒绝解锁', titleEn: 'Device journal cannot be written; the device refuses to arm' },
   [AlertType.AGENT_CRASHED]: { severity: AlertSeverity.Warning, titleZh: '设备控制程序在解锁状态下崩溃（硬件看门狗应已切断电源）', titleEn: 'Device agent crashed while armed (the hardware watchdog should have cut power)' },
+  [AlertType.DEVICE_CLOCK_SKEW]: { severity: AlertSeverity.Warning, titleZh: '设备时钟偏差', titleEn: 'Device clock off' },
   [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
   [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },

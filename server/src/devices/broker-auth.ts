@@ -85,9 +85,13 @@ export class BrokerAuth {
       });
       return this.refuse(a, 5, 'unregistered_chip');
     }
-    const verdict = verifyConnectToken(password, bound.publicKey, this.clock.now(), { username });
+    const now = this.clock.now();
+    const verdict = verifyConnectToken(password, bound.publicKey, now, { username });
     if (!verdict.ok) {
       this.logger.warn(`connect refused for chip ${username} (${verdict.failure}) from ${a.remoteAddress ?? a.clientId ?? '?'}`);
+      // Signature and chip checked out, only the time did not: the device's clock is off and it can never
+      // get online by itself, so someone must be told. Still refused (fail closed).
+      if (verdict.failure === 'expired' || verdict.failure === 'not_yet_valid') await this.alerts.clockSkew(bound, this.skewEvidence(a, password, verdict.failure, now));
       return { ok: false, returnCode: 4, reason: 'bad_token' };
     }
     return { ok: true, identity: { kind: 'device', chipId: bound.chipId, machineId: bound.machineId } };
@@ -106,6 +110,20 @@ export class BrokerAuth {
     if (username === SERVER_MQTT_USERNAME) return { kind: 'server' };
     if (username && CHIP_ID_PATTERN.test(username)) return { kind: 'device', chipId: username };
     return null;
+  }
+
+  /**
+   * The token's own time (as deviceTime: alert evidence redacts keys naming a token) is shown only
+   * to say how far off the device's clock is; it is never used for anything else.
+   */
+  private skewEvidence(a: ConnectAttempt, password: string, failure: string, now: Date): Record<string, unknown> {
+    const ts = tokenClaims(password)?.ts;
+    const tokenMs = typeof ts === 'string' ? Date.parse(ts) : NaN;
+    const known = Number.isFinite(tokenMs);
+    return {
+      failure, deviceTime: known ? new Date(tokenMs).toISOString() : null, serverTime: now.toISOString(),
+      skewMs: known ? Math.round(tokenMs - now.getTime()) : null, remoteAddress: a.remoteAddress ?? null,
+    };
   }
 
   private refuse(a: ConnectAttempt, returnCode: 4 | 5, reason: Exclude<BrokerAuthResult, { ok: true }>['reason']): BrokerAuthResult {

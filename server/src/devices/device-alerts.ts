@@ -62,6 +62,14 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     return this.raise({ type: AlertType.UNREGISTERED_DEVICE, chipId, enterpriseId: null, evidence: { chipId, ...evidence }, dedupeKey: `device:unregistered:${chipId}` });
   }
 
+  /** A bound chip refused at CONNECT because its clock is off; one alert per chip, repeated reconnects aggregate into its count. */
+  clockSkew(chip: { chipId: string; machineId: string; enterpriseId: string }, evidence: Record<string, unknown>): Promise<boolean> {
+    return this.raise({
+      type: AlertType.DEVICE_CLOCK_SKEW, chipId: chip.chipId, machineId: chip.machineId, enterpriseId: chip.enterpriseId,
+      evidence: { chipId: chip.chipId, ...evidence }, dedupeKey: `device:clock-skew:${chip.chipId}`,
+    });
+  }
+
   /** Writes every pending repeat now and forgets the windows (tests; shutdown; a full map). */
   async flushRepeats(): Promise<void> {
     const keys = [...this.windows.keys()];

@@ -48,4 +48,21 @@ describe('alert evidence', () => {
     }
     expect(evidenceLines('TAMPER', {}, tOf(zh as Tree))).toBeNull();
   });
+
+  it('reads a clock-skew alert as ahead or behind in whole minutes, without the failure code', () => {
+    const ahead = { chipId: 'C1', failure: 'not_yet_valid', deviceTime: '2026-01-05T01:10:00.000Z', serverTime: '2026-01-05T01:00:00.000Z', skewMs: 600_000, remoteAddress: '10.0.0.1' };
+    const behind = { ...ahead, failure: 'expired', deviceTime: '2026-01-05T00:50:20.000Z', skewMs: -579_700 };
+    const zhLines = evidenceLines('DEVICE_CLOCK_SKEW', ahead, tOf(zh as Tree))!;
+    expect(zhLines.map((l) => `${l.label}: ${l.value}`)).toEqual([
+      '时钟偏差: 设备时钟比平台快 10 分钟，连接被拒绝；请校准设备时间', '设备时间: 2026-01-05 09:10', '平台时间: 2026-01-05 09:00',
+    ]);
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', behind, tOf(zh as Tree))![0].value).toBe('设备时钟比平台慢 10 分钟，连接被拒绝；请校准设备时间');
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', ahead, tOf(en as Tree))![0].value).toBe("Device clock 10 min ahead of the platform: connection refused; set the device's time");
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', behind, tOf(en as Tree))![0].value).toBe("Device clock 10 min behind the platform: connection refused; set the device's time");
+    for (const tree of [zh, en] as Tree[]) {
+      const text = [ahead, behind].flatMap((ev) => evidenceLines('DEVICE_CLOCK_SKEW', ev, tOf(tree))!).map((l) => l.value).join(' ');
+      expect(text).not.toMatch(/not_yet_valid|expired|600000|skewMs/);
+    }
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', { failure: 'expired' }, tOf(en as Tree))![0].value).toBe('unknown');
+  });
 });

@@ -3,7 +3,7 @@ import { fmtTime } from './format';
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
-export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED'] as const;
+export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW'] as const;
 
 const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
 const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
@@ -12,7 +12,7 @@ const BOARD_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
 const FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
 
 /**
- * The evidence of the issue-18 alert types as label/value lines in the reader's language, never raw
+ * The evidence of the issue-18 alert types (and DEVICE_CLOCK_SKEW) as label/value lines in the reader's language, never raw
  * codes; null for other types (shown as JSON). Unknown values are shown as "unknown" rather than raw.
  */
 export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): { label: string; value: string }[] | null {
@@ -57,6 +57,15 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       add('cutBy', ev.cutBy === 'hardware_watchdog' ? t('alertEvidence.cutByWatchdog') : t('alertEvidence.unknown'));
       add('expected', watchdog);
       break;
+    case 'DEVICE_CLOCK_SKEW': {
+      // Sign of skewMs (device − platform) says ahead or behind; the failure code itself is not shown.
+      const skew = typeof ev.skewMs === 'number' && Number.isFinite(ev.skewMs) ? ev.skewMs : null;
+      const minutes = skew === null ? 0 : Math.round(Math.abs(skew) / 60_000);
+      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(skew > 0 ? 'alertEvidence.clockAhead' : 'alertEvidence.clockBehind', { minutes }));
+      add('deviceTime', time(ev.deviceTime));
+      add('platformTime', time(ev.serverTime));
+      break;
+    }
   }
   return lines;
 }
