@@ -121,6 +121,7 @@ export class ProcessRig {
 
   /** Starts (or restarts, after a kill) the simulator process: the board powers up with its relay open. */
   async startSimulator(): Promise<void> {
+    for (const f of [SIM_CLI, AGENT_MAIN]) if (!existsSync(f)) throw new Error(`${f} is missing: build first (npm run build, or nx's ^build for this project)`);
     mkdirSync(this.simDir, { recursive: true });
     rmSync(this.stateFile, { force: true });
     const o = this.options;
