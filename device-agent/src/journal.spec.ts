@@ -32,6 +32,29 @@ describe('Journal', () => {
     again.close();
   });
 
+  it('opens on a disk that refuses writes (read-only at start): pending events stay, health says why, it re-opens once it can', () => {
+    const first = new Journal(dir);
+    first.open();
+    [1, 2].forEach((i) => first.append(beat(i)));
+    first.close();
+    appendFileSync(join(dir, 'journal.jsonl'), '{"seq":3,"type":"heartbe');
+    let refuse = true;
+    const open = (file: string) => {
+      if (refuse) throw Object.assign(new Error(`EROFS: read-only file system, open '${file}'`), { code: 'EROFS' });
+      return require('node:fs').openSync(file, 'a+', 0o600) as number;
+    };
+    const j = new Journal(dir, open);
+    expect(j.open()).toMatchObject({ pending: 2, tornBytes: 24 });
+    expect(j.health()).toMatch(/cannot be opened for writing: EROFS/);
+    expect(() => j.append(beat(3))).toThrow(/not open/);
+    refuse = false;
+    expect(j.health()).toBeNull();
+    // The torn tail is cut on the re-open, so the next line starts clean.
+    expect(j.append(beat(3)).seq).toBe(3);
+    expect(lines(dir).map((e) => e.seq)).toEqual([1, 2, 3]);
+    j.close();
+  });
+
   it('reports an unwritable or closed journal in its health check', () => {
     const j = new Journal(dir);
     expect(j.health()).toBe('journal is not open');

@@ -42,7 +42,16 @@ export class Journal {
   private readonly file: string;
   private readonly metaFile: string;
 
-  constructor(private readonly dir: string) {
+  /** Where open() had to leave the file (a torn tail) when it could not write; cut on the first re-open. */
+  private truncateTo: number | null = null;
+  /** open() ran and close() did not: a missing fd then means the disk refused, and health() retries. */
+  private live = false;
+
+  /** `openAppend` opens the journal file for appending (a seam for tests; fs.openSync by default). */
+  constructor(
+    private readonly dir: string,
+    private readonly openAppend: (file: string) => number = (file) => openSync(file, 'a+', 0o600),
+  ) {
     this.file = join(dir, 'journal.jsonl');
     this.metaFile = join(dir, 'journal.meta.json');
   }
@@ -97,14 +106,33 @@ export class Journal {
     this.events = events;
     recovery.pending = events.length;
 
-    this.fd = openSync(this.file, 'a+', 0o600);
     // Cut the torn tail so the next line does not glue onto it.
-    if (recovery.tornBytes > 0) {
-      ftruncateSync(this.fd, Buffer.byteLength(text.slice(0, complete), 'utf8'));
-      fsyncSync(this.fd);
+    this.truncateTo = recovery.tornBytes > 0 ? Buffer.byteLength(text.slice(0, complete), 'utf8') : null;
+    this.live = true;
+    try {
+      this.openForAppend();
+    } catch {
+      // A read-only or full disk: the events already journaled can still be sent, nothing new can be
+      // made durable. health() says so (the agent then refuses to arm) and re-opens once it can.
+      this.fd = null;
     }
-    fsyncDir(this.dir);
     return recovery;
+  }
+
+  private openForAppend(): void {
+    const fd = this.openAppend(this.file);
+    try {
+      if (this.truncateTo !== null) {
+        ftruncateSync(fd, this.truncateTo);
+        fsyncSync(fd);
+      }
+      fsyncDir(this.dir);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    this.truncateTo = null;
+    this.fd = fd;
   }
 
   /** Assigns the next seq and makes the event durable; only then is it returned (and may be sent). */
@@ -155,7 +183,14 @@ export class Journal {
    * Returns the problem, or null.
    */
   health(minFreeBytes = JOURNAL_MIN_FREE_BYTES): string | null {
-    if (this.fd === null) return 'journal is not open';
+    if (this.fd === null) {
+      if (!this.live) return 'journal is not open';
+      try {
+        this.openForAppend();
+      } catch (err) {
+        return `journal cannot be opened for writing: ${(err as Error).message}`;
+      }
+    }
     try {
       accessSync(this.dir, constants.W_OK);
       const fs = statfsSync(this.dir);
@@ -170,5 +205,6 @@ export class Journal {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    this.live = false;
   }
 }

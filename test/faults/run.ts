@@ -181,6 +181,7 @@ async function main(): Promise<void> {
   db.on('error', () => undefined);
   const results: RunResult[] = [];
   const cleanups: (() => Promise<void>)[] = [];
+  let permitReady = false;
   try {
     for (const broker of ['embedded', 'mosquitto'] as const) {
       const faults = runnable.filter((f) => f.broker === broker);
@@ -195,7 +196,10 @@ async function main(): Promise<void> {
       cleanups.push(() => server.kill('SIGTERM'));
       const api = fetchApi(server.baseUrl);
       const ids = await findDemoRecords(api);
-      await approvedPermitNow(api, { welderIds: [ids.zhang], machineIds: [ids.steelMachines[0]], site: SITE, hours: 6 });
+      // One permit for the whole run: a second one in force for the same welder and machine makes a
+      // badge scan ambiguous, which the platform refuses.
+      if (!permitReady) await approvedPermitNow(api, { welderIds: [ids.zhang], machineIds: [ids.steelMachines[0]], site: SITE, hours: 6 });
+      permitReady = true;
       const badge = (await activeCode(api, 'welders', ids.zhang)).code;
       const ctx = await machine({ db, pg, server, mosquitto, api, ids, badge }, runDir, `fm-${broker}`);
       cleanups.push(async () => {
