@@ -1,4 +1,4 @@
-import { deviceAcl } from './acl';
+import { deviceAcl, deviceClientIdAllowed } from './acl';
 
 const root = 'arcgate';
 const me = 'C47Z33QX1AJH62RKBZ1A0';
@@ -66,5 +66,20 @@ describe('deviceAcl', () => {
   it('respects a multi-level root', () => {
     expect(deviceAcl('prod/arcgate', me, 'publish', `prod/arcgate/d/${me}/up/events`)).toBe(true);
     expect(deviceAcl('prod/arcgate', me, 'publish', `${mine}/up/events`)).toBe(false);
+  });
+});
+
+describe('deviceClientIdAllowed', () => {
+  it('allows only the chip id itself as client id', () => {
+    expect(deviceClientIdAllowed(me, me)).toBe(true);
+    for (const bad of [other, '', me.toLowerCase(), `${me} `, `${me}-2`, `dev-${me}`, undefined, null, 42]) expect(deviceClientIdAllowed(me, bad)).toBe(false);
+    expect(deviceClientIdAllowed('', '')).toBe(false);
+  });
+
+  it('denies wildcard and system topics to a device', () => {
+    for (const topic of ['#', '+/#', `${root}/#`, `${root}/d/+/up/#`, `${root}/d/#`, '$SYS/#', '$SYS/broker/clients', `$share/g/${mine}/down/#`]) {
+      expect({ topic, sub: deviceAcl(root, me, 'subscribe', topic) }).toEqual({ topic, sub: false });
+      expect({ topic, pub: deviceAcl(root, me, 'publish', topic) }).toEqual({ topic, pub: false });
+    }
   });
 });

@@ -5,6 +5,15 @@ import { isValidTopicRoot } from './topics';
 export type AclAction = 'publish' | 'subscribe';
 
 /**
+ * A device's MQTT client id must be its chip id, which is also its user name. Brokers drop the older
+ * session of a client id when a new one connects, so any other client id would let one chip
+ * disconnect another (and an empty one hides who is connected).
+ */
+export function deviceClientIdAllowed(chip: string, clientId: unknown): boolean {
+  return typeof clientId === 'string' && CHIP_ID_PATTERN.test(chip) && clientId === chip;
+}
+
+/**
  * Broker ACL for a device authenticated as `chip`. Pure, so the embedded broker hooks and the HTTP
  * ACL endpoint for EMQX / mosquitto-go-auth give the same answer. Anything not listed is denied:
  *   publish   <root>/d/<chip>/status and <root>/d/<chip>/up/<known up type> (no wildcards)

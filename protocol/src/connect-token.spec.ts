@@ -1,5 +1,5 @@
 import { chipIdFromPublicKey, generateChipKeyPair, toBase64Url } from './crypto';
-import { makeConnectToken, verifyConnectToken } from './connect-token';
+import { connectTokenUsableUntil, makeConnectToken, verifyConnectToken } from './connect-token';
 
 const pair = generateChipKeyPair();
 const t0 = new Date('2026-03-02T08:00:00.000Z');
@@ -59,5 +59,15 @@ describe('connect token nonce', () => {
     expect(verifyConnectToken(short, pair.publicKey, t0)).toEqual({ ok: false, failure: 'malformed' });
     const enough = makeConnectToken(pair.privateKey, t0, toBase64Url(Buffer.alloc(16, 7)));
     expect(verifyConnectToken(enough, pair.publicKey, t0).ok).toBe(true);
+  });
+});
+
+describe('connect token lifetime', () => {
+  it('is remembered until the last instant it verifies, and not a millisecond longer', () => {
+    const claims = { chip: pair.chip, ts: t0.toISOString(), nonce: 'MDEyMzQ1Njc4OWFiY2RlZg' };
+    const until = connectTokenUsableUntil(claims);
+    expect(until.toISOString()).toBe('2026-03-02T08:05:00.000Z');
+    expect(verifyConnectToken(token, pair.publicKey, until).ok).toBe(true);
+    expect(verifyConnectToken(token, pair.publicKey, new Date(until.getTime() + 1)).ok).toBe(false);
   });
 });

@@ -7,7 +7,9 @@ import { parseInstant } from './validate';
 
 /**
  * MQTT password of a device: `<claims>.<sig>` where claims = base64url(canonical JSON {chip, nonce, ts})
- * and sig = base64url Ed25519 over the ASCII bytes of <claims>. The MQTT username is the chip id.
+ * and sig = base64url Ed25519 over the ASCII bytes of <claims>. The MQTT username and the MQTT client
+ * id are both the chip id. A token is good for one CONNECT: the broker side remembers its nonce until
+ * the token expires (connectTokenUsableUntil), so a device mints a fresh token for every attempt.
  */
 export interface ConnectClaims {
   chip: string;
@@ -28,7 +30,8 @@ export type ConnectTokenResult = { ok: true; claims: ConnectClaims } | { ok: fal
 
 /**
  * Broker-side check. Valid while |now − ts| ≤ 5 min (both ends inclusive). The claims' chip must be
- * the chip of `publicKey` and, when given, the MQTT username. Nonce re-use tracking, if wanted, is the caller's.
+ * the chip of `publicKey` and, when given, the MQTT username. One use per token is the caller's to
+ * enforce (it needs memory): remember (chip, nonce) until connectTokenUsableUntil(claims).
  */
 export function verifyConnectToken(token: unknown, publicKey: PublicKeyInput, now: Date, opts: { username?: string } = {}): ConnectTokenResult {
   if (typeof token !== 'string' || token.length > MAX_CONNECT_TOKEN_LENGTH) return { ok: false, failure: 'malformed' };
@@ -61,4 +64,9 @@ export function verifyConnectToken(token: unknown, publicKey: PublicKeyInput, no
   if (now.getTime() - at > CONNECT_TOKEN_WINDOW_MS) return { ok: false, failure: 'expired' };
   if (at - now.getTime() > CONNECT_TOKEN_WINDOW_MS) return { ok: false, failure: 'not_yet_valid' };
   return { ok: true, claims: { chip, ts: ts as string, nonce } };
+}
+
+/** After this instant a token is refused as expired, so its nonce need not be remembered any longer. */
+export function connectTokenUsableUntil(claims: ConnectClaims): Date {
+  return new Date(parseInstant(claims.ts) + CONNECT_TOKEN_WINDOW_MS);
 }

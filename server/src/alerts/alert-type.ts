@@ -30,6 +30,8 @@ export enum AlertType {
   AGENT_CRASHED = 'AGENT_CRASHED',
   /** 设备时钟偏差: a bound device's connect token was refused as expired or not yet valid, so its clock is off and it cannot get online. */
   DEVICE_CLOCK_SKEW = 'DEVICE_CLOCK_SKEW',
+  /** 设备冒用身份: a bound chip tried to connect to the broker under another client id (which would drop the device using it). */
+  DEVICE_IMPERSONATION = 'DEVICE_IMPERSONATION',
   CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** Activity at a suspended or closed enterprise. */
@@ -79,6 +81,7 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.DEVICE_JOURNAL_FAILED]: { severity: AlertSeverity.Warning, titleZh: '设备日志无法写入，设备拒绝解锁', titleEn: 'Device journal cannot be written; the device refuses to arm' },
   [AlertType.AGENT_CRASHED]: { severity: AlertSeverity.Warning, titleZh: '设备控制程序在解锁状态下崩溃（硬件看门狗应已切断电源）', titleEn: 'Device agent crashed while armed (the hardware watchdog should have cut power)' },
   [AlertType.DEVICE_CLOCK_SKEW]: { severity: AlertSeverity.Warning, titleZh: '设备时钟偏差', titleEn: 'Device clock off' },
+  [AlertType.DEVICE_IMPERSONATION]: { severity: AlertSeverity.Critical, titleZh: '设备冒用其他设备身份连接（已拒绝）', titleEn: 'Device tried to connect as another device (refused)' },
   [AlertType.CERTIFICATE_EXPIRING]: { severity: AlertSeverity.Info, titleZh: '特种作业操作证即将到期', titleEn: 'Certificate due to expire' },
   [AlertType.CERTIFICATE_EXPIRED]: { severity: AlertSeverity.Critical, titleZh: '特种作业操作证已过期', titleEn: 'Certificate expired' },
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },

@@ -1,20 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AclAction, CHIP_ID_PATTERN, deviceAcl, fromBase64Url, verifyConnectToken } from '@arcgate/protocol';
+import { AclAction, CHIP_ID_PATTERN, connectTokenUsableUntil, deviceAcl, deviceClientIdAllowed, fromBase64Url, verifyConnectToken } from '@arcgate/protocol';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connection';
+import { BoundChip } from './chips.repository';
 import { ChipsService } from './chips.service';
+import { ConnectTokenUsesRepository } from './connect-token-uses.repository';
 import { DeviceAlerts } from './device-alerts';
 
 export type BrokerIdentity = { kind: 'server' } | { kind: 'device'; chipId: string; machineId: string };
 
+export const CONNECT_REFUSALS = [
+  'no_credentials', 'bad_server_password', 'unknown_user', 'unregistered_chip', 'bad_token', 'token_replayed', 'client_id_mismatch', 'server_client_id', 'server_unavailable',
+] as const;
+export type ConnectRefusal = (typeof CONNECT_REFUSALS)[number];
+
 export type BrokerAuthResult =
   | { ok: true; identity: BrokerIdentity }
-  /** returnCode as in MQTT 3.1.1 CONNACK: 4 bad user name or password, 5 not authorized. */
-  | { ok: false; returnCode: 4 | 5; reason: 'no_credentials' | 'bad_server_password' | 'unknown_user' | 'unregistered_chip' | 'bad_token' };
+  /** returnCode as in MQTT 3.1.1 CONNACK: 2 identifier rejected, 3 server unavailable, 4 bad user name or password, 5 not authorized. */
+  | { ok: false; returnCode: 2 | 3 | 4 | 5; reason: ConnectRefusal };
 
 export interface ConnectAttempt {
+  /** The client id exactly as the client sent it in CONNECT ('' when it left it to the broker). */
   clientId?: string;
   username?: string;
   password?: string | Buffer;
@@ -60,20 +69,40 @@ function tokenClaims(password: string): Record<string, unknown> | null {
 @Injectable()
 export class BrokerAuth {
   private readonly logger = new Logger('BrokerAuth');
+  /** Refused CONNECTs since start, per reason (GET /api/broker/refusals). */
+  private readonly refusals = new Map<ConnectRefusal, number>(CONNECT_REFUSALS.map((r) => [r, 0]));
 
   constructor(
     private readonly chips: ChipsService,
     private readonly alerts: DeviceAlerts,
+    private readonly tokenUses: ConnectTokenUsesRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  refusalCounts(): Record<ConnectRefusal, number> {
+    return Object.fromEntries(this.refusals) as Record<ConnectRefusal, number>;
+  }
+
+  /** Never throws: a failure of the checks themselves (database down) refuses, "server unavailable" (fail closed). */
   async authenticate(a: ConnectAttempt): Promise<BrokerAuthResult> {
+    try {
+      return await this.check(a);
+    } catch (e) {
+      this.logger.error(`connect check failed: ${(e as Error).message}`);
+      return this.refuse(a, 3, 'server_unavailable');
+    }
+  }
+
+  private async check(a: ConnectAttempt): Promise<BrokerAuthResult> {
     const username = a.username ?? '';
     const password = a.password === undefined ? '' : a.password.toString();
-    if (!username || !password) return { ok: false, returnCode: 4, reason: 'no_credentials' };
+    if (!username || !password) return this.refuse(a, 4, 'no_credentials');
     if (username === SERVER_MQTT_USERNAME) {
-      return safeEqual(password, serverMqttPassword(this.config)) ? { ok: true, identity: { kind: 'server' } } : this.refuse(a, 4, 'bad_server_password');
+      if (!safeEqual(password, serverMqttPassword(this.config))) return this.refuse(a, 4, 'bad_server_password');
+      // The server's own sessions never take a chip's client id: that would drop the device using it.
+      if (a.clientId !== undefined && CHIP_ID_PATTERN.test(a.clientId)) return this.refuse(a, 2, 'server_client_id');
+      return { ok: true, identity: { kind: 'server' } };
     }
     if (!CHIP_ID_PATTERN.test(username)) return this.refuse(a, 4, 'unknown_user');
     const bound = await this.chips.findBoundByChipId(username);
@@ -88,11 +117,19 @@ export class BrokerAuth {
     const now = this.clock.now();
     const verdict = verifyConnectToken(password, bound.publicKey, now, { username });
     if (!verdict.ok) {
-      this.logger.warn(`connect refused for chip ${username} (${verdict.failure}) from ${a.remoteAddress ?? a.clientId ?? '?'}`);
       // Signature and chip checked out, only the time did not: the device's clock is off and it can never
       // get online by itself, so someone must be told. Still refused (fail closed).
       if (verdict.failure === 'expired' || verdict.failure === 'not_yet_valid') await this.alerts.clockSkew(bound, this.skewEvidence(a, password, verdict.failure, now));
-      return { ok: false, returnCode: 4, reason: 'bad_token' };
+      return this.refuse(a, 4, 'bad_token');
+    }
+    // One use per token, claimed before anything else is decided: whoever presents a token first
+    // (the device, or someone who copied it off the wire) uses it up.
+    if (!(await this.tokenUses.claimOnce(bound.chipId, verdict.claims.nonce, now, connectTokenUsableUntil(verdict.claims)))) return this.refuse(a, 4, 'token_replayed');
+    // The chip proved who it is; it may still only be itself. A broker drops the older session of a
+    // client id, so another chip's id would disconnect that chip: refused before the broker registers it.
+    if (!deviceClientIdAllowed(bound.chipId, a.clientId)) {
+      await this.impersonation(bound, a);
+      return this.refuse(a, 2, 'client_id_mismatch');
     }
     return { ok: true, identity: { kind: 'device', chipId: bound.chipId, machineId: bound.machineId } };
   }
@@ -105,10 +142,14 @@ export class BrokerAuth {
     return !(action === 'publish' && retain && !topic.endsWith('/status'));
   }
 
-  /** ACL identity from a user name alone (HTTP ACL calls carry no password; the broker authenticated the session). */
-  identityForUsername(username: string | undefined): BrokerIdentity | { kind: 'device'; chipId: string } | null {
+  /**
+   * ACL identity from a user name (HTTP ACL calls carry no password; the broker authenticated the
+   * session). A device's session must also carry its own chip id as client id, as at CONNECT: a broker
+   * that skipped or cached the authentication hook still gets nothing for a foreign client id.
+   */
+  identityForUsername(username: string | undefined, clientId?: string): BrokerIdentity | { kind: 'device'; chipId: string } | null {
     if (username === SERVER_MQTT_USERNAME) return { kind: 'server' };
-    if (username && CHIP_ID_PATTERN.test(username)) return { kind: 'device', chipId: username };
+    if (username && CHIP_ID_PATTERN.test(username) && deviceClientIdAllowed(username, clientId)) return { kind: 'device', chipId: username };
     return null;
   }
 
@@ -126,8 +167,27 @@ export class BrokerAuth {
     };
   }
 
-  private refuse(a: ConnectAttempt, returnCode: 4 | 5, reason: Exclude<BrokerAuthResult, { ok: true }>['reason']): BrokerAuthResult {
-    this.logger.warn(`connect refused (${reason}) user=${JSON.stringify((a.username ?? '').slice(0, 64))} from ${a.remoteAddress ?? a.clientId ?? '?'}`);
+  /**
+   * One alert per impostor chip (the chip that authenticated), repeats counted into it. The client id
+   * it asked for is evidence: whether it names a bound chip says whether a device was the target.
+   */
+  private async impersonation(chip: BoundChip, a: ConnectAttempt): Promise<void> {
+    const claimed = (a.clientId ?? '').slice(0, 128);
+    const target = CHIP_ID_PATTERN.test(claimed) ? await this.chips.findBoundByChipId(claimed) : null;
+    await this.alerts.raise({
+      type: AlertType.DEVICE_IMPERSONATION, chipId: chip.chipId, machineId: chip.machineId, enterpriseId: chip.enterpriseId, occurredAt: this.clock.now(),
+      evidence: {
+        chipId: chip.chipId, claimedClientId: claimed, claimedIsBoundChip: !!target, emptyClientId: claimed === '', via: a.via, remoteAddress: a.remoteAddress ?? null,
+      },
+      dedupeKey: `device:impersonation:${chip.chipId}`,
+    });
+  }
+
+  private refuse(a: ConnectAttempt, returnCode: 2 | 3 | 4 | 5, reason: ConnectRefusal): BrokerAuthResult {
+    this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
+    this.logger.warn(
+      `connect refused (${reason}) user=${JSON.stringify((a.username ?? '').slice(0, 64))} client=${JSON.stringify((a.clientId ?? '').slice(0, 64))} via ${a.via} from ${a.remoteAddress ?? '?'}`,
+    );
     return { ok: false, returnCode, reason };
   }
 }

@@ -31,7 +31,7 @@ describe('device clock skew at connect', () => {
     if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status}`);
   });
 
-  const attempt = (username: string, password: string): ConnectAttempt => ({ clientId: `c-${username}`, username, password, remoteAddress: '10.7.7.7', via: 'embedded' });
+  const attempt = (username: string, password: string): ConnectAttempt => ({ clientId: username, username, password, remoteAddress: '10.7.7.7', via: 'embedded' });
   const alertsOf = (chipId: string, type = AlertType.DEVICE_CLOCK_SKEW) => t.ds.query(`SELECT * FROM alerts WHERE chip_id = $1 AND type = $2`, [chipId, type]);
 
   it('refuses tokens 10 min ahead and 10 min behind and raises one DEVICE_CLOCK_SKEW for the chip, counted twice', async () => {

@@ -51,7 +51,7 @@ describe('device gateway over the real broker', () => {
 
   async function connectDevice(c: ChipKeyPair, opts: Partial<IClientOptions> = {}, signingKey: KeyObject = c.privateKey): Promise<TestDevice> {
     const client = await mqtt.connectAsync(url(), {
-      clientId: `dev-${c.chip}-${Math.random().toString(36).slice(2, 8)}`, username: c.chip, password: makeConnectToken(signingKey, new Date()),
+      clientId: c.chip, username: c.chip, password: makeConnectToken(signingKey, new Date()),
       reconnectPeriod: 0, connectTimeout: 5000,
       will: { topic: statusTopic(root, c.chip), payload: Buffer.from(JSON.stringify({ v: 1, type: 'status', chip: c.chip, body: { online: false, reason: 'will' } })), qos: 1, retain: true },
       ...opts,

@@ -137,29 +137,29 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
       expect((await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body).toEqual({ result: 'allow', is_superuser: true });
       expect((await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: 'guess' })).body).toEqual({ result: 'deny', is_superuser: false });
-      const ok = await hook('auth', { clientid: 'd1', username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), peerhost: '10.1.2.3' });
+      const ok = await hook('auth', { clientid: chip.chip, username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), peerhost: '10.1.2.3' });
       expect(ok.status).toBe(200);
       expect(ok.body).toEqual({ result: 'allow', is_superuser: false });
       const intruder = generateChipKeyPair();
-      expect((await hook('auth', { clientid: 'd1', username: chip.chip, password: makeConnectToken(intruder.privateKey, new Date()) })).body.result).toBe('deny');
+      expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: makeConnectToken(intruder.privateKey, new Date()) })).body.result).toBe('deny');
       const stale = makeConnectToken(chip.privateKey, new Date(Date.now() - 10 * 60_000));
-      expect((await hook('auth', { clientid: 'd1', username: chip.chip, password: stale })).body.result).toBe('deny');
+      expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: stale })).body.result).toBe('deny');
     });
 
     it('EMQX format: an unknown chip is denied and raises an unregistered-device alert with what it said', async () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
       const stranger = generateChipKeyPair();
-      const res = await hook('auth', { clientid: 'stranger-1', username: stranger.chip, password: makeConnectToken(stranger.privateKey, new Date()), peerhost: '10.9.9.9' });
+      const res = await hook('auth', { clientid: stranger.chip, username: stranger.chip, password: makeConnectToken(stranger.privateKey, new Date()), peerhost: '10.9.9.9' });
       expect(res.body.result).toBe('deny');
       const [alert] = await t.ds.query(`SELECT type, chip_id, enterprise_id, evidence FROM alerts WHERE chip_id = $1`, [stranger.chip]);
       expect(alert).toMatchObject({ type: 'UNREGISTERED_DEVICE', chip_id: stranger.chip, enterprise_id: null });
-      expect(alert.evidence).toMatchObject({ chipId: stranger.chip, event: 'connect', via: 'http', clientId: 'stranger-1', remoteAddress: '10.9.9.9', claims: { chip: stranger.chip } });
+      expect(alert.evidence).toMatchObject({ chipId: stranger.chip, event: 'connect', via: 'http', clientId: stranger.chip, remoteAddress: '10.9.9.9', claims: { chip: stranger.chip } });
     });
 
     it('EMQX format ACL: a device only its own topics, the server anything', async () => {
       const own = `${root()}/d/${chip.chip}`;
       const other = `${root()}/d/${chipIdFromPublicKey(generateChipKeyPair().publicKey)}`;
-      const acl = async (username: string, topic: string, action: string | number) => (await hook('acl', { clientid: 'c', username, topic, action })).body.result;
+      const acl = async (username: string, topic: string, action: string | number) => (await hook('acl', { clientid: username, username, topic, action })).body.result;
       expect(await acl(chip.chip, `${own}/up/events`, 'publish')).toBe('allow');
       expect(await acl(chip.chip, `${own}/status`, 'publish')).toBe('allow');
       expect(await acl(chip.chip, `${own}/down/#`, 'subscribe')).toBe('allow');
@@ -176,15 +176,15 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     it('mosquitto-go-auth format: 200 allows, 403 denies', async () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
       const own = `${root()}/d/${chip.chip}`;
-      expect((await hook('mosquitto/user', { username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), clientid: 'm1' })).status).toBe(200);
-      expect((await hook('mosquitto/user', { username: chip.chip, password: 'x.y', clientid: 'm1' })).status).toBe(403);
+      expect((await hook('mosquitto/user', { username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), clientid: chip.chip })).status).toBe(200);
+      expect((await hook('mosquitto/user', { username: chip.chip, password: 'x.y', clientid: chip.chip })).status).toBe(403);
       expect((await hook('mosquitto/superuser', { username: SERVER_MQTT_USERNAME })).status).toBe(200);
       expect((await hook('mosquitto/superuser', { username: chip.chip })).status).toBe(403);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: 'm1', topic: `${own}/up/arm.request`, acc: 2 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: 'm1', topic: `${own}/down/events.ack`, acc: 1 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: 'm1', topic: `${own}/down/#`, acc: 4 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: 'm1', topic: `${own}/down/events.ack`, acc: 3 })).status).toBe(403);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: 'm1', topic: `${root()}/d/${DEMO_ENTERPRISES[0].key}/up/events`, acc: 2 })).status).toBe(403);
+      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/up/arm.request`, acc: 2 })).status).toBe(200);
+      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/events.ack`, acc: 1 })).status).toBe(200);
+      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/#`, acc: 4 })).status).toBe(200);
+      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/events.ack`, acc: 3 })).status).toBe(403);
+      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${root()}/d/${DEMO_ENTERPRISES[0].key}/up/events`, acc: 2 })).status).toBe(403);
     });
   });
 });

@@ -7,6 +7,7 @@ import { BrokerHooksController } from './broker-hooks.controller';
 import { ChipsController } from './chips.controller';
 import { ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
+import { ConnectTokenUsesRepository } from './connect-token-uses.repository';
 import { DeviceCoreModule } from './device-core.module';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
@@ -22,7 +23,7 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
 @Module({
   imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder],
+  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {}

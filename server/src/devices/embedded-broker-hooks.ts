@@ -15,6 +15,8 @@ export class EmbeddedBrokerHooks {
   private readonly logger = new Logger('EmbeddedBroker');
   private readonly identities = new WeakMap<Client, BrokerIdentity>();
   private readonly wills = new WeakMap<Client, { topic: string; payload: string }>();
+  /** The client id as sent: aedes replaces an empty one with a generated id before authenticate runs. */
+  private readonly sentClientIds = new WeakMap<Client, string>();
 
   constructor(
     private readonly auth: BrokerAuth,
@@ -31,13 +33,16 @@ export class EmbeddedBrokerHooks {
     const previousPreConnect = broker.preConnect.bind(broker);
     broker.preConnect = (client, packet, done) => {
       if (packet.will) this.wills.set(client, { topic: packet.will.topic, payload: Buffer.from(packet.will.payload ?? '').toString('utf8') });
+      this.sentClientIds.set(client, packet.clientId ?? '');
       previousPreConnect(client, packet, done);
     };
 
+    // aedes registers the client (closing any session holding its id) only after this says yes, so a
+    // refused client id never disconnects the device that holds it.
     broker.authenticate = (client, username, password, done) => {
       const remote = client.conn as { remoteAddress?: string };
       this.auth
-        .authenticate({ clientId: client.id, username, password, remoteAddress: remote?.remoteAddress, will: this.wills.get(client), via: 'embedded' })
+        .authenticate({ clientId: this.sentClientIds.get(client) ?? client.id, username, password, remoteAddress: remote?.remoteAddress, will: this.wills.get(client), via: 'embedded' })
         .then((r) => {
           if (r.ok) {
             this.identities.set(client, r.identity);

@@ -86,7 +86,7 @@ export class FakeDevice {
 
   async connect(): Promise<this> {
     this.client = await mqtt.connectAsync(this.t.config.mqtt.url, {
-      clientId: `dev-${this.chip.chip}-${Math.random().toString(36).slice(2, 8)}`, username: this.chip.chip,
+      clientId: this.chip.chip, username: this.chip.chip,
       password: makeConnectToken(this.chip.privateKey, this.clock.now()), reconnectPeriod: 0, connectTimeout: 5000,
       will: { topic: statusTopic(this.root, this.chip.chip), payload: Buffer.from(JSON.stringify({ v: 1, type: 'status', chip: this.chip.chip, body: { online: false, reason: 'will' } })), qos: 1, retain: true },
     });

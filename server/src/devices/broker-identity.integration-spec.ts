@@ -1,0 +1,177 @@
+import { makeConnectToken, statusTopic } from '@arcgate/protocol';
+import mqtt, { IClientOptions } from 'mqtt';
+import { createTestApp, TestApp } from '../../test-support/test-app';
+import { AlertType } from '../alerts/alert-type';
+import { approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../authorization/testing/arm-test-kit';
+import { FakeClock } from '../common/clock/clock';
+import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connection';
+import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
+import { brokerHookSecret, BrokerAuth } from './broker-auth';
+import { DeviceAlerts } from './device-alerts';
+import { DeviceGateway } from './device-gateway';
+
+/**
+ * Device identity at CONNECT (issue 12): client id = user name = chip id on the embedded broker and
+ * through the HTTP hooks of external brokers; one use per connect token across both paths.
+ */
+describe('broker identity: client id and one-use connect tokens', () => {
+  const clock = new FakeClock(new Date(cst(5, '08:00')));
+  let t: TestApp;
+  let ids: DemoIds;
+  let secret: string;
+  const open: FakeDevice[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock, broker: 'embedded' });
+    ids = await demoIds(t.ds);
+    secret = brokerHookSecret(t.config);
+    await t.app.get(DeviceGateway).ready();
+  });
+  afterAll(async () => {
+    for (const d of open) await d.close();
+    await t?.close();
+  });
+  beforeEach(() => clock.set(at9()));
+  afterEach(async () => {
+    for (const d of open.splice(0)) await d.close();
+    for (const m of [ids.steelMachine1, ids.steelMachine2]) {
+      const res = await t.http.delete(`/api/machines/${m}/chip`).set(await t.auth('hengda.admin'));
+      if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status}`);
+    }
+  });
+
+  const hook = (path: string, body: unknown, type = 'application/json') =>
+    t.http.post(`/api/broker/${path}`).set('X-Broker-Secret', secret).set('Content-Type', type).send(typeof body === 'string' ? body : JSON.stringify(body));
+  const raw = (opts: IClientOptions) => mqtt.connectAsync(t.config.mqtt.url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  const tokenNow = (key: Parameters<typeof makeConnectToken>[0]) => makeConnectToken(key, clock.now());
+  const alertsOf = (type: AlertType, chip: string) => t.ds.query(`SELECT * FROM alerts WHERE type = $1 AND chip_id = $2`, [type, chip]);
+  const refusals = async () => (await t.http.get('/api/broker/refusals').set(await t.auth('admin'))).body.refused as Record<string, number>;
+
+  it('refuses a bound chip that asks for another chip\'s client id: the victim stays connected and online, no offline alert', async () => {
+    const permit = await approvedPermit(t, clock, ids);
+    const victim = await new FakeDevice(t, clock, await bindNewChip(t, ids.steelMachine1)).connect();
+    open.push(victim);
+    await victim.online();
+    await waitUntil(async () => (await t.ds.query('SELECT online FROM chips WHERE chip_id = $1', [victim.chip.chip]))[0]?.online, 5000, 'victim online');
+    let victimClosed = 0;
+    victim.client.on('close', () => victimClosed++);
+    const impostor = await bindNewChip(t, ids.steelMachine2);
+    const before = await refusals();
+
+    const ATTEMPTS = 6;
+    for (let i = 0; i < ATTEMPTS; i++) {
+      await expect(raw({ clientId: victim.chip.chip, username: impostor.chip, password: tokenNow(impostor.privateKey) })).rejects.toThrow(/Identifier rejected/i);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(victimClosed).toBe(0);
+    expect(victim.client.connected).toBe(true);
+    expect((await t.ds.query('SELECT online FROM chips WHERE chip_id = $1', [victim.chip.chip]))[0].online).toBe(true);
+    expect(await alertsOf(AlertType.DEVICE_OFFLINE_DURING_PERMIT, victim.chip.chip)).toHaveLength(0);
+    expect((await t.ds.query(`SELECT * FROM alerts WHERE permit_id = $1 AND type = 'DEVICE_OFFLINE_DURING_PERMIT'`, [permit]))).toHaveLength(0);
+
+    // One alert against the impostor; the repeats are counted into it.
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const [alert] = await alertsOf(AlertType.DEVICE_IMPERSONATION, impostor.chip);
+    expect(alert).toMatchObject({ machine_id: ids.steelMachine2, enterprise_id: ids.steel, severity: 'critical', count: ATTEMPTS });
+    expect(alert.evidence).toMatchObject({ chipId: impostor.chip, claimedClientId: victim.chip.chip, claimedIsBoundChip: true, via: 'embedded' });
+    expect(await alertsOf(AlertType.DEVICE_IMPERSONATION, victim.chip.chip)).toHaveLength(0);
+    expect((await refusals()).client_id_mismatch - before.client_id_mismatch).toBe(ATTEMPTS);
+  });
+
+  it('refuses an empty client id (a broker-assigned one would hide who is connected) and a chip id in another case', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    await expect(raw({ clientId: '', clean: true, username: chip.chip, password: tokenNow(chip.privateKey) })).rejects.toThrow(/Identifier rejected/i);
+    await expect(raw({ clientId: chip.chip.toLowerCase(), username: chip.chip, password: tokenNow(chip.privateKey) })).rejects.toThrow(/Identifier rejected/i);
+    const c = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) });
+    expect(c.connected).toBe(true);
+    await c.endAsync(true);
+  });
+
+  it('a device reconnecting with its own client id takes over its own stale session', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const will = { topic: statusTopic(t.config.mqtt.topicRoot, chip.chip), payload: Buffer.from(JSON.stringify({ v: 1, type: 'status', chip: chip.chip, body: { online: false, reason: 'will' } })), qos: 1 as const, retain: true };
+    const stale = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey), will });
+    const staleClosed = new Promise<void>((resolve) => stale.once('close', () => resolve()));
+    const fresh = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey), will });
+    await staleClosed;
+    expect(fresh.connected).toBe(true);
+    await fresh.endAsync(true);
+  });
+
+  it('accepts each connect token once, across the embedded broker and the HTTP hooks', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const token = tokenNow(chip.privateKey);
+    const first = await raw({ clientId: chip.chip, username: chip.chip, password: token });
+    await first.endAsync(true);
+    await expect(raw({ clientId: chip.chip, username: chip.chip, password: token })).rejects.toThrow(/Bad username or password/i);
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body).toEqual({ result: 'deny', is_superuser: false });
+    expect((await hook('mosquitto/user', { clientid: chip.chip, username: chip.chip, password: token })).status).toBe(403);
+
+    // And the other way round: used through the hook first, refused on the embedded broker.
+    const second = tokenNow(chip.privateKey);
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: second })).body.result).toBe('allow');
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: second })).body.result).toBe('deny');
+    await expect(raw({ clientId: chip.chip, username: chip.chip, password: second })).rejects.toThrow(/Bad username or password/i);
+    // A fresh token still gets in.
+    const again = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) });
+    await again.endAsync(true);
+  });
+
+  it('forgets used nonces once their token has expired (bounded), without letting the token back in', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const token = tokenNow(chip.privateKey);
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body.result).toBe('allow');
+    expect((await t.ds.query('SELECT count(*)::int AS n FROM connect_token_uses WHERE chip_id = $1', [chip.chip]))[0].n).toBe(1);
+    clock.set(new Date(clock.now().getTime() + 5 * 60_000 + 1));
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) })).body.result).toBe('allow');
+    expect((await t.ds.query('SELECT count(*)::int AS n FROM connect_token_uses WHERE chip_id = $1', [chip.chip]))[0].n).toBe(1);
+    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body.result).toBe('deny');
+  });
+
+  it('HTTP hooks: a device is denied without its own chip id as clientid, at auth and at every ACL check', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const other = await bindNewChip(t, ids.steelMachine2);
+    const own = `${t.config.mqtt.topicRoot}/d/${chip.chip}`;
+    const before = await refusals();
+    for (const clientid of [other.chip, '', undefined, `x-${chip.chip}`]) {
+      const body = { ...(clientid === undefined ? {} : { clientid }), username: chip.chip, password: tokenNow(chip.privateKey) };
+      expect({ clientid, emqx: (await hook('auth', body)).body.result }).toEqual({ clientid, emqx: 'deny' });
+      expect({ clientid, gauth: (await hook('mosquitto/user', { ...body, password: tokenNow(chip.privateKey) })).status }).toEqual({ clientid, gauth: 403 });
+      expect({ clientid, acl: (await hook('acl', { clientid, username: chip.chip, topic: `${own}/up/events`, action: 'publish' })).body.result }).toEqual({ clientid, acl: 'deny' });
+      expect({ clientid, gacl: (await hook('mosquitto/acl', { clientid, username: chip.chip, topic: `${own}/down/#`, acc: 4 })).status }).toEqual({ clientid, gacl: 403 });
+    }
+    expect((await refusals()).client_id_mismatch - before.client_id_mismatch).toBe(8);
+    expect((await hook('acl', { clientid: chip.chip, username: chip.chip, topic: `${own}/up/events`, action: 'publish' })).body.result).toBe('allow');
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const [alert] = await alertsOf(AlertType.DEVICE_IMPERSONATION, chip.chip);
+    expect(alert.count).toBe(8);
+    expect(alert.evidence).toMatchObject({ via: 'http' });
+  });
+
+  it('HTTP hooks: a body that is not a JSON object is denied, never a 500', async () => {
+    for (const path of ['auth', 'acl', 'mosquitto/user', 'mosquitto/acl', 'mosquitto/superuser']) {
+      for (const [body, type] of [['clientid=a&username=b', 'text/plain'], ['[1,2]', 'application/json'], ['"x"', 'application/json'], ['null', 'application/json']]) {
+        const res = await hook(path, body, type);
+        // 415 for a media type the route does not read; a JSON non-object is read as no fields: denied.
+        expect({ path, body, status: res.status < 500, deny: res.body?.result === 'deny' || (res.status >= 400 && res.status < 500) }).toEqual({ path, body, status: true, deny: true });
+      }
+    }
+  });
+
+  it('the server\'s own identity keeps working with its own client ids, but never under a chip id', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const server = await raw({ clientId: 'arcgate-server-spec', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) });
+    await server.endAsync(true);
+    await expect(raw({ clientId: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).rejects.toThrow(/Identifier rejected/i);
+    expect((await hook('auth', { clientid: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body.result).toBe('deny');
+    expect((await hook('auth', { clientid: 'arcgate-server-2', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body).toEqual({ result: 'allow', is_superuser: true });
+    expect(t.app.get(BrokerAuth).refusalCounts().server_client_id).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows the refusal counts to platform admins only', async () => {
+    expect((await t.http.get('/api/broker/refusals').set(await t.auth('hengda.admin'))).status).toBe(403);
+    const res = await t.http.get('/api/broker/refusals').set(await t.auth('admin'));
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.refused)).toEqual(expect.arrayContaining(['client_id_mismatch', 'token_replayed', 'bad_token', 'unregistered_chip']));
+  });
+});
