@@ -65,4 +65,14 @@ describe('alert evidence', () => {
     }
     expect(evidenceLines('DEVICE_CLOCK_SKEW', { failure: 'expired' }, tOf(en as Tree))![0].value).toBe('unknown');
   });
+
+  it('reads an impersonation alert: the client id asked for, whether it names a registered device, that it was refused', () => {
+    const ev = { chipId: 'C2', claimedClientId: 'C1VICTIM0000000000000', claimedIsBoundChip: true, emptyClientId: false, via: 'embedded', remoteAddress: '10.0.0.9' };
+    expect(evidenceLines('DEVICE_IMPERSONATION', ev, tOf(zh as Tree))!.map((l) => `${l.label}: ${l.value}`)).toEqual([
+      '冒用的连接标识: C1VICTIM0000000000000', '冒用对象: 平台上已登记的其他设备', '来源地址: 10.0.0.9', '影响: 连接已拒绝，被冒用的设备未被断开',
+    ]);
+    const empty = evidenceLines('DEVICE_IMPERSONATION', { ...ev, claimedClientId: '', claimedIsBoundChip: false }, tOf(en as Tree))!;
+    expect(empty.map((l) => l.value)).toEqual(['(empty: none given)', 'not a device id', '10.0.0.9', 'Connection refused; the other device was not disconnected']);
+    expect(empty.map((l) => l.value).join(' ')).not.toMatch(/embedded|true|false/);
+  });
 });

@@ -3,7 +3,7 @@ import { fmtTime } from './format';
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
-export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW'] as const;
+export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW', 'DEVICE_IMPERSONATION'] as const;
 
 const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
 const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
@@ -12,7 +12,7 @@ const BOARD_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
 const FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
 
 /**
- * The evidence of the issue-18 alert types (and DEVICE_CLOCK_SKEW) as label/value lines in the reader's language, never raw
+ * The evidence of the issue-18 alert types (and DEVICE_CLOCK_SKEW, DEVICE_IMPERSONATION) as label/value lines in the reader's language, never raw
  * codes; null for other types (shown as JSON). Unknown values are shown as "unknown" rather than raw.
  */
 export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): { label: string; value: string }[] | null {
@@ -66,6 +66,13 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       add('platformTime', time(ev.serverTime));
       break;
     }
+    case 'DEVICE_IMPERSONATION':
+      // The client id is what the device itself sent: an identifier, shown as is (an empty one named as such).
+      add('claimedClientId', typeof ev.claimedClientId !== 'string' ? t('alertEvidence.unknown') : ev.claimedClientId === '' ? t('alertEvidence.emptyClientId') : ev.claimedClientId);
+      add('impersonationTarget', ev.claimedIsBoundChip === true ? t('alertEvidence.targetBoundChip') : ev.claimedIsBoundChip === false ? t('alertEvidence.targetNotAChip') : null);
+      add('remoteAddress', typeof ev.remoteAddress === 'string' ? ev.remoteAddress : null);
+      add('consequence', t('alertEvidence.impersonationRefused'));
+      break;
   }
   return lines;
 }
