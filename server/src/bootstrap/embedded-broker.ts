@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import Aedes from 'aedes';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:net';
 import { portOrFree } from './free-port';
+import { guardPacketSizes } from './mqtt-packet-guard';
 
 export interface EmbeddedBroker {
   aedes: Aedes;
@@ -28,7 +30,11 @@ export async function startEmbeddedBroker(preferredPort: number, server: BrokerS
     done(null, ok);
   };
   // Small MQTT packets must not wait for Nagle + delayed ACK (a 40 ms stall per round trip).
-  const tcp: Server = createServer({ noDelay: true }, aedes.handle);
+  const logger = new Logger('EmbeddedBroker');
+  const tcp: Server = createServer({ noDelay: true }, (socket) => {
+    aedes.handle(socket);
+    guardPacketSizes(socket, (announced, limit) => logger.warn(`dropped ${socket.remoteAddress ?? '?'}: MQTT packet of ${announced} bytes announced, limit ${limit}`));
+  });
   const port = await portOrFree(preferredPort);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
