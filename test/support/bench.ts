@@ -4,7 +4,7 @@
  * simulator + device agent over real ptys) bound to the demo's machines. Jest-only; the demo uses
  * the same machine rigs and platform steps against a running server.
  */
-import { createTestApp, TestApp } from '../../server/test-support/test-app';
+import { createTestApp, TestApp, TestAppOptions } from '../../server/test-support/test-app';
 import { SITE } from './bench-site';
 import { MachineRig, RigOptions } from './machine-rig';
 import { approvedPermitNow, bindChip, DemoRecords, findDemoRecords, PermitRequest, PlatformApi, serverPublicKey } from './platform-api';
@@ -26,8 +26,9 @@ export class Bench {
 
   private constructor(readonly t: TestApp, readonly api: PlatformApi, readonly ids: DemoRecords, readonly serverKey: string) {}
 
-  static async start(): Promise<Bench> {
-    const t = await createTestApp();
+  /** `broker: 'embedded'` for tests of the embedded broker's own authentication and ACL, even when MQTT_URL is set. */
+  static async start(opts: Pick<TestAppOptions, 'broker'> = {}): Promise<Bench> {
+    const t = await createTestApp(opts);
     try {
       const api = supertestApi(t);
       return new Bench(t, api, await findDemoRecords(api), await serverPublicKey(api));
