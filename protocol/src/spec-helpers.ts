@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { buildExamples, exampleKeys, TEST_VECTOR } from './examples';
 import { signingBytes } from './envelope';
 import { rawPublicKey } from './crypto';
+import { makeConnectToken } from './connect-token';
+import { canonicalJson } from './canonical';
 import { REASON_CODES, REASONS } from './reason-codes';
 import { relayClosedIn, TRANSITIONS } from './state-machine';
 
@@ -38,6 +40,9 @@ export function altered(value: unknown): unknown {
 
 const fence = (lang: string, text: string) => '```' + lang + '\n' + text + '\n```';
 
+/** Inputs of the connect-token test vector (docs/protocol.md §3.1): the §2.4 device key, this instant and nonce. */
+export const CONNECT_TOKEN_VECTOR = { ts: '2026-03-02T08:00:00.000Z', nonce: 'MDEyMzQ1Njc4OWFiY2RlZg' } as const;
+
 export function renderDocFragments(): Record<string, string> {
   const keys = exampleKeys();
   const ex = buildExamples(keys);
@@ -67,6 +72,29 @@ export function renderDocFragments(): Record<string, string> {
     'Signature (Ed25519 over exactly those bytes with the device seed):',
     '',
     fence('text', [`base64url  ${sig}`, `hex        ${Buffer.from(sig, 'base64url').toString('hex')}`].join('\n')),
+  ].join('\n');
+  const token = makeConnectToken(keys.device, new Date(CONNECT_TOKEN_VECTOR.ts), CONNECT_TOKEN_VECTOR.nonce);
+  const [claims, tokenSig] = token.split('.');
+  out['token-vector'] = [
+    fence('text', [
+      `device seed (hex)      ${TEST_VECTOR.deviceSeedHex}   (§2.4)`,
+      `chip id                ${keys.chip}`,
+      `nonce                  ${CONNECT_TOKEN_VECTOR.nonce}   (the 16 bytes "0123456789abcdef")`,
+      `ts                     ${CONNECT_TOKEN_VECTOR.ts}`,
+    ].join('\n')),
+    '',
+    'Claims, canonical JSON (UTF-8, one line):',
+    '',
+    fence('text', canonicalJson({ chip: keys.chip, nonce: CONNECT_TOKEN_VECTOR.nonce, ts: CONNECT_TOKEN_VECTOR.ts })),
+    '',
+    'Token parts and the whole token (the MQTT password; client id and username are the chip id):',
+    '',
+    fence('text', [
+      `claims (base64url)     ${claims}`,
+      `signature (base64url)  ${tokenSig}`,
+      `signature (hex)        ${Buffer.from(tokenSig, 'base64url').toString('hex')}`,
+      `token                  ${token}`,
+    ].join('\n')),
   ].join('\n');
   for (const [name, message] of Object.entries(ex)) out[`example:${name}`] = fence('json', JSON.stringify(message, null, 2));
   out.reasons = [
