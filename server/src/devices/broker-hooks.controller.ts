@@ -23,8 +23,9 @@ export function aclActions(action: unknown): AclAction[] | null {
   }
 }
 
-const AUTH_SCHEMA = { type: 'object', properties: { clientid: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, peerhost: { type: 'string' } } };
-const ACL_SCHEMA = { type: 'object', properties: { clientid: { type: 'string' }, username: { type: 'string' }, topic: { type: 'string' }, action: { type: 'string', example: 'publish' }, acc: { type: 'integer', example: 2 } } };
+const CLIENT_ID = { type: 'string', description: 'MQTT client id; for a device it must equal username (the chip id), else denied' };
+const AUTH_SCHEMA = { type: 'object', properties: { clientid: CLIENT_ID, username: { type: 'string' }, password: { type: 'string' }, peerhost: { type: 'string' } } };
+const ACL_SCHEMA = { type: 'object', properties: { clientid: CLIENT_ID, username: { type: 'string' }, topic: { type: 'string' }, action: { type: 'string', example: 'publish' }, acc: { type: 'integer', example: 2 } } };
 
 /**
  * HTTP authentication/ACL for external brokers. The broker, not a user, calls these: they are
