@@ -164,6 +164,37 @@ describe('Link', () => {
     await jittered.stop();
   });
 
+  it('never presents a connect token twice: a refused CONNECT is retried on a new client with a new nonce, even within the same millisecond', async () => {
+    // The server accepts each token once (protocol §3.1); mqtt.js's own reconnect would re-send the same password.
+    jest.useFakeTimers();
+    const refused = new Link({
+      url: 'mqtt://b', topicRoot: 'arcgate', identity, serverPublicKey: keys.serverPublicKey, machineKind: 'electric_arc', firmware: 'f', clock, log: silentLogger,
+      nextSeq: () => ++seq, state: () => 'locked', random: () => 0,
+      connect: (url, options) => {
+        const c = new FakeMqttClient(url, options);
+        clients.push(c);
+        return c;
+      },
+    });
+    refused.start();
+    for (let i = 0; i < 5; i++) {
+      const c = clients.at(-1)!;
+      // What mqtt.js does on CONNACK 4: an error, then close.
+      c.emit('error', Object.assign(new Error('Connection refused: Bad username or password'), { code: 4 }));
+      c.drop();
+      jest.advanceTimersToNextTimer();
+    }
+    const attempts = clients.slice(-6);
+    expect(attempts.every((c) => c.options.reconnectPeriod === 0 && c.options.clientId === identity.chip && c.options.username === identity.chip)).toBe(true);
+    const nonces = attempts.map((c) => {
+      const v = verifyConnectToken(c.options.password, identity.publicKey, new Date(clock.now()), { username: identity.chip });
+      if (!v.ok) throw new Error(v.failure);
+      return v.claims.nonce;
+    });
+    expect(new Set(nonces).size).toBe(6);
+    await refused.stop();
+  });
+
   it('announces offline on a dropped connection and fails pending requests', async () => {
     const c = await connect();
     const pending = link.requestArm('requestIdentifier003', {});
