@@ -1,5 +1,7 @@
 import { makeConnectToken, statusTopic } from '@arcgate/protocol';
 import mqtt, { IClientOptions } from 'mqtt';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { AlertType } from '../alerts/alert-type';
 import { approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../authorization/testing/arm-test-kit';
@@ -20,6 +22,28 @@ describe('broker identity: client id and one-use connect tokens', () => {
   let ids: DemoIds;
   let secret: string;
   const open: FakeDevice[] = [];
+  // Counts for SECURITY.md (test-artifacts/security/broker-identity.json), tallied as the attempts run.
+  const classes = new Map<string, { class: string; tried: number; refused: number; notes: string }>();
+  const NOTES: Record<string, string> = {
+    'client-id takeover (embedded broker)': 'a bound chip with a valid token asking for another chip\'s, an empty or a re-cased client id',
+    'connect-token replay (embedded + HTTP hooks)': 'a used token presented again on the same or the other path',
+    'client-id mismatch (HTTP hooks)': 'EMQX and mosquitto-go-auth auth and ACL calls with a foreign, empty or missing clientid',
+    'malformed hook bodies': 'text/plain, arrays, strings and null sent to every broker hook',
+    'server identity under a chip id': 'the server\'s own credentials with a chip-shaped client id',
+  };
+  const tally = (cls: string, refused: boolean) => {
+    const c = classes.get(cls) ?? { class: cls, tried: 0, refused: 0, notes: NOTES[cls] };
+    c.tried++;
+    if (refused) c.refused++;
+    classes.set(cls, c);
+    return refused;
+  };
+  const refusedConnect = async (opts: IClientOptions, cls: string): Promise<Error> => {
+    const outcome = await raw(opts).then(async (c) => { await c.endAsync(true); return null; }, (e: Error) => e);
+    tally(cls, outcome !== null);
+    if (!outcome) throw new Error(`${cls}: connection accepted`);
+    return outcome;
+  };
 
   beforeAll(async () => {
     t = await createTestApp({ clock, broker: 'embedded' });
@@ -28,6 +52,9 @@ describe('broker identity: client id and one-use connect tokens', () => {
     await t.app.get(DeviceGateway).ready();
   });
   afterAll(async () => {
+    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'broker-identity.json'), `${JSON.stringify({ suite: 'broker-identity', title: 'Device identity at broker CONNECT (embedded broker and HTTP hooks)', classes: [...classes.values()] }, null, 2)}\n`);
     for (const d of open) await d.close();
     await t?.close();
   });
@@ -60,7 +87,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
 
     const ATTEMPTS = 6;
     for (let i = 0; i < ATTEMPTS; i++) {
-      await expect(raw({ clientId: victim.chip.chip, username: impostor.chip, password: tokenNow(impostor.privateKey) })).rejects.toThrow(/Identifier rejected/i);
+      expect((await refusedConnect({ clientId: victim.chip.chip, username: impostor.chip, password: tokenNow(impostor.privateKey) }, 'client-id takeover (embedded broker)')).message).toMatch(/Identifier rejected/i);
     }
     await new Promise((r) => setTimeout(r, 300));
     expect(victimClosed).toBe(0);
@@ -80,8 +107,8 @@ describe('broker identity: client id and one-use connect tokens', () => {
 
   it('refuses an empty client id (a broker-assigned one would hide who is connected) and a chip id in another case', async () => {
     const chip = await bindNewChip(t, ids.steelMachine1);
-    await expect(raw({ clientId: '', clean: true, username: chip.chip, password: tokenNow(chip.privateKey) })).rejects.toThrow(/Identifier rejected/i);
-    await expect(raw({ clientId: chip.chip.toLowerCase(), username: chip.chip, password: tokenNow(chip.privateKey) })).rejects.toThrow(/Identifier rejected/i);
+    expect((await refusedConnect({ clientId: '', clean: true, username: chip.chip, password: tokenNow(chip.privateKey) }, 'client-id takeover (embedded broker)')).message).toMatch(/Identifier rejected/i);
+    expect((await refusedConnect({ clientId: chip.chip.toLowerCase(), username: chip.chip, password: tokenNow(chip.privateKey) }, 'client-id takeover (embedded broker)')).message).toMatch(/Identifier rejected/i);
     const c = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) });
     expect(c.connected).toBe(true);
     await c.endAsync(true);
@@ -103,15 +130,16 @@ describe('broker identity: client id and one-use connect tokens', () => {
     const token = tokenNow(chip.privateKey);
     const first = await raw({ clientId: chip.chip, username: chip.chip, password: token });
     await first.endAsync(true);
-    await expect(raw({ clientId: chip.chip, username: chip.chip, password: token })).rejects.toThrow(/Bad username or password/i);
-    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body).toEqual({ result: 'deny', is_superuser: false });
-    expect((await hook('mosquitto/user', { clientid: chip.chip, username: chip.chip, password: token })).status).toBe(403);
+    expect((await refusedConnect({ clientId: chip.chip, username: chip.chip, password: token }, 'connect-token replay (embedded + HTTP hooks)')).message).toMatch(/Bad username or password/i);
+    const emqx = (await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body;
+    expect(tally('connect-token replay (embedded + HTTP hooks)', emqx.result === 'deny') && emqx).toEqual({ result: 'deny', is_superuser: false });
+    expect(tally('connect-token replay (embedded + HTTP hooks)', (await hook('mosquitto/user', { clientid: chip.chip, username: chip.chip, password: token })).status === 403)).toBe(true);
 
     // And the other way round: used through the hook first, refused on the embedded broker.
     const second = tokenNow(chip.privateKey);
     expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: second })).body.result).toBe('allow');
-    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: second })).body.result).toBe('deny');
-    await expect(raw({ clientId: chip.chip, username: chip.chip, password: second })).rejects.toThrow(/Bad username or password/i);
+    expect(tally('connect-token replay (embedded + HTTP hooks)', (await hook('auth', { clientid: chip.chip, username: chip.chip, password: second })).body.result === 'deny')).toBe(true);
+    expect((await refusedConnect({ clientId: chip.chip, username: chip.chip, password: second }, 'connect-token replay (embedded + HTTP hooks)')).message).toMatch(/Bad username or password/i);
     // A fresh token still gets in.
     const again = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) });
     await again.endAsync(true);
@@ -125,7 +153,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
     clock.set(new Date(clock.now().getTime() + 5 * 60_000 + 1));
     expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey) })).body.result).toBe('allow');
     expect((await t.ds.query('SELECT count(*)::int AS n FROM connect_token_uses WHERE chip_id = $1', [chip.chip]))[0].n).toBe(1);
-    expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body.result).toBe('deny');
+    expect(tally('connect-token replay (embedded + HTTP hooks)', (await hook('auth', { clientid: chip.chip, username: chip.chip, password: token })).body.result === 'deny')).toBe(true);
   });
 
   it('HTTP hooks: a device is denied without its own chip id as clientid, at auth and at every ACL check', async () => {
@@ -135,10 +163,12 @@ describe('broker identity: client id and one-use connect tokens', () => {
     const before = await refusals();
     for (const clientid of [other.chip, '', undefined, `x-${chip.chip}`]) {
       const body = { ...(clientid === undefined ? {} : { clientid }), username: chip.chip, password: tokenNow(chip.privateKey) };
-      expect({ clientid, emqx: (await hook('auth', body)).body.result }).toEqual({ clientid, emqx: 'deny' });
-      expect({ clientid, gauth: (await hook('mosquitto/user', { ...body, password: tokenNow(chip.privateKey) })).status }).toEqual({ clientid, gauth: 403 });
-      expect({ clientid, acl: (await hook('acl', { clientid, username: chip.chip, topic: `${own}/up/events`, action: 'publish' })).body.result }).toEqual({ clientid, acl: 'deny' });
-      expect({ clientid, gacl: (await hook('mosquitto/acl', { clientid, username: chip.chip, topic: `${own}/down/#`, acc: 4 })).status }).toEqual({ clientid, gacl: 403 });
+      const emqx = (await hook('auth', body)).body.result;
+      const gauth = (await hook('mosquitto/user', { ...body, password: tokenNow(chip.privateKey) })).status;
+      const acl = (await hook('acl', { clientid, username: chip.chip, topic: `${own}/up/events`, action: 'publish' })).body.result;
+      const gacl = (await hook('mosquitto/acl', { clientid, username: chip.chip, topic: `${own}/down/#`, acc: 4 })).status;
+      for (const refused of [emqx === 'deny', gauth === 403, acl === 'deny', gacl === 403]) tally('client-id mismatch (HTTP hooks)', refused);
+      expect({ clientid, emqx, gauth, acl, gacl }).toEqual({ clientid, emqx: 'deny', gauth: 403, acl: 'deny', gacl: 403 });
     }
     expect((await refusals()).client_id_mismatch - before.client_id_mismatch).toBe(8);
     expect((await hook('acl', { clientid: chip.chip, username: chip.chip, topic: `${own}/up/events`, action: 'publish' })).body.result).toBe('allow');
@@ -153,7 +183,9 @@ describe('broker identity: client id and one-use connect tokens', () => {
       for (const [body, type] of [['clientid=a&username=b', 'text/plain'], ['[1,2]', 'application/json'], ['"x"', 'application/json'], ['null', 'application/json']]) {
         const res = await hook(path, body, type);
         // 415 for a media type the route does not read; a JSON non-object is read as no fields: denied.
-        expect({ path, body, status: res.status < 500, deny: res.body?.result === 'deny' || (res.status >= 400 && res.status < 500) }).toEqual({ path, body, status: true, deny: true });
+        const denied = res.body?.result === 'deny' || (res.status >= 400 && res.status < 500);
+        tally('malformed hook bodies', denied);
+        expect({ path, body, status: res.status < 500, deny: denied }).toEqual({ path, body, status: true, deny: true });
       }
     }
   });
@@ -162,8 +194,8 @@ describe('broker identity: client id and one-use connect tokens', () => {
     const chip = await bindNewChip(t, ids.steelMachine1);
     const server = await raw({ clientId: 'arcgate-server-spec', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) });
     await server.endAsync(true);
-    await expect(raw({ clientId: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).rejects.toThrow(/Identifier rejected/i);
-    expect((await hook('auth', { clientid: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body.result).toBe('deny');
+    expect((await refusedConnect({ clientId: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) }, 'server identity under a chip id')).message).toMatch(/Identifier rejected/i);
+    expect(tally('server identity under a chip id', (await hook('auth', { clientid: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body.result === 'deny')).toBe(true);
     expect((await hook('auth', { clientid: 'arcgate-server-2', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body).toEqual({ result: 'allow', is_superuser: true });
     expect(t.app.get(BrokerAuth).refusalCounts().server_client_id).toBeGreaterThanOrEqual(2);
   });
