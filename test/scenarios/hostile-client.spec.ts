@@ -142,7 +142,7 @@ describe('hostile device client against the broker', () => {
     for (const f of filters) {
       const r = await trySubscribe(conn.client, f);
       expect({ f, r }).toEqual({ f, r: 'refused' });
-      count('foreign topics', r === 'refused', 'subscribe/publish outside the chip\'s own topics, wildcards, $SYS, $share, retained forgeries');
+      count('foreign topics', r === 'refused', 'subscribe/publish outside the chip\'s own topics, wildcards, $SYS, $share, retained forgeries, foreign wills');
     }
     expect(await trySubscribe(conn.client, `${root}/d/${impostor.chip}/down/#`)).toBe('granted');
     await conn.client.endAsync(true);
@@ -165,8 +165,13 @@ describe('hostile device client against the broker', () => {
       const r = await tryPublish(c.client, p.topic, p.payload, p.retain);
       await c.client.endAsync(true).catch(() => undefined);
       expect({ topic: p.topic, retain: p.retain, r }).toEqual({ topic: p.topic, retain: p.retain, r: 'dropped' });
-      count('foreign topics', r === 'dropped', 'subscribe/publish outside the chip\'s own topics, wildcards, $SYS, $share, retained forgeries');
+      count('foreign topics', r === 'dropped', 'subscribe/publish outside the chip\'s own topics, wildcards, $SYS, $share, retained forgeries, foreign wills');
     }
+    // A last will on the victim's status topic: the broker would publish it unasked when the session ends.
+    const will = await tryConnect(url, deviceOptions(impostor, root, { will: { topic: `${v}/status`, payload: Buffer.from(forged), qos: 1, retain: true } }));
+    if (will.kind === 'connected') await will.client.endAsync(false);
+    expect(count('foreign topics', will.kind !== 'connected', 'subscribe/publish outside the chip\'s own topics, wildcards, $SYS, $share, retained forgeries, foreign wills')).toBe(true);
+    expect(will).toMatchObject({ kind: 'refused', returnCode: 5 });
     // The victim's retained status is still its own, and it is still online.
     const observer = await mqtt.connectAsync(url, { clientId: `observer-${Date.now()}`, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(bench.t.config), reconnectPeriod: 0 });
     const retained: string[] = [];

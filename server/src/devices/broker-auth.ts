@@ -13,7 +13,7 @@ import { DeviceAlerts } from './device-alerts';
 export type BrokerIdentity = { kind: 'server' } | { kind: 'device'; chipId: string; machineId: string };
 
 export const CONNECT_REFUSALS = [
-  'no_credentials', 'bad_server_password', 'unknown_user', 'unregistered_chip', 'bad_token', 'token_replayed', 'client_id_mismatch', 'server_client_id', 'server_unavailable',
+  'no_credentials', 'bad_server_password', 'unknown_user', 'unregistered_chip', 'bad_token', 'token_replayed', 'client_id_mismatch', 'server_client_id', 'foreign_will', 'server_unavailable',
 ] as const;
 export type ConnectRefusal = (typeof CONNECT_REFUSALS)[number];
 
@@ -131,7 +131,11 @@ export class BrokerAuth {
       await this.impersonation(bound, a);
       return this.refuse(a, 2, 'client_id_mismatch');
     }
-    return { ok: true, identity: { kind: 'device', chipId: bound.chipId, machineId: bound.machineId } };
+    // The broker publishes a will without asking anyone at the moment the session ends: a will on a
+    // topic the device may not publish to (another chip's status) is refused now.
+    const identity: BrokerIdentity = { kind: 'device', chipId: bound.chipId, machineId: bound.machineId };
+    if (a.will && !this.authorize(identity, 'publish', a.will.topic, true)) return this.refuse(a, 5, 'foreign_will');
+    return { ok: true, identity };
   }
 
   /** The ACL: the server may do anything; a device only its own topics (protocol deviceAcl). */

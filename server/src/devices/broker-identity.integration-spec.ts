@@ -11,6 +11,8 @@ import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
 import { brokerHookSecret, BrokerAuth } from './broker-auth';
 import { DeviceAlerts } from './device-alerts';
 import { DeviceGateway } from './device-gateway';
+import { EMBEDDED_BROKER } from '../mqtt/mqtt.module';
+import type Aedes from 'aedes';
 
 /**
  * Device identity at CONNECT (issue 12): client id = user name = chip id on the embedded broker and
@@ -30,6 +32,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
     'client-id mismatch (HTTP hooks)': 'EMQX and mosquitto-go-auth auth and ACL calls with a foreign, empty or missing clientid',
     'malformed hook bodies': 'text/plain, arrays, strings and null sent to every broker hook',
     'server identity under a chip id': 'the server\'s own credentials with a chip-shaped client id',
+    'foreign will': 'a last will on another chip\'s status topic or a non-status topic, at CONNECT and as an orphaned will',
   };
   const tally = (cls: string, refused: boolean) => {
     const c = classes.get(cls) ?? { class: cls, tried: 0, refused: 0, notes: NOTES[cls] };
@@ -198,6 +201,28 @@ describe('broker identity: client id and one-use connect tokens', () => {
     expect(tally('server identity under a chip id', (await hook('auth', { clientid: chip.chip, username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body.result === 'deny')).toBe(true);
     expect((await hook('auth', { clientid: 'arcgate-server-2', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body).toEqual({ result: 'allow', is_superuser: true });
     expect(t.app.get(BrokerAuth).refusalCounts().server_client_id).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a last will on a topic the device may not publish to (it would be published unasked when the session ends)', async () => {
+    const victim = await bindNewChip(t, ids.steelMachine1);
+    const chip = await bindNewChip(t, ids.steelMachine2);
+    const root = t.config.mqtt.topicRoot;
+    const offline = (c: string) => Buffer.from(JSON.stringify({ v: 1, type: 'status', chip: c, body: { online: false, reason: 'shutdown' } }));
+    for (const topic of [`${root}/d/${victim.chip}/status`, `${root}/d/${chip.chip}/up/events`, `${root}/d/${chip.chip}/down/arm.grant`, '$SYS/x']) {
+      const err = await refusedConnect({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey), will: { topic, payload: offline(victim.chip), qos: 1, retain: true } }, 'foreign will');
+      expect({ topic, message: err.message }).toEqual({ topic, message: expect.stringMatching(/Not authorized/i) });
+    }
+    // The own status topic is the will the protocol prescribes.
+    const ok = await raw({ clientId: chip.chip, username: chip.chip, password: tokenNow(chip.privateKey), will: { topic: `${root}/d/${chip.chip}/status`, payload: offline(chip.chip), qos: 1, retain: true } });
+    await ok.endAsync(true);
+    // An orphaned will (its broker stopped heart-beating) is judged by its own client id, never waved through.
+    const broker = t.app.get<Aedes>(EMBEDDED_BROKER);
+    const orphan = (clientId: string, topic: string) => new Promise<boolean>((resolve) => broker.authorizePublish(null as never, { topic, clientId, payload: offline(clientId), qos: 1, retain: true, cmd: 'publish', dup: false } as never, (e) => resolve(!e)));
+    expect(await orphan(chip.chip, `${root}/d/${chip.chip}/status`)).toBe(true);
+    for (const [clientId, topic] of [[chip.chip, `${root}/d/${victim.chip}/status`], ['arcgate-server-x', `${root}/d/${victim.chip}/status`], ['', '$SYS/x']]) {
+      expect(tally('foreign will', !(await orphan(clientId, topic)))).toBe(true);
+    }
+    expect(t.app.get(BrokerAuth).refusalCounts().foreign_will).toBeGreaterThanOrEqual(4);
   });
 
   it('shows the refusal counts to platform admins only', async () => {

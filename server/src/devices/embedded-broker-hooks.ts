@@ -62,7 +62,9 @@ export class EmbeddedBrokerHooks {
     };
 
     broker.authorizePublish = (client, packet, done) => {
-      if (!client) return done(null); // the broker's own messages ($SYS)
+      // No client: aedes publishing the stored will of a session whose broker stopped heart-beating.
+      // Judged by the will's own client id (= its chip id), never allowed by default.
+      if (!client) return this.orphanWillAllowed(packet) ? done(null) : done(new Error('will not authorized'));
       const identity = this.identities.get(client);
       if (identity && this.auth.authorize(identity, 'publish', packet.topic, !!packet.retain)) return done(null);
       this.logger.warn(`publish refused: ${client.id} → ${packet.topic}`);
@@ -75,5 +77,10 @@ export class EmbeddedBrokerHooks {
       this.logger.warn(`subscribe refused: ${client.id} → ${sub.topic}`);
       done(null, null);
     };
+  }
+
+  private orphanWillAllowed(packet: { topic: string; clientId?: unknown }): boolean {
+    const identity = typeof packet.clientId === 'string' ? this.auth.identityForUsername(packet.clientId, packet.clientId) : null;
+    return !!identity && identity.kind === 'device' && this.auth.authorize(identity, 'publish', packet.topic, true);
   }
 }
