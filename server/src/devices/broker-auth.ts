@@ -45,7 +45,20 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 const EXCERPT = 512;
-const excerpt = (s: string) => (s.length > EXCERPT ? `${s.slice(0, EXCERPT)}…` : s);
+/**
+ * What a client said at CONNECT goes into alert evidence (jsonb). PostgreSQL refuses U+0000 and lone
+ * surrogates there, and a failed insert would lose the alert: they become U+FFFD, so a hostile client
+ * cannot make its own alert disappear.
+ */
+const storable = (s: string) => s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const excerpt = (s: string) => storable(s.length > EXCERPT ? `${s.slice(0, EXCERPT)}…` : s);
+/** Every string (keys too) of a parsed JSON value made storable. */
+function storableJson(v: unknown): unknown {
+  if (typeof v === 'string') return storable(v);
+  if (Array.isArray(v)) return v.map(storableJson);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storableJson(x)]));
+  return v;
+}
 
 /** Unverified claims of a connect token, kept as evidence of what an unknown chip said. */
 function tokenClaims(password: string): Record<string, unknown> | null {
@@ -53,7 +66,7 @@ function tokenClaims(password: string): Record<string, unknown> | null {
   if (!head) return null;
   try {
     const v: unknown = JSON.parse(head.toString('utf8'));
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+    return typeof v === 'object' && v !== null ? (storableJson(v) as Record<string, unknown>) : null;
   } catch {
     return null;
   }
@@ -109,8 +122,8 @@ export class BrokerAuth {
     if (!bound) {
       const known = await this.chips.findKnownChip(username);
       await this.alerts.unregistered(username, {
-        event: 'connect', via: a.via, clientId: a.clientId ?? null, remoteAddress: a.remoteAddress ?? null,
-        knownButUnbound: !!known, claims: tokenClaims(password), will: a.will ? { topic: a.will.topic, payload: excerpt(a.will.payload) } : null,
+        event: 'connect', via: a.via, clientId: a.clientId === undefined ? null : excerpt(a.clientId), remoteAddress: a.remoteAddress ?? null,
+        knownButUnbound: !!known, claims: tokenClaims(password), will: a.will ? { topic: excerpt(a.will.topic), payload: excerpt(a.will.payload) } : null,
       });
       return this.refuse(a, 5, 'unregistered_chip');
     }
@@ -176,8 +189,9 @@ export class BrokerAuth {
    * it asked for is evidence: whether it names a bound chip says whether a device was the target.
    */
   private async impersonation(chip: BoundChip, a: ConnectAttempt): Promise<void> {
-    const claimed = (a.clientId ?? '').slice(0, 128);
-    const target = CHIP_ID_PATTERN.test(claimed) ? await this.chips.findBoundByChipId(claimed) : null;
+    const raw = (a.clientId ?? '').slice(0, 128);
+    const claimed = storable(raw);
+    const target = CHIP_ID_PATTERN.test(raw) ? await this.chips.findBoundByChipId(raw) : null;
     await this.alerts.raise({
       type: AlertType.DEVICE_IMPERSONATION, chipId: chip.chipId, machineId: chip.machineId, enterpriseId: chip.enterpriseId, occurredAt: this.clock.now(),
       evidence: {
@@ -190,7 +204,7 @@ export class BrokerAuth {
   private refuse(a: ConnectAttempt, returnCode: 2 | 3 | 4 | 5, reason: ConnectRefusal): BrokerAuthResult {
     this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
     this.logger.warn(
-      `connect refused (${reason}) user=${JSON.stringify((a.username ?? '').slice(0, 64))} client=${JSON.stringify((a.clientId ?? '').slice(0, 64))} via ${a.via} from ${a.remoteAddress ?? '?'}`,
+      `connect refused (${reason}) user=${JSON.stringify(storable((a.username ?? '').slice(0, 64)))} client=${JSON.stringify(storable((a.clientId ?? '').slice(0, 64)))} via ${a.via} from ${a.remoteAddress ?? '?'}`,
     );
     return { ok: false, returnCode, reason };
   }

@@ -1,4 +1,4 @@
-import { makeConnectToken, statusTopic } from '@arcgate/protocol';
+import { generateChipKeyPair, makeConnectToken, statusTopic } from '@arcgate/protocol';
 import mqtt, { IClientOptions } from 'mqtt';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
     'client-id mismatch (HTTP hooks)': 'EMQX and mosquitto-go-auth auth and ACL calls with a foreign, empty or missing clientid',
     'malformed hook bodies': 'text/plain, arrays, strings and null sent to every broker hook',
     'server identity under a chip id': 'the server\'s own credentials with a chip-shaped client id',
+    'NUL and lone surrogates at CONNECT': 'client ids, will topics and token claims with U+0000 or lone surrogates (the alert must still be stored)',
     'foreign will': 'a last will on another chip\'s status topic or a non-status topic, at CONNECT and as an orphaned will',
   };
   const tally = (cls: string, refused: boolean) => {
@@ -223,6 +224,29 @@ describe('broker identity: client id and one-use connect tokens', () => {
       expect(tally('foreign will', !(await orphan(clientId, topic)))).toBe(true);
     }
     expect(t.app.get(BrokerAuth).refusalCounts().foreign_will).toBeGreaterThanOrEqual(4);
+  });
+
+  it('NUL and lone surrogates in what a client says at CONNECT: still refused, and the alert about it is still stored', async () => {
+    const auth = t.app.get(BrokerAuth);
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const bad = `X\u0000Y\uD800Z`;
+    const r = await auth.authenticate({ clientId: bad, username: chip.chip, password: tokenNow(chip.privateKey), remoteAddress: '10.6.6.6', via: 'embedded' });
+    expect(tally('NUL and lone surrogates at CONNECT', !r.ok)).toBe(true);
+    expect(r).toMatchObject({ ok: false, reason: 'client_id_mismatch' });
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const [alert] = await alertsOf(AlertType.DEVICE_IMPERSONATION, chip.chip);
+    expect(alert.evidence.claimedClientId).toBe('X\uFFFDY\uFFFDZ');
+
+    const stranger = generateChipKeyPair();
+    const u = await auth.authenticate({
+      // Claims are kept unverified as evidence of what an unknown chip said, so the signature does not matter here.
+      clientId: bad, username: stranger.chip, password: `${Buffer.from(JSON.stringify({ chip: stranger.chip, nonce: `${'A'.repeat(22)}\u0000\uDC00`, ts: clock.now().toISOString() })).toString('base64url')}.c2ln`, via: 'embedded',
+      will: { topic: `t/\u0000`, payload: `\uD800${'p'.repeat(10)}` },
+    });
+    expect(tally('NUL and lone surrogates at CONNECT', !u.ok)).toBe(true);
+    const [unregistered] = await waitUntil(async () => { const a = await alertsOf(AlertType.UNREGISTERED_DEVICE, stranger.chip); return a.length ? a : null; }, 5000, 'unregistered alert');
+    expect(unregistered.evidence).toMatchObject({ clientId: 'X\uFFFDY\uFFFDZ', will: { topic: 't/\uFFFD' }, claims: { nonce: `${'A'.repeat(22)}\uFFFD\uFFFD` } });
+    expect(JSON.stringify(unregistered.evidence)).not.toMatch(/\\u0000|\\ud800/i);
   });
 
   it('shows the refusal counts to platform admins only', async () => {
