@@ -14,7 +14,7 @@ import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { effectiveLevel, LEVEL_LABELS, LevelDecision, levelRank, maxEndFor, PermitLevel } from './permit-levels';
 import { PermitPolicyService } from './permit-policy.service';
-import { assertComplete, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
+import { assertComplete, assertStartNotPast, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
 import { PermitSettingsService } from './permit-settings.service';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
@@ -49,6 +49,8 @@ export class PermitWorkflowService {
       assertTransition('submit', displayStatus(p, now));
       this.eligibility.assertEnterpriseActive(enterprise);
       if (p.plannedEnd.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The permit window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'plannedEnd has passed' }]);
+      // A draft written ahead and submitted late would cover hours already past: the start must be moved first.
+      assertStartNotPast(p.plannedStart, now);
       const settings = await this.settings.effectiveSettings(enterprise.id, em);
       const level = await this.levelNow(em, p, enterprise, p.plannedEnd);
       p.effectiveLevel = level.effective;

@@ -351,6 +351,13 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
       const l1b = await submitted({ level: 'level1', plannedStart: cst(5, '13:00'), plannedEnd: cst(5, '15:00') });
       clock.set(cst(5, '15:30'));
       attack(CLS, NOTE, await post('hengda.foreman', `/api/permits/${l1b.body.id}/approve`), 422, 'PERMIT_WINDOW_PAST');
+      // A draft written ahead and submitted hours after its start would cover the hours already past.
+      clock.set(cst(6, '07:00'));
+      const early = await draft({ plannedStart: cst(6, '08:00'), plannedEnd: cst(6, '16:00') });
+      clock.set(cst(6, '11:00'));
+      attack(CLS, NOTE, await post('hengda.admin', `/api/permits/${early}/submit`), 422, 'PERMIT_WINDOW_PAST', 'plannedStart:inPast');
+      expect((await patch('hengda.admin', `/api/permits/${early}`, { plannedStart: cst(6, '11:00') })).status).toBe(200);
+      expect((await post('hengda.admin', `/api/permits/${early}/submit`)).status).toBe(200);
     });
   });
 });
