@@ -5,6 +5,7 @@ import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-codes';
 import { paginate, Paginated, PaginationQueryDto, offsetOf } from '../common/http/pagination';
 import { ApprovalChains, ApproverPosition, CHAIN_LEVELS, chainsBelowMinimum, DEFAULT_APPROVAL_CHAINS, instantiateChain, readChains } from './approval-chain';
 import { PermitLevel } from './permit-levels';
@@ -130,6 +131,11 @@ export class PermitSettingsService {
       if (!user) throw DomainError.notFound('User');
       const before = await this.repo.positionsOfUser(userId, enterpriseId, em);
       const positions = [...dto.positions].sort();
+      // 主要负责人 is one person: a second holder would let anyone sign a 特级 permit in the principal's name.
+      if (positions.includes(ApproverPosition.Principal)) {
+        const holders = await this.repo.holdersOfPosition(em, enterpriseId, ApproverPosition.Principal);
+        if (holders.some((h) => h !== userId)) throw new DomainError(ErrorCode.CONFLICT, 'The enterprise already has a 主要负责人; remove it from that user first', [{ field: 'positions', code: 'principalTaken', message: 'only one user may hold the principal position' }]);
+      }
       await this.repo.replacePositions(em, userId, enterpriseId, positions, this.clock.now());
       await this.audit.record(em, actor, { action: 'user_positions.update', entityType: 'user', entityId: userId, enterpriseId, regionPath: e.regionPath, before: { positions: before }, after: { positions } });
       return { userId, username: user.username, displayName: user.displayName, role: user.role, positions };

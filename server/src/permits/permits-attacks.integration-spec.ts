@@ -174,7 +174,7 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
     const NOTE = 'each step a different signer; the applicant, requester, welder and watcher never sign';
 
     it('one person holding every position signs one step only; 特级 needs three other people ending with the principal', async () => {
-      await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.foreman']}`).set(await t.auth('hengda.admin')).send({ positions: ['unit_head', 'safety_department', 'principal'] });
+      await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.foreman']}`).set(await t.auth('hengda.admin')).send({ positions: ['unit_head', 'safety_department'] });
       try {
         const sub = await submitted({ level: 'special', plannedEnd: cst(5, '17:00') }, 'hengda.safety');
         const id = sub.body.id as string;
@@ -195,6 +195,13 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
       } finally {
         await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.foreman']}`).set(await t.auth('hengda.admin')).send({ positions: ['unit_head'] });
       }
+    });
+
+    it('the 主要负责人 position has one holder: a workshop head cannot be made a second principal', async () => {
+      const url = `/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.foreman']}`;
+      attack(CLS, NOTE, await put('hengda.admin', url, { positions: ['unit_head', 'principal'] }), 409, 'CONFLICT', 'positions:principalTaken');
+      const held = await t.ds.query(`SELECT position FROM user_positions WHERE user_id = $1`, [ids.users['hengda.foreman']]);
+      expect(held).toEqual([{ position: 'unit_head' }]);
     });
 
     it('特级 is approved by three different people, the principal last', async () => {
