@@ -302,6 +302,19 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
       attack(CLS, NOTE, await post('hengda.foreman', `/api/permits/${sub.body.id}/approve`), 409, 'PERMIT_LEVEL_RAISED');
     });
 
+    it('a special period declared after approval stops work under a permit approved one level short', async () => {
+      const sub = await submitted();
+      const id = sub.body.id as string;
+      expect((await post('hengda.foreman', `/api/permits/${id}/approve`)).body.status).toBe('approved');
+      clock.set(cst(5, '09:30'));
+      const ask = () => post('hengda.admin', `/api/permits/${id}/evaluate`, { welderId: ids.zhang, machineId: ids.steelMachine1, position: { lat: 34.1721, lng: 116.0012 } });
+      expect((await ask()).body.reason).not.toBe('PERMIT_LEVEL_RAISED');
+      await declare({ effect: 'raise_level', startsAt: cst(5, '10:00'), endsAt: cst(6, '00:00') });
+      clock.set(cst(5, '10:30'));
+      const res = await ask();
+      neutralised(CLS, NOTE, res.body.allowed === false && res.body.reason === 'PERMIT_LEVEL_RAISED');
+    });
+
     it('a raise_level period does not stop arcs itself: only bans are 禁火期 for the devices', async () => {
       const raise = await declare({ effect: 'raise_level', startsAt: cst(5, '08:00'), endsAt: cst(5, '20:00') });
       const svc = t.app.get(BlackoutsService);
