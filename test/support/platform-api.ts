@@ -146,7 +146,7 @@ export async function approvedPermitNow(api: PlatformApi, req: PermitRequest): P
     plannedEnd: end.toISOString(),
     welderIds: req.welderIds,
     machineIds: req.machineIds,
-    fireWatcher: { name: '王监护', phone: '13900009999' },
+    fireWatcher: { personId: await fireWatcherFor(api, req.welderIds) },
     checklist: { combustiblesCleared15m: true, extinguishersInPlace: true, openingsCovered: true, equipmentIsolated: true, ppeInPlace: true },
   });
   let permit = await ok(api, 'hengda.admin', 'POST', `/api/permits/${id}/submit`);
@@ -157,6 +157,22 @@ export async function approvedPermitNow(api: PlatformApi, req: PermitRequest): P
   }
   await recordGasAnalysis(api, id);
   return id;
+}
+
+/**
+ * 监护人: a registered person of 恒达 with a phone who is not welding on this permit (the server
+ * refuses free text and the welder as watcher).
+ */
+async function fireWatcherFor(api: PlatformApi, welderIds: string[]): Promise<string> {
+  const page = await ok(api, 'hengda.admin', 'GET', '/api/welders?pageSize=200');
+  const me = await ok(api, 'hengda.admin', 'GET', '/api/auth/me').catch(() => null);
+  const steelId = (me as { enterpriseId?: string } | null)?.enterpriseId;
+  const person = (page.items as { id: string; employerId?: string; phoneMasked?: string | null; status?: string }[])
+    .find((w) => !welderIds.includes(w.id) && !!w.phoneMasked && w.status !== 'inactive' && (!steelId || !w.employerId || w.employerId === steelId));
+  if (person) return person.id;
+  // Both of 恒达's welders weld on this permit: register its fire watcher as a person of 恒达 (as the enterprise would).
+  const watcher = await ok(api, 'hengda.admin', 'POST', '/api/welders', { realName: '王监护', idNumber: '411426198001010091', phone: '13900009999' });
+  return watcher.id as string;
 }
 
 /** 动火分析: a passing analysis taken now (needed within 30 min before the first arc). */

@@ -71,14 +71,15 @@ async function api(method, username, path, body) {
 /**
  * A 二级 permit in force from half a minute ago for 4 h (the server refuses starts more than its
  * clock-skew allowance, a minute, in the past), signed through its whole chain, with a fresh passing gas analysis.
+ * The fire watcher is another registered person of 恒达 (never the welder).
  */
-async function approvedPermit(welderId, machineId, workDescription) {
+async function approvedPermit(welderId, machineId, workDescription, watcherId) {
   const now = Date.now();
   const permit = await api('POST', 'hengda.admin', '/api/permits', {
     level: 'level2', workDescription,
     site: { address: '会亭镇工业园区纬一路8号 1号车间', point: SITE, geofence: { type: 'circle', center: SITE, radiusM: 80 } },
     plannedStart: new Date(now - 30_000).toISOString(), plannedEnd: new Date(now + 4 * 3_600_000).toISOString(),
-    welderIds: [welderId], machineIds: [machineId], fireWatcher: { name: '王监护', phone: '13900009999' }, checklist: FULL_CHECKLIST,
+    welderIds: [welderId], machineIds: [machineId], fireWatcher: { personId: watcherId }, checklist: FULL_CHECKLIST,
   });
   let state = await api('POST', 'hengda.admin', `/api/permits/${permit.id}/submit`);
   while (state.status === 'submitted') {
@@ -158,10 +159,10 @@ before(async () => {
   assert.equal(bound.chipId, identity.chip);
   const serverKey = await api('GET', 'hengda.admin', '/api/devices/server-key');
 
-  fx.zhangPermitId = await approvedPermit(zhang.id, m1.id, '1号车间钢梁对接焊');
+  fx.zhangPermitId = await approvedPermit(zhang.id, m1.id, '1号车间钢梁对接焊', liu.id);
   // A second welder with an account and a permit of his own, for machine 2 only.
   await api('POST', 'hengda.admin', '/api/users', { username: 'welder.liu', password: DEMO_PASSWORD, displayName: '刘洋', role: 'welder', welderId: liu.id });
-  fx.liuPermitId = await approvedPermit(liu.id, m2.id, '2号车间支架补焊');
+  fx.liuPermitId = await approvedPermit(liu.id, m2.id, '2号车间支架补焊', zhang.id);
 
   machine = new SimulatedMachine({ name: 'e2e-phone', kind: 'electric_arc', process: 'MMA', seed: 11 });
   await machine.start();

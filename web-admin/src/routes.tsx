@@ -64,6 +64,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },
+  { path: 'permit-rules', element: page(() => import('./pages/console/PermitRulesPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [

@@ -52,7 +52,7 @@ export const LOAD_WORK_CONTEXT = new PreparedStatement(`WITH naming AS (
          SELECT CASE WHEN NOT $6::boolean THEN $1::uuid WHEN (SELECT count(*) FROM naming) = 1 THEN (SELECT id FROM naming) END AS id)
        SELECT chosen.id AS permit_id, (SELECT count(*) FROM naming)::int AS naming,
          ${permitContextSql('chosen.id', '$2::uuid', '$3::uuid', '$4::timestamptz')} AS permit_ctx,
-         EXISTS (SELECT 1 FROM blackouts b WHERE b.cancelled_at IS NULL AND b.starts_at <= $4::timestamptz AND b.ends_at > $4::timestamptz
+         EXISTS (SELECT 1 FROM blackouts b WHERE b.cancelled_at IS NULL AND b.effect = 'ban' AND b.starts_at <= $4::timestamptz AND b.ends_at > $4::timestamptz
            AND starts_with($5::text, b.region_path)) AS blackout,
          CASE WHEN $7::text IS NOT NULL AND (SELECT sp.effective_level FROM permits sp WHERE sp.id = chosen.id) = 'special' THEN
            (SELECT d.payload FROM device_events d WHERE d.chip_id = $7::text AND d.type = 'gas.reading' AND d.occurred_at >= $8::timestamptz

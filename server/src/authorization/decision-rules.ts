@@ -27,6 +27,8 @@ export const PERMIT_REASON: Readonly<Record<P, ReasonCode>> = {
   [P.OK]: ReasonCode.OK,
   [P.PERMIT_NOT_FOUND]: ReasonCode.PERMIT_NOT_FOUND,
   [P.PERMIT_NOT_APPROVED]: ReasonCode.PERMIT_NOT_APPROVED,
+  // Approved at a level that a special period declared since no longer allows: to the device it is not approved.
+  [P.PERMIT_LEVEL_RAISED]: ReasonCode.PERMIT_NOT_APPROVED,
   [P.PERMIT_NOT_STARTED]: ReasonCode.PERMIT_NOT_STARTED,
   [P.PERMIT_EXPIRED]: ReasonCode.PERMIT_EXPIRED,
   [P.PERMIT_CLOSED]: ReasonCode.PERMIT_CLOSED,

@@ -53,7 +53,7 @@ const REVOKE_REASON_SQL = `CASE
  * grant, so it is evaluated once; with no blackout in force (the usual case) the per-grant lookup
  * never runs. Measured with 5,450 live grants: 29 → 14 ms per sweep.
  */
-const IN_FORCE_SQL = `in_force AS (SELECT b.region_path FROM blackouts b WHERE b.cancelled_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $1)`;
+const IN_FORCE_SQL = `in_force AS (SELECT b.region_path FROM blackouts b WHERE b.cancelled_at IS NULL AND b.effect = 'ban' AND b.starts_at <= $1 AND b.ends_at > $1)`;
 
 function filterSql(f: GrantFilter, params: unknown[]): string {
   const parts: string[] = [];

@@ -8,6 +8,14 @@ export enum BlackoutKind {
   Other = 'other',
 }
 
+/** What a blackout does to hot work in its window. */
+export enum BlackoutEffect {
+  /** 禁火: no arc is authorised and no permit whose window overlaps it is approved. */
+  Ban = 'ban',
+  /** 特殊时段升级管理: permits whose window overlaps it are managed one level up (二级→一级→特级). */
+  RaiseLevel = 'raise_level',
+}
+
 /**
  * 禁火期: a regulator-declared period in which no arc may be authorised. Declared for region R, it
  * applies to every region in R's subtree while startsAt <= t < endsAt, unless cancelled.
@@ -26,6 +34,9 @@ export class Blackout {
 
   @Column({ type: 'varchar', length: 16 })
   kind!: BlackoutKind;
+
+  @Column({ type: 'varchar', length: 16, default: BlackoutEffect.Ban })
+  effect!: BlackoutEffect;
 
   @Column({ name: 'starts_at', type: 'timestamptz' })
   startsAt!: Date;

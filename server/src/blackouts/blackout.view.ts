@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Blackout, BlackoutKind } from './blackout.entity';
+import { Blackout, BlackoutEffect, BlackoutKind } from './blackout.entity';
 import { BlackoutStatus } from './dto/blackout.dto';
 
 export class BlackoutView {
@@ -7,6 +7,7 @@ export class BlackoutView {
   @ApiProperty({ example: '411426100' }) regionCode!: string;
   @ApiProperty({ example: '/411426/411426100/' }) regionPath!: string;
   @ApiProperty({ enum: BlackoutKind }) kind!: BlackoutKind;
+  @ApiProperty({ enum: BlackoutEffect, description: 'ban: no arcs and no approval of overlapping permits; raise_level: overlapping permits one level up' }) effect!: BlackoutEffect;
   @ApiProperty({ description: 'Inclusive' }) startsAt!: Date;
   @ApiProperty({ description: 'Exclusive' }) endsAt!: Date;
   @ApiProperty() reason!: string;
@@ -26,7 +27,7 @@ export function blackoutStatusAt(b: Pick<Blackout, 'startsAt' | 'endsAt' | 'canc
 
 export function toBlackoutView(b: Blackout, now: Date): BlackoutView {
   return {
-    id: b.id, regionCode: b.regionCode, regionPath: b.regionPath, kind: b.kind, startsAt: b.startsAt, endsAt: b.endsAt, reason: b.reason,
+    id: b.id, regionCode: b.regionCode, regionPath: b.regionPath, kind: b.kind, effect: b.effect, startsAt: b.startsAt, endsAt: b.endsAt, reason: b.reason,
     status: blackoutStatusAt(b, now), createdBy: b.createdBy, createdAt: b.createdAt, cancelledAt: b.cancelledAt, cancelledBy: b.cancelledBy, cancelReason: b.cancelReason,
   };
 }

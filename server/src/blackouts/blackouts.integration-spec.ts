@@ -32,7 +32,7 @@ describe('blackouts', () => {
   it('regulators declare for their own region or below; audited', async () => {
     const own = await declare('huiting.regulator', { regionCode: '411426100', kind: 'high_wind', startsAt: S, endsAt: E, reason: '六级大风，停止露天动火' });
     expect(own.status).toBe(201);
-    expect(own.body).toMatchObject({ regionCode: '411426100', regionPath: HUITING, kind: 'high_wind', status: 'scheduled', startsAt: '2026-02-09T16:00:00.000Z', endsAt: '2026-02-17T16:00:00.000Z' });
+    expect(own.body).toMatchObject({ regionCode: '411426100', regionPath: HUITING, kind: 'high_wind', effect: 'ban', status: 'scheduled', startsAt: '2026-02-09T16:00:00.000Z', endsAt: '2026-02-17T16:00:00.000Z' });
     ids.huiting = own.body.id;
     const village = await declare('huiting.regulator', { regionCode: '411426100201', kind: 'other', startsAt: S, endsAt: E, reason: '村庄集市' });
     expect(village.status).toBe(201);
@@ -120,6 +120,7 @@ describe('blackouts', () => {
       [{ ...good, regionCode: '4114' }, 400, ['regionCode:isRegionCode']],
       [{ ...good, regionCode: '411426999' }, 422, ['regionCode:unknownRegion']],
       [{ ...good, kind: 'rain' }, 400, ['kind:isEnum']],
+      [{ ...good, effect: 'soft' }, 400, ['effect:isEnum']],
       [{ ...good, startsAt: '2026-02-10T00:00:00' }, 400, ['startsAt:isInstant']],
       [{ ...good, startsAt: 'tomorrow' }, 400, ['startsAt:isInstant']],
       [{ ...good, startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-02T00:00:00Z' }, 400, ['endsAt:inThePast']],

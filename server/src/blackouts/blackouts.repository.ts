@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { Blackout } from './blackout.entity';
+import { Blackout, BlackoutEffect } from './blackout.entity';
 import { BlackoutStatus } from './dto/blackout.dto';
 
 /**
@@ -17,9 +17,18 @@ export class BlackoutsRepository {
   /** Most restrictive first: the one in force that ends last, then the broadest region. */
   findActiveCovering(regionPath: string, at: Date): Promise<Blackout | null> {
     return this.repo.createQueryBuilder('b')
-      .where('b.cancelled_at IS NULL').andWhere('b.starts_at <= :at', { at }).andWhere('b.ends_at > :at', { at })
+      .where('b.cancelled_at IS NULL').andWhere('b.effect = :ban', { ban: BlackoutEffect.Ban }).andWhere('b.starts_at <= :at', { at }).andWhere('b.ends_at > :at', { at })
       .andWhere('starts_with(:regionPath, b.region_path)', { regionPath })
       .orderBy('b.ends_at', 'DESC').addOrderBy('length(b.region_path)', 'ASC').limit(1).getOne();
+  }
+
+  /** Blackouts covering the region whose window overlaps [start, end), earliest first. */
+  findOverlapping(regionPath: string, start: Date, end: Date, em?: EntityManager): Promise<Blackout[]> {
+    const repo = em ? em.getRepository(Blackout) : this.repo;
+    return repo.createQueryBuilder('b')
+      .where('b.cancelled_at IS NULL').andWhere('b.starts_at < :end', { end }).andWhere('b.ends_at > :start', { start })
+      .andWhere('starts_with(:regionPath, b.region_path)', { regionPath })
+      .orderBy('b.starts_at', 'ASC').addOrderBy('b.id', 'ASC').getMany();
   }
 
   findById(id: string): Promise<Blackout | null> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
@@ -10,7 +10,7 @@ import { Enterprise } from '../enterprises/enterprise.entity';
 import { RegionsRepository } from '../regions/regions.repository';
 import { Role } from '../users/user.entity';
 import { Welder } from '../welders/welder.entity';
-import { Blackout } from './blackout.entity';
+import { Blackout, BlackoutEffect } from './blackout.entity';
 import { BlackoutView, toBlackoutView } from './blackout.view';
 import { BlackoutReadScope, BlackoutsRepository } from './blackouts.repository';
 import { CreateBlackoutDto, ListBlackoutsQueryDto } from './dto/blackout.dto';
@@ -19,7 +19,7 @@ import { CreateBlackoutDto, ListBlackoutsQueryDto } from './dto/blackout.dto';
 export const MAX_BLACKOUT_DAYS = 366;
 
 function snapshot(b: Blackout): Record<string, unknown> {
-  return { regionCode: b.regionCode, kind: b.kind, startsAt: b.startsAt, endsAt: b.endsAt, reason: b.reason, cancelledAt: b.cancelledAt, cancelReason: b.cancelReason };
+  return { regionCode: b.regionCode, kind: b.kind, effect: b.effect, startsAt: b.startsAt, endsAt: b.endsAt, reason: b.reason, cancelledAt: b.cancelledAt, cancelReason: b.cancelReason };
 }
 
 /** 禁火期: regulators declare them for their region or below; the arc authorisation asks findActiveFor. */
@@ -42,6 +42,11 @@ export class BlackoutsService {
     return this.blackouts.findActiveCovering(regionPath, at);
   }
 
+  /** Blackouts that reach a permit window [start, end) in a region: bans and level-raising special periods. Errors propagate (fail closed). */
+  findAffectingWindow(regionPath: string, start: Date, end: Date, em?: EntityManager): Promise<Blackout[]> {
+    return this.blackouts.findOverlapping(regionPath, start, end, em);
+  }
+
   async declare(actor: Actor, dto: CreateBlackoutDto): Promise<BlackoutView> {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
@@ -56,7 +61,7 @@ export class BlackoutsService {
     }
     return this.ds.transaction(async (em) => {
       const b = await this.blackouts.insert(em, {
-        regionCode: region.code, regionPath: region.path, kind: dto.kind, startsAt, endsAt, reason: dto.reason.trim(), createdBy: actor.userId,
+        regionCode: region.code, regionPath: region.path, kind: dto.kind, effect: dto.effect ?? BlackoutEffect.Ban, startsAt, endsAt, reason: dto.reason.trim(), createdBy: actor.userId,
         cancelledAt: null, cancelledBy: null, cancelReason: null,
       });
       await this.audit.record(em, actor, { action: 'blackout.declare', entityType: 'blackout', entityId: b.id, regionPath: b.regionPath, after: snapshot(b) });

@@ -19,6 +19,8 @@ import { GasAnalysis } from '../permits/gas-analysis.entity';
 import { PermitAttachment } from '../permits/permit-attachment.entity';
 import { EnterprisePermitSettings } from '../permits/permit-settings.entity';
 import { UserPosition } from '../permits/user-position.entity';
+import { RegionalApprovalMinimum } from '../permits/regional-minimum.entity';
+import { HolidayCalendarYear, StatutoryHoliday } from '../permits/holiday-calendar.entity';
 import { Chip } from '../devices/chip.entity';
 import { DecisionRecord } from '../authorization/decision.entity';
 import { GrantRecord } from '../authorization/grant.entity';
@@ -30,5 +32,5 @@ import { ReportEvent } from '../reports/report-event.entity';
 
 /** Every TypeORM entity; a feature adds its own here. */
 export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, TrainingRecord, IdentityCode, User, AuditEntry, Alert, Blackout,
-  MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, Chip, RejectedMessage, DecisionRecord, GrantRecord, ArmSession,
+  MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday, Chip, RejectedMessage, DecisionRecord, GrantRecord, ArmSession,
   Report, ReportPhoto, ReportEvent];

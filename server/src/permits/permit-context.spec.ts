@@ -19,7 +19,7 @@ function ctx(over: { permit?: Partial<NonNullable<PermitEvaluationContext['permi
       id: PERMIT, enterpriseId: ENT, enterpriseStatus: EnterpriseStatus.Active, status: PermitStatus.Approved, effectiveLevel: PermitLevel.Level2,
       plannedStart: new Date('2026-01-05T09:00:00+08:00'), plannedEnd: new Date('2026-01-05T17:00:00+08:00'),
       geofence: { type: 'circle', center: SITE, radiusM: 50 }, firstArcAt: null, lastArcStartedAt: null, lastArcEndedAt: null,
-      welderNamed: true, machineNamed: true, machineLent: false, latestAnalysis: { takenAt: new Date('2026-01-05T08:50:00+08:00'), passed: true },
+      welderNamed: true, machineNamed: true, machineLent: false, latestAnalysis: { takenAt: new Date('2026-01-05T08:50:00+08:00'), passed: true }, levelShort: false,
       ...permit,
     },
     welderStatus: WelderStatus.Active,
@@ -76,11 +76,17 @@ describe('evaluatePermitContext (the permit checks over a preloaded context)', (
     expect(evaluatePermitContext(input({ continuousGasOk: true }), special).reason).toBe('OK');
   });
 
+  it('a permit one level short of a special period declared after its approval is refused; a context without the fact fails closed', () => {
+    expect(evaluatePermitContext(input(), ctx({ permit: { levelShort: true } })).reason).toBe('PERMIT_LEVEL_RAISED');
+    const { levelShort: _omitted, ...older } = ctx().permit!;
+    expect(evaluatePermitContext(input(), parsePermitContext({ ...ctx(), permit: older })).reason).toBe('PERMIT_LEVEL_RAISED');
+  });
+
   it('parses the statement\'s json (ISO timestamps, date strings, null permit)', () => {
     const parsed = parsePermitContext({
       permit: { id: PERMIT, enterpriseId: ENT, enterpriseStatus: 'active', status: 'approved', effectiveLevel: 'level2', plannedStart: '2026-01-05T01:00:00+00:00',
         plannedEnd: '2026-01-05T09:00:00+00:00', geofence: { type: 'circle', center: SITE, radiusM: 50 }, firstArcAt: null, lastArcStartedAt: null, lastArcEndedAt: null,
-        welderNamed: true, machineNamed: true, machineLent: false, latestAnalysis: { takenAt: '2026-01-05T00:50:00.123456+00:00', passed: true } },
+        welderNamed: true, machineNamed: true, machineLent: false, latestAnalysis: { takenAt: '2026-01-05T00:50:00.123456+00:00', passed: true }, levelShort: false },
       welderStatus: 'active', machine: { status: 'active', enterpriseId: ENT }, certificates: ctx().certificates,
     });
     expect(parsed.permit?.plannedStart.toISOString()).toBe('2026-01-05T01:00:00.000Z');

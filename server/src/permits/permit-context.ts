@@ -44,6 +44,11 @@ export interface PermitEvaluationContext {
     machineLent: boolean;
     /** The latest analysis taken at or before `at` (the only one gasVerdict looks at). */
     latestAnalysis: AnalysisFact | null;
+    /**
+     * A regulator's level-raising special period is in force at `at` and the permit was not raised
+     * at all (approved before the period was declared): it is one level short.
+     */
+    levelShort: boolean;
   } | null;
   welderStatus: WelderStatus | null;
   machine: { status: MachineStatus; enterpriseId: string } | null;
@@ -67,7 +72,9 @@ export function permitContextSql(permit: string, welder: string, machine: string
         'machineLent', EXISTS (SELECT 1 FROM machine_loans l WHERE l.machine_id = ${machine} AND l.borrower_enterprise_id = p.enterprise_id
             AND l.revoked_at IS NULL AND l.starts_at <= ${at} AND l.ends_at > ${at}),
         'latestAnalysis', (SELECT json_build_object('takenAt', a.taken_at, 'passed', a.passed) FROM permit_gas_analyses a
-            WHERE a.permit_id = p.id AND a.taken_at <= ${at} ORDER BY a.taken_at DESC LIMIT 1))
+            WHERE a.permit_id = p.id AND a.taken_at <= ${at} ORDER BY a.taken_at DESC LIMIT 1),
+        'levelShort', p.effective_level = p.requested_level AND p.requested_level <> 'special' AND EXISTS (SELECT 1 FROM blackouts b
+            WHERE b.cancelled_at IS NULL AND b.effect = 'raise_level' AND b.starts_at <= ${at} AND b.ends_at > ${at} AND starts_with(e.region_path, b.region_path)))
       FROM permits p LEFT JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ${permit}),
     'welderStatus', (SELECT w.status FROM welders w WHERE w.id = ${welder}),
     'machine', (SELECT json_build_object('status', m.status, 'enterpriseId', m.enterprise_id) FROM machines m WHERE m.id = ${machine}),
@@ -90,6 +97,8 @@ export function parsePermitContext(json: unknown): PermitEvaluationContext {
       geofence: p.geofence as Geofence, firstArcAt: date(p.firstArcAt), lastArcStartedAt: date(p.lastArcStartedAt), lastArcEndedAt: date(p.lastArcEndedAt),
       welderNamed: p.welderNamed === true, machineNamed: p.machineNamed === true, machineLent: p.machineLent === true,
       latestAnalysis: a ? { takenAt: new Date(a.takenAt), passed: a.passed === true } : null,
+      // Absent (a context loaded by older SQL) counts as short: fail closed.
+      levelShort: p.levelShort !== false,
     } : null,
     welderStatus: (r.welderStatus as WelderStatus | null) ?? null,
     machine: (r.machine as PermitEvaluationContext['machine']) ?? null,
@@ -123,6 +132,7 @@ export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitE
   if (p.status !== PermitStatus.Approved) return refuse(C.PERMIT_NOT_APPROVED);
   if (at.getTime() < p.plannedStart.getTime()) return refuse(C.PERMIT_NOT_STARTED);
   if (at.getTime() >= p.plannedEnd.getTime()) return refuse(C.PERMIT_EXPIRED);
+  if (p.levelShort) return refuse(C.PERMIT_LEVEL_RAISED);
 
   if (!p.welderNamed) return refuse(C.WELDER_NOT_NAMED);
   if (!p.machineNamed) return refuse(C.MACHINE_NOT_NAMED);

@@ -10,6 +10,8 @@ export enum PermitDecisionCode {
   PERMIT_EXPIRED = 'PERMIT_EXPIRED',
   PERMIT_CLOSED = 'PERMIT_CLOSED',
   PERMIT_CANCELLED = 'PERMIT_CANCELLED',
+  /** A regulator's special period now in force needs one level more than the permit was approved at. */
+  PERMIT_LEVEL_RAISED = 'PERMIT_LEVEL_RAISED',
   ENTERPRISE_INACTIVE = 'ENTERPRISE_INACTIVE',
   WELDER_NOT_NAMED = 'WELDER_NOT_NAMED',
   WELDER_INACTIVE = 'WELDER_INACTIVE',
@@ -38,6 +40,7 @@ export const PERMIT_DECISION_MESSAGES: Record<PermitDecisionCode, { zh: string; 
   OK: { zh: '许可有效，准予动火', en: 'Permit valid: hot work allowed' },
   PERMIT_NOT_FOUND: { zh: '动火作业票不存在', en: 'Permit not found' },
   PERMIT_NOT_APPROVED: { zh: '动火作业票尚未审批通过', en: 'The permit is not approved' },
+  PERMIT_LEVEL_RAISED: { zh: '监管部门设定的特殊时段要求升级管理，本作业票级别不足，须重新申请', en: 'A special period set by the regulator requires a higher level than this permit: apply again' },
   PERMIT_NOT_STARTED: { zh: '未到动火作业票有效时段', en: 'The permit window has not started' },
   PERMIT_EXPIRED: { zh: '动火作业票已过期', en: 'The permit has expired' },
   PERMIT_CLOSED: { zh: '动火作业票已关闭', en: 'The permit is closed' },

@@ -58,3 +58,27 @@ describe('holiday and night upgrade', () => {
     expect(touchedNight({ start: '22:00', end: '06:00' }, at('2026-01-06T06:00:00+08:00'), at('2026-01-06T21:59:00+08:00'))).toBeNull();
   });
 });
+
+describe('mandatory periods (statutory holidays, regulator special periods)', () => {
+  const off: SpecialPeriods = { holidays: [], nightHours: { start: '22:00', end: '06:00' }, upgradeOnHolidays: false, upgradeAtNight: false };
+  const mandatory = {
+    statutoryHolidays: [{ date: '2026-10-01', name: '国庆节' }],
+    regulatorPeriods: [{ id: 'b1', startsAt: at('2026-03-01T00:00:00+08:00'), endsAt: at('2026-03-08T00:00:00+08:00'), reason: '全国两会' }],
+  };
+
+  it('raise the level even where the enterprise switched upgrades off', () => {
+    expect(effectiveLevel(PermitLevel.Level2, at('2026-10-01T09:00:00+08:00'), at('2026-10-01T12:00:00+08:00'), off, mandatory)).toMatchObject({ effective: PermitLevel.Level1, upgradeReasons: [{ kind: 'statutory_holiday', date: '2026-10-01' }] });
+    expect(effectiveLevel(PermitLevel.Level1, at('2026-03-07T20:00:00+08:00'), at('2026-03-08T02:00:00+08:00'), off, mandatory)).toMatchObject({ effective: PermitLevel.Special, upgradeReasons: [{ kind: 'special_period', blackoutId: 'b1' }] });
+  });
+
+  it('the window boundaries are half-open: ending as the period starts is not touched', () => {
+    expect(effectiveLevel(PermitLevel.Level2, at('2026-02-28T16:00:00+08:00'), at('2026-03-01T00:00:00+08:00'), off, mandatory).effective).toBe(PermitLevel.Level2);
+    expect(effectiveLevel(PermitLevel.Level2, at('2026-09-30T16:00:00+08:00'), at('2026-10-01T00:00:00+08:00'), off, mandatory).effective).toBe(PermitLevel.Level2);
+  });
+
+  it('several reasons still raise by one step', () => {
+    const both = effectiveLevel(PermitLevel.Level2, at('2026-03-02T09:00:00+08:00'), at('2026-03-02T23:00:00+08:00'), { ...off, upgradeAtNight: true }, mandatory);
+    expect(both.effective).toBe(PermitLevel.Level1);
+    expect(both.upgradeReasons.map((r) => r.kind).sort()).toEqual(['night', 'special_period']);
+  });
+});

@@ -50,7 +50,30 @@ export interface SpecialPeriods {
   upgradeAtNight: boolean;
 }
 
-export type UpgradeReason = { kind: 'holiday'; date: string; label: string } | { kind: 'night'; date: string; label: string };
+/** A regulator's special period that raises the level (blackout with effect raise_level). */
+export interface RegulatorPeriod {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+}
+
+/**
+ * Periods the enterprise cannot switch off: the national statutory holidays and its regulators'
+ * special periods. They apply whatever upgradeOnHolidays / upgradeAtNight say.
+ */
+export interface MandatoryPeriods {
+  statutoryHolidays: { date: string; name: string }[];
+  regulatorPeriods: RegulatorPeriod[];
+}
+
+export const NO_MANDATORY_PERIODS: MandatoryPeriods = { statutoryHolidays: [], regulatorPeriods: [] };
+
+export type UpgradeReason =
+  | { kind: 'holiday'; date: string; label: string }
+  | { kind: 'night'; date: string; label: string }
+  | { kind: 'statutory_holiday'; date: string; label: string }
+  | { kind: 'special_period'; date: string; label: string; blackoutId: string };
 
 export interface LevelDecision {
   requested: PermitLevel;
@@ -90,11 +113,19 @@ export function touchedNight(night: NightHours, start: Date, end: Date): string 
 }
 
 /**
- * GB 30871-2022: hot work on holidays or at night is managed one level up where the enterprise says
- * so. Either period raises the level by one step; both together still raise it by one.
+ * GB 30871-2022: hot work on holidays, at night or in special periods is managed one level up. The
+ * national statutory holidays and the regulator's special periods always count; the enterprise's own
+ * extra holidays and night hours count where it says so. Any number of reasons raise it by one step.
  */
-export function effectiveLevel(requested: PermitLevel, start: Date, end: Date, periods: SpecialPeriods): LevelDecision {
+export function effectiveLevel(requested: PermitLevel, start: Date, end: Date, periods: SpecialPeriods, mandatory: MandatoryPeriods = NO_MANDATORY_PERIODS): LevelDecision {
   const upgradeReasons: UpgradeReason[] = [];
+  const statutory = touchedHoliday(mandatory.statutoryHolidays.map((h) => h.date), start, end);
+  if (statutory) {
+    const name = mandatory.statutoryHolidays.find((h) => h.date === statutory)?.name ?? '';
+    upgradeReasons.push({ kind: 'statutory_holiday', date: statutory, label: `作业时段涉及法定节假日 ${name} ${statutory}` });
+  }
+  const period = [...mandatory.regulatorPeriods].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()).find((p) => overlaps(start, end, p.startsAt, p.endsAt));
+  if (period) upgradeReasons.push({ kind: 'special_period', date: chinaDate(period.startsAt), label: `作业时段涉及监管部门设定的特殊时段：${period.reason}`, blackoutId: period.id });
   if (periods.upgradeOnHolidays) {
     const h = touchedHoliday(periods.holidays, start, end);
     if (h) upgradeReasons.push({ kind: 'holiday', date: h, label: `作业时段涉及节假日 ${h}` });

@@ -38,6 +38,11 @@ export class PermitSettingsRepository {
     return userIds.length ? this.ds.manager.find(UserPosition, { where: { userId: In(userIds) } }) : Promise.resolve([]);
   }
 
+  /** Users of the enterprise holding a position, locked so that two concurrent assignments cannot both pass. */
+  async holdersOfPosition(em: EntityManager, enterpriseId: string, position: ApproverPosition): Promise<string[]> {
+    return (await em.find(UserPosition, { where: { enterpriseId, position }, lock: { mode: 'pessimistic_write' } })).map((p) => p.userId);
+  }
+
   async replacePositions(em: EntityManager, userId: string, enterpriseId: string, positions: ApproverPosition[], at: Date): Promise<void> {
     await em.delete(UserPosition, { userId });
     if (positions.length) await em.insert(UserPosition, positions.map((position) => ({ userId, enterpriseId, position, assignedAt: at })));

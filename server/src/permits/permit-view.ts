@@ -31,7 +31,8 @@ export interface PermitSummaryView {
   latestPossibleEnd: Date;
   welders: { id: string; realName: string }[];
   machines: { id: string; name: string }[];
-  fireWatcher: { name: string; phoneMasked: string | null } | null;
+  /** personId is null on permits drafted when the watcher was free text. */
+  fireWatcher: { personId: string | null; name: string; phoneMasked: string | null } | null;
   applicant: { userId: string; username: string };
   approval: { chain: ApproverPosition[] | null; round: number; currentStep: number; nextPosition: ApproverPosition | null };
   submittedAt: Date | null;
@@ -129,7 +130,7 @@ export class PermitViews {
       site: { address: p.siteAddress, point: { lat: p.siteLatitude, lng: p.siteLongitude }, geofence: p.geofence },
       plannedStart: p.plannedStart, plannedEnd: p.plannedEnd, latestPossibleEnd: maxEndFor(p.effectiveLevel, p.plannedStart),
       welders: related.welders, machines: related.machines,
-      fireWatcher: p.fireWatcherName ? { name: p.fireWatcherName, phoneMasked: p.fireWatcherPhoneMasked } : null,
+      fireWatcher: p.fireWatcherName ? { personId: p.fireWatcherWelderId, name: p.fireWatcherName, phoneMasked: p.fireWatcherPhoneMasked } : null,
       applicant: { userId: p.applicantUserId, username: p.applicantUsername },
       approval: { chain, round: p.approvalRound, currentStep: p.currentStep, nextPosition: chain && p.status === 'submitted' ? chain[p.currentStep] ?? null : null },
       submittedAt: p.submittedAt, approvedAt: p.approvedAt, rejectionReason: p.rejectionReason, cancelledAt: p.cancelledAt, cancelReason: p.cancelReason,

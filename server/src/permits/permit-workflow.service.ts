@@ -7,12 +7,14 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Role } from '../users/user.entity';
-import { ApproverPosition, POSITION_LABELS } from './approval-chain';
+import { ApproverPosition, containsInOrder, mergeChains, POSITION_LABELS } from './approval-chain';
+import { PermitFireWatcher } from './fire-watcher';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
-import { effectiveLevel, LEVEL_LABELS, levelRank, maxEndFor } from './permit-levels';
-import { assertComplete, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
+import { effectiveLevel, LEVEL_LABELS, LevelDecision, levelRank, maxEndFor, PermitLevel } from './permit-levels';
+import { PermitPolicyService } from './permit-policy.service';
+import { assertComplete, assertStartNotPast, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
 import { PermitSettingsService } from './permit-settings.service';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
@@ -34,6 +36,8 @@ export class PermitWorkflowService {
     private readonly permitAccess: PermitAccess,
     private readonly eligibility: PermitEligibility,
     private readonly settings: PermitSettingsService,
+    private readonly policy: PermitPolicyService,
+    private readonly fireWatcher: PermitFireWatcher,
     private readonly views: PermitViews,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -45,14 +49,18 @@ export class PermitWorkflowService {
       assertTransition('submit', displayStatus(p, now));
       this.eligibility.assertEnterpriseActive(enterprise);
       if (p.plannedEnd.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The permit window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'plannedEnd has passed' }]);
+      // A draft written ahead and submitted late would cover hours already past: the start must be moved first.
+      assertStartNotPast(p.plannedStart, now);
       const settings = await this.settings.effectiveSettings(enterprise.id, em);
-      const level = effectiveLevel(p.requestedLevel, p.plannedStart, p.plannedEnd, settings);
+      const level = await this.levelNow(em, p, enterprise, p.plannedEnd);
       p.effectiveLevel = level.effective;
       p.levelUpgradeReasons = level.upgradeReasons;
       assertWindowFits(level.effective, p.plannedStart, p.plannedEnd);
       assertComplete(p);
+      await this.fireWatcher.assertQualified(em, p, await this.permits.namedWelderIds(p.id, em));
       await this.assertReady(em, p, p.plannedEnd);
-      p.approvalChain = settings.approvalChains[level.effective];
+      // Instantiated now and frozen: never below the minimum in force (GB 30871 / the regulator).
+      p.approvalChain = [...settings.approvalChains[level.effective]];
       p.approvalRound += 1;
       p.currentStep = 0;
       p.status = PermitStatus.Submitted;
@@ -65,14 +73,26 @@ export class PermitWorkflowService {
   async approve(actor: Actor, id: string, dto: ApproveDto): Promise<PermitDetailView> {
     return this.write(actor, id, 'permit.approve', async (em, p, enterprise, now) => {
       const target = await this.decisionTarget(em, p, now, 'approve');
+      await this.enforceMinimumChain(em, p, target);
+      const end = target.kind === 'extension' ? target.extension.requestedEnd : p.plannedEnd;
+      // No signature on a window that has passed: it would only serve to cover work done without a permit.
+      if (end.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The requested window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'the window has passed' }]);
       const { step, position } = await this.assertApprover(em, actor, p, target);
       const chain = p.approvalChain!;
       const last = step + 1 >= chain.length;
       if (last) {
         // Fail closed: the facts checked at submission may have changed while the permit waited.
         this.eligibility.assertEnterpriseActive(enterprise);
-        const end = target.kind === 'extension' ? target.extension.requestedEnd : p.plannedEnd;
-        if (end.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The requested window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'the window has passed' }]);
+        if (p.effectiveLevel === PermitLevel.Special && !chain.includes(ApproverPosition.Principal)) {
+          throw new DomainError(ErrorCode.APPROVER_POSITION_REQUIRED, '特级动火作业须经主要负责人审批 (a 特级 permit needs the principal\'s signature)', [], { position: ApproverPosition.Principal });
+        }
+        // A special period or blackout declared while the permit waited applies to it too.
+        const level = await this.levelNow(em, p, enterprise, end);
+        if (levelRank(level.effective) > levelRank(p.effectiveLevel)) {
+          const message = `The window now needs a ${LEVEL_LABELS[level.effective]} permit (${level.upgradeReasons.map((r) => r.label).join('; ')}): reject it so that the applicant resubmits`;
+          throw new DomainError(ErrorCode.PERMIT_LEVEL_RAISED, message, [], { wouldBe: level.effective, reasons: level.upgradeReasons });
+        }
+        if (target.kind === 'permit') await this.fireWatcher.assertQualified(em, p, await this.permits.namedWelderIds(p.id, em));
         await this.assertReady(em, p, end);
       }
       if (target.kind === 'permit') {
@@ -137,8 +157,7 @@ export class PermitWorkflowService {
         const message = `${LEVEL_LABELS[p.effectiveLevel]}动火作业票自开始起最长 ${(latest.getTime() - p.plannedStart.getTime()) / 3_600_000} 小时; the latest possible end is ${latest.toISOString()}`;
         throw new DomainError(ErrorCode.EXTENSION_BEYOND_MAXIMUM, message, [{ field: 'newEnd', code: 'beyondMaximum', message }], { latestPossibleEnd: latest });
       }
-      const settings = await this.settings.effectiveSettings(enterprise.id, em);
-      const level = effectiveLevel(p.requestedLevel, p.plannedStart, newEnd, settings);
+      const level = await this.levelNow(em, p, enterprise, newEnd);
       if (levelRank(level.effective) > levelRank(p.effectiveLevel)) {
         const message = `The extended window reaches a special period and would need a ${level.effective} permit: apply for a new permit`;
         throw new DomainError(ErrorCode.EXTENSION_RAISES_LEVEL, message, [{ field: 'newEnd', code: 'raisesLevel', message }], { wouldBe: level.effective, reasons: level.upgradeReasons });
@@ -212,7 +231,43 @@ export class PermitWorkflowService {
     if (!held.includes(position)) {
       throw new DomainError(ErrorCode.APPROVER_POSITION_REQUIRED, `Step ${step + 1} must be signed by the ${POSITION_LABELS[position]} (${position})`, [], { step, position });
     }
+    // One person, one signature: holding every position must not turn a chain into a single sign-off.
+    const signers = await this.permits.signersOfRound(em, p.id, p.approvalRound, target.kind === 'extension' ? target.extension.id : null);
+    if (actor.userId && signers.includes(actor.userId)) {
+      throw new DomainError(ErrorCode.SIGNER_ALREADY_SIGNED, 'Each step needs a different signer: you have already signed this permit', [], { step, position });
+    }
+    // Nobody approves work they do or watch themselves.
+    if (actor.welderId && (actor.welderId === p.fireWatcherWelderId || (await this.permits.namedWelderIds(p.id, em)).includes(actor.welderId))) {
+      throw new DomainError(ErrorCode.APPROVER_IS_PARTY, 'The welder or fire watcher of a permit cannot approve it', [], { step, position });
+    }
     return { step, position };
+  }
+
+  /**
+   * The frozen chain is checked against the minimum in force at every signature: a chain frozen
+   * before the minimum existed (or raised since) gains the missing steps; signatures already given
+   * count as long as they still lead the chain.
+   */
+  private async enforceMinimumChain(em: EntityManager, p: Permit, target: Target): Promise<void> {
+    const required = await this.settings.chainFor(p.enterpriseId, p.effectiveLevel, em);
+    const minimum = (await this.settings.effectiveSettings(p.enterpriseId, em)).minimumChains[p.effectiveLevel];
+    const frozen = p.approvalChain ?? [];
+    if (frozen.length && containsInOrder(frozen, minimum)) return;
+    const chain = frozen.length ? mergeChains(frozen, minimum) : required;
+    const signedSteps = target.kind === 'permit' ? p.currentStep : target.extension.currentStep;
+    let kept = 0;
+    while (kept < signedSteps && chain[kept] === frozen[kept]) kept++;
+    p.approvalChain = chain;
+    if (target.kind === 'permit') p.currentStep = kept;
+    else target.extension.currentStep = kept;
+  }
+
+  /** The level the window needs today (statutory holidays, regulators' periods, enterprise settings); a ban refuses. */
+  private async levelNow(em: EntityManager, p: Permit, enterprise: Enterprise, end: Date): Promise<LevelDecision> {
+    const settings = await this.settings.effectiveSettings(enterprise.id, em);
+    const rules = await this.policy.windowRules(enterprise.regionPath, p.plannedStart, end, em);
+    this.policy.assertNoBan(rules, end === p.plannedEnd ? 'plannedStart' : 'newEnd');
+    return effectiveLevel(p.requestedLevel, p.plannedStart, end, settings, rules);
   }
 
   private async assertReady(em: EntityManager, p: Permit, end: Date): Promise<void> {

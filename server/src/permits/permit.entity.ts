@@ -49,6 +49,11 @@ export class Permit {
   @Column({ name: 'planned_end', type: 'timestamptz' })
   plannedEnd!: Date;
 
+  /** 监护人 as a registered person of the enterprise (welders registry: real name and phone). Null on permits drafted before it was required. */
+  @Column({ name: 'fire_watcher_welder_id', type: 'uuid', nullable: true })
+  fireWatcherWelderId!: string | null;
+
+  /** Copied from the person at the time of naming, so that the permit stays readable as it was signed. */
   @Column({ name: 'fire_watcher_name', type: 'varchar', length: 50, nullable: true })
   fireWatcherName!: string | null;
 

@@ -19,8 +19,10 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
   const post = async (user: string, url: string, body: object = {}) => t.http.post(url).set(await t.auth(user)).send(body);
   /** Drafts, submits and signs a permit through the API with the demo signers. */
   const approved = async (level: 'level2' | 'level1' | 'special', over: Record<string, unknown> = {}) => {
-    const applicant = level === 'special' ? 'hengda.foreman' : 'hengda.admin';
-    const signers = { level2: ['hengda.foreman'], level1: ['hengda.foreman', 'hengda.safety'], special: ['hengda.admin', 'hengda.safety', 'hengda.admin'] }[level];
+    // 特级: three different signers, none of them the applicant (the platform admin drafts for 恒达 here).
+    const applicant = level === 'special' ? 'admin' : 'hengda.admin';
+    const signers = { level2: ['hengda.foreman'], level1: ['hengda.foreman', 'hengda.safety'], special: ['hengda.foreman', 'hengda.safety', 'hengda.admin'] }[level];
+    if (level === 'special') over = { enterpriseId: ids.steel, ...over };
     const d = await post(applicant, '/api/permits', permitBody(ids, { level, ...over }));
     expect(d.status).toBe(201);
     expect((await post(applicant, `/api/permits/${d.body.id}/submit`)).status).toBe(200);

@@ -1,6 +1,6 @@
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
-import { cst, DemoIds, demoIds, permitBody, STEEL_SITE } from './testing/permit-fixtures';
+import { cst, DemoIds, demoIds, permitBody, registerFireWatcher, STEEL_SITE } from './testing/permit-fixtures';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
@@ -8,7 +8,7 @@ describe('permits: draft to closed through the API', () => {
   let t: TestApp;
   let ids: DemoIds;
   const clock = new FakeClock(new Date(cst(5, '08:00')));
-  beforeAll(async () => { t = await createTestApp({ clock }); ids = await demoIds(t.ds); });
+  beforeAll(async () => { t = await createTestApp({ clock }); ids = await demoIds(t.ds); ids.watcher = await registerFireWatcher(t.http, await t.auth('hengda.admin')); });
   afterAll(async () => { await t.close(); });
   beforeEach(() => clock.set(cst(5, '08:00')));
 
@@ -110,7 +110,7 @@ describe('permits: draft to closed through the API', () => {
     expect(rejected.body).toMatchObject({ status: 'rejected', rejectionReason: '监护人未到位' });
     expect(rejected.body.trail.at(-1)).toMatchObject({ action: 'rejected', actorUsername: 'hengda.safety', remark: '监护人未到位', step: 1 });
 
-    expect((await t.http.patch(`/api/permits/${draft.id}`).set(await as('hengda.admin')).send({ fireWatcher: { name: '赵监护', phone: '13900008888' } })).status).toBe(200);
+    expect((await t.http.patch(`/api/permits/${draft.id}`).set(await as('hengda.admin')).send({ fireWatcher: { personId: ids.liu } })).status).toBe(200);
     const again = await post('hengda.admin', `/api/permits/${draft.id}/submit`);
     expect(again.body).toMatchObject({ status: 'submitted', rejectionReason: null, approval: { round: 2, currentStep: 0 } });
     await post('hengda.foreman', `/api/permits/${draft.id}/approve`);
@@ -142,7 +142,7 @@ describe('permits: scope and visibility', () => {
     t = await createTestApp({ clock });
     ids = await demoIds(t.ds);
     steelPermit = (await t.http.post('/api/permits').set(await t.auth('hengda.admin')).send(permitBody(ids))).body.id;
-    const m = await t.http.post('/api/permits').set(await t.auth('admin')).send(permitBody(ids, { enterpriseId: ids.machinery, welderIds: [ids.chen], machineIds: [ids.machineryMachine] }));
+    const m = await t.http.post('/api/permits').set(await t.auth('admin')).send(permitBody(ids, { enterpriseId: ids.machinery, welderIds: [ids.chen], machineIds: [ids.machineryMachine], fireWatcher: undefined }));
     expect(m.status).toBe(201);
     machineryPermit = m.body.id;
   });

@@ -23,13 +23,13 @@ describe('permits: bad input gets field-level 4xx on every write endpoint', () =
     const res = await send('post', '/api/permits', {
       level: 'level9', workDescription: '', plannedStart: '2026-01-05 09:00', plannedEnd: 'tomorrow', welderIds: ['x'], machineIds: [], extra: 1,
       site: { address: 'a', point: { lat: 91, lng: 0 }, geofence: { type: 'polygon', points: [{ lat: 1, lng: 1 }] } },
-      fireWatcher: { name: '王', phone: '12345' }, checklist: { combustiblesCleared15m: 'yes' },
+      fireWatcher: { personId: '12345' }, checklist: { combustiblesCleared15m: 'yes' },
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(codes(res.body)).toEqual(expect.arrayContaining([
       'level:isEnum', 'workDescription:minLength', 'plannedStart:isInstant', 'plannedEnd:isInstant', 'welderIds:isUuid', 'machineIds:arrayMinSize', 'extra:unknownField',
-      'site.point.lat:max', 'site.geofence.points:arrayMinSize', 'fireWatcher.phone:isMobile', 'checklist.combustiblesCleared15m:isBoolean',
+      'site.point.lat:max', 'site.geofence.points:arrayMinSize', 'fireWatcher.personId:isUuid', 'checklist.combustiblesCleared15m:isBoolean',
     ]));
     const circle = await send('post', '/api/permits', permitBody(ids, { site: { address: 'a', point: { lat: 34, lng: 116 }, geofence: { type: 'circle', radiusM: 1 } } }));
     expect(codes(circle.body)).toEqual(expect.arrayContaining(['site.geofence.center:isDefined', 'site.geofence.radiusM:min']));

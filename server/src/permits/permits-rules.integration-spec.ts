@@ -1,6 +1,6 @@
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
-import { cst, DemoIds, demoIds, permitBody } from './testing/permit-fixtures';
+import { createSigner, cst, DemoIds, demoIds, permitBody, registerFireWatcher } from './testing/permit-fixtures';
 
 const DEFAULT_CHAINS = { special: ['unit_head', 'safety_department', 'principal'], level1: ['unit_head', 'safety_department'], level2: ['unit_head'] };
 
@@ -8,7 +8,7 @@ describe('permits: GB 30871-2022 rules at their boundaries', () => {
   let t: TestApp;
   let ids: DemoIds;
   const clock = new FakeClock(new Date(cst(5, '08:00')));
-  beforeAll(async () => { t = await createTestApp({ clock }); ids = await demoIds(t.ds); });
+  beforeAll(async () => { t = await createTestApp({ clock }); ids = await demoIds(t.ds); ids.watcher = await registerFireWatcher(t.http, await t.auth('hengda.admin')); });
   afterAll(async () => { await t.close(); });
   beforeEach(async () => {
     clock.set(cst(5, '08:00'));
@@ -177,10 +177,14 @@ describe('permits: GB 30871-2022 rules at their boundaries', () => {
       await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.safety']}`).set(await t.auth('hengda.admin')).send({ positions: ['safety_department', 'unit_head'] });
       const step1 = await post('hengda.safety', `/api/permits/${id}/approve`);
       expect(step1.body).toMatchObject({ plannedEnd: new Date(cst(5, '15:00')).toISOString(), extensions: [{ status: 'pending', currentStep: 1 }] });
-      const step2 = await post('hengda.safety', `/api/permits/${id}/approve`, { remark: '同意延期' });
+      // Holding both positions does not make one person two signers.
+      expect((await post('hengda.safety', `/api/permits/${id}/approve`)).body.error.code).toBe('SIGNER_ALREADY_SIGNED');
+      await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.safety']}`).set(await t.auth('hengda.admin')).send({ positions: ['safety_department'] });
+      // A second holder of the safety department signs step 2.
+      await createSigner(t, 'hengda.safety2', ['safety_department']);
+      const step2 = await post('hengda.safety2', `/api/permits/${id}/approve`, { remark: '同意延期' });
       expect(step2.body).toMatchObject({ status: 'active', plannedEnd: new Date(cst(5, '17:00')).toISOString(), extensions: [{ status: 'approved' }] });
       expect(step2.body.trail.at(-1)).toMatchObject({ action: 'extension_approved', remark: '同意延期' });
-      await t.http.put(`/api/enterprises/${ids.steel}/permit-positions/${ids.users['hengda.safety']}`).set(await t.auth('hengda.admin')).send({ positions: ['safety_department'] });
 
       const more = await post('hengda.admin', `/api/permits/${id}/extend`, { newEnd: cst(5, '17:01'), reason: '再延期' });
       expect(more.body.error.code).toBe('EXTENSION_BEYOND_MAXIMUM');

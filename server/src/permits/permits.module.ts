@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { BlackoutsModule } from '../blackouts/blackouts.module';
+import { RegionsModule } from '../regions/regions.module';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
 import { PermitEvaluator } from './permit-evaluator';
+import { PermitFireWatcher } from './fire-watcher';
+import { PermitPolicyController } from './permit-policy.controller';
+import { PermitPolicyRepository } from './permit-policy.repository';
+import { PermitPolicyService } from './permit-policy.service';
 import { PermitRecordsController } from './permit-records.controller';
 import { PermitRecordsService } from './permit-records.service';
 import { PermitSettingsController } from './permit-settings.controller';
@@ -16,10 +22,11 @@ import { PermitsService } from './permits.service';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  controllers: [PermitsController, PermitRecordsController, PermitSettingsController],
+  imports: [BlackoutsModule, RegionsModule],
+  controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,
-    PermitAccess, PermitViews, PermitsRepository, PermitEligibilityRepository, PermitSettingsRepository,
+    PermitAccess, PermitViews, PermitsRepository, PermitEligibilityRepository, PermitSettingsRepository, PermitPolicyService, PermitPolicyRepository, PermitFireWatcher,
   ],
   exports: [PermitsService],
 })

@@ -10,7 +10,7 @@ import { PermitAttachment } from './permit-attachment.entity';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { PermitMachine, PermitWelder } from './permit-party.entity';
 import { PermitDisplayStatus, PermitStatus } from './permit-status';
-import { PermitTrailEntry } from './permit-trail-entry.entity';
+import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
 import { Permit } from './permit.entity';
 
 export interface PermitListFilter {
@@ -62,6 +62,16 @@ export class PermitsRepository {
   async replaceMachines(em: EntityManager, permitId: string, machineIds: string[]): Promise<void> {
     await em.delete(PermitMachine, { permitId });
     if (machineIds.length) await em.insert(PermitMachine, machineIds.map((machineId) => ({ permitId, machineId })));
+  }
+
+  /** Who signed (approved a step of) this round of the permit, or of one extension. */
+  async signersOfRound(em: EntityManager, permitId: string, round: number, extensionId: string | null): Promise<string[]> {
+    const qb = em.createQueryBuilder(PermitTrailEntry, 't').select('t.actor_user_id', 'u')
+      .where('t.permit_id = :permitId AND t.round = :round AND t.step IS NOT NULL AND t.actor_user_id IS NOT NULL', { permitId, round })
+      .andWhere('t.action IN (:...actions)', { actions: [TrailAction.Approved, TrailAction.ExtensionApproved] });
+    if (extensionId) qb.andWhere('t.extension_id = :extensionId', { extensionId });
+    else qb.andWhere('t.extension_id IS NULL');
+    return (await qb.getRawMany<{ u: string }>()).map((r) => r.u);
   }
 
   findPendingExtension(em: EntityManager, permitId: string): Promise<PermitExtension | null> {

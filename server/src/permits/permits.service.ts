@@ -4,15 +4,14 @@ import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
-import { FieldCipher } from '../common/crypto/field-cipher';
 import { DomainError } from '../common/errors/domain-error';
-import { maskPhone } from '../common/validation/identifiers';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { CreatePermitDto } from './dto/create-permit.dto';
 import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
+import { PermitFireWatcher } from './fire-watcher';
 import { PermitAccess } from './permit-access';
 import { PermitEvaluationContext } from './permit-context';
 import { PermitDecision, PermitEvaluationInput } from './permit-decision';
@@ -21,6 +20,7 @@ import { PermitEvaluator } from './permit-evaluator';
 import { effectiveLevel, PermitLevel } from './permit-levels';
 import { assertStartNotPast, assertWindowFits, assertWindowOrder, auditSnapshot, mergeChecklist, toGeofence } from './permit-rules';
 import { PermitSettingsRepository } from './permit-settings.repository';
+import { PermitPolicyService } from './permit-policy.service';
 import { PermitSettingsService } from './permit-settings.service';
 import { assertTransition, displayStatus, PermitStatus } from './permit-status';
 import { PermitDetailView, PermitSummaryView, PermitViews } from './permit-view';
@@ -43,7 +43,8 @@ export class PermitsService {
     private readonly views: PermitViews,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
-    private readonly cipher: FieldCipher,
+    private readonly fireWatcher: PermitFireWatcher,
+    private readonly policy: PermitPolicyService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -105,9 +106,9 @@ export class PermitsService {
         siteAddress: dto.site.address, siteLatitude: dto.site.point.lat, siteLongitude: dto.site.point.lng, geofence: toGeofence(dto.site.geofence),
         plannedStart: start, plannedEnd: end, checklist: mergeChecklist({}, dto.checklist),
         applicantUserId: actor.userId!, applicantUsername: actor.username, approvalChain: null, approvalRound: 0, currentStep: 0,
-        fireWatcherName: null, fireWatcherPhoneEnc: null, fireWatcherPhoneMasked: null,
+        fireWatcherWelderId: null, fireWatcherName: null, fireWatcherPhoneEnc: null, fireWatcherPhoneMasked: null,
       });
-      if (dto.fireWatcher) this.setFireWatcher(permit, dto.fireWatcher);
+      if (dto.fireWatcher) await this.fireWatcher.assign(em, permit, dto.fireWatcher.personId, dto.welderIds);
       await this.applyLevel(em, permit, enterprise);
       await this.eligibility.assertPartiesAvailable(em, enterpriseId, dto.welderIds, dto.machineIds, start, end);
       const row = await em.save(Permit, permit);
@@ -138,10 +139,12 @@ export class PermitsService {
       }
       if (dto.plannedEnd) permit.plannedEnd = new Date(dto.plannedEnd);
       assertWindowOrder(permit.plannedStart, permit.plannedEnd);
-      if (dto.fireWatcher) this.setFireWatcher(permit, dto.fireWatcher);
       if (dto.checklist) permit.checklist = mergeChecklist(permit.checklist, dto.checklist);
       await this.applyLevel(em, permit, enterprise);
       const welderIds = dto.welderIds ?? (await this.permits.namedWelderIds(id, em));
+      // A new watcher, or new welders next to the old one: either way they must be different people.
+      const watcherId = dto.fireWatcher?.personId ?? permit.fireWatcherWelderId;
+      if (watcherId) await this.fireWatcher.assign(em, permit, watcherId, welderIds);
       const machineIds = dto.machineIds ?? (await this.permits.namedMachineIds(id, em));
       await this.eligibility.assertPartiesAvailable(em, permit.enterpriseId, welderIds, machineIds, permit.plannedStart, permit.plannedEnd);
       const row = await em.save(Permit, permit);
@@ -153,16 +156,14 @@ export class PermitsService {
     return this.views.detail(saved, this.clock.now());
   }
 
-  private setFireWatcher(permit: Permit, fw: { name: string; phone: string }): void {
-    permit.fireWatcherName = fw.name;
-    permit.fireWatcherPhoneEnc = this.cipher.encrypt(fw.phone);
-    permit.fireWatcherPhoneMasked = maskPhone(fw.phone);
-  }
-
-  /** Effective level from the enterprise's holidays and night hours, then the window limit of that level. */
+  /**
+   * Effective level from the statutory holidays, the regulators' special periods and the enterprise's
+   * own holidays and night hours, then the window limit of that level.
+   */
   private async applyLevel(em: EntityManager, permit: Permit, enterprise: Enterprise): Promise<PermitLevel> {
     const settings = await this.settings.effectiveSettings(enterprise.id, em);
-    const d = effectiveLevel(permit.requestedLevel, permit.plannedStart, permit.plannedEnd, settings);
+    const rules = await this.policy.windowRules(enterprise.regionPath, permit.plannedStart, permit.plannedEnd, em);
+    const d = effectiveLevel(permit.requestedLevel, permit.plannedStart, permit.plannedEnd, settings, rules);
     permit.effectiveLevel = d.effective;
     permit.levelUpgradeReasons = d.upgradeReasons;
     assertWindowFits(d.effective, permit.plannedStart, permit.plannedEnd);

@@ -141,6 +141,8 @@ export interface BlackoutView {
   id: string;
   regionCode: string;
   kind: string;
+  /** ban: no arcs, no approval of overlapping permits; raise_level: overlapping permits one level up. */
+  effect: 'ban' | 'raise_level';
   startsAt: string;
   endsAt: string;
   reason: string;
@@ -149,6 +151,22 @@ export interface BlackoutView {
 }
 
 export type ApproverPosition = 'unit_head' | 'safety_department' | 'principal';
+
+export type ApprovalChains = Record<'special' | 'level1' | 'level2', ApproverPosition[]>;
+
+export interface RegionalMinimumView {
+  regionCode: string;
+  effective: ApprovalChains;
+  inherited: ApprovalChains;
+  own: ApprovalChains | null;
+}
+
+export interface HolidayYearView {
+  year: number;
+  published: boolean;
+  source: string;
+  days: { date: string; name: string }[];
+}
 
 export interface PermitSummary {
   id: string;
@@ -165,7 +183,7 @@ export interface PermitSummary {
   latestPossibleEnd: string;
   welders: { id: string; realName: string }[];
   machines: { id: string; name: string }[];
-  fireWatcher: { name: string; phoneMasked: string | null } | null;
+  fireWatcher: { personId: string | null; name: string; phoneMasked: string | null } | null;
   applicant: { userId: string; username: string };
   approval: { chain: ApproverPosition[] | null; round: number; currentStep: number; nextPosition: ApproverPosition | null };
   rejectionReason: string | null;

@@ -1,6 +1,6 @@
 import {
   AlertOutlined, AuditOutlined, BankOutlined, DashboardOutlined, FileProtectOutlined, IdcardOutlined, NotificationOutlined,
-  StopOutlined, ThunderboltOutlined, UploadOutlined, WarningOutlined,
+  SafetyCertificateOutlined, StopOutlined, ThunderboltOutlined, UploadOutlined, WarningOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { ENTERPRISE_ROLES, type Role } from '../auth/session';
@@ -22,6 +22,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
   { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },
+  { path: '/console/permit-rules', labelKey: 'menu.permitRules', icon: <SafetyCertificateOutlined /> },
 ];
 
 const enterpriseMenu: MenuEntry[] = [

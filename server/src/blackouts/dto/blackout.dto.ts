@@ -3,7 +3,7 @@ import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } f
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsInstant } from '../../common/validation/dates';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
-import { BlackoutKind } from '../blackout.entity';
+import { BlackoutEffect, BlackoutKind } from '../blackout.entity';
 
 export enum BlackoutStatus {
   Scheduled = 'scheduled',
@@ -20,6 +20,10 @@ export class CreateBlackoutDto {
   @ApiProperty({ enum: BlackoutKind })
   @IsEnum(BlackoutKind)
   kind!: BlackoutKind;
+
+  @ApiPropertyOptional({ enum: BlackoutEffect, default: BlackoutEffect.Ban, description: 'ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off' })
+  @IsOptional() @IsEnum(BlackoutEffect)
+  effect?: BlackoutEffect;
 
   @ApiProperty({ example: '2026-02-10T00:00:00+08:00', description: 'Inclusive' })
   @IsInstant()

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsIn, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { IsMobile } from '../../common/validation/identifier.validators';
 import { PermitLevel } from '../permit-levels';
 import { IsInstant } from './validators';
 
@@ -49,14 +48,11 @@ export class SiteDto {
   geofence!: GeofenceDto;
 }
 
+/** 监护人: a registered person of the enterprise (not free text), with a phone, other than the welders of the permit. */
 export class FireWatcherDto {
-  @ApiProperty({ example: '王监护' })
-  @IsString() @MinLength(1) @MaxLength(50)
-  name!: string;
-
-  @ApiProperty({ example: '13900009999', description: 'Stored encrypted, shown masked' })
-  @IsMobile()
-  phone!: string;
+  @ApiProperty({ format: 'uuid', description: 'A person of the enterprise registry (GET /api/welders): active, employed by the enterprise, with a phone; not one of welderIds' })
+  @IsUUID()
+  personId!: string;
 }
 
 /** Safety measures; see checklist.ts for which are mandatory at submission. */
@@ -104,7 +100,7 @@ export class CreatePermitDto {
   machineIds!: string[];
 
   @ApiPropertyOptional({ type: FireWatcherDto, description: '监护人; required to submit' })
-  @IsOptional() @ValidateNested() @Type(() => FireWatcherDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FireWatcherDto)
   fireWatcher?: FireWatcherDto;
 
   @ApiPropertyOptional({ type: ChecklistDto })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ApproverPosition, MAX_CHAIN_STEPS } from '../approval-chain';
 import { IsChinaDate, IsHhMm } from './validators';
 
@@ -34,7 +34,7 @@ export class PermitSettingsDto {
   holidays!: string[];
 
   @ApiPropertyOptional({ type: NightHoursDto, nullable: true, description: 'Night hours that raise the level by one; null for none' })
-  @IsOptional() @ValidateNested() @Type(() => NightHoursDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => NightHoursDto)
   nightHours?: NightHoursDto | null;
 
   @ApiProperty({ default: true })
@@ -46,7 +46,8 @@ export class PermitSettingsDto {
   upgradeAtNight!: boolean;
 
   @ApiProperty({ type: ApprovalChainsDto, description: 'Positions that sign, in order, per effective level' })
-  @IsDefined() @ValidateNested() @Type(() => ApprovalChainsDto)
+  // IsObject: `[]` would otherwise pass ValidateNested (no elements to check) and be stored as `{}`.
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApprovalChainsDto)
   approvalChains!: ApprovalChainsDto;
 }
 

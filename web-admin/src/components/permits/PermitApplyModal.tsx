@@ -19,7 +19,7 @@ interface ApplyForm {
   plannedEnd: Dayjs;
   welderIds: string[];
   machineIds: string[];
-  fireWatcher: { name: string; phone: string };
+  fireWatcher: { personId: string };
   checklist: string[];
 }
 
@@ -67,6 +67,11 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
     }
   };
 
+  // 监护人: a registered person of the enterprise with a phone, never one of the permit's welders.
+  const chosenWelders = Form.useWatch('welderIds', form) ?? [];
+  const watcherOptions = (welders.data?.items ?? [])
+    .filter((w) => w.employerId === user?.enterpriseId && !!w.phoneMasked && !chosenWelders.includes(w.id))
+    .map((w) => ({ value: w.id, label: `${w.realName} · ${w.phoneMasked}` }));
   const e = enterprise.data;
   // Start from the enterprise's own address and position; the applicant moves it to the work site.
   useEffect(() => {
@@ -148,14 +153,12 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
                 options={(machines.data?.items ?? []).filter((m) => m.status !== 'retired').map((m) => ({ value: m.id, label: `${m.name} · ${t(`machineStatus.${m.status}`)}` }))} />
             </Form.Item>
           </Col>
-          <Col xs={12}>
-            <Form.Item name={['fireWatcher', 'name']} label={t('permits.fireWatcherName')} rules={[{ required: true, whitespace: true }]}>
-              <Input maxLength={50} />
-            </Form.Item>
-          </Col>
-          <Col xs={12}>
-            <Form.Item name={['fireWatcher', 'phone']} label={t('permits.fireWatcherPhone')} rules={[{ required: true, pattern: /^1\d{10}$/, message: '11位手机号 / 11-digit mobile' }]}>
-              <Input maxLength={11} />
+          <Col xs={24}>
+            <Form.Item name={['fireWatcher', 'personId']} label={t('permits.fireWatcher')} extra={t('permits.fireWatcherHint')}
+              dependencies={['welderIds']}
+              rules={[{ required: true, message: t('permits.fireWatcherRequired') },
+                ({ getFieldValue }) => ({ validator: (_r, v: string | undefined) => (v && (getFieldValue('welderIds') ?? []).includes(v) ? Promise.reject(new Error(t('permits.fireWatcherIsWelder'))) : Promise.resolve()) })]}>
+              <Select showSearch loading={welders.loading} optionFilterProp="label" options={watcherOptions} notFoundContent={t('permits.fireWatcherNone')} data-testid="permit-fire-watcher" />
             </Form.Item>
           </Col>
         </Row>

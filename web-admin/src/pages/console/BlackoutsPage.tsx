@@ -16,19 +16,22 @@ import { usePaged } from '../../hooks/usePaged';
 
 function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ regionCode: string; kind: string; range: [Dayjs, Dayjs]; reason: string }>();
+  const [form] = Form.useForm<{ regionCode: string; kind: string; effect: string; range: [Dayjs, Dayjs]; reason: string }>();
   const { submit, busy } = useFormSubmit(form, (v) => apiFetch('/api/blackouts', {
         method: 'POST',
-        body: { regionCode: v.regionCode, kind: v.kind, startsAt: pickedChinaIso(v.range[0]), endsAt: pickedChinaIso(v.range[1]), reason: v.reason },
+        body: { regionCode: v.regionCode, kind: v.kind, effect: v.effect, startsAt: pickedChinaIso(v.range[0]), endsAt: pickedChinaIso(v.range[1]), reason: v.reason },
       }), () => onClose(true));
   return (
     <Modal open={open} title={t('blackouts.declare')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ kind: 'special_period' }}>
+      <Form form={form} layout="vertical" initialValues={{ kind: 'special_period', effect: 'ban' }}>
         <Form.Item name="regionCode" label={t('blackouts.region')} rules={[{ required: true }]}>
           <RegionSelect style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="kind" label={t('blackouts.kind')} rules={[{ required: true }]}>
           <Select options={['special_period', 'high_wind', 'other'].map((k) => ({ value: k, label: t(`blackoutKind.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="effect" label={t('blackouts.effect')} rules={[{ required: true }]} extra={t('blackouts.effectHint')}>
+          <Select options={['ban', 'raise_level'].map((k) => ({ value: k, label: t(`blackoutEffect.${k}`) }))} data-testid="blackout-effect" />
         </Form.Item>
         <Form.Item name="range" label={`${t('blackouts.startsAt')} – ${t('blackouts.endsAt')}`} rules={[{ required: true }]}>
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
@@ -89,6 +92,7 @@ export default function BlackoutsPage() {
             columns={[
               { title: t('blackouts.region'), dataIndex: 'regionCode', width: 120 },
               { title: t('blackouts.kind'), dataIndex: 'kind', width: 110, render: (v: string) => t(`blackoutKind.${v}`) },
+              { title: t('blackouts.effect'), dataIndex: 'effect', width: 120, render: (v: string) => t(`blackoutEffect.${v}`) },
               { title: t('blackouts.startsAt'), dataIndex: 'startsAt', width: 140, render: (v: string) => fmtTime(v) },
               { title: t('blackouts.endsAt'), dataIndex: 'endsAt', width: 140, render: (v: string) => fmtTime(v) },
               { title: t('blackouts.reason'), dataIndex: 'reason' },
