@@ -1,7 +1,7 @@
-import { CertificateStatus } from '../welders/certificate.entity';
+import { CertificateStatus, CertificateVerification } from '../welders/certificate.entity';
 import { summariseCertificates } from './certificate-summary';
 
-const cert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = CertificateStatus.Valid) => ({ issuedOn, expiresOn, reviewDueOn, status });
+const cert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = CertificateStatus.Valid, verification = CertificateVerification.Verified) => ({ issuedOn, expiresOn, reviewDueOn, status, verification });
 const at = new Date('2026-05-01T04:00:00Z');
 
 describe('summariseCertificates', () => {

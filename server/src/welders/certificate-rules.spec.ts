@@ -1,10 +1,10 @@
 import { chinaDayStart } from '../common/time/china-date';
-import { CertificateStatus } from './certificate.entity';
+import { CertificateStatus, CertificateVerification } from './certificate.entity';
 import { certificateValidityAt, certificateValidThroughout, initialCertificateDates, nextReviewDue } from './certificate-rules';
 
 describe('certificate rules', () => {
   const dates = initialCertificateDates('2022-03-01');
-  const cert = { status: CertificateStatus.Valid, issuedOn: '2022-03-01', ...dates };
+  const cert = { status: CertificateStatus.Valid, issuedOn: '2022-03-01', ...dates, verification: CertificateVerification.Verified };
 
   it('is valid 6 years with a review every 3', () => {
     expect(dates).toEqual({ expiresOn: '2028-03-01', reviewDueOn: '2025-03-01' });

@@ -5,7 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { FieldCipher } from '../common/crypto/field-cipher';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus } from './certificate.entity';
+import { CertificateVerificationService } from './certificate-verification.service';
 import { certificateDatesAfterReview, nextReviewDue, reviewWindowOpensOn } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { ChangeCertificateStatusDto } from './dto/change-certificate-status.dto';
@@ -37,13 +39,20 @@ export class CertificatesService {
     private readonly certificates: CertificatesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly verification: CertificateVerificationService,
+    private readonly cipher: FieldCipher,
   ) {}
 
-  /** A certificate entered by hand by the employer; expiry and review dates follow from the rules. */
+  /**
+   * A certificate entered by hand by the employer; expiry and review dates follow from the rules.
+   * It waits for verification (regulator, or the official register once connected) before it counts.
+   */
   addManual(actor: Actor, welderId: string, dto: CreateCertificateDto): Promise<CertificateView> {
     return this.ds.transaction(async (em) => {
       const scope = await this.access.findVisible(actor, welderId, em, true);
-      this.access.assertManageable(actor, scope);
+      if (!this.access.canManage(actor, scope)) {
+        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer may enter a certificate for them", [{ field: 'id', code: 'notEmployer', message: 'the welder is not employed by your enterprise (a dispatched welder\'s certificate is entered by the employer)' }]);
+      }
       const problems = certificateDateProblems(dto.issuedOn, dto.lastReviewedOn, this.access.today());
       if (problems.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, problems[0].message, problems);
       if (await this.certificates.findByNaturalKey(em, welderId, dto.subOperation, dto.issuedOn)) {
@@ -53,6 +62,7 @@ export class CertificatesService {
         welderId, category: CertificateCategory.WeldingAndThermalCutting, subOperation: dto.subOperation, issuedOn: dto.issuedOn,
         ...certificateDatesAfterReview(dto.issuedOn, dto.lastReviewedOn), lastReviewedOn: dto.lastReviewedOn ?? null,
         issuingAuthority: dto.issuingAuthority ?? null, status: CertificateStatus.Valid, source: CertificateSource.Manual,
+        ...(await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: dto.subOperation, issuedOn: dto.issuedOn })),
       });
       await this.record(em, actor, scope, 'certificate.create', c, null);
       return certificateView(c, scope.welder.idNumberMasked, this.clock.now());
@@ -90,6 +100,9 @@ export class CertificatesService {
       const before = certificateAuditSnapshot(cert, scope.welder.idNumberMasked);
       cert.lastReviewedOn = today;
       cert.reviewDueOn = nextReviewDue(cert.reviewDueOn, cert.expiresOn);
+      // A review moves the date the certificate lapses, so the employer's word alone must not extend it:
+      // the record goes back to the verification it would get as a new entry (a regulator's review stays verified).
+      Object.assign(cert, await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: cert.subOperation, issuedOn: cert.issuedOn }));
       const saved = await this.certificates.save(em, cert);
       await this.record(em, actor, scope, 'certificate.review', saved, before);
       return certificateView(saved, scope.welder.idNumberMasked, this.clock.now());

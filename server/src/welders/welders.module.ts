@@ -5,6 +5,8 @@ import { Certificate } from './certificate.entity';
 import { CertificateImportService } from './certificate-import.service';
 import { CERTIFICATE_REGISTRY, ImportedCertificateRegistry } from './certificate-registry';
 import { CertificatesController } from './certificates.controller';
+import { CertificateVerificationService } from './certificate-verification.service';
+import { NotConnectedOfficialSource, OFFICIAL_CERTIFICATE_SOURCE } from './official-certificate-source';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { EngagementsRepository } from './engagements.repository';
@@ -28,7 +30,10 @@ import { WeldersService } from './welders.service';
     WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,
     WeldersService, EngagementsService, CertificatesService, CertificateImportService, TrainingsService,
     ImportedCertificateRegistry, { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
+    CertificateVerificationService,
+    // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
+    { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
-  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry],
+  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry, OFFICIAL_CERTIFICATE_SOURCE],
 })
 export class WeldersModule {}
