@@ -70,6 +70,12 @@ describe('evaluatePermitContext (the permit checks over a preloaded context)', (
     expect(evaluatePermitContext(input(), ctx({ certificates: [revoked, valid] })).reason).toBe('OK');
   });
 
+  it('an unverified certificate (entered by the enterprise, not yet confirmed) does not count', () => {
+    const [valid] = ctx().certificates;
+    expect(evaluatePermitContext(input(), ctx({ certificates: [{ ...valid, verification: CertificateVerification.Unverified }] })).reason).toBe('CERTIFICATE_UNVERIFIED');
+    expect(evaluatePermitContext(input(), ctx({ certificates: [{ ...valid, verification: CertificateVerification.Rejected }] })).reason).toBe('CERTIFICATE_UNVERIFIED');
+  });
+
   it('special level needs continuous gas monitoring on top of the analysis', () => {
     const special = ctx({ permit: { effectiveLevel: PermitLevel.Special } });
     expect(evaluatePermitContext(input(), special).reason).toBe('CONTINUOUS_GAS_MONITORING_REQUIRED');

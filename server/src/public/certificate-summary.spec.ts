@@ -26,6 +26,11 @@ describe('summariseCertificates', () => {
     expect(summariseCertificates([cert('2023-01-01', '2029-01-01', '2029-01-01', CertificateStatus.Revoked)], at).state).toBe('revoked');
   });
 
+  it('does not vouch for an unverified certificate, whatever its dates', () => {
+    expect(summariseCertificates([cert('2022-03-01', '2028-03-01', '2028-03-01', CertificateStatus.Valid, CertificateVerification.Unverified)], at)).toEqual({ validToday: false, state: 'unverified', expiresOn: '2028-03-01' });
+    expect(summariseCertificates([cert('2022-03-01', '2028-03-01', '2028-03-01', CertificateStatus.Valid, CertificateVerification.Rejected), cert('2021-03-01', '2027-03-01', '2027-03-01')], at).state).toBe('valid');
+  });
+
   it('prefers the later expiry among equally valid certificates', () => {
     expect(summariseCertificates([cert('2022-01-01', '2028-01-01', '2028-01-01'), cert('2024-01-01', '2030-01-01', '2027-01-01')], at).expiresOn).toBe('2030-01-01');
   });

@@ -31,6 +31,17 @@ describe('certificate rules', () => {
     expect(certificateValidThroughout(reviewed, new Date(end.getTime() - 8 * 3600_000), new Date(end.getTime() + 60_000))).toBe('expired');
   });
 
+  it('counts only a verified record: an unverified or rejected one reports unverified, a lapsed one its lapse', () => {
+    const at = chinaDayStart('2023-01-01');
+    expect(certificateValidityAt({ ...cert, verification: CertificateVerification.Unverified }, at)).toBe('unverified');
+    expect(certificateValidityAt({ ...cert, verification: CertificateVerification.Rejected }, at)).toBe('unverified');
+    // A record read without the field (an old query, a partial json) fails closed.
+    expect(certificateValidityAt({ ...cert, verification: undefined as unknown as CertificateVerification }, at)).toBe('unverified');
+    expect(certificateValidityAt({ ...cert, verification: CertificateVerification.Unverified }, chinaDayStart('2028-03-01'))).toBe('expired');
+    expect(certificateValidityAt({ ...cert, verification: CertificateVerification.Unverified, status: CertificateStatus.Revoked }, at)).toBe('revoked');
+    expect(certificateValidThroughout({ ...cert, verification: CertificateVerification.Unverified }, at, chinaDayStart('2023-02-01'))).toBe('unverified');
+  });
+
   it('honours suspension and revocation before dates', () => {
     expect(certificateValidityAt({ ...cert, status: CertificateStatus.Revoked }, chinaDayStart('2023-01-01'))).toBe('revoked');
     expect(certificateValidityAt({ ...cert, status: CertificateStatus.Suspended }, chinaDayStart('2023-01-01'))).toBe('suspended');
