@@ -101,8 +101,21 @@ export interface CertificateView {
   issuingAuthority: string | null;
   status: string;
   source: string;
+  /** Only 'verified' counts for work; an enterprise's entry starts 'unverified'. */
+  verification: 'unverified' | 'verified' | 'rejected';
+  verificationSource: string | null;
+  verifiedAt: string | null;
+  verificationNote: string | null;
   validity: string;
   daysToExpiry: number;
+}
+
+export interface VerificationQueueItem extends CertificateView {
+  welderId: string;
+  welderName: string;
+  employerId: string;
+  employerName: string;
+  createdAt: string;
 }
 
 export interface EngagementView { id: string; enterpriseName: string; kind: string; startsOn: string; endsOn: string | null; activeToday: boolean; note: string | null }
