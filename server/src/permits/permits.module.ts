@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GasCatalogueController } from './gas-catalogue.controller';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
@@ -16,7 +17,7 @@ import { PermitsService } from './permits.service';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  controllers: [PermitsController, PermitRecordsController, PermitSettingsController],
+  controllers: [PermitsController, PermitRecordsController, PermitSettingsController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,
     PermitAccess, PermitViews, PermitsRepository, PermitEligibilityRepository, PermitSettingsRepository,
