@@ -46,7 +46,7 @@ describe('gas analysis: the gas sets the pass mark', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${SUITE}.json`), `${JSON.stringify({
       suite: SUITE, title: 'Gas analysis pass mark set by the gas, not the user',
-      classes: [{ class: 'lenient pass mark for a low-LEL or unknown gas', tried: tally.tried, refused: tally.refused, notes: 'user-picked LEL class or LEL for acetylene, LPG, hydrogen-as-free-text, an unlisted gas; refused (400, nothing stored) or recorded as failed' }],
+      classes: [{ class: 'lenient pass mark for a low-LEL or unknown gas', tried: tally.tried, refused: tally.refused, notes: 'user-picked LEL class or LEL for acetylene (by name and by code), LPG and an unlisted gas, then the same gases without a class; refused (400, nothing stored) or recorded as failed' }],
     }, null, 2)}\n`);
   });
 

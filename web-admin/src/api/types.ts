@@ -190,6 +190,22 @@ export interface PermitSummary {
 export interface PermitDetail extends PermitSummary {
   checklist: { key: string; label: string; mandatory: boolean; checked: boolean }[];
   trail: { action: string; round: number; step: number | null; position: ApproverPosition | null; actorUsername: string; remark: string | null; occurredAt: string }[];
-  gasAnalyses: { id: string; takenAt: string; gas: string; lelClass: string; readingPercentVol: number; passed: boolean; analyst: string }[];
+  gasAnalyses: { id: string; takenAt: string; gas: string; gasCode: string | null; lelClass: string; passMarkPercentVol: number; readingPercentVol: number; passed: boolean; analyst: string }[];
   extensions: { id: string; previousEnd: string; requestedEnd: string; reason: string; status: string; requestedAt: string }[];
+}
+
+export interface GasCatalogueItem {
+  code: string;
+  zh: string;
+  en: string;
+  lelPercent: number;
+  aliases: string[];
+  lelClass: 'ge4' | 'lt4';
+  passMarkPercentVol: number;
+}
+
+/** GET /api/gas-catalogue: the gas's LEL sets the pass mark; a gas not listed is judged at freeText. */
+export interface GasCatalogue {
+  items: GasCatalogueItem[];
+  freeText: { lelClass: 'ge4' | 'lt4'; passMarkPercentVol: number };
 }
