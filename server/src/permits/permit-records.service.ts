@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { MAX_IMAGE_BYTES, sniffImageType, UploadedImage } from '../common/http/image-files';
 import { offsetOf, paginate, Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { GasAnalysisDto } from './dto/gas-analysis.dto';
 import { GasAnalysis } from './gas-analysis.entity';
@@ -18,24 +19,11 @@ import { assertTransition, displayStatus } from './permit-status';
 import { AttachmentView, attachmentView, GasAnalysisView, gasAnalysisView } from './permit-view';
 import { PermitsRepository } from './permits.repository';
 
-export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = MAX_IMAGE_BYTES;
 export const MAX_ATTACHMENTS_PER_PERMIT = 20;
 
-/** What multer hands over for an uploaded file (memory storage). */
-export interface UploadedImage {
-  originalname: string;
-  mimetype: string;
-  size: number;
-  buffer: Buffer;
-}
-
-/** The content type is decided by the bytes, never by the client's claim. */
-export function sniffImageType(buf: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (buf.length >= 8 && png.every((b, i) => buf[i] === b)) return 'image/png';
-  return null;
-}
+export { sniffImageType };
+export type { UploadedImage };
 
 function safeFileName(name: string | undefined, type: string): string {
   const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f"<>|?*]/g, '').trim();

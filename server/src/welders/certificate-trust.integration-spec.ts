@@ -20,6 +20,7 @@ const SUITE = 'certificate-trust';
 const fieldCodes = (res: Response) => (res.body.error?.fields ?? []).map((f: { field: string; code: string }) => `${f.field}:${f.code}`);
 const idNo = (body17: string) => body17 + idNumberCheckChar(body17);
 const WU_ID = idNo('41142619930611005');
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('certificate scan')]);
 const row = (idNumber: string, over: Record<string, unknown> = {}) => ({ idNumber, certificateNumber: `T${idNumber}`, subOperation: 'fusion_welding_and_thermal_cutting', issuedOn: '2024-05-10', ...over });
 
 interface Tally { tried: number; refused: number; notes: string }
@@ -130,10 +131,26 @@ describe('certificates entered by an enterprise do not unlock work until verifie
     expect(await names('unverified')).toEqual(['吴芳']);
     expect(await names('valid')).not.toContain('吴芳');
 
-    // The regulator of 会亭镇 (恒达's township) sees it in the queue and verifies it.
+    // The employer attaches a photo of the certificate for the regulator; it is evidence, not a verification.
+    const photo = await t.http.post(`/api/certificates/${wuCert}/photo`).set(await as('hengda.admin')).attach('file', PNG, { filename: 'cert.png', contentType: 'image/png' });
+    expect(photo.status).toBe(200);
+    expect(photo.body).toMatchObject({ hasPhoto: true, verification: 'unverified', validity: 'unverified' });
+    const notImage = await t.http.post(`/api/certificates/${wuCert}/photo`).set(await as('hengda.admin')).attach('file', Buffer.from('MZ not an image'), { filename: 'cert.png', contentType: 'image/png' });
+    expect(notImage.status).toBe(415);
+    expect((await get('welder.zhang', `/api/certificates/${wuCert}/photo`)).status).toBe(404);
+
+    // The regulator of 会亭镇 (恒达's township) sees it in the queue, with the photo, and verifies it.
     const queue = await get('huiting.regulator', '/api/certificates/verification-queue');
     expect(queue.status).toBe(200);
-    expect(queue.body).toMatchObject({ officialSourceConnected: false, total: 1, items: [{ id: wuCert, welderName: '吴芳', employerName: '夏邑县恒达钢结构有限公司', verification: 'unverified' }] });
+    expect(queue.body).toMatchObject({ officialSourceConnected: false, total: 1, items: [{ id: wuCert, welderName: '吴芳', employerName: '夏邑县恒达钢结构有限公司', verification: 'unverified', hasPhoto: true }] });
+    const seen = await t.http.get(`/api/certificates/${wuCert}/photo`).set(await as('huiting.regulator')).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(seen.status).toBe(200);
+    expect(seen.headers['content-type']).toBe('image/png');
+    expect(Buffer.compare(seen.body as Buffer, PNG)).toBe(0);
     expect(JSON.stringify(queue.body)).not.toContain(WU_ID);
     const verified = await post('huiting.regulator', `/api/certificates/${wuCert}/verification`, { decision: 'verified' });
     expect(verified.status).toBe(200);
@@ -196,6 +213,11 @@ describe('certificates entered by an enterprise do not unlock work until verifie
     const chenCert = entered.body.certificates[0].id as string;
     expect(await state(ids.chen)).toBe('unverified');
 
+    // The host cannot attach a photo to her certificate either.
+    const hostPhoto = await t.http.post(`/api/certificates/${chenCert}/photo`).set(await as('hengda.admin')).attach('file', PNG, { filename: 'cert.png', contentType: 'image/png' });
+    expect(attempt('certificate for a welder the enterprise does not employ', hostPhoto.status === 403)).toBe(true);
+    expect(fieldCodes(hostPhoto)).toEqual(['id:notEmployer']);
+
     // 会亭镇 sees 陈静 (dispatched to 恒达 in its township) but her employer is outside its region.
     const huiting = await post('huiting.regulator', `/api/certificates/${chenCert}/verification`, { decision: 'verified' });
     expect(attempt('verification by someone not entitled', huiting.status === 403)).toBe(true);
@@ -220,6 +242,8 @@ describe('certificates entered by an enterprise do not unlock work until verifie
     expect(await state(ids.chen)).toBe('valid');
     const audits = await t.ds.query(`SELECT action FROM audit_log WHERE entity_type = 'certificate' AND entity_id = $1 ORDER BY id`, [chenCert]);
     expect(audits.map((a: { action: string }) => a.action)).toEqual(['certificate.import.create', 'certificate.verify']);
+    const photoAudit = await t.ds.query(`SELECT after FROM audit_log WHERE action = 'certificate.photo' AND entity_id = $1`, [wuCert]);
+    expect(photoAudit).toEqual([{ after: expect.objectContaining({ contentType: 'image/png', sizeBytes: PNG.length }) }]);
   });
 
   it('counted every attempt as refused', () => {

@@ -85,9 +85,10 @@ export class CertificateVerificationService {
     if (actor.role !== Role.Regulator && actor.role !== Role.PlatformAdmin) throw new DomainError(ErrorCode.FORBIDDEN, 'Only regulators review certificate records');
     const { rows, total } = await this.certificates.findVerificationQueue(actor.role === Role.Regulator ? actor.regionPath ?? null : '/', q.verification, q);
     const now = this.clock.now();
+    const photos = await this.certificates.withPhoto(rows.map((r) => r.certificate.id));
     return {
       ...paginate(rows.map((r) => ({
-        ...certificateView(r.certificate, r.idNumberMasked, now), welderName: r.welderName, employerId: r.employerId, employerName: r.employerName, createdAt: r.certificate.createdAt,
+        ...certificateView(r.certificate, r.idNumberMasked, now, photos.has(r.certificate.id)), welderName: r.welderName, employerId: r.employerId, employerName: r.employerName, createdAt: r.certificate.createdAt,
       })), total, q),
       officialSourceConnected: this.source.connected,
     };
@@ -123,7 +124,7 @@ export class CertificateVerificationService {
         action: dto.decision === CertificateVerification.Verified ? 'certificate.verify' : 'certificate.reject', entityType: 'certificate', entityId: saved.id,
         enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath, before, after: { ...certificateAuditSnapshot(saved, scope.welder.idNumberMasked), reason: dto.reason ?? null },
       });
-      return certificateView(saved, scope.welder.idNumberMasked, this.clock.now());
+      return certificateView(saved, scope.welder.idNumberMasked, this.clock.now(), (await this.certificates.withPhoto([saved.id])).has(saved.id));
     });
   }
 }

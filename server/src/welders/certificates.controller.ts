@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { MAX_IMAGE_BYTES, UploadedImage } from '../common/http/image-files';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { Role } from '../users/user.entity';
@@ -45,6 +47,25 @@ export class CertificatesController {
   @ApiOperation({ summary: "Import certificate records (max 500 rows, all or nothing; existing ones are updated). Employer's welders only; rows await verification unless entered by the area's regulator." })
   import(@CurrentActor() actor: Actor, @Body() dto: ImportCertificatesDto) {
     return this.importer.import(actor, dto);
+  }
+
+  @Post(':id/photo')
+  @HttpCode(200)
+  @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'JPEG or PNG, at most 5 MB' } } } })
+  @ApiOperation({ summary: "Attach a photo of the certificate itself (employer or the area's regulator), for the regulator who verifies the record; replaces an earlier one" })
+  uploadPhoto(@CurrentActor() actor: Actor, @Param() p: IdParamDto, @UploadedFile() file: UploadedImage | undefined) {
+    return this.certificates.uploadPhoto(actor, p.id, file);
+  }
+
+  @Get(':id/photo')
+  @ApiProduces('image/jpeg', 'image/png')
+  @ApiOperation({ summary: 'The photo of the certificate, to whoever may see the certificate' })
+  async photo(@CurrentActor() actor: Actor, @Param() p: IdParamDto) {
+    const photo = await this.certificates.photo(actor, p.id);
+    return new StreamableFile(photo.data, { type: photo.contentType, length: photo.sizeBytes, disposition: 'inline' });
   }
 
   @Post(':id/review')

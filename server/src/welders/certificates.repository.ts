@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { CertificatePhoto } from './certificate-photo.entity';
 import { Certificate, CertificateCategory, CertificateSubOperation, CertificateVerification } from './certificate.entity';
 import { Welder, WelderStatus } from './welder.entity';
 
@@ -76,6 +77,22 @@ export class CertificatesRepository implements CertificateRecords {
       return certificate ? [{ certificate, welderName: f.welderName, idNumberMasked: f.idNumberMasked, employerId: f.employerId, employerName: f.employerName }] : [];
     });
     return { rows, total };
+  }
+
+  /** Which of these certificates have a photo. */
+  async withPhoto(certificateIds: string[]): Promise<Set<string>> {
+    if (!certificateIds.length) return new Set();
+    const rows = await this.repo.manager.find(CertificatePhoto, { where: { certificateId: In(certificateIds) }, select: { certificateId: true } });
+    return new Set(rows.map((r) => r.certificateId));
+  }
+
+  /** Stores the certificate's photo, replacing an earlier one. */
+  async savePhoto(em: EntityManager, photo: CertificatePhoto): Promise<void> {
+    await em.upsert(CertificatePhoto, photo, ['certificateId']);
+  }
+
+  findPhotoWithData(certificateId: string): Promise<CertificatePhoto | null> {
+    return this.repo.manager.createQueryBuilder(CertificatePhoto, 'p').addSelect('p.data').where('p.certificate_id = :certificateId', { certificateId }).getOne();
   }
 
   save(em: EntityManager, c: Certificate): Promise<Certificate> {

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { MAX_IMAGE_BYTES, sniffImageType, UploadedImage } from '../common/http/image-files';
+import { CertificatePhoto } from './certificate-photo.entity';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { Role } from '../users/user.entity';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus } from './certificate.entity';
 import { CertificateVerificationService } from './certificate-verification.service';
@@ -74,7 +78,44 @@ export class CertificatesService {
     const cert = await this.certificates.findById(certificateId);
     if (!cert) throw DomainError.notFound('Certificate');
     const scope = await this.visibleHolder(actor, cert.welderId);
-    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now());
+    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), (await this.certificates.withPhoto([cert.id])).has(cert.id));
+  }
+
+  /**
+   * The photo of the certificate, for the regulator who verifies the record: uploaded by the employer or
+   * a regulator of the area, replacing an earlier one. It is evidence only: it changes no verification.
+   */
+  uploadPhoto(actor: Actor, certificateId: string, file: UploadedImage | undefined): Promise<CertificateView> {
+    if (!file || !file.buffer?.length) throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
+    if (file.size > MAX_IMAGE_BYTES) throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [{ field: 'file', code: 'tooLarge', message: 'at most 5 MB' }]);
+    const contentType = sniffImageType(file.buffer);
+    if (!contentType) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [{ field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' }]);
+    return this.ds.transaction(async (em) => {
+      const { cert, scope } = await this.loadForUpdate(em, actor, certificateId);
+      if (!this.access.canManage(actor, scope) && !(actor.role === Role.Regulator && this.access.mayEnterCertificate(actor, scope.employer))) {
+        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer or a regulator of the area may add the certificate's photo", [{ field: 'id', code: 'notEmployer', message: 'not the employer of the holder' }]);
+      }
+      const photo = Object.assign(new CertificatePhoto(), {
+        certificateId: cert.id, contentType, sizeBytes: file.buffer.length, sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        data: file.buffer, uploadedBy: actor.userId, uploadedAt: this.clock.now(),
+      });
+      await this.certificates.savePhoto(em, photo);
+      await this.audit.record(em, actor, {
+        action: 'certificate.photo', entityType: 'certificate', entityId: cert.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
+        after: { contentType, sizeBytes: photo.sizeBytes, sha256: photo.sha256 },
+      });
+      return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), true);
+    });
+  }
+
+  /** The certificate's photo, to whoever may see the certificate. */
+  async photo(actor: Actor, certificateId: string): Promise<CertificatePhoto> {
+    const cert = await this.certificates.findById(certificateId);
+    if (!cert) throw DomainError.notFound('Certificate');
+    await this.visibleHolder(actor, cert.welderId);
+    const photo = await this.certificates.findPhotoWithData(cert.id);
+    if (!photo) throw DomainError.notFound('Certificate photo');
+    return photo;
   }
 
   /**

@@ -45,6 +45,8 @@ export interface CertificateView {
   verifiedAt: Date | null;
   /** The regulator's reason for a rejection, or the official source's note. */
   verificationNote: string | null;
+  /** A photo of the certificate is on file (GET /api/certificates/:id/photo). */
+  hasPhoto: boolean;
   /** Computed now, with the server clock. */
   validity: CertificateValidity;
   daysToExpiry: number;
@@ -101,12 +103,12 @@ export function welderView(w: Welder, employerName: string, certs: Certificate[]
   };
 }
 
-export function certificateView(c: Certificate, idNumberMasked: string, now: Date): CertificateView {
+export function certificateView(c: Certificate, idNumberMasked: string, now: Date, hasPhoto = false): CertificateView {
   return {
     id: c.id, welderId: c.welderId, certificateNumberMasked: certificateNumberMasked(idNumberMasked), category: c.category, subOperation: c.subOperation,
     issuedOn: c.issuedOn, expiresOn: c.expiresOn, reviewDueOn: c.reviewDueOn, reviewWindowOpensOn: reviewWindowOpensOn(c.reviewDueOn),
     lastReviewedOn: c.lastReviewedOn, issuingAuthority: c.issuingAuthority, status: c.status, source: c.source,
-    verification: c.verification, verificationSource: c.verificationSource, verifiedAt: c.verifiedAt, verificationNote: c.verificationNote,
+    verification: c.verification, verificationSource: c.verificationSource, verifiedAt: c.verifiedAt, verificationNote: c.verificationNote, hasPhoto,
     validity: certificateValidityAt(c, now), daysToExpiry: daysBetween(chinaDate(now), c.expiresOn), updatedAt: c.updatedAt,
   };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Certificate } from './certificate.entity';
+import { CertificatePhoto } from './certificate-photo.entity';
 import { CertificateImportService } from './certificate-import.service';
 import { CERTIFICATE_REGISTRY, ImportedCertificateRegistry } from './certificate-registry';
 import { CertificatesController } from './certificates.controller';
@@ -24,7 +25,7 @@ import { WeldersService } from './welders.service';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, TrainingRecord, Enterprise])],
+  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
   providers: [
     WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,

@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Certificates carry a verification state; only verified ones let a welder work (issue 12).
+ * Certificates carry a verification state; only verified ones let a welder work (issue 12). A photo of
+ * the certificate can be attached for the regulator who checks it.
  * Existing rows: those the demo seeder wrote (it writes certificates without an audit entry, every
  * user path audits) become verified with source 'seed'. Every row a user created, imported or
  * reviewed was never checked against its issuer, and the import hole may already be among them, so
@@ -24,9 +25,19 @@ export class CertificateVerification1796450412000 implements MigrationInterface 
         AND a.action IN ('certificate.create', 'certificate.import.create', 'certificate.import.update', 'certificate.review'))`);
     // The regulator's queue lists unverified rows; most rows are verified, so a partial index stays small.
     await q.query(`CREATE INDEX certificates_unverified_idx ON certificates (created_at) WHERE verification = 'unverified'`);
+    // The certificate's own photo, for the regulator to check the record against.
+    await q.query(`CREATE TABLE certificate_photos (
+      certificate_id uuid PRIMARY KEY REFERENCES certificates(id) ON DELETE CASCADE,
+      content_type varchar(32) NOT NULL CHECK (content_type IN ('image/jpeg','image/png')),
+      size_bytes int NOT NULL CHECK (size_bytes > 0),
+      sha256 char(64) NOT NULL,
+      data bytea NOT NULL,
+      uploaded_by uuid REFERENCES users(id) ON DELETE SET NULL,
+      uploaded_at timestamptz NOT NULL)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS certificate_photos`);
     await q.query(`DROP INDEX IF EXISTS certificates_unverified_idx`);
     await q.query(`ALTER TABLE certificates DROP CONSTRAINT IF EXISTS certificates_verification_complete,
       DROP COLUMN verification_note, DROP COLUMN verified_at, DROP COLUMN verified_by, DROP COLUMN verification_source, DROP COLUMN verification`);
