@@ -106,6 +106,7 @@ export interface CertificateView {
   verificationSource: string | null;
   verifiedAt: string | null;
   verificationNote: string | null;
+  hasPhoto: boolean;
   validity: string;
   daysToExpiry: number;
 }

@@ -7,6 +7,7 @@ import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { chinaToday, fmtDate } from '../format';
 import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
+import { CertificatePhotoButton, CertificatePhotoUpload } from './CertificatePhoto';
 import { CertificateModal, EndEngagementModal, TrainingModal } from './WelderRecordForms';
 
 /** The welder's record: masked identity, certificates (add, review), training and engagements. */
@@ -80,15 +81,21 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                             </>
                           ),
                         },
-                        ...(canManage ? [{
+                        {
                           title: t('common.actions'), key: 'a',
                           render: (_: unknown, c: CertificateView) => (
-                            // Recording a review sends the record back for verification: say so before, not after.
-                            <Popconfirm title={t('welders.reviewResetsVerification')} onConfirm={() => review(c)}>
-                              <Button size="small">{t('welders.review')}</Button>
-                            </Popconfirm>
+                            <Space wrap>
+                              {c.hasPhoto && <CertificatePhotoButton certificateId={c.id} />}
+                              {canManage && <CertificatePhotoUpload certificateId={c.id} onDone={changed} />}
+                              {canManage && (
+                                // Recording a review sends the record back for verification: say so before, not after.
+                                <Popconfirm title={t('welders.reviewResetsVerification')} onConfirm={() => review(c)}>
+                                  <Button size="small">{t('welders.review')}</Button>
+                                </Popconfirm>
+                              )}
+                            </Space>
                           ),
-                        }] : []),
+                        },
                       ]}
                     />
                   </>

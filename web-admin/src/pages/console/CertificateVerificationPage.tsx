@@ -8,6 +8,7 @@ import { fmtDate, fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
+import { CertificatePhotoButton } from '../../components/welders/CertificatePhoto';
 import { useErrorReporter } from '../../hooks/useApi';
 import { usePaged } from '../../hooks/usePaged';
 
@@ -79,6 +80,7 @@ export default function CertificateVerificationPage() {
               { title: t('welders.expiresOn'), dataIndex: 'expiresOn', width: 110, render: fmtDate },
               { title: t('welders.lastReviewedOn'), dataIndex: 'lastReviewedOn', width: 110, render: (v: string | null) => (v ? fmtDate(v) : '—') },
               { title: t('welders.issuingAuthority'), dataIndex: 'issuingAuthority', render: (v: string | null) => v ?? '—' },
+              { title: t('welders.certificatePhoto'), key: 'photo', width: 110, render: (_: unknown, c) => (c.hasPhoto ? <CertificatePhotoButton certificateId={c.id} /> : <Typography.Text type="secondary">{t('certVerification.noPhoto')}</Typography.Text>) },
               { title: t('certVerification.source'), dataIndex: 'source', width: 100, render: (v: string) => t(`certSource.${v}`) },
               { title: t('certVerification.enteredAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => fmtTime(v) },
               {
