@@ -205,6 +205,21 @@ describe('certificates entered by an enterprise do not unlock work until verifie
     expect((await arm(wuPermit)).type).toBe('arm.grant');
   });
 
+  it("the employer's review (复审) moves the lapse date, so it sends the record back for verification; the regulator's does not", async () => {
+    // 刘洋 (恒达): a pressure-welding certificate issued 2023-03-06, review due 2026-03-06, window open from 2026-01-05.
+    const entered = await post('hengda.admin', `/api/welders/${ids.liu}/certificates`, { subOperation: 'pressure_welding', issuedOn: '2023-03-06' });
+    expect(entered.body).toMatchObject({ reviewDueOn: '2026-03-06', verification: 'unverified' });
+    const id = entered.body.id as string;
+    expect((await post('huiting.regulator', `/api/certificates/${id}/verification`, { decision: 'verified' })).body.validity).toBe('valid');
+    const reviewed = await post('hengda.admin', `/api/certificates/${id}/review`);
+    expect(reviewed.status).toBe(200);
+    expect(attempt('unverified certificate used to unlock work', reviewed.body.validity !== 'valid')).toBe(true);
+    expect(reviewed.body).toMatchObject({ reviewDueOn: '2029-03-06', verification: 'unverified', validity: 'unverified' });
+    const [audit] = await t.ds.query(`SELECT before, after FROM audit_log WHERE action = 'certificate.review' AND entity_id = $1`, [id]);
+    expect(audit).toMatchObject({ before: { verification: 'verified', reviewDueOn: '2026-03-06' }, after: { verification: 'unverified', reviewDueOn: '2029-03-06' } });
+    expect((await post('huiting.regulator', `/api/certificates/${id}/verification`, { decision: 'verified' })).body).toMatchObject({ reviewDueOn: '2029-03-06', validity: 'valid' });
+  });
+
   it("only a regulator of the region of the welder's employer may verify", async () => {
     // The platform admin may enter a record (for 陈静, employed by 宏远 in 马头镇): it still waits for a regulator.
     const chenId = DEMO_WELDERS.find((w) => w.key === 'chen')!.idNumber;
