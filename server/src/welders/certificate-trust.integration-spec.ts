@@ -187,8 +187,12 @@ describe('certificates entered by an enterprise do not unlock work until verifie
     const noReason = await post('huiting.regulator', `/api/certificates/${wuCert}/verification`, { decision: 'rejected' });
     expect(attempt('verification by someone not entitled', noReason.status === 400)).toBe(true);
     expect(fieldCodes(noReason)).toEqual(expect.arrayContaining(['reason:isString']));
+    const from = device.received.length;
     const rejected = await post('huiting.regulator', `/api/certificates/${wuCert}/verification`, { decision: 'rejected', reason: '发证机关与操作证原件不符' });
     expect(rejected.body).toMatchObject({ verification: 'rejected', verificationNote: '发证机关与操作证原件不符', validity: 'unverified' });
+    // The grant obtained at 09:00 on the then verified record is withdrawn at once.
+    const revoke = await device.next((_, m) => m.type === 'grant.revoke', 8000, from);
+    expect(attempt('unverified certificate used to unlock work', revoke.body.reason === 'REGULATOR_ORDER')).toBe(true);
     expect((await get('hengda.admin', `/api/certificates/${wuCert}`)).body).toMatchObject({ verification: 'rejected', verificationNote: '发证机关与操作证原件不符' });
     const [rejectAudit] = await t.ds.query(`SELECT after FROM audit_log WHERE action = 'certificate.reject' AND entity_id = $1`, [wuCert]);
     expect(rejectAudit.after).toMatchObject({ verification: 'rejected', reason: '发证机关与操作证原件不符' });

@@ -9,6 +9,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * those start unverified and wait in the regulator's queue: failing closed here costs a verification,
  * failing open could leave a forged licence unlocking machines.
  */
+const OLD_TRIGGER = `CREATE TRIGGER certificates_revocation AFTER UPDATE OF status, expires_on, review_due_on ON certificates FOR EACH ROW
+  WHEN ((NEW.status IN ('suspended','revoked') AND NEW.status IS DISTINCT FROM OLD.status) OR NEW.expires_on < OLD.expires_on OR NEW.review_due_on < OLD.review_due_on)
+  EXECUTE FUNCTION arcgate_notify_revocation('welder', 'welder_id')`;
+/** As before, and a regulator's rejection of a verified record stops the grants obtained on it at once. */
+const NEW_TRIGGER = `CREATE TRIGGER certificates_revocation AFTER UPDATE OF status, expires_on, review_due_on, verification ON certificates FOR EACH ROW
+  WHEN ((NEW.status IN ('suspended','revoked') AND NEW.status IS DISTINCT FROM OLD.status) OR NEW.expires_on < OLD.expires_on OR NEW.review_due_on < OLD.review_due_on
+    OR (NEW.verification = 'rejected' AND OLD.verification IS DISTINCT FROM 'rejected'))
+  EXECUTE FUNCTION arcgate_notify_revocation('welder', 'welder_id')`;
+
 export class CertificateVerification1796450412000 implements MigrationInterface {
   name = 'CertificateVerification1796450412000';
 
@@ -25,6 +34,8 @@ export class CertificateVerification1796450412000 implements MigrationInterface 
         AND a.action IN ('certificate.create', 'certificate.import.create', 'certificate.import.update', 'certificate.review'))`);
     // The regulator's queue lists unverified rows; most rows are verified, so a partial index stays small.
     await q.query(`CREATE INDEX certificates_unverified_idx ON certificates (created_at) WHERE verification = 'unverified'`);
+    await q.query(`DROP TRIGGER IF EXISTS certificates_revocation ON certificates`);
+    await q.query(NEW_TRIGGER);
     // The certificate's own photo, for the regulator to check the record against.
     await q.query(`CREATE TABLE certificate_photos (
       certificate_id uuid PRIMARY KEY REFERENCES certificates(id) ON DELETE CASCADE,
@@ -38,6 +49,8 @@ export class CertificateVerification1796450412000 implements MigrationInterface 
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS certificate_photos`);
+    await q.query(`DROP TRIGGER IF EXISTS certificates_revocation ON certificates`);
+    await q.query(OLD_TRIGGER);
     await q.query(`DROP INDEX IF EXISTS certificates_unverified_idx`);
     await q.query(`ALTER TABLE certificates DROP CONSTRAINT IF EXISTS certificates_verification_complete,
       DROP COLUMN verification_note, DROP COLUMN verified_at, DROP COLUMN verified_by, DROP COLUMN verification_source, DROP COLUMN verification`);
