@@ -61,6 +61,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'ledgers/enterprises', element: page(() => import('./pages/console/EnterprisesLedgerPage')) },
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },
   { path: 'ledgers/welders', element: page(() => import('./pages/console/WeldersLedgerPage')) },
+  { path: 'certificates/verification', element: page(() => import('./pages/console/CertificateVerificationPage')) },
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },

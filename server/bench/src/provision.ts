@@ -80,8 +80,9 @@ export async function provision(databaseUrl: string, n: number, secrets: BenchSe
         phones.map((v) => cipher.encrypt(v)), phones.map(maskPhone), enterpriseId],
     );
     await db.query(
-      `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, issuing_authority, status, source)
-       SELECT w, $2, $3, $4, $5, $6, '商丘市应急管理局', 'valid', 'import' FROM unnest($1::uuid[]) AS w`,
+      // Benchmark welders hold licences already confirmed by the issuer (only verified certificates count).
+      `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, issuing_authority, status, source, verification, verification_source, verified_at)
+       SELECT w, $2, $3, $4, $5, $6, '商丘市应急管理局', 'valid', 'import', 'verified', 'seed', now() FROM unnest($1::uuid[]) AS w`,
       [col((d) => d.welderId), CertificateCategory.WeldingAndThermalCutting, CertificateSubOperation.FusionWeldingAndThermalCutting, issuedOn, cert.expiresOn, cert.reviewDueOn],
     );
     await db.query(

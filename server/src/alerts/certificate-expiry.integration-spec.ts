@@ -80,13 +80,16 @@ describe('certificate expiry scanner', () => {
 
   it('skips revoked certificates and ones already replaced by a later valid certificate', async () => {
     const sun = (await t.ds.query(`SELECT id FROM welders WHERE real_name = '孙磊'`))[0].id;
-    const insert = (subOperation: string, issuedOn: string, expiresOn: string, status: string) => t.ds.query(
-      `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, status, source)
-       VALUES ($1, 'welding_and_thermal_cutting', $2, $3, $4, $4, $5, 'manual') RETURNING id`, [sun, subOperation, issuedOn, expiresOn, status]);
+    const insert = (subOperation: string, issuedOn: string, expiresOn: string, status: string, verified = true) => t.ds.query(
+      `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, status, source, verification, verification_source, verified_at)
+       VALUES ($1, 'welding_and_thermal_cutting', $2, $3, $4, $4, $5, 'manual', $6, $7, $8) RETURNING id`,
+      [sun, subOperation, issuedOn, expiresOn, status, verified ? 'verified' : 'unverified', verified ? 'regulator' : null, verified ? new Date() : null]);
     const [{ id: old }] = await insert('fusion_welding_and_thermal_cutting', '2020-12-20', '2026-12-20', 'valid');
     const [{ id: renewed }] = await insert('fusion_welding_and_thermal_cutting', '2026-12-01', '2032-12-01', 'valid');
     const [{ id: revoked }] = await insert('pressure_welding', '2020-12-18', '2026-12-18', 'revoked');
     const [{ id: due }] = await insert('brazing', '2020-12-19', '2026-12-19', 'valid');
+    // A renewal the enterprise entered but nobody verified does not replace the expiring licence.
+    await insert('brazing', '2026-12-02', '2032-12-02', 'valid', false);
     await scanner.scan();
     expect(await alertsFor(old)).toEqual([]);
     expect(await alertsFor(renewed)).toEqual([]);

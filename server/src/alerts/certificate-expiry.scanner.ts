@@ -82,7 +82,7 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
          FROM certificates c JOIN welders w ON w.id = c.welder_id
         WHERE c.status = 'valid' AND w.status = 'active' AND c.expires_on <= $1::date
           AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.welder_id = c.welder_id AND n.sub_operation = c.sub_operation
-                           AND n.id <> c.id AND n.status = 'valid' AND n.issued_on <= $2::date AND n.expires_on > c.expires_on)
+                           AND n.id <> c.id AND n.status = 'valid' AND n.verification = 'verified' AND n.issued_on <= $2::date AND n.expires_on > c.expires_on)
         ORDER BY c.expires_on`,
       [addDays(today, EXPIRY_THRESHOLDS[0]), today],
     );

@@ -26,6 +26,8 @@ describe('decision rules', () => {
     for (const [k, v] of Object.entries(CERTIFICATE_REASON)) if (k !== 'valid') expect(DENIAL_REASONS).toContain(v);
     expect(CERTIFICATE_REASON.no_certificate).toBe(ReasonCode.CERTIFICATE_MISSING);
     expect(CERTIFICATE_REASON.review_overdue).toBe(ReasonCode.CERTIFICATE_REVIEW_OVERDUE);
+    // At the machine an unverified record is no licence at all.
+    expect(CERTIFICATE_REASON.unverified).toBe(ReasonCode.CERTIFICATE_MISSING);
     expect(UNLICENSED_REASONS.has(ReasonCode.WELDER_NOT_NAMED)).toBe(true);
     expect(UNLICENSED_REASONS.has(ReasonCode.OUTSIDE_GEOFENCE)).toBe(false);
   });

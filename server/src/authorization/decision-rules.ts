@@ -39,6 +39,8 @@ export const PERMIT_REASON: Readonly<Record<P, ReasonCode>> = {
   [P.WELDER_INACTIVE]: ReasonCode.WELDER_UNKNOWN,
   [P.MACHINE_NOT_NAMED]: ReasonCode.MACHINE_NOT_NAMED,
   [P.CERTIFICATE_MISSING]: ReasonCode.CERTIFICATE_MISSING,
+  // The device protocol has no code of its own for this: to the welder at the machine it is "no valid certificate".
+  [P.CERTIFICATE_UNVERIFIED]: ReasonCode.CERTIFICATE_MISSING,
   [P.CERTIFICATE_NOT_YET_VALID]: ReasonCode.CERTIFICATE_MISSING,
   [P.CERTIFICATE_EXPIRED]: ReasonCode.CERTIFICATE_EXPIRED,
   [P.CERTIFICATE_REVIEW_OVERDUE]: ReasonCode.CERTIFICATE_REVIEW_OVERDUE,
@@ -63,6 +65,7 @@ export const PERMIT_REASON: Readonly<Record<P, ReasonCode>> = {
 export const CERTIFICATE_REASON: Readonly<Record<CertificateCheckReason, ReasonCode>> = {
   valid: ReasonCode.OK,
   no_certificate: ReasonCode.CERTIFICATE_MISSING,
+  unverified: ReasonCode.CERTIFICATE_MISSING,
   not_yet_valid: ReasonCode.CERTIFICATE_MISSING,
   expired: ReasonCode.CERTIFICATE_EXPIRED,
   review_overdue: ReasonCode.CERTIFICATE_REVIEW_OVERDUE,

@@ -42,6 +42,7 @@ const REVOKE_REASON_SQL = `CASE
     WHEN ic.status IS NOT NULL AND ic.status <> 'active' THEN 'WELDER_CODE_REVOKED'
     WHEN c.status = 'revoked' THEN 'CERTIFICATE_REVOKED'
     WHEN c.status = 'suspended' THEN 'CERTIFICATE_SUSPENDED'
+    WHEN c.verification = 'rejected' THEN 'REGULATOR_ORDER'
     WHEN c.expires_on <= $2::date THEN 'CERTIFICATE_EXPIRED'
     WHEN c.review_due_on < $2::date THEN 'CERTIFICATE_REVIEW_OVERDUE'
     WHEN EXISTS (SELECT 1 FROM in_force) AND EXISTS (SELECT 1 FROM in_force f WHERE starts_with(g.region_path, f.region_path))

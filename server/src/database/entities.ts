@@ -7,6 +7,7 @@ import { Machine } from '../machines/machine.entity';
 import { Region } from '../regions/region.entity';
 import { User } from '../users/user.entity';
 import { Certificate } from '../welders/certificate.entity';
+import { CertificatePhoto } from '../welders/certificate-photo.entity';
 import { TrainingRecord } from '../welders/training-record.entity';
 import { WelderEngagement } from '../welders/welder-engagement.entity';
 import { Welder } from '../welders/welder.entity';
@@ -31,6 +32,6 @@ import { ReportPhoto } from '../reports/report-photo.entity';
 import { ReportEvent } from '../reports/report-event.entity';
 
 /** Every TypeORM entity; a feature adds its own here. */
-export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, TrainingRecord, IdentityCode, User, AuditEntry, Alert, Blackout,
+export const ENTITIES = [Region, Enterprise, Machine, Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, IdentityCode, User, AuditEntry, Alert, Blackout,
   MachineLoan, Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday, Chip, RejectedMessage, DecisionRecord, GrantRecord, ArmSession,
   Report, ReportPhoto, ReportEvent];

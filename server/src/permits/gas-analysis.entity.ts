@@ -17,6 +17,10 @@ export class GasAnalysis {
   @Column({ type: 'varchar', length: 50 })
   gas!: string;
 
+  /** The catalogue gas (gas-catalogue.ts) whose LEL set the class; null for a gas typed in, judged at 0.2 %. */
+  @Column({ name: 'gas_code', type: 'varchar', length: 40, nullable: true })
+  gasCode!: string | null;
+
   @Column({ name: 'lel_class', type: 'varchar', length: 4 })
   lelClass!: LelClass;
 

@@ -1,6 +1,6 @@
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
-import { CertificateCategory, CertificateStatus, CertificateSubOperation } from '../welders/certificate.entity';
+import { CertificateCategory, CertificateStatus, CertificateSubOperation, CertificateVerification } from '../welders/certificate.entity';
 import { WelderStatus } from '../welders/welder.entity';
 import { evaluatePermitContext, parsePermitContext, PermitEvaluationContext } from './permit-context';
 import { PermitEvaluationInput } from './permit-decision';
@@ -26,7 +26,7 @@ function ctx(over: { permit?: Partial<NonNullable<PermitEvaluationContext['permi
     machine: { status: MachineStatus.Active, enterpriseId: ENT },
     certificates: [{
       id: 'c1', category: CertificateCategory.WeldingAndThermalCutting, subOperation: CertificateSubOperation.FusionWeldingAndThermalCutting,
-      status: CertificateStatus.Valid, issuedOn: '2024-03-01', expiresOn: '2030-03-01', reviewDueOn: '2027-03-01',
+      status: CertificateStatus.Valid, verification: CertificateVerification.Verified, issuedOn: '2024-03-01', expiresOn: '2030-03-01', reviewDueOn: '2027-03-01',
     }],
     ...rest,
   };
@@ -68,6 +68,12 @@ describe('evaluatePermitContext (the permit checks over a preloaded context)', (
     const revoked = { ...valid, id: 'c0', status: CertificateStatus.Revoked, expiresOn: '2031-01-01' };
     expect(evaluatePermitContext(input(), ctx({ certificates: [revoked] })).reason).toBe('CERTIFICATE_REVOKED');
     expect(evaluatePermitContext(input(), ctx({ certificates: [revoked, valid] })).reason).toBe('OK');
+  });
+
+  it('an unverified certificate (entered by the enterprise, not yet confirmed) does not count', () => {
+    const [valid] = ctx().certificates;
+    expect(evaluatePermitContext(input(), ctx({ certificates: [{ ...valid, verification: CertificateVerification.Unverified }] })).reason).toBe('CERTIFICATE_UNVERIFIED');
+    expect(evaluatePermitContext(input(), ctx({ certificates: [{ ...valid, verification: CertificateVerification.Rejected }] })).reason).toBe('CERTIFICATE_UNVERIFIED');
   });
 
   it('special level needs continuous gas monitoring on top of the analysis', () => {

@@ -1,6 +1,6 @@
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
-import { CertificateCategory, CertificateStatus, CertificateSubOperation } from '../welders/certificate.entity';
+import { CertificateCategory, CertificateStatus, CertificateVerification, CertificateSubOperation } from '../welders/certificate.entity';
 import { certificateValidityAt } from '../welders/certificate-rules';
 import { WelderStatus } from '../welders/welder.entity';
 import { AnalysisFact, gasVerdict } from './gas-rules';
@@ -16,6 +16,7 @@ export interface ContextCertificate {
   category: CertificateCategory;
   subOperation: CertificateSubOperation;
   status: CertificateStatus;
+  verification: CertificateVerification;
   issuedOn: string;
   expiresOn: string;
   reviewDueOn: string;
@@ -78,7 +79,7 @@ export function permitContextSql(permit: string, welder: string, machine: string
       FROM permits p LEFT JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = ${permit}),
     'welderStatus', (SELECT w.status FROM welders w WHERE w.id = ${welder}),
     'machine', (SELECT json_build_object('status', m.status, 'enterpriseId', m.enterprise_id) FROM machines m WHERE m.id = ${machine}),
-    'certificates', COALESCE((SELECT json_agg(json_build_object('id', c.id, 'category', c.category, 'subOperation', c.sub_operation, 'status', c.status,
+    'certificates', COALESCE((SELECT json_agg(json_build_object('id', c.id, 'category', c.category, 'subOperation', c.sub_operation, 'status', c.status, 'verification', c.verification,
         'issuedOn', c.issued_on, 'expiresOn', c.expires_on, 'reviewDueOn', c.review_due_on))
       FROM certificates c WHERE c.welder_id = ${welder} AND c.category = '${CertificateCategory.WeldingAndThermalCutting}'), '[]'::json))`;
 }
@@ -107,7 +108,7 @@ export function parsePermitContext(json: unknown): PermitEvaluationContext {
 }
 
 const CERTIFICATE_CODES: Record<Exclude<CertificateVerdict, 'valid'>, C> = {
-  missing: C.CERTIFICATE_MISSING, not_yet_valid: C.CERTIFICATE_NOT_YET_VALID, expired: C.CERTIFICATE_EXPIRED,
+  missing: C.CERTIFICATE_MISSING, unverified: C.CERTIFICATE_UNVERIFIED, not_yet_valid: C.CERTIFICATE_NOT_YET_VALID, expired: C.CERTIFICATE_EXPIRED,
   review_overdue: C.CERTIFICATE_REVIEW_OVERDUE, suspended: C.CERTIFICATE_SUSPENDED, revoked: C.CERTIFICATE_REVOKED,
 };
 

@@ -25,7 +25,7 @@ export function bestCertificateVerdict<T extends { expiresOn: string }>(certs: T
 }
 
 const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
-  missing: 'certificateMissing', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
+  missing: 'certificateMissing', unverified: 'certificateUnverified', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
   review_overdue: 'certificateReviewOverdue', suspended: 'certificateSuspended', revoked: 'certificateRevoked',
 };
 

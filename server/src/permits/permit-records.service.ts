@@ -6,10 +6,12 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { MAX_IMAGE_BYTES, sniffImageType, UploadedImage } from '../common/http/image-files';
 import { offsetOf, paginate, Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { GasAnalysisDto } from './dto/gas-analysis.dto';
 import { GasAnalysis } from './gas-analysis.entity';
-import { gasAnalysisPasses, LelClass, lelClassOf } from './gas-rules';
+import { catalogueGasByCode, catalogueGasByName, judgementFor } from './gas-catalogue';
+import { gasAnalysisPasses, lelClassOf } from './gas-rules';
 import { PermitAccess } from './permit-access';
 import { PermitAttachment } from './permit-attachment.entity';
 import { CLOCK_SKEW_MS } from './permit-rules';
@@ -17,28 +19,38 @@ import { assertTransition, displayStatus } from './permit-status';
 import { AttachmentView, attachmentView, GasAnalysisView, gasAnalysisView } from './permit-view';
 import { PermitsRepository } from './permits.repository';
 
-export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = MAX_IMAGE_BYTES;
 export const MAX_ATTACHMENTS_PER_PERMIT = 20;
 
-/** What multer hands over for an uploaded file (memory storage). */
-export interface UploadedImage {
-  originalname: string;
-  mimetype: string;
-  size: number;
-  buffer: Buffer;
-}
-
-/** The content type is decided by the bytes, never by the client's claim. */
-export function sniffImageType(buf: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (buf.length >= 8 && png.every((b, i) => buf[i] === b)) return 'image/png';
-  return null;
-}
+export { sniffImageType };
+export type { UploadedImage };
 
 function safeFileName(name: string | undefined, type: string): string {
   const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f"<>|?*]/g, '').trim();
   return (base || `photo.${type === 'image/png' ? 'png' : 'jpg'}`).slice(0, 200);
+}
+
+/**
+ * The pass mark of an analysis follows from the gas alone: a catalogue gas (by code, or by a name the
+ * catalogue knows) by its LEL, any other gas at the stricter 0.2 % vol. A class or LEL the client sends
+ * is never used; it is refused when it contradicts the gas, so that a client still picking "LEL ≥ 4 %"
+ * for acetylene learns it, instead of silently getting another mark than it asked for.
+ */
+export function gasJudgementOf(dto: Pick<GasAnalysisDto, 'gasCode' | 'gas' | 'lelClass' | 'lelPercent'>) {
+  const byCode = dto.gasCode !== undefined ? catalogueGasByCode(dto.gasCode) : undefined;
+  const byName = dto.gas !== undefined ? catalogueGasByName(dto.gas) : undefined;
+  if (byCode && dto.gas !== undefined && byName?.code !== byCode.code) {
+    throw DomainError.invalid('gas', 'contradictsGasCode', `gas "${dto.gas}" is not ${byCode.zh} (${byCode.code}); send gasCode alone`);
+  }
+  if (!byCode && dto.gas !== undefined && !dto.gas.trim()) throw DomainError.invalid('gas', 'isNotEmpty', 'gas must name the gas analysed');
+  const judgement = judgementFor(byCode ?? byName ?? null);
+  const fields: { field: string; code: string; message: string }[] = [];
+  const why = judgement.gas ? `${judgement.gas.code} has LEL ${judgement.gas.lelPercent} % (class ${judgement.lelClass})` : `a gas outside the catalogue is judged as LEL < 4 % (${judgement.lelClass})`;
+  const code = judgement.gas ? 'contradictsGas' : 'freeTextGasStrict';
+  if (dto.lelClass !== undefined && dto.lelClass !== judgement.lelClass) fields.push({ field: 'lelClass', code, message: `lelClass ${dto.lelClass} refused: ${why}` });
+  if (dto.lelPercent !== undefined && lelClassOf(dto.lelPercent) !== judgement.lelClass) fields.push({ field: 'lelPercent', code, message: `lelPercent ${dto.lelPercent} refused: ${why}` });
+  if (fields.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, fields[0].message, fields);
+  return judgement;
 }
 
 /** Gas analyses (动火分析) and site photos recorded against a permit. */
@@ -56,18 +68,13 @@ export class PermitRecordsService {
     const now = this.clock.now();
     const takenAt = new Date(dto.takenAt);
     if (takenAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw DomainError.invalid('takenAt', 'inFuture', 'takenAt cannot be in the future');
-    let lelClass = dto.lelClass;
-    if (dto.lelPercent !== undefined) {
-      const derived = lelClassOf(dto.lelPercent);
-      if (lelClass && lelClass !== derived) throw DomainError.invalid('lelClass', 'inconsistentWithLelPercent', `lelPercent ${dto.lelPercent} means lelClass ${derived}`);
-      lelClass = derived;
-    }
+    const judgement = gasJudgementOf(dto);
     return this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, permitId, em);
       assertTransition('addGasAnalysis', displayStatus(permit, now));
       const row = await em.save(GasAnalysis, em.create(GasAnalysis, {
-        permitId, takenAt, gas: dto.gas, lelClass: lelClass as LelClass, lelPercent: dto.lelPercent ?? null, readingPercentVol: dto.readingPercentVol,
-        passed: gasAnalysisPasses(lelClass as LelClass, dto.readingPercentVol), analyst: dto.analyst, recordedBy: actor.userId, recordedAt: now,
+        permitId, takenAt, gas: judgement.gas?.zh ?? dto.gas!.trim(), gasCode: judgement.gas?.code ?? null, lelClass: judgement.lelClass, lelPercent: judgement.gas?.lelPercent ?? null,
+        readingPercentVol: dto.readingPercentVol, passed: gasAnalysisPasses(judgement.lelClass, dto.readingPercentVol), analyst: dto.analyst, recordedBy: actor.userId, recordedAt: now,
       }));
       await this.audit.record(em, actor, { action: 'permit.gas_analysis', entityType: 'permit', entityId: permitId, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, after: { ...gasAnalysisView(row) } });
       return gasAnalysisView(row);

@@ -5,6 +5,7 @@ import { ApproverPosition } from './approval-chain';
 import { CHECKLIST_ITEMS, Checklist } from './checklist';
 import { GasAnalysis } from './gas-analysis.entity';
 import { Geofence } from './geofence';
+import { PASS_MARK_PERCENT_VOL } from './gas-rules';
 import { LEVEL_LABELS, maxEndFor, PermitLevel, UpgradeReason } from './permit-levels';
 import { PermitAttachment } from './permit-attachment.entity';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
@@ -50,7 +51,7 @@ export interface PermitSummaryView {
 }
 
 export interface GasAnalysisView {
-  id: string; takenAt: Date; gas: string; lelClass: string; lelPercent: number | null; readingPercentVol: number; passed: boolean; analyst: string; recordedAt: Date;
+  id: string; takenAt: Date; gas: string; gasCode: string | null; passMarkPercentVol: number; lelClass: string; lelPercent: number | null; readingPercentVol: number; passed: boolean; analyst: string; recordedAt: Date;
 }
 
 export interface AttachmentView {
@@ -66,7 +67,7 @@ export interface PermitDetailView extends PermitSummaryView {
 }
 
 export function gasAnalysisView(a: GasAnalysis): GasAnalysisView {
-  return { id: a.id, takenAt: a.takenAt, gas: a.gas, lelClass: a.lelClass, lelPercent: a.lelPercent, readingPercentVol: a.readingPercentVol, passed: a.passed, analyst: a.analyst, recordedAt: a.recordedAt };
+  return { id: a.id, takenAt: a.takenAt, gas: a.gas, gasCode: a.gasCode, passMarkPercentVol: PASS_MARK_PERCENT_VOL[a.lelClass], lelClass: a.lelClass, lelPercent: a.lelPercent, readingPercentVol: a.readingPercentVol, passed: a.passed, analyst: a.analyst, recordedAt: a.recordedAt };
 }
 
 export function attachmentView(a: PermitAttachment): AttachmentView {

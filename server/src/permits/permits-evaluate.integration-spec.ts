@@ -32,9 +32,10 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
     return d.body.id as string;
   };
   /** Records an analysis as taken now (the clock moves to takenAt). */
-  const gas = async (id: string, takenAt: string, reading = 0.2, lelClass = 'ge4') => {
+  /** The gas sets the pass mark: 甲烷 (LEL 5 %) ≤ 0.5 % vol, 乙炔 (LEL 2.5 %) ≤ 0.2 %. */
+  const gas = async (id: string, takenAt: string, reading = 0.2, gasName = '甲烷') => {
     clock.set(takenAt);
-    const res = await post('hengda.admin', `/api/permits/${id}/gas-analyses`, { takenAt, gas: '甲烷', lelClass, readingPercentVol: reading, analyst: '李分析' });
+    const res = await post('hengda.admin', `/api/permits/${id}/gas-analyses`, { takenAt, gas: gasName, readingPercentVol: reading, analyst: '李分析' });
     expect(res.status).toBe(201);
     return res.body;
   };
@@ -65,10 +66,10 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
   it('gas analysis: at most 30 min old before the first arc (30 yes, 31 no); the latest must pass', async () => {
     const id = await approved('level1');
     expect((await ask(id, at(5, '09:10'))).reason).toBe('GAS_ANALYSIS_MISSING');
-    const fail = await gas(id, cst(5, '08:55'), 0.25, 'lt4');
+    const fail = await gas(id, cst(5, '08:55'), 0.25, '乙炔');
     expect(fail.passed).toBe(false);
     expect((await ask(id, at(5, '09:00'))).reason).toBe('GAS_ANALYSIS_FAILED');
-    await gas(id, cst(5, '09:00'), 0.2, 'lt4');
+    await gas(id, cst(5, '09:00'), 0.2, '乙炔');
     expect((await ask(id, at(5, '09:30'))).reason).toBe('OK');
     expect((await ask(id, at(5, '09:31'))).reason).toBe('GAS_ANALYSIS_STALE');
   });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BlackoutsModule } from '../blackouts/blackouts.module';
 import { RegionsModule } from '../regions/regions.module';
+import { GasCatalogueController } from './gas-catalogue.controller';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
@@ -23,7 +24,7 @@ import { PermitsService } from './permits.service';
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
   imports: [BlackoutsModule, RegionsModule],
-  controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController],
+  controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,
     PermitAccess, PermitViews, PermitsRepository, PermitEligibilityRepository, PermitSettingsRepository, PermitPolicyService, PermitPolicyRepository, PermitFireWatcher,

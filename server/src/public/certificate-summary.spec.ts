@@ -1,7 +1,7 @@
-import { CertificateStatus } from '../welders/certificate.entity';
+import { CertificateStatus, CertificateVerification } from '../welders/certificate.entity';
 import { summariseCertificates } from './certificate-summary';
 
-const cert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = CertificateStatus.Valid) => ({ issuedOn, expiresOn, reviewDueOn, status });
+const cert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = CertificateStatus.Valid, verification = CertificateVerification.Verified) => ({ issuedOn, expiresOn, reviewDueOn, status, verification });
 const at = new Date('2026-05-01T04:00:00Z');
 
 describe('summariseCertificates', () => {
@@ -24,6 +24,11 @@ describe('summariseCertificates', () => {
       .toEqual({ validToday: false, state: 'review_overdue', expiresOn: '2028-01-01' });
     expect(summariseCertificates([cert('2020-01-01', '2026-05-01', '2026-05-01')], at)).toEqual({ validToday: false, state: 'expired', expiresOn: '2026-05-01' });
     expect(summariseCertificates([cert('2023-01-01', '2029-01-01', '2029-01-01', CertificateStatus.Revoked)], at).state).toBe('revoked');
+  });
+
+  it('does not vouch for an unverified certificate, whatever its dates', () => {
+    expect(summariseCertificates([cert('2022-03-01', '2028-03-01', '2028-03-01', CertificateStatus.Valid, CertificateVerification.Unverified)], at)).toEqual({ validToday: false, state: 'unverified', expiresOn: '2028-03-01' });
+    expect(summariseCertificates([cert('2022-03-01', '2028-03-01', '2028-03-01', CertificateStatus.Valid, CertificateVerification.Rejected), cert('2021-03-01', '2027-03-01', '2027-03-01')], at).state).toBe('valid');
   });
 
   it('prefers the later expiry among equally valid certificates', () => {

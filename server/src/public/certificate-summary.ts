@@ -9,7 +9,7 @@ export interface CertificateSummary {
 }
 
 /** Best first: a welder holding one valid certificate may work, whatever else they hold. */
-const RANK: CertificateValidity[] = ['valid', 'review_overdue', 'not_yet_valid', 'expired', 'suspended', 'revoked'];
+const RANK: CertificateValidity[] = ['valid', 'unverified', 'review_overdue', 'not_yet_valid', 'expired', 'suspended', 'revoked'];
 
 /** The best of a welder's certificates at instant `at`; ties go to the one that expires last. */
 export function summariseCertificates(certificates: CertificateTerms[], at: Date): CertificateSummary {

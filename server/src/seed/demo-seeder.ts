@@ -11,7 +11,7 @@ import { Machine, MachineStatus } from '../machines/machine.entity';
 import { Region, RegionLevel } from '../regions/region.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { Role, User } from '../users/user.entity';
-import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation } from '../welders/certificate.entity';
+import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification, VerificationSource } from '../welders/certificate.entity';
 import { initialCertificateDates, nextReviewDue } from '../welders/certificate-rules';
 import { TrainingRecord, TrainingTier } from '../welders/training-record.entity';
 import { WelderEngagement } from '../welders/welder-engagement.entity';
@@ -78,6 +78,8 @@ export class DemoSeeder {
             welderId: saved.id, category: CertificateCategory.WeldingAndThermalCutting, subOperation: CertificateSubOperation.FusionWeldingAndThermalCutting,
             issuedOn: w.certificate.issuedOn, expiresOn: dates.expiresOn, reviewDueOn, lastReviewedOn: dates.reviewDueOn,
             issuingAuthority: '商丘市应急管理局', status: CertificateStatus.Valid, source: CertificateSource.Import,
+            // Demo data stands for records already confirmed by the issuer.
+            verification: CertificateVerification.Verified, verificationSource: VerificationSource.Seed, verifiedAt: new Date(),
           });
         }
         await em.insert(TrainingRecord, { welderId: saved.id, tier: TrainingTier.County, course: '电气焊作业安全全员培训', hours: 8, completedOn: '2026-03-15', provider: '夏邑县应急管理局', passed: true });

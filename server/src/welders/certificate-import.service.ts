@@ -13,6 +13,7 @@ import { CertificateCategory, CertificateSource, CertificateStatus } from './cer
 import { certificateDatesAfterReview } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { certificateDateProblems } from './certificates.service';
+import { CertificateVerificationService } from './certificate-verification.service';
 import { CertificateImportRowDto, ImportCertificatesDto } from './dto/import-certificates.dto';
 import { EngagementsRepository } from './engagements.repository';
 import { WelderAccess } from './welder-access';
@@ -56,6 +57,7 @@ export class CertificateImportService {
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly verification: CertificateVerificationService,
   ) {}
 
   async import(actor: Actor, dto: ImportCertificatesDto): Promise<CertificateImportResult> {
@@ -70,9 +72,10 @@ export class CertificateImportService {
           const before = certificateAuditSnapshot(existing, welder.idNumberMasked);
           // A review recorded in ArcGate after the export was taken is not undone by an older row.
           const lastReviewedOn = [existing.lastReviewedOn, data.lastReviewedOn ?? null].filter((d): d is string => !!d).sort().pop() ?? null;
-          Object.assign(existing, certificateDatesAfterReview(data.issuedOn, lastReviewedOn), {
-            lastReviewedOn, issuingAuthority: data.issuingAuthority ?? existing.issuingAuthority, source: CertificateSource.Import,
-          });
+          const terms = { ...certificateDatesAfterReview(data.issuedOn, lastReviewedOn), lastReviewedOn, issuingAuthority: data.issuingAuthority ?? existing.issuingAuthority };
+          // A row that changes what was verified is a new claim and is verified again; a row repeating it changes nothing.
+          const changed = (Object.keys(terms) as (keyof typeof terms)[]).some((k) => terms[k] !== existing[k]);
+          Object.assign(existing, terms, { source: CertificateSource.Import }, changed ? await this.verification.onEntry(actor, welder.employer!, { idNumber: data.idNumber, subOperation: data.subOperation, issuedOn: data.issuedOn }) : {});
           const saved = await this.certificates.save(em, existing);
           await this.audit.record(em, actor, { action: 'certificate.import.update', entityType: 'certificate', entityId: saved.id, ...scope, before, after: certificateAuditSnapshot(saved, welder.idNumberMasked) });
           result.updated++;
@@ -82,6 +85,7 @@ export class CertificateImportService {
             welderId: welder.id, category: CertificateCategory.WeldingAndThermalCutting, subOperation: data.subOperation, issuedOn: data.issuedOn,
             ...certificateDatesAfterReview(data.issuedOn, data.lastReviewedOn), lastReviewedOn: data.lastReviewedOn ?? null,
             issuingAuthority: data.issuingAuthority ?? null, status: CertificateStatus.Valid, source: CertificateSource.Import,
+            ...(await this.verification.onEntry(actor, welder.employer!, { idNumber: data.idNumber, subOperation: data.subOperation, issuedOn: data.issuedOn })),
           });
           await this.audit.record(em, actor, { action: 'certificate.import.create', entityType: 'certificate', entityId: c.id, ...scope, after: certificateAuditSnapshot(c, welder.idNumberMasked) });
           result.created++;
@@ -124,6 +128,11 @@ export class CertificateImportService {
       // Unknown and out-of-scope welders get the same answer: existence must not leak.
       if (!welder?.employer || !this.access.canSee(actor, welder.id, welder.employer, engaged.get(welder.id) ?? [])) {
         errors.push({ row: p.row, field: 'idNumber', code: 'unknownWelder', message: 'no welder with this ID number is registered in your scope' });
+        continue;
+      }
+      // An enterprise vouches only for its own employees: a welder dispatched to it is the employer's to record.
+      if (!this.access.mayEnterCertificate(actor, welder.employer)) {
+        errors.push({ row: p.row, field: 'idNumber', code: 'notEmployer', message: 'this welder is not employed by your enterprise; the employer enters their certificates' });
         continue;
       }
       const key = `${welder.id}|${p.data.subOperation}|${p.data.issuedOn}`;

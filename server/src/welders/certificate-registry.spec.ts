@@ -1,6 +1,6 @@
 import { FakeClock } from '../common/clock/clock';
 import { chinaDayStart } from '../common/time/china-date';
-import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation } from './certificate.entity';
+import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification } from './certificate.entity';
 import { certificateDatesAfterReview } from './certificate-rules';
 import { CertificateRecords } from './certificates.repository';
 import { decideCertificateCheck, ImportedCertificateRegistry } from './certificate-registry';
@@ -12,7 +12,7 @@ function cert(id: string, issuedOn: string, over: Partial<Certificate> = {}): Ce
   return Object.assign(new Certificate(), {
     id, welderId: WELDER, category: CertificateCategory.WeldingAndThermalCutting, subOperation: CertificateSubOperation.FusionWeldingAndThermalCutting,
     issuedOn, ...certificateDatesAfterReview(issuedOn, null), lastReviewedOn: null, issuingAuthority: null, status: CertificateStatus.Valid, source: CertificateSource.Import,
-    ...over,
+    verification: CertificateVerification.Verified, ...over,
   });
 }
 
@@ -46,6 +46,16 @@ describe('ImportedCertificateRegistry', () => {
     expect((await reg.checkWelder(WELDER, clock.now())).certificateId).toBe('b');
     const none = new ImportedCertificateRegistry(new FakeRecords(WelderStatus.Active, [cert('old', '2018-01-01'), cert('revoked', '2024-01-01', { status: CertificateStatus.Revoked })]));
     expect(await none.checkWelder(WELDER, clock.now())).toMatchObject({ valid: false, reason: 'expired', certificateId: 'old' });
+  });
+
+  it('ignores an unverified or rejected record: the welder cannot work on it, and is told why', async () => {
+    const unverified = new ImportedCertificateRegistry(new FakeRecords(WelderStatus.Active, [cert('new', '2024-06-01', { verification: CertificateVerification.Unverified }), cert('old', '2018-01-01')]));
+    expect(await unverified.checkWelder(WELDER, clock.now())).toMatchObject({ valid: false, reason: 'unverified', certificateId: 'new' });
+    const rejected = new ImportedCertificateRegistry(new FakeRecords(WelderStatus.Active, [cert('x', '2024-06-01', { verification: CertificateVerification.Rejected })]));
+    expect(await rejected.checkWelder(WELDER, clock.now())).toMatchObject({ valid: false, reason: 'unverified' });
+    // A verified record still wins over an unverified newer one.
+    const both = new ImportedCertificateRegistry(new FakeRecords(WelderStatus.Active, [cert('new', '2024-06-01', { verification: CertificateVerification.Unverified }), cert('a', '2023-06-01')]));
+    expect(await both.checkWelder(WELDER, clock.now())).toMatchObject({ valid: true, certificateId: 'a' });
   });
 
   it('filters by sub-operation', async () => {

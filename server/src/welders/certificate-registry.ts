@@ -25,7 +25,7 @@ export interface CertificateRegistry {
 export const CERTIFICATE_REGISTRY = 'CERTIFICATE_REGISTRY';
 
 /** Lower is better: when no certificate is valid, report the one closest to being usable. */
-const RANK: Record<CertificateValidity, number> = { valid: 0, review_overdue: 1, not_yet_valid: 2, suspended: 3, expired: 4, revoked: 5 };
+const RANK: Record<CertificateValidity, number> = { valid: 0, unverified: 1, review_overdue: 2, not_yet_valid: 3, suspended: 4, expired: 5, revoked: 6 };
 
 /** The best certificate by validity, then by the latest expiry. */
 export function bestCertificate<T extends CertificateTerms>(certs: T[], validityOf: (c: T) => CertificateValidity): { cert: T; validity: CertificateValidity } | null {

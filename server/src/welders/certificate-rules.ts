@@ -1,5 +1,5 @@
 import { addDays, addYears, chinaDate, chinaDayStart } from '../common/time/china-date';
-import { CertificateStatus } from './certificate.entity';
+import { CertificateStatus, CertificateVerification } from './certificate.entity';
 
 /** 安监总局令第30号: valid 6 years, reviewed every 3 years, review window opens 60 days before it is due. */
 export const CERTIFICATE_VALIDITY_YEARS = 6;
@@ -20,13 +20,16 @@ export function reviewWindowOpensOn(reviewDueOn: string): string {
   return addDays(reviewDueOn, -REVIEW_WINDOW_DAYS);
 }
 
-export type CertificateValidity = 'valid' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked';
+/** 'unverified': the record would be valid but nobody has confirmed it with the issuer yet (or it was rejected). */
+export type CertificateValidity = 'valid' | 'unverified' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked';
 
 export interface CertificateTerms {
   status: CertificateStatus;
   issuedOn: string;
   expiresOn: string;
   reviewDueOn: string;
+  /** Anything but 'verified' (a missing value included) fails closed. */
+  verification: CertificateVerification;
 }
 
 /**
@@ -39,6 +42,8 @@ export function certificateValidityAt(c: CertificateTerms, at: Date): Certificat
   if (at < chinaDayStart(c.issuedOn)) return 'not_yet_valid';
   if (at >= chinaDayStart(c.expiresOn)) return 'expired';
   if (chinaDate(at) > c.reviewDueOn) return 'review_overdue';
+  // Last, so that an unverified record that has lapsed anyway reports the lapse, which is what the holder must fix.
+  if (c.verification !== CertificateVerification.Verified) return 'unverified';
   return 'valid';
 }
 

@@ -27,6 +27,25 @@ export enum CertificateSource {
 }
 
 /**
+ * Whether a certificate record has been checked against its issuer. Only `verified` counts for work:
+ * a record an enterprise typed in or imported is a claim until a regulator of the holder's area (or the
+ * official 特种作业操作证查询 source, once connected) confirms it.
+ */
+export enum CertificateVerification {
+  Unverified = 'unverified',
+  Verified = 'verified',
+  Rejected = 'rejected',
+}
+
+/** Who vouched for a verified (or rejected) record. */
+export enum VerificationSource {
+  Regulator = 'regulator',
+  OfficialSource = 'official_source',
+  /** Demo data and rows the seeder wrote before verification existed. */
+  Seed = 'seed',
+}
+
+/**
  * 特种作业操作证. Valid 6 years from issue; reviewed every 3 years (the review window opens
  * 60 days before the due date). The number is "T" + holder ID number and is derived, not stored.
  */
@@ -64,6 +83,22 @@ export class Certificate {
 
   @Column({ type: 'varchar', length: 16 })
   source!: CertificateSource;
+
+  @Column({ type: 'varchar', length: 16, default: CertificateVerification.Unverified })
+  verification!: CertificateVerification;
+
+  @Column({ name: 'verification_source', type: 'varchar', length: 20, nullable: true })
+  verificationSource!: VerificationSource | null;
+
+  @Column({ name: 'verified_by', type: 'uuid', nullable: true })
+  verifiedBy!: string | null;
+
+  @Column({ name: 'verified_at', type: 'timestamptz', nullable: true })
+  verifiedAt!: Date | null;
+
+  /** The regulator's reason for a rejection (shown to the enterprise), or a note on a verification. */
+  @Column({ name: 'verification_note', type: 'varchar', length: 500, nullable: true })
+  verificationNote!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -41,7 +41,8 @@ describe('certificates, training and the certificate registry', () => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         welderId: ids.sun, expiresOn: '2029-03-06', reviewDueOn: '2026-03-06', reviewWindowOpensOn: '2026-01-05', lastReviewedOn: null,
-        status: 'valid', source: 'manual', validity: 'valid', certificateNumberMasked: `T4114**********${demoId('sun').slice(-4)}`,
+        // Entered by someone other than the area's regulator: a claim, not yet a licence.
+        status: 'valid', source: 'manual', verification: 'unverified', validity: 'unverified', certificateNumberMasked: `T4114**********${demoId('sun').slice(-4)}`,
       });
       fusionId = res.body.id;
       const dup = await keep(t.http.post(`/api/welders/${ids.sun}/certificates`).set(await t.auth('admin')).send({ subOperation: 'fusion_welding_and_thermal_cutting', issuedOn: '2023-03-06' }));
@@ -75,7 +76,8 @@ describe('certificates, training and the certificate registry', () => {
       clock.set(chinaDayStart('2026-01-05'));
       const ok = await keep(t.http.post(`/api/certificates/${fusionId}/review`).set(x));
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ lastReviewedOn: '2026-01-05', reviewDueOn: '2029-03-06', validity: 'valid' });
+      // The county regulator recording the review vouches for the record.
+      expect(ok.body).toMatchObject({ lastReviewedOn: '2026-01-05', reviewDueOn: '2029-03-06', validity: 'valid', verification: 'verified', verificationSource: 'regulator' });
       const again = await keep(t.http.post(`/api/certificates/${fusionId}/review`).set(x));
       expect(again.status).toBe(409);
       expect(again.body.error.message).toMatch(/renewed/);
@@ -188,16 +190,22 @@ describe('certificates, training and the certificate registry', () => {
       expect(res.body).toMatchObject({ created: 1, updated: 1 });
       const zhang = res.body.certificates[0];
       // The later review already on record (2025-03-01) is kept.
-      expect(zhang).toMatchObject({ issuingAuthority: '河南省应急管理厅', lastReviewedOn: '2025-03-01', reviewDueOn: '2028-03-01', source: 'import' });
-      expect(res.body.certificates[1]).toMatchObject({ subOperation: 'brazing', expiresOn: '2030-05-10', reviewDueOn: '2027-05-10', validity: 'valid' });
+      // A changed record (another issuing authority) is a new claim: it waits for verification again.
+      expect(zhang).toMatchObject({ issuingAuthority: '河南省应急管理厅', lastReviewedOn: '2025-03-01', reviewDueOn: '2028-03-01', source: 'import', verification: 'unverified', validity: 'unverified' });
+      expect(res.body.certificates[1]).toMatchObject({ subOperation: 'brazing', expiresOn: '2030-05-10', reviewDueOn: '2027-05-10', verification: 'unverified', validity: 'unverified' });
       expect(await count('SELECT count(*)::int AS count FROM certificates WHERE welder_id = $1', [ids.zhang])).toBe(1);
       const again = await keep(t.http.post('/api/certificates/import').set(h).send({ rows }));
       expect(again.body).toMatchObject({ created: 0, updated: 2 });
       expect(await count('SELECT count(*)::int AS count FROM certificates WHERE welder_id = $1', [ids.liu])).toBe(2);
       expect(await count(`SELECT count(*)::int AS count FROM audit_log WHERE action LIKE 'certificate.import.%'`)).toBe(4);
-      // A dispatched welder is visible to the host, so the host may import its certificate.
-      const chen = await keep(t.http.post('/api/certificates/import').set(h).send({ rows: [row('chen', { issuedOn: '2025-11-10' })] }));
-      expect(chen.body).toMatchObject({ created: 1 });
+      // A dispatched welder is visible to the host, but only the employer (or the area's regulator) records its certificates.
+      const refused = await keep(t.http.post('/api/certificates/import').set(h).send({ rows: [row('chen', { issuedOn: '2025-11-10' })] }));
+      expect(refused.body.error.details.rows).toEqual([expect.objectContaining({ row: 1, field: 'idNumber', code: 'notEmployer' })]);
+      const chen = await keep(t.http.post('/api/certificates/import').set(await t.auth('xiayi.regulator')).send({ rows: [row('chen', { issuedOn: '2025-11-10' })] }));
+      expect(chen.body).toMatchObject({ created: 1, certificates: [{ verification: 'verified', verificationSource: 'regulator', validity: 'valid' }] });
+      // The regulator of 会亭镇 confirms zhang's changed record against the certificate itself.
+      const verified = await keep(t.http.post(`/api/certificates/${zhang.id}/verification`).set(await t.auth('huiting.regulator')).send({ decision: 'verified' }));
+      expect(verified.body).toMatchObject({ verification: 'verified', validity: 'valid' });
     });
   });
 

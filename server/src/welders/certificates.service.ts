@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { MAX_IMAGE_BYTES, sniffImageType, UploadedImage } from '../common/http/image-files';
+import { CertificatePhoto } from './certificate-photo.entity';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { Role } from '../users/user.entity';
+import { FieldCipher } from '../common/crypto/field-cipher';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus } from './certificate.entity';
+import { CertificateVerificationService } from './certificate-verification.service';
 import { certificateDatesAfterReview, nextReviewDue, reviewWindowOpensOn } from './certificate-rules';
 import { CertificatesRepository } from './certificates.repository';
 import { ChangeCertificateStatusDto } from './dto/change-certificate-status.dto';
@@ -37,13 +43,20 @@ export class CertificatesService {
     private readonly certificates: CertificatesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly verification: CertificateVerificationService,
+    private readonly cipher: FieldCipher,
   ) {}
 
-  /** A certificate entered by hand by the employer; expiry and review dates follow from the rules. */
+  /**
+   * A certificate entered by hand by the employer; expiry and review dates follow from the rules.
+   * It waits for verification (regulator, or the official register once connected) before it counts.
+   */
   addManual(actor: Actor, welderId: string, dto: CreateCertificateDto): Promise<CertificateView> {
     return this.ds.transaction(async (em) => {
       const scope = await this.access.findVisible(actor, welderId, em, true);
-      this.access.assertManageable(actor, scope);
+      if (!this.access.canManage(actor, scope)) {
+        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer may enter a certificate for them", [{ field: 'id', code: 'notEmployer', message: 'the welder is not employed by your enterprise (a dispatched welder\'s certificate is entered by the employer)' }]);
+      }
       const problems = certificateDateProblems(dto.issuedOn, dto.lastReviewedOn, this.access.today());
       if (problems.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, problems[0].message, problems);
       if (await this.certificates.findByNaturalKey(em, welderId, dto.subOperation, dto.issuedOn)) {
@@ -53,6 +66,7 @@ export class CertificatesService {
         welderId, category: CertificateCategory.WeldingAndThermalCutting, subOperation: dto.subOperation, issuedOn: dto.issuedOn,
         ...certificateDatesAfterReview(dto.issuedOn, dto.lastReviewedOn), lastReviewedOn: dto.lastReviewedOn ?? null,
         issuingAuthority: dto.issuingAuthority ?? null, status: CertificateStatus.Valid, source: CertificateSource.Manual,
+        ...(await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: dto.subOperation, issuedOn: dto.issuedOn })),
       });
       await this.record(em, actor, scope, 'certificate.create', c, null);
       return certificateView(c, scope.welder.idNumberMasked, this.clock.now());
@@ -64,7 +78,44 @@ export class CertificatesService {
     const cert = await this.certificates.findById(certificateId);
     if (!cert) throw DomainError.notFound('Certificate');
     const scope = await this.visibleHolder(actor, cert.welderId);
-    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now());
+    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), (await this.certificates.withPhoto([cert.id])).has(cert.id));
+  }
+
+  /**
+   * The photo of the certificate, for the regulator who verifies the record: uploaded by the employer or
+   * a regulator of the area, replacing an earlier one. It is evidence only: it changes no verification.
+   */
+  uploadPhoto(actor: Actor, certificateId: string, file: UploadedImage | undefined): Promise<CertificateView> {
+    if (!file || !file.buffer?.length) throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
+    if (file.size > MAX_IMAGE_BYTES) throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [{ field: 'file', code: 'tooLarge', message: 'at most 5 MB' }]);
+    const contentType = sniffImageType(file.buffer);
+    if (!contentType) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [{ field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' }]);
+    return this.ds.transaction(async (em) => {
+      const { cert, scope } = await this.loadForUpdate(em, actor, certificateId);
+      if (!this.access.canManage(actor, scope) && !(actor.role === Role.Regulator && this.access.mayEnterCertificate(actor, scope.employer))) {
+        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer or a regulator of the area may add the certificate's photo", [{ field: 'id', code: 'notEmployer', message: 'not the employer of the holder' }]);
+      }
+      const photo = Object.assign(new CertificatePhoto(), {
+        certificateId: cert.id, contentType, sizeBytes: file.buffer.length, sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        data: file.buffer, uploadedBy: actor.userId, uploadedAt: this.clock.now(),
+      });
+      await this.certificates.savePhoto(em, photo);
+      await this.audit.record(em, actor, {
+        action: 'certificate.photo', entityType: 'certificate', entityId: cert.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
+        after: { contentType, sizeBytes: photo.sizeBytes, sha256: photo.sha256 },
+      });
+      return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), true);
+    });
+  }
+
+  /** The certificate's photo, to whoever may see the certificate. */
+  async photo(actor: Actor, certificateId: string): Promise<CertificatePhoto> {
+    const cert = await this.certificates.findById(certificateId);
+    if (!cert) throw DomainError.notFound('Certificate');
+    await this.visibleHolder(actor, cert.welderId);
+    const photo = await this.certificates.findPhotoWithData(cert.id);
+    if (!photo) throw DomainError.notFound('Certificate photo');
+    return photo;
   }
 
   /**
@@ -90,6 +141,9 @@ export class CertificatesService {
       const before = certificateAuditSnapshot(cert, scope.welder.idNumberMasked);
       cert.lastReviewedOn = today;
       cert.reviewDueOn = nextReviewDue(cert.reviewDueOn, cert.expiresOn);
+      // A review moves the date the certificate lapses, so the employer's word alone must not extend it:
+      // the record goes back to the verification it would get as a new entry (a regulator's review stays verified).
+      Object.assign(cert, await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: cert.subOperation, issuedOn: cert.issuedOn }));
       const saved = await this.certificates.save(em, cert);
       await this.record(em, actor, scope, 'certificate.review', saved, before);
       return certificateView(saved, scope.welder.idNumberMasked, this.clock.now());

@@ -56,6 +56,14 @@ export class WelderAccess {
     return this.policy.canManageEnterprise(actor, w.employer);
   }
 
+  /**
+   * Who may enter or import a certificate for a welder they can see: the employer (never a host the
+   * welder is only dispatched to), a regulator of the area, a platform admin. Verification is separate.
+   */
+  mayEnterCertificate(actor: Actor, employer: EnterpriseScopeRef): boolean {
+    return actor.role === Role.Regulator || this.policy.canManageEnterprise(actor, employer);
+  }
+
   /** Either party to an engagement may end it: the employer, or the enterprise the welder works for. */
   assertMayEndEngagement(actor: Actor, w: WelderInScope, host: EnterpriseScopeRef): void {
     if (!this.canManage(actor, w) && !this.policy.canManageEnterprise(actor, host)) {

@@ -1,5 +1,5 @@
 import { chinaDate, addDays, daysBetween } from '../common/time/china-date';
-import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation } from './certificate.entity';
+import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification, VerificationSource } from './certificate.entity';
 import { certificateValidityAt, CertificateValidity, reviewWindowOpensOn } from './certificate-rules';
 import { bestCertificate } from './certificate-registry';
 import { TrainingRecord, TrainingTier } from './training-record.entity';
@@ -39,6 +39,14 @@ export interface CertificateView {
   issuingAuthority: string | null;
   status: CertificateStatus;
   source: CertificateSource;
+  /** Only a verified certificate lets its holder work; an enterprise's entry starts unverified. */
+  verification: CertificateVerification;
+  verificationSource: VerificationSource | null;
+  verifiedAt: Date | null;
+  /** The regulator's reason for a rejection, or the official source's note. */
+  verificationNote: string | null;
+  /** A photo of the certificate is on file (GET /api/certificates/:id/photo). */
+  hasPhoto: boolean;
   /** Computed now, with the server clock. */
   validity: CertificateValidity;
   daysToExpiry: number;
@@ -95,11 +103,12 @@ export function welderView(w: Welder, employerName: string, certs: Certificate[]
   };
 }
 
-export function certificateView(c: Certificate, idNumberMasked: string, now: Date): CertificateView {
+export function certificateView(c: Certificate, idNumberMasked: string, now: Date, hasPhoto = false): CertificateView {
   return {
     id: c.id, welderId: c.welderId, certificateNumberMasked: certificateNumberMasked(idNumberMasked), category: c.category, subOperation: c.subOperation,
     issuedOn: c.issuedOn, expiresOn: c.expiresOn, reviewDueOn: c.reviewDueOn, reviewWindowOpensOn: reviewWindowOpensOn(c.reviewDueOn),
     lastReviewedOn: c.lastReviewedOn, issuingAuthority: c.issuingAuthority, status: c.status, source: c.source,
+    verification: c.verification, verificationSource: c.verificationSource, verifiedAt: c.verifiedAt, verificationNote: c.verificationNote, hasPhoto,
     validity: certificateValidityAt(c, now), daysToExpiry: daysBetween(chinaDate(now), c.expiresOn), updatedAt: c.updatedAt,
   };
 }
@@ -120,5 +129,6 @@ export function certificateAuditSnapshot(c: Certificate, idNumberMasked: string)
   return {
     certificateNumber: certificateNumberMasked(idNumberMasked), welderId: c.welderId, subOperation: c.subOperation, issuedOn: c.issuedOn,
     expiresOn: c.expiresOn, reviewDueOn: c.reviewDueOn, lastReviewedOn: c.lastReviewedOn, issuingAuthority: c.issuingAuthority, status: c.status, source: c.source,
+    verification: c.verification, verificationSource: c.verificationSource, verifiedBy: c.verifiedBy, verificationNote: c.verificationNote,
   };
 }

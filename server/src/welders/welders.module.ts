@@ -2,9 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Certificate } from './certificate.entity';
+import { CertificatePhoto } from './certificate-photo.entity';
 import { CertificateImportService } from './certificate-import.service';
 import { CERTIFICATE_REGISTRY, ImportedCertificateRegistry } from './certificate-registry';
 import { CertificatesController } from './certificates.controller';
+import { CertificateVerificationService } from './certificate-verification.service';
+import { NotConnectedOfficialSource, OFFICIAL_CERTIFICATE_SOURCE } from './official-certificate-source';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { EngagementsRepository } from './engagements.repository';
@@ -22,13 +25,16 @@ import { WeldersService } from './welders.service';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, TrainingRecord, Enterprise])],
+  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
   providers: [
     WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,
     WeldersService, EngagementsService, CertificatesService, CertificateImportService, TrainingsService,
     ImportedCertificateRegistry, { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
+    CertificateVerificationService,
+    // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
+    { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
-  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry],
+  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry, OFFICIAL_CERTIFICATE_SOURCE],
 })
 export class WeldersModule {}

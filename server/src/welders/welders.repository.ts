@@ -19,7 +19,9 @@ export interface WelderSearch {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const WELDING = `c.category = 'welding_and_thermal_cutting'`;
-const VALID_TODAY = `c.status = 'valid' AND c.issued_on <= :certToday AND c.expires_on > :certToday AND c.review_due_on >= :certToday`;
+const IN_TERM_TODAY = `c.status = 'valid' AND c.issued_on <= :certToday AND c.expires_on > :certToday AND c.review_due_on >= :certToday`;
+/** Only a verified record counts (an enterprise's own entry waits for the regulator). */
+const VALID_TODAY = `${IN_TERM_TODAY} AND c.verification = 'verified'`;
 const certExists = (cond: string) => `EXISTS (SELECT 1 FROM certificates c WHERE c.welder_id = w.id AND ${WELDING} AND ${cond})`;
 
 /** SQL for each certificate-state filter; mirrors certificateValidityAt on China calendar days. */
@@ -28,6 +30,7 @@ const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
   expiring_90d: `${certExists(VALID_TODAY)} AND NOT ${certExists(`${VALID_TODAY} AND c.expires_on > :certSoon`)}`,
   expired: `NOT ${certExists(VALID_TODAY)} AND ${certExists('c.expires_on <= :certToday')}`,
   review_overdue: `NOT ${certExists(VALID_TODAY)} AND ${certExists(`c.status = 'valid' AND c.expires_on > :certToday AND c.review_due_on < :certToday`)}`,
+  unverified: `NOT ${certExists(VALID_TODAY)} AND ${certExists(`${IN_TERM_TODAY} AND c.verification <> 'verified'`)}`,
   none: `NOT ${certExists('TRUE')}`,
 };
 

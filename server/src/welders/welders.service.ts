@@ -100,10 +100,11 @@ export class WeldersService {
       this.trainings.findPageOfWelder(welder.id, 0, DETAIL_TRAININGS),
       this.codes.findActiveForSubject(CodeSubjectType.Welder, welder.id),
     ]);
+    const photos = await this.certificates.withPhoto(certs.map((c) => c.id));
     return {
       ...welderView(welder, employer.name, certs, now),
       engagements: engagements.map((g) => engagementView(g.engagement, g.enterpriseName, today)),
-      certificates: certs.map((c) => certificateView(c, welder.idNumberMasked, now)),
+      certificates: certs.map((c) => certificateView(c, welder.idNumberMasked, now, photos.has(c.id))),
       trainings: trainings.map(trainingView),
       trainingTotal,
       code: code ? { code: code.code, url: this.codes.urlFor(code.code), issuedAt: code.issuedAt } : null,

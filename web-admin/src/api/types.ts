@@ -101,8 +101,22 @@ export interface CertificateView {
   issuingAuthority: string | null;
   status: string;
   source: string;
+  /** Only 'verified' counts for work; an enterprise's entry starts 'unverified'. */
+  verification: 'unverified' | 'verified' | 'rejected';
+  verificationSource: string | null;
+  verifiedAt: string | null;
+  verificationNote: string | null;
+  hasPhoto: boolean;
   validity: string;
   daysToExpiry: number;
+}
+
+export interface VerificationQueueItem extends CertificateView {
+  welderId: string;
+  welderName: string;
+  employerId: string;
+  employerName: string;
+  createdAt: string;
 }
 
 export interface EngagementView { id: string; enterpriseName: string; kind: string; startsOn: string; endsOn: string | null; activeToday: boolean; note: string | null }
@@ -195,6 +209,22 @@ export interface PermitSummary {
 export interface PermitDetail extends PermitSummary {
   checklist: { key: string; label: string; mandatory: boolean; checked: boolean }[];
   trail: { action: string; round: number; step: number | null; position: ApproverPosition | null; actorUsername: string; remark: string | null; occurredAt: string }[];
-  gasAnalyses: { id: string; takenAt: string; gas: string; lelClass: string; readingPercentVol: number; passed: boolean; analyst: string }[];
+  gasAnalyses: { id: string; takenAt: string; gas: string; gasCode: string | null; lelClass: string; passMarkPercentVol: number; readingPercentVol: number; passed: boolean; analyst: string }[];
   extensions: { id: string; previousEnd: string; requestedEnd: string; reason: string; status: string; requestedAt: string }[];
+}
+
+export interface GasCatalogueItem {
+  code: string;
+  zh: string;
+  en: string;
+  lelPercent: number;
+  aliases: string[];
+  lelClass: 'ge4' | 'lt4';
+  passMarkPercentVol: number;
+}
+
+/** GET /api/gas-catalogue: the gas's LEL sets the pass mark; a gas not listed is judged at freeText. */
+export interface GasCatalogue {
+  items: GasCatalogueItem[];
+  freeText: { lelClass: 'ge4' | 'lt4'; passMarkPercentVol: number };
 }

@@ -19,6 +19,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/ledgers/enterprises', labelKey: 'menu.enterprises', icon: <BankOutlined /> },
   { path: '/console/ledgers/machines', labelKey: 'menu.machines', icon: <ThunderboltOutlined /> },
   { path: '/console/ledgers/welders', labelKey: 'menu.welders', icon: <IdcardOutlined /> },
+  { path: '/console/certificates/verification', labelKey: 'menu.certVerification', icon: <SafetyCertificateOutlined /> },
   { path: '/console/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
   { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },

@@ -17,6 +17,7 @@ export const WELDER_SHEET: LedgerSheet = {
 
 const CERTIFICATE_STATE_LABELS: Record<CertificateState, string> = {
   valid: '有效',
+  unverified: '待监管核验',
   expiring_90d: '90天内到期',
   not_yet_valid: '未生效',
   expired: '已过期',

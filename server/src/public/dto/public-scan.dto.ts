@@ -3,7 +3,7 @@ import { EnterpriseStatus } from '../../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../../machines/machine.entity';
 import { WelderStatus } from '../../welders/welder.entity';
 
-export const PUBLIC_CERTIFICATE_STATES = ['valid', 'review_overdue', 'not_yet_valid', 'expired', 'suspended', 'revoked', 'none'] as const;
+export const PUBLIC_CERTIFICATE_STATES = ['valid', 'unverified', 'review_overdue', 'not_yet_valid', 'expired', 'suspended', 'revoked', 'none'] as const;
 
 export class PublicMachineDto {
   @ApiProperty({ example: '1号车间氩弧焊机' })

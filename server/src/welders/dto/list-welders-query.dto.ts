@@ -5,7 +5,7 @@ import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsIdNumber } from '../../common/validation/identifier.validators';
 import { WelderStatus } from '../welder.entity';
 
-export const CERTIFICATE_STATE_FILTERS = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'none'] as const;
+export const CERTIFICATE_STATE_FILTERS = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'] as const;
 export type CertificateStateFilter = (typeof CERTIFICATE_STATE_FILTERS)[number];
 
 export class ListWeldersQueryDto extends PaginationQueryDto {
@@ -25,7 +25,7 @@ export class ListWeldersQueryDto extends PaginationQueryDto {
   @IsOptional() @IsEnum(WelderStatus)
   status?: WelderStatus;
 
-  @ApiPropertyOptional({ enum: CERTIFICATE_STATE_FILTERS, description: 'valid: holds a certificate valid today; expiring_90d: valid today but every valid one expires within 90 days; expired / review_overdue: none valid and one expired / overdue for review; none: no certificate' })
+  @ApiPropertyOptional({ enum: CERTIFICATE_STATE_FILTERS, description: 'valid: holds a certificate valid today; expiring_90d: valid today but every valid one expires within 90 days; expired / review_overdue: none valid and one expired / overdue for review; unverified: none valid and one in term awaiting (or refused) regulator verification; none: no certificate' })
   @IsOptional() @IsIn(CERTIFICATE_STATE_FILTERS)
   certificateState?: CertificateStateFilter;
 }

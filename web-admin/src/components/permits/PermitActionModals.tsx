@@ -1,13 +1,14 @@
-import { DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
+import { DatePicker, Form, Input, InputNumber, Modal } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { pickedChinaIso } from '../format';
+import { GasField, gasRequestFields, useGasCatalogue } from './GasField';
 
 export type PermitAction = 'approve' | 'reject' | 'cancel' | 'extend' | 'close' | 'gas';
 
-type Values = { remark?: string; reason?: string; newEnd?: Dayjs; workStoppedAt?: Dayjs; fireWatchEndedAt?: Dayjs; takenAt?: Dayjs; gas?: string; lelClass?: string; readingPercentVol?: number; analyst?: string };
+type Values = { remark?: string; reason?: string; newEnd?: Dayjs; workStoppedAt?: Dayjs; fireWatchEndedAt?: Dayjs; takenAt?: Dayjs; gas?: string; readingPercentVol?: number; analyst?: string };
 
 const dt = <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />;
 
@@ -16,6 +17,7 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const iso = (d?: Dayjs) => (d ? pickedChinaIso(d) : undefined);
+  const catalogue = useGasCatalogue(action === 'gas');
 
   const { submit, busy } = useFormSubmit(form, (v) => {
     const calls: Record<PermitAction, [string, unknown]> = {
@@ -24,7 +26,8 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
       cancel: ['cancel', { reason: v.reason }],
       extend: ['extend', { newEnd: iso(v.newEnd), reason: v.reason }],
       close: ['close', { workStoppedAt: iso(v.workStoppedAt), fireWatchEndedAt: iso(v.fireWatchEndedAt) }],
-      gas: ['gas-analyses', { takenAt: iso(v.takenAt), gas: v.gas, lelClass: v.lelClass, readingPercentVol: v.readingPercentVol, analyst: v.analyst }],
+      // The gas sets the pass mark (server/src/permits/gas-catalogue.ts); no class is sent.
+      gas: ['gas-analyses', { takenAt: iso(v.takenAt), ...gasRequestFields(catalogue, v.gas), readingPercentVol: v.readingPercentVol, analyst: v.analyst }],
     };
     const [path, body] = calls[action!];
     return apiFetch(`/api/permits/${permitId}/${path}`, { method: 'POST', body });
@@ -36,7 +39,7 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
   const required = [{ required: true }];
   return (
     <Modal open={!!action} title={action ? titles[action] : ''} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden okButtonProps={{ danger: action === 'reject' || action === 'cancel' }}>
-      <Form form={form} layout="vertical" initialValues={{ lelClass: 'ge4' }}>
+      <Form form={form} layout="vertical">
         {action === 'approve' && <Form.Item name="remark" label={t('permits.remark')}><Input.TextArea rows={2} maxLength={500} placeholder="措施落实，同意动火" /></Form.Item>}
         {(action === 'reject' || action === 'cancel' || action === 'extend') && (
           <Form.Item name="reason" label={t('common.reason')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} maxLength={500} /></Form.Item>
@@ -51,10 +54,7 @@ export function PermitActionModal({ permitId, action, onClose }: { permitId: str
         {action === 'gas' && (
           <>
             <Form.Item name="takenAt" label={t('permits.takenAt')} rules={required}>{dt}</Form.Item>
-            <Form.Item name="gas" label={t('permits.gasName')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} placeholder="甲烷" /></Form.Item>
-            <Form.Item name="lelClass" label={t('permits.lelClass')} rules={required}>
-              <Select options={['ge4', 'lt4'].map((k) => ({ value: k, label: t(`lelClass.${k}`) }))} />
-            </Form.Item>
+            <GasField catalogue={catalogue} />
             <Form.Item name="readingPercentVol" label={t('permits.reading')} rules={required}><InputNumber min={0} max={100} step={0.01} style={{ width: '100%' }} /></Form.Item>
             <Form.Item name="analyst" label={t('permits.analyst')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} /></Form.Item>
           </>

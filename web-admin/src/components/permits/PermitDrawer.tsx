@@ -105,6 +105,7 @@ export function PermitDrawer({ permitId, canAct, onClose, onChanged }: { permitI
                       { title: t('permits.takenAt'), dataIndex: 'takenAt', render: (v: string) => fmtTime(v) },
                       { title: t('permits.gasName'), dataIndex: 'gas' },
                       { title: t('permits.reading'), dataIndex: 'readingPercentVol', align: 'right' },
+                      { title: t('permits.passMark'), dataIndex: 'passMarkPercentVol', align: 'right', render: (v: number | undefined) => (v === undefined ? '—' : `≤ ${v}`) },
                       { title: t('permits.analyst'), dataIndex: 'analyst' },
                       { title: '', dataIndex: 'passed', render: (v: boolean) => (v ? <Tag color="green">{t('permits.passed')}</Tag> : <Tag color="red">{t('permits.failed')}</Tag>) },
                     ]} />

@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Drawer, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
@@ -7,6 +7,7 @@ import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { chinaToday, fmtDate } from '../format';
 import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
+import { CertificatePhotoButton, CertificatePhotoUpload } from './CertificatePhoto';
 import { CertificateModal, EndEngagementModal, TrainingModal } from './WelderRecordForms';
 
 /** The welder's record: masked identity, certificates (add, review), training and engagements. */
@@ -54,6 +55,9 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                 label: `${t('welders.certificates')} (${w.certificates.length})`,
                 children: (
                   <>
+                    {w.certificates.some((c) => c.verification !== 'verified') && (
+                      <Alert type="warning" showIcon message={t('welders.awaitingVerification')} style={{ marginBottom: 8 }} data-testid="certificate-awaiting-verification" />
+                    )}
                     {canManage && <Button size="small" type="primary" onClick={() => setAddCert(true)} style={{ marginBottom: 8 }} data-testid="add-certificate">{t('welders.addCertificate')}</Button>}
                     <Table<CertificateView>
                       rowKey="id"
@@ -68,7 +72,30 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
                         { title: t('welders.expiresOn'), dataIndex: 'expiresOn', render: (v: string, c) => <>{fmtDate(v)}<div style={{ fontSize: 12 }}>{c.daysToExpiry >= 0 ? t('welders.daysToExpiry', { days: c.daysToExpiry }) : ''}</div></> },
                         { title: t('welders.reviewDueOn'), dataIndex: 'reviewDueOn', render: fmtDate },
                         { title: t('welders.validity'), dataIndex: 'validity', render: (v: string) => <EnumTag kind="certState" value={v} /> },
-                        ...(canManage ? [{ title: t('common.actions'), key: 'a', render: (_: unknown, c: CertificateView) => <Button size="small" onClick={() => review(c)}>{t('welders.review')}</Button> }] : []),
+                        {
+                          title: t('welders.verification'), dataIndex: 'verification',
+                          render: (v: string, c) => (
+                            <>
+                              <EnumTag kind="verification" value={v} />
+                              {c.verification === 'rejected' && c.verificationNote && <div style={{ fontSize: 12 }}>{t('welders.rejectionReason', { reason: c.verificationNote })}</div>}
+                            </>
+                          ),
+                        },
+                        {
+                          title: t('common.actions'), key: 'a',
+                          render: (_: unknown, c: CertificateView) => (
+                            <Space wrap>
+                              {c.hasPhoto && <CertificatePhotoButton certificateId={c.id} />}
+                              {canManage && <CertificatePhotoUpload certificateId={c.id} onDone={changed} />}
+                              {canManage && (
+                                // Recording a review sends the record back for verification: say so before, not after.
+                                <Popconfirm title={t('welders.reviewResetsVerification')} onConfirm={() => review(c)}>
+                                  <Button size="small">{t('welders.review')}</Button>
+                                </Popconfirm>
+                              )}
+                            </Space>
+                          ),
+                        },
                       ]}
                     />
                   </>
@@ -126,7 +153,7 @@ export function WelderDrawer({ welderId, canManage, trainingTiers, onClose, onCh
               },
             ]}
           />
-          <CertificateModal welderId={w.id} open={addCert} onClose={(s) => { setAddCert(false); if (s) changed(); }} />
+          <CertificateModal welderId={w.id} open={addCert} onClose={(s) => { setAddCert(false); if (s) { void message.success(t('welders.certificateSaved')); changed(); } }} />
           <EndEngagementModal welderId={w.id} engagementId={ending} onClose={(s) => { setEnding(null); if (s) { void message.success(t('welders.engagementEnded')); changed(); } }} />
           <TrainingModal welderId={w.id} open={addTraining} tiers={trainingTiers} onClose={(s) => { setAddTraining(false); if (s) changed(); }} />
         </>

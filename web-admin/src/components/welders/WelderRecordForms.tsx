@@ -1,7 +1,7 @@
-import { DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
+import { Alert, DatePicker, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { apiFetch } from '../../api/client';
+import { ApiError, apiFetch } from '../../api/client';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { chinaToday } from '../format';
 
@@ -11,12 +11,21 @@ const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undef
 export function CertificateModal({ welderId, open, onClose }: { welderId: string; open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ subOperation: string; issuedOn: Dayjs; lastReviewedOn?: Dayjs; issuingAuthority?: string }>();
-  const { submit, busy } = useFormSubmit(form, (v) => apiFetch(`/api/welders/${welderId}/certificates`, {
-    method: 'POST',
-    body: { subOperation: v.subOperation, issuedOn: day(v.issuedOn), ...(v.lastReviewedOn ? { lastReviewedOn: day(v.lastReviewedOn) } : {}), ...(v.issuingAuthority ? { issuingAuthority: v.issuingAuthority } : {}) },
-  }), () => onClose(true));
+  const { submit, busy } = useFormSubmit(form, async (v) => {
+    try {
+      return await apiFetch(`/api/welders/${welderId}/certificates`, {
+        method: 'POST',
+        body: { subOperation: v.subOperation, issuedOn: day(v.issuedOn), ...(v.lastReviewedOn ? { lastReviewedOn: day(v.lastReviewedOn) } : {}), ...(v.issuingAuthority ? { issuingAuthority: v.issuingAuthority } : {}) },
+      });
+    } catch (e) {
+      // The server's refusal for a welder only dispatched here, said in the user's language.
+      if (e instanceof ApiError && e.fields.some((f) => f.code === 'notEmployer')) throw new ApiError(e.status, e.code, t('welders.notEmployer'), [], e.details);
+      throw e;
+    }
+  }, () => onClose(true));
   return (
     <Modal open={open} title={t('welders.addCertificate')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+      <Alert type="info" showIcon message={t('welders.certificateVerificationNotice')} style={{ marginBottom: 12 }} data-testid="certificate-verification-notice" />
       <Form form={form} layout="vertical" initialValues={{ subOperation: 'fusion_welding_and_thermal_cutting' }}>
         <Form.Item name="subOperation" label={t('welders.subOperation')} rules={[{ required: true }]}>
           <Select options={['fusion_welding_and_thermal_cutting', 'pressure_welding', 'brazing'].map((s) => ({ value: s, label: t(`subOperation.${s}`) }))} />

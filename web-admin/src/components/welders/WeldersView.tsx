@@ -48,7 +48,7 @@ export function WeldersView({ mode }: { mode: 'ledger' | 'workspace' }) {
         <div className="toolbar">
           <Input.Search allowClear placeholder={t('welders.searchPlaceholder')} style={{ width: 200 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} />
           <Select allowClear placeholder={t('welders.certificateState')} style={{ width: 150 }} value={filters.certificateState as string | undefined} onChange={(v) => setFilters({ ...filters, certificateState: v })}
-            options={['valid', 'expiring_90d', 'expired', 'review_overdue', 'none'].map((s) => ({ value: s, label: t(`certState.${s}`) }))} data-testid="filter-cert" />
+            options={['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'].map((s) => ({ value: s, label: t(`certState.${s}`) }))} data-testid="filter-cert" />
           <Select allowClear placeholder={t('common.status')} style={{ width: 110 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
             options={['active', 'inactive'].map((s) => ({ value: s, label: t(`welderStatus.${s}`) }))} />
         </div>
