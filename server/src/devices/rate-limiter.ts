@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
+
+export interface BucketSpec {
+  /** Burst: tokens a quiet chip has. */
+  capacity: number;
+  /** Tokens added per second. */
+  perSecond: number;
+}
+
+/**
+ * Per chip and message class: arm.request is what costs the database and the authorization engine,
+ * so it gets a tight budget (a welder re-scanning after a denial stays far below it); status and
+ * events share a generous one (an offline catch-up sends one batch per ack round trip).
+ */
+export const DEVICE_RATE_LIMITS = {
+  arm: { capacity: 10, perSecond: 0.5 },
+  other: { capacity: 200, perSecond: 50 },
+} as const satisfies Record<string, BucketSpec>;
+export type RateClass = keyof typeof DEVICE_RATE_LIMITS;
+
+const MAX_BUCKETS = 200_000;
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export type RateVerdict = { ok: true } | { ok: false; retryAfterS: number };
+
+/** Token buckets behind the injectable clock; in memory, O(1), no database on either path. */
+@Injectable()
+export class DeviceRateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  /** Replaceable in tests. */
+  limits: Record<RateClass, BucketSpec> = DEVICE_RATE_LIMITS;
+
+  constructor(private readonly clock: Clock) {}
+
+  take(chipId: string, cls: RateClass): RateVerdict {
+    const spec = this.limits[cls];
+    const now = this.clock.now().getTime();
+    const key = `${cls}:${chipId}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= MAX_BUCKETS) this.pruneFull(now);
+      b = { tokens: spec.capacity, at: now };
+      this.buckets.set(key, b);
+    } else {
+      // A clock stepping back adds nothing.
+      b.tokens = Math.min(spec.capacity, b.tokens + (Math.max(0, now - b.at) / 1000) * spec.perSecond);
+      b.at = Math.max(b.at, now);
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / spec.perSecond)) };
+  }
+
+  /** Buckets that have refilled completely carry no information: dropping them is free. */
+  private pruneFull(now: number): void {
+    for (const [key, b] of this.buckets) {
+      const spec = this.limits[key.slice(0, key.indexOf(':')) as RateClass];
+      if (b.tokens + ((now - b.at) / 1000) * spec.perSecond >= spec.capacity) this.buckets.delete(key);
+    }
+    if (this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
+  }
+}
