@@ -158,6 +158,9 @@ export class DeviceGateway implements OnModuleInit {
         this.malformedAlert(bound, parsed.type, opened.problems, payload, receivedAt);
       } else if (reason === 'expired') {
         this.logger.warn(`stale ${parsed.type} from ${chipId} refused`);
+        // Connected (its token was fresh enough) but its messages are not: its events wait in its journal
+        // until someone sets its clock, so someone must be told. One alert per chip, repeats counted.
+        this.staleAlert(bound, parsed.type, payload, receivedAt);
       }
       if (opened.answerable && opened.messageId && parsed.type === 'arm.request') await this.deny(chipId, opened.messageId, opened.reason);
       return;
@@ -233,6 +236,20 @@ export class DeviceGateway implements OnModuleInit {
       type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId: bound.chipId, occurredAt: receivedAt,
       evidence: { chipId: bound.chipId, type, problems: problems.slice(0, 5), ...(rejectedSeqs ? { rejectedSeqs } : {}), said: whatItSaid(payload) },
       dedupeKey: `device:malformed:${bound.chipId}`,
+    });
+  }
+
+  private staleAlert(bound: BoundChip, type: MessageType, payload: Buffer, receivedAt: Date): void {
+    let ts: unknown;
+    try {
+      ts = (JSON.parse(payload.toString('utf8')) as { ts?: unknown }).ts;
+    } catch {
+      return;
+    }
+    const deviceMs = typeof ts === 'string' ? Date.parse(ts) : NaN;
+    if (!Number.isFinite(deviceMs)) return;
+    void this.alerts.clockSkew(bound, {
+      event: 'message', messageType: type, deviceTime: new Date(deviceMs).toISOString(), serverTime: receivedAt.toISOString(), skewMs: deviceMs - receivedAt.getTime(),
     });
   }
 

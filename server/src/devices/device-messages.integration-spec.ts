@@ -122,6 +122,12 @@ describe('hostile device messages (real broker and database)', () => {
     await waitFor(async () => (await rejectedRows(d.chip.chip, 'expired')).length === 2, 'two expired rows');
     expect(await storedSeqs(d.chip.chip)).toEqual([]);
     expect((await t.ds.query('SELECT firmware FROM chips WHERE chip_id = $1', [d.chip.chip]))[0].firmware).not.toBe('future');
+    // Someone is told the device's clock is off (one alert, both refusals counted).
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const [skew] = await alertsOf('DEVICE_CLOCK_SKEW', d.chip.chip);
+    expect(skew.count).toBe(2);
+    expect(skew.evidence).toMatchObject({ event: 'message', messageType: expect.stringMatching(/^(status|events)$/), skewMs: expect.any(Number) });
+    expect(Math.abs(skew.evidence.skewMs)).toBeGreaterThan(9 * 60_000);
     // Offline catch-up: events from days ago in an envelope sent now.
     const catchUp = d.msg('events', { events: [heartbeat(1, new Date(Date.now() - 3 * 86_400_000).toISOString())] });
     await publish(d, 'events', catchUp);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { SEQ_REPLAY_WINDOW } from '@arcgate/protocol';
 
 /** Seqs below the highest one seen that may still arrive late (reordered by the broker or by concurrent handling). */
-export const SEQ_WINDOW = 256;
+export const SEQ_WINDOW = SEQ_REPLAY_WINDOW;
 /** Chips whose windows are kept; beyond that the least recently used is dropped and re-seeded from the database. */
 const MAX_CHIPS = 200_000;
 

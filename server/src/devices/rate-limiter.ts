@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ARM_REQUEST_RATE_BURST, ARM_REQUEST_RATE_PER_S, DEVICE_MESSAGE_RATE_BURST, DEVICE_MESSAGE_RATE_PER_S } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 
 export interface BucketSpec {
@@ -14,8 +15,8 @@ export interface BucketSpec {
  * events share a generous one (an offline catch-up sends one batch per ack round trip).
  */
 export const DEVICE_RATE_LIMITS = {
-  arm: { capacity: 10, perSecond: 0.5 },
-  other: { capacity: 200, perSecond: 50 },
+  arm: { capacity: ARM_REQUEST_RATE_BURST, perSecond: ARM_REQUEST_RATE_PER_S },
+  other: { capacity: DEVICE_MESSAGE_RATE_BURST, perSecond: DEVICE_MESSAGE_RATE_PER_S },
 } as const satisfies Record<string, BucketSpec>;
 export type RateClass = keyof typeof DEVICE_RATE_LIMITS;
 

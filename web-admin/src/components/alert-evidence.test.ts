@@ -64,5 +64,8 @@ describe('alert evidence', () => {
       expect(text).not.toMatch(/not_yet_valid|expired|600000|skewMs/);
     }
     expect(evidenceLines('DEVICE_CLOCK_SKEW', { failure: 'expired' }, tOf(en as Tree))![0].value).toBe('unknown');
+    // Connected, but its messages are refused as stale.
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', { ...ahead, event: 'message' }, tOf(zh as Tree))![0].value).toBe('设备时钟比平台快 10 分钟，其报文因时间超差被拒收；请校准设备时间');
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', { ...behind, event: 'message' }, tOf(en as Tree))![0].value).toBe("Device clock 10 min behind the platform: its messages are refused as stale; set the device's time");
   });
 });

@@ -61,7 +61,9 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       // Sign of skewMs (device − platform) says ahead or behind; the failure code itself is not shown.
       const skew = typeof ev.skewMs === 'number' && Number.isFinite(ev.skewMs) ? ev.skewMs : null;
       const minutes = skew === null ? 0 : Math.round(Math.abs(skew) / 60_000);
-      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(skew > 0 ? 'alertEvidence.clockAhead' : 'alertEvidence.clockBehind', { minutes }));
+      // Refused at connect, or (event 'message') connected but its messages refused as stale.
+      const suffix = ev.event === 'message' ? 'Messages' : '';
+      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(`alertEvidence.${skew > 0 ? 'clockAhead' : 'clockBehind'}${suffix}`, { minutes }));
       add('deviceTime', time(ev.deviceTime));
       add('platformTime', time(ev.serverTime));
       break;
