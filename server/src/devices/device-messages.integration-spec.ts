@@ -195,4 +195,28 @@ describe('hostile device messages (real broker and database)', () => {
     expect(await alertsOf('DEVICE_FLOOD', other.chip.chip)).toHaveLength(0);
     expect(otherLatency).toBeLessThan(5_000);
   });
+
+  it('alerts aggregate by source: 30 unknown chips from one address are one alert counted 30; 40 forged messages one alert counted 40', async () => {
+    const strangers = Array.from({ length: 30 }, () => generateChipKeyPair());
+    for (const s of strangers) {
+      await expect(mqtt.connectAsync(t.config.mqtt.url, {
+        clientId: s.chip, username: s.chip, password: makeConnectToken(s.privateKey, new Date()), reconnectPeriod: 0, connectTimeout: 5000,
+      })).rejects.toThrow();
+    }
+    const d = await bindAndConnect();
+    const forger = generateChipKeyPair();
+    for (let i = 0; i < 40; i++) {
+      const m = signEnvelope(forger.privateKey, createEnvelope('events', { chip: d.chip.chip, seq: 5000 + i, body: { events: [heartbeat(5000 + i)] } }, new Date()) as Envelope);
+      await publish(d, 'events', m);
+    }
+    await waitFor(async () => (await rejectedRows(d.chip.chip, 'bad_signature')).length === 40, 'forgeries recorded');
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const unknown = await t.ds.query(`SELECT count, chip_id, evidence, last_evidence FROM alerts WHERE type = 'UNREGISTERED_DEVICE' AND dedupe_key LIKE 'device:unregistered:address:%'`);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0].count).toBe(30);
+    expect(unknown[0].last_evidence.source).toMatchObject({ remoteAddress: expect.stringContaining('127.0.0.1'), distinctChips: 30, attempts: 30 });
+    expect(strangers.map((s) => s.chip)).toEqual(expect.arrayContaining(unknown[0].last_evidence.source.chipsSample));
+    const [forged] = await alertsOf('FORGED_MESSAGE', d.chip.chip);
+    expect(forged.count).toBe(40);
+  });
 });

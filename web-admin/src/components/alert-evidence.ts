@@ -3,7 +3,13 @@ import { fmtTime } from './format';
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
-export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW'] as const;
+export const READABLE_EVIDENCE_TYPES = [
+  'DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW',
+  'UNREGISTERED_DEVICE', 'DEVICE_FLOOD', 'DEVICE_MESSAGE_REJECTED',
+] as const;
+const MESSAGE_TYPES = ['status', 'arm.request', 'events'] as const;
+/** Translation key of a protocol message type (keys cannot hold dots). */
+const messageTypeKey = (type: (typeof MESSAGE_TYPES)[number]) => `alertEvidence.messageTypes.${type === 'arm.request' ? 'armRequest' : type}`;
 
 const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
 const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
@@ -56,6 +62,35 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       add('occurredAt', time(ev.at));
       add('cutBy', ev.cutBy === 'hardware_watchdog' ? t('alertEvidence.cutByWatchdog') : t('alertEvidence.unknown'));
       add('expected', watchdog);
+      break;
+    case 'UNREGISTERED_DEVICE': {
+      // Aggregated by source (issue 12): how many unknown chips, from where, over how long.
+      const src = (typeof ev.source === 'object' && ev.source !== null ? ev.source : null) as Record<string, unknown> | null;
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      if (src && num(src.distinctChips) !== null) {
+        const vars = { count: num(src.distinctChips), attempts: num(src.attempts) ?? num(src.distinctChips), minutes: num(src.minutes) ?? 1, address: typeof src.remoteAddress === 'string' ? src.remoteAddress : '' };
+        add('unknownSource', t(vars.address ? 'alertEvidence.unknownChipsFrom' : 'alertEvidence.unknownChipsVia', vars));
+        if (Array.isArray(src.chipsSample)) add('chipsSample', src.chipsSample.filter((c) => typeof c === 'string').join('，'));
+        add('firstSeen', time(src.firstAt));
+        add('lastSeen', time(src.lastAt));
+      } else {
+        add('chip', typeof ev.chipId === 'string' ? ev.chipId : t('alertEvidence.unknown'));
+      }
+      break;
+    }
+    case 'DEVICE_FLOOD': {
+      const byType = typeof ev.byType === 'object' && ev.byType !== null ? Object.entries(ev.byType as Record<string, unknown>) : [];
+      add('floodRefused', typeof ev.refused === 'number' ? t('alertEvidence.floodRefusedCount', { count: ev.refused }) : null);
+      add('messageKinds', byType.length ? byType.map(([k, n]) => `${KNOWN(k, MESSAGE_TYPES) ? t(messageTypeKey(k)) : t('alertEvidence.unknown')} ${String(n)}`).join('，') : null);
+      add('firstSeen', time(ev.firstAt));
+      add('lastSeen', time(ev.lastAt));
+      add('consequence', t('alertEvidence.floodConsequence'));
+      break;
+    }
+    case 'DEVICE_MESSAGE_REJECTED':
+      add('messageKinds', ev.type === undefined ? null : KNOWN(ev.type, MESSAGE_TYPES) ? t(messageTypeKey(ev.type)) : t('alertEvidence.unknown'));
+      if (Array.isArray(ev.rejectedSeqs)) add('rejectedEvents', t('alertEvidence.rejectedEventsCount', { count: ev.rejectedSeqs.length }));
+      add('consequence', t('alertEvidence.rejectedConsequence'));
       break;
     case 'DEVICE_CLOCK_SKEW': {
       // Sign of skewMs (device − platform) says ahead or behind; the failure code itself is not shown.
