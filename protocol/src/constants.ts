@@ -24,8 +24,8 @@ export const CLOCK_SKEW_MS = 120_000;
 export const SEQ_REPLAY_WINDOW = 256;
 
 /** Per-chip limits (token buckets) on what the server processes; the excess is refused unprocessed (§11). */
-export const ARM_REQUEST_RATE_BURST = 10;
-export const ARM_REQUEST_RATE_PER_S = 0.5;
+export const ARM_REQUEST_RATE_BURST = 30;
+export const ARM_REQUEST_RATE_PER_S = 1;
 /** status and events together. */
 export const DEVICE_MESSAGE_RATE_BURST = 200;
 export const DEVICE_MESSAGE_RATE_PER_S = 50;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
-  ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
+  ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
   parseTopic, Problem, ReasonCode, reasonMessage, serverStatusFilter, serverUpFilter, StatusMessage, validateEvent, verifyEnvelope,
 } from '@arcgate/protocol';
 import type { IPublishPacket } from 'mqtt';
@@ -97,7 +97,7 @@ export class DeviceGateway implements OnModuleInit {
     @Optional() @Inject(ARM_REQUEST_HANDLER) private readonly injectedHandler?: ArmRequestHandler,
   ) {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
-    this.answerLimiter = new DeviceRateLimiter(clock);
+    this.answerLimiter = new DeviceRateLimiter(limiter.clockForAnswers);
     this.answerLimiter.limits = { arm: RATE_LIMITED_ANSWERS, other: RATE_LIMITED_ANSWERS };
   }
 
@@ -123,10 +123,13 @@ export class DeviceGateway implements OnModuleInit {
     return this.subscribed;
   }
 
-  async handle(topic: string, payload: Buffer, retained = false): Promise<void> {
+  async handle(topic: string, payload: Buffer, retainedDelivery = false): Promise<void> {
     const receivedAt = this.clock.now();
     const parsed = parseTopic(this.config.mqtt.topicRoot, topic);
     if (!parsed.ok || parsed.direction === 'down') return;
+    // Only a status is retained by design. A request or batch a device published with retain set is
+    // checked like any other message when the broker re-delivers it (stale, seq used: refused).
+    const retained = retainedDelivery && parsed.type === 'status';
     const chipId = parsed.chip;
     // First, before any database work or signature check: a flood costs a map lookup per message.
     // A retained status delivered on (re)subscribe is the broker's copy, not the chip speaking now.
@@ -175,6 +178,11 @@ export class DeviceGateway implements OnModuleInit {
       if (verdict === 'replayed') {
         this.logger.warn(`${parsed.type} from ${chipId} reuses seq ${seq}: refused`);
         await reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id });
+        // A replayed capture, or a device that lost its counter: either way someone must look. One alert per chip, counted.
+        void this.alerts.raise({
+          type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
+          evidence: { chipId, type: parsed.type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id }, dedupeKey: `device:replayed:${chipId}`,
+        });
         if (parsed.type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
         return;
       }
@@ -207,6 +215,11 @@ export class DeviceGateway implements OnModuleInit {
    */
   private async rejectBatch(bound: BoundChip, payload: Buffer, problems: Problem[], receivedAt: Date, reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>): Promise<void> {
     const value = JSON.parse(payload.toString('utf8')) as { id: string; seq: number; ts: string; body?: unknown };
+    // The body rules come before freshness in openDeviceMessage; a broken batch must still be fresh to be acted on.
+    if (!isFresh(value.ts, receivedAt)) {
+      await reject('expired', { reason: ReasonCode.REQUEST_EXPIRED, problems: problems.slice(0, 10) });
+      return this.staleAlert(bound, 'events', payload, receivedAt);
+    }
     if (this.seqWindow.check(bound.chipId, value.seq, value.id) === 'replayed') {
       return reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq: value.seq, id: value.id });
     }

@@ -110,6 +110,9 @@ describe('hostile device messages (real broker and database)', () => {
     expect(d.received.filter((r) => answerTo(replayEvents.id)(r.topic, r.message))).toHaveLength(0);
     expect(await storedSeqs(d.chip.chip)).toEqual([1]);
     expect((await t.ds.query('SELECT firmware FROM chips WHERE chip_id = $1', [d.chip.chip]))[0].firmware).not.toBe('evil');
+    await t.app.get(DeviceAlerts).flushRepeats();
+    const [replayAlert] = await alertsOf('DEVICE_MESSAGE_REJECTED', d.chip.chip);
+    expect(replayAlert).toMatchObject({ count: 3, evidence: { reason: ReasonCode.SEQ_REPLAYED, seq: batch.seq } });
   });
 
   it('a stale envelope (ts 10 min off) is refused for events and status; an old event inside a fresh envelope is stored', async () => {

@@ -32,7 +32,7 @@ export class FloodWatch {
     return this.episodes.get(chipId)?.refused ?? 0;
   }
 
-  refused(chipId: string, type: string, cls: RateClass, remoteAddress?: string): void {
+  refused(chipId: string, type: string, cls: RateClass): void {
     const now = this.clock.now();
     let e = this.episodes.get(chipId);
     if (!e || now.getTime() - e.lastAt.getTime() > FLOOD_EPISODE_GAP_MS) {
@@ -50,7 +50,7 @@ export class FloodWatch {
         type: AlertType.DEVICE_FLOOD, chipId, enterpriseId: bound?.enterpriseId ?? null, machineId: bound?.machineId ?? null, occurredAt: now,
         evidence: {
           chipId, refused: episode.refused, byType: { ...episode.byType }, firstAt: episode.firstAt.toISOString(), lastAt: episode.lastAt.toISOString(),
-          limit: { class: cls, ...DEVICE_RATE_LIMITS[cls] }, ...(remoteAddress ? { remoteAddress } : {}),
+          limit: { class: cls, ...DEVICE_RATE_LIMITS[cls] },
         },
         dedupeKey: `device:flood:${chipId}`,
       }),

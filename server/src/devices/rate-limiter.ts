@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ARM_REQUEST_RATE_BURST, ARM_REQUEST_RATE_PER_S, DEVICE_MESSAGE_RATE_BURST, DEVICE_MESSAGE_RATE_PER_S } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 
@@ -29,15 +29,37 @@ interface Bucket {
 
 export type RateVerdict = { ok: true } | { ok: false; retryAfterS: number };
 
-/** Token buckets behind the injectable clock; in memory, O(1), no database on either path. */
+/**
+ * The clock the buckets refill by. Load is measured in real elapsed time, not in the business time
+ * the app's Clock gives (tests freeze or jump that one, and a jumped clock must not refill every
+ * bucket): monotonic by default, injectable (RATE_LIMIT_CLOCK) for tests.
+ */
+export const RATE_LIMIT_CLOCK = Symbol('RATE_LIMIT_CLOCK');
+
+export class MonotonicClock extends Clock {
+  private readonly origin = Date.now() - performance.now();
+  now(): Date {
+    return new Date(this.origin + performance.now());
+  }
+}
+
+/** Token buckets behind an injectable clock; in memory, O(1), no database on either path. */
 @Injectable()
 export class DeviceRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  private readonly clock: Clock;
 
   /** Replaceable in tests. */
   limits: Record<RateClass, BucketSpec> = DEVICE_RATE_LIMITS;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(@Optional() @Inject(RATE_LIMIT_CLOCK) clock?: Clock) {
+    this.clock = clock ?? new MonotonicClock();
+  }
+
+  /** The same clock, for a second limiter on the answers. */
+  get clockForAnswers(): Clock {
+    return this.clock;
+  }
 
   take(chipId: string, cls: RateClass): RateVerdict {
     const spec = this.limits[cls];

@@ -82,5 +82,6 @@ describe('alert evidence', () => {
       expect(text).not.toMatch(/arm\.request|rejectedSeqs|format|byType/);
     }
     expect(evidenceLines('DEVICE_FLOOD', flood, tOf(zh as Tree))!.map((l) => l.value)).toContain('授权请求 390，事件 4');
+    expect(evidenceLines('DEVICE_MESSAGE_REJECTED', { type: 'status', reason: 'SEQ_REPLAYED', seq: 4 }, tOf(en as Tree))!.map((l) => l.value).join(' ')).toMatch(/already used/);
   });
 });

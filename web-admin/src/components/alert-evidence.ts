@@ -90,6 +90,7 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
     case 'DEVICE_MESSAGE_REJECTED':
       add('messageKinds', ev.type === undefined ? null : KNOWN(ev.type, MESSAGE_TYPES) ? t(messageTypeKey(ev.type)) : t('alertEvidence.unknown'));
       if (Array.isArray(ev.rejectedSeqs)) add('rejectedEvents', t('alertEvidence.rejectedEventsCount', { count: ev.rejectedSeqs.length }));
+      if (ev.reason === 'SEQ_REPLAYED') add('rejectedWhy', t('alertEvidence.seqReplayed'));
       add('consequence', t('alertEvidence.rejectedConsequence'));
       break;
     case 'DEVICE_CLOCK_SKEW': {
