@@ -27,11 +27,6 @@ export class FloodWatch {
 
   constructor(private readonly alerts: DeviceAlerts, private readonly chips: ChipsService, private readonly clock: Clock) {}
 
-  /** Refused messages of the chip's current episode (0 when none); for tests and the health view. */
-  refusedNow(chipId: string): number {
-    return this.episodes.get(chipId)?.refused ?? 0;
-  }
-
   refused(chipId: string, type: string, cls: RateClass): void {
     const now = this.clock.now();
     let e = this.episodes.get(chipId);
