@@ -26,4 +26,11 @@ describe('DeviceRateLimiter: token buckets per chip and class', () => {
     clock.advance(60_000 + 1000);
     expect(l.take('C', 'arm').ok).toBe(true);
   });
+
+  it('takes wider limits from the app config, and refills by real time by default (not the app clock)', () => {
+    const l = new DeviceRateLimiter(undefined, { deviceRateLimits: { arm: { capacity: 2, perSecond: 1 } } } as never);
+    expect(l.limits.arm).toEqual({ capacity: 2, perSecond: 1 });
+    expect(l.limits.other).toEqual(DEVICE_RATE_LIMITS.other);
+    expect([l.take('C', 'arm').ok, l.take('C', 'arm').ok, l.take('C', 'arm').ok]).toEqual([true, true, false]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ARM_REQUEST_RATE_BURST, ARM_REQUEST_RATE_PER_S, DEVICE_MESSAGE_RATE_BURST, DEVICE_MESSAGE_RATE_PER_S } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 export interface BucketSpec {
   /** Burst: tokens a quiet chip has. */
@@ -52,8 +53,9 @@ export class DeviceRateLimiter {
   /** Replaceable in tests. */
   limits: Record<RateClass, BucketSpec> = DEVICE_RATE_LIMITS;
 
-  constructor(@Optional() @Inject(RATE_LIMIT_CLOCK) clock?: Clock) {
+  constructor(@Optional() @Inject(RATE_LIMIT_CLOCK) clock?: Clock, @Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     this.clock = clock ?? new MonotonicClock();
+    if (config?.deviceRateLimits) this.limits = { ...DEVICE_RATE_LIMITS, ...config.deviceRateLimits };
   }
 
   /** The same clock, for a second limiter on the answers. */
