@@ -96,4 +96,22 @@ describe('EventSender', () => {
     sender.onAck(ackFor(keys, Date.now(), sent[1].id, 6, [7, 8]));
     expect(recorded).toEqual([expect.objectContaining({ type: 'journal.lost', fromSeq: 7, toSeq: 8 })]);
   });
+
+  it('a negative ack: the rejected events are moved aside and never sent again; the rest go on', () => {
+    add(5);
+    jest.advanceTimersByTime(EVENT_BATCH_MAX_DELAY_MS);
+    expect(sent[0].seqs).toEqual([1, 2, 3, 4, 5]);
+    // The server stored 1, 2, 4 and refused 3 and 5 (accounted for: the watermark passes them).
+    sender.onAck(ackFor(keys, Date.now(), sent[0].id, 5, undefined, [3, 5]));
+    expect(journal.pending()).toEqual([]);
+    expect(journal.rejected().map((r) => r.event.seq)).toEqual([3, 5]);
+    add(1);
+    jest.advanceTimersByTime(EVENT_BATCH_MAX_DELAY_MS);
+    expect(sent[1].seqs).toEqual([6]);
+    // Rejected above the watermark (an earlier gap holds it back): still never re-sent, even after a timeout.
+    sender.onAck(ackFor(keys, Date.now(), sent[1].id, 5, undefined, [6]));
+    jest.advanceTimersByTime(EVENTS_ACK_TIMEOUT_MS * 4);
+    expect(sent).toHaveLength(2);
+    expect(journal.rejected().map((r) => r.event.seq)).toEqual([3, 5, 6]);
+  });
 });

@@ -2,7 +2,8 @@
  * Sends journaled events (§7.2, §7.3): oldest first, one batch in flight, a batch closed at 100
  * events / 16 KiB / 250 ms after its first event; without a verified events.ack within 5 s the same
  * events go again in a new envelope, with the reconnect back-off between repeated failures. After
- * a reconnect the whole journal is replayed in order. Deletion happens only on a verified ack.
+ * a reconnect the whole journal is replayed in order. Deletion happens only on a verified ack; events
+ * a verified ack names as `rejected` are moved aside by the journal and never sent again.
  */
 import {
   batchEvents, DeviceEvent, EVENT_BATCH_MAX_DELAY_MS, EVENTS_ACK_TIMEOUT_MS, EventsAckMessage, newMessageId, reconnectDelayMs,
@@ -72,7 +73,17 @@ export class EventSender {
 
   /** A verified events.ack: delete what it covers, queue what it lists as missing, send on. */
   onAck(ack: EventsAckMessage): void {
-    const { upToSeq, missing = [] } = ack.body;
+    const { upToSeq, missing = [], rejected = [] } = ack.body;
+    if (rejected.length) {
+      // A negative ack: re-sending would be refused forever. Kept aside (journal.rejected.jsonl) for inspection.
+      try {
+        const moved = this.o.journal.reject(rejected, { at: new Date(this.o.now()).toISOString(), ackId: ack.id });
+        this.o.log.error('events rejected by the server; kept aside, not re-sent', { seqs: rejected.join(','), moved: moved.length, types: [...new Set(moved.map((e) => e.type))].join(',') });
+      } catch (err) {
+        this.o.log.error('rejected events could not be moved aside', { error: (err as Error).message, seqs: rejected.join(',') });
+        this.o.onJournalError?.(err as Error);
+      }
+    }
     let removed = 0;
     try {
       removed = this.o.journal.ack(upToSeq);

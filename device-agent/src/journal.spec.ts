@@ -15,6 +15,32 @@ describe('Journal', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('moves rejected events aside durably: not pending, not re-read, not reported lost after a restart', () => {
+    const j = new Journal(dir);
+    j.open();
+    for (let i = 0; i < 5; i++) j.append(beat(i));
+    expect(j.reject([2, 4, 99], { at: '2026-03-02T08:01:00.000Z', ackId: 'ack-1' }).map((e) => e.seq)).toEqual([2, 4]);
+    expect(j.pending().map((e) => e.seq)).toEqual([1, 3, 5]);
+    expect(lines(dir).map((e) => e.seq)).toEqual([1, 3, 5]);
+    j.close();
+    const again = new Journal(dir);
+    const recovery = again.open();
+    expect(recovery.lost).toEqual([]);
+    expect(again.pending().map((e) => e.seq)).toEqual([1, 3, 5]);
+    expect(again.rejected()).toEqual([
+      expect.objectContaining({ ackId: 'ack-1', rejectedAt: '2026-03-02T08:01:00.000Z', event: expect.objectContaining({ seq: 2 }) }),
+      expect.objectContaining({ event: expect.objectContaining({ seq: 4 }) }),
+    ]);
+    // A crash between writing the rejected file and rewriting the journal: recovery still skips them.
+    writeFileSync(join(dir, 'journal.jsonl'), [1, 2, 3, 4, 5].map((seq) => JSON.stringify({ seq, ...beat(seq) })).join('\n') + '\n');
+    again.close();
+    const third = new Journal(dir);
+    expect(third.open().lost).toEqual([]);
+    expect(third.pending().map((e) => e.seq)).toEqual([1, 3, 5]);
+    expect(third.append(beat(6)).seq).toBe(6);
+    third.close();
+  });
+
   it('a failing compaction throws but leaves the journal usable; recovery skips the acknowledged events', () => {
     const j = new Journal(dir);
     j.open();

@@ -6,6 +6,8 @@
  * then an atomic rename, so a crash in between only leaves events that recovery filters out).
  * Recovery ignores a torn last line (a crash mid-write: that event was never sent) and reports
  * seqs it can no longer find as lost ranges, which the agent journals as `journal.lost`.
+ * Events the server refused (an events.ack's `rejected`) move to `journal.rejected.jsonl`: never
+ * sent again, kept for inspection, and not counted as lost on recovery.
  */
 import { accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,7 @@ export class Journal {
   private meta: JournalMeta = { ackedUpTo: 0, nextSeq: 1 };
   private readonly file: string;
   private readonly metaFile: string;
+  private readonly rejectedFile: string;
 
   /** Where open() had to leave the file (a torn tail) when it could not write; cut on the first re-open. */
   private truncateTo: number | null = null;
@@ -54,6 +57,7 @@ export class Journal {
   ) {
     this.file = join(dir, 'journal.jsonl');
     this.metaFile = join(dir, 'journal.meta.json');
+    this.rejectedFile = join(dir, 'journal.rejected.jsonl');
   }
 
   get nextSeq(): number {
@@ -80,7 +84,13 @@ export class Journal {
     const complete = text.lastIndexOf('\n') + 1;
     recovery.tornBytes = Buffer.byteLength(text.slice(complete), 'utf8');
 
+    const rejected = this.rejectedSeqs();
     let expected = stored.ackedUpTo + 1;
+    // Seqs moved aside as rejected are accounted for: no gap, no journal.lost.
+    const skipRejected = () => {
+      while (rejected.has(expected)) expected++;
+    };
+    skipRejected();
     const events: DeviceEvent[] = [];
     for (const line of text.slice(0, complete).split('\n')) {
       if (!line) continue;
@@ -95,10 +105,11 @@ export class Journal {
         recovery.corruptLines++;
         continue;
       }
-      if (event.seq < expected) continue; // acknowledged before a compaction finished, or a duplicate
+      if (event.seq < expected || rejected.has(event.seq)) continue; // acknowledged or rejected before a compaction finished, or a duplicate
       if (event.seq > expected) recovery.lost.push({ fromSeq: expected, toSeq: event.seq - 1 });
       events.push(event);
       expected = event.seq + 1;
+      skipRejected();
     }
     // Seqs handed out before the last compaction but found nowhere (the file was damaged).
     if (stored.nextSeq > expected) recovery.lost.push({ fromSeq: expected, toSeq: stored.nextSeq - 1 });
@@ -175,6 +186,51 @@ export class Journal {
     closeSync(this.fd);
     this.fd = fd;
     return before - remaining.length;
+  }
+
+  /**
+   * The server refused these events (negative ack): they go, durably, to journal.rejected.jsonl with
+   * the time and the answering ack's id, and out of the pending list and the journal file, so they
+   * are never sent again. Returns the events moved.
+   */
+  reject(seqs: readonly number[], note: { at: string; ackId: string }): DeviceEvent[] {
+    const wanted = new Set(seqs);
+    const moved = this.events.filter((e) => wanted.has(e.seq));
+    if (!moved.length) return [];
+    const fd = openSync(this.rejectedFile, 'a', 0o600);
+    try {
+      writeSync(fd, moved.map((event) => `${JSON.stringify({ rejectedAt: note.at, ackId: note.ackId, event })}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    fsyncDir(this.dir);
+    this.events = this.events.filter((e) => !wanted.has(e.seq));
+    // Housekeeping as in ack(): should the rewrite fail, recovery still skips the seqs listed as rejected.
+    writeFileAtomicSync(this.file, this.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    if (this.fd !== null) {
+      const fdNew = openSync(this.file, 'a+', 0o600);
+      closeSync(this.fd);
+      this.fd = fdNew;
+    }
+    return moved;
+  }
+
+  /** Events the server refused, as kept for inspection (oldest first). */
+  rejected(): { rejectedAt: string; ackId: string; event: DeviceEvent }[] {
+    if (!existsSync(this.rejectedFile)) return [];
+    return readFileSync(this.rejectedFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+      try {
+        const v = JSON.parse(line) as { rejectedAt: string; ackId: string; event: DeviceEvent };
+        return isEvent(v?.event) ? [v] : [];
+      } catch {
+        return []; // a torn last line: that event was not yet moved, it is still in the journal
+      }
+    });
+  }
+
+  private rejectedSeqs(): Set<number> {
+    return new Set(this.rejected().map((r) => r.event.seq));
   }
 
   /**

@@ -17,6 +17,19 @@ export const MAX_MESSAGE_BYTES = 16 * 1024;
 /** How far a message's `ts` may be from the receiver's clock. */
 export const CLOCK_SKEW_MS = 120_000;
 
+/**
+ * Envelope seqs the server accepts below the highest one seen from a chip (late or reordered
+ * deliveries); each seq is still accepted once only (§5.3).
+ */
+export const SEQ_REPLAY_WINDOW = 256;
+
+/** Per-chip limits (token buckets) on what the server processes; the excess is refused unprocessed (§11). */
+export const ARM_REQUEST_RATE_BURST = 30;
+export const ARM_REQUEST_RATE_PER_S = 1;
+/** status and events together. */
+export const DEVICE_MESSAGE_RATE_BURST = 200;
+export const DEVICE_MESSAGE_RATE_PER_S = 50;
+
 /** Connect tokens (MQTT password) are accepted within this distance of the broker's clock. */
 export const CONNECT_TOKEN_WINDOW_MS = 5 * 60_000;
 

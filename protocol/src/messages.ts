@@ -256,6 +256,12 @@ export interface EventsAckBody {
   upToSeq: number;
   /** Seqs above upToSeq the server has not received while it holds later ones; re-send these first. */
   missing?: number[];
+  /**
+   * Negative acknowledgement: seqs of events in the answered batch that failed the body rules. The
+   * server kept the raw message for audit, never stores these events and counts their seqs as
+   * accounted for; the device must stop sending them (it keeps them aside for inspection).
+   */
+  rejected?: number[];
 }
 export type EventsAckMessage = Envelope<'events.ack', EventsAckBody>;
 

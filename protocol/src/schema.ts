@@ -24,9 +24,21 @@ export const opt = (check: Check): Optional => ({ optional: true, check });
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * NUL and UTF-16 code units that are not part of a surrogate pair. JSON can carry both (`\u0000`,
+ * `\ud800`), but no database text column, no UTF-8 encoder and no display can: refused in every string.
+ */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when the string has no NUL and no lone surrogate. */
+export function isStorableText(s: string): boolean {
+  return !UNSTORABLE_TEXT.test(s);
+}
+
 export function str(opts: { min?: number; max?: number; pattern?: RegExp; format?: string } = {}): Check {
   return (v, path, out) => {
     if (typeof v !== 'string') return void out.push(problem(path, 'type', 'must be a string'));
+    if (!isStorableText(v)) return void out.push(problem(path, 'format', 'must not contain NUL or a lone surrogate'));
     if (opts.min !== undefined && v.length < opts.min) return void out.push(problem(path, 'length', `must have at least ${opts.min} characters`));
     if (opts.max !== undefined && v.length > opts.max) return void out.push(problem(path, 'length', `must have at most ${opts.max} characters`));
     if (opts.pattern && !opts.pattern.test(v)) out.push(problem(path, 'format', `must be ${opts.format ?? `like ${opts.pattern}`}`));

@@ -1,7 +1,8 @@
-import { signEnvelope } from './envelope';
 import { buildExamples, exampleKeys, Examples } from './examples';
 import { leafPaths, REMOVE, withChange } from './spec-helpers';
-import { decodeMessage, isMessageOfType, isValidMessage, parseInstant, validateMessage, validateMessageOfType } from './validate';
+import { openDeviceMessage, signEnvelope as sign } from './envelope';
+import { isStorableText } from './schema';
+import { decodeMessage, isMessageOfType, isValidMessage, parseInstant, validateEvent, validateMessage, validateMessageOfType } from './validate';
 
 const keys = exampleKeys();
 const ex = buildExamples(keys);
@@ -175,13 +176,59 @@ describe('validateMessage', () => {
   });
 });
 
+describe('NUL and lone surrogates', () => {
+  const BAD = ['\u0000', '\ud800', '\udc00', 'a\udbffb'];
+  const deviceExamples = ['statusOnline', 'armRequest', 'armRequestPhone', 'events'] as const;
+  const stringPaths = (value: unknown) => leafPaths(value).filter((p) => typeof p.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], value) === 'string');
+
+  it('isStorableText accepts pairs and refuses NUL and lone halves', () => {
+    expect(isStorableText('焊工 😀 ok')).toBe(true);
+    for (const bad of BAD) expect(isStorableText(`x${bad}y`)).toBe(false);
+  });
+
+  it.each(deviceExamples)('refuses them in every string of a %s message', (name) => {
+    let tried = 0;
+    for (const path of stringPaths(ex[name])) {
+      if (path[0] === 'sig') continue;
+      for (const bad of BAD) {
+        const original = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], ex[name]) as string;
+        const changed = withChange(ex[name], path, original.slice(0, 1) + bad + original.slice(1));
+        expect(validateMessage(changed).length).toBeGreaterThan(0);
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThan(8);
+  });
+
+  it('a signed message carrying them opens as MALFORMED (answerable), not as an exception', () => {
+    const body = { ...ex.statusOnline.body, firmware: 'fw\u0000x' };
+    const signed = sign(keys.device, { ...ex.statusOnline, body });
+    const r = openDeviceMessage(JSON.stringify(signed), { chip: signed.chip, type: 'status', publicKey: keys.devicePublicKey, now: new Date(signed.ts) });
+    expect(r).toMatchObject({ ok: false, reason: 'MALFORMED', answerable: true });
+    const boot = { ...ex.events.body.events[0], firmware: 'fw\ud800' };
+    expect(validateEvent(boot).map((p) => p.code)).toContain('format');
+    expect(validateEvent(ex.events.body.events[0])).toEqual([]);
+  });
+});
+
+describe('events.ack rejected', () => {
+  it('accepts ascending rejected seqs and refuses unordered, overlong or missing-overlapping lists', () => {
+    const ack = (body: Record<string, unknown>) => ({ ...ex.eventsAck, body: { ...ex.eventsAck.body, ...body } });
+    expect(validateMessage(ack({ rejected: [120, 131] }))).toEqual([]);
+    expect(validateMessage(ack({ rejected: [131, 120] })).map((p) => p.code)).toContain('consistency');
+    expect(validateMessage(ack({ rejected: [] })).map((p) => p.code)).toContain('length');
+    expect(validateMessage(ack({ rejected: Array.from({ length: 101 }, (_, i) => i + 1) })).map((p) => p.code)).toContain('length');
+    expect(validateMessage(ack({ missing: [140], rejected: [140] })).map((p) => p.code)).toContain('consistency');
+  });
+});
+
 describe('decodeMessage', () => {
   it('decodes a valid payload', () => {
     expect(decodeMessage(JSON.stringify(ex.events))).toEqual({ ok: true, message: ex.events });
   });
 
   it('enforces the 16 KiB limit on the UTF-8 bytes', () => {
-    const big = signEnvelope(keys.device, { ...ex.armRequest, body: { ...ex.armRequest.body, permitId: 'x' } });
+    const big = sign(keys.device, { ...ex.armRequest, body: { ...ex.armRequest.body, permitId: 'x' } });
     const padded = JSON.stringify(big) + ' '.repeat(16 * 1024 - JSON.stringify(big).length);
     expect(decodeMessage(padded).ok).toBe(true);
     expect(decodeMessage(padded + ' ')).toMatchObject({ ok: false, problems: [{ code: 'tooLarge' }] });

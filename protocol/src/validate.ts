@@ -116,6 +116,11 @@ const EVENT_CHECKS: Record<string, Check> = {
 const deviceEvent = tagged('type', EVENT_CHECKS);
 if (DEVICE_EVENT_TYPES.some((t) => !EVENT_CHECKS[t])) throw new Error('every event type needs a validator');
 
+/** Problems of one event of a batch (empty = valid): lets a receiver keep the good events of a batch that fails. */
+export function validateEvent(value: unknown, path = '$'): Problem[] {
+  return run(deviceEvent, value, path);
+}
+
 // ---- bodies ---------------------------------------------------------------------------------
 
 const credential = tagged('kind', {
@@ -144,12 +149,24 @@ const BODY_CHECKS: Record<Exclude<MessageType, 'status'>, Check> = {
   ),
   'arm.denied': obj({ requestId: messageId, reason: oneOf(DENIAL_REASONS), message: localized, retryAfterS: opt(int({ min: 1, max: 86_400 })) }),
   'grant.revoke': obj({ grantId: opt(recordId), reason: oneOf(REVOKE_REASONS), message: localized }),
-  'events.ack': obj({ requestId: messageId, upToSeq: int({ min: 0, max: Number.MAX_SAFE_INTEGER }), missing: opt(arr(seq, { max: EVENTS_ACK_MAX_MISSING })) }, (v, path, out) => {
-    const missing = (v.missing as number[] | undefined) ?? [];
-    missing.forEach((s, i) => {
-      if (s <= (v.upToSeq as number) || (i > 0 && s <= missing[i - 1])) out.push(problem(`${path}.missing[${i}]`, 'consistency', 'must be ascending and above upToSeq'));
-    });
-  }),
+  'events.ack': obj(
+    {
+      requestId: messageId, upToSeq: int({ min: 0, max: Number.MAX_SAFE_INTEGER }), missing: opt(arr(seq, { max: EVENTS_ACK_MAX_MISSING })),
+      rejected: opt(arr(seq, { min: 1, max: EVENT_BATCH_MAX_EVENTS })),
+    },
+    (v, path, out) => {
+      const missing = (v.missing as number[] | undefined) ?? [];
+      missing.forEach((s, i) => {
+        if (s <= (v.upToSeq as number) || (i > 0 && s <= missing[i - 1])) out.push(problem(`${path}.missing[${i}]`, 'consistency', 'must be ascending and above upToSeq'));
+      });
+      const rejected = (v.rejected as number[] | undefined) ?? [];
+      rejected.forEach((s, i) => {
+        if (i > 0 && s <= rejected[i - 1]) out.push(problem(`${path}.rejected[${i}]`, 'consistency', 'must be ascending'));
+        // A rejected seq is accounted for on the server: it can never also be missing.
+        if (missing.includes(s)) out.push(problem(`${path}.rejected[${i}]`, 'consistency', 'must not also be missing'));
+      });
+    },
+  ),
   'grant.push': obj({ sessionId: recordId, welderId: recordId, welderName: displayText(32), permitId: recordId, expiresAt: instant }),
   config: obj(
     {

@@ -61,8 +61,8 @@ export function pushFor(keys: TestKeys, now: number, ttlMs = 600_000): GrantPush
   }, now) as GrantPushMessage;
 }
 
-export function ackFor(keys: TestKeys, now: number, requestId: string, upToSeq: number, missing?: number[]): EventsAckMessage {
-  return serverMessage(keys.server, keys.chip, 'events.ack', { requestId, upToSeq, ...(missing ? { missing } : {}) }, now) as EventsAckMessage;
+export function ackFor(keys: TestKeys, now: number, requestId: string, upToSeq: number, missing?: number[], rejected?: number[]): EventsAckMessage {
+  return serverMessage(keys.server, keys.chip, 'events.ack', { requestId, upToSeq, ...(missing ? { missing } : {}), ...(rejected ? { rejected } : {}) }, now) as EventsAckMessage;
 }
 
 export function configFor(keys: TestKeys, now: number, body: ConfigBody): ConfigMessage {

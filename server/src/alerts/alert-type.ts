@@ -38,6 +38,10 @@ export enum AlertType {
   ACTIVITY_AT_INACTIVE_ENTERPRISE = 'ACTIVITY_AT_INACTIVE_ENTERPRISE',
   TAMPER = 'TAMPER',
   FORGED_MESSAGE = 'FORGED_MESSAGE',
+  /** 设备报文洪泛: a chip sent more messages than its rate limit allows; the excess was refused unprocessed. */
+  DEVICE_FLOOD = 'DEVICE_FLOOD',
+  /** 设备报文被拒收: a correctly signed device message broke the body rules (raw message kept; events negatively acked). */
+  DEVICE_MESSAGE_REJECTED = 'DEVICE_MESSAGE_REJECTED',
 }
 
 export enum AlertSeverity {
@@ -87,4 +91,6 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
   [AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE]: { severity: AlertSeverity.Critical, titleZh: '停产或注销单位有作业活动', titleEn: 'Activity at a suspended or closed enterprise' },
   [AlertType.TAMPER]: { severity: AlertSeverity.Critical, titleZh: '设备防拆报警', titleEn: 'Tamper detected' },
   [AlertType.FORGED_MESSAGE]: { severity: AlertSeverity.Critical, titleZh: '伪造或签名无效的设备报文', titleEn: 'Forged device message' },
+  [AlertType.DEVICE_FLOOD]: { severity: AlertSeverity.Warning, titleZh: '设备报文过于频繁（超出部分已拒收）', titleEn: 'Device message flood (the excess was refused)' },
+  [AlertType.DEVICE_MESSAGE_REJECTED]: { severity: AlertSeverity.Warning, titleZh: '设备报文格式错误（已拒收并留存原文）', titleEn: 'Malformed device message (refused, raw message kept)' },
 };

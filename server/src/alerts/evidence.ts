@@ -1,3 +1,4 @@
+import { escapeUnstorable } from '../common/text/storable-text';
 import { maskIdNumber, maskPhone } from '../common/validation/identifiers';
 
 const ID_NUMBER = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
@@ -6,7 +7,8 @@ const SECRET_KEY = /password|secret|token|private.?key/i;
 const MAX_DEPTH = 8;
 
 function maskString(s: string): string {
-  return s.replace(ID_NUMBER, (m) => maskIdNumber(m.toUpperCase())).replace(MOBILE, (m) => maskPhone(m));
+  // A hostile device's text (NUL, lone surrogates) must not stop the alert about it from being stored.
+  return escapeUnstorable(s).replace(ID_NUMBER, (m) => maskIdNumber(m.toUpperCase())).replace(MOBILE, (m) => maskPhone(m));
 }
 
 function clean(value: unknown, depth: number): unknown {
@@ -18,7 +20,7 @@ function clean(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === undefined) continue;
-    out[k] = SECRET_KEY.test(k) ? '[redacted]' : clean(v, depth + 1);
+    out[escapeUnstorable(k)] = SECRET_KEY.test(k) ? '[redacted]' : clean(v, depth + 1);
   }
   return out;
 }

@@ -26,7 +26,8 @@ export function grantBody(d: Decision): ArmGrantBody {
 
 export function deniedBody(d: Decision, requestId: string): ArmDeniedBody {
   const body: ArmDeniedBody = { requestId, reason: d.reason, message: d.message };
-  if (d.reason === ReasonCode.SERVER_ERROR || d.reason === ReasonCode.RATE_LIMITED) body.retryAfterS = RETRY_AFTER_S;
+  // The server-side obstacles of docs §6.4 (the gateway answers the same ones the same way).
+  if (d.reason === ReasonCode.SERVER_ERROR || d.reason === ReasonCode.RATE_LIMITED || d.reason === ReasonCode.REQUEST_EXPIRED) body.retryAfterS = RETRY_AFTER_S;
   return body;
 }
 

@@ -22,7 +22,12 @@ describe('authorization engine: arm requests over MQTT', () => {
   let observer: Awaited<ReturnType<typeof observeDown>>;
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({
+      clock,
+      // One chip is driven through every rule in quick succession: a flood by the gateway's measure
+      // (rate limits are tested in devices/device-messages.integration-spec.ts).
+      config: { deviceRateLimits: { arm: { capacity: 1000, perSecond: 100 } } },
+    });
     ids = await demoIds(t.ds);
     await t.app.get(DeviceGateway).ready();
     permit = await approvedPermit(t, clock, ids);
@@ -227,7 +232,7 @@ describe('authorization engine: arm requests over MQTT', () => {
     it('REQUEST_EXPIRED: a request stamped beyond the clock skew', async () => {
       const msg = message(device.chip, ids.steelMachine1, device.armBody(zhang(), { permitId: permit }), new Date(clock.now().getTime() - 3 * 60_000));
       await handler.handleArmRequest(msg);
-      expect((await answerTo(msg.envelope.id)).body).toMatchObject({ reason: 'REQUEST_EXPIRED' });
+      expect((await answerTo(msg.envelope.id)).body).toMatchObject({ reason: 'REQUEST_EXPIRED', retryAfterS: 5 });
       expect(await stored(msg.envelope.id)).toMatchObject({ allowed: false, reason: 'REQUEST_EXPIRED', machine_id: ids.steelMachine1 });
     });
 

@@ -153,7 +153,7 @@ describe('revocation and the phone-initiated start', () => {
       expect((await session(sessionId)).status).toBe('pending');
 
       clock.advance(5 * 60_000);
-      device = await new FakeDevice(t, clock, device.chip).connect();
+      device = await device.reconnected();
       await device.online();
       const push = await pushOf(device, sessionId, 8000);
       expect(Date.parse(push.body.expiresAt)).toBeGreaterThan(clock.now().getTime());
@@ -173,7 +173,7 @@ describe('revocation and the phone-initiated start', () => {
       const sessionId = res.body.sessionId as string;
 
       clock.advance(PHONE_PUSH_TTL_MS + 60_000);
-      device = await new FakeDevice(t, clock, device.chip).connect();
+      device = await device.reconnected();
       await device.online();
       await online(true);
       // Several delivery passes (every 2 s) happen while we wait.

@@ -136,6 +136,12 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
 /** The resolved configuration the application runs with (embedded services already started). */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /**
+   * Per-chip token buckets of the device gateway (devices/rate-limiter.ts); absent: the protocol's
+   * ARM_REQUEST_RATE_* and DEVICE_MESSAGE_RATE_* (docs/protocol.md §11). Tests that drive one chip
+   * through many requests on purpose widen them.
+   */
+  deviceRateLimits?: { arm?: { capacity: number; perSecond: number }; other?: { capacity: number; perSecond: number } };
   port: number;
   host: string;
   databaseUrl: string;

@@ -40,6 +40,12 @@ export class ChipsRepository {
     return rows[0] ?? null;
   }
 
+  /** The highest envelope seq recorded for the chip (0: none); seeds the replay window once per process. */
+  async lastMessageSeq(chipId: string): Promise<number> {
+    const rows: { seq: string | null }[] = await this.ds.query(`SELECT last_msg_seq AS seq FROM chips WHERE chip_id = $1`, [chipId]);
+    return Number(rows[0]?.seq ?? 0);
+  }
+
   /**
    * Whether a grant still in force was issued to the chip after the last state it reported. The
    * grants table is the authorization module's; this one read is the presence check's only look at

@@ -45,3 +45,32 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     expect(written[1]).toMatchObject({ occurrences: 1 });
   });
 });
+
+describe('DeviceAlerts: unknown chips aggregate by source', () => {
+  const clock = new FakeClock(new Date('2026-01-05T01:00:00Z'));
+  let written: RaiseAlertInput[];
+  let alerts: DeviceAlerts;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    written = [];
+    alerts = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('100 unknown chips from one address in 2 minutes: one alert key, counted 100, saying how many chips from where and for how long', async () => {
+    for (let i = 0; i < 100; i++) {
+      await alerts.unregistered(`C${String(i).padStart(20, '0')}`, { event: 'connect', remoteAddress: '10.9.8.7' });
+      clock.advance(1200);
+    }
+    await alerts.flushRepeats();
+    expect(new Set(written.map((w) => w.dedupeKey))).toEqual(new Set(['device:unregistered:address:10.9.8.7']));
+    expect(written.reduce((n, w) => n + (w.occurrences ?? 1), 0)).toBe(100);
+    const last = written.at(-1)!.evidence as { source: Record<string, unknown> };
+    expect(last.source).toMatchObject({ remoteAddress: '10.9.8.7', distinctChips: 100, attempts: 100, minutes: 2 });
+    expect((last.source.chipsSample as string[]).length).toBe(20);
+    // Another address is another alert.
+    await alerts.unregistered('C99999999999999999999', { event: 'connect', remoteAddress: '10.0.0.1' });
+    expect(written.at(-1)!.dedupeKey).toBe('device:unregistered:address:10.0.0.1');
+  });
+});

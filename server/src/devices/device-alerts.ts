@@ -13,6 +13,12 @@ import { Clock } from '../common/clock/clock';
  */
 export const REPEAT_MS = 60_000;
 const MAX_KEYS = 50_000;
+/** An unknown-chip source silent this long starts a new count. */
+export const SOURCE_EPISODE_GAP_MS = 60 * 60_000;
+const MAX_SOURCES = 10_000;
+/** Distinct chip ids counted per source (beyond: "at least"); a sample of the latest goes into the evidence. */
+const MAX_DISTINCT_CHIPS = 10_000;
+const CHIP_SAMPLE = 20;
 
 type KeyedInput = RaiseAlertInput & { dedupeKey: string };
 
@@ -30,6 +36,7 @@ interface Window {
 export class DeviceAlerts implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DeviceAlerts');
   private readonly windows = new Map<string, Window>();
+  private readonly unknownSources = new Map<string, { firstAt: Date; lastAt: Date; attempts: number; chips: Set<string> }>();
 
   constructor(private readonly alerts: AlertsService, private readonly clock: Clock) {}
 
@@ -58,8 +65,35 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Unknown chips aggregate by where they come from, not by chip: a scan of 100 invented chip ids from
+   * one address is one alert saying "100 unknown chips from X in M minutes" (count = attempts,
+   * evidence = the source summary with a sample of chip ids). The source is the remote address when
+   * the broker reported it (CONNECT), else how it arrived (a publish through an open broker).
+   */
   unregistered(chipId: string, evidence: Record<string, unknown>): Promise<boolean> {
-    return this.raise({ type: AlertType.UNREGISTERED_DEVICE, chipId, enterpriseId: null, evidence: { chipId, ...evidence }, dedupeKey: `device:unregistered:${chipId}` });
+    const address = typeof evidence.remoteAddress === 'string' && evidence.remoteAddress ? evidence.remoteAddress.slice(0, 100) : null;
+    const source = address ? `address:${address}` : `via:${typeof evidence.event === 'string' ? evidence.event : 'unknown'}`;
+    const now = this.clock.now();
+    let agg = this.unknownSources.get(source);
+    if (!agg || now.getTime() - agg.lastAt.getTime() > SOURCE_EPISODE_GAP_MS) {
+      if (this.unknownSources.size >= MAX_SOURCES) this.unknownSources.clear();
+      agg = { firstAt: now, lastAt: now, attempts: 0, chips: new Set() };
+      this.unknownSources.set(source, agg);
+    }
+    agg.attempts++;
+    agg.lastAt = now;
+    if (agg.chips.size < MAX_DISTINCT_CHIPS) agg.chips.add(chipId);
+    const distinct = agg.chips.size;
+    const summary = {
+      remoteAddress: address, distinctChips: distinct, distinctChipsCapped: distinct >= MAX_DISTINCT_CHIPS, attempts: agg.attempts,
+      chipsSample: [...agg.chips].slice(-CHIP_SAMPLE), firstAt: agg.firstAt.toISOString(), lastAt: agg.lastAt.toISOString(),
+      minutes: Math.max(1, Math.ceil((agg.lastAt.getTime() - agg.firstAt.getTime()) / 60_000)),
+    };
+    return this.raise({
+      type: AlertType.UNREGISTERED_DEVICE, chipId, enterpriseId: null, occurredAt: now,
+      evidence: { chipId, ...evidence, source: summary }, dedupeKey: `device:unregistered:${source}`,
+    });
   }
 
   /** A bound chip refused at CONNECT because its clock is off; one alert per chip, repeated reconnects aggregate into its count. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
-  ArmRequestBody, EventBatchBody, MAX_MESSAGE_BYTES, MessageType, OnlineStatusMessage, openDeviceMessage, parseTopic, ReasonCode, reasonMessage,
-  serverStatusFilter, serverUpFilter, StatusMessage, verifyEnvelope,
+  ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
+  parseTopic, Problem, ReasonCode, reasonMessage, serverStatusFilter, serverUpFilter, StatusMessage, validateEvent, verifyEnvelope,
 } from '@arcgate/protocol';
 import type { IPublishPacket } from 'mqtt';
 import { AlertType } from '../alerts/alert-type';
@@ -15,7 +15,10 @@ import { BoundChip, ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { DeviceAlerts } from './device-alerts';
 import { DevicePresence } from './device-presence';
+import { FloodWatch } from './flood-watch';
 import { MessageSeqRecorder } from './message-seq-recorder';
+import { MessageSeqWindow } from './message-seq-window';
+import { DeviceRateLimiter } from './rate-limiter';
 import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
 
@@ -44,12 +47,27 @@ function isOfflineStatus(payload: Buffer): boolean {
   }
 }
 
+/** Denials answered to a rate-limited chip: a few per second at most, so the answers cannot become the flood. */
+const RATE_LIMITED_ANSWERS = { capacity: 3, perSecond: 1 };
+
+/** The message id of an unverified payload, when it has a well-formed one (to answer a rate-limited request). */
+function claimedId(payload: Buffer): string | null {
+  try {
+    const id = (JSON.parse(payload.toString('utf8')) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && MESSAGE_ID_PATTERN.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Every device message enters here: topic → size → chip known and bound → signature with the bound
- * key, topic chip = envelope chip, validation, freshness (arm requests) → dispatch. Whatever fails is
- * written to rejected_messages; bad signatures also raise FORGED_MESSAGE, unknown chips
- * UNREGISTERED_DEVICE. Events skip the freshness check on purpose: a device replaying a journal
- * after days offline is normal, and event seqs make replays harmless.
+ * Every device message enters here: per-chip rate limit → topic → size → chip known and bound →
+ * signature with the bound key, topic chip = envelope chip, validation, freshness (every type; only
+ * a retained status delivered on subscribe is exempt) → envelope seq (each seq once, §5.3) →
+ * dispatch. Whatever fails is written to rejected_messages; bad signatures also raise
+ * FORGED_MESSAGE, unknown chips UNREGISTERED_DEVICE, signed but malformed messages
+ * DEVICE_MESSAGE_REJECTED (an events batch gets a negative ack), floods DEVICE_FLOOD. An offline
+ * catch-up is fresh: the envelope `ts` is the send time, only the events inside are old.
  */
 @Injectable()
 export class DeviceGateway implements OnModuleInit {
@@ -57,6 +75,8 @@ export class DeviceGateway implements OnModuleInit {
   private subscribed!: Promise<void>;
   private markSubscribed!: () => void;
   private handlerCache?: ArmRequestHandler | null;
+  /** Bounds the RATE_LIMITED answers themselves (same clock as the limiter). */
+  private readonly answerLimiter: DeviceRateLimiter;
 
   constructor(
     private readonly mqtt: MqttConnection,
@@ -67,6 +87,9 @@ export class DeviceGateway implements OnModuleInit {
     private readonly ingest: TelemetryIngest,
     private readonly presence: DevicePresence,
     private readonly seqs: MessageSeqRecorder,
+    private readonly seqWindow: MessageSeqWindow,
+    private readonly limiter: DeviceRateLimiter,
+    private readonly flood: FloodWatch,
     private readonly clock: Clock,
     private readonly moduleRef: ModuleRef,
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
@@ -74,6 +97,8 @@ export class DeviceGateway implements OnModuleInit {
     @Optional() @Inject(ARM_REQUEST_HANDLER) private readonly injectedHandler?: ArmRequestHandler,
   ) {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
+    this.answerLimiter = new DeviceRateLimiter(limiter.clockForAnswers);
+    this.answerLimiter.limits = { arm: RATE_LIMITED_ANSWERS, other: RATE_LIMITED_ANSWERS };
   }
 
   onModuleInit(): void {
@@ -98,20 +123,32 @@ export class DeviceGateway implements OnModuleInit {
     return this.subscribed;
   }
 
-  async handle(topic: string, payload: Buffer, retained = false): Promise<void> {
+  async handle(topic: string, payload: Buffer, retainedDelivery = false): Promise<void> {
     const receivedAt = this.clock.now();
     const parsed = parseTopic(this.config.mqtt.topicRoot, topic);
     if (!parsed.ok || parsed.direction === 'down') return;
+    // Only a status is retained by design. A request or batch a device published with retain set is
+    // checked like any other message when the broker re-delivers it (stale, seq used: refused).
+    const retained = retainedDelivery && parsed.type === 'status';
     const chipId = parsed.chip;
+    // First, before any database work or signature check: a flood costs a map lookup per message.
+    // A retained status delivered on (re)subscribe is the broker's copy, not the chip speaking now.
+    if (!retained) {
+      const cls = parsed.type === 'arm.request' ? 'arm' : 'other';
+      const verdict = this.limiter.take(chipId, cls);
+      if (!verdict.ok) return this.onRateLimited(chipId, parsed.type, cls, payload, verdict.retryAfterS);
+    }
     const reject = (reason: RejectionReason, detail: Record<string, unknown>) => this.rejected.record({ receivedAt, topic, chipId, reason, detail, payload });
     if (payload.length > MAX_MESSAGE_BYTES) return reject('malformed', { problem: `payload exceeds ${MAX_MESSAGE_BYTES} bytes`, bytes: payload.length });
 
     const bound = await this.chips.findBoundByChipId(chipId);
     if (!bound) return this.fromUnboundChip(chipId, topic, parsed.type, payload, receivedAt, reject);
+    if (!this.seqWindow.has(chipId)) this.seqWindow.seed(chipId, await this.chipsRepo.lastMessageSeq(chipId));
 
-    const opened = openDeviceMessage(payload, { chip: chipId, type: parsed.type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: parsed.type === 'arm.request' });
+    const opened = openDeviceMessage(payload, { chip: chipId, type: parsed.type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
     if (!opened.ok) {
       const reason: RejectionReason = opened.reason === ReasonCode.BAD_SIGNATURE ? 'bad_signature' : opened.reason === ReasonCode.REQUEST_EXPIRED ? 'expired' : 'malformed';
+      if (reason === 'malformed' && opened.answerable && parsed.type === 'events') return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
       await reject(reason, { reason: opened.reason, problems: opened.problems.slice(0, 10) });
       if (reason === 'bad_signature') {
         this.logger.warn(`forged message on ${topic}`);
@@ -120,26 +157,121 @@ export class DeviceGateway implements OnModuleInit {
           type: AlertType.FORGED_MESSAGE, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
           evidence: { chipId, topic, said: whatItSaid(payload) }, dedupeKey: `device:forged:${chipId}`,
         });
+      } else if (reason === 'malformed' && opened.answerable) {
+        this.malformedAlert(bound, parsed.type, opened.problems, payload, receivedAt);
+      } else if (reason === 'expired') {
+        this.logger.warn(`stale ${parsed.type} from ${chipId} refused`);
+        // Connected (its token was fresh enough) but its messages are not: its events wait in its journal
+        // until someone sets its clock, so someone must be told. One alert per chip, repeats counted.
+        this.staleAlert(bound, parsed.type, payload, receivedAt);
       }
       if (opened.answerable && opened.messageId && parsed.type === 'arm.request') await this.deny(chipId, opened.messageId, opened.reason);
       return;
     }
 
     const message = opened.message;
-    if (parsed.type === 'status') return this.onStatus(bound, message as StatusMessage, receivedAt, retained);
+    // The offline status is unsigned and has no seq: it can only mark the chip offline. A retained status is an old copy.
+    const seq = (message as { seq?: number }).seq;
+    let duplicate = false;
+    if (!retained && seq !== undefined) {
+      const verdict = this.seqWindow.check(chipId, seq, (message as { id: string }).id);
+      if (verdict === 'replayed') {
+        this.logger.warn(`${parsed.type} from ${chipId} reuses seq ${seq}: refused`);
+        await reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id });
+        // A replayed capture, or a device that lost its counter: either way someone must look. One alert per chip, counted.
+        void this.alerts.raise({
+          type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
+          evidence: { chipId, type: parsed.type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id }, dedupeKey: `device:replayed:${chipId}`,
+        });
+        if (parsed.type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
+        return;
+      }
+      duplicate = verdict === 'duplicate';
+      if (!duplicate) this.seqs.record(chipId, seq, receivedAt);
+    }
+    if (parsed.type === 'status') {
+      // A QoS 1 re-delivery of a status already applied says nothing new.
+      if (duplicate) return;
+      return this.onStatus(bound, message as StatusMessage, receivedAt, retained);
+    }
     const envelope = message as VerifiedDeviceMessage<unknown>['envelope'];
     const verified = { chipId, machineId: bound.machineId, envelope, receivedAt };
     if (parsed.type === 'events') {
+      // A duplicate is stored idempotently (event seqs) and acknowledged again.
       await this.ingest.accept({ ...(verified as VerifiedDeviceMessage<EventBatchBody>), enterpriseId: bound.enterpriseId }).catch((e: Error) => {
         // Not stored, so not acked: the device re-sends after EVENTS_ACK_TIMEOUT_MS.
         this.logger.warn(`events from ${chipId} not stored yet: ${e.message}`);
       });
       return;
     }
-    if (parsed.type === 'arm.request') {
-      this.seqs.record(chipId, envelope.seq, receivedAt);
-      return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
+    // A duplicate arm.request (the device's identical retry) is answered from the decision already taken.
+    if (parsed.type === 'arm.request') return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
+  }
+
+  /**
+   * A correctly signed events batch that breaks the body rules (§11.6): the raw message is kept,
+   * DEVICE_MESSAGE_REJECTED raised, the events that pass on their own are stored, and the ack names
+   * the seqs of those that do not in `rejected`, so the device stops re-sending them.
+   */
+  private async rejectBatch(bound: BoundChip, payload: Buffer, problems: Problem[], receivedAt: Date, reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>): Promise<void> {
+    const value = JSON.parse(payload.toString('utf8')) as { id: string; seq: number; ts: string; body?: unknown };
+    // The body rules come before freshness in openDeviceMessage; a broken batch must still be fresh to be acted on.
+    if (!isFresh(value.ts, receivedAt)) {
+      await reject('expired', { reason: ReasonCode.REQUEST_EXPIRED, problems: problems.slice(0, 10) });
+      return this.staleAlert(bound, 'events', payload, receivedAt);
     }
+    if (this.seqWindow.check(bound.chipId, value.seq, value.id) === 'replayed') {
+      return reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq: value.seq, id: value.id });
+    }
+    const raw = isPlainObject(value.body) && Array.isArray(value.body.events) ? (value.body.events as unknown[]) : [];
+    const good: DeviceEvent[] = [];
+    const goodSeqs = new Set<number>();
+    const badSeqs = new Set<number>();
+    raw.forEach((e, i) => {
+      const seq = isPlainObject(e) && Number.isSafeInteger(e.seq) && (e.seq as number) >= 1 ? (e.seq as number) : null;
+      if (seq !== null && !goodSeqs.has(seq) && validateEvent(e, `$.body.events[${i}]`).length === 0) {
+        good.push(e as DeviceEvent);
+        goodSeqs.add(seq);
+      } else if (seq !== null) badSeqs.add(seq);
+    });
+    const rejected = [...badSeqs].filter((s) => !goodSeqs.has(s)).sort((a, b) => a - b).slice(0, EVENT_BATCH_MAX_EVENTS);
+    await reject('malformed', { reason: ReasonCode.MALFORMED, problems: problems.slice(0, 10), storedSeqs: good.length, rejectedSeqs: rejected });
+    this.malformedAlert(bound, 'events', problems, payload, receivedAt, rejected);
+    this.logger.warn(`events ${value.id} from ${bound.chipId} break the body rules: ${rejected.length} event(s) rejected, ${good.length} stored`);
+    const envelope = { ...value, body: { events: good } } as unknown as VerifiedDeviceMessage<EventBatchBody>['envelope'];
+    await this.ingest.accept({ chipId: bound.chipId, machineId: bound.machineId, enterpriseId: bound.enterpriseId, envelope, receivedAt, rejected }).catch((e: Error) => {
+      this.logger.warn(`events from ${bound.chipId} not stored yet: ${e.message}`);
+    });
+  }
+
+  private malformedAlert(bound: BoundChip, type: MessageType, problems: Problem[], payload: Buffer, receivedAt: Date, rejectedSeqs?: number[]): void {
+    void this.alerts.raise({
+      type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId: bound.chipId, occurredAt: receivedAt,
+      evidence: { chipId: bound.chipId, type, problems: problems.slice(0, 5), ...(rejectedSeqs ? { rejectedSeqs } : {}), said: whatItSaid(payload) },
+      dedupeKey: `device:malformed:${bound.chipId}`,
+    });
+  }
+
+  private staleAlert(bound: BoundChip, type: MessageType, payload: Buffer, receivedAt: Date): void {
+    let ts: unknown;
+    try {
+      ts = (JSON.parse(payload.toString('utf8')) as { ts?: unknown }).ts;
+    } catch {
+      return;
+    }
+    const deviceMs = typeof ts === 'string' ? Date.parse(ts) : NaN;
+    if (!Number.isFinite(deviceMs)) return;
+    void this.alerts.clockSkew(bound, {
+      event: 'message', messageType: type, deviceTime: new Date(deviceMs).toISOString(), serverTime: receivedAt.toISOString(), skewMs: deviceMs - receivedAt.getTime(),
+    });
+  }
+
+  /** Over the chip's budget: counted for the flood alert; an arm.request is told to come back later (a few answers a second at most). */
+  private async onRateLimited(chipId: string, type: MessageType, cls: 'arm' | 'other', payload: Buffer, retryAfterS: number): Promise<void> {
+    this.flood.refused(chipId, type, cls);
+    if (type !== 'arm.request' || payload.length > MAX_MESSAGE_BYTES || !this.answerLimiter.take(chipId, 'arm').ok) return;
+    const id = claimedId(payload);
+    if (id) await this.deny(chipId, id, ReasonCode.RATE_LIMITED, retryAfterS);
   }
 
   private async onArmRequest(msg: VerifiedDeviceMessage<ArmRequestBody>): Promise<void> {
@@ -167,8 +299,8 @@ export class DeviceGateway implements OnModuleInit {
     return this.handlerCache ?? null;
   }
 
-  private async deny(chipId: string, requestId: string, reason: ReasonCode): Promise<void> {
-    const retry = reason === ReasonCode.SERVER_ERROR || reason === ReasonCode.REQUEST_EXPIRED ? { retryAfterS: SERVER_ERROR_RETRY_S } : {};
+  private async deny(chipId: string, requestId: string, reason: ReasonCode, retryAfterS?: number): Promise<void> {
+    const retry = retryAfterS !== undefined ? { retryAfterS } : reason === ReasonCode.SERVER_ERROR || reason === ReasonCode.REQUEST_EXPIRED ? { retryAfterS: SERVER_ERROR_RETRY_S } : {};
     await this.outbox.send(chipId, 'arm.denied', { requestId, reason, message: reasonMessage(reason), ...retry }).catch((e: Error) => this.logger.error(`arm.denied to ${chipId} not sent: ${e.message}`));
   }
 

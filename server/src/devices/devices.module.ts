@@ -12,7 +12,10 @@ import { DeviceCoreModule } from './device-core.module';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
 import { EmbeddedBrokerHooks } from './embedded-broker-hooks';
+import { FloodWatch } from './flood-watch';
 import { MessageSeqRecorder } from './message-seq-recorder';
+import { MessageSeqWindow } from './message-seq-window';
+import { DeviceRateLimiter } from './rate-limiter';
 import { RejectedMessagesRepository } from './rejected-messages.repository';
 
 /**
@@ -23,7 +26,7 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
 @Module({
   imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder],
+  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {}

@@ -25,7 +25,7 @@ describe('fail safe when the device software fails', () => {
   let zhangCode: string;
   let permit: string;
   const devices: FakeDevice[] = [];
-  const seqs = new Map<string, { event: number; message: number }>();
+  const seqs = new Map<string, { event: number }>();
 
   beforeAll(async () => {
     t = await createTestApp({ clock, config: { onsiteCheckAfterS: ONSITE_CHECK_AFTER_S } });
@@ -53,7 +53,7 @@ describe('fail safe when the device software fails', () => {
   async function newDevice(): Promise<FakeDevice> {
     const d = await new FakeDevice(t, clock, await bindNewChip(t, ids.steelMachine1)).connect();
     devices.push(d);
-    seqs.set(d.chip.chip, { event: 0, message: 10_000 });
+    seqs.set(d.chip.chip, { event: 0 });
     return d;
   }
 
@@ -63,7 +63,7 @@ describe('fail safe when the device software fails', () => {
   async function report(d: FakeDevice, ...events: Unnumbered[]): Promise<number[]> {
     const s = seqs.get(d.chip.chip)!;
     const numbered = events.map((e) => ({ ...e, seq: ++s.event }) as DeviceEvent);
-    const env = signEnvelope(d.chip.privateKey, createEnvelope('events', { chip: d.chip.chip, seq: ++s.message, body: { events: numbered } }, clock.now()) as Envelope);
+    const env = signEnvelope(d.chip.privateKey, createEnvelope('events', { chip: d.chip.chip, seq: d.nextSeq(), body: { events: numbered } }, clock.now()) as Envelope);
     await d.client.publishAsync(upTopic(t.config.mqtt.topicRoot, d.chip.chip, 'events'), JSON.stringify(env), { qos: 1 });
     const ack = await d.next((topic, m) => topic.endsWith('/down/events.ack') && m.body.requestId === env.id);
     expect(ack.body.upToSeq).toBe(s.event);
@@ -129,7 +129,7 @@ describe('fail safe when the device software fails', () => {
     // The protocol requires statistics unless interrupted: rejected at the gateway as malformed.
     const s = seqs.get(d.chip.chip)!;
     const bad = { type: 'arc.stop', at: iso(40_000), startedAt: iso(31_000), endedAt: iso(40_000), durationMs: 9000, samples: 0, sampleRateHz: 10, seq: s.event + 1 };
-    const env = signEnvelope(d.chip.privateKey, createEnvelope('events', { chip: d.chip.chip, seq: ++s.message, body: { events: [bad] } }, clock.now()) as Envelope);
+    const env = signEnvelope(d.chip.privateKey, createEnvelope('events', { chip: d.chip.chip, seq: d.nextSeq(), body: { events: [bad] } }, clock.now()) as Envelope);
     await d.client.publishAsync(upTopic(t.config.mqtt.topicRoot, d.chip.chip, 'events'), JSON.stringify(env), { qos: 1 });
     await waitUntil(async () => (await t.ds.query(`SELECT 1 FROM rejected_messages WHERE chip_id = $1 AND reason = 'malformed'`, [d.chip.chip]))[0], 5000, 'rejection');
     expect(await t.ds.query(`SELECT 1 FROM arcs WHERE chip_id = $1 AND stop_seq = $2`, [d.chip.chip, s.event + 1])).toEqual([]);

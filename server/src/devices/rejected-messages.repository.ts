@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { storableJson } from '../common/text/storable-text';
 import { RejectionReason } from './rejected-message.entity';
 
 export const PAYLOAD_EXCERPT_BYTES = 2048;
@@ -18,7 +19,7 @@ export class RejectedMessagesRepository {
   async record(r: { receivedAt: Date; topic: string; chipId: string | null; reason: RejectionReason; detail: Record<string, unknown>; payload: Buffer }): Promise<void> {
     await this.ds.query(
       `INSERT INTO rejected_messages (received_at, topic, chip_id, reason, detail, payload_excerpt) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-      [r.receivedAt, r.topic.slice(0, 300), r.chipId, r.reason, JSON.stringify(r.detail), payloadExcerpt(r.payload)],
+      [r.receivedAt, r.topic.slice(0, 300), r.chipId, r.reason, JSON.stringify(storableJson(r.detail)), payloadExcerpt(r.payload)],
     );
   }
 }

@@ -25,7 +25,6 @@ describe('telemetry violation rules, end to end', () => {
   let device: FakeDevice;
   let zhangCode: string;
   let eventSeq = 0;
-  let messageSeq = 10_000;
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
@@ -59,7 +58,7 @@ describe('telemetry violation rules, end to end', () => {
   /** Numbers the events (contiguous per chip), signs them as one events message and waits for its ack. */
   async function report(...events: Unnumbered[]): Promise<number[]> {
     const numbered = events.map((e) => ({ ...e, seq: ++eventSeq }) as DeviceEvent);
-    const env = signEnvelope(device.chip.privateKey, createEnvelope('events', { chip: chip(), seq: ++messageSeq, body: { events: numbered } }, clock.now()) as Envelope);
+    const env = signEnvelope(device.chip.privateKey, createEnvelope('events', { chip: chip(), seq: device.nextSeq(), body: { events: numbered } }, clock.now()) as Envelope);
     await device.client.publishAsync(upTopic(t.config.mqtt.topicRoot, chip(), 'events'), JSON.stringify(env), { qos: 1 });
     const ack = await device.next((topic, m) => topic.endsWith('/down/events.ack') && m.body.requestId === env.id);
     expect(ack.body.upToSeq).toBe(eventSeq);

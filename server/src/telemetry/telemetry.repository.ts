@@ -92,6 +92,7 @@ export class TelemetryRepository {
 
       await this.insertArcs(em, stored);
       await this.accountLostSeqs(em, stored);
+      await this.accountRejectedSeqs(em, items);
       await this.updatePositions(em, stored);
       await this.updateStates(em, stored);
       return { stored, watermarks: await this.advanceWatermarks(em, chipIds, receivedAt) };
@@ -118,6 +119,16 @@ export class TelemetryRepository {
       const to = Math.min(e.toSeq, e.fromSeq + MAX_LOST_RANGE - 1);
       await em.query(`INSERT INTO device_event_seqs (chip_id, seq) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g ON CONFLICT DO NOTHING`, [s.chipId, e.fromSeq, to]);
     }
+  }
+
+  /**
+   * Seqs of events refused by the body rules are accounted for like lost ones: the watermark passes
+   * them and they are never listed as missing (the raw message is in rejected_messages).
+   */
+  private async accountRejectedSeqs(em: EntityManager, items: IngestItem[]): Promise<void> {
+    const rows = items.flatMap((i) => (i.rejected ?? []).map((seq) => ({ chip: i.chipId, seq })));
+    if (!rows.length) return;
+    await em.query(`INSERT INTO device_event_seqs (chip_id, seq) SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING`, [rows.map((r) => r.chip), rows.map((r) => r.seq)]);
   }
 
   private async updatePositions(em: EntityManager, stored: StoredEvent[]): Promise<void> {

@@ -8,6 +8,8 @@ export interface IngestItem {
   /** id of the events envelope: the ack's requestId. */
   envelopeId: string;
   events: DeviceEvent[];
+  /** Seqs of events of this batch that failed the body rules: accounted for, never stored, named in the ack's `rejected`. */
+  rejected?: number[];
   receivedAt: Date;
 }
 

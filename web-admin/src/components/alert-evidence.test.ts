@@ -64,6 +64,25 @@ describe('alert evidence', () => {
       expect(text).not.toMatch(/not_yet_valid|expired|600000|skewMs/);
     }
     expect(evidenceLines('DEVICE_CLOCK_SKEW', { failure: 'expired' }, tOf(en as Tree))![0].value).toBe('unknown');
+    // Connected, but its messages are refused as stale.
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', { ...ahead, event: 'message' }, tOf(zh as Tree))![0].value).toBe('设备时钟比平台快 10 分钟，其报文因时间超差被拒收；请校准设备时间');
+    expect(evidenceLines('DEVICE_CLOCK_SKEW', { ...behind, event: 'message' }, tOf(en as Tree))![0].value).toBe("Device clock 10 min behind the platform: its messages are refused as stale; set the device's time");
+  });
+
+  it('reads the issue-12 device alerts: unknown chips by source, floods, rejected messages — no raw codes', () => {
+    const unknown = { chipId: 'C1', event: 'connect', source: { remoteAddress: '10.9.8.7', distinctChips: 100, attempts: 120, minutes: 2, chipsSample: ['C1', 'C2'], firstAt: '2026-01-05T01:00:00Z', lastAt: '2026-01-05T01:02:00Z' } };
+    expect(evidenceLines('UNREGISTERED_DEVICE', unknown, tOf(zh as Tree))![0].value).toBe('来自 10.9.8.7 的 100 个未登记芯片（2 分钟内尝试 120 次）');
+    expect(evidenceLines('UNREGISTERED_DEVICE', unknown, tOf(en as Tree))![0].value).toBe('100 unknown chips from 10.9.8.7 (120 attempts in 2 min)');
+    expect(evidenceLines('UNREGISTERED_DEVICE', { chipId: 'C9' }, tOf(en as Tree))![0].value).toBe('C9');
+    const flood = { chipId: 'C1', refused: 394, byType: { 'arm.request': 390, events: 4 }, firstAt: '2026-01-05T01:00:00Z', lastAt: '2026-01-05T01:00:20Z', limit: { class: 'arm' } };
+    const rejected = { chipId: 'C1', type: 'events', rejectedSeqs: [2, 3], problems: [{ code: 'format' }] };
+    for (const tree of [zh, en] as Tree[]) {
+      const text = [evidenceLines('DEVICE_FLOOD', flood, tOf(tree))!, evidenceLines('DEVICE_MESSAGE_REJECTED', rejected, tOf(tree))!].flat().map((l) => `${l.label} ${l.value}`).join(' ');
+      expect(text).toContain('394');
+      expect(text).not.toMatch(/arm\.request|rejectedSeqs|format|byType/);
+    }
+    expect(evidenceLines('DEVICE_FLOOD', flood, tOf(zh as Tree))!.map((l) => l.value)).toContain('授权请求 390，事件 4');
+    expect(evidenceLines('DEVICE_MESSAGE_REJECTED', { type: 'status', reason: 'SEQ_REPLAYED', seq: 4 }, tOf(en as Tree))!.map((l) => l.value).join(' ')).toMatch(/already used/);
   });
 
   it('reads an impersonation alert: the client id asked for, whether it names a registered device, that it was refused', () => {

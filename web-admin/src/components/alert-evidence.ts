@@ -3,7 +3,13 @@ import { fmtTime } from './format';
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
-export const READABLE_EVIDENCE_TYPES = ['DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW', 'DEVICE_IMPERSONATION'] as const;
+export const READABLE_EVIDENCE_TYPES = [
+  'DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW',
+  'DEVICE_IMPERSONATION', 'UNREGISTERED_DEVICE', 'DEVICE_FLOOD', 'DEVICE_MESSAGE_REJECTED',
+] as const;
+const MESSAGE_TYPES = ['status', 'arm.request', 'events'] as const;
+/** Translation key of a protocol message type (keys cannot hold dots). */
+const messageTypeKey = (type: (typeof MESSAGE_TYPES)[number]) => `alertEvidence.messageTypes.${type === 'arm.request' ? 'armRequest' : type}`;
 
 const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
 const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
@@ -57,11 +63,43 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       add('cutBy', ev.cutBy === 'hardware_watchdog' ? t('alertEvidence.cutByWatchdog') : t('alertEvidence.unknown'));
       add('expected', watchdog);
       break;
+    case 'UNREGISTERED_DEVICE': {
+      // Aggregated by source (issue 12): how many unknown chips, from where, over how long.
+      const src = (typeof ev.source === 'object' && ev.source !== null ? ev.source : null) as Record<string, unknown> | null;
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      if (src && num(src.distinctChips) !== null) {
+        const vars = { count: num(src.distinctChips), attempts: num(src.attempts) ?? num(src.distinctChips), minutes: num(src.minutes) ?? 1, address: typeof src.remoteAddress === 'string' ? src.remoteAddress : '' };
+        add('unknownSource', t(vars.address ? 'alertEvidence.unknownChipsFrom' : 'alertEvidence.unknownChipsVia', vars));
+        if (Array.isArray(src.chipsSample)) add('chipsSample', src.chipsSample.filter((c) => typeof c === 'string').join('，'));
+        add('firstSeen', time(src.firstAt));
+        add('lastSeen', time(src.lastAt));
+      } else {
+        add('chip', typeof ev.chipId === 'string' ? ev.chipId : t('alertEvidence.unknown'));
+      }
+      break;
+    }
+    case 'DEVICE_FLOOD': {
+      const byType = typeof ev.byType === 'object' && ev.byType !== null ? Object.entries(ev.byType as Record<string, unknown>) : [];
+      add('floodRefused', typeof ev.refused === 'number' ? t('alertEvidence.floodRefusedCount', { count: ev.refused }) : null);
+      add('messageKinds', byType.length ? byType.map(([k, n]) => `${KNOWN(k, MESSAGE_TYPES) ? t(messageTypeKey(k)) : t('alertEvidence.unknown')} ${String(n)}`).join('，') : null);
+      add('firstSeen', time(ev.firstAt));
+      add('lastSeen', time(ev.lastAt));
+      add('consequence', t('alertEvidence.floodConsequence'));
+      break;
+    }
+    case 'DEVICE_MESSAGE_REJECTED':
+      add('messageKinds', ev.type === undefined ? null : KNOWN(ev.type, MESSAGE_TYPES) ? t(messageTypeKey(ev.type)) : t('alertEvidence.unknown'));
+      if (Array.isArray(ev.rejectedSeqs)) add('rejectedEvents', t('alertEvidence.rejectedEventsCount', { count: ev.rejectedSeqs.length }));
+      if (ev.reason === 'SEQ_REPLAYED') add('rejectedWhy', t('alertEvidence.seqReplayed'));
+      add('consequence', t('alertEvidence.rejectedConsequence'));
+      break;
     case 'DEVICE_CLOCK_SKEW': {
       // Sign of skewMs (device − platform) says ahead or behind; the failure code itself is not shown.
       const skew = typeof ev.skewMs === 'number' && Number.isFinite(ev.skewMs) ? ev.skewMs : null;
       const minutes = skew === null ? 0 : Math.round(Math.abs(skew) / 60_000);
-      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(skew > 0 ? 'alertEvidence.clockAhead' : 'alertEvidence.clockBehind', { minutes }));
+      // Refused at connect, or (event 'message') connected but its messages refused as stale.
+      const suffix = ev.event === 'message' ? 'Messages' : '';
+      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(`alertEvidence.${skew > 0 ? 'clockAhead' : 'clockBehind'}${suffix}`, { minutes }));
       add('deviceTime', time(ev.deviceTime));
       add('platformTime', time(ev.serverTime));
       break;

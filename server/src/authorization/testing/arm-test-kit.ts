@@ -105,6 +105,18 @@ export class FakeDevice {
     await this.client.endAsync();
   }
 
+  /** The device's one message counter (§5.3): every envelope it signs, of any type, takes the next seq. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** The same device after a reconnect: a new connection, the same persistent message counter. */
+  async reconnected(): Promise<FakeDevice> {
+    const again = new FakeDevice(this.t, this.clock, this.chip);
+    again.seq = this.seq;
+    return again.connect();
+  }
+
   signed(type: 'arm.request' | 'status', body: object, over: { ts?: Date; seq?: number } = {}): Envelope {
     return signEnvelope(this.chip.privateKey, createEnvelope(type, { chip: this.chip.chip, body, seq: over.seq ?? ++this.seq }, over.ts ?? this.clock.now()) as Envelope);
   }
