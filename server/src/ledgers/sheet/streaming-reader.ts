@@ -54,11 +54,11 @@ export async function streamLedgerRows(upload: Buffer, sheet: LedgerSheet, opts:
           header = mapHeaderRow(headerRow, sheet);
           if (row.number === HEADER_ROW) continue;
         }
-        if (++physical > maxPhysical) throw tooManyRows(maxRows);
+        if (++physical > maxPhysical) throw tooManyRows(maxRows, physical);
         if (physical % PROGRESS_EVERY === 0) opts.onProgress?.(physical);
         const parsed = parseDataRow(row, header, sheet);
         if (!parsed) continue;
-        if (rows.length >= maxRows) throw tooManyRows(maxRows);
+        if (rows.length >= maxRows) throw tooManyRows(maxRows, physical);
         rows.push(parsed);
       }
       if (rejected) continue;

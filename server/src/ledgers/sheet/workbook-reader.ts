@@ -86,9 +86,10 @@ export function sheetNotFound(sheet: LedgerSheet): RowError {
   return { row: HEADER_ROW, column: null, field: null, code: 'sheetNotFound', message: `找不到「${sheet.sheetName}」表，或表头与模板不符` };
 }
 
-export function tooManyRows(maxRows: number): DomainError {
+/** `rowsRead`: sheet rows read when the reader stopped (it stops at the cap, never reads the rest). */
+export function tooManyRows(maxRows: number, rowsRead?: number): DomainError {
   return new DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, `每个文件最多 ${maxRows} 行数据，请拆分后分批导入 (at most ${maxRows} rows per file)`,
-    [{ field: 'file', code: 'tooManyRows', message: `at most ${maxRows} data rows per file` }], { maxRows });
+    [{ field: 'file', code: 'tooManyRows', message: `at most ${maxRows} data rows per file` }], rowsRead === undefined ? { maxRows } : { maxRows, rowsRead });
 }
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {

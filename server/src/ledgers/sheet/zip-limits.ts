@@ -80,11 +80,11 @@ export function assertZipWithinLimits(buf: Buffer): ZipEntryInfo[] {
   let total = 0;
   for (const e of entries) {
     total += e.size;
-    if (e.size > ZIP_LIMITS.maxEntryBytes) {
-      throw tooLarge('entryTooLarge', `工作簿内容过大: ${e.name} 解压后 ${e.size} 字节`, { entry: e.name, size: e.size, maxEntryBytes: ZIP_LIMITS.maxEntryBytes });
-    }
     if (e.size > ZIP_LIMITS.ratioFloorBytes && e.size / Math.max(1, e.compressedSize) > ZIP_LIMITS.maxRatio) {
       throw tooLarge('zipBomb', `压缩比异常 (${e.name}), 疑似压缩炸弹`, { entry: e.name, ratio: Math.round(e.size / Math.max(1, e.compressedSize)), maxRatio: ZIP_LIMITS.maxRatio });
+    }
+    if (e.size > ZIP_LIMITS.maxEntryBytes) {
+      throw tooLarge('entryTooLarge', `工作簿内容过大: ${e.name} 解压后 ${e.size} 字节`, { entry: e.name, size: e.size, maxEntryBytes: ZIP_LIMITS.maxEntryBytes });
     }
   }
   if (total > ZIP_LIMITS.maxTotalBytes) {
