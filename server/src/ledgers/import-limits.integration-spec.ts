@@ -106,9 +106,10 @@ describe('ledger imports under hostile files (worker thread, limits before parsi
     expect(res.status).toBe(202);
     // Meanwhile, other users' requests keep their usual latency.
     const roundTrips: number[] = [];
-    let job: { state: string; error: { code: string; fields: { field: string; code: string }[]; details: { rowsRead: number; maxRows: number } } } | null = null;
-    const done = finished(res.body.id).then((j) => { job = j; });
-    while (!job) {
+    type FailedJob = { state: string; error: { code: string; fields: { field: string; code: string }[]; details: { rowsRead: number; maxRows: number } } };
+    const outcome: { job: FailedJob | null } = { job: null };
+    const done = finished(res.body.id).then((j: FailedJob) => { outcome.job = j; });
+    while (!outcome.job) {
       const t0 = performance.now();
       const health = await t.http.get('/api/health');
       roundTrips.push(performance.now() - t0);
@@ -124,7 +125,7 @@ describe('ledger imports under hostile files (worker thread, limits before parsi
     // Reported for the artifact and the log: these are measurements, the bounds below are generous.
     console.log(`import of ${file.length} bytes / 100000 rows: ${Date.now() - started} ms, event-loop max delay ${maxDelayMs.toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, health round trips n=${roundTrips.length} max ${maxRoundTripMs.toFixed(0)} ms, RSS growth ${rssGrowthMb.toFixed(0)} MB`);
 
-    const finishedJob = job!;
+    const finishedJob = outcome.job as FailedJob;
     expect(finishedJob.state).toBe('failed');
     expect(finishedJob.error.code).toBe('IMPORT_TOO_MANY_ROWS');
     expect(finishedJob.error.fields).toEqual([expect.objectContaining({ field: 'file', code: 'tooManyRows' })]);
