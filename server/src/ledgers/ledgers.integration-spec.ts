@@ -262,6 +262,23 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     expect(empty.job).toMatchObject({ state: 'failed', error: { code: 'IMPORT_EMPTY' } });
   });
 
+  it('reports a job abandoned by a server that stopped as IMPORT_INTERRUPTED, nothing written', async () => {
+    const steel = await enterpriseId('夏邑县恒达钢结构有限公司');
+    const [user] = await t.ds.query(`SELECT id FROM users WHERE username = 'hengda.admin'`);
+    // A job of another process (instance) whose heartbeat stopped two minutes ago.
+    const [job] = await t.ds.query(
+      `INSERT INTO import_jobs (ledger, enterprise_id, created_by, state, instance_id, heartbeat_at) VALUES ('machines', $1, $2, 'running', gen_random_uuid(), now() - interval '2 minutes') RETURNING id`,
+      [steel, user.id]);
+    const res = await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(await t.auth('hengda.admin'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'failed', error: { code: 'IMPORT_INTERRUPTED' }, result: null });
+    // A live one (fresh heartbeat) is left alone.
+    const [live] = await t.ds.query(
+      `INSERT INTO import_jobs (ledger, enterprise_id, created_by, state, instance_id) VALUES ('machines', $1, $2, 'running', gen_random_uuid()) RETURNING id`, [steel, user.id]);
+    expect((await t.http.get(`/api/ledgers/import-jobs/${live.id}`).set(await t.auth('hengda.admin'))).body.state).toBe('running');
+    expect((await t.http.get('/api/ledgers/import-jobs/not-a-uuid').set(await t.auth('hengda.admin'))).status).toBe(400);
+  });
+
   it('imports only into an enterprise the actor manages', async () => {
     const file = await machinesFile([['目标焊机', '电弧焊机', '奥太', 'NBC-200', 'IMP-TGT-1', 8]]);
     const machinery = await enterpriseId('夏邑县宏远农机制造厂');

@@ -70,10 +70,12 @@ export class ImportJobsService implements OnModuleDestroy {
       throw e;
     }
     this.live.set(job.id, { rowsRead: 0, rowsEstimate: null, writtenAt: 0 });
-    const run = this.process(job.id, ledger, upload, plan).finally(() => {
-      this.live.delete(job.id);
-      this.running.delete(run);
-    });
+    const run = this.process(job.id, ledger, upload, plan)
+      .catch((e: Error) => this.logger.error(`import job ${job.id} could not be finished: ${e.stack ?? e.message}`))
+      .finally(() => {
+        this.live.delete(job.id);
+        this.running.delete(run);
+      });
     this.running.add(run);
     return this.view(job);
   }
