@@ -1,4 +1,5 @@
 import * as ExcelJS from 'exceljs';
+import { readCell } from './cell-values';
 import { FIRST_DATA_ROW, LedgerSheet } from './ledger-sheet';
 import { streamLedgerRows } from './streaming-reader';
 import { buildTemplate } from './template-builder';
@@ -58,6 +59,13 @@ describe('streaming ledger reader', () => {
     expect((await streamLedgerRows(file, SHEET, { maxRows: 6 })).rows).toHaveLength(6);
     await expect(streamLedgerRows(file, SHEET, { maxRows: 4 })).rejects.toMatchObject({ code: 'IMPORT_TOO_MANY_ROWS', details: { maxRows: 4, rowsRead: 6 } });
     await expect(streamLedgerRows(file, SHEET, { maxRows: 100, maxPhysicalRows: 3 })).rejects.toMatchObject({ code: 'IMPORT_TOO_MANY_ROWS' });
+  });
+
+  it('makes NUL and lone surrogates in a cell a row error (they cannot be stored)', () => {
+    for (const bad of ['甲\u0000乙', 'x\ud800', '\udc00y']) {
+      expect(readCell(SHEET.columns[0], bad)).toMatchObject({ ok: false, code: 'invalidCharacters' });
+    }
+    expect(readCell(SHEET.columns[0], '焊工😀')).toEqual({ ok: true, value: '焊工😀' });
   });
 
   it('answers FILE_UNREADABLE for what is not a workbook', async () => {

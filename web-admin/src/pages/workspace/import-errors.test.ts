@@ -3,7 +3,7 @@ import i18n from '../../i18n';
 import { fileErrorText, rowErrorText } from './import-errors';
 
 /** Every row and file code the server's importer can return (cell reader, DTO validators, services, zip limits). */
-const ROW_CODES = ['isNotEmpty', 'isEnum', 'isString', 'isNumber', 'isInt', 'isPositive', 'min', 'max', 'maxLength', 'minLength', 'isDate', 'cellError', 'isIdNumber', 'isMobile', 'isUUID', 'unknownField', 'duplicate', 'duplicateInFile', 'notApplicableToGas', 'requiredForElectric', 'unknownColumn', 'duplicateColumn', 'missingColumn', 'sheetNotFound'];
+const ROW_CODES = ['isNotEmpty', 'isEnum', 'isString', 'isNumber', 'isInt', 'isPositive', 'min', 'max', 'maxLength', 'minLength', 'isDate', 'cellError', 'invalidCharacters', 'isIdNumber', 'isMobile', 'isUUID', 'unknownField', 'duplicate', 'duplicateInFile', 'notApplicableToGas', 'requiredForElectric', 'unknownColumn', 'duplicateColumn', 'missingColumn', 'sheetNotFound'];
 const FILE_CODES = ['IMPORT_TOO_MANY_ROWS', 'IMPORT_FILE_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'FILE_UNREADABLE', 'UNSUPPORTED_FILE', 'IMPORT_EMPTY', 'IMPORT_BUSY', 'IMPORT_INTERRUPTED'];
 const CJK = /[\u4e00-\u9fff]/;
 
