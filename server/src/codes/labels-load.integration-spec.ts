@@ -1,4 +1,6 @@
 import * as ExcelJS from 'exceljs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { MACHINE_SHEET } from '../ledgers/definitions/machine-ledger';
@@ -9,7 +11,17 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 describe('label sheet of 200 machines', () => {
   let t: TestApp;
   beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  const MAX_DELAY_MS = 500;
+  let measured: number | null = null;
+  afterAll(async () => {
+    await t.close();
+    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'label-sheet-load.json'), JSON.stringify({
+      suite: 'label-sheet-load', title: 'One request holding the event loop: a 200-label QR sheet',
+      classes: [{ class: 'event-loop starvation by one request', tried: measured === null ? 0 : 1, refused: measured !== null && measured < MAX_DELAY_MS ? 1 : 0, notes: `200 QR labels in one request: loop max delay ${measured?.toFixed(0) ?? '?'} ms (bound ${MAX_DELAY_MS} ms)` }],
+    }, null, 2));
+  });
 
   it('renders 200 QR labels without holding the event loop', async () => {
     const wb = new ExcelJS.Workbook();
@@ -37,9 +49,10 @@ describe('label sheet of 200 machines', () => {
     expect(res.status).toBe(200);
     expect((res.text.match(/<svg/g) ?? []).length).toBe(200);
     const maxMs = loop.max / 1e6;
+    measured = maxMs;
     console.log(`label sheet of 200: event-loop max delay ${maxMs.toFixed(0)} ms`);
     // Back to back, 200 QR codes held the loop for 1,142 ms here; one at a time, the longest stall
     // measured 154 ms (the HTML and the test's own parsing). A generous bound between the two.
-    expect(maxMs).toBeLessThan(500);
+    expect(maxMs).toBeLessThan(MAX_DELAY_MS);
   });
 });

@@ -13,10 +13,13 @@ import { MAX_IMPORT_ROWS } from './sheet/ledger-sheet';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SUITE = 'import-limits';
 /**
- * The old importer parsed on the main thread: a 150,000-row sheet blocked the event loop for
- * seconds (7.5 s measured). This bound is generous for a loaded 2-core CI host, far under that.
+ * The old importer parsed on the main thread: a 150,000-row sheet blocked the event loop for 7.5 s,
+ * and this test's 100,000-row file for 3.8 s (10.7 s of parsing, RSS +411 MB) on the 2-core
+ * development host. Parsed in a worker, the loop's worst stall measured 171-563 ms there with the
+ * host at load 13 (the OS deschedules the main thread, and the test's own file generation leaves
+ * garbage to collect). The bound is generous for a loaded CI host, yet far under the old stall.
  */
-const MAX_LOOP_DELAY_MS = 1000;
+const MAX_LOOP_DELAY_MS = 1500;
 
 const crc32: (b: Buffer) => number = (zlib as unknown as { crc32?: (b: Buffer) => number }).crc32 ?? (() => 0);
 
