@@ -1,6 +1,9 @@
-import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { QR_ERROR_CORRECTION, QR_MARGIN, renderQrPng } from './qr-image';
+
+// pngjs comes with qrcode; it has no type declarations of its own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PNG } = require('pngjs') as { PNG: { sync: { read(buf: Buffer): { width: number; height: number; data: Buffer } } } };
 
 const TEXT = 'https://arcgate.example/q/M0ZK3X7Q9T2BC8N4HJ6V5R';
 const reference = (size: number) => QRCode.toBuffer(TEXT, { type: 'png', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: QR_MARGIN, width: size });
