@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { UsersService } from '../users/users.service';
@@ -19,9 +19,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with user name and password; returns a JWT access token (rate-limited per address and user)' })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS' })
-  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS' })
-  login(@Body() dto: LoginDto) {
-    return this.auth.login(dto.username, dto.password);
+  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS (one user name from one address), or LOGIN_THROTTLED (too many failed log-ins from one address across user names, details.retryAfterS); both with Retry-After' })
+  login(@Body() dto: LoginDto, @Ip() ip: string) {
+    return this.auth.login(dto.username, dto.password, ip);
   }
 
   @Get('me')

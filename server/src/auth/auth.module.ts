@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { LoginSprayLimiter } from './login-spray-limiter';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 
 import { TokenService } from './token.service';
@@ -19,7 +20,7 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, LoginThrottlerGuard, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [AuthService, TokenService, LoginThrottlerGuard, LoginSprayLimiter, { provide: APP_GUARD, useClass: JwtAuthGuard }],
   exports: [TokenService],
 })
 export class AuthModule {}

@@ -13,6 +13,7 @@ import { CodeViewDto } from './dto/code-view.dto';
 import { CodeStatus, CodeSubjectType, IdentityCode } from './identity-code.entity';
 import { CodesRepository } from './codes.repository';
 import { CodesService } from './codes.service';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MachineLabel, renderLabelSheet } from './label-sheet';
 import { renderQrPng, renderQrSvg } from './qr-image';
 
@@ -91,6 +92,8 @@ export class CodeManagementService {
       const m = visible.get(id)!;
       const code = codes.get(id)!.code;
       labels.push({ machineName: m.name, serialNumber: m.serialNumber, enterpriseName: m.enterprise!.name, code, qrSvg: await renderQrSvg(this.codes.urlFor(code)) });
+      // Each QR is a few ms of synchronous work; 200 in a row held the event loop for up to a second.
+      await yieldToEventLoop();
     }
     return renderLabelSheet(labels, chinaDate(this.clock.now()));
   }

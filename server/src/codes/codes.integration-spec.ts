@@ -136,7 +136,7 @@ describe('codes (authenticated)', () => {
 
     const old = await t.http.get(`/api/public/codes/${before.code}`);
     expect(old.status).toBe(410);
-    expect(old.body.error).toMatchObject({ code: 'CODE_REVOKED', details: { subjectType: 'machine', reason: '标签损坏', revokedAt: '2026-05-01T02:00:00.000Z' } });
+    expect(old.body.error).toMatchObject({ code: 'CODE_REVOKED', details: { subjectType: 'machine', reasonCategory: 'reissued', revokedAt: '2026-05-01T02:00:00.000Z' } });
     const fresh = await t.http.get(`/api/public/codes/${res.body.code}`);
     expect(fresh.status).toBe(200);
     expect(fresh.body).toMatchObject({ type: 'machine', valid: true, code: res.body.code });

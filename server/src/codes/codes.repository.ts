@@ -16,6 +16,13 @@ export class CodesRepository {
     @InjectRepository(IdentityCode) private readonly codes: Repository<IdentityCode>,
   ) {}
 
+  /** Whether the subject got a code after this one (the old code was replaced, not withdrawn). */
+  async hasCodeIssuedAfter(code: IdentityCode): Promise<boolean> {
+    return (await this.codes.createQueryBuilder('c')
+      .where('c.subject_type = :t AND c.subject_id = :s AND c.issued_at > :at AND c.id <> :id', { t: code.subjectType, s: code.subjectId, at: code.issuedAt, id: code.id })
+      .getCount()) > 0;
+  }
+
   findMachineWithEnterprise(id: string): Promise<Machine | null> {
     return this.machines.findOne({ where: { id }, relations: { enterprise: true } });
   }

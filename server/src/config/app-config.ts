@@ -157,6 +157,8 @@ export interface AppConfig {
   secrets: { jwt: string; codeSigningKey: Buffer; dataEncryptionKey: Buffer; deviceSigningKey: KeyObject };
   jwtTtlSeconds: number;
   loginRateLimitPerMinute: number;
+  /** Failed log-ins per source address across user names (auth/login-spray-limiter.ts); defaults there. */
+  loginSpray?: Partial<import('../auth/login-spray-limiter').LoginSprayLimits>;
   logLevel: string;
   seedDemoData: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ClassConstructor } from 'class-transformer';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-codes';
 import { columnForField, LedgerSheet, RowError } from './sheet/ledger-sheet';
-import { validateRows } from './sheet/row-validator';
-import { loadWorkbook, readLedgerRows } from './sheet/workbook-reader';
+import { ValidInput } from './jobs/import-task';
 
 /** How one ledger's rows become records. */
 export interface ImportPlan<T extends object> {
   sheet: LedgerSheet;
   dtoClass: ClassConstructor<T>;
-  /** Values every row shares, e.g. the target enterprise. */
+  /** Values every row shares, e.g. the target enterprise (validated with each row in the worker). */
   fixed: Record<string, unknown>;
   /** Creates one record inside the import's transaction (audit and code included). */
   create: (em: EntityManager, dto: T) => Promise<{ id: string }>;
@@ -30,24 +28,23 @@ class RejectImport extends Error {
 const PG_UNIQUE_VIOLATION = '23505';
 
 /**
- * All-or-nothing imports. Every row is validated; then every valid row is created inside ONE
- * transaction, each behind a savepoint so that one failing row does not hide the problems of the
- * next. Any problem at all rolls the whole transaction back and reports every row's errors.
+ * All-or-nothing imports. Rows arrive parsed and validated by a worker thread; every valid row is
+ * then created inside ONE transaction, each behind a savepoint so that one failing row does not
+ * hide the problems of the next. Any problem at all (from the worker or the database) rolls the
+ * whole transaction back and reports every row's errors.
  */
 @Injectable()
 export class LedgerImportService {
   constructor(private readonly ds: DataSource) {}
 
-  async run<T extends object>(plan: ImportPlan<T>, upload: Buffer): Promise<ImportOutcome> {
-    const { headerErrors, rows } = readLedgerRows(await loadWorkbook(upload), plan.sheet);
-    if (headerErrors.length) return { ok: false, errors: headerErrors };
-    if (!rows.length) throw new DomainError(ErrorCode.IMPORT_EMPTY, '文件中没有数据行 (the sheet has no data rows)');
-
-    const { valid, errors } = await validateRows(plan.sheet, rows, plan.dtoClass, plan.fixed);
+  async write<T extends object>(plan: ImportPlan<T>, valid: ValidInput[], rowErrors: RowError[]): Promise<ImportOutcome> {
+    const errors = [...rowErrors];
     try {
       const ids = await this.ds.transaction(async (em) => {
         const created: string[] = [];
-        for (const { row, dto } of valid) {
+        for (const { row, input } of valid) {
+          // Same input and rules as the worker validated: plainToInstance only rebuilds the class.
+          const dto = plainToInstance(plan.dtoClass, input);
           await em.query('SAVEPOINT ledger_row');
           try {
             created.push((await plan.create(em, dto)).id);

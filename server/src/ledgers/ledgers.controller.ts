@@ -1,19 +1,15 @@
-import { Controller, Get, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiBodyOptions, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Response } from 'express';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiBodyOptions, ApiConflictResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-codes';
 import { ListEnterprisesQueryDto } from '../enterprises/dto/list-enterprises-query.dto';
 import { ListMachinesQueryDto } from '../machines/dto/list-machines-query.dto';
 import { Role } from '../users/user.entity';
 import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
 import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
-import { ImportResultDto } from './dto/import-result.dto';
+import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { ExportedFile } from './ledger-export.service';
-import { ImportOutcome } from './ledger-import.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
 import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from './xlsx-files';
 
@@ -21,6 +17,9 @@ const XLSX_BODY = { content: { [XLSX_MIME]: { schema: { type: 'string', format: 
 const UPLOAD_BODY: ApiBodyOptions = { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '.xlsx, at most 5 MB, at most 2000 data rows' } } } };
 /** One file, nothing else of size: multer stops reading past these limits (oversized file: 413). */
 const UPLOAD_LIMITS = { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12 } };
+const IMPORT_NOTE = 'Answers 202 with the job at once; the workbook is parsed and validated in a worker thread (poll GET /api/ledgers/import-jobs/{id}). The zip is checked before parsing: sizes, compression ratio (zip bombs), entry count; more than 2000 data rows stops the parse (job error IMPORT_TOO_MANY_ROWS).';
+const IMPORT_413 = 'PAYLOAD_TOO_LARGE (over 5 MB) or IMPORT_FILE_TOO_LARGE with fields[0].code zipBomb | uncompressedTooLarge | entryTooLarge | tooManyEntries | zip64';
+const IMPORT_503 = 'IMPORT_BUSY: the import queue of this server is full; Retry-After says when to retry';
 const EXPORT_NOTE = 'Every matching row, not one page: page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).';
 const IMPORTERS = [Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager];
 const EXPORTERS = [Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager];
@@ -50,27 +49,41 @@ export class LedgersController {
   }
 
   @Post('machines/import')
+  @HttpCode(202)
   @Roles(...IMPORTERS)
   @UseInterceptors(FileInterceptor('file', UPLOAD_LIMITS))
-  @ApiOperation({ summary: 'Import a machine ledger: all rows or none; each machine gets its QR code' })
+  @ApiOperation({ summary: 'Start a machine ledger import job: all rows or none; each machine gets its QR code', description: IMPORT_NOTE })
   @ApiConsumes('multipart/form-data') @ApiBody(UPLOAD_BODY)
-  @ApiCreatedResponse({ type: ImportResultDto })
-  @ApiUnprocessableEntityResponse({ description: 'IMPORT_REJECTED, nothing written: details.rows = [{ row, column, field, code, message }], or with ?report=xlsx the uploaded sheet plus a 错误 column' })
-  async importMachines(@CurrentActor() actor: Actor, @Query() query: ImportLedgerQueryDto, @UploadedFile() file: UploadedSheet | undefined, @Res({ passthrough: true }) res: Response) {
-    assertXlsxUpload(file);
-    return this.answer('machines', await this.ledgers.importMachines(actor, query.enterpriseId, file.buffer), query, file, res);
+  @ApiAcceptedResponse({ type: ImportJobDto }) @ApiPayloadTooLargeResponse({ description: IMPORT_413 }) @ApiServiceUnavailableResponse({ description: IMPORT_503 })
+  importMachines(@CurrentActor() actor: Actor, @Query() query: ImportLedgerQueryDto, @UploadedFile() file: UploadedSheet | undefined) {
+    return this.start(actor, 'machines', query, file);
   }
 
   @Post('welders/import')
+  @HttpCode(202)
   @Roles(...IMPORTERS)
   @UseInterceptors(FileInterceptor('file', UPLOAD_LIMITS))
-  @ApiOperation({ summary: 'Import a welder ledger: all rows or none; each welder gets a QR code' })
+  @ApiOperation({ summary: 'Start a welder ledger import job: all rows or none; each welder gets a QR code', description: IMPORT_NOTE })
   @ApiConsumes('multipart/form-data') @ApiBody(UPLOAD_BODY)
-  @ApiCreatedResponse({ type: ImportResultDto })
-  @ApiUnprocessableEntityResponse({ description: 'IMPORT_REJECTED, nothing written: details.rows = [{ row, column, field, code, message }], or with ?report=xlsx the uploaded sheet plus a 错误 column' })
-  async importWelders(@CurrentActor() actor: Actor, @Query() query: ImportLedgerQueryDto, @UploadedFile() file: UploadedSheet | undefined, @Res({ passthrough: true }) res: Response) {
-    assertXlsxUpload(file);
-    return this.answer('welders', await this.ledgers.importWelders(actor, query.enterpriseId, file.buffer), query, file, res);
+  @ApiAcceptedResponse({ type: ImportJobDto }) @ApiPayloadTooLargeResponse({ description: IMPORT_413 }) @ApiServiceUnavailableResponse({ description: IMPORT_503 })
+  importWelders(@CurrentActor() actor: Actor, @Query() query: ImportLedgerQueryDto, @UploadedFile() file: UploadedSheet | undefined) {
+    return this.start(actor, 'welders', query, file);
+  }
+
+  @Get('import-jobs/:id')
+  @Roles(...IMPORTERS)
+  @ApiOperation({ summary: 'An import job you started: state, progress, then its result (imported ids) or its row errors' })
+  @ApiOkResponse({ type: ImportJobDto })
+  importJob(@CurrentActor() actor: Actor, @Param() p: ImportJobIdParamDto) {
+    return this.ledgers.getImportJob(actor, p.id);
+  }
+
+  @Get('import-jobs/:id/errors.xlsx')
+  @Roles(...IMPORTERS)
+  @ApiOperation({ summary: 'Error report of a rejected import: the uploaded sheet plus a 错误 column (formulas neutralised)' })
+  @ApiProduces(XLSX_MIME) @ApiOkResponse(XLSX_BODY) @ApiConflictResponse({ description: 'INVALID_STATE: the job was not rejected' })
+  async importErrorReport(@CurrentActor() actor: Actor, @Param() p: ImportJobIdParamDto) {
+    return download(await this.ledgers.importErrorReport(actor, p.id));
   }
 
   @Get('enterprises/export.xlsx')
@@ -97,12 +110,8 @@ export class LedgersController {
     return download(await this.ledgers.exportWelders(actor, query));
   }
 
-  private async answer(ledger: ImportableLedger, outcome: ImportOutcome, query: ImportLedgerQueryDto, file: UploadedSheet, res: Response): Promise<ImportResultDto | StreamableFile> {
-    if (outcome.ok) return { imported: outcome.imported, ids: outcome.ids };
-    if (query.report === 'xlsx') {
-      res.status(422);
-      return download(await this.ledgers.errorReport(ledger, file.buffer, outcome));
-    }
-    throw new DomainError(ErrorCode.IMPORT_REJECTED, `导入被拒绝，未写入任何数据: ${outcome.errors.length} 处错误 (import rejected, nothing written)`, [], { rows: outcome.errors });
+  private start(actor: Actor, ledger: ImportableLedger, query: ImportLedgerQueryDto, file: UploadedSheet | undefined) {
+    assertXlsxUpload(file);
+    return this.ledgers.startImport(actor, ledger, query.enterpriseId, file.buffer, file.originalname);
   }
 }

@@ -59,6 +59,22 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     const req = t.http.post(path).set(await t.auth(user));
     return file ? req.attach('file', file, { filename: name, contentType }) : req.field('note', 'no file');
   }
+  /** Uploads, expects 202 with a job, and polls the job until it is finished. */
+  async function runImport(path: string, user: string, file: Buffer) {
+    const post = await upload(path, user, file);
+    expect(post.status).toBe(202);
+    expect(post.body).toMatchObject({ id: expect.any(String), state: 'queued' });
+    return { post, job: await finished(post.body.id, user) };
+  }
+  async function finished(id: string, user: string) {
+    for (let i = 0; i < 600; i++) {
+      const res = await t.http.get(`/api/ledgers/import-jobs/${id}`).set(await t.auth(user));
+      expect(res.status).toBe(200);
+      if (!['queued', 'running'].includes(res.body.state)) return res.body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`import job ${id} did not finish`);
+  }
   async function count(sql: string, params: unknown[] = []): Promise<number> {
     return (await t.ds.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
   }
@@ -83,9 +99,9 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
       ['导入气割', '气焊(割)设备', '上海焊割工具厂', 'G01-30', 'IMP-OK-3', null],
     ]);
     const auditBefore = await count('audit_log');
-    const res = await upload('/api/ledgers/machines/import', 'hengda.admin', file);
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({ imported: 3, ids: [expect.any(String), expect.any(String), expect.any(String)] });
+    const { job } = await runImport('/api/ledgers/machines/import', 'hengda.admin', file);
+    expect(job).toMatchObject({ state: 'succeeded', progress: { rowsRead: 3 }, result: { imported: 3, ids: [expect.any(String), expect.any(String), expect.any(String)] }, errors: null, error: null });
+    const res = { body: job.result };
     const rows = await t.ds.query(
       `SELECT m.id, m.serial_number, m.kind, m.rated_input_kva, m.enterprise_id, c.code FROM machines m
        LEFT JOIN identity_codes c ON c.subject_type = 'machine' AND c.subject_id = m.id AND c.status = 'active'
@@ -108,10 +124,9 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
       ['好焊机二', '电弧焊机', '奥太', 'NBC-350', 'IMP-BAD-2', 15],
       ['坏焊机', '激光焊机', '奥太', 'NBC-350', null, 15],
     ]);
-    const res = await upload('/api/ledgers/machines/import', 'hengda.admin', file);
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('IMPORT_REJECTED');
-    const errs = res.body.error.details.rows as { row: number; column: string; field: string; code: string }[];
+    const { job } = await runImport('/api/ledgers/machines/import', 'hengda.admin', file);
+    expect(job.state).toBe('rejected');
+    const errs = job.errors as { row: number; column: string; field: string; code: string }[];
     expect(errs.map((e) => `${e.row}|${e.column}|${e.field}|${e.code}`).sort()).toEqual(['5|出厂编号|serialNumber|isNotEmpty', '5|设备类型|kind|isEnum']);
     expect(await machinesWithSerialLike('IMP-BAD-')).toBe(0);
     expect(await count('machines')).toBe(before);
@@ -124,9 +139,9 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
       ['乙', '电弧焊机', '瑞凌', 'ZX7-400', 'IMP-DUP-2', 12],
       ['丙', '电弧焊机', '瑞凌', 'ZX7-400', 'IMP-DUP-1', 12],
     ]);
-    const res = await upload('/api/ledgers/machines/import', 'hengda.admin', file);
-    expect(res.status).toBe(422);
-    expect(res.body.error.details.rows).toEqual([
+    const { job } = await runImport('/api/ledgers/machines/import', 'hengda.admin', file);
+    expect(job.state).toBe('rejected');
+    expect(job.errors).toEqual([
       { row: 5, column: '出厂编号', field: 'serialNumber', code: 'duplicateInFile', message: '生产厂家 + 出厂编号 与第 3 行重复' },
     ]);
     expect(await machinesWithSerialLike('IMP-DUP-')).toBe(0);
@@ -139,9 +154,9 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
       ['重复登记', '电弧焊机', '时代焊机', 'WS-400', 'SD-WS400-240101', 12],
       ['气割带容量', '气焊(割)设备', '上海焊割工具厂', 'G01', 'IMP-DB-2', 3],
     ]);
-    const res = await upload('/api/ledgers/machines/import', 'hengda.admin', file);
-    expect(res.status).toBe(422);
-    expect(res.body.error.details.rows.map((e: { row: number; field: string; code: string }) => `${e.row}|${e.field}|${e.code}`)).toEqual([
+    const { job } = await runImport('/api/ledgers/machines/import', 'hengda.admin', file);
+    expect(job.state).toBe('rejected');
+    expect(job.errors.map((e: { row: number; field: string; code: string }) => `${e.row}|${e.field}|${e.code}`)).toEqual([
       '4|serialNumber|duplicate', '5|ratedInputKva|notApplicableToGas',
     ]);
     expect(await machinesWithSerialLike('IMP-DB-')).toBe(0);
@@ -153,9 +168,10 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
       ['好', '电弧焊机', '奥太', 'NBC-350', 'IMP-REP-1', 15],
       ['', '电弧焊机', '奥太', 'NBC-350', 'IMP-REP-2', 15],
     ]);
-    const res = await t.http.post('/api/ledgers/machines/import?report=xlsx').set(await t.auth('hengda.admin'))
-      .attach('file', file, { filename: 'ledger.xlsx', contentType: XLSX }).buffer(true).parse(binary);
-    expect(res.status).toBe(422);
+    const { job } = await runImport('/api/ledgers/machines/import', 'hengda.admin', file);
+    expect(job.state).toBe('rejected');
+    const res = await t.http.get(`/api/ledgers/import-jobs/${job.id}/errors.xlsx`).set(await t.auth('hengda.admin')).buffer(true).parse(binary);
+    expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(XLSX);
     expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('焊机台账-错误报告.xlsx')}`);
     const ws = (await workbookOf(res.body as Buffer)).getWorksheet('焊机台账')!;
@@ -164,6 +180,11 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     expect(ws.getCell(3, errorCol).value).toBeNull();
     expect(String(ws.getCell(4, errorCol).value)).toContain('设备名称');
     expect(await machinesWithSerialLike('IMP-REP-')).toBe(0);
+    // Only its creator sees a job or its report; a finished success has no report.
+    expect((await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(await t.auth('hengda.safety'))).status).toBe(404);
+    expect((await t.http.get(`/api/ledgers/import-jobs/${job.id}/errors.xlsx`).set(await t.auth('hengda.safety'))).status).toBe(404);
+    const ok = await runImport('/api/ledgers/machines/import', 'hengda.admin', await machinesFile([['好', '电弧焊机', '奥太', 'NBC-350', 'IMP-REP-OK', 15]]));
+    expect((await t.http.get(`/api/ledgers/import-jobs/${ok.job.id}/errors.xlsx`).set(await t.auth('hengda.admin'))).status).toBe(409);
   });
 
   it('imports welders into the own enterprise and rejects a file with a bad ID check digit', async () => {
@@ -171,17 +192,17 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     const badBody = '41142619960202124';
     const wrongCheck = badBody + (idNumberCheckChar(badBody) === '0' ? '1' : '0');
     const before = await count('welders');
-    const bad = await upload('/api/ledgers/welders/import', 'hengda.admin', await weldersFile([['导入焊工甲', good, '13900005555'], ['导入焊工乙', wrongCheck, null]]));
-    expect(bad.status).toBe(422);
-    expect(bad.body.error.details.rows).toEqual([expect.objectContaining({ row: 4, column: '身份证号', field: 'idNumber', code: 'isIdNumber' })]);
-    expect(JSON.stringify(bad.body)).not.toContain(good);
+    const bad = await runImport('/api/ledgers/welders/import', 'hengda.admin', await weldersFile([['导入焊工甲', good, '13900005555'], ['导入焊工乙', wrongCheck, null]]));
+    expect(bad.job.state).toBe('rejected');
+    expect(bad.job.errors).toEqual([expect.objectContaining({ row: 4, column: '身份证号', field: 'idNumber', code: 'isIdNumber' })]);
+    expect(JSON.stringify(bad.job)).not.toContain(good);
     expect(await count('welders')).toBe(before);
 
-    const ok = await upload('/api/ledgers/welders/import', 'hengda.admin', await weldersFile([['导入焊工甲', good.toLowerCase(), '13900005555']]));
-    expect(ok.status).toBe(201);
-    expect(ok.body.imported).toBe(1);
+    const ok = await runImport('/api/ledgers/welders/import', 'hengda.admin', await weldersFile([['导入焊工甲', good.toLowerCase(), '13900005555']]));
+    expect(ok.job.state).toBe('succeeded');
+    expect(ok.job.result.imported).toBe(1);
     const [w] = await t.ds.query(`SELECT w.id_number_masked, w.employer_id, c.code FROM welders w
-      JOIN identity_codes c ON c.subject_id = w.id AND c.status = 'active' WHERE w.id = $1`, [ok.body.ids[0]]);
+      JOIN identity_codes c ON c.subject_id = w.id AND c.status = 'active' WHERE w.id = $1`, [ok.job.result.ids[0]]);
     expect(w).toEqual({ id_number_masked: `${good.slice(0, 4)}**********${good.slice(-4)}`, employer_id: await enterpriseId('夏邑县恒达钢结构有限公司'), code: expect.any(String) });
   });
 
@@ -224,7 +245,7 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     expect(enterprises[0]['负责人电话']).toBe('138****1001');
   });
 
-  it('answers bad uploads with 4xx: wrong type 415, no file 400, corrupt 400, oversized 413', async () => {
+  it('answers bad uploads with 4xx: wrong type 415, no file 400, corrupt 400, oversized 413; an empty sheet fails its job', async () => {
     const csv = await upload('/api/ledgers/machines/import', 'hengda.admin', Buffer.from('设备名称,设备类型\n'), 'ledger.csv', 'text/csv');
     expect(csv.status).toBe(415);
     expect(csv.body.error.code).toBe('UNSUPPORTED_FILE');
@@ -237,9 +258,25 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     const huge = await upload('/api/ledgers/machines/import', 'hengda.admin', Buffer.alloc(5 * 1024 * 1024 + 10, 1));
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-    const empty = await upload('/api/ledgers/machines/import', 'hengda.admin', template.machines);
-    expect(empty.status).toBe(422);
-    expect(empty.body.error.code).toBe('IMPORT_EMPTY');
+    const empty = await runImport('/api/ledgers/machines/import', 'hengda.admin', template.machines);
+    expect(empty.job).toMatchObject({ state: 'failed', error: { code: 'IMPORT_EMPTY' } });
+  });
+
+  it('reports a job abandoned by a server that stopped as IMPORT_INTERRUPTED, nothing written', async () => {
+    const steel = await enterpriseId('夏邑县恒达钢结构有限公司');
+    const [user] = await t.ds.query(`SELECT id FROM users WHERE username = 'hengda.admin'`);
+    // A job of another process (instance) whose heartbeat stopped two minutes ago.
+    const [job] = await t.ds.query(
+      `INSERT INTO import_jobs (ledger, enterprise_id, created_by, state, instance_id, heartbeat_at) VALUES ('machines', $1, $2, 'running', gen_random_uuid(), now() - interval '2 minutes') RETURNING id`,
+      [steel, user.id]);
+    const res = await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(await t.auth('hengda.admin'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'failed', error: { code: 'IMPORT_INTERRUPTED' }, result: null });
+    // A live one (fresh heartbeat) is left alone.
+    const [live] = await t.ds.query(
+      `INSERT INTO import_jobs (ledger, enterprise_id, created_by, state, instance_id) VALUES ('machines', $1, $2, 'running', gen_random_uuid()) RETURNING id`, [steel, user.id]);
+    expect((await t.http.get(`/api/ledgers/import-jobs/${live.id}`).set(await t.auth('hengda.admin'))).body.state).toBe('running');
+    expect((await t.http.get('/api/ledgers/import-jobs/not-a-uuid').set(await t.auth('hengda.admin'))).status).toBe(400);
   });
 
   it('imports only into an enterprise the actor manages', async () => {
@@ -252,8 +289,8 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     expect(adminNoTarget.status).toBe(400);
     expect(adminNoTarget.body.error.fields).toEqual([expect.objectContaining({ field: 'enterpriseId' })]);
     expect(await machinesWithSerialLike('IMP-TGT-')).toBe(0);
-    const admin = await upload(`/api/ledgers/machines/import?enterpriseId=${machinery}`, 'admin', file);
-    expect(admin.status).toBe(201);
-    expect((await t.ds.query('SELECT enterprise_id FROM machines WHERE id = $1', [admin.body.ids[0]]))[0].enterprise_id).toBe(machinery);
+    const admin = await runImport(`/api/ledgers/machines/import?enterpriseId=${machinery}`, 'admin', file);
+    expect(admin.job.state).toBe('succeeded');
+    expect((await t.ds.query('SELECT enterprise_id FROM machines WHERE id = $1', [admin.job.result.ids[0]]))[0].enterprise_id).toBe(machinery);
   });
 });

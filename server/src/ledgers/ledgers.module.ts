@@ -4,6 +4,9 @@ import { MachinesModule } from '../machines/machines.module';
 import { WeldersModule } from '../welders/welders.module';
 import { LedgerExportService } from './ledger-export.service';
 import { LedgerImportService } from './ledger-import.service';
+import { ImportJobsRepository } from './jobs/import-jobs.repository';
+import { ImportJobsService } from './jobs/import-jobs.service';
+import { ImportWorkerPool } from './jobs/import-worker-pool';
 import { LedgersController } from './ledgers.controller';
 import { LedgersRepository } from './ledgers.repository';
 import { LedgersService } from './ledgers.service';
@@ -11,6 +14,6 @@ import { LedgersService } from './ledgers.service';
 @Module({
   imports: [EnterprisesModule, MachinesModule, WeldersModule],
   controllers: [LedgersController],
-  providers: [LedgersService, LedgerImportService, LedgerExportService, LedgersRepository],
+  providers: [LedgersService, LedgerImportService, LedgerExportService, LedgersRepository, ImportJobsRepository, ImportJobsService, ImportWorkerPool],
 })
 export class LedgersModule {}

@@ -17,13 +17,14 @@ import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
 import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
 import { ExportedFile, LedgerExportService } from './ledger-export.service';
-import { ImportOutcome, LedgerImportService } from './ledger-import.service';
-import { buildErrorReport } from './sheet/error-report';
+import { ImportPlan } from './ledger-import.service';
+import { ImportableLedger } from './jobs/import-task';
+import { ImportJobsService, ImportJobView } from './jobs/import-jobs.service';
 import { LedgerSheet } from './sheet/ledger-sheet';
 import { buildTemplate } from './sheet/template-builder';
 import { LedgersRepository } from './ledgers.repository';
 
-export type ImportableLedger = 'machines' | 'welders';
+export type { ImportableLedger } from './jobs/import-task';
 
 const SHEETS: Record<ImportableLedger, { sheet: LedgerSheet; asciiBase: string }> = {
   machines: { sheet: MACHINE_SHEET, asciiBase: 'machines' },
@@ -34,7 +35,7 @@ const SHEETS: Record<ImportableLedger, { sheet: LedgerSheet; asciiBase: string }
 @Injectable()
 export class LedgersService {
   constructor(
-    private readonly importer: LedgerImportService,
+    private readonly importJobs: ImportJobsService,
     private readonly exporter: LedgerExportService,
     private readonly ledgers: LedgersRepository,
     private readonly access: AccessPolicy,
@@ -48,25 +49,38 @@ export class LedgersService {
     return { buffer: await buildTemplate(sheet), asciiName: `${asciiBase}-template.xlsx`, chineseName: `${sheet.sheetName}导入模板.xlsx` };
   }
 
-  async importMachines(actor: Actor, requestedEnterpriseId: string | undefined, upload: Buffer): Promise<ImportOutcome> {
+  /**
+   * Queues an import job for the target enterprise (checked here, so that a wrong target is one
+   * clear error now and not a failed job later). The upload is parsed in a worker thread.
+   */
+  async startImport(actor: Actor, ledger: ImportableLedger, requestedEnterpriseId: string | undefined, upload: Buffer, fileName: string): Promise<ImportJobView> {
     const enterpriseId = await this.resolveTarget(actor, requestedEnterpriseId);
-    return this.importer.run({
-      sheet: MACHINE_SHEET, dtoClass: CreateMachineDto, fixed: { enterpriseId }, uniqueField: 'serialNumber',
-      create: (em, dto) => this.machines.createInTransaction(em, actor, dto),
-    }, upload);
+    return this.importJobs.start(actor, ledger, enterpriseId, upload, fileName, this.planFor(actor, ledger, enterpriseId));
   }
 
-  async importWelders(actor: Actor, requestedEnterpriseId: string | undefined, upload: Buffer): Promise<ImportOutcome> {
-    const employerId = await this.resolveTarget(actor, requestedEnterpriseId);
-    return this.importer.run({
-      sheet: WELDER_SHEET, dtoClass: CreateWelderDto, fixed: { employerId }, uniqueField: 'idNumber',
-      create: (em, dto) => this.welders.createInTransaction(em, actor, dto),
-    }, upload);
+  getImportJob(actor: Actor, id: string): Promise<ImportJobView> {
+    return this.importJobs.get(actor, id);
   }
 
-  async errorReport(ledger: ImportableLedger, upload: Buffer, outcome: Extract<ImportOutcome, { ok: false }>): Promise<ExportedFile> {
+  async importErrorReport(actor: Actor, id: string): Promise<ExportedFile> {
+    const { ledger, buffer } = await this.importJobs.errorReport(actor, id);
     const { sheet, asciiBase } = SHEETS[ledger];
-    return { buffer: await buildErrorReport(upload, sheet, outcome.errors), asciiName: `${asciiBase}-import-errors.xlsx`, chineseName: `${sheet.sheetName}-错误报告.xlsx` };
+    return { buffer, asciiName: `${asciiBase}-import-errors.xlsx`, chineseName: `${sheet.sheetName}-错误报告.xlsx` };
+  }
+
+  private planFor(actor: Actor, ledger: ImportableLedger, enterpriseId: string): ImportPlan<object> {
+    if (ledger === 'machines') {
+      const plan: ImportPlan<CreateMachineDto> = {
+        sheet: MACHINE_SHEET, dtoClass: CreateMachineDto, fixed: { enterpriseId }, uniqueField: 'serialNumber',
+        create: (em, dto) => this.machines.createInTransaction(em, actor, dto),
+      };
+      return plan as ImportPlan<object>;
+    }
+    const plan: ImportPlan<CreateWelderDto> = {
+      sheet: WELDER_SHEET, dtoClass: CreateWelderDto, fixed: { employerId: enterpriseId }, uniqueField: 'idNumber',
+      create: (em, dto) => this.welders.createInTransaction(em, actor, dto),
+    };
+    return plan as ImportPlan<object>;
   }
 
   exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedFile> {

@@ -21,7 +21,7 @@ export class PublicScanController {
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(PublicMachineScanDto) }, { $ref: getSchemaPath(PublicWelderScanDto) }] } })
   @ApiBadRequestResponse({ description: 'CODE_MALFORMED, or CODE_FORGED (伪造或被篡改)' })
   @ApiNotFoundResponse({ description: 'CODE_UNKNOWN: genuine but not registered' })
-  @ApiGoneResponse({ description: 'CODE_REVOKED, details {subjectType, revokedAt, reason}' })
+  @ApiGoneResponse({ description: 'CODE_REVOKED, details {subjectType, revokedAt, reasonCategory: reissued | machine_retired | revoked} (never the typed reason)' })
   @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS' })
   scan(@Param('code') code: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     return this.scans.scan(code);

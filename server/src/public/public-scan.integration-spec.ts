@@ -113,7 +113,8 @@ describe('public code scan', () => {
     await t.http.post(`/api/codes/machines/${m.id}/revoke`).set(await t.auth('admin')).send({ reason: '设备报废' }).expect(200);
     const res = await scan(code);
     expect(res.status).toBe(410);
-    expect(res.body.error).toMatchObject({ code: 'CODE_REVOKED', details: { subjectType: 'machine', revokedAt: '2026-05-01T02:00:00.000Z', reason: '设备报废' } });
+    expect(res.body.error).toMatchObject({ code: 'CODE_REVOKED', details: { subjectType: 'machine', revokedAt: '2026-05-01T02:00:00.000Z', reasonCategory: 'revoked' } });
+    expect(JSON.stringify(res.body)).not.toContain('设备报废');
   });
 });
 

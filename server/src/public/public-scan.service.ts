@@ -6,11 +6,16 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { maskName } from '../common/validation/identifiers';
+import { redactPersonalDigits } from '../common/validation/public-text';
 import { MachineStatus } from '../machines/machine.entity';
 import { summariseCertificates } from './certificate-summary';
 import { PublicMachineScanDto, PublicWelderScanDto } from './dto/public-scan.dto';
 import { PublicScanRepository } from './public-scan.repository';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
+
+/** What a public scan of a revoked code says about why: replaced by a new code, machine retired, or withdrawn. */
+export const REVOKED_CATEGORIES = ['reissued', 'machine_retired', 'revoked'] as const;
+export type RevokedCategory = (typeof REVOKED_CATEGORIES)[number];
 
 const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered, MachineStatus.Active]);
 
@@ -30,8 +35,9 @@ export class PublicScanService {
     const code = await this.codes.findByCode(raw);
     if (!code) throw new DomainError(ErrorCode.CODE_UNKNOWN, '二维码未登记 (the code is genuine but not registered)');
     if (code.status === CodeStatus.Revoked) {
+      // A category, never the free-text reason: enterprises type names and phone numbers into it.
       throw new DomainError(ErrorCode.CODE_REVOKED, '二维码已作废 (the code has been revoked)', [], {
-        subjectType: code.subjectType, revokedAt: code.revokedAt?.toISOString() ?? null, reason: code.revokedReason,
+        subjectType: code.subjectType, revokedAt: code.revokedAt?.toISOString() ?? null, reasonCategory: await this.revokedCategory(code),
       });
     }
     return code.subjectType === CodeSubjectType.Machine ? this.machineScan(code) : this.welderScan(code);
@@ -46,8 +52,8 @@ export class PublicScanService {
     const authorisedNow = registered && m.chipId !== null && m.enterprise.status === EnterpriseStatus.Active && permitInForce;
     return {
       type: 'machine', code: code.code, valid: true,
-      machine: { name: m.name, kind: m.kind, status: m.status, registered, chipBound: m.chipId !== null },
-      enterprise: { name: m.enterprise.name, status: m.enterprise.status },
+      machine: { name: redactPersonalDigits(m.name), kind: m.kind, status: m.status, registered, chipBound: m.chipId !== null },
+      enterprise: { name: redactPersonalDigits(m.enterprise.name), status: m.enterprise.status },
       authorisation: { authorisedNow, permitInForce, unlockedNow },
     };
   }
@@ -61,6 +67,12 @@ export class PublicScanService {
       welder: { maskedName: maskName(w.realName), status: w.status },
       certificate: summariseCertificates(certificates, this.clock.now()),
     };
+  }
+
+  /** Why a code no longer counts, as a category the scan page words: derived from facts, not from the typed reason. */
+  private async revokedCategory(code: IdentityCode): Promise<RevokedCategory> {
+    if (code.subjectType === CodeSubjectType.Machine && (await this.repo.findMachineWithEnterprise(code.subjectId))?.status === MachineStatus.Retired) return 'machine_retired';
+    return (await this.repo.hasCodeIssuedAfter(code)) ? 'reissued' : 'revoked';
   }
 
   /** An active code whose subject is gone: treat it as unknown rather than vouch for nothing. */

@@ -32,7 +32,10 @@ export default function LoginPage() {
       navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
       form.setFields(toFormFields(e) as Parameters<typeof form.setFields>[0]);
-      setError(e instanceof ApiError && e.code === 'INVALID_CREDENTIALS' ? t('login.invalid') : e instanceof Error ? e.message : String(e));
+      setError(e instanceof ApiError && e.code === 'INVALID_CREDENTIALS' ? t('login.invalid')
+        : e instanceof ApiError && (e.code === 'LOGIN_THROTTLED' || e.code === 'TOO_MANY_REQUESTS')
+          ? t('login.throttled', { minutes: Math.max(1, Math.ceil(Number((e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60) / 60)) })
+          : e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

@@ -21,7 +21,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // A DomainError is an answer we chose (e.g. 503 IMPORT_BUSY), not a fault to log with its stack.
+    if (status >= 500 && !(exception instanceof DomainError)) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // Throttling and busy answers say when to come back (details.retryAfterS), as RFC 9110 Retry-After.
+    const retryAfter = body.error.details?.retryAfterS;
+    if (!res.headersSent && typeof retryAfter === 'number' && retryAfter > 0) res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
     if (!res.headersSent) res.status(status).json(body);
   }
 

@@ -25,6 +25,10 @@ export enum ErrorCode {
   FILE_UNREADABLE = 'FILE_UNREADABLE',
   IMPORT_EMPTY = 'IMPORT_EMPTY',
   IMPORT_TOO_MANY_ROWS = 'IMPORT_TOO_MANY_ROWS',
+  IMPORT_FILE_TOO_LARGE = 'IMPORT_FILE_TOO_LARGE',
+  IMPORT_BUSY = 'IMPORT_BUSY',
+  IMPORT_INTERRUPTED = 'IMPORT_INTERRUPTED',
+  LOGIN_THROTTLED = 'LOGIN_THROTTLED',
   EXPORT_TOO_LARGE = 'EXPORT_TOO_LARGE',
   PERMIT_WINDOW_TOO_LONG = 'PERMIT_WINDOW_TOO_LONG',
   PERMIT_WINDOW_PAST = 'PERMIT_WINDOW_PAST',
@@ -73,6 +77,12 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FILE_UNREADABLE]: 400,
   [ErrorCode.IMPORT_EMPTY]: 422,
   [ErrorCode.IMPORT_TOO_MANY_ROWS]: 413,
+  [ErrorCode.IMPORT_FILE_TOO_LARGE]: 413,
+  /** Every import slot of this process is taken: retry after Retry-After seconds. */
+  [ErrorCode.IMPORT_BUSY]: 503,
+  /** Only ever a job's outcome (the server restarted while it ran), never an HTTP answer. */
+  [ErrorCode.IMPORT_INTERRUPTED]: 503,
+  [ErrorCode.LOGIN_THROTTLED]: 429,
   [ErrorCode.EXPORT_TOO_LARGE]: 422,
   [ErrorCode.PERMIT_WINDOW_TOO_LONG]: 422,
   [ErrorCode.PERMIT_WINDOW_PAST]: 422,

@@ -45,6 +45,9 @@ export function excelSerialToIsoDate(serial: number): string | null {
   return isoDateOf(new Date(EXCEL_EPOCH_MS + Math.floor(serial) * DAY_MS));
 }
 
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function fail(code: string, message: string): CellResult {
   return { ok: false, code, message };
 }
@@ -56,6 +59,8 @@ export function readCell(column: LedgerColumn, raw: CellValue): CellResult {
   // An error report neutralised formula-like text with an apostrophe; uploaded again, it is the user's text.
   const text = typeof v === 'string' ? restoreText(v.trim()) : v;
   if (text === null || text === '') return { ok: true, value: undefined };
+  // PostgreSQL cannot store NUL, and a lone surrogate is no text at all: a row error, not a failed write.
+  if (typeof text === 'string' && UNSTORABLE.test(text)) return fail('invalidCharacters', `${column.header}: 含有无法保存的字符`);
 
   switch (column.type) {
     case 'string':

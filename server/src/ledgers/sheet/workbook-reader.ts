@@ -12,7 +12,7 @@ export interface SheetReadResult {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-function unreadable(): DomainError {
+export function unreadable(): DomainError {
   return new DomainError(ErrorCode.FILE_UNREADABLE, '文件无法读取: 不是有效的 .xlsx 工作簿 (file is not a readable .xlsx workbook)');
 }
 
@@ -29,31 +29,41 @@ export async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-function headerTextOf(cell: ExcelJS.Cell): string {
+export function headerTextOf(cell: ExcelJS.Cell): string {
   const v = primitiveOf(cell.value);
   // A trailing "*" is a common way to mark required columns; tolerate it.
   return typeof v === 'string' || typeof v === 'number' ? String(v).trim().replace(/\s*[*＊]$/, '') : '';
+}
+
+/** Whether a header row names at least one of the ledger's columns. */
+export function headerRowHits(row: ExcelJS.Row, sheet: LedgerSheet): boolean {
+  const headers = new Set(sheet.columns.map((c) => c.header));
+  let hit = false;
+  row.eachCell((cell) => { if (headers.has(headerTextOf(cell))) hit = true; });
+  return hit;
 }
 
 /** The sheet named in the definition, else the first one (not 说明) whose header row names one of our columns. */
 export function findDataSheet(wb: ExcelJS.Workbook, sheet: LedgerSheet): ExcelJS.Worksheet | undefined {
   const named = wb.getWorksheet(sheet.sheetName);
   if (named) return named;
-  const headers = new Set(sheet.columns.map((c) => c.header));
-  return wb.worksheets.find((ws) => {
-    if (ws.name === GUIDE_SHEET_NAME) return false;
-    let hit = false;
-    ws.getRow(HEADER_ROW).eachCell((cell) => { if (headers.has(headerTextOf(cell))) hit = true; });
-    return hit;
-  });
+  return wb.worksheets.find((ws) => ws.name !== GUIDE_SHEET_NAME && headerRowHits(ws.getRow(HEADER_ROW), sheet));
 }
 
-function mapHeaders(ws: ExcelJS.Worksheet, sheet: LedgerSheet): { byColumn: Map<number, LedgerColumn>; errors: RowError[] } {
+export interface HeaderMap {
+  byColumn: Map<number, LedgerColumn>;
+  errors: RowError[];
+  /** Keys of the ledger columns the header row has. */
+  mapped: Set<string>;
+}
+
+/** Matches the header row's Chinese texts to the ledger's columns. */
+export function mapHeaderRow(headerRow: ExcelJS.Row, sheet: LedgerSheet): HeaderMap {
   const byHeader = new Map(sheet.columns.map((c) => [c.header, c]));
   const byColumn = new Map<number, LedgerColumn>();
   const seen = new Set<string>();
   const errors: RowError[] = [];
-  ws.getRow(HEADER_ROW).eachCell((cell, colNumber) => {
+  headerRow.eachCell((cell, colNumber) => {
     const text = headerTextOf(cell);
     if (!text || text === ERROR_COLUMN_HEADER) return;
     const col = byHeader.get(text);
@@ -69,7 +79,17 @@ function mapHeaders(ws: ExcelJS.Worksheet, sheet: LedgerSheet): { byColumn: Map<
   for (const col of sheet.columns) {
     if (col.required && !seen.has(col.key)) errors.push({ row: HEADER_ROW, column: col.header, field: col.key, code: 'missingColumn', message: `缺少必填列「${col.header}」` });
   }
-  return { byColumn, errors };
+  return { byColumn, errors, mapped: seen };
+}
+
+export function sheetNotFound(sheet: LedgerSheet): RowError {
+  return { row: HEADER_ROW, column: null, field: null, code: 'sheetNotFound', message: `找不到「${sheet.sheetName}」表，或表头与模板不符` };
+}
+
+/** `rowsRead`: sheet rows read when the reader stopped (it stops at the cap, never reads the rest). */
+export function tooManyRows(maxRows: number, rowsRead?: number): DomainError {
+  return new DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, `每个文件最多 ${maxRows} 行数据，请拆分后分批导入 (at most ${maxRows} rows per file)`,
+    [{ field: 'file', code: 'tooManyRows', message: `at most ${maxRows} data rows per file` }], rowsRead === undefined ? { maxRows } : { maxRows, rowsRead });
 }
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -95,46 +115,52 @@ function isHintRow(row: ExcelJS.Row, byColumn: Map<number, LedgerColumn>): boole
   return matched > 0 && other === 0;
 }
 
+/**
+ * One data row as ledger values and cell-level errors, or null for an empty row or the template's
+ * hint row. Shared by the in-memory and the streaming readers.
+ */
+export function parseDataRow(row: ExcelJS.Row, header: HeaderMap, sheet: LedgerSheet): ParsedRow | null {
+  const r = row.number;
+  if (r <= HEADER_ROW) return null;
+  if (r === HINT_ROW && isHintRow(row, header.byColumn)) return null;
+  const values: Record<string, unknown> = {};
+  const errors: RowError[] = [];
+  let filled = false;
+  for (const [colNumber, col] of header.byColumn) {
+    const res = readCell(col, row.getCell(colNumber).value);
+    if (!res.ok) {
+      filled = true;
+      errors.push({ row: r, column: col.header, field: col.key, code: res.code, message: res.message });
+    } else if (res.value !== undefined) {
+      filled = true;
+      setPath(values, col.key, res.value);
+    }
+  }
+  if (!filled) return null;
+  // A missing column is reported once, in headerErrors, not on every row.
+  for (const col of sheet.columns.filter((c) => header.mapped.has(c.key))) {
+    const present = col.key.split('.').reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], values) !== undefined;
+    if (col.required && !present && !errors.some((e) => e.field === col.key)) {
+      errors.push({ row: r, column: col.header, field: col.key, code: 'isNotEmpty', message: `${col.header}: 必填` });
+    }
+  }
+  return { row: r, values, errors };
+}
+
 /** Reads the data rows of an uploaded ledger: header matching by Chinese text, empty rows skipped. */
 export function readLedgerRows(wb: ExcelJS.Workbook, sheet: LedgerSheet, maxRows = MAX_IMPORT_ROWS): SheetReadResult {
   const ws = findDataSheet(wb, sheet);
-  if (!ws) {
-    return { headerErrors: [{ row: HEADER_ROW, column: null, field: null, code: 'sheetNotFound', message: `找不到「${sheet.sheetName}」表，或表头与模板不符` }], rows: [] };
-  }
-  const { byColumn, errors: headerErrors } = mapHeaders(ws, sheet);
-  const mapped = new Set([...byColumn.values()].map((c) => c.key));
+  if (!ws) return { headerErrors: [sheetNotFound(sheet)], rows: [] };
+  const header = mapHeaderRow(ws.getRow(HEADER_ROW), sheet);
   const rows: ParsedRow[] = [];
   // Only rows that exist: a stray format far down the sheet must not make us walk a million rows.
   const existing: ExcelJS.Row[] = [];
   ws.eachRow({ includeEmpty: false }, (row) => { if (row.number > HEADER_ROW) existing.push(row); });
   for (const row of existing) {
-    const r = row.number;
-    if (r === HINT_ROW && isHintRow(row, byColumn)) continue;
-    const values: Record<string, unknown> = {};
-    const errors: RowError[] = [];
-    let filled = false;
-    for (const [colNumber, col] of byColumn) {
-      const res = readCell(col, row.getCell(colNumber).value);
-      if (!res.ok) {
-        filled = true;
-        errors.push({ row: r, column: col.header, field: col.key, code: res.code, message: res.message });
-      } else if (res.value !== undefined) {
-        filled = true;
-        setPath(values, col.key, res.value);
-      }
-    }
-    if (!filled) continue;
-    if (rows.length >= maxRows) {
-      throw new DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, `每个文件最多 ${maxRows} 行数据，请拆分后分批导入 (at most ${maxRows} rows per file)`, [], { maxRows });
-    }
-    // A missing column is reported once, in headerErrors, not on every row.
-    for (const col of sheet.columns.filter((c) => mapped.has(c.key))) {
-      const present = col.key.split('.').reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], values) !== undefined;
-      if (col.required && !present && !errors.some((e) => e.field === col.key)) {
-        errors.push({ row: r, column: col.header, field: col.key, code: 'isNotEmpty', message: `${col.header}: 必填` });
-      }
-    }
-    rows.push({ row: r, values, errors });
+    const parsed = parseDataRow(row, header, sheet);
+    if (!parsed) continue;
+    if (rows.length >= maxRows) throw tooManyRows(maxRows);
+    rows.push(parsed);
   }
-  return { headerErrors, rows };
+  return { headerErrors: header.errors, rows };
 }

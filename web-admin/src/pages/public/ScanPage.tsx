@@ -126,7 +126,7 @@ function WelderCard({ scan }: { scan: PublicWelderScan }) {
 function ScanError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
   const { t, i18n } = useTranslation();
   const code = error instanceof ApiError ? error.code : 'NETWORK_ERROR';
-  const details = error instanceof ApiError ? (error.details as { revokedAt?: string | null; reason?: string | null } | undefined) : undefined;
+  const details = error instanceof ApiError ? (error.details as { revokedAt?: string | null; reasonCategory?: string | null } | undefined) : undefined;
   switch (code) {
     case 'CODE_FORGED':
       return <Result status="error" title={t('public.scan.forgedTitle')} subTitle={t('public.scan.forgedText')} data-testid="scan-forged" />;
@@ -135,7 +135,7 @@ function ScanError({ error, onRetry }: { error: unknown; onRetry: () => void }) 
         <Result status="warning" title={t('public.scan.revokedTitle')} data-testid="scan-revoked"
           subTitle={t('public.scan.revokedText', {
             date: details?.revokedAt ? new Date(details.revokedAt).toLocaleDateString(i18n.language) : '—',
-            reason: details?.reason ?? '—',
+            reason: t(`public.scan.revokedReason.${details?.reasonCategory ?? 'revoked'}`, { defaultValue: t('public.scan.revokedReason.revoked') }),
           })}
         />
       );

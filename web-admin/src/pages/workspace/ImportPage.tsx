@@ -1,74 +1,124 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Row, Table, Typography, Upload } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Card, Col, Progress, Row, Table, Typography, Upload } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
 import { useDownload } from '../../hooks/useDownload';
+import { fileErrorText, rowErrorText, type RowError } from './import-errors';
 
 type Ledger = 'machines' | 'welders';
 
-interface RowError {
-  row: number;
-  column?: string;
-  field?: string;
-  code: string;
-  message: string;
+/** GET /api/ledgers/import-jobs/:id: the file is parsed in the background, then written all-or-nothing. */
+interface ImportJob {
+  id: string;
+  state: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
+  progress: { rowsRead: number; rowsEstimate: number | null };
+  result: { imported: number; ids: string[] } | null;
+  errors: RowError[] | null;
+  error: { code: string; message: string; fields?: { field: string; code: string }[]; details?: Record<string, unknown> } | null;
 }
 
-type Outcome = { ok: true; imported: number } | { ok: false; message: string; rows: RowError[] };
+const POLL_MS = 1000;
+/** The last job per ledger survives a page reload: its result is kept by the server. */
+const jobKey = (ledger: Ledger) => `arcgate.importJob.${ledger}`;
+const finished = (job: ImportJob) => job.state === 'succeeded' || job.state === 'rejected' || job.state === 'failed';
 
 function ImportCard({ ledger }: { ledger: Ledger }) {
   const { t } = useTranslation();
   const { busy, download } = useDownload();
   const [uploading, setUploading] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [job, setJob] = useState<ImportJob | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const follow = useCallback(async (id: string) => {
+    try {
+      const next = await apiFetch<ImportJob>(`/api/ledgers/import-jobs/${id}`);
+      setJob(next);
+      if (!finished(next)) timer.current = setTimeout(() => void follow(id), POLL_MS);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        globalThis.localStorage?.removeItem(jobKey(ledger));
+        setJob(null);
+      } else {
+        timer.current = setTimeout(() => void follow(id), POLL_MS * 3);
+      }
+    }
+  }, [ledger]);
+
+  useEffect(() => {
+    const saved = globalThis.localStorage?.getItem(jobKey(ledger));
+    if (saved) void follow(saved);
+    return () => { if (timer.current) clearTimeout(timer.current); };
+  }, [ledger, follow]);
 
   const upload = async (file: File) => {
+    if (timer.current) clearTimeout(timer.current);
     setUploading(true);
-    setOutcome(null);
+    setJob(null);
+    setUploadError(null);
     const body = new FormData();
     body.append('file', file);
     try {
-      const res = await apiFetch<{ imported: number }>(`/api/ledgers/${ledger}/import`, { method: 'POST', body });
-      setOutcome({ ok: true, imported: res.imported });
+      const started = await apiFetch<ImportJob>(`/api/ledgers/${ledger}/import`, { method: 'POST', body });
+      globalThis.localStorage?.setItem(jobKey(ledger), started.id);
+      setJob(started);
+      void follow(started.id);
     } catch (e) {
-      const rows = e instanceof ApiError ? ((e.details as { rows?: RowError[] } | undefined)?.rows ?? []) : [];
-      const fieldRows = e instanceof ApiError && !rows.length ? e.fields.map((f) => ({ row: 0, field: f.field, code: f.code, message: f.message })) : [];
-      setOutcome({ ok: false, message: e instanceof Error ? e.message : String(e), rows: rows.length ? rows : fieldRows });
+      setUploadError(e instanceof ApiError ? fileErrorText(t, e.code, e.fields[0]?.code, e.details as Record<string, unknown> | undefined) : t('importError.other'));
     } finally {
       setUploading(false);
     }
   };
 
+  const working = !!job && !finished(job);
+  const { rowsRead, rowsEstimate } = job?.progress ?? { rowsRead: 0, rowsEstimate: null };
+  const rows = job?.state === 'rejected' ? job.errors ?? [] : [];
+
   return (
     <Card title={t(`import.${ledger}`)} size="small" data-testid={`import-${ledger}`}>
       <div className="toolbar">
         <Button icon={<DownloadOutlined />} loading={busy} onClick={() => download(`/api/ledgers/templates/${ledger}.xlsx`, `${ledger}-template.xlsx`)}>{t('import.template')}</Button>
-        <Upload accept=".xlsx" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }} disabled={uploading}>
-          <Button type="primary" icon={<UploadOutlined />} loading={uploading}>{uploading ? t('import.uploading') : t('import.upload')}</Button>
+        <Upload accept=".xlsx" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }} disabled={uploading || working}>
+          <Button type="primary" icon={<UploadOutlined />} loading={uploading || working}>{uploading || working ? t('import.uploading') : t('import.upload')}</Button>
         </Upload>
       </div>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('import.hint')}</Typography.Text>
-      {outcome?.ok && <Alert style={{ marginTop: 12 }} type="success" showIcon message={t('import.success', { count: outcome.imported })} />}
-      {outcome && !outcome.ok && (
+      {working && (
+        <div style={{ marginTop: 12 }} data-testid="import-progress">
+          <Typography.Text>{job.state === 'queued' ? t('import.queued') : t('import.reading', { count: rowsRead })}</Typography.Text>
+          <Progress percent={rowsEstimate ? Math.min(99, Math.round((rowsRead / rowsEstimate) * 100)) : 0} status="active" showInfo={!!rowsEstimate} />
+        </div>
+      )}
+      {uploadError && <Alert style={{ marginTop: 12 }} type="error" showIcon message={t('import.refused')} description={uploadError} />}
+      {job?.state === 'succeeded' && <Alert style={{ marginTop: 12 }} type="success" showIcon message={t('import.success', { count: job.result?.imported ?? 0 })} />}
+      {job?.state === 'failed' && job.error && (
+        <Alert style={{ marginTop: 12 }} type="error" showIcon message={t('import.refused')} description={fileErrorText(t, job.error.code, job.error.fields?.[0]?.code, job.error.details)} />
+      )}
+      {job?.state === 'rejected' && (
         <>
-          <Alert style={{ marginTop: 12 }} type="error" showIcon message={t('import.rejected')} description={outcome.message} />
-          {outcome.rows.length > 0 && (
+          <Alert
+            style={{ marginTop: 12 }}
+            type="error"
+            showIcon
+            message={t('import.rejected')}
+            action={<Button size="small" icon={<DownloadOutlined />} loading={busy} onClick={() => download(`/api/ledgers/import-jobs/${job.id}/errors.xlsx`, `${ledger}-import-errors.xlsx`)}>{t('import.errorReport')}</Button>}
+          />
+          {rows.length > 0 && (
             <Table<RowError>
               style={{ marginTop: 12 }}
               size="small"
-              title={() => t('import.errorsTitle', { count: outcome.rows.length })}
+              title={() => t('import.errorsTitle', { count: rows.length })}
               rowKey={(r, i) => `${r.row}-${r.field ?? ''}-${i}`}
-              dataSource={outcome.rows}
+              dataSource={rows}
               pagination={{ pageSize: 20, size: 'small' }}
               scroll={{ x: 500 }}
               data-testid="import-errors"
               columns={[
                 { title: t('import.row'), dataIndex: 'row', width: 60 },
-                { title: t('import.column'), dataIndex: 'column', width: 120, render: (v?: string) => v ?? '—' },
-                { title: t('import.field'), dataIndex: 'field', width: 120, render: (v?: string) => v ?? '—' },
-                { title: t('import.message'), dataIndex: 'message' },
+                { title: t('import.column'), dataIndex: 'column', width: 120, render: (v?: string | null) => v ?? '—' },
+                { title: t('import.message'), key: 'message', render: (_: unknown, r: RowError) => rowErrorText(t, r) },
               ]}
             />
           )}

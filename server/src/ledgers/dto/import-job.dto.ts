@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+
+export class ImportJobIdParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+class ImportProgressDto {
+  @ApiProperty({ description: 'Sheet rows read so far' })
+  rowsRead!: number;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Rows the sheet says it has (its <dimension>); an estimate' })
+  rowsEstimate!: number | null;
+}
+
+class ImportRowErrorDto {
+  @ApiProperty({ description: 'Excel row number' }) row!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) column!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) field!: string | null;
+  @ApiProperty({ description: 'Field-level code, e.g. isNotEmpty, isEnum, duplicate, duplicateInFile' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ImportJobDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['machines', 'welders'] }) ledger!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'rejected', 'failed'], description: 'succeeded: every row written; rejected: row errors, nothing written; failed: the file itself was refused (error)' })
+  state!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) fileName!: string | null;
+  @ApiProperty({ type: ImportProgressDto }) progress!: ImportProgressDto;
+  @ApiPropertyOptional({ nullable: true, description: 'succeeded: { imported, ids }' }) result!: { imported: number; ids: string[] } | null;
+  @ApiPropertyOptional({ nullable: true, type: [ImportRowErrorDto] }) errors!: ImportRowErrorDto[] | null;
+  @ApiPropertyOptional({ nullable: true, description: 'failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED' })
+  error!: { code: string; message: string } | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
+}
