@@ -77,7 +77,7 @@ export const ADVERSARIES: Adversary[] = [
     ],
     defences: [
       { what: 'Public scan shows only public facts of a code; signed codes cannot be forged', where: ['server/src/public/public-scan.service.ts', 'server/src/codes/code-signer.ts'] },
-      { what: 'Throttled log-in and public endpoints', where: ['server/src/auth/login-throttler.guard.ts', 'server/src/public/public-scan-throttler.guard.ts'] },
+      { what: 'Log-in attempts and public scans are throttled', where: ['server/src/auth/login-throttler.guard.ts', 'server/src/public/public-scan-throttler.guard.ts'] },
       { what: 'Security headers (nosniff, no X-Powered-By) and the same input limits as for users', where: ['server/src/bootstrap/configure-app.ts', 'server/src/common/http'] },
     ],
     suites: ['api-fuzz', 'tenant-matrix'],

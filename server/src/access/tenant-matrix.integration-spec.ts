@@ -369,7 +369,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       }
       const after = await fingerprint();
       const rows = changed(before, after);
-      tally('rows changed by refused requests', rows.length === 0);
+      tally('database unchanged after the refused requests', rows.length === 0);
       if (rows.length) failures.push(`${op}: intruders changed ${rows.join(', ')}`);
 
       // A's own side, same request: proves the ids are right and the refusals are the tenant rules.
@@ -396,5 +396,5 @@ const NOTES: Record<string, string> = {
   'create in another tenant': 'creating records (users, machines, welders, permits, loans, blackouts, imports) inside A: must be 403/404',
   'list/search/export by another tenant or role': 'lists, searches and xlsx exports, bare and filtered by A\'s ids: refused or none of A\'s records in the answer',
   'anonymous caller': 'every tenant operation without a token: must be 401',
-  'rows changed by refused requests': 'whole-database fingerprint before and after each operation\'s refused attempts: must be identical',
+  'database unchanged after the refused requests': 'per operation, a fingerprint of every row of every table before and after all its refused attempts: must be identical',
 };
