@@ -6,7 +6,7 @@ const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { swcrc: false, ...require('.
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/scenarios/**/*.spec.ts'],
+  testMatch: ['<rootDir>/scenarios/**/*.spec.ts', '<rootDir>/security/**/*.spec.ts'],
   // .ts first: server/test-support may hold compiled .js copies next to the sources.
   moduleFileExtensions: ['ts', 'js', 'json', 'node'],
   transform,

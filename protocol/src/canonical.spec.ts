@@ -28,6 +28,10 @@ describe('canonicalJson', () => {
     expect(canonicalBytes({ m: '张' }).toString('hex')).toBe(Buffer.from('{"m":"张"}', 'utf8').toString('hex'));
   });
 
+  it('takes 64 levels of nesting', () => {
+    expect(canonicalJson(JSON.parse('['.repeat(64) + ']'.repeat(64)))).toBe('['.repeat(64) + ']'.repeat(64));
+  });
+
   it('leaves out undefined-valued keys', () => {
     expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
   });
@@ -40,6 +44,9 @@ describe('canonicalJson', () => {
     ['a function', () => 1],
     ['undefined in an array', [undefined]],
     ['a lone surrogate', '\uD800x'],
+    // eslint-disable-next-line no-sparse-arrays
+    ['a sparse array (would print "[,]")', [1, , 2]],
+    ['nesting deeper than 64 levels', JSON.parse('['.repeat(65) + ']'.repeat(65))],
   ])('rejects %s', (_name, value) => {
     expect(() => canonicalJson(value)).toThrow(TypeError);
   });

@@ -3,11 +3,14 @@
  * (RFC 8785) for the values the protocol uses: object keys sorted by UTF-16 code units, no
  * whitespace, numbers in ECMAScript shortest round-trip form, strings escaped as JSON.stringify does.
  * Keys whose value is `undefined` are left out, so an absent optional field and an undefined one
- * sign the same.
+ * sign the same. Nesting deeper than MAX_CANONICAL_DEPTH is refused (protocol messages are a few
+ * levels deep), so hostile input fails with a TypeError instead of exhausting the stack.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$');
+  return write(value, '$', 0);
 }
+
+export const MAX_CANONICAL_DEPTH = 64;
 
 /** UTF-8 bytes of canonicalJson(value). */
 export function canonicalBytes(value: unknown): Buffer {
@@ -16,7 +19,7 @@ export function canonicalBytes(value: unknown): Buffer {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function write(value: unknown, path: string): string {
+function write(value: unknown, path: string, depth: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -28,17 +31,19 @@ function write(value: unknown, path: string): string {
       if (LONE_SURROGATE.test(value)) throw new TypeError(`canonicalJson: lone surrogate in string at ${path}`);
       return JSON.stringify(value);
     case 'object':
-      return Array.isArray(value) ? writeArray(value, path) : writeObject(value as object, path);
+      if (depth >= MAX_CANONICAL_DEPTH) throw new TypeError(`canonicalJson: nesting deeper than ${MAX_CANONICAL_DEPTH} at ${path.slice(0, 200)}`);
+      return Array.isArray(value) ? writeArray(value, path, depth + 1) : writeObject(value as object, path, depth + 1);
     default:
       throw new TypeError(`canonicalJson: unsupported ${typeof value} at ${path}`);
   }
 }
 
-function writeArray(items: unknown[], path: string): string {
-  return `[${items.map((item, i) => write(item, `${path}[${i}]`)).join(',')}]`;
+function writeArray(items: unknown[], path: string, depth: number): string {
+  // Array.from visits holes of a sparse array (as undefined, refused): map would skip them and emit "[,]".
+  return `[${Array.from(items, (item, i) => write(item, `${path}[${i}]`, depth)).join(',')}]`;
 }
 
-function writeObject(obj: object, path: string): string {
+function writeObject(obj: object, path: string, depth: number): string {
   // Plain object of any realm (MQTT payloads may be parsed in another vm context): its prototype is a root.
   const proto = Object.getPrototypeOf(obj);
   if (proto !== null && Object.getPrototypeOf(proto) !== null) {
@@ -47,5 +52,5 @@ function writeObject(obj: object, path: string): string {
   const record = obj as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is what RFC 8785 prescribes.
   const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-  return `{${keys.map((k) => `${write(k, path)}:${write(record[k], `${path}.${k}`)}`).join(',')}}`;
+  return `{${keys.map((k) => `${write(k, path, depth)}:${write(record[k], `${path}.${k}`, depth)}`).join(',')}}`;
 }

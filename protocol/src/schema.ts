@@ -99,7 +99,8 @@ export function obj(shape: Shape, refine?: (v: Record<string, unknown>, path: st
       } else check(v[key], `${path}.${key}`, out);
     }
     for (const key of Object.keys(v)) {
-      if (!(key in shape)) out.push(problem(`${path}.${key}`, 'unknownField', 'is not allowed'));
+      // Own keys only: `in` would let keys named like Object.prototype members (constructor, __proto__, toString…) through.
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) out.push(problem(`${path}.${key}`, 'unknownField', 'is not allowed'));
     }
     // Cross-field rules only make sense once every field has the right shape.
     if (refine && out.length === before) refine(v, path, out);

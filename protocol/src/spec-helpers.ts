@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildExamples, exampleKeys, TEST_VECTOR } from './examples';
 import { signingBytes } from './envelope';
 import { rawPublicKey } from './crypto';
@@ -119,4 +121,21 @@ export function readDocFragments(markdown: string): Record<string, string> {
   const found: Record<string, string> = {};
   for (const m of markdown.matchAll(/<!-- begin:([\w:.-]+) -->\n([\s\S]*?)\n<!-- end:\1 -->/g)) found[m[1]] = m[2];
   return found;
+}
+
+// ---- SECURITY.md counts: test-artifacts/security/<suite>.json at the repo root ----
+
+export interface SecurityClass {
+  class: string;
+  tried: number;
+  refused: number;
+  notes: string;
+}
+
+/** Writes one adversarial suite's counts in the format the root `npm run security` renders SECURITY.md from. */
+export function writeSecurityArtifact(suite: string, title: string, classes: SecurityClass[], runNote?: string): void {
+  const dir = join(__dirname, '..', '..', 'test-artifacts', 'security');
+  mkdirSync(dir, { recursive: true });
+  const body = { suite, title, ...(runNote ? { run: runNote } : {}), classes };
+  writeFileSync(join(dir, `${suite}.json`), `${JSON.stringify(body, null, 2)}\n`);
 }

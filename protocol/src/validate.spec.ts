@@ -55,6 +55,12 @@ describe('validateMessage', () => {
     }
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('rejects the key %s, named like an Object.prototype member, as an unknown field', (key) => {
+    // As JSON.parse delivers it: an own key, even for __proto__.
+    const msg = JSON.parse(JSON.stringify(ex.armRequest).replace('"nonce":', `"${key}":1,"nonce":`));
+    expect(validateMessage(msg)).toEqual([expect.objectContaining({ path: `$.body.${key}`, code: 'unknownField' })]);
+  });
+
   const ev = (i: number, field: string) => ['body', 'events', i, field];
   const cases: [keyof Examples, (string | number)[], unknown, string][] = [
     ['armRequest', ['v'], 2, 'version'],

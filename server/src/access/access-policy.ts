@@ -75,7 +75,9 @@ export class AccessPolicy {
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
-        return qb.andWhere(`${enterpriseAlias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath ?? '\u0000'}%` });
+        // A regulator without a region sees nothing (a NUL placeholder in the pattern would make PostgreSQL fail with a 500).
+        if (!actor.regionPath) return qb.andWhere('1 = 0');
+        return qb.andWhere(`${enterpriseAlias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
         return qb.andWhere(`${enterpriseAlias}.id = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });

@@ -53,7 +53,9 @@ export class AlertScope {
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
-        return qb.andWhere(`(${alias}.region_path LIKE :alertScopePath OR ${alias}.region_path IS NULL)`, { alertScopePath: `${actor.regionPath ?? '\u0000'}%` });
+        // No region, no rows (a NUL placeholder in the pattern would make PostgreSQL fail).
+        if (!actor.regionPath) return qb.andWhere('1 = 0');
+        return qb.andWhere(`(${alias}.region_path LIKE :alertScopePath OR ${alias}.region_path IS NULL)`, { alertScopePath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
         return qb.andWhere(`${alias}.enterprise_id = :alertScopeEnterprise`, { alertScopeEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000' });

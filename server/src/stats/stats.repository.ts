@@ -212,7 +212,9 @@ export class StatsRepository {
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
-        return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, { statsAlertPath: `${actor.regionPath ?? '\u0000'}%` });
+        // No region, no rows (a NUL placeholder in the pattern would make PostgreSQL fail).
+        if (!actor.regionPath) return qb.andWhere('1 = 0');
+        return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, { statsAlertPath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
         return qb.andWhere(`${alias}.enterprise_id = :statsAlertEnterprise`, { statsAlertEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000' });
