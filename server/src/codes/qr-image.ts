@@ -1,8 +1,5 @@
 import QRCode from 'qrcode';
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
-
-const deflateAsync = promisify(deflate);
+import { PNG } from 'pngjs';
 
 /** Medium error correction (~15%) survives scuffed labels while keeping modules large enough to scan. */
 export const QR_ERROR_CORRECTION = 'M' as const;
@@ -12,31 +9,9 @@ export const QR_PNG_MIN_SIZE = 128;
 export const QR_PNG_MAX_SIZE = 1024;
 export const QR_PNG_DEFAULT_SIZE = 512;
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-function crc32(buf: Buffer): number {
-  let c = -1;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 /**
  * A grey-scale PNG of the QR, pixel for pixel what qrcode's own PNG renderer draws (same module
- * mapping), but built from one scanline per module row and deflated on libuv's thread pool:
+ * mapping), but built from one scanline per module row and packed by pngjs with deflate on libuv's pool:
  * qrcode's renderer walks every pixel in JavaScript and held the event loop 200-600 ms at 1024 px.
  */
 export async function renderQrPng(text: string, size: number): Promise<Buffer> {
@@ -48,28 +23,27 @@ export async function renderQrPng(text: string, size: number): Promise<Buffer> {
   const margin = QR_MARGIN * scale;
   const inside = (p: number) => p >= margin && p < width - margin;
   const moduleOf = Int32Array.from({ length: width }, (_, p) => (inside(p) ? Math.floor((p - margin) / scale) : -1));
-  const quiet = Buffer.alloc(width + 1, 255);
-  quiet[0] = 0; // filter: none
+  const quiet = Buffer.alloc(width, 255);
   const lines = new Map<number, Buffer>();
   const lineFor = (row: number): Buffer => {
     if (row < 0) return quiet;
     let line = lines.get(row);
     if (!line) {
-      line = Buffer.alloc(width + 1, 255);
-      line[0] = 0;
-      for (let p = 0; p < width; p++) if (moduleOf[p] >= 0 && data[row * n + moduleOf[p]]) line[p + 1] = 0;
+      line = Buffer.alloc(width, 255);
+      for (let p = 0; p < width; p++) if (moduleOf[p] >= 0 && data[row * n + moduleOf[p]]) line[p] = 0;
       lines.set(row, line);
     }
     return line;
   };
-  const raw = Buffer.allocUnsafe((width + 1) * width);
-  for (let y = 0; y < width; y++) lineFor(moduleOf[y]).copy(raw, y * (width + 1));
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(width, 4);
-  header[8] = 8; // bit depth
-  header[9] = 0; // grey-scale
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', await deflateAsync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  const gray = Buffer.allocUnsafe(width * width);
+  for (let y = 0; y < width; y++) lineFor(moduleOf[y]).copy(gray, y * width);
+  // pngjs packs it; filter "none" keeps its per-pixel work trivial and deflate runs on libuv's pool.
+  const png = new PNG({ width, height: width, colorType: 0, inputColorType: 0, bitDepth: 8, filterType: 0 });
+  png.data = gray;
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    png.pack().on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject);
+  });
 }
 
 export function renderQrSvg(text: string): Promise<string> {
