@@ -35,6 +35,10 @@ type Fx = DemoIds & {
   steelMachine3: string;
   hengdaSafety: string;
   settings: Record<string, unknown>;
+  /** A certificate A's employer entered: awaiting its regulator's verification. */
+  pendingCertificate: string;
+  importJob: string;
+  minimumChains: Record<string, unknown>;
 };
 
 interface Entry {
@@ -90,6 +94,11 @@ const ALLOWED: Record<string, string> = {
   'POST /api/arm-sessions': 'self-service of a welder: starts their own phone session on a permit naming them (authorization/revocation-phone.integration-spec.ts)',
   'GET /api/arm-sessions/{id}': 'self-service: looked up by id and the caller\'s own welder id (arm-sessions.service.ts); a session needs an approved permit on a bound machine, beyond these fixtures',
   'GET /api/stats/overview': 'aggregate counts of the caller\'s own scope; no record ids',
+  'GET /api/holiday-calendar': 'reference data: the national statutory holiday calendar, the same for everyone',
+  'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',
+  'PUT /api/holiday-calendar/{year}': 'platform admin only (role guard): the national calendar is not tenant data',
+  'GET /api/gas-catalogue': 'reference data: common gases and their LEL',
+  'GET /api/broker/refusals': 'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
 };
 
 const A_REGULATORS = ['huiting.regulator', 'xiayi.regulator'];
@@ -149,10 +158,18 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/certificates/import': { owner: 'hengda.admin', body: () => ({ rows: [{ idNumber: ZHANG_ID, certificateNumber: `T${ZHANG_ID}`, subOperation: 'brazing', issuedOn: '2023-05-01' }] }), ownerGets: [200, 201, 409, 422], intruderMay: [200, 201, 422], alsoInside: A_REGULATORS },
   // Shared by design: the enterprise records a 复审 as well (certificates).
   'POST /api/certificates/{id}/review': { owner: 'huiting.regulator', params: (f) => ({ id: f.certificate }), ownerGets: [200, 201, 409, 422], alsoInside: A_ENTERPRISE },
+  // A certificate A's employer entered waits for A's regulators; no one else sees or decides it.
+  'GET /api/certificates/verification-queue': { owner: 'huiting.regulator', alsoInside: ['xiayi.regulator'] },
+  'POST /api/certificates/{id}/photo': { owner: 'hengda.admin', params: (f) => ({ id: f.pendingCertificate }), multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'c.png', type: 'image/png' } }), alsoInside: A_REGULATORS },
+  'GET /api/certificates/{id}/photo': { owner: 'hengda.admin', params: (f) => ({ id: f.pendingCertificate }), alsoInside: [...A_REGULATORS, 'welder.zhang'] },
+  'POST /api/certificates/{id}/verification': { owner: 'huiting.regulator', params: (f) => ({ id: f.pendingCertificate }), body: () => ({ decision: 'verified' }), alsoInside: ['xiayi.regulator'] },
   'POST /api/certificates/{id}/status': { owner: 'huiting.regulator', params: (f) => ({ id: f.certificate }), body: () => ({ status: 'valid', reason: '复核正常' }), ownerGets: [200, 201, 409, 422] },
   // ledgers (imports, exports)
   'POST /api/ledgers/machines/import': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}`, multipart: () => ({ fields: {}, file: { field: 'file', data: Buffer.from('not a workbook'), name: 'm.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }), ownerGets: [400, 422] },
   'POST /api/ledgers/welders/import': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}`, multipart: () => ({ fields: {}, file: { field: 'file', data: Buffer.from('not a workbook'), name: 'w.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }), ownerGets: [400, 422] },
+  // The job A's admin started (its result names the rows it imported or refused).
+  'GET /api/ledgers/import-jobs/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.importJob }) },
+  'GET /api/ledgers/import-jobs/{id}/errors.xlsx': { owner: 'hengda.admin', params: (f) => ({ id: f.importJob }), ownerGets: [200, 409] },
   'GET /api/ledgers/enterprises/export.xlsx': { owner: 'huiting.regulator' },
   'GET /api/ledgers/machines/export.xlsx': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/ledgers/welders/export.xlsx': { owner: 'hengda.admin', query: (f) => `employerId=${f.steel}` },
@@ -195,6 +212,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/stats/off-platform': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/stats/off-platform/export.xlsx': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   // regulators' records: blackouts and public reports of 会亭镇
+  // The minimum approval chains of 会亭镇 are its regulators' (and the county's) to read and raise.
+  'GET /api/regions/{code}/approval-minimums': { owner: 'huiting.regulator', params: () => ({ code: '411426100' }), alsoInside: ['xiayi.regulator'] },
+  'PUT /api/regions/{code}/approval-minimums': { owner: 'huiting.regulator', params: () => ({ code: '411426100' }), body: (f) => ({ chains: f.minimumChains }), alsoInside: ['xiayi.regulator'] },
   'POST /api/blackouts': { owner: 'huiting.regulator', body: () => ({ regionCode: '411426100', kind: 'high_wind', startsAt: cst(20, '08:00'), endsAt: cst(20, '18:00'), reason: '大风' }) },
   'GET /api/blackouts': { owner: 'huiting.regulator' },
   // A blackout of 会亭镇 concerns everyone working there, A's welder included.
@@ -276,15 +296,30 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
     const reportRow = (await t.ds.query('SELECT id FROM reports ORDER BY created_at DESC LIMIT 1')) as { id: string }[];
     const photo = await one('SELECT id FROM report_photos WHERE report_id = $1', [reportRow[0].id]);
     const loan = await must(await t.http.post('/api/machine-loans').set(hengda).send({ machineId: ids.steelMachine2, borrowerEnterpriseId: ids.construction, startsAt: cst(5, '00:00'), endsAt: cst(30, '00:00') }), 'loan');
+    const pending = await must(await t.http.post(`/api/welders/${ids.liu}/certificates`).set(hengda).send({ subOperation: 'pressure_welding', issuedOn: '2023-03-06' }), 'certificate awaiting verification');
+    const template = (await t.http.get('/api/ledgers/templates/machines.xlsx').set(hengda).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    })).body as Buffer;
+    const job = await must(await t.http.post(`/api/ledgers/machines/import?enterpriseId=${ids.steel}`).set(hengda).attach('file', template, { filename: 'm.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'import job');
+    // Finished before the matrix starts: a job finishing later would change import_jobs mid-run.
+    for (let i = 0; ; i++) {
+      const state = (await must(await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(hengda), 'import job state')).state;
+      if (state !== 'queued' && state !== 'running') break;
+      if (i > 600) throw new Error('fixture import job: still running after 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const minimum = await must(await t.http.get('/api/regions/411426100/approval-minimums').set(await as('huiting.regulator')), 'approval minimums');
     f = {
-      ...ids, permit: permit.id as string, attachment: attachment.id as string, certificate: certificate!, engagement: engagement!, alert: alert.id, blackout: blackout.id as string,
+      ...ids, pendingCertificate: pending.id as string, importJob: job.id as string, minimumChains: minimum.effective as Record<string, unknown>, permit: permit.id as string, attachment: attachment.id as string, certificate: certificate!, engagement: engagement!, alert: alert.id, blackout: blackout.id as string,
       report: reportRow[0].id, reportPhoto: photo!, trackingCode: report.trackingCode as string, loan: loan.id as string, steelMachine3: steelMachine3!,
       hengdaSafety: ids.users['hengda.safety'],
       settings: pickSettings(await must(await t.http.get(`/api/enterprises/${ids.steel}/permit-settings`).set(hengda), 'settings')),
     };
     for (const [name, v] of Object.entries(f)) if (!v) throw new Error(`fixture ${name} missing`);
     // Only A's side may see these. (The steel enterprise id itself is not here: chen's employer legitimately sees the engagement with it.)
-    secrets = [f.permit, f.attachment, f.steelMachine1, f.steelMachine2, f.steelMachine3, f.zhang, f.liu, f.certificate, f.alert, f.report, f.reportPhoto, f.hengdaSafety, 'SD-WS400-240101', '1号车间氩弧焊机', '13837001001'];
+    secrets = [f.permit, f.attachment, f.pendingCertificate, f.importJob, f.steelMachine1, f.steelMachine2, f.steelMachine3, f.zhang, f.liu, f.certificate, f.alert, f.report, f.reportPhoto, f.hengdaSafety, 'SD-WS400-240101', '1号车间氩弧焊机', '13837001001'];
   }, 120_000);
 
   afterAll(async () => {
