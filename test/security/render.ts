@@ -1,4 +1,4 @@
-import { Adversary, ExpectedSuite } from './threat-model';
+import { ADVERSARIAL_FILE_PATTERN, Adversary, ExpectedSuite } from './threat-model';
 
 /** test-artifacts/security/<suite>.json, written by each adversarial test file (afterAll). */
 export interface SecurityArtifact {
@@ -71,8 +71,8 @@ export function renderSecurity(r: SecurityReport): string {
   out.push(
     '# ArcGate security',
     '',
-    'Produced by `npm run security`: it runs every adversarial test suite of the repository (test files named',
-    '`*adversarial*`, `*hostile*`, `*tenant-matrix*`, `*api-fuzz*` or `*attack*`, in every package), then writes this file from',
+    'Produced by `npm run security`: it runs every adversarial test suite of the repository (test files whose path matches',
+    `\`${ADVERSARIAL_FILE_PATTERN}\`, in every package), then writes this file from`,
     'the counts each suite recorded in `test-artifacts/security/<suite>.json` and from `test-artifacts/api-fuzz-summary.json`.',
     'Every figure below was counted by a test in that run; none is typed by hand. The threat model and defences come from',
     '`test/security/threat-model.ts`. This file is rewritten on every run.',
