@@ -37,6 +37,21 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([[1, 1], [2, 1], [3, 1]]);
   });
 
+  it('a repeat raised while a flush is writing is not lost', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { if (i.occurrences) await gate; written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+    await slow.raise(tamper(1));
+    await slow.raise(tamper(2));
+    const flushing = slow.flushRepeats();
+    await slow.raise(tamper(3)); // arrives while the flush's write of tamper(2) waits
+    release();
+    await flushing;
+    await slow.flushRepeats();
+    const total = written.reduce((n, w) => n + (w.occurrences ?? 1), 0);
+    expect(total).toBe(3);
+  });
+
   it('shutdown writes what is pending', async () => {
     await alerts.raise(tamper(1));
     await alerts.raise(tamper(2));

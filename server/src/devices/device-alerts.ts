@@ -104,11 +104,20 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     });
   }
 
-  /** Writes every pending repeat now and forgets the windows (tests; shutdown; a full map). */
+  /**
+   * Writes every pending repeat now and forgets the windows (tests; shutdown; a full map). A window
+   * that gained repeats while its write was in flight is kept (its timer writes them): forgetting it
+   * would lose their count.
+   */
   async flushRepeats(): Promise<void> {
-    const keys = [...this.windows.keys()];
-    for (const key of keys) await this.writeRepeats(key);
-    this.windows.clear();
+    for (const key of [...this.windows.keys()]) {
+      await this.writeRepeats(key);
+      const w = this.windows.get(key);
+      if (w && !w.pending) {
+        if (w.timer) clearTimeout(w.timer);
+        this.windows.delete(key);
+      }
+    }
   }
 
   /** Before the database connections close (they do in onApplicationShutdown). */
