@@ -39,6 +39,9 @@ export const MESSAGE_ID_MAX_LENGTH = 64;
 export const NONCE_MIN_BYTES = 16;
 export const NONCE_MAX_BYTES = 64;
 
+/** arm.denied retryAfterS for SERVER_ERROR and REQUEST_EXPIRED (docs §6.4). */
+export const SERVER_RETRY_AFTER_S = 5;
+
 /** Arm request: wait this long for arm.grant / arm.denied, then re-publish the identical envelope. */
 export const ARM_REQUEST_TIMEOUT_MS = 3_000;
 /** Re-publications after the first attempt; afterwards the device gives up (state locked). */
