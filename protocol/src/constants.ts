@@ -14,7 +14,7 @@ export const SERVER_SHARE_GROUP = 'arcgate-server';
 /** Largest accepted MQTT payload (UTF-8 bytes of the JSON). Larger messages are rejected as MALFORMED. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
-/** How far a message's `ts` may be from the receiver's clock. */
+/** How far a device-protocol message's `ts` (and a grant's start) may be off the receiver's clock (docs §5.5). */
 export const CLOCK_SKEW_MS = 120_000;
 
 /**
