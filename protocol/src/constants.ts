@@ -14,7 +14,7 @@ export const SERVER_SHARE_GROUP = 'arcgate-server';
 /** Largest accepted MQTT payload (UTF-8 bytes of the JSON). Larger messages are rejected as MALFORMED. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
-/** How far a message's `ts` may be from the receiver's clock. */
+/** How far a device-protocol message's `ts` (and a grant's start) may be off the receiver's clock (docs §5.5). */
 export const CLOCK_SKEW_MS = 120_000;
 
 /**
@@ -38,6 +38,9 @@ export const MESSAGE_ID_MIN_LENGTH = 16;
 export const MESSAGE_ID_MAX_LENGTH = 64;
 export const NONCE_MIN_BYTES = 16;
 export const NONCE_MAX_BYTES = 64;
+
+/** arm.denied retryAfterS for SERVER_ERROR and REQUEST_EXPIRED (docs §6.4). */
+export const SERVER_RETRY_AFTER_S = 5;
 
 /** Arm request: wait this long for arm.grant / arm.denied, then re-publish the identical envelope. */
 export const ARM_REQUEST_TIMEOUT_MS = 3_000;

@@ -118,7 +118,7 @@ export interface ArmDeniedBody {
   requestId: string;
   reason: ReasonCode;
   message: LocalizedText;
-  /** Present when trying again later can succeed (RATE_LIMITED, SERVER_ERROR). */
+  /** Present exactly for the codes that wait for the server (REASONS[…].waitForServer; docs §6.4). */
   retryAfterS?: number;
 }
 export type ArmDeniedMessage = Envelope<'arm.denied', ArmDeniedBody>;

@@ -1,4 +1,5 @@
-import type { LocalizedText } from './messages';
+import { SERVER_RETRY_AFTER_S } from './constants';
+import type { ArmDeniedBody, LocalizedText } from './messages';
 
 /** Machine-readable outcome of an arm request, a revoke or a rejected message. Values equal the keys. */
 export enum ReasonCode {
@@ -65,9 +66,17 @@ export interface ReasonInfo {
   use: ReasonUse;
   /** The same request may succeed later without anyone changing data (after retryAfterS or a new fix). */
   retryable: boolean;
+  /**
+   * Retryable because the server itself is the obstacle and knows when it may not be: arm.denied then
+   * carries retryAfterS (docs §6.4). The other retryable codes wait for the device or welder instead.
+   */
+  waitForServer: boolean;
 }
 
-const r = (zh: string, en: string, use: ReasonUse = 'deny', retryable = false): ReasonInfo => ({ message: { 'zh-CN': zh, en }, use, retryable });
+type Retry = 'no' | 'yes' | 'wait-for-server';
+const r = (zh: string, en: string, use: ReasonUse = 'deny', retry: Retry = 'no'): ReasonInfo => ({
+  message: { 'zh-CN': zh, en }, use, retryable: retry !== 'no', waitForServer: retry === 'wait-for-server',
+});
 
 /** The single table of reason codes and their messages. */
 export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
@@ -94,15 +103,15 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.PERMIT_REQUIRED]: r('需要动火作业许可', 'A hot-work permit is required'),
   [ReasonCode.PERMIT_NOT_FOUND]: r('动火作业许可不存在', 'Permit not found'),
   [ReasonCode.PERMIT_NOT_APPROVED]: r('动火作业许可未批准', 'Permit is not approved'),
-  [ReasonCode.PERMIT_NOT_STARTED]: r('动火作业许可尚未生效', 'Permit has not started yet', 'deny', true),
+  [ReasonCode.PERMIT_NOT_STARTED]: r('动火作业许可尚未生效', 'Permit has not started yet', 'deny', 'yes'),
   [ReasonCode.PERMIT_EXPIRED]: r('动火作业许可已过期', 'Permit has expired', 'both'),
   [ReasonCode.PERMIT_CLOSED]: r('动火作业许可已关闭', 'Permit is closed', 'both'),
   [ReasonCode.PERMIT_CANCELLED]: r('动火作业许可已撤销', 'Permit has been cancelled', 'both'),
   [ReasonCode.WELDER_NOT_NAMED]: r('该焊工不在许可作业人员名单中', 'Welder is not named on the permit'),
   [ReasonCode.MACHINE_NOT_NAMED]: r('该焊机不在许可设备清单中', 'Machine is not named on the permit'),
-  [ReasonCode.OUTSIDE_GEOFENCE]: r('不在许可作业地点范围内', 'Outside the permitted work area', 'deny', true),
-  [ReasonCode.POSITION_REQUIRED]: r('无定位信息，请到开阔处重试', 'No position fix, retry with a GNSS fix', 'deny', true),
-  [ReasonCode.POSITION_STALE]: r('定位信息过旧', 'Position fix is too old', 'deny', true),
+  [ReasonCode.OUTSIDE_GEOFENCE]: r('不在许可作业地点范围内', 'Outside the permitted work area', 'deny', 'yes'),
+  [ReasonCode.POSITION_REQUIRED]: r('无定位信息，请到开阔处重试', 'No position fix, retry with a GNSS fix', 'deny', 'yes'),
+  [ReasonCode.POSITION_STALE]: r('定位信息过旧', 'Position fix is too old', 'deny', 'yes'),
   [ReasonCode.GAS_ANALYSIS_MISSING]: r('缺少动火分析结果', 'Gas analysis is missing'),
   [ReasonCode.GAS_ANALYSIS_STALE]: r('动火分析已超过30分钟', 'Gas analysis is older than allowed'),
   [ReasonCode.GAS_ANALYSIS_FAILED]: r('动火分析不合格', 'Gas analysis failed'),
@@ -111,11 +120,11 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.BLACKOUT_IN_FORCE]: r('当前处于禁止动火时段', 'Hot work is prohibited in this period', 'both'),
   [ReasonCode.NONCE_REUSED]: r('请求随机数重复', 'Nonce was already used'),
   [ReasonCode.SEQ_REPLAYED]: r('消息序号重复', 'Sequence number was already used'),
-  [ReasonCode.REQUEST_EXPIRED]: r('请求时间超出允许范围，请校准时钟', 'Request time is outside the allowed skew, check the clock', 'deny', true),
+  [ReasonCode.REQUEST_EXPIRED]: r('请求时间超出允许范围，请校准时钟', 'Request time is outside the allowed skew, check the clock', 'deny', 'wait-for-server'),
   [ReasonCode.BAD_SIGNATURE]: r('签名无效', 'Signature is invalid'),
   [ReasonCode.MALFORMED]: r('消息格式错误', 'Message is malformed'),
-  [ReasonCode.RATE_LIMITED]: r('请求过于频繁，请稍后重试', 'Too many requests, retry later', 'deny', true),
-  [ReasonCode.SERVER_ERROR]: r('平台暂时无法处理，请稍后重试', 'Server error, retry later', 'deny', true),
+  [ReasonCode.RATE_LIMITED]: r('请求过于频繁，请稍后重试', 'Too many requests, retry later', 'deny', 'wait-for-server'),
+  [ReasonCode.SERVER_ERROR]: r('平台暂时无法处理，请稍后重试', 'Server error, retry later', 'deny', 'wait-for-server'),
   [ReasonCode.GRANT_EXPIRED]: r('授权已到期', 'Authorization has expired', 'revoke'),
   [ReasonCode.REGULATOR_ORDER]: r('监管部门责令停止作业', 'Stopped by order of the regulator', 'revoke'),
 };
@@ -130,4 +139,17 @@ export function isReasonCode(value: unknown): value is ReasonCode {
 
 export function reasonMessage(code: ReasonCode): LocalizedText {
   return { ...REASONS[code].message };
+}
+
+/**
+ * The one arm.denied body (docs §6.4): retryAfterS exactly for the codes that wait for the server, by
+ * default SERVER_RETRY_AFTER_S (the rate limiter passes its own). A revoke-only code cannot be a denial
+ * and is answered as SERVER_ERROR.
+ */
+export function armDeniedBody(requestId: string, reason: ReasonCode, opts: { message?: LocalizedText; retryAfterS?: number } = {}): ArmDeniedBody {
+  const revokeOnly = REASONS[reason].use === 'revoke';
+  const code = revokeOnly ? ReasonCode.SERVER_ERROR : reason;
+  const body: ArmDeniedBody = { requestId, reason: code, message: !revokeOnly && opts.message ? opts.message : reasonMessage(code) };
+  if (REASONS[code].waitForServer) body.retryAfterS = (revokeOnly ? undefined : opts.retryAfterS) ?? SERVER_RETRY_AFTER_S;
+  return body;
 }

@@ -1,5 +1,6 @@
 import { EVENTS_ACK_MAX_MISSING, EVENT_BATCH_MAX_EVENTS, MAX_MESSAGE_BYTES, MESSAGE_ID_MAX_LENGTH, MESSAGE_ID_MIN_LENGTH, MIN_SAMPLE_RATE_HZ, NONCE_MAX_BYTES, NONCE_MIN_BYTES } from './constants';
 import { CHIP_ID_PATTERN, ED25519_SIGNATURE_BYTES, fromBase64Url } from './crypto';
+import { WELDER_CODE_PATTERN } from './identity-code';
 import {
   AnyMessage, ARC_INTERRUPTIONS, BOARD_LINK_CAUSES, DEVICE_EVENT_TYPES, DEVICE_FAULTS, DOWN_MESSAGE_TYPES, MACHINE_KINDS, MessageByType, MessageType, SAFETY_CUT_REASONS, UP_MESSAGE_TYPES,
 } from './messages';
@@ -11,8 +12,6 @@ export const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,
 /** Server-side record ids (UUIDs and the like). */
 export const RECORD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MESSAGE_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${MESSAGE_ID_MIN_LENGTH},${MESSAGE_ID_MAX_LENGTH}}$`);
-/** A welder's identity code as printed in its QR code (see extractIdentityCode). */
-export const WELDER_CODE_PATTERN = /^W[0-9ABCDEFGHJKMNPQRSTVWXYZ]{21}$/;
 
 export const MESSAGE_TYPES: readonly MessageType[] = ['status', ...UP_MESSAGE_TYPES, ...DOWN_MESSAGE_TYPES];
 

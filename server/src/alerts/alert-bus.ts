@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Client, Notification } from 'pg';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
+import { isUuid } from '../common/validation/uuid';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AlertScope } from './alert-scope';
 import { AlertView, toAlertView } from './alert.view';
@@ -11,7 +12,6 @@ export const ALERT_CHANNEL = 'arcgate_alerts';
 export const LISTENER_APPLICATION_NAME = 'arcgate-alerts-listener';
 const PROBE_INTERVAL_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One live client (an SSE connection). */
 export interface AlertSubscriber {
@@ -115,7 +115,7 @@ export class AlertBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async onNotification(n: Notification): Promise<void> {
-    if (n.channel !== ALERT_CHANNEL || !n.payload || !UUID.test(n.payload) || this.subscribers.size === 0) return;
+    if (n.channel !== ALERT_CHANNEL || !n.payload || !isUuid(n.payload) || this.subscribers.size === 0) return;
     try {
       const alert = await this.alerts.findById(n.payload);
       if (!alert) return;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ArmDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL, ReasonCode, REASONS } from '@arcgate/protocol';
+import { ArmDeniedBody, armDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { faultPoint } from '../common/fault/fault-points';
 import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/arm-request-handler';
@@ -7,9 +7,6 @@ import { AuthorizationService } from './authorization.service';
 import { Decision } from './decision';
 import { DecisionAlerts } from './decision-alerts';
 import { GrantsRepository } from './grants.repository';
-
-/** Seconds a device waits before retrying after a retryable server-side denial. */
-const RETRY_AFTER_S = 5;
 
 /** Builds the signed-to-be grant body; the outbox signs it with the server key. */
 export function grantBody(d: Decision): ArmGrantBody {
@@ -21,13 +18,6 @@ export function grantBody(d: Decision): ArmGrantBody {
   };
   if (d.welderName) body.welderName = d.welderName;
   if (g.maxCurrentA !== null) body.maxCurrentA = g.maxCurrentA;
-  return body;
-}
-
-export function deniedBody(d: Decision, requestId: string): ArmDeniedBody {
-  const body: ArmDeniedBody = { requestId, reason: d.reason, message: d.message };
-  // The server-side obstacles of docs §6.4 (the gateway answers the same ones the same way).
-  if (d.reason === ReasonCode.SERVER_ERROR || d.reason === ReasonCode.RATE_LIMITED || d.reason === ReasonCode.REQUEST_EXPIRED) body.retryAfterS = RETRY_AFTER_S;
   return body;
 }
 
@@ -68,8 +58,7 @@ export class AuthorizationArmRequestHandler implements ArmRequestHandler {
       });
       return;
     }
-    // Codes the protocol reserves for revokes never reach arm.denied.
-    const d = REASONS[decision.reason].use === 'revoke' ? { ...decision, reason: ReasonCode.SERVER_ERROR, message: REASONS[ReasonCode.SERVER_ERROR].message } : decision;
-    await this.outbox.send<ArmDeniedBody>(chipId, 'arm.denied', deniedBody(d, requestId));
+    // The protocol's one arm.denied builder: its retry rule, and a revoke-only reason goes out as SERVER_ERROR.
+    await this.outbox.send<ArmDeniedBody>(chipId, 'arm.denied', armDeniedBody(requestId, decision.reason, { message: decision.message }));
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { uuidParam } from '../permits/uuid-param.pipe';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ArmSessionsService } from './arm-sessions.service';
 import { ArmSessionResultDto, ArmSessionViewDto } from './dto/arm-session.view';

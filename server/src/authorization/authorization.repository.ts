@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Position, ReasonCode } from '@arcgate/protocol';
+import { isUuid } from '../common/validation/uuid';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../machines/machine.entity';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
@@ -151,8 +152,6 @@ export interface RecoveredDecision {
   requestId: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 

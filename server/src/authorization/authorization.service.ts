@@ -6,6 +6,7 @@ import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { faultPoint } from '../common/fault/fault-points';
 import { maskName } from '../common/validation/identifiers';
+import { isUuid } from '../common/validation/uuid';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
 import { PermitDecisionCode } from '../permits/permit-decision';
@@ -13,7 +14,7 @@ import { PermitsService } from '../permits/permits.service';
 import { decideCertificateCheck } from '../welders/certificate-registry';
 import { WelderStatus } from '../welders/welder.entity';
 import type { PhonePosition } from './arm-session.entity';
-import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, isUuid, NewGrant, WorkContext } from './authorization.repository';
+import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, NewGrant, WorkContext } from './authorization.repository';
 import { Decision, DecideInput } from './decision';
 import {
   CERTIFICATE_REASON, certificateCoverEnds, grantExpiry, PERMIT_REASON, positionIsStale, requestIsFresh, requiredSubOperation,

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertsService } from '../alerts/alerts.service';
 import { AlertType } from '../alerts/alert-type';
-import { AuthorizationRepository, isUuid } from './authorization.repository';
+import { isUuid } from '../common/validation/uuid';
+import { AuthorizationRepository } from './authorization.repository';
 import { Decision } from './decision';
 import { REMOTE_START_MAX_DISTANCE_M, REPEATED_DENIALS_THRESHOLD, REPEATED_DENIALS_WINDOW_MS, UNLICENSED_REASONS } from './decision-rules';
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { isUuid } from '../common/validation/uuid';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PgListener } from '../database/pg-listener';
 import { GrantFilter } from './grants.repository';
@@ -8,7 +9,6 @@ import { RevocationService } from './revocation.service';
 export const REVOCATION_CHANNEL = 'arcgate_revocations';
 export const REVOCATION_LISTENER_APPLICATION_NAME = 'arcgate-revocation-listener';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REGION_PATH = /^\/(\d{2,12}\/)+$/;
 
 /** What a trigger announced → the live grants to re-check. Null for anything malformed. */
@@ -22,10 +22,10 @@ export function filterOfNotification(payload: string): GrantFilter | null {
   if (typeof v?.id !== 'string') return null;
   const id = v.id;
   switch (v.kind) {
-    case 'permit': return UUID.test(id) ? { permitId: id } : null;
-    case 'machine': return UUID.test(id) ? { machineId: id } : null;
-    case 'welder': return UUID.test(id) ? { welderId: id } : null;
-    case 'enterprise': return UUID.test(id) ? { enterpriseId: id } : null;
+    case 'permit': return isUuid(id) ? { permitId: id } : null;
+    case 'machine': return isUuid(id) ? { machineId: id } : null;
+    case 'welder': return isUuid(id) ? { welderId: id } : null;
+    case 'enterprise': return isUuid(id) ? { enterpriseId: id } : null;
     case 'region': return REGION_PATH.test(id) ? { regionPath: id } : null;
     default: return null;
   }

@@ -24,6 +24,14 @@ describe('CodeSigner', () => {
     expect(new CodeSigner(randomBytes(32)).check(code)).toEqual({ ok: false, reason: 'forged' });
   });
 
+  it('still verifies codes printed before the alphabet and base32 moved to the protocol', () => {
+    // Tags computed with the server's former own base32, for a fixed key: printed labels stay valid.
+    const fixed = new CodeSigner(Buffer.alloc(32, 7));
+    expect(fixed.check('M0ZK3X7Q9T2BC80HSJQYH1')).toEqual({ ok: true, subjectType: CodeSubjectType.Machine });
+    expect(fixed.check('WZZZZZZZZZZZZZSRXY84BX')).toEqual({ ok: true, subjectType: CodeSubjectType.Welder });
+    expect(fixed.check('M0000000000000WDB5FW8T')).toEqual({ ok: true, subjectType: CodeSubjectType.Machine });
+  });
+
   it('rejects malformed input', () => {
     for (const bad of ['', 'M123', 'X'.repeat(CODE_LENGTH), 'MIIIIIIIIIIIIIIIIIIIII', '../etc/passwd']) {
       expect(signer.check(bad)).toEqual({ ok: false, reason: 'malformed' });

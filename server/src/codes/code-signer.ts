@@ -1,30 +1,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crockfordBase32, IDENTITY_CODE_LENGTH, IDENTITY_CODE_PATTERN } from '@arcgate/protocol';
 import { CodeSubjectType } from './identity-code.entity';
 
-/** Crockford base32: no I, L, O, U, so codes survive being read aloud or typed from a label. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function base32(bytes: Buffer): string {
-  let bits = 0, value = 0, out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
+// Crockford base32 (no I, L, O, U), so codes survive being read aloud or typed from a label; the
+// alphabet and the code's shape (IDENTITY_CODE_PATTERN) are the protocol's.
 
 const PREFIX: Record<CodeSubjectType, string> = { [CodeSubjectType.Machine]: 'M', [CodeSubjectType.Welder]: 'W' };
 const RANDOM_BYTES = 8; // 64 bits: unguessable
-const RANDOM_CHARS = 13;
+const RANDOM_CHARS = 13; // the other IDENTITY_CODE_BODY_CHARS - 13 = 8 characters are the tag
 const SIG_BYTES = 5; // 40-bit tag: a forged code is recognised without a database look-up
-const SIG_CHARS = 8;
-export const CODE_LENGTH = 1 + RANDOM_CHARS + SIG_CHARS;
-const CODE_SHAPE = new RegExp(`^[MW][${ALPHABET}]{${RANDOM_CHARS + SIG_CHARS}}$`);
+export const CODE_LENGTH = IDENTITY_CODE_LENGTH;
 
 export type CodeCheck =
   | { ok: true; subjectType: CodeSubjectType }
@@ -38,13 +23,13 @@ export class CodeSigner {
   constructor(private readonly key: Buffer) {}
 
   generate(type: CodeSubjectType): string {
-    const body = PREFIX[type] + base32(randomBytes(RANDOM_BYTES)).slice(0, RANDOM_CHARS);
+    const body = PREFIX[type] + crockfordBase32(randomBytes(RANDOM_BYTES)).slice(0, RANDOM_CHARS);
     return body + this.tag(body);
   }
 
   check(code: string): CodeCheck {
     const normalised = typeof code === 'string' ? code.trim().toUpperCase() : '';
-    if (!CODE_SHAPE.test(normalised)) return { ok: false, reason: 'malformed' };
+    if (!IDENTITY_CODE_PATTERN.test(normalised)) return { ok: false, reason: 'malformed' };
     const body = normalised.slice(0, 1 + RANDOM_CHARS);
     const given = Buffer.from(normalised.slice(1 + RANDOM_CHARS));
     const expected = Buffer.from(this.tag(body));
@@ -53,6 +38,6 @@ export class CodeSigner {
   }
 
   private tag(body: string): string {
-    return base32(createHmac('sha256', this.key).update(body).digest().subarray(0, SIG_BYTES));
+    return crockfordBase32(createHmac('sha256', this.key).update(body).digest().subarray(0, SIG_BYTES));
   }
 }

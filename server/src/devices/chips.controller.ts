@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { idParamPipe } from '../enterprises/id-param.pipe';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChipsService } from './chips.service';
 import { DeviceStatusView, ServerKeyView } from './device.view';
@@ -19,7 +19,7 @@ export class ChipsController {
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip' })
   @ApiOkResponse({ type: DeviceStatusView })
-  bind(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: BindChipDto) {
+  bind(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: BindChipDto) {
     return this.chips.bind(actor, id, dto);
   }
 
@@ -27,14 +27,14 @@ export class ChipsController {
   @HttpCode(204)
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Unbind the chip from a machine (needed before binding it to another machine)' })
-  async unbind(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string): Promise<void> {
+  async unbind(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<void> {
     await this.chips.unbind(actor, id);
   }
 
   @Get('machines/:id/device')
   @ApiOperation({ summary: 'Device of a machine: bound chip, online state, last position and latest events' })
   @ApiOkResponse({ type: DeviceStatusView })
-  status(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string) {
+  status(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.chips.status(actor, id);
   }
 

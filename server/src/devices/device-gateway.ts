@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
-  ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
-  parseTopic, Problem, ReasonCode, reasonMessage, serverStatusFilter, serverUpFilter, StatusMessage, validateEvent, verifyEnvelope,
+  armDeniedBody, ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
+  parseTopic, Problem, ReasonCode, serverStatusFilter, serverUpFilter, StatusMessage, validateEvent, verifyEnvelope,
 } from '@arcgate/protocol';
 import type { IPublishPacket } from 'mqtt';
 import { AlertType } from '../alerts/alert-type';
@@ -22,7 +22,6 @@ import { DeviceRateLimiter } from './rate-limiter';
 import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
 
-const SERVER_ERROR_RETRY_S = 5;
 const SAID_EXCERPT = 1024;
 
 /** Evidence of what a device said: parsed JSON when small and valid, else a text excerpt. */
@@ -300,8 +299,7 @@ export class DeviceGateway implements OnModuleInit {
   }
 
   private async deny(chipId: string, requestId: string, reason: ReasonCode, retryAfterS?: number): Promise<void> {
-    const retry = retryAfterS !== undefined ? { retryAfterS } : reason === ReasonCode.SERVER_ERROR || reason === ReasonCode.REQUEST_EXPIRED ? { retryAfterS: SERVER_ERROR_RETRY_S } : {};
-    await this.outbox.send(chipId, 'arm.denied', { requestId, reason, message: reasonMessage(reason), ...retry }).catch((e: Error) => this.logger.error(`arm.denied to ${chipId} not sent: ${e.message}`));
+    await this.outbox.send(chipId, 'arm.denied', armDeniedBody(requestId, reason, { retryAfterS })).catch((e: Error) => this.logger.error(`arm.denied to ${chipId} not sent: ${e.message}`));
   }
 
   private async onStatus(chip: BoundChip, status: StatusMessage, receivedAt: Date, retained: boolean): Promise<void> {

@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
 import { EnterprisesService } from './enterprises.service';
-import { idParamPipe } from './id-param.pipe';
 
 @ApiTags('enterprises')
 @ApiBearerAuth()
@@ -31,14 +31,14 @@ export class EnterprisesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One enterprise (phones masked)' })
-  get(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.enterprises.get(actor, id);
   }
 
   @Patch(':id')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin)
   @ApiOperation({ summary: 'Edit an enterprise profile (own admin or platform admin; region and USCC platform admin only)' })
-  update(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: UpdateEnterpriseDto) {
+  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdateEnterpriseDto) {
     return this.enterprises.update(actor, id, dto);
   }
 
@@ -46,7 +46,7 @@ export class EnterprisesController {
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Suspend, close or reactivate an enterprise (regulator of the subtree or platform admin)' })
-  changeStatus(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  changeStatus(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.enterprises.changeStatus(actor, id, dto);
   }
 }

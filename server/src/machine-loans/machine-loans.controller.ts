@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
-import { uuidParam } from '../permits/uuid-param.pipe';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { CreateMachineLoanDto, RevokeMachineLoanDto } from './dto/create-machine-loan.dto';
 import { MachineLoansService } from './machine-loans.service';

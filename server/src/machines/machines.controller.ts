@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { idParamPipe } from '../enterprises/id-param.pipe';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChangeMachineStatusDto } from './dto/change-machine-status.dto';
 import { CreateMachineDto } from './dto/create-machine.dto';
@@ -31,14 +31,14 @@ export class MachinesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One machine with its owner and active QR code' })
-  get(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.machines.get(actor, id);
   }
 
   @Patch(':id')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Edit a machine\'s descriptive fields (owning enterprise or platform admin)' })
-  update(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: UpdateMachineDto) {
+  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdateMachineDto) {
     return this.machines.update(actor, id, dto);
   }
 
@@ -46,7 +46,7 @@ export class MachinesController {
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Activate, suspend or retire (淘汰) a machine; retiring revokes its code and unbinds its chip' })
-  changeStatus(@CurrentActor() actor: Actor, @Param('id', idParamPipe()) id: string, @Body() dto: ChangeMachineStatusDto) {
+  changeStatus(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ChangeMachineStatusDto) {
     return this.machines.changeStatus(actor, id, dto);
   }
 }

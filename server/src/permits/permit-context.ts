@@ -1,3 +1,4 @@
+import { isUuid } from '../common/validation/uuid';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
 import { CertificateCategory, CertificateStatus, CertificateVerification, CertificateSubOperation } from '../welders/certificate.entity';
@@ -56,8 +57,6 @@ export interface PermitEvaluationContext {
   /** All the welder's certificates of 焊接与热切割作业, whatever their status or sub-operation. */
   certificates: ContextCertificate[];
 }
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One scalar SQL expression (a json object) with the PermitEvaluationContext of (permit, welder,
@@ -121,7 +120,7 @@ const MACHINE_USABLE: MachineStatus[] = [MachineStatus.Registered, MachineStatus
 export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitEvaluationContext): PermitDecision {
   const at = input.at;
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) return decision(C.EVALUATION_ERROR);
-  if (!UUID.test(input.permitId ?? '')) return decision(C.PERMIT_NOT_FOUND);
+  if (!isUuid(input.permitId)) return decision(C.PERMIT_NOT_FOUND);
   const p = ctx.permit;
   if (!p || p.id.toLowerCase() !== input.permitId.toLowerCase()) return decision(C.PERMIT_NOT_FOUND);
   const summary = { id: p.id, enterpriseId: p.enterpriseId, effectiveLevel: p.effectiveLevel, plannedStart: p.plannedStart, validUntil: p.plannedEnd };

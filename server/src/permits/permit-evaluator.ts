@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { evaluatePermitContext, parsePermitContext, permitContextSql, PermitEvaluationContext, UUID } from './permit-context';
+import { isUuid } from '../common/validation/uuid';
+import { evaluatePermitContext, parsePermitContext, permitContextSql, PermitEvaluationContext } from './permit-context';
 import { decision, PermitDecision, PermitDecisionCode as C, PermitEvaluationInput } from './permit-decision';
 
 /**
@@ -18,7 +19,7 @@ export class PermitEvaluator {
     try {
       const at = input.at;
       if (!(at instanceof Date) || Number.isNaN(at.getTime())) return decision(C.EVALUATION_ERROR);
-      if (!UUID.test(input.permitId ?? '')) return decision(C.PERMIT_NOT_FOUND);
+      if (!isUuid(input.permitId)) return decision(C.PERMIT_NOT_FOUND);
       return evaluatePermitContext(input, await this.loadContext(input.permitId, input.welderId, input.machineId, at));
     } catch (err) {
       this.logger.error(`evaluate failed closed: ${err instanceof Error ? err.message : String(err)}`);
@@ -38,7 +39,7 @@ export class PermitEvaluator {
 
   /** One round trip. Ids that are no UUID match nothing (so: not named), as they never could. */
   private async loadContext(permitId: string, welderId: string, machineId: string, at: Date): Promise<PermitEvaluationContext> {
-    const uuidOrNull = (v: string) => (UUID.test(v ?? '') ? v : null);
+    const uuidOrNull = (v: string) => (isUuid(v) ? v : null);
     const rows: { ctx: unknown }[] = await this.ds.query(
       `SELECT ${permitContextSql('$1::uuid', '$2::uuid', '$3::uuid', '$4::timestamptz')} AS ctx`,
       [permitId, uuidOrNull(welderId), uuidOrNull(machineId), at],

@@ -4,10 +4,10 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { GasAnalysisDto } from './dto/gas-analysis.dto';
 import { MAX_ATTACHMENT_BYTES, PermitRecordsService, UploadedImage } from './permit-records.service';
-import { uuidParam } from './uuid-param.pipe';
 
 const WRITERS = [Role.EnterpriseAdmin, Role.SafetyManager, Role.PlatformAdmin];
 

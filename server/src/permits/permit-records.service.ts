@@ -14,7 +14,7 @@ import { catalogueGasByCode, catalogueGasByName, judgementFor } from './gas-cata
 import { gasAnalysisPasses, lelClassOf } from './gas-rules';
 import { PermitAccess } from './permit-access';
 import { PermitAttachment } from './permit-attachment.entity';
-import { CLOCK_SKEW_MS } from './permit-rules';
+import { ENTERED_TIME_SKEW_MS } from './permit-rules';
 import { assertTransition, displayStatus } from './permit-status';
 import { AttachmentView, attachmentView, GasAnalysisView, gasAnalysisView } from './permit-view';
 import { PermitsRepository } from './permits.repository';
@@ -67,7 +67,7 @@ export class PermitRecordsService {
   async addGasAnalysis(actor: Actor, permitId: string, dto: GasAnalysisDto): Promise<GasAnalysisView> {
     const now = this.clock.now();
     const takenAt = new Date(dto.takenAt);
-    if (takenAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw DomainError.invalid('takenAt', 'inFuture', 'takenAt cannot be in the future');
+    if (takenAt.getTime() > now.getTime() + ENTERED_TIME_SKEW_MS) throw DomainError.invalid('takenAt', 'inFuture', 'takenAt cannot be in the future');
     const judgement = gasJudgementOf(dto);
     return this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, permitId, em);

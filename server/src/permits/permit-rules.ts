@@ -6,8 +6,8 @@ import { Geofence } from './geofence';
 import { PermitLevel, windowViolation } from './permit-levels';
 import { Permit } from './permit.entity';
 
-/** Allowance for clocks of the phone or gas meter running slightly ahead of the server. */
-export const CLOCK_SKEW_MS = 60_000;
+/** How far a time people enter (phone or gas meter clock) may be off the server's; not message CLOCK_SKEW_MS. */
+export const ENTERED_TIME_SKEW_MS = 60_000;
 
 export function toGeofence(g: GeofenceDto): Geofence {
   if (g.type === 'circle') return { type: 'circle', center: { lat: g.center!.lat, lng: g.center!.lng }, radiusM: g.radiusM! };
@@ -36,7 +36,7 @@ export const PERMIT_START_GRACE_MS = 15 * 60_000;
  * cover hot work that was done without one. Drafts whose start has since passed are judged at submission.
  */
 export function assertStartNotPast(start: Date, now: Date): void {
-  if (start.getTime() < now.getTime() - Math.max(CLOCK_SKEW_MS, PERMIT_START_GRACE_MS)) {
+  if (start.getTime() < now.getTime() - Math.max(ENTERED_TIME_SKEW_MS, PERMIT_START_GRACE_MS)) {
     throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The planned start lies in the past', [{ field: 'plannedStart', code: 'inPast', message: 'plannedStart must not be earlier than now' }]);
   }
 }

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { PermitSettingsDto, UserPositionsDto } from './dto/permit-settings.dto';
 import { PermitSettingsService } from './permit-settings.service';
-import { uuidParam } from './uuid-param.pipe';
 
 @ApiTags('permits')
 @ApiBearerAuth()

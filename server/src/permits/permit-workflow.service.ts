@@ -14,7 +14,7 @@ import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { effectiveLevel, LEVEL_LABELS, LevelDecision, levelRank, maxEndFor, PermitLevel } from './permit-levels';
 import { PermitPolicyService } from './permit-policy.service';
-import { assertComplete, assertStartNotPast, assertWindowFits, auditSnapshot, CLOCK_SKEW_MS } from './permit-rules';
+import { assertComplete, assertStartNotPast, assertWindowFits, auditSnapshot, ENTERED_TIME_SKEW_MS } from './permit-rules';
 import { PermitSettingsService } from './permit-settings.service';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
@@ -176,7 +176,7 @@ export class PermitWorkflowService {
     return this.write(actor, id, 'permit.close', async (em, p, _e, now) => {
       assertTransition('close', displayStatus(p, now));
       const stopped = new Date(dto.workStoppedAt), watchEnded = new Date(dto.fireWatchEndedAt);
-      const latest = now.getTime() + CLOCK_SKEW_MS;
+      const latest = now.getTime() + ENTERED_TIME_SKEW_MS;
       if (stopped.getTime() < p.plannedStart.getTime()) throw DomainError.invalid('workStoppedAt', 'beforeStart', 'workStoppedAt is before the permit started');
       if (stopped.getTime() > latest) throw DomainError.invalid('workStoppedAt', 'inFuture', 'workStoppedAt is in the future');
       if (watchEnded.getTime() > latest) throw DomainError.invalid('fireWatchEndedAt', 'inFuture', 'fireWatchEndedAt is in the future');

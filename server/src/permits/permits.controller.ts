@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { CreatePermitDto } from './dto/create-permit.dto';
 import { EvaluateDto } from './dto/evaluate.dto';
@@ -10,7 +11,6 @@ import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
-import { uuidParam } from './uuid-param.pipe';
 
 const WRITERS = [Role.EnterpriseAdmin, Role.SafetyManager, Role.PlatformAdmin];
 

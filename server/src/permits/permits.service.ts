@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { isUuid } from '../common/validation/uuid';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { CreatePermitDto } from './dto/create-permit.dto';
 import { EvaluateDto } from './dto/evaluate.dto';
@@ -67,7 +68,7 @@ export class PermitsService {
     if (Number.isNaN(arcStartedAt.getTime()) || (arcEndedAt && (Number.isNaN(arcEndedAt.getTime()) || arcEndedAt < arcStartedAt))) {
       throw DomainError.invalid('arcEndedAt', 'afterStart', 'An arc must end after it starts');
     }
-    if (!/^[0-9a-f-]{36}$/i.test(permitId)) return false;
+    if (!isUuid(permitId)) return false;
     return this.permits.recordArcActivity(permitId, arcStartedAt, arcEndedAt ?? null);
   }
 

@@ -1,15 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
-import { DomainError } from '../common/errors/domain-error';
 import { Paginated } from '../common/http/pagination';
+import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ListReportsQueryDto, TransitionReportDto } from './dto/report.dto';
 import { ReportDetailView } from './report.view';
 import { ReportsService } from './reports.service';
-
-const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid(field, 'isUuid', `${field} must be a UUID`) });
 
 /** Reports are for regulators (and platform admins) only: enterprises never learn who reported them. */
 @ApiTags('reports')
@@ -28,14 +26,14 @@ export class ReportsController {
   @Get(':id')
   @ApiOperation({ summary: 'One report with its photos (metadata), handling trail and next allowed statuses' })
   @ApiOkResponse({ type: ReportDetailView })
-  get(@CurrentActor() actor: Actor, @Param('id', uuid('id')) id: string): Promise<ReportDetailView> {
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string): Promise<ReportDetailView> {
     return this.reports.get(actor, id);
   }
 
   @Get(':id/photos/:photoId')
   @ApiProduces('image/jpeg', 'image/png')
   @ApiOperation({ summary: 'A photo of a report' })
-  async photo(@CurrentActor() actor: Actor, @Param('id', uuid('id')) id: string, @Param('photoId', uuid('photoId')) photoId: string): Promise<StreamableFile> {
+  async photo(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Param('photoId', uuidParam('photoId')) photoId: string): Promise<StreamableFile> {
     const p = await this.reports.photo(actor, id, photoId);
     return new StreamableFile(p.data, { type: p.contentType, length: p.sizeBytes, disposition: 'inline' });
   }
@@ -44,7 +42,7 @@ export class ReportsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a report along received → verifying → verified (查实, reward due) | rejected → closed (销号, needs a note)' })
   @ApiOkResponse({ type: ReportDetailView })
-  transition(@CurrentActor() actor: Actor, @Param('id', uuid('id')) id: string, @Body() dto: TransitionReportDto): Promise<ReportDetailView> {
+  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: TransitionReportDto): Promise<ReportDetailView> {
     return this.reports.transition(actor, id, dto);
   }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { CROCKFORD_ALPHABET } from '@arcgate/protocol';
 
 /** Crockford base32, as on the QR labels: no I, L, O, U. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ALPHABET = CROCKFORD_ALPHABET;
 export const TRACKING_CODE_LENGTH = 10; // 50 random bits: not guessable at the rate limit
 const SHAPE = new RegExp(`^[${ALPHABET}]{${TRACKING_CODE_LENGTH}}$`);
 

@@ -3,6 +3,7 @@ import { ArcStopEvent, BoardLinkEvent, GasReadingEvent, HARDWARE_WATCHDOG_TIMEOU
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
+import { isUuid } from '../common/validation/uuid';
 import { DeviceAlerts } from '../devices/device-alerts';
 import { Geofence, GPS_TOLERANCE_M, distanceOutsideM } from '../permits/geofence';
 import { PermitsService } from '../permits/permits.service';
@@ -185,7 +186,7 @@ export class TelemetryRules {
   }
 
   private async findPermits(ids: string[]): Promise<Map<string, PermitRow>> {
-    const unique = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const unique = [...new Set(ids)].filter(isUuid);
     if (!unique.length) return new Map();
     const rows: PermitRow[] = await this.ds.query(
       `SELECT id::text AS id, status, planned_end AS "plannedEnd", closed_at AS "closedAt", cancelled_at AS "cancelledAt", geofence FROM permits WHERE id = ANY($1::uuid[])`, [unique]);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUuid } from '../common/validation/uuid';
 import { Certificate, CertificateCategory, CertificateSubOperation } from './certificate.entity';
 import { CertificateTerms, certificateValidityAt, certificateValidThroughout, CertificateValidity } from './certificate-rules';
 import { CertificateRecords, CertificatesRepository } from './certificates.repository';
@@ -57,15 +58,13 @@ export function decideCertificateCheck(
   return { valid: best.validity === 'valid', reason: best.validity, certificateId: best.cert.id, expiresOn: best.cert.expiresOn, reviewDueOn: best.cert.reviewDueOn };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** CertificateRegistry over the certificates imported or entered into ArcGate's own database. */
 @Injectable()
 export class ImportedCertificateRegistry implements CertificateRegistry {
   constructor(@Inject(CertificatesRepository) private readonly records: CertificateRecords) {}
 
   async checkWelder(welderId: string, at: Date, opts: { until?: Date; subOperation?: CertificateSubOperation } = {}): Promise<CertificateCheck> {
-    if (!UUID.test(welderId)) return decideCertificateCheck(null, [], at, opts);
+    if (!isUuid(welderId)) return decideCertificateCheck(null, [], at, opts);
     const status = await this.records.findWelderStatus(welderId);
     const certs = status ? await this.records.findWeldingCertificates(welderId, opts.subOperation) : [];
     return decideCertificateCheck(status, certs, at, opts);
