@@ -6,7 +6,6 @@
  * online throughout, and the server must raise nothing against it. Counts per class go to
  * test-artifacts/security/hostile-client.json for SECURITY.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/src/mqtt/mqtt-connection';
@@ -16,6 +15,7 @@ import {
 } from '../support/hostile-client';
 import { MachineRig } from '../support/machine-rig';
 import { bindChip } from '../support/platform-api';
+import { writeSecurityArtifact } from '../../server/test-support/security-artifact';
 
 interface ClassCount {
   class: string;
@@ -66,9 +66,7 @@ describe('hostile device client against the broker', () => {
   });
 
   afterAll(async () => {
-    const dir = join(__dirname, '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hostile-client.json'), `${JSON.stringify({ suite: 'hostile-client', title: 'Hostile device client against the broker', classes: [...counts.values()] }, null, 2)}\n`);
+    writeSecurityArtifact('hostile-client', 'Hostile device client against the broker', [...counts.values()]);
     await bench?.close();
   });
 

@@ -4,14 +4,13 @@
  * working. Written against docs/protocol.md (§5 envelope rules, §6.8 negative ack, §11 what the
  * server does). Counts per class go to test-artifacts/security/hostile-device-messages.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ARM_REQUEST_RATE_BURST, MAX_MESSAGE_BYTES, ReasonCode } from '@arcgate/protocol';
 import { DeviceAlerts } from '../../server/src/devices/device-alerts';
 import { Bench, waitFor } from '../support/bench';
 import { HostileDevice, UpType } from '../support/hostile-device';
 import { MachineRig } from '../support/machine-rig';
 import { activeCode, bindChip } from '../support/platform-api';
+import { writeSecurityArtifact } from '../../server/test-support/security-artifact';
 
 interface ClassCount {
   class: string;
@@ -50,9 +49,7 @@ describe('a hostile device and its messages', () => {
   afterAll(async () => {
     await evil?.close();
     await bench?.close();
-    const dir = join(__dirname, '../../test-artifacts/security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hostile-device-messages.json'), `${JSON.stringify({ suite: 'hostile-device-messages', title: 'Hostile device messages (bound chip, valid signatures)', classes: counts }, null, 2)}\n`);
+    writeSecurityArtifact('hostile-device-messages', 'Hostile device messages (bound chip, valid signatures)', counts);
   });
 
   it('a reused seq is refused (SEQ_REPLAYED) for every message type', async () => {
@@ -176,23 +173,18 @@ describe('a hostile device and its messages', () => {
       return l.length ? l : null;
     });
     expect((limited[0].message.body as { retryAfterS?: number }).retryAfterS).toBeGreaterThanOrEqual(1);
-    const processed = await waitFor('flood decided', async () => {
-      const d = (await bench.decisions(evil.chip)).length - decisionsBefore;
-      return d > 0 ? d : null;
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    const decided = (await bench.decisions(evil.chip)).length - decisionsBefore;
-    expect(decided).toBeGreaterThanOrEqual(processed);
-    expect(decided).toBeLessThanOrEqual(ARM_REQUEST_RATE_BURST + 5);
-    // The server may still be working through the flood's tail (a loaded CI machine): flush until every refusal is counted.
+    // Every request ends either as a decision or as a refusal counted in the one DEVICE_FLOOD; on a
+    // loaded machine both may still be landing, so wait until they add up (flushing the counted repeats).
     const deviceAlerts = bench.t.app.get(DeviceAlerts);
-    const alerts = await waitFor('every refused request counted in DEVICE_FLOOD', async () => {
+    const { decided, alerts } = await waitFor('every request decided or counted in DEVICE_FLOOD', async () => {
       await deviceAlerts.flushRepeats();
+      const d = (await bench.decisions(evil.chip)).length - decisionsBefore;
       const a = await bench.alerts(evil.chip, 'DEVICE_FLOOD');
-      return a.length === 1 && a[0].count >= n - decided ? a : null;
-    }, 15_000);
+      return a.length === 1 && d + a[0].count === n ? { decided: d, alerts: a } : null;
+    }, 20_000);
+    expect(decided).toBeGreaterThan(0);
+    expect(decided).toBeLessThanOrEqual(ARM_REQUEST_RATE_BURST + 5);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].count).toBe(n - decided);
     expect(honestLatencyMs).toBeLessThan(5_000);
     counts.push({ class: 'arm.request flood', tried: n, refused: n - decided, notes: `rate limited (RATE_LIMITED + retryAfterS), one DEVICE_FLOOD; honest machine armed in ${honestLatencyMs} ms meanwhile` });
   });

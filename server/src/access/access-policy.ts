@@ -75,7 +75,7 @@ export class AccessPolicy {
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
-        // A regulator without a region sees nothing (a NUL placeholder in the pattern would make PostgreSQL fail with a 500).
+        // A regulator without a region sees nothing; the old NUL stand-in for a missing path made PostgreSQL fail (500).
         if (!actor.regionPath) return qb.andWhere('1 = 0');
         return qb.andWhere(`${enterpriseAlias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:

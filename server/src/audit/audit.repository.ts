@@ -17,7 +17,7 @@ export class AuditRepository {
   async findPageVisibleTo(actor: Actor, q: ListAuditQueryDto): Promise<[AuditEntry[], number]> {
     const qb = this.ds.getRepository(AuditEntry).createQueryBuilder('a');
     if (actor.role === Role.Regulator) {
-      // No region, no rows (a NUL placeholder in the pattern would make PostgreSQL fail).
+      // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
       if (!actor.regionPath) qb.andWhere('1 = 0');
       else qb.andWhere(`(a.region_path LIKE :p OR a.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.region_path LIKE :p))`, { p: `${actor.regionPath}%` });
     } else if (actor.role === Role.EnterpriseAdmin || actor.role === Role.SafetyManager) {

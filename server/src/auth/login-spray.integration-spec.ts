@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
 import { DEMO_PASSWORD } from '../seed/demo-data';
 import { sourceKey } from './login-spray-limiter';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 const SUITE = 'login-spray';
 const WINDOW_S = 900;
@@ -26,12 +25,7 @@ describe('failed log-ins are throttled per source address across user names', ()
   });
   afterAll(async () => {
     await t.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SUITE}.json`), JSON.stringify({
-      suite: SUITE, title: 'Log-in: password spraying across user names from one address',
-      classes: Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })),
-    }, null, 2));
+    writeSecurityArtifact(SUITE, 'Log-in: password spraying across user names from one address', Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })));
   });
 
   const login = (username: string, password: string, ip: string) => t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });

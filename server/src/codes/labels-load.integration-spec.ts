@@ -1,9 +1,9 @@
 import * as ExcelJS from 'exceljs';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { MACHINE_SHEET } from '../ledgers/definitions/machine-ledger';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -15,12 +15,7 @@ describe('label sheet of 200 machines', () => {
   let measured: number | null = null;
   afterAll(async () => {
     await t.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'label-sheet-load.json'), JSON.stringify({
-      suite: 'label-sheet-load', title: 'One request holding the event loop: a 200-label QR sheet',
-      classes: [{ class: 'event-loop starvation by one request', tried: measured === null ? 0 : 1, refused: measured !== null && measured < MAX_DELAY_MS ? 1 : 0, notes: `200 QR labels in one request: loop max delay ${measured?.toFixed(0) ?? '?'} ms (bound ${MAX_DELAY_MS} ms)` }],
-    }, null, 2));
+    writeSecurityArtifact('label-sheet-load', 'One request holding the event loop: a 200-label QR sheet', [{ class: 'event-loop starvation by one request', tried: measured === null ? 0 : 1, refused: measured !== null && measured < MAX_DELAY_MS ? 1 : 0, notes: `200 QR labels in one request: loop max delay ${measured?.toFixed(0) ?? '?'} ms (bound ${MAX_DELAY_MS} ms)` }]);
   });
 
   it('renders 200 QR labels without holding the event loop', async () => {

@@ -1,7 +1,5 @@
 import { generateChipKeyPair, makeConnectToken, statusTopic } from '@arcgate/protocol';
 import mqtt, { IClientOptions } from 'mqtt';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { AlertType } from '../alerts/alert-type';
 import { approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../authorization/testing/arm-test-kit';
@@ -13,6 +11,7 @@ import { DeviceAlerts } from './device-alerts';
 import { DeviceGateway } from './device-gateway';
 import { EMBEDDED_BROKER } from '../mqtt/mqtt.module';
 import type Aedes from 'aedes';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 /**
  * Device identity at CONNECT (issue 12): client id = user name = chip id on the embedded broker and
@@ -56,9 +55,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
     await t.app.get(DeviceGateway).ready();
   });
   afterAll(async () => {
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'broker-identity.json'), `${JSON.stringify({ suite: 'broker-identity', title: 'Device identity at broker CONNECT (embedded broker and HTTP hooks)', classes: [...classes.values()] }, null, 2)}\n`);
+    writeSecurityArtifact('broker-identity', 'Device identity at broker CONNECT (embedded broker and HTTP hooks)', [...classes.values()]);
     for (const d of open) await d.close();
     await t?.close();
   });

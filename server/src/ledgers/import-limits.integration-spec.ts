@@ -1,7 +1,5 @@
 import * as ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
@@ -16,6 +14,7 @@ import { cst, demoIds, STEEL_SITE } from '../permits/testing/permit-fixtures';
 import { MACHINE_SHEET } from './definitions/machine-ledger';
 import { IMPORT_CONCURRENCY, IMPORT_QUEUE_LIMIT } from './jobs/import-worker-pool';
 import { MAX_IMPORT_ROWS } from './sheet/ledger-sheet';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SUITE = 'import-limits';
@@ -103,12 +102,8 @@ describe('ledger imports under hostile files (worker thread, limits before parsi
   });
   afterAll(async () => {
     await t.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SUITE}.json`), JSON.stringify({
-      suite: SUITE, title: 'xlsx imports: zip bombs, oversized and over-long workbooks, queue floods, event-loop starvation',
-      classes: Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })),
-    }, null, 2));
+    writeSecurityArtifact(SUITE, 'xlsx imports: zip bombs, oversized and over-long workbooks, queue floods, event-loop starvation',
+      Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })));
   });
 
   const post = async (file: Buffer, user = 'hengda.admin') => t.http.post('/api/ledgers/machines/import').set(await t.auth(user)).attach('file', file, { filename: 'ledger.xlsx', contentType: XLSX });

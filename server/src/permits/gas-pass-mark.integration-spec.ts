@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { approvedPermit } from '../authorization/testing/arm-test-kit';
 import { FakeClock } from '../common/clock/clock';
 import { cst, DemoIds, demoIds, STEEL_SITE } from './testing/permit-fixtures';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 /**
  * Issue 12: the gas analysis pass mark depended on an LEL class the user picked, so acetylene (LEL
@@ -42,12 +41,7 @@ describe('gas analysis: the gas sets the pass mark', () => {
   });
   afterAll(async () => {
     await t?.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SUITE}.json`), `${JSON.stringify({
-      suite: SUITE, title: 'Gas analysis pass mark set by the gas, not the user',
-      classes: [{ class: 'lenient pass mark for a low-LEL or unknown gas', tried: tally.tried, refused: tally.refused, notes: 'user-picked LEL class or LEL for acetylene (by name and by code), LPG and an unlisted gas, then the same gases without a class; refused (400, nothing stored) or recorded as failed' }],
-    }, null, 2)}\n`);
+    writeSecurityArtifact(SUITE, 'Gas analysis pass mark set by the gas, not the user', [{ class: 'lenient pass mark for a low-LEL or unknown gas', tried: tally.tried, refused: tally.refused, notes: 'user-picked LEL class or LEL for acetylene (by name and by code), LPG and an unlisted gas, then the same gases without a class; refused (400, nothing stored) or recorded as failed' }]);
   });
 
   it('serves the catalogue: codes, zh/en names, LEL and the mark it sets', async () => {

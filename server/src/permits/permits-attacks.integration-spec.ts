@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Response } from 'supertest';
 import { BlackoutsService } from '../blackouts/blackouts.service';
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { ApproverPosition, containsInOrder } from './approval-chain';
 import { createSigner, cst, DemoIds, demoIds, permitBody, registerFireWatcher } from './testing/permit-fixtures';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 /**
  * Issue 12, "an enterprise can unlock what the rules forbid", permits part: every attack is tried
@@ -66,10 +65,8 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
     await createSigner(t, 'hengda.workshop', ['unit_head']);
   });
   afterAll(async () => {
-    const dir = resolve(__dirname, '../../../test-artifacts/security');
-    mkdirSync(dir, { recursive: true });
-    const classes = [...tally.entries()].map(([cls, r]) => ({ class: cls, tried: r.tried, refused: r.refused, notes: r.notes }));
-    writeFileSync(resolve(dir, `${SUITE}.json`), `${JSON.stringify({ suite: SUITE, title: 'Permits: approval chains, signers, fire watcher, special periods', classes }, null, 2)}\n`);
+    writeSecurityArtifact(SUITE, 'Permits: approval chains, signers, fire watcher, special periods',
+      [...tally.entries()].map(([cls, r]) => ({ class: cls, tried: r.tried, refused: r.refused, notes: r.notes })));
     await t.close();
   });
   beforeEach(async () => {

@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { PERSONAL_DIGITS, redactPersonalDigits } from '../common/validation/public-text';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 const SUITE = 'public-leaks';
 const PHONE = '13912345678';
@@ -28,12 +27,7 @@ describe('public answers carry no personal data (phones, ID numbers, free-text r
   beforeAll(async () => { t = await createTestApp(); });
   afterAll(async () => {
     await t.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SUITE}.json`), JSON.stringify({
-      suite: SUITE, title: 'Public endpoints: revoke reasons, free text and personal data',
-      classes: Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })),
-    }, null, 2));
+    writeSecurityArtifact(SUITE, 'Public endpoints: revoke reasons, free text and personal data', Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })));
   });
 
   let serial = 0;

@@ -212,7 +212,7 @@ export class StatsRepository {
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
-        // No region, no rows (a NUL placeholder in the pattern would make PostgreSQL fail).
+        // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
         if (!actor.regionPath) return qb.andWhere('1 = 0');
         return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, { statsAlertPath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:

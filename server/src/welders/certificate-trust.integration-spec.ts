@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { activeCode, approvedPermit, at9, bindNewChip, draftPermit, FakeDevice } from '../authorization/testing/arm-test-kit';
@@ -9,6 +7,7 @@ import { DeviceGateway } from '../devices/device-gateway';
 import { cst, DemoIds, demoIds, STEEL_SITE } from '../permits/testing/permit-fixtures';
 import { DEMO_WELDERS } from '../seed/demo-data';
 import { CERTIFICATE_REGISTRY, CertificateRegistry } from './certificate-registry';
+import { writeSecurityArtifact } from '../../test-support/security-artifact';
 
 /**
  * Issue 12, "an enterprise can unlock what the rules forbid": certificates entered by an enterprise.
@@ -68,12 +67,8 @@ describe('certificates entered by an enterprise do not unlock work until verifie
   afterAll(async () => {
     await device?.close();
     await t?.close();
-    const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'security');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${SUITE}.json`), `${JSON.stringify({
-      suite: SUITE, title: 'Enterprise-entered certificates and their verification',
-      classes: Object.entries(tally).map(([cls, v]) => ({ class: cls, tried: v.tried, refused: v.refused, notes: v.notes })),
-    }, null, 2)}\n`);
+    writeSecurityArtifact(SUITE, 'Enterprise-entered certificates and their verification',
+      Object.entries(tally).map(([cls, v]) => ({ class: cls, tried: v.tried, refused: v.refused, notes: v.notes })));
   });
   beforeEach(() => clock.set(cst(5, '08:00')));
 
