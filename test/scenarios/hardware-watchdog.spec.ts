@@ -31,6 +31,11 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
     await bench?.close();
   });
 
+  /** What the agent said last, for a failure message: the events alone do not say why one is missing. */
+  function diagnostics(rig: ProcessRig): string {
+    return `agent log (last 40 lines):\n${rig.agentLog.slice(-40).join('\n')}`;
+  }
+
   async function arcingMachine(name: string): Promise<ProcessRig> {
     const rig = new ProcessRig({ name, brokerUrl: bench.t.config.mqtt.url, topicRoot: bench.t.config.mqtt.topicRoot, serverPublicKey: bench.serverKey, position: SITE });
     rigs.push(rig);
@@ -73,6 +78,7 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
 
   it('serial cable broken (pty relay killed) while arcing: the output dies within the bound; the agent records a lost link, not an opened relay', async () => {
     const rig = await arcingMachine('wd-cable');
+    expect(rig.energised()).toBe(true);
     const t0 = Date.now();
     process.kill(rig.serialRelayPid(), 'SIGKILL');
     await waitUntil('the output to die', () => !rig.energised(), 5_000);
@@ -80,11 +86,15 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
 
     const lost = await waitFor('board.link down stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'board.link' && e.payload.up === false), 15_000);
     expect(['port_closed', 'port_error', 'reports_silent']).toContain(lost.payload.cause);
-    const after = (await bench.events(rig.chip)).filter((e) => e.seq > lost.seq - 5);
+    // The loss, its power.cut and the cut-off arc are journaled together; wait for the cut to be stored
+    // too (a loaded machine may store them in more than one batch).
+    const cut = await waitFor('power.cut board_lost stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut' && e.payload.reason === 'board_lost' && e.seq > lost.seq), 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${diagnostics(rig)}`);
+    });
+    expect(cut.payload.by).toBe('hardware_watchdog');
     // The agent could not command the relay, so it must not claim it did.
-    expect(after.some((e) => e.type === 'relay.change' && e.payload.closed === false && e.seq > lost.seq)).toBe(false);
-    const cut = after.find((e) => e.type === 'power.cut' && e.payload.reason === 'board_lost');
-    expect(cut?.payload.by).toBe('hardware_watchdog');
+    const after = (await bench.events(rig.chip)).filter((e) => e.seq > lost.seq);
+    expect(after.some((e) => e.type === 'relay.change' && e.payload.closed === false)).toBe(false);
     expect((await bench.raisedAlert(rig.chip, 'BOARD_LINK_LOST')).severity).toBe('critical');
 
     // A new cable (the simulator restarted on the same device path): the agent finds the board again.
@@ -111,7 +121,10 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
       process.kill(relay, 'SIGCONT');
     }
     // Once the cable thaws the gas reading arrives: the fault is gas now, and the platform hears of it.
-    await bench.raisedAlert(rig.chip, 'GAS_ABOVE_LIMIT');
+    // The agent re-opens the port with back-off (up to BOARD_REOPEN_MAX_MS) and redoes the Firmata handshake first.
+    await waitFor('GAS_ABOVE_LIMIT', async () => (await bench.alerts(rig.chip, 'GAS_ABOVE_LIMIT'))[0], 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${diagnostics(rig)}`);
+    });
     expect(rig.energised()).toBe(false);
     rig.simCommand('leak off');
     rig.simCommand('trigger off');

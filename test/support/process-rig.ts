@@ -127,6 +127,8 @@ export class ProcessRig {
     const o = this.options;
     const args = [SIM_CLI, 'run', '--kind', o.machineKind ?? 'electric_arc', '--name', this.name, '--dir', this.simDir, '--seed', String(o.seed ?? 1), '--json'];
     if ((o.machineKind ?? 'electric_arc') === 'electric_arc') args.push('--process', o.process ?? 'MMA');
+    // CI machines without socat use the python3 relay: ARCGATE_TEST_PTY=python3 runs that path here.
+    if (process.env.ARCGATE_TEST_PTY) args.push('--pty', process.env.ARCGATE_TEST_PTY);
     const sim = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.sim = sim;
     sim.stdout!.on('data', (b: Buffer) => this.logStream?.write(`[sim] ${b}`));
