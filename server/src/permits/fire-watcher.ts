@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Welder, WelderStatus } from '../welders/welder.entity';
+import { isWelderActive } from '../welders/certificate-registry';
+import { Welder } from '../welders/welder.entity';
 import { Permit } from './permit.entity';
 
 const FIELD = 'fireWatcher.personId';
@@ -39,7 +40,7 @@ export class PermitFireWatcher {
     if (welderIds.includes(personId)) throw invalid('isWelder', 'The fire watcher must not be one of the welders of this permit');
     const w = await em.findOne(Welder, { where: { id: personId } });
     if (!w || w.employerId !== enterpriseId) throw invalid('unknownPerson', 'The fire watcher must be a registered person of this enterprise');
-    if (w.status !== WelderStatus.Active) throw invalid('inactive', 'The fire watcher is no longer active');
+    if (!isWelderActive(w.status)) throw invalid('inactive', 'The fire watcher is no longer active');
     if (!w.phoneEnc || !w.phoneMasked) throw invalid('noPhone', 'The fire watcher has no phone number on record');
     return w;
   }

@@ -4,25 +4,10 @@ import { DomainError, FieldError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
-import { MachineStatus } from '../machines/machine.entity';
-import { CertificateValidity, certificateValidThroughout } from '../welders/certificate-rules';
-import { WelderStatus } from '../welders/welder.entity';
+import { isMachineUsable } from '../machines/machine-usability';
+import { certificateValidThroughout } from '../welders/certificate-rules';
+import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welders/certificate-registry';
 import { PermitEligibilityRepository } from './permit-eligibility.repository';
-
-const MACHINE_USABLE: MachineStatus[] = [MachineStatus.Registered, MachineStatus.Active];
-
-export type CertificateVerdict = CertificateValidity | 'missing';
-
-/**
- * The best a welder's certificates can do: 'valid' if any one is, otherwise the reason of the one
- * expiring last (the most relevant for the holder), or 'missing' when there are none.
- */
-export function bestCertificateVerdict<T extends { expiresOn: string }>(certs: T[], check: (c: T) => CertificateValidity): CertificateVerdict {
-  if (!certs.length) return 'missing';
-  const verdicts = certs.map((c) => ({ c, v: check(c) }));
-  if (verdicts.some((x) => x.v === 'valid')) return 'valid';
-  return verdicts.sort((a, b) => (a.c.expiresOn < b.c.expiresOn ? 1 : -1))[0].v;
-}
 
 const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
   missing: 'certificateMissing', unverified: 'certificateUnverified', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
@@ -55,12 +40,12 @@ export class PermitEligibility {
     const welders = await this.repo.findWelders(em, welderIds);
     welderIds.forEach((id, i) => {
       const w = welders.find((x) => x.id === id);
-      if (w && w.status !== WelderStatus.Active) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
+      if (w && !isWelderActive(w.status)) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
     });
     const machines = await this.repo.findMachines(em, machineIds);
     machineIds.forEach((id, i) => {
       const m = machines.find((x) => x.id === id);
-      if (m && !MACHINE_USABLE.includes(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
+      if (m && !isMachineUsable(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
     });
     if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot work under this permit', fields);
 
@@ -70,7 +55,7 @@ export class PermitEligibility {
     const invalid: { welderId: string; verdict: CertificateVerdict }[] = [];
     const certFields: FieldError[] = [];
     welderIds.forEach((id, i) => {
-      const verdict = bestCertificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
+      const verdict = certificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
       if (verdict === 'valid') return;
       const name = welders.find((w) => w.id === id)?.realName ?? '';
       invalid.push({ welderId: id, verdict });
