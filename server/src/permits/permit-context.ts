@@ -62,6 +62,8 @@ export interface PermitEvaluationContext {
 /**
  * One scalar SQL expression (a json object) with the PermitEvaluationContext of (permit, welder,
  * machine, at). The arguments are SQL expressions: parameters such as '$1::uuid' or columns.
+ * It reads welders', machines', loans', enterprises' and blackouts' tables on purpose (the arm decision's
+ * one round trip); hot-path-columns.integration-spec.ts fails if any column it names is renamed.
  */
 export function permitContextSql(permit: string, welder: string, machine: string, at: string): string {
   return `json_build_object(
