@@ -59,6 +59,15 @@ export enum AlertState {
 /** Ordering used when a repeat raise escalates an alert's severity. */
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { [AlertSeverity.Info]: 0, [AlertSeverity.Warning]: 1, [AlertSeverity.Critical]: 2 };
 
+/**
+ * SEVERITY_RANK as a SQL expression over a severity column or value (`expr`), for the escalation
+ * that runs inside the upsert (atomic under concurrency). NULL for a value outside the table.
+ */
+export function severityRankSql(expr: string): string {
+  const arms = Object.entries(SEVERITY_RANK).map(([severity, rank]) => `WHEN '${severity}' THEN ${rank}`).join(' ');
+  return `(CASE ${expr}::text ${arms} END)`;
+}
+
 export interface AlertTypeInfo {
   severity: AlertSeverity;
   titleZh: string;

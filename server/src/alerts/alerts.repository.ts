@@ -5,7 +5,7 @@ import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Alert } from './alert.entity';
 import { AlertScope } from './alert-scope';
-import { AlertSeverity, AlertState, AlertType } from './alert-type';
+import { AlertSeverity, AlertState, AlertType, severityRankSql } from './alert-type';
 
 export interface AlertFilters {
   type?: AlertType;
@@ -63,9 +63,7 @@ export class AlertsRepository {
          first_seen_at = LEAST(alerts.first_seen_at, EXCLUDED.first_seen_at),
          last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
          last_evidence = EXCLUDED.evidence,
-         severity = CASE WHEN array_position(ARRAY['info','warning','critical']::text[], EXCLUDED.severity::text)
-                            > array_position(ARRAY['info','warning','critical']::text[], alerts.severity::text)
-                         THEN EXCLUDED.severity ELSE alerts.severity END,
+         severity = CASE WHEN ${severityRankSql('EXCLUDED.severity')} > ${severityRankSql('alerts.severity')} THEN EXCLUDED.severity ELSE alerts.severity END,
          updated_at = now()
        RETURNING id, (xmax = 0) AS inserted, count`,
       [r.type, r.severity, r.enterpriseId, r.regionPath, r.machineId, r.welderId, r.permitId, r.chipId, JSON.stringify(r.evidence), r.dedupeKey, r.occurredAt, r.occurrences, r.firstOccurredAt],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@arcgate/protocol';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { Clock } from '../common/clock/clock';
@@ -19,15 +20,11 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Any constant works; it serialises appends so that the chain never forks. */
 const AUDIT_CHAIN_LOCK = 727_001;
 
-/** Deterministic JSON: keys sorted at every level, so that the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
+/**
+ * The entry's hash, over the protocol's canonical JSON (RFC 8785, the one the device signatures use).
+ * Every value hashed is plain JSON (an ISO string for the instant; before/after as jsonb stores them),
+ * for which it gives the bytes the log's own sorted-keys JSON gave: stored hashes stay valid (audit-hash.spec.ts).
+ */
 export function hashEntry(prevHash: string, e: Pick<AuditEntry, 'occurredAt' | 'actorUserId' | 'actorRole' | 'action' | 'entityType' | 'entityId' | 'enterpriseId' | 'regionPath' | 'before' | 'after'>): string {
   const body = canonicalJson({
     occurredAt: new Date(e.occurredAt).toISOString(),

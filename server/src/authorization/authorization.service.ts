@@ -11,8 +11,7 @@ import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
 import { PermitDecisionCode } from '../permits/permit-decision';
 import { PermitsService } from '../permits/permits.service';
-import { decideCertificateCheck } from '../welders/certificate-registry';
-import { WelderStatus } from '../welders/welder.entity';
+import { decideCertificateCheck, isWelderActive } from '../welders/certificate-registry';
 import type { PhonePosition } from './arm-session.entity';
 import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, NewGrant, WorkContext } from './authorization.repository';
 import { Decision, DecideInput } from './decision';
@@ -133,7 +132,7 @@ export class AuthorizationService {
     // 6. credential
     const session = this.checkCredential(input, ctx, codeInvalid, takenOver);
     const welder = ctx.welder;
-    if (!welder || welder.status !== WelderStatus.Active) throw new Deny(ReasonCode.WELDER_UNKNOWN);
+    if (!welder || !isWelderActive(welder.status)) throw new Deny(ReasonCode.WELDER_UNKNOWN);
     out.permitId = session?.permitId ?? input.permitId ?? null;
 
     // 7-10: one more statement reads everything left (certificates, permit, blackout); judged in CHECK_ORDER.

@@ -5,7 +5,8 @@ import { permitContextSql } from '../permits/permit-context';
  * The statements of the arm decision's hot path (AuthorizationRepository), prepared once per
  * connection. LOAD_CONTEXT claims the nonce and reads chip, machine, enterprise, credential and
  * welder; LOAD_WORK_CONTEXT reads permit, certificates, blackout and gas; one STORE_* writes the
- * decision with its grant.
+ * decision with its grant. Other modules' columns they name are checked against the schema by
+ * hot-path-columns.integration-spec.ts.
  */
 
 /*

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { MACHINE_LOAN_LOOKUP, MachineLoanLookupRepository } from './machine-loan-lookup';
 import { MachineLoansController } from './machine-loans.controller';
 import { MachineLoansRepository } from './machine-loans.repository';
 import { MachineLoansService } from './machine-loans.service';
 
 @Module({
   controllers: [MachineLoansController],
-  providers: [MachineLoansService, MachineLoansRepository],
-  exports: [MachineLoansService],
+  providers: [MachineLoansService, MachineLoansRepository, { provide: MACHINE_LOAN_LOOKUP, useClass: MachineLoanLookupRepository }],
+  exports: [MachineLoansService, MACHINE_LOAN_LOOKUP],
 })
 export class MachineLoansModule {}

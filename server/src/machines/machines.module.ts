@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
+import { MACHINE_ROSTER, MachineRosterRepository } from './machine-roster';
 import { MachinesController } from './machines.controller';
 import { MachinesRepository } from './machines.repository';
 import { MachinesService } from './machines.service';
@@ -7,7 +8,7 @@ import { MachinesService } from './machines.service';
 @Module({
   imports: [EnterprisesModule],
   controllers: [MachinesController],
-  providers: [MachinesService, MachinesRepository],
-  exports: [MachinesService],
+  providers: [MachinesService, MachinesRepository, { provide: MACHINE_ROSTER, useClass: MachineRosterRepository }],
+  exports: [MachinesService, MACHINE_ROSTER],
 })
 export class MachinesModule {}

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Welder, WelderStatus } from '../welders/welder.entity';
+import { isWelderActive } from '../welders/certificate-registry';
+import { RosterWelder, WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { Permit } from './permit.entity';
 
 const FIELD = 'fireWatcher.personId';
@@ -18,6 +19,8 @@ function invalid(code: string, message: string): DomainError {
  */
 @Injectable()
 export class PermitFireWatcher {
+  constructor(@Inject(WELDER_ROSTER) private readonly welders: WelderRoster) {}
+
   /** Names the watcher on the permit (copying name and phone as they are now), or refuses. */
   async assign(em: EntityManager, permit: Permit, personId: string, welderIds: string[]): Promise<void> {
     const w = await this.check(em, permit.enterpriseId, personId, welderIds);
@@ -35,11 +38,11 @@ export class PermitFireWatcher {
     await this.check(em, permit.enterpriseId, permit.fireWatcherWelderId, welderIds);
   }
 
-  private async check(em: EntityManager, enterpriseId: string, personId: string, welderIds: string[]): Promise<Welder> {
+  private async check(em: EntityManager, enterpriseId: string, personId: string, welderIds: string[]): Promise<RosterWelder> {
     if (welderIds.includes(personId)) throw invalid('isWelder', 'The fire watcher must not be one of the welders of this permit');
-    const w = await em.findOne(Welder, { where: { id: personId } });
+    const [w] = await this.welders.findWelders([personId], em);
     if (!w || w.employerId !== enterpriseId) throw invalid('unknownPerson', 'The fire watcher must be a registered person of this enterprise');
-    if (w.status !== WelderStatus.Active) throw invalid('inactive', 'The fire watcher is no longer active');
+    if (!isWelderActive(w.status)) throw invalid('inactive', 'The fire watcher is no longer active');
     if (!w.phoneEnc || !w.phoneMasked) throw invalid('noPhone', 'The fire watcher has no phone number on record');
     return w;
   }

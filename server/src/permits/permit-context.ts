@@ -1,13 +1,14 @@
 import { isUuid } from '../common/validation/uuid';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
+import { isMachineUsable } from '../machines/machine-usability';
 import { CertificateCategory, CertificateStatus, CertificateVerification, CertificateSubOperation } from '../welders/certificate.entity';
 import { certificateValidityAt } from '../welders/certificate-rules';
+import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welders/certificate-registry';
 import { WelderStatus } from '../welders/welder.entity';
 import { AnalysisFact, gasVerdict } from './gas-rules';
 import { Geofence, MAX_POSITION_ACCURACY_M, withinGeofence } from './geofence';
 import { decision, PermitDecision, PermitDecisionCode as C, PermitEvaluationInput } from './permit-decision';
-import { bestCertificateVerdict, CertificateVerdict } from './permit-eligibility';
 import { PermitLevel } from './permit-levels';
 import { PermitStatus } from './permit-status';
 
@@ -61,6 +62,8 @@ export interface PermitEvaluationContext {
 /**
  * One scalar SQL expression (a json object) with the PermitEvaluationContext of (permit, welder,
  * machine, at). The arguments are SQL expressions: parameters such as '$1::uuid' or columns.
+ * It reads welders', machines', loans', enterprises' and blackouts' tables on purpose (the arm decision's
+ * one round trip); hot-path-columns.integration-spec.ts fails if any column it names is renamed.
  */
 export function permitContextSql(permit: string, welder: string, machine: string, at: string): string {
   return `json_build_object(
@@ -111,8 +114,6 @@ const CERTIFICATE_CODES: Record<Exclude<CertificateVerdict, 'valid'>, C> = {
   review_overdue: C.CERTIFICATE_REVIEW_OVERDUE, suspended: C.CERTIFICATE_SUSPENDED, revoked: C.CERTIFICATE_REVOKED,
 };
 
-const MACHINE_USABLE: MachineStatus[] = [MachineStatus.Registered, MachineStatus.Active];
-
 /**
  * The permit checks, free of storage: from the permit outwards, the first failure is the reason.
  * `ctx` must have been loaded for input.permitId, input.welderId, input.machineId and input.at.
@@ -137,12 +138,12 @@ export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitE
   if (!p.welderNamed) return refuse(C.WELDER_NOT_NAMED);
   if (!p.machineNamed) return refuse(C.MACHINE_NOT_NAMED);
 
-  if (ctx.welderStatus !== WelderStatus.Active) return refuse(C.WELDER_INACTIVE);
-  const cert = bestCertificateVerdict(ctx.certificates, (c) => certificateValidityAt(c, at));
+  if (!isWelderActive(ctx.welderStatus)) return refuse(C.WELDER_INACTIVE);
+  const cert = certificateVerdict(ctx.certificates, (c) => certificateValidityAt(c, at));
   if (cert !== 'valid') return refuse(CERTIFICATE_CODES[cert]);
 
   const machine = ctx.machine;
-  if (!machine || !MACHINE_USABLE.includes(machine.status)) return refuse(C.MACHINE_INACTIVE);
+  if (!machine || !isMachineUsable(machine.status)) return refuse(C.MACHINE_INACTIVE);
   if (machine.enterpriseId !== p.enterpriseId && !p.machineLent) return refuse(C.MACHINE_NOT_AVAILABLE);
 
   const pos = input.position;

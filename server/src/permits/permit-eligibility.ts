@@ -1,28 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, FieldError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
-import { MachineStatus } from '../machines/machine.entity';
-import { CertificateValidity, certificateValidThroughout } from '../welders/certificate-rules';
-import { WelderStatus } from '../welders/welder.entity';
-import { PermitEligibilityRepository } from './permit-eligibility.repository';
-
-const MACHINE_USABLE: MachineStatus[] = [MachineStatus.Registered, MachineStatus.Active];
-
-export type CertificateVerdict = CertificateValidity | 'missing';
-
-/**
- * The best a welder's certificates can do: 'valid' if any one is, otherwise the reason of the one
- * expiring last (the most relevant for the holder), or 'missing' when there are none.
- */
-export function bestCertificateVerdict<T extends { expiresOn: string }>(certs: T[], check: (c: T) => CertificateValidity): CertificateVerdict {
-  if (!certs.length) return 'missing';
-  const verdicts = certs.map((c) => ({ c, v: check(c) }));
-  if (verdicts.some((x) => x.v === 'valid')) return 'valid';
-  return verdicts.sort((a, b) => (a.c.expiresOn < b.c.expiresOn ? 1 : -1))[0].v;
-}
+import { MACHINE_LOAN_LOOKUP, MachineLoanLookup } from '../machine-loans/machine-loan-lookup';
+import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
+import { isMachineUsable } from '../machines/machine-usability';
+import { certificateValidThroughout } from '../welders/certificate-rules';
+import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welders/certificate-registry';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 
 const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
   missing: 'certificateMissing', unverified: 'certificateUnverified', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
@@ -32,7 +19,11 @@ const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
 /** Checks that the people, machines and enterprise named on a permit may do hot work in its window. */
 @Injectable()
 export class PermitEligibility {
-  constructor(private readonly repo: PermitEligibilityRepository) {}
+  constructor(
+    @Inject(WELDER_ROSTER) private readonly welderRoster: WelderRoster,
+    @Inject(MACHINE_ROSTER) private readonly machineRoster: MachineRoster,
+    @Inject(MACHINE_LOAN_LOOKUP) private readonly loans: MachineLoanLookup,
+  ) {}
 
   assertEnterpriseActive(e: Enterprise): void {
     if (e.status !== EnterpriseStatus.Active) {
@@ -52,25 +43,25 @@ export class PermitEligibility {
   /** Everything submission needs: availability, active records, certificates valid for the whole window. */
   async assertReadyForWork(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<void> {
     const fields = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
-    const welders = await this.repo.findWelders(em, welderIds);
+    const welders = await this.welderRoster.findWelders(welderIds, em);
     welderIds.forEach((id, i) => {
       const w = welders.find((x) => x.id === id);
-      if (w && w.status !== WelderStatus.Active) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
+      if (w && !isWelderActive(w.status)) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
     });
-    const machines = await this.repo.findMachines(em, machineIds);
+    const machines = await this.machineRoster.findMachines(machineIds, em);
     machineIds.forEach((id, i) => {
       const m = machines.find((x) => x.id === id);
-      if (m && !MACHINE_USABLE.includes(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
+      if (m && !isMachineUsable(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
     });
     if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot work under this permit', fields);
 
-    const certs = await this.repo.findWeldingCertificates(em, welderIds);
+    const certs = await this.welderRoster.findWeldingCertificates(welderIds, em);
     // The window is half-open: work ends at `to`, so a certificate expiring exactly then still covers it.
     const lastInstant = new Date(to.getTime() - 1);
     const invalid: { welderId: string; verdict: CertificateVerdict }[] = [];
     const certFields: FieldError[] = [];
     welderIds.forEach((id, i) => {
-      const verdict = bestCertificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
+      const verdict = certificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
       if (verdict === 'valid') return;
       const name = welders.find((w) => w.id === id)?.realName ?? '';
       invalid.push({ welderId: id, verdict });
@@ -81,16 +72,16 @@ export class PermitEligibility {
 
   private async availabilityErrors(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<FieldError[]> {
     const fields: FieldError[] = [];
-    const welders = await this.repo.findWelders(em, welderIds);
-    const engaged = new Set((await this.repo.findEngagementsCovering(em, welderIds, enterpriseId, chinaDate(from), chinaDate(to))).map((g) => g.welderId));
+    const welders = await this.welderRoster.findWelders(welderIds, em);
+    const engaged = new Set(await this.welderRoster.findEngagedWelderIds(welderIds, enterpriseId, chinaDate(from), chinaDate(to), em));
     welderIds.forEach((id, i) => {
       const w = welders.find((x) => x.id === id);
       if (!w || (w.employerId !== enterpriseId && !engaged.has(id))) {
         fields.push({ field: `welderIds[${i}]`, code: 'welderNotAvailable', message: `Welder ${id} is not employed by or engaged with this enterprise for the window` });
       }
     });
-    const machines = await this.repo.findMachines(em, machineIds);
-    const lent = new Set((await this.repo.findLoansCovering(em, machineIds, enterpriseId, from, to)).map((l) => l.machineId));
+    const machines = await this.machineRoster.findMachines(machineIds, em);
+    const lent = new Set(await this.loans.findLentMachineIds(machineIds, enterpriseId, from, to, em));
     machineIds.forEach((id, i) => {
       const m = machines.find((x) => x.id === id);
       if (!m || (m.enterpriseId !== enterpriseId && !lent.has(id))) {

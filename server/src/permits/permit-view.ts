@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { ApproverPosition } from './approval-chain';
 import { CHECKLIST_ITEMS, Checklist } from './checklist';
 import { GasAnalysis } from './gas-analysis.entity';
@@ -8,7 +10,6 @@ import { Geofence } from './geofence';
 import { PASS_MARK_PERCENT_VOL } from './gas-rules';
 import { LEVEL_LABELS, maxEndFor, PermitLevel, UpgradeReason } from './permit-levels';
 import { PermitAttachment } from './permit-attachment.entity';
-import { PermitEligibilityRepository } from './permit-eligibility.repository';
 import { PermitExtension } from './permit-extension.entity';
 import { displayStatus, PermitDisplayStatus } from './permit-status';
 import { PermitTrailEntry } from './permit-trail-entry.entity';
@@ -89,14 +90,19 @@ function trailView(t: PermitTrailEntry) {
 /** Builds API views; personal data appears only masked. */
 @Injectable()
 export class PermitViews {
-  constructor(private readonly permits: PermitsRepository, private readonly registry: PermitEligibilityRepository, private readonly ds: DataSource) {}
+  constructor(
+    private readonly permits: PermitsRepository,
+    @Inject(WELDER_ROSTER) private readonly welderRoster: WelderRoster,
+    @Inject(MACHINE_ROSTER) private readonly machineRoster: MachineRoster,
+    private readonly ds: DataSource,
+  ) {}
 
   async summaries(rows: Permit[], now: Date): Promise<PermitSummaryView[]> {
     const ids = rows.map((p) => p.id);
     const [pw, pm] = await Promise.all([this.permits.namedWeldersOfPermits(ids), this.permits.namedMachinesOfPermits(ids)]);
     const [welders, machines] = await Promise.all([
-      this.registry.findWelders(this.ds.manager, [...new Set(pw.map((x) => x.welderId))]),
-      this.registry.findMachines(this.ds.manager, [...new Set(pm.map((x) => x.machineId))]),
+      this.welderRoster.findWelders([...new Set(pw.map((x) => x.welderId))]),
+      this.machineRoster.findMachines([...new Set(pm.map((x) => x.machineId))]),
     ]);
     const enterpriseIds = [...new Set(rows.map((p) => p.enterpriseId))];
     const enterprises = enterpriseIds.length ? await this.ds.manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [];

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { BlackoutsModule } from '../blackouts/blackouts.module';
+import { MachineLoansModule } from '../machine-loans/machine-loans.module';
+import { MachinesModule } from '../machines/machines.module';
 import { RegionsModule } from '../regions/regions.module';
+import { WeldersModule } from '../welders/welders.module';
 import { GasCatalogueController } from './gas-catalogue.controller';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
-import { PermitEligibilityRepository } from './permit-eligibility.repository';
 import { PermitEvaluator } from './permit-evaluator';
 import { PermitFireWatcher } from './fire-watcher';
 import { PermitPolicyController } from './permit-policy.controller';
@@ -23,11 +25,12 @@ import { PermitsService } from './permits.service';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  imports: [BlackoutsModule, RegionsModule],
+  // Welders, machines and loans are read through their ports (WELDER_ROSTER, MACHINE_ROSTER, MACHINE_LOAN_LOOKUP).
+  imports: [BlackoutsModule, RegionsModule, WeldersModule, MachinesModule, MachineLoansModule],
   controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,
-    PermitAccess, PermitViews, PermitsRepository, PermitEligibilityRepository, PermitSettingsRepository, PermitPolicyService, PermitPolicyRepository, PermitFireWatcher,
+    PermitAccess, PermitViews, PermitsRepository, PermitSettingsRepository, PermitPolicyService, PermitPolicyRepository, PermitFireWatcher,
   ],
   exports: [PermitsService],
 })

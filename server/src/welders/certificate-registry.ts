@@ -2,8 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isUuid } from '../common/validation/uuid';
 import { Certificate, CertificateCategory, CertificateSubOperation } from './certificate.entity';
 import { CertificateTerms, certificateValidityAt, certificateValidThroughout, CertificateValidity } from './certificate-rules';
+import { bestCertificate, isWelderActive } from './certificate-verdict';
 import { CertificateRecords, CertificatesRepository } from './certificates.repository';
 import { WelderStatus } from './welder.entity';
+
+// The port's pure rules, for callers that judge certificates they loaded themselves (permits, public scan).
+export { bestCertificate, CERTIFICATE_RANK, certificateVerdict, isWelderActive } from './certificate-verdict';
+export type { CertificateVerdict } from './certificate-verdict';
 
 export type CertificateCheckReason = CertificateValidity | 'no_certificate' | 'welder_inactive';
 
@@ -25,19 +30,6 @@ export interface CertificateRegistry {
 
 export const CERTIFICATE_REGISTRY = 'CERTIFICATE_REGISTRY';
 
-/** Lower is better: when no certificate is valid, report the one closest to being usable. */
-const RANK: Record<CertificateValidity, number> = { valid: 0, unverified: 1, review_overdue: 2, not_yet_valid: 3, suspended: 4, expired: 5, revoked: 6 };
-
-/** The best certificate by validity, then by the latest expiry. */
-export function bestCertificate<T extends CertificateTerms>(certs: T[], validityOf: (c: T) => CertificateValidity): { cert: T; validity: CertificateValidity } | null {
-  let best: { cert: T; validity: CertificateValidity } | null = null;
-  for (const cert of certs) {
-    const validity = validityOf(cert);
-    if (!best || RANK[validity] < RANK[best.validity] || (RANK[validity] === RANK[best.validity] && cert.expiresOn > best.cert.expiresOn)) best = { cert, validity };
-  }
-  return best;
-}
-
 type CheckableCertificate = CertificateTerms & Pick<Certificate, 'id' | 'category' | 'subOperation'>;
 
 /** The decision, free of storage: fails closed (unknown welder, no certificate, any doubt → not valid). */
@@ -50,7 +42,7 @@ export function decideCertificateCheck(
   if (Number.isNaN(at.getTime()) || (opts.until && Number.isNaN(opts.until.getTime()))) throw new RangeError('checkWelder needs valid instants');
   if (opts.until && opts.until < at) throw new RangeError('checkWelder: until is before at');
   if (welderStatus === null) return { valid: false, reason: 'no_certificate' };
-  if (welderStatus !== WelderStatus.Active) return { valid: false, reason: 'welder_inactive' };
+  if (!isWelderActive(welderStatus)) return { valid: false, reason: 'welder_inactive' };
   const pool = certs.filter((c) => c.category === CertificateCategory.WeldingAndThermalCutting && (!opts.subOperation || c.subOperation === opts.subOperation));
   const until = opts.until;
   const best = bestCertificate(pool, (c) => (until ? certificateValidThroughout(c, at, until) : certificateValidityAt(c, at)));

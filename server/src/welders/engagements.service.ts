@@ -5,12 +5,12 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
+import { isWelderActive } from './certificate-verdict';
 import { CreateEngagementDto } from './dto/create-engagement.dto';
 import { EndEngagementDto } from './dto/end-engagement.dto';
 import { EngagementsRepository } from './engagements.repository';
 import { WelderAccess } from './welder-access';
 import { engagementView, EngagementView } from './welder-views';
-import { WelderStatus } from './welder.entity';
 import { WeldersRepository } from './welders.repository';
 
 /** 劳务派遣 / 外包 / 承包: the employer records that its welder works for another enterprise for a while. */
@@ -29,7 +29,7 @@ export class EngagementsService {
       const scope = await this.access.findVisible(actor, welderId, em, true);
       this.access.assertManageable(actor, scope);
       const { welder, employer } = scope;
-      if (welder.status !== WelderStatus.Active) throw new DomainError(ErrorCode.INVALID_STATE, 'An inactive welder cannot be engaged');
+      if (!isWelderActive(welder.status)) throw new DomainError(ErrorCode.INVALID_STATE, 'An inactive welder cannot be engaged');
       const endsOn = dto.endsOn ?? null;
       if (endsOn !== null && endsOn < dto.startsOn) throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
       const host = await this.welders.findEnterprise(dto.enterpriseId, em);

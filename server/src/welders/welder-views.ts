@@ -1,7 +1,7 @@
 import { chinaDate, addDays, daysBetween } from '../common/time/china-date';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification, VerificationSource } from './certificate.entity';
 import { certificateValidityAt, CertificateValidity, reviewWindowOpensOn } from './certificate-rules';
-import { bestCertificate } from './certificate-registry';
+import { bestCertificate } from './certificate-verdict';
 import { TrainingRecord, TrainingTier } from './training-record.entity';
 import { EngagementKind, WelderEngagement } from './welder-engagement.entity';
 import { Welder, WelderStatus } from './welder.entity';

@@ -19,11 +19,12 @@ import { WelderAccess } from './welder-access';
 import { WelderEngagement } from './welder-engagement.entity';
 import { WelderRecordsController } from './welder-records.controller';
 import { Welder } from './welder.entity';
+import { WELDER_ROSTER, WelderRosterRepository } from './welder-roster';
 import { WeldersController } from './welders.controller';
 import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
 
-/** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements. */
+/** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements; other modules read welders through WELDER_ROSTER. */
 @Module({
   imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
@@ -32,9 +33,10 @@ import { WeldersService } from './welders.service';
     WeldersService, EngagementsService, CertificatesService, CertificateImportService, TrainingsService,
     ImportedCertificateRegistry, { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
     CertificateVerificationService,
+    { provide: WELDER_ROSTER, useClass: WelderRosterRepository },
     // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
     { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
-  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry, OFFICIAL_CERTIFICATE_SOURCE],
+  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry, OFFICIAL_CERTIFICATE_SOURCE, WELDER_ROSTER],
 })
 export class WeldersModule {}

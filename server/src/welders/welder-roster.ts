@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Certificate, CertificateCategory } from './certificate.entity';
+import { WelderEngagement } from './welder-engagement.entity';
+import { Welder } from './welder.entity';
+
+/** A welder's record as other modules may read it. */
+export type RosterWelder = Pick<Welder, 'id' | 'realName' | 'status' | 'employerId' | 'phoneEnc' | 'phoneMasked'>;
+
+/**
+ * Welders' records for other modules (permits: who may be named, who may watch), so that they never
+ * read the welders' tables themselves. `em`: the caller's transaction, so that a check and the write
+ * it guards see the same rows. Judging the certificates is CertificateRegistry's rule (certificate-verdict.ts).
+ */
+export interface WelderRoster {
+  findWelders(ids: string[], em?: EntityManager): Promise<RosterWelder[]>;
+  /** Of these welders, those engaged (劳务派遣, 外包) with the enterprise covering the China dates [fromDate, toDate]. */
+  findEngagedWelderIds(welderIds: string[], enterpriseId: string, fromDate: string, toDate: string, em?: EntityManager): Promise<string[]>;
+  /** Their certificates of the welding category (焊接与热切割作业), whatever their status. */
+  findWeldingCertificates(welderIds: string[], em?: EntityManager): Promise<Certificate[]>;
+}
+
+export const WELDER_ROSTER = 'WELDER_ROSTER';
+
+@Injectable()
+export class WelderRosterRepository implements WelderRoster {
+  constructor(private readonly ds: DataSource) {}
+
+  findWelders(ids: string[], em: EntityManager = this.ds.manager): Promise<RosterWelder[]> {
+    return ids.length ? em.find(Welder, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  async findEngagedWelderIds(welderIds: string[], enterpriseId: string, fromDate: string, toDate: string, em: EntityManager = this.ds.manager): Promise<string[]> {
+    if (!welderIds.length) return [];
+    const rows = await em.createQueryBuilder(WelderEngagement, 'g')
+      .where('g.welder_id IN (:...welderIds) AND g.enterprise_id = :enterpriseId', { welderIds, enterpriseId })
+      .andWhere('g.starts_on <= :fromDate AND (g.ends_on IS NULL OR g.ends_on >= :toDate)', { fromDate, toDate })
+      .getMany();
+    return rows.map((g) => g.welderId);
+  }
+
+  findWeldingCertificates(welderIds: string[], em: EntityManager = this.ds.manager): Promise<Certificate[]> {
+    return welderIds.length ? em.find(Certificate, { where: { welderId: In(welderIds), category: CertificateCategory.WeldingAndThermalCutting } }) : Promise.resolve([]);
+  }
+}
