@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { DEVICE_OUTBOX } from './arm-request-handler';
+import { DEVICE_OUTBOX } from './device-ports';
 import { DeviceAlerts } from './device-alerts';
 import { MqttDeviceOutbox } from './device-outbox';
 
