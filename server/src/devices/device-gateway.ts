@@ -8,10 +8,10 @@ import { Clock } from '../common/clock/clock';
 import { InboundDeviceMessage } from '../mqtt/device-traffic';
 import { MqttConnection } from '../mqtt/mqtt-connection';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest';
-import { ARM_REQUEST_HANDLER, ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from './device-ports';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { DeviceAlerts } from './device-alerts';
+import { ARM_REQUEST_HANDLER, ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from './device-ports';
 import { DevicePresence } from './device-presence';
 import { FloodWatch } from './flood-watch';
 import { MessageSeqRecorder } from './message-seq-recorder';
@@ -61,10 +61,10 @@ function claimedId(payload: Buffer): string | null {
  * Every device message enters here, handed over by MqttConnection.subscribeToDevices with its topic
  * parsed: per-chip rate limit → size → chip known and bound → signature with the bound key, topic
  * chip = envelope chip, validation, freshness (every type; only a retained status delivered on
- * subscribe is exempt) → envelope seq (each seq once, §5.3) → dispatch. Whatever fails is written to rejected_messages; bad signatures also raise
- * FORGED_MESSAGE, unknown chips UNREGISTERED_DEVICE, signed but malformed messages
- * DEVICE_MESSAGE_REJECTED (an events batch gets a negative ack), floods DEVICE_FLOOD. An offline
- * catch-up is fresh: the envelope `ts` is the send time, only the events inside are old.
+ * subscribe is exempt) → envelope seq (each seq once, §5.3) → dispatch. Whatever fails is written to
+ * rejected_messages; bad signatures also raise FORGED_MESSAGE, unknown chips UNREGISTERED_DEVICE,
+ * signed but malformed messages DEVICE_MESSAGE_REJECTED (an events batch gets a negative ack), floods
+ * DEVICE_FLOOD. An offline catch-up is fresh: the envelope `ts` is the send time, only the events inside are old.
  */
 @Injectable()
 export class DeviceGateway implements OnModuleInit {
@@ -125,7 +125,7 @@ export class DeviceGateway implements OnModuleInit {
     if (!bound) return this.fromUnboundChip(chipId, topic, type, payload, receivedAt, reject);
     if (!this.seqWindow.has(chipId)) this.seqWindow.seed(chipId, await this.chipsRepo.lastMessageSeq(chipId));
 
-    const opened = openDeviceMessage(payload, { chip: chipId, type: type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
+    const opened = openDeviceMessage(payload, { chip: chipId, type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
     if (!opened.ok) {
       const reason: RejectionReason = opened.reason === ReasonCode.BAD_SIGNATURE ? 'bad_signature' : opened.reason === ReasonCode.REQUEST_EXPIRED ? 'expired' : 'malformed';
       if (reason === 'malformed' && opened.answerable && type === 'events') return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
