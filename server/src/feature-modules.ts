@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { ArcsModule } from './arcs/arcs.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthorizationModule } from './authorization/authorization.module';
@@ -17,6 +17,6 @@ import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
-export const FEATURE_MODULES: Type<unknown>[] = [ArcsModule, CodesModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule, AuthorizationModule, StatsModule, ReportsModule,
+export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [ArcsModule, CodesModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule.withArmRequestsFrom(AuthorizationModule), AuthorizationModule, StatsModule, ReportsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule];

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { addDays, chinaDate, daysBetween } from '../common/time/china-date';
 import { AlertSeverity, AlertType } from './alert-type';
 import { AlertsRepository } from './alerts.repository';
@@ -43,20 +44,17 @@ export interface ScanResult {
 @Injectable()
 export class CertificateExpiryScanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(CertificateExpiryScanner.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly worker = new PeriodicWorker({ what: 'certificate scan', everyMs: SCAN_INTERVAL_MS, logger: this.log, run: () => this.scanAndReport() });
 
   constructor(private readonly ds: DataSource, private readonly alerts: AlertsService, private readonly repo: AlertsRepository, private readonly clock: Clock) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.scanSafely();
-    this.timer = setInterval(() => void this.scanSafely(), SCAN_INTERVAL_MS);
-    this.timer.unref();
+    await this.worker.runNow();
+    this.worker.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
   }
 
   async scan(now: Date = this.clock.now()): Promise<ScanResult> {
@@ -110,16 +108,8 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
     return 1;
   }
 
-  private async scanSafely(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const r = await this.scan();
-      if (r.raised) this.log.log(`certificate scan: ${r.raised} alert(s) raised for ${r.checked} certificate(s) due`);
-    } catch (e) {
-      this.log.error(`certificate scan failed: ${(e as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  private async scanAndReport(): Promise<void> {
+    const r = await this.scan();
+    if (r.raised) this.log.log(`certificate scan: ${r.raised} alert(s) raised for ${r.checked} certificate(s) due`);
   }
 }

@@ -1,3 +1,6 @@
+// auth/ = AUTHENTICATION: who is calling. Log-in (password, throttled), JWT issue and check, and the
+// global guard that requires a token on every route not marked @Public(). It does not decide what a
+// user may see (access/) nor whether a welding machine may arc (authorization/).
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';

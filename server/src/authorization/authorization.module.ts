@@ -1,11 +1,14 @@
+// authorization/ = THE ARM DECISION: whether a welding machine may start an arc now (device arm
+// requests, phone starts), the grants it issues and their revocation. Nothing to do with HTTP log-in
+// (auth/) or with which records a user may see (access/).
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { BlackoutsModule } from '../blackouts/blackouts.module';
-import { ARM_REQUEST_HANDLER } from '../devices/arm-request-handler';
+import { ARM_REQUEST_HANDLER } from '../devices/device-ports';
 import { DeviceCoreModule } from '../devices/device-core.module';
 import { PermitsModule } from '../permits/permits.module';
 import { WeldersModule } from '../welders/welders.module';
-import { AuthorizationArmRequestHandler } from './arm-request.handler';
+import { ArmRequestAnswerer } from './arm-request-answerer';
 import { ArmSessionsController } from './arm-sessions.controller';
 import { ArmSessionsService } from './arm-sessions.service';
 import { AuthorizationRepository } from './authorization.repository';
@@ -22,7 +25,7 @@ import { RevocationService } from './revocation.service';
 
 /**
  * The arc authorization engine: AuthorizationService.decide (the only place that decides whether an
- * arc may start), the device's arm requests (ARM_REQUEST_HANDLER, looked up by the device gateway),
+ * arc may start), the device's arm requests (ARM_REQUEST_HANDLER, injected into the device gateway: DevicesModule.withArmRequestsFrom),
  * phone starts, revocation (immediate via RevocationListener on database triggers, plus a sweep),
  * and the decision/grant timelines. RevocationService.revokeAffected is
  * exported for modules that want a revoke sent right after their change.
@@ -32,7 +35,7 @@ import { RevocationService } from './revocation.service';
   controllers: [ArmSessionsController, DecisionsController],
   providers: [
     AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, RevocationListener, PhonePushDelivery, ArmSessionsService,
-    DecisionsService, DecisionMaintenance, DecisionRecovery, AuthorizationArmRequestHandler, { provide: ARM_REQUEST_HANDLER, useExisting: AuthorizationArmRequestHandler },
+    DecisionsService, DecisionMaintenance, DecisionRecovery, ArmRequestAnswerer, { provide: ARM_REQUEST_HANDLER, useExisting: ArmRequestAnswerer },
   ],
   exports: [AuthorizationService, RevocationService, ARM_REQUEST_HANDLER],
 })

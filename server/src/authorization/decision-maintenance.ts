@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { AuthorizationRepository } from './authorization.repository';
 import { NONCE_RETENTION_MS } from './decision-rules';
 
@@ -25,18 +26,17 @@ export function partitionName(start: Date): string {
 @Injectable()
 export class DecisionMaintenance implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('DecisionMaintenance');
-  private timer?: NodeJS.Timeout;
+  private readonly worker = new PeriodicWorker({ what: 'decision maintenance', everyMs: MAINTENANCE_MS, logger: this.logger, failureLevel: 'warn', run: () => this.run() });
 
   constructor(private readonly ds: DataSource, private readonly repo: AuthorizationRepository, private readonly clock: Clock) {}
 
   onModuleInit(): void {
-    void this.run();
-    this.timer = setInterval(() => void this.run(), MAINTENANCE_MS);
-    this.timer.unref();
+    void this.worker.runNow();
+    this.worker.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
   }
 
   async run(): Promise<void> {

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { GrantPushBody, PHONE_CONFIRM_TIMEOUT_MS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { maskName } from '../common/validation/identifiers';
-import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/arm-request-handler';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/device-ports';
 import { returned } from './authorization.repository';
 
 /** How often pending pushes are matched against devices that came online (the gateway keeps chips.online). */
@@ -26,8 +27,7 @@ interface ClaimedPush {
 @Injectable()
 export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PhonePush');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly poller = new PeriodicWorker({ what: 'pending push delivery', everyMs: PHONE_PUSH_POLL_MS, logger: this.logger, failureLevel: 'warn', run: () => this.deliverPending() });
 
   constructor(
     private readonly ds: DataSource,
@@ -36,12 +36,11 @@ export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.tick(), PHONE_PUSH_POLL_MS);
-    this.timer.unref();
+    this.poller.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.poller.stop();
   }
 
   /** Pushes one session now if its device is online; true when sent. */
@@ -56,18 +55,6 @@ export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
     const claimed = await this.claim(this.clock.now(), null);
     const sent = await Promise.all(claimed.map(async (c) => ((await this.send(c)) ? c.id : null)));
     return sent.filter((id): id is string => id !== null);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.deliverPending();
-    } catch (e) {
-      this.logger.warn(`pending push delivery failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.running = false;
-    }
   }
 
   private async claim(now: Date, sessionId: string | null): Promise<ClaimedPush[]> {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GrantRevokeBody, ReasonCode, reasonMessage, REVOKE_REASONS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
-import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/arm-request-handler';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/device-ports';
 import { GrantFilter, GrantsRepository, RevokedGrant } from './grants.repository';
 
 /** Sweep period: well inside REVOKE_DELIVERY_TARGET_MS (5 s) together with the on-demand trigger. */
@@ -23,8 +24,7 @@ const UNSENT_GRACE_MS = 10_000;
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Revocation');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly sweeper = new PeriodicWorker({ what: 'sweep', everyMs: REVOCATION_SWEEP_MS, logger: this.logger, failureLevel: 'warn', run: () => this.sweep() });
 
   constructor(
     private readonly grants: GrantsRepository,
@@ -33,7 +33,7 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.setSweepInterval(REVOCATION_SWEEP_MS);
+    this.sweeper.start();
   }
 
   /**
@@ -42,13 +42,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
    */
   setSweepInterval(ms: number): void {
     if (!Number.isFinite(ms) || ms < 100) throw new Error(`sweep interval ${ms} ms is not allowed`);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = setInterval(() => void this.tick(), ms);
-    this.timer.unref();
+    this.sweeper.setPeriod(ms);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   /** Re-checks the live grants the filter selects (all when empty) and revokes those no longer justified. */
@@ -77,18 +75,6 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     const unsent = await this.grants.claimUnsentRevokes(new Date(now.getTime() - UNSENT_GRACE_MS), now);
     await Promise.all(unsent.map((g) => this.send(g)));
     return revoked;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.sweep();
-    } catch (e) {
-      this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.running = false;
-    }
   }
 
   private async revokeAndSend(due: { grantId: string; reason: ReasonCode }[], now: Date): Promise<RevokedGrant[]> {

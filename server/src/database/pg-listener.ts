@@ -21,8 +21,8 @@ export interface PgListenerOptions {
 
 /**
  * LISTEN on one channel over a dedicated connection (a pooled one would be handed to other queries),
- * reconnecting with exponential back-off. The connection handling of AlertBus, as a reusable piece:
- * a periodic SELECT 1 surfaces a dead TCP connection that would otherwise go unnoticed.
+ * reconnecting with exponential back-off (AlertBus, RevocationListener). A periodic SELECT 1 surfaces a
+ * dead TCP connection that would otherwise go unnoticed.
  */
 export class PgListener {
   private readonly log: Logger;

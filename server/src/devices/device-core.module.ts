@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { DEVICE_OUTBOX } from './arm-request-handler';
 import { DeviceAlerts } from './device-alerts';
 import { MqttDeviceOutbox } from './device-outbox';
+import { DEVICE_OUTBOX } from './device-ports';
 
 /** What both the gateway and the telemetry ingest need: the signed outbox and throttled device alerts. */
 @Module({

@@ -1,19 +1,17 @@
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   armDeniedBody, ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
-  parseTopic, Problem, ReasonCode, serverStatusFilter, serverUpFilter, StatusMessage, validateEvent, verifyEnvelope,
+  Problem, ReasonCode, StatusMessage, validateEvent, verifyEnvelope,
 } from '@arcgate/protocol';
-import type { IPublishPacket } from 'mqtt';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { InboundDeviceMessage } from '../mqtt/device-traffic';
 import { MqttConnection } from '../mqtt/mqtt-connection';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest';
-import { ARM_REQUEST_HANDLER, ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from './arm-request-handler';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { DeviceAlerts } from './device-alerts';
+import { ARM_REQUEST_HANDLER, ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from './device-ports';
 import { DevicePresence } from './device-presence';
 import { FloodWatch } from './flood-watch';
 import { MessageSeqRecorder } from './message-seq-recorder';
@@ -60,20 +58,19 @@ function claimedId(payload: Buffer): string | null {
 }
 
 /**
- * Every device message enters here: per-chip rate limit → topic → size → chip known and bound →
- * signature with the bound key, topic chip = envelope chip, validation, freshness (every type; only
- * a retained status delivered on subscribe is exempt) → envelope seq (each seq once, §5.3) →
- * dispatch. Whatever fails is written to rejected_messages; bad signatures also raise
- * FORGED_MESSAGE, unknown chips UNREGISTERED_DEVICE, signed but malformed messages
- * DEVICE_MESSAGE_REJECTED (an events batch gets a negative ack), floods DEVICE_FLOOD. An offline
- * catch-up is fresh: the envelope `ts` is the send time, only the events inside are old.
+ * Every device message enters here, handed over by MqttConnection.subscribeToDevices with its topic
+ * parsed: per-chip rate limit → size → chip known and bound → signature with the bound key, topic
+ * chip = envelope chip, validation, freshness (every type; only a retained status delivered on
+ * subscribe is exempt) → envelope seq (each seq once, §5.3) → dispatch. Whatever fails is written to
+ * rejected_messages; bad signatures also raise FORGED_MESSAGE, unknown chips UNREGISTERED_DEVICE,
+ * signed but malformed messages DEVICE_MESSAGE_REJECTED (an events batch gets a negative ack), floods
+ * DEVICE_FLOOD. An offline catch-up is fresh: the envelope `ts` is the send time, only the events inside are old.
  */
 @Injectable()
 export class DeviceGateway implements OnModuleInit {
   private readonly logger = new Logger('DeviceGateway');
   private subscribed!: Promise<void>;
   private markSubscribed!: () => void;
-  private handlerCache?: ArmRequestHandler | null;
   /** Bounds the RATE_LIMITED answers themselves (same clock as the limiter). */
   private readonly answerLimiter: DeviceRateLimiter;
 
@@ -90,10 +87,9 @@ export class DeviceGateway implements OnModuleInit {
     private readonly limiter: DeviceRateLimiter,
     private readonly flood: FloodWatch,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() @Inject(ARM_REQUEST_HANDLER) private readonly injectedHandler?: ArmRequestHandler,
+    /** The arm decision (bound at the composition root, see DevicesModule.withArmRequestsFrom). */
+    @Inject(ARM_REQUEST_HANDLER) private readonly armRequests: ArmRequestHandler,
   ) {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
     this.answerLimiter = new DeviceRateLimiter(limiter.clockForAnswers);
@@ -101,20 +97,7 @@ export class DeviceGateway implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const client = this.mqtt.raw;
-    const root = this.config.mqtt.topicRoot;
-    const filters = [serverUpFilter(root, { shared: !this.config.mqtt.embedded }), serverStatusFilter(root)];
-    const subscribe = () =>
-      client.subscribe(filters, { qos: 1 }, (err, granted) => {
-        if (err || granted?.some((g) => g.qos === 128)) return this.logger.error(`device subscription failed: ${err?.message ?? 'refused by the broker'}`);
-        this.markSubscribed();
-      });
-    client.on('connect', subscribe);
-    if (client.connected) subscribe();
-    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
-      if (!topic.startsWith(`${root}/d/`)) return;
-      this.handle(topic, payload, !!packet.retain).catch((e: Error) => this.logger.error(`device message on ${topic} failed: ${e.message}`));
-    });
+    void this.mqtt.subscribeToDevices((m) => this.handle(m)).then(this.markSubscribed);
   }
 
   /** Resolves once the device topics are subscribed (tests wait for it). */
@@ -122,32 +105,30 @@ export class DeviceGateway implements OnModuleInit {
     return this.subscribed;
   }
 
-  async handle(topic: string, payload: Buffer, retainedDelivery = false): Promise<void> {
+  async handle(inbound: InboundDeviceMessage): Promise<void> {
     const receivedAt = this.clock.now();
-    const parsed = parseTopic(this.config.mqtt.topicRoot, topic);
-    if (!parsed.ok || parsed.direction === 'down') return;
+    const { topic, payload, chip: chipId, type } = inbound;
     // Only a status is retained by design. A request or batch a device published with retain set is
     // checked like any other message when the broker re-delivers it (stale, seq used: refused).
-    const retained = retainedDelivery && parsed.type === 'status';
-    const chipId = parsed.chip;
+    const retained = inbound.retained && type === 'status';
     // First, before any database work or signature check: a flood costs a map lookup per message.
     // A retained status delivered on (re)subscribe is the broker's copy, not the chip speaking now.
     if (!retained) {
-      const cls = parsed.type === 'arm.request' ? 'arm' : 'other';
+      const cls = type === 'arm.request' ? 'arm' : 'other';
       const verdict = this.limiter.take(chipId, cls);
-      if (!verdict.ok) return this.onRateLimited(chipId, parsed.type, cls, payload, verdict.retryAfterS);
+      if (!verdict.ok) return this.onRateLimited(chipId, type, cls, payload, verdict.retryAfterS);
     }
     const reject = (reason: RejectionReason, detail: Record<string, unknown>) => this.rejected.record({ receivedAt, topic, chipId, reason, detail, payload });
     if (payload.length > MAX_MESSAGE_BYTES) return reject('malformed', { problem: `payload exceeds ${MAX_MESSAGE_BYTES} bytes`, bytes: payload.length });
 
     const bound = await this.chips.findBoundByChipId(chipId);
-    if (!bound) return this.fromUnboundChip(chipId, topic, parsed.type, payload, receivedAt, reject);
+    if (!bound) return this.fromUnboundChip(chipId, topic, type, payload, receivedAt, reject);
     if (!this.seqWindow.has(chipId)) this.seqWindow.seed(chipId, await this.chipsRepo.lastMessageSeq(chipId));
 
-    const opened = openDeviceMessage(payload, { chip: chipId, type: parsed.type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
+    const opened = openDeviceMessage(payload, { chip: chipId, type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
     if (!opened.ok) {
       const reason: RejectionReason = opened.reason === ReasonCode.BAD_SIGNATURE ? 'bad_signature' : opened.reason === ReasonCode.REQUEST_EXPIRED ? 'expired' : 'malformed';
-      if (reason === 'malformed' && opened.answerable && parsed.type === 'events') return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
+      if (reason === 'malformed' && opened.answerable && type === 'events') return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
       await reject(reason, { reason: opened.reason, problems: opened.problems.slice(0, 10) });
       if (reason === 'bad_signature') {
         this.logger.warn(`forged message on ${topic}`);
@@ -157,14 +138,14 @@ export class DeviceGateway implements OnModuleInit {
           evidence: { chipId, topic, said: whatItSaid(payload) }, dedupeKey: `device:forged:${chipId}`,
         });
       } else if (reason === 'malformed' && opened.answerable) {
-        this.malformedAlert(bound, parsed.type, opened.problems, payload, receivedAt);
+        this.malformedAlert(bound, type, opened.problems, payload, receivedAt);
       } else if (reason === 'expired') {
-        this.logger.warn(`stale ${parsed.type} from ${chipId} refused`);
+        this.logger.warn(`stale ${type} from ${chipId} refused`);
         // Connected (its token was fresh enough) but its messages are not: its events wait in its journal
         // until someone sets its clock, so someone must be told. One alert per chip, repeats counted.
-        this.staleAlert(bound, parsed.type, payload, receivedAt);
+        this.staleAlert(bound, type, payload, receivedAt);
       }
-      if (opened.answerable && opened.messageId && parsed.type === 'arm.request') await this.deny(chipId, opened.messageId, opened.reason);
+      if (opened.answerable && opened.messageId && type === 'arm.request') await this.deny(chipId, opened.messageId, opened.reason);
       return;
     }
 
@@ -175,27 +156,27 @@ export class DeviceGateway implements OnModuleInit {
     if (!retained && seq !== undefined) {
       const verdict = this.seqWindow.check(chipId, seq, (message as { id: string }).id);
       if (verdict === 'replayed') {
-        this.logger.warn(`${parsed.type} from ${chipId} reuses seq ${seq}: refused`);
+        this.logger.warn(`${type} from ${chipId} reuses seq ${seq}: refused`);
         await reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id });
         // A replayed capture, or a device that lost its counter: either way someone must look. One alert per chip, counted.
         void this.alerts.raise({
           type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
-          evidence: { chipId, type: parsed.type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id }, dedupeKey: `device:replayed:${chipId}`,
+          evidence: { chipId, type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id }, dedupeKey: `device:replayed:${chipId}`,
         });
-        if (parsed.type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
+        if (type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
         return;
       }
       duplicate = verdict === 'duplicate';
       if (!duplicate) this.seqs.record(chipId, seq, receivedAt);
     }
-    if (parsed.type === 'status') {
+    if (type === 'status') {
       // A QoS 1 re-delivery of a status already applied says nothing new.
       if (duplicate) return;
       return this.onStatus(bound, message as StatusMessage, receivedAt, retained);
     }
     const envelope = message as VerifiedDeviceMessage<unknown>['envelope'];
     const verified = { chipId, machineId: bound.machineId, envelope, receivedAt };
-    if (parsed.type === 'events') {
+    if (type === 'events') {
       // A duplicate is stored idempotently (event seqs) and acknowledged again.
       await this.ingest.accept({ ...(verified as VerifiedDeviceMessage<EventBatchBody>), enterpriseId: bound.enterpriseId }).catch((e: Error) => {
         // Not stored, so not acked: the device re-sends after EVENTS_ACK_TIMEOUT_MS.
@@ -204,7 +185,7 @@ export class DeviceGateway implements OnModuleInit {
       return;
     }
     // A duplicate arm.request (the device's identical retry) is answered from the decision already taken.
-    if (parsed.type === 'arm.request') return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
+    if (type === 'arm.request') return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
   }
 
   /**
@@ -274,28 +255,13 @@ export class DeviceGateway implements OnModuleInit {
   }
 
   private async onArmRequest(msg: VerifiedDeviceMessage<ArmRequestBody>): Promise<void> {
-    const handler = this.armHandler();
-    if (!handler) return this.deny(msg.chipId, msg.envelope.id, ReasonCode.SERVER_ERROR);
     try {
-      await handler.handleArmRequest(msg);
+      await this.armRequests.handleArmRequest(msg);
     } catch (e) {
       // The device never arms by default: an engine failure is answered with a retryable denial.
       this.logger.error(`arm request ${msg.envelope.id} of ${msg.chipId} failed: ${(e as Error).message}`);
       await this.deny(msg.chipId, msg.envelope.id, ReasonCode.SERVER_ERROR);
     }
-  }
-
-  private armHandler(): ArmRequestHandler | null {
-    if (this.injectedHandler) return this.injectedHandler;
-    if (this.handlerCache === undefined) {
-      // The authorization module provides the handler and imports this module, so it is looked up, not injected.
-      try {
-        this.handlerCache = this.moduleRef.get<ArmRequestHandler>(ARM_REQUEST_HANDLER, { strict: false });
-      } catch {
-        this.handlerCache = null;
-      }
-    }
-    return this.handlerCache ?? null;
   }
 
   private async deny(chipId: string, requestId: string, reason: ReasonCode, retryAfterS?: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createEnvelope, downTopic, DownMessageType, Envelope, signEnvelope, TOPIC_SPECS, validateMessage } from '@arcgate/protocol';
+import { createEnvelope, DownMessageType, Envelope, PayloadOf, signEnvelope, validateMessage } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MqttConnection } from '../mqtt/mqtt-connection';
-import { DeviceOutbox } from './arm-request-handler';
+import { DeviceOutbox } from './device-ports';
 
 /**
  * Signs every server→device message with the server's device key and publishes it to the chip's down topic.
@@ -27,7 +27,8 @@ export class MqttDeviceOutbox implements DeviceOutbox {
     // A message the device would reject is a server bug: refuse to send it rather than confuse the device.
     const problems = this.validate ? validateMessage(envelope) : [];
     if (problems.length) throw new Error(`refusing to send an invalid ${type}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
-    const spec = TOPIC_SPECS[`down/${type}`];
-    await this.mqtt.publish(downTopic(this.config.mqtt.topicRoot, chipId, type), JSON.stringify(envelope), { qos: spec.qos, retain: spec.retain });
+    const kind = `down/${type}` as const;
+    // The envelope just built for `type` is that topic's message (validated above outside production).
+    await this.mqtt.publishToDevice(chipId, kind, envelope as PayloadOf<typeof kind>);
   }
 }

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { DeviceAlerts } from './device-alerts';
@@ -30,7 +31,7 @@ const RELAY_CLOSED_STATES: ReadonlySet<DeviceState | null> = new Set<DeviceState
 @Injectable()
 export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('DevicePresence');
-  private timer?: NodeJS.Timeout;
+  private readonly checker = new PeriodicWorker({ what: 'presence check', everyMs: PRESENCE_CHECK_MS, logger: this.logger, run: () => this.tick() });
   private readonly onsiteCheckAfterMs: number;
 
   constructor(
@@ -48,8 +49,7 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   private lastTick?: { clock: number; monotonic: number };
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.tick().catch((e: Error) => this.logger.error(`presence check failed: ${e.message}`)), PRESENCE_CHECK_MS);
-    this.timer.unref();
+    this.checker.start();
   }
 
   /**
@@ -68,8 +68,8 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     return this.sweep();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.checker.stop();
   }
 
   /** Marks silent devices offline (returns their chip ids) and escalates long offline-while-armed episodes. */

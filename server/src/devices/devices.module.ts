@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { MachinesRepository } from '../machines/machines.repository';
 import { TelemetryModule } from '../telemetry/telemetry.module';
@@ -19,9 +19,9 @@ import { DeviceRateLimiter } from './rate-limiter';
 import { RejectedMessagesRepository } from './rejected-messages.repository';
 
 /**
- * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the MQTT
- * gateway that verifies every device message, presence. Exports DEVICE_OUTBOX (via DeviceCoreModule)
- * and ChipsService. ARM_REQUEST_HANDLER is provided by the authorization module.
+ * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the gateway that
+ * verifies every device message (it hears them through MqttConnection), presence. Exports
+ * DEVICE_OUTBOX (via DeviceCoreModule) and ChipsService. Register it with withArmRequestsFrom.
  */
 @Module({
   imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
@@ -29,4 +29,13 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
   providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
   exports: [DeviceCoreModule, ChipsService],
 })
-export class DevicesModule {}
+export class DevicesModule {
+  /**
+   * `armRequests` provides ARM_REQUEST_HANDLER (device-ports.ts), the gateway's port to the arm
+   * decision: the authorization module. It is bound at the composition root because that module
+   * already imports DeviceCoreModule; devices/ itself never imports the engine.
+   */
+  static withArmRequestsFrom(armRequests: Type<unknown>): DynamicModule {
+    return { module: DevicesModule, imports: [armRequests] };
+  }
+}

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { ChipsRepository } from './chips.repository';
 
 /** Often enough for presence (silence is judged over minutes), rarely enough to be one statement per second. */
@@ -14,18 +15,17 @@ export const SEQ_FLUSH_MS = 1_000;
 export class MessageSeqRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('MessageSeqRecorder');
   private pending = new Map<string, { seq: number; at: Date }>();
-  private timer?: NodeJS.Timeout;
+  private readonly flusher = new PeriodicWorker({ what: 'message seq flush', everyMs: SEQ_FLUSH_MS, logger: this.logger, failureLevel: 'warn', run: () => this.flush() });
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly chips: ChipsRepository) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), SEQ_FLUSH_MS);
-    this.timer.unref();
+    this.flusher.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.flusher.stop();
     await this.flush();
   }
 

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { parseTopic, PayloadOf, serverStatusFilter, serverUpFilter, TOPIC_SPECS, topicFor } from '@arcgate/protocol';
 import type Aedes from 'aedes';
 import { createHmac, randomBytes } from 'node:crypto';
-import mqtt, { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
+import mqtt, { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { InboundDeviceHandler, InboundTopicKind, OutboundTopicKind } from './device-traffic';
 import { EMBEDDED_BROKER } from './embedded-broker.token';
 import { memoryStreamPair } from './memory-stream-pair';
 
@@ -18,8 +20,10 @@ export function serverMqttPasswordFor(jwtSecret: string): string {
 }
 
 /**
- * The server's single MQTT connection. Starting it does not wait for the broker, so the HTTP API
- * stays up (and /api/health reports the broker down) while the broker is unreachable.
+ * The server's single MQTT connection, and the only code that touches the MQTT client: modules hear
+ * devices through subscribeToDevices and talk to one through publishToDevice, both named by the
+ * protocol's topic map. Starting it does not wait for the broker, so the HTTP API stays up (and
+ * /api/health reports the broker down) while the broker is unreachable.
  * With the embedded broker it is an ordinary MQTT session over an in-memory stream instead of
  * loopback TCP: same CONNECT, credentials, ACL and QoS, without two kernel round trips per message.
  */
@@ -67,16 +71,47 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     return this.config.mqtt.url.replace(/\/\/[^@/]*@/, '//');
   }
 
+  /** The client itself: for this connection's own spec only; modules use the typed methods. */
   get raw(): MqttClient {
     if (!this.client) throw new Error('MQTT connection not started');
     return this.client;
   }
 
-  /** Topic names are rooted in MQTT_TOPIC_ROOT so that several deployments can share a broker. */
-  topic(suffix: string): string {
-    return `${this.config.mqtt.topicRoot}/${suffix}`;
+  /**
+   * Subscribes to every device's up topics (one `$share` group across replicas where the broker has
+   * it; the embedded one has not) and status topics (never shared: every replica needs presence),
+   * QoS 1, again on every (re)connect since the session is clean. Each message is handed over with
+   * its topic parsed, in arrival order; a handler failure is logged here. Resolves once the broker
+   * first granted the subscription; a refusal is logged and retried at the next connect.
+   */
+  subscribeToDevices(handler: InboundDeviceHandler): Promise<void> {
+    const client = this.raw;
+    const root = this.config.mqtt.topicRoot;
+    const filters = [serverUpFilter(root, { shared: !this.config.mqtt.embedded }), serverStatusFilter(root)];
+    return new Promise((subscribed) => {
+      const subscribe = () =>
+        client.subscribe(filters, { qos: 1 }, (err, granted) => {
+          if (err || granted?.some((g) => g.qos === 128)) return this.logger.error(`device subscription failed: ${err?.message ?? 'refused by the broker'}`);
+          subscribed();
+        });
+      client.on('connect', subscribe);
+      if (client.connected) subscribe();
+      client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+        const parsed = parseTopic(root, topic);
+        if (!parsed.ok || parsed.direction === 'down') return;
+        const message = { topic, chip: parsed.chip, kind: parsed.kind as InboundTopicKind, type: parsed.type, payload, retained: !!packet.retain };
+        handler(message).catch((e: Error) => this.logger.error(`device message on ${topic} failed: ${e.message}`));
+      });
+    });
   }
 
+  /** Publishes to one chip's topic of that kind, with the protocol's QoS and retain flag for it. */
+  publishToDevice<K extends OutboundTopicKind>(chip: string, kind: K, message: PayloadOf<K>): Promise<void> {
+    const spec = TOPIC_SPECS[kind];
+    return this.publish(topicFor(this.config.mqtt.topicRoot, chip, kind), JSON.stringify(message), { qos: spec.qos, retain: spec.retain });
+  }
+
+  /** Any topic: for this connection's own spec; modules use publishToDevice. */
   publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions = { qos: 1 }): Promise<void> {
     return new Promise((resolve, reject) => this.raw.publish(topic, payload, opts, (err) => (err ? reject(err) : resolve())));
   }

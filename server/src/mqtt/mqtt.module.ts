@@ -5,6 +5,10 @@ import { MqttConnection } from './mqtt-connection';
 
 export { EMBEDDED_BROKER };
 
+/**
+ * The server's MQTT connection and its lifecycle (connect, reconnect, shutdown). Consumers hear and
+ * talk to devices through MqttConnection's typed methods and never touch the MQTT client.
+ */
 @Global()
 @Module({})
 export class MqttModule {

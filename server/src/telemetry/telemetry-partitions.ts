@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
+import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 
 const DAY_MS = 86_400_000;
 
@@ -8,18 +9,17 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class TelemetryPartitions implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryPartitions');
-  private timer?: NodeJS.Timeout;
+  private readonly worker = new PeriodicWorker({ what: 'partition upkeep', everyMs: DAY_MS, logger: this.logger, failureLevel: 'warn', run: () => this.ensure() });
 
   constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
 
   onModuleInit(): void {
-    void this.ensure();
-    this.timer = setInterval(() => void this.ensure(), DAY_MS);
-    this.timer.unref();
+    void this.worker.runNow();
+    this.worker.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
   }
 
   async ensure(): Promise<void> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Actor } from '../../access/actor';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
+import { PeriodicWorker } from '../../common/scheduling/periodic-worker';
 import { Role } from '../../users/user.entity';
 import { ImportPlan, LedgerImportService } from '../ledger-import.service';
 import { assertZipWithinLimits } from '../sheet/zip-limits';
@@ -46,13 +47,14 @@ export class ImportJobsService implements OnModuleDestroy {
   private readonly instanceId = randomUUID();
   private readonly live = new Map<string, Progress & { writtenAt: number }>();
   private readonly running = new Set<Promise<void>>();
-  private readonly heartbeat: NodeJS.Timeout;
+  /** Keeps this process's running jobs from looking stale to the other replicas. */
+  private readonly heartbeat = new PeriodicWorker({
+    what: 'import heartbeat', everyMs: HEARTBEAT_MS, logger: this.logger, failureLevel: 'warn',
+    run: async () => { if (this.live.size) await this.jobs.heartbeat(this.instanceId); },
+  });
 
   constructor(private readonly jobs: ImportJobsRepository, private readonly pool: ImportWorkerPool, private readonly importer: LedgerImportService) {
-    this.heartbeat = setInterval(() => {
-      if (this.live.size) this.jobs.heartbeat(this.instanceId).catch((e: Error) => this.logger.warn(`import heartbeat failed: ${e.message}`));
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
+    this.heartbeat.start();
   }
 
   /**
@@ -100,7 +102,7 @@ export class ImportJobsService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.heartbeat);
+    await this.heartbeat.stop();
     await this.settle();
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ArmDeniedBody, armDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { faultPoint } from '../common/fault/fault-points';
-import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/arm-request-handler';
+import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/device-ports';
 import { AuthorizationService } from './authorization.service';
 import { Decision } from './decision';
 import { DecisionAlerts } from './decision-alerts';
@@ -21,9 +21,9 @@ export function grantBody(d: Decision): ArmGrantBody {
   return body;
 }
 
-/** The gateway hands over verified arm requests; this decides and answers through the outbox. */
+/** The device gateway hands over verified arm requests (ARM_REQUEST_HANDLER); this decides and answers arm.grant / arm.denied through the outbox. */
 @Injectable()
-export class AuthorizationArmRequestHandler implements ArmRequestHandler {
+export class ArmRequestAnswerer implements ArmRequestHandler {
   private readonly logger = new Logger('ArmRequest');
 
   constructor(

@@ -1,7 +1,8 @@
 /**
- * Contract between the device gateway (devices/) and the authorization engine (authorization/).
- * The gateway verifies a device message (signature by the bound chip key, topic chip, freshness)
- * before handing it over; the handler decides and publishes its answer itself through DeviceOutbox.
+ * Ports owned by devices/, implemented or used elsewhere. ARM_REQUEST_HANDLER: the device gateway
+ * verifies a device message (signature by the bound chip key, topic chip, freshness) before handing
+ * an arm request over; the handler (authorization/arm-request-answerer.ts) decides and publishes its
+ * answer itself through DEVICE_OUTBOX, which devices/ provides (signed server→device messages).
  */
 import type { ArmRequestBody, DownMessageType, Envelope, MessageType } from '@arcgate/protocol';
 
