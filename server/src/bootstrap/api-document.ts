@@ -1,0 +1,13 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+/** The OpenAPI document served at /api/docs-json; openapi.cli.ts writes the same one for the web types. */
+export function createApiDocument(app: INestApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('ArcGate API')
+    .setDescription('一芯一码一平台: registry, codes, hot-work permits, device authorization and alerts for electric and gas welding. Errors: { error: { code, message, fields?: [{ field, code, message }] } }.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, doc);
+}
