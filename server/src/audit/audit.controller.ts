@@ -8,6 +8,8 @@ import { Role } from '../users/user.entity';
 import { verifyAuditChain } from './audit-chain';
 import { AuditRepository } from './audit.repository';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
+import { AuditEntry } from './audit-entry.entity';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -18,6 +20,7 @@ export class AuditController {
   @Get()
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'The audit log (who, when, what, before and after), newest first, within your scope' })
+  @ApiPaginatedResponse(AuditEntry)
   async list(@CurrentActor() actor: Actor, @Query() q: ListAuditQueryDto) {
     const [items, total] = await this.entries.findPageVisibleTo(actor, q);
     return paginate(items, total, q);

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorEnvelopeView } from '../common/errors/error-envelope.view';
 
 /** The OpenAPI document served at /api/docs-json; openapi.cli.ts writes the same one for the web types. */
 export function createApiDocument(app: INestApplication): OpenAPIObject {
@@ -9,5 +10,6 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, doc);
+  // The error envelope is no route's 200 answer, so it is listed here to get ErrorCode into the schemas.
+  return SwaggerModule.createDocument(app, doc, { extraModels: [ErrorEnvelopeView] });
 }

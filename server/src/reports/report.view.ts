@@ -31,7 +31,7 @@ export class PublicRegionDto {
   @ApiProperty({ example: '411426100' }) code!: string;
   @ApiProperty({ example: '会亭镇' }) name!: string;
   @ApiProperty({ example: 'township' }) level!: string;
-  @ApiPropertyOptional({ example: '411426', nullable: true }) parentCode!: string | null;
+  @ApiPropertyOptional({ type: String, example: '411426', nullable: true }) parentCode!: string | null;
 }
 
 export class ReportMachineRefDto {
@@ -54,7 +54,7 @@ export class ReportPhotoDto {
 export class ReportEventDto {
   @ApiPropertyOptional({ enum: ReportStatus, nullable: true }) from!: ReportStatus | null;
   @ApiProperty({ enum: ReportStatus }) to!: ReportStatus;
-  @ApiPropertyOptional({ nullable: true }) note!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ example: 'huiting.regulator', description: '"public" for the submission' }) actor!: string;
   @ApiProperty() at!: Date;
 }
@@ -65,20 +65,20 @@ export class ReportSummaryView {
   @ApiProperty({ enum: ReportStatus }) status!: ReportStatus;
   @ApiProperty() rewardEligible!: boolean;
   @ApiProperty() description!: string;
-  @ApiPropertyOptional({ nullable: true }) machineCode!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) machineCode!: string | null;
   @ApiPropertyOptional({ enum: MachineCodeState, nullable: true, description: 'forged: the scanned label itself is fake' }) machineCodeState!: MachineCodeState | null;
   @ApiPropertyOptional({ type: ReportMachineRefDto, nullable: true }) machine!: ReportMachineRefDto | null;
   @ApiPropertyOptional({ type: ReportEnterpriseRefDto, nullable: true }) enterprise!: ReportEnterpriseRefDto | null;
-  @ApiPropertyOptional({ nullable: true }) regionCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'null: unplaced, visible to every regulator' }) regionPath!: string | null;
-  @ApiPropertyOptional({ nullable: true }) latitude!: number | null;
-  @ApiPropertyOptional({ nullable: true }) longitude!: number | null;
-  @ApiPropertyOptional({ nullable: true }) address!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '138****8000', description: 'Masked, always' }) reporterContact!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) regionCode!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null: unplaced, visible to every regulator' }) regionPath!: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) latitude!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) longitude!: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) address!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '138****8000', description: 'Masked, always' }) reporterContact!: string | null;
   @ApiProperty() photoCount!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
-  @ApiPropertyOptional({ nullable: true }) closedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) closedAt!: Date | null;
 }
 
 export class ReportDetailView extends ReportSummaryView {

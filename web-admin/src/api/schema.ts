@@ -1732,6 +1732,10 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @enum {string} */
+        AlertSeverity: "info" | "warning" | "critical";
+        /** @enum {string} */
+        AlertState: "open" | "acknowledged" | "closed";
         AlertSummary: {
             /** @description state → severity → count, e.g. byState.open.critical */
             byState: {
@@ -1743,22 +1747,26 @@ export interface components {
             };
             total: number;
         };
+        /** @enum {string} */
+        AlertType: "ARC_WITHOUT_GRANT" | "UNREGISTERED_DEVICE" | "UNLICENSED_ATTEMPT" | "REPEATED_DENIALS" | "REMOTE_START_FAR_AWAY" | "MACHINE_OVERUSE_24H" | "ARC_OUTSIDE_GEOFENCE" | "ARC_AFTER_PERMIT_END" | "DEVICE_OFFLINE_DURING_PERMIT" | "GAS_ABOVE_LIMIT" | "OVER_CURRENT" | "RELAY_FAULT" | "DEVICE_OFFLINE_ARMED" | "DEVICE_ONSITE_CHECK" | "BOARD_LINK_LOST" | "DEVICE_JOURNAL_FAILED" | "AGENT_CRASHED" | "DEVICE_CLOCK_SKEW" | "DEVICE_IMPERSONATION" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_EXPIRED" | "ACTIVITY_AT_INACTIVE_ENTERPRISE" | "TAMPER" | "FORGED_MESSAGE" | "DEVICE_FLOOD" | "DEVICE_MESSAGE_REJECTED";
         AlertView: {
-            acknowledgedAt?: Record<string, never> | null;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
             /** Format: uuid */
-            acknowledgedBy?: Record<string, never> | null;
-            acknowledgeNote?: Record<string, never> | null;
-            chipId?: Record<string, never> | null;
-            closedAt?: Record<string, never> | null;
+            acknowledgedBy: string | null;
+            acknowledgeNote: string | null;
+            chipId: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
             /** Format: uuid */
-            closedBy?: Record<string, never> | null;
-            closeNote?: Record<string, never> | null;
+            closedBy: string | null;
+            closeNote: string | null;
             /** @description How many times it was raised while not closed */
             count: number;
-            dedupeKey?: Record<string, never> | null;
+            dedupeKey: string | null;
             /** Format: uuid */
-            enterpriseId?: Record<string, never> | null;
-            enterpriseName?: Record<string, never> | null;
+            enterpriseId: string | null;
+            enterpriseName: string | null;
             /** @description Evidence of the first occurrence (personal data masked) */
             evidence: {
                 [key: string]: unknown;
@@ -1768,29 +1776,26 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @description Evidence of the latest repeat */
-            lastEvidence?: {
+            lastEvidence: {
                 [key: string]: unknown;
             } | null;
             /** Format: date-time */
             lastSeenAt: string;
             /** Format: uuid */
-            machineId?: Record<string, never> | null;
+            machineId: string | null;
             /** Format: uuid */
-            permitId?: Record<string, never> | null;
+            permitId: string | null;
             /** @example /411426/411426100/ */
-            regionPath?: Record<string, never> | null;
-            /** @enum {string} */
-            severity: "info" | "warning" | "critical";
-            /** @enum {string} */
-            state: "open" | "acknowledged" | "closed";
+            regionPath: string | null;
+            severity: components["schemas"]["AlertSeverity"];
+            state: components["schemas"]["AlertState"];
             /** @example 无授权起弧（疑似绕过或改装设备） */
             title: string;
             /** @example Arc without a valid grant (bypass or modified machine) */
             titleEn: string;
-            /** @enum {string} */
-            type: "ARC_WITHOUT_GRANT" | "UNREGISTERED_DEVICE" | "UNLICENSED_ATTEMPT" | "REPEATED_DENIALS" | "REMOTE_START_FAR_AWAY" | "MACHINE_OVERUSE_24H" | "ARC_OUTSIDE_GEOFENCE" | "ARC_AFTER_PERMIT_END" | "DEVICE_OFFLINE_DURING_PERMIT" | "GAS_ABOVE_LIMIT" | "OVER_CURRENT" | "RELAY_FAULT" | "DEVICE_OFFLINE_ARMED" | "DEVICE_ONSITE_CHECK" | "BOARD_LINK_LOST" | "DEVICE_JOURNAL_FAILED" | "AGENT_CRASHED" | "DEVICE_CLOCK_SKEW" | "DEVICE_IMPERSONATION" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_EXPIRED" | "ACTIVITY_AT_INACTIVE_ENTERPRISE" | "TAMPER" | "FORGED_MESSAGE" | "DEVICE_FLOOD" | "DEVICE_MESSAGE_REJECTED";
+            type: components["schemas"]["AlertType"];
             /** Format: uuid */
-            welderId?: Record<string, never> | null;
+            welderId: string | null;
         };
         ApprovalChainsDto: {
             /**
@@ -1799,13 +1804,13 @@ export interface components {
              *       "safety_department"
              *     ]
              */
-            level1: ("unit_head" | "safety_department" | "principal")[];
+            level1: components["schemas"]["ApproverPosition"][];
             /**
              * @example [
              *       "unit_head"
              *     ]
              */
-            level2: ("unit_head" | "safety_department" | "principal")[];
+            level2: components["schemas"]["ApproverPosition"][];
             /**
              * @example [
              *       "unit_head",
@@ -1813,12 +1818,14 @@ export interface components {
              *       "principal"
              *     ]
              */
-            special: ("unit_head" | "safety_department" | "principal")[];
+            special: components["schemas"]["ApproverPosition"][];
         };
         ApproveDto: {
             /** @example 措施落实，同意动火 */
             remark?: string;
         };
+        /** @enum {string} */
+        ApproverPosition: "unit_head" | "safety_department" | "principal";
         ArmSessionResultDto: {
             allowed: boolean;
             /** @description grant.push was sent to the device now; otherwise it is sent if the device comes online before pushDeadline */
@@ -1839,7 +1846,7 @@ export interface components {
              * Format: date-time
              * @description The device must ask for the grant before this
              */
-            confirmBy?: Record<string, never> | null;
+            confirmBy?: string | null;
             /** Format: date-time */
             createdAt: string;
             delivered: boolean;
@@ -1853,7 +1860,7 @@ export interface components {
             /** Format: date-time */
             pushDeadline: string;
             /** Format: date-time */
-            pushedAt?: Record<string, never> | null;
+            pushedAt?: string | null;
             revokeReason?: components["schemas"]["ReasonCode"] | null;
             /**
              * @description pending: waiting for the device; delivered: pushed, waiting for the welder to confirm on the device; armed: the device took the grant
@@ -1861,7 +1868,38 @@ export interface components {
              */
             status: "pending" | "delivered" | "armed" | "expired" | "revoked";
             /** Format: date-time */
-            usedAt?: Record<string, never> | null;
+            usedAt?: string | null;
+        };
+        AttachmentView: {
+            contentType: string;
+            fileName: string;
+            id: string;
+            sha256: string;
+            sizeBytes: number;
+            /** Format: date-time */
+            uploadedAt: string;
+            url: string;
+        };
+        AuditEntry: {
+            action: string;
+            actorRole: string;
+            actorUserId: string | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            enterpriseId: string | null;
+            entityId: string;
+            entityType: string;
+            hash: string;
+            /** @description bigint, as a string */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            prevHash: string;
+            regionPath: string | null;
         };
         BindChipDto: {
             /**
@@ -1875,20 +1913,30 @@ export interface components {
              */
             publicKey: string;
         };
+        /**
+         * @description ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off
+         * @enum {string}
+         */
+        BlackoutEffect: "ban" | "raise_level";
+        /** @enum {string} */
+        BlackoutKind: "special_period" | "high_wind" | "other";
+        /**
+         * @description At the time of the request
+         * @enum {string}
+         */
+        BlackoutStatus: "scheduled" | "active" | "ended" | "cancelled";
         BlackoutView: {
-            cancelledAt?: Record<string, never> | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
             /** Format: uuid */
-            cancelledBy?: Record<string, never> | null;
-            cancelReason?: Record<string, never> | null;
+            cancelledBy: string | null;
+            cancelReason: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
-            createdBy?: Record<string, never> | null;
-            /**
-             * @description ban: no arcs and no approval of overlapping permits; raise_level: overlapping permits one level up
-             * @enum {string}
-             */
-            effect: "ban" | "raise_level";
+            createdBy: string | null;
+            /** @description ban: no arcs and no approval of overlapping permits; raise_level: overlapping permits one level up */
+            effect: components["schemas"]["BlackoutEffect"];
             /**
              * Format: date-time
              * @description Exclusive
@@ -1896,8 +1944,7 @@ export interface components {
             endsAt: string;
             /** Format: uuid */
             id: string;
-            /** @enum {string} */
-            kind: "special_period" | "high_wind" | "other";
+            kind: components["schemas"]["BlackoutKind"];
             reason: string;
             /** @example 411426100 */
             regionCode: string;
@@ -1908,16 +1955,15 @@ export interface components {
              * @description Inclusive
              */
             startsAt: string;
-            /**
-             * @description At the time of the request
-             * @enum {string}
-             */
-            status: "scheduled" | "active" | "ended" | "cancelled";
+            /** @description At the time of the request */
+            status: components["schemas"]["BlackoutStatus"];
         };
         CancelBlackoutDto: {
             /** @example 大风预警解除 */
             reason: string;
         };
+        /** @enum {string} */
+        CertificateCategory: "welding_and_thermal_cutting";
         CertificateImportRowDto: {
             /** @description "T" + the holder ID number */
             certificateNumber: string;
@@ -1925,17 +1971,52 @@ export interface components {
             idNumber: string;
             /** @example 2022-03-01 */
             issuedOn: string;
-            issuingAuthority?: Record<string, never> | null;
+            issuingAuthority?: string | null;
             /** @example 2025-02-20 */
-            lastReviewedOn?: Record<string, never> | null;
-            /** @enum {string} */
-            subOperation: "fusion_welding_and_thermal_cutting" | "pressure_welding" | "brazing";
+            lastReviewedOn?: string | null;
+            subOperation: components["schemas"]["CertificateSubOperation"];
+        };
+        /** @enum {string} */
+        CertificateSource: "import" | "manual" | "connector";
+        /** @enum {string} */
+        CertificateState: "valid" | "unverified" | "not_yet_valid" | "expired" | "review_overdue" | "suspended" | "revoked" | "expiring_90d" | "none";
+        /** @enum {string} */
+        CertificateStatus: "valid" | "suspended" | "revoked";
+        /** @enum {string} */
+        CertificateSubOperation: "fusion_welding_and_thermal_cutting" | "pressure_welding" | "brazing";
+        /** @enum {string} */
+        CertificateValidity: "valid" | "unverified" | "not_yet_valid" | "expired" | "review_overdue" | "suspended" | "revoked";
+        /** @enum {string} */
+        CertificateVerification: "unverified" | "verified" | "rejected";
+        CertificateView: {
+            category: components["schemas"]["CertificateCategory"];
+            certificateNumberMasked: string;
+            daysToExpiry: number;
+            expiresOn: string;
+            hasPhoto: boolean;
+            id: string;
+            issuedOn: string;
+            issuingAuthority: string | null;
+            lastReviewedOn: string | null;
+            reviewDueOn: string;
+            reviewWindowOpensOn: string;
+            source: components["schemas"]["CertificateSource"];
+            status: components["schemas"]["CertificateStatus"];
+            subOperation: components["schemas"]["CertificateSubOperation"];
+            /** Format: date-time */
+            updatedAt: string;
+            validity: components["schemas"]["CertificateValidity"];
+            verification: components["schemas"]["CertificateVerification"];
+            verificationNote: string | null;
+            verificationSource: components["schemas"]["VerificationSource"] | null;
+            /** Format: date-time */
+            verifiedAt: string | null;
+            welderId: string;
         };
         ChangeCertificateStatusDto: {
             /** @example 违规动火作业，暂扣操作证 */
             reason: string;
-            /** @enum {string} */
-            status: "valid" | "suspended" | "revoked";
+            status: components["schemas"]["CertificateStatus"];
         };
         ChangeEnterpriseStatusDto: {
             /**
@@ -1943,8 +2024,7 @@ export interface components {
              * @example 未落实动火审批制度, 责令停业整顿
              */
             reason?: string;
-            /** @enum {string} */
-            status: "active" | "suspended" | "closed";
+            status: components["schemas"]["EnterpriseStatus"];
         };
         ChangeMachineStatusDto: {
             /**
@@ -1970,6 +2050,12 @@ export interface components {
             sparkShielding?: boolean;
             /** @description 露天动火风力低于 5 级 */
             windBelowForce5?: boolean;
+        };
+        ChecklistItemView: {
+            checked: boolean;
+            key: string;
+            label: string;
+            mandatory: boolean;
         };
         CloseAlertDto: {
             /** @example 现场核查：设备已停用并加装芯片，责令整改完毕 */
@@ -2035,16 +2121,14 @@ export interface components {
             /**
              * @description ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off
              * @default ban
-             * @enum {string}
              */
-            effect: "ban" | "raise_level";
+            effect: components["schemas"]["BlackoutEffect"];
             /**
              * @description Exclusive
              * @example 2026-02-18T00:00:00+08:00
              */
             endsAt: string;
-            /** @enum {string} */
-            kind: "special_period" | "high_wind" | "other";
+            kind: components["schemas"]["BlackoutKind"];
             /** @example 春节期间全域禁止动火作业 */
             reason: string;
             /**
@@ -2062,32 +2146,28 @@ export interface components {
             /** @example 2022-03-01 */
             issuedOn: string;
             /** @example 商丘市应急管理局 */
-            issuingAuthority?: Record<string, never> | null;
+            issuingAuthority?: string | null;
             /**
              * @description Date of the last 复审, if any
              * @example 2025-02-20
              */
-            lastReviewedOn?: Record<string, never> | null;
-            /** @enum {string} */
-            subOperation: "fusion_welding_and_thermal_cutting" | "pressure_welding" | "brazing";
+            lastReviewedOn?: string | null;
+            subOperation: components["schemas"]["CertificateSubOperation"];
         };
         CreateEngagementDto: {
             /**
              * @description Last day (inclusive); open-ended when omitted
              * @example 2026-12-31
              */
-            endsOn?: Record<string, never> | null;
+            endsOn?: string | null;
             /**
              * Format: uuid
              * @description The enterprise the welder works for (not the employer)
              */
             enterpriseId: string;
-            /**
-             * @description dispatched 劳务派遣, outsourced 外包, contractor 承包
-             * @enum {string}
-             */
-            kind: "dispatched" | "outsourced" | "contractor";
-            note?: Record<string, never> | null;
+            /** @description dispatched 劳务派遣, outsourced 外包, contractor 承包 */
+            kind: components["schemas"]["EngagementKind"];
+            note?: string | null;
             /** @example 2026-01-01 */
             startsOn: string;
         };
@@ -2098,24 +2178,24 @@ export interface components {
              * @description 实际控制人
              * @example 王建国
              */
-            controllerName?: Record<string, never> | null;
+            controllerName?: string | null;
             /**
              * @description Stored encrypted, returned masked
              * @example 13837001009
              */
-            controllerPhone?: Record<string, never> | null;
+            controllerPhone?: string | null;
             /** @example 金属制品业 */
             industry: string;
             /**
              * @description Give together with longitude
              * @example 34.1721
              */
-            latitude?: Record<string, never> | null;
+            latitude?: number | null;
             /**
              * @description Give together with latitude
              * @example 116.0012
              */
-            longitude?: Record<string, never> | null;
+            longitude?: number | null;
             /** @example 夏邑县恒达钢结构有限公司 */
             name: string;
             /**
@@ -2142,8 +2222,7 @@ export interface components {
         CreateMachineDto: {
             /** @description Owning enterprise; required for a platform admin, defaults to your own for enterprise users */
             enterpriseId?: string;
-            /** @enum {string} */
-            kind: "electric_arc" | "resistance" | "gas";
+            kind: components["schemas"]["MachineKind"];
             /** @example 时代焊机 */
             manufacturer: string;
             /** @example WS-400 */
@@ -2154,12 +2233,12 @@ export interface components {
              * @description Rated current on the nameplate (A; resistance welders: primary current). Optional for electric machines, absent or null for gas. Grants carry it as maxCurrentA: the device cuts an arc above it.
              * @example 315
              */
-            ratedCurrentA?: Record<string, never> | null;
+            ratedCurrentA?: number | null;
             /**
              * @description Rated input in kVA: required (> 0) for electric_arc and resistance, absent or null for gas
              * @example 12.5
              */
-            ratedInputKva?: Record<string, never> | null;
+            ratedInputKva?: number | null;
             /**
              * @description Unique per manufacturer
              * @example SD-WS400-240101
@@ -2193,11 +2272,8 @@ export interface components {
             enterpriseId?: string;
             /** @description 监护人; required to submit */
             fireWatcher?: components["schemas"]["FireWatcherDto"];
-            /**
-             * @description Requested level: special 特级, level1 一级, level2 二级
-             * @enum {string}
-             */
-            level: "special" | "level1" | "level2";
+            /** @description Requested level: special 特级, level1 一级, level2 二级 */
+            level: components["schemas"]["PermitLevel"];
             /** @description Machines to be used (1–20) */
             machineIds: string[];
             /** @example 2026-01-06T17:00:00+08:00 */
@@ -2216,8 +2292,7 @@ export interface components {
              * @example 411426100
              */
             code: string;
-            /** @enum {string} */
-            level: "province" | "city" | "county" | "township" | "village";
+            level: components["schemas"]["RegionLevel"];
             /** @example 会亭镇 */
             name: string;
             /**
@@ -2238,12 +2313,9 @@ export interface components {
             hours: number;
             passed: boolean;
             /** @example 夏邑县应急管理局 */
-            provider?: Record<string, never> | null;
-            /**
-             * @description county / township: recorded by regulators; enterprise: by the enterprise
-             * @enum {string}
-             */
-            tier: "county" | "township" | "enterprise";
+            provider?: string | null;
+            /** @description county / township: recorded by regulators; enterprise: by the enterprise */
+            tier: components["schemas"]["TrainingTier"];
         };
         CreateUserDto: {
             /** @example 会亭镇应急办 */
@@ -2269,7 +2341,7 @@ export interface components {
              * Format: uuid
              * @description Employer; required for a platform admin, defaults to your own enterprise otherwise
              */
-            employerId?: Record<string, never> | null;
+            employerId?: string | null;
             /**
              * @description 18-character resident ID number (GB 11643 check digit); stored encrypted, shown masked
              * @example 11010519491231002X
@@ -2279,7 +2351,7 @@ export interface components {
              * @description Mainland mobile number; stored encrypted, shown masked
              * @example 13900001111
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /** @example 张伟 */
             realName: string;
         };
@@ -2334,12 +2406,64 @@ export interface components {
             /** @description Why it ends (kept in the audit trail) */
             reason?: string;
         };
+        /** @enum {string} */
+        EngagementKind: "dispatched" | "outsourced" | "contractor";
+        EngagementView: {
+            activeToday: boolean;
+            endsOn: string | null;
+            enterpriseId: string;
+            enterpriseName: string;
+            id: string;
+            kind: components["schemas"]["EngagementKind"];
+            note: string | null;
+            startsOn: string;
+            welderId: string;
+        };
         EnterpriseCensus: {
             active: number;
             closed: number;
             suspended: number;
             /** @description All enterprises in scope */
             total: number;
+        };
+        /** @enum {string} */
+        EnterpriseStatus: "active" | "suspended" | "closed";
+        EnterpriseView: {
+            address: string;
+            controllerName: string | null;
+            controllerPhoneMasked: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            industry: string;
+            latitude: number | null;
+            longitude: number | null;
+            machineCount: number;
+            name: string;
+            principalName: string;
+            principalPhoneMasked: string;
+            regionCode: string;
+            regionPath: string;
+            status: components["schemas"]["EnterpriseStatus"];
+            statusReason: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            uscc: string;
+            welderCount: number;
+        };
+        ErrorBodyView: {
+            code: components["schemas"]["ErrorCode"];
+            /** @description e.g. retryAfterS on 429 */
+            details?: {
+                [key: string]: unknown;
+            };
+            fields?: components["schemas"]["FieldErrorView"][];
+            message: string;
+        };
+        /** @enum {string} */
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "PAYLOAD_TOO_LARGE" | "BODY_TOO_DEEP" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "TOO_MANY_REQUESTS" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "DUPLICATE" | "INVALID_STATE" | "REGION_UNKNOWN" | "ENTERPRISE_INACTIVE" | "MACHINE_RETIRED" | "CODE_MALFORMED" | "CODE_FORGED" | "CODE_UNKNOWN" | "CODE_REVOKED" | "IMPORT_REJECTED" | "UNSUPPORTED_FILE" | "FILE_UNREADABLE" | "IMPORT_EMPTY" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_BUSY" | "IMPORT_INTERRUPTED" | "LOGIN_THROTTLED" | "EXPORT_TOO_LARGE" | "PERMIT_WINDOW_TOO_LONG" | "PERMIT_WINDOW_PAST" | "PERMIT_INCOMPLETE" | "WELDER_CERTIFICATE_INVALID" | "PERMIT_PARTY_UNAVAILABLE" | "SELF_APPROVAL" | "APPROVER_POSITION_REQUIRED" | "EXTENSION_BEYOND_MAXIMUM" | "EXTENSION_RAISES_LEVEL" | "FIRE_WATCH_TOO_SHORT" | "APPROVAL_CHAIN_BELOW_MINIMUM" | "SIGNER_ALREADY_SIGNED" | "APPROVER_IS_PARTY" | "FIRE_WATCHER_INVALID" | "PERMIT_BLOCKED_BY_BLACKOUT" | "PERMIT_LEVEL_RAISED" | "CHIP_BOUND_ELSEWHERE" | "MACHINE_HAS_CHIP" | "INTERNAL";
+        ErrorEnvelopeView: {
+            error: components["schemas"]["ErrorBodyView"];
         };
         EvaluateDto: {
             /** @description Instant to evaluate; defaults to now */
@@ -2361,12 +2485,27 @@ export interface components {
             /** @example 钢梁焊接未完成 */
             reason: string;
         };
+        /** @enum {string} */
+        ExtensionStatus: "pending" | "approved" | "rejected" | "cancelled";
+        FieldErrorView: {
+            /** @description Validation rule that failed, e.g. isUUID, or an ErrorCode */
+            code: string;
+            /** @example regionCode */
+            field: string;
+            message: string;
+        };
         FireWatcherDto: {
             /**
              * Format: uuid
              * @description A person of the enterprise registry (GET /api/welders): active, employed by the enterprise, with a phone; not one of welderIds
              */
             personId: string;
+        };
+        FireWatcherView: {
+            name: string;
+            /** @description null on permits drafted when the watcher was free text */
+            personId: string | null;
+            phoneMasked: string | null;
         };
         GasAnalysisDto: {
             /** @example 李分析 */
@@ -2385,9 +2524,8 @@ export interface components {
             /**
              * @deprecated
              * @description Not used for the judgement (the gas decides); refused when it contradicts the gas, or claims LEL ≥ 4 % for a gas the catalogue does not know
-             * @enum {string}
              */
-            lelClass?: "ge4" | "lt4";
+            lelClass?: components["schemas"]["LelClass"];
             /**
              * @deprecated
              * @description Not used for the judgement; refused under the same rule as lelClass
@@ -2405,6 +2543,38 @@ export interface components {
              */
             takenAt: string;
         };
+        GasAnalysisView: {
+            analyst: string;
+            gas: string;
+            gasCode: string | null;
+            id: string;
+            lelClass: components["schemas"]["LelClass"];
+            lelPercent: number | null;
+            passed: boolean;
+            passMarkPercentVol: number;
+            readingPercentVol: number;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: date-time */
+            takenAt: string;
+        };
+        GasCatalogueItemView: {
+            aliases: string[];
+            code: string;
+            en: string;
+            lelClass: components["schemas"]["LelClass"];
+            lelPercent: number;
+            passMarkPercentVol: number;
+            zh: string;
+        };
+        GasCatalogueView: {
+            freeText: components["schemas"]["GasJudgementView"];
+            items: components["schemas"]["GasCatalogueItemView"][];
+        };
+        GasJudgementView: {
+            lelClass: components["schemas"]["LelClass"];
+            passMarkPercentVol: number;
+        };
         GeofenceDto: {
             /** @description circle: centre */
             center?: components["schemas"]["LatLngDto"];
@@ -2414,6 +2584,13 @@ export interface components {
              * @description circle: radius in metres
              * @example 50
              */
+            radiusM?: number;
+            /** @enum {string} */
+            type: "circle" | "polygon";
+        };
+        GeofenceView: {
+            center?: components["schemas"]["LatLngView"];
+            points?: components["schemas"]["LatLngView"][];
             radiusM?: number;
             /** @enum {string} */
             type: "circle" | "polygon";
@@ -2440,6 +2617,12 @@ export interface components {
             published: boolean;
             /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
             source: string;
+        };
+        HolidayYearView: {
+            days: components["schemas"]["HolidayDayDto"][];
+            published: boolean;
+            source: string;
+            year: number;
         };
         ImportCertificatesDto: {
             /** @description All rows are imported or none; rows are numbered from 1 in errors */
@@ -2488,6 +2671,20 @@ export interface components {
             /** @example 116.0012 */
             lng: number;
         };
+        LatLngView: {
+            lat: number;
+            lng: number;
+        };
+        /** @enum {string} */
+        LelClass: "ge4" | "lt4";
+        LevelUpgradeReasonView: {
+            /** @description special_period only */
+            blackoutId?: string;
+            date: string;
+            /** @enum {string} */
+            kind: "holiday" | "night" | "statutory_holiday" | "special_period";
+            label: string;
+        };
         LocalizedTextDto: {
             /** @example Authorized */
             en: string;
@@ -2522,6 +2719,39 @@ export interface components {
             suspended: number;
             /** @description Registered and not retired */
             total: number;
+        };
+        MachineCodeView: {
+            code: string;
+            /** Format: date-time */
+            issuedAt: string;
+            url: string;
+        };
+        /** @enum {string} */
+        MachineKind: "electric_arc" | "resistance" | "gas";
+        /** @enum {string} */
+        MachineStatus: "registered" | "active" | "suspended" | "retired";
+        MachineView: {
+            chipId: string | null;
+            code: components["schemas"]["MachineCodeView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            id: string;
+            kind: components["schemas"]["MachineKind"];
+            manufacturer: string;
+            model: string;
+            name: string;
+            ratedCurrentA: number | null;
+            ratedInputKva: number | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+            serialNumber: string;
+            status: components["schemas"]["MachineStatus"];
+            statusReason: string | null;
+            suspendedByRegulator: boolean;
+            /** Format: date-time */
+            updatedAt: string;
         };
         NightHoursDto: {
             /**
@@ -2565,6 +2795,92 @@ export interface components {
             trend: components["schemas"]["TrendPoint"][];
             welders: components["schemas"]["WelderCensus"];
         };
+        PermitApplicantView: {
+            userId: string;
+            username: string;
+        };
+        PermitApprovalView: {
+            chain: components["schemas"]["ApproverPosition"][] | null;
+            currentStep: number;
+            nextPosition: components["schemas"]["ApproverPosition"] | null;
+            round: number;
+        };
+        PermitDetailView: {
+            applicant: components["schemas"]["PermitApplicantView"];
+            approval: components["schemas"]["PermitApprovalView"];
+            /** Format: date-time */
+            approvedAt: string | null;
+            attachments: components["schemas"]["AttachmentView"][];
+            /** Format: date-time */
+            cancelledAt: string | null;
+            cancelReason: string | null;
+            checklist: components["schemas"]["ChecklistItemView"][];
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            effectiveLevel: components["schemas"]["PermitLevel"];
+            effectiveLevelLabel: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            extensions: components["schemas"]["PermitExtensionView"][];
+            /** Format: date-time */
+            fireWatchEndedAt: string | null;
+            fireWatcher: components["schemas"]["FireWatcherView"] | null;
+            /** Format: date-time */
+            firstArcAt: string | null;
+            gasAnalyses: components["schemas"]["GasAnalysisView"][];
+            id: string;
+            /** Format: date-time */
+            lastArcEndedAt: string | null;
+            /** Format: date-time */
+            latestPossibleEnd: string;
+            levelUpgradeReasons: components["schemas"]["LevelUpgradeReasonView"][];
+            machines: components["schemas"]["PermitMachineRefView"][];
+            /** Format: date-time */
+            plannedEnd: string;
+            /** Format: date-time */
+            plannedStart: string;
+            rejectionReason: string | null;
+            requestedLevel: components["schemas"]["PermitLevel"];
+            site: components["schemas"]["PermitSiteView"];
+            status: components["schemas"]["PermitDisplayStatus"];
+            /** Format: date-time */
+            submittedAt: string | null;
+            trail: components["schemas"]["PermitTrailEntryView"][];
+            /** Format: date-time */
+            updatedAt: string;
+            welders: components["schemas"]["PermitWelderRefView"][];
+            workDescription: string;
+            /** Format: date-time */
+            workStoppedAt: string | null;
+        };
+        /** @enum {string} */
+        PermitDisplayStatus: "draft" | "submitted" | "approved" | "rejected" | "active" | "expired" | "cancelled" | "closed";
+        PermitExtensionView: {
+            currentStep: number;
+            /** Format: date-time */
+            decidedAt: string | null;
+            id: string;
+            /** Format: date-time */
+            previousEnd: string;
+            reason: string;
+            rejectionReason: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            requestedEnd: string;
+            status: components["schemas"]["ExtensionStatus"];
+        };
+        /**
+         * @description Requested level: special 特级, level1 一级, level2 二级
+         * @enum {string}
+         */
+        PermitLevel: "special" | "level1" | "level2";
+        PermitMachineRefView: {
+            id: string;
+            name: string;
+        };
         PermitSettingsDto: {
             /** @description Positions that sign, in order, per effective level */
             approvalChains: components["schemas"]["ApprovalChainsDto"];
@@ -2582,6 +2898,71 @@ export interface components {
             upgradeAtNight: boolean;
             /** @default true */
             upgradeOnHolidays: boolean;
+        };
+        PermitSiteView: {
+            address: string;
+            geofence: components["schemas"]["GeofenceView"];
+            point: components["schemas"]["LatLngView"];
+        };
+        PermitSummaryView: {
+            applicant: components["schemas"]["PermitApplicantView"];
+            approval: components["schemas"]["PermitApprovalView"];
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            cancelReason: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            effectiveLevel: components["schemas"]["PermitLevel"];
+            effectiveLevelLabel: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            /** Format: date-time */
+            fireWatchEndedAt: string | null;
+            fireWatcher: components["schemas"]["FireWatcherView"] | null;
+            /** Format: date-time */
+            firstArcAt: string | null;
+            id: string;
+            /** Format: date-time */
+            lastArcEndedAt: string | null;
+            /** Format: date-time */
+            latestPossibleEnd: string;
+            levelUpgradeReasons: components["schemas"]["LevelUpgradeReasonView"][];
+            machines: components["schemas"]["PermitMachineRefView"][];
+            /** Format: date-time */
+            plannedEnd: string;
+            /** Format: date-time */
+            plannedStart: string;
+            rejectionReason: string | null;
+            requestedLevel: components["schemas"]["PermitLevel"];
+            site: components["schemas"]["PermitSiteView"];
+            status: components["schemas"]["PermitDisplayStatus"];
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            welders: components["schemas"]["PermitWelderRefView"][];
+            workDescription: string;
+            /** Format: date-time */
+            workStoppedAt: string | null;
+        };
+        PermitTrailEntryView: {
+            action: components["schemas"]["TrailAction"];
+            actorUsername: string;
+            extensionId: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            position: components["schemas"]["ApproverPosition"] | null;
+            remark: string | null;
+            round: number;
+            step: number | null;
+        };
+        PermitWelderRefView: {
+            id: string;
+            realName: string;
         };
         PhonePositionDto: {
             /**
@@ -2625,8 +3006,7 @@ export interface components {
         PublicEnterpriseDto: {
             /** @example 夏邑县恒达钢结构有限公司 */
             name: string;
-            /** @enum {string} */
-            status: "active" | "suspended" | "closed";
+            status: components["schemas"]["EnterpriseStatus"];
         };
         PublicMachineAuthorisationDto: {
             /** @description Registered, chip bound, enterprise active and an approved hot-work permit naming the machine is in force now */
@@ -2639,14 +3019,12 @@ export interface components {
         PublicMachineDto: {
             /** @description A control chip is bound to the machine */
             chipBound: boolean;
-            /** @enum {string} */
-            kind: "electric_arc" | "resistance" | "gas";
+            kind: components["schemas"]["MachineKind"];
             /** @example 1号车间氩弧焊机 */
             name: string;
             /** @description Registered and not suspended or retired */
             registered: boolean;
-            /** @enum {string} */
-            status: "registered" | "active" | "suspended" | "retired";
+            status: components["schemas"]["MachineStatus"];
         };
         PublicMachineScanDto: {
             /** @description Whether the machine may weld right now */
@@ -2667,7 +3045,7 @@ export interface components {
             /** @example 会亭镇 */
             name: string;
             /** @example 411426 */
-            parentCode?: Record<string, never> | null;
+            parentCode?: string | null;
         };
         PublicReportStatusDto: {
             /** @example AB3DE-FG7HK */
@@ -2692,8 +3070,7 @@ export interface components {
              * @example 张*
              */
             maskedName: string;
-            /** @enum {string} */
-            status: "active" | "inactive";
+            status: components["schemas"]["WelderStatus"];
         };
         PublicWelderScanDto: {
             certificate: components["schemas"]["PublicCertificateDto"];
@@ -2710,25 +3087,45 @@ export interface components {
             /** @example 监护人未到位 */
             reason: string;
         };
+        Region: {
+            /** @example 411426 */
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            level: components["schemas"]["RegionLevel"];
+            name: string;
+            parentCode: string | null;
+            /** @example /411426/411426100/ */
+            path: string;
+        };
         RegionalMinimumDto: {
             /** @description Minimum positions, in order, per level; must keep every step of the minimum above (platform or a wider region) */
             chains: components["schemas"]["ApprovalChainsDto"];
         };
+        RegionalMinimumView: {
+            effective: components["schemas"]["ApprovalChainsDto"];
+            inherited: components["schemas"]["ApprovalChainsDto"];
+            own: components["schemas"]["ApprovalChainsDto"] | null;
+            regionCode: string;
+        };
+        /** @enum {string} */
+        RegionLevel: "province" | "city" | "county" | "township" | "village";
         ReportDetailView: {
-            address?: Record<string, never> | null;
+            address?: string | null;
             /** @description Statuses it may move to next */
             allowedNext: ("received" | "verifying" | "verified" | "rejected" | "closed")[];
-            closedAt?: Record<string, never> | null;
+            /** Format: date-time */
+            closedAt?: string | null;
             /** Format: date-time */
             createdAt: string;
             description: string;
             enterprise?: components["schemas"]["ReportEnterpriseRefDto"] | null;
             /** Format: uuid */
             id: string;
-            latitude?: Record<string, never> | null;
-            longitude?: Record<string, never> | null;
+            latitude?: number | null;
+            longitude?: number | null;
             machine?: components["schemas"]["ReportMachineRefDto"] | null;
-            machineCode?: Record<string, never> | null;
+            machineCode?: string | null;
             /**
              * @description forged: the scanned label itself is fake
              * @enum {string|null}
@@ -2737,14 +3134,14 @@ export interface components {
             photoCount: number;
             /** @description Fetch each from /api/reports/{id}/photos/{photoId} */
             photos: components["schemas"]["ReportPhotoDto"][];
-            regionCode?: Record<string, never> | null;
+            regionCode?: string | null;
             /** @description null: unplaced, visible to every regulator */
-            regionPath?: Record<string, never> | null;
+            regionPath?: string | null;
             /**
              * @description Masked, always
              * @example 138****8000
              */
-            reporterContact?: Record<string, never> | null;
+            reporterContact?: string | null;
             rewardEligible: boolean;
             /** @enum {string} */
             status: "received" | "verifying" | "verified" | "rejected" | "closed";
@@ -2768,7 +3165,7 @@ export interface components {
             at: string;
             /** @enum {string|null} */
             from?: "received" | "verifying" | "verified" | "rejected" | "closed" | null;
-            note?: Record<string, never> | null;
+            note?: string | null;
             /** @enum {string} */
             to: "received" | "verifying" | "verified" | "rejected" | "closed";
         };
@@ -2860,6 +3257,22 @@ export interface components {
             /** @description Active welders */
             welders: number;
         };
+        /** @enum {string} */
+        TrailAction: "submitted" | "approved" | "rejected" | "cancelled" | "extension_requested" | "extension_approved" | "extension_rejected" | "closed";
+        /** @enum {string} */
+        TrainingTier: "county" | "township" | "enterprise";
+        TrainingView: {
+            completedOn: string;
+            course: string;
+            /** Format: date-time */
+            createdAt: string;
+            hours: number;
+            id: string;
+            passed: boolean;
+            provider: string | null;
+            tier: components["schemas"]["TrainingTier"];
+            welderId: string;
+        };
         TransitionReportDto: {
             /**
              * @description Required for verified, rejected and closed (审核把关销号)
@@ -2888,14 +3301,14 @@ export interface components {
         UpdateEnterpriseDto: {
             address?: string;
             /** @description null clears it */
-            controllerName?: Record<string, never> | null;
+            controllerName?: string | null;
             /** @description null clears it */
-            controllerPhone?: Record<string, never> | null;
+            controllerPhone?: string | null;
             /** @example 金属制品业 */
             industry?: string;
             /** @description null clears the location (with longitude) */
-            latitude?: Record<string, never> | null;
-            longitude?: Record<string, never> | null;
+            latitude?: number | null;
+            longitude?: number | null;
             /** @example 夏邑县恒达钢结构有限公司 */
             name?: string;
             principalName?: string;
@@ -2906,26 +3319,22 @@ export interface components {
             uscc?: string;
         };
         UpdateMachineDto: {
-            /** @enum {string} */
-            kind?: "electric_arc" | "resistance" | "gas";
+            kind?: components["schemas"]["MachineKind"];
             manufacturer?: string;
             model?: string;
             name?: string;
             /** @description Rated current (A); null clears it. Absent or null for gas sets. Applies to grants issued from then on. */
-            ratedCurrentA?: Record<string, never> | null;
+            ratedCurrentA?: number | null;
             /** @description Required (> 0) for electric machines, null for gas sets */
-            ratedInputKva?: Record<string, never> | null;
+            ratedInputKva?: number | null;
             serialNumber?: string;
         };
         UpdatePermitDto: {
             checklist?: components["schemas"]["ChecklistDto"];
             /** @description 监护人; required to submit */
             fireWatcher?: components["schemas"]["FireWatcherDto"];
-            /**
-             * @description Requested level: special 特级, level1 一级, level2 二级
-             * @enum {string}
-             */
-            level?: "special" | "level1" | "level2";
+            /** @description Requested level: special 特级, level1 一级, level2 二级 */
+            level?: components["schemas"]["PermitLevel"];
             /** @description Machines to be used (1–20) */
             machineIds?: string[];
             /** @example 2026-01-06T17:00:00+08:00 */
@@ -2943,11 +3352,10 @@ export interface components {
              * @description null removes the phone number
              * @example 13900001111
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /** @example 张伟 */
             realName?: string;
-            /** @enum {string} */
-            status?: "active" | "inactive";
+            status?: components["schemas"]["WelderStatus"];
         };
         UserPositionsDto: {
             /**
@@ -2956,8 +3364,47 @@ export interface components {
              *       "unit_head"
              *     ]
              */
-            positions: ("unit_head" | "safety_department" | "principal")[];
+            positions: components["schemas"]["ApproverPosition"][];
         };
+        VerificationQueue: {
+            items: components["schemas"]["VerificationQueueItem"][];
+            officialSourceConnected: boolean;
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        VerificationQueueItem: {
+            category: components["schemas"]["CertificateCategory"];
+            certificateNumberMasked: string;
+            /** Format: date-time */
+            createdAt: string;
+            daysToExpiry: number;
+            employerId: string;
+            employerName: string;
+            expiresOn: string;
+            hasPhoto: boolean;
+            id: string;
+            issuedOn: string;
+            issuingAuthority: string | null;
+            lastReviewedOn: string | null;
+            reviewDueOn: string;
+            reviewWindowOpensOn: string;
+            source: components["schemas"]["CertificateSource"];
+            status: components["schemas"]["CertificateStatus"];
+            subOperation: components["schemas"]["CertificateSubOperation"];
+            /** Format: date-time */
+            updatedAt: string;
+            validity: components["schemas"]["CertificateValidity"];
+            verification: components["schemas"]["CertificateVerification"];
+            verificationNote: string | null;
+            verificationSource: components["schemas"]["VerificationSource"] | null;
+            /** Format: date-time */
+            verifiedAt: string | null;
+            welderId: string;
+            welderName: string;
+        };
+        /** @enum {string} */
+        VerificationSource: "regulator" | "official_source" | "seed";
         VerifyCertificateDto: {
             /** @enum {string} */
             decision: "verified" | "rejected";
@@ -2982,6 +3429,49 @@ export interface components {
             /** @description Active welders employed by enterprises in scope */
             total: number;
         };
+        WelderCodeView: {
+            code: string;
+            /** Format: date-time */
+            issuedAt: string;
+            url: string;
+        };
+        WelderDetailView: {
+            certificateNumberMasked: string;
+            certificates: components["schemas"]["CertificateView"][];
+            certificateState: components["schemas"]["CertificateState"];
+            code: components["schemas"]["WelderCodeView"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            employerId: string;
+            employerName: string;
+            engagements: components["schemas"]["EngagementView"][];
+            id: string;
+            idNumberMasked: string;
+            phoneMasked: string | null;
+            realName: string;
+            status: components["schemas"]["WelderStatus"];
+            trainings: components["schemas"]["TrainingView"][];
+            trainingTotal: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        WelderStatus: "active" | "inactive";
+        WelderView: {
+            certificateNumberMasked: string;
+            certificateState: components["schemas"]["CertificateState"];
+            /** Format: date-time */
+            createdAt: string;
+            employerId: string;
+            employerName: string;
+            id: string;
+            idNumberMasked: string;
+            phoneMasked: string | null;
+            realName: string;
+            status: components["schemas"]["WelderStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3000,11 +3490,11 @@ export interface operations {
                 machineId?: string;
                 page?: number;
                 pageSize?: number;
-                severity?: "info" | "warning" | "critical";
-                state?: "open" | "acknowledged" | "closed";
+                severity?: components["schemas"]["AlertSeverity"];
+                state?: components["schemas"]["AlertState"];
                 /** @description Alerts first seen before this instant */
                 to?: string;
-                type?: "ARC_WITHOUT_GRANT" | "UNREGISTERED_DEVICE" | "UNLICENSED_ATTEMPT" | "REPEATED_DENIALS" | "REMOTE_START_FAR_AWAY" | "MACHINE_OVERUSE_24H" | "ARC_OUTSIDE_GEOFENCE" | "ARC_AFTER_PERMIT_END" | "DEVICE_OFFLINE_DURING_PERMIT" | "GAS_ABOVE_LIMIT" | "OVER_CURRENT" | "RELAY_FAULT" | "DEVICE_OFFLINE_ARMED" | "DEVICE_ONSITE_CHECK" | "BOARD_LINK_LOST" | "DEVICE_JOURNAL_FAILED" | "AGENT_CRASHED" | "DEVICE_CLOCK_SKEW" | "DEVICE_IMPERSONATION" | "CERTIFICATE_EXPIRING" | "CERTIFICATE_EXPIRED" | "ACTIVITY_AT_INACTIVE_ENTERPRISE" | "TAMPER" | "FORGED_MESSAGE" | "DEVICE_FLOOD" | "DEVICE_MESSAGE_REJECTED";
+                type?: components["schemas"]["AlertType"];
             };
             header?: never;
             path?: never;
@@ -3233,7 +3723,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3314,7 +3811,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 /** @description Relative to now */
-                status?: "scheduled" | "active" | "ended" | "cancelled";
+                status?: components["schemas"]["BlackoutStatus"];
             };
             header?: never;
             path?: never;
@@ -3599,7 +4096,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
             };
         };
     };
@@ -3754,7 +4253,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VerificationQueue"];
+                };
             };
         };
     };
@@ -4040,7 +4541,7 @@ export interface operations {
                 q?: string;
                 /** @description Only enterprises in this region and below (within your own scope) */
                 regionCode?: string;
-                status?: "active" | "suspended" | "closed";
+                status?: components["schemas"]["EnterpriseStatus"];
             };
             header?: never;
             path?: never;
@@ -4052,7 +4553,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EnterpriseView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4073,7 +4581,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
             };
         };
     };
@@ -4092,7 +4602,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
             };
         };
     };
@@ -4115,7 +4627,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
             };
         };
     };
@@ -4226,7 +4740,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
             };
         };
     };
@@ -4243,7 +4759,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GasCatalogueView"];
+                };
             };
         };
     };
@@ -4313,7 +4831,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HolidayYearView"][];
+                };
             };
         };
     };
@@ -4332,7 +4852,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HolidayYearView"];
+                };
             };
         };
     };
@@ -4355,7 +4877,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HolidayYearView"];
+                };
             };
         };
     };
@@ -4370,7 +4894,7 @@ export interface operations {
                 q?: string;
                 /** @description Only enterprises in this region and below (within your own scope) */
                 regionCode?: string;
-                status?: "active" | "suspended" | "closed";
+                status?: components["schemas"]["EnterpriseStatus"];
             };
             header?: never;
             path?: never;
@@ -4444,12 +4968,12 @@ export interface operations {
                 enterpriseId?: string;
                 /** @description true: only machines with a chip bound; false: only those without */
                 hasChip?: boolean;
-                kind?: "electric_arc" | "resistance" | "gas";
+                kind?: components["schemas"]["MachineKind"];
                 page?: number;
                 pageSize?: number;
                 /** @description Name, serial number or model contains */
                 q?: string;
-                status?: "registered" | "active" | "suspended" | "retired";
+                status?: components["schemas"]["MachineStatus"];
             };
             header?: never;
             path?: never;
@@ -4563,7 +5087,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description Name contains (case-insensitive) */
                 q?: string;
-                status?: "active" | "inactive";
+                status?: components["schemas"]["WelderStatus"];
             };
             header?: never;
             path?: never;
@@ -4698,12 +5222,12 @@ export interface operations {
                 enterpriseId?: string;
                 /** @description true: only machines with a chip bound; false: only those without */
                 hasChip?: boolean;
-                kind?: "electric_arc" | "resistance" | "gas";
+                kind?: components["schemas"]["MachineKind"];
                 page?: number;
                 pageSize?: number;
                 /** @description Name, serial number or model contains */
                 q?: string;
-                status?: "registered" | "active" | "suspended" | "retired";
+                status?: components["schemas"]["MachineStatus"];
             };
             header?: never;
             path?: never;
@@ -4715,7 +5239,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MachineView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4736,7 +5267,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MachineView"];
+                };
             };
         };
     };
@@ -4755,7 +5288,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MachineView"];
+                };
             };
         };
     };
@@ -4778,7 +5313,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MachineView"];
+                };
             };
         };
     };
@@ -4866,7 +5403,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MachineView"];
+                };
             };
         };
     };
@@ -4877,7 +5416,7 @@ export interface operations {
                 activeAt?: string;
                 enterpriseId?: string;
                 /** @description Effective level */
-                level?: "special" | "level1" | "level2";
+                level?: components["schemas"]["PermitLevel"];
                 machineId?: string;
                 page?: number;
                 pageSize?: number;
@@ -4895,7 +5434,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PermitSummaryView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4912,12 +5458,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The draft permit */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -4936,7 +5483,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -4959,7 +5508,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -4982,7 +5533,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5076,7 +5629,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5099,7 +5654,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5146,7 +5703,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5214,7 +5773,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5233,7 +5794,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PermitDetailView"];
+                };
             };
         };
     };
@@ -5395,7 +5958,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Region"][];
+                };
             };
         };
     };
@@ -5416,7 +5981,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
             };
         };
     };
@@ -5435,7 +6002,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
             };
         };
     };
@@ -5454,7 +6023,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegionalMinimumView"];
+                };
             };
         };
     };
@@ -5477,7 +6048,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegionalMinimumView"];
+                };
             };
         };
     };
@@ -5577,7 +6150,7 @@ export interface operations {
                 machineId?: string;
                 page?: number;
                 pageSize?: number;
-                state?: "open" | "acknowledged" | "closed";
+                state?: components["schemas"]["AlertState"];
                 /** @description Alerts first seen before this instant */
                 to?: string;
                 /** @description One type; all four when omitted */
@@ -5604,7 +6177,7 @@ export interface operations {
                 /** @description Alerts last seen at or after this instant */
                 from?: string;
                 machineId?: string;
-                state?: "open" | "acknowledged" | "closed";
+                state?: components["schemas"]["AlertState"];
                 /** @description Alerts first seen before this instant */
                 to?: string;
                 /** @description One type; all four when omitted */
@@ -5677,7 +6250,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description Name contains (case-insensitive) */
                 q?: string;
-                status?: "active" | "inactive";
+                status?: components["schemas"]["WelderStatus"];
             };
             header?: never;
             path?: never;
@@ -5689,7 +6262,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WelderView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -5710,7 +6290,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WelderView"];
+                };
             };
         };
     };
@@ -5729,7 +6311,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WelderDetailView"];
+                };
             };
         };
     };
@@ -5752,7 +6336,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WelderView"];
+                };
             };
         };
     };
@@ -5880,72 +6466,58 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const pathsApiAlertsGetParametersQuerySeverityValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/alerts"]["get"]["parameters"]["query"]["severity"]> = ["info", "warning", "critical"];
-export const pathsApiAlertsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/alerts"]["get"]["parameters"]["query"]["state"]> = ["open", "acknowledged", "closed"];
-export const pathsApiAlertsGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/alerts"]["get"]["parameters"]["query"]["type"]> = ["ARC_WITHOUT_GRANT", "UNREGISTERED_DEVICE", "UNLICENSED_ATTEMPT", "REPEATED_DENIALS", "REMOTE_START_FAR_AWAY", "MACHINE_OVERUSE_24H", "ARC_OUTSIDE_GEOFENCE", "ARC_AFTER_PERMIT_END", "DEVICE_OFFLINE_DURING_PERMIT", "GAS_ABOVE_LIMIT", "OVER_CURRENT", "RELAY_FAULT", "DEVICE_OFFLINE_ARMED", "DEVICE_ONSITE_CHECK", "BOARD_LINK_LOST", "DEVICE_JOURNAL_FAILED", "AGENT_CRASHED", "DEVICE_CLOCK_SKEW", "DEVICE_IMPERSONATION", "CERTIFICATE_EXPIRING", "CERTIFICATE_EXPIRED", "ACTIVITY_AT_INACTIVE_ENTERPRISE", "TAMPER", "FORGED_MESSAGE", "DEVICE_FLOOD", "DEVICE_MESSAGE_REJECTED"];
-export const pathsApiBlackoutsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/blackouts"]["get"]["parameters"]["query"]["status"]> = ["scheduled", "active", "ended", "cancelled"];
 export const pathsApiCertificatesVerificationQueueGetParametersQueryVerificationValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/certificates/verification-queue"]["get"]["parameters"]["query"]["verification"]> = ["unverified", "rejected", "verified"];
 export const pathsApiCodesKindIdGetParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}"]["get"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
 export const pathsApiCodesKindIdQrPngGetParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}/qr.png"]["get"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
 export const pathsApiCodesKindIdQrSvgGetParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}/qr.svg"]["get"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
 export const pathsApiCodesKindIdReissuePostParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}/reissue"]["post"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
 export const pathsApiCodesKindIdRevokePostParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}/revoke"]["post"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
-export const pathsApiEnterprisesGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/enterprises"]["get"]["parameters"]["query"]["status"]> = ["active", "suspended", "closed"];
-export const pathsApiLedgersEnterprisesExportXlsxGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/enterprises/export.xlsx"]["get"]["parameters"]["query"]["status"]> = ["active", "suspended", "closed"];
-export const pathsApiLedgersMachinesExportXlsxGetParametersQueryKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/machines/export.xlsx"]["get"]["parameters"]["query"]["kind"]> = ["electric_arc", "resistance", "gas"];
-export const pathsApiLedgersMachinesExportXlsxGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/machines/export.xlsx"]["get"]["parameters"]["query"]["status"]> = ["registered", "active", "suspended", "retired"];
 export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/welders/export.xlsx"]["get"]["parameters"]["query"]["certificateState"]> = ["valid", "expiring_90d", "expired", "review_overdue", "unverified", "none"];
-export const pathsApiLedgersWeldersExportXlsxGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/welders/export.xlsx"]["get"]["parameters"]["query"]["status"]> = ["active", "inactive"];
-export const pathsApiMachinesGetParametersQueryKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/machines"]["get"]["parameters"]["query"]["kind"]> = ["electric_arc", "resistance", "gas"];
-export const pathsApiMachinesGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/machines"]["get"]["parameters"]["query"]["status"]> = ["registered", "active", "suspended", "retired"];
-export const pathsApiPermitsGetParametersQueryLevelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/permits"]["get"]["parameters"]["query"]["level"]> = ["special", "level1", "level2"];
 export const pathsApiPermitsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/permits"]["get"]["parameters"]["query"]["status"]> = ["draft", "submitted", "approved", "rejected", "active", "expired", "cancelled", "closed"];
 export const pathsApiReportsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports"]["get"]["parameters"]["query"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const pathsApiStatsOffPlatformGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform"]["get"]["parameters"]["query"]["state"]> = ["open", "acknowledged", "closed"];
 export const pathsApiStatsOffPlatformGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform"]["get"]["parameters"]["query"]["type"]> = ["UNREGISTERED_DEVICE", "ARC_WITHOUT_GRANT", "UNLICENSED_ATTEMPT", "ACTIVITY_AT_INACTIVE_ENTERPRISE"];
-export const pathsApiStatsOffPlatformExportXlsxGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform/export.xlsx"]["get"]["parameters"]["query"]["state"]> = ["open", "acknowledged", "closed"];
 export const pathsApiStatsOffPlatformExportXlsxGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform/export.xlsx"]["get"]["parameters"]["query"]["type"]> = ["UNREGISTERED_DEVICE", "ARC_WITHOUT_GRANT", "UNLICENSED_ATTEMPT", "ACTIVITY_AT_INACTIVE_ENTERPRISE"];
 export const pathsApiWeldersGetParametersQueryCertificateStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/welders"]["get"]["parameters"]["query"]["certificateState"]> = ["valid", "expiring_90d", "expired", "review_overdue", "unverified", "none"];
-export const pathsApiWeldersGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/welders"]["get"]["parameters"]["query"]["status"]> = ["active", "inactive"];
-export const alertViewSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertView"]["severity"]> = ["info", "warning", "critical"];
-export const alertViewStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertView"]["state"]> = ["open", "acknowledged", "closed"];
-export const alertViewTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertView"]["type"]> = ["ARC_WITHOUT_GRANT", "UNREGISTERED_DEVICE", "UNLICENSED_ATTEMPT", "REPEATED_DENIALS", "REMOTE_START_FAR_AWAY", "MACHINE_OVERUSE_24H", "ARC_OUTSIDE_GEOFENCE", "ARC_AFTER_PERMIT_END", "DEVICE_OFFLINE_DURING_PERMIT", "GAS_ABOVE_LIMIT", "OVER_CURRENT", "RELAY_FAULT", "DEVICE_OFFLINE_ARMED", "DEVICE_ONSITE_CHECK", "BOARD_LINK_LOST", "DEVICE_JOURNAL_FAILED", "AGENT_CRASHED", "DEVICE_CLOCK_SKEW", "DEVICE_IMPERSONATION", "CERTIFICATE_EXPIRING", "CERTIFICATE_EXPIRED", "ACTIVITY_AT_INACTIVE_ENTERPRISE", "TAMPER", "FORGED_MESSAGE", "DEVICE_FLOOD", "DEVICE_MESSAGE_REJECTED"];
-export const approvalChainsDtoLevel1Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApprovalChainsDto"]["level1"]> = ["unit_head", "safety_department", "principal"];
-export const approvalChainsDtoLevel2Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApprovalChainsDto"]["level2"]> = ["unit_head", "safety_department", "principal"];
-export const approvalChainsDtoSpecialValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApprovalChainsDto"]["special"]> = ["unit_head", "safety_department", "principal"];
+export const alertSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertSeverity"]> = ["info", "warning", "critical"];
+export const alertStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertState"]> = ["open", "acknowledged", "closed"];
+export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertType"]> = ["ARC_WITHOUT_GRANT", "UNREGISTERED_DEVICE", "UNLICENSED_ATTEMPT", "REPEATED_DENIALS", "REMOTE_START_FAR_AWAY", "MACHINE_OVERUSE_24H", "ARC_OUTSIDE_GEOFENCE", "ARC_AFTER_PERMIT_END", "DEVICE_OFFLINE_DURING_PERMIT", "GAS_ABOVE_LIMIT", "OVER_CURRENT", "RELAY_FAULT", "DEVICE_OFFLINE_ARMED", "DEVICE_ONSITE_CHECK", "BOARD_LINK_LOST", "DEVICE_JOURNAL_FAILED", "AGENT_CRASHED", "DEVICE_CLOCK_SKEW", "DEVICE_IMPERSONATION", "CERTIFICATE_EXPIRING", "CERTIFICATE_EXPIRED", "ACTIVITY_AT_INACTIVE_ENTERPRISE", "TAMPER", "FORGED_MESSAGE", "DEVICE_FLOOD", "DEVICE_MESSAGE_REJECTED"];
+export const approverPositionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApproverPosition"]> = ["unit_head", "safety_department", "principal"];
 export const armSessionViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ArmSessionViewDto"]["status"]> = ["pending", "delivered", "armed", "expired", "revoked"];
-export const blackoutViewEffectValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutView"]["effect"]> = ["ban", "raise_level"];
-export const blackoutViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutView"]["kind"]> = ["special_period", "high_wind", "other"];
-export const blackoutViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutView"]["status"]> = ["scheduled", "active", "ended", "cancelled"];
-export const certificateImportRowDtoSubOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateImportRowDto"]["subOperation"]> = ["fusion_welding_and_thermal_cutting", "pressure_welding", "brazing"];
-export const changeCertificateStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChangeCertificateStatusDto"]["status"]> = ["valid", "suspended", "revoked"];
-export const changeEnterpriseStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChangeEnterpriseStatusDto"]["status"]> = ["active", "suspended", "closed"];
+export const blackoutEffectValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutEffect"]> = ["ban", "raise_level"];
+export const blackoutKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutKind"]> = ["special_period", "high_wind", "other"];
+export const blackoutStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutStatus"]> = ["scheduled", "active", "ended", "cancelled"];
+export const certificateCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateCategory"]> = ["welding_and_thermal_cutting"];
+export const certificateSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateSource"]> = ["import", "manual", "connector"];
+export const certificateStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateState"]> = ["valid", "unverified", "not_yet_valid", "expired", "review_overdue", "suspended", "revoked", "expiring_90d", "none"];
+export const certificateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateStatus"]> = ["valid", "suspended", "revoked"];
+export const certificateSubOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateSubOperation"]> = ["fusion_welding_and_thermal_cutting", "pressure_welding", "brazing"];
+export const certificateValidityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateValidity"]> = ["valid", "unverified", "not_yet_valid", "expired", "review_overdue", "suspended", "revoked"];
+export const certificateVerificationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CertificateVerification"]> = ["unverified", "verified", "rejected"];
 export const changeMachineStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChangeMachineStatusDto"]["status"]> = ["active", "suspended", "retired"];
 export const codeViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["status"]> = ["active", "revoked"];
 export const codeViewDtoSubjectTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["subjectType"]> = ["machine", "welder"];
-export const createBlackoutDtoEffectValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateBlackoutDto"]["effect"]> = ["ban", "raise_level"];
-export const createBlackoutDtoKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateBlackoutDto"]["kind"]> = ["special_period", "high_wind", "other"];
-export const createCertificateDtoSubOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateCertificateDto"]["subOperation"]> = ["fusion_welding_and_thermal_cutting", "pressure_welding", "brazing"];
-export const createEngagementDtoKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateEngagementDto"]["kind"]> = ["dispatched", "outsourced", "contractor"];
-export const createMachineDtoKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateMachineDto"]["kind"]> = ["electric_arc", "resistance", "gas"];
-export const createPermitDtoLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreatePermitDto"]["level"]> = ["special", "level1", "level2"];
-export const createRegionDtoLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRegionDto"]["level"]> = ["province", "city", "county", "township", "village"];
-export const createTrainingDtoTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateTrainingDto"]["tier"]> = ["county", "township", "enterprise"];
 export const createUserDtoRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUserDto"]["role"]> = ["platform_admin", "regulator", "enterprise_admin", "safety_manager", "welder"];
+export const engagementKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EngagementKind"]> = ["dispatched", "outsourced", "contractor"];
+export const enterpriseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnterpriseStatus"]> = ["active", "suspended", "closed"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["VALIDATION_FAILED", "MALFORMED_BODY", "PAYLOAD_TOO_LARGE", "BODY_TOO_DEEP", "UNSUPPORTED_MEDIA_TYPE", "UNAUTHENTICATED", "INVALID_CREDENTIALS", "TOO_MANY_REQUESTS", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "DUPLICATE", "INVALID_STATE", "REGION_UNKNOWN", "ENTERPRISE_INACTIVE", "MACHINE_RETIRED", "CODE_MALFORMED", "CODE_FORGED", "CODE_UNKNOWN", "CODE_REVOKED", "IMPORT_REJECTED", "UNSUPPORTED_FILE", "FILE_UNREADABLE", "IMPORT_EMPTY", "IMPORT_TOO_MANY_ROWS", "IMPORT_FILE_TOO_LARGE", "IMPORT_BUSY", "IMPORT_INTERRUPTED", "LOGIN_THROTTLED", "EXPORT_TOO_LARGE", "PERMIT_WINDOW_TOO_LONG", "PERMIT_WINDOW_PAST", "PERMIT_INCOMPLETE", "WELDER_CERTIFICATE_INVALID", "PERMIT_PARTY_UNAVAILABLE", "SELF_APPROVAL", "APPROVER_POSITION_REQUIRED", "EXTENSION_BEYOND_MAXIMUM", "EXTENSION_RAISES_LEVEL", "FIRE_WATCH_TOO_SHORT", "APPROVAL_CHAIN_BELOW_MINIMUM", "SIGNER_ALREADY_SIGNED", "APPROVER_IS_PARTY", "FIRE_WATCHER_INVALID", "PERMIT_BLOCKED_BY_BLACKOUT", "PERMIT_LEVEL_RAISED", "CHIP_BOUND_ELSEWHERE", "MACHINE_HAS_CHIP", "INTERNAL"];
+export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExtensionStatus"]> = ["pending", "approved", "rejected", "cancelled"];
 export const gasAnalysisDtoGasCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GasAnalysisDto"]["gasCode"]> = ["acetylene", "hydrogen", "methane", "natural_gas", "ethane", "propane", "butane", "pentane", "hexane", "lpg", "ethylene", "propylene", "butadiene", "carbon_monoxide", "coal_gas", "hydrogen_sulfide", "ammonia", "gasoline", "kerosene", "benzene", "toluene", "xylene", "methanol", "ethanol", "acetone", "ethyl_acetate", "diethyl_ether", "carbon_disulfide", "vinyl_chloride", "ethylene_oxide"];
-export const gasAnalysisDtoLelClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GasAnalysisDto"]["lelClass"]> = ["ge4", "lt4"];
 export const geofenceDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GeofenceDto"]["type"]> = ["circle", "polygon"];
+export const geofenceViewTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GeofenceView"]["type"]> = ["circle", "polygon"];
 export const importJobDtoLedgerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportJobDto"]["ledger"]> = ["machines", "welders"];
 export const importJobDtoStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportJobDto"]["state"]> = ["queued", "running", "succeeded", "rejected", "failed"];
+export const lelClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LelClass"]> = ["ge4", "lt4"];
+export const levelUpgradeReasonViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LevelUpgradeReasonView"]["kind"]> = ["holiday", "night", "statutory_holiday", "special_period"];
+export const machineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineKind"]> = ["electric_arc", "resistance", "gas"];
+export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineStatus"]> = ["registered", "active", "suspended", "retired"];
+export const permitDisplayStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermitDisplayStatus"]> = ["draft", "submitted", "approved", "rejected", "active", "expired", "cancelled", "closed"];
+export const permitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermitLevel"]> = ["special", "level1", "level2"];
 export const publicCertificateDtoStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicCertificateDto"]["state"]> = ["valid", "unverified", "review_overdue", "not_yet_valid", "expired", "suspended", "revoked", "none"];
-export const publicEnterpriseDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicEnterpriseDto"]["status"]> = ["active", "suspended", "closed"];
-export const publicMachineDtoKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicMachineDto"]["kind"]> = ["electric_arc", "resistance", "gas"];
-export const publicMachineDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicMachineDto"]["status"]> = ["registered", "active", "suspended", "retired"];
 export const publicMachineScanDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicMachineScanDto"]["type"]> = ["machine"];
 export const publicReportStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicReportStatusDto"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const publicWelderDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicWelderDto"]["status"]> = ["active", "inactive"];
 export const publicWelderScanDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicWelderScanDto"]["type"]> = ["welder"];
 export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReasonCode"]> = ["OK", "CHIP_UNKNOWN", "CHIP_NOT_BOUND", "MACHINE_NOT_ACTIVE", "MACHINE_SUSPENDED", "MACHINE_RETIRED", "MACHINE_KIND_MISMATCH", "ENTERPRISE_INACTIVE", "WELDER_UNKNOWN", "WELDER_CODE_INVALID", "WELDER_CODE_REVOKED", "CODE_REVOKED", "CERTIFICATE_MISSING", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVIEW_OVERDUE", "CERTIFICATE_SUSPENDED", "CERTIFICATE_REVOKED", "CERTIFICATE_WRONG_CATEGORY", "PHONE_SESSION_UNKNOWN", "PHONE_SESSION_EXPIRED", "PERMIT_REQUIRED", "PERMIT_NOT_FOUND", "PERMIT_NOT_APPROVED", "PERMIT_NOT_STARTED", "PERMIT_EXPIRED", "PERMIT_CLOSED", "PERMIT_CANCELLED", "WELDER_NOT_NAMED", "MACHINE_NOT_NAMED", "OUTSIDE_GEOFENCE", "POSITION_REQUIRED", "POSITION_STALE", "GAS_ANALYSIS_MISSING", "GAS_ANALYSIS_STALE", "GAS_ANALYSIS_FAILED", "GAS_RETEST_REQUIRED", "CONTINUOUS_GAS_MONITORING_REQUIRED", "BLACKOUT_IN_FORCE", "NONCE_REUSED", "SEQ_REPLAYED", "REQUEST_EXPIRED", "BAD_SIGNATURE", "MALFORMED", "RATE_LIMITED", "SERVER_ERROR", "GRANT_EXPIRED", "REGULATOR_ORDER"];
+export const regionLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegionLevel"]> = ["province", "city", "county", "township", "village"];
 export const reportDetailViewAllowedNextValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["allowedNext"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const reportDetailViewMachineCodeStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["machineCodeState"]> = ["valid", "forged", "unknown", "revoked"];
 export const reportDetailViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
@@ -5953,9 +6525,9 @@ export const reportEventDtoFromValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const reportEventDtoToValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportEventDto"]["to"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const reportPhotoDtoContentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportPhotoDto"]["contentType"]> = ["image/jpeg", "image/png"];
 export const reportReceiptDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportReceiptDto"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
+export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrailAction"]> = ["submitted", "approved", "rejected", "cancelled", "extension_requested", "extension_approved", "extension_rejected", "closed"];
+export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrainingTier"]> = ["county", "township", "enterprise"];
 export const transitionReportDtoToValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransitionReportDto"]["to"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const updateMachineDtoKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateMachineDto"]["kind"]> = ["electric_arc", "resistance", "gas"];
-export const updatePermitDtoLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdatePermitDto"]["level"]> = ["special", "level1", "level2"];
-export const updateWelderDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateWelderDto"]["status"]> = ["active", "inactive"];
-export const userPositionsDtoPositionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserPositionsDto"]["positions"]> = ["unit_head", "safety_department", "principal"];
+export const verificationSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerificationSource"]> = ["regulator", "official_source", "seed"];
 export const verifyCertificateDtoDecisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerifyCertificateDto"]["decision"]> = ["verified", "rejected"];
+export const welderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WelderStatus"]> = ["active", "inactive"];

@@ -64,13 +64,13 @@ export class ArmSessionViewDto {
   @ApiProperty({ format: 'date-time' })
   pushDeadline!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   pushedAt!: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'The device must ask for the grant before this' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'The device must ask for the grant before this' })
   confirmBy!: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   usedAt!: string | null;
 
   @ApiProperty({ type: GrantRefDto })

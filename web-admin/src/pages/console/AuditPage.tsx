@@ -74,7 +74,7 @@ export default function AuditPage() {
             }}
             columns={[
               { title: t('audit.time'), dataIndex: 'occurredAt', width: 140, render: (v: string) => fmtTime(v) },
-              { title: t('audit.actor'), dataIndex: 'actorRole', width: 150, render: (v: string, a) => <>{t(`role.${v}`, { defaultValue: v })}<div style={{ fontSize: 11, color: '#999' }}>{a.actorUsername ?? a.actorUserId?.slice(0, 8) ?? 'system'}</div></> },
+              { title: t('audit.actor'), dataIndex: 'actorRole', width: 150, render: (v: string, a) => <>{t(`role.${v}`, { defaultValue: v })}<div style={{ fontSize: 11, color: '#999' }}>{a.actorUserId?.slice(0, 8) ?? 'system'}</div></> },
               { title: t('audit.action'), dataIndex: 'action', width: 200 },
               { title: t('audit.entity'), dataIndex: 'entityType', render: (v: string, a) => <>{v}<div style={{ fontSize: 11, color: '#999' }}>{a.entityId}</div></> },
             ]}
