@@ -5,6 +5,8 @@ import { CurrentActor } from '../auth/decorators';
 import { paginate } from '../common/http/pagination';
 import { ArcsRepository } from './arcs.repository';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
+import { ArcView } from './arcs.repository';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 @ApiTags('arcs')
 @ApiBearerAuth()
@@ -14,6 +16,7 @@ export class ArcsController {
 
   @Get()
   @ApiOperation({ summary: 'Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope' })
+  @ApiPaginatedResponse(ArcView)
   async list(@CurrentActor() actor: Actor, @Query() q: ListArcsQueryDto) {
     const [items, total] = await this.arcs.findPageVisibleTo(actor, q);
     return paginate(items, total, q);

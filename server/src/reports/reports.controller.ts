@@ -6,8 +6,9 @@ import { Paginated } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ListReportsQueryDto, TransitionReportDto } from './dto/report.dto';
-import { ReportDetailView } from './report.view';
+import { ReportDetailView, ReportSummaryView } from './report.view';
 import { ReportsService } from './reports.service';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 /** Reports are for regulators (and platform admins) only: enterprises never learn who reported them. */
 @ApiTags('reports')
@@ -19,6 +20,7 @@ export class ReportsController {
 
   @Get()
   @ApiOperation({ summary: 'Public reports in your region, plus those nobody could place; newest first' })
+  @ApiPaginatedResponse(ReportSummaryView)
   list(@CurrentActor() actor: Actor, @Query() q: ListReportsQueryDto): Promise<Paginated<unknown>> {
     return this.reports.list(actor, q);
   }

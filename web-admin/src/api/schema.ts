@@ -1826,6 +1826,34 @@ export interface components {
         };
         /** @enum {string} */
         ApproverPosition: "unit_head" | "safety_department" | "principal";
+        /** @enum {string} */
+        ArcInterruption: "agent_stopped" | "agent_crashed" | "board_lost";
+        ArcView: {
+            authorized: boolean | null;
+            chipId: string;
+            /** @description e.g. mean, max (A) */
+            current: {
+                [key: string]: number;
+            } | null;
+            durationMs: number;
+            /** Format: date-time */
+            endedAt: string;
+            flags: string[];
+            grantId: string | null;
+            interrupted: components["schemas"]["ArcInterruption"] | null;
+            machineId: string | null;
+            machineName: string | null;
+            permitId: string | null;
+            sampleRateHz: number;
+            samples: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** @description e.g. mean (V) */
+            voltage: {
+                [key: string]: number;
+            } | null;
+            welderId: string | null;
+        };
         ArmSessionResultDto: {
             allowed: boolean;
             /** @description grant.push was sent to the device now; otherwise it is sent if the device comes online before pushDeadline */
@@ -1846,7 +1874,7 @@ export interface components {
              * Format: date-time
              * @description The device must ask for the grant before this
              */
-            confirmBy?: string | null;
+            confirmBy: string | null;
             /** Format: date-time */
             createdAt: string;
             delivered: boolean;
@@ -1860,15 +1888,15 @@ export interface components {
             /** Format: date-time */
             pushDeadline: string;
             /** Format: date-time */
-            pushedAt?: string | null;
-            revokeReason?: components["schemas"]["ReasonCode"] | null;
+            pushedAt: string | null;
+            revokeReason: components["schemas"]["ReasonCode"] | null;
             /**
              * @description pending: waiting for the device; delivered: pushed, waiting for the welder to confirm on the device; armed: the device took the grant
              * @enum {string}
              */
             status: "pending" | "delivered" | "armed" | "expired" | "revoked";
             /** Format: date-time */
-            usedAt?: string | null;
+            usedAt: string | null;
         };
         AttachmentView: {
             contentType: string;
@@ -2363,39 +2391,73 @@ export interface components {
             /** @description Permit tables present */
             permits: boolean;
         };
+        DecisionViewDto: {
+            allowed: boolean;
+            /** Format: date-time */
+            at: string;
+            chipId: string | null;
+            /** Format: uuid */
+            enterpriseId: string | null;
+            /** Format: uuid */
+            grantId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Server time spent deciding, ms */
+            latencyMs: number;
+            /** Format: uuid */
+            machineId: string | null;
+            message: components["schemas"]["LocalizedTextDto"];
+            /** Format: uuid */
+            permitId: string | null;
+            /** @description Position given with the request (WGS-84) */
+            position: {
+                [key: string]: unknown;
+            } | null;
+            reason: components["schemas"]["ReasonCode"];
+            /** @description arm.request id (device) or phone session id (phone) */
+            requestId: string;
+            /** @enum {string} */
+            source: "device" | "phone";
+            /** Format: uuid */
+            welderId: string | null;
+        };
         DeviceStatusView: {
             /** Format: date-time */
-            boundAt?: string | null;
-            chipId?: string | null;
+            boundAt: string | null;
+            chipId: string | null;
             /** @description Health faults of the last online status (journal_unwritable, board_lost, relay_fault) */
             faults: string[];
-            firmware?: string | null;
-            lastPosition?: Record<string, never> | null;
+            firmware: string | null;
+            lastPosition: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
-            lastPositionAt?: string | null;
+            lastPositionAt: string | null;
             /** Format: date-time */
-            lastSeenAt?: string | null;
+            lastSeenAt: string | null;
             /** @description Every event with seq ≤ this is stored */
             lastSeq: number;
             /** Format: date-time */
-            lastStatusAt?: string | null;
+            lastStatusAt: string | null;
             machineId: string;
             /**
              * Format: date-time
              * @description Offline since, when it went offline armed or arcing
              */
-            offlineArmedSince?: string | null;
+            offlineArmedSince: string | null;
             online: boolean;
             /**
              * Format: date-time
              * @description When an on-site check was asked for
              */
-            onsiteCheckAt?: string | null;
-            publicKey?: string | null;
+            onsiteCheckAt: string | null;
+            publicKey: string | null;
             /** @description Latest events, newest first */
-            recentEvents: Record<string, never>[];
+            recentEvents: {
+                [key: string]: unknown;
+            }[];
             /** @description Last known state (kept while offline) */
-            state?: string | null;
+            state: string | null;
         };
         EndEngagementDto: {
             /**
@@ -2604,6 +2666,37 @@ export interface components {
             /** Format: uuid */
             grantId: string;
         };
+        GrantViewDto: {
+            chipId: string;
+            /** Format: uuid */
+            decisionId: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: uuid */
+            enterpriseId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            grantId: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: uuid */
+            machineId: string;
+            /** Format: uuid */
+            permitId: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            revokeReason: components["schemas"]["ReasonCode"] | null;
+            /** @enum {string} */
+            source: "device" | "phone";
+            /**
+             * @description pending: a phone grant the device has not asked for yet
+             * @enum {string}
+             */
+            status: "pending" | "active" | "expired" | "revoked";
+            /** Format: uuid */
+            welderId: string;
+        };
         HolidayDayDto: {
             /** @example 2027-01-01 */
             date: string;
@@ -2632,18 +2725,18 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @description failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED */
-            error?: Record<string, never> | null;
-            errors?: components["schemas"]["ImportRowErrorDto"][] | null;
-            fileName?: string | null;
+            error: components["schemas"]["ErrorBodyView"] | null;
+            errors: components["schemas"]["ImportRowErrorDto"][] | null;
+            fileName: string | null;
             /** Format: date-time */
-            finishedAt?: string | null;
+            finishedAt: string | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
             ledger: "machines" | "welders";
             progress: components["schemas"]["ImportProgressDto"];
             /** @description succeeded: { imported, ids } */
-            result?: Record<string, never> | null;
+            result: components["schemas"]["ImportResultDto"] | null;
             /**
              * @description succeeded: every row written; rejected: row errors, nothing written; failed: the file itself was refused (error)
              * @enum {string}
@@ -2656,11 +2749,15 @@ export interface components {
             /** @description Sheet rows read so far */
             rowsRead: number;
         };
+        ImportResultDto: {
+            ids: string[];
+            imported: number;
+        };
         ImportRowErrorDto: {
             /** @description Field-level code, e.g. isNotEmpty, isEnum, duplicate, duplicateInFile */
             code: string;
-            column?: string | null;
-            field?: string | null;
+            column: string | null;
+            field: string | null;
             message: string;
             /** @description Excel row number */
             row: number;
@@ -2720,6 +2817,11 @@ export interface components {
             /** @description Registered and not retired */
             total: number;
         };
+        /**
+         * @description forged: the scanned label itself is fake
+         * @enum {string}
+         */
+        MachineCodeState: "valid" | "forged" | "unknown" | "revoked";
         MachineCodeView: {
             code: string;
             /** Format: date-time */
@@ -3045,15 +3147,14 @@ export interface components {
             /** @example 会亭镇 */
             name: string;
             /** @example 411426 */
-            parentCode?: string | null;
+            parentCode: string | null;
         };
         PublicReportStatusDto: {
             /** @example AB3DE-FG7HK */
             displayCode: string;
             /** @description Confirmed (查实): a reward is due */
             rewardEligible: boolean;
-            /** @enum {string} */
-            status: "received" | "verifying" | "verified" | "rejected" | "closed";
+            status: components["schemas"]["ReportStatus"];
             /** Format: date-time */
             submittedAt: string;
             /**
@@ -3111,40 +3212,36 @@ export interface components {
         /** @enum {string} */
         RegionLevel: "province" | "city" | "county" | "township" | "village";
         ReportDetailView: {
-            address?: string | null;
+            address: string | null;
             /** @description Statuses it may move to next */
-            allowedNext: ("received" | "verifying" | "verified" | "rejected" | "closed")[];
+            allowedNext: components["schemas"]["ReportStatus"][];
             /** Format: date-time */
-            closedAt?: string | null;
+            closedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             description: string;
-            enterprise?: components["schemas"]["ReportEnterpriseRefDto"] | null;
+            enterprise: components["schemas"]["ReportEnterpriseRefDto"] | null;
             /** Format: uuid */
             id: string;
-            latitude?: number | null;
-            longitude?: number | null;
-            machine?: components["schemas"]["ReportMachineRefDto"] | null;
-            machineCode?: string | null;
-            /**
-             * @description forged: the scanned label itself is fake
-             * @enum {string|null}
-             */
-            machineCodeState?: "valid" | "forged" | "unknown" | "revoked" | null;
+            latitude: number | null;
+            longitude: number | null;
+            machine: components["schemas"]["ReportMachineRefDto"] | null;
+            machineCode: string | null;
+            /** @description forged: the scanned label itself is fake */
+            machineCodeState: components["schemas"]["MachineCodeState"] | null;
             photoCount: number;
             /** @description Fetch each from /api/reports/{id}/photos/{photoId} */
             photos: components["schemas"]["ReportPhotoDto"][];
-            regionCode?: string | null;
+            regionCode: string | null;
             /** @description null: unplaced, visible to every regulator */
-            regionPath?: string | null;
+            regionPath: string | null;
             /**
              * @description Masked, always
              * @example 138****8000
              */
-            reporterContact?: string | null;
+            reporterContact: string | null;
             rewardEligible: boolean;
-            /** @enum {string} */
-            status: "received" | "verifying" | "verified" | "rejected" | "closed";
+            status: components["schemas"]["ReportStatus"];
             trackingCode: string;
             trail: components["schemas"]["ReportEventDto"][];
             /** Format: date-time */
@@ -3163,11 +3260,9 @@ export interface components {
             actor: string;
             /** Format: date-time */
             at: string;
-            /** @enum {string|null} */
-            from?: "received" | "verifying" | "verified" | "rejected" | "closed" | null;
-            note?: string | null;
-            /** @enum {string} */
-            to: "received" | "verifying" | "verified" | "rejected" | "closed";
+            from: components["schemas"]["ReportStatus"] | null;
+            note: string | null;
+            to: components["schemas"]["ReportStatus"];
         };
         ReportMachineRefDto: {
             /** Format: uuid */
@@ -3185,8 +3280,7 @@ export interface components {
         ReportReceiptDto: {
             /** @example AB3DE-FG7HK */
             displayCode: string;
-            /** @enum {string} */
-            status: "received" | "verifying" | "verified" | "rejected" | "closed";
+            status: components["schemas"]["ReportStatus"];
             /** Format: date-time */
             submittedAt: string;
             /**
@@ -3194,6 +3288,39 @@ export interface components {
              * @example AB3DEFG7HK
              */
             trackingCode: string;
+        };
+        /** @enum {string} */
+        ReportStatus: "received" | "verifying" | "verified" | "rejected" | "closed";
+        ReportSummaryView: {
+            address: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            enterprise: components["schemas"]["ReportEnterpriseRefDto"] | null;
+            /** Format: uuid */
+            id: string;
+            latitude: number | null;
+            longitude: number | null;
+            machine: components["schemas"]["ReportMachineRefDto"] | null;
+            machineCode: string | null;
+            /** @description forged: the scanned label itself is fake */
+            machineCodeState: components["schemas"]["MachineCodeState"] | null;
+            photoCount: number;
+            regionCode: string | null;
+            /** @description null: unplaced, visible to every regulator */
+            regionPath: string | null;
+            /**
+             * @description Masked, always
+             * @example 138****8000
+             */
+            reporterContact: string | null;
+            rewardEligible: boolean;
+            status: components["schemas"]["ReportStatus"];
+            trackingCode: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         RevokeMachineLoanDto: {
             /** @example 提前归还 */
@@ -3279,11 +3406,8 @@ export interface components {
              * @example 现场核查属实，已责令停止作业
              */
             note?: string;
-            /**
-             * @description received → verifying → verified | rejected → closed; received → rejected
-             * @enum {string}
-             */
-            to: "received" | "verifying" | "verified" | "rejected" | "closed";
+            /** @description received → verifying → verified | rejected → closed; received → rejected */
+            to: components["schemas"]["ReportStatus"];
         };
         TrendPoint: {
             /** @description Alerts first raised that day */
@@ -3649,7 +3773,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ArcView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4502,12 +4633,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Paginated { items: DecisionView[], total, page, pageSize } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DecisionViewDto"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4784,12 +4921,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Paginated { items: GrantView[], total, page, pageSize } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["GrantViewDto"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -6059,7 +6202,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "received" | "verifying" | "verified" | "rejected" | "closed";
+                status?: components["schemas"]["ReportStatus"];
             };
             header?: never;
             path?: never;
@@ -6071,7 +6214,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportSummaryView"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -6474,7 +6624,6 @@ export const pathsApiCodesKindIdReissuePostParametersPathKindValues: ReadonlyArr
 export const pathsApiCodesKindIdRevokePostParametersPathKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/codes/{kind}/{id}/revoke"]["post"]["parameters"]["path"]["kind"]> = ["machines", "welders"];
 export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/ledgers/welders/export.xlsx"]["get"]["parameters"]["query"]["certificateState"]> = ["valid", "expiring_90d", "expired", "review_overdue", "unverified", "none"];
 export const pathsApiPermitsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/permits"]["get"]["parameters"]["query"]["status"]> = ["draft", "submitted", "approved", "rejected", "active", "expired", "cancelled", "closed"];
-export const pathsApiReportsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/reports"]["get"]["parameters"]["query"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const pathsApiStatsOffPlatformGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform"]["get"]["parameters"]["query"]["type"]> = ["UNREGISTERED_DEVICE", "ARC_WITHOUT_GRANT", "UNLICENSED_ATTEMPT", "ACTIVITY_AT_INACTIVE_ENTERPRISE"];
 export const pathsApiStatsOffPlatformExportXlsxGetParametersQueryTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/stats/off-platform/export.xlsx"]["get"]["parameters"]["query"]["type"]> = ["UNREGISTERED_DEVICE", "ARC_WITHOUT_GRANT", "UNLICENSED_ATTEMPT", "ACTIVITY_AT_INACTIVE_ENTERPRISE"];
 export const pathsApiWeldersGetParametersQueryCertificateStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/welders"]["get"]["parameters"]["query"]["certificateState"]> = ["valid", "expiring_90d", "expired", "review_overdue", "unverified", "none"];
@@ -6482,6 +6631,7 @@ export const alertSeverityValues: ReadonlyArray<FlattenedDeepRequired<components
 export const alertStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertState"]> = ["open", "acknowledged", "closed"];
 export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertType"]> = ["ARC_WITHOUT_GRANT", "UNREGISTERED_DEVICE", "UNLICENSED_ATTEMPT", "REPEATED_DENIALS", "REMOTE_START_FAR_AWAY", "MACHINE_OVERUSE_24H", "ARC_OUTSIDE_GEOFENCE", "ARC_AFTER_PERMIT_END", "DEVICE_OFFLINE_DURING_PERMIT", "GAS_ABOVE_LIMIT", "OVER_CURRENT", "RELAY_FAULT", "DEVICE_OFFLINE_ARMED", "DEVICE_ONSITE_CHECK", "BOARD_LINK_LOST", "DEVICE_JOURNAL_FAILED", "AGENT_CRASHED", "DEVICE_CLOCK_SKEW", "DEVICE_IMPERSONATION", "CERTIFICATE_EXPIRING", "CERTIFICATE_EXPIRED", "ACTIVITY_AT_INACTIVE_ENTERPRISE", "TAMPER", "FORGED_MESSAGE", "DEVICE_FLOOD", "DEVICE_MESSAGE_REJECTED"];
 export const approverPositionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApproverPosition"]> = ["unit_head", "safety_department", "principal"];
+export const arcInterruptionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ArcInterruption"]> = ["agent_stopped", "agent_crashed", "board_lost"];
 export const armSessionViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ArmSessionViewDto"]["status"]> = ["pending", "delivered", "armed", "expired", "revoked"];
 export const blackoutEffectValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutEffect"]> = ["ban", "raise_level"];
 export const blackoutKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BlackoutKind"]> = ["special_period", "high_wind", "other"];
@@ -6497,6 +6647,7 @@ export const changeMachineStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequ
 export const codeViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["status"]> = ["active", "revoked"];
 export const codeViewDtoSubjectTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["subjectType"]> = ["machine", "welder"];
 export const createUserDtoRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUserDto"]["role"]> = ["platform_admin", "regulator", "enterprise_admin", "safety_manager", "welder"];
+export const decisionViewDtoSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionViewDto"]["source"]> = ["device", "phone"];
 export const engagementKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EngagementKind"]> = ["dispatched", "outsourced", "contractor"];
 export const enterpriseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnterpriseStatus"]> = ["active", "suspended", "closed"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["VALIDATION_FAILED", "MALFORMED_BODY", "PAYLOAD_TOO_LARGE", "BODY_TOO_DEEP", "UNSUPPORTED_MEDIA_TYPE", "UNAUTHENTICATED", "INVALID_CREDENTIALS", "TOO_MANY_REQUESTS", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "DUPLICATE", "INVALID_STATE", "REGION_UNKNOWN", "ENTERPRISE_INACTIVE", "MACHINE_RETIRED", "CODE_MALFORMED", "CODE_FORGED", "CODE_UNKNOWN", "CODE_REVOKED", "IMPORT_REJECTED", "UNSUPPORTED_FILE", "FILE_UNREADABLE", "IMPORT_EMPTY", "IMPORT_TOO_MANY_ROWS", "IMPORT_FILE_TOO_LARGE", "IMPORT_BUSY", "IMPORT_INTERRUPTED", "LOGIN_THROTTLED", "EXPORT_TOO_LARGE", "PERMIT_WINDOW_TOO_LONG", "PERMIT_WINDOW_PAST", "PERMIT_INCOMPLETE", "WELDER_CERTIFICATE_INVALID", "PERMIT_PARTY_UNAVAILABLE", "SELF_APPROVAL", "APPROVER_POSITION_REQUIRED", "EXTENSION_BEYOND_MAXIMUM", "EXTENSION_RAISES_LEVEL", "FIRE_WATCH_TOO_SHORT", "APPROVAL_CHAIN_BELOW_MINIMUM", "SIGNER_ALREADY_SIGNED", "APPROVER_IS_PARTY", "FIRE_WATCHER_INVALID", "PERMIT_BLOCKED_BY_BLACKOUT", "PERMIT_LEVEL_RAISED", "CHIP_BOUND_ELSEWHERE", "MACHINE_HAS_CHIP", "INTERNAL"];
@@ -6504,30 +6655,26 @@ export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const gasAnalysisDtoGasCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GasAnalysisDto"]["gasCode"]> = ["acetylene", "hydrogen", "methane", "natural_gas", "ethane", "propane", "butane", "pentane", "hexane", "lpg", "ethylene", "propylene", "butadiene", "carbon_monoxide", "coal_gas", "hydrogen_sulfide", "ammonia", "gasoline", "kerosene", "benzene", "toluene", "xylene", "methanol", "ethanol", "acetone", "ethyl_acetate", "diethyl_ether", "carbon_disulfide", "vinyl_chloride", "ethylene_oxide"];
 export const geofenceDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GeofenceDto"]["type"]> = ["circle", "polygon"];
 export const geofenceViewTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GeofenceView"]["type"]> = ["circle", "polygon"];
+export const grantViewDtoSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GrantViewDto"]["source"]> = ["device", "phone"];
+export const grantViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GrantViewDto"]["status"]> = ["pending", "active", "expired", "revoked"];
 export const importJobDtoLedgerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportJobDto"]["ledger"]> = ["machines", "welders"];
 export const importJobDtoStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportJobDto"]["state"]> = ["queued", "running", "succeeded", "rejected", "failed"];
 export const lelClassValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LelClass"]> = ["ge4", "lt4"];
 export const levelUpgradeReasonViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LevelUpgradeReasonView"]["kind"]> = ["holiday", "night", "statutory_holiday", "special_period"];
+export const machineCodeStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineCodeState"]> = ["valid", "forged", "unknown", "revoked"];
 export const machineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineKind"]> = ["electric_arc", "resistance", "gas"];
 export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MachineStatus"]> = ["registered", "active", "suspended", "retired"];
 export const permitDisplayStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermitDisplayStatus"]> = ["draft", "submitted", "approved", "rejected", "active", "expired", "cancelled", "closed"];
 export const permitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermitLevel"]> = ["special", "level1", "level2"];
 export const publicCertificateDtoStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicCertificateDto"]["state"]> = ["valid", "unverified", "review_overdue", "not_yet_valid", "expired", "suspended", "revoked", "none"];
 export const publicMachineScanDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicMachineScanDto"]["type"]> = ["machine"];
-export const publicReportStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicReportStatusDto"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const publicWelderScanDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicWelderScanDto"]["type"]> = ["welder"];
 export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReasonCode"]> = ["OK", "CHIP_UNKNOWN", "CHIP_NOT_BOUND", "MACHINE_NOT_ACTIVE", "MACHINE_SUSPENDED", "MACHINE_RETIRED", "MACHINE_KIND_MISMATCH", "ENTERPRISE_INACTIVE", "WELDER_UNKNOWN", "WELDER_CODE_INVALID", "WELDER_CODE_REVOKED", "CODE_REVOKED", "CERTIFICATE_MISSING", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVIEW_OVERDUE", "CERTIFICATE_SUSPENDED", "CERTIFICATE_REVOKED", "CERTIFICATE_WRONG_CATEGORY", "PHONE_SESSION_UNKNOWN", "PHONE_SESSION_EXPIRED", "PERMIT_REQUIRED", "PERMIT_NOT_FOUND", "PERMIT_NOT_APPROVED", "PERMIT_NOT_STARTED", "PERMIT_EXPIRED", "PERMIT_CLOSED", "PERMIT_CANCELLED", "WELDER_NOT_NAMED", "MACHINE_NOT_NAMED", "OUTSIDE_GEOFENCE", "POSITION_REQUIRED", "POSITION_STALE", "GAS_ANALYSIS_MISSING", "GAS_ANALYSIS_STALE", "GAS_ANALYSIS_FAILED", "GAS_RETEST_REQUIRED", "CONTINUOUS_GAS_MONITORING_REQUIRED", "BLACKOUT_IN_FORCE", "NONCE_REUSED", "SEQ_REPLAYED", "REQUEST_EXPIRED", "BAD_SIGNATURE", "MALFORMED", "RATE_LIMITED", "SERVER_ERROR", "GRANT_EXPIRED", "REGULATOR_ORDER"];
 export const regionLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegionLevel"]> = ["province", "city", "county", "township", "village"];
-export const reportDetailViewAllowedNextValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["allowedNext"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const reportDetailViewMachineCodeStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["machineCodeState"]> = ["valid", "forged", "unknown", "revoked"];
-export const reportDetailViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportDetailView"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const reportEventDtoFromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportEventDto"]["from"]> = ["received", "verifying", "verified", "rejected", "closed"];
-export const reportEventDtoToValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportEventDto"]["to"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const reportPhotoDtoContentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportPhotoDto"]["contentType"]> = ["image/jpeg", "image/png"];
-export const reportReceiptDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportReceiptDto"]["status"]> = ["received", "verifying", "verified", "rejected", "closed"];
+export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportStatus"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrailAction"]> = ["submitted", "approved", "rejected", "cancelled", "extension_requested", "extension_approved", "extension_rejected", "closed"];
 export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrainingTier"]> = ["county", "township", "enterprise"];
-export const transitionReportDtoToValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TransitionReportDto"]["to"]> = ["received", "verifying", "verified", "rejected", "closed"];
 export const verificationSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerificationSource"]> = ["regulator", "official_source", "seed"];
 export const verifyCertificateDtoDecisionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerifyCertificateDto"]["decision"]> = ["verified", "rejected"];
 export const welderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WelderStatus"]> = ["active", "inactive"];
