@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { paginate } from '../common/http/pagination';
 import { Role } from '../users/user.entity';
-import { verifyAuditChain } from './audit-chain';
+import { ChainReport, verifyAuditChain } from './audit-chain';
 import { AuditRepository } from './audit.repository';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 import { AuditEntry } from './audit-entry.entity';
@@ -29,6 +29,7 @@ export class AuditController {
   @Get('verify')
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Verify the hash chain of the whole audit log; names the first broken entry' })
+  @ApiOkResponse({ type: ChainReport })
   verify() {
     return verifyAuditChain(this.ds);
   }

@@ -1,16 +1,13 @@
 // The one way every page talks to the server: bearer token from localStorage, JSON in and out,
 // and the server's error envelope { error: { code, message, fields } } turned into ApiError.
 
+import type { components } from './schema';
 import type { ErrorCode } from './types';
 
 export const TOKEN_KEY = 'arcgate.token';
 export const USER_KEY = 'arcgate.user';
 
-export interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
+export type FieldError = components['schemas']['FieldErrorView'];
 
 /** The server's ErrorCode (generated from its OpenAPI document), or what the client says when no server answered. */
 export type ApiErrorCode = ErrorCode | 'NETWORK_ERROR' | `HTTP_${number}`;

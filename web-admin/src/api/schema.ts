@@ -2041,6 +2041,13 @@ export interface components {
             verifiedAt: string | null;
             welderId: string;
         };
+        ChainReport: {
+            /** @description Entries verified (before the broken one, if any) */
+            checked: number;
+            firstBrokenId?: string;
+            ok: boolean;
+            reason?: string;
+        };
         ChangeCertificateStatusDto: {
             /** @example 违规动火作业，暂扣操作证 */
             reason: string;
@@ -3878,7 +3885,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChainReport"];
+                };
             };
         };
     };

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Input, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
+import type { components } from '../../api/schema';
 import type { AuditEntry } from '../../api/types';
 import { compactJson, fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -10,12 +11,7 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { useErrorReporter } from '../../hooks/useApi';
 import { usePaged } from '../../hooks/usePaged';
 
-interface ChainReport {
-  ok: boolean;
-  checked: number;
-  firstBrokenId?: string;
-  reason?: string;
-}
+type ChainReport = components['schemas']['ChainReport'];
 
 export default function AuditPage() {
   const { t } = useTranslation();
