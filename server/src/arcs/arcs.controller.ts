@@ -2,11 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { paginate } from '../common/http/pagination';
 import { ArcsRepository } from './arcs.repository';
-import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 import { ArcView } from './arcs.repository';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
+import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 
 @ApiTags('arcs')
 @ApiBearerAuth()

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { paginate } from '../common/http/pagination';
 import { Role } from '../users/user.entity';
 import { ChainReport, verifyAuditChain } from './audit-chain';
+import { AuditEntry } from './audit-entry.entity';
 import { AuditRepository } from './audit.repository';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
-import { AuditEntry } from './audit-entry.entity';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 @ApiTags('audit')
 @ApiBearerAuth()

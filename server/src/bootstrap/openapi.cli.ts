@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
 import { createApiDocument } from './api-document';

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Position } from '@arcgate/protocol';
+import { ApiProperty } from '@nestjs/swagger';
 import { Chip } from './chip.entity';
 import { RecentDeviceEvent } from './chips.repository';
 

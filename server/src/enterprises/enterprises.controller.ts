@@ -2,15 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
-import { EnterprisesService } from './enterprises.service';
 import { EnterpriseView } from './enterprise.view';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
+import { EnterprisesService } from './enterprises.service';
 
 @ApiTags('enterprises')
 @ApiBearerAuth()

@@ -2,15 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChangeMachineStatusDto } from './dto/change-machine-status.dto';
 import { CreateMachineDto } from './dto/create-machine.dto';
 import { ListMachinesQueryDto } from './dto/list-machines-query.dto';
 import { UpdateMachineDto } from './dto/update-machine.dto';
-import { MachinesService } from './machines.service';
 import { MachineView } from './machine.view';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
+import { MachinesService } from './machines.service';
 
 @ApiTags('machines')
 @ApiBearerAuth()

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { CreatePermitDto } from './dto/create-permit.dto';
@@ -9,10 +10,9 @@ import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
+import { PermitDetailView, PermitSummaryView } from './permit-view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
-import { PermitDetailView, PermitSummaryView } from './permit-view';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 const WRITERS = [Role.EnterpriseAdmin, Role.SafetyManager, Role.PlatformAdmin];
 

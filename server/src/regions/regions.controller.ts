@@ -4,8 +4,8 @@ import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { Role } from '../users/user.entity';
 import { CreateRegionDto } from './dto/create-region.dto';
-import { RegionsService } from './regions.service';
 import { Region } from './region.entity';
+import { RegionsService } from './regions.service';
 
 @ApiTags('regions')
 @ApiBearerAuth()

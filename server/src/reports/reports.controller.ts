@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } f
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ListReportsQueryDto, TransitionReportDto } from './dto/report.dto';
 import { ReportDetailView, ReportSummaryView } from './report.view';
 import { ReportsService } from './reports.service';
-import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 
 /** Reports are for regulators (and platform admins) only: enterprises never learn who reported them. */
 @ApiTags('reports')

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';

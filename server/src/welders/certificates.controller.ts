@@ -6,13 +6,13 @@ import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { Role } from '../users/user.entity';
 import { CertificateImportService } from './certificate-import.service';
+import { VerificationQueue } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
 import { ChangeCertificateStatusDto } from './dto/change-certificate-status.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { CertificateVerificationService } from './certificate-verification.service';
 import { VerificationQueueQueryDto, VerifyCertificateDto } from './dto/verify-certificate.dto';
 import { ImportCertificatesDto } from './dto/import-certificates.dto';
-import { VerificationQueue } from './certificate-verification.service';
 import { CertificateView } from './welder-views';
 
 @ApiTags('certificates')

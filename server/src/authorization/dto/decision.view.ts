@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { ReasonCode, reasonMessage } from '@arcgate/protocol';
+import { ApiProperty } from '@nestjs/swagger';
 import { DecisionRecord } from '../decision.entity';
 import { GrantRecord } from '../grant.entity';
 import { LocalizedTextDto } from './arm-session.view';
