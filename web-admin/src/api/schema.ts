@@ -2361,8 +2361,7 @@ export interface components {
             password: string;
             /** @description Required for regulators: the region they oversee */
             regionCode?: string;
-            /** @enum {string} */
-            role: "platform_admin" | "regulator" | "enterprise_admin" | "safety_manager" | "welder";
+            role: components["schemas"]["Role"];
             /**
              * @description 3-64 letters, digits, dot, dash or underscore
              * @example huiting.regulator
@@ -2807,7 +2806,7 @@ export interface components {
             /** @description Seconds until the token expires */
             expiresIn: number;
             /** @description The logged-in user */
-            user: Record<string, never>;
+            user: components["schemas"]["SessionUserDto"];
         };
         MachineCensus: {
             active: number;
@@ -3333,11 +3332,30 @@ export interface components {
             /** @example 提前归还 */
             reason: string;
         };
+        /** @enum {string} */
+        Role: "platform_admin" | "regulator" | "enterprise_admin" | "safety_manager" | "welder";
         ServerKeyView: {
             /** @example Ed25519 */
             algorithm: string;
             /** @description Raw 32-byte public key, base64url: devices verify every server message with it */
             publicKey: string;
+        };
+        SessionUserDto: {
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            /** Format: uuid */
+            enterpriseId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            regionCode: string | null;
+            role: components["schemas"]["Role"];
+            status: string;
+            username: string;
+            /** Format: uuid */
+            welderId: string | null;
         };
         SiteDto: {
             /** @example 会亭镇工业园区纬一路8号 2号车间东侧 */
@@ -6655,7 +6673,6 @@ export const certificateVerificationValues: ReadonlyArray<FlattenedDeepRequired<
 export const changeMachineStatusDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChangeMachineStatusDto"]["status"]> = ["active", "suspended", "retired"];
 export const codeViewDtoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["status"]> = ["active", "revoked"];
 export const codeViewDtoSubjectTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CodeViewDto"]["subjectType"]> = ["machine", "welder"];
-export const createUserDtoRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUserDto"]["role"]> = ["platform_admin", "regulator", "enterprise_admin", "safety_manager", "welder"];
 export const decisionViewDtoSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionViewDto"]["source"]> = ["device", "phone"];
 export const engagementKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EngagementKind"]> = ["dispatched", "outsourced", "contractor"];
 export const enterpriseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EnterpriseStatus"]> = ["active", "suspended", "closed"];
@@ -6682,6 +6699,7 @@ export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const regionLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RegionLevel"]> = ["province", "city", "county", "township", "village"];
 export const reportPhotoDtoContentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportPhotoDto"]["contentType"]> = ["image/jpeg", "image/png"];
 export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportStatus"]> = ["received", "verifying", "verified", "rejected", "closed"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["platform_admin", "regulator", "enterprise_admin", "safety_manager", "welder"];
 export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrailAction"]> = ["submitted", "approved", "rejected", "cancelled", "extension_requested", "extension_approved", "extension_rejected", "closed"];
 export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrainingTier"]> = ["county", "township", "enterprise"];
 export const verificationSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerificationSource"]> = ["regulator", "official_source", "seed"];
