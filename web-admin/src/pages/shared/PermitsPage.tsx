@@ -11,6 +11,7 @@ import { PermitDrawer } from '../../components/permits/PermitDrawer';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { usePaged } from '../../hooks/usePaged';
+import { permitDisplayStatusValues } from '../../api/schema';
 
 /** Regulators read permits of their area; enterprise users apply, approve, extend and close their own. */
 export default function PermitsPage() {
@@ -41,7 +42,7 @@ export default function PermitsPage() {
             />
           )}
           <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'].map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))} data-testid="filter-status" />
+            options={permitDisplayStatusValues.map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))} data-testid="filter-status" />
           <Select allowClear placeholder={t('permits.level')} style={{ width: 110 }} value={filters.level as string | undefined} onChange={(v) => setFilters({ ...filters, level: v })}
             options={PERMIT_LEVELS.map((s) => ({ value: s, label: t(`permitLevel.${s}`) }))} />
         </div>
