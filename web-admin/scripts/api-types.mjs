@@ -30,7 +30,26 @@ async function generate() {
   }
 }
 
-const fresh = await generate();
+/**
+ * The repository formats its files with Prettier (one pass over the tree); the generated files are written the way
+ * `prettier --write` would leave them, so that pass does not make them differ from what this script produces.
+ * Without Prettier installed, or for a file its ignore list skips, the text is kept as generated.
+ */
+async function formatLikePrettier(text, file) {
+  let prettier;
+  try {
+    prettier = await import('prettier');
+  } catch {
+    return text;
+  }
+  const { ignored } = await prettier.getFileInfo(file, { ignorePath: [join(repo, '.prettierignore'), join(repo, '.gitignore')] });
+  if (ignored) return text;
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(text, { ...config, filepath: file });
+}
+
+const generated = await generate();
+const fresh = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([k, file]) => [k, await formatLikePrettier(generated[k], file)])));
 if (process.argv.includes('--check')) {
   const stale = Object.entries(targets).filter(([k, file]) => {
     try {
