@@ -1,34 +1,34 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Alert } from './alert.entity';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
 
 /** What the API and the live stream show of an alert. */
 export class AlertView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: AlertType }) type!: AlertType;
+  @ApiProperty({ enum: AlertType, enumName: 'AlertType' }) type!: AlertType;
   @ApiProperty({ example: '无授权起弧（疑似绕过或改装设备）' }) title!: string;
   @ApiProperty({ example: 'Arc without a valid grant (bypass or modified machine)' }) titleEn!: string;
-  @ApiProperty({ enum: AlertSeverity }) severity!: AlertSeverity;
-  @ApiProperty({ enum: AlertState }) state!: AlertState;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) enterpriseId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) enterpriseName!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '/411426/411426100/' }) regionPath!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) machineId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) welderId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) permitId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) chipId!: string | null;
+  @ApiProperty({ enum: AlertSeverity, enumName: 'AlertSeverity' }) severity!: AlertSeverity;
+  @ApiProperty({ enum: AlertState, enumName: 'AlertState' }) state!: AlertState;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) enterpriseId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) enterpriseName!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '/411426/411426100/' }) regionPath!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) machineId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Evidence of the first occurrence (personal data masked)' }) evidence!: Record<string, unknown>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Evidence of the latest repeat' }) lastEvidence!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true }) dedupeKey!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Evidence of the latest repeat' }) lastEvidence!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) dedupeKey!: string | null;
   @ApiProperty({ description: 'How many times it was raised while not closed' }) count!: number;
   @ApiProperty() firstSeenAt!: Date;
   @ApiProperty() lastSeenAt!: Date;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) acknowledgedBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true }) acknowledgeNote!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) closedBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) closedAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true }) closeNote!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) acknowledgedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) acknowledgedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgeNote!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) closedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) closeNote!: string | null;
 }
 
 export function toAlertView(a: Alert): AlertView {

@@ -2,8 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { paginate } from '../common/http/pagination';
 import { ArcsRepository } from './arcs.repository';
+import { ArcView } from './arcs.repository';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 
 @ApiTags('arcs')
@@ -14,6 +16,7 @@ export class ArcsController {
 
   @Get()
   @ApiOperation({ summary: 'Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope' })
+  @ApiPaginatedResponse(ArcView)
   async list(@CurrentActor() actor: Actor, @Query() q: ListArcsQueryDto) {
     const [items, total] = await this.arcs.findPageVisibleTo(actor, q);
     return paginate(items, total, q);

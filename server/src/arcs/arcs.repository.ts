@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -6,25 +7,28 @@ import { offsetOf } from '../common/http/pagination';
 import { Role } from '../users/user.entity';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 
-export interface ArcView {
-  chipId: string;
-  machineId: string | null;
-  machineName: string | null;
-  welderId: string | null;
-  permitId: string | null;
-  grantId: string | null;
-  startedAt: Date;
-  endedAt: Date;
-  durationMs: number;
+const STATISTICS = { type: 'object', additionalProperties: { type: 'number' }, nullable: true } as const;
+const DATE_TIME = { type: String, format: 'date-time' } as const;
+
+export class ArcView {
+  @ApiProperty() chipId!: string;
+  @ApiProperty({ type: String, nullable: true }) machineId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) machineName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) welderId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) permitId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) grantId!: string | null;
+  @ApiProperty(DATE_TIME) startedAt!: Date;
+  @ApiProperty(DATE_TIME) endedAt!: Date;
+  @ApiProperty() durationMs!: number;
   /** Null when an interrupted arc's statistics were lost with the agent (see interrupted). */
-  current: Record<string, number> | null;
-  voltage: Record<string, number> | null;
-  samples: number;
-  sampleRateHz: number;
-  authorized: boolean | null;
-  flags: string[];
+  @ApiProperty({ ...STATISTICS, description: 'e.g. mean, max (A)' }) current!: Record<string, number> | null;
+  @ApiProperty({ ...STATISTICS, description: 'e.g. mean (V)' }) voltage!: Record<string, number> | null;
+  @ApiProperty() samples!: number;
+  @ApiProperty() sampleRateHz!: number;
+  @ApiProperty({ type: Boolean, nullable: true }) authorized!: boolean | null;
+  @ApiProperty({ type: [String] }) flags!: string[];
   /** Set when the arc was cut off by the agent stopping, crashing or losing its board rather than ended by the current. */
-  interrupted: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
+  @ApiProperty({ enum: ['agent_stopped', 'agent_crashed', 'board_lost'], enumName: 'ArcInterruption', nullable: true }) interrupted!: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
 }
 
 /** Arcs as the telemetry ingest stored them (one row per arc.stop), for machine timelines. */

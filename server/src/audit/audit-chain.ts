@@ -1,12 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { GENESIS_HASH, hashEntry } from './audit.service';
 import { AuditEntry } from './audit-entry.entity';
 
-export interface ChainReport {
-  ok: boolean;
-  checked: number;
-  firstBrokenId?: string;
-  reason?: string;
+export class ChainReport {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'Entries verified (before the broken one, if any)' }) checked!: number;
+  @ApiPropertyOptional() firstBrokenId?: string;
+  @ApiPropertyOptional() reason?: string;
 }
 
 /** Walks the log in id order and names the first entry whose link or content does not match. */

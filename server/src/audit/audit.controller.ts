@@ -1,11 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { paginate } from '../common/http/pagination';
 import { Role } from '../users/user.entity';
-import { verifyAuditChain } from './audit-chain';
+import { ChainReport, verifyAuditChain } from './audit-chain';
+import { AuditEntry } from './audit-entry.entity';
 import { AuditRepository } from './audit.repository';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 
@@ -18,6 +20,7 @@ export class AuditController {
   @Get()
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'The audit log (who, when, what, before and after), newest first, within your scope' })
+  @ApiPaginatedResponse(AuditEntry)
   async list(@CurrentActor() actor: Actor, @Query() q: ListAuditQueryDto) {
     const [items, total] = await this.entries.findPageVisibleTo(actor, q);
     return paginate(items, total, q);
@@ -26,6 +29,7 @@ export class AuditController {
   @Get('verify')
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Verify the hash chain of the whole audit log; names the first broken entry' })
+  @ApiOkResponse({ type: ChainReport })
   verify() {
     return verifyAuditChain(this.ds);
   }

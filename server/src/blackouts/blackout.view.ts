@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Blackout, BlackoutEffect, BlackoutKind } from './blackout.entity';
 import { BlackoutStatus } from './dto/blackout.dto';
 
@@ -6,17 +6,17 @@ export class BlackoutView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: '411426100' }) regionCode!: string;
   @ApiProperty({ example: '/411426/411426100/' }) regionPath!: string;
-  @ApiProperty({ enum: BlackoutKind }) kind!: BlackoutKind;
-  @ApiProperty({ enum: BlackoutEffect, description: 'ban: no arcs and no approval of overlapping permits; raise_level: overlapping permits one level up' }) effect!: BlackoutEffect;
+  @ApiProperty({ enum: BlackoutKind, enumName: 'BlackoutKind' }) kind!: BlackoutKind;
+  @ApiProperty({ enum: BlackoutEffect, enumName: 'BlackoutEffect', description: 'ban: no arcs and no approval of overlapping permits; raise_level: overlapping permits one level up' }) effect!: BlackoutEffect;
   @ApiProperty({ description: 'Inclusive' }) startsAt!: Date;
   @ApiProperty({ description: 'Exclusive' }) endsAt!: Date;
   @ApiProperty() reason!: string;
-  @ApiProperty({ enum: BlackoutStatus, description: 'At the time of the request' }) status!: BlackoutStatus;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) createdBy!: string | null;
+  @ApiProperty({ enum: BlackoutStatus, enumName: 'BlackoutStatus', description: 'At the time of the request' }) status!: BlackoutStatus;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) createdBy!: string | null;
   @ApiProperty() createdAt!: Date;
-  @ApiPropertyOptional({ nullable: true }) cancelledAt!: Date | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) cancelledBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) cancelReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) cancelledBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
 }
 
 export function blackoutStatusAt(b: Pick<Blackout, 'startsAt' | 'endsAt' | 'cancelledAt'>, at: Date): BlackoutStatus {

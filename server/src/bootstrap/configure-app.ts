@@ -1,13 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import { validationExceptionFactory } from '../common/errors/validation-error.factory';
 import { ContentTypeGuard } from '../common/http/content-type.guard';
 import { verifyJsonDepth } from '../common/http/json-depth';
 import { TextSafetyPipe } from '../common/http/text-safety.pipe';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe';
+import { createApiDocument } from './api-document';
 import { TrustProxy } from './trust-proxy';
 
 export const API_PREFIX = 'api';
@@ -38,13 +39,7 @@ export function configureApp(app: NestExpressApplication, opts: { trustProxy?: T
   }));
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const doc = new DocumentBuilder()
-    .setTitle('ArcGate API')
-    .setDescription('一芯一码一平台: registry, codes, hot-work permits, device authorization and alerts for electric and gas welding. Errors: { error: { code, message, fields?: [{ field, code, message }] } }.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = createApiDocument(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
   return app;
 }

@@ -1,26 +1,26 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Position } from '@arcgate/protocol';
+import { ApiProperty } from '@nestjs/swagger';
 import { Chip } from './chip.entity';
 import { RecentDeviceEvent } from './chips.repository';
 
 /** What GET /api/machines/:id/device shows: the binding and the device's presence. */
 export class DeviceStatusView {
   @ApiProperty() machineId!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) chipId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) publicKey!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) boundAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String }) chipId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) publicKey!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) boundAt!: Date | null;
   @ApiProperty() online!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastSeenAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastStatusAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Last known state (kept while offline)' }) state!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastSeenAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastStatusAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Last known state (kept while offline)' }) state!: string | null;
   @ApiProperty({ type: [String], description: 'Health faults of the last online status (journal_unwritable, board_lost, relay_fault)' }) faults!: string[];
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Offline since, when it went offline armed or arcing' }) offlineArmedSince!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When an on-site check was asked for' }) onsiteCheckAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) firmware!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Object }) lastPosition!: Position | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastPositionAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Offline since, when it went offline armed or arcing' }) offlineArmedSince!: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When an on-site check was asked for' }) onsiteCheckAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String }) firmware!: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) lastPosition!: Position | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPositionAt!: Date | null;
   @ApiProperty({ description: 'Every event with seq ≤ this is stored' }) lastSeq!: number;
-  @ApiProperty({ type: [Object], description: 'Latest events, newest first' }) recentEvents!: RecentDeviceEvent[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Latest events, newest first' }) recentEvents!: RecentDeviceEvent[];
 }
 
 export function toDeviceStatusView(machineId: string, chip: Chip | null, recentEvents: RecentDeviceEvent[]): DeviceStatusView {

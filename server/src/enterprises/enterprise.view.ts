@@ -1,30 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { maskPhone } from '../common/validation/identifiers';
 import { Enterprise, EnterpriseStatus } from './enterprise.entity';
 
 /** What the API shows of an enterprise: phones only ever masked. */
-export interface EnterpriseView {
-  id: string;
-  name: string;
-  uscc: string;
-  industry: string;
-  regionCode: string;
-  regionPath: string;
-  address: string;
-  latitude: number | null;
-  longitude: number | null;
-  principalName: string;
-  principalPhoneMasked: string;
-  controllerName: string | null;
-  controllerPhoneMasked: string | null;
-  status: EnterpriseStatus;
-  statusReason: string | null;
+export class EnterpriseView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() uscc!: string;
+  @ApiProperty() industry!: string;
+  @ApiProperty() regionCode!: string;
+  @ApiProperty() regionPath!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty({ type: Number, nullable: true }) latitude!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) longitude!: number | null;
+  @ApiProperty() principalName!: string;
+  @ApiProperty() principalPhoneMasked!: string;
+  @ApiProperty({ type: String, nullable: true }) controllerName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) controllerPhoneMasked!: string | null;
+  @ApiProperty({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' }) status!: EnterpriseStatus;
+  @ApiProperty({ type: String, nullable: true }) statusReason!: string | null;
   /** Machines not retired. */
-  machineCount: number;
+  @ApiProperty() machineCount!: number;
   /** Active welders employed by the enterprise. */
-  welderCount: number;
-  createdAt: Date;
-  updatedAt: Date;
+  @ApiProperty() welderCount!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
 export interface AssetCounts {

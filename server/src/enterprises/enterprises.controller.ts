@@ -1,13 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
 import { UpdateEnterpriseDto } from './dto/update-enterprise.dto';
+import { EnterpriseView } from './enterprise.view';
 import { EnterprisesService } from './enterprises.service';
 
 @ApiTags('enterprises')
@@ -19,18 +21,21 @@ export class EnterprisesController {
   @Post()
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Register an enterprise (生产经营单位) in your jurisdiction' })
+  @ApiCreatedResponse({ type: EnterpriseView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateEnterpriseDto) {
     return this.enterprises.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'Enterprises you may see, with machine and welder counts' })
+  @ApiPaginatedResponse(EnterpriseView)
   list(@CurrentActor() actor: Actor, @Query() query: ListEnterprisesQueryDto) {
     return this.enterprises.list(actor, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One enterprise (phones masked)' })
+  @ApiOkResponse({ type: EnterpriseView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.enterprises.get(actor, id);
   }
@@ -38,6 +43,7 @@ export class EnterprisesController {
   @Patch(':id')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin)
   @ApiOperation({ summary: 'Edit an enterprise profile (own admin or platform admin; region and USCC platform admin only)' })
+  @ApiOkResponse({ type: EnterpriseView })
   update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdateEnterpriseDto) {
     return this.enterprises.update(actor, id, dto);
   }
@@ -46,6 +52,7 @@ export class EnterprisesController {
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Suspend, close or reactivate an enterprise (regulator of the subtree or platform admin)' })
+  @ApiOkResponse({ type: EnterpriseView })
   changeStatus(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
     return this.enterprises.changeStatus(actor, id, dto);
   }

@@ -1,33 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IdentityCode } from '../codes/identity-code.entity';
 import { Machine, MachineKind, MachineStatus } from './machine.entity';
 
-export interface MachineCodeView {
-  code: string;
+export class MachineCodeView {
+  @ApiProperty() code!: string;
   /** What the QR label encodes: the public verification page. */
-  url: string;
-  issuedAt: Date;
+  @ApiProperty() url!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) issuedAt!: Date;
 }
 
-export interface MachineView {
-  id: string;
-  enterpriseId: string;
-  enterpriseName: string;
-  name: string;
-  kind: MachineKind;
-  manufacturer: string;
-  model: string;
-  serialNumber: string;
-  ratedInputKva: number | null;
-  ratedCurrentA: number | null;
-  status: MachineStatus;
-  statusReason: string | null;
-  suspendedByRegulator: boolean;
-  retiredAt: Date | null;
-  chipId: string | null;
+export class MachineView {
+  @ApiProperty() id!: string;
+  @ApiProperty() enterpriseId!: string;
+  @ApiProperty() enterpriseName!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: MachineKind, enumName: 'MachineKind' }) kind!: MachineKind;
+  @ApiProperty() manufacturer!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() serialNumber!: string;
+  @ApiProperty({ type: Number, nullable: true }) ratedInputKva!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) ratedCurrentA!: number | null;
+  @ApiProperty({ enum: MachineStatus, enumName: 'MachineStatus' }) status!: MachineStatus;
+  @ApiProperty({ type: String, nullable: true }) statusReason!: string | null;
+  @ApiProperty() suspendedByRegulator!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) retiredAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
   /** The active QR code, or null once revoked (retired machine). */
-  code: MachineCodeView | null;
-  createdAt: Date;
-  updatedAt: Date;
+  @ApiProperty({ type: () => MachineCodeView, nullable: true }) code!: MachineCodeView | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
 export function toMachineView(m: Machine, enterpriseName: string, code: IdentityCode | null, urlFor: (code: string) => string): MachineView {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { catalogueView } from './gas-catalogue';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { catalogueView, GasCatalogueView } from './gas-catalogue';
 
 @ApiTags('permits')
 @ApiBearerAuth()
@@ -8,6 +8,7 @@ import { catalogueView } from './gas-catalogue';
 export class GasCatalogueController {
   @Get()
   @ApiOperation({ summary: 'Common combustible gases with their LEL and the pass mark it sets (≤0.5 % vol where LEL ≥ 4 %, ≤0.2 % where < 4 %); a gas not listed is judged at 0.2 %' })
+  @ApiOkResponse({ type: GasCatalogueView })
   list() {
     return catalogueView();
   }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { LelClass, lelClassOf, PASS_MARK_PERCENT_VOL } from './gas-rules';
 
 /**
@@ -86,8 +87,28 @@ export function judgementFor(gas: CatalogueGas | null): GasJudgement {
   return { gas, lelClass, passMarkPercentVol: PASS_MARK_PERCENT_VOL[lelClass] };
 }
 
+/** The pass mark a gas's LEL class sets. */
+export class GasJudgementView {
+  @ApiProperty({ enum: LelClass, enumName: 'LelClass' }) lelClass!: LelClass;
+  @ApiProperty() passMarkPercentVol!: number;
+}
+
+export class GasCatalogueItemView extends GasJudgementView {
+  @ApiProperty() code!: string;
+  @ApiProperty() zh!: string;
+  @ApiProperty() en!: string;
+  @ApiProperty() lelPercent!: number;
+  @ApiProperty({ type: [String] }) aliases!: readonly string[];
+}
+
+/** GET /api/gas-catalogue: a gas not listed is judged at freeText. */
+export class GasCatalogueView {
+  @ApiProperty({ type: () => [GasCatalogueItemView] }) items!: GasCatalogueItemView[];
+  @ApiProperty({ type: () => GasJudgementView }) freeText!: GasJudgementView;
+}
+
 /** The catalogue as the API serves it. */
-export function catalogueView() {
+export function catalogueView(): GasCatalogueView {
   return {
     items: GAS_CATALOGUE.map((g) => ({ code: g.code, zh: g.zh, en: g.en, lelPercent: g.lelPercent, aliases: g.aliases, ...pick(judgementFor(g)) })),
     freeText: pick(judgementFor(null)),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -11,25 +12,26 @@ import { addDays, chinaDate } from '../common/time/china-date';
 import { RegionsRepository } from '../regions/regions.repository';
 import { Role } from '../users/user.entity';
 import { ApprovalChains, CHAIN_LEVELS, chainsBelowMinimum, mergeChains, PLATFORM_MINIMUM_CHAINS, readChains } from './approval-chain';
-import { HolidayYearDto, RegionalMinimumDto } from './dto/permit-policy.dto';
+import { HolidayDayDto, HolidayYearDto, RegionalMinimumDto } from './dto/permit-policy.dto';
+import { ApprovalChainsDto } from './dto/permit-settings.dto';
 import { MandatoryPeriods } from './permit-levels';
 import { PermitPolicyRepository } from './permit-policy.repository';
 
-export interface RegionalMinimumView {
-  regionCode: string;
+export class RegionalMinimumView {
+  @ApiProperty() regionCode!: string;
   /** What applies in the region: platform minimum raised by every regulator above and at it. */
-  effective: ApprovalChains;
+  @ApiProperty({ type: () => ApprovalChainsDto }) effective!: ApprovalChains;
   /** What applies from above (platform and wider regions): the floor for this region's own rule. */
-  inherited: ApprovalChains;
+  @ApiProperty({ type: () => ApprovalChainsDto }) inherited!: ApprovalChains;
   /** This region's own rule, null when none is set. */
-  own: ApprovalChains | null;
+  @ApiProperty({ type: () => ApprovalChainsDto, nullable: true }) own!: ApprovalChains | null;
 }
 
-export interface HolidayYearView {
-  year: number;
-  published: boolean;
-  source: string;
-  days: { date: string; name: string }[];
+export class HolidayYearView {
+  @ApiProperty() year!: number;
+  @ApiProperty() published!: boolean;
+  @ApiProperty() source!: string;
+  @ApiProperty({ type: () => [HolidayDayDto] }) days!: { date: string; name: string }[];
 }
 
 /** Blackouts and holidays that reach a permit window and that the enterprise cannot switch off. */

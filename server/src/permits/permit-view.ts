@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource, In } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
@@ -6,65 +7,168 @@ import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { ApproverPosition } from './approval-chain';
 import { CHECKLIST_ITEMS, Checklist } from './checklist';
 import { GasAnalysis } from './gas-analysis.entity';
+import { LelClass, PASS_MARK_PERCENT_VOL } from './gas-rules';
 import { Geofence } from './geofence';
-import { PASS_MARK_PERCENT_VOL } from './gas-rules';
+import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { LEVEL_LABELS, maxEndFor, PermitLevel, UpgradeReason } from './permit-levels';
 import { PermitAttachment } from './permit-attachment.entity';
-import { PermitExtension } from './permit-extension.entity';
-import { displayStatus, PermitDisplayStatus } from './permit-status';
-import { PermitTrailEntry } from './permit-trail-entry.entity';
+import { DISPLAY_STATUSES, displayStatus, PermitDisplayStatus } from './permit-status';
+import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
 import { Permit } from './permit.entity';
 import { PermitsRepository } from './permits.repository';
 
-export interface PermitSummaryView {
-  id: string;
-  enterpriseId: string;
-  enterpriseName: string;
-  status: PermitDisplayStatus;
-  requestedLevel: PermitLevel;
-  effectiveLevel: PermitLevel;
-  effectiveLevelLabel: string;
-  levelUpgradeReasons: UpgradeReason[];
-  workDescription: string;
-  site: { address: string; point: { lat: number; lng: number }; geofence: Geofence };
-  plannedStart: Date;
-  plannedEnd: Date;
+// API views, as classes so that the OpenAPI document (and the web's generated types) describe them.
+const DATE_TIME = { type: String, format: 'date-time' } as const;
+const NULLABLE_DATE_TIME = { ...DATE_TIME, nullable: true } as const;
+
+export class LatLngView {
+  @ApiProperty() lat!: number;
+  @ApiProperty() lng!: number;
+}
+
+/** Geofence as JSON: a circle (center, radiusM) or a polygon (points). */
+export class GeofenceView {
+  @ApiProperty({ enum: ['circle', 'polygon'] }) type!: 'circle' | 'polygon';
+  @ApiPropertyOptional({ type: () => LatLngView }) center?: LatLngView;
+  @ApiPropertyOptional() radiusM?: number;
+  @ApiPropertyOptional({ type: () => [LatLngView] }) points?: LatLngView[];
+}
+
+export class PermitSiteView {
+  @ApiProperty() address!: string;
+  @ApiProperty({ type: () => LatLngView }) point!: LatLngView;
+  @ApiProperty({ type: () => GeofenceView }) geofence!: Geofence;
+}
+
+export class LevelUpgradeReasonView {
+  @ApiProperty({ enum: ['holiday', 'night', 'statutory_holiday', 'special_period'] }) kind!: UpgradeReason['kind'];
+  @ApiProperty() date!: string;
+  @ApiProperty() label!: string;
+  @ApiPropertyOptional({ description: 'special_period only' }) blackoutId?: string;
+}
+
+export class PermitWelderRefView {
+  @ApiProperty() id!: string;
+  @ApiProperty() realName!: string;
+}
+
+export class PermitMachineRefView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class FireWatcherView {
+  @ApiProperty({ type: String, nullable: true, description: 'null on permits drafted when the watcher was free text' }) personId!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) phoneMasked!: string | null;
+}
+
+export class PermitApplicantView {
+  @ApiProperty() userId!: string;
+  @ApiProperty() username!: string;
+}
+
+export class PermitApprovalView {
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, nullable: true }) chain!: ApproverPosition[] | null;
+  @ApiProperty() round!: number;
+  @ApiProperty() currentStep!: number;
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true }) nextPosition!: ApproverPosition | null;
+}
+
+export class PermitSummaryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() enterpriseId!: string;
+  @ApiProperty() enterpriseName!: string;
+  @ApiProperty({ enum: DISPLAY_STATUSES, enumName: 'PermitDisplayStatus' }) status!: PermitDisplayStatus;
+  @ApiProperty({ enum: PermitLevel, enumName: 'PermitLevel' }) requestedLevel!: PermitLevel;
+  @ApiProperty({ enum: PermitLevel, enumName: 'PermitLevel' }) effectiveLevel!: PermitLevel;
+  @ApiProperty() effectiveLevelLabel!: string;
+  @ApiProperty({ type: () => [LevelUpgradeReasonView] }) levelUpgradeReasons!: UpgradeReason[];
+  @ApiProperty() workDescription!: string;
+  @ApiProperty({ type: () => PermitSiteView }) site!: PermitSiteView;
+  @ApiProperty(DATE_TIME) plannedStart!: Date;
+  @ApiProperty(DATE_TIME) plannedEnd!: Date;
   /** The latest end any extension could reach: the level maximum from the original start. */
-  latestPossibleEnd: Date;
-  welders: { id: string; realName: string }[];
-  machines: { id: string; name: string }[];
-  /** personId is null on permits drafted when the watcher was free text. */
-  fireWatcher: { personId: string | null; name: string; phoneMasked: string | null } | null;
-  applicant: { userId: string; username: string };
-  approval: { chain: ApproverPosition[] | null; round: number; currentStep: number; nextPosition: ApproverPosition | null };
-  submittedAt: Date | null;
-  approvedAt: Date | null;
-  rejectionReason: string | null;
-  cancelledAt: Date | null;
-  cancelReason: string | null;
-  closedAt: Date | null;
-  workStoppedAt: Date | null;
-  fireWatchEndedAt: Date | null;
-  firstArcAt: Date | null;
-  lastArcEndedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
+  @ApiProperty(DATE_TIME) latestPossibleEnd!: Date;
+  @ApiProperty({ type: () => [PermitWelderRefView] }) welders!: PermitWelderRefView[];
+  @ApiProperty({ type: () => [PermitMachineRefView] }) machines!: PermitMachineRefView[];
+  @ApiProperty({ type: () => FireWatcherView, nullable: true }) fireWatcher!: FireWatcherView | null;
+  @ApiProperty({ type: () => PermitApplicantView }) applicant!: PermitApplicantView;
+  @ApiProperty({ type: () => PermitApprovalView }) approval!: PermitApprovalView;
+  @ApiProperty(NULLABLE_DATE_TIME) submittedAt!: Date | null;
+  @ApiProperty(NULLABLE_DATE_TIME) approvedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
+  @ApiProperty(NULLABLE_DATE_TIME) cancelledAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
+  @ApiProperty(NULLABLE_DATE_TIME) closedAt!: Date | null;
+  @ApiProperty(NULLABLE_DATE_TIME) workStoppedAt!: Date | null;
+  @ApiProperty(NULLABLE_DATE_TIME) fireWatchEndedAt!: Date | null;
+  @ApiProperty(NULLABLE_DATE_TIME) firstArcAt!: Date | null;
+  @ApiProperty(NULLABLE_DATE_TIME) lastArcEndedAt!: Date | null;
+  @ApiProperty(DATE_TIME) createdAt!: Date;
+  @ApiProperty(DATE_TIME) updatedAt!: Date;
 }
 
-export interface GasAnalysisView {
-  id: string; takenAt: Date; gas: string; gasCode: string | null; passMarkPercentVol: number; lelClass: string; lelPercent: number | null; readingPercentVol: number; passed: boolean; analyst: string; recordedAt: Date;
+export class GasAnalysisView {
+  @ApiProperty() id!: string;
+  @ApiProperty(DATE_TIME) takenAt!: Date;
+  @ApiProperty() gas!: string;
+  @ApiProperty({ type: String, nullable: true }) gasCode!: string | null;
+  @ApiProperty() passMarkPercentVol!: number;
+  @ApiProperty({ enum: LelClass, enumName: 'LelClass' }) lelClass!: string;
+  @ApiProperty({ type: Number, nullable: true }) lelPercent!: number | null;
+  @ApiProperty() readingPercentVol!: number;
+  @ApiProperty() passed!: boolean;
+  @ApiProperty() analyst!: string;
+  @ApiProperty(DATE_TIME) recordedAt!: Date;
 }
 
-export interface AttachmentView {
-  id: string; fileName: string; contentType: string; sizeBytes: number; sha256: string; uploadedAt: Date; url: string;
+export class AttachmentView {
+  @ApiProperty() id!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty() sha256!: string;
+  @ApiProperty(DATE_TIME) uploadedAt!: Date;
+  @ApiProperty() url!: string;
 }
 
-export interface PermitDetailView extends PermitSummaryView {
-  checklist: { key: string; label: string; mandatory: boolean; checked: boolean }[];
-  trail: { action: string; round: number; step: number | null; position: ApproverPosition | null; actorUsername: string; remark: string | null; occurredAt: Date; extensionId: string | null }[];
-  gasAnalyses: GasAnalysisView[];
-  extensions: { id: string; previousEnd: Date; requestedEnd: Date; reason: string; status: string; currentStep: number; requestedAt: Date; decidedAt: Date | null; rejectionReason: string | null }[];
-  attachments: AttachmentView[];
+export class ChecklistItemView {
+  @ApiProperty() key!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() mandatory!: boolean;
+  @ApiProperty() checked!: boolean;
+}
+
+export class PermitTrailEntryView {
+  @ApiProperty({ enum: TrailAction, enumName: 'TrailAction' }) action!: string;
+  @ApiProperty() round!: number;
+  @ApiProperty({ type: Number, nullable: true }) step!: number | null;
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true }) position!: ApproverPosition | null;
+  @ApiProperty() actorUsername!: string;
+  @ApiProperty({ type: String, nullable: true }) remark!: string | null;
+  @ApiProperty(DATE_TIME) occurredAt!: Date;
+  @ApiProperty({ type: String, nullable: true }) extensionId!: string | null;
+}
+
+export class PermitExtensionView {
+  @ApiProperty() id!: string;
+  @ApiProperty(DATE_TIME) previousEnd!: Date;
+  @ApiProperty(DATE_TIME) requestedEnd!: Date;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: ExtensionStatus, enumName: 'ExtensionStatus' }) status!: string;
+  @ApiProperty() currentStep!: number;
+  @ApiProperty(DATE_TIME) requestedAt!: Date;
+  @ApiProperty(NULLABLE_DATE_TIME) decidedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
+}
+
+export class PermitDetailView extends PermitSummaryView {
+  @ApiProperty({ type: () => [ChecklistItemView] }) checklist!: ChecklistItemView[];
+  @ApiProperty({ type: () => [PermitTrailEntryView] }) trail!: PermitTrailEntryView[];
+  @ApiProperty({ type: () => [GasAnalysisView] }) gasAnalyses!: GasAnalysisView[];
+  @ApiProperty({ type: () => [PermitExtensionView] }) extensions!: PermitExtensionView[];
+  @ApiProperty({ type: () => [AttachmentView] }) attachments!: AttachmentView[];
 }
 
 export function gasAnalysisView(a: GasAnalysis): GasAnalysisView {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { CreatePermitDto } from './dto/create-permit.dto';
@@ -9,6 +10,7 @@ import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
+import { PermitDetailView, PermitSummaryView } from './permit-view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
 
@@ -23,19 +25,21 @@ export class PermitsController {
   @Post()
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Draft a hot-work permit (动火作业票)', description: 'Checks the window against the level maximum (after the holiday/night upgrade) and that welders and machines belong to, are engaged with or lent to the enterprise.' })
-  @ApiCreatedResponse({ description: 'The draft permit' })
+  @ApiCreatedResponse({ type: PermitDetailView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreatePermitDto) {
     return this.permits.create(actor, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'Permits you may see (enterprise scope, region subtree, or naming you as welder)' })
+  @ApiPaginatedResponse(PermitSummaryView)
   list(@CurrentActor() actor: Actor, @Query() q: ListPermitsQuery) {
     return this.permits.list(actor, q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One permit with its approval trail, gas analyses, checklist, extensions and photo list' })
+  @ApiOkResponse({ type: PermitDetailView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.permits.get(actor, id);
   }
@@ -43,6 +47,7 @@ export class PermitsController {
   @Patch(':id')
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Edit a draft or a rejected permit' })
+  @ApiOkResponse({ type: PermitDetailView })
   update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdatePermitDto) {
     return this.permits.update(actor, id, dto);
   }
@@ -51,6 +56,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Submit for approval', description: 'Enforces every rule: enterprise active, window length, fire watcher, checklist, certificates valid for the whole window, machines usable.' })
+  @ApiOkResponse({ type: PermitDetailView })
   submit(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.workflow.submit(actor, id);
   }
@@ -59,6 +65,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Sign the current approval step (of the permit or its pending extension)', description: 'The signer must hold the step\'s position and must not be the applicant.' })
+  @ApiOkResponse({ type: PermitDetailView })
   approve(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ApproveDto) {
     return this.workflow.approve(actor, id, dto);
   }
@@ -67,6 +74,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'Reject at the current step: the permit returns to the applicant with the reason' })
+  @ApiOkResponse({ type: PermitDetailView })
   reject(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ReasonDto) {
     return this.workflow.reject(actor, id, dto);
   }
@@ -75,6 +83,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Cancel (applicant or an approver), any time before close' })
+  @ApiOkResponse({ type: PermitDetailView })
   cancel(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ReasonDto) {
     return this.workflow.cancel(actor, id, dto);
   }
@@ -83,6 +92,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Request an extension (延期): approved through the same chain, never beyond the level maximum from the original start' })
+  @ApiOkResponse({ type: PermitDetailView })
   extend(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ExtendDto) {
     return this.workflow.extend(actor, id, dto);
   }
@@ -91,6 +101,7 @@ export class PermitsController {
   @HttpCode(200)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Close: when work stopped and when the fire watch ended (at least 30 min later)' })
+  @ApiOkResponse({ type: PermitDetailView })
   close(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: CloseDto) {
     return this.workflow.close(actor, id, dto);
   }

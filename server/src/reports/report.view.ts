@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { MachineCodeState, Report, ReportStatus } from './report.entity';
 import { ReportEvent } from './report-event.entity';
 import { ReportPhoto } from './report-photo.entity';
@@ -11,7 +11,7 @@ export class ReportReceiptDto {
   @ApiProperty({ example: 'AB3DE-FG7HK' })
   displayCode!: string;
 
-  @ApiProperty({ enum: ReportStatus })
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus' })
   status!: ReportStatus;
 
   @ApiProperty()
@@ -31,7 +31,7 @@ export class PublicRegionDto {
   @ApiProperty({ example: '411426100' }) code!: string;
   @ApiProperty({ example: '会亭镇' }) name!: string;
   @ApiProperty({ example: 'township' }) level!: string;
-  @ApiPropertyOptional({ example: '411426', nullable: true }) parentCode!: string | null;
+  @ApiProperty({ type: String, example: '411426', nullable: true }) parentCode!: string | null;
 }
 
 export class ReportMachineRefDto {
@@ -52,9 +52,9 @@ export class ReportPhotoDto {
 }
 
 export class ReportEventDto {
-  @ApiPropertyOptional({ enum: ReportStatus, nullable: true }) from!: ReportStatus | null;
-  @ApiProperty({ enum: ReportStatus }) to!: ReportStatus;
-  @ApiPropertyOptional({ nullable: true }) note!: string | null;
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus', nullable: true }) from!: ReportStatus | null;
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus' }) to!: ReportStatus;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ example: 'huiting.regulator', description: '"public" for the submission' }) actor!: string;
   @ApiProperty() at!: Date;
 }
@@ -62,29 +62,29 @@ export class ReportEventDto {
 export class ReportSummaryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() trackingCode!: string;
-  @ApiProperty({ enum: ReportStatus }) status!: ReportStatus;
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus' }) status!: ReportStatus;
   @ApiProperty() rewardEligible!: boolean;
   @ApiProperty() description!: string;
-  @ApiPropertyOptional({ nullable: true }) machineCode!: string | null;
-  @ApiPropertyOptional({ enum: MachineCodeState, nullable: true, description: 'forged: the scanned label itself is fake' }) machineCodeState!: MachineCodeState | null;
-  @ApiPropertyOptional({ type: ReportMachineRefDto, nullable: true }) machine!: ReportMachineRefDto | null;
-  @ApiPropertyOptional({ type: ReportEnterpriseRefDto, nullable: true }) enterprise!: ReportEnterpriseRefDto | null;
-  @ApiPropertyOptional({ nullable: true }) regionCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'null: unplaced, visible to every regulator' }) regionPath!: string | null;
-  @ApiPropertyOptional({ nullable: true }) latitude!: number | null;
-  @ApiPropertyOptional({ nullable: true }) longitude!: number | null;
-  @ApiPropertyOptional({ nullable: true }) address!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '138****8000', description: 'Masked, always' }) reporterContact!: string | null;
+  @ApiProperty({ type: String, nullable: true }) machineCode!: string | null;
+  @ApiProperty({ enum: MachineCodeState, enumName: 'MachineCodeState', nullable: true, description: 'forged: the scanned label itself is fake' }) machineCodeState!: MachineCodeState | null;
+  @ApiProperty({ type: ReportMachineRefDto, nullable: true }) machine!: ReportMachineRefDto | null;
+  @ApiProperty({ type: ReportEnterpriseRefDto, nullable: true }) enterprise!: ReportEnterpriseRefDto | null;
+  @ApiProperty({ type: String, nullable: true }) regionCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: unplaced, visible to every regulator' }) regionPath!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) latitude!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) longitude!: number | null;
+  @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '138****8000', description: 'Masked, always' }) reporterContact!: string | null;
   @ApiProperty() photoCount!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
-  @ApiPropertyOptional({ nullable: true }) closedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: Date | null;
 }
 
 export class ReportDetailView extends ReportSummaryView {
   @ApiProperty({ type: [ReportPhotoDto], description: 'Fetch each from /api/reports/{id}/photos/{photoId}' }) photos!: ReportPhotoDto[];
   @ApiProperty({ type: [ReportEventDto] }) trail!: ReportEventDto[];
-  @ApiProperty({ enum: ReportStatus, isArray: true, description: 'Statuses it may move to next' }) allowedNext!: ReportStatus[];
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus', isArray: true, description: 'Statuses it may move to next' }) allowedNext!: ReportStatus[];
 }
 
 export interface ReportRefs {

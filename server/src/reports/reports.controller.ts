@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } f
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../users/user.entity';
 import { ListReportsQueryDto, TransitionReportDto } from './dto/report.dto';
-import { ReportDetailView } from './report.view';
+import { ReportDetailView, ReportSummaryView } from './report.view';
 import { ReportsService } from './reports.service';
 
 /** Reports are for regulators (and platform admins) only: enterprises never learn who reported them. */
@@ -19,6 +20,7 @@ export class ReportsController {
 
   @Get()
   @ApiOperation({ summary: 'Public reports in your region, plus those nobody could place; newest first' })
+  @ApiPaginatedResponse(ReportSummaryView)
   list(@CurrentActor() actor: Actor, @Query() q: ListReportsQueryDto): Promise<Paginated<unknown>> {
     return this.reports.list(actor, q);
   }

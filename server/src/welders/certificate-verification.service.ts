@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -20,16 +21,20 @@ export type VerificationFields = Pick<Certificate, 'verification' | 'verificatio
 
 export const UNVERIFIED: VerificationFields = { verification: CertificateVerification.Unverified, verificationSource: null, verifiedBy: null, verifiedAt: null, verificationNote: null };
 
-export interface VerificationQueueItem extends CertificateView {
-  welderName: string;
-  employerId: string;
-  employerName: string;
-  createdAt: Date;
+export class VerificationQueueItem extends CertificateView {
+  @ApiProperty() welderName!: string;
+  @ApiProperty() employerId!: string;
+  @ApiProperty() employerName!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }
 
-export interface VerificationQueue extends Paginated<VerificationQueueItem> {
+export class VerificationQueue implements Paginated<VerificationQueueItem> {
+  @ApiProperty({ type: () => [VerificationQueueItem] }) items!: VerificationQueueItem[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
   /** Whether entries can verify themselves against the official register; today always false. */
-  officialSourceConnected: boolean;
+  @ApiProperty() officialSourceConnected!: boolean;
 }
 
 /**

@@ -1,17 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MAX_IMAGE_BYTES, UploadedImage } from '../common/http/image-files';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { Role } from '../users/user.entity';
 import { CertificateImportService } from './certificate-import.service';
+import { VerificationQueue } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
 import { ChangeCertificateStatusDto } from './dto/change-certificate-status.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { CertificateVerificationService } from './certificate-verification.service';
 import { VerificationQueueQueryDto, VerifyCertificateDto } from './dto/verify-certificate.dto';
 import { ImportCertificatesDto } from './dto/import-certificates.dto';
+import { CertificateView } from './welder-views';
 
 @ApiTags('certificates')
 @ApiBearerAuth()
@@ -23,6 +25,7 @@ export class CertificatesController {
   @Get('verification-queue')
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: "Certificate records awaiting verification (or rejected / verified) whose holder's employer is in the regulator's region" })
+  @ApiOkResponse({ type: VerificationQueue })
   queue(@CurrentActor() actor: Actor, @Query() q: VerificationQueueQueryDto) {
     return this.verification.queue(actor, q);
   }
@@ -37,6 +40,7 @@ export class CertificatesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One certificate (number masked), if you may see its holder' })
+  @ApiOkResponse({ type: CertificateView })
   get(@CurrentActor() actor: Actor, @Param() p: IdParamDto) {
     return this.certificates.get(actor, p.id);
   }

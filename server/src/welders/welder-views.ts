@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { chinaDate, addDays, daysBetween } from '../common/time/china-date';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification, VerificationSource } from './certificate.entity';
 import { certificateValidityAt, CertificateValidity, reviewWindowOpensOn } from './certificate-rules';
@@ -10,80 +11,90 @@ import { Welder, WelderStatus } from './welder.entity';
 export type CertificateState = CertificateValidity | 'expiring_90d' | 'none';
 export const EXPIRING_SOON_DAYS = 90;
 
+// The unions above as lists for the API document; `satisfies` makes a value added to a union fail here until listed.
+const CERTIFICATE_VALIDITIES = Object.keys({ valid: 1, unverified: 1, not_yet_valid: 1, expired: 1, review_overdue: 1, suspended: 1, revoked: 1 } satisfies Record<CertificateValidity, 1>);
+const CERTIFICATE_STATES = [...CERTIFICATE_VALIDITIES, ...Object.keys({ expiring_90d: 1, none: 1 } satisfies Record<Exclude<CertificateState, CertificateValidity>, 1>)];
+
+export class WelderCodeView {
+  @ApiProperty() code!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) issuedAt!: Date;
+}
+
 /** API views: personal data only ever masked; the certificate number is "T" + the masked ID number. */
-export interface WelderView {
-  id: string;
-  realName: string;
-  idNumberMasked: string;
-  certificateNumberMasked: string;
-  phoneMasked: string | null;
-  employerId: string;
-  employerName: string;
-  status: WelderStatus;
-  certificateState: CertificateState;
-  createdAt: Date;
-  updatedAt: Date;
+export class WelderView {
+  @ApiProperty() id!: string;
+  @ApiProperty() realName!: string;
+  @ApiProperty() idNumberMasked!: string;
+  @ApiProperty() certificateNumberMasked!: string;
+  @ApiProperty({ type: String, nullable: true }) phoneMasked!: string | null;
+  @ApiProperty() employerId!: string;
+  @ApiProperty() employerName!: string;
+  @ApiProperty({ enum: WelderStatus, enumName: 'WelderStatus' }) status!: WelderStatus;
+  @ApiProperty({ enum: CERTIFICATE_STATES, enumName: 'CertificateState' }) certificateState!: CertificateState;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
-export interface CertificateView {
-  id: string;
-  welderId: string;
-  certificateNumberMasked: string;
-  category: CertificateCategory;
-  subOperation: CertificateSubOperation;
-  issuedOn: string;
-  expiresOn: string;
-  reviewDueOn: string;
-  reviewWindowOpensOn: string;
-  lastReviewedOn: string | null;
-  issuingAuthority: string | null;
-  status: CertificateStatus;
-  source: CertificateSource;
+export class CertificateView {
+  @ApiProperty() id!: string;
+  @ApiProperty() welderId!: string;
+  @ApiProperty() certificateNumberMasked!: string;
+  @ApiProperty({ enum: CertificateCategory, enumName: 'CertificateCategory' }) category!: CertificateCategory;
+  @ApiProperty({ enum: CertificateSubOperation, enumName: 'CertificateSubOperation' }) subOperation!: CertificateSubOperation;
+  @ApiProperty() issuedOn!: string;
+  @ApiProperty() expiresOn!: string;
+  @ApiProperty() reviewDueOn!: string;
+  @ApiProperty() reviewWindowOpensOn!: string;
+  @ApiProperty({ type: String, nullable: true }) lastReviewedOn!: string | null;
+  @ApiProperty({ type: String, nullable: true }) issuingAuthority!: string | null;
+  @ApiProperty({ enum: CertificateStatus, enumName: 'CertificateStatus' }) status!: CertificateStatus;
+  @ApiProperty({ enum: CertificateSource, enumName: 'CertificateSource' }) source!: CertificateSource;
   /** Only a verified certificate lets its holder work; an enterprise's entry starts unverified. */
-  verification: CertificateVerification;
-  verificationSource: VerificationSource | null;
-  verifiedAt: Date | null;
+  @ApiProperty({ enum: CertificateVerification, enumName: 'CertificateVerification' }) verification!: CertificateVerification;
+  @ApiProperty({ enum: VerificationSource, enumName: 'VerificationSource', nullable: true }) verificationSource!: VerificationSource | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) verifiedAt!: Date | null;
   /** The regulator's reason for a rejection, or the official source's note. */
-  verificationNote: string | null;
+  @ApiProperty({ type: String, nullable: true }) verificationNote!: string | null;
   /** A photo of the certificate is on file (GET /api/certificates/:id/photo). */
-  hasPhoto: boolean;
+  @ApiProperty() hasPhoto!: boolean;
   /** Computed now, with the server clock. */
-  validity: CertificateValidity;
-  daysToExpiry: number;
-  updatedAt: Date;
+  @ApiProperty({ enum: CERTIFICATE_VALIDITIES, enumName: 'CertificateValidity' }) validity!: CertificateValidity;
+  @ApiProperty() daysToExpiry!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
-export interface EngagementView {
-  id: string;
-  welderId: string;
-  enterpriseId: string;
-  enterpriseName: string;
-  kind: EngagementKind;
-  startsOn: string;
-  endsOn: string | null;
-  note: string | null;
-  activeToday: boolean;
+export class EngagementView {
+  @ApiProperty() id!: string;
+  @ApiProperty() welderId!: string;
+  @ApiProperty() enterpriseId!: string;
+  @ApiProperty() enterpriseName!: string;
+  @ApiProperty({ enum: EngagementKind, enumName: 'EngagementKind' }) kind!: EngagementKind;
+  @ApiProperty() startsOn!: string;
+  @ApiProperty({ type: String, nullable: true }) endsOn!: string | null;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty() activeToday!: boolean;
 }
 
-export interface TrainingView {
-  id: string;
-  welderId: string;
-  tier: TrainingTier;
-  course: string;
-  hours: number;
-  completedOn: string;
-  provider: string | null;
-  passed: boolean;
-  createdAt: Date;
+export class TrainingView {
+  @ApiProperty() id!: string;
+  @ApiProperty() welderId!: string;
+  @ApiProperty({ enum: TrainingTier, enumName: 'TrainingTier' }) tier!: TrainingTier;
+  @ApiProperty() course!: string;
+  @ApiProperty() hours!: number;
+  @ApiProperty() completedOn!: string;
+  @ApiProperty({ type: String, nullable: true }) provider!: string | null;
+  @ApiProperty() passed!: boolean;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }
 
-export interface WelderDetailView extends WelderView {
-  engagements: EngagementView[];
-  certificates: CertificateView[];
+export class WelderDetailView extends WelderView {
+  @ApiProperty({ type: () => [EngagementView] }) engagements!: EngagementView[];
+  @ApiProperty({ type: () => [CertificateView] }) certificates!: CertificateView[];
   /** The latest trainings; the full list is GET /api/welders/:id/trainings. */
-  trainings: TrainingView[];
-  trainingTotal: number;
-  code: { code: string; url: string; issuedAt: Date } | null;
+  @ApiProperty({ type: () => [TrainingView] }) trainings!: TrainingView[];
+  @ApiProperty() trainingTotal!: number;
+  @ApiProperty({ type: () => WelderCodeView, nullable: true }) code!: WelderCodeView | null;
 }
 
 export const certificateNumberMasked = (idNumberMasked: string) => `T${idNumberMasked}`;

@@ -1,19 +1,21 @@
 // The one way every page talks to the server: bearer token from localStorage, JSON in and out,
 // and the server's error envelope { error: { code, message, fields } } turned into ApiError.
 
+import type { components } from './schema';
+import type { ErrorCode } from './types';
+
 export const TOKEN_KEY = 'arcgate.token';
 export const USER_KEY = 'arcgate.user';
 
-export interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
+export type FieldError = components['schemas']['FieldErrorView'];
+
+/** The server's ErrorCode (generated from its OpenAPI document), or what the client says when no server answered. */
+export type ApiErrorCode = ErrorCode | 'NETWORK_ERROR' | `HTTP_${number}`;
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
     readonly details?: unknown,
@@ -76,7 +78,8 @@ export async function toApiError(res: Response): Promise<ApiError> {
   }
   const err = (payload as { error?: { code?: string; message?: string; fields?: FieldError[]; details?: unknown } } | null)?.error;
   if (err && typeof err.code === 'string') {
-    return new ApiError(res.status, err.code, err.message ?? err.code, Array.isArray(err.fields) ? err.fields : [], err.details);
+    // The envelope is the server's: its code is one of ErrorCode (all-exceptions.filter.ts).
+    return new ApiError(res.status, err.code as ErrorCode, err.message ?? err.code, Array.isArray(err.fields) ? err.fields : [], err.details);
   }
   return new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
 }

@@ -1,27 +1,17 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { apiFetch, setToken, setUnauthorizedHandler, USER_KEY, getToken } from '../api/client';
+import type { components } from '../api/schema';
 
-export type Role = 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
+/** The server's roles and its log-in answer, generated from its OpenAPI document. */
+export type Role = components['schemas']['Role'];
 
 export const REGULATOR_ROLES: Role[] = ['platform_admin', 'regulator'];
 export const ENTERPRISE_ROLES: Role[] = ['enterprise_admin', 'safety_manager'];
 export const STAFF_ROLES: Role[] = [...REGULATOR_ROLES, ...ENTERPRISE_ROLES];
 
-export interface SessionUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string | null;
-  enterpriseId: string | null;
-  welderId: string | null;
-}
+export type SessionUser = components['schemas']['SessionUserDto'];
 
-interface LoginResponse {
-  accessToken: string;
-  expiresIn: number;
-  user: SessionUser;
-}
+type LoginResponse = components['schemas']['LoginResponseDto'];
 
 interface SessionValue {
   user: SessionUser | null;

@@ -1,53 +1,17 @@
 import { Badge, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Paginated } from '../api/client';
+import type { components } from '../api/schema';
 import type { AlertView, MachineView } from '../api/types';
 import { useApi } from '../hooks/useApi';
 import { fmtTime } from './format';
 import { EnumTag } from './tags';
 import { EmptyState, ErrorState, InlineLoading } from './states';
 
-interface DeviceStatus {
-  chipId: string | null;
-  online: boolean;
-  lastSeenAt: string | null;
-  state: string | null;
-  firmware: string | null;
-  faults?: string[];
-  offlineArmedSince?: string | null;
-  onsiteCheckAt?: string | null;
-  recentEvents: { type: string; occurredAt?: string; at?: string; seq?: number }[];
-}
-
-interface DecisionView {
-  id: string;
-  at: string;
-  allowed: boolean;
-  reason: string;
-  message: { 'zh-CN': string; en: string };
-  source: string;
-}
-
-interface GrantView {
-  grantId: string;
-  status: string;
-  source: string;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
-
-interface ArcView {
-  chipId: string;
-  startedAt: string;
-  durationMs: number;
-  /** Null when an interrupted arc's statistics were lost with the device's agent. */
-  current: { mean?: number; max?: number } | null;
-  voltage: { mean?: number } | null;
-  authorized: boolean | null;
-  flags: string[];
-  interrupted: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
-}
+type DeviceStatus = components['schemas']['DeviceStatusView'];
+type DecisionView = components['schemas']['DecisionViewDto'];
+type GrantView = components['schemas']['GrantViewDto'];
+type ArcView = components['schemas']['ArcView'];
 
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
 function Section<T>({ state, render }: { state: { data?: T; error: unknown; loading: boolean; reload: () => void }; render: (d: T) => React.ReactNode }) {

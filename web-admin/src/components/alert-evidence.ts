@@ -1,3 +1,4 @@
+import type { AlertType } from '../api/types';
 import { fmtTime } from './format';
 
 type T = (key: string, vars?: Record<string, unknown>) => string;
@@ -6,7 +7,7 @@ type T = (key: string, vars?: Record<string, unknown>) => string;
 export const READABLE_EVIDENCE_TYPES = [
   'DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW',
   'DEVICE_IMPERSONATION', 'UNREGISTERED_DEVICE', 'DEVICE_FLOOD', 'DEVICE_MESSAGE_REJECTED',
-] as const;
+] as const satisfies readonly AlertType[];
 const MESSAGE_TYPES = ['status', 'arm.request', 'events'] as const;
 /** Translation key of a protocol message type (keys cannot hold dots). */
 const messageTypeKey = (type: (typeof MESSAGE_TYPES)[number]) => `alertEvidence.messageTypes.${type === 'arm.request' ? 'armRequest' : type}`;

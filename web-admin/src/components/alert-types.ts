@@ -1,10 +1,7 @@
-/** Alert types as the server names them (server/src/alerts/alert-type.ts). */
-export const ALERT_TYPES = [
-  'ARC_WITHOUT_GRANT', 'UNREGISTERED_DEVICE', 'UNLICENSED_ATTEMPT', 'REPEATED_DENIALS', 'REMOTE_START_FAR_AWAY', 'MACHINE_OVERUSE_24H',
-  'ARC_OUTSIDE_GEOFENCE', 'ARC_AFTER_PERMIT_END', 'DEVICE_OFFLINE_DURING_PERMIT', 'GAS_ABOVE_LIMIT', 'OVER_CURRENT', 'RELAY_FAULT',
-  'DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW', 'DEVICE_IMPERSONATION',
-  'CERTIFICATE_EXPIRING', 'CERTIFICATE_EXPIRED', 'ACTIVITY_AT_INACTIVE_ENTERPRISE', 'TAMPER', 'FORGED_MESSAGE', 'DEVICE_FLOOD', 'DEVICE_MESSAGE_REJECTED',
-] as const;
+import type { AlertType } from '../api/types';
+
+/** Alert types as the server names them: generated from its AlertType enum (npm run api:types). */
+export { ALERT_TYPES } from '../api/types';
 
 /** The four that mean welding outside the platform's control (the 非法作业排查 report). */
-export const OFF_PLATFORM_TYPES = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'] as const;
+export const OFF_PLATFORM_TYPES = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'] as const satisfies readonly AlertType[];

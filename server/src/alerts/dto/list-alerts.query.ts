@@ -19,15 +19,15 @@ export class AlertPeriodQueryDto {
 }
 
 export class ListAlertsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: AlertType })
+  @ApiPropertyOptional({ enum: AlertType, enumName: 'AlertType' })
   @IsOptional() @IsEnum(AlertType)
   type?: AlertType;
 
-  @ApiPropertyOptional({ enum: AlertSeverity })
+  @ApiPropertyOptional({ enum: AlertSeverity, enumName: 'AlertSeverity' })
   @IsOptional() @IsEnum(AlertSeverity)
   severity?: AlertSeverity;
 
-  @ApiPropertyOptional({ enum: AlertState })
+  @ApiPropertyOptional({ enum: AlertState, enumName: 'AlertState' })
   @IsOptional() @IsEnum(AlertState)
   state?: AlertState;
 

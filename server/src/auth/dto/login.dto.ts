@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import type { UserView } from '../../users/users.service';
 
 export class LoginDto {
   @ApiProperty({ example: 'xiayi.regulator' })
@@ -11,6 +12,23 @@ export class LoginDto {
   password!: string;
 }
 
+/**
+ * What log-in says of the user (UsersService.toView), documented here; `implements` keeps it in step with UserView.
+ * The role refers to the Role schema by name (CreateUserDto registers it) so this file needs no users import.
+ */
+export class SessionUserDto implements UserView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ allOf: [{ $ref: getSchemaPath('Role') }] }) role!: UserView['role'];
+  @ApiProperty({ type: String, nullable: true }) regionCode!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) enterpriseId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+}
+
 export class LoginResponseDto {
   @ApiProperty({ description: 'JWT bearer token' })
   accessToken!: string;
@@ -18,6 +36,6 @@ export class LoginResponseDto {
   @ApiProperty({ description: 'Seconds until the token expires' })
   expiresIn!: number;
 
-  @ApiProperty({ description: 'The logged-in user' })
-  user!: Record<string, unknown>;
+  @ApiProperty({ type: () => SessionUserDto, description: 'The logged-in user' })
+  user!: SessionUserDto;
 }

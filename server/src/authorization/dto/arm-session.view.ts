@@ -64,18 +64,18 @@ export class ArmSessionViewDto {
   @ApiProperty({ format: 'date-time' })
   pushDeadline!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   pushedAt!: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'The device must ask for the grant before this' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The device must ask for the grant before this' })
   confirmBy!: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   usedAt!: string | null;
 
   @ApiProperty({ type: GrantRefDto })
   grant!: GrantRefDto;
 
-  @ApiPropertyOptional({ enum: ReasonCode, enumName: 'ReasonCode', nullable: true })
+  @ApiProperty({ enum: ReasonCode, enumName: 'ReasonCode', nullable: true })
   revokeReason!: ReasonCode | null;
 }

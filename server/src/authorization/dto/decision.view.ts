@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ReasonCode, reasonMessage } from '@arcgate/protocol';
+import { ApiProperty } from '@nestjs/swagger';
 import { DecisionRecord } from '../decision.entity';
 import { GrantRecord } from '../grant.entity';
 import { LocalizedTextDto } from './arm-session.view';
@@ -11,14 +11,14 @@ export class DecisionViewDto {
   @ApiProperty() allowed!: boolean;
   @ApiProperty({ enum: ReasonCode, enumName: 'ReasonCode' }) reason!: ReasonCode;
   @ApiProperty({ type: LocalizedTextDto }) message!: LocalizedTextDto;
-  @ApiPropertyOptional({ nullable: true }) chipId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) machineId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) enterpriseId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) welderId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) permitId!: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) grantId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) machineId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) enterpriseId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) grantId!: string | null;
   @ApiProperty({ description: 'arm.request id (device) or phone session id (phone)' }) requestId!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'Position given with the request (WGS-84)', type: Object }) position!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, description: 'Position given with the request (WGS-84)', type: 'object', additionalProperties: true }) position!: Record<string, unknown> | null;
   @ApiProperty({ description: 'Server time spent deciding, ms' }) latencyMs!: number;
 }
 
@@ -33,10 +33,10 @@ export class GrantViewDto {
   @ApiProperty({ format: 'uuid' }) permitId!: string;
   @ApiProperty({ format: 'uuid' }) decisionId!: string;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt!: string | null;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) revokedAt!: string | null;
-  @ApiPropertyOptional({ enum: ReasonCode, enumName: 'ReasonCode', nullable: true }) revokeReason!: ReasonCode | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ enum: ReasonCode, enumName: 'ReasonCode', nullable: true }) revokeReason!: ReasonCode | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

@@ -17,11 +17,11 @@ export class CreateBlackoutDto {
   @IsRegionCode()
   regionCode!: string;
 
-  @ApiProperty({ enum: BlackoutKind })
+  @ApiProperty({ enum: BlackoutKind, enumName: 'BlackoutKind' })
   @IsEnum(BlackoutKind)
   kind!: BlackoutKind;
 
-  @ApiPropertyOptional({ enum: BlackoutEffect, default: BlackoutEffect.Ban, description: 'ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off' })
+  @ApiPropertyOptional({ enum: BlackoutEffect, enumName: 'BlackoutEffect', default: BlackoutEffect.Ban, description: 'ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off' })
   @IsOptional() @IsEnum(BlackoutEffect)
   effect?: BlackoutEffect;
 
@@ -51,7 +51,7 @@ export class BlackoutIdParam {
 }
 
 export class ListBlackoutsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: BlackoutStatus, description: 'Relative to now' })
+  @ApiPropertyOptional({ enum: BlackoutStatus, enumName: 'BlackoutStatus', description: 'Relative to now' })
   @IsOptional() @IsEnum(BlackoutStatus)
   status?: BlackoutStatus;
 }

@@ -4,7 +4,7 @@ import { EnterpriseStatus } from '../enterprise.entity';
 import { Trim } from './field-helpers';
 
 export class ChangeEnterpriseStatusDto {
-  @ApiProperty({ enum: EnterpriseStatus })
+  @ApiProperty({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' })
   @IsEnum(EnterpriseStatus)
   status!: EnterpriseStatus;
 

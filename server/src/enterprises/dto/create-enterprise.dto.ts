@@ -24,11 +24,11 @@ export class CreateEnterpriseDto {
   @Trim() @IsString() @IsNotEmpty() @MaxLength(300)
   address!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: 34.1721, minimum: -90, maximum: 90, description: 'Give together with longitude' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 34.1721, minimum: -90, maximum: 90, description: 'Give together with longitude' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }) @Min(-90) @Max(90)
   latitude?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 116.0012, minimum: -180, maximum: 180, description: 'Give together with latitude' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 116.0012, minimum: -180, maximum: 180, description: 'Give together with latitude' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }) @Min(-180) @Max(180)
   longitude?: number | null;
 
@@ -40,11 +40,11 @@ export class CreateEnterpriseDto {
   @IsMobile()
   principalPhone!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '王建国', description: '实际控制人' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '王建国', description: '实际控制人' })
   @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(50)
   controllerName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '13837001009', description: 'Stored encrypted, returned masked' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '13837001009', description: 'Stored encrypted, returned masked' })
   @IsOptional() @IsMobile()
   controllerPhone?: string | null;
 }

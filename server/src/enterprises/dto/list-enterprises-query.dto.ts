@@ -10,7 +10,7 @@ export class ListEnterprisesQueryDto extends PaginationQueryDto {
   @IsOptional() @IsRegionCode()
   regionCode?: string;
 
-  @ApiPropertyOptional({ enum: EnterpriseStatus })
+  @ApiPropertyOptional({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' })
   @IsOptional() @IsEnum(EnterpriseStatus)
   status?: EnterpriseStatus;
 

@@ -25,11 +25,11 @@ export class UpdateEnterpriseDto {
   @OmittableNotNull() @Trim() @IsString() @IsNotEmpty() @MaxLength(300)
   address?: string;
 
-  @ApiPropertyOptional({ minimum: -90, maximum: 90, nullable: true, description: 'null clears the location (with longitude)' })
+  @ApiPropertyOptional({ type: Number, minimum: -90, maximum: 90, nullable: true, description: 'null clears the location (with longitude)' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }) @Min(-90) @Max(90)
   latitude?: number | null;
 
-  @ApiPropertyOptional({ minimum: -180, maximum: 180, nullable: true })
+  @ApiPropertyOptional({ type: Number, minimum: -180, maximum: 180, nullable: true })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }) @Min(-180) @Max(180)
   longitude?: number | null;
 
@@ -41,11 +41,11 @@ export class UpdateEnterpriseDto {
   @OmittableNotNull() @IsMobile()
   principalPhone?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
   @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(50)
   controllerName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null clears it' })
   @IsOptional() @IsMobile()
   controllerPhone?: string | null;
 }

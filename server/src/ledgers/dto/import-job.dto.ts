@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
+import { ErrorBodyView } from '../../common/errors/error-envelope.view';
 
 export class ImportJobIdParamDto {
   @ApiProperty({ format: 'uuid' })
@@ -17,10 +18,15 @@ class ImportProgressDto {
 
 class ImportRowErrorDto {
   @ApiProperty({ description: 'Excel row number' }) row!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) column!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) field!: string | null;
+  @ApiProperty({ nullable: true, type: String }) column!: string | null;
+  @ApiProperty({ nullable: true, type: String }) field!: string | null;
   @ApiProperty({ description: 'Field-level code, e.g. isNotEmpty, isEnum, duplicate, duplicateInFile' }) code!: string;
   @ApiProperty() message!: string;
+}
+
+class ImportResultDto {
+  @ApiProperty() imported!: number;
+  @ApiProperty({ type: [String] }) ids!: string[];
 }
 
 export class ImportJobDto {
@@ -28,12 +34,12 @@ export class ImportJobDto {
   @ApiProperty({ enum: ['machines', 'welders'] }) ledger!: string;
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'rejected', 'failed'], description: 'succeeded: every row written; rejected: row errors, nothing written; failed: the file itself was refused (error)' })
   state!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) fileName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) fileName!: string | null;
   @ApiProperty({ type: ImportProgressDto }) progress!: ImportProgressDto;
-  @ApiPropertyOptional({ nullable: true, description: 'succeeded: { imported, ids }' }) result!: { imported: number; ids: string[] } | null;
-  @ApiPropertyOptional({ nullable: true, type: [ImportRowErrorDto] }) errors!: ImportRowErrorDto[] | null;
-  @ApiPropertyOptional({ nullable: true, description: 'failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED' })
+  @ApiProperty({ nullable: true, type: ImportResultDto, description: 'succeeded: { imported, ids }' }) result!: { imported: number; ids: string[] } | null;
+  @ApiProperty({ nullable: true, type: [ImportRowErrorDto] }) errors!: ImportRowErrorDto[] | null;
+  @ApiProperty({ nullable: true, type: ErrorBodyView, description: 'failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED' })
   error!: { code: string; message: string } | null;
   @ApiProperty() createdAt!: Date;
-  @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
 }

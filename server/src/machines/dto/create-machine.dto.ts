@@ -15,7 +15,7 @@ export class CreateMachineDto {
   @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ enum: MachineKind })
+  @ApiProperty({ enum: MachineKind, enumName: 'MachineKind' })
   @IsEnum(MachineKind)
   kind!: MachineKind;
 
@@ -31,11 +31,11 @@ export class CreateMachineDto {
   @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
   serialNumber!: string;
 
-  @ApiPropertyOptional({ example: 12.5, nullable: true, description: 'Rated input in kVA: required (> 0) for electric_arc and resistance, absent or null for gas' })
+  @ApiPropertyOptional({ type: Number, example: 12.5, nullable: true, description: 'Rated input in kVA: required (> 0) for electric_arc and resistance, absent or null for gas' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @IsPositive() @Max(MAX_RATED_INPUT_KVA)
   ratedInputKva?: number | null;
 
-  @ApiPropertyOptional({ example: 315, nullable: true, description: 'Rated current on the nameplate (A; resistance welders: primary current). Optional for electric machines, absent or null for gas. Grants carry it as maxCurrentA: the device cuts an arc above it.' })
+  @ApiPropertyOptional({ type: Number, example: 315, nullable: true, description: 'Rated current on the nameplate (A; resistance welders: primary current). Optional for electric machines, absent or null for gas. Grants carry it as maxCurrentA: the device cuts an arc above it.' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_RATED_CURRENT_A)
   ratedCurrentA?: number | null;
 }

@@ -9,11 +9,11 @@ export class ListMachinesQueryDto extends PaginationQueryDto {
   @IsOptional() @IsUUID()
   enterpriseId?: string;
 
-  @ApiPropertyOptional({ enum: MachineStatus })
+  @ApiPropertyOptional({ enum: MachineStatus, enumName: 'MachineStatus' })
   @IsOptional() @IsEnum(MachineStatus)
   status?: MachineStatus;
 
-  @ApiPropertyOptional({ enum: MachineKind })
+  @ApiPropertyOptional({ enum: MachineKind, enumName: 'MachineKind' })
   @IsOptional() @IsEnum(MachineKind)
   kind?: MachineKind;
 

@@ -10,7 +10,7 @@ export class UpdateMachineDto {
   @OmittableNotNull() @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ enum: MachineKind })
+  @ApiPropertyOptional({ enum: MachineKind, enumName: 'MachineKind' })
   @OmittableNotNull() @IsEnum(MachineKind)
   kind?: MachineKind;
 
@@ -26,11 +26,11 @@ export class UpdateMachineDto {
   @OmittableNotNull() @Trim() @IsString() @IsNotEmpty() @MaxLength(100)
   serialNumber?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Required (> 0) for electric machines, null for gas sets' })
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Required (> 0) for electric machines, null for gas sets' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @IsPositive() @Max(MAX_RATED_INPUT_KVA)
   ratedInputKva?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Rated current (A); null clears it. Absent or null for gas sets. Applies to grants issued from then on.' })
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Rated current (A); null clears it. Absent or null for gas sets. Applies to grants issued from then on.' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_RATED_CURRENT_A)
   ratedCurrentA?: number | null;
 }

@@ -71,7 +71,7 @@ export class CreatePermitDto {
   @IsOptional() @IsUUID()
   enterpriseId?: string;
 
-  @ApiProperty({ enum: PermitLevel, description: 'Requested level: special 特级, level1 一级, level2 二级' })
+  @ApiProperty({ enum: PermitLevel, enumName: 'PermitLevel', description: 'Requested level: special 特级, level1 一级, level2 二级' })
   @IsEnum(PermitLevel)
   level!: PermitLevel;
 

@@ -21,7 +21,7 @@ export class GasAnalysisDto {
   @ValidateIf((o: GasAnalysisDto) => o.gas !== undefined || o.gasCode === undefined) @IsString() @MinLength(1) @MaxLength(50)
   gas?: string;
 
-  @ApiPropertyOptional({ enum: LelClass, deprecated: true, description: 'Not used for the judgement (the gas decides); refused when it contradicts the gas, or claims LEL ≥ 4 % for a gas the catalogue does not know' })
+  @ApiPropertyOptional({ enum: LelClass, enumName: 'LelClass', deprecated: true, description: 'Not used for the judgement (the gas decides); refused when it contradicts the gas, or claims LEL ≥ 4 % for a gas the catalogue does not know' })
   @ValidateIf((o: GasAnalysisDto) => o.lelClass !== undefined) @IsEnum(LelClass)
   lelClass?: LelClass;
 

@@ -10,7 +10,7 @@ export class ListPermitsQuery extends PaginationQueryDto {
   @IsOptional() @IsIn(DISPLAY_STATUSES)
   status?: PermitDisplayStatus;
 
-  @ApiPropertyOptional({ enum: PermitLevel, description: 'Effective level' })
+  @ApiPropertyOptional({ enum: PermitLevel, enumName: 'PermitLevel', description: 'Effective level' })
   @IsOptional() @IsEnum(PermitLevel)
   level?: PermitLevel;
 

@@ -15,15 +15,15 @@ export class NightHoursDto {
 }
 
 export class ApprovalChainsDto {
-  @ApiProperty({ enum: ApproverPosition, isArray: true, example: ['unit_head', 'safety_department', 'principal'] })
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head', 'safety_department', 'principal'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
   special!: ApproverPosition[];
 
-  @ApiProperty({ enum: ApproverPosition, isArray: true, example: ['unit_head', 'safety_department'] })
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head', 'safety_department'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
   level1!: ApproverPosition[];
 
-  @ApiProperty({ enum: ApproverPosition, isArray: true, example: ['unit_head'] })
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
   level2!: ApproverPosition[];
 }
@@ -52,7 +52,7 @@ export class PermitSettingsDto {
 }
 
 export class UserPositionsDto {
-  @ApiProperty({ enum: ApproverPosition, isArray: true, example: ['unit_head'], description: 'Replaces the positions the user holds' })
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head'], description: 'Replaces the positions the user holds' })
   @IsArray() @ArrayMaxSize(3) @ArrayUnique() @IsEnum(ApproverPosition, { each: true })
   positions!: ApproverPosition[];
 }

@@ -9,10 +9,10 @@ export class PublicMachineDto {
   @ApiProperty({ example: '1号车间氩弧焊机' })
   name!: string;
 
-  @ApiProperty({ enum: MachineKind })
+  @ApiProperty({ enum: MachineKind, enumName: 'MachineKind' })
   kind!: MachineKind;
 
-  @ApiProperty({ enum: MachineStatus })
+  @ApiProperty({ enum: MachineStatus, enumName: 'MachineStatus' })
   status!: MachineStatus;
 
   @ApiProperty({ description: 'Registered and not suspended or retired' })
@@ -26,7 +26,7 @@ export class PublicEnterpriseDto {
   @ApiProperty({ example: '夏邑县恒达钢结构有限公司' })
   name!: string;
 
-  @ApiProperty({ enum: EnterpriseStatus })
+  @ApiProperty({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' })
   status!: EnterpriseStatus;
 }
 
@@ -65,7 +65,7 @@ export class PublicWelderDto {
   @ApiProperty({ example: '张*', description: 'Family name only; the rest is masked' })
   maskedName!: string;
 
-  @ApiProperty({ enum: WelderStatus })
+  @ApiProperty({ enum: WelderStatus, enumName: 'WelderStatus' })
   status!: WelderStatus;
 }
 

@@ -12,7 +12,7 @@ export class CreateRegionDto {
   @IsString() @MinLength(1) @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ enum: RegionLevel })
+  @ApiProperty({ enum: RegionLevel, enumName: 'RegionLevel' })
   @IsEnum(RegionLevel)
   level!: RegionLevel;
 

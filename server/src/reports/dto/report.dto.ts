@@ -40,7 +40,7 @@ export class SubmitReportDto {
 }
 
 export class TransitionReportDto {
-  @ApiProperty({ enum: ReportStatus, description: 'received → verifying → verified | rejected → closed; received → rejected' })
+  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus', description: 'received → verifying → verified | rejected → closed; received → rejected' })
   @IsEnum(ReportStatus)
   to!: ReportStatus;
 
@@ -50,7 +50,7 @@ export class TransitionReportDto {
 }
 
 export class ListReportsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: ReportStatus })
+  @ApiPropertyOptional({ enum: ReportStatus, enumName: 'ReportStatus' })
   @IsOptional() @IsEnum(ReportStatus)
   status?: ReportStatus;
 }

@@ -16,7 +16,7 @@ export class CreateUserDto {
   @IsString() @MinLength(1) @MaxLength(100)
   displayName!: string;
 
-  @ApiProperty({ enum: Role })
+  @ApiProperty({ enum: Role, enumName: 'Role' })
   @IsEnum(Role)
   role!: Role;
 

@@ -3,7 +3,7 @@ import { IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
 import { CertificateStatus } from '../certificate.entity';
 
 export class ChangeCertificateStatusDto {
-  @ApiProperty({ enum: CertificateStatus })
+  @ApiProperty({ enum: CertificateStatus, enumName: 'CertificateStatus' })
   @IsEnum(CertificateStatus)
   status!: CertificateStatus;
 

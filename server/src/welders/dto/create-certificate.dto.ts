@@ -5,7 +5,7 @@ import { IsCalendarDate } from './calendar-date.validator';
 
 /** A certificate entered by hand; expiry and review dates are computed from the rules, never typed in. */
 export class CreateCertificateDto {
-  @ApiProperty({ enum: CertificateSubOperation })
+  @ApiProperty({ enum: CertificateSubOperation, enumName: 'CertificateSubOperation' })
   @IsEnum(CertificateSubOperation)
   subOperation!: CertificateSubOperation;
 
@@ -13,11 +13,11 @@ export class CreateCertificateDto {
   @IsCalendarDate()
   issuedOn!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '2025-02-20', description: 'Date of the last 复审, if any' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-02-20', description: 'Date of the last 复审, if any' })
   @IsOptional() @IsCalendarDate()
   lastReviewedOn?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '商丘市应急管理局', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '商丘市应急管理局', maxLength: 100 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   issuingAuthority?: string | null;
 }

@@ -4,7 +4,7 @@ import { TrainingTier } from '../training-record.entity';
 import { IsCalendarDate } from './calendar-date.validator';
 
 export class CreateTrainingDto {
-  @ApiProperty({ enum: TrainingTier, description: 'county / township: recorded by regulators; enterprise: by the enterprise' })
+  @ApiProperty({ enum: TrainingTier, enumName: 'TrainingTier', description: 'county / township: recorded by regulators; enterprise: by the enterprise' })
   @IsEnum(TrainingTier)
   tier!: TrainingTier;
 
@@ -20,7 +20,7 @@ export class CreateTrainingDto {
   @IsCalendarDate()
   completedOn!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '夏邑县应急管理局', maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '夏邑县应急管理局', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
   provider?: string | null;
 

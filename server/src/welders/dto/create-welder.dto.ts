@@ -15,11 +15,11 @@ export class CreateWelderDto {
   @Transform(upper) @IsIdNumber()
   idNumber!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '13900001111', description: 'Mainland mobile number; stored encrypted, shown masked' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '13900001111', description: 'Mainland mobile number; stored encrypted, shown masked' })
   @IsOptional() @IsMobile()
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'Employer; required for a platform admin, defaults to your own enterprise otherwise' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'Employer; required for a platform admin, defaults to your own enterprise otherwise' })
   @IsOptional() @IsUUID()
   employerId?: string | null;
 }

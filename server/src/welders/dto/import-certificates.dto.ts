@@ -18,7 +18,7 @@ export class CertificateImportRowDto {
   @Transform(upper) @IsString() @Matches(/^T\d{17}[\dX]$/, { message: 'certificateNumber must be "T" followed by an 18-character ID number' })
   certificateNumber!: string;
 
-  @ApiProperty({ enum: CertificateSubOperation })
+  @ApiProperty({ enum: CertificateSubOperation, enumName: 'CertificateSubOperation' })
   @IsEnum(CertificateSubOperation)
   subOperation!: CertificateSubOperation;
 
@@ -26,11 +26,11 @@ export class CertificateImportRowDto {
   @IsCalendarDate()
   issuedOn!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: '2025-02-20' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-02-20' })
   @IsOptional() @IsCalendarDate()
   lastReviewedOn?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   issuingAuthority?: string | null;
 }

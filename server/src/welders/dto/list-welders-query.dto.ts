@@ -21,7 +21,7 @@ export class ListWeldersQueryDto extends PaginationQueryDto {
   @IsOptional() @IsUUID()
   employerId?: string;
 
-  @ApiPropertyOptional({ enum: WelderStatus })
+  @ApiPropertyOptional({ enum: WelderStatus, enumName: 'WelderStatus' })
   @IsOptional() @IsEnum(WelderStatus)
   status?: WelderStatus;
 

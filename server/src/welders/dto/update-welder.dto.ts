@@ -10,11 +10,11 @@ export class UpdateWelderDto {
   @IsOmittable() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MinLength(1) @MaxLength(50)
   realName?: string;
 
-  @ApiPropertyOptional({ example: '13900001111', nullable: true, description: 'null removes the phone number' })
+  @ApiPropertyOptional({ type: String, example: '13900001111', nullable: true, description: 'null removes the phone number' })
   @IsOptional() @IsMobile()
   phone?: string | null;
 
-  @ApiPropertyOptional({ enum: WelderStatus })
+  @ApiPropertyOptional({ enum: WelderStatus, enumName: 'WelderStatus' })
   @IsOmittable() @IsEnum(WelderStatus)
   status?: WelderStatus;
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { MachineView } from '../../api/types';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
+import { machineKindValues } from '../../api/schema';
 
 interface MachineForm {
   name: string;
@@ -39,7 +40,7 @@ export function MachineFormModal({ open, machine, onClose }: { open: boolean; ma
           <Input maxLength={100} placeholder="1号车间氩弧焊机" />
         </Form.Item>
         <Form.Item name="kind" label={t('machines.kind')} rules={[{ required: true }]}>
-          <Select options={['electric_arc', 'resistance', 'gas'].map((k) => ({ value: k, label: t(`machineKind.${k}`) }))} />
+          <Select options={machineKindValues.map((k) => ({ value: k, label: t(`machineKind.${k}`) }))} />
         </Form.Item>
         <Form.Item name="manufacturer" label={t('machines.manufacturer')} rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={100} />

@@ -15,6 +15,7 @@ import { BindChipModal } from './BindChipModal';
 import { MachineCodeDrawer } from './MachineCodeDrawer';
 import { MachineFormModal } from './MachineFormModal';
 import { MachineStatusModal, type MachineTarget } from './MachineStatusModal';
+import { machineKindValues, machineStatusValues } from '../../api/schema';
 
 /** The nameplate ratings under the kind: "21 kVA · 315 A"; empty when none is known (gas sets). */
 function ratings(m: MachineView): string {
@@ -96,9 +97,9 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
         <div className="toolbar">
           <Input.Search allowClear placeholder={t('machines.searchPlaceholder')} style={{ width: 220 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} data-testid="machine-search" />
           <Select allowClear placeholder={t('common.status')} style={{ width: 120 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['registered', 'active', 'suspended', 'retired'].map((s) => ({ value: s, label: t(`machineStatus.${s}`) }))} />
+            options={machineStatusValues.map((s) => ({ value: s, label: t(`machineStatus.${s}`) }))} />
           <Select allowClear placeholder={t('machines.kind')} style={{ width: 150 }} value={filters.kind as string | undefined} onChange={(v) => setFilters({ ...filters, kind: v })}
-            options={['electric_arc', 'resistance', 'gas'].map((s) => ({ value: s, label: t(`machineKind.${s}`) }))} />
+            options={machineKindValues.map((s) => ({ value: s, label: t(`machineKind.${s}`) }))} />
           <Select allowClear placeholder={t('machines.hasChip')} style={{ width: 120 }} value={filters.hasChip as string | undefined} onChange={(v) => setFilters({ ...filters, hasChip: v })}
             options={[{ value: 'true', label: t('machines.chipped') }, { value: 'false', label: t('machines.notChipped') }]} />
         </div>

@@ -3,7 +3,7 @@ import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch, type Paginated } from '../../api/client';
-import type { EnterpriseView, MachineView, PermitSummary, WelderView } from '../../api/types';
+import { PERMIT_LEVELS, type EnterpriseView, type MachineView, type PermitSummary, type WelderView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { pickedChinaIso } from '../format';
@@ -104,7 +104,7 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
         <Row gutter={12}>
           <Col xs={24} sm={8}>
             <Form.Item name="level" label={t('permits.level')} rules={[{ required: true }]}>
-              <Select options={['special', 'level1', 'level2'].map((l) => ({ value: l, label: t(`permitLevel.${l}`) }))} />
+              <Select options={PERMIT_LEVELS.map((l) => ({ value: l, label: t(`permitLevel.${l}`) }))} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={16}>

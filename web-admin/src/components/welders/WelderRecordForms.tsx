@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch } from '../../api/client';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { chinaToday } from '../format';
+import { certificateSubOperationValues } from '../../api/schema';
 
 const day = (d: Dayjs | undefined | null) => (d ? d.format('YYYY-MM-DD') : undefined);
 
@@ -28,7 +29,7 @@ export function CertificateModal({ welderId, open, onClose }: { welderId: string
       <Alert type="info" showIcon message={t('welders.certificateVerificationNotice')} style={{ marginBottom: 12 }} data-testid="certificate-verification-notice" />
       <Form form={form} layout="vertical" initialValues={{ subOperation: 'fusion_welding_and_thermal_cutting' }}>
         <Form.Item name="subOperation" label={t('welders.subOperation')} rules={[{ required: true }]}>
-          <Select options={['fusion_welding_and_thermal_cutting', 'pressure_welding', 'brazing'].map((s) => ({ value: s, label: t(`subOperation.${s}`) }))} />
+          <Select options={certificateSubOperationValues.map((s) => ({ value: s, label: t(`subOperation.${s}`) }))} />
         </Form.Item>
         <Form.Item name="issuedOn" label={t('welders.issuedOn')} rules={[{ required: true }]}>
           <DatePicker style={{ width: '100%' }} />

@@ -11,6 +11,9 @@ import { EmptyState, ErrorState } from '../states';
 import { EnumTag } from '../tags';
 import { WelderDrawer } from './WelderDrawer';
 import { WelderFormModal } from './WelderFormModal';
+import { welderStatusValues, type components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 /** Training tiers each role records (分级培训): regulators county/township, enterprises their own. */
 function tiersFor(role: string | undefined): string[] {
@@ -48,9 +51,9 @@ export function WeldersView({ mode }: { mode: 'ledger' | 'workspace' }) {
         <div className="toolbar">
           <Input.Search allowClear placeholder={t('welders.searchPlaceholder')} style={{ width: 200 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} />
           <Select allowClear placeholder={t('welders.certificateState')} style={{ width: 150 }} value={filters.certificateState as string | undefined} onChange={(v) => setFilters({ ...filters, certificateState: v })}
-            options={['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'].map((s) => ({ value: s, label: t(`certState.${s}`) }))} data-testid="filter-cert" />
+            options={(['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'] as const satisfies readonly Schemas['CertificateState'][]).map((s) => ({ value: s, label: t(`certState.${s}`) }))} data-testid="filter-cert" />
           <Select allowClear placeholder={t('common.status')} style={{ width: 110 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['active', 'inactive'].map((s) => ({ value: s, label: t(`welderStatus.${s}`) }))} />
+            options={welderStatusValues.map((s) => ({ value: s, label: t(`welderStatus.${s}`) }))} />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />

@@ -13,6 +13,9 @@ import { ErrorState } from '../../components/states';
 import { useAlertStream } from '../../hooks/useAlertStream';
 import { usePaged } from '../../hooks/usePaged';
 import { ALERT_TYPES } from '../../components/alert-types';
+import { alertStateValues, type components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 export default function AlertsPage() {
   const { t, i18n } = useTranslation();
@@ -78,7 +81,7 @@ export default function AlertsPage() {
             style={{ width: 130 }}
             value={filters.state as string | undefined}
             onChange={(v) => setFilters({ ...filters, state: v })}
-            options={['open', 'acknowledged', 'closed'].map((s) => ({ value: s, label: t(`alertState.${s}`) }))}
+            options={alertStateValues.map((s) => ({ value: s, label: t(`alertState.${s}`) }))}
             data-testid="filter-state"
           />
           <Select
@@ -87,7 +90,7 @@ export default function AlertsPage() {
             style={{ width: 120 }}
             value={filters.severity as string | undefined}
             onChange={(v) => setFilters({ ...filters, severity: v })}
-            options={['critical', 'warning', 'info'].map((s) => ({ value: s, label: t(`severity.${s}`) }))}
+            options={(['critical', 'warning', 'info'] as const satisfies readonly Schemas['AlertSeverity'][]).map((s) => ({ value: s, label: t(`severity.${s}`) }))}
           />
           <Select
             allowClear

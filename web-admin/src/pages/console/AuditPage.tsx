@@ -3,6 +3,7 @@ import { Alert, Button, Card, Input, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
+import type { components } from '../../api/schema';
 import type { AuditEntry } from '../../api/types';
 import { compactJson, fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -10,12 +11,7 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { useErrorReporter } from '../../hooks/useApi';
 import { usePaged } from '../../hooks/usePaged';
 
-interface ChainReport {
-  ok: boolean;
-  checked: number;
-  firstBrokenId?: string;
-  reason?: string;
-}
+type ChainReport = components['schemas']['ChainReport'];
 
 export default function AuditPage() {
   const { t } = useTranslation();
@@ -74,7 +70,7 @@ export default function AuditPage() {
             }}
             columns={[
               { title: t('audit.time'), dataIndex: 'occurredAt', width: 140, render: (v: string) => fmtTime(v) },
-              { title: t('audit.actor'), dataIndex: 'actorRole', width: 150, render: (v: string, a) => <>{t(`role.${v}`, { defaultValue: v })}<div style={{ fontSize: 11, color: '#999' }}>{a.actorUsername ?? a.actorUserId?.slice(0, 8) ?? 'system'}</div></> },
+              { title: t('audit.actor'), dataIndex: 'actorRole', width: 150, render: (v: string, a) => <>{t(`role.${v}`, { defaultValue: v })}<div style={{ fontSize: 11, color: '#999' }}>{a.actorUserId?.slice(0, 8) ?? 'system'}</div></> },
               { title: t('audit.action'), dataIndex: 'action', width: 200 },
               { title: t('audit.entity'), dataIndex: 'entityType', render: (v: string, a) => <>{v}<div style={{ fontSize: 11, color: '#999' }}>{a.entityId}</div></> },
             ]}

@@ -13,6 +13,7 @@ import { EnumTag } from '../../components/tags';
 import { useErrorReporter } from '../../hooks/useApi';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
+import { blackoutEffectValues, blackoutKindValues, blackoutStatusValues } from '../../api/schema';
 
 function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
@@ -28,10 +29,10 @@ function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boole
           <RegionSelect style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="kind" label={t('blackouts.kind')} rules={[{ required: true }]}>
-          <Select options={['special_period', 'high_wind', 'other'].map((k) => ({ value: k, label: t(`blackoutKind.${k}`) }))} />
+          <Select options={blackoutKindValues.map((k) => ({ value: k, label: t(`blackoutKind.${k}`) }))} />
         </Form.Item>
         <Form.Item name="effect" label={t('blackouts.effect')} rules={[{ required: true }]} extra={t('blackouts.effectHint')}>
-          <Select options={['ban', 'raise_level'].map((k) => ({ value: k, label: t(`blackoutEffect.${k}`) }))} data-testid="blackout-effect" />
+          <Select options={blackoutEffectValues.map((k) => ({ value: k, label: t(`blackoutEffect.${k}`) }))} data-testid="blackout-effect" />
         </Form.Item>
         <Form.Item name="range" label={`${t('blackouts.startsAt')} – ${t('blackouts.endsAt')}`} rules={[{ required: true }]}>
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
@@ -76,7 +77,7 @@ export default function BlackoutsPage() {
       <Card size="small">
         <div className="toolbar">
           <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['scheduled', 'active', 'ended', 'cancelled'].map((s) => ({ value: s, label: t(`blackoutStatus.${s}`) }))} />
+            options={blackoutStatusValues.map((s) => ({ value: s, label: t(`blackoutStatus.${s}`) }))} />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />

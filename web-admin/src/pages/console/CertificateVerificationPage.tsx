@@ -11,6 +11,9 @@ import { EnumTag } from '../../components/tags';
 import { CertificatePhotoButton } from '../../components/welders/CertificatePhoto';
 import { useErrorReporter } from '../../hooks/useApi';
 import { usePaged } from '../../hooks/usePaged';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 /** Field codes the verification endpoint may answer with, said in the user's language. */
 const VERIFY_FIELD_TEXT: Record<string, string> = { outsideRegion: 'certVerification.outsideRegion', unchanged: 'certVerification.unchanged' };
@@ -59,7 +62,7 @@ export default function CertificateVerificationPage() {
       <Card size="small">
         <div className="toolbar">
           <Select style={{ width: 150 }} value={filters.verification as string} onChange={(v) => setFilters({ ...filters, verification: v })} data-testid="filter-verification"
-            options={['unverified', 'rejected', 'verified'].map((s) => ({ value: s, label: t(`verification.${s}`) }))} />
+            options={(['unverified', 'rejected', 'verified'] as const satisfies readonly Schemas['CertificateVerification'][]).map((s) => ({ value: s, label: t(`verification.${s}`) }))} />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />

@@ -11,6 +11,7 @@ import { EnumTag } from '../../components/tags';
 import { useDownload } from '../../hooks/useDownload';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
+import { enterpriseStatusValues } from '../../api/schema';
 
 export default function EnterprisesLedgerPage() {
   const { t } = useTranslation();
@@ -31,7 +32,7 @@ export default function EnterprisesLedgerPage() {
           <Input.Search allowClear placeholder={t('enterprises.searchPlaceholder')} style={{ width: 220 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} />
           <RegionSelect value={filters.regionCode as string | undefined} onChange={(v) => setFilters({ ...filters, regionCode: v })} />
           <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['active', 'suspended', 'closed'].map((s) => ({ value: s, label: t(`enterpriseStatus.${s}`) }))} />
+            options={enterpriseStatusValues.map((s) => ({ value: s, label: t(`enterpriseStatus.${s}`) }))} />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -71,7 +72,7 @@ function EnterpriseStatusModal({ enterprise, onClose }: { enterprise: Enterprise
     <Modal open={!!enterprise} title={`${t('enterprises.changeStatus')} · ${enterprise?.name ?? ''}`} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ status: enterprise?.status }} preserve={false}>
         <Form.Item name="status" label={t('common.status')} rules={[{ required: true }]}>
-          <Select options={['active', 'suspended', 'closed'].map((s) => ({ value: s, label: t(`enterpriseStatus.${s}`) }))} />
+          <Select options={enterpriseStatusValues.map((s) => ({ value: s, label: t(`enterpriseStatus.${s}`) }))} />
         </Form.Item>
         <Form.Item name="reason" label={t('common.reason')} rules={status && status !== 'active' ? [{ required: true, whitespace: true, message: t('enterprises.reasonRequired') }] : []}>
           <Input.TextArea rows={3} maxLength={500} />

@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorState } from '../../components/states';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged } from '../../hooks/usePaged';
+import { alertStateValues } from '../../api/schema';
 
 /** 非法作业排查: unregistered devices, arcs without grant, unlicensed attempts, activity at suspended enterprises. */
 export default function OffPlatformPage() {
@@ -50,7 +51,7 @@ export default function OffPlatformPage() {
             style={{ width: 130 }}
             value={filters.state as string | undefined}
             onChange={(v) => setFilters({ ...filters, state: v })}
-            options={['open', 'acknowledged', 'closed'].map((s) => ({ value: s, label: t(`alertState.${s}`) }))}
+            options={alertStateValues.map((s) => ({ value: s, label: t(`alertState.${s}`) }))}
           />
         </div>
         {list.error && !list.data ? (

@@ -2,14 +2,14 @@ import { App, Button, Card, Descriptions, Form, Input, InputNumber, Select, Spac
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import type { ApprovalChains, ApproverPosition, HolidayYearView, RegionalMinimumView } from '../../api/types';
+import { PERMIT_LEVELS, type ApprovalChains, type ApproverPosition, type HolidayYearView, type RegionalMinimumView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
 import { ErrorState } from '../../components/states';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 
-const LEVELS = ['special', 'level1', 'level2'] as const;
+const LEVELS = PERMIT_LEVELS;
 const POSITIONS: ApproverPosition[] = ['unit_head', 'safety_department', 'principal'];
 
 /** Each level's chain as positions in signing order. */

@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Segmented, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PermitSummary } from '../../api/types';
+import { PERMIT_LEVELS, type PermitSummary } from '../../api/types';
 import { ENTERPRISE_ROLES, useSession } from '../../auth/session';
 import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -11,6 +11,7 @@ import { PermitDrawer } from '../../components/permits/PermitDrawer';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { usePaged } from '../../hooks/usePaged';
+import { permitDisplayStatusValues } from '../../api/schema';
 
 /** Regulators read permits of their area; enterprise users apply, approve, extend and close their own. */
 export default function PermitsPage() {
@@ -41,9 +42,9 @@ export default function PermitsPage() {
             />
           )}
           <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'].map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))} data-testid="filter-status" />
+            options={permitDisplayStatusValues.map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))} data-testid="filter-status" />
           <Select allowClear placeholder={t('permits.level')} style={{ width: 110 }} value={filters.level as string | undefined} onChange={(v) => setFilters({ ...filters, level: v })}
-            options={['special', 'level1', 'level2'].map((s) => ({ value: s, label: t(`permitLevel.${s}`) }))} />
+            options={PERMIT_LEVELS.map((s) => ({ value: s, label: t(`permitLevel.${s}`) }))} />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />

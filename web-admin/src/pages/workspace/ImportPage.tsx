@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Progress, Row, Table, Typography, Upload } fr
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch } from '../../api/client';
+import type { components } from '../../api/schema';
 import { PageHeader } from '../../components/PageHeader';
 import { useDownload } from '../../hooks/useDownload';
 import { fileErrorText, rowErrorText, type RowError } from './import-errors';
@@ -10,14 +11,7 @@ import { fileErrorText, rowErrorText, type RowError } from './import-errors';
 type Ledger = 'machines' | 'welders';
 
 /** GET /api/ledgers/import-jobs/:id: the file is parsed in the background, then written all-or-nothing. */
-interface ImportJob {
-  id: string;
-  state: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
-  progress: { rowsRead: number; rowsEstimate: number | null };
-  result: { imported: number; ids: string[] } | null;
-  errors: RowError[] | null;
-  error: { code: string; message: string; fields?: { field: string; code: string }[]; details?: Record<string, unknown> } | null;
-}
+type ImportJob = components['schemas']['ImportJobDto'];
 
 const POLL_MS = 1000;
 /** The last job per ledger survives a page reload: its result is kept by the server. */

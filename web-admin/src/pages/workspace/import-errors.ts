@@ -1,13 +1,8 @@
 import type { TFunction } from 'i18next';
+import type { components } from '../../api/schema';
 
 /** One row problem of a rejected import, as GET /api/ledgers/import-jobs/:id returns it. */
-export interface RowError {
-  row: number;
-  column?: string | null;
-  field?: string | null;
-  code: string;
-  message: string;
-}
+export type RowError = components['schemas']['ImportRowErrorDto'];
 
 /** A row problem in the user's language: the code's text, never the server's English wording. */
 export function rowErrorText(t: TFunction, e: RowError): string {
