@@ -179,10 +179,7 @@ export default tseslint.config(
     // tables; production agent code never imports the simulator.
     files: ['device-agent/src/**/*.spec.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': moduleBoundaries([
-        '../../firmware-sim/src/**',
-        '../../../firmware-sim/src/**',
-      ]),
+      '@nx/enforce-module-boundaries': moduleBoundaries(['../../firmware-sim/src/**', '../../../firmware-sim/src/**']),
     },
   },
   {
