@@ -223,7 +223,7 @@ export class Agent {
   private apply(input: AgentInput): void {
     if (!this.machine || !this.running) return;
     const before = this.model;
-    const { model, commands } = step(this.machine, before, { ...input, now: this.deps.clock.now() } as Input);
+    const { model, commands } = step(this.machine, before, { ...input, now: this.deps.clock.now() });
     this.model = model;
     // A gas set's A0 reads fuel flow, not current: no current limit applies to it.
     this.sampler?.setCurrentLimit(this.machine.machineKind === 'gas' ? null : (model.grant?.body.maxCurrentA ?? null));
@@ -308,7 +308,8 @@ export class Agent {
     const position = this.position();
     const body = { nonce: c.nonce, credential: c.credential, ...(c.permitId ? { permitId: c.permitId } : {}), position, machineKind: this.deps.config.machineKind };
     this.deps.log.info('arm.request sent', { requestId: c.requestId, credential: c.credential.kind });
-    link.requestArm(c.requestId, body).then((answer) => {
+    // requestArm never rejects: every outcome (grant, denied, timeout, offline) resolves.
+    void link.requestArm(c.requestId, body).then((answer) => {
       if (answer.kind === 'grant') this.dispatch({ type: 'grant', envelope: answer.message });
       else if (answer.kind === 'denied') this.dispatch({ type: 'denied', message: answer.message });
       else this.dispatch({ type: 'arm_timeout', requestId: c.requestId });

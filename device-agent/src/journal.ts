@@ -149,7 +149,7 @@ export class Journal {
   /** Assigns the next seq and makes the event durable; only then is it returned (and may be sent). */
   append(draft: EventDraft): DeviceEvent {
     if (this.fd === null) throw new Error('journal is not open');
-    const event = { seq: this.meta.nextSeq, ...draft } as DeviceEvent;
+    const event = { seq: this.meta.nextSeq, ...draft };
     const line = `${JSON.stringify(event)}\n`;
     const size = fstatSync(this.fd).size;
     try {

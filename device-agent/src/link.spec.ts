@@ -116,7 +116,7 @@ describe('Link', () => {
     const c = await connect();
     jest.useFakeTimers();
     let answer: ArmAnswer | undefined;
-    link.requestArm('requestIdentifier001', { some: 'body' }).then((a) => (answer = a));
+    void link.requestArm('requestIdentifier001', { some: 'body' }).then((a) => (answer = a));
     for (let i = 0; i < ARM_REQUEST_RETRIES; i++) jest.advanceTimersByTime(ARM_REQUEST_TIMEOUT_MS);
     const sent = c.published.filter((p) => p.topic.endsWith('/up/arm.request'));
     expect(sent).toHaveLength(ARM_REQUEST_RETRIES + 1);

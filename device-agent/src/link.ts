@@ -207,7 +207,7 @@ export class Link extends EventEmitter<LinkEvents> {
     });
     if (!result.ok) return reject(result.failure);
     this.seen.set(result.message.id, now);
-    const message = result.message as DownMessage;
+    const message = result.message;
     if (message.type === 'arm.grant' || message.type === 'arm.denied') {
       const requestId = message.body.requestId;
       if (this.pending.has(requestId)) {

@@ -17,7 +17,7 @@ class Harness {
   constructor(readonly clock = new FakeClock(), readonly opts: MachineOptions = options) {}
 
   send(input: DistributiveOmit<Input, 'now'>): Command[] {
-    const result = step(this.opts, this.model, { ...input, now: this.clock.now() } as Input);
+    const result = step(this.opts, this.model, { ...input, now: this.clock.now() });
     this.model = result.model;
     this.last = result.commands;
     this.all.push(...result.commands);

@@ -32,7 +32,7 @@ function write(value: unknown, path: string, depth: number): string {
       return JSON.stringify(value);
     case 'object':
       if (depth >= MAX_CANONICAL_DEPTH) throw new TypeError(`canonicalJson: nesting deeper than ${MAX_CANONICAL_DEPTH} at ${path.slice(0, 200)}`);
-      return Array.isArray(value) ? writeArray(value, path, depth + 1) : writeObject(value as object, path, depth + 1);
+      return Array.isArray(value) ? writeArray(value, path, depth + 1) : writeObject(value, path, depth + 1);
     default:
       throw new TypeError(`canonicalJson: unsupported ${typeof value} at ${path}`);
   }

@@ -15,7 +15,7 @@ import { relayClosedIn, TRANSITIONS } from './state-machine';
 export const REMOVE = Symbol('remove');
 export function withChange<T>(source: T, path: (string | number)[], value: unknown): T {
   const copy = structuredClone(source) as Record<string | number, unknown>;
-  let node = copy as Record<string | number, unknown>;
+  let node = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   const last = path[path.length - 1];
   if (value === REMOVE) delete node[last];

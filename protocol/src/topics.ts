@@ -47,6 +47,7 @@ export const TOPIC_KINDS = Object.keys(TOPIC_SPECS) as TopicKind[];
 
 /** A root is one or more non-empty levels without wildcards, NUL or a leading `$`. */
 export function isValidTopicRoot(root: string): boolean {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses.
   return typeof root === 'string' && root.length > 0 && !root.startsWith('$') && root.split('/').every((l) => l.length > 0 && !/[+#\u0000]/.test(l));
 }
 

@@ -33,7 +33,7 @@ describe('validateMessage', () => {
 
   it.each(names)('rejects a missing required field of %s as "required"', (name) => {
     for (const path of leafPaths(ex[name])) {
-      const key = path.filter((k) => typeof k === 'string').slice(-1)[0] as string;
+      const key = path.filter((k) => typeof k === 'string').slice(-1)[0];
       const dotted = path.filter((k) => typeof k === 'string').join('.');
       const event = path[0] === 'body' && path[1] === 'events' ? (ex[name] as { body: { events: { type: string }[] } }).body.events[path[2] as number] : undefined;
       const optional = OPTIONAL.has(dotted) || (OPTIONAL.has(key) && path.includes('events')) || (key === 'seq' && path.length === 1 && ['armGrant', 'armDenied', 'grantRevoke', 'grantPush', 'eventsAck', 'config'].includes(name))

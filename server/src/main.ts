@@ -52,8 +52,8 @@ async function serve(infra: Infrastructure): Promise<void> {
     await infra.stop();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
   const db = infra.database ? `embedded PostgreSQL on port ${infra.database.port}` : 'external PostgreSQL (DATABASE_URL)';
   const mq = infra.broker ? `embedded MQTT broker on ${infra.broker.url}` : `external MQTT broker (${config.mqtt.url.replace(/\/\/[^@/]*@/, '//')})`;
   console.log(`\nArcGate is running at http://localhost:${config.port}/  (API docs: http://localhost:${config.port}/api/docs)\n  database: ${db}\n  broker:   ${mq}\n`);

@@ -10,12 +10,12 @@ export async function spawnPostgresChild(dataDir: string): Promise<{ child: Chil
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const db = await new Promise<ChildDatabase>((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => {
+    child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(JSON.parse(line!) as ChildDatabase);
+      if (out.includes('\n')) resolve(JSON.parse(line) as ChildDatabase);
     });
     child.on('exit', (code) => reject(new Error(`child exited (${code}) before starting PostgreSQL: ${err}`)));
   });

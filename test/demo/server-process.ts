@@ -27,8 +27,8 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
 
   let output = '';
   const banner = await new Promise<{ port: string; broker: string | null }>((resolve, reject) => {
@@ -38,8 +38,8 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
       const broker = /broker:\s+(?:embedded MQTT broker on (\S+)|external MQTT broker)/.exec(output);
       if (running && broker) resolve({ port: running[1], broker: broker[1] ?? null });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('exit', (code) => reject(new Error(`the server exited with code ${code} during start-up:\n${output.slice(-2000)}`)));
     setTimeout(() => reject(new Error(`the server did not start within 120 s; see ${logFile}`)), 120_000).unref();
   });

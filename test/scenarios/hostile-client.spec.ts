@@ -6,7 +6,6 @@
  * online throughout, and the server must raise nothing against it. Counts per class go to
  * test-artifacts/security/hostile-client.json for SECURITY.md.
  */
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../server/src/mqtt/mqtt-connection';
 import { Bench, sleep, waitFor } from '../support/bench';

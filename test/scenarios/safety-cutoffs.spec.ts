@@ -5,7 +5,6 @@
  * contacts weld shut is caught by its auxiliary contact.
  */
 import { Bench, recordRelay, sleep, waitFor, watchReading } from '../support/bench';
-import { MachineRig } from '../support/machine-rig';
 import { activeCode, ok } from '../support/platform-api';
 
 describe('safety cut-offs reported to the platform', () => {

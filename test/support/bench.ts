@@ -116,7 +116,7 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }

@@ -131,8 +131,8 @@ export class ProcessRig {
     if (process.env.ARCGATE_TEST_PTY) args.push('--pty', process.env.ARCGATE_TEST_PTY);
     const sim = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.sim = sim;
-    sim.stdout!.on('data', (b: Buffer) => this.logStream?.write(`[sim] ${b}`));
-    sim.stderr!.on('data', (b: Buffer) => this.logStream?.write(`[sim!] ${b}`));
+    sim.stdout.on('data', (b: Buffer) => this.logStream?.write(`[sim] ${b}`));
+    sim.stderr.on('data', (b: Buffer) => this.logStream?.write(`[sim!] ${b}`));
     await waitUntil(`${this.name} simulator up`, () => existsSync(this.stateFile) && existsSync(this.serialPath), 15_000, () => sim.exitCode !== null);
     this.startPolling();
   }
@@ -153,14 +153,14 @@ export class ProcessRig {
     const agent = spawn(process.execPath, [AGENT_MAIN, '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env });
     this.agentProc = agent;
     let partial = '';
-    agent.stdout!.on('data', (b: Buffer) => {
+    agent.stdout.on('data', (b: Buffer) => {
       const text = partial + b.toString('utf8');
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) if (line) this.agentLog.push(line);
       this.logStream?.write(`[agent] ${b}`);
     });
-    agent.stderr!.on('data', (b: Buffer) => this.logStream?.write(`[agent!] ${b}`));
+    agent.stderr.on('data', (b: Buffer) => this.logStream?.write(`[agent!] ${b}`));
   }
 
   /** Whether the agent logged a broker connection at or after `since` (epoch ms). */

@@ -44,29 +44,29 @@ export function grantFor(keys: TestKeys, spec: GrantSpec): ArmGrantMessage {
     nonce: spec.nonce, issuedAt: iso(issued), notBefore: iso(issued), expiresAt: iso(issued + (spec.lifetimeMs ?? 3_600_000)), welderName: '张*',
     ...(spec.gasLimitPercentLel !== undefined ? { gasLimitPercentLel: spec.gasLimitPercentLel } : {}),
     ...(spec.maxCurrentA !== undefined ? { maxCurrentA: spec.maxCurrentA } : {}),
-  }, spec.now) as ArmGrantMessage;
+  }, spec.now);
 }
 
 export function revokeFor(keys: TestKeys, now: number, grantId?: string, reason = ReasonCode.PERMIT_CANCELLED): GrantRevokeMessage {
-  return serverMessage(keys.server, keys.chip, 'grant.revoke', { ...(grantId ? { grantId } : {}), reason, message: reasonMessage(reason) }, now) as GrantRevokeMessage;
+  return serverMessage(keys.server, keys.chip, 'grant.revoke', { ...(grantId ? { grantId } : {}), reason, message: reasonMessage(reason) }, now);
 }
 
 export function deniedFor(keys: TestKeys, now: number, requestId: string, reason = ReasonCode.CERTIFICATE_EXPIRED): ArmDeniedMessage {
-  return serverMessage(keys.server, keys.chip, 'arm.denied', { requestId, reason, message: reasonMessage(reason) }, now) as ArmDeniedMessage;
+  return serverMessage(keys.server, keys.chip, 'arm.denied', { requestId, reason, message: reasonMessage(reason) }, now);
 }
 
 export function pushFor(keys: TestKeys, now: number, ttlMs = 600_000): GrantPushMessage {
   return serverMessage(keys.server, keys.chip, 'grant.push', {
     sessionId: 'session-1', welderId: 'welder-1', welderName: '李*', permitId: 'permit-9', expiresAt: new Date(now + ttlMs).toISOString(),
-  }, now) as GrantPushMessage;
+  }, now);
 }
 
 export function ackFor(keys: TestKeys, now: number, requestId: string, upToSeq: number, missing?: number[], rejected?: number[]): EventsAckMessage {
-  return serverMessage(keys.server, keys.chip, 'events.ack', { requestId, upToSeq, ...(missing ? { missing } : {}), ...(rejected ? { rejected } : {}) }, now) as EventsAckMessage;
+  return serverMessage(keys.server, keys.chip, 'events.ack', { requestId, upToSeq, ...(missing ? { missing } : {}), ...(rejected ? { rejected } : {}) }, now);
 }
 
 export function configFor(keys: TestKeys, now: number, body: ConfigBody): ConfigMessage {
-  return serverMessage(keys.server, keys.chip, 'config', body, now) as ConfigMessage;
+  return serverMessage(keys.server, keys.chip, 'config', body, now);
 }
 
 export const chipOf = (key: KeyObject): string => chipIdFromPublicKey(key);

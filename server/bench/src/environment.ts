@@ -134,8 +134,8 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
   if (process.env.BENCH_SERVER_FLAGS) preload.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean));
   const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
 

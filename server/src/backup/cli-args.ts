@@ -2,7 +2,7 @@
 export function parseBackupArgs(argv: string[]): { dir?: string } {
   const out: { dir?: string } = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--dir' || a.startsWith('--dir=')) {
       const v = a === '--dir' ? argv[++i] : a.slice('--dir='.length);
       if (!v) throw new Error('--dir needs a directory: npm run backup -- --dir /path/to/backups');

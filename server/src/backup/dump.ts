@@ -69,7 +69,7 @@ export async function dumpDatabase(url: string, file: string, keys: KeyFingerpri
 async function header(client: Client, keys: KeyFingerprints): Promise<BackupHeader> {
   const info = await client.query<{ version: string; db: string }>(`SELECT current_setting('server_version') AS version, current_database() AS db`);
   const hasMigrations = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'migrations'`);
-  if (hasMigrations.rowCount === 0) throw new Error(`Database ${info.rows[0]!.db} has no ArcGate schema (no migrations table): nothing to back up`);
+  if (hasMigrations.rowCount === 0) throw new Error(`Database ${info.rows[0].db} has no ArcGate schema (no migrations table): nothing to back up`);
   const migrations = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
   const partitions = await client.query<{ name: string; parent: string; bound: string }>(
     `SELECT c.relname AS name, p.relname AS parent, pg_get_expr(c.relpartbound, c.oid) AS bound
@@ -83,8 +83,8 @@ async function header(client: Client, keys: KeyFingerprints): Promise<BackupHead
     format: BACKUP_FORMAT,
     formatVersion: BACKUP_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
-    serverVersion: info.rows[0]!.version,
-    database: info.rows[0]!.db,
+    serverVersion: info.rows[0].version,
+    database: info.rows[0].db,
     migrations: migrations.rows.map((m) => m.name),
     partitions: partitions.rows,
     sequences: sequences.rows,

@@ -30,8 +30,8 @@ export async function restoreDatabase(url: string, file: string, opts: { force?:
   await client.connect();
   try {
     const existing = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`);
-    if (Number(existing.rows[0]!.n) > 0) {
-      if (!opts.force) throw new Error(`The target database already holds ${existing.rows[0]!.n} tables; restoring replaces all of it: run again with --force to confirm`);
+    if (Number(existing.rows[0].n) > 0) {
+      if (!opts.force) throw new Error(`The target database already holds ${existing.rows[0].n} tables; restoring replaces all of it: run again with --force to confirm`);
       await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public; GRANT USAGE ON SCHEMA public TO PUBLIC');
     }
     await migrateTo(url, header.migrations.map((n) => byName.get(n)!));

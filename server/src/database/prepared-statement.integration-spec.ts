@@ -23,7 +23,7 @@ describe('queryPrepared', () => {
   it('is parsed once per connection and then executed by name', async () => {
     await t.ds.transaction(async (em) => {
       for (let i = 0; i < 8; i++) await queryPrepared(em, echo, [i]);
-      const rows = await em.query(`SELECT name FROM pg_prepared_statements WHERE name = $1`, [echo.name]) as { name: string }[];
+      const rows = await em.query<{ name: string }[]>(`SELECT name FROM pg_prepared_statements WHERE name = $1`, [echo.name]);
       expect(rows).toHaveLength(1);
     });
   });
@@ -47,8 +47,8 @@ describe('queryPrepared', () => {
   });
 
   it('keeps the pooled connection after an SQL error (pool.query would discard it, and its prepared statements)', async () => {
-    const typeormBackends = async () => ((await t.ds.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-      AND backend_type = 'client backend' AND application_name NOT LIKE 'arcgate-%' ORDER BY pid`)) as { pid: number }[]).map((r) => r.pid);
+    const typeormBackends = async () => (await t.ds.query<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+      AND backend_type = 'client backend' AND application_name NOT LIKE 'arcgate-%' ORDER BY pid`)).map((r) => r.pid);
     const chip = `ps-${randomUUID().slice(0, 8)}`;
     await queryPrepared(t.ds, insertNonce, [chip, 'dup', randomUUID()]);
     const before = await typeormBackends();

@@ -155,7 +155,7 @@ describe('ledger imports under hostile files (worker thread, limits before parsi
     // Reported for the artifact and the log: these are measurements, the bounds below are generous.
     console.log(`import of ${file.length} bytes / 100000 rows: ${Date.now() - started} ms, event-loop max delay ${maxDelayMs.toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, health round trips n=${roundTrips.length} max ${maxRoundTripMs.toFixed(0)} ms, arm decisions n=${decisions.length} max ${maxDecisionMs.toFixed(0)} ms, RSS growth ${rssGrowthMb.toFixed(0)} MB`);
 
-    const finishedJob = outcome.job as FailedJob;
+    const finishedJob = outcome.job;
     expect(finishedJob.state).toBe('failed');
     expect(finishedJob.error.code).toBe('IMPORT_TOO_MANY_ROWS');
     expect(finishedJob.error.fields).toEqual([expect.objectContaining({ field: 'file', code: 'tooManyRows' })]);

@@ -139,13 +139,13 @@ export function filenameFromDisposition(disposition: string | null): string | nu
   const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
   if (star) {
     try {
-      return decodeURIComponent(star[1]!.trim());
+      return decodeURIComponent(star[1].trim());
     } catch {
-      return star[1]!.trim();
+      return star[1].trim();
     }
   }
   const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1]!.trim() : null;
+  return plain ? plain[1].trim() : null;
 }
 
 /** Downloads an authenticated file and saves it with the server's file name. */

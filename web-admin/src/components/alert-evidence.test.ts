@@ -23,7 +23,7 @@ describe('alert evidence', () => {
 
   it('reads an offline-while-armed alert without raw codes, in Chinese and English', () => {
     const ev = { chipId: 'C1', cause: 'will', lastState: 'arcing', at: '2026-01-05T01:00:00.000Z', hardwareWatchdogTimeoutMs: 500, onsiteCheckAfterS: 600, expected: 'hardware_watchdog_cut' };
-    const zhLines = evidenceLines('DEVICE_OFFLINE_ARMED', ev, tOf(zh as Tree))!;
+    const zhLines = evidenceLines('DEVICE_OFFLINE_ARMED', ev, tOf(zh))!;
     expect(zhLines.map((l) => `${l.label}: ${l.value}`)).toEqual([
       '离线前状态: 焊接中', '离线原因: 连接意外中断（遗嘱消息）', '离线时间: 2026-01-05 09:00', '预期: 控制板硬件看门狗应在 500 毫秒内切断电源', '升级: 10 分钟内未恢复将要求现场检查',
     ]);
@@ -52,7 +52,7 @@ describe('alert evidence', () => {
   it('reads a clock-skew alert as ahead or behind in whole minutes, without the failure code', () => {
     const ahead = { chipId: 'C1', failure: 'not_yet_valid', deviceTime: '2026-01-05T01:10:00.000Z', serverTime: '2026-01-05T01:00:00.000Z', skewMs: 600_000, remoteAddress: '10.0.0.1' };
     const behind = { ...ahead, failure: 'expired', deviceTime: '2026-01-05T00:50:20.000Z', skewMs: -579_700 };
-    const zhLines = evidenceLines('DEVICE_CLOCK_SKEW', ahead, tOf(zh as Tree))!;
+    const zhLines = evidenceLines('DEVICE_CLOCK_SKEW', ahead, tOf(zh))!;
     expect(zhLines.map((l) => `${l.label}: ${l.value}`)).toEqual([
       '时钟偏差: 设备时钟比平台快 10 分钟，连接被拒绝；请校准设备时间', '设备时间: 2026-01-05 09:10', '平台时间: 2026-01-05 09:00',
     ]);
@@ -90,7 +90,7 @@ describe('alert evidence', () => {
     expect(evidenceLines('DEVICE_IMPERSONATION', ev, tOf(zh as Tree))!.map((l) => `${l.label}: ${l.value}`)).toEqual([
       '冒用的连接标识: C1VICTIM0000000000000', '冒用对象: 平台上已登记的其他设备', '来源地址: 10.0.0.9', '影响: 连接已拒绝，被冒用的设备未被断开',
     ]);
-    const empty = evidenceLines('DEVICE_IMPERSONATION', { ...ev, claimedClientId: '', claimedIsBoundChip: false }, tOf(en as Tree))!;
+    const empty = evidenceLines('DEVICE_IMPERSONATION', { ...ev, claimedClientId: '', claimedIsBoundChip: false }, tOf(en))!;
     expect(empty.map((l) => l.value)).toEqual(['(empty: none given)', 'not a device id', '10.0.0.9', 'Connection refused; the other device was not disconnected']);
     expect(empty.map((l) => l.value).join(' ')).not.toMatch(/embedded|true|false/);
   });

@@ -25,5 +25,5 @@ const COLORS = {
 export function EnumTag({ kind, value }: { kind: keyof typeof COLORS; value: string | null | undefined }) {
   const { t } = useTranslation();
   if (!value) return <>—</>;
-  return <Tag color={(COLORS[kind] as Record<string, string>)[value] ?? 'default'}>{t(`${kind}.${value}`, { defaultValue: value })}</Tag>;
+  return <Tag color={(COLORS[kind])[value] ?? 'default'}>{t(`${kind}.${value}`, { defaultValue: value })}</Tag>;
 }

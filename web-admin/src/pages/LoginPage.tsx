@@ -29,7 +29,7 @@ export default function LoginPage() {
     setError(null);
     try {
       const u = await login(values.username.trim(), values.password);
-      navigate(from ?? homeFor(u.role), { replace: true });
+      void navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
       form.setFields(toFormFields(e) as Parameters<typeof form.setFields>[0]);
       setError(e instanceof ApiError && e.code === 'INVALID_CREDENTIALS' ? t('login.invalid')

@@ -45,7 +45,7 @@ export function AppLayout() {
           selectedKeys={selected ? [selected] : []}
           items={entries.map((e) => ({ key: e.path, icon: e.icon, label: t(e.labelKey) }))}
           onClick={({ key }) => {
-            navigate(key);
+            void navigate(key);
             if (mobile) setCollapsed(true);
           }}
         />
@@ -67,7 +67,7 @@ export function AppLayout() {
               data-testid="logout"
               onClick={() => {
                 logout();
-                navigate('/login', { replace: true });
+                void navigate('/login', { replace: true });
               }}
             >
               <span className="hide-mobile">{t('app.logout')}</span>

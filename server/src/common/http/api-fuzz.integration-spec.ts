@@ -209,10 +209,10 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
   let countSql = '';
   const tableCounts = async (): Promise<Record<string, number>> => {
     if (!countSql) {
-      const tables = (await t.ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`)) as { tablename: string }[];
+      const tables = await t.ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`);
       countSql = tables.map(({ tablename }) => `SELECT '${tablename}' AS t, count(*)::int AS n FROM "${tablename}"`).join(' UNION ALL ');
     }
-    return Object.fromEntries(((await t.ds.query(countSql)) as { t: string; n: number }[]).map((r) => [r.t, r.n]));
+    return Object.fromEntries((await t.ds.query<{ t: string; n: number }[]>(countSql)).map((r) => [r.t, r.n]));
   };
   const diff = (a: Record<string, number>, b: Record<string, number>) => Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k]} → ${b[k]}`);
 

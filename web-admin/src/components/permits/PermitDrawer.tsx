@@ -37,7 +37,7 @@ export function PermitDrawer({ permitId, canAct, onClose, onChanged }: { permitI
       report(e);
     }
   };
-  const can = (a: string) => canAct && !!p && CAN[a]!.includes(p.status);
+  const can = (a: string) => canAct && !!p && CAN[a].includes(p.status);
   const pendingExtension = p?.extensions.some((x) => x.status === 'pending');
 
   return (

@@ -87,11 +87,11 @@ function parseDays(text: string): { days: { date: string; name: string }[] } | {
   const days: { date: string; name: string }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const line = lines[i].trim();
     if (!line) continue;
     const m = /^(\d{4}-\d{2}-\d{2})\s+(\S.*)$/.exec(line);
     if (!m) return { badLine: i + 1 };
-    days.push({ date: m[1]!, name: m[2]!.trim() });
+    days.push({ date: m[1], name: m[2].trim() });
   }
   return { days };
 }

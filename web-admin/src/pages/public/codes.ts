@@ -7,7 +7,7 @@ export function parseScannedCode(raw: string): string | null {
   const text = raw.trim();
   if (!text) return null;
   const inUrl = /\/q\/([^/?#\s]+)/i.exec(text);
-  let code = inUrl ? inUrl[1]! : text;
+  let code = inUrl ? inUrl[1] : text;
   try {
     code = decodeURIComponent(code);
   } catch {

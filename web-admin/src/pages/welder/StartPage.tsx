@@ -40,10 +40,11 @@ export default function StartPage() {
   const machine = useApi<PublicScan>(code ? scanPath(code) : null, { anonymous: true });
   const nowIso = useMemo(() => new Date().toISOString(), []);
   const permits = useApi<Paginated<PermitSummary>>(user?.welderId ? '/api/permits' : null, { query: { welderId: user?.welderId, activeAt: nowIso, pageSize: 50 } });
-  const list = permits.data?.items ?? [];
+  // Memoized: a fresh `[]` each render would re-run the effect below on every render.
+  const list = useMemo(() => permits.data?.items ?? [], [permits.data]);
 
   useEffect(() => {
-    if (!permitId && list.length === 1) setPermitId(list[0]!.id);
+    if (!permitId && list.length === 1) setPermitId(list[0].id);
   }, [list, permitId]);
 
   // Follow delivery to the machine until the device takes the grant (or it lapses).

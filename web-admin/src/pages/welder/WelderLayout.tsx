@@ -19,7 +19,7 @@ export default function WelderLayout() {
         <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <LanguageSwitch />
           <Button size="small" icon={<LogoutOutlined />} aria-label={t('app.logout')} data-testid="welder-logout"
-            onClick={() => { logout(); navigate('/login', { replace: true }); }} />
+            onClick={() => { logout(); void navigate('/login', { replace: true }); }} />
         </span>
       </header>
       <main className="m-body"><Outlet /></main>
