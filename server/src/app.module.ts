@@ -35,7 +35,8 @@ export class AppModule {
             autoLogging: { ignore: (req) => req.url === '/api/health' },
           },
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: false }),
+        // Each feature module registers its own entities (TypeOrmModule.forFeature); none are listed here.
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         HotPathPoolModule,
         ClockModule,
         CryptoModule,

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor } from '../auth/decorators';
+import { CurrentActor } from '../access/decorators';
 import { DecisionsService } from './decisions.service';
 import { ListDecisionsQueryDto, ListGrantsQueryDto } from './dto/list-decisions.query';
 

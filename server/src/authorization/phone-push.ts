@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { GrantPushBody, PHONE_CONFIRM_TIMEOUT_MS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { maskName } from '../common/validation/identifiers';
-import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/arm-request-handler';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../device-core/arm-request-handler';
 import { returned } from './authorization.repository';
 
 /** How often pending pushes are matched against devices that came online (the gateway keeps chips.online). */

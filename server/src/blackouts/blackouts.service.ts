@@ -8,7 +8,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { Welder } from '../welders/welder.entity';
 import { Blackout, BlackoutEffect } from './blackout.entity';
 import { BlackoutView, toBlackoutView } from './blackout.view';

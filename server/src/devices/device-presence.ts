@@ -6,7 +6,7 @@ import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BoundChip, ChipsRepository } from './chips.repository';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 
 export const PRESENCE_CHECK_MS = 30_000;
 export const SILENCE_LIMIT_MS = HEARTBEAT_INTERVAL_S * OFFLINE_AFTER_MISSED_HEARTBEATS * 1000;

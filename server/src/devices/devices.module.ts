@@ -8,7 +8,7 @@ import { ChipsController } from './chips.controller';
 import { ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { ConnectTokenUsesRepository } from './connect-token-uses.repository';
-import { DeviceCoreModule } from './device-core.module';
+import { DeviceCoreModule } from '../device-core/device-core.module';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
 import { EmbeddedBrokerHooks } from './embedded-broker-hooks';
@@ -17,6 +17,9 @@ import { MessageSeqRecorder } from './message-seq-recorder';
 import { MessageSeqWindow } from './message-seq-window';
 import { DeviceRateLimiter } from './rate-limiter';
 import { RejectedMessagesRepository } from './rejected-messages.repository';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Chip } from './chip.entity';
+import { RejectedMessage } from './rejected-message.entity';
 
 /**
  * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the MQTT
@@ -24,7 +27,7 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
  * and ChipsService. ARM_REQUEST_HANDLER is provided by the authorization module.
  */
 @Module({
-  imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
+  imports: [TypeOrmModule.forFeature([Chip, RejectedMessage]), DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
   providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
   exports: [DeviceCoreModule, ChipsService],

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';

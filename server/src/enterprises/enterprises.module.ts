@@ -3,9 +3,11 @@ import { RegionsModule } from '../regions/regions.module';
 import { EnterprisesController } from './enterprises.controller';
 import { EnterprisesRepository } from './enterprises.repository';
 import { EnterprisesService } from './enterprises.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Enterprise } from './enterprise.entity';
 
 @Module({
-  imports: [RegionsModule],
+  imports: [TypeOrmModule.forFeature([Enterprise]), RegionsModule],
   controllers: [EnterprisesController],
   providers: [EnterprisesService, EnterprisesRepository],
   exports: [EnterprisesService, EnterprisesRepository],

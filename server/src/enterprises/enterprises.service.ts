@@ -9,7 +9,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { paginate, Paginated, offsetOf } from '../common/http/pagination';
 import { Region } from '../regions/region.entity';
 import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';

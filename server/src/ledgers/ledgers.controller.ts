@@ -2,10 +2,10 @@ import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile, Uploaded
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiBodyOptions, ApiConflictResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { ListEnterprisesQueryDto } from '../enterprises/dto/list-enterprises-query.dto';
 import { ListMachinesQueryDto } from '../machines/dto/list-machines-query.dto';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
 import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';

@@ -3,9 +3,12 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
 import { MachinesController } from './machines.controller';
 import { MachinesRepository } from './machines.repository';
 import { MachinesService } from './machines.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Machine } from './machine.entity';
+import { CodesModule } from '../codes/codes.module';
 
 @Module({
-  imports: [EnterprisesModule],
+  imports: [TypeOrmModule.forFeature([Machine]), CodesModule, EnterprisesModule],
   controllers: [MachinesController],
   providers: [MachinesService, MachinesRepository],
   exports: [MachinesService],

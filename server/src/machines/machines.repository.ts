@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
-import { likeContains } from '../enterprises/dto/field-helpers';
+import { likeContains } from '../common/validation/field-helpers';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Machine, MachineKind, MachineStatus } from './machine.entity';
 

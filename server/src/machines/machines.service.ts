@@ -11,7 +11,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { EnterprisesRepository } from '../enterprises/enterprises.repository';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ChangeMachineStatusDto } from './dto/change-machine-status.dto';
 import { CreateMachineDto } from './dto/create-machine.dto';
 import { ListMachinesQueryDto } from './dto/list-machines-query.dto';

@@ -9,7 +9,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { addDays, chinaDate } from '../common/time/china-date';
 import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ApprovalChains, CHAIN_LEVELS, chainsBelowMinimum, mergeChains, PLATFORM_MINIMUM_CHAINS, readChains } from './approval-chain';
 import { HolidayYearDto, RegionalMinimumDto } from './dto/permit-policy.dto';
 import { MandatoryPeriods } from './permit-levels';

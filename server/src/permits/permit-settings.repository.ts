@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role, User } from '../users/user.entity';
+import { User } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ApproverPosition } from './approval-chain';
 import { EnterprisePermitSettings } from './permit-settings.entity';
 import { UserPosition } from './user-position.entity';

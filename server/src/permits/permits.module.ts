@@ -20,10 +20,21 @@ import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsController } from './permits.controller';
 import { PermitsRepository } from './permits.repository';
 import { PermitsService } from './permits.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GasAnalysis } from './gas-analysis.entity';
+import { HolidayCalendarYear, StatutoryHoliday } from './holiday-calendar.entity';
+import { PermitAttachment } from './permit-attachment.entity';
+import { PermitExtension } from './permit-extension.entity';
+import { PermitMachine, PermitWelder } from './permit-party.entity';
+import { EnterprisePermitSettings } from './permit-settings.entity';
+import { PermitTrailEntry } from './permit-trail-entry.entity';
+import { Permit } from './permit.entity';
+import { RegionalApprovalMinimum } from './regional-minimum.entity';
+import { UserPosition } from './user-position.entity';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  imports: [BlackoutsModule, RegionsModule],
+  imports: [TypeOrmModule.forFeature([Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday]), BlackoutsModule, RegionsModule],
   controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { GasAnalysis } from './gas-analysis.entity';
 import { PermitLevel } from './permit-levels';
 import { PermitAttachment } from './permit-attachment.entity';

@@ -12,7 +12,8 @@ import { RegionsRepository } from '../regions/regions.repository';
 import { Welder } from '../welders/welder.entity';
 import { CreateUserDto } from './dto/create-user.dto';
 import { PasswordHasher } from './password-hasher';
-import { Role, User } from './user.entity';
+import { User } from './user.entity';
+import { Role } from '../common/roles/role';
 import { UsersRepository } from './users.repository';
 
 export interface UserView {

@@ -22,10 +22,11 @@ import { Welder } from './welder.entity';
 import { WeldersController } from './welders.controller';
 import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
+import { CodesModule } from '../codes/codes.module';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
+  imports: [CodesModule, TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
   providers: [
     WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Actor } from '../../access/actor';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { Role } from '../../users/user.entity';
+import { Role } from '../../common/roles/role';
 import { ImportPlan, LedgerImportService } from '../ledger-import.service';
 import { assertZipWithinLimits } from '../sheet/zip-limits';
 import { ImportableLedger } from './import-task';
