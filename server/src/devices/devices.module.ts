@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { MachinesRepository } from '../machines/machines.repository';
+import { MachinesModule } from '../machines/machines.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { BrokerAuth } from './broker-auth';
 import { BrokerHooksController } from './broker-hooks.controller';
@@ -27,9 +27,9 @@ import { RejectedMessage } from './rejected-message.entity';
  * and ChipsService. ARM_REQUEST_HANDLER is provided by the authorization module.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Chip, RejectedMessage]), DeviceCoreModule, TelemetryModule, AlertsModule],
+  imports: [MachinesModule, TypeOrmModule.forFeature([Chip, RejectedMessage]), DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
+  providers: [ChipsService, ChipsRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {}

@@ -11,7 +11,7 @@ import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { ExportedFile } from './ledger-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
-import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from './xlsx-files';
+import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
 
 const XLSX_BODY = { content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } };
 const UPLOAD_BODY: ApiBodyOptions = { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '.xlsx, at most 5 MB, at most 2000 data rows' } } } };

@@ -4,9 +4,10 @@ import { MachineLoansRepository } from './machine-loans.repository';
 import { MachineLoansService } from './machine-loans.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MachineLoan } from './machine-loan.entity';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MachineLoan])],
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([MachineLoan])],
   controllers: [MachineLoansController],
   providers: [MachineLoansService, MachineLoansRepository],
   exports: [MachineLoansService],

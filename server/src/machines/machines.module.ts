@@ -5,12 +5,13 @@ import { MachinesRepository } from './machines.repository';
 import { MachinesService } from './machines.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Machine } from './machine.entity';
+import { MACHINE_LOOKUP } from './machine-lookup';
 import { CodesModule } from '../codes/codes.module';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Machine]), CodesModule, EnterprisesModule],
   controllers: [MachinesController],
-  providers: [MachinesService, MachinesRepository],
-  exports: [MachinesService],
+  providers: [MachinesService, MachinesRepository, { provide: MACHINE_LOOKUP, useExisting: MachinesRepository }],
+  exports: [MachinesService, MACHINE_LOOKUP],
 })
 export class MachinesModule {}

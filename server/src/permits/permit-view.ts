@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { Enterprise } from '../enterprises/enterprise.entity';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { ApproverPosition } from './approval-chain';
 import { CHECKLIST_ITEMS, Checklist } from './checklist';
 import { GasAnalysis } from './gas-analysis.entity';
@@ -89,7 +89,7 @@ function trailView(t: PermitTrailEntry) {
 /** Builds API views; personal data appears only masked. */
 @Injectable()
 export class PermitViews {
-  constructor(private readonly permits: PermitsRepository, private readonly registry: PermitEligibilityRepository, private readonly ds: DataSource) {}
+  constructor(private readonly permits: PermitsRepository, private readonly registry: PermitEligibilityRepository, private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   async summaries(rows: Permit[], now: Date): Promise<PermitSummaryView[]> {
     const ids = rows.map((p) => p.id);
@@ -99,7 +99,7 @@ export class PermitViews {
       this.registry.findMachines(this.ds.manager, [...new Set(pm.map((x) => x.machineId))]),
     ]);
     const enterpriseIds = [...new Set(rows.map((p) => p.enterpriseId))];
-    const enterprises = enterpriseIds.length ? await this.ds.manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [];
+    const enterprises = await this.enterpriseLookup.findByIds(enterpriseIds);
     return rows.map((p) => this.summary(p, now, {
       enterpriseName: enterprises.find((e) => e.id === p.enterpriseId)?.name ?? '',
       welders: pw.filter((x) => x.permitId === p.id).map((x) => ({ id: x.welderId, realName: welders.find((w) => w.id === x.welderId)?.realName ?? '' })),

@@ -31,10 +31,11 @@ import { PermitTrailEntry } from './permit-trail-entry.entity';
 import { Permit } from './permit.entity';
 import { RegionalApprovalMinimum } from './regional-minimum.entity';
 import { UserPosition } from './user-position.entity';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday]), BlackoutsModule, RegionsModule],
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday]), BlackoutsModule, RegionsModule],
   controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,

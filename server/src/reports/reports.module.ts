@@ -9,10 +9,11 @@ import { ReportEvent } from './report-event.entity';
 import { ReportPhoto } from './report-photo.entity';
 import { Report } from './report.entity';
 import { CodesModule } from '../codes/codes.module';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** 一键举报. FieldCipher, Clock and AuditService are global. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Report, ReportPhoto, ReportEvent]), CodesModule],
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Report, ReportPhoto, ReportEvent]), CodesModule],
   controllers: [PublicReportsController, ReportsController],
   providers: [ReportsService, ReportsRepository, PublicReportThrottlerGuard, ReportStatusThrottlerGuard],
 })

@@ -9,7 +9,7 @@ import { maskIdNumber, maskPhone } from '../common/validation/identifiers';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { Machine, MachineStatus } from '../machines/machine.entity';
 import { Region, RegionLevel } from '../regions/region.entity';
-import { PasswordHasher } from '../users/password-hasher';
+import { PasswordHasher } from '../common/crypto/password-hasher';
 import { User } from '../users/user.entity';
 import { Role } from '../common/roles/role';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus, CertificateSubOperation, CertificateVerification, VerificationSource } from '../welders/certificate.entity';

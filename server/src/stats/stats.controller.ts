@@ -6,7 +6,7 @@ import { CurrentActor, Roles } from '../access/decorators';
 import { Clock } from '../common/clock/clock';
 import { Paginated } from '../common/http/pagination';
 import { chinaDate } from '../common/time/china-date';
-import { XLSX_MIME, xlsxDownload } from '../ledgers/xlsx-files';
+import { XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
 import { Role } from '../common/roles/role';
 import { OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';
 import { OverviewView } from './dto/overview.view';

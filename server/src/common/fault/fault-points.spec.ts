@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { armFaultPoints, faultPoint, FaultPoints, parseFaultPoints } from './fault-points';
+import { parseFaultPoints } from '../../config/fault-point-names';
+import { armFaultPoints, faultPoint, FaultPoints } from './fault-points';
 
 describe('fault points (test-only crash injection)', () => {
   afterEach(() => armFaultPoints(null));

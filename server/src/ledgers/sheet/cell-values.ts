@@ -1,5 +1,5 @@
 import { CellValue } from 'exceljs';
-import { restoreText } from './cell-safety';
+import { restoreText } from '../../common/sheets/cell-safety';
 import { LedgerColumn } from './ledger-sheet';
 
 /** The outcome of reading one cell: a value (undefined = empty) or a problem with a code. */
