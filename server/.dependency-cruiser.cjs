@@ -1,0 +1,116 @@
+/**
+ * The server's architecture, as rules (`npm run lint:boundaries`). Read it bottom-up:
+ *
+ *   app        main.ts, app.module.ts, feature-modules.ts: wires everything; nothing imports it.
+ *   features   every other folder (enterprises, machines, welders, codes, permits, devices, ...): one Nest
+ *              module each, owning its tables. Another feature uses it only through its PUBLIC SURFACE
+ *              (see `publicSurface` below): its module, its services, its ports (lookup interfaces +
+ *              injection tokens, e.g. enterprises/enterprise-lookup.ts) and its shared types.
+ *   platform   database/, mqtt/, bootstrap/: connections, pools, embedded servers. No feature knowledge.
+ *   kernel     common/: roles, errors, validation, clock, crypto, http helpers. Imports no feature.
+ *   config     config/: the validated environment. The bottom; imports nothing else in src/.
+ *
+ * A layer imports only from the layers under it. No file cycles anywhere (tests included), and no
+ * cycles between feature folders: when two features need each other, one of them owns a port.
+ */
+
+/**
+ * Tests may reach into any feature (fixtures, repositories): the layer rules cover production code only.
+ * Tests are still checked for file cycles by .dependency-cruiser.tests.cjs (npm run lint:boundaries runs both).
+ */
+const TESTS = ['[.](spec|integration-spec)[.]ts$', '/testing/', '^test-support/'];
+
+/** Files of a feature that other features may import. Everything else in a feature folder is internal. */
+const publicSurface = [
+  // the Nest module (imported into another module's `imports`) and its exported services
+  '[.]module[.]ts$',
+  '[.]service[.]ts$',
+  // ports: a narrow interface plus its injection token, owned by the module that owns the table
+  '-lookup[.]ts$', // enterprises/enterprise-lookup.ts, machines/machine-lookup.ts, regions/region-lookup.ts
+  '^src/welders/certificate-registry[.]ts$',
+  '^src/code-management/code-subjects[.]ts$',
+  '^src/device-core/(arm-request-handler|device-alerts)[.]ts$', // device outbox token, message types, device alerts
+  // shared types: request DTOs and views composed by others (ledgers imports/exports, stats)
+  '/dto/',
+  '[.]view[.]ts$',
+  '-views[.]ts$',
+  // table types. Tolerated: several read models (stats, the arm decision's hot-path SQL, permits) join
+  // other modules' tables on purpose. Writes stay with the owner; new cross-module reads go through a port.
+  '[.]entity[.]ts$',
+  // pure domain vocabulary (no I/O): shared rules and value types
+  '^src/alerts/alert-type[.]ts$',
+  '^src/welders/certificate-rules[.]ts$',
+  '^src/permits/(geofence|approval-chain|permit-context|permit-decision)[.]ts$',
+  // who is calling and what may they do: every controller and service uses these
+  '^src/access/(actor|access-policy|decorators)[.]ts$',
+  // the device gateway hands event batches to the ingest (this seam is being reworked with the MQTT lifecycle)
+  '^src/telemetry/telemetry-ingest[.]ts$',
+];
+
+const KERNEL = '^src/(common|config)/';
+const PLATFORM = '^src/(database|mqtt|bootstrap)/';
+const APP = '^src/(main|app[.]module|feature-modules)[.]ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycle between files, tests included. Break it with a port or by moving shared code down a layer.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles',
+      comment: 'No cycle between folders (feature modules): one side owns a port, or the shared part moves to common/.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'config-is-the-bottom',
+      comment: 'config/ reads the environment and imports nothing else from src/.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: '^src/config/' },
+    },
+    {
+      name: 'kernel-imports-no-feature',
+      comment: 'common/ is shared kernel code: it may use config/, never a feature, the platform or the app.',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: KERNEL },
+    },
+    {
+      name: 'platform-imports-no-feature',
+      comment: 'database/, mqtt/ and bootstrap/ hold no feature knowledge (entities come from each feature module).',
+      severity: 'error',
+      from: { path: PLATFORM },
+      to: { path: '^src/', pathNot: [KERNEL, PLATFORM] },
+    },
+    {
+      name: 'nothing-imports-the-app',
+      comment: 'Only the entry point assembles the app (tests boot it through test-support).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: APP },
+      to: { path: APP },
+    },
+    {
+      name: 'feature-public-surface',
+      comment: 'A feature uses another only through its public surface (module, services, ports, shared types): see publicSurface.',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/', pathNot: [KERNEL, PLATFORM] },
+      to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', KERNEL, PLATFORM, ...publicSurface] },
+    },
+  ],
+  options: {
+    // the protocol package is its own project with its own checks
+    doNotFollow: { path: ['node_modules', '^[.][.]/protocol/'] },
+    exclude: { path: ['(^|/)dist/', '^bench/', ...TESTS] },
+    // type-only imports count: a cycle through types is still a cycle for the reader
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
