@@ -7,8 +7,9 @@
  *              (see `publicSurface` below): its module, its services, its ports (lookup interfaces +
  *              injection tokens, e.g. enterprises/enterprise-lookup.ts) and its shared types.
  *   platform   database/, mqtt/, bootstrap/: connections, pools, embedded servers. No feature knowledge.
- *   kernel     common/: roles, errors, validation, clock, crypto, http helpers. Imports no feature.
- *   config     config/: the validated environment. The bottom; imports nothing else in src/.
+ *   config     config/: the validated environment. Uses only the kernel.
+ *   kernel     common/: roles, errors, validation, clock, crypto, http helpers. The bottom: imports nothing
+ *              else from src/ (its Nest modules take their settings as forRoot arguments).
  *
  * A layer imports only from the layers under it. No file cycles anywhere (tests included), and no
  * cycles between feature folders: when two features need each other, one of them owns a port.
@@ -47,7 +48,7 @@ const publicSurface = [
   '^src/telemetry/telemetry-ingest[.]ts$',
 ];
 
-const KERNEL = '^src/(common|config)/';
+const KERNEL_AND_CONFIG = '^src/(common|config)/';
 const PLATFORM = '^src/(database|mqtt|bootstrap)/';
 const APP = '^src/(main|app[.]module|feature-modules)[.]ts$';
 
@@ -69,25 +70,25 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: 'config-is-the-bottom',
-      comment: 'config/ reads the environment and imports nothing else from src/.',
-      severity: 'error',
-      from: { path: '^src/config/' },
-      to: { path: '^src/', pathNot: '^src/config/' },
-    },
-    {
-      name: 'kernel-imports-no-feature',
-      comment: 'common/ is shared kernel code: it may use config/, never a feature, the platform or the app.',
+      name: 'kernel-is-the-bottom',
+      comment: 'common/ is shared kernel code: it imports nothing else from src/ (no feature, no config, no platform).',
       severity: 'error',
       from: { path: '^src/common/' },
-      to: { path: '^src/', pathNot: KERNEL },
+      to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'config-uses-only-the-kernel',
+      comment: 'config/ reads and validates the environment; it may use common/ parsers, nothing above.',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: KERNEL_AND_CONFIG },
     },
     {
       name: 'platform-imports-no-feature',
       comment: 'database/, mqtt/ and bootstrap/ hold no feature knowledge (entities come from each feature module).',
       severity: 'error',
       from: { path: PLATFORM },
-      to: { path: '^src/', pathNot: [KERNEL, PLATFORM] },
+      to: { path: '^src/', pathNot: [KERNEL_AND_CONFIG, PLATFORM] },
     },
     {
       name: 'nothing-imports-the-app',
@@ -100,8 +101,8 @@ module.exports = {
       name: 'feature-public-surface',
       comment: 'A feature uses another only through its public surface (module, services, ports, shared types): see publicSurface.',
       severity: 'error',
-      from: { path: '^src/([^/]+)/', pathNot: [KERNEL, PLATFORM] },
-      to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', KERNEL, PLATFORM, ...publicSurface] },
+      from: { path: '^src/([^/]+)/', pathNot: [KERNEL_AND_CONFIG, PLATFORM] },
+      to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', KERNEL_AND_CONFIG, PLATFORM, ...publicSurface] },
     },
   ],
   options: {

@@ -38,8 +38,8 @@ export class AppModule {
         // Each feature module registers its own entities (TypeOrmModule.forFeature); none are listed here.
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         HotPathPoolModule,
-        ClockModule,
-        CryptoModule,
+        ClockModule.forRoot(config.clockOffsetFile),
+        CryptoModule.forRoot(config.secrets.dataEncryptionKey),
         AccessModule,
         AuditModule,
         MqttModule.forRoot(embeddedBroker),

@@ -1,7 +1,7 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
-import { parseFaultPoints } from './fault-point-names';
+import { parseFaultPoints } from '../common/fault/fault-points';
 import {
   IsIn,
   IsInt,

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseFaultPoints } from '../../config/fault-point-names';
-import { armFaultPoints, faultPoint, FaultPoints } from './fault-points';
+import { armFaultPoints, faultPoint, FaultPoints, parseFaultPoints } from './fault-points';
 
 describe('fault points (test-only crash injection)', () => {
   afterEach(() => armFaultPoints(null));
