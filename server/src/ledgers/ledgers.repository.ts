@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 
 @Injectable()
 export class LedgersRepository {
-  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(@Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   /** The enterprise an import writes into (checked for scope and status by the caller). */
   findImportTarget(enterpriseId: string): Promise<Enterprise | null> {
