@@ -1,5 +1,5 @@
 /**
- * The server's architecture, as rules (`npm run lint:boundaries`). Read it bottom-up:
+ * The server's architecture, as rules (`npm run lint:boundaries`). Layers, top to bottom:
  *
  *   app        main.ts, app.module.ts, feature-modules.ts: wires everything; nothing imports it.
  *   features   every other folder (enterprises, machines, welders, codes, permits, devices, ...): one Nest
@@ -36,7 +36,8 @@ const publicSurface = [
   '[.]view[.]ts$',
   '-views[.]ts$',
   // table types. Tolerated: several read models (stats, the arm decision's hot-path SQL, permits) join
-  // other modules' tables on purpose. Writes stay with the owner; new cross-module reads go through a port.
+  // other modules' tables on purpose. New cross-module reads by id go through the owner's port, writes
+  // through its service.
   '[.]entity[.]ts$',
   // pure domain vocabulary (no I/O): shared rules and value types
   '^src/alerts/alert-type[.]ts$',
