@@ -3,6 +3,7 @@ import { ArcsModule } from './arcs/arcs.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { BlackoutsModule } from './blackouts/blackouts.module';
+import { CodeManagementModule } from './code-management/code-management.module';
 import { CodesModule } from './codes/codes.module';
 import { DevicesModule } from './devices/devices.module';
 import { EnterprisesModule } from './enterprises/enterprises.module';
@@ -17,6 +18,6 @@ import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
-export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [ArcsModule, CodesModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule.withArmRequestsFrom(AuthorizationModule), AuthorizationModule, StatsModule, ReportsModule,
+export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [ArcsModule, CodesModule, CodeManagementModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule.withArmRequestsFrom(AuthorizationModule), AuthorizationModule, StatsModule, ReportsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule];

@@ -4,11 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './bootstrap/configure-app';
-import { applyHeapGrowth, DEFAULT_HEAP_GROWING_PERCENT } from './bootstrap/heap-growth';
+import { applyHeapGrowth } from './bootstrap/heap-growth';
 import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructure';
 import { describeError } from './common/errors/describe-error';
 import { armFaultPoints } from './common/fault/fault-points';
-import { ConfigError } from './config/app-config';
+import { ConfigError, DEFAULT_HEAP_GROWING_PERCENT } from './config/app-config';
 import { runMigrations } from './database/data-source';
 import { DemoSeeder } from './seed/demo-seeder';
 

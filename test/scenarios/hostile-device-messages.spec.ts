@@ -5,7 +5,7 @@
  * server does). Counts per class go to test-artifacts/security/hostile-device-messages.json.
  */
 import { ARM_REQUEST_RATE_BURST, MAX_MESSAGE_BYTES, ReasonCode } from '@arcgate/protocol';
-import { DeviceAlerts } from '../../server/src/devices/device-alerts';
+import { DeviceAlerts } from '../../server/src/device-core/device-alerts';
 import { Bench, waitFor } from '../support/bench';
 import { HostileDevice, UpType } from '../support/hostile-device';
 import { MachineRig } from '../support/machine-rig';

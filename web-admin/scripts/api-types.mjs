@@ -1,7 +1,7 @@
 // The web's API types come from the server's own OpenAPI document, never by hand:
 //   node web-admin/scripts/api-types.mjs          regenerate src/api/openapi.json and src/api/schema.ts
 //   node web-admin/scripts/api-types.mjs --check  fail when the committed files differ from what the server says now
-// The document is built from the server's TypeScript sources (server/src/bootstrap/openapi.cli.ts), with no
+// The document is built from the server's TypeScript sources (server/src/openapi.cli.ts), with no
 // database or broker, so the check needs no build and no running service.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ async function generate() {
   const tmp = mkdtempSync(join(tmpdir(), 'arcgate-openapi-'));
   try {
     const out = join(tmp, 'openapi.json');
-    execFileSync(process.execPath, ['-r', './test-support/ts-register.js', 'src/bootstrap/openapi.cli.ts', out], { cwd: server, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, ['-r', './test-support/ts-register.js', 'src/openapi.cli.ts', out], { cwd: server, stdio: ['ignore', 'ignore', 'inherit'] });
     const json = readFileSync(out, 'utf8');
     // enumValues: the enums (alert types, permit levels, error codes) also as arrays the UI can list and label.
     const ast = await openapiTS(JSON.parse(json), { enumValues: true, alphabetize: true });

@@ -1,5 +1,5 @@
 import { SelectQueryBuilder } from 'typeorm';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { AlertScope } from '../alerts/alert-scope';
 import { AccessPolicy } from './access-policy';
 import { Actor } from './actor';

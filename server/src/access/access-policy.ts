@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { Actor } from './actor';
 
 /** The subset of an enterprise that access decisions need. */

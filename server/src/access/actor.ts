@@ -1,4 +1,4 @@
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 
 /** Who is acting: the authenticated user, or the system itself (seeding, devices, schedulers). */
 export interface Actor {

@@ -4,7 +4,7 @@ import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 
 /** The part of an alert that decides who may see it. */
 export interface AlertScopeRef {

@@ -8,10 +8,11 @@ import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CertificateExpiryScanner } from './certificate-expiry.scanner';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** 告警: raise (other modules call AlertsService.raise), scoped REST, live SSE across replicas, certificate expiry scan. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Alert])],
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
   providers: [AlertsService, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
   exports: [AlertsService, CertificateExpiryScanner],

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Alert } from './alert.entity';
 import { AlertScope } from './alert-scope';
 import { AlertSeverity, AlertState, AlertType, severityRankSql } from './alert-type';
@@ -43,10 +44,10 @@ export interface UpsertResult {
 
 @Injectable()
 export class AlertsRepository {
-  constructor(@InjectRepository(Alert) private readonly repo: Repository<Alert>, private readonly scope: AlertScope) {}
+  constructor(@InjectRepository(Alert) private readonly repo: Repository<Alert>, private readonly scope: AlertScope, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   enterpriseScopeRef(em: EntityManager, id: string): Promise<Pick<Enterprise, 'id' | 'regionPath'> | null> {
-    return em.getRepository(Enterprise).findOne({ where: { id }, select: { id: true, regionPath: true } });
+    return this.enterpriseLookup.findById(id, em);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor } from '../auth/decorators';
+import { CurrentActor } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { paginate } from '../common/http/pagination';
 import { ArcsRepository } from './arcs.repository';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { offsetOf } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 
 const STATISTICS = { type: 'object', additionalProperties: { type: 'number' }, nullable: true } as const;

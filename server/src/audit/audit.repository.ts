@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { offsetOf } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { AuditEntry } from './audit-entry.entity';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 

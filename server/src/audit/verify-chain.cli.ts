@@ -4,11 +4,12 @@ import { describeError } from '../common/errors/describe-error';
 import { resolveInfrastructure } from '../bootstrap/infrastructure';
 import { dataSourceOptions } from '../database/data-source';
 import { verifyAuditChain } from './audit-chain';
+import { AuditEntry } from './audit-entry.entity';
 
 /** `npm run audit:verify`: exit 0 when the chain is intact, 2 with the first broken id otherwise. */
 async function main(): Promise<number> {
   const infra = await resolveInfrastructure(process.env, { startBroker: false });
-  const ds = new DataSource(dataSourceOptions(infra.config.databaseUrl));
+  const ds = new DataSource(dataSourceOptions(infra.config.databaseUrl, [AuditEntry]));
   try {
     await ds.initialize();
     const report = await verifyAuditChain(ds);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequests
 import { Actor } from '../access/actor';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public } from './decorators';
+import { CurrentActor, Public } from '../access/decorators';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 

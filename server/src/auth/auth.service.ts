@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { UsersService } from '../users/users.service';
-import { PasswordHasher } from '../users/password-hasher';
+import { PasswordHasher } from '../common/crypto/password-hasher';
 import { LoginSprayLimiter } from './login-spray-limiter';
 import { TokenService } from './token.service';
 

@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { UsersService } from '../users/users.service';
-import { IS_PUBLIC, ROLES } from './decorators';
+import { IS_PUBLIC, ROLES } from '../access/decorators';
 import { TokenService } from './token.service';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(); @Roles narrows further. */
 @Injectable()

@@ -6,16 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-
-export interface LoginSprayLimits {
-  /** Sliding window over which failed log-ins of one source address are counted. */
-  windowS: number;
-  /** Failed log-ins from one address, across all user names, that close log-in for that address. */
-  maxFailures: number;
-  /** Distinct user names that failed from one address (password spraying) that close it too. */
-  maxUsernames: number;
-}
+import { APP_CONFIG, AppConfig, LoginSprayLimits } from '../config/app-config';
 
 export const DEFAULT_LOGIN_SPRAY_LIMITS: LoginSprayLimits = { windowS: 900, maxFailures: 30, maxUsernames: 10 };
 /** Addresses tracked at once; the least recently failing one is forgotten first (memory stays bounded). */

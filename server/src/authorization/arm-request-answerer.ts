@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ArmDeniedBody, armDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { faultPoint } from '../common/fault/fault-points';
-import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/device-ports';
+import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../device-core/device-ports';
 import { AuthorizationService } from './authorization.service';
 import { Decision } from './decision';
 import { DecisionAlerts } from './decision-alerts';

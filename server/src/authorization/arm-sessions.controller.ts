@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ArmSessionsService } from './arm-sessions.service';
 import { ArmSessionResultDto, ArmSessionViewDto } from './dto/arm-session.view';
 import { CreateArmSessionDto } from './dto/create-arm-session.dto';

@@ -4,8 +4,8 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 import { CodesService } from '../codes/codes.service';
 import { CodeSubjectType } from '../codes/identity-code.entity';
 import { FakeClock } from '../common/clock/clock';
+import { ARM_REQUEST_HANDLER, ArmRequestHandler, VerifiedDeviceMessage } from '../device-core/device-ports';
 import { DeviceGateway } from '../devices/device-gateway';
-import { ARM_REQUEST_HANDLER, ArmRequestHandler, VerifiedDeviceMessage } from '../devices/device-ports';
 import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
 import { activeCode, approvedPermit, at9, bindNewChip, draftPermit, FakeDevice, fix, observeDown, waitUntil } from './testing/arm-test-kit';
 

@@ -4,8 +4,8 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { BlackoutsModule } from '../blackouts/blackouts.module';
-import { ARM_REQUEST_HANDLER } from '../devices/device-ports';
-import { DeviceCoreModule } from '../devices/device-core.module';
+import { ARM_REQUEST_HANDLER } from '../device-core/device-ports';
+import { DeviceCoreModule } from '../device-core/device-core.module';
 import { PermitsModule } from '../permits/permits.module';
 import { WeldersModule } from '../welders/welders.module';
 import { ArmRequestAnswerer } from './arm-request-answerer';
@@ -22,6 +22,11 @@ import { GrantsRepository } from './grants.repository';
 import { PhonePushDelivery } from './phone-push';
 import { RevocationListener } from './revocation-listener';
 import { RevocationService } from './revocation.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArmSession } from './arm-session.entity';
+import { DecisionRecord } from './decision.entity';
+import { GrantRecord } from './grant.entity';
+import { CodesModule } from '../codes/codes.module';
 
 /**
  * The arc authorization engine: AuthorizationService.decide (the only place that decides whether an
@@ -31,7 +36,7 @@ import { RevocationService } from './revocation.service';
  * exported for modules that want a revoke sent right after their change.
  */
 @Module({
-  imports: [DeviceCoreModule, PermitsModule, WeldersModule, BlackoutsModule, AlertsModule],
+  imports: [TypeOrmModule.forFeature([DecisionRecord, GrantRecord, ArmSession]), CodesModule, DeviceCoreModule, PermitsModule, WeldersModule, BlackoutsModule, AlertsModule],
   controllers: [ArmSessionsController, DecisionsController],
   providers: [
     AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, RevocationListener, PhonePushDelivery, ArmSessionsService,

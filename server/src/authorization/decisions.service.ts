@@ -5,7 +5,7 @@ import { Actor } from '../access/actor';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { DecisionRecord } from './decision.entity';
 import { DecisionViewDto, GrantViewDto, toDecisionView, toGrantView } from './dto/decision.view';
 import { ListDecisionsQueryDto, ListGrantsQueryDto } from './dto/list-decisions.query';

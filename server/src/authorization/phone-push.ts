@@ -4,7 +4,7 @@ import { GrantPushBody, PHONE_CONFIRM_TIMEOUT_MS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { maskName } from '../common/validation/identifiers';
-import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/device-ports';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../device-core/device-ports';
 import { returned } from './authorization.repository';
 
 /** How often pending pushes are matched against devices that came online (the gateway keeps chips.online). */

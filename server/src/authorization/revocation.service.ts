@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GrantRevokeBody, ReasonCode, reasonMessage, REVOKE_REASONS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
+import { DEVICE_OUTBOX, DeviceOutbox } from '../device-core/device-ports';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
-import { DEVICE_OUTBOX, DeviceOutbox } from '../devices/device-ports';
 import { GrantFilter, GrantsRepository, RevokedGrant } from './grants.repository';
 
 /** Sweep period: well inside REVOKE_DELIVERY_TARGET_MS (5 s) together with the on-demand trigger. */

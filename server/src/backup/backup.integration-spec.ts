@@ -11,6 +11,7 @@ import { AuthorizationService } from '../authorization/authorization.service';
 import { activeCode, approvedPermit, at9, bindNewChip } from '../authorization/testing/arm-test-kit';
 import { EmbeddedDatabase, startEmbeddedPostgres } from '../bootstrap/embedded-postgres';
 import { FakeClock } from '../common/clock/clock';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { dataSourceOptions } from '../database/data-source';
 import { cst, demoIds, STEEL_SITE } from '../permits/testing/permit-fixtures';
 import { backupFileName, keyFingerprints } from './backup-format';
@@ -76,7 +77,7 @@ describe('backup and restore', () => {
     const restored = await restoreDatabase(target.url, file);
     expect(restored.rows).toEqual(dumped.rows);
 
-    const ds = new DataSource(dataSourceOptions(target.url));
+    const ds = new DataSource(dataSourceOptions(target.url, [AuditEntry]));
     await ds.initialize();
     try {
       expect(await counts(ds)).toEqual(source);

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { Paginated } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { BlackoutView } from './blackout.view';
 import { BlackoutsService } from './blackouts.service';
 import { BlackoutIdParam, CancelBlackoutDto, CreateBlackoutDto, ListBlackoutsQueryDto } from './dto/blackout.dto';

@@ -5,10 +5,11 @@ import { Blackout } from './blackout.entity';
 import { BlackoutsController } from './blackouts.controller';
 import { BlackoutsRepository } from './blackouts.repository';
 import { BlackoutsService } from './blackouts.service';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** 禁火期 (special periods, high wind); the arc authorisation asks BlackoutsService.findActiveFor. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Blackout]), RegionsModule],
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Blackout]), RegionsModule],
   controllers: [BlackoutsController],
   providers: [BlackoutsService, BlackoutsRepository],
   exports: [BlackoutsService],

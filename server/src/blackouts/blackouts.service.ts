@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -7,8 +7,9 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
+import { Role } from '../common/roles/role';
 import { Welder } from '../welders/welder.entity';
 import { Blackout, BlackoutEffect } from './blackout.entity';
 import { BlackoutView, toBlackoutView } from './blackout.view';
@@ -27,10 +28,11 @@ function snapshot(b: Blackout): Record<string, unknown> {
 export class BlackoutsService {
   constructor(
     private readonly blackouts: BlackoutsRepository,
-    private readonly regions: RegionsRepository,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
   ) {}
 
   /**
@@ -122,7 +124,7 @@ export class BlackoutsService {
       enterpriseId = w?.employerId ?? null;
     }
     if (!enterpriseId) return { kind: 'none' };
-    const e = await this.ds.getRepository(Enterprise).findOne({ where: { id: enterpriseId }, select: { id: true, regionPath: true } });
+    const e = await this.enterpriseLookup.findById(enterpriseId);
     return e ? { kind: 'applyingTo', path: e.regionPath } : { kind: 'none' };
   }
 }

@@ -8,8 +8,8 @@ import { ContentTypeGuard } from '../common/http/content-type.guard';
 import { verifyJsonDepth } from '../common/http/json-depth';
 import { TextSafetyPipe } from '../common/http/text-safety.pipe';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe';
+import { TrustProxy } from '../config/trust-proxy';
 import { createApiDocument } from './api-document';
-import { TrustProxy } from './trust-proxy';
 
 export const API_PREFIX = 'api';
 export const JSON_BODY_LIMIT = '1mb';

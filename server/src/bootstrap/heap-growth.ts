@@ -1,8 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
 
-/** Default for HEAP_GROWING_PERCENT: after a full collection the heap may grow to twice its live size. */
-export const DEFAULT_HEAP_GROWING_PERCENT = 100;
-
 /**
  * Sets V8's heap growing factor to 1 + percent/100 (0 leaves V8's own dynamic factor).
  *

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, validateEnvironment } from '../config/app-config';
-import { parseTrustProxy } from './trust-proxy';
+import { parseTrustProxy } from '../config/trust-proxy';
 import { resolveSecrets } from '../config/secrets';
 import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../mqtt/mqtt-connection';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';

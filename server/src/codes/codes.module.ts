@@ -1,20 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Machine } from '../machines/machine.entity';
-import { Certificate } from '../welders/certificate.entity';
-import { Welder } from '../welders/welder.entity';
-import { CodeManagementService } from './code-management.service';
-import { CodesController } from './codes.controller';
-import { CodesRepository } from './codes.repository';
 import { CodesService } from './codes.service';
 import { IdentityCode } from './identity-code.entity';
 
-/** Global so that registry modules can issue codes in their own transactions. */
-@Global()
+/**
+ * Identity codes: issuing, signing and looking up. Registry modules (machines, welders) import it to issue
+ * codes in their own transactions; the admin API over codes is CodeManagementModule, which sits above them.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([IdentityCode, Machine, Welder, Certificate])],
-  controllers: [CodesController],
-  providers: [CodesService, CodesRepository, CodeManagementService],
-  exports: [CodesService, CodesRepository],
+  imports: [TypeOrmModule.forFeature([IdentityCode])],
+  providers: [CodesService],
+  exports: [CodesService],
 })
 export class CodesModule {}

@@ -1,7 +1,6 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
-import { DEFAULT_HEAP_GROWING_PERCENT } from '../bootstrap/heap-growth';
-import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from '../bootstrap/trust-proxy';
+import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
 import { parseFaultPoints } from '../common/fault/fault-points';
 import {
   IsIn,
@@ -16,6 +15,19 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+
+/** Default for HEAP_GROWING_PERCENT: after a full collection the heap may grow to twice its live size. */
+export const DEFAULT_HEAP_GROWING_PERCENT = 100;
+
+/** Log-in spray limits (auth/login-spray-limiter.ts applies them; defaults there). */
+export interface LoginSprayLimits {
+  /** Sliding window over which failed log-ins of one source address are counted. */
+  windowS: number;
+  /** Failed log-ins from one address, across all user names, that close log-in for that address. */
+  maxFailures: number;
+  /** Distinct user names that failed from one address (password spraying) that close it too. */
+  maxUsernames: number;
+}
 
 /** Environment variables the server understands; validated once at start-up. */
 export class EnvironmentVariables {
@@ -158,7 +170,7 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   loginRateLimitPerMinute: number;
   /** Failed log-ins per source address across user names (auth/login-spray-limiter.ts); defaults there. */
-  loginSpray?: Partial<import('../auth/login-spray-limiter').LoginSprayLimits>;
+  loginSpray?: Partial<LoginSprayLimits>;
   logLevel: string;
   seedDemoData: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */

@@ -1,12 +1,16 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * Connection options shared by the app and the command-line tools. `database/` knows no feature: the app
+ * loads entities from each feature module's TypeOrmModule.forFeature (autoLoadEntities in app.module.ts), and
+ * a tool that needs an entity passes it in. Migrations are plain SQL and need none.
+ */
+export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

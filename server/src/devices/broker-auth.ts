@@ -8,7 +8,7 @@ import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connectio
 import { BoundChip } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { ConnectTokenUsesRepository } from './connect-token-uses.repository';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 
 export type BrokerIdentity = { kind: 'server' } | { kind: 'device'; chipId: string; machineId: string };
 

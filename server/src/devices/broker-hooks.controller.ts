@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AclAction } from '@arcgate/protocol';
-import { Public, Roles } from '../auth/decorators';
+import { Public, Roles } from '../access/decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { BrokerAuth, BrokerAuthResult, brokerHookSecret, safeEqual } from './broker-auth';
 
 type HookBody = Record<string, unknown>;

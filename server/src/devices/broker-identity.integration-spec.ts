@@ -7,7 +7,7 @@ import { FakeClock } from '../common/clock/clock';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connection';
 import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
 import { brokerHookSecret, BrokerAuth } from './broker-auth';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { DeviceGateway } from './device-gateway';
 import { EMBEDDED_BROKER } from '../mqtt/mqtt.module';
 import type Aedes from 'aedes';

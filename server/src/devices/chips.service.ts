@@ -10,7 +10,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Machine, MachineStatus } from '../machines/machine.entity';
-import { MachinesRepository } from '../machines/machines.repository';
+import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { BindChipDto } from './dto/bind-chip.dto';
 import { DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
@@ -43,7 +43,7 @@ export class ChipsService {
 
   constructor(
     private readonly chips: ChipsRepository,
-    private readonly machines: MachinesRepository,
+    @Inject(MACHINE_LOOKUP) private readonly machines: MachineLookup,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,

@@ -5,7 +5,7 @@ import { at9, bindNewChip } from '../authorization/testing/arm-test-kit';
 import { FakeClock } from '../common/clock/clock';
 import { cst, demoIds } from '../permits/testing/permit-fixtures';
 import { BrokerAuth, ConnectAttempt } from './broker-auth';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 
 const MIN = 60_000;
 

@@ -7,7 +7,7 @@ import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connection';
 import { DEMO_MACHINES } from '../seed/demo-data';
-import { ARM_REQUEST_HANDLER } from './device-ports';
+import { ARM_REQUEST_HANDLER } from '../device-core/device-ports';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence, SILENCE_LIMIT_MS } from './device-presence';
 

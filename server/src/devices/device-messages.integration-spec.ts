@@ -4,7 +4,7 @@ import {
 } from '@arcgate/protocol';
 import mqtt, { MqttClient } from 'mqtt';
 import { createTestApp, TestApp } from '../../test-support/test-app';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { DeviceGateway } from './device-gateway';
 import { DEVICE_RATE_LIMITS } from './rate-limiter';
 

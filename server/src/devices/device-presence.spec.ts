@@ -1,7 +1,7 @@
 import { AppConfig } from '../config/app-config';
 import { FakeClock } from '../common/clock/clock';
 import { ChipsRepository } from './chips.repository';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { DevicePresence, PRESENCE_CHECK_MS } from './device-presence';
 
 describe('DevicePresence periodic check', () => {

@@ -7,7 +7,7 @@ import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BoundChip, ChipsRepository } from './chips.repository';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 
 export const PRESENCE_CHECK_MS = 30_000;
 export const SILENCE_LIMIT_MS = HEARTBEAT_INTERVAL_S * OFFLINE_AFTER_MISSED_HEARTBEATS * 1000;

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { MachinesRepository } from '../machines/machines.repository';
+import { MachinesModule } from '../machines/machines.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { BrokerAuth } from './broker-auth';
 import { BrokerHooksController } from './broker-hooks.controller';
@@ -8,7 +8,7 @@ import { ChipsController } from './chips.controller';
 import { ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { ConnectTokenUsesRepository } from './connect-token-uses.repository';
-import { DeviceCoreModule } from './device-core.module';
+import { DeviceCoreModule } from '../device-core/device-core.module';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
 import { EmbeddedBrokerHooks } from './embedded-broker-hooks';
@@ -17,6 +17,9 @@ import { MessageSeqRecorder } from './message-seq-recorder';
 import { MessageSeqWindow } from './message-seq-window';
 import { DeviceRateLimiter } from './rate-limiter';
 import { RejectedMessagesRepository } from './rejected-messages.repository';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Chip } from './chip.entity';
+import { RejectedMessage } from './rejected-message.entity';
 
 /**
  * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the gateway that
@@ -24,9 +27,9 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
  * DEVICE_OUTBOX (via DeviceCoreModule) and ChipsService. Register it with withArmRequestsFrom.
  */
 @Module({
-  imports: [DeviceCoreModule, TelemetryModule, AlertsModule],
+  imports: [MachinesModule, TypeOrmModule.forFeature([Chip, RejectedMessage]), DeviceCoreModule, TelemetryModule, AlertsModule],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, MachinesRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
+  providers: [ChipsService, ChipsRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {

@@ -4,7 +4,7 @@ import { AlertType } from '../alerts/alert-type';
 import { activeCode, approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../authorization/testing/arm-test-kit';
 import { FakeClock } from '../common/clock/clock';
 import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence } from './device-presence';
 

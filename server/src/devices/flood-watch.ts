@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
 import { ChipsService } from './chips.service';
-import { DeviceAlerts } from './device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { DEVICE_RATE_LIMITS, RateClass } from './rate-limiter';
 
 /** A chip quiet (nothing refused) for this long ends its flood episode; the next refusal starts a new count. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { likeContains } from './dto/field-helpers';
+import { likeContains } from '../common/validation/field-helpers';
 import { Enterprise, EnterpriseStatus } from './enterprise.entity';
 import { AssetCounts } from './enterprise.view';
 

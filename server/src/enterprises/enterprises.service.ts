@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -8,8 +8,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { paginate, Paginated, offsetOf } from '../common/http/pagination';
 import { Region } from '../regions/region.entity';
-import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
+import { Role } from '../common/roles/role';
 import { ChangeEnterpriseStatusDto } from './dto/change-enterprise-status.dto';
 import { CreateEnterpriseDto } from './dto/create-enterprise.dto';
 import { ListEnterprisesQueryDto } from './dto/list-enterprises-query.dto';
@@ -42,7 +42,7 @@ function assertCompleteLocation(latitude: number | null | undefined, longitude: 
 export class EnterprisesService {
   constructor(
     private readonly enterprises: EnterprisesRepository,
-    private readonly regions: RegionsRepository,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly cipher: FieldCipher,

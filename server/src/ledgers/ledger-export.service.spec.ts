@@ -1,7 +1,7 @@
 import { FakeClock } from '../common/clock/clock';
 import { Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { LedgerExportService } from './ledger-export.service';
-import { assertXlsxUpload, rfc5987, XLSX_MIME } from './xlsx-files';
+import { assertXlsxUpload, rfc5987, XLSX_MIME } from '../common/http/xlsx-files';
 
 class Query extends PaginationQueryDto {
   kind?: string;

@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { MAX_PAGE_SIZE, Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { chinaDate } from '../common/time/china-date';
-import { buildExport, ExportColumn } from './sheet/export-builder';
+import { buildExport, ExportColumn } from '../common/sheets/export-builder';
 
 export const MAX_EXPORT_ROWS = 50_000;
 

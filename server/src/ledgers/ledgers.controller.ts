@@ -2,16 +2,16 @@ import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile, Uploaded
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiBodyOptions, ApiConflictResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { ListEnterprisesQueryDto } from '../enterprises/dto/list-enterprises-query.dto';
 import { ListMachinesQueryDto } from '../machines/dto/list-machines-query.dto';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
 import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { ExportedFile } from './ledger-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
-import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from './xlsx-files';
+import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
 
 const XLSX_BODY = { content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } };
 const UPLOAD_BODY: ApiBodyOptions = { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '.xlsx, at most 5 MB, at most 2000 data rows' } } } };

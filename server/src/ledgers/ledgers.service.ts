@@ -9,7 +9,7 @@ import { EnterprisesService } from '../enterprises/enterprises.service';
 import { CreateMachineDto } from '../machines/dto/create-machine.dto';
 import { ListMachinesQueryDto } from '../machines/dto/list-machines-query.dto';
 import { MachinesService } from '../machines/machines.service';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CreateWelderDto } from '../welders/dto/create-welder.dto';
 import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
 import { WeldersService } from '../welders/welders.service';

@@ -1,21 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Machine } from '../machines/machine.entity';
 import { MachineLoan } from './machine-loan.entity';
 
 @Injectable()
 export class MachineLoansRepository {
-  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy) {}
+  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   findMachine(em: EntityManager, id: string): Promise<Machine | null> {
     return em.findOne(Machine, { where: { id } });
   }
 
   findEnterprise(em: EntityManager, id: string): Promise<Enterprise | null> {
-    return em.findOne(Enterprise, { where: { id } });
+    return this.enterpriseLookup.findById(id, em);
   }
 
   findLoanForUpdate(em: EntityManager, id: string): Promise<MachineLoan | null> {

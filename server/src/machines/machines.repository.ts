@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
-import { likeContains } from '../enterprises/dto/field-helpers';
+import { likeContains } from '../common/validation/field-helpers';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Machine, MachineKind, MachineStatus } from './machine.entity';
+import { MachineLookup } from './machine-lookup';
 
 export interface MachinePageFilter {
   /** Narrows the query to machines of enterprises the actor may see (AccessPolicy.scopeToEnterprises). */
@@ -18,8 +20,8 @@ export interface MachinePageFilter {
 }
 
 @Injectable()
-export class MachinesRepository {
-  constructor(private readonly ds: DataSource) {}
+export class MachinesRepository implements MachineLookup {
+  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   create(em: EntityManager, data: Partial<Machine>): Machine {
     return em.create(Machine, data);
@@ -39,7 +41,7 @@ export class MachinesRepository {
     // FOR UPDATE cannot cover the outer side of a join: lock the machine, then read its owner.
     const machine = await em.findOne(Machine, { where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!machine) return null;
-    const enterprise = await em.findOne(Enterprise, { where: { id: machine.enterpriseId } });
+    const enterprise = await this.enterpriseLookup.findById(machine.enterpriseId, em);
     return enterprise ? { machine, enterprise } : null;
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -10,8 +10,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
-import { EnterprisesRepository } from '../enterprises/enterprises.repository';
-import { Role } from '../users/user.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { Role } from '../common/roles/role';
 import { ChangeMachineStatusDto } from './dto/change-machine-status.dto';
 import { CreateMachineDto } from './dto/create-machine.dto';
 import { ListMachinesQueryDto } from './dto/list-machines-query.dto';
@@ -53,7 +53,7 @@ function duplicateSerial(): DomainError {
 export class MachinesService {
   constructor(
     private readonly machines: MachinesRepository,
-    private readonly enterprises: EnterprisesRepository,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterprises: EnterpriseLookup,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly codes: CodesService,

@@ -5,7 +5,7 @@ import { Actor } from '../access/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { Permit } from './permit.entity';
 import { PermitsRepository } from './permits.repository';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
-import { Role } from '../users/user.entity';
+import { CurrentActor, Roles } from '../access/decorators';
+import { Role } from '../common/roles/role';
 import { HolidayYearDto, HolidayYearParam, RegionalMinimumDto, RegionCodeParam } from './dto/permit-policy.dto';
 import { PermitPolicyService } from './permit-policy.service';
 import { HolidayYearView, RegionalMinimumView } from './permit-policy.service';

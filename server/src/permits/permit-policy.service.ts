@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
@@ -9,8 +9,8 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { addDays, chinaDate } from '../common/time/china-date';
-import { RegionsRepository } from '../regions/regions.repository';
-import { Role } from '../users/user.entity';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
+import { Role } from '../common/roles/role';
 import { ApprovalChains, CHAIN_LEVELS, chainsBelowMinimum, mergeChains, PLATFORM_MINIMUM_CHAINS, readChains } from './approval-chain';
 import { HolidayDayDto, HolidayYearDto, RegionalMinimumDto } from './dto/permit-policy.dto';
 import { ApprovalChainsDto } from './dto/permit-settings.dto';
@@ -57,7 +57,7 @@ function mergeAll(base: ApprovalChains, rules: unknown[]): ApprovalChains {
 export class PermitPolicyService {
   constructor(
     private readonly repo: PermitPolicyRepository,
-    private readonly regions: RegionsRepository,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     private readonly blackouts: BlackoutsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,

@@ -2,10 +2,10 @@ import { Body, Controller, Get, Param, Post, Query, StreamableFile, UploadedFile
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { GasAnalysisDto } from './dto/gas-analysis.dto';
 import { MAX_ATTACHMENT_BYTES, PermitRecordsService, UploadedImage } from './permit-records.service';
 

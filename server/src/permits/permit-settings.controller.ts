@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { PermitSettingsDto, UserPositionsDto } from './dto/permit-settings.dto';
 import { PermitSettingsService } from './permit-settings.service';
 

@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role, User } from '../users/user.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { User } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ApproverPosition } from './approval-chain';
 import { EnterprisePermitSettings } from './permit-settings.entity';
 import { UserPosition } from './user-position.entity';
 
 @Injectable()
 export class PermitSettingsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   findEnterprise(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
-    return em.findOne(Enterprise, { where: { id } });
+    return this.enterpriseLookup.findById(id, em);
   }
 
   findSettings(enterpriseId: string, em: EntityManager = this.ds.manager): Promise<EnterprisePermitSettings | null> {

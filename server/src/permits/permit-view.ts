@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource, In } from 'typeorm';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
 import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
@@ -199,6 +200,7 @@ export class PermitViews {
     @Inject(WELDER_ROSTER) private readonly welderRoster: WelderRoster,
     @Inject(MACHINE_ROSTER) private readonly machineRoster: MachineRoster,
     private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
   ) {}
 
   async summaries(rows: Permit[], now: Date): Promise<PermitSummaryView[]> {
@@ -209,7 +211,7 @@ export class PermitViews {
       this.machineRoster.findMachines([...new Set(pm.map((x) => x.machineId))]),
     ]);
     const enterpriseIds = [...new Set(rows.map((p) => p.enterpriseId))];
-    const enterprises = enterpriseIds.length ? await this.ds.manager.find(Enterprise, { where: { id: In(enterpriseIds) } }) : [];
+    const enterprises = await this.enterpriseLookup.findByIds(enterpriseIds);
     return rows.map((p) => this.summary(p, now, {
       enterpriseName: enterprises.find((e) => e.id === p.enterpriseId)?.name ?? '',
       welders: pw.filter((x) => x.permitId === p.id).map((x) => ({ id: x.welderId, realName: welders.find((w) => w.id === x.welderId)?.realName ?? '' })),

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ApproverPosition, containsInOrder, mergeChains, POSITION_LABELS } from './approval-chain';
 import { PermitFireWatcher } from './fire-watcher';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CreatePermitDto } from './dto/create-permit.dto';
 import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';

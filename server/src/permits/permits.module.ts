@@ -22,11 +22,23 @@ import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsController } from './permits.controller';
 import { PermitsRepository } from './permits.repository';
 import { PermitsService } from './permits.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GasAnalysis } from './gas-analysis.entity';
+import { HolidayCalendarYear, StatutoryHoliday } from './holiday-calendar.entity';
+import { PermitAttachment } from './permit-attachment.entity';
+import { PermitExtension } from './permit-extension.entity';
+import { PermitMachine, PermitWelder } from './permit-party.entity';
+import { EnterprisePermitSettings } from './permit-settings.entity';
+import { PermitTrailEntry } from './permit-trail-entry.entity';
+import { Permit } from './permit.entity';
+import { RegionalApprovalMinimum } from './regional-minimum.entity';
+import { UserPosition } from './user-position.entity';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** Hot-work permits (GB 30871-2022). PermitsService.evaluate is the authorization engine's entry point. */
 @Module({
-  // Welders, machines and loans are read through their ports (WELDER_ROSTER, MACHINE_ROSTER, MACHINE_LOAN_LOOKUP).
-  imports: [BlackoutsModule, RegionsModule, WeldersModule, MachinesModule, MachineLoansModule],
+  // Welders, machines and loans are read through their ports (WELDER_ROSTER, MACHINE_ROSTER, MACHINE_LOAN_LOOKUP), enterprises through ENTERPRISE_LOOKUP.
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Permit, PermitWelder, PermitMachine, PermitTrailEntry, PermitExtension, GasAnalysis, PermitAttachment, EnterprisePermitSettings, UserPosition, RegionalApprovalMinimum, HolidayCalendarYear, StatutoryHoliday]), BlackoutsModule, RegionsModule, WeldersModule, MachinesModule, MachineLoansModule],
   controllers: [PermitsController, PermitRecordsController, PermitSettingsController, PermitPolicyController, GasCatalogueController],
   providers: [
     PermitsService, PermitWorkflowService, PermitRecordsService, PermitSettingsService, PermitEvaluator, PermitEligibility,

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { Role } from '../common/roles/role';
 import { GasAnalysis } from './gas-analysis.entity';
 import { PermitLevel } from './permit-levels';
 import { PermitAttachment } from './permit-attachment.entity';
@@ -27,7 +28,7 @@ export interface PermitListFilter {
 /** Permit rows and what hangs off them. Methods take an EntityManager when they run inside a transaction. */
 @Injectable()
 export class PermitsRepository {
-  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy) {}
+  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   findById(id: string, em: EntityManager = this.ds.manager): Promise<Permit | null> {
     return em.findOne(Permit, { where: { id } });
@@ -39,7 +40,7 @@ export class PermitsRepository {
   }
 
   findEnterpriseOf(p: Pick<Permit, 'enterpriseId'>, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
-    return em.findOne(Enterprise, { where: { id: p.enterpriseId } });
+    return this.enterpriseLookup.findById(p.enterpriseId, em);
   }
 
   async namedWelderIds(permitId: string, em: EntityManager = this.ds.manager): Promise<string[]> {

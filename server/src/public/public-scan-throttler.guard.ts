@@ -9,7 +9,7 @@ export const PUBLIC_SCAN_RATE_LIMIT = { name: 'publicScan', ttl: 60_000, limit: 
  * Its own limit, independent of the log-in throttler that the global ThrottlerModule carries.
  * Wraps a ThrottlerGuard rather than extending it: the parent's constructor injection metadata
  * would otherwise leak into this class. Keyed on req.ip: behind a reverse proxy that is the client
- * only with TRUST_PROXY set (bootstrap/trust-proxy.ts).
+ * only with TRUST_PROXY set (config/trust-proxy.ts).
  */
 @Injectable()
 export class PublicScanThrottlerGuard implements CanActivate, OnModuleInit {

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExtraModels, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiTooManyRequestsResponse, getSchemaPath } from '@nestjs/swagger';
-import { Public } from '../auth/decorators';
+import { Public } from '../access/decorators';
 import { PublicMachineScanDto, PublicWelderScanDto } from './dto/public-scan.dto';
 import { PublicScanThrottlerGuard } from './public-scan-throttler.guard';
 import { PublicScanService } from './public-scan.service';

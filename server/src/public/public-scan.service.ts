@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CodesRepository } from '../codes/codes.repository';
+import { CodeSubjects } from '../code-management/code-subjects';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
 import { Clock } from '../common/clock/clock';
@@ -25,7 +25,7 @@ const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered
  */
 @Injectable()
 export class PublicScanService {
-  constructor(private readonly codes: CodesService, private readonly repo: CodesRepository, private readonly authorisations: PublicScanRepository, private readonly clock: Clock) {}
+  constructor(private readonly codes: CodesService, private readonly repo: CodeSubjects, private readonly authorisations: PublicScanRepository, private readonly clock: Clock) {}
 
   async scan(raw: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     const check = this.codes.signer.check(raw);

@@ -3,9 +3,12 @@ import { PublicScanThrottlerGuard } from './public-scan-throttler.guard';
 import { PublicScanController } from './public-scan.controller';
 import { PublicScanRepository } from './public-scan.repository';
 import { PublicScanService } from './public-scan.service';
+import { CodesModule } from '../codes/codes.module';
+import { CodeManagementModule } from '../code-management/code-management.module';
 
-/** Endpoints for people without an account. CodesService and CodesRepository come from the global CodesModule. */
+/** Endpoints for people without an account. Codes are read through CodesService and the CodeSubjects port. */
 @Module({
+  imports: [CodesModule, CodeManagementModule],
   controllers: [PublicScanController],
   providers: [PublicScanService, PublicScanRepository, PublicScanThrottlerGuard],
 })

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
-import { Role } from '../users/user.entity';
+import { CurrentActor, Roles } from '../access/decorators';
+import { Role } from '../common/roles/role';
 import { CreateRegionDto } from './dto/create-region.dto';
 import { Region } from './region.entity';
 import { RegionsService } from './regions.service';

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Region } from './region.entity';
+import { RegionLookup } from './region-lookup';
 
 @Injectable()
-export class RegionsRepository {
+export class RegionsRepository implements RegionLookup {
   constructor(@InjectRepository(Region) private readonly repo: Repository<Region>) {}
 
   findByCode(code: string): Promise<Region | null> {

@@ -3,7 +3,7 @@ import { FilesInterceptor } from '@nestjs/platform-express';
 import {
   ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiTooManyRequestsResponse, getSchemaPath, ApiExtraModels,
 } from '@nestjs/swagger';
-import { Public } from '../auth/decorators';
+import { Public } from '../access/decorators';
 import { SubmitReportDto } from './dto/report.dto';
 import { MAX_PHOTO_BYTES, MAX_REPORT_PHOTOS, UploadedPhoto } from './photo-files';
 import { PublicReportThrottlerGuard, ReportStatusThrottlerGuard } from './report-throttler.guards';

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
 import { uuidParam } from '../common/validation/uuid';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ListReportsQueryDto, TransitionReportDto } from './dto/report.dto';
 import { ReportDetailView, ReportSummaryView } from './report.view';
 import { ReportsService } from './reports.service';

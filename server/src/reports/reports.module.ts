@@ -4,9 +4,16 @@ import { PublicReportThrottlerGuard, ReportStatusThrottlerGuard } from './report
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReportEvent } from './report-event.entity';
+import { ReportPhoto } from './report-photo.entity';
+import { Report } from './report.entity';
+import { CodesModule } from '../codes/codes.module';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
-/** 一键举报. CodesService comes from the global CodesModule; FieldCipher, Clock and AuditService are global. */
+/** 一键举报. FieldCipher, Clock and AuditService are global. */
 @Module({
+  imports: [EnterprisesModule, TypeOrmModule.forFeature([Report, ReportPhoto, ReportEvent]), CodesModule],
   controllers: [PublicReportsController, ReportsController],
   providers: [ReportsService, ReportsRepository, PublicReportThrottlerGuard, ReportStatusThrottlerGuard],
 })

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Machine } from '../machines/machine.entity';
 import { Region } from '../regions/region.entity';
 import { Report, ReportStatus } from './report.entity';
@@ -14,7 +14,7 @@ export type ReportScope = { kind: 'all' } | { kind: 'subtree'; path: string };
 
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   insertReport(em: EntityManager, r: Partial<Report>): Promise<Report> {
     return em.getRepository(Report).save(em.create(Report, r));
@@ -73,7 +73,7 @@ export class ReportsRepository {
     const enterpriseIds = [...new Set(reports.map((r) => r.enterpriseId).filter((id): id is string => !!id))];
     const [machines, enterprises, counts] = await Promise.all([
       machineIds.length ? this.ds.getRepository(Machine).find({ where: { id: In(machineIds) }, select: { id: true, name: true, serialNumber: true } }) : [],
-      enterpriseIds.length ? this.ds.getRepository(Enterprise).find({ where: { id: In(enterpriseIds) }, select: { id: true, name: true } }) : [],
+      this.enterpriseLookup.findByIds(enterpriseIds),
       reports.length
         ? this.ds.query(`SELECT report_id, count(*)::int AS n FROM report_photos WHERE report_id = ANY($1) GROUP BY report_id`, [reports.map((r) => r.id)]) as Promise<{ report_id: string; n: number }[]>
         : [],

@@ -11,7 +11,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { maskPhone } from '../common/validation/identifiers';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ListReportsQueryDto, SubmitReportDto, TransitionReportDto } from './dto/report.dto';
 import { checkPhotos, UploadedPhoto } from './photo-files';
 import { MachineCodeState, Report, ReportStatus } from './report.entity';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { DemoSeeder } from './demo-seeder';
+import { CodesModule } from '../codes/codes.module';
 
-@Module({ imports: [UsersModule], providers: [DemoSeeder], exports: [DemoSeeder] })
+@Module({ imports: [CodesModule, UsersModule], providers: [DemoSeeder], exports: [DemoSeeder] })
 export class SeedModule {}

@@ -1,5 +1,5 @@
 import { AlertView } from '../alerts/alert.view';
-import { buildExport, chinaDateTime, ExportColumn } from '../ledgers/sheet/export-builder';
+import { buildExport, chinaDateTime, ExportColumn } from '../common/sheets/export-builder';
 
 const STATE_ZH: Record<string, string> = { open: '未处理', acknowledged: '已确认', closed: '已关闭' };
 const SEVERITY_ZH: Record<string, string> = { info: '提示', warning: '警告', critical: '严重' };

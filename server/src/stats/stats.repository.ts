@@ -5,7 +5,7 @@ import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Alert } from '../alerts/alert.entity';
 import { Certificate } from '../welders/certificate.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 
 export interface TablesPresent {
   chips: boolean;

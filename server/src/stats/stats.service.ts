@@ -6,7 +6,7 @@ import { AlertView, toAlertView } from '../alerts/alert.view';
 import { Clock } from '../common/clock/clock';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { certificateStateOf } from '../welders/welder-views';
 import { Certificate } from '../welders/certificate.entity';
 import { OFF_PLATFORM_TYPES, OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';

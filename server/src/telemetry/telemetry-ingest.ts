@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventBatchBody, EventsAckBody } from '@arcgate/protocol';
 import { faultPoint } from '../common/fault/fault-points';
-import { DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../devices/device-ports';
+import { DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../device-core/device-ports';
 import { DEFAULT_BUFFER_OPTIONS, EventBuffer } from './event-buffer';
 import { TelemetryRepository } from './telemetry.repository';
 import { TelemetryRules } from './telemetry-rules';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
 import { isUuid } from '../common/validation/uuid';
-import { DeviceAlerts } from '../devices/device-alerts';
+import { DeviceAlerts } from '../device-core/device-alerts';
 import { Geofence, GPS_TOLERANCE_M, distanceOutsideM } from '../permits/geofence';
 import { PermitsService } from '../permits/permits.service';
 import { GrantInfo, GrantLookup, grantValidAt } from './grant-lookup';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DeviceCoreModule } from '../devices/device-core.module';
+import { DeviceCoreModule } from '../device-core/device-core.module';
 import { PermitsModule } from '../permits/permits.module';
 import { GrantLookup } from './grant-lookup';
 import { TelemetryIngest } from './telemetry-ingest';

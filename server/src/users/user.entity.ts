@@ -1,12 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export enum Role {
-  PlatformAdmin = 'platform_admin',
-  Regulator = 'regulator',
-  EnterpriseAdmin = 'enterprise_admin',
-  SafetyManager = 'safety_manager',
-  Welder = 'welder',
-}
+import { Role } from '../common/roles/role';
 
 export enum UserStatus {
   Active = 'active',

@@ -1,9 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { CreateUserDto } from './dto/create-user.dto';
-import { Role } from './user.entity';
+import { Role } from '../common/roles/role';
 import { UsersService } from './users.service';
 
 @ApiTags('users')

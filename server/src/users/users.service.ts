@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -7,12 +7,14 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Region } from '../regions/region.entity';
-import { RegionsRepository } from '../regions/regions.repository';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { Welder } from '../welders/welder.entity';
 import { CreateUserDto } from './dto/create-user.dto';
-import { PasswordHasher } from './password-hasher';
-import { Role, User } from './user.entity';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { User } from './user.entity';
+import { Role } from '../common/roles/role';
 import { UsersRepository } from './users.repository';
 
 export interface UserView {
@@ -32,12 +34,13 @@ export interface UserView {
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
-    private readonly regions: RegionsRepository,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly access: AccessPolicy,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
   ) {}
 
   findActiveByUsername(username: string): Promise<User | null> {
@@ -94,7 +97,7 @@ export class UsersService {
         scope.regionPath = region.path;
       } else if (dto.role === Role.EnterpriseAdmin || dto.role === Role.SafetyManager) {
         if (!dto.enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required for an enterprise account');
-        const ent = await em.findOne(Enterprise, { where: { id: dto.enterpriseId } });
+        const ent = await this.enterpriseLookup.findById(dto.enterpriseId, em);
         if (!ent || !this.access.canReadEnterprise(actor, ent)) throw DomainError.notFound('Enterprise');
         const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id && dto.role === Role.SafetyManager);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
@@ -103,7 +106,7 @@ export class UsersService {
       } else if (dto.role === Role.Welder) {
         if (!dto.welderId) throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
         const welder = await em.findOne(Welder, { where: { id: dto.welderId } });
-        const employer = welder ? await em.findOne(Enterprise, { where: { id: welder.employerId } }) : null;
+        const employer = welder ? await this.enterpriseLookup.findById(welder.employerId, em) : null;
         if (!welder || !employer || !this.access.canReadEnterprise(actor, employer)) throw DomainError.notFound('Welder');
         const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === employer.id);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');

@@ -2,7 +2,7 @@ import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { FakeClock } from '../common/clock/clock';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CertificateSubOperation, CertificateVerification, VerificationSource } from './certificate.entity';
 import { CertificateVerificationService } from './certificate-verification.service';
 import { NotConnectedOfficialSource, OfficialCertificateAnswer, OfficialCertificateQuery, OfficialCertificateSource } from './official-certificate-source';

@@ -9,7 +9,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { Paginated, paginate } from '../common/http/pagination';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { Certificate, CertificateSubOperation, CertificateVerification, VerificationSource } from './certificate.entity';
 import { CertificatesRepository } from './certificates.repository';
 import { VerificationQueueQueryDto, VerifyCertificateDto } from './dto/verify-certificate.dto';

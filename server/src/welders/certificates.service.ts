@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { Certificate, CertificateCategory, CertificateSource, CertificateStatus } from './certificate.entity';
 import { CertificateVerificationService } from './certificate-verification.service';

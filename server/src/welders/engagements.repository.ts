@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { WelderEngagement } from './welder-engagement.entity';
 
 /** An engagement counts on day D when starts_on <= D <= ends_on (open-ended when ends_on is null). */
@@ -9,7 +10,7 @@ export const ACTIVE_ON = (alias: string, param: string) => `${alias}.starts_on <
 
 @Injectable()
 export class EngagementsRepository {
-  constructor(@InjectRepository(WelderEngagement) private readonly repo: Repository<WelderEngagement>) {}
+  constructor(@InjectRepository(WelderEngagement) private readonly repo: Repository<WelderEngagement>, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
 
   /** Enterprises each welder is engaged to on `day`, keyed by welder id. */
   async findActiveEnterprisesByWelder(welderIds: string[], day: string, em: EntityManager = this.repo.manager): Promise<Map<string, Enterprise[]>> {
@@ -32,7 +33,7 @@ export class EngagementsRepository {
   async findOfWelderWithEnterprise(welderId: string): Promise<{ engagement: WelderEngagement; enterpriseName: string }[]> {
     const engagements = await this.repo.find({ where: { welderId }, order: { startsOn: 'DESC', createdAt: 'DESC' } });
     const ids = [...new Set(engagements.map((g) => g.enterpriseId))];
-    const enterprises = ids.length ? await this.repo.manager.find(Enterprise, { where: { id: In(ids) }, select: { id: true, name: true } }) : [];
+    const enterprises = await this.enterpriseLookup.findByIds(ids);
     const names = new Map(enterprises.map((e) => [e.id, e.name]));
     return engagements.map((engagement) => ({ engagement, enterpriseName: names.get(engagement.enterpriseId) ?? '' }));
   }

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated, PaginationQueryDto } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CreateTrainingDto } from './dto/create-training.dto';
 import { TrainingTier } from './training-record.entity';
 import { TrainingsRepository } from './trainings.repository';

@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { Enterprise } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { ACTIVE_ON, EngagementsRepository } from './engagements.repository';
 import { Welder } from './welder.entity';
 import { WeldersRepository } from './welders.repository';

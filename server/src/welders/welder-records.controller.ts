@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
 import { PaginationQueryDto } from '../common/http/pagination';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CertificatesService } from './certificates.service';
 import { CreateCertificateDto } from './dto/create-certificate.dto';
 import { CreateEngagementDto } from './dto/create-engagement.dto';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../access/decorators';
+import { Role } from '../common/roles/role';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
-import { Role } from '../users/user.entity';
 import { CreateWelderDto } from './dto/create-welder.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { ListWeldersQueryDto } from './dto/list-welders-query.dto';

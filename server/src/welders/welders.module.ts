@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Enterprise } from '../enterprises/enterprise.entity';
 import { Certificate } from './certificate.entity';
 import { CertificatePhoto } from './certificate-photo.entity';
 import { CertificateImportService } from './certificate-import.service';
@@ -23,10 +22,12 @@ import { WELDER_ROSTER, WelderRosterRepository } from './welder-roster';
 import { WeldersController } from './welders.controller';
 import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
+import { CodesModule } from '../codes/codes.module';
+import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements; other modules read welders through WELDER_ROSTER. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, Enterprise])],
+  imports: [EnterprisesModule, CodesModule, TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord])],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
   providers: [
     WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,

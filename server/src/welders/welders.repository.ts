@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
+import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { CertificateStateFilter } from './dto/list-welders-query.dto';
 import { Welder } from './welder.entity';
 
@@ -38,7 +39,7 @@ const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
 export class WeldersRepository {
   constructor(
     @InjectRepository(Welder) private readonly repo: Repository<Welder>,
-    @InjectRepository(Enterprise) private readonly enterprises: Repository<Enterprise>,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
   ) {}
 
   findWithEmployer(id: string, em: EntityManager = this.repo.manager): Promise<Welder | null> {
@@ -60,7 +61,7 @@ export class WeldersRepository {
   }
 
   findEnterprise(id: string, em: EntityManager = this.repo.manager): Promise<Enterprise | null> {
-    return em.findOne(Enterprise, { where: { id } });
+    return this.enterpriseLookup.findById(id, em);
   }
 
   async insert(em: EntityManager, data: Partial<Welder>): Promise<Welder> {

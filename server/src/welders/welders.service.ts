@@ -16,7 +16,7 @@ import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate } from '../common/time/china-date';
 import { maskIdNumber, maskPhone } from '../common/validation/identifiers';
 import { Enterprise, EnterpriseStatus } from '../enterprises/enterprise.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CertificatesRepository } from './certificates.repository';
 import { CreateWelderDto } from './dto/create-welder.dto';
 import { ListWeldersQueryDto } from './dto/list-welders-query.dto';

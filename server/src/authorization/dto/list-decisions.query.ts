@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { ReasonCode } from '@arcgate/protocol';
 import { PaginationQueryDto } from '../../common/http/pagination';
-import { QueryBoolean } from '../../enterprises/dto/field-helpers';
-import { IsInstant } from '../../permits/dto/validators';
+import { QueryBoolean } from '../../common/validation/field-helpers';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class ListDecisionsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })

@@ -1,14 +1,15 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, OffsetFileClock, SystemClock } from './clock';
 
-@Global()
-@Module({
-  providers: [{
-    provide: Clock,
-    useFactory: (config: AppConfig) => (config.clockOffsetFile ? new OffsetFileClock(config.clockOffsetFile) : new SystemClock()),
-    inject: [APP_CONFIG],
-  }],
-  exports: [Clock],
-})
-export class ClockModule {}
+/** The Clock every module injects. The app passes its setting (config clockOffsetFile), so the kernel never reads config. */
+@Module({})
+export class ClockModule {
+  static forRoot(clockOffsetFile: string | undefined): DynamicModule {
+    return {
+      module: ClockModule,
+      global: true,
+      providers: [{ provide: Clock, useFactory: () => (clockOffsetFile ? new OffsetFileClock(clockOffsetFile) : new SystemClock()) }],
+      exports: [Clock],
+    };
+  }
+}

@@ -1,10 +1,15 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DynamicModule, Module } from '@nestjs/common';
 import { FieldCipher } from './field-cipher';
 
-@Global()
-@Module({
-  providers: [{ provide: FieldCipher, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new FieldCipher(c.secrets.dataEncryptionKey) }],
-  exports: [FieldCipher],
-})
-export class CryptoModule {}
+/** The FieldCipher for personal data at rest. The app passes the key (config secrets.dataEncryptionKey). */
+@Module({})
+export class CryptoModule {
+  static forRoot(dataEncryptionKey: Buffer): DynamicModule {
+    return {
+      module: CryptoModule,
+      global: true,
+      providers: [{ provide: FieldCipher, useFactory: () => new FieldCipher(dataEncryptionKey) }],
+      exports: [FieldCipher],
+    };
+  }
+}

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { EnterpriseStatus } from '../enterprise.entity';
-import { Trim } from './field-helpers';
+import { Trim } from '../../common/validation/field-helpers';
 
 export class ChangeEnterpriseStatusDto {
   @ApiProperty({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsMobile, IsRegionCode, IsUscc } from '../../common/validation/identifier.validators';
-import { Trim, TrimUpper } from './field-helpers';
+import { Trim, TrimUpper } from '../../common/validation/field-helpers';
 
 export class CreateEnterpriseDto {
   @ApiProperty({ example: '夏邑县恒达钢结构有限公司' })

@@ -3,7 +3,7 @@ import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { EnterpriseStatus } from '../enterprise.entity';
-import { TrimOrAbsent } from './field-helpers';
+import { TrimOrAbsent } from '../../common/validation/field-helpers';
 
 export class ListEnterprisesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '411426100', description: 'Only enterprises in this region and below (within your own scope)' })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsMobile, IsRegionCode, IsUscc } from '../../common/validation/identifier.validators';
-import { OmittableNotNull, Trim, TrimUpper } from './field-helpers';
+import { OmittableNotNull, Trim, TrimUpper } from '../../common/validation/field-helpers';
 
 /** Profile changes. regionCode and uscc are identity fields: only a platform admin may change them. */
 export class UpdateEnterpriseDto {

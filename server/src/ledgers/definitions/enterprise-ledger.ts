@@ -1,5 +1,5 @@
 import { EnterpriseView } from '../../enterprises/enterprise.view';
-import { ExportColumn, chinaDateTime } from '../sheet/export-builder';
+import { ExportColumn, chinaDateTime } from '../../common/sheets/export-builder';
 import { ENTERPRISE_STATUS_OPTIONS, labelOf } from './labels';
 
 /** 生产经营单位台账 export; phones come from the view, already masked. */

@@ -1,5 +1,5 @@
 import { MachineView } from '../../machines/machine.view';
-import { ExportColumn, chinaDateTime } from '../sheet/export-builder';
+import { ExportColumn, chinaDateTime } from '../../common/sheets/export-builder';
 import { LedgerSheet } from '../sheet/ledger-sheet';
 import { labelOf, MACHINE_KIND_OPTIONS, MACHINE_STATUS_OPTIONS } from './labels';
 

@@ -1,5 +1,5 @@
 import { CertificateState, WelderView } from '../../welders/welder-views';
-import { ExportColumn, chinaDateTime } from '../sheet/export-builder';
+import { ExportColumn, chinaDateTime } from '../../common/sheets/export-builder';
 import { LedgerSheet } from '../sheet/ledger-sheet';
 import { labelOf, WELDER_STATUS_OPTIONS } from './labels';
 

@@ -1,5 +1,6 @@
 import { CellValue } from 'exceljs';
-import { restoreText } from './cell-safety';
+import { primitiveOf } from '../../common/sheets/cell-primitive';
+import { restoreText } from '../../common/sheets/cell-safety';
 import { LedgerColumn } from './ledger-sheet';
 
 /** The outcome of reading one cell: a value (undefined = empty) or a problem with a code. */
@@ -9,17 +10,6 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
 /** 9999-12-31, the largest date Excel can show. */
 const MAX_EXCEL_SERIAL = 2_958_465;
-
-/** Flattens exceljs' cell shapes (rich text, formulas, hyperlinks) to a primitive or a Date. */
-export function primitiveOf(value: CellValue): string | number | boolean | Date | null | { error: string } {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
-  if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('formula' in value || 'sharedFormula' in value) return primitiveOf((value as { result?: CellValue }).result ?? null);
-  if ('hyperlink' in value) return primitiveOf((value as { text: CellValue }).text);
-  if ('error' in value) return { error: String(value.error) };
-  return null;
-}
 
 /** Excel stores dates as UTC day counts; exceljs hands date-formatted cells back as UTC midnights. */
 export function isoDateOf(d: Date): string {

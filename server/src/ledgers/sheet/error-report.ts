@@ -1,6 +1,6 @@
 import * as ExcelJS from 'exceljs';
-import { primitiveOf } from './cell-values';
-import { makeWorkbookInert } from './cell-safety';
+import { primitiveOf } from '../../common/sheets/cell-primitive';
+import { makeWorkbookInert } from '../../common/sheets/cell-safety';
 import { ERROR_COLUMN_HEADER, HEADER_ROW, LedgerSheet, RowError } from './ledger-sheet';
 import { findDataSheet, loadWorkbook } from './workbook-reader';
 

@@ -3,7 +3,7 @@ import { IsDateString, IsEnum, IsNumber, IsOptional, IsString, IsUUID, MaxLength
 import { DomainError } from '../../common/errors/domain-error';
 import { excelSerialToIsoDate, parseDateText, readCell } from './cell-values';
 import { buildErrorReport } from './error-report';
-import { buildExport } from './export-builder';
+import { buildExport } from '../../common/sheets/export-builder';
 import { FIRST_DATA_ROW, GUIDE_SHEET_NAME, hintText, LedgerSheet } from './ledger-sheet';
 import { validateRows } from './row-validator';
 import { buildTemplate } from './template-builder';

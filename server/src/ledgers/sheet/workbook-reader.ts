@@ -1,7 +1,8 @@
 import * as ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
-import { primitiveOf, readCell } from './cell-values';
+import { primitiveOf } from '../../common/sheets/cell-primitive';
+import { readCell } from './cell-values';
 import { ERROR_COLUMN_HEADER, GUIDE_SHEET_NAME, HEADER_ROW, HINT_ROW, hintText, LedgerColumn, LedgerSheet, MAX_IMPORT_ROWS, ParsedRow, RowError } from './ledger-sheet';
 
 export interface SheetReadResult {

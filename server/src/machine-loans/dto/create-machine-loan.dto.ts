@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { IsInstant } from '../../permits/dto/validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class CreateMachineLoanDto {
   @ApiProperty({ format: 'uuid', description: 'A machine of the lending enterprise' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { Trim } from '../../enterprises/dto/field-helpers';
+import { Trim } from '../../common/validation/field-helpers';
 import { MachineStatus } from '../machine.entity';
 
 /** "registered" is only the initial state; nobody moves a machine back to it. */

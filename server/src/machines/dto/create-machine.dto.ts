@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Trim } from '../../enterprises/dto/field-helpers';
+import { Trim } from '../../common/validation/field-helpers';
 import { MachineKind } from '../machine.entity';
 
 export const MAX_RATED_INPUT_KVA = 10000;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
-import { QueryBoolean, TrimOrAbsent } from '../../enterprises/dto/field-helpers';
+import { QueryBoolean, TrimOrAbsent } from '../../common/validation/field-helpers';
 import { MachineKind, MachineStatus } from '../machine.entity';
 
 export class ListMachinesQueryDto extends PaginationQueryDto {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsInt, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength, Min } from 'class-validator';
-import { OmittableNotNull, Trim } from '../../enterprises/dto/field-helpers';
+import { OmittableNotNull, Trim } from '../../common/validation/field-helpers';
 import { MachineKind } from '../machine.entity';
 import { MAX_RATED_CURRENT_A, MAX_RATED_INPUT_KVA } from './create-machine.dto';
 

@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsIn, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { PermitLevel } from '../permit-levels';
-import { IsInstant } from './validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class LatLngDto {
   @ApiProperty({ example: 34.1721, minimum: -90, maximum: 90 })

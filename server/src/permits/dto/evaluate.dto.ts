@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { LatLngDto } from './create-permit.dto';
-import { IsInstant } from './validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class PositionDto extends LatLngDto {
   @ApiPropertyOptional({ example: 12, description: 'Reported accuracy in metres' })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsNumber, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { GAS_CATALOGUE } from '../gas-catalogue';
 import { LelClass } from '../gas-rules';
-import { IsInstant } from './validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 /**
  * One gas analysis. The gas decides the pass mark: name a catalogue gas (`gasCode`, or its name in

@@ -3,7 +3,7 @@ import { IsEnum, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { PermitLevel } from '../permit-levels';
 import { DISPLAY_STATUSES, PermitDisplayStatus } from '../permit-status';
-import { IsInstant } from './validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class ListPermitsQuery extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: DISPLAY_STATUSES, description: 'active / expired are derived from the window and the current time' })

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { ApprovalChainsDto } from './permit-settings.dto';
-import { IsChinaDate } from './validators';
+import { IsChinaDate } from '../../common/validation/date-time.validators';
 
 export class RegionCodeParam {
   @ApiProperty({ example: '411426' })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ApproverPosition, MAX_CHAIN_STEPS } from '../approval-chain';
-import { IsChinaDate, IsHhMm } from './validators';
+import { IsChinaDate, IsHhMm } from '../../common/validation/date-time.validators';
 
 export class NightHoursDto {
   @ApiProperty({ example: '22:00', description: 'China time' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsInstant } from './validators';
+import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class ApproveDto {
   @ApiPropertyOptional({ example: '措施落实，同意动火' })

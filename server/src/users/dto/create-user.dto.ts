@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
-import { Role } from '../user.entity';
+import { Role } from '../../common/roles/role';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'huiting.regulator', description: '3-64 letters, digits, dot, dash or underscore' })

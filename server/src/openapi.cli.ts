@@ -3,13 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { AppModule } from '../app.module';
-import { AppConfig } from '../config/app-config';
-import { createApiDocument } from './api-document';
-import { API_PREFIX } from './configure-app';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { createApiDocument } from './bootstrap/api-document';
+import { API_PREFIX } from './bootstrap/configure-app';
 
 /**
- * `node dist/bootstrap/openapi.cli.js [out.json]`: the document /api/docs-json serves, without a database or
+ * `node dist/openapi.cli.js [out.json]`: the document /api/docs-json serves, without a database or
  * broker. Preview mode reads the modules' metadata and instantiates no provider, so nothing connects and the
  * placeholder config below is never used. Keys are sorted so the file only changes when the API does.
  */

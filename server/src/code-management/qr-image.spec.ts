@@ -5,7 +5,7 @@ import { QR_ERROR_CORRECTION, QR_MARGIN, renderQrPng } from './qr-image';
 const TEXT = 'https://arcgate.example/q/M0ZK3X7Q9T2BC8N4HJ6V5R';
 const reference = (size: number) => QRCode.toBuffer(TEXT, { type: 'png', errorCorrectionLevel: QR_ERROR_CORRECTION, margin: QR_MARGIN, width: size });
 
-// How long it holds the event loop is measured where it matters, in codes/labels-load.integration-spec.ts.
+// How long it holds the event loop is measured where it matters, in code-management/labels-load.integration-spec.ts.
 describe('QR PNG rendering', () => {
   it('draws exactly the pixels qrcode\'s own renderer draws, at every size', async () => {
     for (const size of [128, 333, 1024]) {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
-import { CodeSubjectType } from '../identity-code.entity';
+import { CodeSubjectType } from '../../codes/identity-code.entity';
 
 /** URL segment naming the kind of subject: /codes/machines/:id or /codes/welders/:id. */
 export const SUBJECT_SEGMENTS = { machines: CodeSubjectType.Machine, welders: CodeSubjectType.Welder } as const;

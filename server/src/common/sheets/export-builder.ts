@@ -1,5 +1,5 @@
 import * as ExcelJS from 'exceljs';
-import { chinaDate } from '../../common/time/china-date';
+import { chinaDate } from '../time/china-date';
 import { neutraliseText } from './cell-safety';
 
 export type ExportValue = string | number | boolean | null | undefined;

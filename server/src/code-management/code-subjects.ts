@@ -4,11 +4,11 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Machine } from '../machines/machine.entity';
 import { Certificate, CertificateCategory } from '../welders/certificate.entity';
 import { Welder } from '../welders/welder.entity';
-import { CodeStatus, CodeSubjectType, IdentityCode } from './identity-code.entity';
+import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
 
-/** Read access to what codes stand for: the subjects, their owners and their certificates. */
+/** Port: what a code stands for (the machine or welder, its owner, certificates) and whether it was replaced. Used by code management and the public scan. */
 @Injectable()
-export class CodesRepository {
+export class CodeSubjects {
   constructor(
     @InjectRepository(Machine) private readonly machines: Repository<Machine>,
     @InjectRepository(Welder) private readonly welders: Repository<Welder>,

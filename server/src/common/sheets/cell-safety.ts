@@ -1,5 +1,5 @@
 import * as ExcelJS from 'exceljs';
-import { primitiveOf } from './cell-values';
+import { primitiveOf } from './cell-primitive';
 
 /** Text a spreadsheet (Excel, WPS, LibreOffice, or a CSV saved from one) may run as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;

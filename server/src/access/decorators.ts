@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Actor } from '../access/actor';
-import { Role } from '../users/user.entity';
+import { Actor } from './actor';
+import { Role } from '../common/roles/role';
 
 export const IS_PUBLIC = 'arcgate:isPublic';
 export const ROLES = 'arcgate:roles';

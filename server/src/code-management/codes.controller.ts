@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor } from '../auth/decorators';
+import { CurrentActor } from '../access/decorators';
 import { CodeManagementService } from './code-management.service';
 import { CodeReasonDto } from './dto/code-reason.dto';
 import { CodeSubjectParamsDto, SUBJECT_SEGMENTS } from './dto/code-subject-params.dto';

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isStrictCalendarDate } from '../../common/validation/dates';
+import { isStrictCalendarDate } from './dates';
 
 function makeDecorator(name: string, test: (v: unknown) => boolean, defaultMessage: string) {
   return (options?: ValidationOptions) => (object: object, propertyName: string) =>
@@ -7,7 +7,7 @@ function makeDecorator(name: string, test: (v: unknown) => boolean, defaultMessa
 }
 
 /** Shared strict checks (no calendar rollover, sane years): see common/validation/dates.ts. */
-export { isStrictInstant as isInstant, isStrictCalendarDate as isChinaDate, IsInstant } from '../../common/validation/dates';
+export { isStrictInstant as isInstant, isStrictCalendarDate as isChinaDate, IsInstant } from './dates';
 
 export const IsChinaDate = makeDecorator('isChinaDate', isStrictCalendarDate, '$property must be an existing calendar date YYYY-MM-DD');
 export const IsHhMm = makeDecorator('isHhMm', (v) => typeof v === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(v), '$property must be a time HH:MM (China time)');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CodeStatus, CodeSubjectType } from '../identity-code.entity';
+import { CodeStatus, CodeSubjectType } from '../../codes/identity-code.entity';
 
 export class CodeViewDto {
   @ApiProperty({ example: 'M0ZK3X7Q9T2BC8N4HJ6V5RA1' })

@@ -1,8 +1,8 @@
 /**
- * Ports owned by devices/, implemented or used elsewhere. ARM_REQUEST_HANDLER: the device gateway
+ * Device ports (device-core/), implemented or used elsewhere. ARM_REQUEST_HANDLER: the device gateway
  * verifies a device message (signature by the bound chip key, topic chip, freshness) before handing
  * an arm request over; the handler (authorization/arm-request-answerer.ts) decides and publishes its
- * answer itself through DEVICE_OUTBOX, which devices/ provides (signed server→device messages).
+ * answer itself through DEVICE_OUTBOX, which device-core/ provides (signed server→device messages).
  */
 import type { ArmRequestBody, DownMessageType, Envelope, MessageType } from '@arcgate/protocol';
 

@@ -8,11 +8,11 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
-import { Role } from '../users/user.entity';
+import { Role } from '../common/roles/role';
 import { CodeViewDto } from './dto/code-view.dto';
-import { CodeStatus, CodeSubjectType, IdentityCode } from './identity-code.entity';
-import { CodesRepository } from './codes.repository';
-import { CodesService } from './codes.service';
+import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
+import { CodeSubjects } from './code-subjects';
+import { CodesService } from '../codes/codes.service';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MachineLabel, renderLabelSheet } from './label-sheet';
 import { renderQrPng, renderQrSvg } from './qr-image';
@@ -36,7 +36,7 @@ const WHAT: Record<CodeSubjectType, string> = { [CodeSubjectType.Machine]: 'Mach
 export class CodeManagementService {
   constructor(
     private readonly codes: CodesService,
-    private readonly repo: CodesRepository,
+    private readonly repo: CodeSubjects,
     private readonly access: AccessPolicy,
     private readonly clock: Clock,
     private readonly ds: DataSource,

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Enterprise } from './enterprise.entity';
+
+/**
+ * How other modules read enterprises: by id, inside their own transaction when they pass `em`.
+ * The enterprises table is EnterprisesModule's; nobody else queries it for a row by id.
+ */
+export interface EnterpriseLookup {
+  findById(id: string, em?: EntityManager): Promise<Enterprise | null>;
+  /** Missing ids are left out; order is not kept. */
+  findByIds(ids: string[], em?: EntityManager): Promise<Enterprise[]>;
+  /** Share-locked until the caller's transaction ends: the enterprise cannot be suspended meanwhile. */
+  findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null>;
+}
+
+export const ENTERPRISE_LOOKUP = 'ENTERPRISE_LOOKUP';
+
+/** The lookup over this module's table (the only implementation). */
+@Injectable()
+export class EnterpriseTableLookup implements EnterpriseLookup {
+  constructor(private readonly ds: DataSource) {}
+
+  findById(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
+    return em.findOne(Enterprise, { where: { id } });
+  }
+
+  async findByIds(ids: string[], em: EntityManager = this.ds.manager): Promise<Enterprise[]> {
+    return ids.length ? em.find(Enterprise, { where: { id: In(ids) } }) : [];
+  }
+
+  findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null> {
+    return em.findOne(Enterprise, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  }
+}

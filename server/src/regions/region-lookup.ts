@@ -1,0 +1,8 @@
+import type { Region } from './region.entity';
+
+/** How other modules resolve a region code (enterprises, users, blackouts, permit policy). RegionsModule owns the table. */
+export interface RegionLookup {
+  findByCode(code: string): Promise<Region | null>;
+}
+
+export const REGION_LOOKUP = 'REGION_LOOKUP';
