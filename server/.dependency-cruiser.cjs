@@ -59,7 +59,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycle between files, tests included. Break it with a port or by moving shared code down a layer.',
+      comment:
+        'No import cycle between files, tests included. Break it with a port or by moving shared code down a layer.',
       severity: 'error',
       from: {},
       to: { circular: true },
@@ -102,7 +103,8 @@ module.exports = {
     },
     {
       name: 'feature-public-surface',
-      comment: 'A feature uses another only through its public surface (module, services, ports, shared types): see publicSurface.',
+      comment:
+        'A feature uses another only through its public surface (module, services, ports, shared types): see publicSurface.',
       severity: 'error',
       from: { path: '^src/([^/]+)/', pathNot: [KERNEL_AND_CONFIG, PLATFORM] },
       to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', KERNEL_AND_CONFIG, PLATFORM, ...publicSurface] },
@@ -115,6 +117,9 @@ module.exports = {
     // type-only imports count: a cycle through types is still a cycle for the reader
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -22,8 +22,18 @@ describe('Agent (mock board, fake MQTT)', () => {
   const clock = new FakeClock();
 
   const config = (): AgentConfig => ({
-    mqttUrl: 'mqtt://broker', topicRoot: 'arcgate', serverPublicKey: keys.serverPublicKey, boardPath: '/dev/null', scannerPath: null, dataDir: dir,
-    machineKind: 'electric_arc', gasLimitPercentLel: 10, position: null, watchdogMs: 1_000, logLevel: 'error', firmware: FIRMWARE,
+    mqttUrl: 'mqtt://broker',
+    topicRoot: 'arcgate',
+    serverPublicKey: keys.serverPublicKey,
+    boardPath: '/dev/null',
+    scannerPath: null,
+    dataDir: dir,
+    machineKind: 'electric_arc',
+    gasLimitPercentLel: 10,
+    position: null,
+    watchdogMs: 1_000,
+    logLevel: 'error',
+    firmware: FIRMWARE,
   });
 
   beforeEach(async () => {
@@ -32,7 +42,14 @@ describe('Agent (mock board, fake MQTT)', () => {
     clients = [];
     monotonic = 0;
     agent = new Agent({
-      config: config(), board, scanner: null, clock, log: silentLogger, monotonic: () => monotonic, tickMs: 20, stopDeliveryMs: 50,
+      config: config(),
+      board,
+      scanner: null,
+      clock,
+      log: silentLogger,
+      monotonic: () => monotonic,
+      tickMs: 20,
+      stopDeliveryMs: 50,
       connect: (url: string, options: MqttConnectOptions) => {
         const c = new FakeMqttClient(url, options);
         clients.push(c);
@@ -49,9 +66,16 @@ describe('Agent (mock board, fake MQTT)', () => {
   });
 
   const armNow = async () => {
-    (agent as unknown as { dispatch(i: unknown): void }).dispatch({ type: 'badge', code: 'W3F7K9M2QX4TB8N6RZ5HC1', fresh: { requestId: 'requestIdentifier777', nonce: 'q1W8eR4tY7uI0oP3aS6dFg' } });
+    (agent as unknown as { dispatch(i: unknown): void }).dispatch({
+      type: 'badge',
+      code: 'W3F7K9M2QX4TB8N6RZ5HC1',
+      fresh: { requestId: 'requestIdentifier777', nonce: 'q1W8eR4tY7uI0oP3aS6dFg' },
+    });
     await flush();
-    const grant = grantFor({ ...keys, chip: agent.chip }, { requestId: 'requestIdentifier777', nonce: 'q1W8eR4tY7uI0oP3aS6dFg', now: clock.now(), chip: agent.chip });
+    const grant = grantFor(
+      { ...keys, chip: agent.chip },
+      { requestId: 'requestIdentifier777', nonce: 'q1W8eR4tY7uI0oP3aS6dFg', now: clock.now(), chip: agent.chip },
+    );
     clients[0].deliver(`arcgate/d/${agent.chip}/down/arm.grant`, grant);
     await flush();
   };
@@ -136,7 +160,11 @@ describe('Agent (mock board, fake MQTT)', () => {
     const published = () => clients[0].published.filter((p) => p.topic.endsWith('/arm.request')).length;
     const health = agent.journal as unknown as { health: () => string | null };
     health.health = () => 'EROFS: read-only file system';
-    (agent as unknown as { dispatch(i: unknown): void }).dispatch({ type: 'badge', code: 'W3F7K9M2QX4TB8N6RZ5HC1', fresh: { requestId: 'requestIdentifier778', nonce: 'q1W8eR4tY7uI0oP3aS6dFh' } });
+    (agent as unknown as { dispatch(i: unknown): void }).dispatch({
+      type: 'badge',
+      code: 'W3F7K9M2QX4TB8N6RZ5HC1',
+      fresh: { requestId: 'requestIdentifier778', nonce: 'q1W8eR4tY7uI0oP3aS6dFh' },
+    });
     await flush();
     expect(published()).toBe(0);
     expect(agent.state).toBe('locked');
@@ -148,25 +176,47 @@ describe('Agent (mock board, fake MQTT)', () => {
     await armNow();
     await agent.stop();
     const events = agent.journal.pending();
-    expect(events.filter((e) => e.type === 'relay.change').at(-1)).toMatchObject({ closed: false, trigger: 'agent_stopped' });
+    expect(events.filter((e) => e.type === 'relay.change').at(-1)).toMatchObject({
+      closed: false,
+      trigger: 'agent_stopped',
+    });
     expect(events.filter((e) => e.type === 'power.cut').at(-1)).toMatchObject({ reason: 'agent_stopped' });
     expect(board.relayClosed).toBe(false);
   });
 
   it('after a crash with the relay closed, the restart journals the opening and the watchdog cut', async () => {
     await armNow();
-    expect(JSON.parse(require('node:fs').readFileSync(join(dir, 'live.json'), 'utf8'))).toMatchObject({ relayClosed: true, state: 'armed', grantId: 'grant-1' });
+    expect(JSON.parse(require('node:fs').readFileSync(join(dir, 'live.json'), 'utf8'))).toMatchObject({
+      relayClosed: true,
+      state: 'armed',
+      grantId: 'grant-1',
+    });
     // Simulate a SIGKILL: nothing is stopped cleanly, the run marker and live.json stay.
     const crashed = agent as unknown as { running: boolean; timers: NodeJS.Timeout[] };
     crashed.timers.forEach((t) => clearInterval(t));
     crashed.running = false;
     agent.journal.close();
-    const again = new Agent({ config: config(), board: new MockBoard(), scanner: null, clock, log: silentLogger, connect: (u, o) => new FakeMqttClient(u, o), stopDeliveryMs: 0 });
+    const again = new Agent({
+      config: config(),
+      board: new MockBoard(),
+      scanner: null,
+      clock,
+      log: silentLogger,
+      connect: (u, o) => new FakeMqttClient(u, o),
+      stopDeliveryMs: 0,
+    });
     await again.start();
     const events = again.journal.pending();
     expect(events.filter((e) => e.type === 'boot').at(-1)).toMatchObject({ reason: 'crash' });
-    expect(events.filter((e) => e.type === 'relay.change').at(-1)).toMatchObject({ closed: false, trigger: 'agent_restarted', grantId: 'grant-1' });
-    expect(events.filter((e) => e.type === 'power.cut').at(-1)).toMatchObject({ reason: 'agent_crashed', by: 'hardware_watchdog' });
+    expect(events.filter((e) => e.type === 'relay.change').at(-1)).toMatchObject({
+      closed: false,
+      trigger: 'agent_restarted',
+      grantId: 'grant-1',
+    });
+    expect(events.filter((e) => e.type === 'power.cut').at(-1)).toMatchObject({
+      reason: 'agent_crashed',
+      by: 'hardware_watchdog',
+    });
     await again.stop();
     // The "killed" agent's own link and sender timers (a real SIGKILL would have taken them along).
     const dead = agent as unknown as { link: { stop(): Promise<void> }; sender: { stop(): void } };
@@ -178,9 +228,22 @@ describe('Agent (mock board, fake MQTT)', () => {
     await agent.stop();
     const marker = join(dir, 'agent.running');
     require('node:fs').writeFileSync(marker, '1\n');
-    const again = new Agent({ config: config(), board: new MockBoard(), scanner: null, clock, log: silentLogger, connect: (u, o) => new FakeMqttClient(u, o), stopDeliveryMs: 0 });
+    const again = new Agent({
+      config: config(),
+      board: new MockBoard(),
+      scanner: null,
+      clock,
+      log: silentLogger,
+      connect: (u, o) => new FakeMqttClient(u, o),
+      stopDeliveryMs: 0,
+    });
     await again.start();
-    expect(again.journal.pending().filter((e) => e.type === 'boot').at(-1)).toMatchObject({ reason: 'crash' });
+    expect(
+      again.journal
+        .pending()
+        .filter((e) => e.type === 'boot')
+        .at(-1),
+    ).toMatchObject({ reason: 'crash' });
     await again.stop();
   });
 });

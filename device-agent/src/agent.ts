@@ -8,7 +8,16 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writ
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  BOARD_REPORT_SILENCE_MS, BoardLinkCause, BootReason, DeviceState, DownMessage, newMessageId, newNonce, parseInstant, Position, publicKeyFromRaw,
+  BOARD_REPORT_SILENCE_MS,
+  BoardLinkCause,
+  BootReason,
+  DeviceState,
+  DownMessage,
+  newMessageId,
+  newNonce,
+  parseInstant,
+  Position,
+  publicKeyFromRaw,
 } from '@arcgate/protocol';
 import type { Board } from './board';
 import type { Clock } from './clock';
@@ -23,7 +32,19 @@ import type { Logger } from './logger';
 import { GAS_FLOW_THRESHOLD_LPM } from './pin-map';
 import { ArcSampler, SamplerOutput } from './sampler';
 import { TEXT } from './display-texts';
-import { AgentModel, Command, defaultSettings, deviceFaults, FreshIds, initialModel, Input, LiveRecord, MachineOptions, Settings, step } from './state-machine';
+import {
+  AgentModel,
+  Command,
+  defaultSettings,
+  deviceFaults,
+  FreshIds,
+  initialModel,
+  Input,
+  LiveRecord,
+  MachineOptions,
+  Settings,
+  step,
+} from './state-machine';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type AgentInput = DistributiveOmit<Input, 'now'>;
@@ -142,28 +163,58 @@ export class Agent {
     this.sampler = new ArcSampler({ sampleRateHz, thresholdA: this.thresholdFor(settings) });
 
     const link = new Link({
-      url: config.mqttUrl, topicRoot: config.topicRoot, identity, serverPublicKey: this.machine.serverPublicKey, machineKind: config.machineKind,
-      firmware: config.firmware, clock, log, connect: this.deps.connect, nextSeq: () => counter.take(), state: () => this.model.state, random: this.deps.random,
+      url: config.mqttUrl,
+      topicRoot: config.topicRoot,
+      identity,
+      serverPublicKey: this.machine.serverPublicKey,
+      machineKind: config.machineKind,
+      firmware: config.firmware,
+      clock,
+      log,
+      connect: this.deps.connect,
+      nextSeq: () => counter.take(),
+      state: () => this.model.state,
+      random: this.deps.random,
       faults: () => deviceFaults(this.model),
     });
     this.link = link;
     this.sender = new EventSender({
-      journal, transport: link, log, record: (draft) => this.enqueueJournal(draft), now: () => clock.now(), random: this.deps.random,
+      journal,
+      transport: link,
+      log,
+      record: (draft) => this.enqueueJournal(draft),
+      now: () => clock.now(),
+      random: this.deps.random,
       onJournalError: () => this.checkJournal(),
     });
     this.running = true;
 
-    this.record({ type: 'boot', at: new Date(clock.now()).toISOString(), reason: bootReason, firmware: config.firmware });
-    for (const range of recovery.lost) this.record({ type: 'journal.lost', at: new Date(clock.now()).toISOString(), ...range });
+    this.record({
+      type: 'boot',
+      at: new Date(clock.now()).toISOString(),
+      reason: bootReason,
+      firmware: config.firmware,
+    });
+    for (const range of recovery.lost)
+      this.record({ type: 'journal.lost', at: new Date(clock.now()).toISOString(), ...range });
     // The crash left the relay closed (the watchdog has cut power since): journal the opening done above.
     if (live?.relayClosed) this.dispatch({ type: 'restarted', live });
     this.writeLive();
     log.info('arcgate agent started', {
-      chip: identity.chip, publicKey: identity.publicKey, keyCreated: identity.created, state: this.model.state, relayClosed: false,
-      machineKind: config.machineKind, provisioned: !!config.serverPublicKey, broker: config.mqttUrl, bootReason,
-      journalPending: journal.pending().length, journalTornBytes: recovery.tornBytes,
+      chip: identity.chip,
+      publicKey: identity.publicKey,
+      keyCreated: identity.created,
+      state: this.model.state,
+      relayClosed: false,
+      machineKind: config.machineKind,
+      provisioned: !!config.serverPublicKey,
+      broker: config.mqttUrl,
+      bootReason,
+      journalPending: journal.pending().length,
+      journalTornBytes: recovery.tornBytes,
     });
-    if (!config.serverPublicKey) log.warn(TEXT.unprovisioned.en, { chip: identity.chip, publicKey: identity.publicKey });
+    if (!config.serverPublicKey)
+      log.warn(TEXT.unprovisioned.en, { chip: identity.chip, publicKey: identity.publicKey });
 
     this.wireBoard();
     this.wireLink(link);
@@ -229,7 +280,8 @@ export class Agent {
     this.sampler?.setCurrentLimit(this.machine.machineKind === 'gas' ? null : (model.grant?.body.maxCurrentA ?? null));
     this.execute(commands);
     this.writeLive();
-    if (before.pending && model.pending?.requestId !== before.pending.requestId) this.link?.cancelRequest(before.pending.requestId);
+    if (before.pending && model.pending?.requestId !== before.pending.requestId)
+      this.link?.cancelRequest(before.pending.requestId);
   }
 
   private execute(commands: Command[]): void {
@@ -306,7 +358,13 @@ export class Agent {
     const link = this.link;
     if (!link) return;
     const position = this.position();
-    const body = { nonce: c.nonce, credential: c.credential, ...(c.permitId ? { permitId: c.permitId } : {}), position, machineKind: this.deps.config.machineKind };
+    const body = {
+      nonce: c.nonce,
+      credential: c.credential,
+      ...(c.permitId ? { permitId: c.permitId } : {}),
+      position,
+      machineKind: this.deps.config.machineKind,
+    };
     this.deps.log.info('arm.request sent', { requestId: c.requestId, credential: c.credential.kind });
     // requestArm never rejects: every outcome (grant, denied, timeout, offline) resolves.
     void link.requestArm(c.requestId, body).then((answer) => {
@@ -354,13 +412,22 @@ export class Agent {
   private kickAllowed(now: number): boolean {
     const m = this.model;
     const grant = m.grant;
-    return m.relayClosed && !!grant && this.deps.clock.now() < parseInstant(grant.body.expiresAt) && m.journal.ok && m.board === 'up' && this.deps.board.linkUp && this.reportsFresh(now);
+    return (
+      m.relayClosed &&
+      !!grant &&
+      this.deps.clock.now() < parseInstant(grant.body.expiresAt) &&
+      m.journal.ok &&
+      m.board === 'up' &&
+      this.deps.board.linkUp &&
+      this.reportsFresh(now)
+    );
   }
 
   private checkJournal(): void {
     const problem = this.journalValue ? this.journalValue.health() : 'journal is not open';
     const writable = problem === null;
-    if (writable !== this.model.journal.ok) this.dispatch({ type: 'journal_health', writable, ...(problem ? { detail: problem } : {}) });
+    if (writable !== this.model.journal.ok)
+      this.dispatch({ type: 'journal_health', writable, ...(problem ? { detail: problem } : {}) });
   }
 
   private onBoardLost(cause: BoardLinkCause): void {
@@ -374,7 +441,8 @@ export class Agent {
   /** Waits (bounded) until the journal is empty, i.e. the server acknowledged everything. */
   private async deliver(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (this.link?.online && this.journal.pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (this.link?.online && this.journal.pending().length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
   }
 
   private liveFile(): string {
@@ -396,7 +464,10 @@ export class Agent {
     const m = this.model;
     const grantId = m.grant?.body.grantId;
     const rec = {
-      state: m.state, relayClosed: m.relayClosed, ...(grantId ? { grantId } : {}), ...(m.arc ? { arcStartedAt: new Date(m.arc.startedAtMs).toISOString() } : {}),
+      state: m.state,
+      relayClosed: m.relayClosed,
+      ...(grantId ? { grantId } : {}),
+      ...(m.arc ? { arcStartedAt: new Date(m.arc.startedAtMs).toISOString() } : {}),
     };
     const key = JSON.stringify(rec);
     if (key === this.liveKey) return;
@@ -492,10 +563,14 @@ export class Agent {
     const scanner = this.deps.scanner;
     if (!scanner) return;
     scanner.on('code', (code) => this.dispatch({ type: 'badge', code, fresh: this.fresh() }));
-    scanner.on('unrecognised', (line) => this.deps.log.info('display', { text: TEXT.badCode['zh-CN'], en: TEXT.badCode.en, scannedLength: line.length }));
+    scanner.on('unrecognised', (line) =>
+      this.deps.log.info('display', { text: TEXT.badCode['zh-CN'], en: TEXT.badCode.en, scannedLength: line.length }),
+    );
     scanner.on('error', (err) => this.deps.log.warn('scanner error', { error: err.message }));
     // A missing scanner does not stop the agent: phone authorization still works.
-    await scanner.start().catch((err: Error) => this.deps.log.error('badge scanner unavailable', { error: err.message }));
+    await scanner
+      .start()
+      .catch((err: Error) => this.deps.log.error('badge scanner unavailable', { error: err.message }));
   }
 
   private fresh(): FreshIds {

@@ -6,7 +6,8 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** The system clock off by a fixed amount: a device whose clock is wrong (fault tests, CLOCK_OFFSET_MS). */
-export const offsetClock = (offsetMs: number): Clock => (offsetMs === 0 ? systemClock : { now: () => Date.now() + offsetMs });
+export const offsetClock = (offsetMs: number): Clock =>
+  offsetMs === 0 ? systemClock : { now: () => Date.now() + offsetMs };
 
 export class FakeClock implements Clock {
   constructor(private ms = Date.parse('2026-03-02T08:00:00.000Z')) {}

@@ -8,7 +8,17 @@ const env = { MQTT_URL: 'mqtt://127.0.0.1:1883', BOARD_PATH: '/dev/ttyUSB0', MAC
 describe('loadConfig', () => {
   it('reads the environment with defaults', () => {
     const c = loadConfig({ env: { ...env, POSITION: '34.2375, 116.1342', GAS_LIMIT_PERCENT_LEL: '8' } });
-    expect(c).toMatchObject({ mqttUrl: env.MQTT_URL, topicRoot: 'arcgate', serverPublicKey: null, scannerPath: null, machineKind: 'electric_arc', gasLimitPercentLel: 8, position: { lat: 34.2375, lng: 116.1342, accuracyM: 10 }, watchdogMs: 1000, relayFeedback: true });
+    expect(c).toMatchObject({
+      mqttUrl: env.MQTT_URL,
+      topicRoot: 'arcgate',
+      serverPublicKey: null,
+      scannerPath: null,
+      machineKind: 'electric_arc',
+      gasLimitPercentLel: 8,
+      position: { lat: 34.2375, lng: 116.1342, accuracyM: 10 },
+      watchdogMs: 1000,
+      relayFeedback: true,
+    });
     expect(loadConfig({ env: { ...env, RELAY_FEEDBACK: 'off' } }).relayFeedback).toBe(false);
     expect(c.clockOffsetMs).toBe(0);
     expect(loadConfig({ env: { ...env, CLOCK_OFFSET_MS: '-600000' } }).clockOffsetMs).toBe(-600_000);
@@ -18,9 +28,24 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
     try {
       const file = join(dir, 'agent.json');
-      writeFileSync(file, JSON.stringify({ mqttUrl: 'mqtt://file:1883', boardPath: '/dev/ttyACM0', machineKind: 'gas', dataDir: '/srv/agent', serverPublicKey: 'PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw' }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          mqttUrl: 'mqtt://file:1883',
+          boardPath: '/dev/ttyACM0',
+          machineKind: 'gas',
+          dataDir: '/srv/agent',
+          serverPublicKey: 'PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw',
+        }),
+      );
       const c = loadConfig({ file, env: { MQTT_URL: 'mqtts://env:8883' } });
-      expect(c).toMatchObject({ mqttUrl: 'mqtts://env:8883', boardPath: '/dev/ttyACM0', machineKind: 'gas', dataDir: '/srv/agent', serverPublicKey: 'PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw' });
+      expect(c).toMatchObject({
+        mqttUrl: 'mqtts://env:8883',
+        boardPath: '/dev/ttyACM0',
+        machineKind: 'gas',
+        dataDir: '/srv/agent',
+        serverPublicKey: 'PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw',
+      });
       writeFileSync(file, JSON.stringify({ mqttUrl: 'mqtt://x', colour: 'red' }));
       expect(() => loadConfig({ file, env: {} })).toThrow(/unknown key "colour"/);
     } finally {
@@ -31,12 +56,36 @@ describe('loadConfig', () => {
   it('names every bad value at once', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ env: { MQTT_URL: 'localhost', MACHINE_KIND: 'laser', GAS_LIMIT_PERCENT_LEL: '0', ARCGATE_SERVER_PUBLIC_KEY: 'abc', MQTT_TOPIC_ROOT: 'a/+/b', POSITION: '91,0', WATCHDOG_MS: '5000', RELAY_FEEDBACK: 'maybe', CLOCK_OFFSET_MS: 'soon' } });
+      loadConfig({
+        env: {
+          MQTT_URL: 'localhost',
+          MACHINE_KIND: 'laser',
+          GAS_LIMIT_PERCENT_LEL: '0',
+          ARCGATE_SERVER_PUBLIC_KEY: 'abc',
+          MQTT_TOPIC_ROOT: 'a/+/b',
+          POSITION: '91,0',
+          WATCHDOG_MS: '5000',
+          RELAY_FEEDBACK: 'maybe',
+          CLOCK_OFFSET_MS: 'soon',
+        },
+      });
     } catch (err) {
       error = err as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const text = error!.problems.join('\n');
-    for (const name of ['MQTT_URL', 'MACHINE_KIND', 'GAS_LIMIT_PERCENT_LEL', 'ARCGATE_SERVER_PUBLIC_KEY', 'MQTT_TOPIC_ROOT', 'POSITION', 'WATCHDOG_MS', 'RELAY_FEEDBACK', 'CLOCK_OFFSET_MS', 'BOARD_PATH']) expect(text).toContain(name);
+    for (const name of [
+      'MQTT_URL',
+      'MACHINE_KIND',
+      'GAS_LIMIT_PERCENT_LEL',
+      'ARCGATE_SERVER_PUBLIC_KEY',
+      'MQTT_TOPIC_ROOT',
+      'POSITION',
+      'WATCHDOG_MS',
+      'RELAY_FEEDBACK',
+      'CLOCK_OFFSET_MS',
+      'BOARD_PATH',
+    ])
+      expect(text).toContain(name);
   });
 });

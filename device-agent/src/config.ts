@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  DEFAULT_GAS_LIMIT_PERCENT_LEL, DEFAULT_TOPIC_ROOT, isValidTopicRoot, MACHINE_KINDS, MachineKind, publicKeyFromRaw, WATCHDOG_TIMEOUT_MAX_MS,
+  DEFAULT_GAS_LIMIT_PERCENT_LEL,
+  DEFAULT_TOPIC_ROOT,
+  isValidTopicRoot,
+  MACHINE_KINDS,
+  MachineKind,
+  publicKeyFromRaw,
+  WATCHDOG_TIMEOUT_MAX_MS,
 } from '@arcgate/protocol';
 import type { LogLevel } from './logger';
 
@@ -72,7 +78,8 @@ function readFile(file: string, problems: string[]): Raw {
     problems.push(`config file ${file}: must hold a JSON object`);
     return {};
   }
-  for (const key of Object.keys(parsed)) if (!FILE_KEYS.has(key)) problems.push(`config file ${file}: unknown key "${key}"`);
+  for (const key of Object.keys(parsed))
+    if (!FILE_KEYS.has(key)) problems.push(`config file ${file}: unknown key "${key}"`);
   return parsed as Raw;
 }
 
@@ -126,21 +133,27 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
   };
 
   const mqttUrl = text('mqttUrl', true);
-  if (mqttUrl && !/^(mqtts?|wss?|tcp|ssl):\/\/[^\s/]+/.test(mqttUrl)) problems.push(`${nameOf('mqttUrl')} must look like mqtt://host:1883 or mqtts://host:8883, got "${mqttUrl}"`);
+  if (mqttUrl && !/^(mqtts?|wss?|tcp|ssl):\/\/[^\s/]+/.test(mqttUrl))
+    problems.push(`${nameOf('mqttUrl')} must look like mqtt://host:1883 or mqtts://host:8883, got "${mqttUrl}"`);
   const topicRoot = text('topicRoot', false) ?? DEFAULT_TOPIC_ROOT;
-  if (!isValidTopicRoot(topicRoot)) problems.push(`${nameOf('topicRoot')} must be topic levels without wildcards or a leading $, got "${topicRoot}"`);
+  if (!isValidTopicRoot(topicRoot))
+    problems.push(`${nameOf('topicRoot')} must be topic levels without wildcards or a leading $, got "${topicRoot}"`);
   const serverPublicKey = text('serverPublicKey', false);
   if (serverPublicKey) {
     try {
       publicKeyFromRaw(serverPublicKey);
     } catch {
-      problems.push(`${nameOf('serverPublicKey')} must be the server's Ed25519 public key: 43 base64url characters (32 bytes)`);
+      problems.push(
+        `${nameOf('serverPublicKey')} must be the server's Ed25519 public key: 43 base64url characters (32 bytes)`,
+      );
     }
   }
   const machineKind = text('machineKind', true);
-  if (machineKind && !(MACHINE_KINDS as readonly string[]).includes(machineKind)) problems.push(`${nameOf('machineKind')} must be one of ${MACHINE_KINDS.join(', ')}, got "${machineKind}"`);
+  if (machineKind && !(MACHINE_KINDS as readonly string[]).includes(machineKind))
+    problems.push(`${nameOf('machineKind')} must be one of ${MACHINE_KINDS.join(', ')}, got "${machineKind}"`);
   const logLevel = text('logLevel', false) ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`${nameOf('logLevel')} must be debug, info, warn or error`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    problems.push(`${nameOf('logLevel')} must be debug, info, warn or error`);
 
   const position = parsePosition(raw.position, number('positionAccuracyM', 10, 0, 100_000), problems);
   const config: AgentConfig = {
@@ -175,8 +188,15 @@ function parsePosition(v: unknown, accuracyM: number, problems: string[]): Agent
   } else {
     lat = lng = NaN;
   }
-  if (typeof lat !== 'number' || typeof lng !== 'number' || !(lat >= -90 && lat <= 90) || !(lng >= -180 && lng <= 180)) {
-    problems.push(`${nameOf('position')} must be "lat,lng" in WGS-84 degrees, e.g. "34.2375,116.1342", got ${JSON.stringify(v)}`);
+  if (
+    typeof lat !== 'number' ||
+    typeof lng !== 'number' ||
+    !(lat >= -90 && lat <= 90) ||
+    !(lng >= -180 && lng <= 180)
+  ) {
+    problems.push(
+      `${nameOf('position')} must be "lat,lng" in WGS-84 degrees, e.g. "34.2375,116.1342", got ${JSON.stringify(v)}`,
+    );
     return null;
   }
   return { lat, lng, accuracyM };

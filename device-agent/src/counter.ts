@@ -10,13 +10,17 @@ export class MessageCounter {
   private next = 1;
   private reservedUpTo = 0;
 
-  constructor(private readonly file: string, private readonly blockSize = 100) {}
+  constructor(
+    private readonly file: string,
+    private readonly blockSize = 100,
+  ) {}
 
   open(): void {
     let reserved = 0;
     if (existsSync(this.file)) {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { reservedUpTo?: unknown };
-      if (!Number.isSafeInteger(parsed.reservedUpTo) || (parsed.reservedUpTo as number) < 0) throw new Error(`message counter file ${this.file} is corrupt`);
+      if (!Number.isSafeInteger(parsed.reservedUpTo) || (parsed.reservedUpTo as number) < 0)
+        throw new Error(`message counter file ${this.file} is corrupt`);
       reserved = parsed.reservedUpTo as number;
     }
     this.next = reserved + 1;

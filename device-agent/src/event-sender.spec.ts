@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeviceEvent, EVENT_BATCH_MAX_DELAY_MS, EVENT_BATCH_MAX_EVENTS, EVENTS_ACK_TIMEOUT_MS } from '@arcgate/protocol';
+import {
+  DeviceEvent,
+  EVENT_BATCH_MAX_DELAY_MS,
+  EVENT_BATCH_MAX_EVENTS,
+  EVENTS_ACK_TIMEOUT_MS,
+} from '@arcgate/protocol';
 import { EventSender, EventTransport } from './event-sender';
 import { Journal } from './journal';
 import { silentLogger } from './logger';
@@ -9,7 +14,13 @@ import type { EventDraft } from './state-machine.types';
 import { ackFor, testKeys } from './testing/fixtures';
 
 const keys = testKeys();
-const beat = (): EventDraft => ({ type: 'heartbeat', at: '2026-03-02T08:00:00.000Z', position: null, relayClosed: false, state: 'locked' });
+const beat = (): EventDraft => ({
+  type: 'heartbeat',
+  at: '2026-03-02T08:00:00.000Z',
+  position: null,
+  relayClosed: false,
+  state: 'locked',
+});
 
 describe('EventSender', () => {
   let dir: string;
@@ -28,9 +39,17 @@ describe('EventSender', () => {
     recorded.length = 0;
     transport = {
       online: true,
-      send: async (_type, body: { events: DeviceEvent[] }, id: string) => void sent.push({ id, seqs: body.events.map((e) => e.seq) }),
+      send: async (_type, body: { events: DeviceEvent[] }, id: string) =>
+        void sent.push({ id, seqs: body.events.map((e) => e.seq) }),
     };
-    sender = new EventSender({ journal, transport, log: silentLogger, record: (d) => void recorded.push(d), now: () => Date.parse('2026-03-02T08:00:00Z'), random: () => 0.5 });
+    sender = new EventSender({
+      journal,
+      transport,
+      log: silentLogger,
+      record: (d) => void recorded.push(d),
+      now: () => Date.parse('2026-03-02T08:00:00Z'),
+      random: () => 0.5,
+    });
   });
   afterEach(() => {
     sender.stop();
@@ -55,7 +74,10 @@ describe('EventSender', () => {
     expect(sent).toHaveLength(1); // the first batch is still in flight
     sender.onAck(ackFor(keys, Date.now(), sent[0].id, 3));
     expect(journal.pending().map((e) => e.seq)).toEqual([4, 5]);
-    expect(sent.map((s) => s.seqs)).toEqual([[1, 2, 3], [4, 5]]);
+    expect(sent.map((s) => s.seqs)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it('splits a long journal into batches of 100', () => {

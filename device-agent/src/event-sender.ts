@@ -6,7 +6,13 @@
  * a verified ack names as `rejected` are moved aside by the journal and never sent again.
  */
 import {
-  batchEvents, DeviceEvent, EVENT_BATCH_MAX_DELAY_MS, EVENTS_ACK_TIMEOUT_MS, EventsAckMessage, newMessageId, reconnectDelayMs,
+  batchEvents,
+  DeviceEvent,
+  EVENT_BATCH_MAX_DELAY_MS,
+  EVENTS_ACK_TIMEOUT_MS,
+  EventsAckMessage,
+  newMessageId,
+  reconnectDelayMs,
 } from '@arcgate/protocol';
 import type { Journal } from './journal';
 import type { Logger } from './logger';
@@ -78,9 +84,16 @@ export class EventSender {
       // A negative ack: re-sending would be refused forever. Kept aside (journal.rejected.jsonl) for inspection.
       try {
         const moved = this.o.journal.reject(rejected, { at: new Date(this.o.now()).toISOString(), ackId: ack.id });
-        this.o.log.error('events rejected by the server; kept aside, not re-sent', { seqs: rejected.join(','), moved: moved.length, types: [...new Set(moved.map((e) => e.type))].join(',') });
+        this.o.log.error('events rejected by the server; kept aside, not re-sent', {
+          seqs: rejected.join(','),
+          moved: moved.length,
+          types: [...new Set(moved.map((e) => e.type))].join(','),
+        });
       } catch (err) {
-        this.o.log.error('rejected events could not be moved aside', { error: (err as Error).message, seqs: rejected.join(',') });
+        this.o.log.error('rejected events could not be moved aside', {
+          error: (err as Error).message,
+          seqs: rejected.join(','),
+        });
         this.o.onJournalError?.(err as Error);
       }
     }
@@ -96,7 +109,8 @@ export class EventSender {
     const held = new Set(this.o.journal.pending().map((e) => e.seq));
     const gone = missing.filter((seq) => !held.has(seq));
     missing.filter((seq) => held.has(seq)).forEach((seq) => this.priority.add(seq));
-    for (const range of toRanges(gone)) this.o.record({ type: 'journal.lost', at: new Date(this.o.now()).toISOString(), ...range });
+    for (const range of toRanges(gone))
+      this.o.record({ type: 'journal.lost', at: new Date(this.o.now()).toISOString(), ...range });
     if (this.inFlight && this.inFlight.id === ack.body.requestId) {
       this.clearInFlight();
       this.failures = 0;
@@ -117,12 +131,16 @@ export class EventSender {
     // The id is drawn here so an ack that overtakes the PUBACK still matches the batch in flight.
     const id = newMessageId();
     this.inFlight = { id, seqs, timer: setTimeout(() => this.onAckTimeout(), EVENTS_ACK_TIMEOUT_MS) };
-    this.o.transport.send('events', { events: batch }, id).catch((err: Error) => this.o.log.warn('events publish failed', { error: err.message }));
+    this.o.transport
+      .send('events', { events: batch }, id)
+      .catch((err: Error) => this.o.log.warn('events publish failed', { error: err.message }));
   }
 
   private onAckTimeout(): void {
     if (!this.inFlight) return;
-    this.o.log.warn('no events.ack in time; re-sending', { seqs: `${this.inFlight.seqs[0]}..${this.inFlight.seqs.at(-1)}` });
+    this.o.log.warn('no events.ack in time; re-sending', {
+      seqs: `${this.inFlight.seqs[0]}..${this.inFlight.seqs.at(-1)}`,
+    });
     this.inFlight = null;
     const delay = reconnectDelayMs(this.failures++, (this.o.random ?? Math.random)());
     this.flushTimer = setTimeout(() => {

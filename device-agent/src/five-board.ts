@@ -51,7 +51,8 @@ export interface FiveBoardOptions {
 }
 
 /** Re-open delay for attempt n (0-based): BOARD_REOPEN_INITIAL_MS doubling to BOARD_REOPEN_MAX_MS. */
-export const boardReopenDelayMs = (attempt: number): number => Math.min(BOARD_REOPEN_MAX_MS, BOARD_REOPEN_INITIAL_MS * 2 ** Math.min(Math.max(0, attempt), 20));
+export const boardReopenDelayMs = (attempt: number): number =>
+  Math.min(BOARD_REOPEN_MAX_MS, BOARD_REOPEN_INITIAL_MS * 2 ** Math.min(Math.max(0, attempt), 20));
 
 const LOW = 0;
 const HIGH = 1;
@@ -138,14 +139,25 @@ export class JohnnyFiveBoard extends EventEmitter<BoardEvents> implements Board 
   /** Opens the port, runs the Firmata handshake, drives the relay open, then wires sensors and inputs. */
   private async connect(): Promise<void> {
     const five = require('johnny-five') as Five;
-    const { Firmata } = require('firmata-io') as { Firmata: new (transport: SerialPort, options?: object) => FirmataIo };
+    const { Firmata } = require('firmata-io') as {
+      Firmata: new (transport: SerialPort, options?: object) => FirmataIo;
+    };
     let failed: (err: Error) => void = () => undefined;
     // Opened by the constructor: firmata-io and johnny-five take the port's 'open' event as "connected".
-    const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate ?? 57600 }, (err) => err && failed(err));
+    const port = new SerialPort(
+      { path: this.options.path, baudRate: this.options.baudRate ?? 57600 },
+      (err) => err && failed(err),
+    );
     this.port = port;
     // A restarted agent meets a board that already announced itself: ask for the version soon.
     const io = new Firmata(port, { reportVersionTimeout: 300 });
-    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: this.options.connectTimeoutMs ?? 10_000 });
+    const board = new five.Board({
+      io,
+      repl: false,
+      debug: false,
+      sigint: false,
+      timeout: this.options.connectTimeoutMs ?? 10_000,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         failed = reject;

@@ -5,8 +5,18 @@ import { MessageCounter } from './counter';
 import { Journal } from './journal';
 import type { EventDraft } from './state-machine.types';
 
-const beat = (i: number): EventDraft => ({ type: 'heartbeat', at: new Date(Date.UTC(2026, 2, 2, 8, 0, i)).toISOString(), position: null, relayClosed: false, state: 'locked' });
-const lines = (dir: string) => readFileSync(join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+const beat = (i: number): EventDraft => ({
+  type: 'heartbeat',
+  at: new Date(Date.UTC(2026, 2, 2, 8, 0, i)).toISOString(),
+  position: null,
+  relayClosed: false,
+  state: 'locked',
+});
+const lines = (dir: string) =>
+  readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { seq: number });
 
 describe('Journal', () => {
   let dir: string;
@@ -28,11 +38,18 @@ describe('Journal', () => {
     expect(recovery.lost).toEqual([]);
     expect(again.pending().map((e) => e.seq)).toEqual([1, 3, 5]);
     expect(again.rejected()).toEqual([
-      expect.objectContaining({ ackId: 'ack-1', rejectedAt: '2026-03-02T08:01:00.000Z', event: expect.objectContaining({ seq: 2 }) }),
+      expect.objectContaining({
+        ackId: 'ack-1',
+        rejectedAt: '2026-03-02T08:01:00.000Z',
+        event: expect.objectContaining({ seq: 2 }),
+      }),
       expect.objectContaining({ event: expect.objectContaining({ seq: 4 }) }),
     ]);
     // A crash between writing the rejected file and rewriting the journal: recovery still skips them.
-    writeFileSync(join(dir, 'journal.jsonl'), [1, 2, 3, 4, 5].map((seq) => JSON.stringify({ seq, ...beat(seq) })).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'journal.jsonl'),
+      [1, 2, 3, 4, 5].map((seq) => JSON.stringify({ seq, ...beat(seq) })).join('\n') + '\n',
+    );
     again.close();
     const third = new Journal(dir);
     expect(third.open().lost).toEqual([]);

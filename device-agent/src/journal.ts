@@ -9,7 +9,20 @@
  * Events the server refused (an events.ack's `rejected`) move to `journal.rejected.jsonl`: never
  * sent again, kept for inspection, and not counted as lost on recovery.
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, statfsSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statfsSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceEvent } from '@arcgate/protocol';
 import { fsyncDir, writeFileAtomicSync } from './fs-util';
@@ -35,7 +48,11 @@ export interface Recovery {
 }
 
 const isEvent = (v: unknown): v is DeviceEvent =>
-  typeof v === 'object' && v !== null && Number.isSafeInteger((v as DeviceEvent).seq) && (v as DeviceEvent).seq >= 1 && typeof (v as DeviceEvent).type === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as DeviceEvent).seq) &&
+  (v as DeviceEvent).seq >= 1 &&
+  typeof (v as DeviceEvent).type === 'string';
 
 export class Journal {
   private fd: number | null = null;
@@ -75,8 +92,14 @@ export class Journal {
 
   open(): Recovery {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const stored = existsSync(this.metaFile) ? (JSON.parse(readFileSync(this.metaFile, 'utf8')) as JournalMeta) : { ackedUpTo: 0, nextSeq: 1 };
-    if (!Number.isSafeInteger(stored.ackedUpTo) || !Number.isSafeInteger(stored.nextSeq) || stored.nextSeq < stored.ackedUpTo + 1) {
+    const stored = existsSync(this.metaFile)
+      ? (JSON.parse(readFileSync(this.metaFile, 'utf8')) as JournalMeta)
+      : { ackedUpTo: 0, nextSeq: 1 };
+    if (
+      !Number.isSafeInteger(stored.ackedUpTo) ||
+      !Number.isSafeInteger(stored.nextSeq) ||
+      stored.nextSeq < stored.ackedUpTo + 1
+    ) {
       throw new Error(`journal meta ${this.metaFile} is corrupt`);
     }
     const recovery: Recovery = { pending: 0, tornBytes: 0, corruptLines: 0, lost: [] };
@@ -199,7 +222,10 @@ export class Journal {
     if (!moved.length) return [];
     const fd = openSync(this.rejectedFile, 'a', 0o600);
     try {
-      writeSync(fd, moved.map((event) => `${JSON.stringify({ rejectedAt: note.at, ackId: note.ackId, event })}\n`).join(''));
+      writeSync(
+        fd,
+        moved.map((event) => `${JSON.stringify({ rejectedAt: note.at, ackId: note.ackId, event })}\n`).join(''),
+      );
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -219,14 +245,17 @@ export class Journal {
   /** Events the server refused, as kept for inspection (oldest first). */
   rejected(): { rejectedAt: string; ackId: string; event: DeviceEvent }[] {
     if (!existsSync(this.rejectedFile)) return [];
-    return readFileSync(this.rejectedFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-      try {
-        const v = JSON.parse(line) as { rejectedAt: string; ackId: string; event: DeviceEvent };
-        return isEvent(v?.event) ? [v] : [];
-      } catch {
-        return []; // a torn last line: that event was not yet moved, it is still in the journal
-      }
-    });
+    return readFileSync(this.rejectedFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          const v = JSON.parse(line) as { rejectedAt: string; ackId: string; event: DeviceEvent };
+          return isEvent(v?.event) ? [v] : [];
+        } catch {
+          return []; // a torn last line: that event was not yet moved, it is still in the journal
+        }
+      });
   }
 
   private rejectedSeqs(): Set<number> {

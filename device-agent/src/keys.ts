@@ -5,7 +5,18 @@
  * for signing in-process and redacts itself if someone tries to log or serialise the identity.
  */
 import { createPrivateKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { chipIdFromPublicKey, publicKeyToBase64Url } from '@arcgate/protocol';
@@ -20,7 +31,11 @@ export class ChipIdentity {
   /** base64url of the raw 32-byte public key, as registered at binding. */
   readonly publicKey: string;
 
-  constructor(readonly privateKey: KeyObject, readonly keyFile: string, readonly created: boolean) {
+  constructor(
+    readonly privateKey: KeyObject,
+    readonly keyFile: string,
+    readonly created: boolean,
+  ) {
     this.chip = chipIdFromPublicKey(privateKey);
     this.publicKey = publicKeyToBase64Url(privateKey);
   }
@@ -38,10 +53,14 @@ function assertPrivate(path: string, what: 'file' | 'directory'): void {
   const st = statSync(path);
   if ((st.mode & 0o077) !== 0) {
     const want = what === 'file' ? '600' : '700';
-    throw new KeyFileError(`refusing to start: chip key ${what} ${path} is accessible to other users (mode ${(st.mode & 0o777).toString(8)}); run chmod ${want} ${path}`);
+    throw new KeyFileError(
+      `refusing to start: chip key ${what} ${path} is accessible to other users (mode ${(st.mode & 0o777).toString(8)}); run chmod ${want} ${path}`,
+    );
   }
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-    throw new KeyFileError(`refusing to start: chip key ${what} ${path} belongs to uid ${st.uid}, the agent runs as uid ${process.getuid()}`);
+    throw new KeyFileError(
+      `refusing to start: chip key ${what} ${path} belongs to uid ${st.uid}, the agent runs as uid ${process.getuid()}`,
+    );
   }
 }
 
@@ -58,7 +77,8 @@ export function loadOrCreateChipKey(dir: string): ChipIdentity {
     } catch {
       throw new KeyFileError(`chip key file ${file} cannot be read as a PKCS#8 PEM private key`);
     }
-    if (key.asymmetricKeyType !== 'ed25519') throw new KeyFileError(`chip key file ${file} does not hold an Ed25519 key`);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new KeyFileError(`chip key file ${file} does not hold an Ed25519 key`);
     return new ChipIdentity(key, file, false);
   }
 

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, openDeviceMessage, publicKeyToBase64Url, verifyConnectToken } from '@arcgate/protocol';
+import {
+  ARM_REQUEST_RETRIES,
+  ARM_REQUEST_TIMEOUT_MS,
+  openDeviceMessage,
+  publicKeyToBase64Url,
+  verifyConnectToken,
+} from '@arcgate/protocol';
 import { FakeClock } from './clock';
 import { ChipIdentity, loadOrCreateChipKey } from './keys';
 import { ArmAnswer, Link, LinkEvents, MqttConnectOptions } from './link';
@@ -30,15 +36,25 @@ describe('Link', () => {
     seq = 0;
     seen.length = 0;
     link = new Link({
-      url: 'mqtt://broker:1883', topicRoot: 'arcgate', identity, serverPublicKey: keys.serverPublicKey, machineKind: 'electric_arc', firmware: 'test 1',
-      clock, log: silentLogger, nextSeq: () => ++seq, state: () => 'locked', random: () => 0.5,
+      url: 'mqtt://broker:1883',
+      topicRoot: 'arcgate',
+      identity,
+      serverPublicKey: keys.serverPublicKey,
+      machineKind: 'electric_arc',
+      firmware: 'test 1',
+      clock,
+      log: silentLogger,
+      nextSeq: () => ++seq,
+      state: () => 'locked',
+      random: () => 0.5,
       connect: (url: string, options: MqttConnectOptions) => {
         const c = new FakeMqttClient(url, options);
         clients.push(c);
         return c;
       },
     });
-    for (const type of ['online', 'offline', 'message', 'rejected'] as const) link.on(type, (...args: unknown[]) => seen.push({ type, args }));
+    for (const type of ['online', 'offline', 'message', 'rejected'] as const)
+      link.on(type, (...args: unknown[]) => seen.push({ type, args }));
   });
   afterEach(async () => {
     jest.useRealTimers();
@@ -57,16 +73,34 @@ describe('Link', () => {
   it('connects as the chip with a valid connect token and a retained offline will', () => {
     link.start();
     const { options } = clients[0];
-    expect(options).toMatchObject({ clientId: identity.chip, username: identity.chip, clean: true, keepalive: 30, reconnectPeriod: 0 });
-    expect(verifyConnectToken(options.password, identity.publicKey, new Date(clock.now()), { username: identity.chip }).ok).toBe(true);
-    expect(options.will).toEqual({ topic: `arcgate/d/${identity.chip}/status`, payload: JSON.stringify({ body: { online: false, reason: 'will' }, chip: identity.chip, type: 'status', v: 1 }), qos: 1, retain: true });
+    expect(options).toMatchObject({
+      clientId: identity.chip,
+      username: identity.chip,
+      clean: true,
+      keepalive: 30,
+      reconnectPeriod: 0,
+    });
+    expect(
+      verifyConnectToken(options.password, identity.publicKey, new Date(clock.now()), { username: identity.chip }).ok,
+    ).toBe(true);
+    expect(options.will).toEqual({
+      topic: `arcgate/d/${identity.chip}/status`,
+      payload: JSON.stringify({ body: { online: false, reason: 'will' }, chip: identity.chip, type: 'status', v: 1 }),
+      qos: 1,
+      retain: true,
+    });
   });
 
   it('subscribes to its down topics before publishing a signed, retained online status, then goes online', async () => {
     const c = await connect();
     expect(c.log).toEqual([`subscribe arcgate/d/${identity.chip}/down/#`, `publish arcgate/d/${identity.chip}/status`]);
     expect(c.published[0].retain).toBe(true);
-    const opened = openDeviceMessage(c.published[0].payload, { chip: identity.chip, type: 'status', publicKey: identity.publicKey, now: new Date(clock.now()) });
+    const opened = openDeviceMessage(c.published[0].payload, {
+      chip: identity.chip,
+      type: 'status',
+      publicKey: identity.publicKey,
+      now: new Date(clock.now()),
+    });
     expect(opened.ok).toBe(true);
     expect(link.online).toBe(true);
     expect(seen.map((s) => s.type)).toEqual(['online']);
@@ -98,12 +132,27 @@ describe('Link', () => {
     const messages = seen.filter((s) => s.type === 'message');
     expect(messages).toHaveLength(1);
     expect(messages[0].args[0]).toEqual(revoke);
-    expect(seen.filter((s) => s.type === 'rejected').map((s) => (s.args[0] as { reason: string }).reason)).toEqual(['bad_signature', 'wrong_chip', 'malformed', 'expired', 'wrong_type']);
+    expect(seen.filter((s) => s.type === 'rejected').map((s) => (s.args[0] as { reason: string }).reason)).toEqual([
+      'bad_signature',
+      'wrong_chip',
+      'malformed',
+      'expired',
+      'wrong_type',
+    ]);
   });
 
   it('rejects everything when no server key is provisioned', async () => {
     const bare = new Link({
-      url: 'x', topicRoot: 'arcgate', identity, serverPublicKey: null, machineKind: 'gas', firmware: 'f', clock, log: silentLogger, nextSeq: () => 1, state: () => 'locked',
+      url: 'x',
+      topicRoot: 'arcgate',
+      identity,
+      serverPublicKey: null,
+      machineKind: 'gas',
+      firmware: 'f',
+      clock,
+      log: silentLogger,
+      nextSeq: () => 1,
+      state: () => 'locked',
       connect: () => new FakeMqttClient('x', {} as MqttConnectOptions),
     });
     const rejected: unknown[] = [];
@@ -130,7 +179,11 @@ describe('Link', () => {
   it('resolves an arm.request with the grant answering it (correlated by requestId)', async () => {
     const c = await connect();
     const pending = link.requestArm('requestIdentifier002', {});
-    const grant = grantFor(keys, { requestId: 'requestIdentifier002', nonce: 'q1W8eR4tY7uI0oP3aS6dFg', now: clock.now() });
+    const grant = grantFor(keys, {
+      requestId: 'requestIdentifier002',
+      nonce: 'q1W8eR4tY7uI0oP3aS6dFg',
+      now: clock.now(),
+    });
     c.deliver(`arcgate/d/${identity.chip}/down/arm.grant`, grant);
     await expect(pending).resolves.toEqual({ kind: 'grant', message: grant });
     expect(seen.filter((s) => s.type === 'message')).toHaveLength(0);
@@ -139,8 +192,17 @@ describe('Link', () => {
   it('reconnects with exponential back-off and jitter, with a fresh token each time', async () => {
     jest.useFakeTimers();
     const jittered = new Link({
-      url: 'mqtt://b', topicRoot: 'arcgate', identity, serverPublicKey: keys.serverPublicKey, machineKind: 'electric_arc', firmware: 'f', clock, log: silentLogger,
-      nextSeq: () => ++seq, state: () => 'locked', random: () => 0, // lowest jitter: × 0.8
+      url: 'mqtt://b',
+      topicRoot: 'arcgate',
+      identity,
+      serverPublicKey: keys.serverPublicKey,
+      machineKind: 'electric_arc',
+      firmware: 'f',
+      clock,
+      log: silentLogger,
+      nextSeq: () => ++seq,
+      state: () => 'locked',
+      random: () => 0, // lowest jitter: × 0.8
       connect: (url, options) => {
         const c = new FakeMqttClient(url, options);
         clients.push(c);
@@ -168,8 +230,17 @@ describe('Link', () => {
     // The server accepts each token once (protocol §3.1); mqtt.js's own reconnect would re-send the same password.
     jest.useFakeTimers();
     const refused = new Link({
-      url: 'mqtt://b', topicRoot: 'arcgate', identity, serverPublicKey: keys.serverPublicKey, machineKind: 'electric_arc', firmware: 'f', clock, log: silentLogger,
-      nextSeq: () => ++seq, state: () => 'locked', random: () => 0,
+      url: 'mqtt://b',
+      topicRoot: 'arcgate',
+      identity,
+      serverPublicKey: keys.serverPublicKey,
+      machineKind: 'electric_arc',
+      firmware: 'f',
+      clock,
+      log: silentLogger,
+      nextSeq: () => ++seq,
+      state: () => 'locked',
+      random: () => 0,
       connect: (url, options) => {
         const c = new FakeMqttClient(url, options);
         clients.push(c);
@@ -185,9 +256,18 @@ describe('Link', () => {
       jest.advanceTimersToNextTimer();
     }
     const attempts = clients.slice(-6);
-    expect(attempts.every((c) => c.options.reconnectPeriod === 0 && c.options.clientId === identity.chip && c.options.username === identity.chip)).toBe(true);
+    expect(
+      attempts.every(
+        (c) =>
+          c.options.reconnectPeriod === 0 &&
+          c.options.clientId === identity.chip &&
+          c.options.username === identity.chip,
+      ),
+    ).toBe(true);
     const nonces = attempts.map((c) => {
-      const v = verifyConnectToken(c.options.password, identity.publicKey, new Date(clock.now()), { username: identity.chip });
+      const v = verifyConnectToken(c.options.password, identity.publicKey, new Date(clock.now()), {
+        username: identity.chip,
+      });
       if (!v.ok) throw new Error(v.failure);
       return v.claims.nonce;
     });
@@ -208,7 +288,16 @@ describe('Link', () => {
     const c = await connect();
     await link.stop();
     const last = c.published.at(-1)!;
-    expect(last).toEqual({ topic: `arcgate/d/${identity.chip}/status`, payload: JSON.stringify({ body: { online: false, reason: 'shutdown' }, chip: identity.chip, type: 'status', v: 1 }), retain: true });
+    expect(last).toEqual({
+      topic: `arcgate/d/${identity.chip}/status`,
+      payload: JSON.stringify({
+        body: { online: false, reason: 'shutdown' },
+        chip: identity.chip,
+        type: 'status',
+        v: 1,
+      }),
+      retain: true,
+    });
     expect(c.ended).toBe(true);
   });
 

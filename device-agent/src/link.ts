@@ -8,15 +8,38 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, ArmDeniedMessage, ArmGrantMessage, canonicalJson, createEnvelope, DeviceFault, DeviceState, deviceDownFilter,
-  DownMessage, DownMessageType, Envelope, MachineKind, makeConnectToken, MESSAGE_ID_PATTERN, MQTT_KEEPALIVE_S, OfflineStatusMessage, parsePayload,
-  parseTopic, PublicKeyInput, reconnectDelayMs, RejectedMessageReason, SERVER_MESSAGE_DEDUP_MS, signEnvelope, statusTopic, UpMessageType, upTopic,
+  ARM_REQUEST_RETRIES,
+  ARM_REQUEST_TIMEOUT_MS,
+  ArmDeniedMessage,
+  ArmGrantMessage,
+  canonicalJson,
+  createEnvelope,
+  DeviceFault,
+  DeviceState,
+  deviceDownFilter,
+  DownMessage,
+  DownMessageType,
+  Envelope,
+  MachineKind,
+  makeConnectToken,
+  MESSAGE_ID_PATTERN,
+  MQTT_KEEPALIVE_S,
+  OfflineStatusMessage,
+  parsePayload,
+  parseTopic,
+  PublicKeyInput,
+  reconnectDelayMs,
+  RejectedMessageReason,
+  SERVER_MESSAGE_DEDUP_MS,
+  signEnvelope,
+  statusTopic,
+  UpMessageType,
+  upTopic,
   verifyServerMessage,
 } from '@arcgate/protocol';
 import type { Clock } from './clock';
 import type { ChipIdentity } from './keys';
 import type { Logger } from './logger';
-
 
 /** How long stop() waits for the broker to take the shutdown status before closing anyway. */
 const STOP_GRACE_MS = 1500;
@@ -26,7 +49,11 @@ export interface MqttClientLike {
   on(event: 'message', cb: (topic: string, payload: Buffer) => void): unknown;
   on(event: 'close', cb: () => void): unknown;
   on(event: 'error', cb: (err: Error) => void): unknown;
-  subscribe(topic: string, opts: { qos: 1 }, cb: (err: Error | null, granted?: { topic: string; qos: number }[]) => void): unknown;
+  subscribe(
+    topic: string,
+    opts: { qos: 1 },
+    cb: (err: Error | null, granted?: { topic: string; qos: number }[]) => void,
+  ): unknown;
   publish(topic: string, payload: string, opts: { qos: 1; retain: boolean }, cb: (err?: Error) => void): unknown;
   end(force: boolean, opts: object, cb: () => void): unknown;
   removeAllListeners(): unknown;
@@ -122,7 +149,14 @@ export class Link extends EventEmitter<LinkEvents> {
       Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     if (this.connected) {
       this.connected = false;
-      await bounded(this.publishRaw(client, statusTopic(this.o.topicRoot, this.o.identity.chip), canonicalJson(this.offlineStatus('shutdown')), true));
+      await bounded(
+        this.publishRaw(
+          client,
+          statusTopic(this.o.topicRoot, this.o.identity.chip),
+          canonicalJson(this.offlineStatus('shutdown')),
+          true,
+        ),
+      );
     }
     await bounded(new Promise<void>((resolve) => client.end(false, {}, () => resolve())));
     client.end(true, {}, () => undefined);
@@ -141,7 +175,12 @@ export class Link extends EventEmitter<LinkEvents> {
     const client = this.client;
     if (!client || !this.connected) throw new Error('link is offline');
     const envelope = this.sign(type, body, id);
-    await this.publishRaw(client, upTopic(this.o.topicRoot, this.o.identity.chip, type), canonicalJson(envelope), false);
+    await this.publishRaw(
+      client,
+      upTopic(this.o.topicRoot, this.o.identity.chip, type),
+      canonicalJson(envelope),
+      false,
+    );
     return envelope;
   }
 
@@ -165,7 +204,9 @@ export class Link extends EventEmitter<LinkEvents> {
         attempts++;
         const current = this.client;
         if (!current || !this.connected) return this.settle(requestId, { kind: 'offline' });
-        this.publishRaw(current, topic, payload, false).catch((err: Error) => this.o.log.warn('arm.request publish failed', { error: err.message }));
+        this.publishRaw(current, topic, payload, false).catch((err: Error) =>
+          this.o.log.warn('arm.request publish failed', { error: err.message }),
+        );
         entry.timer = setTimeout(attempt, ARM_REQUEST_TIMEOUT_MS);
       };
       attempt();
@@ -202,7 +243,10 @@ export class Link extends EventEmitter<LinkEvents> {
     }
     if (!this.o.serverPublicKey) return reject('bad_signature');
     const result = verifyServerMessage(parsed.value, {
-      serverPublicKey: this.o.serverPublicKey, chip, type, now: new Date(now),
+      serverPublicKey: this.o.serverPublicKey,
+      chip,
+      type,
+      now: new Date(now),
       ...(FRESHNESS_EXEMPT.includes(type) ? { checkFreshness: false } : {}),
     });
     if (!result.ok) return reject(result.failure);
@@ -219,7 +263,11 @@ export class Link extends EventEmitter<LinkEvents> {
   }
 
   private sign(type: UpMessageType | 'status', body: unknown, id?: string): Envelope {
-    const unsigned = createEnvelope(type, { chip: this.o.identity.chip, seq: this.o.nextSeq(), body, ...(id ? { id } : {}) }, new Date(this.o.clock.now()));
+    const unsigned = createEnvelope(
+      type,
+      { chip: this.o.identity.chip, seq: this.o.nextSeq(), body, ...(id ? { id } : {}) },
+      new Date(this.o.clock.now()),
+    );
     return signEnvelope(this.o.identity.privateKey, unsigned as Envelope);
   }
 
@@ -238,7 +286,12 @@ export class Link extends EventEmitter<LinkEvents> {
       protocolVersion: 4,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
-      will: { topic: statusTopic(topicRoot, identity.chip), payload: canonicalJson(this.offlineStatus('will')), qos: 1, retain: true },
+      will: {
+        topic: statusTopic(topicRoot, identity.chip),
+        payload: canonicalJson(this.offlineStatus('will')),
+        qos: 1,
+        retain: true,
+      },
     };
     const client = this.o.connect(this.o.url, options);
     this.client = client;
@@ -298,13 +351,20 @@ export class Link extends EventEmitter<LinkEvents> {
   private async publishStatusOn(client: MqttClientLike): Promise<void> {
     const faults = this.o.faults?.();
     const envelope = this.sign('status', {
-      online: true, state: this.o.state(), machineKind: this.o.machineKind, firmware: this.o.firmware, protocol: 1, ...(faults ? { faults } : {}),
+      online: true,
+      state: this.o.state(),
+      machineKind: this.o.machineKind,
+      firmware: this.o.firmware,
+      protocol: 1,
+      ...(faults ? { faults } : {}),
     });
     await this.publishRaw(client, statusTopic(this.o.topicRoot, this.o.identity.chip), canonicalJson(envelope), true);
   }
 
   private publishRaw(client: MqttClientLike, topic: string, payload: string, retain: boolean): Promise<void> {
-    return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 1, retain }, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      client.publish(topic, payload, { qos: 1, retain }, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   private settle(requestId: string, answer: ArmAnswer): void {

@@ -12,7 +12,9 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(opts: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {}): Logger {
+export function createLogger(
+  opts: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {},
+): Logger {
   const min = RANK[opts.level ?? 'info'];
   const write = opts.write ?? ((line: string) => process.stdout.write(line));
   const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
@@ -23,4 +25,9 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
 }
 
 /** Discards everything (tests that do not look at logs). */
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

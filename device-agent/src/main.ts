@@ -42,7 +42,14 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { service: 'arcgate-agent' } });
   const board = new JohnnyFiveBoard({ path: config.boardPath, machineKind: config.machineKind });
   const scanner = config.scannerPath ? new BadgeScanner({ path: config.scannerPath }) : null;
-  const agent = new Agent({ config, board, scanner, connect: (url, options) => mqtt.connect(url, options), clock: offsetClock(config.clockOffsetMs ?? 0), log });
+  const agent = new Agent({
+    config,
+    board,
+    scanner,
+    connect: (url, options) => mqtt.connect(url, options),
+    clock: offsetClock(config.clockOffsetMs ?? 0),
+    log,
+  });
 
   // A crash opens the relay on the way down; the run marker left behind makes the next boot say "crash".
   const die = (what: string) => (err: unknown) => {

@@ -7,7 +7,11 @@ import { ADC_FULL_SCALE, AGENT_ANALOG, AGENT_PINS, countsTo, SENSOR_SCALES } fro
 describe('pin map', () => {
   it('matches the firmware simulator', () => {
     expect(AGENT_PINS).toEqual(PINS);
-    expect(AGENT_ANALOG).toEqual({ current: `A${ANALOG_CHANNELS.current}`, voltage: `A${ANALOG_CHANNELS.voltage}`, lel: `A${ANALOG_CHANNELS.lel}` });
+    expect(AGENT_ANALOG).toEqual({
+      current: `A${ANALOG_CHANNELS.current}`,
+      voltage: `A${ANALOG_CHANNELS.voltage}`,
+      lel: `A${ANALOG_CHANNELS.lel}`,
+    });
     expect(SENSOR_SCALES).toEqual(SCALES);
     expect(ADC_FULL_SCALE).toBe(ADC_MAX);
     expect(SIM_WATCHDOG_MS).toBe(HARDWARE_WATCHDOG_TIMEOUT_MS);

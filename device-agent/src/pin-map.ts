@@ -40,7 +40,8 @@ export const SENSOR_SCALES = {
   lelPercent: 100,
 } as const;
 
-export const countsTo = (counts: number, fullScale: number): number => (Math.max(0, Math.min(ADC_FULL_SCALE, counts)) / ADC_FULL_SCALE) * fullScale;
+export const countsTo = (counts: number, fullScale: number): number =>
+  (Math.max(0, Math.min(ADC_FULL_SCALE, counts)) / ADC_FULL_SCALE) * fullScale;
 
 /** Gas sets: fuel flow at or above this (L/min) means a flame can burn (the valve or a bypass is open). */
 export const GAS_FLOW_THRESHOLD_LPM = 0.5;

@@ -7,7 +7,14 @@
  * With a current limit set (the grant's maxCurrentA) and the relay closed, every sample above the
  * limit plus OVER_CURRENT_TOLERANCE for OVER_CURRENT_HOLD_MS is an over-current, reported once.
  */
-import { ARC_END_DEBOUNCE_MS, ARC_START_DEBOUNCE_MS, MIN_SAMPLE_RATE_HZ, OVER_CURRENT_HOLD_MS, OVER_CURRENT_TOLERANCE, summarizeSamples } from '@arcgate/protocol';
+import {
+  ARC_END_DEBOUNCE_MS,
+  ARC_START_DEBOUNCE_MS,
+  MIN_SAMPLE_RATE_HZ,
+  OVER_CURRENT_HOLD_MS,
+  OVER_CURRENT_TOLERANCE,
+  summarizeSamples,
+} from '@arcgate/protocol';
 import type { ArcSummary } from './state-machine.types';
 
 /** After the relay opens, current may still be reported for a moment (sensor lag): not a bypass. */
@@ -44,7 +51,8 @@ export class ArcSampler {
   private overReported = false;
 
   constructor(private options: SamplerOptions) {
-    if (!(options.sampleRateHz >= MIN_SAMPLE_RATE_HZ)) throw new RangeError(`sample rate must be at least ${MIN_SAMPLE_RATE_HZ} Hz`);
+    if (!(options.sampleRateHz >= MIN_SAMPLE_RATE_HZ))
+      throw new RangeError(`sample rate must be at least ${MIN_SAMPLE_RATE_HZ} Hz`);
   }
 
   get arcActive(): boolean {
@@ -76,9 +84,19 @@ export class ArcSampler {
     this.arc = null;
     this.clearHeld();
     const endedAtMs = Math.max(nowMs, arc.startedAtMs);
-    const base = { startedAt: iso(arc.startedAtMs), endedAt: iso(endedAtMs), durationMs: endedAtMs - arc.startedAtMs, sampleRateHz: this.options.sampleRateHz };
+    const base = {
+      startedAt: iso(arc.startedAtMs),
+      endedAt: iso(endedAtMs),
+      durationMs: endedAtMs - arc.startedAtMs,
+      sampleRateHz: this.options.sampleRateHz,
+    };
     if (arc.current.length === 0) return { ...base, samples: 0 };
-    return { ...base, current: summarizeSamples(arc.current), voltage: summarizeSamples(arc.voltage), samples: arc.current.length };
+    return {
+      ...base,
+      current: summarizeSamples(arc.current),
+      voltage: summarizeSamples(arc.voltage),
+      samples: arc.current.length,
+    };
   }
 
   /** The relay opening ends a running arc at once: whatever flows afterwards is not this arc. */
@@ -135,7 +153,8 @@ export class ArcSampler {
         return [];
       }
       this.hold(currentA, voltageV);
-      if (this.belowSinceMs !== null && nowMs - this.belowSinceMs >= ARC_END_DEBOUNCE_MS) return [this.finishArc(this.belowSinceMs)];
+      if (this.belowSinceMs !== null && nowMs - this.belowSinceMs >= ARC_END_DEBOUNCE_MS)
+        return [this.finishArc(this.belowSinceMs)];
       return [];
     }
     if (!above) {
@@ -172,7 +191,12 @@ export class ArcSampler {
       }
       return [];
     }
-    if (settled && above && this.aboveSinceMs !== null && nowMs - Math.max(this.aboveSinceMs, this.relayChangedAtMs + RELAY_SETTLE_MS) >= ARC_START_DEBOUNCE_MS) {
+    if (
+      settled &&
+      above &&
+      this.aboveSinceMs !== null &&
+      nowMs - Math.max(this.aboveSinceMs, this.relayChangedAtMs + RELAY_SETTLE_MS) >= ARC_START_DEBOUNCE_MS
+    ) {
       this.bypass = { peakA: currentA };
       return [{ type: 'bypass', active: true, currentA }];
     }

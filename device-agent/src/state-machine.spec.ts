@@ -1,6 +1,18 @@
 import { DEVICE_STATES, DeviceState, relayClosedIn, TRIGGERS } from '@arcgate/protocol';
 import { FakeClock } from './clock';
-import { AgentModel, ARM_ATTEMPT_LIMIT_MS, Command, deviceFaults, EventDraft, initialModel, Input, JOURNAL_RECOVERY_MS, MachineOptions, step, WATCHDOG_RECOVERY_MS } from './state-machine';
+import {
+  AgentModel,
+  ARM_ATTEMPT_LIMIT_MS,
+  Command,
+  deviceFaults,
+  EventDraft,
+  initialModel,
+  Input,
+  JOURNAL_RECOVERY_MS,
+  MachineOptions,
+  step,
+  WATCHDOG_RECOVERY_MS,
+} from './state-machine';
 import { TEXT } from './display-texts';
 import { configFor, deniedFor, grantFor, pushFor, revokeFor, testKeys } from './testing/fixtures';
 
@@ -14,7 +26,10 @@ class Harness {
   last: Command[] = [];
   readonly all: Command[] = [];
   private n = 0;
-  constructor(readonly clock = new FakeClock(), readonly opts: MachineOptions = options) {}
+  constructor(
+    readonly clock = new FakeClock(),
+    readonly opts: MachineOptions = options,
+  ) {}
 
   send(input: DistributiveOmit<Input, 'now'>): Command[] {
     const result = step(this.opts, this.model, { ...input, now: this.clock.now() });
@@ -44,7 +59,10 @@ class Harness {
   arm(extra: Partial<Parameters<typeof grantFor>[1]> = {}): Command[] {
     this.scan();
     const p = this.model.pending!;
-    return this.send({ type: 'grant', envelope: grantFor(keys, { requestId: p.requestId, nonce: p.nonce, now: this.clock.now(), ...extra }) });
+    return this.send({
+      type: 'grant',
+      envelope: grantFor(keys, { requestId: p.requestId, nonce: p.nonce, now: this.clock.now(), ...extra }),
+    });
   }
 
   events(commands = this.last): EventDraft[] {
@@ -52,11 +70,18 @@ class Harness {
   }
 
   kinds(commands = this.last): string[] {
-    return commands.map((c) => (c.kind === 'journal' ? `journal:${c.event.type}` : c.kind === 'relay' ? `relay:${c.closed ? 'closed' : 'open'}` : c.kind));
+    return commands.map((c) =>
+      c.kind === 'journal'
+        ? `journal:${c.event.type}`
+        : c.kind === 'relay'
+          ? `relay:${c.closed ? 'closed' : 'open'}`
+          : c.kind,
+    );
   }
 }
 
-const only = <K extends Command['kind']>(commands: Command[], kind: K) => commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === kind);
+const only = <K extends Command['kind']>(commands: Command[], kind: K) =>
+  commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === kind);
 
 describe('state machine: boot and arming', () => {
   it('starts locked, relay open, offline', () => {
@@ -83,8 +108,14 @@ describe('state machine: boot and arming', () => {
     const h = new Harness().online();
     const out = h.scan();
     expect(h.model.state).toBe('authorizing');
-    expect(only(out, 'arm_request')[0]).toMatchObject({ requestId: h.model.pending!.requestId, nonce: h.model.pending!.nonce, credential: { kind: 'welder_code', code: 'W3F7K9M2QX4TB8N6RZ5HC1' } });
-    expect(h.events(out)).toEqual([expect.objectContaining({ type: 'state.change', from: 'locked', to: 'authorizing', trigger: 'arm_requested' })]);
+    expect(only(out, 'arm_request')[0]).toMatchObject({
+      requestId: h.model.pending!.requestId,
+      nonce: h.model.pending!.nonce,
+      credential: { kind: 'welder_code', code: 'W3F7K9M2QX4TB8N6RZ5HC1' },
+    });
+    expect(h.events(out)).toEqual([
+      expect.objectContaining({ type: 'state.change', from: 'locked', to: 'authorizing', trigger: 'arm_requested' }),
+    ]);
     expect(only(out, 'relay')).toHaveLength(0);
   });
 
@@ -92,8 +123,17 @@ describe('state machine: boot and arming', () => {
     const h = new Harness().online();
     const out = h.arm();
     expect(h.model.state).toBe('armed');
-    expect(h.kinds(out).filter((k) => k.startsWith('journal') || k.startsWith('relay'))).toEqual(['journal:state.change', 'journal:relay.change', 'relay:closed']);
-    expect(h.events(out)[1]).toMatchObject({ type: 'relay.change', closed: true, trigger: 'grant_verified', grantId: 'grant-1' });
+    expect(h.kinds(out).filter((k) => k.startsWith('journal') || k.startsWith('relay'))).toEqual([
+      'journal:state.change',
+      'journal:relay.change',
+      'relay:closed',
+    ]);
+    expect(h.events(out)[1]).toMatchObject({
+      type: 'relay.change',
+      closed: true,
+      trigger: 'grant_verified',
+      grantId: 'grant-1',
+    });
     expect(only(out, 'led')[0].pattern).toBe('on');
     expect(only(out, 'publish_status')).toHaveLength(1);
   });
@@ -102,8 +142,16 @@ describe('state machine: boot and arming', () => {
     ['signed by another key', (h) => grantFor(keys, { ...ids(h), key: testKeys().server }), 'bad_signature'],
     ['for another chip', (h) => grantFor(keys, { ...ids(h), chip: testKeys().chip }), 'wrong_chip'],
     ['with another nonce', (h) => grantFor(keys, { ...ids(h), nonce: 'q1W8eR4tY7uI0oP3aS6dFg' }), 'nonce_mismatch'],
-    ['answering another request', (h) => grantFor(keys, { ...ids(h), requestId: 'someOtherRequest0000' }), 'request_mismatch'],
-    ['already expired', (h) => grantFor(keys, { ...ids(h), issuedAt: h.clock.now() - 7_200_000, lifetimeMs: 3_600_000 }), 'expired'],
+    [
+      'answering another request',
+      (h) => grantFor(keys, { ...ids(h), requestId: 'someOtherRequest0000' }),
+      'request_mismatch',
+    ],
+    [
+      'already expired',
+      (h) => grantFor(keys, { ...ids(h), issuedAt: h.clock.now() - 7_200_000, lifetimeMs: 3_600_000 }),
+      'expired',
+    ],
     ['living longer than 8 h', (h) => grantFor(keys, { ...ids(h), lifetimeMs: 9 * 3_600_000 }), 'lifetime_too_long'],
     ['malformed', () => ({ v: 1, type: 'arm.grant' }), 'malformed'],
   ];
@@ -122,7 +170,10 @@ describe('state machine: boot and arming', () => {
 
   it('ignores a grant when it is not waiting for one', () => {
     const h = new Harness().online();
-    const out = h.send({ type: 'grant', envelope: grantFor(keys, { requestId: 'r'.repeat(22), nonce: 'n'.repeat(22), now: h.clock.now() }) });
+    const out = h.send({
+      type: 'grant',
+      envelope: grantFor(keys, { requestId: 'r'.repeat(22), nonce: 'n'.repeat(22), now: h.clock.now() }),
+    });
     expect(h.model.state).toBe('locked');
     expect(only(out, 'relay')).toHaveLength(0);
   });
@@ -168,8 +219,13 @@ describe('state machine: armed and arcing', () => {
     expect(h.model.state).toBe('arcing');
     expect(h.events(start)[0]).toMatchObject({ type: 'arc.start', grantId: 'grant-1' });
     const summary = {
-      startedAt: new Date(h.clock.now()).toISOString(), endedAt: new Date(h.clock.now() + 1000).toISOString(), durationMs: 1000,
-      current: { min: 1, max: 3, mean: 2, p95: 3 }, voltage: { min: 20, max: 22, mean: 21, p95: 22 }, samples: 10, sampleRateHz: 10,
+      startedAt: new Date(h.clock.now()).toISOString(),
+      endedAt: new Date(h.clock.now() + 1000).toISOString(),
+      durationMs: 1000,
+      current: { min: 1, max: 3, mean: 2, p95: 3 },
+      voltage: { min: 20, max: 22, mean: 21, p95: 22 },
+      samples: 10,
+      sampleRateHz: 10,
     };
     const stop = h.send({ type: 'arc_stop', summary });
     expect(h.model.state).toBe('armed');
@@ -189,8 +245,13 @@ describe('state machine: armed and arcing', () => {
     const out = h.send({ type: 'tick', position: null });
     expect(h.model.state).toBe('locked');
     expect(h.kinds(out)[0]).toBe('relay:open');
-    expect(h.events(out).map((e) => e.type)).toEqual(expect.arrayContaining(['state.change', 'relay.change', 'power.cut']));
-    expect(h.events(out).find((e) => e.type === 'power.cut')).toMatchObject({ reason: 'grant_expired', grantId: 'grant-1' });
+    expect(h.events(out).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['state.change', 'relay.change', 'power.cut']),
+    );
+    expect(h.events(out).find((e) => e.type === 'power.cut')).toMatchObject({
+      reason: 'grant_expired',
+      grantId: 'grant-1',
+    });
     expect(h.model.grant).toBeNull();
   });
 
@@ -231,20 +292,31 @@ describe('state machine: armed and arcing', () => {
 });
 
 describe('state machine: over-current', () => {
-  it('cuts an arc over the grant\'s maxCurrentA, relay first, with the evidence in power.cut, into locked', () => {
+  it("cuts an arc over the grant's maxCurrentA, relay first, with the evidence in power.cut, into locked", () => {
     const h = new Harness().online();
     h.arm({ maxCurrentA: 160 });
     h.send({ type: 'arc_start', atMs: h.clock.now() });
     const out = h.send({ type: 'over_current', currentA: 212.34, limitA: 160 });
     expect(h.model.state).toBe('locked');
     expect(h.kinds(out)[0]).toBe('relay:open');
-    expect(h.events(out).find((e) => e.type === 'power.cut')).toEqual({ type: 'power.cut', at: expect.any(String), reason: 'over_current', grantId: 'grant-1', currentA: 212.3, limitA: 160 });
-    expect(h.events(out).find((e) => e.type === 'state.change')).toMatchObject({ from: 'arcing', to: 'locked', trigger: 'over_current' });
+    expect(h.events(out).find((e) => e.type === 'power.cut')).toEqual({
+      type: 'power.cut',
+      at: expect.any(String),
+      reason: 'over_current',
+      grantId: 'grant-1',
+      currentA: 212.3,
+      limitA: 160,
+    });
+    expect(h.events(out).find((e) => e.type === 'state.change')).toMatchObject({
+      from: 'arcing',
+      to: 'locked',
+      trigger: 'over_current',
+    });
     expect(only(out, 'display')[0].text['zh-CN']).toContain('超过额定 160 A');
     expect(h.model.grant).toBeNull();
   });
 
-  it('ignores an over-current report for a limit other than the grant\'s (late sample, or no grant)', () => {
+  it("ignores an over-current report for a limit other than the grant's (late sample, or no grant)", () => {
     const h = new Harness().online();
     h.arm({ maxCurrentA: 160 });
     expect(h.send({ type: 'over_current', currentA: 300, limitA: 250 })).toEqual([]);
@@ -278,7 +350,9 @@ describe('state machine: relay feedback', () => {
     h.clock.advance(1_000);
     h.send({ type: 'relay_feedback', closed: true });
     h.clock.advance(299);
-    expect(h.send({ type: 'tick', position: null }).filter((c) => c.kind === 'journal' && c.event.type === 'relay.fault')).toEqual([]);
+    expect(
+      h.send({ type: 'tick', position: null }).filter((c) => c.kind === 'journal' && c.event.type === 'relay.fault'),
+    ).toEqual([]);
     h.clock.advance(1);
     const out = h.send({ type: 'tick', position: null });
     expect(h.model.state).toBe('fault');
@@ -432,7 +506,9 @@ describe('state machine: watchdog, faults, heartbeats, config, phone', () => {
     const h = new Harness();
     const position = { lat: 34.2, lng: 116.1, accuracyM: 5, fixAt: new Date(h.clock.now()).toISOString() };
     const beats = () => h.events(h.send({ type: 'tick', position })).filter((e) => e.type === 'heartbeat');
-    expect(beats()).toEqual([expect.objectContaining({ type: 'heartbeat', position, relayClosed: false, state: 'locked' })]);
+    expect(beats()).toEqual([
+      expect.objectContaining({ type: 'heartbeat', position, relayClosed: false, state: 'locked' }),
+    ]);
     h.clock.advance(60_000);
     expect(beats()).toHaveLength(0); // offline: every 300 s
     h.clock.advance(240_000);
@@ -446,7 +522,10 @@ describe('state machine: watchdog, faults, heartbeats, config, phone', () => {
 
   it('applies a config, persists it, and ignores an older one', () => {
     const h = new Harness().online();
-    const out = h.send({ type: 'config', message: configFor(keys, h.clock.now(), { gasLimitPercentLel: 5, heartbeatIntervalS: 60 }) });
+    const out = h.send({
+      type: 'config',
+      message: configFor(keys, h.clock.now(), { gasLimitPercentLel: 5, heartbeatIntervalS: 60 }),
+    });
     expect(only(out, 'save_settings')[0].settings).toMatchObject({ gasLimitPercentLel: 5, heartbeatIntervalS: 60 });
     h.send({ type: 'config', message: configFor(keys, h.clock.now() - 1000, { gasLimitPercentLel: 50 }) });
     expect(h.model.settings.gasLimitPercentLel).toBe(5);
@@ -462,7 +541,10 @@ describe('state machine: watchdog, faults, heartbeats, config, phone', () => {
     expect(h.model.state).toBe('locked');
     const out = h.send({ type: 'trigger', pressed: true, fresh: h.fresh() });
     expect(h.model.state).toBe('authorizing');
-    expect(only(out, 'arm_request')[0]).toMatchObject({ credential: { kind: 'phone_session', sessionId: 'session-1' }, permitId: 'permit-9' });
+    expect(only(out, 'arm_request')[0]).toMatchObject({
+      credential: { kind: 'phone_session', sessionId: 'session-1' },
+      permitId: 'permit-9',
+    });
   });
 
   it('phone flow: ignores pushes while busy, offline or expired, and drops unconfirmed ones after 60 s', () => {
@@ -484,9 +566,16 @@ describe('state machine: watchdog, faults, heartbeats, config, phone', () => {
   it('a rejected server message is journaled; a rejected grant also ends the attempt', () => {
     const h = new Harness().online();
     const out = h.send({ type: 'server_rejected', messageType: 'grant.revoke', reason: 'bad_signature' });
-    expect(h.events(out)).toEqual([expect.objectContaining({ type: 'security.rejected', messageType: 'grant.revoke', reason: 'bad_signature' })]);
+    expect(h.events(out)).toEqual([
+      expect.objectContaining({ type: 'security.rejected', messageType: 'grant.revoke', reason: 'bad_signature' }),
+    ]);
     h.scan();
-    h.send({ type: 'server_rejected', messageType: 'arm.grant', messageId: 'forgedForgedForged00', reason: 'bad_signature' });
+    h.send({
+      type: 'server_rejected',
+      messageType: 'arm.grant',
+      messageId: 'forgedForgedForged00',
+      reason: 'bad_signature',
+    });
     expect(h.model.state).toBe('locked');
   });
 });
@@ -496,17 +585,36 @@ describe('state machine: fail closed under any input sequence', () => {
   // and the only step that ever closes the relay is a verified grant in authorizing.
   it('never closes the relay except on a verified grant', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const h = new Harness().online();
     const seen = new Set<DeviceState>();
     const summary = () => ({
-      startedAt: new Date(h.clock.now() - 1000).toISOString(), endedAt: new Date(h.clock.now()).toISOString(), durationMs: 1000,
-      current: { min: 1, max: 1, mean: 1, p95: 1 }, voltage: { min: 1, max: 1, mean: 1, p95: 1 }, samples: 1, sampleRateHz: 10,
+      startedAt: new Date(h.clock.now() - 1000).toISOString(),
+      endedAt: new Date(h.clock.now()).toISOString(),
+      durationMs: 1000,
+      current: { min: 1, max: 1, mean: 1, p95: 1 },
+      voltage: { min: 1, max: 1, mean: 1, p95: 1 },
+      samples: 1,
+      sampleRateHz: 10,
     });
     const makers: (() => DistributiveOmit<Input, 'now'>)[] = [
       () => ({ type: 'badge', code: 'W3F7K9M2QX4TB8N6RZ5HC1', fresh: h.fresh() }),
-      () => ({ type: 'grant', envelope: h.model.pending ? grantFor(keys, { requestId: h.model.pending.requestId, nonce: h.model.pending.nonce, now: h.clock.now(), lifetimeMs: 20_000, maxCurrentA: 160 }) : {} }),
-      () => ({ type: 'grant', envelope: grantFor(keys, { requestId: 'x'.repeat(22), nonce: 'y'.repeat(22), now: h.clock.now() }) }),
+      () => ({
+        type: 'grant',
+        envelope: h.model.pending
+          ? grantFor(keys, {
+              requestId: h.model.pending.requestId,
+              nonce: h.model.pending.nonce,
+              now: h.clock.now(),
+              lifetimeMs: 20_000,
+              maxCurrentA: 160,
+            })
+          : {},
+      }),
+      () => ({
+        type: 'grant',
+        envelope: grantFor(keys, { requestId: 'x'.repeat(22), nonce: 'y'.repeat(22), now: h.clock.now() }),
+      }),
       () => ({ type: 'denied', message: deniedFor(keys, h.clock.now(), h.model.pending?.requestId ?? 'z'.repeat(22)) }),
       () => ({ type: 'arm_timeout', requestId: h.model.pending?.requestId ?? '' }),
       () => ({ type: 'revoke', message: revokeFor(keys, h.clock.now()) }),
@@ -543,7 +651,18 @@ describe('state machine: fail closed under any input sequence', () => {
     const record = () => h.events(h.all).forEach((e) => e.type === 'state.change' && triggers.add(e.trigger));
     h.arm();
     h.send({ type: 'arc_start', atMs: h.clock.now() });
-    h.send({ type: 'arc_stop', summary: { startedAt: new Date(h.clock.now()).toISOString(), endedAt: new Date(h.clock.now()).toISOString(), durationMs: 0, current: { min: 1, max: 1, mean: 1, p95: 1 }, voltage: { min: 1, max: 1, mean: 1, p95: 1 }, samples: 1, sampleRateHz: 10 } });
+    h.send({
+      type: 'arc_stop',
+      summary: {
+        startedAt: new Date(h.clock.now()).toISOString(),
+        endedAt: new Date(h.clock.now()).toISOString(),
+        durationMs: 0,
+        current: { min: 1, max: 1, mean: 1, p95: 1 },
+        voltage: { min: 1, max: 1, mean: 1, p95: 1 },
+        samples: 1,
+        sampleRateHz: 10,
+      },
+    });
     h.scan(); // session_ended
     h.arm({ lifetimeMs: 1000 });
     h.clock.advance(1000);
@@ -593,8 +712,13 @@ describe('state machine: issue 18 fail-safe inputs', () => {
     return h;
   };
   const summary = (h: Harness) => ({
-    startedAt: new Date(h.clock.now() - 2_000).toISOString(), endedAt: new Date(h.clock.now()).toISOString(), durationMs: 2_000,
-    current: stats, voltage: { min: 20, max: 26, mean: 24, p95: 25 }, samples: 20, sampleRateHz: 10,
+    startedAt: new Date(h.clock.now() - 2_000).toISOString(),
+    endedAt: new Date(h.clock.now()).toISOString(),
+    durationMs: 2_000,
+    current: stats,
+    voltage: { min: 20, max: 26, mean: 24, p95: 25 },
+    samples: 20,
+    sampleRateHz: 10,
   });
 
   it('board lost while arcing: board.link, power.cut by the watchdog, the interrupted arc, no relay.change', () => {
@@ -606,7 +730,13 @@ describe('state machine: issue 18 fail-safe inputs', () => {
       expect.objectContaining({ type: 'board.link', up: false, cause: 'reports_silent' }),
       expect.objectContaining({ from: 'arcing', to: 'fault', trigger: 'board_lost' }),
       expect.objectContaining({ reason: 'board_lost', by: 'hardware_watchdog', grantId: 'grant-1' }),
-      expect.objectContaining({ type: 'arc.stop', interrupted: 'board_lost', samples: 20, current: stats, grantId: 'grant-1' }),
+      expect.objectContaining({
+        type: 'arc.stop',
+        interrupted: 'board_lost',
+        samples: 20,
+        current: stats,
+        grantId: 'grant-1',
+      }),
     ]);
     expect(h.model).toMatchObject({ state: 'fault', faultCause: 'board', board: 'lost', arc: null });
     expect(deviceFaults(h.model)).toEqual(['board_lost']);
@@ -679,7 +809,9 @@ describe('state machine: issue 18 fail-safe inputs', () => {
   it('journal unwritable: no arm request, reason shown, status faults; recovers after it stays writable', () => {
     const h = new Harness().online();
     const out = h.send({ type: 'journal_health', writable: false, detail: 'EROFS' });
-    expect(out).toEqual(expect.arrayContaining([{ kind: 'display', text: TEXT.journalUnwritable }, { kind: 'publish_status' }]));
+    expect(out).toEqual(
+      expect.arrayContaining([{ kind: 'display', text: TEXT.journalUnwritable }, { kind: 'publish_status' }]),
+    );
     expect(deviceFaults(h.model)).toEqual(['journal_unwritable']);
     const scan = h.scan();
     expect(scan.some((c) => c.kind === 'arm_request')).toBe(false);
@@ -726,12 +858,30 @@ describe('state machine: issue 18 fail-safe inputs', () => {
     const h = new Harness();
     const aliveAtMs = h.clock.now() - 10_000;
     const arcStartedAt = new Date(aliveAtMs - 60_000).toISOString();
-    h.send({ type: 'restarted', live: { state: 'arcing', relayClosed: true, grantId: 'grant-9', arcStartedAt, aliveAtMs } });
+    h.send({
+      type: 'restarted',
+      live: { state: 'arcing', relayClosed: true, grantId: 'grant-9', arcStartedAt, aliveAtMs },
+    });
     const endedAt = new Date(aliveAtMs + 500).toISOString();
     expect(h.events()).toEqual([
       expect.objectContaining({ type: 'relay.change', closed: false, trigger: 'agent_restarted', grantId: 'grant-9' }),
-      expect.objectContaining({ type: 'power.cut', reason: 'agent_crashed', by: 'hardware_watchdog', grantId: 'grant-9' }),
-      { type: 'arc.stop', at: endedAt, grantId: 'grant-9', startedAt: arcStartedAt, endedAt, durationMs: 60_500, samples: 0, sampleRateHz: 10, interrupted: 'agent_crashed' },
+      expect.objectContaining({
+        type: 'power.cut',
+        reason: 'agent_crashed',
+        by: 'hardware_watchdog',
+        grantId: 'grant-9',
+      }),
+      {
+        type: 'arc.stop',
+        at: endedAt,
+        grantId: 'grant-9',
+        startedAt: arcStartedAt,
+        endedAt,
+        durationMs: 60_500,
+        samples: 0,
+        sampleRateHz: 10,
+        interrupted: 'agent_crashed',
+      },
     ]);
     expect(h.model.state).toBe('locked');
   });
@@ -739,7 +889,16 @@ describe('state machine: issue 18 fail-safe inputs', () => {
   it('crash restart: a fractional liveness mark (a file mtime) still gives an arc.stop that validates', () => {
     const h = new Harness();
     const aliveAtMs = h.clock.now() - 10_000 + 0.759;
-    h.send({ type: 'restarted', live: { state: 'arcing', relayClosed: true, grantId: 'grant-9', arcStartedAt: new Date(h.clock.now() - 20_000).toISOString(), aliveAtMs } });
+    h.send({
+      type: 'restarted',
+      live: {
+        state: 'arcing',
+        relayClosed: true,
+        grantId: 'grant-9',
+        arcStartedAt: new Date(h.clock.now() - 20_000).toISOString(),
+        aliveAtMs,
+      },
+    });
     const stop = h.events().find((e) => e.type === 'arc.stop') as { durationMs: number } | undefined;
     // The wire format takes whole milliseconds; a fraction made the server refuse the whole batch.
     expect(Number.isInteger(stop?.durationMs)).toBe(true);

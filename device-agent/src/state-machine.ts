@@ -5,11 +5,38 @@
  * grant that passed verifyGrant here, and every other path that leaves armed/arcing opens it first.
  */
 import {
-  ArcInterruption, ARM_REQUEST_RETRIES, ARM_REQUEST_TIMEOUT_MS, CLOCK_SKEW_MS, DeviceFault, HARDWARE_WATCHDOG_TIMEOUT_MS, Credential, GAS_CLEAR_HOLD_MS, LocalizedText, GAS_READING_INTERVAL_S, OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
-  PHONE_CONFIRM_TIMEOUT_MS, RELAY_FEEDBACK_SETTLE_MS, SafetyCutReason, Trigger, nextState, parseInstant, relayClosedIn, revokeAppliesTo, verifyGrant,
+  ArcInterruption,
+  ARM_REQUEST_RETRIES,
+  ARM_REQUEST_TIMEOUT_MS,
+  CLOCK_SKEW_MS,
+  DeviceFault,
+  HARDWARE_WATCHDOG_TIMEOUT_MS,
+  Credential,
+  GAS_CLEAR_HOLD_MS,
+  LocalizedText,
+  GAS_READING_INTERVAL_S,
+  OFFLINE_HEARTBEAT_JOURNAL_INTERVAL_S,
+  PHONE_CONFIRM_TIMEOUT_MS,
+  RELAY_FEEDBACK_SETTLE_MS,
+  SafetyCutReason,
+  Trigger,
+  nextState,
+  parseInstant,
+  relayClosedIn,
+  revokeAppliesTo,
+  verifyGrant,
 } from '@arcgate/protocol';
 import { confirmPush, granted, LED_FOR_STATE, overCurrent, TEXT } from './display-texts';
-import { AgentModel, ArcSummary, Command, EventDraft, FreshIds, Input, MachineOptions, StepResult } from './state-machine.types';
+import {
+  AgentModel,
+  ArcSummary,
+  Command,
+  EventDraft,
+  FreshIds,
+  Input,
+  MachineOptions,
+  StepResult,
+} from './state-machine.types';
 
 export * from './state-machine.types';
 
@@ -56,7 +83,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 class Step {
   readonly commands: Command[] = [];
-  constructor(readonly m: AgentModel, readonly opts: MachineOptions, readonly now: number) {}
+  constructor(
+    readonly m: AgentModel,
+    readonly opts: MachineOptions,
+    readonly now: number,
+  ) {}
 
   journal(event: EventDraft): void {
     this.commands.push({ kind: 'journal', event });
@@ -89,9 +120,18 @@ class Step {
     if (opening) this.commands.push({ kind: 'relay', closed: false });
     events.forEach((e) => this.journal(e));
     if (result.state !== from) this.journal({ type: 'state.change', at, from, to: result.state, trigger });
-    if ((opening && observed) || closing) this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
+    if ((opening && observed) || closing)
+      this.journal({ type: 'relay.change', at, closed: result.relayClosed, trigger, ...(grantId ? { grantId } : {}) });
     const cut = CUT_REASON[trigger];
-    if (opening && cut) this.journal({ type: 'power.cut', at, reason: cut, ...(grantId ? { grantId } : {}), ...cutDetail, ...(observed ? {} : { by: 'hardware_watchdog' as const }) });
+    if (opening && cut)
+      this.journal({
+        type: 'power.cut',
+        at,
+        reason: cut,
+        ...(grantId ? { grantId } : {}),
+        ...cutDetail,
+        ...(observed ? {} : { by: 'hardware_watchdog' as const }),
+      });
     after.forEach((e) => this.journal(e));
     if (closing) this.commands.push({ kind: 'relay', closed: true });
     if (opening || closing) m.relayChangedAtMs = this.now;
@@ -124,12 +164,17 @@ class Step {
     }
     if (fb.reported || this.now - Math.max(m.relayChangedAtMs, fb.changedAtMs) < RELAY_FEEDBACK_SETTLE_MS) return;
     m.feedback = { ...fb, reported: true };
-    this.fire('internal_error', [{ type: 'relay.fault', at: iso(this.now), commanded: m.relayClosed, feedback: fb.closed }]);
+    this.fire('internal_error', [
+      { type: 'relay.fault', at: iso(this.now), commanded: m.relayClosed, feedback: fb.closed },
+    ]);
     m.faultCause = 'internal';
     m.faultAtMs = this.now;
     this.display(TEXT.relayFault);
     this.commands.push({ kind: 'beep', ms: 1_000 });
-    this.log('error', 'relay feedback disagrees with the command: relay opened, fault', { commanded: m.relayClosed, feedback: fb.closed });
+    this.log('error', 'relay feedback disagrees with the command: relay opened, fault', {
+      commanded: m.relayClosed,
+      feedback: fb.closed,
+    });
   }
 
   /**
@@ -142,8 +187,11 @@ class Step {
     this.m.arc = null;
     const grantId = arc.grantId;
     const stats: ArcSummary = summary ?? {
-      startedAt: iso(arc.startedAtMs), endedAt: iso(Math.max(this.now, arc.startedAtMs)), durationMs: Math.max(0, this.now - arc.startedAtMs),
-      samples: 0, sampleRateHz: this.m.settings.sampleRateHz,
+      startedAt: iso(arc.startedAtMs),
+      endedAt: iso(Math.max(this.now, arc.startedAtMs)),
+      durationMs: Math.max(0, this.now - arc.startedAtMs),
+      samples: 0,
+      sampleRateHz: this.m.settings.sampleRateHz,
     };
     return [{ type: 'arc.stop', at: stats.endedAt, ...(grantId ? { grantId } : {}), ...stats, interrupted: why }];
   }
@@ -165,7 +213,13 @@ class Step {
 }
 
 function cloneModel(model: AgentModel): AgentModel {
-  return { ...model, gas: { ...model.gas }, settings: { ...model.settings }, feedback: { ...model.feedback }, journal: { ...model.journal } };
+  return {
+    ...model,
+    gas: { ...model.gas },
+    settings: { ...model.settings },
+    feedback: { ...model.feedback },
+    journal: { ...model.journal },
+  };
 }
 
 export function step(opts: MachineOptions, model: AgentModel, input: Input): StepResult {
@@ -223,11 +277,18 @@ const HANDLERS: HandlerTable = {
       return;
     }
     const check = verifyGrant(envelope, {
-      serverPublicKey: s.opts.serverPublicKey, chip: s.opts.chip, expectedNonce: pending.nonce, expectedRequestId: pending.requestId, now: new Date(s.now),
+      serverPublicKey: s.opts.serverPublicKey,
+      chip: s.opts.chip,
+      expectedNonce: pending.nonce,
+      expectedRequestId: pending.requestId,
+      now: new Date(s.now),
     });
     if (!check.ok) {
       const rejected: EventDraft = {
-        type: 'security.rejected', at: iso(s.now), messageType: 'arm.grant', reason: check.failure,
+        type: 'security.rejected',
+        at: iso(s.now),
+        messageType: 'arm.grant',
+        reason: check.failure,
         ...(typeof messageId === 'string' && messageId.length > 0 && messageId.length <= 64 ? { messageId } : {}),
       };
       s.fire('grant_rejected', [rejected]);
@@ -259,9 +320,16 @@ const HANDLERS: HandlerTable = {
     const applies =
       revokeAppliesTo(message, m.grant) ||
       // No grant held yet: a revoke-all issued after this attempt began ends the attempt too.
-      (m.state === 'authorizing' && !m.grant && message.body.grantId === undefined && !!m.pending && parseInstant(message.ts) >= m.pending.startedAtMs - CLOCK_SKEW_MS);
+      (m.state === 'authorizing' &&
+        !m.grant &&
+        message.body.grantId === undefined &&
+        !!m.pending &&
+        parseInstant(message.ts) >= m.pending.startedAtMs - CLOCK_SKEW_MS);
     if (!applies) {
-      s.log('info', 'grant.revoke does not apply to the current grant', { messageId: message.id, grantId: message.body.grantId });
+      s.log('info', 'grant.revoke does not apply to the current grant', {
+        messageId: message.id,
+        grantId: message.body.grantId,
+      });
       return;
     }
     s.fire('grant_revoked');
@@ -270,7 +338,13 @@ const HANDLERS: HandlerTable = {
   },
 
   server_rejected(s, { messageType, messageId, reason }) {
-    const rejected: EventDraft = { type: 'security.rejected', at: iso(s.now), messageType: messageType.slice(0, 32) || 'unknown', reason, ...(messageId ? { messageId } : {}) };
+    const rejected: EventDraft = {
+      type: 'security.rejected',
+      at: iso(s.now),
+      messageType: messageType.slice(0, 32) || 'unknown',
+      reason,
+      ...(messageId ? { messageId } : {}),
+    };
     // §10 "Bad grant": a grant failing any check ends the attempt.
     if (messageType === 'arm.grant' && s.m.state === 'authorizing') {
       s.fire('grant_rejected', [rejected]);
@@ -305,7 +379,13 @@ const HANDLERS: HandlerTable = {
     if (active) {
       const events: EventDraft[] = [];
       // Gas sets have no welding current; their flow-without-valve is reported as the tamper only.
-      if (s.opts.machineKind !== 'gas') events.push({ type: 'arc.unauthorized', at, currentA: Math.min(5_000, Math.round(currentA * 10) / 10), relayClosed: false });
+      if (s.opts.machineKind !== 'gas')
+        events.push({
+          type: 'arc.unauthorized',
+          at,
+          currentA: Math.min(5_000, Math.round(currentA * 10) / 10),
+          relayClosed: false,
+        });
       events.push({ type: 'tamper', at, switch: 'bypass_suspected', open: true });
       s.fire('current_without_relay', events);
       s.display(TEXT.bypass);
@@ -351,12 +431,19 @@ const HANDLERS: HandlerTable = {
     const limit = m.grant?.body.gasLimitPercentLel ?? m.settings.gasLimitPercentLel;
     const above = percentLel >= limit;
     const crossed = above !== m.gas.above;
-    const periodic = (m.state === 'armed' || m.state === 'arcing') && (m.gas.lastJournaledAtMs === null || s.now - m.gas.lastJournaledAtMs >= GAS_READING_INTERVAL_S * 1_000);
+    const periodic =
+      (m.state === 'armed' || m.state === 'arcing') &&
+      (m.gas.lastJournaledAtMs === null || s.now - m.gas.lastJournaledAtMs >= GAS_READING_INTERVAL_S * 1_000);
     m.gas.percentLel = percentLel;
     m.gas.above = above;
     const events: EventDraft[] = [];
     if (crossed || periodic) {
-      events.push({ type: 'gas.reading', at: iso(s.now), percentLel: Math.min(100, Math.max(0, Math.round(percentLel * 10) / 10)), limitPercentLel: limit });
+      events.push({
+        type: 'gas.reading',
+        at: iso(s.now),
+        percentLel: Math.min(100, Math.max(0, Math.round(percentLel * 10) / 10)),
+        limitPercentLel: limit,
+      });
       m.gas.lastJournaledAtMs = s.now;
     }
     if (!above) {
@@ -393,7 +480,11 @@ const HANDLERS: HandlerTable = {
       const clear =
         (m.faultCause === 'gas' && gasClear) ||
         (m.faultCause === 'watchdog' && m.faultAtMs !== null && now - m.faultAtMs >= WATCHDOG_RECOVERY_MS) ||
-        (m.faultCause === 'journal' && m.journal.ok && m.journal.okSinceMs !== null && now - m.journal.okSinceMs >= JOURNAL_RECOVERY_MS && m.board === 'up');
+        (m.faultCause === 'journal' &&
+          m.journal.ok &&
+          m.journal.okSinceMs !== null &&
+          now - m.journal.okSinceMs >= JOURNAL_RECOVERY_MS &&
+          m.board === 'up');
       if (clear && s.fire('fault_cleared')) {
         m.faultCause = null;
         m.faultAtMs = null;
@@ -445,13 +536,19 @@ const HANDLERS: HandlerTable = {
     const wasFault = m.state === 'fault';
     // The heartbeat stopped with the link, so the board's watchdog cuts power: journal what is known,
     // and no relay.change (nobody saw the relay move).
-    s.fire('board_lost', [{ type: 'board.link', at, up: false, cause }], { observed: false, after: s.interruptedArc(arc, 'board_lost') });
+    s.fire('board_lost', [{ type: 'board.link', at, up: false, cause }], {
+      observed: false,
+      after: s.interruptedArc(arc, 'board_lost'),
+    });
     // An earlier gas, internal or journal fault still in force keeps its (stricter) way out.
-    if (!wasFault || (m.faultCause !== 'gas' && m.faultCause !== 'internal' && m.faultCause !== 'journal')) m.faultCause = 'board';
+    if (!wasFault || (m.faultCause !== 'gas' && m.faultCause !== 'internal' && m.faultCause !== 'journal'))
+      m.faultCause = 'board';
     m.faultAtMs = s.now;
     s.display(TEXT.boardLost);
     s.commands.push({ kind: 'publish_status' });
-    s.log('error', 'board link lost: heartbeat stopped, the hardware watchdog cuts power; output state unknown', { cause });
+    s.log('error', 'board link lost: heartbeat stopped, the hardware watchdog cuts power; output state unknown', {
+      cause,
+    });
   },
 
   board_up(s) {
@@ -519,11 +616,21 @@ const HANDLERS: HandlerTable = {
       const endedMs = Math.round(Math.max(startedMs, Math.min(s.now, live.aliveAtMs + HARDWARE_WATCHDOG_TIMEOUT_MS)));
       const endedAt = iso(endedMs);
       s.journal({
-        type: 'arc.stop', at: endedAt, ...g, startedAt: iso(startedMs), endedAt, durationMs: endedMs - startedMs,
-        samples: 0, sampleRateHz: m.settings.sampleRateHz, interrupted: 'agent_crashed',
+        type: 'arc.stop',
+        at: endedAt,
+        ...g,
+        startedAt: iso(startedMs),
+        endedAt,
+        durationMs: endedMs - startedMs,
+        samples: 0,
+        sampleRateHz: m.settings.sampleRateHz,
+        interrupted: 'agent_crashed',
       });
     }
-    s.log('warn', 'restarted after a crash that left the relay closed: the opening is journaled', { grantId, arcStartedAt: live.arcStartedAt });
+    s.log('warn', 'restarted after a crash that left the relay closed: the opening is journaled', {
+      grantId,
+      arcStartedAt: live.arcStartedAt,
+    });
   },
 
   config(s, { message }) {

@@ -1,8 +1,27 @@
 import type {
-  ArcStopEvent, BoardLinkCause, ArmDeniedMessage, ArmGrantMessage, ConfigMessage, Credential, DeviceEvent, DeviceState, GrantPushMessage, GrantRevokeMessage,
-  LocalizedText, MachineKind, Position, PublicKeyInput, RejectedMessageReason,
+  ArcStopEvent,
+  BoardLinkCause,
+  ArmDeniedMessage,
+  ArmGrantMessage,
+  ConfigMessage,
+  Credential,
+  DeviceEvent,
+  DeviceState,
+  GrantPushMessage,
+  GrantRevokeMessage,
+  LocalizedText,
+  MachineKind,
+  Position,
+  PublicKeyInput,
+  RejectedMessageReason,
 } from '@arcgate/protocol';
-import { DEFAULT_ARC_CURRENT_THRESHOLD_A, DEFAULT_GAS_LIMIT_PERCENT_LEL, HEARTBEAT_INTERVAL_S, INITIAL_STATE, MIN_SAMPLE_RATE_HZ } from '@arcgate/protocol';
+import {
+  DEFAULT_ARC_CURRENT_THRESHOLD_A,
+  DEFAULT_GAS_LIMIT_PERCENT_LEL,
+  HEARTBEAT_INTERVAL_S,
+  INITIAL_STATE,
+  MIN_SAMPLE_RATE_HZ,
+} from '@arcgate/protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -125,7 +144,10 @@ export function initialModel(settings: Settings = defaultSettings()): AgentModel
 }
 
 /** What the sampler hands over when an arc ends: the statistics part of the protocol's arc.stop event. */
-export type ArcSummary = Pick<ArcStopEvent, 'startedAt' | 'endedAt' | 'durationMs' | 'current' | 'voltage' | 'samples' | 'sampleRateHz'>;
+export type ArcSummary = Pick<
+  ArcStopEvent,
+  'startedAt' | 'endedAt' | 'durationMs' | 'current' | 'voltage' | 'samples' | 'sampleRateHz'
+>;
 
 /** Everything that can happen to the device. `now` is epoch ms of the agent's clock. */
 export type Input = { now: number } & (

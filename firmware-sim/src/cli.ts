@@ -63,7 +63,8 @@ function parseRunArgs(args: string[]): RunOptions {
   if (!kind || !MACHINE_KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${MACHINE_KINDS.join(', ')}`);
   if (!values.name) throw new UsageError('--name is required');
   const process = values.process as ArcProcess | undefined;
-  if (process !== undefined && !ARC_PROCESSES.includes(process)) throw new UsageError(`--process must be one of ${ARC_PROCESSES.join(', ')}`);
+  if (process !== undefined && !ARC_PROCESSES.includes(process))
+    throw new UsageError(`--process must be one of ${ARC_PROCESSES.join(', ')}`);
   const number = (flag: string, raw: string | undefined): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
@@ -72,9 +73,11 @@ function parseRunArgs(args: string[]): RunOptions {
   };
   const offsetRaw = values['clock-offset-ms'];
   const clockOffsetMs = offsetRaw === undefined ? 0 : Number(offsetRaw);
-  if (!Number.isInteger(clockOffsetMs) || Math.abs(clockOffsetMs) > 86_400_000) throw new UsageError('--clock-offset-ms must be whole milliseconds within ±1 day');
+  if (!Number.isInteger(clockOffsetMs) || Math.abs(clockOffsetMs) > 86_400_000)
+    throw new UsageError('--clock-offset-ms must be whole milliseconds within ±1 day');
   const pty = values.pty as PtyProvider | 'auto' | undefined;
-  if (pty !== undefined && !['auto', 'socat', 'python3'].includes(pty)) throw new UsageError('--pty must be auto, socat or python3');
+  if (pty !== undefined && !['auto', 'socat', 'python3'].includes(pty))
+    throw new UsageError('--pty must be auto, socat or python3');
   return {
     kind,
     name: values.name,
@@ -170,7 +173,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
-async function interactive(io: CliIo, exec: (line: string) => Promise<'continue' | 'quit'>, fail: (line: string) => void): Promise<void> {
+async function interactive(
+  io: CliIo,
+  exec: (line: string) => Promise<'continue' | 'quit'>,
+  fail: (line: string) => void,
+): Promise<void> {
   const rl = createInterface({ input: io.stdin, terminal: false });
   const onAbort = (): void => rl.close();
   io.signal?.addEventListener('abort', onAbort, { once: true });
@@ -191,7 +198,12 @@ async function interactive(io: CliIo, exec: (line: string) => Promise<'continue'
 if (require.main === module) {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal })
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+  })
     .then((code) => process.exit(code))
     .catch((err: Error) => {
       process.stderr.write(`arcgate-sim: ${err.message}\n`);

@@ -26,7 +26,13 @@ describe('SimulatedMachine lifecycle', () => {
       expect(await machine.start()).toBe(paths);
       expect([paths.serialPath, paths.scannerPath, paths.boardPath].every((p) => existsSync(p))).toBe(true);
       const state = JSON.parse(await fs.readFile(paths.stateFile, 'utf8'));
-      expect(state).toMatchObject({ name: 'life-1', kind: 'resistance', running: true, relayClosed: false, network: 'up' });
+      expect(state).toMatchObject({
+        name: 'life-1',
+        kind: 'resistance',
+        running: true,
+        relayClosed: false,
+        network: 'up',
+      });
       machine.startGasLeak();
       machine.openEnclosure();
       expect(machine.snapshot()).toMatchObject({ gasLeak: true, enclosureOpen: true, setpoint: 180 });

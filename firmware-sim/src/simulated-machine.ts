@@ -18,7 +18,17 @@ import { FirmataBoard } from './firmata/board';
 import { realScheduler, Scheduler } from './firmata/scheduler';
 import { Clock, systemClock } from './machine/clock';
 import { MachineModel } from './machine/machine-model';
-import { ArcProcess, CoilOffReason, coilOffReason, ContactCondition, MachineKind, OutputReason, outputReason, Readings, WATCHDOG_CHECK_MS } from './machine/physics';
+import {
+  ArcProcess,
+  CoilOffReason,
+  coilOffReason,
+  ContactCondition,
+  MachineKind,
+  OutputReason,
+  outputReason,
+  Readings,
+  WATCHDOG_CHECK_MS,
+} from './machine/physics';
 import { ANALOG_CHANNELS, CONTROL_BOARD_LAYOUT, PINS } from './machine/pin-map';
 import { Random, seededRandom } from './machine/random';
 import { BadgeScanner } from './serial/badge-scanner';
@@ -162,8 +172,15 @@ export class SimulatedMachine extends EventEmitter<SimulatedMachineEvents> {
     try {
       await fs.mkdir(dir, { recursive: true });
       const provider = this.options.ptyProvider;
-      this.firmataPty = await openPtyPair({ dir, boardName: `${name}-firmata.board`, hostName: `${name}-firmata`, provider });
-      this.scanner = new BadgeScanner({ pty: { dir, boardName: `${name}-scanner.board`, hostName: `${name}-scanner`, provider } });
+      this.firmataPty = await openPtyPair({
+        dir,
+        boardName: `${name}-firmata.board`,
+        hostName: `${name}-firmata`,
+        provider,
+      });
+      this.scanner = new BadgeScanner({
+        pty: { dir, boardName: `${name}-scanner.board`, hostName: `${name}-scanner`, provider },
+      });
       await this.scanner.start();
 
       this.model = new MachineModel({

@@ -26,7 +26,13 @@ describe('deviceAcl', () => {
     `${mine}/up/events\u0000`,
     `${root}/server/anything`,
   ];
-  const subscribeAllowed = [`${mine}/down/#`, `${mine}/down/+`, `${mine}/down/arm.grant`, `${mine}/down/grant.revoke`, `${mine}/down/events.ack`];
+  const subscribeAllowed = [
+    `${mine}/down/#`,
+    `${mine}/down/+`,
+    `${mine}/down/arm.grant`,
+    `${mine}/down/grant.revoke`,
+    `${mine}/down/events.ack`,
+  ];
   const subscribeDenied = [
     '#',
     `${root}/#`,
@@ -72,12 +78,22 @@ describe('deviceAcl', () => {
 describe('deviceClientIdAllowed', () => {
   it('allows only the chip id itself as client id', () => {
     expect(deviceClientIdAllowed(me, me)).toBe(true);
-    for (const bad of [other, '', me.toLowerCase(), `${me} `, `${me}-2`, `dev-${me}`, undefined, null, 42]) expect(deviceClientIdAllowed(me, bad)).toBe(false);
+    for (const bad of [other, '', me.toLowerCase(), `${me} `, `${me}-2`, `dev-${me}`, undefined, null, 42])
+      expect(deviceClientIdAllowed(me, bad)).toBe(false);
     expect(deviceClientIdAllowed('', '')).toBe(false);
   });
 
   it('denies wildcard and system topics to a device', () => {
-    for (const topic of ['#', '+/#', `${root}/#`, `${root}/d/+/up/#`, `${root}/d/#`, '$SYS/#', '$SYS/broker/clients', `$share/g/${mine}/down/#`]) {
+    for (const topic of [
+      '#',
+      '+/#',
+      `${root}/#`,
+      `${root}/d/+/up/#`,
+      `${root}/d/#`,
+      '$SYS/#',
+      '$SYS/broker/clients',
+      `$share/g/${mine}/down/#`,
+    ]) {
       expect({ topic, sub: deviceAcl(root, me, 'subscribe', topic) }).toEqual({ topic, sub: false });
       expect({ topic, pub: deviceAcl(root, me, 'publish', topic) }).toEqual({ topic, pub: false });
     }

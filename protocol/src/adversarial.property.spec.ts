@@ -13,7 +13,14 @@ import { verifyGrant, verifyServerMessage } from './grant';
 import { DownMessageType, MessageType, UP_MESSAGE_TYPES, DOWN_MESSAGE_TYPES } from './messages';
 import { Problem, ProblemCode } from './schema';
 import { SecurityClass, writeSecurityArtifact } from './spec-helpers';
-import { decodeMessage, MESSAGE_TYPES, parsePayload, validateEnvelopeHeader, validateMessage, validateMessageOfType } from './validate';
+import {
+  decodeMessage,
+  MESSAGE_TYPES,
+  parsePayload,
+  validateEnvelopeHeader,
+  validateMessage,
+  validateMessageOfType,
+} from './validate';
 
 const keys = exampleKeys();
 const ex = buildExamples(keys);
@@ -31,34 +38,95 @@ function count(name: string, notes: string, refused: boolean): void {
   if (refused) c.refused++;
   classes.set(name, c);
 }
-afterAll(() => writeSecurityArtifact('protocol-properties', 'Protocol library: property-based validation, canonical JSON, envelope and connect-token tests', [...classes.values()], `fast-check seed ${SEED}`));
+afterAll(() =>
+  writeSecurityArtifact(
+    'protocol-properties',
+    'Protocol library: property-based validation, canonical JSON, envelope and connect-token tests',
+    [...classes.values()],
+    `fast-check seed ${SEED}`,
+  ),
+);
 
 // ---- arbitraries ----------------------------------------------------------------------------------
 
 /** Keys that name Object.prototype members or are special to JS objects. */
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', '__lookupGetter__', 'propertyIsEnumerable', 'toLocaleString'];
+const PROTO_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  '__lookupGetter__',
+  'propertyIsEnumerable',
+  'toLocaleString',
+];
 const protoKey = fc.constantFrom(...PROTO_KEYS);
 
-const nasty = fc.constantFrom('\u0000', '\uD800', '\uDBFF', '\uDFFF', '\uDC00x', 'x\uD83D', '\u202E', '\uFEFF', '\u2028', '\\u0000', '%00', "'; DROP TABLE x;--", '=1+1', '../../etc/passwd');
+const nasty = fc.constantFrom(
+  '\u0000',
+  '\uD800',
+  '\uDBFF',
+  '\uDFFF',
+  '\uDC00x',
+  'x\uD83D',
+  '\u202E',
+  '\uFEFF',
+  '\u2028',
+  '\\u0000',
+  '%00',
+  "'; DROP TABLE x;--",
+  '=1+1',
+  '../../etc/passwd',
+);
 /** Strings as an attacker sends them: NUL, lone surrogates, escapes, controls, mixed into ordinary text. */
 const hostileString = fc.oneof(
-  fc.array(fc.oneof(nasty, fc.string(), fc.string({ unit: 'binary' })), { maxLength: 6 }).map((parts) => parts.join('')),
+  fc
+    .array(fc.oneof(nasty, fc.string(), fc.string({ unit: 'binary' })), { maxLength: 6 })
+    .map((parts) => parts.join('')),
   fc.string({ unit: 'binary', maxLength: 64 }),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
 );
-const hugeString = fc.tuple(fc.integer({ min: 16 * 1024, max: 1_200_000 }), fc.constantFrom('A', '\u0000', '\uD800', '字', '"')).map(([n, c]) => c.repeat(n));
+const hugeString = fc
+  .tuple(fc.integer({ min: 16 * 1024, max: 1_200_000 }), fc.constantFrom('A', '\u0000', '\uD800', '字', '"'))
+  .map(([n, c]) => c.repeat(n));
 /** Arrays or objects nested far deeper than any message (up to 20,000 levels). */
 const deep = fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean(), protoKey).map(([depth, arrays, key]) => {
   let v: unknown = 'leaf';
-  for (let i = 0; i < depth; i++) v = arrays ? [v] : JSON.parse(`{"${i % 7 === 0 ? key : 'a'}":0}`, (k, x) => (k === '' ? { ...x, n: v } : x));
+  for (let i = 0; i < depth; i++)
+    v = arrays ? [v] : JSON.parse(`{"${i % 7 === 0 ? key : 'a'}":0}`, (k, x) => (k === '' ? { ...x, n: v } : x));
   return v;
 });
-const weirdNumber = fc.oneof(fc.double(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e308, 5e-324, Number.MAX_SAFE_INTEGER + 1));
+const weirdNumber = fc.oneof(
+  fc.double(),
+  fc.constantFrom(
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 53,
+    2 ** 53 + 2,
+    -(2 ** 53),
+    1e308,
+    5e-324,
+    Number.MAX_SAFE_INTEGER + 1,
+  ),
+);
 /** Any JS value, including non-JSON ones (Map, Date, bigint, boxed, null-prototype, sparse arrays…). */
 const anything = fc.anything({
   key: fc.oneof(fc.string(), protoKey),
   maxDepth: 4,
-  withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true,
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSparseArray: true,
+  withTypedArray: true,
 });
 const hostileValue = fc.oneof(anything, hostileString, hugeString, deep, weirdNumber, fc.jsonValue());
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
@@ -75,7 +143,19 @@ function sameCanonical(a: unknown, b: unknown): boolean {
     return false;
   }
 }
-const PROBLEM_CODES: readonly ProblemCode[] = ['required', 'type', 'unknownField', 'format', 'range', 'enum', 'length', 'consistency', 'tooLarge', 'json', 'version'];
+const PROBLEM_CODES: readonly ProblemCode[] = [
+  'required',
+  'type',
+  'unknownField',
+  'format',
+  'range',
+  'enum',
+  'length',
+  'consistency',
+  'tooLarge',
+  'json',
+  'version',
+];
 
 /** A validation answer: a list of well-formed problems (and nothing thrown). */
 function expectProblems(out: unknown): asserts out is Problem[] {
@@ -103,7 +183,8 @@ function nodePaths(value: unknown, prefix: Path = []): { leaves: Path[]; objects
   walk(value, prefix);
   return out;
 }
-const getAt = (v: unknown, path: Path): unknown => path.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)[k], v);
+const getAt = (v: unknown, path: Path): unknown =>
+  path.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)[k], v);
 /** Own-property assignment, so '__proto__' becomes a key as JSON.parse makes it, not a prototype change. */
 function setOwn(node: object, key: string | number, value: unknown): void {
   Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
@@ -146,9 +227,20 @@ function receivedBy(name: ExampleName, message: unknown): boolean {
     return openDeviceMessage(payload, { chip: keys.chip, type: msg.type, publicKey: keys.devicePublicKey, now }).ok;
   }
   const type = msg.type as DownMessageType;
-  const server = verifyServerMessage(message, { serverPublicKey: keys.serverPublicKey, chip: keys.chip, type, now, checkFreshness: false });
+  const server = verifyServerMessage(message, {
+    serverPublicKey: keys.serverPublicKey,
+    chip: keys.chip,
+    type,
+    now,
+    checkFreshness: false,
+  });
   if (type === 'arm.grant') {
-    const grant = verifyGrant(message, { serverPublicKey: keys.serverPublicKey, chip: keys.chip, expectedNonce: ex.armGrant.body.nonce, now });
+    const grant = verifyGrant(message, {
+      serverPublicKey: keys.serverPublicKey,
+      chip: keys.chip,
+      expectedNonce: ex.armGrant.body.nonce,
+      now,
+    });
     expect(grant.ok).toBe(server.ok);
   }
   return server.ok;
@@ -169,7 +261,11 @@ describe('validation never throws, whatever arrives', () => {
           expectProblems(problems);
           refused &&= problems.length > 0;
         }
-        count(CLASS, 'fc.anything incl. Map/Date/bigint/null-prototype, NUL and lone-surrogate strings, 1 MB strings, 20,000-deep nesting', refused);
+        count(
+          CLASS,
+          'fc.anything incl. Map/Date/bigint/null-prototype, NUL and lone-surrogate strings, 1 MB strings, 20,000-deep nesting',
+          refused,
+        );
       }),
     );
   });
@@ -185,7 +281,11 @@ describe('validation never throws, whatever arrives', () => {
         const problems = validateMessage(bad);
         expectProblems(problems);
         // Only structural checks: a signature check is the next step (below), so count what validation alone refused.
-        count('validation: one field of a valid message replaced by a hostile value', 'any field of any message type set to a hostile value; the rest happened to be valid values for that field', problems.length > 0);
+        count(
+          'validation: one field of a valid message replaced by a hostile value',
+          'any field of any message type set to a hostile value; the rest happened to be valid values for that field',
+          problems.length > 0,
+        );
         expect(() => receivedBy(name, bad)).not.toThrow();
       }),
     );
@@ -204,7 +304,11 @@ describe('validation never throws, whatever arrives', () => {
         const problems = validateMessage(parsed);
         expectProblems(problems);
         const flagged = problems.some((p) => p.path === `${pathText(at)}.${key}` && p.code === 'unknownField');
-        count('validation: prototype-pollution keys (__proto__, constructor, toString…)', 'such a key added to any object of any message', flagged);
+        count(
+          'validation: prototype-pollution keys (__proto__, constructor, toString…)',
+          'such a key added to any object of any message',
+          flagged,
+        );
         expect({ at: pathText(at), key, flagged }).toEqual({ at: pathText(at), key, flagged: true });
         expect(receivedBy(name, parsed)).toBe(false);
       }),
@@ -218,7 +322,9 @@ describe('validation never throws, whatever arrives', () => {
       fc.uint8Array({ maxLength: 512 }),
       fc.string({ unit: 'binary' }).map((s) => Buffer.from(s, 'utf8')),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v))),
-      fc.tuple(fc.integer({ min: 1, max: 12_000 }), fc.constantFrom('[', '{"a":')).map(([n, open]) => Buffer.from(open.repeat(n))),
+      fc
+        .tuple(fc.integer({ min: 1, max: 12_000 }), fc.constantFrom('[', '{"a":'))
+        .map(([n, open]) => Buffer.from(open.repeat(n))),
       fc.integer({ min: 16 * 1024 - 8, max: 64 * 1024 }).map((n) => Buffer.alloc(n, 0x20)),
     );
     run(
@@ -227,8 +333,17 @@ describe('validation never throws, whatever arrives', () => {
         if (!parsed.ok) expectProblems(parsed.problems);
         const decoded = decodeMessage(payload);
         if (!decoded.ok) expectProblems(decoded.problems);
-        const opened = openDeviceMessage(payload, { chip: keys.chip, type, publicKey: keys.devicePublicKey, now: new Date(ex.armRequest.ts) });
-        count('reception: arbitrary payload bytes', 'random bytes, random UTF-8, any JSON, 12,000-deep brackets, oversize payloads', !opened.ok);
+        const opened = openDeviceMessage(payload, {
+          chip: keys.chip,
+          type,
+          publicKey: keys.devicePublicKey,
+          now: new Date(ex.armRequest.ts),
+        });
+        count(
+          'reception: arbitrary payload bytes',
+          'random bytes, random UTF-8, any JSON, 12,000-deep brackets, oversize payloads',
+          !opened.ok,
+        );
         expect(opened.ok).toBe(false);
       }),
     );
@@ -239,8 +354,17 @@ describe('validation never throws, whatever arrives', () => {
       fc.property(hostileValue, fc.constantFrom<DownMessageType>(...DOWN_MESSAGE_TYPES), (value, type) => {
         const now = new Date(ex.armGrant.ts);
         const res = verifyServerMessage(value, { serverPublicKey: keys.serverPublicKey, chip: keys.chip, type, now });
-        const grant = verifyGrant(value, { serverPublicKey: keys.serverPublicKey, chip: keys.chip, expectedNonce: ex.armGrant.body.nonce, now });
-        count('device side: arbitrary server messages', 'verifyServerMessage / verifyGrant on hostile values', !res.ok && !grant.ok);
+        const grant = verifyGrant(value, {
+          serverPublicKey: keys.serverPublicKey,
+          chip: keys.chip,
+          expectedNonce: ex.armGrant.body.nonce,
+          now,
+        });
+        count(
+          'device side: arbitrary server messages',
+          'verifyServerMessage / verifyGrant on hostile values',
+          !res.ok && !grant.ok,
+        );
         expect(res.ok || grant.ok).toBe(false);
       }),
     );
@@ -266,7 +390,10 @@ const sortedText = (v: unknown): string => {
     if (Array.isArray(x)) return `[${x.map(ref).join(',')}]`;
     if (typeof x === 'object' && x !== null) {
       const o = x as Record<string, unknown>;
-      return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${ref(o[k])}`).join(',')}}`;
+      return `{${Object.keys(o)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${ref(o[k])}`)
+        .join(',')}}`;
     }
     return JSON.stringify(x);
   };
@@ -280,7 +407,7 @@ describe('canonical JSON', () => {
     run(
       fc.property(json, fc.integer(), (value, seed) => {
         let s = seed;
-        const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rand = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         const text = canonicalJson(value);
         expect(canonicalJson(clone(value))).toBe(text);
         expect(canonicalJson(reorder(value, rand))).toBe(text);
@@ -323,7 +450,11 @@ describe('canonical JSON', () => {
           expect(e).toBeInstanceOf(TypeError);
           refused = true;
         }
-        count('canonical JSON: values that cannot be signed', 'lone surrogates, NaN/Infinity, Map/Date/bigint/boxed values, deep nesting: TypeError or valid JSON', refused);
+        count(
+          'canonical JSON: values that cannot be signed',
+          'lone surrogates, NaN/Infinity, Map/Date/bigint/boxed values, deep nesting: TypeError or valid JSON',
+          refused,
+        );
       }),
     );
   });
@@ -338,7 +469,8 @@ describe('no mutation of a signed envelope is accepted', () => {
     for (const name of SIGNED) expect({ name, ok: receivedBy(name, ex[name]) }).toEqual({ name, ok: true });
   });
   const CLASS = 'envelope: signed message altered (field changed, removed or added)';
-  const NOTE = 'any field incl. v/type/id/chip/seq/ts/sig/body, any JSON value, at any depth, of every signed message type';
+  const NOTE =
+    'any field incl. v/type/id/chip/seq/ts/sig/body, any JSON value, at any depth, of every signed message type';
 
   const refuse = (name: ExampleName, mutated: unknown) => {
     const sigOk = verifyEnvelope(signerOf(name), mutated);
@@ -362,61 +494,97 @@ describe('no mutation of a signed envelope is accepted', () => {
   it('changing an envelope header field (v, type, id, chip, seq, ts, sig)', () => {
     const header = fc.constantFrom('v', 'type', 'id', 'chip', 'seq', 'ts', 'sig');
     run(
-      fc.property(signedName, header, fc.oneof(jsonValue, hostileString, fc.integer(), fc.constantFrom(...MESSAGE_TYPES), fc.constantFrom(keys.chip, stranger.chip)), (name, field, value) => {
-        const original = (ex[name] as unknown as Record<string, unknown>)[field];
-        fc.pre(!sameCanonical(value, original));
-        refuse(name, setAt(ex[name], [field], value));
-      }),
+      fc.property(
+        signedName,
+        header,
+        fc.oneof(
+          jsonValue,
+          hostileString,
+          fc.integer(),
+          fc.constantFrom(...MESSAGE_TYPES),
+          fc.constantFrom(keys.chip, stranger.chip),
+        ),
+        (name, field, value) => {
+          const original = (ex[name] as unknown as Record<string, unknown>)[field];
+          fc.pre(!sameCanonical(value, original));
+          refuse(name, setAt(ex[name], [field], value));
+        },
+      ),
     );
   });
 
   it('removing any field or array item, or adding any key at any level', () => {
     run(
-      fc.property(signedName, fc.nat(), fc.boolean(), fc.oneof(fc.string(), protoKey), jsonValue, (name, pick, remove, key, value) => {
-        const { leaves, objects, arrays } = nodePaths(ex[name]);
-        if (remove) {
-          const paths = [...leaves, ...objects, ...arrays].filter((p) => p.length > 0 && p[0] !== 'sig');
-          refuse(name, removeAt(ex[name], paths[pick % paths.length]));
-        } else {
-          const at = objects[pick % objects.length];
-          fc.pre(!Object.prototype.hasOwnProperty.call(getAt(ex[name], at), key));
-          const mutated = clone(ex[name]);
-          setOwn(at.length ? (getAt(mutated, at) as object) : mutated, key, value);
-          refuse(name, mutated);
-        }
-      }),
+      fc.property(
+        signedName,
+        fc.nat(),
+        fc.boolean(),
+        fc.oneof(fc.string(), protoKey),
+        jsonValue,
+        (name, pick, remove, key, value) => {
+          const { leaves, objects, arrays } = nodePaths(ex[name]);
+          if (remove) {
+            const paths = [...leaves, ...objects, ...arrays].filter((p) => p.length > 0 && p[0] !== 'sig');
+            refuse(name, removeAt(ex[name], paths[pick % paths.length]));
+          } else {
+            const at = objects[pick % objects.length];
+            fc.pre(!Object.prototype.hasOwnProperty.call(getAt(ex[name], at), key));
+            const mutated = clone(ex[name]);
+            setOwn(at.length ? (getAt(mutated, at) as object) : mutated, key, value);
+            refuse(name, mutated);
+          }
+        },
+      ),
     );
   });
 
   it('any single-byte change, insertion or deletion in the payload text is refused unless it means the same JSON', () => {
     let equivalent = 0;
     run(
-      fc.property(signedName, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('replace', 'insert', 'delete'), (name, pick, byte, op) => {
-        const text = Buffer.from(JSON.stringify(ex[name]));
-        const i = pick % text.length;
-        const mutated = op === 'replace' ? Buffer.concat([text.subarray(0, i), Buffer.from([byte]), text.subarray(i + 1)])
-          : op === 'insert' ? Buffer.concat([text.subarray(0, i), Buffer.from([byte]), text.subarray(i)])
-            : Buffer.concat([text.subarray(0, i), text.subarray(i + 1)]);
-        fc.pre(!mutated.equals(text));
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(mutated));
-        } catch {
-          parsed = undefined;
-        }
-        const sameMeaning = parsed !== undefined && sameCanonical(parsed, ex[name]);
-        let accepted: boolean;
-        if (DEVICE_SIGNED.includes(name)) {
-          accepted = openDeviceMessage(mutated, { chip: keys.chip, type: ex[name].type, publicKey: keys.devicePublicKey, now: new Date((ex[name] as { ts: string }).ts) }).ok;
-        } else accepted = parsed !== undefined && receivedBy(name, parsed);
-        if (sameMeaning) {
-          // Whitespace or an equivalent escape: the message itself is unchanged, so it is not a forgery.
-          equivalent++;
-          return;
-        }
-        count('envelope: one byte of the payload changed, inserted or deleted', `every byte position of every signed message type; re-encodings with identical meaning not counted (${equivalent} so far)`, !accepted);
-        expect({ op, i, accepted }).toEqual({ op, i, accepted: false });
-      }),
+      fc.property(
+        signedName,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom('replace', 'insert', 'delete'),
+        (name, pick, byte, op) => {
+          const text = Buffer.from(JSON.stringify(ex[name]));
+          const i = pick % text.length;
+          const mutated =
+            op === 'replace'
+              ? Buffer.concat([text.subarray(0, i), Buffer.from([byte]), text.subarray(i + 1)])
+              : op === 'insert'
+                ? Buffer.concat([text.subarray(0, i), Buffer.from([byte]), text.subarray(i)])
+                : Buffer.concat([text.subarray(0, i), text.subarray(i + 1)]);
+          fc.pre(!mutated.equals(text));
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(mutated));
+          } catch {
+            parsed = undefined;
+          }
+          const sameMeaning = parsed !== undefined && sameCanonical(parsed, ex[name]);
+          let accepted: boolean;
+          if (DEVICE_SIGNED.includes(name)) {
+            accepted = openDeviceMessage(mutated, {
+              chip: keys.chip,
+              type: ex[name].type,
+              publicKey: keys.devicePublicKey,
+              now: new Date((ex[name] as { ts: string }).ts),
+            }).ok;
+          } else accepted = parsed !== undefined && receivedBy(name, parsed);
+          if (sameMeaning) {
+            // Whitespace or an equivalent escape: the message itself is unchanged, so it is not a forgery.
+            equivalent++;
+            return;
+          }
+          count(
+            'envelope: one byte of the payload changed, inserted or deleted',
+            `every byte position of every signed message type; re-encodings with identical meaning not counted (${equivalent} so far)`,
+            !accepted,
+          );
+          expect({ op, i, accepted }).toEqual({ op, i, accepted: false });
+        },
+      ),
       600,
     );
     const c = classes.get('envelope: one byte of the payload changed, inserted or deleted')!;
@@ -425,27 +593,37 @@ describe('no mutation of a signed envelope is accepted', () => {
 
   it('any bit of the signature flipped, another signature, or another signer', () => {
     run(
-      fc.property(signedName, fc.nat(), fc.integer({ min: 0, max: 7 }), fc.constantFrom('flip', 'other-message', 'stranger-key', 'wrong-role-key'), (name, pick, bit, how) => {
-        const msg = ex[name];
-        let mutated: unknown = msg;
-        let key = signerOf(name);
-        if (how === 'flip') {
-          const sig = Buffer.from((msg as { sig: string }).sig, 'base64url');
-          sig[pick % sig.length] ^= 1 << bit;
-          mutated = { ...msg, sig: toBase64Url(sig) };
-        } else if (how === 'other-message') {
-          const other = ex[SIGNED[pick % SIGNED.length]] as { sig: string };
-          fc.pre(other.sig !== (msg as { sig: string }).sig);
-          mutated = { ...msg, sig: other.sig };
-        } else if (how === 'stranger-key') {
-          mutated = signEnvelope(stranger.privateKey, msg as never);
-        } else {
-          key = DEVICE_SIGNED.includes(name) ? keys.serverPublicKey : keys.devicePublicKey;
-        }
-        const ok = verifyEnvelope(key, mutated) || (how !== 'wrong-role-key' && receivedBy(name, mutated));
-        count('envelope: signature forged, swapped or by another key', 'bit flips in sig, a sig of another message, re-signed by an unbound key, checked with the wrong party\'s key', !ok);
-        expect(ok).toBe(false);
-      }),
+      fc.property(
+        signedName,
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        fc.constantFrom('flip', 'other-message', 'stranger-key', 'wrong-role-key'),
+        (name, pick, bit, how) => {
+          const msg = ex[name];
+          let mutated: unknown = msg;
+          let key = signerOf(name);
+          if (how === 'flip') {
+            const sig = Buffer.from((msg as { sig: string }).sig, 'base64url');
+            sig[pick % sig.length] ^= 1 << bit;
+            mutated = { ...msg, sig: toBase64Url(sig) };
+          } else if (how === 'other-message') {
+            const other = ex[SIGNED[pick % SIGNED.length]] as { sig: string };
+            fc.pre(other.sig !== (msg as { sig: string }).sig);
+            mutated = { ...msg, sig: other.sig };
+          } else if (how === 'stranger-key') {
+            mutated = signEnvelope(stranger.privateKey, msg as never);
+          } else {
+            key = DEVICE_SIGNED.includes(name) ? keys.serverPublicKey : keys.devicePublicKey;
+          }
+          const ok = verifyEnvelope(key, mutated) || (how !== 'wrong-role-key' && receivedBy(name, mutated));
+          count(
+            'envelope: signature forged, swapped or by another key',
+            "bit flips in sig, a sig of another message, re-signed by an unbound key, checked with the wrong party's key",
+            !ok,
+          );
+          expect(ok).toBe(false);
+        },
+      ),
     );
   });
 });
@@ -456,14 +634,17 @@ describe('connect token verification accepts only the exact token', () => {
   const t0 = new Date('2026-03-02T08:00:00.000Z');
   const nonce = fc.uint8Array({ minLength: 16, maxLength: 32 }).map((b) => toBase64Url(b));
   const CLASS = 'connect token: altered, forged or foreign tokens';
-  const NOTE = 'character replaced/inserted/deleted, truncated, extended, re-signed by another key, other chip as username, outside the 5 min window';
+  const NOTE =
+    'character replaced/inserted/deleted, truncated, extended, re-signed by another key, other chip as username, outside the 5 min window';
   const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u0000';
 
   it('the genuine token verifies, for its own chip and key, within ±5 min', () => {
     run(
       fc.property(nonce, fc.integer({ min: -300_000, max: 300_000 }), (n, skew) => {
         const token = makeConnectToken(keys.device, t0, n);
-        expect(verifyConnectToken(token, keys.devicePublicKey, new Date(t0.getTime() + skew), { username: keys.chip })).toEqual({ ok: true, claims: { chip: keys.chip, ts: t0.toISOString(), nonce: n } });
+        expect(
+          verifyConnectToken(token, keys.devicePublicKey, new Date(t0.getTime() + skew), { username: keys.chip }),
+        ).toEqual({ ok: true, claims: { chip: keys.chip, ts: t0.toISOString(), nonce: n } });
       }),
       100,
     );
@@ -480,12 +661,18 @@ describe('connect token verification accepts only the exact token', () => {
       fc.property(nonce, edit, (n, e) => {
         const token = makeConnectToken(keys.device, t0, n);
         const i = e.at % token.length;
-        const mutated = e.op === 'replace' ? token.slice(0, i) + e.ch + token.slice(i + 1)
-          : e.op === 'insert' ? token.slice(0, i) + e.ch + token.slice(i)
-            : e.op === 'delete' ? token.slice(0, i) + token.slice(i + 1)
-              : e.op === 'truncate' ? token.slice(0, i)
-                : e.op === 'append' ? token + e.tail
-                  : token.split('.').reverse().join('.');
+        const mutated =
+          e.op === 'replace'
+            ? token.slice(0, i) + e.ch + token.slice(i + 1)
+            : e.op === 'insert'
+              ? token.slice(0, i) + e.ch + token.slice(i)
+              : e.op === 'delete'
+                ? token.slice(0, i) + token.slice(i + 1)
+                : e.op === 'truncate'
+                  ? token.slice(0, i)
+                  : e.op === 'append'
+                    ? token + e.tail
+                    : token.split('.').reverse().join('.');
         fc.pre(mutated !== token);
         const res = verifyConnectToken(mutated, keys.devicePublicKey, t0, { username: keys.chip });
         count(CLASS, NOTE, !res.ok);
@@ -496,31 +683,41 @@ describe('connect token verification accepts only the exact token', () => {
 
   it('a token of another key, another chip as username, or outside the window is refused', () => {
     run(
-      fc.property(nonce, fc.constantFrom('stranger-signed', 'stranger-username', 'verified-as-stranger', 'stale', 'future'), fc.integer({ min: 1, max: 10 ** 9 }), (n, how, ms) => {
-        let token = makeConnectToken(keys.device, t0, n);
-        let key = keys.devicePublicKey;
-        let username = keys.chip;
-        let now = t0;
-        if (how === 'stranger-signed') token = `${token.split('.')[0]}.${makeConnectToken(stranger.privateKey, t0, n).split('.')[1]}`;
-        if (how === 'stranger-username') username = stranger.chip;
-        if (how === 'verified-as-stranger') key = stranger.publicKeyRaw;
-        if (how === 'stale') now = new Date(t0.getTime() + 300_000 + ms);
-        if (how === 'future') now = new Date(t0.getTime() - 300_000 - ms);
-        const res = verifyConnectToken(token, key, now, { username });
-        count(CLASS, NOTE, !res.ok);
-        expect(res.ok).toBe(false);
-      }),
+      fc.property(
+        nonce,
+        fc.constantFrom('stranger-signed', 'stranger-username', 'verified-as-stranger', 'stale', 'future'),
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        (n, how, ms) => {
+          let token = makeConnectToken(keys.device, t0, n);
+          let key = keys.devicePublicKey;
+          let username = keys.chip;
+          let now = t0;
+          if (how === 'stranger-signed')
+            token = `${token.split('.')[0]}.${makeConnectToken(stranger.privateKey, t0, n).split('.')[1]}`;
+          if (how === 'stranger-username') username = stranger.chip;
+          if (how === 'verified-as-stranger') key = stranger.publicKeyRaw;
+          if (how === 'stale') now = new Date(t0.getTime() + 300_000 + ms);
+          if (how === 'future') now = new Date(t0.getTime() - 300_000 - ms);
+          const res = verifyConnectToken(token, key, now, { username });
+          count(CLASS, NOTE, !res.ok);
+          expect(res.ok).toBe(false);
+        },
+      ),
     );
   });
 
   it('any value as token or key never throws and never verifies', () => {
     run(
-      fc.property(hostileValue, fc.oneof(fc.constant(keys.devicePublicKey), hostileString, fc.uint8Array({ maxLength: 40 })), (token, key) => {
-        let res: ReturnType<typeof verifyConnectToken> | undefined;
-        expect(() => (res = verifyConnectToken(token, key as string, t0))).not.toThrow();
-        count('connect token: arbitrary values', 'any JS value as token, hostile strings or bytes as key', !res!.ok);
-        expect(res!.ok).toBe(false);
-      }),
+      fc.property(
+        hostileValue,
+        fc.oneof(fc.constant(keys.devicePublicKey), hostileString, fc.uint8Array({ maxLength: 40 })),
+        (token, key) => {
+          let res: ReturnType<typeof verifyConnectToken> | undefined;
+          expect(() => (res = verifyConnectToken(token, key as string, t0))).not.toThrow();
+          count('connect token: arbitrary values', 'any JS value as token, hostile strings or bytes as key', !res!.ok);
+          expect(res!.ok).toBe(false);
+        },
+      ),
     );
   });
 });

@@ -2,7 +2,9 @@ import { canonicalBytes, canonicalJson } from './canonical';
 
 describe('canonicalJson', () => {
   it('sorts keys recursively and drops whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('does not depend on insertion order', () => {
@@ -20,7 +22,9 @@ describe('canonicalJson', () => {
   });
 
   it('writes numbers in shortest round-trip form, -0 as 0', () => {
-    expect(canonicalJson([1.5, 34.2375, 100, -0, 1e-7, 0.1 + 0.2])).toBe('[1.5,34.2375,100,0,1e-7,0.30000000000000004]');
+    expect(canonicalJson([1.5, 34.2375, 100, -0, 1e-7, 0.1 + 0.2])).toBe(
+      '[1.5,34.2375,100,0,1e-7,0.30000000000000004]',
+    );
   });
 
   it('escapes strings like JSON and keeps non-ASCII as UTF-8', () => {

@@ -31,7 +31,8 @@ function write(value: unknown, path: string, depth: number): string {
       if (LONE_SURROGATE.test(value)) throw new TypeError(`canonicalJson: lone surrogate in string at ${path}`);
       return JSON.stringify(value);
     case 'object':
-      if (depth >= MAX_CANONICAL_DEPTH) throw new TypeError(`canonicalJson: nesting deeper than ${MAX_CANONICAL_DEPTH} at ${path.slice(0, 200)}`);
+      if (depth >= MAX_CANONICAL_DEPTH)
+        throw new TypeError(`canonicalJson: nesting deeper than ${MAX_CANONICAL_DEPTH} at ${path.slice(0, 200)}`);
       return Array.isArray(value) ? writeArray(value, path, depth + 1) : writeObject(value, path, depth + 1);
     default:
       throw new TypeError(`canonicalJson: unsupported ${typeof value} at ${path}`);
@@ -51,6 +52,8 @@ function writeObject(obj: object, path: string, depth: number): string {
   }
   const record = obj as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is what RFC 8785 prescribes.
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${write(k, path, depth)}:${write(record[k], `${path}.${k}`, depth)}`).join(',')}}`;
 }

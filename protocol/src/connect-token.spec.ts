@@ -9,9 +9,16 @@ const token = makeConnectToken(pair.privateKey, t0, 'MDEyMzQ1Njc4OWFiY2RlZg');
 describe('connect token', () => {
   it('has the shape <base64url claims>.<base64url sig> and verifies', () => {
     const [head, sig] = token.split('.');
-    expect(JSON.parse(Buffer.from(head, 'base64url').toString())).toEqual({ chip: pair.chip, nonce: 'MDEyMzQ1Njc4OWFiY2RlZg', ts: t0.toISOString() });
+    expect(JSON.parse(Buffer.from(head, 'base64url').toString())).toEqual({
+      chip: pair.chip,
+      nonce: 'MDEyMzQ1Njc4OWFiY2RlZg',
+      ts: t0.toISOString(),
+    });
     expect(sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
-    expect(verifyConnectToken(token, pair.publicKeyRaw, t0)).toEqual({ ok: true, claims: { chip: pair.chip, ts: t0.toISOString(), nonce: 'MDEyMzQ1Njc4OWFiY2RlZg' } });
+    expect(verifyConnectToken(token, pair.publicKeyRaw, t0)).toEqual({
+      ok: true,
+      claims: { chip: pair.chip, ts: t0.toISOString(), nonce: 'MDEyMzQ1Njc4OWFiY2RlZg' },
+    });
   });
 
   it('is valid up to exactly ±5 minutes, not one millisecond more', () => {
@@ -23,16 +30,30 @@ describe('connect token', () => {
 
   it('checks the MQTT username when given', () => {
     expect(verifyConnectToken(token, pair.publicKey, t0, { username: pair.chip }).ok).toBe(true);
-    expect(verifyConnectToken(token, pair.publicKey, t0, { username: 'C0000000000000000000A' })).toEqual({ ok: false, failure: 'wrong_chip' });
+    expect(verifyConnectToken(token, pair.publicKey, t0, { username: 'C0000000000000000000A' })).toEqual({
+      ok: false,
+      failure: 'wrong_chip',
+    });
   });
 
   it('rejects a token verified against another chip key', () => {
-    expect(verifyConnectToken(token, generateChipKeyPair().publicKey, t0)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyConnectToken(token, generateChipKeyPair().publicKey, t0)).toEqual({
+      ok: false,
+      failure: 'bad_signature',
+    });
   });
 
   it('rejects claims naming another chip even when signed by this key', () => {
     const other = generateChipKeyPair();
-    const head = toBase64Url(Buffer.from(JSON.stringify({ chip: chipIdFromPublicKey(other.publicKey), nonce: 'MDEyMzQ1Njc4OWFiY2RlZg', ts: t0.toISOString() })));
+    const head = toBase64Url(
+      Buffer.from(
+        JSON.stringify({
+          chip: chipIdFromPublicKey(other.publicKey),
+          nonce: 'MDEyMzQ1Njc4OWFiY2RlZg',
+          ts: t0.toISOString(),
+        }),
+      ),
+    );
     const { signBytes } = jest.requireActual<typeof import('./crypto')>('./crypto');
     const forged = `${head}.${signBytes(pair.privateKey, Buffer.from(head, 'ascii'))}`;
     expect(verifyConnectToken(forged, pair.publicKey, t0)).toEqual({ ok: false, failure: 'wrong_chip' });
@@ -40,10 +61,29 @@ describe('connect token', () => {
 
   it('rejects a changed claim (bad_signature) and malformed tokens', () => {
     const [, sig] = token.split('.');
-    const moved = toBase64Url(Buffer.from(JSON.stringify({ chip: pair.chip, nonce: 'MDEyMzQ1Njc4OWFiY2RlZg', ts: plus(3_600_000).toISOString() })));
-    expect(verifyConnectToken(`${moved}.${sig}`, pair.publicKey, plus(3_600_000))).toEqual({ ok: false, failure: 'bad_signature' });
-    for (const bad of ['', 'a.b.c', 'no-dot', `${token}x`.replace('.', '..'), 'e30.' + sig, 42, null, 'x'.repeat(600)]) {
-      expect(verifyConnectToken(bad, pair.publicKey, t0)).toEqual({ ok: false, failure: expect.stringMatching(/malformed|bad_signature/) });
+    const moved = toBase64Url(
+      Buffer.from(
+        JSON.stringify({ chip: pair.chip, nonce: 'MDEyMzQ1Njc4OWFiY2RlZg', ts: plus(3_600_000).toISOString() }),
+      ),
+    );
+    expect(verifyConnectToken(`${moved}.${sig}`, pair.publicKey, plus(3_600_000))).toEqual({
+      ok: false,
+      failure: 'bad_signature',
+    });
+    for (const bad of [
+      '',
+      'a.b.c',
+      'no-dot',
+      `${token}x`.replace('.', '..'),
+      'e30.' + sig,
+      42,
+      null,
+      'x'.repeat(600),
+    ]) {
+      expect(verifyConnectToken(bad, pair.publicKey, t0)).toEqual({
+        ok: false,
+        failure: expect.stringMatching(/malformed|bad_signature/),
+      });
     }
     expect(verifyConnectToken('e30.' + sig, pair.publicKey, t0)).toEqual({ ok: false, failure: 'malformed' });
   });

@@ -1,7 +1,16 @@
 import { KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical';
 import { CONNECT_TOKEN_WINDOW_MS, NONCE_MIN_BYTES } from './constants';
-import { chipIdFromPublicKey, CHIP_ID_PATTERN, fromBase64Url, newNonce, PublicKeyInput, signBytes, toBase64Url, verifyBytes } from './crypto';
+import {
+  chipIdFromPublicKey,
+  CHIP_ID_PATTERN,
+  fromBase64Url,
+  newNonce,
+  PublicKeyInput,
+  signBytes,
+  toBase64Url,
+  verifyBytes,
+} from './crypto';
 import { isPlainObject } from './schema';
 import { parseInstant } from './validate';
 
@@ -33,7 +42,12 @@ export type ConnectTokenResult = { ok: true; claims: ConnectClaims } | { ok: fal
  * the chip of `publicKey` and, when given, the MQTT username. One use per token is the caller's to
  * enforce (it needs memory): remember (chip, nonce) until connectTokenUsableUntil(claims).
  */
-export function verifyConnectToken(token: unknown, publicKey: PublicKeyInput, now: Date, opts: { username?: string } = {}): ConnectTokenResult {
+export function verifyConnectToken(
+  token: unknown,
+  publicKey: PublicKeyInput,
+  now: Date,
+  opts: { username?: string } = {},
+): ConnectTokenResult {
   if (typeof token !== 'string' || token.length > MAX_CONNECT_TOKEN_LENGTH) return { ok: false, failure: 'malformed' };
   const parts = token.split('.');
   if (parts.length !== 2) return { ok: false, failure: 'malformed' };
@@ -48,7 +62,13 @@ export function verifyConnectToken(token: unknown, publicKey: PublicKeyInput, no
   }
   if (!isPlainObject(claims) || Object.keys(claims).length !== 3) return { ok: false, failure: 'malformed' };
   const { chip, ts, nonce } = claims;
-  if (typeof chip !== 'string' || !CHIP_ID_PATTERN.test(chip) || typeof nonce !== 'string' || (fromBase64Url(nonce)?.length ?? 0) < NONCE_MIN_BYTES || nonce.length > 128) {
+  if (
+    typeof chip !== 'string' ||
+    !CHIP_ID_PATTERN.test(chip) ||
+    typeof nonce !== 'string' ||
+    (fromBase64Url(nonce)?.length ?? 0) < NONCE_MIN_BYTES ||
+    nonce.length > 128
+  ) {
     return { ok: false, failure: 'malformed' };
   }
   const at = parseInstant(ts);
@@ -60,7 +80,8 @@ export function verifyConnectToken(token: unknown, publicKey: PublicKeyInput, no
     return { ok: false, failure: 'bad_signature' };
   }
   if (!verifyBytes(publicKey, Buffer.from(head, 'ascii'), sig)) return { ok: false, failure: 'bad_signature' };
-  if (chip !== ownChip || (opts.username !== undefined && opts.username !== chip)) return { ok: false, failure: 'wrong_chip' };
+  if (chip !== ownChip || (opts.username !== undefined && opts.username !== chip))
+    return { ok: false, failure: 'wrong_chip' };
   if (now.getTime() - at > CONNECT_TOKEN_WINDOW_MS) return { ok: false, failure: 'expired' };
   if (at - now.getTime() > CONNECT_TOKEN_WINDOW_MS) return { ok: false, failure: 'not_yet_valid' };
   return { ok: true, claims: { chip, ts: ts as string, nonce } };

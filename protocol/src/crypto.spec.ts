@@ -1,13 +1,26 @@
 import { sign } from 'node:crypto';
 import {
-  chipIdFromPublicKey, CHIP_ID_PATTERN, crockfordBase32, fromBase64Url, generateChipKeyPair, newMessageId, newNonce, privateKeyFromSeed,
-  publicKeyFromRaw, publicKeyToBase64Url, rawPublicKey, signBytes, toBase64Url, verifyBytes,
+  chipIdFromPublicKey,
+  CHIP_ID_PATTERN,
+  crockfordBase32,
+  fromBase64Url,
+  generateChipKeyPair,
+  newMessageId,
+  newNonce,
+  privateKeyFromSeed,
+  publicKeyFromRaw,
+  publicKeyToBase64Url,
+  rawPublicKey,
+  signBytes,
+  toBase64Url,
+  verifyBytes,
 } from './crypto';
 
 // RFC 8032 section 7.1, TEST 1: lets a firmware vendor cross-check its Ed25519 implementation.
 const RFC_SEED = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
 const RFC_PUBLIC = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
-const RFC_SIG_EMPTY = 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
+const RFC_SIG_EMPTY =
+  'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
 
 describe('keys', () => {
   it('rebuilds the RFC 8032 key from its seed and signs the empty message as the RFC says', () => {
@@ -82,6 +95,8 @@ describe('verifyBytes', () => {
     expect(verifyBytes(pair.publicKey, data, 'xx')).toBe(false);
     expect(verifyBytes(pair.publicKey, data, sig + 'A')).toBe(false);
     expect(verifyBytes('short', data, sig)).toBe(false);
-    expect(verifyBytes(pair.publicKey, data, toBase64Url(sign(null, Buffer.from('other'), pair.privateKey)))).toBe(false);
+    expect(verifyBytes(pair.publicKey, data, toBase64Url(sign(null, Buffer.from('other'), pair.privateKey)))).toBe(
+      false,
+    );
   });
 });

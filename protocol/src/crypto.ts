@@ -1,4 +1,13 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 
 /** Crockford base32 alphabet (no I, L, O, U): chip ids survive being read aloud or typed. */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -46,7 +55,8 @@ export type PublicKeyInput = KeyObject | Uint8Array | string;
 /** Imports an Ed25519 public key; throws on anything that is not exactly 32 raw bytes. */
 export function publicKeyFromRaw(raw: Uint8Array | string): KeyObject {
   const bytes = typeof raw === 'string' ? fromBase64Url(raw) : Buffer.from(raw);
-  if (!bytes || bytes.length !== ED25519_PUBLIC_KEY_BYTES) throw new TypeError('Ed25519 public key must be 32 raw bytes (base64url)');
+  if (!bytes || bytes.length !== ED25519_PUBLIC_KEY_BYTES)
+    throw new TypeError('Ed25519 public key must be 32 raw bytes (base64url)');
   return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, bytes]), format: 'der', type: 'spki' });
 }
 

@@ -14,7 +14,15 @@ export function createEnvelope<T extends MessageType, B>(
   now: Date,
 ): UnsignedEnvelope<Envelope<T, B>> {
   const seq = fields.seq === undefined ? {} : { seq: fields.seq };
-  return { v: PROTOCOL_VERSION, type, id: fields.id ?? newMessageId(), chip: fields.chip, ...seq, ts: now.toISOString(), body: fields.body };
+  return {
+    v: PROTOCOL_VERSION,
+    type,
+    id: fields.id ?? newMessageId(),
+    chip: fields.chip,
+    ...seq,
+    ts: now.toISOString(),
+    body: fields.body,
+  };
 }
 
 /** The exact bytes that `sig` covers: canonical JSON of the envelope without `sig`. */
@@ -31,7 +39,8 @@ export function signEnvelope<E extends Envelope>(privateKey: KeyObject, envelope
 
 /** True only when `sig` is a valid Ed25519 signature by `publicKey` over the envelope. Never throws. */
 export function verifyEnvelope(publicKey: PublicKeyInput, envelope: unknown): boolean {
-  if (typeof envelope !== 'object' || envelope === null || typeof (envelope as { sig?: unknown }).sig !== 'string') return false;
+  if (typeof envelope !== 'object' || envelope === null || typeof (envelope as { sig?: unknown }).sig !== 'string')
+    return false;
   try {
     return verifyBytes(publicKey, signingBytes(envelope), (envelope as { sig: string }).sig);
   } catch {
@@ -68,30 +77,53 @@ export interface OpenOptions<T extends MessageType> {
  * The unsigned offline status is accepted as is: it can only ever mean "offline".
  * Sequence-number de-duplication needs storage and is the caller's step.
  */
-export function openDeviceMessage<T extends MessageType>(payload: string | Uint8Array, opts: OpenOptions<T>): OpenResult<T> {
-  const fail = (reason: ReasonCode, problems: Problem[], answerable = false, messageId?: string): OpenResult<T> => ({ ok: false, reason, problems, answerable, messageId });
+export function openDeviceMessage<T extends MessageType>(
+  payload: string | Uint8Array,
+  opts: OpenOptions<T>,
+): OpenResult<T> {
+  const fail = (reason: ReasonCode, problems: Problem[], answerable = false, messageId?: string): OpenResult<T> => ({
+    ok: false,
+    reason,
+    problems,
+    answerable,
+    messageId,
+  });
   const parsed = parsePayload(payload);
   if (!parsed.ok) return fail(ReasonCode.MALFORMED, parsed.problems);
   const value = parsed.value as Record<string, unknown>;
 
-  if (opts.type === 'status' && typeof value === 'object' && value !== null && (value.body as { online?: unknown } | undefined)?.online === false) {
+  if (
+    opts.type === 'status' &&
+    typeof value === 'object' &&
+    value !== null &&
+    (value.body as { online?: unknown } | undefined)?.online === false
+  ) {
     const problems = validateMessageOfType('status', value);
     if (problems.length) return fail(ReasonCode.MALFORMED, problems);
-    if (value.chip !== opts.chip) return fail(ReasonCode.MALFORMED, [problem('$.chip', 'consistency', 'must equal the chip in the topic')]);
+    if (value.chip !== opts.chip)
+      return fail(ReasonCode.MALFORMED, [problem('$.chip', 'consistency', 'must equal the chip in the topic')]);
     return { ok: true, message: value as unknown as MessageByType[T] };
   }
 
   const header = validateEnvelopeHeader(value);
   if (header.length) return fail(ReasonCode.MALFORMED, header);
   const id = value.id as string;
-  if (value.chip !== opts.chip) return fail(ReasonCode.MALFORMED, [problem('$.chip', 'consistency', 'must equal the chip in the topic')]);
-  if (value.type !== opts.type) return fail(ReasonCode.MALFORMED, [problem('$.type', 'consistency', 'must equal the type in the topic')]);
-  if (!verifyEnvelope(opts.publicKey, value)) return fail(ReasonCode.BAD_SIGNATURE, [problem('$.sig', 'format', 'signature does not verify with the bound key')]);
+  if (value.chip !== opts.chip)
+    return fail(ReasonCode.MALFORMED, [problem('$.chip', 'consistency', 'must equal the chip in the topic')]);
+  if (value.type !== opts.type)
+    return fail(ReasonCode.MALFORMED, [problem('$.type', 'consistency', 'must equal the type in the topic')]);
+  if (!verifyEnvelope(opts.publicKey, value))
+    return fail(ReasonCode.BAD_SIGNATURE, [problem('$.sig', 'format', 'signature does not verify with the bound key')]);
 
   const problems = validateMessageOfType(opts.type, value);
   if (problems.length) return fail(ReasonCode.MALFORMED, problems, true, id);
   if (opts.checkFreshness !== false && !isFresh(value.ts as string, opts.now)) {
-    return fail(ReasonCode.REQUEST_EXPIRED, [problem('$.ts', 'range', `must be within ${CLOCK_SKEW_MS / 1000} s of the server clock`)], true, id);
+    return fail(
+      ReasonCode.REQUEST_EXPIRED,
+      [problem('$.ts', 'range', `must be within ${CLOCK_SKEW_MS / 1000} s of the server clock`)],
+      true,
+      id,
+    );
   }
   return { ok: true, message: value as unknown as MessageByType[T] };
 }

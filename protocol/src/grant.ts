@@ -6,10 +6,15 @@ import { isPlainObject, Problem } from './schema';
 import { parseInstant, validateEnvelopeHeader, validateMessageOfType } from './validate';
 
 /** Why the device refused a server message; reported in a security.rejected event. */
-export type ServerMessageFailure = Extract<RejectedMessageReason, 'malformed' | 'wrong_type' | 'bad_signature' | 'wrong_chip' | 'request_mismatch' | 'expired'>;
-export type GrantFailure = ServerMessageFailure | Extract<RejectedMessageReason, 'nonce_mismatch' | 'not_yet_valid' | 'lifetime_too_long'>;
+export type ServerMessageFailure = Extract<
+  RejectedMessageReason,
+  'malformed' | 'wrong_type' | 'bad_signature' | 'wrong_chip' | 'request_mismatch' | 'expired'
+>;
+export type GrantFailure =
+  ServerMessageFailure | Extract<RejectedMessageReason, 'nonce_mismatch' | 'not_yet_valid' | 'lifetime_too_long'>;
 
-export type ServerMessageResult<T extends DownMessageType> = { ok: true; message: MessageByType[T] } | { ok: false; failure: ServerMessageFailure; problems?: Problem[] };
+export type ServerMessageResult<T extends DownMessageType> =
+  { ok: true; message: MessageByType[T] } | { ok: false; failure: ServerMessageFailure; problems?: Problem[] };
 
 export interface ServerMessageOptions<T extends DownMessageType> {
   /** The server key provisioned at binding. */
@@ -28,7 +33,10 @@ export interface ServerMessageOptions<T extends DownMessageType> {
 }
 
 /** Device-side check of any server→device message: shape, type, server signature, addressee, freshness. */
-export function verifyServerMessage<T extends DownMessageType>(envelope: unknown, opts: ServerMessageOptions<T>): ServerMessageResult<T> {
+export function verifyServerMessage<T extends DownMessageType>(
+  envelope: unknown,
+  opts: ServerMessageOptions<T>,
+): ServerMessageResult<T> {
   const header = validateEnvelopeHeader(envelope);
   if (header.length) return { ok: false, failure: 'malformed', problems: header };
   const env = envelope as Record<string, unknown>;
@@ -37,14 +45,20 @@ export function verifyServerMessage<T extends DownMessageType>(envelope: unknown
   const problems = validateMessageOfType(opts.type, env);
   if (problems.length) return { ok: false, failure: 'malformed', problems };
   const bodyChip = isPlainObject(env.body) ? env.body.chip : undefined;
-  if (env.chip !== opts.chip || (bodyChip !== undefined && bodyChip !== opts.chip)) return { ok: false, failure: 'wrong_chip' };
-  if (opts.expectedRequestId !== undefined && (!isPlainObject(env.body) || env.body.requestId !== opts.expectedRequestId)) return { ok: false, failure: 'request_mismatch' };
+  if (env.chip !== opts.chip || (bodyChip !== undefined && bodyChip !== opts.chip))
+    return { ok: false, failure: 'wrong_chip' };
+  if (
+    opts.expectedRequestId !== undefined &&
+    (!isPlainObject(env.body) || env.body.requestId !== opts.expectedRequestId)
+  )
+    return { ok: false, failure: 'request_mismatch' };
   const checkFreshness = opts.checkFreshness ?? !['grant.revoke', 'arm.denied'].includes(opts.type);
   if (checkFreshness && !isFresh(env.ts as string, opts.now)) return { ok: false, failure: 'expired' };
   return { ok: true, message: env as unknown as MessageByType[T] };
 }
 
-export type GrantVerification = { ok: true; grant: ArmGrantMessage } | { ok: false; failure: GrantFailure; problems?: Problem[] };
+export type GrantVerification =
+  { ok: true; grant: ArmGrantMessage } | { ok: false; failure: GrantFailure; problems?: Problem[] };
 
 export interface GrantCheck {
   serverPublicKey: PublicKeyInput;
@@ -63,7 +77,12 @@ export interface GrantCheck {
  */
 export function verifyGrant(envelope: unknown, check: GrantCheck): GrantVerification {
   const base = verifyServerMessage(envelope, {
-    serverPublicKey: check.serverPublicKey, chip: check.chip, type: 'arm.grant', now: check.now, checkFreshness: false, expectedRequestId: check.expectedRequestId,
+    serverPublicKey: check.serverPublicKey,
+    chip: check.chip,
+    type: 'arm.grant',
+    now: check.now,
+    checkFreshness: false,
+    expectedRequestId: check.expectedRequestId,
   });
   if (!base.ok) return base;
   const grant = base.message;
@@ -72,7 +91,8 @@ export function verifyGrant(envelope: unknown, check: GrantCheck): GrantVerifica
   const issued = parseInstant(body.issuedAt);
   const notBefore = parseInstant(body.notBefore);
   const expires = parseInstant(body.expiresAt);
-  if (expires - issued > GRANT_MAX_LIFETIME_MS || expires - notBefore > GRANT_MAX_LIFETIME_MS) return { ok: false, failure: 'lifetime_too_long' };
+  if (expires - issued > GRANT_MAX_LIFETIME_MS || expires - notBefore > GRANT_MAX_LIFETIME_MS)
+    return { ok: false, failure: 'lifetime_too_long' };
   const now = check.now.getTime();
   if (now < notBefore - CLOCK_SKEW_MS) return { ok: false, failure: 'not_yet_valid' };
   if (now >= expires) return { ok: false, failure: 'expired' };

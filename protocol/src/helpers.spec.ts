@@ -5,7 +5,9 @@ import { reconnectDelayMs } from './timing';
 
 describe('reconnectDelayMs', () => {
   it('doubles from 1 s to a 60 s cap', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((a) => reconnectDelayMs(a, 0.5))).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((a) => reconnectDelayMs(a, 0.5))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
+    ]);
   });
 
   it('varies by ±20 %', () => {
@@ -29,7 +31,14 @@ describe('summarizeSamples', () => {
 });
 
 describe('batchEvents', () => {
-  const hb = (seq: number): DeviceEvent => ({ seq, type: 'heartbeat', at: '2026-03-02T08:00:00.000Z', position: null, relayClosed: false, state: 'locked' });
+  const hb = (seq: number): DeviceEvent => ({
+    seq,
+    type: 'heartbeat',
+    at: '2026-03-02T08:00:00.000Z',
+    position: null,
+    relayClosed: false,
+    state: 'locked',
+  });
 
   it('keeps order and caps batches at 100 events', () => {
     const batches = batchEvents(Array.from({ length: 250 }, (_, i) => hb(i + 1)));
@@ -48,13 +57,22 @@ describe('batchEvents', () => {
 
 describe('extractWelderCode', () => {
   const code = 'W3F7K9M2QX4TB8N6RZ5HC1';
-  it.each([code, code.toLowerCase(), ` ${code}\n`, `https://arcgate.example.cn/q/${code}`, `http://localhost:3000/q/${code}?src=label`])('reads %j', (scanned) => {
+  it.each([
+    code,
+    code.toLowerCase(),
+    ` ${code}\n`,
+    `https://arcgate.example.cn/q/${code}`,
+    `http://localhost:3000/q/${code}?src=label`,
+  ])('reads %j', (scanned) => {
     expect(extractWelderCode(scanned)).toBe(code);
   });
 
-  it.each(['', 'M3F7K9M2QX4TB8N6RZ5HC1', `https://x/q/${code}/extra`, 'https://x/q/%E0%A4%A', 'W123'])('rejects %j', (scanned) => {
-    expect(extractWelderCode(scanned)).toBeNull();
-  });
+  it.each(['', 'M3F7K9M2QX4TB8N6RZ5HC1', `https://x/q/${code}/extra`, 'https://x/q/%E0%A4%A', 'W123'])(
+    'rejects %j',
+    (scanned) => {
+      expect(extractWelderCode(scanned)).toBeNull();
+    },
+  );
 });
 
 describe('interlockFor', () => {

@@ -3,7 +3,14 @@ import type { ReasonCode } from './reason-codes';
 
 /** Message types. The MQTT topic's last level equals the envelope's `type`. */
 export const UP_MESSAGE_TYPES = ['arm.request', 'events'] as const;
-export const DOWN_MESSAGE_TYPES = ['arm.grant', 'arm.denied', 'grant.revoke', 'events.ack', 'grant.push', 'config'] as const;
+export const DOWN_MESSAGE_TYPES = [
+  'arm.grant',
+  'arm.denied',
+  'grant.revoke',
+  'events.ack',
+  'grant.push',
+  'config',
+] as const;
 export type UpMessageType = (typeof UP_MESSAGE_TYPES)[number];
 export type DownMessageType = (typeof DOWN_MESSAGE_TYPES)[number];
 export type MessageType = 'status' | UpMessageType | DownMessageType;
@@ -169,7 +176,16 @@ interface EventBase<T extends string> {
 
 export type BootReason = 'power_on' | 'watchdog' | 'crash' | 'update';
 export const SAFETY_CUT_REASONS = [
-  'grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'tamper', 'watchdog', 'fault', 'agent_stopped', 'agent_crashed', 'board_lost',
+  'grant_expired',
+  'grant_revoked',
+  'gas_over_limit',
+  'over_current',
+  'tamper',
+  'watchdog',
+  'fault',
+  'agent_stopped',
+  'agent_crashed',
+  'board_lost',
 ] as const;
 export type SafetyCutReason = (typeof SAFETY_CUT_REASONS)[number];
 /** Why an arc ended without its current falling: the agent stopped, crashed, or lost the board. */
@@ -177,7 +193,16 @@ export const ARC_INTERRUPTIONS = ['agent_stopped', 'agent_crashed', 'board_lost'
 export type ArcInterruption = (typeof ARC_INTERRUPTIONS)[number];
 export const BOARD_LINK_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
 export type BoardLinkCause = (typeof BOARD_LINK_CAUSES)[number];
-export type RejectedMessageReason = 'bad_signature' | 'wrong_chip' | 'nonce_mismatch' | 'request_mismatch' | 'expired' | 'not_yet_valid' | 'lifetime_too_long' | 'malformed' | 'wrong_type';
+export type RejectedMessageReason =
+  | 'bad_signature'
+  | 'wrong_chip'
+  | 'nonce_mismatch'
+  | 'request_mismatch'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'lifetime_too_long'
+  | 'malformed'
+  | 'wrong_type';
 
 export type ArcStartEvent = EventBase<'arc.start'> & { grantId?: string };
 export type ArcStopEvent = EventBase<'arc.stop'> & {
@@ -196,7 +221,11 @@ export type ArcStopEvent = EventBase<'arc.stop'> & {
    */
   interrupted?: ArcInterruption;
 };
-export type HeartbeatEvent = EventBase<'heartbeat'> & { position: Position | null; relayClosed: boolean; state: DeviceState };
+export type HeartbeatEvent = EventBase<'heartbeat'> & {
+  position: Position | null;
+  relayClosed: boolean;
+  state: DeviceState;
+};
 export type GasReadingEvent = EventBase<'gas.reading'> & { percentLel: number; limitPercentLel: number };
 export type TamperEvent = EventBase<'tamper'> & { switch: 'enclosure' | 'bypass_suspected'; open: boolean };
 export type ArcUnauthorizedEvent = EventBase<'arc.unauthorized'> & { currentA: number; relayClosed: false };
@@ -212,7 +241,11 @@ export type PowerCutEvent = EventBase<'power.cut'> & {
 };
 export type StateChangeEvent = EventBase<'state.change'> & { from: DeviceState; to: DeviceState; trigger: Trigger };
 export type BootEvent = EventBase<'boot'> & { reason: BootReason; firmware: string };
-export type SecurityRejectedEvent = EventBase<'security.rejected'> & { messageType: string; messageId?: string; reason: RejectedMessageReason };
+export type SecurityRejectedEvent = EventBase<'security.rejected'> & {
+  messageType: string;
+  messageId?: string;
+  reason: RejectedMessageReason;
+};
 export type JournalLostEvent = EventBase<'journal.lost'> & { fromSeq: number; toSeq: number };
 /** The relay's auxiliary contact disagreed with the command (closed = contacts closed / valve open). */
 export type RelayFaultEvent = EventBase<'relay.fault'> & { commanded: boolean; feedback: boolean };
@@ -221,7 +254,8 @@ export type RelayFaultEvent = EventBase<'relay.fault'> & { commanded: boolean; f
  * observe the relay; its heartbeat stopped, so the board's hardware watchdog has cut power within
  * HARDWARE_WATCHDOG_TIMEOUT_MS. Not a relay.change (nobody saw the relay move).
  */
-export type BoardLinkEvent = EventBase<'board.link'> & ({ up: true; cause?: undefined } | { up: false; cause: BoardLinkCause });
+export type BoardLinkEvent = EventBase<'board.link'> &
+  ({ up: true; cause?: undefined } | { up: false; cause: BoardLinkCause });
 
 export type DeviceEvent =
   | ArcStartEvent
@@ -240,8 +274,20 @@ export type DeviceEvent =
   | BoardLinkEvent;
 export type DeviceEventType = DeviceEvent['type'];
 export const DEVICE_EVENT_TYPES = [
-  'arc.start', 'arc.stop', 'heartbeat', 'gas.reading', 'tamper', 'arc.unauthorized',
-  'relay.change', 'power.cut', 'state.change', 'boot', 'security.rejected', 'journal.lost', 'relay.fault', 'board.link',
+  'arc.start',
+  'arc.stop',
+  'heartbeat',
+  'gas.reading',
+  'tamper',
+  'arc.unauthorized',
+  'relay.change',
+  'power.cut',
+  'state.change',
+  'boot',
+  'security.rejected',
+  'journal.lost',
+  'relay.fault',
+  'board.link',
 ] as const satisfies readonly DeviceEventType[];
 
 export interface EventBatchBody {
@@ -268,7 +314,8 @@ export type EventsAckMessage = Envelope<'events.ack', EventsAckBody>;
 // ---- unions ---------------------------------------------------------------------------------
 
 export type UpMessage = ArmRequestMessage | EventBatchMessage;
-export type DownMessage = ArmGrantMessage | ArmDeniedMessage | GrantRevokeMessage | EventsAckMessage | GrantPushMessage | ConfigMessage;
+export type DownMessage =
+  ArmGrantMessage | ArmDeniedMessage | GrantRevokeMessage | EventsAckMessage | GrantPushMessage | ConfigMessage;
 export type SignedMessage = OnlineStatusMessage | UpMessage | DownMessage;
 export type AnyMessage = StatusMessage | UpMessage | DownMessage;
 

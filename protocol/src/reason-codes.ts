@@ -75,7 +75,10 @@ export interface ReasonInfo {
 
 type Retry = 'no' | 'yes' | 'wait-for-server';
 const r = (zh: string, en: string, use: ReasonUse = 'deny', retry: Retry = 'no'): ReasonInfo => ({
-  message: { 'zh-CN': zh, en }, use, retryable: retry !== 'no', waitForServer: retry === 'wait-for-server',
+  message: { 'zh-CN': zh, en },
+  use,
+  retryable: retry !== 'no',
+  waitForServer: retry === 'wait-for-server',
 });
 
 /** The single table of reason codes and their messages. */
@@ -97,7 +100,10 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.CERTIFICATE_REVIEW_OVERDUE]: r('特种作业操作证逾期未复审', 'Certificate review is overdue', 'both'),
   [ReasonCode.CERTIFICATE_SUSPENDED]: r('特种作业操作证已暂扣', 'Certificate is suspended', 'both'),
   [ReasonCode.CERTIFICATE_REVOKED]: r('特种作业操作证已吊销', 'Certificate has been revoked', 'both'),
-  [ReasonCode.CERTIFICATE_WRONG_CATEGORY]: r('操作证类别不是焊接与热切割作业', 'Certificate is not for welding and thermal cutting'),
+  [ReasonCode.CERTIFICATE_WRONG_CATEGORY]: r(
+    '操作证类别不是焊接与热切割作业',
+    'Certificate is not for welding and thermal cutting',
+  ),
   [ReasonCode.PHONE_SESSION_UNKNOWN]: r('扫码会话不存在', 'Phone session is unknown'),
   [ReasonCode.PHONE_SESSION_EXPIRED]: r('扫码会话已过期，请重新扫码', 'Phone session has expired, scan again'),
   [ReasonCode.PERMIT_REQUIRED]: r('需要动火作业许可', 'A hot-work permit is required'),
@@ -110,17 +116,34 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.WELDER_NOT_NAMED]: r('该焊工不在许可作业人员名单中', 'Welder is not named on the permit'),
   [ReasonCode.MACHINE_NOT_NAMED]: r('该焊机不在许可设备清单中', 'Machine is not named on the permit'),
   [ReasonCode.OUTSIDE_GEOFENCE]: r('不在许可作业地点范围内', 'Outside the permitted work area', 'deny', 'yes'),
-  [ReasonCode.POSITION_REQUIRED]: r('无定位信息，请到开阔处重试', 'No position fix, retry with a GNSS fix', 'deny', 'yes'),
+  [ReasonCode.POSITION_REQUIRED]: r(
+    '无定位信息，请到开阔处重试',
+    'No position fix, retry with a GNSS fix',
+    'deny',
+    'yes',
+  ),
   [ReasonCode.POSITION_STALE]: r('定位信息过旧', 'Position fix is too old', 'deny', 'yes'),
   [ReasonCode.GAS_ANALYSIS_MISSING]: r('缺少动火分析结果', 'Gas analysis is missing'),
   [ReasonCode.GAS_ANALYSIS_STALE]: r('动火分析已超过30分钟', 'Gas analysis is older than allowed'),
   [ReasonCode.GAS_ANALYSIS_FAILED]: r('动火分析不合格', 'Gas analysis failed'),
-  [ReasonCode.GAS_RETEST_REQUIRED]: r('作业中断超时，需重新进行动火分析', 'Work paused too long, gas must be re-tested', 'both'),
-  [ReasonCode.CONTINUOUS_GAS_MONITORING_REQUIRED]: r('特级动火需连续气体监测', 'Special-level hot work needs continuous gas monitoring'),
+  [ReasonCode.GAS_RETEST_REQUIRED]: r(
+    '作业中断超时，需重新进行动火分析',
+    'Work paused too long, gas must be re-tested',
+    'both',
+  ),
+  [ReasonCode.CONTINUOUS_GAS_MONITORING_REQUIRED]: r(
+    '特级动火需连续气体监测',
+    'Special-level hot work needs continuous gas monitoring',
+  ),
   [ReasonCode.BLACKOUT_IN_FORCE]: r('当前处于禁止动火时段', 'Hot work is prohibited in this period', 'both'),
   [ReasonCode.NONCE_REUSED]: r('请求随机数重复', 'Nonce was already used'),
   [ReasonCode.SEQ_REPLAYED]: r('消息序号重复', 'Sequence number was already used'),
-  [ReasonCode.REQUEST_EXPIRED]: r('请求时间超出允许范围，请校准时钟', 'Request time is outside the allowed skew, check the clock', 'deny', 'wait-for-server'),
+  [ReasonCode.REQUEST_EXPIRED]: r(
+    '请求时间超出允许范围，请校准时钟',
+    'Request time is outside the allowed skew, check the clock',
+    'deny',
+    'wait-for-server',
+  ),
   [ReasonCode.BAD_SIGNATURE]: r('签名无效', 'Signature is invalid'),
   [ReasonCode.MALFORMED]: r('消息格式错误', 'Message is malformed'),
   [ReasonCode.RATE_LIMITED]: r('请求过于频繁，请稍后重试', 'Too many requests, retry later', 'deny', 'wait-for-server'),
@@ -130,7 +153,9 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
 };
 
 export const REASON_CODES: readonly ReasonCode[] = Object.values(ReasonCode);
-export const DENIAL_REASONS: readonly ReasonCode[] = REASON_CODES.filter((c) => c !== ReasonCode.OK && REASONS[c].use !== 'revoke');
+export const DENIAL_REASONS: readonly ReasonCode[] = REASON_CODES.filter(
+  (c) => c !== ReasonCode.OK && REASONS[c].use !== 'revoke',
+);
 export const REVOKE_REASONS: readonly ReasonCode[] = REASON_CODES.filter((c) => REASONS[c].use !== 'deny');
 
 export function isReasonCode(value: unknown): value is ReasonCode {
@@ -146,10 +171,19 @@ export function reasonMessage(code: ReasonCode): LocalizedText {
  * default SERVER_RETRY_AFTER_S (the rate limiter passes its own). A revoke-only code cannot be a denial
  * and is answered as SERVER_ERROR.
  */
-export function armDeniedBody(requestId: string, reason: ReasonCode, opts: { message?: LocalizedText; retryAfterS?: number } = {}): ArmDeniedBody {
+export function armDeniedBody(
+  requestId: string,
+  reason: ReasonCode,
+  opts: { message?: LocalizedText; retryAfterS?: number } = {},
+): ArmDeniedBody {
   const revokeOnly = REASONS[reason].use === 'revoke';
   const code = revokeOnly ? ReasonCode.SERVER_ERROR : reason;
-  const body: ArmDeniedBody = { requestId, reason: code, message: !revokeOnly && opts.message ? opts.message : reasonMessage(code) };
-  if (REASONS[code].waitForServer) body.retryAfterS = (revokeOnly ? undefined : opts.retryAfterS) ?? SERVER_RETRY_AFTER_S;
+  const body: ArmDeniedBody = {
+    requestId,
+    reason: code,
+    message: !revokeOnly && opts.message ? opts.message : reasonMessage(code),
+  };
+  if (REASONS[code].waitForServer)
+    body.retryAfterS = (revokeOnly ? undefined : opts.retryAfterS) ?? SERVER_RETRY_AFTER_S;
   return body;
 }

@@ -26,7 +26,8 @@ export function withChange<T>(source: T, path: (string | number)[], value: unkno
 /** Every leaf path of a JSON value. */
 export function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, [...prefix, i]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
   return [prefix];
 }
 
@@ -53,15 +54,18 @@ export function renderDocFragments(): Record<string, string> {
   const canonical = signingBytes(ex.armRequest);
   const raw = rawPublicKey(keys.device);
   out.vector = [
-    fence('text', [
-      `device seed (hex)              ${TEST_VECTOR.deviceSeedHex}`,
-      `device public key (hex)        ${raw.toString('hex')}`,
-      `device public key (base64url)  ${keys.devicePublicKey}`,
-      `SHA-256(public key) (hex)      ${createHash('sha256').update(raw).digest('hex')}`,
-      `chip id                        ${keys.chip}`,
-      `server seed (hex)              ${TEST_VECTOR.serverSeedHex}`,
-      `server public key (base64url)  ${keys.serverPublicKey}`,
-    ].join('\n')),
+    fence(
+      'text',
+      [
+        `device seed (hex)              ${TEST_VECTOR.deviceSeedHex}`,
+        `device public key (hex)        ${raw.toString('hex')}`,
+        `device public key (base64url)  ${keys.devicePublicKey}`,
+        `SHA-256(public key) (hex)      ${createHash('sha256').update(raw).digest('hex')}`,
+        `chip id                        ${keys.chip}`,
+        `server seed (hex)              ${TEST_VECTOR.serverSeedHex}`,
+        `server public key (base64url)  ${keys.serverPublicKey}`,
+      ].join('\n'),
+    ),
     '',
     'Envelope to sign (any key order, any whitespace):',
     '',
@@ -78,12 +82,15 @@ export function renderDocFragments(): Record<string, string> {
   const token = makeConnectToken(keys.device, new Date(CONNECT_TOKEN_VECTOR.ts), CONNECT_TOKEN_VECTOR.nonce);
   const [claims, tokenSig] = token.split('.');
   out['token-vector'] = [
-    fence('text', [
-      `device seed (hex)      ${TEST_VECTOR.deviceSeedHex}   (§2.4)`,
-      `chip id                ${keys.chip}`,
-      `nonce                  ${CONNECT_TOKEN_VECTOR.nonce}   (the 16 bytes "0123456789abcdef")`,
-      `ts                     ${CONNECT_TOKEN_VECTOR.ts}`,
-    ].join('\n')),
+    fence(
+      'text',
+      [
+        `device seed (hex)      ${TEST_VECTOR.deviceSeedHex}   (§2.4)`,
+        `chip id                ${keys.chip}`,
+        `nonce                  ${CONNECT_TOKEN_VECTOR.nonce}   (the 16 bytes "0123456789abcdef")`,
+        `ts                     ${CONNECT_TOKEN_VECTOR.ts}`,
+      ].join('\n'),
+    ),
     '',
     'Claims, canonical JSON (UTF-8, one line):',
     '',
@@ -91,14 +98,18 @@ export function renderDocFragments(): Record<string, string> {
     '',
     'Token parts and the whole token (the MQTT password; client id and username are the chip id):',
     '',
-    fence('text', [
-      `claims (base64url)     ${claims}`,
-      `signature (base64url)  ${tokenSig}`,
-      `signature (hex)        ${Buffer.from(tokenSig, 'base64url').toString('hex')}`,
-      `token                  ${token}`,
-    ].join('\n')),
+    fence(
+      'text',
+      [
+        `claims (base64url)     ${claims}`,
+        `signature (base64url)  ${tokenSig}`,
+        `signature (hex)        ${Buffer.from(tokenSig, 'base64url').toString('hex')}`,
+        `token                  ${token}`,
+      ].join('\n'),
+    ),
   ].join('\n');
-  for (const [name, message] of Object.entries(ex)) out[`example:${name}`] = fence('json', JSON.stringify(message, null, 2));
+  for (const [name, message] of Object.entries(ex))
+    out[`example:${name}`] = fence('json', JSON.stringify(message, null, 2));
   out.reasons = [
     '| code | used in | retryable | zh-CN | en |',
     '| --- | --- | --- | --- | --- |',
@@ -111,7 +122,10 @@ export function renderDocFragments(): Record<string, string> {
   out.transitions = [
     '| from | trigger | to | relay after | condition | why |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...TRANSITIONS.map((t) => `| ${t.from.length === 6 ? 'any' : t.from.join(', ')} | \`${t.trigger}\` | ${t.to} | ${relayClosedIn(t.to) ? 'closed' : 'open'} | ${t.guard ?? ''} | ${t.why} |`),
+    ...TRANSITIONS.map(
+      (t) =>
+        `| ${t.from.length === 6 ? 'any' : t.from.join(', ')} | \`${t.trigger}\` | ${t.to} | ${relayClosedIn(t.to) ? 'closed' : 'open'} | ${t.guard ?? ''} | ${t.why} |`,
+    ),
   ].join('\n');
   return out;
 }

@@ -1,4 +1,12 @@
-import { DEVICE_STATES, FAIL_CLOSED_TRIGGERS, INITIAL_STATE, nextState, relayClosedIn, TRANSITIONS, TRIGGERS } from './state-machine';
+import {
+  DEVICE_STATES,
+  FAIL_CLOSED_TRIGGERS,
+  INITIAL_STATE,
+  nextState,
+  relayClosedIn,
+  TRANSITIONS,
+  TRIGGERS,
+} from './state-machine';
 
 describe('device state machine', () => {
   it('starts locked with the relay open', () => {
@@ -35,7 +43,11 @@ describe('device state machine', () => {
   it('opens the relay for every fail-closed trigger from every state', () => {
     for (const from of DEVICE_STATES) {
       for (const trigger of FAIL_CLOSED_TRIGGERS) {
-        expect({ from, trigger, closed: nextState(from, trigger, { offline: false }).relayClosed }).toEqual({ from, trigger, closed: false });
+        expect({ from, trigger, closed: nextState(from, trigger, { offline: false }).relayClosed }).toEqual({
+          from,
+          trigger,
+          closed: false,
+        });
         expect(nextState(from, trigger, { offline: true }).relayClosed).toBe(false);
       }
     }
@@ -50,7 +62,11 @@ describe('device state machine', () => {
   });
 
   it('keeps a valid grant while offline but allows no new request', () => {
-    expect(nextState('armed', 'connection_lost', { offline: true })).toMatchObject({ state: 'armed', applied: false, relayClosed: true });
+    expect(nextState('armed', 'connection_lost', { offline: true })).toMatchObject({
+      state: 'armed',
+      applied: false,
+      relayClosed: true,
+    });
     expect(nextState('arcing', 'connection_lost', { offline: true }).state).toBe('arcing');
     expect(nextState('authorizing', 'connection_lost', { offline: true }).state).toBe('locked');
     expect(nextState('locked', 'arm_requested', { offline: true })).toMatchObject({ state: 'locked', applied: false });
@@ -58,33 +74,58 @@ describe('device state machine', () => {
   });
 
   it('ends an attempt on a rejected grant, a denial or a timeout', () => {
-    for (const t of ['grant_rejected', 'arm_denied', 'arm_timeout'] as const) expect(nextState('authorizing', t, { offline: false }).state).toBe('locked');
+    for (const t of ['grant_rejected', 'arm_denied', 'arm_timeout'] as const)
+      expect(nextState('authorizing', t, { offline: false }).state).toBe('locked');
   });
 
   it('ignores a grant outside authorizing', () => {
-    for (const s of ['locked', 'armed', 'arcing', 'fault', 'tamper'] as const) expect(nextState(s, 'grant_verified', { offline: false })).toMatchObject({ state: s, applied: false });
+    for (const s of ['locked', 'armed', 'arcing', 'fault', 'tamper'] as const)
+      expect(nextState(s, 'grant_verified', { offline: false })).toMatchObject({ state: s, applied: false });
   });
 
   it('leaves fault and tamper only through their clearing trigger (or the process ending)', () => {
-    const other = ['watchdog_timeout', 'internal_error', 'tamper_detected', 'current_without_relay', 'board_lost', 'agent_stopped'];
+    const other = [
+      'watchdog_timeout',
+      'internal_error',
+      'tamper_detected',
+      'current_without_relay',
+      'board_lost',
+      'agent_stopped',
+    ];
     for (const s of ['fault', 'tamper'] as const) {
       const exits = TRANSITIONS.filter((t) => t.from.includes(s) && t.to !== s && !other.includes(t.trigger));
-      expect(exits.map((t) => t.trigger)).toEqual(s === 'fault' ? ['fault_cleared', 'board_recovered'] : ['tamper_cleared']);
+      expect(exits.map((t) => t.trigger)).toEqual(
+        s === 'fault' ? ['fault_cleared', 'board_recovered'] : ['tamper_cleared'],
+      );
     }
   });
 
   it('opens the relay on a graceful stop or a lost board, and recovers a board fault into locked', () => {
     for (const from of DEVICE_STATES) {
-      expect(nextState(from, 'agent_stopped', { offline: true })).toMatchObject({ state: 'locked', relayClosed: false, applied: true });
-      expect(nextState(from, 'board_lost', { offline: false })).toMatchObject({ state: 'fault', relayClosed: false, applied: true });
+      expect(nextState(from, 'agent_stopped', { offline: true })).toMatchObject({
+        state: 'locked',
+        relayClosed: false,
+        applied: true,
+      });
+      expect(nextState(from, 'board_lost', { offline: false })).toMatchObject({
+        state: 'fault',
+        relayClosed: false,
+        applied: true,
+      });
     }
     expect(nextState('fault', 'board_recovered', { offline: true })).toMatchObject({ state: 'locked', applied: true });
-    for (const s of ['locked', 'armed', 'arcing', 'tamper'] as const) expect(nextState(s, 'board_recovered', { offline: false })).toMatchObject({ state: s, applied: false });
+    for (const s of ['locked', 'armed', 'arcing', 'tamper'] as const)
+      expect(nextState(s, 'board_recovered', { offline: false })).toMatchObject({ state: s, applied: false });
   });
 
   it('journals a crash restart only from locked, never closing the relay', () => {
-    expect(nextState('locked', 'agent_restarted', { offline: true })).toMatchObject({ state: 'locked', relayClosed: false, applied: true });
-    for (const s of ['authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const) expect(nextState(s, 'agent_restarted', { offline: false }).applied).toBe(false);
+    expect(nextState('locked', 'agent_restarted', { offline: true })).toMatchObject({
+      state: 'locked',
+      relayClosed: false,
+      applied: true,
+    });
+    for (const s of ['authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const)
+      expect(nextState(s, 'agent_restarted', { offline: false }).applied).toBe(false);
   });
 
   it('has a reason for every row and only known states and triggers', () => {

@@ -52,29 +52,105 @@ const ALL = DEVICE_STATES;
 
 /** Rows are checked in order; the first row whose `from` holds the current state wins. */
 export const TRANSITIONS: readonly Transition[] = [
-  { from: ['locked'], trigger: 'arm_requested', to: 'authorizing', guard: 'online', why: 'welder code scanned or phone push accepted; arm.request sent with a fresh nonce' },
-  { from: ['authorizing'], trigger: 'grant_verified', to: 'armed', why: 'arm.grant passed verifyGrant (signature, chip, nonce, validity); relay closes' },
-  { from: ['authorizing'], trigger: 'grant_rejected', to: 'locked', why: 'a grant failed verification; the attempt ends and security.rejected is reported' },
+  {
+    from: ['locked'],
+    trigger: 'arm_requested',
+    to: 'authorizing',
+    guard: 'online',
+    why: 'welder code scanned or phone push accepted; arm.request sent with a fresh nonce',
+  },
+  {
+    from: ['authorizing'],
+    trigger: 'grant_verified',
+    to: 'armed',
+    why: 'arm.grant passed verifyGrant (signature, chip, nonce, validity); relay closes',
+  },
+  {
+    from: ['authorizing'],
+    trigger: 'grant_rejected',
+    to: 'locked',
+    why: 'a grant failed verification; the attempt ends and security.rejected is reported',
+  },
   { from: ['authorizing'], trigger: 'arm_denied', to: 'locked', why: 'arm.denied received; its message is shown' },
   { from: ['authorizing'], trigger: 'arm_timeout', to: 'locked', why: 'no answer after the retries' },
   { from: ['authorizing'], trigger: 'connection_lost', to: 'locked', why: 'no grant can arrive while offline' },
   { from: ['armed'], trigger: 'arc_detected', to: 'arcing', why: 'welding current above the threshold' },
   { from: ['arcing'], trigger: 'arc_ended', to: 'armed', why: 'current below the threshold; arc.stop reported' },
   { from: ['armed', 'arcing'], trigger: 'session_ended', to: 'locked', why: 'welder ends the session on the device' },
-  { from: ['armed', 'arcing'], trigger: 'grant_expired', to: 'locked', why: 'expiresAt reached, even mid-arc and even offline' },
-  { from: ['authorizing', 'armed', 'arcing'], trigger: 'grant_revoked', to: 'locked', why: 'a verified grant.revoke for this chip' },
-  { from: ['locked', 'authorizing', 'armed', 'arcing'], trigger: 'gas_over_limit', to: 'fault', why: 'gas reading at or above the limit' },
-  { from: ['armed', 'arcing'], trigger: 'over_current', to: 'locked', why: 'arc current above the grant\'s maxCurrentA (+10 %) for 1 s; a new authorization is needed' },
-  { from: ALL, trigger: 'watchdog_timeout', to: 'fault', why: 'the hardware watchdog opened the relay; the agent restarts into locked' },
+  {
+    from: ['armed', 'arcing'],
+    trigger: 'grant_expired',
+    to: 'locked',
+    why: 'expiresAt reached, even mid-arc and even offline',
+  },
+  {
+    from: ['authorizing', 'armed', 'arcing'],
+    trigger: 'grant_revoked',
+    to: 'locked',
+    why: 'a verified grant.revoke for this chip',
+  },
+  {
+    from: ['locked', 'authorizing', 'armed', 'arcing'],
+    trigger: 'gas_over_limit',
+    to: 'fault',
+    why: 'gas reading at or above the limit',
+  },
+  {
+    from: ['armed', 'arcing'],
+    trigger: 'over_current',
+    to: 'locked',
+    why: "arc current above the grant's maxCurrentA (+10 %) for 1 s; a new authorization is needed",
+  },
+  {
+    from: ALL,
+    trigger: 'watchdog_timeout',
+    to: 'fault',
+    why: 'the hardware watchdog opened the relay; the agent restarts into locked',
+  },
   { from: ALL, trigger: 'internal_error', to: 'fault', why: 'sensor, journal or relay feedback failure' },
-  { from: ['fault'], trigger: 'fault_cleared', to: 'locked', why: 'gas below the limit and self-test passes; a new authorization is needed' },
+  {
+    from: ['fault'],
+    trigger: 'fault_cleared',
+    to: 'locked',
+    why: 'gas below the limit and self-test passes; a new authorization is needed',
+  },
   { from: ALL, trigger: 'tamper_detected', to: 'tamper', why: 'enclosure switch opened' },
-  { from: ['locked', 'authorizing', 'fault'], trigger: 'current_without_relay', to: 'tamper', why: 'welding current while the relay is open: bypass suspected' },
-  { from: ['tamper'], trigger: 'tamper_cleared', to: 'locked', why: 'enclosure closed and no current; a new authorization is needed' },
-  { from: ALL, trigger: 'agent_stopped', to: 'locked', why: 'graceful stop (SIGTERM): relay, power and any arc are journaled as they end' },
-  { from: ALL, trigger: 'board_lost', to: 'fault', why: 'serial port closed or errored, or no analog report for 1 s: the heartbeat stopped, so the board\'s hardware watchdog cuts power' },
-  { from: ['fault'], trigger: 'board_recovered', to: 'locked', why: 'port reopened and reports flowing again (clears only a fault caused by the board); a new authorization is needed' },
-  { from: ['locked'], trigger: 'agent_restarted', to: 'locked', why: 'boot after a crash that left the relay closed: the opening done at start-up is journaled' },
+  {
+    from: ['locked', 'authorizing', 'fault'],
+    trigger: 'current_without_relay',
+    to: 'tamper',
+    why: 'welding current while the relay is open: bypass suspected',
+  },
+  {
+    from: ['tamper'],
+    trigger: 'tamper_cleared',
+    to: 'locked',
+    why: 'enclosure closed and no current; a new authorization is needed',
+  },
+  {
+    from: ALL,
+    trigger: 'agent_stopped',
+    to: 'locked',
+    why: 'graceful stop (SIGTERM): relay, power and any arc are journaled as they end',
+  },
+  {
+    from: ALL,
+    trigger: 'board_lost',
+    to: 'fault',
+    why: "serial port closed or errored, or no analog report for 1 s: the heartbeat stopped, so the board's hardware watchdog cuts power",
+  },
+  {
+    from: ['fault'],
+    trigger: 'board_recovered',
+    to: 'locked',
+    why: 'port reopened and reports flowing again (clears only a fault caused by the board); a new authorization is needed',
+  },
+  {
+    from: ['locked'],
+    trigger: 'agent_restarted',
+    to: 'locked',
+    why: 'boot after a crash that left the relay closed: the opening done at start-up is journaled',
+  },
 ];
 
 /**
@@ -82,8 +158,16 @@ export const TRANSITIONS: readonly Transition[] = [
  * listed: it can only be observed while the relay is already open.)
  */
 export const FAIL_CLOSED_TRIGGERS: readonly Trigger[] = [
-  'grant_expired', 'grant_revoked', 'gas_over_limit', 'over_current', 'watchdog_timeout', 'internal_error', 'tamper_detected', 'session_ended',
-  'agent_stopped', 'board_lost',
+  'grant_expired',
+  'grant_revoked',
+  'gas_over_limit',
+  'over_current',
+  'watchdog_timeout',
+  'internal_error',
+  'tamper_detected',
+  'session_ended',
+  'agent_stopped',
+  'board_lost',
 ];
 
 export const relayClosedIn = (state: DeviceState): boolean => RELAY_CLOSED_STATES.includes(state);
@@ -99,6 +183,7 @@ export interface StepResult {
 /** Pure transition function. Unlisted (state, trigger) pairs keep the state, which never closes the relay. */
 export function nextState(state: DeviceState, trigger: Trigger, ctx: { offline: boolean }): StepResult {
   const row = TRANSITIONS.find((t) => t.trigger === trigger && t.from.includes(state));
-  if (!row || (row.guard === 'online' && ctx.offline)) return { state, relayClosed: relayClosedIn(state), applied: false };
+  if (!row || (row.guard === 'online' && ctx.offline))
+    return { state, relayClosed: relayClosedIn(state), applied: false };
   return { state: row.to, relayClosed: relayClosedIn(row.to), applied: true, transition: row };
 }

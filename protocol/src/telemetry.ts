@@ -16,7 +16,11 @@ export function summarizeSamples(samples: readonly number[]): SampleStats {
  * Splits journaled events (in seq order) into batches of at most EVENT_BATCH_MAX_EVENTS events
  * whose events array leaves room for the envelope under MAX_MESSAGE_BYTES.
  */
-export function batchEvents<E extends DeviceEvent>(events: readonly E[], maxEvents = EVENT_BATCH_MAX_EVENTS, maxBytes = MAX_MESSAGE_BYTES - EVENT_BATCH_ENVELOPE_RESERVE_BYTES): E[][] {
+export function batchEvents<E extends DeviceEvent>(
+  events: readonly E[],
+  maxEvents = EVENT_BATCH_MAX_EVENTS,
+  maxBytes = MAX_MESSAGE_BYTES - EVENT_BATCH_ENVELOPE_RESERVE_BYTES,
+): E[][] {
   const batches: E[][] = [];
   let current: E[] = [];
   let bytes = 2; // "[]"

@@ -1,6 +1,16 @@
 import { DOWN_MESSAGE_TYPES, UP_MESSAGE_TYPES } from './messages';
 import {
-  deviceDownFilter, downTopic, isValidTopicRoot, parseTopic, serverStatusFilter, serverUpFilter, statusTopic, TOPIC_KINDS, TOPIC_SPECS, topicFor, upTopic,
+  deviceDownFilter,
+  downTopic,
+  isValidTopicRoot,
+  parseTopic,
+  serverStatusFilter,
+  serverUpFilter,
+  statusTopic,
+  TOPIC_KINDS,
+  TOPIC_SPECS,
+  topicFor,
+  upTopic,
 } from './topics';
 
 const chip = 'C47Z33QX1AJH62RKBZ1A0';
@@ -43,12 +53,21 @@ describe('parseTopic', () => {
   it('round-trips every topic kind', () => {
     for (const kind of TOPIC_KINDS) {
       const parsed = parseTopic('arcgate', topicFor('arcgate', chip, kind), chip);
-      expect(parsed).toEqual({ ok: true, chip, kind, direction: kind === 'status' ? 'status' : kind.split('/')[0], type: TOPIC_SPECS[kind].type });
+      expect(parsed).toEqual({
+        ok: true,
+        chip,
+        kind,
+        direction: kind === 'status' ? 'status' : kind.split('/')[0],
+        type: TOPIC_SPECS[kind].type,
+      });
     }
   });
 
   it('works with a multi-level root', () => {
-    expect(parseTopic('prod/arcgate', `prod/arcgate/d/${chip}/up/events`)).toMatchObject({ ok: true, kind: 'up/events' });
+    expect(parseTopic('prod/arcgate', `prod/arcgate/d/${chip}/up/events`)).toMatchObject({
+      ok: true,
+      kind: 'up/events',
+    });
   });
 
   it.each([

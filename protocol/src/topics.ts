@@ -1,6 +1,13 @@
 import { DEFAULT_TOPIC_ROOT, SERVER_SHARE_GROUP } from './constants';
 import { CHIP_ID_PATTERN } from './crypto';
-import { DOWN_MESSAGE_TYPES, DownMessageType, MessageByType, MessageType, UP_MESSAGE_TYPES, UpMessageType } from './messages';
+import {
+  DOWN_MESSAGE_TYPES,
+  DownMessageType,
+  MessageByType,
+  MessageType,
+  UP_MESSAGE_TYPES,
+  UpMessageType,
+} from './messages';
 
 /**
  * Topic layout (MQTT 3.1.1 and 5; nothing relies on MQTT 5 properties):
@@ -48,7 +55,12 @@ export const TOPIC_KINDS = Object.keys(TOPIC_SPECS) as TopicKind[];
 /** A root is one or more non-empty levels without wildcards, NUL or a leading `$`. */
 export function isValidTopicRoot(root: string): boolean {
   // eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses.
-  return typeof root === 'string' && root.length > 0 && !root.startsWith('$') && root.split('/').every((l) => l.length > 0 && !/[+#\u0000]/.test(l));
+  return (
+    typeof root === 'string' &&
+    root.length > 0 &&
+    !root.startsWith('$') &&
+    root.split('/').every((l) => l.length > 0 && !/[+#\u0000]/.test(l))
+  );
 }
 
 function assertRootAndChip(root: string, chip: string): void {
@@ -66,7 +78,8 @@ export function topicFor(root: string, chip: string, kind: TopicKind): string {
 }
 export const statusTopic = (root: string, chip: string): string => topicFor(root, chip, 'status');
 export const upTopic = (root: string, chip: string, type: UpMessageType): string => topicFor(root, chip, `up/${type}`);
-export const downTopic = (root: string, chip: string, type: DownMessageType): string => topicFor(root, chip, `down/${type}`);
+export const downTopic = (root: string, chip: string, type: DownMessageType): string =>
+  topicFor(root, chip, `down/${type}`);
 
 /** What the device subscribes to. */
 export const deviceDownFilter = (root: string, chip: string): string => `${deviceTopicPrefix(root, chip)}/down/#`;
@@ -89,14 +102,17 @@ export type ParsedTopic =
 
 /** Splits a topic name; rejects other roots, malformed chip ids, another chip than `expectedChip`, unknown types. */
 export function parseTopic(root: string, topic: string, expectedChip?: string): ParsedTopic {
-  if (!isValidTopicRoot(root) || typeof topic !== 'string' || !topic.startsWith(`${root}/`)) return { ok: false, error: 'foreign_root' };
+  if (!isValidTopicRoot(root) || typeof topic !== 'string' || !topic.startsWith(`${root}/`))
+    return { ok: false, error: 'foreign_root' };
   const levels = topic.slice(root.length + 1).split('/');
-  if (levels[0] !== 'd' || levels.length < 3) return { ok: false, error: levels[0] === 'd' ? 'malformed' : 'foreign_root' };
+  if (levels[0] !== 'd' || levels.length < 3)
+    return { ok: false, error: levels[0] === 'd' ? 'malformed' : 'foreign_root' };
   const chip = levels[1];
   if (!CHIP_ID_PATTERN.test(chip)) return { ok: false, error: 'bad_chip' };
   if (expectedChip !== undefined && chip !== expectedChip) return { ok: false, error: 'foreign_chip' };
   const rest = levels.slice(2);
-  if (rest.length === 1 && rest[0] === 'status') return { ok: true, chip, kind: 'status', direction: 'status', type: 'status' };
+  if (rest.length === 1 && rest[0] === 'status')
+    return { ok: true, chip, kind: 'status', direction: 'status', type: 'status' };
   if (rest.length !== 2 || (rest[0] !== 'up' && rest[0] !== 'down')) return { ok: false, error: 'malformed' };
   const direction = rest[0];
   const known: readonly string[] = direction === 'up' ? UP_MESSAGE_TYPES : DOWN_MESSAGE_TYPES;

@@ -2,15 +2,35 @@ import { buildExamples, exampleKeys, Examples } from './examples';
 import { leafPaths, REMOVE, withChange } from './spec-helpers';
 import { openDeviceMessage, signEnvelope as sign } from './envelope';
 import { isStorableText } from './schema';
-import { decodeMessage, isMessageOfType, isValidMessage, parseInstant, validateEvent, validateMessage, validateMessageOfType } from './validate';
+import {
+  decodeMessage,
+  isMessageOfType,
+  isValidMessage,
+  parseInstant,
+  validateEvent,
+  validateMessage,
+  validateMessageOfType,
+} from './validate';
 
 const keys = exampleKeys();
 const ex = buildExamples(keys);
 const names = Object.keys(ex) as (keyof Examples)[];
-const jsonPath = (path: (string | number)[]) => '$' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+const jsonPath = (path: (string | number)[]) =>
+  '$' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
 
 /** Optional fields: removing them keeps a message valid. */
-const OPTIONAL = new Set(['body.permitId', 'body.welderName', 'body.maxCurrentA', 'body.gasLimitPercentLel', 'body.grantId', 'body.retryAfterS', 'body.missing', 'grantId', 'messageId', 'seq']);
+const OPTIONAL = new Set([
+  'body.permitId',
+  'body.welderName',
+  'body.maxCurrentA',
+  'body.gasLimitPercentLel',
+  'body.grantId',
+  'body.retryAfterS',
+  'body.missing',
+  'grantId',
+  'messageId',
+  'seq',
+]);
 
 function objectPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => objectPaths(v, [...prefix, i]));
@@ -35,15 +55,26 @@ describe('validateMessage', () => {
     for (const path of leafPaths(ex[name])) {
       const key = path.filter((k) => typeof k === 'string').slice(-1)[0];
       const dotted = path.filter((k) => typeof k === 'string').join('.');
-      const event = path[0] === 'body' && path[1] === 'events' ? (ex[name] as { body: { events: { type: string }[] } }).body.events[path[2] as number] : undefined;
-      const optional = OPTIONAL.has(dotted) || (OPTIONAL.has(key) && path.includes('events')) || (key === 'seq' && path.length === 1 && ['armGrant', 'armDenied', 'grantRevoke', 'grantPush', 'eventsAck', 'config'].includes(name))
+      const event =
+        path[0] === 'body' && path[1] === 'events'
+          ? (ex[name] as { body: { events: { type: string }[] } }).body.events[path[2] as number]
+          : undefined;
+      const optional =
+        OPTIONAL.has(dotted) ||
+        (OPTIONAL.has(key) && path.includes('events')) ||
+        (key === 'seq' &&
+          path.length === 1 &&
+          ['armGrant', 'armDenied', 'grantRevoke', 'grantPush', 'eventsAck', 'config'].includes(name)) ||
         // power.cut carries the measured current and the limit only for over_current.
-        || (event?.type === 'power.cut' && ['currentA', 'limitA', 'by'].includes(key))
+        (event?.type === 'power.cut' && ['currentA', 'limitA', 'by'].includes(key)) ||
         // An interrupted arc.stop that kept its statistics is still valid without the marker.
-        || (event?.type === 'arc.stop' && key === 'interrupted');
+        (event?.type === 'arc.stop' && key === 'interrupted');
       const problems = validateMessage(withChange(ex[name], path, REMOVE));
       if (optional || (name === 'config' && path[0] === 'body')) continue;
-      expect({ path, hit: problems.some((p) => p.path === jsonPath(path) && p.code === 'required') }).toEqual({ path, hit: true });
+      expect({ path, hit: problems.some((p) => p.path === jsonPath(path) && p.code === 'required') }).toEqual({
+        path,
+        hit: true,
+      });
     }
   });
 
@@ -51,15 +82,21 @@ describe('validateMessage', () => {
     for (const path of objectPaths(ex[name])) {
       if (path[0] === 'body' && path.length === 1 && name === 'statusOffline') continue;
       const problems = validateMessage(withChange(ex[name], [...path, 'surplus'], 1));
-      expect({ path, hit: problems.some((p) => p.path === jsonPath([...path, 'surplus']) && p.code === 'unknownField') }).toEqual({ path, hit: true });
+      expect({
+        path,
+        hit: problems.some((p) => p.path === jsonPath([...path, 'surplus']) && p.code === 'unknownField'),
+      }).toEqual({ path, hit: true });
     }
   });
 
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('rejects the key %s, named like an Object.prototype member, as an unknown field', (key) => {
-    // As JSON.parse delivers it: an own key, even for __proto__.
-    const msg = JSON.parse(JSON.stringify(ex.armRequest).replace('"nonce":', `"${key}":1,"nonce":`));
-    expect(validateMessage(msg)).toEqual([expect.objectContaining({ path: `$.body.${key}`, code: 'unknownField' })]);
-  });
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'rejects the key %s, named like an Object.prototype member, as an unknown field',
+    (key) => {
+      // As JSON.parse delivers it: an own key, even for __proto__.
+      const msg = JSON.parse(JSON.stringify(ex.armRequest).replace('"nonce":', `"${key}":1,"nonce":`));
+      expect(validateMessage(msg)).toEqual([expect.objectContaining({ path: `$.body.${key}`, code: 'unknownField' })]);
+    },
+  );
 
   const ev = (i: number, field: string) => ['body', 'events', i, field];
   const cases: [keyof Examples, (string | number)[], unknown, string][] = [
@@ -148,7 +185,10 @@ describe('validateMessage', () => {
 
   it('accepts an events batch of 100 and rejects 101', () => {
     const hb = ex.events.body.events[5];
-    const batch = (n: number) => ({ ...ex.events, body: { events: Array.from({ length: n }, (_, i) => ({ ...hb, seq: i + 1 })) } });
+    const batch = (n: number) => ({
+      ...ex.events,
+      body: { events: Array.from({ length: n }, (_, i) => ({ ...hb, seq: i + 1 })) },
+    });
     expect(validateMessage(batch(100))).toEqual([]);
     expect(validateMessage(batch(101)).map((p) => p.code)).toContain('length');
   });
@@ -159,8 +199,12 @@ describe('validateMessage', () => {
     delete bare.current;
     delete bare.voltage;
     expect(validateMessage(withChange(ex.events, ['body', 'events', 16], bare))).toEqual([]);
-    expect(validateMessage(withChange(ex.events, ['body', 'events', 4, 'samples'], 0)).map((p) => p.code)).toContain('range');
-    expect(validateMessage(withChange(ex.statusOnline, ['body', 'faults'], ['journal_unwritable', 'board_lost']))).toEqual([]);
+    expect(validateMessage(withChange(ex.events, ['body', 'events', 4, 'samples'], 0)).map((p) => p.code)).toContain(
+      'range',
+    );
+    expect(
+      validateMessage(withChange(ex.statusOnline, ['body', 'faults'], ['journal_unwritable', 'board_lost'])),
+    ).toEqual([]);
     expect(validateMessage(withChange(ex.statusOnline, ['body', 'faults'], []))).toEqual([]);
   });
 
@@ -172,7 +216,9 @@ describe('validateMessage', () => {
   it('reports non-objects and unknown message types at the root', () => {
     expect(validateMessage(null)).toEqual([expect.objectContaining({ path: '$', code: 'type' })]);
     expect(validateMessage([])).toEqual([expect.objectContaining({ path: '$', code: 'type' })]);
-    expect(validateMessage({ ...ex.armRequest, type: 'arm.fire' })).toEqual([expect.objectContaining({ path: '$.type', code: 'enum' })]);
+    expect(validateMessage({ ...ex.armRequest, type: 'arm.fire' })).toEqual([
+      expect.objectContaining({ path: '$.type', code: 'enum' }),
+    ]);
   });
 
   it('type guards check the type too', () => {
@@ -185,7 +231,10 @@ describe('validateMessage', () => {
 describe('NUL and lone surrogates', () => {
   const BAD = ['\u0000', '\ud800', '\udc00', 'a\udbffb'];
   const deviceExamples = ['statusOnline', 'armRequest', 'armRequestPhone', 'events'] as const;
-  const stringPaths = (value: unknown) => leafPaths(value).filter((p) => typeof p.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], value) === 'string');
+  const stringPaths = (value: unknown) =>
+    leafPaths(value).filter(
+      (p) => typeof p.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], value) === 'string',
+    );
 
   it('isStorableText accepts pairs and refuses NUL and lone halves', () => {
     expect(isStorableText('焊工 😀 ok')).toBe(true);
@@ -209,7 +258,12 @@ describe('NUL and lone surrogates', () => {
   it('a signed message carrying them opens as MALFORMED (answerable), not as an exception', () => {
     const body = { ...ex.statusOnline.body, firmware: 'fw\u0000x' };
     const signed = sign(keys.device, { ...ex.statusOnline, body });
-    const r = openDeviceMessage(JSON.stringify(signed), { chip: signed.chip, type: 'status', publicKey: keys.devicePublicKey, now: new Date(signed.ts) });
+    const r = openDeviceMessage(JSON.stringify(signed), {
+      chip: signed.chip,
+      type: 'status',
+      publicKey: keys.devicePublicKey,
+      now: new Date(signed.ts),
+    });
     expect(r).toMatchObject({ ok: false, reason: 'MALFORMED', answerable: true });
     const boot = { ...ex.events.body.events[0], firmware: 'fw\ud800' };
     expect(validateEvent(boot).map((p) => p.code)).toContain('format');
@@ -223,7 +277,9 @@ describe('events.ack rejected', () => {
     expect(validateMessage(ack({ rejected: [120, 131] }))).toEqual([]);
     expect(validateMessage(ack({ rejected: [131, 120] })).map((p) => p.code)).toContain('consistency');
     expect(validateMessage(ack({ rejected: [] })).map((p) => p.code)).toContain('length');
-    expect(validateMessage(ack({ rejected: Array.from({ length: 101 }, (_, i) => i + 1) })).map((p) => p.code)).toContain('length');
+    expect(
+      validateMessage(ack({ rejected: Array.from({ length: 101 }, (_, i) => i + 1) })).map((p) => p.code),
+    ).toContain('length');
     expect(validateMessage(ack({ missing: [140], rejected: [140] })).map((p) => p.code)).toContain('consistency');
   });
 });
@@ -242,7 +298,10 @@ describe('decodeMessage', () => {
 
   it('reports JSON and validation problems', () => {
     expect(decodeMessage('not json')).toMatchObject({ ok: false, problems: [{ code: 'json' }] });
-    expect(decodeMessage(JSON.stringify({ ...ex.events, seq: 0 }))).toMatchObject({ ok: false, problems: [{ path: '$.seq', code: 'range' }] });
+    expect(decodeMessage(JSON.stringify({ ...ex.events, seq: 0 }))).toMatchObject({
+      ok: false,
+      problems: [{ path: '$.seq', code: 'range' }],
+    });
   });
 });
 

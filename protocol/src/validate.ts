@@ -1,11 +1,48 @@
-import { EVENTS_ACK_MAX_MISSING, EVENT_BATCH_MAX_EVENTS, MAX_MESSAGE_BYTES, MESSAGE_ID_MAX_LENGTH, MESSAGE_ID_MIN_LENGTH, MIN_SAMPLE_RATE_HZ, NONCE_MAX_BYTES, NONCE_MIN_BYTES } from './constants';
+import {
+  EVENTS_ACK_MAX_MISSING,
+  EVENT_BATCH_MAX_EVENTS,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_ID_MAX_LENGTH,
+  MESSAGE_ID_MIN_LENGTH,
+  MIN_SAMPLE_RATE_HZ,
+  NONCE_MAX_BYTES,
+  NONCE_MIN_BYTES,
+} from './constants';
 import { CHIP_ID_PATTERN, ED25519_SIGNATURE_BYTES, fromBase64Url } from './crypto';
 import { WELDER_CODE_PATTERN } from './identity-code';
 import {
-  AnyMessage, ARC_INTERRUPTIONS, BOARD_LINK_CAUSES, DEVICE_EVENT_TYPES, DEVICE_FAULTS, DOWN_MESSAGE_TYPES, MACHINE_KINDS, MessageByType, MessageType, SAFETY_CUT_REASONS, UP_MESSAGE_TYPES,
+  AnyMessage,
+  ARC_INTERRUPTIONS,
+  BOARD_LINK_CAUSES,
+  DEVICE_EVENT_TYPES,
+  DEVICE_FAULTS,
+  DOWN_MESSAGE_TYPES,
+  MACHINE_KINDS,
+  MessageByType,
+  MessageType,
+  SAFETY_CUT_REASONS,
+  UP_MESSAGE_TYPES,
 } from './messages';
 import { DENIAL_REASONS, REVOKE_REASONS } from './reason-codes';
-import { arr, bool, Check, int, isPlainObject, literal, nullable, num, obj, oneOf, opt, Problem, problem, run, Shape, str, tagged } from './schema';
+import {
+  arr,
+  bool,
+  Check,
+  int,
+  isPlainObject,
+  literal,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  opt,
+  Problem,
+  problem,
+  run,
+  Shape,
+  str,
+  tagged,
+} from './schema';
 import { DEVICE_STATES, TRIGGERS } from './state-machine';
 
 export const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
@@ -25,16 +62,29 @@ export function parseInstant(text: unknown): number {
 // ---- field checks ---------------------------------------------------------------------------
 
 const instant: Check = (v, path, out) => {
-  if (Number.isNaN(parseInstant(v))) out.push(problem(path, typeof v === 'string' ? 'format' : 'type', 'must be an ISO instant in UTC, e.g. 2026-03-02T08:00:00.000Z'));
+  if (Number.isNaN(parseInstant(v)))
+    out.push(
+      problem(
+        path,
+        typeof v === 'string' ? 'format' : 'type',
+        'must be an ISO instant in UTC, e.g. 2026-03-02T08:00:00.000Z',
+      ),
+    );
 };
-const base64urlBytes = (min: number, max: number, what: string): Check => (v, path, out) => {
-  if (typeof v !== 'string') return void out.push(problem(path, 'type', 'must be a string'));
-  const bytes = fromBase64Url(v);
-  if (!bytes || bytes.length < min || bytes.length > max) out.push(problem(path, 'format', `must be ${what} (base64url without padding)`));
-};
+const base64urlBytes =
+  (min: number, max: number, what: string): Check =>
+  (v, path, out) => {
+    if (typeof v !== 'string') return void out.push(problem(path, 'type', 'must be a string'));
+    const bytes = fromBase64Url(v);
+    if (!bytes || bytes.length < min || bytes.length > max)
+      out.push(problem(path, 'format', `must be ${what} (base64url without padding)`));
+  };
 const nonce = base64urlBytes(NONCE_MIN_BYTES, NONCE_MAX_BYTES, `${NONCE_MIN_BYTES}–${NONCE_MAX_BYTES} random bytes`);
 const signature = base64urlBytes(ED25519_SIGNATURE_BYTES, ED25519_SIGNATURE_BYTES, 'a 64-byte Ed25519 signature');
-const messageId = str({ pattern: MESSAGE_ID_PATTERN, format: `${MESSAGE_ID_MIN_LENGTH}–${MESSAGE_ID_MAX_LENGTH} base64url characters` });
+const messageId = str({
+  pattern: MESSAGE_ID_PATTERN,
+  format: `${MESSAGE_ID_MIN_LENGTH}–${MESSAGE_ID_MAX_LENGTH} base64url characters`,
+});
 const recordId = str({ pattern: RECORD_ID_PATTERN, format: '1–64 characters of A–Z a–z 0–9 _ -' });
 const chipId = str({ pattern: CHIP_ID_PATTERN, format: 'a chip id: C + 20 Crockford base32 characters' });
 const seq = int({ min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -44,13 +94,22 @@ const machineKind = oneOf(MACHINE_KINDS);
 const deviceState = oneOf(DEVICE_STATES);
 const trigger = oneOf(TRIGGERS);
 
-const position = obj({ lat: num({ min: -90, max: 90 }), lng: num({ min: -180, max: 180 }), accuracyM: num({ min: 0, max: 100_000 }), fixAt: instant });
+const position = obj({
+  lat: num({ min: -90, max: 90 }),
+  lng: num({ min: -180, max: 180 }),
+  accuracyM: num({ min: 0, max: 100_000 }),
+  fixAt: instant,
+});
 
 const stats = (max: number): Check =>
-  obj({ min: num({ min: 0, max }), max: num({ min: 0, max }), mean: num({ min: 0, max }), p95: num({ min: 0, max }) }, (v, path, out) => {
-    const s = v as { min: number; max: number; mean: number; p95: number };
-    if (!(s.min <= s.mean && s.mean <= s.max && s.min <= s.p95 && s.p95 <= s.max)) out.push(problem(path, 'consistency', 'needs min ≤ mean, p95 ≤ max'));
-  });
+  obj(
+    { min: num({ min: 0, max }), max: num({ min: 0, max }), mean: num({ min: 0, max }), p95: num({ min: 0, max }) },
+    (v, path, out) => {
+      const s = v as { min: number; max: number; mean: number; p95: number };
+      if (!(s.min <= s.mean && s.mean <= s.max && s.min <= s.p95 && s.p95 <= s.max))
+        out.push(problem(path, 'consistency', 'needs min ≤ mean, p95 ≤ max'));
+    },
+  );
 
 // ---- events ---------------------------------------------------------------------------------
 
@@ -75,25 +134,37 @@ const EVENT_CHECKS: Record<string, Check> = {
     (v, path, out) => {
       // Only an arc cut off by the agent stopping, crashing or losing the board may lack its statistics.
       if (v.interrupted === undefined) {
-        if (v.current === undefined) out.push(problem(`${path}.current`, 'required', 'is required unless the arc was interrupted'));
-        if (v.voltage === undefined) out.push(problem(`${path}.voltage`, 'required', 'is required unless the arc was interrupted'));
-        if ((v.samples as number) < 1) out.push(problem(`${path}.samples`, 'range', 'must be ≥ 1 unless the arc was interrupted'));
+        if (v.current === undefined)
+          out.push(problem(`${path}.current`, 'required', 'is required unless the arc was interrupted'));
+        if (v.voltage === undefined)
+          out.push(problem(`${path}.voltage`, 'required', 'is required unless the arc was interrupted'));
+        if ((v.samples as number) < 1)
+          out.push(problem(`${path}.samples`, 'range', 'must be ≥ 1 unless the arc was interrupted'));
       }
       const started = parseInstant(v.startedAt);
       const ended = parseInstant(v.endedAt);
       if (ended < started) out.push(problem(`${path}.endedAt`, 'consistency', 'must not be before startedAt'));
-      else if (Math.abs((v.durationMs as number) - (ended - started)) > 1_000) out.push(problem(`${path}.durationMs`, 'consistency', 'must equal endedAt − startedAt (±1 s)'));
+      else if (Math.abs((v.durationMs as number) - (ended - started)) > 1_000)
+        out.push(problem(`${path}.durationMs`, 'consistency', 'must equal endedAt − startedAt (±1 s)'));
       if (v.at !== v.endedAt) out.push(problem(`${path}.at`, 'consistency', 'must equal endedAt'));
     },
   ),
   heartbeat: eventShape('heartbeat', { position: nullable(position), relayClosed: bool(), state: deviceState }),
-  'gas.reading': eventShape('gas.reading', { percentLel: num({ min: 0, max: 100 }), limitPercentLel: num({ min: 0.1, max: 100 }) }),
+  'gas.reading': eventShape('gas.reading', {
+    percentLel: num({ min: 0, max: 100 }),
+    limitPercentLel: num({ min: 0.1, max: 100 }),
+  }),
   tamper: eventShape('tamper', { switch: oneOf(['enclosure', 'bypass_suspected']), open: bool() }),
-  'arc.unauthorized': eventShape('arc.unauthorized', { currentA: num({ min: 0, max: 5_000 }), relayClosed: literal(false) }),
+  'arc.unauthorized': eventShape('arc.unauthorized', {
+    currentA: num({ min: 0, max: 5_000 }),
+    relayClosed: literal(false),
+  }),
   'relay.change': eventShape('relay.change', { closed: bool(), trigger, grantId: opt(recordId) }),
   'power.cut': eventShape('power.cut', {
-    reason: oneOf(SAFETY_CUT_REASONS), grantId: opt(recordId),
-    currentA: opt(num({ min: 0, max: 5_000 })), limitA: opt(num({ min: 1, max: 5_000 })),
+    reason: oneOf(SAFETY_CUT_REASONS),
+    grantId: opt(recordId),
+    currentA: opt(num({ min: 0, max: 5_000 })),
+    limitA: opt(num({ min: 1, max: 5_000 })),
     by: opt(literal('hardware_watchdog')),
   }),
   'state.change': eventShape('state.change', { from: deviceState, to: deviceState, trigger }),
@@ -101,15 +172,28 @@ const EVENT_CHECKS: Record<string, Check> = {
   'security.rejected': eventShape('security.rejected', {
     messageType: displayText(32),
     messageId: opt(displayText(MESSAGE_ID_MAX_LENGTH)),
-    reason: oneOf(['bad_signature', 'wrong_chip', 'nonce_mismatch', 'request_mismatch', 'expired', 'not_yet_valid', 'lifetime_too_long', 'malformed', 'wrong_type']),
+    reason: oneOf([
+      'bad_signature',
+      'wrong_chip',
+      'nonce_mismatch',
+      'request_mismatch',
+      'expired',
+      'not_yet_valid',
+      'lifetime_too_long',
+      'malformed',
+      'wrong_type',
+    ]),
   }),
   'relay.fault': eventShape('relay.fault', { commanded: bool(), feedback: bool() }),
   'board.link': eventShape('board.link', { up: bool(), cause: opt(oneOf(BOARD_LINK_CAUSES)) }, (v, path, out) => {
-    if (v.up === false && v.cause === undefined) out.push(problem(`${path}.cause`, 'required', 'is required when up is false'));
-    if (v.up === true && v.cause !== undefined) out.push(problem(`${path}.cause`, 'consistency', 'must be absent when up is true'));
+    if (v.up === false && v.cause === undefined)
+      out.push(problem(`${path}.cause`, 'required', 'is required when up is false'));
+    if (v.up === true && v.cause !== undefined)
+      out.push(problem(`${path}.cause`, 'consistency', 'must be absent when up is true'));
   }),
   'journal.lost': eventShape('journal.lost', { fromSeq: seq, toSeq: seq }, (v, path, out) => {
-    if ((v.fromSeq as number) > (v.toSeq as number)) out.push(problem(`${path}.toSeq`, 'consistency', 'must be ≥ fromSeq'));
+    if ((v.fromSeq as number) > (v.toSeq as number))
+      out.push(problem(`${path}.toSeq`, 'consistency', 'must be ≥ fromSeq'));
   }),
 };
 const deviceEvent = tagged('type', EVENT_CHECKS);
@@ -123,7 +207,10 @@ export function validateEvent(value: unknown, path = '$'): Problem[] {
 // ---- bodies ---------------------------------------------------------------------------------
 
 const credential = tagged('kind', {
-  welder_code: obj({ kind: literal('welder_code'), code: str({ pattern: WELDER_CODE_PATTERN, format: 'a welder code: W + 21 Crockford base32 characters' }) }),
+  welder_code: obj({
+    kind: literal('welder_code'),
+    code: str({ pattern: WELDER_CODE_PATTERN, format: 'a welder code: W + 21 Crockford base32 characters' }),
+  }),
   phone_session: obj({ kind: literal('phone_session'), sessionId: recordId }),
 });
 
@@ -132,41 +219,68 @@ const BODY_CHECKS: Record<Exclude<MessageType, 'status'>, Check> = {
   events: obj({ events: arr(deviceEvent, { min: 1, max: EVENT_BATCH_MAX_EVENTS }) }, (v, path, out) => {
     const events = v.events as { seq: number }[];
     for (let i = 1; i < events.length; i++) {
-      if (events[i].seq <= events[i - 1].seq) out.push(problem(`${path}.events[${i}].seq`, 'consistency', 'event seqs must increase within a batch'));
+      if (events[i].seq <= events[i - 1].seq)
+        out.push(problem(`${path}.events[${i}].seq`, 'consistency', 'event seqs must increase within a batch'));
     }
   }),
   'arm.grant': obj(
     {
-      grantId: recordId, requestId: messageId, chip: chipId, machineId: recordId, welderId: recordId, permitId: recordId, nonce,
-      issuedAt: instant, notBefore: instant, expiresAt: instant,
-      welderName: opt(displayText(32)), maxCurrentA: opt(num({ min: 1, max: 5_000 })), gasLimitPercentLel: opt(num({ min: 0.1, max: 100 })),
+      grantId: recordId,
+      requestId: messageId,
+      chip: chipId,
+      machineId: recordId,
+      welderId: recordId,
+      permitId: recordId,
+      nonce,
+      issuedAt: instant,
+      notBefore: instant,
+      expiresAt: instant,
+      welderName: opt(displayText(32)),
+      maxCurrentA: opt(num({ min: 1, max: 5_000 })),
+      gasLimitPercentLel: opt(num({ min: 0.1, max: 100 })),
     },
     (v, path, out) => {
       // The 8 h lifetime cap is checked by verifyGrant, which reports it as its own failure.
-      if (parseInstant(v.expiresAt) <= parseInstant(v.notBefore)) out.push(problem(`${path}.expiresAt`, 'consistency', 'must be after notBefore'));
+      if (parseInstant(v.expiresAt) <= parseInstant(v.notBefore))
+        out.push(problem(`${path}.expiresAt`, 'consistency', 'must be after notBefore'));
     },
   ),
-  'arm.denied': obj({ requestId: messageId, reason: oneOf(DENIAL_REASONS), message: localized, retryAfterS: opt(int({ min: 1, max: 86_400 })) }),
+  'arm.denied': obj({
+    requestId: messageId,
+    reason: oneOf(DENIAL_REASONS),
+    message: localized,
+    retryAfterS: opt(int({ min: 1, max: 86_400 })),
+  }),
   'grant.revoke': obj({ grantId: opt(recordId), reason: oneOf(REVOKE_REASONS), message: localized }),
   'events.ack': obj(
     {
-      requestId: messageId, upToSeq: int({ min: 0, max: Number.MAX_SAFE_INTEGER }), missing: opt(arr(seq, { max: EVENTS_ACK_MAX_MISSING })),
+      requestId: messageId,
+      upToSeq: int({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      missing: opt(arr(seq, { max: EVENTS_ACK_MAX_MISSING })),
       rejected: opt(arr(seq, { min: 1, max: EVENT_BATCH_MAX_EVENTS })),
     },
     (v, path, out) => {
       const missing = (v.missing as number[] | undefined) ?? [];
       missing.forEach((s, i) => {
-        if (s <= (v.upToSeq as number) || (i > 0 && s <= missing[i - 1])) out.push(problem(`${path}.missing[${i}]`, 'consistency', 'must be ascending and above upToSeq'));
+        if (s <= (v.upToSeq as number) || (i > 0 && s <= missing[i - 1]))
+          out.push(problem(`${path}.missing[${i}]`, 'consistency', 'must be ascending and above upToSeq'));
       });
       const rejected = (v.rejected as number[] | undefined) ?? [];
       rejected.forEach((s, i) => {
-        if (i > 0 && s <= rejected[i - 1]) out.push(problem(`${path}.rejected[${i}]`, 'consistency', 'must be ascending'));
+        if (i > 0 && s <= rejected[i - 1])
+          out.push(problem(`${path}.rejected[${i}]`, 'consistency', 'must be ascending'));
         // A rejected seq is accounted for on the server: it can never also be missing.
         if (missing.includes(s)) out.push(problem(`${path}.rejected[${i}]`, 'consistency', 'must not also be missing'));
       });
     },
   ),
-  'grant.push': obj({ sessionId: recordId, welderId: recordId, welderName: displayText(32), permitId: recordId, expiresAt: instant }),
+  'grant.push': obj({
+    sessionId: recordId,
+    welderId: recordId,
+    welderName: displayText(32),
+    permitId: recordId,
+    expiresAt: instant,
+  }),
   config: obj(
     {
       heartbeatIntervalS: opt(int({ min: 5, max: 300 })),
@@ -182,7 +296,14 @@ const BODY_CHECKS: Record<Exclude<MessageType, 'status'>, Check> = {
 
 const faults = arr(oneOf(DEVICE_FAULTS), { max: DEVICE_FAULTS.length });
 const onlineStatusBody = obj(
-  { online: literal(true), state: deviceState, machineKind, firmware: displayText(64), protocol: literal(1, 'version'), faults: opt(faults) },
+  {
+    online: literal(true),
+    state: deviceState,
+    machineKind,
+    firmware: displayText(64),
+    protocol: literal(1, 'version'),
+    faults: opt(faults),
+  },
   (v, path, out) => {
     const list = (v.faults as string[] | undefined) ?? [];
     list.forEach((f, i) => {
@@ -190,7 +311,12 @@ const onlineStatusBody = obj(
     });
   },
 );
-const offlineStatus = obj({ v: literal(1, 'version'), type: literal('status'), chip: chipId, body: obj({ online: literal(false), reason: oneOf(['will', 'shutdown']) }) });
+const offlineStatus = obj({
+  v: literal(1, 'version'),
+  type: literal('status'),
+  chip: chipId,
+  body: obj({ online: literal(false), reason: oneOf(['will', 'shutdown']) }),
+});
 
 const DEVICE_SIGNED: readonly MessageType[] = ['status', ...UP_MESSAGE_TYPES];
 
@@ -214,19 +340,22 @@ export function validateEnvelopeHeader(value: unknown): Problem[] {
 
 /** Every problem of a message of any type (empty = valid). Signature and freshness are not checked here. */
 export function validateMessage(value: unknown): Problem[] {
-  if (isPlainObject(value) && value.type === 'status' && isPlainObject(value.body) && value.body.online === false) return run(offlineStatus, value);
+  if (isPlainObject(value) && value.type === 'status' && isPlainObject(value.body) && value.body.online === false)
+    return run(offlineStatus, value);
   const problems = validateEnvelopeHeader(value);
   if (problems.some((p) => p.path === '$' || p.path === '$.type')) return problems;
   const msg = value as Record<string, unknown>;
   const bodyCheck = msg.type === 'status' ? onlineStatusBody : BODY_CHECKS[msg.type as Exclude<MessageType, 'status'>];
   problems.push(...run(bodyCheck, msg.body, '$.body'));
-  if (msg.type === 'arm.grant' && isPlainObject(msg.body) && msg.body.chip !== msg.chip) problems.push(problem('$.body.chip', 'consistency', 'must equal the envelope chip'));
+  if (msg.type === 'arm.grant' && isPlainObject(msg.body) && msg.body.chip !== msg.chip)
+    problems.push(problem('$.body.chip', 'consistency', 'must equal the envelope chip'));
   return problems;
 }
 
 /** Problems of a message that must be of `type`. */
 export function validateMessageOfType<T extends MessageType>(type: T, value: unknown): Problem[] {
-  if (isPlainObject(value) && value.type !== type) return [problem('$.type', 'enum', `must be ${JSON.stringify(type)}`)];
+  if (isPlainObject(value) && value.type !== type)
+    return [problem('$.type', 'enum', `must be ${JSON.stringify(type)}`)];
   return validateMessage(value);
 }
 
@@ -243,7 +372,8 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: 
 /** Size limit, UTF-8 and JSON syntax; the step before validation. */
 export function parsePayload(payload: string | Uint8Array): ParseResult {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
-  if (bytes.length > MAX_MESSAGE_BYTES) return { ok: false, problems: [problem('$', 'tooLarge', `payload exceeds ${MAX_MESSAGE_BYTES} bytes`)] };
+  if (bytes.length > MAX_MESSAGE_BYTES)
+    return { ok: false, problems: [problem('$', 'tooLarge', `payload exceeds ${MAX_MESSAGE_BYTES} bytes`)] };
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { ok: true, value: JSON.parse(text) };

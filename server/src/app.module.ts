@@ -23,7 +23,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        { module: class ConfigHolder {}, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
+        {
+          module: class ConfigHolder {},
+          global: true,
+          providers: [{ provide: APP_CONFIG, useValue: config }],
+          exports: [APP_CONFIG],
+        },
         LoggerModule.forRoot({
           // Every route, in the wildcard syntax of Express 5 (the library's default '*' draws a deprecation warning at start-up).
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
@@ -31,7 +36,13 @@ export class AppModule {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             // Query strings can carry personal data (exact ID-number search) and tokens (?access_token=): never log them.
-            serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url.split('?')[0],
+              }),
+            },
             autoLogging: { ignore: (req) => req.url === '/api/health' },
           },
         }),

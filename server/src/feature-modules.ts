@@ -18,6 +18,23 @@ import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
-export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [ArcsModule, CodesModule, CodeManagementModule, EnterprisesModule, MachinesModule, PublicModule, WeldersModule, LedgersModule, AlertsModule, BlackoutsModule, MachineLoansModule, PermitsModule, DevicesModule.withArmRequestsFrom(AuthorizationModule), AuthorizationModule, StatsModule, ReportsModule,
+export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
+  ArcsModule,
+  CodesModule,
+  CodeManagementModule,
+  EnterprisesModule,
+  MachinesModule,
+  PublicModule,
+  WeldersModule,
+  LedgersModule,
+  AlertsModule,
+  BlackoutsModule,
+  MachineLoansModule,
+  PermitsModule,
+  DevicesModule.withArmRequestsFrom(AuthorizationModule),
+  AuthorizationModule,
+  StatsModule,
+  ReportsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
-  WebModule];
+  WebModule,
+];

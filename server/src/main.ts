@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     await serve(infra);
   } catch (e) {
     console.error(`Start-up failed: ${describeError(e)}`);
-    await infra.stop().catch((s: unknown) => console.error(`Stopping the embedded services failed too: ${describeError(s)}`));
+    await infra
+      .stop()
+      .catch((s: unknown) => console.error(`Stopping the embedded services failed too: ${describeError(s)}`));
     process.exit(1);
   }
 }
@@ -33,11 +35,15 @@ async function serve(infra: Infrastructure): Promise<void> {
   const { config } = infra;
   if (config.faultPoints) {
     armFaultPoints(config.faultPoints);
-    console.warn(`ARCGATE_FAULT_POINTS armed (${config.faultPoints}): this process will SIGKILL itself there (test only)`);
+    console.warn(
+      `ARCGATE_FAULT_POINTS armed (${config.faultPoints}): this process will SIGKILL itself there (test only)`,
+    );
   }
   applyHeapGrowth(config.heapGrowingPercent ?? DEFAULT_HEAP_GROWING_PERCENT);
   const applied = await runMigrations(config.databaseUrl);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, infra.broker?.aedes ?? null), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   configureApp(app, { trustProxy: config.trustProxy });
   const log = app.get(Logger);
@@ -54,9 +60,15 @@ async function serve(infra: Infrastructure): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  const db = infra.database ? `embedded PostgreSQL on port ${infra.database.port}` : 'external PostgreSQL (DATABASE_URL)';
-  const mq = infra.broker ? `embedded MQTT broker on ${infra.broker.url}` : `external MQTT broker (${config.mqtt.url.replace(/\/\/[^@/]*@/, '//')})`;
-  console.log(`\nArcGate is running at http://localhost:${config.port}/  (API docs: http://localhost:${config.port}/api/docs)\n  database: ${db}\n  broker:   ${mq}\n`);
+  const db = infra.database
+    ? `embedded PostgreSQL on port ${infra.database.port}`
+    : 'external PostgreSQL (DATABASE_URL)';
+  const mq = infra.broker
+    ? `embedded MQTT broker on ${infra.broker.url}`
+    : `external MQTT broker (${config.mqtt.url.replace(/\/\/[^@/]*@/, '//')})`;
+  console.log(
+    `\nArcGate is running at http://localhost:${config.port}/  (API docs: http://localhost:${config.port}/api/docs)\n  database: ${db}\n  broker:   ${mq}\n`,
+  );
 }
 
 main().catch((e) => {

@@ -14,21 +14,41 @@ import { API_PREFIX } from './bootstrap/configure-app';
  * placeholder config below is never used. Keys are sorted so the file only changes when the API does.
  */
 const PLACEHOLDER_CONFIG: AppConfig = {
-  nodeEnv: 'development', port: 0, host: '127.0.0.1', databaseUrl: 'postgres://unused/unused',
+  nodeEnv: 'development',
+  port: 0,
+  host: '127.0.0.1',
+  databaseUrl: 'postgres://unused/unused',
   mqtt: { url: 'mqtt://unused', embedded: false, topicRoot: 'unused' },
-  publicBaseUrl: 'http://localhost', dataDir: '/nonexistent',
-  secrets: { jwt: 'unused', codeSigningKey: Buffer.alloc(32), dataEncryptionKey: Buffer.alloc(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey },
-  jwtTtlSeconds: 3600, loginRateLimitPerMinute: 10, logLevel: 'silent', seedDemoData: false,
+  publicBaseUrl: 'http://localhost',
+  dataDir: '/nonexistent',
+  secrets: {
+    jwt: 'unused',
+    codeSigningKey: Buffer.alloc(32),
+    dataEncryptionKey: Buffer.alloc(32),
+    deviceSigningKey: generateKeyPairSync('ed25519').privateKey,
+  },
+  jwtTtlSeconds: 3600,
+  loginRateLimitPerMinute: 10,
+  logLevel: 'silent',
+  seedDemoData: false,
 };
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(PLACEHOLDER_CONFIG), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(PLACEHOLDER_CONFIG), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   app.setGlobalPrefix(API_PREFIX);
   const json = `${JSON.stringify(sortKeys(createApiDocument(app)), null, 2)}\n`;
   await app.close();

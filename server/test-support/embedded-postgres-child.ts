@@ -7,7 +7,9 @@ import { describeError } from '../src/common/errors/describe-error';
  */
 startEmbeddedPostgres(process.argv[2], 0).then(
   (db) => {
-    process.stdout.write(`${JSON.stringify({ pid: db.pid, port: db.port, url: db.url, watchdogPid: db.watchdogPid, owned: db.owned })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ pid: db.pid, port: db.port, url: db.url, watchdogPid: db.watchdogPid, owned: db.owned })}\n`,
+    );
     setInterval(() => undefined, 1 << 30);
   },
   (e: unknown) => {

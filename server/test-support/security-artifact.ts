@@ -16,5 +16,8 @@ export interface SecurityClass {
 export function writeSecurityArtifact(suite: string, title: string, classes: SecurityClass[], runNote?: string): void {
   const dir = join(__dirname, '..', '..', 'test-artifacts', 'security');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${suite}.json`), `${JSON.stringify({ suite, title, ...(runNote ? { run: runNote } : {}), classes }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${suite}.json`),
+    `${JSON.stringify({ suite, title, ...(runNote ? { run: runNote } : {}), classes }, null, 2)}\n`,
+  );
 }

@@ -1,13 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export interface ChildDatabase { pid: number; port: number; url: string; watchdogPid: number; owned: boolean }
+export interface ChildDatabase {
+  pid: number;
+  port: number;
+  url: string;
+  watchdogPid: number;
+  owned: boolean;
+}
 
 /** Runs test-support/embedded-postgres-child.ts in a separate Node process and waits for its report. */
 export async function spawnPostgresChild(dataDir: string): Promise<{ child: ChildProcess; db: ChildDatabase }> {
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'swc-register.js'), join(__dirname, 'embedded-postgres-child.ts'), dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(__dirname, 'swc-register.js'), join(__dirname, 'embedded-postgres-child.ts'), dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));

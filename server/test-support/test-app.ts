@@ -51,8 +51,19 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${template}`);
 
   const externalMqtt = opts.broker === 'embedded' ? undefined : process.env.MQTT_URL;
-  const secrets = opts.config?.secrets ?? { jwt: randomBytes(32).toString('hex'), codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32), deviceSigningKey: generateKeyPairSync('ed25519').privateKey };
-  const broker = externalMqtt ? null : await startEmbeddedBroker(0, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) }, '127.0.0.1');
+  const secrets = opts.config?.secrets ?? {
+    jwt: randomBytes(32).toString('hex'),
+    codeSigningKey: randomBytes(32),
+    dataEncryptionKey: randomBytes(32),
+    deviceSigningKey: generateKeyPairSync('ed25519').privateKey,
+  };
+  const broker = externalMqtt
+    ? null
+    : await startEmbeddedBroker(
+        0,
+        { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) },
+        '127.0.0.1',
+      );
   const config: AppConfig = {
     nodeEnv: 'test',
     port: 0,

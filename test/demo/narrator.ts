@@ -39,7 +39,10 @@ export class AlertWatcher {
   private timer: NodeJS.Timeout | null = null;
   private primed = false;
 
-  constructor(private readonly api: PlatformApi, private readonly user = 'xiayi.regulator') {}
+  constructor(
+    private readonly api: PlatformApi,
+    private readonly user = 'xiayi.regulator',
+  ) {}
 
   async start(): Promise<void> {
     await this.poll();
@@ -61,7 +64,11 @@ export class AlertWatcher {
       if (!this.primed || before === a.count) continue;
       const mark = a.severity === 'critical' ? '🚨' : '⚠️ ';
       const times = a.count > 1 ? ` ×${a.count}` : '';
-      say('', `${mark} 告警 ${a.type}${times}：${a.title}（${a.enterpriseName ?? '未知单位'}）`, `ALERT ${a.severity}: ${a.titleEn}${times}`);
+      say(
+        '',
+        `${mark} 告警 ${a.type}${times}：${a.title}（${a.enterpriseName ?? '未知单位'}）`,
+        `ALERT ${a.severity}: ${a.titleEn}${times}`,
+      );
     }
   }
 }

@@ -40,7 +40,9 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} during start-up:\n${output.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited with code ${code} during start-up:\n${output.slice(-2000)}`)),
+    );
     setTimeout(() => reject(new Error(`the server did not start within 120 s; see ${logFile}`)), 120_000).unref();
   });
 

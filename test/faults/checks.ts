@@ -46,7 +46,8 @@ export function energisedIntervals(rig: ProcessRig, since: number, until = Date.
 
 async function grantWindows(db: Pool, chip: string, serverClockOffsetMs: number): Promise<GrantWindow[]> {
   const { rows } = await db.query<{ issued: Date; expires: Date; revoked: Date | null }>(
-    `SELECT issued_at AS issued, expires_at AS expires, revoked_at AS revoked FROM grants WHERE chip_id = $1`, [chip],
+    `SELECT issued_at AS issued, expires_at AS expires, revoked_at AS revoked FROM grants WHERE chip_id = $1`,
+    [chip],
   );
   // A server whose clock was jumped stamps its grants that much later than the simulator's clock.
   return rows.map((r) => ({
@@ -56,7 +57,12 @@ async function grantWindows(db: Pool, chip: string, serverClockOffsetMs: number)
 }
 
 /** (a): no stretch of power outside every grant's window longer than the bound. */
-export async function checkPower(db: Pool, rig: ProcessRig, since: number, opts: { heartbeatStoppedAt?: number; serverClockOffsetMs?: number } = {}): Promise<Check> {
+export async function checkPower(
+  db: Pool,
+  rig: ProcessRig,
+  since: number,
+  opts: { heartbeatStoppedAt?: number; serverClockOffsetMs?: number } = {},
+): Promise<Check> {
   const intervals = energisedIntervals(rig, since);
   const windows = await grantWindows(db, rig.chip, opts.serverClockOffsetMs ?? 0);
   let worst = 0;
@@ -73,7 +79,8 @@ export async function checkPower(db: Pool, rig: ProcessRig, since: number, opts:
     if (liveAtT0) {
       const offAt = rig.outputOffSince(t0);
       if (!offAt) return fail('output still live after the heartbeat stopped');
-      if (offAt - t0 > CUT_BOUND_MS) return fail(`output died ${offAt - t0} ms after the heartbeat stopped (bound ${CUT_BOUND_MS} ms)`);
+      if (offAt - t0 > CUT_BOUND_MS)
+        return fail(`output died ${offAt - t0} ms after the heartbeat stopped (bound ${CUT_BOUND_MS} ms)`);
       return pass(`cut ${offAt - t0} ms after the heartbeat stopped`);
     }
     return pass('output was dead when the fault hit');
@@ -90,10 +97,12 @@ export async function checkExactlyOnce(db: Pool, rig: ProcessRig): Promise<Check
   const pending = existsSync(journalFile) ? readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).length : 0;
   const last = meta.nextSeq - 1;
   const { rows } = await db.query<{ n: string; distinct_n: string; max: string | null }>(
-    `SELECT count(*) AS n, count(DISTINCT seq) AS distinct_n, max(seq) AS max FROM device_events WHERE chip_id = $1`, [rig.chip],
+    `SELECT count(*) AS n, count(DISTINCT seq) AS distinct_n, max(seq) AS max FROM device_events WHERE chip_id = $1`,
+    [rig.chip],
   );
   const lost = await db.query<{ n: string }>(
-    `SELECT coalesce(sum((payload->>'toSeq')::bigint - (payload->>'fromSeq')::bigint + 1), 0) AS n FROM device_events WHERE chip_id = $1 AND type = 'journal.lost'`, [rig.chip],
+    `SELECT coalesce(sum((payload->>'toSeq')::bigint - (payload->>'fromSeq')::bigint + 1), 0) AS n FROM device_events WHERE chip_id = $1 AND type = 'journal.lost'`,
+    [rig.chip],
   );
   const n = Number(rows[0].n);
   const distinct = Number(rows[0].distinct_n);
@@ -107,21 +116,35 @@ export async function checkExactlyOnce(db: Pool, rig: ProcessRig): Promise<Check
 }
 
 /** Alerts of a chip raised or repeated since `since`. */
-export async function alertsSince(db: Pool, chip: string, since: number): Promise<{ type: string; severity: string; count: number }[]> {
+export async function alertsSince(
+  db: Pool,
+  chip: string,
+  since: number,
+): Promise<{ type: string; severity: string; count: number }[]> {
   const { rows } = await db.query<{ type: string; severity: string; count: number }>(
-    `SELECT type, severity, count FROM alerts WHERE chip_id = $1 AND last_seen_at >= $2 ORDER BY first_seen_at`, [chip, new Date(since - 1_000)],
+    `SELECT type, severity, count FROM alerts WHERE chip_id = $1 AND last_seen_at >= $2 ORDER BY first_seen_at`,
+    [chip, new Date(since - 1_000)],
   );
   return rows;
 }
 
 /** Stored events of a chip since `since` (device clock), optionally of one type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function eventsSince(db: Pool, chip: string, sinceSeq: number): Promise<{ seq: number; type: string; payload: any }[]> {
-  const { rows } = await db.query(`SELECT seq::int AS seq, type, payload FROM device_events WHERE chip_id = $1 AND seq > $2 ORDER BY seq`, [chip, sinceSeq]);
+export async function eventsSince(
+  db: Pool,
+  chip: string,
+  sinceSeq: number,
+): Promise<{ seq: number; type: string; payload: any }[]> {
+  const { rows } = await db.query(
+    `SELECT seq::int AS seq, type, payload FROM device_events WHERE chip_id = $1 AND seq > $2 ORDER BY seq`,
+    [chip, sinceSeq],
+  );
   return rows;
 }
 
 export async function lastSeq(db: Pool, chip: string): Promise<number> {
-  const { rows } = await db.query<{ m: string | null }>(`SELECT max(seq) AS m FROM device_events WHERE chip_id = $1`, [chip]);
+  const { rows } = await db.query<{ m: string | null }>(`SELECT max(seq) AS m FROM device_events WHERE chip_id = $1`, [
+    chip,
+  ]);
   return Number(rows[0].m ?? 0);
 }

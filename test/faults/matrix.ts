@@ -4,7 +4,16 @@
  * alert must show it; the runner (run.ts) repeats each one and writes RELIABILITY.md.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { DemoRecords, PlatformApi } from '../support/platform-api';
@@ -65,20 +74,28 @@ const current = (rig: ProcessRig): number => Number(rig.snapshot()?.readings?.cu
 export async function armAndArc(ctx: Ctx): Promise<void> {
   const { rig } = ctx;
   if (!rig.energised()) {
-    await waitUntil('a grant and a live output', async () => {
-      rig.simCommand(`scan ${ctx.badge}`);
-      for (let i = 0; i < 40; i++) {
-        if (rig.energised()) return true;
-        await sleep(100);
-      }
-      return false;
-    }, 45_000);
+    await waitUntil(
+      'a grant and a live output',
+      async () => {
+        rig.simCommand(`scan ${ctx.badge}`);
+        for (let i = 0; i < 40; i++) {
+          if (rig.energised()) return true;
+          await sleep(100);
+        }
+        return false;
+      },
+      45_000,
+    );
   }
   const before = await lastSeq(ctx.db, rig.chip);
   rig.simCommand('trigger on');
   await waitUntil('the arc to burn', () => current(rig) > 30, 10_000);
   // The agent has seen it too once its arc.start is stored: a fault now hits an arc in progress.
-  await waitUntil('arc.start stored', async () => (await eventsSince(ctx.db, rig.chip, before)).some((e) => e.type === 'arc.start'), 15_000);
+  await waitUntil(
+    'arc.start stored',
+    async () => (await eventsSince(ctx.db, rig.chip, before)).some((e) => e.type === 'arc.start'),
+    15_000,
+  );
 }
 
 /** Ends the welding session: trigger released, and a badge scan while armed locks the machine. */
@@ -91,7 +108,9 @@ export async function endSession(ctx: Ctx): Promise<void> {
 }
 
 async function chipOnline(db: Pool, chip: string): Promise<boolean> {
-  const { rows } = await db.query<{ online: boolean }>(`SELECT online FROM chips WHERE chip_id = $1`, [chip]).catch(() => ({ rows: [] as { online: boolean }[] }));
+  const { rows } = await db
+    .query<{ online: boolean }>(`SELECT online FROM chips WHERE chip_id = $1`, [chip])
+    .catch(() => ({ rows: [] as { online: boolean }[] }));
   return rows[0]?.online === true;
 }
 
@@ -128,13 +147,21 @@ async function hasAlert(ctx: Ctx, since: number, type: string, severity?: string
   // A repeat within a minute of the last is aggregated into the alert still open, and its count
   // reaches the database at the next flush: the open alert is what the regulator sees meanwhile.
   const open = await ctx.db.query<{ severity: string; count: number }>(
-    `SELECT severity, count FROM alerts WHERE chip_id = $1 AND type = $2 AND state = 'open' AND last_seen_at >= $3`, [ctx.rig.chip, type, new Date(since - 120_000)],
+    `SELECT severity, count FROM alerts WHERE chip_id = $1 AND type = $2 AND state = 'open' AND last_seen_at >= $3`,
+    [ctx.rig.chip, type, new Date(since - 120_000)],
   );
   const o = open.rows.find((r) => !severity || r.severity === severity);
-  return o ? pass(`${type} (${o.severity}, open, repeat aggregated)`) : fail(`no ${type}; raised: ${rows.map((r) => r.type).join(', ') || 'none'}`);
+  return o
+    ? pass(`${type} (${o.severity}, open, repeat aggregated)`)
+    : fail(`no ${type}; raised: ${rows.map((r) => r.type).join(', ') || 'none'}`);
 }
 
-async function hasEvent(ctx: Ctx, seq0: number, what: string, match: (e: { type: string; payload: Record<string, unknown> }) => boolean): Promise<Check> {
+async function hasEvent(
+  ctx: Ctx,
+  seq0: number,
+  what: string,
+  match: (e: { type: string; payload: Record<string, unknown> }) => boolean,
+): Promise<Check> {
   const events = await eventsSince(ctx.db, ctx.rig.chip, seq0);
   return events.some(match) ? pass(what) : fail(`no ${what} among ${events.length} events stored since`);
 }
@@ -176,7 +203,9 @@ async function journalOnTmpfs(ctx: Ctx, sizeKb: number): Promise<void> {
 }
 
 function journalMounted(ctx: Ctx): boolean {
-  return readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === ctx.rig.journalDir);
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === ctx.rig.journalDir);
 }
 
 async function journalOffTmpfs(ctx: Ctx): Promise<void> {
@@ -190,7 +219,8 @@ async function journalOffTmpfs(ctx: Ctx): Promise<void> {
   rmSync(keep, { recursive: true, force: true });
   mkdirSync(keep);
   execFileSync('mount', ['-o', 'remount,rw', rig.journalDir]);
-  for (const f of readdirSync(rig.journalDir)) if (!f.startsWith('filler')) cpSync(join(rig.journalDir, f), join(keep, f));
+  for (const f of readdirSync(rig.journalDir))
+    if (!f.startsWith('filler')) cpSync(join(rig.journalDir, f), join(keep, f));
   execFileSync('umount', [rig.journalDir]);
   for (const f of readdirSync(keep)) cpSync(join(keep, f), join(rig.journalDir, f));
   rmSync(keep, { recursive: true, force: true });
@@ -233,8 +263,11 @@ async function serverDiesThenRestarts(ctx: Ctx, point: string, cause: () => void
 
 export const FAULTS: Fault[] = [
   {
-    id: 'agent-sigkill', title: 'agent killed (SIGKILL) while arcing', broker: 'embedded',
-    expects: 'DEVICE_OFFLINE_ARMED (critical); after restart power.cut agent_crashed by the hardware watchdog, AGENT_CRASHED',
+    id: 'agent-sigkill',
+    title: 'agent killed (SIGKILL) while arcing',
+    broker: 'embedded',
+    expects:
+      'DEVICE_OFFLINE_ARMED (critical); after restart power.cut agent_crashed by the hardware watchdog, AGENT_CRASHED',
     async run(ctx) {
       const t0 = Date.now();
       ctx.rig.killAgent('SIGKILL');
@@ -244,14 +277,25 @@ export const FAULTS: Fault[] = [
       await ctx.restartAgent();
       return { t0, heartbeatStopped: true, removedAt };
     },
-    verify: (ctx, inj, seq0) => eventually(() => all(
-      hasAlert(ctx, inj.t0, 'DEVICE_OFFLINE_ARMED', 'critical'),
-      hasAlert(ctx, inj.t0, 'AGENT_CRASHED'),
-      hasEvent(ctx, seq0, 'power.cut agent_crashed', (e) => e.type === 'power.cut' && e.payload.reason === 'agent_crashed' && e.payload.by === 'hardware_watchdog'),
-    )),
+    verify: (ctx, inj, seq0) =>
+      eventually(() =>
+        all(
+          hasAlert(ctx, inj.t0, 'DEVICE_OFFLINE_ARMED', 'critical'),
+          hasAlert(ctx, inj.t0, 'AGENT_CRASHED'),
+          hasEvent(
+            ctx,
+            seq0,
+            'power.cut agent_crashed',
+            (e) =>
+              e.type === 'power.cut' && e.payload.reason === 'agent_crashed' && e.payload.by === 'hardware_watchdog',
+          ),
+        ),
+      ),
   },
   {
-    id: 'agent-sigstop', title: 'agent frozen (SIGSTOP 3 s) while arcing', broker: 'embedded',
+    id: 'agent-sigstop',
+    title: 'agent frozen (SIGSTOP 3 s) while arcing',
+    broker: 'embedded',
     expects: 'power.cut watchdog after it resumes (its loop stalled)',
     async run(ctx) {
       const t0 = Date.now();
@@ -260,10 +304,20 @@ export const FAULTS: Fault[] = [
       ctx.rig.killAgent('SIGCONT');
       return { t0, heartbeatStopped: true, removedAt: Date.now() };
     },
-    verify: (ctx, _inj, seq0) => eventually(() => hasEvent(ctx, seq0, 'power.cut watchdog', (e) => e.type === 'power.cut' && (e.payload.reason === 'watchdog' || e.payload.reason === 'board_lost'))),
+    verify: (ctx, _inj, seq0) =>
+      eventually(() =>
+        hasEvent(
+          ctx,
+          seq0,
+          'power.cut watchdog',
+          (e) => e.type === 'power.cut' && (e.payload.reason === 'watchdog' || e.payload.reason === 'board_lost'),
+        ),
+      ),
   },
   {
-    id: 'agent-sigterm', title: 'agent stopped (SIGTERM) while arcing', broker: 'embedded',
+    id: 'agent-sigterm',
+    title: 'agent stopped (SIGTERM) while arcing',
+    broker: 'embedded',
     expects: 'relay.change, power.cut agent_stopped and arc.stop interrupted, no DEVICE_OFFLINE_ARMED',
     async run(ctx) {
       const t0 = Date.now();
@@ -274,18 +328,38 @@ export const FAULTS: Fault[] = [
       return { t0, heartbeatStopped: true, removedAt };
     },
     async verify(ctx, inj, seq0) {
-      const records = await eventually(() => all(
-        hasEvent(ctx, seq0, 'relay.change agent_stopped', (e) => e.type === 'relay.change' && e.payload.closed === false && e.payload.trigger === 'agent_stopped'),
-        hasEvent(ctx, seq0, 'power.cut agent_stopped', (e) => e.type === 'power.cut' && e.payload.reason === 'agent_stopped'),
-        hasEvent(ctx, seq0, 'arc.stop interrupted', (e) => e.type === 'arc.stop' && e.payload.interrupted === 'agent_stopped'),
-      ));
+      const records = await eventually(() =>
+        all(
+          hasEvent(
+            ctx,
+            seq0,
+            'relay.change agent_stopped',
+            (e) => e.type === 'relay.change' && e.payload.closed === false && e.payload.trigger === 'agent_stopped',
+          ),
+          hasEvent(
+            ctx,
+            seq0,
+            'power.cut agent_stopped',
+            (e) => e.type === 'power.cut' && e.payload.reason === 'agent_stopped',
+          ),
+          hasEvent(
+            ctx,
+            seq0,
+            'arc.stop interrupted',
+            (e) => e.type === 'arc.stop' && e.payload.interrupted === 'agent_stopped',
+          ),
+        ),
+      );
       const offline = (await alertsSince(ctx.db, ctx.rig.chip, inj.t0)).some((a) => a.type === 'DEVICE_OFFLINE_ARMED');
       return offline ? fail(`${records.detail}; DEVICE_OFFLINE_ARMED raised for a clean stop`) : records;
     },
   },
   {
-    id: 'serial-kill', title: 'serial link broken (pty relay killed) while arcing', broker: 'embedded',
-    expects: 'board.link down + power.cut board_lost by the hardware watchdog, BOARD_LINK_LOST (critical); board.link up after a new cable',
+    id: 'serial-kill',
+    title: 'serial link broken (pty relay killed) while arcing',
+    broker: 'embedded',
+    expects:
+      'board.link down + power.cut board_lost by the hardware watchdog, BOARD_LINK_LOST (critical); board.link up after a new cable',
     async run(ctx) {
       const relay = ctx.rig.serialRelayPid();
       const t0 = Date.now();
@@ -298,15 +372,30 @@ export const FAULTS: Fault[] = [
       await ctx.rig.startSimulator();
       return { t0, heartbeatStopped: true, removedAt };
     },
-    verify: (ctx, inj, seq0) => eventually(() => all(
-      hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST', 'critical'),
-      hasEvent(ctx, seq0, 'power.cut board_lost', (e) => e.type === 'power.cut' && e.payload.reason === 'board_lost'),
-      hasEvent(ctx, seq0, 'board.link up', (e) => e.type === 'board.link' && e.payload.up === true),
-    ), 40_000),
+    verify: (ctx, inj, seq0) =>
+      eventually(
+        () =>
+          all(
+            hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST', 'critical'),
+            hasEvent(
+              ctx,
+              seq0,
+              'power.cut board_lost',
+              (e) => e.type === 'power.cut' && e.payload.reason === 'board_lost',
+            ),
+            hasEvent(ctx, seq0, 'board.link up', (e) => e.type === 'board.link' && e.payload.up === true),
+          ),
+        40_000,
+      ),
   },
   {
-    id: 'serial-freeze', title: 'serial link frozen (pty relay SIGSTOP 3 s) while arcing, gas leaking', broker: 'embedded',
-    recovery: { limitMs: 150_000, why: 'a gas fault clears only after 60 s below the limit (GAS_CLEAR_HOLD_MS), and the leak takes ~30 s to ventilate' },
+    id: 'serial-freeze',
+    title: 'serial link frozen (pty relay SIGSTOP 3 s) while arcing, gas leaking',
+    broker: 'embedded',
+    recovery: {
+      limitMs: 150_000,
+      why: 'a gas fault clears only after 60 s below the limit (GAS_CLEAR_HOLD_MS), and the leak takes ~30 s to ventilate',
+    },
     expects: 'board.link down (reports_silent), BOARD_LINK_LOST; GAS_ABOVE_LIMIT once the link thaws',
     async run(ctx) {
       const relay = ctx.rig.serialRelayPid();
@@ -319,14 +408,24 @@ export const FAULTS: Fault[] = [
       ctx.rig.simCommand('leak off');
       return { t0, heartbeatStopped: true, removedAt: Date.now() };
     },
-    verify: (ctx, inj, seq0) => eventually(() => all(
-      hasEvent(ctx, seq0, 'board.link reports_silent', (e) => e.type === 'board.link' && e.payload.up === false && e.payload.cause === 'reports_silent'),
-      hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST'),
-      hasAlert(ctx, inj.t0, 'GAS_ABOVE_LIMIT'),
-    )),
+    verify: (ctx, inj, seq0) =>
+      eventually(() =>
+        all(
+          hasEvent(
+            ctx,
+            seq0,
+            'board.link reports_silent',
+            (e) => e.type === 'board.link' && e.payload.up === false && e.payload.cause === 'reports_silent',
+          ),
+          hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST'),
+          hasAlert(ctx, inj.t0, 'GAS_ABOVE_LIMIT'),
+        ),
+      ),
   },
   {
-    id: 'board-kill', title: 'board process killed while arcing', broker: 'embedded',
+    id: 'board-kill',
+    title: 'board process killed while arcing',
+    broker: 'embedded',
     expects: 'board.link down, BOARD_LINK_LOST; board.link up after the board restarts',
     async run(ctx) {
       const t0 = Date.now();
@@ -334,43 +433,68 @@ export const FAULTS: Fault[] = [
       await sleep(3_000);
       const removedAt = Date.now();
       await ctx.rig.startSimulator();
-      return { t0, removedAt, powerNotApplicable: 'the output stage is modelled inside the killed process; its trace ends with it' };
+      return {
+        t0,
+        removedAt,
+        powerNotApplicable: 'the output stage is modelled inside the killed process; its trace ends with it',
+      };
     },
-    verify: (ctx, inj, seq0) => eventually(() => all(
-      hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST'),
-      hasEvent(ctx, seq0, 'board.link up', (e) => e.type === 'board.link' && e.payload.up === true),
-    ), 40_000),
+    verify: (ctx, inj, seq0) =>
+      eventually(
+        () =>
+          all(
+            hasAlert(ctx, inj.t0, 'BOARD_LINK_LOST'),
+            hasEvent(ctx, seq0, 'board.link up', (e) => e.type === 'board.link' && e.payload.up === true),
+          ),
+        40_000,
+      ),
   },
   ...(['decision.after-claim', 'decision.after-store'] as const).map((point): Fault => ({
-    id: `server-kill-${point.replace('.', '-')}`, title: `server killed (SIGKILL) at ${point}`, broker: 'embedded',
+    id: `server-kill-${point.replace('.', '-')}`,
+    title: `server killed (SIGKILL) at ${point}`,
+    broker: 'embedded',
     expects: 'no decision lost: every arm.request of the chip has a decision row; at most one grant per request',
     async run(ctx) {
       await endSession(ctx);
       return serverDiesThenRestarts(ctx, point, () => ctx.rig.simCommand(`scan ${ctx.badge}`), 20_000);
     },
     async verify(ctx) {
-      const { rows } = await ctx.db.query<{ requests: string; grants: string; dup: string }>(
-        `SELECT (SELECT count(DISTINCT request_id) FROM decisions WHERE chip_id = $1) AS requests,
+      const { rows } = await ctx.db
+        .query<{ requests: string; grants: string; dup: string }>(
+          `SELECT (SELECT count(DISTINCT request_id) FROM decisions WHERE chip_id = $1) AS requests,
                 (SELECT count(*) FROM grants WHERE chip_id = $1) AS grants,
-                (SELECT count(*) FROM (SELECT request_id FROM grants WHERE chip_id = $1 AND request_id IS NOT NULL GROUP BY request_id HAVING count(*) > 1) x) AS dup`, [ctx.rig.chip],
-      ).catch((e: Error) => ({ rows: [{ requests: '?', grants: '?', dup: e.message }] }));
+                (SELECT count(*) FROM (SELECT request_id FROM grants WHERE chip_id = $1 AND request_id IS NOT NULL GROUP BY request_id HAVING count(*) > 1) x) AS dup`,
+          [ctx.rig.chip],
+        )
+        .catch((e: Error) => ({ rows: [{ requests: '?', grants: '?', dup: e.message }] }));
       const r = rows[0];
-      return r.dup === '0' ? pass(`${r.requests} requests decided, ${r.grants} grants, none twice`) : fail(`grants issued twice for one request: ${r.dup}`);
+      return r.dup === '0'
+        ? pass(`${r.requests} requests decided, ${r.grants} grants, none twice`)
+        : fail(`grants issued twice for one request: ${r.dup}`);
     },
   })),
   ...(['ingest.mid-flush', 'ingest.before-ack'] as const).map((point): Fault => ({
-    id: `server-kill-${point.replace('.', '-')}`, title: `server killed (SIGKILL) at ${point}`, broker: 'embedded',
+    id: `server-kill-${point.replace('.', '-')}`,
+    title: `server killed (SIGKILL) at ${point}`,
+    broker: 'embedded',
     expects: 'every event stored exactly once after the device replays its journal',
     async run(ctx) {
-      return serverDiesThenRestarts(ctx, point, () => {
-        ctx.rig.simCommand('trigger off');
-        ctx.rig.simCommand('trigger on');
-      }, 30_000);
+      return serverDiesThenRestarts(
+        ctx,
+        point,
+        () => {
+          ctx.rig.simCommand('trigger off');
+          ctx.rig.simCommand('trigger on');
+        },
+        30_000,
+      );
     },
     verify: async () => pass('checked by (b)'),
   })),
   {
-    id: 'server-sigkill', title: 'server killed (SIGKILL), embedded broker with it', broker: 'embedded',
+    id: 'server-sigkill',
+    title: 'server killed (SIGKILL), embedded broker with it',
+    broker: 'embedded',
     expects: 'devices reconnect; the armed machine keeps its grant offline; events replayed exactly once',
     async run(ctx) {
       await ctx.server.kill('SIGKILL');
@@ -383,8 +507,11 @@ export const FAULTS: Fault[] = [
     verify: async () => pass('checked by (b) and (c)'),
   },
   {
-    id: 'postgres-stop-30s', title: 'PostgreSQL stopped for 30 s', broker: 'embedded',
-    expects: 'the server survives; arm requests meanwhile are refused or unanswered (never granted unchecked); events stored once after',
+    id: 'postgres-stop-30s',
+    title: 'PostgreSQL stopped for 30 s',
+    broker: 'embedded',
+    expects:
+      'the server survives; arm requests meanwhile are refused or unanswered (never granted unchecked); events stored once after',
     async run(ctx) {
       await ctx.pg.stop();
       const t0 = Date.now();
@@ -394,10 +521,13 @@ export const FAULTS: Fault[] = [
       await ctx.pg.start();
       return { t0, removedAt: Date.now() };
     },
-    verify: async (ctx) => (ctx.server.running ? pass('server process kept running') : fail('the server died while PostgreSQL was down')),
+    verify: async (ctx) =>
+      ctx.server.running ? pass('server process kept running') : fail('the server died while PostgreSQL was down'),
   },
   {
-    id: 'mosquitto-restart', title: 'Mosquitto restarted (down 5 s)', broker: 'mosquitto',
+    id: 'mosquitto-restart',
+    title: 'Mosquitto restarted (down 5 s)',
+    broker: 'mosquitto',
     expects: 'device and server reconnect; events replayed exactly once',
     async run(ctx) {
       if (!ctx.mosquitto) throw new Error('no mosquitto');
@@ -408,7 +538,9 @@ export const FAULTS: Fault[] = [
     verify: async () => pass('checked by (b) and (c)'),
   },
   {
-    id: 'net-latency', title: 'agent↔broker latency 400 ms each way for 20 s', broker: 'embedded',
+    id: 'net-latency',
+    title: 'agent↔broker latency 400 ms each way for 20 s',
+    broker: 'embedded',
     expects: 'an arm round trip still completes under the latency',
     async run(ctx) {
       ctx.rig.network.setLatency(400);
@@ -426,7 +558,9 @@ export const FAULTS: Fault[] = [
     verify: async (_ctx, inj) => pass(inj.note ?? ''),
   },
   {
-    id: 'net-loss', title: 'agent↔broker packet loss (30 % of segments late by up to 1.5 s) for 20 s', broker: 'embedded',
+    id: 'net-loss',
+    title: 'agent↔broker packet loss (30 % of segments late by up to 1.5 s) for 20 s',
+    broker: 'embedded',
     expects: 'events delivered exactly once despite retransmission delays',
     async run(ctx) {
       ctx.rig.network.setLoss(0.3, 1_500);
@@ -443,7 +577,9 @@ export const FAULTS: Fault[] = [
     verify: async () => pass('checked by (b)'),
   },
   {
-    id: 'net-half-open', title: 'agent↔broker half-open connection for 30 s', broker: 'embedded',
+    id: 'net-half-open',
+    title: 'agent↔broker half-open connection for 30 s',
+    broker: 'embedded',
     expects: 'DEVICE_OFFLINE_ARMED once the broker gives the session up; the agent reconnects after',
     async run(ctx) {
       ctx.rig.network.freeze();
@@ -455,8 +591,11 @@ export const FAULTS: Fault[] = [
     verify: async (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_OFFLINE_ARMED')),
   },
   {
-    id: 'net-partition', title: 'agent↔broker partition for 20 s while arcing', broker: 'embedded',
-    expects: 'the armed machine keeps its grant offline (protocol §10); DEVICE_OFFLINE_ARMED; events replayed exactly once',
+    id: 'net-partition',
+    title: 'agent↔broker partition for 20 s while arcing',
+    broker: 'embedded',
+    expects:
+      'the armed machine keeps its grant offline (protocol §10); DEVICE_OFFLINE_ARMED; events replayed exactly once',
     async run(ctx) {
       ctx.rig.network.cut();
       const t0 = Date.now();
@@ -470,7 +609,9 @@ export const FAULTS: Fault[] = [
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_OFFLINE_ARMED', 'critical')),
   },
   {
-    id: 'journal-torn', title: 'torn journal (agent killed, half a line left)', broker: 'embedded',
+    id: 'journal-torn',
+    title: 'torn journal (agent killed, half a line left)',
+    broker: 'embedded',
     expects: 'boot reason crash; the torn tail cut; nothing stored twice',
     async run(ctx) {
       const t0 = Date.now();
@@ -481,10 +622,14 @@ export const FAULTS: Fault[] = [
       await ctx.restartAgent();
       return { t0, heartbeatStopped: true, removedAt };
     },
-    verify: (ctx, _inj, seq0) => eventually(() => hasEvent(ctx, seq0, 'boot (crash)', (e) => e.type === 'boot' && e.payload.reason === 'crash')),
+    verify: (ctx, _inj, seq0) =>
+      eventually(() => hasEvent(ctx, seq0, 'boot (crash)', (e) => e.type === 'boot' && e.payload.reason === 'crash')),
   },
   {
-    id: 'journal-full', title: 'journal disk full while arcing', broker: 'embedded', needsRoot: true,
+    id: 'journal-full',
+    title: 'journal disk full while arcing',
+    broker: 'embedded',
+    needsRoot: true,
     expects: 'power cut (journal unwritable), DEVICE_JOURNAL_FAILED; no arm request while it lasts',
     async run(ctx) {
       // Room for the journal's own 1 MiB free-space margin, then filled up.
@@ -509,8 +654,12 @@ export const FAULTS: Fault[] = [
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
   },
   {
-    id: 'journal-readonly', title: 'journal file system read-only when the agent starts', broker: 'embedded', needsRoot: true,
-    expects: 'the agent runs on, refuses to arm (status fault journal_unwritable), DEVICE_JOURNAL_FAILED; arms again once writable',
+    id: 'journal-readonly',
+    title: 'journal file system read-only when the agent starts',
+    broker: 'embedded',
+    needsRoot: true,
+    expects:
+      'the agent runs on, refuses to arm (status fault journal_unwritable), DEVICE_JOURNAL_FAILED; arms again once writable',
     async run(ctx) {
       await journalOnTmpfs(ctx, 4_096);
       const { rig } = ctx;
@@ -535,8 +684,11 @@ export const FAULTS: Fault[] = [
     verify: (ctx, inj) => eventually(() => hasAlert(ctx, inj.t0, 'DEVICE_JOURNAL_FAILED')),
   },
   ...([600_000, -600_000] as const).map((offset): Fault => ({
-    id: `device-clock-${offset > 0 ? 'ahead' : 'behind'}-10min`, title: `device clock ${offset > 0 ? '+' : '−'}10 min`, broker: 'embedded',
-    expects: 'no grant while the clock is off (the arm request is refused or the grant rejected); the refusal is recorded',
+    id: `device-clock-${offset > 0 ? 'ahead' : 'behind'}-10min`,
+    title: `device clock ${offset > 0 ? '+' : '−'}10 min`,
+    broker: 'embedded',
+    expects:
+      'no grant while the clock is off (the arm request is refused or the grant rejected); the refusal is recorded',
     async run(ctx) {
       await endSession(ctx);
       // A connect token 10 min off is refused by the broker: the device may never get online at all.
@@ -550,19 +702,36 @@ export const FAULTS: Fault[] = [
       const removedAt = Date.now();
       await ctx.restartAgent({ clockOffsetMs: 0 });
       if (powered) throw new Error('a device with a clock 10 min off was given power');
-      return { t0, removedAt, note: online ? 'the broker let it in; the arm request was refused' : 'the broker refused its connect token' };
+      return {
+        t0,
+        removedAt,
+        note: online ? 'the broker let it in; the arm request was refused' : 'the broker refused its connect token',
+      };
     },
     async verify(ctx, inj, seq0) {
       const skew = await hasAlert(ctx, inj.t0, 'DEVICE_CLOCK_SKEW');
       if (skew.ok) return skew;
-      const denied = await ctx.db.query(`SELECT reason FROM decisions WHERE chip_id = $1 AND at >= $2 AND NOT allowed`, [ctx.rig.chip, new Date(inj.t0 - 2_000)]);
-      if (denied.rows.length) return pass(`refused: ${denied.rows.map((r: { reason: string }) => r.reason).join(', ')}`);
-      const rejected = await hasEvent(ctx, seq0, 'security.rejected of the grant', (e) => e.type === 'security.rejected');
-      return rejected.ok ? rejected : fail(`no DEVICE_CLOCK_SKEW, no refusal and no rejected grant recorded (${skew.detail})`);
+      const denied = await ctx.db.query(
+        `SELECT reason FROM decisions WHERE chip_id = $1 AND at >= $2 AND NOT allowed`,
+        [ctx.rig.chip, new Date(inj.t0 - 2_000)],
+      );
+      if (denied.rows.length)
+        return pass(`refused: ${denied.rows.map((r: { reason: string }) => r.reason).join(', ')}`);
+      const rejected = await hasEvent(
+        ctx,
+        seq0,
+        'security.rejected of the grant',
+        (e) => e.type === 'security.rejected',
+      );
+      return rejected.ok
+        ? rejected
+        : fail(`no DEVICE_CLOCK_SKEW, no refusal and no rejected grant recorded (${skew.detail})`);
     },
   })),
   {
-    id: 'server-clock-jump', title: 'server clock jumps +1 h while a machine is arcing', broker: 'embedded',
+    id: 'server-clock-jump',
+    title: 'server clock jumps +1 h while a machine is arcing',
+    broker: 'embedded',
     expects: 'no new grant the device cannot verify is acted on; arming works again once the clock is back',
     async run(ctx) {
       ctx.server.setClockOffset(3_600_000);
@@ -577,7 +746,10 @@ export const FAULTS: Fault[] = [
       return { t0, removedAt: Date.now(), serverClockOffsetMs: powered ? 3_600_000 : 0 };
     },
     async verify(ctx, inj, seq0) {
-      const denied = await ctx.db.query(`SELECT reason FROM decisions WHERE chip_id = $1 AND at >= $2`, [ctx.rig.chip, new Date(inj.t0)]);
+      const denied = await ctx.db.query(`SELECT reason FROM decisions WHERE chip_id = $1 AND at >= $2`, [
+        ctx.rig.chip,
+        new Date(inj.t0),
+      ]);
       const events = await eventsSince(ctx.db, ctx.rig.chip, seq0);
       const rejected = events.filter((e) => e.type === 'security.rejected').length;
       return pass(`${denied.rows.length} decision(s) meanwhile, ${rejected} grant(s) rejected by the device`);

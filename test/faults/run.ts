@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { HARDWARE_WATCHDOG_TIMEOUT_MS } from '@arcgate/protocol';
 import { Pool } from 'pg';
 import { SITE } from '../support/bench-site';
-import { activeCode, approvedPermitNow, bindChip, fetchApi, findDemoRecords, serverPublicKey } from '../support/platform-api';
+import {
+  activeCode,
+  approvedPermitNow,
+  bindChip,
+  fetchApi,
+  findDemoRecords,
+  serverPublicKey,
+} from '../support/platform-api';
 import { ProcessRig, REPO_ROOT, sleep, waitUntil } from '../support/process-rig';
 import { Check, checkExactlyOnce, checkPower, CUT_BOUND_MS, fail, pass } from './checks';
 import { armAndArc, cleanupMounts, Ctx, endSession, Fault, FAULTS, isRoot, lastSeq, measureRecovery } from './matrix';
@@ -42,7 +49,15 @@ async function platform(runDir: string, pg: OwnPostgres, name: string, mqttUrl?:
 
 async function machine(ctxBase: Omit<Ctx, 'rig' | 'restartAgent'>, runDir: string, name: string): Promise<Ctx> {
   const key = await serverPublicKey(ctxBase.api);
-  const rig = new ProcessRig({ name, dir: join(runDir, name), brokerUrl: ctxBase.server.brokerUrl, topicRoot: 'arcgate', serverPublicKey: key, position: SITE, process: 'MIG' });
+  const rig = new ProcessRig({
+    name,
+    dir: join(runDir, name),
+    brokerUrl: ctxBase.server.brokerUrl,
+    topicRoot: 'arcgate',
+    serverPublicKey: key,
+    position: SITE,
+    process: 'MIG',
+  });
   await bindChip(ctxBase.api, ctxBase.ids.steelMachines[0], rig.identity);
   await rig.start();
   const startedAt = Date.now();
@@ -59,14 +74,20 @@ async function machine(ctxBase: Omit<Ctx, 'rig' | 'restartAgent'>, runDir: strin
       rig.options.clockOffsetMs = options.clockOffsetMs ?? 0;
       const since = Date.now();
       rig.startAgent();
-      if (options.waitOnline !== false) await waitUntil(`${name} online again`, () => rig.agentConnectedSince(since), 60_000);
+      if (options.waitOnline !== false)
+        await waitUntil(`${name} online again`, () => rig.agentConnectedSince(since), 60_000);
     },
   };
   return ctx;
 }
 
 async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
-  const result: RunResult = { fault, run, recoveryMs: null, checks: { a: fail('not run'), b: fail('not run'), c: fail('not run'), d: fail('not run') } };
+  const result: RunResult = {
+    fault,
+    run,
+    recoveryMs: null,
+    checks: { a: fail('not run'), b: fail('not run'), c: fail('not run'), d: fail('not run') },
+  };
   try {
     await armAndArc(ctx);
     const seq0 = await lastSeq(ctx.db, ctx.rig.chip);
@@ -77,7 +98,10 @@ async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
     await endSession(ctx).catch(() => undefined);
     result.checks.a = inj.powerNotApplicable
       ? pass(`n/a: ${inj.powerNotApplicable}`)
-      : await checkPower(ctx.db, ctx.rig, since, { heartbeatStoppedAt: inj.heartbeatStopped ? inj.t0 : undefined, serverClockOffsetMs: inj.serverClockOffsetMs });
+      : await checkPower(ctx.db, ctx.rig, since, {
+          heartbeatStoppedAt: inj.heartbeatStopped ? inj.t0 : undefined,
+          serverClockOffsetMs: inj.serverClockOffsetMs,
+        });
     let b = await checkExactlyOnce(ctx.db, ctx.rig);
     for (let i = 0; !b.ok && i < 60; i++) {
       await sleep(500);
@@ -85,9 +109,10 @@ async function runOne(ctx: Ctx, fault: Fault, run: number): Promise<RunResult> {
     }
     result.checks.b = b;
     const limitMs = fault.recovery?.limitMs ?? RECOVERY_LIMIT_MS;
-    result.checks.c = result.recoveryMs !== null && result.recoveryMs <= limitMs
-      ? pass(`recovered in ${result.recoveryMs} ms`)
-      : fail(result.recoveryMs === null ? 'did not recover' : `recovered only after ${result.recoveryMs} ms`);
+    result.checks.c =
+      result.recoveryMs !== null && result.recoveryMs <= limitMs
+        ? pass(`recovered in ${result.recoveryMs} ms`)
+        : fail(result.recoveryMs === null ? 'did not recover' : `recovered only after ${result.recoveryMs} ms`);
     result.checks.d = await fault.verify(ctx, inj, seq0);
     if (inj.note) result.checks.d = { ...result.checks.d, detail: `${result.checks.d.detail} (${inj.note})` };
   } catch (err) {
@@ -107,13 +132,24 @@ function percentile(values: number[], p: number): number | null {
 
 function cpuModel(): string {
   try {
-    return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.+)/)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+    return (
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/model name\s*:\s*(.+)/)?.[1]
+        ?.trim() ??
+      cpus()[0]?.model ??
+      'unknown'
+    );
   } catch {
     return cpus()[0]?.model ?? 'unknown';
   }
 }
 
-function report(results: RunResult[], skipped: { fault: Fault; why: string }[], started: Date, seconds: number): string {
+function report(
+  results: RunResult[],
+  skipped: { fault: Fault; why: string }[],
+  started: Date,
+  seconds: number,
+): string {
   const ok = (c: Check): string => (c.ok ? '✓' : '✗');
   const byFault = new Map<string, RunResult[]>();
   for (const r of results) byFault.set(r.fault.id, [...(byFault.get(r.fault.id) ?? []), r]);
@@ -134,17 +170,23 @@ function report(results: RunResult[], skipped: { fault: Fault; why: string }[], 
     const rec = runs.map((r) => r.recoveryMs).filter((v): v is number => v !== null);
     const p50 = percentile(rec, 50);
     const max = rec.length ? Math.max(...rec) : null;
-    lines.push(`| ${f.title} | ${runs.length} | ${count('a')} | ${count('b')} | ${p50 === null ? '–' : `${(p50 / 1000).toFixed(1)} s`} / ${max === null ? '–' : `${(max / 1000).toFixed(1)} s`} | ${count('d')} |`);
+    lines.push(
+      `| ${f.title} | ${runs.length} | ${count('a')} | ${count('b')} | ${p50 === null ? '–' : `${(p50 / 1000).toFixed(1)} s`} / ${max === null ? '–' : `${(max / 1000).toFixed(1)} s`} | ${count('d')} |`,
+    );
   }
   for (const s of skipped) lines.push(`| ${s.fault.title} | 0 | skipped: ${s.why} | | | |`);
-  lines.push('', 'Per fault, what (d) looks for, and the last run\'s findings:', '');
+  lines.push('', "Per fault, what (d) looks for, and the last run's findings:", '');
   for (const [, runs] of byFault) {
     const last = runs[runs.length - 1];
     const f = last.fault;
-    lines.push(`- **${f.title}** (\`${f.id}\`, ${f.broker === 'mosquitto' ? 'Mosquitto' : 'embedded broker'}): expects ${f.expects}.`);
+    lines.push(
+      `- **${f.title}** (\`${f.id}\`, ${f.broker === 'mosquitto' ? 'Mosquitto' : 'embedded broker'}): expects ${f.expects}.`,
+    );
     if (f.recovery) lines.push(`  - recovery limit ${f.recovery.limitMs / 1000} s: ${f.recovery.why}`);
     if (last.error) lines.push(`  - error: ${last.error}`);
-    else for (const k of ['a', 'b', 'c', 'd'] as const) lines.push(`  - (${k}) ${ok(last.checks[k])} ${last.checks[k].detail}`);
+    else
+      for (const k of ['a', 'b', 'c', 'd'] as const)
+        lines.push(`  - (${k}) ${ok(last.checks[k])} ${last.checks[k].detail}`);
   }
   return lines.join('\n');
 }
@@ -156,18 +198,25 @@ function writeReport(file: string, body: string): void {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Reliability\n\n## Fault matrix\n\n';
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
-  const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }
 
 async function main(): Promise<void> {
-  const wanted = (process.env.FAULTS ?? 'all').split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = (process.env.FAULTS ?? 'all')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const repeats = Math.max(1, Number(process.env.FAULT_REPEATS ?? 3) || 3);
   const output = process.env.FAULTS_OUTPUT ?? join(REPO_ROOT, 'RELIABILITY.md');
   const unknown = wanted.filter((w) => w !== 'all' && !FAULTS.some((f) => f.id === w));
-  if (unknown.length) throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.id).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${FAULTS.map((f) => f.id).join(', ')}`);
   const selected = FAULTS.filter((f) => wanted.includes('all') || wanted.includes(f.id));
-  const skipped = selected.filter((f) => f.needsRoot && !isRoot()).map((fault) => ({ fault, why: 'needs root (mounts a small file system for the journal)' }));
+  const skipped = selected
+    .filter((f) => f.needsRoot && !isRoot())
+    .map((fault) => ({ fault, why: 'needs root (mounts a small file system for the journal)' }));
   const runnable = selected.filter((f) => !skipped.some((s) => s.fault === f));
 
   const started = new Date();
@@ -198,7 +247,13 @@ async function main(): Promise<void> {
       const ids = await findDemoRecords(api);
       // One permit for the whole run: a second one in force for the same welder and machine makes a
       // badge scan ambiguous, which the platform refuses.
-      if (!permitReady) await approvedPermitNow(api, { welderIds: [ids.zhang], machineIds: [ids.steelMachines[0]], site: SITE, hours: 6 });
+      if (!permitReady)
+        await approvedPermitNow(api, {
+          welderIds: [ids.zhang],
+          machineIds: [ids.steelMachines[0]],
+          site: SITE,
+          hours: 6,
+        });
       permitReady = true;
       const badge = (await activeCode(api, 'welders', ids.zhang)).code;
       const ctx = await machine({ db, pg, server, mosquitto, api, ids, badge }, runDir, `fm-${broker}`);
@@ -211,9 +266,12 @@ async function main(): Promise<void> {
           log(`${fault.id} #${run}`);
           const r = await runOne(ctx, fault, run);
           results.push(r);
-          const verdict = r.error ? `error: ${r.error}` : (['a', 'b', 'c', 'd'] as const).map((k) => `${k}${r.checks[k].ok ? '✓' : '✗'}`).join(' ');
+          const verdict = r.error
+            ? `error: ${r.error}`
+            : (['a', 'b', 'c', 'd'] as const).map((k) => `${k}${r.checks[k].ok ? '✓' : '✗'}`).join(' ');
           log(`  ${verdict}${r.recoveryMs !== null ? ` recovery ${r.recoveryMs} ms` : ''}`);
-          if (!(await server.healthy())) await server.start().catch((e: Error) => log(`server restart failed: ${e.message}`));
+          if (!(await server.healthy()))
+            await server.start().catch((e: Error) => log(`server restart failed: ${e.message}`));
         }
       }
       for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);

@@ -37,15 +37,29 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
   }
 
   async function arcingMachine(name: string): Promise<ProcessRig> {
-    const rig = new ProcessRig({ name, brokerUrl: bench.t.config.mqtt.url, topicRoot: bench.t.config.mqtt.topicRoot, serverPublicKey: bench.serverKey, position: SITE });
+    const rig = new ProcessRig({
+      name,
+      brokerUrl: bench.t.config.mqtt.url,
+      topicRoot: bench.t.config.mqtt.topicRoot,
+      serverPublicKey: bench.serverKey,
+      position: SITE,
+    });
     rigs.push(rig);
     await bindChip(bench.api, machineId, rig.identity);
     await rig.start();
-    await waitFor(`${name} boot stored`, async () => (await bench.events(rig.chip)).some((e) => e.type === 'boot'), 30_000);
+    await waitFor(
+      `${name} boot stored`,
+      async () => (await bench.events(rig.chip)).some((e) => e.type === 'boot'),
+      30_000,
+    );
     rig.simCommand(`scan ${badge}`);
     await waitUntil('the output to be live under the grant', () => rig.energised(), 15_000);
     rig.simCommand('trigger on');
-    await waitFor('arc.start stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.start'), 15_000);
+    await waitFor(
+      'arc.start stored',
+      async () => (await bench.events(rig.chip)).some((e) => e.type === 'arc.start'),
+      15_000,
+    );
     return rig;
   }
 
@@ -66,10 +80,19 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
 
     await rig.waitAgentExit();
     rig.startAgent();
-    const cut = await waitFor('power.cut after the crash', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut' && e.payload.reason === 'agent_crashed'), 30_000);
+    const cut = await waitFor(
+      'power.cut after the crash',
+      async () =>
+        (await bench.events(rig.chip)).find((e) => e.type === 'power.cut' && e.payload.reason === 'agent_crashed'),
+      30_000,
+    );
     expect(cut.payload.by).toBe('hardware_watchdog');
     const events = await bench.events(rig.chip);
-    expect(events.some((e) => e.type === 'relay.change' && e.payload.closed === false && e.payload.trigger === 'agent_restarted')).toBe(true);
+    expect(
+      events.some(
+        (e) => e.type === 'relay.change' && e.payload.closed === false && e.payload.trigger === 'agent_restarted',
+      ),
+    ).toBe(true);
     const arcStop = events.find((e) => e.type === 'arc.stop');
     expect(arcStop?.payload.interrupted).toBe('agent_crashed');
     await bench.raisedAlert(rig.chip, 'AGENT_CRASHED');
@@ -84,11 +107,22 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
     await waitUntil('the output to die', () => !rig.energised(), 5_000);
     expect(rig.outputOffSince(t0) - t0).toBeLessThan(CUT_BOUND_MS);
 
-    const lost = await waitFor('board.link down stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'board.link' && e.payload.up === false), 15_000);
+    const lost = await waitFor(
+      'board.link down stored',
+      async () => (await bench.events(rig.chip)).find((e) => e.type === 'board.link' && e.payload.up === false),
+      15_000,
+    );
     expect(['port_closed', 'port_error', 'reports_silent']).toContain(lost.payload.cause);
     // The loss, its power.cut and the cut-off arc are journaled together; wait for the cut to be stored
     // too (a loaded machine may store them in more than one batch).
-    const cut = await waitFor('power.cut board_lost stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'power.cut' && e.payload.reason === 'board_lost' && e.seq > lost.seq), 15_000).catch((err: Error) => {
+    const cut = await waitFor(
+      'power.cut board_lost stored',
+      async () =>
+        (await bench.events(rig.chip)).find(
+          (e) => e.type === 'power.cut' && e.payload.reason === 'board_lost' && e.seq > lost.seq,
+        ),
+      15_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${diagnostics(rig)}`);
     });
     expect(cut.payload.by).toBe('hardware_watchdog');
@@ -101,7 +135,14 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
     rig.killSimulator('SIGKILL');
     await sleep(300);
     await rig.startSimulator();
-    await waitFor('board.link up stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'board.link' && e.payload.up === true && e.seq > lost.seq), 30_000);
+    await waitFor(
+      'board.link up stored',
+      async () =>
+        (await bench.events(rig.chip)).some(
+          (e) => e.type === 'board.link' && e.payload.up === true && e.seq > lost.seq,
+        ),
+      30_000,
+    );
     expect(rig.energised()).toBe(false);
   });
 
@@ -115,16 +156,22 @@ describe('hardware watchdog: power needs a live heartbeat', () => {
       await waitUntil('the output to die', () => !rig.energised(), 5_000);
       expect(rig.outputOffSince(t0) - t0).toBeLessThan(CUT_BOUND_MS);
       // While frozen the agent's own loop runs on: it must notice that the board went quiet.
-      const silent = await waitFor('board.link reports_silent stored', async () => (await bench.events(rig.chip)).find((e) => e.type === 'board.link' && e.payload.up === false), 15_000);
+      const silent = await waitFor(
+        'board.link reports_silent stored',
+        async () => (await bench.events(rig.chip)).find((e) => e.type === 'board.link' && e.payload.up === false),
+        15_000,
+      );
       expect(silent.payload.cause).toBe('reports_silent');
     } finally {
       process.kill(relay, 'SIGCONT');
     }
     // Once the cable thaws the gas reading arrives: the fault is gas now, and the platform hears of it.
     // The agent re-opens the port with back-off (up to BOARD_REOPEN_MAX_MS) and redoes the Firmata handshake first.
-    await waitFor('GAS_ABOVE_LIMIT', async () => (await bench.alerts(rig.chip, 'GAS_ABOVE_LIMIT'))[0], 30_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${diagnostics(rig)}`);
-    });
+    await waitFor('GAS_ABOVE_LIMIT', async () => (await bench.alerts(rig.chip, 'GAS_ABOVE_LIMIT'))[0], 30_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n${diagnostics(rig)}`);
+      },
+    );
     expect(rig.energised()).toBe(false);
     rig.simCommand('leak off');
     rig.simCommand('trigger off');

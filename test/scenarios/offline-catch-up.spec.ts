@@ -55,7 +55,10 @@ describe('offline mid-shift and catch-up', () => {
     await waitFor('the agent back online', () => rig.agent.online, 20_000);
     await waitFor('the journal drained (acknowledged)', () => rig.agent.journal.pending().length === 0, 20_000);
 
-    const counts: { seq: number; n: number }[] = await bench.t.ds.query(`SELECT seq::int AS seq, count(*)::int AS n FROM device_events WHERE chip_id = $1 GROUP BY seq ORDER BY seq`, [rig.chip]);
+    const counts: { seq: number; n: number }[] = await bench.t.ds.query(
+      `SELECT seq::int AS seq, count(*)::int AS n FROM device_events WHERE chip_id = $1 GROUP BY seq ORDER BY seq`,
+      [rig.chip],
+    );
     expect(counts.filter((c) => c.n !== 1)).toEqual([]);
     // Contiguous from 1: nothing lost, nothing invented; what the journal held offline is all there.
     expect(counts.map((c) => c.seq)).toEqual(counts.map((_, i) => i + 1));
@@ -71,15 +74,24 @@ describe('offline mid-shift and catch-up', () => {
 
     // The server acknowledged up to the last event and the journal file no longer holds any of them.
     expect(rig.agent.journal.ackedUpTo).toBeGreaterThanOrEqual(Math.max(...offlineSeqs));
-    const left = readFileSync(join(rig.journalDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+    const left = readFileSync(join(rig.journalDir, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(left.filter((e) => e.seq <= rig.agent.journal.ackedUpTo)).toEqual([]);
 
     // Welded under the grant it held: both arcs count as authorized.
     const arcs = await waitFor('arcs classified', async () => {
-      const rows: { authorized: boolean | null; grant_id: string }[] = await bench.t.ds.query(`SELECT authorized, grant_id FROM arcs WHERE chip_id = $1`, [rig.chip]);
+      const rows: { authorized: boolean | null; grant_id: string }[] = await bench.t.ds.query(
+        `SELECT authorized, grant_id FROM arcs WHERE chip_id = $1`,
+        [rig.chip],
+      );
       return rows.length === 2 && rows.every((r) => r.authorized !== null) ? rows : null;
     });
-    expect(arcs.map((a) => [a.authorized, a.grant_id])).toEqual([[true, grantId], [true, grantId]]);
+    expect(arcs.map((a) => [a.authorized, a.grant_id])).toEqual([
+      [true, grantId],
+      [true, grantId],
+    ]);
     expect(await bench.alerts(rig.chip, 'ARC_WITHOUT_GRANT')).toEqual([]);
   });
 
@@ -91,7 +103,10 @@ describe('offline mid-shift and catch-up', () => {
     await sleep(600);
     rig.machine.releaseTrigger();
     // The server has the arc, the agent never heard so: it still holds it in the journal.
-    await waitFor('arc stored on the server', async () => (await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop').length === 3);
+    await waitFor(
+      'arc stored on the server',
+      async () => (await bench.events(rig.chip)).filter((e) => e.type === 'arc.stop').length === 3,
+    );
     await sleep(300);
     const unacked = rig.agent.journal.pending().map((e) => e.seq);
     const storedNow = (await bench.events(rig.chip)).map((e) => e.seq);
@@ -105,10 +120,15 @@ describe('offline mid-shift and catch-up', () => {
     await waitFor('the agent back online', () => rig.agent.online, 20_000);
     await waitFor('the journal drained', () => rig.agent.journal.pending().length === 0, 20_000);
 
-    const counts: { seq: number; n: number }[] = await bench.t.ds.query(`SELECT seq::int AS seq, count(*)::int AS n FROM device_events WHERE chip_id = $1 GROUP BY seq ORDER BY seq`, [rig.chip]);
+    const counts: { seq: number; n: number }[] = await bench.t.ds.query(
+      `SELECT seq::int AS seq, count(*)::int AS n FROM device_events WHERE chip_id = $1 GROUP BY seq ORDER BY seq`,
+      [rig.chip],
+    );
     expect(counts.filter((c) => c.n !== 1)).toEqual([]);
     expect(counts.map((c) => c.seq)).toEqual(counts.map((_, i) => i + 1));
-    const arcs: { n: number }[] = await bench.t.ds.query(`SELECT count(*)::int AS n FROM arcs WHERE chip_id = $1`, [rig.chip]);
+    const arcs: { n: number }[] = await bench.t.ds.query(`SELECT count(*)::int AS n FROM arcs WHERE chip_id = $1`, [
+      rig.chip,
+    ]);
     expect(arcs[0].n).toBe(3);
   });
 });

@@ -27,7 +27,11 @@ describe('phone-initiated start', () => {
     const label = await activeCode(bench.api, 'machines', machineId);
     const relay = recordRelay(rig);
     try {
-      const started = await ok(bench.api, 'welder.zhang', 'POST', '/api/arm-sessions', { machineCode: label.url, permitId, position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 8 } });
+      const started = await ok(bench.api, 'welder.zhang', 'POST', '/api/arm-sessions', {
+        machineCode: label.url,
+        permitId,
+        position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 8 },
+      });
       expect(started).toMatchObject({ allowed: true, reason: 'OK', delivered: true });
       await waitFor('the push held by the agent, waiting for the trigger', () => rig.agent.snapshot.push, 10_000);
       await sleep(300);

@@ -49,7 +49,11 @@ describe('safety cut-offs reported to the platform', () => {
     }
     // Once the bridge is gone the tamper state clears and the end is reported too.
     await waitFor('tamper cleared', () => rig.agent.state === 'locked', 5_000);
-    await waitFor('bypass end stored', async () => (await bench.events(rig.chip)).some((e) => e.type === 'tamper' && e.payload.switch === 'bypass_suspected' && e.payload.open === false));
+    await waitFor('bypass end stored', async () =>
+      (await bench.events(rig.chip)).some(
+        (e) => e.type === 'tamper' && e.payload.switch === 'bypass_suspected' && e.payload.open === false,
+      ),
+    );
   });
 
   it('a gas leak while arcing opens the relay within a second of the reading crossing the limit; GAS_ABOVE_LIMIT and power.cut are stored', async () => {
@@ -96,7 +100,7 @@ describe('safety cut-offs reported to the platform', () => {
     expect(rig.relayClosed()).toBe(false);
   });
 
-  it('a machine driven past its rating is cut about a second after the current crosses the grant\'s limit; power.cut and OVER_CURRENT are stored', async () => {
+  it("a machine driven past its rating is cut about a second after the current crosses the grant's limit; power.cut and OVER_CURRENT are stored", async () => {
     const machineId = bench.ids.steelMachines[0];
     // Rated 160 A: MMA runs at ~120 A, within it; overdriven (limiter defeated) ~216 A, past 160 A + 10 % = 176 A.
     await ok(bench.api, 'hengda.admin', 'PATCH', `/api/machines/${machineId}`, { ratedCurrentA: 160 });

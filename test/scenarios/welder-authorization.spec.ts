@@ -31,7 +31,13 @@ describe('welder authorization at the machine', () => {
     expect(rig.agent.state).toBe('armed');
 
     const [decision] = await bench.decisions(rig.chip);
-    expect(decision).toMatchObject({ allowed: true, reason: 'OK', welderId: bench.ids.zhang, permitId, source: 'device' });
+    expect(decision).toMatchObject({
+      allowed: true,
+      reason: 'OK',
+      welderId: bench.ids.zhang,
+      permitId,
+      source: 'device',
+    });
     expect(decision.grantId).toBeTruthy();
 
     rig.machine.pressTrigger();
@@ -47,11 +53,18 @@ describe('welder authorization at the machine', () => {
     const stop = events.find((e) => e.type === 'arc.stop')!;
     expect(stop.grantId).toBe(decision.grantId);
 
-    const arcs: { authorized: boolean; welder_id: string; permit_id: string; duration_ms: string; samples: number; current_stats: { mean: number }; voltage_stats: { mean: number } }[] =
-      await waitFor('the arc classified', async () => {
-        const rows = await bench.t.ds.query(`SELECT * FROM arcs WHERE chip_id = $1`, [rig.chip]);
-        return rows.length && rows[0].authorized !== null ? rows : null;
-      });
+    const arcs: {
+      authorized: boolean;
+      welder_id: string;
+      permit_id: string;
+      duration_ms: string;
+      samples: number;
+      current_stats: { mean: number };
+      voltage_stats: { mean: number };
+    }[] = await waitFor('the arc classified', async () => {
+      const rows = await bench.t.ds.query(`SELECT * FROM arcs WHERE chip_id = $1`, [rig.chip]);
+      return rows.length && rows[0].authorized !== null ? rows : null;
+    });
     expect(arcs).toHaveLength(1);
     expect(arcs[0]).toMatchObject({ authorized: true, welder_id: bench.ids.zhang, permit_id: permitId });
     expect(Number(arcs[0].duration_ms)).toBeGreaterThanOrEqual(500);
@@ -72,26 +85,29 @@ describe('welder authorization at the machine', () => {
   it.each([
     ['孙磊 (no certificate)', 'CERTIFICATE_MISSING', 'sun'],
     ['陈静 (certificate expired in 2025, dispatched to 恒达)', 'CERTIFICATE_EXPIRED', 'chen'],
-  ] as const)('%s scans: refused with %s, the relay never closes, UNLICENSED_ATTEMPT is raised', async (_who, reason, key) => {
-    const welderId = bench.ids[key];
-    const before = (await bench.decisions(rig.chip)).length;
-    const relay = recordRelay(rig);
-    try {
-      await rig.machine.scanBadge((await activeCode(bench.api, 'welders', welderId)).url);
-      const decision = await waitFor('the decision stored', async () => (await bench.decisions(rig.chip))[before]);
-      expect(decision).toMatchObject({ allowed: false, reason, welderId, grantId: null });
-      await waitFor('the agent back to locked', () => rig.agent.state === 'locked', 5_000);
-      await sleep(300);
-      expect(relay.changes.filter((c) => c.closed)).toEqual([]);
-      expect(rig.relayClosed()).toBe(false);
-    } finally {
-      relay.stop();
-    }
-    const alerts = await waitFor('UNLICENSED_ATTEMPT', async () => {
-      const rows = (await bench.alerts(rig.chip, 'UNLICENSED_ATTEMPT')).filter((a) => a.welderId === welderId);
-      return rows.length ? rows : null;
-    });
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0].machineId).toBe(machineId);
-  });
+  ] as const)(
+    '%s scans: refused with %s, the relay never closes, UNLICENSED_ATTEMPT is raised',
+    async (_who, reason, key) => {
+      const welderId = bench.ids[key];
+      const before = (await bench.decisions(rig.chip)).length;
+      const relay = recordRelay(rig);
+      try {
+        await rig.machine.scanBadge((await activeCode(bench.api, 'welders', welderId)).url);
+        const decision = await waitFor('the decision stored', async () => (await bench.decisions(rig.chip))[before]);
+        expect(decision).toMatchObject({ allowed: false, reason, welderId, grantId: null });
+        await waitFor('the agent back to locked', () => rig.agent.state === 'locked', 5_000);
+        await sleep(300);
+        expect(relay.changes.filter((c) => c.closed)).toEqual([]);
+        expect(rig.relayClosed()).toBe(false);
+      } finally {
+        relay.stop();
+      }
+      const alerts = await waitFor('UNLICENSED_ATTEMPT', async () => {
+        const rows = (await bench.alerts(rig.chip, 'UNLICENSED_ATTEMPT')).filter((a) => a.welderId === welderId);
+        return rows.length ? rows : null;
+      });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].machineId).toBe(machineId);
+    },
+  );
 });

@@ -23,10 +23,18 @@ const report = (over: Partial<SecurityReport> = {}): SecurityReport => ({
 
 describe('SECURITY.md renderer', () => {
   it('prints every class of every suite with its counts, per-suite totals and the overall summary', () => {
-    const md = renderSecurity(report({
-      artifacts: [artifact('tenant-matrix', [['read of another tenant\'s record', 130, 130], ['anonymous | caller', 96, 95]]), artifact('protocol-properties', [['envelope mutated', 900, 900]])],
-    }));
-    expect(md).toContain('| read of another tenant\'s record | 130 | 130 | notes of read of another tenant\'s record |');
+    const md = renderSecurity(
+      report({
+        artifacts: [
+          artifact('tenant-matrix', [
+            ["read of another tenant's record", 130, 130],
+            ['anonymous | caller', 96, 95],
+          ]),
+          artifact('protocol-properties', [['envelope mutated', 900, 900]]),
+        ],
+      }),
+    );
+    expect(md).toContain("| read of another tenant's record | 130 | 130 | notes of read of another tenant's record |");
     // A pipe inside a class name must not split the table cell.
     expect(md).toContain('| anonymous \\| caller | 96 | 95 |');
     expect(md).toContain('| **total** | **226** | **225** | |');
@@ -38,9 +46,13 @@ describe('SECURITY.md renderer', () => {
   });
 
   it('names every expected suite that wrote no artifact, and prints suites it does not know', () => {
-    const md = renderSecurity(report({ artifacts: [artifact('tenant-matrix', [['x', 1, 1]]), artifact('brand-new-suite', [['y', 2, 2]])] }));
+    const md = renderSecurity(
+      report({ artifacts: [artifact('tenant-matrix', [['x', 1, 1]]), artifact('brand-new-suite', [['y', 2, 2]])] }),
+    );
     const missing = EXPECTED_SUITES.map((e) => e.id).filter((id) => id !== 'tenant-matrix');
-    expect(md).toContain(`**Missing suites** (expected, no artifact in this run): ${missing.map((m) => `\`${m}\``).join(', ')}.`);
+    expect(md).toContain(
+      `**Missing suites** (expected, no artifact in this run): ${missing.map((m) => `\`${m}\``).join(', ')}.`,
+    );
     for (const id of missing) expect(md).toMatch(new RegExp(`^\\| \`${id}\` \\|`, 'm'));
     expect(md).toContain('### Title of brand-new-suite (`brand-new-suite`)');
     expect(md).toContain('| y | 2 | 2 |');
@@ -49,11 +61,13 @@ describe('SECURITY.md renderer', () => {
 
   it('says when every expected suite reported, and flags failed runs and unreadable files', () => {
     const all = EXPECTED_SUITES.map((e) => artifact(e.id, [['c', 1, 1]]));
-    const md = renderSecurity(report({
-      artifacts: all,
-      unreadable: [{ file: 'broken.json', problem: 'classes must be an array' }],
-      runs: [{ label: 'server integration', command: 'cd server && npx jest', exitCode: 1, durationMs: 61_000 }],
-    }));
+    const md = renderSecurity(
+      report({
+        artifacts: all,
+        unreadable: [{ file: 'broken.json', problem: 'classes must be an array' }],
+        runs: [{ label: 'server integration', command: 'cd server && npx jest', exitCode: 1, durationMs: 61_000 }],
+      }),
+    );
     expect(md).toContain('- Every expected suite reported.');
     expect(md).not.toContain('## Missing suites');
     expect(md).toContain('**1 suite run(s) failed**');
@@ -68,10 +82,22 @@ describe('SECURITY.md renderer', () => {
   });
 
   it('renders the API fuzzer summary by input class', () => {
-    const md = renderSecurity(report({
-      apiFuzz: { operations: 101, requests: 4321, durationMs: 88_000, byClass: { nulCharacter: { tried: 300, refused4xx: 290, accepted2xx: 10, serverError: 0 } }, failures: [], tablesChanged: [], operationsSkipped: ['GET /api/alerts/stream (event stream)'] },
-    }));
-    expect(md).toContain('101 operations of the OpenAPI document, 4,321 requests in 88 s. Server errors: 0; failures: 0; tables changed: 0; writes accepted: 0.');
+    const md = renderSecurity(
+      report({
+        apiFuzz: {
+          operations: 101,
+          requests: 4321,
+          durationMs: 88_000,
+          byClass: { nulCharacter: { tried: 300, refused4xx: 290, accepted2xx: 10, serverError: 0 } },
+          failures: [],
+          tablesChanged: [],
+          operationsSkipped: ['GET /api/alerts/stream (event stream)'],
+        },
+      }),
+    );
+    expect(md).toContain(
+      '101 operations of the OpenAPI document, 4,321 requests in 88 s. Server errors: 0; failures: 0; tables changed: 0; writes accepted: 0.',
+    );
     expect(md).toContain('| nulCharacter | 300 | 290 | 10 | 0 |');
     expect(md).toContain('Not fuzzed: `GET /api/alerts/stream (event stream)`.');
   });
@@ -91,17 +117,24 @@ describe('SECURITY.md renderer', () => {
     const ids = EXPECTED_SUITES.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const a of ADVERSARIES) for (const s of a.suites) expect(ids).toContain(s);
-    for (const e of EXPECTED_SUITES) if (/^[\w.-]+\/\S+$/.test(e.source)) expect(existsSync(join(REPO_ROOT, e.source))).toBe(true);
+    for (const e of EXPECTED_SUITES)
+      if (/^[\w.-]+\/\S+$/.test(e.source)) expect(existsSync(join(REPO_ROOT, e.source))).toBe(true);
   });
 });
 
 describe('artifact format check', () => {
   it('accepts the common format and names what is wrong otherwise', () => {
-    expect(artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 2, refused: 2, notes: '' }] })).toBeNull();
+    expect(
+      artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 2, refused: 2, notes: '' }] }),
+    ).toBeNull();
     expect(artifactProblem([])).toBe('suite must be a non-empty string');
     expect(artifactProblem(null)).toBe('not a JSON object');
     expect(artifactProblem({ suite: 's', title: 't', classes: {} })).toBe('classes must be an array');
-    expect(artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 1, refused: 2, notes: '' }] })).toBe('classes[0].refused must be a count ≤ tried');
-    expect(artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 1.5, refused: 0, notes: '' }] })).toBe('classes[0].tried must be a count');
+    expect(
+      artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 1, refused: 2, notes: '' }] }),
+    ).toBe('classes[0].refused must be a count ≤ tried');
+    expect(
+      artifactProblem({ suite: 's', title: 't', classes: [{ class: 'c', tried: 1.5, refused: 0, notes: '' }] }),
+    ).toBe('classes[0].tried must be a count');
   });
 });

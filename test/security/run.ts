@@ -20,12 +20,43 @@ const SECURITY_DIR = join(ARTIFACTS, 'security');
 
 /** One jest run per package and project, each limited to the adversarial files. */
 const RUNS: { label: string; cwd: string; args: string[] }[] = [
-  { label: 'protocol', cwd: 'protocol', args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
-  { label: 'device-agent', cwd: 'device-agent', args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
-  { label: 'firmware-sim', cwd: 'firmware-sim', args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
-  { label: 'server unit', cwd: 'server', args: ['jest', '--selectProjects', 'unit', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
-  { label: 'server integration', cwd: 'server', args: ['jest', '--selectProjects', 'integration', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
-  { label: 'cross-component', cwd: 'test', args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN] },
+  {
+    label: 'protocol',
+    cwd: 'protocol',
+    args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN],
+  },
+  {
+    label: 'device-agent',
+    cwd: 'device-agent',
+    args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN],
+  },
+  {
+    label: 'firmware-sim',
+    cwd: 'firmware-sim',
+    args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN],
+  },
+  {
+    label: 'server unit',
+    cwd: 'server',
+    args: ['jest', '--selectProjects', 'unit', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN],
+  },
+  {
+    label: 'server integration',
+    cwd: 'server',
+    args: [
+      'jest',
+      '--selectProjects',
+      'integration',
+      '--passWithNoTests',
+      '--testPathPatterns',
+      ADVERSARIAL_FILE_PATTERN,
+    ],
+  },
+  {
+    label: 'cross-component',
+    cwd: 'test',
+    args: ['jest', '--passWithNoTests', '--testPathPatterns', ADVERSARIAL_FILE_PATTERN],
+  },
 ];
 
 function runSuites(): SuiteRun[] {
@@ -46,7 +77,11 @@ function runSuites(): SuiteRun[] {
 function readArtifacts(): { artifacts: SecurityArtifact[]; unreadable: { file: string; problem: string }[] } {
   const artifacts: SecurityArtifact[] = [];
   const unreadable: { file: string; problem: string }[] = [];
-  const files = existsSync(SECURITY_DIR) ? readdirSync(SECURITY_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = existsSync(SECURITY_DIR)
+    ? readdirSync(SECURITY_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   for (const file of files) {
     try {
       const value = JSON.parse(readFileSync(join(SECURITY_DIR, file), 'utf8')) as unknown;
@@ -68,9 +103,22 @@ function main(): void {
   const fuzzFile = join(ARTIFACTS, 'api-fuzz-summary.json');
   const apiFuzz = existsSync(fuzzFile) ? (JSON.parse(readFileSync(fuzzFile, 'utf8')) as ApiFuzzSummary) : undefined;
   const output = process.env.SECURITY_OUTPUT ?? join(REPO_ROOT, 'SECURITY.md');
-  writeFileSync(output, renderSecurity({ generatedAt: new Date(), artifacts, unreadable, apiFuzz, runs, adversaries: ADVERSARIES, expected: EXPECTED_SUITES }));
+  writeFileSync(
+    output,
+    renderSecurity({
+      generatedAt: new Date(),
+      artifacts,
+      unreadable,
+      apiFuzz,
+      runs,
+      adversaries: ADVERSARIES,
+      expected: EXPECTED_SUITES,
+    }),
+  );
   const missing = EXPECTED_SUITES.filter((e) => !artifacts.some((a) => a.suite === e.id)).map((e) => e.id);
-  console.log(`\nWrote ${output}: ${artifacts.length} suites${missing.length ? `, missing: ${missing.join(', ')}` : ''}.`);
+  console.log(
+    `\nWrote ${output}: ${artifacts.length} suites${missing.length ? `, missing: ${missing.join(', ')}` : ''}.`,
+  );
   if (runs?.some((r) => r.exitCode !== 0)) process.exitCode = 1;
 }
 

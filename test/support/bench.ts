@@ -7,14 +7,29 @@
 import { createTestApp, TestApp, TestAppOptions } from '../../server/test-support/test-app';
 import { SITE } from './bench-site';
 import { MachineRig, RigOptions } from './machine-rig';
-import { approvedPermitNow, bindChip, DemoRecords, findDemoRecords, PermitRequest, PlatformApi, serverPublicKey } from './platform-api';
+import {
+  approvedPermitNow,
+  bindChip,
+  DemoRecords,
+  findDemoRecords,
+  PermitRequest,
+  PlatformApi,
+  serverPublicKey,
+} from './platform-api';
 
 export { SITE } from './bench-site';
 
 export function supertestApi(t: TestApp): PlatformApi {
   return {
     async call(user, method, path, body) {
-      const req = method === 'GET' ? t.http.get(path) : method === 'POST' ? t.http.post(path) : method === 'PATCH' ? t.http.patch(path) : t.http.delete(path);
+      const req =
+        method === 'GET'
+          ? t.http.get(path)
+          : method === 'POST'
+            ? t.http.post(path)
+            : method === 'PATCH'
+              ? t.http.patch(path)
+              : t.http.delete(path);
       const res = await req.set(await t.auth(user)).send(body ?? undefined);
       return { status: res.status, body: res.body };
     },
@@ -24,7 +39,12 @@ export function supertestApi(t: TestApp): PlatformApi {
 export class Bench {
   private readonly rigs: MachineRig[] = [];
 
-  private constructor(readonly t: TestApp, readonly api: PlatformApi, readonly ids: DemoRecords, readonly serverKey: string) {}
+  private constructor(
+    readonly t: TestApp,
+    readonly api: PlatformApi,
+    readonly ids: DemoRecords,
+    readonly serverKey: string,
+  ) {}
 
   /** `broker: 'embedded'` for tests of the embedded broker's own authentication and ACL, even when MQTT_URL is set. */
   static async start(opts: Pick<TestAppOptions, 'broker'> = {}): Promise<Bench> {
@@ -40,12 +60,23 @@ export class Bench {
 
   /** A simulated machine whose chip is bound to `machineId`, with its agent online and its boot event stored. */
   async machine(name: string, machineId: string, over: Partial<RigOptions> = {}): Promise<MachineRig> {
-    const rig = new MachineRig({ name, brokerUrl: this.t.config.mqtt.url, topicRoot: this.t.config.mqtt.topicRoot, serverPublicKey: this.serverKey, position: SITE, ...over });
+    const rig = new MachineRig({
+      name,
+      brokerUrl: this.t.config.mqtt.url,
+      topicRoot: this.t.config.mqtt.topicRoot,
+      serverPublicKey: this.serverKey,
+      position: SITE,
+      ...over,
+    });
     this.rigs.push(rig);
     await bindChip(this.api, machineId, rig.identity);
     await rig.start();
     await waitFor(`${name} online`, () => rig.agent.online, 20_000);
-    await waitFor(`${name} boot event stored`, async () => (await this.events(rig.chip)).some((e) => e.type === 'boot'), 20_000);
+    await waitFor(
+      `${name} boot event stored`,
+      async () => (await this.events(rig.chip)).some((e) => e.type === 'boot'),
+      20_000,
+    );
     return rig;
   }
 
@@ -55,15 +86,24 @@ export class Bench {
 
   /** device_events of a chip in seq order. */
   async events(chip: string): Promise<StoredEvent[]> {
-    return this.t.ds.query(`SELECT seq::int AS seq, type, grant_id AS "grantId", payload FROM device_events WHERE chip_id = $1 ORDER BY seq, occurred_at`, [chip]);
+    return this.t.ds.query(
+      `SELECT seq::int AS seq, type, grant_id AS "grantId", payload FROM device_events WHERE chip_id = $1 ORDER BY seq, occurred_at`,
+      [chip],
+    );
   }
 
   async decisions(chip: string): Promise<StoredDecision[]> {
-    return this.t.ds.query(`SELECT allowed, reason, welder_id AS "welderId", permit_id AS "permitId", grant_id AS "grantId", source FROM decisions WHERE chip_id = $1 ORDER BY at`, [chip]);
+    return this.t.ds.query(
+      `SELECT allowed, reason, welder_id AS "welderId", permit_id AS "permitId", grant_id AS "grantId", source FROM decisions WHERE chip_id = $1 ORDER BY at`,
+      [chip],
+    );
   }
 
   async alerts(chip: string, type: string): Promise<StoredAlert[]> {
-    return this.t.ds.query(`SELECT type, severity, welder_id AS "welderId", machine_id AS "machineId", count, evidence FROM alerts WHERE chip_id = $1 AND type = $2`, [chip, type]);
+    return this.t.ds.query(
+      `SELECT type, severity, welder_id AS "welderId", machine_id AS "machineId", count, evidence FROM alerts WHERE chip_id = $1 AND type = $2`,
+      [chip, type],
+    );
   }
 
   /** The first stored event of a type, once it has arrived. */
@@ -73,10 +113,12 @@ export class Bench {
 
   /** The alert of a type for a chip, once it has been raised. */
   async raisedAlert(chip: string, type: string): Promise<StoredAlert> {
-    return (await waitFor(type, async () => {
-      const rows = await this.alerts(chip, type);
-      return rows.length ? rows : null;
-    }))[0];
+    return (
+      await waitFor(type, async () => {
+        const rows = await this.alerts(chip, type);
+        return rows.length ? rows : null;
+      })
+    )[0];
   }
 
   async close(): Promise<void> {
@@ -112,7 +154,11 @@ export interface StoredAlert {
   evidence: any;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -125,7 +171,10 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** When a simulator reading first met a condition, polled every 10 ms from now on (0: not yet). */
-export function watchReading(rig: MachineRig, met: (r: ReturnType<MachineRig['machine']['snapshot']>['readings']) => boolean): { at(): number; stop(): void } {
+export function watchReading(
+  rig: MachineRig,
+  met: (r: ReturnType<MachineRig['machine']['snapshot']>['readings']) => boolean,
+): { at(): number; stop(): void } {
   let at = 0;
   const poll = setInterval(() => {
     if (!at && met(rig.machine.snapshot().readings)) at = Date.now();

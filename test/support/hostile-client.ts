@@ -38,7 +38,12 @@ export function newHostileChip(): HostileChip {
  * §3.1: claims = base64url(canonical JSON {"chip","nonce","ts"}) (keys sorted, no blanks),
  * sig = base64url(Ed25519 over the ASCII bytes of claims). `chip` may differ from the key's own.
  */
-export function mintConnectToken(key: KeyObject, chip: string, at: Date = new Date(), nonce: string = randomBytes(16).toString('base64url')): string {
+export function mintConnectToken(
+  key: KeyObject,
+  chip: string,
+  at: Date = new Date(),
+  nonce: string = randomBytes(16).toString('base64url'),
+): string {
   const claims = Buffer.from(JSON.stringify({ chip, nonce, ts: at.toISOString() }), 'utf8').toString('base64url');
   return `${claims}.${sign(null, Buffer.from(claims, 'ascii'), key).toString('base64url')}`;
 }
@@ -62,7 +67,9 @@ export function tryConnect(url: string, opts: IClientOptions, timeoutMs = 5_000)
       resolve(o);
     };
     client.once('connect', () => finish({ kind: 'connected', client }));
-    client.once('error', (e: Error & { code?: unknown }) => finish({ kind: 'refused', returnCode: typeof e.code === 'number' ? e.code : null, message: e.message }));
+    client.once('error', (e: Error & { code?: unknown }) =>
+      finish({ kind: 'refused', returnCode: typeof e.code === 'number' ? e.code : null, message: e.message }),
+    );
     client.once('close', () => finish({ kind: 'dropped', message: 'closed before CONNACK' }));
   });
 }
@@ -70,8 +77,19 @@ export function tryConnect(url: string, opts: IClientOptions, timeoutMs = 5_000)
 /** A connect as the spec says a device does (§3): client id = username = chip id, a fresh token, the offline will. */
 export function deviceOptions(chip: HostileChip, root: string, over: Partial<IClientOptions> = {}): IClientOptions {
   return {
-    clientId: chip.chip, username: chip.chip, password: mintConnectToken(chip.privateKey, chip.chip), clean: true, keepalive: 30,
-    will: { topic: `${root}/d/${chip.chip}/status`, payload: Buffer.from(JSON.stringify({ v: 1, type: 'status', chip: chip.chip, body: { online: false, reason: 'will' } })), qos: 1, retain: true },
+    clientId: chip.chip,
+    username: chip.chip,
+    password: mintConnectToken(chip.privateKey, chip.chip),
+    clean: true,
+    keepalive: 30,
+    will: {
+      topic: `${root}/d/${chip.chip}/status`,
+      payload: Buffer.from(
+        JSON.stringify({ v: 1, type: 'status', chip: chip.chip, body: { online: false, reason: 'will' } }),
+      ),
+      qos: 1,
+      retain: true,
+    },
     ...over,
   };
 }
@@ -92,7 +110,13 @@ export async function trySubscribe(client: MqttClient, filter: string): Promise<
  * A QoS 1 publish. The embedded broker answers a publish its ACL refuses by closing the connection:
  * 'dropped'. 'accepted' means PUBACK came and the session was still up a moment later.
  */
-export function tryPublish(client: MqttClient, topic: string, payload: string | Buffer, retain = false, settleMs = 300): Promise<'accepted' | 'dropped'> {
+export function tryPublish(
+  client: MqttClient,
+  topic: string,
+  payload: string | Buffer,
+  retain = false,
+  settleMs = 300,
+): Promise<'accepted' | 'dropped'> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (o: 'accepted' | 'dropped') => {
@@ -114,7 +138,12 @@ export function tryPublish(client: MqttClient, topic: string, payload: string | 
  * `sendBytes` of filler. Resolves with how long the broker took to close the connection (null if it
  * was still open after `waitMs`).
  */
-export function oversizedConnect(url: string, announcedBytes: number, sendBytes: number, waitMs = 3_000): Promise<number | null> {
+export function oversizedConnect(
+  url: string,
+  announcedBytes: number,
+  sendBytes: number,
+  waitMs = 3_000,
+): Promise<number | null> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const sock = tcpConnect(Number(port), hostname);

@@ -6,7 +6,16 @@
  * attacks (client-id takeover, token replay) live in another helper.
  */
 import {
-  ChipKeyPair, createEnvelope, deviceDownFilter, Envelope, generateChipKeyPair, makeConnectToken, MessageType, signEnvelope, statusTopic, upTopic,
+  ChipKeyPair,
+  createEnvelope,
+  deviceDownFilter,
+  Envelope,
+  generateChipKeyPair,
+  makeConnectToken,
+  MessageType,
+  signEnvelope,
+  statusTopic,
+  upTopic,
 } from '@arcgate/protocol';
 import mqtt, { MqttClient } from 'mqtt';
 
@@ -25,7 +34,11 @@ export class HostileDevice {
   /** The message counter it would keep if it were honest; attacks pick their own seq. */
   seq = 0;
 
-  constructor(private readonly brokerUrl: string, private readonly root: string, key: ChipKeyPair = generateChipKeyPair()) {
+  constructor(
+    private readonly brokerUrl: string,
+    private readonly root: string,
+    key: ChipKeyPair = generateChipKeyPair(),
+  ) {
     this.key = key;
   }
 
@@ -41,7 +54,12 @@ export class HostileDevice {
   async connect(): Promise<void> {
     await this.close();
     const client = await mqtt.connectAsync(this.brokerUrl, {
-      clientId: this.chip, username: this.chip, password: makeConnectToken(this.key.privateKey, new Date()), reconnectPeriod: 0, connectTimeout: 5000, clean: true,
+      clientId: this.chip,
+      username: this.chip,
+      password: makeConnectToken(this.key.privateKey, new Date()),
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      clean: true,
     });
     client.on('message', (topic, payload) => {
       try {
@@ -57,7 +75,14 @@ export class HostileDevice {
 
   /** A correctly signed envelope of its own chip; `seq`, `ts` and `id` may be forced. */
   message<B>(type: MessageType, body: B, over: { seq?: number; ts?: Date; id?: string } = {}): Envelope {
-    return signEnvelope(this.key.privateKey, createEnvelope(type, { chip: this.chip, body, seq: over.seq ?? ++this.seq, ...(over.id ? { id: over.id } : {}) }, over.ts ?? new Date()) as Envelope);
+    return signEnvelope(
+      this.key.privateKey,
+      createEnvelope(
+        type,
+        { chip: this.chip, body, seq: over.seq ?? ++this.seq, ...(over.id ? { id: over.id } : {}) },
+        over.ts ?? new Date(),
+      ) as Envelope,
+    );
   }
 
   topicOf(type: UpType, chip = this.chip): string {

@@ -7,7 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mqtt from 'mqtt';
-import { Agent, BadgeScanner, ChipIdentity, createLogger, FIRMWARE, JohnnyFiveBoard, loadOrCreateChipKey, LogLevel, systemClock } from '@arcgate/device-agent';
+import {
+  Agent,
+  BadgeScanner,
+  ChipIdentity,
+  createLogger,
+  FIRMWARE,
+  JohnnyFiveBoard,
+  loadOrCreateChipKey,
+  LogLevel,
+  systemClock,
+} from '@arcgate/device-agent';
 import type { MachineKind } from '@arcgate/protocol';
 import { ArcProcess, SimulatedMachine } from '@arcgate/firmware-sim';
 import { brokerAddress, NetworkProxy } from './net-proxy';
@@ -47,7 +57,12 @@ export class MachineRig {
   private identityValue: ChipIdentity | null = null;
 
   constructor(private readonly options: RigOptions) {
-    this.machine = new SimulatedMachine({ name: options.name, kind: options.machineKind ?? 'electric_arc', process: options.process ?? 'MMA', seed: options.seed ?? 1 });
+    this.machine = new SimulatedMachine({
+      name: options.name,
+      kind: options.machineKind ?? 'electric_arc',
+      process: options.process ?? 'MMA',
+      seed: options.seed ?? 1,
+    });
     this.ownDir = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `arcgate-rig-${options.name}-`));
   }
@@ -96,8 +111,18 @@ export class MachineRig {
     const machineKind = o.machineKind ?? 'electric_arc';
     this.agentValue = new Agent({
       config: {
-        mqttUrl: agentUrl, topicRoot: o.topicRoot, serverPublicKey: o.serverPublicKey, boardPath: paths.serialPath, scannerPath: paths.scannerPath,
-        dataDir: this.dataDir, machineKind, gasLimitPercentLel: 10, position: o.position, watchdogMs: 2_000, logLevel: o.logLevel ?? 'info', firmware: FIRMWARE,
+        mqttUrl: agentUrl,
+        topicRoot: o.topicRoot,
+        serverPublicKey: o.serverPublicKey,
+        boardPath: paths.serialPath,
+        scannerPath: paths.scannerPath,
+        dataDir: this.dataDir,
+        machineKind,
+        gasLimitPercentLel: 10,
+        position: o.position,
+        watchdogMs: 2_000,
+        logLevel: o.logLevel ?? 'info',
+        firmware: FIRMWARE,
       },
       board: new JohnnyFiveBoard({ path: paths.serialPath, machineKind }),
       scanner: new BadgeScanner({ path: paths.scannerPath }),
@@ -118,7 +143,11 @@ export class MachineRig {
   async stop(): Promise<void> {
     // The agent opens the relay first thing; the rest of its stop may wait on a broker that is
     // already gone (a QoS 1 "offline" status), so it gets a few seconds and the bench moves on.
-    if (this.agentValue) await Promise.race([this.agentValue.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    if (this.agentValue)
+      await Promise.race([
+        this.agentValue.stop().catch(() => undefined),
+        new Promise((r) => setTimeout(r, 5_000).unref()),
+      ]);
     await this.proxy?.stop().catch(() => undefined);
     await this.machine.stop().catch(() => undefined);
     this.proxy = null;

@@ -89,7 +89,10 @@ export class NetworkProxy {
     if (this.isCut) return void client.destroy();
     const upstream = new Socket();
     upstream.connect(this.target.port, this.target.host);
-    for (const [a, b, toAgent] of [[client, upstream, false], [upstream, client, true]] as const) {
+    for (const [a, b, toAgent] of [
+      [client, upstream, false],
+      [upstream, client, true],
+    ] as const) {
       this.sockets.add(a);
       a.on('error', () => b.destroy());
       a.on('close', () => {

@@ -19,9 +19,16 @@ export interface PlatformApi {
 }
 
 /** Like call(), but anything other than 2xx is an error naming the call and the answer. */
-export async function ok(api: PlatformApi, user: string, method: Method, path: string, body?: object): Promise<ApiResponse['body']> {
+export async function ok(
+  api: PlatformApi,
+  user: string,
+  method: Method,
+  path: string,
+  body?: object,
+): Promise<ApiResponse['body']> {
   const res = await api.call(user, method, path, body);
-  if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path} as ${user}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(`${method} ${path} as ${user}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -33,7 +40,11 @@ export function fetchApi(baseUrl: string): PlatformApi {
   const token = async (user: string): Promise<string> => {
     const cached = tokens.get(user);
     if (cached) return cached;
-    const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: DEMO_PASSWORD }) });
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password: DEMO_PASSWORD }),
+    });
     const body = (await res.json()) as { accessToken?: string };
     if (!res.ok || !body.accessToken) throw new Error(`login ${user}: ${res.status} ${JSON.stringify(body)}`);
     tokens.set(user, body.accessToken);
@@ -43,7 +54,10 @@ export function fetchApi(baseUrl: string): PlatformApi {
     async call(user, method, path, body) {
       const res = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${await token(user)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${await token(user)}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -83,10 +97,16 @@ export async function findDemoRecords(api: PlatformApi): Promise<DemoRecords> {
     return found.id;
   };
   const enterprises = await ok(api, 'admin', 'GET', `/api/enterprises?q=${encodeURIComponent('恒达')}`);
-  const steel = (enterprises.items as { id: string; name: string }[]).find((e) => e.name === '夏邑县恒达钢结构有限公司');
+  const steel = (enterprises.items as { id: string; name: string }[]).find(
+    (e) => e.name === '夏邑县恒达钢结构有限公司',
+  );
   if (!steel) throw new Error('demo enterprise 恒达 not found');
   return {
-    steel: steel.id, zhang: await welder('张伟'), liu: await welder('刘洋'), chen: await welder('陈静'), sun: await welder('孙磊'),
+    steel: steel.id,
+    zhang: await welder('张伟'),
+    liu: await welder('刘洋'),
+    chen: await welder('陈静'),
+    sun: await welder('孙磊'),
     steelMachines: [await machine('SD-WS400-240101'), await machine('AT-NBC500-230877')],
     constructionMachine: await machine('RL-ZX7315-771235'),
   };
@@ -98,23 +118,42 @@ export async function serverPublicKey(api: PlatformApi): Promise<string> {
 }
 
 /** 加芯: binds a chip to a machine (as 恒达's admin unless told), replacing whatever chip it had. */
-export async function bindChip(api: PlatformApi, machineId: string, chip: { chip: string; publicKey: string }, user = 'hengda.admin'): Promise<void> {
-  const res = await api.call(user, 'POST', `/api/machines/${machineId}/chip`, { chipId: chip.chip, publicKey: chip.publicKey });
+export async function bindChip(
+  api: PlatformApi,
+  machineId: string,
+  chip: { chip: string; publicKey: string },
+  user = 'hengda.admin',
+): Promise<void> {
+  const res = await api.call(user, 'POST', `/api/machines/${machineId}/chip`, {
+    chipId: chip.chip,
+    publicKey: chip.publicKey,
+  });
   if (res.status === 200) return;
   // Another chip (an earlier demo run) is bound: unbind it and bind this one.
   const gone = await api.call(user, 'DELETE', `/api/machines/${machineId}/chip`);
-  if (gone.status !== 204) throw new Error(`bind chip to ${machineId}: ${res.status} ${JSON.stringify(res.body)}; unbind: ${gone.status} ${JSON.stringify(gone.body)}`);
+  if (gone.status !== 204)
+    throw new Error(
+      `bind chip to ${machineId}: ${res.status} ${JSON.stringify(res.body)}; unbind: ${gone.status} ${JSON.stringify(gone.body)}`,
+    );
   await ok(api, user, 'POST', `/api/machines/${machineId}/chip`, { chipId: chip.chip, publicKey: chip.publicKey });
 }
 
 /** The active badge / label code of a welder or machine. */
-export async function activeCode(api: PlatformApi, kind: 'welders' | 'machines', id: string): Promise<{ code: string; url: string }> {
+export async function activeCode(
+  api: PlatformApi,
+  kind: 'welders' | 'machines',
+  id: string,
+): Promise<{ code: string; url: string }> {
   const body = await ok(api, 'admin', 'GET', `/api/codes/${kind}/${id}`);
   return { code: body.code, url: body.url };
 }
 
 /** Who signs which step of 恒达's approval chain. */
-const SIGNERS: Record<string, string> = { unit_head: 'hengda.foreman', safety_department: 'hengda.safety', principal: 'hengda.admin' };
+const SIGNERS: Record<string, string> = {
+  unit_head: 'hengda.foreman',
+  safety_department: 'hengda.safety',
+  principal: 'hengda.admin',
+};
 
 export interface PermitRequest {
   welderIds: string[];
@@ -141,13 +180,23 @@ export async function approvedPermitNow(api: PlatformApi, req: PermitRequest): P
   const { id } = await ok(api, 'hengda.admin', 'POST', '/api/permits', {
     level: 'level2',
     workDescription: req.workDescription ?? '2号车间钢梁焊接（联调演示）',
-    site: { address: '会亭镇工业园区纬一路8号 2号车间', point, geofence: { type: 'circle', center: point, radiusM: req.radiusM ?? 100 } },
+    site: {
+      address: '会亭镇工业园区纬一路8号 2号车间',
+      point,
+      geofence: { type: 'circle', center: point, radiusM: req.radiusM ?? 100 },
+    },
     plannedStart: start.toISOString(),
     plannedEnd: end.toISOString(),
     welderIds: req.welderIds,
     machineIds: req.machineIds,
     fireWatcher: { personId: await fireWatcherFor(api, req.welderIds) },
-    checklist: { combustiblesCleared15m: true, extinguishersInPlace: true, openingsCovered: true, equipmentIsolated: true, ppeInPlace: true },
+    checklist: {
+      combustiblesCleared15m: true,
+      extinguishersInPlace: true,
+      openingsCovered: true,
+      equipmentIsolated: true,
+      ppeInPlace: true,
+    },
   });
   let permit = await ok(api, 'hengda.admin', 'POST', `/api/permits/${id}/submit`);
   for (let guard = 0; permit.approval?.nextPosition && guard < 6; guard++) {
@@ -167,15 +216,32 @@ async function fireWatcherFor(api: PlatformApi, welderIds: string[]): Promise<st
   const page = await ok(api, 'hengda.admin', 'GET', '/api/welders?pageSize=200');
   const me = await ok(api, 'hengda.admin', 'GET', '/api/auth/me').catch(() => null);
   const steelId = (me as { enterpriseId?: string } | null)?.enterpriseId;
-  const person = (page.items as { id: string; employerId?: string; phoneMasked?: string | null; status?: string }[])
-    .find((w) => !welderIds.includes(w.id) && !!w.phoneMasked && w.status !== 'inactive' && (!steelId || !w.employerId || w.employerId === steelId));
+  const person = (
+    page.items as { id: string; employerId?: string; phoneMasked?: string | null; status?: string }[]
+  ).find(
+    (w) =>
+      !welderIds.includes(w.id) &&
+      !!w.phoneMasked &&
+      w.status !== 'inactive' &&
+      (!steelId || !w.employerId || w.employerId === steelId),
+  );
   if (person) return person.id;
   // Both of 恒达's welders weld on this permit: register its fire watcher as a person of 恒达 (as the enterprise would).
-  const watcher = await ok(api, 'hengda.admin', 'POST', '/api/welders', { realName: '王监护', idNumber: '411426198001010091', phone: '13900009999' });
+  const watcher = await ok(api, 'hengda.admin', 'POST', '/api/welders', {
+    realName: '王监护',
+    idNumber: '411426198001010091',
+    phone: '13900009999',
+  });
   return watcher.id as string;
 }
 
 /** 动火分析: a passing analysis taken now (needed within 30 min before the first arc). */
 export async function recordGasAnalysis(api: PlatformApi, permitId: string): Promise<void> {
-  await ok(api, 'hengda.admin', 'POST', `/api/permits/${permitId}/gas-analyses`, { takenAt: new Date().toISOString(), gas: '甲烷', lelPercent: 5, readingPercentVol: 0.2, analyst: '李分析' });
+  await ok(api, 'hengda.admin', 'POST', `/api/permits/${permitId}/gas-analyses`, {
+    takenAt: new Date().toISOString(),
+    gas: '甲烷',
+    lelPercent: 5,
+    readingPercentVol: 0.2,
+    analyst: '李分析',
+  });
 }

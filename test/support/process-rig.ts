@@ -6,7 +6,16 @@
  * the machine's *output* is read from the simulator's own records, not from what the agent believes.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, WriteStream, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ChipIdentity, loadOrCreateChipKey } from '@arcgate/device-agent';
@@ -121,11 +130,25 @@ export class ProcessRig {
 
   /** Starts (or restarts, after a kill) the simulator process: the board powers up with its relay open. */
   async startSimulator(): Promise<void> {
-    for (const f of [SIM_CLI, AGENT_MAIN]) if (!existsSync(f)) throw new Error(`${f} is missing: build first (npm run build, or nx's ^build for this project)`);
+    for (const f of [SIM_CLI, AGENT_MAIN])
+      if (!existsSync(f))
+        throw new Error(`${f} is missing: build first (npm run build, or nx's ^build for this project)`);
     mkdirSync(this.simDir, { recursive: true });
     rmSync(this.stateFile, { force: true });
     const o = this.options;
-    const args = [SIM_CLI, 'run', '--kind', o.machineKind ?? 'electric_arc', '--name', this.name, '--dir', this.simDir, '--seed', String(o.seed ?? 1), '--json'];
+    const args = [
+      SIM_CLI,
+      'run',
+      '--kind',
+      o.machineKind ?? 'electric_arc',
+      '--name',
+      this.name,
+      '--dir',
+      this.simDir,
+      '--seed',
+      String(o.seed ?? 1),
+      '--json',
+    ];
     if ((o.machineKind ?? 'electric_arc') === 'electric_arc') args.push('--process', o.process ?? 'MMA');
     // CI machines without socat use the python3 relay: ARCGATE_TEST_PTY=python3 runs that path here.
     if (process.env.ARCGATE_TEST_PTY) args.push('--pty', process.env.ARCGATE_TEST_PTY);
@@ -133,7 +156,12 @@ export class ProcessRig {
     this.sim = sim;
     sim.stdout.on('data', (b: Buffer) => this.logStream?.write(`[sim] ${b}`));
     sim.stderr.on('data', (b: Buffer) => this.logStream?.write(`[sim!] ${b}`));
-    await waitUntil(`${this.name} simulator up`, () => existsSync(this.stateFile) && existsSync(this.serialPath), 15_000, () => sim.exitCode !== null);
+    await waitUntil(
+      `${this.name} simulator up`,
+      () => existsSync(this.stateFile) && existsSync(this.serialPath),
+      15_000,
+      () => sim.exitCode !== null,
+    );
     this.startPolling();
   }
 
@@ -141,10 +169,18 @@ export class ProcessRig {
   startAgent(): void {
     const o = this.options;
     const config = {
-      mqttUrl: this.proxyUrl, topicRoot: o.topicRoot, serverPublicKey: o.serverPublicKey,
-      boardPath: this.serialPath, scannerPath: join(this.simDir, `${this.name}-scanner`),
-      dataDir: this.agentDataDir, machineKind: o.machineKind ?? 'electric_arc', gasLimitPercentLel: 10,
-      position: `${o.position.lat},${o.position.lng}`, positionAccuracyM: o.position.accuracyM, watchdogMs: 2_000, logLevel: 'info',
+      mqttUrl: this.proxyUrl,
+      topicRoot: o.topicRoot,
+      serverPublicKey: o.serverPublicKey,
+      boardPath: this.serialPath,
+      scannerPath: join(this.simDir, `${this.name}-scanner`),
+      dataDir: this.agentDataDir,
+      machineKind: o.machineKind ?? 'electric_arc',
+      gasLimitPercentLel: 10,
+      position: `${o.position.lat},${o.position.lng}`,
+      positionAccuracyM: o.position.accuracyM,
+      watchdogMs: 2_000,
+      logLevel: 'info',
     };
     const file = join(this.dir, 'agent.json');
     writeFileSync(file, JSON.stringify(config, null, 2));
@@ -208,14 +244,17 @@ export class ProcessRig {
   outputChanges(): OutputChange[] {
     const trace = join(this.simDir, `${this.name}.output.jsonl`);
     if (!existsSync(trace)) return [...this.polled];
-    return readFileSync(trace, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
-      try {
-        const v = JSON.parse(l) as { at: string | number; energised: boolean; reason?: string };
-        return [{ at: typeof v.at === 'number' ? v.at : Date.parse(v.at), energised: v.energised, reason: v.reason }];
-      } catch {
-        return [];
-      }
-    });
+    return readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => {
+        try {
+          const v = JSON.parse(l) as { at: string | number; energised: boolean; reason?: string };
+          return [{ at: typeof v.at === 'number' ? v.at : Date.parse(v.at), energised: v.energised, reason: v.reason }];
+        } catch {
+          return [];
+        }
+      });
   }
 
   /** When the output last went dead at or after `since` (0: it did not). */
@@ -227,7 +266,9 @@ export class ProcessRig {
   /** pid of the socat (or python) relay that is this machine's serial cable. */
   serialRelayPid(): number {
     const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-    const line = out.split('\n').find((l) => l.includes(`link=${this.serialPath}`) || (l.includes('relay.py') && l.includes(this.serialPath)));
+    const line = out
+      .split('\n')
+      .find((l) => l.includes(`link=${this.serialPath}`) || (l.includes('relay.py') && l.includes(this.serialPath)));
     if (!line) throw new Error(`${this.name}: no pty relay process for ${this.serialPath}`);
     return Number(line.trim().split(/\s+/)[0]);
   }
@@ -242,7 +283,12 @@ export class ProcessRig {
     if (!p || p.exitCode !== null || p.signalCode !== null) return p?.exitCode ?? null;
     return Promise.race([
       new Promise<number | null>((r) => p.once('exit', (code) => r(code))),
-      new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error(`${this.name}: agent did not exit within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise<number | null>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`${this.name}: agent did not exit within ${timeoutMs} ms`)),
+          timeoutMs,
+        ).unref(),
+      ),
     ]);
   }
 
@@ -309,7 +355,12 @@ export class ProcessRig {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, timeoutMs: number, abort?: () => boolean): Promise<void> {
+export async function waitUntil(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  abort?: () => boolean,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return;

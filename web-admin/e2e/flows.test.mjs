@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+};
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' };
 /** 会亭镇, next to the 恒达 works. */
 const SITE = { latitude: 34.1722, longitude: 116.0013 };
@@ -30,7 +36,11 @@ async function open(options) {
 async function shot(page, name) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   // Loading states (spinners, skeletons) are tested by their own pages; screenshots show the loaded page.
-  await page.locator('.ant-spin-spinning, .ant-skeleton-active').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.ant-spin-spinning, .ant-skeleton-active')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   // Sticky headers would otherwise be painted wherever the page happens to be scrolled.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -117,7 +127,9 @@ describe('public (phone, no log-in)', () => {
     await page.getByText('请描述看到的情况').waitFor();
 
     await page.getByTestId('report-description').fill('厂房外有人夜间焊接钢架，无人监护，旁边堆着纸箱');
-    await page.getByTestId('report-photo-input').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: shared.machineQrPng });
+    await page
+      .getByTestId('report-photo-input')
+      .setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: shared.machineQrPng });
     await page.locator('.m-photo img').first().waitFor();
     await page.getByTestId('report-locate').click();
     await page.getByTestId('report-fix').waitFor();
@@ -187,7 +199,7 @@ describe('enterprise (desktop)', () => {
     await context.close();
   });
 
-  it('edits a machine\'s rated current (the limit its grants carry)', async () => {
+  it("edits a machine's rated current (the limit its grants carry)", async () => {
     const { context, page } = await open(DESKTOP);
     await workspacePage(page, '/workspace/machines');
     const row = page.locator('tr', { hasText: '2号车间二保焊机' });
@@ -218,7 +230,11 @@ describe('enterprise (desktop)', () => {
     await shot(page, '12-enterprise-engagement-ended');
     const admin = await apiLogin(server.baseUrl, 'admin');
     const welders = await apiGet(server.baseUrl, admin, '/api/welders?pageSize=50');
-    const chen = await apiGet(server.baseUrl, admin, `/api/welders/${welders.items.find((w) => w.realName === '陈静').id}`);
+    const chen = await apiGet(
+      server.baseUrl,
+      admin,
+      `/api/welders/${welders.items.find((w) => w.realName === '陈静').id}`,
+    );
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     assert.equal(chen.engagements[0].endsOn, today, 'the engagement ends today (China date)');
     await context.close();
@@ -232,7 +248,10 @@ describe('welder (phone)', () => {
     await page.waitForURL(/\/w$/);
     const qr = page.getByTestId('badge-qr');
     await qr.waitFor();
-    assert.ok(await qr.evaluate((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 100), 'badge QR image loaded');
+    assert.ok(
+      await qr.evaluate((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 100),
+      'badge QR image loaded',
+    );
     assert.match((await page.getByTestId('badge-code').textContent()) ?? '', /^W[0-9A-Z]{21}/);
     assert.match((await page.getByTestId('badge-cert-state').textContent()) ?? '', /有效|90天内到期/);
     await shot(page, '12-welder-badge');

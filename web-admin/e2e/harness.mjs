@@ -56,8 +56,14 @@ async function freshDatabase(adminUrl) {
 export async function startServer() {
   const main = join(REPO_ROOT, 'server', 'dist', 'main.js');
   const index = join(REPO_ROOT, 'web-admin', 'dist', 'index.html');
-  for (const [file, what] of [[main, 'server'], [index, 'web UI']]) {
-    if (!existsSync(file)) throw new Error(`The ${what} is not built (${file} missing): run \`npm run build\` at the repository root first.`);
+  for (const [file, what] of [
+    [main, 'server'],
+    [index, 'web UI'],
+  ]) {
+    if (!existsSync(file))
+      throw new Error(
+        `The ${what} is not built (${file} missing): run \`npm run build\` at the repository root first.`,
+      );
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'arcgate-e2e-'));
   // As root, embedded PostgreSQL runs as its own OS user, which must be able to reach dataDir/pg.
@@ -82,15 +88,24 @@ export async function startServer() {
   else delete env.DATABASE_URL;
 
   let output = '';
-  const child = spawn(process.execPath, [main], { cwd: join(REPO_ROOT, 'server'), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  const child = spawn(process.execPath, [main], {
+    cwd: join(REPO_ROOT, 'server'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const exited = new Promise((res) => child.once('exit', res));
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output.slice(-4000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output.slice(-4000)}`);
     try {
       const res = await fetch(`${baseUrl}/api/health`);
       if (res.ok) break;
@@ -125,11 +140,21 @@ export async function startServer() {
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: run web-admin/scripts/ensure-chromium.sh or set CHROMIUM_PATH.`);
+  if (!existsSync(executablePath))
+    throw new Error(`No Chromium at ${executablePath}: run web-admin/scripts/ensure-chromium.sh or set CHROMIUM_PATH.`);
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -140,7 +165,11 @@ export function ensureScreenshotDir() {
 
 /** Logs in through the API (for reading fixtures such as a machine's code). */
 export async function apiLogin(baseUrl, username) {
-  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
   if (!res.ok) throw new Error(`API login ${username}: ${res.status} ${await res.text()}`);
   return /** @type {{ accessToken: string }} */ (await res.json()).accessToken;
 }

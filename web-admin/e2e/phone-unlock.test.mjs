@@ -10,7 +10,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, REPO_ROOT, startServer } from './harness.mjs';
+import {
+  apiGet,
+  apiLogin,
+  DEMO_PASSWORD,
+  ensureScreenshotDir,
+  launchBrowser,
+  REPO_ROOT,
+  startServer,
+} from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AGENT_DIST = join(REPO_ROOT, 'device-agent', 'dist', 'index.js');
@@ -18,19 +26,33 @@ const SIM_DIST = join(REPO_ROOT, 'firmware-sim', 'dist', 'index.js');
 for (const file of [AGENT_DIST, SIM_DIST]) {
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` at the repository root first.`);
 }
-const { Agent, BadgeScanner, createLogger, FIRMWARE, JohnnyFiveBoard, loadOrCreateChipKey, systemClock } = require(AGENT_DIST);
+const { Agent, BadgeScanner, createLogger, FIRMWARE, JohnnyFiveBoard, loadOrCreateChipKey, systemClock } = require(
+  AGENT_DIST,
+);
 const { SimulatedMachine } = require(SIM_DIST);
 const mqtt = require('mqtt');
 
 /** 恒达 works in 会亭镇: the agent's fixed POSITION, the permit's geofence centre and the phone's fix. */
 const SITE = { lat: 34.1721, lng: 116.0012 };
 const PHONE = {
-  viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-  geolocation: { latitude: SITE.lat, longitude: SITE.lng, accuracy: 8 }, permissions: ['geolocation'],
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  geolocation: { latitude: SITE.lat, longitude: SITE.lng, accuracy: 8 },
+  permissions: ['geolocation'],
 };
 const MACHINE_1 = { serial: 'SD-WS400-240101', name: '1号车间氩弧焊机' };
 const MACHINE_2 = { serial: 'AT-NBC500-230877' };
-const FULL_CHECKLIST = { combustiblesCleared15m: true, extinguishersInPlace: true, openingsCovered: true, equipmentIsolated: true, ppeInPlace: true };
+const FULL_CHECKLIST = {
+  combustiblesCleared15m: true,
+  extinguishersInPlace: true,
+  openingsCovered: true,
+  equipmentIsolated: true,
+  ppeInPlace: true,
+};
 /** Who signs which step of the approval chain (demo positions); the applicant is hengda.admin. */
 const SIGNER = { unit_head: 'hengda.foreman', safety_department: 'hengda.safety' };
 
@@ -49,7 +71,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(what, predicate, timeoutMs = 10_000) {
   const start = Date.now();
   while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nagent log tail:\n${agentLog.slice(-15).join('')}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}\nagent log tail:\n${agentLog.slice(-15).join('')}`,
+      );
     await sleep(50);
   }
 }
@@ -61,7 +86,9 @@ async function token(username) {
 
 async function api(method, username, path, body) {
   const res = await fetch(`${server.baseUrl}${path}`, {
-    method, headers: { Authorization: `Bearer ${await token(username)}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { Authorization: `Bearer ${await token(username)}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
@@ -76,10 +103,19 @@ async function api(method, username, path, body) {
 async function approvedPermit(welderId, machineId, workDescription, watcherId) {
   const now = Date.now();
   const permit = await api('POST', 'hengda.admin', '/api/permits', {
-    level: 'level2', workDescription,
-    site: { address: '会亭镇工业园区纬一路8号 1号车间', point: SITE, geofence: { type: 'circle', center: SITE, radiusM: 80 } },
-    plannedStart: new Date(now - 30_000).toISOString(), plannedEnd: new Date(now + 4 * 3_600_000).toISOString(),
-    welderIds: [welderId], machineIds: [machineId], fireWatcher: { personId: watcherId }, checklist: FULL_CHECKLIST,
+    level: 'level2',
+    workDescription,
+    site: {
+      address: '会亭镇工业园区纬一路8号 1号车间',
+      point: SITE,
+      geofence: { type: 'circle', center: SITE, radiusM: 80 },
+    },
+    plannedStart: new Date(now - 30_000).toISOString(),
+    plannedEnd: new Date(now + 4 * 3_600_000).toISOString(),
+    welderIds: [welderId],
+    machineIds: [machineId],
+    fireWatcher: { personId: watcherId },
+    checklist: FULL_CHECKLIST,
   });
   let state = await api('POST', 'hengda.admin', `/api/permits/${permit.id}/submit`);
   while (state.status === 'submitted') {
@@ -89,7 +125,11 @@ async function approvedPermit(welderId, machineId, workDescription, watcherId) {
   }
   assert.equal(state.status, 'active', 'approved and inside its window');
   const gas = await api('POST', 'hengda.admin', `/api/permits/${permit.id}/gas-analyses`, {
-    takenAt: new Date(Date.now() - 60_000).toISOString(), gas: '甲烷', lelPercent: 5, readingPercentVol: 0.1, analyst: '李分析',
+    takenAt: new Date(Date.now() - 60_000).toISOString(),
+    gas: '甲烷',
+    lelPercent: 5,
+    readingPercentVol: 0.1,
+    analyst: '李分析',
   });
   assert.equal(gas.passed, true);
   return permit.id;
@@ -127,7 +167,11 @@ async function openStartWithMachine(page, username) {
 /** Picks the permit and asks for the start; returns what the server answered. */
 async function requestStart(page, workDescription) {
   // antd hands the radio's data-testid to its <input>; the text is in the surrounding <label>.
-  await page.locator('label').filter({ has: page.getByTestId('permit-option') }).filter({ hasText: workDescription }).click();
+  await page
+    .locator('label')
+    .filter({ has: page.getByTestId('permit-option') })
+    .filter({ hasText: workDescription })
+    .click();
   assert.equal(await page.getByTestId('start-request').isDisabled(), false);
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/arm-sessions') && r.request().method() === 'POST');
   await page.getByTestId('start-request').click();
@@ -155,21 +199,40 @@ before(async () => {
   agentDir = mkdtempSync(join(tmpdir(), 'arcgate-e2e-agent-'));
   const identity = loadOrCreateChipKey(join(agentDir, 'keys'));
   fx.chip = identity.chip;
-  const bound = await api('POST', 'hengda.admin', `/api/machines/${m1.id}/chip`, { chipId: identity.chip, publicKey: identity.publicKey });
+  const bound = await api('POST', 'hengda.admin', `/api/machines/${m1.id}/chip`, {
+    chipId: identity.chip,
+    publicKey: identity.publicKey,
+  });
   assert.equal(bound.chipId, identity.chip);
   const serverKey = await api('GET', 'hengda.admin', '/api/devices/server-key');
 
   fx.zhangPermitId = await approvedPermit(zhang.id, m1.id, '1号车间钢梁对接焊', liu.id);
   // A second welder with an account and a permit of his own, for machine 2 only.
-  await api('POST', 'hengda.admin', '/api/users', { username: 'welder.liu', password: DEMO_PASSWORD, displayName: '刘洋', role: 'welder', welderId: liu.id });
+  await api('POST', 'hengda.admin', '/api/users', {
+    username: 'welder.liu',
+    password: DEMO_PASSWORD,
+    displayName: '刘洋',
+    role: 'welder',
+    welderId: liu.id,
+  });
   fx.liuPermitId = await approvedPermit(liu.id, m2.id, '2号车间支架补焊', zhang.id);
 
   machine = new SimulatedMachine({ name: 'e2e-phone', kind: 'electric_arc', process: 'MMA', seed: 11 });
   await machine.start();
   agent = new Agent({
     config: {
-      mqttUrl: server.mqttUrl, topicRoot: 'arcgate', serverPublicKey: serverKey.publicKey, boardPath: machine.paths.serialPath, scannerPath: machine.paths.scannerPath,
-      dataDir: agentDir, machineKind: 'electric_arc', gasLimitPercentLel: 10, position: { ...SITE, accuracyM: 5 }, watchdogMs: 2_000, logLevel: 'debug', firmware: FIRMWARE,
+      mqttUrl: server.mqttUrl,
+      topicRoot: 'arcgate',
+      serverPublicKey: serverKey.publicKey,
+      boardPath: machine.paths.serialPath,
+      scannerPath: machine.paths.scannerPath,
+      dataDir: agentDir,
+      machineKind: 'electric_arc',
+      gasLimitPercentLel: 10,
+      position: { ...SITE, accuracyM: 5 },
+      watchdogMs: 2_000,
+      logLevel: 'debug',
+      firmware: FIRMWARE,
     },
     board: new JohnnyFiveBoard({ path: machine.paths.serialPath, machineKind: 'electric_arc' }),
     scanner: new BadgeScanner({ path: machine.paths.scannerPath }),
@@ -181,7 +244,11 @@ before(async () => {
   assert.equal(agent.chip, fx.chip, 'the agent uses the key that was bound');
   await waitFor('the agent online', () => agent.online, 15_000);
   // The server marks the chip online when the device's status arrives; only then is a push sent at once.
-  await waitFor('the server to see the device online', async () => (await api('GET', 'hengda.admin', `/api/machines/${m1.id}/device`)).online, 15_000);
+  await waitFor(
+    'the server to see the device online',
+    async () => (await api('GET', 'hengda.admin', `/api/machines/${m1.id}/device`)).online,
+    15_000,
+  );
   assert.equal(machine.snapshot().relayClosed, false, 'boots locked');
 });
 
@@ -248,7 +315,10 @@ describe('phone start (扫码启动) unlocks a simulated machine through the dev
     await page.getByTestId('start-delivery').getByText('焊机已解锁').waitFor({ timeout: 15_000 });
     const session = await api('GET', 'welder.zhang', `/api/arm-sessions/${answer.sessionId}`);
     assert.equal(session.status, 'armed');
-    await waitFor('the device state on the platform', async () => (await api('GET', 'hengda.admin', `/api/machines/${fx.machine1Id}/device`)).state === 'armed');
+    await waitFor(
+      'the device state on the platform',
+      async () => (await api('GET', 'hengda.admin', `/api/machines/${fx.machine1Id}/device`)).state === 'armed',
+    );
     await shot(page, '17-welder-start-unlocked');
     await context.close();
   });

@@ -11,7 +11,10 @@ const router = createBrowserRouter(routes);
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1f5fbf', borderRadius: 6 } }}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1f5fbf', borderRadius: 6 } }}
+    >
       <AntApp>
         <SessionProvider>
           <RouterProvider router={router} />

@@ -43,7 +43,10 @@ export const publicRoutes: RouteObject[] = [
 export const welderRoutes: RouteObject[] = [
   {
     path: '/w',
-    element: guarded(['welder'], page(() => import('./pages/welder/WelderLayout'))),
+    element: guarded(
+      ['welder'],
+      page(() => import('./pages/welder/WelderLayout')),
+    ),
     children: [
       { index: true, element: page(() => import('./pages/welder/BadgePage')) },
       { path: 'start', element: page(() => import('./pages/welder/StartPage')) },

@@ -65,8 +65,18 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
     platform = new FakePlatform('arcgate', () => agent.identity.publicKey);
     await platform.start(brokerUrl);
     config = {
-      mqttUrl: agentUrl, topicRoot: 'arcgate', serverPublicKey: platform.publicKey, boardPath: machine.paths.serialPath, scannerPath: machine.paths.scannerPath,
-      dataDir, machineKind: 'electric_arc', gasLimitPercentLel: 10, position: { lat: 34.2375, lng: 116.1342, accuracyM: 5 }, watchdogMs: 2_000, logLevel: 'debug', firmware: FIRMWARE,
+      mqttUrl: agentUrl,
+      topicRoot: 'arcgate',
+      serverPublicKey: platform.publicKey,
+      boardPath: machine.paths.serialPath,
+      scannerPath: machine.paths.scannerPath,
+      dataDir,
+      machineKind: 'electric_arc',
+      gasLimitPercentLel: 10,
+      position: { lat: 34.2375, lng: 116.1342, accuracyM: 5 },
+      watchdogMs: 2_000,
+      logLevel: 'debug',
+      firmware: FIRMWARE,
     };
     agent = newAgent();
     // The broker learns the chip's key as binding would; the key is created during start().
@@ -99,7 +109,9 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
   it('boots locked with the relay open and reports boot', async () => {
     expect(relayClosed()).toBe(false);
     expect(agent.state).toBe('locked');
-    const started = logs.map((l) => JSON.parse(l) as { msg: string; chip?: string }).find((l) => l.msg === 'arcgate agent started');
+    const started = logs
+      .map((l) => JSON.parse(l) as { msg: string; chip?: string })
+      .find((l) => l.msg === 'arcgate agent started');
     expect(started?.chip).toBe(agent.chip);
     await waitFor('boot event stored', () => platform.events('boot').length === 1);
     expect(platform.events('boot')[0]).toMatchObject({ seq: 1, reason: 'power_on', firmware: FIRMWARE });
@@ -108,7 +120,11 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
   it('badge scan → signed grant → relay closes; an arc is reported with statistics; revoke opens the relay', async () => {
     await arm();
     const request = platform.requests.at(-1)!;
-    expect(request.body).toMatchObject({ credential: { kind: 'welder_code', code: WELDER_CODE }, machineKind: 'electric_arc', position: { lat: 34.2375, lng: 116.1342 } });
+    expect(request.body).toMatchObject({
+      credential: { kind: 'welder_code', code: WELDER_CODE },
+      machineKind: 'electric_arc',
+      position: { lat: 34.2375, lng: 116.1342 },
+    });
 
     machine.pressTrigger();
     await waitFor('arcing', () => agent.state === 'arcing');
@@ -137,7 +153,10 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
     await arm();
     await publishForgedRevoke(`mqtt://127.0.0.1:${broker.port}`, 'arcgate', agent.chip);
     await waitFor('security.rejected stored', () => platform.events('security.rejected').length === 1);
-    expect(platform.events('security.rejected')[0]).toMatchObject({ messageType: 'grant.revoke', reason: 'bad_signature' });
+    expect(platform.events('security.rejected')[0]).toMatchObject({
+      messageType: 'grant.revoke',
+      reason: 'bad_signature',
+    });
     expect(relayClosed()).toBe(true);
   });
 
@@ -168,7 +187,9 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
     expect(platform.events('arc.unauthorized')).toHaveLength(1);
     machine.stopBypass();
     machine.releaseTrigger();
-    await waitFor('bypass end stored', () => platform.events('tamper').some((e) => e.switch === 'bypass_suspected' && !e.open));
+    await waitFor('bypass end stored', () =>
+      platform.events('tamper').some((e) => e.switch === 'bypass_suspected' && !e.open),
+    );
   });
 
   it('journals events while the network is cut and replays them in order after it returns, each stored once', async () => {
@@ -178,7 +199,10 @@ describe('device agent with the firmware simulator, a real broker and a fake pla
     machine.openEnclosure();
     await sleep(150);
     machine.closeEnclosure();
-    await waitFor('tamper events journaled', () => agent.journal.pending().filter((e) => e.type === 'tamper' && e.switch === 'enclosure').length === 2);
+    await waitFor(
+      'tamper events journaled',
+      () => agent.journal.pending().filter((e) => e.type === 'tamper' && e.switch === 'enclosure').length === 2,
+    );
     // Offline: no new authorization.
     await machine.scanBadge(WELDER_CODE);
     await sleep(200);

@@ -9,14 +9,34 @@ import { createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import * as mqtt from 'mqtt';
 import {
-  ArmRequestMessage, canonicalJson, createEnvelope, DeviceEvent, downTopic, EventBatchMessage, generateChipKeyPair, MessageType, openDeviceMessage,
-  parseTopic, publicKeyToBase64Url, ReasonCode, reasonMessage, serverStatusFilter, serverUpFilter, signEnvelope, verifyConnectToken,
+  ArmRequestMessage,
+  canonicalJson,
+  createEnvelope,
+  DeviceEvent,
+  downTopic,
+  EventBatchMessage,
+  generateChipKeyPair,
+  MessageType,
+  openDeviceMessage,
+  parseTopic,
+  publicKeyToBase64Url,
+  ReasonCode,
+  reasonMessage,
+  serverStatusFilter,
+  serverUpFilter,
+  signEnvelope,
+  verifyConnectToken,
 } from '@arcgate/protocol';
 
 type AedesBroker = {
   handle: (socket: Socket) => void;
   close(cb: () => void): void;
-  authenticate: (client: { id: string }, username: string | undefined, password: Buffer | undefined, done: (err: Error | null, ok: boolean) => void) => void;
+  authenticate: (
+    client: { id: string },
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: Error | null, ok: boolean) => void,
+  ) => void;
 };
 // aedes is a dependency of the server workspace; the test borrows it from there.
 const aedesPath = require.resolve('aedes', { paths: [join(__dirname, '../../../server')] });
@@ -40,7 +60,10 @@ export class TestBroker {
     this.aedes.authenticate = (client, username, password, done) => {
       if (username === 'arcgate-server') return done(null, true);
       const key = username ? this.devices.get(username) : undefined;
-      const ok = !!key && client.id === username && verifyConnectToken(password?.toString('utf8'), key, new Date(), { username }).ok;
+      const ok =
+        !!key &&
+        client.id === username &&
+        verifyConnectToken(password?.toString('utf8'), key, new Date(), { username }).ok;
       if (!ok) this.refused.push(String(username));
       const err = ok ? null : Object.assign(new Error('bad credentials'), { returnCode: 4 });
       done(err, ok);
@@ -67,7 +90,10 @@ export class NetworkProxy {
       if (this.isCut) return void client.destroy();
       const upstream = new Socket();
       upstream.connect(this.targetPort, '127.0.0.1');
-      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
         this.sockets.add(a);
         a.on('error', () => b.destroy());
         a.on('close', () => {
@@ -119,10 +145,18 @@ export class FakePlatform {
   grantLifetimeMs = 3_600_000;
   grantCount = 0;
 
-  constructor(private readonly root: string, private readonly devicePublicKey: () => string) {}
+  constructor(
+    private readonly root: string,
+    private readonly devicePublicKey: () => string,
+  ) {}
 
   async start(url: string): Promise<void> {
-    const client = mqtt.connect(url, { clientId: 'arcgate-server', username: 'arcgate-server', reconnectPeriod: 200, clean: true });
+    const client = mqtt.connect(url, {
+      clientId: 'arcgate-server',
+      username: 'arcgate-server',
+      reconnectPeriod: 200,
+      clean: true,
+    });
     this.client = client;
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
@@ -138,7 +172,9 @@ export class FakePlatform {
 
   /** Stored events of a type, in seq order. */
   events<T extends DeviceEvent['type']>(type: T): Extract<DeviceEvent, { type: T }>[] {
-    return [...this.stored.values()].filter((e): e is Extract<DeviceEvent, { type: T }> => e.type === type).sort((a, b) => a.seq - b.seq);
+    return [...this.stored.values()]
+      .filter((e): e is Extract<DeviceEvent, { type: T }> => e.type === type)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   async send(chip: string, type: MessageType, body: unknown): Promise<void> {
@@ -147,14 +183,25 @@ export class FakePlatform {
   }
 
   async revoke(chip: string, grantId?: string): Promise<void> {
-    await this.send(chip, 'grant.revoke', { ...(grantId ? { grantId } : {}), reason: ReasonCode.REGULATOR_ORDER, message: reasonMessage(ReasonCode.REGULATOR_ORDER) });
+    await this.send(chip, 'grant.revoke', {
+      ...(grantId ? { grantId } : {}),
+      reason: ReasonCode.REGULATOR_ORDER,
+      message: reasonMessage(ReasonCode.REGULATOR_ORDER),
+    });
   }
 
   private onMessage(topic: string, payload: Buffer): void {
     const parsed = parseTopic(this.root, topic);
     if (!parsed.ok) return void this.invalid.push(`topic ${topic}`);
-    const opened = openDeviceMessage(payload, { chip: parsed.chip, type: parsed.type, publicKey: this.devicePublicKey(), now: new Date(), checkFreshness: parsed.type !== 'status' });
-    if (!opened.ok) return void this.invalid.push(`${parsed.type}: ${opened.reason} ${JSON.stringify(opened.problems)}`);
+    const opened = openDeviceMessage(payload, {
+      chip: parsed.chip,
+      type: parsed.type,
+      publicKey: this.devicePublicKey(),
+      now: new Date(),
+      checkFreshness: parsed.type !== 'status',
+    });
+    if (!opened.ok)
+      return void this.invalid.push(`${parsed.type}: ${opened.reason} ${JSON.stringify(opened.problems)}`);
     const message = opened.message;
     if (message.type === 'status') this.statuses.push(message.body);
     else if (message.type === 'arm.request') void this.onArmRequest(message);
@@ -165,14 +212,26 @@ export class FakePlatform {
     this.requests.push(request);
     if (this.answerWith === 'silence') return;
     if (this.answerWith === 'deny') {
-      await this.send(request.chip, 'arm.denied', { requestId: request.id, reason: ReasonCode.PERMIT_NOT_APPROVED, message: reasonMessage(ReasonCode.PERMIT_NOT_APPROVED) });
+      await this.send(request.chip, 'arm.denied', {
+        requestId: request.id,
+        reason: ReasonCode.PERMIT_NOT_APPROVED,
+        message: reasonMessage(ReasonCode.PERMIT_NOT_APPROVED),
+      });
       return;
     }
     const now = Date.now();
     this.grantCount++;
     await this.send(request.chip, 'arm.grant', {
-      grantId: `grant-${this.grantCount}`, requestId: request.id, chip: request.chip, machineId: 'machine-1', welderId: 'welder-1', permitId: 'permit-1',
-      nonce: request.body.nonce, issuedAt: new Date(now).toISOString(), notBefore: new Date(now).toISOString(), expiresAt: new Date(now + this.grantLifetimeMs).toISOString(),
+      grantId: `grant-${this.grantCount}`,
+      requestId: request.id,
+      chip: request.chip,
+      machineId: 'machine-1',
+      welderId: 'welder-1',
+      permitId: 'permit-1',
+      nonce: request.body.nonce,
+      issuedAt: new Date(now).toISOString(),
+      notBefore: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.grantLifetimeMs).toISOString(),
       welderName: '张*',
     });
   }
@@ -184,8 +243,14 @@ export class FakePlatform {
     }
     let upTo = 0;
     while (this.stored.has(upTo + 1)) upTo++;
-    const missing = [...this.stored.keys()].filter((s) => s > upTo).length ? range(upTo + 1, Math.max(...this.stored.keys())).filter((s) => !this.stored.has(s)) : [];
-    await this.send(batch.chip, 'events.ack', { requestId: batch.id, upToSeq: upTo, ...(missing.length ? { missing: missing.slice(0, 1000) } : {}) });
+    const missing = [...this.stored.keys()].filter((s) => s > upTo).length
+      ? range(upTo + 1, Math.max(...this.stored.keys())).filter((s) => !this.stored.has(s))
+      : [];
+    await this.send(batch.chip, 'events.ack', {
+      requestId: batch.id,
+      upToSeq: upTo,
+      ...(missing.length ? { missing: missing.slice(0, 1000) } : {}),
+    });
   }
 }
 
@@ -193,12 +258,20 @@ export class FakePlatform {
 export async function publishForgedRevoke(url: string, root: string, chip: string): Promise<void> {
   const key = generateChipKeyPair().privateKey;
   const client = await mqtt.connectAsync(url, { clientId: 'forger', username: 'arcgate-server', reconnectPeriod: 0 });
-  const envelope = signEnvelope(key, createEnvelope('grant.revoke', { chip, body: { reason: ReasonCode.REGULATOR_ORDER, message: reasonMessage(ReasonCode.REGULATOR_ORDER) } }, new Date()) as never);
+  const envelope = signEnvelope(
+    key,
+    createEnvelope(
+      'grant.revoke',
+      { chip, body: { reason: ReasonCode.REGULATOR_ORDER, message: reasonMessage(ReasonCode.REGULATOR_ORDER) } },
+      new Date(),
+    ) as never,
+  );
   await client.publishAsync(downTopic(root, chip, 'grant.revoke'), canonicalJson(envelope), { qos: 1 });
   await client.endAsync();
 }
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
   const start = Date.now();

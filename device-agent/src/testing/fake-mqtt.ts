@@ -9,11 +9,18 @@ export class FakeMqttClient extends EventEmitter implements MqttClientLike {
   ended = false;
   refuseSubscription = false;
 
-  constructor(readonly url: string, readonly options: MqttConnectOptions) {
+  constructor(
+    readonly url: string,
+    readonly options: MqttConnectOptions,
+  ) {
     super();
   }
 
-  subscribe(topic: string, _opts: { qos: 1 }, cb: (err: Error | null, granted?: { topic: string; qos: number }[]) => void): this {
+  subscribe(
+    topic: string,
+    _opts: { qos: 1 },
+    cb: (err: Error | null, granted?: { topic: string; qos: number }[]) => void,
+  ): this {
     this.subscribed.push(topic);
     this.log.push(`subscribe ${topic}`);
     void Promise.resolve().then(() => cb(null, [{ topic, qos: this.refuseSubscription ? 128 : 1 }]));
@@ -51,6 +58,8 @@ export class FakeMqttClient extends EventEmitter implements MqttClientLike {
   }
 
   messages(suffix: string): Record<string, unknown>[] {
-    return this.published.filter((p) => p.topic.endsWith(suffix)).map((p) => JSON.parse(p.payload) as Record<string, unknown>);
+    return this.published
+      .filter((p) => p.topic.endsWith(suffix))
+      .map((p) => JSON.parse(p.payload) as Record<string, unknown>);
   }
 }

@@ -59,12 +59,19 @@ describe('parseCommand', () => {
     expect(parseCommand('# welder arrives')).toBeNull();
   });
 
-  it.each(['trigger', 'trigger maybe', 'scan', 'scan a b', 'sleep -5', 'sleep 1.5', 'network down', 'status now', 'weld'])(
-    'rejects "%s"',
-    (line) => {
-      expect(() => parseCommand(line)).toThrow(CommandError);
-    },
-  );
+  it.each([
+    'trigger',
+    'trigger maybe',
+    'scan',
+    'scan a b',
+    'sleep -5',
+    'sleep 1.5',
+    'network down',
+    'status now',
+    'weld',
+  ])('rejects "%s"', (line) => {
+    expect(() => parseCommand(line)).toThrow(CommandError);
+  });
 });
 
 describe('arcgate-sim CLI', () => {
@@ -76,28 +83,56 @@ describe('arcgate-sim CLI', () => {
     expect(await main(['fly'], { stdin: new PassThrough(), ...io })).toBe(2);
     expect(await main(['run', '--kind', 'gas'], { stdin: new PassThrough(), ...io })).toBe(2);
     expect(io.err()).toContain('--name is required');
-    expect(await main(['run', '--kind', 'gas', '--name', 'G1', '--clock-offset-ms', 'soon'], { stdin: new PassThrough(), ...io })).toBe(2);
+    expect(
+      await main(['run', '--kind', 'gas', '--name', 'G1', '--clock-offset-ms', 'soon'], {
+        stdin: new PassThrough(),
+        ...io,
+      }),
+    ).toBe(2);
     expect(io.err()).toContain('--clock-offset-ms must be whole milliseconds');
   });
 
   it('runs a script with sleeps, then takes interactive commands until quit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-spec-'));
     const script = join(dir, 'weld.txt');
-    await fs.writeFile(script, ['# a leak while the torch is on', 'trigger on', 'leak on', 'sleep 300', 'status', 'network cut'].join('\n'));
+    await fs.writeFile(
+      script,
+      ['# a leak while the torch is on', 'trigger on', 'leak on', 'sleep 300', 'status', 'network cut'].join('\n'),
+    );
     const stdin = new PassThrough();
     const io = capture();
-    const run = main(['run', '--kind', 'gas', '--name', 'G1', '--dir', dir, '--script', script, '--seed', '5', '--json'], { stdin, ...io });
+    const run = main(
+      ['run', '--kind', 'gas', '--name', 'G1', '--dir', dir, '--script', script, '--seed', '5', '--json'],
+      { stdin, ...io },
+    );
 
     try {
       await until('status line from the script', () => /relay=open trigger=on flow=0\.0L\/min flame=no/.test(io.out()));
       expect(io.out()).toContain(`firmata serial: ${join(dir, 'G1-firmata')}`);
       expect(io.out()).toContain(`badge scanner: ${join(dir, 'G1-scanner')}`);
-      const json = JSON.parse(io.out().split('\n').find((l) => l.startsWith('{'))!);
-      expect(json).toMatchObject({ name: 'G1', kind: 'gas', serialPath: join(dir, 'G1-firmata'), stateFile: join(dir, 'G1.state.json') });
+      const json = JSON.parse(
+        io
+          .out()
+          .split('\n')
+          .find((l) => l.startsWith('{'))!,
+      );
+      expect(json).toMatchObject({
+        name: 'G1',
+        kind: 'gas',
+        serialPath: join(dir, 'G1-firmata'),
+        stateFile: join(dir, 'G1.state.json'),
+      });
       // 300 ms into a leak the LEL reading is well above the 0–2 % baseline.
       const lel = Number(/lel=([\d.]+)%LEL/.exec(io.out())![1]);
       expect(lel).toBeGreaterThan(3);
-      await until('network cut', () => io.out().split('\n').filter((l) => l === 'ok').length === 3);
+      await until(
+        'network cut',
+        () =>
+          io
+            .out()
+            .split('\n')
+            .filter((l) => l === 'ok').length === 3,
+      );
       // The state file is replaced asynchronously; poll it like a harness in another process would.
       let state: { network?: string; gasLeak?: boolean } = {};
       await untilAsync('network cut in the state file', async () => {
@@ -125,7 +160,12 @@ describe('arcgate-sim CLI', () => {
     const script = join(dir, 'bad.txt');
     await fs.writeFile(script, 'trigger on\nenclosure ajar\nstatus\n');
     const io = capture();
-    expect(await main(['run', '--kind', 'electric_arc', '--name', 'M2', '--dir', dir, '--script', script], { stdin: new PassThrough(), ...io })).toBe(1);
+    expect(
+      await main(['run', '--kind', 'electric_arc', '--name', 'M2', '--dir', dir, '--script', script], {
+        stdin: new PassThrough(),
+        ...io,
+      }),
+    ).toBe(1);
     expect(io.err()).toContain(`${script}:2: usage: enclosure open|close`);
     expect(io.out()).not.toContain('relay=');
     await fs.rm(dir, { recursive: true, force: true });
@@ -142,7 +182,11 @@ describe('arcgate-sim CLI', () => {
 
     const controller = new AbortController();
     const io2 = capture();
-    const run2 = main(['run', '--kind', 'electric_arc', '--name', 'M3'], { stdin: new PassThrough(), ...io2, signal: controller.signal });
+    const run2 = main(['run', '--kind', 'electric_arc', '--name', 'M3'], {
+      stdin: new PassThrough(),
+      ...io2,
+      signal: controller.signal,
+    });
     await until('paths printed', () => io2.out().includes('state file:'));
     controller.abort();
     expect(await run2).toBe(0);

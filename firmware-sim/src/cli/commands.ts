@@ -26,7 +26,7 @@ export const COMMAND_HELP = [
   'contacts ok|welded|stuck  the relay contacts follow the coil, are welded shut, or stuck open',
   'network cut|restore   tell the harness to cut / restore the network',
   'sleep <ms>            wait (mostly for scripts)',
-  'status                print the machine state (output live/dead, coil, watchdog and the last kick\'s age)',
+  "status                print the machine state (output live/dead, coil, watchdog and the last kick's age)",
   'quit                  power off and exit',
 ].join('\n');
 
@@ -68,7 +68,9 @@ export function parseCommand(line: string): Command | null {
       return { kind: 'overdrive', on: onOff(arg, 'on', 'off', 'overdrive on|off') };
     case 'contacts': {
       exactly(1, 'contacts ok|welded|stuck');
-      const condition = ({ ok: 'ok', welded: 'welded', stuck: 'stuck_open' } as const)[arg as 'ok' | 'welded' | 'stuck'];
+      const condition = ({ ok: 'ok', welded: 'welded', stuck: 'stuck_open' } as const)[
+        arg as 'ok' | 'welded' | 'stuck'
+      ];
       if (!condition) throw new CommandError('usage: contacts ok|welded|stuck');
       return { kind: 'contacts', condition };
     }
@@ -78,7 +80,8 @@ export function parseCommand(line: string): Command | null {
     case 'sleep': {
       exactly(1, 'sleep <ms>');
       const ms = Number(arg);
-      if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000) throw new CommandError('sleep takes whole milliseconds, 0..3600000');
+      if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000)
+        throw new CommandError('sleep takes whole milliseconds, 0..3600000');
       return { kind: 'sleep', ms };
     }
     case 'status':
@@ -96,7 +99,10 @@ export function parseCommand(line: string): Command | null {
 
 export function formatStatus(s: MachineSnapshot): string {
   const r = s.readings;
-  const flow = s.kind === 'gas' ? `flow=${r.gasFlowLpm.toFixed(1)}L/min flame=${r.flame ? 'yes' : 'no'}` : `current=${r.currentA.toFixed(1)}A`;
+  const flow =
+    s.kind === 'gas'
+      ? `flow=${r.gasFlowLpm.toFixed(1)}L/min flame=${r.flame ? 'yes' : 'no'}`
+      : `current=${r.currentA.toFixed(1)}A`;
   return [
     `relay=${s.relayClosed ? 'closed' : 'open'}`,
     `trigger=${s.triggerPressed ? 'on' : 'off'}`,
@@ -125,7 +131,11 @@ export interface CommandIo {
 }
 
 /** Runs one command; resolves 'quit' when the session should end. */
-export async function runCommand(machine: SimulatedMachine, command: Command, io: CommandIo): Promise<'continue' | 'quit'> {
+export async function runCommand(
+  machine: SimulatedMachine,
+  command: Command,
+  io: CommandIo,
+): Promise<'continue' | 'quit'> {
   switch (command.kind) {
     case 'trigger':
       if (command.on) machine.pressTrigger();

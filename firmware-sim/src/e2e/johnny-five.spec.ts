@@ -212,12 +212,19 @@ describe('SimulatedMachine driven by johnny-five over a real pty', () => {
     const elapsed = Date.now() - stoppedAt;
     expect(elapsed).toBeLessThan(900); // 500 ms + the last kick's age + a check period + scheduling
     const snap = machine.snapshot();
-    expect(snap).toMatchObject({ relayClosed: true, coilPowered: false, watchdog: { tripped: true, coilOffReason: 'watchdog_timeout' } });
+    expect(snap).toMatchObject({
+      relayClosed: true,
+      coilPowered: false,
+      watchdog: { tripped: true, coilOffReason: 'watchdog_timeout' },
+    });
     expect(snap.readings.energised).toBe(false);
     await machine.flushState();
     const state = JSON.parse(await fs.readFile(paths.stateFile, 'utf8'));
     expect(state.watchdog).toMatchObject({ tripped: true, coilOffReason: 'watchdog_timeout' });
-    const trace = (await fs.readFile(paths.outputTrace, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const trace = (await fs.readFile(paths.outputTrace, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(trace.slice(-2)).toEqual([
       { at: expect.any(String), energised: true, reason: 'coil_powered' },
       { at: expect.any(String), energised: false, reason: 'watchdog_timeout' },

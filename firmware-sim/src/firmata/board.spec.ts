@@ -47,7 +47,12 @@ describe('FirmataBoard', () => {
     const { board, scheduler, send, take } = rig({ announceEveryMs: 1000 });
     board.start();
     take();
-    send({ type: 'versionQuery' }, { type: 'firmwareQuery' }, { type: 'capabilityQuery' }, { type: 'analogMappingQuery' });
+    send(
+      { type: 'versionQuery' },
+      { type: 'firmwareQuery' },
+      { type: 'capabilityQuery' },
+      { type: 'analogMappingQuery' },
+    );
     const [version, firmware, capabilities, mapping] = take();
     expect(version).toEqual({ type: 'version', major: 2, minor: 6 });
     expect(firmware).toMatchObject({ type: 'firmware', name: 'ArcGateSim' });

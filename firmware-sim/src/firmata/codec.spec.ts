@@ -1,12 +1,23 @@
 import { EventEmitter } from 'node:events';
-import { decodeTwoByteString, encodeMessage, encodeTwoByteString, FirmataMessage, from7BitChunks, to7BitChunks } from './messages';
+import {
+  decodeTwoByteString,
+  encodeMessage,
+  encodeTwoByteString,
+  FirmataMessage,
+  from7BitChunks,
+  to7BitChunks,
+} from './messages';
 import { FirmataParser, MAX_SYSEX_BYTES } from './parser';
 
 const bytes = (m: FirmataMessage): number[] => [...encodeMessage(m)];
 
 describe('encodeMessage (board and host messages, byte by byte)', () => {
   it.each<[string, FirmataMessage, number[]]>([
-    ['DIGITAL_MESSAGE port 0, pins 2 and 7 high', { type: 'digitalPort', port: 0, value: 0b1000_0100 }, [0x90, 0x04, 0x01]],
+    [
+      'DIGITAL_MESSAGE port 0, pins 2 and 7 high',
+      { type: 'digitalPort', port: 0, value: 0b1000_0100 },
+      [0x90, 0x04, 0x01],
+    ],
     ['DIGITAL_MESSAGE port 1, pin 13 high', { type: 'digitalPort', port: 1, value: 0b0010_0000 }, [0x91, 0x20, 0x00]],
     ['ANALOG_MESSAGE channel 2 full scale', { type: 'analog', channel: 2, value: 1023 }, [0xe2, 0x7f, 0x07]],
     ['ANALOG_MESSAGE channel 0 value 245', { type: 'analog', channel: 0, value: 245 }, [0xe0, 0x75, 0x01]],
@@ -18,18 +29,44 @@ describe('encodeMessage (board and host messages, byte by byte)', () => {
     ['REPORT_VERSION 2.6', { type: 'version', major: 2, minor: 6 }, [0xf9, 0x02, 0x06]],
     ['SYSTEM_RESET', { type: 'systemReset' }, [0xff]],
     ['QUERY_FIRMWARE', { type: 'firmwareQuery' }, [0xf0, 0x79, 0xf7]],
-    ['firmware 1.0 "AB"', { type: 'firmware', major: 1, minor: 0, name: 'AB' }, [0xf0, 0x79, 0x01, 0x00, 0x41, 0x00, 0x42, 0x00, 0xf7]],
+    [
+      'firmware 1.0 "AB"',
+      { type: 'firmware', major: 1, minor: 0, name: 'AB' },
+      [0xf0, 0x79, 0x01, 0x00, 0x41, 0x00, 0x42, 0x00, 0xf7],
+    ],
     ['CAPABILITY_QUERY', { type: 'capabilityQuery' }, [0xf0, 0x6b, 0xf7]],
     [
       'CAPABILITY_RESPONSE',
-      { type: 'capabilities', pins: [[], [{ mode: 0, resolution: 1 }, { mode: 1, resolution: 1 }], [{ mode: 2, resolution: 10 }]] },
+      {
+        type: 'capabilities',
+        pins: [
+          [],
+          [
+            { mode: 0, resolution: 1 },
+            { mode: 1, resolution: 1 },
+          ],
+          [{ mode: 2, resolution: 10 }],
+        ],
+      },
       [0xf0, 0x6c, 0x7f, 0x00, 0x01, 0x01, 0x01, 0x7f, 0x02, 0x0a, 0x7f, 0xf7],
     ],
     ['ANALOG_MAPPING_QUERY', { type: 'analogMappingQuery' }, [0xf0, 0x69, 0xf7]],
-    ['ANALOG_MAPPING_RESPONSE', { type: 'analogMapping', channels: [null, null, 0, 1] }, [0xf0, 0x6a, 0x7f, 0x7f, 0x00, 0x01, 0xf7]],
+    [
+      'ANALOG_MAPPING_RESPONSE',
+      { type: 'analogMapping', channels: [null, null, 0, 1] },
+      [0xf0, 0x6a, 0x7f, 0x7f, 0x00, 0x01, 0xf7],
+    ],
     ['PIN_STATE_QUERY 7', { type: 'pinStateQuery', pin: 7 }, [0xf0, 0x6d, 0x07, 0xf7]],
-    ['PIN_STATE_RESPONSE 7 OUTPUT HIGH', { type: 'pinState', pin: 7, mode: 1, state: 1 }, [0xf0, 0x6e, 0x07, 0x01, 0x01, 0xf7]],
-    ['PIN_STATE_RESPONSE multi-byte state', { type: 'pinState', pin: 9, mode: 3, state: 300 }, [0xf0, 0x6e, 0x09, 0x03, 0x2c, 0x02, 0xf7]],
+    [
+      'PIN_STATE_RESPONSE 7 OUTPUT HIGH',
+      { type: 'pinState', pin: 7, mode: 1, state: 1 },
+      [0xf0, 0x6e, 0x07, 0x01, 0x01, 0xf7],
+    ],
+    [
+      'PIN_STATE_RESPONSE multi-byte state',
+      { type: 'pinState', pin: 9, mode: 3, state: 300 },
+      [0xf0, 0x6e, 0x09, 0x03, 0x2c, 0x02, 0xf7],
+    ],
     ['SAMPLING_INTERVAL 19 ms', { type: 'samplingInterval', ms: 19 }, [0xf0, 0x7a, 0x13, 0x00, 0xf7]],
     ['SAMPLING_INTERVAL 1000 ms', { type: 'samplingInterval', ms: 1000 }, [0xf0, 0x7a, 0x68, 0x07, 0xf7]],
     ['EXTENDED_ANALOG pin 20', { type: 'extendedAnalog', pin: 20, value: 200 }, [0xf0, 0x6f, 0x14, 0x48, 0x01, 0xf7]],
@@ -100,7 +137,9 @@ describe('FirmataParser', () => {
       { type: 'versionQuery' },
       { type: 'digitalPort', port: 0, value: 1 },
     ]);
-    expect(new FirmataParser('board-to-host').push([0xf9, 0x02, 0x06])).toEqual([{ type: 'version', major: 2, minor: 6 }]);
+    expect(new FirmataParser('board-to-host').push([0xf9, 0x02, 0x06])).toEqual([
+      { type: 'version', major: 2, minor: 6 },
+    ]);
   });
 
   it('skips garbage: stray data bytes, unknown commands and a lone END_SYSEX', () => {
@@ -191,8 +230,17 @@ describe('compatibility with firmata.js (the host johnny-five uses)', () => {
     transport.emit(
       'data',
       Buffer.concat([
-        encodeMessage({ type: 'capabilities', pins: Array.from({ length: 16 }, () => [{ mode: 1, resolution: 1 }, { mode: 2, resolution: 10 }]) }),
-        encodeMessage({ type: 'analogMapping', channels: Array.from({ length: 16 }, (_, i) => (i >= 14 ? i - 14 : null)) }),
+        encodeMessage({
+          type: 'capabilities',
+          pins: Array.from({ length: 16 }, () => [
+            { mode: 1, resolution: 1 },
+            { mode: 2, resolution: 10 },
+          ]),
+        }),
+        encodeMessage({
+          type: 'analogMapping',
+          channels: Array.from({ length: 16 }, (_, i) => (i >= 14 ? i - 14 : null)),
+        }),
       ]),
     );
     expect(io.analogPins).toEqual([14, 15]);

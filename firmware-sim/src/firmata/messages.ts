@@ -131,7 +131,10 @@ function encodeBytes(m: FirmataMessage): number[] {
     case 'analogMappingQuery':
       return sysex(SYSEX.ANALOG_MAPPING_QUERY);
     case 'analogMapping':
-      return sysex(SYSEX.ANALOG_MAPPING_RESPONSE, m.channels.map((c) => (c === null ? NO_CHANNEL : lsb(c))));
+      return sysex(
+        SYSEX.ANALOG_MAPPING_RESPONSE,
+        m.channels.map((c) => (c === null ? NO_CHANNEL : lsb(c))),
+      );
     case 'pinStateQuery':
       assertRange('pin', m.pin, 0, 127);
       return sysex(SYSEX.PIN_STATE_QUERY, [m.pin]);
@@ -168,7 +171,7 @@ export function decodeSysex(command: number, data: number[]): FirmataMessage {
     case SYSEX.CAPABILITY_RESPONSE: {
       const pins: ModeCapability[][] = [];
       let current: ModeCapability[] = [];
-      for (let i = 0; i < data.length; ) {
+      for (let i = 0; i < data.length;) {
         if (data[i] === NO_CHANNEL) {
           pins.push(current);
           current = [];

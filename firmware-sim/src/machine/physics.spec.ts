@@ -1,6 +1,16 @@
 import { FakeClock } from './clock';
 import { MachineModel } from './machine-model';
-import { ArcProcess, COIL_RULES, ContactCondition, HARDWARE_WATCHDOG_TIMEOUT_MS, LEL_MODEL, MachineKind, Readings, RESISTANCE_CYCLE, WATCHDOG_CHECK_MS } from './physics';
+import {
+  ArcProcess,
+  COIL_RULES,
+  ContactCondition,
+  HARDWARE_WATCHDOG_TIMEOUT_MS,
+  LEL_MODEL,
+  MachineKind,
+  Readings,
+  RESISTANCE_CYCLE,
+  WATCHDOG_CHECK_MS,
+} from './physics';
 import { ANALOG_CHANNELS, fromCounts, PINS, SCALES, toCounts } from './pin-map';
 import { seededRandom } from './random';
 
@@ -51,18 +61,92 @@ describe('physical model: behaviour table', () => {
     { kind: 'electric_arc', process: 'TIG', relay: true, trigger: true, current: [100, 120], voltage: [12, 17.5] },
     { kind: 'electric_arc', process: 'MIG', relay: true, trigger: true, current: [165, 195], voltage: [20, 26] },
     // A bypassed machine welds with the contactor open: the tell-tale of a modified machine.
-    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, bypass: true, current: [110, 130], voltage: [22, 28] },
-    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: false, bypass: true, current: [0, 0], voltage: [65, 71] },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: false,
+      trigger: true,
+      bypass: true,
+      current: [110, 130],
+      voltage: [22, 28],
+    },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: false,
+      trigger: false,
+      bypass: true,
+      current: [0, 0],
+      voltage: [65, 71],
+    },
     // Overdriven (current limiter defeated): 1.8 × the setpoint, still only while energised and welding.
-    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: true, overdrive: true, current: [198, 234], voltage: [26, 32] },
-    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: false, overdrive: true, current: [0, 0], voltage: [65, 71] },
-    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0] },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: true,
+      trigger: true,
+      overdrive: true,
+      current: [198, 234],
+      voltage: [26, 32],
+    },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: true,
+      trigger: false,
+      overdrive: true,
+      current: [0, 0],
+      voltage: [65, 71],
+    },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: false,
+      trigger: true,
+      overdrive: true,
+      current: [0, 0],
+      voltage: [0, 0],
+    },
     { kind: 'resistance', relay: true, trigger: true, overdrive: true, current: [0, 360], voltage: [0, 5.5] },
-    { kind: 'gas', relay: true, trigger: true, overdrive: true, current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
+    {
+      kind: 'gas',
+      relay: true,
+      trigger: true,
+      overdrive: true,
+      current: [0, 0],
+      voltage: [0, 0],
+      flow: [6, 10],
+      flame: true,
+    },
     // A failed contactor: welded shut it powers the output with the coil off; stuck open it never does.
-    { kind: 'electric_arc', process: 'MMA', relay: false, trigger: true, contacts: 'welded', current: [110, 130], voltage: [22, 28] },
-    { kind: 'electric_arc', process: 'MMA', relay: true, trigger: true, contacts: 'stuck_open', current: [0, 0], voltage: [0, 0] },
-    { kind: 'gas', relay: false, trigger: true, contacts: 'welded', current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: false,
+      trigger: true,
+      contacts: 'welded',
+      current: [110, 130],
+      voltage: [22, 28],
+    },
+    {
+      kind: 'electric_arc',
+      process: 'MMA',
+      relay: true,
+      trigger: true,
+      contacts: 'stuck_open',
+      current: [0, 0],
+      voltage: [0, 0],
+    },
+    {
+      kind: 'gas',
+      relay: false,
+      trigger: true,
+      contacts: 'welded',
+      current: [0, 0],
+      voltage: [0, 0],
+      flow: [6, 10],
+      flame: true,
+    },
     // Spot welder: pulses up to the primary current while held, nothing otherwise.
     { kind: 'resistance', relay: true, trigger: true, current: [0, 200], voltage: [0, 5.5] },
     { kind: 'resistance', relay: false, trigger: true, current: [0, 0], voltage: [0, 0] },
@@ -71,7 +155,16 @@ describe('physical model: behaviour table', () => {
     { kind: 'gas', relay: true, trigger: true, current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
     { kind: 'gas', relay: true, trigger: false, current: [0, 0], voltage: [0, 0], flow: [0, 0], flame: false },
     { kind: 'gas', relay: false, trigger: true, current: [0, 0], voltage: [0, 0], flow: [0, 0], flame: false },
-    { kind: 'gas', relay: false, trigger: true, bypass: true, current: [0, 0], voltage: [0, 0], flow: [6, 10], flame: true },
+    {
+      kind: 'gas',
+      relay: false,
+      trigger: true,
+      bypass: true,
+      current: [0, 0],
+      voltage: [0, 0],
+      flow: [6, 10],
+      flame: true,
+    },
   ];
 
   const title = (c: Case): string =>
@@ -89,9 +182,19 @@ describe('physical model: behaviour table', () => {
       m.setOverdrive(overdrive ?? false);
       m.setContacts(contacts ?? 'ok');
       const rs = samples(m, clock);
-      within(rs.map((r) => r.currentA), current);
-      within(rs.map((r) => r.voltageV), voltage);
-      if (flow) within(rs.map((r) => r.gasFlowLpm), flow);
+      within(
+        rs.map((r) => r.currentA),
+        current,
+      );
+      within(
+        rs.map((r) => r.voltageV),
+        voltage,
+      );
+      if (flow)
+        within(
+          rs.map((r) => r.gasFlowLpm),
+          flow,
+        );
       if (flame !== undefined) expect(new Set(rs.map((r) => r.flame))).toEqual(new Set([flame]));
       const closedContacts = contacts === 'welded' || (contacts !== 'stuck_open' && relay);
       expect(rs.every((r) => r.energised === (closedContacts || (bypass ?? false)))).toBe(true);
@@ -154,7 +257,10 @@ describe('physical model over fake time', () => {
 
   it('LEL sits at a 0–2 % baseline, rises during a leak and ventilates away after', () => {
     const { clock, m } = model('gas');
-    within(samples(m, clock, 100).map((r) => r.lelPercent), [0, 2.5]);
+    within(
+      samples(m, clock, 100).map((r) => r.lelPercent),
+      [0, 2.5],
+    );
 
     m.setGasLeak(true);
     clock.advance(1000);
@@ -311,6 +417,12 @@ describe('pins and scales', () => {
 
   it('starts safe: relay open, nothing pressed, no leak', () => {
     const { m } = model('gas');
-    expect(m.state).toMatchObject({ relayClosed: false, triggerPressed: false, bypass: false, gasLeak: false, enclosureOpen: false });
+    expect(m.state).toMatchObject({
+      relayClosed: false,
+      triggerPressed: false,
+      bypass: false,
+      gasLeak: false,
+      enclosureOpen: false,
+    });
   });
 });

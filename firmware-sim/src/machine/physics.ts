@@ -111,7 +111,13 @@ export interface Heartbeat {
   trippedAtMs: number | null;
 }
 
-export const initialHeartbeat = (): Heartbeat => ({ level: 0, lastKickAtMs: null, windowFromMs: null, tripped: false, trippedAtMs: null });
+export const initialHeartbeat = (): Heartbeat => ({
+  level: 0,
+  lastKickAtMs: null,
+  windowFromMs: null,
+  tripped: false,
+  trippedAtMs: null,
+});
 
 /** D5 driven to `level`: a change is a kick that (re)charges the monostable. */
 export function driveHeartbeat(h: Heartbeat, level: 0 | 1, nowMs: number): Heartbeat {
@@ -142,15 +148,25 @@ export interface CoilRule {
 /** Why the coil is unpowered; the first rule that holds is the reason, none holding = powered. */
 export const COIL_RULES: readonly CoilRule[] = [
   { reason: 'relay_pin_low', name: 'D7 low: the relay driver is off', when: (s) => !s.relayClosed },
-  { reason: 'no_heartbeat', name: 'no D5 kick since power-up: the watchdog never powered the driver', when: (s) => s.heartbeat.lastKickAtMs === null },
-  { reason: 'watchdog_timeout', name: `no D5 kick for ${HARDWARE_WATCHDOG_TIMEOUT_MS} ms: the watchdog dropped the driver's supply`, when: (s) => s.heartbeat.tripped },
+  {
+    reason: 'no_heartbeat',
+    name: 'no D5 kick since power-up: the watchdog never powered the driver',
+    when: (s) => s.heartbeat.lastKickAtMs === null,
+  },
+  {
+    reason: 'watchdog_timeout',
+    name: `no D5 kick for ${HARDWARE_WATCHDOG_TIMEOUT_MS} ms: the watchdog dropped the driver's supply`,
+    when: (s) => s.heartbeat.tripped,
+  },
 ];
 
-export const coilOffReason = (s: MachineState): CoilOffReason | null => COIL_RULES.find((r) => r.when(s))?.reason ?? null;
+export const coilOffReason = (s: MachineState): CoilOffReason | null =>
+  COIL_RULES.find((r) => r.when(s))?.reason ?? null;
 export const coilPowered = (s: MachineState): boolean => coilOffReason(s) === null;
 
 /** Whether the relay's contacts are closed: they follow the coil unless welded shut or stuck open. */
-export const contactsClosed = (s: MachineState): boolean => (s.contacts === 'ok' ? coilPowered(s) : s.contacts === 'welded');
+export const contactsClosed = (s: MachineState): boolean =>
+  s.contacts === 'ok' ? coilPowered(s) : s.contacts === 'welded';
 
 export type OutputReason = 'coil_powered' | 'contacts_welded' | 'bypass' | 'contacts_stuck_open' | CoilOffReason;
 
@@ -216,7 +232,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     apply: (s, ctx, r) => {
       if (r.currentA === 0) return;
       r.currentA *= OVERDRIVE_FACTOR;
-      if (s.kind === 'electric_arc') r.voltageV = positive(ARC_PROCESS_MODEL[s.process].loadV(r.currentA) + 0.6 * gaussian(ctx.random));
+      if (s.kind === 'electric_arc')
+        r.voltageV = positive(ARC_PROCESS_MODEL[s.process].loadV(r.currentA) + 0.6 * gaussian(ctx.random));
     },
   },
   {
@@ -243,7 +260,11 @@ export interface Sample {
   applied: string[];
 }
 
-export function sampleReadings(state: MachineState, ctx: ModelContext, table: readonly Behaviour[] = BEHAVIOURS): Sample {
+export function sampleReadings(
+  state: MachineState,
+  ctx: ModelContext,
+  table: readonly Behaviour[] = BEHAVIOURS,
+): Sample {
   const readings: Readings = { energised: false, currentA: 0, voltageV: 0, gasFlowLpm: 0, flame: false, lelPercent: 0 };
   const applied: string[] = [];
   for (const behaviour of table) {

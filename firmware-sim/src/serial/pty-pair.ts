@@ -71,11 +71,9 @@ export async function openPtyPair(options: OpenPtyPairOptions = {}): Promise<Pty
   let child: ChildProcess;
   let readyPattern: RegExp;
   if (provider === 'socat') {
-    child = spawn(
-      executable,
-      ['-d', '-d', `pty,raw,echo=0,link=${boardPath}`, `pty,raw,echo=0,link=${hostPath}`],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    child = spawn(executable, ['-d', '-d', `pty,raw,echo=0,link=${boardPath}`, `pty,raw,echo=0,link=${hostPath}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     readyPattern = /starting data transfer loop/;
   } else {
     const script = join(dir, `.${options.boardName ?? 'board'}-relay.py`);

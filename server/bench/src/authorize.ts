@@ -39,7 +39,9 @@ interface Prepared {
  * `credentialOf` picks the welder code a device presents (its own → grant; another's → denial).
  */
 export async function authorizationPhase(
-  label: string, devices: SimDevice[], serverKey: KeyObject,
+  label: string,
+  devices: SimDevice[],
+  serverKey: KeyObject,
   o: { count: number; rate: number; deadlineMs: number; drainMs?: number; credentialOf?: (i: number) => string },
 ): Promise<AuthResult> {
   const prepared: Prepared[] = [];
@@ -48,8 +50,11 @@ export async function authorizationPhase(
     const device = devices[i % devices.length];
     const code = o.credentialOf ? o.credentialOf(i) : device.spec.welderCode;
     const body: ArmRequestBody = {
-      nonce: newNonce(), credential: { kind: 'welder_code', code }, permitId: device.spec.permitId,
-      position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 5, fixAt: now.toISOString() }, machineKind: 'electric_arc',
+      nonce: newNonce(),
+      credential: { kind: 'welder_code', code },
+      permitId: device.spec.permitId,
+      position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 5, fixAt: now.toISOString() },
+      machineKind: 'electric_arc',
     };
     const env = device.sign('arm.request', body, now);
     prepared.push({ device, id: env.id, nonce: body.nonce, payload: JSON.stringify(env) });
@@ -60,7 +65,21 @@ export async function authorizationPhase(
   // pauses fall outside the measured window: its 1,000 clients share the 2 cores with the server.
   (globalThis as { gc?: () => void }).gc?.();
   await sleep(500);
-  const r: AuthResult = { label, sent: 0, granted: 0, denied: 0, timeouts: 0, invalidGrants: {}, deniedBy: {}, grantLatency: summarize([]), denialLatency: summarize([]), seconds: 0, rate: o.rate, requestIds: [], engineLatency: summarize([]) };
+  const r: AuthResult = {
+    label,
+    sent: 0,
+    granted: 0,
+    denied: 0,
+    timeouts: 0,
+    invalidGrants: {},
+    deniedBy: {},
+    grantLatency: summarize([]),
+    denialLatency: summarize([]),
+    seconds: 0,
+    rate: o.rate,
+    requestIds: [],
+    engineLatency: summarize([]),
+  };
   const grantMs: number[] = [];
   const denialMs: number[] = [];
   /** BENCH_SAMPLES=<file>: every grant's send time (in the phase and as epoch ms, to line up with other logs) and latency. */
@@ -70,11 +89,19 @@ export async function authorizationPhase(
     const p = prepared[i];
     const t0 = p.device.send('arm.request', p.payload, p.id, (m, at) => {
       if (m.type === 'arm.grant') {
-        const v = verifyGrant(m, { serverPublicKey: serverKey, chip: p.device.chip, expectedNonce: p.nonce, expectedRequestId: p.id, now: new Date() });
+        const v = verifyGrant(m, {
+          serverPublicKey: serverKey,
+          chip: p.device.chip,
+          expectedNonce: p.nonce,
+          expectedRequestId: p.id,
+          now: new Date(),
+        });
         if (v.ok) {
           r.granted++;
           grantMs.push(at - t0);
-          samples.push(`${label}\t${(t0 - started).toFixed(1)}\t${(at - t0).toFixed(1)}\t${(performance.timeOrigin + t0).toFixed(1)}`);
+          samples.push(
+            `${label}\t${(t0 - started).toFixed(1)}\t${(at - t0).toFixed(1)}\t${(performance.timeOrigin + t0).toFixed(1)}`,
+          );
         } else r.invalidGrants[v.failure] = (r.invalidGrants[v.failure] ?? 0) + 1;
       } else {
         const reason = String(m.body?.reason ?? m.type);

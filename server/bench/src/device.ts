@@ -1,5 +1,12 @@
 import {
-  createEnvelope, deviceDownFilter, Envelope, makeConnectToken, MQTT_KEEPALIVE_S, signEnvelope, statusTopic, upTopic,
+  createEnvelope,
+  deviceDownFilter,
+  Envelope,
+  makeConnectToken,
+  MQTT_KEEPALIVE_S,
+  signEnvelope,
+  statusTopic,
+  upTopic,
 } from '@arcgate/protocol';
 import mqtt, { MqttClient } from 'mqtt';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +34,11 @@ export class SimDevice {
   private msgSeq = 0;
   private readonly waiting = new Map<string, Waiter>();
 
-  constructor(readonly spec: BenchDevice, private readonly root: string, private readonly counters: DeviceCounters) {}
+  constructor(
+    readonly spec: BenchDevice,
+    private readonly root: string,
+    private readonly counters: DeviceCounters,
+  ) {}
 
   get chip(): string {
     return this.spec.key.chip;
@@ -36,20 +47,35 @@ export class SimDevice {
   async connect(url: string): Promise<void> {
     const offline = JSON.stringify({ v: 1, type: 'status', chip: this.chip, body: { online: false, reason: 'will' } });
     this.client = await mqtt.connectAsync(url, {
-      clientId: this.chip, username: this.chip, password: makeConnectToken(this.spec.key.privateKey, new Date()), protocolVersion: 4,
-      clean: true, keepalive: MQTT_KEEPALIVE_S, reconnectPeriod: 0, connectTimeout: 30_000,
+      clientId: this.chip,
+      username: this.chip,
+      password: makeConnectToken(this.spec.key.privateKey, new Date()),
+      protocolVersion: 4,
+      clean: true,
+      keepalive: MQTT_KEEPALIVE_S,
+      reconnectPeriod: 0,
+      connectTimeout: 30_000,
       will: { topic: statusTopic(this.root, this.chip), payload: Buffer.from(offline), qos: 1, retain: true },
     });
     this.client.on('message', (_topic, payload) => this.onMessage(payload));
     this.client.on('close', () => this.counters.closes++);
     await this.client.subscribeAsync(deviceDownFilter(this.root, this.chip), { qos: 1 });
-    const online = this.sign('status', { online: true, state: 'locked', machineKind: 'electric_arc', firmware: 'arcgate-bench 1.0', protocol: 1 });
+    const online = this.sign('status', {
+      online: true,
+      state: 'locked',
+      machineKind: 'electric_arc',
+      firmware: 'arcgate-bench 1.0',
+      protocol: 1,
+    });
     await this.client.publishAsync(statusTopic(this.root, this.chip), JSON.stringify(online), { qos: 1, retain: true });
   }
 
   /** Signs a new envelope (next message seq) with the chip key. */
   sign<B>(type: 'status' | 'arm.request' | 'events', body: B, at = new Date()): Envelope {
-    return signEnvelope(this.spec.key.privateKey, createEnvelope(type, { chip: this.chip, body, seq: ++this.msgSeq }, at) as Envelope);
+    return signEnvelope(
+      this.spec.key.privateKey,
+      createEnvelope(type, { chip: this.chip, body, seq: ++this.msgSeq }, at) as Envelope,
+    );
   }
 
   /** Publishes a prepared envelope (QoS 1) and calls `onAnswer` when the message answering `key` comes down. Returns the publish instant. */
@@ -90,8 +116,16 @@ export class SimDevice {
 
   async close(): Promise<void> {
     if (!this.client) return;
-    const offline = JSON.stringify({ v: 1, type: 'status', chip: this.chip, body: { online: false, reason: 'shutdown' } });
-    if (this.client.connected) await this.client.publishAsync(statusTopic(this.root, this.chip), offline, { qos: 1, retain: true }).catch(() => undefined);
+    const offline = JSON.stringify({
+      v: 1,
+      type: 'status',
+      chip: this.chip,
+      body: { online: false, reason: 'shutdown' },
+    });
+    if (this.client.connected)
+      await this.client
+        .publishAsync(statusTopic(this.root, this.chip), offline, { qos: 1, retain: true })
+        .catch(() => undefined);
     await this.client.endAsync(true).catch(() => undefined);
   }
 }

@@ -31,13 +31,25 @@ function sh(cmd: string, args: string[]): string {
 }
 
 export function describeMachine(): Machine {
-  const cpuinfo = (() => { try { return readFileSync('/proc/cpuinfo', 'utf8'); } catch { return ''; } })();
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  const free = sh('free', ['-h']).split('\n').find((l) => l.startsWith('Mem:'))?.split(/\s+/) ?? [];
+  const free =
+    sh('free', ['-h'])
+      .split('\n')
+      .find((l) => l.startsWith('Mem:'))
+      ?.split(/\s+/) ?? [];
   return {
     cpuModel: model.trim(),
     nproc: Number(sh('nproc', [])) || cpus().length,
-    memory: free.length ? `${free[1]} total, ${free[6] ?? '?'} available (free -h)` : `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    memory: free.length
+      ? `${free[1]} total, ${free[6] ?? '?'} available (free -h)`
+      : `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     node: process.version,
     os: sh('uname', ['-srm']) || process.platform,
   };
@@ -55,8 +67,11 @@ export interface BenchSecrets {
 export function newSecrets(): BenchSecrets {
   const jwt = randomBytes(32).toString('hex');
   return {
-    jwt, codeSigningKey: randomBytes(32), dataEncryptionKey: randomBytes(32),
-    deviceSigningKey: generateKeyPairSync('ed25519').privateKey, serverMqttPassword: serverMqttPasswordFor(jwt),
+    jwt,
+    codeSigningKey: randomBytes(32),
+    dataEncryptionKey: randomBytes(32),
+    deviceSigningKey: generateKeyPairSync('ed25519').privateKey,
+    serverMqttPassword: serverMqttPasswordFor(jwt),
   };
 }
 
@@ -76,23 +91,48 @@ export async function startDatabase(workDir: string): Promise<Database> {
     const admin = async (sql: string) => {
       const c = new Client({ connectionString: given });
       await c.connect();
-      try { await c.query(sql); } finally { await c.end(); }
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
     };
     await admin(`CREATE DATABASE ${name}`);
     const u = new URL(given);
     u.pathname = `/${name}`;
     // BENCH_KEEP: leave the database for inspection (like the work dir).
-    return { url: u.toString(), external: true, stop: () => (process.env.BENCH_KEEP ? Promise.resolve() : admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+    return {
+      url: u.toString(),
+      external: true,
+      stop: () => (process.env.BENCH_KEEP ? Promise.resolve() : admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    };
   }
   // BENCH_PG_STATS=<file>: pg_stat_statements with planning times (diagnostics; see pg-stats.ts).
-  const flags = process.env.BENCH_PG_STATS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : [];
+  const flags = process.env.BENCH_PG_STATS
+    ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
+    : [];
   // BENCH_PG_SETTINGS="name=value,...": PostgreSQL settings for experiments (diagnostics; reported runs use the defaults).
   for (const s of (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean)) flags.push('-c', s.trim());
   // BENCH_PG_LOG=<file>: PostgreSQL's log (slow statements, autovacuum, checkpoints) with millisecond timestamps.
   const logFile = process.env.BENCH_PG_LOG;
-  if (logFile) flags.push('-c', 'log_min_duration_statement=20', '-c', 'log_autovacuum_min_duration=0', '-c', 'log_checkpoints=on', '-c', 'log_lock_waits=on', '-c', 'log_parameter_max_length=0');
+  if (logFile)
+    flags.push(
+      '-c',
+      'log_min_duration_statement=20',
+      '-c',
+      'log_autovacuum_min_duration=0',
+      '-c',
+      'log_checkpoints=on',
+      '-c',
+      'log_lock_waits=on',
+      '-c',
+      'log_parameter_max_length=0',
+    );
   const db = await startEmbeddedPostgres(join(workDir, 'pg'), 0, {
-    database: 'arcgate', persistent: false, postgresFlags: flags, onLog: logFile ? (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`) : undefined,
+    database: 'arcgate',
+    persistent: false,
+    postgresFlags: flags,
+    onLog: logFile ? (text) => appendFileSync(logFile, text.endsWith('\n') ? text : `${text}\n`) : undefined,
   });
   return { url: db.url, external: false, dataDir: join(workDir, 'pg'), stop: () => db.stop() };
 }
@@ -114,12 +154,22 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
   const mqttPort = await portOrFree(0);
   const logFile = join(workDir, 'server.log');
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME,
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), MQTT_PORT: String(mqttPort), MQTT_TOPIC_ROOT: TOPIC_ROOT,
-    DATABASE_URL: databaseUrl, DATA_DIR: join(workDir, 'data'), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    JWT_SECRET: s.jwt, CODE_SIGNING_KEY: s.codeSigningKey.toString('hex'), DATA_ENCRYPTION_KEY: s.dataEncryptionKey.toString('hex'),
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    MQTT_PORT: String(mqttPort),
+    MQTT_TOPIC_ROOT: TOPIC_ROOT,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: join(workDir, 'data'),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    JWT_SECRET: s.jwt,
+    CODE_SIGNING_KEY: s.codeSigningKey.toString('hex'),
+    DATA_ENCRYPTION_KEY: s.dataEncryptionKey.toString('hex'),
     DEVICE_SIGNING_KEY: s.deviceSigningKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-    LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_DATA: 'true',
   };
   const trace = process.env.BENCH_SQL_TRACE;
   if (trace) env.BENCH_SQL_TRACE = trace;
@@ -132,7 +182,11 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
     preload.push('-r', join(__dirname, 'loop-monitor.js'));
   }
   if (process.env.BENCH_SERVER_FLAGS) preload.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean));
-  const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], {
+    cwd: SERVER_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -147,12 +201,18 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
       child.kill('SIGKILL');
       throw new Error(`server did not become healthy within 120 s; see ${logFile}`);
     }
-    const ok = await fetch(`${httpUrl}/api/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${httpUrl}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(250);
   }
   return {
-    child, httpUrl, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, logFile,
+    child,
+    httpUrl,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    logFile,
     async stop() {
       if (exited !== null) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
@@ -231,7 +291,14 @@ export function cpuSnapshot(serverPid: number, pgDataDir?: string): CpuSnapshot 
   const pg = new Map<number, number>();
   if (pgDataDir) for (const p of postgresPids(pgDataDir)) pg.set(p, cpuSeconds(p));
   const m = machineCpuSeconds();
-  return { at: Date.now(), busy: m.busy, steal: m.steal, server: cpuSeconds(serverPid), bench: (u.user + u.system) / 1e6, postgres: pg };
+  return {
+    at: Date.now(),
+    busy: m.busy,
+    steal: m.steal,
+    server: cpuSeconds(serverPid),
+    bench: (u.user + u.system) / 1e6,
+    postgres: pg,
+  };
 }
 
 /** Average cores used between two snapshots: server process, bench process, everything else (PostgreSQL, other load). */
@@ -257,5 +324,12 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, cores: number): CpuUs
   for (const [pid, t] of b.postgres) if (Number.isFinite(t)) pgSeconds += t - (a.postgres.get(pid) ?? 0);
   const postgres = b.postgres.size ? pgSeconds / s : NaN;
   const steal = (b.steal - a.steal) / s;
-  return { server, bench, postgres, rest: Math.max(0, busy - server - bench - (Number.isFinite(postgres) ? postgres : 0)), steal, machineBusyShare: busy / cores };
+  return {
+    server,
+    bench,
+    postgres,
+    rest: Math.max(0, busy - server - bench - (Number.isFinite(postgres) ? postgres : 0)),
+    steal,
+    machineBusyShare: busy / cores,
+  };
 }

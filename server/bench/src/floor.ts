@@ -20,12 +20,25 @@ export interface FloorResult {
  * size, same rate, same 1,000 connections. A device cannot itself publish anywhere the server
  * would not process (its ACL allows only its status and up topics), hence the echo client.
  */
-export async function brokerFloor(url: string, serverPassword: string, root: string, devices: SimDevice[], o: { count: number; rate: number; deadlineMs: number; payloadBytes: number }): Promise<FloorResult> {
-  const echo = await mqtt.connectAsync(url, { clientId: `arcgate-bench-echo-${randomBytes(3).toString('hex')}`, username: SERVER_MQTT_USERNAME, password: serverPassword, reconnectPeriod: 0, clean: true });
+export async function brokerFloor(
+  url: string,
+  serverPassword: string,
+  root: string,
+  devices: SimDevice[],
+  o: { count: number; rate: number; deadlineMs: number; payloadBytes: number },
+): Promise<FloorResult> {
+  const echo = await mqtt.connectAsync(url, {
+    clientId: `arcgate-bench-echo-${randomBytes(3).toString('hex')}`,
+    username: SERVER_MQTT_USERNAME,
+    password: serverPassword,
+    reconnectPeriod: 0,
+    clean: true,
+  });
   try {
     const prefix = `${root}/bench/echo/`;
     echo.on('message', (topic, payload) => {
-      if (topic.startsWith(prefix)) echo.publish(`${root}/d/${topic.slice(prefix.length)}/down/config`, payload, { qos: 1 });
+      if (topic.startsWith(prefix))
+        echo.publish(`${root}/d/${topic.slice(prefix.length)}/down/config`, payload, { qos: 1 });
     });
     await echo.subscribeAsync(`${prefix}+`, { qos: 1 });
     const pad = 'x'.repeat(Math.max(0, o.payloadBytes - 40));

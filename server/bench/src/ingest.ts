@@ -34,9 +34,18 @@ function eventsFor(count: number, t0: number): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   for (let seq = 1; seq <= count; seq++) {
     const at = new Date(t0 + seq * 1000).toISOString();
-    out.push(seq % 2
-      ? { seq, type: 'heartbeat', at, position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 4, fixAt: at }, relayClosed: false, state: 'locked' }
-      : { seq, type: 'gas.reading', at, percentLel: 1.5, limitPercentLel: 10 });
+    out.push(
+      seq % 2
+        ? {
+            seq,
+            type: 'heartbeat',
+            at,
+            position: { lat: SITE.lat, lng: SITE.lng, accuracyM: 4, fixAt: at },
+            relayClosed: false,
+            state: 'locked',
+          }
+        : { seq, type: 'gas.reading', at, percentLel: 1.5, limitPercentLel: 10 },
+    );
   }
   return out;
 }
@@ -50,15 +59,28 @@ const RESEND_AFTER_MS = 10_000;
  * → last ack). Then: every event stored exactly once (device_events, device_event_seqs, watermarks),
  * and re-sending 5 % of the batches adds nothing.
  */
-export async function ingestPhase(devices: SimDevice[], databaseUrl: string, o: { totalEvents: number; deadlineMs: number; replayShare: number }): Promise<IngestResult> {
+export async function ingestPhase(
+  devices: SimDevice[],
+  databaseUrl: string,
+  o: { totalEvents: number; deadlineMs: number; replayShare: number },
+): Promise<IngestResult> {
   const perDevice = Math.ceil(o.totalEvents / devices.length);
   const queues: Batch[][] = [];
   const t0 = Date.now() - perDevice * 1000;
   for (const device of devices) {
-    queues.push(batchEvents(eventsFor(perDevice, t0)).map((events) => {
-      const env = device.sign('events', { events });
-      return { device, id: env.id, payload: JSON.stringify(env), lastSeq: events[events.length - 1].seq, events: events.length, acked: false };
-    }));
+    queues.push(
+      batchEvents(eventsFor(perDevice, t0)).map((events) => {
+        const env = device.sign('events', { events });
+        return {
+          device,
+          id: env.id,
+          payload: JSON.stringify(env),
+          lastSeq: events[events.length - 1].seq,
+          events: events.length,
+          acked: false,
+        };
+      }),
+    );
   }
   const all = queues.flat();
   const total = all.reduce((a, b) => a + b.events, 0);
@@ -99,13 +121,22 @@ export async function ingestPhase(devices: SimDevice[], databaseUrl: string, o: 
   try {
     const chips = devices.map((d) => d.chip);
     // Batches still queued in the server (sent before the deadline, unacked) land now: count once it is quiet.
-    await untilSettled(databaseUrl, 'SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', 60_000, [chips]);
+    await untilSettled(databaseUrl, 'SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', 60_000, [
+      chips,
+    ]);
     const count = async () => {
-      const e = await db.query<{ n: string }>('SELECT count(*) AS n FROM device_events WHERE chip_id = ANY($1)', [chips]);
-      const s = await db.query<{ n: string }>('SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', [chips]);
+      const e = await db.query<{ n: string }>('SELECT count(*) AS n FROM device_events WHERE chip_id = ANY($1)', [
+        chips,
+      ]);
+      const s = await db.query<{ n: string }>('SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', [
+        chips,
+      ]);
       return { deviceEvents: Number(e.rows[0].n), eventSeqs: Number(s.rows[0].n) };
     };
-    const w = await db.query<{ n: string }>('SELECT count(*) AS n FROM chips WHERE chip_id = ANY($1) AND last_seq = $2', [chips, perDevice]);
+    const w = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM chips WHERE chip_id = ANY($1) AND last_seq = $2',
+      [chips, perDevice],
+    );
     const stored = { ...(await count()), chipsAtWatermark: Number(w.rows[0].n) };
 
     // Exactly once: re-send a share of the acked batches unchanged (a device that missed the acks) and wait for their acks.
@@ -113,13 +144,36 @@ export async function ingestPhase(devices: SimDevice[], databaseUrl: string, o: 
     let replayAcked = 0;
     for (const b of replay) b.device.send('events', b.payload, b.id, () => replayAcked++);
     await waitFor(() => replayAcked >= replay.length, 30_000, 50);
-    await untilSettled(databaseUrl, 'SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', 30_000, [chips]);
+    await untilSettled(databaseUrl, 'SELECT count(*) AS n FROM device_event_seqs WHERE chip_id = ANY($1)', 30_000, [
+      chips,
+    ]);
     const after = await count();
     return {
-      events: total, batches: all.length, eventsPerBatch: total / all.length, seconds, eventsPerSecond: acked / seconds, resends, unacked: total - acked, stored,
-      replay: { batches: replay.length, events: replay.reduce((a, b) => a + b.events, 0), acked: replayAcked, deviceEventsAfter: after.deviceEvents, eventSeqsAfter: after.eventSeqs },
-      zeroLoss: acked === total && stored.deviceEvents === total && stored.eventSeqs === total && stored.chipsAtWatermark === devices.length,
-      exactlyOnce: after.deviceEvents === stored.deviceEvents && after.eventSeqs === stored.eventSeqs && stored.deviceEvents === stored.eventSeqs && replayAcked === replay.length,
+      events: total,
+      batches: all.length,
+      eventsPerBatch: total / all.length,
+      seconds,
+      eventsPerSecond: acked / seconds,
+      resends,
+      unacked: total - acked,
+      stored,
+      replay: {
+        batches: replay.length,
+        events: replay.reduce((a, b) => a + b.events, 0),
+        acked: replayAcked,
+        deviceEventsAfter: after.deviceEvents,
+        eventSeqsAfter: after.eventSeqs,
+      },
+      zeroLoss:
+        acked === total &&
+        stored.deviceEvents === total &&
+        stored.eventSeqs === total &&
+        stored.chipsAtWatermark === devices.length,
+      exactlyOnce:
+        after.deviceEvents === stored.deviceEvents &&
+        after.eventSeqs === stored.eventSeqs &&
+        stored.deviceEvents === stored.eventSeqs &&
+        replayAcked === replay.length,
     };
   } finally {
     await db.end();
@@ -127,7 +181,12 @@ export async function ingestPhase(devices: SimDevice[], databaseUrl: string, o: 
 }
 
 /** Polls a count until it stops moving for 2 s (the server has drained its backlog), at most `timeoutMs`. */
-export async function untilSettled(databaseUrl: string, sql: string, timeoutMs: number, params: unknown[] = []): Promise<number> {
+export async function untilSettled(
+  databaseUrl: string,
+  sql: string,
+  timeoutMs: number,
+  params: unknown[] = [],
+): Promise<number> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {

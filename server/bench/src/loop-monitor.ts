@@ -13,7 +13,13 @@ const TICK_MS = 5;
 const LAG_REPORT_MS = 10;
 const GC_REPORT_MS = 3;
 /** perf_hooks gc kinds: 1 scavenge, 2 minor mark-sweep, 4 mark-compact, 8 incremental marking, 16 weak callbacks. */
-const GC_KINDS: Record<number, string> = { 1: 'gc-scavenge', 2: 'gc-minor-ms', 4: 'gc-mark-compact', 8: 'gc-incremental', 16: 'gc-weak' };
+const GC_KINDS: Record<number, string> = {
+  1: 'gc-scavenge',
+  2: 'gc-minor-ms',
+  4: 'gc-mark-compact',
+  8: 'gc-incremental',
+  16: 'gc-weak',
+};
 
 const dir = process.env.BENCH_LOOP_LOG;
 if (dir) {
@@ -30,7 +36,8 @@ if (dir) {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
-      if (e.duration > GC_REPORT_MS) lines.push(`${GC_KINDS[kind] ?? `gc-${kind}`}\t${epoch(e.startTime)}\t${e.duration.toFixed(1)}`);
+      if (e.duration > GC_REPORT_MS)
+        lines.push(`${GC_KINDS[kind] ?? `gc-${kind}`}\t${epoch(e.startTime)}\t${e.duration.toFixed(1)}`);
     }
   }).observe({ entryTypes: ['gc'] });
   const flush = () => {

@@ -41,7 +41,12 @@ async function demoAnchors(db: Client): Promise<{ enterpriseId: string; userId: 
  * approved 二级 permit running now, fenced around the site, with a passing gas analysis 2 min ago.
  * Bulk SQL (one statement per table) rather than N API calls: provisioning is not what is measured.
  */
-export async function provision(databaseUrl: string, n: number, secrets: BenchSecrets, now = new Date()): Promise<BenchDevice[]> {
+export async function provision(
+  databaseUrl: string,
+  n: number,
+  secrets: BenchSecrets,
+  now = new Date(),
+): Promise<BenchDevice[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -50,11 +55,21 @@ export async function provision(databaseUrl: string, n: number, secrets: BenchSe
     const signer = new CodeSigner(secrets.codeSigningKey);
     const devices: BenchDevice[] = [];
     for (let i = 0; i < n; i++) {
-      devices.push({ key: generateChipKeyPair(), machineId: randomUUID(), welderId: randomUUID(), welderCode: signer.generate(CodeSubjectType.Welder), permitId: randomUUID() });
+      devices.push({
+        key: generateChipKeyPair(),
+        machineId: randomUUID(),
+        welderId: randomUUID(),
+        welderCode: signer.generate(CodeSubjectType.Welder),
+        permitId: randomUUID(),
+      });
     }
     const col = <T>(f: (d: BenchDevice, i: number) => T) => devices.map(f);
-    const birth = (i: number) => new Date(Date.UTC(1975, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    const idNumbers = col((_, i) => { const body = `411426${birth(i)}${String(100 + (i % 900)).padStart(3, '0')}`; return body + idNumberCheckChar(body); });
+    const birth = (i: number) =>
+      new Date(Date.UTC(1975, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const idNumbers = col((_, i) => {
+      const body = `411426${birth(i)}${String(100 + (i % 900)).padStart(3, '0')}`;
+      return body + idNumberCheckChar(body);
+    });
     const phones = col((_, i) => `139${String(10_000_000 + i).slice(-8)}`);
     const issuedOn = chinaDay(new Date(now.getTime() - 365 * 86_400_000));
     const cert = initialCertificateDates(issuedOn);
@@ -67,7 +82,13 @@ export async function provision(databaseUrl: string, n: number, secrets: BenchSe
     await db.query(
       `INSERT INTO machines (id, enterprise_id, name, kind, manufacturer, model, serial_number, status, chip_id)
        SELECT id, $2, name, 'electric_arc', 'ArcGate Bench', 'BENCH-400', serial, 'active', chip FROM unnest($1::uuid[], $3::varchar[], $4::varchar[], $5::varchar[]) AS t(id, name, serial, chip)`,
-      [col((d) => d.machineId), enterpriseId, col((_, i) => `基准焊机${i + 1}`), col((_, i) => `BENCH-${String(i + 1).padStart(6, '0')}`), col((d) => d.key.chip)],
+      [
+        col((d) => d.machineId),
+        enterpriseId,
+        col((_, i) => `基准焊机${i + 1}`),
+        col((_, i) => `BENCH-${String(i + 1).padStart(6, '0')}`),
+        col((d) => d.key.chip),
+      ],
     );
     await db.query(
       `INSERT INTO chips (chip_id, public_key, machine_id, bound_at, bound_by) SELECT chip, pk, mid, $4, $5 FROM unnest($1::varchar[], $2::varchar[], $3::uuid[]) AS t(chip, pk, mid)`,
@@ -76,14 +97,29 @@ export async function provision(databaseUrl: string, n: number, secrets: BenchSe
     await db.query(
       `INSERT INTO welders (id, real_name, id_number_enc, id_number_index, id_number_masked, phone_enc, phone_masked, employer_id)
        SELECT *, $8::uuid FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::char(64)[], $5::varchar[], $6::text[], $7::varchar[])`,
-      [col((d) => d.welderId), col((_, i) => `基准焊工${i + 1}`), idNumbers.map((v) => cipher.encrypt(v)), idNumbers.map((v) => cipher.blindIndex(v)), idNumbers.map(maskIdNumber),
-        phones.map((v) => cipher.encrypt(v)), phones.map(maskPhone), enterpriseId],
+      [
+        col((d) => d.welderId),
+        col((_, i) => `基准焊工${i + 1}`),
+        idNumbers.map((v) => cipher.encrypt(v)),
+        idNumbers.map((v) => cipher.blindIndex(v)),
+        idNumbers.map(maskIdNumber),
+        phones.map((v) => cipher.encrypt(v)),
+        phones.map(maskPhone),
+        enterpriseId,
+      ],
     );
     await db.query(
       // Benchmark welders hold licences already confirmed by the issuer (only verified certificates count).
       `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, issuing_authority, status, source, verification, verification_source, verified_at)
        SELECT w, $2, $3, $4, $5, $6, '商丘市应急管理局', 'valid', 'import', 'verified', 'seed', now() FROM unnest($1::uuid[]) AS w`,
-      [col((d) => d.welderId), CertificateCategory.WeldingAndThermalCutting, CertificateSubOperation.FusionWeldingAndThermalCutting, issuedOn, cert.expiresOn, cert.reviewDueOn],
+      [
+        col((d) => d.welderId),
+        CertificateCategory.WeldingAndThermalCutting,
+        CertificateSubOperation.FusionWeldingAndThermalCutting,
+        issuedOn,
+        cert.expiresOn,
+        cert.reviewDueOn,
+      ],
     );
     await db.query(
       `INSERT INTO identity_codes (code, subject_type, subject_id, status, issued_at) SELECT c, 'welder', s, 'active', $3 FROM unnest($1::varchar[], $2::uuid[]) AS t(c, s)`,
@@ -96,8 +132,14 @@ export async function provision(databaseUrl: string, n: number, secrets: BenchSe
        FROM unnest($1::uuid[]) AS p`,
       [col((d) => d.permitId), enterpriseId, SITE.lat, SITE.lng, geofence, start, end, userId, APPLICANT, start],
     );
-    await db.query(`INSERT INTO permit_welders (permit_id, welder_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [col((d) => d.permitId), col((d) => d.welderId)]);
-    await db.query(`INSERT INTO permit_machines (permit_id, machine_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [col((d) => d.permitId), col((d) => d.machineId)]);
+    await db.query(`INSERT INTO permit_welders (permit_id, welder_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
+      col((d) => d.permitId),
+      col((d) => d.welderId),
+    ]);
+    await db.query(`INSERT INTO permit_machines (permit_id, machine_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
+      col((d) => d.permitId),
+      col((d) => d.machineId),
+    ]);
     await db.query(
       `INSERT INTO permit_gas_analyses (permit_id, taken_at, gas, lel_class, lel_percent, reading_percent_vol, passed, analyst, recorded_by, recorded_at)
        SELECT p, $2, '甲烷', 'ge4', 5, 0.2, true, '李分析', $3, $2 FROM unnest($1::uuid[]) AS p`,

@@ -13,7 +13,16 @@ export interface RunReport {
   startedAt: string;
   machine: Machine;
   loadBefore: string;
-  params: { devices: number; rates: number[]; seconds: number; floorSeconds: number; events: number; replayShare: number; server: string; database: string };
+  params: {
+    devices: number;
+    rates: number[];
+    seconds: number;
+    floorSeconds: number;
+    events: number;
+    replayShare: number;
+    server: string;
+    database: string;
+  };
   connect: { ok: number; failed: number; seconds: number; latency: LatencySummary };
   floor: FloorResult;
   /** One-row synchronous commits at 50/s (commit-floor.ts). */
@@ -35,7 +44,12 @@ const HISTORY_START = '<!-- history:start -->';
 const HISTORY_END = '<!-- history:end -->';
 const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 const n = (v: number) => v.toLocaleString('en-US');
-const counts = (r: Record<string, number>) => (Object.keys(r).length ? Object.entries(r).map(([k, v]) => `${k} ${n(v)}`).join(', ') : 'none');
+const counts = (r: Record<string, number>) =>
+  Object.keys(r).length
+    ? Object.entries(r)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')
+    : 'none';
 
 function latencyRow(name: string, l: LatencySummary, extra: string): string {
   return `| ${name} | ${n(l.count)} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} | ${extra} |`;
@@ -52,21 +66,41 @@ function limits(r: RunReport): string[] {
   const cores = r.machine.nproc;
   for (const [phase, c] of Object.entries(r.cpu)) {
     if (c.machineBusyShare >= 0.9) {
-      const top = [['the server process (Node, one event loop: broker + app)', c.server], ['PostgreSQL', Number.isFinite(c.postgres) ? c.postgres : 0], ['the bench process (the simulated devices)', c.bench], ['other work on the shared machine', c.rest]].sort((a, b) => (b[1] as number) - (a[1] as number))[0];
-      out.push(`${phase}: the machine was CPU-bound (${(c.machineBusyShare * 100).toFixed(0)} % of ${cores} cores busy); the largest share went to ${top[0]} (${(top[1] as number).toFixed(2)} cores).`);
+      const top = [
+        ['the server process (Node, one event loop: broker + app)', c.server],
+        ['PostgreSQL', Number.isFinite(c.postgres) ? c.postgres : 0],
+        ['the bench process (the simulated devices)', c.bench],
+        ['other work on the shared machine', c.rest],
+      ].sort((a, b) => (b[1] as number) - (a[1] as number))[0];
+      out.push(
+        `${phase}: the machine was CPU-bound (${(c.machineBusyShare * 100).toFixed(0)} % of ${cores} cores busy); the largest share went to ${top[0]} (${(top[1] as number).toFixed(2)} cores).`,
+      );
     } else if (c.server >= 0.9) {
-      out.push(`${phase}: the server's single event loop was saturated (${c.server.toFixed(2)} cores) while the machine had headroom.`);
+      out.push(
+        `${phase}: the server's single event loop was saturated (${c.server.toFixed(2)} cores) while the machine had headroom.`,
+      );
     }
     // Steal pauses the server, PostgreSQL and the simulated devices together: it shows as stalls no code of ours can remove.
-    if (c.steal >= 0.05) out.push(`${phase}: the hypervisor took ${c.steal.toFixed(2)} cores' worth of time from this VM (steal, ${((c.steal / cores) * 100).toFixed(0)} % of its CPU).`);
+    if (c.steal >= 0.05)
+      out.push(
+        `${phase}: the hypervisor took ${c.steal.toFixed(2)} cores' worth of time from this VM (steal, ${((c.steal / cores) * 100).toFixed(0)} % of its CPU).`,
+      );
   }
-  if (!out.some((l) => /CPU-bound|saturated/.test(l))) out.push('No phase saturated the CPU: latencies are dominated by per-request work (database round trips), not by queueing.');
+  if (!out.some((l) => /CPU-bound|saturated/.test(l)))
+    out.push(
+      'No phase saturated the CPU: latencies are dominated by per-request work (database round trips), not by queueing.',
+    );
   return out;
 }
 
 const nominalRate = (r: RunReport) => Math.max(...r.params.rates);
 const stepAt = (r: RunReport, rate: number) => r.steps.find((x) => x.rate === rate);
-const meetsTarget = (x: AuthResult | undefined) => !!x && x.grantLatency.count > 0 && x.grantLatency.p99 < TARGET_AUTH_P99_MS && x.timeouts === 0 && x.granted === x.sent;
+const meetsTarget = (x: AuthResult | undefined) =>
+  !!x &&
+  x.grantLatency.count > 0 &&
+  x.grantLatency.p99 < TARGET_AUTH_P99_MS &&
+  x.timeouts === 0 &&
+  x.granted === x.sent;
 /** Which steady rates missed the p99 target, for the history row. */
 const missedRates = (r: RunReport) => {
   const missed = r.steps.filter((x) => !meetsTarget(x)).map((x) => `${x.rate}/s`);
@@ -130,16 +164,44 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '',
     '| phase | count | p50 | p95 | p99 | max | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    latencyRow('broker floor (no server work)', r.floor.latency, `${n(r.floor.sent)} sent, ${n(r.floor.received)} received`),
-    latencyRow('database commit floor (one-row INSERT, synchronous commit, 50/s)', r.commits.latency, `${n(r.commits.sent)} sent, ${n(r.commits.received)} committed: the disk flush every granted decision waits for`),
+    latencyRow(
+      'broker floor (no server work)',
+      r.floor.latency,
+      `${n(r.floor.sent)} sent, ${n(r.floor.received)} received`,
+    ),
+    latencyRow(
+      'database commit floor (one-row INSERT, synchronous commit, 50/s)',
+      r.commits.latency,
+      `${n(r.commits.sent)} sent, ${n(r.commits.received)} committed: the disk flush every granted decision waits for`,
+    ),
     ...r.steps.flatMap((s) => [
-      latencyRow(`authorization, steady ${s.rate}/s for ${r.params.seconds} s → arm.grant`, s.grantLatency, `${n(s.sent)} sent, ${n(s.granted)} granted + verified, ${n(s.denied)} denied (${counts(s.deniedBy)}), invalid grants: ${counts(s.invalidGrants)}, ${n(s.timeouts)} unanswered within 15 s`),
-      latencyRow('  of which AuthorizationService.decide (server-side)', s.engineLatency, 'decisions.latency_ms as stored by the engine'),
+      latencyRow(
+        `authorization, steady ${s.rate}/s for ${r.params.seconds} s → arm.grant`,
+        s.grantLatency,
+        `${n(s.sent)} sent, ${n(s.granted)} granted + verified, ${n(s.denied)} denied (${counts(s.deniedBy)}), invalid grants: ${counts(s.invalidGrants)}, ${n(s.timeouts)} unanswered within 15 s`,
+      ),
+      latencyRow(
+        '  of which AuthorizationService.decide (server-side)',
+        s.engineLatency,
+        'decisions.latency_ms as stored by the engine',
+      ),
     ]),
-    latencyRow(`authorization, burst (all ${n(r.params.devices)} at once) → arm.grant`, r.burst.grantLatency, `${n(r.burst.sent)} sent, ${n(r.burst.granted)} granted, ${n(r.burst.denied)} denied (${counts(r.burst.deniedBy)}), ${n(r.burst.timeouts)} unanswered; burst drained in ${r.burst.seconds.toFixed(2)} s`),
+    latencyRow(
+      `authorization, burst (all ${n(r.params.devices)} at once) → arm.grant`,
+      r.burst.grantLatency,
+      `${n(r.burst.sent)} sent, ${n(r.burst.granted)} granted, ${n(r.burst.denied)} denied (${counts(r.burst.deniedBy)}), ${n(r.burst.timeouts)} unanswered; burst drained in ${r.burst.seconds.toFixed(2)} s`,
+    ),
     latencyRow('  of which AuthorizationService.decide (server-side)', r.burst.engineLatency, ''),
-    latencyRow(`authorization, denial path ${r.denial.rate}/s → arm.denied`, r.denial.denialLatency, `${n(r.denial.sent)} sent with another welder's code: ${counts(r.denial.deniedBy)}; ${n(r.denial.granted)} granted (must be 0), ${n(r.denial.timeouts)} unanswered`),
-    latencyRow('MQTT connect (token verified by the server)', r.connect.latency, `${n(r.connect.ok)} connected, ${n(r.connect.failed)} failed, in ${r.connect.seconds.toFixed(1)} s (50 at a time)`),
+    latencyRow(
+      `authorization, denial path ${r.denial.rate}/s → arm.denied`,
+      r.denial.denialLatency,
+      `${n(r.denial.sent)} sent with another welder's code: ${counts(r.denial.deniedBy)}; ${n(r.denial.granted)} granted (must be 0), ${n(r.denial.timeouts)} unanswered`,
+    ),
+    latencyRow(
+      'MQTT connect (token verified by the server)',
+      r.connect.latency,
+      `${n(r.connect.ok)} connected, ${n(r.connect.failed)} failed, in ${r.connect.seconds.toFixed(1)} s (50 at a time)`,
+    ),
     '',
     '',
     `Decisions stored for the bench chips: ${n(r.stored.decisions)} (${n(r.stored.allowed)} allowed); grants stored: ${n(r.stored.grants)}.`,
@@ -185,20 +247,20 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     `* Server: ${r.params.server}. The broker runs inside the server process, so broker and application share one event loop,`,
     '  exactly as in the single-node deployment. The bench process, the server and PostgreSQL share the same cores.',
     `* Broker floor: ${r.params.floorSeconds} s at the same rate; a bench client on the server's broker credentials publishes`,
-    '  (QoS 1) to an echo topic the server does not subscribe to, receives it and republishes it (QoS 1) to the device\'s down',
+    "  (QoS 1) to an echo topic the server does not subscribe to, receives it and republishes it (QoS 1) to the device's down",
     '  topic: two broker passes like an authorization round trip, with no application work. (A device cannot publish anywhere',
     '  the server does not process: its ACL allows only its status and up topics.)',
-    '* Database commit floor: one-row INSERTs, each its own synchronously committed transaction, 50 per second for the floor\'s',
+    "* Database commit floor: one-row INSERTs, each its own synchronously committed transaction, 50 per second for the floor's",
     '  duration on the same PostgreSQL. A grant is sent only after its decision is durably committed, so this is the disk flush',
-    '  inside every granted round trip; its tail is the disk\'s, and no server work can go below it.',
-    '* After the bulk provisioning the bench runs CHECKPOINT and sync, so that the first phases do not measure that load\'s writeback.',
+    "  inside every granted round trip; its tail is the disk's, and no server work can go below it.",
+    "* After the bulk provisioning the bench runs CHECKPOINT and sync, so that the first phases do not measure that load's writeback.",
     `* Authorization: a warm-up of 200 requests, then ${r.params.seconds} s at each of ${r.params.rates.join(', ')} requests/s (stepping up stops at the first rate not`,
     '  sustained: anything unanswered after 15 s, or p99 over 1 s; the backlog is drained before the next phase), spread round-robin over all devices,',
-    '  each a signed arm.request with a fresh nonce and id, the device\'s own welder code, its permit and a fix inside the fence.',
+    "  each a signed arm.request with a fresh nonce and id, the device's own welder code, its permit and a fix inside the fence.",
     '  Requests are signed before the clock starts; then the bench process collects its garbage (`--expose-gc`) and waits 0.5 s,',
-    '  so that the load generator\'s own pauses stay out of the measured window. Latency = publish → receipt of arm.grant on the device\'s connection; every',
+    "  so that the load generator's own pauses stay out of the measured window. Latency = publish → receipt of arm.grant on the device's connection; every",
     '  grant is then checked with `verifyGrant` (server signature, chip, nonce, request id, window). Burst: every device at once.',
-    '  Denial path: each device presents the next device\'s welder code (a real, active code of a welder not named on the permit).',
+    "  Denial path: each device presents the next device's welder code (a real, active code of a welder not named on the permit).",
     `* Ingest: ${n(r.params.events)} events (heartbeats with a fix, gas readings) in protocol-sized signed batches (\`batchEvents\`),`,
     '  signed before the clock starts, one batch in flight per device; throughput counts only acked events. Then the rows are',
     `  counted in PostgreSQL and ${(r.params.replayShare * 100).toFixed(0)} % of the batches are re-sent unchanged; the counts must not move.`,
@@ -222,7 +284,12 @@ export function writeBenchmarks(path: string, r: RunReport): void {
   const between = (start: string, end: string) => {
     const a = text.indexOf(start);
     const b = text.indexOf(end);
-    return a >= 0 && b > a ? text.slice(a + start.length, b).split('\n').slice(1, -1) : [];
+    return a >= 0 && b > a
+      ? text
+          .slice(a + start.length, b)
+          .split('\n')
+          .slice(1, -1)
+      : [];
   };
   const history = between(HISTORY_START, HISTORY_END).filter((l) => l.startsWith('|'));
   writeFileSync(path, render(r, [historyRow(r), ...history].slice(0, 20), between(ANALYSIS_START, ANALYSIS_END)));

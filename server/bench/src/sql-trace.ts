@@ -14,7 +14,7 @@ if (out) {
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function traced(this: unknown, ...args: unknown[]) {
     const first = args[0] as string | { text?: string };
-    const text = (typeof first === 'string' ? first : first?.text ?? '?').replace(/\s+/g, ' ').trim().slice(0, 160);
+    const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').trim().slice(0, 160);
     const t0 = performance.now();
     const done = () => {
       const s = stats.get(text) ?? { n: 0, ms: 0 };
@@ -28,7 +28,9 @@ if (out) {
     return r;
   };
   process.on('exit', () => {
-    const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([sql, s]) => ({ n: s.n, ms: Math.round(s.ms), sql }));
+    const rows = [...stats.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([sql, s]) => ({ n: s.n, ms: Math.round(s.ms), sql }));
     writeFileSync(out, JSON.stringify(rows, null, 1));
   });
 }

@@ -38,7 +38,7 @@ describe('AccessPolicy.scopeToEnterprises', () => {
   });
 });
 
-describe('AlertScope.apply (the alerts\' copy of the region rule)', () => {
+describe("AlertScope.apply (the alerts' copy of the region rule)", () => {
   it('gives a regulator without a region nothing, with no NUL byte sent to PostgreSQL', () => {
     const { qb, where } = recorder();
     new AlertScope(new AccessPolicy()).apply(qb, actor({ regionPath: null }), 'al');
@@ -48,6 +48,11 @@ describe('AlertScope.apply (the alerts\' copy of the region rule)', () => {
   it('limits a regulator to the subtree and to alerts of no region', () => {
     const { qb, where } = recorder();
     new AlertScope(new AccessPolicy()).apply(qb, actor({ regionPath: '/411426/' }), 'al');
-    expect(where).toEqual([{ sql: '(al.region_path LIKE :alertScopePath OR al.region_path IS NULL)', params: { alertScopePath: '/411426/%' } }]);
+    expect(where).toEqual([
+      {
+        sql: '(al.region_path LIKE :alertScopePath OR al.region_path IS NULL)',
+        params: { alertScopePath: '/411426/%' },
+      },
+    ]);
   });
 });

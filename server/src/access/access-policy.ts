@@ -57,19 +57,25 @@ export class AccessPolicy {
 
   assertManageable(actor: Actor, e: EnterpriseScopeRef, what: string): void {
     if (!this.canReadEnterprise(actor, e)) throw DomainError.notFound(what);
-    if (!this.canManageEnterprise(actor, e)) throw new DomainError(ErrorCode.FORBIDDEN, `You may not change this ${what.toLowerCase()}`);
+    if (!this.canManageEnterprise(actor, e))
+      throw new DomainError(ErrorCode.FORBIDDEN, `You may not change this ${what.toLowerCase()}`);
   }
 
   assertRegulable(actor: Actor, e: EnterpriseScopeRef, what: string): void {
     if (!this.canReadEnterprise(actor, e)) throw DomainError.notFound(what);
-    if (!this.canRegulateEnterprise(actor, e)) throw new DomainError(ErrorCode.FORBIDDEN, `You may not change the status of this ${what.toLowerCase()}`);
+    if (!this.canRegulateEnterprise(actor, e))
+      throw new DomainError(ErrorCode.FORBIDDEN, `You may not change the status of this ${what.toLowerCase()}`);
   }
 
   /**
    * Restricts a query to enterprises the actor may read. `enterpriseAlias` names the joined
    * enterprises table. Welders get no enterprise-wide rows (their own records are queried by id).
    */
-  scopeToEnterprises<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor, enterpriseAlias: string): SelectQueryBuilder<T> {
+  scopeToEnterprises<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    enterpriseAlias: string,
+  ): SelectQueryBuilder<T> {
     switch (actor.role) {
       case 'system':
       case Role.PlatformAdmin:

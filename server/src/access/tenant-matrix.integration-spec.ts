@@ -47,7 +47,10 @@ interface Entry {
   /** Query naming A's records (list filters), tried in addition to the bare list. */
   query?: (f: Fx) => string;
   body?: (f: Fx) => unknown;
-  multipart?: (f: Fx) => { fields: Record<string, string>; file?: { field: string; data: Buffer; name: string; type: string } };
+  multipart?: (f: Fx) => {
+    fields: Record<string, string>;
+    file?: { field: string; data: Buffer; name: string; type: string };
+  };
   /** Who holds A's side of the operation. */
   owner: string;
   /** Status the owner gets (default: any 2xx). A domain refusal (409, 422) still proves the tenant check let the owner through. */
@@ -65,21 +68,31 @@ const CHIP = generateChipKeyPair();
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
 /** Outsiders of tenant A. A's own welder is an outsider to everything but its own self-service. */
-const INTRUDERS = ['machinery.admin', 'machinery.safety', 'ningling.admin', 'welder.sun', 'welder.zhang', 'matou.regulator', 'ningling.regulator', null] as const;
+const INTRUDERS = [
+  'machinery.admin',
+  'machinery.safety',
+  'ningling.admin',
+  'welder.sun',
+  'welder.zhang',
+  'matou.regulator',
+  'ningling.regulator',
+  null,
+] as const;
 type Intruder = (typeof INTRUDERS)[number];
 
 /** Operations that are not tenant data, with the reason. Everything else must have a matrix entry. */
 const ALLOWED: Record<string, string> = {
   'GET /api/health': 'liveness probe, no data',
   'POST /api/auth/login': 'log-in: anyone may try; throttled and tested in auth',
-  'GET /api/auth/me': 'self-service: the caller\'s own account only',
+  'GET /api/auth/me': "self-service: the caller's own account only",
   'GET /api/regions': 'reference data: the administrative divisions, the same for everyone',
   'GET /api/regions/{code}': 'reference data: one administrative division',
   'POST /api/regions': 'platform admin only (role guard); regions are not tenant data',
   'GET /api/public/codes/{code}': 'public scan of a printed code by design (shows only public facts)',
   'POST /api/public/reports': 'public report form by design (anonymous citizens)',
   'GET /api/public/report-regions': 'public reference data for the report form',
-  'GET /api/public/reports/{trackingCode}': 'public: the reporter follows their report with its unguessable tracking code',
+  'GET /api/public/reports/{trackingCode}':
+    'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
   'GET /api/ledgers/templates/machines.xlsx': 'empty import template',
   'GET /api/ledgers/templates/welders.xlsx': 'empty import template',
@@ -89,16 +102,20 @@ const ALLOWED: Record<string, string> = {
   'POST /api/broker/mosquitto/superuser': 'broker hook (broker suite)',
   'POST /api/broker/mosquitto/acl': 'broker hook (broker suite)',
   'GET /api/broker/hook-secret': 'platform admin only (role guard): configuration of the external broker',
-  'GET /api/alerts/stream': 'server-sent events; per-tenant filtering is tested in alerts/alert-stream.integration-spec.ts',
+  'GET /api/alerts/stream':
+    'server-sent events; per-tenant filtering is tested in alerts/alert-stream.integration-spec.ts',
   'GET /api/audit/verify': 'hash-chain check: answers only valid/invalid and a count, no records',
-  'POST /api/arm-sessions': 'self-service of a welder: starts their own phone session on a permit naming them (authorization/revocation-phone.integration-spec.ts)',
-  'GET /api/arm-sessions/{id}': 'self-service: looked up by id and the caller\'s own welder id (arm-sessions.service.ts); a session needs an approved permit on a bound machine, beyond these fixtures',
-  'GET /api/stats/overview': 'aggregate counts of the caller\'s own scope; no record ids',
+  'POST /api/arm-sessions':
+    'self-service of a welder: starts their own phone session on a permit naming them (authorization/revocation-phone.integration-spec.ts)',
+  'GET /api/arm-sessions/{id}':
+    "self-service: looked up by id and the caller's own welder id (arm-sessions.service.ts); a session needs an approved permit on a bound machine, beyond these fixtures",
+  'GET /api/stats/overview': "aggregate counts of the caller's own scope; no record ids",
   'GET /api/holiday-calendar': 'reference data: the national statutory holiday calendar, the same for everyone',
   'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',
   'PUT /api/holiday-calendar/{year}': 'platform admin only (role guard): the national calendar is not tenant data',
   'GET /api/gas-catalogue': 'reference data: common gases and their LEL',
-  'GET /api/broker/refusals': 'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
+  'GET /api/broker/refusals':
+    'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
 };
 
 const A_REGULATORS = ['huiting.regulator', 'xiayi.regulator'];
@@ -117,119 +134,435 @@ const MATRIX: Record<string, Entry> = {
   // enterprises
   'GET /api/enterprises': { owner: 'hengda.admin', query: () => 'q=恒达' },
   'GET /api/enterprises/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }) },
-  'PATCH /api/enterprises/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }), body: () => ({ address: '会亭镇工业园区纬一路8号(矩阵)' }) },
-  'POST /api/enterprises': { owner: 'huiting.regulator', alsoInside: ['xiayi.regulator'], body: () => ({ name: '会亭镇矩阵测试厂', uscc: uscc('91411426MA44MX009'), industry: '金属制品业', regionCode: '411426100', address: '会亭镇', principalName: '王测试', principalPhone: '13837001099' }) },
-  'POST /api/enterprises/{id}/status': { owner: 'huiting.regulator', params: (f) => ({ id: f.steel }), body: () => ({ status: 'active', reason: '复核正常' }), ownerGets: [200, 201, 409, 422] },
+  'PATCH /api/enterprises/{id}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steel }),
+    body: () => ({ address: '会亭镇工业园区纬一路8号(矩阵)' }),
+  },
+  'POST /api/enterprises': {
+    owner: 'huiting.regulator',
+    alsoInside: ['xiayi.regulator'],
+    body: () => ({
+      name: '会亭镇矩阵测试厂',
+      uscc: uscc('91411426MA44MX009'),
+      industry: '金属制品业',
+      regionCode: '411426100',
+      address: '会亭镇',
+      principalName: '王测试',
+      principalPhone: '13837001099',
+    }),
+  },
+  'POST /api/enterprises/{id}/status': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.steel }),
+    body: () => ({ status: 'active', reason: '复核正常' }),
+    ownerGets: [200, 201, 409, 422],
+  },
   'GET /api/enterprises/{id}/permit-settings': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }) },
-  'PUT /api/enterprises/{id}/permit-settings': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }), body: (f) => f.settings },
+  'PUT /api/enterprises/{id}/permit-settings': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steel }),
+    body: (f) => f.settings,
+  },
   'GET /api/enterprises/{id}/permit-positions': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }) },
-  'PUT /api/enterprises/{id}/permit-positions/{userId}': { owner: 'hengda.admin', params: (f) => ({ id: f.steel, userId: f.hengdaSafety }), body: () => ({ positions: ['safety_department'] }) },
+  'PUT /api/enterprises/{id}/permit-positions/{userId}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steel, userId: f.hengdaSafety }),
+    body: () => ({ positions: ['safety_department'] }),
+  },
   // users
-  'POST /api/users': { owner: 'hengda.admin', body: (f) => ({ username: `hengda.extra${Math.random().toString(36).slice(2, 8)}`, password: DEMO_PASSWORD, displayName: '矩阵', role: 'safety_manager', enterpriseId: f.steel }) },
+  'POST /api/users': {
+    owner: 'hengda.admin',
+    body: (f) => ({
+      username: `hengda.extra${Math.random().toString(36).slice(2, 8)}`,
+      password: DEMO_PASSWORD,
+      displayName: '矩阵',
+      role: 'safety_manager',
+      enterpriseId: f.steel,
+    }),
+  },
   // machines, chips, codes
   'GET /api/machines': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
-  'POST /api/machines': { owner: 'hengda.admin', body: (f) => ({ enterpriseId: f.steel, name: '矩阵焊机', kind: 'electric_arc', manufacturer: '时代焊机', model: 'WS-400', serialNumber: 'MX-0001', ratedInputKva: 12.5, ratedCurrentA: 400 }) },
+  'POST /api/machines': {
+    owner: 'hengda.admin',
+    body: (f) => ({
+      enterpriseId: f.steel,
+      name: '矩阵焊机',
+      kind: 'electric_arc',
+      manufacturer: '时代焊机',
+      model: 'WS-400',
+      serialNumber: 'MX-0001',
+      ratedInputKva: 12.5,
+      ratedCurrentA: 400,
+    }),
+  },
   'GET /api/machines/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine1 }) },
-  'PATCH /api/machines/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine1 }), body: () => ({ name: '1号车间氩弧焊机(矩阵)' }) },
+  'PATCH /api/machines/{id}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine1 }),
+    body: () => ({ name: '1号车间氩弧焊机(矩阵)' }),
+  },
   // Shared by design: who may lift which suspension is judged by judgeMachineStatusChange (machines).
-  'POST /api/machines/{id}/status': { owner: 'huiting.regulator', params: (f) => ({ id: f.steelMachine1 }), body: () => ({ status: 'active', reason: '复核正常' }), ownerGets: [200, 201, 409, 422], alsoInside: A_ENTERPRISE },
-  'POST /api/machines/{id}/chip': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }), body: () => ({ chipId: CHIP.chip, publicKey: CHIP.publicKeyRaw }) },
+  'POST /api/machines/{id}/status': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.steelMachine1 }),
+    body: () => ({ status: 'active', reason: '复核正常' }),
+    ownerGets: [200, 201, 409, 422],
+    alsoInside: A_ENTERPRISE,
+  },
+  'POST /api/machines/{id}/chip': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine3 }),
+    body: () => ({ chipId: CHIP.chip, publicKey: CHIP.publicKeyRaw }),
+  },
   // The chip bound just above: read, then unbound.
   'GET /api/machines/{id}/device': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
   'DELETE /api/machines/{id}/chip': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
   'GET /api/codes/labels': { owner: 'hengda.admin', query: (f) => `machineIds=${f.steelMachine1}` },
   'GET /api/codes/{kind}/{id}': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine1 }) },
-  'GET /api/codes/{kind}/{id}/qr.png': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine1 }) },
-  'GET /api/codes/{kind}/{id}/qr.svg': { owner: 'hengda.admin', params: (f) => ({ kind: 'welders', id: f.zhang }), alsoInside: ['welder.zhang'] },
-  'POST /api/codes/{kind}/{id}/reissue': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine2 }), body: () => ({ reason: '标签损坏' }) },
-  'POST /api/codes/{kind}/{id}/revoke': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine3 }), body: () => ({ reason: '设备报废' }) },
+  'GET /api/codes/{kind}/{id}/qr.png': {
+    owner: 'hengda.admin',
+    params: (f) => ({ kind: 'machines', id: f.steelMachine1 }),
+  },
+  'GET /api/codes/{kind}/{id}/qr.svg': {
+    owner: 'hengda.admin',
+    params: (f) => ({ kind: 'welders', id: f.zhang }),
+    alsoInside: ['welder.zhang'],
+  },
+  'POST /api/codes/{kind}/{id}/reissue': {
+    owner: 'hengda.admin',
+    params: (f) => ({ kind: 'machines', id: f.steelMachine2 }),
+    body: () => ({ reason: '标签损坏' }),
+  },
+  'POST /api/codes/{kind}/{id}/revoke': {
+    owner: 'hengda.admin',
+    params: (f) => ({ kind: 'machines', id: f.steelMachine3 }),
+    body: () => ({ reason: '设备报废' }),
+  },
   // welders and their records
   'GET /api/welders': { owner: 'hengda.admin', query: (f) => `employerId=${f.steel}`, alsoInside: ['welder.zhang'] },
-  'POST /api/welders': { owner: 'hengda.admin', body: (f) => ({ realName: '矩阵焊工', idNumber: idNo('41142619950101009'), employerId: f.steel }) },
+  'POST /api/welders': {
+    owner: 'hengda.admin',
+    body: (f) => ({ realName: '矩阵焊工', idNumber: idNo('41142619950101009'), employerId: f.steel }),
+  },
   'GET /api/welders/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), alsoInside: ['welder.zhang'] },
-  'PATCH /api/welders/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), body: () => ({ phone: '13900001112' }) },
-  'POST /api/welders/{id}/engagements': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), body: (f) => ({ enterpriseId: f.construction, kind: 'dispatched', startsOn: '2026-01-10' }), ownerGets: [200, 201, 409, 422] },
-  'POST /api/welders/{id}/engagements/{engagementId}/end': { owner: 'hengda.admin', params: (f) => ({ id: f.chen, engagementId: f.engagement }), body: () => ({ endsOn: '2026-06-30' }), ownerGets: [200, 201, 409, 422], alsoInside: ['machinery.admin', 'machinery.safety'] },
-  'POST /api/welders/{id}/certificates': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), body: () => ({ subOperation: 'pressure_welding', issuedOn: '2022-03-01' }), ownerGets: [200, 201, 409, 422] },
-  'POST /api/welders/{id}/trainings': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), body: () => ({ tier: 'enterprise', course: '矩阵培训', hours: 2, completedOn: '2026-01-04', passed: true }) },
-  'GET /api/welders/{id}/trainings': { owner: 'hengda.admin', params: (f) => ({ id: f.zhang }), alsoInside: ['welder.zhang'] },
-  'GET /api/certificates/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.certificate }), alsoInside: ['welder.zhang'] },
+  'PATCH /api/welders/{id}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    body: () => ({ phone: '13900001112' }),
+  },
+  'POST /api/welders/{id}/engagements': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    body: (f) => ({ enterpriseId: f.construction, kind: 'dispatched', startsOn: '2026-01-10' }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'POST /api/welders/{id}/engagements/{engagementId}/end': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.chen, engagementId: f.engagement }),
+    body: () => ({ endsOn: '2026-06-30' }),
+    ownerGets: [200, 201, 409, 422],
+    alsoInside: ['machinery.admin', 'machinery.safety'],
+  },
+  'POST /api/welders/{id}/certificates': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    body: () => ({ subOperation: 'pressure_welding', issuedOn: '2022-03-01' }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'POST /api/welders/{id}/trainings': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    body: () => ({ tier: 'enterprise', course: '矩阵培训', hours: 2, completedOn: '2026-01-04', passed: true }),
+  },
+  'GET /api/welders/{id}/trainings': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    alsoInside: ['welder.zhang'],
+  },
+  'GET /api/certificates/{id}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.certificate }),
+    alsoInside: ['welder.zhang'],
+  },
   // A row is about a person, not a tenant record: an outsider's import may answer with row errors, as long as nothing of A changes.
-  'POST /api/certificates/import': { owner: 'hengda.admin', body: () => ({ rows: [{ idNumber: ZHANG_ID, certificateNumber: `T${ZHANG_ID}`, subOperation: 'brazing', issuedOn: '2023-05-01' }] }), ownerGets: [200, 201, 409, 422], intruderMay: [200, 201, 422], alsoInside: A_REGULATORS },
+  'POST /api/certificates/import': {
+    owner: 'hengda.admin',
+    body: () => ({
+      rows: [
+        { idNumber: ZHANG_ID, certificateNumber: `T${ZHANG_ID}`, subOperation: 'brazing', issuedOn: '2023-05-01' },
+      ],
+    }),
+    ownerGets: [200, 201, 409, 422],
+    intruderMay: [200, 201, 422],
+    alsoInside: A_REGULATORS,
+  },
   // Shared by design: the enterprise records a 复审 as well (certificates).
-  'POST /api/certificates/{id}/review': { owner: 'huiting.regulator', params: (f) => ({ id: f.certificate }), ownerGets: [200, 201, 409, 422], alsoInside: A_ENTERPRISE },
+  'POST /api/certificates/{id}/review': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.certificate }),
+    ownerGets: [200, 201, 409, 422],
+    alsoInside: A_ENTERPRISE,
+  },
   // A certificate A's employer entered waits for A's regulators; no one else sees or decides it.
   'GET /api/certificates/verification-queue': { owner: 'huiting.regulator', alsoInside: ['xiayi.regulator'] },
-  'POST /api/certificates/{id}/photo': { owner: 'hengda.admin', params: (f) => ({ id: f.pendingCertificate }), multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'c.png', type: 'image/png' } }), alsoInside: A_REGULATORS },
-  'GET /api/certificates/{id}/photo': { owner: 'hengda.admin', params: (f) => ({ id: f.pendingCertificate }), alsoInside: [...A_REGULATORS, 'welder.zhang'] },
-  'POST /api/certificates/{id}/verification': { owner: 'huiting.regulator', params: (f) => ({ id: f.pendingCertificate }), body: () => ({ decision: 'verified' }), alsoInside: ['xiayi.regulator'] },
-  'POST /api/certificates/{id}/status': { owner: 'huiting.regulator', params: (f) => ({ id: f.certificate }), body: () => ({ status: 'valid', reason: '复核正常' }), ownerGets: [200, 201, 409, 422] },
+  'POST /api/certificates/{id}/photo': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.pendingCertificate }),
+    multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'c.png', type: 'image/png' } }),
+    alsoInside: A_REGULATORS,
+  },
+  'GET /api/certificates/{id}/photo': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.pendingCertificate }),
+    alsoInside: [...A_REGULATORS, 'welder.zhang'],
+  },
+  'POST /api/certificates/{id}/verification': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.pendingCertificate }),
+    body: () => ({ decision: 'verified' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'POST /api/certificates/{id}/status': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.certificate }),
+    body: () => ({ status: 'valid', reason: '复核正常' }),
+    ownerGets: [200, 201, 409, 422],
+  },
   // ledgers (imports, exports)
-  'POST /api/ledgers/machines/import': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}`, multipart: () => ({ fields: {}, file: { field: 'file', data: Buffer.from('not a workbook'), name: 'm.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }), ownerGets: [400, 422] },
-  'POST /api/ledgers/welders/import': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}`, multipart: () => ({ fields: {}, file: { field: 'file', data: Buffer.from('not a workbook'), name: 'w.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }), ownerGets: [400, 422] },
+  'POST /api/ledgers/machines/import': {
+    owner: 'hengda.admin',
+    query: (f) => `enterpriseId=${f.steel}`,
+    multipart: () => ({
+      fields: {},
+      file: {
+        field: 'file',
+        data: Buffer.from('not a workbook'),
+        name: 'm.xlsx',
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    }),
+    ownerGets: [400, 422],
+  },
+  'POST /api/ledgers/welders/import': {
+    owner: 'hengda.admin',
+    query: (f) => `enterpriseId=${f.steel}`,
+    multipart: () => ({
+      fields: {},
+      file: {
+        field: 'file',
+        data: Buffer.from('not a workbook'),
+        name: 'w.xlsx',
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    }),
+    ownerGets: [400, 422],
+  },
   // The job A's admin started (its result names the rows it imported or refused).
   'GET /api/ledgers/import-jobs/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.importJob }) },
-  'GET /api/ledgers/import-jobs/{id}/errors.xlsx': { owner: 'hengda.admin', params: (f) => ({ id: f.importJob }), ownerGets: [200, 409] },
+  'GET /api/ledgers/import-jobs/{id}/errors.xlsx': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.importJob }),
+    ownerGets: [200, 409],
+  },
   'GET /api/ledgers/enterprises/export.xlsx': { owner: 'huiting.regulator' },
   'GET /api/ledgers/machines/export.xlsx': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/ledgers/welders/export.xlsx': { owner: 'hengda.admin', query: (f) => `employerId=${f.steel}` },
   // machine loans
-  'POST /api/machine-loans': { owner: 'hengda.admin', body: (f) => ({ machineId: f.steelMachine2, borrowerEnterpriseId: f.construction, startsAt: cst(6, '00:00'), endsAt: cst(7, '00:00') }), ownerGets: [201, 409] },
+  'POST /api/machine-loans': {
+    owner: 'hengda.admin',
+    body: (f) => ({
+      machineId: f.steelMachine2,
+      borrowerEnterpriseId: f.construction,
+      startsAt: cst(6, '00:00'),
+      endsAt: cst(7, '00:00'),
+    }),
+    ownerGets: [201, 409],
+  },
   'GET /api/machine-loans': { owner: 'hengda.admin' },
-  'POST /api/machine-loans/{id}/revoke': { owner: 'hengda.admin', params: (f) => ({ id: f.loan }), body: () => ({ reason: '提前归还' }) },
+  'POST /api/machine-loans/{id}/revoke': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.loan }),
+    body: () => ({ reason: '提前归还' }),
+  },
   // permits and their records
   // A's welder sees the permits that name him (he picks one on the phone).
-  'GET /api/permits': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&welderId=${f.zhang}&machineId=${f.steelMachine1}`, alsoInside: ['welder.zhang'] },
+  'GET /api/permits': {
+    owner: 'hengda.admin',
+    query: (f) => `enterpriseId=${f.steel}&welderId=${f.zhang}&machineId=${f.steelMachine1}`,
+    alsoInside: ['welder.zhang'],
+  },
   // An outsider naming A's welder and machine on its own permit is refused as PERMIT_PARTY_UNAVAILABLE (422).
   'POST /api/permits': { owner: 'hengda.admin', body: (f) => permitBody(f), intruderMay: [422] },
   'GET /api/permits/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
-  'PATCH /api/permits/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: () => ({ workDescription: '2号车间钢梁焊接(矩阵)' }) },
+  'PATCH /api/permits/{id}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ workDescription: '2号车间钢梁焊接(矩阵)' }),
+  },
   // A dry run that changes nothing: A's regulators may ask it too.
-  'POST /api/permits/{id}/evaluate': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: (f) => ({ welderId: f.zhang, machineId: f.steelMachine1 }), alsoInside: A_REGULATORS },
-  'POST /api/permits/{id}/gas-analyses': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: () => ({ takenAt: cst(5, '07:50'), gas: '甲烷', lelClass: 'ge4', lelPercent: 5, readingPercentVol: 0.3, analyst: '李分析' }), ownerGets: [200, 201, 409, 422] },
-  'GET /api/permits/{id}/gas-analyses': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
-  'POST /api/permits/{id}/attachments': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'm.png', type: 'image/png' } }) },
-  'GET /api/permits/{id}/attachments': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
-  'GET /api/permits/{id}/attachments/{attachmentId}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit, attachmentId: f.attachment }), alsoInside: ['welder.zhang'] },
-  'POST /api/permits/{id}/submit': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), ownerGets: [200, 201, 409, 422] },
-  'POST /api/permits/{id}/approve': { owner: 'hengda.safety', params: (f) => ({ id: f.permit }), body: () => ({ remark: '同意' }), ownerGets: [200, 201, 403, 409, 422], alsoInside: ['hengda.admin'] },
-  'POST /api/permits/{id}/extend': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: () => ({ newEnd: cst(5, '19:00'), reason: '钢梁焊接未完成' }), ownerGets: [200, 201, 409, 422] },
-  'POST /api/permits/{id}/reject': { owner: 'hengda.safety', params: (f) => ({ id: f.permit }), body: () => ({ reason: '监护人未到位' }), ownerGets: [200, 201, 403, 409, 422], alsoInside: ['hengda.admin'] },
-  'POST /api/permits/{id}/close': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: () => ({ workStoppedAt: cst(5, '07:55'), fireWatchEndedAt: cst(5, '07:58') }), ownerGets: [200, 201, 409, 422] },
-  'POST /api/permits/{id}/cancel': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), body: () => ({ reason: '矩阵测试结束' }), ownerGets: [200, 201, 400, 409, 422] },
+  'POST /api/permits/{id}/evaluate': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: (f) => ({ welderId: f.zhang, machineId: f.steelMachine1 }),
+    alsoInside: A_REGULATORS,
+  },
+  'POST /api/permits/{id}/gas-analyses': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({
+      takenAt: cst(5, '07:50'),
+      gas: '甲烷',
+      lelClass: 'ge4',
+      lelPercent: 5,
+      readingPercentVol: 0.3,
+      analyst: '李分析',
+    }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'GET /api/permits/{id}/gas-analyses': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    alsoInside: ['welder.zhang'],
+  },
+  'POST /api/permits/{id}/attachments': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'm.png', type: 'image/png' } }),
+  },
+  'GET /api/permits/{id}/attachments': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    alsoInside: ['welder.zhang'],
+  },
+  'GET /api/permits/{id}/attachments/{attachmentId}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit, attachmentId: f.attachment }),
+    alsoInside: ['welder.zhang'],
+  },
+  'POST /api/permits/{id}/submit': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'POST /api/permits/{id}/approve': {
+    owner: 'hengda.safety',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ remark: '同意' }),
+    ownerGets: [200, 201, 403, 409, 422],
+    alsoInside: ['hengda.admin'],
+  },
+  'POST /api/permits/{id}/extend': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ newEnd: cst(5, '19:00'), reason: '钢梁焊接未完成' }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'POST /api/permits/{id}/reject': {
+    owner: 'hengda.safety',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ reason: '监护人未到位' }),
+    ownerGets: [200, 201, 403, 409, 422],
+    alsoInside: ['hengda.admin'],
+  },
+  'POST /api/permits/{id}/close': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ workStoppedAt: cst(5, '07:55'), fireWatchEndedAt: cst(5, '07:58') }),
+    ownerGets: [200, 201, 409, 422],
+  },
+  'POST /api/permits/{id}/cancel': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    body: () => ({ reason: '矩阵测试结束' }),
+    ownerGets: [200, 201, 400, 409, 422],
+  },
   // device decisions and arcs
-  'GET /api/arcs': { owner: 'hengda.admin', query: (f) => `machineId=${f.steelMachine1}&welderId=${f.zhang}&permitId=${f.permit}` },
-  'GET /api/decisions': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&machineId=${f.steelMachine1}&welderId=${f.zhang}` },
-  'GET /api/grants': { owner: 'hengda.admin', query: (f) => `machineId=${f.steelMachine1}&welderId=${f.zhang}&permitId=${f.permit}` },
+  'GET /api/arcs': {
+    owner: 'hengda.admin',
+    query: (f) => `machineId=${f.steelMachine1}&welderId=${f.zhang}&permitId=${f.permit}`,
+  },
+  'GET /api/decisions': {
+    owner: 'hengda.admin',
+    query: (f) => `enterpriseId=${f.steel}&machineId=${f.steelMachine1}&welderId=${f.zhang}`,
+  },
+  'GET /api/grants': {
+    owner: 'hengda.admin',
+    query: (f) => `machineId=${f.steelMachine1}&welderId=${f.zhang}&permitId=${f.permit}`,
+  },
   // alerts
   'GET /api/alerts': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&machineId=${f.steelMachine1}` },
   'GET /api/alerts/summary': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/alerts/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.alert }) },
-  'POST /api/alerts/{id}/acknowledge': { owner: 'hengda.admin', params: (f) => ({ id: f.alert }), body: () => ({ note: '已核查' }), alsoInside: A_REGULATORS },
-  'POST /api/alerts/{id}/close': { owner: 'huiting.regulator', params: (f) => ({ id: f.alert }), body: () => ({ note: '已处理' }), alsoInside: ['hengda.admin'] },
+  'POST /api/alerts/{id}/acknowledge': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.alert }),
+    body: () => ({ note: '已核查' }),
+    alsoInside: A_REGULATORS,
+  },
+  'POST /api/alerts/{id}/close': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.alert }),
+    body: () => ({ note: '已处理' }),
+    alsoInside: ['hengda.admin'],
+  },
   // audit, stats
   'GET /api/audit': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&entityId=${f.permit}` },
   'GET /api/stats/off-platform': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/stats/off-platform/export.xlsx': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   // regulators' records: blackouts and public reports of 会亭镇
   // The minimum approval chains of 会亭镇 are its regulators' (and the county's) to read and raise.
-  'GET /api/regions/{code}/approval-minimums': { owner: 'huiting.regulator', params: () => ({ code: '411426100' }), alsoInside: ['xiayi.regulator'] },
-  'PUT /api/regions/{code}/approval-minimums': { owner: 'huiting.regulator', params: () => ({ code: '411426100' }), body: (f) => ({ chains: f.minimumChains }), alsoInside: ['xiayi.regulator'] },
-  'POST /api/blackouts': { owner: 'huiting.regulator', body: () => ({ regionCode: '411426100', kind: 'high_wind', startsAt: cst(20, '08:00'), endsAt: cst(20, '18:00'), reason: '大风' }) },
+  'GET /api/regions/{code}/approval-minimums': {
+    owner: 'huiting.regulator',
+    params: () => ({ code: '411426100' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'PUT /api/regions/{code}/approval-minimums': {
+    owner: 'huiting.regulator',
+    params: () => ({ code: '411426100' }),
+    body: (f) => ({ chains: f.minimumChains }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'POST /api/blackouts': {
+    owner: 'huiting.regulator',
+    body: () => ({
+      regionCode: '411426100',
+      kind: 'high_wind',
+      startsAt: cst(20, '08:00'),
+      endsAt: cst(20, '18:00'),
+      reason: '大风',
+    }),
+  },
   'GET /api/blackouts': { owner: 'huiting.regulator' },
   // A blackout of 会亭镇 concerns everyone working there, A's welder included.
-  'GET /api/blackouts/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.blackout }), alsoInside: ['hengda.admin', 'welder.zhang'] },
-  'POST /api/blackouts/{id}/cancel': { owner: 'huiting.regulator', params: (f) => ({ id: f.blackout }), body: () => ({ reason: '解除' }) },
+  'GET /api/blackouts/{id}': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.blackout }),
+    alsoInside: ['hengda.admin', 'welder.zhang'],
+  },
+  'POST /api/blackouts/{id}/cancel': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.blackout }),
+    body: () => ({ reason: '解除' }),
+  },
   'GET /api/reports': { owner: 'huiting.regulator' },
   'GET /api/reports/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.report }) },
-  'GET /api/reports/{id}/photos/{photoId}': { owner: 'huiting.regulator', params: (f) => ({ id: f.report, photoId: f.reportPhoto }) },
-  'POST /api/reports/{id}/transition': { owner: 'huiting.regulator', params: (f) => ({ id: f.report }), body: () => ({ to: 'verifying' }) },
+  'GET /api/reports/{id}/photos/{photoId}': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.report, photoId: f.reportPhoto }),
+  },
+  'POST /api/reports/{id}/transition': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.report }),
+    body: () => ({ to: 'verifying' }),
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
 function pickSettings(view: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['holidays', 'nightHours', 'upgradeOnHolidays', 'upgradeAtNight', 'approvalChains']) if (view[k] !== undefined) out[k] = view[k];
+  for (const k of ['holidays', 'nightHours', 'upgradeOnHolidays', 'upgradeAtNight', 'approvalChains'])
+    if (view[k] !== undefined) out[k] = view[k];
   return out;
 }
 
@@ -263,9 +596,23 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       return res.body as Record<string, unknown>;
     };
     // Other tenants: another township's enterprise, a third enterprise's welder, regulators of another township and another county.
-    await must(await t.http.post('/api/regions').set(admin).send({ code: '411423', name: '宁陵县', level: 'county' }), 'region');
+    await must(
+      await t.http.post('/api/regions').set(admin).send({ code: '411423', name: '宁陵县', level: 'county' }),
+      'region',
+    );
     const ningling = await must(
-      await t.http.post('/api/enterprises').set(admin).send({ name: '宁陵县矩阵机械厂', uscc: uscc('91411423MA44NL001'), industry: '金属制品业', regionCode: '411423', address: '宁陵县城关', principalName: '周测试', principalPhone: '13837002001' }),
+      await t.http
+        .post('/api/enterprises')
+        .set(admin)
+        .send({
+          name: '宁陵县矩阵机械厂',
+          uscc: uscc('91411423MA44NL001'),
+          industry: '金属制品业',
+          regionCode: '411423',
+          address: '宁陵县城关',
+          principalName: '周测试',
+          principalPhone: '13837002001',
+        }),
       'enterprise of another county',
     );
     const users = [
@@ -276,55 +623,177 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       { username: 'matou.regulator', role: 'regulator', regionCode: '411426101' },
       { username: 'ningling.regulator', role: 'regulator', regionCode: '411423' },
     ];
-    for (const u of users) await must(await t.http.post('/api/users').set(admin).send({ password: DEMO_PASSWORD, displayName: u.username, ...u }), `user ${u.username}`);
-    for (const u of [...users.map((x) => x.username), 'hengda.admin', 'hengda.safety', 'welder.zhang', 'huiting.regulator', 'xiayi.regulator', 'admin']) tokens.set(u, await t.tokenFor(u));
+    for (const u of users)
+      await must(
+        await t.http
+          .post('/api/users')
+          .set(admin)
+          .send({ password: DEMO_PASSWORD, displayName: u.username, ...u }),
+        `user ${u.username}`,
+      );
+    for (const u of [
+      ...users.map((x) => x.username),
+      'hengda.admin',
+      'hengda.safety',
+      'welder.zhang',
+      'huiting.regulator',
+      'xiayi.regulator',
+      'admin',
+    ])
+      tokens.set(u, await t.tokenFor(u));
 
     // Tenant A's records of every kind.
     const hengda = await as('hengda.admin');
     const permit = await must(await t.http.post('/api/permits').set(hengda).send(permitBody(ids)), 'permit');
-    const attachment = await must(await t.http.post(`/api/permits/${permit.id}/attachments`).set(hengda).attach('file', PNG, { filename: 'site.png', contentType: 'image/png' }), 'attachment');
+    const attachment = await must(
+      await t.http
+        .post(`/api/permits/${permit.id}/attachments`)
+        .set(hengda)
+        .attach('file', PNG, { filename: 'site.png', contentType: 'image/png' }),
+      'attachment',
+    );
     const one = async (sql: string, p: unknown[] = []) => ((await t.ds.query(sql, p)) as { id: string }[])[0]?.id;
     const certificate = await one('SELECT id FROM certificates WHERE welder_id = $1 LIMIT 1', [ids.zhang]);
-    const engagement = await one('SELECT id FROM welder_engagements WHERE welder_id = $1 AND enterprise_id = $2 LIMIT 1', [ids.chen, ids.steel]);
+    const engagement = await one(
+      'SELECT id FROM welder_engagements WHERE welder_id = $1 AND enterprise_id = $2 LIMIT 1',
+      [ids.chen, ids.steel],
+    );
     const steelMachine3 = await one('SELECT id FROM machines WHERE serial_number = $1', ['SH-G01-100-5521']);
-    const alert = await t.app.get(AlertsService).raise({ type: AlertType.TAMPER, enterpriseId: ids.steel, machineId: ids.steelMachine1, evidence: { matrix: true } });
-    const blackout = await must(await t.http.post('/api/blackouts').set(await as('huiting.regulator')).send({ regionCode: '411426100', kind: 'other', startsAt: cst(25, '08:00'), endsAt: cst(25, '18:00'), reason: '矩阵测试' }), 'blackout');
+    const alert = await t.app.get(AlertsService).raise({
+      type: AlertType.TAMPER,
+      enterpriseId: ids.steel,
+      machineId: ids.steelMachine1,
+      evidence: { matrix: true },
+    });
+    const blackout = await must(
+      await t.http
+        .post('/api/blackouts')
+        .set(await as('huiting.regulator'))
+        .send({
+          regionCode: '411426100',
+          kind: 'other',
+          startsAt: cst(25, '08:00'),
+          endsAt: cst(25, '18:00'),
+          reason: '矩阵测试',
+        }),
+      'blackout',
+    );
     const report = await must(
-      await t.http.post('/api/public/reports').field('description', '会亭镇工业园区有人无证焊接钢架').field('regionCode', '411426100').attach('photos', PNG, { filename: 'r.png', contentType: 'image/png' }),
+      await t.http
+        .post('/api/public/reports')
+        .field('description', '会亭镇工业园区有人无证焊接钢架')
+        .field('regionCode', '411426100')
+        .attach('photos', PNG, { filename: 'r.png', contentType: 'image/png' }),
       'public report',
     );
     const reportRow = (await t.ds.query('SELECT id FROM reports ORDER BY created_at DESC LIMIT 1')) as { id: string }[];
     const photo = await one('SELECT id FROM report_photos WHERE report_id = $1', [reportRow[0].id]);
-    const loan = await must(await t.http.post('/api/machine-loans').set(hengda).send({ machineId: ids.steelMachine2, borrowerEnterpriseId: ids.construction, startsAt: cst(5, '00:00'), endsAt: cst(30, '00:00') }), 'loan');
-    const pending = await must(await t.http.post(`/api/welders/${ids.liu}/certificates`).set(hengda).send({ subOperation: 'pressure_welding', issuedOn: '2023-03-06' }), 'certificate awaiting verification');
-    const template = (await t.http.get('/api/ledgers/templates/machines.xlsx').set(hengda).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })).body as Buffer;
-    const job = await must(await t.http.post(`/api/ledgers/machines/import?enterpriseId=${ids.steel}`).set(hengda).attach('file', template, { filename: 'm.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'import job');
+    const loan = await must(
+      await t.http
+        .post('/api/machine-loans')
+        .set(hengda)
+        .send({
+          machineId: ids.steelMachine2,
+          borrowerEnterpriseId: ids.construction,
+          startsAt: cst(5, '00:00'),
+          endsAt: cst(30, '00:00'),
+        }),
+      'loan',
+    );
+    const pending = await must(
+      await t.http
+        .post(`/api/welders/${ids.liu}/certificates`)
+        .set(hengda)
+        .send({ subOperation: 'pressure_welding', issuedOn: '2023-03-06' }),
+      'certificate awaiting verification',
+    );
+    const template = (
+      await t.http
+        .get('/api/ledgers/templates/machines.xlsx')
+        .set(hengda)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+    ).body as Buffer;
+    const job = await must(
+      await t.http.post(`/api/ledgers/machines/import?enterpriseId=${ids.steel}`).set(hengda).attach('file', template, {
+        filename: 'm.xlsx',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      }),
+      'import job',
+    );
     // Finished before the matrix starts: a job finishing later would change import_jobs mid-run.
     for (let i = 0; ; i++) {
-      const state = (await must(await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(hengda), 'import job state')).state;
+      const state = (await must(await t.http.get(`/api/ledgers/import-jobs/${job.id}`).set(hengda), 'import job state'))
+        .state;
       if (state !== 'queued' && state !== 'running') break;
       if (i > 600) throw new Error('fixture import job: still running after 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const minimum = await must(await t.http.get('/api/regions/411426100/approval-minimums').set(await as('huiting.regulator')), 'approval minimums');
+    const minimum = await must(
+      await t.http.get('/api/regions/411426100/approval-minimums').set(await as('huiting.regulator')),
+      'approval minimums',
+    );
     f = {
-      ...ids, pendingCertificate: pending.id as string, importJob: job.id as string, minimumChains: minimum.effective as Record<string, unknown>, permit: permit.id as string, attachment: attachment.id as string, certificate: certificate!, engagement: engagement!, alert: alert.id, blackout: blackout.id as string,
-      report: reportRow[0].id, reportPhoto: photo!, trackingCode: report.trackingCode as string, loan: loan.id as string, steelMachine3: steelMachine3!,
+      ...ids,
+      pendingCertificate: pending.id as string,
+      importJob: job.id as string,
+      minimumChains: minimum.effective as Record<string, unknown>,
+      permit: permit.id as string,
+      attachment: attachment.id as string,
+      certificate: certificate!,
+      engagement: engagement!,
+      alert: alert.id,
+      blackout: blackout.id as string,
+      report: reportRow[0].id,
+      reportPhoto: photo!,
+      trackingCode: report.trackingCode as string,
+      loan: loan.id as string,
+      steelMachine3: steelMachine3!,
       hengdaSafety: ids.users['hengda.safety'],
-      settings: pickSettings(await must(await t.http.get(`/api/enterprises/${ids.steel}/permit-settings`).set(hengda), 'settings')),
+      settings: pickSettings(
+        await must(await t.http.get(`/api/enterprises/${ids.steel}/permit-settings`).set(hengda), 'settings'),
+      ),
     };
     for (const [name, v] of Object.entries(f)) if (!v) throw new Error(`fixture ${name} missing`);
     // Only A's side may see these. (The steel enterprise id itself is not here: chen's employer legitimately sees the engagement with it.)
-    secrets = [f.permit, f.attachment, f.pendingCertificate, f.importJob, f.steelMachine1, f.steelMachine2, f.steelMachine3, f.zhang, f.liu, f.certificate, f.alert, f.report, f.reportPhoto, f.hengdaSafety, 'SD-WS400-240101', '1号车间氩弧焊机', '13837001001'];
+    secrets = [
+      f.permit,
+      f.attachment,
+      f.pendingCertificate,
+      f.importJob,
+      f.steelMachine1,
+      f.steelMachine2,
+      f.steelMachine3,
+      f.zhang,
+      f.liu,
+      f.certificate,
+      f.alert,
+      f.report,
+      f.reportPhoto,
+      f.hengdaSafety,
+      'SD-WS400-240101',
+      '1号车间氩弧焊机',
+      '13837001001',
+    ];
   }, 120_000);
 
   afterAll(async () => {
-    const out = [...classes.entries()].map(([cls, c]) => ({ class: cls, tried: c.tried, refused: c.refused, notes: NOTES[cls] ?? '' }));
-    writeSecurityArtifact('tenant-matrix', 'Tenant matrix: every API operation against another tenant\'s records, by every other tenant and role', out, `${stats.operations} operations with ${stats.intruderCalls} intruder requests, ${Object.keys(ALLOWED).length} more allow-listed with a reason; A's own side got through on ${stats.ownerThrough} of ${stats.ownerCalls}`);
+    const out = [...classes.entries()].map(([cls, c]) => ({
+      class: cls,
+      tried: c.tried,
+      refused: c.refused,
+      notes: NOTES[cls] ?? '',
+    }));
+    writeSecurityArtifact(
+      'tenant-matrix',
+      "Tenant matrix: every API operation against another tenant's records, by every other tenant and role",
+      out,
+      `${stats.operations} operations with ${stats.intruderCalls} intruder requests, ${Object.keys(ALLOWED).length} more allow-listed with a reason; A's own side got through on ${stats.ownerThrough} of ${stats.ownerCalls}`,
+    );
     await t?.close();
   });
 
@@ -346,20 +815,35 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
   let fpSql = '';
   const fingerprint = async (): Promise<Record<string, string>> => {
     if (!fpSql) {
-      const tables = (await t.ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`)) as { tablename: string }[];
-      fpSql = tables.map(({ tablename }) => `SELECT '${tablename}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${tablename}" x`).join(' UNION ALL ');
+      const tables = (await t.ds.query(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`,
+      )) as { tablename: string }[];
+      fpSql = tables
+        .map(
+          ({ tablename }) =>
+            `SELECT '${tablename}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${tablename}" x`,
+        )
+        .join(' UNION ALL ');
     }
     return Object.fromEntries(((await t.ds.query(fpSql)) as { t: string; h: string }[]).map((r) => [r.t, r.h]));
   };
-  const changed = (a: Record<string, string>, b: Record<string, string>) => Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
+  const changed = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);
 
   const send = (method: string, template: string, e: Entry, user: string | null, withQuery: boolean) => {
     let url = template;
     for (const [k, v] of Object.entries(e.params?.(f) ?? {})) url = url.replace(`{${k}}`, encodeURIComponent(v));
     if (withQuery && e.query) url += `?${e.query(f)}`;
-    let req = (t.http as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()](url).timeout({ response: 30_000, deadline: 60_000 });
+    let req = (t.http as unknown as Record<string, (u: string) => request.Test>)
+      [method.toLowerCase()](url)
+      .timeout({ response: 30_000, deadline: 60_000 });
     if (user) req = req.set('Authorization', `Bearer ${tokens.get(user)}`);
-    if (template.endsWith('.xlsx') || template.endsWith('.png') || template.includes('/attachments/') || template.includes('/photos/')) {
+    if (
+      template.endsWith('.xlsx') ||
+      template.endsWith('.png') ||
+      template.includes('/attachments/') ||
+      template.includes('/photos/')
+    ) {
       req = req.buffer(true).parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -378,14 +862,18 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
 
   it('has an entry or a stated reason for every operation of the OpenAPI document', async () => {
     const doc = (await t.http.get('/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    const ops = Object.entries(doc.paths).flatMap(([p, o]) => Object.keys(o).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => key(m, p)));
+    const ops = Object.entries(doc.paths).flatMap(([p, o]) =>
+      Object.keys(o)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => key(m, p)),
+    );
     expect(ops.length).toBeGreaterThan(90);
     expect(ops.filter((o) => !MATRIX[o] && !ALLOWED[o])).toEqual([]);
     // Entries for operations that no longer exist would silently test nothing.
     expect([...Object.keys(MATRIX), ...Object.keys(ALLOWED)].filter((o) => !ops.includes(o))).toEqual([]);
   });
 
-  it('refuses every other tenant and role on tenant A\'s records, leaks none of them, changes nothing; A itself gets through', async () => {
+  it("refuses every other tenant and role on tenant A's records, leaks none of them, changes nothing; A itself gets through", async () => {
     const failures: string[] = [];
     for (const [op, e] of Object.entries(MATRIX)) {
       const [method, template] = op.split(' ');
@@ -406,9 +894,22 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
           // An id the caller sent itself and sees echoed in an error is no leak.
           const sent = `${decodeURIComponent((res as unknown as { req?: { path?: string } }).req?.path ?? '')}${JSON.stringify(e.body?.(f) ?? '')}`;
           const leaked = secrets.filter((s) => text.includes(s) && !sent.includes(s));
-          const cls = who === null ? 'anonymous caller' : !INTRUDERS.includes(who as Intruder) ? 'write by the other side of the same tenant (regulator ↔ enterprise)' : isList ? 'list/search/export by another tenant or role' : isCreate ? 'create in another tenant' : method === 'GET' ? 'read of another tenant\'s record' : 'write or action on another tenant\'s record';
+          const cls =
+            who === null
+              ? 'anonymous caller'
+              : !INTRUDERS.includes(who as Intruder)
+                ? 'write by the other side of the same tenant (regulator ↔ enterprise)'
+                : isList
+                  ? 'list/search/export by another tenant or role'
+                  : isCreate
+                    ? 'create in another tenant'
+                    : method === 'GET'
+                      ? "read of another tenant's record"
+                      : "write or action on another tenant's record";
           // A list may answer 200 as long as it holds nothing of A; a record or a write must be refused outright.
-          const refused = isList ? (!ok(res.status) || leaked.length === 0) && res.status < 500 : [401, 403, 404, ...(who ? e.intruderMay ?? [] : [])].includes(res.status);
+          const refused = isList
+            ? (!ok(res.status) || leaked.length === 0) && res.status < 500
+            : [401, 403, 404, ...(who ? (e.intruderMay ?? []) : [])].includes(res.status);
           tally(cls, refused && leaked.length === 0);
           stats.intruderCalls++;
           if (who === null && res.status !== 401) failures.push(`${where}: ${res.status} instead of 401`);
@@ -430,8 +931,13 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         if (!expected) failures.push(`${op} as owner ${e.owner}: ${own.status} ${(await readable(own)).slice(0, 200)}`);
         else stats.ownerThrough++;
         // The owner's lists do show A's records, so the leak check above can fail.
-        if (isList && ok(own.status) && ['GET /api/permits', 'GET /api/machines', 'GET /api/welders', 'GET /api/alerts'].includes(op)) {
-          if (!secrets.some((s) => (own.text ?? '').includes(s))) failures.push(`${op} as owner: none of A's records listed`);
+        if (
+          isList &&
+          ok(own.status) &&
+          ['GET /api/permits', 'GET /api/machines', 'GET /api/welders', 'GET /api/alerts'].includes(op)
+        ) {
+          if (!secrets.some((s) => (own.text ?? '').includes(s)))
+            failures.push(`${op} as owner: none of A's records listed`);
         }
       }
     }
@@ -440,11 +946,17 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
 });
 
 const NOTES: Record<string, string> = {
-  'read of another tenant\'s record': 'GET by id of A\'s enterprise, machine, code, welder, certificate, permit, attachment, alert, blackout, report, photo…: must be 403/404',
-  'write or action on another tenant\'s record': 'PATCH/PUT/DELETE and every action (status, chip, codes, engagements, permit flow, alerts, loans, reports) on A\'s records: must be 403/404',
-  'create in another tenant': 'creating records (users, machines, welders, permits, loans, blackouts, imports) inside A: must be 403/404',
-  'list/search/export by another tenant or role': 'lists, searches and xlsx exports, bare and filtered by A\'s ids: refused or none of A\'s records in the answer',
+  "read of another tenant's record":
+    "GET by id of A's enterprise, machine, code, welder, certificate, permit, attachment, alert, blackout, report, photo…: must be 403/404",
+  "write or action on another tenant's record":
+    "PATCH/PUT/DELETE and every action (status, chip, codes, engagements, permit flow, alerts, loans, reports) on A's records: must be 403/404",
+  'create in another tenant':
+    'creating records (users, machines, welders, permits, loans, blackouts, imports) inside A: must be 403/404',
+  'list/search/export by another tenant or role':
+    "lists, searches and xlsx exports, bare and filtered by A's ids: refused or none of A's records in the answer",
   'anonymous caller': 'every tenant operation without a token: must be 401',
-  'write by the other side of the same tenant (regulator ↔ enterprise)': 'A\'s own regulators on A\'s registry and permit writes, A\'s own staff on the regulator\'s actions: must be 403/404',
-  'database unchanged after the refused requests': 'per operation, a fingerprint of every row of every table before and after all its refused attempts: must be identical',
+  'write by the other side of the same tenant (regulator ↔ enterprise)':
+    "A's own regulators on A's registry and permit writes, A's own staff on the regulator's actions: must be 403/404",
+  'database unchanged after the refused requests':
+    'per operation, a fingerprint of every row of every table before and after all its refused attempts: must be identical',
 };

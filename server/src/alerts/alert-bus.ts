@@ -32,12 +32,20 @@ export class AlertBus implements OnModuleInit, OnApplicationShutdown {
   private readonly subscribers = new Set<AlertSubscriber>();
   private readonly listener: PgListener;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, private readonly alerts: AlertsRepository, private readonly scope: AlertScope) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly alerts: AlertsRepository,
+    private readonly scope: AlertScope,
+  ) {
     this.listener = new PgListener({
-      databaseUrl: config.databaseUrl, channel: ALERT_CHANNEL, applicationName: LISTENER_APPLICATION_NAME,
+      databaseUrl: config.databaseUrl,
+      channel: ALERT_CHANNEL,
+      applicationName: LISTENER_APPLICATION_NAME,
       onNotification: (payload) => this.onNotification(payload),
       // Streams opened while the listener was down (or before a reconnect) may have missed changes.
-      onConnected: () => { for (const s of this.subscribers) s.resync(); },
+      onConnected: () => {
+        for (const s of this.subscribers) s.resync();
+      },
     });
   }
 
@@ -59,7 +67,9 @@ export class AlertBus implements OnModuleInit, OnApplicationShutdown {
 
   subscribe(s: AlertSubscriber): () => void {
     this.subscribers.add(s);
-    return () => { this.subscribers.delete(s); };
+    return () => {
+      this.subscribers.delete(s);
+    };
   }
 
   get subscriberCount(): number {

@@ -23,7 +23,8 @@ export class AlertScope {
 
   canSee(actor: Actor, a: AlertScopeRef): boolean {
     if (actor.role === Role.Welder) return false;
-    if (a.enterpriseId && a.regionPath) return this.access.canReadEnterprise(actor, { id: a.enterpriseId, regionPath: a.regionPath });
+    if (a.enterpriseId && a.regionPath)
+      return this.access.canReadEnterprise(actor, { id: a.enterpriseId, regionPath: a.regionPath });
     return actor.role === 'system' || actor.role === Role.PlatformAdmin || actor.role === Role.Regulator;
   }
 
@@ -34,7 +35,10 @@ export class AlertScope {
 
   /** Closing is a regulatory decision: regulators of the subtree and admins. */
   canClose(actor: Actor, a: AlertScopeRef): boolean {
-    return this.canSee(actor, a) && (actor.role === 'system' || actor.role === Role.PlatformAdmin || actor.role === Role.Regulator);
+    return (
+      this.canSee(actor, a) &&
+      (actor.role === 'system' || actor.role === Role.PlatformAdmin || actor.role === Role.Regulator)
+    );
   }
 
   assertVisible(actor: Actor, a: AlertScopeRef): void {
@@ -43,7 +47,11 @@ export class AlertScope {
 
   assertClosable(actor: Actor, a: AlertScopeRef): void {
     this.assertVisible(actor, a);
-    if (!this.canClose(actor, a)) throw new DomainError(ErrorCode.FORBIDDEN, 'Only regulators of the region and platform admins may close an alert');
+    if (!this.canClose(actor, a))
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        'Only regulators of the region and platform admins may close an alert',
+      );
   }
 
   /** The same rule as canSee, as a WHERE clause on the alerts alias. */
@@ -55,10 +63,14 @@ export class AlertScope {
       case Role.Regulator:
         // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
         if (!actor.regionPath) return qb.andWhere('1 = 0');
-        return qb.andWhere(`(${alias}.region_path LIKE :alertScopePath OR ${alias}.region_path IS NULL)`, { alertScopePath: `${actor.regionPath}%` });
+        return qb.andWhere(`(${alias}.region_path LIKE :alertScopePath OR ${alias}.region_path IS NULL)`, {
+          alertScopePath: `${actor.regionPath}%`,
+        });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
-        return qb.andWhere(`${alias}.enterprise_id = :alertScopeEnterprise`, { alertScopeEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000' });
+        return qb.andWhere(`${alias}.enterprise_id = :alertScopeEnterprise`, {
+          alertScopeEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000',
+        });
       default:
         return qb.andWhere('1 = 0');
     }

@@ -6,7 +6,10 @@ import { LISTENER_APPLICATION_NAME } from './alert-bus';
 import { AlertType } from './alert-type';
 import { AlertsService } from './alerts.service';
 
-interface SseEvent { event: string; data: string }
+interface SseEvent {
+  event: string;
+  data: string;
+}
 
 /** A minimal EventSource over node's http client: collects `event:`/`data:` blocks. */
 class SseClient {
@@ -18,26 +21,36 @@ class SseClient {
   static open(port: number, path: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const c = new SseClient();
     return new Promise((resolve, reject) => {
-      c.req = http.get({ host: '127.0.0.1', port, path, headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
-        c.status = res.statusCode ?? 0;
-        if (c.status !== 200) { res.resume(); resolve(c); return; }
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            if (block.includes(': connected')) resolve(c);
-            const lines = block.split('\n');
-            const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-            const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-            if (event) c.events.push({ event, data });
-            c.waiters.forEach((w) => w());
+      c.req = http.get(
+        { host: '127.0.0.1', port, path, headers: { Accept: 'text/event-stream', ...headers } },
+        (res) => {
+          c.status = res.statusCode ?? 0;
+          if (c.status !== 200) {
+            res.resume();
+            resolve(c);
+            return;
           }
-        });
-      });
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buf += chunk;
+            let i: number;
+            while ((i = buf.indexOf('\n\n')) >= 0) {
+              const block = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              if (block.includes(': connected')) resolve(c);
+              const lines = block.split('\n');
+              const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+              const data = lines
+                .filter((l) => l.startsWith('data: '))
+                .map((l) => l.slice(6))
+                .join('\n');
+              if (event) c.events.push({ event, data });
+              c.waiters.forEach((w) => w());
+            }
+          });
+        },
+      );
       c.req.on('error', reject);
     });
   }
@@ -49,8 +62,12 @@ class SseClient {
   async waitFor(pred: (c: SseClient) => boolean, ms = 4000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!pred(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(this.events.map((e) => e.event))}`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 100); });
+      if (Date.now() > deadline)
+        throw new Error(`timed out; events so far: ${JSON.stringify(this.events.map((e) => e.event))}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
       this.waiters = [];
     }
   }
@@ -92,8 +109,16 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
     const huiting = await open('huiting.regulator', true);
     const county = await open('xiayi.regulator');
     const hengda = await open('hengda.admin');
-    const machinery = await alerts.raise({ type: AlertType.GAS_ABOVE_LIMIT, enterpriseId: ent['411426101'], evidence: { percentLel: 30 } });
-    const steel = await alerts.raise({ type: AlertType.ARC_OUTSIDE_GEOFENCE, enterpriseId: ent['411426100'], evidence: { distanceM: 500 } });
+    const machinery = await alerts.raise({
+      type: AlertType.GAS_ABOVE_LIMIT,
+      enterpriseId: ent['411426101'],
+      evidence: { percentLel: 30 },
+    });
+    const steel = await alerts.raise({
+      type: AlertType.ARC_OUTSIDE_GEOFENCE,
+      enterpriseId: ent['411426100'],
+      evidence: { distanceM: 500 },
+    });
     const orphan = await alerts.raise({ type: AlertType.UNREGISTERED_DEVICE, chipId: 'CHIP-LIVE-9', evidence: {} });
 
     await county.waitFor((c) => [machinery.id, steel.id, orphan.id].every((id) => c.alertIds().includes(id)));
@@ -103,16 +128,29 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
     expect(huiting.alertIds().sort()).toEqual([steel.id, orphan.id].sort());
     expect(hengda.alertIds()).toEqual([steel.id]);
     const payload = JSON.parse(huiting.events.find((e) => e.event === 'alert')!.data);
-    expect(payload).toMatchObject({ id: steel.id, type: 'ARC_OUTSIDE_GEOFENCE', state: 'open', regionPath: '/411426/411426100/', evidence: { distanceM: 500 } });
+    expect(payload).toMatchObject({
+      id: steel.id,
+      type: 'ARC_OUTSIDE_GEOFENCE',
+      state: 'open',
+      regionPath: '/411426/411426100/',
+      evidence: { distanceM: 500 },
+    });
   });
 
   it('pushes state changes as updated alerts', async () => {
     const hengda = await open('hengda.admin');
     const a = await alerts.raise({ type: AlertType.TAMPER, enterpriseId: ent['411426100'], evidence: {} });
     await hengda.waitFor((c) => c.alertIds().includes(a.id));
-    const res = await t.http.post(`/api/alerts/${a.id}/acknowledge`).set(await t.auth('hengda.admin')).send({});
+    const res = await t.http
+      .post(`/api/alerts/${a.id}/acknowledge`)
+      .set(await t.auth('hengda.admin'))
+      .send({});
     expect(res.status).toBe(200);
-    await hengda.waitFor((c) => c.events.some((e) => e.event === 'alert' && JSON.parse(e.data).id === a.id && JSON.parse(e.data).state === 'acknowledged'));
+    await hengda.waitFor((c) =>
+      c.events.some(
+        (e) => e.event === 'alert' && JSON.parse(e.data).id === a.id && JSON.parse(e.data).state === 'acknowledged',
+      ),
+    );
   });
 
   it('delivers alerts written by another replica (a separate connection) once committed, never rolled-back ones', async () => {
@@ -121,15 +159,21 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
     await other.connect();
     try {
       await other.query('BEGIN');
-      const [{ id: lost }] = (await other.query(`INSERT INTO alerts (type, severity, first_seen_at, last_seen_at, evidence) VALUES ('TAMPER', 'critical', now(), now(), '{}') RETURNING id`)).rows;
+      const [{ id: lost }] = (
+        await other.query(
+          `INSERT INTO alerts (type, severity, first_seen_at, last_seen_at, evidence) VALUES ('TAMPER', 'critical', now(), now(), '{}') RETURNING id`,
+        )
+      ).rows;
       await other.query(`SELECT pg_notify('arcgate_alerts', $1)`, [lost]);
       await other.query('ROLLBACK');
 
       await other.query('BEGIN');
-      const [{ id }] = (await other.query(
-        `INSERT INTO alerts (type, severity, enterprise_id, region_path, first_seen_at, last_seen_at, evidence) VALUES ('FORGED_MESSAGE', 'critical', $1, '/411426/411426101/', now(), now(), '{"replica":"b"}') RETURNING id`,
-        [ent['411426101']],
-      )).rows;
+      const [{ id }] = (
+        await other.query(
+          `INSERT INTO alerts (type, severity, enterprise_id, region_path, first_seen_at, last_seen_at, evidence) VALUES ('FORGED_MESSAGE', 'critical', $1, '/411426/411426101/', now(), now(), '{"replica":"b"}') RETURNING id`,
+          [ent['411426101']],
+        )
+      ).rows;
       await other.query(`SELECT pg_notify('arcgate_alerts', $1)`, [id]);
       await new Promise((r) => setTimeout(r, 200));
       expect(county.alertIds()).not.toContain(id);
@@ -143,16 +187,29 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
 
   it('re-listens after losing its connection and tells streams to resync', async () => {
     const county = await open('xiayi.regulator');
-    const killed = await t.ds.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTENER_APPLICATION_NAME]);
+    const killed = await t.ds.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+      [LISTENER_APPLICATION_NAME],
+    );
     expect(killed).toEqual([{ ok: true }]);
     await county.waitFor((c) => c.events.some((e) => e.event === 'resync'), 8000);
-    const a = await alerts.raise({ type: AlertType.DEVICE_OFFLINE_DURING_PERMIT, enterpriseId: ent['411426001'], evidence: {} });
+    const a = await alerts.raise({
+      type: AlertType.DEVICE_OFFLINE_DURING_PERMIT,
+      enterpriseId: ent['411426001'],
+      evidence: {},
+    });
     await county.waitFor((c) => c.alertIds().includes(a.id));
   });
 
   it('requires a token and refuses welders', async () => {
     expect((await SseClient.open(port, '/api/alerts/stream')).status).toBe(401);
     expect((await SseClient.open(port, '/api/alerts/stream?access_token=forged')).status).toBe(401);
-    expect((await SseClient.open(port, '/api/alerts/stream', { Authorization: `Bearer ${await t.tokenFor('welder.zhang')}` })).status).toBe(403);
+    expect(
+      (
+        await SseClient.open(port, '/api/alerts/stream', {
+          Authorization: `Bearer ${await t.tokenFor('welder.zhang')}`,
+        })
+      ).status,
+    ).toBe(403);
   });
 });

@@ -27,7 +27,9 @@ export class AlertStream {
     req.socket.setNoDelay(true);
 
     let closed = false;
-    const write = (chunk: string) => { if (!closed && !res.writableEnded) res.write(chunk); };
+    const write = (chunk: string) => {
+      if (!closed && !res.writableEnded) res.write(chunk);
+    };
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     const close = () => {

@@ -8,7 +8,11 @@ export type StateCounts = Record<AlertState, number> & { total: number };
 export class AlertSummary {
   @ApiProperty() total!: number;
 
-  @ApiProperty({ description: 'state → severity → count, e.g. byState.open.critical', type: 'object', additionalProperties: true })
+  @ApiProperty({
+    description: 'state → severity → count, e.g. byState.open.critical',
+    type: 'object',
+    additionalProperties: true,
+  })
   byState!: Record<AlertState, SeverityCounts>;
 
   @ApiProperty({ description: 'type → state → count', type: 'object', additionalProperties: true })
@@ -16,11 +20,25 @@ export class AlertSummary {
 }
 
 export function emptySummary(): AlertSummary {
-  const severities = (): SeverityCounts => ({ [AlertSeverity.Info]: 0, [AlertSeverity.Warning]: 0, [AlertSeverity.Critical]: 0, total: 0 });
-  const states = (): StateCounts => ({ [AlertState.Open]: 0, [AlertState.Acknowledged]: 0, [AlertState.Closed]: 0, total: 0 });
+  const severities = (): SeverityCounts => ({
+    [AlertSeverity.Info]: 0,
+    [AlertSeverity.Warning]: 0,
+    [AlertSeverity.Critical]: 0,
+    total: 0,
+  });
+  const states = (): StateCounts => ({
+    [AlertState.Open]: 0,
+    [AlertState.Acknowledged]: 0,
+    [AlertState.Closed]: 0,
+    total: 0,
+  });
   return {
     total: 0,
-    byState: { [AlertState.Open]: severities(), [AlertState.Acknowledged]: severities(), [AlertState.Closed]: severities() },
+    byState: {
+      [AlertState.Open]: severities(),
+      [AlertState.Acknowledged]: severities(),
+      [AlertState.Closed]: severities(),
+    },
     byType: Object.fromEntries(Object.values(AlertType).map((t) => [t, states()])) as Record<AlertType, StateCounts>,
   };
 }

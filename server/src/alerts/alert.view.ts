@@ -17,8 +17,19 @@ export class AlertView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
   @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Evidence of the first occurrence (personal data masked)' }) evidence!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Evidence of the latest repeat' }) lastEvidence!: Record<string, unknown> | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Evidence of the first occurrence (personal data masked)',
+  })
+  evidence!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Evidence of the latest repeat',
+  })
+  lastEvidence!: Record<string, unknown> | null;
   @ApiProperty({ type: String, nullable: true }) dedupeKey!: string | null;
   @ApiProperty({ description: 'How many times it was raised while not closed' }) count!: number;
   @ApiProperty() firstSeenAt!: Date;
@@ -34,21 +45,50 @@ export class AlertView {
 export function toAlertView(a: Alert): AlertView {
   const info = ALERT_TYPES[a.type];
   return {
-    id: a.id, type: a.type, title: info.titleZh, titleEn: info.titleEn, severity: a.severity, state: a.state,
-    enterpriseId: a.enterpriseId, enterpriseName: a.enterprise?.name ?? null, regionPath: a.regionPath,
-    machineId: a.machineId, welderId: a.welderId, permitId: a.permitId, chipId: a.chipId,
-    evidence: a.evidence, lastEvidence: a.lastEvidence, dedupeKey: a.dedupeKey, count: a.count,
-    firstSeenAt: a.firstSeenAt, lastSeenAt: a.lastSeenAt,
-    acknowledgedBy: a.acknowledgedBy, acknowledgedAt: a.acknowledgedAt, acknowledgeNote: a.acknowledgeNote,
-    closedBy: a.closedBy, closedAt: a.closedAt, closeNote: a.closeNote,
+    id: a.id,
+    type: a.type,
+    title: info.titleZh,
+    titleEn: info.titleEn,
+    severity: a.severity,
+    state: a.state,
+    enterpriseId: a.enterpriseId,
+    enterpriseName: a.enterprise?.name ?? null,
+    regionPath: a.regionPath,
+    machineId: a.machineId,
+    welderId: a.welderId,
+    permitId: a.permitId,
+    chipId: a.chipId,
+    evidence: a.evidence,
+    lastEvidence: a.lastEvidence,
+    dedupeKey: a.dedupeKey,
+    count: a.count,
+    firstSeenAt: a.firstSeenAt,
+    lastSeenAt: a.lastSeenAt,
+    acknowledgedBy: a.acknowledgedBy,
+    acknowledgedAt: a.acknowledgedAt,
+    acknowledgeNote: a.acknowledgeNote,
+    closedBy: a.closedBy,
+    closedAt: a.closedAt,
+    closeNote: a.closeNote,
   };
 }
 
 /** The fields the audit log keeps of an alert (evidence is already masked). */
 export function alertAuditSnapshot(a: Alert): Record<string, unknown> {
   return {
-    type: a.type, severity: a.severity, state: a.state, count: a.count, dedupeKey: a.dedupeKey,
-    machineId: a.machineId, welderId: a.welderId, permitId: a.permitId, chipId: a.chipId,
-    lastSeenAt: a.lastSeenAt, acknowledgedBy: a.acknowledgedBy, acknowledgeNote: a.acknowledgeNote, closedBy: a.closedBy, closeNote: a.closeNote,
+    type: a.type,
+    severity: a.severity,
+    state: a.state,
+    count: a.count,
+    dedupeKey: a.dedupeKey,
+    machineId: a.machineId,
+    welderId: a.welderId,
+    permitId: a.permitId,
+    chipId: a.chipId,
+    lastSeenAt: a.lastSeenAt,
+    acknowledgedBy: a.acknowledgedBy,
+    acknowledgeNote: a.acknowledgeNote,
+    closedBy: a.closedBy,
+    closeNote: a.closeNote,
   };
 }

@@ -17,7 +17,10 @@ import { AlertPeriodQueryDto, ListAlertsQueryDto } from './dto/list-alerts.query
 @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
 @Controller('alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService, private readonly stream: AlertStream) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly stream: AlertStream,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Alerts the caller may see, newest activity first' })
@@ -33,9 +36,16 @@ export class AlertsController {
   }
 
   @Get('stream')
-  @ApiOperation({ summary: 'Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource may pass ?access_token=' })
+  @ApiOperation({
+    summary:
+      'Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource may pass ?access_token=',
+  })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'access_token', required: false, description: 'Bearer token, for EventSource which cannot set headers' })
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'Bearer token, for EventSource which cannot set headers',
+  })
   open(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): void {
     this.stream.open(actor, req, res);
   }
@@ -49,9 +59,15 @@ export class AlertsController {
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge an open alert (enterprise users for their own, regulators of the region, admins)' })
+  @ApiOperation({
+    summary: 'Acknowledge an open alert (enterprise users for their own, regulators of the region, admins)',
+  })
   @ApiOkResponse({ type: AlertView })
-  acknowledge(@CurrentActor() actor: Actor, @Param() p: AlertIdParam, @Body() dto: AcknowledgeAlertDto): Promise<AlertView> {
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param() p: AlertIdParam,
+    @Body() dto: AcknowledgeAlertDto,
+  ): Promise<AlertView> {
     return this.alerts.acknowledge(actor, p.id, dto.note);
   }
 

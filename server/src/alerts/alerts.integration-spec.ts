@@ -5,7 +5,8 @@ import { AlertView } from './alert.view';
 import { AlertsService } from './alerts.service';
 
 type Fields = { field: string; code: string }[];
-const fieldCodes = (body: { error: { fields?: Fields } }) => (body.error.fields ?? []).map((f) => `${f.field}:${f.code}`);
+const fieldCodes = (body: { error: { fields?: Fields } }) =>
+  (body.error.fields ?? []).map((f) => `${f.field}:${f.code}`);
 
 describe('alerts: raise, dedupe, scoped REST', () => {
   let t: TestApp;
@@ -22,30 +23,74 @@ describe('alerts: raise, dedupe, scoped REST', () => {
     ent.machinery = rows.find((r) => r.region_code === '411426101')!.id;
     ent.construction = rows.find((r) => r.region_code === '411426001')!.id;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   describe('raise', () => {
     it('records an alert with the enterprise region, default severity, masked evidence, and audits it as the system', async () => {
-      const a = await alerts.raise({ type: AlertType.ARC_WITHOUT_GRANT, enterpriseId: ent.steel, chipId: 'CHIP-R1', evidence: { currentA: 182, reportedBy: '13900001111' } });
+      const a = await alerts.raise({
+        type: AlertType.ARC_WITHOUT_GRANT,
+        enterpriseId: ent.steel,
+        chipId: 'CHIP-R1',
+        evidence: { currentA: 182, reportedBy: '13900001111' },
+      });
       expect(a).toMatchObject({
-        type: 'ARC_WITHOUT_GRANT', severity: 'critical', state: 'open', count: 1, enterpriseId: ent.steel, regionPath: '/411426/411426100/',
-        chipId: 'CHIP-R1', evidence: { currentA: 182, reportedBy: '139****1111' }, title: '无授权起弧（疑似绕过或改装设备）', enterpriseName: '夏邑县恒达钢结构有限公司',
+        type: 'ARC_WITHOUT_GRANT',
+        severity: 'critical',
+        state: 'open',
+        count: 1,
+        enterpriseId: ent.steel,
+        regionPath: '/411426/411426100/',
+        chipId: 'CHIP-R1',
+        evidence: { currentA: 182, reportedBy: '139****1111' },
+        title: '无授权起弧（疑似绕过或改装设备）',
+        enterpriseName: '夏邑县恒达钢结构有限公司',
       });
       expect(new Date(a.firstSeenAt).toISOString()).toBe(clock.now().toISOString());
-      const [audit] = await t.ds.query(`SELECT * FROM audit_log WHERE entity_type = 'alert' AND entity_id = $1`, [a.id]);
-      expect(audit).toMatchObject({ action: 'alert.raise', actor_role: 'system', enterprise_id: ent.steel, region_path: '/411426/411426100/' });
+      const [audit] = await t.ds.query(`SELECT * FROM audit_log WHERE entity_type = 'alert' AND entity_id = $1`, [
+        a.id,
+      ]);
+      expect(audit).toMatchObject({
+        action: 'alert.raise',
+        actor_role: 'system',
+        enterprise_id: ent.steel,
+        region_path: '/411426/411426100/',
+      });
       expect(JSON.stringify(audit.after)).not.toContain('13900001111');
     });
 
     it('bumps count and last-seen time on a repeat with the same key, keeping first evidence and escalating severity', async () => {
-      const first = await alerts.raise({ type: AlertType.REPEATED_DENIALS, enterpriseId: ent.steel, dedupeKey: 'denials:m1', evidence: { denials: 3 } });
+      const first = await alerts.raise({
+        type: AlertType.REPEATED_DENIALS,
+        enterpriseId: ent.steel,
+        dedupeKey: 'denials:m1',
+        evidence: { denials: 3 },
+      });
       clock.advance(60_000);
-      const again = await alerts.raise({ type: AlertType.REPEATED_DENIALS, severity: 'critical' as never, enterpriseId: ent.steel, dedupeKey: 'denials:m1', evidence: { denials: 5 } });
+      const again = await alerts.raise({
+        type: AlertType.REPEATED_DENIALS,
+        severity: 'critical' as never,
+        enterpriseId: ent.steel,
+        dedupeKey: 'denials:m1',
+        evidence: { denials: 5 },
+      });
       expect(again.id).toBe(first.id);
-      expect(again).toMatchObject({ count: 2, severity: 'critical', evidence: { denials: 3 }, lastEvidence: { denials: 5 } });
+      expect(again).toMatchObject({
+        count: 2,
+        severity: 'critical',
+        evidence: { denials: 3 },
+        lastEvidence: { denials: 5 },
+      });
       expect(new Date(again.lastSeenAt).getTime() - new Date(first.lastSeenAt).getTime()).toBe(60_000);
       // A late (buffered) report never moves last-seen backwards.
-      const late = await alerts.raise({ type: AlertType.REPEATED_DENIALS, enterpriseId: ent.steel, dedupeKey: 'denials:m1', evidence: {}, occurredAt: new Date(clock.now().getTime() - 3600_000) });
+      const late = await alerts.raise({
+        type: AlertType.REPEATED_DENIALS,
+        enterpriseId: ent.steel,
+        dedupeKey: 'denials:m1',
+        evidence: {},
+        occurredAt: new Date(clock.now().getTime() - 3600_000),
+      });
       expect(late).toMatchObject({ count: 3, severity: 'critical', lastSeenAt: again.lastSeenAt });
       const actions = await t.ds.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [first.id]);
       // Repeats live on the row (count, last-seen, severity); only the new alert is audited, so bumps never take the audit-chain lock.
@@ -53,32 +98,59 @@ describe('alerts: raise, dedupe, scoped REST', () => {
     });
 
     it('is atomic under concurrent raises with the same key: one row', async () => {
-      const input = { type: AlertType.GAS_ABOVE_LIMIT, enterpriseId: ent.machinery, dedupeKey: 'gas:concurrent', evidence: { percentLel: 12 } };
-      const results = await Promise.all([alerts.raise(input), alerts.raise(input), alerts.raise(input), alerts.raise(input)]);
+      const input = {
+        type: AlertType.GAS_ABOVE_LIMIT,
+        enterpriseId: ent.machinery,
+        dedupeKey: 'gas:concurrent',
+        evidence: { percentLel: 12 },
+      };
+      const results = await Promise.all([
+        alerts.raise(input),
+        alerts.raise(input),
+        alerts.raise(input),
+        alerts.raise(input),
+      ]);
       expect(new Set(results.map((r) => r.id)).size).toBe(1);
       const rows = await t.ds.query(`SELECT count FROM alerts WHERE dedupe_key = 'gas:concurrent'`);
       expect(rows).toEqual([{ count: 4 }]);
     });
 
     it('starts a new alert for the key once the previous one is closed', async () => {
-      const a = await alerts.raise({ type: AlertType.TAMPER, enterpriseId: ent.steel, dedupeKey: 'tamper:x', evidence: {} });
+      const a = await alerts.raise({
+        type: AlertType.TAMPER,
+        enterpriseId: ent.steel,
+        dedupeKey: 'tamper:x',
+        evidence: {},
+      });
       const closed = await alerts.closeByDedupeKey('tamper:x', '已复位');
       expect(closed).toMatchObject({ id: a.id, state: 'closed', closeNote: '已复位' });
-      const b = await alerts.raise({ type: AlertType.TAMPER, enterpriseId: ent.steel, dedupeKey: 'tamper:x', evidence: {} });
+      const b = await alerts.raise({
+        type: AlertType.TAMPER,
+        enterpriseId: ent.steel,
+        dedupeKey: 'tamper:x',
+        evidence: {},
+      });
       expect(b.id).not.toBe(a.id);
       expect(b.count).toBe(1);
     });
 
     it('joins the caller transaction: nothing is recorded when it rolls back', async () => {
-      await expect(t.ds.transaction(async (em) => {
-        await alerts.raise({ type: AlertType.TAMPER, enterpriseId: ent.steel, dedupeKey: 'rollback:1', evidence: {} }, em);
-        throw new Error('caller failed');
-      })).rejects.toThrow('caller failed');
+      await expect(
+        t.ds.transaction(async (em) => {
+          await alerts.raise(
+            { type: AlertType.TAMPER, enterpriseId: ent.steel, dedupeKey: 'rollback:1', evidence: {} },
+            em,
+          );
+          throw new Error('caller failed');
+        }),
+      ).rejects.toThrow('caller failed');
       expect(await t.ds.query(`SELECT id FROM alerts WHERE dedupe_key = 'rollback:1'`)).toEqual([]);
     });
 
     it('refuses an unknown enterprise', async () => {
-      await expect(alerts.raise({ type: AlertType.TAMPER, enterpriseId: '00000000-0000-4000-8000-000000000000', evidence: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(
+        alerts.raise({ type: AlertType.TAMPER, enterpriseId: '00000000-0000-4000-8000-000000000000', evidence: {} }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 
@@ -88,9 +160,21 @@ describe('alerts: raise, dedupe, scoped REST', () => {
     let orphanAlert: AlertView;
 
     beforeAll(async () => {
-      steelAlert = await alerts.raise({ type: AlertType.ARC_OUTSIDE_GEOFENCE, enterpriseId: ent.steel, evidence: { distanceM: 850 } });
-      machineryAlert = await alerts.raise({ type: AlertType.ARC_AFTER_PERMIT_END, enterpriseId: ent.machinery, evidence: { minutesOver: 12 } });
-      orphanAlert = await alerts.raise({ type: AlertType.UNREGISTERED_DEVICE, chipId: 'CHIP-UNKNOWN-1', evidence: { firstContact: 'mqtt' } });
+      steelAlert = await alerts.raise({
+        type: AlertType.ARC_OUTSIDE_GEOFENCE,
+        enterpriseId: ent.steel,
+        evidence: { distanceM: 850 },
+      });
+      machineryAlert = await alerts.raise({
+        type: AlertType.ARC_AFTER_PERMIT_END,
+        enterpriseId: ent.machinery,
+        evidence: { minutesOver: 12 },
+      });
+      orphanAlert = await alerts.raise({
+        type: AlertType.UNREGISTERED_DEVICE,
+        chipId: 'CHIP-UNKNOWN-1',
+        evidence: { firstContact: 'mqtt' },
+      });
     });
 
     const listIds = async (user: string, query = '') => {
@@ -103,7 +187,9 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       const { ids, body } = await listIds('huiting.regulator');
       expect(ids).toEqual(expect.arrayContaining([steelAlert.id, orphanAlert.id]));
       expect(ids).not.toContain(machineryAlert.id);
-      expect(body.items.every((a: AlertView) => a.regionPath === null || a.regionPath.startsWith('/411426/411426100/'))).toBe(true);
+      expect(
+        body.items.every((a: AlertView) => a.regionPath === null || a.regionPath.startsWith('/411426/411426100/')),
+      ).toBe(true);
       expect(body.total).toBe(ids.length);
       const auth = await t.auth('huiting.regulator');
       expect((await t.http.get(`/api/alerts/${machineryAlert.id}`).set(auth)).status).toBe(404);
@@ -114,14 +200,18 @@ describe('alerts: raise, dedupe, scoped REST', () => {
     });
 
     it('county regulator sees all three; enterprise admin only its own enterprise; welders none', async () => {
-      expect((await listIds('xiayi.regulator')).ids).toEqual(expect.arrayContaining([steelAlert.id, machineryAlert.id, orphanAlert.id]));
+      expect((await listIds('xiayi.regulator')).ids).toEqual(
+        expect.arrayContaining([steelAlert.id, machineryAlert.id, orphanAlert.id]),
+      );
       const hengda = await listIds('hengda.admin');
       expect(hengda.ids).toContain(steelAlert.id);
       expect(hengda.ids).not.toContain(machineryAlert.id);
       expect(hengda.ids).not.toContain(orphanAlert.id);
       expect(hengda.body.items.every((a: AlertView) => a.enterpriseId === ent.steel)).toBe(true);
       expect((await t.http.get(`/api/alerts/${orphanAlert.id}`).set(await t.auth('hengda.admin'))).status).toBe(404);
-      expect((await t.http.get(`/api/alerts/${orphanAlert.id}`).set(await t.auth('huiting.regulator'))).status).toBe(200);
+      expect((await t.http.get(`/api/alerts/${orphanAlert.id}`).set(await t.auth('huiting.regulator'))).status).toBe(
+        200,
+      );
       const welder = await t.http.get('/api/alerts').set(await t.auth('welder.zhang'));
       expect(welder.status).toBe(403);
       expect(welder.body.error.code).toBe('FORBIDDEN');
@@ -134,7 +224,10 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       const byEnterprise = await listIds('xiayi.regulator', `&enterpriseId=${ent.machinery}`);
       expect(byEnterprise.body.items.every((a: AlertView) => a.enterpriseId === ent.machinery)).toBe(true);
       expect(byEnterprise.ids).toContain(machineryAlert.id);
-      const future = await listIds('xiayi.regulator', `&from=${encodeURIComponent(new Date(clock.now().getTime() + 86_400_000).toISOString())}`);
+      const future = await listIds(
+        'xiayi.regulator',
+        `&from=${encodeURIComponent(new Date(clock.now().getTime() + 86_400_000).toISOString())}`,
+      );
       expect(future.ids).toEqual([]);
       const all = await listIds('admin');
       const seen = all.body.items.map((a: AlertView) => new Date(a.lastSeenAt).getTime());
@@ -161,7 +254,10 @@ describe('alerts: raise, dedupe, scoped REST', () => {
 
     it('enterprise acknowledges its own alert, may not close it; the regulator closes; closed is final; all audited', async () => {
       const hengda = await t.auth('hengda.admin');
-      const ack = await t.http.post(`/api/alerts/${steelAlert.id}/acknowledge`).set(hengda).send({ note: '已派人到场' });
+      const ack = await t.http
+        .post(`/api/alerts/${steelAlert.id}/acknowledge`)
+        .set(hengda)
+        .send({ note: '已派人到场' });
       expect(ack.status).toBe(200);
       expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgeNote: '已派人到场' });
       expect(ack.body.acknowledgedBy).toEqual(expect.any(String));
@@ -173,7 +269,10 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       expect(entClose.body.error.code).toBe('FORBIDDEN');
 
       const huiting = await t.auth('huiting.regulator');
-      const closed = await t.http.post(`/api/alerts/${steelAlert.id}/close`).set(huiting).send({ note: '现场核查属实，已责令整改' });
+      const closed = await t.http
+        .post(`/api/alerts/${steelAlert.id}/close`)
+        .set(huiting)
+        .send({ note: '现场核查属实，已责令整改' });
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ state: 'closed', closeNote: '现场核查属实，已责令整改' });
       expect(closed.body.closedAt).toBe(clock.now().toISOString());
@@ -182,16 +281,37 @@ describe('alerts: raise, dedupe, scoped REST', () => {
         expect(r.status).toBe(409);
         expect(r.body.error.code).toBe('INVALID_STATE');
       }
-      const audit = await t.ds.query(`SELECT action, actor_role, before, after FROM audit_log WHERE entity_id = $1 ORDER BY id`, [steelAlert.id]);
-      expect(audit.map((r: { action: string }) => r.action)).toEqual(['alert.raise', 'alert.acknowledge', 'alert.close']);
-      expect(audit[1]).toMatchObject({ actor_role: 'enterprise_admin', before: { state: 'open' }, after: { state: 'acknowledged' } });
-      expect(audit[2]).toMatchObject({ actor_role: 'regulator', before: { state: 'acknowledged' }, after: { state: 'closed', closeNote: '现场核查属实，已责令整改' } });
+      const audit = await t.ds.query(
+        `SELECT action, actor_role, before, after FROM audit_log WHERE entity_id = $1 ORDER BY id`,
+        [steelAlert.id],
+      );
+      expect(audit.map((r: { action: string }) => r.action)).toEqual([
+        'alert.raise',
+        'alert.acknowledge',
+        'alert.close',
+      ]);
+      expect(audit[1]).toMatchObject({
+        actor_role: 'enterprise_admin',
+        before: { state: 'open' },
+        after: { state: 'acknowledged' },
+      });
+      expect(audit[2]).toMatchObject({
+        actor_role: 'regulator',
+        before: { state: 'acknowledged' },
+        after: { state: 'closed', closeNote: '现场核查属实，已责令整改' },
+      });
     });
 
     it('any regulator may handle a region-less alert; admins handle everything', async () => {
-      const ack = await t.http.post(`/api/alerts/${orphanAlert.id}/acknowledge`).set(await t.auth('huiting.regulator')).send({});
+      const ack = await t.http
+        .post(`/api/alerts/${orphanAlert.id}/acknowledge`)
+        .set(await t.auth('huiting.regulator'))
+        .send({});
       expect(ack.status).toBe(200);
-      const close = await t.http.post(`/api/alerts/${machineryAlert.id}/close`).set(await t.auth('admin')).send({ note: '平台核查' });
+      const close = await t.http
+        .post(`/api/alerts/${machineryAlert.id}/close`)
+        .set(await t.auth('admin'))
+        .send({ note: '平台核查' });
       expect(close.status).toBe(200);
       expect(close.body.state).toBe('closed');
     });
@@ -207,14 +327,27 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       expect(fieldCodes(noNote.body)).toEqual(expect.arrayContaining(['note:isString', 'note:minLength']));
       const blank = await t.http.post(`/api/alerts/${orphanAlert.id}/close`).set(auth).send({ note: '   ' });
       expect(fieldCodes(blank.body)).toContain('note:matches');
-      const long = await t.http.post(`/api/alerts/${orphanAlert.id}/close`).set(auth).send({ note: 'x'.repeat(1001) });
+      const long = await t.http
+        .post(`/api/alerts/${orphanAlert.id}/close`)
+        .set(auth)
+        .send({ note: 'x'.repeat(1001) });
       expect(fieldCodes(long.body)).toContain('note:maxLength');
       const extra = await t.http.post(`/api/alerts/${orphanAlert.id}/acknowledge`).set(auth).send({ state: 'closed' });
       expect(extra.status).toBe(400);
       expect(fieldCodes(extra.body)).toContain('state:unknownField');
-      const q = await t.http.get('/api/alerts?type=FIRE&severity=huge&enterpriseId=abc&from=yesterday&sneaky=1').set(auth);
+      const q = await t.http
+        .get('/api/alerts?type=FIRE&severity=huge&enterpriseId=abc&from=yesterday&sneaky=1')
+        .set(auth);
       expect(q.status).toBe(400);
-      expect(fieldCodes(q.body)).toEqual(expect.arrayContaining(['type:isEnum', 'severity:isEnum', 'enterpriseId:isUuid', 'from:isInstant', 'sneaky:unknownField']));
+      expect(fieldCodes(q.body)).toEqual(
+        expect.arrayContaining([
+          'type:isEnum',
+          'severity:isEnum',
+          'enterpriseId:isUuid',
+          'from:isInstant',
+          'sneaky:unknownField',
+        ]),
+      );
       const period = await t.http.get('/api/alerts?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z').set(auth);
       expect(period.status).toBe(400);
       expect(fieldCodes(period.body)).toContain('to:toNotAfterFrom');

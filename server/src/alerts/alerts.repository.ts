@@ -44,7 +44,11 @@ export interface UpsertResult {
 
 @Injectable()
 export class AlertsRepository {
-  constructor(@InjectRepository(Alert) private readonly repo: Repository<Alert>, private readonly scope: AlertScope, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    @InjectRepository(Alert) private readonly repo: Repository<Alert>,
+    private readonly scope: AlertScope,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   enterpriseScopeRef(em: EntityManager, id: string): Promise<Pick<Enterprise, 'id' | 'regionPath'> | null> {
     return this.enterpriseLookup.findById(id, em);
@@ -67,7 +71,21 @@ export class AlertsRepository {
          severity = CASE WHEN ${severityRankSql('EXCLUDED.severity')} > ${severityRankSql('alerts.severity')} THEN EXCLUDED.severity ELSE alerts.severity END,
          updated_at = now()
        RETURNING id, (xmax = 0) AS inserted, count`,
-      [r.type, r.severity, r.enterpriseId, r.regionPath, r.machineId, r.welderId, r.permitId, r.chipId, JSON.stringify(r.evidence), r.dedupeKey, r.occurredAt, r.occurrences, r.firstOccurredAt],
+      [
+        r.type,
+        r.severity,
+        r.enterpriseId,
+        r.regionPath,
+        r.machineId,
+        r.welderId,
+        r.permitId,
+        r.chipId,
+        JSON.stringify(r.evidence),
+        r.dedupeKey,
+        r.occurredAt,
+        r.occurrences,
+        r.firstOccurredAt,
+      ],
     );
     return rows[0];
   }
@@ -78,12 +96,22 @@ export class AlertsRepository {
 
   /** Row-locked for a state change; no join, since FOR UPDATE cannot lock the outer side of a join. */
   findByIdForUpdate(em: EntityManager, id: string): Promise<Alert | null> {
-    return em.getRepository(Alert).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id }).getOne();
+    return em
+      .getRepository(Alert)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where('a.id = :id', { id })
+      .getOne();
   }
 
   async findNotClosedIdByDedupeKey(em: EntityManager, key: string): Promise<string | null> {
-    const row = await em.getRepository(Alert).createQueryBuilder('a').select('a.id', 'id')
-      .where('a.dedupe_key = :key', { key }).andWhere("a.state <> 'closed'").getRawOne<{ id: string }>();
+    const row = await em
+      .getRepository(Alert)
+      .createQueryBuilder('a')
+      .select('a.id', 'id')
+      .where('a.dedupe_key = :key', { key })
+      .andWhere("a.state <> 'closed'")
+      .getRawOne<{ id: string }>();
     return row?.id ?? null;
   }
 
@@ -93,26 +121,52 @@ export class AlertsRepository {
   }
 
   async saveState(em: EntityManager, alert: Alert): Promise<void> {
-    await em.getRepository(Alert).update({ id: alert.id }, {
-      state: alert.state, acknowledgedBy: alert.acknowledgedBy, acknowledgedAt: alert.acknowledgedAt, acknowledgeNote: alert.acknowledgeNote,
-      closedBy: alert.closedBy, closedAt: alert.closedAt, closeNote: alert.closeNote,
-    });
+    await em.getRepository(Alert).update(
+      { id: alert.id },
+      {
+        state: alert.state,
+        acknowledgedBy: alert.acknowledgedBy,
+        acknowledgedAt: alert.acknowledgedAt,
+        acknowledgeNote: alert.acknowledgeNote,
+        closedBy: alert.closedBy,
+        closedAt: alert.closedAt,
+        closeNote: alert.closeNote,
+      },
+    );
   }
 
   /** Newest activity first. */
   listScoped(actor: Actor, f: AlertFilters, offset: number, limit: number): Promise<[Alert[], number]> {
-    return this.scoped(actor, f).leftJoinAndSelect('a.enterprise', 'e')
-      .orderBy('a.last_seen_at', 'DESC').addOrderBy('a.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+    return this.scoped(actor, f)
+      .leftJoinAndSelect('a.enterprise', 'e')
+      .orderBy('a.last_seen_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
   }
 
-  countByStateAndSeverity(actor: Actor, f: AlertFilters): Promise<{ state: AlertState; severity: AlertSeverity; count: number }[]> {
-    return this.scoped(actor, f).select('a.state', 'state').addSelect('a.severity', 'severity').addSelect('count(*)::int', 'count')
-      .groupBy('a.state').addGroupBy('a.severity').getRawMany();
+  countByStateAndSeverity(
+    actor: Actor,
+    f: AlertFilters,
+  ): Promise<{ state: AlertState; severity: AlertSeverity; count: number }[]> {
+    return this.scoped(actor, f)
+      .select('a.state', 'state')
+      .addSelect('a.severity', 'severity')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('a.state')
+      .addGroupBy('a.severity')
+      .getRawMany();
   }
 
   countByTypeAndState(actor: Actor, f: AlertFilters): Promise<{ type: AlertType; state: AlertState; count: number }[]> {
-    return this.scoped(actor, f).select('a.type', 'type').addSelect('a.state', 'state').addSelect('count(*)::int', 'count')
-      .groupBy('a.type').addGroupBy('a.state').getRawMany();
+    return this.scoped(actor, f)
+      .select('a.type', 'type')
+      .addSelect('a.state', 'state')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('a.type')
+      .addGroupBy('a.state')
+      .getRawMany();
   }
 
   private scoped(actor: Actor, f: AlertFilters): SelectQueryBuilder<Alert> {

@@ -59,7 +59,10 @@ export class AlertsService {
    * call it before the caller's own audited writes there, so lock order matches other raises.
    */
   async raise(input: RaiseAlertInput, em?: EntityManager): Promise<AlertView> {
-    if (em) return em.queryRunner?.isTransactionActive ? this.raiseIn(em, input) : em.transaction((tx) => this.raiseIn(tx, input));
+    if (em)
+      return em.queryRunner?.isTransactionActive
+        ? this.raiseIn(em, input)
+        : em.transaction((tx) => this.raiseIn(tx, input));
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.ds.transaction((tx) => this.raiseIn(tx, input));
@@ -94,7 +97,10 @@ export class AlertsService {
 
   async summary(actor: Actor, q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId'>): Promise<AlertSummary> {
     const f = this.filters(q);
-    const [byStateSeverity, byTypeState] = await Promise.all([this.alerts.countByStateAndSeverity(actor, f), this.alerts.countByTypeAndState(actor, f)]);
+    const [byStateSeverity, byTypeState] = await Promise.all([
+      this.alerts.countByStateAndSeverity(actor, f),
+      this.alerts.countByTypeAndState(actor, f),
+    ]);
     const s = emptySummary();
     for (const r of byStateSeverity) {
       s.byState[r.state][r.severity] += r.count;
@@ -119,7 +125,8 @@ export class AlertsService {
   private async raiseIn(em: EntityManager, input: RaiseAlertInput): Promise<AlertView> {
     const info = ALERT_TYPES[input.type];
     if (!info) throw new Error(`Unknown alert type ${String(input.type)}`);
-    if (input.dedupeKey !== undefined && (input.dedupeKey.length === 0 || input.dedupeKey.length > MAX_DEDUPE_KEY)) throw new Error(`dedupeKey must be 1..${MAX_DEDUPE_KEY} characters`);
+    if (input.dedupeKey !== undefined && (input.dedupeKey.length === 0 || input.dedupeKey.length > MAX_DEDUPE_KEY))
+      throw new Error(`dedupeKey must be 1..${MAX_DEDUPE_KEY} characters`);
     let regionPath: string | null = null;
     if (input.enterpriseId) {
       const enterprise = await this.alerts.enterpriseScopeRef(em, input.enterpriseId);
@@ -127,37 +134,73 @@ export class AlertsService {
       regionPath = enterprise.regionPath;
     }
     const up = await this.alerts.upsertRaised(em, {
-      type: input.type, severity: input.severity ?? info.severity, enterpriseId: input.enterpriseId ?? null, regionPath,
-      machineId: input.machineId ?? null, welderId: input.welderId ?? null, permitId: input.permitId ?? null, chipId: input.chipId ?? null,
-      evidence: sanitizeEvidence(input.evidence ?? {}), dedupeKey: input.dedupeKey ?? null, occurredAt: input.occurredAt ?? this.clock.now(),
-      occurrences: Math.max(1, Math.trunc(input.occurrences ?? 1)), firstOccurredAt: input.firstOccurredAt ?? null,
+      type: input.type,
+      severity: input.severity ?? info.severity,
+      enterpriseId: input.enterpriseId ?? null,
+      regionPath,
+      machineId: input.machineId ?? null,
+      welderId: input.welderId ?? null,
+      permitId: input.permitId ?? null,
+      chipId: input.chipId ?? null,
+      evidence: sanitizeEvidence(input.evidence ?? {}),
+      dedupeKey: input.dedupeKey ?? null,
+      occurredAt: input.occurredAt ?? this.clock.now(),
+      occurrences: Math.max(1, Math.trunc(input.occurrences ?? 1)),
+      firstOccurredAt: input.firstOccurredAt ?? null,
     });
     const alert = (await this.alerts.findById(up.id, em))!;
     // Only a new alert is audited (state changes are, in changeState): a repeat merely bumps count, last-seen and
     // severity on the row itself, and auditing it took the global audit-chain lock once per repeated device message.
     if (up.inserted) {
       await this.audit.record(em, SYSTEM_ACTOR, {
-        action: 'alert.raise', entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath,
-        before: null, after: alertAuditSnapshot(alert),
+        action: 'alert.raise',
+        entityType: 'alert',
+        entityId: alert.id,
+        enterpriseId: alert.enterpriseId,
+        regionPath: alert.regionPath,
+        before: null,
+        after: alertAuditSnapshot(alert),
       });
     }
     await this.bus.announce(em, alert.id);
     return toAlertView(alert);
   }
 
-  private async changeState(em: EntityManager, actor: Actor, id: string, action: 'acknowledge' | 'close', note: string | null): Promise<AlertView> {
+  private async changeState(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    action: 'acknowledge' | 'close',
+    note: string | null,
+  ): Promise<AlertView> {
     const alert = await this.alerts.findByIdForUpdate(em, id);
     if (!alert) throw DomainError.notFound('Alert');
     if (action === 'close') this.scope.assertClosable(actor, alert);
     else this.scope.assertVisible(actor, alert);
-    if (alert.state === AlertState.Closed) throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is closed; closing is final');
-    if (action === 'acknowledge' && alert.state !== AlertState.Open) throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is already acknowledged');
+    if (alert.state === AlertState.Closed)
+      throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is closed; closing is final');
+    if (action === 'acknowledge' && alert.state !== AlertState.Open)
+      throw new DomainError(ErrorCode.INVALID_STATE, 'The alert is already acknowledged');
     const before = alertAuditSnapshot(alert);
     const now = this.clock.now();
-    if (action === 'acknowledge') Object.assign(alert, { state: AlertState.Acknowledged, acknowledgedBy: actor.userId, acknowledgedAt: now, acknowledgeNote: note });
+    if (action === 'acknowledge')
+      Object.assign(alert, {
+        state: AlertState.Acknowledged,
+        acknowledgedBy: actor.userId,
+        acknowledgedAt: now,
+        acknowledgeNote: note,
+      });
     else Object.assign(alert, { state: AlertState.Closed, closedBy: actor.userId, closedAt: now, closeNote: note });
     await this.alerts.saveState(em, alert);
-    await this.audit.record(em, actor, { action: `alert.${action}`, entityType: 'alert', entityId: alert.id, enterpriseId: alert.enterpriseId, regionPath: alert.regionPath, before, after: alertAuditSnapshot(alert) });
+    await this.audit.record(em, actor, {
+      action: `alert.${action}`,
+      entityType: 'alert',
+      entityId: alert.id,
+      enterpriseId: alert.enterpriseId,
+      regionPath: alert.regionPath,
+      before,
+      after: alertAuditSnapshot(alert),
+    });
     await this.bus.announce(em, alert.id);
     return toAlertView((await this.alerts.findById(alert.id, em))!);
   }
@@ -166,6 +209,14 @@ export class AlertsService {
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
     if (from && to && to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
-    return { type: q.type, severity: q.severity, state: q.state, enterpriseId: q.enterpriseId, machineId: q.machineId, from, to };
+    return {
+      type: q.type,
+      severity: q.severity,
+      state: q.state,
+      enterpriseId: q.enterpriseId,
+      machineId: q.machineId,
+      from,
+      to,
+    };
   }
 }

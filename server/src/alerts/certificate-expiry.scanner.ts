@@ -10,7 +10,12 @@ import { AlertsService } from './alerts.service';
 /** Warning thresholds in days before expiry, widest first. */
 export const EXPIRY_THRESHOLDS = [90, 60, 30, 7] as const;
 export type ExpiryThreshold = (typeof EXPIRY_THRESHOLDS)[number];
-export const EXPIRY_SEVERITY: Record<ExpiryThreshold, AlertSeverity> = { 90: AlertSeverity.Info, 60: AlertSeverity.Warning, 30: AlertSeverity.Warning, 7: AlertSeverity.Critical };
+export const EXPIRY_SEVERITY: Record<ExpiryThreshold, AlertSeverity> = {
+  90: AlertSeverity.Info,
+  60: AlertSeverity.Warning,
+  30: AlertSeverity.Warning,
+  7: AlertSeverity.Critical,
+};
 const SCAN_INTERVAL_MS = 3600_000;
 /** Any constant works; it keeps replicas from scanning at the same time. */
 const SCAN_LOCK = 727_101;
@@ -44,9 +49,19 @@ export interface ScanResult {
 @Injectable()
 export class CertificateExpiryScanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(CertificateExpiryScanner.name);
-  private readonly worker = new PeriodicWorker({ what: 'certificate scan', everyMs: SCAN_INTERVAL_MS, logger: this.log, run: () => this.scanAndReport() });
+  private readonly worker = new PeriodicWorker({
+    what: 'certificate scan',
+    everyMs: SCAN_INTERVAL_MS,
+    logger: this.log,
+    run: () => this.scanAndReport(),
+  });
 
-  constructor(private readonly ds: DataSource, private readonly alerts: AlertsService, private readonly repo: AlertsRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly alerts: AlertsService,
+    private readonly repo: AlertsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.worker.runNow();
@@ -89,21 +104,48 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
       const daysLeft = daysBetween(today, c.expiresOn);
       // Expiring on D means invalid from the start of D (certificate-rules.ts).
       if (daysLeft <= 0) {
-        raised += await this.raiseOnce(`cert-expired:${c.id}`, c, now, AlertType.CERTIFICATE_EXPIRED, undefined, { daysOverdue: -daysLeft });
+        raised += await this.raiseOnce(`cert-expired:${c.id}`, c, now, AlertType.CERTIFICATE_EXPIRED, undefined, {
+          daysOverdue: -daysLeft,
+        });
         continue;
       }
       const threshold = expiryThreshold(daysLeft);
       if (threshold === null) continue;
-      raised += await this.raiseOnce(`cert-expiring:${c.id}:${threshold}`, c, now, AlertType.CERTIFICATE_EXPIRING, EXPIRY_SEVERITY[threshold], { daysLeft, threshold });
+      raised += await this.raiseOnce(
+        `cert-expiring:${c.id}:${threshold}`,
+        c,
+        now,
+        AlertType.CERTIFICATE_EXPIRING,
+        EXPIRY_SEVERITY[threshold],
+        { daysLeft, threshold },
+      );
     }
     return { checked: due.length, raised };
   }
 
-  private async raiseOnce(dedupeKey: string, c: DueCertificate, now: Date, type: AlertType, severity: AlertSeverity | undefined, extra: Record<string, unknown>): Promise<number> {
+  private async raiseOnce(
+    dedupeKey: string,
+    c: DueCertificate,
+    now: Date,
+    type: AlertType,
+    severity: AlertSeverity | undefined,
+    extra: Record<string, unknown>,
+  ): Promise<number> {
     if (await this.repo.existsWithDedupeKey(dedupeKey)) return 0;
     await this.alerts.raise({
-      type, severity, enterpriseId: c.employerId, welderId: c.welderId, dedupeKey, occurredAt: now,
-      evidence: { certificateId: c.id, welderId: c.welderId, subOperation: c.subOperation, expiresOn: c.expiresOn, ...extra },
+      type,
+      severity,
+      enterpriseId: c.employerId,
+      welderId: c.welderId,
+      dedupeKey,
+      occurredAt: now,
+      evidence: {
+        certificateId: c.id,
+        welderId: c.welderId,
+        subOperation: c.subOperation,
+        expiresOn: c.expiresOn,
+        ...extra,
+      },
     });
     return 1;
   }

@@ -8,7 +8,9 @@ const MAX_DEPTH = 8;
 
 function maskString(s: string): string {
   // A hostile device's text (NUL, lone surrogates) must not stop the alert about it from being stored.
-  return escapeUnstorable(s).replace(ID_NUMBER, (m) => maskIdNumber(m.toUpperCase())).replace(MOBILE, (m) => maskPhone(m));
+  return escapeUnstorable(s)
+    .replace(ID_NUMBER, (m) => maskIdNumber(m.toUpperCase()))
+    .replace(MOBILE, (m) => maskPhone(m));
 }
 
 function clean(value: unknown, depth: number): unknown {

@@ -15,7 +15,10 @@ export class ArcsController {
   constructor(private readonly arcs: ArcsRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope' })
+  @ApiOperation({
+    summary:
+      'Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope',
+  })
   @ApiPaginatedResponse(ArcView)
   async list(@CurrentActor() actor: Actor, @Query() q: ListArcsQueryDto) {
     const [items, total] = await this.arcs.findPageVisibleTo(actor, q);

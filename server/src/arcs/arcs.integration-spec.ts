@@ -7,7 +7,14 @@ describe('arcs timeline API', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ids = await demoIds(t.ds);
-    const insert = (chip: string, seq: number, machineId: string, welderId: string | null, startedAt: string, authorized: boolean | null) =>
+    const insert = (
+      chip: string,
+      seq: number,
+      machineId: string,
+      welderId: string | null,
+      startedAt: string,
+      authorized: boolean | null,
+    ) =>
       t.ds.query(
         `INSERT INTO arcs (chip_id, stop_seq, machine_id, welder_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, authorized, flags)
          VALUES ($1, $2, $3, $4, $5, $5::timestamptz + interval '90 seconds', 90000, '{"mean":121}', '{"mean":24.8}', 900, 10, $6, $7)`,
@@ -17,20 +24,29 @@ describe('arcs timeline API', () => {
     await insert('CSTEEL00000000000001', 2, ids.steelMachine1, null, '2026-01-05T02:00:00Z', false);
     await insert('CMACH000000000000001', 1, ids.machineryMachine, ids.chen, '2026-01-05T03:00:00Z', true);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const list = async (user: string, query = '') => t.http.get(`/api/arcs${query}`).set(await t.auth(user));
 
-  it('lists a machine\'s arcs newest first with their statistics', async () => {
+  it("lists a machine's arcs newest first with their statistics", async () => {
     const res = await list('hengda.admin', `?machineId=${ids.steelMachine1}`);
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
-    expect(res.body.items[0]).toMatchObject({ machineName: '1号车间氩弧焊机', authorized: false, flags: ['no_grant'], durationMs: 90000, current: { mean: 121 } });
+    expect(res.body.items[0]).toMatchObject({
+      machineName: '1号车间氩弧焊机',
+      authorized: false,
+      flags: ['no_grant'],
+      durationMs: 90000,
+      current: { mean: 121 },
+    });
     expect(res.body.items[1]).toMatchObject({ authorized: true, welderId: ids.zhang });
   });
 
   it('keeps each actor to its scope', async () => {
-    const machines = async (user: string) => new Set((await list(user, '?pageSize=200')).body.items.map((a: { machineId: string }) => a.machineId));
+    const machines = async (user: string) =>
+      new Set((await list(user, '?pageSize=200')).body.items.map((a: { machineId: string }) => a.machineId));
     expect(await machines('xiayi.regulator')).toEqual(new Set([ids.steelMachine1, ids.machineryMachine]));
     expect(await machines('huiting.regulator')).toEqual(new Set([ids.steelMachine1]));
     expect(await machines('hengda.admin')).toEqual(new Set([ids.steelMachine1]));
@@ -42,6 +58,10 @@ describe('arcs timeline API', () => {
   it('answers bad filters with field codes', async () => {
     const res = await list('admin', '?machineId=nope&from=yesterday&extra=1');
     expect(res.status).toBe(400);
-    expect(res.body.error.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`).sort()).toEqual(['extra:unknownField', 'from:isInstant', 'machineId:isUuid']);
+    expect(res.body.error.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`).sort()).toEqual([
+      'extra:unknownField',
+      'from:isInstant',
+      'machineId:isUuid',
+    ]);
   });
 });

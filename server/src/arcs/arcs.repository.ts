@@ -28,16 +28,22 @@ export class ArcView {
   @ApiProperty({ type: Boolean, nullable: true }) authorized!: boolean | null;
   @ApiProperty({ type: [String] }) flags!: string[];
   /** Set when the arc was cut off by the agent stopping, crashing or losing its board rather than ended by the current. */
-  @ApiProperty({ enum: ['agent_stopped', 'agent_crashed', 'board_lost'], enumName: 'ArcInterruption', nullable: true }) interrupted!: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
+  @ApiProperty({ enum: ['agent_stopped', 'agent_crashed', 'board_lost'], enumName: 'ArcInterruption', nullable: true })
+  interrupted!: 'agent_stopped' | 'agent_crashed' | 'board_lost' | null;
 }
 
 /** Arcs as the telemetry ingest stored them (one row per arc.stop), for machine timelines. */
 @Injectable()
 export class ArcsRepository {
-  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+  ) {}
 
   async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], number]> {
-    const qb = this.ds.createQueryBuilder().from('arcs', 'a')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('arcs', 'a')
       .innerJoin('machines', 'm', 'm.id = a.machine_id')
       .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id');
     if (actor.role === Role.Welder) qb.andWhere('a.welder_id = :own', { own: actor.welderId });
@@ -48,12 +54,29 @@ export class ArcsRepository {
     if (q.from) qb.andWhere('a.started_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.started_at < :to', { to: q.to });
     const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
-    const rows = await qb.select([
-      'a.chip_id AS "chipId"', 'a.machine_id AS "machineId"', 'm.name AS "machineName"', 'a.welder_id AS "welderId"', 'a.permit_id AS "permitId"',
-      'a.grant_id AS "grantId"', 'a.started_at AS "startedAt"', 'a.ended_at AS "endedAt"', 'a.duration_ms::float8 AS "durationMs"',
-      'a.current_stats AS "current"', 'a.voltage_stats AS "voltage"', 'a.samples AS "samples"', 'a.sample_rate_hz::float8 AS "sampleRateHz"',
-      'a.authorized AS "authorized"', 'a.flags AS "flags"', 'a.interrupted AS "interrupted"',
-    ]).orderBy('a.started_at', 'DESC').offset(offsetOf(q)).limit(q.pageSize).getRawMany<ArcView>();
+    const rows = await qb
+      .select([
+        'a.chip_id AS "chipId"',
+        'a.machine_id AS "machineId"',
+        'm.name AS "machineName"',
+        'a.welder_id AS "welderId"',
+        'a.permit_id AS "permitId"',
+        'a.grant_id AS "grantId"',
+        'a.started_at AS "startedAt"',
+        'a.ended_at AS "endedAt"',
+        'a.duration_ms::float8 AS "durationMs"',
+        'a.current_stats AS "current"',
+        'a.voltage_stats AS "voltage"',
+        'a.samples AS "samples"',
+        'a.sample_rate_hz::float8 AS "sampleRateHz"',
+        'a.authorized AS "authorized"',
+        'a.flags AS "flags"',
+        'a.interrupted AS "interrupted"',
+      ])
+      .orderBy('a.started_at', 'DESC')
+      .offset(offsetOf(q))
+      .limit(q.pageSize)
+      .getRawMany<ArcView>();
     return [rows, total?.n ?? 0];
   }
 }

@@ -16,12 +16,19 @@ export async function verifyAuditChain(ds: DataSource, batchSize = 5000): Promis
   let lastId = '0';
   let checked = 0;
   for (;;) {
-    const rows = await ds.getRepository(AuditEntry).createQueryBuilder('a')
-      .where('a.id > :lastId', { lastId }).orderBy('a.id', 'ASC').limit(batchSize).getMany();
+    const rows = await ds
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .where('a.id > :lastId', { lastId })
+      .orderBy('a.id', 'ASC')
+      .limit(batchSize)
+      .getMany();
     if (rows.length === 0) return { ok: true, checked };
     for (const row of rows) {
-      if (row.prevHash !== prev) return { ok: false, checked, firstBrokenId: row.id, reason: 'prev_hash does not match the previous entry' };
-      if (hashEntry(prev, row) !== row.hash) return { ok: false, checked, firstBrokenId: row.id, reason: 'content does not match its hash' };
+      if (row.prevHash !== prev)
+        return { ok: false, checked, firstBrokenId: row.id, reason: 'prev_hash does not match the previous entry' };
+      if (hashEntry(prev, row) !== row.hash)
+        return { ok: false, checked, firstBrokenId: row.id, reason: 'content does not match its hash' };
       prev = row.hash;
       lastId = row.id;
       checked++;

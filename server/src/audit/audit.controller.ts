@@ -15,7 +15,10 @@ import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly entries: AuditRepository, private readonly ds: DataSource) {}
+  constructor(
+    private readonly entries: AuditRepository,
+    private readonly ds: DataSource,
+  ) {}
 
   @Get()
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)

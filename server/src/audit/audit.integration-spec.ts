@@ -3,13 +3,22 @@ import { verifyAuditChain } from './audit-chain';
 
 describe('audit chain', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('records every write with before/after and verifies the chain', async () => {
-    const res = await t.http.post('/api/regions').set(await t.auth('admin')).send({ code: '411426111', name: '测试乡', level: 'township', parentCode: '411426' });
+    const res = await t.http
+      .post('/api/regions')
+      .set(await t.auth('admin'))
+      .send({ code: '411426111', name: '测试乡', level: 'township', parentCode: '411426' });
     expect(res.status).toBe(201);
-    const [entry] = await t.ds.query(`SELECT * FROM audit_log WHERE entity_type = 'region' AND entity_id = '411426111'`);
+    const [entry] = await t.ds.query(
+      `SELECT * FROM audit_log WHERE entity_type = 'region' AND entity_id = '411426111'`,
+    );
     expect(entry.action).toBe('region.create');
     expect(entry.after.name).toBe('测试乡');
     expect(entry.actor_role).toBe('platform_admin');
@@ -35,15 +44,20 @@ describe('audit chain', () => {
 
 describe('audit log API', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('shows each actor only entries within its scope', async () => {
     const [steel] = await t.ds.query(`SELECT id FROM enterprises WHERE name LIKE '%恒达%'`);
     const [machinery] = await t.ds.query(`SELECT id FROM enterprises WHERE name LIKE '%宏远%'`);
     const all = await t.http.get('/api/audit?pageSize=200').set(await t.auth('admin'));
     expect(all.status).toBe(200);
-    const ent = (r: { body: { items: { enterprise_id?: string; enterpriseId?: string }[] } }) => new Set(r.body.items.map((i) => i.enterpriseId ?? null));
+    const ent = (r: { body: { items: { enterprise_id?: string; enterpriseId?: string }[] } }) =>
+      new Set(r.body.items.map((i) => i.enterpriseId ?? null));
     expect(ent(all).has(machinery.id)).toBe(true);
 
     const township = await t.http.get('/api/audit?pageSize=200').set(await t.auth('huiting.regulator'));

@@ -19,7 +19,11 @@ export class AuditRepository {
     if (actor.role === Role.Regulator) {
       // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
       if (!actor.regionPath) qb.andWhere('1 = 0');
-      else qb.andWhere(`(a.region_path LIKE :p OR a.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.region_path LIKE :p))`, { p: `${actor.regionPath}%` });
+      else
+        qb.andWhere(
+          `(a.region_path LIKE :p OR a.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.region_path LIKE :p))`,
+          { p: `${actor.regionPath}%` },
+        );
     } else if (actor.role === Role.EnterpriseAdmin || actor.role === Role.SafetyManager) {
       qb.andWhere('a.enterprise_id = :own', { own: actor.enterpriseId });
     } else if (actor.role !== Role.PlatformAdmin) {

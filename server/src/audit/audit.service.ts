@@ -25,7 +25,22 @@ const AUDIT_CHAIN_LOCK = 727_001;
  * Every value hashed is plain JSON (an ISO string for the instant; before/after as jsonb stores them),
  * for which it gives the bytes the log's own sorted-keys JSON gave: stored hashes stay valid (audit-hash.spec.ts).
  */
-export function hashEntry(prevHash: string, e: Pick<AuditEntry, 'occurredAt' | 'actorUserId' | 'actorRole' | 'action' | 'entityType' | 'entityId' | 'enterpriseId' | 'regionPath' | 'before' | 'after'>): string {
+export function hashEntry(
+  prevHash: string,
+  e: Pick<
+    AuditEntry,
+    | 'occurredAt'
+    | 'actorUserId'
+    | 'actorRole'
+    | 'action'
+    | 'entityType'
+    | 'entityId'
+    | 'enterpriseId'
+    | 'regionPath'
+    | 'before'
+    | 'after'
+  >,
+): string {
   const body = canonicalJson({
     occurredAt: new Date(e.occurredAt).toISOString(),
     actorUserId: e.actorUserId,

@@ -17,7 +17,9 @@ async function main(): Promise<number> {
       console.log(`Audit chain intact: ${report.checked} entries verified`);
       return 0;
     }
-    console.error(`Audit chain BROKEN at entry ${report.firstBrokenId}: ${report.reason} (${report.checked} entries verified before it)`);
+    console.error(
+      `Audit chain BROKEN at entry ${report.firstBrokenId}: ${report.reason} (${report.checked} entries verified before it)`,
+    );
     return 2;
   } finally {
     if (ds.isInitialized) await ds.destroy();
@@ -25,7 +27,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(describeError(e));
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(describeError(e));
+    process.exit(1);
+  },
+);

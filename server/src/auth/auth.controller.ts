@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -10,16 +17,24 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly users: UsersService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
 
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with user name and password; returns a JWT access token (rate-limited per address and user)' })
+  @ApiOperation({
+    summary: 'Log in with user name and password; returns a JWT access token (rate-limited per address and user)',
+  })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS' })
-  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS (one user name from one address), or LOGIN_THROTTLED (too many failed log-ins from one address across user names, details.retryAfterS); both with Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'TOO_MANY_REQUESTS (one user name from one address), or LOGIN_THROTTLED (too many failed log-ins from one address across user names, details.retryAfterS); both with Retry-After',
+  })
   login(@Body() dto: LoginDto, @Ip() ip: string) {
     return this.auth.login(dto.username, dto.password, ip);
   }

@@ -2,8 +2,12 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 
 describe('auth', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('logs in a demo user and describes them', async () => {
     const res = await t.http.get('/api/auth/me').set(await t.auth('xiayi.regulator'));
@@ -24,12 +28,16 @@ describe('auth', () => {
   it('rate-limits log-in attempts per user', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 12; i++) {
-      codes.push((await t.http.post('/api/auth/login').send({ username: 'huiting.regulator', password: `guess${i}` })).status);
+      codes.push(
+        (await t.http.post('/api/auth/login').send({ username: 'huiting.regulator', password: `guess${i}` })).status,
+      );
     }
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
     expect(codes.slice(10)).toEqual([429, 429]);
     // Another user is not locked out by those guesses.
-    expect((await t.http.post('/api/auth/login').send({ username: 'hengda.admin', password: 'ArcGate#2026' })).status).toBe(200);
+    expect(
+      (await t.http.post('/api/auth/login').send({ username: 'hengda.admin', password: 'ArcGate#2026' })).status,
+    ).toBe(200);
   });
 
   it('refuses requests without a valid token', async () => {

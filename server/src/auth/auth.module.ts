@@ -23,7 +23,13 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, LoginThrottlerGuard, LoginSprayLimiter, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [
+    AuthService,
+    TokenService,
+    LoginThrottlerGuard,
+    LoginSprayLimiter,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
   exports: [TokenService],
 })
 export class AuthModule {}

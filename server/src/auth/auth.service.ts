@@ -11,7 +11,12 @@ const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8.0J6pF2mYq3rZQ0H1nKq2rGkF3l9a
 
 @Injectable()
 export class AuthService {
-  constructor(private readonly users: UsersService, private readonly hasher: PasswordHasher, private readonly tokens: TokenService, private readonly spray: LoginSprayLimiter) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly spray: LoginSprayLimiter,
+  ) {}
 
   /** `ip`: the client address, for the per-address limit on failed log-ins (password spraying). */
   async login(username: string, password: string, ip: string) {

@@ -25,7 +25,10 @@ export function sourceKey(ip: string): string {
   const head = groups[0] ? groups[0].split(':') : [];
   const tail = groups.length > 1 && groups[1] ? groups[1].split(':') : [];
   const full = [...head, ...Array(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
-  return `${full.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** What the audit log keeps of an address: its network, not the host (the log holds no plain personal data). */
@@ -46,7 +49,12 @@ export class LoginSprayLimiter {
   private readonly failures = new Map<string, Failure[]>();
   private readonly limits: LoginSprayLimits;
 
-  constructor(private readonly clock: Clock, private readonly ds: DataSource, private readonly audit: AuditService, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.limits = { ...DEFAULT_LOGIN_SPRAY_LIMITS, ...config.loginSpray };
   }
 
@@ -56,7 +64,12 @@ export class LoginSprayLimiter {
     const recent = this.recent(key);
     const retryAfterS = this.retryAfterS(recent);
     if (retryAfterS > 0) {
-      throw new DomainError(ErrorCode.LOGIN_THROTTLED, '登录失败次数过多，请稍后再试 (too many failed log-ins from this address; retry later)', [], { retryAfterS });
+      throw new DomainError(
+        ErrorCode.LOGIN_THROTTLED,
+        '登录失败次数过多，请稍后再试 (too many failed log-ins from this address; retry later)',
+        [],
+        { retryAfterS },
+      );
     }
   }
 
@@ -72,10 +85,16 @@ export class LoginSprayLimiter {
     if (this.failures.size > MAX_TRACKED_SOURCES) this.failures.delete(this.failures.keys().next().value!);
     if (wasOpen && this.retryAfterS(recent) > 0) {
       const names = new Set(recent.map((f) => f.username)).size;
-      await this.ds.transaction((em) => this.audit.record(em, SYSTEM_ACTOR, {
-        action: 'auth.login.throttled', entityType: 'source_address', entityId: maskedSource(key),
-        after: { failures: recent.length, usernames: names, windowS: this.limits.windowS },
-      })).catch((e: Error) => this.logger.error(`login throttle not audited: ${e.message}`));
+      await this.ds
+        .transaction((em) =>
+          this.audit.record(em, SYSTEM_ACTOR, {
+            action: 'auth.login.throttled',
+            entityType: 'source_address',
+            entityId: maskedSource(key),
+            after: { failures: recent.length, usernames: names, windowS: this.limits.windowS },
+          }),
+        )
+        .catch((e: Error) => this.logger.error(`login throttle not audited: ${e.message}`));
     }
   }
 

@@ -21,15 +21,31 @@ describe('failed log-ins are throttled per source address across user names', ()
   beforeAll(async () => {
     // The per-name limiter is opened wide so that only the per-address one is under test; the
     // addresses come from X-Forwarded-For behind a trusted loopback proxy.
-    t = await createTestApp({ clock, config: { loginRateLimitPerMinute: 1000, trustProxy: ['loopback'], loginSpray: { windowS: WINDOW_S, maxFailures: 30, maxUsernames: 10 } } });
+    t = await createTestApp({
+      clock,
+      config: {
+        loginRateLimitPerMinute: 1000,
+        trustProxy: ['loopback'],
+        loginSpray: { windowS: WINDOW_S, maxFailures: 30, maxUsernames: 10 },
+      },
+    });
   });
   afterAll(async () => {
     await t.close();
-    writeSecurityArtifact(SUITE, 'Log-in: password spraying across user names from one address', Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })));
+    writeSecurityArtifact(
+      SUITE,
+      'Log-in: password spraying across user names from one address',
+      Object.entries(classes).map(([cls, c]) => ({ class: cls, ...c })),
+    );
   });
 
-  const login = (username: string, password: string, ip: string) => t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });
-  const throttledAudits = async () => (await t.ds.query(`SELECT entity_id, after FROM audit_log WHERE action = 'auth.login.throttled' ORDER BY id`)) as { entity_id: string; after: { usernames: number } }[];
+  const login = (username: string, password: string, ip: string) =>
+    t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });
+  const throttledAudits = async () =>
+    (await t.ds.query(`SELECT entity_id, after FROM audit_log WHERE action = 'auth.login.throttled' ORDER BY id`)) as {
+      entity_id: string;
+      after: { usernames: number };
+    }[];
 
   it('closes an address after failures on 10 user names, answers 429 with Retry-After even for a right password, audits it once, and reopens after the window', async () => {
     const ip = '203.0.113.7';
@@ -38,10 +54,19 @@ describe('failed log-ins are throttled per source address across user names', ()
       expect(res.status).toBe(401);
     }
     let throttledCount = 0;
-    for (const [user, password] of [['user10', 'Spring2026!'], ['user11', 'Spring2026!'], ['admin', 'Spring2026!'], ['hengda.admin', DEMO_PASSWORD]]) {
+    for (const [user, password] of [
+      ['user10', 'Spring2026!'],
+      ['user11', 'Spring2026!'],
+      ['admin', 'Spring2026!'],
+      ['hengda.admin', DEMO_PASSWORD],
+    ]) {
       const res = await login(user, password, ip);
       const refused = res.status === 429 && res.body.error?.code === 'LOGIN_THROTTLED';
-      count('password spraying (many user names, one address)', 'after 10 names failed in 15 min: 429 LOGIN_THROTTLED + Retry-After, checked before the password', refused);
+      count(
+        'password spraying (many user names, one address)',
+        'after 10 names failed in 15 min: 429 LOGIN_THROTTLED + Retry-After, checked before the password',
+        refused,
+      );
       if (refused) throttledCount++;
       expect(res.status).toBe(429);
       expect(res.body.error.code).toBe('LOGIN_THROTTLED');
@@ -52,7 +77,9 @@ describe('failed log-ins are throttled per source address across user names', ()
     }
     expect(throttledCount).toBe(4);
     const audits = await throttledAudits();
-    expect(audits).toEqual([{ entity_id: '203.0.113.*', after: expect.objectContaining({ usernames: 10, windowS: WINDOW_S }) }]);
+    expect(audits).toEqual([
+      { entity_id: '203.0.113.*', after: expect.objectContaining({ usernames: 10, windowS: WINDOW_S }) },
+    ]);
 
     // Another address (a different office) is not affected.
     expect((await login('hengda.admin', DEMO_PASSWORD, '198.51.100.20')).status).toBe(200);
@@ -62,7 +89,11 @@ describe('failed log-ins are throttled per source address across user names', ()
     expect((await login('hengda.admin', DEMO_PASSWORD, ip)).status).toBe(429);
     clock.advance(61 * 1000);
     const back = await login('hengda.admin', DEMO_PASSWORD, ip);
-    count('lock-out of legitimate users behind a shared address', 'reopened when the failures left the 15-minute window (not locked forever)', back.status === 200);
+    count(
+      'lock-out of legitimate users behind a shared address',
+      'reopened when the failures left the 15-minute window (not locked forever)',
+      back.status === 200,
+    );
     expect(back.status).toBe(200);
   });
 
@@ -72,13 +103,22 @@ describe('failed log-ins are throttled per source address across user names', ()
     for (let i = 0; i < 32; i++) statuses.push((await login(`name${i % 3}`, `guess${i}`, ip)).status);
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
-    count('repeated guessing from one address (few names)', '30 failures in 15 min from one address', statuses[30] === 429);
+    count(
+      'repeated guessing from one address (few names)',
+      '30 failures in 15 min from one address',
+      statuses[30] === 429,
+    );
 
     // One host rotating through its /64: still one source.
     const base = '2001:db8:aa:bb';
-    for (let i = 0; i < 10; i++) expect((await login(`v6user${i}`, 'x', `${base}::${(i + 1).toString(16)}`)).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await login(`v6user${i}`, 'x', `${base}::${(i + 1).toString(16)}`)).status).toBe(401);
     const rotated = await login('v6user-next', 'x', `${base}:ffff:1:2:3`);
-    count('password spraying (many user names, one address)', 'after 10 names failed in 15 min: 429 LOGIN_THROTTLED + Retry-After, checked before the password', rotated.status === 429);
+    count(
+      'password spraying (many user names, one address)',
+      'after 10 names failed in 15 min: 429 LOGIN_THROTTLED + Retry-After, checked before the password',
+      rotated.status === 429,
+    );
     expect(rotated.status).toBe(429);
     expect(sourceKey('2001:db8:aa:bb:1:2:3:4')).toBe('2001:db8:aa:bb::/64');
     expect(sourceKey('::ffff:10.1.2.3')).toBe('10.1.2.3');

@@ -12,7 +12,11 @@ export class TokenService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   sign(claims: AccessTokenClaims): { token: string; expiresIn: number } {
-    const token = jwt.sign(claims, this.config.secrets.jwt, { algorithm: 'HS256', expiresIn: this.config.jwtTtlSeconds, issuer: 'arcgate' });
+    const token = jwt.sign(claims, this.config.secrets.jwt, {
+      algorithm: 'HS256',
+      expiresIn: this.config.jwtTtlSeconds,
+      issuer: 'arcgate',
+    });
     return { token, expiresIn: this.config.jwtTtlSeconds };
   }
 

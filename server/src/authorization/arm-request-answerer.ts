@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ArmDeniedBody, armDeniedBody, ArmGrantBody, ArmRequestBody, DEFAULT_GAS_LIMIT_PERCENT_LEL } from '@arcgate/protocol';
+import {
+  ArmDeniedBody,
+  armDeniedBody,
+  ArmGrantBody,
+  ArmRequestBody,
+  DEFAULT_GAS_LIMIT_PERCENT_LEL,
+} from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { faultPoint } from '../common/fault/fault-points';
 import { ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../device-core/device-ports';
@@ -12,8 +18,16 @@ import { GrantsRepository } from './grants.repository';
 export function grantBody(d: Decision): ArmGrantBody {
   const g = d.grant!;
   const body: ArmGrantBody = {
-    grantId: g.grantId, requestId: g.requestId!, chip: d.chipId!, machineId: d.machineId!, welderId: d.welderId!, permitId: d.permitId!,
-    nonce: g.nonce!, issuedAt: g.issuedAt.toISOString(), notBefore: g.issuedAt.toISOString(), expiresAt: g.expiresAt.toISOString(),
+    grantId: g.grantId,
+    requestId: g.requestId!,
+    chip: d.chipId!,
+    machineId: d.machineId!,
+    welderId: d.welderId!,
+    permitId: d.permitId!,
+    nonce: g.nonce!,
+    issuedAt: g.issuedAt.toISOString(),
+    notBefore: g.issuedAt.toISOString(),
+    expiresAt: g.expiresAt.toISOString(),
     gasLimitPercentLel: DEFAULT_GAS_LIMIT_PERCENT_LEL,
   };
   if (d.welderName) body.welderName = d.welderName;
@@ -38,8 +52,17 @@ export class ArmRequestAnswerer implements ArmRequestHandler {
     const env = msg.envelope;
     const body = env.body;
     const decision = await this.authorization.decide({
-      chipId: msg.chipId, machineId: msg.machineId, credential: body.credential, permitId: body.permitId ?? null, position: body.position,
-      nonce: body.nonce, requestId: env.id, at: this.clock.now(), source: 'device', requestTs: new Date(env.ts), machineKind: body.machineKind,
+      chipId: msg.chipId,
+      machineId: msg.machineId,
+      credential: body.credential,
+      permitId: body.permitId ?? null,
+      position: body.position,
+      nonce: body.nonce,
+      requestId: env.id,
+      at: this.clock.now(),
+      source: 'device',
+      requestTs: new Date(env.ts),
+      machineKind: body.machineKind,
     });
     if (decision.replay === 'in_flight') return;
     if (!decision.replay) faultPoint('decision.after-store');
@@ -53,12 +76,19 @@ export class ArmRequestAnswerer implements ArmRequestHandler {
       // Stored as delivered with the decision (no second write on the reply path); undone only if sending fails.
       await this.outbox.send<ArmGrantBody>(chipId, 'arm.grant', grantBody(decision)).catch(async (e: unknown) => {
         // A repeat whose first answer went out stays delivered.
-        if (!decision.replay) await this.grants.markUndelivered(grantId).catch((u: Error) => this.logger.warn(`markUndelivered: ${u.message}`));
+        if (!decision.replay)
+          await this.grants
+            .markUndelivered(grantId)
+            .catch((u: Error) => this.logger.warn(`markUndelivered: ${u.message}`));
         throw e;
       });
       return;
     }
     // The protocol's one arm.denied builder: its retry rule, and a revoke-only reason goes out as SERVER_ERROR.
-    await this.outbox.send<ArmDeniedBody>(chipId, 'arm.denied', armDeniedBody(requestId, decision.reason, { message: decision.message }));
+    await this.outbox.send<ArmDeniedBody>(
+      chipId,
+      'arm.denied',
+      armDeniedBody(requestId, decision.reason, { message: decision.message }),
+    );
   }
 }

@@ -17,8 +17,14 @@ export class ArmSessionsController {
   @Post()
   @HttpCode(200)
   @Roles(Role.Welder)
-  @ApiOperation({ summary: 'Phone start (扫码启动): scan the machine code, pick the permit; a decision is made and, if allowed, the grant is pushed to the device (now, or when it comes online within 10 min)' })
-  @ApiOkResponse({ type: ArmSessionResultDto, description: 'allowed=false carries the reason code; a forged, unknown or revoked machine code is a 4xx instead' })
+  @ApiOperation({
+    summary:
+      'Phone start (扫码启动): scan the machine code, pick the permit; a decision is made and, if allowed, the grant is pushed to the device (now, or when it comes online within 10 min)',
+  })
+  @ApiOkResponse({
+    type: ArmSessionResultDto,
+    description: 'allowed=false carries the reason code; a forged, unknown or revoked machine code is a 4xx instead',
+  })
   start(@CurrentActor() actor: Actor, @Body() dto: CreateArmSessionDto): Promise<ArmSessionResultDto> {
     return this.sessions.start(actor, dto);
   }

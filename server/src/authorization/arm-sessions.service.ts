@@ -52,39 +52,74 @@ export class ArmSessionsService {
   ) {}
 
   async start(actor: Actor, dto: CreateArmSessionDto): Promise<ArmSessionResultDto> {
-    if (!actor.welderId) throw new DomainError(ErrorCode.FORBIDDEN, 'Only a welder account linked to a welder record can start a machine');
+    if (!actor.welderId)
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only a welder account linked to a welder record can start a machine');
     const machineId = await this.resolveMachineCode(dto.machineCode);
     const place = await this.machineLocation(machineId, dto.permitId);
     const sessionId = randomUUID();
     const at = this.clock.now();
     const position = { lat: dto.position.lat, lng: dto.position.lng, accuracyM: dto.position.accuracyM };
     const decision = await this.authorization.decide({
-      chipId: place.chip_id, machineId, credential: { kind: 'welder_account', welderId: actor.welderId }, permitId: dto.permitId, position,
-      nonce: randomToken(16), requestId: sessionId, at, source: 'phone',
+      chipId: place.chip_id,
+      machineId,
+      credential: { kind: 'welder_account', welderId: actor.welderId },
+      permitId: dto.permitId,
+      position,
+      nonce: randomToken(16),
+      requestId: sessionId,
+      at,
+      source: 'phone',
     });
 
     // Far from the machine's last fix (or, without one, from the permit's site): someone may be starting it remotely.
-    const ref = place.last_position ?? (place.site_latitude !== null && place.site_longitude !== null ? { lat: Number(place.site_latitude), lng: Number(place.site_longitude) } : null);
-    if (ref) await this.alerts.remoteStart(decision, haversineM(ref, position), place.last_position ? 'machine' : 'permit_site');
+    const ref =
+      place.last_position ??
+      (place.site_latitude !== null && place.site_longitude !== null
+        ? { lat: Number(place.site_latitude), lng: Number(place.site_longitude) }
+        : null);
+    if (ref)
+      await this.alerts.remoteStart(
+        decision,
+        haversineM(ref, position),
+        place.last_position ? 'machine' : 'permit_site',
+      );
     await this.alerts.afterDecision(decision);
 
     const base = { allowed: decision.allowed, reason: decision.reason, message: decision.message };
     if (!decision.allowed || !decision.grant) return { ...base, delivered: false };
     const pushDeadline = new Date(at.getTime() + PHONE_PUSH_TTL_MS);
     await this.ds.getRepository(ArmSession).insert({
-      id: sessionId, decisionId: decision.id, grantId: decision.grant.grantId, chipId: decision.chipId!, machineId, welderId: actor.welderId,
-      permitId: dto.permitId, userId: actor.userId, phonePosition: position, createdAt: at, pushDeadline, pushedAt: null, confirmBy: null, usedAt: null, usedRequestId: null,
+      id: sessionId,
+      decisionId: decision.id,
+      grantId: decision.grant.grantId,
+      chipId: decision.chipId!,
+      machineId,
+      welderId: actor.welderId,
+      permitId: dto.permitId,
+      userId: actor.userId,
+      phonePosition: position,
+      createdAt: at,
+      pushDeadline,
+      pushedAt: null,
+      confirmBy: null,
+      usedAt: null,
+      usedRequestId: null,
     });
     const delivered = await this.push.pushIfOnline(sessionId);
     return {
-      ...base, sessionId, delivered, pushDeadline: pushDeadline.toISOString(),
+      ...base,
+      sessionId,
+      delivered,
+      pushDeadline: pushDeadline.toISOString(),
       grant: { grantId: decision.grant.grantId, expiresAt: decision.grant.expiresAt.toISOString() },
     };
   }
 
   /** A welder sees only their own sessions; anything else is "not found". */
   async get(actor: Actor, id: string): Promise<ArmSessionViewDto> {
-    const s = actor.welderId ? await this.ds.getRepository(ArmSession).findOne({ where: { id, welderId: actor.welderId } }) : null;
+    const s = actor.welderId
+      ? await this.ds.getRepository(ArmSession).findOne({ where: { id, welderId: actor.welderId } })
+      : null;
     if (!s) throw DomainError.notFound('Arm session');
     const g = await this.ds.getRepository(GrantRecord).findOneOrFail({ where: { grantId: s.grantId } });
     const now = this.clock.now().getTime();
@@ -95,9 +130,18 @@ export class ArmSessionsService {
     else status = s.pushDeadline.getTime() > now ? 'pending' : 'expired';
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     return {
-      id: s.id, status, delivered: s.pushedAt !== null, machineId: s.machineId, permitId: s.permitId, createdAt: s.createdAt.toISOString(),
-      pushDeadline: s.pushDeadline.toISOString(), pushedAt: iso(s.pushedAt), confirmBy: iso(s.confirmBy), usedAt: iso(s.usedAt),
-      grant: { grantId: g.grantId, expiresAt: g.expiresAt.toISOString() }, revokeReason: g.revokeReason,
+      id: s.id,
+      status,
+      delivered: s.pushedAt !== null,
+      machineId: s.machineId,
+      permitId: s.permitId,
+      createdAt: s.createdAt.toISOString(),
+      pushDeadline: s.pushDeadline.toISOString(),
+      pushedAt: iso(s.pushedAt),
+      confirmBy: iso(s.confirmBy),
+      usedAt: iso(s.usedAt),
+      grant: { grantId: g.grantId, expiresAt: g.expiresAt.toISOString() },
+      revokeReason: g.revokeReason,
     };
   }
 
@@ -107,10 +151,20 @@ export class ArmSessionsService {
     const check = this.codes.signer.check(code);
     if (!check.ok) {
       const forged = check.reason === 'forged';
-      throw new DomainError(forged ? ErrorCode.CODE_FORGED : ErrorCode.CODE_MALFORMED, forged ? 'The code is not genuine' : 'This is not an ArcGate code',
-        [{ field: 'machineCode', code: forged ? 'forged' : 'malformed', message: forged ? 'the code signature does not match' : 'not an ArcGate code' }]);
+      throw new DomainError(
+        forged ? ErrorCode.CODE_FORGED : ErrorCode.CODE_MALFORMED,
+        forged ? 'The code is not genuine' : 'This is not an ArcGate code',
+        [
+          {
+            field: 'machineCode',
+            code: forged ? 'forged' : 'malformed',
+            message: forged ? 'the code signature does not match' : 'not an ArcGate code',
+          },
+        ],
+      );
     }
-    if (check.subjectType !== CodeSubjectType.Machine) throw DomainError.invalid('machineCode', 'notMachineCode', 'Scan the machine\'s code, not a welder\'s');
+    if (check.subjectType !== CodeSubjectType.Machine)
+      throw DomainError.invalid('machineCode', 'notMachineCode', "Scan the machine's code, not a welder's");
     const row = await this.codes.findByCode(code);
     if (!row) throw new DomainError(ErrorCode.CODE_UNKNOWN, 'The code is not known');
     if (row.status !== CodeStatus.Active) throw new DomainError(ErrorCode.CODE_REVOKED, 'The code has been revoked');
@@ -121,7 +175,9 @@ export class ArmSessionsService {
     const rows: MachineLocation[] = await this.ds.query(
       `SELECT m.id, m.chip_id, c.last_position, p.site_latitude, p.site_longitude
          FROM machines m LEFT JOIN chips c ON c.chip_id = m.chip_id LEFT JOIN permits p ON p.id = $2
-        WHERE m.id = $1`, [machineId, permitId]);
+        WHERE m.id = $1`,
+      [machineId, permitId],
+    );
     if (!rows[0]) throw new DomainError(ErrorCode.CODE_UNKNOWN, 'The code is not known');
     return rows[0];
   }

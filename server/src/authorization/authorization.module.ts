@@ -36,11 +36,30 @@ import { CodesModule } from '../codes/codes.module';
  * exported for modules that want a revoke sent right after their change.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([DecisionRecord, GrantRecord, ArmSession]), CodesModule, DeviceCoreModule, PermitsModule, WeldersModule, BlackoutsModule, AlertsModule],
+  imports: [
+    TypeOrmModule.forFeature([DecisionRecord, GrantRecord, ArmSession]),
+    CodesModule,
+    DeviceCoreModule,
+    PermitsModule,
+    WeldersModule,
+    BlackoutsModule,
+    AlertsModule,
+  ],
   controllers: [ArmSessionsController, DecisionsController],
   providers: [
-    AuthorizationService, AuthorizationRepository, GrantsRepository, DecisionAlerts, RevocationService, RevocationListener, PhonePushDelivery, ArmSessionsService,
-    DecisionsService, DecisionMaintenance, DecisionRecovery, ArmRequestAnswerer, { provide: ARM_REQUEST_HANDLER, useExisting: ArmRequestAnswerer },
+    AuthorizationService,
+    AuthorizationRepository,
+    GrantsRepository,
+    DecisionAlerts,
+    RevocationService,
+    RevocationListener,
+    PhonePushDelivery,
+    ArmSessionsService,
+    DecisionsService,
+    DecisionMaintenance,
+    DecisionRecovery,
+    ArmRequestAnswerer,
+    { provide: ARM_REQUEST_HANDLER, useExisting: ArmRequestAnswerer },
   ],
   exports: [AuthorizationService, RevocationService, ARM_REQUEST_HANDLER],
 })

@@ -9,7 +9,13 @@ import { WelderStatus } from '../welders/welder.entity';
 import { HotPathPool } from '../database/hot-path-pool';
 import { parsePermitContext, PermitEvaluationContext } from '../permits/permit-context';
 import {
-  CLAIM_SESSION, LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, TAKE_OVER_CLAIM,
+  CLAIM_SESSION,
+  LOAD_CONTEXT,
+  LOAD_WORK_CONTEXT,
+  STORE_DECISION,
+  STORE_DECISION_WITH_GRANT,
+  STORE_DECISION_WITH_TAKE_UP,
+  TAKE_OVER_CLAIM,
 } from './authorization.statements';
 import { DecisionSource } from './decision.entity';
 
@@ -152,7 +158,6 @@ export interface RecoveredDecision {
   requestId: string;
 }
 
-
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 
 /**
@@ -162,30 +167,73 @@ const date = (v: unknown): Date | null => (v === null || v === undefined ? null 
  */
 @Injectable()
 export class AuthorizationRepository {
-  constructor(private readonly ds: DataSource, private readonly hot: HotPathPool) {
-    hot.register(LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION, STORE_DECISION_WITH_GRANT, STORE_DECISION_WITH_TAKE_UP, CLAIM_SESSION, TAKE_OVER_CLAIM);
+  constructor(
+    private readonly ds: DataSource,
+    private readonly hot: HotPathPool,
+  ) {
+    hot.register(
+      LOAD_CONTEXT,
+      LOAD_WORK_CONTEXT,
+      STORE_DECISION,
+      STORE_DECISION_WITH_GRANT,
+      STORE_DECISION_WITH_TAKE_UP,
+      CLAIM_SESSION,
+      TAKE_OVER_CLAIM,
+    );
   }
 
   async loadContext(q: ContextQuery): Promise<AuthorizationContext> {
     const c = q.claim;
-    const rows = await this.hot.query<Record<string, unknown>>(LOAD_CONTEXT,
-      [q.chipId, q.machineId, q.code, isUuid(q.sessionId) ? q.sessionId : null, isUuid(q.welderId) ? q.welderId : null,
-        c?.nonce ?? null, c?.requestId ?? null, c?.decisionId ?? null, c?.at ?? null],
-    );
+    const rows = await this.hot.query<Record<string, unknown>>(LOAD_CONTEXT, [
+      q.chipId,
+      q.machineId,
+      q.code,
+      isUuid(q.sessionId) ? q.sessionId : null,
+      isUuid(q.welderId) ? q.welderId : null,
+      c?.nonce ?? null,
+      c?.requestId ?? null,
+      c?.decisionId ?? null,
+      c?.at ?? null,
+    ]);
     const r = rows[0];
-    const prior = r.prior_nonce as { requestId: string; decisionId: string; seenAt: string; orphanedAt: string | null } | null;
+    const prior = r.prior_nonce as {
+      requestId: string;
+      decisionId: string;
+      seenAt: string;
+      orphanedAt: string | null;
+    } | null;
     const s = r.session as Record<string, unknown> | null;
     return {
       nonceClaimed: c ? r.claimed === 1 : true,
-      priorNonce: prior && r.claimed !== 1 ? { requestId: prior.requestId, decisionId: prior.decisionId, seenAt: new Date(prior.seenAt), orphanedAt: date(prior.orphanedAt) } : null,
+      priorNonce:
+        prior && r.claimed !== 1
+          ? {
+              requestId: prior.requestId,
+              decisionId: prior.decisionId,
+              seenAt: new Date(prior.seenAt),
+              orphanedAt: date(prior.orphanedAt),
+            }
+          : null,
       chipKnown: r.chip_known === true,
       machine: (r.machine as ContextMachine | null) ?? null,
       code: (r.code as AuthorizationContext['code']) ?? null,
-      session: s ? {
-        id: s.id as string, grantId: s.grantId as string, chipId: s.chipId as string, machineId: s.machineId as string, welderId: s.welderId as string,
-        permitId: s.permitId as string, pushDeadline: date(s.pushDeadline)!, pushedAt: date(s.pushedAt), confirmBy: date(s.confirmBy), usedAt: date(s.usedAt), usedRequestId: (s.usedRequestId as string | null) ?? null,
-        grantExpiresAt: date(s.grantExpiresAt)!, grantRevokedAt: date(s.grantRevokedAt),
-      } : null,
+      session: s
+        ? {
+            id: s.id as string,
+            grantId: s.grantId as string,
+            chipId: s.chipId as string,
+            machineId: s.machineId as string,
+            welderId: s.welderId as string,
+            permitId: s.permitId as string,
+            pushDeadline: date(s.pushDeadline)!,
+            pushedAt: date(s.pushedAt),
+            confirmBy: date(s.confirmBy),
+            usedAt: date(s.usedAt),
+            usedRequestId: (s.usedRequestId as string | null) ?? null,
+            grantExpiresAt: date(s.grantExpiresAt)!,
+            grantRevokedAt: date(s.grantRevokedAt),
+          }
+        : null,
       welder: (r.welder as AuthorizationContext['welder']) ?? null,
     };
   }
@@ -197,32 +245,86 @@ export class AuthorizationRepository {
    * device's latest gas reading since `gasSince`. One statement.
    */
   async loadWorkContext(q: WorkContextQuery): Promise<WorkContext> {
-    const rows = await this.hot.query<{ permit_id: string | null; naming: number; permit_ctx: unknown; blackout: boolean; gas_reading: GasPayload | null }>(LOAD_WORK_CONTEXT,
-      [q.findPermit ? null : isUuid(q.permitId) ? q.permitId : null, q.welderId, q.machineId, q.at, q.regionPath, q.findPermit, q.chipId, q.gasSince],
-    );
+    const rows = await this.hot.query<{
+      permit_id: string | null;
+      naming: number;
+      permit_ctx: unknown;
+      blackout: boolean;
+      gas_reading: GasPayload | null;
+    }>(LOAD_WORK_CONTEXT, [
+      q.findPermit ? null : isUuid(q.permitId) ? q.permitId : null,
+      q.welderId,
+      q.machineId,
+      q.at,
+      q.regionPath,
+      q.findPermit,
+      q.chipId,
+      q.gasSince,
+    ]);
     const r = rows[0];
     const p = r.gas_reading;
     return {
       namingPermitId: q.findPermit && r.naming === 1 ? r.permit_id : null,
       permit: parsePermitContext(r.permit_ctx),
       blackout: r.blackout === true,
-      gasReading: p && typeof p.percentLel === 'number' && typeof p.limitPercentLel === 'number' ? { percentLel: p.percentLel, limitPercentLel: p.limitPercentLel } : null,
+      gasReading:
+        p && typeof p.percentLel === 'number' && typeof p.limitPercentLel === 'number'
+          ? { percentLel: p.percentLel, limitPercentLel: p.limitPercentLel }
+          : null,
     };
   }
 
   /** Stores the decision and, in the same statement, its new grant or the take-up of a phone grant. */
   async storeDecision(d: NewDecision, grant: NewGrant | null, takeUp: GrantTakeUp | null): Promise<void> {
-    const decisionParams = [d.id, d.at, d.source, d.chipId, d.machineId, d.enterpriseId, d.regionPath, d.welderId, d.permitId, d.allowed, d.reason,
-      d.requestId, d.nonce, d.position ? JSON.stringify(d.position) : null, d.grantId, Math.max(0, Math.round(d.latencyMs))];
+    const decisionParams = [
+      d.id,
+      d.at,
+      d.source,
+      d.chipId,
+      d.machineId,
+      d.enterpriseId,
+      d.regionPath,
+      d.welderId,
+      d.permitId,
+      d.allowed,
+      d.reason,
+      d.requestId,
+      d.nonce,
+      d.position ? JSON.stringify(d.position) : null,
+      d.grantId,
+      Math.max(0, Math.round(d.latencyMs)),
+    ];
     if (grant) {
-      await this.hot.query(STORE_DECISION_WITH_GRANT, [...decisionParams, grant.grantId, grant.chipId, grant.machineId, grant.enterpriseId, grant.regionPath,
-        grant.welderId, grant.permitId, grant.certificateId, grant.codeId, grant.requestId, grant.nonce, grant.issuedAt, grant.expiresAt,
+      await this.hot.query(STORE_DECISION_WITH_GRANT, [
+        ...decisionParams,
+        grant.grantId,
+        grant.chipId,
+        grant.machineId,
+        grant.enterpriseId,
+        grant.regionPath,
+        grant.welderId,
+        grant.permitId,
+        grant.certificateId,
+        grant.codeId,
+        grant.requestId,
+        grant.nonce,
+        grant.issuedAt,
+        grant.expiresAt,
         // A device grant is answered right after this insert: marked delivered here rather than by a second write after sending.
-        grant.requestId ? grant.issuedAt : null, grant.maxCurrentA]);
+        grant.requestId ? grant.issuedAt : null,
+        grant.maxCurrentA,
+      ]);
       return;
     }
     if (takeUp) {
-      await this.hot.query(STORE_DECISION_WITH_TAKE_UP, [...decisionParams, takeUp.grantId, takeUp.requestId, takeUp.nonce, takeUp.expiresAt, takeUp.maxCurrentA]);
+      await this.hot.query(STORE_DECISION_WITH_TAKE_UP, [
+        ...decisionParams,
+        takeUp.grantId,
+        takeUp.requestId,
+        takeUp.nonce,
+        takeUp.expiresAt,
+        takeUp.maxCurrentA,
+      ]);
       return;
     }
     await this.hot.query(STORE_DECISION, decisionParams);
@@ -237,8 +339,18 @@ export class AuthorizationRepository {
   }
 
   /** A retry's take-over of a claim without a stored decision (TAKE_OVER_CLAIM); true when this caller got it. */
-  async takeOverClaim(c: { chipId: string; nonce: string; requestId: string; fromDecisionId: string; toDecisionId: string; at: Date }): Promise<boolean> {
-    return (await this.hot.query(TAKE_OVER_CLAIM, [c.chipId, c.nonce, c.requestId, c.fromDecisionId, c.toDecisionId, c.at])).length === 1;
+  async takeOverClaim(c: {
+    chipId: string;
+    nonce: string;
+    requestId: string;
+    fromDecisionId: string;
+    toDecisionId: string;
+    at: Date;
+  }): Promise<boolean> {
+    return (
+      (await this.hot.query(TAKE_OVER_CLAIM, [c.chipId, c.nonce, c.requestId, c.fromDecisionId, c.toDecisionId, c.at]))
+        .length === 1
+    );
   }
 
   /**
@@ -248,7 +360,9 @@ export class AuthorizationRepository {
   async markOrphanClaims(since: Date, claimedBefore: Date, at: Date): Promise<number> {
     const rows: unknown = await this.ds.query(
       `UPDATE arm_nonces n SET orphaned_at = $3 WHERE n.seen_at >= $1 AND n.seen_at < $2 AND n.orphaned_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = n.decision_id) RETURNING 1`, [since, claimedBefore, at]);
+         AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = n.decision_id) RETURNING 1`,
+      [since, claimedBefore, at],
+    );
     return returned(rows).length;
   }
 
@@ -267,20 +381,36 @@ export class AuthorizationRepository {
        SELECT o.decision_id, o.seen_at, 'device', o.chip_id, m.id, e.id, e.region_path, NULL, NULL, false, 'SERVER_ERROR', o.request_id, o.nonce, NULL, NULL, 0
          FROM o LEFT JOIN machines m ON m.chip_id = o.chip_id LEFT JOIN enterprises e ON e.id = m.enterprise_id
        RETURNING id, at, chip_id AS "chipId", machine_id AS "machineId", enterprise_id AS "enterpriseId", region_path AS "regionPath", request_id AS "requestId"`,
-      [claimedBefore, at]);
+      [claimedBefore, at],
+    );
     return rows;
   }
 
-  async findDecision(id: string): Promise<{ id: string; allowed: boolean; reason: ReasonCode; grantId: string | null; machineId: string | null } | null> {
-    const rows: { id: string; allowed: boolean; reason: ReasonCode; grant_id: string | null; machine_id: string | null }[] = await this.ds.query(
-      `SELECT id, allowed, reason, grant_id, machine_id FROM decisions WHERE id = $1 LIMIT 1`, [id]);
+  async findDecision(id: string): Promise<{
+    id: string;
+    allowed: boolean;
+    reason: ReasonCode;
+    grantId: string | null;
+    machineId: string | null;
+  } | null> {
+    const rows: {
+      id: string;
+      allowed: boolean;
+      reason: ReasonCode;
+      grant_id: string | null;
+      machine_id: string | null;
+    }[] = await this.ds.query(`SELECT id, allowed, reason, grant_id, machine_id FROM decisions WHERE id = $1 LIMIT 1`, [
+      id,
+    ]);
     const r = rows[0];
     return r ? { id: r.id, allowed: r.allowed, reason: r.reason, grantId: r.grant_id, machineId: r.machine_id } : null;
   }
 
   async countDenialsSince(machineId: string, since: Date): Promise<number> {
     const rows: { n: number }[] = await this.ds.query(
-      `SELECT count(*)::int AS n FROM decisions WHERE machine_id = $1 AND at >= $2 AND NOT allowed`, [machineId, since]);
+      `SELECT count(*)::int AS n FROM decisions WHERE machine_id = $1 AND at >= $2 AND NOT allowed`,
+      [machineId, since],
+    );
     return rows[0].n;
   }
 
@@ -291,6 +421,7 @@ export class AuthorizationRepository {
 
 /** TypeORM's postgres driver answers UPDATE ... RETURNING with [rows, count] and SELECT/INSERT with rows. */
 export function returned<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return (result ?? []) as T[];
 }

@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ARM_ANSWER_CACHE_MS, GAS_READING_INTERVAL_S, Position, ReasonCode, REASONS, reasonMessage } from '@arcgate/protocol';
+import {
+  ARM_ANSWER_CACHE_MS,
+  GAS_READING_INTERVAL_S,
+  Position,
+  ReasonCode,
+  REASONS,
+  reasonMessage,
+} from '@arcgate/protocol';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { faultPoint } from '../common/fault/fault-points';
@@ -13,10 +20,23 @@ import { PermitDecisionCode } from '../permits/permit-decision';
 import { PermitsService } from '../permits/permits.service';
 import { decideCertificateCheck, isWelderActive } from '../welders/certificate-registry';
 import type { PhonePosition } from './arm-session.entity';
-import { AuthorizationContext, AuthorizationRepository, ContextMachine, GrantTakeUp, NewGrant, WorkContext } from './authorization.repository';
+import {
+  AuthorizationContext,
+  AuthorizationRepository,
+  ContextMachine,
+  GrantTakeUp,
+  NewGrant,
+  WorkContext,
+} from './authorization.repository';
 import { Decision, DecideInput } from './decision';
 import {
-  CERTIFICATE_REASON, certificateCoverEnds, grantExpiry, PERMIT_REASON, positionIsStale, requestIsFresh, requiredSubOperation,
+  CERTIFICATE_REASON,
+  certificateCoverEnds,
+  grantExpiry,
+  PERMIT_REASON,
+  positionIsStale,
+  requestIsFresh,
+  requiredSubOperation,
 } from './decision-rules';
 import { GrantsRepository } from './grants.repository';
 
@@ -75,13 +95,28 @@ export class AuthorizationService {
   }
 
   private async decideAs(id: string, input: DecideInput, started: number): Promise<Decision> {
-    const outcome: Outcome = { reason: ReasonCode.SERVER_ERROR, machine: null, welderId: null, welderName: null, permitId: input.permitId ?? null, grant: null, takeUp: null };
+    const outcome: Outcome = {
+      reason: ReasonCode.SERVER_ERROR,
+      machine: null,
+      welderId: null,
+      welderName: null,
+      permitId: input.permitId ?? null,
+      grant: null,
+      takeUp: null,
+    };
     try {
       const replay = await this.evaluate(input, id, outcome);
       if (replay) return replay;
     } catch (e) {
-      if (!(e instanceof Deny)) this.logger.error(`decision failed closed for chip ${input.chipId ?? '-'}: ${e instanceof Error ? e.message : String(e)}`);
-      Object.assign(outcome, { reason: e instanceof Deny ? e.reason : ReasonCode.SERVER_ERROR, grant: null, takeUp: null });
+      if (!(e instanceof Deny))
+        this.logger.error(
+          `decision failed closed for chip ${input.chipId ?? '-'}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      Object.assign(outcome, {
+        reason: e instanceof Deny ? e.reason : ReasonCode.SERVER_ERROR,
+        grant: null,
+        takeUp: null,
+      });
     }
     return this.store(input, id, outcome, started);
   }
@@ -103,10 +138,13 @@ export class AuthorizationService {
     }
 
     const ctx = await this.repo.loadContext({
-      chipId: input.chipId, machineId: input.machineId, code,
+      chipId: input.chipId,
+      machineId: input.machineId,
+      code,
       sessionId: cred.kind === 'phone_session' ? cred.sessionId : null,
       welderId: cred.kind === 'welder_account' ? cred.welderId : null,
-      claim: device && fresh && input.chipId ? { nonce: input.nonce, requestId: input.requestId, decisionId: id, at } : null,
+      claim:
+        device && fresh && input.chipId ? { nonce: input.nonce, requestId: input.requestId, decisionId: id, at } : null,
     });
     if (ctx.nonceClaimed && device && fresh) faultPoint('decision.after-claim');
     // A decision belongs to a machine only when the chip really is that machine's (or the phone scanned its genuine code).
@@ -121,7 +159,8 @@ export class AuthorizationService {
     let takenOver = false;
     if (!ctx.nonceClaimed) {
       const prior = ctx.priorNonce;
-      if (!prior || prior.requestId !== input.requestId || at.getTime() - prior.seenAt.getTime() > ARM_ANSWER_CACHE_MS) throw new Deny(ReasonCode.NONCE_REUSED);
+      if (!prior || prior.requestId !== input.requestId || at.getTime() - prior.seenAt.getTime() > ARM_ANSWER_CACHE_MS)
+        throw new Deny(ReasonCode.NONCE_REUSED);
       const earlier = await this.earlierAnswer(prior, input, id);
       // Null: the claim had no decision and this retry took it over; it is decided afresh below.
       if (earlier) return earlier;
@@ -139,12 +178,20 @@ export class AuthorizationService {
     const position = this.usablePosition(input);
     const given = out.permitId;
     const work = await this.repo.loadWorkContext({
-      permitId: given, findPermit: !given, welderId: welder.id, machineId: machine.id, at, regionPath: machine.regionPath,
-      chipId: machine.chipId, gasSince: new Date(at.getTime() - GAS_MONITOR_FRESH_MS),
+      permitId: given,
+      findPermit: !given,
+      welderId: welder.id,
+      machineId: machine.id,
+      at,
+      regionPath: machine.regionPath,
+      chipId: machine.chipId,
+      gasSince: new Date(at.getTime() - GAS_MONITOR_FRESH_MS),
     });
     const certificates = work.permit.certificates;
     const anyCert = decideCertificateCheck(welder.status, certificates, at);
-    const fitCert = decideCertificateCheck(welder.status, certificates, at, { subOperation: requiredSubOperation(machine.kind) });
+    const fitCert = decideCertificateCheck(welder.status, certificates, at, {
+      subOperation: requiredSubOperation(machine.kind),
+    });
 
     if (!anyCert.valid) throw new Deny(CERTIFICATE_REASON[anyCert.reason]);
     if (!fitCert.valid) throw new Deny(ReasonCode.CERTIFICATE_WRONG_CATEGORY);
@@ -155,17 +202,41 @@ export class AuthorizationService {
     if (!permit.validUntil) throw new Deny(ReasonCode.SERVER_ERROR);
     if (work.blackout) throw new Deny(ReasonCode.BLACKOUT_IN_FORCE);
 
-    const expiresAt = grantExpiry(at, permit.validUntil, certificateCoverEnds(fitCert.expiresOn, fitCert.reviewDueOn), session?.grantExpiresAt);
+    const expiresAt = grantExpiry(
+      at,
+      permit.validUntil,
+      certificateCoverEnds(fitCert.expiresOn, fitCert.reviewDueOn),
+      session?.grantExpiresAt,
+    );
     if (expiresAt.getTime() <= at.getTime()) throw new Deny(ReasonCode.PERMIT_EXPIRED);
     if (session) {
       // Claimed only now, so that a denial (say, a bad fix) leaves the session for a retry.
-      if (!(await this.repo.claimSession(session.id, input.requestId, at))) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
-      out.takeUp = { grantId: session.grantId, requestId: input.requestId, nonce: input.nonce, expiresAt, maxCurrentA: machine.ratedCurrentA };
+      if (!(await this.repo.claimSession(session.id, input.requestId, at)))
+        throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
+      out.takeUp = {
+        grantId: session.grantId,
+        requestId: input.requestId,
+        nonce: input.nonce,
+        expiresAt,
+        maxCurrentA: machine.ratedCurrentA,
+      };
     } else {
       out.grant = {
-        grantId: randomUUID(), source: input.source, chipId: machine.chipId!, machineId: machine.id, enterpriseId: machine.enterpriseId, regionPath: machine.regionPath,
-        welderId: welder.id, permitId: permit.permitId!, certificateId: fitCert.certificateId ?? null, codeId: ctx.code?.id ?? null,
-        requestId: device ? input.requestId : null, nonce: device ? input.nonce : null, issuedAt: at, expiresAt, maxCurrentA: machine.ratedCurrentA,
+        grantId: randomUUID(),
+        source: input.source,
+        chipId: machine.chipId!,
+        machineId: machine.id,
+        enterpriseId: machine.enterpriseId,
+        regionPath: machine.regionPath,
+        welderId: welder.id,
+        permitId: permit.permitId!,
+        certificateId: fitCert.certificateId ?? null,
+        codeId: ctx.code?.id ?? null,
+        requestId: device ? input.requestId : null,
+        nonce: device ? input.nonce : null,
+        issuedAt: at,
+        expiresAt,
+        maxCurrentA: machine.ratedCurrentA,
       };
     }
     out.reason = ReasonCode.OK;
@@ -185,7 +256,12 @@ export class AuthorizationService {
   }
 
   /** The phone session a device request refers to, if any, once it has passed its checks. */
-  private checkCredential(input: DecideInput, ctx: AuthorizationContext, codeInvalid: boolean, takenOver: boolean): AuthorizationContext['session'] {
+  private checkCredential(
+    input: DecideInput,
+    ctx: AuthorizationContext,
+    codeInvalid: boolean,
+    takenOver: boolean,
+  ): AuthorizationContext['session'] {
     const cred = input.credential;
     if (cred.kind === 'welder_code') {
       if (codeInvalid) throw new Deny(ReasonCode.WELDER_CODE_INVALID);
@@ -197,9 +273,11 @@ export class AuthorizationService {
     const s = ctx.session;
     // Used already, unless by this very request whose claim this retry took over after a crash (no decision was stored for it).
     const usedByLostAttempt = takenOver && s?.usedRequestId === input.requestId;
-    if (!isUuid(cred.sessionId) || !s || s.chipId !== input.chipId || !s.pushedAt || (s.usedAt && !usedByLostAttempt)) throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
+    if (!isUuid(cred.sessionId) || !s || s.chipId !== input.chipId || !s.pushedAt || (s.usedAt && !usedByLostAttempt))
+      throw new Deny(ReasonCode.PHONE_SESSION_UNKNOWN);
     const now = input.at.getTime();
-    if (s.grantRevokedAt || (s.confirmBy && s.confirmBy.getTime() <= now) || s.grantExpiresAt.getTime() <= now) throw new Deny(ReasonCode.PHONE_SESSION_EXPIRED);
+    if (s.grantRevokedAt || (s.confirmBy && s.confirmBy.getTime() <= now) || s.grantExpiresAt.getTime() <= now)
+      throw new Deny(ReasonCode.PHONE_SESSION_EXPIRED);
     return s;
   }
 
@@ -211,47 +289,109 @@ export class AuthorizationService {
     return { position: p, stale: false };
   }
 
-  private evaluatePermit(given: string | null, work: WorkContext, welderId: string, machine: ContextMachine, input: DecideInput, position: Position | PhonePosition | undefined): { reason: ReasonCode; permitId: string | null; validUntil?: Date } {
+  private evaluatePermit(
+    given: string | null,
+    work: WorkContext,
+    welderId: string,
+    machine: ContextMachine,
+    input: DecideInput,
+    position: Position | PhonePosition | undefined,
+  ): { reason: ReasonCode; permitId: string | null; validUntil?: Date } {
     const permitId = given || work.namingPermitId;
     if (!permitId) return { reason: ReasonCode.PERMIT_REQUIRED, permitId: null };
-    const ask = (continuousGasOk?: boolean) => this.permits.evaluateLoaded({
-      permitId, welderId, machineId: machine.id, at: input.at, continuousGasOk,
-      position: position ? { lat: position.lat, lng: position.lng, accuracyM: position.accuracyM } : undefined,
-    }, work.permit);
+    const ask = (continuousGasOk?: boolean) =>
+      this.permits.evaluateLoaded(
+        {
+          permitId,
+          welderId,
+          machineId: machine.id,
+          at: input.at,
+          continuousGasOk,
+          position: position ? { lat: position.lat, lng: position.lng, accuracyM: position.accuracyM } : undefined,
+        },
+        work.permit,
+      );
     let verdict = ask();
     if (verdict.reason === PermitDecisionCode.CONTINUOUS_GAS_MONITORING_REQUIRED && machine.chipId) {
       const reading = work.gasReading;
       if (reading && reading.percentLel < reading.limitPercentLel) verdict = ask(true);
     }
-    return { reason: PERMIT_REASON[verdict.reason] ?? ReasonCode.SERVER_ERROR, permitId, validUntil: verdict.permit?.validUntil };
+    return {
+      reason: PERMIT_REASON[verdict.reason] ?? ReasonCode.SERVER_ERROR,
+      permitId,
+      validUntil: verdict.permit?.validUntil,
+    };
   }
 
   private async store(input: DecideInput, id: string, o: Outcome, started: number): Promise<Decision> {
     const m = o.machine;
     const grantTerms = o.grant ?? (o.takeUp ? { ...o.takeUp, issuedAt: input.at } : null);
     const decision: Decision = {
-      id, at: input.at, source: input.source, allowed: o.reason === ReasonCode.OK, reason: o.reason, message: reasonMessage(o.reason),
-      chipId: input.chipId, machineId: m?.id ?? null, enterpriseId: m?.enterpriseId ?? null, regionPath: m?.regionPath ?? null,
-      welderId: o.welderId, welderName: o.welderName, permitId: isUuid(o.permitId) ? o.permitId : null,
-      grant: grantTerms ? {
-        grantId: grantTerms.grantId, requestId: grantTerms.requestId, nonce: grantTerms.nonce, issuedAt: grantTerms.issuedAt, expiresAt: grantTerms.expiresAt, maxCurrentA: grantTerms.maxCurrentA,
-      } : null,
+      id,
+      at: input.at,
+      source: input.source,
+      allowed: o.reason === ReasonCode.OK,
+      reason: o.reason,
+      message: reasonMessage(o.reason),
+      chipId: input.chipId,
+      machineId: m?.id ?? null,
+      enterpriseId: m?.enterpriseId ?? null,
+      regionPath: m?.regionPath ?? null,
+      welderId: o.welderId,
+      welderName: o.welderName,
+      permitId: isUuid(o.permitId) ? o.permitId : null,
+      grant: grantTerms
+        ? {
+            grantId: grantTerms.grantId,
+            requestId: grantTerms.requestId,
+            nonce: grantTerms.nonce,
+            issuedAt: grantTerms.issuedAt,
+            expiresAt: grantTerms.expiresAt,
+            maxCurrentA: grantTerms.maxCurrentA,
+          }
+        : null,
       latencyMs: performance.now() - started,
     };
     const row = {
-      id, at: input.at, source: input.source, chipId: input.chipId, machineId: decision.machineId, enterpriseId: decision.enterpriseId,
-      regionPath: decision.regionPath, welderId: decision.welderId, permitId: decision.permitId, requestId: input.requestId.slice(0, 64), nonce: input.nonce.slice(0, 128),
-      position: input.position ?? null, latencyMs: decision.latencyMs,
+      id,
+      at: input.at,
+      source: input.source,
+      chipId: input.chipId,
+      machineId: decision.machineId,
+      enterpriseId: decision.enterpriseId,
+      regionPath: decision.regionPath,
+      welderId: decision.welderId,
+      permitId: decision.permitId,
+      requestId: input.requestId.slice(0, 64),
+      nonce: input.nonce.slice(0, 128),
+      position: input.position ?? null,
+      latencyMs: decision.latencyMs,
     };
     try {
-      await this.repo.storeDecision({ ...row, allowed: decision.allowed, reason: decision.reason, grantId: decision.grant?.grantId ?? null }, o.grant, o.takeUp);
+      await this.repo.storeDecision(
+        { ...row, allowed: decision.allowed, reason: decision.reason, grantId: decision.grant?.grantId ?? null },
+        o.grant,
+        o.takeUp,
+      );
       return decision;
     } catch (e) {
       // A grant that could not be stored is not given: fail closed, and try to record the failure itself.
       this.logger.error(`storing decision ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
-      const failed: Decision = { ...decision, allowed: false, reason: ReasonCode.SERVER_ERROR, message: reasonMessage(ReasonCode.SERVER_ERROR), grant: null };
+      const failed: Decision = {
+        ...decision,
+        allowed: false,
+        reason: ReasonCode.SERVER_ERROR,
+        message: reasonMessage(ReasonCode.SERVER_ERROR),
+        grant: null,
+      };
       if (decision.allowed) {
-        await this.repo.storeDecision({ ...row, id: randomUUID(), allowed: false, reason: ReasonCode.SERVER_ERROR, grantId: null }, null, null).catch(() => undefined);
+        await this.repo
+          .storeDecision(
+            { ...row, id: randomUUID(), allowed: false, reason: ReasonCode.SERVER_ERROR, grantId: null },
+            null,
+            null,
+          )
+          .catch(() => undefined);
       }
       return failed;
     }
@@ -264,17 +404,49 @@ export class AuthorizationService {
    * than any decision takes and not being decided here): then this retry takes the claim over and
    * null says "decide afresh".
    */
-  private async earlierAnswer(prior: NonNullable<AuthorizationContext['priorNonce']>, input: DecideInput, id: string): Promise<Decision | null> {
+  private async earlierAnswer(
+    prior: NonNullable<AuthorizationContext['priorNonce']>,
+    input: DecideInput,
+    id: string,
+  ): Promise<Decision | null> {
     const decisionId = prior.decisionId;
     const base: Decision = {
-      id: decisionId, at: input.at, source: input.source, allowed: false, reason: ReasonCode.SERVER_ERROR, message: reasonMessage(ReasonCode.SERVER_ERROR),
-      chipId: input.chipId, machineId: input.machineId, enterpriseId: null, regionPath: null, welderId: null, welderName: null, permitId: null, grant: null, latencyMs: 0,
+      id: decisionId,
+      at: input.at,
+      source: input.source,
+      allowed: false,
+      reason: ReasonCode.SERVER_ERROR,
+      message: reasonMessage(ReasonCode.SERVER_ERROR),
+      chipId: input.chipId,
+      machineId: input.machineId,
+      enterpriseId: null,
+      regionPath: null,
+      welderId: null,
+      welderName: null,
+      permitId: null,
+      grant: null,
+      latencyMs: 0,
     };
     const stored = await this.repo.findDecision(decisionId);
     if (!stored) {
-      const lost = !this.deciding.has(decisionId) && (prior.orphanedAt !== null || input.at.getTime() - prior.seenAt.getTime() > CLAIM_IN_FLIGHT_MAX_MS);
-      if (lost && input.chipId && await this.repo.takeOverClaim({ chipId: input.chipId, nonce: input.nonce, requestId: input.requestId, fromDecisionId: decisionId, toDecisionId: id, at: input.at })) {
-        this.logger.warn(`arm request ${input.requestId} of ${input.chipId}: its claim had no decision (lost with a crash); deciding the retry afresh`);
+      const lost =
+        !this.deciding.has(decisionId) &&
+        (prior.orphanedAt !== null || input.at.getTime() - prior.seenAt.getTime() > CLAIM_IN_FLIGHT_MAX_MS);
+      if (
+        lost &&
+        input.chipId &&
+        (await this.repo.takeOverClaim({
+          chipId: input.chipId,
+          nonce: input.nonce,
+          requestId: input.requestId,
+          fromDecisionId: decisionId,
+          toDecisionId: id,
+          at: input.at,
+        }))
+      ) {
+        this.logger.warn(
+          `arm request ${input.requestId} of ${input.chipId}: its claim had no decision (lost with a crash); deciding the retry afresh`,
+        );
         return null;
       }
       return { ...base, replay: 'in_flight' };
@@ -283,13 +455,32 @@ export class AuthorizationService {
     if (stored.allowed && grant && !grant.revokedAt && grant.requestId === input.requestId) {
       const welderName = await this.grants.maskedWelderName(grant.welderId);
       return {
-        ...base, allowed: true, reason: ReasonCode.OK, message: reasonMessage(ReasonCode.OK), machineId: grant.machineId, enterpriseId: grant.enterpriseId,
-        regionPath: grant.regionPath, welderId: grant.welderId, welderName, permitId: grant.permitId, replay: 'repeat',
-        grant: { grantId: grant.grantId, requestId: grant.requestId, nonce: grant.nonce, issuedAt: grant.deliveredAt ?? grant.issuedAt, expiresAt: grant.expiresAt, maxCurrentA: grant.maxCurrentA },
+        ...base,
+        allowed: true,
+        reason: ReasonCode.OK,
+        message: reasonMessage(ReasonCode.OK),
+        machineId: grant.machineId,
+        enterpriseId: grant.enterpriseId,
+        regionPath: grant.regionPath,
+        welderId: grant.welderId,
+        welderName,
+        permitId: grant.permitId,
+        replay: 'repeat',
+        grant: {
+          grantId: grant.grantId,
+          requestId: grant.requestId,
+          nonce: grant.nonce,
+          issuedAt: grant.deliveredAt ?? grant.issuedAt,
+          expiresAt: grant.expiresAt,
+          maxCurrentA: grant.maxCurrentA,
+        },
       };
     }
     // A grant revoked since: the retry learns why, if arm.denied may carry that reason.
-    const revokedFor = grant?.revokeReason && REASONS[grant.revokeReason].use !== 'revoke' ? grant.revokeReason : ReasonCode.SERVER_ERROR;
+    const revokedFor =
+      grant?.revokeReason && REASONS[grant.revokeReason].use !== 'revoke'
+        ? grant.revokeReason
+        : ReasonCode.SERVER_ERROR;
     const reason = stored.allowed ? revokedFor : stored.reason;
     return { ...base, reason, message: reasonMessage(reason), machineId: stored.machineId, replay: 'repeat' };
   }

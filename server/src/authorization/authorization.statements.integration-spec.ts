@@ -19,13 +19,19 @@ describe('LOAD_CONTEXT commit mode', () => {
   });
 
   const load = (chip: string, nonce: string) =>
-    c.query({ name: LOAD_CONTEXT.name, text: LOAD_CONTEXT.text, values: [chip, null, null, null, null, nonce, 'req-1', randomUUID(), new Date()] });
+    c.query({
+      name: LOAD_CONTEXT.name,
+      text: LOAD_CONTEXT.text,
+      values: [chip, null, null, null, null, nonce, 'req-1', randomUUID(), new Date()],
+    });
 
   it('claims the nonce once, and leaves the connection committing synchronously afterwards', async () => {
     const chip = `stmt-${randomUUID().slice(0, 8)}`;
     expect((await load(chip, 'n-1')).rows[0].claimed).toBe(1);
     expect((await c.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
-    expect((await load(chip, 'n-1')).rows[0]).toEqual(expect.objectContaining({ claimed: 0, prior_nonce: expect.objectContaining({ requestId: 'req-1' }) }));
+    expect((await load(chip, 'n-1')).rows[0]).toEqual(
+      expect.objectContaining({ claimed: 0, prior_nonce: expect.objectContaining({ requestId: 'req-1' }) }),
+    );
     expect((await c.query('SELECT count(*)::int AS n FROM arm_nonces WHERE chip_id = $1', [chip])).rows[0].n).toBe(1);
   });
 

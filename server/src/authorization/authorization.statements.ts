@@ -17,7 +17,8 @@ import { permitContextSql } from '../permits/permit-context';
  * having no answer, retries. One disk flush per decision instead of two: on this disk a flush has a
  * p99 of 15-20 ms and stalls of up to a second (BENCHMARKS.md).
  */
-export const LOAD_CONTEXT = new PreparedStatement(`WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+export const LOAD_CONTEXT =
+  new PreparedStatement(`WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
        claim AS (
          INSERT INTO arm_nonces (chip_id, nonce, request_id, decision_id, seen_at)
          SELECT $1, $6, $7, $8, $9 FROM async_commit WHERE $6::varchar IS NOT NULL
@@ -65,24 +66,29 @@ const INSERT_DECISION = `INSERT INTO decisions (id, at, source, chip_id, machine
 
 export const STORE_DECISION = new PreparedStatement(INSERT_DECISION);
 
-export const STORE_DECISION_WITH_GRANT = new PreparedStatement(`WITH g AS (INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id,
+export const STORE_DECISION_WITH_GRANT =
+  new PreparedStatement(`WITH g AS (INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id,
       region_path, welder_id, permit_id, certificate_id, code_id, request_id, nonce, issued_at, expires_at, delivered_at, max_current_a)
     VALUES ($17, $1, $3, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING 1)
   ${INSERT_DECISION}`);
 
-export const STORE_DECISION_WITH_TAKE_UP = new PreparedStatement(`WITH g AS (UPDATE grants SET request_id = $18, nonce = $19, expires_at = LEAST(expires_at, $20),
+export const STORE_DECISION_WITH_TAKE_UP =
+  new PreparedStatement(`WITH g AS (UPDATE grants SET request_id = $18, nonce = $19, expires_at = LEAST(expires_at, $20),
       delivered_at = COALESCE(delivered_at, $2), max_current_a = $21
     WHERE grant_id = $17 AND request_id IS NULL RETURNING 1)
   ${INSERT_DECISION}`);
 
 // A request that claimed the session and was lost with a crash may claim it again (same request id) when its retry takes over.
-export const CLAIM_SESSION = new PreparedStatement(`UPDATE arm_sessions SET used_at = $3, used_request_id = $2 WHERE id = $1 AND (used_at IS NULL OR used_request_id = $2) RETURNING id`);
+export const CLAIM_SESSION = new PreparedStatement(
+  `UPDATE arm_sessions SET used_at = $3, used_request_id = $2 WHERE id = $1 AND (used_at IS NULL OR used_request_id = $2) RETURNING id`,
+);
 
 /*
  * A retry takes over a claim whose decision was never stored (its process crashed, or recovery marked
  * it orphaned): the claim now names the retry's decision. Conditional on the old decision id and on
  * no decision with it having been stored meanwhile, so two retries cannot both take it over.
  */
-export const TAKE_OVER_CLAIM = new PreparedStatement(`UPDATE arm_nonces n SET decision_id = $5, orphaned_at = NULL, recovered_at = $6
+export const TAKE_OVER_CLAIM =
+  new PreparedStatement(`UPDATE arm_nonces n SET decision_id = $5, orphaned_at = NULL, recovered_at = $6
   WHERE n.chip_id = $1 AND n.nonce = $2 AND n.request_id = $3 AND n.decision_id = $4
     AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = $4) RETURNING 1`);

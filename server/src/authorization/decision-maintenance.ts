@@ -26,9 +26,19 @@ export function partitionName(start: Date): string {
 @Injectable()
 export class DecisionMaintenance implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('DecisionMaintenance');
-  private readonly worker = new PeriodicWorker({ what: 'decision maintenance', everyMs: MAINTENANCE_MS, logger: this.logger, failureLevel: 'warn', run: () => this.run() });
+  private readonly worker = new PeriodicWorker({
+    what: 'decision maintenance',
+    everyMs: MAINTENANCE_MS,
+    logger: this.logger,
+    failureLevel: 'warn',
+    run: () => this.run(),
+  });
 
-  constructor(private readonly ds: DataSource, private readonly repo: AuthorizationRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: AuthorizationRepository,
+    private readonly clock: Clock,
+  ) {}
 
   onModuleInit(): void {
     void this.worker.runNow();
@@ -44,9 +54,14 @@ export class DecisionMaintenance implements OnModuleInit, OnApplicationShutdown 
     for (let i = 0; i <= MONTHS_AHEAD; i++) {
       const start = monthStart(now, i);
       const end = monthStart(now, i + 1);
-      await this.ds.query(`CREATE TABLE IF NOT EXISTS ${partitionName(start)} PARTITION OF decisions FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`)
+      await this.ds
+        .query(
+          `CREATE TABLE IF NOT EXISTS ${partitionName(start)} PARTITION OF decisions FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
+        )
         .catch((e: Error) => this.logger.warn(`partition ${partitionName(start)}: ${e.message}`));
     }
-    await this.repo.deleteNoncesBefore(new Date(now.getTime() - NONCE_RETENTION_MS)).catch((e: Error) => this.logger.warn(`nonce cleanup: ${e.message}`));
+    await this.repo
+      .deleteNoncesBefore(new Date(now.getTime() - NONCE_RETENTION_MS))
+      .catch((e: Error) => this.logger.warn(`nonce cleanup: ${e.message}`));
   }
 }

@@ -35,17 +35,25 @@ describe('arm decisions across a crash', () => {
   });
   beforeEach(() => clock.set(at9()));
 
-  const request = () => device.signed('arm.request', device.armBody({ kind: 'welder_code', code: zhangCode }, { permitId: permit }));
+  const request = () =>
+    device.signed('arm.request', device.armBody({ kind: 'welder_code', code: zhangCode }, { permitId: permit }));
   /** What the crashed process left: the claim of `env`, naming a decision that was never stored. */
   const crashedClaim = async (env: Envelope, claimedAt: Date) => {
     const lostDecision = randomUUID();
-    await t.ds.query(`INSERT INTO arm_nonces (chip_id, nonce, request_id, decision_id, seen_at) VALUES ($1, $2, $3, $4, $5)`,
-      [device.chip.chip, (env.body as { nonce: string }).nonce, env.id, lostDecision, claimedAt]);
+    await t.ds.query(
+      `INSERT INTO arm_nonces (chip_id, nonce, request_id, decision_id, seen_at) VALUES ($1, $2, $3, $4, $5)`,
+      [device.chip.chip, (env.body as { nonce: string }).nonce, env.id, lostDecision, claimedAt],
+    );
     return lostDecision;
   };
-  const claimOf = async (env: Envelope) => (await t.ds.query(`SELECT * FROM arm_nonces WHERE chip_id = $1 AND request_id = $2`, [device.chip.chip, env.id]))[0];
-  const decisionsOf = (env: Envelope) => t.ds.query(`SELECT * FROM decisions WHERE request_id = $1 ORDER BY at`, [env.id]);
-  const publish = (env: Envelope) => device.client.publishAsync(`${device.root}/d/${device.chip.chip}/up/arm.request`, JSON.stringify(env), { qos: 1 });
+  const claimOf = async (env: Envelope) =>
+    (
+      await t.ds.query(`SELECT * FROM arm_nonces WHERE chip_id = $1 AND request_id = $2`, [device.chip.chip, env.id])
+    )[0];
+  const decisionsOf = (env: Envelope) =>
+    t.ds.query(`SELECT * FROM decisions WHERE request_id = $1 ORDER BY at`, [env.id]);
+  const publish = (env: Envelope) =>
+    device.client.publishAsync(`${device.root}/d/${device.chip.chip}/up/arm.request`, JSON.stringify(env), { qos: 1 });
   const answerTo = (env: Envelope, from: number, timeoutMs = 8000) =>
     device.next((topic, m) => /\/arm\.(grant|denied)$/.test(topic) && m.body.requestId === env.id, timeoutMs, from);
 
@@ -116,9 +124,19 @@ describe('arm decisions across a crash', () => {
     expect(result.orphaned).toBeGreaterThanOrEqual(1);
     expect(result.completed).toBe(1);
     const [decision] = await decisionsOf(env);
-    expect(decision).toMatchObject({ id: lost, allowed: false, reason: 'SERVER_ERROR', chip_id: device.chip.chip, machine_id: ids.steelMachine1, enterprise_id: ids.steel, grant_id: null });
+    expect(decision).toMatchObject({
+      id: lost,
+      allowed: false,
+      reason: 'SERVER_ERROR',
+      chip_id: device.chip.chip,
+      machine_id: ids.steelMachine1,
+      enterprise_id: ids.steel,
+      grant_id: null,
+    });
     expect((await claimOf(env)).recovered_at).not.toBeNull();
-    const [audit] = await t.ds.query(`SELECT * FROM audit_log WHERE action = 'decision.recover' AND entity_id = $1`, [lost]);
+    const [audit] = await t.ds.query(`SELECT * FROM audit_log WHERE action = 'decision.recover' AND entity_id = $1`, [
+      lost,
+    ]);
     expect(audit).toMatchObject({ entity_type: 'decision', enterprise_id: ids.steel });
     // Idempotent.
     expect(await t.app.get(DecisionRecovery).recover()).toEqual({ orphaned: 0, completed: 0 });
@@ -127,23 +145,36 @@ describe('arm decisions across a crash', () => {
   it('one grant per request: a second grant for the same chip and nonce is refused by the database', async () => {
     const first = await device.arm(request());
     const [g] = await t.ds.query(`SELECT * FROM grants WHERE grant_id = $1`, [first.answer.body.grantId]);
-    await expect(t.ds.query(
-      `INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, request_id, nonce, issued_at, expires_at)
+    await expect(
+      t.ds.query(
+        `INSERT INTO grants (grant_id, decision_id, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, request_id, nonce, issued_at, expires_at)
        SELECT $1, $2, source, chip_id, machine_id, enterprise_id, region_path, welder_id, permit_id, request_id, nonce, issued_at, expires_at FROM grants WHERE grant_id = $3`,
-      [randomUUID(), randomUUID(), g.grant_id])).rejects.toThrow(/grants_one_per_request/);
+        [randomUUID(), randomUUID(), g.grant_id],
+      ),
+    ).rejects.toThrow(/grants_one_per_request/);
   });
 
   it('a phone start whose device request crashed after claiming nonce and session: the retry takes both over and gets the phone grant; another request still cannot use the session', async () => {
     await device.online();
-    const res = await t.http.post('/api/arm-sessions').set(await t.auth('welder.zhang'))
-      .send({ machineCode: `https://arcgate.test/q/${await activeCode(t, ids.steelMachine1)}`, permitId: permit, position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 8 } });
+    const res = await t.http
+      .post('/api/arm-sessions')
+      .set(await t.auth('welder.zhang'))
+      .send({
+        machineCode: `https://arcgate.test/q/${await activeCode(t, ids.steelMachine1)}`,
+        permitId: permit,
+        position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 8 },
+      });
     expect(res.body).toMatchObject({ allowed: true, delivered: true });
     const sessionId = res.body.sessionId as string;
     await device.next((topic, m) => topic.endsWith('/down/grant.push') && m.body.sessionId === sessionId);
     const env = device.signed('arm.request', device.armBody({ kind: 'phone_session', sessionId }));
     // The crashed attempt had claimed the nonce and the session, and stored nothing.
     await crashedClaim(env, clock.now());
-    await t.ds.query(`UPDATE arm_sessions SET used_at = $2, used_request_id = $3 WHERE id = $1`, [sessionId, clock.now(), env.id]);
+    await t.ds.query(`UPDATE arm_sessions SET used_at = $2, used_request_id = $3 WHERE id = $1`, [
+      sessionId,
+      clock.now(),
+      env.id,
+    ]);
     clock.advance(3_000);
     await t.app.get(DecisionRecovery).recover();
 

@@ -35,9 +35,17 @@ export class DecisionRecovery implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     // In the background: start-up is not held up by a day of claims, and a retry that comes first is
     // covered by the age rule of AuthorizationService.earlierAnswer anyway.
-    void this.recover().catch((e: Error) => this.logger.error(`start-up recovery of arm decisions failed: ${e.message}`));
+    void this.recover().catch((e: Error) =>
+      this.logger.error(`start-up recovery of arm decisions failed: ${e.message}`),
+    );
     // The claims marked now can be completed only after their retry window.
-    this.timer = setTimeout(() => void this.completeOrphans().catch((e: Error) => this.logger.error(`completing orphan claims failed: ${e.message}`)), ARM_ANSWER_CACHE_MS + 5_000);
+    this.timer = setTimeout(
+      () =>
+        void this.completeOrphans().catch((e: Error) =>
+          this.logger.error(`completing orphan claims failed: ${e.message}`),
+        ),
+      ARM_ANSWER_CACHE_MS + 5_000,
+    );
     this.timer.unref();
   }
 
@@ -47,8 +55,15 @@ export class DecisionRecovery implements OnApplicationBootstrap, OnApplicationSh
 
   async recover(): Promise<RecoveryResult> {
     const now = this.clock.now();
-    const orphaned = await this.repo.markOrphanClaims(new Date(now.getTime() - NONCE_RETENTION_MS), new Date(now.getTime() - CLAIM_IN_FLIGHT_MAX_MS), now);
-    if (orphaned) this.logger.warn(`${orphaned} arm request claim(s) had no stored decision (lost with a crash): a retry is decided afresh`);
+    const orphaned = await this.repo.markOrphanClaims(
+      new Date(now.getTime() - NONCE_RETENTION_MS),
+      new Date(now.getTime() - CLAIM_IN_FLIGHT_MAX_MS),
+      now,
+    );
+    if (orphaned)
+      this.logger.warn(
+        `${orphaned} arm request claim(s) had no stored decision (lost with a crash): a retry is decided afresh`,
+      );
     return { orphaned, completed: await this.completeOrphans() };
   }
 
@@ -59,8 +74,21 @@ export class DecisionRecovery implements OnApplicationBootstrap, OnApplicationSh
       const recovered = await this.repo.completeOrphanClaims(em, new Date(now.getTime() - ARM_ANSWER_CACHE_MS), now);
       for (const d of recovered) {
         await this.audit.record(em, SYSTEM_ACTOR, {
-          action: 'decision.recover', entityType: 'decision', entityId: d.id, enterpriseId: d.enterpriseId, regionPath: d.regionPath, before: null,
-          after: { allowed: false, reason: 'SERVER_ERROR', chipId: d.chipId, machineId: d.machineId, requestId: d.requestId, claimedAt: new Date(d.at).toISOString(), why: 'claimed, never decided (crash); no retry came' },
+          action: 'decision.recover',
+          entityType: 'decision',
+          entityId: d.id,
+          enterpriseId: d.enterpriseId,
+          regionPath: d.regionPath,
+          before: null,
+          after: {
+            allowed: false,
+            reason: 'SERVER_ERROR',
+            chipId: d.chipId,
+            machineId: d.machineId,
+            requestId: d.requestId,
+            claimedAt: new Date(d.at).toISOString(),
+            why: 'claimed, never decided (crash); no retry came',
+          },
         });
       }
       return recovered.length;

@@ -53,10 +53,16 @@ describe('authorization: database round trips per decision', () => {
   const decide = (over: { permitId?: string | null; code?: string } = {}): Promise<Decision> => {
     const at = clock.now();
     return t.app.get(AuthorizationService).decide({
-      chipId: chip, machineId: ids.steelMachine1, credential: { kind: 'welder_code', code: over.code ?? zhangCode },
+      chipId: chip,
+      machineId: ids.steelMachine1,
+      credential: { kind: 'welder_code', code: over.code ?? zhangCode },
       permitId: over.permitId === undefined ? permit : over.permitId,
       position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 5, fixAt: at.toISOString() },
-      nonce: newNonce(), requestId: randomUUID(), at, source: 'device', requestTs: at,
+      nonce: newNonce(),
+      requestId: randomUUID(),
+      at,
+      source: 'device',
+      requestTs: at,
     });
   };
 
@@ -64,7 +70,9 @@ describe('authorization: database round trips per decision', () => {
     const { result, sql } = await sqlDuring(() => decide());
     expect(result).toMatchObject({ allowed: true, reason: ReasonCode.OK, permitId: permit });
     expect(sql).toHaveLength(3);
-    const [grant] = await t.ds.query('SELECT delivered_at, issued_at FROM grants WHERE grant_id = $1', [result.grant!.grantId]);
+    const [grant] = await t.ds.query('SELECT delivered_at, issued_at FROM grants WHERE grant_id = $1', [
+      result.grant!.grantId,
+    ]);
     expect(new Date(grant.delivered_at).getTime()).toBe(new Date(grant.issued_at).getTime());
   });
 
@@ -81,7 +89,7 @@ describe('authorization: database round trips per decision', () => {
     expect(sql).toHaveLength(3);
   });
 
-  it('special-level work: the device\'s recent gas reading comes with the same statement', async () => {
+  it("special-level work: the device's recent gas reading comes with the same statement", async () => {
     await t.ds.query(`UPDATE permits SET effective_level = 'special' WHERE id = $1`, [permit]);
     try {
       const without = await sqlDuring(() => decide());
@@ -110,9 +118,15 @@ describe('authorization: database round trips per decision', () => {
   });
 
   it('PermitsService.evaluate reads everything in one statement', async () => {
-    const { result, sql } = await sqlDuring(() => t.app.get(PermitsService).evaluate({
-      permitId: permit, welderId: ids.zhang, machineId: ids.steelMachine1, at: clock.now(), position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 5 },
-    }));
+    const { result, sql } = await sqlDuring(() =>
+      t.app.get(PermitsService).evaluate({
+        permitId: permit,
+        welderId: ids.zhang,
+        machineId: ids.steelMachine1,
+        at: clock.now(),
+        position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 5 },
+      }),
+    );
     expect(result).toMatchObject({ allowed: true, reason: 'OK' });
     expect(sql).toHaveLength(1);
   });

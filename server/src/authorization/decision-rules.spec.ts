@@ -1,10 +1,23 @@
-import { CLOCK_SKEW_MS, DENIAL_REASONS, GRANT_MAX_LIFETIME_MS, POSITION_MAX_AGE_MS, ReasonCode } from '@arcgate/protocol';
+import {
+  CLOCK_SKEW_MS,
+  DENIAL_REASONS,
+  GRANT_MAX_LIFETIME_MS,
+  POSITION_MAX_AGE_MS,
+  ReasonCode,
+} from '@arcgate/protocol';
 import { PermitDecisionCode } from '../permits/permit-decision';
 import { CertificateSubOperation } from '../welders/certificate.entity';
 import { scannedCode } from './arm-sessions.service';
 import { monthStart, partitionName } from './decision-maintenance';
 import {
-  CERTIFICATE_REASON, certificateCoverEnds, grantExpiry, PERMIT_REASON, positionIsStale, requestIsFresh, requiredSubOperation, UNLICENSED_REASONS,
+  CERTIFICATE_REASON,
+  certificateCoverEnds,
+  grantExpiry,
+  PERMIT_REASON,
+  positionIsStale,
+  requestIsFresh,
+  requiredSubOperation,
+  UNLICENSED_REASONS,
 } from './decision-rules';
 
 describe('decision rules', () => {

@@ -1,4 +1,11 @@
-import { CLOCK_SKEW_MS, GRANT_MAX_LIFETIME_MS, MachineKind, POSITION_MAX_AGE_MS, Position, ReasonCode } from '@arcgate/protocol';
+import {
+  CLOCK_SKEW_MS,
+  GRANT_MAX_LIFETIME_MS,
+  MachineKind,
+  POSITION_MAX_AGE_MS,
+  Position,
+  ReasonCode,
+} from '@arcgate/protocol';
 import { addDays, chinaDayStart } from '../common/time/china-date';
 import { PermitDecisionCode as P } from '../permits/permit-decision';
 import { CertificateSubOperation } from '../welders/certificate.entity';
@@ -79,7 +86,9 @@ export const CERTIFICATE_REASON: Readonly<Record<CertificateCheckReason, ReasonC
  * welding are 熔化焊接与热切割作业.
  */
 export function requiredSubOperation(kind: MachineKind): CertificateSubOperation {
-  return kind === 'resistance' ? CertificateSubOperation.PressureWelding : CertificateSubOperation.FusionWeldingAndThermalCutting;
+  return kind === 'resistance'
+    ? CertificateSubOperation.PressureWelding
+    : CertificateSubOperation.FusionWeldingAndThermalCutting;
 }
 
 /** Device request time within ±CLOCK_SKEW_MS of the server's decision time. */
@@ -117,8 +126,13 @@ export function grantExpiry(at: Date, permitEnd: Date, certificateEnds: Date | n
 
 /** Denials that mean an unlicensed, expired or unnamed welder tried to work (UNLICENSED_ATTEMPT). */
 export const UNLICENSED_REASONS: ReadonlySet<ReasonCode> = new Set([
-  ReasonCode.CERTIFICATE_MISSING, ReasonCode.CERTIFICATE_EXPIRED, ReasonCode.CERTIFICATE_REVIEW_OVERDUE, ReasonCode.CERTIFICATE_SUSPENDED,
-  ReasonCode.CERTIFICATE_REVOKED, ReasonCode.CERTIFICATE_WRONG_CATEGORY, ReasonCode.WELDER_NOT_NAMED,
+  ReasonCode.CERTIFICATE_MISSING,
+  ReasonCode.CERTIFICATE_EXPIRED,
+  ReasonCode.CERTIFICATE_REVIEW_OVERDUE,
+  ReasonCode.CERTIFICATE_SUSPENDED,
+  ReasonCode.CERTIFICATE_REVOKED,
+  ReasonCode.CERTIFICATE_WRONG_CATEGORY,
+  ReasonCode.WELDER_NOT_NAMED,
 ]);
 
 /** REPEATED_DENIALS: this many denials for one machine within the window. */

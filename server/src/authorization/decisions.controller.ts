@@ -14,14 +14,20 @@ export class DecisionsController {
   constructor(private readonly decisions: DecisionsService) {}
 
   @Get('decisions')
-  @ApiOperation({ summary: 'Arc authorization decisions (grants and denials with reason codes), newest first; regulators see their subtree, enterprises their own, welders themselves' })
+  @ApiOperation({
+    summary:
+      'Arc authorization decisions (grants and denials with reason codes), newest first; regulators see their subtree, enterprises their own, welders themselves',
+  })
   @ApiPaginatedResponse(DecisionViewDto)
   list(@CurrentActor() actor: Actor, @Query() q: ListDecisionsQueryDto) {
     return this.decisions.listDecisions(actor, q);
   }
 
   @Get('grants')
-  @ApiOperation({ summary: 'Grants (issued, delivered, expiry, revocation) for machine, welder or permit timelines; scoped like decisions' })
+  @ApiOperation({
+    summary:
+      'Grants (issued, delivered, expiry, revocation) for machine, welder or permit timelines; scoped like decisions',
+  })
   @ApiPaginatedResponse(GrantViewDto)
   grants(@CurrentActor() actor: Actor, @Query() q: ListGrantsQueryDto) {
     return this.decisions.listGrants(actor, q);

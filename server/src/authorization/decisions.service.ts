@@ -14,11 +14,18 @@ import { GrantRecord } from './grant.entity';
 /** Read side: decision and grant timelines, scoped like the registry (regulators by subtree, enterprises their own, welders themselves). */
 @Injectable()
 export class DecisionsService {
-  constructor(private readonly access: AccessPolicy, private readonly clock: Clock, private readonly ds: DataSource) {}
+  constructor(
+    private readonly access: AccessPolicy,
+    private readonly clock: Clock,
+    private readonly ds: DataSource,
+  ) {}
 
   async listDecisions(actor: Actor, q: ListDecisionsQueryDto): Promise<Paginated<DecisionViewDto>> {
     const { from, to } = this.window(q.from, q.to);
-    const qb = this.ds.getRepository(DecisionRecord).createQueryBuilder('d').leftJoin('enterprises', 'e', 'e.id = d.enterprise_id');
+    const qb = this.ds
+      .getRepository(DecisionRecord)
+      .createQueryBuilder('d')
+      .leftJoin('enterprises', 'e', 'e.id = d.enterprise_id');
     this.scope(qb, actor, 'd');
     if (q.machineId) qb.andWhere('d.machine_id = :machineId', { machineId: q.machineId });
     if (q.welderId) qb.andWhere('d.welder_id = :welderId', { welderId: q.welderId });
@@ -28,27 +35,46 @@ export class DecisionsService {
     // Bounds on `at` also prune the monthly partitions.
     if (from) qb.andWhere('d.at >= :from', { from });
     if (to) qb.andWhere('d.at < :to', { to });
-    const [rows, total] = await qb.orderBy('d.at', 'DESC').addOrderBy('d.id', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('d.at', 'DESC')
+      .addOrderBy('d.id', 'ASC')
+      .offset(offsetOf(q))
+      .limit(q.pageSize)
+      .getManyAndCount();
     return paginate(rows.map(toDecisionView), total, q);
   }
 
   async listGrants(actor: Actor, q: ListGrantsQueryDto): Promise<Paginated<GrantViewDto>> {
     const { from, to } = this.window(q.from, q.to);
-    const qb = this.ds.getRepository(GrantRecord).createQueryBuilder('g').leftJoin('enterprises', 'e', 'e.id = g.enterprise_id');
+    const qb = this.ds
+      .getRepository(GrantRecord)
+      .createQueryBuilder('g')
+      .leftJoin('enterprises', 'e', 'e.id = g.enterprise_id');
     this.scope(qb, actor, 'g');
     if (q.machineId) qb.andWhere('g.machine_id = :machineId', { machineId: q.machineId });
     if (q.welderId) qb.andWhere('g.welder_id = :welderId', { welderId: q.welderId });
     if (q.permitId) qb.andWhere('g.permit_id = :permitId', { permitId: q.permitId });
     if (from) qb.andWhere('g.issued_at >= :from', { from });
     if (to) qb.andWhere('g.issued_at < :to', { to });
-    const [rows, total] = await qb.orderBy('g.issued_at', 'DESC').addOrderBy('g.grant_id', 'ASC').offset(offsetOf(q)).limit(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('g.issued_at', 'DESC')
+      .addOrderBy('g.grant_id', 'ASC')
+      .offset(offsetOf(q))
+      .limit(q.pageSize)
+      .getManyAndCount();
     const now = this.clock.now();
-    return paginate(rows.map((g) => toGrantView(g, now)), total, q);
+    return paginate(
+      rows.map((g) => toGrantView(g, now)),
+      total,
+      q,
+    );
   }
 
   private scope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor, alias: string): void {
     if (actor.role === Role.Welder) {
-      qb.andWhere(`${alias}.welder_id = :scopeWelderId`, { scopeWelderId: actor.welderId ?? '00000000-0000-0000-0000-000000000000' });
+      qb.andWhere(`${alias}.welder_id = :scopeWelderId`, {
+        scopeWelderId: actor.welderId ?? '00000000-0000-0000-0000-000000000000',
+      });
       return;
     }
     this.access.scopeToEnterprises(qb, actor, 'e');

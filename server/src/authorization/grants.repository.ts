@@ -89,7 +89,9 @@ export class GrantsRepository {
   }
 
   async maskedWelderName(welderId: string): Promise<string | null> {
-    const rows: { real_name: string }[] = await this.ds.query(`SELECT real_name FROM welders WHERE id = $1`, [welderId]);
+    const rows: { real_name: string }[] = await this.ds.query(`SELECT real_name FROM welders WHERE id = $1`, [
+      welderId,
+    ]);
     return rows[0] ? maskName(rows[0].real_name) : null;
   }
 
@@ -102,8 +104,10 @@ export class GrantsRepository {
   async findToRevoke(now: Date, filter: GrantFilter = {}): Promise<{ grantId: string; reason: ReasonCode }[]> {
     const params: unknown[] = [now, chinaDate(now)];
     const where = filterSql(filter, params);
-    const rows = await queryPrepared<{ grant_id: string; reason: ReasonCode }>(this.ds, sweepStatement(
-      `WITH ${IN_FORCE_SQL}
+    const rows = await queryPrepared<{ grant_id: string; reason: ReasonCode }>(
+      this.ds,
+      sweepStatement(
+        `WITH ${IN_FORCE_SQL}
        SELECT grant_id, reason FROM (
          SELECT g.grant_id, ${REVOKE_REASON_SQL} AS reason
            FROM grants g
@@ -113,7 +117,8 @@ export class GrantsRepository {
            LEFT JOIN identity_codes ic ON ic.id = g.code_id
            LEFT JOIN certificates c ON c.id = g.certificate_id
           WHERE g.revoked_at IS NULL AND g.expires_at > $1${where}) x
-        WHERE reason IS NOT NULL`),
+        WHERE reason IS NOT NULL`,
+      ),
       params,
     );
     return rows.map((r) => ({ grantId: r.grant_id, reason: r.reason }));
@@ -122,7 +127,10 @@ export class GrantsRepository {
   async findLiveIds(now: Date, filter: GrantFilter): Promise<string[]> {
     const params: unknown[] = [now];
     const where = filterSql(filter, params);
-    const rows: { grant_id: string }[] = await this.ds.query(`SELECT g.grant_id FROM grants g WHERE g.revoked_at IS NULL AND g.expires_at > $1${where}`, params);
+    const rows: { grant_id: string }[] = await this.ds.query(
+      `SELECT g.grant_id FROM grants g WHERE g.revoked_at IS NULL AND g.expires_at > $1${where}`,
+      params,
+    );
     return rows.map((r) => r.grant_id);
   }
 
@@ -139,12 +147,19 @@ export class GrantsRepository {
         RETURNING g.grant_id, g.chip_id, g.revoke_reason, g.request_id`,
       [items.map((i) => i.grantId), items.map((i) => i.reason), now],
     );
-    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode; request_id: string | null }>(res)
-      .map((r) => ({ grantId: r.grant_id, chipId: r.chip_id, reason: r.revoke_reason, onDevice: r.request_id !== null }));
+    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode; request_id: string | null }>(
+      res,
+    ).map((r) => ({
+      grantId: r.grant_id,
+      chipId: r.chip_id,
+      reason: r.revoke_reason,
+      onDevice: r.request_id !== null,
+    }));
   }
 
   async markRevokeSent(grantIds: string[], at: Date): Promise<void> {
-    if (grantIds.length) await this.ds.query(`UPDATE grants SET revoke_sent_at = $2 WHERE grant_id = ANY($1::uuid[])`, [grantIds, at]);
+    if (grantIds.length)
+      await this.ds.query(`UPDATE grants SET revoke_sent_at = $2 WHERE grant_id = ANY($1::uuid[])`, [grantIds, at]);
   }
 
   async clearRevokeSent(grantId: string): Promise<void> {
@@ -159,7 +174,11 @@ export class GrantsRepository {
        RETURNING grant_id, chip_id, revoke_reason`,
       [olderThan, now, limit],
     );
-    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode }>(res)
-      .map((r) => ({ grantId: r.grant_id, chipId: r.chip_id, reason: r.revoke_reason, onDevice: true }));
+    return returned<{ grant_id: string; chip_id: string; revoke_reason: ReasonCode }>(res).map((r) => ({
+      grantId: r.grant_id,
+      chipId: r.chip_id,
+      reason: r.revoke_reason,
+      onDevice: true,
+    }));
   }
 }

@@ -17,10 +17,24 @@ const HOT_PATH: Record<string, string> = {
 
 /** A column of each table the statements read, owners of the decision's facts included. */
 const RENAMED: [table: string, column: string][] = [
-  ['machines', 'enterprise_id'], ['machines', 'chip_id'], ['enterprises', 'region_path'], ['enterprises', 'status'], ['welders', 'status'],
-  ['certificates', 'review_due_on'], ['certificates', 'verification'], ['machine_loans', 'borrower_enterprise_id'], ['blackouts', 'effect'],
-  ['identity_codes', 'subject_id'], ['arm_sessions', 'confirm_by'], ['grants', 'revoked_at'], ['permits', 'planned_end'], ['permit_gas_analyses', 'passed'],
-  ['device_events', 'payload'], ['arm_nonces', 'orphaned_at'], ['decisions', 'latency_ms'], ['chips', 'chip_id'],
+  ['machines', 'enterprise_id'],
+  ['machines', 'chip_id'],
+  ['enterprises', 'region_path'],
+  ['enterprises', 'status'],
+  ['welders', 'status'],
+  ['certificates', 'review_due_on'],
+  ['certificates', 'verification'],
+  ['machine_loans', 'borrower_enterprise_id'],
+  ['blackouts', 'effect'],
+  ['identity_codes', 'subject_id'],
+  ['arm_sessions', 'confirm_by'],
+  ['grants', 'revoked_at'],
+  ['permits', 'planned_end'],
+  ['permit_gas_analyses', 'passed'],
+  ['device_events', 'payload'],
+  ['arm_nonces', 'orphaned_at'],
+  ['decisions', 'latency_ms'],
+  ['chips', 'chip_id'],
 ];
 
 describe('hot-path statements against the schema', () => {
@@ -55,7 +69,9 @@ describe('hot-path statements against the schema', () => {
   }
 
   it('every statement resolves against the migrated schema', async () => {
-    expect(Object.keys(HOT_PATH)).toEqual(expect.arrayContaining(['LOAD_CONTEXT', 'LOAD_WORK_CONTEXT', 'STORE_DECISION_WITH_GRANT', 'PERMIT_CONTEXT']));
+    expect(Object.keys(HOT_PATH)).toEqual(
+      expect.arrayContaining(['LOAD_CONTEXT', 'LOAD_WORK_CONTEXT', 'STORE_DECISION_WITH_GRANT', 'PERMIT_CONTEXT']),
+    );
     await c.query('BEGIN');
     try {
       expect(await unpreparable()).toEqual([]);

@@ -27,7 +27,13 @@ interface ClaimedPush {
 @Injectable()
 export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PhonePush');
-  private readonly poller = new PeriodicWorker({ what: 'pending push delivery', everyMs: PHONE_PUSH_POLL_MS, logger: this.logger, failureLevel: 'warn', run: () => this.deliverPending() });
+  private readonly poller = new PeriodicWorker({
+    what: 'pending push delivery',
+    everyMs: PHONE_PUSH_POLL_MS,
+    logger: this.logger,
+    failureLevel: 'warn',
+    run: () => this.deliverPending(),
+  });
 
   constructor(
     private readonly ds: DataSource,
@@ -75,14 +81,22 @@ export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async send(c: ClaimedPush): Promise<boolean> {
-    const body: GrantPushBody = { sessionId: c.id, welderId: c.welder_id, welderName: maskName(c.real_name), permitId: c.permit_id, expiresAt: new Date(c.confirm_by).toISOString() };
+    const body: GrantPushBody = {
+      sessionId: c.id,
+      welderId: c.welder_id,
+      welderName: maskName(c.real_name),
+      permitId: c.permit_id,
+      expiresAt: new Date(c.confirm_by).toISOString(),
+    };
     try {
       await this.outbox.send(c.chip_id, 'grant.push', body);
       return true;
     } catch (e) {
       // Not sent: release the claim so that a later pass (on any replica) tries again within the window.
       this.logger.warn(`grant.push to ${c.chip_id} failed: ${e instanceof Error ? e.message : String(e)}`);
-      await this.ds.query(`UPDATE arm_sessions SET pushed_at = NULL, confirm_by = NULL WHERE id = $1`, [c.id]).catch(() => undefined);
+      await this.ds
+        .query(`UPDATE arm_sessions SET pushed_at = NULL, confirm_by = NULL WHERE id = $1`, [c.id])
+        .catch(() => undefined);
       return false;
     }
   }

@@ -22,12 +22,18 @@ export function filterOfNotification(payload: string): GrantFilter | null {
   if (typeof v?.id !== 'string') return null;
   const id = v.id;
   switch (v.kind) {
-    case 'permit': return isUuid(id) ? { permitId: id } : null;
-    case 'machine': return isUuid(id) ? { machineId: id } : null;
-    case 'welder': return isUuid(id) ? { welderId: id } : null;
-    case 'enterprise': return isUuid(id) ? { enterpriseId: id } : null;
-    case 'region': return REGION_PATH.test(id) ? { regionPath: id } : null;
-    default: return null;
+    case 'permit':
+      return isUuid(id) ? { permitId: id } : null;
+    case 'machine':
+      return isUuid(id) ? { machineId: id } : null;
+    case 'welder':
+      return isUuid(id) ? { welderId: id } : null;
+    case 'enterprise':
+      return isUuid(id) ? { enterpriseId: id } : null;
+    case 'region':
+      return REGION_PATH.test(id) ? { regionPath: id } : null;
+    default:
+      return null;
   }
 }
 
@@ -48,9 +54,14 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationListener');
   private readonly listener: PgListener;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, private readonly revocation: RevocationService) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly revocation: RevocationService,
+  ) {
     this.listener = new PgListener({
-      databaseUrl: config.databaseUrl, channel: REVOCATION_CHANNEL, applicationName: REVOCATION_LISTENER_APPLICATION_NAME,
+      databaseUrl: config.databaseUrl,
+      channel: REVOCATION_CHANNEL,
+      applicationName: REVOCATION_LISTENER_APPLICATION_NAME,
       onNotification: (payload) => this.onNotification(payload),
       onConnected: (first) => (first ? undefined : this.catchUp()),
     });

@@ -24,7 +24,13 @@ const UNSENT_GRACE_MS = 10_000;
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Revocation');
-  private readonly sweeper = new PeriodicWorker({ what: 'sweep', everyMs: REVOCATION_SWEEP_MS, logger: this.logger, failureLevel: 'warn', run: () => this.sweep() });
+  private readonly sweeper = new PeriodicWorker({
+    what: 'sweep',
+    everyMs: REVOCATION_SWEEP_MS,
+    logger: this.logger,
+    failureLevel: 'warn',
+    run: () => this.sweep(),
+  });
 
   constructor(
     private readonly grants: GrantsRepository,
@@ -65,7 +71,10 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     if (!REVOKE_REASONS.includes(reason)) throw new Error(`${reason} is not a revoke reason`);
     const now = this.clock.now();
     const ids = await this.grants.findLiveIds(now, filter);
-    return this.revokeAndSend(ids.map((grantId) => ({ grantId, reason })), now);
+    return this.revokeAndSend(
+      ids.map((grantId) => ({ grantId, reason })),
+      now,
+    );
   }
 
   /** One periodic pass: the full sweep, then any revoke that was marked but never sent. */
@@ -80,8 +89,14 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private async revokeAndSend(due: { grantId: string; reason: ReasonCode }[], now: Date): Promise<RevokedGrant[]> {
     const revoked = await this.grants.markRevoked(due, now);
     const sent = await Promise.all(revoked.filter((g) => g.onDevice).map((g) => this.send(g)));
-    await this.grants.markRevokeSent(sent.filter((id): id is string => id !== null), this.clock.now());
-    if (revoked.length) this.logger.log(`revoked ${revoked.length} grant(s): ${revoked.map((g) => `${g.grantId}=${g.reason}`).join(', ')}`);
+    await this.grants.markRevokeSent(
+      sent.filter((id): id is string => id !== null),
+      this.clock.now(),
+    );
+    if (revoked.length)
+      this.logger.log(
+        `revoked ${revoked.length} grant(s): ${revoked.map((g) => `${g.grantId}=${g.reason}`).join(', ')}`,
+      );
     return revoked;
   }
 

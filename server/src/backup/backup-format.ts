@@ -13,8 +13,15 @@ import { AppConfig } from '../config/app-config';
 export const BACKUP_FORMAT = 'arcgate-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 
-export interface Partition { name: string; parent: string; bound: string }
-export interface SequenceValue { name: string; lastValue: string | null }
+export interface Partition {
+  name: string;
+  parent: string;
+  bound: string;
+}
+export interface SequenceValue {
+  name: string;
+  lastValue: string | null;
+}
 
 export interface BackupHeader {
   format: typeof BACKUP_FORMAT;
@@ -30,7 +37,11 @@ export interface BackupHeader {
   keys: KeyFingerprints;
 }
 
-export interface KeyFingerprints { dataEncryptionKey: string; codeSigningKey: string; deviceSigningKey: string }
+export interface KeyFingerprints {
+  dataEncryptionKey: string;
+  codeSigningKey: string;
+  deviceSigningKey: string;
+}
 
 export type ControlLine = { table: string; columns: string[] } | { end: string; rows: number };
 
@@ -47,13 +58,20 @@ export function keyFingerprints(secrets: AppConfig['secrets']): KeyFingerprints 
 
 /** Keys of this installation that differ from the backup's: its data would not decrypt or verify here. */
 export function differingKeys(backup: KeyFingerprints, here: KeyFingerprints): string[] {
-  const names: Record<keyof KeyFingerprints, string> = { dataEncryptionKey: 'DATA_ENCRYPTION_KEY', codeSigningKey: 'CODE_SIGNING_KEY', deviceSigningKey: 'DEVICE_SIGNING_KEY' };
+  const names: Record<keyof KeyFingerprints, string> = {
+    dataEncryptionKey: 'DATA_ENCRYPTION_KEY',
+    codeSigningKey: 'CODE_SIGNING_KEY',
+    deviceSigningKey: 'DEVICE_SIGNING_KEY',
+  };
   return (Object.keys(names) as (keyof KeyFingerprints)[]).filter((k) => backup[k] !== here[k]).map((k) => names[k]);
 }
 
 /** arcgate-20261205T224116Z.backup.gz: sorts by time, no characters that need quoting. */
 export function backupFileName(at: Date): string {
-  return `arcgate-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.backup.gz`;
+  return `arcgate-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}.backup.gz`;
 }
 
 export function parseHeader(line: string | undefined, file: string): BackupHeader {
@@ -63,9 +81,16 @@ export function parseHeader(line: string | undefined, file: string): BackupHeade
   } catch {
     throw new Error(`${file} is not an ArcGate backup (no header line)`);
   }
-  if (header === null || typeof header !== 'object') throw new Error(`${file} is not an ArcGate backup (its first line is no header)`);
-  if (header.format !== BACKUP_FORMAT) throw new Error(`${file} is not an ArcGate backup (${header.format === undefined ? 'its header has no format' : `format ${JSON.stringify(header.format)}`})`);
-  if (header.formatVersion !== BACKUP_FORMAT_VERSION) throw new Error(`${file} has backup format version ${header.formatVersion}; this ArcGate reads version ${BACKUP_FORMAT_VERSION}`);
+  if (header === null || typeof header !== 'object')
+    throw new Error(`${file} is not an ArcGate backup (its first line is no header)`);
+  if (header.format !== BACKUP_FORMAT)
+    throw new Error(
+      `${file} is not an ArcGate backup (${header.format === undefined ? 'its header has no format' : `format ${JSON.stringify(header.format)}`})`,
+    );
+  if (header.formatVersion !== BACKUP_FORMAT_VERSION)
+    throw new Error(
+      `${file} has backup format version ${header.formatVersion}; this ArcGate reads version ${BACKUP_FORMAT_VERSION}`,
+    );
   return header as BackupHeader;
 }
 

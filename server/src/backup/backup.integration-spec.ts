@@ -38,9 +38,16 @@ describe('backup and restore', () => {
     for (let i = 0; i < 3; i++) {
       const at = clock.now();
       const d = await decisions.decide({
-        chipId: chip, machineId: ids.steelMachine1, credential: { kind: 'welder_code', code }, permitId: permit,
+        chipId: chip,
+        machineId: ids.steelMachine1,
+        credential: { kind: 'welder_code', code },
+        permitId: permit,
         position: { lat: STEEL_SITE.lat, lng: STEEL_SITE.lng, accuracyM: 5, fixAt: at.toISOString() },
-        nonce: newNonce(), requestId: randomUUID(), at, source: 'device', requestTs: at,
+        nonce: newNonce(),
+        requestId: randomUUID(),
+        at,
+        source: 'device',
+        requestTs: at,
       });
       await t.ds.query(
         `INSERT INTO arcs (chip_id, stop_seq, machine_id, welder_id, grant_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, authorized, flags)
@@ -97,7 +104,9 @@ describe('backup and restore', () => {
   it('refuses to overwrite a database that holds data unless forced', async () => {
     const file = join(work, 'again.backup.gz');
     await dumpDatabase(t.config.databaseUrl, file, keyFingerprints(t.config.secrets));
-    await expect(restoreDatabase(target!.url, file)).rejects.toThrow(/already holds \d+ tables; restoring replaces all of it: run again with --force/);
+    await expect(restoreDatabase(target!.url, file)).rejects.toThrow(
+      /already holds \d+ tables; restoring replaces all of it: run again with --force/,
+    );
     const forced = await restoreDatabase(target!.url, file, { force: true });
     expect(forced.rows.decisions).toBe(3);
   });
@@ -105,6 +114,8 @@ describe('backup and restore', () => {
   it('names a file that is not a backup', async () => {
     const notBackup = join(work, 'not-a-backup.gz');
     writeFileSync(notBackup, gzipSync('{"hello":1}\n'));
-    await expect(restoreDatabase(target!.url, notBackup, { force: true })).rejects.toThrow(`${notBackup} is not an ArcGate backup (its header has no format)`);
+    await expect(restoreDatabase(target!.url, notBackup, { force: true })).rejects.toThrow(
+      `${notBackup} is not an ArcGate backup (its header has no format)`,
+    );
   });
 });

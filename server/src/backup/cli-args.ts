@@ -24,6 +24,7 @@ export function parseRestoreArgs(argv: string[]): { file: string; force: boolean
     else if (file) throw new Error(`One backup file at a time (got ${file} and ${a})`);
     else file = a;
   }
-  if (!file) throw new Error('Name the backup file: npm run restore -- .data/backups/arcgate-<time>.backup.gz [--force]');
+  if (!file)
+    throw new Error('Name the backup file: npm run restore -- .data/backups/arcgate-<time>.backup.gz [--force]');
   return { file, force };
 }

@@ -5,9 +5,19 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { Client } from 'pg';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupHeader, ControlLine, KeyFingerprints, quoteIdent } from './backup-format';
+import {
+  BACKUP_FORMAT,
+  BACKUP_FORMAT_VERSION,
+  BackupHeader,
+  ControlLine,
+  KeyFingerprints,
+  quoteIdent,
+} from './backup-format';
 
-export interface DumpResult { file: string; rows: Record<string, number> }
+export interface DumpResult {
+  file: string;
+  rows: Record<string, number>;
+}
 
 const FETCH = 2000;
 
@@ -39,7 +49,9 @@ export async function dumpDatabase(url: string, file: string, keys: KeyFingerpri
       );
       const columns = cols.rows.map((c) => c.name);
       await write(JSON.stringify({ table: name, columns } satisfies ControlLine));
-      await client.query(`DECLARE rows NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS r FROM (SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(name)}) t`);
+      await client.query(
+        `DECLARE rows NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS r FROM (SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(name)}) t`,
+      );
       let n = 0;
       for (;;) {
         const batch = await client.query<{ r: string }>(`FETCH ${FETCH} FROM rows`);
@@ -67,9 +79,14 @@ export async function dumpDatabase(url: string, file: string, keys: KeyFingerpri
 }
 
 async function header(client: Client, keys: KeyFingerprints): Promise<BackupHeader> {
-  const info = await client.query<{ version: string; db: string }>(`SELECT current_setting('server_version') AS version, current_database() AS db`);
-  const hasMigrations = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'migrations'`);
-  if (hasMigrations.rowCount === 0) throw new Error(`Database ${info.rows[0].db} has no ArcGate schema (no migrations table): nothing to back up`);
+  const info = await client.query<{ version: string; db: string }>(
+    `SELECT current_setting('server_version') AS version, current_database() AS db`,
+  );
+  const hasMigrations = await client.query(
+    `SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'migrations'`,
+  );
+  if (hasMigrations.rowCount === 0)
+    throw new Error(`Database ${info.rows[0].db} has no ArcGate schema (no migrations table): nothing to back up`);
   const migrations = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
   const partitions = await client.query<{ name: string; parent: string; bound: string }>(
     `SELECT c.relname AS name, p.relname AS parent, pg_get_expr(c.relpartbound, c.oid) AS bound

@@ -14,13 +14,16 @@ async function main(): Promise<void> {
   if (!existsSync(file)) throw new Error(`No such backup file: ${file}`);
   const infra = await resolveInfrastructure(process.env, { startBroker: false });
   try {
-    if (infra.database && !infra.database.owned) throw new Error('A running ArcGate server is using this DATA_DIR\'s database; stop it before restoring');
+    if (infra.database && !infra.database.owned)
+      throw new Error("A running ArcGate server is using this DATA_DIR's database; stop it before restoring");
     const { header, rows } = await restoreDatabase(infra.config.databaseUrl, file, { force: args.force });
     const total = Object.values(rows).reduce((a, b) => a + b, 0);
     console.log(`Restored ${file} (made ${header.createdAt}): ${total} rows in ${Object.keys(rows).length} tables`);
     const differ = differingKeys(header.keys, keyFingerprints(infra.config.secrets));
     if (differ.length) {
-      console.warn(`Warning: ${differ.join(', ')} differ from the ones the backup was made with: copy secrets.json from the original DATA_DIR (or set those variables) before npm start, or encrypted personal data, printed codes and device grants will not verify.`);
+      console.warn(
+        `Warning: ${differ.join(', ')} differ from the ones the backup was made with: copy secrets.json from the original DATA_DIR (or set those variables) before npm start, or encrypted personal data, printed codes and device grants will not verify.`,
+      );
     }
   } finally {
     await infra.stop();

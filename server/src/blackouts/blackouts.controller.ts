@@ -16,14 +16,19 @@ export class BlackoutsController {
 
   @Post()
   @Roles(Role.PlatformAdmin, Role.Regulator)
-  @ApiOperation({ summary: 'Declare a blackout (禁火期) for a region and its subtree (regulators: own region or below)' })
+  @ApiOperation({
+    summary: 'Declare a blackout (禁火期) for a region and its subtree (regulators: own region or below)',
+  })
   @ApiCreatedResponse({ type: BlackoutView })
   declare(@CurrentActor() actor: Actor, @Body() dto: CreateBlackoutDto): Promise<BlackoutView> {
     return this.blackouts.declare(actor, dto);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Blackouts: regulators those covering or inside their region; enterprises and welders those that apply to them' })
+  @ApiOperation({
+    summary:
+      'Blackouts: regulators those covering or inside their region; enterprises and welders those that apply to them',
+  })
   list(@CurrentActor() actor: Actor, @Query() q: ListBlackoutsQueryDto): Promise<Paginated<BlackoutView>> {
     return this.blackouts.list(actor, q);
   }
@@ -40,7 +45,11 @@ export class BlackoutsController {
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Cancel a blackout that has not ended (regulators of the declaring region or above)' })
   @ApiOkResponse({ type: BlackoutView })
-  cancel(@CurrentActor() actor: Actor, @Param() p: BlackoutIdParam, @Body() dto: CancelBlackoutDto): Promise<BlackoutView> {
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Param() p: BlackoutIdParam,
+    @Body() dto: CancelBlackoutDto,
+  ): Promise<BlackoutView> {
     return this.blackouts.cancel(actor, p.id, dto.reason);
   }
 }

@@ -3,7 +3,8 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 import { BlackoutsService } from './blackouts.service';
 
 type Fields = { field: string; code: string }[];
-const fieldCodes = (body: { error: { fields?: Fields } }) => (body.error.fields ?? []).map((f) => `${f.field}:${f.code}`);
+const fieldCodes = (body: { error: { fields?: Fields } }) =>
+  (body.error.fields ?? []).map((f) => `${f.field}:${f.code}`);
 
 const HUITING = '/411426/411426100/';
 const MATOU = '/411426/411426101/';
@@ -16,7 +17,11 @@ describe('blackouts', () => {
   let svc: BlackoutsService;
   const ids: Record<string, string> = {};
 
-  const declare = async (user: string, body: Record<string, unknown>) => t.http.post('/api/blackouts').set(await t.auth(user)).send(body);
+  const declare = async (user: string, body: Record<string, unknown>) =>
+    t.http
+      .post('/api/blackouts')
+      .set(await t.auth(user))
+      .send(body);
   const listIds = async (user: string, query = '') => {
     const res = await t.http.get(`/api/blackouts?pageSize=200${query}`).set(await t.auth(user));
     expect(res.status).toBe(200);
@@ -27,34 +32,85 @@ describe('blackouts', () => {
     t = await createTestApp({ clock: new FakeClock(new Date('2026-02-01T00:00:00Z')) });
     svc = t.app.get(BlackoutsService);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('regulators declare for their own region or below; audited', async () => {
-    const own = await declare('huiting.regulator', { regionCode: '411426100', kind: 'high_wind', startsAt: S, endsAt: E, reason: '六级大风，停止露天动火' });
+    const own = await declare('huiting.regulator', {
+      regionCode: '411426100',
+      kind: 'high_wind',
+      startsAt: S,
+      endsAt: E,
+      reason: '六级大风，停止露天动火',
+    });
     expect(own.status).toBe(201);
-    expect(own.body).toMatchObject({ regionCode: '411426100', regionPath: HUITING, kind: 'high_wind', effect: 'ban', status: 'scheduled', startsAt: '2026-02-09T16:00:00.000Z', endsAt: '2026-02-17T16:00:00.000Z' });
+    expect(own.body).toMatchObject({
+      regionCode: '411426100',
+      regionPath: HUITING,
+      kind: 'high_wind',
+      effect: 'ban',
+      status: 'scheduled',
+      startsAt: '2026-02-09T16:00:00.000Z',
+      endsAt: '2026-02-17T16:00:00.000Z',
+    });
     ids.huiting = own.body.id;
-    const village = await declare('huiting.regulator', { regionCode: '411426100201', kind: 'other', startsAt: S, endsAt: E, reason: '村庄集市' });
+    const village = await declare('huiting.regulator', {
+      regionCode: '411426100201',
+      kind: 'other',
+      startsAt: S,
+      endsAt: E,
+      reason: '村庄集市',
+    });
     expect(village.status).toBe(201);
     ids.village = village.body.id;
-    const county = await declare('xiayi.regulator', { regionCode: '411426', kind: 'special_period', startsAt: '2026-03-01T00:00:00+08:00', endsAt: '2026-03-08T00:00:00+08:00', reason: '全国两会期间' });
+    const county = await declare('xiayi.regulator', {
+      regionCode: '411426',
+      kind: 'special_period',
+      startsAt: '2026-03-01T00:00:00+08:00',
+      endsAt: '2026-03-08T00:00:00+08:00',
+      reason: '全国两会期间',
+    });
     expect(county.status).toBe(201);
     ids.county = county.body.id;
-    const matou = await declare('admin', { regionCode: '411426101', kind: 'special_period', startsAt: S, endsAt: E, reason: '春节' });
+    const matou = await declare('admin', {
+      regionCode: '411426101',
+      kind: 'special_period',
+      startsAt: S,
+      endsAt: E,
+      reason: '春节',
+    });
     expect(matou.status).toBe(201);
     ids.matou = matou.body.id;
-    const [audit] = await t.ds.query(`SELECT action, actor_role, region_path, after FROM audit_log WHERE entity_type = 'blackout' AND entity_id = $1`, [ids.huiting]);
-    expect(audit).toMatchObject({ action: 'blackout.declare', actor_role: 'regulator', region_path: HUITING, after: { regionCode: '411426100', kind: 'high_wind' } });
+    const [audit] = await t.ds.query(
+      `SELECT action, actor_role, region_path, after FROM audit_log WHERE entity_type = 'blackout' AND entity_id = $1`,
+      [ids.huiting],
+    );
+    expect(audit).toMatchObject({
+      action: 'blackout.declare',
+      actor_role: 'regulator',
+      region_path: HUITING,
+      after: { regionCode: '411426100', kind: 'high_wind' },
+    });
   });
 
   it('a township regulator cannot declare for a sibling township nor for the county; enterprises cannot declare', async () => {
     for (const regionCode of ['411426101', '411426']) {
-      const res = await declare('huiting.regulator', { regionCode, kind: 'other', startsAt: S, endsAt: E, reason: '越权' });
+      const res = await declare('huiting.regulator', {
+        regionCode,
+        kind: 'other',
+        startsAt: S,
+        endsAt: E,
+        reason: '越权',
+      });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
       expect(fieldCodes(res.body)).toEqual(['regionCode:outsideYourRegion']);
     }
-    expect((await declare('hengda.admin', { regionCode: '411426100', kind: 'other', startsAt: S, endsAt: E, reason: 'x' })).status).toBe(403);
+    expect(
+      (await declare('hengda.admin', { regionCode: '411426100', kind: 'other', startsAt: S, endsAt: E, reason: 'x' }))
+        .status,
+    ).toBe(403);
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM blackouts`))[0].n).toBe(4);
   });
 
@@ -92,8 +148,17 @@ describe('blackouts', () => {
     const huiting = await t.auth('huiting.regulator');
     const county = await t.http.post(`/api/blackouts/${ids.county}/cancel`).set(huiting).send({ reason: '越权取消' });
     expect(county.status).toBe(403);
-    expect((await t.http.post(`/api/blackouts/${ids.matou}/cancel`).set(huiting).send({ reason: '越权取消' })).status).toBe(404);
-    expect((await t.http.post(`/api/blackouts/${ids.huiting}/cancel`).set(await t.auth('hengda.admin')).send({ reason: 'x' })).status).toBe(403);
+    expect(
+      (await t.http.post(`/api/blackouts/${ids.matou}/cancel`).set(huiting).send({ reason: '越权取消' })).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.http
+          .post(`/api/blackouts/${ids.huiting}/cancel`)
+          .set(await t.auth('hengda.admin'))
+          .send({ reason: 'x' })
+      ).status,
+    ).toBe(403);
 
     const ok = await t.http.post(`/api/blackouts/${ids.huiting}/cancel`).set(huiting).send({ reason: '大风预警解除' });
     expect(ok.status).toBe(200);
@@ -104,11 +169,21 @@ describe('blackouts', () => {
     // The township one is gone; the village one (same window) still covers the village, not the township.
     expect(await svc.findActiveFor(HUITING, new Date(S))).toBeNull();
     expect((await svc.findActiveFor(HUITING_VILLAGE, new Date(S)))?.id).toBe(ids.village);
-    const audit = await t.ds.query(`SELECT action, before, after FROM audit_log WHERE entity_type = 'blackout' AND entity_id = $1 ORDER BY id`, [ids.huiting]);
+    const audit = await t.ds.query(
+      `SELECT action, before, after FROM audit_log WHERE entity_type = 'blackout' AND entity_id = $1 ORDER BY id`,
+      [ids.huiting],
+    );
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['blackout.declare', 'blackout.cancel']);
     expect(audit[1]).toMatchObject({ before: { cancelReason: null }, after: { cancelReason: '大风预警解除' } });
     // The county regulator may cancel the township's village blackout (it is inside the county).
-    expect((await t.http.post(`/api/blackouts/${ids.village}/cancel`).set(await t.auth('xiayi.regulator')).send({ reason: '县局统一取消' })).status).toBe(200);
+    expect(
+      (
+        await t.http
+          .post(`/api/blackouts/${ids.village}/cancel`)
+          .set(await t.auth('xiayi.regulator'))
+          .send({ reason: '县局统一取消' })
+      ).status,
+    ).toBe(200);
   });
 
   it('answers bad input with 4xx and field codes', async () => {

@@ -6,7 +6,9 @@ import { ErrorEnvelopeView } from '../common/errors/error-envelope.view';
 export function createApiDocument(app: INestApplication): OpenAPIObject {
   const doc = new DocumentBuilder()
     .setTitle('ArcGate API')
-    .setDescription('一芯一码一平台: registry, codes, hot-work permits, device authorization and alerts for electric and gas welding. Errors: { error: { code, message, fields?: [{ field, code, message }] } }.')
+    .setDescription(
+      '一芯一码一平台: registry, codes, hot-work permits, device authorization and alerts for electric and gas welding. Errors: { error: { code, message, fields?: [{ field, code, message }] } }.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();

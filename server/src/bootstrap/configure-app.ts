@@ -30,13 +30,16 @@ export function configureApp(app: NestExpressApplication, opts: { trustProxy?: T
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   // What a route may be sent is what it documents (@ApiConsumes, JSON otherwise): anything else is 415.
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
-  app.useGlobalPipes(new TextSafetyPipe(), new StrictValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: validationExceptionFactory,
-  }));
+  app.useGlobalPipes(
+    new TextSafetyPipe(),
+    new StrictValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
   app.useGlobalFilters(new AllExceptionsFilter());
 
   const document = createApiDocument(app);

@@ -8,8 +8,14 @@ describe('embedded broker before the device hooks are installed', () => {
   const tryConnect = (url: string, username: string, password: string) =>
     new Promise<'connected' | 'refused'>((resolve) => {
       const c = mqtt.connect(url, { username, password, reconnectPeriod: 0, connectTimeout: 3000 });
-      c.once('connect', () => { c.end(true); resolve('connected'); });
-      c.once('error', () => { c.end(true); resolve('refused'); });
+      c.once('connect', () => {
+        c.end(true);
+        resolve('connected');
+      });
+      c.once('error', () => {
+        c.end(true);
+        resolve('refused');
+      });
     });
 
   it('admits only the server itself', async () => {

@@ -21,7 +21,11 @@ export interface BrokerServerCredentials {
  * An in-process MQTT 3.1.1 broker (aedes). Until the device module installs its authentication
  * hooks, only the server's own client may connect: the broker never starts open.
  */
-export async function startEmbeddedBroker(preferredPort: number, server: BrokerServerCredentials, host = '0.0.0.0'): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  preferredPort: number,
+  server: BrokerServerCredentials,
+  host = '0.0.0.0',
+): Promise<EmbeddedBroker> {
   const aedes = new Aedes();
   const expected = Buffer.from(server.password);
   aedes.authenticate = (_client, username, password, done) => {
@@ -33,7 +37,11 @@ export async function startEmbeddedBroker(preferredPort: number, server: BrokerS
   const logger = new Logger('EmbeddedBroker');
   const tcp: Server = createServer({ noDelay: true }, (socket) => {
     aedes.handle(socket);
-    guardPacketSizes(socket, (announced, limit) => logger.warn(`dropped ${socket.remoteAddress ?? '?'}: MQTT packet of ${announced} bytes announced, limit ${limit}`));
+    guardPacketSizes(socket, (announced, limit) =>
+      logger.warn(
+        `dropped ${socket.remoteAddress ?? '?'}: MQTT packet of ${announced} bytes announced, limit ${limit}`,
+      ),
+    );
   });
   const port = await portOrFree(preferredPort);
   await new Promise<void>((resolve, reject) => {

@@ -75,7 +75,10 @@ describe('embedded PostgreSQL after a crash', () => {
     const stranger = spawn('sleep', ['60']);
     children.push(stranger);
     const pg = join(dir, 'pg');
-    writeFileSync(join(pg, 'postmaster.pid'), `${stranger.pid}\n${pg}\n1765000000\n54399\n${pg}\n127.0.0.1\n  1234567    12\nready   \n`);
+    writeFileSync(
+      join(pg, 'postmaster.pid'),
+      `${stranger.pid}\n${pg}\n1765000000\n54399\n${pg}\n127.0.0.1\n  1234567    12\nready   \n`,
+    );
     const notes: string[] = [];
     const again = await startEmbeddedPostgres(pg, 0, { onRecovery: (t) => notes.push(t) });
     started.push(again);
@@ -96,8 +99,8 @@ describe('embedded PostgreSQL after a crash', () => {
   });
 
   it('names the cause when PostgreSQL refuses to start', async () => {
-    await expect(startEmbeddedPostgres(join(dir, 'pg'), 0, { postgresFlags: ['-c', 'shared_buffers=lots'] })).rejects.toThrow(
-      /PostgreSQL exited during start-up \(exit code 1\):[\s\S]*shared_buffers/,
-    );
+    await expect(
+      startEmbeddedPostgres(join(dir, 'pg'), 0, { postgresFlags: ['-c', 'shared_buffers=lots'] }),
+    ).rejects.toThrow(/PostgreSQL exited during start-up \(exit code 1\):[\s\S]*shared_buffers/);
   });
 });

@@ -7,7 +7,14 @@ import { initCluster, Postmaster, recoverExisting, startPostmaster } from './pos
 import { clearOwner, writeOwner } from './postgres/owner';
 import { readPostmasterPid } from './postgres/postmaster-pid';
 import { isAlive, stopPostmaster } from './postgres/processes';
-import { DEFAULT_SHARED_ROOT, ensurePostgresUser, isRoot, reachableDataDir, reachableInstallation, RunAs } from './postgres/run-as';
+import {
+  DEFAULT_SHARED_ROOT,
+  ensurePostgresUser,
+  isRoot,
+  reachableDataDir,
+  reachableInstallation,
+  RunAs,
+} from './postgres/run-as';
 import { Watchdog, watchPostmaster } from './postgres/watchdog';
 
 export interface EmbeddedDatabase {
@@ -47,13 +54,19 @@ export interface EmbeddedPostgresOptions {
  * and a watchdog that stops it when this process dies. Falls back to a free port when the
  * preferred one is taken (5432 usually is). Recovers from crashes: see recoverExisting.
  */
-export async function startEmbeddedPostgres(dir: string, preferredPort: number, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  preferredPort: number,
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedDatabase> {
   const { database = 'arcgate', persistent = true, postgresFlags = [], onLog = () => undefined } = options;
   const sharedRoot = options.sharedRoot ?? DEFAULT_SHARED_ROOT;
   // PostgreSQL refuses to run as root: root runs it as the OS user "postgres" (containers, CI).
   const runAs: RunAs | null = isRoot() ? ensurePostgresUser() : null;
   const dataDir = runAs ? reachableDataDir(resolve(dir), runAs, sharedRoot) : realDir(dir);
-  const install = runAs ? reachableInstallation(options.installation ?? packagedInstallation(), runAs, sharedRoot) : options.installation ?? packagedInstallation();
+  const install = runAs
+    ? reachableInstallation(options.installation ?? packagedInstallation(), runAs, sharedRoot)
+    : (options.installation ?? packagedInstallation());
 
   const running = await recoverExisting(dataDir, options.onRecovery ?? ((t) => console.warn(t)));
   if (running) return shared(dataDir, database);
@@ -92,7 +105,14 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number, 
     await stop();
     throw e;
   }
-  return { url: urlFor(port, socketDir, database), port, pid: postmaster.pid, owned: true, watchdogPid: watchdog?.pid, stop };
+  return {
+    url: urlFor(port, socketDir, database),
+    port,
+    pid: postmaster.pid,
+    owned: true,
+    watchdogPid: watchdog?.pid,
+    stop,
+  };
 }
 
 /** The real path (the postmaster's working directory, which the watchdog compares against). */
@@ -109,10 +129,17 @@ async function shared(dataDir: string, database: string): Promise<EmbeddedDataba
     await new Promise((r) => setTimeout(r, 200));
     pm = readPostmasterPid(dataDir);
   }
-  if (!pm || pm.status !== 'ready') throw new Error(`The PostgreSQL in ${dataDir}, started by another running process, did not become ready`);
+  if (!pm || pm.status !== 'ready')
+    throw new Error(`The PostgreSQL in ${dataDir}, started by another running process, did not become ready`);
   await ensureDatabase(pm.port, database);
   const socketDir = pm.socketDir && usableSocketDir(pm.socketDir, pm.port) ? pm.socketDir : null;
-  return { url: urlFor(pm.port, socketDir, database), port: pm.port, pid: pm.pid, owned: false, stop: async () => undefined };
+  return {
+    url: urlFor(pm.port, socketDir, database),
+    port: pm.port,
+    pid: pm.pid,
+    owned: false,
+    stop: async () => undefined,
+  };
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

@@ -6,11 +6,19 @@ import { join } from 'node:path';
  * reflect-metadata for every test), so each must load it itself before anything with decorators:
  * `npm run migrate` once crashed with "Reflect.getMetadata is not a function".
  */
-const ENTRY_POINTS = ['main.ts', 'database/migrate.ts', 'audit/verify-chain.cli.ts', 'backup/backup.cli.ts', 'backup/restore.cli.ts'];
+const ENTRY_POINTS = [
+  'main.ts',
+  'database/migrate.ts',
+  'audit/verify-chain.cli.ts',
+  'backup/backup.cli.ts',
+  'backup/restore.cli.ts',
+];
 
 describe('command-line entry points', () => {
   it.each(ENTRY_POINTS)('%s imports reflect-metadata first', (file) => {
-    const firstImport = readFileSync(join(__dirname, '..', file), 'utf8').split('\n').find((l) => l.startsWith('import '));
+    const firstImport = readFileSync(join(__dirname, '..', file), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('import '));
     expect(firstImport).toBe("import 'reflect-metadata';");
   });
 });

@@ -28,10 +28,18 @@ export async function resolveInfrastructure(
   const dataDir = resolve(vars.DATA_DIR ?? join(REPO_ROOT, '.data'));
   const secrets = resolveSecrets(vars, dataDir);
 
-  const database = vars.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(dataDir, 'pg'), vars.EMBEDDED_PG_PORT);
+  const database = vars.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres(join(dataDir, 'pg'), vars.EMBEDDED_PG_PORT);
   let broker: EmbeddedBroker | undefined;
   try {
-    broker = vars.MQTT_URL || opts.startBroker === false ? undefined : await startEmbeddedBroker(vars.MQTT_PORT, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(secrets.jwt) });
+    broker =
+      vars.MQTT_URL || opts.startBroker === false
+        ? undefined
+        : await startEmbeddedBroker(vars.MQTT_PORT, {
+            username: SERVER_MQTT_USERNAME,
+            password: serverMqttPasswordFor(secrets.jwt),
+          });
   } catch (e) {
     await database?.stop();
     throw e;
@@ -50,7 +58,7 @@ export async function resolveInfrastructure(
     loginRateLimitPerMinute: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     hotPathPoolSize: vars.DATABASE_HOT_POOL_SIZE,
     heapGrowingPercent: vars.HEAP_GROWING_PERCENT,
-    trustProxy: vars.TRUST_PROXY === undefined ? undefined : parseTrustProxy(vars.TRUST_PROXY) ?? undefined,
+    trustProxy: vars.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(vars.TRUST_PROXY) ?? undefined),
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,

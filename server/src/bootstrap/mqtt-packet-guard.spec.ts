@@ -6,7 +6,9 @@ import { guardPacketSizes } from './mqtt-packet-guard';
 function fakeSocket() {
   const s = new EventEmitter() as EventEmitter & { destroyed: boolean; destroy(): void };
   s.destroyed = false;
-  s.destroy = () => { s.destroyed = true; };
+  s.destroy = () => {
+    s.destroyed = true;
+  };
   return s;
 }
 
@@ -20,7 +22,8 @@ const varint = (n: number) => {
   } while (n > 0);
   return out;
 };
-const packet = (type: number, body: number) => Buffer.concat([Buffer.from([type, ...varint(body)]), Buffer.alloc(body, 1)]);
+const packet = (type: number, body: number) =>
+  Buffer.concat([Buffer.from([type, ...varint(body)]), Buffer.alloc(body, 1)]);
 const header = (type: number, body: number) => Buffer.from([type, ...varint(body)]);
 
 describe('guardPacketSizes', () => {

@@ -24,7 +24,11 @@ export interface PacketLimits {
  * Attached after aedes has its 'readable' listener, so 'data' only mirrors what aedes reads and
  * never switches the socket to flowing mode.
  */
-export function guardPacketSizes(socket: Socket, onOversize: (announced: number, limit: number) => void, limits: PacketLimits = { connect: MAX_CONNECT_PACKET_BYTES, other: MAX_PACKET_BYTES }): void {
+export function guardPacketSizes(
+  socket: Socket,
+  onOversize: (announced: number, limit: number) => void,
+  limits: PacketLimits = { connect: MAX_CONNECT_PACKET_BYTES, other: MAX_PACKET_BYTES },
+): void {
   let first = true;
   let phase: 'type' | 'length' | 'body' = 'type';
   let length = 0;

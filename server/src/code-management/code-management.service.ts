@@ -29,7 +29,10 @@ export interface QrImage {
   body: Buffer;
 }
 
-const WHAT: Record<CodeSubjectType, string> = { [CodeSubjectType.Machine]: 'Machine', [CodeSubjectType.Welder]: 'Welder' };
+const WHAT: Record<CodeSubjectType, string> = {
+  [CodeSubjectType.Machine]: 'Machine',
+  [CodeSubjectType.Welder]: 'Welder',
+};
 
 /** What logged-in users do with codes: look them up, render them, replace or revoke them, print labels. */
 @Injectable()
@@ -80,18 +83,31 @@ export class CodeManagementService {
   /** An A4 HTML sheet of machine labels, in the order asked for. Every machine must be visible and have an active code. */
   async labelSheet(actor: Actor, machineIds: string[]): Promise<string> {
     const machines = await this.repo.findMachinesWithEnterprise(machineIds);
-    const visible = new Map(machines.filter((m) => m.enterprise && this.access.canReadEnterprise(actor, m.enterprise)).map((m) => [m.id, m]));
+    const visible = new Map(
+      machines.filter((m) => m.enterprise && this.access.canReadEnterprise(actor, m.enterprise)).map((m) => [m.id, m]),
+    );
     const missing = machineIds.filter((id) => !visible.has(id));
     // Unknown and out-of-scope look the same, so listing the caller's own ids leaks nothing.
     if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'Machine not found', [], { machineIds: missing });
-    const codes = new Map((await this.repo.findActiveCodesForSubjects(CodeSubjectType.Machine, machineIds)).map((c) => [c.subjectId, c]));
+    const codes = new Map(
+      (await this.repo.findActiveCodesForSubjects(CodeSubjectType.Machine, machineIds)).map((c) => [c.subjectId, c]),
+    );
     const uncoded = machineIds.filter((id) => !codes.has(id));
-    if (uncoded.length) throw new DomainError(ErrorCode.INVALID_STATE, 'Some machines have no active code; re-issue one first', [], { machineIds: uncoded });
+    if (uncoded.length)
+      throw new DomainError(ErrorCode.INVALID_STATE, 'Some machines have no active code; re-issue one first', [], {
+        machineIds: uncoded,
+      });
     const labels: MachineLabel[] = [];
     for (const id of machineIds) {
       const m = visible.get(id)!;
       const code = codes.get(id)!.code;
-      labels.push({ machineName: m.name, serialNumber: m.serialNumber, enterpriseName: m.enterprise!.name, code, qrSvg: await renderQrSvg(this.codes.urlFor(code)) });
+      labels.push({
+        machineName: m.name,
+        serialNumber: m.serialNumber,
+        enterpriseName: m.enterprise!.name,
+        code,
+        qrSvg: await renderQrSvg(this.codes.urlFor(code)),
+      });
       // Each QR is a few ms of synchronous work; 200 in a row held the event loop for up to a second.
       await yieldToEventLoop();
     }
@@ -101,14 +117,16 @@ export class CodeManagementService {
   private async readable(actor: Actor, type: CodeSubjectType, id: string): Promise<Subject> {
     const subject = await this.findSubject(type, id);
     const ownWelderCode = type === CodeSubjectType.Welder && actor.role === Role.Welder && actor.welderId === id;
-    if (!subject || (!ownWelderCode && !this.access.canReadEnterprise(actor, subject.owner))) throw DomainError.notFound(WHAT[type]);
+    if (!subject || (!ownWelderCode && !this.access.canReadEnterprise(actor, subject.owner)))
+      throw DomainError.notFound(WHAT[type]);
     return subject;
   }
 
   /** Readable first (404 outside scope), then the owning enterprise or a platform admin (403 otherwise). */
   private async manageable(actor: Actor, type: CodeSubjectType, id: string): Promise<Subject> {
     const subject = await this.readable(actor, type, id);
-    if (!this.access.canManageEnterprise(actor, subject.owner)) throw new DomainError(ErrorCode.FORBIDDEN, `You may not change the code of this ${WHAT[type].toLowerCase()}`);
+    if (!this.access.canManageEnterprise(actor, subject.owner))
+      throw new DomainError(ErrorCode.FORBIDDEN, `You may not change the code of this ${WHAT[type].toLowerCase()}`);
     return subject;
   }
 
@@ -128,7 +146,10 @@ export class CodeManagementService {
   }
 
   private async lock(em: EntityManager, subject: Subject): Promise<{ status: string }> {
-    const row = subject.type === CodeSubjectType.Machine ? await this.repo.lockMachine(em, subject.id) : await this.repo.lockWelder(em, subject.id);
+    const row =
+      subject.type === CodeSubjectType.Machine
+        ? await this.repo.lockMachine(em, subject.id)
+        : await this.repo.lockWelder(em, subject.id);
     if (!row) throw DomainError.notFound(WHAT[subject.type]);
     return row;
   }
@@ -146,7 +167,14 @@ export class CodeManagementService {
   }
 
   private view(c: IdentityCode): CodeViewDto {
-    const v: CodeViewDto = { code: c.code, url: this.codes.urlFor(c.code), status: c.status, issuedAt: c.issuedAt, subjectType: c.subjectType, subjectId: c.subjectId };
+    const v: CodeViewDto = {
+      code: c.code,
+      url: this.codes.urlFor(c.code),
+      status: c.status,
+      issuedAt: c.issuedAt,
+      subjectType: c.subjectType,
+      subjectId: c.subjectId,
+    };
     if (c.status === CodeStatus.Revoked) Object.assign(v, { revokedAt: c.revokedAt, revokedReason: c.revokedReason });
     return v;
   }

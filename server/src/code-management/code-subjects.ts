@@ -18,9 +18,17 @@ export class CodeSubjects {
 
   /** Whether the subject got a code after this one (the old code was replaced, not withdrawn). */
   async hasCodeIssuedAfter(code: IdentityCode): Promise<boolean> {
-    return (await this.codes.createQueryBuilder('c')
-      .where('c.subject_type = :t AND c.subject_id = :s AND c.issued_at > :at AND c.id <> :id', { t: code.subjectType, s: code.subjectId, at: code.issuedAt, id: code.id })
-      .getCount()) > 0;
+    return (
+      (await this.codes
+        .createQueryBuilder('c')
+        .where('c.subject_type = :t AND c.subject_id = :s AND c.issued_at > :at AND c.id <> :id', {
+          t: code.subjectType,
+          s: code.subjectId,
+          at: code.issuedAt,
+          id: code.id,
+        })
+        .getCount()) > 0
+    );
   }
 
   findMachineWithEnterprise(id: string): Promise<Machine | null> {

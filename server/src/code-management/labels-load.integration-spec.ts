@@ -10,12 +10,21 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** The label sheet renders one QR per machine; 200 of them used to run back to back on the event loop. */
 describe('label sheet of 200 machines', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
   const MAX_DELAY_MS = 500;
   let measured: number | null = null;
   afterAll(async () => {
     await t.close();
-    writeSecurityArtifact('label-sheet-load', 'One request holding the event loop: a 200-label QR sheet', [{ class: 'event-loop starvation by one request', tried: measured === null ? 0 : 1, refused: measured !== null && measured < MAX_DELAY_MS ? 1 : 0, notes: `200 QR labels in one request: loop max delay ${measured?.toFixed(0) ?? '?'} ms (bound ${MAX_DELAY_MS} ms)` }]);
+    writeSecurityArtifact('label-sheet-load', 'One request holding the event loop: a 200-label QR sheet', [
+      {
+        class: 'event-loop starvation by one request',
+        tried: measured === null ? 0 : 1,
+        refused: measured !== null && measured < MAX_DELAY_MS ? 1 : 0,
+        notes: `200 QR labels in one request: loop max delay ${measured?.toFixed(0) ?? '?'} ms (bound ${MAX_DELAY_MS} ms)`,
+      },
+    ]);
   });
 
   it('renders 200 QR labels without holding the event loop', async () => {
@@ -25,7 +34,10 @@ describe('label sheet of 200 machines', () => {
     for (let i = 0; i < 200; i++) ws.addRow([`标签焊机${i}`, '电弧焊机', '时代焊机', 'WS-400', `LABEL-${i}`, 12]);
     const file = Buffer.from(await wb.xlsx.writeBuffer());
     const h = await t.auth('hengda.admin');
-    const post = await t.http.post('/api/ledgers/machines/import').set(h).attach('file', file, { filename: 'labels.xlsx', contentType: XLSX });
+    const post = await t.http
+      .post('/api/ledgers/machines/import')
+      .set(h)
+      .attach('file', file, { filename: 'labels.xlsx', contentType: XLSX });
     expect(post.status).toBe(202);
     let job = post.body;
     while (['queued', 'running'].includes(job.state)) {

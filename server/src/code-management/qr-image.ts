@@ -42,7 +42,11 @@ export async function renderQrPng(text: string, size: number): Promise<Buffer> {
   png.data = gray;
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
-    png.pack().on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts))).on('error', reject);
+    png
+      .pack()
+      .on('data', (c: Buffer) => parts.push(c))
+      .on('end', () => resolve(Buffer.concat(parts)))
+      .on('error', reject);
   });
 }
 

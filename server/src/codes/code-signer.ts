@@ -11,9 +11,7 @@ const RANDOM_CHARS = 13; // the other IDENTITY_CODE_BODY_CHARS - 13 = 8 characte
 const SIG_BYTES = 5; // 40-bit tag: a forged code is recognised without a database look-up
 export const CODE_LENGTH = IDENTITY_CODE_LENGTH;
 
-export type CodeCheck =
-  | { ok: true; subjectType: CodeSubjectType }
-  | { ok: false; reason: 'malformed' | 'forged' };
+export type CodeCheck = { ok: true; subjectType: CodeSubjectType } | { ok: false; reason: 'malformed' | 'forged' };
 
 /**
  * Identity codes: type letter + 13 random characters + 8-character HMAC tag over the rest.

@@ -34,18 +34,44 @@ export class CodesService {
   }
 
   /** Issues a new active code for the subject, revoking any active one (re-issue). */
-  async issueInTransaction(em: EntityManager, actor: Actor, subjectType: CodeSubjectType, subjectId: string, scope: CodeAuditScope, reason = 'issued'): Promise<IdentityCode> {
+  async issueInTransaction(
+    em: EntityManager,
+    actor: Actor,
+    subjectType: CodeSubjectType,
+    subjectId: string,
+    scope: CodeAuditScope,
+    reason = 'issued',
+  ): Promise<IdentityCode> {
     await this.revokeInTransaction(em, actor, subjectType, subjectId, scope, reason === 'issued' ? 'reissued' : reason);
-    const code = await em.save(IdentityCode, em.create(IdentityCode, { code: this.signer.generate(subjectType), subjectType, subjectId, status: CodeStatus.Active }));
+    const code = await em.save(
+      IdentityCode,
+      em.create(IdentityCode, {
+        code: this.signer.generate(subjectType),
+        subjectType,
+        subjectId,
+        status: CodeStatus.Active,
+      }),
+    );
     await this.audit.record(em, actor, {
-      action: 'code.issue', entityType: 'identity_code', entityId: code.id, enterpriseId: scope.enterpriseId, regionPath: scope.regionPath ?? null,
+      action: 'code.issue',
+      entityType: 'identity_code',
+      entityId: code.id,
+      enterpriseId: scope.enterpriseId,
+      regionPath: scope.regionPath ?? null,
       after: { code: code.code, subjectType, subjectId, status: code.status, reason },
     });
     return code;
   }
 
   /** Revokes the subject's active code, if any (lost badge, retired machine). */
-  async revokeInTransaction(em: EntityManager, actor: Actor, subjectType: CodeSubjectType, subjectId: string, scope: CodeAuditScope, reason: string): Promise<IdentityCode | null> {
+  async revokeInTransaction(
+    em: EntityManager,
+    actor: Actor,
+    subjectType: CodeSubjectType,
+    subjectId: string,
+    scope: CodeAuditScope,
+    reason: string,
+  ): Promise<IdentityCode | null> {
     const active = await em.findOne(IdentityCode, { where: { subjectType, subjectId, status: CodeStatus.Active } });
     if (!active) return null;
     const before = { status: active.status };
@@ -54,14 +80,21 @@ export class CodesService {
     active.revokedReason = reason.slice(0, 200);
     await em.save(IdentityCode, active);
     await this.audit.record(em, actor, {
-      action: 'code.revoke', entityType: 'identity_code', entityId: active.id, enterpriseId: scope.enterpriseId, regionPath: scope.regionPath ?? null,
-      before, after: { status: active.status, revokedReason: active.revokedReason, code: active.code },
+      action: 'code.revoke',
+      entityType: 'identity_code',
+      entityId: active.id,
+      enterpriseId: scope.enterpriseId,
+      regionPath: scope.regionPath ?? null,
+      before,
+      after: { status: active.status, revokedReason: active.revokedReason, code: active.code },
     });
     return active;
   }
 
   findActiveForSubject(subjectType: CodeSubjectType, subjectId: string): Promise<IdentityCode | null> {
-    return this.ds.getRepository(IdentityCode).findOne({ where: { subjectType, subjectId, status: CodeStatus.Active } });
+    return this.ds
+      .getRepository(IdentityCode)
+      .findOne({ where: { subjectType, subjectId, status: CodeStatus.Active } });
   }
 
   findByCode(code: string): Promise<IdentityCode | null> {

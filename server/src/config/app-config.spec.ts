@@ -9,7 +9,9 @@ describe('validateEnvironment', () => {
   });
 
   it('names every bad variable in one error', () => {
-    expect(() => validateEnvironment({ PORT: 'abc', DATABASE_URL: 'mysql://x', MQTT_URL: 'http://x' })).toThrow(ConfigError);
+    expect(() => validateEnvironment({ PORT: 'abc', DATABASE_URL: 'mysql://x', MQTT_URL: 'http://x' })).toThrow(
+      ConfigError,
+    );
     try {
       validateEnvironment({ PORT: 'abc', DATABASE_URL: 'mysql://x' });
     } catch (e) {
@@ -21,14 +23,16 @@ describe('validateEnvironment', () => {
   it('takes the hot-path pool size as a whole number from 1 to 64, absent by default', () => {
     expect(validateEnvironment({}).DATABASE_HOT_POOL_SIZE).toBeUndefined();
     expect(validateEnvironment({ DATABASE_HOT_POOL_SIZE: '6' }).DATABASE_HOT_POOL_SIZE).toBe(6);
-    for (const bad of ['0', '65', '2.5', 'many']) expect(() => validateEnvironment({ DATABASE_HOT_POOL_SIZE: bad })).toThrow(/DATABASE_HOT_POOL_SIZE/);
+    for (const bad of ['0', '65', '2.5', 'many'])
+      expect(() => validateEnvironment({ DATABASE_HOT_POOL_SIZE: bad })).toThrow(/DATABASE_HOT_POOL_SIZE/);
   });
 
   it('takes the heap growing percent as a whole number from 0 (V8 decides) to 400, 100 by default', () => {
     expect(validateEnvironment({}).HEAP_GROWING_PERCENT).toBe(100);
     expect(validateEnvironment({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
     expect(validateEnvironment({ HEAP_GROWING_PERCENT: '250' }).HEAP_GROWING_PERCENT).toBe(250);
-    for (const bad of ['-1', '401', '1.5', 'big']) expect(() => validateEnvironment({ HEAP_GROWING_PERCENT: bad })).toThrow(/HEAP_GROWING_PERCENT/);
+    for (const bad of ['-1', '401', '1.5', 'big'])
+      expect(() => validateEnvironment({ HEAP_GROWING_PERCENT: bad })).toThrow(/HEAP_GROWING_PERCENT/);
   });
 
   it('takes TRUST_PROXY as a boolean, hop count or address list, unset by default', () => {
@@ -40,19 +44,36 @@ describe('validateEnvironment', () => {
   it('takes ONSITE_CHECK_AFTER_S from 60 s to a week, 600 by default', () => {
     expect(validateEnvironment({}).ONSITE_CHECK_AFTER_S).toBe(600);
     expect(validateEnvironment({ ONSITE_CHECK_AFTER_S: '120' }).ONSITE_CHECK_AFTER_S).toBe(120);
-    for (const bad of ['59', '604801', '1.5', 'soon']) expect(() => validateEnvironment({ ONSITE_CHECK_AFTER_S: bad })).toThrow(/ONSITE_CHECK_AFTER_S/);
+    for (const bad of ['59', '604801', '1.5', 'soon'])
+      expect(() => validateEnvironment({ ONSITE_CHECK_AFTER_S: bad })).toThrow(/ONSITE_CHECK_AFTER_S/);
   });
 
   it('takes the test-only fault points and clock offset file, never in production', () => {
-    expect(validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.after-claim:2,ingest.mid-flush' }).ARCGATE_FAULT_POINTS).toBe('decision.after-claim:2,ingest.mid-flush');
-    expect(() => validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.whenever' })).toThrow(/ARCGATE_FAULT_POINTS: unknown fault point/);
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), CODE_SIGNING_KEY: 'a'.repeat(64), DATA_ENCRYPTION_KEY: 'b'.repeat(64), DEVICE_SIGNING_KEY: 'A'.repeat(60) };
+    expect(
+      validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.after-claim:2,ingest.mid-flush' }).ARCGATE_FAULT_POINTS,
+    ).toBe('decision.after-claim:2,ingest.mid-flush');
+    expect(() => validateEnvironment({ ARCGATE_FAULT_POINTS: 'decision.whenever' })).toThrow(
+      /ARCGATE_FAULT_POINTS: unknown fault point/,
+    );
+    const prod = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      CODE_SIGNING_KEY: 'a'.repeat(64),
+      DATA_ENCRYPTION_KEY: 'b'.repeat(64),
+      DEVICE_SIGNING_KEY: 'A'.repeat(60),
+    };
     expect(() => validateEnvironment(prod)).not.toThrow();
-    expect(() => validateEnvironment({ ...prod, ARCGATE_FAULT_POINTS: 'ingest.before-ack' })).toThrow(/ARCGATE_FAULT_POINTS must not be set in production/);
-    expect(() => validateEnvironment({ ...prod, ARCGATE_CLOCK_OFFSET_FILE: '/tmp/offset' })).toThrow(/ARCGATE_CLOCK_OFFSET_FILE must not be set in production/);
+    expect(() => validateEnvironment({ ...prod, ARCGATE_FAULT_POINTS: 'ingest.before-ack' })).toThrow(
+      /ARCGATE_FAULT_POINTS must not be set in production/,
+    );
+    expect(() => validateEnvironment({ ...prod, ARCGATE_CLOCK_OFFSET_FILE: '/tmp/offset' })).toThrow(
+      /ARCGATE_CLOCK_OFFSET_FILE must not be set in production/,
+    );
   });
 
   it('requires secrets in production', () => {
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET, CODE_SIGNING_KEY, DATA_ENCRYPTION_KEY, DEVICE_SIGNING_KEY must be set/,
+    );
   });
 });

@@ -31,87 +31,135 @@ export interface LoginSprayLimits {
 
 /** Environment variables the server understands; validated once at start-up. */
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
 
   /** External PostgreSQL; when absent an embedded PostgreSQL is started. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_PG_PORT = 54320;
 
   /** Connections of the pool that serves device requests (arm decisions); default 2 per CPU core, at least 4. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   DATABASE_HOT_POOL_SIZE?: number;
 
   /** V8 heap growing factor minus one, in percent (bootstrap/heap-growth.ts); 0 keeps V8's own. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(400)
   HEAP_GROWING_PERCENT = DEFAULT_HEAP_GROWING_PERCENT;
 
   /** Reverse proxies to believe for the client address (rate limits key on it); unset: none, req.ip is the peer. */
   @IsOptional()
-  @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== null, defaultMessage: () => `TRUST_PROXY must be ${TRUST_PROXY_HINT}` } })
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== null,
+      defaultMessage: () => `TRUST_PROXY must be ${TRUST_PROXY_HINT}`,
+    },
+  })
   TRUST_PROXY?: string;
 
   /** External MQTT broker; when absent an in-process aedes broker is started. */
-  @IsOptional() @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
+  @IsOptional()
+  @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
   MQTT_URL?: string;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   MQTT_PORT = 18830;
 
   @Matches(/^[a-z0-9][a-z0-9_-]{0,31}$/, { message: 'MQTT_TOPIC_ROOT must be 1-32 lowercase letters, digits, _ or -' })
   MQTT_TOPIC_ROOT = 'arcgate';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @Matches(/^[0-9a-f]{64}$/i, { message: 'CODE_SIGNING_KEY must be 64 hex characters' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/i, { message: 'CODE_SIGNING_KEY must be 64 hex characters' })
   CODE_SIGNING_KEY?: string;
 
-  @IsOptional() @Matches(/^[0-9a-f]{64}$/i, { message: 'DATA_ENCRYPTION_KEY must be 64 hex characters' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/i, { message: 'DATA_ENCRYPTION_KEY must be 64 hex characters' })
   DATA_ENCRYPTION_KEY?: string;
 
   /** Ed25519 private key (base64 PKCS#8 DER) with which the server signs grants for devices. */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/=]{40,200}$/, { message: 'DEVICE_SIGNING_KEY must be a base64 PKCS#8 Ed25519 private key' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/=]{40,200}$/, { message: 'DEVICE_SIGNING_KEY must be a base64 PKCS#8 Ed25519 private key' })
   DEVICE_SIGNING_KEY?: string;
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
   JWT_TTL_SECONDS = 12 * 3600;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 10;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(({ value }) => value === undefined ? true : value === 'true' || value === '1' || value === true)
+  @Transform(({ value }) => (value === undefined ? true : value === 'true' || value === '1' || value === true))
   SEED_DEMO_DATA = true;
 
   /** Seconds a device that went offline while armed or arcing may stay away before an on-site check is asked for. */
-  @Type(() => Number) @IsInt() @Min(60) @Max(7 * 24 * 3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
   ONSITE_CHECK_AFTER_S = 600;
 
   /** Test only (docs/fault-injection.md): crash points, "name[:n],…". Refused in production. */
   @IsOptional()
-  @ValidateBy({ name: 'faultPoints', validator: { validate: (v: unknown) => typeof v === 'string' && faultPointsProblem(v) === null, defaultMessage: (a) => `ARCGATE_FAULT_POINTS: ${faultPointsProblem(String(a?.value))}` } })
+  @ValidateBy({
+    name: 'faultPoints',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && faultPointsProblem(v) === null,
+      defaultMessage: (a) => `ARCGATE_FAULT_POINTS: ${faultPointsProblem(String(a?.value))}`,
+    },
+  })
   ARCGATE_FAULT_POINTS?: string;
 
   /** Test only: a file holding a clock offset in ms that the server's clock adds. Refused in production. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ARCGATE_CLOCK_OFFSET_FILE?: string;
 }
 
@@ -132,15 +180,25 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   const parsed = plainToInstance(EnvironmentVariables, cleaned, { enableImplicitConversion: false });
   const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (parsed.NODE_ENV === 'production') {
-    const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter((k) => !(parsed as unknown as Record<string, unknown>)[k]);
-    if (missing.length) throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')} must be set in production`);
+    const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter(
+      (k) => !(parsed as unknown as Record<string, unknown>)[k],
+    );
+    if (missing.length)
+      throw new ConfigError(`Invalid configuration:\n  ${missing.join(', ')} must be set in production`);
     // Test hooks that kill the process or move its clock have no place in a deployment.
-    const testOnly = ['ARCGATE_FAULT_POINTS', 'ARCGATE_CLOCK_OFFSET_FILE'].filter((k) => (parsed as unknown as Record<string, unknown>)[k] !== undefined);
-    if (testOnly.length) throw new ConfigError(`Invalid configuration:\n  ${testOnly.join(', ')} must not be set in production (test only)`);
+    const testOnly = ['ARCGATE_FAULT_POINTS', 'ARCGATE_CLOCK_OFFSET_FILE'].filter(
+      (k) => (parsed as unknown as Record<string, unknown>)[k] !== undefined,
+    );
+    if (testOnly.length)
+      throw new ConfigError(
+        `Invalid configuration:\n  ${testOnly.join(', ')} must not be set in production (test only)`,
+      );
   }
   return parsed;
 }

@@ -3,7 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentVariables } from './app-config';
 
-interface StoredSecrets { jwt: string; codeSigningKey: string; dataEncryptionKey: string; deviceSigningKey?: string }
+interface StoredSecrets {
+  jwt: string;
+  codeSigningKey: string;
+  dataEncryptionKey: string;
+  deviceSigningKey?: string;
+}
 
 /** A new Ed25519 private key as base64 PKCS#8 DER. */
 function newDeviceSigningKey(): string {

@@ -39,9 +39,15 @@ describe('HotPathPool', () => {
     await t?.close();
   });
 
-  const backends = async () => (await admin.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [HOT_PATH_APPLICATION_NAME])).rows.map((r) => r.pid);
-  const inspectAll = async () => Promise.all(Array.from({ length: hot.size }, () => hot.query<SessionView>(INSPECT, [0.2]).then((r) => r[0])));
+  const backends = async () =>
+    (
+      await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+        [HOT_PATH_APPLICATION_NAME],
+      )
+    ).rows.map((r) => r.pid);
+  const inspectAll = async () =>
+    Promise.all(Array.from({ length: hot.size }, () => hot.query<SessionView>(INSPECT, [0.2]).then((r) => r[0])));
   const planOf = (v: SessionView, s: PreparedStatement) => v.statements.find((p) => p.name === s.name);
 
   it('opens every connection at start-up', async () => {
@@ -56,7 +62,11 @@ describe('HotPathPool', () => {
       expect(v.mode).toBe('force_generic_plan');
       // The decision's statements, including one that fails on the warm-up's NULLs (NOT NULL columns).
       for (const s of [LOAD_CONTEXT, LOAD_WORK_CONTEXT, STORE_DECISION_WITH_GRANT]) {
-        expect(planOf(v, s)).toEqual({ name: s.name, generic_plans: expect.stringMatching(/^[1-9]/), custom_plans: '0' });
+        expect(planOf(v, s)).toEqual({
+          name: s.name,
+          generic_plans: expect.stringMatching(/^[1-9]/),
+          custom_plans: '0',
+        });
       }
     }
   });
@@ -64,8 +74,15 @@ describe('HotPathPool', () => {
   it('leaves the warm-up without effect: nothing written, no transaction left open', async () => {
     // Scoped to this file's database: other files' hot pools run in parallel under the same name.
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM decisions`))[0].n).toBe(0);
-    expect((await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()
-      AND state <> 'idle' AND state IS NOT NULL AND query NOT LIKE '%pg_prepared_statements%'`, [HOT_PATH_APPLICATION_NAME])).rows[0].n).toBe(0);
+    expect(
+      (
+        await admin.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()
+      AND state <> 'idle' AND state IS NOT NULL AND query NOT LIKE '%pg_prepared_statements%'`,
+          [HOT_PATH_APPLICATION_NAME],
+        )
+      ).rows[0].n,
+    ).toBe(0);
   });
 
   it('warms a connection that replaces a lost one before its first use, without crashing the process', async () => {
@@ -79,7 +96,10 @@ describe('HotPathPool', () => {
       if (views.length === hot.size) break;
     }
     expect(views.map((v) => v.pid)).not.toContain(victim);
-    for (const v of views) expect(planOf(v, LOAD_CONTEXT)).toEqual(expect.objectContaining({ custom_plans: '0', generic_plans: expect.stringMatching(/^[1-9]/) }));
+    for (const v of views)
+      expect(planOf(v, LOAD_CONTEXT)).toEqual(
+        expect.objectContaining({ custom_plans: '0', generic_plans: expect.stringMatching(/^[1-9]/) }),
+      );
   });
 
   it('reports errors as QueryFailedError with the PostgreSQL code, and keeps the connection', async () => {

@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import { Pool, PoolClient } from 'pg';
 import { QueryFailedError } from 'typeorm';
@@ -53,7 +61,8 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Runs a registered statement; errors surface as TypeORM's QueryFailedError, like queryPrepared(). */
   async query<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]> {
-    if (!this.statements.has(statement.name)) throw new Error(`statement ${statement.name} is not registered with the hot-path pool`);
+    if (!this.statements.has(statement.name))
+      throw new Error(`statement ${statement.name} is not registered with the hot-path pool`);
     try {
       return await withPooledClient(this.getPool(), async (client) => {
         await this.warm(client);
@@ -81,7 +90,12 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
     // A late device message during shutdown must not open a new pool that would outlive the app.
     if (this.closed) throw new Error('the hot-path pool is closed');
     if (this.pool) return this.pool;
-    const pool = new Pool({ connectionString: this.config.databaseUrl, application_name: HOT_PATH_APPLICATION_NAME, max: this.size, idleTimeoutMillis: 0 });
+    const pool = new Pool({
+      connectionString: this.config.databaseUrl,
+      application_name: HOT_PATH_APPLICATION_NAME,
+      max: this.size,
+      idleTimeoutMillis: 0,
+    });
     // An idle connection that dies (database restart) must not crash the process; the pool replaces it.
     pool.on('error', (e) => this.logger.warn(`idle connection lost: ${e.message}`));
     this.pool = pool;
@@ -110,10 +124,13 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       for (const s of this.statements.values()) {
         await client.query('SAVEPOINT warm_up');
-        await client.query({ name: s.name, text: s.text, values: new Array<null>(parameterCount(s.text)).fill(null) }).catch((e: unknown) => {
-          // Integrity (23) and data (22) errors are what NULL parameters cause; anything else is worth a line.
-          if (!isDatabaseError(e) || !/^2[23]/.test(e.code)) this.logger.warn(`warm-up of ${s.name}: ${(e as Error).message}`);
-        });
+        await client
+          .query({ name: s.name, text: s.text, values: new Array<null>(parameterCount(s.text)).fill(null) })
+          .catch((e: unknown) => {
+            // Integrity (23) and data (22) errors are what NULL parameters cause; anything else is worth a line.
+            if (!isDatabaseError(e) || !/^2[23]/.test(e.code))
+              this.logger.warn(`warm-up of ${s.name}: ${(e as Error).message}`);
+          });
         await client.query('ROLLBACK TO SAVEPOINT warm_up');
       }
     } finally {

@@ -62,11 +62,17 @@ export class PgListener {
   }
 
   private async connect(): Promise<void> {
-    const c = new Client({ connectionString: this.opts.databaseUrl, application_name: this.opts.applicationName, keepAlive: true });
+    const c = new Client({
+      connectionString: this.opts.databaseUrl,
+      application_name: this.opts.applicationName,
+      keepAlive: true,
+    });
     c.on('notification', (n) => {
       if (n.channel !== this.opts.channel || !n.payload) return;
       const payload = n.payload;
-      this.delivery = this.delivery.then(() => this.opts.onNotification(payload)).catch((e: Error) => this.log.error(`notification handler failed: ${e.message}`));
+      this.delivery = this.delivery
+        .then(() => this.opts.onNotification(payload))
+        .catch((e: Error) => this.log.error(`notification handler failed: ${e.message}`));
     });
     c.on('error', (e) => this.lost(c, e));
     c.on('end', () => this.lost(c, new Error('connection ended')));
@@ -77,11 +83,16 @@ export class PgListener {
       await c.end().catch(() => undefined);
       throw e;
     }
-    if (this.stopping) { await c.end().catch(() => undefined); return; }
+    if (this.stopping) {
+      await c.end().catch(() => undefined);
+      return;
+    }
     this.client = c;
     this.backoffMs = FIRST_BACKOFF_MS;
     if (this.probe) clearInterval(this.probe);
-    this.probe = setInterval(() => { c.query('SELECT 1').catch((e: Error) => this.lost(c, e)); }, PROBE_INTERVAL_MS);
+    this.probe = setInterval(() => {
+      c.query('SELECT 1').catch((e: Error) => this.lost(c, e));
+    }, PROBE_INTERVAL_MS);
     this.probe.unref();
     const first = !this.connectedOnce;
     this.connectedOnce = true;
@@ -96,7 +107,10 @@ export class PgListener {
     if (this.client !== c || this.stopping) return;
     this.log.warn(`listener lost its connection (${e.message}); reconnecting`);
     this.client = null;
-    if (this.probe) { clearInterval(this.probe); this.probe = null; }
+    if (this.probe) {
+      clearInterval(this.probe);
+      this.probe = null;
+    }
     c.end().catch(() => undefined);
     this.scheduleReconnect();
   }
@@ -107,7 +121,10 @@ export class PgListener {
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      this.connect().catch((e: Error) => { this.log.warn(`listener reconnect failed: ${e.message}`); this.scheduleReconnect(); });
+      this.connect().catch((e: Error) => {
+        this.log.warn(`listener reconnect failed: ${e.message}`);
+        this.scheduleReconnect();
+      });
     }, delay);
     this.reconnectTimer.unref();
   }

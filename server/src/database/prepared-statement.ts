@@ -22,7 +22,11 @@ export class PreparedStatement {
  * Runs `statement` and returns its rows, on the transaction of `on` when it is an EntityManager
  * inside one, else on a pooled connection. Errors surface as TypeORM's QueryFailedError, like query().
  */
-export async function queryPrepared<T>(on: DataSource | EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+export async function queryPrepared<T>(
+  on: DataSource | EntityManager,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<T[]> {
   const config = { name: statement.name, text: statement.text, values };
   try {
     const runner = on instanceof EntityManager ? (on.queryRunner as PostgresQueryRunner | undefined) : undefined;

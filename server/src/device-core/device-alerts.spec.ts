@@ -7,12 +7,26 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
   const clock = new FakeClock(new Date('2026-01-05T01:00:00Z'));
   let written: RaiseAlertInput[];
   let alerts: DeviceAlerts;
-  const tamper = (n: number) => ({ type: AlertType.TAMPER, chipId: 'C1', evidence: { n }, dedupeKey: 'device:tamper:C1', occurredAt: clock.now() });
+  const tamper = (n: number) => ({
+    type: AlertType.TAMPER,
+    chipId: 'C1',
+    evidence: { n },
+    dedupeKey: 'device:tamper:C1',
+    occurredAt: clock.now(),
+  });
 
   beforeEach(() => {
     jest.useFakeTimers();
     written = [];
-    alerts = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+    alerts = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          written.push(i);
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
   });
   afterEach(() => jest.useRealTimers());
 
@@ -25,7 +39,12 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     expect(written).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(REPEAT_MS);
     expect(written).toHaveLength(2);
-    expect(written[1]).toMatchObject({ occurrences: 2, firstOccurredAt: firstRepeatAt, evidence: { n: 3 }, dedupeKey: 'device:tamper:C1' });
+    expect(written[1]).toMatchObject({
+      occurrences: 2,
+      firstOccurredAt: firstRepeatAt,
+      evidence: { n: 3 },
+      dedupeKey: 'device:tamper:C1',
+    });
   });
 
   it('a raise after the window writes pending repeats first, then itself', async () => {
@@ -34,13 +53,26 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     await alerts.raise(tamper(2));
     clock.advance(REPEAT_MS);
     expect(await alerts.raise(tamper(3))).toBe(true);
-    expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
   });
 
   it('a repeat raised while a flush is writing is not lost', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { if (i.occurrences) await gate; written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+    const slow = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          if (i.occurrences) await gate;
+          written.push(i);
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
     await slow.raise(tamper(1));
     await slow.raise(tamper(2));
     const flushing = slow.flushRepeats();
@@ -69,7 +101,15 @@ describe('DeviceAlerts: unknown chips aggregate by source', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     written = [];
-    alerts = new DeviceAlerts({ raise: async (i: RaiseAlertInput) => { written.push(i); return {} as never; } } as unknown as AlertsService, clock);
+    alerts = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          written.push(i);
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
   });
   afterEach(() => jest.useRealTimers());
 

@@ -36,9 +36,15 @@ interface Window {
 export class DeviceAlerts implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DeviceAlerts');
   private readonly windows = new Map<string, Window>();
-  private readonly unknownSources = new Map<string, { firstAt: Date; lastAt: Date; attempts: number; chips: Set<string> }>();
+  private readonly unknownSources = new Map<
+    string,
+    { firstAt: Date; lastAt: Date; attempts: number; chips: Set<string> }
+  >();
 
-  constructor(private readonly alerts: AlertsService, private readonly clock: Clock) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly clock: Clock,
+  ) {}
 
   /** True when the alert was written now; false when it was counted as a repeat (written at the window's end) or failed. */
   async raise(input: KeyedInput): Promise<boolean> {
@@ -49,7 +55,10 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
       w.firstAt ??= input.occurredAt ?? new Date(now);
       w.latest = input;
       // Real time, not the clock: a fake or offset clock must not keep repeats unwritten.
-      w.timer ??= setTimeout(() => void this.writeRepeats(input.dedupeKey), Math.max(0, REPEAT_MS - (now - w.openedAt))).unref();
+      w.timer ??= setTimeout(
+        () => void this.writeRepeats(input.dedupeKey),
+        Math.max(0, REPEAT_MS - (now - w.openedAt)),
+      ).unref();
       return false;
     }
     if (w?.pending) await this.writeRepeats(input.dedupeKey);
@@ -72,8 +81,13 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
    * the broker reported it (CONNECT), else how it arrived (a publish through an open broker).
    */
   unregistered(chipId: string, evidence: Record<string, unknown>): Promise<boolean> {
-    const address = typeof evidence.remoteAddress === 'string' && evidence.remoteAddress ? evidence.remoteAddress.slice(0, 100) : null;
-    const source = address ? `address:${address}` : `via:${typeof evidence.event === 'string' ? evidence.event : 'unknown'}`;
+    const address =
+      typeof evidence.remoteAddress === 'string' && evidence.remoteAddress
+        ? evidence.remoteAddress.slice(0, 100)
+        : null;
+    const source = address
+      ? `address:${address}`
+      : `via:${typeof evidence.event === 'string' ? evidence.event : 'unknown'}`;
     const now = this.clock.now();
     let agg = this.unknownSources.get(source);
     if (!agg || now.getTime() - agg.lastAt.getTime() > SOURCE_EPISODE_GAP_MS) {
@@ -86,21 +100,37 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     if (agg.chips.size < MAX_DISTINCT_CHIPS) agg.chips.add(chipId);
     const distinct = agg.chips.size;
     const summary = {
-      remoteAddress: address, distinctChips: distinct, distinctChipsCapped: distinct >= MAX_DISTINCT_CHIPS, attempts: agg.attempts,
-      chipsSample: [...agg.chips].slice(-CHIP_SAMPLE), firstAt: agg.firstAt.toISOString(), lastAt: agg.lastAt.toISOString(),
+      remoteAddress: address,
+      distinctChips: distinct,
+      distinctChipsCapped: distinct >= MAX_DISTINCT_CHIPS,
+      attempts: agg.attempts,
+      chipsSample: [...agg.chips].slice(-CHIP_SAMPLE),
+      firstAt: agg.firstAt.toISOString(),
+      lastAt: agg.lastAt.toISOString(),
       minutes: Math.max(1, Math.ceil((agg.lastAt.getTime() - agg.firstAt.getTime()) / 60_000)),
     };
     return this.raise({
-      type: AlertType.UNREGISTERED_DEVICE, chipId, enterpriseId: null, occurredAt: now,
-      evidence: { chipId, ...evidence, source: summary }, dedupeKey: `device:unregistered:${source}`,
+      type: AlertType.UNREGISTERED_DEVICE,
+      chipId,
+      enterpriseId: null,
+      occurredAt: now,
+      evidence: { chipId, ...evidence, source: summary },
+      dedupeKey: `device:unregistered:${source}`,
     });
   }
 
   /** A bound chip refused at CONNECT because its clock is off; one alert per chip, repeated reconnects aggregate into its count. */
-  clockSkew(chip: { chipId: string; machineId: string; enterpriseId: string }, evidence: Record<string, unknown>): Promise<boolean> {
+  clockSkew(
+    chip: { chipId: string; machineId: string; enterpriseId: string },
+    evidence: Record<string, unknown>,
+  ): Promise<boolean> {
     return this.raise({
-      type: AlertType.DEVICE_CLOCK_SKEW, chipId: chip.chipId, machineId: chip.machineId, enterpriseId: chip.enterpriseId,
-      evidence: { chipId: chip.chipId, ...evidence }, dedupeKey: `device:clock-skew:${chip.chipId}`,
+      type: AlertType.DEVICE_CLOCK_SKEW,
+      chipId: chip.chipId,
+      machineId: chip.machineId,
+      enterpriseId: chip.enterpriseId,
+      evidence: { chipId: chip.chipId, ...evidence },
+      dedupeKey: `device:clock-skew:${chip.chipId}`,
     });
   }
 

@@ -23,10 +23,16 @@ export class MqttDeviceOutbox implements DeviceOutbox {
   }
 
   async send<T>(chipId: string, type: DownMessageType, body: T): Promise<void> {
-    const envelope = signEnvelope(this.config.secrets.deviceSigningKey, createEnvelope(type, { chip: chipId, body }, this.clock.now()) as Envelope);
+    const envelope = signEnvelope(
+      this.config.secrets.deviceSigningKey,
+      createEnvelope(type, { chip: chipId, body }, this.clock.now()) as Envelope,
+    );
     // A message the device would reject is a server bug: refuse to send it rather than confuse the device.
     const problems = this.validate ? validateMessage(envelope) : [];
-    if (problems.length) throw new Error(`refusing to send an invalid ${type}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    if (problems.length)
+      throw new Error(
+        `refusing to send an invalid ${type}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      );
     const kind = `down/${type}` as const;
     // The envelope just built for `type` is that topic's message (validated above outside production).
     await this.mqtt.publishToDevice(chipId, kind, envelope as PayloadOf<typeof kind>);

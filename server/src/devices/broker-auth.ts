@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AclAction, CHIP_ID_PATTERN, connectTokenUsableUntil, deviceAcl, deviceClientIdAllowed, fromBase64Url, verifyConnectToken } from '@arcgate/protocol';
+import {
+  AclAction,
+  CHIP_ID_PATTERN,
+  connectTokenUsableUntil,
+  deviceAcl,
+  deviceClientIdAllowed,
+  fromBase64Url,
+  verifyConnectToken,
+} from '@arcgate/protocol';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
@@ -13,7 +21,16 @@ import { DeviceAlerts } from '../device-core/device-alerts';
 export type BrokerIdentity = { kind: 'server' } | { kind: 'device'; chipId: string; machineId: string };
 
 export const CONNECT_REFUSALS = [
-  'no_credentials', 'bad_server_password', 'unknown_user', 'unregistered_chip', 'bad_token', 'token_replayed', 'client_id_mismatch', 'server_client_id', 'foreign_will', 'server_unavailable',
+  'no_credentials',
+  'bad_server_password',
+  'unknown_user',
+  'unregistered_chip',
+  'bad_token',
+  'token_replayed',
+  'client_id_mismatch',
+  'server_client_id',
+  'foreign_will',
+  'server_unavailable',
 ] as const;
 export type ConnectRefusal = (typeof CONNECT_REFUSALS)[number];
 
@@ -50,13 +67,15 @@ const EXCERPT = 512;
  * surrogates there, and a failed insert would lose the alert: they become U+FFFD, so a hostile client
  * cannot make its own alert disappear.
  */
-const storable = (s: string) => s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const storable = (s: string) =>
+  s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 const excerpt = (s: string) => storable(s.length > EXCERPT ? `${s.slice(0, EXCERPT)}…` : s);
 /** Every string (keys too) of a parsed JSON value made storable. */
 function storableJson(v: unknown): unknown {
   if (typeof v === 'string') return storable(v);
   if (Array.isArray(v)) return v.map(storableJson);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storableJson(x)]));
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), storableJson(x)]));
   return v;
 }
 
@@ -122,8 +141,13 @@ export class BrokerAuth {
     if (!bound) {
       const known = await this.chips.findKnownChip(username);
       await this.alerts.unregistered(username, {
-        event: 'connect', via: a.via, clientId: a.clientId === undefined ? null : excerpt(a.clientId), remoteAddress: a.remoteAddress ?? null,
-        knownButUnbound: !!known, claims: tokenClaims(password), will: a.will ? { topic: excerpt(a.will.topic), payload: excerpt(a.will.payload) } : null,
+        event: 'connect',
+        via: a.via,
+        clientId: a.clientId === undefined ? null : excerpt(a.clientId),
+        remoteAddress: a.remoteAddress ?? null,
+        knownButUnbound: !!known,
+        claims: tokenClaims(password),
+        will: a.will ? { topic: excerpt(a.will.topic), payload: excerpt(a.will.payload) } : null,
       });
       return this.refuse(a, 5, 'unregistered_chip');
     }
@@ -132,12 +156,21 @@ export class BrokerAuth {
     if (!verdict.ok) {
       // Signature and chip checked out, only the time did not: the device's clock is off and it can never
       // get online by itself, so someone must be told. Still refused (fail closed).
-      if (verdict.failure === 'expired' || verdict.failure === 'not_yet_valid') await this.alerts.clockSkew(bound, this.skewEvidence(a, password, verdict.failure, now));
+      if (verdict.failure === 'expired' || verdict.failure === 'not_yet_valid')
+        await this.alerts.clockSkew(bound, this.skewEvidence(a, password, verdict.failure, now));
       return this.refuse(a, 4, 'bad_token');
     }
     // One use per token, claimed before anything else is decided: whoever presents a token first
     // (the device, or someone who copied it off the wire) uses it up.
-    if (!(await this.tokenUses.claimOnce(bound.chipId, verdict.claims.nonce, now, connectTokenUsableUntil(verdict.claims)))) return this.refuse(a, 4, 'token_replayed');
+    if (
+      !(await this.tokenUses.claimOnce(
+        bound.chipId,
+        verdict.claims.nonce,
+        now,
+        connectTokenUsableUntil(verdict.claims),
+      ))
+    )
+      return this.refuse(a, 4, 'token_replayed');
     // The chip proved who it is; it may still only be itself. A broker drops the older session of a
     // client id, so another chip's id would disconnect that chip: refused before the broker registers it.
     if (!deviceClientIdAllowed(bound.chipId, a.clientId)) {
@@ -152,7 +185,12 @@ export class BrokerAuth {
   }
 
   /** The ACL: the server may do anything; a device only its own topics (protocol deviceAcl). */
-  authorize(identity: BrokerIdentity | { kind: 'device'; chipId: string }, action: AclAction, topic: string, retain = false): boolean {
+  authorize(
+    identity: BrokerIdentity | { kind: 'device'; chipId: string },
+    action: AclAction,
+    topic: string,
+    retain = false,
+  ): boolean {
     if (identity.kind === 'server') return true;
     if (!deviceAcl(this.config.mqtt.topicRoot, identity.chipId, action, topic)) return false;
     // Only the presence topic is retained; a retained up message would be replayed to every new subscriber.
@@ -164,9 +202,13 @@ export class BrokerAuth {
    * session). A device's session must also carry its own chip id as client id, as at CONNECT: a broker
    * that skipped or cached the authentication hook still gets nothing for a foreign client id.
    */
-  identityForUsername(username: string | undefined, clientId?: string): BrokerIdentity | { kind: 'device'; chipId: string } | null {
+  identityForUsername(
+    username: string | undefined,
+    clientId?: string,
+  ): BrokerIdentity | { kind: 'device'; chipId: string } | null {
     if (username === SERVER_MQTT_USERNAME) return { kind: 'server' };
-    if (username && CHIP_ID_PATTERN.test(username) && deviceClientIdAllowed(username, clientId)) return { kind: 'device', chipId: username };
+    if (username && CHIP_ID_PATTERN.test(username) && deviceClientIdAllowed(username, clientId))
+      return { kind: 'device', chipId: username };
     return null;
   }
 
@@ -179,8 +221,11 @@ export class BrokerAuth {
     const tokenMs = typeof ts === 'string' ? Date.parse(ts) : NaN;
     const known = Number.isFinite(tokenMs);
     return {
-      failure, deviceTime: known ? new Date(tokenMs).toISOString() : null, serverTime: now.toISOString(),
-      skewMs: known ? Math.round(tokenMs - now.getTime()) : null, remoteAddress: a.remoteAddress ?? null,
+      failure,
+      deviceTime: known ? new Date(tokenMs).toISOString() : null,
+      serverTime: now.toISOString(),
+      skewMs: known ? Math.round(tokenMs - now.getTime()) : null,
+      remoteAddress: a.remoteAddress ?? null,
     };
   }
 
@@ -193,9 +238,18 @@ export class BrokerAuth {
     const claimed = storable(raw);
     const target = CHIP_ID_PATTERN.test(raw) ? await this.chips.findBoundByChipId(raw) : null;
     await this.alerts.raise({
-      type: AlertType.DEVICE_IMPERSONATION, chipId: chip.chipId, machineId: chip.machineId, enterpriseId: chip.enterpriseId, occurredAt: this.clock.now(),
+      type: AlertType.DEVICE_IMPERSONATION,
+      chipId: chip.chipId,
+      machineId: chip.machineId,
+      enterpriseId: chip.enterpriseId,
+      occurredAt: this.clock.now(),
       evidence: {
-        chipId: chip.chipId, claimedClientId: claimed, claimedIsBoundChip: !!target, emptyClientId: claimed === '', via: a.via, remoteAddress: a.remoteAddress ?? null,
+        chipId: chip.chipId,
+        claimedClientId: claimed,
+        claimedIsBoundChip: !!target,
+        emptyClientId: claimed === '',
+        via: a.via,
+        remoteAddress: a.remoteAddress ?? null,
       },
       dedupeKey: `device:impersonation:${chip.chipId}`,
     });

@@ -10,22 +10,51 @@ import { BrokerAuth, BrokerAuthResult, brokerHookSecret, safeEqual } from './bro
 
 type HookBody = Record<string, unknown>;
 /** Whatever the broker sent that is not a JSON object (text/plain, an array) reads as no fields: denied, never a 500. */
-const hookBody = (body: unknown): HookBody => (typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as HookBody) : {});
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const hookBody = (body: unknown): HookBody =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as HookBody) : {};
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** EMQX `${action}` (publish/subscribe), EMQX 4 `%A` (1 sub, 2 pub), mosquitto `acc` (1 read, 2 write, 3 both, 4 subscribe). */
 export function aclActions(action: unknown): AclAction[] | null {
   switch (str(action)) {
-    case 'publish': case '2': return ['publish'];
-    case 'subscribe': case '1': case '4': return ['subscribe'];
-    case '3': return ['subscribe', 'publish'];
-    default: return null;
+    case 'publish':
+    case '2':
+      return ['publish'];
+    case 'subscribe':
+    case '1':
+    case '4':
+      return ['subscribe'];
+    case '3':
+      return ['subscribe', 'publish'];
+    default:
+      return null;
   }
 }
 
-const CLIENT_ID = { type: 'string', description: 'MQTT client id; for a device it must equal username (the chip id), else denied' };
-const AUTH_SCHEMA = { type: 'object', properties: { clientid: CLIENT_ID, username: { type: 'string' }, password: { type: 'string' }, peerhost: { type: 'string' } } };
-const ACL_SCHEMA = { type: 'object', properties: { clientid: CLIENT_ID, username: { type: 'string' }, topic: { type: 'string' }, action: { type: 'string', example: 'publish' }, acc: { type: 'integer', example: 2 } } };
+const CLIENT_ID = {
+  type: 'string',
+  description: 'MQTT client id; for a device it must equal username (the chip id), else denied',
+};
+const AUTH_SCHEMA = {
+  type: 'object',
+  properties: {
+    clientid: CLIENT_ID,
+    username: { type: 'string' },
+    password: { type: 'string' },
+    peerhost: { type: 'string' },
+  },
+};
+const ACL_SCHEMA = {
+  type: 'object',
+  properties: {
+    clientid: CLIENT_ID,
+    username: { type: 'string' },
+    topic: { type: 'string' },
+    action: { type: 'string', example: 'publish' },
+    acc: { type: 'integer', example: 2 },
+  },
+};
 
 /**
  * HTTP authentication/ACL for external brokers. The broker, not a user, calls these: they are
@@ -37,7 +66,10 @@ const ACL_SCHEMA = { type: 'object', properties: { clientid: CLIENT_ID, username
 export class BrokerHooksController {
   private readonly startedAt = new Date();
 
-  constructor(private readonly auth: BrokerAuth, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly auth: BrokerAuth,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Post('auth')
@@ -79,10 +111,11 @@ export class BrokerHooksController {
   @HttpCode(200)
   @ApiHeader({ name: 'X-Broker-Secret', required: true })
   @ApiBody({ schema: AUTH_SCHEMA })
-  @ApiOperation({ summary: 'mosquitto-go-auth superuser check: 200 only for the server\'s own user' })
+  @ApiOperation({ summary: "mosquitto-go-auth superuser check: 200 only for the server's own user" })
   mosquittoSuperuser(@Headers('x-broker-secret') secret: string | undefined, @Body() body: unknown) {
     this.checkSecret(secret);
-    if (this.auth.identityForUsername(str(hookBody(body).username))?.kind !== 'server') throw new DomainError(ErrorCode.FORBIDDEN, 'Not a superuser');
+    if (this.auth.identityForUsername(str(hookBody(body).username))?.kind !== 'server')
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Not a superuser');
     return { ok: true };
   }
 
@@ -91,10 +124,13 @@ export class BrokerHooksController {
   @HttpCode(200)
   @ApiHeader({ name: 'X-Broker-Secret', required: true })
   @ApiBody({ schema: ACL_SCHEMA })
-  @ApiOperation({ summary: 'mosquitto-go-auth ACL check (acc 1 read, 2 write, 3 both, 4 subscribe): 200 allow, 403 deny' })
+  @ApiOperation({
+    summary: 'mosquitto-go-auth ACL check (acc 1 read, 2 write, 3 both, 4 subscribe): 200 allow, 403 deny',
+  })
   mosquittoAcl(@Headers('x-broker-secret') secret: string | undefined, @Body() body: unknown) {
     this.checkSecret(secret);
-    if (!this.allowed(body, hookBody(body).acc ?? hookBody(body).action)) throw new DomainError(ErrorCode.FORBIDDEN, 'Not authorized');
+    if (!this.allowed(body, hookBody(body).acc ?? hookBody(body).action))
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Not authorized');
     return { ok: true };
   }
 
@@ -122,7 +158,11 @@ export class BrokerHooksController {
   private authenticate(raw: unknown): Promise<BrokerAuthResult> {
     const body = hookBody(raw);
     return this.auth.authenticate({
-      clientId: str(body.clientid), username: str(body.username), password: str(body.password), remoteAddress: str(body.peerhost ?? body.ipaddress), via: 'http',
+      clientId: str(body.clientid),
+      username: str(body.username),
+      password: str(body.password),
+      remoteAddress: str(body.peerhost ?? body.ipaddress),
+      via: 'http',
     });
   }
 
@@ -132,10 +172,13 @@ export class BrokerHooksController {
     const actions = aclActions(action);
     const topic = str(body.topic);
     if (!identity || !actions || !topic) return false;
-    return actions.every((a) => this.auth.authorize(identity, a, topic, body.retain === true || body.retain === 'true'));
+    return actions.every((a) =>
+      this.auth.authorize(identity, a, topic, body.retain === true || body.retain === 'true'),
+    );
   }
 
   private checkSecret(secret: string | undefined): void {
-    if (!secret || !safeEqual(secret, brokerHookSecret(this.config))) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong X-Broker-Secret');
+    if (!secret || !safeEqual(secret, brokerHookSecret(this.config)))
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing or wrong X-Broker-Secret');
   }
 }

@@ -17,7 +17,9 @@ export class ChipsController {
   @Post('machines/:id/chip')
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip' })
+  @ApiOperation({
+    summary: 'Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip',
+  })
   @ApiOkResponse({ type: DeviceStatusView })
   bind(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: BindChipDto) {
     return this.chips.bind(actor, id, dto);
@@ -39,7 +41,9 @@ export class ChipsController {
   }
 
   @Get('devices/server-key')
-  @ApiOperation({ summary: 'The server\'s Ed25519 public key that devices are provisioned with to verify server messages' })
+  @ApiOperation({
+    summary: "The server's Ed25519 public key that devices are provisioned with to verify server messages",
+  })
   @ApiOkResponse({ type: ServerKeyView })
   serverKey(): ServerKeyView {
     return this.chips.serverKey();

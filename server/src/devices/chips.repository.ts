@@ -30,7 +30,10 @@ const BOUND_BY_CHIP_ID = new PreparedStatement(`${BOUND_SELECT} WHERE c.chip_id 
 
 @Injectable()
 export class ChipsRepository {
-  constructor(private readonly ds: DataSource, private readonly hot: HotPathPool) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly hot: HotPathPool,
+  ) {
     hot.register(BOUND_BY_CHIP_ID);
   }
 
@@ -42,7 +45,10 @@ export class ChipsRepository {
 
   /** The highest envelope seq recorded for the chip (0: none); seeds the replay window once per process. */
   async lastMessageSeq(chipId: string): Promise<number> {
-    const rows: { seq: string | null }[] = await this.ds.query(`SELECT last_msg_seq AS seq FROM chips WHERE chip_id = $1`, [chipId]);
+    const rows: { seq: string | null }[] = await this.ds.query(
+      `SELECT last_msg_seq AS seq FROM chips WHERE chip_id = $1`,
+      [chipId],
+    );
     return Number(rows[0]?.seq ?? 0);
   }
 
@@ -71,13 +77,24 @@ export class ChipsRepository {
 
   /** Creates the chip row if needed and locks it for the binding transaction. */
   async upsertAndLock(em: EntityManager, chipId: string, publicKey: string): Promise<Chip> {
-    await em.query(`INSERT INTO chips (chip_id, public_key) VALUES ($1, $2) ON CONFLICT (chip_id) DO NOTHING`, [chipId, publicKey]);
+    await em.query(`INSERT INTO chips (chip_id, public_key) VALUES ($1, $2) ON CONFLICT (chip_id) DO NOTHING`, [
+      chipId,
+      publicKey,
+    ]);
     return (await em.findOne(Chip, { where: { chipId }, lock: { mode: 'pessimistic_write' } }))!;
   }
 
   /** A machine has at most one chip row pointing at it: detach stale rows (e.g. after retirement). */
-  async detachOthersFromMachine(em: EntityManager, machineId: string, keepChipId: string | null, at: Date): Promise<void> {
-    await em.query(`UPDATE chips SET machine_id = NULL, unbound_at = $3, updated_at = now() WHERE machine_id = $1 AND ($2::varchar IS NULL OR chip_id <> $2)`, [machineId, keepChipId, at]);
+  async detachOthersFromMachine(
+    em: EntityManager,
+    machineId: string,
+    keepChipId: string | null,
+    at: Date,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE chips SET machine_id = NULL, unbound_at = $3, updated_at = now() WHERE machine_id = $1 AND ($2::varchar IS NULL OR chip_id <> $2)`,
+      [machineId, keepChipId, at],
+    );
   }
 
   save(em: EntityManager, chip: Chip): Promise<Chip> {
@@ -91,7 +108,11 @@ export class ChipsRepository {
    * state was stamped by a clock that ran ahead. Coming back ends an offline-while-armed episode (and
    * its pending on-site escalation). Returns the previous health faults.
    */
-  async markOnline(chipId: string, at: Date, s: { state: DeviceState; stateAt: Date; firmware: string; msgSeq: number; faults: readonly string[] }): Promise<{ faults: string[] } | null> {
+  async markOnline(
+    chipId: string,
+    at: Date,
+    s: { state: DeviceState; stateAt: Date; firmware: string; msgSeq: number; faults: readonly string[] },
+  ): Promise<{ faults: string[] } | null> {
     const res: unknown = await this.ds.query(
       `UPDATE chips c SET online = true, last_status_at = $2, last_seen_at = GREATEST(COALESCE(c.last_seen_at, $2), $2),
          state = $3, state_at = $6,
@@ -111,7 +132,9 @@ export class ChipsRepository {
     const res: unknown = await this.ds.query(
       `UPDATE chips SET online = false, last_status_at = $2, updated_at = now(),
          offline_armed_since = CASE WHEN state IN ('armed', 'arcing') THEN $2::timestamptz END, onsite_check_at = NULL
-       WHERE chip_id = $1 AND online RETURNING state, state_at`, [chipId, at]);
+       WHERE chip_id = $1 AND online RETURNING state, state_at`,
+      [chipId, at],
+    );
     const row = returnedRows<{ state: DeviceState | null; state_at: Date | null }>(res)[0];
     return row ? { state: row.state, stateAt: row.state_at } : null;
   }
@@ -120,13 +143,23 @@ export class ChipsRepository {
    * Chips still offline since going offline armed or arcing before `before`, not yet escalated: marked
    * escalated at `at` and returned (once each).
    */
-  async escalateOfflineArmed(before: Date, at: Date, limit = 500): Promise<{ chipId: string; offlineSince: Date; state: DeviceState | null }[]> {
+  async escalateOfflineArmed(
+    before: Date,
+    at: Date,
+    limit = 500,
+  ): Promise<{ chipId: string; offlineSince: Date; state: DeviceState | null }[]> {
     const res: unknown = await this.ds.query(
       `UPDATE chips SET onsite_check_at = $2 WHERE chip_id IN (
          SELECT chip_id FROM chips WHERE offline_armed_since IS NOT NULL AND onsite_check_at IS NULL AND offline_armed_since <= $1 AND NOT online
          ORDER BY offline_armed_since LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING chip_id, offline_armed_since, state`, [before, at, limit]);
-    return returnedRows<{ chip_id: string; offline_armed_since: Date; state: DeviceState | null }>(res).map((r) => ({ chipId: r.chip_id, offlineSince: r.offline_armed_since, state: r.state }));
+       RETURNING chip_id, offline_armed_since, state`,
+      [before, at, limit],
+    );
+    return returnedRows<{ chip_id: string; offline_armed_since: Date; state: DeviceState | null }>(res).map((r) => ({
+      chipId: r.chip_id,
+      offlineSince: r.offline_armed_since,
+      state: r.state,
+    }));
   }
 
   /** Many chips' latest message seq and arrival in one statement (values never move backwards). */
@@ -135,25 +168,45 @@ export class ChipsRepository {
     await this.ds.query(
       `UPDATE chips SET last_msg_seq = GREATEST(chips.last_msg_seq, v.seq), last_seen_at = GREATEST(COALESCE(chips.last_seen_at, v.at), v.at)
        FROM unnest($1::varchar[], $2::bigint[], $3::timestamptz[]) AS v(chip_id, seq, at) WHERE chips.chip_id = v.chip_id`,
-      [rows.map((r) => r.chipId), rows.map((r) => r.seq), rows.map((r) => r.at)]);
+      [rows.map((r) => r.chipId), rows.map((r) => r.seq), rows.map((r) => r.at)],
+    );
   }
 
   async recordPosition(chipId: string, position: Position, at: Date): Promise<void> {
     await this.ds.query(
       `UPDATE chips SET last_position = $2, last_position_at = $3 WHERE chip_id = $1 AND (last_position_at IS NULL OR last_position_at <= $3)`,
-      [chipId, JSON.stringify(position), at]);
+      [chipId, JSON.stringify(position), at],
+    );
   }
 
   /** Online chips not heard from since `before`: the broker's will may have been lost. */
   async findSilentOnline(before: Date, limit = 500): Promise<string[]> {
     const rows: { chip_id: string }[] = await this.ds.query(
-      `SELECT chip_id FROM chips WHERE online AND (last_seen_at IS NULL OR last_seen_at < $1) ORDER BY chip_id LIMIT $2`, [before, limit]);
+      `SELECT chip_id FROM chips WHERE online AND (last_seen_at IS NULL OR last_seen_at < $1) ORDER BY chip_id LIMIT $2`,
+      [before, limit],
+    );
     return rows.map((r) => r.chip_id);
   }
 
   async findRecentEvents(chipId: string, limit: number): Promise<RecentDeviceEvent[]> {
-    const rows: { seq: string; type: string; occurred_at: Date; received_at: Date; grant_id: string | null; payload: Record<string, unknown> }[] = await this.ds.query(
-      `SELECT seq, type, occurred_at, received_at, grant_id, payload FROM device_events WHERE chip_id = $1 ORDER BY occurred_at DESC, seq DESC LIMIT $2`, [chipId, limit]);
-    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, occurredAt: r.occurred_at, receivedAt: r.received_at, grantId: r.grant_id, payload: r.payload }));
+    const rows: {
+      seq: string;
+      type: string;
+      occurred_at: Date;
+      received_at: Date;
+      grant_id: string | null;
+      payload: Record<string, unknown>;
+    }[] = await this.ds.query(
+      `SELECT seq, type, occurred_at, received_at, grant_id, payload FROM device_events WHERE chip_id = $1 ORDER BY occurred_at DESC, seq DESC LIMIT $2`,
+      [chipId, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      type: r.type,
+      occurredAt: r.occurred_at,
+      receivedAt: r.received_at,
+      grantId: r.grant_id,
+      payload: r.payload,
+    }));
   }
 }

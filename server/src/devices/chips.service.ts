@@ -32,7 +32,8 @@ function validPublicKey(publicKey: string): boolean {
   }
 }
 
-const boundElsewhere = () => new DomainError(ErrorCode.CHIP_BOUND_ELSEWHERE, 'This chip is bound to another machine; unbind it there first');
+const boundElsewhere = () =>
+  new DomainError(ErrorCode.CHIP_BOUND_ELSEWHERE, 'This chip is bound to another machine; unbind it there first');
 
 /** Chip binding (加芯) and the lookups the gateway, the broker hooks and the authorization engine use. */
 @Injectable()
@@ -96,9 +97,18 @@ export class ChipsService {
   }
 
   async bind(actor: Actor, machineId: string, dto: BindChipDto): Promise<DeviceStatusView> {
-    if (!validPublicKey(dto.publicKey)) throw DomainError.invalid('publicKey', 'isEd25519PublicKey', 'publicKey must be a raw 32-byte Ed25519 public key in base64url');
+    if (!validPublicKey(dto.publicKey))
+      throw DomainError.invalid(
+        'publicKey',
+        'isEd25519PublicKey',
+        'publicKey must be a raw 32-byte Ed25519 public key in base64url',
+      );
     if (chipIdFromPublicKey(dto.publicKey) !== dto.chipId) {
-      throw DomainError.invalid('chipId', 'chipIdMismatch', 'chipId does not belong to this public key (scan the chip label again)');
+      throw DomainError.invalid(
+        'chipId',
+        'chipIdMismatch',
+        'chipId does not belong to this public key (scan the chip label again)',
+      );
     }
     try {
       await this.ds.transaction(async (em) => {
@@ -106,9 +116,11 @@ export class ChipsService {
         if (!found) throw DomainError.notFound('Machine');
         const { machine, enterprise } = found;
         this.access.assertManageable(actor, enterprise, 'Machine');
-        if (machine.status === MachineStatus.Retired) throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; no chip can be bound to it');
+        if (machine.status === MachineStatus.Retired)
+          throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; no chip can be bound to it');
         if (machine.chipId === dto.chipId) return;
-        if (machine.chipId) throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
+        if (machine.chipId)
+          throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
         const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
         const holder = await em.findOne(Machine, { where: { chipId: dto.chipId } });
         if (holder) throw boundElsewhere();
@@ -118,8 +130,13 @@ export class ChipsService {
         await this.chips.save(em, chip);
         await em.update(Machine, { id: machine.id }, { chipId: dto.chipId });
         await this.audit.record(em, actor, {
-          action: 'machine.chip.bind', entityType: 'machine', entityId: machine.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath,
-          before: { chipId: null }, after: { chipId: dto.chipId, publicKey: dto.publicKey },
+          action: 'machine.chip.bind',
+          entityType: 'machine',
+          entityId: machine.id,
+          enterpriseId: enterprise.id,
+          regionPath: enterprise.regionPath,
+          before: { chipId: null },
+          after: { chipId: dto.chipId, publicKey: dto.publicKey },
         });
       });
     } catch (e) {
@@ -143,8 +160,13 @@ export class ChipsService {
       const old = machine.chipId;
       await em.update(Machine, { id: machine.id }, { chipId: null });
       await this.audit.record(em, actor, {
-        action: 'machine.chip.unbind', entityType: 'machine', entityId: machine.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath,
-        before: { chipId: old }, after: { chipId: null },
+        action: 'machine.chip.unbind',
+        entityType: 'machine',
+        entityId: machine.id,
+        enterpriseId: enterprise.id,
+        regionPath: enterprise.regionPath,
+        before: { chipId: old },
+        after: { chipId: null },
       });
       return old;
     });
@@ -153,7 +175,8 @@ export class ChipsService {
 
   async status(actor: Actor, machineId: string): Promise<DeviceStatusView> {
     const m = await this.machines.findWithEnterprise(machineId);
-    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise)) throw DomainError.notFound('Machine');
+    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise))
+      throw DomainError.notFound('Machine');
     const chip = m.chipId ? await this.chips.findByChipId(m.chipId) : null;
     const events = chip ? await this.chips.findRecentEvents(chip.chipId, RECENT_EVENTS) : [];
     return toDeviceStatusView(m.id, chip, events);

@@ -24,28 +24,46 @@ describe('device clock skew at connect', () => {
     machineId = (await demoIds(t.ds)).steelMachine1;
     auth = t.app.get(BrokerAuth);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
   beforeEach(() => clock.set(at9()));
   afterEach(async () => {
     const res = await t.http.delete(`/api/machines/${machineId}/chip`).set(await t.auth('hengda.admin'));
     if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status}`);
   });
 
-  const attempt = (username: string, password: string): ConnectAttempt => ({ clientId: username, username, password, remoteAddress: '10.7.7.7', via: 'embedded' });
-  const alertsOf = (chipId: string, type = AlertType.DEVICE_CLOCK_SKEW) => t.ds.query(`SELECT * FROM alerts WHERE chip_id = $1 AND type = $2`, [chipId, type]);
+  const attempt = (username: string, password: string): ConnectAttempt => ({
+    clientId: username,
+    username,
+    password,
+    remoteAddress: '10.7.7.7',
+    via: 'embedded',
+  });
+  const alertsOf = (chipId: string, type = AlertType.DEVICE_CLOCK_SKEW) =>
+    t.ds.query(`SELECT * FROM alerts WHERE chip_id = $1 AND type = $2`, [chipId, type]);
 
   it('refuses tokens 10 min ahead and 10 min behind and raises one DEVICE_CLOCK_SKEW for the chip, counted twice', async () => {
     const chip = await bindNewChip(t, machineId);
     const now = clock.now().getTime();
-    const ahead = await auth.authenticate(attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now + 10 * MIN))));
+    const ahead = await auth.authenticate(
+      attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now + 10 * MIN))),
+    );
     expect(ahead).toEqual({ ok: false, returnCode: 4, reason: 'bad_token' });
     const [first] = await alertsOf(chip.chip);
     expect(first).toMatchObject({ severity: 'warning', state: 'open', machine_id: machineId, count: 1 });
     expect(first.evidence).toEqual({
-      chipId: chip.chip, failure: 'not_yet_valid', deviceTime: new Date(now + 10 * MIN).toISOString(), serverTime: new Date(now).toISOString(), skewMs: 10 * MIN, remoteAddress: '10.7.7.7',
+      chipId: chip.chip,
+      failure: 'not_yet_valid',
+      deviceTime: new Date(now + 10 * MIN).toISOString(),
+      serverTime: new Date(now).toISOString(),
+      skewMs: 10 * MIN,
+      remoteAddress: '10.7.7.7',
     });
 
-    const behind = await auth.authenticate(attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now - 10 * MIN))));
+    const behind = await auth.authenticate(
+      attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now - 10 * MIN))),
+    );
     expect(behind).toMatchObject({ ok: false, reason: 'bad_token' });
     await t.app.get(DeviceAlerts).flushRepeats();
     const rows = await alertsOf(chip.chip);
@@ -53,14 +71,20 @@ describe('device clock skew at connect', () => {
     expect(rows[0]).toMatchObject({ count: 2 });
 
     // A token within the window still connects.
-    expect(await auth.authenticate(attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now + 4 * MIN))))).toMatchObject({ ok: true });
+    expect(
+      await auth.authenticate(attempt(chip.chip, makeConnectToken(chip.privateKey, new Date(now + 4 * MIN)))),
+    ).toMatchObject({ ok: true });
   });
 
   it('a bad signature, a wrong chip or a malformed token is refused without a clock-skew alert', async () => {
     const chip = await bindNewChip(t, machineId);
     const intruder = generateChipKeyPair();
     const skewed = new Date(clock.now().getTime() + 10 * MIN);
-    for (const password of [makeConnectToken(intruder.privateKey, skewed), makeConnectToken(intruder.privateKey, clock.now()), 'not-a-token']) {
+    for (const password of [
+      makeConnectToken(intruder.privateKey, skewed),
+      makeConnectToken(intruder.privateKey, clock.now()),
+      'not-a-token',
+    ]) {
       expect(await auth.authenticate(attempt(chip.chip, password))).toMatchObject({ ok: false, reason: 'bad_token' });
     }
     await t.app.get(DeviceAlerts).flushRepeats();

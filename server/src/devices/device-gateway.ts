@@ -1,14 +1,35 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
-  armDeniedBody, ArmRequestBody, DeviceEvent, EVENT_BATCH_MAX_EVENTS, EventBatchBody, isFresh, isPlainObject, MAX_MESSAGE_BYTES, MESSAGE_ID_PATTERN, MessageType, OnlineStatusMessage, openDeviceMessage,
-  Problem, ReasonCode, StatusMessage, validateEvent, verifyEnvelope,
+  armDeniedBody,
+  ArmRequestBody,
+  DeviceEvent,
+  EVENT_BATCH_MAX_EVENTS,
+  EventBatchBody,
+  isFresh,
+  isPlainObject,
+  MAX_MESSAGE_BYTES,
+  MESSAGE_ID_PATTERN,
+  MessageType,
+  OnlineStatusMessage,
+  openDeviceMessage,
+  Problem,
+  ReasonCode,
+  StatusMessage,
+  validateEvent,
+  verifyEnvelope,
 } from '@arcgate/protocol';
 import { AlertType } from '../alerts/alert-type';
 import { Clock } from '../common/clock/clock';
 import { InboundDeviceMessage } from '../mqtt/device-traffic';
 import { MqttConnection } from '../mqtt/mqtt-connection';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest';
-import { ARM_REQUEST_HANDLER, ArmRequestHandler, DEVICE_OUTBOX, DeviceOutbox, VerifiedDeviceMessage } from '../device-core/device-ports';
+import {
+  ARM_REQUEST_HANDLER,
+  ArmRequestHandler,
+  DEVICE_OUTBOX,
+  DeviceOutbox,
+  VerifiedDeviceMessage,
+} from '../device-core/device-ports';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
 import { DeviceAlerts } from '../device-core/device-alerts';
@@ -118,24 +139,43 @@ export class DeviceGateway implements OnModuleInit {
       const verdict = this.limiter.take(chipId, cls);
       if (!verdict.ok) return this.onRateLimited(chipId, type, cls, payload, verdict.retryAfterS);
     }
-    const reject = (reason: RejectionReason, detail: Record<string, unknown>) => this.rejected.record({ receivedAt, topic, chipId, reason, detail, payload });
-    if (payload.length > MAX_MESSAGE_BYTES) return reject('malformed', { problem: `payload exceeds ${MAX_MESSAGE_BYTES} bytes`, bytes: payload.length });
+    const reject = (reason: RejectionReason, detail: Record<string, unknown>) =>
+      this.rejected.record({ receivedAt, topic, chipId, reason, detail, payload });
+    if (payload.length > MAX_MESSAGE_BYTES)
+      return reject('malformed', { problem: `payload exceeds ${MAX_MESSAGE_BYTES} bytes`, bytes: payload.length });
 
     const bound = await this.chips.findBoundByChipId(chipId);
     if (!bound) return this.fromUnboundChip(chipId, topic, type, payload, receivedAt, reject);
     if (!this.seqWindow.has(chipId)) this.seqWindow.seed(chipId, await this.chipsRepo.lastMessageSeq(chipId));
 
-    const opened = openDeviceMessage(payload, { chip: chipId, type, publicKey: this.chips.keyOf(bound) ?? bound.publicKey, now: receivedAt, checkFreshness: !retained });
+    const opened = openDeviceMessage(payload, {
+      chip: chipId,
+      type,
+      publicKey: this.chips.keyOf(bound) ?? bound.publicKey,
+      now: receivedAt,
+      checkFreshness: !retained,
+    });
     if (!opened.ok) {
-      const reason: RejectionReason = opened.reason === ReasonCode.BAD_SIGNATURE ? 'bad_signature' : opened.reason === ReasonCode.REQUEST_EXPIRED ? 'expired' : 'malformed';
-      if (reason === 'malformed' && opened.answerable && type === 'events') return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
+      const reason: RejectionReason =
+        opened.reason === ReasonCode.BAD_SIGNATURE
+          ? 'bad_signature'
+          : opened.reason === ReasonCode.REQUEST_EXPIRED
+            ? 'expired'
+            : 'malformed';
+      if (reason === 'malformed' && opened.answerable && type === 'events')
+        return this.rejectBatch(bound, payload, opened.problems, receivedAt, reject);
       await reject(reason, { reason: opened.reason, problems: opened.problems.slice(0, 10) });
       if (reason === 'bad_signature') {
         this.logger.warn(`forged message on ${topic}`);
         // Not awaited: DeviceAlerts never throws, and a flood of forgeries must not queue behind alert writes.
         void this.alerts.raise({
-          type: AlertType.FORGED_MESSAGE, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
-          evidence: { chipId, topic, said: whatItSaid(payload) }, dedupeKey: `device:forged:${chipId}`,
+          type: AlertType.FORGED_MESSAGE,
+          enterpriseId: bound.enterpriseId,
+          machineId: bound.machineId,
+          chipId,
+          occurredAt: receivedAt,
+          evidence: { chipId, topic, said: whatItSaid(payload) },
+          dedupeKey: `device:forged:${chipId}`,
         });
       } else if (reason === 'malformed' && opened.answerable) {
         this.malformedAlert(bound, type, opened.problems, payload, receivedAt);
@@ -145,7 +185,8 @@ export class DeviceGateway implements OnModuleInit {
         // until someone sets its clock, so someone must be told. One alert per chip, repeats counted.
         this.staleAlert(bound, type, payload, receivedAt);
       }
-      if (opened.answerable && opened.messageId && type === 'arm.request') await this.deny(chipId, opened.messageId, opened.reason);
+      if (opened.answerable && opened.messageId && type === 'arm.request')
+        await this.deny(chipId, opened.messageId, opened.reason);
       return;
     }
 
@@ -160,8 +201,13 @@ export class DeviceGateway implements OnModuleInit {
         await reject('replayed', { reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id });
         // A replayed capture, or a device that lost its counter: either way someone must look. One alert per chip, counted.
         void this.alerts.raise({
-          type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId, occurredAt: receivedAt,
-          evidence: { chipId, type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id }, dedupeKey: `device:replayed:${chipId}`,
+          type: AlertType.DEVICE_MESSAGE_REJECTED,
+          enterpriseId: bound.enterpriseId,
+          machineId: bound.machineId,
+          chipId,
+          occurredAt: receivedAt,
+          evidence: { chipId, type, reason: ReasonCode.SEQ_REPLAYED, seq, id: (message as { id: string }).id },
+          dedupeKey: `device:replayed:${chipId}`,
         });
         if (type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
         return;
@@ -178,10 +224,12 @@ export class DeviceGateway implements OnModuleInit {
     const verified = { chipId, machineId: bound.machineId, envelope, receivedAt };
     if (type === 'events') {
       // A duplicate is stored idempotently (event seqs) and acknowledged again.
-      await this.ingest.accept({ ...(verified as VerifiedDeviceMessage<EventBatchBody>), enterpriseId: bound.enterpriseId }).catch((e: Error) => {
-        // Not stored, so not acked: the device re-sends after EVENTS_ACK_TIMEOUT_MS.
-        this.logger.warn(`events from ${chipId} not stored yet: ${e.message}`);
-      });
+      await this.ingest
+        .accept({ ...(verified as VerifiedDeviceMessage<EventBatchBody>), enterpriseId: bound.enterpriseId })
+        .catch((e: Error) => {
+          // Not stored, so not acked: the device re-sends after EVENTS_ACK_TIMEOUT_MS.
+          this.logger.warn(`events from ${chipId} not stored yet: ${e.message}`);
+        });
       return;
     }
     // A duplicate arm.request (the device's identical retry) is answered from the decision already taken.
@@ -193,7 +241,13 @@ export class DeviceGateway implements OnModuleInit {
    * DEVICE_MESSAGE_REJECTED raised, the events that pass on their own are stored, and the ack names
    * the seqs of those that do not in `rejected`, so the device stops re-sending them.
    */
-  private async rejectBatch(bound: BoundChip, payload: Buffer, problems: Problem[], receivedAt: Date, reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>): Promise<void> {
+  private async rejectBatch(
+    bound: BoundChip,
+    payload: Buffer,
+    problems: Problem[],
+    receivedAt: Date,
+    reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>,
+  ): Promise<void> {
     const value = JSON.parse(payload.toString('utf8')) as { id: string; seq: number; ts: string; body?: unknown };
     // The body rules come before freshness in openDeviceMessage; a broken batch must still be fresh to be acted on.
     if (!isFresh(value.ts, receivedAt)) {
@@ -214,20 +268,59 @@ export class DeviceGateway implements OnModuleInit {
         goodSeqs.add(seq);
       } else if (seq !== null) badSeqs.add(seq);
     });
-    const rejected = [...badSeqs].filter((s) => !goodSeqs.has(s)).sort((a, b) => a - b).slice(0, EVENT_BATCH_MAX_EVENTS);
-    await reject('malformed', { reason: ReasonCode.MALFORMED, problems: problems.slice(0, 10), storedSeqs: good.length, rejectedSeqs: rejected });
-    this.malformedAlert(bound, 'events', problems, payload, receivedAt, rejected);
-    this.logger.warn(`events ${value.id} from ${bound.chipId} break the body rules: ${rejected.length} event(s) rejected, ${good.length} stored`);
-    const envelope = { ...value, body: { events: good } } as unknown as VerifiedDeviceMessage<EventBatchBody>['envelope'];
-    await this.ingest.accept({ chipId: bound.chipId, machineId: bound.machineId, enterpriseId: bound.enterpriseId, envelope, receivedAt, rejected }).catch((e: Error) => {
-      this.logger.warn(`events from ${bound.chipId} not stored yet: ${e.message}`);
+    const rejected = [...badSeqs]
+      .filter((s) => !goodSeqs.has(s))
+      .sort((a, b) => a - b)
+      .slice(0, EVENT_BATCH_MAX_EVENTS);
+    await reject('malformed', {
+      reason: ReasonCode.MALFORMED,
+      problems: problems.slice(0, 10),
+      storedSeqs: good.length,
+      rejectedSeqs: rejected,
     });
+    this.malformedAlert(bound, 'events', problems, payload, receivedAt, rejected);
+    this.logger.warn(
+      `events ${value.id} from ${bound.chipId} break the body rules: ${rejected.length} event(s) rejected, ${good.length} stored`,
+    );
+    const envelope = {
+      ...value,
+      body: { events: good },
+    } as unknown as VerifiedDeviceMessage<EventBatchBody>['envelope'];
+    await this.ingest
+      .accept({
+        chipId: bound.chipId,
+        machineId: bound.machineId,
+        enterpriseId: bound.enterpriseId,
+        envelope,
+        receivedAt,
+        rejected,
+      })
+      .catch((e: Error) => {
+        this.logger.warn(`events from ${bound.chipId} not stored yet: ${e.message}`);
+      });
   }
 
-  private malformedAlert(bound: BoundChip, type: MessageType, problems: Problem[], payload: Buffer, receivedAt: Date, rejectedSeqs?: number[]): void {
+  private malformedAlert(
+    bound: BoundChip,
+    type: MessageType,
+    problems: Problem[],
+    payload: Buffer,
+    receivedAt: Date,
+    rejectedSeqs?: number[],
+  ): void {
     void this.alerts.raise({
-      type: AlertType.DEVICE_MESSAGE_REJECTED, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId: bound.chipId, occurredAt: receivedAt,
-      evidence: { chipId: bound.chipId, type, problems: problems.slice(0, 5), ...(rejectedSeqs ? { rejectedSeqs } : {}), said: whatItSaid(payload) },
+      type: AlertType.DEVICE_MESSAGE_REJECTED,
+      enterpriseId: bound.enterpriseId,
+      machineId: bound.machineId,
+      chipId: bound.chipId,
+      occurredAt: receivedAt,
+      evidence: {
+        chipId: bound.chipId,
+        type,
+        problems: problems.slice(0, 5),
+        ...(rejectedSeqs ? { rejectedSeqs } : {}),
+        said: whatItSaid(payload),
+      },
       dedupeKey: `device:malformed:${bound.chipId}`,
     });
   }
@@ -242,14 +335,25 @@ export class DeviceGateway implements OnModuleInit {
     const deviceMs = typeof ts === 'string' ? Date.parse(ts) : NaN;
     if (!Number.isFinite(deviceMs)) return;
     void this.alerts.clockSkew(bound, {
-      event: 'message', messageType: type, deviceTime: new Date(deviceMs).toISOString(), serverTime: receivedAt.toISOString(), skewMs: deviceMs - receivedAt.getTime(),
+      event: 'message',
+      messageType: type,
+      deviceTime: new Date(deviceMs).toISOString(),
+      serverTime: receivedAt.toISOString(),
+      skewMs: deviceMs - receivedAt.getTime(),
     });
   }
 
   /** Over the chip's budget: counted for the flood alert; an arm.request is told to come back later (a few answers a second at most). */
-  private async onRateLimited(chipId: string, type: MessageType, cls: 'arm' | 'other', payload: Buffer, retryAfterS: number): Promise<void> {
+  private async onRateLimited(
+    chipId: string,
+    type: MessageType,
+    cls: 'arm' | 'other',
+    payload: Buffer,
+    retryAfterS: number,
+  ): Promise<void> {
     this.flood.refused(chipId, type, cls);
-    if (type !== 'arm.request' || payload.length > MAX_MESSAGE_BYTES || !this.answerLimiter.take(chipId, 'arm').ok) return;
+    if (type !== 'arm.request' || payload.length > MAX_MESSAGE_BYTES || !this.answerLimiter.take(chipId, 'arm').ok)
+      return;
     const id = claimedId(payload);
     if (id) await this.deny(chipId, id, ReasonCode.RATE_LIMITED, retryAfterS);
   }
@@ -265,14 +369,17 @@ export class DeviceGateway implements OnModuleInit {
   }
 
   private async deny(chipId: string, requestId: string, reason: ReasonCode, retryAfterS?: number): Promise<void> {
-    await this.outbox.send(chipId, 'arm.denied', armDeniedBody(requestId, reason, { retryAfterS })).catch((e: Error) => this.logger.error(`arm.denied to ${chipId} not sent: ${e.message}`));
+    await this.outbox
+      .send(chipId, 'arm.denied', armDeniedBody(requestId, reason, { retryAfterS }))
+      .catch((e: Error) => this.logger.error(`arm.denied to ${chipId} not sent: ${e.message}`));
   }
 
   private async onStatus(chip: BoundChip, status: StatusMessage, receivedAt: Date, retained: boolean): Promise<void> {
     if (status.body.online === false) {
       // Unsigned by nature (a last will), so it may only ever mark the topic's own chip offline.
       const was = await this.chipsRepo.markOffline(chip.chipId, receivedAt);
-      if (was) await this.presence.wentOffline(chip, status.body.reason === 'shutdown' ? 'shutdown' : 'will', was.state);
+      if (was)
+        await this.presence.wentOffline(chip, status.body.reason === 'shutdown' ? 'shutdown' : 'will', was.state);
       return;
     }
     const online = status as OnlineStatusMessage;
@@ -280,31 +387,60 @@ export class DeviceGateway implements OnModuleInit {
     if (retained) return;
     const faults = online.body.faults ?? [];
     const before = await this.chipsRepo.markOnline(chip.chipId, receivedAt, {
-      state: online.body.state, stateAt: new Date(online.ts), firmware: online.body.firmware, msgSeq: online.seq, faults,
+      state: online.body.state,
+      stateAt: new Date(online.ts),
+      firmware: online.body.firmware,
+      msgSeq: online.seq,
+      faults,
     });
     // The status is re-published on every change of the fault set: a journal newly unwritable is raised once per report of it.
     if (faults.includes('journal_unwritable') && !before?.faults.includes('journal_unwritable')) {
       await this.alerts.raise({
-        type: AlertType.DEVICE_JOURNAL_FAILED, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, occurredAt: new Date(online.ts),
-        evidence: { chipId: chip.chipId, faults, state: online.body.state, at: online.ts, firmware: online.body.firmware }, dedupeKey: `device:journal-failed:${chip.chipId}`,
+        type: AlertType.DEVICE_JOURNAL_FAILED,
+        enterpriseId: chip.enterpriseId,
+        machineId: chip.machineId,
+        chipId: chip.chipId,
+        occurredAt: new Date(online.ts),
+        evidence: {
+          chipId: chip.chipId,
+          faults,
+          state: online.body.state,
+          at: online.ts,
+          firmware: online.body.firmware,
+        },
+        dedupeKey: `device:journal-failed:${chip.chipId}`,
       });
     }
   }
 
   /** Unknown chip, or a known chip not bound to any machine: evidence and an alert, never processing. */
-  private async fromUnboundChip(chipId: string, topic: string, type: MessageType, payload: Buffer, receivedAt: Date, reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>) {
+  private async fromUnboundChip(
+    chipId: string,
+    topic: string,
+    type: MessageType,
+    payload: Buffer,
+    receivedAt: Date,
+    reject: (r: RejectionReason, d: Record<string, unknown>) => Promise<void>,
+  ) {
     const known = await this.chips.findKnownChip(chipId);
     if (type === 'status' && isOfflineStatus(payload)) {
       if (known) await this.chipsRepo.markOffline(chipId, receivedAt);
       return;
     }
     await reject('unregistered', { knownButUnbound: !!known, type });
-    await this.alerts.unregistered(chipId, { event: 'publish', topic, type, knownButUnbound: !!known, said: whatItSaid(payload) });
+    await this.alerts.unregistered(chipId, {
+      event: 'publish',
+      topic,
+      type,
+      knownButUnbound: !!known,
+      said: whatItSaid(payload),
+    });
     // A chip we know (it was bound once) can be told why, provided it really is that chip.
     if (known && type === 'arm.request') {
       try {
         const v = JSON.parse(payload.toString('utf8')) as { id?: unknown };
-        if (typeof v.id === 'string' && verifyEnvelope(known.publicKey, v)) await this.deny(chipId, v.id, ReasonCode.CHIP_NOT_BOUND);
+        if (typeof v.id === 'string' && verifyEnvelope(known.publicKey, v))
+          await this.deny(chipId, v.id, ReasonCode.CHIP_NOT_BOUND);
       } catch {
         /* not JSON: nothing to answer */
       }

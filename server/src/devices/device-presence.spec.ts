@@ -8,7 +8,10 @@ describe('DevicePresence periodic check', () => {
   it('skips one check when the server clock jumped (nothing marked offline), then checks again', async () => {
     const clock = new FakeClock(new Date('2026-01-05T01:00:00Z'));
     let monotonic = 0;
-    const chips = { findSilentOnline: jest.fn(async () => []), escalateOfflineArmed: jest.fn(async () => []) } as unknown as ChipsRepository;
+    const chips = {
+      findSilentOnline: jest.fn(async () => []),
+      escalateOfflineArmed: jest.fn(async () => []),
+    } as unknown as ChipsRepository;
     const presence = new DevicePresence(chips, {} as DeviceAlerts, clock, {} as never, {} as AppConfig);
     presence.monotonicNow = () => monotonic;
     const tick = async (clockMs: number, monotonicMs: number) => {

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DeviceState, HARDWARE_WATCHDOG_TIMEOUT_MS, HEARTBEAT_INTERVAL_S, OFFLINE_AFTER_MISSED_HEARTBEATS } from '@arcgate/protocol';
+import {
+  DeviceState,
+  HARDWARE_WATCHDOG_TIMEOUT_MS,
+  HEARTBEAT_INTERVAL_S,
+  OFFLINE_AFTER_MISSED_HEARTBEATS,
+} from '@arcgate/protocol';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
@@ -31,7 +36,12 @@ const RELAY_CLOSED_STATES: ReadonlySet<DeviceState | null> = new Set<DeviceState
 @Injectable()
 export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('DevicePresence');
-  private readonly checker = new PeriodicWorker({ what: 'presence check', everyMs: PRESENCE_CHECK_MS, logger: this.logger, run: () => this.tick() });
+  private readonly checker = new PeriodicWorker({
+    what: 'presence check',
+    everyMs: PRESENCE_CHECK_MS,
+    logger: this.logger,
+    run: () => this.tick(),
+  });
   private readonly onsiteCheckAfterMs: number;
 
   constructor(
@@ -61,8 +71,10 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     const now = { clock: this.clock.now().getTime(), monotonic: this.monotonicNow() };
     const last = this.lastTick;
     this.lastTick = now;
-    if (last && Math.abs((now.clock - last.clock) - (now.monotonic - last.monotonic)) > CLOCK_JUMP_MS) {
-      this.logger.warn(`server clock jumped by ${Math.round((now.clock - last.clock) - (now.monotonic - last.monotonic))} ms: presence check skipped once`);
+    if (last && Math.abs(now.clock - last.clock - (now.monotonic - last.monotonic)) > CLOCK_JUMP_MS) {
+      this.logger.warn(
+        `server clock jumped by ${Math.round(now.clock - last.clock - (now.monotonic - last.monotonic))} ms: presence check skipped once`,
+      );
       return null;
     }
     return this.sweep();
@@ -93,24 +105,43 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     const now = this.clock.now();
     // A grant issued after the last state the device reported may have armed it before that status
     // arrived (a device that drops right after a grant): treat it as armed, never as locked.
-    const unconfirmedGrant = !RELAY_CLOSED_STATES.has(lastState) && (await this.chips.hasLiveGrantNewerThanState(chip.chipId, now));
+    const unconfirmedGrant =
+      !RELAY_CLOSED_STATES.has(lastState) && (await this.chips.hasLiveGrantNewerThanState(chip.chipId, now));
     if (RELAY_CLOSED_STATES.has(lastState) || unconfirmedGrant) {
       await this.alerts.raise({
-        type: AlertType.DEVICE_OFFLINE_ARMED, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, occurredAt: now,
+        type: AlertType.DEVICE_OFFLINE_ARMED,
+        enterpriseId: chip.enterpriseId,
+        machineId: chip.machineId,
+        chipId: chip.chipId,
+        occurredAt: now,
         evidence: {
-          chipId: chip.chipId, cause, lastState, ...(unconfirmedGrant ? { grantUnconfirmed: true } : {}), at: now.toISOString(), hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS,
-          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000, expected: 'hardware_watchdog_cut',
+          chipId: chip.chipId,
+          cause,
+          lastState,
+          ...(unconfirmedGrant ? { grantUnconfirmed: true } : {}),
+          at: now.toISOString(),
+          hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS,
+          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000,
+          expected: 'hardware_watchdog_cut',
         },
         dedupeKey: `device:offline-armed:${chip.chipId}`,
       });
     }
     const permits: { id: string }[] = await this.ds.query(
       `SELECT p.id::text AS id FROM permits p JOIN permit_machines pm ON pm.permit_id = p.id
-       WHERE pm.machine_id = $1 AND p.status = 'approved' AND p.planned_start <= $2 AND p.planned_end > $2`, [chip.machineId, now]);
+       WHERE pm.machine_id = $1 AND p.status = 'approved' AND p.planned_start <= $2 AND p.planned_end > $2`,
+      [chip.machineId, now],
+    );
     for (const p of permits) {
       await this.alerts.raise({
-        type: AlertType.DEVICE_OFFLINE_DURING_PERMIT, enterpriseId: chip.enterpriseId, machineId: chip.machineId, chipId: chip.chipId, permitId: p.id, occurredAt: now,
-        evidence: { chipId: chip.chipId, cause, lastState, at: now.toISOString() }, dedupeKey: `device:offline:${chip.chipId}:${p.id}`,
+        type: AlertType.DEVICE_OFFLINE_DURING_PERMIT,
+        enterpriseId: chip.enterpriseId,
+        machineId: chip.machineId,
+        chipId: chip.chipId,
+        permitId: p.id,
+        occurredAt: now,
+        evidence: { chipId: chip.chipId, cause, lastState, at: now.toISOString() },
+        dedupeKey: `device:offline:${chip.chipId}:${p.id}`,
       });
     }
   }
@@ -122,10 +153,18 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
       const bound = await this.chips.findBoundByChipId(d.chipId);
       if (!bound) continue;
       await this.alerts.raise({
-        type: AlertType.DEVICE_ONSITE_CHECK, enterpriseId: bound.enterpriseId, machineId: bound.machineId, chipId: d.chipId, occurredAt: now,
+        type: AlertType.DEVICE_ONSITE_CHECK,
+        enterpriseId: bound.enterpriseId,
+        machineId: bound.machineId,
+        chipId: d.chipId,
+        occurredAt: now,
         evidence: {
-          chipId: d.chipId, lastState: d.state, offlineSince: d.offlineSince.toISOString(), offlineMinutes: Math.floor((now.getTime() - d.offlineSince.getTime()) / 60_000),
-          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000, action: 'onsite_check',
+          chipId: d.chipId,
+          lastState: d.state,
+          offlineSince: d.offlineSince.toISOString(),
+          offlineMinutes: Math.floor((now.getTime() - d.offlineSince.getTime()) / 60_000),
+          onsiteCheckAfterS: this.onsiteCheckAfterMs / 1000,
+          action: 'onsite_check',
         },
         dedupeKey: `device:onsite-check:${d.chipId}`,
       });

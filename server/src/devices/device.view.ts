@@ -12,18 +12,44 @@ export class DeviceStatusView {
   @ApiProperty() online!: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastSeenAt!: Date | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastStatusAt!: Date | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Last known state (kept while offline)' }) state!: string | null;
-  @ApiProperty({ type: [String], description: 'Health faults of the last online status (journal_unwritable, board_lost, relay_fault)' }) faults!: string[];
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Offline since, when it went offline armed or arcing' }) offlineArmedSince!: Date | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When an on-site check was asked for' }) onsiteCheckAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Last known state (kept while offline)' }) state!:
+    string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Health faults of the last online status (journal_unwritable, board_lost, relay_fault)',
+  })
+  faults!: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Offline since, when it went offline armed or arcing',
+  })
+  offlineArmedSince!: Date | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When an on-site check was asked for',
+  })
+  onsiteCheckAt!: Date | null;
   @ApiProperty({ nullable: true, type: String }) firmware!: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) lastPosition!: Position | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastPositionAt!: Date | null;
   @ApiProperty({ description: 'Every event with seq ≤ this is stored' }) lastSeq!: number;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Latest events, newest first' }) recentEvents!: RecentDeviceEvent[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Latest events, newest first',
+  })
+  recentEvents!: RecentDeviceEvent[];
 }
 
-export function toDeviceStatusView(machineId: string, chip: Chip | null, recentEvents: RecentDeviceEvent[]): DeviceStatusView {
+export function toDeviceStatusView(
+  machineId: string,
+  chip: Chip | null,
+  recentEvents: RecentDeviceEvent[],
+): DeviceStatusView {
   return {
     machineId,
     chipId: chip?.chipId ?? null,
@@ -46,5 +72,6 @@ export function toDeviceStatusView(machineId: string, chip: Chip | null, recentE
 
 export class ServerKeyView {
   @ApiProperty({ example: 'Ed25519' }) algorithm!: 'Ed25519';
-  @ApiProperty({ description: 'Raw 32-byte public key, base64url: devices verify every server message with it' }) publicKey!: string;
+  @ApiProperty({ description: 'Raw 32-byte public key, base64url: devices verify every server message with it' })
+  publicKey!: string;
 }

@@ -5,7 +5,8 @@ import { DEMO_ENTERPRISES, DEMO_MACHINES } from '../seed/demo-data';
 import { brokerHookSecret } from './broker-auth';
 
 type FieldErr = { field: string; code: string };
-const fieldCodes = (body: { error?: { fields?: FieldErr[] } }) => (body.error?.fields ?? []).map((f) => `${f.field}:${f.code}`);
+const fieldCodes = (body: { error?: { fields?: FieldErr[] } }) =>
+  (body.error?.fields ?? []).map((f) => `${f.field}:${f.code}`);
 
 describe('devices: chip binding and broker HTTP hooks', () => {
   let t: TestApp;
@@ -19,10 +20,17 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     t = await createTestApp();
     for (const m of await t.ds.query('SELECT id, serial_number FROM machines')) mach[m.serial_number] = m.id;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
-  const bind = async (user: string, machineId: string, body: object) => t.http.post(`/api/machines/${machineId}/chip`).set(await t.auth(user)).send(body);
-  const unbind = async (user: string, machineId: string) => t.http.delete(`/api/machines/${machineId}/chip`).set(await t.auth(user));
+  const bind = async (user: string, machineId: string, body: object) =>
+    t.http
+      .post(`/api/machines/${machineId}/chip`)
+      .set(await t.auth(user))
+      .send(body);
+  const unbind = async (user: string, machineId: string) =>
+    t.http.delete(`/api/machines/${machineId}/chip`).set(await t.auth(user));
 
   describe('binding', () => {
     const chip = generateChipKeyPair();
@@ -30,13 +38,25 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     it('binds a chip to a machine of the own enterprise, audited, and shows it as the device', async () => {
       const res = await bind('hengda.admin', mach[STEEL_ARC], { chipId: chip.chip, publicKey: chip.publicKeyRaw });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ machineId: mach[STEEL_ARC], chipId: chip.chip, publicKey: chip.publicKeyRaw, online: false, lastSeq: 0, recentEvents: [] });
+      expect(res.body).toMatchObject({
+        machineId: mach[STEEL_ARC],
+        chipId: chip.chip,
+        publicKey: chip.publicKeyRaw,
+        online: false,
+        lastSeq: 0,
+        recentEvents: [],
+      });
       const [m] = await t.ds.query('SELECT chip_id FROM machines WHERE id = $1', [mach[STEEL_ARC]]);
       expect(m.chip_id).toBe(chip.chip);
-      const [c] = await t.ds.query('SELECT machine_id, public_key, bound_by FROM chips WHERE chip_id = $1', [chip.chip]);
+      const [c] = await t.ds.query('SELECT machine_id, public_key, bound_by FROM chips WHERE chip_id = $1', [
+        chip.chip,
+      ]);
       expect(c).toMatchObject({ machine_id: mach[STEEL_ARC], public_key: chip.publicKeyRaw });
       expect(c.bound_by).toBeTruthy();
-      const audit = await t.ds.query(`SELECT action, before, after FROM audit_log WHERE entity_id = $1 AND action = 'machine.chip.bind'`, [mach[STEEL_ARC]]);
+      const audit = await t.ds.query(
+        `SELECT action, before, after FROM audit_log WHERE entity_id = $1 AND action = 'machine.chip.bind'`,
+        [mach[STEEL_ARC]],
+      );
       expect(audit).toHaveLength(1);
       expect(audit[0].after).toMatchObject({ chipId: chip.chip });
 
@@ -44,13 +64,22 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       expect(device.status).toBe(200);
       expect(device.body.chipId).toBe(chip.chip);
       // Out of scope: 404, not 403, so existence does not leak.
-      expect((await t.http.get(`/api/machines/${mach[MACHINERY_SPOT]}/device`).set(await t.auth('hengda.admin'))).status).toBe(404);
+      expect(
+        (await t.http.get(`/api/machines/${mach[MACHINERY_SPOT]}/device`).set(await t.auth('hengda.admin'))).status,
+      ).toBe(404);
     });
 
     it('binding the same chip to the same machine again changes nothing', async () => {
       const res = await bind('hengda.admin', mach[STEEL_ARC], { chipId: chip.chip, publicKey: chip.publicKeyRaw });
       expect(res.status).toBe(200);
-      expect((await t.ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = 'machine.chip.bind'`, [mach[STEEL_ARC]]))[0].n).toBe(1);
+      expect(
+        (
+          await t.ds.query(
+            `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = 'machine.chip.bind'`,
+            [mach[STEEL_ARC]],
+          )
+        )[0].n,
+      ).toBe(1);
     });
 
     it('refuses a chip id that does not belong to the public key, and malformed keys', async () => {
@@ -60,7 +89,9 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       expect(fieldCodes(res.body)).toEqual(['chipId:chipIdMismatch']);
       const bad = await bind('hengda.admin', mach[STEEL_CO2], { chipId: 'X123', publicKey: 'not-a-key', extra: 1 });
       expect(bad.status).toBe(400);
-      expect(fieldCodes(bad.body)).toEqual(expect.arrayContaining(['chipId:matches', 'publicKey:matches', 'extra:unknownField']));
+      expect(fieldCodes(bad.body)).toEqual(
+        expect.arrayContaining(['chipId:matches', 'publicKey:matches', 'extra:unknownField']),
+      );
     });
 
     it('refuses a chip bound to another machine until it is unbound there', async () => {
@@ -69,7 +100,10 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       expect(res.body.error.code).toBe('CHIP_BOUND_ELSEWHERE');
       // A machine holds one chip: a second chip needs an unbind first.
       const second = generateChipKeyPair();
-      const replace = await bind('hengda.admin', mach[STEEL_ARC], { chipId: second.chip, publicKey: second.publicKeyRaw });
+      const replace = await bind('hengda.admin', mach[STEEL_ARC], {
+        chipId: second.chip,
+        publicKey: second.publicKeyRaw,
+      });
       expect(replace.status).toBe(409);
       expect(replace.body.error.code).toBe('MACHINE_HAS_CHIP');
 
@@ -82,13 +116,20 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       expect(c.machine_id).toBe(mach[STEEL_CO2]);
     });
 
-    it('hides other enterprises\' machines (404), keeps regulators out (403) and refuses retired machines', async () => {
+    it("hides other enterprises' machines (404), keeps regulators out (403) and refuses retired machines", async () => {
       const c = generateChipKeyPair();
-      expect((await bind('hengda.admin', mach[MACHINERY_SPOT], { chipId: c.chip, publicKey: c.publicKeyRaw })).status).toBe(404);
+      expect(
+        (await bind('hengda.admin', mach[MACHINERY_SPOT], { chipId: c.chip, publicKey: c.publicKeyRaw })).status,
+      ).toBe(404);
       expect((await unbind('hengda.admin', mach[MACHINERY_SPOT])).status).toBe(404);
-      expect((await bind('xiayi.regulator', mach[STEEL_GAS], { chipId: c.chip, publicKey: c.publicKeyRaw })).status).toBe(403);
+      expect(
+        (await bind('xiayi.regulator', mach[STEEL_GAS], { chipId: c.chip, publicKey: c.publicKeyRaw })).status,
+      ).toBe(403);
 
-      const retire = await t.http.post(`/api/machines/${mach[STEEL_GAS]}/status`).set(await t.auth('hengda.admin')).send({ status: 'retired', reason: '报废' });
+      const retire = await t.http
+        .post(`/api/machines/${mach[STEEL_GAS]}/status`)
+        .set(await t.auth('hengda.admin'))
+        .send({ status: 'retired', reason: '报废' });
       expect(retire.status).toBe(200);
       const res = await bind('hengda.admin', mach[STEEL_GAS], { chipId: c.chip, publicKey: c.publicKeyRaw });
       expect(res.status).toBe(409);
@@ -98,7 +139,10 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     it('gives logged-in users the server key devices verify with', async () => {
       const res = await t.http.get('/api/devices/server-key').set(await t.auth('hengda.admin'));
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ algorithm: 'Ed25519', publicKey: publicKeyToBase64Url(t.config.secrets.deviceSigningKey) });
+      expect(res.body).toEqual({
+        algorithm: 'Ed25519',
+        publicKey: publicKeyToBase64Url(t.config.secrets.deviceSigningKey),
+      });
       expect((await t.http.get('/api/devices/server-key')).status).toBe(401);
     });
   });
@@ -110,9 +154,14 @@ describe('devices: chip binding and broker HTTP hooks', () => {
 
     beforeAll(async () => {
       secret = brokerHookSecret(t.config);
-      const machineId = (await t.ds.query('SELECT id FROM machines WHERE serial_number = $1', [DEMO_MACHINES[4].serialNumber]))[0].id;
+      const machineId = (
+        await t.ds.query('SELECT id FROM machines WHERE serial_number = $1', [DEMO_MACHINES[4].serialNumber])
+      )[0].id;
       await t.ds.query('UPDATE machines SET chip_id = NULL WHERE id = $1', [machineId]);
-      const res = await t.http.post(`/api/machines/${machineId}/chip`).set(await t.auth('admin')).send({ chipId: chip.chip, publicKey: chip.publicKeyRaw });
+      const res = await t.http
+        .post(`/api/machines/${machineId}/chip`)
+        .set(await t.auth('admin'))
+        .send({ chipId: chip.chip, publicKey: chip.publicKeyRaw });
       expect(res.status).toBe(200);
     });
 
@@ -128,38 +177,84 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     });
 
     it('refuses callers without the broker secret', async () => {
-      expect((await hook('auth', { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) }, null)).status).toBe(401);
+      expect(
+        (await hook('auth', { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) }, null)).status,
+      ).toBe(401);
       expect((await hook('acl', { username: chip.chip, topic: 'x', action: 'publish' }, 'wrong')).status).toBe(401);
-      expect((await hook('mosquitto/user', { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) }, 'wrong')).status).toBe(401);
+      expect(
+        (
+          await hook(
+            'mosquitto/user',
+            { username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) },
+            'wrong',
+          )
+        ).status,
+      ).toBe(401);
     });
 
     it('EMQX format: authenticates the server as superuser and bound chips by connect token', async () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
-      expect((await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) })).body).toEqual({ result: 'allow', is_superuser: true });
-      expect((await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: 'guess' })).body).toEqual({ result: 'deny', is_superuser: false });
-      const ok = await hook('auth', { clientid: chip.chip, username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), peerhost: '10.1.2.3' });
+      expect(
+        (await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: serverMqttPassword(t.config) }))
+          .body,
+      ).toEqual({ result: 'allow', is_superuser: true });
+      expect((await hook('auth', { clientid: 's', username: SERVER_MQTT_USERNAME, password: 'guess' })).body).toEqual({
+        result: 'deny',
+        is_superuser: false,
+      });
+      const ok = await hook('auth', {
+        clientid: chip.chip,
+        username: chip.chip,
+        password: makeConnectToken(chip.privateKey, new Date()),
+        peerhost: '10.1.2.3',
+      });
       expect(ok.status).toBe(200);
       expect(ok.body).toEqual({ result: 'allow', is_superuser: false });
       const intruder = generateChipKeyPair();
-      expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: makeConnectToken(intruder.privateKey, new Date()) })).body.result).toBe('deny');
+      expect(
+        (
+          await hook('auth', {
+            clientid: chip.chip,
+            username: chip.chip,
+            password: makeConnectToken(intruder.privateKey, new Date()),
+          })
+        ).body.result,
+      ).toBe('deny');
       const stale = makeConnectToken(chip.privateKey, new Date(Date.now() - 10 * 60_000));
-      expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: stale })).body.result).toBe('deny');
+      expect((await hook('auth', { clientid: chip.chip, username: chip.chip, password: stale })).body.result).toBe(
+        'deny',
+      );
     });
 
     it('EMQX format: an unknown chip is denied and raises an unregistered-device alert with what it said', async () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
       const stranger = generateChipKeyPair();
-      const res = await hook('auth', { clientid: stranger.chip, username: stranger.chip, password: makeConnectToken(stranger.privateKey, new Date()), peerhost: '10.9.9.9' });
+      const res = await hook('auth', {
+        clientid: stranger.chip,
+        username: stranger.chip,
+        password: makeConnectToken(stranger.privateKey, new Date()),
+        peerhost: '10.9.9.9',
+      });
       expect(res.body.result).toBe('deny');
-      const [alert] = await t.ds.query(`SELECT type, chip_id, enterprise_id, evidence FROM alerts WHERE chip_id = $1`, [stranger.chip]);
+      const [alert] = await t.ds.query(`SELECT type, chip_id, enterprise_id, evidence FROM alerts WHERE chip_id = $1`, [
+        stranger.chip,
+      ]);
       expect(alert).toMatchObject({ type: 'UNREGISTERED_DEVICE', chip_id: stranger.chip, enterprise_id: null });
-      expect(alert.evidence).toMatchObject({ chipId: stranger.chip, event: 'connect', via: 'http', clientId: stranger.chip, remoteAddress: '10.9.9.9', claims: { chip: stranger.chip } });
+      expect(alert.evidence).toMatchObject({
+        chipId: stranger.chip,
+        event: 'connect',
+        via: 'http',
+        clientId: stranger.chip,
+        remoteAddress: '10.9.9.9',
+        claims: { chip: stranger.chip },
+      });
     });
 
     it('EMQX format ACL: a device only its own topics, the server anything', async () => {
       const own = `${root()}/d/${chip.chip}`;
       const other = `${root()}/d/${chipIdFromPublicKey(generateChipKeyPair().publicKey)}`;
-      const acl = async (username: string, topic: string, action: string | number) => (await hook('acl', { clientid: username, username, topic, action })).body.result;
+      const acl = async (username: string, topic: string, action: string | number) =>
+        (await hook('acl', { clientid: username, username, topic, action })).body.result;
       expect(await acl(chip.chip, `${own}/up/events`, 'publish')).toBe('allow');
       expect(await acl(chip.chip, `${own}/status`, 'publish')).toBe('allow');
       expect(await acl(chip.chip, `${own}/down/#`, 'subscribe')).toBe('allow');
@@ -176,15 +271,64 @@ describe('devices: chip binding and broker HTTP hooks', () => {
     it('mosquitto-go-auth format: 200 allows, 403 denies', async () => {
       const { makeConnectToken } = await import('@arcgate/protocol');
       const own = `${root()}/d/${chip.chip}`;
-      expect((await hook('mosquitto/user', { username: chip.chip, password: makeConnectToken(chip.privateKey, new Date()), clientid: chip.chip })).status).toBe(200);
-      expect((await hook('mosquitto/user', { username: chip.chip, password: 'x.y', clientid: chip.chip })).status).toBe(403);
+      expect(
+        (
+          await hook('mosquitto/user', {
+            username: chip.chip,
+            password: makeConnectToken(chip.privateKey, new Date()),
+            clientid: chip.chip,
+          })
+        ).status,
+      ).toBe(200);
+      expect((await hook('mosquitto/user', { username: chip.chip, password: 'x.y', clientid: chip.chip })).status).toBe(
+        403,
+      );
       expect((await hook('mosquitto/superuser', { username: SERVER_MQTT_USERNAME })).status).toBe(200);
       expect((await hook('mosquitto/superuser', { username: chip.chip })).status).toBe(403);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/up/arm.request`, acc: 2 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/events.ack`, acc: 1 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/#`, acc: 4 })).status).toBe(200);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/events.ack`, acc: 3 })).status).toBe(403);
-      expect((await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${root()}/d/${DEMO_ENTERPRISES[0].key}/up/events`, acc: 2 })).status).toBe(403);
+      expect(
+        (
+          await hook('mosquitto/acl', {
+            username: chip.chip,
+            clientid: chip.chip,
+            topic: `${own}/up/arm.request`,
+            acc: 2,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await hook('mosquitto/acl', {
+            username: chip.chip,
+            clientid: chip.chip,
+            topic: `${own}/down/events.ack`,
+            acc: 1,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await hook('mosquitto/acl', { username: chip.chip, clientid: chip.chip, topic: `${own}/down/#`, acc: 4 }))
+          .status,
+      ).toBe(200);
+      expect(
+        (
+          await hook('mosquitto/acl', {
+            username: chip.chip,
+            clientid: chip.chip,
+            topic: `${own}/down/events.ack`,
+            acc: 3,
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await hook('mosquitto/acl', {
+            username: chip.chip,
+            clientid: chip.chip,
+            topic: `${root()}/d/${DEMO_ENTERPRISES[0].key}/up/events`,
+            acc: 2,
+          })
+        ).status,
+      ).toBe(403);
     });
   });
 });

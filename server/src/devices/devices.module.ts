@@ -27,9 +27,28 @@ import { RejectedMessage } from './rejected-message.entity';
  * DEVICE_OUTBOX (via DeviceCoreModule) and ChipsService. Register it with withArmRequestsFrom.
  */
 @Module({
-  imports: [MachinesModule, TypeOrmModule.forFeature([Chip, RejectedMessage]), DeviceCoreModule, TelemetryModule, AlertsModule],
+  imports: [
+    MachinesModule,
+    TypeOrmModule.forFeature([Chip, RejectedMessage]),
+    DeviceCoreModule,
+    TelemetryModule,
+    AlertsModule,
+  ],
   controllers: [ChipsController, BrokerHooksController],
-  providers: [ChipsService, ChipsRepository, BrokerAuth, ConnectTokenUsesRepository, EmbeddedBrokerHooks, DeviceGateway, DevicePresence, RejectedMessagesRepository, MessageSeqRecorder, MessageSeqWindow, DeviceRateLimiter, FloodWatch],
+  providers: [
+    ChipsService,
+    ChipsRepository,
+    BrokerAuth,
+    ConnectTokenUsesRepository,
+    EmbeddedBrokerHooks,
+    DeviceGateway,
+    DevicePresence,
+    RejectedMessagesRepository,
+    MessageSeqRecorder,
+    MessageSeqWindow,
+    DeviceRateLimiter,
+    FloodWatch,
+  ],
   exports: [DeviceCoreModule, ChipsService],
 })
 export class DevicesModule {

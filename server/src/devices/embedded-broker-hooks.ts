@@ -29,10 +29,15 @@ export class EmbeddedBrokerHooks {
 
   install(broker: Aedes): void {
     // The broker listens before the application is up; whoever got in unchecked meanwhile is dropped.
-    for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients ?? {})) client.close();
+    for (const client of Object.values((broker as unknown as { clients: Record<string, Client> }).clients ?? {}))
+      client.close();
     const previousPreConnect = broker.preConnect.bind(broker);
     broker.preConnect = (client, packet, done) => {
-      if (packet.will) this.wills.set(client, { topic: packet.will.topic, payload: Buffer.from(packet.will.payload ?? '').toString('utf8') });
+      if (packet.will)
+        this.wills.set(client, {
+          topic: packet.will.topic,
+          payload: Buffer.from(packet.will.payload ?? '').toString('utf8'),
+        });
       this.sentClientIds.set(client, packet.clientId ?? '');
       previousPreConnect(client, packet, done);
     };
@@ -42,7 +47,14 @@ export class EmbeddedBrokerHooks {
     broker.authenticate = (client, username, password, done) => {
       const remote = client.conn as { remoteAddress?: string };
       this.auth
-        .authenticate({ clientId: this.sentClientIds.get(client) ?? client.id, username, password, remoteAddress: remote?.remoteAddress, will: this.wills.get(client), via: 'embedded' })
+        .authenticate({
+          clientId: this.sentClientIds.get(client) ?? client.id,
+          username,
+          password,
+          remoteAddress: remote?.remoteAddress,
+          will: this.wills.get(client),
+          via: 'embedded',
+        })
         .then((r) => {
           if (r.ok) {
             this.identities.set(client, r.identity);
@@ -80,7 +92,8 @@ export class EmbeddedBrokerHooks {
   }
 
   private orphanWillAllowed(packet: { topic: string; clientId?: unknown }): boolean {
-    const identity = typeof packet.clientId === 'string' ? this.auth.identityForUsername(packet.clientId, packet.clientId) : null;
+    const identity =
+      typeof packet.clientId === 'string' ? this.auth.identityForUsername(packet.clientId, packet.clientId) : null;
     return !!identity && identity.kind === 'device' && this.auth.authorize(identity, 'publish', packet.topic, true);
   }
 }

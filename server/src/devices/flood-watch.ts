@@ -25,7 +25,11 @@ interface Episode {
 export class FloodWatch {
   private readonly episodes = new Map<string, Episode>();
 
-  constructor(private readonly alerts: DeviceAlerts, private readonly chips: ChipsService, private readonly clock: Clock) {}
+  constructor(
+    private readonly alerts: DeviceAlerts,
+    private readonly chips: ChipsService,
+    private readonly clock: Clock,
+  ) {}
 
   refused(chipId: string, type: string, cls: RateClass): void {
     const now = this.clock.now();
@@ -41,14 +45,23 @@ export class FloodWatch {
     const episode = e;
     // The bound chip is behind the gateway's short cache: no query per refused message.
     void this.chips.findBoundByChipId(chipId).then(
-      (bound) => this.alerts.raise({
-        type: AlertType.DEVICE_FLOOD, chipId, enterpriseId: bound?.enterpriseId ?? null, machineId: bound?.machineId ?? null, occurredAt: now,
-        evidence: {
-          chipId, refused: episode.refused, byType: { ...episode.byType }, firstAt: episode.firstAt.toISOString(), lastAt: episode.lastAt.toISOString(),
-          limit: { class: cls, ...DEVICE_RATE_LIMITS[cls] },
-        },
-        dedupeKey: `device:flood:${chipId}`,
-      }),
+      (bound) =>
+        this.alerts.raise({
+          type: AlertType.DEVICE_FLOOD,
+          chipId,
+          enterpriseId: bound?.enterpriseId ?? null,
+          machineId: bound?.machineId ?? null,
+          occurredAt: now,
+          evidence: {
+            chipId,
+            refused: episode.refused,
+            byType: { ...episode.byType },
+            firstAt: episode.firstAt.toISOString(),
+            lastAt: episode.lastAt.toISOString(),
+            limit: { class: cls, ...DEVICE_RATE_LIMITS[cls] },
+          },
+          dedupeKey: `device:flood:${chipId}`,
+        }),
       () => undefined,
     );
   }

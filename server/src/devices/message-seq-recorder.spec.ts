@@ -5,7 +5,12 @@ type Row = { chipId: string; seq: number; at: Date };
 
 function recorder(fail = false) {
   const writes: Row[][] = [];
-  const repo = { recordMessageSeqs: async (rows: Row[]) => { if (fail) throw new Error('db down'); writes.push(rows); } } as unknown as ChipsRepository;
+  const repo = {
+    recordMessageSeqs: async (rows: Row[]) => {
+      if (fail) throw new Error('db down');
+      writes.push(rows);
+    },
+  } as unknown as ChipsRepository;
   return { r: new MessageSeqRecorder(repo), writes };
 }
 
@@ -19,7 +24,12 @@ describe('MessageSeqRecorder', () => {
     r.record('B', 1, t(2));
     r.record('A', 7, t(2));
     await r.flush();
-    expect(writes).toEqual([[{ chipId: 'A', seq: 7, at: t(4) }, { chipId: 'B', seq: 1, at: t(2) }]]);
+    expect(writes).toEqual([
+      [
+        { chipId: 'A', seq: 7, at: t(4) },
+        { chipId: 'B', seq: 1, at: t(2) },
+      ],
+    ]);
     await r.flush();
     expect(writes).toHaveLength(1);
   });
@@ -30,7 +40,10 @@ describe('MessageSeqRecorder', () => {
     await failing.r.flush();
     expect(failing.writes).toHaveLength(0);
     const writes: Row[][] = [];
-    (failing.r as unknown as { chips: { recordMessageSeqs: (rows: Row[]) => Promise<void> } }).chips.recordMessageSeqs = async (rows) => { writes.push(rows); };
+    (failing.r as unknown as { chips: { recordMessageSeqs: (rows: Row[]) => Promise<void> } }).chips.recordMessageSeqs =
+      async (rows) => {
+        writes.push(rows);
+      };
     failing.r.record('A', 4, t(3));
     await failing.r.flush();
     expect(writes).toEqual([[{ chipId: 'A', seq: 5, at: t(3) }]]);

@@ -15,7 +15,13 @@ export const SEQ_FLUSH_MS = 1_000;
 export class MessageSeqRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('MessageSeqRecorder');
   private pending = new Map<string, { seq: number; at: Date }>();
-  private readonly flusher = new PeriodicWorker({ what: 'message seq flush', everyMs: SEQ_FLUSH_MS, logger: this.logger, failureLevel: 'warn', run: () => this.flush() });
+  private readonly flusher = new PeriodicWorker({
+    what: 'message seq flush',
+    everyMs: SEQ_FLUSH_MS,
+    logger: this.logger,
+    failureLevel: 'warn',
+    run: () => this.flush(),
+  });
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly chips: ChipsRepository) {}

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ARM_REQUEST_RATE_BURST, ARM_REQUEST_RATE_PER_S, DEVICE_MESSAGE_RATE_BURST, DEVICE_MESSAGE_RATE_PER_S } from '@arcgate/protocol';
+import {
+  ARM_REQUEST_RATE_BURST,
+  ARM_REQUEST_RATE_PER_S,
+  DEVICE_MESSAGE_RATE_BURST,
+  DEVICE_MESSAGE_RATE_PER_S,
+} from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RejectionReason = 'bad_signature' | 'malformed' | 'unregistered' | 'chip_mismatch' | 'expired' | 'topic' | 'replayed';
+export type RejectionReason =
+  'bad_signature' | 'malformed' | 'unregistered' | 'chip_mismatch' | 'expired' | 'topic' | 'replayed';
 
 /** Evidence that a device message was refused ("rejected and logged"); payload cut to 2 KB. */
 @Entity('rejected_messages')

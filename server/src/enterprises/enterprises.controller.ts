@@ -42,7 +42,9 @@ export class EnterprisesController {
 
   @Patch(':id')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin)
-  @ApiOperation({ summary: 'Edit an enterprise profile (own admin or platform admin; region and USCC platform admin only)' })
+  @ApiOperation({
+    summary: 'Edit an enterprise profile (own admin or platform admin; region and USCC platform admin only)',
+  })
   @ApiOkResponse({ type: EnterpriseView })
   update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdateEnterpriseDto) {
     return this.enterprises.update(actor, id, dto);
@@ -53,7 +55,11 @@ export class EnterprisesController {
   @Roles(Role.PlatformAdmin, Role.Regulator)
   @ApiOperation({ summary: 'Suspend, close or reactivate an enterprise (regulator of the subtree or platform admin)' })
   @ApiOkResponse({ type: EnterpriseView })
-  changeStatus(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ChangeEnterpriseStatusDto) {
+  changeStatus(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ChangeEnterpriseStatusDto,
+  ) {
     return this.enterprises.changeStatus(actor, id, dto);
   }
 }

@@ -10,7 +10,12 @@ import { ENTERPRISE_LOOKUP, EnterpriseTableLookup } from './enterprise-lookup';
 @Module({
   imports: [TypeOrmModule.forFeature([Enterprise]), RegionsModule],
   controllers: [EnterprisesController],
-  providers: [EnterprisesService, EnterprisesRepository, EnterpriseTableLookup, { provide: ENTERPRISE_LOOKUP, useExisting: EnterpriseTableLookup }],
+  providers: [
+    EnterprisesService,
+    EnterprisesRepository,
+    EnterpriseTableLookup,
+    { provide: ENTERPRISE_LOOKUP, useExisting: EnterpriseTableLookup },
+  ],
   exports: [EnterprisesService, ENTERPRISE_LOOKUP],
 })
 export class EnterprisesModule {}

@@ -52,7 +52,13 @@ export class EnterprisesRepository {
     if (f.status) qb.andWhere('e.status = :status', { status: f.status });
     if (f.industry) qb.andWhere('e.industry = :industry', { industry: f.industry });
     if (f.nameContains) qb.andWhere('e.name ILIKE :name', { name: likeContains(f.nameContains) });
-    return qb.orderBy('e.region_path', 'ASC').addOrderBy('e.name', 'ASC').addOrderBy('e.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+    return qb
+      .orderBy('e.region_path', 'ASC')
+      .addOrderBy('e.name', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .skip(f.offset)
+      .take(f.limit)
+      .getManyAndCount();
   }
 
   /** Machines in service (not retired) and active employed welders, per enterprise. */
@@ -60,9 +66,13 @@ export class EnterprisesRepository {
     const out = new Map<string, AssetCounts>(ids.map((id) => [id, { machineCount: 0, welderCount: 0 }]));
     if (!ids.length) return out;
     const machines: { id: string; n: number }[] = await em.query(
-      `SELECT enterprise_id AS id, count(*)::int AS n FROM machines WHERE enterprise_id = ANY($1::uuid[]) AND status <> 'retired' GROUP BY enterprise_id`, [ids]);
+      `SELECT enterprise_id AS id, count(*)::int AS n FROM machines WHERE enterprise_id = ANY($1::uuid[]) AND status <> 'retired' GROUP BY enterprise_id`,
+      [ids],
+    );
     const welders: { id: string; n: number }[] = await em.query(
-      `SELECT employer_id AS id, count(*)::int AS n FROM welders WHERE employer_id = ANY($1::uuid[]) AND status = 'active' GROUP BY employer_id`, [ids]);
+      `SELECT employer_id AS id, count(*)::int AS n FROM welders WHERE employer_id = ANY($1::uuid[]) AND status = 'active' GROUP BY employer_id`,
+      [ids],
+    );
     for (const r of machines) out.get(r.id)!.machineCount = r.n;
     for (const r of welders) out.get(r.id)!.welderCount = r.n;
     return out;

@@ -25,17 +25,23 @@ function isPlatform(actor: Actor): boolean {
 }
 
 function regionUnknown(field: string, code: string): DomainError {
-  return new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${code} is not known`, [{ field, code: 'unknownRegion', message: 'unknown region' }]);
+  return new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${code} is not known`, [
+    { field, code: 'unknownRegion', message: 'unknown region' },
+  ]);
 }
 
 function duplicateUscc(): DomainError {
-  return new DomainError(ErrorCode.DUPLICATE, 'An enterprise with this USCC is already registered', [{ field: 'uscc', code: 'duplicate', message: 'already registered' }]);
+  return new DomainError(ErrorCode.DUPLICATE, 'An enterprise with this USCC is already registered', [
+    { field: 'uscc', code: 'duplicate', message: 'already registered' },
+  ]);
 }
 
 /** A location is both coordinates or neither: half a point cannot be shown on a map. */
 function assertCompleteLocation(latitude: number | null | undefined, longitude: number | null | undefined): void {
-  if ((latitude ?? null) === null && (longitude ?? null) !== null) throw DomainError.invalid('latitude', 'requiredWithLongitude', 'latitude and longitude go together');
-  if ((latitude ?? null) !== null && (longitude ?? null) === null) throw DomainError.invalid('longitude', 'requiredWithLatitude', 'latitude and longitude go together');
+  if ((latitude ?? null) === null && (longitude ?? null) !== null)
+    throw DomainError.invalid('latitude', 'requiredWithLongitude', 'latitude and longitude go together');
+  if ((latitude ?? null) !== null && (longitude ?? null) === null)
+    throw DomainError.invalid('longitude', 'requiredWithLatitude', 'latitude and longitude go together');
 }
 
 @Injectable()
@@ -58,11 +64,19 @@ export class EnterprisesService {
     }
     const [rows, total] = await this.enterprises.findPage({
       scope: (qb, alias) => this.access.scopeToEnterprises(qb, actor, alias),
-      regionPath, status: query.status, industry: query.industry, nameContains: query.q,
-      offset: offsetOf(query), limit: query.pageSize,
+      regionPath,
+      status: query.status,
+      industry: query.industry,
+      nameContains: query.q,
+      offset: offsetOf(query),
+      limit: query.pageSize,
     });
     const counts = await this.enterprises.countAssets(rows.map((e) => e.id));
-    return paginate(rows.map((e) => toEnterpriseView(e, this.cipher, counts.get(e.id)!)), total, query);
+    return paginate(
+      rows.map((e) => toEnterpriseView(e, this.cipher, counts.get(e.id)!)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<EnterpriseView> {
@@ -79,15 +93,34 @@ export class EnterprisesService {
     assertCompleteLocation(dto.latitude, dto.longitude);
     return this.ds.transaction(async (em) => {
       if (await this.enterprises.findByUscc(em, dto.uscc)) throw duplicateUscc();
-      const e = await this.enterprises.save(em, this.enterprises.create(em, {
-        name: dto.name, uscc: dto.uscc, industry: dto.industry, regionCode: region.code, regionPath: region.path,
-        address: dto.address, latitude: dto.latitude ?? null, longitude: dto.longitude ?? null,
-        principalName: dto.principalName, principalPhoneEnc: this.cipher.encrypt(dto.principalPhone),
-        controllerName: dto.controllerName ?? null, controllerPhoneEnc: dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null,
-        status: EnterpriseStatus.Active, statusReason: null,
-      }));
+      const e = await this.enterprises.save(
+        em,
+        this.enterprises.create(em, {
+          name: dto.name,
+          uscc: dto.uscc,
+          industry: dto.industry,
+          regionCode: region.code,
+          regionPath: region.path,
+          address: dto.address,
+          latitude: dto.latitude ?? null,
+          longitude: dto.longitude ?? null,
+          principalName: dto.principalName,
+          principalPhoneEnc: this.cipher.encrypt(dto.principalPhone),
+          controllerName: dto.controllerName ?? null,
+          controllerPhoneEnc: dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null,
+          status: EnterpriseStatus.Active,
+          statusReason: null,
+        }),
+      );
       const view = await this.view(e, em);
-      await this.audit.record(em, actor, { action: 'enterprise.create', entityType: ENTITY, entityId: e.id, enterpriseId: e.id, regionPath: e.regionPath, after: enterpriseAuditSnapshot(view) });
+      await this.audit.record(em, actor, {
+        action: 'enterprise.create',
+        entityType: ENTITY,
+        entityId: e.id,
+        enterpriseId: e.id,
+        regionPath: e.regionPath,
+        after: enterpriseAuditSnapshot(view),
+      });
       return view;
     });
   }
@@ -98,38 +131,68 @@ export class EnterprisesService {
       const e = await this.enterprises.findByIdForUpdate(em, id);
       if (!e || !this.access.canReadEnterprise(actor, e)) throw DomainError.notFound('Enterprise');
       const ownAdmin = actor.role === Role.EnterpriseAdmin && actor.enterpriseId === e.id;
-      if (!isPlatform(actor) && !ownAdmin) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the enterprise\'s own admin or a platform admin may edit its profile');
+      if (!isPlatform(actor) && !ownAdmin)
+        throw new DomainError(
+          ErrorCode.FORBIDDEN,
+          "Only the enterprise's own admin or a platform admin may edit its profile",
+        );
       if (!isPlatform(actor)) {
         const locked = (['regionCode', 'uscc'] as const).filter((f) => dto[f] !== undefined && dto[f] !== e[f]);
         if (locked.length) {
-          throw new DomainError(ErrorCode.FORBIDDEN, 'Only a platform admin may change the region or the USCC',
-            locked.map((field) => ({ field, code: 'platformAdminOnly', message: `${field} may be changed by a platform admin only` })));
+          throw new DomainError(
+            ErrorCode.FORBIDDEN,
+            'Only a platform admin may change the region or the USCC',
+            locked.map((field) => ({
+              field,
+              code: 'platformAdminOnly',
+              message: `${field} may be changed by a platform admin only`,
+            })),
+          );
         }
       }
       const before = enterpriseAuditSnapshot(await this.view(e, em));
       await this.applyProfile(em, e, dto);
       const saved = await this.enterprises.save(em, e);
       const view = await this.view(saved, em);
-      await this.audit.record(em, actor, { action: 'enterprise.update', entityType: ENTITY, entityId: e.id, enterpriseId: e.id, regionPath: e.regionPath, before, after: enterpriseAuditSnapshot(view) });
+      await this.audit.record(em, actor, {
+        action: 'enterprise.update',
+        entityType: ENTITY,
+        entityId: e.id,
+        enterpriseId: e.id,
+        regionPath: e.regionPath,
+        before,
+        after: enterpriseAuditSnapshot(view),
+      });
       return view;
     });
   }
 
   /** Regulators of the subtree and platform admins. Closing is final except for a platform admin. */
   async changeStatus(actor: Actor, id: string, dto: ChangeEnterpriseStatusDto): Promise<EnterpriseView> {
-    if (dto.status !== EnterpriseStatus.Active && !dto.reason?.trim()) throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
+    if (dto.status !== EnterpriseStatus.Active && !dto.reason?.trim())
+      throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
     return this.ds.transaction(async (em) => {
       const e = await this.enterprises.findByIdForUpdate(em, id);
       if (!e) throw DomainError.notFound('Enterprise');
       this.access.assertRegulable(actor, e, 'Enterprise');
-      if (e.status === dto.status) throw new DomainError(ErrorCode.INVALID_STATE, `The enterprise is already ${dto.status}`);
-      if (e.status === EnterpriseStatus.Closed && !isPlatform(actor)) throw new DomainError(ErrorCode.INVALID_STATE, 'The enterprise is closed; only a platform admin may reopen it');
+      if (e.status === dto.status)
+        throw new DomainError(ErrorCode.INVALID_STATE, `The enterprise is already ${dto.status}`);
+      if (e.status === EnterpriseStatus.Closed && !isPlatform(actor))
+        throw new DomainError(ErrorCode.INVALID_STATE, 'The enterprise is closed; only a platform admin may reopen it');
       const before = enterpriseAuditSnapshot(await this.view(e, em));
       e.status = dto.status;
       e.statusReason = dto.reason?.trim() || null;
       const saved = await this.enterprises.save(em, e);
       const view = await this.view(saved, em);
-      await this.audit.record(em, actor, { action: 'enterprise.status', entityType: ENTITY, entityId: e.id, enterpriseId: e.id, regionPath: e.regionPath, before, after: enterpriseAuditSnapshot(view) });
+      await this.audit.record(em, actor, {
+        action: 'enterprise.status',
+        entityType: ENTITY,
+        entityId: e.id,
+        enterpriseId: e.id,
+        regionPath: e.regionPath,
+        before,
+        after: enterpriseAuditSnapshot(view),
+      });
       return view;
     });
   }
@@ -137,8 +200,9 @@ export class EnterprisesService {
   private assertMayPlaceIn(actor: Actor, region: Region): void {
     if (isPlatform(actor)) return;
     if (actor.role === Role.Regulator && !!actor.regionPath && region.path.startsWith(actor.regionPath)) return;
-    throw new DomainError(ErrorCode.FORBIDDEN, 'You may not register an enterprise in this region',
-      [{ field: 'regionCode', code: 'outsideScope', message: 'region is outside your jurisdiction' }]);
+    throw new DomainError(ErrorCode.FORBIDDEN, 'You may not register an enterprise in this region', [
+      { field: 'regionCode', code: 'outsideScope', message: 'region is outside your jurisdiction' },
+    ]);
   }
 
   private async applyProfile(em: EntityManager, e: Enterprise, dto: UpdateEnterpriseDto): Promise<void> {
@@ -162,7 +226,8 @@ export class EnterprisesService {
     if (dto.principalName !== undefined) e.principalName = dto.principalName;
     if (dto.principalPhone !== undefined) e.principalPhoneEnc = this.cipher.encrypt(dto.principalPhone);
     if (dto.controllerName !== undefined) e.controllerName = dto.controllerName;
-    if (dto.controllerPhone !== undefined) e.controllerPhoneEnc = dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null;
+    if (dto.controllerPhone !== undefined)
+      e.controllerPhoneEnc = dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null;
   }
 
   private async view(e: Enterprise, em?: EntityManager): Promise<EnterpriseView> {

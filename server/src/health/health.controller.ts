@@ -9,7 +9,11 @@ import { MqttConnection } from '../mqtt/mqtt-connection';
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly ds: DataSource, private readonly mqtt: MqttConnection, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly mqtt: MqttConnection,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Get()

@@ -2,8 +2,12 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 
 describe('health and API docs', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ seed: false }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ seed: false });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('reports database and broker up', async () => {
     // The MQTT connection is asynchronous; give it a moment.

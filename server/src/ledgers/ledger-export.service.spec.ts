@@ -21,27 +21,43 @@ function lister(total: number) {
 describe('LedgerExportService', () => {
   const service = new LedgerExportService(new FakeClock(new Date('2026-01-05T20:00:00Z')));
 
-  it('walks every page of the list with the caller\'s filters, ignoring the requested page', async () => {
+  it("walks every page of the list with the caller's filters, ignoring the requested page", async () => {
     const { calls, list } = lister(450);
     const q = Object.assign(new Query(), { kind: 'gas', page: 7, pageSize: 5 });
     const items = await service.collect(list, q);
     expect(items).toEqual(Array.from({ length: 450 }, (_, i) => i));
-    expect(calls.map((c) => [c.page, c.pageSize, c.kind, c instanceof Query])).toEqual([[1, 200, 'gas', true], [2, 200, 'gas', true], [3, 200, 'gas', true]]);
+    expect(calls.map((c) => [c.page, c.pageSize, c.kind, c instanceof Query])).toEqual([
+      [1, 200, 'gas', true],
+      [2, 200, 'gas', true],
+      [3, 200, 'gas', true],
+    ]);
     expect(q.page).toBe(7);
   });
 
   it('refuses exports above the cap instead of truncating them', async () => {
-    await expect(service.collect(lister(11).list, new Query(), 10)).rejects.toMatchObject({ code: 'EXPORT_TOO_LARGE', details: { total: 11, maxRows: 10 } });
+    await expect(service.collect(lister(11).list, new Query(), 10)).rejects.toMatchObject({
+      code: 'EXPORT_TOO_LARGE',
+      details: { total: 11, maxRows: 10 },
+    });
   });
 
   it('names files with the China calendar date', async () => {
-    const file = await service.export({ sheetName: '焊机台账', asciiBase: 'machines', columns: [{ header: 'n', value: (n: number) => n }] }, lister(1).list, new Query());
+    const file = await service.export(
+      { sheetName: '焊机台账', asciiBase: 'machines', columns: [{ header: 'n', value: (n: number) => n }] },
+      lister(1).list,
+      new Query(),
+    );
     expect([file.asciiName, file.chineseName]).toEqual(['machines-2026-01-06.xlsx', '焊机台账-2026-01-06.xlsx']);
   });
 });
 
 describe('xlsx uploads and downloads', () => {
-  const file = (originalname: string, mimetype: string) => ({ originalname, mimetype, size: 4, buffer: Buffer.from('PK..') });
+  const file = (originalname: string, mimetype: string) => ({
+    originalname,
+    mimetype,
+    size: 4,
+    buffer: Buffer.from('PK..'),
+  });
 
   it('percent-encodes Chinese file names per RFC 5987', () => {
     expect(rfc5987("焊机台账(1)'*.xlsx")).toBe('%E7%84%8A%E6%9C%BA%E5%8F%B0%E8%B4%A6%281%29%27%2A.xlsx');
@@ -50,8 +66,12 @@ describe('xlsx uploads and downloads', () => {
   it('accepts .xlsx and refuses other types with 415 and a missing file with 400', () => {
     expect(() => assertXlsxUpload(file('台账.XLSX', XLSX_MIME))).not.toThrow();
     expect(() => assertXlsxUpload(file('a.xlsx', 'application/octet-stream'))).not.toThrow();
-    expect(() => assertXlsxUpload(file('a.xls', 'application/vnd.ms-excel'))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_FILE' }));
-    expect(() => assertXlsxUpload(file('a.xlsx', 'text/csv'))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_FILE' }));
+    expect(() => assertXlsxUpload(file('a.xls', 'application/vnd.ms-excel'))).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_FILE' }),
+    );
+    expect(() => assertXlsxUpload(file('a.xlsx', 'text/csv'))).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_FILE' }),
+    );
     expect(() => assertXlsxUpload(undefined)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });

@@ -17,7 +17,10 @@ export interface ExportedFile {
 
 /** A copy of the caller's filters with another page: the list DTO keeps its class (and defaults). */
 function pageOf<Q extends PaginationQueryDto>(query: Q, page: number): Q {
-  return Object.assign(Object.create(Object.getPrototypeOf(query) as object) as Q, query, { page, pageSize: MAX_PAGE_SIZE });
+  return Object.assign(Object.create(Object.getPrototypeOf(query) as object) as Q, query, {
+    page,
+    pageSize: MAX_PAGE_SIZE,
+  });
 }
 
 /**
@@ -28,19 +31,32 @@ function pageOf<Q extends PaginationQueryDto>(query: Q, page: number): Q {
 export class LedgerExportService {
   constructor(private readonly clock: Clock) {}
 
-  async collect<T, Q extends PaginationQueryDto>(list: (q: Q) => Promise<Paginated<T>>, query: Q, cap = MAX_EXPORT_ROWS): Promise<T[]> {
+  async collect<T, Q extends PaginationQueryDto>(
+    list: (q: Q) => Promise<Paginated<T>>,
+    query: Q,
+    cap = MAX_EXPORT_ROWS,
+  ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 1; ; page++) {
       const res = await list(pageOf(query, page));
       if (res.total > cap) {
-        throw new DomainError(ErrorCode.EXPORT_TOO_LARGE, `导出最多 ${cap} 行，当前筛选结果 ${res.total} 行，请缩小筛选范围`, [], { total: res.total, maxRows: cap });
+        throw new DomainError(
+          ErrorCode.EXPORT_TOO_LARGE,
+          `导出最多 ${cap} 行，当前筛选结果 ${res.total} 行，请缩小筛选范围`,
+          [],
+          { total: res.total, maxRows: cap },
+        );
       }
       items.push(...res.items);
       if (!res.items.length || items.length >= res.total) return items;
     }
   }
 
-  async export<T, Q extends PaginationQueryDto>(spec: { sheetName: string; asciiBase: string; columns: ExportColumn<T>[] }, list: (q: Q) => Promise<Paginated<T>>, query: Q): Promise<ExportedFile> {
+  async export<T, Q extends PaginationQueryDto>(
+    spec: { sheetName: string; asciiBase: string; columns: ExportColumn<T>[] },
+    list: (q: Q) => Promise<Paginated<T>>,
+    query: Q,
+  ): Promise<ExportedFile> {
     const items = await this.collect(list, query);
     const day = chinaDate(this.clock.now());
     return {

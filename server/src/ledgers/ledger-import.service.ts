@@ -37,7 +37,11 @@ const PG_UNIQUE_VIOLATION = '23505';
 export class LedgerImportService {
   constructor(private readonly ds: DataSource) {}
 
-  async write<T extends object>(plan: ImportPlan<T>, valid: ValidInput[], rowErrors: RowError[]): Promise<ImportOutcome> {
+  async write<T extends object>(
+    plan: ImportPlan<T>,
+    valid: ValidInput[],
+    rowErrors: RowError[],
+  ): Promise<ImportOutcome> {
     const errors = [...rowErrors];
     try {
       const ids = await this.ds.transaction(async (em) => {
@@ -70,13 +74,30 @@ export class LedgerImportService {
       if (!e.fields.length) return [{ row, column: null, field: null, code: e.code, message: e.message }];
       return e.fields.map((f) => {
         const column = columnForField(plan.sheet, f.field);
-        return { row, column: column?.header ?? null, field: f.field, code: f.code, message: column ? `${column.header}: ${f.message}` : f.message };
+        return {
+          row,
+          column: column?.header ?? null,
+          field: f.field,
+          code: f.code,
+          message: column ? `${column.header}: ${f.message}` : f.message,
+        };
       });
     }
-    const pgCode = e instanceof QueryFailedError ? (e as unknown as { driverError?: { code?: string } }).driverError?.code : undefined;
+    const pgCode =
+      e instanceof QueryFailedError
+        ? (e as unknown as { driverError?: { code?: string } }).driverError?.code
+        : undefined;
     if (pgCode === PG_UNIQUE_VIOLATION) {
       const column = columnForField(plan.sheet, plan.uniqueField);
-      return [{ row, column: column?.header ?? null, field: plan.uniqueField, code: 'duplicate', message: `${column?.header ?? plan.uniqueField}: 已有相同的登记记录` }];
+      return [
+        {
+          row,
+          column: column?.header ?? null,
+          field: plan.uniqueField,
+          code: 'duplicate',
+          message: `${column?.header ?? plan.uniqueField}: 已有相同的登记记录`,
+        },
+      ];
     }
     throw e;
   }

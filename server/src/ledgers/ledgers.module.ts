@@ -14,6 +14,14 @@ import { LedgersService } from './ledgers.service';
 @Module({
   imports: [EnterprisesModule, MachinesModule, WeldersModule],
   controllers: [LedgersController],
-  providers: [LedgersService, LedgerImportService, LedgerExportService, LedgersRepository, ImportJobsRepository, ImportJobsService, ImportWorkerPool],
+  providers: [
+    LedgersService,
+    LedgerImportService,
+    LedgerExportService,
+    LedgersRepository,
+    ImportJobsRepository,
+    ImportJobsService,
+    ImportWorkerPool,
+  ],
 })
 export class LedgersModule {}

@@ -46,16 +46,33 @@ export class LedgersService {
 
   async template(ledger: ImportableLedger): Promise<ExportedFile> {
     const { sheet, asciiBase } = SHEETS[ledger];
-    return { buffer: await buildTemplate(sheet), asciiName: `${asciiBase}-template.xlsx`, chineseName: `${sheet.sheetName}导入模板.xlsx` };
+    return {
+      buffer: await buildTemplate(sheet),
+      asciiName: `${asciiBase}-template.xlsx`,
+      chineseName: `${sheet.sheetName}导入模板.xlsx`,
+    };
   }
 
   /**
    * Queues an import job for the target enterprise (checked here, so that a wrong target is one
    * clear error now and not a failed job later). The upload is parsed in a worker thread.
    */
-  async startImport(actor: Actor, ledger: ImportableLedger, requestedEnterpriseId: string | undefined, upload: Buffer, fileName: string): Promise<ImportJobView> {
+  async startImport(
+    actor: Actor,
+    ledger: ImportableLedger,
+    requestedEnterpriseId: string | undefined,
+    upload: Buffer,
+    fileName: string,
+  ): Promise<ImportJobView> {
     const enterpriseId = await this.resolveTarget(actor, requestedEnterpriseId);
-    return this.importJobs.start(actor, ledger, enterpriseId, upload, fileName, this.planFor(actor, ledger, enterpriseId));
+    return this.importJobs.start(
+      actor,
+      ledger,
+      enterpriseId,
+      upload,
+      fileName,
+      this.planFor(actor, ledger, enterpriseId),
+    );
   }
 
   getImportJob(actor: Actor, id: string): Promise<ImportJobView> {
@@ -71,13 +88,19 @@ export class LedgersService {
   private planFor(actor: Actor, ledger: ImportableLedger, enterpriseId: string): ImportPlan<object> {
     if (ledger === 'machines') {
       const plan: ImportPlan<CreateMachineDto> = {
-        sheet: MACHINE_SHEET, dtoClass: CreateMachineDto, fixed: { enterpriseId }, uniqueField: 'serialNumber',
+        sheet: MACHINE_SHEET,
+        dtoClass: CreateMachineDto,
+        fixed: { enterpriseId },
+        uniqueField: 'serialNumber',
         create: (em, dto) => this.machines.createInTransaction(em, actor, dto),
       };
       return plan as ImportPlan<object>;
     }
     const plan: ImportPlan<CreateWelderDto> = {
-      sheet: WELDER_SHEET, dtoClass: CreateWelderDto, fixed: { employerId: enterpriseId }, uniqueField: 'idNumber',
+      sheet: WELDER_SHEET,
+      dtoClass: CreateWelderDto,
+      fixed: { employerId: enterpriseId },
+      uniqueField: 'idNumber',
       create: (em, dto) => this.welders.createInTransaction(em, actor, dto),
     };
     return plan as ImportPlan<object>;
@@ -106,7 +129,8 @@ export class LedgersService {
       if (requested && requested !== actor.enterpriseId) throw DomainError.notFound('Enterprise');
       id = actor.enterpriseId ?? undefined;
     } else if (actor.role === Role.PlatformAdmin || actor.role === 'system') {
-      if (!requested) throw DomainError.invalid('enterpriseId', 'isNotEmpty', 'enterpriseId is required for a platform admin');
+      if (!requested)
+        throw DomainError.invalid('enterpriseId', 'isNotEmpty', 'enterpriseId is required for a platform admin');
       id = requested;
     } else {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Ledgers are imported by their enterprise or a platform admin');
@@ -115,7 +139,10 @@ export class LedgersService {
     if (!enterprise) throw DomainError.notFound('Enterprise');
     this.access.assertManageable(actor, enterprise, 'Enterprise');
     if (enterprise.status !== EnterpriseStatus.Active) {
-      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${enterprise.status}; it cannot import ledgers`);
+      throw new DomainError(
+        ErrorCode.ENTERPRISE_INACTIVE,
+        `The enterprise is ${enterprise.status}; it cannot import ledgers`,
+      );
     }
     return enterprise.id;
   }

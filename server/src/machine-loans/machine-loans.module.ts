@@ -10,7 +10,11 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
 @Module({
   imports: [EnterprisesModule, TypeOrmModule.forFeature([MachineLoan])],
   controllers: [MachineLoansController],
-  providers: [MachineLoansService, MachineLoansRepository, { provide: MACHINE_LOAN_LOOKUP, useClass: MachineLoanLookupRepository }],
+  providers: [
+    MachineLoansService,
+    MachineLoansRepository,
+    { provide: MACHINE_LOAN_LOOKUP, useClass: MachineLoanLookupRepository },
+  ],
   exports: [MachineLoansService, MACHINE_LOAN_LOOKUP],
 })
 export class MachineLoansModule {}

@@ -9,7 +9,11 @@ import { MachineLoan } from './machine-loan.entity';
 
 @Injectable()
 export class MachineLoansRepository {
-  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   findMachine(em: EntityManager, id: string): Promise<Machine | null> {
     return em.findOne(Machine, { where: { id } });
@@ -25,18 +29,32 @@ export class MachineLoansRepository {
 
   /** Another unrevoked loan of the machine overlapping [from, to): a machine is lent to one borrower at a time. */
   findOverlappingLoan(em: EntityManager, machineId: string, from: Date, to: Date): Promise<MachineLoan | null> {
-    return em.createQueryBuilder(MachineLoan, 'l')
-      .where('l.machine_id = :machineId AND l.revoked_at IS NULL AND l.starts_at < :to AND l.ends_at > :from', { machineId, from, to })
+    return em
+      .createQueryBuilder(MachineLoan, 'l')
+      .where('l.machine_id = :machineId AND l.revoked_at IS NULL AND l.starts_at < :to AND l.ends_at > :from', {
+        machineId,
+        from,
+        to,
+      })
       .getOne();
   }
 
   /** Loans where the actor can read the lender or the borrower. */
   listVisible(actor: Actor, offset: number, limit: number): Promise<[MachineLoan[], number]> {
     const qb = this.ds.manager.createQueryBuilder(MachineLoan, 'l');
-    const lenders = this.access.scopeToEnterprises(this.ds.manager.createQueryBuilder(Enterprise, 'le').select('le.id'), actor, 'le');
-    const borrowers = this.access.scopeToEnterprises(this.ds.manager.createQueryBuilder(Enterprise, 'be').select('be.id'), actor, 'be');
-    qb.where(`(l.lender_enterprise_id IN (${lenders.getQuery()}) OR l.borrower_enterprise_id IN (${borrowers.getQuery()}))`)
-      .setParameters({ ...lenders.getParameters(), ...borrowers.getParameters() });
+    const lenders = this.access.scopeToEnterprises(
+      this.ds.manager.createQueryBuilder(Enterprise, 'le').select('le.id'),
+      actor,
+      'le',
+    );
+    const borrowers = this.access.scopeToEnterprises(
+      this.ds.manager.createQueryBuilder(Enterprise, 'be').select('be.id'),
+      actor,
+      'be',
+    );
+    qb.where(
+      `(l.lender_enterprise_id IN (${lenders.getQuery()}) OR l.borrower_enterprise_id IN (${borrowers.getQuery()}))`,
+    ).setParameters({ ...lenders.getParameters(), ...borrowers.getParameters() });
     return qb.orderBy('l.starts_at', 'DESC').addOrderBy('l.id', 'ASC').skip(offset).take(limit).getManyAndCount();
   }
 }

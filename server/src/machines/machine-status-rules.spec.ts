@@ -40,8 +40,24 @@ describe('judgeMachineStatusChange', () => {
   });
 
   it('records who imposed a suspension', () => {
-    expect(suspensionByRegulatorAfter({ from: S.Active, to: S.Suspended, authority: 'regulator', suspendedByRegulator: false })).toBe(true);
-    expect(suspensionByRegulatorAfter({ from: S.Active, to: S.Suspended, authority: 'owner', suspendedByRegulator: false })).toBe(false);
-    expect(suspensionByRegulatorAfter({ from: S.Suspended, to: S.Active, authority: 'regulator', suspendedByRegulator: true })).toBe(false);
+    expect(
+      suspensionByRegulatorAfter({
+        from: S.Active,
+        to: S.Suspended,
+        authority: 'regulator',
+        suspendedByRegulator: false,
+      }),
+    ).toBe(true);
+    expect(
+      suspensionByRegulatorAfter({ from: S.Active, to: S.Suspended, authority: 'owner', suspendedByRegulator: false }),
+    ).toBe(false);
+    expect(
+      suspensionByRegulatorAfter({
+        from: S.Suspended,
+        to: S.Active,
+        authority: 'regulator',
+        suspendedByRegulator: true,
+      }),
+    ).toBe(false);
   });
 });

@@ -22,7 +22,8 @@ const deny = (code: ErrorCode, message: string): Verdict => ({ allowed: false, c
  * may suspend and reactivate but not retire (that is the owner's decision, or a platform admin's).
  */
 export function judgeMachineStatusChange(c: MachineStatusChange): Verdict {
-  if (c.from === MachineStatus.Retired) return deny(ErrorCode.MACHINE_RETIRED, 'The machine is retired; its record can no longer change');
+  if (c.from === MachineStatus.Retired)
+    return deny(ErrorCode.MACHINE_RETIRED, 'The machine is retired; its record can no longer change');
   if (c.to === MachineStatus.Registered) return deny(ErrorCode.INVALID_STATE, 'A machine cannot go back to registered');
   if (c.from === c.to) return deny(ErrorCode.INVALID_STATE, `The machine is already ${c.to}`);
   if (c.authority === 'platform') return { allowed: true };
@@ -34,7 +35,8 @@ export function judgeMachineStatusChange(c: MachineStatusChange): Verdict {
   }
   if (c.to === MachineStatus.Suspended) return { allowed: true };
   if (c.to === MachineStatus.Active && c.from === MachineStatus.Suspended) return { allowed: true };
-  if (c.to === MachineStatus.Retired) return deny(ErrorCode.FORBIDDEN, 'A regulator may suspend or reactivate a machine, not retire it');
+  if (c.to === MachineStatus.Retired)
+    return deny(ErrorCode.FORBIDDEN, 'A regulator may suspend or reactivate a machine, not retire it');
   return deny(ErrorCode.FORBIDDEN, 'A regulator may only reactivate a suspended machine');
 }
 

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { numericTransformer } from '../database/columns';
 import { Enterprise } from '../enterprises/enterprise.entity';
 
@@ -44,7 +52,14 @@ export class Machine {
   serialNumber!: string;
 
   /** Rated input in kVA (electric machines); null for gas sets. */
-  @Column({ name: 'rated_input_kva', type: 'numeric', precision: 8, scale: 2, nullable: true, transformer: numericTransformer })
+  @Column({
+    name: 'rated_input_kva',
+    type: 'numeric',
+    precision: 8,
+    scale: 2,
+    nullable: true,
+    transformer: numericTransformer,
+  })
   ratedInputKva!: number | null;
 
   /**

@@ -31,7 +31,12 @@ export class MachineView {
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
-export function toMachineView(m: Machine, enterpriseName: string, code: IdentityCode | null, urlFor: (code: string) => string): MachineView {
+export function toMachineView(
+  m: Machine,
+  enterpriseName: string,
+  code: IdentityCode | null,
+  urlFor: (code: string) => string,
+): MachineView {
   return {
     id: m.id,
     enterpriseId: m.enterpriseId,

@@ -42,7 +42,7 @@ export class MachinesController {
 
   @Patch(':id')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Edit a machine\'s descriptive fields (owning enterprise or platform admin)' })
+  @ApiOperation({ summary: "Edit a machine's descriptive fields (owning enterprise or platform admin)" })
   @ApiOkResponse({ type: MachineView })
   update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: UpdateMachineDto) {
     return this.machines.update(actor, id, dto);
@@ -51,9 +51,15 @@ export class MachinesController {
   @Post(':id/status')
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Activate, suspend or retire (淘汰) a machine; retiring revokes its code and unbinds its chip' })
+  @ApiOperation({
+    summary: 'Activate, suspend or retire (淘汰) a machine; retiring revokes its code and unbinds its chip',
+  })
   @ApiOkResponse({ type: MachineView })
-  changeStatus(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ChangeMachineStatusDto) {
+  changeStatus(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ChangeMachineStatusDto,
+  ) {
     return this.machines.changeStatus(actor, id, dto);
   }
 }

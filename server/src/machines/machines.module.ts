@@ -12,7 +12,12 @@ import { CodesModule } from '../codes/codes.module';
 @Module({
   imports: [TypeOrmModule.forFeature([Machine]), CodesModule, EnterprisesModule],
   controllers: [MachinesController],
-  providers: [MachinesService, MachinesRepository, { provide: MACHINE_ROSTER, useClass: MachineRosterRepository }, { provide: MACHINE_LOOKUP, useExisting: MachinesRepository }],
+  providers: [
+    MachinesService,
+    MachinesRepository,
+    { provide: MACHINE_ROSTER, useClass: MachineRosterRepository },
+    { provide: MACHINE_LOOKUP, useExisting: MachinesRepository },
+  ],
   exports: [MachinesService, MACHINE_ROSTER, MACHINE_LOOKUP],
 })
 export class MachinesModule {}

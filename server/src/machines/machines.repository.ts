@@ -21,7 +21,10 @@ export interface MachinePageFilter {
 
 @Injectable()
 export class MachinesRepository implements MachineLookup {
-  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   create(em: EntityManager, data: Partial<Machine>): Machine {
     return em.create(Machine, data);
@@ -58,15 +61,27 @@ export class MachinesRepository implements MachineLookup {
     if (f.hasChip !== undefined) qb.andWhere(f.hasChip ? 'm.chip_id IS NOT NULL' : 'm.chip_id IS NULL');
     if (f.text) {
       const text = likeContains(f.text);
-      qb.andWhere(new Brackets((w) => w.where('m.name ILIKE :text', { text }).orWhere('m.serial_number ILIKE :text').orWhere('m.model ILIKE :text')));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('m.name ILIKE :text', { text }).orWhere('m.serial_number ILIKE :text').orWhere('m.model ILIKE :text'),
+        ),
+      );
     }
-    return qb.orderBy('e.name', 'ASC').addOrderBy('m.name', 'ASC').addOrderBy('m.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+    return qb
+      .orderBy('e.name', 'ASC')
+      .addOrderBy('m.name', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .skip(f.offset)
+      .take(f.limit)
+      .getManyAndCount();
   }
 
   /** Active QR codes of these machines, by machine id (one query for a whole page). */
   async findActiveCodes(machineIds: string[]): Promise<Map<string, IdentityCode>> {
     if (!machineIds.length) return new Map();
-    const codes = await this.ds.getRepository(IdentityCode).find({ where: { subjectType: CodeSubjectType.Machine, subjectId: In(machineIds), status: CodeStatus.Active } });
+    const codes = await this.ds
+      .getRepository(IdentityCode)
+      .find({ where: { subjectType: CodeSubjectType.Machine, subjectId: In(machineIds), status: CodeStatus.Active } });
     return new Map(codes.map((c) => [c.subjectId, c]));
   }
 }

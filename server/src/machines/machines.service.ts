@@ -17,7 +17,12 @@ import { CreateMachineDto } from './dto/create-machine.dto';
 import { ListMachinesQueryDto } from './dto/list-machines-query.dto';
 import { UpdateMachineDto } from './dto/update-machine.dto';
 import { Machine, MachineKind, MachineStatus } from './machine.entity';
-import { judgeMachineStatusChange, MachineAuthority, MachineStatusChange, suspensionByRegulatorAfter } from './machine-status-rules';
+import {
+  judgeMachineStatusChange,
+  MachineAuthority,
+  MachineStatusChange,
+  suspensionByRegulatorAfter,
+} from './machine-status-rules';
 import { machineAuditSnapshot, MachineView, toMachineView } from './machine.view';
 import { MachinesRepository } from './machines.repository';
 
@@ -30,8 +35,18 @@ function isPlatform(actor: Actor): boolean {
 /** Electric machines have a rated input; a gas set has none (its interlock is a fuel-gas valve). */
 function assertRatedInputFitsKind(kind: MachineKind, ratedInputKva: number | null | undefined): void {
   const has = ratedInputKva !== null && ratedInputKva !== undefined;
-  if (kind === MachineKind.Gas && has) throw DomainError.invalid('ratedInputKva', 'notApplicableToGas', 'ratedInputKva must be absent or null for a gas set');
-  if (kind !== MachineKind.Gas && !has) throw DomainError.invalid('ratedInputKva', 'requiredForElectric', 'ratedInputKva is required for electric_arc and resistance machines');
+  if (kind === MachineKind.Gas && has)
+    throw DomainError.invalid(
+      'ratedInputKva',
+      'notApplicableToGas',
+      'ratedInputKva must be absent or null for a gas set',
+    );
+  if (kind !== MachineKind.Gas && !has)
+    throw DomainError.invalid(
+      'ratedInputKva',
+      'requiredForElectric',
+      'ratedInputKva is required for electric_arc and resistance machines',
+    );
   if (has && !(typeof ratedInputKva === 'number' && Number.isFinite(ratedInputKva) && ratedInputKva > 0)) {
     throw DomainError.invalid('ratedInputKva', 'isPositive', 'ratedInputKva must be a positive number');
   }
@@ -40,13 +55,20 @@ function assertRatedInputFitsKind(kind: MachineKind, ratedInputKva: number | nul
 /** A gas set measures fuel flow, not current: it has no rated current. Electric machines may leave it unknown. */
 function assertRatedCurrentFitsKind(kind: MachineKind, ratedCurrentA: number | null | undefined): void {
   if (kind === MachineKind.Gas && ratedCurrentA !== null && ratedCurrentA !== undefined) {
-    throw DomainError.invalid('ratedCurrentA', 'notApplicableToGas', 'ratedCurrentA must be absent or null for a gas set');
+    throw DomainError.invalid(
+      'ratedCurrentA',
+      'notApplicableToGas',
+      'ratedCurrentA must be absent or null for a gas set',
+    );
   }
 }
 
 function duplicateSerial(): DomainError {
-  return new DomainError(ErrorCode.DUPLICATE, 'A machine with this manufacturer and serial number is already registered',
-    [{ field: 'serialNumber', code: 'duplicate', message: 'already registered for this manufacturer' }]);
+  return new DomainError(
+    ErrorCode.DUPLICATE,
+    'A machine with this manufacturer and serial number is already registered',
+    [{ field: 'serialNumber', code: 'duplicate', message: 'already registered for this manufacturer' }],
+  );
 }
 
 @Injectable()
@@ -64,16 +86,26 @@ export class MachinesService {
   async list(actor: Actor, query: ListMachinesQueryDto): Promise<Paginated<MachineView>> {
     const [rows, total] = await this.machines.findPage({
       scope: (qb, alias) => this.access.scopeToEnterprises(qb, actor, alias),
-      enterpriseId: query.enterpriseId, status: query.status, kind: query.kind, text: query.q, hasChip: query.hasChip,
-      offset: offsetOf(query), limit: query.pageSize,
+      enterpriseId: query.enterpriseId,
+      status: query.status,
+      kind: query.kind,
+      text: query.q,
+      hasChip: query.hasChip,
+      offset: offsetOf(query),
+      limit: query.pageSize,
     });
     const codes = await this.machines.findActiveCodes(rows.map((m) => m.id));
-    return paginate(rows.map((m) => this.view(m, m.enterprise!, codes.get(m.id) ?? null)), total, query);
+    return paginate(
+      rows.map((m) => this.view(m, m.enterprise!, codes.get(m.id) ?? null)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<MachineView> {
     const m = await this.machines.findWithEnterprise(id);
-    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise)) throw DomainError.notFound('Machine');
+    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise))
+      throw DomainError.notFound('Machine');
     return this.view(m, m.enterprise, await this.codes.findActiveForSubject(CodeSubjectType.Machine, m.id));
   }
 
@@ -93,13 +125,37 @@ export class MachinesService {
     const manufacturer = dto.manufacturer.trim();
     const serialNumber = dto.serialNumber.trim();
     if (await this.machines.findByManufacturerSerial(em, manufacturer, serialNumber)) throw duplicateSerial();
-    const m = await this.machines.save(em, this.machines.create(em, {
-      enterpriseId: enterprise.id, name: dto.name.trim(), kind: dto.kind, manufacturer, model: dto.model.trim(), serialNumber,
-      ratedInputKva: dto.ratedInputKva ?? null, ratedCurrentA: dto.ratedCurrentA ?? null, status: MachineStatus.Registered, statusReason: null, suspendedByRegulator: false, retiredAt: null, chipId: null,
-    }));
-    const code = await this.codes.issueInTransaction(em, actor, CodeSubjectType.Machine, m.id, { enterpriseId: enterprise.id, regionPath: enterprise.regionPath });
+    const m = await this.machines.save(
+      em,
+      this.machines.create(em, {
+        enterpriseId: enterprise.id,
+        name: dto.name.trim(),
+        kind: dto.kind,
+        manufacturer,
+        model: dto.model.trim(),
+        serialNumber,
+        ratedInputKva: dto.ratedInputKva ?? null,
+        ratedCurrentA: dto.ratedCurrentA ?? null,
+        status: MachineStatus.Registered,
+        statusReason: null,
+        suspendedByRegulator: false,
+        retiredAt: null,
+        chipId: null,
+      }),
+    );
+    const code = await this.codes.issueInTransaction(em, actor, CodeSubjectType.Machine, m.id, {
+      enterpriseId: enterprise.id,
+      regionPath: enterprise.regionPath,
+    });
     const view = this.view(m, enterprise, code);
-    await this.audit.record(em, actor, { action: 'machine.create', entityType: ENTITY, entityId: m.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath, after: machineAuditSnapshot(view) });
+    await this.audit.record(em, actor, {
+      action: 'machine.create',
+      entityType: ENTITY,
+      entityId: m.id,
+      enterpriseId: enterprise.id,
+      regionPath: enterprise.regionPath,
+      after: machineAuditSnapshot(view),
+    });
     return view;
   }
 
@@ -110,7 +166,8 @@ export class MachinesService {
       if (!found) throw DomainError.notFound('Machine');
       const { machine: m, enterprise } = found;
       this.access.assertManageable(actor, enterprise, 'Machine');
-      if (m.status === MachineStatus.Retired) throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; its record can no longer change');
+      if (m.status === MachineStatus.Retired)
+        throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; its record can no longer change');
       const code = await this.codes.findActiveForSubject(CodeSubjectType.Machine, m.id);
       const before = machineAuditSnapshot(this.view(m, enterprise, code));
       const kind = dto.kind ?? m.kind;
@@ -124,10 +181,26 @@ export class MachinesService {
         const other = await this.machines.findByManufacturerSerial(em, manufacturer, serialNumber);
         if (other && other.id !== m.id) throw duplicateSerial();
       }
-      Object.assign(m, { kind, ratedInputKva, ratedCurrentA, manufacturer, serialNumber, name: dto.name ?? m.name, model: dto.model ?? m.model });
+      Object.assign(m, {
+        kind,
+        ratedInputKva,
+        ratedCurrentA,
+        manufacturer,
+        serialNumber,
+        name: dto.name ?? m.name,
+        model: dto.model ?? m.model,
+      });
       const saved = await this.machines.save(em, m);
       const view = this.view(saved, enterprise, code);
-      await this.audit.record(em, actor, { action: 'machine.update', entityType: ENTITY, entityId: m.id, enterpriseId: enterprise.id, regionPath: enterprise.regionPath, before, after: machineAuditSnapshot(view) });
+      await this.audit.record(em, actor, {
+        action: 'machine.update',
+        entityType: ENTITY,
+        entityId: m.id,
+        enterpriseId: enterprise.id,
+        regionPath: enterprise.regionPath,
+        before,
+        after: machineAuditSnapshot(view),
+      });
       return view;
     });
   }
@@ -138,17 +211,26 @@ export class MachinesService {
    */
   async changeStatus(actor: Actor, id: string, dto: ChangeMachineStatusDto): Promise<MachineView> {
     const reason = dto.reason?.trim() || null;
-    if (dto.status !== MachineStatus.Active && !reason) throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
+    if (dto.status !== MachineStatus.Active && !reason)
+      throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
     return this.ds.transaction(async (em) => {
       const found = await this.machines.findForUpdate(em, id);
       if (!found) throw DomainError.notFound('Machine');
       const { machine: m, enterprise } = found;
       this.access.assertReadable(actor, enterprise, 'Machine');
-      const change: MachineStatusChange = { from: m.status, to: dto.status, authority: this.authorityOver(actor, enterprise), suspendedByRegulator: m.suspendedByRegulator };
+      const change: MachineStatusChange = {
+        from: m.status,
+        to: dto.status,
+        authority: this.authorityOver(actor, enterprise),
+        suspendedByRegulator: m.suspendedByRegulator,
+      };
       const verdict = judgeMachineStatusChange(change);
       if (!verdict.allowed) throw new DomainError(verdict.code, verdict.message);
       if (dto.status === MachineStatus.Active && enterprise.status !== EnterpriseStatus.Active) {
-        throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${enterprise.status}; its machines cannot be activated`);
+        throw new DomainError(
+          ErrorCode.ENTERPRISE_INACTIVE,
+          `The enterprise is ${enterprise.status}; its machines cannot be activated`,
+        );
       }
       const activeCode = await this.codes.findActiveForSubject(CodeSubjectType.Machine, m.id);
       const before = machineAuditSnapshot(this.view(m, enterprise, activeCode));
@@ -159,11 +241,25 @@ export class MachinesService {
       if (dto.status === MachineStatus.Retired) {
         m.retiredAt = this.clock.now();
         m.chipId = null;
-        await this.codes.revokeInTransaction(em, actor, CodeSubjectType.Machine, m.id, scope, `machine retired: ${reason}`);
+        await this.codes.revokeInTransaction(
+          em,
+          actor,
+          CodeSubjectType.Machine,
+          m.id,
+          scope,
+          `machine retired: ${reason}`,
+        );
       }
       const saved = await this.machines.save(em, m);
       const view = this.view(saved, enterprise, dto.status === MachineStatus.Retired ? null : activeCode);
-      await this.audit.record(em, actor, { action: 'machine.status', entityType: ENTITY, entityId: m.id, ...scope, before, after: machineAuditSnapshot(view) });
+      await this.audit.record(em, actor, {
+        action: 'machine.status',
+        entityType: ENTITY,
+        entityId: m.id,
+        ...scope,
+        before,
+        after: machineAuditSnapshot(view),
+      });
       return view;
     });
   }
@@ -176,16 +272,24 @@ export class MachinesService {
   }
 
   /** Resolves and checks the owner of a new machine: in scope, manageable by the actor, and active. */
-  private async enterpriseForNewMachine(em: EntityManager, actor: Actor, requestedId: string | undefined): Promise<Enterprise> {
+  private async enterpriseForNewMachine(
+    em: EntityManager,
+    actor: Actor,
+    requestedId: string | undefined,
+  ): Promise<Enterprise> {
     let enterpriseId = requestedId;
     if (this.access.isEnterpriseUser(actor)) enterpriseId = requestedId ?? actor.enterpriseId ?? undefined;
-    else if (!isPlatform(actor)) throw new DomainError(ErrorCode.FORBIDDEN, 'Machines are registered by their enterprise or a platform admin');
+    else if (!isPlatform(actor))
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Machines are registered by their enterprise or a platform admin');
     if (!enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required');
     const enterprise = await this.enterprises.findByIdForShare(em, enterpriseId);
     if (!enterprise) throw DomainError.notFound('Enterprise');
     this.access.assertManageable(actor, enterprise, 'Enterprise');
     if (enterprise.status !== EnterpriseStatus.Active) {
-      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${enterprise.status}; it cannot register machines`);
+      throw new DomainError(
+        ErrorCode.ENTERPRISE_INACTIVE,
+        `The enterprise is ${enterprise.status}; it cannot register machines`,
+      );
     }
     return enterprise;
   }

@@ -28,6 +28,9 @@ export function memoryStreamPair(): [Duplex, Duplex] {
         done(err);
       },
     });
-  sides.push(side(() => sides[1]), side(() => sides[0]));
+  sides.push(
+    side(() => sides[1]),
+    side(() => sides[0]),
+  );
   return [sides[0], sides[1]];
 }

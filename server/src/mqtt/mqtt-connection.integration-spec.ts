@@ -20,8 +20,15 @@ describe('MqttConnection with the embedded broker', () => {
   let conn: MqttConnection;
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker(0, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(JWT) }, '127.0.0.1');
-    const config = { mqtt: { url: broker.url, topicRoot: 'spec', embedded: true }, secrets: { jwt: JWT } } as unknown as AppConfig;
+    broker = await startEmbeddedBroker(
+      0,
+      { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(JWT) },
+      '127.0.0.1',
+    );
+    const config = {
+      mqtt: { url: broker.url, topicRoot: 'spec', embedded: true },
+      secrets: { jwt: JWT },
+    } as unknown as AppConfig;
     conn = new MqttConnection(config, broker.aedes);
     conn.onModuleInit();
     await waitFor(() => conn.connected);
@@ -41,7 +48,9 @@ describe('MqttConnection with the embedded broker', () => {
   it('publishes and receives through the broker', async () => {
     const got: string[] = [];
     conn.raw.on('message', (topic, payload) => got.push(`${topic}=${payload.toString()}`));
-    await new Promise<void>((resolve, reject) => conn.raw.subscribe('spec/echo', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      conn.raw.subscribe('spec/echo', { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+    );
     await conn.publish('spec/echo', 'hello');
     await waitFor(() => got.includes('spec/echo=hello'));
   });
@@ -52,9 +61,15 @@ describe('MqttConnection with the embedded broker', () => {
     conn.raw.on('message', (topic, payload) => {
       if (topic === 'spec/in') void conn.publish('spec/out', payload.subarray(0, 8));
     });
-    await new Promise<void>((resolve, reject) => conn.raw.subscribe('spec/in', { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      conn.raw.subscribe('spec/in', { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+    );
     // A device-side peer over real TCP, with the server's credentials (the only ones this bare broker accepts).
-    const peer = await mqtt.connectAsync(broker.url, { username: SERVER_MQTT_USERNAME, password: serverMqttPasswordFor(JWT), clientId: 'spec-peer' });
+    const peer = await mqtt.connectAsync(broker.url, {
+      username: SERVER_MQTT_USERNAME,
+      password: serverMqttPasswordFor(JWT),
+      clientId: 'spec-peer',
+    });
     let back = 0;
     peer.on('message', () => back++);
     await peer.subscribeAsync('spec/out', { qos: 1 });

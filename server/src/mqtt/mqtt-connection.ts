@@ -49,16 +49,18 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     const broker = this.embedded;
     this.client = broker
       ? new MqttClient(() => {
-        const [ours, brokers] = memoryStreamPair();
-        broker.handle(brokers);
-        return ours;
-      }, options)
+          const [ours, brokers] = memoryStreamPair();
+          broker.handle(brokers);
+          return ours;
+        }, options)
       : mqtt.connect(this.config.mqtt.url, options);
     this.client.on('connect', () => {
       // Grants and acks are small packets: send them at once rather than waiting on Nagle's algorithm.
       const stream = this.client?.stream as { setNoDelay?: (on: boolean) => void } | undefined;
       stream?.setNoDelay?.(true);
-      this.logger.log(`connected to ${this.embedded ? `the in-process broker (devices: ${this.safeUrl})` : this.safeUrl}`);
+      this.logger.log(
+        `connected to ${this.embedded ? `the in-process broker (devices: ${this.safeUrl})` : this.safeUrl}`,
+      );
     });
     this.client.on('error', (e) => this.logger.warn(`broker error: ${e.message}`));
   }
@@ -91,7 +93,8 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     return new Promise((subscribed) => {
       const subscribe = () =>
         client.subscribe(filters, { qos: 1 }, (err, granted) => {
-          if (err || granted?.some((g) => g.qos === 128)) return this.logger.error(`device subscription failed: ${err?.message ?? 'refused by the broker'}`);
+          if (err || granted?.some((g) => g.qos === 128))
+            return this.logger.error(`device subscription failed: ${err?.message ?? 'refused by the broker'}`);
           subscribed();
         });
       client.on('connect', subscribe);
@@ -99,7 +102,14 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
         const parsed = parseTopic(root, topic);
         if (!parsed.ok || parsed.direction === 'down') return;
-        const message = { topic, chip: parsed.chip, kind: parsed.kind as InboundTopicKind, type: parsed.type, payload, retained: !!packet.retain };
+        const message = {
+          topic,
+          chip: parsed.chip,
+          kind: parsed.kind as InboundTopicKind,
+          type: parsed.type,
+          payload,
+          retained: !!packet.retain,
+        };
         handler(message).catch((e: Error) => this.logger.error(`device message on ${topic} failed: ${e.message}`));
       });
     });
@@ -108,12 +118,17 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
   /** Publishes to one chip's topic of that kind, with the protocol's QoS and retain flag for it. */
   publishToDevice<K extends OutboundTopicKind>(chip: string, kind: K, message: PayloadOf<K>): Promise<void> {
     const spec = TOPIC_SPECS[kind];
-    return this.publish(topicFor(this.config.mqtt.topicRoot, chip, kind), JSON.stringify(message), { qos: spec.qos, retain: spec.retain });
+    return this.publish(topicFor(this.config.mqtt.topicRoot, chip, kind), JSON.stringify(message), {
+      qos: spec.qos,
+      retain: spec.retain,
+    });
   }
 
   /** Any topic: for this connection's own spec; modules use publishToDevice. */
   publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions = { qos: 1 }): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.publish(topic, payload, opts, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.raw.publish(topic, payload, opts, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

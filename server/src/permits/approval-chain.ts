@@ -49,14 +49,21 @@ export function containsInOrder(chain: readonly ApproverPosition[], required: re
  * stored chain falls short of the minimum: the missing steps are added, the enterprise's extra steps kept.
  */
 export function mergeChains(a: readonly ApproverPosition[], b: readonly ApproverPosition[]): ApproverPosition[] {
-  const n = a.length, m = b.length;
+  const n = a.length,
+    m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const out: ApproverPosition[] = [];
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) { out.push(a[i]); i++; j++; }
-    else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push(a[i++]);
+    if (a[i] === b[j]) {
+      out.push(a[i]);
+      i++;
+      j++;
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push(a[i++]);
     else out.push(b[j++]);
   }
   return [...out, ...a.slice(i), ...b.slice(j)];
@@ -71,11 +78,18 @@ export function readChain(v: unknown): ApproverPosition[] | null {
 /** Stored chains per level, each checked; a level that is missing or malformed is null (callers fall back to the minimum). */
 export function readChains(v: unknown): Record<PermitLevel, ApproverPosition[] | null> {
   const o = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  return { [PermitLevel.Special]: readChain(o[PermitLevel.Special]), [PermitLevel.Level1]: readChain(o[PermitLevel.Level1]), [PermitLevel.Level2]: readChain(o[PermitLevel.Level2]) };
+  return {
+    [PermitLevel.Special]: readChain(o[PermitLevel.Special]),
+    [PermitLevel.Level1]: readChain(o[PermitLevel.Level1]),
+    [PermitLevel.Level2]: readChain(o[PermitLevel.Level2]),
+  };
 }
 
 /** The chain a permit is signed by: the enterprise's own if it honours the minimum, otherwise the two merged (never weaker). */
-export function instantiateChain(own: readonly ApproverPosition[] | null, minimum: readonly ApproverPosition[]): ApproverPosition[] {
+export function instantiateChain(
+  own: readonly ApproverPosition[] | null,
+  minimum: readonly ApproverPosition[],
+): ApproverPosition[] {
   if (!own) return [...minimum];
   return containsInOrder(own, minimum) ? [...own] : mergeChains(own, minimum);
 }

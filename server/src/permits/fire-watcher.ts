@@ -33,15 +33,28 @@ export class PermitFireWatcher {
   /** At submission and final approval: the named watcher must still qualify (permits from before the rule must name one). */
   async assertQualified(em: EntityManager, permit: Permit, welderIds: string[]): Promise<void> {
     if (!permit.fireWatcherWelderId) {
-      throw new DomainError(ErrorCode.PERMIT_INCOMPLETE, 'The permit is incomplete', [{ field: 'fireWatcher', code: 'personRequired', message: '监护人 must be chosen from the enterprise\'s registered people (free text is no longer accepted)' }]);
+      throw new DomainError(ErrorCode.PERMIT_INCOMPLETE, 'The permit is incomplete', [
+        {
+          field: 'fireWatcher',
+          code: 'personRequired',
+          message: "监护人 must be chosen from the enterprise's registered people (free text is no longer accepted)",
+        },
+      ]);
     }
     await this.check(em, permit.enterpriseId, permit.fireWatcherWelderId, welderIds);
   }
 
-  private async check(em: EntityManager, enterpriseId: string, personId: string, welderIds: string[]): Promise<RosterWelder> {
-    if (welderIds.includes(personId)) throw invalid('isWelder', 'The fire watcher must not be one of the welders of this permit');
+  private async check(
+    em: EntityManager,
+    enterpriseId: string,
+    personId: string,
+    welderIds: string[],
+  ): Promise<RosterWelder> {
+    if (welderIds.includes(personId))
+      throw invalid('isWelder', 'The fire watcher must not be one of the welders of this permit');
     const [w] = await this.welders.findWelders([personId], em);
-    if (!w || w.employerId !== enterpriseId) throw invalid('unknownPerson', 'The fire watcher must be a registered person of this enterprise');
+    if (!w || w.employerId !== enterpriseId)
+      throw invalid('unknownPerson', 'The fire watcher must be a registered person of this enterprise');
     if (!isWelderActive(w.status)) throw invalid('inactive', 'The fire watcher is no longer active');
     if (!w.phoneEnc || !w.phoneMasked) throw invalid('noPhone', 'The fire watcher has no phone number on record');
     return w;

@@ -24,7 +24,14 @@ export class GasAnalysis {
   @Column({ name: 'lel_class', type: 'varchar', length: 4 })
   lelClass!: LelClass;
 
-  @Column({ name: 'lel_percent', type: 'numeric', precision: 5, scale: 2, nullable: true, transformer: numericTransformer })
+  @Column({
+    name: 'lel_percent',
+    type: 'numeric',
+    precision: 5,
+    scale: 2,
+    nullable: true,
+    transformer: numericTransformer,
+  })
   lelPercent!: number | null;
 
   @Column({ name: 'reading_percent_vol', type: 'numeric', precision: 8, scale: 4, transformer: numericTransformer })

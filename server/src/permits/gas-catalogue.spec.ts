@@ -17,10 +17,25 @@ const fieldsOf = (f: () => unknown): string[] => {
 describe('gas catalogue', () => {
   it('sets the pass mark from the LEL (GB 30871-2022: ≤0.5 % vol where LEL ≥ 4 %, ≤0.2 % where < 4 %)', () => {
     const table: [string, number, number][] = [
-      ['acetylene', 2.5, 0.2], ['hydrogen', 4.0, 0.5], ['methane', 5.0, 0.5], ['natural_gas', 5.0, 0.5], ['propane', 2.1, 0.2],
-      ['ethylene', 2.7, 0.2], ['propylene', 2.0, 0.2], ['butane', 1.8, 0.2], ['lpg', 1.5, 0.2], ['gasoline', 1.4, 0.2],
-      ['benzene', 1.2, 0.2], ['toluene', 1.1, 0.2], ['hydrogen_sulfide', 4.0, 0.5], ['ammonia', 15, 0.5], ['carbon_monoxide', 12.5, 0.5],
-      ['coal_gas', 4.5, 0.5], ['ethanol', 3.3, 0.2], ['methanol', 6.0, 0.5], ['vinyl_chloride', 3.6, 0.2],
+      ['acetylene', 2.5, 0.2],
+      ['hydrogen', 4.0, 0.5],
+      ['methane', 5.0, 0.5],
+      ['natural_gas', 5.0, 0.5],
+      ['propane', 2.1, 0.2],
+      ['ethylene', 2.7, 0.2],
+      ['propylene', 2.0, 0.2],
+      ['butane', 1.8, 0.2],
+      ['lpg', 1.5, 0.2],
+      ['gasoline', 1.4, 0.2],
+      ['benzene', 1.2, 0.2],
+      ['toluene', 1.1, 0.2],
+      ['hydrogen_sulfide', 4.0, 0.5],
+      ['ammonia', 15, 0.5],
+      ['carbon_monoxide', 12.5, 0.5],
+      ['coal_gas', 4.5, 0.5],
+      ['ethanol', 3.3, 0.2],
+      ['methanol', 6.0, 0.5],
+      ['vinyl_chloride', 3.6, 0.2],
     ];
     for (const [code, lel, passMark] of table) {
       expect([code, catalogueGasByCode(code)?.lelPercent, mark(code)]).toEqual([code, lel, passMark]);
@@ -30,10 +45,11 @@ describe('gas catalogue', () => {
   it('names every gas once, in Chinese and English, with a plausible LEL', () => {
     // No name may mean two gases (code and English name may coincide within one gas).
     const owners = new Map<string, Set<string>>();
-    for (const g of GAS_CATALOGUE) for (const n of [g.code, g.zh, g.en, ...g.aliases]) {
-      const k = n.normalize('NFKC').trim().toLowerCase();
-      owners.set(k, (owners.get(k) ?? new Set()).add(g.code));
-    }
+    for (const g of GAS_CATALOGUE)
+      for (const n of [g.code, g.zh, g.en, ...g.aliases]) {
+        const k = n.normalize('NFKC').trim().toLowerCase();
+        owners.set(k, (owners.get(k) ?? new Set()).add(g.code));
+      }
     expect([...owners.entries()].filter(([, codes]) => codes.size > 1)).toEqual([]);
     expect(new Set(GAS_CATALOGUE.map((g) => g.code)).size).toBe(GAS_CATALOGUE.length);
     for (const g of GAS_CATALOGUE) {
@@ -57,7 +73,13 @@ describe('gas catalogue', () => {
   it('judges a gas outside the catalogue at the stricter 0.2 %', () => {
     expect(judgementFor(null)).toEqual({ gas: null, lelClass: LelClass.Below4, passMarkPercentVol: 0.2 });
     expect(catalogueView().freeText).toEqual({ lelClass: 'lt4', passMarkPercentVol: 0.2 });
-    expect(catalogueView().items.find((i) => i.code === 'acetylene')).toMatchObject({ zh: '乙炔', en: 'Acetylene', lelPercent: 2.5, lelClass: 'lt4', passMarkPercentVol: 0.2 });
+    expect(catalogueView().items.find((i) => i.code === 'acetylene')).toMatchObject({
+      zh: '乙炔',
+      en: 'Acetylene',
+      lelPercent: 2.5,
+      lelClass: 'lt4',
+      passMarkPercentVol: 0.2,
+    });
   });
 });
 
@@ -71,11 +93,22 @@ describe('gasJudgementOf (what a submitted analysis is judged by)', () => {
   });
 
   it('refuses a class or LEL that contradicts the gas, and a lenient one for a gas it does not know', () => {
-    expect(fieldsOf(() => gasJudgementOf({ gasCode: 'acetylene', lelClass: LelClass.AtLeast4 }))).toEqual(['lelClass:contradictsGas']);
-    expect(fieldsOf(() => gasJudgementOf({ gas: '乙炔', lelClass: LelClass.AtLeast4, lelPercent: 5 }))).toEqual(['lelClass:contradictsGas', 'lelPercent:contradictsGas']);
-    expect(fieldsOf(() => gasJudgementOf({ gas: '氢气', lelClass: LelClass.Below4 }))).toEqual(['lelClass:contradictsGas']);
-    expect(fieldsOf(() => gasJudgementOf({ gas: '某种溶剂', lelClass: LelClass.AtLeast4 }))).toEqual(['lelClass:freeTextGasStrict']);
-    expect(fieldsOf(() => gasJudgementOf({ gas: '某种溶剂', lelPercent: 6 }))).toEqual(['lelPercent:freeTextGasStrict']);
+    expect(fieldsOf(() => gasJudgementOf({ gasCode: 'acetylene', lelClass: LelClass.AtLeast4 }))).toEqual([
+      'lelClass:contradictsGas',
+    ]);
+    expect(fieldsOf(() => gasJudgementOf({ gas: '乙炔', lelClass: LelClass.AtLeast4, lelPercent: 5 }))).toEqual([
+      'lelClass:contradictsGas',
+      'lelPercent:contradictsGas',
+    ]);
+    expect(fieldsOf(() => gasJudgementOf({ gas: '氢气', lelClass: LelClass.Below4 }))).toEqual([
+      'lelClass:contradictsGas',
+    ]);
+    expect(fieldsOf(() => gasJudgementOf({ gas: '某种溶剂', lelClass: LelClass.AtLeast4 }))).toEqual([
+      'lelClass:freeTextGasStrict',
+    ]);
+    expect(fieldsOf(() => gasJudgementOf({ gas: '某种溶剂', lelPercent: 6 }))).toEqual([
+      'lelPercent:freeTextGasStrict',
+    ]);
     expect(fieldsOf(() => gasJudgementOf({ gasCode: 'methane', gas: '乙炔' }))).toEqual(['gas:contradictsGasCode']);
     expect(fieldsOf(() => gasJudgementOf({ gas: '   ' }))).toEqual(['gas:isNotEmpty']);
   });

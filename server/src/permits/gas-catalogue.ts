@@ -27,7 +27,13 @@ export const GAS_CATALOGUE: readonly CatalogueGas[] = [
   { code: 'acetylene', zh: '乙炔', en: 'Acetylene', lelPercent: 2.5, aliases: ['电石气', 'C2H2'] },
   { code: 'hydrogen', zh: '氢气', en: 'Hydrogen', lelPercent: 4.0, aliases: ['氢', 'H2'] },
   { code: 'methane', zh: '甲烷', en: 'Methane', lelPercent: 5.0, aliases: ['CH4', '沼气'] },
-  { code: 'natural_gas', zh: '天然气', en: 'Natural gas', lelPercent: 5.0, aliases: ['天然气(甲烷)', 'NG', 'CNG', 'LNG'] },
+  {
+    code: 'natural_gas',
+    zh: '天然气',
+    en: 'Natural gas',
+    lelPercent: 5.0,
+    aliases: ['天然气(甲烷)', 'NG', 'CNG', 'LNG'],
+  },
   { code: 'ethane', zh: '乙烷', en: 'Ethane', lelPercent: 3.0, aliases: ['C2H6'] },
   { code: 'propane', zh: '丙烷', en: 'Propane', lelPercent: 2.1, aliases: ['C3H8'] },
   { code: 'butane', zh: '丁烷', en: 'Butane', lelPercent: 1.8, aliases: ['正丁烷', 'n-butane', 'C4H10'] },
@@ -40,7 +46,13 @@ export const GAS_CATALOGUE: readonly CatalogueGas[] = [
   { code: 'butadiene', zh: '1,3-丁二烯', en: '1,3-Butadiene', lelPercent: 2.0, aliases: ['丁二烯'] },
   { code: 'carbon_monoxide', zh: '一氧化碳', en: 'Carbon monoxide', lelPercent: 12.5, aliases: ['CO'] },
   // Coke-oven / town gas: about half hydrogen with methane and CO; its LEL (≈ 4.5 %) stays above 4 %.
-  { code: 'coal_gas', zh: '煤气', en: 'Coal gas (town / coke-oven gas)', lelPercent: 4.5, aliases: ['焦炉煤气', '城市煤气'] },
+  {
+    code: 'coal_gas',
+    zh: '煤气',
+    en: 'Coal gas (town / coke-oven gas)',
+    lelPercent: 4.5,
+    aliases: ['焦炉煤气', '城市煤气'],
+  },
   { code: 'hydrogen_sulfide', zh: '硫化氢', en: 'Hydrogen sulfide', lelPercent: 4.0, aliases: ['H2S'] },
   { code: 'ammonia', zh: '氨', en: 'Ammonia', lelPercent: 15.0, aliases: ['氨气', 'NH3'] },
   { code: 'gasoline', zh: '汽油蒸气', en: 'Gasoline vapour', lelPercent: 1.4, aliases: ['汽油', 'gasoline', 'petrol'] },
@@ -63,7 +75,9 @@ export const FREE_TEXT_LEL_CLASS = LelClass.Below4;
 
 const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 const BY_CODE = new Map(GAS_CATALOGUE.map((g) => [g.code, g]));
-const BY_NAME = new Map(GAS_CATALOGUE.flatMap((g) => [g.zh, g.en, g.code, ...g.aliases].map((n) => [norm(n), g] as const)));
+const BY_NAME = new Map(
+  GAS_CATALOGUE.flatMap((g) => [g.zh, g.en, g.code, ...g.aliases].map((n) => [norm(n), g] as const)),
+);
 
 export function catalogueGasByCode(code: string): CatalogueGas | undefined {
   return BY_CODE.get(code);
@@ -110,7 +124,14 @@ export class GasCatalogueView {
 /** The catalogue as the API serves it. */
 export function catalogueView(): GasCatalogueView {
   return {
-    items: GAS_CATALOGUE.map((g) => ({ code: g.code, zh: g.zh, en: g.en, lelPercent: g.lelPercent, aliases: g.aliases, ...pick(judgementFor(g)) })),
+    items: GAS_CATALOGUE.map((g) => ({
+      code: g.code,
+      zh: g.zh,
+      en: g.en,
+      lelPercent: g.lelPercent,
+      aliases: g.aliases,
+      ...pick(judgementFor(g)),
+    })),
     freeText: pick(judgementFor(null)),
   };
 }

@@ -29,8 +29,12 @@ describe('gas freshness before the first arc', () => {
   });
   it('needs an analysis, and the latest must pass', () => {
     expect(gasVerdict(PermitLevel.Level2, [], noArcs, min(1))).toBe('GAS_ANALYSIS_MISSING');
-    expect(gasVerdict(PermitLevel.Level2, [...passed, { takenAt: min(5), passed: false }], noArcs, min(6))).toBe('GAS_ANALYSIS_FAILED');
-    expect(gasVerdict(PermitLevel.Level2, [{ takenAt: min(5), passed: true }], noArcs, min(1))).toBe('GAS_ANALYSIS_MISSING');
+    expect(gasVerdict(PermitLevel.Level2, [...passed, { takenAt: min(5), passed: false }], noArcs, min(6))).toBe(
+      'GAS_ANALYSIS_FAILED',
+    );
+    expect(gasVerdict(PermitLevel.Level2, [{ takenAt: min(5), passed: true }], noArcs, min(1))).toBe(
+      'GAS_ANALYSIS_MISSING',
+    );
   });
 });
 
@@ -49,7 +53,9 @@ describe('re-test after a pause', () => {
   });
   it('a passing re-test taken during the pause reopens the gate; a failing one keeps it shut', () => {
     expect(gasVerdict(PermitLevel.Level1, [...passed, { takenAt: min(45), passed: true }], arcs, min(50))).toBe('OK');
-    expect(gasVerdict(PermitLevel.Level1, [...passed, { takenAt: min(45), passed: false }], arcs, min(50))).toBe('GAS_ANALYSIS_FAILED');
+    expect(gasVerdict(PermitLevel.Level1, [...passed, { takenAt: min(45), passed: false }], arcs, min(50))).toBe(
+      'GAS_ANALYSIS_FAILED',
+    );
   });
   it('an arc reported started but never ended counts from its start', () => {
     const open = { firstArcAt: min(5), lastArcStartedAt: min(20), lastArcEndedAt: min(10) };

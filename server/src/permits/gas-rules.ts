@@ -45,7 +45,8 @@ export interface ArcFacts {
   lastArcEndedAt: Date | null;
 }
 
-export type GasVerdict = 'OK' | 'GAS_ANALYSIS_MISSING' | 'GAS_ANALYSIS_FAILED' | 'GAS_ANALYSIS_STALE' | 'GAS_RETEST_REQUIRED';
+export type GasVerdict =
+  'OK' | 'GAS_ANALYSIS_MISSING' | 'GAS_ANALYSIS_FAILED' | 'GAS_ANALYSIS_STALE' | 'GAS_RETEST_REQUIRED';
 
 /**
  * May an arc start at `at` as far as gas analysis goes? Before the first arc the latest analysis

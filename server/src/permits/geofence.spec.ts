@@ -18,8 +18,10 @@ describe('geofence', () => {
   it('polygon: ray casting inside, distance to the nearest edge outside', () => {
     const d = 0.001; // about 111 m of latitude
     const points = [
-      { lat: center.lat - d, lng: center.lng - d }, { lat: center.lat - d, lng: center.lng + d },
-      { lat: center.lat + d, lng: center.lng + d }, { lat: center.lat + d, lng: center.lng - d },
+      { lat: center.lat - d, lng: center.lng - d },
+      { lat: center.lat - d, lng: center.lng + d },
+      { lat: center.lat + d, lng: center.lng + d },
+      { lat: center.lat + d, lng: center.lng - d },
     ];
     const fence = { type: 'polygon' as const, points };
     expect(insidePolygon(points, center)).toBe(true);

@@ -28,8 +28,10 @@ export function haversineM(a: LatLng, b: LatLng): number {
 export function insidePolygon(points: LatLng[], p: LatLng): boolean {
   let inside = false;
   for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-    const a = points[i], b = points[j];
-    if ((a.lat > p.lat) !== (b.lat > p.lat) && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng) inside = !inside;
+    const a = points[i],
+      b = points[j];
+    if (a.lat > p.lat !== b.lat > p.lat && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng)
+      inside = !inside;
   }
   return inside;
 }
@@ -38,9 +40,12 @@ export function insidePolygon(points: LatLng[], p: LatLng): boolean {
 function distanceToSegmentM(p: LatLng, a: LatLng, b: LatLng): number {
   const kx = EARTH_RADIUS_M * Math.cos(rad(p.lat)) * (Math.PI / 180);
   const ky = EARTH_RADIUS_M * (Math.PI / 180);
-  const ax = (a.lng - p.lng) * kx, ay = (a.lat - p.lat) * ky;
-  const bx = (b.lng - p.lng) * kx, by = (b.lat - p.lat) * ky;
-  const dx = bx - ax, dy = by - ay;
+  const ax = (a.lng - p.lng) * kx,
+    ay = (a.lat - p.lat) * ky;
+  const bx = (b.lng - p.lng) * kx,
+    by = (b.lat - p.lat) * ky;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
   return Math.hypot(ax + t * dx, ay + t * dy);

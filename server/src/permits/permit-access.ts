@@ -20,15 +20,19 @@ export interface LoadedPermit {
  */
 @Injectable()
 export class PermitAccess {
-  constructor(private readonly permits: PermitsRepository, private readonly access: AccessPolicy) {}
+  constructor(
+    private readonly permits: PermitsRepository,
+    private readonly access: AccessPolicy,
+  ) {}
 
   async loadReadable(actor: Actor, id: string, em?: EntityManager, lock = false): Promise<LoadedPermit> {
     const permit = lock && em ? await this.permits.findByIdForUpdate(em, id) : await this.permits.findById(id, em);
     const enterprise = permit ? await this.permits.findEnterpriseOf(permit, em) : null;
     if (!permit || !enterprise) throw DomainError.notFound('Permit');
-    const visible = actor.role === Role.Welder
-      ? !!actor.welderId && (await this.permits.isWelderNamed(permit.id, actor.welderId))
-      : this.access.canReadEnterprise(actor, enterprise);
+    const visible =
+      actor.role === Role.Welder
+        ? !!actor.welderId && (await this.permits.isWelderNamed(permit.id, actor.welderId))
+        : this.access.canReadEnterprise(actor, enterprise);
     if (!visible) throw DomainError.notFound('Permit');
     return { permit, enterprise };
   }
@@ -36,7 +40,8 @@ export class PermitAccess {
   /** Writes: the enterprise's own users (or a platform admin); the row is locked for the transaction. */
   async loadManageable(actor: Actor, id: string, em: EntityManager): Promise<LoadedPermit> {
     const loaded = await this.loadReadable(actor, id, em, true);
-    if (!this.access.canManageEnterprise(actor, loaded.enterprise)) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not change this permit');
+    if (!this.access.canManageEnterprise(actor, loaded.enterprise))
+      throw new DomainError(ErrorCode.FORBIDDEN, 'You may not change this permit');
     return loaded;
   }
 }

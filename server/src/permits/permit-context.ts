@@ -2,7 +2,12 @@ import { isUuid } from '../common/validation/uuid';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { MachineStatus } from '../machines/machine.entity';
 import { isMachineUsable } from '../machines/machine-usability';
-import { CertificateCategory, CertificateStatus, CertificateVerification, CertificateSubOperation } from '../welders/certificate.entity';
+import {
+  CertificateCategory,
+  CertificateStatus,
+  CertificateVerification,
+  CertificateSubOperation,
+} from '../welders/certificate.entity';
 import { certificateValidityAt } from '../welders/certificate-rules';
 import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welders/certificate-registry';
 import { WelderStatus } from '../welders/welder.entity';
@@ -94,15 +99,27 @@ export function parsePermitContext(json: unknown): PermitEvaluationContext {
   const p = r.permit as Record<string, unknown> | null;
   const a = p?.latestAnalysis as { takenAt: string; passed: boolean } | null | undefined;
   return {
-    permit: p ? {
-      id: p.id as string, enterpriseId: p.enterpriseId as string, enterpriseStatus: (p.enterpriseStatus as EnterpriseStatus | null) ?? null,
-      status: p.status as PermitStatus, effectiveLevel: p.effectiveLevel as PermitLevel, plannedStart: date(p.plannedStart)!, plannedEnd: date(p.plannedEnd)!,
-      geofence: p.geofence as Geofence, firstArcAt: date(p.firstArcAt), lastArcStartedAt: date(p.lastArcStartedAt), lastArcEndedAt: date(p.lastArcEndedAt),
-      welderNamed: p.welderNamed === true, machineNamed: p.machineNamed === true, machineLent: p.machineLent === true,
-      latestAnalysis: a ? { takenAt: new Date(a.takenAt), passed: a.passed === true } : null,
-      // Absent (a context loaded by older SQL) counts as short: fail closed.
-      levelShort: p.levelShort !== false,
-    } : null,
+    permit: p
+      ? {
+          id: p.id as string,
+          enterpriseId: p.enterpriseId as string,
+          enterpriseStatus: (p.enterpriseStatus as EnterpriseStatus | null) ?? null,
+          status: p.status as PermitStatus,
+          effectiveLevel: p.effectiveLevel as PermitLevel,
+          plannedStart: date(p.plannedStart)!,
+          plannedEnd: date(p.plannedEnd)!,
+          geofence: p.geofence as Geofence,
+          firstArcAt: date(p.firstArcAt),
+          lastArcStartedAt: date(p.lastArcStartedAt),
+          lastArcEndedAt: date(p.lastArcEndedAt),
+          welderNamed: p.welderNamed === true,
+          machineNamed: p.machineNamed === true,
+          machineLent: p.machineLent === true,
+          latestAnalysis: a ? { takenAt: new Date(a.takenAt), passed: a.passed === true } : null,
+          // Absent (a context loaded by older SQL) counts as short: fail closed.
+          levelShort: p.levelShort !== false,
+        }
+      : null,
     welderStatus: (r.welderStatus as WelderStatus | null) ?? null,
     machine: (r.machine as PermitEvaluationContext['machine']) ?? null,
     certificates: (r.certificates as ContextCertificate[] | null) ?? [],
@@ -110,8 +127,13 @@ export function parsePermitContext(json: unknown): PermitEvaluationContext {
 }
 
 const CERTIFICATE_CODES: Record<Exclude<CertificateVerdict, 'valid'>, C> = {
-  missing: C.CERTIFICATE_MISSING, unverified: C.CERTIFICATE_UNVERIFIED, not_yet_valid: C.CERTIFICATE_NOT_YET_VALID, expired: C.CERTIFICATE_EXPIRED,
-  review_overdue: C.CERTIFICATE_REVIEW_OVERDUE, suspended: C.CERTIFICATE_SUSPENDED, revoked: C.CERTIFICATE_REVOKED,
+  missing: C.CERTIFICATE_MISSING,
+  unverified: C.CERTIFICATE_UNVERIFIED,
+  not_yet_valid: C.CERTIFICATE_NOT_YET_VALID,
+  expired: C.CERTIFICATE_EXPIRED,
+  review_overdue: C.CERTIFICATE_REVIEW_OVERDUE,
+  suspended: C.CERTIFICATE_SUSPENDED,
+  revoked: C.CERTIFICATE_REVOKED,
 };
 
 /**
@@ -124,7 +146,13 @@ export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitE
   if (!isUuid(input.permitId)) return decision(C.PERMIT_NOT_FOUND);
   const p = ctx.permit;
   if (!p || p.id.toLowerCase() !== input.permitId.toLowerCase()) return decision(C.PERMIT_NOT_FOUND);
-  const summary = { id: p.id, enterpriseId: p.enterpriseId, effectiveLevel: p.effectiveLevel, plannedStart: p.plannedStart, validUntil: p.plannedEnd };
+  const summary = {
+    id: p.id,
+    enterpriseId: p.enterpriseId,
+    effectiveLevel: p.effectiveLevel,
+    plannedStart: p.plannedStart,
+    validUntil: p.plannedEnd,
+  };
   const refuse = (code: C) => decision(code, summary);
 
   if (p.enterpriseStatus !== EnterpriseStatus.Active) return refuse(C.ENTERPRISE_INACTIVE);
@@ -151,9 +179,15 @@ export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitE
   if (pos.accuracyM !== undefined && !(pos.accuracyM <= MAX_POSITION_ACCURACY_M)) return refuse(C.POSITION_INACCURATE);
   if (!withinGeofence(p.geofence, pos)) return refuse(C.OUTSIDE_GEOFENCE);
 
-  if (p.effectiveLevel === PermitLevel.Special && input.continuousGasOk !== true) return refuse(C.CONTINUOUS_GAS_MONITORING_REQUIRED);
+  if (p.effectiveLevel === PermitLevel.Special && input.continuousGasOk !== true)
+    return refuse(C.CONTINUOUS_GAS_MONITORING_REQUIRED);
 
-  const gas = gasVerdict(p.effectiveLevel, p.latestAnalysis ? [p.latestAnalysis] : [], { firstArcAt: p.firstArcAt, lastArcStartedAt: p.lastArcStartedAt, lastArcEndedAt: p.lastArcEndedAt }, at);
+  const gas = gasVerdict(
+    p.effectiveLevel,
+    p.latestAnalysis ? [p.latestAnalysis] : [],
+    { firstArcAt: p.firstArcAt, lastArcStartedAt: p.lastArcStartedAt, lastArcEndedAt: p.lastArcEndedAt },
+    at,
+  );
   if (gas !== 'OK') return refuse(C[gas]);
   return decision(C.OK, summary);
 }

@@ -12,8 +12,13 @@ import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welde
 import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 
 const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
-  missing: 'certificateMissing', unverified: 'certificateUnverified', not_yet_valid: 'certificateNotYetValid', expired: 'certificateExpired',
-  review_overdue: 'certificateReviewOverdue', suspended: 'certificateSuspended', revoked: 'certificateRevoked',
+  missing: 'certificateMissing',
+  unverified: 'certificateUnverified',
+  not_yet_valid: 'certificateNotYetValid',
+  expired: 'certificateExpired',
+  review_overdue: 'certificateReviewOverdue',
+  suspended: 'certificateSuspended',
+  revoked: 'certificateRevoked',
 };
 
 /** Checks that the people, machines and enterprise named on a permit may do hot work in its window. */
@@ -27,7 +32,12 @@ export class PermitEligibility {
 
   assertEnterpriseActive(e: Enterprise): void {
     if (e.status !== EnterpriseStatus.Active) {
-      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${e.status}: it cannot obtain hot-work permits`, [], { status: e.status });
+      throw new DomainError(
+        ErrorCode.ENTERPRISE_INACTIVE,
+        `The enterprise is ${e.status}: it cannot obtain hot-work permits`,
+        [],
+        { status: e.status },
+      );
     }
   }
 
@@ -35,25 +45,51 @@ export class PermitEligibility {
    * Welders employed by (or engaged with) the enterprise, machines owned by it or lent to it for the
    * whole window. The same answer whether a record does not exist or belongs elsewhere, so nothing leaks.
    */
-  async assertPartiesAvailable(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<void> {
+  async assertPartiesAvailable(
+    em: EntityManager,
+    enterpriseId: string,
+    welderIds: string[],
+    machineIds: string[],
+    from: Date,
+    to: Date,
+  ): Promise<void> {
     const fields = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
-    if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot be named on this permit', fields);
+    if (fields.length)
+      throw new DomainError(
+        ErrorCode.PERMIT_PARTY_UNAVAILABLE,
+        'Some welders or machines cannot be named on this permit',
+        fields,
+      );
   }
 
   /** Everything submission needs: availability, active records, certificates valid for the whole window. */
-  async assertReadyForWork(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<void> {
+  async assertReadyForWork(
+    em: EntityManager,
+    enterpriseId: string,
+    welderIds: string[],
+    machineIds: string[],
+    from: Date,
+    to: Date,
+  ): Promise<void> {
     const fields = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
     const welders = await this.welderRoster.findWelders(welderIds, em);
     welderIds.forEach((id, i) => {
       const w = welders.find((x) => x.id === id);
-      if (w && !isWelderActive(w.status)) fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
+      if (w && !isWelderActive(w.status))
+        fields.push({ field: `welderIds[${i}]`, code: 'welderInactive', message: `Welder ${id} is inactive` });
     });
     const machines = await this.machineRoster.findMachines(machineIds, em);
     machineIds.forEach((id, i) => {
       const m = machines.find((x) => x.id === id);
-      if (m && !isMachineUsable(m.status)) fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
+      if (m && !isMachineUsable(m.status))
+        fields.push({ field: `machineIds[${i}]`, code: 'machineInactive', message: `Machine ${id} is ${m.status}` });
     });
-    if (fields.length) throw new DomainError(ErrorCode.PERMIT_PARTY_UNAVAILABLE, 'Some welders or machines cannot work under this permit', fields);
+    if (fields.length)
+      throw new DomainError(
+        ErrorCode.PERMIT_PARTY_UNAVAILABLE,
+        'Some welders or machines cannot work under this permit',
+        fields,
+      );
 
     const certs = await this.welderRoster.findWeldingCertificates(welderIds, em);
     // The window is half-open: work ends at `to`, so a certificate expiring exactly then still covers it.
@@ -61,23 +97,49 @@ export class PermitEligibility {
     const invalid: { welderId: string; verdict: CertificateVerdict }[] = [];
     const certFields: FieldError[] = [];
     welderIds.forEach((id, i) => {
-      const verdict = certificateVerdict(certs.filter((c) => c.welderId === id), (c) => certificateValidThroughout(c, from, lastInstant));
+      const verdict = certificateVerdict(
+        certs.filter((c) => c.welderId === id),
+        (c) => certificateValidThroughout(c, from, lastInstant),
+      );
       if (verdict === 'valid') return;
       const name = welders.find((w) => w.id === id)?.realName ?? '';
       invalid.push({ welderId: id, verdict });
-      certFields.push({ field: `welderIds[${i}]`, code: CERT_FIELD_CODE[verdict], message: `Welder ${id} (${name}): no welding certificate valid for the whole window (${verdict})` });
+      certFields.push({
+        field: `welderIds[${i}]`,
+        code: CERT_FIELD_CODE[verdict],
+        message: `Welder ${id} (${name}): no welding certificate valid for the whole window (${verdict})`,
+      });
     });
-    if (certFields.length) throw new DomainError(ErrorCode.WELDER_CERTIFICATE_INVALID, 'A named welder has no certificate valid for the whole window', certFields, { invalid });
+    if (certFields.length)
+      throw new DomainError(
+        ErrorCode.WELDER_CERTIFICATE_INVALID,
+        'A named welder has no certificate valid for the whole window',
+        certFields,
+        { invalid },
+      );
   }
 
-  private async availabilityErrors(em: EntityManager, enterpriseId: string, welderIds: string[], machineIds: string[], from: Date, to: Date): Promise<FieldError[]> {
+  private async availabilityErrors(
+    em: EntityManager,
+    enterpriseId: string,
+    welderIds: string[],
+    machineIds: string[],
+    from: Date,
+    to: Date,
+  ): Promise<FieldError[]> {
     const fields: FieldError[] = [];
     const welders = await this.welderRoster.findWelders(welderIds, em);
-    const engaged = new Set(await this.welderRoster.findEngagedWelderIds(welderIds, enterpriseId, chinaDate(from), chinaDate(to), em));
+    const engaged = new Set(
+      await this.welderRoster.findEngagedWelderIds(welderIds, enterpriseId, chinaDate(from), chinaDate(to), em),
+    );
     welderIds.forEach((id, i) => {
       const w = welders.find((x) => x.id === id);
       if (!w || (w.employerId !== enterpriseId && !engaged.has(id))) {
-        fields.push({ field: `welderIds[${i}]`, code: 'welderNotAvailable', message: `Welder ${id} is not employed by or engaged with this enterprise for the window` });
+        fields.push({
+          field: `welderIds[${i}]`,
+          code: 'welderNotAvailable',
+          message: `Welder ${id} is not employed by or engaged with this enterprise for the window`,
+        });
       }
     });
     const machines = await this.machineRoster.findMachines(machineIds, em);
@@ -85,7 +147,11 @@ export class PermitEligibility {
     machineIds.forEach((id, i) => {
       const m = machines.find((x) => x.id === id);
       if (!m || (m.enterpriseId !== enterpriseId && !lent.has(id))) {
-        fields.push({ field: `machineIds[${i}]`, code: 'machineNotAvailable', message: `Machine ${id} neither belongs to this enterprise nor is lent to it for the whole window` });
+        fields.push({
+          field: `machineIds[${i}]`,
+          code: 'machineNotAvailable',
+          message: `Machine ${id} neither belongs to this enterprise nor is lent to it for the whole window`,
+        });
       }
     });
     return fields;

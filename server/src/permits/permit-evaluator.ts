@@ -38,7 +38,12 @@ export class PermitEvaluator {
   }
 
   /** One round trip. Ids that are no UUID match nothing (so: not named), as they never could. */
-  private async loadContext(permitId: string, welderId: string, machineId: string, at: Date): Promise<PermitEvaluationContext> {
+  private async loadContext(
+    permitId: string,
+    welderId: string,
+    machineId: string,
+    at: Date,
+  ): Promise<PermitEvaluationContext> {
     const uuidOrNull = (v: string) => (isUuid(v) ? v : null);
     const rows: { ctx: unknown }[] = await this.ds.query(
       `SELECT ${permitContextSql('$1::uuid', '$2::uuid', '$3::uuid', '$4::timestamptz')} AS ctx`,

@@ -117,22 +117,49 @@ export function touchedNight(night: NightHours, start: Date, end: Date): string 
  * national statutory holidays and the regulator's special periods always count; the enterprise's own
  * extra holidays and night hours count where it says so. Any number of reasons raise it by one step.
  */
-export function effectiveLevel(requested: PermitLevel, start: Date, end: Date, periods: SpecialPeriods, mandatory: MandatoryPeriods = NO_MANDATORY_PERIODS): LevelDecision {
+export function effectiveLevel(
+  requested: PermitLevel,
+  start: Date,
+  end: Date,
+  periods: SpecialPeriods,
+  mandatory: MandatoryPeriods = NO_MANDATORY_PERIODS,
+): LevelDecision {
   const upgradeReasons: UpgradeReason[] = [];
-  const statutory = touchedHoliday(mandatory.statutoryHolidays.map((h) => h.date), start, end);
+  const statutory = touchedHoliday(
+    mandatory.statutoryHolidays.map((h) => h.date),
+    start,
+    end,
+  );
   if (statutory) {
     const name = mandatory.statutoryHolidays.find((h) => h.date === statutory)?.name ?? '';
-    upgradeReasons.push({ kind: 'statutory_holiday', date: statutory, label: `作业时段涉及法定节假日 ${name} ${statutory}` });
+    upgradeReasons.push({
+      kind: 'statutory_holiday',
+      date: statutory,
+      label: `作业时段涉及法定节假日 ${name} ${statutory}`,
+    });
   }
-  const period = [...mandatory.regulatorPeriods].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()).find((p) => overlaps(start, end, p.startsAt, p.endsAt));
-  if (period) upgradeReasons.push({ kind: 'special_period', date: chinaDate(period.startsAt), label: `作业时段涉及监管部门设定的特殊时段：${period.reason}`, blackoutId: period.id });
+  const period = [...mandatory.regulatorPeriods]
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+    .find((p) => overlaps(start, end, p.startsAt, p.endsAt));
+  if (period)
+    upgradeReasons.push({
+      kind: 'special_period',
+      date: chinaDate(period.startsAt),
+      label: `作业时段涉及监管部门设定的特殊时段：${period.reason}`,
+      blackoutId: period.id,
+    });
   if (periods.upgradeOnHolidays) {
     const h = touchedHoliday(periods.holidays, start, end);
     if (h) upgradeReasons.push({ kind: 'holiday', date: h, label: `作业时段涉及节假日 ${h}` });
   }
   if (periods.upgradeAtNight && periods.nightHours) {
     const n = touchedNight(periods.nightHours, start, end);
-    if (n) upgradeReasons.push({ kind: 'night', date: n, label: `作业时段涉及夜间 ${periods.nightHours.start}–${periods.nightHours.end} (${n})` });
+    if (n)
+      upgradeReasons.push({
+        kind: 'night',
+        date: n,
+        label: `作业时段涉及夜间 ${periods.nightHours.start}–${periods.nightHours.end} (${n})`,
+      });
   }
   return { requested, effective: upgradeReasons.length ? raiseLevel(requested) : requested, upgradeReasons };
 }
@@ -150,7 +177,9 @@ export function windowViolation(level: PermitLevel, start: Date, end: Date): Win
   if (end.getTime() <= maxEndFor(level, start).getTime()) return null;
   const maxHours = MAX_WINDOW_HOURS[level];
   return {
-    level, maxHours, actualMinutes,
+    level,
+    maxHours,
+    actualMinutes,
     message: `${LEVEL_LABELS[level]}动火作业票有效期最长 ${maxHours} 小时 (a ${level} permit is valid at most ${maxHours} h); the window is ${Math.floor(actualMinutes / 60)} h ${actualMinutes % 60} min`,
   };
 }

@@ -15,7 +15,9 @@ export class PermitPolicyController {
 
   @Get('regions/:code/approval-minimums')
   @Roles(Role.Regulator, Role.PlatformAdmin)
-  @ApiOperation({ summary: 'Minimum approval chains in a region: inherited (platform GB 30871 + wider regions), own rule, effective' })
+  @ApiOperation({
+    summary: 'Minimum approval chains in a region: inherited (platform GB 30871 + wider regions), own rule, effective',
+  })
   @ApiOkResponse({ type: RegionalMinimumView })
   getMinimum(@CurrentActor() actor: Actor, @Param() p: RegionCodeParam) {
     return this.policy.getRegionalMinimum(actor, p.code);
@@ -23,7 +25,10 @@ export class PermitPolicyController {
 
   @Put('regions/:code/approval-minimums')
   @Roles(Role.Regulator, Role.PlatformAdmin)
-  @ApiOperation({ summary: 'Raise the minimum approval chains for a region and its subtree (own region or below); it may add steps, never drop the inherited ones' })
+  @ApiOperation({
+    summary:
+      'Raise the minimum approval chains for a region and its subtree (own region or below); it may add steps, never drop the inherited ones',
+  })
   @ApiOkResponse({ type: RegionalMinimumView })
   putMinimum(@CurrentActor() actor: Actor, @Param() p: RegionCodeParam, @Body() dto: RegionalMinimumDto) {
     return this.policy.putRegionalMinimum(actor, p.code, dto);

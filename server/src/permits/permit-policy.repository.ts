@@ -10,7 +10,11 @@ export class PermitPolicyRepository {
 
   /** Minimums declared for the region or any ancestor, broadest first. */
   minimumsCovering(regionPath: string, em: EntityManager = this.ds.manager): Promise<RegionalApprovalMinimum[]> {
-    return em.createQueryBuilder(RegionalApprovalMinimum, 'm').where('starts_with(:regionPath, m.region_path)', { regionPath }).orderBy('length(m.region_path)', 'ASC').getMany();
+    return em
+      .createQueryBuilder(RegionalApprovalMinimum, 'm')
+      .where('starts_with(:regionPath, m.region_path)', { regionPath })
+      .orderBy('length(m.region_path)', 'ASC')
+      .getMany();
   }
 
   findMinimum(regionCode: string, em: EntityManager = this.ds.manager): Promise<RegionalApprovalMinimum | null> {
@@ -37,9 +41,17 @@ export class PermitPolicyRepository {
     return em.find(StatutoryHoliday, { where: { year }, order: { day: 'ASC' } });
   }
 
-  async replaceYear(em: EntityManager, y: Omit<HolidayCalendarYear, 'updatedAt'>, days: { date: string; name: string }[]): Promise<void> {
+  async replaceYear(
+    em: EntityManager,
+    y: Omit<HolidayCalendarYear, 'updatedAt'>,
+    days: { date: string; name: string }[],
+  ): Promise<void> {
     await em.save(HolidayCalendarYear, em.create(HolidayCalendarYear, y));
     await em.delete(StatutoryHoliday, { year: y.year });
-    if (days.length) await em.insert(StatutoryHoliday, days.map((d) => ({ day: d.date, year: y.year, name: d.name })));
+    if (days.length)
+      await em.insert(
+        StatutoryHoliday,
+        days.map((d) => ({ day: d.date, year: y.year, name: d.name })),
+      );
   }
 }

@@ -26,7 +26,11 @@ export { sniffImageType };
 export type { UploadedImage };
 
 function safeFileName(name: string | undefined, type: string): string {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f"<>|?*]/g, '').trim();
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f"<>|?*]/g, '')
+    .trim();
   return (base || `photo.${type === 'image/png' ? 'png' : 'jpg'}`).slice(0, 200);
 }
 
@@ -40,15 +44,24 @@ export function gasJudgementOf(dto: Pick<GasAnalysisDto, 'gasCode' | 'gas' | 'le
   const byCode = dto.gasCode !== undefined ? catalogueGasByCode(dto.gasCode) : undefined;
   const byName = dto.gas !== undefined ? catalogueGasByName(dto.gas) : undefined;
   if (byCode && dto.gas !== undefined && byName?.code !== byCode.code) {
-    throw DomainError.invalid('gas', 'contradictsGasCode', `gas "${dto.gas}" is not ${byCode.zh} (${byCode.code}); send gasCode alone`);
+    throw DomainError.invalid(
+      'gas',
+      'contradictsGasCode',
+      `gas "${dto.gas}" is not ${byCode.zh} (${byCode.code}); send gasCode alone`,
+    );
   }
-  if (!byCode && dto.gas !== undefined && !dto.gas.trim()) throw DomainError.invalid('gas', 'isNotEmpty', 'gas must name the gas analysed');
+  if (!byCode && dto.gas !== undefined && !dto.gas.trim())
+    throw DomainError.invalid('gas', 'isNotEmpty', 'gas must name the gas analysed');
   const judgement = judgementFor(byCode ?? byName ?? null);
   const fields: { field: string; code: string; message: string }[] = [];
-  const why = judgement.gas ? `${judgement.gas.code} has LEL ${judgement.gas.lelPercent} % (class ${judgement.lelClass})` : `a gas outside the catalogue is judged as LEL < 4 % (${judgement.lelClass})`;
+  const why = judgement.gas
+    ? `${judgement.gas.code} has LEL ${judgement.gas.lelPercent} % (class ${judgement.lelClass})`
+    : `a gas outside the catalogue is judged as LEL < 4 % (${judgement.lelClass})`;
   const code = judgement.gas ? 'contradictsGas' : 'freeTextGasStrict';
-  if (dto.lelClass !== undefined && dto.lelClass !== judgement.lelClass) fields.push({ field: 'lelClass', code, message: `lelClass ${dto.lelClass} refused: ${why}` });
-  if (dto.lelPercent !== undefined && lelClassOf(dto.lelPercent) !== judgement.lelClass) fields.push({ field: 'lelPercent', code, message: `lelPercent ${dto.lelPercent} refused: ${why}` });
+  if (dto.lelClass !== undefined && dto.lelClass !== judgement.lelClass)
+    fields.push({ field: 'lelClass', code, message: `lelClass ${dto.lelClass} refused: ${why}` });
+  if (dto.lelPercent !== undefined && lelClassOf(dto.lelPercent) !== judgement.lelClass)
+    fields.push({ field: 'lelPercent', code, message: `lelPercent ${dto.lelPercent} refused: ${why}` });
   if (fields.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, fields[0].message, fields);
   return judgement;
 }
@@ -67,16 +80,36 @@ export class PermitRecordsService {
   async addGasAnalysis(actor: Actor, permitId: string, dto: GasAnalysisDto): Promise<GasAnalysisView> {
     const now = this.clock.now();
     const takenAt = new Date(dto.takenAt);
-    if (takenAt.getTime() > now.getTime() + ENTERED_TIME_SKEW_MS) throw DomainError.invalid('takenAt', 'inFuture', 'takenAt cannot be in the future');
+    if (takenAt.getTime() > now.getTime() + ENTERED_TIME_SKEW_MS)
+      throw DomainError.invalid('takenAt', 'inFuture', 'takenAt cannot be in the future');
     const judgement = gasJudgementOf(dto);
     return this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, permitId, em);
       assertTransition('addGasAnalysis', displayStatus(permit, now));
-      const row = await em.save(GasAnalysis, em.create(GasAnalysis, {
-        permitId, takenAt, gas: judgement.gas?.zh ?? dto.gas!.trim(), gasCode: judgement.gas?.code ?? null, lelClass: judgement.lelClass, lelPercent: judgement.gas?.lelPercent ?? null,
-        readingPercentVol: dto.readingPercentVol, passed: gasAnalysisPasses(judgement.lelClass, dto.readingPercentVol), analyst: dto.analyst, recordedBy: actor.userId, recordedAt: now,
-      }));
-      await this.audit.record(em, actor, { action: 'permit.gas_analysis', entityType: 'permit', entityId: permitId, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, after: { ...gasAnalysisView(row) } });
+      const row = await em.save(
+        GasAnalysis,
+        em.create(GasAnalysis, {
+          permitId,
+          takenAt,
+          gas: judgement.gas?.zh ?? dto.gas!.trim(),
+          gasCode: judgement.gas?.code ?? null,
+          lelClass: judgement.lelClass,
+          lelPercent: judgement.gas?.lelPercent ?? null,
+          readingPercentVol: dto.readingPercentVol,
+          passed: gasAnalysisPasses(judgement.lelClass, dto.readingPercentVol),
+          analyst: dto.analyst,
+          recordedBy: actor.userId,
+          recordedAt: now,
+        }),
+      );
+      await this.audit.record(em, actor, {
+        action: 'permit.gas_analysis',
+        entityType: 'permit',
+        entityId: permitId,
+        enterpriseId: permit.enterpriseId,
+        regionPath: enterprise.regionPath,
+        after: { ...gasAnalysisView(row) },
+      });
       return gasAnalysisView(row);
     });
   }
@@ -88,23 +121,48 @@ export class PermitRecordsService {
   }
 
   async addAttachment(actor: Actor, permitId: string, file: UploadedImage | undefined): Promise<AttachmentView> {
-    if (!file || !file.buffer?.length) throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
-    if (file.size > MAX_ATTACHMENT_BYTES) throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [{ field: 'file', code: 'tooLarge', message: 'at most 5 MB' }]);
+    if (!file || !file.buffer?.length)
+      throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
+    if (file.size > MAX_ATTACHMENT_BYTES)
+      throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [
+        { field: 'file', code: 'tooLarge', message: 'at most 5 MB' },
+      ]);
     const contentType = sniffImageType(file.buffer);
-    if (!contentType) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [{ field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' }]);
+    if (!contentType)
+      throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [
+        { field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' },
+      ]);
     const now = this.clock.now();
     return this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, permitId, em);
       assertTransition('addAttachment', displayStatus(permit, now));
       const count = await em.count(PermitAttachment, { where: { permitId } });
-      if (count >= MAX_ATTACHMENTS_PER_PERMIT) throw DomainError.invalid('file', 'tooManyAttachments', `A permit holds at most ${MAX_ATTACHMENTS_PER_PERMIT} photos`);
+      if (count >= MAX_ATTACHMENTS_PER_PERMIT)
+        throw DomainError.invalid(
+          'file',
+          'tooManyAttachments',
+          `A permit holds at most ${MAX_ATTACHMENTS_PER_PERMIT} photos`,
+        );
       const row = em.create(PermitAttachment, {
-        permitId, fileName: safeFileName(file.originalname, contentType), contentType, sizeBytes: file.buffer.length,
-        sha256: createHash('sha256').update(file.buffer).digest('hex'), data: file.buffer, uploadedBy: actor.userId, uploadedAt: now,
+        permitId,
+        fileName: safeFileName(file.originalname, contentType),
+        contentType,
+        sizeBytes: file.buffer.length,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        data: file.buffer,
+        uploadedBy: actor.userId,
+        uploadedAt: now,
       });
       await em.insert(PermitAttachment, row);
       const view = attachmentView(row);
-      await this.audit.record(em, actor, { action: 'permit.attachment', entityType: 'permit', entityId: permitId, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, after: { ...view } });
+      await this.audit.record(em, actor, {
+        action: 'permit.attachment',
+        entityType: 'permit',
+        entityId: permitId,
+        enterpriseId: permit.enterpriseId,
+        regionPath: enterprise.regionPath,
+        after: { ...view },
+      });
       return view;
     });
   }

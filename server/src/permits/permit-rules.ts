@@ -10,7 +10,8 @@ import { Permit } from './permit.entity';
 export const ENTERED_TIME_SKEW_MS = 60_000;
 
 export function toGeofence(g: GeofenceDto): Geofence {
-  if (g.type === 'circle') return { type: 'circle', center: { lat: g.center!.lat, lng: g.center!.lng }, radiusM: g.radiusM! };
+  if (g.type === 'circle')
+    return { type: 'circle', center: { lat: g.center!.lat, lng: g.center!.lng }, radiusM: g.radiusM! };
   return { type: 'polygon', points: g.points!.map((p) => ({ lat: p.lat, lng: p.lng })) };
 }
 
@@ -22,7 +23,8 @@ export function mergeChecklist(current: Checklist, patch: ChecklistDto | undefin
 }
 
 export function assertWindowOrder(start: Date, end: Date, endField = 'plannedEnd'): void {
-  if (end.getTime() <= start.getTime()) throw DomainError.invalid(endField, 'afterStart', `${endField} must be after plannedStart`);
+  if (end.getTime() <= start.getTime())
+    throw DomainError.invalid(endField, 'afterStart', `${endField} must be after plannedStart`);
 }
 
 /**
@@ -37,27 +39,55 @@ export const PERMIT_START_GRACE_MS = 15 * 60_000;
  */
 export function assertStartNotPast(start: Date, now: Date): void {
   if (start.getTime() < now.getTime() - Math.max(ENTERED_TIME_SKEW_MS, PERMIT_START_GRACE_MS)) {
-    throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The planned start lies in the past', [{ field: 'plannedStart', code: 'inPast', message: 'plannedStart must not be earlier than now' }]);
+    throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The planned start lies in the past', [
+      { field: 'plannedStart', code: 'inPast', message: 'plannedStart must not be earlier than now' },
+    ]);
   }
 }
 
 export function assertWindowFits(level: PermitLevel, start: Date, end: Date, field = 'plannedEnd'): void {
   const v = windowViolation(level, start, end);
-  if (v) throw new DomainError(ErrorCode.PERMIT_WINDOW_TOO_LONG, v.message, [{ field, code: 'windowTooLong', message: v.message }], { level: v.level, maxHours: v.maxHours, actualMinutes: v.actualMinutes });
+  if (v)
+    throw new DomainError(
+      ErrorCode.PERMIT_WINDOW_TOO_LONG,
+      v.message,
+      [{ field, code: 'windowTooLong', message: v.message }],
+      { level: v.level, maxHours: v.maxHours, actualMinutes: v.actualMinutes },
+    );
 }
 
 /** Submission needs the fire watcher and every mandatory checklist item. */
 export function assertComplete(p: Permit): void {
-  const fields = missingChecklistItems(p.checklist).map((i) => ({ field: `checklist.${i.key}`, code: 'mustBeChecked', message: `${i.label}: must be confirmed before submission` }));
-  if (!p.fireWatcherName || !p.fireWatcherPhoneEnc) fields.unshift({ field: 'fireWatcher', code: 'required', message: '监护人 (fire watcher) with a phone number is required' });
+  const fields = missingChecklistItems(p.checklist).map((i) => ({
+    field: `checklist.${i.key}`,
+    code: 'mustBeChecked',
+    message: `${i.label}: must be confirmed before submission`,
+  }));
+  if (!p.fireWatcherName || !p.fireWatcherPhoneEnc)
+    fields.unshift({
+      field: 'fireWatcher',
+      code: 'required',
+      message: '监护人 (fire watcher) with a phone number is required',
+    });
   if (fields.length) throw new DomainError(ErrorCode.PERMIT_INCOMPLETE, 'The permit is incomplete', fields);
 }
 
 /** What the audit log keeps of a permit: no plain phone numbers. */
 export function auditSnapshot(p: Permit): Record<string, unknown> {
   return {
-    status: p.status, requestedLevel: p.requestedLevel, effectiveLevel: p.effectiveLevel, plannedStart: p.plannedStart, plannedEnd: p.plannedEnd,
-    siteAddress: p.siteAddress, fireWatcherName: p.fireWatcherName, fireWatcherPhone: p.fireWatcherPhoneMasked, currentStep: p.currentStep,
-    approvalRound: p.approvalRound, rejectionReason: p.rejectionReason, cancelReason: p.cancelReason, workStoppedAt: p.workStoppedAt, fireWatchEndedAt: p.fireWatchEndedAt,
+    status: p.status,
+    requestedLevel: p.requestedLevel,
+    effectiveLevel: p.effectiveLevel,
+    plannedStart: p.plannedStart,
+    plannedEnd: p.plannedEnd,
+    siteAddress: p.siteAddress,
+    fireWatcherName: p.fireWatcherName,
+    fireWatcherPhone: p.fireWatcherPhoneMasked,
+    currentStep: p.currentStep,
+    approvalRound: p.approvalRound,
+    rejectionReason: p.rejectionReason,
+    cancelReason: p.cancelReason,
+    workStoppedAt: p.workStoppedAt,
+    fireWatchEndedAt: p.fireWatchEndedAt,
   };
 }

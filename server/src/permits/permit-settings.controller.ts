@@ -15,7 +15,9 @@ export class PermitSettingsController {
   constructor(private readonly settings: PermitSettingsService) {}
 
   @Get('permit-settings')
-  @ApiOperation({ summary: 'Permit settings of an enterprise: holidays, night hours, approval chains (defaults when never saved)' })
+  @ApiOperation({
+    summary: 'Permit settings of an enterprise: holidays, night hours, approval chains (defaults when never saved)',
+  })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.settings.get(actor, id);
   }
@@ -35,8 +37,15 @@ export class PermitSettingsController {
 
   @Put('permit-positions/:userId')
   @Roles(Role.EnterpriseAdmin, Role.PlatformAdmin)
-  @ApiOperation({ summary: 'Set the signing positions (unit_head, safety_department, principal) of an enterprise user' })
-  setPositions(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Param('userId', uuidParam('userId')) userId: string, @Body() dto: UserPositionsDto) {
+  @ApiOperation({
+    summary: 'Set the signing positions (unit_head, safety_department, principal) of an enterprise user',
+  })
+  setPositions(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+    @Body() dto: UserPositionsDto,
+  ) {
     return this.settings.setPositions(actor, id, userId, dto);
   }
 }

@@ -10,7 +10,10 @@ import { UserPosition } from './user-position.entity';
 
 @Injectable()
 export class PermitSettingsRepository {
-  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   findEnterprise(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
     return this.enterpriseLookup.findById(id, em);
@@ -20,33 +23,61 @@ export class PermitSettingsRepository {
     return em.findOne(EnterprisePermitSettings, { where: { enterpriseId } });
   }
 
-  async saveSettings(em: EntityManager, s: Omit<EnterprisePermitSettings, 'updatedAt'>): Promise<EnterprisePermitSettings> {
+  async saveSettings(
+    em: EntityManager,
+    s: Omit<EnterprisePermitSettings, 'updatedAt'>,
+  ): Promise<EnterprisePermitSettings> {
     return em.save(EnterprisePermitSettings, em.create(EnterprisePermitSettings, s));
   }
 
-  async positionsOfUser(userId: string, enterpriseId: string, em: EntityManager = this.ds.manager): Promise<ApproverPosition[]> {
+  async positionsOfUser(
+    userId: string,
+    enterpriseId: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<ApproverPosition[]> {
     return (await em.find(UserPosition, { where: { userId, enterpriseId } })).map((p) => p.position);
   }
 
   findEnterpriseUsers(enterpriseId: string, offset: number, limit: number): Promise<[User[], number]> {
-    return this.ds.manager.findAndCount(User, { where: { enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) }, order: { username: 'ASC' }, skip: offset, take: limit });
+    return this.ds.manager.findAndCount(User, {
+      where: { enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) },
+      order: { username: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
   }
 
   findEnterpriseUser(enterpriseId: string, userId: string, em: EntityManager = this.ds.manager): Promise<User | null> {
-    return em.findOne(User, { where: { id: userId, enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) } });
+    return em.findOne(User, {
+      where: { id: userId, enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) },
+    });
   }
 
   positionsOfUsers(userIds: string[]): Promise<UserPosition[]> {
-    return userIds.length ? this.ds.manager.find(UserPosition, { where: { userId: In(userIds) } }) : Promise.resolve([]);
+    return userIds.length
+      ? this.ds.manager.find(UserPosition, { where: { userId: In(userIds) } })
+      : Promise.resolve([]);
   }
 
   /** Users of the enterprise holding a position, locked so that two concurrent assignments cannot both pass. */
   async holdersOfPosition(em: EntityManager, enterpriseId: string, position: ApproverPosition): Promise<string[]> {
-    return (await em.find(UserPosition, { where: { enterpriseId, position }, lock: { mode: 'pessimistic_write' } })).map((p) => p.userId);
+    return (
+      await em.find(UserPosition, { where: { enterpriseId, position }, lock: { mode: 'pessimistic_write' } })
+    ).map((p) => p.userId);
   }
 
-  async replacePositions(em: EntityManager, userId: string, enterpriseId: string, positions: ApproverPosition[], at: Date): Promise<void> {
+  async replacePositions(
+    em: EntityManager,
+    userId: string,
+    enterpriseId: string,
+    positions: ApproverPosition[],
+    at: Date,
+  ): Promise<void> {
     await em.delete(UserPosition, { userId });
-    if (positions.length) await em.insert(UserPosition, positions.map((position) => ({ userId, enterpriseId, position, assignedAt: at })));
+    if (positions.length)
+      await em.insert(
+        UserPosition,
+        positions.map((position) => ({ userId, enterpriseId, position, assignedAt: at })),
+      );
   }
 }

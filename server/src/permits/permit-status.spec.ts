@@ -1,7 +1,11 @@
 import { assertTransition, displayStatus, PermitStatus } from './permit-status';
 
 describe('permit status', () => {
-  const p = { status: PermitStatus.Approved, plannedStart: new Date('2026-01-06T01:00:00Z'), plannedEnd: new Date('2026-01-06T09:00:00Z') };
+  const p = {
+    status: PermitStatus.Approved,
+    plannedStart: new Date('2026-01-06T01:00:00Z'),
+    plannedEnd: new Date('2026-01-06T09:00:00Z'),
+  };
   it('derives approved / active / expired from the clock', () => {
     expect(displayStatus(p, new Date('2026-01-06T00:59:59Z'))).toBe('approved');
     expect(displayStatus(p, new Date('2026-01-06T01:00:00Z'))).toBe('active');
@@ -11,7 +15,9 @@ describe('permit status', () => {
 
   it('refuses transitions not in the table with INVALID_STATE and the current status', () => {
     expect(() => assertTransition('submit', 'draft')).not.toThrow();
-    expect(() => assertTransition('close', 'submitted')).toThrow(expect.objectContaining({ code: 'INVALID_STATE', details: expect.objectContaining({ status: 'submitted' }) }));
+    expect(() => assertTransition('close', 'submitted')).toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE', details: expect.objectContaining({ status: 'submitted' }) }),
+    );
     expect(() => assertTransition('update', 'approved')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
   });
 });

@@ -12,16 +12,39 @@ export enum PermitStatus {
 }
 
 /** What the API shows: an approved permit is "active" inside its window and "expired" after it. */
-export type PermitDisplayStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
-export const DISPLAY_STATUSES: PermitDisplayStatus[] = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+export type PermitDisplayStatus =
+  'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+export const DISPLAY_STATUSES: PermitDisplayStatus[] = [
+  'draft',
+  'submitted',
+  'approved',
+  'rejected',
+  'active',
+  'expired',
+  'cancelled',
+  'closed',
+];
 
-export function displayStatus(p: { status: PermitStatus; plannedStart: Date; plannedEnd: Date }, now: Date): PermitDisplayStatus {
+export function displayStatus(
+  p: { status: PermitStatus; plannedStart: Date; plannedEnd: Date },
+  now: Date,
+): PermitDisplayStatus {
   if (p.status !== PermitStatus.Approved) return p.status;
   if (now.getTime() < p.plannedStart.getTime()) return 'approved';
   return now.getTime() < p.plannedEnd.getTime() ? 'active' : 'expired';
 }
 
-export type PermitAction = 'update' | 'submit' | 'approve' | 'reject' | 'cancel' | 'extend' | 'decideExtension' | 'close' | 'addGasAnalysis' | 'addAttachment';
+export type PermitAction =
+  | 'update'
+  | 'submit'
+  | 'approve'
+  | 'reject'
+  | 'cancel'
+  | 'extend'
+  | 'decideExtension'
+  | 'close'
+  | 'addGasAnalysis'
+  | 'addAttachment';
 
 /** Which displayed statuses allow which action; anything else is 409 INVALID_STATE. */
 export const PERMIT_TRANSITIONS: Record<PermitAction, PermitDisplayStatus[]> = {
@@ -39,6 +62,10 @@ export const PERMIT_TRANSITIONS: Record<PermitAction, PermitDisplayStatus[]> = {
 
 export function assertTransition(action: PermitAction, status: PermitDisplayStatus): void {
   if (!PERMIT_TRANSITIONS[action].includes(status)) {
-    throw new DomainError(ErrorCode.INVALID_STATE, `A permit in status "${status}" does not allow "${action}"`, [], { status, action, allowedFrom: PERMIT_TRANSITIONS[action] });
+    throw new DomainError(ErrorCode.INVALID_STATE, `A permit in status "${status}" does not allow "${action}"`, [], {
+      status,
+      action,
+      allowedFrom: PERMIT_TRANSITIONS[action],
+    });
   }
 }

@@ -59,7 +59,8 @@ export class PermitMachineRefView {
 }
 
 export class FireWatcherView {
-  @ApiProperty({ type: String, nullable: true, description: 'null on permits drafted when the watcher was free text' }) personId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null on permits drafted when the watcher was free text' })
+  personId!: string | null;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true }) phoneMasked!: string | null;
 }
@@ -70,10 +71,12 @@ export class PermitApplicantView {
 }
 
 export class PermitApprovalView {
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, nullable: true }) chain!: ApproverPosition[] | null;
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, nullable: true }) chain!:
+    ApproverPosition[] | null;
   @ApiProperty() round!: number;
   @ApiProperty() currentStep!: number;
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true }) nextPosition!: ApproverPosition | null;
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true })
+  nextPosition!: ApproverPosition | null;
 }
 
 export class PermitSummaryView {
@@ -145,7 +148,8 @@ export class PermitTrailEntryView {
   @ApiProperty({ enum: TrailAction, enumName: 'TrailAction' }) action!: string;
   @ApiProperty() round!: number;
   @ApiProperty({ type: Number, nullable: true }) step!: number | null;
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true }) position!: ApproverPosition | null;
+  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true })
+  position!: ApproverPosition | null;
   @ApiProperty() actorUsername!: string;
   @ApiProperty({ type: String, nullable: true }) remark!: string | null;
   @ApiProperty(DATE_TIME) occurredAt!: Date;
@@ -173,23 +177,67 @@ export class PermitDetailView extends PermitSummaryView {
 }
 
 export function gasAnalysisView(a: GasAnalysis): GasAnalysisView {
-  return { id: a.id, takenAt: a.takenAt, gas: a.gas, gasCode: a.gasCode, passMarkPercentVol: PASS_MARK_PERCENT_VOL[a.lelClass], lelClass: a.lelClass, lelPercent: a.lelPercent, readingPercentVol: a.readingPercentVol, passed: a.passed, analyst: a.analyst, recordedAt: a.recordedAt };
+  return {
+    id: a.id,
+    takenAt: a.takenAt,
+    gas: a.gas,
+    gasCode: a.gasCode,
+    passMarkPercentVol: PASS_MARK_PERCENT_VOL[a.lelClass],
+    lelClass: a.lelClass,
+    lelPercent: a.lelPercent,
+    readingPercentVol: a.readingPercentVol,
+    passed: a.passed,
+    analyst: a.analyst,
+    recordedAt: a.recordedAt,
+  };
 }
 
 export function attachmentView(a: PermitAttachment): AttachmentView {
-  return { id: a.id, fileName: a.fileName, contentType: a.contentType, sizeBytes: a.sizeBytes, sha256: a.sha256, uploadedAt: a.uploadedAt, url: `/api/permits/${a.permitId}/attachments/${a.id}` };
+  return {
+    id: a.id,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    sizeBytes: a.sizeBytes,
+    sha256: a.sha256,
+    uploadedAt: a.uploadedAt,
+    url: `/api/permits/${a.permitId}/attachments/${a.id}`,
+  };
 }
 
 export function checklistView(c: Checklist) {
-  return CHECKLIST_ITEMS.map((i) => ({ key: i.key, label: i.label, mandatory: i.mandatory, checked: c[i.key] === true }));
+  return CHECKLIST_ITEMS.map((i) => ({
+    key: i.key,
+    label: i.label,
+    mandatory: i.mandatory,
+    checked: c[i.key] === true,
+  }));
 }
 
 function extensionView(x: PermitExtension) {
-  return { id: x.id, previousEnd: x.previousEnd, requestedEnd: x.requestedEnd, reason: x.reason, status: x.status, currentStep: x.currentStep, requestedAt: x.requestedAt, decidedAt: x.decidedAt, rejectionReason: x.rejectionReason };
+  return {
+    id: x.id,
+    previousEnd: x.previousEnd,
+    requestedEnd: x.requestedEnd,
+    reason: x.reason,
+    status: x.status,
+    currentStep: x.currentStep,
+    requestedAt: x.requestedAt,
+    decidedAt: x.decidedAt,
+    rejectionReason: x.rejectionReason,
+  };
 }
 
 function trailView(t: PermitTrailEntry) {
-  return { action: t.action, round: t.round, step: t.step, position: t.position, actorUsername: t.actorUsername, remark: t.remark, occurredAt: t.occurredAt, extensionId: t.extensionId };
+  return {
+    action: t.action,
+    round: t.round,
+    step: t.step,
+    position: t.position,
+    actorUsername: t.actorUsername,
+    remark: t.remark,
+    occurredAt: t.occurredAt,
+    extensionId: t.extensionId,
+  };
 }
 
 /** Builds API views; personal data appears only masked. */
@@ -205,24 +253,36 @@ export class PermitViews {
 
   async summaries(rows: Permit[], now: Date): Promise<PermitSummaryView[]> {
     const ids = rows.map((p) => p.id);
-    const [pw, pm] = await Promise.all([this.permits.namedWeldersOfPermits(ids), this.permits.namedMachinesOfPermits(ids)]);
+    const [pw, pm] = await Promise.all([
+      this.permits.namedWeldersOfPermits(ids),
+      this.permits.namedMachinesOfPermits(ids),
+    ]);
     const [welders, machines] = await Promise.all([
       this.welderRoster.findWelders([...new Set(pw.map((x) => x.welderId))]),
       this.machineRoster.findMachines([...new Set(pm.map((x) => x.machineId))]),
     ]);
     const enterpriseIds = [...new Set(rows.map((p) => p.enterpriseId))];
     const enterprises = await this.enterpriseLookup.findByIds(enterpriseIds);
-    return rows.map((p) => this.summary(p, now, {
-      enterpriseName: enterprises.find((e) => e.id === p.enterpriseId)?.name ?? '',
-      welders: pw.filter((x) => x.permitId === p.id).map((x) => ({ id: x.welderId, realName: welders.find((w) => w.id === x.welderId)?.realName ?? '' })),
-      machines: pm.filter((x) => x.permitId === p.id).map((x) => ({ id: x.machineId, name: machines.find((m) => m.id === x.machineId)?.name ?? '' })),
-    }));
+    return rows.map((p) =>
+      this.summary(p, now, {
+        enterpriseName: enterprises.find((e) => e.id === p.enterpriseId)?.name ?? '',
+        welders: pw
+          .filter((x) => x.permitId === p.id)
+          .map((x) => ({ id: x.welderId, realName: welders.find((w) => w.id === x.welderId)?.realName ?? '' })),
+        machines: pm
+          .filter((x) => x.permitId === p.id)
+          .map((x) => ({ id: x.machineId, name: machines.find((m) => m.id === x.machineId)?.name ?? '' })),
+      }),
+    );
   }
 
   async detail(p: Permit, now: Date): Promise<PermitDetailView> {
     const [summary] = await this.summaries([p], now);
     const [trail, analyses, extensions, [attachments]] = await Promise.all([
-      this.permits.trailOf(p.id), this.permits.gasAnalysesOf(p.id), this.permits.extensionsOf(p.id), this.permits.attachmentsOf(p.id),
+      this.permits.trailOf(p.id),
+      this.permits.gasAnalysesOf(p.id),
+      this.permits.extensionsOf(p.id),
+      this.permits.attachmentsOf(p.id),
     ]);
     return {
       ...summary,
@@ -234,21 +294,50 @@ export class PermitViews {
     };
   }
 
-  private summary(p: Permit, now: Date, related: Pick<PermitSummaryView, 'enterpriseName' | 'welders' | 'machines'>): PermitSummaryView {
+  private summary(
+    p: Permit,
+    now: Date,
+    related: Pick<PermitSummaryView, 'enterpriseName' | 'welders' | 'machines'>,
+  ): PermitSummaryView {
     const chain = p.approvalChain;
     return {
-      id: p.id, enterpriseId: p.enterpriseId, enterpriseName: related.enterpriseName, status: displayStatus(p, now),
-      requestedLevel: p.requestedLevel, effectiveLevel: p.effectiveLevel, effectiveLevelLabel: LEVEL_LABELS[p.effectiveLevel], levelUpgradeReasons: p.levelUpgradeReasons,
+      id: p.id,
+      enterpriseId: p.enterpriseId,
+      enterpriseName: related.enterpriseName,
+      status: displayStatus(p, now),
+      requestedLevel: p.requestedLevel,
+      effectiveLevel: p.effectiveLevel,
+      effectiveLevelLabel: LEVEL_LABELS[p.effectiveLevel],
+      levelUpgradeReasons: p.levelUpgradeReasons,
       workDescription: p.workDescription,
       site: { address: p.siteAddress, point: { lat: p.siteLatitude, lng: p.siteLongitude }, geofence: p.geofence },
-      plannedStart: p.plannedStart, plannedEnd: p.plannedEnd, latestPossibleEnd: maxEndFor(p.effectiveLevel, p.plannedStart),
-      welders: related.welders, machines: related.machines,
-      fireWatcher: p.fireWatcherName ? { personId: p.fireWatcherWelderId, name: p.fireWatcherName, phoneMasked: p.fireWatcherPhoneMasked } : null,
+      plannedStart: p.plannedStart,
+      plannedEnd: p.plannedEnd,
+      latestPossibleEnd: maxEndFor(p.effectiveLevel, p.plannedStart),
+      welders: related.welders,
+      machines: related.machines,
+      fireWatcher: p.fireWatcherName
+        ? { personId: p.fireWatcherWelderId, name: p.fireWatcherName, phoneMasked: p.fireWatcherPhoneMasked }
+        : null,
       applicant: { userId: p.applicantUserId, username: p.applicantUsername },
-      approval: { chain, round: p.approvalRound, currentStep: p.currentStep, nextPosition: chain && p.status === 'submitted' ? chain[p.currentStep] ?? null : null },
-      submittedAt: p.submittedAt, approvedAt: p.approvedAt, rejectionReason: p.rejectionReason, cancelledAt: p.cancelledAt, cancelReason: p.cancelReason,
-      closedAt: p.closedAt, workStoppedAt: p.workStoppedAt, fireWatchEndedAt: p.fireWatchEndedAt, firstArcAt: p.firstArcAt, lastArcEndedAt: p.lastArcEndedAt,
-      createdAt: p.createdAt, updatedAt: p.updatedAt,
+      approval: {
+        chain,
+        round: p.approvalRound,
+        currentStep: p.currentStep,
+        nextPosition: chain && p.status === 'submitted' ? (chain[p.currentStep] ?? null) : null,
+      },
+      submittedAt: p.submittedAt,
+      approvedAt: p.approvedAt,
+      rejectionReason: p.rejectionReason,
+      cancelledAt: p.cancelledAt,
+      cancelReason: p.cancelReason,
+      closedAt: p.closedAt,
+      workStoppedAt: p.workStoppedAt,
+      fireWatchEndedAt: p.fireWatchEndedAt,
+      firstArcAt: p.firstArcAt,
+      lastArcEndedAt: p.lastArcEndedAt,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
     };
   }
 }

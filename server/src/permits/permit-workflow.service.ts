@@ -14,7 +14,13 @@ import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
 import { effectiveLevel, LEVEL_LABELS, LevelDecision, levelRank, maxEndFor, PermitLevel } from './permit-levels';
 import { PermitPolicyService } from './permit-policy.service';
-import { assertComplete, assertStartNotPast, assertWindowFits, auditSnapshot, ENTERED_TIME_SKEW_MS } from './permit-rules';
+import {
+  assertComplete,
+  assertStartNotPast,
+  assertWindowFits,
+  auditSnapshot,
+  ENTERED_TIME_SKEW_MS,
+} from './permit-rules';
 import { PermitSettingsService } from './permit-settings.service';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
@@ -48,7 +54,10 @@ export class PermitWorkflowService {
     return this.write(actor, id, 'permit.submit', async (em, p, enterprise, now) => {
       assertTransition('submit', displayStatus(p, now));
       this.eligibility.assertEnterpriseActive(enterprise);
-      if (p.plannedEnd.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The permit window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'plannedEnd has passed' }]);
+      if (p.plannedEnd.getTime() <= now.getTime())
+        throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The permit window has already ended', [
+          { field: 'plannedEnd', code: 'inPast', message: 'plannedEnd has passed' },
+        ]);
       // A draft written ahead and submitted late would cover hours already past: the start must be moved first.
       assertStartNotPast(p.plannedStart, now);
       const settings = await this.settings.effectiveSettings(enterprise.id, em);
@@ -76,7 +85,10 @@ export class PermitWorkflowService {
       await this.enforceMinimumChain(em, p, target);
       const end = target.kind === 'extension' ? target.extension.requestedEnd : p.plannedEnd;
       // No signature on a window that has passed: it would only serve to cover work done without a permit.
-      if (end.getTime() <= now.getTime()) throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The requested window has already ended', [{ field: 'plannedEnd', code: 'inPast', message: 'the window has passed' }]);
+      if (end.getTime() <= now.getTime())
+        throw new DomainError(ErrorCode.PERMIT_WINDOW_PAST, 'The requested window has already ended', [
+          { field: 'plannedEnd', code: 'inPast', message: 'the window has passed' },
+        ]);
       const { step, position } = await this.assertApprover(em, actor, p, target);
       const chain = p.approvalChain!;
       const last = step + 1 >= chain.length;
@@ -84,27 +96,48 @@ export class PermitWorkflowService {
         // Fail closed: the facts checked at submission may have changed while the permit waited.
         this.eligibility.assertEnterpriseActive(enterprise);
         if (p.effectiveLevel === PermitLevel.Special && !chain.includes(ApproverPosition.Principal)) {
-          throw new DomainError(ErrorCode.APPROVER_POSITION_REQUIRED, '特级动火作业须经主要负责人审批 (a 特级 permit needs the principal\'s signature)', [], { position: ApproverPosition.Principal });
+          throw new DomainError(
+            ErrorCode.APPROVER_POSITION_REQUIRED,
+            "特级动火作业须经主要负责人审批 (a 特级 permit needs the principal's signature)",
+            [],
+            { position: ApproverPosition.Principal },
+          );
         }
         // A special period or blackout declared while the permit waited applies to it too.
         const level = await this.levelNow(em, p, enterprise, end);
         if (levelRank(level.effective) > levelRank(p.effectiveLevel)) {
           const message = `The window now needs a ${LEVEL_LABELS[level.effective]} permit (${level.upgradeReasons.map((r) => r.label).join('; ')}): reject it so that the applicant resubmits`;
-          throw new DomainError(ErrorCode.PERMIT_LEVEL_RAISED, message, [], { wouldBe: level.effective, reasons: level.upgradeReasons });
+          throw new DomainError(ErrorCode.PERMIT_LEVEL_RAISED, message, [], {
+            wouldBe: level.effective,
+            reasons: level.upgradeReasons,
+          });
         }
-        if (target.kind === 'permit') await this.fireWatcher.assertQualified(em, p, await this.permits.namedWelderIds(p.id, em));
+        if (target.kind === 'permit')
+          await this.fireWatcher.assertQualified(em, p, await this.permits.namedWelderIds(p.id, em));
         await this.assertReady(em, p, end);
       }
       if (target.kind === 'permit') {
         p.currentStep = step + 1;
-        if (last) { p.status = PermitStatus.Approved; p.approvedAt = now; }
+        if (last) {
+          p.status = PermitStatus.Approved;
+          p.approvedAt = now;
+        }
         await this.trail(em, p, actor, TrailAction.Approved, now, { step, position, remark: dto.remark ?? null });
       } else {
         const x = target.extension;
         x.currentStep = step + 1;
-        if (last) { x.status = ExtensionStatus.Approved; x.decidedAt = now; p.plannedEnd = x.requestedEnd; }
+        if (last) {
+          x.status = ExtensionStatus.Approved;
+          x.decidedAt = now;
+          p.plannedEnd = x.requestedEnd;
+        }
         await em.save(PermitExtension, x);
-        await this.trail(em, p, actor, last ? TrailAction.ExtensionApproved : TrailAction.Approved, now, { step, position, remark: dto.remark ?? null, extensionId: x.id });
+        await this.trail(em, p, actor, last ? TrailAction.ExtensionApproved : TrailAction.Approved, now, {
+          step,
+          position,
+          remark: dto.remark ?? null,
+          extensionId: x.id,
+        });
       }
     });
   }
@@ -123,7 +156,12 @@ export class PermitWorkflowService {
         const x = target.extension;
         Object.assign(x, { status: ExtensionStatus.Rejected, rejectionReason: dto.reason, decidedAt: now });
         await em.save(PermitExtension, x);
-        await this.trail(em, p, actor, TrailAction.ExtensionRejected, now, { step, position, remark: dto.reason, extensionId: x.id });
+        await this.trail(em, p, actor, TrailAction.ExtensionRejected, now, {
+          step,
+          position,
+          remark: dto.reason,
+          extensionId: x.id,
+        });
       }
     });
   }
@@ -131,10 +169,13 @@ export class PermitWorkflowService {
   async cancel(actor: Actor, id: string, dto: ReasonDto): Promise<PermitDetailView> {
     return this.write(actor, id, 'permit.cancel', async (em, p, enterprise, now) => {
       assertTransition('cancel', displayStatus(p, now));
-      const chain = p.approvalChain ?? (await this.settings.effectiveSettings(enterprise.id, em)).approvalChains[p.effectiveLevel];
+      const chain =
+        p.approvalChain ?? (await this.settings.effectiveSettings(enterprise.id, em)).approvalChains[p.effectiveLevel];
       const held = actor.userId ? await this.settings.positionsOfUser(actor.userId, p.enterpriseId, em) : [];
-      const allowed = actor.role === Role.PlatformAdmin || actor.userId === p.applicantUserId || held.some((h) => chain.includes(h));
-      if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the applicant or an approver of this permit may cancel it');
+      const allowed =
+        actor.role === Role.PlatformAdmin || actor.userId === p.applicantUserId || held.some((h) => chain.includes(h));
+      if (!allowed)
+        throw new DomainError(ErrorCode.FORBIDDEN, 'Only the applicant or an approver of this permit may cancel it');
       await this.cancelPendingExtension(em, p, now);
       p.status = PermitStatus.Cancelled;
       p.cancelledAt = now;
@@ -147,27 +188,52 @@ export class PermitWorkflowService {
     return this.write(actor, id, 'permit.extension_request', async (em, p, enterprise, now) => {
       assertTransition('extend', displayStatus(p, now));
       if (await this.permits.findPendingExtension(em, p.id)) {
-        throw new DomainError(ErrorCode.INVALID_STATE, 'An extension is already awaiting approval', [], { status: displayStatus(p, now), pendingExtension: true });
+        throw new DomainError(ErrorCode.INVALID_STATE, 'An extension is already awaiting approval', [], {
+          status: displayStatus(p, now),
+          pendingExtension: true,
+        });
       }
       const newEnd = new Date(dto.newEnd);
-      if (newEnd.getTime() <= p.plannedEnd.getTime()) throw DomainError.invalid('newEnd', 'afterCurrentEnd', 'newEnd must be after the current end');
+      if (newEnd.getTime() <= p.plannedEnd.getTime())
+        throw DomainError.invalid('newEnd', 'afterCurrentEnd', 'newEnd must be after the current end');
       // 延期 never goes past the level's maximum counted from the original start.
       const latest = maxEndFor(p.effectiveLevel, p.plannedStart);
       if (newEnd.getTime() > latest.getTime()) {
         const message = `${LEVEL_LABELS[p.effectiveLevel]}动火作业票自开始起最长 ${(latest.getTime() - p.plannedStart.getTime()) / 3_600_000} 小时; the latest possible end is ${latest.toISOString()}`;
-        throw new DomainError(ErrorCode.EXTENSION_BEYOND_MAXIMUM, message, [{ field: 'newEnd', code: 'beyondMaximum', message }], { latestPossibleEnd: latest });
+        throw new DomainError(
+          ErrorCode.EXTENSION_BEYOND_MAXIMUM,
+          message,
+          [{ field: 'newEnd', code: 'beyondMaximum', message }],
+          { latestPossibleEnd: latest },
+        );
       }
       const level = await this.levelNow(em, p, enterprise, newEnd);
       if (levelRank(level.effective) > levelRank(p.effectiveLevel)) {
         const message = `The extended window reaches a special period and would need a ${level.effective} permit: apply for a new permit`;
-        throw new DomainError(ErrorCode.EXTENSION_RAISES_LEVEL, message, [{ field: 'newEnd', code: 'raisesLevel', message }], { wouldBe: level.effective, reasons: level.upgradeReasons });
+        throw new DomainError(
+          ErrorCode.EXTENSION_RAISES_LEVEL,
+          message,
+          [{ field: 'newEnd', code: 'raisesLevel', message }],
+          { wouldBe: level.effective, reasons: level.upgradeReasons },
+        );
       }
       this.eligibility.assertEnterpriseActive(enterprise);
       await this.assertReady(em, p, newEnd);
-      const x = await em.save(PermitExtension, em.create(PermitExtension, {
-        permitId: p.id, previousEnd: p.plannedEnd, requestedEnd: newEnd, reason: dto.reason, status: ExtensionStatus.Pending,
-        currentStep: 0, requestedBy: actor.userId!, requestedAt: now, decidedAt: null, rejectionReason: null,
-      }));
+      const x = await em.save(
+        PermitExtension,
+        em.create(PermitExtension, {
+          permitId: p.id,
+          previousEnd: p.plannedEnd,
+          requestedEnd: newEnd,
+          reason: dto.reason,
+          status: ExtensionStatus.Pending,
+          currentStep: 0,
+          requestedBy: actor.userId!,
+          requestedAt: now,
+          decidedAt: null,
+          rejectionReason: null,
+        }),
+      );
       await this.trail(em, p, actor, TrailAction.ExtensionRequested, now, { remark: dto.reason, extensionId: x.id });
     });
   }
@@ -175,14 +241,21 @@ export class PermitWorkflowService {
   async close(actor: Actor, id: string, dto: CloseDto): Promise<PermitDetailView> {
     return this.write(actor, id, 'permit.close', async (em, p, _e, now) => {
       assertTransition('close', displayStatus(p, now));
-      const stopped = new Date(dto.workStoppedAt), watchEnded = new Date(dto.fireWatchEndedAt);
+      const stopped = new Date(dto.workStoppedAt),
+        watchEnded = new Date(dto.fireWatchEndedAt);
       const latest = now.getTime() + ENTERED_TIME_SKEW_MS;
-      if (stopped.getTime() < p.plannedStart.getTime()) throw DomainError.invalid('workStoppedAt', 'beforeStart', 'workStoppedAt is before the permit started');
-      if (stopped.getTime() > latest) throw DomainError.invalid('workStoppedAt', 'inFuture', 'workStoppedAt is in the future');
-      if (watchEnded.getTime() > latest) throw DomainError.invalid('fireWatchEndedAt', 'inFuture', 'fireWatchEndedAt is in the future');
+      if (stopped.getTime() < p.plannedStart.getTime())
+        throw DomainError.invalid('workStoppedAt', 'beforeStart', 'workStoppedAt is before the permit started');
+      if (stopped.getTime() > latest)
+        throw DomainError.invalid('workStoppedAt', 'inFuture', 'workStoppedAt is in the future');
+      if (watchEnded.getTime() > latest)
+        throw DomainError.invalid('fireWatchEndedAt', 'inFuture', 'fireWatchEndedAt is in the future');
       if (watchEnded.getTime() - stopped.getTime() < MIN_FIRE_WATCH_MS) {
-        const message = '动火作业结束后监护人应至少再监护 30 分钟 (the fire watch must last at least 30 min after work stops)';
-        throw new DomainError(ErrorCode.FIRE_WATCH_TOO_SHORT, message, [{ field: 'fireWatchEndedAt', code: 'fireWatchTooShort', message }]);
+        const message =
+          '动火作业结束后监护人应至少再监护 30 分钟 (the fire watch must last at least 30 min after work stops)';
+        throw new DomainError(ErrorCode.FIRE_WATCH_TOO_SHORT, message, [
+          { field: 'fireWatchEndedAt', code: 'fireWatchTooShort', message },
+        ]);
       }
       await this.cancelPendingExtension(em, p, now);
       p.status = PermitStatus.Closed;
@@ -194,14 +267,27 @@ export class PermitWorkflowService {
   }
 
   /** Loads and locks the permit, applies the change, saves and audits it in one transaction. */
-  private async write(actor: Actor, id: string, action: string, change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<void>): Promise<PermitDetailView> {
+  private async write(
+    actor: Actor,
+    id: string,
+    action: string,
+    change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<void>,
+  ): Promise<PermitDetailView> {
     const saved = await this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, id, em);
       const before = auditSnapshot(permit);
       const now = this.clock.now();
       await change(em, permit, enterprise, now);
       const row = await em.save(Permit, permit);
-      await this.audit.record(em, actor, { action, entityType: 'permit', entityId: id, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, before, after: auditSnapshot(row) });
+      await this.audit.record(em, actor, {
+        action,
+        entityType: 'permit',
+        entityId: id,
+        enterpriseId: permit.enterpriseId,
+        regionPath: enterprise.regionPath,
+        before,
+        after: auditSnapshot(row),
+      });
       return row;
     });
     return this.views.detail(saved, this.clock.now());
@@ -219,9 +305,20 @@ export class PermitWorkflowService {
     throw new DomainError(ErrorCode.INVALID_STATE, 'Nothing awaits a decision');
   }
 
-  private async assertApprover(em: EntityManager, actor: Actor, p: Permit, target: Target): Promise<{ step: number; position: ApproverPosition }> {
-    if (actor.userId === p.applicantUserId || (target.kind === 'extension' && actor.userId === target.extension.requestedBy)) {
-      throw new DomainError(ErrorCode.SELF_APPROVAL, 'The applicant cannot approve or reject their own permit or extension');
+  private async assertApprover(
+    em: EntityManager,
+    actor: Actor,
+    p: Permit,
+    target: Target,
+  ): Promise<{ step: number; position: ApproverPosition }> {
+    if (
+      actor.userId === p.applicantUserId ||
+      (target.kind === 'extension' && actor.userId === target.extension.requestedBy)
+    ) {
+      throw new DomainError(
+        ErrorCode.SELF_APPROVAL,
+        'The applicant cannot approve or reject their own permit or extension',
+      );
     }
     const chain = p.approvalChain ?? [];
     const step = target.kind === 'permit' ? p.currentStep : target.extension.currentStep;
@@ -229,16 +326,40 @@ export class PermitWorkflowService {
     if (!position) throw new DomainError(ErrorCode.INVALID_STATE, 'The approval chain is already complete');
     const held = actor.userId ? await this.settings.positionsOfUser(actor.userId, p.enterpriseId, em) : [];
     if (!held.includes(position)) {
-      throw new DomainError(ErrorCode.APPROVER_POSITION_REQUIRED, `Step ${step + 1} must be signed by the ${POSITION_LABELS[position]} (${position})`, [], { step, position });
+      throw new DomainError(
+        ErrorCode.APPROVER_POSITION_REQUIRED,
+        `Step ${step + 1} must be signed by the ${POSITION_LABELS[position]} (${position})`,
+        [],
+        { step, position },
+      );
     }
     // One person, one signature: holding every position must not turn a chain into a single sign-off.
-    const signers = await this.permits.signersOfRound(em, p.id, p.approvalRound, target.kind === 'extension' ? target.extension.id : null);
+    const signers = await this.permits.signersOfRound(
+      em,
+      p.id,
+      p.approvalRound,
+      target.kind === 'extension' ? target.extension.id : null,
+    );
     if (actor.userId && signers.includes(actor.userId)) {
-      throw new DomainError(ErrorCode.SIGNER_ALREADY_SIGNED, 'Each step needs a different signer: you have already signed this permit', [], { step, position });
+      throw new DomainError(
+        ErrorCode.SIGNER_ALREADY_SIGNED,
+        'Each step needs a different signer: you have already signed this permit',
+        [],
+        { step, position },
+      );
     }
     // Nobody approves work they do or watch themselves.
-    if (actor.welderId && (actor.welderId === p.fireWatcherWelderId || (await this.permits.namedWelderIds(p.id, em)).includes(actor.welderId))) {
-      throw new DomainError(ErrorCode.APPROVER_IS_PARTY, 'The welder or fire watcher of a permit cannot approve it', [], { step, position });
+    if (
+      actor.welderId &&
+      (actor.welderId === p.fireWatcherWelderId ||
+        (await this.permits.namedWelderIds(p.id, em)).includes(actor.welderId))
+    ) {
+      throw new DomainError(
+        ErrorCode.APPROVER_IS_PARTY,
+        'The welder or fire watcher of a permit cannot approve it',
+        [],
+        { step, position },
+      );
     }
     return { step, position };
   }
@@ -271,7 +392,10 @@ export class PermitWorkflowService {
   }
 
   private async assertReady(em: EntityManager, p: Permit, end: Date): Promise<void> {
-    const [welderIds, machineIds] = await Promise.all([this.permits.namedWelderIds(p.id, em), this.permits.namedMachineIds(p.id, em)]);
+    const [welderIds, machineIds] = await Promise.all([
+      this.permits.namedWelderIds(p.id, em),
+      this.permits.namedMachineIds(p.id, em),
+    ]);
     await this.eligibility.assertReadyForWork(em, p.enterpriseId, welderIds, machineIds, p.plannedStart, end);
   }
 
@@ -280,10 +404,25 @@ export class PermitWorkflowService {
     if (x) await em.save(PermitExtension, Object.assign(x, { status: ExtensionStatus.Cancelled, decidedAt: now }));
   }
 
-  private async trail(em: EntityManager, p: Permit, actor: Actor, action: TrailAction, at: Date, extra: { step?: number; position?: ApproverPosition; remark?: string | null; extensionId?: string }): Promise<void> {
+  private async trail(
+    em: EntityManager,
+    p: Permit,
+    actor: Actor,
+    action: TrailAction,
+    at: Date,
+    extra: { step?: number; position?: ApproverPosition; remark?: string | null; extensionId?: string },
+  ): Promise<void> {
     await em.insert(PermitTrailEntry, {
-      permitId: p.id, extensionId: extra.extensionId ?? null, action, round: p.approvalRound, step: extra.step ?? null, position: extra.position ?? null,
-      actorUserId: actor.userId, actorUsername: actor.username, remark: extra.remark ?? null, occurredAt: at,
+      permitId: p.id,
+      extensionId: extra.extensionId ?? null,
+      action,
+      round: p.approvalRound,
+      step: extra.step ?? null,
+      position: extra.position ?? null,
+      actorUserId: actor.userId,
+      actorUsername: actor.username,
+      remark: extra.remark ?? null,
+      occurredAt: at,
     });
   }
 }

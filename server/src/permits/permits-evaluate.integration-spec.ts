@@ -12,16 +12,30 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
   let ids: DemoIds;
   let permits: PermitsService;
   const clock = new FakeClock(new Date(cst(5, '08:00')));
-  beforeAll(async () => { t = await createTestApp({ clock }); ids = await demoIds(t.ds); permits = t.app.get(PermitsService); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    ids = await demoIds(t.ds);
+    permits = t.app.get(PermitsService);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   beforeEach(() => clock.set(cst(5, '08:00')));
 
-  const post = async (user: string, url: string, body: object = {}) => t.http.post(url).set(await t.auth(user)).send(body);
+  const post = async (user: string, url: string, body: object = {}) =>
+    t.http
+      .post(url)
+      .set(await t.auth(user))
+      .send(body);
   /** Drafts, submits and signs a permit through the API with the demo signers. */
   const approved = async (level: 'level2' | 'level1' | 'special', over: Record<string, unknown> = {}) => {
     // 特级: three different signers, none of them the applicant (the platform admin drafts for 恒达 here).
     const applicant = level === 'special' ? 'admin' : 'hengda.admin';
-    const signers = { level2: ['hengda.foreman'], level1: ['hengda.foreman', 'hengda.safety'], special: ['hengda.foreman', 'hengda.safety', 'hengda.admin'] }[level];
+    const signers = {
+      level2: ['hengda.foreman'],
+      level1: ['hengda.foreman', 'hengda.safety'],
+      special: ['hengda.foreman', 'hengda.safety', 'hengda.admin'],
+    }[level];
     if (level === 'special') over = { enterpriseId: ids.steel, ...over };
     const d = await post(applicant, '/api/permits', permitBody(ids, { level, ...over }));
     expect(d.status).toBe(201);
@@ -35,12 +49,24 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
   /** The gas sets the pass mark: 甲烷 (LEL 5 %) ≤ 0.5 % vol, 乙炔 (LEL 2.5 %) ≤ 0.2 %. */
   const gas = async (id: string, takenAt: string, reading = 0.2, gasName = '甲烷') => {
     clock.set(takenAt);
-    const res = await post('hengda.admin', `/api/permits/${id}/gas-analyses`, { takenAt, gas: gasName, readingPercentVol: reading, analyst: '李分析' });
+    const res = await post('hengda.admin', `/api/permits/${id}/gas-analyses`, {
+      takenAt,
+      gas: gasName,
+      readingPercentVol: reading,
+      analyst: '李分析',
+    });
     expect(res.status).toBe(201);
     return res.body;
   };
   const ask = (permitId: string, when: Date, over: Partial<Parameters<PermitsService['evaluate']>[0]> = {}) =>
-    permits.evaluate({ permitId, welderId: ids.zhang, machineId: ids.steelMachine1, at: when, position: STEEL_SITE, ...over });
+    permits.evaluate({
+      permitId,
+      welderId: ids.zhang,
+      machineId: ids.steelMachine1,
+      at: when,
+      position: STEEL_SITE,
+      ...over,
+    });
 
   it('checks the permit, its window, the named welder and machine, and the place', async () => {
     expect((await ask('00000000-0000-4000-8000-000000000000', at(5, '10:00'))).reason).toBe('PERMIT_NOT_FOUND');
@@ -55,12 +81,19 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
     expect((await ask(id, at(5, '09:00'), { welderId: ids.liu })).reason).toBe('WELDER_NOT_NAMED');
     expect((await ask(id, at(5, '09:00'), { machineId: ids.steelMachine2 })).reason).toBe('MACHINE_NOT_NAMED');
     expect((await ask(id, at(5, '09:00'), { position: undefined })).reason).toBe('POSITION_REQUIRED');
-    expect((await ask(id, at(5, '09:00'), { position: { ...STEEL_SITE, accuracyM: 150 } })).reason).toBe('POSITION_INACCURATE');
+    expect((await ask(id, at(5, '09:00'), { position: { ...STEEL_SITE, accuracyM: 150 } })).reason).toBe(
+      'POSITION_INACCURATE',
+    );
     // Fence radius 50 m plus the 30 m GPS tolerance.
     expect((await ask(id, at(5, '09:05'), { position: metresNorth(79) })).reason).toBe('OK');
     expect((await ask(id, at(5, '09:05'), { position: metresNorth(82) })).reason).toBe('OUTSIDE_GEOFENCE');
     const ok = await ask(id, at(5, '09:10'));
-    expect(ok).toEqual({ allowed: true, reason: 'OK', message: PERMIT_DECISION_MESSAGES.OK, permit: expect.objectContaining({ id, effectiveLevel: 'level2', validUntil: at(5, '17:00') }) });
+    expect(ok).toEqual({
+      allowed: true,
+      reason: 'OK',
+      message: PERMIT_DECISION_MESSAGES.OK,
+      permit: expect.objectContaining({ id, effectiveLevel: 'level2', validUntil: at(5, '17:00') }),
+    });
   });
 
   it('gas analysis: at most 30 min old before the first arc (30 yes, 31 no); the latest must pass', async () => {
@@ -101,7 +134,9 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
     const id = await approved('special');
     await gas(id, cst(5, '08:55'));
     expect((await ask(id, at(5, '09:05'))).reason).toBe('CONTINUOUS_GAS_MONITORING_REQUIRED');
-    expect((await ask(id, at(5, '09:05'), { continuousGasOk: false })).reason).toBe('CONTINUOUS_GAS_MONITORING_REQUIRED');
+    expect((await ask(id, at(5, '09:05'), { continuousGasOk: false })).reason).toBe(
+      'CONTINUOUS_GAS_MONITORING_REQUIRED',
+    );
     expect((await ask(id, at(5, '09:05'), { continuousGasOk: true })).reason).toBe('OK');
   });
 
@@ -109,10 +144,26 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
     const id = await approved('level2');
     await gas(id, cst(5, '08:55'));
     const cases: [string, string, PermitDecisionCode][] = [
-      [`UPDATE certificates SET status = 'suspended' WHERE welder_id = '${ids.zhang}'`, `UPDATE certificates SET status = 'valid' WHERE welder_id = '${ids.zhang}'`, PermitDecisionCode.CERTIFICATE_SUSPENDED],
-      [`UPDATE certificates SET review_due_on = '2026-01-04' WHERE welder_id = '${ids.zhang}'`, `UPDATE certificates SET review_due_on = '2028-03-01' WHERE welder_id = '${ids.zhang}'`, PermitDecisionCode.CERTIFICATE_REVIEW_OVERDUE],
-      [`UPDATE machines SET status = 'suspended' WHERE id = '${ids.steelMachine1}'`, `UPDATE machines SET status = 'active' WHERE id = '${ids.steelMachine1}'`, PermitDecisionCode.MACHINE_INACTIVE],
-      [`UPDATE enterprises SET status = 'suspended' WHERE id = '${ids.steel}'`, `UPDATE enterprises SET status = 'active' WHERE id = '${ids.steel}'`, PermitDecisionCode.ENTERPRISE_INACTIVE],
+      [
+        `UPDATE certificates SET status = 'suspended' WHERE welder_id = '${ids.zhang}'`,
+        `UPDATE certificates SET status = 'valid' WHERE welder_id = '${ids.zhang}'`,
+        PermitDecisionCode.CERTIFICATE_SUSPENDED,
+      ],
+      [
+        `UPDATE certificates SET review_due_on = '2026-01-04' WHERE welder_id = '${ids.zhang}'`,
+        `UPDATE certificates SET review_due_on = '2028-03-01' WHERE welder_id = '${ids.zhang}'`,
+        PermitDecisionCode.CERTIFICATE_REVIEW_OVERDUE,
+      ],
+      [
+        `UPDATE machines SET status = 'suspended' WHERE id = '${ids.steelMachine1}'`,
+        `UPDATE machines SET status = 'active' WHERE id = '${ids.steelMachine1}'`,
+        PermitDecisionCode.MACHINE_INACTIVE,
+      ],
+      [
+        `UPDATE enterprises SET status = 'suspended' WHERE id = '${ids.steel}'`,
+        `UPDATE enterprises SET status = 'active' WHERE id = '${ids.steel}'`,
+        PermitDecisionCode.ENTERPRISE_INACTIVE,
+      ],
     ];
     for (const [breakIt, fixIt, code] of cases) {
       await t.ds.query(breakIt);
@@ -125,7 +176,9 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
   it('fails closed on nonsense input and has a message in both languages for every code', async () => {
     const id = await approved('level2');
     expect(await ask(id, new Date('nope'))).toMatchObject({ allowed: false, reason: 'EVALUATION_ERROR' });
-    expect((await ask(id, at(5, '10:00'), { position: { lat: Number.NaN, lng: 116 } })).reason).toBe('POSITION_REQUIRED');
+    expect((await ask(id, at(5, '10:00'), { position: { lat: Number.NaN, lng: 116 } })).reason).toBe(
+      'POSITION_REQUIRED',
+    );
     for (const code of Object.values(PermitDecisionCode)) {
       expect(PERMIT_DECISION_MESSAGES[code].zh.length).toBeGreaterThan(0);
       expect(PERMIT_DECISION_MESSAGES[code].en.length).toBeGreaterThan(0);

@@ -20,11 +20,18 @@ const WRITERS = [Role.EnterpriseAdmin, Role.SafetyManager, Role.PlatformAdmin];
 @ApiBearerAuth()
 @Controller('permits')
 export class PermitsController {
-  constructor(private readonly permits: PermitsService, private readonly workflow: PermitWorkflowService) {}
+  constructor(
+    private readonly permits: PermitsService,
+    private readonly workflow: PermitWorkflowService,
+  ) {}
 
   @Post()
   @Roles(...WRITERS)
-  @ApiOperation({ summary: 'Draft a hot-work permit (动火作业票)', description: 'Checks the window against the level maximum (after the holiday/night upgrade) and that welders and machines belong to, are engaged with or lent to the enterprise.' })
+  @ApiOperation({
+    summary: 'Draft a hot-work permit (动火作业票)',
+    description:
+      'Checks the window against the level maximum (after the holiday/night upgrade) and that welders and machines belong to, are engaged with or lent to the enterprise.',
+  })
   @ApiCreatedResponse({ type: PermitDetailView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreatePermitDto) {
     return this.permits.create(actor, dto);
@@ -55,7 +62,11 @@ export class PermitsController {
   @Post(':id/submit')
   @HttpCode(200)
   @Roles(...WRITERS)
-  @ApiOperation({ summary: 'Submit for approval', description: 'Enforces every rule: enterprise active, window length, fire watcher, checklist, certificates valid for the whole window, machines usable.' })
+  @ApiOperation({
+    summary: 'Submit for approval',
+    description:
+      'Enforces every rule: enterprise active, window length, fire watcher, checklist, certificates valid for the whole window, machines usable.',
+  })
   @ApiOkResponse({ type: PermitDetailView })
   submit(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.workflow.submit(actor, id);
@@ -64,7 +75,10 @@ export class PermitsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Roles(Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Sign the current approval step (of the permit or its pending extension)', description: 'The signer must hold the step\'s position and must not be the applicant.' })
+  @ApiOperation({
+    summary: 'Sign the current approval step (of the permit or its pending extension)',
+    description: "The signer must hold the step's position and must not be the applicant.",
+  })
   @ApiOkResponse({ type: PermitDetailView })
   approve(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ApproveDto) {
     return this.workflow.approve(actor, id, dto);
@@ -91,7 +105,10 @@ export class PermitsController {
   @Post(':id/extend')
   @HttpCode(200)
   @Roles(...WRITERS)
-  @ApiOperation({ summary: 'Request an extension (延期): approved through the same chain, never beyond the level maximum from the original start' })
+  @ApiOperation({
+    summary:
+      'Request an extension (延期): approved through the same chain, never beyond the level maximum from the original start',
+  })
   @ApiOkResponse({ type: PermitDetailView })
   extend(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ExtendDto) {
     return this.workflow.extend(actor, id, dto);
@@ -109,7 +126,10 @@ export class PermitsController {
   @Post(':id/evaluate')
   @HttpCode(200)
   @Roles(Role.EnterpriseAdmin, Role.SafetyManager, Role.Regulator, Role.PlatformAdmin)
-  @ApiOperation({ summary: 'May this welder weld with this machine here and now under this permit? (the authorization engine\'s check, with a reason code)' })
+  @ApiOperation({
+    summary:
+      "May this welder weld with this machine here and now under this permit? (the authorization engine's check, with a reason code)",
+  })
   @ApiOkResponse({ description: '{ allowed, reason, message: { zh, en }, permit? }' })
   evaluate(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: EvaluateDto) {
     return this.permits.evaluateFor(actor, id, dto);

@@ -28,7 +28,11 @@ export interface PermitListFilter {
 /** Permit rows and what hangs off them. Methods take an EntityManager when they run inside a transaction. */
 @Injectable()
 export class PermitsRepository {
-  constructor(private readonly ds: DataSource, private readonly access: AccessPolicy, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   findById(id: string, em: EntityManager = this.ds.manager): Promise<Permit | null> {
     return em.findOne(Permit, { where: { id } });
@@ -57,18 +61,36 @@ export class PermitsRepository {
 
   async replaceWelders(em: EntityManager, permitId: string, welderIds: string[]): Promise<void> {
     await em.delete(PermitWelder, { permitId });
-    if (welderIds.length) await em.insert(PermitWelder, welderIds.map((welderId) => ({ permitId, welderId })));
+    if (welderIds.length)
+      await em.insert(
+        PermitWelder,
+        welderIds.map((welderId) => ({ permitId, welderId })),
+      );
   }
 
   async replaceMachines(em: EntityManager, permitId: string, machineIds: string[]): Promise<void> {
     await em.delete(PermitMachine, { permitId });
-    if (machineIds.length) await em.insert(PermitMachine, machineIds.map((machineId) => ({ permitId, machineId })));
+    if (machineIds.length)
+      await em.insert(
+        PermitMachine,
+        machineIds.map((machineId) => ({ permitId, machineId })),
+      );
   }
 
   /** Who signed (approved a step of) this round of the permit, or of one extension. */
-  async signersOfRound(em: EntityManager, permitId: string, round: number, extensionId: string | null): Promise<string[]> {
-    const qb = em.createQueryBuilder(PermitTrailEntry, 't').select('t.actor_user_id', 'u')
-      .where('t.permit_id = :permitId AND t.round = :round AND t.step IS NOT NULL AND t.actor_user_id IS NOT NULL', { permitId, round })
+  async signersOfRound(
+    em: EntityManager,
+    permitId: string,
+    round: number,
+    extensionId: string | null,
+  ): Promise<string[]> {
+    const qb = em
+      .createQueryBuilder(PermitTrailEntry, 't')
+      .select('t.actor_user_id', 'u')
+      .where('t.permit_id = :permitId AND t.round = :round AND t.step IS NOT NULL AND t.actor_user_id IS NOT NULL', {
+        permitId,
+        round,
+      })
       .andWhere('t.action IN (:...actions)', { actions: [TrailAction.Approved, TrailAction.ExtensionApproved] });
     if (extensionId) qb.andWhere('t.extension_id = :extensionId', { extensionId });
     else qb.andWhere('t.extension_id IS NULL');
@@ -92,19 +114,32 @@ export class PermitsRepository {
   }
 
   attachmentsOf(permitId: string, offset = 0, limit = 200): Promise<[PermitAttachment[], number]> {
-    return this.ds.manager.findAndCount(PermitAttachment, { where: { permitId }, order: { uploadedAt: 'ASC' }, skip: offset, take: limit });
+    return this.ds.manager.findAndCount(PermitAttachment, {
+      where: { permitId },
+      order: { uploadedAt: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
   }
 
   findAttachmentWithData(permitId: string, id: string): Promise<PermitAttachment | null> {
-    return this.ds.manager.createQueryBuilder(PermitAttachment, 'a').addSelect('a.data').where('a.id = :id AND a.permit_id = :permitId', { id, permitId }).getOne();
+    return this.ds.manager
+      .createQueryBuilder(PermitAttachment, 'a')
+      .addSelect('a.data')
+      .where('a.id = :id AND a.permit_id = :permitId', { id, permitId })
+      .getOne();
   }
 
   namedWeldersOfPermits(permitIds: string[]): Promise<PermitWelder[]> {
-    return permitIds.length ? this.ds.manager.find(PermitWelder, { where: { permitId: In(permitIds) } }) : Promise.resolve([]);
+    return permitIds.length
+      ? this.ds.manager.find(PermitWelder, { where: { permitId: In(permitIds) } })
+      : Promise.resolve([]);
   }
 
   namedMachinesOfPermits(permitIds: string[]): Promise<PermitMachine[]> {
-    return permitIds.length ? this.ds.manager.find(PermitMachine, { where: { permitId: In(permitIds) } }) : Promise.resolve([]);
+    return permitIds.length
+      ? this.ds.manager.find(PermitMachine, { where: { permitId: In(permitIds) } })
+      : Promise.resolve([]);
   }
 
   /** Arc activity only ever moves forward, whatever order the reports arrive in. */
@@ -123,22 +158,41 @@ export class PermitsRepository {
   async listVisible(actor: Actor, f: PermitListFilter, now: Date): Promise<[Permit[], number]> {
     const qb = this.ds.manager.createQueryBuilder(Permit, 'p').innerJoin(Enterprise, 'e', 'e.id = p.enterprise_id');
     if (actor.role === Role.Welder) {
-      qb.andWhere('EXISTS (SELECT 1 FROM permit_welders sw WHERE sw.permit_id = p.id AND sw.welder_id = :selfWelder)', { selfWelder: actor.welderId ?? '00000000-0000-0000-0000-000000000000' });
+      qb.andWhere('EXISTS (SELECT 1 FROM permit_welders sw WHERE sw.permit_id = p.id AND sw.welder_id = :selfWelder)', {
+        selfWelder: actor.welderId ?? '00000000-0000-0000-0000-000000000000',
+      });
     } else {
       this.access.scopeToEnterprises(qb, actor, 'e');
     }
     if (f.enterpriseId) qb.andWhere('p.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
     if (f.level) qb.andWhere('p.effective_level = :level', { level: f.level });
-    if (f.welderId) qb.andWhere('EXISTS (SELECT 1 FROM permit_welders fw WHERE fw.permit_id = p.id AND fw.welder_id = :welderId)', { welderId: f.welderId });
-    if (f.machineId) qb.andWhere('EXISTS (SELECT 1 FROM permit_machines fm WHERE fm.permit_id = p.id AND fm.machine_id = :machineId)', { machineId: f.machineId });
-    if (f.activeAt) qb.andWhere('p.status = :approved AND p.planned_start <= :activeAt AND p.planned_end > :activeAt', { approved: PermitStatus.Approved, activeAt: f.activeAt });
+    if (f.welderId)
+      qb.andWhere('EXISTS (SELECT 1 FROM permit_welders fw WHERE fw.permit_id = p.id AND fw.welder_id = :welderId)', {
+        welderId: f.welderId,
+      });
+    if (f.machineId)
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM permit_machines fm WHERE fm.permit_id = p.id AND fm.machine_id = :machineId)',
+        { machineId: f.machineId },
+      );
+    if (f.activeAt)
+      qb.andWhere('p.status = :approved AND p.planned_start <= :activeAt AND p.planned_end > :activeAt', {
+        approved: PermitStatus.Approved,
+        activeAt: f.activeAt,
+      });
     if (f.status) {
       const approved = { approved: PermitStatus.Approved, now };
       if (f.status === 'approved') qb.andWhere('p.status = :approved AND p.planned_start > :now', approved);
-      else if (f.status === 'active') qb.andWhere('p.status = :approved AND p.planned_start <= :now AND p.planned_end > :now', approved);
+      else if (f.status === 'active')
+        qb.andWhere('p.status = :approved AND p.planned_start <= :now AND p.planned_end > :now', approved);
       else if (f.status === 'expired') qb.andWhere('p.status = :approved AND p.planned_end <= :now', approved);
       else qb.andWhere('p.status = :status', { status: f.status });
     }
-    return qb.orderBy('p.planned_start', 'DESC').addOrderBy('p.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+    return qb
+      .orderBy('p.planned_start', 'DESC')
+      .addOrderBy('p.id', 'ASC')
+      .skip(f.offset)
+      .take(f.limit)
+      .getManyAndCount();
   }
 }

@@ -19,7 +19,14 @@ import { PermitDecision, PermitEvaluationInput } from './permit-decision';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEvaluator } from './permit-evaluator';
 import { effectiveLevel, PermitLevel } from './permit-levels';
-import { assertStartNotPast, assertWindowFits, assertWindowOrder, auditSnapshot, mergeChecklist, toGeofence } from './permit-rules';
+import {
+  assertStartNotPast,
+  assertWindowFits,
+  assertWindowOrder,
+  auditSnapshot,
+  mergeChecklist,
+  toGeofence,
+} from './permit-rules';
 import { PermitSettingsRepository } from './permit-settings.repository';
 import { PermitPolicyService } from './permit-policy.service';
 import { PermitSettingsService } from './permit-settings.service';
@@ -65,7 +72,10 @@ export class PermitsService {
 
   /** Telemetry reports arcs here so that the pause rule of gas analysis can be applied. */
   async recordArcActivity(permitId: string, arcStartedAt: Date, arcEndedAt?: Date | null): Promise<boolean> {
-    if (Number.isNaN(arcStartedAt.getTime()) || (arcEndedAt && (Number.isNaN(arcEndedAt.getTime()) || arcEndedAt < arcStartedAt))) {
+    if (
+      Number.isNaN(arcStartedAt.getTime()) ||
+      (arcEndedAt && (Number.isNaN(arcEndedAt.getTime()) || arcEndedAt < arcStartedAt))
+    ) {
       throw DomainError.invalid('arcEndedAt', 'afterStart', 'An arc must end after it starts');
     }
     if (!isUuid(permitId)) return false;
@@ -74,15 +84,32 @@ export class PermitsService {
 
   async evaluateFor(actor: Actor, id: string, dto: EvaluateDto): Promise<PermitDecision> {
     await this.permitAccess.loadReadable(actor, id);
-    return this.evaluate({ permitId: id, welderId: dto.welderId, machineId: dto.machineId, at: dto.at ? new Date(dto.at) : this.clock.now(), position: dto.position, continuousGasOk: dto.continuousGasOk });
+    return this.evaluate({
+      permitId: id,
+      welderId: dto.welderId,
+      machineId: dto.machineId,
+      at: dto.at ? new Date(dto.at) : this.clock.now(),
+      position: dto.position,
+      continuousGasOk: dto.continuousGasOk,
+    });
   }
 
   async list(actor: Actor, q: ListPermitsQuery): Promise<Paginated<PermitSummaryView>> {
     const now = this.clock.now();
-    const [rows, total] = await this.permits.listVisible(actor, {
-      status: q.status, level: q.level, enterpriseId: q.enterpriseId, welderId: q.welderId, machineId: q.machineId,
-      activeAt: q.activeAt ? new Date(q.activeAt) : undefined, offset: offsetOf(q), limit: q.pageSize,
-    }, now);
+    const [rows, total] = await this.permits.listVisible(
+      actor,
+      {
+        status: q.status,
+        level: q.level,
+        enterpriseId: q.enterpriseId,
+        welderId: q.welderId,
+        machineId: q.machineId,
+        activeAt: q.activeAt ? new Date(q.activeAt) : undefined,
+        offset: offsetOf(q),
+        limit: q.pageSize,
+      },
+      now,
+    );
     return paginate(await this.views.summaries(rows, now), total, q);
   }
 
@@ -92,7 +119,8 @@ export class PermitsService {
   }
 
   async create(actor: Actor, dto: CreatePermitDto): Promise<PermitDetailView> {
-    const start = new Date(dto.plannedStart), end = new Date(dto.plannedEnd);
+    const start = new Date(dto.plannedStart),
+      end = new Date(dto.plannedEnd);
     assertStartNotPast(start, this.clock.now());
     assertWindowOrder(start, end);
     const enterpriseId = dto.enterpriseId ?? actor.enterpriseId;
@@ -103,11 +131,26 @@ export class PermitsService {
       this.access.assertManageable(actor, enterprise, 'Enterprise');
       this.eligibility.assertEnterpriseActive(enterprise);
       const permit = em.create(Permit, {
-        enterpriseId, status: PermitStatus.Draft, requestedLevel: dto.level, workDescription: dto.workDescription,
-        siteAddress: dto.site.address, siteLatitude: dto.site.point.lat, siteLongitude: dto.site.point.lng, geofence: toGeofence(dto.site.geofence),
-        plannedStart: start, plannedEnd: end, checklist: mergeChecklist({}, dto.checklist),
-        applicantUserId: actor.userId!, applicantUsername: actor.username, approvalChain: null, approvalRound: 0, currentStep: 0,
-        fireWatcherWelderId: null, fireWatcherName: null, fireWatcherPhoneEnc: null, fireWatcherPhoneMasked: null,
+        enterpriseId,
+        status: PermitStatus.Draft,
+        requestedLevel: dto.level,
+        workDescription: dto.workDescription,
+        siteAddress: dto.site.address,
+        siteLatitude: dto.site.point.lat,
+        siteLongitude: dto.site.point.lng,
+        geofence: toGeofence(dto.site.geofence),
+        plannedStart: start,
+        plannedEnd: end,
+        checklist: mergeChecklist({}, dto.checklist),
+        applicantUserId: actor.userId!,
+        applicantUsername: actor.username,
+        approvalChain: null,
+        approvalRound: 0,
+        currentStep: 0,
+        fireWatcherWelderId: null,
+        fireWatcherName: null,
+        fireWatcherPhoneEnc: null,
+        fireWatcherPhoneMasked: null,
       });
       if (dto.fireWatcher) await this.fireWatcher.assign(em, permit, dto.fireWatcher.personId, dto.welderIds);
       await this.applyLevel(em, permit, enterprise);
@@ -115,7 +158,14 @@ export class PermitsService {
       const row = await em.save(Permit, permit);
       await this.permits.replaceWelders(em, row.id, dto.welderIds);
       await this.permits.replaceMachines(em, row.id, dto.machineIds);
-      await this.audit.record(em, actor, { action: 'permit.create', entityType: 'permit', entityId: row.id, enterpriseId, regionPath: enterprise.regionPath, after: { ...auditSnapshot(row), welderIds: dto.welderIds, machineIds: dto.machineIds } });
+      await this.audit.record(em, actor, {
+        action: 'permit.create',
+        entityType: 'permit',
+        entityId: row.id,
+        enterpriseId,
+        regionPath: enterprise.regionPath,
+        after: { ...auditSnapshot(row), welderIds: dto.welderIds, machineIds: dto.machineIds },
+      });
       return row;
     });
     return this.views.detail(saved, this.clock.now());
@@ -147,11 +197,26 @@ export class PermitsService {
       const watcherId = dto.fireWatcher?.personId ?? permit.fireWatcherWelderId;
       if (watcherId) await this.fireWatcher.assign(em, permit, watcherId, welderIds);
       const machineIds = dto.machineIds ?? (await this.permits.namedMachineIds(id, em));
-      await this.eligibility.assertPartiesAvailable(em, permit.enterpriseId, welderIds, machineIds, permit.plannedStart, permit.plannedEnd);
+      await this.eligibility.assertPartiesAvailable(
+        em,
+        permit.enterpriseId,
+        welderIds,
+        machineIds,
+        permit.plannedStart,
+        permit.plannedEnd,
+      );
       const row = await em.save(Permit, permit);
       if (dto.welderIds) await this.permits.replaceWelders(em, id, dto.welderIds);
       if (dto.machineIds) await this.permits.replaceMachines(em, id, dto.machineIds);
-      await this.audit.record(em, actor, { action: 'permit.update', entityType: 'permit', entityId: id, enterpriseId: permit.enterpriseId, regionPath: enterprise.regionPath, before, after: { ...auditSnapshot(row), welderIds, machineIds } });
+      await this.audit.record(em, actor, {
+        action: 'permit.update',
+        entityType: 'permit',
+        entityId: id,
+        enterpriseId: permit.enterpriseId,
+        regionPath: enterprise.regionPath,
+        before,
+        after: { ...auditSnapshot(row), welderIds, machineIds },
+      });
       return row;
     });
     return this.views.detail(saved, this.clock.now());

@@ -11,9 +11,12 @@ describe('public scan: is the machine authorised to weld right now?', () => {
     t = await createTestApp({ clock });
     ids = await demoIds(t.ds);
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
-  const scan = async (machineId: string) => (await t.http.get(`/api/public/codes/${await activeCode(t, machineId)}`)).body.authorisation;
+  const scan = async (machineId: string) =>
+    (await t.http.get(`/api/public/codes/${await activeCode(t, machineId)}`)).body.authorisation;
 
   it('says no without a chip or a permit, yes inside an approved permit window, and no again after it', async () => {
     clock.set(at9());
@@ -33,7 +36,10 @@ describe('public scan: is the machine authorised to weld right now?', () => {
 
   it('says no while the enterprise is suspended, even inside the window', async () => {
     clock.set(cst(5, '10:00'));
-    const res = await t.http.post(`/api/enterprises/${ids.steel}/status`).set(await t.auth('xiayi.regulator')).send({ status: 'suspended', reason: '停产整顿' });
+    const res = await t.http
+      .post(`/api/enterprises/${ids.steel}/status`)
+      .set(await t.auth('xiayi.regulator'))
+      .send({ status: 'suspended', reason: '停产整顿' });
     expect(res.status).toBe(200);
     expect(await scan(ids.steelMachine1)).toMatchObject({ authorisedNow: false, permitInForce: true });
   });

@@ -12,13 +12,19 @@ jest.setTimeout(60_000);
 describe('public code scan', () => {
   let t: TestApp;
   const clock = new FakeClock(new Date('2026-05-01T02:00:00Z'));
-  beforeAll(async () => { t = await createTestApp({ clock }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   async function codeOf(type: 'machine' | 'welder', where: string, value: string): Promise<string> {
     const table = type === 'machine' ? 'machines' : 'welders';
     const [row] = await t.ds.query(
-      `SELECT c.code FROM ${table} s JOIN identity_codes c ON c.subject_type = $1 AND c.subject_id = s.id AND c.status = 'active' WHERE s.${where} = $2`, [type, value]);
+      `SELECT c.code FROM ${table} s JOIN identity_codes c ON c.subject_type = $1 AND c.subject_id = s.id AND c.status = 'active' WHERE s.${where} = $2`,
+      [type, value],
+    );
     return row.code;
   }
   const scan = (code: string) => t.http.get(`/api/public/codes/${encodeURIComponent(code)}`);
@@ -29,7 +35,9 @@ describe('public code scan', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
-      type: 'machine', code, valid: true,
+      type: 'machine',
+      code,
+      valid: true,
       machine: { name: '1号车间氩弧焊机', kind: 'electric_arc', status: 'active', registered: true, chipBound: false },
       enterprise: { name: '夏邑县恒达钢结构有限公司', status: 'active' },
       authorisation: { authorisedNow: false, permitInForce: false, unlockedNow: false },
@@ -40,23 +48,35 @@ describe('public code scan', () => {
 
   it('reports a suspended machine as not registered and a bound chip as bound', async () => {
     const serial = 'JS-DN25-992104';
-    await t.ds.query(`UPDATE machines SET status = 'suspended', chip_id = 'CHIP-0001' WHERE serial_number = $1`, [serial]);
+    await t.ds.query(`UPDATE machines SET status = 'suspended', chip_id = 'CHIP-0001' WHERE serial_number = $1`, [
+      serial,
+    ]);
     const res = await scan(await codeOf('machine', 'serial_number', serial));
     expect(res.status).toBe(200);
     expect(res.body.machine).toMatchObject({ status: 'suspended', registered: false, chipBound: true });
     expect(res.text).not.toContain('CHIP-0001');
   });
 
-  it('shows a welder only masked, with today\'s certificate validity', async () => {
+  it("shows a welder only masked, with today's certificate validity", async () => {
     const zhang = DEMO_WELDERS.find((w) => w.key === 'zhang')!;
     const res = await scan(await codeOf('welder', 'real_name', zhang.realName));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      type: 'welder', code: expect.any(String), valid: true,
+      type: 'welder',
+      code: expect.any(String),
+      valid: true,
       welder: { maskedName: '张*', status: 'active' },
       certificate: { validToday: true, state: 'valid', expiresOn: '2028-03-01' },
     });
-    for (const secret of [zhang.realName, zhang.idNumber, zhang.phone, maskIdNumber(zhang.idNumber), maskPhone(zhang.phone), '恒达', '王建国']) {
+    for (const secret of [
+      zhang.realName,
+      zhang.idNumber,
+      zhang.phone,
+      maskIdNumber(zhang.idNumber),
+      maskPhone(zhang.phone),
+      '恒达',
+      '王建国',
+    ]) {
       expect(res.text).not.toContain(secret);
     }
   });
@@ -110,23 +130,35 @@ describe('public code scan', () => {
     const serial = 'RL-ZX7315-771235';
     const code = await codeOf('machine', 'serial_number', serial);
     const [m] = await t.ds.query('SELECT id FROM machines WHERE serial_number = $1', [serial]);
-    await t.http.post(`/api/codes/machines/${m.id}/revoke`).set(await t.auth('admin')).send({ reason: '设备报废' }).expect(200);
+    await t.http
+      .post(`/api/codes/machines/${m.id}/revoke`)
+      .set(await t.auth('admin'))
+      .send({ reason: '设备报废' })
+      .expect(200);
     const res = await scan(code);
     expect(res.status).toBe(410);
-    expect(res.body.error).toMatchObject({ code: 'CODE_REVOKED', details: { subjectType: 'machine', revokedAt: '2026-05-01T02:00:00.000Z', reasonCategory: 'revoked' } });
+    expect(res.body.error).toMatchObject({
+      code: 'CODE_REVOKED',
+      details: { subjectType: 'machine', revokedAt: '2026-05-01T02:00:00.000Z', reasonCategory: 'revoked' },
+    });
     expect(JSON.stringify(res.body)).not.toContain('设备报废');
   });
 });
 
 describe('public code scan rate limit', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ seed: false }); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp({ seed: false });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it(`allows ${PUBLIC_SCAN_RATE_LIMIT.limit} scans a minute per address, then answers 429`, async () => {
     expect(PUBLIC_SCAN_RATE_LIMIT.ttl).toBe(60_000);
     const statuses: number[] = [];
-    for (let i = 0; i < PUBLIC_SCAN_RATE_LIMIT.limit; i++) statuses.push((await t.http.get(`/api/public/codes/not-a-code-${i}`)).status);
+    for (let i = 0; i < PUBLIC_SCAN_RATE_LIMIT.limit; i++)
+      statuses.push((await t.http.get(`/api/public/codes/not-a-code-${i}`)).status);
     expect(statuses.every((s) => s === 400)).toBe(true);
     const blocked = await t.http.get('/api/public/codes/not-a-code');
     expect(blocked.status).toBe(429);
@@ -138,7 +170,8 @@ describe('public code scan rate limit', () => {
 
 describe('public code scan rate limit behind a reverse proxy', () => {
   const exhaust = async (t: TestApp, client: string) => {
-    for (let i = 0; i < PUBLIC_SCAN_RATE_LIMIT.limit; i++) await t.http.get(`/api/public/codes/not-a-code-${i}`).set('X-Forwarded-For', client);
+    for (let i = 0; i < PUBLIC_SCAN_RATE_LIMIT.limit; i++)
+      await t.http.get(`/api/public/codes/not-a-code-${i}`).set('X-Forwarded-For', client);
   };
 
   it('keys on the forwarded client address when TRUST_PROXY names the proxy', async () => {

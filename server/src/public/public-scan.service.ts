@@ -25,19 +25,28 @@ const REGISTERED: ReadonlySet<MachineStatus> = new Set([MachineStatus.Registered
  */
 @Injectable()
 export class PublicScanService {
-  constructor(private readonly codes: CodesService, private readonly repo: CodeSubjects, private readonly authorisations: PublicScanRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly codes: CodesService,
+    private readonly repo: CodeSubjects,
+    private readonly authorisations: PublicScanRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async scan(raw: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     const check = this.codes.signer.check(raw);
-    if (!check.ok && check.reason === 'malformed') throw new DomainError(ErrorCode.CODE_MALFORMED, '这不是 ArcGate 二维码 (the code is malformed)');
+    if (!check.ok && check.reason === 'malformed')
+      throw new DomainError(ErrorCode.CODE_MALFORMED, '这不是 ArcGate 二维码 (the code is malformed)');
     // The signature is checked before any look-up, so forged codes never reach the database.
-    if (!check.ok) throw new DomainError(ErrorCode.CODE_FORGED, '二维码无效：伪造或被篡改 (the code is forged or altered)');
+    if (!check.ok)
+      throw new DomainError(ErrorCode.CODE_FORGED, '二维码无效：伪造或被篡改 (the code is forged or altered)');
     const code = await this.codes.findByCode(raw);
     if (!code) throw new DomainError(ErrorCode.CODE_UNKNOWN, '二维码未登记 (the code is genuine but not registered)');
     if (code.status === CodeStatus.Revoked) {
       // A category, never the free-text reason: enterprises type names and phone numbers into it.
       throw new DomainError(ErrorCode.CODE_REVOKED, '二维码已作废 (the code has been revoked)', [], {
-        subjectType: code.subjectType, revokedAt: code.revokedAt?.toISOString() ?? null, reasonCategory: await this.revokedCategory(code),
+        subjectType: code.subjectType,
+        revokedAt: code.revokedAt?.toISOString() ?? null,
+        reasonCategory: await this.revokedCategory(code),
       });
     }
     return code.subjectType === CodeSubjectType.Machine ? this.machineScan(code) : this.welderScan(code);
@@ -49,10 +58,19 @@ export class PublicScanService {
     const registered = REGISTERED.has(m.status);
     const { permitInForce, unlockedNow } = await this.authorisations.findMachineAuthorisationAt(m.id, this.clock.now());
     // Authorised to weld now: a registered, chipped machine of an active enterprise under a permit in force.
-    const authorisedNow = registered && m.chipId !== null && m.enterprise.status === EnterpriseStatus.Active && permitInForce;
+    const authorisedNow =
+      registered && m.chipId !== null && m.enterprise.status === EnterpriseStatus.Active && permitInForce;
     return {
-      type: 'machine', code: code.code, valid: true,
-      machine: { name: redactPersonalDigits(m.name), kind: m.kind, status: m.status, registered, chipBound: m.chipId !== null },
+      type: 'machine',
+      code: code.code,
+      valid: true,
+      machine: {
+        name: redactPersonalDigits(m.name),
+        kind: m.kind,
+        status: m.status,
+        registered,
+        chipBound: m.chipId !== null,
+      },
       enterprise: { name: redactPersonalDigits(m.enterprise.name), status: m.enterprise.status },
       authorisation: { authorisedNow, permitInForce, unlockedNow },
     };
@@ -63,7 +81,9 @@ export class PublicScanService {
     if (!w) throw this.dangling();
     const certificates = await this.repo.findWeldingCertificates(w.id);
     return {
-      type: 'welder', code: code.code, valid: true,
+      type: 'welder',
+      code: code.code,
+      valid: true,
       welder: { maskedName: maskName(w.realName), status: w.status },
       certificate: summariseCertificates(certificates, this.clock.now()),
     };
@@ -71,7 +91,11 @@ export class PublicScanService {
 
   /** Why a code no longer counts, as a category the scan page words: derived from facts, not from the typed reason. */
   private async revokedCategory(code: IdentityCode): Promise<RevokedCategory> {
-    if (code.subjectType === CodeSubjectType.Machine && (await this.repo.findMachineWithEnterprise(code.subjectId))?.status === MachineStatus.Retired) return 'machine_retired';
+    if (
+      code.subjectType === CodeSubjectType.Machine &&
+      (await this.repo.findMachineWithEnterprise(code.subjectId))?.status === MachineStatus.Retired
+    )
+      return 'machine_retired';
     return (await this.repo.hasCodeIssuedAfter(code)) ? 'reissued' : 'revoked';
   }
 

@@ -14,7 +14,11 @@ export class RegionsRepository implements RegionLookup {
 
   /** The region and everything below it, ordered so that parents come before children. */
   findSubtree(path: string): Promise<Region[]> {
-    return this.repo.createQueryBuilder('r').where('r.path LIKE :p', { p: `${path}%` }).orderBy('r.path', 'ASC').getMany();
+    return this.repo
+      .createQueryBuilder('r')
+      .where('r.path LIKE :p', { p: `${path}%` })
+      .orderBy('r.path', 'ASC')
+      .getMany();
   }
 
   findAllOrdered(): Promise<Region[]> {

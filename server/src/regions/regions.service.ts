@@ -8,11 +8,21 @@ import { CreateRegionDto } from './dto/create-region.dto';
 import { Region, RegionLevel } from './region.entity';
 import { RegionsRepository } from './regions.repository';
 
-const LEVEL_ORDER = [RegionLevel.Province, RegionLevel.City, RegionLevel.County, RegionLevel.Township, RegionLevel.Village];
+const LEVEL_ORDER = [
+  RegionLevel.Province,
+  RegionLevel.City,
+  RegionLevel.County,
+  RegionLevel.Township,
+  RegionLevel.Village,
+];
 
 @Injectable()
 export class RegionsService {
-  constructor(private readonly regions: RegionsRepository, private readonly audit: AuditService, private readonly ds: DataSource) {}
+  constructor(
+    private readonly regions: RegionsRepository,
+    private readonly audit: AuditService,
+    private readonly ds: DataSource,
+  ) {}
 
   /** Regions are reference data every logged-in user may read (to pick a region); `under` narrows to a subtree. */
   async list(under?: string): Promise<Region[]> {
@@ -33,17 +43,41 @@ export class RegionsService {
       let path = `/${dto.code}/`;
       if (dto.parentCode) {
         const parent = await em.findOne(Region, { where: { code: dto.parentCode } });
-        if (!parent) throw new DomainError(ErrorCode.REGION_UNKNOWN, `Parent region ${dto.parentCode} is not known`, [{ field: 'parentCode', code: 'unknownRegion', message: 'unknown parent region' }]);
+        if (!parent)
+          throw new DomainError(ErrorCode.REGION_UNKNOWN, `Parent region ${dto.parentCode} is not known`, [
+            { field: 'parentCode', code: 'unknownRegion', message: 'unknown parent region' },
+          ]);
         if (LEVEL_ORDER.indexOf(dto.level) <= LEVEL_ORDER.indexOf(parent.level)) {
-          throw DomainError.invalid('level', 'levelNotBelowParent', `A ${dto.level} cannot sit under a ${parent.level}`);
+          throw DomainError.invalid(
+            'level',
+            'levelNotBelowParent',
+            `A ${dto.level} cannot sit under a ${parent.level}`,
+          );
         }
         path = `${parent.path}${dto.code}/`;
       }
       if (await em.findOne(Region, { where: { code: dto.code } })) {
-        throw new DomainError(ErrorCode.DUPLICATE, `Region ${dto.code} exists`, [{ field: 'code', code: 'duplicate', message: 'already exists' }]);
+        throw new DomainError(ErrorCode.DUPLICATE, `Region ${dto.code} exists`, [
+          { field: 'code', code: 'duplicate', message: 'already exists' },
+        ]);
       }
-      const region = await em.save(Region, em.create(Region, { code: dto.code, name: dto.name, level: dto.level, parentCode: dto.parentCode ?? null, path }));
-      await this.audit.record(em, actor, { action: 'region.create', entityType: 'region', entityId: region.code, regionPath: region.path, after: { ...region } });
+      const region = await em.save(
+        Region,
+        em.create(Region, {
+          code: dto.code,
+          name: dto.name,
+          level: dto.level,
+          parentCode: dto.parentCode ?? null,
+          path,
+        }),
+      );
+      await this.audit.record(em, actor, {
+        action: 'region.create',
+        entityType: 'region',
+        entityId: region.code,
+        regionPath: region.path,
+        after: { ...region },
+      });
       return region;
     });
   }

@@ -28,13 +28,23 @@ export function sniffPhotoType(buf: Buffer): CheckedPhoto['contentType'] | null 
 /** At most three JPEG or PNG photos of at most 5 MB each (multer enforces the size while reading). */
 export function checkPhotos(files: UploadedPhoto[] | undefined): CheckedPhoto[] {
   const list = files ?? [];
-  if (list.length > MAX_REPORT_PHOTOS) throw DomainError.invalid('photos', 'arrayMaxSize', `最多上传 ${MAX_REPORT_PHOTOS} 张照片 (at most ${MAX_REPORT_PHOTOS} photos)`);
+  if (list.length > MAX_REPORT_PHOTOS)
+    throw DomainError.invalid(
+      'photos',
+      'arrayMaxSize',
+      `最多上传 ${MAX_REPORT_PHOTOS} 张照片 (at most ${MAX_REPORT_PHOTOS} photos)`,
+    );
   return list.map((f, i) => {
     if (!f.buffer?.length) throw DomainError.invalid(`photos[${i}]`, 'isNotEmpty', '照片文件为空 (the photo is empty)');
-    if (f.buffer.length > MAX_PHOTO_BYTES) throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, '照片不能超过 5 MB (a photo may be at most 5 MB)', [{ field: `photos[${i}]`, code: 'maxSize', message: 'at most 5 MB' }]);
+    if (f.buffer.length > MAX_PHOTO_BYTES)
+      throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, '照片不能超过 5 MB (a photo may be at most 5 MB)', [
+        { field: `photos[${i}]`, code: 'maxSize', message: 'at most 5 MB' },
+      ]);
     const contentType = sniffPhotoType(f.buffer);
     if (!contentType) {
-      throw new DomainError(ErrorCode.UNSUPPORTED_FILE, '照片只能是 JPEG 或 PNG (photos must be JPEG or PNG)', [{ field: `photos[${i}]`, code: 'unsupportedFile', message: 'not a JPEG or PNG image' }]);
+      throw new DomainError(ErrorCode.UNSUPPORTED_FILE, '照片只能是 JPEG 或 PNG (photos must be JPEG or PNG)', [
+        { field: `photos[${i}]`, code: 'unsupportedFile', message: 'not a JPEG or PNG image' },
+      ]);
     }
     return { contentType, data: f.buffer };
   });

@@ -13,7 +13,11 @@ const NEXT: Record<ReportStatus, readonly ReportStatus[]> = {
 };
 
 /** A finding, a rejection and a close-out (审核把关销号) must each say why. */
-const NOTE_REQUIRED: ReadonlySet<ReportStatus> = new Set([ReportStatus.Verified, ReportStatus.Rejected, ReportStatus.Closed]);
+const NOTE_REQUIRED: ReadonlySet<ReportStatus> = new Set([
+  ReportStatus.Verified,
+  ReportStatus.Rejected,
+  ReportStatus.Closed,
+]);
 
 export function allowedNext(from: ReportStatus): readonly ReportStatus[] {
   return NEXT[from];

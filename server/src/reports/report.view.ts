@@ -66,15 +66,23 @@ export class ReportSummaryView {
   @ApiProperty() rewardEligible!: boolean;
   @ApiProperty() description!: string;
   @ApiProperty({ type: String, nullable: true }) machineCode!: string | null;
-  @ApiProperty({ enum: MachineCodeState, enumName: 'MachineCodeState', nullable: true, description: 'forged: the scanned label itself is fake' }) machineCodeState!: MachineCodeState | null;
+  @ApiProperty({
+    enum: MachineCodeState,
+    enumName: 'MachineCodeState',
+    nullable: true,
+    description: 'forged: the scanned label itself is fake',
+  })
+  machineCodeState!: MachineCodeState | null;
   @ApiProperty({ type: ReportMachineRefDto, nullable: true }) machine!: ReportMachineRefDto | null;
   @ApiProperty({ type: ReportEnterpriseRefDto, nullable: true }) enterprise!: ReportEnterpriseRefDto | null;
   @ApiProperty({ type: String, nullable: true }) regionCode!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'null: unplaced, visible to every regulator' }) regionPath!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: unplaced, visible to every regulator' })
+  regionPath!: string | null;
   @ApiProperty({ type: Number, nullable: true }) latitude!: number | null;
   @ApiProperty({ type: Number, nullable: true }) longitude!: number | null;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '138****8000', description: 'Masked, always' }) reporterContact!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '138****8000', description: 'Masked, always' })
+  reporterContact!: string | null;
   @ApiProperty() photoCount!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
@@ -82,9 +90,16 @@ export class ReportSummaryView {
 }
 
 export class ReportDetailView extends ReportSummaryView {
-  @ApiProperty({ type: [ReportPhotoDto], description: 'Fetch each from /api/reports/{id}/photos/{photoId}' }) photos!: ReportPhotoDto[];
+  @ApiProperty({ type: [ReportPhotoDto], description: 'Fetch each from /api/reports/{id}/photos/{photoId}' })
+  photos!: ReportPhotoDto[];
   @ApiProperty({ type: [ReportEventDto] }) trail!: ReportEventDto[];
-  @ApiProperty({ enum: ReportStatus, enumName: 'ReportStatus', isArray: true, description: 'Statuses it may move to next' }) allowedNext!: ReportStatus[];
+  @ApiProperty({
+    enum: ReportStatus,
+    enumName: 'ReportStatus',
+    isArray: true,
+    description: 'Statuses it may move to next',
+  })
+  allowedNext!: ReportStatus[];
 }
 
 export interface ReportRefs {
@@ -94,7 +109,12 @@ export interface ReportRefs {
 }
 
 export function toReceipt(r: Report): ReportReceiptDto {
-  return { trackingCode: r.trackingCode, displayCode: formatTrackingCode(r.trackingCode), status: r.status, submittedAt: r.createdAt };
+  return {
+    trackingCode: r.trackingCode,
+    displayCode: formatTrackingCode(r.trackingCode),
+    status: r.status,
+    submittedAt: r.createdAt,
+  };
 }
 
 export function toPublicStatus(r: Report): PublicReportStatusDto {
@@ -103,10 +123,25 @@ export function toPublicStatus(r: Report): PublicReportStatusDto {
 
 export function toSummary(r: Report, refs: ReportRefs): ReportSummaryView {
   return {
-    id: r.id, trackingCode: r.trackingCode, status: r.status, rewardEligible: r.rewardEligible, description: r.description,
-    machineCode: r.machineCode, machineCodeState: r.machineCodeState, machine: refs.machine, enterprise: refs.enterprise,
-    regionCode: r.regionCode, regionPath: r.regionPath, latitude: r.latitude, longitude: r.longitude, address: r.address,
-    reporterContact: r.reporterContactMasked, photoCount: refs.photoCount, createdAt: r.createdAt, updatedAt: r.updatedAt, closedAt: r.closedAt,
+    id: r.id,
+    trackingCode: r.trackingCode,
+    status: r.status,
+    rewardEligible: r.rewardEligible,
+    description: r.description,
+    machineCode: r.machineCode,
+    machineCodeState: r.machineCodeState,
+    machine: refs.machine,
+    enterprise: refs.enterprise,
+    regionCode: r.regionCode,
+    regionPath: r.regionPath,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    address: r.address,
+    reporterContact: r.reporterContactMasked,
+    photoCount: refs.photoCount,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    closedAt: r.closedAt,
   };
 }
 

@@ -35,16 +35,27 @@ export class ReportsController {
   @Get(':id/photos/:photoId')
   @ApiProduces('image/jpeg', 'image/png')
   @ApiOperation({ summary: 'A photo of a report' })
-  async photo(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Param('photoId', uuidParam('photoId')) photoId: string): Promise<StreamableFile> {
+  async photo(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('photoId', uuidParam('photoId')) photoId: string,
+  ): Promise<StreamableFile> {
     const p = await this.reports.photo(actor, id, photoId);
     return new StreamableFile(p.data, { type: p.contentType, length: p.sizeBytes, disposition: 'inline' });
   }
 
   @Post(':id/transition')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move a report along received → verifying → verified (查实, reward due) | rejected → closed (销号, needs a note)' })
+  @ApiOperation({
+    summary:
+      'Move a report along received → verifying → verified (查实, reward due) | rejected → closed (销号, needs a note)',
+  })
   @ApiOkResponse({ type: ReportDetailView })
-  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: TransitionReportDto): Promise<ReportDetailView> {
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: TransitionReportDto,
+  ): Promise<ReportDetailView> {
     return this.reports.transition(actor, id, dto);
   }
 }

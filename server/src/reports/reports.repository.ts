@@ -14,15 +14,31 @@ export type ReportScope = { kind: 'all' } | { kind: 'subtree'; path: string };
 
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly ds: DataSource, @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+  ) {}
 
   insertReport(em: EntityManager, r: Partial<Report>): Promise<Report> {
     return em.getRepository(Report).save(em.create(Report, r));
   }
 
-  async insertPhotos(em: EntityManager, reportId: string, photos: (CheckedPhoto & { sha256: string })[]): Promise<void> {
+  async insertPhotos(
+    em: EntityManager,
+    reportId: string,
+    photos: (CheckedPhoto & { sha256: string })[],
+  ): Promise<void> {
     if (!photos.length) return;
-    await em.getRepository(ReportPhoto).insert(photos.map((p, i) => ({ reportId, position: i + 1, contentType: p.contentType, sizeBytes: p.data.length, sha256: p.sha256, data: p.data })));
+    await em.getRepository(ReportPhoto).insert(
+      photos.map((p, i) => ({
+        reportId,
+        position: i + 1,
+        contentType: p.contentType,
+        sizeBytes: p.data.length,
+        sha256: p.sha256,
+        data: p.data,
+      })),
+    );
   }
 
   async appendEvent(em: EntityManager, e: Omit<ReportEvent, 'id'>): Promise<void> {
@@ -30,7 +46,12 @@ export class ReportsRepository {
   }
 
   async updateStatus(em: EntityManager, r: Report): Promise<void> {
-    await em.getRepository(Report).update({ id: r.id }, { status: r.status, rewardEligible: r.rewardEligible, updatedAt: r.updatedAt, closedAt: r.closedAt });
+    await em
+      .getRepository(Report)
+      .update(
+        { id: r.id },
+        { status: r.status, rewardEligible: r.rewardEligible, updatedAt: r.updatedAt, closedAt: r.closedAt },
+      );
   }
 
   findByTrackingCode(trackingCode: string): Promise<Report | null> {
@@ -42,7 +63,12 @@ export class ReportsRepository {
   }
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<Report | null> {
-    return em.getRepository(Report).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id }).getOne();
+    return em
+      .getRepository(Report)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.id = :id', { id })
+      .getOne();
   }
 
   /** The machine a valid or revoked code points at, with its owner, to place the report. */
@@ -56,13 +82,24 @@ export class ReportsRepository {
 
   /** County and townships: what a reporter can pick from (villages are too many for a phone list). */
   findPickableRegions(): Promise<Region[]> {
-    return this.ds.getRepository(Region).createQueryBuilder('g').where(`g.level IN ('county', 'township')`).orderBy('g.path', 'ASC').getMany();
+    return this.ds
+      .getRepository(Region)
+      .createQueryBuilder('g')
+      .where(`g.level IN ('county', 'township')`)
+      .orderBy('g.path', 'ASC')
+      .getMany();
   }
 
   /** Newest first. */
-  listScoped(scope: ReportScope, status: ReportStatus | undefined, offset: number, limit: number): Promise<[Report[], number]> {
+  listScoped(
+    scope: ReportScope,
+    status: ReportStatus | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<[Report[], number]> {
     const qb = this.ds.getRepository(Report).createQueryBuilder('r');
-    if (scope.kind === 'subtree') qb.andWhere('(r.region_path IS NULL OR starts_with(r.region_path, :scopePath))', { scopePath: scope.path });
+    if (scope.kind === 'subtree')
+      qb.andWhere('(r.region_path IS NULL OR starts_with(r.region_path, :scopePath))', { scopePath: scope.path });
     if (status) qb.andWhere('r.status = :status', { status });
     return qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').skip(offset).take(limit).getManyAndCount();
   }
@@ -72,20 +109,32 @@ export class ReportsRepository {
     const machineIds = [...new Set(reports.map((r) => r.machineId).filter((id): id is string => !!id))];
     const enterpriseIds = [...new Set(reports.map((r) => r.enterpriseId).filter((id): id is string => !!id))];
     const [machines, enterprises, counts] = await Promise.all([
-      machineIds.length ? this.ds.getRepository(Machine).find({ where: { id: In(machineIds) }, select: { id: true, name: true, serialNumber: true } }) : [],
+      machineIds.length
+        ? this.ds
+            .getRepository(Machine)
+            .find({ where: { id: In(machineIds) }, select: { id: true, name: true, serialNumber: true } })
+        : [],
       this.enterpriseLookup.findByIds(enterpriseIds),
       reports.length
-        ? this.ds.query(`SELECT report_id, count(*)::int AS n FROM report_photos WHERE report_id = ANY($1) GROUP BY report_id`, [reports.map((r) => r.id)]) as Promise<{ report_id: string; n: number }[]>
+        ? (this.ds.query(
+            `SELECT report_id, count(*)::int AS n FROM report_photos WHERE report_id = ANY($1) GROUP BY report_id`,
+            [reports.map((r) => r.id)],
+          ) as Promise<{ report_id: string; n: number }[]>)
         : [],
     ]);
     const m = new Map(machines.map((x) => [x.id, { id: x.id, name: x.name, serialNumber: x.serialNumber }]));
     const e = new Map(enterprises.map((x) => [x.id, { id: x.id, name: x.name }]));
     const c = new Map(counts.map((x) => [x.report_id, x.n]));
-    return new Map(reports.map((r) => [r.id, {
-      machine: (r.machineId && m.get(r.machineId)) || null,
-      enterprise: (r.enterpriseId && e.get(r.enterpriseId)) || null,
-      photoCount: c.get(r.id) ?? 0,
-    }]));
+    return new Map(
+      reports.map((r) => [
+        r.id,
+        {
+          machine: (r.machineId && m.get(r.machineId)) || null,
+          enterprise: (r.enterpriseId && e.get(r.enterpriseId)) || null,
+          photoCount: c.get(r.id) ?? 0,
+        },
+      ]),
+    );
   }
 
   photosOf(reportId: string): Promise<ReportPhoto[]> {
@@ -97,6 +146,11 @@ export class ReportsRepository {
   }
 
   findPhotoWithData(reportId: string, photoId: string): Promise<ReportPhoto | null> {
-    return this.ds.getRepository(ReportPhoto).createQueryBuilder('p').addSelect('p.data').where('p.id = :photoId AND p.report_id = :reportId', { photoId, reportId }).getOne();
+    return this.ds
+      .getRepository(ReportPhoto)
+      .createQueryBuilder('p')
+      .addSelect('p.data')
+      .where('p.id = :photoId AND p.report_id = :reportId', { photoId, reportId })
+      .getOne();
   }
 }

@@ -18,7 +18,16 @@ import { MachineCodeState, Report, ReportStatus } from './report.entity';
 import { ReportPhoto } from './report-photo.entity';
 import { allowedNext, canTransition, noteRequired } from './report-status';
 import {
-  PublicRegionDto, PublicReportStatusDto, ReportDetailView, ReportReceiptDto, ReportSummaryView, toEvent, toPhoto, toPublicStatus, toReceipt, toSummary,
+  PublicRegionDto,
+  PublicReportStatusDto,
+  ReportDetailView,
+  ReportReceiptDto,
+  ReportSummaryView,
+  toEvent,
+  toPhoto,
+  toPublicStatus,
+  toReceipt,
+  toSummary,
 } from './report.view';
 import { ReportScope, ReportsRepository } from './reports.repository';
 import { generateTrackingCode, normaliseTrackingCode } from './tracking-code';
@@ -67,17 +76,45 @@ export class ReportsService {
     const now = this.clock.now();
     return this.ds.transaction(async (em) => {
       const r = await this.reports.insertReport(em, {
-        trackingCode: generateTrackingCode(), status: ReportStatus.Received, rewardEligible: false, description: dto.description,
-        ...place, latitude: dto.latitude ?? null, longitude: dto.longitude ?? null, address: dto.address ?? null,
-        reporterContactEnc: dto.contact ? this.cipher.encrypt(dto.contact) : null, reporterContactMasked: dto.contact ? maskPhone(dto.contact) : null,
-        createdAt: now, updatedAt: now, closedAt: null,
+        trackingCode: generateTrackingCode(),
+        status: ReportStatus.Received,
+        rewardEligible: false,
+        description: dto.description,
+        ...place,
+        latitude: dto.latitude ?? null,
+        longitude: dto.longitude ?? null,
+        address: dto.address ?? null,
+        reporterContactEnc: dto.contact ? this.cipher.encrypt(dto.contact) : null,
+        reporterContactMasked: dto.contact ? maskPhone(dto.contact) : null,
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
       });
       await this.reports.insertPhotos(em, r.id, photos);
-      await this.reports.appendEvent(em, { reportId: r.id, fromStatus: null, toStatus: ReportStatus.Received, note: null, actorUserId: null, actorName: PUBLIC_ACTOR.username, occurredAt: now });
+      await this.reports.appendEvent(em, {
+        reportId: r.id,
+        fromStatus: null,
+        toStatus: ReportStatus.Received,
+        note: null,
+        actorUserId: null,
+        actorName: PUBLIC_ACTOR.username,
+        occurredAt: now,
+      });
       // No enterpriseId: enterprise users read audit entries of their enterprise, and must not learn of reports.
       await this.audit.record(em, PUBLIC_ACTOR, {
-        action: 'report.submit', entityType: 'report', entityId: r.id, regionPath: r.regionPath,
-        after: { trackingCode: r.trackingCode, status: r.status, machineCode: r.machineCode, machineCodeState: r.machineCodeState, regionCode: r.regionCode, photoCount: photos.length, contactGiven: !!dto.contact },
+        action: 'report.submit',
+        entityType: 'report',
+        entityId: r.id,
+        regionPath: r.regionPath,
+        after: {
+          trackingCode: r.trackingCode,
+          status: r.status,
+          machineCode: r.machineCode,
+          machineCodeState: r.machineCodeState,
+          regionCode: r.regionCode,
+          photoCount: photos.length,
+          contactGiven: !!dto.contact,
+        },
       });
       return toReceipt(r);
     });
@@ -85,14 +122,24 @@ export class ReportsService {
 
   async publicStatus(rawTrackingCode: string): Promise<PublicReportStatusDto> {
     const code = normaliseTrackingCode(rawTrackingCode);
-    if (!code) throw DomainError.invalid('trackingCode', 'malformed', '查询码应为 10 位字母数字 (a tracking code has 10 letters and digits)');
+    if (!code)
+      throw DomainError.invalid(
+        'trackingCode',
+        'malformed',
+        '查询码应为 10 位字母数字 (a tracking code has 10 letters and digits)',
+      );
     const r = await this.reports.findByTrackingCode(code);
     if (!r) throw new DomainError(ErrorCode.NOT_FOUND, '查无此举报 (no report has this tracking code)');
     return toPublicStatus(r);
   }
 
   async publicRegions(): Promise<PublicRegionDto[]> {
-    return (await this.reports.findPickableRegions()).map((g) => ({ code: g.code, name: g.name, level: g.level, parentCode: g.parentCode }));
+    return (await this.reports.findPickableRegions()).map((g) => ({
+      code: g.code,
+      name: g.name,
+      level: g.level,
+      parentCode: g.parentCode,
+    }));
   }
 
   async list(actor: Actor, q: ListReportsQueryDto): Promise<Paginated<ReportSummaryView>> {
@@ -100,7 +147,11 @@ export class ReportsService {
     if (!scope) return paginate([], 0, q);
     const [rows, total] = await this.reports.listScoped(scope, q.status, offsetOf(q), q.pageSize);
     const refs = await this.reports.refsFor(rows);
-    return paginate(rows.map((r) => toSummary(r, refs.get(r.id)!)), total, q);
+    return paginate(
+      rows.map((r) => toSummary(r, refs.get(r.id)!)),
+      total,
+      q,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ReportDetailView> {
@@ -118,14 +169,22 @@ export class ReportsService {
     const scope = this.scopeOf(actor);
     const note = dto.note?.trim() || null;
     if (noteRequired(dto.to) && !note) {
-      const why = dto.to === ReportStatus.Closed ? '销号须填写审核意见 (close-out needs a sign-off note)' : '须填写核查结论 (a finding needs a note)';
+      const why =
+        dto.to === ReportStatus.Closed
+          ? '销号须填写审核意见 (close-out needs a sign-off note)'
+          : '须填写核查结论 (a finding needs a note)';
       throw DomainError.invalid('note', 'isNotEmpty', why);
     }
     const updated = await this.ds.transaction(async (em) => {
       const r = await this.reports.findByIdForUpdate(em, id);
       if (!r || !this.inScope(scope, r)) throw DomainError.notFound('Report');
       if (!canTransition(r.status, dto.to)) {
-        throw new DomainError(ErrorCode.INVALID_STATE, `不能从 ${r.status} 转为 ${dto.to} (a ${r.status} report cannot become ${dto.to})`, [], { from: r.status, to: dto.to, allowed: allowedNext(r.status) });
+        throw new DomainError(
+          ErrorCode.INVALID_STATE,
+          `不能从 ${r.status} 转为 ${dto.to} (a ${r.status} report cannot become ${dto.to})`,
+          [],
+          { from: r.status, to: dto.to, allowed: allowedNext(r.status) },
+        );
       }
       const now = this.clock.now();
       const before = { status: r.status, rewardEligible: r.rewardEligible };
@@ -136,10 +195,22 @@ export class ReportsService {
       r.updatedAt = now;
       if (dto.to === ReportStatus.Closed) r.closedAt = now;
       await this.reports.updateStatus(em, r);
-      await this.reports.appendEvent(em, { reportId: r.id, fromStatus: from, toStatus: dto.to, note, actorUserId: actor.userId, actorName: actor.username.slice(0, 100), occurredAt: now });
+      await this.reports.appendEvent(em, {
+        reportId: r.id,
+        fromStatus: from,
+        toStatus: dto.to,
+        note,
+        actorUserId: actor.userId,
+        actorName: actor.username.slice(0, 100),
+        occurredAt: now,
+      });
       await this.audit.record(em, actor, {
-        action: `report.${dto.to}`, entityType: 'report', entityId: r.id, regionPath: r.regionPath,
-        before, after: { status: r.status, rewardEligible: r.rewardEligible, note },
+        action: `report.${dto.to}`,
+        entityType: 'report',
+        entityId: r.id,
+        regionPath: r.regionPath,
+        before,
+        after: { status: r.status, rewardEligible: r.rewardEligible, note },
       });
       return r;
     });
@@ -147,8 +218,17 @@ export class ReportsService {
   }
 
   private async detail(r: Report): Promise<ReportDetailView> {
-    const [refs, photos, events] = await Promise.all([this.reports.refsFor([r]), this.reports.photosOf(r.id), this.reports.eventsOf(r.id)]);
-    return { ...toSummary(r, refs.get(r.id)!), photos: photos.map(toPhoto), trail: events.map(toEvent), allowedNext: [...allowedNext(r.status)] };
+    const [refs, photos, events] = await Promise.all([
+      this.reports.refsFor([r]),
+      this.reports.photosOf(r.id),
+      this.reports.eventsOf(r.id),
+    ]);
+    return {
+      ...toSummary(r, refs.get(r.id)!),
+      photos: photos.map(toPhoto),
+      trail: events.map(toEvent),
+      allowedNext: [...allowedNext(r.status)],
+    };
   }
 
   private async readable(actor: Actor, id: string): Promise<Report> {
@@ -175,25 +255,46 @@ export class ReportsService {
    * picked, otherwise nowhere (every regulator sees it).
    */
   private async place(dto: SubmitReportDto): Promise<Placement> {
-    const none: Placement = { machineCode: null, machineCodeState: null, machineId: null, enterpriseId: null, regionCode: null, regionPath: null };
+    const none: Placement = {
+      machineCode: null,
+      machineCodeState: null,
+      machineId: null,
+      enterpriseId: null,
+      regionCode: null,
+      regionPath: null,
+    };
     let picked: Pick<Placement, 'regionCode' | 'regionPath'> = { regionCode: null, regionPath: null };
     if (dto.regionCode) {
       const region = await this.reports.findRegionByCode(dto.regionCode);
-      if (!region) throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [{ field: 'regionCode', code: 'unknownRegion', message: 'unknown region' }]);
+      if (!region)
+        throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [
+          { field: 'regionCode', code: 'unknownRegion', message: 'unknown region' },
+        ]);
       picked = { regionCode: region.code, regionPath: region.path };
     }
     if (!dto.machineCode) return { ...none, ...picked };
     const code = extractCode(dto.machineCode);
     const check = this.codes.signer.check(code);
-    if (!check.ok && check.reason === 'malformed') throw DomainError.invalid('machineCode', 'codeMalformed', '这不是 ArcGate 二维码 (the code is malformed)');
+    if (!check.ok && check.reason === 'malformed')
+      throw DomainError.invalid('machineCode', 'codeMalformed', '这不是 ArcGate 二维码 (the code is malformed)');
     if (!check.ok) return { ...none, ...picked, machineCode: code, machineCodeState: MachineCodeState.Forged };
-    if (check.subjectType !== CodeSubjectType.Machine) throw DomainError.invalid('machineCode', 'notAMachineCode', '这是焊工码，不是焊机码 (this is a welder code, not a machine code)');
+    if (check.subjectType !== CodeSubjectType.Machine)
+      throw DomainError.invalid(
+        'machineCode',
+        'notAMachineCode',
+        '这是焊工码，不是焊机码 (this is a welder code, not a machine code)',
+      );
     const issued = await this.codes.findByCode(code);
     const machine = issued ? await this.reports.findMachineWithEnterprise(issued.subjectId) : null;
-    if (!issued || !machine?.enterprise) return { ...none, ...picked, machineCode: code, machineCodeState: MachineCodeState.Unknown };
+    if (!issued || !machine?.enterprise)
+      return { ...none, ...picked, machineCode: code, machineCodeState: MachineCodeState.Unknown };
     return {
-      machineCode: code, machineCodeState: issued.status === CodeStatus.Revoked ? MachineCodeState.Revoked : MachineCodeState.Valid,
-      machineId: machine.id, enterpriseId: machine.enterpriseId, regionCode: machine.enterprise.regionCode, regionPath: machine.enterprise.regionPath,
+      machineCode: code,
+      machineCodeState: issued.status === CodeStatus.Revoked ? MachineCodeState.Revoked : MachineCodeState.Valid,
+      machineId: machine.id,
+      enterpriseId: machine.enterpriseId,
+      regionCode: machine.enterprise.regionCode,
+      regionPath: machine.enterprise.regionPath,
     };
   }
 }

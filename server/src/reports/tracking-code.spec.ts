@@ -25,7 +25,17 @@ describe('tracking codes', () => {
   });
 
   it('reject anything else', () => {
-    for (const bad of ['', 'AB3DE', 'AB3DEFG7HKX', 'AB3DEFG7HU', '../../etc', 'AB3DE_FG7HK', 'x'.repeat(100), 12345, null]) {
+    for (const bad of [
+      '',
+      'AB3DE',
+      'AB3DEFG7HKX',
+      'AB3DEFG7HU',
+      '../../etc',
+      'AB3DE_FG7HK',
+      'x'.repeat(100),
+      12345,
+      null,
+    ]) {
       expect(normaliseTrackingCode(bad)).toBeNull();
     }
   });

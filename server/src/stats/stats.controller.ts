@@ -18,23 +18,34 @@ import { StatsService } from './stats.service';
 @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
 @Controller('stats')
 export class StatsController {
-  constructor(private readonly stats: StatsService, private readonly clock: Clock) {}
+  constructor(
+    private readonly stats: StatsService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('overview')
-  @ApiOperation({ summary: 'Census (摸清底数) of your scope: enterprises, machines, welders, permits today, open alerts, by township and a 30-day trend' })
+  @ApiOperation({
+    summary:
+      'Census (摸清底数) of your scope: enterprises, machines, welders, permits today, open alerts, by township and a 30-day trend',
+  })
   @ApiOkResponse({ type: OverviewView })
   overview(@CurrentActor() actor: Actor): Promise<OverviewView> {
     return this.stats.overview(actor);
   }
 
   @Get('off-platform')
-  @ApiOperation({ summary: 'Unregistered or uncertified operation: alerts of unregistered devices, arcs without grant, unlicensed attempts and activity at suspended enterprises' })
+  @ApiOperation({
+    summary:
+      'Unregistered or uncertified operation: alerts of unregistered devices, arcs without grant, unlicensed attempts and activity at suspended enterprises',
+  })
   offPlatform(@CurrentActor() actor: Actor, @Query() q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
     return this.stats.offPlatform(actor, q);
   }
 
   @Get('off-platform/export.xlsx')
-  @ApiOperation({ summary: 'The unregistered/uncertified operation report as .xlsx (same filters; at most 5000 rows, newest first)' })
+  @ApiOperation({
+    summary: 'The unregistered/uncertified operation report as .xlsx (same filters; at most 5000 rows, newest first)',
+  })
   @ApiProduces(XLSX_MIME)
   async exportOffPlatform(@CurrentActor() actor: Actor, @Query() q: OffPlatformFilterDto) {
     const buffer = await buildOffPlatformWorkbook(await this.stats.offPlatformForExport(actor, q));

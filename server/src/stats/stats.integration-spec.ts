@@ -3,13 +3,28 @@ import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 
 /** Inserts an alert row directly: the overview only reads, so how an alert was raised does not matter. */
-async function insertAlert(t: TestApp, a: { type: string; severity: string; enterpriseKey?: string; seenAt: string; state?: string }) {
-  const ent = a.enterpriseKey ? (await t.ds.query(`SELECT id, region_path FROM enterprises WHERE name LIKE $1`, [`%${a.enterpriseKey}%`]))[0] : null;
+async function insertAlert(
+  t: TestApp,
+  a: { type: string; severity: string; enterpriseKey?: string; seenAt: string; state?: string },
+) {
+  const ent = a.enterpriseKey
+    ? (await t.ds.query(`SELECT id, region_path FROM enterprises WHERE name LIKE $1`, [`%${a.enterpriseKey}%`]))[0]
+    : null;
   const closed = a.state === 'closed';
   await t.ds.query(
     `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, evidence, first_seen_at, last_seen_at, closed_at, close_note, chip_id)
      VALUES ($1, $2, $3, $4, $5, '{"note":"test"}', $6, $6, $7, $8, $9)`,
-    [a.type, a.severity, a.state ?? 'open', ent?.id ?? null, ent?.region_path ?? null, a.seenAt, closed ? a.seenAt : null, closed ? 'done' : null, ent ? null : 'CHIP-UNKNOWN-1'],
+    [
+      a.type,
+      a.severity,
+      a.state ?? 'open',
+      ent?.id ?? null,
+      ent?.region_path ?? null,
+      a.seenAt,
+      closed ? a.seenAt : null,
+      closed ? 'done' : null,
+      ent ? null : 'CHIP-UNKNOWN-1',
+    ],
   );
 }
 
@@ -19,12 +34,30 @@ describe('stats overview', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    await insertAlert(t, { type: 'ARC_WITHOUT_GRANT', severity: 'critical', enterpriseKey: '恒达', seenAt: '2026-03-09T02:00:00Z' });
-    await insertAlert(t, { type: 'UNLICENSED_ATTEMPT', severity: 'warning', enterpriseKey: '宏远', seenAt: '2026-03-10T01:00:00Z' });
+    await insertAlert(t, {
+      type: 'ARC_WITHOUT_GRANT',
+      severity: 'critical',
+      enterpriseKey: '恒达',
+      seenAt: '2026-03-09T02:00:00Z',
+    });
+    await insertAlert(t, {
+      type: 'UNLICENSED_ATTEMPT',
+      severity: 'warning',
+      enterpriseKey: '宏远',
+      seenAt: '2026-03-10T01:00:00Z',
+    });
     await insertAlert(t, { type: 'UNREGISTERED_DEVICE', severity: 'warning', seenAt: '2026-03-08T01:00:00Z' });
-    await insertAlert(t, { type: 'GAS_ABOVE_LIMIT', severity: 'critical', enterpriseKey: '恒达', seenAt: '2026-03-10T02:00:00Z', state: 'closed' });
+    await insertAlert(t, {
+      type: 'GAS_ABOVE_LIMIT',
+      severity: 'critical',
+      enterpriseKey: '恒达',
+      seenAt: '2026-03-10T02:00:00Z',
+      state: 'closed',
+    });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const overview = async (user: string) => {
     const res = await t.http.get('/api/stats/overview').set(await t.auth(user));
@@ -71,7 +104,9 @@ describe('stats overview', () => {
     expect(o.machines.total).toBe(3);
     expect(o.welders.total).toBe(2);
     expect(o.alerts.openByType).toEqual({ ARC_WITHOUT_GRANT: 1, UNREGISTERED_DEVICE: 1 });
-    expect(o.byTownship).toEqual([expect.objectContaining({ regionCode: '411426100', enterprises: 1, machines: 3, welders: 2 })]);
+    expect(o.byTownship).toEqual([
+      expect.objectContaining({ regionCode: '411426100', enterprises: 1, machines: 3, welders: 2 }),
+    ]);
     const total = o.trend.reduce((n: number, p: { alerts: number }) => n + p.alerts, 0);
     expect(total).toBe(3); // not the 马头镇 attempt
   });
@@ -93,18 +128,35 @@ describe('stats overview', () => {
     const county = await t.http.get('/api/stats/off-platform').set(await t.auth('xiayi.regulator'));
     expect(county.status).toBe(200);
     expect(county.body.total).toBe(3);
-    expect(county.body.items.map((a: { type: string }) => a.type).sort()).toEqual(['ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'UNREGISTERED_DEVICE']);
+    expect(county.body.items.map((a: { type: string }) => a.type).sort()).toEqual([
+      'ARC_WITHOUT_GRANT',
+      'UNLICENSED_ATTEMPT',
+      'UNREGISTERED_DEVICE',
+    ]);
 
-    const own = await t.http.get('/api/stats/off-platform').query({ type: 'ARC_WITHOUT_GRANT' }).set(await t.auth('hengda.admin'));
+    const own = await t.http
+      .get('/api/stats/off-platform')
+      .query({ type: 'ARC_WITHOUT_GRANT' })
+      .set(await t.auth('hengda.admin'));
     expect(own.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
     expect(own.body.items[0]).toMatchObject({ type: 'ARC_WITHOUT_GRANT', enterpriseName: '夏邑县恒达钢结构有限公司' });
 
-    const bad = await t.http.get('/api/stats/off-platform').query({ type: 'GAS_ABOVE_LIMIT', pageSize: 500 }).set(await t.auth('xiayi.regulator'));
+    const bad = await t.http
+      .get('/api/stats/off-platform')
+      .query({ type: 'GAS_ABOVE_LIMIT', pageSize: 500 })
+      .set(await t.auth('xiayi.regulator'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['pageSize', 'type']);
 
-    const xlsx = await t.http.get('/api/stats/off-platform/export.xlsx').set(await t.auth('huiting.regulator')).buffer(true)
-      .parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); });
+    const xlsx = await t.http
+      .get('/api/stats/off-platform/export.xlsx')
+      .set(await t.auth('huiting.regulator'))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     expect(xlsx.headers['content-disposition']).toContain('off-platform-2026-03-10.xlsx');

@@ -32,7 +32,10 @@ const num = (v: unknown): number => Number(v ?? 0);
 /** Read-only SQL counts for the overview, every query scoped to what the actor may see. */
 @Injectable()
 export class StatsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource, private readonly access: AccessPolicy) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+  ) {}
 
   /** Device, telemetry and permit tables come from other modules' migrations; count only what exists. */
   async tablesPresent(): Promise<TablesPresent> {
@@ -43,7 +46,9 @@ export class StatsRepository {
   }
 
   async enterpriseCounts(actor: Actor): Promise<Counts<'total' | 'active' | 'suspended' | 'closed'>> {
-    const qb = this.ds.createQueryBuilder().from('enterprises', 'e')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('enterprises', 'e')
       .select('count(*)', 'total')
       .addSelect(`count(*) FILTER (WHERE e.status = 'active')`, 'active')
       .addSelect(`count(*) FILTER (WHERE e.status = 'suspended')`, 'suspended')
@@ -53,7 +58,9 @@ export class StatsRepository {
   }
 
   async machineCounts(actor: Actor, withChips: boolean) {
-    const qb = this.ds.createQueryBuilder().from('machines', 'm')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('machines', 'm')
       .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
       .select(`count(*) FILTER (WHERE m.status <> 'retired')`, 'total')
       .addSelect(`count(*) FILTER (WHERE m.status = 'registered')`, 'registered')
@@ -69,14 +76,22 @@ export class StatsRepository {
     }
     const r = await this.access.scopeToEnterprises(qb, actor, 'e').getRawOne();
     return {
-      total: num(r?.total), registered: num(r?.registered), active: num(r?.active), suspended: num(r?.suspended), retired: num(r?.retired),
-      chipped: num(r?.chipped), online: num(r?.online), arcing: num(r?.arcing),
+      total: num(r?.total),
+      registered: num(r?.registered),
+      active: num(r?.active),
+      suspended: num(r?.suspended),
+      retired: num(r?.retired),
+      chipped: num(r?.chipped),
+      online: num(r?.online),
+      arcing: num(r?.arcing),
     };
   }
 
   /** Active welders employed by enterprises in scope. */
   async activeWelderIds(actor: Actor): Promise<string[]> {
-    const qb = this.ds.createQueryBuilder().from('welders', 'w')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('welders', 'w')
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
       .select('w.id', 'id')
       .where(`w.status = 'active'`);
@@ -85,7 +100,9 @@ export class StatsRepository {
   }
 
   async certificatesOfActiveWelders(actor: Actor): Promise<Certificate[]> {
-    const qb = this.ds.getRepository(Certificate).createQueryBuilder('c')
+    const qb = this.ds
+      .getRepository(Certificate)
+      .createQueryBuilder('c')
       .innerJoin('welders', 'w', 'w.id = c.welder_id')
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
       .where(`w.status = 'active'`);
@@ -94,7 +111,9 @@ export class StatsRepository {
 
   /** Approved permits whose planned window overlaps [dayStart, dayEnd). */
   async permitsActiveBetween(actor: Actor, dayStart: Date, dayEnd: Date): Promise<number> {
-    const qb = this.ds.createQueryBuilder().from('permits', 'p')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('permits', 'p')
       .innerJoin('enterprises', 'e', 'e.id = p.enterprise_id')
       .select('count(*)', 'n')
       .where(`p.status = 'approved'`)
@@ -108,7 +127,9 @@ export class StatsRepository {
   }
 
   async childRegions(parentCode: string): Promise<RegionRef[]> {
-    return this.ds.query(`SELECT code, name, path, level FROM regions WHERE parent_code = $1 ORDER BY code`, [parentCode]);
+    return this.ds.query(`SELECT code, name, path, level FROM regions WHERE parent_code = $1 ORDER BY code`, [
+      parentCode,
+    ]);
   }
 
   async rootRegions(): Promise<RegionRef[]> {
@@ -116,24 +137,45 @@ export class StatsRepository {
   }
 
   async enterpriseRegion(enterpriseId: string): Promise<RegionRef | null> {
-    const [r] = await this.ds.query(`SELECT r.code, r.name, r.path, r.level FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = $1`, [enterpriseId]);
+    const [r] = await this.ds.query(
+      `SELECT r.code, r.name, r.path, r.level FROM enterprises e JOIN regions r ON r.code = e.region_code WHERE e.id = $1`,
+      [enterpriseId],
+    );
     return r ?? null;
   }
 
   /** Per region of `regions`: enterprises, machines, chipped machines and active welders inside its subtree. */
-  async registryByRegion(actor: Actor, regions: RegionRef[]): Promise<Map<string, { enterprises: number; machines: number; chipped: number; welders: number }>> {
+  async registryByRegion(
+    actor: Actor,
+    regions: RegionRef[],
+  ): Promise<Map<string, { enterprises: number; machines: number; chipped: number; welders: number }>> {
     const out = new Map(regions.map((r) => [r.code, { enterprises: 0, machines: 0, chipped: 0, welders: 0 }]));
     if (!regions.length) return out;
     const codes = regions.map((r) => r.code);
     const inRegions = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) =>
-      qb.innerJoin('regions', 'r', `e.region_path LIKE r.path || '%'`).andWhere('r.code IN (:...codes)', { codes }).groupBy('r.code').addSelect('r.code', 'code');
+      qb
+        .innerJoin('regions', 'r', `e.region_path LIKE r.path || '%'`)
+        .andWhere('r.code IN (:...codes)', { codes })
+        .groupBy('r.code')
+        .addSelect('r.code', 'code');
 
     const ent = inRegions(this.ds.createQueryBuilder().from('enterprises', 'e').select('count(*)', 'n'));
-    const mac = inRegions(this.ds.createQueryBuilder().from('machines', 'm').innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
-      .select(`count(*) FILTER (WHERE m.status <> 'retired')`, 'n')
-      .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND m.chip_id IS NOT NULL)`, 'chipped'));
-    const wel = inRegions(this.ds.createQueryBuilder().from('welders', 'w').innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-      .select('count(*)', 'n').where(`w.status = 'active'`));
+    const mac = inRegions(
+      this.ds
+        .createQueryBuilder()
+        .from('machines', 'm')
+        .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
+        .select(`count(*) FILTER (WHERE m.status <> 'retired')`, 'n')
+        .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND m.chip_id IS NOT NULL)`, 'chipped'),
+    );
+    const wel = inRegions(
+      this.ds
+        .createQueryBuilder()
+        .from('welders', 'w')
+        .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
+        .select('count(*)', 'n')
+        .where(`w.status = 'active'`),
+    );
     const [entRows, macRows, welRows] = await Promise.all([
       this.access.scopeToEnterprises(ent, actor, 'e').getRawMany(),
       this.access.scopeToEnterprises(mac, actor, 'e').getRawMany(),
@@ -149,9 +191,12 @@ export class StatsRepository {
   async openAlertsByRegion(actor: Actor, regions: RegionRef[]): Promise<Map<string, number>> {
     const out = new Map(regions.map((r) => [r.code, 0]));
     if (!regions.length) return out;
-    const qb = this.ds.createQueryBuilder().from('alerts', 'a')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('alerts', 'a')
       .innerJoin('regions', 'r', `a.region_path LIKE r.path || '%'`)
-      .select('r.code', 'code').addSelect('count(*)', 'n')
+      .select('r.code', 'code')
+      .addSelect('count(*)', 'n')
       .where(`a.state <> 'closed'`)
       .andWhere('r.code IN (:...codes)', { codes: regions.map((r) => r.code) })
       .groupBy('r.code');
@@ -160,39 +205,60 @@ export class StatsRepository {
   }
 
   async alertsPerDay(actor: Actor, from: Date, to: Date): Promise<DailyCount[]> {
-    const qb = this.ds.createQueryBuilder().from('alerts', 'a')
-      .select(`to_char(a.first_seen_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day').addSelect('count(*)', 'n')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('alerts', 'a')
+      .select(`to_char(a.first_seen_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day')
+      .addSelect('count(*)', 'n')
       .where('a.first_seen_at >= :from AND a.first_seen_at < :to', { from, to })
       .groupBy('day');
     return (await this.scopeAlerts(qb, actor, 'a').getRawMany()).map((r) => ({ day: r.day, n: num(r.n) }));
   }
 
   async arcsPerDay(actor: Actor, from: Date, to: Date): Promise<DailyCount[]> {
-    const qb = this.ds.createQueryBuilder().from('arcs', 'x')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('arcs', 'x')
       .innerJoin('machines', 'm', 'm.id = x.machine_id')
       .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
-      .select(`to_char(x.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day').addSelect('count(*)', 'n')
+      .select(`to_char(x.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day')
+      .addSelect('count(*)', 'n')
       .where('x.started_at >= :from AND x.started_at < :to', { from, to })
       .groupBy('day');
-    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({ day: r.day, n: num(r.n) }));
+    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({
+      day: r.day,
+      n: num(r.n),
+    }));
   }
 
   async permitsPerDay(actor: Actor, from: Date, to: Date): Promise<DailyCount[]> {
-    const qb = this.ds.createQueryBuilder().from('permits', 'p')
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('permits', 'p')
       .innerJoin('enterprises', 'e', 'e.id = p.enterprise_id')
-      .select(`to_char(p.planned_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day').addSelect('count(*)', 'n')
+      .select(`to_char(p.planned_start AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day')
+      .addSelect('count(*)', 'n')
       .where(`p.status IN ('approved', 'closed')`)
       .andWhere('p.planned_start >= :from AND p.planned_start < :to', { from, to })
       .groupBy('day');
-    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({ day: r.day, n: num(r.n) }));
+    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({
+      day: r.day,
+      n: num(r.n),
+    }));
   }
 
   /** Alerts of the given types the actor may see, newest activity first, with the enterprise for its name. */
-  offPlatformAlerts(actor: Actor, f: { types: string[]; state?: string; enterpriseId?: string; machineId?: string; from?: string; to?: string }): SelectQueryBuilder<Alert> {
-    const qb = this.ds.getRepository(Alert).createQueryBuilder('a')
+  offPlatformAlerts(
+    actor: Actor,
+    f: { types: string[]; state?: string; enterpriseId?: string; machineId?: string; from?: string; to?: string },
+  ): SelectQueryBuilder<Alert> {
+    const qb = this.ds
+      .getRepository(Alert)
+      .createQueryBuilder('a')
       .leftJoinAndSelect('a.enterprise', 'enterprise')
       .where('a.type IN (:...types)', { types: f.types })
-      .orderBy('a.last_seen_at', 'DESC').addOrderBy('a.id', 'ASC');
+      .orderBy('a.last_seen_at', 'DESC')
+      .addOrderBy('a.id', 'ASC');
     if (f.state) qb.andWhere('a.state = :state', { state: f.state });
     if (f.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
     if (f.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: f.machineId });
@@ -206,7 +272,11 @@ export class StatsRepository {
    * enterprise's own users and regulators of the subtree; alerts without a region (unregistered
    * devices) go to every regulator.
    */
-  private scopeAlerts<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor, alias: string): SelectQueryBuilder<T> {
+  private scopeAlerts<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    alias: string,
+  ): SelectQueryBuilder<T> {
     switch (actor.role) {
       case 'system':
       case Role.PlatformAdmin:
@@ -214,10 +284,14 @@ export class StatsRepository {
       case Role.Regulator:
         // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
         if (!actor.regionPath) return qb.andWhere('1 = 0');
-        return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, { statsAlertPath: `${actor.regionPath}%` });
+        return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, {
+          statsAlertPath: `${actor.regionPath}%`,
+        });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
-        return qb.andWhere(`${alias}.enterprise_id = :statsAlertEnterprise`, { statsAlertEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000' });
+        return qb.andWhere(`${alias}.enterprise_id = :statsAlertEnterprise`, {
+          statsAlertEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000',
+        });
       default:
         return qb.andWhere('1 = 0');
     }

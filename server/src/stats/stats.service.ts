@@ -19,32 +19,52 @@ export const MAX_EXPORT_ROWS = 5000;
 
 @Injectable()
 export class StatsService {
-  constructor(private readonly repo: StatsRepository, private readonly alerts: AlertsService, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: StatsRepository,
+    private readonly alerts: AlertsService,
+    private readonly clock: Clock,
+  ) {}
 
   /** The census (摸清底数) of everything the caller oversees. */
   async overview(actor: Actor): Promise<OverviewView> {
     const now = this.clock.now();
     const today = chinaDate(now);
     const tables = await this.repo.tablesPresent();
-    const region = actor.role === Role.Regulator && actor.regionCode ? await this.repo.regionByCode(actor.regionCode) : null;
+    const region =
+      actor.role === Role.Regulator && actor.regionCode ? await this.repo.regionByCode(actor.regionCode) : null;
     const [enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend] = await Promise.all([
       this.repo.enterpriseCounts(actor),
       this.repo.machineCounts(actor, tables.chips),
       this.welderCensus(actor, now),
-      tables.permits ? this.repo.permitsActiveBetween(actor, chinaDayStart(today), chinaDayStart(addDays(today, 1))) : Promise.resolve(0),
+      tables.permits
+        ? this.repo.permitsActiveBetween(actor, chinaDayStart(today), chinaDayStart(addDays(today, 1)))
+        : Promise.resolve(0),
       this.alertCensus(actor),
       this.byTownship(actor),
       this.trend(actor, today, tables),
     ]);
     return {
-      generatedAt: now, today, regionCode: region?.code ?? null, regionName: region?.name ?? null,
-      enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend,
+      generatedAt: now,
+      today,
+      regionCode: region?.code ?? null,
+      regionName: region?.name ?? null,
+      enterprises,
+      machines,
+      welders,
+      permitsActiveToday,
+      alerts,
+      byTownship,
+      trend,
       sources: { devices: tables.chips, arcs: tables.arcs, permits: tables.permits },
     };
   }
 
   async offPlatform(actor: Actor, q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
-    const [rows, total] = await this.repo.offPlatformAlerts(actor, this.filters(q)).skip(offsetOf(q)).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await this.repo
+      .offPlatformAlerts(actor, this.filters(q))
+      .skip(offsetOf(q))
+      .take(q.pageSize)
+      .getManyAndCount();
     return paginate(rows.map(toAlertView), total, q);
   }
 
@@ -54,20 +74,40 @@ export class StatsService {
   }
 
   private filters(f: OffPlatformFilterDto) {
-    return { types: f.type ? [f.type] : [...OFF_PLATFORM_TYPES], state: f.state, enterpriseId: f.enterpriseId, machineId: f.machineId, from: f.from, to: f.to };
+    return {
+      types: f.type ? [f.type] : [...OFF_PLATFORM_TYPES],
+      state: f.state,
+      enterpriseId: f.enterpriseId,
+      machineId: f.machineId,
+      from: f.from,
+      to: f.to,
+    };
   }
 
   /** Certificate states use the same rules as the welder views (certificate-rules.ts). */
   private async welderCensus(actor: Actor, now: Date): Promise<WelderCensus> {
-    const [ids, certs] = await Promise.all([this.repo.activeWelderIds(actor), this.repo.certificatesOfActiveWelders(actor)]);
+    const [ids, certs] = await Promise.all([
+      this.repo.activeWelderIds(actor),
+      this.repo.certificatesOfActiveWelders(actor),
+    ]);
     const byWelder = new Map<string, Certificate[]>();
     for (const c of certs) byWelder.set(c.welderId, [...(byWelder.get(c.welderId) ?? []), c]);
-    const census: WelderCensus = { total: ids.length, certified: 0, expiring90d: 0, expired: 0, reviewOverdue: 0, none: 0, other: 0 };
+    const census: WelderCensus = {
+      total: ids.length,
+      certified: 0,
+      expiring90d: 0,
+      expired: 0,
+      reviewOverdue: 0,
+      none: 0,
+      other: 0,
+    };
     for (const id of ids) {
       const state = certificateStateOf(byWelder.get(id) ?? [], now);
       if (state === 'valid') census.certified++;
-      else if (state === 'expiring_90d') { census.certified++; census.expiring90d++; }
-      else if (state === 'expired') census.expired++;
+      else if (state === 'expiring_90d') {
+        census.certified++;
+        census.expiring90d++;
+      } else if (state === 'expired') census.expired++;
       else if (state === 'review_overdue') census.reviewOverdue++;
       else if (state === 'none') census.none++;
       else census.other++;
@@ -84,7 +124,12 @@ export class StatsService {
       const notClosed = counts[AlertState.Open] + counts[AlertState.Acknowledged];
       if (notClosed > 0) openByType[type] = notClosed;
     }
-    return { open: s.byState[AlertState.Open].total, acknowledged: s.byState[AlertState.Acknowledged].total, openBySeverity, openByType };
+    return {
+      open: s.byState[AlertState.Open].total,
+      acknowledged: s.byState[AlertState.Acknowledged].total,
+      openBySeverity,
+      openByType,
+    };
   }
 
   /** The regions one level below the caller's: townships for a county regulator. */
@@ -110,8 +155,16 @@ export class StatsService {
 
   private async byTownship(actor: Actor): Promise<TownshipRow[]> {
     const regions = await this.breakdownRegions(actor);
-    const [registry, alerts] = await Promise.all([this.repo.registryByRegion(actor, regions), this.repo.openAlertsByRegion(actor, regions)]);
-    return regions.map((r) => ({ regionCode: r.code, regionName: r.name, ...registry.get(r.code)!, openAlerts: alerts.get(r.code) ?? 0 }));
+    const [registry, alerts] = await Promise.all([
+      this.repo.registryByRegion(actor, regions),
+      this.repo.openAlertsByRegion(actor, regions),
+    ]);
+    return regions.map((r) => ({
+      regionCode: r.code,
+      regionName: r.name,
+      ...registry.get(r.code)!,
+      openAlerts: alerts.get(r.code) ?? 0,
+    }));
   }
 
   private async trend(actor: Actor, today: string, tables: { arcs: boolean; permits: boolean }): Promise<TrendPoint[]> {

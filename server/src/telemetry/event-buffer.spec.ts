@@ -3,19 +3,44 @@ import { BufferFullError, EventBuffer } from './event-buffer';
 type Item = { id: string; n: number };
 
 /** A manual timer and a flush whose completion the test controls. */
-function harness(opts: Partial<{ maxEvents: number; maxDelayMs: number; maxConcurrent: number; maxQueuedEvents: number; maxWaitMs: number }> = {}) {
+function harness(
+  opts: Partial<{
+    maxEvents: number;
+    maxDelayMs: number;
+    maxConcurrent: number;
+    maxQueuedEvents: number;
+    maxWaitMs: number;
+  }> = {},
+) {
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
   const flushes: { items: Item[]; resolve: (r: string) => void; reject: (e: Error) => void }[] = [];
   const buffer = new EventBuffer<Item, string>(
     (items) => new Promise<string>((resolve, reject) => flushes.push({ items, resolve, reject })),
     (i) => i.n,
     {
-      maxEvents: 10, maxDelayMs: 50, maxConcurrent: 1, maxQueuedEvents: 100, ...opts,
-      setTimer: (fn, ms) => { const t = { fn, ms, cleared: false }; timers.push(t); return t; },
-      clearTimer: (h) => { (h as { cleared: boolean }).cleared = true; },
+      maxEvents: 10,
+      maxDelayMs: 50,
+      maxConcurrent: 1,
+      maxQueuedEvents: 100,
+      ...opts,
+      setTimer: (fn, ms) => {
+        const t = { fn, ms, cleared: false };
+        timers.push(t);
+        return t;
+      },
+      clearTimer: (h) => {
+        (h as { cleared: boolean }).cleared = true;
+      },
     },
   );
-  const fire = () => timers.filter((t) => !t.cleared).splice(0).forEach((t) => { t.cleared = true; t.fn(); });
+  const fire = () =>
+    timers
+      .filter((t) => !t.cleared)
+      .splice(0)
+      .forEach((t) => {
+        t.cleared = true;
+        t.fn();
+      });
   return { buffer, timers, flushes, fire };
 }
 
@@ -115,7 +140,9 @@ describe('EventBuffer', () => {
     const h = harness();
     const a = h.buffer.add({ id: 'a', n: 1 });
     let closed = false;
-    const c = h.buffer.close().then(() => { closed = true; });
+    const c = h.buffer.close().then(() => {
+      closed = true;
+    });
     expect(h.flushes).toHaveLength(1);
     await tick();
     expect(closed).toBe(false);

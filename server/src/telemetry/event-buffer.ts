@@ -27,7 +27,13 @@ export interface BufferOptions {
  * PostgreSQL busy while the event loop verifies the next batches. A full buffer delays a batch for
  * less than the device's ack time-out (EVENTS_ACK_TIMEOUT_MS 5 s) before refusing it.
  */
-export const DEFAULT_BUFFER_OPTIONS: BufferOptions = { maxEvents: 2_500, maxDelayMs: 25, maxConcurrent: 4, maxQueuedEvents: 250_000, maxWaitMs: 3_000 };
+export const DEFAULT_BUFFER_OPTIONS: BufferOptions = {
+  maxEvents: 2_500,
+  maxDelayMs: 25,
+  maxConcurrent: 4,
+  maxQueuedEvents: 250_000,
+  maxWaitMs: 3_000,
+};
 
 export class BufferFullError extends Error {
   constructor() {
@@ -74,7 +80,8 @@ export class EventBuffer<I, R> {
       return new Promise<R>((resolve, reject) => this.enqueue({ item, size, resolve, reject }));
     }
     const waitMs = this.opts.maxWaitMs ?? 0;
-    if (waitMs <= 0 || this.waitingEvents + size > this.opts.maxQueuedEvents) return Promise.reject(new BufferFullError());
+    if (waitMs <= 0 || this.waitingEvents + size > this.opts.maxQueuedEvents)
+      return Promise.reject(new BufferFullError());
     return new Promise<R>((resolve, reject) => {
       const entry = { item, size, resolve, reject, timer: null as unknown };
       entry.timer = this.setTimer(() => {
@@ -97,7 +104,11 @@ export class EventBuffer<I, R> {
 
   private schedule(): void {
     if (this.queued >= this.opts.maxEvents) this.drain();
-    else if (this.timer === null && this.queue.length > 0) this.timer = this.setTimer(() => { this.timer = null; this.drain(); }, this.opts.maxDelayMs);
+    else if (this.timer === null && this.queue.length > 0)
+      this.timer = this.setTimer(() => {
+        this.timer = null;
+        this.drain();
+      }, this.opts.maxDelayMs);
   }
 
   /** Moves waiting batches into the queue, oldest first, while they fit; true when any moved. */
@@ -136,15 +147,17 @@ export class EventBuffer<I, R> {
       }
       this.queued -= events;
       this.running++;
-      this.flush(batch.map((p) => p.item)).then(
-        (r) => batch.forEach((p) => p.resolve(r)),
-        (e) => batch.forEach((p) => p.reject(e)),
-      ).finally(() => {
-        this.running--;
-        // Whatever arrived meanwhile has waited at least one flush: write it now.
-        if (this.queue.length > 0) this.drain();
-        else if (this.running === 0) this.idle.splice(0).forEach((f) => f());
-      });
+      this.flush(batch.map((p) => p.item))
+        .then(
+          (r) => batch.forEach((p) => p.resolve(r)),
+          (e) => batch.forEach((p) => p.reject(e)),
+        )
+        .finally(() => {
+          this.running--;
+          // Whatever arrived meanwhile has waited at least one flush: write it now.
+          if (this.queue.length > 0) this.drain();
+          else if (this.running === 0) this.idle.splice(0).forEach((f) => f());
+        });
     }
     // Starting a flush made room: let waiting batches in (oldest first).
     if (this.admitWaiting()) this.schedule();

@@ -45,7 +45,9 @@ export class GrantLookup {
 
   async findByIds(ids: string[]): Promise<Map<string, GrantInfo>> {
     if (!ids.length) return new Map();
-    const rows = await this.safely(() => this.ds.query(`SELECT ${COLUMNS} FROM grants WHERE grant_id::text = ANY($1::text[])`, [ids]));
+    const rows = await this.safely(() =>
+      this.ds.query(`SELECT ${COLUMNS} FROM grants WHERE grant_id::text = ANY($1::text[])`, [ids]),
+    );
     return new Map(rows.map((g) => [g.id, g]));
   }
 
@@ -54,9 +56,13 @@ export class GrantLookup {
    * live ones the newest, since a device holds one grant and replaces it when it arms again.
    */
   async findInForce(chipId: string, at: Date): Promise<GrantInfo | null> {
-    const rows = await this.safely(() => this.ds.query(
-      `SELECT ${COLUMNS} FROM grants WHERE chip_id = $1 AND expires_at > $2::timestamptz AND issued_at <= $2::timestamptz + interval '${CLOCK_SKEW_MS / 1000} seconds' AND (revoked_at IS NULL OR revoked_at > $2)
-       ORDER BY issued_at DESC LIMIT 1`, [chipId, at]));
+    const rows = await this.safely(() =>
+      this.ds.query(
+        `SELECT ${COLUMNS} FROM grants WHERE chip_id = $1 AND expires_at > $2::timestamptz AND issued_at <= $2::timestamptz + interval '${CLOCK_SKEW_MS / 1000} seconds' AND (revoked_at IS NULL OR revoked_at > $2)
+       ORDER BY issued_at DESC LIMIT 1`,
+        [chipId, at],
+      ),
+    );
     return rows[0] ?? null;
   }
 
@@ -64,7 +70,8 @@ export class GrantLookup {
     try {
       return await run();
     } catch (e) {
-      if (!this.warned) this.logger.warn(`grants are not readable (${(e as Error).message}); arcs are treated as ungranted`);
+      if (!this.warned)
+        this.logger.warn(`grants are not readable (${(e as Error).message}); arcs are treated as ungranted`);
       this.warned = true;
       return [];
     }

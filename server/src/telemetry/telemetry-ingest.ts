@@ -22,16 +22,27 @@ export class TelemetryIngest implements OnApplicationShutdown {
     private readonly rules: TelemetryRules,
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
   ) {
-    this.buffer = new EventBuffer((items) => this.flush(items), (i) => Math.max(1, i.events.length + (i.rejected?.length ?? 0)), DEFAULT_BUFFER_OPTIONS);
+    this.buffer = new EventBuffer(
+      (items) => this.flush(items),
+      (i) => Math.max(1, i.events.length + (i.rejected?.length ?? 0)),
+      DEFAULT_BUFFER_OPTIONS,
+    );
   }
 
   /**
    * Resolves once the batch is stored (its chip's ack is then on its way); rejects, and nothing is
    * acked, if storing failed or the buffer stayed full for longer than the device waits for an ack.
    */
-  async accept(msg: VerifiedDeviceMessage<EventBatchBody> & { enterpriseId: string; rejected?: number[] }): Promise<void> {
+  async accept(
+    msg: VerifiedDeviceMessage<EventBatchBody> & { enterpriseId: string; rejected?: number[] },
+  ): Promise<void> {
     await this.buffer.add({
-      chipId: msg.chipId, machineId: msg.machineId, enterpriseId: msg.enterpriseId, envelopeId: msg.envelope.id, events: msg.envelope.body.events, receivedAt: msg.receivedAt,
+      chipId: msg.chipId,
+      machineId: msg.machineId,
+      enterpriseId: msg.enterpriseId,
+      envelopeId: msg.envelope.id,
+      events: msg.envelope.body.events,
+      receivedAt: msg.receivedAt,
       ...(msg.rejected?.length ? { rejected: msg.rejected } : {}),
     });
   }
@@ -51,16 +62,19 @@ export class TelemetryIngest implements OnApplicationShutdown {
    * re-deliveries of one message each expect an answer); the watermark is computed once per chip per flush.
    */
   private async sendAcks(items: IngestItem[], result: FlushResult): Promise<void> {
-    await Promise.all(items.map(async ({ chipId, envelopeId, rejected }) => {
-      const mark = result.watermarks.get(chipId);
-      if (!mark) return;
-      const body: EventsAckBody = { requestId: envelopeId, upToSeq: mark.upToSeq };
-      if (mark.missing.length) body.missing = mark.missing;
-      // The negative ack: the device stops sending these (their seqs are accounted for, so never missing).
-      if (rejected?.length) body.rejected = rejected;
-      await this.outbox.send(chipId, 'events.ack', body)
-        .catch((e: Error) => this.logger.warn(`events.ack to ${chipId} not sent: ${e.message}`));
-    }));
+    await Promise.all(
+      items.map(async ({ chipId, envelopeId, rejected }) => {
+        const mark = result.watermarks.get(chipId);
+        if (!mark) return;
+        const body: EventsAckBody = { requestId: envelopeId, upToSeq: mark.upToSeq };
+        if (mark.missing.length) body.missing = mark.missing;
+        // The negative ack: the device stops sending these (their seqs are accounted for, so never missing).
+        if (rejected?.length) body.rejected = rejected;
+        await this.outbox
+          .send(chipId, 'events.ack', body)
+          .catch((e: Error) => this.logger.warn(`events.ack to ${chipId} not sent: ${e.message}`));
+      }),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,9 +9,18 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class TelemetryPartitions implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryPartitions');
-  private readonly worker = new PeriodicWorker({ what: 'partition upkeep', everyMs: DAY_MS, logger: this.logger, failureLevel: 'warn', run: () => this.ensure() });
+  private readonly worker = new PeriodicWorker({
+    what: 'partition upkeep',
+    everyMs: DAY_MS,
+    logger: this.logger,
+    failureLevel: 'warn',
+    run: () => this.ensure(),
+  });
 
-  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   onModuleInit(): void {
     void this.worker.runNow();
@@ -29,7 +38,9 @@ export class TelemetryPartitions implements OnModuleInit, OnApplicationShutdown 
       const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i + 1, 1));
       const name = `device_events_${from.getUTCFullYear()}${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
       try {
-        await this.ds.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF device_events FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+        await this.ds.query(
+          `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF device_events FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+        );
       } catch (e) {
         // Rows of that month already sit in the DEFAULT partition: they stay there, which is still correct.
         this.logger.warn(`partition ${name} not created: ${(e as Error).message}`);

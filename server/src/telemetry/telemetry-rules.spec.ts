@@ -4,8 +4,15 @@ import { GrantInfo, grantValidAt } from './grant-lookup';
 import { permitEndedAt } from './telemetry-rules';
 
 const grant = (over: Partial<GrantInfo> = {}): GrantInfo => ({
-  id: 'g1', chipId: 'CHIP', machineId: 'm', welderId: 'w', permitId: 'p',
-  notBefore: new Date('2026-03-02T08:00:00Z'), expiresAt: new Date('2026-03-02T10:00:00Z'), revokedAt: null, ...over,
+  id: 'g1',
+  chipId: 'CHIP',
+  machineId: 'm',
+  welderId: 'w',
+  permitId: 'p',
+  notBefore: new Date('2026-03-02T08:00:00Z'),
+  expiresAt: new Date('2026-03-02T10:00:00Z'),
+  revokedAt: null,
+  ...over,
 });
 
 describe('grantValidAt', () => {
@@ -17,8 +24,12 @@ describe('grantValidAt', () => {
     expect(grantValidAt(undefined, 'CHIP', new Date('2026-03-02T09:00:00Z'))).toBe(false);
     expect(grantValidAt(grant(), 'OTHER', new Date('2026-03-02T09:00:00Z'))).toBe(false);
     expect(grantValidAt(grant(), 'CHIP', new Date('2026-03-02T10:00:00Z'))).toBe(false);
-    expect(grantValidAt(grant({ revokedAt: new Date('2026-03-02T08:30:00Z') }), 'CHIP', new Date('2026-03-02T09:00:00Z'))).toBe(false);
-    expect(grantValidAt(grant({ revokedAt: new Date('2026-03-02T09:30:00Z') }), 'CHIP', new Date('2026-03-02T09:00:00Z'))).toBe(true);
+    expect(
+      grantValidAt(grant({ revokedAt: new Date('2026-03-02T08:30:00Z') }), 'CHIP', new Date('2026-03-02T09:00:00Z')),
+    ).toBe(false);
+    expect(
+      grantValidAt(grant({ revokedAt: new Date('2026-03-02T09:30:00Z') }), 'CHIP', new Date('2026-03-02T09:00:00Z')),
+    ).toBe(true);
   });
 
   it('allows the protocol clock skew before the start only', () => {
@@ -29,11 +40,26 @@ describe('grantValidAt', () => {
 });
 
 describe('permitEndedAt', () => {
-  const base = { id: 'p', status: 'approved', plannedEnd: new Date('2026-03-02T12:00:00Z'), closedAt: null, cancelledAt: null, geofence: null };
+  const base = {
+    id: 'p',
+    status: 'approved',
+    plannedEnd: new Date('2026-03-02T12:00:00Z'),
+    closedAt: null,
+    cancelledAt: null,
+    geofence: null,
+  };
   it('is the earliest of window end, closing and cancelling', () => {
     expect(permitEndedAt(base).toISOString()).toBe('2026-03-02T12:00:00.000Z');
-    expect(permitEndedAt({ ...base, closedAt: new Date('2026-03-02T11:00:00Z') }).toISOString()).toBe('2026-03-02T11:00:00.000Z');
-    expect(permitEndedAt({ ...base, cancelledAt: new Date('2026-03-02T09:00:00Z'), closedAt: new Date('2026-03-02T11:00:00Z') }).toISOString()).toBe('2026-03-02T09:00:00.000Z');
+    expect(permitEndedAt({ ...base, closedAt: new Date('2026-03-02T11:00:00Z') }).toISOString()).toBe(
+      '2026-03-02T11:00:00.000Z',
+    );
+    expect(
+      permitEndedAt({
+        ...base,
+        cancelledAt: new Date('2026-03-02T09:00:00Z'),
+        closedAt: new Date('2026-03-02T11:00:00Z'),
+      }).toISOString(),
+    ).toBe('2026-03-02T09:00:00.000Z');
   });
 });
 

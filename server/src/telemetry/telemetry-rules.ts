@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ArcStopEvent, BoardLinkEvent, GasReadingEvent, HARDWARE_WATCHDOG_TIMEOUT_MS, HeartbeatEvent, PowerCutEvent, TamperEvent } from '@arcgate/protocol';
+import {
+  ArcStopEvent,
+  BoardLinkEvent,
+  GasReadingEvent,
+  HARDWARE_WATCHDOG_TIMEOUT_MS,
+  HeartbeatEvent,
+  PowerCutEvent,
+  TamperEvent,
+} from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
@@ -50,26 +58,49 @@ export class TelemetryRules {
 
   async apply(stored: StoredEvent[]): Promise<void> {
     if (!stored.length) return;
-    const grantIds = [...new Set(stored.map((s) => ('grantId' in s.event ? s.event.grantId : undefined)).filter((g): g is string => !!g))];
+    const grantIds = [
+      ...new Set(
+        stored.map((s) => ('grantId' in s.event ? s.event.grantId : undefined)).filter((g): g is string => !!g),
+      ),
+    ];
     const grants = await this.grants.findByIds(grantIds);
     const permits = await this.findPermits([...grants.values()].map((g) => g.permitId).filter((p): p is string => !!p));
-    const inactive = await this.inactiveEnterprises(stored.filter((s) => ARC_TYPES.has(s.event.type)).map((s) => s.enterpriseId));
+    const inactive = await this.inactiveEnterprises(
+      stored.filter((s) => ARC_TYPES.has(s.event.type)).map((s) => s.enterpriseId),
+    );
     const overuseMachines = new Set<string>();
 
     for (const s of stored) {
-      const base = { enterpriseId: s.enterpriseId, machineId: s.machineId, chipId: s.chipId, occurredAt: at(s.event.at) };
+      const base = {
+        enterpriseId: s.enterpriseId,
+        machineId: s.machineId,
+        chipId: s.chipId,
+        occurredAt: at(s.event.at),
+      };
       const evidence = { chipId: s.chipId, seq: s.event.seq, type: s.event.type, at: s.event.at, event: s.event };
       const e = s.event;
       const grant = 'grantId' in e && e.grantId ? grants.get(e.grantId) : undefined;
       if (ARC_TYPES.has(e.type) && inactive.has(s.enterpriseId)) {
-        await this.alerts.raise({ type: AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE, ...base, evidence: { ...evidence, enterpriseStatus: inactive.get(s.enterpriseId) }, dedupeKey: `device:inactive-enterprise:${s.machineId}` });
+        await this.alerts.raise({
+          type: AlertType.ACTIVITY_AT_INACTIVE_ENTERPRISE,
+          ...base,
+          evidence: { ...evidence, enterpriseStatus: inactive.get(s.enterpriseId) },
+          dedupeKey: `device:inactive-enterprise:${s.machineId}`,
+        });
       }
       switch (e.type) {
         case 'arc.unauthorized':
-          await this.arcWithoutGrant(base, { ...evidence, reason: 'device reported current with the relay open (bypass suspected)' });
+          await this.arcWithoutGrant(base, {
+            ...evidence,
+            reason: 'device reported current with the relay open (bypass suspected)',
+          });
           break;
         case 'arc.start':
-          if (!grantValidAt(grant, s.chipId, at(e.at))) await this.arcWithoutGrant(base, { ...evidence, reason: e.grantId ? 'grant unknown, expired, revoked or not this chip\'s' : 'no grant id' });
+          if (!grantValidAt(grant, s.chipId, at(e.at)))
+            await this.arcWithoutGrant(base, {
+              ...evidence,
+              reason: e.grantId ? "grant unknown, expired, revoked or not this chip's" : 'no grant id',
+            });
           else await this.recordArc(grant, at(e.at), null);
           break;
         case 'arc.stop':
@@ -77,11 +108,23 @@ export class TelemetryRules {
           if (s.machineId) overuseMachines.add(s.machineId);
           break;
         case 'tamper':
-          if ((e as TamperEvent).open) await this.alerts.raise({ type: AlertType.TAMPER, ...base, evidence, dedupeKey: `device:tamper:${s.chipId}` });
+          if ((e as TamperEvent).open)
+            await this.alerts.raise({
+              type: AlertType.TAMPER,
+              ...base,
+              evidence,
+              dedupeKey: `device:tamper:${s.chipId}`,
+            });
           break;
         case 'gas.reading': {
           const g = e as GasReadingEvent;
-          if (g.percentLel > g.limitPercentLel) await this.alerts.raise({ type: AlertType.GAS_ABOVE_LIMIT, ...base, evidence, dedupeKey: `device:gas:${s.chipId}` });
+          if (g.percentLel > g.limitPercentLel)
+            await this.alerts.raise({
+              type: AlertType.GAS_ABOVE_LIMIT,
+              ...base,
+              evidence,
+              dedupeKey: `device:gas:${s.chipId}`,
+            });
           break;
         }
         case 'power.cut': {
@@ -89,12 +132,21 @@ export class TelemetryRules {
           const cut = e as PowerCutEvent;
           if (cut.reason === 'over_current') {
             await this.alerts.raise({
-              type: AlertType.OVER_CURRENT, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null, evidence, dedupeKey: `device:over-current:${s.chipId}`,
+              type: AlertType.OVER_CURRENT,
+              ...base,
+              welderId: grant?.welderId ?? null,
+              permitId: grant?.permitId ?? null,
+              evidence,
+              dedupeKey: `device:over-current:${s.chipId}`,
             });
           } else if (cut.reason === 'agent_crashed') {
             await this.alerts.raise({
-              type: AlertType.AGENT_CRASHED, ...base, welderId: grant?.welderId ?? null, permitId: grant?.permitId ?? null,
-              evidence: { ...evidence, cutBy: cut.by ?? null, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS }, dedupeKey: `device:agent-crashed:${s.chipId}`,
+              type: AlertType.AGENT_CRASHED,
+              ...base,
+              welderId: grant?.welderId ?? null,
+              permitId: grant?.permitId ?? null,
+              evidence: { ...evidence, cutBy: cut.by ?? null, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS },
+              dedupeKey: `device:agent-crashed:${s.chipId}`,
             });
           }
           break;
@@ -103,14 +155,21 @@ export class TelemetryRules {
           const link = e as BoardLinkEvent;
           if (!link.up) {
             await this.alerts.raise({
-              type: AlertType.BOARD_LINK_LOST, ...base, evidence: { ...evidence, cause: link.cause, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS },
+              type: AlertType.BOARD_LINK_LOST,
+              ...base,
+              evidence: { ...evidence, cause: link.cause, hardwareWatchdogTimeoutMs: HARDWARE_WATCHDOG_TIMEOUT_MS },
               dedupeKey: `device:board-link:${s.chipId}`,
             });
           }
           break;
         }
         case 'relay.fault':
-          await this.alerts.raise({ type: AlertType.RELAY_FAULT, ...base, evidence, dedupeKey: `device:relay-fault:${s.chipId}` });
+          await this.alerts.raise({
+            type: AlertType.RELAY_FAULT,
+            ...base,
+            evidence,
+            dedupeKey: `device:relay-fault:${s.chipId}`,
+          });
           break;
         case 'heartbeat':
           await this.checkGeofence(s, e as HeartbeatEvent, base, evidence);
@@ -119,14 +178,33 @@ export class TelemetryRules {
           break;
       }
     }
-    for (const machineId of overuseMachines) await this.checkOveruse(machineId, stored.find((s) => s.machineId === machineId)!);
+    for (const machineId of overuseMachines)
+      await this.checkOveruse(
+        machineId,
+        stored.find((s) => s.machineId === machineId)!,
+      );
   }
 
-  private arcWithoutGrant(base: { enterpriseId: string; machineId: string; chipId: string; occurredAt: Date }, evidence: Record<string, unknown>) {
-    return this.alerts.raise({ type: AlertType.ARC_WITHOUT_GRANT, ...base, evidence, dedupeKey: `device:arc-without-grant:${base.chipId}` });
+  private arcWithoutGrant(
+    base: { enterpriseId: string; machineId: string; chipId: string; occurredAt: Date },
+    evidence: Record<string, unknown>,
+  ) {
+    return this.alerts.raise({
+      type: AlertType.ARC_WITHOUT_GRANT,
+      ...base,
+      evidence,
+      dedupeKey: `device:arc-without-grant:${base.chipId}`,
+    });
   }
 
-  private async onArcStop(s: StoredEvent, e: ArcStopEvent, grant: GrantInfo | undefined, permits: Map<string, PermitRow>, base: Parameters<TelemetryRules['arcWithoutGrant']>[0], evidence: Record<string, unknown>) {
+  private async onArcStop(
+    s: StoredEvent,
+    e: ArcStopEvent,
+    grant: GrantInfo | undefined,
+    permits: Map<string, PermitRow>,
+    base: Parameters<TelemetryRules['arcWithoutGrant']>[0],
+    evidence: Record<string, unknown>,
+  ) {
     const startedAt = at(e.startedAt);
     const endedAt = at(e.endedAt);
     const authorized = grantValidAt(grant, s.chipId, startedAt);
@@ -135,13 +213,19 @@ export class TelemetryRules {
     if (authorized && permit && permitEndedAt(permit) < endedAt) {
       flags.push('after_permit_end');
       await this.alerts.raise({
-        type: AlertType.ARC_AFTER_PERMIT_END, ...base, permitId: permit.id, welderId: grant.welderId,
-        evidence: { ...evidence, permitEndedAt: permitEndedAt(permit).toISOString() }, dedupeKey: `device:after-permit:${s.chipId}:${permit.id}`,
+        type: AlertType.ARC_AFTER_PERMIT_END,
+        ...base,
+        permitId: permit.id,
+        welderId: grant.welderId,
+        evidence: { ...evidence, permitEndedAt: permitEndedAt(permit).toISOString() },
+        dedupeKey: `device:after-permit:${s.chipId}:${permit.id}`,
       });
     }
     if (!authorized) flags.push('no_valid_grant');
-    await this.ds.query(`UPDATE arcs SET authorized = $3, welder_id = $4, permit_id = $5, flags = $6 WHERE chip_id = $1 AND stop_seq = $2`,
-      [s.chipId, e.seq, authorized, grant?.welderId ?? null, grant?.permitId ?? null, flags]);
+    await this.ds.query(
+      `UPDATE arcs SET authorized = $3, welder_id = $4, permit_id = $5, flags = $6 WHERE chip_id = $1 AND stop_seq = $2`,
+      [s.chipId, e.seq, authorized, grant?.welderId ?? null, grant?.permitId ?? null, flags],
+    );
     if (authorized) await this.recordArc(grant, startedAt, endedAt);
   }
 
@@ -154,7 +238,12 @@ export class TelemetryRules {
     }
   }
 
-  private async checkGeofence(s: StoredEvent, e: HeartbeatEvent, base: Parameters<TelemetryRules['arcWithoutGrant']>[0], evidence: Record<string, unknown>) {
+  private async checkGeofence(
+    s: StoredEvent,
+    e: HeartbeatEvent,
+    base: Parameters<TelemetryRules['arcWithoutGrant']>[0],
+    evidence: Record<string, unknown>,
+  ) {
     if (!e.position || !(e.relayClosed || e.state === 'arcing')) return;
     const grant = await this.grants.findInForce(s.chipId, at(e.at));
     if (!grant?.permitId) return;
@@ -163,8 +252,12 @@ export class TelemetryRules {
     const outsideM = distanceOutsideM(permit.geofence, e.position);
     if (outsideM <= GPS_TOLERANCE_M) return;
     await this.alerts.raise({
-      type: AlertType.ARC_OUTSIDE_GEOFENCE, ...base, permitId: permit.id, welderId: grant.welderId,
-      evidence: { ...evidence, outsideByM: Math.round(outsideM) }, dedupeKey: `device:geofence:${s.chipId}:${permit.id}`,
+      type: AlertType.ARC_OUTSIDE_GEOFENCE,
+      ...base,
+      permitId: permit.id,
+      welderId: grant.welderId,
+      evidence: { ...evidence, outsideByM: Math.round(outsideM) },
+      dedupeKey: `device:geofence:${s.chipId}:${permit.id}`,
     });
   }
 
@@ -175,12 +268,22 @@ export class TelemetryRules {
             g AS (SELECT *, CASE WHEN started_at - max(ended_at) OVER (ORDER BY started_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) > $2::interval THEN 1 ELSE 0 END AS brk FROM a),
             r AS (SELECT *, sum(brk) OVER (ORDER BY started_at) AS run FROM g)
        SELECT min(started_at) AS run_start, max(ended_at) AS run_end FROM r WHERE run = (SELECT max(run) FROM r)`,
-      [machineId, `${RUN_GAP_MS / 1000} seconds`]);
+      [machineId, `${RUN_GAP_MS / 1000} seconds`],
+    );
     const run = rows[0];
     if (!run?.run_start || run.run_end.getTime() - run.run_start.getTime() <= OVERUSE_MS) return;
     await this.alerts.raise({
-      type: AlertType.MACHINE_OVERUSE_24H, enterpriseId: s.enterpriseId, machineId, chipId: s.chipId, occurredAt: run.run_end,
-      evidence: { machineId, runStartedAt: run.run_start.toISOString(), lastArcEndedAt: run.run_end.toISOString(), hours: Math.round((run.run_end.getTime() - run.run_start.getTime()) / 360_000) / 10 },
+      type: AlertType.MACHINE_OVERUSE_24H,
+      enterpriseId: s.enterpriseId,
+      machineId,
+      chipId: s.chipId,
+      occurredAt: run.run_end,
+      evidence: {
+        machineId,
+        runStartedAt: run.run_start.toISOString(),
+        lastArcEndedAt: run.run_end.toISOString(),
+        hours: Math.round((run.run_end.getTime() - run.run_start.getTime()) / 360_000) / 10,
+      },
       dedupeKey: `device:overuse:${machineId}:${chinaDate(run.run_start)}`,
     });
   }
@@ -189,14 +292,19 @@ export class TelemetryRules {
     const unique = [...new Set(ids)].filter(isUuid);
     if (!unique.length) return new Map();
     const rows: PermitRow[] = await this.ds.query(
-      `SELECT id::text AS id, status, planned_end AS "plannedEnd", closed_at AS "closedAt", cancelled_at AS "cancelledAt", geofence FROM permits WHERE id = ANY($1::uuid[])`, [unique]);
+      `SELECT id::text AS id, status, planned_end AS "plannedEnd", closed_at AS "closedAt", cancelled_at AS "cancelledAt", geofence FROM permits WHERE id = ANY($1::uuid[])`,
+      [unique],
+    );
     return new Map(rows.map((p) => [p.id, p]));
   }
 
   private async inactiveEnterprises(ids: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
-    const rows: { id: string; status: string }[] = await this.ds.query(`SELECT id::text AS id, status FROM enterprises WHERE id = ANY($1::uuid[]) AND status <> 'active'`, [unique]);
+    const rows: { id: string; status: string }[] = await this.ds.query(
+      `SELECT id::text AS id, status FROM enterprises WHERE id = ANY($1::uuid[]) AND status <> 'active'`,
+      [unique],
+    );
     return new Map(rows.map((r) => [r.id, r.status]));
   }
 }

@@ -12,9 +12,18 @@ function heartbeats(from: number, to: number, t0: number): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   for (let seq = from; seq <= to; seq++) {
     const at = new Date(t0 + seq * 1000).toISOString();
-    out.push(seq % 2
-      ? { seq, type: 'heartbeat', at, position: { lat: 34.17, lng: 116.0, accuracyM: 4, fixAt: at }, relayClosed: false, state: 'locked' }
-      : { seq, type: 'gas.reading', at, percentLel: 1.5, limitPercentLel: 10 });
+    out.push(
+      seq % 2
+        ? {
+            seq,
+            type: 'heartbeat',
+            at,
+            position: { lat: 34.17, lng: 116.0, accuracyM: 4, fixAt: at },
+            relayClosed: false,
+            state: 'locked',
+          }
+        : { seq, type: 'gas.reading', at, percentLel: 1.5, limitPercentLel: 10 },
+    );
   }
   return out;
 }
@@ -34,24 +43,44 @@ describe('TelemetryRepository.store (batched, exactly once)', () => {
   });
   afterAll(async () => t?.close());
 
-  const item = (chipId: string, events: DeviceEvent[]): IngestItem => ({ chipId, machineId, enterpriseId: randomUUID(), envelopeId: randomUUID(), events, receivedAt: new Date() });
+  const item = (chipId: string, events: DeviceEvent[]): IngestItem => ({
+    chipId,
+    machineId,
+    enterpriseId: randomUUID(),
+    envelopeId: randomUUID(),
+    events,
+    receivedAt: new Date(),
+  });
 
   it('stores concurrent multi-chip flushes once, advances every watermark, and a re-delivery adds nothing', async () => {
     const items: IngestItem[] = [];
-    for (let from = 1; from <= PER_CHIP; from += BATCH) for (const c of chips) items.push(item(c, heartbeats(from, from + BATCH - 1, t0)));
+    for (let from = 1; from <= PER_CHIP; from += BATCH)
+      for (const c of chips) items.push(item(c, heartbeats(from, from + BATCH - 1, t0)));
     // Four flushes at once, as the ingest runs them; each holds a slice of every chip's batches.
     const slices = [0, 1, 2, 3].map((k) => items.filter((_, i) => i % 4 === k));
     const started = process.hrtime.bigint();
     const results = await Promise.all(slices.map((s) => repo.store(s)));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(`telemetry store: ${CHIPS * PER_CHIP} events in 4 concurrent flushes: ${ms.toFixed(0)} ms (${Math.round((CHIPS * PER_CHIP) / (ms / 1000))} events/s)\n`);
+    process.stdout.write(
+      `telemetry store: ${CHIPS * PER_CHIP} events in 4 concurrent flushes: ${ms.toFixed(0)} ms (${Math.round((CHIPS * PER_CHIP) / (ms / 1000))} events/s)\n`,
+    );
 
     expect(results.reduce((a, r) => a + r.stored.length, 0)).toBe(CHIPS * PER_CHIP);
-    const counts = await t.ds.query(`SELECT (SELECT count(*)::int FROM device_events WHERE chip_id = ANY($1)) AS events, (SELECT count(*)::int FROM device_event_seqs WHERE chip_id = ANY($1)) AS seqs,
-      (SELECT count(*)::int FROM chips WHERE chip_id = ANY($1) AND last_seq = $2) AS at_watermark`, [chips, PER_CHIP]);
+    const counts = await t.ds.query(
+      `SELECT (SELECT count(*)::int FROM device_events WHERE chip_id = ANY($1)) AS events, (SELECT count(*)::int FROM device_event_seqs WHERE chip_id = ANY($1)) AS seqs,
+      (SELECT count(*)::int FROM chips WHERE chip_id = ANY($1) AND last_seq = $2) AS at_watermark`,
+      [chips, PER_CHIP],
+    );
     expect(counts[0]).toEqual({ events: CHIPS * PER_CHIP, seqs: CHIPS * PER_CHIP, at_watermark: CHIPS });
-    const [row] = await t.ds.query(`SELECT payload, machine_id, type FROM device_events WHERE chip_id = $1 AND seq = 1`, [chips[0]]);
-    expect(row).toMatchObject({ machine_id: machineId, type: 'heartbeat', payload: { seq: 1, type: 'heartbeat', position: { lat: 34.17 } } });
+    const [row] = await t.ds.query(
+      `SELECT payload, machine_id, type FROM device_events WHERE chip_id = $1 AND seq = 1`,
+      [chips[0]],
+    );
+    expect(row).toMatchObject({
+      machine_id: machineId,
+      type: 'heartbeat',
+      payload: { seq: 1, type: 'heartbeat', position: { lat: 34.17 } },
+    });
 
     // Re-delivery of everything (the devices missed their acks): nothing new, the watermark answers each chip.
     const again = await repo.store(items.filter((_, i) => i % 3 === 0));

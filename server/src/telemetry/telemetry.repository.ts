@@ -68,27 +68,44 @@ export class TelemetryRepository {
 
   async store(items: IngestItem[]): Promise<FlushResult> {
     const unique = new Map<string, { item: IngestItem; event: IngestItem['events'][number] }>();
-    for (const item of items) for (const event of item.events) {
-      const key = `${item.chipId}:${event.seq}`;
-      if (!unique.has(key)) unique.set(key, { item, event });
-    }
+    for (const item of items)
+      for (const event of item.events) {
+        const key = `${item.chipId}:${event.seq}`;
+        if (!unique.has(key)) unique.set(key, { item, event });
+      }
     const rows = [...unique.values()];
     const receivedAt = new Date(Math.max(...items.map((i) => i.receivedAt.getTime())));
     const chipIds = [...new Set(items.map((i) => i.chipId))].sort();
 
     return this.ds.transaction(async (em) => {
       const inserted: { chip_id: string; seq: string }[] = rows.length
-        ? await queryPrepared<{ chip_id: string; seq: string }>(em, INSERT_EVENTS, [JSON.stringify(rows.map((r) => ({
-          chip_id: r.item.chipId, seq: r.event.seq, type: r.event.type, occurred_at: r.event.at, received_at: r.item.receivedAt,
-          machine_id: r.item.machineId, grant_id: 'grantId' in r.event ? r.event.grantId ?? null : null, payload: r.event,
-        })))])
+        ? await queryPrepared<{ chip_id: string; seq: string }>(em, INSERT_EVENTS, [
+            JSON.stringify(
+              rows.map((r) => ({
+                chip_id: r.item.chipId,
+                seq: r.event.seq,
+                type: r.event.type,
+                occurred_at: r.event.at,
+                received_at: r.item.receivedAt,
+                machine_id: r.item.machineId,
+                grant_id: 'grantId' in r.event ? (r.event.grantId ?? null) : null,
+                payload: r.event,
+              })),
+            ),
+          ])
         : [];
       // Events written, watermark not yet advanced, nothing committed.
       faultPoint('ingest.mid-flush');
       const fresh = new Set(inserted.map((r) => `${r.chip_id}:${Number(r.seq)}`));
       const stored: StoredEvent[] = rows
         .filter((r) => fresh.has(`${r.item.chipId}:${r.event.seq}`))
-        .map((r) => ({ chipId: r.item.chipId, machineId: r.item.machineId, enterpriseId: r.item.enterpriseId, receivedAt: r.item.receivedAt, event: r.event }));
+        .map((r) => ({
+          chipId: r.item.chipId,
+          machineId: r.item.machineId,
+          enterpriseId: r.item.enterpriseId,
+          receivedAt: r.item.receivedAt,
+          event: r.event,
+        }));
 
       await this.insertArcs(em, stored);
       await this.accountLostSeqs(em, stored);
@@ -103,11 +120,19 @@ export class TelemetryRepository {
     const arcs = stored.filter((s) => s.event.type === 'arc.stop') as (StoredEvent & { event: ArcStopEvent })[];
     if (!arcs.length) return;
     await em.query(INSERT_ARCS, [
-      arcs.map((a) => a.chipId), arcs.map((a) => a.event.seq), arcs.map((a) => a.machineId), arcs.map((a) => a.event.grantId ?? null),
-      arcs.map((a) => a.event.startedAt), arcs.map((a) => a.event.endedAt), arcs.map((a) => a.event.durationMs),
+      arcs.map((a) => a.chipId),
+      arcs.map((a) => a.event.seq),
+      arcs.map((a) => a.machineId),
+      arcs.map((a) => a.event.grantId ?? null),
+      arcs.map((a) => a.event.startedAt),
+      arcs.map((a) => a.event.endedAt),
+      arcs.map((a) => a.event.durationMs),
       // An interrupted arc may have lost its statistics with the process: stored as NULL, not as made-up numbers.
-      arcs.map((a) => (a.event.current ? JSON.stringify(a.event.current) : null)), arcs.map((a) => (a.event.voltage ? JSON.stringify(a.event.voltage) : null)),
-      arcs.map((a) => a.event.samples), arcs.map((a) => a.event.sampleRateHz), arcs.map((a) => a.event.interrupted ?? null),
+      arcs.map((a) => (a.event.current ? JSON.stringify(a.event.current) : null)),
+      arcs.map((a) => (a.event.voltage ? JSON.stringify(a.event.voltage) : null)),
+      arcs.map((a) => a.event.samples),
+      arcs.map((a) => a.event.sampleRateHz),
+      arcs.map((a) => a.event.interrupted ?? null),
     ]);
   }
 
@@ -117,7 +142,10 @@ export class TelemetryRepository {
       if (s.event.type !== 'journal.lost') continue;
       const e = s.event as JournalLostEvent;
       const to = Math.min(e.toSeq, e.fromSeq + MAX_LOST_RANGE - 1);
-      await em.query(`INSERT INTO device_event_seqs (chip_id, seq) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g ON CONFLICT DO NOTHING`, [s.chipId, e.fromSeq, to]);
+      await em.query(
+        `INSERT INTO device_event_seqs (chip_id, seq) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g ON CONFLICT DO NOTHING`,
+        [s.chipId, e.fromSeq, to],
+      );
     }
   }
 
@@ -128,7 +156,10 @@ export class TelemetryRepository {
   private async accountRejectedSeqs(em: EntityManager, items: IngestItem[]): Promise<void> {
     const rows = items.flatMap((i) => (i.rejected ?? []).map((seq) => ({ chip: i.chipId, seq })));
     if (!rows.length) return;
-    await em.query(`INSERT INTO device_event_seqs (chip_id, seq) SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING`, [rows.map((r) => r.chip), rows.map((r) => r.seq)]);
+    await em.query(
+      `INSERT INTO device_event_seqs (chip_id, seq) SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.chip), rows.map((r) => r.seq)],
+    );
   }
 
   private async updatePositions(em: EntityManager, stored: StoredEvent[]): Promise<void> {
@@ -140,7 +171,11 @@ export class TelemetryRepository {
     }
     if (!latest.size) return;
     const entries = [...latest.entries()];
-    await queryPrepared(em, UPDATE_POSITIONS, [entries.map(([c]) => c), entries.map(([, e]) => JSON.stringify(e.position)), entries.map(([, e]) => e.at)]);
+    await queryPrepared(em, UPDATE_POSITIONS, [
+      entries.map(([c]) => c),
+      entries.map(([, e]) => JSON.stringify(e.position)),
+      entries.map(([, e]) => e.at),
+    ]);
   }
 
   /** Each chip's newest state (state.change or heartbeat, by device time then seq) in one statement. */
@@ -152,20 +187,38 @@ export class TelemetryRepository {
       if (!state) continue;
       const t = Date.parse(e.at);
       const prev = latest.get(s.chipId);
-      if (!prev || prev.t < t || (prev.t === t && prev.seq < e.seq)) latest.set(s.chipId, { state, at: e.at, t, seq: e.seq });
+      if (!prev || prev.t < t || (prev.t === t && prev.seq < e.seq))
+        latest.set(s.chipId, { state, at: e.at, t, seq: e.seq });
     }
     if (!latest.size) return;
     const entries = [...latest.entries()];
-    await queryPrepared(em, UPDATE_STATES, [entries.map(([c]) => c), entries.map(([, v]) => v.state), entries.map(([, v]) => v.at)]);
+    await queryPrepared(em, UPDATE_STATES, [
+      entries.map(([c]) => c),
+      entries.map(([, v]) => v.state),
+      entries.map(([, v]) => v.at),
+    ]);
   }
 
-  private async advanceWatermarks(em: EntityManager, chipIds: string[], receivedAt: Date): Promise<Map<string, Watermark>> {
-    const rows = await queryPrepared<{ chip_id: string; last_seq: string; top: string | null }>(em, ADVANCE_WATERMARKS, [chipIds, receivedAt]);
+  private async advanceWatermarks(
+    em: EntityManager,
+    chipIds: string[],
+    receivedAt: Date,
+  ): Promise<Map<string, Watermark>> {
+    const rows = await queryPrepared<{ chip_id: string; last_seq: string; top: string | null }>(
+      em,
+      ADVANCE_WATERMARKS,
+      [chipIds, receivedAt],
+    );
     const out = new Map<string, Watermark>();
     for (const r of rows) {
       const upToSeq = Number(r.last_seq);
       const top = r.top === null ? upToSeq : Number(r.top);
-      const missing = top > upToSeq ? (await queryPrepared<{ seq: string }>(em, LIST_MISSING, [r.chip_id, upToSeq, top])).map((m) => Number(m.seq)) : [];
+      const missing =
+        top > upToSeq
+          ? (await queryPrepared<{ seq: string }>(em, LIST_MISSING, [r.chip_id, upToSeq, top])).map((m) =>
+              Number(m.seq),
+            )
+          : [];
       out.set(r.chip_id, { upToSeq, missing });
     }
     return out;

@@ -68,8 +68,16 @@ export class UsersService {
 
   toView(u: User): UserView {
     return {
-      id: u.id, username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode,
-      enterpriseId: u.enterpriseId, welderId: u.welderId, status: u.status, lastLoginAt: u.lastLoginAt, createdAt: u.createdAt,
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      regionCode: u.regionCode,
+      enterpriseId: u.enterpriseId,
+      welderId: u.welderId,
+      status: u.status,
+      lastLoginAt: u.lastLoginAt,
+      createdAt: u.createdAt,
     };
   }
 
@@ -86,29 +94,47 @@ export class UsersService {
   async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
     const passwordHash = await this.hasher.hash(dto.password);
     return this.ds.transaction(async (em) => {
-      const scope = { regionCode: null as string | null, enterpriseId: null as string | null, welderId: null as string | null, regionPath: null as string | null };
+      const scope = {
+        regionCode: null as string | null,
+        enterpriseId: null as string | null,
+        welderId: null as string | null,
+        regionPath: null as string | null,
+      };
       if (dto.role === Role.Regulator) {
-        if (!dto.regionCode) throw DomainError.invalid('regionCode', 'required', 'regionCode is required for a regulator');
+        if (!dto.regionCode)
+          throw DomainError.invalid('regionCode', 'required', 'regionCode is required for a regulator');
         const region = await em.findOne(Region, { where: { code: dto.regionCode } });
-        if (!region) throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [{ field: 'regionCode', code: 'unknownRegion', message: 'unknown region' }]);
-        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.Regulator && !!actor.regionPath && region.path.startsWith(actor.regionPath));
+        if (!region)
+          throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [
+            { field: 'regionCode', code: 'unknownRegion', message: 'unknown region' },
+          ]);
+        const allowed =
+          actor.role === Role.PlatformAdmin ||
+          (actor.role === Role.Regulator && !!actor.regionPath && region.path.startsWith(actor.regionPath));
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create a regulator for this region');
         scope.regionCode = region.code;
         scope.regionPath = region.path;
       } else if (dto.role === Role.EnterpriseAdmin || dto.role === Role.SafetyManager) {
-        if (!dto.enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required for an enterprise account');
+        if (!dto.enterpriseId)
+          throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required for an enterprise account');
         const ent = await this.enterpriseLookup.findById(dto.enterpriseId, em);
         if (!ent || !this.access.canReadEnterprise(actor, ent)) throw DomainError.notFound('Enterprise');
-        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id && dto.role === Role.SafetyManager);
+        const allowed =
+          actor.role === Role.PlatformAdmin ||
+          (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id && dto.role === Role.SafetyManager);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
         scope.enterpriseId = ent.id;
         scope.regionPath = ent.regionPath;
       } else if (dto.role === Role.Welder) {
-        if (!dto.welderId) throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
+        if (!dto.welderId)
+          throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
         const welder = await em.findOne(Welder, { where: { id: dto.welderId } });
         const employer = welder ? await this.enterpriseLookup.findById(welder.employerId, em) : null;
-        if (!welder || !employer || !this.access.canReadEnterprise(actor, employer)) throw DomainError.notFound('Welder');
-        const allowed = actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === employer.id);
+        if (!welder || !employer || !this.access.canReadEnterprise(actor, employer))
+          throw DomainError.notFound('Welder');
+        const allowed =
+          actor.role === Role.PlatformAdmin ||
+          (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === employer.id);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
         scope.welderId = welder.id;
         scope.regionPath = employer.regionPath;
@@ -116,14 +142,29 @@ export class UsersService {
         throw new DomainError(ErrorCode.FORBIDDEN, 'Only a platform admin may create a platform admin');
       }
       const taken = await em.findOne(User, { where: { username: dto.username } });
-      if (taken) throw new DomainError(ErrorCode.DUPLICATE, 'The user name is taken', [{ field: 'username', code: 'duplicate', message: 'already taken' }]);
-      const user = await em.save(User, em.create(User, {
-        username: dto.username, passwordHash, displayName: dto.displayName, role: dto.role,
-        regionCode: scope.regionCode, enterpriseId: scope.enterpriseId, welderId: scope.welderId,
-      }));
+      if (taken)
+        throw new DomainError(ErrorCode.DUPLICATE, 'The user name is taken', [
+          { field: 'username', code: 'duplicate', message: 'already taken' },
+        ]);
+      const user = await em.save(
+        User,
+        em.create(User, {
+          username: dto.username,
+          passwordHash,
+          displayName: dto.displayName,
+          role: dto.role,
+          regionCode: scope.regionCode,
+          enterpriseId: scope.enterpriseId,
+          welderId: scope.welderId,
+        }),
+      );
       const view = this.toView(user);
       await this.audit.record(em, actor, {
-        action: 'user.create', entityType: 'user', entityId: user.id, enterpriseId: scope.enterpriseId, regionPath: scope.regionPath,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        enterpriseId: scope.enterpriseId,
+        regionPath: scope.regionPath,
         after: { ...view },
       });
       return view;

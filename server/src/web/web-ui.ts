@@ -32,10 +32,14 @@ export function webUiHandlers(distDir: string, apiPrefix: string): express.Reque
     index: false,
     fallthrough: true,
     setHeaders: (res, filePath) => {
-      res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'Cache-Control',
+        /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
-  const skipApi = (req: Request, res: Response, next: NextFunction) => (isApiPath(req.path, apiPrefix) ? next() : assets(req, res, next));
+  const skipApi = (req: Request, res: Response, next: NextFunction) =>
+    isApiPath(req.path, apiPrefix) ? next() : assets(req, res, next);
   const spaFallback = (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path, apiPrefix)) return next();
     if (!webUiBuilt(distDir)) {

@@ -5,7 +5,8 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 
 jest.setTimeout(60_000);
 
-const INDEX = '<!doctype html><html><body><div id="root"></div><script src="/assets/app-abc123.js"></script></body></html>';
+const INDEX =
+  '<!doctype html><html><body><div id="root"></div><script src="/assets/app-abc123.js"></script></body></html>';
 
 /** The factory reads WEB_DIST_DIR while the app module compiles; restore it afterwards. */
 async function appServing(dir: string): Promise<TestApp> {
@@ -77,8 +78,12 @@ describe('web UI served at /', () => {
 
 describe('web UI not built', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await appServing(join(tmpdir(), 'arcgate-no-such-dist-dir')); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await appServing(join(tmpdir(), 'arcgate-no-such-dist-dir'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('answers 503 with a page that says how to build it; the API still works', async () => {
     for (const path of ['/', '/q/ANY']) {

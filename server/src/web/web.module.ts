@@ -13,7 +13,10 @@ import { webUiHandlers } from './web-ui';
   providers: [{ provide: WEB_DIST_DIR, useFactory: () => resolveWebDistDir() }],
 })
 export class WebModule implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost, @Inject(WEB_DIST_DIR) private readonly distDir: string) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(WEB_DIST_DIR) private readonly distDir: string,
+  ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;

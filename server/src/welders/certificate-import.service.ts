@@ -71,23 +71,65 @@ export class CertificateImportService {
         if (existing) {
           const before = certificateAuditSnapshot(existing, welder.idNumberMasked);
           // A review recorded in ArcGate after the export was taken is not undone by an older row.
-          const lastReviewedOn = [existing.lastReviewedOn, data.lastReviewedOn ?? null].filter((d): d is string => !!d).sort().pop() ?? null;
-          const terms = { ...certificateDatesAfterReview(data.issuedOn, lastReviewedOn), lastReviewedOn, issuingAuthority: data.issuingAuthority ?? existing.issuingAuthority };
+          const lastReviewedOn =
+            [existing.lastReviewedOn, data.lastReviewedOn ?? null]
+              .filter((d): d is string => !!d)
+              .sort()
+              .pop() ?? null;
+          const terms = {
+            ...certificateDatesAfterReview(data.issuedOn, lastReviewedOn),
+            lastReviewedOn,
+            issuingAuthority: data.issuingAuthority ?? existing.issuingAuthority,
+          };
           // A row that changes what was verified is a new claim and is verified again; a row repeating it changes nothing.
           const changed = (Object.keys(terms) as (keyof typeof terms)[]).some((k) => terms[k] !== existing[k]);
-          Object.assign(existing, terms, { source: CertificateSource.Import }, changed ? await this.verification.onEntry(actor, welder.employer!, { idNumber: data.idNumber, subOperation: data.subOperation, issuedOn: data.issuedOn }) : {});
+          Object.assign(
+            existing,
+            terms,
+            { source: CertificateSource.Import },
+            changed
+              ? await this.verification.onEntry(actor, welder.employer!, {
+                  idNumber: data.idNumber,
+                  subOperation: data.subOperation,
+                  issuedOn: data.issuedOn,
+                })
+              : {},
+          );
           const saved = await this.certificates.save(em, existing);
-          await this.audit.record(em, actor, { action: 'certificate.import.update', entityType: 'certificate', entityId: saved.id, ...scope, before, after: certificateAuditSnapshot(saved, welder.idNumberMasked) });
+          await this.audit.record(em, actor, {
+            action: 'certificate.import.update',
+            entityType: 'certificate',
+            entityId: saved.id,
+            ...scope,
+            before,
+            after: certificateAuditSnapshot(saved, welder.idNumberMasked),
+          });
           result.updated++;
           result.certificates.push(certificateView(saved, welder.idNumberMasked, now));
         } else {
           const c = await this.certificates.insert(em, {
-            welderId: welder.id, category: CertificateCategory.WeldingAndThermalCutting, subOperation: data.subOperation, issuedOn: data.issuedOn,
-            ...certificateDatesAfterReview(data.issuedOn, data.lastReviewedOn), lastReviewedOn: data.lastReviewedOn ?? null,
-            issuingAuthority: data.issuingAuthority ?? null, status: CertificateStatus.Valid, source: CertificateSource.Import,
-            ...(await this.verification.onEntry(actor, welder.employer!, { idNumber: data.idNumber, subOperation: data.subOperation, issuedOn: data.issuedOn })),
+            welderId: welder.id,
+            category: CertificateCategory.WeldingAndThermalCutting,
+            subOperation: data.subOperation,
+            issuedOn: data.issuedOn,
+            ...certificateDatesAfterReview(data.issuedOn, data.lastReviewedOn),
+            lastReviewedOn: data.lastReviewedOn ?? null,
+            issuingAuthority: data.issuingAuthority ?? null,
+            status: CertificateStatus.Valid,
+            source: CertificateSource.Import,
+            ...(await this.verification.onEntry(actor, welder.employer!, {
+              idNumber: data.idNumber,
+              subOperation: data.subOperation,
+              issuedOn: data.issuedOn,
+            })),
           });
-          await this.audit.record(em, actor, { action: 'certificate.import.create', entityType: 'certificate', entityId: c.id, ...scope, after: certificateAuditSnapshot(c, welder.idNumberMasked) });
+          await this.audit.record(em, actor, {
+            action: 'certificate.import.create',
+            entityType: 'certificate',
+            entityId: c.id,
+            ...scope,
+            after: certificateAuditSnapshot(c, welder.idNumberMasked),
+          });
           result.created++;
           result.certificates.push(certificateView(c, welder.idNumberMasked, now));
         }
@@ -109,9 +151,20 @@ export class CertificateImportService {
         continue;
       }
       const data = plainToInstance(CertificateImportRowDto, item);
-      const problems = flattenValidationErrors(await validate(data, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+      const problems = flattenValidationErrors(
+        await validate(data, {
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          validationError: { target: false, value: false },
+        }),
+      );
       if (!problems.length) {
-        if (data.certificateNumber !== `T${data.idNumber}`) problems.push({ field: 'certificateNumber', code: 'certificateNumberMismatch', message: 'certificateNumber must be "T" followed by the idNumber of the same row' });
+        if (data.certificateNumber !== `T${data.idNumber}`)
+          problems.push({
+            field: 'certificateNumber',
+            code: 'certificateNumberMismatch',
+            message: 'certificateNumber must be "T" followed by the idNumber of the same row',
+          });
         problems.push(...certificateDateProblems(data.issuedOn, data.lastReviewedOn, today));
       }
       if (problems.length) errors.push(...problems.map((p) => ({ row, ...p })));
@@ -119,7 +172,10 @@ export class CertificateImportService {
     }
 
     const found = await this.welders.findManyByIdNumberIndexes([...new Set(parsed.map((p) => p.index))]);
-    const engaged = await this.engagements.findActiveEnterprisesByWelder(found.map((w) => w.id), today);
+    const engaged = await this.engagements.findActiveEnterprisesByWelder(
+      found.map((w) => w.id),
+      today,
+    );
     const byIndex = new Map(found.map((w) => [w.idNumberIndex.trim(), w]));
     const seen = new Map<string, number>();
     const checked: CheckedRow[] = [];
@@ -127,18 +183,33 @@ export class CertificateImportService {
       const welder = byIndex.get(p.index);
       // Unknown and out-of-scope welders get the same answer: existence must not leak.
       if (!welder?.employer || !this.access.canSee(actor, welder.id, welder.employer, engaged.get(welder.id) ?? [])) {
-        errors.push({ row: p.row, field: 'idNumber', code: 'unknownWelder', message: 'no welder with this ID number is registered in your scope' });
+        errors.push({
+          row: p.row,
+          field: 'idNumber',
+          code: 'unknownWelder',
+          message: 'no welder with this ID number is registered in your scope',
+        });
         continue;
       }
       // An enterprise vouches only for its own employees: a welder dispatched to it is the employer's to record.
       if (!this.access.mayEnterCertificate(actor, welder.employer)) {
-        errors.push({ row: p.row, field: 'idNumber', code: 'notEmployer', message: 'this welder is not employed by your enterprise; the employer enters their certificates' });
+        errors.push({
+          row: p.row,
+          field: 'idNumber',
+          code: 'notEmployer',
+          message: 'this welder is not employed by your enterprise; the employer enters their certificates',
+        });
         continue;
       }
       const key = `${welder.id}|${p.data.subOperation}|${p.data.issuedOn}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        errors.push({ row: p.row, field: 'issuedOn', code: 'duplicateInBatch', message: `same certificate as row ${first}` });
+        errors.push({
+          row: p.row,
+          field: 'issuedOn',
+          code: 'duplicateInBatch',
+          message: `same certificate as row ${first}`,
+        });
         continue;
       }
       seen.set(key, p.row);
@@ -147,7 +218,12 @@ export class CertificateImportService {
     if (errors.length) {
       errors.sort((a, b) => a.row - b.row);
       const badRows = new Set(errors.map((e) => e.row)).size;
-      throw new DomainError(ErrorCode.IMPORT_REJECTED, `${badRows} of ${raw.length} rows rejected; nothing was imported`, [], { rows: errors });
+      throw new DomainError(
+        ErrorCode.IMPORT_REJECTED,
+        `${badRows} of ${raw.length} rows rejected; nothing was imported`,
+        [],
+        { rows: errors },
+      );
     }
     return checked;
   }

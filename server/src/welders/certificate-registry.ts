@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isUuid } from '../common/validation/uuid';
 import { Certificate, CertificateCategory, CertificateSubOperation } from './certificate.entity';
-import { CertificateTerms, certificateValidityAt, certificateValidThroughout, CertificateValidity } from './certificate-rules';
+import {
+  CertificateTerms,
+  certificateValidityAt,
+  certificateValidThroughout,
+  CertificateValidity,
+} from './certificate-rules';
 import { bestCertificate, isWelderActive } from './certificate-verdict';
 import { CertificateRecords, CertificatesRepository } from './certificates.repository';
 import { WelderStatus } from './welder.entity';
@@ -25,7 +30,11 @@ export interface CertificateCheck {
  * records; a connector to the national 特种作业操作证查询 service can implement the same interface.
  */
 export interface CertificateRegistry {
-  checkWelder(welderId: string, at: Date, opts?: { until?: Date; subOperation?: CertificateSubOperation }): Promise<CertificateCheck>;
+  checkWelder(
+    welderId: string,
+    at: Date,
+    opts?: { until?: Date; subOperation?: CertificateSubOperation },
+  ): Promise<CertificateCheck>;
 }
 
 export const CERTIFICATE_REGISTRY = 'CERTIFICATE_REGISTRY';
@@ -39,15 +48,28 @@ export function decideCertificateCheck(
   at: Date,
   opts: { until?: Date; subOperation?: CertificateSubOperation } = {},
 ): CertificateCheck {
-  if (Number.isNaN(at.getTime()) || (opts.until && Number.isNaN(opts.until.getTime()))) throw new RangeError('checkWelder needs valid instants');
+  if (Number.isNaN(at.getTime()) || (opts.until && Number.isNaN(opts.until.getTime())))
+    throw new RangeError('checkWelder needs valid instants');
   if (opts.until && opts.until < at) throw new RangeError('checkWelder: until is before at');
   if (welderStatus === null) return { valid: false, reason: 'no_certificate' };
   if (!isWelderActive(welderStatus)) return { valid: false, reason: 'welder_inactive' };
-  const pool = certs.filter((c) => c.category === CertificateCategory.WeldingAndThermalCutting && (!opts.subOperation || c.subOperation === opts.subOperation));
+  const pool = certs.filter(
+    (c) =>
+      c.category === CertificateCategory.WeldingAndThermalCutting &&
+      (!opts.subOperation || c.subOperation === opts.subOperation),
+  );
   const until = opts.until;
-  const best = bestCertificate(pool, (c) => (until ? certificateValidThroughout(c, at, until) : certificateValidityAt(c, at)));
+  const best = bestCertificate(pool, (c) =>
+    until ? certificateValidThroughout(c, at, until) : certificateValidityAt(c, at),
+  );
   if (!best) return { valid: false, reason: 'no_certificate' };
-  return { valid: best.validity === 'valid', reason: best.validity, certificateId: best.cert.id, expiresOn: best.cert.expiresOn, reviewDueOn: best.cert.reviewDueOn };
+  return {
+    valid: best.validity === 'valid',
+    reason: best.validity,
+    certificateId: best.cert.id,
+    expiresOn: best.cert.expiresOn,
+    reviewDueOn: best.cert.reviewDueOn,
+  };
 }
 
 /** CertificateRegistry over the certificates imported or entered into ArcGate's own database. */
@@ -55,7 +77,11 @@ export function decideCertificateCheck(
 export class ImportedCertificateRegistry implements CertificateRegistry {
   constructor(@Inject(CertificatesRepository) private readonly records: CertificateRecords) {}
 
-  async checkWelder(welderId: string, at: Date, opts: { until?: Date; subOperation?: CertificateSubOperation } = {}): Promise<CertificateCheck> {
+  async checkWelder(
+    welderId: string,
+    at: Date,
+    opts: { until?: Date; subOperation?: CertificateSubOperation } = {},
+  ): Promise<CertificateCheck> {
     if (!isUuid(welderId)) return decideCertificateCheck(null, [], at, opts);
     const status = await this.records.findWelderStatus(welderId);
     const certs = status ? await this.records.findWeldingCertificates(welderId, opts.subOperation) : [];

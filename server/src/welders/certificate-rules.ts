@@ -7,7 +7,10 @@ export const REVIEW_INTERVAL_YEARS = 3;
 export const REVIEW_WINDOW_DAYS = 60;
 
 export function initialCertificateDates(issuedOn: string): { expiresOn: string; reviewDueOn: string } {
-  return { expiresOn: addYears(issuedOn, CERTIFICATE_VALIDITY_YEARS), reviewDueOn: addYears(issuedOn, REVIEW_INTERVAL_YEARS) };
+  return {
+    expiresOn: addYears(issuedOn, CERTIFICATE_VALIDITY_YEARS),
+    reviewDueOn: addYears(issuedOn, REVIEW_INTERVAL_YEARS),
+  };
 }
 
 /** After a review, the next one falls due one interval after the one just done, never after expiry. */
@@ -21,7 +24,8 @@ export function reviewWindowOpensOn(reviewDueOn: string): string {
 }
 
 /** 'unverified': the record would be valid but nobody has confirmed it with the issuer yet (or it was rejected). */
-export type CertificateValidity = 'valid' | 'unverified' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked';
+export type CertificateValidity =
+  'valid' | 'unverified' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked';
 
 export interface CertificateTerms {
   status: CertificateStatus;
@@ -58,9 +62,13 @@ export function certificateValidThroughout(c: CertificateTerms, from: Date, to: 
  * Dates of a certificate whose last review (复审) is known: every due date whose window had opened
  * by that review counts as done, so the next one falls due one interval later.
  */
-export function certificateDatesAfterReview(issuedOn: string, lastReviewedOn: string | null | undefined): { expiresOn: string; reviewDueOn: string } {
+export function certificateDatesAfterReview(
+  issuedOn: string,
+  lastReviewedOn: string | null | undefined,
+): { expiresOn: string; reviewDueOn: string } {
   const dates = initialCertificateDates(issuedOn);
   let due = dates.reviewDueOn;
-  while (lastReviewedOn && due < dates.expiresOn && lastReviewedOn >= reviewWindowOpensOn(due)) due = nextReviewDue(due, dates.expiresOn);
+  while (lastReviewedOn && due < dates.expiresOn && lastReviewedOn >= reviewWindowOpensOn(due))
+    due = nextReviewDue(due, dates.expiresOn);
   return { expiresOn: dates.expiresOn, reviewDueOn: due };
 }

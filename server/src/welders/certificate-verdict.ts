@@ -12,17 +12,27 @@ import { WelderStatus } from './welder.entity';
  * none is valid, the one closest to being usable is reported (a suspension can be lifted, an expiry cannot).
  */
 export const CERTIFICATE_RANK: Readonly<Record<CertificateValidity, number>> = {
-  valid: 0, unverified: 1, review_overdue: 2, not_yet_valid: 3, suspended: 4, expired: 5, revoked: 6,
+  valid: 0,
+  unverified: 1,
+  review_overdue: 2,
+  not_yet_valid: 3,
+  suspended: 4,
+  expired: 5,
+  revoked: 6,
 };
 
 /** The best certificate by validity (CERTIFICATE_RANK), then by the latest expiry; null when there is none. */
-export function bestCertificate<T extends CertificateTerms>(certs: T[], validityOf: (c: T) => CertificateValidity): { cert: T; validity: CertificateValidity } | null {
+export function bestCertificate<T extends CertificateTerms>(
+  certs: T[],
+  validityOf: (c: T) => CertificateValidity,
+): { cert: T; validity: CertificateValidity } | null {
   let best: { cert: T; validity: CertificateValidity } | null = null;
   for (const cert of certs) {
     const validity = validityOf(cert);
     const rank = CERTIFICATE_RANK[validity];
     const bestRank = best ? CERTIFICATE_RANK[best.validity] : Infinity;
-    if (!best || rank < bestRank || (rank === bestRank && cert.expiresOn > best.cert.expiresOn)) best = { cert, validity };
+    if (!best || rank < bestRank || (rank === bestRank && cert.expiresOn > best.cert.expiresOn))
+      best = { cert, validity };
   }
   return best;
 }
@@ -30,7 +40,10 @@ export function bestCertificate<T extends CertificateTerms>(certs: T[], validity
 /** The permits' vocabulary: the best certificate's validity, or 'missing' when there is none. */
 export type CertificateVerdict = CertificateValidity | 'missing';
 
-export function certificateVerdict<T extends CertificateTerms>(certs: T[], validityOf: (c: T) => CertificateValidity): CertificateVerdict {
+export function certificateVerdict<T extends CertificateTerms>(
+  certs: T[],
+  validityOf: (c: T) => CertificateValidity,
+): CertificateVerdict {
   return bestCertificate(certs, validityOf)?.validity ?? 'missing';
 }
 

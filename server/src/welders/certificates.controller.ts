@@ -1,6 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { MAX_IMAGE_BYTES, UploadedImage } from '../common/http/image-files';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
@@ -19,12 +38,19 @@ import { CertificateView } from './welder-views';
 @ApiBearerAuth()
 @Controller('certificates')
 export class CertificatesController {
-  constructor(private readonly certificates: CertificatesService, private readonly importer: CertificateImportService, private readonly verification: CertificateVerificationService) {}
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly importer: CertificateImportService,
+    private readonly verification: CertificateVerificationService,
+  ) {}
 
   // Declared before ':id' so that the path is not read as a certificate id.
   @Get('verification-queue')
   @Roles(Role.PlatformAdmin, Role.Regulator)
-  @ApiOperation({ summary: "Certificate records awaiting verification (or rejected / verified) whose holder's employer is in the regulator's region" })
+  @ApiOperation({
+    summary:
+      "Certificate records awaiting verification (or rejected / verified) whose holder's employer is in the regulator's region",
+  })
   @ApiOkResponse({ type: VerificationQueue })
   queue(@CurrentActor() actor: Actor, @Query() q: VerificationQueueQueryDto) {
     return this.verification.queue(actor, q);
@@ -33,7 +59,10 @@ export class CertificatesController {
   @Post(':id/verification')
   @HttpCode(200)
   @Roles(Role.Regulator)
-  @ApiOperation({ summary: "Verify or reject (with a reason) a certificate record: regulator of the region of the holder's employer only. Only verified certificates let a welder work." })
+  @ApiOperation({
+    summary:
+      "Verify or reject (with a reason) a certificate record: regulator of the region of the holder's employer only. Only verified certificates let a welder work.",
+  })
   verify(@CurrentActor() actor: Actor, @Param() p: IdParamDto, @Body() dto: VerifyCertificateDto) {
     return this.verification.decide(actor, p.id, dto);
   }
@@ -48,7 +77,10 @@ export class CertificatesController {
   @Post('import')
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: "Import certificate records (max 500 rows, all or nothing; existing ones are updated). Employer's welders only; rows await verification unless entered by the area's regulator." })
+  @ApiOperation({
+    summary:
+      "Import certificate records (max 500 rows, all or nothing; existing ones are updated). Employer's welders only; rows await verification unless entered by the area's regulator.",
+  })
   import(@CurrentActor() actor: Actor, @Body() dto: ImportCertificatesDto) {
     return this.importer.import(actor, dto);
   }
@@ -58,8 +90,17 @@ export class CertificatesController {
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } }))
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'JPEG or PNG, at most 5 MB' } } } })
-  @ApiOperation({ summary: "Attach a photo of the certificate itself (employer or the area's regulator), for the regulator who verifies the record; replaces an earlier one" })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'JPEG or PNG, at most 5 MB' } },
+    },
+  })
+  @ApiOperation({
+    summary:
+      "Attach a photo of the certificate itself (employer or the area's regulator), for the regulator who verifies the record; replaces an earlier one",
+  })
   uploadPhoto(@CurrentActor() actor: Actor, @Param() p: IdParamDto, @UploadedFile() file: UploadedImage | undefined) {
     return this.certificates.uploadPhoto(actor, p.id, file);
   }

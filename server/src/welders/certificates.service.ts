@@ -20,11 +20,18 @@ import { WelderAccess, WelderInScope } from './welder-access';
 import { certificateAuditSnapshot, CertificateView, certificateView } from './welder-views';
 
 /** Rules on the dates of a certificate record; each failure names its field. Shared with the import. */
-export function certificateDateProblems(issuedOn: string, lastReviewedOn: string | null | undefined, today: string): { field: string; code: string; message: string }[] {
+export function certificateDateProblems(
+  issuedOn: string,
+  lastReviewedOn: string | null | undefined,
+  today: string,
+): { field: string; code: string; message: string }[] {
   const out: { field: string; code: string; message: string }[] = [];
-  if (issuedOn > today) out.push({ field: 'issuedOn', code: 'inFuture', message: 'issuedOn must not be in the future' });
-  if (lastReviewedOn && lastReviewedOn < issuedOn) out.push({ field: 'lastReviewedOn', code: 'beforeIssue', message: 'lastReviewedOn must not be before issuedOn' });
-  if (lastReviewedOn && lastReviewedOn > today) out.push({ field: 'lastReviewedOn', code: 'inFuture', message: 'lastReviewedOn must not be in the future' });
+  if (issuedOn > today)
+    out.push({ field: 'issuedOn', code: 'inFuture', message: 'issuedOn must not be in the future' });
+  if (lastReviewedOn && lastReviewedOn < issuedOn)
+    out.push({ field: 'lastReviewedOn', code: 'beforeIssue', message: 'lastReviewedOn must not be before issuedOn' });
+  if (lastReviewedOn && lastReviewedOn > today)
+    out.push({ field: 'lastReviewedOn', code: 'inFuture', message: 'lastReviewedOn must not be in the future' });
   return out;
 }
 
@@ -55,18 +62,41 @@ export class CertificatesService {
     return this.ds.transaction(async (em) => {
       const scope = await this.access.findVisible(actor, welderId, em, true);
       if (!this.access.canManage(actor, scope)) {
-        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer may enter a certificate for them", [{ field: 'id', code: 'notEmployer', message: 'the welder is not employed by your enterprise (a dispatched welder\'s certificate is entered by the employer)' }]);
+        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer may enter a certificate for them", [
+          {
+            field: 'id',
+            code: 'notEmployer',
+            message:
+              "the welder is not employed by your enterprise (a dispatched welder's certificate is entered by the employer)",
+          },
+        ]);
       }
       const problems = certificateDateProblems(dto.issuedOn, dto.lastReviewedOn, this.access.today());
       if (problems.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, problems[0].message, problems);
       if (await this.certificates.findByNaturalKey(em, welderId, dto.subOperation, dto.issuedOn)) {
-        throw new DomainError(ErrorCode.DUPLICATE, 'This certificate is already recorded', [{ field: 'issuedOn', code: 'duplicate', message: 'a certificate of this sub-operation issued that day exists' }]);
+        throw new DomainError(ErrorCode.DUPLICATE, 'This certificate is already recorded', [
+          {
+            field: 'issuedOn',
+            code: 'duplicate',
+            message: 'a certificate of this sub-operation issued that day exists',
+          },
+        ]);
       }
       const c = await this.certificates.insert(em, {
-        welderId, category: CertificateCategory.WeldingAndThermalCutting, subOperation: dto.subOperation, issuedOn: dto.issuedOn,
-        ...certificateDatesAfterReview(dto.issuedOn, dto.lastReviewedOn), lastReviewedOn: dto.lastReviewedOn ?? null,
-        issuingAuthority: dto.issuingAuthority ?? null, status: CertificateStatus.Valid, source: CertificateSource.Manual,
-        ...(await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: dto.subOperation, issuedOn: dto.issuedOn })),
+        welderId,
+        category: CertificateCategory.WeldingAndThermalCutting,
+        subOperation: dto.subOperation,
+        issuedOn: dto.issuedOn,
+        ...certificateDatesAfterReview(dto.issuedOn, dto.lastReviewedOn),
+        lastReviewedOn: dto.lastReviewedOn ?? null,
+        issuingAuthority: dto.issuingAuthority ?? null,
+        status: CertificateStatus.Valid,
+        source: CertificateSource.Manual,
+        ...(await this.verification.onEntry(actor, scope.employer, {
+          idNumber: this.cipher.decrypt(scope.welder.idNumberEnc),
+          subOperation: dto.subOperation,
+          issuedOn: dto.issuedOn,
+        })),
       });
       await this.record(em, actor, scope, 'certificate.create', c, null);
       return certificateView(c, scope.welder.idNumberMasked, this.clock.now());
@@ -78,7 +108,12 @@ export class CertificatesService {
     const cert = await this.certificates.findById(certificateId);
     if (!cert) throw DomainError.notFound('Certificate');
     const scope = await this.visibleHolder(actor, cert.welderId);
-    return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), (await this.certificates.withPhoto([cert.id])).has(cert.id));
+    return certificateView(
+      cert,
+      scope.welder.idNumberMasked,
+      this.clock.now(),
+      (await this.certificates.withPhoto([cert.id])).has(cert.id),
+    );
   }
 
   /**
@@ -86,22 +121,45 @@ export class CertificatesService {
    * a regulator of the area, replacing an earlier one. It is evidence only: it changes no verification.
    */
   uploadPhoto(actor: Actor, certificateId: string, file: UploadedImage | undefined): Promise<CertificateView> {
-    if (!file || !file.buffer?.length) throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
-    if (file.size > MAX_IMAGE_BYTES) throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [{ field: 'file', code: 'tooLarge', message: 'at most 5 MB' }]);
+    if (!file || !file.buffer?.length)
+      throw DomainError.invalid('file', 'required', 'A photo file is required (multipart field "file")');
+    if (file.size > MAX_IMAGE_BYTES)
+      throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, 'A photo may be at most 5 MB', [
+        { field: 'file', code: 'tooLarge', message: 'at most 5 MB' },
+      ]);
     const contentType = sniffImageType(file.buffer);
-    if (!contentType) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [{ field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' }]);
+    if (!contentType)
+      throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only JPEG and PNG photos are accepted', [
+        { field: 'file', code: 'unsupportedType', message: 'not a JPEG or PNG image' },
+      ]);
     return this.ds.transaction(async (em) => {
       const { cert, scope } = await this.loadForUpdate(em, actor, certificateId);
-      if (!this.access.canManage(actor, scope) && !(actor.role === Role.Regulator && this.access.mayEnterCertificate(actor, scope.employer))) {
-        throw new DomainError(ErrorCode.FORBIDDEN, "Only the welder's employer or a regulator of the area may add the certificate's photo", [{ field: 'id', code: 'notEmployer', message: 'not the employer of the holder' }]);
+      if (
+        !this.access.canManage(actor, scope) &&
+        !(actor.role === Role.Regulator && this.access.mayEnterCertificate(actor, scope.employer))
+      ) {
+        throw new DomainError(
+          ErrorCode.FORBIDDEN,
+          "Only the welder's employer or a regulator of the area may add the certificate's photo",
+          [{ field: 'id', code: 'notEmployer', message: 'not the employer of the holder' }],
+        );
       }
       const photo = Object.assign(new CertificatePhoto(), {
-        certificateId: cert.id, contentType, sizeBytes: file.buffer.length, sha256: createHash('sha256').update(file.buffer).digest('hex'),
-        data: file.buffer, uploadedBy: actor.userId, uploadedAt: this.clock.now(),
+        certificateId: cert.id,
+        contentType,
+        sizeBytes: file.buffer.length,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        data: file.buffer,
+        uploadedBy: actor.userId,
+        uploadedAt: this.clock.now(),
       });
       await this.certificates.savePhoto(em, photo);
       await this.audit.record(em, actor, {
-        action: 'certificate.photo', entityType: 'certificate', entityId: cert.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
+        action: 'certificate.photo',
+        entityType: 'certificate',
+        entityId: cert.id,
+        enterpriseId: scope.employer.id,
+        regionPath: scope.employer.regionPath,
         after: { contentType, sizeBytes: photo.sizeBytes, sha256: photo.sha256 },
       });
       return certificateView(cert, scope.welder.idNumberMasked, this.clock.now(), true);
@@ -128,22 +186,48 @@ export class CertificatesService {
       // The employer records the review; a regulator of the area may too.
       if (!this.access.canManage(actor, scope)) this.access.assertRegulable(actor, scope);
       const today = this.access.today();
-      if (cert.status !== CertificateStatus.Valid) throw new DomainError(ErrorCode.INVALID_STATE, `A ${cert.status} certificate cannot be reviewed`);
-      if (today >= cert.expiresOn) throw new DomainError(ErrorCode.INVALID_STATE, `The certificate expired on ${cert.expiresOn}; it must be renewed, not reviewed`);
-      if (cert.reviewDueOn >= cert.expiresOn) throw new DomainError(ErrorCode.INVALID_STATE, `No review is left before the certificate expires on ${cert.expiresOn}; it must be renewed`);
+      if (cert.status !== CertificateStatus.Valid)
+        throw new DomainError(ErrorCode.INVALID_STATE, `A ${cert.status} certificate cannot be reviewed`);
+      if (today >= cert.expiresOn)
+        throw new DomainError(
+          ErrorCode.INVALID_STATE,
+          `The certificate expired on ${cert.expiresOn}; it must be renewed, not reviewed`,
+        );
+      if (cert.reviewDueOn >= cert.expiresOn)
+        throw new DomainError(
+          ErrorCode.INVALID_STATE,
+          `No review is left before the certificate expires on ${cert.expiresOn}; it must be renewed`,
+        );
       const opensOn = reviewWindowOpensOn(cert.reviewDueOn);
       if (today < opensOn) {
-        throw new DomainError(ErrorCode.INVALID_STATE, `Too early for the review: the window opens on ${opensOn}, 60 days before the review due on ${cert.reviewDueOn}`, [], { opensOn, reviewDueOn: cert.reviewDueOn });
+        throw new DomainError(
+          ErrorCode.INVALID_STATE,
+          `Too early for the review: the window opens on ${opensOn}, 60 days before the review due on ${cert.reviewDueOn}`,
+          [],
+          { opensOn, reviewDueOn: cert.reviewDueOn },
+        );
       }
       if (today > cert.reviewDueOn) {
-        throw new DomainError(ErrorCode.INVALID_STATE, `The review was due on ${cert.reviewDueOn}; the certificate has lapsed and the holder must be examined again`, [], { reviewDueOn: cert.reviewDueOn });
+        throw new DomainError(
+          ErrorCode.INVALID_STATE,
+          `The review was due on ${cert.reviewDueOn}; the certificate has lapsed and the holder must be examined again`,
+          [],
+          { reviewDueOn: cert.reviewDueOn },
+        );
       }
       const before = certificateAuditSnapshot(cert, scope.welder.idNumberMasked);
       cert.lastReviewedOn = today;
       cert.reviewDueOn = nextReviewDue(cert.reviewDueOn, cert.expiresOn);
       // A review moves the date the certificate lapses, so the employer's word alone must not extend it:
       // the record goes back to the verification it would get as a new entry (a regulator's review stays verified).
-      Object.assign(cert, await this.verification.onEntry(actor, scope.employer, { idNumber: this.cipher.decrypt(scope.welder.idNumberEnc), subOperation: cert.subOperation, issuedOn: cert.issuedOn }));
+      Object.assign(
+        cert,
+        await this.verification.onEntry(actor, scope.employer, {
+          idNumber: this.cipher.decrypt(scope.welder.idNumberEnc),
+          subOperation: cert.subOperation,
+          issuedOn: cert.issuedOn,
+        }),
+      );
       const saved = await this.certificates.save(em, cert);
       await this.record(em, actor, scope, 'certificate.review', saved, before);
       return certificateView(saved, scope.welder.idNumberMasked, this.clock.now());
@@ -156,7 +240,9 @@ export class CertificatesService {
       const { cert, scope } = await this.loadForUpdate(em, actor, certificateId);
       this.access.assertRegulable(actor, scope);
       if (!TRANSITIONS[cert.status].includes(dto.status)) {
-        throw new DomainError(ErrorCode.INVALID_STATE, `A ${cert.status} certificate cannot become ${dto.status}`, [{ field: 'status', code: 'invalidTransition', message: `not allowed from ${cert.status}` }]);
+        throw new DomainError(ErrorCode.INVALID_STATE, `A ${cert.status} certificate cannot become ${dto.status}`, [
+          { field: 'status', code: 'invalidTransition', message: `not allowed from ${cert.status}` },
+        ]);
       }
       const before = certificateAuditSnapshot(cert, scope.welder.idNumberMasked);
       cert.status = dto.status;
@@ -166,7 +252,11 @@ export class CertificatesService {
     });
   }
 
-  private async loadForUpdate(em: EntityManager, actor: Actor, certificateId: string): Promise<{ cert: Certificate; scope: WelderInScope }> {
+  private async loadForUpdate(
+    em: EntityManager,
+    actor: Actor,
+    certificateId: string,
+  ): Promise<{ cert: Certificate; scope: WelderInScope }> {
     const cert = await this.certificates.findByIdForUpdate(em, certificateId);
     if (!cert) throw DomainError.notFound('Certificate');
     return { cert, scope: await this.visibleHolder(actor, cert.welderId, em) };
@@ -182,10 +272,23 @@ export class CertificatesService {
     }
   }
 
-  private record(em: EntityManager, actor: Actor, scope: WelderInScope, action: string, c: Certificate, before: Record<string, unknown> | null, extra: Record<string, unknown> = {}) {
+  private record(
+    em: EntityManager,
+    actor: Actor,
+    scope: WelderInScope,
+    action: string,
+    c: Certificate,
+    before: Record<string, unknown> | null,
+    extra: Record<string, unknown> = {},
+  ) {
     return this.audit.record(em, actor, {
-      action, entityType: 'certificate', entityId: c.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
-      before, after: { ...certificateAuditSnapshot(c, scope.welder.idNumberMasked), ...extra },
+      action,
+      entityType: 'certificate',
+      entityId: c.id,
+      enterpriseId: scope.employer.id,
+      regionPath: scope.employer.regionPath,
+      before,
+      after: { ...certificateAuditSnapshot(c, scope.welder.idNumberMasked), ...extra },
     });
   }
 }

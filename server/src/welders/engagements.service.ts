@@ -29,22 +29,53 @@ export class EngagementsService {
       const scope = await this.access.findVisible(actor, welderId, em, true);
       this.access.assertManageable(actor, scope);
       const { welder, employer } = scope;
-      if (!isWelderActive(welder.status)) throw new DomainError(ErrorCode.INVALID_STATE, 'An inactive welder cannot be engaged');
+      if (!isWelderActive(welder.status))
+        throw new DomainError(ErrorCode.INVALID_STATE, 'An inactive welder cannot be engaged');
       const endsOn = dto.endsOn ?? null;
-      if (endsOn !== null && endsOn < dto.startsOn) throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
+      if (endsOn !== null && endsOn < dto.startsOn)
+        throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
       const host = await this.welders.findEnterprise(dto.enterpriseId, em);
       if (!host) throw DomainError.invalid('enterpriseId', 'unknownEnterprise', 'No such enterprise');
-      if (host.id === employer.id) throw DomainError.invalid('enterpriseId', 'isEmployer', 'The welder already works for this enterprise as its employee');
+      if (host.id === employer.id)
+        throw DomainError.invalid(
+          'enterpriseId',
+          'isEmployer',
+          'The welder already works for this enterprise as its employee',
+        );
       if (host.status !== EnterpriseStatus.Active) {
-        throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${host.status}`, [{ field: 'enterpriseId', code: 'enterpriseInactive', message: `enterprise is ${host.status}` }]);
+        throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The enterprise is ${host.status}`, [
+          { field: 'enterpriseId', code: 'enterpriseInactive', message: `enterprise is ${host.status}` },
+        ]);
       }
       if (await this.engagements.findOverlapping(em, welder.id, host.id, dto.startsOn, endsOn)) {
-        throw new DomainError(ErrorCode.CONFLICT, 'The welder already has an engagement with this enterprise in that period', [{ field: 'startsOn', code: 'overlapsEngagement', message: 'overlaps an existing engagement' }]);
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          'The welder already has an engagement with this enterprise in that period',
+          [{ field: 'startsOn', code: 'overlapsEngagement', message: 'overlaps an existing engagement' }],
+        );
       }
-      const g = await this.engagements.insert(em, { welderId: welder.id, enterpriseId: host.id, kind: dto.kind, startsOn: dto.startsOn, endsOn, note: dto.note ?? null });
+      const g = await this.engagements.insert(em, {
+        welderId: welder.id,
+        enterpriseId: host.id,
+        kind: dto.kind,
+        startsOn: dto.startsOn,
+        endsOn,
+        note: dto.note ?? null,
+      });
       await this.audit.record(em, actor, {
-        action: 'welder.engagement.create', entityType: 'welder_engagement', entityId: g.id, enterpriseId: employer.id, regionPath: employer.regionPath,
-        after: { welderId: welder.id, enterpriseId: host.id, kind: g.kind, startsOn: g.startsOn, endsOn: g.endsOn, note: g.note },
+        action: 'welder.engagement.create',
+        entityType: 'welder_engagement',
+        entityId: g.id,
+        enterpriseId: employer.id,
+        regionPath: employer.regionPath,
+        after: {
+          welderId: welder.id,
+          enterpriseId: host.id,
+          kind: g.kind,
+          startsOn: g.startsOn,
+          endsOn: g.endsOn,
+          note: g.note,
+        },
       });
       return engagementView(g, host.name, this.access.today());
     });
@@ -65,21 +96,36 @@ export class EngagementsService {
       if (!host) throw DomainError.notFound('Engagement');
       this.access.assertMayEndEngagement(actor, scope, host);
       const today = this.access.today();
-      if (g.endsOn !== null && g.endsOn < today) throw new DomainError(ErrorCode.INVALID_STATE, `The engagement already ended on ${g.endsOn}`);
-      if (dto.endsOn < g.startsOn) throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
+      if (g.endsOn !== null && g.endsOn < today)
+        throw new DomainError(ErrorCode.INVALID_STATE, `The engagement already ended on ${g.endsOn}`);
+      if (dto.endsOn < g.startsOn)
+        throw DomainError.invalid('endsOn', 'endsBeforeStart', 'endsOn must not be before startsOn');
       if (dto.endsOn < today) throw DomainError.invalid('endsOn', 'inPast', `endsOn must be today (${today}) or later`);
-      if (g.endsOn !== null && dto.endsOn >= g.endsOn) throw DomainError.invalid('endsOn', 'notEarlier', `endsOn must be earlier than the current end ${g.endsOn}`);
+      if (g.endsOn !== null && dto.endsOn >= g.endsOn)
+        throw DomainError.invalid('endsOn', 'notEarlier', `endsOn must be earlier than the current end ${g.endsOn}`);
       const permits = await this.engagements.findPermitsInDaysGivenUp(em, welderId, host.id, dto.endsOn, g.endsOn);
       if (permits.length) {
-        throw new DomainError(ErrorCode.CONFLICT, 'Permits of the host enterprise still name this welder after that day; cancel or amend them first',
-          permits.map((p) => ({ field: 'endsOn', code: 'permitNamesWelder', message: `permit ${p.id} names the welder until ${p.plannedEnd.toISOString()}` })));
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          'Permits of the host enterprise still name this welder after that day; cancel or amend them first',
+          permits.map((p) => ({
+            field: 'endsOn',
+            code: 'permitNamesWelder',
+            message: `permit ${p.id} names the welder until ${p.plannedEnd.toISOString()}`,
+          })),
+        );
       }
       const before = { endsOn: g.endsOn };
       await this.engagements.updateEnd(em, g.id, dto.endsOn);
       g.endsOn = dto.endsOn;
       await this.audit.record(em, actor, {
-        action: 'welder.engagement.end', entityType: 'welder_engagement', entityId: g.id, enterpriseId: scope.employer.id, regionPath: scope.employer.regionPath,
-        before, after: { endsOn: g.endsOn, hostEnterpriseId: host.id, reason: dto.reason ?? null },
+        action: 'welder.engagement.end',
+        entityType: 'welder_engagement',
+        entityId: g.id,
+        enterpriseId: scope.employer.id,
+        regionPath: scope.employer.regionPath,
+        before,
+        after: { endsOn: g.endsOn, hostEnterpriseId: host.id, reason: dto.reason ?? null },
       });
       return engagementView(g, host.name, today);
     });

@@ -15,9 +15,7 @@ export interface OfficialCertificateQuery {
  * (or does not hold) a certificate with these terms; `detail` says why, for the regulator and audit.
  */
 export type OfficialCertificateAnswer =
-  | { outcome: 'not_connected' }
-  | { outcome: 'confirmed'; detail: string }
-  | { outcome: 'contradicted'; detail: string };
+  { outcome: 'not_connected' } | { outcome: 'confirmed'; detail: string } | { outcome: 'contradicted'; detail: string };
 
 /**
  * Port to the national 特种作业操作证查询 service (国家安全生产考试). ArcGate cannot reach it today;

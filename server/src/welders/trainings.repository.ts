@@ -9,7 +9,12 @@ export class TrainingsRepository {
 
   /** Most recent first. */
   findPageOfWelder(welderId: string, offset: number, limit: number): Promise<[TrainingRecord[], number]> {
-    return this.repo.findAndCount({ where: { welderId }, order: { completedOn: 'DESC', createdAt: 'DESC' }, skip: offset, take: limit });
+    return this.repo.findAndCount({
+      where: { welderId },
+      order: { completedOn: 'DESC', createdAt: 'DESC' },
+      skip: offset,
+      take: limit,
+    });
   }
 
   insert(em: EntityManager, data: Partial<TrainingRecord>): Promise<TrainingRecord> {

@@ -34,13 +34,32 @@ export class TrainingsService {
     return this.ds.transaction(async (em) => {
       const { welder, employer } = await this.access.findVisible(actor, welderId, em);
       this.assertMayRecord(actor, dto.tier);
-      if (dto.completedOn > this.access.today()) throw DomainError.invalid('completedOn', 'inFuture', 'completedOn must not be in the future');
+      if (dto.completedOn > this.access.today())
+        throw DomainError.invalid('completedOn', 'inFuture', 'completedOn must not be in the future');
       const t = await this.trainings.insert(em, {
-        welderId: welder.id, tier: dto.tier, course: dto.course, hours: dto.hours, completedOn: dto.completedOn, provider: dto.provider ?? null, passed: dto.passed,
+        welderId: welder.id,
+        tier: dto.tier,
+        course: dto.course,
+        hours: dto.hours,
+        completedOn: dto.completedOn,
+        provider: dto.provider ?? null,
+        passed: dto.passed,
       });
       await this.audit.record(em, actor, {
-        action: 'welder.training.create', entityType: 'training_record', entityId: t.id, enterpriseId: employer.id, regionPath: employer.regionPath,
-        after: { welderId: welder.id, tier: t.tier, course: t.course, hours: t.hours, completedOn: t.completedOn, provider: t.provider, passed: t.passed },
+        action: 'welder.training.create',
+        entityType: 'training_record',
+        entityId: t.id,
+        enterpriseId: employer.id,
+        regionPath: employer.regionPath,
+        after: {
+          welderId: welder.id,
+          tier: t.tier,
+          course: t.course,
+          hours: t.hours,
+          completedOn: t.completedOn,
+          provider: t.provider,
+          passed: t.passed,
+        },
       });
       return trainingView(t);
     });
@@ -49,9 +68,16 @@ export class TrainingsService {
   /** Who organised the training decides who may record it. */
   private assertMayRecord(actor: Actor, tier: TrainingTier): void {
     if (actor.role === 'system' || actor.role === Role.PlatformAdmin) return;
-    const allowed = actor.role === Role.Regulator ? [TrainingTier.County, TrainingTier.Township] : this.policy.isEnterpriseUser(actor) ? [TrainingTier.Enterprise] : [];
+    const allowed =
+      actor.role === Role.Regulator
+        ? [TrainingTier.County, TrainingTier.Township]
+        : this.policy.isEnterpriseUser(actor)
+          ? [TrainingTier.Enterprise]
+          : [];
     if (!allowed.includes(tier)) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `Your role may not record ${tier} training`, [{ field: 'tier', code: 'tierNotAllowed', message: `allowed: ${allowed.join(', ') || 'none'}` }]);
+      throw new DomainError(ErrorCode.FORBIDDEN, `Your role may not record ${tier} training`, [
+        { field: 'tier', code: 'tierNotAllowed', message: `allowed: ${allowed.join(', ') || 'none'}` },
+      ]);
     }
   }
 }

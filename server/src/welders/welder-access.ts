@@ -40,14 +40,20 @@ export class WelderAccess {
 
   canSee(actor: Actor, welderId: string, employer: EnterpriseScopeRef, engagedWith: EnterpriseScopeRef[]): boolean {
     if (actor.role === Role.Welder) return !!actor.welderId && actor.welderId === welderId;
-    return this.policy.canReadEnterprise(actor, employer) || engagedWith.some((e) => this.policy.canReadEnterprise(actor, e));
+    return (
+      this.policy.canReadEnterprise(actor, employer) || engagedWith.some((e) => this.policy.canReadEnterprise(actor, e))
+    );
   }
 
   /** Loads a welder the actor may see, or answers 404 (existence does not leak). Locks the row when `forUpdate`. */
   async findVisible(actor: Actor, welderId: string, em?: EntityManager, forUpdate = false): Promise<WelderInScope> {
-    const welder = forUpdate && em ? await this.welders.findWithEmployerForUpdate(em, welderId) : await this.welders.findWithEmployer(welderId, em);
+    const welder =
+      forUpdate && em
+        ? await this.welders.findWithEmployerForUpdate(em, welderId)
+        : await this.welders.findWithEmployer(welderId, em);
     if (!welder?.employer) throw DomainError.notFound('Welder');
-    const engagedWith = (await this.engagements.findActiveEnterprisesByWelder([welder.id], this.today(), em)).get(welder.id) ?? [];
+    const engagedWith =
+      (await this.engagements.findActiveEnterprisesByWelder([welder.id], this.today(), em)).get(welder.id) ?? [];
     if (!this.canSee(actor, welder.id, welder.employer, engagedWith)) throw DomainError.notFound('Welder');
     return { welder, employer: welder.employer, engagedWith };
   }
@@ -73,17 +79,27 @@ export class WelderAccess {
 
   /** Changes to the welder's own record: employer or platform admin; a host enterprise only sees. */
   assertManageable(actor: Actor, w: WelderInScope): void {
-    if (!this.canManage(actor, w)) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the employer may change this welder');
+    if (!this.canManage(actor, w))
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only the employer may change this welder');
   }
 
   /** Regulatory acts on a visible welder: regulators (whose scope the welder is in) and platform admins. */
   assertRegulable(actor: Actor, w: WelderInScope): void {
-    const ok = actor.role === 'system' || actor.role === Role.PlatformAdmin || (actor.role === Role.Regulator && this.canSee(actor, w.welder.id, w.employer, w.engagedWith));
+    const ok =
+      actor.role === 'system' ||
+      actor.role === Role.PlatformAdmin ||
+      (actor.role === Role.Regulator && this.canSee(actor, w.welder.id, w.employer, w.engagedWith));
     if (!ok) throw new DomainError(ErrorCode.FORBIDDEN, 'Only a regulator of this area may do this');
   }
 
   /** Restricts a welder query (aliases: welder `w`, employer enterprise `e`) to what the actor may see. */
-  scopeQuery<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor, today: string, w = 'w', e = 'e'): SelectQueryBuilder<T> {
+  scopeQuery<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    today: string,
+    w = 'w',
+    e = 'e',
+  ): SelectQueryBuilder<T> {
     const active = ACTIVE_ON('sg', 'scopeToday');
     switch (actor.role) {
       case 'system':
@@ -103,7 +119,9 @@ export class WelderAccess {
           { scopeEnterpriseId: actor.enterpriseId, scopeToday: today },
         );
       case Role.Welder:
-        return actor.welderId ? qb.andWhere(`${w}.id = :scopeWelderId`, { scopeWelderId: actor.welderId }) : qb.andWhere('1 = 0');
+        return actor.welderId
+          ? qb.andWhere(`${w}.id = :scopeWelderId`, { scopeWelderId: actor.welderId })
+          : qb.andWhere('1 = 0');
       default:
         return qb.andWhere('1 = 0');
     }

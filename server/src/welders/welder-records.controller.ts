@@ -18,11 +18,17 @@ import { TrainingsService } from './trainings.service';
 @ApiBearerAuth()
 @Controller('welders/:id')
 export class WelderRecordsController {
-  constructor(private readonly engagements: EngagementsService, private readonly certificates: CertificatesService, private readonly trainings: TrainingsService) {}
+  constructor(
+    private readonly engagements: EngagementsService,
+    private readonly certificates: CertificatesService,
+    private readonly trainings: TrainingsService,
+  ) {}
 
   @Post('engagements')
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Record that the welder works for another enterprise (劳务派遣 / 外包 / 承包); employer only' })
+  @ApiOperation({
+    summary: 'Record that the welder works for another enterprise (劳务派遣 / 外包 / 承包); employer only',
+  })
   engage(@CurrentActor() actor: Actor, @Param() p: IdParamDto, @Body() dto: CreateEngagementDto) {
     return this.engagements.create(actor, p.id, dto);
   }
@@ -30,7 +36,10 @@ export class WelderRecordsController {
   @Post('engagements/:engagementId/end')
   @HttpCode(200)
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'End an engagement early (today at the earliest); employer or host; refused while a permit of the host still names the welder' })
+  @ApiOperation({
+    summary:
+      'End an engagement early (today at the earliest); employer or host; refused while a permit of the host still names the welder',
+  })
   endEngagement(@CurrentActor() actor: Actor, @Param() p: EngagementParamDto, @Body() dto: EndEngagementDto) {
     return this.engagements.end(actor, p.id, p.engagementId, dto);
   }

@@ -15,7 +15,13 @@ export type RosterWelder = Pick<Welder, 'id' | 'realName' | 'status' | 'employer
 export interface WelderRoster {
   findWelders(ids: string[], em?: EntityManager): Promise<RosterWelder[]>;
   /** Of these welders, those engaged (劳务派遣, 外包) with the enterprise covering the China dates [fromDate, toDate]. */
-  findEngagedWelderIds(welderIds: string[], enterpriseId: string, fromDate: string, toDate: string, em?: EntityManager): Promise<string[]>;
+  findEngagedWelderIds(
+    welderIds: string[],
+    enterpriseId: string,
+    fromDate: string,
+    toDate: string,
+    em?: EntityManager,
+  ): Promise<string[]>;
   /** Their certificates of the welding category (焊接与热切割作业), whatever their status. */
   findWeldingCertificates(welderIds: string[], em?: EntityManager): Promise<Certificate[]>;
 }
@@ -30,9 +36,16 @@ export class WelderRosterRepository implements WelderRoster {
     return ids.length ? em.find(Welder, { where: { id: In(ids) } }) : Promise.resolve([]);
   }
 
-  async findEngagedWelderIds(welderIds: string[], enterpriseId: string, fromDate: string, toDate: string, em: EntityManager = this.ds.manager): Promise<string[]> {
+  async findEngagedWelderIds(
+    welderIds: string[],
+    enterpriseId: string,
+    fromDate: string,
+    toDate: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<string[]> {
     if (!welderIds.length) return [];
-    const rows = await em.createQueryBuilder(WelderEngagement, 'g')
+    const rows = await em
+      .createQueryBuilder(WelderEngagement, 'g')
       .where('g.welder_id IN (:...welderIds) AND g.enterprise_id = :enterpriseId', { welderIds, enterpriseId })
       .andWhere('g.starts_on <= :fromDate AND (g.ends_on IS NULL OR g.ends_on >= :toDate)', { fromDate, toDate })
       .getMany();
@@ -40,6 +53,10 @@ export class WelderRosterRepository implements WelderRoster {
   }
 
   findWeldingCertificates(welderIds: string[], em: EntityManager = this.ds.manager): Promise<Certificate[]> {
-    return welderIds.length ? em.find(Certificate, { where: { welderId: In(welderIds), category: CertificateCategory.WeldingAndThermalCutting } }) : Promise.resolve([]);
+    return welderIds.length
+      ? em.find(Certificate, {
+          where: { welderId: In(welderIds), category: CertificateCategory.WeldingAndThermalCutting },
+        })
+      : Promise.resolve([]);
   }
 }

@@ -26,7 +26,9 @@ export class WeldersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Welders you may see: employed by or engaged to your enterprise, in your region, or yourself' })
+  @ApiOperation({
+    summary: 'Welders you may see: employed by or engaged to your enterprise, in your region, or yourself',
+  })
   @ApiPaginatedResponse(WelderView)
   list(@CurrentActor() actor: Actor, @Query() query: ListWeldersQueryDto) {
     return this.welders.list(actor, query);

@@ -27,17 +27,37 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements; other modules read welders through WELDER_ROSTER. */
 @Module({
-  imports: [EnterprisesModule, CodesModule, TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord])],
+  imports: [
+    EnterprisesModule,
+    CodesModule,
+    TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord]),
+  ],
   controllers: [WeldersController, WelderRecordsController, CertificatesController],
   providers: [
-    WeldersRepository, EngagementsRepository, CertificatesRepository, TrainingsRepository, WelderAccess,
-    WeldersService, EngagementsService, CertificatesService, CertificateImportService, TrainingsService,
-    ImportedCertificateRegistry, { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
+    WeldersRepository,
+    EngagementsRepository,
+    CertificatesRepository,
+    TrainingsRepository,
+    WelderAccess,
+    WeldersService,
+    EngagementsService,
+    CertificatesService,
+    CertificateImportService,
+    TrainingsService,
+    ImportedCertificateRegistry,
+    { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
     CertificateVerificationService,
     { provide: WELDER_ROSTER, useClass: WelderRosterRepository },
     // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
     { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
-  exports: [WeldersService, WelderAccess, CERTIFICATE_REGISTRY, ImportedCertificateRegistry, OFFICIAL_CERTIFICATE_SOURCE, WELDER_ROSTER],
+  exports: [
+    WeldersService,
+    WelderAccess,
+    CERTIFICATE_REGISTRY,
+    ImportedCertificateRegistry,
+    OFFICIAL_CERTIFICATE_SOURCE,
+    WELDER_ROSTER,
+  ],
 })
 export class WeldersModule {}

@@ -23,7 +23,8 @@ const WELDING = `c.category = 'welding_and_thermal_cutting'`;
 const IN_TERM_TODAY = `c.status = 'valid' AND c.issued_on <= :certToday AND c.expires_on > :certToday AND c.review_due_on >= :certToday`;
 /** Only a verified record counts (an enterprise's own entry waits for the regulator). */
 const VALID_TODAY = `${IN_TERM_TODAY} AND c.verification = 'verified'`;
-const certExists = (cond: string) => `EXISTS (SELECT 1 FROM certificates c WHERE c.welder_id = w.id AND ${WELDING} AND ${cond})`;
+const certExists = (cond: string) =>
+  `EXISTS (SELECT 1 FROM certificates c WHERE c.welder_id = w.id AND ${WELDING} AND ${cond})`;
 
 /** SQL for each certificate-state filter; mirrors certificateValidityAt on China calendar days. */
 const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
@@ -48,7 +49,12 @@ export class WeldersRepository {
 
   /** Locks the welder row for the rest of the transaction (concurrent edits of one welder serialise). */
   findWithEmployerForUpdate(em: EntityManager, id: string): Promise<Welder | null> {
-    return em.createQueryBuilder(Welder, 'w').innerJoinAndSelect('w.employer', 'e').where('w.id = :id', { id }).setLock('pessimistic_write', undefined, ['w']).getOne();
+    return em
+      .createQueryBuilder(Welder, 'w')
+      .innerJoinAndSelect('w.employer', 'e')
+      .where('w.id = :id', { id })
+      .setLock('pessimistic_write', undefined, ['w'])
+      .getOne();
   }
 
   findByIdNumberIndex(index: string, em: EntityManager = this.repo.manager): Promise<Welder | null> {
@@ -73,14 +79,20 @@ export class WeldersRepository {
   }
 
   /** One page of welders matching the filters, restricted by `scope` (the caller's visibility). */
-  searchPage(f: WelderSearch, scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>, offset: number, limit: number): Promise<[Welder[], number]> {
+  searchPage(
+    f: WelderSearch,
+    scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
+    offset: number,
+    limit: number,
+  ): Promise<[Welder[], number]> {
     const qb = this.repo.createQueryBuilder('w').innerJoinAndSelect('w.employer', 'e');
     scope(qb);
     if (f.nameContains) qb.andWhere('w.real_name ILIKE :name', { name: `%${escapeLike(f.nameContains)}%` });
     if (f.idNumberIndex) qb.andWhere('w.id_number_index = :idx', { idx: f.idNumberIndex });
     if (f.employerId) qb.andWhere('w.employer_id = :employerId', { employerId: f.employerId });
     if (f.status) qb.andWhere('w.status = :status', { status: f.status });
-    if (f.certificateState) qb.andWhere(`(${CERTIFICATE_STATE_SQL[f.certificateState]})`, { certToday: f.today, certSoon: f.soon });
+    if (f.certificateState)
+      qb.andWhere(`(${CERTIFICATE_STATE_SQL[f.certificateState]})`, { certToday: f.today, certSoon: f.soon });
     return qb.orderBy('w.createdAt', 'DESC').addOrderBy('w.id', 'ASC').offset(offset).limit(limit).getManyAndCount();
   }
 }

@@ -24,7 +24,15 @@ import { UpdateWelderDto } from './dto/update-welder.dto';
 import { EngagementsRepository } from './engagements.repository';
 import { TrainingsRepository } from './trainings.repository';
 import { WelderAccess } from './welder-access';
-import { certificateView, engagementView, EXPIRING_SOON_DAYS, trainingView, WelderDetailView, WelderView, welderView } from './welder-views';
+import {
+  certificateView,
+  engagementView,
+  EXPIRING_SOON_DAYS,
+  trainingView,
+  WelderDetailView,
+  WelderView,
+  welderView,
+} from './welder-views';
 import { Welder } from './welder.entity';
 import { WeldersRepository } from './welders.repository';
 
@@ -59,16 +67,30 @@ export class WeldersService {
     const employer = await this.resolveEmployer(em, actor, input.employerId ?? undefined);
     const idNumberIndex = this.cipher.blindIndex(input.idNumber);
     if (await this.welders.findByIdNumberIndex(idNumberIndex, em)) {
-      throw new DomainError(ErrorCode.DUPLICATE, 'A welder with this ID number is already registered', [{ field: 'idNumber', code: 'duplicate', message: 'already registered' }]);
+      throw new DomainError(ErrorCode.DUPLICATE, 'A welder with this ID number is already registered', [
+        { field: 'idNumber', code: 'duplicate', message: 'already registered' },
+      ]);
     }
     const phone = input.phone ?? null;
     const welder = await this.welders.insert(em, {
-      realName: input.realName, idNumberEnc: this.cipher.encrypt(input.idNumber), idNumberIndex, idNumberMasked: maskIdNumber(input.idNumber),
-      phoneEnc: phone ? this.cipher.encrypt(phone) : null, phoneMasked: phone ? maskPhone(phone) : null, employerId: employer.id,
+      realName: input.realName,
+      idNumberEnc: this.cipher.encrypt(input.idNumber),
+      idNumberIndex,
+      idNumberMasked: maskIdNumber(input.idNumber),
+      phoneEnc: phone ? this.cipher.encrypt(phone) : null,
+      phoneMasked: phone ? maskPhone(phone) : null,
+      employerId: employer.id,
     });
-    await this.codes.issueInTransaction(em, actor, CodeSubjectType.Welder, welder.id, { enterpriseId: employer.id, regionPath: employer.regionPath });
+    await this.codes.issueInTransaction(em, actor, CodeSubjectType.Welder, welder.id, {
+      enterpriseId: employer.id,
+      regionPath: employer.regionPath,
+    });
     await this.audit.record(em, actor, {
-      action: 'welder.create', entityType: 'welder', entityId: welder.id, enterpriseId: employer.id, regionPath: employer.regionPath,
+      action: 'welder.create',
+      entityType: 'welder',
+      entityId: welder.id,
+      enterpriseId: employer.id,
+      regionPath: employer.regionPath,
       after: auditSnapshot(welder),
     });
     return welderView(welder, employer.name, [], this.clock.now());
@@ -79,15 +101,24 @@ export class WeldersService {
     const today = chinaDate(now);
     const [rows, total] = await this.welders.searchPage(
       {
-        nameContains: query.q, idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined, employerId: query.employerId,
-        status: query.status, certificateState: query.certificateState, today, soon: addDays(today, EXPIRING_SOON_DAYS),
+        nameContains: query.q,
+        idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined,
+        employerId: query.employerId,
+        status: query.status,
+        certificateState: query.certificateState,
+        today,
+        soon: addDays(today, EXPIRING_SOON_DAYS),
       },
       (qb) => this.access.scopeQuery(qb, actor, today),
       offsetOf(query),
       query.pageSize,
     );
     const certs = await this.certificates.findOfWelders(rows.map((w) => w.id));
-    return paginate(rows.map((w) => welderView(w, w.employer?.name ?? '', certs.get(w.id) ?? [], now)), total, query);
+    return paginate(
+      rows.map((w) => welderView(w, w.employer?.name ?? '', certs.get(w.id) ?? [], now)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<WelderDetailView> {
@@ -130,8 +161,13 @@ export class WeldersService {
       delete welder.employer;
       const saved = await this.welders.save(em, welder);
       await this.audit.record(em, actor, {
-        action: 'welder.update', entityType: 'welder', entityId: saved.id, enterpriseId: employer.id, regionPath: employer.regionPath,
-        before, after: auditSnapshot(saved),
+        action: 'welder.update',
+        entityType: 'welder',
+        entityId: saved.id,
+        enterpriseId: employer.id,
+        regionPath: employer.regionPath,
+        before,
+        after: auditSnapshot(saved),
       });
       return { saved, employerName: employer.name };
     });
@@ -145,7 +181,9 @@ export class WeldersService {
     if (this.policy.isEnterpriseUser(actor)) {
       if (!actor.enterpriseId) throw new DomainError(ErrorCode.FORBIDDEN, 'Your account has no enterprise');
       if (employerId && employerId !== actor.enterpriseId) {
-        throw new DomainError(ErrorCode.FORBIDDEN, 'You may register welders only for your own enterprise', [{ field: 'employerId', code: 'notOwnEnterprise', message: 'must be your own enterprise' }]);
+        throw new DomainError(ErrorCode.FORBIDDEN, 'You may register welders only for your own enterprise', [
+          { field: 'employerId', code: 'notOwnEnterprise', message: 'must be your own enterprise' },
+        ]);
       }
       id = actor.enterpriseId;
     } else if (actor.role === Role.PlatformAdmin || actor.role === 'system') {
@@ -155,9 +193,16 @@ export class WeldersService {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Your role may not register welders');
     }
     const employer = await this.welders.findEnterprise(id, em);
-    if (!employer) throw new DomainError(ErrorCode.NOT_FOUND, 'Enterprise not found', [{ field: 'employerId', code: 'unknownEnterprise', message: 'no such enterprise' }]);
+    if (!employer)
+      throw new DomainError(ErrorCode.NOT_FOUND, 'Enterprise not found', [
+        { field: 'employerId', code: 'unknownEnterprise', message: 'no such enterprise' },
+      ]);
     if (employer.status !== EnterpriseStatus.Active) {
-      throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The employer is ${employer.status}; it may not register welders`, [{ field: 'employerId', code: 'enterpriseInactive', message: `enterprise is ${employer.status}` }]);
+      throw new DomainError(
+        ErrorCode.ENTERPRISE_INACTIVE,
+        `The employer is ${employer.status}; it may not register welders`,
+        [{ field: 'employerId', code: 'enterpriseInactive', message: `enterprise is ${employer.status}` }],
+      );
     }
     return employer;
   }
@@ -165,12 +210,23 @@ export class WeldersService {
 
 async function validatedCreateDto(dto: CreateWelderDto): Promise<CreateWelderDto> {
   const input = plainToInstance(CreateWelderDto, { ...dto });
-  const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  if (errors.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', flattenValidationErrors(errors));
+  const errors = await validate(input, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length)
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', flattenValidationErrors(errors));
   return input;
 }
 
 /** What the audit log keeps of a welder: masked personal data only. */
 function auditSnapshot(w: Welder): Record<string, unknown> {
-  return { realName: w.realName, idNumber: w.idNumberMasked, phone: w.phoneMasked, employerId: w.employerId, status: w.status };
+  return {
+    realName: w.realName,
+    idNumber: w.idNumberMasked,
+    phone: w.phoneMasked,
+    employerId: w.employerId,
+    status: w.status,
+  };
 }

@@ -15,13 +15,18 @@ afterEach(() => {
 
 describe('api client', () => {
   it('drops empty filters from the query string', () => {
-    expect(withQuery('/api/machines', { q: '', status: 'active', page: 2, hasChip: undefined, ids: ['a', 'b'] })).toBe('/api/machines?status=active&page=2&ids=a%2Cb');
+    expect(withQuery('/api/machines', { q: '', status: 'active', page: 2, hasChip: undefined, ids: ['a', 'b'] })).toBe(
+      '/api/machines?status=active&page=2&ids=a%2Cb',
+    );
     expect(withQuery('/api/x?a=1', { b: 2 })).toBe('/api/x?a=1&b=2');
   });
 
   it('sends the stored token and JSON body', async () => {
     store.set('arcgate.token', 'tok123');
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     const res = await apiFetch<{ ok: boolean }>('/api/things', { method: 'POST', body: { a: 1 } });
     expect(res).toEqual({ ok: true });
@@ -33,16 +38,32 @@ describe('api client', () => {
   });
 
   it('turns the error envelope into ApiError with field errors for forms', async () => {
-    const body = { error: { code: 'VALIDATION_FAILED', message: 'Invalid input', fields: [{ field: 'site.point.lat', code: 'max', message: 'lat must not be greater than 90' }] } };
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status: 400, headers: { 'Content-Type': 'application/json' } })));
+    const body = {
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'Invalid input',
+        fields: [{ field: 'site.point.lat', code: 'max', message: 'lat must not be greater than 90' }],
+      },
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify(body), { status: 400, headers: { 'Content-Type': 'application/json' } }),
+      ),
+    );
     const err = await apiFetch('/api/permits', { method: 'POST', body: {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'Invalid input' });
-    expect(toFormFields(err)).toEqual([{ name: ['site', 'point', 'lat'], errors: ['lat must not be greater than 90'] }]);
+    expect(toFormFields(err)).toEqual([
+      { name: ['site', 'point', 'lat'], errors: ['lat must not be greater than 90'] },
+    ]);
   });
 
   it('reads the UTF-8 file name of downloads', () => {
-    expect(filenameFromDisposition(`attachment; filename="machines-2026.xlsx"; filename*=UTF-8''%E7%84%8A%E6%9C%BA.xlsx`)).toBe('焊机.xlsx');
+    expect(
+      filenameFromDisposition(`attachment; filename="machines-2026.xlsx"; filename*=UTF-8''%E7%84%8A%E6%9C%BA.xlsx`),
+    ).toBe('焊机.xlsx');
     expect(filenameFromDisposition('inline; filename="a.png"')).toBe('a.png');
     expect(filenameFromDisposition(null)).toBeNull();
   });

@@ -76,10 +76,18 @@ export async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     payload = null;
   }
-  const err = (payload as { error?: { code?: string; message?: string; fields?: FieldError[]; details?: unknown } } | null)?.error;
+  const err = (
+    payload as { error?: { code?: string; message?: string; fields?: FieldError[]; details?: unknown } } | null
+  )?.error;
   if (err && typeof err.code === 'string') {
     // The envelope is the server's: its code is one of ErrorCode (all-exceptions.filter.ts).
-    return new ApiError(res.status, err.code as ErrorCode, err.message ?? err.code, Array.isArray(err.fields) ? err.fields : [], err.details);
+    return new ApiError(
+      res.status,
+      err.code as ErrorCode,
+      err.message ?? err.code,
+      Array.isArray(err.fields) ? err.fields : [],
+      err.details,
+    );
   }
   return new ApiError(res.status, `HTTP_${res.status}`, res.statusText || `HTTP ${res.status}`);
 }
@@ -91,7 +99,12 @@ function buildRequest(path: string, init: ApiInit): [string, RequestInit] {
   if (token && !h.has('Authorization')) h.set('Authorization', `Bearer ${token}`);
   let sendBody: BodyInit | undefined;
   if (body !== undefined && body !== null) {
-    if (body instanceof FormData || body instanceof Blob || typeof body === 'string' || body instanceof URLSearchParams) {
+    if (
+      body instanceof FormData ||
+      body instanceof Blob ||
+      typeof body === 'string' ||
+      body instanceof URLSearchParams
+    ) {
       sendBody = body as BodyInit;
     } else {
       h.set('Content-Type', 'application/json');
@@ -129,7 +142,10 @@ export async function apiFetch<T>(path: string, init: ApiInit = {}): Promise<T> 
 
 /** Authenticated binary download (xlsx, png, html label sheet). */
 export async function apiBlob(path: string, init: ApiInit = {}): Promise<{ blob: Blob; filename: string | null }> {
-  const res = await send(path, { ...init, headers: { Accept: '*/*', ...(init.headers as Record<string, string> | undefined) } });
+  const res = await send(path, {
+    ...init,
+    headers: { Accept: '*/*', ...(init.headers as Record<string, string> | undefined) },
+  });
   const disposition = res.headers.get('Content-Disposition');
   return { blob: await res.blob(), filename: filenameFromDisposition(disposition) };
 }

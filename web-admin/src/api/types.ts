@@ -29,4 +29,8 @@ export type GasCatalogueItem = Schemas['GasCatalogueItemView'];
 export type GasCatalogue = Schemas['GasCatalogueView'];
 export type ErrorCode = Schemas['ErrorCode'];
 
-export { alertTypeValues as ALERT_TYPES, errorCodeValues as ERROR_CODES, permitLevelValues as PERMIT_LEVELS } from './schema';
+export {
+  alertTypeValues as ALERT_TYPES,
+  errorCodeValues as ERROR_CODES,
+  permitLevelValues as PERMIT_LEVELS,
+} from './schema';

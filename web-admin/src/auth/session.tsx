@@ -64,7 +64,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const res = await apiFetch<LoginResponse>('/api/auth/login', { method: 'POST', body: { username, password }, anonymous: true });
+    const res = await apiFetch<LoginResponse>('/api/auth/login', {
+      method: 'POST',
+      body: { username, password },
+      anonymous: true,
+    });
     setToken(res.accessToken);
     localStorage.setItem(USER_KEY, JSON.stringify(res.user));
     setUser(res.user);

@@ -7,12 +7,30 @@ import { useFormSubmit } from '../hooks/useFormSubmit';
 export type AlertAction = 'acknowledge' | 'close';
 
 /** Acknowledge (note optional) or close (note required) an alert. */
-export function AlertActionModal({ alert, action, onDone, onCancel }: { alert: AlertView | null; action: AlertAction; onDone: (a: AlertView) => void; onCancel: () => void }) {
+export function AlertActionModal({
+  alert,
+  action,
+  onDone,
+  onCancel,
+}: {
+  alert: AlertView | null;
+  action: AlertAction;
+  onDone: (a: AlertView) => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ note?: string }>();
 
   // The modal is open only with an alert, so `alert` is set whenever OK can be pressed.
-  const { submit, busy } = useFormSubmit(form, ({ note }) => apiFetch<AlertView>(`/api/alerts/${alert!.id}/${action}`, { method: 'POST', body: note?.trim() ? { note: note.trim() } : {} }), (updated) => onDone(updated));
+  const { submit, busy } = useFormSubmit(
+    form,
+    ({ note }) =>
+      apiFetch<AlertView>(`/api/alerts/${alert!.id}/${action}`, {
+        method: 'POST',
+        body: note?.trim() ? { note: note.trim() } : {},
+      }),
+    (updated) => onDone(updated),
+  );
 
   return (
     <Modal
@@ -33,7 +51,12 @@ export function AlertActionModal({ alert, action, onDone, onCancel }: { alert: A
           label={t('common.note')}
           rules={action === 'close' ? [{ required: true, whitespace: true, message: t('alerts.noteRequired') }] : []}
         >
-          <Input.TextArea rows={3} maxLength={1000} placeholder={t('alerts.notePlaceholder')} data-testid="alert-note" />
+          <Input.TextArea
+            rows={3}
+            maxLength={1000}
+            placeholder={t('alerts.notePlaceholder')}
+            data-testid="alert-note"
+          />
         </Form.Item>
       </Form>
     </Modal>

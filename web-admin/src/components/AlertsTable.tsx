@@ -18,7 +18,16 @@ interface Props {
   highlight?: Set<string>;
 }
 
-export function AlertsTable({ items, loading, pagination, canClose, emptyText, onTimeline, onAction, highlight }: Props) {
+export function AlertsTable({
+  items,
+  loading,
+  pagination,
+  canClose,
+  emptyText,
+  onTimeline,
+  onAction,
+  highlight,
+}: Props) {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
   return (
@@ -36,26 +45,64 @@ export function AlertsTable({ items, loading, pagination, canClose, emptyText, o
           const evidence = a.lastEvidence ?? a.evidence;
           const lines = evidenceLines(a.type, evidence, t);
           return (
-          <div>
-            {a.count > 1 && <div data-testid="alert-occurrences">{t('alerts.occurrences', { count: a.count, first: fmtTime(a.firstSeenAt), last: fmtTime(a.lastSeenAt) })}</div>}
-            <Typography.Text type="secondary">{t('alerts.evidence')}: </Typography.Text>
-            {lines ? (
-              <ul className="evidence-lines" data-testid="alert-evidence">
-                {lines.map((l) => <li key={l.label}><Typography.Text type="secondary">{l.label}：</Typography.Text>{l.value}</li>)}
-              </ul>
-            ) : (
-              <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>{compactJson(evidence)}</Typography.Text>
-            )}
-            {(a.acknowledgeNote || a.closeNote) && <div>{t('common.note')}: {a.closeNote ?? a.acknowledgeNote}</div>}
-          </div>
+            <div>
+              {a.count > 1 && (
+                <div data-testid="alert-occurrences">
+                  {t('alerts.occurrences', {
+                    count: a.count,
+                    first: fmtTime(a.firstSeenAt),
+                    last: fmtTime(a.lastSeenAt),
+                  })}
+                </div>
+              )}
+              <Typography.Text type="secondary">{t('alerts.evidence')}: </Typography.Text>
+              {lines ? (
+                <ul className="evidence-lines" data-testid="alert-evidence">
+                  {lines.map((l) => (
+                    <li key={l.label}>
+                      <Typography.Text type="secondary">{l.label}：</Typography.Text>
+                      {l.value}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>
+                  {compactJson(evidence)}
+                </Typography.Text>
+              )}
+              {(a.acknowledgeNote || a.closeNote) && (
+                <div>
+                  {t('common.note')}: {a.closeNote ?? a.acknowledgeNote}
+                </div>
+              )}
+            </div>
           );
         },
       }}
       columns={[
-        { title: t('alerts.severity'), dataIndex: 'severity', width: 80, render: (v: string) => <EnumTag kind="severity" value={v} /> },
+        {
+          title: t('alerts.severity'),
+          dataIndex: 'severity',
+          width: 80,
+          render: (v: string) => <EnumTag kind="severity" value={v} />,
+        },
         { title: t('alerts.type'), dataIndex: 'title', render: (_: unknown, a) => (en ? a.titleEn : a.title) },
-        { title: t('common.enterprise'), dataIndex: 'enterpriseName', render: (v: string | null, a) => v ?? <Typography.Text type="warning">{t('alerts.unknownEnterprise')} {a.chipId ?? ''}</Typography.Text> },
-        { title: t('alerts.state'), dataIndex: 'state', width: 90, render: (v: string) => <EnumTag kind="alertState" value={v} /> },
+        {
+          title: t('common.enterprise'),
+          dataIndex: 'enterpriseName',
+          render: (v: string | null, a) =>
+            v ?? (
+              <Typography.Text type="warning">
+                {t('alerts.unknownEnterprise')} {a.chipId ?? ''}
+              </Typography.Text>
+            ),
+        },
+        {
+          title: t('alerts.state'),
+          dataIndex: 'state',
+          width: 90,
+          render: (v: string) => <EnumTag kind="alertState" value={v} />,
+        },
         { title: t('alerts.count'), dataIndex: 'count', width: 60, align: 'right' },
         { title: t('alerts.lastSeen'), dataIndex: 'lastSeenAt', width: 140, render: (v: string) => fmtTime(v) },
         {
@@ -65,13 +112,19 @@ export function AlertsTable({ items, loading, pagination, canClose, emptyText, o
           render: (_: unknown, a) => (
             <Space size={4} wrap>
               {a.machineId && (
-                <Button size="small" type="link" onClick={() => onTimeline(a.machineId!)}>{t('alerts.timeline')}</Button>
+                <Button size="small" type="link" onClick={() => onTimeline(a.machineId!)}>
+                  {t('alerts.timeline')}
+                </Button>
               )}
               {a.state === 'open' && (
-                <Button size="small" onClick={() => onAction(a, 'acknowledge')} data-testid="alert-ack">{t('alerts.acknowledge')}</Button>
+                <Button size="small" onClick={() => onAction(a, 'acknowledge')} data-testid="alert-ack">
+                  {t('alerts.acknowledge')}
+                </Button>
               )}
               {canClose && a.state !== 'closed' && (
-                <Button size="small" danger onClick={() => onAction(a, 'close')} data-testid="alert-close">{t('alerts.close')}</Button>
+                <Button size="small" danger onClick={() => onAction(a, 'close')} data-testid="alert-close">
+                  {t('alerts.close')}
+                </Button>
               )}
             </Space>
           ),

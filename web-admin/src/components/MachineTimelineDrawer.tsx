@@ -14,11 +14,18 @@ type GrantView = components['schemas']['GrantViewDto'];
 type ArcView = components['schemas']['ArcView'];
 
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
-function Section<T>({ state, render }: { state: { data?: T; error: unknown; loading: boolean; reload: () => void }; render: (d: T) => React.ReactNode }) {
+function Section<T>({
+  state,
+  render,
+}: {
+  state: { data?: T; error: unknown; loading: boolean; reload: () => void };
+  render: (d: T) => React.ReactNode;
+}) {
   const { t } = useTranslation();
   if (state.loading && !state.data) return <InlineLoading />;
   if (state.error) {
-    if (state.error instanceof ApiError && state.error.status === 404) return <EmptyState description={t('timeline.notAvailable')} />;
+    if (state.error instanceof ApiError && state.error.status === 404)
+      return <EmptyState description={t('timeline.notAvailable')} />;
     return <ErrorState error={state.error} onRetry={state.reload} />;
   }
   return state.data ? <>{render(state.data)}</> : null;
@@ -30,24 +37,47 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
   const open = !!machineId;
   const machine = useApi<MachineView>(open ? `/api/machines/${machineId}` : null);
   const device = useApi<DeviceStatus>(open ? `/api/machines/${machineId}/device` : null);
-  const alerts = useApi<Paginated<AlertView>>(open ? '/api/alerts' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
-  const decisions = useApi<Paginated<DecisionView>>(open ? '/api/decisions' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
-  const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
-  const arcs = useApi<Paginated<ArcView>>(open ? '/api/arcs' : null, { query: { machineId: machineId ?? undefined, pageSize: 50 } });
+  const alerts = useApi<Paginated<AlertView>>(open ? '/api/alerts' : null, {
+    query: { machineId: machineId ?? undefined, pageSize: 50 },
+  });
+  const decisions = useApi<Paginated<DecisionView>>(open ? '/api/decisions' : null, {
+    query: { machineId: machineId ?? undefined, pageSize: 50 },
+  });
+  const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, {
+    query: { machineId: machineId ?? undefined, pageSize: 50 },
+  });
+  const arcs = useApi<Paginated<ArcView>>(open ? '/api/arcs' : null, {
+    query: { machineId: machineId ?? undefined, pageSize: 50 },
+  });
   const en = i18n.language === 'en';
 
   return (
-    <Drawer open={open} onClose={onClose} width={Math.min(640, window.innerWidth)} title={t('timeline.title')} destroyOnHidden data-testid="machine-timeline">
+    <Drawer
+      open={open}
+      onClose={onClose}
+      width={Math.min(640, window.innerWidth)}
+      title={t('timeline.title')}
+      destroyOnHidden
+      data-testid="machine-timeline"
+    >
       <Section
         state={machine}
         render={(m) => (
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('machines.name')}>{m.name}</Descriptions.Item>
             <Descriptions.Item label={t('common.enterprise')}>{m.enterpriseName}</Descriptions.Item>
-            <Descriptions.Item label={t('common.status')}><EnumTag kind="machineStatus" value={m.status} /> {m.statusReason}</Descriptions.Item>
-            <Descriptions.Item label={t('machines.serialNumber')}>{m.manufacturer} {m.model} · {m.serialNumber}</Descriptions.Item>
-            {m.ratedCurrentA ? <Descriptions.Item label={t('machines.ratedCurrent')}>{m.ratedCurrentA} A</Descriptions.Item> : null}
-            <Descriptions.Item label={t('timeline.code')}>{m.code ? <Typography.Text copyable>{m.code.code}</Typography.Text> : t('timeline.noCode')}</Descriptions.Item>
+            <Descriptions.Item label={t('common.status')}>
+              <EnumTag kind="machineStatus" value={m.status} /> {m.statusReason}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('machines.serialNumber')}>
+              {m.manufacturer} {m.model} · {m.serialNumber}
+            </Descriptions.Item>
+            {m.ratedCurrentA ? (
+              <Descriptions.Item label={t('machines.ratedCurrent')}>{m.ratedCurrentA} A</Descriptions.Item>
+            ) : null}
+            <Descriptions.Item label={t('timeline.code')}>
+              {m.code ? <Typography.Text copyable>{m.code.code}</Typography.Text> : t('timeline.noCode')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('timeline.chip')}>{m.chipId ?? t('timeline.noChip')}</Descriptions.Item>
           </Descriptions>
         )}
@@ -59,17 +89,28 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
           d.chipId ? (
             <Descriptions size="small" column={2} bordered>
               <Descriptions.Item label={t('timeline.device')}>
-                <Badge status={d.online ? 'success' : 'default'} text={d.online ? t('timeline.online') : t('timeline.offline')} /> {d.state ? t(`deviceState.${d.state}`, { defaultValue: t('alertEvidence.unknown') }) : ''}
+                <Badge
+                  status={d.online ? 'success' : 'default'}
+                  text={d.online ? t('timeline.online') : t('timeline.offline')}
+                />{' '}
+                {d.state ? t(`deviceState.${d.state}`, { defaultValue: t('alertEvidence.unknown') }) : ''}
               </Descriptions.Item>
               <Descriptions.Item label={t('timeline.lastSeen')}>{fmtTime(d.lastSeenAt)}</Descriptions.Item>
               {d.faults?.length ? (
                 <Descriptions.Item label={t('alertEvidence.faultList')} span={2}>
-                  <Typography.Text type="danger">{d.faults.map((f) => t(`alertEvidence.faults.${f}`, { defaultValue: t('alertEvidence.unknown') })).join('、')}</Typography.Text>
+                  <Typography.Text type="danger">
+                    {d.faults
+                      .map((f) => t(`alertEvidence.faults.${f}`, { defaultValue: t('alertEvidence.unknown') }))
+                      .join('、')}
+                  </Typography.Text>
                 </Descriptions.Item>
               ) : null}
               {d.offlineArmedSince ? (
                 <Descriptions.Item label={t('timeline.offlineArmedSince')} span={2}>
-                  <Typography.Text type="danger">{fmtTime(d.offlineArmedSince)}{d.onsiteCheckAt ? ` · ${t('timeline.onsiteCheckAsked', { at: fmtTime(d.onsiteCheckAt) })}` : ''}</Typography.Text>
+                  <Typography.Text type="danger">
+                    {fmtTime(d.offlineArmedSince)}
+                    {d.onsiteCheckAt ? ` · ${t('timeline.onsiteCheckAsked', { at: fmtTime(d.onsiteCheckAt) })}` : ''}
+                  </Typography.Text>
                 </Descriptions.Item>
               ) : null}
             </Descriptions>
@@ -92,8 +133,12 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: a.severity === 'critical' ? 'red' : a.severity === 'warning' ? 'orange' : 'blue',
                         children: (
                           <>
-                            <div>{fmtTime(a.lastSeenAt)} <EnumTag kind="alertState" value={a.state} /></div>
-                            <div>{en ? a.titleEn : a.title} ×{a.count}</div>
+                            <div>
+                              {fmtTime(a.lastSeenAt)} <EnumTag kind="alertState" value={a.state} />
+                            </div>
+                            <div>
+                              {en ? a.titleEn : a.title} ×{a.count}
+                            </div>
                           </>
                         ),
                       }))}
@@ -118,12 +163,26 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: a.authorized === false ? 'red' : 'green',
                         children: (
                           <div data-testid="timeline-arc">
-                            {fmtTime(a.startedAt)} · {a.current && a.voltage
-                              ? t('timeline.arcLine', { seconds: Math.round(a.durationMs / 100) / 10, current: Math.round(a.current.mean ?? 0), voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10 })
+                            {fmtTime(a.startedAt)} ·{' '}
+                            {a.current && a.voltage
+                              ? t('timeline.arcLine', {
+                                  seconds: Math.round(a.durationMs / 100) / 10,
+                                  current: Math.round(a.current.mean ?? 0),
+                                  voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10,
+                                })
                               : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
-                            {a.interrupted ? <Typography.Text type="warning"> · {t(`timeline.arcInterrupted.${a.interrupted}`)}</Typography.Text> : null}
-                            {a.authorized === false ? <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text> : null}
-                            {a.flags.length ? <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text> : null}
+                            {a.interrupted ? (
+                              <Typography.Text type="warning">
+                                {' '}
+                                · {t(`timeline.arcInterrupted.${a.interrupted}`)}
+                              </Typography.Text>
+                            ) : null}
+                            {a.authorized === false ? (
+                              <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
+                            ) : null}
+                            {a.flags.length ? (
+                              <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text>
+                            ) : null}
                           </div>
                         ),
                       }))}
@@ -146,7 +205,12 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                     <Timeline
                       items={p.items.map((d) => ({
                         color: d.allowed ? 'green' : 'red',
-                        children: <div>{fmtTime(d.at)} · {en ? d.message.en : d.message['zh-CN']} <Typography.Text type="secondary">({d.reason})</Typography.Text></div>,
+                        children: (
+                          <div>
+                            {fmtTime(d.at)} · {en ? d.message.en : d.message['zh-CN']}{' '}
+                            <Typography.Text type="secondary">({d.reason})</Typography.Text>
+                          </div>
+                        ),
                       }))}
                     />
                   ) : (
@@ -167,7 +231,11 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                     <Timeline
                       items={p.items.map((g) => ({
                         color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
-                        children: <div>{fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)} · {g.status} · {g.source}</div>,
+                        children: (
+                          <div>
+                            {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)} · {g.status} · {g.source}
+                          </div>
+                        ),
                       }))}
                     />
                   ) : (

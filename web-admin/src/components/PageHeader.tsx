@@ -8,7 +8,11 @@ export function PageHeader({ title, subtitle, extra }: { title: ReactNode; subti
         <h2>{title}</h2>
         {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
       </div>
-      {extra && <div className="toolbar" style={{ marginBottom: 0 }}>{extra}</div>}
+      {extra && (
+        <div className="toolbar" style={{ marginBottom: 0 }}>
+          {extra}
+        </div>
+      )}
     </div>
   );
 }

@@ -5,7 +5,17 @@ import { useSession } from '../auth/session';
 import { useApi } from '../hooks/useApi';
 
 /** Regions within the regulator's own subtree (all regions for admins). */
-export function RegionSelect({ value, onChange, style, levels }: { value?: string; onChange?: (v: string | undefined) => void; style?: React.CSSProperties; levels?: string[] }) {
+export function RegionSelect({
+  value,
+  onChange,
+  style,
+  levels,
+}: {
+  value?: string;
+  onChange?: (v: string | undefined) => void;
+  style?: React.CSSProperties;
+  levels?: string[];
+}) {
   const { t } = useTranslation();
   const { user } = useSession();
   const { data, loading } = useApi<RegionView[]>('/api/regions', { query: { under: user?.regionCode ?? undefined } });

@@ -5,14 +5,24 @@ type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
 export const READABLE_EVIDENCE_TYPES = [
-  'DEVICE_OFFLINE_ARMED', 'DEVICE_ONSITE_CHECK', 'BOARD_LINK_LOST', 'DEVICE_JOURNAL_FAILED', 'AGENT_CRASHED', 'DEVICE_CLOCK_SKEW',
-  'DEVICE_IMPERSONATION', 'UNREGISTERED_DEVICE', 'DEVICE_FLOOD', 'DEVICE_MESSAGE_REJECTED',
+  'DEVICE_OFFLINE_ARMED',
+  'DEVICE_ONSITE_CHECK',
+  'BOARD_LINK_LOST',
+  'DEVICE_JOURNAL_FAILED',
+  'AGENT_CRASHED',
+  'DEVICE_CLOCK_SKEW',
+  'DEVICE_IMPERSONATION',
+  'UNREGISTERED_DEVICE',
+  'DEVICE_FLOOD',
+  'DEVICE_MESSAGE_REJECTED',
 ] as const satisfies readonly AlertType[];
 const MESSAGE_TYPES = ['status', 'arm.request', 'events'] as const;
 /** Translation key of a protocol message type (keys cannot hold dots). */
-const messageTypeKey = (type: (typeof MESSAGE_TYPES)[number]) => `alertEvidence.messageTypes.${type === 'arm.request' ? 'armRequest' : type}`;
+const messageTypeKey = (type: (typeof MESSAGE_TYPES)[number]) =>
+  `alertEvidence.messageTypes.${type === 'arm.request' ? 'armRequest' : type}`;
 
-const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K => typeof value === 'string' && (known as readonly string[]).includes(value);
+const KNOWN = <K extends string>(value: unknown, known: readonly K[]): value is K =>
+  typeof value === 'string' && (known as readonly string[]).includes(value);
 const DEVICE_STATES = ['locked', 'authorizing', 'armed', 'arcing', 'fault', 'tamper'] as const;
 const OFFLINE_CAUSES = ['will', 'shutdown', 'missed_heartbeats'] as const;
 const BOARD_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
@@ -22,37 +32,63 @@ const FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
  * The evidence of the issue-18 alert types (and DEVICE_CLOCK_SKEW, DEVICE_IMPERSONATION) as label/value lines in the reader's language, never raw
  * codes; null for other types (shown as JSON). Unknown values are shown as "unknown" rather than raw.
  */
-export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): { label: string; value: string }[] | null {
+export function evidenceLines(
+  type: string,
+  ev: Record<string, unknown>,
+  t: T,
+): { label: string; value: string }[] | null {
   if (!(READABLE_EVIDENCE_TYPES as readonly string[]).includes(type)) return null;
   const lines: { label: string; value: string }[] = [];
   const add = (label: string, value: string | null) => {
     if (value !== null) lines.push({ label: t(`alertEvidence.${label}`), value });
   };
-  const state = (v: unknown) => (v === undefined ? null : KNOWN(v, DEVICE_STATES) ? t(`deviceState.${v}`) : t('alertEvidence.unknown'));
+  const state = (v: unknown) =>
+    v === undefined ? null : KNOWN(v, DEVICE_STATES) ? t(`deviceState.${v}`) : t('alertEvidence.unknown');
   const time = (v: unknown) => (typeof v === 'string' ? fmtTime(v) : null);
-  const watchdog = typeof ev.hardwareWatchdogTimeoutMs === 'number' ? t('alertEvidence.watchdogCut', { ms: ev.hardwareWatchdogTimeoutMs }) : null;
+  const watchdog =
+    typeof ev.hardwareWatchdogTimeoutMs === 'number'
+      ? t('alertEvidence.watchdogCut', { ms: ev.hardwareWatchdogTimeoutMs })
+      : null;
 
   switch (type) {
     case 'DEVICE_OFFLINE_ARMED':
       add('lastState', state(ev.lastState));
-      add('offlineCause', ev.cause === undefined ? null : KNOWN(ev.cause, OFFLINE_CAUSES) ? t(`alertEvidence.offlineCauses.${ev.cause}`) : t('alertEvidence.unknown'));
+      add(
+        'offlineCause',
+        ev.cause === undefined
+          ? null
+          : KNOWN(ev.cause, OFFLINE_CAUSES)
+            ? t(`alertEvidence.offlineCauses.${ev.cause}`)
+            : t('alertEvidence.unknown'),
+      );
       add('offlineAt', time(ev.at));
       add('expected', watchdog);
-      if (typeof ev.onsiteCheckAfterS === 'number') add('escalation', t('alertEvidence.escalationAfter', { minutes: Math.round(ev.onsiteCheckAfterS / 60) }));
+      if (typeof ev.onsiteCheckAfterS === 'number')
+        add('escalation', t('alertEvidence.escalationAfter', { minutes: Math.round(ev.onsiteCheckAfterS / 60) }));
       break;
     case 'DEVICE_ONSITE_CHECK':
       add('lastState', state(ev.lastState));
       add('offlineSince', time(ev.offlineSince));
-      if (typeof ev.offlineMinutes === 'number') add('offlineFor', t('alertEvidence.minutes', { minutes: ev.offlineMinutes }));
+      if (typeof ev.offlineMinutes === 'number')
+        add('offlineFor', t('alertEvidence.minutes', { minutes: ev.offlineMinutes }));
       add('action', t('alertEvidence.onsiteAction'));
       break;
     case 'BOARD_LINK_LOST':
-      add('boardCause', ev.cause === undefined ? null : KNOWN(ev.cause, BOARD_CAUSES) ? t(`alertEvidence.boardCauses.${ev.cause}`) : t('alertEvidence.unknown'));
+      add(
+        'boardCause',
+        ev.cause === undefined
+          ? null
+          : KNOWN(ev.cause, BOARD_CAUSES)
+            ? t(`alertEvidence.boardCauses.${ev.cause}`)
+            : t('alertEvidence.unknown'),
+      );
       add('occurredAt', time(ev.at));
       add('expected', watchdog ?? t('alertEvidence.watchdogCutPlain'));
       break;
     case 'DEVICE_JOURNAL_FAILED': {
-      const faults = Array.isArray(ev.faults) ? ev.faults.map((f) => (KNOWN(f, FAULTS) ? t(`alertEvidence.faults.${f}`) : t('alertEvidence.unknown'))) : [];
+      const faults = Array.isArray(ev.faults)
+        ? ev.faults.map((f) => (KNOWN(f, FAULTS) ? t(`alertEvidence.faults.${f}`) : t('alertEvidence.unknown')))
+        : [];
       add('faultList', faults.length ? faults.join('、') : null);
       add('deviceState', state(ev.state));
       add('occurredAt', time(ev.at));
@@ -66,12 +102,24 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       break;
     case 'UNREGISTERED_DEVICE': {
       // Aggregated by source (issue 12): how many unknown chips, from where, over how long.
-      const src = (typeof ev.source === 'object' && ev.source !== null ? ev.source : null) as Record<string, unknown> | null;
+      const src = (typeof ev.source === 'object' && ev.source !== null ? ev.source : null) as Record<
+        string,
+        unknown
+      > | null;
       const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       if (src && num(src.distinctChips) !== null) {
-        const vars = { count: num(src.distinctChips), attempts: num(src.attempts) ?? num(src.distinctChips), minutes: num(src.minutes) ?? 1, address: typeof src.remoteAddress === 'string' ? src.remoteAddress : '' };
-        add('unknownSource', t(vars.address ? 'alertEvidence.unknownChipsFrom' : 'alertEvidence.unknownChipsVia', vars));
-        if (Array.isArray(src.chipsSample)) add('chipsSample', src.chipsSample.filter((c) => typeof c === 'string').join('，'));
+        const vars = {
+          count: num(src.distinctChips),
+          attempts: num(src.attempts) ?? num(src.distinctChips),
+          minutes: num(src.minutes) ?? 1,
+          address: typeof src.remoteAddress === 'string' ? src.remoteAddress : '',
+        };
+        add(
+          'unknownSource',
+          t(vars.address ? 'alertEvidence.unknownChipsFrom' : 'alertEvidence.unknownChipsVia', vars),
+        );
+        if (Array.isArray(src.chipsSample))
+          add('chipsSample', src.chipsSample.filter((c) => typeof c === 'string').join('，'));
         add('firstSeen', time(src.firstAt));
         add('lastSeen', time(src.lastAt));
       } else {
@@ -80,17 +128,39 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       break;
     }
     case 'DEVICE_FLOOD': {
-      const byType = typeof ev.byType === 'object' && ev.byType !== null ? Object.entries(ev.byType as Record<string, unknown>) : [];
-      add('floodRefused', typeof ev.refused === 'number' ? t('alertEvidence.floodRefusedCount', { count: ev.refused }) : null);
-      add('messageKinds', byType.length ? byType.map(([k, n]) => `${KNOWN(k, MESSAGE_TYPES) ? t(messageTypeKey(k)) : t('alertEvidence.unknown')} ${String(n)}`).join('，') : null);
+      const byType =
+        typeof ev.byType === 'object' && ev.byType !== null ? Object.entries(ev.byType as Record<string, unknown>) : [];
+      add(
+        'floodRefused',
+        typeof ev.refused === 'number' ? t('alertEvidence.floodRefusedCount', { count: ev.refused }) : null,
+      );
+      add(
+        'messageKinds',
+        byType.length
+          ? byType
+              .map(
+                ([k, n]) =>
+                  `${KNOWN(k, MESSAGE_TYPES) ? t(messageTypeKey(k)) : t('alertEvidence.unknown')} ${String(n)}`,
+              )
+              .join('，')
+          : null,
+      );
       add('firstSeen', time(ev.firstAt));
       add('lastSeen', time(ev.lastAt));
       add('consequence', t('alertEvidence.floodConsequence'));
       break;
     }
     case 'DEVICE_MESSAGE_REJECTED':
-      add('messageKinds', ev.type === undefined ? null : KNOWN(ev.type, MESSAGE_TYPES) ? t(messageTypeKey(ev.type)) : t('alertEvidence.unknown'));
-      if (Array.isArray(ev.rejectedSeqs)) add('rejectedEvents', t('alertEvidence.rejectedEventsCount', { count: ev.rejectedSeqs.length }));
+      add(
+        'messageKinds',
+        ev.type === undefined
+          ? null
+          : KNOWN(ev.type, MESSAGE_TYPES)
+            ? t(messageTypeKey(ev.type))
+            : t('alertEvidence.unknown'),
+      );
+      if (Array.isArray(ev.rejectedSeqs))
+        add('rejectedEvents', t('alertEvidence.rejectedEventsCount', { count: ev.rejectedSeqs.length }));
       if (ev.reason === 'SEQ_REPLAYED') add('rejectedWhy', t('alertEvidence.seqReplayed'));
       add('consequence', t('alertEvidence.rejectedConsequence'));
       break;
@@ -100,15 +170,34 @@ export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): 
       const minutes = skew === null ? 0 : Math.round(Math.abs(skew) / 60_000);
       // Refused at connect, or (event 'message') connected but its messages refused as stale.
       const suffix = ev.event === 'message' ? 'Messages' : '';
-      add('clockSkew', skew === null ? t('alertEvidence.unknown') : t(`alertEvidence.${skew > 0 ? 'clockAhead' : 'clockBehind'}${suffix}`, { minutes }));
+      add(
+        'clockSkew',
+        skew === null
+          ? t('alertEvidence.unknown')
+          : t(`alertEvidence.${skew > 0 ? 'clockAhead' : 'clockBehind'}${suffix}`, { minutes }),
+      );
       add('deviceTime', time(ev.deviceTime));
       add('platformTime', time(ev.serverTime));
       break;
     }
     case 'DEVICE_IMPERSONATION':
       // The client id is what the device itself sent: an identifier, shown as is (an empty one named as such).
-      add('claimedClientId', typeof ev.claimedClientId !== 'string' ? t('alertEvidence.unknown') : ev.claimedClientId === '' ? t('alertEvidence.emptyClientId') : ev.claimedClientId);
-      add('impersonationTarget', ev.claimedIsBoundChip === true ? t('alertEvidence.targetBoundChip') : ev.claimedIsBoundChip === false ? t('alertEvidence.targetNotAChip') : null);
+      add(
+        'claimedClientId',
+        typeof ev.claimedClientId !== 'string'
+          ? t('alertEvidence.unknown')
+          : ev.claimedClientId === ''
+            ? t('alertEvidence.emptyClientId')
+            : ev.claimedClientId,
+      );
+      add(
+        'impersonationTarget',
+        ev.claimedIsBoundChip === true
+          ? t('alertEvidence.targetBoundChip')
+          : ev.claimedIsBoundChip === false
+            ? t('alertEvidence.targetNotAChip')
+            : null,
+      );
       add('remoteAddress', typeof ev.remoteAddress === 'string' ? ev.remoteAddress : null);
       add('consequence', t('alertEvidence.impersonationRefused'));
       break;

@@ -4,4 +4,9 @@ import type { AlertType } from '../api/types';
 export { ALERT_TYPES } from '../api/types';
 
 /** The four that mean welding outside the platform's control (the 非法作业排查 report). */
-export const OFF_PLATFORM_TYPES = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'] as const satisfies readonly AlertType[];
+export const OFF_PLATFORM_TYPES = [
+  'UNREGISTERED_DEVICE',
+  'ARC_WITHOUT_GRANT',
+  'UNLICENSED_ATTEMPT',
+  'ACTIVITY_AT_INACTIVE_ENTERPRISE',
+] as const satisfies readonly AlertType[];

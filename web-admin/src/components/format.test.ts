@@ -16,7 +16,7 @@ describe('format', () => {
     expect(pickedChinaIso(picked)).toBe('2026-01-06T09:00:00+08:00');
   });
 
-  it('knows today\'s China date even where the browser\'s day is another', () => {
+  it("knows today's China date even where the browser's day is another", () => {
     expect(chinaToday(new Date('2026-12-05T15:59:59Z'))).toBe('2026-12-05');
     expect(chinaToday(new Date('2026-12-05T16:00:00Z'))).toBe('2026-12-06');
   });

@@ -23,13 +23,24 @@ export function InlineLoading() {
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
-  const status = error instanceof ApiError && error.status === 404 ? '404' : error instanceof ApiError && error.status === 403 ? '403' : 'error';
+  const status =
+    error instanceof ApiError && error.status === 404
+      ? '404'
+      : error instanceof ApiError && error.status === 403
+        ? '403'
+        : 'error';
   return (
     <Result
       status={status}
       title={t('common.loadFailed')}
       subTitle={message}
-      extra={onRetry ? <Button type="primary" onClick={onRetry}>{t('common.retry')}</Button> : undefined}
+      extra={
+        onRetry ? (
+          <Button type="primary" onClick={onRetry}>
+            {t('common.retry')}
+          </Button>
+        ) : undefined
+      }
     />
   );
 }

@@ -20,7 +20,10 @@ describe('translations', () => {
   it('use the same interpolation variables in both languages', () => {
     const get = (t: Tree, key: string) => key.split('.').reduce<string | Tree>((n, k) => (n as Tree)[k], t) as string;
     for (const key of leafKeys(zh)) {
-      expect({ key, vars: placeholders(get(en as Tree, key)) }).toEqual({ key, vars: placeholders(get(zh as Tree, key)) });
+      expect({ key, vars: placeholders(get(en as Tree, key)) }).toEqual({
+        key,
+        vars: placeholders(get(zh as Tree, key)),
+      });
     }
   });
 });

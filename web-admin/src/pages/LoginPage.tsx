@@ -32,10 +32,20 @@ export default function LoginPage() {
       void navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
       form.setFields(toFormFields(e) as Parameters<typeof form.setFields>[0]);
-      setError(e instanceof ApiError && e.code === 'INVALID_CREDENTIALS' ? t('login.invalid')
-        : e instanceof ApiError && (e.code === 'LOGIN_THROTTLED' || e.code === 'TOO_MANY_REQUESTS')
-          ? t('login.throttled', { minutes: Math.max(1, Math.ceil(Number((e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60) / 60)) })
-          : e instanceof Error ? e.message : String(e));
+      setError(
+        e instanceof ApiError && e.code === 'INVALID_CREDENTIALS'
+          ? t('login.invalid')
+          : e instanceof ApiError && (e.code === 'LOGIN_THROTTLED' || e.code === 'TOO_MANY_REQUESTS')
+            ? t('login.throttled', {
+                minutes: Math.max(
+                  1,
+                  Math.ceil(Number((e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60) / 60),
+                ),
+              })
+            : e instanceof Error
+              ? e.message
+              : String(e),
+      );
     } finally {
       setBusy(false);
     }
@@ -46,16 +56,26 @@ export default function LoginPage() {
       <Card style={{ width: 380, maxWidth: '100%' }}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-            <Typography.Title level={4} style={{ margin: 0 }}>{t('app.name')}</Typography.Title>
+            <Typography.Title level={4} style={{ margin: 0 }}>
+              {t('app.name')}
+            </Typography.Title>
             <LanguageSwitch />
           </div>
           <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
           {error && <Alert type="error" showIcon message={error} data-testid="login-error" />}
           <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
-            <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
+            <Form.Item
+              name="username"
+              label={t('login.username')}
+              rules={[{ required: true, message: t('login.usernameRequired') }]}
+            >
               <Input prefix={<UserOutlined />} autoComplete="username" data-testid="username" />
             </Form.Item>
-            <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.passwordRequired') }]}>
+            <Form.Item
+              name="password"
+              label={t('login.password')}
+              rules={[{ required: true, message: t('login.passwordRequired') }]}
+            >
               <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="password" />
             </Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">

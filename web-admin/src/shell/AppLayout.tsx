@@ -34,7 +34,14 @@ export function AppLayout() {
         collapsed={collapsed}
         onCollapse={setCollapsed}
         // On a phone the menu opens from a button inside the header bar, not over the page title.
-        zeroWidthTriggerStyle={{ top: 12, insetInlineEnd: -44, width: 36, height: 36, lineHeight: '36px', borderRadius: 6 }}
+        zeroWidthTriggerStyle={{
+          top: 12,
+          insetInlineEnd: -44,
+          width: 36,
+          height: 36,
+          lineHeight: '36px',
+          borderRadius: 6,
+        }}
         width={208}
         style={mobile ? { position: 'fixed', height: '100vh', zIndex: 20, left: 0, top: 0 } : undefined}
       >
@@ -60,7 +67,9 @@ export function AppLayout() {
             <span className="hide-mobile">
               <UserOutlined /> {user.displayName}
             </span>
-            <Tag className="hide-mobile" color="blue">{t(`role.${user.role}`)}</Tag>
+            <Tag className="hide-mobile" color="blue">
+              {t(`role.${user.role}`)}
+            </Tag>
             <Button
               size="small"
               icon={<LogoutOutlined />}

@@ -9,7 +9,10 @@ export function LanguageSwitch() {
       size="small"
       data-testid="lang-switch"
       value={i18n.language === 'en' ? 'en' : 'zh-CN'}
-      options={[{ label: '中文', value: 'zh-CN' }, { label: 'EN', value: 'en' }]}
+      options={[
+        { label: '中文', value: 'zh-CN' },
+        { label: 'EN', value: 'en' },
+      ]}
       onChange={(v) => setLang(v)}
     />
   );

@@ -1,6 +1,16 @@
 import {
-  AlertOutlined, AuditOutlined, BankOutlined, DashboardOutlined, FileProtectOutlined, IdcardOutlined, NotificationOutlined,
-  SafetyCertificateOutlined, StopOutlined, ThunderboltOutlined, UploadOutlined, WarningOutlined,
+  AlertOutlined,
+  AuditOutlined,
+  BankOutlined,
+  DashboardOutlined,
+  FileProtectOutlined,
+  IdcardOutlined,
+  NotificationOutlined,
+  SafetyCertificateOutlined,
+  StopOutlined,
+  ThunderboltOutlined,
+  UploadOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { ENTERPRISE_ROLES, type Role } from '../auth/session';
@@ -19,7 +29,11 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/ledgers/enterprises', labelKey: 'menu.enterprises', icon: <BankOutlined /> },
   { path: '/console/ledgers/machines', labelKey: 'menu.machines', icon: <ThunderboltOutlined /> },
   { path: '/console/ledgers/welders', labelKey: 'menu.welders', icon: <IdcardOutlined /> },
-  { path: '/console/certificates/verification', labelKey: 'menu.certVerification', icon: <SafetyCertificateOutlined /> },
+  {
+    path: '/console/certificates/verification',
+    labelKey: 'menu.certVerification',
+    icon: <SafetyCertificateOutlined />,
+  },
   { path: '/console/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
   { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },

@@ -9,12 +9,18 @@ export class AlertIdParam {
 
 export class AcknowledgeAlertDto {
   @ApiPropertyOptional({ example: '已通知车间主任到场核查', maxLength: 1000 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(1000)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
   note?: string;
 }
 
 export class CloseAlertDto {
   @ApiProperty({ example: '现场核查：设备已停用并加装芯片，责令整改完毕', minLength: 1, maxLength: 1000 })
-  @IsString() @MinLength(1) @MaxLength(1000) @Matches(/\S/, { message: 'note must not be blank' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  @Matches(/\S/, { message: 'note must not be blank' })
   note!: string;
 }

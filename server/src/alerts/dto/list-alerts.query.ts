@@ -6,44 +6,60 @@ import { AlertSeverity, AlertState, AlertType } from '../alert-type';
 
 export class AlertPeriodQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   enterpriseId?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
-  @IsOptional() @IsInstant()
+  @ApiPropertyOptional({
+    example: '2026-01-01T00:00:00+08:00',
+    description: 'Alerts last seen at or after this instant',
+  })
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }
 
 export class ListAlertsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: AlertType, enumName: 'AlertType' })
-  @IsOptional() @IsEnum(AlertType)
+  @IsOptional()
+  @IsEnum(AlertType)
   type?: AlertType;
 
   @ApiPropertyOptional({ enum: AlertSeverity, enumName: 'AlertSeverity' })
-  @IsOptional() @IsEnum(AlertSeverity)
+  @IsOptional()
+  @IsEnum(AlertSeverity)
   severity?: AlertSeverity;
 
   @ApiPropertyOptional({ enum: AlertState, enumName: 'AlertState' })
-  @IsOptional() @IsEnum(AlertState)
+  @IsOptional()
+  @IsEnum(AlertState)
   state?: AlertState;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   enterpriseId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   machineId?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00+08:00', description: 'Alerts last seen at or after this instant' })
-  @IsOptional() @IsInstant()
+  @ApiPropertyOptional({
+    example: '2026-01-01T00:00:00+08:00',
+    description: 'Alerts last seen at or after this instant',
+  })
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00+08:00', description: 'Alerts first seen before this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }

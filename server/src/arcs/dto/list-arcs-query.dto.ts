@@ -4,18 +4,28 @@ import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsInstant } from '../../common/validation/dates';
 
 export class ListArcsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
   machineId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
   welderId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
   permitId?: string;
 
-  @ApiPropertyOptional({ description: 'Arcs started at or after this instant' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ description: 'Arcs started at or after this instant' })
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Arcs started before this instant' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ description: 'Arcs started before this instant' })
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }

@@ -5,26 +5,34 @@ import { IsInstant } from '../../common/validation/dates';
 
 export class ListAuditQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'machine' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   entityType?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   entityId?: string;
 
   @ApiPropertyOptional({ description: 'Only entries of this enterprise' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   enterpriseId?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   actorUserId?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }

@@ -4,11 +4,15 @@ import type { UserView } from '../../users/users.service';
 
 export class LoginDto {
   @ApiProperty({ example: 'xiayi.regulator' })
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   username!: string;
 
   @ApiProperty({ example: 'ArcGate#2026' })
-  @IsString() @MinLength(1) @MaxLength(128)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
   password!: string;
 }
 

@@ -13,7 +13,10 @@ export class GrantRefDto {
   @ApiProperty({ format: 'uuid' })
   grantId!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Never later than the permit end, the certificate cover or 8 h from now' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Never later than the permit end, the certificate cover or 8 h from now',
+  })
   expiresAt!: string;
 }
 
@@ -33,7 +36,10 @@ export class ArmSessionResultDto {
   @ApiPropertyOptional({ type: GrantRefDto })
   grant?: GrantRefDto;
 
-  @ApiProperty({ description: 'grant.push was sent to the device now; otherwise it is sent if the device comes online before pushDeadline' })
+  @ApiProperty({
+    description:
+      'grant.push was sent to the device now; otherwise it is sent if the device comes online before pushDeadline',
+  })
   delivered!: boolean;
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -46,7 +52,11 @@ export class ArmSessionViewDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ enum: ['pending', 'delivered', 'armed', 'expired', 'revoked'], description: 'pending: waiting for the device; delivered: pushed, waiting for the welder to confirm on the device; armed: the device took the grant' })
+  @ApiProperty({
+    enum: ['pending', 'delivered', 'armed', 'expired', 'revoked'],
+    description:
+      'pending: waiting for the device; delivered: pushed, waiting for the welder to confirm on the device; armed: the device took the grant',
+  })
   status!: ArmSessionStatus;
 
   @ApiProperty()
@@ -67,7 +77,12 @@ export class ArmSessionViewDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   pushedAt!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The device must ask for the grant before this' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The device must ask for the grant before this',
+  })
   confirmBy!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })

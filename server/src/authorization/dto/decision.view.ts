@@ -18,13 +18,23 @@ export class DecisionViewDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) grantId!: string | null;
   @ApiProperty({ description: 'arm.request id (device) or phone session id (phone)' }) requestId!: string;
-  @ApiProperty({ nullable: true, description: 'Position given with the request (WGS-84)', type: 'object', additionalProperties: true }) position!: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Position given with the request (WGS-84)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  position!: Record<string, unknown> | null;
   @ApiProperty({ description: 'Server time spent deciding, ms' }) latencyMs!: number;
 }
 
 export class GrantViewDto {
   @ApiProperty({ format: 'uuid' }) grantId!: string;
-  @ApiProperty({ enum: ['pending', 'active', 'expired', 'revoked'], description: 'pending: a phone grant the device has not asked for yet' }) status!: string;
+  @ApiProperty({
+    enum: ['pending', 'active', 'expired', 'revoked'],
+    description: 'pending: a phone grant the device has not asked for yet',
+  })
+  status!: string;
   @ApiProperty({ enum: ['device', 'phone'] }) source!: string;
   @ApiProperty() chipId!: string;
   @ApiProperty({ format: 'uuid' }) machineId!: string;
@@ -43,17 +53,40 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function toDecisionView(d: DecisionRecord): DecisionViewDto {
   return {
-    id: d.id, at: d.at.toISOString(), source: d.source, allowed: d.allowed, reason: d.reason, message: reasonMessage(d.reason), chipId: d.chipId, machineId: d.machineId,
-    enterpriseId: d.enterpriseId, welderId: d.welderId, permitId: d.permitId, grantId: d.grantId, requestId: d.requestId,
-    position: d.position as Record<string, unknown> | null, latencyMs: d.latencyMs,
+    id: d.id,
+    at: d.at.toISOString(),
+    source: d.source,
+    allowed: d.allowed,
+    reason: d.reason,
+    message: reasonMessage(d.reason),
+    chipId: d.chipId,
+    machineId: d.machineId,
+    enterpriseId: d.enterpriseId,
+    welderId: d.welderId,
+    permitId: d.permitId,
+    grantId: d.grantId,
+    requestId: d.requestId,
+    position: d.position as Record<string, unknown> | null,
+    latencyMs: d.latencyMs,
   };
 }
 
 export function toGrantView(g: GrantRecord, now: Date): GrantViewDto {
   const status = g.revokedAt ? 'revoked' : g.expiresAt <= now ? 'expired' : g.requestId === null ? 'pending' : 'active';
   return {
-    grantId: g.grantId, status, source: g.source, chipId: g.chipId, machineId: g.machineId, enterpriseId: g.enterpriseId, welderId: g.welderId, permitId: g.permitId,
-    decisionId: g.decisionId, issuedAt: g.issuedAt.toISOString(), deliveredAt: iso(g.deliveredAt), expiresAt: g.expiresAt.toISOString(),
-    revokedAt: iso(g.revokedAt), revokeReason: g.revokeReason,
+    grantId: g.grantId,
+    status,
+    source: g.source,
+    chipId: g.chipId,
+    machineId: g.machineId,
+    enterpriseId: g.enterpriseId,
+    welderId: g.welderId,
+    permitId: g.permitId,
+    decisionId: g.decisionId,
+    issuedAt: g.issuedAt.toISOString(),
+    deliveredAt: iso(g.deliveredAt),
+    expiresAt: g.expiresAt.toISOString(),
+    revokedAt: iso(g.revokedAt),
+    revokeReason: g.revokeReason,
   };
 }

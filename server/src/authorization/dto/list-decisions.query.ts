@@ -7,52 +7,65 @@ import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class ListDecisionsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   machineId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   welderId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this enterprise (within your scope)' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   enterpriseId?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'true: grants only; false: denials only' })
-  @QueryBoolean() @IsOptional() @IsBoolean()
+  @QueryBoolean()
+  @IsOptional()
+  @IsBoolean()
   allowed?: boolean;
 
   @ApiPropertyOptional({ enum: ReasonCode, enumName: 'ReasonCode' })
-  @IsOptional() @IsEnum(ReasonCode)
+  @IsOptional()
+  @IsEnum(ReasonCode)
   reason?: ReasonCode;
 
   @ApiPropertyOptional({ example: '2026-01-05T00:00:00+08:00', description: 'Decisions at or after this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-01-06T00:00:00+08:00', description: 'Decisions before this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }
 
 export class ListGrantsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   machineId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   welderId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   permitId?: string;
 
   @ApiPropertyOptional({ example: '2026-01-05T00:00:00+08:00', description: 'Issued at or after this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-01-06T00:00:00+08:00', description: 'Issued before this instant' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 }

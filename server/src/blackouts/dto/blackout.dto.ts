@@ -13,7 +13,10 @@ export enum BlackoutStatus {
 }
 
 export class CreateBlackoutDto {
-  @ApiProperty({ example: '411426100', description: 'Region the blackout is declared for; it applies to the whole subtree' })
+  @ApiProperty({
+    example: '411426100',
+    description: 'Region the blackout is declared for; it applies to the whole subtree',
+  })
   @IsRegionCode()
   regionCode!: string;
 
@@ -21,8 +24,15 @@ export class CreateBlackoutDto {
   @IsEnum(BlackoutKind)
   kind!: BlackoutKind;
 
-  @ApiPropertyOptional({ enum: BlackoutEffect, enumName: 'BlackoutEffect', default: BlackoutEffect.Ban, description: 'ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off' })
-  @IsOptional() @IsEnum(BlackoutEffect)
+  @ApiPropertyOptional({
+    enum: BlackoutEffect,
+    enumName: 'BlackoutEffect',
+    default: BlackoutEffect.Ban,
+    description:
+      'ban (禁火, the default): no arcs, no approval of permits overlapping it; raise_level (升级管理): permits overlapping it are one level up, which enterprises cannot switch off',
+  })
+  @IsOptional()
+  @IsEnum(BlackoutEffect)
   effect?: BlackoutEffect;
 
   @ApiProperty({ example: '2026-02-10T00:00:00+08:00', description: 'Inclusive' })
@@ -34,13 +44,19 @@ export class CreateBlackoutDto {
   endsAt!: string;
 
   @ApiProperty({ example: '春节期间全域禁止动火作业', minLength: 1, maxLength: 500 })
-  @IsString() @MinLength(1) @MaxLength(500) @Matches(/\S/, { message: 'reason must not be blank' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  @Matches(/\S/, { message: 'reason must not be blank' })
   reason!: string;
 }
 
 export class CancelBlackoutDto {
   @ApiProperty({ example: '大风预警解除', minLength: 1, maxLength: 500 })
-  @IsString() @MinLength(1) @MaxLength(500) @Matches(/\S/, { message: 'reason must not be blank' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  @Matches(/\S/, { message: 'reason must not be blank' })
   reason!: string;
 }
 
@@ -52,6 +68,7 @@ export class BlackoutIdParam {
 
 export class ListBlackoutsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: BlackoutStatus, enumName: 'BlackoutStatus', description: 'Relative to now' })
-  @IsOptional() @IsEnum(BlackoutStatus)
+  @IsOptional()
+  @IsEnum(BlackoutStatus)
   status?: BlackoutStatus;
 }

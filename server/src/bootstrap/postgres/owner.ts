@@ -7,7 +7,11 @@ import { isAlive, processStartTime } from './processes';
  * owner is alive serves a running server (a CLI like `npm run migrate` then shares it); one whose
  * owner is gone is an orphan of a crash, and is restarted.
  */
-interface Owner { pid: number; startTime: string | null; postmasterPid: number }
+interface Owner {
+  pid: number;
+  startTime: string | null;
+  postmasterPid: number;
+}
 
 const FILE = 'arcgate-owner.json';
 

@@ -56,7 +56,11 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
  * shutdown, crash recovery on the next start), then SIGKILL.
  */
 export async function stopPostmaster(pid: number, fastTimeoutMs = 30_000): Promise<void> {
-  for (const [signal, wait] of [['SIGINT', fastTimeoutMs], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+  for (const [signal, wait] of [
+    ['SIGINT', fastTimeoutMs],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
     try {
       process.kill(pid, signal);
     } catch (e) {

@@ -1,11 +1,28 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { binary, PgInstallation } from './binaries';
 
 /** The OS user PostgreSQL runs as when the server runs as root (PostgreSQL refuses to run as root). */
-export interface RunAs { name: string; uid: number; gid: number }
+export interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
 
 export const POSTGRES_USER = 'postgres';
 /** Root's copies of the binaries and clusters that its postgres user could not reach where they are. */
@@ -27,11 +44,18 @@ function idOf(flag: '-u' | '-g', name: string): number | null {
 export function ensurePostgresUser(): RunAs {
   if (idOf('-u', POSTGRES_USER) === null) {
     try {
-      if (spawnSync('getent', ['group', POSTGRES_USER]).status !== 0) execFileSync('groupadd', ['--system', POSTGRES_USER], { stdio: 'pipe' });
-      execFileSync('useradd', ['--system', '--gid', POSTGRES_USER, '--no-create-home', '--shell', '/usr/sbin/nologin', POSTGRES_USER], { stdio: 'pipe' });
+      if (spawnSync('getent', ['group', POSTGRES_USER]).status !== 0)
+        execFileSync('groupadd', ['--system', POSTGRES_USER], { stdio: 'pipe' });
+      execFileSync(
+        'useradd',
+        ['--system', '--gid', POSTGRES_USER, '--no-create-home', '--shell', '/usr/sbin/nologin', POSTGRES_USER],
+        { stdio: 'pipe' },
+      );
     } catch (e) {
       const detail = (e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message;
-      throw new Error(`Running as root, the embedded PostgreSQL needs an OS user "${POSTGRES_USER}", and creating it failed (${detail}); create it, run as a non-root user, or set DATABASE_URL`);
+      throw new Error(
+        `Running as root, the embedded PostgreSQL needs an OS user "${POSTGRES_USER}", and creating it failed (${detail}); create it, run as a non-root user, or set DATABASE_URL`,
+      );
     }
   }
   const uid = idOf('-u', POSTGRES_USER);
@@ -42,13 +66,19 @@ export function ensurePostgresUser(): RunAs {
 
 /** Whether `user` can get to `path` (every directory on the way searchable, the path itself executable/searchable). */
 export function canReach(path: string, user: RunAs): boolean {
-  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', path], { uid: user.uid, gid: user.gid, stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', path], { uid: user.uid, gid: user.gid, stdio: 'ignore' })
+      .status === 0
+  );
 }
 
 function ensureSharedRoot(sharedRoot: string, user: RunAs): void {
   mkdirSync(sharedRoot, { recursive: true });
   chmodSync(sharedRoot, 0o755);
-  if (!canReach(sharedRoot, user)) throw new Error(`The OS user "${user.name}" cannot reach ${sharedRoot}; make its parent directories searchable (chmod o+x), run as a non-root user, or set DATABASE_URL`);
+  if (!canReach(sharedRoot, user))
+    throw new Error(
+      `The OS user "${user.name}" cannot reach ${sharedRoot}; make its parent directories searchable (chmod o+x), run as a non-root user, or set DATABASE_URL`,
+    );
 }
 
 /**
@@ -70,7 +100,10 @@ export function reachableInstallation(install: PgInstallation, user: RunAs, shar
     renameSync(tmp, target);
   }
   const copy = { root: target, version: install.version };
-  if (!canReach(binary(copy, 'postgres'), user)) throw new Error(`The OS user "${user.name}" cannot execute ${binary(copy, 'postgres')}; make ${sharedRoot} and its parents searchable (chmod o+x), run as a non-root user, or set DATABASE_URL`);
+  if (!canReach(binary(copy, 'postgres'), user))
+    throw new Error(
+      `The OS user "${user.name}" cannot execute ${binary(copy, 'postgres')}; make ${sharedRoot} and its parents searchable (chmod o+x), run as a non-root user, or set DATABASE_URL`,
+    );
   return copy;
 }
 
@@ -90,12 +123,17 @@ export function reachableDataDir(dataDir: string, user: RunAs, sharedRoot: strin
       chownSync(real, user.uid, user.gid);
       chmodSync(real, 0o700);
     }
-    if (!canReach(real, user)) throw new Error(`The OS user "${user.name}" that runs PostgreSQL cannot reach ${real}; make its parent directories searchable (chmod o+x), move DATA_DIR, or run as a non-root user`);
+    if (!canReach(real, user))
+      throw new Error(
+        `The OS user "${user.name}" that runs PostgreSQL cannot reach ${real}; make its parent directories searchable (chmod o+x), move DATA_DIR, or run as a non-root user`,
+      );
     return real;
   }
   if (existsSync(dataDir)) {
     if (readdirSync(dataDir).length > 0) {
-      throw new Error(`The OS user "${user.name}" that runs PostgreSQL cannot reach ${dataDir} (a parent directory, e.g. root's home, is mode 0700); move it to a directory others can enter and set DATA_DIR there, or run as a non-root user`);
+      throw new Error(
+        `The OS user "${user.name}" that runs PostgreSQL cannot reach ${dataDir} (a parent directory, e.g. root's home, is mode 0700); move it to a directory others can enter and set DATA_DIR there, or run as a non-root user`,
+      );
     }
     rmSync(dataDir, { recursive: true }); // empty: left behind by an earlier failed start
   }

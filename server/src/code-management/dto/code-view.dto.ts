@@ -5,7 +5,10 @@ export class CodeViewDto {
   @ApiProperty({ example: 'M0ZK3X7Q9T2BC8N4HJ6V5RA1' })
   code!: string;
 
-  @ApiProperty({ description: 'What the QR image encodes', example: 'https://arcgate.example/q/M0ZK3X7Q9T2BC8N4HJ6V5RA1' })
+  @ApiProperty({
+    description: 'What the QR image encodes',
+    example: 'https://arcgate.example/q/M0ZK3X7Q9T2BC8N4HJ6V5RA1',
+  })
   url!: string;
 
   @ApiProperty({ enum: CodeStatus })

@@ -8,7 +8,12 @@ export class ClockModule {
     return {
       module: ClockModule,
       global: true,
-      providers: [{ provide: Clock, useFactory: () => (clockOffsetFile ? new OffsetFileClock(clockOffsetFile) : new SystemClock()) }],
+      providers: [
+        {
+          provide: Clock,
+          useFactory: () => (clockOffsetFile ? new OffsetFileClock(clockOffsetFile) : new SystemClock()),
+        },
+      ],
       exports: [Clock],
     };
   }

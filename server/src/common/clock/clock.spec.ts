@@ -5,12 +5,22 @@ describe('OffsetFileClock (test-only clock offset)', () => {
     let t = 1_000_000;
     let content: string | null = initial;
     let reads = 0;
-    const clock = new OffsetFileClock('/offset', () => t, () => {
-      reads++;
-      if (content === null) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-      return content;
-    });
-    return { clock, advance: (ms: number) => (t += ms), write: (c: string | null) => (content = c), reads: () => reads, now: () => t };
+    const clock = new OffsetFileClock(
+      '/offset',
+      () => t,
+      () => {
+        reads++;
+        if (content === null) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return content;
+      },
+    );
+    return {
+      clock,
+      advance: (ms: number) => (t += ms),
+      write: (c: string | null) => (content = c),
+      reads: () => reads,
+      now: () => t,
+    };
   }
 
   it('adds the offset in the file to the system time', () => {

@@ -6,9 +6,11 @@ describe('describeError', () => {
   });
 
   it('names the inner errors of an AggregateError, whose own message is often empty', () => {
-    expect(describeError(new AggregateError([new Error('connect ECONNREFUSED ::1'), new Error('connect ECONNREFUSED 127.0.0.1')], ''))).toBe(
-      'AggregateError: connect ECONNREFUSED ::1; connect ECONNREFUSED 127.0.0.1',
-    );
+    expect(
+      describeError(
+        new AggregateError([new Error('connect ECONNREFUSED ::1'), new Error('connect ECONNREFUSED 127.0.0.1')], ''),
+      ),
+    ).toBe('AggregateError: connect ECONNREFUSED ::1; connect ECONNREFUSED 127.0.0.1');
   });
 
   it('never says "undefined" for a rejection without a value', () => {

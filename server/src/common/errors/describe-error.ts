@@ -13,7 +13,11 @@ export function describeError(e: unknown): string {
   }
   if (e === undefined || e === null) return 'an unknown error (the failing component gave no reason)';
   if (typeof e === 'string') return e || 'an unknown error (empty message)';
-  if (typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string' && (e as { message: string }).message) {
+  if (
+    typeof e === 'object' &&
+    typeof (e as { message?: unknown }).message === 'string' &&
+    (e as { message: string }).message
+  ) {
     return (e as { message: string }).message;
   }
   return inspect(e, { depth: 3, breakLength: Infinity });

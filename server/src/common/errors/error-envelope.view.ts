@@ -14,7 +14,8 @@ export class ErrorBodyView {
   @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' }) code!: ErrorCode;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ type: [FieldErrorView] }) fields?: FieldErrorView[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'e.g. retryAfterS on 429' }) details?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'e.g. retryAfterS on 429' })
+  details?: Record<string, unknown>;
 }
 
 export class ErrorEnvelopeView {

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEnvelope, DeviceEvent, Envelope, signEnvelope, verifyEnvelope } from '@arcgate/protocol';
 import { createTestApp, TestApp } from '../../../test-support/test-app';
-import { activeCode, approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from '../../authorization/testing/arm-test-kit';
+import {
+  activeCode,
+  approvedPermit,
+  at9,
+  bindNewChip,
+  FakeDevice,
+  waitUntil,
+} from '../../authorization/testing/arm-test-kit';
 import { portOrFree } from '../../bootstrap/free-port';
 import { DemoIds, demoIds } from '../../permits/testing/permit-fixtures';
 import { FakeClock } from '../clock/clock';
@@ -48,23 +55,45 @@ describe('fault injection in a real server process', () => {
 
   async function start(mqttPort: number, faultPoints?: string): Promise<Child> {
     let out = '';
-    const proc = spawn(process.execPath, ['-r', join(SERVER_DIR, 'test-support', 'ts-register.js'), join(SERVER_DIR, 'src', 'main.ts')], {
-      cwd: SERVER_DIR,
-      env: {
-        PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: t.config.databaseUrl, PORT: String(await portOrFree(0)), HOST: '127.0.0.1', MQTT_PORT: String(mqttPort),
-        DATA_DIR: dir, SEED_DEMO_DATA: 'false',
-        // The in-process app's secrets: the welder codes it issued must verify in the child.
-        JWT_SECRET: t.config.secrets.jwt, CODE_SIGNING_KEY: t.config.secrets.codeSigningKey.toString('hex'), DATA_ENCRYPTION_KEY: t.config.secrets.dataEncryptionKey.toString('hex'),
-        DEVICE_SIGNING_KEY: t.config.secrets.deviceSigningKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'), LOG_LEVEL: 'warn', ARCGATE_CLOCK_OFFSET_FILE: join(dir, 'offset'),
-        ...(faultPoints ? { ARCGATE_FAULT_POINTS: faultPoints } : {}),
+    const proc = spawn(
+      process.execPath,
+      ['-r', join(SERVER_DIR, 'test-support', 'ts-register.js'), join(SERVER_DIR, 'src', 'main.ts')],
+      {
+        cwd: SERVER_DIR,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          DATABASE_URL: t.config.databaseUrl,
+          PORT: String(await portOrFree(0)),
+          HOST: '127.0.0.1',
+          MQTT_PORT: String(mqttPort),
+          DATA_DIR: dir,
+          SEED_DEMO_DATA: 'false',
+          // The in-process app's secrets: the welder codes it issued must verify in the child.
+          JWT_SECRET: t.config.secrets.jwt,
+          CODE_SIGNING_KEY: t.config.secrets.codeSigningKey.toString('hex'),
+          DATA_ENCRYPTION_KEY: t.config.secrets.dataEncryptionKey.toString('hex'),
+          DEVICE_SIGNING_KEY: t.config.secrets.deviceSigningKey
+            .export({ type: 'pkcs8', format: 'der' })
+            .toString('base64'),
+          LOG_LEVEL: 'warn',
+          ARCGATE_CLOCK_OFFSET_FILE: join(dir, 'offset'),
+          ...(faultPoints ? { ARCGATE_FAULT_POINTS: faultPoints } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     const c = { proc, output: () => out, exited };
-    await waitUntil(async () => out.includes('ArcGate is running') || proc.exitCode !== null, 60_000, 'the server to start');
+    await waitUntil(
+      async () => out.includes('ArcGate is running') || proc.exitCode !== null,
+      60_000,
+      'the server to start',
+    );
     if (proc.exitCode !== null) throw new Error(`server exited at start-up: ${out}`);
     return c;
   }
@@ -73,7 +102,10 @@ describe('fault injection in a real server process', () => {
    * A device re-sends the identical arm.request when no answer comes (ARM_REQUEST_RETRIES): a freshly
    * restarted server may still be subscribing when the first copy arrives.
    */
-  async function armAsADeviceWould(device: FakeDevice, request: Envelope): Promise<{ request: Envelope; answer: Awaited<ReturnType<FakeDevice['arm']>>['answer'] }> {
+  async function armAsADeviceWould(
+    device: FakeDevice,
+    request: Envelope,
+  ): Promise<{ request: Envelope; answer: Awaited<ReturnType<FakeDevice['arm']>>['answer'] }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await device.arm(request);
@@ -89,18 +121,27 @@ describe('fault injection in a real server process', () => {
     const permit = await approvedPermit(t, clock, ids);
     const code = await activeCode(t, ids.zhang);
     // The device talks to the child's own broker under the default topic root.
-    const childApp = { ...t, config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } } } as TestApp;
+    const childApp = {
+      ...t,
+      config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } },
+    } as TestApp;
 
     child = await start(mqttPort, 'decision.after-claim');
     let device = await new FakeDevice(childApp, clock, chip).connect();
     await device.online();
-    const request: Envelope = device.signed('arm.request', device.armBody({ kind: 'welder_code', code }, { permitId: permit }));
+    const request: Envelope = device.signed(
+      'arm.request',
+      device.armBody({ kind: 'welder_code', code }, { permitId: permit }),
+    );
     await device.client.publishAsync(`arcgate/d/${chip.chip}/up/arm.request`, JSON.stringify(request), { qos: 1 });
     const death = await child.exited;
     expect(death.signal).toBe('SIGKILL');
     expect(child.output()).toContain('ARCGATE_FAULT_POINT decision.after-claim hit 1: SIGKILL');
     await device.close();
-    const [claim] = await t.ds.query(`SELECT * FROM arm_nonces WHERE chip_id = $1 AND request_id = $2`, [chip.chip, request.id]);
+    const [claim] = await t.ds.query(`SELECT * FROM arm_nonces WHERE chip_id = $1 AND request_id = $2`, [
+      chip.chip,
+      request.id,
+    ]);
     expect(claim).toBeDefined();
     expect(await t.ds.query(`SELECT 1 FROM decisions WHERE request_id = $1`, [request.id])).toEqual([]);
 
@@ -127,12 +168,18 @@ describe('fault injection in a real server process', () => {
     const chip = await bindNewChip(t, ids.steelMachine1);
     const permit = await approvedPermit(t, clock, ids);
     const code = await activeCode(t, ids.zhang);
-    const childApp = { ...t, config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } } } as TestApp;
+    const childApp = {
+      ...t,
+      config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } },
+    } as TestApp;
 
     child = await start(mqttPort, 'decision.after-store');
     let device = await new FakeDevice(childApp, clock, chip).connect();
     await device.online();
-    const request: Envelope = device.signed('arm.request', device.armBody({ kind: 'welder_code', code }, { permitId: permit }));
+    const request: Envelope = device.signed(
+      'arm.request',
+      device.armBody({ kind: 'welder_code', code }, { permitId: permit }),
+    );
     await device.client.publishAsync(`arcgate/d/${chip.chip}/up/arm.request`, JSON.stringify(request), { qos: 1 });
     expect((await child.exited).signal).toBe('SIGKILL');
     expect(child.output()).toContain('ARCGATE_FAULT_POINT decision.after-store hit 1: SIGKILL');
@@ -158,38 +205,53 @@ describe('fault injection in a real server process', () => {
   it.each([
     ['ingest.mid-flush', 0],
     ['ingest.before-ack', 3],
-  ] as const)('%s: SIGKILL in the flush; after a restart the re-sent batch is stored exactly once and acked', async (point, storedAtCrash) => {
-    const mqttPort = await portOrFree(0);
-    await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
-    const chip = await bindNewChip(t, ids.steelMachine1);
-    const childApp = { ...t, config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } } } as TestApp;
-    const at = clock.now().toISOString();
-    const events = [1, 2, 3].map((seq) => ({ seq, type: 'heartbeat', at, position: null, relayClosed: false, state: 'locked' }) as DeviceEvent);
-    const batch = signEnvelope(chip.privateKey, createEnvelope('events', { chip: chip.chip, seq: 500, body: { events } }, clock.now()) as Envelope);
-    const stored = async () => (await t.ds.query(`SELECT count(*)::int AS n FROM device_events WHERE chip_id = $1`, [chip.chip]))[0].n as number;
+  ] as const)(
+    '%s: SIGKILL in the flush; after a restart the re-sent batch is stored exactly once and acked',
+    async (point, storedAtCrash) => {
+      const mqttPort = await portOrFree(0);
+      await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
+      const chip = await bindNewChip(t, ids.steelMachine1);
+      const childApp = {
+        ...t,
+        config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } },
+      } as TestApp;
+      const at = clock.now().toISOString();
+      const events = [1, 2, 3].map(
+        (seq) => ({ seq, type: 'heartbeat', at, position: null, relayClosed: false, state: 'locked' }) as DeviceEvent,
+      );
+      const batch = signEnvelope(
+        chip.privateKey,
+        createEnvelope('events', { chip: chip.chip, seq: 500, body: { events } }, clock.now()) as Envelope,
+      );
+      const stored = async () =>
+        (await t.ds.query(`SELECT count(*)::int AS n FROM device_events WHERE chip_id = $1`, [chip.chip]))[0]
+          .n as number;
 
-    child = await start(mqttPort, point);
-    let device = await new FakeDevice(childApp, clock, chip).connect();
-    await device.online();
-    await device.client.publishAsync(`arcgate/d/${chip.chip}/up/events`, JSON.stringify(batch), { qos: 1 });
-    expect((await child.exited).signal).toBe('SIGKILL');
-    expect(child.output()).toContain(`ARCGATE_FAULT_POINT ${point} hit 1: SIGKILL`);
-    expect(device.received.filter((r) => r.topic.endsWith('/events.ack'))).toEqual([]);
-    await device.close();
-    expect(await stored()).toBe(storedAtCrash);
-
-    child = await start(mqttPort);
-    device = await new FakeDevice(childApp, clock, chip).connect();
-    try {
-      // The device re-sends what was not acked (EVENTS_ACK_TIMEOUT_MS), the identical envelope.
+      child = await start(mqttPort, point);
+      let device = await new FakeDevice(childApp, clock, chip).connect();
+      await device.online();
       await device.client.publishAsync(`arcgate/d/${chip.chip}/up/events`, JSON.stringify(batch), { qos: 1 });
-      const ack = await device.next((topic, m) => topic.endsWith('/down/events.ack') && m.body.requestId === batch.id);
-      expect(ack.body.upToSeq).toBe(3);
-      expect(await stored()).toBe(3);
-    } finally {
+      expect((await child.exited).signal).toBe('SIGKILL');
+      expect(child.output()).toContain(`ARCGATE_FAULT_POINT ${point} hit 1: SIGKILL`);
+      expect(device.received.filter((r) => r.topic.endsWith('/events.ack'))).toEqual([]);
       await device.close();
-      child.proc.kill('SIGTERM');
-      await child.exited;
-    }
-  });
+      expect(await stored()).toBe(storedAtCrash);
+
+      child = await start(mqttPort);
+      device = await new FakeDevice(childApp, clock, chip).connect();
+      try {
+        // The device re-sends what was not acked (EVENTS_ACK_TIMEOUT_MS), the identical envelope.
+        await device.client.publishAsync(`arcgate/d/${chip.chip}/up/events`, JSON.stringify(batch), { qos: 1 });
+        const ack = await device.next(
+          (topic, m) => topic.endsWith('/down/events.ack') && m.body.requestId === batch.id,
+        );
+        expect(ack.body.upToSeq).toBe(3);
+        expect(await stored()).toBe(3);
+      } finally {
+        await device.close();
+        child.proc.kill('SIGTERM');
+        await child.exited;
+      }
+    },
+  );
 });

@@ -7,13 +7,25 @@ describe('fault points (test-only crash injection)', () => {
 
   it('parses name[:n] lists and refuses unknown names or counts below 1', () => {
     expect([...parseFaultPoints('decision.after-claim')]).toEqual([['decision.after-claim', 1]]);
-    expect([...parseFaultPoints(' ingest.mid-flush:3 , decision.after-store ')]).toEqual([['ingest.mid-flush', 3], ['decision.after-store', 1]]);
-    for (const bad of ['decision.after-lunch', 'ingest.mid-flush:0', 'ingest.mid-flush:x', ',', 'decision.after-claim:1:2']) expect(() => parseFaultPoints(bad)).toThrow();
+    expect([...parseFaultPoints(' ingest.mid-flush:3 , decision.after-store ')]).toEqual([
+      ['ingest.mid-flush', 3],
+      ['decision.after-store', 1],
+    ]);
+    for (const bad of [
+      'decision.after-lunch',
+      'ingest.mid-flush:0',
+      'ingest.mid-flush:x',
+      ',',
+      'decision.after-claim:1:2',
+    ])
+      expect(() => parseFaultPoints(bad)).toThrow();
   });
 
   it('fires on the n-th hit of its own name only, once', () => {
     const fired: string[] = [];
-    const points = new FaultPoints(parseFaultPoints('ingest.before-ack:3'), (name, hit) => fired.push(`${name}#${hit}`));
+    const points = new FaultPoints(parseFaultPoints('ingest.before-ack:3'), (name, hit) =>
+      fired.push(`${name}#${hit}`),
+    );
     points.hit('ingest.mid-flush');
     points.hit('ingest.before-ack');
     points.hit('ingest.before-ack');

@@ -6,15 +6,24 @@ import { writeSync } from 'node:fs';
  * nothing. Armed only from ARCGATE_FAULT_POINTS (config refuses it in production); unarmed, a point
  * costs one null check.
  */
-export const FAULT_POINT_NAMES = ['decision.after-claim', 'decision.after-store', 'ingest.mid-flush', 'ingest.before-ack'] as const;
+export const FAULT_POINT_NAMES = [
+  'decision.after-claim',
+  'decision.after-store',
+  'ingest.mid-flush',
+  'ingest.before-ack',
+] as const;
 export type FaultPointName = (typeof FAULT_POINT_NAMES)[number];
 
 /** "name[:n],name[:n]" → trigger on the n-th hit of each (default 1). Throws on anything else. */
 export function parseFaultPoints(spec: string): Map<FaultPointName, number> {
   const out = new Map<FaultPointName, number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z.-]+)(?::(\d{1,9}))?$/.exec(part);
-    if (!m || !(FAULT_POINT_NAMES as readonly string[]).includes(m[1])) throw new Error(`unknown fault point "${part}" (known: ${FAULT_POINT_NAMES.join(', ')}; syntax name[:n])`);
+    if (!m || !(FAULT_POINT_NAMES as readonly string[]).includes(m[1]))
+      throw new Error(`unknown fault point "${part}" (known: ${FAULT_POINT_NAMES.join(', ')}; syntax name[:n])`);
     const n = m[2] === undefined ? 1 : Number(m[2]);
     if (n < 1) throw new Error(`fault point "${part}": n must be at least 1`);
     out.set(m[1] as FaultPointName, n);
@@ -49,7 +58,10 @@ function killSelf(name: FaultPointName, hit: number): void {
 let armed: FaultPoints | null = null;
 
 /** Arms the points of `spec` for this process (main.ts, from validated config); null disarms. */
-export function armFaultPoints(spec: string | null | undefined, kill?: (name: FaultPointName, hit: number) => void): void {
+export function armFaultPoints(
+  spec: string | null | undefined,
+  kill?: (name: FaultPointName, hit: number) => void,
+): void {
   armed = spec ? new FaultPoints(parseFaultPoints(spec), kill) : null;
 }
 

@@ -30,7 +30,12 @@ interface Schema {
   allOf?: Schema[];
   oneOf?: Schema[];
 }
-interface Parameter { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema?: Schema }
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  schema?: Schema;
+}
 interface Operation {
   summary?: string;
   parameters?: Parameter[];
@@ -38,7 +43,10 @@ interface Operation {
   security?: unknown[];
   responses?: Record<string, { content?: Record<string, unknown> }>;
 }
-interface OpenApi { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } }
+interface OpenApi {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+}
 
 interface Case {
   cls: string;
@@ -55,7 +63,9 @@ const LONE = 'a\uD800b';
 const IMPOSSIBLE_INSTANT = '2026-02-30T09:00:00+08:00';
 const MAX_MUTATIONS_PER_CLASS = 12;
 /** Operations that never finish answering (server-sent events): their stream would hold the fuzzer. */
-const STREAMING = (op: Operation) => /Server-Sent Events/i.test(op.summary ?? '') || Object.values(op.responses ?? {}).some((r) => Object.keys(r.content ?? {}).includes('text/event-stream'));
+const STREAMING = (op: Operation) =>
+  /Server-Sent Events/i.test(op.summary ?? '') ||
+  Object.values(op.responses ?? {}).some((r) => Object.keys(r.content ?? {}).includes('text/event-stream'));
 
 describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () => {
   let t: TestApp;
@@ -68,15 +78,23 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
     doc = (await t.http.get('/api/docs-json')).body as OpenApi;
     for (const u of CALLERS) if (u) tokens.set(u, await t.tokenFor(u));
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const resolve = (s: Schema | undefined, depth = 0): Schema => {
     if (!s || depth > 8) return {};
     if (s.$ref) return resolve(doc.components?.schemas?.[s.$ref.split('/').pop()!], depth + 1);
-    if (s.allOf?.length) return s.allOf.reduce<Schema>((acc, part) => {
-      const r = resolve(part, depth + 1);
-      return { ...acc, ...r, properties: { ...acc.properties, ...r.properties }, required: [...(acc.required ?? []), ...(r.required ?? [])] };
-    }, {});
+    if (s.allOf?.length)
+      return s.allOf.reduce<Schema>((acc, part) => {
+        const r = resolve(part, depth + 1);
+        return {
+          ...acc,
+          ...r,
+          properties: { ...acc.properties, ...r.properties },
+          required: [...(acc.required ?? []), ...(r.required ?? [])],
+        };
+      }, {});
     if (s.oneOf?.length) return resolve(s.oneOf[0], depth + 1);
     return s;
   };
@@ -86,25 +104,49 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
     const s = resolve(raw);
     if (s.example !== undefined) return s.example;
     if (s.enum?.length) return s.enum[0];
-    if (s.properties && depth < 6) return Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, example(p, depth + 1)]));
+    if (s.properties && depth < 6)
+      return Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, example(p, depth + 1)]));
     switch (s.type) {
-      case 'string': return s.format === 'uuid' ? randomUUID() : s.format === 'date-time' ? cst(6, '09:00') : s.format === 'date' ? '2026-01-06' : 'fuzz';
-      case 'integer': case 'number': return s.minimum ?? 1;
-      case 'boolean': return true;
-      case 'array': return Array.from({ length: Math.max(1, s.minItems ?? 1) }, () => example(s.items, depth + 1));
-      case 'object': return {};
-      default: return 'fuzz';
+      case 'string':
+        return s.format === 'uuid'
+          ? randomUUID()
+          : s.format === 'date-time'
+            ? cst(6, '09:00')
+            : s.format === 'date'
+              ? '2026-01-06'
+              : 'fuzz';
+      case 'integer':
+      case 'number':
+        return s.minimum ?? 1;
+      case 'boolean':
+        return true;
+      case 'array':
+        return Array.from({ length: Math.max(1, s.minItems ?? 1) }, () => example(s.items, depth + 1));
+      case 'object':
+        return {};
+      default:
+        return 'fuzz';
     }
   };
 
-  const isDateLike = (name: string, s: Schema) => s.format === 'date-time' || s.format === 'date' || /(At|On|Start|End|^from|^to|^at)$/.test(name) || (typeof s.example === 'string' && /^\d{4}-\d{2}-\d{2}/.test(s.example));
+  const isDateLike = (name: string, s: Schema) =>
+    s.format === 'date-time' ||
+    s.format === 'date' ||
+    /(At|On|Start|End|^from|^to|^at)$/.test(name) ||
+    (typeof s.example === 'string' && /^\d{4}-\d{2}-\d{2}/.test(s.example));
   const wrongTypeOf = (s: Schema): unknown => {
     switch (s.type) {
-      case 'string': return 12345;
-      case 'integer': case 'number': return 'not-a-number';
-      case 'boolean': return 'yes';
-      case 'array': return { not: 'an array' };
-      default: return s.properties ? 'not-an-object' : [[[]]];
+      case 'string':
+        return 12345;
+      case 'integer':
+      case 'number':
+        return 'not-a-number';
+      case 'boolean':
+        return 'yes';
+      case 'array':
+        return { not: 'an array' };
+      default:
+        return s.properties ? 'not-an-object' : [[[]]];
     }
   };
 
@@ -114,8 +156,16 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
     const json = content['application/json'];
     const multipart = content['multipart/form-data'];
     const out: Case[] = [];
-    const jsonBody = (cls: string, label: string, data: string): Case => ({ cls, label, body: { type: 'application/json', data } });
-    out.push({ cls: 'wrongContentType', label: 'text/plain body', body: { type: 'text/plain', data: 'username=x&password=y' } });
+    const jsonBody = (cls: string, label: string, data: string): Case => ({
+      cls,
+      label,
+      body: { type: 'application/json', data },
+    });
+    out.push({
+      cls: 'wrongContentType',
+      label: 'text/plain body',
+      body: { type: 'text/plain', data: 'username=x&password=y' },
+    });
     out.push(jsonBody('deeplyNested', '3,000 levels', '{"a":'.repeat(3000) + '1' + '}'.repeat(3000)));
     out.push(jsonBody('oversized', '1.2 MB body', JSON.stringify({ blob: 'x'.repeat(1_200_000) })));
     out.push(jsonBody('malformed', 'truncated JSON', '{"a": [1, 2'));
@@ -140,20 +190,45 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
               at[path[path.length - 1]] = v;
               out.push(jsonBody(cls, path.join('.'), JSON.stringify(body)));
             } else if (multipart && typeof v === 'string' && path.length === 1) {
-              out.push({ cls, label: path.join('.'), body: { multipart: { ...Object.fromEntries(Object.entries(base).filter(([, x]) => typeof x === 'string')) as Record<string, string>, [name]: v } } });
+              out.push({
+                cls,
+                label: path.join('.'),
+                body: {
+                  multipart: {
+                    ...(Object.fromEntries(Object.entries(base).filter(([, x]) => typeof x === 'string')) as Record<
+                      string,
+                      string
+                    >),
+                    [name]: v,
+                  },
+                },
+              });
             }
           }
-          if (s.properties && depth < 2) visit(path, Object.entries(s.properties).map(([k, p]) => [k, resolve(p)] as const), depth + 1);
+          if (s.properties && depth < 2)
+            visit(
+              path,
+              Object.entries(s.properties).map(([k, p]) => [k, resolve(p)] as const),
+              depth + 1,
+            );
         }
       };
       visit([], props, 0);
     };
-    mutate('nulCharacter', (_n, s) => (s.type === 'string' ? NUL : s.type === 'array' && resolve(s.items).type === 'string' ? [NUL] : undefined));
+    mutate('nulCharacter', (_n, s) =>
+      s.type === 'string' ? NUL : s.type === 'array' && resolve(s.items).type === 'string' ? [NUL] : undefined,
+    );
     mutate('loneSurrogate', (_n, s) => (s.type === 'string' ? LONE : undefined));
     mutate('wrongType', (_n, s) => wrongTypeOf(s));
     mutate('nullValue', (_n, s) => (s.nullable ? undefined : null));
     mutate('arrayForObject', (_n, s) => (s.properties ? [] : undefined));
-    mutate('impossibleDate', (n, s) => (s.type === 'string' && isDateLike(n, s) ? (s.format === 'date' || /On$/.test(n) ? '2026-11-31' : IMPOSSIBLE_INSTANT) : undefined));
+    mutate('impossibleDate', (n, s) =>
+      s.type === 'string' && isDateLike(n, s)
+        ? s.format === 'date' || /On$/.test(n)
+          ? '2026-11-31'
+          : IMPOSSIBLE_INSTANT
+        : undefined,
+    );
     mutate('oversizedString', (_n, s) => (s.type === 'string' && !s.enum ? 'x'.repeat(200_000) : undefined));
     return out;
   };
@@ -167,8 +242,14 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
       out.push({ cls: 'wrongType', label: `?${p.name} twice`, query: `${p.name}=a&${p.name}=b` });
       out.push({ cls: 'malformed', label: `?${p.name}[x]`, query: `${p.name}%5Bx%5D=1` });
       out.push({ cls: 'oversizedString', label: `?${p.name} 6 KB`, query: `${p.name}=${'x'.repeat(6000)}` });
-      if (isDateLike(p.name, s)) out.push({ cls: 'impossibleDate', label: `?${p.name}`, query: `${p.name}=${encodeURIComponent(IMPOSSIBLE_INSTANT)}` });
-      if (s.type === 'integer' || s.type === 'number') out.push({ cls: 'wrongType', label: `?${p.name}=1e999`, query: `${p.name}=1e999` });
+      if (isDateLike(p.name, s))
+        out.push({
+          cls: 'impossibleDate',
+          label: `?${p.name}`,
+          query: `${p.name}=${encodeURIComponent(IMPOSSIBLE_INSTANT)}`,
+        });
+      if (s.type === 'integer' || s.type === 'number')
+        out.push({ cls: 'wrongType', label: `?${p.name}=1e999`, query: `${p.name}=1e999` });
     }
     out.push({ cls: 'unknownField', label: '?unknown', query: 'zz_unknown=1' });
     return out;
@@ -188,14 +269,23 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
 
   const validPathValue = (p: Parameter) => {
     const s = resolve(p.schema);
-    return s.format === 'uuid' || /id$/i.test(p.name) ? randomUUID() : s.enum?.length ? String(s.enum[0]) : s.type === 'integer' ? '1' : 'FUZZ';
+    return s.format === 'uuid' || /id$/i.test(p.name)
+      ? randomUUID()
+      : s.enum?.length
+        ? String(s.enum[0])
+        : s.type === 'integer'
+          ? '1'
+          : 'FUZZ';
   };
 
   const send = (method: string, template: string, op: Operation, c: Case, user: string | null) => {
     let url = template;
-    for (const p of (op.parameters ?? []).filter((x) => x.in === 'path')) url = url.replace(`{${p.name}}`, c.path?.[p.name] ?? encodeURIComponent(validPathValue(p)));
+    for (const p of (op.parameters ?? []).filter((x) => x.in === 'path'))
+      url = url.replace(`{${p.name}}`, c.path?.[p.name] ?? encodeURIComponent(validPathValue(p)));
     if (c.query) url += `?${c.query}`;
-    let req = (t.http as unknown as Record<string, (u: string) => request.Test>)[method](url).timeout({ response: 5_000, deadline: 10_000 });
+    let req = (t.http as unknown as Record<string, (u: string) => request.Test>)
+      [method](url)
+      .timeout({ response: 5_000, deadline: 10_000 });
     if (user) req = req.set('Authorization', `Bearer ${tokens.get(user)}`);
     if (c.body && 'multipart' in c.body) {
       for (const [k, v] of Object.entries(c.body.multipart)) req = req.field(k, v);
@@ -209,17 +299,34 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
   let countSql = '';
   const tableCounts = async (): Promise<Record<string, number>> => {
     if (!countSql) {
-      const tables = await t.ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`);
-      countSql = tables.map(({ tablename }) => `SELECT '${tablename}' AS t, count(*)::int AS n FROM "${tablename}"`).join(' UNION ALL ');
+      const tables = await t.ds.query<{ tablename: string }[]>(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`,
+      );
+      countSql = tables
+        .map(({ tablename }) => `SELECT '${tablename}' AS t, count(*)::int AS n FROM "${tablename}"`)
+        .join(' UNION ALL ');
     }
     return Object.fromEntries((await t.ds.query<{ t: string; n: number }[]>(countSql)).map((r) => [r.t, r.n]));
   };
-  const diff = (a: Record<string, number>, b: Record<string, number>) => Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${a[k]} → ${b[k]}`);
+  const diff = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.keys({ ...a, ...b })
+      .filter((k) => a[k] !== b[k])
+      .map((k) => `${k}: ${a[k]} → ${b[k]}`);
 
   it('answers every malformed request with a 4xx in the error shape and stores nothing', async () => {
     const started = Date.now();
     const before = await tableCounts();
-    const summary = { generatedBy: 'server/src/common/http/api-fuzz.integration-spec.ts', operations: 0, operationsSkipped: [] as string[], operationsByCaller: {} as Record<string, number>, operationsNoCallerLetIn: [] as string[], requests: 0, byClass: {} as Record<string, { tried: number; refused4xx: number; accepted2xx: number; serverError: number }>, byStatus: {} as Record<string, number>, byErrorCode: {} as Record<string, number> };
+    const summary = {
+      generatedBy: 'server/src/common/http/api-fuzz.integration-spec.ts',
+      operations: 0,
+      operationsSkipped: [] as string[],
+      operationsByCaller: {} as Record<string, number>,
+      operationsNoCallerLetIn: [] as string[],
+      requests: 0,
+      byClass: {} as Record<string, { tried: number; refused4xx: number; accepted2xx: number; serverError: number }>,
+      byStatus: {} as Record<string, number>,
+      byErrorCode: {} as Record<string, number>,
+    };
     const failures: string[] = [];
     const accepted: string[] = [];
     let storedOps = 0;
@@ -227,7 +334,10 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
     for (const [template, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-        if (STREAMING(op)) { summary.operationsSkipped.push(`${method.toUpperCase()} ${template} (event stream)`); continue; }
+        if (STREAMING(op)) {
+          summary.operationsSkipped.push(`${method.toUpperCase()} ${template} (event stream)`);
+          continue;
+        }
         summary.operations++;
         const opBefore = await tableCounts();
         const cases = [...pathCases(op), ...queryCases(op), ...(op.requestBody ? bodyCases(op) : [])];
@@ -235,7 +345,9 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
         let caller: string | null = null;
         for (const u of CALLERS) {
           caller = u;
-          const probe = await send(method, template, op, cases[0] ?? { cls: 'probe', label: 'probe' }, u).catch((e: Error) => e);
+          const probe = await send(method, template, op, cases[0] ?? { cls: 'probe', label: 'probe' }, u).catch(
+            (e: Error) => e,
+          );
           if (probe instanceof Error) {
             failures.push(`${method.toUpperCase()} ${template} [probe as ${u ?? 'anonymous'}]: ${probe.message}`);
             break;
@@ -247,7 +359,8 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
             caller = null;
           }
         }
-        summary.operationsByCaller[caller ?? 'anonymous'] = (summary.operationsByCaller[caller ?? 'anonymous'] ?? 0) + 1;
+        summary.operationsByCaller[caller ?? 'anonymous'] =
+          (summary.operationsByCaller[caller ?? 'anonymous'] ?? 0) + 1;
         for (const c of cases) {
           let res: request.Response;
           try {
@@ -268,7 +381,13 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
           } else if (res.status >= 400) {
             stat.refused4xx++;
             const e = (res.body as { error?: { code?: unknown; message?: unknown; fields?: unknown } })?.error;
-            const shaped = !!e && typeof e.code === 'string' && typeof e.message === 'string' && (e.fields === undefined || (Array.isArray(e.fields) && e.fields.every((f) => typeof f?.field === 'string' && typeof f?.code === 'string')));
+            const shaped =
+              !!e &&
+              typeof e.code === 'string' &&
+              typeof e.message === 'string' &&
+              (e.fields === undefined ||
+                (Array.isArray(e.fields) &&
+                  e.fields.every((f) => typeof f?.field === 'string' && typeof f?.code === 'string')));
             if (!shaped) failures.push(`${where}: not the error shape: ${JSON.stringify(res.body).slice(0, 200)}`);
             else summary.byErrorCode[e.code as string] = (summary.byErrorCode[e.code as string] ?? 0) + 1;
           } else {
@@ -282,18 +401,37 @@ describe('API fuzzer (OpenAPI-driven): no 5xx, error shape, nothing stored', () 
       }
     }
     const changed = diff(before, await tableCounts());
-    const out = { ...summary, writesAccepted: accepted, tablesChanged: changed, failures, durationMs: Date.now() - started };
+    const out = {
+      ...summary,
+      writesAccepted: accepted,
+      tablesChanged: changed,
+      failures,
+      durationMs: Date.now() - started,
+    };
     const dir = join(__dirname, '..', '..', '..', '..', 'test-artifacts');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'api-fuzz-summary.json'), `${JSON.stringify(out, null, 2)}\n`);
     // The same counts in the common format of the adversarial suites (SECURITY.md).
-    writeSecurityArtifact('api-fuzz', 'API fuzzer: every OpenAPI operation with malformed, oversized, deeply nested, NUL-bearing and wrongly typed input', [
-      ...Object.entries(summary.byClass).map(([cls, c]) => ({
-        class: cls, tried: c.tried, refused: c.refused4xx,
-        notes: `4xx in the documented error shape; ${c.accepted2xx} answered 2xx (reads that ignore the input), ${c.serverError} server errors`,
-      })),
-      { class: 'operation stored nothing', tried: summary.operations, refused: summary.operations - storedOps, notes: 'row counts of every table before and after all hostile requests of one operation; refused = operations that stored nothing' },
-    ], `${summary.operations} operations, ${summary.requests} requests`);
+    writeSecurityArtifact(
+      'api-fuzz',
+      'API fuzzer: every OpenAPI operation with malformed, oversized, deeply nested, NUL-bearing and wrongly typed input',
+      [
+        ...Object.entries(summary.byClass).map(([cls, c]) => ({
+          class: cls,
+          tried: c.tried,
+          refused: c.refused4xx,
+          notes: `4xx in the documented error shape; ${c.accepted2xx} answered 2xx (reads that ignore the input), ${c.serverError} server errors`,
+        })),
+        {
+          class: 'operation stored nothing',
+          tried: summary.operations,
+          refused: summary.operations - storedOps,
+          notes:
+            'row counts of every table before and after all hostile requests of one operation; refused = operations that stored nothing',
+        },
+      ],
+      `${summary.operations} operations, ${summary.requests} requests`,
+    );
 
     expect(summary.operations).toBeGreaterThan(50);
     expect(failures).toEqual([]);

@@ -25,11 +25,24 @@ export class ContentTypeGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<Request>();
     if (!carriesBody(req)) return true;
-    const consumes = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [ctx.getHandler(), ctx.getClass()]) ?? DEFAULT_CONSUMES;
+    const consumes =
+      this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [
+        ctx.getHandler(),
+        ctx.getClass(),
+      ]) ?? DEFAULT_CONSUMES;
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (consumes.includes(mediaType)) return true;
-    throw new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `This endpoint reads ${consumes.join(' or ')} bodies, not ${mediaType || 'a body without Content-Type'}`, [
-      { field: 'Content-Type', code: 'unsupportedMediaType', message: `Content-Type must be ${consumes.join(' or ')}` },
-    ], { accepted: consumes });
+    throw new DomainError(
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      `This endpoint reads ${consumes.join(' or ')} bodies, not ${mediaType || 'a body without Content-Type'}`,
+      [
+        {
+          field: 'Content-Type',
+          code: 'unsupportedMediaType',
+          message: `Content-Type must be ${consumes.join(' or ')}`,
+        },
+      ],
+      { accepted: consumes },
+    );
   }
 }

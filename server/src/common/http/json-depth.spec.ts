@@ -16,9 +16,15 @@ describe('JSON depth on raw bytes', () => {
 
 describe('text PostgreSQL cannot store', () => {
   it('finds NUL and lone surrogates in values and keys, with their paths', () => {
-    expect(findUnsafeText({ a: 'ok', b: { c: ['x', 'y\u0000'] }, ['k\uD800']: 1, d: '\uDC00', e: '\uD83D\uDD25' }, '')).toEqual(expect.arrayContaining([
-      { field: 'b.c[1]', code: 'nulCharacter' }, { field: 'k\uD800', code: 'loneSurrogate' }, { field: 'd', code: 'loneSurrogate' },
-    ]));
+    expect(
+      findUnsafeText({ a: 'ok', b: { c: ['x', 'y\u0000'] }, ['k\uD800']: 1, d: '\uDC00', e: '\uD83D\uDD25' }, ''),
+    ).toEqual(
+      expect.arrayContaining([
+        { field: 'b.c[1]', code: 'nulCharacter' },
+        { field: 'k\uD800', code: 'loneSurrogate' },
+        { field: 'd', code: 'loneSurrogate' },
+      ]),
+    );
     expect(findUnsafeText('fine \uD83D\uDD25', 'q')).toEqual([]);
     expect(findUnsafeText('\u0000', 'q')).toEqual([{ field: 'q', code: 'nulCharacter' }]);
   });

@@ -9,7 +9,12 @@ const MESSAGES = {
 };
 
 function isUploadedFile(v: unknown): v is { fieldname: string; originalname: string } {
-  return typeof v === 'object' && v !== null && typeof (v as { originalname?: unknown }).originalname === 'string' && 'buffer' in v;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { originalname?: unknown }).originalname === 'string' &&
+    'buffer' in v
+  );
 }
 
 /**
@@ -34,6 +39,10 @@ export class TextSafetyPipe implements PipeTransform {
     if (!findings.length) return value;
     const fields = findings.map((f) => ({ field: f.field, code: f.code, message: `${f.field} ${MESSAGES[f.code]}` }));
     const where = metadata.type === 'custom' ? 'file name' : metadata.type;
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `The request ${where} contains ${fields[0].code === NUL_CHARACTER ? 'a NUL character' : 'an unpaired surrogate'}, which cannot be stored`, fields);
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      `The request ${where} contains ${fields[0].code === NUL_CHARACTER ? 'a NUL character' : 'an unpaired surrogate'}, which cannot be stored`,
+      fields,
+    );
   }
 }

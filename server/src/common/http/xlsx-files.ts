@@ -5,7 +5,12 @@ import { ErrorCode } from '../errors/error-codes';
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 /** Browsers and tools label .xlsx uploads inconsistently; the content itself is checked when loading. */
-const ACCEPTED_UPLOAD_TYPES = new Set([XLSX_MIME, 'application/octet-stream', 'application/zip', 'application/x-zip-compressed']);
+const ACCEPTED_UPLOAD_TYPES = new Set([
+  XLSX_MIME,
+  'application/octet-stream',
+  'application/zip',
+  'application/x-zip-compressed',
+]);
 
 /** The part of a multer file we use (multer's own typings are not installed). */
 export interface UploadedSheet {
@@ -17,10 +22,17 @@ export interface UploadedSheet {
 
 /** Missing file: 400 with a field error; anything but .xlsx: 415. */
 export function assertXlsxUpload(file: UploadedSheet | undefined): asserts file is UploadedSheet {
-  if (!file || !file.buffer?.length) throw DomainError.invalid('file', 'isNotEmpty', '请上传 .xlsx 文件 (multipart field "file")');
+  if (!file || !file.buffer?.length)
+    throw DomainError.invalid('file', 'isNotEmpty', '请上传 .xlsx 文件 (multipart field "file")');
   const isXlsxName = /\.xlsx$/i.test(file.originalname ?? '');
   if (!isXlsxName || !ACCEPTED_UPLOAD_TYPES.has((file.mimetype ?? '').toLowerCase())) {
-    throw new DomainError(ErrorCode.UNSUPPORTED_FILE, '只接受 .xlsx 文件 (only .xlsx workbooks are accepted)', [{ field: 'file', code: 'unsupportedFile', message: `got ${file.mimetype || 'unknown type'} "${file.originalname}"` }]);
+    throw new DomainError(ErrorCode.UNSUPPORTED_FILE, '只接受 .xlsx 文件 (only .xlsx workbooks are accepted)', [
+      {
+        field: 'file',
+        code: 'unsupportedFile',
+        message: `got ${file.mimetype || 'unknown type'} "${file.originalname}"`,
+      },
+    ]);
   }
 }
 

@@ -7,7 +7,9 @@ function gate() {
   return { done, open };
 }
 
-const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 describe('PeriodicWorker', () => {
   const logger = { warn: jest.fn(), error: jest.fn() };
@@ -96,7 +98,9 @@ describe('PeriodicWorker', () => {
     worker.start();
     await jest.advanceTimersByTimeAsync(100);
     let stopped = false;
-    const stopping = worker.stop().then(() => { stopped = true; });
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
     await flush();
     expect(stopped).toBe(false);
     slow.open();
@@ -115,7 +119,7 @@ describe('PeriodicWorker', () => {
     expect(run).toHaveBeenCalledTimes(5);
   });
 
-  it('does not keep the process alive (unref\'d timer)', () => {
+  it("does not keep the process alive (unref'd timer)", () => {
     jest.useRealTimers();
     const setIntervalSpy = jest.spyOn(global, 'setInterval');
     worker = new PeriodicWorker({ what: 'job', everyMs: 60_000, run: async () => undefined, logger });

@@ -45,7 +45,9 @@ export class PeriodicWorker {
   /** One guarded run now; when a run is already going, waits for it instead of starting another. Never rejects. */
   runNow(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    const run = this.runOnce().finally(() => { this.inFlight = null; });
+    const run = this.runOnce().finally(() => {
+      this.inFlight = null;
+    });
     this.inFlight = run;
     return run;
   }

@@ -30,17 +30,25 @@ export async function buildExport<T>(sheetName: string, columns: ExportColumn<T>
   const wb = new ExcelJS.Workbook();
   wb.creator = 'ArcGate';
   const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width ?? Math.max(12, c.header.length * 2 + 4) }));
+  ws.columns = columns.map((c, i) => ({
+    header: c.header,
+    key: `c${i}`,
+    width: c.width ?? Math.max(12, c.header.length * 2 + 4),
+  }));
   const header = ws.getRow(1);
   header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  header.eachCell((cell) => { cell.fill = HEADER_FILL; });
+  header.eachCell((cell) => {
+    cell.fill = HEADER_FILL;
+  });
   for (const item of items) {
     // Strings become text cells, and text that looks like a formula is neutralised: views carry
     // user input (names, addresses, notes) that must stay inert when the file is edited or saved as CSV.
-    ws.addRow(columns.map((c) => {
-      const v = c.value(item) ?? null;
-      return typeof v === 'string' ? neutraliseText(v) : v;
-    }));
+    ws.addRow(
+      columns.map((c) => {
+        const v = c.value(item) ?? null;
+        return typeof v === 'string' ? neutraliseText(v) : v;
+      }),
+    );
   }
   if (items.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return Buffer.from(await wb.xlsx.writeBuffer());

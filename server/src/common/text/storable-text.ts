@@ -17,6 +17,7 @@ export function storableJson(value: unknown, depth = 0): unknown {
   if (depth > 32) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => storableJson(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[escapeUnstorable(k)] = storableJson(v, depth + 1);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[escapeUnstorable(k)] = storableJson(v, depth + 1);
   return out;
 }

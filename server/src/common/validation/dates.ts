@@ -26,7 +26,14 @@ export function isStrictInstant(v: unknown): v is string {
   const m = INSTANT.exec(v);
   if (!m) return false;
   const [, year, month, day, hour, minute, second = '0', offH = '0', offM = '0'] = m;
-  return realDay(+year, +month, +day, INSTANT_MIN_YEAR, INSTANT_MAX_YEAR) && +hour <= 23 && +minute <= 59 && +second <= 59 && +offH <= 14 && +offM <= 59;
+  return (
+    realDay(+year, +month, +day, INSTANT_MIN_YEAR, INSTANT_MAX_YEAR) &&
+    +hour <= 23 &&
+    +minute <= 59 &&
+    +second <= 59 &&
+    +offH <= 14 &&
+    +offM <= 59
+  );
 }
 
 /** A real calendar day written YYYY-MM-DD (China calendar days: certificates, holidays, engagements). */
@@ -38,12 +45,24 @@ export function isStrictCalendarDate(v: unknown): v is string {
 
 function makeDecorator(name: string, test: (v: unknown) => boolean, defaultMessage: string) {
   return (options?: ValidationOptions) => (object: object, propertyName: string) =>
-    registerDecorator({ name, target: object.constructor, propertyName, options: { message: defaultMessage, ...options }, validator: { validate: test } });
+    registerDecorator({
+      name,
+      target: object.constructor,
+      propertyName,
+      options: { message: defaultMessage, ...options },
+      validator: { validate: test },
+    });
 }
 
 /** The one validator for instants in requests (bodies and query filters). */
-export const IsInstant = makeDecorator('isInstant', isStrictInstant,
-  `$property must be an existing ISO 8601 date-time with an offset between ${INSTANT_MIN_YEAR} and ${INSTANT_MAX_YEAR}, e.g. 2026-01-05T16:00:00+08:00`);
+export const IsInstant = makeDecorator(
+  'isInstant',
+  isStrictInstant,
+  `$property must be an existing ISO 8601 date-time with an offset between ${INSTANT_MIN_YEAR} and ${INSTANT_MAX_YEAR}, e.g. 2026-01-05T16:00:00+08:00`,
+);
 /** The one validator for calendar days in requests. */
-export const IsCalendarDate = makeDecorator('isCalendarDate', isStrictCalendarDate,
-  `$property must be an existing calendar date written YYYY-MM-DD between ${CALENDAR_MIN_YEAR} and ${INSTANT_MAX_YEAR}`);
+export const IsCalendarDate = makeDecorator(
+  'isCalendarDate',
+  isStrictCalendarDate,
+  `$property must be an existing calendar date written YYYY-MM-DD between ${CALENDAR_MIN_YEAR} and ${INSTANT_MAX_YEAR}`,
+);

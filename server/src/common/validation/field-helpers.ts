@@ -5,7 +5,8 @@ import { ValidateIf } from 'class-validator';
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 /** Trims and upper-cases (USCC): codes are printed in capitals but often typed in lower case. */
-export const TrimUpper = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
+export const TrimUpper = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value));
 
 /**
  * For PATCH bodies: the field may be left out, but an explicit null is validated (and rejected by the
@@ -19,7 +20,9 @@ export function likeContains(text: string): string {
 }
 
 /** Query-string booleans: only "true" and "false" are accepted; anything else reaches IsBoolean and fails. */
-export const QueryBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+export const QueryBoolean = () =>
+  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 /** Query strings: trims, and an empty value (`?q=`) counts as not given. */
-export const TrimOrAbsent = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value));
+export const TrimOrAbsent = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : value));

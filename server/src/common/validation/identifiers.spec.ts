@@ -1,4 +1,12 @@
-import { idNumberCheckChar, isValidIdNumber, isValidUscc, maskIdNumber, maskName, maskPhone, usccCheckChar } from './identifiers';
+import {
+  idNumberCheckChar,
+  isValidIdNumber,
+  isValidUscc,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  usccCheckChar,
+} from './identifiers';
 
 describe('identifiers', () => {
   it('accepts an ID number whose check digit matches and rejects one that does not', () => {

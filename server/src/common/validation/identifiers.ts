@@ -10,7 +10,9 @@ export function idNumberCheckChar(first17: string): string {
 
 export function isValidIdNumber(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{17}[\dX]$/.test(value)) return false;
-  const y = Number(value.slice(6, 10)), m = Number(value.slice(10, 12)), d = Number(value.slice(12, 14));
+  const y = Number(value.slice(6, 10)),
+    m = Number(value.slice(10, 12)),
+    d = Number(value.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (y < 1900 || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
   return idNumberCheckChar(value.slice(0, 17)) === value[17];

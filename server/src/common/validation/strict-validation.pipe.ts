@@ -20,7 +20,8 @@ function rulesOf(ctor: Function): PropertyRules {
   const arrays = new Set<string>();
   for (const m of metas) {
     known.add(m.propertyName);
-    if (m.type === 'nestedValidation') nested.set(m.propertyName, (nested.get(m.propertyName) ?? false) || m.each === true);
+    if (m.type === 'nestedValidation')
+      nested.set(m.propertyName, (nested.get(m.propertyName) ?? false) || m.each === true);
     if (m.name === 'isArray') arrays.add(m.propertyName);
   }
   const singleObject = new Set([...nested].filter(([p, each]) => !each && !arrays.has(p)).map(([p]) => p));
@@ -31,12 +32,19 @@ function rulesOf(ctor: Function): PropertyRules {
 
 /** The OpenAPI document is the contract: a property takes null only where it says `nullable: true`. */
 function isNullable(ctor: Function, property: string): boolean {
-  const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, ctor.prototype, property) as { nullable?: boolean } | undefined;
+  const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, ctor.prototype, property) as
+    { nullable?: boolean } | undefined;
   return meta?.nullable === true;
 }
 
 function isDtoInstance(v: unknown): v is object {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor !== Object && typeof v.constructor === 'function';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    v.constructor !== Object &&
+    typeof v.constructor === 'function'
+  );
 }
 
 /**
@@ -51,7 +59,8 @@ export function structuralErrors(obj: object, depth = 0): ValidationError[] {
   const ctor = obj.constructor;
   const rules = rulesOf(ctor);
   const errors: ValidationError[] = [];
-  const fail = (property: string, constraints: Record<string, string>) => errors.push(Object.assign(new ValidationError(), { property, constraints, children: [] }));
+  const fail = (property: string, constraints: Record<string, string>) =>
+    errors.push(Object.assign(new ValidationError(), { property, constraints, children: [] }));
   for (const key of Object.keys(obj)) {
     if (!rules.known.has(key)) continue; // unknown properties are reported by forbidNonWhitelisted
     const v = (obj as Record<string, unknown>)[key];
@@ -60,7 +69,9 @@ export function structuralErrors(obj: object, depth = 0): ValidationError[] {
     } else if (Array.isArray(v)) {
       if (rules.singleObject.has(key)) fail(key, { isObject: `${key} must be an object, not an array` });
       else {
-        const children = v.flatMap((el, i) => (isDtoInstance(el) ? nest(String(i), structuralErrors(el, depth + 1)) : []));
+        const children = v.flatMap((el, i) =>
+          isDtoInstance(el) ? nest(String(i), structuralErrors(el, depth + 1)) : [],
+        );
         if (children.length) errors.push(Object.assign(new ValidationError(), { property: key, children }));
       }
     } else if (isDtoInstance(v)) {

@@ -11,9 +11,18 @@ const ACCEPTED = [
 // Refused, among them forms PostgreSQL itself would parse, and the 36-character hex-and-dash shape two
 // copies used to let through to a query.
 const REFUSED: unknown[] = [
-  '', '8b2c6a1e0f4d4e7a9c3b5d6e7f8a9b0c', '{8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c}', '8b2c6a1e-0f4d4e7a-9c3b-5d6e-7f8a9b0c',
-  '------------------------------------', '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0g', ' 8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c', '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c\n',
-  null, undefined, 42, { toString: () => '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c' },
+  '',
+  '8b2c6a1e0f4d4e7a9c3b5d6e7f8a9b0c',
+  '{8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c}',
+  '8b2c6a1e-0f4d4e7a-9c3b-5d6e-7f8a9b0c',
+  '------------------------------------',
+  '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0g',
+  ' 8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c',
+  '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c\n',
+  null,
+  undefined,
+  42,
+  { toString: () => '8b2c6a1e-0f4d-4e7a-9c3b-5d6e7f8a9b0c' },
 ];
 
 describe('the one UUID check', () => {
@@ -27,7 +36,9 @@ describe('the one UUID check', () => {
     for (const v of REFUSED.filter((x): x is string => typeof x === 'string')) {
       const err = await pipe.transform(v, meta).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);
-      expect((err as DomainError).fields).toEqual([{ field: 'photoId', code: 'isUuid', message: 'photoId must be a UUID' }]);
+      expect((err as DomainError).fields).toEqual([
+        { field: 'photoId', code: 'isUuid', message: 'photoId must be a UUID' },
+      ]);
     }
   });
 });

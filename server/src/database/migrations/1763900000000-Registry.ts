@@ -118,7 +118,9 @@ export class Registry1763900000000 implements MigrationInterface {
       issued_at timestamptz NOT NULL DEFAULT now(),
       revoked_at timestamptz,
       revoked_reason varchar(200))`);
-    await q.query(`CREATE UNIQUE INDEX identity_codes_one_active ON identity_codes (subject_type, subject_id) WHERE status = 'active'`);
+    await q.query(
+      `CREATE UNIQUE INDEX identity_codes_one_active ON identity_codes (subject_type, subject_id) WHERE status = 'active'`,
+    );
 
     await q.query(`CREATE TABLE users (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -160,7 +162,18 @@ export class Registry1763900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_log', 'users', 'identity_codes', 'training_records', 'certificates', 'welder_engagements', 'welders', 'machines', 'enterprises', 'regions']) {
+    for (const t of [
+      'audit_log',
+      'users',
+      'identity_codes',
+      'training_records',
+      'certificates',
+      'welder_engagements',
+      'welders',
+      'machines',
+      'enterprises',
+      'regions',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
     }
     await q.query(`DROP FUNCTION IF EXISTS audit_log_append_only`);

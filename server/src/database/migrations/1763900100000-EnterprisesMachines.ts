@@ -9,8 +9,12 @@ export class EnterprisesMachines1763900100000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE machines ADD COLUMN suspended_by_regulator boolean NOT NULL DEFAULT false`);
-    await q.query(`ALTER TABLE machines ADD CONSTRAINT machines_rated_input_positive CHECK (rated_input_kva IS NULL OR rated_input_kva > 0)`);
-    await q.query(`ALTER TABLE machines ADD CONSTRAINT machines_retired_has_date CHECK ((status = 'retired') = (retired_at IS NOT NULL))`);
+    await q.query(
+      `ALTER TABLE machines ADD CONSTRAINT machines_rated_input_positive CHECK (rated_input_kva IS NULL OR rated_input_kva > 0)`,
+    );
+    await q.query(
+      `ALTER TABLE machines ADD CONSTRAINT machines_retired_has_date CHECK ((status = 'retired') = (retired_at IS NOT NULL))`,
+    );
     await q.query(`CREATE INDEX machines_status_idx ON machines (status)`);
   }
 

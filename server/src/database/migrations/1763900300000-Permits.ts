@@ -109,7 +109,9 @@ export class Permits1763900300000 implements MigrationInterface {
       decided_at timestamptz,
       rejection_reason varchar(500),
       CHECK (requested_end > previous_end))`);
-    await q.query(`CREATE UNIQUE INDEX permit_extensions_one_pending ON permit_extensions (permit_id) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE UNIQUE INDEX permit_extensions_one_pending ON permit_extensions (permit_id) WHERE status = 'pending'`,
+    );
 
     await q.query(`CREATE TABLE permit_trail (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -154,7 +156,18 @@ export class Permits1763900300000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['permit_attachments', 'permit_gas_analyses', 'permit_trail', 'permit_extensions', 'permit_machines', 'permit_welders', 'permits', 'machine_loans', 'enterprise_permit_settings', 'user_positions']) {
+    for (const t of [
+      'permit_attachments',
+      'permit_gas_analyses',
+      'permit_trail',
+      'permit_extensions',
+      'permit_machines',
+      'permit_welders',
+      'permits',
+      'machine_loans',
+      'enterprise_permit_settings',
+      'user_positions',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
     }
   }

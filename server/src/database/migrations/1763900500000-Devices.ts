@@ -97,6 +97,7 @@ export class Devices1763900500000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['rejected_messages', 'arcs', 'device_events', 'device_event_seqs', 'chips']) await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
+    for (const t of ['rejected_messages', 'arcs', 'device_events', 'device_event_seqs', 'chips'])
+      await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
   }
 }

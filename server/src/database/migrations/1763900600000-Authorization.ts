@@ -76,7 +76,9 @@ export class Authorization1763900600000 implements MigrationInterface {
       CHECK ((request_id IS NULL) = (nonce IS NULL)))`);
     // The revocation sweep reads only live grants.
     await q.query(`CREATE INDEX grants_live_idx ON grants (expires_at) WHERE revoked_at IS NULL`);
-    await q.query(`CREATE INDEX grants_unsent_revoke_idx ON grants (revoked_at) WHERE revoked_at IS NOT NULL AND revoke_sent_at IS NULL`);
+    await q.query(
+      `CREATE INDEX grants_unsent_revoke_idx ON grants (revoked_at) WHERE revoked_at IS NOT NULL AND revoke_sent_at IS NULL`,
+    );
     await q.query(`CREATE INDEX grants_machine_idx ON grants (machine_id, issued_at DESC)`);
     await q.query(`CREATE INDEX grants_enterprise_idx ON grants (enterprise_id, issued_at DESC)`);
     await q.query(`CREATE INDEX grants_permit_idx ON grants (permit_id)`);
@@ -101,7 +103,9 @@ export class Authorization1763900600000 implements MigrationInterface {
       CHECK (push_deadline > created_at),
       CHECK ((pushed_at IS NULL) = (confirm_by IS NULL)))`);
     // Pending pushes: the delivery loop scans only these.
-    await q.query(`CREATE INDEX arm_sessions_pending_idx ON arm_sessions (chip_id, push_deadline) WHERE pushed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX arm_sessions_pending_idx ON arm_sessions (chip_id, push_deadline) WHERE pushed_at IS NULL`,
+    );
     await q.query(`CREATE INDEX arm_sessions_welder_idx ON arm_sessions (welder_id, created_at DESC)`);
 
     await q.query(`CREATE TABLE arm_nonces (
@@ -115,6 +119,7 @@ export class Authorization1763900600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['arm_nonces', 'arm_sessions', 'grants', 'decisions']) await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
+    for (const t of ['arm_nonces', 'arm_sessions', 'grants', 'decisions'])
+      await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
   }
 }

@@ -21,28 +21,52 @@ const CHANNEL = 'arcgate_revocations';
 const TRIGGERS: { name: string; table: string; events: string; when: string; kind: string; column: string }[] = [
   {
     // Leaving `approved` covers cancelled and closed; an earlier planned end can end the window now.
-    name: 'permits_revocation', table: 'permits', events: 'UPDATE OF status, planned_end', kind: 'permit', column: 'id',
+    name: 'permits_revocation',
+    table: 'permits',
+    events: 'UPDATE OF status, planned_end',
+    kind: 'permit',
+    column: 'id',
     when: `(NEW.status IS DISTINCT FROM OLD.status AND (OLD.status = 'approved' OR NEW.status IN ('cancelled','closed'))) OR NEW.planned_end < OLD.planned_end`,
   },
   {
-    name: 'machines_revocation', table: 'machines', events: 'UPDATE OF status, chip_id', kind: 'machine', column: 'id',
+    name: 'machines_revocation',
+    table: 'machines',
+    events: 'UPDATE OF status, chip_id',
+    kind: 'machine',
+    column: 'id',
     when: `(NEW.status IS DISTINCT FROM OLD.status AND NEW.status <> 'active') OR NEW.chip_id IS DISTINCT FROM OLD.chip_id`,
   },
   {
     // Grants record the welder code they were obtained with; machine codes do not gate a grant.
-    name: 'identity_codes_revocation', table: 'identity_codes', events: 'UPDATE OF status', kind: 'welder', column: 'subject_id',
+    name: 'identity_codes_revocation',
+    table: 'identity_codes',
+    events: 'UPDATE OF status',
+    kind: 'welder',
+    column: 'subject_id',
     when: `NEW.status = 'revoked' AND OLD.status IS DISTINCT FROM 'revoked' AND NEW.subject_type = 'welder'`,
   },
   {
-    name: 'certificates_revocation', table: 'certificates', events: 'UPDATE OF status, expires_on, review_due_on', kind: 'welder', column: 'welder_id',
+    name: 'certificates_revocation',
+    table: 'certificates',
+    events: 'UPDATE OF status, expires_on, review_due_on',
+    kind: 'welder',
+    column: 'welder_id',
     when: `(NEW.status IN ('suspended','revoked') AND NEW.status IS DISTINCT FROM OLD.status) OR NEW.expires_on < OLD.expires_on OR NEW.review_due_on < OLD.review_due_on`,
   },
   {
-    name: 'enterprises_revocation', table: 'enterprises', events: 'UPDATE OF status', kind: 'enterprise', column: 'id',
+    name: 'enterprises_revocation',
+    table: 'enterprises',
+    events: 'UPDATE OF status',
+    kind: 'enterprise',
+    column: 'id',
     when: `NEW.status <> 'active' AND NEW.status IS DISTINCT FROM OLD.status`,
   },
   {
-    name: 'blackouts_revocation', table: 'blackouts', events: 'INSERT', kind: 'region', column: 'region_path',
+    name: 'blackouts_revocation',
+    table: 'blackouts',
+    events: 'INSERT',
+    kind: 'region',
+    column: 'region_path',
     when: `NEW.cancelled_at IS NULL`,
   },
 ];

@@ -33,7 +33,9 @@ export class CertificateVerification1796450412000 implements MigrationInterface 
       WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_type = 'certificate' AND a.entity_id = c.id::text
         AND a.action IN ('certificate.create', 'certificate.import.create', 'certificate.import.update', 'certificate.review'))`);
     // The regulator's queue lists unverified rows; most rows are verified, so a partial index stays small.
-    await q.query(`CREATE INDEX certificates_unverified_idx ON certificates (created_at) WHERE verification = 'unverified'`);
+    await q.query(
+      `CREATE INDEX certificates_unverified_idx ON certificates (created_at) WHERE verification = 'unverified'`,
+    );
     await q.query(`DROP TRIGGER IF EXISTS certificates_revocation ON certificates`);
     await q.query(NEW_TRIGGER);
     // The certificate's own photo, for the regulator to check the record against.

@@ -17,7 +17,9 @@ export class PermitChains1796452000000 implements MigrationInterface {
       updated_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`ALTER TABLE permits ADD COLUMN fire_watcher_welder_id uuid REFERENCES welders(id)`);
     // Every blackout declared so far stopped all arcs: it stays a ban.
-    await q.query(`ALTER TABLE blackouts ADD COLUMN effect varchar(16) NOT NULL DEFAULT 'ban' CHECK (effect IN ('ban','raise_level'))`);
+    await q.query(
+      `ALTER TABLE blackouts ADD COLUMN effect varchar(16) NOT NULL DEFAULT 'ban' CHECK (effect IN ('ban','raise_level'))`,
+    );
     await q.query(`CREATE TABLE holiday_calendar_years (
       year int PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
       published boolean NOT NULL,
@@ -34,11 +36,19 @@ export class PermitChains1796452000000 implements MigrationInterface {
       (2026, true, '国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）'),
       (2027, false, '尚未录入：国务院办公厅2027年节假日安排须由平台管理员按通知录入')`);
     const days: [string, string, number][] = [
-      ['元旦', '2026-01-01', 3], ['春节', '2026-02-15', 9], ['清明节', '2026-04-04', 3], ['劳动节', '2026-05-01', 5],
-      ['端午节', '2026-06-19', 3], ['中秋节', '2026-09-25', 3], ['国庆节', '2026-10-01', 7],
+      ['元旦', '2026-01-01', 3],
+      ['春节', '2026-02-15', 9],
+      ['清明节', '2026-04-04', 3],
+      ['劳动节', '2026-05-01', 5],
+      ['端午节', '2026-06-19', 3],
+      ['中秋节', '2026-09-25', 3],
+      ['国庆节', '2026-10-01', 7],
     ];
     for (const [name, first, n] of days) {
-      await q.query(`INSERT INTO statutory_holidays (day, year, name) SELECT d::date, 2026, $2 FROM generate_series($1::date, $1::date + ($3::int - 1), interval '1 day') d`, [first, name, n]);
+      await q.query(
+        `INSERT INTO statutory_holidays (day, year, name) SELECT d::date, 2026, $2 FROM generate_series($1::date, $1::date + ($3::int - 1), interval '1 day') d`,
+        [first, name, n],
+      );
     }
   }
 

@@ -19,4 +19,24 @@ import { GasCatalogue1796450472000 } from './1796450472000-GasCatalogue';
 import { PermitChains1796452000000 } from './1796452000000-PermitChains';
 
 /** Every migration in order; a new migration file is added here too. */
-export const MIGRATIONS = [Registry1763900000000, EnterprisesMachines1763900100000, Permits1763900300000, AlertsBlackouts1763900400000, Devices1763900500000, Authorization1763900600000, Reports1763900700000, RevocationTriggers1763900900000, RatedCurrent1796428800000, RelayFault1796432400000, DecisionRecovery1796436000000, FailSafe1796439600000, ClockSkew1796443200000, BrokerIdentity1796446920000, ImportJobs1796447100000, DeviceMessages1796447700000, CertificateVerification1796450412000, GasCatalogue1796450472000, PermitChains1796452000000];
+export const MIGRATIONS = [
+  Registry1763900000000,
+  EnterprisesMachines1763900100000,
+  Permits1763900300000,
+  AlertsBlackouts1763900400000,
+  Devices1763900500000,
+  Authorization1763900600000,
+  Reports1763900700000,
+  RevocationTriggers1763900900000,
+  RatedCurrent1796428800000,
+  RelayFault1796432400000,
+  DecisionRecovery1796436000000,
+  FailSafe1796439600000,
+  ClockSkew1796443200000,
+  BrokerIdentity1796446920000,
+  ImportJobs1796447100000,
+  DeviceMessages1796447700000,
+  CertificateVerification1796450412000,
+  GasCatalogue1796450472000,
+  PermitChains1796452000000,
+];

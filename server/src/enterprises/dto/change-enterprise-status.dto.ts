@@ -8,8 +8,14 @@ export class ChangeEnterpriseStatusDto {
   @IsEnum(EnterpriseStatus)
   status!: EnterpriseStatus;
 
-  @ApiPropertyOptional({ example: '未落实动火审批制度, 责令停业整顿', description: 'Required unless the new status is active' })
+  @ApiPropertyOptional({
+    example: '未落实动火审批制度, 责令停业整顿',
+    description: 'Required unless the new status is active',
+  })
   @ValidateIf((o: ChangeEnterpriseStatusDto) => o.status !== EnterpriseStatus.Active || o.reason !== undefined)
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(500)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   reason?: string;
 }

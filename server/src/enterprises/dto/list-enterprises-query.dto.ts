@@ -6,19 +6,30 @@ import { EnterpriseStatus } from '../enterprise.entity';
 import { TrimOrAbsent } from '../../common/validation/field-helpers';
 
 export class ListEnterprisesQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ example: '411426100', description: 'Only enterprises in this region and below (within your own scope)' })
-  @IsOptional() @IsRegionCode()
+  @ApiPropertyOptional({
+    example: '411426100',
+    description: 'Only enterprises in this region and below (within your own scope)',
+  })
+  @IsOptional()
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ enum: EnterpriseStatus, enumName: 'EnterpriseStatus' })
-  @IsOptional() @IsEnum(EnterpriseStatus)
+  @IsOptional()
+  @IsEnum(EnterpriseStatus)
   status?: EnterpriseStatus;
 
   @ApiPropertyOptional({ example: '金属制品业', description: 'Exact industry' })
-  @TrimOrAbsent() @IsOptional() @IsString() @MaxLength(100)
+  @TrimOrAbsent()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   industry?: string;
 
   @ApiPropertyOptional({ example: '恒达', description: 'Name contains' })
-  @TrimOrAbsent() @IsOptional() @IsString() @MaxLength(100)
+  @TrimOrAbsent()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   q?: string;
 }

@@ -12,7 +12,11 @@ class ImportProgressDto {
   @ApiProperty({ description: 'Sheet rows read so far' })
   rowsRead!: number;
 
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Rows the sheet says it has (its <dimension>); an estimate' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'Rows the sheet says it has (its <dimension>); an estimate',
+  })
   rowsEstimate!: number | null;
 }
 
@@ -32,13 +36,25 @@ class ImportResultDto {
 export class ImportJobDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['machines', 'welders'] }) ledger!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'rejected', 'failed'], description: 'succeeded: every row written; rejected: row errors, nothing written; failed: the file itself was refused (error)' })
+  @ApiProperty({
+    enum: ['queued', 'running', 'succeeded', 'rejected', 'failed'],
+    description:
+      'succeeded: every row written; rejected: row errors, nothing written; failed: the file itself was refused (error)',
+  })
   state!: string;
   @ApiProperty({ nullable: true, type: String }) fileName!: string | null;
   @ApiProperty({ type: ImportProgressDto }) progress!: ImportProgressDto;
-  @ApiProperty({ nullable: true, type: ImportResultDto, description: 'succeeded: { imported, ids }' }) result!: { imported: number; ids: string[] } | null;
+  @ApiProperty({ nullable: true, type: ImportResultDto, description: 'succeeded: { imported, ids }' }) result!: {
+    imported: number;
+    ids: string[];
+  } | null;
   @ApiProperty({ nullable: true, type: [ImportRowErrorDto] }) errors!: ImportRowErrorDto[] | null;
-  @ApiProperty({ nullable: true, type: ErrorBodyView, description: 'failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED' })
+  @ApiProperty({
+    nullable: true,
+    type: ErrorBodyView,
+    description:
+      'failed: { code, message, fields?, details? }, e.g. IMPORT_TOO_MANY_ROWS, IMPORT_FILE_TOO_LARGE, FILE_UNREADABLE, IMPORT_EMPTY, IMPORT_INTERRUPTED',
+  })
   error!: { code: string; message: string } | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;

@@ -45,7 +45,14 @@ const RETENTION = `interval '7 days'`;
 export class ImportJobsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async createQueued(job: { ledger: ImportableLedger; enterpriseId: string; createdBy: string | null; upload: Buffer; fileName: string; instanceId: string }): Promise<ImportJobRow> {
+  async createQueued(job: {
+    ledger: ImportableLedger;
+    enterpriseId: string;
+    createdBy: string | null;
+    upload: Buffer;
+    fileName: string;
+    instanceId: string;
+  }): Promise<ImportJobRow> {
     await this.ds.query(`DELETE FROM import_jobs WHERE finished_at < now() - ${RETENTION}`);
     const [row] = await this.ds.query(
       `INSERT INTO import_jobs (ledger, enterprise_id, created_by, state, upload, file_name, instance_id)
@@ -66,16 +73,25 @@ export class ImportJobsRepository {
   }
 
   markRunning(id: string): Promise<unknown> {
-    return this.ds.query(`UPDATE import_jobs SET state = 'running', heartbeat_at = now() WHERE id = $1 AND state = 'queued'`, [id]);
+    return this.ds.query(
+      `UPDATE import_jobs SET state = 'running', heartbeat_at = now() WHERE id = $1 AND state = 'queued'`,
+      [id],
+    );
   }
 
   recordProgress(id: string, rowsRead: number, rowsEstimate: number | null): Promise<unknown> {
-    return this.ds.query(`UPDATE import_jobs SET rows_read = $2, rows_estimate = $3, heartbeat_at = now() WHERE id = $1 AND state = 'running'`, [id, rowsRead, rowsEstimate]);
+    return this.ds.query(
+      `UPDATE import_jobs SET rows_read = $2, rows_estimate = $3, heartbeat_at = now() WHERE id = $1 AND state = 'running'`,
+      [id, rowsRead, rowsEstimate],
+    );
   }
 
   /** Keeps this process's unfinished jobs from being taken for abandoned ones. */
   heartbeat(instanceId: string): Promise<unknown> {
-    return this.ds.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE instance_id = $1 AND state IN ('queued', 'running')`, [instanceId]);
+    return this.ds.query(
+      `UPDATE import_jobs SET heartbeat_at = now() WHERE instance_id = $1 AND state IN ('queued', 'running')`,
+      [instanceId],
+    );
   }
 
   /** The upload is no longer needed once the rows are in. */

@@ -9,7 +9,10 @@ export type ImportableLedger = 'machines' | 'welders';
 export const IMPORTABLE_LEDGERS: readonly ImportableLedger[] = ['machines', 'welders'];
 
 /** What a worker needs to know about a ledger: its sheet and the DTO each row must satisfy. */
-export const LEDGER_DEFINITIONS: Record<ImportableLedger, { sheet: LedgerSheet; dtoClass: ClassConstructor<object>; asciiBase: string }> = {
+export const LEDGER_DEFINITIONS: Record<
+  ImportableLedger,
+  { sheet: LedgerSheet; dtoClass: ClassConstructor<object>; asciiBase: string }
+> = {
   machines: { sheet: MACHINE_SHEET, dtoClass: CreateMachineDto, asciiBase: 'machines' },
   welders: { sheet: WELDER_SHEET, dtoClass: CreateWelderDto, asciiBase: 'welders' },
 };
@@ -56,7 +59,13 @@ export interface ReportResult {
 /** A DomainError thrown in the worker, carried across as data. */
 export interface WorkerFailure {
   kind: 'failed';
-  error: { code: string; message: string; fields: { field: string; code: string; message: string }[]; details?: Record<string, unknown> };
+  error: {
+    code: string;
+    message: string;
+    fields: { field: string; code: string; message: string }[];
+    details?: Record<string, unknown>;
+  };
 }
 
-export type WorkerMessage = { kind: 'progress'; rowsRead: number; rowsEstimate: number | null } | ParseResult | ReportResult | WorkerFailure;
+export type WorkerMessage =
+  { kind: 'progress'; rowsRead: number; rowsEstimate: number | null } | ParseResult | ReportResult | WorkerFailure;

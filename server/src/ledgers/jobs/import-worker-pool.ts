@@ -34,7 +34,9 @@ export class ImportWorkerPool implements OnModuleDestroy {
   /** Takes a place in the queue, or throws 503 IMPORT_BUSY. Pair with run() or release(). */
   admit(): void {
     if (this.admitted >= IMPORT_CONCURRENCY + IMPORT_QUEUE_LIMIT) {
-      throw new DomainError(ErrorCode.IMPORT_BUSY, '导入任务繁忙，请稍后再试 (imports are busy; retry later)', [], { retryAfterS: RETRY_AFTER_S });
+      throw new DomainError(ErrorCode.IMPORT_BUSY, '导入任务繁忙，请稍后再试 (imports are busy; retry later)', [], {
+        retryAfterS: RETRY_AFTER_S,
+      });
     }
     this.admitted++;
   }
@@ -67,7 +69,10 @@ export class ImportWorkerPool implements OnModuleDestroy {
     if (entry.endsWith('.ts')) {
       // Running from TypeScript sources (tests): compile on require as the test child processes do.
       const register = join(__dirname, '..', '..', '..', 'test-support', 'ts-register.js');
-      return new Worker(`require(${JSON.stringify(register)}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
+      return new Worker(`require(${JSON.stringify(register)}); require(${JSON.stringify(entry)});`, {
+        ...options,
+        eval: true,
+      });
     }
     return new Worker(entry, options);
   }
@@ -84,10 +89,14 @@ export class ImportWorkerPool implements OnModuleDestroy {
         fn();
         void worker.terminate().finally(() => this.live.delete(worker));
       };
-      const timer = setTimeout(() => finish(() => reject(tooComplex('timeout', `解析超时 (over ${IMPORT_WORKER_TIMEOUT_MS / 1000} s)`))), IMPORT_WORKER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => finish(() => reject(tooComplex('timeout', `解析超时 (over ${IMPORT_WORKER_TIMEOUT_MS / 1000} s)`))),
+        IMPORT_WORKER_TIMEOUT_MS,
+      );
       worker.on('message', (m: WorkerMessage) => {
         if (m.kind === 'progress') onProgress({ rowsRead: m.rowsRead, rowsEstimate: m.rowsEstimate });
-        else if (m.kind === 'failed') finish(() => reject(new DomainError(m.error.code, m.error.message, m.error.fields, m.error.details)));
+        else if (m.kind === 'failed')
+          finish(() => reject(new DomainError(m.error.code, m.error.message, m.error.fields, m.error.details)));
         else finish(() => resolve(m));
       });
       worker.on('error', (e: Error & { code?: string }) => {
@@ -95,14 +104,26 @@ export class ImportWorkerPool implements OnModuleDestroy {
           finish(() => reject(tooComplex('outOfMemory', '工作簿过于复杂，解析所需内存超出上限')));
         } else {
           this.logger.warn(`import worker failed: ${e.stack ?? e.message}`);
-          finish(() => reject(new DomainError(ErrorCode.FILE_UNREADABLE, '文件无法读取: 不是有效的 .xlsx 工作簿 (file is not a readable .xlsx workbook)', [{ field: 'file', code: 'unreadable', message: 'the workbook could not be parsed' }])));
+          finish(() =>
+            reject(
+              new DomainError(
+                ErrorCode.FILE_UNREADABLE,
+                '文件无法读取: 不是有效的 .xlsx 工作簿 (file is not a readable .xlsx workbook)',
+                [{ field: 'file', code: 'unreadable', message: 'the workbook could not be parsed' }],
+              ),
+            ),
+          );
         }
       });
-      worker.on('exit', (code) => finish(() => reject(new Error(`import worker exited with code ${code} before answering`))));
+      worker.on('exit', (code) =>
+        finish(() => reject(new Error(`import worker exited with code ${code} before answering`))),
+      );
     });
   }
 }
 
 function tooComplex(code: string, message: string): DomainError {
-  return new DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, `${message} (the workbook is too large to import)`, [{ field: 'file', code, message }]);
+  return new DomainError(ErrorCode.IMPORT_FILE_TOO_LARGE, `${message} (the workbook is too large to import)`, [
+    { field: 'file', code, message },
+  ]);
 }

@@ -18,14 +18,25 @@ async function parse(task: Extract<WorkerTask, { kind: 'parse' }>, upload: Buffe
   const { sheet, dtoClass } = LEDGER_DEFINITIONS[task.ledger];
   const entries = assertZipWithinLimits(upload);
   // Progress estimate only: the largest worksheet extent (the 说明 sheet is small).
-  const dims = entries.filter((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name)).map((e) => sheetDimensionRows(upload, e) ?? 0);
+  const dims = entries
+    .filter((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name))
+    .map((e) => sheetDimensionRows(upload, e) ?? 0);
   const rowsEstimate = dims.length && Math.max(...dims) > 1 ? Math.max(...dims) - 1 : null;
   post({ kind: 'progress', rowsRead: 0, rowsEstimate });
-  const { headerErrors, rows } = await streamLedgerRows(upload, sheet, { onProgress: (rowsRead) => post({ kind: 'progress', rowsRead, rowsEstimate }) });
-  if (headerErrors.length || !rows.length) return { kind: 'parsed', headerErrors, rowCount: rows.length, valid: [], errors: [] };
+  const { headerErrors, rows } = await streamLedgerRows(upload, sheet, {
+    onProgress: (rowsRead) => post({ kind: 'progress', rowsRead, rowsEstimate }),
+  });
+  if (headerErrors.length || !rows.length)
+    return { kind: 'parsed', headerErrors, rowCount: rows.length, valid: [], errors: [] };
   const { valid, errors } = await validateRows(sheet, rows, dtoClass, task.fixed);
   const values = new Map(rows.map((r) => [r.row, r.values]));
-  return { kind: 'parsed', headerErrors, rowCount: rows.length, valid: valid.map((v) => ({ row: v.row, input: { ...values.get(v.row), ...task.fixed } })), errors };
+  return {
+    kind: 'parsed',
+    headerErrors,
+    rowCount: rows.length,
+    valid: valid.map((v) => ({ row: v.row, input: { ...values.get(v.row), ...task.fixed } })),
+    errors,
+  };
 }
 
 async function main(): Promise<void> {

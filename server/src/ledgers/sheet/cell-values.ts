@@ -45,31 +45,44 @@ function fail(code: string, message: string): CellResult {
 /** Converts one raw cell into the value the DTO expects, according to the column definition. */
 export function readCell(column: LedgerColumn, raw: CellValue): CellResult {
   const v = primitiveOf(raw);
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return fail('cellError', `${column.header}: 单元格含错误值 ${v.error}`);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date))
+    return fail('cellError', `${column.header}: 单元格含错误值 ${v.error}`);
   // An error report neutralised formula-like text with an apostrophe; uploaded again, it is the user's text.
   const text = typeof v === 'string' ? restoreText(v.trim()) : v;
   if (text === null || text === '') return { ok: true, value: undefined };
   // PostgreSQL cannot store NUL, and a lone surrogate is no text at all: a row error, not a failed write.
-  if (typeof text === 'string' && UNSTORABLE.test(text)) return fail('invalidCharacters', `${column.header}: 含有无法保存的字符`);
+  if (typeof text === 'string' && UNSTORABLE.test(text))
+    return fail('invalidCharacters', `${column.header}: 含有无法保存的字符`);
 
   switch (column.type) {
     case 'string':
       if (text instanceof Date) return { ok: true, value: isoDateOf(text) };
       return { ok: true, value: String(text) };
     case 'number': {
-      if (typeof text === 'number') return Number.isFinite(text) ? { ok: true, value: text } : fail('isNumber', `${column.header}: 必须是数字`);
+      if (typeof text === 'number')
+        return Number.isFinite(text) ? { ok: true, value: text } : fail('isNumber', `${column.header}: 必须是数字`);
       if (typeof text === 'string' && /^[-+]?\d+(\.\d+)?$/.test(text)) return { ok: true, value: Number(text) };
       return fail('isNumber', `${column.header}: 必须是数字`);
     }
     case 'date': {
-      const iso = text instanceof Date ? isoDateOf(text) : typeof text === 'number' ? excelSerialToIsoDate(text) : typeof text === 'string' ? parseDateText(text) : null;
+      const iso =
+        text instanceof Date
+          ? isoDateOf(text)
+          : typeof text === 'number'
+            ? excelSerialToIsoDate(text)
+            : typeof text === 'string'
+              ? parseDateText(text)
+              : null;
       return iso ? { ok: true, value: iso } : fail('isDate', `${column.header}: 必须是日期，如 2024-03-01`);
     }
     case 'enum': {
       const s = String(text);
       const option = column.options?.find((o) => o.label === s || o.value.toLowerCase() === s.toLowerCase());
       if (option) return { ok: true, value: option.value };
-      return fail('isEnum', `${column.header}: 必须是以下之一: ${(column.options ?? []).map((o) => o.label).join('、')}`);
+      return fail(
+        'isEnum',
+        `${column.header}: 必须是以下之一: ${(column.options ?? []).map((o) => o.label).join('、')}`,
+      );
     }
   }
 }

@@ -9,7 +9,9 @@ const ERROR_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF9C0006' } };
 
 function errorColumnOf(ws: ExcelJS.Worksheet): number {
   let found = 0;
-  ws.getRow(HEADER_ROW).eachCell((cell, col) => { if (primitiveOf(cell.value) === ERROR_COLUMN_HEADER) found = col; });
+  ws.getRow(HEADER_ROW).eachCell((cell, col) => {
+    if (primitiveOf(cell.value) === ERROR_COLUMN_HEADER) found = col;
+  });
   return found || ws.getRow(HEADER_ROW).cellCount + 1;
 }
 

@@ -1,5 +1,15 @@
 import * as ExcelJS from 'exceljs';
-import { IsDateString, IsEnum, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsDateString,
+  IsEnum,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { DomainError } from '../../common/errors/domain-error';
 import { excelSerialToIsoDate, parseDateText, readCell } from './cell-values';
 import { buildErrorReport } from './error-report';
@@ -9,7 +19,10 @@ import { validateRows } from './row-validator';
 import { buildTemplate } from './template-builder';
 import { loadWorkbook, readLedgerRows } from './workbook-reader';
 
-enum Kind { Arc = 'arc', Gas = 'gas' }
+enum Kind {
+  Arc = 'arc',
+  Gas = 'gas',
+}
 
 class ThingDto {
   @IsUUID() ownerId!: string;
@@ -26,7 +39,18 @@ const SHEET: LedgerSheet = {
   uniqueWithinFile: [['serial']],
   columns: [
     { key: 'name', header: '名称', hint: 'name', type: 'string', required: true, example: '一号' },
-    { key: 'kind', header: '类型', hint: 'kind', type: 'enum', required: true, options: [{ value: Kind.Arc, label: '电弧' }, { value: Kind.Gas, label: '气焊' }], example: '电弧' },
+    {
+      key: 'kind',
+      header: '类型',
+      hint: 'kind',
+      type: 'enum',
+      required: true,
+      options: [
+        { value: Kind.Arc, label: '电弧' },
+        { value: Kind.Gas, label: '气焊' },
+      ],
+      example: '电弧',
+    },
     { key: 'power', header: '功率(kVA)', hint: 'power', type: 'number', required: false, example: 12.5 },
     { key: 'boughtOn', header: '购置日期', hint: 'boughtOn', type: 'date', required: true, example: '2024-03-01' },
     { key: 'serial', header: '出厂编号', hint: 'serial', type: 'string', required: true, example: 'SN-1' },
@@ -37,7 +61,11 @@ const OWNER = '6f1c1f3e-2d7a-4c55-9a53-1b2f3c4d5e6f';
 async function fill(template: Buffer, rows: unknown[][], sheetName = SHEET.sheetName): Promise<Buffer> {
   const wb = await loadWorkbook(template);
   const ws = wb.getWorksheet(sheetName)!;
-  rows.forEach((values, i) => values.forEach((v, c) => { ws.getCell(FIRST_DATA_ROW + i, c + 1).value = v as ExcelJS.CellValue; }));
+  rows.forEach((values, i) =>
+    values.forEach((v, c) => {
+      ws.getCell(FIRST_DATA_ROW + i, c + 1).value = v as ExcelJS.CellValue;
+    }),
+  );
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -64,12 +92,19 @@ describe('ledger sheets', () => {
     const { rows, headerErrors } = readLedgerRows(await loadWorkbook(file), SHEET);
     expect(headerErrors).toEqual([]);
     expect(rows).toEqual([
-      { row: 3, values: { name: '一号焊机', kind: 'arc', power: 12.5, boughtOn: '2024-03-01', serial: 'SN-1' }, errors: [] },
+      {
+        row: 3,
+        values: { name: '一号焊机', kind: 'arc', power: 12.5, boughtOn: '2024-03-01', serial: 'SN-1' },
+        errors: [],
+      },
       { row: 5, values: { name: '二号', kind: 'gas', power: 7, boughtOn: '2024-03-09', serial: 'SN-2' }, errors: [] },
     ]);
     const { valid, errors } = await validateRows(SHEET, rows, ThingDto, { ownerId: OWNER });
     expect(errors).toEqual([]);
-    expect(valid.map((v) => [v.row, v.dto instanceof ThingDto, v.dto.kind, v.dto.ownerId])).toEqual([[3, true, 'arc', OWNER], [5, true, 'gas', OWNER]]);
+    expect(valid.map((v) => [v.row, v.dto instanceof ThingDto, v.dto.kind, v.dto.ownerId])).toEqual([
+      [3, true, 'arc', OWNER],
+      [5, true, 'gas', OWNER],
+    ]);
   });
 
   it('reads date cells in every form people type them', () => {
@@ -77,7 +112,10 @@ describe('ledger sheets', () => {
     expect(readCell(col, new Date(Date.UTC(2023, 11, 31)))).toEqual({ ok: true, value: '2023-12-31' });
     expect(readCell(col, 45352)).toEqual({ ok: true, value: '2024-03-01' });
     expect(readCell(col, '2024年3月1日')).toEqual({ ok: true, value: '2024-03-01' });
-    expect(readCell(col, { formula: 'DATE(2024,3,1)', result: new Date(Date.UTC(2024, 2, 1)) })).toEqual({ ok: true, value: '2024-03-01' });
+    expect(readCell(col, { formula: 'DATE(2024,3,1)', result: new Date(Date.UTC(2024, 2, 1)) })).toEqual({
+      ok: true,
+      value: '2024-03-01',
+    });
     expect(readCell(col, '2024-02-30')).toMatchObject({ ok: false, code: 'isDate' });
     expect(readCell(col, 'soon')).toMatchObject({ ok: false, code: 'isDate' });
     expect(parseDateText('2024.12.5')).toBe('2024-12-05');
@@ -101,16 +139,18 @@ describe('ledger sheets', () => {
     const { rows } = readLedgerRows(await loadWorkbook(file), SHEET);
     const { valid, errors } = await validateRows(SHEET, rows, ThingDto, { ownerId: OWNER });
     expect(valid.map((v) => v.row)).toEqual([3]);
-    expect(errors.map((e) => `${e.row}|${e.column}|${e.field}|${e.code}`).sort()).toEqual([
-      '4|功率(kVA)|power|min',
-      '4|出厂编号|serial|duplicateInFile',
-      '4|名称|name|isNotEmpty',
-      '4|类型|kind|isEnum',
-      '4|购置日期|boughtOn|isDate',
-      '5|功率(kVA)|power|isNumber',
-      '5|出厂编号|serial|isNotEmpty',
-      '5|名称|name|maxLength',
-    ].sort());
+    expect(errors.map((e) => `${e.row}|${e.column}|${e.field}|${e.code}`).sort()).toEqual(
+      [
+        '4|功率(kVA)|power|min',
+        '4|出厂编号|serial|duplicateInFile',
+        '4|名称|name|isNotEmpty',
+        '4|类型|kind|isEnum',
+        '4|购置日期|boughtOn|isDate',
+        '5|功率(kVA)|power|isNumber',
+        '5|出厂编号|serial|isNotEmpty',
+        '5|名称|name|maxLength',
+      ].sort(),
+    );
     expect(errors.find((e) => e.code === 'duplicateInFile')!.message).toBe('出厂编号 与第 3 行重复');
   });
 
@@ -121,23 +161,36 @@ describe('ledger sheets', () => {
     ws.addRow(['甲', '电弧', '气焊', 'x', 'old error']);
     const { headerErrors, rows } = readLedgerRows(await loadWorkbook(Buffer.from(await wb.xlsx.writeBuffer())), SHEET);
     expect(headerErrors.map((e) => `${e.row}|${e.column}|${e.code}`)).toEqual([
-      '1|类型|duplicateColumn', '1|备注|unknownColumn', '1|购置日期|missingColumn', '1|出厂编号|missingColumn',
+      '1|类型|duplicateColumn',
+      '1|备注|unknownColumn',
+      '1|购置日期|missingColumn',
+      '1|出厂编号|missingColumn',
     ]);
     expect(rows).toEqual([{ row: 2, values: { name: '甲', kind: 'arc' }, errors: [] }]);
   });
 
   it('refuses files that are not workbooks, and too many rows', async () => {
     await expect(loadWorkbook(Buffer.from('name,kind\n'))).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
-    await expect(loadWorkbook(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]))).rejects.toBeInstanceOf(DomainError);
-    const file = await fill(await buildTemplate(SHEET), Array.from({ length: 4 }, (_, i) => ['n', '电弧', 1, '2024-01-01', `S${i}`]));
+    await expect(
+      loadWorkbook(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)])),
+    ).rejects.toBeInstanceOf(DomainError);
+    const file = await fill(
+      await buildTemplate(SHEET),
+      Array.from({ length: 4 }, (_, i) => ['n', '电弧', 1, '2024-01-01', `S${i}`]),
+    );
     const wb = await loadWorkbook(file);
     expect(readLedgerRows(wb, SHEET, 4).rows).toHaveLength(4);
     expect(() => readLedgerRows(wb, SHEET, 3)).toThrow(expect.objectContaining({ code: 'IMPORT_TOO_MANY_ROWS' }));
   });
 
   it('writes an error report: the uploaded sheet plus a 错误 column on the rejected rows', async () => {
-    const file = await fill(await buildTemplate(SHEET), [['好', '电弧', 1, '2024-01-01', 'A'], ['', '电弧', 1, '2024-01-01', 'B']]);
-    const report = await buildErrorReport(file, SHEET, [{ row: 4, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' }]);
+    const file = await fill(await buildTemplate(SHEET), [
+      ['好', '电弧', 1, '2024-01-01', 'A'],
+      ['', '电弧', 1, '2024-01-01', 'B'],
+    ]);
+    const report = await buildErrorReport(file, SHEET, [
+      { row: 4, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' },
+    ]);
     const ws = (await loadWorkbook(report)).getWorksheet(SHEET.sheetName)!;
     expect(ws.getCell(1, 6).value).toBe('错误');
     expect(ws.getCell(3, 6).value).toBeNull();
@@ -150,15 +203,37 @@ describe('ledger sheets', () => {
   });
 
   it('exports views under Chinese headers', async () => {
-    const buf = await buildExport('物品', [
-      { header: '名称', value: (t: { name: string; n: number | null }) => t.name },
-      { header: '数量', value: (t) => t.n },
-    ], [{ name: '=1+1', n: 3 }, { name: '乙', n: null }, { name: '+cmd|/C calc', n: -1 }, { name: '@SUM(A1)', n: 0 }, { name: '-2+3', n: 1 }, { name: '\t=1', n: 2 }]);
+    const buf = await buildExport(
+      '物品',
+      [
+        { header: '名称', value: (t: { name: string; n: number | null }) => t.name },
+        { header: '数量', value: (t) => t.n },
+      ],
+      [
+        { name: '=1+1', n: 3 },
+        { name: '乙', n: null },
+        { name: '+cmd|/C calc', n: -1 },
+        { name: '@SUM(A1)', n: 0 },
+        { name: '-2+3', n: 1 },
+        { name: '\t=1', n: 2 },
+      ],
+    );
     const ws = (await loadWorkbook(buf)).worksheets[0];
     expect(ws.name).toBe('物品');
     // Formula-like text from users is neutralised; numbers stay numbers.
-    expect(ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1))).toEqual([
-      ['名称', '数量'], ["'=1+1", 3], ['乙'], ["'+cmd|/C calc", -1], ["'@SUM(A1)", 0], ["'-2+3", 1], ["'\t=1", 2],
+    expect(
+      ws
+        .getSheetValues()
+        .slice(1)
+        .map((r) => (r as unknown[]).slice(1)),
+    ).toEqual([
+      ['名称', '数量'],
+      ["'=1+1", 3],
+      ['乙'],
+      ["'+cmd|/C calc", -1],
+      ["'@SUM(A1)", 0],
+      ["'-2+3", 1],
+      ["'\t=1", 2],
     ]);
   });
 
@@ -171,14 +246,18 @@ describe('ledger sheets', () => {
     const wb0 = await loadWorkbook(file);
     wb0.addWorksheet('其他').getCell(1, 1).value = { formula: 'WEBSERVICE("http://evil.test")', result: 'x' };
     const upload = Buffer.from(await wb0.xlsx.writeBuffer());
-    const report = await buildErrorReport(upload, SHEET, [{ row: FIRST_DATA_ROW + 2, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' }]);
+    const report = await buildErrorReport(upload, SHEET, [
+      { row: FIRST_DATA_ROW + 2, column: '名称', field: 'name', code: 'isNotEmpty', message: '名称: 必填' },
+    ]);
     const wb = await loadWorkbook(report);
     for (const ws of wb.worksheets) {
-      ws.eachRow((row) => row.eachCell((cell) => {
-        expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
-        expect(cell.type).not.toBe(ExcelJS.ValueType.Hyperlink);
-        if (typeof cell.value === 'string') expect(cell.value).not.toMatch(/^[=+\-@\t\r]/);
-      }));
+      ws.eachRow((row) =>
+        row.eachCell((cell) => {
+          expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+          expect(cell.type).not.toBe(ExcelJS.ValueType.Hyperlink);
+          if (typeof cell.value === 'string') expect(cell.value).not.toMatch(/^[=+\-@\t\r]/);
+        }),
+      );
     }
     const ws = wb.getWorksheet(SHEET.sheetName)!;
     expect([ws.getCell(FIRST_DATA_ROW, 1).value, ws.getCell(FIRST_DATA_ROW, 5).value]).toEqual(['点击', "'=1+1"]);

@@ -14,7 +14,11 @@ export interface RowValidationResult<T> {
 }
 
 /** The same rules the JSON API applies: unknown properties are errors, not silently dropped. */
-const VALIDATE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } } as const;
+const VALIDATE_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  validationError: { target: false, value: false },
+} as const;
 
 function topKey(field: string | null): string | null {
   return field ? field.split('.')[0] : null;
@@ -40,7 +44,13 @@ export function findDuplicatesInFile(sheet: LedgerSheet, rows: ParsedRow[]): Row
         firstSeen.set(composite, r.row);
       } else {
         const what = keys.map((k) => columnForField(sheet, k)?.header ?? k).join(' + ');
-        errors.push({ row: r.row, column: column?.header ?? null, field: last, code: 'duplicateInFile', message: `${what} 与第 ${first} 行重复` });
+        errors.push({
+          row: r.row,
+          column: column?.header ?? null,
+          field: last,
+          code: 'duplicateInFile',
+          message: `${what} 与第 ${first} 行重复`,
+        });
       }
     }
   }
@@ -52,7 +62,12 @@ export function findDuplicatesInFile(sheet: LedgerSheet, rows: ParsedRow[]): Row
  * `fixed` adds values every row shares (e.g. the target enterprise). Cell-level problems found
  * while reading win over DTO errors on the same field, so each problem is reported once.
  */
-export async function validateRows<T extends object>(sheet: LedgerSheet, rows: ParsedRow[], dtoClass: ClassConstructor<T>, fixed: Record<string, unknown> = {}): Promise<RowValidationResult<T>> {
+export async function validateRows<T extends object>(
+  sheet: LedgerSheet,
+  rows: ParsedRow[],
+  dtoClass: ClassConstructor<T>,
+  fixed: Record<string, unknown> = {},
+): Promise<RowValidationResult<T>> {
   const valid: ValidRow<T>[] = [];
   const errors: RowError[] = [];
   const duplicates = findDuplicatesInFile(sheet, rows);
@@ -64,7 +79,13 @@ export async function validateRows<T extends object>(sheet: LedgerSheet, rows: P
       .filter((f) => !reported.has(topKey(f.field)))
       .map((f) => {
         const column = columnForField(sheet, f.field);
-        return { row: r.row, column: column?.header ?? null, field: f.field, code: f.code, message: column ? `${column.header}: ${f.message}` : f.message };
+        return {
+          row: r.row,
+          column: column?.header ?? null,
+          field: f.field,
+          code: f.code,
+          message: column ? `${column.header}: ${f.message}` : f.message,
+        };
       });
     const rowErrors = [...cellErrors, ...dtoErrors];
     if (rowErrors.length) errors.push(...rowErrors);

@@ -2,7 +2,16 @@ import * as ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { DomainError } from '../../common/errors/domain-error';
 import { GUIDE_SHEET_NAME, HEADER_ROW, LedgerSheet, MAX_IMPORT_ROWS, ParsedRow } from './ledger-sheet';
-import { HeaderMap, headerRowHits, mapHeaderRow, parseDataRow, SheetReadResult, sheetNotFound, tooManyRows, unreadable } from './workbook-reader';
+import {
+  HeaderMap,
+  headerRowHits,
+  mapHeaderRow,
+  parseDataRow,
+  SheetReadResult,
+  sheetNotFound,
+  tooManyRows,
+  unreadable,
+} from './workbook-reader';
 
 /**
  * Rows present in the sheet XML (filled or not) that are walked before giving up: a sheet of
@@ -28,13 +37,21 @@ const PROGRESS_EVERY = 250;
  * workbook: it stops with IMPORT_TOO_MANY_ROWS as soon as the row cap is passed. Same header and
  * row rules as readLedgerRows.
  */
-export async function streamLedgerRows(upload: Buffer, sheet: LedgerSheet, opts: StreamReadOptions = {}): Promise<SheetReadResult> {
+export async function streamLedgerRows(
+  upload: Buffer,
+  sheet: LedgerSheet,
+  opts: StreamReadOptions = {},
+): Promise<SheetReadResult> {
   const maxRows = opts.maxRows ?? MAX_IMPORT_ROWS;
   const maxPhysical = opts.maxPhysicalRows ?? MAX_PHYSICAL_ROWS;
   // A non-zip is FILE_UNREADABLE, not a parser crash.
   if (upload.length < 4 || upload.readUInt32LE(0) !== 0x04034b50) throw unreadable();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([upload]), {
-    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   }) as unknown as StreamBook;
   let physical = 0;
   try {
@@ -50,7 +67,10 @@ export async function streamLedgerRows(upload: Buffer, sheet: LedgerSheet, opts:
       for await (const row of ws) {
         if (!header) {
           const headerRow = row.number === HEADER_ROW ? row : NO_HEADER;
-          if (!byName && !headerRowHits(headerRow, sheet)) { rejected = true; break; }
+          if (!byName && !headerRowHits(headerRow, sheet)) {
+            rejected = true;
+            break;
+          }
           header = mapHeaderRow(headerRow, sheet);
           if (row.number === HEADER_ROW) continue;
         }

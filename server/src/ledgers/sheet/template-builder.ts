@@ -1,10 +1,24 @@
 import * as ExcelJS from 'exceljs';
-import { FIRST_DATA_ROW, GUIDE_SHEET_NAME, HEADER_ROW, HINT_ROW, hintText, LedgerColumn, LedgerSheet, MAX_IMPORT_ROWS } from './ledger-sheet';
+import {
+  FIRST_DATA_ROW,
+  GUIDE_SHEET_NAME,
+  HEADER_ROW,
+  HINT_ROW,
+  hintText,
+  LedgerColumn,
+  LedgerSheet,
+  MAX_IMPORT_ROWS,
+} from './ledger-sheet';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
 const REQUIRED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC00000' } };
 const HINT_FONT: Partial<ExcelJS.Font> = { italic: true, color: { argb: 'FF7F7F7F' }, size: 9 };
-const TYPE_LABELS: Record<LedgerColumn['type'], string> = { string: '文本 text', number: '数字 number', date: '日期 date (YYYY-MM-DD)', enum: '选项 list' };
+const TYPE_LABELS: Record<LedgerColumn['type'], string> = {
+  string: '文本 text',
+  number: '数字 number',
+  date: '日期 date (YYYY-MM-DD)',
+  enum: '选项 list',
+};
 
 /** Excel limits an inline list validation to 255 characters; longer lists stay documented in 说明 only. */
 const MAX_INLINE_LIST = 255;
@@ -38,10 +52,16 @@ export async function buildTemplate(sheet: LedgerSheet): Promise<Buffer> {
     if (col.type === 'enum' && list.length <= MAX_INLINE_LIST) {
       const letter = column.letter;
       // exceljs' typings omit the sheet-level collection; it accepts range addresses.
-      (ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
-        `${letter}${FIRST_DATA_ROW}:${letter}${lastDataRow}`,
-        { type: 'list', allowBlank: !col.required, formulae: [list], showErrorMessage: true, errorTitle: col.header, error: `请从列表中选择: ${(col.options ?? []).map((o) => o.label).join('、')}` },
-      );
+      (
+        ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }
+      ).dataValidations.add(`${letter}${FIRST_DATA_ROW}:${letter}${lastDataRow}`, {
+        type: 'list',
+        allowBlank: !col.required,
+        formulae: [list],
+        showErrorMessage: true,
+        errorTitle: col.header,
+        error: `请从列表中选择: ${(col.options ?? []).map((o) => o.label).join('、')}`,
+      });
     }
   });
   ws.getRow(HEADER_ROW).height = 22;
@@ -74,6 +94,8 @@ function addGuide(wb: ExcelJS.Workbook, sheet: LedgerSheet): void {
     });
   }
   guide.addRow({});
-  guide.addRow({ header: `${sheet.title}: 在「${sheet.sheetName}」表第 ${FIRST_DATA_ROW} 行起逐行填写，每个文件最多 ${MAX_IMPORT_ROWS} 行。` });
+  guide.addRow({
+    header: `${sheet.title}: 在「${sheet.sheetName}」表第 ${FIRST_DATA_ROW} 行起逐行填写，每个文件最多 ${MAX_IMPORT_ROWS} 行。`,
+  });
   guide.addRow({ header: '第 2 行为英文提示，可保留；任一行有错误时整个文件都不会导入，请按错误报告修改后重新上传。' });
 }

@@ -3,7 +3,18 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { primitiveOf } from '../../common/sheets/cell-primitive';
 import { readCell } from './cell-values';
-import { ERROR_COLUMN_HEADER, GUIDE_SHEET_NAME, HEADER_ROW, HINT_ROW, hintText, LedgerColumn, LedgerSheet, MAX_IMPORT_ROWS, ParsedRow, RowError } from './ledger-sheet';
+import {
+  ERROR_COLUMN_HEADER,
+  GUIDE_SHEET_NAME,
+  HEADER_ROW,
+  HINT_ROW,
+  hintText,
+  LedgerColumn,
+  LedgerSheet,
+  MAX_IMPORT_ROWS,
+  ParsedRow,
+  RowError,
+} from './ledger-sheet';
 
 export interface SheetReadResult {
   /** Problems with the header row (missing, unknown or repeated columns); rows are still read. */
@@ -14,7 +25,10 @@ export interface SheetReadResult {
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 export function unreadable(): DomainError {
-  return new DomainError(ErrorCode.FILE_UNREADABLE, '文件无法读取: 不是有效的 .xlsx 工作簿 (file is not a readable .xlsx workbook)');
+  return new DomainError(
+    ErrorCode.FILE_UNREADABLE,
+    '文件无法读取: 不是有效的 .xlsx 工作簿 (file is not a readable .xlsx workbook)',
+  );
 }
 
 /** Loads an .xlsx; anything that is not a readable workbook is a 400, never a 500. */
@@ -33,14 +47,20 @@ export async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
 export function headerTextOf(cell: ExcelJS.Cell): string {
   const v = primitiveOf(cell.value);
   // A trailing "*" is a common way to mark required columns; tolerate it.
-  return typeof v === 'string' || typeof v === 'number' ? String(v).trim().replace(/\s*[*＊]$/, '') : '';
+  return typeof v === 'string' || typeof v === 'number'
+    ? String(v)
+        .trim()
+        .replace(/\s*[*＊]$/, '')
+    : '';
 }
 
 /** Whether a header row names at least one of the ledger's columns. */
 export function headerRowHits(row: ExcelJS.Row, sheet: LedgerSheet): boolean {
   const headers = new Set(sheet.columns.map((c) => c.header));
   let hit = false;
-  row.eachCell((cell) => { if (headers.has(headerTextOf(cell))) hit = true; });
+  row.eachCell((cell) => {
+    if (headers.has(headerTextOf(cell))) hit = true;
+  });
   return hit;
 }
 
@@ -69,35 +89,64 @@ export function mapHeaderRow(headerRow: ExcelJS.Row, sheet: LedgerSheet): Header
     if (!text || text === ERROR_COLUMN_HEADER) return;
     const col = byHeader.get(text);
     if (!col) {
-      errors.push({ row: HEADER_ROW, column: text, field: null, code: 'unknownColumn', message: `未知的列「${text}」` });
+      errors.push({
+        row: HEADER_ROW,
+        column: text,
+        field: null,
+        code: 'unknownColumn',
+        message: `未知的列「${text}」`,
+      });
     } else if (seen.has(col.key)) {
-      errors.push({ row: HEADER_ROW, column: text, field: col.key, code: 'duplicateColumn', message: `列「${text}」重复` });
+      errors.push({
+        row: HEADER_ROW,
+        column: text,
+        field: col.key,
+        code: 'duplicateColumn',
+        message: `列「${text}」重复`,
+      });
     } else {
       seen.add(col.key);
       byColumn.set(colNumber, col);
     }
   });
   for (const col of sheet.columns) {
-    if (col.required && !seen.has(col.key)) errors.push({ row: HEADER_ROW, column: col.header, field: col.key, code: 'missingColumn', message: `缺少必填列「${col.header}」` });
+    if (col.required && !seen.has(col.key))
+      errors.push({
+        row: HEADER_ROW,
+        column: col.header,
+        field: col.key,
+        code: 'missingColumn',
+        message: `缺少必填列「${col.header}」`,
+      });
   }
   return { byColumn, errors, mapped: seen };
 }
 
 export function sheetNotFound(sheet: LedgerSheet): RowError {
-  return { row: HEADER_ROW, column: null, field: null, code: 'sheetNotFound', message: `找不到「${sheet.sheetName}」表，或表头与模板不符` };
+  return {
+    row: HEADER_ROW,
+    column: null,
+    field: null,
+    code: 'sheetNotFound',
+    message: `找不到「${sheet.sheetName}」表，或表头与模板不符`,
+  };
 }
 
 /** `rowsRead`: sheet rows read when the reader stopped (it stops at the cap, never reads the rest). */
 export function tooManyRows(maxRows: number, rowsRead?: number): DomainError {
-  return new DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, `每个文件最多 ${maxRows} 行数据，请拆分后分批导入 (at most ${maxRows} rows per file)`,
-    [{ field: 'file', code: 'tooManyRows', message: `at most ${maxRows} data rows per file` }], rowsRead === undefined ? { maxRows } : { maxRows, rowsRead });
+  return new DomainError(
+    ErrorCode.IMPORT_TOO_MANY_ROWS,
+    `每个文件最多 ${maxRows} 行数据，请拆分后分批导入 (at most ${maxRows} rows per file)`,
+    [{ field: 'file', code: 'tooManyRows', message: `at most ${maxRows} data rows per file` }],
+    rowsRead === undefined ? { maxRows } : { maxRows, rowsRead },
+  );
 }
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const parts = key.split('.');
   let node = target;
   for (const p of parts.slice(0, -1)) {
-    node[p] = (node[p]) ?? {};
+    node[p] = node[p] ?? {};
     node = node[p] as Record<string, unknown>;
   }
   node[parts[parts.length - 1]] = value;
@@ -140,7 +189,9 @@ export function parseDataRow(row: ExcelJS.Row, header: HeaderMap, sheet: LedgerS
   if (!filled) return null;
   // A missing column is reported once, in headerErrors, not on every row.
   for (const col of sheet.columns.filter((c) => header.mapped.has(c.key))) {
-    const present = col.key.split('.').reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], values) !== undefined;
+    const present =
+      col.key.split('.').reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], values) !==
+      undefined;
     if (col.required && !present && !errors.some((e) => e.field === col.key)) {
       errors.push({ row: r, column: col.header, field: col.key, code: 'isNotEmpty', message: `${col.header}: 必填` });
     }
@@ -156,7 +207,9 @@ export function readLedgerRows(wb: ExcelJS.Workbook, sheet: LedgerSheet, maxRows
   const rows: ParsedRow[] = [];
   // Only rows that exist: a stray format far down the sheet must not make us walk a million rows.
   const existing: ExcelJS.Row[] = [];
-  ws.eachRow({ includeEmpty: false }, (row) => { if (row.number > HEADER_ROW) existing.push(row); });
+  ws.eachRow({ includeEmpty: false }, (row) => {
+    if (row.number > HEADER_ROW) existing.push(row);
+  });
   for (const row of existing) {
     const parsed = parseDataRow(row, header, sheet);
     if (!parsed) continue;

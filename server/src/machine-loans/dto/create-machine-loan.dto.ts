@@ -20,12 +20,15 @@ export class CreateMachineLoanDto {
   endsAt!: string;
 
   @ApiPropertyOptional({ example: '借用协议 2026-001' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   note?: string;
 }
 
 export class RevokeMachineLoanDto {
   @ApiProperty({ example: '提前归还' })
-  @IsString() @MaxLength(500)
+  @IsString()
+  @MaxLength(500)
   reason!: string;
 }

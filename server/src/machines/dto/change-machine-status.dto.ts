@@ -4,7 +4,11 @@ import { Trim } from '../../common/validation/field-helpers';
 import { MachineStatus } from '../machine.entity';
 
 /** "registered" is only the initial state; nobody moves a machine back to it. */
-export const SETTABLE_MACHINE_STATUSES = [MachineStatus.Active, MachineStatus.Suspended, MachineStatus.Retired] as const;
+export const SETTABLE_MACHINE_STATUSES = [
+  MachineStatus.Active,
+  MachineStatus.Suspended,
+  MachineStatus.Retired,
+] as const;
 export type SettableMachineStatus = (typeof SETTABLE_MACHINE_STATUSES)[number];
 
 export class ChangeMachineStatusDto {
@@ -14,6 +18,9 @@ export class ChangeMachineStatusDto {
 
   @ApiPropertyOptional({ example: '不符合安全要求, 予以淘汰', description: 'Required for suspended and retired' })
   @ValidateIf((o: ChangeMachineStatusDto) => o.status !== MachineStatus.Active || o.reason !== undefined)
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(500)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   reason?: string;
 }

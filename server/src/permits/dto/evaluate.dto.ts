@@ -6,7 +6,10 @@ import { IsInstant } from '../../common/validation/date-time.validators';
 
 export class PositionDto extends LatLngDto {
   @ApiPropertyOptional({ example: 12, description: 'Reported accuracy in metres' })
-  @IsOptional() @IsNumber() @Min(0) @Max(100000)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(100000)
   accuracyM?: number;
 }
 
@@ -20,14 +23,20 @@ export class EvaluateDto {
   machineId!: string;
 
   @ApiPropertyOptional({ description: 'Instant to evaluate; defaults to now' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({ type: PositionDto })
-  @IsOptional() @ValidateNested() @Type(() => PositionDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PositionDto)
   position?: PositionDto;
 
-  @ApiPropertyOptional({ description: 'Site sensor reports continuous gas monitoring within limits (required for special level)' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    description: 'Site sensor reports continuous gas monitoring within limits (required for special level)',
+  })
+  @IsOptional()
+  @IsBoolean()
   continuousGasOk?: boolean;
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsEnum,
+  IsObject,
+  IsOptional,
+  ValidateNested,
+} from 'class-validator';
 import { ApproverPosition, MAX_CHAIN_STEPS } from '../approval-chain';
 import { IsChinaDate, IsHhMm } from '../../common/validation/date-time.validators';
 
@@ -15,26 +26,59 @@ export class NightHoursDto {
 }
 
 export class ApprovalChainsDto {
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head', 'safety_department', 'principal'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
+  @ApiProperty({
+    enum: ApproverPosition,
+    enumName: 'ApproverPosition',
+    isArray: true,
+    example: ['unit_head', 'safety_department', 'principal'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CHAIN_STEPS)
+  @IsEnum(ApproverPosition, { each: true })
   special!: ApproverPosition[];
 
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head', 'safety_department'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
+  @ApiProperty({
+    enum: ApproverPosition,
+    enumName: 'ApproverPosition',
+    isArray: true,
+    example: ['unit_head', 'safety_department'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CHAIN_STEPS)
+  @IsEnum(ApproverPosition, { each: true })
   level1!: ApproverPosition[];
 
   @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CHAIN_STEPS) @IsEnum(ApproverPosition, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CHAIN_STEPS)
+  @IsEnum(ApproverPosition, { each: true })
   level2!: ApproverPosition[];
 }
 
 export class PermitSettingsDto {
-  @ApiProperty({ type: [String], example: ['2026-01-01', '2026-02-17'], description: 'Holidays (China dates) that raise the level by one' })
-  @IsArray() @ArrayMaxSize(366) @ArrayUnique() @IsChinaDate({ each: true })
+  @ApiProperty({
+    type: [String],
+    example: ['2026-01-01', '2026-02-17'],
+    description: 'Holidays (China dates) that raise the level by one',
+  })
+  @IsArray()
+  @ArrayMaxSize(366)
+  @ArrayUnique()
+  @IsChinaDate({ each: true })
   holidays!: string[];
 
-  @ApiPropertyOptional({ type: NightHoursDto, nullable: true, description: 'Night hours that raise the level by one; null for none' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => NightHoursDto)
+  @ApiPropertyOptional({
+    type: NightHoursDto,
+    nullable: true,
+    description: 'Night hours that raise the level by one; null for none',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NightHoursDto)
   nightHours?: NightHoursDto | null;
 
   @ApiProperty({ default: true })
@@ -47,12 +91,24 @@ export class PermitSettingsDto {
 
   @ApiProperty({ type: ApprovalChainsDto, description: 'Positions that sign, in order, per effective level' })
   // IsObject: `[]` would otherwise pass ValidateNested (no elements to check) and be stored as `{}`.
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ApprovalChainsDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ApprovalChainsDto)
   approvalChains!: ApprovalChainsDto;
 }
 
 export class UserPositionsDto {
-  @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', isArray: true, example: ['unit_head'], description: 'Replaces the positions the user holds' })
-  @IsArray() @ArrayMaxSize(3) @ArrayUnique() @IsEnum(ApproverPosition, { each: true })
+  @ApiProperty({
+    enum: ApproverPosition,
+    enumName: 'ApproverPosition',
+    isArray: true,
+    example: ['unit_head'],
+    description: 'Replaces the positions the user holds',
+  })
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsEnum(ApproverPosition, { each: true })
   positions!: ApproverPosition[];
 }

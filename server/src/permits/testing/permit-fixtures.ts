@@ -30,11 +30,19 @@ export async function demoIds(ds: DataSource): Promise<DemoIds> {
   const welder = (name: string) => one('SELECT id FROM welders WHERE real_name = $1', [name]);
   const machine = (serial: string) => one('SELECT id FROM machines WHERE serial_number = $1', [serial]);
   const users: Record<string, string> = {};
-  for (const u of (await ds.query('SELECT id, username FROM users')) as { id: string; username: string }[]) users[u.username] = u.id;
+  for (const u of (await ds.query('SELECT id, username FROM users')) as { id: string; username: string }[])
+    users[u.username] = u.id;
   return {
-    steel: await ent('夏邑县恒达钢结构有限公司'), machinery: await ent('夏邑县宏远农机制造厂'), construction: await ent('商丘市夏邑建工集团有限公司'),
-    zhang: await welder('张伟'), liu: await welder('刘洋'), chen: await welder('陈静'), sun: await welder('孙磊'),
-    steelMachine1: await machine('SD-WS400-240101'), steelMachine2: await machine('AT-NBC500-230877'), machineryMachine: await machine('JS-DN25-992104'),
+    steel: await ent('夏邑县恒达钢结构有限公司'),
+    machinery: await ent('夏邑县宏远农机制造厂'),
+    construction: await ent('商丘市夏邑建工集团有限公司'),
+    zhang: await welder('张伟'),
+    liu: await welder('刘洋'),
+    chen: await welder('陈静'),
+    sun: await welder('孙磊'),
+    steelMachine1: await machine('SD-WS400-240101'),
+    steelMachine2: await machine('AT-NBC500-230877'),
+    machineryMachine: await machine('JS-DN25-992104'),
     users,
   };
 }
@@ -43,7 +51,11 @@ export async function demoIds(ds: DataSource): Promise<DemoIds> {
 export const STEEL_SITE = { lat: 34.1721, lng: 116.0012 };
 
 export const FULL_CHECKLIST = {
-  combustiblesCleared15m: true, extinguishersInPlace: true, openingsCovered: true, equipmentIsolated: true, ppeInPlace: true,
+  combustiblesCleared15m: true,
+  extinguishersInPlace: true,
+  openingsCovered: true,
+  equipmentIsolated: true,
+  ppeInPlace: true,
 };
 
 /** China wall-clock time on a January 2026 day → ISO instant with offset. */
@@ -53,31 +65,56 @@ export const cst = (day: number, hhmm: string) => `2026-01-${String(day).padStar
  * Registers 王监护 (phone 13900009999) as a person of 恒达 through the API, for tests that name both
  * of 恒达's welders on one permit. Returns the person's id.
  */
-export async function registerFireWatcher(http: { post(url: string): { set(h: Record<string, string>): { send(b: unknown): PromiseLike<{ status: number; body: { id: string } }> } } }, auth: Record<string, string>): Promise<string> {
+export async function registerFireWatcher(
+  http: {
+    post(url: string): {
+      set(h: Record<string, string>): { send(b: unknown): PromiseLike<{ status: number; body: { id: string } }> };
+    };
+  },
+  auth: Record<string, string>,
+): Promise<string> {
   const body17 = '41142619800101009';
-  const res = await http.post('/api/welders').set(auth).send({ realName: '王监护', idNumber: body17 + idNumberCheckChar(body17), phone: '13900009999' });
-  if (res.status !== 201) throw new Error(`registering the fire watcher failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await http
+    .post('/api/welders')
+    .set(auth)
+    .send({ realName: '王监护', idNumber: body17 + idNumberCheckChar(body17), phone: '13900009999' });
+  if (res.status !== 201)
+    throw new Error(`registering the fire watcher failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }
 
 type Http = { post(url: string): Req; put(url: string): Req };
-type Req = { set(h: Record<string, string>): { send(b: unknown): PromiseLike<{ status: number; body: { id: string } }> } };
+type Req = {
+  set(h: Record<string, string>): { send(b: unknown): PromiseLike<{ status: number; body: { id: string } }> };
+};
 
 /**
  * A further 恒达 account holding the given signing positions (each step needs a different signer, so
  * 特级 and extensions need more people than the three demo accounts). Idempotent per username.
  */
-export async function createSigner(t: { http: Http; auth(u: string): Promise<Record<string, string>>; ds: DataSource }, username: string, positions: string[]): Promise<string> {
+export async function createSigner(
+  t: { http: Http; auth(u: string): Promise<Record<string, string>>; ds: DataSource },
+  username: string,
+  positions: string[],
+): Promise<string> {
   const admin = await t.auth('hengda.admin');
-  const enterpriseId = ((await t.ds.query(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)) as { id: string }[])[0].id;
+  const enterpriseId = (
+    (await t.ds.query(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)) as { id: string }[]
+  )[0].id;
   const existing = (await t.ds.query('SELECT id FROM users WHERE username = $1', [username])) as { id: string }[];
   let id = existing[0]?.id;
   if (!id) {
-    const res = await t.http.post('/api/users').set(admin).send({ username, password: DEMO_PASSWORD, displayName: username, role: 'safety_manager', enterpriseId });
+    const res = await t.http
+      .post('/api/users')
+      .set(admin)
+      .send({ username, password: DEMO_PASSWORD, displayName: username, role: 'safety_manager', enterpriseId });
     if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
     id = res.body.id;
   }
-  const set = await t.http.put(`/api/enterprises/${enterpriseId}/permit-positions/${id}`).set(admin).send({ positions });
+  const set = await t.http
+    .put(`/api/enterprises/${enterpriseId}/permit-positions/${id}`)
+    .set(admin)
+    .send({ positions });
   if (set.status !== 200) throw new Error(`positions for ${username} failed: ${set.status}`);
   return id;
 }
@@ -93,7 +130,11 @@ export function permitBody(ids: DemoIds, over: Record<string, unknown> = {}): Re
     fireWatcher: fireWatcherFor(ids, over.welderIds ?? [ids.zhang]),
     level: 'level2',
     workDescription: '2号车间钢梁焊接',
-    site: { address: '会亭镇工业园区纬一路8号 2号车间', point: STEEL_SITE, geofence: { type: 'circle', center: STEEL_SITE, radiusM: 50 } },
+    site: {
+      address: '会亭镇工业园区纬一路8号 2号车间',
+      point: STEEL_SITE,
+      geofence: { type: 'circle', center: STEEL_SITE, radiusM: 50 },
+    },
     plannedStart: cst(5, '09:00'),
     plannedEnd: cst(5, '17:00'),
     welderIds: [ids.zhang],

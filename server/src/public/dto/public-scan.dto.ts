@@ -3,7 +3,16 @@ import { EnterpriseStatus } from '../../enterprises/enterprise.entity';
 import { MachineKind, MachineStatus } from '../../machines/machine.entity';
 import { WelderStatus } from '../../welders/welder.entity';
 
-export const PUBLIC_CERTIFICATE_STATES = ['valid', 'unverified', 'review_overdue', 'not_yet_valid', 'expired', 'suspended', 'revoked', 'none'] as const;
+export const PUBLIC_CERTIFICATE_STATES = [
+  'valid',
+  'unverified',
+  'review_overdue',
+  'not_yet_valid',
+  'expired',
+  'suspended',
+  'revoked',
+  'none',
+] as const;
 
 export class PublicMachineDto {
   @ApiProperty({ example: '1号车间氩弧焊机' })
@@ -31,7 +40,10 @@ export class PublicEnterpriseDto {
 }
 
 export class PublicMachineAuthorisationDto {
-  @ApiProperty({ description: 'Registered, chip bound, enterprise active and an approved hot-work permit naming the machine is in force now' })
+  @ApiProperty({
+    description:
+      'Registered, chip bound, enterprise active and an approved hot-work permit naming the machine is in force now',
+  })
   authorisedNow!: boolean;
 
   @ApiProperty({ description: 'An approved hot-work permit naming this machine is in its window now' })
@@ -76,7 +88,10 @@ export class PublicCertificateDto {
   @ApiProperty({ enum: PUBLIC_CERTIFICATE_STATES })
   state!: (typeof PUBLIC_CERTIFICATE_STATES)[number];
 
-  @ApiPropertyOptional({ example: '2028-03-01', description: 'Expiry of that certificate (China calendar date); absent when there is none' })
+  @ApiPropertyOptional({
+    example: '2028-03-01',
+    description: 'Expiry of that certificate (China calendar date); absent when there is none',
+  })
   expiresOn?: string;
 }
 

@@ -4,12 +4,17 @@ import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { RegionLevel } from '../region.entity';
 
 export class CreateRegionDto {
-  @ApiProperty({ example: '411426100', description: 'GB/T 2260 code: 6 digits for a county, 9 for a township, 12 for a village' })
+  @ApiProperty({
+    example: '411426100',
+    description: 'GB/T 2260 code: 6 digits for a county, 9 for a township, 12 for a village',
+  })
   @IsRegionCode()
   code!: string;
 
   @ApiProperty({ example: '会亭镇' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
   @ApiProperty({ enum: RegionLevel, enumName: 'RegionLevel' })
@@ -17,6 +22,7 @@ export class CreateRegionDto {
   level!: RegionLevel;
 
   @ApiPropertyOptional({ example: '411426', description: 'Parent region; omitted only for a root' })
-  @IsOptional() @IsRegionCode()
+  @IsOptional()
+  @IsRegionCode()
   parentCode?: string;
 }

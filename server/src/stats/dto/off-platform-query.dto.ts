@@ -14,9 +14,15 @@ export const OFF_PLATFORM_TYPES = [
 export type OffPlatformType = (typeof OFF_PLATFORM_TYPES)[number];
 
 /** The alert list's filters, with `type` narrowed to the off-platform types (severity is not a filter here). */
-export class OffPlatformFilterDto extends OmitType(ListAlertsQueryDto, ['type', 'severity', 'page', 'pageSize'] as const) {
+export class OffPlatformFilterDto extends OmitType(ListAlertsQueryDto, [
+  'type',
+  'severity',
+  'page',
+  'pageSize',
+] as const) {
   @ApiPropertyOptional({ enum: OFF_PLATFORM_TYPES, description: 'One type; all four when omitted' })
-  @IsOptional() @IsIn(OFF_PLATFORM_TYPES)
+  @IsOptional()
+  @IsIn(OFF_PLATFORM_TYPES)
   type?: OffPlatformType;
 }
 

@@ -14,7 +14,8 @@ export class MachineCensus {
   @ApiProperty() suspended!: number;
   @ApiProperty() retired!: number;
   @ApiProperty({ description: 'Not retired and a chip bound (加芯)' }) chipped!: number;
-  @ApiProperty({ description: 'Bound chips reporting online now (0 when the devices table is absent)' }) online!: number;
+  @ApiProperty({ description: 'Bound chips reporting online now (0 when the devices table is absent)' })
+  online!: number;
   @ApiProperty({ description: 'Bound chips whose last reported state is "arcing"' }) arcing!: number;
 }
 
@@ -31,8 +32,14 @@ export class WelderCensus {
 export class AlertCensus {
   @ApiProperty({ description: 'Open (not acknowledged, not closed)' }) open!: number;
   @ApiProperty({ description: 'Acknowledged, not yet closed' }) acknowledged!: number;
-  @ApiProperty({ description: 'Open alerts by severity', type: 'object', additionalProperties: { type: 'number' } }) openBySeverity!: Record<string, number>;
-  @ApiProperty({ description: 'Not-closed alerts by type (types with none omitted)', type: 'object', additionalProperties: { type: 'number' } }) openByType!: Record<string, number>;
+  @ApiProperty({ description: 'Open alerts by severity', type: 'object', additionalProperties: { type: 'number' } })
+  openBySeverity!: Record<string, number>;
+  @ApiProperty({
+    description: 'Not-closed alerts by type (types with none omitted)',
+    type: 'object',
+    additionalProperties: { type: 'number' },
+  })
+  openByType!: Record<string, number>;
 }
 
 export class TownshipRow {
@@ -61,14 +68,18 @@ export class DataSources {
 export class OverviewView {
   @ApiProperty({ description: 'When the numbers were taken' }) generatedAt!: Date;
   @ApiProperty({ example: '2026-03-01', description: 'China calendar date of "today"' }) today!: string;
-  @ApiProperty({ description: 'The region the numbers cover (regulators), or null', nullable: true, type: String }) regionCode!: string | null;
-  @ApiProperty({ description: 'Name of that region, or null', nullable: true, type: String, example: '夏邑县' }) regionName!: string | null;
+  @ApiProperty({ description: 'The region the numbers cover (regulators), or null', nullable: true, type: String })
+  regionCode!: string | null;
+  @ApiProperty({ description: 'Name of that region, or null', nullable: true, type: String, example: '夏邑县' })
+  regionName!: string | null;
   @ApiProperty({ type: EnterpriseCensus }) enterprises!: EnterpriseCensus;
   @ApiProperty({ type: MachineCensus }) machines!: MachineCensus;
   @ApiProperty({ type: WelderCensus }) welders!: WelderCensus;
   @ApiProperty({ description: 'Approved permits whose window overlaps today' }) permitsActiveToday!: number;
   @ApiProperty({ type: AlertCensus }) alerts!: AlertCensus;
-  @ApiProperty({ type: [TownshipRow], description: 'One row per child region of the caller\'s region' }) byTownship!: TownshipRow[];
-  @ApiProperty({ type: [TrendPoint], description: 'The last 30 days, oldest first, today included' }) trend!: TrendPoint[];
+  @ApiProperty({ type: [TownshipRow], description: "One row per child region of the caller's region" })
+  byTownship!: TownshipRow[];
+  @ApiProperty({ type: [TrendPoint], description: 'The last 30 days, oldest first, today included' })
+  trend!: TrendPoint[];
   @ApiProperty({ type: DataSources }) sources!: DataSources;
 }

@@ -9,11 +9,15 @@ export class CreateUserDto {
   username!: string;
 
   @ApiProperty({ description: 'At least 8 characters' })
-  @IsString() @MinLength(8) @MaxLength(128)
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
   password!: string;
 
   @ApiProperty({ example: '会亭镇应急办' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   displayName!: string;
 
   @ApiProperty({ enum: Role, enumName: 'Role' })
@@ -21,14 +25,17 @@ export class CreateUserDto {
   role!: Role;
 
   @ApiPropertyOptional({ description: 'Required for regulators: the region they oversee' })
-  @IsOptional() @IsRegionCode()
+  @IsOptional()
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ description: 'Required for enterprise admins and safety managers' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   enterpriseId?: string;
 
   @ApiPropertyOptional({ description: 'Required for welder accounts' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   welderId?: string;
 }

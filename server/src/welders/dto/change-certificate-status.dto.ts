@@ -8,6 +8,8 @@ export class ChangeCertificateStatusDto {
   status!: CertificateStatus;
 
   @ApiProperty({ example: '违规动火作业，暂扣操作证', maxLength: 500 })
-  @IsString() @MinLength(2) @MaxLength(500)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(500)
   reason!: string;
 }

@@ -13,11 +13,20 @@ export class CreateCertificateDto {
   @IsCalendarDate()
   issuedOn!: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2025-02-20', description: 'Date of the last 复审, if any' })
-  @IsOptional() @IsCalendarDate()
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2025-02-20',
+    description: 'Date of the last 复审, if any',
+  })
+  @IsOptional()
+  @IsCalendarDate()
   lastReviewedOn?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '商丘市应急管理局', maxLength: 100 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   issuingAuthority?: string | null;
 }

@@ -8,7 +8,11 @@ export class CreateEngagementDto {
   @IsUUID()
   enterpriseId!: string;
 
-  @ApiProperty({ enum: EngagementKind, enumName: 'EngagementKind', description: 'dispatched 劳务派遣, outsourced 外包, contractor 承包' })
+  @ApiProperty({
+    enum: EngagementKind,
+    enumName: 'EngagementKind',
+    description: 'dispatched 劳务派遣, outsourced 外包, contractor 承包',
+  })
   @IsEnum(EngagementKind)
   kind!: EngagementKind;
 
@@ -16,11 +20,19 @@ export class CreateEngagementDto {
   @IsCalendarDate()
   startsOn!: string;
 
-  @ApiPropertyOptional({ type: String, example: '2026-12-31', nullable: true, description: 'Last day (inclusive); open-ended when omitted' })
-  @IsOptional() @IsCalendarDate()
+  @ApiPropertyOptional({
+    type: String,
+    example: '2026-12-31',
+    nullable: true,
+    description: 'Last day (inclusive); open-ended when omitted',
+  })
+  @IsOptional()
+  @IsCalendarDate()
   endsOn?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   note?: string | null;
 }

@@ -11,11 +11,16 @@ export class EngagementParamDto extends IdParamDto {
 }
 
 export class EndEngagementDto {
-  @ApiProperty({ example: '2026-01-20', description: 'New last day (inclusive): today at the earliest, earlier than the current end' })
+  @ApiProperty({
+    example: '2026-01-20',
+    description: 'New last day (inclusive): today at the earliest, earlier than the current end',
+  })
   @IsCalendarDate()
   endsOn!: string;
 
   @ApiPropertyOptional({ maxLength: 500, description: 'Why it ends (kept in the audit trail)' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   reason?: string;
 }

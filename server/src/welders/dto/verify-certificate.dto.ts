@@ -12,16 +12,27 @@ export class VerifyCertificateDto {
   @IsIn(VERIFICATION_DECISIONS)
   decision!: VerificationDecision;
 
-  @ApiPropertyOptional({ example: '与操作证原件核对不符：发证日期错误', maxLength: 500, description: 'Required for a rejection: the enterprise sees it' })
+  @ApiPropertyOptional({
+    example: '与操作证原件核对不符：发证日期错误',
+    maxLength: 500,
+    description: 'Required for a rejection: the enterprise sees it',
+  })
   @ValidateIf((o: VerifyCertificateDto) => o.decision === CertificateVerification.Rejected || o.reason !== undefined)
-  @IsString() @MinLength(2) @MaxLength(500)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(500)
   reason?: string;
 }
 
-export const QUEUE_STATES = [CertificateVerification.Unverified, CertificateVerification.Rejected, CertificateVerification.Verified] as const;
+export const QUEUE_STATES = [
+  CertificateVerification.Unverified,
+  CertificateVerification.Rejected,
+  CertificateVerification.Verified,
+] as const;
 
 export class VerificationQueueQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: QUEUE_STATES, default: CertificateVerification.Unverified })
-  @IsOptional() @IsIn(QUEUE_STATES)
+  @IsOptional()
+  @IsIn(QUEUE_STATES)
   verification: CertificateVerification = CertificateVerification.Unverified;
 }

@@ -33,7 +33,17 @@ function useQrImage(machineId: string | null, version: number) {
   return { url, error };
 }
 
-export function MachineCodeDrawer({ machine, canManage, onClose, onChanged }: { machine: MachineView | null; canManage: boolean; onClose: () => void; onChanged: () => void }) {
+export function MachineCodeDrawer({
+  machine,
+  canManage,
+  onClose,
+  onChanged,
+}: {
+  machine: MachineView | null;
+  canManage: boolean;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
@@ -51,7 +61,10 @@ export function MachineCodeDrawer({ machine, canManage, onClose, onChanged }: { 
     if (!v) return;
     setBusy(true);
     try {
-      const next = await apiFetch<{ code: string; url: string; issuedAt: string }>(`/api/codes/machines/${machine!.id}/reissue`, { method: 'POST', body: { reason: v.reason } });
+      const next = await apiFetch<{ code: string; url: string; issuedAt: string }>(
+        `/api/codes/machines/${machine!.id}/reissue`,
+        { method: 'POST', body: { reason: v.reason } },
+      );
       setCode(next);
       setVersion((x) => x + 1);
       setReissuing(false);
@@ -66,27 +79,59 @@ export function MachineCodeDrawer({ machine, canManage, onClose, onChanged }: { 
   };
 
   return (
-    <Drawer open={!!machine} onClose={onClose} title={`${t('machines.codeDrawer')} · ${machine?.name ?? ''}`} width={Math.min(420, window.innerWidth)} destroyOnHidden data-testid="code-drawer">
+    <Drawer
+      open={!!machine}
+      onClose={onClose}
+      title={`${t('machines.codeDrawer')} · ${machine?.name ?? ''}`}
+      width={Math.min(420, window.innerWidth)}
+      destroyOnHidden
+      data-testid="code-drawer"
+    >
       {!code ? (
         <EmptyState description={t('timeline.noCode')} />
       ) : (
         <>
           <div style={{ textAlign: 'center', marginBottom: 12 }}>
-            {error ? <ErrorState error={error} onRetry={() => setVersion((x) => x + 1)} /> : url ? <Image src={url} width={240} alt={code.code} data-testid="qr-image" /> : <InlineLoading />}
+            {error ? (
+              <ErrorState error={error} onRetry={() => setVersion((x) => x + 1)} />
+            ) : url ? (
+              <Image src={url} width={240} alt={code.code} data-testid="qr-image" />
+            ) : (
+              <InlineLoading />
+            )}
           </div>
           <Descriptions size="small" column={1} bordered>
-            <Descriptions.Item label={t('timeline.code')}><Typography.Text copyable>{code.code}</Typography.Text></Descriptions.Item>
-            <Descriptions.Item label={t('machines.codeUrl')}><Typography.Link href={code.url} target="_blank" style={{ wordBreak: 'break-all' }}>{code.url}</Typography.Link></Descriptions.Item>
+            <Descriptions.Item label={t('timeline.code')}>
+              <Typography.Text copyable>{code.code}</Typography.Text>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('machines.codeUrl')}>
+              <Typography.Link href={code.url} target="_blank" style={{ wordBreak: 'break-all' }}>
+                {code.url}
+              </Typography.Link>
+            </Descriptions.Item>
             <Descriptions.Item label={t('machines.issuedAt')}>{fmtTime(code.issuedAt)}</Descriptions.Item>
           </Descriptions>
           {canManage && (
-            <Button style={{ marginTop: 12 }} block onClick={() => setReissuing(true)}>{t('machines.reissue')}</Button>
+            <Button style={{ marginTop: 12 }} block onClick={() => setReissuing(true)}>
+              {t('machines.reissue')}
+            </Button>
           )}
         </>
       )}
-      <Modal open={reissuing} title={t('machines.reissue')} onOk={reissue} confirmLoading={busy} onCancel={() => setReissuing(false)} destroyOnHidden>
+      <Modal
+        open={reissuing}
+        title={t('machines.reissue')}
+        onOk={reissue}
+        confirmLoading={busy}
+        onCancel={() => setReissuing(false)}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="reason" label={t('machines.reissueReason')} rules={[{ required: true, min: 2, whitespace: true }]}>
+          <Form.Item
+            name="reason"
+            label={t('machines.reissueReason')}
+            rules={[{ required: true, min: 2, whitespace: true }]}
+          >
             <Input maxLength={200} placeholder={t('machines.reissueReasonHint')} />
           </Form.Item>
         </Form>

@@ -19,7 +19,9 @@ import { machineKindValues, machineStatusValues } from '../../api/schema';
 
 /** The nameplate ratings under the kind: "21 kVA · 315 A"; empty when none is known (gas sets). */
 function ratings(m: MachineView): string {
-  return [m.ratedInputKva ? `${m.ratedInputKva} kVA` : '', m.ratedCurrentA ? `${m.ratedCurrentA} A` : ''].filter(Boolean).join(' · ');
+  return [m.ratedInputKva ? `${m.ratedInputKva} kVA` : '', m.ratedCurrentA ? `${m.ratedCurrentA} A` : '']
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**
@@ -66,12 +68,27 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const actionsFor = (m: MachineView) => {
     const items: { key: string; label: string; danger?: boolean; onClick: () => void }[] = [];
     if (m.status === 'retired') return items;
-    if (m.status !== 'active') items.push({ key: 'activate', label: t('machines.activate'), onClick: () => setStatusTarget({ machine: m, target: 'active' }) });
-    if (m.status !== 'suspended') items.push({ key: 'suspend', label: t('machines.suspend'), onClick: () => setStatusTarget({ machine: m, target: 'suspended' }) });
+    if (m.status !== 'active')
+      items.push({
+        key: 'activate',
+        label: t('machines.activate'),
+        onClick: () => setStatusTarget({ machine: m, target: 'active' }),
+      });
+    if (m.status !== 'suspended')
+      items.push({
+        key: 'suspend',
+        label: t('machines.suspend'),
+        onClick: () => setStatusTarget({ machine: m, target: 'suspended' }),
+      });
     if (workspace) {
       items.push({ key: 'edit', label: t('machines.edit'), onClick: () => setEditing(m) });
       if (!m.chipId) items.push({ key: 'chip', label: t('machines.bindChip'), onClick: () => setBinding(m) });
-      items.push({ key: 'retire', label: t('machines.retire'), danger: true, onClick: () => setStatusTarget({ machine: m, target: 'retired' }) });
+      items.push({
+        key: 'retire',
+        label: t('machines.retire'),
+        danger: true,
+        onClick: () => setStatusTarget({ machine: m, target: 'retired' }),
+      });
     }
     return items;
   };
@@ -83,25 +100,76 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
         subtitle={workspace ? t('machines.selectToPrint') : undefined}
         extra={
           <>
-            {workspace && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="register-machine">{t('machines.register')}</Button>}
             {workspace && (
-              <Button icon={<PrinterOutlined />} disabled={!selected.length} loading={printing} onClick={printLabels} data-testid="print-labels">
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="register-machine"
+              >
+                {t('machines.register')}
+              </Button>
+            )}
+            {workspace && (
+              <Button
+                icon={<PrinterOutlined />}
+                disabled={!selected.length}
+                loading={printing}
+                onClick={printLabels}
+                data-testid="print-labels"
+              >
                 {selected.length ? t('machines.printSelected', { count: selected.length }) : t('machines.printLabels')}
               </Button>
             )}
-            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => download('/api/ledgers/machines/export.xlsx', 'machines.xlsx', filters)} data-testid="export">{t('common.export')}</Button>
+            <Button
+              icon={<DownloadOutlined />}
+              loading={exporting}
+              onClick={() => download('/api/ledgers/machines/export.xlsx', 'machines.xlsx', filters)}
+              data-testid="export"
+            >
+              {t('common.export')}
+            </Button>
           </>
         }
       />
       <Card size="small">
         <div className="toolbar">
-          <Input.Search allowClear placeholder={t('machines.searchPlaceholder')} style={{ width: 220 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} data-testid="machine-search" />
-          <Select allowClear placeholder={t('common.status')} style={{ width: 120 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={machineStatusValues.map((s) => ({ value: s, label: t(`machineStatus.${s}`) }))} />
-          <Select allowClear placeholder={t('machines.kind')} style={{ width: 150 }} value={filters.kind as string | undefined} onChange={(v) => setFilters({ ...filters, kind: v })}
-            options={machineKindValues.map((s) => ({ value: s, label: t(`machineKind.${s}`) }))} />
-          <Select allowClear placeholder={t('machines.hasChip')} style={{ width: 120 }} value={filters.hasChip as string | undefined} onChange={(v) => setFilters({ ...filters, hasChip: v })}
-            options={[{ value: 'true', label: t('machines.chipped') }, { value: 'false', label: t('machines.notChipped') }]} />
+          <Input.Search
+            allowClear
+            placeholder={t('machines.searchPlaceholder')}
+            style={{ width: 220 }}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            onSearch={(v) => setFilters({ ...filters, q: v || undefined })}
+            data-testid="machine-search"
+          />
+          <Select
+            allowClear
+            placeholder={t('common.status')}
+            style={{ width: 120 }}
+            value={filters.status as string | undefined}
+            onChange={(v) => setFilters({ ...filters, status: v })}
+            options={machineStatusValues.map((s) => ({ value: s, label: t(`machineStatus.${s}`) }))}
+          />
+          <Select
+            allowClear
+            placeholder={t('machines.kind')}
+            style={{ width: 150 }}
+            value={filters.kind as string | undefined}
+            onChange={(v) => setFilters({ ...filters, kind: v })}
+            options={machineKindValues.map((s) => ({ value: s, label: t(`machineKind.${s}`) }))}
+          />
+          <Select
+            allowClear
+            placeholder={t('machines.hasChip')}
+            style={{ width: 120 }}
+            value={filters.hasChip as string | undefined}
+            onChange={(v) => setFilters({ ...filters, hasChip: v })}
+            options={[
+              { value: 'true', label: t('machines.chipped') },
+              { value: 'false', label: t('machines.notChipped') },
+            ]}
+          />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -113,15 +181,70 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
             dataSource={list.items}
             pagination={list.pagination}
             scroll={{ x: 1000 }}
-            rowSelection={workspace ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), getCheckboxProps: (m) => ({ disabled: !m.code }) } : undefined}
-            locale={{ emptyText: <EmptyState description={filtered || !workspace ? t('machines.emptyFiltered') : t('machines.empty')} /> }}
+            rowSelection={
+              workspace
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys as string[]),
+                    getCheckboxProps: (m) => ({ disabled: !m.code }),
+                  }
+                : undefined
+            }
+            locale={{
+              emptyText: (
+                <EmptyState description={filtered || !workspace ? t('machines.emptyFiltered') : t('machines.empty')} />
+              ),
+            }}
             columns={[
-              { title: t('machines.name'), dataIndex: 'name', render: (v: string, m) => <><div>{v}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.manufacturer} {m.model}</Typography.Text></> },
+              {
+                title: t('machines.name'),
+                dataIndex: 'name',
+                render: (v: string, m) => (
+                  <>
+                    <div>{v}</div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {m.manufacturer} {m.model}
+                    </Typography.Text>
+                  </>
+                ),
+              },
               ...(workspace ? [] : [{ title: t('common.enterprise'), dataIndex: 'enterpriseName' }]),
-              { title: t('machines.kind'), dataIndex: 'kind', width: 130, render: (v: string, m) => <>{t(`machineKind.${v}`)}{ratings(m) ? <div style={{ fontSize: 12 }}>{ratings(m)}</div> : null}</> },
+              {
+                title: t('machines.kind'),
+                dataIndex: 'kind',
+                width: 130,
+                render: (v: string, m) => (
+                  <>
+                    {t(`machineKind.${v}`)}
+                    {ratings(m) ? <div style={{ fontSize: 12 }}>{ratings(m)}</div> : null}
+                  </>
+                ),
+              },
               { title: t('machines.serialNumber'), dataIndex: 'serialNumber', width: 170 },
-              { title: t('machines.chip'), dataIndex: 'chipId', width: 120, render: (v: string | null) => (v ? <Tag color="blue" title={v}>{t('machines.chipped')}</Tag> : <Tag>{t('machines.notChipped')}</Tag>) },
-              { title: t('common.status'), dataIndex: 'status', width: 120, render: (v: string, m) => <><EnumTag kind="machineStatus" value={v} />{m.suspendedByRegulator && <div style={{ fontSize: 12 }}>{t('machines.byRegulator')}</div>}</> },
+              {
+                title: t('machines.chip'),
+                dataIndex: 'chipId',
+                width: 120,
+                render: (v: string | null) =>
+                  v ? (
+                    <Tag color="blue" title={v}>
+                      {t('machines.chipped')}
+                    </Tag>
+                  ) : (
+                    <Tag>{t('machines.notChipped')}</Tag>
+                  ),
+              },
+              {
+                title: t('common.status'),
+                dataIndex: 'status',
+                width: 120,
+                render: (v: string, m) => (
+                  <>
+                    <EnumTag kind="machineStatus" value={v} />
+                    {m.suspendedByRegulator && <div style={{ fontSize: 12 }}>{t('machines.byRegulator')}</div>}
+                  </>
+                ),
+              },
               {
                 title: t('common.actions'),
                 key: 'a',
@@ -130,10 +253,28 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
                   const items = actionsFor(m);
                   return (
                     <Space size={4}>
-                      <Button size="small" icon={<QrcodeOutlined />} onClick={() => setCodeOf(m)} disabled={!m.code} title={t('machines.code')} />
-                      <Button size="small" type="link" onClick={() => setTimeline(m.id)}>{t('alerts.timeline')}</Button>
+                      <Button
+                        size="small"
+                        icon={<QrcodeOutlined />}
+                        onClick={() => setCodeOf(m)}
+                        disabled={!m.code}
+                        title={t('machines.code')}
+                      />
+                      <Button size="small" type="link" onClick={() => setTimeline(m.id)}>
+                        {t('alerts.timeline')}
+                      </Button>
                       {items.length > 0 && (
-                        <Dropdown menu={{ items: items.map((i) => ({ key: i.key, label: i.label, danger: i.danger, onClick: i.onClick })) }} trigger={['click']}>
+                        <Dropdown
+                          menu={{
+                            items: items.map((i) => ({
+                              key: i.key,
+                              label: i.label,
+                              danger: i.danger,
+                              onClick: i.onClick,
+                            })),
+                          }}
+                          trigger={['click']}
+                        >
                           <Button size="small" icon={<MoreOutlined />} data-testid="machine-actions" />
                         </Dropdown>
                       )}
@@ -145,11 +286,56 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
           />
         )}
       </Card>
-      <MachineFormModal open={creating} onClose={(m) => { setCreating(false); if (m) { void message.success(t('machines.registered')); list.reload(); setCodeOf(m); } }} />
-      <MachineFormModal key={editing?.id ?? 'none'} open={!!editing} machine={editing} onClose={(m) => { setEditing(null); if (m) { void message.success(t('common.saved')); list.reload(); } }} />
-      <MachineStatusModal machine={statusTarget?.machine ?? null} target={statusTarget?.target ?? 'active'} onClose={(c) => { setStatusTarget(null); if (c) { void message.success(t('common.done')); list.reload(); } }} />
-      <BindChipModal machine={binding} onClose={(c) => { setBinding(null); if (c) { void message.success(t('machines.chipBound')); list.reload(); } }} />
-      <MachineCodeDrawer machine={codeOf} canManage={workspace} onClose={() => setCodeOf(null)} onChanged={list.reload} />
+      <MachineFormModal
+        open={creating}
+        onClose={(m) => {
+          setCreating(false);
+          if (m) {
+            void message.success(t('machines.registered'));
+            list.reload();
+            setCodeOf(m);
+          }
+        }}
+      />
+      <MachineFormModal
+        key={editing?.id ?? 'none'}
+        open={!!editing}
+        machine={editing}
+        onClose={(m) => {
+          setEditing(null);
+          if (m) {
+            void message.success(t('common.saved'));
+            list.reload();
+          }
+        }}
+      />
+      <MachineStatusModal
+        machine={statusTarget?.machine ?? null}
+        target={statusTarget?.target ?? 'active'}
+        onClose={(c) => {
+          setStatusTarget(null);
+          if (c) {
+            void message.success(t('common.done'));
+            list.reload();
+          }
+        }}
+      />
+      <BindChipModal
+        machine={binding}
+        onClose={(c) => {
+          setBinding(null);
+          if (c) {
+            void message.success(t('machines.chipBound'));
+            list.reload();
+          }
+        }}
+      />
+      <MachineCodeDrawer
+        machine={codeOf}
+        canManage={workspace}
+        onClose={() => setCodeOf(null)}
+        onChanged={list.reload}
+      />
       <MachineTimelineDrawer machineId={timeline} onClose={() => setTimeline(null)} />
     </div>
   );

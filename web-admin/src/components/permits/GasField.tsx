@@ -6,14 +6,20 @@ import { useApi } from '../../hooks/useApi';
 const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase();
 
 /** The catalogue gas a typed or picked name means (zh, en, code or alias), if any. */
-export function catalogueGasNamed(catalogue: GasCatalogue | undefined, name: string | undefined): GasCatalogueItem | undefined {
+export function catalogueGasNamed(
+  catalogue: GasCatalogue | undefined,
+  name: string | undefined,
+): GasCatalogueItem | undefined {
   if (!catalogue || !name?.trim()) return undefined;
   const n = norm(name);
   return catalogue.items.find((g) => [g.code, g.zh, g.en, ...g.aliases].some((x) => norm(x) === n));
 }
 
 /** The request fields for the gas: the catalogue code when the name is a catalogue gas, else the text (judged at 0.2 %). */
-export function gasRequestFields(catalogue: GasCatalogue | undefined, name: string | undefined): { gasCode: string } | { gas: string } {
+export function gasRequestFields(
+  catalogue: GasCatalogue | undefined,
+  name: string | undefined,
+): { gasCode: string } | { gas: string } {
   const g = catalogueGasNamed(catalogue, name);
   return g ? { gasCode: g.code } : { gas: (name ?? '').trim() };
 }
@@ -30,14 +36,28 @@ export function GasField({ catalogue }: { catalogue: GasCatalogue | undefined })
   const label = (g: GasCatalogueItem) => (en ? g.en : g.zh);
   const options = (catalogue?.items ?? []).map((g) => ({
     value: label(g),
-    label: <span>{label(g)} <Typography.Text type="secondary">· {t('permits.gasOptionHint', { lel: g.lelPercent, mark: g.passMarkPercentVol })}</Typography.Text></span>,
+    label: (
+      <span>
+        {label(g)}{' '}
+        <Typography.Text type="secondary">
+          · {t('permits.gasOptionHint', { lel: g.lelPercent, mark: g.passMarkPercentVol })}
+        </Typography.Text>
+      </span>
+    ),
     search: [g.zh, g.en, g.code, ...g.aliases].join(' ').toLowerCase(),
   }));
-  const hint = !name?.trim() ? t('permits.gasPickHint')
-    : picked ? t('permits.gasCatalogueMark', { name: label(picked), lel: picked.lelPercent, mark: picked.passMarkPercentVol })
+  const hint = !name?.trim()
+    ? t('permits.gasPickHint')
+    : picked
+      ? t('permits.gasCatalogueMark', { name: label(picked), lel: picked.lelPercent, mark: picked.passMarkPercentVol })
       : t('permits.gasFreeTextMark', { mark: catalogue?.freeText.passMarkPercentVol ?? 0.2 });
   return (
-    <Form.Item name="gas" label={t('permits.gasName')} rules={[{ required: true, whitespace: true }]} extra={<span data-testid="gas-pass-mark">{hint}</span>}>
+    <Form.Item
+      name="gas"
+      label={t('permits.gasName')}
+      rules={[{ required: true, whitespace: true }]}
+      extra={<span data-testid="gas-pass-mark">{hint}</span>}
+    >
       <AutoComplete
         options={options}
         maxLength={50}

@@ -3,13 +3,27 @@ import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch, type Paginated } from '../../api/client';
-import { PERMIT_LEVELS, type EnterpriseView, type MachineView, type PermitSummary, type WelderView } from '../../api/types';
+import {
+  PERMIT_LEVELS,
+  type EnterpriseView,
+  type MachineView,
+  type PermitSummary,
+  type WelderView,
+} from '../../api/types';
 import { useSession } from '../../auth/session';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { pickedChinaIso } from '../format';
 
 /** The safety measures (server/src/permits/checklist.ts); the first five are mandatory to submit. */
-export const CHECKLIST_KEYS = ['combustiblesCleared15m', 'extinguishersInPlace', 'openingsCovered', 'equipmentIsolated', 'ppeInPlace', 'sparkShielding', 'windBelowForce5'] as const;
+export const CHECKLIST_KEYS = [
+  'combustiblesCleared15m',
+  'extinguishersInPlace',
+  'openingsCovered',
+  'equipmentIsolated',
+  'ppeInPlace',
+  'sparkShielding',
+  'windBelowForce5',
+] as const;
 
 interface ApplyForm {
   level: string;
@@ -30,9 +44,13 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
   const [form] = Form.useForm<ApplyForm>();
   const report = useErrorReporter();
   const [busy, setBusy] = useState<'draft' | 'submit' | null>(null);
-  const welders = useApi<Paginated<WelderView>>(open ? '/api/welders' : null, { query: { status: 'active', pageSize: 200 } });
+  const welders = useApi<Paginated<WelderView>>(open ? '/api/welders' : null, {
+    query: { status: 'active', pageSize: 200 },
+  });
   const machines = useApi<Paginated<MachineView>>(open ? '/api/machines' : null, { query: { pageSize: 200 } });
-  const enterprise = useApi<EnterpriseView & { latitude: number | null; longitude: number | null }>(open && user?.enterpriseId ? `/api/enterprises/${user.enterpriseId}` : null);
+  const enterprise = useApi<EnterpriseView & { latitude: number | null; longitude: number | null }>(
+    open && user?.enterpriseId ? `/api/enterprises/${user.enterpriseId}` : null,
+  );
 
   const save = async (submit: boolean) => {
     const v = await form.validateFields().catch(() => null);
@@ -46,7 +64,11 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
         body: {
           level: v.level,
           workDescription: v.workDescription,
-          site: { address: v.site.address, point: v.site.point, geofence: { type: 'circle', center: v.site.point, radiusM: v.site.geofence.radiusM } },
+          site: {
+            address: v.site.address,
+            point: v.site.point,
+            geofence: { type: 'circle', center: v.site.point, radiusM: v.site.geofence.radiusM },
+          },
           plannedStart: pickedChinaIso(v.plannedStart),
           plannedEnd: pickedChinaIso(v.plannedEnd),
           welderIds: v.welderIds,
@@ -77,8 +99,10 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
   useEffect(() => {
     if (!e || !open) return;
     if (!form.getFieldValue(['site', 'address'])) form.setFieldValue(['site', 'address'], e.address);
-    if (e.latitude !== null && form.getFieldValue(['site', 'point', 'lat']) === undefined) form.setFieldValue(['site', 'point', 'lat'], Number(e.latitude));
-    if (e.longitude !== null && form.getFieldValue(['site', 'point', 'lng']) === undefined) form.setFieldValue(['site', 'point', 'lng'], Number(e.longitude));
+    if (e.latitude !== null && form.getFieldValue(['site', 'point', 'lat']) === undefined)
+      form.setFieldValue(['site', 'point', 'lat'], Number(e.latitude));
+    if (e.longitude !== null && form.getFieldValue(['site', 'point', 'lng']) === undefined)
+      form.setFieldValue(['site', 'point', 'lng'], Number(e.longitude));
   }, [e, open, form]);
   return (
     <Modal
@@ -90,8 +114,18 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
       footer={
         <Space>
           <Button onClick={() => onClose(null)}>{t('common.cancel')}</Button>
-          <Button loading={busy === 'draft'} disabled={!!busy} onClick={() => save(false)}>{t('permits.saveDraft')}</Button>
-          <Button type="primary" loading={busy === 'submit'} disabled={!!busy} onClick={() => save(true)} data-testid="permit-submit">{t('permits.submitForApproval')}</Button>
+          <Button loading={busy === 'draft'} disabled={!!busy} onClick={() => save(false)}>
+            {t('permits.saveDraft')}
+          </Button>
+          <Button
+            type="primary"
+            loading={busy === 'submit'}
+            disabled={!!busy}
+            onClick={() => save(true)}
+            data-testid="permit-submit"
+          >
+            {t('permits.submitForApproval')}
+          </Button>
         </Space>
       }
     >
@@ -123,7 +157,11 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
             </Form.Item>
           </Col>
           <Col xs={24}>
-            <Form.Item name={['site', 'address']} label={t('permits.site')} rules={[{ required: true, whitespace: true }]}>
+            <Form.Item
+              name={['site', 'address']}
+              label={t('permits.site')}
+              rules={[{ required: true, whitespace: true }]}
+            >
               <Input maxLength={300} />
             </Form.Item>
           </Col>
@@ -144,27 +182,62 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
           </Col>
           <Col xs={24} sm={12}>
             <Form.Item name="welderIds" label={t('permits.welders')} rules={[{ required: true }]}>
-              <Select mode="multiple" loading={welders.loading} optionFilterProp="label" options={(welders.data?.items ?? []).map((w) => ({ value: w.id, label: `${w.realName} · ${t(`certState.${w.certificateState}`)}` }))} />
+              <Select
+                mode="multiple"
+                loading={welders.loading}
+                optionFilterProp="label"
+                options={(welders.data?.items ?? []).map((w) => ({
+                  value: w.id,
+                  label: `${w.realName} · ${t(`certState.${w.certificateState}`)}`,
+                }))}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
             <Form.Item name="machineIds" label={t('permits.machines')} rules={[{ required: true }]}>
-              <Select mode="multiple" loading={machines.loading} optionFilterProp="label"
-                options={(machines.data?.items ?? []).filter((m) => m.status !== 'retired').map((m) => ({ value: m.id, label: `${m.name} · ${t(`machineStatus.${m.status}`)}` }))} />
+              <Select
+                mode="multiple"
+                loading={machines.loading}
+                optionFilterProp="label"
+                options={(machines.data?.items ?? [])
+                  .filter((m) => m.status !== 'retired')
+                  .map((m) => ({ value: m.id, label: `${m.name} · ${t(`machineStatus.${m.status}`)}` }))}
+              />
             </Form.Item>
           </Col>
           <Col xs={24}>
-            <Form.Item name={['fireWatcher', 'personId']} label={t('permits.fireWatcher')} extra={t('permits.fireWatcherHint')}
+            <Form.Item
+              name={['fireWatcher', 'personId']}
+              label={t('permits.fireWatcher')}
+              extra={t('permits.fireWatcherHint')}
               dependencies={['welderIds']}
-              rules={[{ required: true, message: t('permits.fireWatcherRequired') },
-                ({ getFieldValue }) => ({ validator: (_r, v: string | undefined) => (v && (getFieldValue('welderIds') ?? []).includes(v) ? Promise.reject(new Error(t('permits.fireWatcherIsWelder'))) : Promise.resolve()) })]}>
-              <Select showSearch loading={welders.loading} optionFilterProp="label" options={watcherOptions} notFoundContent={t('permits.fireWatcherNone')} data-testid="permit-fire-watcher" />
+              rules={[
+                { required: true, message: t('permits.fireWatcherRequired') },
+                ({ getFieldValue }) => ({
+                  validator: (_r, v: string | undefined) =>
+                    v && (getFieldValue('welderIds') ?? []).includes(v)
+                      ? Promise.reject(new Error(t('permits.fireWatcherIsWelder')))
+                      : Promise.resolve(),
+                }),
+              ]}
+            >
+              <Select
+                showSearch
+                loading={welders.loading}
+                optionFilterProp="label"
+                options={watcherOptions}
+                notFoundContent={t('permits.fireWatcherNone')}
+                data-testid="permit-fire-watcher"
+              />
             </Form.Item>
           </Col>
         </Row>
         <Divider style={{ margin: '4px 0 12px' }}>{t('permits.checklist')}</Divider>
         <Form.Item name="checklist">
-          <Checkbox.Group style={{ display: 'grid', gap: 6 }} options={CHECKLIST_KEYS.map((k, i) => ({ value: k, label: `${i < 5 ? '* ' : ''}${t(`checklist.${k}`)}` }))} />
+          <Checkbox.Group
+            style={{ display: 'grid', gap: 6 }}
+            options={CHECKLIST_KEYS.map((k, i) => ({ value: k, label: `${i < 5 ? '* ' : ''}${t(`checklist.${k}`)}` }))}
+          />
         </Form.Item>
       </Form>
     </Modal>

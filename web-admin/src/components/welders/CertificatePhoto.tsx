@@ -24,8 +24,22 @@ export function CertificatePhotoButton({ certificateId }: { certificateId: strin
   };
   return (
     <>
-      <Button size="small" icon={<PictureOutlined />} onClick={open} data-testid="certificate-photo">{t('welders.certificatePhoto')}</Button>
-      {src && <Image style={{ display: 'none' }} src={src} preview={{ open: true, src, onOpenChange: (v: boolean) => { if (!v) close(); } }} />}
+      <Button size="small" icon={<PictureOutlined />} onClick={open} data-testid="certificate-photo">
+        {t('welders.certificatePhoto')}
+      </Button>
+      {src && (
+        <Image
+          style={{ display: 'none' }}
+          src={src}
+          preview={{
+            open: true,
+            src,
+            onOpenChange: (v: boolean) => {
+              if (!v) close();
+            },
+          }}
+        />
+      )}
     </>
   );
 }
@@ -55,7 +69,9 @@ export function CertificatePhotoUpload({ certificateId, onDone }: { certificateI
         }
       }}
     >
-      <Button size="small" icon={<UploadOutlined />} loading={busy}>{t('welders.uploadCertificatePhoto')}</Button>
+      <Button size="small" icon={<UploadOutlined />} loading={busy}>
+        {t('welders.uploadCertificatePhoto')}
+      </Button>
     </Upload>
   );
 }

@@ -8,18 +8,49 @@ import type { WelderView } from '../../api/types';
 export function WelderFormModal({ open, onClose }: { open: boolean; onClose: (created: WelderView | null) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ realName: string; idNumber: string; phone?: string }>();
-  const { submit, busy } = useFormSubmit(form, (v) => apiFetch<WelderView>('/api/welders', { method: 'POST', body: { realName: v.realName.trim(), idNumber: v.idNumber.trim().toUpperCase(), ...(v.phone ? { phone: v.phone.trim() } : {}) } }), (created) => onClose(created));
+  const { submit, busy } = useFormSubmit(
+    form,
+    (v) =>
+      apiFetch<WelderView>('/api/welders', {
+        method: 'POST',
+        body: {
+          realName: v.realName.trim(),
+          idNumber: v.idNumber.trim().toUpperCase(),
+          ...(v.phone ? { phone: v.phone.trim() } : {}),
+        },
+      }),
+    (created) => onClose(created),
+  );
 
   return (
-    <Modal open={open} title={t('welders.register')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(null)} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('welders.register')}
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(null)}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" data-testid="welder-form">
-        <Form.Item name="realName" label={t('welders.realName')} rules={[{ required: true, whitespace: true, max: 50 }]}>
+        <Form.Item
+          name="realName"
+          label={t('welders.realName')}
+          rules={[{ required: true, whitespace: true, max: 50 }]}
+        >
           <Input />
         </Form.Item>
-        <Form.Item name="idNumber" label={t('welders.idNumber')} rules={[{ required: true, pattern: /^\d{17}[\dXx]$/, message: '18位身份证号 / 18-character ID number' }]}>
+        <Form.Item
+          name="idNumber"
+          label={t('welders.idNumber')}
+          rules={[{ required: true, pattern: /^\d{17}[\dXx]$/, message: '18位身份证号 / 18-character ID number' }]}
+        >
           <Input maxLength={18} autoComplete="off" />
         </Form.Item>
-        <Form.Item name="phone" label={t('welders.phone')} rules={[{ pattern: /^1\d{10}$/, message: '11位手机号 / 11-digit mobile' }]}>
+        <Form.Item
+          name="phone"
+          label={t('welders.phone')}
+          rules={[{ pattern: /^1\d{10}$/, message: '11位手机号 / 11-digit mobile' }]}
+        >
           <Input maxLength={11} autoComplete="off" />
         </Form.Item>
       </Form>

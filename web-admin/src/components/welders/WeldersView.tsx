@@ -42,18 +42,63 @@ export function WeldersView({ mode }: { mode: 'ledger' | 'workspace' }) {
         title={workspace ? t('welders.workspaceTitle') : t('welders.title')}
         extra={
           <>
-            {workspace && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="register-welder">{t('welders.register')}</Button>}
-            <Button icon={<DownloadOutlined />} loading={busy} onClick={() => download('/api/ledgers/welders/export.xlsx', 'welders.xlsx', filters)} data-testid="export">{t('common.export')}</Button>
+            {workspace && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="register-welder"
+              >
+                {t('welders.register')}
+              </Button>
+            )}
+            <Button
+              icon={<DownloadOutlined />}
+              loading={busy}
+              onClick={() => download('/api/ledgers/welders/export.xlsx', 'welders.xlsx', filters)}
+              data-testid="export"
+            >
+              {t('common.export')}
+            </Button>
           </>
         }
       />
       <Card size="small">
         <div className="toolbar">
-          <Input.Search allowClear placeholder={t('welders.searchPlaceholder')} style={{ width: 200 }} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setFilters({ ...filters, q: v || undefined })} />
-          <Select allowClear placeholder={t('welders.certificateState')} style={{ width: 150 }} value={filters.certificateState as string | undefined} onChange={(v) => setFilters({ ...filters, certificateState: v })}
-            options={(['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'] as const satisfies readonly Schemas['CertificateState'][]).map((s) => ({ value: s, label: t(`certState.${s}`) }))} data-testid="filter-cert" />
-          <Select allowClear placeholder={t('common.status')} style={{ width: 110 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={welderStatusValues.map((s) => ({ value: s, label: t(`welderStatus.${s}`) }))} />
+          <Input.Search
+            allowClear
+            placeholder={t('welders.searchPlaceholder')}
+            style={{ width: 200 }}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            onSearch={(v) => setFilters({ ...filters, q: v || undefined })}
+          />
+          <Select
+            allowClear
+            placeholder={t('welders.certificateState')}
+            style={{ width: 150 }}
+            value={filters.certificateState as string | undefined}
+            onChange={(v) => setFilters({ ...filters, certificateState: v })}
+            options={(
+              [
+                'valid',
+                'expiring_90d',
+                'expired',
+                'review_overdue',
+                'unverified',
+                'none',
+              ] as const satisfies readonly Schemas['CertificateState'][]
+            ).map((s) => ({ value: s, label: t(`certState.${s}`) }))}
+            data-testid="filter-cert"
+          />
+          <Select
+            allowClear
+            placeholder={t('common.status')}
+            style={{ width: 110 }}
+            value={filters.status as string | undefined}
+            onChange={(v) => setFilters({ ...filters, status: v })}
+            options={welderStatusValues.map((s) => ({ value: s, label: t(`welderStatus.${s}`) }))}
+          />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -66,20 +111,55 @@ export function WeldersView({ mode }: { mode: 'ledger' | 'workspace' }) {
             pagination={list.pagination}
             scroll={{ x: 800 }}
             onRow={(w) => ({ onClick: () => setOpen(w.id), style: { cursor: 'pointer' } })}
-            locale={{ emptyText: <EmptyState description={filtered || !workspace ? t('welders.emptyFiltered') : t('welders.empty')} /> }}
+            locale={{
+              emptyText: (
+                <EmptyState description={filtered || !workspace ? t('welders.emptyFiltered') : t('welders.empty')} />
+              ),
+            }}
             columns={[
               { title: t('welders.realName'), dataIndex: 'realName', width: 100 },
               { title: t('welders.idNumber'), dataIndex: 'idNumberMasked', width: 180 },
-              { title: t('welders.phone'), dataIndex: 'phoneMasked', width: 130, render: (v: string | null) => v ?? '—' },
+              {
+                title: t('welders.phone'),
+                dataIndex: 'phoneMasked',
+                width: 130,
+                render: (v: string | null) => v ?? '—',
+              },
               { title: t('welders.employer'), dataIndex: 'employerName' },
-              { title: t('welders.certificateState'), dataIndex: 'certificateState', width: 130, render: (v: string) => <EnumTag kind="certState" value={v} /> },
-              { title: t('common.status'), dataIndex: 'status', width: 80, render: (v: string) => t(`welderStatus.${v}`) },
+              {
+                title: t('welders.certificateState'),
+                dataIndex: 'certificateState',
+                width: 130,
+                render: (v: string) => <EnumTag kind="certState" value={v} />,
+              },
+              {
+                title: t('common.status'),
+                dataIndex: 'status',
+                width: 80,
+                render: (v: string) => t(`welderStatus.${v}`),
+              },
             ]}
           />
         )}
       </Card>
-      <WelderFormModal open={creating} onClose={(w) => { setCreating(false); if (w) { void message.success(t('welders.registered')); list.reload(); setOpen(w.id); } }} />
-      <WelderDrawer welderId={open} canManage={workspace} trainingTiers={tiersFor(user?.role)} onClose={() => setOpen(null)} onChanged={list.reload} />
+      <WelderFormModal
+        open={creating}
+        onClose={(w) => {
+          setCreating(false);
+          if (w) {
+            void message.success(t('welders.registered'));
+            list.reload();
+            setOpen(w.id);
+          }
+        }}
+      />
+      <WelderDrawer
+        welderId={open}
+        canManage={workspace}
+        trainingTiers={tiersFor(user?.role)}
+        onClose={() => setOpen(null)}
+        onChanged={list.reload}
+      />
     </div>
   );
 }

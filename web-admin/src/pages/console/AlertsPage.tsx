@@ -30,7 +30,10 @@ export default function AlertsPage() {
   const { filters, setFilters } = list;
 
   const matches = useCallback(
-    (a: AlertView) => (!filters.state || a.state === filters.state) && (!filters.type || a.type === filters.type) && (!filters.severity || a.severity === filters.severity),
+    (a: AlertView) =>
+      (!filters.state || a.state === filters.state) &&
+      (!filters.type || a.type === filters.type) &&
+      (!filters.severity || a.severity === filters.severity),
     [filters],
   );
 
@@ -45,7 +48,11 @@ export default function AlertsPage() {
       setLive((prev) => [a, ...prev.filter((x) => x.id !== a.id)].slice(0, 50));
       setFresh((prev) => new Set(prev).add(a.id));
       if (a.state === 'open' && (known === undefined || a.count > known)) {
-        notification.warning({ message: t('alerts.newAlert', { title: i18n.language === 'en' ? a.titleEn : a.title }), description: a.enterpriseName ?? a.chipId ?? '', placement: 'bottomRight' });
+        notification.warning({
+          message: t('alerts.newAlert', { title: i18n.language === 'en' ? a.titleEn : a.title }),
+          description: a.enterpriseName ?? a.chipId ?? '',
+          placement: 'bottomRight',
+        });
       }
     },
     () => {
@@ -58,7 +65,10 @@ export default function AlertsPage() {
   const fetched = list.items;
   const pushed = list.pagination.current === 1 ? live.filter(matches) : [];
   const pushedIds = new Set(pushed.map((a) => a.id));
-  const rows = [...pushed, ...fetched.filter((a) => !pushedIds.has(a.id)).map((a) => live.find((l) => l.id === a.id) ?? a)].filter(matches);
+  const rows = [
+    ...pushed,
+    ...fetched.filter((a) => !pushedIds.has(a.id)).map((a) => live.find((l) => l.id === a.id) ?? a),
+  ].filter(matches);
 
   const update = (a: AlertView) => {
     setLive((prev) => [a, ...prev.filter((x) => x.id !== a.id)]);
@@ -70,8 +80,24 @@ export default function AlertsPage() {
     <div data-testid="alerts-page">
       <PageHeader
         title={t('alerts.title')}
-        subtitle={<Badge status={connected ? 'processing' : 'default'} text={connected ? t('alerts.live') : t('alerts.offline')} data-testid="alerts-live" />}
-        extra={<Button icon={<ReloadOutlined />} onClick={() => { setLive([]); list.reload(); }}>{t('common.refresh')}</Button>}
+        subtitle={
+          <Badge
+            status={connected ? 'processing' : 'default'}
+            text={connected ? t('alerts.live') : t('alerts.offline')}
+            data-testid="alerts-live"
+          />
+        }
+        extra={
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => {
+              setLive([]);
+              list.reload();
+            }}
+          >
+            {t('common.refresh')}
+          </Button>
+        }
       />
       <Card size="small">
         <div className="toolbar">
@@ -90,7 +116,9 @@ export default function AlertsPage() {
             style={{ width: 120 }}
             value={filters.severity as string | undefined}
             onChange={(v) => setFilters({ ...filters, severity: v })}
-            options={(['critical', 'warning', 'info'] as const satisfies readonly Schemas['AlertSeverity'][]).map((s) => ({ value: s, label: t(`severity.${s}`) }))}
+            options={(['critical', 'warning', 'info'] as const satisfies readonly Schemas['AlertSeverity'][]).map(
+              (s) => ({ value: s, label: t(`severity.${s}`) }),
+            )}
           />
           <Select
             allowClear
@@ -119,7 +147,12 @@ export default function AlertsPage() {
         )}
       </Card>
       <MachineTimelineDrawer machineId={timeline} onClose={() => setTimeline(null)} />
-      <AlertActionModal alert={pending?.alert ?? null} action={pending?.action ?? 'acknowledge'} onDone={update} onCancel={() => setPending(null)} />
+      <AlertActionModal
+        alert={pending?.alert ?? null}
+        action={pending?.action ?? 'acknowledge'}
+        onDone={update}
+        onCancel={() => setPending(null)}
+      />
     </div>
   );
 }

@@ -17,13 +17,38 @@ import { blackoutEffectValues, blackoutKindValues, blackoutStatusValues } from '
 
 function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ regionCode: string; kind: string; effect: string; range: [Dayjs, Dayjs]; reason: string }>();
-  const { submit, busy } = useFormSubmit(form, (v) => apiFetch('/api/blackouts', {
+  const [form] = Form.useForm<{
+    regionCode: string;
+    kind: string;
+    effect: string;
+    range: [Dayjs, Dayjs];
+    reason: string;
+  }>();
+  const { submit, busy } = useFormSubmit(
+    form,
+    (v) =>
+      apiFetch('/api/blackouts', {
         method: 'POST',
-        body: { regionCode: v.regionCode, kind: v.kind, effect: v.effect, startsAt: pickedChinaIso(v.range[0]), endsAt: pickedChinaIso(v.range[1]), reason: v.reason },
-      }), () => onClose(true));
+        body: {
+          regionCode: v.regionCode,
+          kind: v.kind,
+          effect: v.effect,
+          startsAt: pickedChinaIso(v.range[0]),
+          endsAt: pickedChinaIso(v.range[1]),
+          reason: v.reason,
+        },
+      }),
+    () => onClose(true),
+  );
   return (
-    <Modal open={open} title={t('blackouts.declare')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('blackouts.declare')}
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" initialValues={{ kind: 'special_period', effect: 'ban' }}>
         <Form.Item name="regionCode" label={t('blackouts.region')} rules={[{ required: true }]}>
           <RegionSelect style={{ width: '100%' }} />
@@ -31,10 +56,22 @@ function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boole
         <Form.Item name="kind" label={t('blackouts.kind')} rules={[{ required: true }]}>
           <Select options={blackoutKindValues.map((k) => ({ value: k, label: t(`blackoutKind.${k}`) }))} />
         </Form.Item>
-        <Form.Item name="effect" label={t('blackouts.effect')} rules={[{ required: true }]} extra={t('blackouts.effectHint')}>
-          <Select options={blackoutEffectValues.map((k) => ({ value: k, label: t(`blackoutEffect.${k}`) }))} data-testid="blackout-effect" />
+        <Form.Item
+          name="effect"
+          label={t('blackouts.effect')}
+          rules={[{ required: true }]}
+          extra={t('blackouts.effectHint')}
+        >
+          <Select
+            options={blackoutEffectValues.map((k) => ({ value: k, label: t(`blackoutEffect.${k}`) }))}
+            data-testid="blackout-effect"
+          />
         </Form.Item>
-        <Form.Item name="range" label={`${t('blackouts.startsAt')} – ${t('blackouts.endsAt')}`} rules={[{ required: true }]}>
+        <Form.Item
+          name="range"
+          label={`${t('blackouts.startsAt')} – ${t('blackouts.endsAt')}`}
+          rules={[{ required: true }]}
+        >
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="reason" label={t('blackouts.reason')} rules={[{ required: true, whitespace: true }]}>
@@ -57,7 +94,15 @@ export default function BlackoutsPage() {
     let reason = '';
     modal.confirm({
       title: `${t('blackouts.cancelBlackout')} · ${b.reason}`,
-      content: <Input.TextArea rows={2} placeholder={t('blackouts.cancelReason')} onChange={(e) => { reason = e.target.value; }} />,
+      content: (
+        <Input.TextArea
+          rows={2}
+          placeholder={t('blackouts.cancelReason')}
+          onChange={(e) => {
+            reason = e.target.value;
+          }}
+        />
+      ),
       onOk: async () => {
         try {
           await apiFetch(`/api/blackouts/${b.id}/cancel`, { method: 'POST', body: { reason } });
@@ -73,11 +118,24 @@ export default function BlackoutsPage() {
 
   return (
     <div data-testid="blackouts-page">
-      <PageHeader title={t('blackouts.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setDeclaring(true)}>{t('blackouts.declare')}</Button>} />
+      <PageHeader
+        title={t('blackouts.title')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDeclaring(true)}>
+            {t('blackouts.declare')}
+          </Button>
+        }
+      />
       <Card size="small">
         <div className="toolbar">
-          <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={blackoutStatusValues.map((s) => ({ value: s, label: t(`blackoutStatus.${s}`) }))} />
+          <Select
+            allowClear
+            placeholder={t('common.status')}
+            style={{ width: 130 }}
+            value={filters.status as string | undefined}
+            onChange={(v) => setFilters({ ...filters, status: v })}
+            options={blackoutStatusValues.map((s) => ({ value: s, label: t(`blackoutStatus.${s}`) }))}
+          />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -92,18 +150,52 @@ export default function BlackoutsPage() {
             locale={{ emptyText: <EmptyState description={t('blackouts.empty')} /> }}
             columns={[
               { title: t('blackouts.region'), dataIndex: 'regionCode', width: 120 },
-              { title: t('blackouts.kind'), dataIndex: 'kind', width: 110, render: (v: string) => t(`blackoutKind.${v}`) },
-              { title: t('blackouts.effect'), dataIndex: 'effect', width: 120, render: (v: string) => t(`blackoutEffect.${v}`) },
+              {
+                title: t('blackouts.kind'),
+                dataIndex: 'kind',
+                width: 110,
+                render: (v: string) => t(`blackoutKind.${v}`),
+              },
+              {
+                title: t('blackouts.effect'),
+                dataIndex: 'effect',
+                width: 120,
+                render: (v: string) => t(`blackoutEffect.${v}`),
+              },
               { title: t('blackouts.startsAt'), dataIndex: 'startsAt', width: 140, render: (v: string) => fmtTime(v) },
               { title: t('blackouts.endsAt'), dataIndex: 'endsAt', width: 140, render: (v: string) => fmtTime(v) },
               { title: t('blackouts.reason'), dataIndex: 'reason' },
-              { title: t('common.status'), dataIndex: 'status', width: 100, render: (v: string) => <EnumTag kind="blackoutStatus" value={v} /> },
-              { title: t('common.actions'), key: 'a', width: 90, render: (_: unknown, b) => (b.status === 'scheduled' || b.status === 'active' ? <Button size="small" danger onClick={() => cancel(b)}>{t('blackouts.cancelBlackout')}</Button> : null) },
+              {
+                title: t('common.status'),
+                dataIndex: 'status',
+                width: 100,
+                render: (v: string) => <EnumTag kind="blackoutStatus" value={v} />,
+              },
+              {
+                title: t('common.actions'),
+                key: 'a',
+                width: 90,
+                render: (_: unknown, b) =>
+                  b.status === 'scheduled' || b.status === 'active' ? (
+                    <Button size="small" danger onClick={() => cancel(b)}>
+                      {t('blackouts.cancelBlackout')}
+                    </Button>
+                  ) : null,
+              },
             ]}
           />
         )}
       </Card>
-      <DeclareModal open={declaring} onClose={(s) => { setDeclaring(false); if (s) { void message.success(t('blackouts.declared')); list.reload(); } }} />
+      <DeclareModal
+        open={declaring}
+        onClose={(s) => {
+          setDeclaring(false);
+          if (s) {
+            void message.success(t('blackouts.declared'));
+            list.reload();
+          }
+        }}
+      />
     </div>
   );
 }

@@ -30,7 +30,12 @@ export default function OffPlatformPage() {
         title={t('offPlatform.title')}
         subtitle={t('offPlatform.subtitle')}
         extra={
-          <Button icon={<DownloadOutlined />} loading={busy} onClick={() => download('/api/stats/off-platform/export.xlsx', 'off-platform.xlsx', filters)} data-testid="export">
+          <Button
+            icon={<DownloadOutlined />}
+            loading={busy}
+            onClick={() => download('/api/stats/off-platform/export.xlsx', 'off-platform.xlsx', filters)}
+            data-testid="export"
+          >
             {t('common.export')}
           </Button>
         }
@@ -69,7 +74,15 @@ export default function OffPlatformPage() {
         )}
       </Card>
       <MachineTimelineDrawer machineId={timeline} onClose={() => setTimeline(null)} />
-      <AlertActionModal alert={pending?.alert ?? null} action={pending?.action ?? 'acknowledge'} onDone={() => { setPending(null); list.reload(); }} onCancel={() => setPending(null)} />
+      <AlertActionModal
+        alert={pending?.alert ?? null}
+        action={pending?.action ?? 'acknowledge'}
+        onDone={() => {
+          setPending(null);
+          list.reload();
+        }}
+        onCancel={() => setPending(null)}
+      />
     </div>
   );
 }

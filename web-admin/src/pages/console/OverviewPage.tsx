@@ -9,11 +9,27 @@ import { EmptyState, ErrorState, PageLoading } from '../../components/states';
 import { fmtTime, percent } from '../../components/format';
 import { useApi } from '../../hooks/useApi';
 
-function StatCard({ title, value, hint, color, testId }: { title: string; value: number; hint?: string; color?: string; testId?: string }) {
+function StatCard({
+  title,
+  value,
+  hint,
+  color,
+  testId,
+}: {
+  title: string;
+  value: number;
+  hint?: string;
+  color?: string;
+  testId?: string;
+}) {
   return (
     <Card size="small" style={{ height: '100%' }} data-testid={testId}>
       <Statistic title={title} value={value} valueStyle={color ? { color } : undefined} />
-      {hint && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{hint}</Typography.Text>}
+      {hint && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {hint}
+        </Typography.Text>
+      )}
     </Card>
   );
 }
@@ -29,7 +45,7 @@ export default function OverviewPage() {
 
   const o = data;
   const enterpriseUser = user?.role === 'enterprise_admin' || user?.role === 'safety_manager';
-  const scope = enterpriseUser ? t('overview.scopeEnterprise') : o.regionName ?? t('overview.scopeAll');
+  const scope = enterpriseUser ? t('overview.scopeEnterprise') : (o.regionName ?? t('overview.scopeAll'));
   const span = { xs: 12, sm: 12, md: 8, lg: 6, xl: 4 } as const;
   const alertTypes = Object.entries(o.alerts.openByType).sort((a, b) => b[1] - a[1]);
 
@@ -51,7 +67,12 @@ export default function OverviewPage() {
     grid: { left: 40, right: 16, top: 36, bottom: 30 },
     xAxis: { type: 'category', data: o.trend.map((p) => p.date.slice(5)) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: (['alerts', 'arcs', 'permits'] as const).map((k) => ({ name: t(`overview.series.${k}`), type: 'line', smooth: true, data: o.trend.map((p) => p[k]) })),
+    series: (['alerts', 'arcs', 'permits'] as const).map((k) => ({
+      name: t(`overview.series.${k}`),
+      type: 'line',
+      smooth: true,
+      data: o.trend.map((p) => p[k]),
+    })),
   };
 
   return (
@@ -59,26 +80,93 @@ export default function OverviewPage() {
       <PageHeader
         title={t('overview.title')}
         subtitle={t('overview.subtitle', { scope, time: fmtTime(o.generatedAt) })}
-        extra={<Button icon={<ReloadOutlined />} onClick={reload} loading={loading}>{t('common.refresh')}</Button>}
+        extra={
+          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading}>
+            {t('common.refresh')}
+          </Button>
+        }
       />
       <Row gutter={[12, 12]}>
-        <Col {...span}><StatCard testId="stat-enterprises" title={t('overview.enterprises')} value={o.enterprises.total} hint={t('overview.enterprisesHint', o.enterprises)} /></Col>
-        <Col {...span}><StatCard testId="stat-machines" title={t('overview.machines')} value={o.machines.total} hint={t('overview.machinesHint', o.machines)} /></Col>
-        <Col {...span}><StatCard title={t('overview.chipped')} value={o.machines.chipped} hint={t('overview.chippedHint', { rate: percent(o.machines.chipped, o.machines.total) })} color="#1f5fbf" /></Col>
-        <Col {...span}><StatCard title={t('overview.online')} value={o.machines.online} hint={o.sources.devices ? undefined : t('overview.noDevices')} color="#389e0d" /></Col>
-        <Col {...span}><StatCard title={t('overview.arcing')} value={o.machines.arcing} color="#d46b08" /></Col>
-        <Col {...span}><StatCard title={t('overview.permitsToday')} value={o.permitsActiveToday} /></Col>
-        <Col {...span}><StatCard testId="stat-welders" title={t('overview.welders')} value={o.welders.total} /></Col>
-        <Col {...span}><StatCard title={t('overview.certified')} value={o.welders.certified} color="#389e0d" /></Col>
-        <Col {...span}><StatCard title={t('overview.expiring')} value={o.welders.expiring90d} color="#d48806" /></Col>
-        <Col {...span}><StatCard title={t('overview.expired')} value={o.welders.expired + o.welders.reviewOverdue} hint={`${t('overview.reviewOverdue')} ${o.welders.reviewOverdue}`} color="#cf1322" /></Col>
-        <Col {...span}><StatCard title={t('overview.noCertificate')} value={o.welders.none} color="#cf1322" /></Col>
-        <Col {...span}><StatCard testId="stat-alerts" title={t('overview.openAlerts')} value={o.alerts.open} hint={t('overview.openAlertsHint', { critical: o.alerts.openBySeverity.critical ?? 0, warning: o.alerts.openBySeverity.warning ?? 0, info: o.alerts.openBySeverity.info ?? 0 })} color={o.alerts.open ? '#cf1322' : undefined} /></Col>
+        <Col {...span}>
+          <StatCard
+            testId="stat-enterprises"
+            title={t('overview.enterprises')}
+            value={o.enterprises.total}
+            hint={t('overview.enterprisesHint', o.enterprises)}
+          />
+        </Col>
+        <Col {...span}>
+          <StatCard
+            testId="stat-machines"
+            title={t('overview.machines')}
+            value={o.machines.total}
+            hint={t('overview.machinesHint', o.machines)}
+          />
+        </Col>
+        <Col {...span}>
+          <StatCard
+            title={t('overview.chipped')}
+            value={o.machines.chipped}
+            hint={t('overview.chippedHint', { rate: percent(o.machines.chipped, o.machines.total) })}
+            color="#1f5fbf"
+          />
+        </Col>
+        <Col {...span}>
+          <StatCard
+            title={t('overview.online')}
+            value={o.machines.online}
+            hint={o.sources.devices ? undefined : t('overview.noDevices')}
+            color="#389e0d"
+          />
+        </Col>
+        <Col {...span}>
+          <StatCard title={t('overview.arcing')} value={o.machines.arcing} color="#d46b08" />
+        </Col>
+        <Col {...span}>
+          <StatCard title={t('overview.permitsToday')} value={o.permitsActiveToday} />
+        </Col>
+        <Col {...span}>
+          <StatCard testId="stat-welders" title={t('overview.welders')} value={o.welders.total} />
+        </Col>
+        <Col {...span}>
+          <StatCard title={t('overview.certified')} value={o.welders.certified} color="#389e0d" />
+        </Col>
+        <Col {...span}>
+          <StatCard title={t('overview.expiring')} value={o.welders.expiring90d} color="#d48806" />
+        </Col>
+        <Col {...span}>
+          <StatCard
+            title={t('overview.expired')}
+            value={o.welders.expired + o.welders.reviewOverdue}
+            hint={`${t('overview.reviewOverdue')} ${o.welders.reviewOverdue}`}
+            color="#cf1322"
+          />
+        </Col>
+        <Col {...span}>
+          <StatCard title={t('overview.noCertificate')} value={o.welders.none} color="#cf1322" />
+        </Col>
+        <Col {...span}>
+          <StatCard
+            testId="stat-alerts"
+            title={t('overview.openAlerts')}
+            value={o.alerts.open}
+            hint={t('overview.openAlertsHint', {
+              critical: o.alerts.openBySeverity.critical ?? 0,
+              warning: o.alerts.openBySeverity.warning ?? 0,
+              info: o.alerts.openBySeverity.info ?? 0,
+            })}
+            color={o.alerts.open ? '#cf1322' : undefined}
+          />
+        </Col>
       </Row>
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} lg={14}>
           <Card size="small" title={t('overview.byTownship')}>
-            {o.byTownship.length ? <ReactECharts option={townshipChart} style={{ height: 320 }} notMerge /> : <EmptyState description={t('overview.noTownship')} />}
+            {o.byTownship.length ? (
+              <ReactECharts option={townshipChart} style={{ height: 320 }} notMerge />
+            ) : (
+              <EmptyState description={t('overview.noTownship')} />
+            )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>

@@ -1,8 +1,28 @@
-import { App, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import { PERMIT_LEVELS, type ApprovalChains, type ApproverPosition, type HolidayYearView, type RegionalMinimumView } from '../../api/types';
+import {
+  PERMIT_LEVELS,
+  type ApprovalChains,
+  type ApproverPosition,
+  type HolidayYearView,
+  type RegionalMinimumView,
+} from '../../api/types';
 import { useSession } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
@@ -15,7 +35,13 @@ const POSITIONS: ApproverPosition[] = ['unit_head', 'safety_department', 'princi
 /** Each level's chain as positions in signing order. */
 function ChainTags({ chain }: { chain: ApproverPosition[] }) {
   const { t } = useTranslation();
-  return <Space size={2} wrap>{chain.map((p, i) => <Tag key={`${p}${i}`}>{`${i + 1}. ${t(`position.${p}`)}`}</Tag>)}</Space>;
+  return (
+    <Space size={2} wrap>
+      {chain.map((p, i) => (
+        <Tag key={`${p}${i}`}>{`${i + 1}. ${t(`position.${p}`)}`}</Tag>
+      ))}
+    </Space>
+  );
 }
 
 /** Minimum approval chains of a region: what comes from above, the region's own rule, and its edit form. */
@@ -54,29 +80,55 @@ function MinimumCard() {
         <span>{t('permitRules.region')}</span>
         <RegionSelect value={regionCode} onChange={setRegionCode} style={{ width: 260 }} />
       </Space>
-      {view.error && !view.data ? <ErrorState error={view.error} onRetry={view.reload} /> : view.data && (
-        <>
-          <Table
-            size="small"
-            rowKey="level"
-            pagination={false}
-            dataSource={LEVELS.map((level) => ({ level }))}
-            columns={[
-              { title: '', dataIndex: 'level', width: 80, render: (l: string) => t(`permitLevel.${l}`) },
-              { title: t('permitRules.inherited'), key: 'i', render: (_: unknown, r) => <ChainTags chain={view.data!.inherited[r.level]} /> },
-              { title: t('permitRules.effective'), key: 'e', render: (_: unknown, r) => <ChainTags chain={view.data!.effective[r.level]} /> },
-            ]}
-          />
-          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('permitRules.own')}{view.data.own ? '' : ` · ${t('permitRules.noOwn')}`}</Typography.Title>
-          <Form form={form} layout="horizontal" labelCol={{ span: 3 }}>
-            {LEVELS.map((level) => (
-              <Form.Item key={level} name={level} label={t(`permitLevel.${level}`)} rules={[{ required: true, type: 'array', min: 1 }]}>
-                <Select mode="multiple" placeholder={t('permitRules.stepsPlaceholder')} options={POSITIONS.map((p) => ({ value: p, label: t(`position.${p}`) }))} />
-              </Form.Item>
-            ))}
-            <Button type="primary" loading={busy} onClick={save} data-testid="minimum-save">{t('common.save')}</Button>
-          </Form>
-        </>
+      {view.error && !view.data ? (
+        <ErrorState error={view.error} onRetry={view.reload} />
+      ) : (
+        view.data && (
+          <>
+            <Table
+              size="small"
+              rowKey="level"
+              pagination={false}
+              dataSource={LEVELS.map((level) => ({ level }))}
+              columns={[
+                { title: '', dataIndex: 'level', width: 80, render: (l: string) => t(`permitLevel.${l}`) },
+                {
+                  title: t('permitRules.inherited'),
+                  key: 'i',
+                  render: (_: unknown, r) => <ChainTags chain={view.data!.inherited[r.level]} />,
+                },
+                {
+                  title: t('permitRules.effective'),
+                  key: 'e',
+                  render: (_: unknown, r) => <ChainTags chain={view.data!.effective[r.level]} />,
+                },
+              ]}
+            />
+            <Typography.Title level={5} style={{ marginTop: 16 }}>
+              {t('permitRules.own')}
+              {view.data.own ? '' : ` · ${t('permitRules.noOwn')}`}
+            </Typography.Title>
+            <Form form={form} layout="horizontal" labelCol={{ span: 3 }}>
+              {LEVELS.map((level) => (
+                <Form.Item
+                  key={level}
+                  name={level}
+                  label={t(`permitLevel.${level}`)}
+                  rules={[{ required: true, type: 'array', min: 1 }]}
+                >
+                  <Select
+                    mode="multiple"
+                    placeholder={t('permitRules.stepsPlaceholder')}
+                    options={POSITIONS.map((p) => ({ value: p, label: t(`position.${p}`) }))}
+                  />
+                </Form.Item>
+              ))}
+              <Button type="primary" loading={busy} onClick={save} data-testid="minimum-save">
+                {t('common.save')}
+              </Button>
+            </Form>
+          </>
+        )
       )}
     </Card>
   );
@@ -108,7 +160,12 @@ function HolidayCard() {
   const [busy, setBusy] = useState(false);
   const admin = user?.role === 'platform_admin';
   useEffect(() => {
-    if (view.data) form.setFieldsValue({ published: view.data.published, source: view.data.source, days: view.data.days.map((d) => `${d.date} ${d.name}`).join('\n') });
+    if (view.data)
+      form.setFieldsValue({
+        published: view.data.published,
+        source: view.data.source,
+        days: view.data.days.map((d) => `${d.date} ${d.name}`).join('\n'),
+      });
   }, [view.data, form]);
 
   const save = async () => {
@@ -121,7 +178,10 @@ function HolidayCard() {
     }
     setBusy(true);
     try {
-      await apiFetch(`/api/holiday-calendar/${year}`, { method: 'PUT', body: { published: v.published, source: v.source, days: parsed.days } });
+      await apiFetch(`/api/holiday-calendar/${year}`, {
+        method: 'PUT',
+        body: { published: v.published, source: v.source, days: parsed.days },
+      });
       void message.success(t('permitRules.saved'));
       view.reload();
     } catch (e) {
@@ -138,23 +198,41 @@ function HolidayCard() {
         <span>{t('permitRules.year')}</span>
         <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
       </Space>
-      {view.error && !view.data ? <ErrorState error={view.error} onRetry={view.reload} /> : view.data && (
-        <Descriptions size="small" column={1} bordered>
-          <Descriptions.Item label={t('permitRules.published')}>{view.data.published ? t('common.yes') : t('permitRules.notPublished')}</Descriptions.Item>
-          <Descriptions.Item label={t('permitRules.source')}>{view.data.source || '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('permitRules.days')}>
-            <Space size={2} wrap>{view.data.days.map((d) => <Tag key={d.date}>{`${d.date} ${d.name}`}</Tag>)}</Space>
-            <div>{t('permitRules.daysCount', { count: view.data.days.length })}</div>
-          </Descriptions.Item>
-        </Descriptions>
+      {view.error && !view.data ? (
+        <ErrorState error={view.error} onRetry={view.reload} />
+      ) : (
+        view.data && (
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('permitRules.published')}>
+              {view.data.published ? t('common.yes') : t('permitRules.notPublished')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('permitRules.source')}>{view.data.source || '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('permitRules.days')}>
+              <Space size={2} wrap>
+                {view.data.days.map((d) => (
+                  <Tag key={d.date}>{`${d.date} ${d.name}`}</Tag>
+                ))}
+              </Space>
+              <div>{t('permitRules.daysCount', { count: view.data.days.length })}</div>
+            </Descriptions.Item>
+          </Descriptions>
+        )
       )}
       {admin && (
         <Form form={form} layout="vertical" style={{ marginTop: 16 }}>
           <Typography.Title level={5}>{t('permitRules.editYear')}</Typography.Title>
-          <Form.Item name="published" label={t('permitRules.published')} valuePropName="checked"><Switch /></Form.Item>
-          <Form.Item name="source" label={t('permitRules.source')} rules={[{ required: true, whitespace: true }]}><Input maxLength={300} /></Form.Item>
-          <Form.Item name="days" label={t('permitRules.daysInput')}><Input.TextArea rows={8} placeholder="2027-01-01 元旦" /></Form.Item>
-          <Button type="primary" loading={busy} onClick={save} data-testid="holiday-save">{t('common.save')}</Button>
+          <Form.Item name="published" label={t('permitRules.published')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+          <Form.Item name="source" label={t('permitRules.source')} rules={[{ required: true, whitespace: true }]}>
+            <Input maxLength={300} />
+          </Form.Item>
+          <Form.Item name="days" label={t('permitRules.daysInput')}>
+            <Input.TextArea rows={8} placeholder="2027-01-01 元旦" />
+          </Form.Item>
+          <Button type="primary" loading={busy} onClick={save} data-testid="holiday-save">
+            {t('common.save')}
+          </Button>
         </Form>
       )}
     </Card>

@@ -24,7 +24,11 @@ interface Photo {
   url: string;
 }
 
-type Fix = { state: 'idle' } | { state: 'locating' } | { state: 'ok'; lat: number; lng: number; accuracy: number } | { state: 'failed'; reason: string };
+type Fix =
+  | { state: 'idle' }
+  | { state: 'locating' }
+  | { state: 'ok'; lat: number; lng: number; accuracy: number }
+  | { state: 'failed'; reason: string };
 
 /** /report?code=…: 一键举报 with photos and location; answers a tracking code. */
 export default function ReportPage() {
@@ -53,7 +57,11 @@ export default function ReportPage() {
         const blob = await preparePhoto(f);
         added.push({ blob, url: URL.createObjectURL(blob) });
       } catch (e) {
-        setPhotoError(e instanceof PhotoError && e.reason === 'tooLarge' ? t('public.report.photoTooLarge') : t('public.report.photoUnreadable'));
+        setPhotoError(
+          e instanceof PhotoError && e.reason === 'tooLarge'
+            ? t('public.report.photoTooLarge')
+            : t('public.report.photoUnreadable'),
+        );
       }
     }
     setPhotos((p) => [...p, ...added]);
@@ -67,7 +75,12 @@ export default function ReportPage() {
     setFix({ state: 'locating' });
     navigator.geolocation.getCurrentPosition(
       (p) => setFix({ state: 'ok', lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy }),
-      (e) => setFix({ state: 'failed', reason: e.code === e.PERMISSION_DENIED ? t('public.report.locationDenied') : t('public.report.locationFailed') }),
+      (e) =>
+        setFix({
+          state: 'failed',
+          reason:
+            e.code === e.PERMISSION_DENIED ? t('public.report.locationDenied') : t('public.report.locationFailed'),
+        }),
       { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
     );
   };
@@ -90,17 +103,29 @@ export default function ReportPage() {
       setReceipt(await apiFetch<ReportReceipt>('/api/public/reports', { method: 'POST', body: fd, anonymous: true }));
       window.scrollTo?.(0, 0);
     } catch (e) {
-      form.setFields(toFormFields(e)
-        .filter((f) => (FORM_FIELDS as readonly unknown[]).includes(f.name[0]))
-        .map((f) => ({ name: f.name[0] as keyof ReportForm, errors: f.errors })));
-      setError(e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS' ? t('public.tooMany') : e instanceof ApiError && e.status ? e.message : t('public.networkError'));
+      form.setFields(
+        toFormFields(e)
+          .filter((f) => (FORM_FIELDS as readonly unknown[]).includes(f.name[0]))
+          .map((f) => ({ name: f.name[0] as keyof ReportForm, errors: f.errors })),
+      );
+      setError(
+        e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS'
+          ? t('public.tooMany')
+          : e instanceof ApiError && e.status
+            ? e.message
+            : t('public.networkError'),
+      );
     } finally {
       setBusy(false);
     }
   };
 
   if (receipt) {
-    const copy = () => navigator.clipboard?.writeText(receipt.displayCode).then(() => message.success(t('public.report.copied')), () => undefined);
+    const copy = () =>
+      navigator.clipboard?.writeText(receipt.displayCode).then(
+        () => message.success(t('public.report.copied')),
+        () => undefined,
+      );
     return (
       <PublicLayout>
         <Card data-testid="report-done">
@@ -110,9 +135,15 @@ export default function ReportPage() {
             subTitle={t('public.report.doneText')}
             extra={
               <Space direction="vertical" style={{ width: '100%' }}>
-                <div className="m-tracking" data-testid="tracking-code">{receipt.displayCode}</div>
-                <Button icon={<CopyOutlined />} onClick={copy}>{t('public.report.copy')}</Button>
-                <Link to={`/report/status?code=${receipt.trackingCode}`}><Button type="link">{t('public.report.followUp')}</Button></Link>
+                <div className="m-tracking" data-testid="tracking-code">
+                  {receipt.displayCode}
+                </div>
+                <Button icon={<CopyOutlined />} onClick={copy}>
+                  {t('public.report.copy')}
+                </Button>
+                <Link to={`/report/status?code=${receipt.trackingCode}`}>
+                  <Button type="link">{t('public.report.followUp')}</Button>
+                </Link>
               </Space>
             }
           />
@@ -129,31 +160,65 @@ export default function ReportPage() {
           {machineCode && (
             <div>
               <Typography.Text type="secondary">{t('public.report.machineCode')}: </Typography.Text>
-              <Tag className="m-code" data-testid="report-machine-code">{machineCode}</Tag>
+              <Tag className="m-code" data-testid="report-machine-code">
+                {machineCode}
+              </Tag>
             </div>
           )}
           {error && <Alert type="error" showIcon message={error} data-testid="report-error" />}
           <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional">
-            <Form.Item name="description" label={t('public.report.description')}
-              rules={[{ required: true, whitespace: true, message: t('public.report.descriptionRequired') }, { min: 5, message: t('public.report.descriptionShort') }]}>
-              <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('public.report.descriptionPlaceholder')} data-testid="report-description" />
+            <Form.Item
+              name="description"
+              label={t('public.report.description')}
+              rules={[
+                { required: true, whitespace: true, message: t('public.report.descriptionRequired') },
+                { min: 5, message: t('public.report.descriptionShort') },
+              ]}
+            >
+              <Input.TextArea
+                rows={4}
+                maxLength={2000}
+                showCount
+                placeholder={t('public.report.descriptionPlaceholder')}
+                data-testid="report-description"
+              />
             </Form.Item>
 
-            <Form.Item label={t('public.report.photos', { max: MAX_PHOTOS })} help={photoError} validateStatus={photoError ? 'error' : undefined}>
+            <Form.Item
+              label={t('public.report.photos', { max: MAX_PHOTOS })}
+              help={photoError}
+              validateStatus={photoError ? 'error' : undefined}
+            >
               <div className="m-photos">
                 {photos.map((p, i) => (
                   <div className="m-photo" key={p.url}>
                     <img src={p.url} alt={t('public.report.photoAlt', { n: i + 1 })} />
-                    <Button size="small" shape="circle" danger icon={<DeleteOutlined />} aria-label={t('public.report.removePhoto')}
-                      onClick={() => setPhotos((all) => all.filter((x) => x !== p))} />
+                    <Button
+                      size="small"
+                      shape="circle"
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={t('public.report.removePhoto')}
+                      onClick={() => setPhotos((all) => all.filter((x) => x !== p))}
+                    />
                   </div>
                 ))}
                 {photos.length < MAX_PHOTOS && (
                   <label className="m-photo-add">
                     <CameraOutlined style={{ fontSize: 24 }} />
                     <span>{t('public.report.takePhoto')}</span>
-                    <input type="file" accept="image/*" capture="environment" multiple data-testid="report-photo-input" style={{ display: 'none' }}
-                      onChange={(e) => { void addPhotos(e.target.files); e.target.value = ''; }} />
+                    <input
+                      type="file"
+                      accept="image/*"
+                      capture="environment"
+                      multiple
+                      data-testid="report-photo-input"
+                      style={{ display: 'none' }}
+                      onChange={(e) => {
+                        void addPhotos(e.target.files);
+                        e.target.value = '';
+                      }}
+                    />
                   </label>
                 )}
               </div>
@@ -161,26 +226,67 @@ export default function ReportPage() {
 
             <Form.Item label={t('public.report.location')}>
               <Space direction="vertical" style={{ width: '100%' }}>
-                <Button icon={<AimOutlined />} onClick={locate} loading={fix.state === 'locating'} data-testid="report-locate">
+                <Button
+                  icon={<AimOutlined />}
+                  onClick={locate}
+                  loading={fix.state === 'locating'}
+                  data-testid="report-locate"
+                >
                   {fix.state === 'ok' ? t('public.report.relocate') : t('public.report.useLocation')}
                 </Button>
-                {fix.state === 'ok' && <Typography.Text type="success" data-testid="report-fix">{t('public.report.located', { lat: fix.lat.toFixed(5), lng: fix.lng.toFixed(5), acc: Math.round(fix.accuracy) })}</Typography.Text>}
-                {fix.state === 'failed' && <Typography.Text type="warning">{fix.reason} {t('public.report.manualFallback')}</Typography.Text>}
+                {fix.state === 'ok' && (
+                  <Typography.Text type="success" data-testid="report-fix">
+                    {t('public.report.located', {
+                      lat: fix.lat.toFixed(5),
+                      lng: fix.lng.toFixed(5),
+                      acc: Math.round(fix.accuracy),
+                    })}
+                  </Typography.Text>
+                )}
+                {fix.state === 'failed' && (
+                  <Typography.Text type="warning">
+                    {fix.reason} {t('public.report.manualFallback')}
+                  </Typography.Text>
+                )}
               </Space>
             </Form.Item>
-            <Form.Item name="regionCode" label={t('public.report.region')} extra={machineCode ? t('public.report.regionFromMachine') : undefined}>
-              <Select allowClear showSearch optionFilterProp="label" loading={regions.loading} placeholder={t('public.report.regionPlaceholder')} data-testid="report-region"
+            <Form.Item
+              name="regionCode"
+              label={t('public.report.region')}
+              extra={machineCode ? t('public.report.regionFromMachine') : undefined}
+            >
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                loading={regions.loading}
+                placeholder={t('public.report.regionPlaceholder')}
+                data-testid="report-region"
                 notFoundContent={regions.error ? t('public.networkError') : undefined}
-                options={(regions.data ?? []).map((r) => ({ value: r.code, label: r.name }))} />
+                options={(regions.data ?? []).map((r) => ({ value: r.code, label: r.name }))}
+              />
             </Form.Item>
             <Form.Item name="address" label={t('public.report.address')}>
               <Input maxLength={300} placeholder={t('public.report.addressPlaceholder')} data-testid="report-address" />
             </Form.Item>
-            <Form.Item name="contact" label={t('public.report.contact')} extra={t('public.report.contactHint')}
-              rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('public.report.contactInvalid') }]}>
+            <Form.Item
+              name="contact"
+              label={t('public.report.contact')}
+              extra={t('public.report.contactHint')}
+              rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('public.report.contactInvalid') }]}
+            >
               <Input inputMode="tel" maxLength={11} placeholder="13800000000" data-testid="report-contact" />
             </Form.Item>
-            <Button type="primary" danger htmlType="submit" block size="large" loading={busy} className="m-report-btn" data-testid="report-submit">
+            <Button
+              type="primary"
+              danger
+              htmlType="submit"
+              block
+              size="large"
+              loading={busy}
+              className="m-report-btn"
+              data-testid="report-submit"
+            >
               {t('public.report.submit')}
             </Button>
           </Form>

@@ -16,7 +16,10 @@ export default function ReportStatusPage() {
   const [params, setParams] = useSearchParams();
   const code = params.get('code')?.trim() ?? '';
   const [typed, setTyped] = useState(code);
-  const { data, error, loading, reload } = useApi<PublicReportStatus>(code ? `/api/public/reports/${encodeURIComponent(code)}` : null, { anonymous: true });
+  const { data, error, loading, reload } = useApi<PublicReportStatus>(
+    code ? `/api/public/reports/${encodeURIComponent(code)}` : null,
+    { anonymous: true },
+  );
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
 
   return (
@@ -25,34 +28,73 @@ export default function ReportStatusPage() {
         <Form layout="vertical" onFinish={() => setParams(typed.trim() ? { code: typed.trim() } : {})}>
           <Form.Item label={t('public.status.codeLabel')}>
             <Space.Compact style={{ width: '100%' }}>
-              <Input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="ABCDE-FGHJK" className="m-code" maxLength={20} data-testid="status-code" />
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="status-submit">{t('public.status.lookUp')}</Button>
+              <Input
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                placeholder="ABCDE-FGHJK"
+                className="m-code"
+                maxLength={20}
+                data-testid="status-code"
+              />
+              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="status-submit">
+                {t('public.status.lookUp')}
+              </Button>
             </Space.Compact>
           </Form.Item>
         </Form>
         {!code && <Typography.Text type="secondary">{t('public.status.hint')}</Typography.Text>}
         {code && loading && <Alert type="info" message={t('public.status.loading')} />}
-        {code && !loading && error != null && (
-          error instanceof ApiError && error.status === 404
-            ? <Result status="404" title={t('public.status.notFound')} subTitle={t('public.status.notFoundText')} data-testid="status-not-found" />
-            : error instanceof ApiError && error.status === 400
-              ? <Alert type="warning" showIcon message={t('public.status.malformed')} data-testid="status-malformed" />
-              : <Result status="error" title={t('common.loadFailed')} subTitle={error instanceof ApiError && error.code === 'TOO_MANY_REQUESTS' ? t('public.tooMany') : t('public.networkError')}
-                  extra={<Button onClick={reload}>{t('common.retry')}</Button>} />
-        )}
+        {code &&
+          !loading &&
+          error != null &&
+          (error instanceof ApiError && error.status === 404 ? (
+            <Result
+              status="404"
+              title={t('public.status.notFound')}
+              subTitle={t('public.status.notFoundText')}
+              data-testid="status-not-found"
+            />
+          ) : error instanceof ApiError && error.status === 400 ? (
+            <Alert type="warning" showIcon message={t('public.status.malformed')} data-testid="status-malformed" />
+          ) : (
+            <Result
+              status="error"
+              title={t('common.loadFailed')}
+              subTitle={
+                error instanceof ApiError && error.code === 'TOO_MANY_REQUESTS'
+                  ? t('public.tooMany')
+                  : t('public.networkError')
+              }
+              extra={<Button onClick={reload}>{t('common.retry')}</Button>}
+            />
+          ))}
         {code && !loading && data && (
           <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="status-result">
-            <Typography.Text className="m-code">{t('public.status.codeLabel')}: <strong>{data.displayCode}</strong></Typography.Text>
-            <Steps direction="vertical" size="small" current={STEP_OF[data.status]} status={data.status === 'rejected' ? 'error' : data.status === 'closed' ? 'finish' : 'process'}
+            <Typography.Text className="m-code">
+              {t('public.status.codeLabel')}: <strong>{data.displayCode}</strong>
+            </Typography.Text>
+            <Steps
+              direction="vertical"
+              size="small"
+              current={STEP_OF[data.status]}
+              status={data.status === 'rejected' ? 'error' : data.status === 'closed' ? 'finish' : 'process'}
               items={[
                 { title: t('public.status.received'), description: when(data.submittedAt) },
                 { title: t('public.status.verifying') },
                 { title: data.status === 'rejected' ? t('public.status.rejected') : t('public.status.verified') },
-                { title: t('public.status.closed'), description: data.status === 'closed' ? when(data.updatedAt) : undefined },
+                {
+                  title: t('public.status.closed'),
+                  description: data.status === 'closed' ? when(data.updatedAt) : undefined,
+                },
               ]}
             />
-            <Typography.Text data-testid="status-current">{t('public.status.current')}: <strong>{t(`public.reportStatus.${data.status}`)}</strong> · {t('public.status.updated', { time: when(data.updatedAt) })}</Typography.Text>
-            {data.rewardEligible && <Alert type="success" showIcon icon={<GiftOutlined />} message={t('public.status.reward')} />}
+            <Typography.Text data-testid="status-current">
+              {t('public.status.current')}: <strong>{t(`public.reportStatus.${data.status}`)}</strong> ·{' '}
+              {t('public.status.updated', { time: when(data.updatedAt) })}
+            </Typography.Text>
+            {data.rewardEligible && (
+              <Alert type="success" showIcon icon={<GiftOutlined />} message={t('public.status.reward')} />
+            )}
           </Space>
         )}
       </Card>

@@ -1,4 +1,19 @@
-import { Alert, App, Button, Descriptions, Drawer, Empty, Form, Image, Input, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Descriptions,
+  Drawer,
+  Empty,
+  Form,
+  Image,
+  Input,
+  Skeleton,
+  Space,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiBlob, apiFetch, toFormFields } from '../../api/client';
@@ -13,7 +28,11 @@ function ReportPhotos({ report }: { report: ReportDetail }) {
   useEffect(() => {
     let live = true;
     const made: string[] = [];
-    Promise.all(report.photos.map((p) => apiBlob(`/api/reports/${report.id}/photos/${p.id}`).then(({ blob }) => URL.createObjectURL(blob))))
+    Promise.all(
+      report.photos.map((p) =>
+        apiBlob(`/api/reports/${report.id}/photos/${p.id}`).then(({ blob }) => URL.createObjectURL(blob)),
+      ),
+    )
       .then((list) => {
         made.push(...list);
         if (live) setUrls(list);
@@ -26,11 +45,25 @@ function ReportPhotos({ report }: { report: ReportDetail }) {
   }, [report.id, report.photos]);
   if (!report.photos.length) return <Typography.Text type="secondary">{t('reports.noPhotos')}</Typography.Text>;
   if (urls.length < report.photos.length) return <Skeleton.Image active />;
-  return <Image.PreviewGroup>{urls.map((u, i) => <Image key={u} src={u} width={96} height={96} style={{ objectFit: 'cover' }} alt={`${i + 1}`} />)}</Image.PreviewGroup>;
+  return (
+    <Image.PreviewGroup>
+      {urls.map((u, i) => (
+        <Image key={u} src={u} width={96} height={96} style={{ objectFit: 'cover' }} alt={`${i + 1}`} />
+      ))}
+    </Image.PreviewGroup>
+  );
 }
 
 /** One report: what was reported, where, the photos, the handling trail and the next step. */
-export function ReportDrawer({ id, onClose, onChanged }: { id: string | null; onClose: () => void; onChanged: () => void }) {
+export function ReportDrawer({
+  id,
+  onClose,
+  onChanged,
+}: {
+  id: string | null;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { data, error, loading, reload } = useApi<ReportDetail>(id ? `/api/reports/${id}` : null);
@@ -42,12 +75,17 @@ export function ReportDrawer({ id, onClose, onChanged }: { id: string | null; on
     if (!data) return;
     const note = form.getFieldValue('note') as string | undefined;
     if (NOTE_REQUIRED.has(to) && !note?.trim()) {
-      form.setFields([{ name: 'note', errors: [t(to === 'closed' ? 'reports.noteNeededClose' : 'reports.noteNeeded')] }]);
+      form.setFields([
+        { name: 'note', errors: [t(to === 'closed' ? 'reports.noteNeededClose' : 'reports.noteNeeded')] },
+      ]);
       return;
     }
     setBusy(to);
     try {
-      await apiFetch(`/api/reports/${data.id}/transition`, { method: 'POST', body: { to, note: note?.trim() || undefined } });
+      await apiFetch(`/api/reports/${data.id}/transition`, {
+        method: 'POST',
+        body: { to, note: note?.trim() || undefined },
+      });
       form.resetFields();
       void message.success(t('common.done'));
       reload();
@@ -61,7 +99,13 @@ export function ReportDrawer({ id, onClose, onChanged }: { id: string | null; on
   };
 
   return (
-    <Drawer open={!!id} onClose={onClose} width={560} title={data ? `${t('reports.report')} ${data.trackingCode}` : t('reports.report')} destroyOnHidden>
+    <Drawer
+      open={!!id}
+      onClose={onClose}
+      width={560}
+      title={data ? `${t('reports.report')} ${data.trackingCode}` : t('reports.report')}
+      destroyOnHidden
+    >
       {loading && <Skeleton active paragraph={{ rows: 8 }} />}
       {error != null && <ErrorState error={error} onRetry={reload} />}
       {data && !loading && (
@@ -74,23 +118,42 @@ export function ReportDrawer({ id, onClose, onChanged }: { id: string | null; on
             <Descriptions.Item label={t('reports.description')}>{data.description}</Descriptions.Item>
             <Descriptions.Item label={t('reports.machine')}>
               {data.machine ? `${data.machine.name}（${data.machine.serialNumber}）` : '—'}
-              {data.machineCodeState && data.machineCodeState !== 'valid' && <Tag color="red" style={{ marginLeft: 8 }}>{t(`reports.codeState.${data.machineCodeState}`)}</Tag>}
+              {data.machineCodeState && data.machineCodeState !== 'valid' && (
+                <Tag color="red" style={{ marginLeft: 8 }}>
+                  {t(`reports.codeState.${data.machineCodeState}`)}
+                </Tag>
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('common.enterprise')}>{data.enterprise?.name ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('reports.place')}>
-              {[data.address, data.latitude !== null ? `${data.latitude}, ${data.longitude}` : null].filter(Boolean).join(' · ') || '—'}
+              {[data.address, data.latitude !== null ? `${data.latitude}, ${data.longitude}` : null]
+                .filter(Boolean)
+                .join(' · ') || '—'}
               {!data.regionPath && <Tag style={{ marginLeft: 8 }}>{t('reports.unplaced')}</Tag>}
             </Descriptions.Item>
-            <Descriptions.Item label={t('reports.contact')}>{data.reporterContact ?? t('reports.anonymous')}</Descriptions.Item>
+            <Descriptions.Item label={t('reports.contact')}>
+              {data.reporterContact ?? t('reports.anonymous')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('reports.submittedAt')}>{when(data.createdAt)}</Descriptions.Item>
           </Descriptions>
-          <div><Typography.Title level={5}>{t('reports.photos')}</Typography.Title><ReportPhotos report={data} /></div>
+          <div>
+            <Typography.Title level={5}>{t('reports.photos')}</Typography.Title>
+            <ReportPhotos report={data} />
+          </div>
           <div>
             <Typography.Title level={5}>{t('reports.trail')}</Typography.Title>
-            <Timeline items={data.trail.map((e) => ({
-              color: e.to === 'closed' ? 'green' : e.to === 'rejected' ? 'gray' : 'blue',
-              children: <><strong>{t(`public.reportStatus.${e.to}`)}</strong> · {e.actor === 'public' ? t('reports.publicActor') : e.actor} · {when(e.at)}{e.note && <div>{e.note}</div>}</>,
-            }))} />
+            <Timeline
+              items={data.trail.map((e) => ({
+                color: e.to === 'closed' ? 'green' : e.to === 'rejected' ? 'gray' : 'blue',
+                children: (
+                  <>
+                    <strong>{t(`public.reportStatus.${e.to}`)}</strong> ·{' '}
+                    {e.actor === 'public' ? t('reports.publicActor') : e.actor} · {when(e.at)}
+                    {e.note && <div>{e.note}</div>}
+                  </>
+                ),
+              }))}
+            />
           </div>
           {data.allowedNext.length > 0 ? (
             <Form form={form} layout="vertical">
@@ -99,7 +162,14 @@ export function ReportDrawer({ id, onClose, onChanged }: { id: string | null; on
               </Form.Item>
               <Space wrap>
                 {data.allowedNext.map((to) => (
-                  <Button key={to} type={to === 'rejected' ? 'default' : 'primary'} danger={to === 'verified'} loading={busy === to} onClick={() => void move(to)} data-testid={`report-to-${to}`}>
+                  <Button
+                    key={to}
+                    type={to === 'rejected' ? 'default' : 'primary'}
+                    danger={to === 'verified'}
+                    loading={busy === to}
+                    onClick={() => void move(to)}
+                    data-testid={`report-to-${to}`}
+                  >
                     {t(`reports.action.${to}`)}
                   </Button>
                 ))}

@@ -16,15 +16,30 @@ export default function ReportsPage() {
 
   return (
     <>
-      <PageHeader title={t('reports.title')} subtitle={t('reports.subtitle')}
-        extra={<>
-          <Select allowClear style={{ width: 140 }} placeholder={t('common.status')} value={list.filters.status as string | undefined} data-testid="reports-status-filter"
-            onChange={(v: string | undefined) => list.setFilters({ ...list.filters, status: v })}
-            options={REPORT_STATUSES.map((s) => ({ value: s, label: t(`public.reportStatus.${s}`) }))} />
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('common.refresh')}</Button>
-        </>} />
+      <PageHeader
+        title={t('reports.title')}
+        subtitle={t('reports.subtitle')}
+        extra={
+          <>
+            <Select
+              allowClear
+              style={{ width: 140 }}
+              placeholder={t('common.status')}
+              value={list.filters.status as string | undefined}
+              data-testid="reports-status-filter"
+              onChange={(v: string | undefined) => list.setFilters({ ...list.filters, status: v })}
+              options={REPORT_STATUSES.map((s) => ({ value: s, label: t(`public.reportStatus.${s}`) }))}
+            />
+            <Button icon={<ReloadOutlined />} onClick={list.reload}>
+              {t('common.refresh')}
+            </Button>
+          </>
+        }
+      />
       <Card>
-        {list.error != null ? <ErrorState error={list.error} onRetry={list.reload} /> : (
+        {list.error != null ? (
+          <ErrorState error={list.error} onRetry={list.reload} />
+        ) : (
           <Table<ReportSummary>
             rowKey="id"
             size="middle"
@@ -36,13 +51,45 @@ export default function ReportsPage() {
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
             data-testid="reports-table"
             columns={[
-              { title: t('reports.trackingCode'), dataIndex: 'trackingCode', width: 130, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-              { title: t('common.status'), dataIndex: 'status', width: 120, render: (_: unknown, r) => <><Tag color={STATUS_COLOUR[r.status]}>{t(`public.reportStatus.${r.status}`)}</Tag>{r.rewardEligible && <Tag color="magenta">{t('reports.rewardDue')}</Tag>}</> },
+              {
+                title: t('reports.trackingCode'),
+                dataIndex: 'trackingCode',
+                width: 130,
+                render: (v: string) => <Typography.Text code>{v}</Typography.Text>,
+              },
+              {
+                title: t('common.status'),
+                dataIndex: 'status',
+                width: 120,
+                render: (_: unknown, r) => (
+                  <>
+                    <Tag color={STATUS_COLOUR[r.status]}>{t(`public.reportStatus.${r.status}`)}</Tag>
+                    {r.rewardEligible && <Tag color="magenta">{t('reports.rewardDue')}</Tag>}
+                  </>
+                ),
+              },
               { title: t('reports.description'), dataIndex: 'description', ellipsis: true },
-              { title: t('common.enterprise'), width: 200, render: (_: unknown, r) => r.enterprise?.name ?? (r.machineCodeState === 'forged' ? <Tag color="red">{t('reports.codeState.forged')}</Tag> : '—') },
-              { title: t('reports.place'), width: 180, ellipsis: true, render: (_: unknown, r) => r.address ?? (r.regionPath ? r.regionCode : <Tag>{t('reports.unplaced')}</Tag>) },
+              {
+                title: t('common.enterprise'),
+                width: 200,
+                render: (_: unknown, r) =>
+                  r.enterprise?.name ??
+                  (r.machineCodeState === 'forged' ? <Tag color="red">{t('reports.codeState.forged')}</Tag> : '—'),
+              },
+              {
+                title: t('reports.place'),
+                width: 180,
+                ellipsis: true,
+                render: (_: unknown, r) =>
+                  r.address ?? (r.regionPath ? r.regionCode : <Tag>{t('reports.unplaced')}</Tag>),
+              },
               { title: t('reports.photos'), dataIndex: 'photoCount', width: 70 },
-              { title: t('reports.submittedAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => new Date(v).toLocaleString(i18n.language) },
+              {
+                title: t('reports.submittedAt'),
+                dataIndex: 'createdAt',
+                width: 170,
+                render: (v: string) => new Date(v).toLocaleString(i18n.language),
+              },
             ]}
           />
         )}

@@ -30,7 +30,13 @@ export default function PermitsPage() {
       <PageHeader
         title={t('permits.title')}
         subtitle={enterpriseUser ? undefined : t('permits.readOnly')}
-        extra={enterpriseUser && <Button type="primary" icon={<PlusOutlined />} onClick={() => setApplying(true)} data-testid="apply-permit">{t('permits.apply')}</Button>}
+        extra={
+          enterpriseUser && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setApplying(true)} data-testid="apply-permit">
+              {t('permits.apply')}
+            </Button>
+          )
+        }
       />
       <Card size="small">
         <div className="toolbar">
@@ -38,13 +44,29 @@ export default function PermitsPage() {
             <Segmented
               value={queue ? 'queue' : 'all'}
               onChange={(v) => setFilters({ ...filters, status: v === 'queue' ? 'submitted' : undefined })}
-              options={[{ value: 'all', label: t('common.all') }, { value: 'queue', label: t('permits.queue') }]}
+              options={[
+                { value: 'all', label: t('common.all') },
+                { value: 'queue', label: t('permits.queue') },
+              ]}
             />
           )}
-          <Select allowClear placeholder={t('common.status')} style={{ width: 130 }} value={filters.status as string | undefined} onChange={(v) => setFilters({ ...filters, status: v })}
-            options={permitDisplayStatusValues.map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))} data-testid="filter-status" />
-          <Select allowClear placeholder={t('permits.level')} style={{ width: 110 }} value={filters.level as string | undefined} onChange={(v) => setFilters({ ...filters, level: v })}
-            options={PERMIT_LEVELS.map((s) => ({ value: s, label: t(`permitLevel.${s}`) }))} />
+          <Select
+            allowClear
+            placeholder={t('common.status')}
+            style={{ width: 130 }}
+            value={filters.status as string | undefined}
+            onChange={(v) => setFilters({ ...filters, status: v })}
+            options={permitDisplayStatusValues.map((s) => ({ value: s, label: t(`permitStatus.${s}`) }))}
+            data-testid="filter-status"
+          />
+          <Select
+            allowClear
+            placeholder={t('permits.level')}
+            style={{ width: 110 }}
+            value={filters.level as string | undefined}
+            onChange={(v) => setFilters({ ...filters, level: v })}
+            options={PERMIT_LEVELS.map((s) => ({ value: s, label: t(`permitLevel.${s}`) }))}
+          />
         </div>
         {list.error && !list.data ? (
           <ErrorState error={list.error} onRetry={list.reload} />
@@ -57,20 +79,76 @@ export default function PermitsPage() {
             pagination={list.pagination}
             scroll={{ x: 900 }}
             onRow={(p) => ({ onClick: () => setOpen(p.id), style: { cursor: 'pointer' } })}
-            locale={{ emptyText: <EmptyState description={enterpriseUser ? t('permits.emptyEnterprise') : t('permits.empty')} /> }}
+            locale={{
+              emptyText: (
+                <EmptyState description={enterpriseUser ? t('permits.emptyEnterprise') : t('permits.empty')} />
+              ),
+            }}
             columns={[
-              { title: t('permits.work'), dataIndex: 'workDescription', render: (v: string, p) => <><div>{v}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.site.address}</Typography.Text></> },
+              {
+                title: t('permits.work'),
+                dataIndex: 'workDescription',
+                render: (v: string, p) => (
+                  <>
+                    <div>{v}</div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {p.site.address}
+                    </Typography.Text>
+                  </>
+                ),
+              },
               ...(enterpriseUser ? [] : [{ title: t('common.enterprise'), dataIndex: 'enterpriseName' }]),
-              { title: t('permits.level'), dataIndex: 'effectiveLevel', width: 80, render: (v: string) => t(`permitLevel.${v}`) },
-              { title: t('permits.window'), key: 'w', width: 200, render: (_: unknown, p) => <>{fmtTime(p.plannedStart)}<div>→ {fmtTime(p.plannedEnd)}</div></> },
-              { title: t('permits.welders'), key: 'wl', width: 120, render: (_: unknown, p) => p.welders.map((w) => w.realName).join('、') },
-              { title: t('common.status'), dataIndex: 'status', width: 90, render: (v: string) => <EnumTag kind="permitStatus" value={v} /> },
-              { title: t('permits.nextStep'), key: 'n', width: 150, render: (_: unknown, p) => (p.status === 'submitted' && p.approval.nextPosition ? t(`position.${p.approval.nextPosition}`) : '—') },
+              {
+                title: t('permits.level'),
+                dataIndex: 'effectiveLevel',
+                width: 80,
+                render: (v: string) => t(`permitLevel.${v}`),
+              },
+              {
+                title: t('permits.window'),
+                key: 'w',
+                width: 200,
+                render: (_: unknown, p) => (
+                  <>
+                    {fmtTime(p.plannedStart)}
+                    <div>→ {fmtTime(p.plannedEnd)}</div>
+                  </>
+                ),
+              },
+              {
+                title: t('permits.welders'),
+                key: 'wl',
+                width: 120,
+                render: (_: unknown, p) => p.welders.map((w) => w.realName).join('、'),
+              },
+              {
+                title: t('common.status'),
+                dataIndex: 'status',
+                width: 90,
+                render: (v: string) => <EnumTag kind="permitStatus" value={v} />,
+              },
+              {
+                title: t('permits.nextStep'),
+                key: 'n',
+                width: 150,
+                render: (_: unknown, p) =>
+                  p.status === 'submitted' && p.approval.nextPosition ? t(`position.${p.approval.nextPosition}`) : '—',
+              },
             ]}
           />
         )}
       </Card>
-      <PermitApplyModal open={applying} onClose={(p) => { setApplying(false); if (p) { void message.success(p.status === 'submitted' ? t('permits.submitted') : t('permits.created')); list.reload(); setOpen(p.id); } }} />
+      <PermitApplyModal
+        open={applying}
+        onClose={(p) => {
+          setApplying(false);
+          if (p) {
+            void message.success(p.status === 'submitted' ? t('permits.submitted') : t('permits.created'));
+            list.reload();
+            setOpen(p.id);
+          }
+        }}
+      />
       <PermitDrawer permitId={open} canAct={enterpriseUser} onClose={() => setOpen(null)} onChanged={list.reload} />
     </div>
   );

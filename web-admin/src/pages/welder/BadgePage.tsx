@@ -42,12 +42,29 @@ export default function BadgePage() {
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card title={t('welder.badge.title')} data-testid="welder-badge">
         {qr === null && <Skeleton.Image active style={{ width: 240, height: 240 }} />}
-        {qr && 'url' in qr && <img className="m-badge-qr" src={qr.url} alt={t('welder.badge.qrAlt')} data-testid="badge-qr" />}
+        {qr && 'url' in qr && (
+          <img className="m-badge-qr" src={qr.url} alt={t('welder.badge.qrAlt')} data-testid="badge-qr" />
+        )}
         {qr && 'error' in qr && <ErrorState error={qr.error} onRetry={() => setTick((x) => x + 1)} />}
-        {welder.data?.code && <Typography.Paragraph className="m-code" style={{ textAlign: 'center', marginTop: 12 }} copyable data-testid="badge-code">{welder.data.code.code}</Typography.Paragraph>}
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>{t('welder.badge.hint')}</Typography.Paragraph>
+        {welder.data?.code && (
+          <Typography.Paragraph
+            className="m-code"
+            style={{ textAlign: 'center', marginTop: 12 }}
+            copyable
+            data-testid="badge-code"
+          >
+            {welder.data.code.code}
+          </Typography.Paragraph>
+        )}
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {t('welder.badge.hint')}
+        </Typography.Paragraph>
       </Card>
-      {welder.loading && <Card><Skeleton active /></Card>}
+      {welder.loading && (
+        <Card>
+          <Skeleton active />
+        </Card>
+      )}
       {welder.error != null && <ErrorState error={welder.error} onRetry={welder.reload} />}
       {welder.data && (
         <Card size="small">
@@ -55,11 +72,22 @@ export default function BadgePage() {
             <Descriptions.Item label={t('welder.badge.name')}>{welder.data.realName}</Descriptions.Item>
             <Descriptions.Item label={t('welder.badge.employer')}>{welder.data.employerName}</Descriptions.Item>
             <Descriptions.Item label={t('welder.badge.certificate')}>
-              <Tag color={GOOD_STATES.has(welder.data.certificateState) ? 'green' : 'red'} data-testid="badge-cert-state">{t(`certState.${welder.data.certificateState}`)}</Tag>
+              <Tag
+                color={GOOD_STATES.has(welder.data.certificateState) ? 'green' : 'red'}
+                data-testid="badge-cert-state"
+              >
+                {t(`certState.${welder.data.certificateState}`)}
+              </Tag>
             </Descriptions.Item>
           </Descriptions>
-          {!GOOD_STATES.has(welder.data.certificateState) && <Alert type="error" showIcon message={t('welder.badge.noValidCertificate')} />}
-          <Link to="/w/start"><Button type="primary" block size="large" style={{ marginTop: 12 }} data-testid="badge-start">{t('welder.badge.startButton')}</Button></Link>
+          {!GOOD_STATES.has(welder.data.certificateState) && (
+            <Alert type="error" showIcon message={t('welder.badge.noValidCertificate')} />
+          )}
+          <Link to="/w/start">
+            <Button type="primary" block size="large" style={{ marginTop: 12 }} data-testid="badge-start">
+              {t('welder.badge.startButton')}
+            </Button>
+          </Link>
         </Card>
       )}
     </Space>

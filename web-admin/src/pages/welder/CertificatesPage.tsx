@@ -16,13 +16,24 @@ function colourOf(c: WelderCertificate): string {
 export default function CertificatesPage() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const { data, error, loading, reload } = useApi<WelderDetail>(user?.welderId ? `/api/welders/${user.welderId}` : null);
+  const { data, error, loading, reload } = useApi<WelderDetail>(
+    user?.welderId ? `/api/welders/${user.welderId}` : null,
+  );
 
-  if (loading) return <Card><Skeleton active paragraph={{ rows: 6 }} /></Card>;
+  if (loading)
+    return (
+      <Card>
+        <Skeleton active paragraph={{ rows: 6 }} />
+      </Card>
+    );
   if (error) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return null;
   if (!data.certificates.length) {
-    return <Card data-testid="certificates-empty"><EmptyState description={t('welder.certificates.empty')} /></Card>;
+    return (
+      <Card data-testid="certificates-empty">
+        <EmptyState description={t('welder.certificates.empty')} />
+      </Card>
+    );
   }
   return (
     <Card title={t('welder.certificates.title')} data-testid="welder-certificates">
@@ -34,13 +45,26 @@ export default function CertificatesPage() {
             <List.Item key={c.id}>
               <Space direction="vertical" size={4} style={{ width: '100%' }}>
                 <Space wrap>
-                  <Typography.Text strong>{t(`subOperation.${c.subOperation}`, { defaultValue: c.subOperation })}</Typography.Text>
-                  <Tag color={colourOf(c)} data-testid="certificate-validity">{t(`certState.${c.validity}`, { defaultValue: c.validity })}</Tag>
+                  <Typography.Text strong>
+                    {t(`subOperation.${c.subOperation}`, { defaultValue: c.subOperation })}
+                  </Typography.Text>
+                  <Tag color={colourOf(c)} data-testid="certificate-validity">
+                    {t(`certState.${c.validity}`, { defaultValue: c.validity })}
+                  </Tag>
                 </Space>
-                <Typography.Text type="secondary" className="m-code">{c.certificateNumberMasked}</Typography.Text>
-                <Typography.Text>{t('welder.certificates.expires', { date: c.expiresOn })}
-                  {c.validity === 'valid' && <> · {t('welder.certificates.daysLeft', { count: c.daysToExpiry })}</>}</Typography.Text>
-                <Progress percent={left} showInfo={false} size="small" strokeColor={colourOf(c) === 'green' ? '#52c41a' : colourOf(c) === 'orange' ? '#fa8c16' : '#f5222d'} />
+                <Typography.Text type="secondary" className="m-code">
+                  {c.certificateNumberMasked}
+                </Typography.Text>
+                <Typography.Text>
+                  {t('welder.certificates.expires', { date: c.expiresOn })}
+                  {c.validity === 'valid' && <> · {t('welder.certificates.daysLeft', { count: c.daysToExpiry })}</>}
+                </Typography.Text>
+                <Progress
+                  percent={left}
+                  showInfo={false}
+                  size="small"
+                  strokeColor={colourOf(c) === 'green' ? '#52c41a' : colourOf(c) === 'orange' ? '#fa8c16' : '#f5222d'}
+                />
                 <Typography.Text type="secondary">
                   {t('welder.certificates.review', { date: c.reviewDueOn })}
                   {c.lastReviewedOn && <> · {t('welder.certificates.lastReview', { date: c.lastReviewedOn })}</>}

@@ -4,8 +4,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 // The Shape Detection API is not in TypeScript's DOM library yet.
-interface DetectedBarcode { rawValue: string }
-interface BarcodeDetectorLike { detect(source: CanvasImageSource): Promise<DetectedBarcode[]> }
+interface DetectedBarcode {
+  rawValue: string;
+}
+interface BarcodeDetectorLike {
+  detect(source: CanvasImageSource): Promise<DetectedBarcode[]>;
+}
 type BarcodeDetectorCtor = new (opts: { formats: string[] }) => BarcodeDetectorLike;
 
 function detectorCtor(): BarcodeDetectorCtor | null {
@@ -58,7 +62,11 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
         void tickOnce();
       })
       .catch((e: unknown) => {
-        setError(e instanceof DOMException && e.name === 'NotAllowedError' ? t('welder.start.cameraDenied') : t('welder.start.cameraFailed'));
+        setError(
+          e instanceof DOMException && e.name === 'NotAllowedError'
+            ? t('welder.start.cameraDenied')
+            : t('welder.start.cameraFailed'),
+        );
         setOn(false);
       });
     return () => {
@@ -68,17 +76,30 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
     };
   }, [on, t]);
 
-  if (!cameraScanSupported()) return <Alert type="info" showIcon message={t('welder.start.noCamera')} data-testid="scanner-unsupported" />;
+  if (!cameraScanSupported())
+    return <Alert type="info" showIcon message={t('welder.start.noCamera')} data-testid="scanner-unsupported" />;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       {error && <Alert type="warning" showIcon message={error} />}
       {on ? (
         <>
           <video ref={video} className="m-video" muted playsInline />
-          <Button block onClick={() => setOn(false)}>{t('welder.start.stopCamera')}</Button>
+          <Button block onClick={() => setOn(false)}>
+            {t('welder.start.stopCamera')}
+          </Button>
         </>
       ) : (
-        <Button type="primary" block size="large" icon={<CameraOutlined />} onClick={() => { setError(null); setOn(true); }} data-testid="scanner-start">
+        <Button
+          type="primary"
+          block
+          size="large"
+          icon={<CameraOutlined />}
+          onClick={() => {
+            setError(null);
+            setOn(true);
+          }}
+          data-testid="scanner-start"
+        >
           {t('welder.start.scanButton')}
         </Button>
       )}

@@ -1,5 +1,18 @@
 import { CheckCircleFilled, ClockCircleOutlined, CloseCircleFilled, EnvironmentOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Divider, Input, Radio, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Divider,
+  Input,
+  Radio,
+  Result,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch, type Paginated } from '../../api/client';
@@ -39,7 +52,9 @@ export default function StartPage() {
 
   const machine = useApi<PublicScan>(code ? scanPath(code) : null, { anonymous: true });
   const nowIso = useMemo(() => new Date().toISOString(), []);
-  const permits = useApi<Paginated<PermitSummary>>(user?.welderId ? '/api/permits' : null, { query: { welderId: user?.welderId, activeAt: nowIso, pageSize: 50 } });
+  const permits = useApi<Paginated<PermitSummary>>(user?.welderId ? '/api/permits' : null, {
+    query: { welderId: user?.welderId, activeAt: nowIso, pageSize: 50 },
+  });
   // Memoized: a fresh `[]` each render would re-run the effect below on every render.
   const list = useMemo(() => permits.data?.items ?? [], [permits.data]);
 
@@ -52,7 +67,9 @@ export default function StartPage() {
     const id = result?.sessionId;
     if (!id || (session && !['pending', 'delivered'].includes(session.status))) return;
     const timer = setTimeout(() => {
-      apiFetch<ArmSessionView>(`/api/arm-sessions/${id}`).then(setSession).catch(() => undefined);
+      apiFetch<ArmSessionView>(`/api/arm-sessions/${id}`)
+        .then(setSession)
+        .catch(() => undefined);
     }, 3000);
     return () => clearTimeout(timer);
   }, [result, session]);
@@ -76,10 +93,19 @@ export default function StartPage() {
       try {
         position = await currentPosition();
       } catch (e) {
-        setFailure(e instanceof Error && e.message === 'denied' ? t('welder.start.locationDenied') : t('welder.start.locationFailed'));
+        setFailure(
+          e instanceof Error && e.message === 'denied'
+            ? t('welder.start.locationDenied')
+            : t('welder.start.locationFailed'),
+        );
         return;
       }
-      setResult(await apiFetch<ArmSessionResult>('/api/arm-sessions', { method: 'POST', body: { machineCode: code, permitId, position } }));
+      setResult(
+        await apiFetch<ArmSessionResult>('/api/arm-sessions', {
+          method: 'POST',
+          body: { machineCode: code, permitId, position },
+        }),
+      );
     } catch (e) {
       setFailure(e instanceof ApiError ? e.message : t('public.networkError'));
     } finally {
@@ -113,12 +139,20 @@ export default function StartPage() {
               <Descriptions.Item label={t('welder.start.expiresAt')}>{when(result.grant?.expiresAt)}</Descriptions.Item>
               <Descriptions.Item label={t('welder.start.delivery')}>
                 <span data-testid="start-delivery">
-                  {delivery === 'armed'
-                    ? <Tag color="green">{t('welder.start.sessionStatus.armed')}</Tag>
-                    : <Tag icon={<ClockCircleOutlined />} color="blue">{t(`welder.start.sessionStatus.${delivery}`)}</Tag>}
+                  {delivery === 'armed' ? (
+                    <Tag color="green">{t('welder.start.sessionStatus.armed')}</Tag>
+                  ) : (
+                    <Tag icon={<ClockCircleOutlined />} color="blue">
+                      {t(`welder.start.sessionStatus.${delivery}`)}
+                    </Tag>
+                  )}
                 </span>
               </Descriptions.Item>
-              {!result.delivered && <Descriptions.Item label={t('welder.start.pushDeadline')}>{when(result.pushDeadline)}</Descriptions.Item>}
+              {!result.delivered && (
+                <Descriptions.Item label={t('welder.start.pushDeadline')}>
+                  {when(result.pushDeadline)}
+                </Descriptions.Item>
+              )}
             </Descriptions>
           </>
         ) : (
@@ -126,7 +160,11 @@ export default function StartPage() {
             icon={<CloseCircleFilled style={{ color: '#cf1322' }} />}
             title={t('welder.start.refused')}
             subTitle={<span data-testid="start-refusal">{result.message[lang]}</span>}
-            extra={<Button type="primary" onClick={reset}>{t('welder.start.again')}</Button>}
+            extra={
+              <Button type="primary" onClick={reset}>
+                {t('welder.start.again')}
+              </Button>
+            }
           />
         )}
       </Card>
@@ -138,37 +176,76 @@ export default function StartPage() {
       <Card title={t('welder.start.step1')} data-testid="start-scan">
         <Space direction="vertical" style={{ width: '100%' }}>
           <QrScanner onCode={acceptCode} />
-          <Divider plain style={{ margin: '4px 0' }}>{t('welder.start.orType')}</Divider>
+          <Divider plain style={{ margin: '4px 0' }}>
+            {t('welder.start.orType')}
+          </Divider>
           <Space.Compact style={{ width: '100%' }}>
-            <Input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={t('welder.start.codePlaceholder')} className="m-code" data-testid="start-code"
-              onPressEnter={() => acceptCode(typed)} />
-            <Button type="primary" onClick={() => acceptCode(typed)} data-testid="start-code-ok">{t('common.confirm')}</Button>
+            <Input
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder={t('welder.start.codePlaceholder')}
+              className="m-code"
+              data-testid="start-code"
+              onPressEnter={() => acceptCode(typed)}
+            />
+            <Button type="primary" onClick={() => acceptCode(typed)} data-testid="start-code-ok">
+              {t('common.confirm')}
+            </Button>
           </Space.Compact>
           {code && machine.loading && <Skeleton active paragraph={{ rows: 1 }} />}
-          {code && machine.error != null && <Alert type="error" showIcon message={machine.error instanceof ApiError ? machine.error.message : t('public.networkError')} data-testid="start-machine-error" />}
-          {code && machine.data?.type === 'welder' && <Alert type="warning" showIcon message={t('welder.start.notMachine')} />}
-          {code && machine.data?.type === 'machine' && (
-            <Alert type={machine.data.machine.registered ? 'success' : 'error'} showIcon data-testid="start-machine"
-              message={`${machine.data.machine.name} · ${t(`machineKind.${machine.data.machine.kind}`)}`}
-              description={`${machine.data.enterprise.name} · ${t(`machineStatus.${machine.data.machine.status}`)} · ${machine.data.machine.chipBound ? t('public.scan.chipBound') : t('public.scan.chipNotBound')}`} />
+          {code && machine.error != null && (
+            <Alert
+              type="error"
+              showIcon
+              message={machine.error instanceof ApiError ? machine.error.message : t('public.networkError')}
+              data-testid="start-machine-error"
+            />
           )}
-          {code && !isMachineCode(code) && !machine.loading && machine.error == null && machine.data == null && <Alert type="warning" message={t('welder.start.notMachine')} />}
+          {code && machine.data?.type === 'welder' && (
+            <Alert type="warning" showIcon message={t('welder.start.notMachine')} />
+          )}
+          {code && machine.data?.type === 'machine' && (
+            <Alert
+              type={machine.data.machine.registered ? 'success' : 'error'}
+              showIcon
+              data-testid="start-machine"
+              message={`${machine.data.machine.name} · ${t(`machineKind.${machine.data.machine.kind}`)}`}
+              description={`${machine.data.enterprise.name} · ${t(`machineStatus.${machine.data.machine.status}`)} · ${machine.data.machine.chipBound ? t('public.scan.chipBound') : t('public.scan.chipNotBound')}`}
+            />
+          )}
+          {code && !isMachineCode(code) && !machine.loading && machine.error == null && machine.data == null && (
+            <Alert type="warning" message={t('welder.start.notMachine')} />
+          )}
         </Space>
       </Card>
 
       <Card title={t('welder.start.step2')} data-testid="start-permits">
         {permits.loading && <Skeleton active paragraph={{ rows: 2 }} />}
         {permits.error != null && <ErrorState error={permits.error} onRetry={permits.reload} />}
-        {!permits.loading && permits.error == null && list.length === 0 && <EmptyState description={t('welder.start.noPermits')} />}
+        {!permits.loading && permits.error == null && list.length === 0 && (
+          <EmptyState description={t('welder.start.noPermits')} />
+        )}
         {list.length > 0 && (
-          <Radio.Group value={permitId} onChange={(e) => setPermitId(e.target.value as string)} style={{ width: '100%' }}>
+          <Radio.Group
+            value={permitId}
+            onChange={(e) => setPermitId(e.target.value as string)}
+            style={{ width: '100%' }}
+          >
             <Space direction="vertical" style={{ width: '100%' }}>
               {list.map((p) => (
                 <Radio key={p.id} value={p.id} data-testid="permit-option">
                   <Typography.Text strong>{p.workDescription}</Typography.Text>
                   <br />
                   <Typography.Text type="secondary">
-                    {p.effectiveLevelLabel} · {p.site.address} · {new Date(p.plannedStart).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' })}–{new Date(p.plannedEnd).toLocaleString(i18n.language, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })}
+                    {p.effectiveLevelLabel} · {p.site.address} ·{' '}
+                    {new Date(p.plannedStart).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' })}
+                    –
+                    {new Date(p.plannedEnd).toLocaleString(i18n.language, {
+                      month: 'numeric',
+                      day: 'numeric',
+                      hour: '2-digit',
+                      minute: '2-digit',
+                    })}
                   </Typography.Text>
                 </Radio>
               ))}
@@ -178,7 +255,16 @@ export default function StartPage() {
       </Card>
 
       {failure && <Alert type="error" showIcon message={failure} data-testid="start-failure" />}
-      <Button type="primary" block size="large" icon={<EnvironmentOutlined />} disabled={!code || !permitId || machine.error != null} loading={busy} onClick={() => void request()} data-testid="start-request">
+      <Button
+        type="primary"
+        block
+        size="large"
+        icon={<EnvironmentOutlined />}
+        disabled={!code || !permitId || machine.error != null}
+        loading={busy}
+        onClick={() => void request()}
+        data-testid="start-request"
+      >
         {t('welder.start.request')}
       </Button>
       <Typography.Text type="secondary">{t('welder.start.locationNote')}</Typography.Text>

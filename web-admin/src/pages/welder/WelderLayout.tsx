@@ -15,18 +15,39 @@ export default function WelderLayout() {
   return (
     <div className="m-page">
       <header className="m-header">
-        <span className="m-brand">{t('welder.title')} · {user?.displayName}</span>
+        <span className="m-brand">
+          {t('welder.title')} · {user?.displayName}
+        </span>
         <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <LanguageSwitch />
-          <Button size="small" icon={<LogoutOutlined />} aria-label={t('app.logout')} data-testid="welder-logout"
-            onClick={() => { logout(); void navigate('/login', { replace: true }); }} />
+          <Button
+            size="small"
+            icon={<LogoutOutlined />}
+            aria-label={t('app.logout')}
+            data-testid="welder-logout"
+            onClick={() => {
+              logout();
+              void navigate('/login', { replace: true });
+            }}
+          />
         </span>
       </header>
-      <main className="m-body"><Outlet /></main>
+      <main className="m-body">
+        <Outlet />
+      </main>
       <nav className="m-tabbar">
-        <NavLink to="/w" end className={tab} data-testid="tab-badge"><IdcardOutlined />{t('welder.tabs.badge')}</NavLink>
-        <NavLink to="/w/start" className={tab} data-testid="tab-start"><PoweroffOutlined />{t('welder.tabs.start')}</NavLink>
-        <NavLink to="/w/certificates" className={tab} data-testid="tab-certificates"><SafetyCertificateOutlined />{t('welder.tabs.certificates')}</NavLink>
+        <NavLink to="/w" end className={tab} data-testid="tab-badge">
+          <IdcardOutlined />
+          {t('welder.tabs.badge')}
+        </NavLink>
+        <NavLink to="/w/start" className={tab} data-testid="tab-start">
+          <PoweroffOutlined />
+          {t('welder.tabs.start')}
+        </NavLink>
+        <NavLink to="/w/certificates" className={tab} data-testid="tab-certificates">
+          <SafetyCertificateOutlined />
+          {t('welder.tabs.certificates')}
+        </NavLink>
       </nav>
     </div>
   );

@@ -26,25 +26,30 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
   const [uploadError, setUploadError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const follow = useCallback(async (id: string) => {
-    try {
-      const next = await apiFetch<ImportJob>(`/api/ledgers/import-jobs/${id}`);
-      setJob(next);
-      if (!finished(next)) timer.current = setTimeout(() => void follow(id), POLL_MS);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
-        globalThis.localStorage?.removeItem(jobKey(ledger));
-        setJob(null);
-      } else {
-        timer.current = setTimeout(() => void follow(id), POLL_MS * 3);
+  const follow = useCallback(
+    async (id: string) => {
+      try {
+        const next = await apiFetch<ImportJob>(`/api/ledgers/import-jobs/${id}`);
+        setJob(next);
+        if (!finished(next)) timer.current = setTimeout(() => void follow(id), POLL_MS);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) {
+          globalThis.localStorage?.removeItem(jobKey(ledger));
+          setJob(null);
+        } else {
+          timer.current = setTimeout(() => void follow(id), POLL_MS * 3);
+        }
       }
-    }
-  }, [ledger]);
+    },
+    [ledger],
+  );
 
   useEffect(() => {
     const saved = globalThis.localStorage?.getItem(jobKey(ledger));
     if (saved) void follow(saved);
-    return () => { if (timer.current) clearTimeout(timer.current); };
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+    };
   }, [ledger, follow]);
 
   const upload = async (file: File) => {
@@ -60,7 +65,11 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
       setJob(started);
       void follow(started.id);
     } catch (e) {
-      setUploadError(e instanceof ApiError ? fileErrorText(t, e.code, e.fields[0]?.code, e.details as Record<string, unknown> | undefined) : t('importError.other'));
+      setUploadError(
+        e instanceof ApiError
+          ? fileErrorText(t, e.code, e.fields[0]?.code, e.details as Record<string, unknown> | undefined)
+          : t('importError.other'),
+      );
     } finally {
       setUploading(false);
     }
@@ -68,27 +77,72 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
 
   const working = !!job && !finished(job);
   const { rowsRead, rowsEstimate } = job?.progress ?? { rowsRead: 0, rowsEstimate: null };
-  const rows = job?.state === 'rejected' ? job.errors ?? [] : [];
+  const rows = job?.state === 'rejected' ? (job.errors ?? []) : [];
 
   return (
     <Card title={t(`import.${ledger}`)} size="small" data-testid={`import-${ledger}`}>
       <div className="toolbar">
-        <Button icon={<DownloadOutlined />} loading={busy} onClick={() => download(`/api/ledgers/templates/${ledger}.xlsx`, `${ledger}-template.xlsx`)}>{t('import.template')}</Button>
-        <Upload accept=".xlsx" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }} disabled={uploading || working}>
-          <Button type="primary" icon={<UploadOutlined />} loading={uploading || working}>{uploading || working ? t('import.uploading') : t('import.upload')}</Button>
+        <Button
+          icon={<DownloadOutlined />}
+          loading={busy}
+          onClick={() => download(`/api/ledgers/templates/${ledger}.xlsx`, `${ledger}-template.xlsx`)}
+        >
+          {t('import.template')}
+        </Button>
+        <Upload
+          accept=".xlsx"
+          showUploadList={false}
+          beforeUpload={(f) => {
+            void upload(f);
+            return false;
+          }}
+          disabled={uploading || working}
+        >
+          <Button type="primary" icon={<UploadOutlined />} loading={uploading || working}>
+            {uploading || working ? t('import.uploading') : t('import.upload')}
+          </Button>
         </Upload>
       </div>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('import.hint')}</Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('import.hint')}
+      </Typography.Text>
       {working && (
         <div style={{ marginTop: 12 }} data-testid="import-progress">
-          <Typography.Text>{job.state === 'queued' ? t('import.queued') : t('import.reading', { count: rowsRead })}</Typography.Text>
-          <Progress percent={rowsEstimate ? Math.min(99, Math.round((rowsRead / rowsEstimate) * 100)) : 0} status="active" showInfo={!!rowsEstimate} />
+          <Typography.Text>
+            {job.state === 'queued' ? t('import.queued') : t('import.reading', { count: rowsRead })}
+          </Typography.Text>
+          <Progress
+            percent={rowsEstimate ? Math.min(99, Math.round((rowsRead / rowsEstimate) * 100)) : 0}
+            status="active"
+            showInfo={!!rowsEstimate}
+          />
         </div>
       )}
-      {uploadError && <Alert style={{ marginTop: 12 }} type="error" showIcon message={t('import.refused')} description={uploadError} />}
-      {job?.state === 'succeeded' && <Alert style={{ marginTop: 12 }} type="success" showIcon message={t('import.success', { count: job.result?.imported ?? 0 })} />}
+      {uploadError && (
+        <Alert
+          style={{ marginTop: 12 }}
+          type="error"
+          showIcon
+          message={t('import.refused')}
+          description={uploadError}
+        />
+      )}
+      {job?.state === 'succeeded' && (
+        <Alert
+          style={{ marginTop: 12 }}
+          type="success"
+          showIcon
+          message={t('import.success', { count: job.result?.imported ?? 0 })}
+        />
+      )}
       {job?.state === 'failed' && job.error && (
-        <Alert style={{ marginTop: 12 }} type="error" showIcon message={t('import.refused')} description={fileErrorText(t, job.error.code, job.error.fields?.[0]?.code, job.error.details)} />
+        <Alert
+          style={{ marginTop: 12 }}
+          type="error"
+          showIcon
+          message={t('import.refused')}
+          description={fileErrorText(t, job.error.code, job.error.fields?.[0]?.code, job.error.details)}
+        />
       )}
       {job?.state === 'rejected' && (
         <>
@@ -97,7 +151,18 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
             type="error"
             showIcon
             message={t('import.rejected')}
-            action={<Button size="small" icon={<DownloadOutlined />} loading={busy} onClick={() => download(`/api/ledgers/import-jobs/${job.id}/errors.xlsx`, `${ledger}-import-errors.xlsx`)}>{t('import.errorReport')}</Button>}
+            action={
+              <Button
+                size="small"
+                icon={<DownloadOutlined />}
+                loading={busy}
+                onClick={() =>
+                  download(`/api/ledgers/import-jobs/${job.id}/errors.xlsx`, `${ledger}-import-errors.xlsx`)
+                }
+              >
+                {t('import.errorReport')}
+              </Button>
+            }
           />
           {rows.length > 0 && (
             <Table<RowError>
@@ -128,8 +193,12 @@ export default function ImportPage() {
     <div data-testid="import-page">
       <PageHeader title={t('import.title')} subtitle={t('import.subtitle')} />
       <Row gutter={[12, 12]}>
-        <Col xs={24} xl={12}><ImportCard ledger="machines" /></Col>
-        <Col xs={24} xl={12}><ImportCard ledger="welders" /></Col>
+        <Col xs={24} xl={12}>
+          <ImportCard ledger="machines" />
+        </Col>
+        <Col xs={24} xl={12}>
+          <ImportCard ledger="welders" />
+        </Col>
       </Row>
     </div>
   );

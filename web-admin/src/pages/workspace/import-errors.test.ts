@@ -3,26 +3,76 @@ import i18n from '../../i18n';
 import { fileErrorText, rowErrorText } from './import-errors';
 
 /** Every row and file code the server's importer can return (cell reader, DTO validators, services, zip limits). */
-const ROW_CODES = ['isNotEmpty', 'isEnum', 'isString', 'isNumber', 'isInt', 'isPositive', 'min', 'max', 'maxLength', 'minLength', 'isDate', 'cellError', 'invalidCharacters', 'isIdNumber', 'isMobile', 'isUUID', 'unknownField', 'duplicate', 'duplicateInFile', 'notApplicableToGas', 'requiredForElectric', 'unknownColumn', 'duplicateColumn', 'missingColumn', 'sheetNotFound'];
-const FILE_CODES = ['IMPORT_TOO_MANY_ROWS', 'IMPORT_FILE_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'FILE_UNREADABLE', 'UNSUPPORTED_FILE', 'IMPORT_EMPTY', 'IMPORT_BUSY', 'IMPORT_INTERRUPTED'];
+const ROW_CODES = [
+  'isNotEmpty',
+  'isEnum',
+  'isString',
+  'isNumber',
+  'isInt',
+  'isPositive',
+  'min',
+  'max',
+  'maxLength',
+  'minLength',
+  'isDate',
+  'cellError',
+  'invalidCharacters',
+  'isIdNumber',
+  'isMobile',
+  'isUUID',
+  'unknownField',
+  'duplicate',
+  'duplicateInFile',
+  'notApplicableToGas',
+  'requiredForElectric',
+  'unknownColumn',
+  'duplicateColumn',
+  'missingColumn',
+  'sheetNotFound',
+];
+const FILE_CODES = [
+  'IMPORT_TOO_MANY_ROWS',
+  'IMPORT_FILE_TOO_LARGE',
+  'PAYLOAD_TOO_LARGE',
+  'FILE_UNREADABLE',
+  'UNSUPPORTED_FILE',
+  'IMPORT_EMPTY',
+  'IMPORT_BUSY',
+  'IMPORT_INTERRUPTED',
+];
 const CJK = /[\u4e00-\u9fff]/;
 
 describe('import error texts', () => {
-  it('render every row code in Chinese, never the server\'s English message', async () => {
+  it("render every row code in Chinese, never the server's English message", async () => {
     await i18n.changeLanguage('zh-CN');
     for (const code of ROW_CODES) {
-      const text = rowErrorText(i18n.t, { row: 3, column: '设备类型', field: 'kind', code, message: 'kind must be one of the following values' });
-      expect({ code, cjk: CJK.test(text.replace('设备类型', '')), english: text.includes('must be') }).toEqual({ code, cjk: true, english: false });
+      const text = rowErrorText(i18n.t, {
+        row: 3,
+        column: '设备类型',
+        field: 'kind',
+        code,
+        message: 'kind must be one of the following values',
+      });
+      expect({ code, cjk: CJK.test(text.replace('设备类型', '')), english: text.includes('must be') }).toEqual({
+        code,
+        cjk: true,
+        english: false,
+      });
     }
   });
 
   it('render file refusals with their reason, in both languages', async () => {
     await i18n.changeLanguage('zh-CN');
-    for (const code of FILE_CODES) expect({ code, cjk: CJK.test(fileErrorText(i18n.t, code)) }).toEqual({ code, cjk: true });
-    expect(fileErrorText(i18n.t, 'IMPORT_FILE_TOO_LARGE', 'zipBomb')).toBe('工作簿过大或结构异常，已拒绝（压缩比异常，疑似压缩炸弹）');
+    for (const code of FILE_CODES)
+      expect({ code, cjk: CJK.test(fileErrorText(i18n.t, code)) }).toEqual({ code, cjk: true });
+    expect(fileErrorText(i18n.t, 'IMPORT_FILE_TOO_LARGE', 'zipBomb')).toBe(
+      '工作簿过大或结构异常，已拒绝（压缩比异常，疑似压缩炸弹）',
+    );
     expect(fileErrorText(i18n.t, 'IMPORT_TOO_MANY_ROWS', 'tooManyRows', { maxRows: 2000 })).toContain('2000');
     await i18n.changeLanguage('en');
-    expect(rowErrorText(i18n.t, { row: 3, column: null, field: 'kind', code: 'isEnum', message: '' })).toBe("not one of the options; use the template's choices");
+    expect(rowErrorText(i18n.t, { row: 3, column: null, field: 'kind', code: 'isEnum', message: '' })).toBe(
+      "not one of the options; use the template's choices",
+    );
     expect(fileErrorText(i18n.t, 'SOMETHING_NEW')).toBe('Import failed; nothing was written');
     await i18n.changeLanguage('zh-CN');
   });

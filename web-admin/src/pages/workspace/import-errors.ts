@@ -11,9 +11,13 @@ export function rowErrorText(t: TFunction, e: RowError): string {
 }
 
 /** Why a whole file was refused (HTTP error at upload, or a failed job). */
-export function fileErrorText(t: TFunction, code: string, fieldCode?: string, details?: Record<string, unknown>): string {
+export function fileErrorText(
+  t: TFunction,
+  code: string,
+  fieldCode?: string,
+  details?: Record<string, unknown>,
+): string {
   const base = t(`importError.${code}`, { defaultValue: t('importError.other'), maxRows: details?.maxRows ?? 2000 });
   const why = fieldCode ? t(`importCode.${fieldCode}`, { defaultValue: '' }) : '';
   return why ? `${base}（${why}）` : base;
 }
-
