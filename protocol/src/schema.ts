@@ -40,7 +40,6 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * NUL and UTF-16 code units that are not part of a surrogate pair. JSON can carry both (`\u0000`,
  * `\ud800`), but no database text column, no UTF-8 encoder and no display can: refused in every string.
  */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses.
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string has no NUL and no lone surrogate. */

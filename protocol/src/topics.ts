@@ -54,7 +54,6 @@ export const TOPIC_KINDS = Object.keys(TOPIC_SPECS) as TopicKind[];
 
 /** A root is one or more non-empty levels without wildcards, NUL or a leading `$`. */
 export function isValidTopicRoot(root: string): boolean {
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses.
   return (
     typeof root === 'string' &&
     root.length > 0 &&

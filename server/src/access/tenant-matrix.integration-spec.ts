@@ -652,7 +652,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .attach('file', PNG, { filename: 'site.png', contentType: 'image/png' }),
       'attachment',
     );
-    const one = async (sql: string, p: unknown[] = []) => ((await t.ds.query(sql, p)) as { id: string }[])[0]?.id;
+    const one = async (sql: string, p: unknown[] = []) => (await t.ds.query<{ id: string }[]>(sql, p))[0]?.id;
     const certificate = await one('SELECT id FROM certificates WHERE welder_id = $1 LIMIT 1', [ids.zhang]);
     const engagement = await one(
       'SELECT id FROM welder_engagements WHERE welder_id = $1 AND enterprise_id = $2 LIMIT 1',
@@ -686,7 +686,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .attach('photos', PNG, { filename: 'r.png', contentType: 'image/png' }),
       'public report',
     );
-    const reportRow = (await t.ds.query('SELECT id FROM reports ORDER BY created_at DESC LIMIT 1')) as { id: string }[];
+    const reportRow = await t.ds.query<{ id: string }[]>('SELECT id FROM reports ORDER BY created_at DESC LIMIT 1');
     const photo = await one('SELECT id FROM report_photos WHERE report_id = $1', [reportRow[0].id]);
     const loan = await must(
       await t.http
@@ -744,15 +744,15 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       minimumChains: minimum.effective as Record<string, unknown>,
       permit: permit.id as string,
       attachment: attachment.id as string,
-      certificate: certificate!,
-      engagement: engagement!,
+      certificate: certificate,
+      engagement: engagement,
       alert: alert.id,
       blackout: blackout.id as string,
       report: reportRow[0].id,
-      reportPhoto: photo!,
+      reportPhoto: photo,
       trackingCode: report.trackingCode as string,
       loan: loan.id as string,
-      steelMachine3: steelMachine3!,
+      steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
       settings: pickSettings(
         await must(await t.http.get(`/api/enterprises/${ids.steel}/permit-settings`).set(hengda), 'settings'),
@@ -815,9 +815,9 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
   let fpSql = '';
   const fingerprint = async (): Promise<Record<string, string>> => {
     if (!fpSql) {
-      const tables = (await t.ds.query(
+      const tables = await t.ds.query<{ tablename: string }[]>(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%migrations%' ORDER BY 1`,
-      )) as { tablename: string }[];
+      );
       fpSql = tables
         .map(
           ({ tablename }) =>
@@ -825,7 +825,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         )
         .join(' UNION ALL ');
     }
-    return Object.fromEntries(((await t.ds.query(fpSql)) as { t: string; h: string }[]).map((r) => [r.t, r.h]));
+    return Object.fromEntries((await t.ds.query<{ t: string; h: string }[]>(fpSql)).map((r) => [r.t, r.h]));
   };
   const changed = (a: Record<string, string>, b: Record<string, string>) =>
     Object.keys({ ...a, ...b }).filter((k) => a[k] !== b[k]);

@@ -6,7 +6,6 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
-import { Alert } from './alert.entity';
 import { AlertBus } from './alert-bus';
 import { AlertScope } from './alert-scope';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';

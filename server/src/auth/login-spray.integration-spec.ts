@@ -42,10 +42,9 @@ describe('failed log-ins are throttled per source address across user names', ()
   const login = (username: string, password: string, ip: string) =>
     t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });
   const throttledAudits = async () =>
-    (await t.ds.query(`SELECT entity_id, after FROM audit_log WHERE action = 'auth.login.throttled' ORDER BY id`)) as {
-      entity_id: string;
-      after: { usernames: number };
-    }[];
+    t.ds.query<{ entity_id: string; after: { usernames: number } }[]>(
+      `SELECT entity_id, after FROM audit_log WHERE action = 'auth.login.throttled' ORDER BY id`,
+    );
 
   it('closes an address after failures on 10 user names, answers 429 with Retry-After even for a right password, audits it once, and reopens after the window', async () => {
     const ip = '203.0.113.7';

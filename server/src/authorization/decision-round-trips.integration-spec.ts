@@ -42,7 +42,7 @@ describe('authorization: database round trips per decision', () => {
       const q = args[0] as string | { text?: string };
       sql.push(typeof q === 'string' ? q : (q?.text ?? '?'));
       return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as never);
+    });
     try {
       return { result: await fn(), sql };
     } finally {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, KeyObject } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -48,7 +48,7 @@ export type ControlLine = { table: string; columns: string[] } | { end: string; 
 const fingerprint = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
 export function keyFingerprints(secrets: AppConfig['secrets']): KeyFingerprints {
-  const devicePublic = createPublicKey(secrets.deviceSigningKey as KeyObject).export({ format: 'der', type: 'spki' });
+  const devicePublic = createPublicKey(secrets.deviceSigningKey).export({ format: 'der', type: 'spki' });
   return {
     dataEncryptionKey: fingerprint(secrets.dataEncryptionKey),
     codeSigningKey: fingerprint(secrets.codeSigningKey),

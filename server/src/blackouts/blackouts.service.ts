@@ -6,7 +6,6 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
-import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { Role } from '../common/roles/role';

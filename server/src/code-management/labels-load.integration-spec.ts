@@ -1,5 +1,4 @@
 import * as ExcelJS from 'exceljs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { MACHINE_SHEET } from '../ledgers/definitions/machine-ledger';

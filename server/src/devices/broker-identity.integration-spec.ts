@@ -399,7 +399,7 @@ describe('broker identity: client id and one-use connect tokens', () => {
     const orphan = (clientId: string, topic: string) =>
       new Promise<boolean>((resolve) =>
         broker.authorizePublish(
-          null as never,
+          null,
           { topic, clientId, payload: offline(clientId), qos: 1, retain: true, cmd: 'publish', dup: false } as never,
           (e) => resolve(!e),
         ),

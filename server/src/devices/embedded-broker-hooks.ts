@@ -62,14 +62,14 @@ export class EmbeddedBrokerHooks {
           }
           const err = new Error(`connection refused: ${r.reason}`) as AuthError;
           err.returnCode = r.returnCode;
-          done(err as Parameters<typeof done>[0], false);
+          done(err, false);
         })
         .catch((e: Error) => {
           // Fail closed: a database outage refuses devices ("server unavailable"), it never lets them in unchecked.
           this.logger.error(`authenticate failed: ${e.message}`);
           const err = new Error('server unavailable') as AuthError;
           err.returnCode = 3;
-          done(err as Parameters<typeof done>[0], false);
+          done(err, false);
         });
     };
 

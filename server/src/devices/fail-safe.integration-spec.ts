@@ -77,7 +77,7 @@ describe('fail safe when the device software fails', () => {
   /** Numbers (contiguous per chip), signs and publishes the events; waits for their ack. */
   async function report(d: FakeDevice, ...events: Unnumbered[]): Promise<number[]> {
     const s = seqs.get(d.chip.chip)!;
-    const numbered = events.map((e) => ({ ...e, seq: ++s.event }) as DeviceEvent);
+    const numbered = events.map((e) => ({ ...e, seq: ++s.event }));
     const env = signEnvelope(
       d.chip.privateKey,
       createEnvelope(

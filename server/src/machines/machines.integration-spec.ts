@@ -295,7 +295,7 @@ describe('machines', () => {
           const v = await service.createInTransaction(
             em,
             SYSTEM_ACTOR,
-            newMachine({ enterpriseId: ent.steel, serialNumber: serial }) as never,
+            newMachine({ enterpriseId: ent.steel, serialNumber: serial }),
           );
           expect(v.code?.code).toBeTruthy();
           throw new Error('abort import');
@@ -304,7 +304,7 @@ describe('machines', () => {
       expect(
         (await t.ds.query('SELECT count(*)::int AS n FROM machines WHERE serial_number = $1', [serial]))[0].n,
       ).toBe(0);
-      const page = await service.list(SYSTEM_ACTOR, { page: 1, pageSize: 5, q: serial } as never);
+      const page = await service.list(SYSTEM_ACTOR, { page: 1, pageSize: 5, q: serial });
       expect(page.total).toBe(0);
     });
   });

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Enterprise } from '../enterprises/enterprise.entity';
 import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
 import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { ApproverPosition } from './approval-chain';

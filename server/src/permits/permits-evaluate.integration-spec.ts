@@ -40,9 +40,9 @@ describe('PermitsService.evaluate: may welder W weld with machine M at P and T u
     const d = await post(applicant, '/api/permits', permitBody(ids, { level, ...over }));
     expect(d.status).toBe(201);
     expect((await post(applicant, `/api/permits/${d.body.id}/submit`)).status).toBe(200);
-    let last;
+    let last: Awaited<ReturnType<typeof post>> | undefined;
     for (const s of signers) last = await post(s, `/api/permits/${d.body.id}/approve`);
-    expect(last!.body.status).toBe('approved');
+    expect(last?.body.status).toBe('approved');
     return d.body.id as string;
   };
   /** Records an analysis as taken now (the clock moves to takenAt). */

@@ -116,10 +116,10 @@ export class ReportsRepository {
         : [],
       this.enterpriseLookup.findByIds(enterpriseIds),
       reports.length
-        ? (this.ds.query(
+        ? this.ds.query<{ report_id: string; n: number }[]>(
             `SELECT report_id, count(*)::int AS n FROM report_photos WHERE report_id = ANY($1) GROUP BY report_id`,
             [reports.map((r) => r.id)],
-          ) as Promise<{ report_id: string; n: number }[]>)
+          )
         : [],
     ]);
     const m = new Map(machines.map((x) => [x.id, { id: x.id, name: x.name, serialNumber: x.serialNumber }]));

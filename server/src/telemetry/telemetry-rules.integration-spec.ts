@@ -72,7 +72,7 @@ describe('telemetry violation rules, end to end', () => {
 
   /** Numbers the events (contiguous per chip), signs them as one events message and waits for its ack. */
   async function report(...events: Unnumbered[]): Promise<number[]> {
-    const numbered = events.map((e) => ({ ...e, seq: ++eventSeq }) as DeviceEvent);
+    const numbered = events.map((e) => ({ ...e, seq: ++eventSeq }));
     const env = signEnvelope(
       device.chip.privateKey,
       createEnvelope(

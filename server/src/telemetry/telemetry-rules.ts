@@ -1,13 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  ArcStopEvent,
-  BoardLinkEvent,
-  GasReadingEvent,
-  HARDWARE_WATCHDOG_TIMEOUT_MS,
-  HeartbeatEvent,
-  PowerCutEvent,
-  TamperEvent,
-} from '@arcgate/protocol';
+import { ArcStopEvent, HARDWARE_WATCHDOG_TIMEOUT_MS, HeartbeatEvent } from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { AlertType } from '../alerts/alert-type';
 import { chinaDate } from '../common/time/china-date';
@@ -108,7 +100,7 @@ export class TelemetryRules {
           if (s.machineId) overuseMachines.add(s.machineId);
           break;
         case 'tamper':
-          if ((e as TamperEvent).open)
+          if (e.open)
             await this.alerts.raise({
               type: AlertType.TAMPER,
               ...base,
@@ -117,7 +109,7 @@ export class TelemetryRules {
             });
           break;
         case 'gas.reading': {
-          const g = e as GasReadingEvent;
+          const g = e;
           if (g.percentLel > g.limitPercentLel)
             await this.alerts.raise({
               type: AlertType.GAS_ABOVE_LIMIT,
@@ -129,7 +121,7 @@ export class TelemetryRules {
         }
         case 'power.cut': {
           // The other cut reasons have their own alerts (gas, tamper, board.link) or are the platform's or the welder's own doing (expiry, revoke, agent stopped).
-          const cut = e as PowerCutEvent;
+          const cut = e;
           if (cut.reason === 'over_current') {
             await this.alerts.raise({
               type: AlertType.OVER_CURRENT,
@@ -152,7 +144,7 @@ export class TelemetryRules {
           break;
         }
         case 'board.link': {
-          const link = e as BoardLinkEvent;
+          const link = e;
           if (!link.up) {
             await this.alerts.raise({
               type: AlertType.BOARD_LINK_LOST,
@@ -172,7 +164,7 @@ export class TelemetryRules {
           });
           break;
         case 'heartbeat':
-          await this.checkGeofence(s, e as HeartbeatEvent, base, evidence);
+          await this.checkGeofence(s, e, base, evidence);
           break;
         default:
           break;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ArcStopEvent, DeviceState, EVENTS_ACK_MAX_MISSING, HeartbeatEvent, JournalLostEvent } from '@arcgate/protocol';
+import { ArcStopEvent, DeviceState, EVENTS_ACK_MAX_MISSING, HeartbeatEvent } from '@arcgate/protocol';
 import { DataSource, EntityManager } from 'typeorm';
 import { faultPoint } from '../common/fault/fault-points';
 import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
@@ -140,7 +140,7 @@ export class TelemetryRepository {
   private async accountLostSeqs(em: EntityManager, stored: StoredEvent[]): Promise<void> {
     for (const s of stored) {
       if (s.event.type !== 'journal.lost') continue;
-      const e = s.event as JournalLostEvent;
+      const e = s.event;
       const to = Math.min(e.toSeq, e.fromSeq + MAX_LOST_RANGE - 1);
       await em.query(
         `INSERT INTO device_event_seqs (chip_id, seq) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g ON CONFLICT DO NOTHING`,

@@ -6,7 +6,6 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Region } from '../regions/region.entity';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';

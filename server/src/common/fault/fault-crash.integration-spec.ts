@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEnvelope, DeviceEvent, Envelope, signEnvelope, verifyEnvelope } from '@arcgate/protocol';
+import { createEnvelope, Envelope, signEnvelope, verifyEnvelope } from '@arcgate/protocol';
 import { createTestApp, TestApp } from '../../../test-support/test-app';
 import {
   activeCode,
@@ -83,8 +83,8 @@ describe('fault injection in a real server process', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    proc.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       proc.on('exit', (code, signal) => resolve({ code, signal })),
     );
@@ -216,9 +216,14 @@ describe('fault injection in a real server process', () => {
         config: { ...t.config, mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, embedded: true, topicRoot: 'arcgate' } },
       } as TestApp;
       const at = clock.now().toISOString();
-      const events = [1, 2, 3].map(
-        (seq) => ({ seq, type: 'heartbeat', at, position: null, relayClosed: false, state: 'locked' }) as DeviceEvent,
-      );
+      const events = [1, 2, 3].map((seq) => ({
+        seq,
+        type: 'heartbeat',
+        at,
+        position: null,
+        relayClosed: false,
+        state: 'locked',
+      }));
       const batch = signEnvelope(
         chip.privateKey,
         createEnvelope('events', { chip: chip.chip, seq: 500, body: { events } }, clock.now()) as Envelope,

@@ -86,7 +86,13 @@ describe('PeriodicWorker', () => {
   });
 
   it('logs at error level by default, also for a non-Error rejection', async () => {
-    worker = new PeriodicWorker({ what: 'scan', everyMs: 100, run: () => Promise.reject('boom'), logger });
+    worker = new PeriodicWorker({
+      what: 'scan',
+      everyMs: 100,
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a non-Error rejection is the case under test
+      run: () => Promise.reject('boom'),
+      logger,
+    });
     await worker.runNow();
     expect(logger.error).toHaveBeenCalledWith('scan failed: boom');
   });

@@ -9,9 +9,13 @@ interface PropertyRules {
   singleObject: Set<string>;
 }
 
-const rulesCache = new Map<Function, PropertyRules>();
+/** A DTO class as class-validator sees it (`metatype` is typed as Function there). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's own type
+type DtoClass = Function;
 
-function rulesOf(ctor: Function): PropertyRules {
+const rulesCache = new Map<DtoClass, PropertyRules>();
+
+function rulesOf(ctor: DtoClass): PropertyRules {
   let rules = rulesCache.get(ctor);
   if (rules) return rules;
   const metas = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false);
@@ -31,7 +35,7 @@ function rulesOf(ctor: Function): PropertyRules {
 }
 
 /** The OpenAPI document is the contract: a property takes null only where it says `nullable: true`. */
-function isNullable(ctor: Function, property: string): boolean {
+function isNullable(ctor: DtoClass, property: string): boolean {
   const meta = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, ctor.prototype, property) as
     { nullable?: boolean } | undefined;
   return meta?.nullable === true;

@@ -32,7 +32,6 @@ const PROGRESS_WRITE_MS = 1_000;
 
 /** Sanitised for storage and display: no control characters, bounded length. */
 function safeFileName(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   return (name ?? '')
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[\ud800-\udfff]/g, '')

@@ -35,7 +35,6 @@ export function excelSerialToIsoDate(serial: number): string | null {
   return isoDateOf(new Date(EXCEL_EPOCH_MS + Math.floor(serial) * DAY_MS));
 }
 
-// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function fail(code: string, message: string): CellResult {

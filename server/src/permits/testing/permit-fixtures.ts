@@ -25,12 +25,12 @@ export interface DemoIds {
 }
 
 export async function demoIds(ds: DataSource): Promise<DemoIds> {
-  const one = async (sql: string, p: unknown[]) => ((await ds.query(sql, p)) as { id: string }[])[0].id;
+  const one = async (sql: string, p: unknown[]) => (await ds.query<{ id: string }[]>(sql, p))[0].id;
   const ent = (name: string) => one('SELECT id FROM enterprises WHERE name = $1', [name]);
   const welder = (name: string) => one('SELECT id FROM welders WHERE real_name = $1', [name]);
   const machine = (serial: string) => one('SELECT id FROM machines WHERE serial_number = $1', [serial]);
   const users: Record<string, string> = {};
-  for (const u of (await ds.query('SELECT id, username FROM users')) as { id: string; username: string }[])
+  for (const u of await ds.query<{ id: string; username: string }[]>('SELECT id, username FROM users'))
     users[u.username] = u.id;
   return {
     steel: await ent('夏邑县恒达钢结构有限公司'),
@@ -99,9 +99,9 @@ export async function createSigner(
 ): Promise<string> {
   const admin = await t.auth('hengda.admin');
   const enterpriseId = (
-    (await t.ds.query(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)) as { id: string }[]
+    await t.ds.query<{ id: string }[]>(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)
   )[0].id;
-  const existing = (await t.ds.query('SELECT id FROM users WHERE username = $1', [username])) as { id: string }[];
+  const existing = await t.ds.query<{ id: string }[]>('SELECT id FROM users WHERE username = $1', [username]);
   let id = existing[0]?.id;
   if (!id) {
     const res = await t.http
