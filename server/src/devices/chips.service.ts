@@ -39,6 +39,7 @@ const boundElsewhere = () =>
 @Injectable()
 export class ChipsService {
   private readonly cache = new Map<string, { value: BoundChip | null; until: number }>();
+  private readonly lookups = new Map<string, Promise<BoundChip | null>>();
   /** Imported keys by their base64url text: a key never changes meaning, so this needs no expiry, only a bound. */
   private readonly keys = new Map<string, KeyObject>();
 
@@ -57,7 +58,14 @@ export class ChipsService {
     const hit = this.cache.get(chipId);
     const now = Date.now();
     if (hit && hit.until > now) return hit.value;
-    const value = await this.chips.findBoundByChipId(chipId);
+    // One query per chip at a time: when the entry expires in the middle of a flood, the messages
+    // behind it wait for that query instead of each sending its own.
+    let lookup = this.lookups.get(chipId);
+    if (!lookup) {
+      lookup = this.chips.findBoundByChipId(chipId).finally(() => this.lookups.delete(chipId));
+      this.lookups.set(chipId, lookup);
+    }
+    const value = await lookup;
     if (this.cache.size > MAX_CACHED) this.cache.clear();
     this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
     return value;
@@ -145,6 +153,7 @@ export class ChipsService {
       throw e;
     }
     this.cache.delete(dto.chipId);
+    this.lookups.delete(dto.chipId);
     return this.status(actor, machineId);
   }
 
@@ -170,7 +179,10 @@ export class ChipsService {
       });
       return old;
     });
-    if (chipId) this.cache.delete(chipId);
+    if (chipId) {
+      this.cache.delete(chipId);
+      this.lookups.delete(chipId);
+    }
   }
 
   async status(actor: Actor, machineId: string): Promise<DeviceStatusView> {

@@ -1,0 +1,62 @@
+import type { BoundChip, ChipsRepository } from './chips.repository';
+import { ChipsService } from './chips.service';
+
+const CHIP = 'C0123456789ABCDEFGHJK';
+
+/** A repository whose lookups stay open until released, counting the queries it was sent. */
+function slowRepository() {
+  let queries = 0;
+  const waiting: (() => void)[] = [];
+  const repo = {
+    findBoundByChipId: (chipId: string) => {
+      queries++;
+      return new Promise<BoundChip | null>((resolve) =>
+        waiting.push(() => resolve({ chipId, machineId: 'm', enterpriseId: 'e' } as unknown as BoundChip)),
+      );
+    },
+  };
+  return {
+    repo: repo as unknown as ChipsRepository,
+    queries: () => queries,
+    release: () => waiting.splice(0).forEach((r) => r()),
+  };
+}
+
+function service(repo: ChipsRepository): ChipsService {
+  // The lookup uses only the repository.
+  const unused = {} as never;
+  return new ChipsService(repo, unused, unused, unused, unused, unused, unused);
+}
+
+describe('ChipsService.findBoundByChipId', () => {
+  it('sends one query for a burst of lookups of the same chip (a flood on an expired entry costs one query)', async () => {
+    const r = slowRepository();
+    const chips = service(r.repo);
+    const burst = Array.from({ length: 200 }, () => chips.findBoundByChipId(CHIP));
+    expect(r.queries()).toBe(1);
+    r.release();
+    const found = await Promise.all(burst);
+    expect(found.every((b) => b?.machineId === 'm')).toBe(true);
+    // Answered from the cache afterwards.
+    await chips.findBoundByChipId(CHIP);
+    expect(r.queries()).toBe(1);
+  });
+
+  it('asks again once the lookup in flight has ended and the entry expired', async () => {
+    const r = slowRepository();
+    const chips = service(r.repo);
+    const first = chips.findBoundByChipId(CHIP);
+    r.release();
+    await first;
+    const realNow = Date.now;
+    Date.now = () => realNow() + 60_000;
+    try {
+      const again = chips.findBoundByChipId(CHIP);
+      expect(r.queries()).toBe(2);
+      r.release();
+      await again;
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
