@@ -7,18 +7,38 @@ import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import { RequireRole } from './auth/RequireRole';
 import { ENTERPRISE_ROLES, REGULATOR_ROLES, STAFF_ROLES, homeFor, useSession, type Role } from './auth/session';
-import { AppLayout } from './shell/AppLayout';
-import { PageLoading } from './components/states';
-import LoginPage from './pages/LoginPage';
-import NotFoundPage from './pages/NotFoundPage';
+import { RouteLoading } from './shell/RouteLoading';
 
-/** Lazily loaded page, so the phone pages do not download the whole console. */
-function page(load: () => Promise<{ default: ComponentType }>): ReactNode {
-  const Page = lazy(load);
+// The entry holds React, the router, i18n and this map only: every page, both layouts and antd
+// itself arrive as chunks of their own (budget: e2e/shell.test.mjs).
+type PageModule = { default: ComponentType };
+
+function suspended(Page: ComponentType): ReactNode {
   return (
-    <Suspense fallback={<PageLoading />}>
+    <Suspense fallback={<RouteLoading />}>
       <Page />
     </Suspense>
+  );
+}
+
+/** A page inside a layout that already provides antd's scope (console, welder app). */
+function page(load: () => Promise<PageModule>): ReactNode {
+  return suspended(lazy(load));
+}
+
+/** A page or layout at the top of the tree: fetched together with antd's scope, in parallel. */
+function scoped(load: () => Promise<PageModule>): ReactNode {
+  return suspended(
+    lazy(async () => {
+      const [{ default: Page }, { default: AntdScope }] = await Promise.all([load(), import('./shell/AntdScope')]);
+      return {
+        default: () => (
+          <AntdScope>
+            <Page />
+          </AntdScope>
+        ),
+      };
+    }),
   );
 }
 
@@ -32,10 +52,11 @@ function HomeRedirect() {
 }
 
 // ---- 1. Public pages (no login, no layout). Owner: pages/public/**. -------------------------------
+// scoped(): each page brings antd's scope with it (no layout above it provides one).
 export const publicRoutes: RouteObject[] = [
-  { path: '/q/:code', element: page(() => import('./pages/public/ScanPage')) },
-  { path: '/report', element: page(() => import('./pages/public/ReportPage')) },
-  { path: '/report/status', element: page(() => import('./pages/public/ReportStatusPage')) },
+  { path: '/q/:code', element: scoped(() => import('./pages/public/ScanPage')) },
+  { path: '/report', element: scoped(() => import('./pages/public/ReportPage')) },
+  { path: '/report/status', element: scoped(() => import('./pages/public/ReportStatusPage')) },
 ];
 
 // ---- 2. Welder pages (login as welder, own phone layout). Owner: pages/welder/**. -----------------
@@ -45,7 +66,7 @@ export const welderRoutes: RouteObject[] = [
     path: '/w',
     element: guarded(
       ['welder'],
-      page(() => import('./pages/welder/WelderLayout')),
+      scoped(() => import('./pages/welder/WelderLayout')),
     ),
     children: [
       { index: true, element: page(() => import('./pages/welder/BadgePage')) },
@@ -80,22 +101,25 @@ const enterpriseRoutes: RouteObject[] = [
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
 ];
 
+/** antd Layout, Menu and icons: only the console loads them. */
+const consoleLayout = scoped(() => import('./shell/AppLayout').then((m) => ({ default: m.AppLayout })));
+
 export const routes: RouteObject[] = [
-  { path: '/login', element: <LoginPage /> },
+  { path: '/login', element: scoped(() => import('./pages/LoginPage')) },
   ...publicRoutes,
   ...welderRoutes,
   {
     path: '/console',
-    element: guarded(REGULATOR_ROLES, <AppLayout />),
+    element: guarded(REGULATOR_ROLES, consoleLayout),
     children: [{ index: true, element: <Navigate to="overview" replace /> }, ...regulatorRoutes],
   },
   {
     path: '/workspace',
-    element: guarded(ENTERPRISE_ROLES, <AppLayout />),
+    element: guarded(ENTERPRISE_ROLES, consoleLayout),
     children: [{ index: true, element: <Navigate to="overview" replace /> }, ...enterpriseRoutes],
   },
   { path: '/', element: <HomeRedirect /> },
-  { path: '*', element: <NotFoundPage /> },
+  { path: '*', element: scoped(() => import('./pages/NotFoundPage')) },
 ];
 
 export { STAFF_ROLES };

@@ -1,4 +1,5 @@
 import express, { NextFunction, Request, Response } from 'express';
+import { cacheControlFor, precompressedFiles } from './precompressed';
 import { indexHtmlOf, webUiBuilt } from './web-dist';
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -22,21 +23,17 @@ function looksLikeFile(path: string): boolean {
 }
 
 /**
- * Express handlers for the single-page UI: static files, then index.html for every other GET that
- * is not API (so /q/<code>, /w/... and /login survive a reload). Whether the UI is built is checked
- * per request, so building it while the server runs needs no restart.
+ * Express handlers for the single-page UI: the build's brotli/gzip twins when the client takes them,
+ * static files as they are, then index.html for every other GET that is not API (so /q/<code>, /w/...
+ * and /login survive a reload). Whether the UI is built is checked per request, so building it while
+ * the server runs needs no restart.
  */
 export function webUiHandlers(distDir: string, apiPrefix: string): express.RequestHandler[] {
-  // Vite puts content hashes in /assets names: cache those for good, never index.html.
+  const compressed = precompressedFiles(distDir, (path) => isApiPath(path, apiPrefix));
   const assets = express.static(distDir, {
     index: false,
     fallthrough: true,
-    setHeaders: (res, filePath) => {
-      res.setHeader(
-        'Cache-Control',
-        /[\\/]assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-    },
+    setHeaders: (res, filePath) => res.setHeader('Cache-Control', cacheControlFor(filePath)),
   });
   const skipApi = (req: Request, res: Response, next: NextFunction) =>
     isApiPath(req.path, apiPrefix) ? next() : assets(req, res, next);
@@ -50,5 +47,5 @@ export function webUiHandlers(distDir: string, apiPrefix: string): express.Reque
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexHtmlOf(distDir), (err) => (err ? next(err) : undefined));
   };
-  return [skipApi, spaFallback];
+  return [compressed, skipApi, spaFallback];
 }

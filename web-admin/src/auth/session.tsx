@@ -15,6 +15,8 @@ type LoginResponse = components['schemas']['LoginResponseDto'];
 
 interface SessionValue {
   user: SessionUser | null;
+  /** The server refused the stored token (401) while logged in: the log-in page says so. */
+  sessionExpired: boolean;
   login(username: string, password: string): Promise<SessionUser>;
   logout(): void;
 }
@@ -40,6 +42,7 @@ export function homeFor(role: Role): string {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null>(readStoredUser);
+  const [sessionExpired, setSessionExpired] = useState(false);
 
   const logout = useCallback(() => {
     setToken(null);
@@ -47,8 +50,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
+  // A 401 with a token means it expired or was revoked; the route guards then send the user to /login.
   useEffect(() => {
-    setUnauthorizedHandler(logout);
+    setUnauthorizedHandler(() => {
+      if (getToken()) setSessionExpired(true);
+      logout();
+    });
     return () => setUnauthorizedHandler(null);
   }, [logout]);
 
@@ -71,11 +78,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
     setToken(res.accessToken);
     localStorage.setItem(USER_KEY, JSON.stringify(res.user));
+    setSessionExpired(false);
     setUser(res.user);
     return res.user;
   }, []);
 
-  const value = useMemo(() => ({ user, login, logout }), [user, login, logout]);
+  const value = useMemo(() => ({ user, sessionExpired, login, logout }), [user, sessionExpired, login, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

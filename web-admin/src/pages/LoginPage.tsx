@@ -14,7 +14,7 @@ interface LoginForm {
 
 export default function LoginPage() {
   const { t } = useTranslation();
-  const { user, login } = useSession();
+  const { user, sessionExpired, login } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const [form] = Form.useForm<LoginForm>();
@@ -62,6 +62,9 @@ export default function LoginPage() {
             <LanguageSwitch />
           </div>
           <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
+          {sessionExpired && !error && (
+            <Alert type="warning" showIcon message={t('login.sessionExpired')} data-testid="session-expired" />
+          )}
           {error && <Alert type="error" showIcon message={error} data-testid="login-error" />}
           <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
             <Form.Item

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
-import ReactECharts from 'echarts-for-react';
+import ReactECharts from '../../components/charts/LazyEChart';
 import { useTranslation } from 'react-i18next';
 import type { OverviewView } from '../../api/types';
 import { useSession } from '../../auth/session';
