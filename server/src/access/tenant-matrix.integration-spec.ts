@@ -104,6 +104,8 @@ const ALLOWED: Record<string, string> = {
   'GET /api/broker/hook-secret': 'platform admin only (role guard): configuration of the external broker',
   'GET /api/alerts/stream':
     'server-sent events; per-tenant filtering is tested in alerts/alert-stream.integration-spec.ts',
+  'POST /api/alerts/seen':
+    "self-service: moves the caller's own last-seen mark (the menu badge); reads and changes nothing of any tenant",
   'GET /api/audit/verify': 'hash-chain check: answers only valid/invalid and a count, no records',
   'POST /api/arm-sessions':
     'self-service of a welder: starts their own phone session on a permit naming them (authorization/revocation-phone.integration-spec.ts)',
@@ -493,6 +495,11 @@ const MATRIX: Record<string, Entry> = {
   // alerts
   'GET /api/alerts': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&machineId=${f.steelMachine1}` },
   'GET /api/alerts/summary': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
+  'GET /api/alerts/export.xlsx': {
+    owner: 'hengda.admin',
+    query: (f) => `enterpriseId=${f.steel}&machineId=${f.steelMachine1}&regionCode=411426100`,
+  },
+  'GET /api/alerts/unseen': { owner: 'hengda.admin' },
   'GET /api/alerts/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.alert }) },
   'POST /api/alerts/{id}/acknowledge': {
     owner: 'hengda.admin',

@@ -79,10 +79,10 @@ export class AlertBus implements OnModuleInit, OnApplicationShutdown {
   private async onNotification(alertId: string): Promise<void> {
     if (!isUuid(alertId) || this.subscribers.size === 0) return;
     try {
-      const alert = await this.alerts.findById(alertId);
-      if (!alert) return;
-      const view = toAlertView(alert);
-      for (const s of this.subscribers) if (this.scope.canSee(s.actor, alert)) s.send(view);
+      const found = await this.alerts.findWithContext(alertId);
+      if (!found) return;
+      const view = toAlertView(found.alert, found.context);
+      for (const s of this.subscribers) if (this.scope.canSee(s.actor, found.alert)) s.send(view);
     } catch (e) {
       this.log.error(`could not deliver alert ${alertId}: ${(e as Error).message}`);
     }

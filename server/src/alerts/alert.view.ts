@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Alert } from './alert.entity';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
+import { AlertContext, EMPTY_CONTEXT } from './alert-context';
 
 /** What the API and the live stream show of an alert. */
 export class AlertView {
@@ -17,6 +18,30 @@ export class AlertView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
   @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2号电焊机' }) machineName!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The machine's active identity code (一机一码)" })
+  machineCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '陈静' }) welderName!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '4114**********1234', description: 'Masked ID number' })
+  welderIdMasked!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '411426100' }) townshipCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '会亭镇', description: "The enterprise's township" })
+  townshipName!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The permit's site, else the enterprise's address" })
+  placeAddress!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) placeLatitude!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) placeLongitude!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['permit', 'enterprise'],
+    description: 'Where the place comes from',
+  })
+  placeSource!: 'permit' | 'enterprise' | null;
+  @ApiProperty({ type: String, nullable: true, description: "The permit's work description" })
+  permitWork!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) permitStart!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) permitEnd!: Date | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -42,7 +67,8 @@ export class AlertView {
   @ApiProperty({ type: String, nullable: true }) closeNote!: string | null;
 }
 
-export function toAlertView(a: Alert): AlertView {
+/** The view of an alert; `ctx` from the joined read (alert-context.ts), empty where only the row is at hand. */
+export function toAlertView(a: Alert, ctx: AlertContext = EMPTY_CONTEXT): AlertView {
   const info = ALERT_TYPES[a.type];
   return {
     id: a.id,
@@ -58,6 +84,7 @@ export function toAlertView(a: Alert): AlertView {
     welderId: a.welderId,
     permitId: a.permitId,
     chipId: a.chipId,
+    ...ctx,
     evidence: a.evidence,
     lastEvidence: a.lastEvidence,
     dedupeKey: a.dedupeKey,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { xlsxDownload, XLSX_MIME } from '../common/http/xlsx-files';
 import type { Request, Response } from 'express';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
@@ -9,8 +10,8 @@ import { AlertStream } from './alert-stream';
 import { AlertSummary } from './alert-summary';
 import { AlertView } from './alert.view';
 import { AlertsService } from './alerts.service';
-import { AcknowledgeAlertDto, AlertIdParam, CloseAlertDto } from './dto/alert-actions.dto';
-import { AlertPeriodQueryDto, ListAlertsQueryDto } from './dto/list-alerts.query';
+import { AcknowledgeAlertDto, AlertIdParam, CloseAlertDto, MarkAlertsSeenDto } from './dto/alert-actions.dto';
+import { AlertPeriodQueryDto, ListAlertsQueryDto, UnseenAlertsView } from './dto/list-alerts.query';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -33,6 +34,37 @@ export class AlertsController {
   @ApiOkResponse({ type: AlertSummary })
   summary(@CurrentActor() actor: Actor, @Query() q: AlertPeriodQueryDto): Promise<AlertSummary> {
     return this.alerts.summary(actor, q);
+  }
+
+  @Get('export.xlsx')
+  @ApiOperation({
+    summary: 'Export the alerts of the same filters as GET /api/alerts (every row, not one page; audited)',
+    description:
+      'page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).',
+  })
+  @ApiProduces(XLSX_MIME)
+  @ApiOkResponse({ content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } })
+  async export(@CurrentActor() actor: Actor, @Query() q: ListAlertsQueryDto): Promise<StreamableFile> {
+    const file = await this.alerts.export(actor, q);
+    return xlsxDownload(file.buffer, file.asciiName, file.chineseName);
+  }
+
+  @Get('unseen')
+  @ApiOperation({ summary: 'Open alerts raised or repeated since this user last opened the alert list (menu badge)' })
+  @ApiOkResponse({ type: UnseenAlertsView })
+  unseen(@CurrentActor() actor: Actor): Promise<UnseenAlertsView> {
+    return this.alerts.unseen(actor);
+  }
+
+  @Post('seen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Marks the alerts up to an instant as seen by this user (the alert list was shown); the badge's count after it",
+  })
+  @ApiOkResponse({ type: UnseenAlertsView })
+  markSeen(@CurrentActor() actor: Actor, @Body() dto: MarkAlertsSeenDto): Promise<UnseenAlertsView> {
+    return this.alerts.markSeen(actor, new Date(dto.upTo));
   }
 
   @Get('stream')

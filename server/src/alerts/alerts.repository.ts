@@ -7,13 +7,17 @@ import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-l
 import { Alert } from './alert.entity';
 import { AlertScope } from './alert-scope';
 import { AlertSeverity, AlertState, AlertType, severityRankSql } from './alert-type';
+import { AlertContext, contextOf, withContext } from './alert-context';
 
 export interface AlertFilters {
   type?: AlertType;
   severity?: AlertSeverity;
   state?: AlertState;
+  notClosed?: boolean;
   enterpriseId?: string;
   machineId?: string;
+  /** A region's path: alerts of enterprises in its subtree. */
+  regionPath?: string;
   from?: Date;
   to?: Date;
 }
@@ -34,6 +38,12 @@ export interface NewAlertRow {
   occurrences: number;
   /** First of those occurrences; null: occurredAt. */
   firstOccurredAt: Date | null;
+}
+
+/** An alert with who, which machine and where. */
+export interface AlertWithContext {
+  alert: Alert;
+  context: AlertContext;
 }
 
 export interface UpsertResult {
@@ -90,10 +100,6 @@ export class AlertsRepository {
     return rows[0];
   }
 
-  findById(id: string, em?: EntityManager): Promise<Alert | null> {
-    return (em ?? this.repo.manager).getRepository(Alert).findOne({ where: { id }, relations: { enterprise: true } });
-  }
-
   /** Row-locked for a state change; no join, since FOR UPDATE cannot lock the outer side of a join. */
   findByIdForUpdate(em: EntityManager, id: string): Promise<Alert | null> {
     return em
@@ -135,15 +141,65 @@ export class AlertsRepository {
     );
   }
 
-  /** Newest activity first. */
-  listScoped(actor: Actor, f: AlertFilters, offset: number, limit: number): Promise<[Alert[], number]> {
-    return this.scoped(actor, f)
-      .leftJoinAndSelect('a.enterprise', 'e')
+  /** Newest activity first, with context (one query for the page, one for the total). */
+  async listScoped(
+    actor: Actor,
+    f: AlertFilters,
+    offset: number,
+    limit: number,
+  ): Promise<[AlertWithContext[], number]> {
+    const page = withContext(this.scoped(actor, f).leftJoinAndSelect('a.enterprise', 'e'))
       .orderBy('a.last_seen_at', 'DESC')
       .addOrderBy('a.id', 'DESC')
-      .skip(offset)
-      .take(limit)
-      .getManyAndCount();
+      .offset(offset)
+      .limit(limit);
+    const [rows, total] = await Promise.all([page.getRawAndEntities(), this.scoped(actor, f).getCount()]);
+    return [pairWithContext(rows), total];
+  }
+
+  countScoped(actor: Actor, f: AlertFilters): Promise<number> {
+    return this.scoped(actor, f).getCount();
+  }
+
+  /** One alert with context, whoever asks (callers check visibility). */
+  async findWithContext(id: string, em?: EntityManager): Promise<AlertWithContext | null> {
+    const qb = (em ?? this.repo.manager).getRepository(Alert).createQueryBuilder('a');
+    const rows = await withContext(qb.leftJoinAndSelect('a.enterprise', 'e'))
+      .where('a.id = :id', { id })
+      .getRawAndEntities();
+    return pairWithContext(rows)[0] ?? null;
+  }
+
+  /** Context of many alerts in one query (for read models that select alerts themselves). */
+  async contextsOf(ids: string[]): Promise<Map<string, AlertContext>> {
+    if (!ids.length) return new Map();
+    const rows = await withContext(this.repo.createQueryBuilder('a').leftJoinAndSelect('a.enterprise', 'e'))
+      .where('a.id IN (:...ids)', { ids })
+      .getRawAndEntities();
+    return new Map(pairWithContext(rows).map((r) => [r.alert.id, r.context]));
+  }
+
+  /** Open alerts in scope raised or repeated after `since` (all open ones when null). */
+  countOpenSince(actor: Actor, since: Date | null): Promise<number> {
+    const qb = this.scoped(actor, { state: AlertState.Open });
+    if (since) qb.andWhere('a.last_seen_at > :since', { since });
+    return qb.getCount();
+  }
+
+  async seenMark(userId: string): Promise<Date | null> {
+    const rows: { seen_at: Date }[] = await this.repo.query(`SELECT seen_at FROM alert_seen_marks WHERE user_id = $1`, [
+      userId,
+    ]);
+    return rows[0]?.seen_at ?? null;
+  }
+
+  /** Moves the user's mark forward only: a late request from another tab cannot bring back seen alerts. */
+  async markSeen(userId: string, at: Date): Promise<void> {
+    await this.repo.query(
+      `INSERT INTO alert_seen_marks (user_id, seen_at) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET seen_at = GREATEST(alert_seen_marks.seen_at, EXCLUDED.seen_at)`,
+      [userId, at],
+    );
   }
 
   countByStateAndSeverity(
@@ -175,11 +231,19 @@ export class AlertsRepository {
     if (f.type) qb.andWhere('a.type = :type', { type: f.type });
     if (f.severity) qb.andWhere('a.severity = :severity', { severity: f.severity });
     if (f.state) qb.andWhere('a.state = :state', { state: f.state });
+    if (f.notClosed) qb.andWhere(`a.state <> 'closed'`);
     if (f.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
     if (f.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: f.machineId });
+    if (f.regionPath) qb.andWhere('a.region_path LIKE :filterRegionPath', { filterRegionPath: `${f.regionPath}%` });
     // A period selects alerts active in it: seen at or after `from`, first seen before `to`.
     if (f.from) qb.andWhere('a.last_seen_at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.first_seen_at < :to', { to: f.to });
     return qb;
   }
+}
+
+/** Pairs each entity with its raw row's context (matched by id: the joins are to-one, so rows and entities align). */
+function pairWithContext({ entities, raw }: { entities: Alert[]; raw: Record<string, unknown>[] }): AlertWithContext[] {
+  const byId = new Map(raw.map((r) => [r.a_id as string, r]));
+  return entities.map((alert) => ({ alert, context: contextOf(byId.get(alert.id) ?? {}) }));
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -10,10 +11,23 @@ import { AlertBus } from './alert-bus';
 import { AlertScope } from './alert-scope';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
 import { alertAuditSnapshot, AlertView, toAlertView } from './alert.view';
+import { Alert } from './alert.entity';
 import { AlertFilters, AlertsRepository } from './alerts.repository';
 import { ListAlertsQueryDto } from './dto/list-alerts.query';
 import { AlertSummary, emptySummary } from './alert-summary';
 import { sanitizeEvidence } from './evidence';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
+import { chinaDate } from '../common/time/china-date';
+import { buildExportOffThread } from '../common/sheets/export-off-thread';
+import { ALERT_EXPORT, MAX_ALERT_EXPORT_ROWS } from './alert-export';
+import { UnseenAlertsView } from './dto/list-alerts.query';
+
+/** An export, ready to download. */
+export interface AlertExportFile {
+  buffer: Buffer;
+  asciiName: string;
+  chineseName: string;
+}
 
 /** What a module reports when it raises an alert. */
 export type RaiseAlertInput = {
@@ -50,6 +64,7 @@ export class AlertsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
   ) {}
 
   /**
@@ -83,19 +98,97 @@ export class AlertsService {
   }
 
   async list(actor: Actor, q: ListAlertsQueryDto): Promise<Paginated<AlertView>> {
-    const [rows, total] = await this.alerts.listScoped(actor, this.filters(q), offsetOf(q), q.pageSize);
-    return paginate(rows.map(toAlertView), total, q);
+    const [rows, total] = await this.alerts.listScoped(actor, await this.filters(q), offsetOf(q), q.pageSize);
+    return paginate(
+      rows.map((r) => toAlertView(r.alert, r.context)),
+      total,
+      q,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {
-    const alert = await this.alerts.findById(id);
-    if (!alert) throw DomainError.notFound('Alert');
-    this.scope.assertVisible(actor, alert);
-    return toAlertView(alert);
+    const found = await this.alerts.findWithContext(id);
+    if (!found) throw DomainError.notFound('Alert');
+    this.scope.assertVisible(actor, found.alert);
+    return toAlertView(found.alert, found.context);
+  }
+
+  /**
+   * Every alert of the list's filters as a workbook (page and pageSize ignored), built in a worker thread.
+   * Audited when it holds any row: who took which alerts out of the platform, with the filters and the row count.
+   */
+  async export(actor: Actor, q: ListAlertsQueryDto): Promise<AlertExportFile> {
+    const f = await this.filters(q);
+    // Counted first, so that an oversized export is refused before any row is read.
+    const total = await this.alerts.countScoped(actor, f);
+    if (total > MAX_ALERT_EXPORT_ROWS)
+      throw new DomainError(
+        ErrorCode.EXPORT_TOO_LARGE,
+        `导出最多 ${MAX_ALERT_EXPORT_ROWS} 行，当前筛选结果 ${total} 行，请缩小筛选范围`,
+        [],
+        { total, maxRows: MAX_ALERT_EXPORT_ROWS },
+      );
+    const [rows] = await this.alerts.listScoped(actor, f, 0, MAX_ALERT_EXPORT_ROWS);
+    const views = rows.map((r) => toAlertView(r.alert, r.context));
+    const buffer = await buildExportOffThread(ALERT_EXPORT.sheetName, ALERT_EXPORT.columns, views);
+    // An empty workbook takes nothing out of the platform: only exports with rows are audited.
+    if (views.length)
+      await this.ds.transaction((tx) =>
+        this.audit.record(tx, actor, {
+          action: 'alert.export',
+          entityType: 'alert_export',
+          entityId: randomUUID(),
+          enterpriseId: actor.enterpriseId ?? null,
+          regionPath: actor.regionPath ?? null,
+          before: null,
+          after: {
+            rows: views.length,
+            filters: {
+              type: q.type ?? null,
+              severity: q.severity ?? null,
+              state: q.state ?? null,
+              notClosed: q.notClosed ?? null,
+              enterpriseId: q.enterpriseId ?? null,
+              machineId: q.machineId ?? null,
+              regionCode: q.regionCode ?? null,
+              from: q.from ?? null,
+              to: q.to ?? null,
+            },
+          },
+        }),
+      );
+    const day = chinaDate(this.clock.now());
+    return {
+      buffer,
+      asciiName: `${ALERT_EXPORT.asciiBase}-${day}.xlsx`,
+      chineseName: `${ALERT_EXPORT.sheetName}-${day}.xlsx`,
+    };
+  }
+
+  /** Views of alerts another read model selected (off-platform report), with their context: one more query per page. */
+  async viewsOf(alerts: Alert[]): Promise<AlertView[]> {
+    const contexts = await this.alerts.contextsOf(alerts.map((a) => a.id));
+    return alerts.map((a) => toAlertView(a, contexts.get(a.id)));
+  }
+
+  /** The menu badge: open alerts in scope raised or repeated after the user last opened the list. */
+  async unseen(actor: Actor): Promise<UnseenAlertsView> {
+    const seenAt = actor.userId ? await this.alerts.seenMark(actor.userId) : null;
+    return { unseen: await this.alerts.countOpenSince(actor, seenAt), seenAt };
+  }
+
+  /**
+   * Showing the alert list marks what it showed (up to `upTo`, never past now) as seen by this user. A read
+   * receipt of one user's own, like a session, not a change to any record: it is not written to the audit log.
+   */
+  async markSeen(actor: Actor, upTo: Date): Promise<UnseenAlertsView> {
+    const now = this.clock.now();
+    if (actor.userId) await this.alerts.markSeen(actor.userId, upTo < now ? upTo : now);
+    return this.unseen(actor);
   }
 
   async summary(actor: Actor, q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId'>): Promise<AlertSummary> {
-    const f = this.filters(q);
+    const f = await this.filters(q);
     const [byStateSeverity, byTypeState] = await Promise.all([
       this.alerts.countByStateAndSeverity(actor, f),
       this.alerts.countByTypeAndState(actor, f),
@@ -147,7 +240,7 @@ export class AlertsService {
       occurrences: Math.max(1, Math.trunc(input.occurrences ?? 1)),
       firstOccurredAt: input.firstOccurredAt ?? null,
     });
-    const alert = (await this.alerts.findById(up.id, em))!;
+    const { alert, context } = (await this.alerts.findWithContext(up.id, em))!;
     // Only a new alert is audited (state changes are, in changeState): a repeat merely bumps count, last-seen and
     // severity on the row itself, and auditing it took the global audit-chain lock once per repeated device message.
     if (up.inserted) {
@@ -162,7 +255,7 @@ export class AlertsService {
       });
     }
     await this.bus.announce(em, alert.id);
-    return toAlertView(alert);
+    return toAlertView(alert, context);
   }
 
   private async changeState(
@@ -201,17 +294,26 @@ export class AlertsService {
       after: alertAuditSnapshot(alert),
     });
     await this.bus.announce(em, alert.id);
-    return toAlertView((await this.alerts.findById(alert.id, em))!);
+    const after = (await this.alerts.findWithContext(alert.id, em))!;
+    return toAlertView(after.alert, after.context);
   }
 
-  private filters(q: Partial<ListAlertsQueryDto>): AlertFilters {
+  private async filters(q: Partial<ListAlertsQueryDto>): Promise<AlertFilters> {
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
     if (from && to && to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
+    let regionPath: string | undefined;
+    if (q.regionCode) {
+      const region = await this.regions.findByCode(q.regionCode);
+      if (!region) throw DomainError.invalid('regionCode', 'unknownRegion', 'no region has this code');
+      regionPath = region.path;
+    }
     return {
+      regionPath,
       type: q.type,
       severity: q.severity,
       state: q.state,
+      notClosed: q.notClosed,
       enterpriseId: q.enterpriseId,
       machineId: q.machineId,
       from,

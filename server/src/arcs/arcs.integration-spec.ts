@@ -41,7 +41,8 @@ describe('arcs timeline API', () => {
       durationMs: 90000,
       current: { mean: 121 },
     });
-    expect(res.body.items[1]).toMatchObject({ authorized: true, welderId: ids.zhang });
+    expect(res.body.items[1]).toMatchObject({ authorized: true, welderId: ids.zhang, welderName: '张伟' });
+    expect(res.body.items[0]).toMatchObject({ welderName: null });
   });
 
   it('keeps each actor to its scope', async () => {

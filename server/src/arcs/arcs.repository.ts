@@ -15,6 +15,7 @@ export class ArcView {
   @ApiProperty({ type: String, nullable: true }) machineId!: string | null;
   @ApiProperty({ type: String, nullable: true }) machineName!: string | null;
   @ApiProperty({ type: String, nullable: true }) welderId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '张伟' }) welderName!: string | null;
   @ApiProperty({ type: String, nullable: true }) permitId!: string | null;
   @ApiProperty({ type: String, nullable: true }) grantId!: string | null;
   @ApiProperty(DATE_TIME) startedAt!: Date;
@@ -55,11 +56,13 @@ export class ArcsRepository {
     if (q.to) qb.andWhere('a.started_at < :to', { to: q.to });
     const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
     const rows = await qb
+      .leftJoin('welders', 'w', 'w.id = a.welder_id')
       .select([
         'a.chip_id AS "chipId"',
         'a.machine_id AS "machineId"',
         'm.name AS "machineName"',
         'a.welder_id AS "welderId"',
+        'w.real_name AS "welderName"',
         'a.permit_id AS "permitId"',
         'a.grant_id AS "grantId"',
         'a.started_at AS "startedAt"',

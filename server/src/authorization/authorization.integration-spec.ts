@@ -480,6 +480,8 @@ describe('authorization engine: arm requests over MQTT', () => {
     const own = await list('welder.zhang', '?pageSize=200');
     expect(own.body.total).toBeGreaterThan(0);
     expect(own.body.items.every((d: { welderId: string }) => d.welderId === ids.zhang)).toBe(true);
+    // Timelines say who: the welder's name comes with the id.
+    expect(own.body.items.every((d: { welderName: string }) => d.welderName === '张伟')).toBe(true);
     expect(
       (
         await list(
@@ -506,6 +508,7 @@ describe('authorization engine: arm requests over MQTT', () => {
     expect(grants.body.items[0]).toMatchObject({
       machineId: ids.steelMachine1,
       welderId: ids.zhang,
+      welderName: '张伟',
       permitId: permit,
       status: expect.stringMatching(/^(active|expired|revoked)$/),
     });

@@ -35,13 +35,19 @@ export class DecisionsService {
     // Bounds on `at` also prune the monthly partitions.
     if (from) qb.andWhere('d.at >= :from', { from });
     if (to) qb.andWhere('d.at < :to', { to });
-    const [rows, total] = await qb
+    const total = await qb.getCount();
+    const page = await withWelderName(qb, 'd')
       .orderBy('d.at', 'DESC')
       .addOrderBy('d.id', 'ASC')
       .offset(offsetOf(q))
       .limit(q.pageSize)
-      .getManyAndCount();
-    return paginate(rows.map(toDecisionView), total, q);
+      .getRawAndEntities();
+    const names = namesById(page.raw, 'd_id');
+    return paginate(
+      page.entities.map((d) => toDecisionView(d, names.get(d.id) ?? null)),
+      total,
+      q,
+    );
   }
 
   async listGrants(actor: Actor, q: ListGrantsQueryDto): Promise<Paginated<GrantViewDto>> {
@@ -56,15 +62,17 @@ export class DecisionsService {
     if (q.permitId) qb.andWhere('g.permit_id = :permitId', { permitId: q.permitId });
     if (from) qb.andWhere('g.issued_at >= :from', { from });
     if (to) qb.andWhere('g.issued_at < :to', { to });
-    const [rows, total] = await qb
+    const total = await qb.getCount();
+    const page = await withWelderName(qb, 'g')
       .orderBy('g.issued_at', 'DESC')
       .addOrderBy('g.grant_id', 'ASC')
       .offset(offsetOf(q))
       .limit(q.pageSize)
-      .getManyAndCount();
+      .getRawAndEntities();
+    const names = namesById(page.raw, 'g_grant_id');
     const now = this.clock.now();
     return paginate(
-      rows.map((g) => toGrantView(g, now)),
+      page.entities.map((g) => toGrantView(g, now, names.get(g.grantId) ?? null)),
       total,
       q,
     );
@@ -86,4 +94,13 @@ export class DecisionsService {
     if (from && to && to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
     return { from, to };
   }
+}
+
+/** Names the welder in the same query (timelines say who, not which UUID). */
+function withWelderName<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string): SelectQueryBuilder<T> {
+  return qb.leftJoin('welders', 'w', `w.id = ${alias}.welder_id`).addSelect('w.real_name', 'welder_name');
+}
+
+function namesById(raw: Record<string, unknown>[], idColumn: string): Map<string, string | null> {
+  return new Map(raw.map((r) => [String(r[idColumn]), (r.welder_name as string | null) ?? null]));
 }

@@ -83,7 +83,8 @@ describe('stats overview', () => {
 
     const huiting = o.byTownship.find((r: { regionCode: string }) => r.regionCode === '411426100');
     const matou = o.byTownship.find((r: { regionCode: string }) => r.regionCode === '411426101');
-    expect(huiting).toMatchObject({ regionName: '会亭镇', enterprises: 1, machines: 3, welders: 2, openAlerts: 1 });
+    // 陈静 (employed by 宏远 in 马头镇) is dispatched to 恒达 in 会亭镇: both townships' ledgers list her.
+    expect(huiting).toMatchObject({ regionName: '会亭镇', enterprises: 1, machines: 3, welders: 3, openAlerts: 1 });
     expect(matou).toMatchObject({ regionName: '马头镇', enterprises: 1, machines: 1, welders: 1, openAlerts: 1 });
     expect(o.byTownship.length).toBeGreaterThanOrEqual(12);
 
@@ -102,13 +103,32 @@ describe('stats overview', () => {
     expect(o.regionCode).toBe('411426100');
     expect(o.enterprises.total).toBe(1);
     expect(o.machines.total).toBe(3);
-    expect(o.welders.total).toBe(2);
+    expect(o.welders.total).toBe(3); // 张伟, 刘洋 and the dispatched 陈静
     expect(o.alerts.openByType).toEqual({ ARC_WITHOUT_GRANT: 1, UNREGISTERED_DEVICE: 1 });
     expect(o.byTownship).toEqual([
-      expect.objectContaining({ regionCode: '411426100', enterprises: 1, machines: 3, welders: 2 }),
+      expect.objectContaining({ regionCode: '411426100', enterprises: 1, machines: 3, welders: 3 }),
     ]);
     const total = o.trend.reduce((n: number, p: { alerts: number }) => n + p.alerts, 0);
     expect(total).toBe(3); // not the 马头镇 attempt
+  });
+
+  it("counts welders exactly as each user's welders ledger lists them (a dispatched welder included)", async () => {
+    const ledger = async (user: string) => {
+      const res = await t.http.get('/api/welders?status=active&pageSize=200').set(await t.auth(user));
+      expect(res.status).toBe(200);
+      return (res.body.items as { realName: string }[]).map((w) => w.realName).sort();
+    };
+    for (const user of ['xiayi.regulator', 'huiting.regulator', 'hengda.admin']) {
+      const listed = await ledger(user);
+      expect({ user, total: (await overview(user)).welders.total }).toEqual({ user, total: listed.length });
+    }
+    expect(await ledger('huiting.regulator')).toEqual(['刘洋', '张伟', '陈静'].sort());
+    // Each township row is what that township's regulator sees in the ledger.
+    const county = await overview('xiayi.regulator');
+    const row = county.byTownship.find((r: { regionCode: string }) => r.regionCode === '411426100');
+    expect(row.welders).toBe((await ledger('huiting.regulator')).length);
+    const matou = county.byTownship.find((r: { regionCode: string }) => r.regionCode === '411426101');
+    expect(matou.welders).toBe(1);
   });
 
   it('limits enterprise users to their own enterprise and keeps welders out', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
@@ -6,6 +6,7 @@ import { Actor } from '../access/actor';
 import { Alert } from '../alerts/alert.entity';
 import { Certificate } from '../welders/certificate.entity';
 import { Role } from '../common/roles/role';
+import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../welders/welder-scope-lookup';
 
 export interface TablesPresent {
   chips: boolean;
@@ -35,6 +36,7 @@ export class StatsRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly access: AccessPolicy,
+    @Inject(WELDER_SCOPE_LOOKUP) private readonly welderScope: WelderScopeLookup,
   ) {}
 
   /** Device, telemetry and permit tables come from other modules' migrations; count only what exists. */
@@ -87,7 +89,10 @@ export class StatsRepository {
     };
   }
 
-  /** Active welders employed by enterprises in scope. */
+  /**
+   * Active welders the actor is responsible for: the welders ledger's own definition (employed in scope,
+   * or engaged today with an enterprise in scope), so that the overview and the ledger agree.
+   */
   async activeWelderIds(actor: Actor): Promise<string[]> {
     const qb = this.ds
       .createQueryBuilder()
@@ -95,7 +100,7 @@ export class StatsRepository {
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
       .select('w.id', 'id')
       .where(`w.status = 'active'`);
-    const rows: { id: string }[] = await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany();
+    const rows: { id: string }[] = await this.welderScope.scopeQuery(qb, actor, this.welderScope.today()).getRawMany();
     return rows.map((r) => r.id);
   }
 
@@ -106,7 +111,37 @@ export class StatsRepository {
       .innerJoin('welders', 'w', 'w.id = c.welder_id')
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
       .where(`w.status = 'active'`);
-    return this.access.scopeToEnterprises(qb, actor, 'e').getMany();
+    return this.welderScope.scopeQuery(qb, actor, this.welderScope.today()).getMany();
+  }
+
+  /**
+   * Active welders per region of `regions`, by the welders ledger's definition: those a regulator of that
+   * region would see there (employed there or dispatched there today), of `visible` (those the caller sees).
+   * A dispatched welder counts in both the employer's and the host's region, as both regions' ledgers list her.
+   */
+  async activeWeldersByRegion(regions: RegionRef[], visible: string[]): Promise<Map<string, number>> {
+    const today = this.welderScope.today();
+    const seen = new Set(visible);
+    const counts = await Promise.all(
+      regions.map(async (r): Promise<[string, number]> => {
+        const regionRegulator: Actor = {
+          userId: null,
+          username: 'stats',
+          role: Role.Regulator,
+          regionCode: r.code,
+          regionPath: r.path,
+        };
+        const qb = this.ds
+          .createQueryBuilder()
+          .from('welders', 'w')
+          .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
+          .select('w.id', 'id')
+          .where(`w.status = 'active'`);
+        const rows: { id: string }[] = await this.welderScope.scopeQuery(qb, regionRegulator, today).getRawMany();
+        return [r.code, rows.filter((row) => seen.has(row.id)).length];
+      }),
+    );
+    return new Map(counts);
   }
 
   /** Approved permits whose planned window overlaps [dayStart, dayEnd). */
@@ -144,12 +179,12 @@ export class StatsRepository {
     return r ?? null;
   }
 
-  /** Per region of `regions`: enterprises, machines, chipped machines and active welders inside its subtree. */
+  /** Per region of `regions`: enterprises, machines and chipped machines inside its subtree (welders: activeWeldersByRegion). */
   async registryByRegion(
     actor: Actor,
     regions: RegionRef[],
-  ): Promise<Map<string, { enterprises: number; machines: number; chipped: number; welders: number }>> {
-    const out = new Map(regions.map((r) => [r.code, { enterprises: 0, machines: 0, chipped: 0, welders: 0 }]));
+  ): Promise<Map<string, { enterprises: number; machines: number; chipped: number }>> {
+    const out = new Map(regions.map((r) => [r.code, { enterprises: 0, machines: 0, chipped: 0 }]));
     if (!regions.length) return out;
     const codes = regions.map((r) => r.code);
     const inRegions = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) =>
@@ -168,22 +203,12 @@ export class StatsRepository {
         .select(`count(*) FILTER (WHERE m.status <> 'retired')`, 'n')
         .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND m.chip_id IS NOT NULL)`, 'chipped'),
     );
-    const wel = inRegions(
-      this.ds
-        .createQueryBuilder()
-        .from('welders', 'w')
-        .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-        .select('count(*)', 'n')
-        .where(`w.status = 'active'`),
-    );
-    const [entRows, macRows, welRows] = await Promise.all([
+    const [entRows, macRows] = await Promise.all([
       this.access.scopeToEnterprises(ent, actor, 'e').getRawMany(),
       this.access.scopeToEnterprises(mac, actor, 'e').getRawMany(),
-      this.access.scopeToEnterprises(wel, actor, 'e').getRawMany(),
     ]);
     for (const r of entRows) out.get(r.code)!.enterprises = num(r.n);
     for (const r of macRows) Object.assign(out.get(r.code)!, { machines: num(r.n), chipped: num(r.chipped) });
-    for (const r of welRows) out.get(r.code)!.welders = num(r.n);
     return out;
   }
 

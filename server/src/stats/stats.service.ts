@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../access/actor';
 import { AlertSeverity, AlertState } from '../alerts/alert-type';
 import { AlertsService } from '../alerts/alerts.service';
-import { AlertView, toAlertView } from '../alerts/alert.view';
+import { AlertView } from '../alerts/alert.view';
 import { Clock } from '../common/clock/clock';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
@@ -65,12 +65,12 @@ export class StatsService {
       .skip(offsetOf(q))
       .take(q.pageSize)
       .getManyAndCount();
-    return paginate(rows.map(toAlertView), total, q);
+    return paginate(await this.alerts.viewsOf(rows), total, q);
   }
 
   async offPlatformForExport(actor: Actor, f: OffPlatformFilterDto): Promise<AlertView[]> {
     const rows = await this.repo.offPlatformAlerts(actor, this.filters(f)).take(MAX_EXPORT_ROWS).getMany();
-    return rows.map(toAlertView);
+    return this.alerts.viewsOf(rows);
   }
 
   private filters(f: OffPlatformFilterDto) {
@@ -155,14 +155,16 @@ export class StatsService {
 
   private async byTownship(actor: Actor): Promise<TownshipRow[]> {
     const regions = await this.breakdownRegions(actor);
-    const [registry, alerts] = await Promise.all([
+    const [registry, alerts, welders] = await Promise.all([
       this.repo.registryByRegion(actor, regions),
       this.repo.openAlertsByRegion(actor, regions),
+      this.repo.activeWelderIds(actor).then((visible) => this.repo.activeWeldersByRegion(regions, visible)),
     ]);
     return regions.map((r) => ({
       regionCode: r.code,
       regionName: r.name,
       ...registry.get(r.code)!,
+      welders: welders.get(r.code) ?? 0,
       openAlerts: alerts.get(r.code) ?? 0,
     }));
   }

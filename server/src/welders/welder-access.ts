@@ -11,6 +11,7 @@ import { Role } from '../common/roles/role';
 import { ACTIVE_ON, EngagementsRepository } from './engagements.repository';
 import { Welder } from './welder.entity';
 import { WeldersRepository } from './welders.repository';
+import { WelderScopeLookup } from './welder-scope-lookup';
 
 /** A welder with what access decisions need: the employer and the enterprises it is engaged to today. */
 export interface WelderInScope {
@@ -26,7 +27,7 @@ export interface WelderInScope {
  * canSee and scopeQuery must agree: one decides single records, the other lists.
  */
 @Injectable()
-export class WelderAccess {
+export class WelderAccess implements WelderScopeLookup {
   constructor(
     private readonly policy: AccessPolicy,
     private readonly welders: WeldersRepository,

@@ -19,6 +19,7 @@ import { WelderEngagement } from './welder-engagement.entity';
 import { WelderRecordsController } from './welder-records.controller';
 import { Welder } from './welder.entity';
 import { WELDER_ROSTER, WelderRosterRepository } from './welder-roster';
+import { WELDER_SCOPE_LOOKUP } from './welder-scope-lookup';
 import { WeldersController } from './welders.controller';
 import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
@@ -48,6 +49,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     { provide: CERTIFICATE_REGISTRY, useExisting: ImportedCertificateRegistry },
     CertificateVerificationService,
     { provide: WELDER_ROSTER, useClass: WelderRosterRepository },
+    { provide: WELDER_SCOPE_LOOKUP, useExisting: WelderAccess },
     // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
     { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
@@ -58,6 +60,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     ImportedCertificateRegistry,
     OFFICIAL_CERTIFICATE_SOURCE,
     WELDER_ROSTER,
+    WELDER_SCOPE_LOOKUP,
   ],
 })
 export class WeldersModule {}

@@ -69,6 +69,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/alerts/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the alerts of the same filters as GET /api/alerts (every row, not one page; audited)
+     * @description page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     */
+    get: operations['AlertsController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/seen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks the alerts up to an instant as seen by this user (the alert list was shown); the badge's count after it */
+    post: operations['AlertsController_markSeen'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/alerts/stream': {
     parameters: {
       query?: never;
@@ -95,6 +132,23 @@ export interface paths {
     };
     /** Alert counts by state × severity and by type (scoped; regulator overview) */
     get: operations['AlertsController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/unseen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open alerts raised or repeated since this user last opened the alert list (menu badge) */
+    get: operations['AlertsController_unseen'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1807,10 +1861,29 @@ export interface components {
       } | null;
       /** Format: date-time */
       lastSeenAt: string;
+      /** @description The machine's active identity code (一机一码) */
+      machineCode: string | null;
       /** Format: uuid */
       machineId: string | null;
+      /** @example 2号电焊机 */
+      machineName: string | null;
+      /** Format: date-time */
+      permitEnd: string | null;
       /** Format: uuid */
       permitId: string | null;
+      /** Format: date-time */
+      permitStart: string | null;
+      /** @description The permit's work description */
+      permitWork: string | null;
+      /** @description The permit's site, else the enterprise's address */
+      placeAddress: string | null;
+      placeLatitude: number | null;
+      placeLongitude: number | null;
+      /**
+       * @description Where the place comes from
+       * @enum {string|null}
+       */
+      placeSource: 'permit' | 'enterprise' | null;
       /** @example /411426/411426100/ */
       regionPath: string | null;
       severity: components['schemas']['AlertSeverity'];
@@ -1819,9 +1892,23 @@ export interface components {
       title: string;
       /** @example Arc without a valid grant (bypass or modified machine) */
       titleEn: string;
+      /** @example 411426100 */
+      townshipCode: string | null;
+      /**
+       * @description The enterprise's township
+       * @example 会亭镇
+       */
+      townshipName: string | null;
       type: components['schemas']['AlertType'];
       /** Format: uuid */
       welderId: string | null;
+      /**
+       * @description Masked ID number
+       * @example 4114**********1234
+       */
+      welderIdMasked: string | null;
+      /** @example 陈静 */
+      welderName: string | null;
     };
     ApprovalChainsDto: {
       /**
@@ -1879,6 +1966,8 @@ export interface components {
         [key: string]: number;
       } | null;
       welderId: string | null;
+      /** @example 张伟 */
+      welderName: string | null;
     };
     ArmSessionResultDto: {
       allowed: boolean;
@@ -2462,6 +2551,8 @@ export interface components {
       source: 'device' | 'phone';
       /** Format: uuid */
       welderId: string | null;
+      /** @example 张伟 */
+      welderName: string | null;
     };
     DeviceStatusView: {
       /** Format: date-time */
@@ -2817,6 +2908,8 @@ export interface components {
       status: 'pending' | 'active' | 'expired' | 'revoked';
       /** Format: uuid */
       welderId: string;
+      /** @example 张伟 */
+      welderName: string | null;
     };
     HolidayDayDto: {
       /** @example 2027-01-01 */
@@ -2975,6 +3068,13 @@ export interface components {
       suspendedByRegulator: boolean;
       /** Format: date-time */
       updatedAt: string;
+    };
+    MarkAlertsSeenDto: {
+      /**
+       * @description Alerts raised or repeated up to this instant are seen (the list as shown); a later instant counts as now
+       * @example 2026-03-02T10:00:00+08:00
+       */
+      upTo: string;
     };
     NightHoursDto: {
       /**
@@ -3569,7 +3669,7 @@ export interface components {
       regionCode: string;
       /** @example 会亭镇 */
       regionName: string;
-      /** @description Active welders */
+      /** @description Active welders a regulator of this region sees in its welders ledger (dispatched ones included) */
       welders: number;
     };
     /** @enum {string} */
@@ -3606,7 +3706,7 @@ export interface components {
       to: components['schemas']['ReportStatus'];
     };
     TrendPoint: {
-      /** @description Alerts first raised that day */
+      /** @description Alerts (条: distinct alerts, not their repeat occurrences) first raised that day */
       alerts: number;
       /** @description Arcs started that day */
       arcs: number;
@@ -3617,6 +3717,15 @@ export interface components {
       date: string;
       /** @description Permits whose planned window starts that day (approved or closed) */
       permits: number;
+    };
+    UnseenAlertsView: {
+      /**
+       * Format: date-time
+       * @description Null: never opened
+       */
+      seenAt: string | null;
+      /** @description Open alerts raised or repeated since the user last opened the alert list */
+      unseen: number;
     };
     UpdateEnterpriseDto: {
       address?: string;
@@ -3746,7 +3855,7 @@ export interface components {
       other: number;
       /** @description 复审 overdue */
       reviewOverdue: number;
-      /** @description Active welders employed by enterprises in scope */
+      /** @description Active welders the caller is responsible for: as the welders ledger lists them (employed in scope, or dispatched/engaged there today) */
       total: number;
     };
     WelderCodeView: {
@@ -3808,8 +3917,12 @@ export interface operations {
         /** @description Alerts last seen at or after this instant */
         from?: string;
         machineId?: string;
+        /** @description true: open and acknowledged ones (what the overview counts as not closed) */
+        notClosed?: boolean;
         page?: number;
         pageSize?: number;
+        /** @description Alerts of enterprises in this region's subtree (e.g. a township); unknown code: 400 regionCode */
+        regionCode?: string;
         severity?: components['schemas']['AlertSeverity'];
         state?: components['schemas']['AlertState'];
         /** @description Alerts first seen before this instant */
@@ -3901,6 +4014,64 @@ export interface operations {
       };
     };
   };
+  AlertsController_export: {
+    parameters: {
+      query?: {
+        enterpriseId?: string;
+        /** @description Alerts last seen at or after this instant */
+        from?: string;
+        machineId?: string;
+        /** @description true: open and acknowledged ones (what the overview counts as not closed) */
+        notClosed?: boolean;
+        page?: number;
+        pageSize?: number;
+        /** @description Alerts of enterprises in this region's subtree (e.g. a township); unknown code: 400 regionCode */
+        regionCode?: string;
+        severity?: components['schemas']['AlertSeverity'];
+        state?: components['schemas']['AlertState'];
+        /** @description Alerts first seen before this instant */
+        to?: string;
+        type?: components['schemas']['AlertType'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+    };
+  };
+  AlertsController_markSeen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarkAlertsSeenDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnseenAlertsView'];
+        };
+      };
+    };
+  };
   AlertsController_open: {
     parameters: {
       query?: {
@@ -3942,6 +4113,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AlertSummary'];
+        };
+      };
+    };
+  };
+  AlertsController_unseen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnseenAlertsView'];
         };
       };
     };
@@ -6497,8 +6687,12 @@ export interface operations {
         /** @description Alerts last seen at or after this instant */
         from?: string;
         machineId?: string;
+        /** @description true: open and acknowledged ones (what the overview counts as not closed) */
+        notClosed?: boolean;
         page?: number;
         pageSize?: number;
+        /** @description Alerts of enterprises in this region's subtree (e.g. a township); unknown code: 400 regionCode */
+        regionCode?: string;
         state?: components['schemas']['AlertState'];
         /** @description Alerts first seen before this instant */
         to?: string;
@@ -6526,6 +6720,10 @@ export interface operations {
         /** @description Alerts last seen at or after this instant */
         from?: string;
         machineId?: string;
+        /** @description true: open and acknowledged ones (what the overview counts as not closed) */
+        notClosed?: boolean;
+        /** @description Alerts of enterprises in this region's subtree (e.g. a township); unknown code: 400 regionCode */
+        regionCode?: string;
         state?: components['schemas']['AlertState'];
         /** @description Alerts first seen before this instant */
         to?: string;
@@ -6886,6 +7084,9 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
 ];
+export const alertViewPlaceSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['AlertView']['placeSource']
+> = ['permit', 'enterprise'];
 export const approverPositionValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ApproverPosition']> = [
   'unit_head',
   'safety_department',

@@ -6,6 +6,7 @@ import { evidenceLines } from './alert-evidence';
 import { compactJson, fmtTime } from './format';
 import { EnumTag } from './tags';
 import { EmptyState } from './states';
+import { MachineCell, OccurrencesCell, PlaceCell, WelderCell, WhoCell } from './AlertContextCells';
 
 interface Props {
   items: AlertView[];
@@ -37,7 +38,7 @@ export function AlertsTable({
       loading={loading}
       dataSource={items}
       pagination={pagination}
-      scroll={{ x: 900 }}
+      scroll={{ x: 1280 }}
       locale={{ emptyText: <EmptyState description={emptyText} /> }}
       rowClassName={(a) => (highlight?.has(a.id) ? 'row-new' : '')}
       expandable={{
@@ -86,25 +87,28 @@ export function AlertsTable({
           width: 80,
           render: (v: string) => <EnumTag kind="severity" value={v} />,
         },
-        { title: t('alerts.type'), dataIndex: 'title', render: (_: unknown, a) => (en ? a.titleEn : a.title) },
         {
-          title: t('common.enterprise'),
-          dataIndex: 'enterpriseName',
-          render: (v: string | null, a) =>
-            v ?? (
-              <Typography.Text type="warning">
-                {t('alerts.unknownEnterprise')} {a.chipId ?? ''}
-              </Typography.Text>
-            ),
+          title: t('alerts.type'),
+          dataIndex: 'title',
+          width: 180,
+          render: (_: unknown, a) => (en ? a.titleEn : a.title),
         },
+        { title: t('alerts.who'), key: 'who', width: 200, render: (_: unknown, a) => <WhoCell a={a} /> },
+        { title: t('alerts.machine'), key: 'machine', width: 170, render: (_: unknown, a) => <MachineCell a={a} /> },
+        { title: t('alerts.welder'), key: 'welder', width: 140, render: (_: unknown, a) => <WelderCell a={a} /> },
+        { title: t('alerts.place'), key: 'place', width: 220, render: (_: unknown, a) => <PlaceCell a={a} /> },
         {
           title: t('alerts.state'),
           dataIndex: 'state',
           width: 90,
           render: (v: string) => <EnumTag kind="alertState" value={v} />,
         },
-        { title: t('alerts.count'), dataIndex: 'count', width: 60, align: 'right' },
-        { title: t('alerts.lastSeen'), dataIndex: 'lastSeenAt', width: 140, render: (v: string) => fmtTime(v) },
+        {
+          title: t('alerts.count'),
+          key: 'count',
+          width: 170,
+          render: (_: unknown, a) => <OccurrencesCell a={a} />,
+        },
         {
           title: t('common.actions'),
           key: 'actions',

@@ -13,6 +13,11 @@ type DecisionView = components['schemas']['DecisionViewDto'];
 type GrantView = components['schemas']['GrantViewDto'];
 type ArcView = components['schemas']['ArcView'];
 
+/** Who worked or asked: the welder's name, when the record names one. */
+function WelderName({ name }: { name: string | null | undefined }) {
+  return name ? <span data-testid="timeline-welder"> · {name}</span> : null;
+}
+
 /** A 404 from an optional endpoint (devices/authorization not deployed) is "no data", not an error. */
 function Section<T>({
   state,
@@ -138,6 +143,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                             </div>
                             <div>
                               {en ? a.titleEn : a.title} ×{a.count}
+                              <WelderName name={a.welderName} />
                             </div>
                           </>
                         ),
@@ -163,7 +169,8 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: a.authorized === false ? 'red' : 'green',
                         children: (
                           <div data-testid="timeline-arc">
-                            {fmtTime(a.startedAt)} ·{' '}
+                            {fmtTime(a.startedAt)}
+                            <WelderName name={a.welderName} /> ·{' '}
                             {a.current && a.voltage
                               ? t('timeline.arcLine', {
                                   seconds: Math.round(a.durationMs / 100) / 10,
@@ -207,7 +214,8 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: d.allowed ? 'green' : 'red',
                         children: (
                           <div>
-                            {fmtTime(d.at)} · {en ? d.message.en : d.message['zh-CN']}{' '}
+                            {fmtTime(d.at)}
+                            <WelderName name={d.welderName} /> · {en ? d.message.en : d.message['zh-CN']}{' '}
                             <Typography.Text type="secondary">({d.reason})</Typography.Text>
                           </div>
                         ),
@@ -233,7 +241,8 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                         color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
                         children: (
                           <div>
-                            {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)} · {g.status} · {g.source}
+                            {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)}
+                            <WelderName name={g.welderName} /> · {g.status} · {g.source}
                           </div>
                         ),
                       }))}

@@ -1,11 +1,12 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Badge, Button, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../auth/session';
+import { useUnseenAlerts } from '../hooks/useUnseenAlerts';
 import { LanguageSwitch } from './LanguageSwitch';
-import { menuFor } from './menu';
+import { isAlertsEntry, menuFor } from './menu';
 
 const { Sider, Header, Content } = Layout;
 
@@ -17,9 +18,10 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
   const [collapsed, setCollapsed] = useState<boolean>(mobile);
+  const entries = user ? menuFor(user.role) : [];
+  const unseen = useUnseenAlerts(entries.some(isAlertsEntry));
   if (!user) return null;
 
-  const entries = menuFor(user.role);
   // Longest matching prefix wins, so /console/ledgers/machines highlights "machines".
   const selected = entries
     .filter((e) => location.pathname.startsWith(e.path))
@@ -50,7 +52,18 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={selected ? [selected] : []}
-          items={entries.map((e) => ({ key: e.path, icon: e.icon, label: t(e.labelKey) }))}
+          items={entries.map((e) => ({
+            key: e.path,
+            icon: e.icon,
+            label:
+              isAlertsEntry(e) && unseen > 0 ? (
+                <span data-testid="menu-alerts-unseen" title={t('alerts.unseenHint', { count: unseen })}>
+                  {t(e.labelKey)} <Badge count={unseen} size="small" overflowCount={99} />
+                </span>
+              ) : (
+                t(e.labelKey)
+              ),
+          }))}
           onClick={({ key }) => {
             void navigate(key);
             if (mobile) setCollapsed(true);

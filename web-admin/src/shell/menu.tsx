@@ -54,3 +54,8 @@ export function menuFor(role: Role): MenuEntry[] {
   if (role === 'welder') return [];
   return regulatorMenu;
 }
+
+/** The alert list's entry, which carries the unseen-alerts badge. */
+export function isAlertsEntry(e: MenuEntry): boolean {
+  return e.path.endsWith('/alerts');
+}

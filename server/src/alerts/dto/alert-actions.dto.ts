@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsInstant } from '../../common/validation/dates';
 
 export class AlertIdParam {
   @ApiProperty({ format: 'uuid' })
@@ -23,4 +24,14 @@ export class CloseAlertDto {
   @MaxLength(1000)
   @Matches(/\S/, { message: 'note must not be blank' })
   note!: string;
+}
+
+export class MarkAlertsSeenDto {
+  @ApiProperty({
+    example: '2026-03-02T10:00:00+08:00',
+    description:
+      'Alerts raised or repeated up to this instant are seen (the list as shown); a later instant counts as now',
+  })
+  @IsInstant()
+  upTo!: string;
 }

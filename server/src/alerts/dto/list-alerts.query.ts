@@ -1,7 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { QueryBoolean } from '../../common/validation/field-helpers';
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsInstant } from '../../common/validation/dates';
+import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { AlertSeverity, AlertState, AlertType } from '../alert-type';
 
 export class AlertPeriodQueryDto {
@@ -40,6 +42,15 @@ export class ListAlertsQueryDto extends PaginationQueryDto {
   @IsEnum(AlertState)
   state?: AlertState;
 
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true: open and acknowledged ones (what the overview counts as not closed)',
+  })
+  @QueryBoolean()
+  @IsOptional()
+  @IsBoolean()
+  notClosed?: boolean;
+
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -49,6 +60,14 @@ export class ListAlertsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   machineId?: string;
+
+  @ApiPropertyOptional({
+    example: '411426100',
+    description: "Alerts of enterprises in this region's subtree (e.g. a township); unknown code: 400 regionCode",
+  })
+  @IsOptional()
+  @IsRegionCode()
+  regionCode?: string;
 
   @ApiPropertyOptional({
     example: '2026-01-01T00:00:00+08:00',
@@ -62,4 +81,12 @@ export class ListAlertsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsInstant()
   to?: string;
+}
+
+/** The menu's badge: open alerts this user has not seen yet. */
+export class UnseenAlertsView {
+  @ApiProperty({ description: 'Open alerts raised or repeated since the user last opened the alert list' })
+  unseen!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null: never opened' })
+  seenAt!: Date | null;
 }

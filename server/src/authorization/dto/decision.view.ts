@@ -15,6 +15,7 @@ export class DecisionViewDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) machineId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) enterpriseId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) welderId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '张伟' }) welderName!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) permitId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) grantId!: string | null;
   @ApiProperty({ description: 'arm.request id (device) or phone session id (phone)' }) requestId!: string;
@@ -40,6 +41,7 @@ export class GrantViewDto {
   @ApiProperty({ format: 'uuid' }) machineId!: string;
   @ApiProperty({ format: 'uuid' }) enterpriseId!: string;
   @ApiProperty({ format: 'uuid' }) welderId!: string;
+  @ApiProperty({ type: String, nullable: true, example: '张伟' }) welderName!: string | null;
   @ApiProperty({ format: 'uuid' }) permitId!: string;
   @ApiProperty({ format: 'uuid' }) decisionId!: string;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
@@ -51,7 +53,7 @@ export class GrantViewDto {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export function toDecisionView(d: DecisionRecord): DecisionViewDto {
+export function toDecisionView(d: DecisionRecord, welderName: string | null = null): DecisionViewDto {
   return {
     id: d.id,
     at: d.at.toISOString(),
@@ -63,6 +65,7 @@ export function toDecisionView(d: DecisionRecord): DecisionViewDto {
     machineId: d.machineId,
     enterpriseId: d.enterpriseId,
     welderId: d.welderId,
+    welderName,
     permitId: d.permitId,
     grantId: d.grantId,
     requestId: d.requestId,
@@ -71,7 +74,7 @@ export function toDecisionView(d: DecisionRecord): DecisionViewDto {
   };
 }
 
-export function toGrantView(g: GrantRecord, now: Date): GrantViewDto {
+export function toGrantView(g: GrantRecord, now: Date, welderName: string | null = null): GrantViewDto {
   const status = g.revokedAt ? 'revoked' : g.expiresAt <= now ? 'expired' : g.requestId === null ? 'pending' : 'active';
   return {
     grantId: g.grantId,
@@ -81,6 +84,7 @@ export function toGrantView(g: GrantRecord, now: Date): GrantViewDto {
     machineId: g.machineId,
     enterpriseId: g.enterpriseId,
     welderId: g.welderId,
+    welderName,
     permitId: g.permitId,
     decisionId: g.decisionId,
     issuedAt: g.issuedAt.toISOString(),

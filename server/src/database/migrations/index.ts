@@ -17,6 +17,7 @@ import { DeviceMessages1796447700000 } from './1796447700000-DeviceMessages';
 import { CertificateVerification1796450412000 } from './1796450412000-CertificateVerification';
 import { GasCatalogue1796450472000 } from './1796450472000-GasCatalogue';
 import { PermitChains1796452000000 } from './1796452000000-PermitChains';
+import { AlertContext1796454000000 } from './1796454000000-AlertContext';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CertificateVerification1796450412000,
   GasCatalogue1796450472000,
   PermitChains1796452000000,
+  AlertContext1796454000000,
 ];

@@ -20,7 +20,11 @@ export class MachineCensus {
 }
 
 export class WelderCensus {
-  @ApiProperty({ description: 'Active welders employed by enterprises in scope' }) total!: number;
+  @ApiProperty({
+    description:
+      'Active welders the caller is responsible for: as the welders ledger lists them (employed in scope, or dispatched/engaged there today)',
+  })
+  total!: number;
   @ApiProperty({ description: 'Holding a certificate valid today (expiring ones included)' }) certified!: number;
   @ApiProperty({ description: 'Valid today but expiring within 90 days' }) expiring90d!: number;
   @ApiProperty() expired!: number;
@@ -48,13 +52,17 @@ export class TownshipRow {
   @ApiProperty() enterprises!: number;
   @ApiProperty({ description: 'Not retired' }) machines!: number;
   @ApiProperty() chipped!: number;
-  @ApiProperty({ description: 'Active welders' }) welders!: number;
+  @ApiProperty({
+    description: 'Active welders a regulator of this region sees in its welders ledger (dispatched ones included)',
+  })
+  welders!: number;
   @ApiProperty({ description: 'Not-closed alerts' }) openAlerts!: number;
 }
 
 export class TrendPoint {
   @ApiProperty({ example: '2026-03-01', description: 'China calendar date' }) date!: string;
-  @ApiProperty({ description: 'Alerts first raised that day' }) alerts!: number;
+  @ApiProperty({ description: 'Alerts (条: distinct alerts, not their repeat occurrences) first raised that day' })
+  alerts!: number;
   @ApiProperty({ description: 'Arcs started that day' }) arcs!: number;
   @ApiProperty({ description: 'Permits whose planned window starts that day (approved or closed)' }) permits!: number;
 }

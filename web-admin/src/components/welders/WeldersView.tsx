@@ -6,6 +6,7 @@ import type { WelderView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged } from '../../hooks/usePaged';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { PageHeader } from '../PageHeader';
 import { EmptyState, ErrorState } from '../states';
 import { EnumTag } from '../tags';
@@ -27,7 +28,8 @@ export function WeldersView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { user } = useSession();
-  const list = usePaged<WelderView>('/api/welders');
+  // The overview's welder card links here with ?status=active: the same count, the same rule.
+  const list = usePaged<WelderView>('/api/welders', useUrlFilters(['status', 'certificateState', 'employerId']));
   const { filters, setFilters } = list;
   const { busy, download } = useDownload();
   const [q, setQ] = useState('');

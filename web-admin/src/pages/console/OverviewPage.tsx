@@ -2,6 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import ReactECharts from '../../components/charts/LazyEChart';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
 import type { OverviewView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,15 +16,25 @@ function StatCard({
   hint,
   color,
   testId,
+  to,
 }: {
   title: string;
   value: number;
   hint?: string;
   color?: string;
   testId?: string;
+  /** The list behind the number, filtered to the same rule (click-through). */
+  to?: string;
 }) {
+  const navigate = useNavigate();
   return (
-    <Card size="small" style={{ height: '100%' }} data-testid={testId}>
+    <Card
+      size="small"
+      style={{ height: '100%', cursor: to ? 'pointer' : undefined }}
+      hoverable={!!to}
+      onClick={to ? () => void navigate(to) : undefined}
+      data-testid={testId}
+    >
       <Statistic title={title} value={value} valueStyle={color ? { color } : undefined} />
       {hint && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -38,6 +49,7 @@ export default function OverviewPage() {
   const { t } = useTranslation();
   const { user } = useSession();
   const { data, error, loading, reload } = useApi<OverviewView>('/api/stats/overview');
+  const navigate = useNavigate();
 
   if (loading && !data) return <PageLoading />;
   if (error && !data) return <ErrorState error={error} onRetry={reload} />;
@@ -48,6 +60,16 @@ export default function OverviewPage() {
   const scope = enterpriseUser ? t('overview.scopeEnterprise') : (o.regionName ?? t('overview.scopeAll'));
   const span = { xs: 12, sm: 12, md: 8, lg: 6, xl: 4 } as const;
   const alertTypes = Object.entries(o.alerts.openByType).sort((a, b) => b[1] - a[1]);
+  const base = enterpriseUser ? '/workspace' : '/console';
+  const alertsList = (query: string) => `${base}/alerts?${query}`;
+  const weldersList = enterpriseUser ? '/workspace/welders' : '/console/ledgers/welders';
+  // Bars of a township open its not-closed alerts (the openAlerts series counts those).
+  const onTownshipClick = {
+    click: (p: { dataIndex: number }) => {
+      const row = o.byTownship[p.dataIndex];
+      if (row) void navigate(alertsList(`notClosed=true&regionCode=${row.regionCode}`));
+    },
+  };
 
   const townshipChart = {
     tooltip: { trigger: 'axis' },
@@ -90,6 +112,7 @@ export default function OverviewPage() {
         <Col {...span}>
           <StatCard
             testId="stat-enterprises"
+            to={enterpriseUser ? undefined : '/console/ledgers/enterprises'}
             title={t('overview.enterprises')}
             value={o.enterprises.total}
             hint={t('overview.enterprisesHint', o.enterprises)}
@@ -126,7 +149,12 @@ export default function OverviewPage() {
           <StatCard title={t('overview.permitsToday')} value={o.permitsActiveToday} />
         </Col>
         <Col {...span}>
-          <StatCard testId="stat-welders" title={t('overview.welders')} value={o.welders.total} />
+          <StatCard
+            testId="stat-welders"
+            to={`${weldersList}?status=active`}
+            title={t('overview.welders')}
+            value={o.welders.total}
+          />
         </Col>
         <Col {...span}>
           <StatCard title={t('overview.certified')} value={o.welders.certified} color="#389e0d" />
@@ -148,6 +176,7 @@ export default function OverviewPage() {
         <Col {...span}>
           <StatCard
             testId="stat-alerts"
+            to={alertsList('state=open')}
             title={t('overview.openAlerts')}
             value={o.alerts.open}
             hint={t('overview.openAlertsHint', {
@@ -163,7 +192,7 @@ export default function OverviewPage() {
         <Col xs={24} lg={14}>
           <Card size="small" title={t('overview.byTownship')}>
             {o.byTownship.length ? (
-              <ReactECharts option={townshipChart} style={{ height: 320 }} notMerge />
+              <ReactECharts option={townshipChart} style={{ height: 320 }} notMerge onEvents={onTownshipClick} />
             ) : (
               <EmptyState description={t('overview.noTownship')} />
             )}
@@ -177,9 +206,17 @@ export default function OverviewPage() {
                 pagination={false}
                 rowKey={(r) => r[0]}
                 dataSource={alertTypes}
+                onRow={(r) => ({
+                  onClick: () => void navigate(alertsList(`notClosed=true&type=${r[0]}`)),
+                  style: { cursor: 'pointer' },
+                })}
                 columns={[
                   { title: t('alerts.type'), render: (_, r) => t(`alertType.${r[0]}`, { defaultValue: r[0] }) },
-                  { title: t('alerts.count'), align: 'right', render: (_, r) => <Tag color="red">{r[1]}</Tag> },
+                  {
+                    title: t('alerts.alertCount'),
+                    align: 'right',
+                    render: (_, r) => <Tag color="red">{r[1]}</Tag>,
+                  },
                 ]}
               />
             ) : (
