@@ -31,6 +31,9 @@ function readStoredUser(): SessionUser | null {
   }
 }
 
+/** Set when the server refused the token of a signed-in user; read (once) by the log-in page. */
+export const SESSION_EXPIRED_KEY = 'arcgate.sessionExpired';
+
 /** Where each role lands after logging in. */
 export function homeFor(role: Role): string {
   if (role === 'welder') return '/w';
@@ -48,7 +51,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    setUnauthorizedHandler(logout);
+    // The server refused the token mid-session: the log-in page says why the user is back there.
+    setUnauthorizedHandler(() => {
+      try {
+        if (getToken()) globalThis.sessionStorage?.setItem(SESSION_EXPIRED_KEY, '1');
+      } catch {
+        // storage unavailable: the log-in page then shows no notice
+      }
+      logout();
+    });
     return () => setUnauthorizedHandler(null);
   }, [logout]);
 

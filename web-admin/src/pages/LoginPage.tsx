@@ -3,8 +3,9 @@ import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, toFormFields } from '../api/client';
-import { homeFor, useSession } from '../auth/session';
+import { ApiError } from '../api/client';
+import { errorText, formFieldErrors } from '../i18n/errors';
+import { homeFor, SESSION_EXPIRED_KEY, useSession } from '../auth/session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
 interface LoginForm {
@@ -20,6 +21,15 @@ export default function LoginPage() {
   const [form] = Form.useForm<LoginForm>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [expired] = useState(() => {
+    try {
+      const was = globalThis.sessionStorage?.getItem(SESSION_EXPIRED_KEY) === '1';
+      globalThis.sessionStorage?.removeItem(SESSION_EXPIRED_KEY);
+      return was;
+    } catch {
+      return false;
+    }
+  });
   const from = (location.state as { from?: string } | null)?.from;
 
   if (user) return <Navigate to={from ?? homeFor(user.role)} replace />;
@@ -31,7 +41,7 @@ export default function LoginPage() {
       const u = await login(values.username.trim(), values.password);
       void navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
-      form.setFields(toFormFields(e) as Parameters<typeof form.setFields>[0]);
+      form.setFields(formFieldErrors(t, e) as Parameters<typeof form.setFields>[0]);
       setError(
         e instanceof ApiError && e.code === 'INVALID_CREDENTIALS'
           ? t('login.invalid')
@@ -42,9 +52,7 @@ export default function LoginPage() {
                   Math.ceil(Number((e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60) / 60),
                 ),
               })
-            : e instanceof Error
-              ? e.message
-              : String(e),
+            : errorText(t, e),
       );
     } finally {
       setBusy(false);
@@ -63,6 +71,9 @@ export default function LoginPage() {
           </div>
           <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
           {error && <Alert type="error" showIcon message={error} data-testid="login-error" />}
+          {!error && expired && (
+            <Alert type="warning" showIcon message={t('error.UNAUTHENTICATED')} data-testid="session-expired" />
+          )}
           <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
             <Form.Item
               name="username"
