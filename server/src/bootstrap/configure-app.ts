@@ -36,7 +36,7 @@ export function configureApp(app: NestExpressApplication, opts: { trustProxy?: T
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      validationError: { target: false, value: false },
+      validationError: { target: true, value: false },
       exceptionFactory: validationExceptionFactory,
     }),
   );

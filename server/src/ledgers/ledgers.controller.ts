@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   Post,
@@ -32,6 +33,8 @@ import { Role } from '../common/roles/role';
 import { ListWeldersQueryDto } from '../welders/dto/list-welders-query.dto';
 import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
+import { TemplateQueryDto } from './dto/template-query.dto';
+import { templateLang } from './sheet/ledger-sheet';
 import { ExportedFile } from './ledger-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
 import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
@@ -72,16 +75,16 @@ export class LedgersController {
   @ApiOperation({ summary: 'Machine ledger (焊机台账) import template, with a 说明 sheet' })
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse(XLSX_BODY)
-  async machineTemplate() {
-    return download(await this.ledgers.template('machines'));
+  async machineTemplate(@Query() query: TemplateQueryDto, @Headers('accept-language') acceptLanguage?: string) {
+    return download(await this.ledgers.template('machines', templateLang(query.lang ?? acceptLanguage)));
   }
 
   @Get('templates/welders.xlsx')
   @ApiOperation({ summary: 'Welder ledger (焊工台账) import template, with a 说明 sheet' })
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse(XLSX_BODY)
-  async welderTemplate() {
-    return download(await this.ledgers.template('welders'));
+  async welderTemplate(@Query() query: TemplateQueryDto, @Headers('accept-language') acceptLanguage?: string) {
+    return download(await this.ledgers.template('welders', templateLang(query.lang ?? acceptLanguage)));
   }
 
   @Post('machines/import')

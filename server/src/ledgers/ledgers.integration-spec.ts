@@ -117,6 +117,25 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     expect((await t.http.get('/api/ledgers/templates/machines.xlsx')).status).toBe(401);
   });
 
+  it("writes the template's hint row in the requested language: Chinese by default, English on request", async () => {
+    const hintRow = async (query: string, acceptLanguage?: string) => {
+      const req = t.http.get(`/api/ledgers/templates/machines.xlsx${query}`).set(await t.auth('hengda.admin'));
+      if (acceptLanguage) void req.set('Accept-Language', acceptLanguage);
+      const res = await req.buffer(true).parse(binary);
+      expect(res.status).toBe(200);
+      const wb = await workbookOf(res.body as Buffer);
+      return (wb.getWorksheet('焊机台账')!.getRow(2).values as unknown[]).slice(1);
+    };
+    const kind = MACHINE_SHEET.columns.findIndex((c) => c.key === 'kind');
+    expect((await hintRow(''))[kind]).toBe('必填（从列表中选择）');
+    expect((await hintRow('?lang=en'))[kind]).toBe('kind (required)');
+    expect((await hintRow('', 'en-US,en;q=0.9'))[kind]).toBe('kind (required)');
+    expect((await hintRow('?lang=zh-CN', 'en-US'))[kind]).toBe('必填（从列表中选择）');
+    const bad = await t.http.get('/api/ledgers/templates/machines.xlsx?lang=fr').set(await t.auth('hengda.admin'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([expect.objectContaining({ field: 'lang', code: 'isIn' })]);
+  });
+
   it('imports three valid machine rows, each with its code and audit record', async () => {
     const file = await machinesFile([
       ['导入焊机一', '电弧焊机', '时代焊机', 'WS-315', 'IMP-OK-1', 10.5],

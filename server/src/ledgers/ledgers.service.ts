@@ -20,7 +20,7 @@ import { ExportedFile, LedgerExportService } from './ledger-export.service';
 import { ImportPlan } from './ledger-import.service';
 import { ImportableLedger } from './jobs/import-task';
 import { ImportJobsService, ImportJobView } from './jobs/import-jobs.service';
-import { LedgerSheet } from './sheet/ledger-sheet';
+import { LedgerSheet, TemplateLang } from './sheet/ledger-sheet';
 import { buildTemplate } from './sheet/template-builder';
 import { LedgersRepository } from './ledgers.repository';
 
@@ -44,10 +44,10 @@ export class LedgersService {
     private readonly welders: WeldersService,
   ) {}
 
-  async template(ledger: ImportableLedger): Promise<ExportedFile> {
+  async template(ledger: ImportableLedger, lang: TemplateLang = 'zh-CN'): Promise<ExportedFile> {
     const { sheet, asciiBase } = SHEETS[ledger];
     return {
-      buffer: await buildTemplate(sheet),
+      buffer: await buildTemplate(sheet, lang),
       asciiName: `${asciiBase}-template.xlsx`,
       chineseName: `${sheet.sheetName}导入模板.xlsx`,
     };

@@ -287,6 +287,17 @@ describe('machines', () => {
       }
     });
 
+    it("gives a limit's value with its field code, so the console can say it in the user's language", async () => {
+      const res = await t.http
+        .post('/api/machines')
+        .set(await t.auth('hengda.admin'))
+        .send(newMachine({ ratedCurrentA: 2001 }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields).toEqual([
+        { field: 'ratedCurrentA', code: 'max', message: expect.any(String), params: { constraint1: 2000 } },
+      ]);
+    });
+
     it("createInTransaction joins the caller's transaction: a rollback leaves neither machine nor code", async () => {
       const service = t.app.get(MachinesService);
       const serial = 'RL-ROLLBACK-1';

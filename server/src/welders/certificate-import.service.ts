@@ -155,7 +155,7 @@ export class CertificateImportService {
         await validate(data, {
           whitelist: true,
           forbidNonWhitelisted: true,
-          validationError: { target: false, value: false },
+          validationError: { target: true, value: false },
         }),
       );
       if (!problems.length) {

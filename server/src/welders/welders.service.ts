@@ -213,7 +213,7 @@ async function validatedCreateDto(dto: CreateWelderDto): Promise<CreateWelderDto
   const errors = await validate(input, {
     whitelist: true,
     forbidNonWhitelisted: true,
-    validationError: { target: false, value: false },
+    validationError: { target: true, value: false },
   });
   if (errors.length)
     throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', flattenValidationErrors(errors));

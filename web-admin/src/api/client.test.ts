@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, apiFetch, filenameFromDisposition, toFormFields, withQuery } from './client';
+import { ApiError, apiFetch, filenameFromDisposition, withQuery } from './client';
 
 const store = new Map<string, string>();
 vi.stubGlobal('localStorage', {
@@ -55,9 +55,7 @@ describe('api client', () => {
     const err = await apiFetch('/api/permits', { method: 'POST', body: {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'Invalid input' });
-    expect(toFormFields(err)).toEqual([
-      { name: ['site', 'point', 'lat'], errors: ['lat must not be greater than 90'] },
-    ]);
+    expect(err).toMatchObject({ fields: [{ field: 'site.point.lat', code: 'max' }] });
   });
 
   it('reads the UTF-8 file name of downloads', () => {

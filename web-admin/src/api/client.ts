@@ -1,5 +1,6 @@
 // The one way every page talks to the server: bearer token from localStorage, JSON in and out,
 // and the server's error envelope { error: { code, message, fields } } turned into ApiError.
+// ApiError.message is the server's English, for the console and logs: pages show i18n/errors.ts's text.
 
 import type { components } from './schema';
 import type { ErrorCode } from './types';
@@ -175,21 +176,6 @@ export async function downloadFile(path: string, fallbackName: string, init: Api
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** Maps server field errors onto antd Form fields (nested paths like "site.lat" become ['site','lat']). */
-export function toFormFields(err: unknown): { name: (string | number)[]; errors: string[] }[] {
-  if (!(err instanceof ApiError) || !err.fields.length) return [];
-  const byField = new Map<string, string[]>();
-  for (const f of err.fields) {
-    const list = byField.get(f.field) ?? [];
-    list.push(f.message || f.code);
-    byField.set(f.field, list);
-  }
-  return [...byField.entries()].map(([field, errors]) => ({
-    name: field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-    errors,
-  }));
 }
 
 export interface Paginated<T> {

@@ -2736,7 +2736,12 @@ export interface components {
       code: string;
       /** @example regionCode */
       field: string;
+      /** @description English, for logs and API users; clients show their own text for the code */
       message: string;
+      /** @description The rule's limits, named like class-validator's tokens: { constraint1: 2000 } for @Max(2000) */
+      params?: {
+        [key: string]: string | number;
+      };
     };
     FireWatcherDto: {
       /**
@@ -2972,7 +2977,12 @@ export interface components {
       code: string;
       column: string | null;
       field: string | null;
+      /** @description Chinese, for the error report sheet; clients word the code themselves */
       message: string;
+      /** @description The rule's limits: { constraint1: 2000 } for a value that must not be greater than 2000 */
+      params?: {
+        [key: string]: string | number;
+      };
       /** @description Excel row number */
       row: number;
     };
@@ -5570,8 +5580,13 @@ export interface operations {
   };
   LedgersController_machineTemplate: {
     parameters: {
-      query?: never;
-      header?: never;
+      query?: {
+        /** @description Language of the hint row; without it the request's Accept-Language decides (Chinese by default) */
+        lang?: 'zh-CN' | 'en';
+      };
+      header: {
+        'accept-language': string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5589,8 +5604,13 @@ export interface operations {
   };
   LedgersController_welderTemplate: {
     parameters: {
-      query?: never;
-      header?: never;
+      query?: {
+        /** @description Language of the hint row; without it the request's Accept-Language decides (Chinese by default) */
+        lang?: 'zh-CN' | 'en';
+      };
+      header: {
+        'accept-language': string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -7031,6 +7051,12 @@ export const pathsApiCodesKindIdReissuePostParametersPathKindValues: ReadonlyArr
 export const pathsApiCodesKindIdRevokePostParametersPathKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/codes/{kind}/{id}/revoke']['post']['parameters']['path']['kind']
 > = ['machines', 'welders'];
+export const pathsApiLedgersTemplatesMachinesXlsxGetParametersQueryLangValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/ledgers/templates/machines.xlsx']['get']['parameters']['query']['lang']
+> = ['zh-CN', 'en'];
+export const pathsApiLedgersTemplatesWeldersXlsxGetParametersQueryLangValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/ledgers/templates/welders.xlsx']['get']['parameters']['query']['lang']
+> = ['zh-CN', 'en'];
 export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/ledgers/welders/export.xlsx']['get']['parameters']['query']['certificateState']
 > = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'];

@@ -2,9 +2,9 @@ import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { RegionView } from '../api/types';
 import { useSession } from '../auth/session';
-import { useApi } from '../hooks/useApi';
+import { useRegionNames } from '../hooks/useRegionNames';
 
-/** Regions within the regulator's own subtree (all regions for admins). */
+/** Regions within the regulator's own subtree (all regions for admins), by name. */
 export function RegionSelect({
   value,
   onChange,
@@ -18,16 +18,17 @@ export function RegionSelect({
 }) {
   const { t } = useTranslation();
   const { user } = useSession();
-  const { data, loading } = useApi<RegionView[]>('/api/regions', { query: { under: user?.regionCode ?? undefined } });
-  const options = (data ?? [])
-    .filter((r) => !levels || levels.includes(r.level))
-    .map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }));
+  const { regions } = useRegionNames();
+  const under = user?.regionCode ? `/${user.regionCode}/` : null;
+  const options = [...(regions?.values() ?? [])]
+    .filter((r) => (!under || r.path.includes(under)) && (!levels || levels.includes(r.level)))
+    .map((r) => ({ value: r.code, label: regionLabel(r, regions!) }));
   return (
     <Select
       allowClear
       showSearch
       optionFilterProp="label"
-      loading={loading}
+      loading={!regions}
       placeholder={t('common.region')}
       style={{ width: 200, ...style }}
       value={value}
@@ -35,4 +36,10 @@ export function RegionSelect({
       options={options}
     />
   );
+}
+
+/** Townships and villages with their parent ("夏邑县 / 会亭镇"), so same-named towns of two counties differ. */
+function regionLabel(r: RegionView, byCode: Map<string, RegionView>): string {
+  const parent = r.parentCode ? byCode.get(r.parentCode) : undefined;
+  return parent && (r.level === 'township' || r.level === 'village') ? `${parent.name} / ${r.name}` : r.name;
 }

@@ -2,6 +2,7 @@ import { Button, Empty, Result, Skeleton, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { errorText } from '../i18n/errors';
 
 export function PageLoading() {
   return (
@@ -19,10 +20,10 @@ export function InlineLoading() {
   );
 }
 
-/** Error state with the server's message and a retry button. */
+/** Error state with the error in the user's language and a retry button. */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
-  const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  const message = errorText(t, error);
   const status =
     error instanceof ApiError && error.status === 404
       ? '404'

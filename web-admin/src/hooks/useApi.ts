@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { App } from 'antd';
 import type { FormInstance } from 'antd';
-import { ApiError, apiFetch, toFormFields, type ApiInit } from '../api/client';
+import { useTranslation } from 'react-i18next';
+import { apiFetch, type ApiInit } from '../api/client';
+import { errorText, formFieldErrors } from '../i18n/errors';
 
 export interface ApiState<T> {
   data: T | undefined;
@@ -40,20 +42,20 @@ export function useApi<T>(path: string | null, init?: ApiInit): ApiState<T> {
 }
 
 /**
- * Shows a server error the way the house style wants: the message as an antd toast and, when
- * a form is given, each field error under its field.
+ * Shows a server error the way the house style wants: the error in the user's language as an antd toast
+ * and, when a form is given, each field error under its field.
  */
 export function useErrorReporter() {
   const { message } = App.useApp();
+  const { t } = useTranslation();
   return useCallback(
     (err: unknown, form?: FormInstance) => {
       if (form) {
-        const fields = toFormFields(err);
+        const fields = formFieldErrors(t, err);
         if (fields.length) form.setFields(fields);
       }
-      const text = err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err);
-      void message.error(text);
+      void message.error(errorText(t, err));
     },
-    [message],
+    [message, t],
   );
 }

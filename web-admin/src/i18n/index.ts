@@ -1,3 +1,6 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import 'dayjs/locale/en';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from './zh-CN.json';
@@ -21,6 +24,11 @@ export function setLang(lang: Lang): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
+/** dayjs' locale for a UI language: antd's date pickers take month and weekday names from it. */
+export function dayjsLocale(lang: string): 'en' | 'zh-cn' {
+  return lang === 'en' ? 'en' : 'zh-cn';
+}
+
 export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
 
 void i18n.use(initReactI18next).init({
@@ -30,5 +38,9 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+// Date pickers and relative times follow the language switch (antd's ConfigProvider locale is set in App).
+dayjs.locale(dayjsLocale(i18n.language ?? initialLang()));
+i18n.on('languageChanged', (lang) => dayjs.locale(dayjsLocale(lang)));
 
 export default i18n;

@@ -3,7 +3,8 @@ import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, toFormFields } from '../api/client';
+import { ApiError } from '../api/client';
+import { errorText, formFieldErrors } from '../i18n/errors';
 import { homeFor, useSession } from '../auth/session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
@@ -31,7 +32,7 @@ export default function LoginPage() {
       const u = await login(values.username.trim(), values.password);
       void navigate(from ?? homeFor(u.role), { replace: true });
     } catch (e) {
-      form.setFields(toFormFields(e) as Parameters<typeof form.setFields>[0]);
+      form.setFields(formFieldErrors(t, e) as Parameters<typeof form.setFields>[0]);
       setError(
         e instanceof ApiError && e.code === 'INVALID_CREDENTIALS'
           ? t('login.invalid')
@@ -42,9 +43,7 @@ export default function LoginPage() {
                   Math.ceil(Number((e.details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60) / 60),
                 ),
               })
-            : e instanceof Error
-              ? e.message
-              : String(e),
+            : errorText(t, e),
       );
     } finally {
       setBusy(false);

@@ -4,6 +4,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** What the client needs to word the rule itself, e.g. { constraint1: 2000 } for "must not be greater than". */
+  params?: Record<string, string | number>;
 }
 
 /** An expected failure of a business rule; mapped to HTTP by the global filter. */

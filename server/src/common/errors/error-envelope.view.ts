@@ -7,7 +7,14 @@ import { ErrorCode } from './error-codes';
 export class FieldErrorView {
   @ApiProperty({ example: 'regionCode' }) field!: string;
   @ApiProperty({ description: 'Validation rule that failed, e.g. isUUID, or an ErrorCode' }) code!: string;
-  @ApiProperty() message!: string;
+  @ApiProperty({ description: 'English, for logs and API users; clients show their own text for the code' })
+  message!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: "The rule's limits, named like class-validator's tokens: { constraint1: 2000 } for @Max(2000)",
+  })
+  params?: Record<string, string | number>;
 }
 
 export class ErrorBodyView {

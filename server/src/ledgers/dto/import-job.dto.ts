@@ -25,7 +25,14 @@ class ImportRowErrorDto {
   @ApiProperty({ nullable: true, type: String }) column!: string | null;
   @ApiProperty({ nullable: true, type: String }) field!: string | null;
   @ApiProperty({ description: 'Field-level code, e.g. isNotEmpty, isEnum, duplicate, duplicateInFile' }) code!: string;
-  @ApiProperty() message!: string;
+  @ApiProperty({ description: 'Chinese, for the error report sheet; clients word the code themselves' })
+  message!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+    description: "The rule's limits: { constraint1: 2000 } for a value that must not be greater than 2000",
+  })
+  params?: Record<string, string | number>;
 }
 
 class ImportResultDto {

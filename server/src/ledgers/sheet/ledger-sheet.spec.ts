@@ -14,7 +14,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { excelSerialToIsoDate, parseDateText, readCell } from './cell-values';
 import { buildErrorReport } from './error-report';
 import { buildExport } from '../../common/sheets/export-builder';
-import { FIRST_DATA_ROW, GUIDE_SHEET_NAME, hintText, LedgerSheet } from './ledger-sheet';
+import { FIRST_DATA_ROW, GUIDE_SHEET_NAME, hintText, LedgerSheet, templateLang } from './ledger-sheet';
 import { validateRows } from './row-validator';
 import { buildTemplate } from './template-builder';
 import { loadWorkbook, readLedgerRows } from './workbook-reader';
@@ -75,12 +75,33 @@ describe('ledger sheets', () => {
     const ws = wb.getWorksheet(SHEET.sheetName)!;
     expect(ws.getRow(1).values).toEqual([undefined, '名称', '类型', '功率(kVA)', '购置日期', '出厂编号']);
     expect(ws.getCell(2, 1).value).toBe(hintText(SHEET.columns[0]));
-    expect(ws.getCell(2, 3).value).toBe('power (optional)');
+    expect(ws.getCell(2, 3).value).toBe('选填（数字）');
     expect(ws.getCell(1, 1).font?.bold).toBe(true);
     expect(ws.getCell(FIRST_DATA_ROW, 2).dataValidation).toMatchObject({ type: 'list', formulae: ['"电弧,气焊"'] });
     expect(ws.getCell(FIRST_DATA_ROW + 500, 2).dataValidation).toMatchObject({ type: 'list' });
     const guide = wb.getWorksheet(GUIDE_SHEET_NAME)!;
     expect(guide.getRow(3).values).toEqual(expect.arrayContaining(['类型', '是', '电弧 (arc)、气焊 (gas)', '电弧']));
+  });
+
+  it('writes the hint row in English on request, and skips the hint row of either language when reading', async () => {
+    const en = await loadWorkbook(await buildTemplate(SHEET, 'en'));
+    expect(en.getWorksheet(SHEET.sheetName)!.getCell(2, 3).value).toBe('power (optional)');
+    expect(templateLang('en-US,en;q=0.9')).toBe('en');
+    expect(templateLang('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(templateLang(undefined)).toBe('zh-CN');
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const file = await fill(await buildTemplate(SHEET, lang), [['一号', '电弧', 1, '2024-03-01', 'SN-1']]);
+      const { rows } = readLedgerRows(await loadWorkbook(file), SHEET);
+      expect(rows.map((r) => r.row)).toEqual([FIRST_DATA_ROW]);
+    }
+  });
+
+  it('gives the limits of a failed rule as params, so clients can word it', async () => {
+    const rows = [
+      { row: 3, values: { name: 'x', kind: 'arc', power: -1, boughtOn: '2024-03-01', serial: 'S' }, errors: [] },
+    ];
+    const { errors } = await validateRows(SHEET, rows, ThingDto, { ownerId: OWNER });
+    expect(errors).toEqual([expect.objectContaining({ field: 'power', code: 'min', params: { constraint1: 0 } })]);
   });
 
   it('round-trips: template filled with exceljs parses back to DTO values', async () => {

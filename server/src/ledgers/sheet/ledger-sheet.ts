@@ -14,7 +14,7 @@ export interface LedgerColumn {
   key: string;
   /** Chinese header; uploaded sheets are matched on this text. */
   header: string;
-  /** English hint shown in the template's second row and in the 说明 sheet. */
+  /** The API field name: the English template's hint row and the 说明 sheet's field column show it. */
   hint: string;
   type: LedgerColumnType;
   required: boolean;
@@ -47,6 +47,8 @@ export interface RowError {
   field: string | null;
   code: string;
   message: string;
+  /** The rule's limits, e.g. { constraint1: 2000 } (see common/errors/constraint-params.ts). */
+  params?: Record<string, string | number>;
 }
 
 /** A data row read from the sheet, before DTO validation. */
@@ -66,9 +68,29 @@ export const GUIDE_SHEET_NAME = '说明';
 /** Upper bound on data rows per upload: keeps one import inside one reasonable transaction. */
 export const MAX_IMPORT_ROWS = 2000;
 
-/** The English hint written under each header; the parser recognises and skips this row. */
-export function hintText(column: LedgerColumn): string {
-  return `${column.hint} (${column.required ? 'required' : 'optional'})`;
+/** Languages a template can be written in (its hint row and the 说明 sheet's notes about it). */
+export type TemplateLang = 'zh-CN' | 'en';
+export const TEMPLATE_LANGS: readonly TemplateLang[] = ['zh-CN', 'en'];
+
+const ZH_TYPE_HINT: Record<LedgerColumnType, string> = {
+  string: '文本',
+  number: '数字',
+  date: '日期，如 2024-03-01',
+  enum: '从列表中选择',
+};
+
+/**
+ * The hint written under each header, in the template's language; the parser recognises and skips
+ * this row in every language, so templates downloaded before (English hints) still import.
+ */
+export function hintText(column: LedgerColumn, lang: TemplateLang = 'zh-CN'): string {
+  if (lang === 'en') return `${column.hint} (${column.required ? 'required' : 'optional'})`;
+  return `${column.required ? '必填' : '选填'}（${ZH_TYPE_HINT[column.type]}）`;
+}
+
+/** "en", "en-US,en;q=0.9" or a lang query parameter: English; anything else Chinese (the default). */
+export function templateLang(requested: string | undefined): TemplateLang {
+  return /^\s*en\b/i.test(requested ?? '') ? 'en' : 'zh-CN';
 }
 
 export function columnForField(sheet: LedgerSheet, field: string | null): LedgerColumn | undefined {

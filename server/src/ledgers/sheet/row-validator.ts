@@ -17,7 +17,7 @@ export interface RowValidationResult<T> {
 const VALIDATE_OPTIONS = {
   whitelist: true,
   forbidNonWhitelisted: true,
-  validationError: { target: false, value: false },
+  validationError: { target: true, value: false },
 } as const;
 
 function topKey(field: string | null): string | null {
@@ -85,6 +85,7 @@ export async function validateRows<T extends object>(
           field: f.field,
           code: f.code,
           message: column ? `${column.header}: ${f.message}` : f.message,
+          ...(f.params && { params: f.params }),
         };
       });
     const rowErrors = [...cellErrors, ...dtoErrors];

@@ -8,6 +8,7 @@ import {
   LedgerColumn,
   LedgerSheet,
   MAX_IMPORT_ROWS,
+  TemplateLang,
 } from './ledger-sheet';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
@@ -23,7 +24,7 @@ const TYPE_LABELS: Record<LedgerColumn['type'], string> = {
 /** Excel limits an inline list validation to 255 characters; longer lists stay documented in 说明 only. */
 const MAX_INLINE_LIST = 255;
 
-export async function buildTemplate(sheet: LedgerSheet): Promise<Buffer> {
+export async function buildTemplate(sheet: LedgerSheet, lang: TemplateLang = 'zh-CN'): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'ArcGate';
   const ws = wb.addWorksheet(sheet.sheetName, { views: [{ state: 'frozen', ySplit: HINT_ROW }] });
@@ -45,7 +46,7 @@ export async function buildTemplate(sheet: LedgerSheet): Promise<Buffer> {
     header.note = `${col.required ? '必填' : '选填'} · ${TYPE_LABELS[col.type]}${col.note ? `\n${col.note}` : ''}`;
 
     const hint = ws.getCell(HINT_ROW, n);
-    hint.value = hintText(col);
+    hint.value = hintText(col, lang);
     hint.font = HINT_FONT;
 
     const list = `"${(col.options ?? []).map((o) => o.label).join(',')}"`;
@@ -97,5 +98,5 @@ function addGuide(wb: ExcelJS.Workbook, sheet: LedgerSheet): void {
   guide.addRow({
     header: `${sheet.title}: 在「${sheet.sheetName}」表第 ${FIRST_DATA_ROW} 行起逐行填写，每个文件最多 ${MAX_IMPORT_ROWS} 行。`,
   });
-  guide.addRow({ header: '第 2 行为英文提示，可保留；任一行有错误时整个文件都不会导入，请按错误报告修改后重新上传。' });
+  guide.addRow({ header: '第 2 行为填写提示，可保留；任一行有错误时整个文件都不会导入，请按错误报告修改后重新上传。' });
 }

@@ -9,6 +9,7 @@ import {
   HEADER_ROW,
   HINT_ROW,
   hintText,
+  TEMPLATE_LANGS,
   LedgerColumn,
   LedgerSheet,
   MAX_IMPORT_ROWS,
@@ -159,7 +160,7 @@ function isHintRow(row: ExcelJS.Row, byColumn: Map<number, LedgerColumn>): boole
     const col = byColumn.get(colNumber);
     const v = primitiveOf(cell.value);
     if (v === null || v === '') return;
-    if (col && typeof v === 'string' && v.trim() === hintText(col)) matched++;
+    if (col && typeof v === 'string' && TEMPLATE_LANGS.some((lang) => v.trim() === hintText(col, lang))) matched++;
     else other++;
   });
   return matched > 0 && other === 0;

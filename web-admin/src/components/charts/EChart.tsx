@@ -7,6 +7,8 @@ export interface EChartProps {
   option: object;
   style?: CSSProperties;
   notMerge?: boolean;
+  /** ECharts event handlers by event name (e.g. `click` on a bar to open the filtered list). */
+  onEvents?: Record<string, (params: never) => void>;
 }
 
 export default function EChart(props: EChartProps) {

@@ -37,14 +37,14 @@ export function BindChipModal({
         <Form.Item
           name="chipId"
           label={t('machines.chipId')}
-          rules={[{ required: true, pattern: /^[Cc][0-9A-Za-z]{20}$/, message: 'C + 20 base32' }]}
+          rules={[{ required: true, pattern: /^[Cc][0-9A-Za-z]{20}$/, message: t('fieldErrorFor.chipId.matches') }]}
         >
           <Input placeholder="C7M2K9QW4XR8T1VZ3H5NB" maxLength={21} />
         </Form.Item>
         <Form.Item
           name="publicKey"
           label={t('machines.publicKey')}
-          rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{43}$/, message: 'base64url, 43' }]}
+          rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{43}$/, message: t('fieldErrorFor.publicKey.matches') }]}
         >
           <Input placeholder="O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik" maxLength={43} />
         </Form.Item>

@@ -70,7 +70,7 @@ export function MachineFormModal({
     >
       <Form form={form} layout="vertical" initialValues={initial} preserve={false} data-testid="machine-form">
         <Form.Item name="name" label={t('machines.name')} rules={[{ required: true, whitespace: true }]}>
-          <Input maxLength={100} placeholder="1号车间氩弧焊机" />
+          <Input maxLength={100} placeholder={t('machines.nameExample')} />
         </Form.Item>
         <Form.Item name="kind" label={t('machines.kind')} rules={[{ required: true }]}>
           <Select options={machineKindValues.map((k) => ({ value: k, label: t(`machineKind.${k}`) }))} />

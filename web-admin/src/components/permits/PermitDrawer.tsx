@@ -242,7 +242,11 @@ export function PermitDrawer({
                         { title: t('permits.end'), dataIndex: 'previousEnd', render: (v: string) => fmtTime(v) },
                         { title: t('permits.newEnd'), dataIndex: 'requestedEnd', render: (v: string) => fmtTime(v) },
                         { title: t('common.reason'), dataIndex: 'reason' },
-                        { title: t('common.status'), dataIndex: 'status' },
+                        {
+                          title: t('common.status'),
+                          dataIndex: 'status',
+                          render: (v: string) => t(`extensionStatus.${v}`),
+                        },
                       ]}
                     />
                   ),

@@ -42,14 +42,14 @@ export function WelderFormModal({ open, onClose }: { open: boolean; onClose: (cr
         <Form.Item
           name="idNumber"
           label={t('welders.idNumber')}
-          rules={[{ required: true, pattern: /^\d{17}[\dXx]$/, message: '18位身份证号 / 18-character ID number' }]}
+          rules={[{ required: true, pattern: /^\d{17}[\dXx]$/, message: t('welders.idNumberInvalid') }]}
         >
           <Input maxLength={18} autoComplete="off" />
         </Form.Item>
         <Form.Item
           name="phone"
           label={t('welders.phone')}
-          rules={[{ pattern: /^1\d{10}$/, message: '11位手机号 / 11-digit mobile' }]}
+          rules={[{ pattern: /^1\d{10}$/, message: t('welders.phoneInvalid') }]}
         >
           <Input maxLength={11} autoComplete="off" />
         </Form.Item>

@@ -2,6 +2,7 @@ import { Alert, DatePicker, Form, Input, InputNumber, Modal, Select, Switch } fr
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch } from '../../api/client';
+import { ShownError } from '../../i18n/errors';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { chinaToday } from '../format';
 import { certificateSubOperationValues } from '../../api/schema';
@@ -41,7 +42,7 @@ export function CertificateModal({
       } catch (e) {
         // The server's refusal for a welder only dispatched here, said in the user's language.
         if (e instanceof ApiError && e.fields.some((f) => f.code === 'notEmployer'))
-          throw new ApiError(e.status, e.code, t('welders.notEmployer'), [], e.details);
+          throw new ShownError(t('welders.notEmployer'));
         throw e;
       }
     },
@@ -74,7 +75,7 @@ export function CertificateModal({
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="issuingAuthority" label={t('welders.issuingAuthority')}>
-          <Input maxLength={100} placeholder="商丘市应急管理局" />
+          <Input maxLength={100} placeholder={t('welders.authorityExample')} />
         </Form.Item>
       </Form>
     </Modal>
@@ -131,7 +132,7 @@ export function TrainingModal({
           <Select options={tiers.map((s) => ({ value: s, label: t(`trainingTier.${s}`) }))} />
         </Form.Item>
         <Form.Item name="course" label={t('welders.course')} rules={[{ required: true, whitespace: true }]}>
-          <Input maxLength={200} placeholder="电气焊作业安全全员培训" />
+          <Input maxLength={200} placeholder={t('welders.courseExample')} />
         </Form.Item>
         <Form.Item name="hours" label={t('welders.hours')} rules={[{ required: true }]}>
           <InputNumber min={0.1} max={9999} step={0.5} precision={1} style={{ width: '100%' }} />

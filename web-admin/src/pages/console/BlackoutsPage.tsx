@@ -12,6 +12,7 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { useErrorReporter } from '../../hooks/useApi';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
+import { useRegionNames } from '../../hooks/useRegionNames';
 import { usePaged } from '../../hooks/usePaged';
 import { blackoutEffectValues, blackoutKindValues, blackoutStatusValues } from '../../api/schema';
 
@@ -75,7 +76,7 @@ function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boole
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="reason" label={t('blackouts.reason')} rules={[{ required: true, whitespace: true }]}>
-          <Input.TextArea rows={2} maxLength={500} placeholder="春节期间全域禁止动火作业" />
+          <Input.TextArea rows={2} maxLength={500} placeholder={t('blackouts.reasonExample')} />
         </Form.Item>
       </Form>
     </Modal>
@@ -84,6 +85,7 @@ function DeclareModal({ open, onClose }: { open: boolean; onClose: (saved: boole
 
 export default function BlackoutsPage() {
   const { t } = useTranslation();
+  const regionNames = useRegionNames();
   const { message, modal } = App.useApp();
   const report = useErrorReporter();
   const list = usePaged<BlackoutView>('/api/blackouts');
@@ -149,7 +151,12 @@ export default function BlackoutsPage() {
             scroll={{ x: 800 }}
             locale={{ emptyText: <EmptyState description={t('blackouts.empty')} /> }}
             columns={[
-              { title: t('blackouts.region'), dataIndex: 'regionCode', width: 120 },
+              {
+                title: t('blackouts.region'),
+                dataIndex: 'regionPath',
+                width: 160,
+                render: (v: string) => regionNames.path(v),
+              },
               {
                 title: t('blackouts.kind'),
                 dataIndex: 'kind',

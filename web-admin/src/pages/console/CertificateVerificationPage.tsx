@@ -2,6 +2,7 @@ import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiFetch } from '../../api/client';
+import { ShownError } from '../../i18n/errors';
 import type { VerificationQueueItem } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { fmtDate, fmtTime } from '../../components/format';
@@ -50,7 +51,7 @@ export default function CertificateVerificationPage() {
       list.reload();
     } catch (e) {
       const known = e instanceof ApiError ? e.fields.map((f) => VERIFY_FIELD_TEXT[f.code]).find(Boolean) : undefined;
-      report(known && e instanceof ApiError ? new ApiError(e.status, e.code, t(known), [], e.details) : e);
+      report(known ? new ShownError(t(known)) : e);
     } finally {
       setBusy(false);
     }
@@ -216,7 +217,7 @@ export default function CertificateVerificationPage() {
             label={t('certVerification.rejectReason')}
             rules={[{ required: true, whitespace: true, min: 2, message: t('certVerification.reasonRequired') }]}
           >
-            <Input.TextArea rows={3} maxLength={500} placeholder="与操作证原件核对不符：发证日期错误" />
+            <Input.TextArea rows={3} maxLength={500} placeholder={t('certVerification.reasonExample')} />
           </Form.Item>
         </Form>
       </Modal>

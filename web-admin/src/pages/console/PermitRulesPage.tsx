@@ -228,7 +228,7 @@ function HolidayCard() {
             <Input maxLength={300} />
           </Form.Item>
           <Form.Item name="days" label={t('permitRules.daysInput')}>
-            <Input.TextArea rows={8} placeholder="2027-01-01 元旦" />
+            <Input.TextArea rows={8} placeholder={t('permitRules.daysExample')} />
           </Form.Item>
           <Button type="primary" loading={busy} onClick={save} data-testid="holiday-save">
             {t('common.save')}

@@ -3,7 +3,8 @@ import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Tag, Typo
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ApiError, apiFetch, toFormFields } from '../../api/client';
+import { ApiError, apiFetch } from '../../api/client';
+import { errorText, formFieldErrors } from '../../i18n/errors';
 import { useApi } from '../../hooks/useApi';
 import { parseScannedCode } from './codes';
 import { MAX_PHOTOS, PhotoError, preparePhoto } from './photo';
@@ -104,17 +105,11 @@ export default function ReportPage() {
       window.scrollTo?.(0, 0);
     } catch (e) {
       form.setFields(
-        toFormFields(e)
+        formFieldErrors(t, e)
           .filter((f) => (FORM_FIELDS as readonly unknown[]).includes(f.name[0]))
           .map((f) => ({ name: f.name[0] as keyof ReportForm, errors: f.errors })),
       );
-      setError(
-        e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS'
-          ? t('public.tooMany')
-          : e instanceof ApiError && e.status
-            ? e.message
-            : t('public.networkError'),
-      );
+      setError(e instanceof ApiError && e.code === 'TOO_MANY_REQUESTS' ? t('public.tooMany') : errorText(t, e));
     } finally {
       setBusy(false);
     }

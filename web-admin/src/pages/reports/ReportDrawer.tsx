@@ -16,7 +16,9 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiBlob, apiFetch, toFormFields } from '../../api/client';
+import { apiBlob, apiFetch } from '../../api/client';
+import { errorText, formFieldErrors } from '../../i18n/errors';
+import { useRegionNames } from '../../hooks/useRegionNames';
 import { ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
 import { NOTE_REQUIRED, STATUS_COLOUR, type ReportDetail, type ReportStatus } from './reportsApi';
@@ -65,6 +67,7 @@ export function ReportDrawer({
   onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation();
+  const regionNames = useRegionNames();
   const { message } = App.useApp();
   const { data, error, loading, reload } = useApi<ReportDetail>(id ? `/api/reports/${id}` : null);
   const [form] = Form.useForm<{ note?: string }>();
@@ -91,8 +94,8 @@ export function ReportDrawer({
       reload();
       onChanged();
     } catch (e) {
-      form.setFields(toFormFields(e).map((f) => ({ name: 'note' as const, errors: f.errors })));
-      void message.error(e instanceof Error ? e.message : String(e));
+      form.setFields(formFieldErrors(t, e).map((f) => ({ name: 'note' as const, errors: f.errors })));
+      void message.error(errorText(t, e));
     } finally {
       setBusy(null);
     }
@@ -126,7 +129,11 @@ export function ReportDrawer({
             </Descriptions.Item>
             <Descriptions.Item label={t('common.enterprise')}>{data.enterprise?.name ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('reports.place')}>
-              {[data.address, data.latitude !== null ? `${data.latitude}, ${data.longitude}` : null]
+              {[
+                data.regionPath ? regionNames.path(data.regionPath) : null,
+                data.address,
+                data.latitude !== null ? `${data.latitude}, ${data.longitude}` : null,
+              ]
                 .filter(Boolean)
                 .join(' · ') || '—'}
               {!data.regionPath && <Tag style={{ marginLeft: 8 }}>{t('reports.unplaced')}</Tag>}

@@ -5,12 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { usePaged } from '../../hooks/usePaged';
+import { useRegionNames } from '../../hooks/useRegionNames';
 import { ReportDrawer } from './ReportDrawer';
 import { REPORT_STATUSES, STATUS_COLOUR, type ReportSummary } from './reportsApi';
 
 /** 群众举报: public reports in the regulator's region (and those nobody could place), handled in a closed loop. */
 export default function ReportsPage() {
   const { t, i18n } = useTranslation();
+  const regionNames = useRegionNames();
   const list = usePaged<ReportSummary>('/api/reports');
   const [open, setOpen] = useState<string | null>(null);
 
@@ -81,7 +83,7 @@ export default function ReportsPage() {
                 width: 180,
                 ellipsis: true,
                 render: (_: unknown, r) =>
-                  r.address ?? (r.regionPath ? r.regionCode : <Tag>{t('reports.unplaced')}</Tag>),
+                  r.address ?? (r.regionPath ? regionNames.path(r.regionPath) : <Tag>{t('reports.unplaced')}</Tag>),
               },
               { title: t('reports.photos'), dataIndex: 'photoCount', width: 70 },
               {

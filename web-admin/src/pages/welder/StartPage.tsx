@@ -15,7 +15,8 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, apiFetch, type Paginated } from '../../api/client';
+import { apiFetch, type Paginated } from '../../api/client';
+import { errorText } from '../../i18n/errors';
 import { useSession } from '../../auth/session';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
@@ -107,7 +108,7 @@ export default function StartPage() {
         }),
       );
     } catch (e) {
-      setFailure(e instanceof ApiError ? e.message : t('public.networkError'));
+      setFailure(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -194,12 +195,7 @@ export default function StartPage() {
           </Space.Compact>
           {code && machine.loading && <Skeleton active paragraph={{ rows: 1 }} />}
           {code && machine.error != null && (
-            <Alert
-              type="error"
-              showIcon
-              message={machine.error instanceof ApiError ? machine.error.message : t('public.networkError')}
-              data-testid="start-machine-error"
-            />
+            <Alert type="error" showIcon message={errorText(t, machine.error)} data-testid="start-machine-error" />
           )}
           {code && machine.data?.type === 'welder' && (
             <Alert type="warning" showIcon message={t('welder.start.notMachine')} />

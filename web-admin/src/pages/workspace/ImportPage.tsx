@@ -6,6 +6,7 @@ import { ApiError, apiFetch } from '../../api/client';
 import type { components } from '../../api/schema';
 import { PageHeader } from '../../components/PageHeader';
 import { useDownload } from '../../hooks/useDownload';
+import { errorText } from '../../i18n/errors';
 import { fileErrorText, rowErrorText, type RowError } from './import-errors';
 
 type Ledger = 'machines' | 'welders';
@@ -19,7 +20,7 @@ const jobKey = (ledger: Ledger) => `arcgate.importJob.${ledger}`;
 const finished = (job: ImportJob) => job.state === 'succeeded' || job.state === 'rejected' || job.state === 'failed';
 
 function ImportCard({ ledger }: { ledger: Ledger }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { busy, download } = useDownload();
   const [uploading, setUploading] = useState(false);
   const [job, setJob] = useState<ImportJob | null>(null);
@@ -66,9 +67,9 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
       void follow(started.id);
     } catch (e) {
       setUploadError(
-        e instanceof ApiError
+        e instanceof ApiError && e.status
           ? fileErrorText(t, e.code, e.fields[0]?.code, e.details as Record<string, unknown> | undefined)
-          : t('importError.other'),
+          : errorText(t, e),
       );
     } finally {
       setUploading(false);
@@ -85,7 +86,13 @@ function ImportCard({ ledger }: { ledger: Ledger }) {
         <Button
           icon={<DownloadOutlined />}
           loading={busy}
-          onClick={() => download(`/api/ledgers/templates/${ledger}.xlsx`, `${ledger}-template.xlsx`)}
+          onClick={() =>
+            // The template's hint row in the console's language (the browser's Accept-Language may differ).
+            download(
+              `/api/ledgers/templates/${ledger}.xlsx?lang=${i18n.language === 'en' ? 'en' : 'zh-CN'}`,
+              `${ledger}-template.xlsx`,
+            )
+          }
         >
           {t('import.template')}
         </Button>

@@ -61,6 +61,19 @@ describe('import error texts', () => {
     }
   });
 
+  it('word a limit with its value from the server', async () => {
+    await i18n.changeLanguage('zh-CN');
+    const row = {
+      row: 4,
+      column: '额定电流(A)',
+      field: 'ratedCurrentA',
+      code: 'max',
+      message: 'x',
+      params: { constraint1: 2000 },
+    };
+    expect(rowErrorText(i18n.t, row)).toBe('额定电流(A)：不能大于 2000');
+  });
+
   it('render file refusals with their reason, in both languages', async () => {
     await i18n.changeLanguage('zh-CN');
     for (const code of FILE_CODES)
@@ -71,8 +84,18 @@ describe('import error texts', () => {
     expect(fileErrorText(i18n.t, 'IMPORT_TOO_MANY_ROWS', 'tooManyRows', { maxRows: 2000 })).toContain('2000');
     await i18n.changeLanguage('en');
     expect(rowErrorText(i18n.t, { row: 3, column: null, field: 'kind', code: 'isEnum', message: '' })).toBe(
-      "not one of the options; use the template's choices",
+      'is not one of the choices',
     );
+    expect(
+      rowErrorText(i18n.t, {
+        row: 4,
+        column: 'Rated current (A)',
+        field: 'ratedCurrentA',
+        code: 'max',
+        message: 'ratedCurrentA must not be greater than 2000',
+        params: { constraint1: 2000 },
+      }),
+    ).toBe('Rated current (A): must not be greater than 2000');
     expect(fileErrorText(i18n.t, 'SOMETHING_NEW')).toBe('Import failed; nothing was written');
     await i18n.changeLanguage('zh-CN');
   });
