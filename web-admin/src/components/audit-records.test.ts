@@ -65,6 +65,9 @@ describe('audit log labels', () => {
       actorText(entry({ actorUserId: null, actorName: null, actorRole: 'system', action: 'alert.raise' }), t),
     ).toBe('系统（告警引擎）');
     expect(actionText('alert.raise', t)).toBe('产生告警');
+    expect(actorText(entry({ actorUserId: null, actorName: null, actorRole: 'system', action: 'code.issue' }), t)).toBe(
+      '系统（初始化数据）',
+    );
     expect(actionText('made.up', t)).toBe('未知');
     expect(entityText(entry({}), t)).toEqual({ type: '焊机', name: '1号焊机（SN-1）' });
     expect(entityText(entry({ names: {} }), t)).toEqual({ type: '焊机', name: null });

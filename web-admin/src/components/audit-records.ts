@@ -20,8 +20,8 @@ export function subsystemOf(e: Pick<AuditEntry, 'action'>): string {
   if (e.action.startsWith('alert.')) return 'alerts';
   if (e.action.startsWith('decision.')) return 'authorization';
   if (e.action.startsWith('auth.')) return 'loginGuard';
-  if (/^(enterprise|machine|welder|user|user_positions)\.create$|^user_positions\.update$/.test(e.action))
-    return 'seed';
+  // Only the demo seeder creates these, or issues codes, as the system.
+  if (/^(enterprise|machine|welder|user)\.create$|^user_positions\.update$|^code\.issue$/.test(e.action)) return 'seed';
   return 'platform';
 }
 
