@@ -7,7 +7,8 @@ import { paginate } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { ChainReport, verifyAuditChain } from './audit-chain';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
-import { AuditEntry } from './audit-entry.entity';
+import { AuditEntryView, idsOf, toAuditEntryView } from './audit-entry.view';
+import { AuditNames } from './audit-names';
 import { AuditRepository } from './audit.repository';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto';
 
@@ -18,15 +19,21 @@ export class AuditController {
   constructor(
     private readonly entries: AuditRepository,
     private readonly ds: DataSource,
+    private readonly names: AuditNames,
   ) {}
 
   @Get()
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
   @ApiOperation({ summary: 'The audit log (who, when, what, before and after), newest first, within your scope' })
-  @ApiPaginatedResponse(AuditEntry)
+  @ApiPaginatedResponse(AuditEntryView)
   async list(@CurrentActor() actor: Actor, @Query() q: ListAuditQueryDto) {
     const [items, total] = await this.entries.findPageVisibleTo(actor, q);
-    return paginate(items, total, q);
+    const names = await this.names.resolve(items.flatMap(idsOf));
+    return paginate(
+      items.map((e) => toAuditEntryView(e, names)),
+      total,
+      q,
+    );
   }
 
   @Get('verify')

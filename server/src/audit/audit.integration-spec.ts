@@ -72,6 +72,36 @@ describe('audit log API', () => {
     expect(filtered.body.total).toBe(0);
   });
 
+  it('names the people and records an entry mentions, so the console never shows their ids', async () => {
+    const res = await t.http.get('/api/audit?pageSize=200').set(await t.auth('hengda.admin'));
+    type Item = {
+      actorUserId: string | null;
+      actorName: string | null;
+      action: string;
+      entityType: string;
+      entityId: string;
+      names: Record<string, string>;
+    };
+    const items = res.body.items as Item[];
+    const machine = items.find((i) => i.entityType === 'machine' && i.action === 'machine.create');
+    expect(machine).toBeDefined();
+    const [row] = await t.ds.query('SELECT name, serial_number FROM machines WHERE id = $1', [machine!.entityId]);
+    expect(machine!.names[machine!.entityId]).toBe(`${row.name}（${row.serial_number}）`);
+    const welder = items.find((i) => i.entityType === 'welder');
+    expect(welder!.names[welder!.entityId]).toMatch(/^\S+（\d{4}\*+\d{3}[\dX]）$/);
+    // The seeding system has no name; a person who acted has theirs.
+    for (const i of items) if (!i.actorUserId) expect(i.actorName).toBeNull();
+    const patched = await t.http
+      .patch(`/api/machines/${machine!.entityId}`)
+      .set(await t.auth('hengda.admin'))
+      .send({ name: `${row.name}（已改名）` });
+    expect(patched.body.error ?? null).toBeNull();
+    const [user] = await t.ds.query(`SELECT id, display_name FROM users WHERE username = 'hengda.admin'`);
+    const mine = await t.http.get(`/api/audit?actorUserId=${user.id}`).set(await t.auth('hengda.admin'));
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    for (const i of mine.body.items as Item[]) expect(i.actorName).toBe(user.display_name);
+  });
+
   it('refuses welders and bad filters', async () => {
     expect((await t.http.get('/api/audit').set(await t.auth('welder.zhang'))).status).toBe(403);
     const bad = await t.http.get('/api/audit?from=yesterday&pageSize=1000').set(await t.auth('admin'));

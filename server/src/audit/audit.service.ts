@@ -4,11 +4,14 @@ import { canonicalJson } from '@arcgate/protocol';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { Clock } from '../common/clock/clock';
+import { AuditAction, AuditEntityType } from './audit-actions';
 import { AuditEntry } from './audit-entry.entity';
 
+export type { AuditAction, AuditEntityType };
+
 export interface AuditRecord {
-  action: string;
-  entityType: string;
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId: string;
   enterpriseId?: string | null;
   regionPath?: string | null;

@@ -150,6 +150,8 @@ export class PermitTrailEntryView {
   @ApiProperty({ enum: ApproverPosition, enumName: 'ApproverPosition', nullable: true })
   position!: ApproverPosition | null;
   @ApiProperty() actorUsername!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The actor's display name (null if the account is gone)" })
+  actorName!: string | null;
   @ApiProperty({ type: String, nullable: true }) remark!: string | null;
   @ApiProperty(DATE_TIME) occurredAt!: Date;
   @ApiProperty({ type: String, nullable: true }) extensionId!: string | null;
@@ -226,13 +228,14 @@ function extensionView(x: PermitExtension) {
   };
 }
 
-function trailView(t: PermitTrailEntry) {
+function trailView(t: PermitTrailEntry, names: ReadonlyMap<string, string>): PermitTrailEntryView {
   return {
     action: t.action,
     round: t.round,
     step: t.step,
     position: t.position,
     actorUsername: t.actorUsername,
+    actorName: t.actorUserId ? (names.get(t.actorUserId) ?? null) : null,
     remark: t.remark,
     occurredAt: t.occurredAt,
     extensionId: t.extensionId,
@@ -283,14 +286,25 @@ export class PermitViews {
       this.permits.extensionsOf(p.id),
       this.permits.attachmentsOf(p.id),
     ]);
+    const actorNames = await this.displayNames(trail.map((t) => t.actorUserId).filter((id) => id !== null));
     return {
       ...summary,
       checklist: checklistView(p.checklist),
-      trail: trail.map(trailView),
+      trail: trail.map((t) => trailView(t, actorNames)),
       gasAnalyses: analyses.map(gasAnalysisView),
       extensions: extensions.map(extensionView),
       attachments: attachments.map(attachmentView),
     };
+  }
+
+  /** Display names of the users who acted on the trail (the log says 安全部门 张三, not a login name). */
+  private async displayNames(userIds: string[]): Promise<Map<string, string>> {
+    if (!userIds.length) return new Map();
+    const rows: { id: string; name: string }[] = await this.ds.query(
+      'SELECT id::text AS id, display_name AS name FROM users WHERE id = ANY($1::uuid[])',
+      [[...new Set(userIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   private summary(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
-import { AuditService } from '../audit/audit.service';
+import { type AuditAction, AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -270,7 +270,7 @@ export class PermitWorkflowService {
   private async write(
     actor: Actor,
     id: string,
-    action: string,
+    action: AuditAction,
     change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<void>,
   ): Promise<PermitDetailView> {
     const saved = await this.ds.transaction(async (em) => {

@@ -85,8 +85,10 @@ describe('permits: draft to closed through the API', () => {
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('approved');
     expect(approved.body.trail.map((e: { action: string }) => e.action)).toEqual(['submitted', 'approved']);
+    expect(approved.body.trail[0]).toMatchObject({ action: 'submitted', actorName: '恒达钢结构安全科' });
     expect(approved.body.trail[1]).toMatchObject({
       actorUsername: 'hengda.foreman',
+      actorName: '恒达钢结构车间主任',
       position: 'unit_head',
       remark: '措施落实，同意',
       step: 0,

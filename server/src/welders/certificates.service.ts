@@ -4,7 +4,7 @@ import { MAX_IMAGE_BYTES, sniffImageType, UploadedImage } from '../common/http/i
 import { CertificatePhoto } from './certificate-photo.entity';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
-import { AuditService } from '../audit/audit.service';
+import { type AuditAction, AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -276,7 +276,7 @@ export class CertificatesService {
     em: EntityManager,
     actor: Actor,
     scope: WelderInScope,
-    action: string,
+    action: AuditAction,
     c: Certificate,
     before: Record<string, unknown> | null,
     extra: Record<string, unknown> = {},

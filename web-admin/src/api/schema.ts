@@ -2023,8 +2023,88 @@ export interface components {
       uploadedAt: string;
       url: string;
     };
-    AuditEntry: {
-      action: string;
+    /** @enum {string} */
+    AuditAction:
+      | 'alert.raise'
+      | 'alert.acknowledge'
+      | 'alert.close'
+      | 'approval_minimum.update'
+      | 'auth.login.throttled'
+      | 'blackout.declare'
+      | 'blackout.cancel'
+      | 'certificate.create'
+      | 'certificate.photo'
+      | 'certificate.review'
+      | 'certificate.status'
+      | 'certificate.verify'
+      | 'certificate.reject'
+      | 'certificate.import.create'
+      | 'certificate.import.update'
+      | 'code.issue'
+      | 'code.revoke'
+      | 'decision.recover'
+      | 'enterprise.create'
+      | 'enterprise.update'
+      | 'enterprise.status'
+      | 'holiday_calendar.update'
+      | 'machine.create'
+      | 'machine.update'
+      | 'machine.status'
+      | 'machine.chip.bind'
+      | 'machine.chip.unbind'
+      | 'machine_loan.create'
+      | 'machine_loan.revoke'
+      | 'permit.create'
+      | 'permit.update'
+      | 'permit.submit'
+      | 'permit.approve'
+      | 'permit.reject'
+      | 'permit.cancel'
+      | 'permit.close'
+      | 'permit.extension_request'
+      | 'permit.gas_analysis'
+      | 'permit.attachment'
+      | 'permit_settings.update'
+      | 'region.create'
+      | 'report.submit'
+      | 'report.received'
+      | 'report.verifying'
+      | 'report.verified'
+      | 'report.rejected'
+      | 'report.closed'
+      | 'user.create'
+      | 'user_positions.update'
+      | 'welder.create'
+      | 'welder.update'
+      | 'welder.engagement.create'
+      | 'welder.engagement.end'
+      | 'welder.training.create';
+    /** @enum {string} */
+    AuditEntityType:
+      | 'alert'
+      | 'blackout'
+      | 'certificate'
+      | 'decision'
+      | 'enterprise'
+      | 'enterprise_permit_settings'
+      | 'holiday_calendar_year'
+      | 'identity_code'
+      | 'machine'
+      | 'machine_loan'
+      | 'permit'
+      | 'region'
+      | 'regional_approval_minimum'
+      | 'report'
+      | 'source_address'
+      | 'training_record'
+      | 'user'
+      | 'welder'
+      | 'welder_engagement';
+    AuditEntryView: {
+      action: components['schemas']['AuditAction'];
+      /** @description The acting user's display name; null for the system */
+      actorName: string | null;
+      /** @description A role, or 'system' for the platform's own actions */
       actorRole: string;
       actorUserId: string | null;
       after: {
@@ -2035,10 +2115,14 @@ export interface components {
       } | null;
       enterpriseId: string | null;
       entityId: string;
-      entityType: string;
+      entityType: components['schemas']['AuditEntityType'];
       hash: string;
       /** @description bigint, as a string */
       id: string;
+      /** @description Display names of the record ids this entry mentions (its object, and ids inside before/after) */
+      names: {
+        [key: string]: string;
+      };
       /** Format: date-time */
       occurredAt: string;
       prevHash: string;
@@ -3285,6 +3369,8 @@ export interface components {
     };
     PermitTrailEntryView: {
       action: components['schemas']['TrailAction'];
+      /** @description The actor's display name (null if the account is gone) */
+      actorName: string | null;
       actorUsername: string;
       extensionId: string | null;
       /** Format: date-time */
@@ -4252,7 +4338,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['AuditEntry'][];
+            items: components['schemas']['AuditEntryView'][];
             page: number;
             pageSize: number;
             total: number;
@@ -7126,6 +7212,83 @@ export const arcInterruptionValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const armSessionViewDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ArmSessionViewDto']['status']
 > = ['pending', 'delivered', 'armed', 'expired', 'revoked'];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditAction']> = [
+  'alert.raise',
+  'alert.acknowledge',
+  'alert.close',
+  'approval_minimum.update',
+  'auth.login.throttled',
+  'blackout.declare',
+  'blackout.cancel',
+  'certificate.create',
+  'certificate.photo',
+  'certificate.review',
+  'certificate.status',
+  'certificate.verify',
+  'certificate.reject',
+  'certificate.import.create',
+  'certificate.import.update',
+  'code.issue',
+  'code.revoke',
+  'decision.recover',
+  'enterprise.create',
+  'enterprise.update',
+  'enterprise.status',
+  'holiday_calendar.update',
+  'machine.create',
+  'machine.update',
+  'machine.status',
+  'machine.chip.bind',
+  'machine.chip.unbind',
+  'machine_loan.create',
+  'machine_loan.revoke',
+  'permit.create',
+  'permit.update',
+  'permit.submit',
+  'permit.approve',
+  'permit.reject',
+  'permit.cancel',
+  'permit.close',
+  'permit.extension_request',
+  'permit.gas_analysis',
+  'permit.attachment',
+  'permit_settings.update',
+  'region.create',
+  'report.submit',
+  'report.received',
+  'report.verifying',
+  'report.verified',
+  'report.rejected',
+  'report.closed',
+  'user.create',
+  'user_positions.update',
+  'welder.create',
+  'welder.update',
+  'welder.engagement.create',
+  'welder.engagement.end',
+  'welder.training.create',
+];
+export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
+  'alert',
+  'blackout',
+  'certificate',
+  'decision',
+  'enterprise',
+  'enterprise_permit_settings',
+  'holiday_calendar_year',
+  'identity_code',
+  'machine',
+  'machine_loan',
+  'permit',
+  'region',
+  'regional_approval_minimum',
+  'report',
+  'source_address',
+  'training_record',
+  'user',
+  'welder',
+  'welder_engagement',
+];
 export const blackoutEffectValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BlackoutEffect']> = [
   'ban',
   'raise_level',

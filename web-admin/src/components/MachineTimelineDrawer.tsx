@@ -5,6 +5,7 @@ import type { components } from '../api/schema';
 import type { AlertView, MachineView } from '../api/types';
 import { useApi } from '../hooks/useApi';
 import { fmtTime } from './format';
+import { arcFlagText, deviceStateText, grantSourceText, grantStatusText } from './device-codes';
 import { EnumTag } from './tags';
 import { EmptyState, ErrorState, InlineLoading } from './states';
 
@@ -98,7 +99,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                   status={d.online ? 'success' : 'default'}
                   text={d.online ? t('timeline.online') : t('timeline.offline')}
                 />{' '}
-                {d.state ? t(`deviceState.${d.state}`, { defaultValue: t('alertEvidence.unknown') }) : ''}
+                {d.state ? deviceStateText(d.state, t) : ''}
               </Descriptions.Item>
               <Descriptions.Item label={t('timeline.lastSeen')}>{fmtTime(d.lastSeenAt)}</Descriptions.Item>
               {d.faults?.length ? (
@@ -188,7 +189,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                               <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
                             ) : null}
                             {a.flags.length ? (
-                              <Typography.Text type="secondary"> ({a.flags.join(', ')})</Typography.Text>
+                              <Typography.Text type="secondary">
+                                {' '}
+                                ({a.flags.map((f) => arcFlagText(f, t)).join('、')})
+                              </Typography.Text>
                             ) : null}
                           </div>
                         ),
@@ -213,10 +217,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                       items={p.items.map((d) => ({
                         color: d.allowed ? 'green' : 'red',
                         children: (
-                          <div>
+                          <div data-testid="timeline-decision">
                             {fmtTime(d.at)}
                             <WelderName name={d.welderName} /> · {en ? d.message.en : d.message['zh-CN']}{' '}
-                            <Typography.Text type="secondary">({d.reason})</Typography.Text>
+                            <Typography.Text type="secondary">({grantSourceText(d.source, t)})</Typography.Text>
                           </div>
                         ),
                       }))}
@@ -240,9 +244,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                       items={p.items.map((g) => ({
                         color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
                         children: (
-                          <div>
+                          <div data-testid="timeline-grant">
                             {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)}
-                            <WelderName name={g.welderName} /> · {g.status} · {g.source}
+                            <WelderName name={g.welderName} /> · {grantStatusText(g.status, t)} ·{' '}
+                            {grantSourceText(g.source, t)}
                           </div>
                         ),
                       }))}

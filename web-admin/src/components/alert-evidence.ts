@@ -1,9 +1,12 @@
 import type { AlertType } from '../api/types';
 import { fmtTime } from './format';
+import { type EvidenceLine, layoutLines } from './alert-evidence-layouts';
+
+export type { EvidenceLine, EvidenceLink } from './alert-evidence-layouts';
 
 type T = (key: string, vars?: Record<string, unknown>) => string;
 
-/** Alert types whose evidence is shown as readable lines (the others fall back to compact JSON). */
+/** Alert types laid out in this file (the others in alert-evidence-layouts.ts; an unknown type as labelled fields). */
 export const READABLE_EVIDENCE_TYPES = [
   'DEVICE_OFFLINE_ARMED',
   'DEVICE_ONSITE_CHECK',
@@ -29,16 +32,12 @@ const BOARD_CAUSES = ['port_closed', 'port_error', 'reports_silent'] as const;
 const FAULTS = ['journal_unwritable', 'board_lost', 'relay_fault'] as const;
 
 /**
- * The evidence of the issue-18 alert types (and DEVICE_CLOCK_SKEW, DEVICE_IMPERSONATION) as label/value lines in the reader's language, never raw
- * codes; null for other types (shown as JSON). Unknown values are shown as "unknown" rather than raw.
+ * The evidence of an alert as label/value lines in the reader's language, never raw codes or JSON: the
+ * device-health types here, the others in alert-evidence-layouts.ts. Unknown values read "unknown".
  */
-export function evidenceLines(
-  type: string,
-  ev: Record<string, unknown>,
-  t: T,
-): { label: string; value: string }[] | null {
-  if (!(READABLE_EVIDENCE_TYPES as readonly string[]).includes(type)) return null;
-  const lines: { label: string; value: string }[] = [];
+export function evidenceLines(type: string, ev: Record<string, unknown>, t: T): EvidenceLine[] {
+  if (!(READABLE_EVIDENCE_TYPES as readonly string[]).includes(type)) return layoutLines(type, ev, t);
+  const lines: EvidenceLine[] = [];
   const add = (label: string, value: string | null) => {
     if (value !== null) lines.push({ label: t(`alertEvidence.${label}`), value });
   };

@@ -5,6 +5,8 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from './zh-CN.json';
 import en from './en.json';
+import recordsZhCN from './records.zh-CN.json';
+import recordsEn from './records.en.json';
 
 export const LANG_KEY = 'arcgate.lang';
 export type Lang = 'zh-CN' | 'en';
@@ -29,7 +31,12 @@ export function dayjsLocale(lang: string): 'en' | 'zh-cn' {
   return lang === 'en' ? 'en' : 'zh-cn';
 }
 
-export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
+// The labels of records (alert evidence, audit log, device timeline, permit trail) live in their own files
+// under the top-level key "records", so that they can be checked and edited apart from the screens' text.
+export const resources = {
+  'zh-CN': { translation: { ...zhCN, ...recordsZhCN } },
+  en: { translation: { ...en, ...recordsEn } },
+} as const;
 
 void i18n.use(initReactI18next).init({
   resources,

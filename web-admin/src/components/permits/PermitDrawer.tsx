@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, List, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, List, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
@@ -8,6 +8,7 @@ import { fmtTime } from '../format';
 import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
 import { PermitActionModal, type PermitAction } from './PermitActionModals';
+import { PermitTrail } from './PermitTrail';
 
 const CAN: Record<string, string[]> = {
   submit: ['draft', 'rejected'],
@@ -152,23 +153,7 @@ export function PermitDrawer({
                 {
                   key: 'trail',
                   label: t('permits.trail'),
-                  children: p.trail.length ? (
-                    <Timeline
-                      items={p.trail.map((e) => ({
-                        children: (
-                          <>
-                            <div>
-                              {fmtTime(e.occurredAt)} · {e.actorUsername} · {e.action}
-                              {e.position ? ` (${t(`position.${e.position}`)})` : ''}
-                            </div>
-                            {e.remark && <Typography.Text type="secondary">{e.remark}</Typography.Text>}
-                          </>
-                        ),
-                      }))}
-                    />
-                  ) : (
-                    <EmptyState description={t('timeline.noEvents')} />
-                  ),
+                  children: <PermitTrail trail={p.trail} />,
                 },
                 {
                   key: 'checklist',

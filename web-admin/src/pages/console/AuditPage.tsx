@@ -1,11 +1,13 @@
 import { SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Input, Table, Typography } from 'antd';
+import { Alert, Button, Card, Select, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
-import type { components } from '../../api/schema';
+import { auditEntityTypeValues, type components } from '../../api/schema';
 import type { AuditEntry } from '../../api/types';
-import { compactJson, fmtTime } from '../../components/format';
+import { AuditChanges } from '../../components/AuditChanges';
+import { actionText, actorText, entityText, entityTypeText } from '../../components/audit-records';
+import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useErrorReporter } from '../../hooks/useApi';
@@ -20,7 +22,6 @@ export default function AuditPage() {
   const report = useErrorReporter();
   const [verifying, setVerifying] = useState(false);
   const [chain, setChain] = useState<ChainReport | null>(null);
-  const [entityType, setEntityType] = useState('');
 
   const verify = async () => {
     setVerifying(true);
@@ -64,13 +65,16 @@ export default function AuditPage() {
       )}
       <Card size="small">
         <div className="toolbar">
-          <Input.Search
+          <Select
             allowClear
+            showSearch
+            optionFilterProp="label"
             placeholder={t('audit.entityType')}
-            style={{ width: 200 }}
-            value={entityType}
-            onChange={(e) => setEntityType(e.target.value)}
-            onSearch={(v) => setFilters({ ...filters, entityType: v || undefined })}
+            style={{ width: 220 }}
+            value={filters.entityType as string | undefined}
+            onChange={(v?: string) => setFilters({ ...filters, entityType: v })}
+            options={auditEntityTypeValues.map((v) => ({ value: v, label: entityTypeText(v, t) }))}
+            data-testid="audit-entity-filter"
           />
         </div>
         {list.error && !list.data ? (
@@ -84,43 +88,28 @@ export default function AuditPage() {
             pagination={list.pagination}
             scroll={{ x: 800 }}
             locale={{ emptyText: <EmptyState description={t('audit.empty')} /> }}
-            expandable={{
-              expandedRowRender: (a) => (
-                <div style={{ fontSize: 12 }}>
-                  <div>
-                    <Typography.Text type="secondary">{t('audit.before')}: </Typography.Text>
-                    <Typography.Text code>{compactJson(a.before)}</Typography.Text>
-                  </div>
-                  <div>
-                    <Typography.Text type="secondary">{t('audit.after')}: </Typography.Text>
-                    <Typography.Text code>{compactJson(a.after)}</Typography.Text>
-                  </div>
-                </div>
-              ),
-            }}
+            expandable={{ expandedRowRender: (a) => <AuditChanges entry={a} /> }}
             columns={[
               { title: t('audit.time'), dataIndex: 'occurredAt', width: 140, render: (v: string) => fmtTime(v) },
               {
                 title: t('audit.actor'),
-                dataIndex: 'actorRole',
-                width: 150,
-                render: (v: string, a) => (
-                  <>
-                    {t(`role.${v}`, { defaultValue: v })}
-                    <div style={{ fontSize: 11, color: '#999' }}>{a.actorUserId?.slice(0, 8) ?? 'system'}</div>
-                  </>
-                ),
+                dataIndex: 'actorName',
+                width: 180,
+                render: (_: unknown, a) => actorText(a, t),
               },
-              { title: t('audit.action'), dataIndex: 'action', width: 200 },
+              { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => actionText(v, t) },
               {
                 title: t('audit.entity'),
                 dataIndex: 'entityType',
-                render: (v: string, a) => (
-                  <>
-                    {v}
-                    <div style={{ fontSize: 11, color: '#999' }}>{a.entityId}</div>
-                  </>
-                ),
+                render: (_: unknown, a) => {
+                  const { type, name } = entityText(a, t);
+                  return (
+                    <>
+                      {type}
+                      {name && <div style={{ fontSize: 12, color: '#666' }}>{name}</div>}
+                    </>
+                  );
+                },
               },
             ]}
           />

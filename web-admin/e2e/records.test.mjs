@@ -1,0 +1,207 @@
+// @ts-check
+// The records people read, in Chromium against the real server with the Xiayi demo data: an alert's
+// detail, the audit log, a device timeline and a permit's approval log. Each region is scanned for what
+// must never reach a reader: UUIDs, JSON, raw codes, login names. Screenshots go to test-artifacts/screenshots/.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+
+const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const SITE = { lat: 34.1721, lng: 116.0012 };
+const MACHINE_1 = { serial: 'SD-WS400-240101', name: '1号车间氩弧焊机' };
+const FULL_CHECKLIST = {
+  combustiblesCleared15m: true,
+  extinguishersInPlace: true,
+  openingsCovered: true,
+  equipmentIsolated: true,
+  ppeInPlace: true,
+};
+const SIGNER = { unit_head: 'hengda.foreman', safety_department: 'hengda.safety' };
+const WORK = '1号车间钢梁对接焊（记录测试）';
+
+/** What a reader must never see in these regions. */
+const RAW = [
+  ['a UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
+  ['JSON', /[{}]|"\w+"\s*:/],
+  ['a snake_case code', /\b[a-z]+_[a-z_]+\b/],
+  ['an UPPER_CASE code', /\b[A-Z]{2,}(?:_[A-Z]+)+\b/],
+  ['a dotted action or login name', /\b[a-z]+\.[a-z_]+\b/],
+  [
+    'an English enum word',
+    /\b(locked|armed|arcing|active|pending|expired|revoked|device|phone|submitted|approved|system)\b/,
+  ],
+];
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+/** @type {import('playwright-core').Browser} */ let browser;
+const shots = ensureScreenshotDir();
+const pageErrors = [];
+const tokens = /** @type {Record<string, string>} */ ({});
+const fx = { machineId: '', permitId: '' };
+
+async function api(method, username, path, body) {
+  tokens[username] ??= await apiLogin(server.baseUrl, username);
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[username]}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function open(username, landing) {
+  const context = await browser.newContext({ ...DESKTOP, baseURL: server.baseUrl });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  await page.goto('/login');
+  await page.getByTestId('username').fill(username);
+  await page.getByTestId('password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(landing);
+  return { context, page };
+}
+
+/** Fails naming the first forbidden thing found in the region's visible text. */
+async function assertReadable(locator, what) {
+  const text = (await locator.innerText()).trim();
+  assert.ok(text.length > 0, `${what} is empty`);
+  for (const [name, pattern] of RAW) {
+    const hit = pattern.exec(text);
+    assert.equal(hit, null, `${what} shows ${name}: "${hit?.[0]}" in\n${text}`);
+  }
+}
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const admin = await apiLogin(server.baseUrl, 'admin');
+  const machines = await apiGet(server.baseUrl, admin, '/api/machines?pageSize=200');
+  const m1 = machines.items.find((m) => m.serialNumber === MACHINE_1.serial);
+  assert.ok(m1, 'demo machine seeded');
+  fx.machineId = m1.id;
+  const welders = await api('GET', 'hengda.admin', '/api/welders?pageSize=200');
+  const zhang = welders.items.find((w) => w.realName === '张伟');
+  const liu = welders.items.find((w) => w.realName === '刘洋');
+  assert.ok(zhang && liu, 'demo welders seeded');
+
+  // A permit signed through its chain: its approval log has a submission and each approver's step.
+  const now = Date.now();
+  const permit = await api('POST', 'hengda.admin', '/api/permits', {
+    level: 'level2',
+    workDescription: WORK,
+    site: {
+      address: '会亭镇工业园区纬一路8号 1号车间',
+      point: SITE,
+      geofence: { type: 'circle', center: SITE, radiusM: 80 },
+    },
+    plannedStart: new Date(now - 30_000).toISOString(),
+    plannedEnd: new Date(now + 4 * 3_600_000).toISOString(),
+    welderIds: [zhang.id],
+    machineIds: [m1.id],
+    fireWatcher: { personId: liu.id },
+    checklist: FULL_CHECKLIST,
+  });
+  fx.permitId = permit.id;
+  let state = await api('POST', 'hengda.admin', `/api/permits/${permit.id}/submit`);
+  while (state.status === 'submitted')
+    state = await api('POST', SIGNER[state.approval.nextPosition], `/api/permits/${permit.id}/approve`, {
+      remark: '措施落实，同意',
+    });
+  await api('POST', 'hengda.admin', `/api/permits/${permit.id}/gas-analyses`, {
+    takenAt: new Date(Date.now() - 60_000).toISOString(),
+    gas: '甲烷',
+    lelPercent: 5,
+    readingPercentVol: 0.1,
+    analyst: '李分析',
+  });
+  // A phone start: a decision on the machine's timeline (refused: the demo machine has no chip yet).
+  const code = (await api('GET', 'hengda.admin', `/api/codes/machines/${m1.id}`)).code;
+  await api('POST', 'welder.zhang', '/api/arm-sessions', {
+    machineCode: code,
+    permitId: permit.id,
+    position: { ...SITE, accuracyM: 8 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    if (process.env.E2E_SERVER_LOG) console.log(server.log());
+    await server.stop();
+  }
+});
+
+describe('records read as words, not codes', () => {
+  it('an alert detail (regulator): evidence laid out, the welder named and linked', async () => {
+    const { context, page } = await open('xiayi.regulator', /\/console\/overview/);
+    await page.goto('/console/alerts');
+    // The demo's certificates: one expires in days, one has expired (the certificate scanner raises both).
+    await page.getByTestId('alert-detail-open').first().waitFor();
+    await page.getByTestId('alert-detail-open').first().click();
+    const drawer = page.getByTestId('alert-detail');
+    await drawer.getByTestId('alert-evidence').first().waitFor();
+    await drawer.getByTestId('link-welder').first().waitFor();
+    await assertReadable(drawer, 'the alert detail');
+    await shot(page, 'records-01-alert-detail');
+    await drawer.getByTestId('link-welder').first().click();
+    await page.locator('.ant-drawer-open').nth(1).waitFor();
+    await context.close();
+  });
+
+  it('the audit log (regulator): actions, objects, people and changes in words', async () => {
+    const { context, page } = await open('xiayi.regulator', /\/console\/overview/);
+    await page.goto('/console/audit');
+    const table = page.getByTestId('audit-page').locator('.ant-table').first();
+    await table.locator('.ant-table-row').first().waitFor();
+    const expanders = table.locator('.ant-table-row-expand-icon');
+    for (let i = 0; i < Math.min(5, await expanders.count()); i++) await expanders.nth(i).click();
+    await table.getByTestId('audit-changes').first().waitFor();
+    await assertReadable(table.locator('tbody').first(), 'the audit log');
+    assert.match(await table.innerText(), /系统（告警引擎）|恒达钢结构/);
+    await shot(page, 'records-02-audit');
+    await context.close();
+  });
+
+  it('a device timeline (enterprise): device, decisions and grants in words', async () => {
+    const { context, page } = await open('hengda.admin', /\/workspace\/overview/);
+    await page.goto('/workspace/machines');
+    await page.getByRole('row').filter({ hasText: MACHINE_1.name }).getByRole('button', { name: '设备时间线' }).click();
+    const drawer = page.getByTestId('machine-timeline');
+    await drawer.waitFor();
+    // The demo machine has no chip: the phone start was refused, so there is a decision and no grant.
+    await drawer.getByRole('tab', { name: '授权判定' }).click();
+    await drawer.getByTestId('timeline-decision').first().waitFor({ state: 'attached' });
+    assert.match(await drawer.getByTestId('timeline-decision').first().innerText(), /芯片未绑定焊机 \(手机扫码\)/);
+    await drawer.getByRole('tab', { name: '授权记录' }).click();
+    await assertReadable(drawer, 'the device timeline');
+    await shot(page, 'records-03-device-timeline');
+    await context.close();
+  });
+
+  it("a permit's approval log (enterprise): who, in which position, did what, and when", async () => {
+    const { context, page } = await open('hengda.admin', /\/workspace\/overview/);
+    await page.goto('/workspace/permits');
+    await page.getByRole('row').filter({ hasText: WORK }).click();
+    const trail = page.getByTestId('permit-trail');
+    await trail.waitFor();
+    await assertReadable(trail, 'the approval log');
+    const text = await trail.innerText();
+    assert.match(text, /恒达钢结构安全科 提交申请/);
+    assert.match(text, /动火点所在单位负责人 恒达钢结构车间主任 批准/);
+    await shot(page, 'records-04-permit-trail');
+    await context.close();
+  });
+
+  it('raised no uncaught errors in any page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { auditActionValues, auditEntityTypeValues } from '../api/schema';
+import type { AuditEntry } from '../api/types';
+import { hasKey, strictT, TREES } from '../i18n/strict-t';
+import { actionKey, actionText, actorText, auditDiff, entityText } from './audit-records';
+
+// The server's source, read as text: every action it can write must be in the AuditAction enum the console labels.
+const serverSources = import.meta.glob<string>(['../../../server/src/**/*.ts', '!../../../server/src/**/*spec.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+
+const MACHINE = '0b7c1e2a-3d4f-4a5b-8c6d-7e8f9a0b1c2d';
+const USER = '5c7c1e2a-3d4f-4a5b-8c6d-7e8f9a0b1c2d';
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({
+  id: '1',
+  occurredAt: '2026-01-05T01:00:00.000Z',
+  actorUserId: USER,
+  actorName: '张三',
+  actorRole: 'enterprise_admin',
+  action: 'machine.status',
+  entityType: 'machine',
+  entityId: MACHINE,
+  enterpriseId: null,
+  regionPath: null,
+  before: null,
+  after: null,
+  names: { [MACHINE]: '1号焊机（SN-1）' },
+  prevHash: '0',
+  hash: '1',
+  ...over,
+});
+
+describe('audit log labels', () => {
+  it.each(Object.keys(TREES) as (keyof typeof TREES)[])('%s names every action and object type', (lang) => {
+    const t = strictT(TREES[lang]);
+    for (const a of auditActionValues) expect(t(actionKey(a))).toBeTruthy();
+    for (const e of auditEntityTypeValues) expect(t(`records.auditEntity.${e}`)).toBeTruthy();
+  });
+
+  it('knows every action literal the server passes to the audit log', () => {
+    const files = Object.entries(serverSources);
+    expect(files.length).toBeGreaterThan(50);
+    // Literals such as 'permit.approve' given as `action:` or to a helper that records them.
+    const literals = new Set<string>();
+    for (const [, text] of files) {
+      if (!/audit\.record\(|this\.record\(|this\.write\(/.test(text)) continue;
+      for (const m of text.matchAll(/action: '([a-z_]+(?:\.[a-z_]+)+)'/g)) literals.add(m[1]);
+      for (const m of text.matchAll(/(?:this\.record|this\.write)\([^)]*?'([a-z_]+(?:\.[a-z_]+)+)'/g))
+        literals.add(m[1]);
+      for (const m of text.matchAll(/\? '([a-z_]+\.[a-z_.]+)' : '([a-z_]+\.[a-z_.]+)'/g)) {
+        literals.add(m[1]);
+        literals.add(m[2]);
+      }
+    }
+    expect(literals.size).toBeGreaterThan(30);
+    expect([...literals].filter((a) => !(auditActionValues as readonly string[]).includes(a))).toEqual([]);
+  });
+
+  it('shows people by name and the system by subsystem, never "system/system" or an id', () => {
+    const t = strictT(TREES['zh-CN']);
+    expect(actorText(entry({}), t)).toBe('张三（企业管理员）');
+    expect(
+      actorText(entry({ actorUserId: null, actorName: null, actorRole: 'system', action: 'alert.raise' }), t),
+    ).toBe('系统（告警引擎）');
+    expect(actionText('alert.raise', t)).toBe('产生告警');
+    expect(actorText(entry({ actorUserId: null, actorName: null, actorRole: 'system', action: 'code.issue' }), t)).toBe(
+      '系统（初始化数据）',
+    );
+    expect(actionText('made.up', t)).toBe('未知');
+    expect(entityText(entry({}), t)).toEqual({ type: '焊机', name: '1号焊机（SN-1）' });
+    expect(entityText(entry({ names: {} }), t)).toEqual({ type: '焊机', name: null });
+    expect(
+      entityText(entry({ entityType: 'alert', names: {}, after: { type: 'GAS_ABOVE_LIMIT' } }), strictT(TREES.en)),
+    ).toEqual({ type: 'Alert', name: 'Gas above limit' });
+  });
+
+  it('shows before/after as the changed fields, labelled and translated', () => {
+    const tree = TREES['zh-CN'];
+    const changes = auditDiff(
+      entry({
+        before: { status: 'active', name: '1号焊机', machineId: MACHINE, closedBy: USER, lastSeenAt: null },
+        after: {
+          status: 'suspended',
+          name: '1号焊机',
+          machineId: MACHINE,
+          closedBy: 'ffffffff-3d4f-4a5b-8c6d-7e8f9a0b1c2d',
+          lastSeenAt: '2026-01-05T01:00:00.000Z',
+        },
+        names: { [USER]: '张三' },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(changes.map(({ label, before, after }) => `${label}: ${before} → ${after}`)).toEqual([
+      '状态: 在用 → 停用',
+      '关闭人: 张三 → （名称不可见）',
+      '最近发生: （空） → 2026-01-05 09:00',
+    ]);
+    const created = auditDiff(entry({ after: { kind: 'gas', ratedCurrentA: 300 } }), strictT(tree), hasKey(tree));
+    expect(created).toEqual([
+      { field: 'kind', label: '种类', before: '', after: expect.any(String) as string },
+      { field: 'ratedCurrentA', label: '额定电流（A）', before: '', after: '300' },
+    ]);
+    expect(created[0].after).not.toBe('gas');
+  });
+});

@@ -1,0 +1,129 @@
+import { auditActionValues, auditEntityTypeValues } from '../api/schema';
+import type { AuditEntry } from '../api/types';
+import { anyValue, time, UUID, type T } from './evidence-values';
+
+/** Keys of records.auditAction: the action with its dots as underscores (i18next splits keys on dots). */
+export const actionKey = (action: string) => `records.auditAction.${action.replace(/\./g, '_')}`;
+
+export function actionText(action: string, t: T): string {
+  return (auditActionValues as readonly string[]).includes(action) ? t(actionKey(action)) : t('records.value.unknown');
+}
+
+export function entityTypeText(type: string, t: T): string {
+  return (auditEntityTypeValues as readonly string[]).includes(type)
+    ? t(`records.auditEntity.${type}`)
+    : t('records.value.unknown');
+}
+
+/** Which part of the platform acted, when nobody did: named by what it did. */
+export function subsystemOf(e: Pick<AuditEntry, 'action'>): string {
+  if (e.action.startsWith('alert.')) return 'alerts';
+  if (e.action.startsWith('decision.')) return 'authorization';
+  if (e.action.startsWith('auth.')) return 'loginGuard';
+  // Only the demo seeder creates these, or issues codes, as the system.
+  if (/^(enterprise|machine|welder|user)\.create$|^user_positions\.update$|^code\.issue$/.test(e.action)) return 'seed';
+  return 'platform';
+}
+
+/** "张三（企业管理员）", or "系统（告警引擎）" for the platform's own actions. */
+export function actorText(e: Pick<AuditEntry, 'action' | 'actorName' | 'actorRole' | 'actorUserId'>, t: T): string {
+  if (!e.actorUserId) return t('records.audit.systemWith', { subsystem: t(`records.subsystem.${subsystemOf(e)}`) });
+  const role = ROLES.includes(e.actorRole) ? t(`role.${e.actorRole}`) : t('records.value.unknown');
+  return `${e.actorName ?? t('records.audit.nameHidden')}（${role}）`;
+}
+const ROLES = ['platform_admin', 'regulator', 'enterprise_admin', 'safety_manager', 'welder'];
+
+/** The object: its type in words and its name or code, never its id. */
+export function entityText(e: Pick<AuditEntry, 'entityType' | 'entityId' | 'names' | 'after' | 'before'>, t: T) {
+  const type = entityTypeText(e.entityType, t);
+  const name =
+    e.names[e.entityId] ??
+    (e.entityType === 'alert' ? alertTitle(e.after ?? e.before, t) : null) ??
+    (e.entityType === 'holiday_calendar_year' || e.entityType === 'source_address' ? e.entityId : null);
+  return { type, name };
+}
+
+function alertTitle(snapshot: Record<string, unknown> | null, t: T): string | null {
+  const type = snapshot?.type;
+  return typeof type === 'string' && /^[A-Z_]+$/.test(type) ? t(`alertType.${type}`) : null;
+}
+
+/** The i18n table that names a field's enum values, by field (and object type where they differ). */
+const ENUM_TABLES: Record<string, string | Record<string, string>> = {
+  status: {
+    machine: 'machineStatus',
+    enterprise: 'enterpriseStatus',
+    permit: 'permitStatus',
+    welder: 'welderStatus',
+    blackout: 'blackoutStatus',
+    report: 'public.reportStatus',
+    certificate: 'certState',
+  },
+  state: { alert: 'alertState' },
+  severity: 'severity',
+  type: { alert: 'alertType' },
+  kind: { machine: 'machineKind', blackout: 'blackoutKind', welder_engagement: 'engagementKind' },
+  subOperation: 'subOperation',
+  verification: 'verification',
+  verificationSource: 'verificationSource',
+  source: { certificate: 'certSource' },
+  requestedLevel: 'permitLevel',
+  effectiveLevel: 'permitLevel',
+  role: 'role',
+  tier: 'trainingTier',
+  position: 'position',
+  positions: 'position',
+  effect: 'blackoutEffect',
+  lelClass: 'lelClass',
+};
+
+/** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */
+const HIDDEN_FIELDS = new Set(['id', 'dedupeKey', 'sha256', 'gasCode']);
+
+export function enumTable(field: string, entityType: string): string | null {
+  const table = ENUM_TABLES[field];
+  if (!table) return null;
+  return typeof table === 'string' ? table : (table[entityType] ?? null);
+}
+
+export interface FieldChange {
+  field: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Before/after as the fields that changed, labelled and formatted: enum values translated, instants in
+ * China time, ids replaced by the names the server resolved (or "name not visible"), never JSON.
+ */
+export function auditDiff(
+  e: Pick<AuditEntry, 'entityType' | 'before' | 'after' | 'names'>,
+  t: T,
+  has: (key: string) => boolean,
+): FieldChange[] {
+  const before = e.before ?? {};
+  const after = e.after ?? {};
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const value = (field: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return t('records.audit.empty');
+    const table = enumTable(field, e.entityType);
+    const one = (x: unknown): string => {
+      if (typeof x === 'string' && table && has(`${table}.${x}`)) return t(`${table}.${x}`);
+      if (typeof x === 'string' && UUID.test(x)) return e.names[x.toLowerCase()] ?? t('records.audit.nameHidden');
+      if (typeof x === 'string') return time(x) ?? x;
+      return anyValue(x, t);
+    };
+    return Array.isArray(v) ? v.map(one).join('、') : one(v);
+  };
+  return fields
+    .filter((f) => !HIDDEN_FIELDS.has(f) && !same(before[f], after[f]))
+    .map((f) => ({
+      field: f,
+      label: has(`records.field.${f}`) ? t(`records.field.${f}`) : t('records.audit.otherField'),
+      before: e.before ? value(f, before[f]) : '',
+      after: e.after ? value(f, after[f]) : '',
+    }));
+}
