@@ -188,6 +188,12 @@ export default tseslint.config(
     },
   },
   {
+    // The web's device-code labels are checked against the protocol's state table, read as text
+    // (web-admin does not depend on the protocol package at run time).
+    files: ['web-admin/src/**/*.test.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['../../../protocol/src/**']) },
+  },
+  {
     // Cross-component tests reach into the server's sources and test support (the server is an app, not
     // a library with an entry point).
     files: ['test/**/*.ts'],

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'alert.raise',
   'alert.acknowledge',
   'alert.close',
+  'alert.export',
   'approval_minimum.update',
   'auth.login.throttled',
   'blackout.declare',
@@ -63,6 +64,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_ENTITY_TYPES = [
   'alert',
+  'alert_export',
   'blackout',
   'certificate',
   'decision',

@@ -2028,6 +2028,7 @@ export interface components {
       | 'alert.raise'
       | 'alert.acknowledge'
       | 'alert.close'
+      | 'alert.export'
       | 'approval_minimum.update'
       | 'auth.login.throttled'
       | 'blackout.declare'
@@ -2082,6 +2083,7 @@ export interface components {
     /** @enum {string} */
     AuditEntityType:
       | 'alert'
+      | 'alert_export'
       | 'blackout'
       | 'certificate'
       | 'decision'
@@ -7216,6 +7218,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.raise',
   'alert.acknowledge',
   'alert.close',
+  'alert.export',
   'approval_minimum.update',
   'auth.login.throttled',
   'blackout.declare',
@@ -7270,6 +7273,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
 ];
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
   'alert',
+  'alert_export',
   'blackout',
   'certificate',
   'decision',
