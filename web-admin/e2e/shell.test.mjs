@@ -17,7 +17,7 @@ const TARGET = { publicScan: 150 * KB, welderBadge: 150 * KB, consoleBeforeChart
  * above the 150 KB target because the pages themselves are built from antd (Card, Descriptions,
  * Typography, Result...; ~150 KB brotli of antd alone): the todo tests below show the gap on every run.
  */
-const CEILING = { publicScan: 290 * KB, welderBadge: 295 * KB };
+const CEILING = { publicScan: 307 * KB, welderBadge: 312 * KB };
 const FIRST_PAINT_BUDGET_MS = 2000;
 /**
  * DevTools' "Slow 4G" preset: Lighthouse's slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) with the
