@@ -50,6 +50,15 @@ export interface FiveBoardOptions {
   connectTimeoutMs?: number;
 }
 
+const PORT_FAILURE_CODES = new Set(['EIO', 'ENXIO', 'ENODEV', 'EBADF', 'EPIPE']);
+
+/** An error of the serial port itself (the device or the pty went away), as opposed to a board fault. */
+export function isPortFailure(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code && PORT_FAILURE_CODES.has(code)) return true;
+  return /\b(EIO|ENXIO|ENODEV|EBADF|EPIPE)\b|port is not open/i.test(err.message);
+}
+
 /** Re-open delay for attempt n (0-based): BOARD_REOPEN_INITIAL_MS doubling to BOARD_REOPEN_MAX_MS. */
 export const boardReopenDelayMs = (attempt: number): number =>
   Math.min(BOARD_REOPEN_MAX_MS, BOARD_REOPEN_INITIAL_MS * 2 ** Math.min(Math.max(0, attempt), 20));
@@ -188,7 +197,11 @@ export class JohnnyFiveBoard extends EventEmitter<BoardEvents> implements Board 
 
     port.on('close', () => this.portGone(port, 'port_closed'));
     port.on('error', () => this.portGone(port, 'port_error'));
-    board.on('error', (err: Error) => this.emit('error', err));
+    // A write that fails because the cable went away (EIO before the port's own 'error'/'close') is the
+    // link failing, not the board: recorded as a lost link, so the agent does not claim it opened the relay.
+    board.on('error', (err: Error) =>
+      isPortFailure(err) ? this.portGone(port, 'port_error') : this.emit('error', err),
+    );
     io.on('analog-read', () => this.emit('report'));
 
     const period = this.options.sensorPeriodMs ?? 20;
