@@ -10,10 +10,11 @@ import { API_PREFIX } from './bootstrap/configure-app';
 
 /**
  * `node dist/openapi.cli.js [out.json]`: the document /api/docs-json serves, without a database or
- * broker. Preview mode reads the modules' metadata and instantiates no provider, so nothing connects and the
- * placeholder config below is never used. Keys are sorted so the file only changes when the API does.
+ * broker. Preview mode reads the modules' metadata and instantiates no provider, so nothing connects: the
+ * config below only satisfies AppModule.forRoot's type and no value in it is read. Keys are sorted so the
+ * file only changes when the API does.
  */
-const PLACEHOLDER_CONFIG: AppConfig = {
+const PREVIEW_CONFIG: AppConfig = {
   nodeEnv: 'development',
   port: 0,
   host: '127.0.0.1',
@@ -44,7 +45,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(PLACEHOLDER_CONFIG), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(PREVIEW_CONFIG), {
     preview: true,
     logger: false,
     abortOnError: false,

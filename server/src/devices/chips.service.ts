@@ -62,7 +62,11 @@ export class ChipsService {
     // behind it wait for that query instead of each sending its own.
     let lookup = this.lookups.get(chipId);
     if (!lookup) {
-      lookup = this.chips.findBoundByChipId(chipId).finally(() => this.lookups.delete(chipId));
+      const started: Promise<BoundChip | null> = this.chips.findBoundByChipId(chipId).finally(() => {
+        // A bind or unbind may have dropped this lookup and another may have started since: keep that one.
+        if (this.lookups.get(chipId) === started) this.lookups.delete(chipId);
+      });
+      lookup = started;
       this.lookups.set(chipId, lookup);
     }
     const value = await lookup;
