@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import Aedes from 'aedes';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:net';
-import { portOrFree } from './free-port';
+import { listenPreferring } from './free-port';
 import { guardPacketSizes } from './mqtt-packet-guard';
 
 export interface EmbeddedBroker {
@@ -43,11 +43,7 @@ export async function startEmbeddedBroker(
       ),
     );
   });
-  const port = await portOrFree(preferredPort);
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, host, () => resolve());
-  });
+  const port = await listenPreferring(tcp, preferredPort, host);
   return {
     aedes,
     url: `mqtt://127.0.0.1:${port}`,

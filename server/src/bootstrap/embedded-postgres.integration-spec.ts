@@ -2,9 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { spawnPostgresChild } from '../../test-support/spawn-postgres-child';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { portOrFree } from './free-port';
 import { isAlive, waitForExit } from './postgres/processes';
 
 /**
@@ -96,6 +98,30 @@ describe('embedded PostgreSQL after a crash', () => {
     expect(await query(beside.url, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
     await beside.stop();
     expect(isAlive(db.pid)).toBe(true);
+  });
+
+  it('starts on a fresh port when another process binds the picked one first', async () => {
+    // The race made real: the first pick is a port someone else already listens on.
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const taken = (squatter.address() as AddressInfo).port;
+    const picks: number[] = [];
+    try {
+      const db = await startEmbeddedPostgres(join(dir, 'pg'), 0, {
+        pickPort: async (preferred) => {
+          const port = picks.length === 0 ? taken : await portOrFree(preferred);
+          picks.push(port);
+          return port;
+        },
+      });
+      started.push(db);
+      expect(picks[0]).toBe(taken);
+      expect(picks).toHaveLength(2);
+      expect(db.port).toBe(picks[1]);
+      expect(await query(db.url, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('names the cause when PostgreSQL refuses to start', async () => {

@@ -30,6 +30,7 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
+const PORT_ATTEMPTS = 5;
 const PASSWORD = 'arcgate';
 
 export interface EmbeddedPostgresOptions {
@@ -47,6 +48,8 @@ export interface EmbeddedPostgresOptions {
   installation?: PgInstallation;
   /** Running as root: where binaries and clusters go that the postgres user cannot reach in place. */
   sharedRoot?: string;
+  /** How a port is chosen (default: the preferred one if free, else one the OS picks). */
+  pickPort?: (preferred: number) => Promise<number>;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const { database = 'arcgate', persistent = true, postgresFlags = [], onLog = () => undefined } = options;
   const sharedRoot = options.sharedRoot ?? DEFAULT_SHARED_ROOT;
+  const pickPort = options.pickPort ?? portOrFree;
   // PostgreSQL refuses to run as root: root runs it as the OS user "postgres" (containers, CI).
   const runAs: RunAs | null = isRoot() ? ensurePostgresUser() : null;
   const dataDir = runAs ? reachableDataDir(resolve(dir), runAs, sharedRoot) : realDir(dir);
@@ -72,29 +76,37 @@ export async function startEmbeddedPostgres(
   if (running) return shared(dataDir, database);
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initCluster(install, dataDir, USER, PASSWORD, runAs, onLog);
-  const port = await portOrFree(preferredPort);
-  // The server reaches its own PostgreSQL over a Unix socket (no TCP stack on every query); the
-  // listener on 127.0.0.1 stays for other clients. In the bench the gain was small (BENCHMARKS.md).
-  const socketDir = usableSocketDir(dataDir, port);
-  const flags = socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags;
-  // The watchdog starts with the postmaster, so that a server killed during start-up leaves no orphan either.
+  // The port is free when picked but another process may bind it before the postmaster does
+  // (parallel starts on a busy machine): then start again on a fresh port.
+  let port = 0;
+  let socketDir: string | null = null;
   let watchdog: Watchdog | undefined;
-  let postmaster: Postmaster;
-  try {
-    postmaster = await startPostmaster(install, dataDir, port, flags, runAs, onLog, (pid) => {
-      writeOwner(dataDir, pid);
-      watchdog = watchPostmaster(pid, dataDir);
-    });
-  } catch (e) {
-    watchdog?.release();
-    clearOwner(dataDir);
-    throw e;
+  let postmaster: Postmaster | undefined;
+  for (let attempt = 1; !postmaster; attempt++) {
+    port = await pickPort(attempt === 1 ? preferredPort : 0);
+    // The server reaches its own PostgreSQL over a Unix socket (no TCP stack on every query); the
+    // listener on 127.0.0.1 stays for other clients. In the bench the gain was small (BENCHMARKS.md).
+    socketDir = usableSocketDir(dataDir, port);
+    const flags = socketDir ? ['-c', `unix_socket_directories=${socketDir}`, ...postgresFlags] : postgresFlags;
+    // The watchdog starts with the postmaster, so that a server killed during start-up leaves no orphan either.
+    try {
+      postmaster = await startPostmaster(install, dataDir, port, flags, runAs, onLog, (pid) => {
+        writeOwner(dataDir, pid);
+        watchdog = watchPostmaster(pid, dataDir);
+      });
+    } catch (e) {
+      watchdog?.release();
+      watchdog = undefined;
+      clearOwner(dataDir);
+      if (attempt >= PORT_ATTEMPTS || !isPortTaken(e)) throw e;
+    }
   }
+  const { pid } = postmaster;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await stopPostmaster(postmaster.pid);
+    await stopPostmaster(pid);
     clearOwner(dataDir);
     watchdog?.release();
     if (!persistent) removeCluster(dir, dataDir);
@@ -108,11 +120,16 @@ export async function startEmbeddedPostgres(
   return {
     url: urlFor(port, socketDir, database),
     port,
-    pid: postmaster.pid,
+    pid,
     owned: true,
     watchdogPid: watchdog?.pid,
     stop,
   };
+}
+
+/** PostgreSQL's start-up log names a lost race for the TCP port this way. */
+function isPortTaken(e: unknown): boolean {
+  return e instanceof Error && /could not bind .*Address already in use/.test(e.message);
 }
 
 /** The real path (the postmaster's working directory, which the watchdog compares against). */

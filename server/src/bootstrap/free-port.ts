@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, Server } from 'node:net';
 
 /** Resolves to `preferred` when it can be bound on host, otherwise to a free port the OS picks. */
 export async function portOrFree(preferred: number, host = '127.0.0.1'): Promise<number> {
@@ -19,4 +19,36 @@ export async function portOrFree(preferred: number, host = '127.0.0.1'): Promise
   const free = await tryListen(0);
   if (!free) throw new Error('No free TCP port available');
   return free;
+}
+
+/**
+ * Listens on `preferred` if it can, otherwise on a port the OS picks at bind time, so that no other
+ * process can take the port between choosing it and binding it. Resolves to the bound port.
+ */
+export async function listenPreferring(server: Server, preferred: number, host = '127.0.0.1'): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  if (preferred > 0) {
+    try {
+      await listen(preferred);
+      return boundPort(server);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+  await listen(0);
+  return boundPort(server);
+}
+
+function boundPort(server: Server): number {
+  const addr = server.address();
+  if (typeof addr !== 'object' || !addr) throw new Error('The server is not listening on a TCP port');
+  return addr.port;
 }
