@@ -9,7 +9,7 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Machine, MachineStatus } from '../machines/machine.entity';
+import { MachineStatus } from '../machines/machine.entity';
 import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { BindChipDto } from './dto/bind-chip.dto';
@@ -134,13 +134,13 @@ export class ChipsService {
         if (machine.chipId)
           throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
         const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
-        const holder = await em.findOne(Machine, { where: { chipId: dto.chipId } });
+        const holder = await this.machines.findByChipId(em, dto.chipId);
         if (holder) throw boundElsewhere();
         const now = this.clock.now();
         await this.chips.detachOthersFromMachine(em, machine.id, dto.chipId, now);
         Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
         await this.chips.save(em, chip);
-        await em.update(Machine, { id: machine.id }, { chipId: dto.chipId });
+        await this.machines.setChip(em, machine.id, dto.chipId);
         await this.audit.record(em, actor, {
           action: 'machine.chip.bind',
           entityType: 'machine',
@@ -171,7 +171,7 @@ export class ChipsService {
       await this.chips.detachOthersFromMachine(em, machine.id, null, now);
       if (!machine.chipId) return null;
       const old = machine.chipId;
-      await em.update(Machine, { id: machine.id }, { chipId: null });
+      await this.machines.setChip(em, machine.id, null);
       await this.audit.record(em, actor, {
         action: 'machine.chip.unbind',
         entityType: 'machine',

@@ -25,6 +25,7 @@ import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
 import { CodesModule } from '../codes/codes.module';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
+import { CERTIFICATE_CENSUS, CertificateCensusQuery } from './certificate-census';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements; other modules read welders through WELDER_ROSTER. */
 @Module({
@@ -50,6 +51,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     CertificateVerificationService,
     { provide: WELDER_ROSTER, useClass: WelderRosterRepository },
     { provide: WELDER_SCOPE_LOOKUP, useExisting: WelderAccess },
+    { provide: CERTIFICATE_CENSUS, useClass: CertificateCensusQuery },
     // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
     { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
@@ -61,6 +63,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     OFFICIAL_CERTIFICATE_SOURCE,
     WELDER_ROSTER,
     WELDER_SCOPE_LOOKUP,
+    CERTIFICATE_CENSUS,
   ],
 })
 export class WeldersModule {}
