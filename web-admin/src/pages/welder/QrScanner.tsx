@@ -1,7 +1,6 @@
-import { CameraOutlined } from '@ant-design/icons';
-import { Alert, Button, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Alert, Button } from '../../shell/phone/kit';
 import type { FrameReader } from './qr-frame-reader';
 
 /**
@@ -72,10 +71,14 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
   }, [on, t]);
 
   if (!cameraScanSupported())
-    return <Alert type="info" showIcon message={t('welder.start.noCamera')} data-testid="scanner-unsupported" />;
+    return (
+      <Alert tone="info" testId="scanner-unsupported">
+        {t('welder.start.noCamera')}
+      </Alert>
+    );
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      {error && <Alert type="warning" showIcon message={error} />}
+    <div className="k-stack">
+      {error && <Alert tone="warning">{error}</Alert>}
       {on ? (
         <>
           <video ref={video} className="m-video" muted playsInline />
@@ -85,19 +88,19 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
         </>
       ) : (
         <Button
-          type="primary"
+          kind="primary"
           block
-          size="large"
-          icon={<CameraOutlined />}
+          large
+          icon="camera"
           onClick={() => {
             setError(null);
             setOn(true);
           }}
-          data-testid="scanner-start"
+          testId="scanner-start"
         >
           {t('welder.start.scanButton')}
         </Button>
       )}
-    </Space>
+    </div>
   );
 }
