@@ -366,6 +366,11 @@ describe('phone start (扫码启动) unlocks a simulated machine through the dev
     assert.equal(await phase.textContent(), '作业已结束，焊机已断电上锁');
     assert.match((await page.getByTestId('work-ended').textContent()) ?? '', /焊工已结束作业，焊机上锁/);
     assert.equal(await page.getByTestId('end-work').count(), 0, 'no second end');
+    assert.equal(
+      await page.getByTestId('start-delivery').textContent(),
+      '焊机已解锁',
+      'the grant had reached the machine',
+    );
     const ended = await api('GET', 'welder.zhang', `/api/arm-sessions/${answer.sessionId}`);
     assert.equal(ended.status, 'revoked');
     assert.equal(ended.revokeReason, 'WORK_ENDED');
@@ -375,7 +380,7 @@ describe('phone start (扫码启动) unlocks a simulated machine through the dev
     );
     // Today's work: the machine, the permit, start–end and the arc time.
     const row = today.getByTestId('today-row').filter({ hasText: MACHINE_1.name });
-    await row.getByText('已撤销').waitFor();
+    await row.getByText('已结束').waitFor();
     const rowText = (await row.textContent()) ?? '';
     assert.ok(rowText.includes('1号车间钢梁对接焊'), rowText);
     assert.match(rowText, /\d{2}:\d{2}–\d{2}:\d{2} · 焊接 \d+:\d{2}（1 次）/);

@@ -52,8 +52,10 @@ export function WorkProgress({
       ? new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
       : '—';
   const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '—');
-  const delivery = session?.status ?? (result.delivered ? 'delivered' : 'pending');
-  const ended = phase === 'ended' || FINAL.has(delivery);
+  const status = session?.status ?? (result.delivered ? 'delivered' : 'pending');
+  const ended = phase === 'ended' || FINAL.has(status);
+  // Once the machine took the grant, delivery stays "unlocked"; how the work ended is the last step's.
+  const delivery = session?.usedAt ? 'armed' : status;
   const relayDone = !!work?.relayClosedAt;
 
   const end = async () => {
@@ -216,6 +218,10 @@ export function TodayWork({ refresh }: { refresh: number }) {
                   <strong>{s.machineName}</strong>
                   {running ? (
                     <Tag tone="success">{t('welder.today.running')}</Tag>
+                  ) : s.revokeReason === 'WORK_ENDED' ? (
+                    <Tag>{t('welder.today.ended')}</Tag>
+                  ) : s.status === 'revoked' && s.revokeReason ? (
+                    <Tag tone="warning">{t(`records.reason.${s.revokeReason}`)}</Tag>
                   ) : (
                     <Tag>{t(`welder.start.sessionStatus.${s.status}`)}</Tag>
                   )}
