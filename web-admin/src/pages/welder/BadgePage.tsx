@@ -17,6 +17,7 @@ export default function BadgePage() {
   const welder = useApi<WelderDetail>(welderId ? `/api/welders/${welderId}` : null);
   const [qr, setQr] = useState<{ url: string } | { error: unknown } | null>(null);
   const [tick, setTick] = useState(0);
+  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     if (!welderId) return;
@@ -46,9 +47,27 @@ export default function BadgePage() {
         )}
         {qr && 'error' in qr && <ErrorBox error={qr.error} onRetry={() => setTick((x) => x + 1)} />}
         {welder.data?.code && (
-          <p className="m-code" style={{ textAlign: 'center', margin: '12px 0' }} data-testid="badge-code">
-            {welder.data.code.code}
-          </p>
+          <div className="k-row" style={{ justifyContent: 'center', margin: '12px 0' }}>
+            <span className="m-code" data-testid="badge-code">
+              {welder.data.code.code}
+            </span>
+            {navigator.clipboard && (
+              <button
+                type="button"
+                className="k-btn"
+                style={{ minHeight: 28, padding: '0 10px', fontSize: 13 }}
+                onClick={() => {
+                  const code = welder.data?.code?.code ?? '';
+                  void navigator.clipboard.writeText(code).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  );
+                }}
+              >
+                {copied ? t('welder.badge.copied') : t('welder.badge.copy')}
+              </button>
+            )}
+          </div>
         )}
         <p className="k-muted">{t('welder.badge.hint')}</p>
       </Card>
