@@ -75,6 +75,7 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   positions: 'position',
   effect: 'blackoutEffect',
   lelClass: 'lelClass',
+  reason: { arm_session: 'records.reason' },
 };
 
 /** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */
