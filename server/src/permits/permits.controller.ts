@@ -10,6 +10,8 @@ import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
+import { FormGuideQuery } from './dto/form-guide.query';
+import { AwaitingCountView, PermitFormGuideView } from './permit-guide.view';
 import { PermitDetailView, PermitSummaryView } from './permit-view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
@@ -42,6 +44,25 @@ export class PermitsController {
   @ApiPaginatedResponse(PermitSummaryView)
   list(@CurrentActor() actor: Actor, @Query() q: ListPermitsQuery) {
     return this.permits.list(actor, q);
+  }
+
+  @Get('form-guide')
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary: 'What the permit form shows before submit',
+    description:
+      'For a level and window: the effective level and its maximum window, the gas analysis rules, the approvers of each step, and every welder and machine of the enterprise with the reason (if any) it cannot work in the window — the same rules submission enforces.',
+  })
+  @ApiOkResponse({ type: PermitFormGuideView })
+  formGuide(@CurrentActor() actor: Actor, @Query() q: FormGuideQuery) {
+    return this.permits.formGuide(actor, q);
+  }
+
+  @Get('awaiting-me')
+  @ApiOperation({ summary: "How many submitted permits wait for the caller's signature (the menu badge)" })
+  @ApiOkResponse({ type: AwaitingCountView })
+  awaitingMe(@CurrentActor() actor: Actor) {
+    return this.permits.awaitingMe(actor);
   }
 
   @Get(':id')

@@ -18,7 +18,12 @@ import { PermitEvaluationContext } from './permit-context';
 import { PermitDecision, PermitEvaluationInput } from './permit-decision';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEvaluator } from './permit-evaluator';
-import { effectiveLevel, PermitLevel } from './permit-levels';
+import { FormGuideQuery } from './dto/form-guide.query';
+import { ANALYSIS_MAX_AGE_MIN, LelClass, PASS_MARK_PERCENT_VOL, PAUSE_LIMIT_MIN } from './gas-rules';
+import { effectiveLevel, MAX_WINDOW_HOURS, maxEndFor, PermitLevel } from './permit-levels';
+import { PermitFormGuideView } from './permit-guide.view';
+import { PermitWorkflowService } from './permit-workflow.service';
+import { chinaDate } from '../common/time/china-date';
 import {
   assertStartNotPast,
   assertWindowFits,
@@ -53,6 +58,7 @@ export class PermitsService {
     private readonly audit: AuditService,
     private readonly fireWatcher: PermitFireWatcher,
     private readonly policy: PermitPolicyService,
+    private readonly workflow: PermitWorkflowService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -115,7 +121,63 @@ export class PermitsService {
 
   async get(actor: Actor, id: string): Promise<PermitDetailView> {
     const { permit } = await this.permitAccess.loadReadable(actor, id);
-    return this.views.detail(permit, this.clock.now());
+    return this.views.detail(permit, this.clock.now(), await this.workflow.canDecide(actor, permit));
+  }
+
+  /** The menu badge: permits whose current approval step is the caller's to sign. */
+  async awaitingMe(actor: Actor): Promise<{ count: number }> {
+    if (!actor.userId || !actor.enterpriseId) return { count: 0 };
+    const positions = await this.settings.positionsOfUser(actor.userId, actor.enterpriseId);
+    return { count: await this.permits.countAwaiting(actor.userId, actor.enterpriseId, positions) };
+  }
+
+  /**
+   * What the form shows before submit, by the rules submission applies: the effective level and its
+   * maximum window, the gas analysis rules, who signs each step, and every welder and machine of
+   * the enterprise with the reason it cannot work in the window (if any).
+   */
+  async formGuide(actor: Actor, q: FormGuideQuery): Promise<PermitFormGuideView> {
+    const start = new Date(q.plannedStart),
+      end = new Date(q.plannedEnd);
+    assertWindowOrder(start, end);
+    const enterpriseId = q.enterpriseId ?? actor.enterpriseId;
+    if (!enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required');
+    const em = this.ds.manager;
+    const enterprise = await this.settingsRepo.findEnterprise(enterpriseId, em);
+    if (!enterprise) throw DomainError.notFound('Enterprise');
+    this.access.assertManageable(actor, enterprise, 'Enterprise');
+    const settings = await this.settings.effectiveSettings(enterprise.id, em);
+    const rules = await this.policy.windowRules(enterprise.regionPath, start, end, em);
+    const level = effectiveLevel(q.level, start, end, settings, rules);
+    const latestEnd = maxEndFor(level.effective, start);
+    const [holders, candidates] = await Promise.all([
+      this.settingsRepo.positionHolders(enterpriseId, em),
+      this.eligibility.candidates(em, enterpriseId, start, end),
+    ]);
+    return {
+      requestedLevel: q.level,
+      effectiveLevel: level.effective,
+      upgradeReasons: level.upgradeReasons,
+      maxWindowHours: MAX_WINDOW_HOURS[level.effective],
+      latestEnd,
+      windowFits: end.getTime() <= latestEnd.getTime(),
+      gas: {
+        verdictNow: 'GAS_ANALYSIS_MISSING',
+        maxAgeMin: ANALYSIS_MAX_AGE_MIN,
+        pauseLimitMin: PAUSE_LIMIT_MIN[level.effective],
+        passMarkLelAtLeast4: PASS_MARK_PERCENT_VOL[LelClass.AtLeast4],
+        passMarkLelBelow4: PASS_MARK_PERCENT_VOL[LelClass.Below4],
+        continuousMonitoring: level.effective === PermitLevel.Special,
+      },
+      approvers: settings.approvalChains[level.effective].map((position) => ({
+        position,
+        holders: holders
+          .filter((h) => h.position === position)
+          .map((h) => ({ userId: h.userId, displayName: h.displayName })),
+      })),
+      welders: candidates.welders,
+      machines: candidates.machines,
+    };
   }
 
   async create(actor: Actor, dto: CreatePermitDto): Promise<PermitDetailView> {
@@ -132,6 +194,7 @@ export class PermitsService {
       this.eligibility.assertEnterpriseActive(enterprise);
       const permit = em.create(Permit, {
         enterpriseId,
+        permitNo: await this.permits.nextPermitNo(em, enterpriseId, Number(chinaDate(this.clock.now()).slice(0, 4))),
         status: PermitStatus.Draft,
         requestedLevel: dto.level,
         workDescription: dto.workDescription,

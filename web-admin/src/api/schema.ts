@@ -1402,6 +1402,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/permits/awaiting-me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many submitted permits wait for the caller's signature (the menu badge) */
+    get: operations['PermitsController_awaitingMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/permits/form-guide': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the permit form shows before submit
+     * @description For a level and window: the effective level and its maximum window, the gas analysis rules, the approvers of each step, and every welder and machine of the enterprise with the reason (if any) it cannot work in the window — the same rules submission enforces.
+     */
+    get: operations['PermitsController_formGuide'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/codes/{code}': {
     parameters: {
       query?: never;
@@ -1813,6 +1850,7 @@ export interface components {
       | 'ARC_AFTER_PERMIT_END'
       | 'DEVICE_OFFLINE_DURING_PERMIT'
       | 'GAS_ABOVE_LIMIT'
+      | 'PERMIT_GAS_FAILED'
       | 'OVER_CURRENT'
       | 'RELAY_FAULT'
       | 'DEVICE_OFFLINE_ARMED'
@@ -1933,9 +1971,18 @@ export interface components {
        */
       special: components['schemas']['ApproverPosition'][];
     };
+    ApprovalStepGuideView: {
+      /** @description Who holds the position (empty: nobody can sign it yet) */
+      holders: components['schemas']['ApproverHolderView'][];
+      position: components['schemas']['ApproverPosition'];
+    };
     ApproveDto: {
       /** @example 措施落实，同意动火 */
       remark?: string;
+    };
+    ApproverHolderView: {
+      displayName: string;
+      userId: string;
     };
     /** @enum {string} */
     ApproverPosition: 'unit_head' | 'safety_department' | 'principal';
@@ -2064,6 +2111,8 @@ export interface components {
       | 'permit.close'
       | 'permit.extension_request'
       | 'permit.gas_analysis'
+      | 'permit.suspend'
+      | 'permit.resume'
       | 'permit.attachment'
       | 'permit_settings.update'
       | 'region.create'
@@ -2129,6 +2178,9 @@ export interface components {
       occurredAt: string;
       prevHash: string;
       regionPath: string | null;
+    };
+    AwaitingCountView: {
+      count: number;
     };
     BindChipDto: {
       /**
@@ -2940,6 +2992,21 @@ export interface components {
       lelClass: components['schemas']['LelClass'];
       passMarkPercentVol: number;
     };
+    GasReadinessView: {
+      /** @description 特级: continuous gas monitoring is required while working */
+      continuousMonitoring: boolean;
+      /** @description An analysis may be at most this old when work starts */
+      maxAgeMin: number;
+      passMarkLelAtLeast4: number;
+      passMarkLelBelow4: number;
+      /** @description A pause longer than this needs a re-test (level) */
+      pauseLimitMin: number;
+      /**
+       * @description The gas verdict arming would get now (the authorization engine applies the same rule)
+       * @enum {string}
+       */
+      verdictNow: 'OK' | 'GAS_ANALYSIS_MISSING' | 'GAS_ANALYSIS_FAILED' | 'GAS_ANALYSIS_STALE' | 'GAS_RETEST_REQUIRED';
+    };
     GeofenceDto: {
       /** @description circle: centre */
       center?: components['schemas']['LatLngDto'];
@@ -3112,6 +3179,12 @@ export interface components {
       /** @description The logged-in user */
       user: components['schemas']['SessionUserDto'];
     };
+    MachineCandidateView: {
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      id: string;
+      name: string;
+      status: string;
+    };
     MachineCensus: {
       active: number;
       /** @description Bound chips whose last reported state is "arcing" */
@@ -3224,6 +3297,22 @@ export interface components {
       nextPosition: components['schemas']['ApproverPosition'] | null;
       round: number;
     };
+    /**
+     * @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with
+     * @enum {string}
+     */
+    PermitCandidateBlock:
+      | 'welderNotAvailable'
+      | 'welderInactive'
+      | 'certificateMissing'
+      | 'certificateUnverified'
+      | 'certificateNotYetValid'
+      | 'certificateExpired'
+      | 'certificateReviewOverdue'
+      | 'certificateSuspended'
+      | 'certificateRevoked'
+      | 'machineNotAvailable'
+      | 'machineInactive';
     PermitDetailView: {
       applicant: components['schemas']['PermitApplicantView'];
       approval: components['schemas']['PermitApprovalView'];
@@ -3249,6 +3338,7 @@ export interface components {
       /** Format: date-time */
       firstArcAt: string | null;
       gasAnalyses: components['schemas']['GasAnalysisView'][];
+      gasReadiness: components['schemas']['GasReadinessView'];
       id: string;
       /** Format: date-time */
       lastArcEndedAt: string | null;
@@ -3256,6 +3346,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3266,9 +3358,16 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       trail: components['schemas']['PermitTrailEntryView'][];
       /** Format: date-time */
       updatedAt: string;
+      /** @description Whether the caller may approve or reject now (the server applies the same check to the approve and reject calls) */
+      viewerCanDecide: boolean;
       welders: components['schemas']['PermitWelderRefView'][];
       workDescription: string;
       /** Format: date-time */
@@ -3276,7 +3375,7 @@ export interface components {
     };
     /** @enum {string} */
     PermitDisplayStatus:
-      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
     PermitExtensionView: {
       currentStep: number;
       /** Format: date-time */
@@ -3291,6 +3390,24 @@ export interface components {
       /** Format: date-time */
       requestedEnd: string;
       status: components['schemas']['ExtensionStatus'];
+    };
+    PermitFormGuideView: {
+      approvers: components['schemas']['ApprovalStepGuideView'][];
+      /** @description After the holiday / night / period upgrade */
+      effectiveLevel: components['schemas']['PermitLevel'];
+      /** @description verdictNow is GAS_ANALYSIS_MISSING: nothing recorded yet */
+      gas: components['schemas']['GasReadinessView'];
+      /**
+       * Format: date-time
+       * @description The latest end the effective level allows
+       */
+      latestEnd: string;
+      machines: components['schemas']['MachineCandidateView'][];
+      maxWindowHours: number;
+      requestedLevel: components['schemas']['PermitLevel'];
+      upgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
+      welders: components['schemas']['WelderCandidateView'][];
+      windowFits: boolean;
     };
     /**
      * @description Requested level: special 特级, level1 一级, level2 二级
@@ -3352,6 +3469,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3362,6 +3481,11 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       /** Format: date-time */
       updatedAt: string;
       welders: components['schemas']['PermitWelderRefView'][];
@@ -3779,7 +3903,9 @@ export interface components {
       | 'extension_requested'
       | 'extension_approved'
       | 'extension_rejected'
-      | 'closed';
+      | 'closed'
+      | 'suspended'
+      | 'resumed';
     /** @enum {string} */
     TrainingTier: 'county' | 'township' | 'enterprise';
     TrainingView: {
@@ -3940,6 +4066,15 @@ export interface components {
        * @example 与操作证原件核对不符：发证日期错误
        */
       reason?: string;
+    };
+    WelderCandidateView: {
+      /** @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with */
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      /** @description Employed by the enterprise: only employees may be fire watchers */
+      employee: boolean;
+      id: string;
+      phoneMasked: string | null;
+      realName: string;
     };
     WelderCensus: {
       /** @description Holding a certificate valid today (expiring ones included) */
@@ -6060,7 +6195,8 @@ export interface operations {
         page?: number;
         pageSize?: number;
         /** @description active / expired are derived from the window and the current time */
-        status?: 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+        status?:
+          'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
         welderId?: string;
       };
       header?: never;
@@ -6435,6 +6571,51 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PermitDetailView'];
+        };
+      };
+    };
+  };
+  PermitsController_awaitingMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AwaitingCountView'];
+        };
+      };
+    };
+  };
+  PermitsController_formGuide: {
+    parameters: {
+      query: {
+        /** @description Defaults to the caller's enterprise */
+        enterpriseId?: string;
+        /** @description The level applied for */
+        level: components['schemas']['PermitLevel'];
+        plannedEnd: string;
+        plannedStart: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitFormGuideView'];
         };
       };
     };
@@ -7150,7 +7331,7 @@ export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateV
 > = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'];
 export const pathsApiPermitsGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/permits']['get']['parameters']['query']['status']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const pathsApiStatsOffPlatformGetParametersQueryTypeValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/stats/off-platform']['get']['parameters']['query']['type']
 > = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'];
@@ -7181,6 +7362,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'ARC_AFTER_PERMIT_END',
   'DEVICE_OFFLINE_DURING_PERMIT',
   'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
   'OVER_CURRENT',
   'RELAY_FAULT',
   'DEVICE_OFFLINE_ARMED',
@@ -7254,6 +7436,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'permit.close',
   'permit.extension_request',
   'permit.gas_analysis',
+  'permit.suspend',
+  'permit.resume',
   'permit.attachment',
   'permit_settings.update',
   'region.create',
@@ -7448,6 +7632,9 @@ export const gasAnalysisDtoGasCodeValues: ReadonlyArray<
   'vinyl_chloride',
   'ethylene_oxide',
 ];
+export const gasReadinessViewVerdictNowValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['GasReadinessView']['verdictNow']
+> = ['OK', 'GAS_ANALYSIS_MISSING', 'GAS_ANALYSIS_FAILED', 'GAS_ANALYSIS_STALE', 'GAS_RETEST_REQUIRED'];
 export const geofenceDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['GeofenceDto']['type']> =
   ['circle', 'polygon'];
 export const geofenceViewTypeValues: ReadonlyArray<
@@ -7486,9 +7673,24 @@ export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components
   'suspended',
   'retired',
 ];
+export const permitCandidateBlockValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
+> = [
+  'welderNotAvailable',
+  'welderInactive',
+  'certificateMissing',
+  'certificateUnverified',
+  'certificateNotYetValid',
+  'certificateExpired',
+  'certificateReviewOverdue',
+  'certificateSuspended',
+  'certificateRevoked',
+  'machineNotAvailable',
+  'machineInactive',
+];
 export const permitDisplayStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitDisplayStatus']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const permitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PermitLevel']> = [
   'special',
   'level1',
@@ -7585,6 +7787,8 @@ export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'extension_approved',
   'extension_rejected',
   'closed',
+  'suspended',
+  'resumed',
 ];
 export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrainingTier']> = [
   'county',
