@@ -404,6 +404,11 @@ const MATRIX: Record<string, Entry> = {
       `enterpriseId=${f.steel}&level=level2&plannedStart=${encodeURIComponent(cst(5, '09:00'))}&plannedEnd=${encodeURIComponent(cst(5, '17:00'))}`,
   },
   'GET /api/permits/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
+  'GET /api/permits/{id}/print': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    alsoInside: ['welder.zhang'],
+  },
   'PATCH /api/permits/{id}': {
     owner: 'hengda.admin',
     params: (f) => ({ id: f.permit }),

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApproverPosition } from './approval-chain';
 import { CandidateBlock } from './permit-eligibility';
 import { PermitLevel, UpgradeReason } from './permit-levels';
-import { GasReadinessView, LevelUpgradeReasonView } from './permit-view';
+import { GasReadinessView, LevelUpgradeReasonView, PermitDetailView } from './permit-view';
 
 const CANDIDATE_BLOCKS: CandidateBlock[] = [
   'welderNotAvailable',
@@ -80,4 +80,21 @@ export class PermitFormGuideView {
 
 export class AwaitingCountView {
   @ApiProperty() count!: number;
+}
+
+export class PrintedWelderView {
+  @ApiProperty() id!: string;
+  @ApiProperty() realName!: string;
+  @ApiProperty({ description: '特种作业操作证号, masked' }) certificateNumberMasked!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Expiry (China date) of the latest welding certificate' })
+  certificateExpiresOn!: string | null;
+}
+
+/** The 动火安全作业票 as printed: the permit, its welders' certificates (masked) and a QR of its link. */
+export class PermitPrintView {
+  @ApiProperty({ type: () => PermitDetailView }) permit!: PermitDetailView;
+  @ApiProperty({ type: () => [PrintedWelderView] }) welders!: PrintedWelderView[];
+  @ApiProperty({ description: 'The link the QR code carries (the permit in the console, after sign-in)' })
+  link!: string;
+  @ApiProperty({ description: 'The QR code as an SVG data URL' }) qrDataUrl!: string;
 }

@@ -165,4 +165,28 @@ describe('permits: the guided form, permit numbers, approval by whose step it is
     expect(approved.body.gasReadiness).toMatchObject({ verdictNow: 'GAS_ANALYSIS_MISSING', maxAgeMin: 30 });
     expect((await send('get', 'hengda.foreman', '/api/permits/awaiting-me')).body.count).toBe(badgeBefore);
   });
+
+  it('gives the printable form: number, welders with masked certificate numbers, and a QR code of its link', async () => {
+    const draft = await send('post', 'hengda.admin', '/api/permits', permitBody(ids));
+    const res = await send('get', 'hengda.admin', `/api/permits/${draft.body.id}/print`);
+    expect(res.status).toBe(200);
+    expect(res.body.permit).toMatchObject({ id: draft.body.id, permitNo: draft.body.permitNo });
+    expect(res.body.welders).toEqual([
+      expect.objectContaining({
+        realName: '张伟',
+        certificateNumberMasked: expect.stringMatching(/^T.*\*+/),
+        certificateExpiresOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      }),
+    ]);
+    expect(res.body.link).toMatch(new RegExp(`/permits/${draft.body.id}/print$`));
+    const svg = Buffer.from(res.body.qrDataUrl.replace('data:image/svg+xml;base64,', ''), 'base64').toString();
+    expect(svg).toContain('<svg');
+    // Nothing unmasked: the welder's full ID number never appears.
+    const idNumber = (await t.ds.query('SELECT id_number_masked FROM welders WHERE id = $1', [ids.zhang]))[0];
+    expect(idNumber).toBeDefined();
+    expect(JSON.stringify(res.body)).not.toMatch(/\d{17}[\dX]/);
+    expect((await send('get', 'hengda.admin', `/api/permits/00000000-0000-4000-8000-000000000000/print`)).status).toBe(
+      404,
+    );
+  });
 });

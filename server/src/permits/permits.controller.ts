@@ -11,7 +11,7 @@ import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
 import { FormGuideQuery } from './dto/form-guide.query';
-import { AwaitingCountView, PermitFormGuideView } from './permit-guide.view';
+import { AwaitingCountView, PermitFormGuideView, PermitPrintView } from './permit-guide.view';
 import { PermitDetailView, PermitSummaryView } from './permit-view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
@@ -70,6 +70,15 @@ export class PermitsController {
   @ApiOkResponse({ type: PermitDetailView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.permits.get(actor, id);
+  }
+
+  @Get(':id/print')
+  @ApiOperation({
+    summary: 'The printable 动火安全作业票 (GB 30871 form): permit, welders with masked certificate numbers, QR code',
+  })
+  @ApiOkResponse({ type: PermitPrintView })
+  print(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
+    return this.permits.printable(actor, id);
   }
 
   @Patch(':id')

@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import QRCode from 'qrcode';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { certificateNumberMasked } from '../welders/welder-views';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -21,7 +25,7 @@ import { PermitEvaluator } from './permit-evaluator';
 import { FormGuideQuery } from './dto/form-guide.query';
 import { ANALYSIS_MAX_AGE_MIN, LelClass, PASS_MARK_PERCENT_VOL, PAUSE_LIMIT_MIN } from './gas-rules';
 import { effectiveLevel, MAX_WINDOW_HOURS, maxEndFor, PermitLevel } from './permit-levels';
-import { PermitFormGuideView } from './permit-guide.view';
+import { PermitFormGuideView, PermitPrintView } from './permit-guide.view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { chinaDate } from '../common/time/china-date';
 import {
@@ -59,6 +63,8 @@ export class PermitsService {
     private readonly fireWatcher: PermitFireWatcher,
     private readonly policy: PermitPolicyService,
     private readonly workflow: PermitWorkflowService,
+    @Inject(WELDER_ROSTER) private readonly welderRoster: WelderRoster,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -122,6 +128,37 @@ export class PermitsService {
   async get(actor: Actor, id: string): Promise<PermitDetailView> {
     const { permit } = await this.permitAccess.loadReadable(actor, id);
     return this.views.detail(permit, this.clock.now(), await this.workflow.canDecide(actor, permit));
+  }
+
+  /** The printable 动火安全作业票: the detail, the welders' certificates (masked), a QR code of the permit's link. */
+  async printable(actor: Actor, id: string): Promise<PermitPrintView> {
+    const detail = await this.get(actor, id);
+    const welderIds = detail.welders.map((w) => w.id);
+    const [welders, certs] = await Promise.all([
+      this.welderRoster.findWelders(welderIds),
+      this.welderRoster.findWeldingCertificates(welderIds),
+    ]);
+    const link = `${this.config.publicBaseUrl}/permits/${id}/print`;
+    const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return {
+      permit: detail,
+      welders: detail.welders.map((w) => {
+        const record = welders.find((x) => x.id === w.id);
+        const latest = certs
+          .filter((c) => c.welderId === w.id)
+          .map((c) => c.expiresOn)
+          .sort()
+          .pop();
+        return {
+          id: w.id,
+          realName: w.realName,
+          certificateNumberMasked: record ? certificateNumberMasked(record.idNumberMasked) : '',
+          certificateExpiresOn: latest ?? null,
+        };
+      }),
+      link,
+      qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+    };
   }
 
   /** The menu badge: permits whose current approval step is the caller's to sign. */

@@ -5,7 +5,10 @@ import { WelderEngagement } from './welder-engagement.entity';
 import { Welder } from './welder.entity';
 
 /** A welder's record as other modules may read it. */
-export type RosterWelder = Pick<Welder, 'id' | 'realName' | 'status' | 'employerId' | 'phoneEnc' | 'phoneMasked'>;
+export type RosterWelder = Pick<
+  Welder,
+  'id' | 'realName' | 'status' | 'employerId' | 'phoneEnc' | 'phoneMasked' | 'idNumberMasked'
+>;
 
 /**
  * Welders' records for other modules (permits: who may be named, who may watch), so that they never

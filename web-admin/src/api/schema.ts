@@ -1365,6 +1365,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/permits/{id}/print': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The printable 动火安全作业票 (GB 30871 form): permit, welders with masked certificate numbers, QR code */
+    get: operations['PermitsController_print'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits/{id}/reject': {
     parameters: {
       query?: never;
@@ -3418,6 +3435,14 @@ export interface components {
       id: string;
       name: string;
     };
+    PermitPrintView: {
+      /** @description The link the QR code carries (the permit in the console, after sign-in) */
+      link: string;
+      permit: components['schemas']['PermitDetailView'];
+      /** @description The QR code as an SVG data URL */
+      qrDataUrl: string;
+      welders: components['schemas']['PrintedWelderView'][];
+    };
     PermitSettingsDto: {
       /** @description Positions that sign, in order, per effective level */
       approvalChains: components['schemas']['ApprovalChainsDto'];
@@ -3537,6 +3562,14 @@ export interface components {
       lat: number;
       /** @example 116.0012 */
       lng: number;
+    };
+    PrintedWelderView: {
+      /** @description Expiry (China date) of the latest welding certificate */
+      certificateExpiresOn: string | null;
+      /** @description 特种作业操作证号, masked */
+      certificateNumberMasked: string;
+      id: string;
+      realName: string;
     };
     PublicCertificateDto: {
       /**
@@ -6526,6 +6559,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  PermitsController_print: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitPrintView'];
+        };
       };
     };
   };
