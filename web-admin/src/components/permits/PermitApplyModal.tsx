@@ -338,11 +338,16 @@ function PermitGuidePanel({ guide, blockers }: { guide: FormGuide | null; blocke
         <ol style={{ margin: '4px 0 0', paddingInlineStart: 20 }}>
           {guide.approvers.map((a, i) => (
             <li key={`${a.position}-${i}`}>
-              {t(`position.${a.position}`)}：
               {a.holders.length ? (
-                a.holders.map((h) => h.displayName).join('、')
+                t('permitGuide.approverStep', {
+                  position: t(`position.${a.position}`),
+                  holders: a.holders.map((h) => h.displayName).join(t('permitGuide.nameJoin')),
+                })
               ) : (
-                <Typography.Text type="danger">{t('permitGuide.approverNobody')}</Typography.Text>
+                <>
+                  {t(`position.${a.position}`)}{' '}
+                  <Typography.Text type="danger">{t('permitGuide.approverNobody')}</Typography.Text>
+                </>
               )}
             </li>
           ))}

@@ -43,11 +43,10 @@ export default function PermitPrintPage() {
       <div className="permit-sheet">
         <div className="permit-sheet-head">
           <div>
+            <div>{t('permitPrint.enterpriseLine', { name: p.enterpriseName })}</div>
             <div>
-              {t('permitPrint.enterprise')}：{p.enterpriseName}
-            </div>
-            <div>
-              {t('permitPrint.no')}：<strong data-testid="permit-print-no">{p.permitNo}</strong>
+              {t('permitPrint.noLabel')}
+              <strong data-testid="permit-print-no">{p.permitNo}</strong>
               {p.status === 'suspended' && (
                 <span className="stamp-suspended" style={{ marginLeft: 8 }}>
                   {t('permitStatus.suspended')}
@@ -64,8 +63,9 @@ export default function PermitPrintPage() {
               <th>{t('permitPrint.level')}</th>
               <td>
                 {t(`permitLevel.${p.effectiveLevel}`)}
-                {p.levelUpgradeReasons.length > 0 &&
-                  `（${t('permits.upgrade', { reasons: p.levelUpgradeReasons.map((r) => r.label).join('、') })}）`}
+                {p.levelUpgradeReasons.length > 0 && (
+                  <div>{t('permits.upgrade', { reasons: p.levelUpgradeReasons.map((r) => r.label).join('、') })}</div>
+                )}
               </td>
               <th>{t('permitPrint.status')}</th>
               <td>{t(`permitStatus.${p.status}`)}</td>
@@ -73,8 +73,11 @@ export default function PermitPrintPage() {
             <tr>
               <th>{t('permitPrint.place')}</th>
               <td colSpan={3}>
-                {p.site.address}（{p.site.point.lat}, {p.site.point.lng}
-                {p.site.geofence.radiusM ? ` · ${t('permitPrint.radius', { m: p.site.geofence.radiusM })}` : ''}）
+                {p.site.address}
+                <div>
+                  {p.site.point.lat}, {p.site.point.lng}
+                  {p.site.geofence.radiusM ? ` · ${t('permitPrint.radius', { m: p.site.geofence.radiusM })}` : ''}
+                </div>
               </td>
             </tr>
             <tr>
@@ -176,9 +179,7 @@ export default function PermitPrintPage() {
                     <>
                       {t('permitPrint.opinion', { remark: cell(entry.remark) })}
                       <div className="sign-meta">
-                        <span>
-                          {t('permitPrint.signer')}：{entry.actorName ?? entry.actorUsername}
-                        </span>
+                        <span>{t('permitPrint.signerLine', { name: entry.actorName ?? entry.actorUsername })}</span>
                         <span>{t('permitPrint.signedAt', { at: fmtTime(entry.occurredAt) })}</span>
                       </div>
                     </>
