@@ -83,6 +83,8 @@ async function open(username) {
 
 async function shot(page, name) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  // Drawers and dropdowns animate for ~0.3 s: let them settle so the picture is the page, not a transition.
+  await page.waitForTimeout(500);
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
@@ -164,6 +166,7 @@ describe('the permit form guides instead of refusing afterwards', () => {
     await shot(page, 'permits-guided-form');
     await page.keyboard.press('Escape');
     await page.getByTestId('permit-guide').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
     await page.screenshot({ path: join(shots, 'permits-guided-form-guide.png') });
     await context.close();
   });
