@@ -120,6 +120,8 @@ const ALLOWED: Record<string, string> = {
   'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',
   'PUT /api/holiday-calendar/{year}': 'platform admin only (role guard): the national calendar is not tenant data',
   'GET /api/gas-catalogue': 'reference data: common gases and their LEL',
+  'GET /api/permits/awaiting-me':
+    "self-service: a count of permits awaiting the caller's own signature in the caller's own enterprise (permits-guidance.integration-spec.ts)",
   'GET /api/broker/refusals':
     'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
 };
@@ -400,7 +402,17 @@ const MATRIX: Record<string, Entry> = {
   },
   // An outsider naming A's welder and machine on its own permit is refused as PERMIT_PARTY_UNAVAILABLE (422).
   'POST /api/permits': { owner: 'hengda.admin', body: (f) => permitBody(f), intruderMay: [422] },
+  'GET /api/permits/form-guide': {
+    owner: 'hengda.admin',
+    query: (f) =>
+      `enterpriseId=${f.steel}&level=level2&plannedStart=${encodeURIComponent(cst(5, '09:00'))}&plannedEnd=${encodeURIComponent(cst(5, '17:00'))}`,
+  },
   'GET /api/permits/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
+  'GET /api/permits/{id}/print': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    alsoInside: ['welder.zhang'],
+  },
   'PATCH /api/permits/{id}': {
     owner: 'hengda.admin',
     params: (f) => ({ id: f.permit }),

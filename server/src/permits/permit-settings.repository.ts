@@ -52,6 +52,19 @@ export class PermitSettingsRepository {
       : Promise.resolve([]);
   }
 
+  /** Who holds which position in the enterprise, with display names (the form shows the approvers). */
+  async positionHolders(
+    enterpriseId: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<{ userId: string; displayName: string; position: ApproverPosition }[]> {
+    const rows: { user_id: string; display_name: string; position: ApproverPosition }[] = await em.query(
+      `SELECT up.user_id, u.display_name, up.position FROM user_positions up JOIN users u ON u.id = up.user_id
+        WHERE up.enterprise_id = $1 AND u.enterprise_id = $1 ORDER BY u.display_name`,
+      [enterpriseId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, position: r.position }));
+  }
+
   /** Users of the enterprise holding a position, locked so that two concurrent assignments cannot both pass. */
   async holdersOfPosition(em: EntityManager, enterpriseId: string, position: ApproverPosition): Promise<string[]> {
     return (

@@ -1383,6 +1383,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/permits/{id}/print': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The printable 动火安全作业票 (GB 30871 form): permit, welders with masked certificate numbers, QR code */
+    get: operations['PermitsController_print'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits/{id}/reject': {
     parameters: {
       query?: never;
@@ -1414,6 +1431,43 @@ export interface paths {
      * @description Enforces every rule: enterprise active, window length, fire watcher, checklist, certificates valid for the whole window, machines usable.
      */
     post: operations['PermitsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/permits/awaiting-me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many submitted permits wait for the caller's signature (the menu badge) */
+    get: operations['PermitsController_awaitingMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/permits/form-guide': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the permit form shows before submit
+     * @description For a level and window: the effective level and its maximum window, the gas analysis rules, the approvers of each step, and every welder and machine of the enterprise with the reason (if any) it cannot work in the window — the same rules submission enforces.
+     */
+    get: operations['PermitsController_formGuide'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1831,6 +1885,7 @@ export interface components {
       | 'ARC_AFTER_PERMIT_END'
       | 'DEVICE_OFFLINE_DURING_PERMIT'
       | 'GAS_ABOVE_LIMIT'
+      | 'PERMIT_GAS_FAILED'
       | 'OVER_CURRENT'
       | 'RELAY_FAULT'
       | 'DEVICE_OFFLINE_ARMED'
@@ -1951,9 +2006,18 @@ export interface components {
        */
       special: components['schemas']['ApproverPosition'][];
     };
+    ApprovalStepGuideView: {
+      /** @description Who holds the position (empty: nobody can sign it yet) */
+      holders: components['schemas']['ApproverHolderView'][];
+      position: components['schemas']['ApproverPosition'];
+    };
     ApproveDto: {
       /** @example 措施落实，同意动火 */
       remark?: string;
+    };
+    ApproverHolderView: {
+      displayName: string;
+      userId: string;
     };
     /** @enum {string} */
     ApproverPosition: 'unit_head' | 'safety_department' | 'principal';
@@ -2086,6 +2150,8 @@ export interface components {
       | 'permit.close'
       | 'permit.extension_request'
       | 'permit.gas_analysis'
+      | 'permit.suspend'
+      | 'permit.resume'
       | 'permit.attachment'
       | 'permit_settings.update'
       | 'region.create'
@@ -2152,6 +2218,9 @@ export interface components {
       occurredAt: string;
       prevHash: string;
       regionPath: string | null;
+    };
+    AwaitingCountView: {
+      count: number;
     };
     BindChipDto: {
       /**
@@ -2963,6 +3032,21 @@ export interface components {
       lelClass: components['schemas']['LelClass'];
       passMarkPercentVol: number;
     };
+    GasReadinessView: {
+      /** @description 特级: continuous gas monitoring is required while working */
+      continuousMonitoring: boolean;
+      /** @description An analysis may be at most this old when work starts */
+      maxAgeMin: number;
+      passMarkLelAtLeast4: number;
+      passMarkLelBelow4: number;
+      /** @description A pause longer than this needs a re-test (level) */
+      pauseLimitMin: number;
+      /**
+       * @description The gas verdict arming would get now (the authorization engine applies the same rule)
+       * @enum {string}
+       */
+      verdictNow: 'OK' | 'GAS_ANALYSIS_MISSING' | 'GAS_ANALYSIS_FAILED' | 'GAS_ANALYSIS_STALE' | 'GAS_RETEST_REQUIRED';
+    };
     GeofenceDto: {
       /** @description circle: centre */
       center?: components['schemas']['LatLngDto'];
@@ -3144,6 +3228,12 @@ export interface components {
       /** @description The logged-in user */
       user: components['schemas']['SessionUserDto'];
     };
+    MachineCandidateView: {
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      id: string;
+      name: string;
+      status: string;
+    };
     MachineCensus: {
       active: number;
       /** @description Bound chips whose last reported state is "arcing" */
@@ -3256,6 +3346,22 @@ export interface components {
       nextPosition: components['schemas']['ApproverPosition'] | null;
       round: number;
     };
+    /**
+     * @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with
+     * @enum {string}
+     */
+    PermitCandidateBlock:
+      | 'welderNotAvailable'
+      | 'welderInactive'
+      | 'certificateMissing'
+      | 'certificateUnverified'
+      | 'certificateNotYetValid'
+      | 'certificateExpired'
+      | 'certificateReviewOverdue'
+      | 'certificateSuspended'
+      | 'certificateRevoked'
+      | 'machineNotAvailable'
+      | 'machineInactive';
     PermitDetailView: {
       applicant: components['schemas']['PermitApplicantView'];
       approval: components['schemas']['PermitApprovalView'];
@@ -3281,6 +3387,7 @@ export interface components {
       /** Format: date-time */
       firstArcAt: string | null;
       gasAnalyses: components['schemas']['GasAnalysisView'][];
+      gasReadiness: components['schemas']['GasReadinessView'];
       id: string;
       /** Format: date-time */
       lastArcEndedAt: string | null;
@@ -3288,6 +3395,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3298,9 +3407,16 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       trail: components['schemas']['PermitTrailEntryView'][];
       /** Format: date-time */
       updatedAt: string;
+      /** @description Whether the caller may approve or reject now (the server applies the same check to the approve and reject calls) */
+      viewerCanDecide: boolean;
       welders: components['schemas']['PermitWelderRefView'][];
       workDescription: string;
       /** Format: date-time */
@@ -3308,7 +3424,7 @@ export interface components {
     };
     /** @enum {string} */
     PermitDisplayStatus:
-      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
     PermitExtensionView: {
       currentStep: number;
       /** Format: date-time */
@@ -3324,6 +3440,24 @@ export interface components {
       requestedEnd: string;
       status: components['schemas']['ExtensionStatus'];
     };
+    PermitFormGuideView: {
+      approvers: components['schemas']['ApprovalStepGuideView'][];
+      /** @description After the holiday / night / period upgrade */
+      effectiveLevel: components['schemas']['PermitLevel'];
+      /** @description verdictNow is GAS_ANALYSIS_MISSING: nothing recorded yet */
+      gas: components['schemas']['GasReadinessView'];
+      /**
+       * Format: date-time
+       * @description The latest end the effective level allows
+       */
+      latestEnd: string;
+      machines: components['schemas']['MachineCandidateView'][];
+      maxWindowHours: number;
+      requestedLevel: components['schemas']['PermitLevel'];
+      upgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
+      welders: components['schemas']['WelderCandidateView'][];
+      windowFits: boolean;
+    };
     /**
      * @description Requested level: special 特级, level1 一级, level2 二级
      * @enum {string}
@@ -3332,6 +3466,14 @@ export interface components {
     PermitMachineRefView: {
       id: string;
       name: string;
+    };
+    PermitPrintView: {
+      /** @description The link the QR code carries (the permit in the console, after sign-in) */
+      link: string;
+      permit: components['schemas']['PermitDetailView'];
+      /** @description The QR code as an SVG data URL */
+      qrDataUrl: string;
+      welders: components['schemas']['PrintedWelderView'][];
     };
     PermitSettingsDto: {
       /** @description Positions that sign, in order, per effective level */
@@ -3384,6 +3526,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3394,6 +3538,11 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       /** Format: date-time */
       updatedAt: string;
       welders: components['schemas']['PermitWelderRefView'][];
@@ -3445,6 +3594,14 @@ export interface components {
       lat: number;
       /** @example 116.0012 */
       lng: number;
+    };
+    PrintedWelderView: {
+      /** @description Expiry (China date) of the latest welding certificate */
+      certificateExpiresOn: string | null;
+      /** @description 特种作业操作证号, masked */
+      certificateNumberMasked: string;
+      id: string;
+      realName: string;
     };
     PublicCertificateDto: {
       /**
@@ -3812,7 +3969,9 @@ export interface components {
       | 'extension_requested'
       | 'extension_approved'
       | 'extension_rejected'
-      | 'closed';
+      | 'closed'
+      | 'suspended'
+      | 'resumed';
     /** @enum {string} */
     TrainingTier: 'county' | 'township' | 'enterprise';
     TrainingView: {
@@ -3973,6 +4132,15 @@ export interface components {
        * @example 与操作证原件核对不符：发证日期错误
        */
       reason?: string;
+    };
+    WelderCandidateView: {
+      /** @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with */
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      /** @description Employed by the enterprise: only employees may be fire watchers */
+      employee: boolean;
+      id: string;
+      phoneMasked: string | null;
+      realName: string;
     };
     WelderCensus: {
       /** @description Holding a certificate valid today (expiring ones included) */
@@ -6192,7 +6360,8 @@ export interface operations {
         page?: number;
         pageSize?: number;
         /** @description active / expired are derived from the window and the current time */
-        status?: 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+        status?:
+          'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
         welderId?: string;
       };
       header?: never;
@@ -6525,6 +6694,27 @@ export interface operations {
       };
     };
   };
+  PermitsController_print: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitPrintView'];
+        };
+      };
+    };
+  };
   PermitsController_reject: {
     parameters: {
       query?: never;
@@ -6567,6 +6757,51 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PermitDetailView'];
+        };
+      };
+    };
+  };
+  PermitsController_awaitingMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AwaitingCountView'];
+        };
+      };
+    };
+  };
+  PermitsController_formGuide: {
+    parameters: {
+      query: {
+        /** @description Defaults to the caller's enterprise */
+        enterpriseId?: string;
+        /** @description The level applied for */
+        level: components['schemas']['PermitLevel'];
+        plannedEnd: string;
+        plannedStart: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitFormGuideView'];
         };
       };
     };
@@ -7282,7 +7517,7 @@ export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateV
 > = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'];
 export const pathsApiPermitsGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/permits']['get']['parameters']['query']['status']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const pathsApiStatsOffPlatformGetParametersQueryTypeValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/stats/off-platform']['get']['parameters']['query']['type']
 > = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'];
@@ -7313,6 +7548,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'ARC_AFTER_PERMIT_END',
   'DEVICE_OFFLINE_DURING_PERMIT',
   'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
   'OVER_CURRENT',
   'RELAY_FAULT',
   'DEVICE_OFFLINE_ARMED',
@@ -7394,6 +7630,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'permit.close',
   'permit.extension_request',
   'permit.gas_analysis',
+  'permit.suspend',
+  'permit.resume',
   'permit.attachment',
   'permit_settings.update',
   'region.create',
@@ -7589,6 +7827,9 @@ export const gasAnalysisDtoGasCodeValues: ReadonlyArray<
   'vinyl_chloride',
   'ethylene_oxide',
 ];
+export const gasReadinessViewVerdictNowValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['GasReadinessView']['verdictNow']
+> = ['OK', 'GAS_ANALYSIS_MISSING', 'GAS_ANALYSIS_FAILED', 'GAS_ANALYSIS_STALE', 'GAS_RETEST_REQUIRED'];
 export const geofenceDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['GeofenceDto']['type']> =
   ['circle', 'polygon'];
 export const geofenceViewTypeValues: ReadonlyArray<
@@ -7627,9 +7868,24 @@ export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components
   'suspended',
   'retired',
 ];
+export const permitCandidateBlockValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
+> = [
+  'welderNotAvailable',
+  'welderInactive',
+  'certificateMissing',
+  'certificateUnverified',
+  'certificateNotYetValid',
+  'certificateExpired',
+  'certificateReviewOverdue',
+  'certificateSuspended',
+  'certificateRevoked',
+  'machineNotAvailable',
+  'machineInactive',
+];
 export const permitDisplayStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitDisplayStatus']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const permitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PermitLevel']> = [
   'special',
   'level1',
@@ -7727,6 +7983,8 @@ export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'extension_approved',
   'extension_rejected',
   'closed',
+  'suspended',
+  'resumed',
 ];
 export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrainingTier']> = [
   'county',

@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Segmented, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PERMIT_LEVELS, type PermitSummary } from '../../api/types';
+import { PERMIT_LEVELS, type PermitDetail, type PermitSummary } from '../../api/types';
 import { ENTERPRISE_ROLES, useSession } from '../../auth/session';
 import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -11,6 +11,7 @@ import { PermitDrawer } from '../../components/permits/PermitDrawer';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { usePaged } from '../../hooks/usePaged';
+import { PERMITS_CHANGED_EVENT } from '../../hooks/usePermitsAwaiting';
 import { permitDisplayStatusValues } from '../../api/schema';
 
 /** Regulators read permits of their area; enterprise users apply, approve, extend and close their own. */
@@ -22,6 +23,7 @@ export default function PermitsPage() {
   const list = usePaged<PermitSummary>('/api/permits');
   const { filters, setFilters } = list;
   const [applying, setApplying] = useState(false);
+  const [editing, setEditing] = useState<PermitDetail | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const queue = filters.status === 'submitted';
 
@@ -85,6 +87,7 @@ export default function PermitsPage() {
               ),
             }}
             columns={[
+              { title: t('permits.permitNo'), dataIndex: 'permitNo', width: 120 },
               {
                 title: t('permits.work'),
                 dataIndex: 'workDescription',
@@ -139,9 +142,11 @@ export default function PermitsPage() {
         )}
       </Card>
       <PermitApplyModal
-        open={applying}
+        open={applying || !!editing}
+        permit={editing}
         onClose={(p) => {
           setApplying(false);
+          setEditing(null);
           if (p) {
             void message.success(p.status === 'submitted' ? t('permits.submitted') : t('permits.created'));
             list.reload();
@@ -149,7 +154,19 @@ export default function PermitsPage() {
           }
         }}
       />
-      <PermitDrawer permitId={open} canAct={enterpriseUser} onClose={() => setOpen(null)} onChanged={list.reload} />
+      <PermitDrawer
+        permitId={open}
+        canAct={enterpriseUser}
+        onClose={() => setOpen(null)}
+        onChanged={() => {
+          list.reload();
+          window.dispatchEvent(new Event(PERMITS_CHANGED_EVENT));
+        }}
+        onEdit={(p) => {
+          setOpen(null);
+          setEditing(p);
+        }}
+      />
     </div>
   );
 }
