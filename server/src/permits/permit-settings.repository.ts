@@ -57,12 +57,12 @@ export class PermitSettingsRepository {
     enterpriseId: string,
     em: EntityManager = this.ds.manager,
   ): Promise<{ userId: string; displayName: string; position: ApproverPosition }[]> {
-    const rows: { user_id: string; display_name: string; position: ApproverPosition }[] = await em.query(
-      `SELECT up.user_id, u.display_name, up.position FROM user_positions up JOIN users u ON u.id = up.user_id
-        WHERE up.enterprise_id = $1 AND u.enterprise_id = $1 ORDER BY u.display_name`,
-      [enterpriseId],
-    );
-    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, position: r.position }));
+    const held = await em.find(UserPosition, { where: { enterpriseId } });
+    const names = await this.staff.findStaffNames(enterpriseId, [...new Set(held.map((p) => p.userId))], em);
+    return held
+      .filter((p) => names.has(p.userId))
+      .map((p) => ({ userId: p.userId, displayName: names.get(p.userId) ?? '', position: p.position }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
   }
 
   /** Users of the enterprise holding a position, locked so that two concurrent assignments cannot both pass. */
