@@ -13,6 +13,7 @@ import {
 import { useSession } from '../../auth/session';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { pickedChinaIso } from '../format';
+import { LocationPicker, pointOf } from '../map/LocationPicker';
 
 /** The safety measures (server/src/permits/checklist.ts); the first five are mandatory to submit. */
 export const CHECKLIST_KEYS = [
@@ -173,6 +174,17 @@ export function PermitApplyModal({ open, onClose }: { open: boolean; onClose: (s
           <Col xs={8}>
             <Form.Item name={['site', 'point', 'lng']} label={t('permits.lng')} rules={[{ required: true }]}>
               <InputNumber min={-180} max={180} step={0.0001} precision={6} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={24}>
+            <Form.Item noStyle shouldUpdate>
+              {() => (
+                <LocationPicker
+                  testId="permit-site-pick"
+                  value={pointOf(form.getFieldValue(['site', 'point']))}
+                  onChange={(p) => form.setFieldsValue({ site: { point: p } })}
+                />
+              )}
             </Form.Item>
           </Col>
           <Col xs={8}>

@@ -24,7 +24,17 @@ import { alertStateValues, type components } from '../../api/schema';
 type Schemas = components['schemas'];
 
 /** Filters the list understands, also read from the address (overview click-through). */
-const FILTER_NAMES = ['state', 'notClosed', 'type', 'severity', 'enterpriseId', 'regionCode', 'from', 'to'] as const;
+const FILTER_NAMES = [
+  'state',
+  'notClosed',
+  'type',
+  'severity',
+  'enterpriseId',
+  'machineId',
+  'regionCode',
+  'from',
+  'to',
+] as const;
 const NOT_CLOSED = 'notClosed';
 
 export default function AlertsPage() {
@@ -66,6 +76,7 @@ export default function AlertsPage() {
       (!filters.type || a.type === filters.type) &&
       (!filters.severity || a.severity === filters.severity) &&
       (!filters.enterpriseId || a.enterpriseId === filters.enterpriseId) &&
+      (!filters.machineId || a.machineId === filters.machineId) &&
       // A pushed alert's township is checked by the server on reload; here only the plain fields.
       !filters.regionCode &&
       !filters.to,
