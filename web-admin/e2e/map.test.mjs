@@ -242,6 +242,21 @@ describe('location pickers (issue 14 §6)', () => {
     assert.ok(mine, 'the report arrived');
     assert.ok(Math.abs(mine.latitude - lat) < 1e-4 && Math.abs(mine.longitude - lng) < 1e-4, JSON.stringify(mine));
     await context.close();
+
+    // The regulator sees it where it was picked, on the overview's map, and opens it from there.
+    const consoleContext = await browser.newContext({ ...DESKTOP, baseURL: server.baseUrl });
+    consoleContext.setDefaultTimeout(20_000);
+    const regulator = await consoleContext.newPage();
+    await logIn(regulator, 'xiayi.regulator');
+    const reportPin = regulator.getByTestId('overview-map').locator('[data-testid="map-pin-report"]');
+    await reportPin.first().waitFor();
+    assert.equal(await reportPin.count(), 1);
+    await regulator.getByTestId('overview-map').scrollIntoViewIfNeeded();
+    await reportPin.first().click();
+    await regulator.getByTestId('map-details').getByTestId('map-open-report').click();
+    await regulator.waitForURL(new RegExp(`/console/reports\\?open=${mine.id}`));
+    await regulator.locator('.ant-drawer', { hasText: '工业园区北侧有人无证气割' }).first().waitFor();
+    await consoleContext.close();
   });
 
   it("the permit form's site is picked on the same map", async () => {

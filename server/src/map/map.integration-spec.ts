@@ -16,6 +16,13 @@ describe('map (integration)', () => {
   let permitId: string;
   let steelAlert: string;
   let machineryAlert: string;
+  /** Public reports with a location: one in 会亭镇, one in 马头镇, one placed nowhere, one rejected. */
+  const reportIds: Record<'huiting' | 'matou' | 'nowhere' | 'rejected', string> = {
+    huiting: '',
+    matou: '',
+    nowhere: '',
+    rejected: '',
+  };
   const SITE = { lat: 34.1755, lng: 116.0049 };
   const FIX = { lat: 34.1731, lng: 116.0023, accuracyM: 8, fixAt: cst(5, '07:55') };
 
@@ -90,6 +97,25 @@ describe('map (integration)', () => {
         evidence: {},
       })
     ).id;
+    for (const [key, regionCode] of [
+      ['huiting', '411426100'],
+      ['matou', '411426101'],
+      ['nowhere', undefined],
+      ['rejected', '411426100'],
+    ] as const) {
+      const req = t.http
+        .post('/api/public/reports')
+        .field('description', `地图测试举报 ${key}`)
+        .field('latitude', '34.2001')
+        .field('longitude', '115.9702');
+      if (regionCode) void req.field('regionCode', regionCode);
+      const res = await req;
+      expect(res.status).toBe(201);
+      reportIds[key] = (
+        await t.ds.query<{ id: string }[]>(`SELECT id FROM reports WHERE description = $1`, [`地图测试举报 ${key}`])
+      )[0].id;
+    }
+    await t.ds.query(`UPDATE reports SET status = 'rejected' WHERE id = $1`, [reportIds.rejected]);
     clock.set(new Date(cst(5, '10:00')));
   });
 
@@ -112,7 +138,9 @@ describe('map (integration)', () => {
 
   it('shows the county regulator every machine, open alert and permit in force, each at its best known place', async () => {
     const f = await features('xiayi.regulator');
-    expect(f.truncated).toEqual({ machines: false, alerts: false, permits: false });
+    expect(f.truncated).toEqual({ machines: false, alerts: false, permits: false, reports: false });
+    expect(f.reports.map((r) => r.id).sort()).toEqual([reportIds.huiting, reportIds.matou, reportIds.nowhere].sort());
+    expect(f.reports[0].position).toEqual({ lat: 34.2001, lng: 115.9702 });
     const m1 = f.machines.find((m) => m.id === ids.steelMachine1)!;
     const m2 = f.machines.find((m) => m.id === ids.steelMachine2)!;
     const mm = f.machines.find((m) => m.id === ids.machineryMachine)!;
@@ -173,6 +201,14 @@ describe('map (integration)', () => {
         expect(f.alerts.map((a) => a.id)).toEqual([steelAlert]);
       }
     }
+  });
+
+  it("shows reports by the reports module's rule: the regulator's subtree and those placed nowhere; none to enterprises", async () => {
+    const huiting = (await features('huiting.regulator')).reports.map((r) => r.id).sort();
+    expect(huiting).toEqual([reportIds.huiting, reportIds.nowhere].sort());
+    const matou = (await features('matou.regulator')).reports.map((r) => r.id).sort();
+    expect(matou).toEqual([reportIds.matou, reportIds.nowhere].sort());
+    for (const user of ['hengda.admin', 'machinery.admin']) expect((await features(user)).reports).toEqual([]);
   });
 
   it('refuses welders and anonymous callers', async () => {

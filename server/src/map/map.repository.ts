@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
+import { Role } from '../common/roles/role';
 
 /** Caps of the map's lists: a county's fleet fits; past them the view says it is truncated. */
-export const MAP_LIMITS = { machines: 5000, alerts: 1000, permits: 1000 } as const;
+export const MAP_LIMITS = { machines: 5000, alerts: 1000, permits: 1000, reports: 1000 } as const;
 
 export interface PointJson {
   lat: number | string;
@@ -56,6 +57,15 @@ export interface PermitRow {
   planned_end: Date;
   site_latitude: string;
   site_longitude: string;
+}
+
+export interface ReportRow {
+  id: string;
+  status: string;
+  address: string | null;
+  created_at: Date;
+  latitude: string;
+  longitude: string;
 }
 
 /** The site of the machine's latest approved (or since closed) permit: where it was last allowed to work. */
@@ -164,5 +174,33 @@ export class MapRepository {
       .addOrderBy('p.id')
       .limit(MAP_LIMITS.permits + 1);
     return this.access.scopeToEnterprises(qb, actor, 'e').getRawMany();
+  }
+
+  /**
+   * Public reports with a location still being handled, by the reports module's own rule: regulators see
+   * their subtree and the reports placed nowhere; platform admins all; enterprises none.
+   */
+  async openReportsInScope(actor: Actor): Promise<ReportRow[]> {
+    const all = actor.role === 'system' || actor.role === Role.PlatformAdmin;
+    if (!all && !(actor.role === Role.Regulator && actor.regionPath)) return [];
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('reports', 'r')
+      .select('r.id', 'id')
+      .addSelect('r.status', 'status')
+      .addSelect('r.address', 'address')
+      .addSelect('r.created_at', 'created_at')
+      .addSelect('r.latitude', 'latitude')
+      .addSelect('r.longitude', 'longitude')
+      .where(`r.status NOT IN ('rejected', 'closed')`)
+      .andWhere('r.latitude IS NOT NULL AND r.longitude IS NOT NULL')
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id')
+      .limit(MAP_LIMITS.reports + 1);
+    if (!all)
+      qb.andWhere('(r.region_path IS NULL OR starts_with(r.region_path, :reportScopePath))', {
+        reportScopePath: actor.regionPath,
+      });
+    return qb.getRawMany();
   }
 }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RegionBoundaries } from '../config/map-config';
 import { MachineStatus } from '../machines/machine.entity';
+import { ReportStatus } from '../reports/report.entity';
 import { MapFeaturesView, MapPoint, MapPositionSource, MapSettingsView } from './dto/map.views';
 import { MAP_LIMITS, MapRepository, PointJson } from './map.repository';
 
@@ -59,14 +60,16 @@ export class MapService {
 
   async features(actor: Actor): Promise<MapFeaturesView> {
     const now = this.clock.now();
-    const [machineRows, alertRows, permitRows] = await Promise.all([
+    const [machineRows, alertRows, permitRows, reportRows] = await Promise.all([
       this.repo.machinesInScope(actor),
       this.repo.openAlertsInScope(actor),
       this.repo.permitsInForce(actor, now),
+      this.repo.openReportsInScope(actor),
     ]);
     const [machines, machinesCut] = cut(machineRows, MAP_LIMITS.machines);
     const [alerts, alertsCut] = cut(alertRows, MAP_LIMITS.alerts);
     const [permits, permitsCut] = cut(permitRows, MAP_LIMITS.permits);
+    const [reports, reportsCut] = cut(reportRows, MAP_LIMITS.reports);
     return {
       generatedAt: now,
       machines: machines.map((r) => {
@@ -116,7 +119,13 @@ export class MapService {
             ]
           : [];
       }),
-      truncated: { machines: machinesCut, alerts: alertsCut, permits: permitsCut },
+      reports: reports.flatMap((r) => {
+        const position = point(r.latitude, r.longitude);
+        return position
+          ? [{ id: r.id, status: r.status as ReportStatus, address: r.address, createdAt: r.created_at, position }]
+          : [];
+      }),
+      truncated: { machines: machinesCut, alerts: alertsCut, permits: permitsCut, reports: reportsCut },
     };
   }
 }

@@ -3273,6 +3273,8 @@ export interface components {
       machines: components['schemas']['MapMachine'][];
       /** @description Approved permits whose window holds now */
       permits: components['schemas']['MapPermit'][];
+      /** @description Public reports with a location that are not rejected or closed (regulators' scope; none for enterprises) */
+      reports: components['schemas']['MapReport'][];
       /** @description A list hit its cap (MAP_LIMITS) and shows only the first */
       truncated: components['schemas']['MapTruncated'];
     };
@@ -3324,6 +3326,18 @@ export interface components {
       /** @description WGS-84 longitude */
       lng: number;
     };
+    MapReport: {
+      /** @description The address the reporter gave */
+      address: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Where the reporter was or picked on the map */
+      position: components['schemas']['MapPoint'];
+      /** @enum {string} */
+      status: 'received' | 'verifying' | 'verified' | 'rejected' | 'closed';
+    };
     MapSettingsView: {
       /** @description Region boundaries are configured (GET /api/map/boundaries) */
       boundaries: boolean;
@@ -3342,6 +3356,7 @@ export interface components {
       alerts: boolean;
       machines: boolean;
       permits: boolean;
+      reports: boolean;
     };
     MarkAlertsSeenDto: {
       /**
@@ -7768,6 +7783,8 @@ export const mapMachinePositionSourceValues: ReadonlyArray<
 export const mapMachineStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapMachine']['status']
 > = ['registered', 'active', 'suspended', 'retired'];
+export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapReport']['status']> =
+  ['received', 'verifying', 'verified', 'rejected', 'closed'];
 export const mapTilesViewProviderValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
 > = ['tianditu', 'amap'];

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AlertSeverity, AlertState, AlertType } from '../../alerts/alert-type';
 import { MachineStatus } from '../../machines/machine.entity';
+import { ReportStatus } from '../../reports/report.entity';
 
 /** Where a position on the map comes from, best first. */
 export type MapPositionSource = 'device' | 'permit_site' | 'enterprise';
@@ -78,10 +79,19 @@ export class MapPermit {
   @ApiProperty({ type: MapPoint }) position!: MapPoint;
 }
 
+export class MapReport {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ReportStatus }) status!: ReportStatus;
+  @ApiProperty({ type: String, nullable: true, description: 'The address the reporter gave' }) address!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: MapPoint, description: 'Where the reporter was or picked on the map' }) position!: MapPoint;
+}
+
 export class MapTruncated {
   @ApiProperty() machines!: boolean;
   @ApiProperty() alerts!: boolean;
   @ApiProperty() permits!: boolean;
+  @ApiProperty() reports!: boolean;
 }
 
 export class MapFeaturesView {
@@ -90,6 +100,12 @@ export class MapFeaturesView {
   @ApiProperty({ type: [MapAlert], description: 'Alerts in scope that are not closed, newest first' })
   alerts!: MapAlert[];
   @ApiProperty({ type: [MapPermit], description: 'Approved permits whose window holds now' }) permits!: MapPermit[];
+  @ApiProperty({
+    type: [MapReport],
+    description:
+      "Public reports with a location that are not rejected or closed (regulators' scope; none for enterprises)",
+  })
+  reports!: MapReport[];
   @ApiProperty({ type: MapTruncated, description: 'A list hit its cap (MAP_LIMITS) and shows only the first' })
   truncated!: MapTruncated;
 }

@@ -5,19 +5,28 @@ import { useNavigate } from 'react-router-dom';
 import { useApi } from '../../hooks/useApi';
 import { fmtTime } from '../format';
 import { ErrorState } from '../states';
-import { loadMapBase, type MapAlert, type MapBase, type MapFeatures, type MapMachine, type MapPermit } from './map-api';
+import {
+  loadMapBase,
+  type MapAlert,
+  type MapBase,
+  type MapFeatures,
+  type MapMachine,
+  type MapPermit,
+  type MapReport,
+} from './map-api';
 import { groupByPlace, groupTone, machineTone, MACHINE_TONES, type PlaceGroup, worstSeverity } from './map-groups';
 import type { MapPin } from './RegionMap';
 import './map.css';
 
 const RegionMap = lazy(() => import('./RegionMap'));
 
-type Layer = 'machines' | 'alerts' | 'permits';
-const LAYERS: Layer[] = ['machines', 'alerts', 'permits'];
+type Layer = 'machines' | 'alerts' | 'permits' | 'reports';
+const LAYERS: Layer[] = ['machines', 'alerts', 'permits', 'reports'];
 type Selected =
   | { kind: 'machine'; group: PlaceGroup<MapMachine> }
   | { kind: 'alert'; group: PlaceGroup<MapAlert> }
-  | { kind: 'permit'; group: PlaceGroup<MapPermit> };
+  | { kind: 'permit'; group: PlaceGroup<MapPermit> }
+  | { kind: 'report'; group: PlaceGroup<MapReport> };
 
 const MAP_HEIGHT = 440;
 const TONE_COLORS = { arcing: 'orange', online: 'green', chipped: 'blue', unchipped: 'default' } as const;
@@ -89,6 +98,17 @@ export default function OverviewMap({
           label: t('map.pinPermits', { count: g.items.length, name: g.items[0].enterpriseName }),
           onClick: () => setSelected({ kind: 'permit', group: g }),
         });
+    if (layers.includes('reports'))
+      for (const g of groupByPlace(data.reports))
+        out.push({
+          key: `r:${g.key}`,
+          kind: 'report',
+          tone: 'report',
+          position: g.position,
+          count: g.items.length,
+          label: t('map.pinReports', { count: g.items.length }),
+          onClick: () => setSelected({ kind: 'report', group: g }),
+        });
     return out;
   }, [data, layers, t]);
 
@@ -103,6 +123,9 @@ export default function OverviewMap({
       `${listBase}/alerts?notClosed=true&${a.machineId ? `machineId=${a.machineId}` : `enterpriseId=${a.enterpriseId}`}`,
     );
   const openPermit = (p: MapPermit) => void navigate(`${listBase}/permits?status=active&open=${p.id}`);
+  const openReport = (r: MapReport) => void navigate(`/console/reports?open=${r.id}`);
+  // Enterprises have no reports layer (reports are the regulator's).
+  const shown = listBase === '/console' ? LAYERS : LAYERS.filter((l) => l !== 'reports');
 
   return (
     <Card
@@ -113,7 +136,7 @@ export default function OverviewMap({
         <Checkbox.Group
           value={layers}
           onChange={(v) => setLayers(v)}
-          options={LAYERS.map((l) => ({ value: l, label: t(`map.layer.${l}`) }))}
+          options={shown.map((l) => ({ value: l, label: t(`map.layer.${l}`) }))}
           data-testid="map-layers"
         />
       }
@@ -142,6 +165,11 @@ export default function OverviewMap({
               <span>
                 <span className="map-legend-dot map-pin-permit map-tone-permit" /> {t('map.layer.permits')}
               </span>
+              {shown.includes('reports') && (
+                <span>
+                  <span className="map-legend-dot map-pin-report map-tone-report" /> {t('map.layer.reports')}
+                </span>
+              )}
               {mapBase && !mapBase.tiles && <Tag>{t('map.noTiles')}</Tag>}
               {mapBase?.schematic && (
                 <Tag color="orange" data-testid="map-schematic">
@@ -165,7 +193,13 @@ export default function OverviewMap({
           <Col xs={24} lg={8}>
             <div style={{ maxHeight: MAP_HEIGHT + 40, overflowY: 'auto' }} data-testid="map-details">
               {selected ? (
-                <Details selected={selected} onMachine={openMachine} onAlert={openAlert} onPermit={openPermit} />
+                <Details
+                  selected={selected}
+                  onMachine={openMachine}
+                  onAlert={openAlert}
+                  onPermit={openPermit}
+                  onReport={openReport}
+                />
               ) : (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('map.pickHint')} />
               )}
@@ -182,13 +216,46 @@ function Details({
   onMachine,
   onAlert,
   onPermit,
+  onReport,
 }: {
   selected: Selected;
   onMachine: (m: MapMachine) => void;
   onAlert: (a: MapAlert) => void;
   onPermit: (p: MapPermit) => void;
+  onReport: (r: MapReport) => void;
 }) {
   const { t } = useTranslation();
+  if (selected.kind === 'report')
+    return (
+      <List
+        size="small"
+        header={
+          <Typography.Text strong>{t('map.reportsHere', { count: selected.group.items.length })}</Typography.Text>
+        }
+        dataSource={selected.group.items}
+        renderItem={(r) => (
+          <List.Item
+            actions={[
+              <Button key="open" type="link" size="small" onClick={() => onReport(r)} data-testid="map-open-report">
+                {t('map.openReport')}
+              </Button>,
+            ]}
+          >
+            <List.Item.Meta
+              title={t(`public.reportStatus.${r.status}`)}
+              description={
+                <Space direction="vertical" size={2}>
+                  {r.address && <span>{r.address}</span>}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {fmtTime(r.createdAt)}
+                  </Typography.Text>
+                </Space>
+              }
+            />
+          </List.Item>
+        )}
+      />
+    );
   if (selected.kind === 'machine')
     return (
       <List

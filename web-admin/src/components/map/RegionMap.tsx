@@ -10,7 +10,7 @@ import { baseMapOf } from './tiles';
 /** One pin: a kind (machine, alert, permit), a tone for its colour, the number of items it stands for. */
 export interface MapPin {
   key: string;
-  kind: 'machine' | 'alert' | 'permit';
+  kind: 'machine' | 'alert' | 'permit' | 'report';
   tone: string;
   position: LatLng;
   count: number;
@@ -31,8 +31,13 @@ export interface RegionMapProps {
   testId?: string;
 }
 
-// Pins of different kinds at one place sit apart: machines on the point, alerts above, permits below.
-const ANCHORS: Record<MapPin['kind'], [number, number]> = { machine: [13, 13], alert: [13, 34], permit: [13, -8] };
+// Pins of different kinds at one place sit apart: machines on the point, alerts above, permits below, reports left.
+const ANCHORS: Record<MapPin['kind'], [number, number]> = {
+  machine: [13, 13],
+  alert: [13, 34],
+  permit: [13, -8],
+  report: [34, 13],
+};
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

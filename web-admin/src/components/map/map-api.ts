@@ -7,6 +7,7 @@ export type MapFeatures = components['schemas']['MapFeaturesView'];
 export type MapMachine = components['schemas']['MapMachine'];
 export type MapAlert = components['schemas']['MapAlert'];
 export type MapPermit = components['schemas']['MapPermit'];
+export type MapReport = components['schemas']['MapReport'];
 export type MapPositionSource = NonNullable<MapMachine['positionSource']>;
 
 /** GeoJSON of the region boundaries as GET /api/map/boundaries gives it. */
