@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Actor } from '../access/actor';
 import { CurrentActor, Public, Roles } from '../access/decorators';
 import { Role } from '../common/roles/role';
-import { RegionBoundaries } from '../config/map-config';
 import { MapFeaturesView, MapSettingsView } from './dto/map.views';
 import { MapService } from './map.service';
 
@@ -26,13 +25,14 @@ export class MapController {
   @Public()
   @Get('boundaries')
   @Header('Cache-Control', 'public, max-age=3600')
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({
     summary:
       'Region boundaries as a GeoJSON FeatureCollection (WGS-84; properties code, name, level; schematic = demo data, not official). Reference data, the same for everyone',
   })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
-  boundaries(): RegionBoundaries {
-    return this.map.boundaries();
+  boundaries(): string {
+    return this.map.boundariesJson();
   }
 
   @Get('features')

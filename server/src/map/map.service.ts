@@ -54,8 +54,16 @@ export class MapService {
     };
   }
 
+  /** Serialised once: the file can be large and the route is public. */
+  private boundariesText?: string;
+
   boundaries(): RegionBoundaries {
     return this.config.map?.boundaries ?? EMPTY_BOUNDARIES;
+  }
+
+  boundariesJson(): string {
+    this.boundariesText ??= JSON.stringify(this.boundaries());
+    return this.boundariesText;
   }
 
   async features(actor: Actor): Promise<MapFeaturesView> {

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, DatePicker, Select } from 'antd';
+import { Alert, Badge, Button, Card, DatePicker, Select, Tag } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -143,6 +143,12 @@ export default function AlertsPage() {
       />
       <Card size="small">
         <div className="toolbar" data-testid="alert-filters">
+          {filters.machineId && (
+            // From the map: one machine's alerts; the tag says so and lifts it.
+            <Tag closable onClose={() => set({ machineId: undefined })} data-testid="filter-machine">
+              {t('alerts.filterOneMachine')}
+            </Tag>
+          )}
           <DatePicker.RangePicker
             allowClear
             style={{ width: 240, maxWidth: '100%' }}
