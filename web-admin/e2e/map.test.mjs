@@ -192,6 +192,24 @@ describe('overview map (county regulator, desktop, no tiles)', () => {
     const map = page.getByTestId('overview-map');
     await map.locator('[data-testid="map-pin-machine"]').first().waitFor();
     assert.equal(await map.locator('[data-testid="map-pin-machine"]').count(), places(features.machines));
+    // No reports layer for an enterprise; and in English the map speaks English.
+    assert.equal(await map.getByTestId('map-layers').getByText('群众举报').count(), 0);
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await map.getByText('Area map').waitFor();
+    const legend = (await map.getByTestId('map-legend').textContent()) ?? '';
+    for (const text of ['Welding now', 'No chip', 'Open alerts', 'Permits in force', 'Schematic boundaries'])
+      assert.ok(legend.includes(text), legend);
+    assert.ok(
+      !/[\u4e00-\u9fff]{2,}/.test(legend.replace(/夏邑县|恒达/g, '')),
+      `no Chinese left in the legend: ${legend}`,
+    );
+    await map.locator('[data-testid="map-pin-machine"]').first().click();
+    await map
+      .getByTestId('map-details')
+      .getByText(/Location: /)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(shots, '65-overview-map-enterprise-en.png'), fullPage: true });
     await context.close();
   });
 });

@@ -70,6 +70,8 @@ export default function RegionMap({ base, pins = [], focusCodes, picked, onPick,
   onPickRef.current = onPick;
 
   const spec = useMemo(() => baseMapOf(base.tiles), [base.tiles]);
+  // Without tiles a street-level first view is an empty canvas: stay at township scale.
+  const frameMaxZoom = spec ? 15 : 12;
   const gcj = spec?.datum === 'gcj02';
   const toMap = useMemo(() => (gcj ? wgs84ToGcj02 : (p: LatLng) => p), [gcj]);
   const fromMap = useMemo(() => (gcj ? gcj02ToWgs84 : (p: LatLng) => p), [gcj]);
@@ -131,7 +133,7 @@ export default function RegionMap({ base, pins = [], focusCodes, picked, onPick,
     el.current.addEventListener('wheel', touched, { passive: true });
     const resize = new ResizeObserver(() => {
       map.invalidateSize();
-      if (frame.current && !userMoved.current) map.fitBounds(frame.current, { maxZoom: 15 });
+      if (frame.current && !userMoved.current) map.fitBounds(frame.current, { maxZoom: frameMaxZoom });
     });
     resize.observe(el.current);
     framed.current = false;
@@ -145,7 +147,7 @@ export default function RegionMap({ base, pins = [], focusCodes, picked, onPick,
       map.remove();
       mapRef.current = null;
     };
-  }, [base, spec, t, toMap, fromMap]);
+  }, [base, spec, frameMaxZoom, t, toMap, fromMap]);
 
   // Pins.
   useEffect(() => {
@@ -195,12 +197,12 @@ export default function RegionMap({ base, pins = [], focusCodes, picked, onPick,
     if (!bounds.isValid()) addFeatures(features);
     if (bounds.isValid()) {
       frame.current = bounds.pad(0.05);
-      map.fitBounds(frame.current, { maxZoom: 15 });
+      map.fitBounds(frame.current, { maxZoom: frameMaxZoom });
       framed.current = true;
     } else {
       map.setView([35, 105], 4);
     }
-  }, [base, focusCodes, pins, picked, spec, toMap, generation]);
+  }, [base, focusCodes, pins, picked, spec, frameMaxZoom, toMap, generation]);
 
   // The picked point.
   useEffect(() => {
