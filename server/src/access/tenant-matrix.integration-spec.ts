@@ -116,6 +116,8 @@ const ALLOWED: Record<string, string> = {
   'POST /api/arm-sessions/{id}/end':
     "self-service: ends one of the caller's own phone starts, looked up by id and the caller's welder id like GET /api/arm-sessions/{id} (browser test e2e/phone-unlock.test.mjs)",
   'GET /api/stats/overview': "aggregate counts of the caller's own scope; no record ids",
+  'GET /api/map/settings': "deployment configuration: the map's tile provider and browser key, no tenant data",
+  'GET /api/map/boundaries': 'reference data: the administrative boundaries (GeoJSON), the same for everyone',
   'GET /api/holiday-calendar': 'reference data: the national statutory holiday calendar, the same for everyone',
   'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',
   'PUT /api/holiday-calendar/{year}': 'platform admin only (role guard): the national calendar is not tenant data',
@@ -139,6 +141,8 @@ function crossRoles(e: Entry): string[] {
 }
 
 const MATRIX: Record<string, Entry> = {
+  // the overview's map: machines, open alerts and permits in force of the caller's scope
+  'GET /api/map/features': { owner: 'hengda.admin' },
   // enterprises
   'GET /api/enterprises': { owner: 'hengda.admin', query: () => 'q=恒达' },
   'GET /api/enterprises/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }) },

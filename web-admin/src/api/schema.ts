@@ -1203,6 +1203,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/map/boundaries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Region boundaries as a GeoJSON FeatureCollection (WGS-84; properties code, name, level; schematic = demo data, not official). Reference data, the same for everyone */
+    get: operations['MapController_boundaries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/map/features': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the map shows in your scope: machines (chipped, online, arcing, best known position and its source), not-closed alerts and permits in force. A regulator sees the region's subtree, an enterprise user its own */
+    get: operations['MapController_features'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/map/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The map configuration of this deployment: tile provider and its browser key (none: boundaries only), and whether region boundaries are configured. Public: the report form picks its location on the map */
+    get: operations['MapController_settings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits': {
     parameters: {
       query?: never;
@@ -3286,6 +3337,149 @@ export interface components {
       suspendedByRegulator: boolean;
       /** Format: date-time */
       updatedAt: string;
+    };
+    MapAlert: {
+      count: number;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastSeenAt: string;
+      /** Format: uuid */
+      machineId: Record<string, never> | null;
+      machineName: string | null;
+      position: components['schemas']['MapPoint'] | null;
+      /** @enum {string|null} */
+      positionSource: 'device' | 'permit_site' | 'enterprise' | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      /** @enum {string} */
+      state: 'open' | 'acknowledged' | 'closed';
+      /** @enum {string} */
+      type:
+        | 'ARC_WITHOUT_GRANT'
+        | 'UNREGISTERED_DEVICE'
+        | 'UNLICENSED_ATTEMPT'
+        | 'REPEATED_DENIALS'
+        | 'REMOTE_START_FAR_AWAY'
+        | 'MACHINE_OVERUSE_24H'
+        | 'ARC_OUTSIDE_GEOFENCE'
+        | 'ARC_AFTER_PERMIT_END'
+        | 'DEVICE_OFFLINE_DURING_PERMIT'
+        | 'GAS_ABOVE_LIMIT'
+        | 'PERMIT_GAS_FAILED'
+        | 'OVER_CURRENT'
+        | 'RELAY_FAULT'
+        | 'DEVICE_OFFLINE_ARMED'
+        | 'DEVICE_ONSITE_CHECK'
+        | 'BOARD_LINK_LOST'
+        | 'DEVICE_JOURNAL_FAILED'
+        | 'AGENT_CRASHED'
+        | 'DEVICE_CLOCK_SKEW'
+        | 'DEVICE_IMPERSONATION'
+        | 'CERTIFICATE_EXPIRING'
+        | 'CERTIFICATE_EXPIRED'
+        | 'ACTIVITY_AT_INACTIVE_ENTERPRISE'
+        | 'TAMPER'
+        | 'FORGED_MESSAGE'
+        | 'DEVICE_FLOOD'
+        | 'DEVICE_MESSAGE_REJECTED';
+    };
+    MapFeaturesView: {
+      /** @description Alerts in scope that are not closed, newest first */
+      alerts: components['schemas']['MapAlert'][];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description Machines in scope that are not retired */
+      machines: components['schemas']['MapMachine'][];
+      /** @description Approved permits whose window holds now */
+      permits: components['schemas']['MapPermit'][];
+      /** @description Public reports with a location that are not rejected or closed (regulators' scope; none for enterprises) */
+      reports: components['schemas']['MapReport'][];
+      /** @description A list hit its cap (MAP_LIMITS) and shows only the first */
+      truncated: components['schemas']['MapTruncated'];
+    };
+    MapMachine: {
+      /** @description Its chip reports an arc now */
+      arcing: boolean;
+      /** @description A chip is bound */
+      chipped: boolean;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description Its chip is connected now */
+      online: boolean;
+      position: components['schemas']['MapPoint'] | null;
+      /**
+       * Format: date-time
+       * @description When the device reported it
+       */
+      positionAt: string | null;
+      /**
+       * @description device: the chip's last reported fix; permit_site: the site of the machine's latest approved permit; enterprise: the enterprise's registered location
+       * @enum {string|null}
+       */
+      positionSource: 'device' | 'permit_site' | 'enterprise' | null;
+      serialNumber: string;
+      /** @enum {string} */
+      status: 'registered' | 'active' | 'suspended' | 'retired';
+    };
+    MapPermit: {
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      level: string;
+      /** Format: date-time */
+      plannedEnd: string;
+      /** Format: date-time */
+      plannedStart: string;
+      position: components['schemas']['MapPoint'];
+      siteAddress: string;
+    };
+    MapPoint: {
+      /** @description WGS-84 latitude */
+      lat: number;
+      /** @description WGS-84 longitude */
+      lng: number;
+    };
+    MapReport: {
+      /** @description The address the reporter gave */
+      address: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Where the reporter was or picked on the map */
+      position: components['schemas']['MapPoint'];
+      /** @enum {string} */
+      status: 'received' | 'verifying' | 'verified' | 'rejected' | 'closed';
+    };
+    MapSettingsView: {
+      /** @description Region boundaries are configured (GET /api/map/boundaries) */
+      boundaries: boolean;
+      /** @description The boundaries file says it is schematic (demo data), not official boundaries */
+      schematic: boolean;
+      /** @description No tiles configured: the map draws boundaries only */
+      tiles: components['schemas']['MapTilesView'] | null;
+    };
+    MapTilesView: {
+      /** @description The provider's browser key (it travels in every tile URL the browser loads) */
+      key: string;
+      /** @enum {string} */
+      provider: 'tianditu' | 'amap';
+    };
+    MapTruncated: {
+      alerts: boolean;
+      machines: boolean;
+      permits: boolean;
+      reports: boolean;
     };
     MarkAlertsSeenDto: {
       /**
@@ -6348,6 +6542,65 @@ export interface operations {
       };
     };
   };
+  MapController_boundaries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  MapController_features: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MapFeaturesView'];
+        };
+      };
+    };
+  };
+  MapController_settings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MapSettingsView'];
+        };
+      };
+    };
+  };
   PermitsController_list: {
     parameters: {
       query?: {
@@ -7868,6 +8121,57 @@ export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components
   'suspended',
   'retired',
 ];
+export const mapAlertPositionSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapAlert']['positionSource']
+> = ['device', 'permit_site', 'enterprise'];
+export const mapAlertSeverityValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapAlert']['severity']
+> = ['info', 'warning', 'critical'];
+export const mapAlertStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapAlert']['state']> = [
+  'open',
+  'acknowledged',
+  'closed',
+];
+export const mapAlertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapAlert']['type']> = [
+  'ARC_WITHOUT_GRANT',
+  'UNREGISTERED_DEVICE',
+  'UNLICENSED_ATTEMPT',
+  'REPEATED_DENIALS',
+  'REMOTE_START_FAR_AWAY',
+  'MACHINE_OVERUSE_24H',
+  'ARC_OUTSIDE_GEOFENCE',
+  'ARC_AFTER_PERMIT_END',
+  'DEVICE_OFFLINE_DURING_PERMIT',
+  'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
+  'OVER_CURRENT',
+  'RELAY_FAULT',
+  'DEVICE_OFFLINE_ARMED',
+  'DEVICE_ONSITE_CHECK',
+  'BOARD_LINK_LOST',
+  'DEVICE_JOURNAL_FAILED',
+  'AGENT_CRASHED',
+  'DEVICE_CLOCK_SKEW',
+  'DEVICE_IMPERSONATION',
+  'CERTIFICATE_EXPIRING',
+  'CERTIFICATE_EXPIRED',
+  'ACTIVITY_AT_INACTIVE_ENTERPRISE',
+  'TAMPER',
+  'FORGED_MESSAGE',
+  'DEVICE_FLOOD',
+  'DEVICE_MESSAGE_REJECTED',
+];
+export const mapMachinePositionSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapMachine']['positionSource']
+> = ['device', 'permit_site', 'enterprise'];
+export const mapMachineStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapMachine']['status']
+> = ['registered', 'active', 'suspended', 'retired'];
+export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapReport']['status']> =
+  ['received', 'verifying', 'verified', 'rejected', 'closed'];
+export const mapTilesViewProviderValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
+> = ['tianditu', 'amap'];
 export const permitCandidateBlockValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
 > = [

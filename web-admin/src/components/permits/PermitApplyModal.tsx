@@ -22,6 +22,7 @@ import { PERMIT_LEVELS, type EnterpriseView, type PermitDetail, type PermitSumma
 import { useSession } from '../../auth/session';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { fmtTime, pickedChinaIso } from '../format';
+import { LocationPicker, pointOf } from '../map/LocationPicker';
 import {
   gasRulesText,
   machineOptions,
@@ -239,6 +240,17 @@ export function PermitApplyModal({
           <Col xs={8}>
             <Form.Item name={['site', 'point', 'lng']} label={t('permits.lng')} rules={[{ required: true }]}>
               <InputNumber min={-180} max={180} step={0.0001} precision={6} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={24}>
+            <Form.Item noStyle shouldUpdate>
+              {() => (
+                <LocationPicker
+                  testId="permit-site-pick"
+                  value={pointOf(form.getFieldValue(['site', 'point']))}
+                  onChange={(p) => form.setFieldsValue({ site: { point: p } })}
+                />
+              )}
             </Form.Item>
           </Col>
           <Col xs={8}>
