@@ -195,6 +195,7 @@ describe('overview map (county regulator, desktop, no tiles)', () => {
     // No reports layer for an enterprise; and in English the map speaks English.
     assert.equal(await map.getByTestId('map-layers').getByText('群众举报').count(), 0);
     await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' }); // English loads on first use
     await map.getByText('Area map').waitFor();
     const legend = (await map.getByTestId('map-legend').textContent()) ?? '';
     for (const text of ['Welding now', 'No chip', 'Open alerts', 'Permits in force', 'Schematic boundaries'])

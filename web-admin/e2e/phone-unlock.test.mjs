@@ -350,9 +350,11 @@ describe('phone start (扫码启动) unlocks a simulated machine through the dev
 
     // Both languages on the light phone pages.
     await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' }); // English loads on first use
     assert.equal(await phase.textContent(), 'Relay closed: the machine is powered');
     assert.equal(await page.getByTestId('end-work').textContent(), 'End work');
     await page.getByTestId('lang-switch').getByText('中文').click();
+    await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
     assert.equal(await page.getByTestId('end-work').textContent(), '结束作业');
 
     // 结束作业: asked once more, then the grant is revoked and the machine's relay opens and it locks.

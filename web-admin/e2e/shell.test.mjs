@@ -332,8 +332,10 @@ describe('shell', () => {
     assert.equal((await notice.textContent())?.trim(), '登录已过期，请重新登录');
     await page.screenshot({ path: join(shots, 'session-expired.png') });
     await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' }); // English loads on first use
     assert.equal((await notice.textContent())?.trim(), 'Your session has expired. Please log in again.');
     await page.getByTestId('lang-switch').getByText('中文').click();
+    await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
 
     await page.getByTestId('username').fill('hengda.admin');
     await page.getByTestId('password').fill(DEMO_PASSWORD);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
-import i18n from '.';
+import i18n, { setLang } from '.';
 import { errorText, fieldBaseName, formFieldErrors, ShownError } from './errors';
 
 const t = i18n.t.bind(i18n);
@@ -9,11 +9,11 @@ const validation = (fields: ApiError['fields']) =>
 
 describe('server errors in the user language', () => {
   afterEach(async () => {
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
   });
 
   it("words a field rule with the server's limit and the field's label, never the English message", async () => {
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
     const err = validation([
       {
         field: 'ratedCurrentA',
@@ -24,7 +24,7 @@ describe('server errors in the user language', () => {
     ]);
     expect(errorText(t, err)).toBe('额定电流 (A)：不能大于 2000');
     expect(formFieldErrors(t, err)).toEqual([{ name: ['ratedCurrentA'], errors: ['不能大于 2000'] }]);
-    await i18n.changeLanguage('en');
+    await setLang('en');
     expect(errorText(t, err)).toBe('Rated current (A): must not be greater than 2000');
   });
 
@@ -59,7 +59,7 @@ describe('server errors in the user language', () => {
   it('names the level and its maximum for a permit window that is too long', async () => {
     const err = new ApiError(422, 'PERMIT_WINDOW_TOO_LONG', 'Window exceeds', [], { level: 'special', maxHours: 8 });
     expect(errorText(t, err)).toBe('作业时间过长：特级动火作业最长 8 小时');
-    await i18n.changeLanguage('en');
+    await setLang('en');
     expect(errorText(t, new ApiError(403, 'SELF_APPROVAL', 'The applicant cannot approve'))).toBe(
       'You cannot approve or reject your own permit or extension',
     );
@@ -72,7 +72,7 @@ describe('server errors in the user language', () => {
     expect(errorText(t, new ApiError(401, 'HTTP_401', 'Unauthorized'))).toBe('登录已过期，请重新登录');
     expect(errorText(t, new ApiError(502, 'HTTP_502', 'Bad Gateway'))).toBe('服务器暂时不可用（错误 502），请稍后重试');
     expect(errorText(t, new Error('Cannot read properties of undefined'))).toBe('操作失败，请重试');
-    await i18n.changeLanguage('en');
+    await setLang('en');
     expect(errorText(t, new ApiError(0, 'NETWORK_ERROR', 'Failed to fetch'))).toBe(
       'Network connection failed; check your connection and try again',
     );

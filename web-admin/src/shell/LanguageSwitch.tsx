@@ -13,7 +13,7 @@ export function LanguageSwitch() {
         { label: '中文', value: 'zh-CN' },
         { label: 'EN', value: 'en' },
       ]}
-      onChange={(v) => setLang(v)}
+      onChange={(v) => void setLang(v)}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import i18n from '../../i18n';
+import i18n, { setLang } from '../../i18n';
 import { fileErrorText, rowErrorText } from './import-errors';
 
 /** Every row and file code the server's importer can return (cell reader, DTO validators, services, zip limits). */
@@ -44,7 +44,7 @@ const CJK = /[\u4e00-\u9fff]/;
 
 describe('import error texts', () => {
   it("render every row code in Chinese, never the server's English message", async () => {
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
     for (const code of ROW_CODES) {
       const text = rowErrorText(i18n.t, {
         row: 3,
@@ -62,7 +62,7 @@ describe('import error texts', () => {
   });
 
   it('word a limit with its value from the server', async () => {
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
     const row = {
       row: 4,
       column: '额定电流(A)',
@@ -75,14 +75,14 @@ describe('import error texts', () => {
   });
 
   it('render file refusals with their reason, in both languages', async () => {
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
     for (const code of FILE_CODES)
       expect({ code, cjk: CJK.test(fileErrorText(i18n.t, code)) }).toEqual({ code, cjk: true });
     expect(fileErrorText(i18n.t, 'IMPORT_FILE_TOO_LARGE', 'zipBomb')).toBe(
       '工作簿过大或结构异常，已拒绝（压缩比异常，疑似压缩炸弹）',
     );
     expect(fileErrorText(i18n.t, 'IMPORT_TOO_MANY_ROWS', 'tooManyRows', { maxRows: 2000 })).toContain('2000');
-    await i18n.changeLanguage('en');
+    await setLang('en');
     expect(rowErrorText(i18n.t, { row: 3, column: null, field: 'kind', code: 'isEnum', message: '' })).toBe(
       'is not one of the choices',
     );
@@ -97,6 +97,6 @@ describe('import error texts', () => {
       }),
     ).toBe('Rated current (A): must not be greater than 2000');
     expect(fileErrorText(i18n.t, 'SOMETHING_NEW')).toBe('Import failed; nothing was written');
-    await i18n.changeLanguage('zh-CN');
+    await setLang('zh-CN');
   });
 });

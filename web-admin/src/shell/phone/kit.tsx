@@ -185,7 +185,7 @@ export function LanguageSwitch() {
           type="button"
           className={value === current ? 'k-on' : undefined}
           aria-pressed={value === current}
-          onClick={() => setLang(value)}
+          onClick={() => void setLang(value)}
         >
           {label}
         </button>
