@@ -65,6 +65,7 @@ const uscc = (body17: string) => body17 + usccCheckChar(body17);
 const idNo = (body17: string) => body17 + idNumberCheckChar(body17);
 const ZHANG_ID = idNo('41142619850312001');
 const CHIP = generateChipKeyPair();
+const CHIP2 = generateChipKeyPair();
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
 /** Outsiders of tenant A. A's own welder is an outsider to everything but its own self-service. */
@@ -217,9 +218,18 @@ const MATRIX: Record<string, Entry> = {
     params: (f) => ({ id: f.steelMachine3 }),
     body: () => ({ chipId: CHIP.chip, publicKey: CHIP.publicKeyRaw }),
   },
-  // The chip bound just above: read, then unbound.
+  // The chip bound just above: read, replaced by another, then unbound.
   'GET /api/machines/{id}/device': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
-  'DELETE /api/machines/{id}/chip': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
+  'POST /api/machines/{id}/chip/replace': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine3 }),
+    body: () => ({ chipId: CHIP2.chip, publicKey: CHIP2.publicKeyRaw, reason: 'chip_faulty' }),
+  },
+  'POST /api/machines/{id}/chip/unbind': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine3 }),
+    body: () => ({ reason: 'bound_by_mistake' }),
+  },
   'GET /api/codes/labels': { owner: 'hengda.admin', query: (f) => `machineIds=${f.steelMachine1}` },
   'GET /api/codes/{kind}/{id}': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine1 }) },
   'GET /api/codes/{kind}/{id}/qr.png': {

@@ -1144,8 +1144,41 @@ export interface paths {
     put?: never;
     /** Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip */
     post: operations['ChipsController_bind'];
-    /** Unbind the chip from a machine (needed before binding it to another machine) */
-    delete: operations['ChipsController_unbind'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/machines/{id}/chip/replace': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the chip of a machine (换芯): the old one is unbound with a reason, the new one bound, in one step */
+    post: operations['ChipsController_replace'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/machines/{id}/chip/unbind': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Unbind the chip from a machine, with a reason (audited): the device is refused at once, its live grants are revoked */
+    post: operations['ChipsController_unbind'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2303,6 +2336,8 @@ export interface components {
       label: string;
       mandatory: boolean;
     };
+    /** @enum {string} */
+    ChipUnbindReason: 'chip_faulty' | 'chip_damaged' | 'chip_lost' | 'bound_by_mistake' | 'machine_disposed' | 'other';
     CloseAlertDto: {
       /** @example 现场核查：设备已停用并加装芯片，责令整改完毕 */
       note: string;
@@ -2791,6 +2826,7 @@ export interface components {
       | 'PERMIT_LEVEL_RAISED'
       | 'CHIP_BOUND_ELSEWHERE'
       | 'MACHINE_HAS_CHIP'
+      | 'MACHINE_HAS_NO_CHIP'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -3578,6 +3614,24 @@ export interface components {
     };
     /** @enum {string} */
     RegionLevel: 'province' | 'city' | 'county' | 'township' | 'village';
+    ReplaceChipDto: {
+      /**
+       * @description Chip id as printed/scanned: "C" + 20 Crockford base32 characters, derived from the public key
+       * @example C7M2K9QW4XR8T1VZ3H5NB
+       */
+      chipId: string;
+      /**
+       * @description Free text; required when reason is "other"
+       * @example 芯片进水，无法上电
+       */
+      note?: string;
+      /**
+       * @description Raw 32-byte Ed25519 public key of the chip, base64url without padding
+       * @example O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik
+       */
+      publicKey: string;
+      reason: components['schemas']['ChipUnbindReason'];
+    };
     ReportDetailView: {
       address: string | null;
       /** @description Statuses it may move to next */
@@ -3815,6 +3869,14 @@ export interface components {
       date: string;
       /** @description Permits whose planned window starts that day (approved or closed) */
       permits: number;
+    };
+    UnbindChipDto: {
+      /**
+       * @description Free text; required when reason is "other"
+       * @example 芯片进水，无法上电
+       */
+      note?: string;
+      reason: components['schemas']['ChipUnbindReason'];
     };
     UnseenAlertsView: {
       /**
@@ -5983,6 +6045,31 @@ export interface operations {
       };
     };
   };
+  ChipsController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceChipDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceStatusView'];
+        };
+      };
+    };
+  };
   ChipsController_unbind: {
     parameters: {
       query?: never;
@@ -5992,7 +6079,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UnbindChipDto'];
+      };
+    };
     responses: {
       204: {
         headers: {
@@ -7338,6 +7429,14 @@ export const certificateVerificationValues: ReadonlyArray<
 export const changeMachineStatusDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ChangeMachineStatusDto']['status']
 > = ['active', 'suspended', 'retired'];
+export const chipUnbindReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ChipUnbindReason']> = [
+  'chip_faulty',
+  'chip_damaged',
+  'chip_lost',
+  'bound_by_mistake',
+  'machine_disposed',
+  'other',
+];
 export const codeViewDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CodeViewDto']['status']
 > = ['active', 'revoked'];
@@ -7406,6 +7505,7 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'PERMIT_LEVEL_RAISED',
   'CHIP_BOUND_ELSEWHERE',
   'MACHINE_HAS_CHIP',
+  'MACHINE_HAS_NO_CHIP',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [

@@ -137,6 +137,10 @@ export const FIELD_CODES = [
   'cellError',
   'notApplicableToGas',
   'requiredForElectric',
+  // chip binding (加芯)
+  'chipIdMismatch',
+  'isEd25519PublicKey',
+  'sameChip',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];
