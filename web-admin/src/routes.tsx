@@ -95,6 +95,7 @@ const regulatorRoutes: RouteObject[] = [
 const enterpriseRoutes: RouteObject[] = [
   { path: 'overview', element: page(() => import('./pages/console/OverviewPage')) },
   { path: 'machines', element: page(() => import('./pages/workspace/MachinesPage')) },
+  { path: 'machines/:id/chip', element: page(() => import('./pages/workspace/MachineChipPage')) },
   { path: 'welders', element: page(() => import('./pages/workspace/WeldersPage')) },
   { path: 'import', element: page(() => import('./pages/workspace/ImportPage')) },
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
