@@ -1452,6 +1452,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/codes/{code}/photo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved photo behind a valid welder code, for anonymous scanners; 404 when the deployment keeps photos private (WELDER_PHOTO_PUBLIC=false), there is none, or the code is not a valid welder code */
+    get: operations['PublicScanController_photo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/report-regions': {
     parameters: {
       query?: never;
@@ -1692,6 +1709,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/welder-photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Welder portraits by review state (default: pending), oldest first, in the caller’s scope */
+    get: operations['WelderPhotosController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welder-photos/{id}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A portrait under review, to the regulator of the area and the employer */
+    get: operations['WelderPhotosController_image'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welder-photos/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject (with a reason) a pending portrait: the regulator of the employer's area */
+    post: operations['WelderPhotosController_review'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/welders': {
     parameters: {
       query?: never;
@@ -1773,6 +1841,41 @@ export interface paths {
     put?: never;
     /** End an engagement early (today at the earliest); employer or host; refused while a permit of the host still names the welder */
     post: operations['WelderRecordsController_endEngagement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welders/{id}/photo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved portrait and the latest upload's review state */
+    get: operations['WelderPhotosController_state'];
+    put?: never;
+    /** Upload the welder's portrait (employer): metadata stripped, pending until the regulator of the employer's area approves it */
+    post: operations['WelderPhotosController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welders/{id}/photo/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved portrait, to whoever may see the welder (the welder: the badge) */
+    get: operations['WelderPhotosController_approvedImage'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2112,6 +2215,8 @@ export interface components {
       | 'welder.update'
       | 'welder.engagement.create'
       | 'welder.engagement.end'
+      | 'welder.photo.upload'
+      | 'welder.photo.review'
       | 'welder.training.create';
     /** @enum {string} */
     AuditEntityType:
@@ -3527,6 +3632,8 @@ export interface components {
        * @example 张*
        */
       maskedName: string;
+      /** @description An approved photo is shown to anonymous scanners (GET /api/public/codes/{code}/photo); false when there is none or the deployment keeps photos private (WELDER_PHOTO_PUBLIC) */
+      photo: boolean;
       status: components['schemas']['WelderStatus'];
     };
     PublicWelderScanDto: {
@@ -3742,6 +3849,15 @@ export interface components {
       trackingCode: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    ReviewWelderPhotoDto: {
+      /** @enum {string} */
+      decision: 'approve' | 'reject';
+      /**
+       * @description Required when rejecting
+       * @example 照片不是本人正面免冠照
+       */
+      reason?: string;
     };
     RevokeMachineLoanDto: {
       /** @example 提前归还 */
@@ -4043,6 +4159,29 @@ export interface components {
       trainingTotal: number;
       /** Format: date-time */
       updatedAt: string;
+    };
+    WelderPhotoStateView: {
+      /** @description The photo shown on the badge */
+      approved?: components['schemas']['WelderPhotoView'] | null;
+      /** @description The latest upload, when not approved */
+      latest?: components['schemas']['WelderPhotoView'] | null;
+    };
+    /** @enum {string} */
+    WelderPhotoStatus: 'pending' | 'approved' | 'rejected' | 'superseded';
+    WelderPhotoView: {
+      contentType: string;
+      employerName: string;
+      id: string;
+      /** Format: date-time */
+      reviewedAt?: string | null;
+      reviewReason?: string | null;
+      sizeBytes: number;
+      status: components['schemas']['WelderPhotoStatus'];
+      /** Format: date-time */
+      uploadedAt: string;
+      welderId: string;
+      /** @description The welder's name (staff in scope see it as on the welder ledger) */
+      welderName: string;
     };
     /** @enum {string} */
     WelderStatus: 'active' | 'inactive';
@@ -6581,6 +6720,26 @@ export interface operations {
       };
     };
   };
+  PublicScanController_photo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The welder code as printed under the QR image */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PublicReportsController_regions: {
     parameters: {
       query?: never;
@@ -6984,6 +7143,78 @@ export interface operations {
       };
     };
   };
+  WelderPhotosController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: components['schemas']['WelderPhotoStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WelderPhotoView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  WelderPhotosController_image: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WelderPhotosController_review: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewWelderPhotoDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoView'];
+        };
+      };
+    };
+  };
   WeldersController_list: {
     parameters: {
       query?: {
@@ -7149,6 +7380,77 @@ export interface operations {
         'application/json': components['schemas']['EndEngagementDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WelderPhotosController_state: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoStateView'];
+        };
+      };
+    };
+  };
+  WelderPhotosController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Format: binary
+           * @description JPEG or PNG, at most 5 MB
+           */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoStateView'];
+        };
+      };
+    };
+  };
+  WelderPhotosController_approvedImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
@@ -7360,6 +7662,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'welder.update',
   'welder.engagement.create',
   'welder.engagement.end',
+  'welder.photo.upload',
+  'welder.photo.review',
   'welder.training.create',
 ];
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
@@ -7669,6 +7973,9 @@ export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>
   'rejected',
   'closed',
 ];
+export const reviewWelderPhotoDtoDecisionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReviewWelderPhotoDto']['decision']
+> = ['approve', 'reject'];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'platform_admin',
   'regulator',
@@ -7697,6 +8004,8 @@ export const verificationSourceValues: ReadonlyArray<
 export const verifyCertificateDtoDecisionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['VerifyCertificateDto']['decision']
 > = ['verified', 'rejected'];
+export const welderPhotoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WelderPhotoStatus']> =
+  ['pending', 'approved', 'rejected', 'superseded'];
 export const welderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WelderStatus']> = [
   'active',
   'inactive',

@@ -141,6 +141,9 @@ export const FIELD_CODES = [
   'chipIdMismatch',
   'isEd25519PublicKey',
   'sameChip',
+  // welder photos
+  'imageDamaged',
+  'imageDimensions',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

@@ -19,6 +19,7 @@ import { GasCatalogue1796450472000 } from './1796450472000-GasCatalogue';
 import { PermitChains1796452000000 } from './1796452000000-PermitChains';
 import { AlertContext1796454000000 } from './1796454000000-AlertContext';
 import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify';
+import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   PermitChains1796452000000,
   AlertContext1796454000000,
   ChipUnbindNotify1796470000000,
+  WelderPhotos1796470100000,
 ];
