@@ -86,6 +86,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },
   { path: 'ledgers/welders', element: page(() => import('./pages/console/WeldersLedgerPage')) },
   { path: 'certificates/verification', element: page(() => import('./pages/console/CertificateVerificationPage')) },
+  { path: 'welder-photos', element: page(() => import('./pages/console/WelderPhotoReviewPage')) },
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },

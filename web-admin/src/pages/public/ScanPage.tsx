@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
+import { WelderPhoto } from '../../components/welders/WelderPhoto';
 import { useApi } from '../../hooks/useApi';
 import { parseScannedCode } from './codes';
 import { PublicLayout } from './PublicLayout';
@@ -177,6 +178,9 @@ function WelderCard({ scan }: { scan: PublicWelderScan }) {
             <Typography.Text type="secondary">{t('public.scan.genuine')}</Typography.Text>
           </div>
         </Space>
+        {scan.welder.photo && (
+          <WelderPhoto path={`/api/public/codes/${encodeURIComponent(scan.code)}/photo`} anonymous />
+        )}
         <Descriptions column={1} size="small" bordered>
           <Descriptions.Item label={t('public.scan.welderName')}>{scan.welder.maskedName}</Descriptions.Item>
           <Descriptions.Item label={t('public.scan.status')}>

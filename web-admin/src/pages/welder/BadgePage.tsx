@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import { apiBlob } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorState } from '../../components/states';
+import { WelderPhoto } from '../../components/welders/WelderPhoto';
 import { useApi } from '../../hooks/useApi';
 import type { WelderDetail } from './welderApi';
 
@@ -41,6 +42,7 @@ export default function BadgePage() {
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Card title={t('welder.badge.title')} data-testid="welder-badge">
+        <WelderPhoto path={`/api/welders/${welderId}/photo/image`} />
         {qr === null && <Skeleton.Image active style={{ width: 240, height: 240 }} />}
         {qr && 'url' in qr && (
           <img className="m-badge-qr" src={qr.url} alt={t('welder.badge.qrAlt')} data-testid="badge-qr" />
