@@ -189,7 +189,7 @@ export default tseslint.config(
   },
   {
     // The web's device-code labels are checked against the protocol's state table, read as text
-    // (web-admin does not depend on the protocol package at run time).
+    // (the state table is not part of the protocol's browser entry, @arcgate/protocol/browser).
     files: ['web-admin/src/**/*.test.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['../../../protocol/src/**']) },
   },

@@ -28,8 +28,9 @@ const publicSurface = [
   '[.]service[.]ts$',
   // ports: a narrow interface plus its injection token, owned by the module that owns the table
   '-lookup[.]ts$', // enterprises/enterprise-lookup.ts, machines/machine-lookup.ts, regions/region-lookup.ts
-  '-roster[.]ts$', // welders/welder-roster.ts, machines/machine-roster.ts: what permits may read of them
+  '-roster[.]ts$', // welders/welder-roster.ts, machines/machine-roster.ts, users/staff-roster.ts: what others may read of them
   '^src/welders/certificate-registry[.]ts$',
+  '^src/welders/certificate-census[.]ts$', // the overview's welder counts, computed where the certificates live
   '^src/code-management/code-subjects[.]ts$',
   '^src/device-core/(device-ports|device-alerts)[.]ts$', // device outbox token, message types, device alerts
   // shared types: request DTOs and views composed by others (ledgers imports/exports, stats)

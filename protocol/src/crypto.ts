@@ -9,10 +9,9 @@ import {
   verify,
 } from 'node:crypto';
 
-/** Crockford base32 alphabet (no I, L, O, U): chip ids survive being read aloud or typed. */
-export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const CHIP_ID_PATTERN = /^C[0-9ABCDEFGHJKMNPQRSTVWXYZ]{20}$/;
-const CHIP_ID_CHARS = 20;
+import { CHIP_ID_CHARS, CROCKFORD_ALPHABET } from './identifiers';
+
+export { CHIP_ID_PATTERN, CROCKFORD_ALPHABET } from './identifiers';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 // DER prefixes that wrap a raw 32-byte Ed25519 seed (PKCS#8) or public key (SPKI).

@@ -1,4 +1,4 @@
-import { CROCKFORD_ALPHABET } from './crypto';
+import { CROCKFORD_ALPHABET } from './identifiers';
 
 /**
  * The one identity-code shape (the QR labels): a type letter, M (machine) or W (welder), then 21

@@ -56,6 +56,7 @@ export enum ReasonCode {
   // revoke only
   GRANT_EXPIRED = 'GRANT_EXPIRED',
   REGULATOR_ORDER = 'REGULATOR_ORDER',
+  WORK_ENDED = 'WORK_ENDED',
 }
 
 /** Where a code may appear: arm.denied, grant.revoke, or both. */
@@ -150,6 +151,7 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.SERVER_ERROR]: r('平台暂时无法处理，请稍后重试', 'Server error, retry later', 'deny', 'wait-for-server'),
   [ReasonCode.GRANT_EXPIRED]: r('授权已到期', 'Authorization has expired', 'revoke'),
   [ReasonCode.REGULATOR_ORDER]: r('监管部门责令停止作业', 'Stopped by order of the regulator', 'revoke'),
+  [ReasonCode.WORK_ENDED]: r('焊工已结束作业，焊机上锁', 'The welder ended the work; the machine is locked', 'revoke'),
 };
 
 export const REASON_CODES: readonly ReasonCode[] = Object.values(ReasonCode);

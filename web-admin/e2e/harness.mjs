@@ -136,8 +136,11 @@ export async function startServer() {
   };
 }
 
-/** Headless Debian Chromium; Playwright gives every launch a fresh temporary profile (user data dir). */
-export async function launchBrowser() {
+/**
+ * Headless Debian Chromium; Playwright gives every launch a fresh temporary profile (user data dir).
+ * @param {string[]} [extraArgs] more Chromium switches, e.g. a fake camera
+ */
+export async function launchBrowser(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath))
@@ -154,6 +157,7 @@ export async function launchBrowser() {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }

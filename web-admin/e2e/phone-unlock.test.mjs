@@ -43,6 +43,9 @@ const PHONE = {
   timezoneId: 'Asia/Shanghai',
   geolocation: { latitude: SITE.lat, longitude: SITE.lng, accuracy: 8 },
   permissions: ['geolocation'],
+  // WeChat's built-in browser on Android: where welders open the platform.
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 13; V2219A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47',
 };
 const MACHINE_1 = { serial: 'SD-WS400-240101', name: '1号车间氩弧焊机' };
 const MACHINE_2 = { serial: 'AT-NBC500-230877' };
@@ -320,6 +323,75 @@ describe('phone start (扫码启动) unlocks a simulated machine through the dev
       async () => (await api('GET', 'hengda.admin', `/api/machines/${fx.machine1Id}/device`)).state === 'armed',
     );
     await shot(page, '17-welder-start-unlocked');
+
+    // The phone shows the relay closed from the device's own report (relay.change), not from the grant.
+    const phase = page.getByTestId('work-phase');
+    await page.locator('[data-testid="work-phase"][data-phase="relay_closed"]').waitFor({ timeout: 15_000 });
+    assert.equal(await phase.textContent(), '继电器已闭合，焊机已通电');
+    assert.match((await page.getByTestId('work-relay').textContent()) ?? '', /焊机上报继电器已闭合/);
+    await shot(page, '18-welder-work-relay-closed');
+
+    // 张伟 welds: the simulator's current rises above the threshold, the agent reports arc.start.
+    machine.pressTrigger();
+    await page.locator('[data-testid="work-phase"][data-phase="arcing"]').waitFor({ timeout: 15_000 });
+    assert.equal(await phase.textContent(), '正在焊接');
+    const running = page.getByTestId('work-arc-running');
+    assert.match((await running.textContent()) ?? '', /^\d+:\d{2}$/);
+    await shot(page, '19-welder-work-arcing');
+    await sleep(2_500);
+    machine.releaseTrigger();
+    // arc.stop carries the arc's current statistics: the page shows the finished arc with its current.
+    await page.locator('[data-testid="work-phase"][data-phase="relay_closed"]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('work-last-arc').waitFor({ timeout: 15_000 });
+    assert.match((await page.getByTestId('work-last-arc').textContent()) ?? '', /平均电流 \d+ A，最大 \d+ A/);
+    assert.match((await page.getByTestId('work-arcs').textContent()) ?? '', /已焊 1 次/);
+    const today = page.getByTestId('today-work');
+    await today.getByTestId('today-row').filter({ hasText: MACHINE_1.name }).getByText('进行中').waitFor();
+
+    // Both languages on the light phone pages.
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    assert.equal(await phase.textContent(), 'Relay closed: the machine is powered');
+    assert.equal(await page.getByTestId('end-work').textContent(), 'End work');
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    assert.equal(await page.getByTestId('end-work').textContent(), '结束作业');
+
+    // 结束作业: asked once more, then the grant is revoked and the machine's relay opens and it locks.
+    await page.getByTestId('end-work').click();
+    await page.getByTestId('end-work-confirm').waitFor();
+    await shot(page, '20-welder-work-end-confirm');
+    await page.getByTestId('end-work-yes').click();
+    await waitFor('the relay to open on the simulator', () => !machine.snapshot().relayClosed, 10_000);
+    await waitFor('the agent to lock', () => agent.state === 'locked', 10_000);
+    await page.locator('[data-testid="work-phase"][data-phase="ended"]').waitFor({ timeout: 15_000 });
+    assert.equal(await phase.textContent(), '作业已结束，焊机已断电上锁');
+    assert.match((await page.getByTestId('work-ended').textContent()) ?? '', /焊工已结束作业，焊机上锁/);
+    assert.equal(await page.getByTestId('end-work').count(), 0, 'no second end');
+    assert.equal(
+      await page.getByTestId('start-delivery').textContent(),
+      '焊机已解锁',
+      'the grant had reached the machine',
+    );
+    const ended = await api('GET', 'welder.zhang', `/api/arm-sessions/${answer.sessionId}`);
+    assert.equal(ended.status, 'revoked');
+    assert.equal(ended.revokeReason, 'WORK_ENDED');
+    await waitFor(
+      'the device state on the platform',
+      async () => (await api('GET', 'hengda.admin', `/api/machines/${fx.machine1Id}/device`)).state === 'locked',
+    );
+    // Today's work: the machine, the permit, start–end and the arc time.
+    const row = today.getByTestId('today-row').filter({ hasText: MACHINE_1.name });
+    await row.getByText('已结束').waitFor();
+    const rowText = (await row.textContent()) ?? '';
+    assert.ok(rowText.includes('1号车间钢梁对接焊'), rowText);
+    assert.match(rowText, /\d{2}:\d{2}–\d{2}:\d{2} · 焊接 \d+:\d{2}（1 次）/);
+    const [day] = await api(
+      'GET',
+      'welder.zhang',
+      `/api/arm-sessions?from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`,
+    );
+    assert.equal(day.id, answer.sessionId);
+    assert.ok(day.arcMs >= 1_000, `arc time ${day.arcMs} ms`);
+    await shot(page, '21-welder-work-ended');
     await context.close();
   });
 

@@ -42,6 +42,14 @@ function scoped(load: () => Promise<PageModule>): ReactNode {
   );
 }
 
+/**
+ * A phone page or layout at the top of the tree (public scan, welder app): no antd at all. Its pages draw
+ * with shell/phone/kit.tsx, so a phone's first visit stays under its budget (e2e/shell.test.mjs).
+ */
+function light(load: () => Promise<PageModule>): ReactNode {
+  return suspended(lazy(load));
+}
+
 function guarded(roles: Role[], node: ReactNode): ReactNode {
   return <RequireRole roles={roles}>{node}</RequireRole>;
 }
@@ -52,21 +60,23 @@ function HomeRedirect() {
 }
 
 // ---- 1. Public pages (no login, no layout). Owner: pages/public/**. -------------------------------
-// scoped(): each page brings antd's scope with it (no layout above it provides one).
+// The scan page is light() (no antd: it is what a passer-by's phone opens); the report pages are
+// scoped(): each brings antd's scope with it (no layout above it provides one).
 export const publicRoutes: RouteObject[] = [
-  { path: '/q/:code', element: scoped(() => import('./pages/public/ScanPage')) },
+  { path: '/q/:code', element: light(() => import('./pages/public/ScanPage')) },
   { path: '/report', element: scoped(() => import('./pages/public/ReportPage')) },
   { path: '/report/status', element: scoped(() => import('./pages/public/ReportStatusPage')) },
 ];
 
 // ---- 2. Welder pages (login as welder, own phone layout). Owner: pages/welder/**. -----------------
-// Wrap elements with guarded(['welder'], ...) so only welders reach them.
+// Wrap elements with guarded(['welder'], ...) so only welders reach them. The layout is light(): the
+// welder pages draw with shell/phone/kit.tsx, not antd.
 export const welderRoutes: RouteObject[] = [
   {
     path: '/w',
     element: guarded(
       ['welder'],
-      scoped(() => import('./pages/welder/WelderLayout')),
+      light(() => import('./pages/welder/WelderLayout')),
     ),
     children: [
       { index: true, element: page(() => import('./pages/welder/BadgePage')) },

@@ -117,6 +117,10 @@ const ALLOWED: Record<string, string> = {
     'self-service of a welder: starts their own phone session on a permit naming them (authorization/revocation-phone.integration-spec.ts)',
   'GET /api/arm-sessions/{id}':
     "self-service: looked up by id and the caller's own welder id (arm-sessions.service.ts); a session needs an approved permit on a bound machine, beyond these fixtures",
+  'GET /api/arm-sessions':
+    "self-service of a welder: lists only the caller's own phone starts (WHERE welder_id = the caller's welder id, arm-sessions.service.ts)",
+  'POST /api/arm-sessions/{id}/end':
+    "self-service: ends one of the caller's own phone starts, looked up by id and the caller's welder id like GET /api/arm-sessions/{id} (browser test e2e/phone-unlock.test.mjs)",
   'GET /api/stats/overview': "aggregate counts of the caller's own scope; no record ids",
   'GET /api/holiday-calendar': 'reference data: the national statutory holiday calendar, the same for everyone',
   'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'alert.close',
   'alert.export',
   'approval_minimum.update',
+  'arm_session.end',
   'auth.login.throttled',
   'blackout.declare',
   'blackout.cancel',
@@ -67,6 +68,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ENTITY_TYPES = [
   'alert',
   'alert_export',
+  'arm_session',
   'blackout',
   'certificate',
   'decision',

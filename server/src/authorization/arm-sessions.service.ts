@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PHONE_PUSH_TTL_MS, randomToken } from '@arcgate/protocol';
+import { PHONE_PUSH_TTL_MS, randomToken, ReasonCode } from '@arcgate/protocol';
 import { Actor } from '../access/actor';
+import { AuditService } from '../audit/audit.service';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType } from '../codes/identity-code.entity';
 import { Clock } from '../common/clock/clock';
@@ -13,9 +14,18 @@ import { ArmSession } from './arm-session.entity';
 import { AuthorizationService } from './authorization.service';
 import { DecisionAlerts } from './decision-alerts';
 import { CreateArmSessionDto } from './dto/create-arm-session.dto';
-import { ArmSessionResultDto, ArmSessionStatus, ArmSessionViewDto } from './dto/arm-session.view';
+import {
+  ArmSessionResultDto,
+  ArmSessionStatus,
+  ArmSessionViewDto,
+  WorkPhase,
+  WorkProgressDto,
+  WorkSessionDto,
+} from './dto/arm-session.view';
+import { ListArmSessionsQueryDto } from './dto/list-arm-sessions.query';
 import { GrantRecord } from './grant.entity';
 import { PhonePushDelivery } from './phone-push';
+import { RevocationService } from './revocation.service';
 
 /** The code inside what the phone scanned: the bare code or the code URL `<base>/q/<code>`. */
 export function scannedCode(scanned: string): string {
@@ -49,6 +59,8 @@ export class ArmSessionsService {
     private readonly alerts: DecisionAlerts,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    private readonly revocation: RevocationService,
+    private readonly audit: AuditService,
   ) {}
 
   async start(actor: Actor, dto: CreateArmSessionDto): Promise<ArmSessionResultDto> {
@@ -117,17 +129,10 @@ export class ArmSessionsService {
 
   /** A welder sees only their own sessions; anything else is "not found". */
   async get(actor: Actor, id: string): Promise<ArmSessionViewDto> {
-    const s = actor.welderId
-      ? await this.ds.getRepository(ArmSession).findOne({ where: { id, welderId: actor.welderId } })
-      : null;
-    if (!s) throw DomainError.notFound('Arm session');
+    const s = await this.own(actor, id);
     const g = await this.ds.getRepository(GrantRecord).findOneOrFail({ where: { grantId: s.grantId } });
-    const now = this.clock.now().getTime();
-    let status: ArmSessionStatus;
-    if (g.revokedAt) status = 'revoked';
-    else if (s.usedAt) status = g.expiresAt.getTime() > now ? 'armed' : 'expired';
-    else if (s.pushedAt) status = s.confirmBy && s.confirmBy.getTime() > now ? 'delivered' : 'expired';
-    else status = s.pushDeadline.getTime() > now ? 'pending' : 'expired';
+    const now = this.clock.now();
+    const status = sessionStatus(s, g, now.getTime());
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     return {
       id: s.id,
@@ -142,6 +147,160 @@ export class ArmSessionsService {
       usedAt: iso(s.usedAt),
       grant: { grantId: g.grantId, expiresAt: g.expiresAt.toISOString() },
       revokeReason: g.revokeReason,
+      work: await this.progress(s, g, status),
+    };
+  }
+
+  /**
+   * 结束作业: the welder ends their own session. A grant still live is revoked (WORK_ENDED): the device
+   * that holds it gets grant.revoke at once, opens its relay and locks; one not yet taken can no longer be.
+   * Ending a session that has already ended changes nothing and is not audited again.
+   */
+  async end(actor: Actor, id: string): Promise<ArmSessionViewDto> {
+    const s = await this.own(actor, id);
+    const revoked = await this.revocation.revokeWhere({ grantId: s.grantId }, ReasonCode.WORK_ENDED);
+    if (revoked.length) {
+      const g = await this.ds.getRepository(GrantRecord).findOneOrFail({ where: { grantId: s.grantId } });
+      // Revoked first, then audited: the machine locks whatever happens to the audit write (a failed
+      // write answers 500 and is logged; the revocation itself is in the grant row).
+      await this.ds.transaction((em) =>
+        this.audit.record(em, actor, {
+          action: 'arm_session.end',
+          entityType: 'arm_session',
+          entityId: s.id,
+          enterpriseId: g.enterpriseId,
+          regionPath: g.regionPath,
+          // The session links the grant; the reason says the machine was locked at the welder's word.
+          after: { machineId: s.machineId, permitId: s.permitId, reason: ReasonCode.WORK_ENDED },
+        }),
+      );
+    }
+    return this.get(actor, id);
+  }
+
+  /** 今日作业: the welder's own phone starts requested in [from, to), newest first, with their arc time. */
+  async listMine(actor: Actor, q: ListArmSessionsQueryDto): Promise<WorkSessionDto[]> {
+    if (!actor.welderId) return [];
+    const from = new Date(q.from);
+    const to = q.to ? new Date(q.to) : new Date(from.getTime() + DAY_MS);
+    if (to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
+    if (to.getTime() - from.getTime() > 31 * DAY_MS)
+      throw DomainError.invalid('to', 'tooLong', 'The period may be at most 31 days');
+    const rows: SessionRow[] = await this.ds.query(
+      `SELECT s.id, s.machine_id, m.name AS machine_name, s.permit_id, p.work_description,
+              s.created_at, s.push_deadline, s.pushed_at, s.confirm_by, s.used_at,
+              g.expires_at, g.revoked_at, g.revoke_reason,
+              (SELECT min(e.occurred_at) FROM device_events e
+                WHERE e.chip_id = s.chip_id AND e.grant_id = s.grant_id::text AND e.occurred_at >= s.created_at - interval '5 minutes'
+                  AND e.type = 'relay.change' AND (e.payload->>'closed')::boolean) AS relay_closed_at,
+              (SELECT max(e.occurred_at) FROM device_events e
+                WHERE e.chip_id = s.chip_id AND e.grant_id = s.grant_id::text AND e.occurred_at >= s.created_at - interval '5 minutes'
+                  AND e.type = 'relay.change' AND NOT (e.payload->>'closed')::boolean) AS relay_opened_at,
+              a.arc_count, a.arc_ms
+         FROM arm_sessions s
+         JOIN grants g ON g.grant_id = s.grant_id
+         JOIN machines m ON m.id = s.machine_id
+         JOIN permits p ON p.id = s.permit_id
+         CROSS JOIN LATERAL (SELECT count(*)::int AS arc_count, coalesce(sum(duration_ms), 0)::float8 AS arc_ms
+                               FROM arcs WHERE chip_id = s.chip_id AND grant_id = s.grant_id::text) a
+        WHERE s.welder_id = $1 AND s.created_at >= $2 AND s.created_at < $3
+        ORDER BY s.created_at DESC
+        LIMIT 200`,
+      [actor.welderId, from, to],
+    );
+    const now = this.clock.now().getTime();
+    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+    return rows.map((r) => {
+      const times = {
+        pushDeadline: r.push_deadline,
+        pushedAt: r.pushed_at,
+        confirmBy: r.confirm_by,
+        usedAt: r.used_at,
+      };
+      const grant = { revokedAt: r.revoked_at, expiresAt: r.expires_at };
+      const status = sessionStatus(times, grant, now);
+      const opened = r.relay_closed_at && r.relay_opened_at && r.relay_opened_at >= r.relay_closed_at;
+      return {
+        id: r.id,
+        status,
+        machineId: r.machine_id,
+        machineName: r.machine_name,
+        permitId: r.permit_id,
+        permitWork: r.work_description,
+        requestedAt: new Date(r.created_at).toISOString(),
+        relayClosedAt: iso(r.relay_closed_at),
+        endedAt: opened ? iso(r.relay_opened_at) : endOf(status, grant, times),
+        arcCount: r.arc_count,
+        arcMs: r.arc_ms,
+        revokeReason: r.revoke_reason,
+      };
+    });
+  }
+
+  private async own(actor: Actor, id: string): Promise<ArmSession> {
+    const s = actor.welderId
+      ? await this.ds.getRepository(ArmSession).findOne({ where: { id, welderId: actor.welderId } })
+      : null;
+    if (!s) throw DomainError.notFound('Arm session');
+    return s;
+  }
+
+  /** What the device reported about this grant: relay, arcs; and whether it is online now. */
+  private async progress(s: ArmSession, g: GrantRecord, status: ArmSessionStatus): Promise<WorkProgressDto> {
+    const since = new Date(s.createdAt.getTime() - EVENT_SKEW_MS);
+    const [events, arcs, chip] = await Promise.all([
+      this.ds.query<{ type: string; seq: number; occurred_at: Date; payload: { closed?: boolean } }[]>(
+        `SELECT type, seq::float8 AS seq, occurred_at, payload FROM device_events
+          WHERE chip_id = $1 AND grant_id = $2 AND occurred_at >= $3
+            AND type IN ('relay.change', 'arc.start', 'arc.stop')
+          ORDER BY seq`,
+        [s.chipId, s.grantId, since],
+      ),
+      this.ds.query<ArcRow[]>(
+        `SELECT count(*) OVER ()::int AS n, sum(duration_ms) OVER ()::float8 AS total,
+                ended_at, duration_ms::float8 AS duration_ms, current_stats
+           FROM arcs WHERE chip_id = $1 AND grant_id = $2 ORDER BY ended_at DESC LIMIT 1`,
+        [s.chipId, s.grantId],
+      ),
+      this.ds.query<{ online: boolean }[]>(`SELECT online FROM chips WHERE chip_id = $1`, [s.chipId]),
+    ]);
+    let relayClosedAt: Date | null = null;
+    let relayOpenedAt: Date | null = null;
+    let relayClosed = false;
+    let arcStart: { seq: number; at: Date } | null = null;
+    for (const e of events) {
+      if (e.type === 'relay.change') {
+        relayClosed = e.payload.closed === true;
+        if (relayClosed) relayClosedAt ??= e.occurred_at;
+        else if (relayClosedAt) relayOpenedAt = e.occurred_at;
+      } else if (e.type === 'arc.start') arcStart = { seq: e.seq, at: e.occurred_at };
+      else if (e.type === 'arc.stop') arcStart = null;
+    }
+    const gone = status === 'revoked' || status === 'expired';
+    const endedAt = relayClosedAt && !relayClosed ? relayOpenedAt : gone ? endOf(status, g, s) : null;
+    let phase: WorkPhase;
+    if (endedAt || gone) phase = 'ended';
+    else if (relayClosed && arcStart) phase = 'arcing';
+    else if (relayClosed) phase = 'relay_closed';
+    else phase = 'waiting';
+    const last = arcs[0];
+    const amps = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return {
+      phase,
+      deviceOnline: chip[0]?.online === true,
+      relayClosedAt: relayClosedAt?.toISOString() ?? null,
+      arcStartedAt: phase === 'arcing' && arcStart ? arcStart.at.toISOString() : null,
+      arcCount: last?.n ?? 0,
+      arcMs: last?.total ?? 0,
+      lastArc: last
+        ? {
+            endedAt: new Date(last.ended_at).toISOString(),
+            durationMs: last.duration_ms,
+            currentMeanA: amps(last.current_stats?.mean),
+            currentMaxA: amps(last.current_stats?.max),
+          }
+        : null,
+      endedAt: endedAt ? new Date(endedAt).toISOString() : null,
     };
   }
 
@@ -181,4 +340,60 @@ export class ArmSessionsService {
     if (!rows[0]) throw new DomainError(ErrorCode.CODE_UNKNOWN, 'The code is not known');
     return rows[0];
   }
+}
+
+const DAY_MS = 86_400_000;
+/** Device events of a session are looked for from a little before it was requested (device clocks drift). */
+const EVENT_SKEW_MS = 5 * 60_000;
+
+interface SessionTimes {
+  pushDeadline: Date;
+  pushedAt: Date | null;
+  confirmBy: Date | null;
+  usedAt: Date | null;
+}
+interface GrantTimes {
+  revokedAt: Date | null;
+  expiresAt: Date;
+}
+interface ArcRow {
+  n: number;
+  total: number;
+  ended_at: Date;
+  duration_ms: number;
+  current_stats: { mean?: number; max?: number } | null;
+}
+interface SessionRow {
+  id: string;
+  machine_id: string;
+  machine_name: string;
+  permit_id: string;
+  work_description: string;
+  created_at: Date;
+  push_deadline: Date;
+  pushed_at: Date | null;
+  confirm_by: Date | null;
+  used_at: Date | null;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoke_reason: ReasonCode | null;
+  relay_closed_at: Date | null;
+  relay_opened_at: Date | null;
+  arc_count: number;
+  arc_ms: number;
+}
+
+function sessionStatus(s: SessionTimes, g: GrantTimes, now: number): ArmSessionStatus {
+  if (g.revokedAt) return 'revoked';
+  if (s.usedAt) return g.expiresAt.getTime() > now ? 'armed' : 'expired';
+  if (s.pushedAt) return s.confirmBy && s.confirmBy.getTime() > now ? 'delivered' : 'expired';
+  return s.pushDeadline.getTime() > now ? 'pending' : 'expired';
+}
+
+/** When a session that is over ended, as far as the platform decided it: revoked, or the deadline it missed. */
+function endOf(status: ArmSessionStatus, g: GrantTimes, s: SessionTimes): string | null {
+  if (status === 'revoked') return g.revokedAt ? new Date(g.revokedAt).toISOString() : null;
+  if (status !== 'expired') return null;
+  const deadline = s.usedAt ? g.expiresAt : s.pushedAt ? s.confirmBy : s.pushDeadline;
+  return deadline ? new Date(deadline).toISOString() : null;
 }

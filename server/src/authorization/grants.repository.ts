@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ReasonCode } from '@arcgate/protocol';
+import { ReasonCode } from '@arcgate/protocol';
+import { CertificateValidity, certificateValiditySql } from '../welders/certificate-rules';
 import { chinaDate } from '../common/time/china-date';
 import { PreparedStatement, queryPrepared } from '../database/prepared-statement';
 import { maskName } from '../common/validation/identifiers';
@@ -27,6 +28,25 @@ export interface RevokedGrant {
   onDevice: boolean;
 }
 
+/** The granted certificate judged today by the one rule (certificate-rules.ts). */
+const CERTIFICATE_VALIDITY_TODAY = certificateValiditySql('c', '$2::date');
+
+/**
+ * Why a certificate that was valid when granted no longer is. 'unverified': a regulator has rejected
+ * the record since (a grant is only ever made on a verified one).
+ */
+const CERTIFICATE_REVOKE_REASON: Readonly<Record<Exclude<CertificateValidity, 'valid'>, ReasonCode>> = {
+  revoked: ReasonCode.CERTIFICATE_REVOKED,
+  suspended: ReasonCode.CERTIFICATE_SUSPENDED,
+  unverified: ReasonCode.REGULATOR_ORDER,
+  not_yet_valid: ReasonCode.CERTIFICATE_MISSING,
+  expired: ReasonCode.CERTIFICATE_EXPIRED,
+  review_overdue: ReasonCode.CERTIFICATE_REVIEW_OVERDUE,
+};
+const CERTIFICATE_REASON_SQL = `CASE ${CERTIFICATE_VALIDITY_TODAY} ${Object.entries(CERTIFICATE_REVOKE_REASON)
+  .map(([v, r]) => `WHEN '${v}' THEN '${r}'`)
+  .join(' ')} END`;
+
 /**
  * Why a live grant must end now, first cause wins. Mirrors the checks of a new decision for
  * everything that can change during a grant's life (the device itself enforces expiresAt).
@@ -40,11 +60,7 @@ const REVOKE_REASON_SQL = `CASE
     WHEN m.chip_id IS DISTINCT FROM g.chip_id THEN 'CHIP_NOT_BOUND'
     WHEN e.status <> 'active' THEN 'ENTERPRISE_INACTIVE'
     WHEN ic.status IS NOT NULL AND ic.status <> 'active' THEN 'WELDER_CODE_REVOKED'
-    WHEN c.status = 'revoked' THEN 'CERTIFICATE_REVOKED'
-    WHEN c.status = 'suspended' THEN 'CERTIFICATE_SUSPENDED'
-    WHEN c.verification = 'rejected' THEN 'REGULATOR_ORDER'
-    WHEN c.expires_on <= $2::date THEN 'CERTIFICATE_EXPIRED'
-    WHEN c.review_due_on < $2::date THEN 'CERTIFICATE_REVIEW_OVERDUE'
+    WHEN c.id IS NOT NULL AND ${CERTIFICATE_VALIDITY_TODAY} <> 'valid' THEN ${CERTIFICATE_REASON_SQL}
     WHEN EXISTS (SELECT 1 FROM in_force) AND EXISTS (SELECT 1 FROM in_force f WHERE starts_with(g.region_path, f.region_path))
       THEN 'BLACKOUT_IN_FORCE'
   END`;

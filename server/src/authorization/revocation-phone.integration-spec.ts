@@ -5,6 +5,7 @@ import { CodeSubjectType } from '../codes/identity-code.entity';
 import { FakeClock } from '../common/clock/clock';
 import { DeviceGateway } from '../devices/device-gateway';
 import { cst, DemoIds, demoIds, STEEL_SITE } from '../permits/testing/permit-fixtures';
+import { DEMO_PASSWORD } from '../seed/demo-data';
 import { RevocationService } from './revocation.service';
 import { activeCode, approvedPermit, at9, bindNewChip, FakeDevice, waitUntil } from './testing/arm-test-kit';
 
@@ -317,6 +318,149 @@ describe('revocation and the phone-initiated start', () => {
         `SELECT source, allowed, reason FROM decisions WHERE source = 'phone' AND reason = 'OUTSIDE_GEOFENCE'`,
       );
       expect(d).toEqual({ source: 'phone', allowed: false, reason: 'OUTSIDE_GEOFENCE' });
+    });
+
+    it('follows what the device reports (relay, arcs), ends the work on request (WORK_ENDED, audited) and lists the day', async () => {
+      await device.online();
+      await online(true);
+      const res = await start(phoneBody());
+      expect(res.body).toMatchObject({ allowed: true, delivered: true });
+      const sessionId = res.body.sessionId as string;
+      const grantId = res.body.grant.grantId as string;
+      await pushOf(device, sessionId, 3000);
+      const { answer } = await device.arm(device.armBody({ kind: 'phone_session', sessionId }));
+      expect(answer.type).toBe('arm.grant');
+      expect((await session(sessionId)).work).toMatchObject({
+        phase: 'waiting',
+        deviceOnline: true,
+        relayClosedAt: null,
+        arcStartedAt: null,
+        arcCount: 0,
+        endedAt: null,
+      });
+
+      // What the telemetry ingest stores from the device's events (its own suite covers the ingest itself).
+      const t0 = clock.now().getTime();
+      const iso = (ms: number) => new Date(t0 + ms).toISOString();
+      let seq = 7_000_000 + Math.floor(Math.random() * 1_000_000);
+      const event = (type: string, ms: number, payload: object, grant: string | null = grantId) =>
+        t.ds.query(
+          `INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload)
+           VALUES ($1, $2, $3, $4, now(), $5, $6, $7)`,
+          [device.chip.chip, ++seq, type, iso(ms), ids.steelMachine1, grant, { type, at: iso(ms), ...payload }],
+        );
+      await event('relay.change', 1_000, { closed: true, trigger: 'arm_granted', grantId });
+      // Another grant's arc on the same chip is not this session's.
+      await event('arc.start', 2_000, {}, null);
+      expect((await session(sessionId)).work).toMatchObject({ phase: 'relay_closed', relayClosedAt: iso(1_000) });
+      await event('arc.start', 10_000, { grantId });
+      expect((await session(sessionId)).work).toMatchObject({ phase: 'arcing', arcStartedAt: iso(10_000) });
+      await event('arc.stop', 40_000, { grantId });
+      await t.ds.query(
+        `INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, welder_id, permit_id, started_at, ended_at, duration_ms,
+                           current_stats, voltage_stats, samples, sample_rate_hz, authorized)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 30000, $9, $10, 300, 10, true)`,
+        [
+          device.chip.chip,
+          seq,
+          ids.steelMachine1,
+          grantId,
+          ids.zhang,
+          permit,
+          iso(10_000),
+          iso(40_000),
+          { min: 120, max: 180, mean: 152.3, p95: 175 },
+          { min: 20, max: 26, mean: 24, p95: 25 },
+        ],
+      );
+      expect((await session(sessionId)).work).toMatchObject({
+        phase: 'relay_closed',
+        arcStartedAt: null,
+        arcCount: 1,
+        arcMs: 30_000,
+        lastArc: { endedAt: iso(40_000), durationMs: 30_000, currentMeanA: 152.3, currentMaxA: 180 },
+      });
+
+      // Only the welder of the session may end it: not another welder, not the enterprise.
+      const other = await t.http
+        .post('/api/users')
+        .set(await t.auth('admin'))
+        .send({
+          username: 'welder.sun',
+          password: DEMO_PASSWORD,
+          displayName: '孙磊',
+          role: 'welder',
+          welderId: ids.sun,
+        });
+      expect(other.status).toBe(201);
+      expect((await t.http.post(`/api/arm-sessions/${sessionId}/end`).set(await t.auth('welder.sun'))).status).toBe(
+        404,
+      );
+      expect((await t.http.post(`/api/arm-sessions/${sessionId}/end`).set(await t.auth('hengda.admin'))).status).toBe(
+        403,
+      );
+      expect((await grantRow(grantId)).revoked_at).toBeNull();
+
+      const ended = await t.http.post(`/api/arm-sessions/${sessionId}/end`).set(await t.auth('welder.zhang'));
+      expect(ended.status).toBe(200);
+      expect(ended.body).toMatchObject({ status: 'revoked', revokeReason: 'WORK_ENDED', work: { phase: 'ended' } });
+      expect(ended.body.work.endedAt).toBe(clock.now().toISOString());
+      const revoke = await revokeOf(grantId, 3000);
+      expect(revoke.body).toMatchObject({
+        grantId,
+        reason: ReasonCode.WORK_ENDED,
+        message: { 'zh-CN': '焊工已结束作业，焊机上锁' },
+      });
+      const audited = async () =>
+        t.ds.query(
+          `SELECT a.action, a.entity_type, a.enterprise_id, a.after, u.username FROM audit_log a
+             JOIN users u ON u.id = a.actor_user_id WHERE a.entity_id = $1`,
+          [sessionId],
+        );
+      expect(await audited()).toEqual([
+        {
+          action: 'arm_session.end',
+          entity_type: 'arm_session',
+          enterprise_id: ids.steel,
+          after: { machineId: ids.steelMachine1, permitId: permit, reason: 'WORK_ENDED' },
+          username: 'welder.zhang',
+        },
+      ]);
+      // Ending it again changes nothing and records nothing.
+      const again = await t.http.post(`/api/arm-sessions/${sessionId}/end`).set(await t.auth('welder.zhang'));
+      expect(again.status).toBe(200);
+      expect(again.body.status).toBe('revoked');
+      expect(await audited()).toHaveLength(1);
+
+      // The device answers the revoke by opening its relay: the session ends there.
+      await event('relay.change', 50_000, { closed: false, trigger: 'grant_revoked', grantId });
+      expect((await session(sessionId)).work).toMatchObject({ phase: 'ended', endedAt: iso(50_000) });
+
+      const day = async (user: string, from = cst(5, '00:00')) =>
+        t.http
+          .get('/api/arm-sessions')
+          .query({ from })
+          .set(await t.auth(user));
+      const mine = await day('welder.zhang');
+      expect(mine.status).toBe(200);
+      expect(mine.body.find((r: { id: string }) => r.id === sessionId)).toEqual({
+        id: sessionId,
+        status: 'revoked',
+        machineId: ids.steelMachine1,
+        machineName: expect.any(String),
+        permitId: permit,
+        permitWork: expect.any(String),
+        requestedAt: clock.now().toISOString(),
+        relayClosedAt: iso(1_000),
+        endedAt: iso(50_000),
+        arcCount: 1,
+        arcMs: 30_000,
+        revokeReason: 'WORK_ENDED',
+      });
+      expect((await day('welder.zhang', cst(6, '00:00'))).body).toEqual([]);
+      expect((await day('welder.sun')).body.some((r: { id: string }) => r.id === sessionId)).toBe(false);
+      expect((await day('hengda.admin')).status).toBe(403);
+      expect((await t.http.get('/api/arm-sessions').set(await t.auth('welder.zhang'))).status).toBe(400);
     });
 
     it('refuses forged, unknown, revoked and non-machine codes with 4xx, and non-welders', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { WeldersModule } from '../welders/welders.module';
 import { RegionsModule } from '../regions/regions.module';
 import { Blackout } from './blackout.entity';
 import { BlackoutsController } from './blackouts.controller';
@@ -9,7 +10,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 /** 禁火期 (special periods, high wind); the arc authorisation asks BlackoutsService.findActiveFor. */
 @Module({
-  imports: [EnterprisesModule, TypeOrmModule.forFeature([Blackout]), RegionsModule],
+  imports: [EnterprisesModule, WeldersModule, TypeOrmModule.forFeature([Blackout]), RegionsModule],
   controllers: [BlackoutsController],
   providers: [BlackoutsService, BlackoutsRepository],
   exports: [BlackoutsService],

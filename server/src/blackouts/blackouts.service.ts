@@ -9,7 +9,7 @@ import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { Role } from '../common/roles/role';
-import { Welder } from '../welders/welder.entity';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { Blackout, BlackoutEffect } from './blackout.entity';
 import { BlackoutView, toBlackoutView } from './blackout.view';
 import { BlackoutReadScope, BlackoutsRepository } from './blackouts.repository';
@@ -41,6 +41,7 @@ export class BlackoutsService {
     private readonly clock: Clock,
     private readonly ds: DataSource,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+    @Inject(WELDER_ROSTER) private readonly welders: WelderRoster,
   ) {}
 
   /**
@@ -178,9 +179,7 @@ export class BlackoutsService {
       return actor.regionPath ? { kind: 'related', path: actor.regionPath } : { kind: 'none' };
     let enterpriseId = actor.enterpriseId ?? null;
     if (actor.role === Role.Welder && actor.welderId) {
-      const w = await this.ds
-        .getRepository(Welder)
-        .findOne({ where: { id: actor.welderId }, select: { id: true, employerId: true } });
+      const [w] = await this.welders.findWelders([actor.welderId]);
       enterpriseId = w?.employerId ?? null;
     }
     if (!enterpriseId) return { kind: 'none' };

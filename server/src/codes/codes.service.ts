@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
@@ -95,6 +95,30 @@ export class CodesService {
     return this.ds
       .getRepository(IdentityCode)
       .findOne({ where: { subjectType, subjectId, status: CodeStatus.Active } });
+  }
+
+  /** Of these subjects, the codes in use (one per subject at most). */
+  findActiveForSubjects(subjectType: CodeSubjectType, subjectIds: string[]): Promise<IdentityCode[]> {
+    return subjectIds.length
+      ? this.ds
+          .getRepository(IdentityCode)
+          .find({ where: { subjectType, subjectId: In(subjectIds), status: CodeStatus.Active } })
+      : Promise.resolve([]);
+  }
+
+  /** Whether the subject got a code after this one (the old code was replaced, not withdrawn). */
+  async hasCodeIssuedAfter(code: IdentityCode): Promise<boolean> {
+    const later = await this.ds
+      .getRepository(IdentityCode)
+      .createQueryBuilder('c')
+      .where('c.subject_type = :t AND c.subject_id = :s AND c.issued_at > :at AND c.id <> :id', {
+        t: code.subjectType,
+        s: code.subjectId,
+        at: code.issuedAt,
+        id: code.id,
+      })
+      .getCount();
+    return later > 0;
   }
 
   findByCode(code: string): Promise<IdentityCode | null> {

@@ -9,7 +9,7 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Machine, MachineStatus } from '../machines/machine.entity';
+import { type Machine, MachineStatus } from '../machines/machine.entity';
 import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { BindChipDto } from './dto/bind-chip.dto';
@@ -247,13 +247,13 @@ export class ChipsService {
     dto: BindChipDto,
   ): Promise<void> {
     const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
-    const holder = await em.findOne(Machine, { where: { chipId: dto.chipId } });
+    const holder = await this.machines.findByChipId(em, dto.chipId);
     if (holder) throw boundElsewhere();
     const now = this.clock.now();
     await this.chips.detachOthersFromMachine(em, machine.id, dto.chipId, now);
     Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
     await this.chips.save(em, chip);
-    await em.update(Machine, { id: machine.id }, { chipId: dto.chipId });
+    await this.machines.setChip(em, machine.id, dto.chipId);
     await this.audit.record(em, actor, {
       action: 'machine.chip.bind',
       entityType: 'machine',
@@ -276,11 +276,8 @@ export class ChipsService {
   ): Promise<string> {
     const old = machine.chipId!;
     const now = this.clock.now();
-    await em.update(Machine, { id: machine.id }, { chipId: null });
-    await em.query(`UPDATE chips SET machine_id = NULL, unbound_at = $2, updated_at = now() WHERE chip_id = $1`, [
-      old,
-      now,
-    ]);
+    await this.machines.setChip(em, machine.id, null);
+    await this.chips.markUnbound(em, old, now);
     await this.audit.record(em, actor, {
       action: 'machine.chip.unbind',
       entityType: 'machine',

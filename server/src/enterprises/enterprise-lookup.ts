@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
 import { Enterprise } from './enterprise.entity';
 
 /**
@@ -12,6 +14,11 @@ export interface EnterpriseLookup {
   findByIds(ids: string[], em?: EntityManager): Promise<Enterprise[]>;
   /** Share-locked until the caller's transaction ends: the enterprise cannot be suspended meanwhile. */
   findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null>;
+  /**
+   * The ids of the enterprises the actor may read, as a subquery to embed (getQuery, getParameters).
+   * `alias` must be unique in the statement it goes into.
+   */
+  visibleIdsQuery(actor: Actor, alias: string): SelectQueryBuilder<Enterprise>;
 }
 
 export const ENTERPRISE_LOOKUP = 'ENTERPRISE_LOOKUP';
@@ -19,7 +26,10 @@ export const ENTERPRISE_LOOKUP = 'ENTERPRISE_LOOKUP';
 /** The lookup over this module's table (the only implementation). */
 @Injectable()
 export class EnterpriseTableLookup implements EnterpriseLookup {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+  ) {}
 
   findById(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
     return em.findOne(Enterprise, { where: { id } });
@@ -31,5 +41,10 @@ export class EnterpriseTableLookup implements EnterpriseLookup {
 
   findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null> {
     return em.findOne(Enterprise, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  }
+
+  visibleIdsQuery(actor: Actor, alias: string): SelectQueryBuilder<Enterprise> {
+    const qb = this.ds.manager.createQueryBuilder(Enterprise, alias).select(`${alias}.id`);
+    return this.access.scopeToEnterprises(qb, actor, alias);
   }
 }

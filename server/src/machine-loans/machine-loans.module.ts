@@ -5,10 +5,11 @@ import { MachineLoansRepository } from './machine-loans.repository';
 import { MachineLoansService } from './machine-loans.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MachineLoan } from './machine-loan.entity';
+import { MachinesModule } from '../machines/machines.module';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 @Module({
-  imports: [EnterprisesModule, TypeOrmModule.forFeature([MachineLoan])],
+  imports: [EnterprisesModule, MachinesModule, TypeOrmModule.forFeature([MachineLoan])],
   controllers: [MachineLoansController],
   providers: [
     MachineLoansService,

@@ -1,22 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
-import { Machine } from '../machines/machine.entity';
+import { MACHINE_ROSTER, MachineRoster, RosterMachine } from '../machines/machine-roster';
 import { MachineLoan } from './machine-loan.entity';
 
 @Injectable()
 export class MachineLoansRepository {
   constructor(
     private readonly ds: DataSource,
-    private readonly access: AccessPolicy,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+    @Inject(MACHINE_ROSTER) private readonly machines: MachineRoster,
   ) {}
 
-  findMachine(em: EntityManager, id: string): Promise<Machine | null> {
-    return em.findOne(Machine, { where: { id } });
+  async findMachine(em: EntityManager, id: string): Promise<RosterMachine | null> {
+    return (await this.machines.findMachines([id], em))[0] ?? null;
   }
 
   findEnterprise(em: EntityManager, id: string): Promise<Enterprise | null> {
@@ -42,16 +41,8 @@ export class MachineLoansRepository {
   /** Loans where the actor can read the lender or the borrower. */
   listVisible(actor: Actor, offset: number, limit: number): Promise<[MachineLoan[], number]> {
     const qb = this.ds.manager.createQueryBuilder(MachineLoan, 'l');
-    const lenders = this.access.scopeToEnterprises(
-      this.ds.manager.createQueryBuilder(Enterprise, 'le').select('le.id'),
-      actor,
-      'le',
-    );
-    const borrowers = this.access.scopeToEnterprises(
-      this.ds.manager.createQueryBuilder(Enterprise, 'be').select('be.id'),
-      actor,
-      'be',
-    );
+    const lenders = this.enterpriseLookup.visibleIdsQuery(actor, 'le');
+    const borrowers = this.enterpriseLookup.visibleIdsQuery(actor, 'be');
     qb.where(
       `(l.lender_enterprise_id IN (${lenders.getQuery()}) OR l.borrower_enterprise_id IN (${borrowers.getQuery()}))`,
     ).setParameters({ ...lenders.getParameters(), ...borrowers.getParameters() });

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Machine } from './machine.entity';
 
 /** A machine's record as other modules may read it. */
-export type RosterMachine = Pick<Machine, 'id' | 'name' | 'status' | 'enterpriseId'>;
+export type RosterMachine = Pick<Machine, 'id' | 'name' | 'serialNumber' | 'status' | 'enterpriseId'>;
 
 /**
  * Machines' records for other modules (permits: which machines may be named), so that they never

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
 import { likeContains } from '../common/validation/field-helpers';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
@@ -39,6 +38,20 @@ export class MachinesRepository implements MachineLookup {
     return this.ds.getRepository(Machine).findOne({ where: { id }, relations: { enterprise: true } });
   }
 
+  findManyWithEnterprise(ids: string[]): Promise<Machine[]> {
+    return ids.length
+      ? this.ds.getRepository(Machine).find({ where: { id: In(ids) }, relations: { enterprise: true } })
+      : Promise.resolve([]);
+  }
+
+  findByChipId(em: EntityManager, chipId: string): Promise<Machine | null> {
+    return em.findOne(Machine, { where: { chipId } });
+  }
+
+  async setChip(em: EntityManager, machineId: string, chipId: string | null): Promise<void> {
+    await em.update(Machine, { id: machineId }, { chipId });
+  }
+
   /** Row-locked machine and its enterprise, for a change inside a transaction. */
   async findForUpdate(em: EntityManager, id: string): Promise<{ machine: Machine; enterprise: Enterprise } | null> {
     // FOR UPDATE cannot cover the outer side of a join: lock the machine, then read its owner.
@@ -74,14 +87,5 @@ export class MachinesRepository implements MachineLookup {
       .skip(f.offset)
       .take(f.limit)
       .getManyAndCount();
-  }
-
-  /** Active QR codes of these machines, by machine id (one query for a whole page). */
-  async findActiveCodes(machineIds: string[]): Promise<Map<string, IdentityCode>> {
-    if (!machineIds.length) return new Map();
-    const codes = await this.ds
-      .getRepository(IdentityCode)
-      .find({ where: { subjectType: CodeSubjectType.Machine, subjectId: In(machineIds), status: CodeStatus.Active } });
-    return new Map(codes.map((c) => [c.subjectId, c]));
   }
 }

@@ -94,7 +94,14 @@ export class MachinesService {
       offset: offsetOf(query),
       limit: query.pageSize,
     });
-    const codes = await this.machines.findActiveCodes(rows.map((m) => m.id));
+    const codes = new Map(
+      (
+        await this.codes.findActiveForSubjects(
+          CodeSubjectType.Machine,
+          rows.map((m) => m.id),
+        )
+      ).map((c) => [c.subjectId, c]),
+    );
     return paginate(
       rows.map((m) => this.view(m, m.enterprise!, codes.get(m.id) ?? null)),
       total,

@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
-import { User } from '../users/user.entity';
-import { Role } from '../common/roles/role';
+import { ENTERPRISE_STAFF, EnterpriseStaff, StaffMember } from '../users/staff-roster';
 import { ApproverPosition } from './approval-chain';
 import { EnterprisePermitSettings } from './permit-settings.entity';
 import { UserPosition } from './user-position.entity';
@@ -13,6 +12,7 @@ export class PermitSettingsRepository {
   constructor(
     private readonly ds: DataSource,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+    @Inject(ENTERPRISE_STAFF) private readonly staff: EnterpriseStaff,
   ) {}
 
   findEnterprise(id: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
@@ -38,19 +38,12 @@ export class PermitSettingsRepository {
     return (await em.find(UserPosition, { where: { userId, enterpriseId } })).map((p) => p.position);
   }
 
-  findEnterpriseUsers(enterpriseId: string, offset: number, limit: number): Promise<[User[], number]> {
-    return this.ds.manager.findAndCount(User, {
-      where: { enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) },
-      order: { username: 'ASC' },
-      skip: offset,
-      take: limit,
-    });
+  findEnterpriseUsers(enterpriseId: string, offset: number, limit: number): Promise<[StaffMember[], number]> {
+    return this.staff.findStaff(enterpriseId, offset, limit);
   }
 
-  findEnterpriseUser(enterpriseId: string, userId: string, em: EntityManager = this.ds.manager): Promise<User | null> {
-    return em.findOne(User, {
-      where: { id: userId, enterpriseId, role: In([Role.EnterpriseAdmin, Role.SafetyManager]) },
-    });
+  findEnterpriseUser(enterpriseId: string, userId: string, em?: EntityManager): Promise<StaffMember | null> {
+    return this.staff.findStaffMember(enterpriseId, userId, em);
   }
 
   positionsOfUsers(userIds: string[]): Promise<UserPosition[]> {

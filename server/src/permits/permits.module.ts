@@ -4,6 +4,7 @@ import { MachineLoansModule } from '../machine-loans/machine-loans.module';
 import { MachinesModule } from '../machines/machines.module';
 import { RegionsModule } from '../regions/regions.module';
 import { WeldersModule } from '../welders/welders.module';
+import { UsersModule } from '../users/users.module';
 import { GasCatalogueController } from './gas-catalogue.controller';
 import { PermitAccess } from './permit-access';
 import { PermitEligibility } from './permit-eligibility';
@@ -57,6 +58,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     BlackoutsModule,
     RegionsModule,
     WeldersModule,
+    UsersModule,
     MachinesModule,
     MachineLoansModule,
   ],

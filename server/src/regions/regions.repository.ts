@@ -12,6 +12,14 @@ export class RegionsRepository implements RegionLookup {
     return this.repo.findOne({ where: { code } });
   }
 
+  findPickable(): Promise<Region[]> {
+    return this.repo
+      .createQueryBuilder('g')
+      .where(`g.level IN ('county', 'township')`)
+      .orderBy('g.path', 'ASC')
+      .getMany();
+  }
+
   /** The region and everything below it, ordered so that parents come before children. */
   findSubtree(path: string): Promise<Region[]> {
     return this.repo

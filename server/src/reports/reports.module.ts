@@ -10,10 +10,18 @@ import { ReportPhoto } from './report-photo.entity';
 import { Report } from './report.entity';
 import { CodesModule } from '../codes/codes.module';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
+import { MachinesModule } from '../machines/machines.module';
+import { RegionsModule } from '../regions/regions.module';
 
 /** 一键举报. FieldCipher, Clock and AuditService are global. */
 @Module({
-  imports: [EnterprisesModule, TypeOrmModule.forFeature([Report, ReportPhoto, ReportEvent]), CodesModule],
+  imports: [
+    EnterprisesModule,
+    MachinesModule,
+    RegionsModule,
+    TypeOrmModule.forFeature([Report, ReportPhoto, ReportEvent]),
+    CodesModule,
+  ],
   controllers: [PublicReportsController, ReportsController],
   providers: [ReportsService, ReportsRepository, PublicReportThrottlerGuard, ReportStatusThrottlerGuard],
 })

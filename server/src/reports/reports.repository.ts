@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
-import { Machine } from '../machines/machine.entity';
-import { Region } from '../regions/region.entity';
+import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
 import { Report, ReportStatus } from './report.entity';
 import { ReportEvent } from './report-event.entity';
 import { ReportPhoto } from './report-photo.entity';
@@ -17,6 +16,7 @@ export class ReportsRepository {
   constructor(
     private readonly ds: DataSource,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+    @Inject(MACHINE_ROSTER) private readonly machines: MachineRoster,
   ) {}
 
   insertReport(em: EntityManager, r: Partial<Report>): Promise<Report> {
@@ -71,25 +71,6 @@ export class ReportsRepository {
       .getOne();
   }
 
-  /** The machine a valid or revoked code points at, with its owner, to place the report. */
-  findMachineWithEnterprise(id: string): Promise<Machine | null> {
-    return this.ds.getRepository(Machine).findOne({ where: { id }, relations: { enterprise: true } });
-  }
-
-  findRegionByCode(code: string): Promise<Region | null> {
-    return this.ds.getRepository(Region).findOne({ where: { code } });
-  }
-
-  /** County and townships: what a reporter can pick from (villages are too many for a phone list). */
-  findPickableRegions(): Promise<Region[]> {
-    return this.ds
-      .getRepository(Region)
-      .createQueryBuilder('g')
-      .where(`g.level IN ('county', 'township')`)
-      .orderBy('g.path', 'ASC')
-      .getMany();
-  }
-
   /** Newest first. */
   listScoped(
     scope: ReportScope,
@@ -109,11 +90,7 @@ export class ReportsRepository {
     const machineIds = [...new Set(reports.map((r) => r.machineId).filter((id): id is string => !!id))];
     const enterpriseIds = [...new Set(reports.map((r) => r.enterpriseId).filter((id): id is string => !!id))];
     const [machines, enterprises, counts] = await Promise.all([
-      machineIds.length
-        ? this.ds
-            .getRepository(Machine)
-            .find({ where: { id: In(machineIds) }, select: { id: true, name: true, serialNumber: true } })
-        : [],
+      machineIds.length ? this.machines.findMachines(machineIds) : [],
       this.enterpriseLookup.findByIds(enterpriseIds),
       reports.length
         ? this.ds.query<{ report_id: string; n: number }[]>(

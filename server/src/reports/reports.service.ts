@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
@@ -31,6 +31,8 @@ import {
 } from './report.view';
 import { ReportScope, ReportsRepository } from './reports.repository';
 import { generateTrackingCode, normaliseTrackingCode } from './tracking-code';
+import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 
 /** Submissions are audited as coming from "public": no account, no address, nothing to trace back. */
 const PUBLIC_ACTOR: Actor = { userId: null, username: 'public', role: 'system' };
@@ -64,6 +66,8 @@ export class ReportsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
+    @Inject(MACHINE_LOOKUP) private readonly machines: MachineLookup,
   ) {}
 
   async submit(dto: SubmitReportDto, files: UploadedPhoto[] | undefined): Promise<ReportReceiptDto> {
@@ -134,7 +138,7 @@ export class ReportsService {
   }
 
   async publicRegions(): Promise<PublicRegionDto[]> {
-    return (await this.reports.findPickableRegions()).map((g) => ({
+    return (await this.regions.findPickable()).map((g) => ({
       code: g.code,
       name: g.name,
       level: g.level,
@@ -265,7 +269,7 @@ export class ReportsService {
     };
     let picked: Pick<Placement, 'regionCode' | 'regionPath'> = { regionCode: null, regionPath: null };
     if (dto.regionCode) {
-      const region = await this.reports.findRegionByCode(dto.regionCode);
+      const region = await this.regions.findByCode(dto.regionCode);
       if (!region)
         throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [
           { field: 'regionCode', code: 'unknownRegion', message: 'unknown region' },
@@ -285,7 +289,7 @@ export class ReportsService {
         '这是焊工码，不是焊机码 (this is a welder code, not a machine code)',
       );
     const issued = await this.codes.findByCode(code);
-    const machine = issued ? await this.reports.findMachineWithEnterprise(issued.subjectId) : null;
+    const machine = issued ? await this.machines.findWithEnterprise(issued.subjectId) : null;
     if (!issued || !machine?.enterprise)
       return { ...none, ...picked, machineCode: code, machineCodeState: MachineCodeState.Unknown };
     return {

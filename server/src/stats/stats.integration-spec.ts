@@ -186,4 +186,38 @@ describe('stats overview', () => {
     expect(ws.rowCount).toBe(3); // header + the 会亭镇 arc + the unregistered device
     expect(String(ws.getRow(1).getCell(1).value)).toBe('告警类型');
   });
+
+  // Last: it adds certificates. The census is counted in SQL, the ledger judges each welder in TypeScript.
+  it("counts certificate states exactly as the welders ledger shows them, whatever each welder holds", async () => {
+    const sun = (await t.ds.query(`SELECT id FROM welders WHERE real_name = '孙磊'`))[0].id;
+    const insert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = 'valid') =>
+      t.ds.query(
+        `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, status, source, verification, verification_source, verified_at)
+         VALUES ($1, 'welding_and_thermal_cutting', 'fusion_welding_and_thermal_cutting', $2, $3, $4, $5, 'manual', 'verified', 'regulator', now())`,
+        [sun, issuedOn, expiresOn, reviewDueOn, status],
+      );
+    // expired, suspended and overdue for review: the best of them (review_overdue) is his state
+    await insert('2018-01-01', '2024-01-01', '2021-01-01');
+    await insert('2024-01-01', '2030-01-01', '2027-01-01', 'suspended');
+    await insert('2022-01-01', '2028-01-01', '2025-01-01');
+    const ledgerStates = async (user: string) => {
+      const res = await t.http.get('/api/welders?status=active&pageSize=200').set(await t.auth(user));
+      expect(res.status).toBe(200);
+      const n = (state: string) =>
+        (res.body.items as { certificateState: string }[]).filter((w) => w.certificateState === state).length;
+      return {
+        certified: n('valid') + n('expiring_90d'),
+        expiring90d: n('expiring_90d'),
+        expired: n('expired'),
+        reviewOverdue: n('review_overdue'),
+        none: n('none'),
+      };
+    };
+    for (const user of ['xiayi.regulator', 'huiting.regulator', 'hengda.admin']) {
+      const w = (await overview(user)).welders;
+      const { total: _t, other: _o, ...census } = w;
+      expect({ user, ...census }).toEqual({ user, ...(await ledgerStates(user)) });
+    }
+    expect((await overview('xiayi.regulator')).welders.reviewOverdue).toBeGreaterThanOrEqual(1);
+  });
 });

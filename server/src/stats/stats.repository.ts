@@ -4,7 +4,6 @@ import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Alert } from '../alerts/alert.entity';
-import { Certificate } from '../welders/certificate.entity';
 import { Role } from '../common/roles/role';
 import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../welders/welder-scope-lookup';
 
@@ -102,16 +101,6 @@ export class StatsRepository {
       .where(`w.status = 'active'`);
     const rows: { id: string }[] = await this.welderScope.scopeQuery(qb, actor, this.welderScope.today()).getRawMany();
     return rows.map((r) => r.id);
-  }
-
-  async certificatesOfActiveWelders(actor: Actor): Promise<Certificate[]> {
-    const qb = this.ds
-      .getRepository(Certificate)
-      .createQueryBuilder('c')
-      .innerJoin('welders', 'w', 'w.id = c.welder_id')
-      .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-      .where(`w.status = 'active'`);
-    return this.welderScope.scopeQuery(qb, actor, this.welderScope.today()).getMany();
   }
 
   /**

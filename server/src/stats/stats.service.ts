@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../access/actor';
 import { AlertSeverity, AlertState } from '../alerts/alert-type';
 import { AlertsService } from '../alerts/alerts.service';
@@ -7,8 +7,8 @@ import { Clock } from '../common/clock/clock';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { Role } from '../common/roles/role';
-import { certificateStateOf } from '../welders/welder-views';
-import { Certificate } from '../welders/certificate.entity';
+import { CERTIFICATE_CENSUS, CertificateCensus } from '../welders/certificate-census';
+import type { CertificateState } from '../welders/welder-views';
 import { OFF_PLATFORM_TYPES, OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';
 import { AlertCensus, OverviewView, TownshipRow, TrendPoint, WelderCensus } from './dto/overview.view';
 import { DailyCount, RegionRef, StatsRepository } from './stats.repository';
@@ -23,6 +23,7 @@ export class StatsService {
     private readonly repo: StatsRepository,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
+    @Inject(CERTIFICATE_CENSUS) private readonly certificateCensus: CertificateCensus,
   ) {}
 
   /** The census (摸清底数) of everything the caller oversees. */
@@ -35,7 +36,7 @@ export class StatsService {
     const [enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend] = await Promise.all([
       this.repo.enterpriseCounts(actor),
       this.repo.machineCounts(actor, tables.chips),
-      this.welderCensus(actor, now),
+      this.welderCensus(actor),
       tables.permits
         ? this.repo.permitsActiveBetween(actor, chinaDayStart(today), chinaDayStart(addDays(today, 1)))
         : Promise.resolve(0),
@@ -84,35 +85,20 @@ export class StatsService {
     };
   }
 
-  /** Certificate states use the same rules as the welder views (certificate-rules.ts). */
-  private async welderCensus(actor: Actor, now: Date): Promise<WelderCensus> {
-    const [ids, certs] = await Promise.all([
-      this.repo.activeWelderIds(actor),
-      this.repo.certificatesOfActiveWelders(actor),
-    ]);
-    const byWelder = new Map<string, Certificate[]>();
-    for (const c of certs) byWelder.set(c.welderId, [...(byWelder.get(c.welderId) ?? []), c]);
-    const census: WelderCensus = {
-      total: ids.length,
-      certified: 0,
-      expiring90d: 0,
-      expired: 0,
-      reviewOverdue: 0,
-      none: 0,
-      other: 0,
+  /** Certificate states by the welder views' rule (certificateStateOf), counted by the welders module. */
+  private async welderCensus(actor: Actor): Promise<WelderCensus> {
+    const { total, byState } = await this.certificateCensus.countByCertificateState(actor);
+    const n = (state: CertificateState) => byState[state] ?? 0;
+    const counted = n('valid') + n('expiring_90d') + n('expired') + n('review_overdue') + n('none');
+    return {
+      total,
+      certified: n('valid') + n('expiring_90d'),
+      expiring90d: n('expiring_90d'),
+      expired: n('expired'),
+      reviewOverdue: n('review_overdue'),
+      none: n('none'),
+      other: total - counted,
     };
-    for (const id of ids) {
-      const state = certificateStateOf(byWelder.get(id) ?? [], now);
-      if (state === 'valid') census.certified++;
-      else if (state === 'expiring_90d') {
-        census.certified++;
-        census.expiring90d++;
-      } else if (state === 'expired') census.expired++;
-      else if (state === 'review_overdue') census.reviewOverdue++;
-      else if (state === 'none') census.none++;
-      else census.other++;
-    }
-    return census;
   }
 
   private async alertCensus(actor: Actor): Promise<AlertCensus> {

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { WeldersModule } from '../welders/welders.module';
 import { RegionsModule } from '../regions/regions.module';
 import { PasswordHasher } from '../common/crypto/password-hasher';
+import { EnterpriseStaffRepository, ENTERPRISE_STAFF } from './staff-roster';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -9,9 +11,14 @@ import { UsersService } from './users.service';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 @Module({
-  imports: [EnterprisesModule, TypeOrmModule.forFeature([User]), RegionsModule],
+  imports: [EnterprisesModule, WeldersModule, TypeOrmModule.forFeature([User]), RegionsModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository, PasswordHasher],
-  exports: [UsersService, PasswordHasher],
+  providers: [
+    UsersService,
+    UsersRepository,
+    PasswordHasher,
+    { provide: ENTERPRISE_STAFF, useClass: EnterpriseStaffRepository },
+  ],
+  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF],
 })
 export class UsersModule {}

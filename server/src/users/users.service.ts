@@ -7,9 +7,8 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
-import { Region } from '../regions/region.entity';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
-import { Welder } from '../welders/welder.entity';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { CreateUserDto } from './dto/create-user.dto';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { User } from './user.entity';
@@ -34,6 +33,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
+    @Inject(WELDER_ROSTER) private readonly welders: WelderRoster,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly access: AccessPolicy,
@@ -102,7 +102,7 @@ export class UsersService {
       if (dto.role === Role.Regulator) {
         if (!dto.regionCode)
           throw DomainError.invalid('regionCode', 'required', 'regionCode is required for a regulator');
-        const region = await em.findOne(Region, { where: { code: dto.regionCode } });
+        const region = await this.regions.findByCode(dto.regionCode);
         if (!region)
           throw new DomainError(ErrorCode.REGION_UNKNOWN, `Region ${dto.regionCode} is not known`, [
             { field: 'regionCode', code: 'unknownRegion', message: 'unknown region' },
@@ -127,7 +127,7 @@ export class UsersService {
       } else if (dto.role === Role.Welder) {
         if (!dto.welderId)
           throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
-        const welder = await em.findOne(Welder, { where: { id: dto.welderId } });
+        const [welder] = await this.welders.findWelders([dto.welderId], em);
         const employer = welder ? await this.enterpriseLookup.findById(welder.employerId, em) : null;
         if (!welder || !employer || !this.access.canReadEnterprise(actor, employer))
           throw DomainError.notFound('Welder');

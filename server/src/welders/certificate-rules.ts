@@ -72,3 +72,20 @@ export function certificateDatesAfterReview(
     due = nextReviewDue(due, dates.expiresOn);
   return { expiresOn: dates.expiresOn, reviewDueOn: due };
 }
+
+/**
+ * certificateValidityAt as a SQL expression, for statements that judge many certificates at once (the
+ * welder list's filters, the grant revocation sweep). `c`: the certificates row alias; `day`: a SQL
+ * expression for the China calendar date of the instant. Same checks in the same order as the function
+ * above; certificate-rules.integration-spec.ts holds the two equal on every combination.
+ */
+export function certificateValiditySql(c: string, day: string): string {
+  return `(CASE
+    WHEN ${c}.status = '${CertificateStatus.Revoked}' THEN 'revoked'
+    WHEN ${c}.status = '${CertificateStatus.Suspended}' THEN 'suspended'
+    WHEN ${c}.issued_on > ${day} THEN 'not_yet_valid'
+    WHEN ${c}.expires_on <= ${day} THEN 'expired'
+    WHEN ${c}.review_due_on < ${day} THEN 'review_overdue'
+    WHEN ${c}.verification IS DISTINCT FROM '${CertificateVerification.Verified}' THEN 'unverified'
+    ELSE 'valid' END)`;
+}

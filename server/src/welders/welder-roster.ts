@@ -14,6 +14,10 @@ export type RosterWelder = Pick<Welder, 'id' | 'realName' | 'status' | 'employer
  */
 export interface WelderRoster {
   findWelders(ids: string[], em?: EntityManager): Promise<RosterWelder[]>;
+  /** The welder with the employing enterprise (code management, the public scan). */
+  findWithEmployer(id: string): Promise<Welder | null>;
+  /** Row-locked for the rest of the caller's transaction (concurrent code re-issues queue up). */
+  lockWelder(em: EntityManager, id: string): Promise<Welder | null>;
   /** Of these welders, those engaged (劳务派遣, 外包) with the enterprise covering the China dates [fromDate, toDate]. */
   findEngagedWelderIds(
     welderIds: string[],
@@ -34,6 +38,14 @@ export class WelderRosterRepository implements WelderRoster {
 
   findWelders(ids: string[], em: EntityManager = this.ds.manager): Promise<RosterWelder[]> {
     return ids.length ? em.find(Welder, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  findWithEmployer(id: string): Promise<Welder | null> {
+    return this.ds.manager.findOne(Welder, { where: { id }, relations: { employer: true } });
+  }
+
+  lockWelder(em: EntityManager, id: string): Promise<Welder | null> {
+    return em.createQueryBuilder(Welder, 'w').setLock('pessimistic_write').where('w.id = :id', { id }).getOne();
   }
 
   async findEngagedWelderIds(

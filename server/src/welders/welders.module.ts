@@ -29,6 +29,7 @@ import { WeldersRepository } from './welders.repository';
 import { WeldersService } from './welders.service';
 import { CodesModule } from '../codes/codes.module';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
+import { CERTIFICATE_CENSUS, CertificateCensusQuery } from './certificate-census';
 
 /** Welders, their certificates (behind CERTIFICATE_REGISTRY), training and engagements; other modules read welders through WELDER_ROSTER. */
 @Module({
@@ -56,6 +57,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     CertificateVerificationService,
     { provide: WELDER_ROSTER, useClass: WelderRosterRepository },
     { provide: WELDER_SCOPE_LOOKUP, useExisting: WelderAccess },
+    { provide: CERTIFICATE_CENSUS, useClass: CertificateCensusQuery },
     // No official register is reachable yet; a connector replaces this binding (official-certificate-source.ts).
     { provide: OFFICIAL_CERTIFICATE_SOURCE, useClass: NotConnectedOfficialSource },
   ],
@@ -67,6 +69,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     OFFICIAL_CERTIFICATE_SOURCE,
     WELDER_ROSTER,
     WELDER_SCOPE_LOOKUP,
+    CERTIFICATE_CENSUS,
   ],
 })
 export class WeldersModule {}

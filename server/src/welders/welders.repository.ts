@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { CertificateValidity, certificateValiditySql } from './certificate-rules';
+import { CERTIFICATE_RANK } from './certificate-verdict';
 import { CertificateStateFilter } from './dto/list-welders-query.dto';
 import { Welder } from './welder.entity';
 
@@ -20,19 +22,28 @@ export interface WelderSearch {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const WELDING = `c.category = 'welding_and_thermal_cutting'`;
-const IN_TERM_TODAY = `c.status = 'valid' AND c.issued_on <= :certToday AND c.expires_on > :certToday AND c.review_due_on >= :certToday`;
-/** Only a verified record counts (an enterprise's own entry waits for the regulator). */
-const VALID_TODAY = `${IN_TERM_TODAY} AND c.verification = 'verified'`;
+/** Each certificate judged today by the one rule (certificate-rules.ts). */
+const VALIDITY_TODAY = certificateValiditySql('c', ':certToday');
 const certExists = (cond: string) =>
   `EXISTS (SELECT 1 FROM certificates c WHERE c.welder_id = w.id AND ${WELDING} AND ${cond})`;
+const quoted = (vs: string[]) => vs.map((v) => `'${v}'`).join(', ');
 
-/** SQL for each certificate-state filter; mirrors certificateValidityAt on China calendar days. */
+/** The welder's verdict is `v` (certificate-verdict.ts: the best certificate wins): one is `v`, none is better. */
+function verdictIs(v: CertificateValidity): string {
+  const better = (Object.keys(CERTIFICATE_RANK) as CertificateValidity[]).filter(
+    (o) => CERTIFICATE_RANK[o] < CERTIFICATE_RANK[v],
+  );
+  const holds = certExists(`${VALIDITY_TODAY} = '${v}'`);
+  return better.length ? `${holds} AND NOT ${certExists(`${VALIDITY_TODAY} IN (${quoted(better)})`)}` : holds;
+}
+
+/** SQL for each certificate-state filter: the same verdict the permit checks and the overview's census reach. */
 const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
-  valid: certExists(VALID_TODAY),
-  expiring_90d: `${certExists(VALID_TODAY)} AND NOT ${certExists(`${VALID_TODAY} AND c.expires_on > :certSoon`)}`,
-  expired: `NOT ${certExists(VALID_TODAY)} AND ${certExists('c.expires_on <= :certToday')}`,
-  review_overdue: `NOT ${certExists(VALID_TODAY)} AND ${certExists(`c.status = 'valid' AND c.expires_on > :certToday AND c.review_due_on < :certToday`)}`,
-  unverified: `NOT ${certExists(VALID_TODAY)} AND ${certExists(`${IN_TERM_TODAY} AND c.verification <> 'verified'`)}`,
+  valid: verdictIs('valid'),
+  expiring_90d: `${verdictIs('valid')} AND NOT ${certExists(`${VALIDITY_TODAY} = 'valid' AND c.expires_on > :certSoon`)}`,
+  expired: verdictIs('expired'),
+  review_overdue: verdictIs('review_overdue'),
+  unverified: verdictIs('unverified'),
   none: `NOT ${certExists('TRUE')}`,
 };
 

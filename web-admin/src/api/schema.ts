@@ -181,7 +181,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Your own phone starts requested in a period (今日作业: the phone asks for its local day), newest first, with relay and arc times */
+    get: operations['ArmSessionsController_list'];
     put?: never;
     /** Phone start (扫码启动): scan the machine code, pick the permit; a decision is made and, if allowed, the grant is pushed to the device (now, or when it comes online within 10 min) */
     post: operations['ArmSessionsController_start'];
@@ -198,10 +199,27 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Delivery state of one of your phone starts (pending, delivered, armed, expired, revoked) */
+    /** Delivery state of one of your phone starts (pending, delivered, armed, expired, revoked) and what the machine reported: relay, arcs */
     get: operations['ArmSessionsController_get'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/arm-sessions/{id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 结束作业: end one of your phone starts. A live grant is revoked (WORK_ENDED): the device opens its relay and locks. Audited; ending an ended session changes nothing */
+    post: operations['ArmSessionsController_end'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2120,6 +2138,8 @@ export interface components {
        */
       sessionId?: string;
     };
+    /** @enum {string} */
+    ArmSessionStatus: 'pending' | 'delivered' | 'armed' | 'expired' | 'revoked';
     ArmSessionViewDto: {
       /**
        * Format: date-time
@@ -2148,6 +2168,7 @@ export interface components {
       status: 'pending' | 'delivered' | 'armed' | 'expired' | 'revoked';
       /** Format: date-time */
       usedAt: string | null;
+      work: components['schemas']['WorkProgressDto'];
     };
     AttachmentView: {
       contentType: string;
@@ -2166,6 +2187,7 @@ export interface components {
       | 'alert.close'
       | 'alert.export'
       | 'approval_minimum.update'
+      | 'arm_session.end'
       | 'auth.login.throttled'
       | 'blackout.declare'
       | 'blackout.cancel'
@@ -2222,6 +2244,7 @@ export interface components {
     AuditEntityType:
       | 'alert'
       | 'alert_export'
+      | 'arm_session'
       | 'blackout'
       | 'certificate'
       | 'decision'
@@ -3213,6 +3236,15 @@ export interface components {
       /** @description Excel row number */
       row: number;
     };
+    LastArcDto: {
+      /** @description Highest welding current (A) */
+      currentMaxA: number | null;
+      /** @description Mean welding current (A); null when the arc was cut off */
+      currentMeanA: number | null;
+      durationMs: number;
+      /** Format: date-time */
+      endedAt: string;
+    };
     LatLngDto: {
       /** @example 34.1721 */
       lat: number;
@@ -3693,7 +3725,8 @@ export interface components {
       | 'RATE_LIMITED'
       | 'SERVER_ERROR'
       | 'GRANT_EXPIRED'
-      | 'REGULATOR_ORDER';
+      | 'REGULATOR_ORDER'
+      | 'WORK_ENDED';
     ReasonDto: {
       /** @example 监护人未到位 */
       reason: string;
@@ -4200,6 +4233,60 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    /**
+     * @description waiting: the relay has not closed yet; relay_closed: the machine is powered, no arc; arcing: an arc is burning now; ended: the relay opened again, or the grant was revoked or ran out
+     * @enum {string}
+     */
+    WorkPhase: 'waiting' | 'relay_closed' | 'arcing' | 'ended';
+    WorkProgressDto: {
+      /** @description Arcs finished under this grant */
+      arcCount: number;
+      /** @description Total arc time of the finished arcs (ms) */
+      arcMs: number;
+      /**
+       * Format: date-time
+       * @description The arc burning now started
+       */
+      arcStartedAt: string | null;
+      /** @description The machine's device is connected now */
+      deviceOnline: boolean;
+      /** Format: date-time */
+      endedAt: string | null;
+      lastArc: components['schemas']['LastArcDto'] | null;
+      /** @description waiting: the relay has not closed yet; relay_closed: the machine is powered, no arc; arcing: an arc is burning now; ended: the relay opened again, or the grant was revoked or ran out */
+      phase: components['schemas']['WorkPhase'];
+      /**
+       * Format: date-time
+       * @description The device reported its relay closed
+       */
+      relayClosedAt: string | null;
+    };
+    WorkSessionDto: {
+      arcCount: number;
+      /** @description Total arc time (ms) */
+      arcMs: number;
+      /** Format: date-time */
+      endedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      machineId: string;
+      /** @example 1号车间氩弧焊机 */
+      machineName: string;
+      /** Format: uuid */
+      permitId: string;
+      /** @example 1号车间钢梁对接焊 */
+      permitWork: string;
+      /** Format: date-time */
+      relayClosedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the welder asked for the start
+       */
+      requestedAt: string;
+      revokeReason: components['schemas']['ReasonCode'] | null;
+      status: components['schemas']['ArmSessionStatus'];
+    };
   };
   responses: never;
   parameters: never;
@@ -4469,6 +4556,30 @@ export interface operations {
       };
     };
   };
+  ArmSessionsController_list: {
+    parameters: {
+      query: {
+        /** @description Sessions requested at or after this instant */
+        from: string;
+        /** @description Sessions requested before this instant (default: from + 24 h) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkSessionDto'][];
+        };
+      };
+    };
+  };
   ArmSessionsController_start: {
     parameters: {
       query?: never;
@@ -4494,6 +4605,27 @@ export interface operations {
     };
   };
   ArmSessionsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ArmSessionViewDto'];
+        };
+      };
+    };
+  };
+  ArmSessionsController_end: {
     parameters: {
       query?: never;
       header?: never;
@@ -7604,6 +7736,13 @@ export const arcInterruptionValues: ReadonlyArray<FlattenedDeepRequired<componen
   'agent_crashed',
   'board_lost',
 ];
+export const armSessionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ArmSessionStatus']> = [
+  'pending',
+  'delivered',
+  'armed',
+  'expired',
+  'revoked',
+];
 export const armSessionViewDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ArmSessionViewDto']['status']
 > = ['pending', 'delivered', 'armed', 'expired', 'revoked'];
@@ -7613,6 +7752,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.close',
   'alert.export',
   'approval_minimum.update',
+  'arm_session.end',
   'auth.login.throttled',
   'blackout.declare',
   'blackout.cancel',
@@ -7669,6 +7809,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
   'alert',
   'alert_export',
+  'arm_session',
   'blackout',
   'certificate',
   'decision',
@@ -7955,6 +8096,7 @@ export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'SERVER_ERROR',
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
+  'WORK_ENDED',
 ];
 export const regionLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['RegionLevel']> = [
   'province',
@@ -8009,4 +8151,10 @@ export const welderPhotoStatusValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const welderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WelderStatus']> = [
   'active',
   'inactive',
+];
+export const workPhaseValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WorkPhase']> = [
+  'waiting',
+  'relay_closed',
+  'arcing',
+  'ended',
 ];

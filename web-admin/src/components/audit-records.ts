@@ -76,7 +76,7 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   effect: 'blackoutEffect',
   lelClass: 'lelClass',
   // A machine's reason is free text (status changes) or, for a chip unbind, one of these codes.
-  reason: { machine: 'chipUnbindReason' },
+  reason: { arm_session: 'records.reason', machine: 'chipUnbindReason' },
 };
 
 /** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */

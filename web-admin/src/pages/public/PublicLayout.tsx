@@ -1,14 +1,14 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { LanguageSwitch } from '../../shell/LanguageSwitch';
+import { LanguageSwitch } from '../../shell/phone/kit';
 import './mobile.css';
 
-/** Frame of the pages anyone opens from a QR code: no log-in, one column. */
+/** Frame of the pages anyone opens from a QR code: no log-in, one column, no antd of its own. */
 export function PublicLayout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   return (
-    <div className="m-page">
+    <div className="m-page k-root">
       <header className="m-header">
         <span className="m-brand">{t('public.brand')}</span>
         <LanguageSwitch />

@@ -1,18 +1,11 @@
-import {
-  AlertOutlined,
-  CheckCircleFilled,
-  CloseCircleFilled,
-  ExclamationCircleFilled,
-  QuestionCircleFilled,
-  StopFilled,
-} from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { WelderPhoto } from '../../components/welders/WelderPhoto';
-import { useApi } from '../../hooks/useApi';
+import { useApi } from '../../hooks/useResource';
+import { Alert, Button, Card, Fields, Icon, Result, Skeleton, Tag } from '../../shell/phone/kit';
+import type { IconName } from '../../shell/phone/icons';
 import { parseScannedCode } from './codes';
 import { PublicLayout } from './PublicLayout';
 import { scanPath, type PublicMachineScan, type PublicScan, type PublicWelderScan } from './publicApi';
@@ -28,8 +21,8 @@ export default function ScanPage() {
   let body: ReactNode;
   if (loading)
     body = (
-      <Card data-testid="scan-loading">
-        <Skeleton active paragraph={{ rows: 5 }} />
+      <Card testId="scan-loading">
+        <Skeleton rows={5} />
       </Card>
     );
   else if (error) body = <ScanError error={error} onRetry={reload} />;
@@ -38,31 +31,37 @@ export default function ScanPage() {
 
   return (
     <PublicLayout>
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <div className="k-stack">
         {body}
-        <Card size="small">
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        <Card compact>
+          <p className="k-muted" style={{ marginBottom: 8 }}>
             {t('public.scan.reportHint')}
-          </Typography.Paragraph>
-          <Link to={reportLink}>
-            <Button
-              type="primary"
-              danger
-              block
-              size="large"
-              icon={<AlertOutlined />}
-              className="m-report-btn"
-              data-testid="report-button"
-            >
-              {t('public.scan.reportButton')}
-            </Button>
+          </p>
+          <Link to={reportLink} className="k-btn k-btn-danger k-block k-large m-report-btn" data-testid="report-button">
+            <Icon name="alert" />
+            <span>{t('public.scan.reportButton')}</span>
           </Link>
         </Card>
-        <Typography.Text type="secondary" className="m-code" data-testid="scanned-code">
+        <span className="k-muted m-code" data-testid="scanned-code">
           {t('public.scan.codeLabel')}: {code || '—'}
-        </Typography.Text>
-      </Space>
+        </span>
+      </div>
     </PublicLayout>
+  );
+}
+
+function Verdict({ tone, icon, title }: { tone: 'success' | 'warning' | 'error'; icon: IconName; title: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className={`k-row k-verdict k-${tone}`} style={{ flexWrap: 'nowrap', alignItems: 'flex-start' }}>
+      <Icon name={icon} className="k-verdict-icon" />
+      <div>
+        <h3 className="k-verdict-title" data-testid="scan-verdict">
+          {title}
+        </h3>
+        <span className="k-muted">{t('public.scan.genuine')}</span>
+      </div>
+    </div>
   );
 }
 
@@ -73,86 +72,89 @@ function MachineCard({ scan }: { scan: PublicMachineScan }) {
   const enterpriseActive = enterprise.status === 'active';
   const verdict = retiredOrStopped
     ? {
-        icon: <StopFilled style={{ color: '#cf1322' }} />,
+        icon: 'stop' as const,
         title: t('public.scan.machineStopped', { status: t(`machineStatus.${machine.status}`) }),
-        type: 'error' as const,
+        tone: 'error' as const,
       }
     : !enterpriseActive
       ? {
-          icon: <ExclamationCircleFilled style={{ color: '#d46b08' }} />,
+          icon: 'warn' as const,
           title: t('public.scan.enterpriseNotActive', { status: t(`enterpriseStatus.${enterprise.status}`) }),
-          type: 'warning' as const,
+          tone: 'warning' as const,
         }
-      : {
-          icon: <CheckCircleFilled style={{ color: '#389e0d' }} />,
-          title: t('public.scan.machineRegistered'),
-          type: 'success' as const,
-        };
+      : { icon: 'check' as const, title: t('public.scan.machineRegistered'), tone: 'success' as const };
+  const authorised = scan.authorisation.authorisedNow;
   return (
-    <Card data-testid="scan-machine">
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
-        <Space align="start">
-          <span style={{ fontSize: 40, lineHeight: 1 }}>{verdict.icon}</span>
-          <div>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="scan-verdict">
-              {verdict.title}
-            </Typography.Title>
-            <Typography.Text type="secondary">{t('public.scan.genuine')}</Typography.Text>
-          </div>
-        </Space>
-        <Descriptions column={1} size="small" bordered>
-          <Descriptions.Item label={t('public.scan.machineName')}>{machine.name}</Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.kind')}>{t(`machineKind.${machine.kind}`)}</Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.status')}>
-            <Tag color={machine.registered ? 'green' : 'red'}>{t(`machineStatus.${machine.status}`)}</Tag>
-          </Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.owner')}>
-            <span data-testid="scan-owner">{enterprise.name}</span>{' '}
-            <Tag color={enterpriseActive ? 'green' : 'orange'}>{t(`enterpriseStatus.${enterprise.status}`)}</Tag>
-          </Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.chip')}>
-            {machine.chipBound ? (
-              <Tag color="blue">{t('public.scan.chipBound')}</Tag>
-            ) : (
-              <Tag>{t('public.scan.chipNotBound')}</Tag>
-            )}
-          </Descriptions.Item>
-        </Descriptions>
-        <Descriptions column={1} size="small" bordered>
-          <Descriptions.Item label={t('public.scan.authorisedNow')}>
-            <span data-testid="scan-authorised">
-              {scan.authorisation.authorisedNow ? (
-                <Tag color="green">
-                  {scan.authorisation.unlockedNow ? t('public.scan.unlockedNow') : t('public.scan.permitInForce')}
+    <Card testId="scan-machine">
+      <div className="k-stack">
+        <Verdict {...verdict} />
+        <Fields
+          bordered
+          rows={[
+            [t('public.scan.machineName'), machine.name],
+            [t('public.scan.kind'), t(`machineKind.${machine.kind}`)],
+            [
+              t('public.scan.status'),
+              <Tag key="s" tone={machine.registered ? 'success' : 'error'}>
+                {t(`machineStatus.${machine.status}`)}
+              </Tag>,
+            ],
+            [
+              t('public.scan.owner'),
+              <span key="o">
+                <span data-testid="scan-owner">{enterprise.name}</span>{' '}
+                <Tag tone={enterpriseActive ? 'success' : 'warning'}>{t(`enterpriseStatus.${enterprise.status}`)}</Tag>
+              </span>,
+            ],
+            [
+              t('public.scan.chip'),
+              machine.chipBound ? (
+                <Tag key="c" tone="info">
+                  {t('public.scan.chipBound')}
                 </Tag>
               ) : (
-                <Tag color="red">{t('public.scan.notAuthorisedNow')}</Tag>
-              )}
-            </span>
-          </Descriptions.Item>
-        </Descriptions>
+                <Tag key="c">{t('public.scan.chipNotBound')}</Tag>
+              ),
+            ],
+          ]}
+        />
+        <Fields
+          bordered
+          rows={[
+            [
+              t('public.scan.authorisedNow'),
+              <span key="a" data-testid="scan-authorised">
+                {authorised ? (
+                  <Tag tone="success">
+                    {scan.authorisation.unlockedNow ? t('public.scan.unlockedNow') : t('public.scan.permitInForce')}
+                  </Tag>
+                ) : (
+                  <Tag tone="error">{t('public.scan.notAuthorisedNow')}</Tag>
+                )}
+              </span>,
+            ],
+          ]}
+        />
         <Alert
-          type={
-            retiredOrStopped || (!scan.authorisation.authorisedNow && scan.authorisation.unlockedNow)
+          tone={
+            retiredOrStopped || (!authorised && scan.authorisation.unlockedNow)
               ? 'error'
-              : scan.authorisation.authorisedNow
+              : authorised
                 ? 'success'
                 : machine.chipBound
                   ? 'info'
                   : 'warning'
           }
-          showIcon
-          message={
-            retiredOrStopped
-              ? t('public.scan.mustNotWeld')
-              : scan.authorisation.authorisedNow
-                ? t('public.scan.authorisedExplain')
-                : machine.chipBound
-                  ? t('public.scan.notAuthorisedExplain')
-                  : t('public.scan.authorisationNoChip')
-          }
-        />
-      </Space>
+        >
+          {retiredOrStopped
+            ? t('public.scan.mustNotWeld')
+            : authorised
+              ? t('public.scan.authorisedExplain')
+              : machine.chipBound
+                ? t('public.scan.notAuthorisedExplain')
+                : t('public.scan.authorisationNoChip')}
+        </Alert>
+      </div>
     </Card>
   );
 }
@@ -161,41 +163,35 @@ function WelderCard({ scan }: { scan: PublicWelderScan }) {
   const { t } = useTranslation();
   const ok = scan.certificate.validToday && scan.welder.status === 'active';
   return (
-    <Card data-testid="scan-welder">
-      <Space direction="vertical" size={12} style={{ width: '100%' }}>
-        <Space align="start">
-          <span style={{ fontSize: 40, lineHeight: 1 }}>
-            {ok ? (
-              <CheckCircleFilled style={{ color: '#389e0d' }} />
-            ) : (
-              <CloseCircleFilled style={{ color: '#cf1322' }} />
-            )}
-          </span>
-          <div>
-            <Typography.Title level={4} style={{ margin: 0 }} data-testid="scan-verdict">
-              {ok ? t('public.scan.welderLicensed') : t('public.scan.welderNotLicensed')}
-            </Typography.Title>
-            <Typography.Text type="secondary">{t('public.scan.genuine')}</Typography.Text>
-          </div>
-        </Space>
+    <Card testId="scan-welder">
+      <div className="k-stack">
+        <Verdict
+          tone={ok ? 'success' : 'error'}
+          icon={ok ? 'check' : 'close'}
+          title={ok ? t('public.scan.welderLicensed') : t('public.scan.welderNotLicensed')}
+        />
         {scan.welder.photo && (
           <WelderPhoto path={`/api/public/codes/${encodeURIComponent(scan.code)}/photo`} anonymous />
         )}
-        <Descriptions column={1} size="small" bordered>
-          <Descriptions.Item label={t('public.scan.welderName')}>{scan.welder.maskedName}</Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.status')}>
-            {t(`welderStatus.${scan.welder.status}`)}
-          </Descriptions.Item>
-          <Descriptions.Item label={t('public.scan.certificate')}>
-            <Tag color={scan.certificate.validToday ? 'green' : 'red'}>{t(`certState.${scan.certificate.state}`)}</Tag>
-            {scan.certificate.expiresOn && (
-              <Typography.Text type="secondary">
-                {t('public.scan.expiresOn', { date: scan.certificate.expiresOn })}
-              </Typography.Text>
-            )}
-          </Descriptions.Item>
-        </Descriptions>
-      </Space>
+        <Fields
+          bordered
+          rows={[
+            [t('public.scan.welderName'), scan.welder.maskedName],
+            [t('public.scan.status'), t(`welderStatus.${scan.welder.status}`)],
+            [
+              t('public.scan.certificate'),
+              <span key="c">
+                <Tag tone={scan.certificate.validToday ? 'success' : 'error'}>
+                  {t(`certState.${scan.certificate.state}`)}
+                </Tag>{' '}
+                {scan.certificate.expiresOn && (
+                  <span className="k-muted">{t('public.scan.expiresOn', { date: scan.certificate.expiresOn })}</span>
+                )}
+              </span>,
+            ],
+          ]}
+        />
+      </div>
     </Card>
   );
 }
@@ -211,68 +207,80 @@ function ScanError({ error, onRetry }: { error: unknown; onRetry: () => void }) 
   switch (code) {
     case 'CODE_FORGED':
       return (
-        <Result
-          status="error"
-          title={t('public.scan.forgedTitle')}
-          subTitle={t('public.scan.forgedText')}
-          data-testid="scan-forged"
-        />
+        <Card>
+          <Result
+            tone="error"
+            title={t('public.scan.forgedTitle')}
+            subTitle={t('public.scan.forgedText')}
+            testId="scan-forged"
+          />
+        </Card>
       );
     case 'CODE_REVOKED':
       return (
-        <Result
-          status="warning"
-          title={t('public.scan.revokedTitle')}
-          data-testid="scan-revoked"
-          subTitle={t('public.scan.revokedText', {
-            date: details?.revokedAt ? new Date(details.revokedAt).toLocaleDateString(i18n.language) : '—',
-            reason: t(`public.scan.revokedReason.${details?.reasonCategory ?? 'revoked'}`, {
-              defaultValue: t('public.scan.revokedReason.revoked'),
-            }),
-          })}
-        />
+        <Card>
+          <Result
+            tone="warning"
+            title={t('public.scan.revokedTitle')}
+            testId="scan-revoked"
+            subTitle={t('public.scan.revokedText', {
+              date: details?.revokedAt ? new Date(details.revokedAt).toLocaleDateString(i18n.language) : '—',
+              reason: t(`public.scan.revokedReason.${details?.reasonCategory ?? 'revoked'}`, {
+                defaultValue: t('public.scan.revokedReason.revoked'),
+              }),
+            })}
+          />
+        </Card>
       );
     case 'CODE_UNKNOWN':
       return (
-        <Result
-          status="warning"
-          icon={<QuestionCircleFilled style={{ color: '#d46b08' }} />}
-          title={t('public.scan.unknownTitle')}
-          subTitle={t('public.scan.unknownText')}
-          data-testid="scan-unknown"
-        />
+        <Card>
+          <Result
+            tone="warning"
+            icon="question"
+            title={t('public.scan.unknownTitle')}
+            subTitle={t('public.scan.unknownText')}
+            testId="scan-unknown"
+          />
+        </Card>
       );
     case 'CODE_MALFORMED':
       return (
-        <Result
-          status="info"
-          title={t('public.scan.malformedTitle')}
-          subTitle={t('public.scan.malformedText')}
-          data-testid="scan-malformed"
-        />
+        <Card>
+          <Result
+            tone="info"
+            title={t('public.scan.malformedTitle')}
+            subTitle={t('public.scan.malformedText')}
+            testId="scan-malformed"
+          />
+        </Card>
       );
     case 'TOO_MANY_REQUESTS':
       return (
-        <Result
-          status="warning"
-          title={t('public.scan.tooManyTitle')}
-          subTitle={t('public.tooMany')}
-          extra={<Button onClick={onRetry}>{t('common.retry')}</Button>}
-        />
+        <Card>
+          <Result
+            tone="warning"
+            title={t('public.scan.tooManyTitle')}
+            subTitle={t('public.tooMany')}
+            extra={<Button onClick={onRetry}>{t('common.retry')}</Button>}
+          />
+        </Card>
       );
     default:
       return (
-        <Result
-          status="error"
-          title={t('common.loadFailed')}
-          subTitle={t('public.networkError')}
-          extra={
-            <Button type="primary" onClick={onRetry}>
-              {t('common.retry')}
-            </Button>
-          }
-          data-testid="scan-error"
-        />
+        <Card>
+          <Result
+            tone="error"
+            title={t('common.loadFailed')}
+            subTitle={t('public.networkError')}
+            extra={
+              <Button kind="primary" onClick={onRetry}>
+                {t('common.retry')}
+              </Button>
+            }
+            testId="scan-error"
+          />
+        </Card>
       );
   }
 }

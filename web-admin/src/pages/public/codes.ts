@@ -1,6 +1,6 @@
-// What a phone camera or a person hands over: the bare code, any case, or the /q/<code> address the QR holds.
+import { IDENTITY_CODE_PATTERN } from '@arcgate/protocol/browser';
 
-const CODE_SHAPE = /^[MW][0-9A-HJKMNP-TV-Z]{21}$/;
+// What a phone camera or a person hands over: the bare code, any case, or the /q/<code> address the QR holds.
 
 /** The code inside a scanned or typed value, upper-cased; null when there is nothing code-like. */
 export function parseScannedCode(raw: string): string | null {
@@ -19,7 +19,7 @@ export function parseScannedCode(raw: string): string | null {
 
 /** Shape only: the signature is checked by the server. */
 export function looksLikeCode(code: string): boolean {
-  return CODE_SHAPE.test(code);
+  return IDENTITY_CODE_PATTERN.test(code);
 }
 
 export function isMachineCode(code: string): boolean {

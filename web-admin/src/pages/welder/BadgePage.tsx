@@ -1,12 +1,11 @@
-import { Alert, Button, Card, Descriptions, Result, Skeleton, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { apiBlob } from '../../api/client';
 import { useSession } from '../../auth/session';
-import { ErrorState } from '../../components/states';
 import { WelderPhoto } from '../../components/welders/WelderPhoto';
-import { useApi } from '../../hooks/useApi';
+import { useApi } from '../../hooks/useResource';
+import { Alert, Card, ErrorBox, Fields, Result, Skeleton, Tag } from '../../shell/phone/kit';
 import type { WelderDetail } from './welderApi';
 
 const GOOD_STATES = new Set(['valid', 'expiring_90d']);
@@ -19,6 +18,7 @@ export default function BadgePage() {
   const welder = useApi<WelderDetail>(welderId ? `/api/welders/${welderId}` : null);
   const [qr, setQr] = useState<{ url: string } | { error: unknown } | null>(null);
   const [tick, setTick] = useState(0);
+  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     if (!welderId) return;
@@ -37,61 +37,79 @@ export default function BadgePage() {
     };
   }, [welderId, tick]);
 
-  if (!welderId) return <Result status="warning" title={t('welder.notLinked')} subTitle={t('welder.notLinkedText')} />;
+  if (!welderId) return <Result tone="warning" title={t('welder.notLinked')} subTitle={t('welder.notLinkedText')} />;
 
   return (
-    <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Card title={t('welder.badge.title')} data-testid="welder-badge">
+    <div className="k-stack">
+      <Card title={t('welder.badge.title')} testId="welder-badge">
         <WelderPhoto path={`/api/welders/${welderId}/photo/image`} />
-        {qr === null && <Skeleton.Image active style={{ width: 240, height: 240 }} />}
+        {qr === null && <div className="m-badge-qr k-skeleton-box" aria-hidden="true" />}
         {qr && 'url' in qr && (
           <img className="m-badge-qr" src={qr.url} alt={t('welder.badge.qrAlt')} data-testid="badge-qr" />
         )}
-        {qr && 'error' in qr && <ErrorState error={qr.error} onRetry={() => setTick((x) => x + 1)} />}
+        {qr && 'error' in qr && <ErrorBox error={qr.error} onRetry={() => setTick((x) => x + 1)} />}
         {welder.data?.code && (
-          <Typography.Paragraph
-            className="m-code"
-            style={{ textAlign: 'center', marginTop: 12 }}
-            copyable
-            data-testid="badge-code"
-          >
-            {welder.data.code.code}
-          </Typography.Paragraph>
+          <div className="k-row" style={{ justifyContent: 'center', margin: '12px 0' }}>
+            <span className="m-code" data-testid="badge-code">
+              {welder.data.code.code}
+            </span>
+            {navigator.clipboard && (
+              <button
+                type="button"
+                className="k-btn"
+                style={{ minHeight: 28, padding: '0 10px', fontSize: 13 }}
+                onClick={() => {
+                  const code = welder.data?.code?.code ?? '';
+                  void navigator.clipboard.writeText(code).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  );
+                }}
+              >
+                {copied ? t('welder.badge.copied') : t('welder.badge.copy')}
+              </button>
+            )}
+          </div>
         )}
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-          {t('welder.badge.hint')}
-        </Typography.Paragraph>
+        <p className="k-muted">{t('welder.badge.hint')}</p>
       </Card>
       {welder.loading && (
         <Card>
-          <Skeleton active />
+          <Skeleton rows={3} />
         </Card>
       )}
-      {welder.error != null && <ErrorState error={welder.error} onRetry={welder.reload} />}
+      {welder.error != null && <ErrorBox error={welder.error} onRetry={welder.reload} />}
       {welder.data && (
-        <Card size="small">
-          <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('welder.badge.name')}>{welder.data.realName}</Descriptions.Item>
-            <Descriptions.Item label={t('welder.badge.employer')}>{welder.data.employerName}</Descriptions.Item>
-            <Descriptions.Item label={t('welder.badge.certificate')}>
-              <Tag
-                color={GOOD_STATES.has(welder.data.certificateState) ? 'green' : 'red'}
-                data-testid="badge-cert-state"
-              >
-                {t(`certState.${welder.data.certificateState}`)}
-              </Tag>
-            </Descriptions.Item>
-          </Descriptions>
+        <Card compact>
+          <Fields
+            rows={[
+              [t('welder.badge.name'), welder.data.realName],
+              [t('welder.badge.employer'), welder.data.employerName],
+              [
+                t('welder.badge.certificate'),
+                <Tag
+                  key="state"
+                  tone={GOOD_STATES.has(welder.data.certificateState) ? 'success' : 'error'}
+                  testId="badge-cert-state"
+                >
+                  {t(`certState.${welder.data.certificateState}`)}
+                </Tag>,
+              ],
+            ]}
+          />
           {!GOOD_STATES.has(welder.data.certificateState) && (
-            <Alert type="error" showIcon message={t('welder.badge.noValidCertificate')} />
+            <Alert tone="error">{t('welder.badge.noValidCertificate')}</Alert>
           )}
-          <Link to="/w/start">
-            <Button type="primary" block size="large" style={{ marginTop: 12 }} data-testid="badge-start">
-              {t('welder.badge.startButton')}
-            </Button>
+          <Link
+            to="/w/start"
+            className="k-btn k-btn-primary k-block k-large"
+            style={{ marginTop: 12 }}
+            data-testid="badge-start"
+          >
+            {t('welder.badge.startButton')}
           </Link>
         </Card>
       )}
-    </Space>
+    </div>
   );
 }

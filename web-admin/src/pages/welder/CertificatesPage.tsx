@@ -1,16 +1,16 @@
-import { Card, List, Progress, Skeleton, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../auth/session';
-import { EmptyState, ErrorState } from '../../components/states';
-import { useApi } from '../../hooks/useApi';
+import { useApi } from '../../hooks/useResource';
+import { Card, Empty, ErrorBox, Skeleton, Tag } from '../../shell/phone/kit';
 import type { WelderCertificate, WelderDetail } from './welderApi';
 
 const SIX_YEARS_DAYS = 6 * 365;
 
-function colourOf(c: WelderCertificate): string {
-  if (c.validity !== 'valid') return 'red';
-  return c.daysToExpiry <= 90 ? 'orange' : 'green';
+function toneOf(c: WelderCertificate): 'success' | 'warning' | 'error' {
+  if (c.validity !== 'valid') return 'error';
+  return c.daysToExpiry <= 90 ? 'warning' : 'success';
 }
+const BAR = { success: '#52c41a', warning: '#fa8c16', error: '#f5222d' };
 
 /** /w/certificates: my special-operation certificates (特种作业操作证), expiry and review dates. */
 export default function CertificatesPage() {
@@ -23,58 +23,49 @@ export default function CertificatesPage() {
   if (loading)
     return (
       <Card>
-        <Skeleton active paragraph={{ rows: 6 }} />
+        <Skeleton rows={6} />
       </Card>
     );
-  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (error) return <ErrorBox error={error} onRetry={reload} />;
   if (!data) return null;
   if (!data.certificates.length) {
     return (
-      <Card data-testid="certificates-empty">
-        <EmptyState description={t('welder.certificates.empty')} />
+      <Card testId="certificates-empty">
+        <Empty>{t('welder.certificates.empty')}</Empty>
       </Card>
     );
   }
   return (
-    <Card title={t('welder.certificates.title')} data-testid="welder-certificates">
-      <List
-        dataSource={data.certificates}
-        renderItem={(c) => {
+    <Card title={t('welder.certificates.title')} testId="welder-certificates">
+      <div className="k-list">
+        {data.certificates.map((c) => {
           const left = Math.max(0, Math.min(100, Math.round((c.daysToExpiry / SIX_YEARS_DAYS) * 100)));
+          const tone = toneOf(c);
           return (
-            <List.Item key={c.id}>
-              <Space direction="vertical" size={4} style={{ width: '100%' }}>
-                <Space wrap>
-                  <Typography.Text strong>
-                    {t(`subOperation.${c.subOperation}`, { defaultValue: c.subOperation })}
-                  </Typography.Text>
-                  <Tag color={colourOf(c)} data-testid="certificate-validity">
-                    {t(`certState.${c.validity}`, { defaultValue: c.validity })}
-                  </Tag>
-                </Space>
-                <Typography.Text type="secondary" className="m-code">
-                  {c.certificateNumberMasked}
-                </Typography.Text>
-                <Typography.Text>
-                  {t('welder.certificates.expires', { date: c.expiresOn })}
-                  {c.validity === 'valid' && <> · {t('welder.certificates.daysLeft', { count: c.daysToExpiry })}</>}
-                </Typography.Text>
-                <Progress
-                  percent={left}
-                  showInfo={false}
-                  size="small"
-                  strokeColor={colourOf(c) === 'green' ? '#52c41a' : colourOf(c) === 'orange' ? '#fa8c16' : '#f5222d'}
-                />
-                <Typography.Text type="secondary">
-                  {t('welder.certificates.review', { date: c.reviewDueOn })}
-                  {c.lastReviewedOn && <> · {t('welder.certificates.lastReview', { date: c.lastReviewedOn })}</>}
-                </Typography.Text>
-                {c.issuingAuthority && <Typography.Text type="secondary">{c.issuingAuthority}</Typography.Text>}
-              </Space>
-            </List.Item>
+            <div key={c.id} className="k-stack" style={{ gap: 4 }}>
+              <div className="k-row">
+                <strong>{t(`subOperation.${c.subOperation}`, { defaultValue: c.subOperation })}</strong>
+                <Tag tone={tone} testId="certificate-validity">
+                  {t(`certState.${c.validity}`, { defaultValue: c.validity })}
+                </Tag>
+              </div>
+              <span className="k-muted m-code">{c.certificateNumberMasked}</span>
+              <span>
+                {t('welder.certificates.expires', { date: c.expiresOn })}
+                {c.validity === 'valid' && <> · {t('welder.certificates.daysLeft', { count: c.daysToExpiry })}</>}
+              </span>
+              <div className="k-progress" role="presentation">
+                <span style={{ width: `${left}%`, background: BAR[tone] }} />
+              </div>
+              <span className="k-muted">
+                {t('welder.certificates.review', { date: c.reviewDueOn })}
+                {c.lastReviewedOn && <> · {t('welder.certificates.lastReview', { date: c.lastReviewedOn })}</>}
+              </span>
+              {c.issuingAuthority && <span className="k-muted">{c.issuingAuthority}</span>}
+            </div>
           );
-        }}
-      />
+        })}
+      </div>
     </Card>
   );
 }

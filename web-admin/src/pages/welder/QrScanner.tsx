@@ -1,25 +1,15 @@
-import { CameraOutlined } from '@ant-design/icons';
-import { Alert, Button, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Alert, Button } from '../../shell/phone/kit';
+import type { FrameReader } from './qr-frame-reader';
 
-// The Shape Detection API is not in TypeScript's DOM library yet.
-interface DetectedBarcode {
-  rawValue: string;
-}
-interface BarcodeDetectorLike {
-  detect(source: CanvasImageSource): Promise<DetectedBarcode[]>;
-}
-type BarcodeDetectorCtor = new (opts: { formats: string[] }) => BarcodeDetectorLike;
-
-function detectorCtor(): BarcodeDetectorCtor | null {
-  const ctor = (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector;
-  return typeof ctor === 'function' && !!navigator.mediaDevices?.getUserMedia ? ctor : null;
-}
-
-/** True where the phone can read QR codes itself (Chromium on Android); elsewhere people type the code. */
+/**
+ * True where the phone can film: with getUserMedia, QR codes are read by the platform's BarcodeDetector
+ * (Chromium on Android) or, on iOS Safari and in WeChat's browser, by a JavaScript decoder in a web worker
+ * (qr-frame-reader.ts, loaded only when the camera opens). Elsewhere people type the code.
+ */
 export function cameraScanSupported(): boolean {
-  return detectorCtor() !== null;
+  return !!navigator.mediaDevices?.getUserMedia && typeof Worker === 'function';
 }
 
 /** Live camera preview that reports the first QR code it reads. */
@@ -32,36 +22,39 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
   done.current = onCode;
 
   useEffect(() => {
-    const Ctor = detectorCtor();
-    if (!on || !Ctor) return;
+    if (!on || !cameraScanSupported()) return;
     let stream: MediaStream | null = null;
+    let reader: FrameReader | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
-    const detector = new Ctor({ formats: ['qr_code'] });
     const tickOnce = async () => {
-      if (!live || !video.current) return;
+      if (!live || !video.current || !reader) return;
       try {
-        const [hit] = video.current.readyState >= 2 ? await detector.detect(video.current) : [];
-        if (hit?.rawValue && live) {
+        const text = video.current.readyState >= 2 ? await reader.read(video.current) : null;
+        if (text && live) {
           setOn(false);
-          done.current(hit.rawValue);
+          done.current(text);
           return;
         }
       } catch {
         // A frame that cannot be read is skipped; the next one is tried.
       }
-      timer = setTimeout(() => void tickOnce(), 250);
+      if (live) timer = setTimeout(() => void tickOnce(), 200);
     };
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
-      .then(async (s) => {
+    Promise.all([
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }),
+      import('./qr-frame-reader'),
+    ])
+      .then(async ([s, { createFrameReader }]) => {
         stream = s;
-        if (!live || !video.current) return;
+        if (!live || !video.current) return void s.getTracks().forEach((tr) => tr.stop());
+        reader = createFrameReader();
         video.current.srcObject = s;
         await video.current.play();
         void tickOnce();
       })
       .catch((e: unknown) => {
+        if (!live) return;
         setError(
           e instanceof DOMException && e.name === 'NotAllowedError'
             ? t('welder.start.cameraDenied')
@@ -72,15 +65,20 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
     return () => {
       live = false;
       if (timer) clearTimeout(timer);
+      reader?.close();
       stream?.getTracks().forEach((tr) => tr.stop());
     };
   }, [on, t]);
 
   if (!cameraScanSupported())
-    return <Alert type="info" showIcon message={t('welder.start.noCamera')} data-testid="scanner-unsupported" />;
+    return (
+      <Alert tone="info" testId="scanner-unsupported">
+        {t('welder.start.noCamera')}
+      </Alert>
+    );
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      {error && <Alert type="warning" showIcon message={error} />}
+    <div className="k-stack">
+      {error && <Alert tone="warning">{error}</Alert>}
       {on ? (
         <>
           <video ref={video} className="m-video" muted playsInline />
@@ -90,19 +88,19 @@ export function QrScanner({ onCode }: { onCode: (raw: string) => void }) {
         </>
       ) : (
         <Button
-          type="primary"
+          kind="primary"
           block
-          size="large"
-          icon={<CameraOutlined />}
+          large
+          icon="camera"
           onClick={() => {
             setError(null);
             setOn(true);
           }}
-          data-testid="scanner-start"
+          testId="scanner-start"
         >
           {t('welder.start.scanButton')}
         </Button>
       )}
-    </Space>
+    </div>
   );
 }

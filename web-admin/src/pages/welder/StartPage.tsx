@@ -1,28 +1,14 @@
-import { CheckCircleFilled, ClockCircleOutlined, CloseCircleFilled, EnvironmentOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  Divider,
-  Input,
-  Radio,
-  Result,
-  Skeleton,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch, type Paginated } from '../../api/client';
-import { errorText } from '../../i18n/errors';
 import { useSession } from '../../auth/session';
-import { EmptyState, ErrorState } from '../../components/states';
-import { useApi } from '../../hooks/useApi';
+import { useApi } from '../../hooks/useResource';
+import { errorText } from '../../i18n/errors';
+import { Alert, Button, Card, Empty, ErrorBox, Result, Skeleton } from '../../shell/phone/kit';
 import { isMachineCode, parseScannedCode } from '../public/codes';
 import { scanPath, type PublicScan } from '../public/publicApi';
 import { QrScanner } from './QrScanner';
+import { TodayWork, WorkProgress } from './WorkProgress';
 import type { ArmSessionResult, ArmSessionView, PermitSummary } from './welderApi';
 
 type Fix = { lat: number; lng: number; accuracyM: number };
@@ -38,7 +24,14 @@ function currentPosition(): Promise<Fix> {
   });
 }
 
-/** /w/start: scan the machine, pick the permit, ask for the arc (扫码启动), see the grant or the reason. */
+/** Polling period of the session while the machine works: the relay and the arc show within this. */
+const FOLLOW_MS = 2000;
+const FINAL = new Set(['expired', 'revoked']);
+
+/**
+ * /w/start: scan the machine, pick the permit, ask for the arc (扫码启动), see the grant or the reason;
+ * then follow the machine (relay closed → arc → ended), end the work (结束作业) and see today's work.
+ */
 export default function StartPage() {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -49,6 +42,8 @@ export default function StartPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [result, setResult] = useState<ArmSessionResult | null>(null);
   const [session, setSession] = useState<ArmSessionView | null>(null);
+  const [dayTick, setDayTick] = useState(0);
+  const [pollTick, setPollTick] = useState(0);
   const lang: 'zh-CN' | 'en' = i18n.language === 'en' ? 'en' : 'zh-CN';
 
   const machine = useApi<PublicScan>(code ? scanPath(code) : null, { anonymous: true });
@@ -63,17 +58,24 @@ export default function StartPage() {
     if (!permitId && list.length === 1) setPermitId(list[0].id);
   }, [list, permitId]);
 
-  // Follow delivery to the machine until the device takes the grant (or it lapses).
+  // Follow the session: delivery, then what the machine reports (relay, arc), until it has ended.
+  const phase = session?.work.phase;
   useEffect(() => {
     const id = result?.sessionId;
-    if (!id || (session && !['pending', 'delivered'].includes(session.status))) return;
-    const timer = setTimeout(() => {
-      apiFetch<ArmSessionView>(`/api/arm-sessions/${id}`)
-        .then(setSession)
-        .catch(() => undefined);
-    }, 3000);
+    if (!id || (session && (FINAL.has(session.status) || session.work.phase === 'ended'))) return;
+    const timer = setTimeout(
+      () => {
+        apiFetch<ArmSessionView>(`/api/arm-sessions/${id}`)
+          .then(setSession)
+          .catch(() => setPollTick((x) => x + 1));
+      },
+      session ? FOLLOW_MS : 500,
+    );
     return () => clearTimeout(timer);
-  }, [result, session]);
+  }, [result, session, pollTick]);
+  // Today's list changes when the work does (started, arc done, ended).
+  const arcCount = session?.work.arcCount;
+  useEffect(() => setDayTick((x) => x + 1), [phase, arcCount]);
 
   const acceptCode = (raw: string) => {
     setFailure(null);
@@ -123,116 +125,106 @@ export default function StartPage() {
   };
 
   if (result) {
-    const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '—');
-    const delivery = session?.status ?? (result.delivered ? 'delivered' : 'pending');
     return (
-      <Card data-testid="start-result">
-        {result.allowed ? (
-          <>
+      <div className="k-stack">
+        <Card testId="start-result">
+          {result.allowed ? (
             <Result
-              icon={<CheckCircleFilled style={{ color: '#389e0d' }} />}
+              tone="success"
               title={t('welder.start.granted')}
               subTitle={result.message[lang]}
               extra={<Button onClick={reset}>{t('welder.start.again')}</Button>}
             />
-            {/* Outside the Result body: its padding left a phone too little width, so labels broke one character per line. */}
-            <Descriptions column={1} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
-              <Descriptions.Item label={t('welder.start.expiresAt')}>{when(result.grant?.expiresAt)}</Descriptions.Item>
-              <Descriptions.Item label={t('welder.start.delivery')}>
-                <span data-testid="start-delivery">
-                  {delivery === 'armed' ? (
-                    <Tag color="green">{t('welder.start.sessionStatus.armed')}</Tag>
-                  ) : (
-                    <Tag icon={<ClockCircleOutlined />} color="blue">
-                      {t(`welder.start.sessionStatus.${delivery}`)}
-                    </Tag>
-                  )}
-                </span>
-              </Descriptions.Item>
-              {!result.delivered && (
-                <Descriptions.Item label={t('welder.start.pushDeadline')}>
-                  {when(result.pushDeadline)}
-                </Descriptions.Item>
-              )}
-            </Descriptions>
-          </>
-        ) : (
-          <Result
-            icon={<CloseCircleFilled style={{ color: '#cf1322' }} />}
-            title={t('welder.start.refused')}
-            subTitle={<span data-testid="start-refusal">{result.message[lang]}</span>}
-            extra={
-              <Button type="primary" onClick={reset}>
-                {t('welder.start.again')}
-              </Button>
-            }
-          />
-        )}
-      </Card>
+          ) : (
+            <Result
+              tone="error"
+              title={t('welder.start.refused')}
+              subTitle={<span data-testid="start-refusal">{result.message[lang]}</span>}
+              extra={
+                <Button kind="primary" onClick={reset}>
+                  {t('welder.start.again')}
+                </Button>
+              }
+            />
+          )}
+        </Card>
+        {result.allowed && result.sessionId && <WorkProgress result={result} session={session} onChange={setSession} />}
+        <TodayWork refresh={dayTick} />
+      </div>
     );
   }
 
   return (
-    <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Card title={t('welder.start.step1')} data-testid="start-scan">
-        <Space direction="vertical" style={{ width: '100%' }}>
+    <div className="k-stack">
+      <Card title={t('welder.start.step1')} testId="start-scan">
+        <div className="k-stack">
           <QrScanner onCode={acceptCode} />
-          <Divider plain style={{ margin: '4px 0' }}>
-            {t('welder.start.orType')}
-          </Divider>
-          <Space.Compact style={{ width: '100%' }}>
-            <Input
+          <div className="k-divider">{t('welder.start.orType')}</div>
+          <form
+            className="k-row"
+            style={{ flexWrap: 'nowrap' }}
+            onSubmit={(e) => {
+              e.preventDefault();
+              acceptCode(typed);
+            }}
+          >
+            <input
+              className="k-input m-code"
               value={typed}
               onChange={(e) => setTyped(e.target.value)}
               placeholder={t('welder.start.codePlaceholder')}
-              className="m-code"
+              autoCapitalize="characters"
+              autoComplete="off"
+              spellCheck={false}
+              aria-label={t('welder.start.codePlaceholder')}
               data-testid="start-code"
-              onPressEnter={() => acceptCode(typed)}
             />
-            <Button type="primary" onClick={() => acceptCode(typed)} data-testid="start-code-ok">
+            <button type="submit" className="k-btn k-btn-primary" style={{ minHeight: 40 }} data-testid="start-code-ok">
               {t('common.confirm')}
-            </Button>
-          </Space.Compact>
-          {code && machine.loading && <Skeleton active paragraph={{ rows: 1 }} />}
+            </button>
+          </form>
+          {code && machine.loading && <Skeleton rows={1} />}
           {code && machine.error != null && (
-            <Alert type="error" showIcon message={errorText(t, machine.error)} data-testid="start-machine-error" />
+            <Alert tone="error" testId="start-machine-error">
+              {errorText(t, machine.error)}
+            </Alert>
           )}
-          {code && machine.data?.type === 'welder' && (
-            <Alert type="warning" showIcon message={t('welder.start.notMachine')} />
-          )}
+          {code && machine.data?.type === 'welder' && <Alert tone="warning">{t('welder.start.notMachine')}</Alert>}
           {code && machine.data?.type === 'machine' && (
             <Alert
-              type={machine.data.machine.registered ? 'success' : 'error'}
-              showIcon
-              data-testid="start-machine"
-              message={`${machine.data.machine.name} · ${t(`machineKind.${machine.data.machine.kind}`)}`}
+              tone={machine.data.machine.registered ? 'success' : 'error'}
+              testId="start-machine"
               description={`${machine.data.enterprise.name} · ${t(`machineStatus.${machine.data.machine.status}`)} · ${machine.data.machine.chipBound ? t('public.scan.chipBound') : t('public.scan.chipNotBound')}`}
-            />
+            >
+              {`${machine.data.machine.name} · ${t(`machineKind.${machine.data.machine.kind}`)}`}
+            </Alert>
           )}
           {code && !isMachineCode(code) && !machine.loading && machine.error == null && machine.data == null && (
-            <Alert type="warning" message={t('welder.start.notMachine')} />
+            <Alert tone="warning">{t('welder.start.notMachine')}</Alert>
           )}
-        </Space>
+        </div>
       </Card>
 
-      <Card title={t('welder.start.step2')} data-testid="start-permits">
-        {permits.loading && <Skeleton active paragraph={{ rows: 2 }} />}
-        {permits.error != null && <ErrorState error={permits.error} onRetry={permits.reload} />}
-        {!permits.loading && permits.error == null && list.length === 0 && (
-          <EmptyState description={t('welder.start.noPermits')} />
-        )}
+      <Card title={t('welder.start.step2')} testId="start-permits">
+        {permits.loading && <Skeleton rows={2} />}
+        {permits.error != null && <ErrorBox error={permits.error} onRetry={permits.reload} />}
+        {!permits.loading && permits.error == null && list.length === 0 && <Empty>{t('welder.start.noPermits')}</Empty>}
         {list.length > 0 && (
-          <Radio.Group
-            value={permitId}
-            onChange={(e) => setPermitId(e.target.value as string)}
-            style={{ width: '100%' }}
-          >
-            <Space direction="vertical" style={{ width: '100%' }}>
-              {list.map((p) => (
-                <Radio key={p.id} value={p.id} data-testid="permit-option">
-                  <Typography.Text strong>{p.workDescription}</Typography.Text>
+          <div className="k-stack" role="radiogroup" style={{ gap: 8 }}>
+            {list.map((p) => (
+              <label key={p.id} className="k-choice">
+                <input
+                  type="radio"
+                  name="permit"
+                  value={p.id}
+                  checked={permitId === p.id}
+                  onChange={() => setPermitId(p.id)}
+                  data-testid="permit-option"
+                />
+                <span>
+                  <strong>{p.workDescription}</strong>
                   <br />
-                  <Typography.Text type="secondary">
+                  <span className="k-muted">
                     {p.effectiveLevelLabel} · {p.site.address} ·{' '}
                     {new Date(p.plannedStart).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' })}
                     –
@@ -242,28 +234,33 @@ export default function StartPage() {
                       hour: '2-digit',
                       minute: '2-digit',
                     })}
-                  </Typography.Text>
-                </Radio>
-              ))}
-            </Space>
-          </Radio.Group>
+                  </span>
+                </span>
+              </label>
+            ))}
+          </div>
         )}
       </Card>
 
-      {failure && <Alert type="error" showIcon message={failure} data-testid="start-failure" />}
+      {failure && (
+        <Alert tone="error" testId="start-failure">
+          {failure}
+        </Alert>
+      )}
       <Button
-        type="primary"
+        kind="primary"
         block
-        size="large"
-        icon={<EnvironmentOutlined />}
+        large
+        icon="pin"
         disabled={!code || !permitId || machine.error != null}
         loading={busy}
         onClick={() => void request()}
-        data-testid="start-request"
+        testId="start-request"
       >
         {t('welder.start.request')}
       </Button>
-      <Typography.Text type="secondary">{t('welder.start.locationNote')}</Typography.Text>
-    </Space>
+      <p className="k-muted">{t('welder.start.locationNote')}</p>
+      <TodayWork refresh={dayTick} />
+    </div>
   );
 }

@@ -10,3 +10,4 @@ export type PermitSummary = Schemas['PermitSummaryView'];
 export type LocalizedText = Schemas['LocalizedTextDto'];
 export type ArmSessionResult = Schemas['ArmSessionResultDto'];
 export type ArmSessionView = Schemas['ArmSessionViewDto'];
+export type WorkSession = Schemas['WorkSessionDto'];
