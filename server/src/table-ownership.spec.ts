@@ -142,7 +142,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     why: 'an engagement named on a permit cannot end early',
   },
   'welders/welder-access.ts': { tables: ['enterprises'], why: 'scope by region' },
-  'welders/welder-photos.repository.ts': { tables: ['enterprises'], why: 'review queue: employer name and scope by region' },
+  'welders/welder-photos.repository.ts': {
+    tables: ['enterprises'],
+    why: 'review queue: employer name and scope by region',
+  },
 };
 
 describe('table ownership', () => {
