@@ -57,6 +57,7 @@ const REQUIRED_REVOKE = [
   'MACHINE_SUSPENDED',
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
+  'GAS_ANALYSIS_FAILED',
 ];
 
 describe('reason codes', () => {

@@ -126,7 +126,8 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.POSITION_STALE]: r('定位信息过旧', 'Position fix is too old', 'deny', 'yes'),
   [ReasonCode.GAS_ANALYSIS_MISSING]: r('缺少动火分析结果', 'Gas analysis is missing'),
   [ReasonCode.GAS_ANALYSIS_STALE]: r('动火分析已超过30分钟', 'Gas analysis is older than allowed'),
-  [ReasonCode.GAS_ANALYSIS_FAILED]: r('动火分析不合格', 'Gas analysis failed'),
+  // Also a revoke: a failing analysis on a running permit suspends it and ends its live grants.
+  [ReasonCode.GAS_ANALYSIS_FAILED]: r('动火分析不合格', 'Gas analysis failed', 'both'),
   [ReasonCode.GAS_RETEST_REQUIRED]: r(
     '作业中断超时，需重新进行动火分析',
     'Work paused too long, gas must be re-tested',

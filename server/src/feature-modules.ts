@@ -12,6 +12,7 @@ import { MachinesModule } from './machines/machines.module';
 import { MachineLoansModule } from './machine-loans/machine-loans.module';
 import { PermitsModule } from './permits/permits.module';
 import { PublicModule } from './public/public.module';
+import { MapModule } from './map/map.module';
 import { StatsModule } from './stats/stats.module';
 import { WeldersModule } from './welders/welders.module';
 import { WebModule } from './web/web.module';
@@ -34,6 +35,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   DevicesModule.withArmRequestsFrom(AuthorizationModule),
   AuthorizationModule,
   StatsModule,
+  MapModule,
   ReportsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,

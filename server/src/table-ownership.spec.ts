@@ -130,6 +130,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['machines', 'welders'],
     why: 'machine and welder counts per listed enterprise',
   },
+  'map/map.repository.ts': {
+    tables: ['alerts', 'chips', 'enterprises', 'machines', 'permit_machines', 'permits', 'reports'],
+    why: 'the overview map: one bounded statement per layer, placing rows of several modules',
+  },
   'permits/permit-view.ts': { tables: ['users'], why: 'display names on the approval trail' },
   'stats/stats.repository.ts': {
     tables: ['alerts', 'chips', 'enterprises', 'machines', 'permits', 'regions', 'welders'],

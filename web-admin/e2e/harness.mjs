@@ -51,9 +51,10 @@ async function freshDatabase(adminUrl) {
 
 /**
  * @typedef {{ baseUrl: string, mqttUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
+ * @param {{ env?: Record<string, string> }} [opts] extra environment of the server (e.g. the map's tile provider)
  * @returns {Promise<RunningServer>}
  */
-export async function startServer() {
+export async function startServer(opts = {}) {
   const main = join(REPO_ROOT, 'server', 'dist', 'main.js');
   const index = join(REPO_ROOT, 'web-admin', 'dist', 'index.html');
   for (const [file, what] of [
@@ -82,6 +83,7 @@ export async function startServer() {
     SEED_DEMO_DATA: 'true',
     LOG_LEVEL: 'warn',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100',
+    ...opts.env,
   };
   delete env.MQTT_URL;
   if (db) env.DATABASE_URL = db.url;

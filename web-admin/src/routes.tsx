@@ -130,6 +130,14 @@ export const routes: RouteObject[] = [
     element: guarded(ENTERPRISE_ROLES, consoleLayout),
     children: [{ index: true, element: <Navigate to="overview" replace /> }, ...enterpriseRoutes],
   },
+  // The printable 动火安全作业票 (A4, no layout); its QR code carries this link. The server decides who may read it.
+  {
+    path: '/permits/:id/print',
+    element: guarded(
+      [...STAFF_ROLES, 'welder'],
+      scoped(() => import('./pages/shared/PermitPrintPage')),
+    ),
+  },
   { path: '/', element: <HomeRedirect /> },
   { path: '*', element: scoped(() => import('./pages/NotFoundPage')) },
 ];

@@ -122,10 +122,14 @@ const ALLOWED: Record<string, string> = {
   'POST /api/arm-sessions/{id}/end':
     "self-service: ends one of the caller's own phone starts, looked up by id and the caller's welder id like GET /api/arm-sessions/{id} (browser test e2e/phone-unlock.test.mjs)",
   'GET /api/stats/overview': "aggregate counts of the caller's own scope; no record ids",
+  'GET /api/map/settings': "deployment configuration: the map's tile provider and browser key, no tenant data",
+  'GET /api/map/boundaries': 'reference data: the administrative boundaries (GeoJSON), the same for everyone',
   'GET /api/holiday-calendar': 'reference data: the national statutory holiday calendar, the same for everyone',
   'GET /api/holiday-calendar/{year}': 'reference data: one year of the national holiday calendar',
   'PUT /api/holiday-calendar/{year}': 'platform admin only (role guard): the national calendar is not tenant data',
   'GET /api/gas-catalogue': 'reference data: common gases and their LEL',
+  'GET /api/permits/awaiting-me':
+    "self-service: a count of permits awaiting the caller's own signature in the caller's own enterprise (permits-guidance.integration-spec.ts)",
   'GET /api/broker/refusals':
     'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
 };
@@ -143,6 +147,8 @@ function crossRoles(e: Entry): string[] {
 }
 
 const MATRIX: Record<string, Entry> = {
+  // the overview's map: machines, open alerts and permits in force of the caller's scope
+  'GET /api/map/features': { owner: 'hengda.admin' },
   // enterprises
   'GET /api/enterprises': { owner: 'hengda.admin', query: () => 'q=恒达' },
   'GET /api/enterprises/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.steel }) },
@@ -443,7 +449,17 @@ const MATRIX: Record<string, Entry> = {
   },
   // An outsider naming A's welder and machine on its own permit is refused as PERMIT_PARTY_UNAVAILABLE (422).
   'POST /api/permits': { owner: 'hengda.admin', body: (f) => permitBody(f), intruderMay: [422] },
+  'GET /api/permits/form-guide': {
+    owner: 'hengda.admin',
+    query: (f) =>
+      `enterpriseId=${f.steel}&level=level2&plannedStart=${encodeURIComponent(cst(5, '09:00'))}&plannedEnd=${encodeURIComponent(cst(5, '17:00'))}`,
+  },
   'GET /api/permits/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.permit }), alsoInside: ['welder.zhang'] },
+  'GET /api/permits/{id}/print': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.permit }),
+    alsoInside: ['welder.zhang'],
+  },
   'PATCH /api/permits/{id}': {
     owner: 'hengda.admin',
     params: (f) => ({ id: f.permit }),

@@ -14,6 +14,8 @@ export enum AlertType {
   ARC_AFTER_PERMIT_END = 'ARC_AFTER_PERMIT_END',
   DEVICE_OFFLINE_DURING_PERMIT = 'DEVICE_OFFLINE_DURING_PERMIT',
   GAS_ABOVE_LIMIT = 'GAS_ABOVE_LIMIT',
+  /** 动火分析不合格: a failing gas analysis on an approved permit suspended it (grants revoked, arming refused). */
+  PERMIT_GAS_FAILED = 'PERMIT_GAS_FAILED',
   /** 超额定电流: the device cut an arc running past the machine's rated current (modified or overloaded machine). */
   OVER_CURRENT = 'OVER_CURRENT',
   /** 继电器反馈异常: the relay's auxiliary contact disagreed with the command (welded contacts cannot cut power). */
@@ -131,6 +133,11 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
     severity: AlertSeverity.Critical,
     titleZh: '可燃气体浓度超限',
     titleEn: 'Gas above the limit',
+  },
+  [AlertType.PERMIT_GAS_FAILED]: {
+    severity: AlertSeverity.Critical,
+    titleZh: '动火分析不合格，作业票已暂停',
+    titleEn: 'Gas analysis failed: permit suspended',
   },
   [AlertType.OVER_CURRENT]: {
     severity: AlertSeverity.Critical,

@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'permit.close',
   'permit.extension_request',
   'permit.gas_analysis',
+  'permit.suspend',
+  'permit.resume',
   'permit.attachment',
   'permit_settings.update',
   'region.create',

@@ -55,6 +55,7 @@ const REVOKE_REASON_SQL = `CASE
     WHEN p.status = 'cancelled' THEN 'PERMIT_CANCELLED'
     WHEN p.status = 'closed' THEN 'PERMIT_CLOSED'
     WHEN p.status <> 'approved' OR p.planned_end <= $1 THEN 'PERMIT_EXPIRED'
+    WHEN p.suspended_at IS NOT NULL THEN 'GAS_ANALYSIS_FAILED'
     WHEN m.status = 'retired' THEN 'MACHINE_RETIRED'
     WHEN m.status <> 'active' THEN 'MACHINE_SUSPENDED'
     WHEN m.chip_id IS DISTINCT FROM g.chip_id THEN 'CHIP_NOT_BOUND'

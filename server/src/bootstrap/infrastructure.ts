@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { AppConfig, validateEnvironment } from '../config/app-config';
+import { AppConfig, resolveMapConfig, validateEnvironment } from '../config/app-config';
 import { parseTrustProxy } from '../config/trust-proxy';
 import { resolveSecrets } from '../config/secrets';
 import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../mqtt/mqtt-connection';
@@ -25,6 +25,7 @@ export async function resolveInfrastructure(
   opts: { startBroker?: boolean } = {},
 ): Promise<Infrastructure> {
   const vars = validateEnvironment(env);
+  const map = resolveMapConfig(vars);
   const dataDir = resolve(vars.DATA_DIR ?? join(REPO_ROOT, '.data'));
   const secrets = resolveSecrets(vars, dataDir);
 
@@ -63,6 +64,7 @@ export async function resolveInfrastructure(
     seedDemoData: vars.SEED_DEMO_DATA,
     welderPhotoPublic: vars.WELDER_PHOTO_PUBLIC === 'true',
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,
+    map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,
     clockOffsetFile: vars.ARCGATE_CLOCK_OFFSET_FILE,
   };

@@ -3,6 +3,13 @@ import type { KeyObject } from 'node:crypto';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
 import { parseFaultPoints } from '../common/fault/fault-points';
 import {
+  DEMO_BOUNDARIES_FILE,
+  loadRegionBoundaries,
+  MAP_TILE_PROVIDERS,
+  MapConfig,
+  MapTileProvider,
+} from './map-config';
+import {
   IsIn,
   IsInt,
   IsOptional,
@@ -153,6 +160,20 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   ONSITE_CHECK_AFTER_S = 600;
 
+  /** Base-map tiles of the web map: none (boundaries only), Tianditu (天地图) or AMap (高德, GCJ-02). */
+  @IsIn(MAP_TILE_PROVIDERS, { message: `MAP_TILES must be one of ${MAP_TILE_PROVIDERS.join(', ')}` })
+  MAP_TILES: MapTileProvider = 'none';
+
+  /** The tile provider's browser key (Tianditu tk / AMap key); required with MAP_TILES other than none. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{16,64}$/, { message: 'MAP_TILE_KEY must be 16-64 letters and digits' })
+  MAP_TILE_KEY?: string;
+
+  /** GeoJSON FeatureCollection of the region boundaries (properties.code = region code); default: the demo's when seeding. */
+  @IsOptional()
+  @IsString()
+  MAP_BOUNDARIES_FILE?: string;
+
   /** Test only (docs/fault-injection.md): crash points, "name[:n],…". Refused in production. */
   @IsOptional()
   @ValidateBy({
@@ -192,6 +213,8 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.MAP_TILES !== 'none' && !parsed.MAP_TILE_KEY)
+    throw new ConfigError(`Invalid configuration:\n  MAP_TILE_KEY must be set with MAP_TILES=${parsed.MAP_TILES}`);
   if (parsed.NODE_ENV === 'production') {
     const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter(
       (k) => !(parsed as unknown as Record<string, unknown>)[k],
@@ -208,6 +231,27 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
       );
   }
   return parsed;
+}
+
+/**
+ * The map's tiles and boundaries: the boundaries file is read and checked here, at start-up, so a bad
+ * file stops the server with its reason. Without MAP_BOUNDARIES_FILE the demo's schematic boundaries
+ * are used when demo data is seeded, none otherwise.
+ */
+export function resolveMapConfig(vars: EnvironmentVariables): MapConfig {
+  const file = vars.MAP_BOUNDARIES_FILE ?? (vars.SEED_DEMO_DATA ? DEMO_BOUNDARIES_FILE : undefined);
+  let boundaries: MapConfig['boundaries'] = null;
+  if (file) {
+    try {
+      boundaries = loadRegionBoundaries(file);
+    } catch (e) {
+      throw new ConfigError(
+        `Invalid configuration:\n  MAP_BOUNDARIES_FILE=${JSON.stringify(file)}: ${(e as Error).message}`,
+      );
+    }
+  }
+  const tiles = vars.MAP_TILES === 'none' ? null : { provider: vars.MAP_TILES, key: vars.MAP_TILE_KEY ?? '' };
+  return { tiles, boundaries };
 }
 
 /** The resolved configuration the application runs with (embedded services already started). */
@@ -242,6 +286,8 @@ export interface AppConfig {
   welderPhotoPublic?: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */
   onsiteCheckAfterS?: number;
+  /** The web map's tiles and region boundaries (config/map-config.ts); absent: no tiles, no boundaries. */
+  map?: MapConfig;
   /** Test only: crash points (common/fault/fault-points.ts), armed by main.ts. */
   faultPoints?: string;
   /** Test only: offset file of the clock (common/clock/clock.ts). */

@@ -12,6 +12,8 @@ export interface MachineLoanLookup {
     to: Date,
     em?: EntityManager,
   ): Promise<string[]>;
+  /** Machines on an unrevoked loan to the enterprise at some time in [from, to] (candidates; whole-window cover is findLentMachineIds). */
+  findMachineIdsLentTo(borrowerEnterpriseId: string, from: Date, to: Date, em?: EntityManager): Promise<string[]>;
 }
 
 export const MACHINE_LOAN_LOOKUP = 'MACHINE_LOAN_LOOKUP';
@@ -34,5 +36,19 @@ export class MachineLoanLookupRepository implements MachineLoanLookup {
       .andWhere('l.revoked_at IS NULL AND l.starts_at <= :from AND l.ends_at >= :to', { from, to })
       .getMany();
     return rows.map((l) => l.machineId);
+  }
+
+  async findMachineIdsLentTo(
+    borrowerId: string,
+    from: Date,
+    to: Date,
+    em: EntityManager = this.ds.manager,
+  ): Promise<string[]> {
+    const rows = await em
+      .createQueryBuilder(MachineLoan, 'l')
+      .where('l.borrower_enterprise_id = :borrowerId AND l.revoked_at IS NULL', { borrowerId })
+      .andWhere('l.starts_at < :to AND l.ends_at > :from', { from, to })
+      .getMany();
+    return [...new Set(rows.map((l) => l.machineId))];
   }
 }

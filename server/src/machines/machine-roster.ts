@@ -11,6 +11,8 @@ export type RosterMachine = Pick<Machine, 'id' | 'name' | 'serialNumber' | 'stat
  */
 export interface MachineRoster {
   findMachines(ids: string[], em?: EntityManager): Promise<RosterMachine[]>;
+  /** The enterprise's own machines, whatever their status (lent-in ones: MachineLoanLookup). */
+  findOwnMachineIds(enterpriseId: string, em?: EntityManager): Promise<string[]>;
 }
 
 export const MACHINE_ROSTER = 'MACHINE_ROSTER';
@@ -21,5 +23,9 @@ export class MachineRosterRepository implements MachineRoster {
 
   findMachines(ids: string[], em: EntityManager = this.ds.manager): Promise<RosterMachine[]> {
     return ids.length ? em.find(Machine, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  async findOwnMachineIds(enterpriseId: string, em: EntityManager = this.ds.manager): Promise<string[]> {
+    return (await em.find(Machine, { where: { enterpriseId }, select: { id: true } })).map((m) => m.id);
   }
 }

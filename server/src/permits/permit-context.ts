@@ -57,6 +57,8 @@ export interface PermitEvaluationContext {
      * at all (approved before the period was declared): it is one level short.
      */
     levelShort: boolean;
+    /** A failing gas analysis suspended the permit (until a passing re-test); absent in older fixtures = not suspended. */
+    suspended?: boolean;
   } | null;
   welderStatus: WelderStatus | null;
   machine: { status: MachineStatus; enterpriseId: string } | null;
@@ -74,6 +76,7 @@ export function permitContextSql(permit: string, welder: string, machine: string
   return `json_build_object(
     'permit', (SELECT json_build_object('id', p.id, 'enterpriseId', p.enterprise_id, 'enterpriseStatus', e.status, 'status', p.status,
         'effectiveLevel', p.effective_level, 'plannedStart', p.planned_start, 'plannedEnd', p.planned_end, 'geofence', p.geofence,
+        'suspended', p.suspended_at IS NOT NULL,
         'firstArcAt', p.first_arc_at, 'lastArcStartedAt', p.last_arc_started_at, 'lastArcEndedAt', p.last_arc_ended_at,
         'welderNamed', EXISTS (SELECT 1 FROM permit_welders pw WHERE pw.permit_id = p.id AND pw.welder_id = ${welder}),
         'machineNamed', EXISTS (SELECT 1 FROM permit_machines pm WHERE pm.permit_id = p.id AND pm.machine_id = ${machine}),
@@ -118,6 +121,7 @@ export function parsePermitContext(json: unknown): PermitEvaluationContext {
           latestAnalysis: a ? { takenAt: new Date(a.takenAt), passed: a.passed === true } : null,
           // Absent (a context loaded by older SQL) counts as short: fail closed.
           levelShort: p.levelShort !== false,
+          suspended: p.suspended === true,
         }
       : null,
     welderStatus: (r.welderStatus as WelderStatus | null) ?? null,
@@ -162,6 +166,8 @@ export function evaluatePermitContext(input: PermitEvaluationInput, ctx: PermitE
   if (at.getTime() < p.plannedStart.getTime()) return refuse(C.PERMIT_NOT_STARTED);
   if (at.getTime() >= p.plannedEnd.getTime()) return refuse(C.PERMIT_EXPIRED);
   if (p.levelShort) return refuse(C.PERMIT_LEVEL_RAISED);
+  // Suspended by a failing gas analysis: whatever later readings say, nothing arcs until a passing re-test lifts it.
+  if (p.suspended) return refuse(C.GAS_ANALYSIS_FAILED);
 
   if (!p.welderNamed) return refuse(C.WELDER_NOT_NAMED);
   if (!p.machineNamed) return refuse(C.MACHINE_NOT_NAMED);

@@ -11,7 +11,7 @@ import { certificateValidThroughout } from '../welders/certificate-rules';
 import { certificateVerdict, CertificateVerdict, isWelderActive } from '../welders/certificate-registry';
 import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 
-const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
+const CERT_FIELD_CODE = {
   missing: 'certificateMissing',
   unverified: 'certificateUnverified',
   not_yet_valid: 'certificateNotYetValid',
@@ -19,7 +19,31 @@ const CERT_FIELD_CODE: Record<Exclude<CertificateVerdict, 'valid'>, string> = {
   review_overdue: 'certificateReviewOverdue',
   suspended: 'certificateSuspended',
   revoked: 'certificateRevoked',
-};
+} as const satisfies Record<Exclude<CertificateVerdict, 'valid'>, string>;
+
+/** Why a candidate cannot be named on a permit for a window; null when it can. The codes are assertReadyForWork's field codes. */
+export type CandidateBlock =
+  | 'welderNotAvailable'
+  | 'welderInactive'
+  | (typeof CERT_FIELD_CODE)[keyof typeof CERT_FIELD_CODE]
+  | 'machineNotAvailable'
+  | 'machineInactive';
+
+export interface WelderCandidate {
+  id: string;
+  realName: string;
+  phoneMasked: string | null;
+  /** Employed by the enterprise (engaged ones may weld, but only employees may watch). */
+  employee: boolean;
+  block: CandidateBlock | null;
+}
+
+export interface MachineCandidate {
+  id: string;
+  name: string;
+  status: string;
+  block: CandidateBlock | null;
+}
 
 /** Checks that the people, machines and enterprise named on a permit may do hot work in its window. */
 @Injectable()
@@ -117,6 +141,62 @@ export class PermitEligibility {
         certFields,
         { invalid },
       );
+  }
+
+  /**
+   * Everyone and everything a permit of the enterprise could name, each with the reason it cannot
+   * work in [from, to) — the same rules, in the same order, as submission (assertReadyForWork):
+   * availability, active record, certificate valid for the whole window / machine usable.
+   */
+  async candidates(
+    em: EntityManager,
+    enterpriseId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ welders: WelderCandidate[]; machines: MachineCandidate[] }> {
+    const [welderIds, ownMachineIds, lentIds] = await Promise.all([
+      this.welderRoster.findCandidateWelderIds(enterpriseId, chinaDate(from), chinaDate(to), em),
+      this.machineRoster.findOwnMachineIds(enterpriseId, em),
+      this.loans.findMachineIdsLentTo(enterpriseId, from, to, em),
+    ]);
+    const machineIds = [...new Set([...ownMachineIds, ...lentIds])];
+    const unavailable = await this.availabilityErrors(em, enterpriseId, welderIds, machineIds, from, to);
+    const blocked = (field: string) => unavailable.find((f) => f.field === field)?.code as CandidateBlock | undefined;
+    const [welders, machines, certs] = await Promise.all([
+      this.welderRoster.findWelders(welderIds, em),
+      this.machineRoster.findMachines(machineIds, em),
+      this.welderRoster.findWeldingCertificates(welderIds, em),
+    ]);
+    const lastInstant = new Date(to.getTime() - 1);
+    const welderViews = welderIds.flatMap((id, i): WelderCandidate[] => {
+      const w = welders.find((x) => x.id === id);
+      if (!w) return [];
+      let block: CandidateBlock | null = blocked(`welderIds[${i}]`) ?? null;
+      if (!block && !isWelderActive(w.status)) block = 'welderInactive';
+      if (!block) {
+        const verdict = certificateVerdict(
+          certs.filter((c) => c.welderId === id),
+          (c) => certificateValidThroughout(c, from, lastInstant),
+        );
+        if (verdict !== 'valid') block = CERT_FIELD_CODE[verdict];
+      }
+      return [{ id, realName: w.realName, phoneMasked: w.phoneMasked, employee: w.employerId === enterpriseId, block }];
+    });
+    const machineViews = machineIds.flatMap((id, i): MachineCandidate[] => {
+      const m = machines.find((x) => x.id === id);
+      if (!m) return [];
+      let block: CandidateBlock | null = blocked(`machineIds[${i}]`) ?? null;
+      if (!block && !isMachineUsable(m.status)) block = 'machineInactive';
+      return [{ id, name: m.name, status: m.status, block }];
+    });
+    const byName =
+      <T extends { block: unknown }>(name: (x: T) => string) =>
+      (a: T, b: T) =>
+        Number(a.block !== null) - Number(b.block !== null) || name(a).localeCompare(name(b), 'zh-CN');
+    return {
+      welders: welderViews.sort(byName((w) => w.realName)),
+      machines: machineViews.sort(byName((m) => m.name)),
+    };
   }
 
   private async availabilityErrors(

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AlertsService } from '../alerts/alerts.service';
+import { AlertType } from '../alerts/alert-type';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
@@ -11,7 +13,10 @@ import { offsetOf, paginate, Paginated, PaginationQueryDto } from '../common/htt
 import { GasAnalysisDto } from './dto/gas-analysis.dto';
 import { GasAnalysis } from './gas-analysis.entity';
 import { catalogueGasByCode, catalogueGasByName, judgementFor } from './gas-catalogue';
-import { gasAnalysisPasses, lelClassOf } from './gas-rules';
+import { gasAnalysisPasses, lelClassOf, PASS_MARK_PERCENT_VOL } from './gas-rules';
+import { Permit } from './permit.entity';
+import { PermitStatus } from './permit-status';
+import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
 import { PermitAccess } from './permit-access';
 import { PermitAttachment } from './permit-attachment.entity';
 import { ENTERED_TIME_SKEW_MS } from './permit-rules';
@@ -73,6 +78,7 @@ export class PermitRecordsService {
     private readonly permits: PermitsRepository,
     private readonly permitAccess: PermitAccess,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -102,6 +108,28 @@ export class PermitRecordsService {
           recordedAt: now,
         }),
       );
+      // Raised first: AlertsService.raise appends to the audit chain, so it goes before this write's own audit records.
+      const change = await this.suspensionChange(em, permit, row, now);
+      if (change === 'suspend') {
+        await this.alerts.raise(
+          {
+            type: AlertType.PERMIT_GAS_FAILED,
+            enterpriseId: permit.enterpriseId,
+            permitId,
+            evidence: {
+              permitNo: permit.permitNo,
+              gas: row.gas,
+              readingPercentVol: row.readingPercentVol,
+              passMarkPercentVol: PASS_MARK_PERCENT_VOL[row.lelClass],
+              takenAt: row.takenAt.toISOString(),
+              analyst: row.analyst,
+            },
+            dedupeKey: `permit-gas-failed:${permitId}`,
+            occurredAt: now,
+          },
+          em,
+        );
+      }
       await this.audit.record(em, actor, {
         action: 'permit.gas_analysis',
         entityType: 'permit',
@@ -110,8 +138,59 @@ export class PermitRecordsService {
         regionPath: enterprise.regionPath,
         after: { ...gasAnalysisView(row) },
       });
+      if (change) {
+        const before = { suspendedAt: change === 'suspend' ? null : permit.suspendedAt };
+        if (change === 'suspend') {
+          permit.suspendedAt = now;
+          permit.suspendedAnalysisId = row.id;
+        } else {
+          permit.suspendedAt = null;
+          permit.suspendedAnalysisId = null;
+        }
+        // The permits_revocation trigger announces a new suspension: live grants end at once.
+        await em.save(Permit, permit);
+        await em.insert(PermitTrailEntry, {
+          permitId,
+          extensionId: null,
+          action: change === 'suspend' ? TrailAction.Suspended : TrailAction.Resumed,
+          round: permit.approvalRound,
+          step: null,
+          position: null,
+          actorUserId: actor.userId,
+          actorUsername: actor.username,
+          remark: `${row.gas} ${row.readingPercentVol} % vol`,
+          occurredAt: now,
+        });
+        await this.audit.record(em, actor, {
+          action: change === 'suspend' ? 'permit.suspend' : 'permit.resume',
+          entityType: 'permit',
+          entityId: permitId,
+          enterpriseId: permit.enterpriseId,
+          regionPath: enterprise.regionPath,
+          before,
+          after: { suspendedAt: permit.suspendedAt, analysisId: row.id },
+        });
+      }
       return gasAnalysisView(row);
     });
+  }
+
+  /**
+   * A failing reading on an approved permit suspends it at once (GB 30871: hot work stops when the
+   * analysis fails); a passing re-test taken after the failing one lifts the suspension. Readings on
+   * permits not yet approved only decide the gas verdict at arming.
+   */
+  private async suspensionChange(
+    em: EntityManager,
+    permit: Permit,
+    analysis: GasAnalysis,
+    now: Date,
+  ): Promise<'suspend' | 'resume' | null> {
+    if (permit.status !== PermitStatus.Approved || permit.plannedEnd.getTime() <= now.getTime()) return null;
+    if (!analysis.passed) return permit.suspendedAt ? null : 'suspend';
+    if (!permit.suspendedAt || !permit.suspendedAnalysisId) return null;
+    const failing = await em.findOne(GasAnalysis, { where: { id: permit.suspendedAnalysisId } });
+    return failing && analysis.takenAt.getTime() > failing.takenAt.getTime() ? 'resume' : null;
   }
 
   async listGasAnalyses(actor: Actor, permitId: string, q: PaginationQueryDto): Promise<Paginated<GasAnalysisView>> {

@@ -52,6 +52,19 @@ export class PermitSettingsRepository {
       : Promise.resolve([]);
   }
 
+  /** Who holds which position in the enterprise, with display names (the form shows the approvers). */
+  async positionHolders(
+    enterpriseId: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<{ userId: string; displayName: string; position: ApproverPosition }[]> {
+    const held = await em.find(UserPosition, { where: { enterpriseId } });
+    const names = await this.staff.findStaffNames(enterpriseId, [...new Set(held.map((p) => p.userId))], em);
+    return held
+      .filter((p) => names.has(p.userId))
+      .map((p) => ({ userId: p.userId, displayName: names.get(p.userId) ?? '', position: p.position }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
+  }
+
   /** Users of the enterprise holding a position, locked so that two concurrent assignments cannot both pass. */
   async holdersOfPosition(em: EntityManager, enterpriseId: string, position: ApproverPosition): Promise<string[]> {
     return (

@@ -13,6 +13,16 @@ describe('permit status', () => {
     expect(displayStatus({ ...p, status: PermitStatus.Closed }, new Date('2026-01-06T02:00:00Z'))).toBe('closed');
   });
 
+  it('shows a suspended permit as suspended until its end, and lets it be closed or re-tested but not extended', () => {
+    const s = { ...p, suspendedAt: new Date('2026-01-06T02:00:00Z') };
+    expect(displayStatus(s, new Date('2026-01-06T00:30:00Z'))).toBe('suspended');
+    expect(displayStatus(s, new Date('2026-01-06T03:00:00Z'))).toBe('suspended');
+    expect(displayStatus(s, new Date('2026-01-06T09:00:00Z'))).toBe('expired');
+    expect(() => assertTransition('addGasAnalysis', 'suspended')).not.toThrow();
+    expect(() => assertTransition('close', 'suspended')).not.toThrow();
+    expect(() => assertTransition('extend', 'suspended')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+  });
+
   it('refuses transitions not in the table with INVALID_STATE and the current status', () => {
     expect(() => assertTransition('submit', 'draft')).not.toThrow();
     expect(() => assertTransition('close', 'submitted')).toThrow(

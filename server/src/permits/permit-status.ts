@@ -11,25 +11,30 @@ export enum PermitStatus {
   Closed = 'closed',
 }
 
-/** What the API shows: an approved permit is "active" inside its window and "expired" after it. */
+/**
+ * What the API shows: an approved permit is "active" inside its window and "expired" after it;
+ * "suspended" while a failing gas analysis stops it (until a passing re-test or its end).
+ */
 export type PermitDisplayStatus =
-  'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+  'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
 export const DISPLAY_STATUSES: PermitDisplayStatus[] = [
   'draft',
   'submitted',
   'approved',
   'rejected',
   'active',
+  'suspended',
   'expired',
   'cancelled',
   'closed',
 ];
 
 export function displayStatus(
-  p: { status: PermitStatus; plannedStart: Date; plannedEnd: Date },
+  p: { status: PermitStatus; plannedStart: Date; plannedEnd: Date; suspendedAt?: Date | null },
   now: Date,
 ): PermitDisplayStatus {
   if (p.status !== PermitStatus.Approved) return p.status;
+  if (p.suspendedAt && now.getTime() < p.plannedEnd.getTime()) return 'suspended';
   if (now.getTime() < p.plannedStart.getTime()) return 'approved';
   return now.getTime() < p.plannedEnd.getTime() ? 'active' : 'expired';
 }
@@ -52,12 +57,12 @@ export const PERMIT_TRANSITIONS: Record<PermitAction, PermitDisplayStatus[]> = {
   submit: ['draft', 'rejected'],
   approve: ['submitted'],
   reject: ['submitted'],
-  cancel: ['draft', 'submitted', 'rejected', 'approved', 'active', 'expired'],
+  cancel: ['draft', 'submitted', 'rejected', 'approved', 'active', 'suspended', 'expired'],
   extend: ['approved', 'active'],
   decideExtension: ['approved', 'active'],
-  close: ['active', 'expired'],
-  addGasAnalysis: ['draft', 'submitted', 'rejected', 'approved', 'active'],
-  addAttachment: ['draft', 'submitted', 'rejected', 'approved', 'active', 'expired'],
+  close: ['active', 'suspended', 'expired'],
+  addGasAnalysis: ['draft', 'submitted', 'rejected', 'approved', 'active', 'suspended'],
+  addAttachment: ['draft', 'submitted', 'rejected', 'approved', 'active', 'suspended', 'expired'],
 };
 
 export function assertTransition(action: PermitAction, status: PermitDisplayStatus): void {

@@ -10,6 +10,9 @@ export enum TrailAction {
   ExtensionApproved = 'extension_approved',
   ExtensionRejected = 'extension_rejected',
   Closed = 'closed',
+  /** A failing gas analysis stopped the approved permit; Resumed: a passing re-test lifted it. */
+  Suspended = 'suspended',
+  Resumed = 'resumed',
 }
 
 /** The approval trail: who did what to a permit, when, at which step, with what remark. */

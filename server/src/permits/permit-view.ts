@@ -7,7 +7,14 @@ import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { ApproverPosition } from './approval-chain';
 import { CHECKLIST_ITEMS, Checklist } from './checklist';
 import { GasAnalysis } from './gas-analysis.entity';
-import { LelClass, PASS_MARK_PERCENT_VOL } from './gas-rules';
+import {
+  ANALYSIS_MAX_AGE_MIN,
+  GasVerdict,
+  gasVerdict,
+  LelClass,
+  PASS_MARK_PERCENT_VOL,
+  PAUSE_LIMIT_MIN,
+} from './gas-rules';
 import { Geofence } from './geofence';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { LEVEL_LABELS, maxEndFor, PermitLevel, UpgradeReason } from './permit-levels';
@@ -80,6 +87,7 @@ export class PermitApprovalView {
 
 export class PermitSummaryView {
   @ApiProperty() id!: string;
+  @ApiProperty({ description: '作业票编号, e.g. DH-2026-0007 (per enterprise and year)' }) permitNo!: string;
   @ApiProperty() enterpriseId!: string;
   @ApiProperty() enterpriseName!: string;
   @ApiProperty({ enum: DISPLAY_STATUSES, enumName: 'PermitDisplayStatus' }) status!: PermitDisplayStatus;
@@ -98,6 +106,11 @@ export class PermitSummaryView {
   @ApiProperty({ type: () => FireWatcherView, nullable: true }) fireWatcher!: FireWatcherView | null;
   @ApiProperty({ type: () => PermitApplicantView }) applicant!: PermitApplicantView;
   @ApiProperty({ type: () => PermitApprovalView }) approval!: PermitApprovalView;
+  @ApiProperty({
+    ...NULLABLE_DATE_TIME,
+    description: 'When a failing gas analysis suspended the approved permit; null when not suspended',
+  })
+  suspendedAt!: Date | null;
   @ApiProperty(NULLABLE_DATE_TIME) submittedAt!: Date | null;
   @ApiProperty(NULLABLE_DATE_TIME) approvedAt!: Date | null;
   @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
@@ -169,7 +182,28 @@ export class PermitExtensionView {
   @ApiProperty({ type: String, nullable: true }) rejectionReason!: string | null;
 }
 
+/** What arming needs of gas analysis (GB 30871) and where the permit stands now. */
+export class GasReadinessView {
+  @ApiProperty({
+    enum: ['OK', 'GAS_ANALYSIS_MISSING', 'GAS_ANALYSIS_FAILED', 'GAS_ANALYSIS_STALE', 'GAS_RETEST_REQUIRED'],
+    description: 'The gas verdict arming would get now (the authorization engine applies the same rule)',
+  })
+  verdictNow!: GasVerdict;
+  @ApiProperty({ description: 'An analysis may be at most this old when work starts' }) maxAgeMin!: number;
+  @ApiProperty({ description: 'A pause longer than this needs a re-test (level)' }) pauseLimitMin!: number;
+  @ApiProperty() passMarkLelAtLeast4!: number;
+  @ApiProperty() passMarkLelBelow4!: number;
+  @ApiProperty({ description: '特级: continuous gas monitoring is required while working' })
+  continuousMonitoring!: boolean;
+}
+
 export class PermitDetailView extends PermitSummaryView {
+  @ApiProperty({ type: () => GasReadinessView }) gasReadiness!: GasReadinessView;
+  @ApiProperty({
+    description:
+      'Whether the caller may approve or reject now (the server applies the same check to the approve and reject calls)',
+  })
+  viewerCanDecide!: boolean;
   @ApiProperty({ type: () => [ChecklistItemView] }) checklist!: ChecklistItemView[];
   @ApiProperty({ type: () => [PermitTrailEntryView] }) trail!: PermitTrailEntryView[];
   @ApiProperty({ type: () => [GasAnalysisView] }) gasAnalyses!: GasAnalysisView[];
@@ -202,6 +236,24 @@ export function attachmentView(a: PermitAttachment): AttachmentView {
     sha256: a.sha256,
     uploadedAt: a.uploadedAt,
     url: `/api/permits/${a.permitId}/attachments/${a.id}`,
+  };
+}
+
+export function gasReadinessView(p: Permit, analyses: GasAnalysis[], now: Date): GasReadinessView {
+  return {
+    verdictNow: p.suspendedAt
+      ? 'GAS_ANALYSIS_FAILED'
+      : gasVerdict(
+          p.effectiveLevel,
+          analyses.map((a) => ({ takenAt: a.takenAt, passed: a.passed })),
+          { firstArcAt: p.firstArcAt, lastArcStartedAt: p.lastArcStartedAt, lastArcEndedAt: p.lastArcEndedAt },
+          now,
+        ),
+    maxAgeMin: ANALYSIS_MAX_AGE_MIN,
+    pauseLimitMin: PAUSE_LIMIT_MIN[p.effectiveLevel],
+    passMarkLelAtLeast4: PASS_MARK_PERCENT_VOL[LelClass.AtLeast4],
+    passMarkLelBelow4: PASS_MARK_PERCENT_VOL[LelClass.Below4],
+    continuousMonitoring: p.effectiveLevel === PermitLevel.Special,
   };
 }
 
@@ -278,7 +330,7 @@ export class PermitViews {
     );
   }
 
-  async detail(p: Permit, now: Date): Promise<PermitDetailView> {
+  async detail(p: Permit, now: Date, viewerCanDecide = false): Promise<PermitDetailView> {
     const [summary] = await this.summaries([p], now);
     const [trail, analyses, extensions, [attachments]] = await Promise.all([
       this.permits.trailOf(p.id),
@@ -294,6 +346,8 @@ export class PermitViews {
       gasAnalyses: analyses.map(gasAnalysisView),
       extensions: extensions.map(extensionView),
       attachments: attachments.map(attachmentView),
+      gasReadiness: gasReadinessView(p, analyses, now),
+      viewerCanDecide,
     };
   }
 
@@ -315,6 +369,7 @@ export class PermitViews {
     const chain = p.approvalChain;
     return {
       id: p.id,
+      permitNo: p.permitNo,
       enterpriseId: p.enterpriseId,
       enterpriseName: related.enterpriseName,
       status: displayStatus(p, now),
@@ -339,6 +394,7 @@ export class PermitViews {
         currentStep: p.currentStep,
         nextPosition: chain && p.status === 'submitted' ? (chain[p.currentStep] ?? null) : null,
       },
+      suspendedAt: p.suspendedAt,
       submittedAt: p.submittedAt,
       approvedAt: p.approvedAt,
       rejectionReason: p.rejectionReason,

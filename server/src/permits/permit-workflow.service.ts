@@ -290,7 +290,29 @@ export class PermitWorkflowService {
       });
       return row;
     });
-    return this.views.detail(saved, this.clock.now());
+    return this.views.detail(saved, this.clock.now(), await this.canDecide(actor, saved));
+  }
+
+  /**
+   * Whether `actor` may approve or reject the permit now: the very checks approve and reject make
+   * (something awaits a decision, the minimum chain, the signer's position, not the applicant, not
+   * already signed, not a party), run on a copy and answered as a boolean, so that the UI shows the
+   * buttons exactly to the person whose step it is.
+   */
+  async canDecide(actor: Actor, permit: Permit): Promise<boolean> {
+    if (actor.role !== Role.EnterpriseAdmin && actor.role !== Role.SafetyManager) return false;
+    if (actor.enterpriseId !== permit.enterpriseId) return false;
+    const p = Object.assign(new Permit(), permit);
+    const em = this.ds.manager;
+    try {
+      const target = await this.decisionTarget(em, p, this.clock.now(), 'approve');
+      await this.enforceMinimumChain(em, p, target);
+      await this.assertApprover(em, actor, p, target);
+      return true;
+    } catch (e) {
+      if (e instanceof DomainError) return false;
+      throw e;
+    }
   }
 
   /** A submitted permit is decided itself; an approved one only through its pending extension. */

@@ -12,6 +12,10 @@ export class Permit {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** 作业票编号, e.g. DH-2026-0007: one sequence per enterprise and China year (permit_number_counters). */
+  @Column({ name: 'permit_no', type: 'varchar', length: 32 })
+  permitNo!: string;
+
   @Column({ name: 'enterprise_id', type: 'uuid' })
   enterpriseId!: string;
 
@@ -116,6 +120,13 @@ export class Permit {
 
   @Column({ name: 'last_arc_ended_at', type: 'timestamptz', nullable: true })
   lastArcEndedAt!: Date | null;
+
+  /** Set when a failing gas analysis was recorded on the approved permit; a later passing re-test clears it. */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt!: Date | null;
+
+  @Column({ name: 'suspended_analysis_id', type: 'uuid', nullable: true })
+  suspendedAnalysisId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -10,6 +10,8 @@ import { EvaluateDto } from './dto/evaluate.dto';
 import { ListPermitsQuery } from './dto/list-permits.query';
 import { UpdatePermitDto } from './dto/update-permit.dto';
 import { ApproveDto, CloseDto, ExtendDto, ReasonDto } from './dto/workflow.dto';
+import { FormGuideQuery } from './dto/form-guide.query';
+import { AwaitingCountView, PermitFormGuideView, PermitPrintView } from './permit-guide.view';
 import { PermitDetailView, PermitSummaryView } from './permit-view';
 import { PermitWorkflowService } from './permit-workflow.service';
 import { PermitsService } from './permits.service';
@@ -44,11 +46,39 @@ export class PermitsController {
     return this.permits.list(actor, q);
   }
 
+  @Get('form-guide')
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary: 'What the permit form shows before submit',
+    description:
+      'For a level and window: the effective level and its maximum window, the gas analysis rules, the approvers of each step, and every welder and machine of the enterprise with the reason (if any) it cannot work in the window — the same rules submission enforces.',
+  })
+  @ApiOkResponse({ type: PermitFormGuideView })
+  formGuide(@CurrentActor() actor: Actor, @Query() q: FormGuideQuery) {
+    return this.permits.formGuide(actor, q);
+  }
+
+  @Get('awaiting-me')
+  @ApiOperation({ summary: "How many submitted permits wait for the caller's signature (the menu badge)" })
+  @ApiOkResponse({ type: AwaitingCountView })
+  awaitingMe(@CurrentActor() actor: Actor) {
+    return this.permits.awaitingMe(actor);
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'One permit with its approval trail, gas analyses, checklist, extensions and photo list' })
   @ApiOkResponse({ type: PermitDetailView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.permits.get(actor, id);
+  }
+
+  @Get(':id/print')
+  @ApiOperation({
+    summary: 'The printable 动火安全作业票 (GB 30871 form): permit, welders with masked certificate numbers, QR code',
+  })
+  @ApiOkResponse({ type: PermitPrintView })
+  print(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
+    return this.permits.printable(actor, id);
   }
 
   @Patch(':id')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { BlackoutsModule } from '../blackouts/blackouts.module';
 import { MachineLoansModule } from '../machine-loans/machine-loans.module';
 import { MachinesModule } from '../machines/machines.module';
@@ -40,6 +41,7 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
 @Module({
   // Welders, machines and loans are read through their ports (WELDER_ROSTER, MACHINE_ROSTER, MACHINE_LOAN_LOOKUP), enterprises through ENTERPRISE_LOOKUP.
   imports: [
+    AlertsModule,
     EnterprisesModule,
     TypeOrmModule.forFeature([
       Permit,

@@ -14,6 +14,11 @@ import { PermitDisplayStatus, PermitStatus } from './permit-status';
 import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
 import { Permit } from './permit.entity';
 
+/** DH-<year>-<4+ digit sequence>: 动火 (DH), readable on paper and over the phone. */
+export function formatPermitNo(year: number, seq: number): string {
+  return `DH-${year}-${String(seq).padStart(4, '0')}`;
+}
+
 export interface PermitListFilter {
   status?: PermitDisplayStatus;
   level?: PermitLevel;
@@ -154,6 +159,37 @@ export class PermitsRepository {
     return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
   }
 
+  /**
+   * The next 作业票编号 of an enterprise for a China calendar year, e.g. DH-2026-0007. The upsert locks
+   * the counter row until the caller's transaction ends, so concurrent drafts queue and never share a number.
+   */
+  async nextPermitNo(em: EntityManager, enterpriseId: string, year: number): Promise<string> {
+    const rows: { last_seq: number }[] = await em.query(
+      `INSERT INTO permit_number_counters (enterprise_id, year, last_seq) VALUES ($1, $2, 1)
+       ON CONFLICT (enterprise_id, year) DO UPDATE SET last_seq = permit_number_counters.last_seq + 1
+       RETURNING last_seq`,
+      [enterpriseId, year],
+    );
+    return formatPermitNo(year, rows[0].last_seq);
+  }
+
+  /**
+   * Submitted permits whose current step is one of `positions`, that `userId` neither applied for
+   * nor has already signed in this round: what waits for this person's decision.
+   */
+  async countAwaiting(userId: string, enterpriseId: string, positions: string[]): Promise<number> {
+    if (!positions.length) return 0;
+    const rows: { n: string }[] = await this.ds.query(
+      `SELECT count(*) AS n FROM permits p
+        WHERE p.enterprise_id = $1 AND p.status = 'submitted' AND p.applicant_user_id <> $2
+          AND (p.approval_chain ->> p.current_step) = ANY($3::text[])
+          AND NOT EXISTS (SELECT 1 FROM permit_trail t WHERE t.permit_id = p.id AND t.round = p.approval_round
+                            AND t.actor_user_id = $2 AND t.action = 'approved')`,
+      [enterpriseId, userId, positions],
+    );
+    return Number(rows[0].n);
+  }
+
   /** Permits the actor may see: enterprise scope, or (welders) the permits naming them. */
   async listVisible(actor: Actor, f: PermitListFilter, now: Date): Promise<[Permit[], number]> {
     const qb = this.ds.manager.createQueryBuilder(Permit, 'p').innerJoin(Enterprise, 'e', 'e.id = p.enterprise_id');
@@ -182,9 +218,15 @@ export class PermitsRepository {
       });
     if (f.status) {
       const approved = { approved: PermitStatus.Approved, now };
-      if (f.status === 'approved') qb.andWhere('p.status = :approved AND p.planned_start > :now', approved);
+      if (f.status === 'approved')
+        qb.andWhere('p.status = :approved AND p.planned_start > :now AND p.suspended_at IS NULL', approved);
       else if (f.status === 'active')
-        qb.andWhere('p.status = :approved AND p.planned_start <= :now AND p.planned_end > :now', approved);
+        qb.andWhere(
+          'p.status = :approved AND p.planned_start <= :now AND p.planned_end > :now AND p.suspended_at IS NULL',
+          approved,
+        );
+      else if (f.status === 'suspended')
+        qb.andWhere('p.status = :approved AND p.planned_end > :now AND p.suspended_at IS NOT NULL', approved);
       else if (f.status === 'expired') qb.andWhere('p.status = :approved AND p.planned_end <= :now', approved);
       else qb.andWhere('p.status = :status', { status: f.status });
     }

@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import QRCode from 'qrcode';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { certificateNumberMasked } from '../welders/welder-views';
+import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
@@ -18,7 +22,12 @@ import { PermitEvaluationContext } from './permit-context';
 import { PermitDecision, PermitEvaluationInput } from './permit-decision';
 import { PermitEligibility } from './permit-eligibility';
 import { PermitEvaluator } from './permit-evaluator';
-import { effectiveLevel, PermitLevel } from './permit-levels';
+import { FormGuideQuery } from './dto/form-guide.query';
+import { ANALYSIS_MAX_AGE_MIN, LelClass, PASS_MARK_PERCENT_VOL, PAUSE_LIMIT_MIN } from './gas-rules';
+import { effectiveLevel, MAX_WINDOW_HOURS, maxEndFor, PermitLevel } from './permit-levels';
+import { PermitFormGuideView, PermitPrintView } from './permit-guide.view';
+import { PermitWorkflowService } from './permit-workflow.service';
+import { chinaDate } from '../common/time/china-date';
 import {
   assertStartNotPast,
   assertWindowFits,
@@ -53,6 +62,9 @@ export class PermitsService {
     private readonly audit: AuditService,
     private readonly fireWatcher: PermitFireWatcher,
     private readonly policy: PermitPolicyService,
+    private readonly workflow: PermitWorkflowService,
+    @Inject(WELDER_ROSTER) private readonly welderRoster: WelderRoster,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -115,7 +127,94 @@ export class PermitsService {
 
   async get(actor: Actor, id: string): Promise<PermitDetailView> {
     const { permit } = await this.permitAccess.loadReadable(actor, id);
-    return this.views.detail(permit, this.clock.now());
+    return this.views.detail(permit, this.clock.now(), await this.workflow.canDecide(actor, permit));
+  }
+
+  /** The printable 动火安全作业票: the detail, the welders' certificates (masked), a QR code of the permit's link. */
+  async printable(actor: Actor, id: string): Promise<PermitPrintView> {
+    const detail = await this.get(actor, id);
+    const welderIds = detail.welders.map((w) => w.id);
+    const [welders, certs] = await Promise.all([
+      this.welderRoster.findWelders(welderIds),
+      this.welderRoster.findWeldingCertificates(welderIds),
+    ]);
+    const link = `${this.config.publicBaseUrl}/permits/${id}/print`;
+    const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return {
+      permit: detail,
+      welders: detail.welders.map((w) => {
+        const record = welders.find((x) => x.id === w.id);
+        const latest = certs
+          .filter((c) => c.welderId === w.id)
+          .map((c) => c.expiresOn)
+          .sort()
+          .pop();
+        return {
+          id: w.id,
+          realName: w.realName,
+          certificateNumberMasked: record ? certificateNumberMasked(record.idNumberMasked) : '',
+          certificateExpiresOn: latest ?? null,
+        };
+      }),
+      link,
+      qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+    };
+  }
+
+  /** The menu badge: permits whose current approval step is the caller's to sign. */
+  async awaitingMe(actor: Actor): Promise<{ count: number }> {
+    if (!actor.userId || !actor.enterpriseId) return { count: 0 };
+    const positions = await this.settings.positionsOfUser(actor.userId, actor.enterpriseId);
+    return { count: await this.permits.countAwaiting(actor.userId, actor.enterpriseId, positions) };
+  }
+
+  /**
+   * What the form shows before submit, by the rules submission applies: the effective level and its
+   * maximum window, the gas analysis rules, who signs each step, and every welder and machine of
+   * the enterprise with the reason it cannot work in the window (if any).
+   */
+  async formGuide(actor: Actor, q: FormGuideQuery): Promise<PermitFormGuideView> {
+    const start = new Date(q.plannedStart),
+      end = new Date(q.plannedEnd);
+    assertWindowOrder(start, end);
+    const enterpriseId = q.enterpriseId ?? actor.enterpriseId;
+    if (!enterpriseId) throw DomainError.invalid('enterpriseId', 'required', 'enterpriseId is required');
+    const em = this.ds.manager;
+    const enterprise = await this.settingsRepo.findEnterprise(enterpriseId, em);
+    if (!enterprise) throw DomainError.notFound('Enterprise');
+    this.access.assertManageable(actor, enterprise, 'Enterprise');
+    const settings = await this.settings.effectiveSettings(enterprise.id, em);
+    const rules = await this.policy.windowRules(enterprise.regionPath, start, end, em);
+    const level = effectiveLevel(q.level, start, end, settings, rules);
+    const latestEnd = maxEndFor(level.effective, start);
+    const [holders, candidates] = await Promise.all([
+      this.settingsRepo.positionHolders(enterpriseId, em),
+      this.eligibility.candidates(em, enterpriseId, start, end),
+    ]);
+    return {
+      requestedLevel: q.level,
+      effectiveLevel: level.effective,
+      upgradeReasons: level.upgradeReasons,
+      maxWindowHours: MAX_WINDOW_HOURS[level.effective],
+      latestEnd,
+      windowFits: end.getTime() <= latestEnd.getTime(),
+      gas: {
+        verdictNow: 'GAS_ANALYSIS_MISSING',
+        maxAgeMin: ANALYSIS_MAX_AGE_MIN,
+        pauseLimitMin: PAUSE_LIMIT_MIN[level.effective],
+        passMarkLelAtLeast4: PASS_MARK_PERCENT_VOL[LelClass.AtLeast4],
+        passMarkLelBelow4: PASS_MARK_PERCENT_VOL[LelClass.Below4],
+        continuousMonitoring: level.effective === PermitLevel.Special,
+      },
+      approvers: settings.approvalChains[level.effective].map((position) => ({
+        position,
+        holders: holders
+          .filter((h) => h.position === position)
+          .map((h) => ({ userId: h.userId, displayName: h.displayName })),
+      })),
+      welders: candidates.welders,
+      machines: candidates.machines,
+    };
   }
 
   async create(actor: Actor, dto: CreatePermitDto): Promise<PermitDetailView> {
@@ -132,6 +231,7 @@ export class PermitsService {
       this.eligibility.assertEnterpriseActive(enterprise);
       const permit = em.create(Permit, {
         enterpriseId,
+        permitNo: await this.permits.nextPermitNo(em, enterpriseId, Number(chinaDate(this.clock.now()).slice(0, 4))),
         status: PermitStatus.Draft,
         requestedLevel: dto.level,
         workDescription: dto.workDescription,

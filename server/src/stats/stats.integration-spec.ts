@@ -188,7 +188,7 @@ describe('stats overview', () => {
   });
 
   // Last: it adds certificates. The census is counted in SQL, the ledger judges each welder in TypeScript.
-  it("counts certificate states exactly as the welders ledger shows them, whatever each welder holds", async () => {
+  it('counts certificate states exactly as the welders ledger shows them, whatever each welder holds', async () => {
     const sun = (await t.ds.query(`SELECT id FROM welders WHERE real_name = '孙磊'`))[0].id;
     const insert = (issuedOn: string, expiresOn: string, reviewDueOn: string, status = 'valid') =>
       t.ds.query(

@@ -14,6 +14,8 @@ export interface EnterpriseStaff {
   /** By username. */
   findStaff(enterpriseId: string, offset: number, limit: number): Promise<[StaffMember[], number]>;
   findStaffMember(enterpriseId: string, userId: string, em?: EntityManager): Promise<StaffMember | null>;
+  /** Display names of these users of the enterprise (any role); others are left out. */
+  findStaffNames(enterpriseId: string, userIds: string[], em?: EntityManager): Promise<Map<string, string>>;
 }
 
 export const ENTERPRISE_STAFF = 'ENTERPRISE_STAFF';
@@ -39,5 +41,18 @@ export class EnterpriseStaffRepository implements EnterpriseStaff {
     em: EntityManager = this.ds.manager,
   ): Promise<StaffMember | null> {
     return em.findOne(User, { where: { id: userId, enterpriseId, role: In(STAFF_ROLES) } });
+  }
+
+  async findStaffNames(
+    enterpriseId: string,
+    userIds: string[],
+    em: EntityManager = this.ds.manager,
+  ): Promise<Map<string, string>> {
+    if (!userIds.length) return new Map();
+    const users = await em.find(User, {
+      where: { id: In(userIds), enterpriseId },
+      select: { id: true, displayName: true },
+    });
+    return new Map(users.map((u) => [u.id, u.displayName]));
   }
 }

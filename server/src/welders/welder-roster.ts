@@ -5,7 +5,10 @@ import { WelderEngagement } from './welder-engagement.entity';
 import { Welder } from './welder.entity';
 
 /** A welder's record as other modules may read it. */
-export type RosterWelder = Pick<Welder, 'id' | 'realName' | 'status' | 'employerId' | 'phoneEnc' | 'phoneMasked'>;
+export type RosterWelder = Pick<
+  Welder,
+  'id' | 'realName' | 'status' | 'employerId' | 'phoneEnc' | 'phoneMasked' | 'idNumberMasked'
+>;
 
 /**
  * Welders' records for other modules (permits: who may be named, who may watch), so that they never
@@ -28,6 +31,8 @@ export interface WelderRoster {
   ): Promise<string[]>;
   /** Their certificates of the welding category (焊接与热切割作业), whatever their status. */
   findWeldingCertificates(welderIds: string[], em?: EntityManager): Promise<Certificate[]>;
+  /** Welders a permit of the enterprise could name: employed by it, or engaged with it at some time in [fromDate, toDate]. */
+  findCandidateWelderIds(enterpriseId: string, fromDate: string, toDate: string, em?: EntityManager): Promise<string[]>;
 }
 
 export const WELDER_ROSTER = 'WELDER_ROSTER';
@@ -62,6 +67,21 @@ export class WelderRosterRepository implements WelderRoster {
       .andWhere('g.starts_on <= :fromDate AND (g.ends_on IS NULL OR g.ends_on >= :toDate)', { fromDate, toDate })
       .getMany();
     return rows.map((g) => g.welderId);
+  }
+
+  async findCandidateWelderIds(
+    enterpriseId: string,
+    fromDate: string,
+    toDate: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT w.id FROM welders w WHERE w.employer_id = $1
+       UNION SELECT g.welder_id FROM welder_engagements g
+        WHERE g.enterprise_id = $1 AND g.starts_on <= $3::date AND (g.ends_on IS NULL OR g.ends_on >= $2::date)`,
+      [enterpriseId, fromDate, toDate],
+    );
+    return rows.map((r) => r.id);
   }
 
   findWeldingCertificates(welderIds: string[], em: EntityManager = this.ds.manager): Promise<Certificate[]> {

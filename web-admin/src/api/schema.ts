@@ -1236,6 +1236,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/map/boundaries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Region boundaries as a GeoJSON FeatureCollection (WGS-84; properties code, name, level; schematic = demo data, not official). Reference data, the same for everyone */
+    get: operations['MapController_boundaries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/map/features': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the map shows in your scope: machines (chipped, online, arcing, best known position and its source), not-closed alerts and permits in force. A regulator sees the region's subtree, an enterprise user its own */
+    get: operations['MapController_features'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/map/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The map configuration of this deployment: tile provider and its browser key (none: boundaries only), and whether region boundaries are configured. Public: the report form picks its location on the map */
+    get: operations['MapController_settings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits': {
     parameters: {
       query?: never;
@@ -1416,6 +1467,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/permits/{id}/print': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The printable 动火安全作业票 (GB 30871 form): permit, welders with masked certificate numbers, QR code */
+    get: operations['PermitsController_print'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits/{id}/reject': {
     parameters: {
       query?: never;
@@ -1447,6 +1515,43 @@ export interface paths {
      * @description Enforces every rule: enterprise active, window length, fire watcher, checklist, certificates valid for the whole window, machines usable.
      */
     post: operations['PermitsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/permits/awaiting-me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many submitted permits wait for the caller's signature (the menu badge) */
+    get: operations['PermitsController_awaitingMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/permits/form-guide': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the permit form shows before submit
+     * @description For a level and window: the effective level and its maximum window, the gas analysis rules, the approvers of each step, and every welder and machine of the enterprise with the reason (if any) it cannot work in the window — the same rules submission enforces.
+     */
+    get: operations['PermitsController_formGuide'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1967,6 +2072,7 @@ export interface components {
       | 'ARC_AFTER_PERMIT_END'
       | 'DEVICE_OFFLINE_DURING_PERMIT'
       | 'GAS_ABOVE_LIMIT'
+      | 'PERMIT_GAS_FAILED'
       | 'OVER_CURRENT'
       | 'RELAY_FAULT'
       | 'DEVICE_OFFLINE_ARMED'
@@ -2087,9 +2193,18 @@ export interface components {
        */
       special: components['schemas']['ApproverPosition'][];
     };
+    ApprovalStepGuideView: {
+      /** @description Who holds the position (empty: nobody can sign it yet) */
+      holders: components['schemas']['ApproverHolderView'][];
+      position: components['schemas']['ApproverPosition'];
+    };
     ApproveDto: {
       /** @example 措施落实，同意动火 */
       remark?: string;
+    };
+    ApproverHolderView: {
+      displayName: string;
+      userId: string;
     };
     /** @enum {string} */
     ApproverPosition: 'unit_head' | 'safety_department' | 'principal';
@@ -2222,6 +2337,8 @@ export interface components {
       | 'permit.close'
       | 'permit.extension_request'
       | 'permit.gas_analysis'
+      | 'permit.suspend'
+      | 'permit.resume'
       | 'permit.attachment'
       | 'permit_settings.update'
       | 'region.create'
@@ -2290,6 +2407,9 @@ export interface components {
       occurredAt: string;
       prevHash: string;
       regionPath: string | null;
+    };
+    AwaitingCountView: {
+      count: number;
     };
     BindChipDto: {
       /**
@@ -3104,6 +3224,21 @@ export interface components {
       lelClass: components['schemas']['LelClass'];
       passMarkPercentVol: number;
     };
+    GasReadinessView: {
+      /** @description 特级: continuous gas monitoring is required while working */
+      continuousMonitoring: boolean;
+      /** @description An analysis may be at most this old when work starts */
+      maxAgeMin: number;
+      passMarkLelAtLeast4: number;
+      passMarkLelBelow4: number;
+      /** @description A pause longer than this needs a re-test (level) */
+      pauseLimitMin: number;
+      /**
+       * @description The gas verdict arming would get now (the authorization engine applies the same rule)
+       * @enum {string}
+       */
+      verdictNow: 'OK' | 'GAS_ANALYSIS_MISSING' | 'GAS_ANALYSIS_FAILED' | 'GAS_ANALYSIS_STALE' | 'GAS_RETEST_REQUIRED';
+    };
     GeofenceDto: {
       /** @description circle: centre */
       center?: components['schemas']['LatLngDto'];
@@ -3285,6 +3420,12 @@ export interface components {
       /** @description The logged-in user */
       user: components['schemas']['SessionUserDto'];
     };
+    MachineCandidateView: {
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      id: string;
+      name: string;
+      status: string;
+    };
     MachineCensus: {
       active: number;
       /** @description Bound chips whose last reported state is "arcing" */
@@ -3337,6 +3478,149 @@ export interface components {
       suspendedByRegulator: boolean;
       /** Format: date-time */
       updatedAt: string;
+    };
+    MapAlert: {
+      count: number;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastSeenAt: string;
+      /** Format: uuid */
+      machineId: Record<string, never> | null;
+      machineName: string | null;
+      position: components['schemas']['MapPoint'] | null;
+      /** @enum {string|null} */
+      positionSource: 'device' | 'permit_site' | 'enterprise' | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      /** @enum {string} */
+      state: 'open' | 'acknowledged' | 'closed';
+      /** @enum {string} */
+      type:
+        | 'ARC_WITHOUT_GRANT'
+        | 'UNREGISTERED_DEVICE'
+        | 'UNLICENSED_ATTEMPT'
+        | 'REPEATED_DENIALS'
+        | 'REMOTE_START_FAR_AWAY'
+        | 'MACHINE_OVERUSE_24H'
+        | 'ARC_OUTSIDE_GEOFENCE'
+        | 'ARC_AFTER_PERMIT_END'
+        | 'DEVICE_OFFLINE_DURING_PERMIT'
+        | 'GAS_ABOVE_LIMIT'
+        | 'PERMIT_GAS_FAILED'
+        | 'OVER_CURRENT'
+        | 'RELAY_FAULT'
+        | 'DEVICE_OFFLINE_ARMED'
+        | 'DEVICE_ONSITE_CHECK'
+        | 'BOARD_LINK_LOST'
+        | 'DEVICE_JOURNAL_FAILED'
+        | 'AGENT_CRASHED'
+        | 'DEVICE_CLOCK_SKEW'
+        | 'DEVICE_IMPERSONATION'
+        | 'CERTIFICATE_EXPIRING'
+        | 'CERTIFICATE_EXPIRED'
+        | 'ACTIVITY_AT_INACTIVE_ENTERPRISE'
+        | 'TAMPER'
+        | 'FORGED_MESSAGE'
+        | 'DEVICE_FLOOD'
+        | 'DEVICE_MESSAGE_REJECTED';
+    };
+    MapFeaturesView: {
+      /** @description Alerts in scope that are not closed, newest first */
+      alerts: components['schemas']['MapAlert'][];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description Machines in scope that are not retired */
+      machines: components['schemas']['MapMachine'][];
+      /** @description Approved permits whose window holds now */
+      permits: components['schemas']['MapPermit'][];
+      /** @description Public reports with a location that are not rejected or closed (regulators' scope; none for enterprises) */
+      reports: components['schemas']['MapReport'][];
+      /** @description A list hit its cap (MAP_LIMITS) and shows only the first */
+      truncated: components['schemas']['MapTruncated'];
+    };
+    MapMachine: {
+      /** @description Its chip reports an arc now */
+      arcing: boolean;
+      /** @description A chip is bound */
+      chipped: boolean;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description Its chip is connected now */
+      online: boolean;
+      position: components['schemas']['MapPoint'] | null;
+      /**
+       * Format: date-time
+       * @description When the device reported it
+       */
+      positionAt: string | null;
+      /**
+       * @description device: the chip's last reported fix; permit_site: the site of the machine's latest approved permit; enterprise: the enterprise's registered location
+       * @enum {string|null}
+       */
+      positionSource: 'device' | 'permit_site' | 'enterprise' | null;
+      serialNumber: string;
+      /** @enum {string} */
+      status: 'registered' | 'active' | 'suspended' | 'retired';
+    };
+    MapPermit: {
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      level: string;
+      /** Format: date-time */
+      plannedEnd: string;
+      /** Format: date-time */
+      plannedStart: string;
+      position: components['schemas']['MapPoint'];
+      siteAddress: string;
+    };
+    MapPoint: {
+      /** @description WGS-84 latitude */
+      lat: number;
+      /** @description WGS-84 longitude */
+      lng: number;
+    };
+    MapReport: {
+      /** @description The address the reporter gave */
+      address: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Where the reporter was or picked on the map */
+      position: components['schemas']['MapPoint'];
+      /** @enum {string} */
+      status: 'received' | 'verifying' | 'verified' | 'rejected' | 'closed';
+    };
+    MapSettingsView: {
+      /** @description Region boundaries are configured (GET /api/map/boundaries) */
+      boundaries: boolean;
+      /** @description The boundaries file says it is schematic (demo data), not official boundaries */
+      schematic: boolean;
+      /** @description No tiles configured: the map draws boundaries only */
+      tiles: components['schemas']['MapTilesView'] | null;
+    };
+    MapTilesView: {
+      /** @description The provider's browser key (it travels in every tile URL the browser loads) */
+      key: string;
+      /** @enum {string} */
+      provider: 'tianditu' | 'amap';
+    };
+    MapTruncated: {
+      alerts: boolean;
+      machines: boolean;
+      permits: boolean;
+      reports: boolean;
     };
     MarkAlertsSeenDto: {
       /**
@@ -3397,6 +3681,22 @@ export interface components {
       nextPosition: components['schemas']['ApproverPosition'] | null;
       round: number;
     };
+    /**
+     * @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with
+     * @enum {string}
+     */
+    PermitCandidateBlock:
+      | 'welderNotAvailable'
+      | 'welderInactive'
+      | 'certificateMissing'
+      | 'certificateUnverified'
+      | 'certificateNotYetValid'
+      | 'certificateExpired'
+      | 'certificateReviewOverdue'
+      | 'certificateSuspended'
+      | 'certificateRevoked'
+      | 'machineNotAvailable'
+      | 'machineInactive';
     PermitDetailView: {
       applicant: components['schemas']['PermitApplicantView'];
       approval: components['schemas']['PermitApprovalView'];
@@ -3422,6 +3722,7 @@ export interface components {
       /** Format: date-time */
       firstArcAt: string | null;
       gasAnalyses: components['schemas']['GasAnalysisView'][];
+      gasReadiness: components['schemas']['GasReadinessView'];
       id: string;
       /** Format: date-time */
       lastArcEndedAt: string | null;
@@ -3429,6 +3730,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3439,9 +3742,16 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       trail: components['schemas']['PermitTrailEntryView'][];
       /** Format: date-time */
       updatedAt: string;
+      /** @description Whether the caller may approve or reject now (the server applies the same check to the approve and reject calls) */
+      viewerCanDecide: boolean;
       welders: components['schemas']['PermitWelderRefView'][];
       workDescription: string;
       /** Format: date-time */
@@ -3449,7 +3759,7 @@ export interface components {
     };
     /** @enum {string} */
     PermitDisplayStatus:
-      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+      'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
     PermitExtensionView: {
       currentStep: number;
       /** Format: date-time */
@@ -3465,6 +3775,24 @@ export interface components {
       requestedEnd: string;
       status: components['schemas']['ExtensionStatus'];
     };
+    PermitFormGuideView: {
+      approvers: components['schemas']['ApprovalStepGuideView'][];
+      /** @description After the holiday / night / period upgrade */
+      effectiveLevel: components['schemas']['PermitLevel'];
+      /** @description verdictNow is GAS_ANALYSIS_MISSING: nothing recorded yet */
+      gas: components['schemas']['GasReadinessView'];
+      /**
+       * Format: date-time
+       * @description The latest end the effective level allows
+       */
+      latestEnd: string;
+      machines: components['schemas']['MachineCandidateView'][];
+      maxWindowHours: number;
+      requestedLevel: components['schemas']['PermitLevel'];
+      upgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
+      welders: components['schemas']['WelderCandidateView'][];
+      windowFits: boolean;
+    };
     /**
      * @description Requested level: special 特级, level1 一级, level2 二级
      * @enum {string}
@@ -3473,6 +3801,14 @@ export interface components {
     PermitMachineRefView: {
       id: string;
       name: string;
+    };
+    PermitPrintView: {
+      /** @description The link the QR code carries (the permit in the console, after sign-in) */
+      link: string;
+      permit: components['schemas']['PermitDetailView'];
+      /** @description The QR code as an SVG data URL */
+      qrDataUrl: string;
+      welders: components['schemas']['PrintedWelderView'][];
     };
     PermitSettingsDto: {
       /** @description Positions that sign, in order, per effective level */
@@ -3525,6 +3861,8 @@ export interface components {
       latestPossibleEnd: string;
       levelUpgradeReasons: components['schemas']['LevelUpgradeReasonView'][];
       machines: components['schemas']['PermitMachineRefView'][];
+      /** @description 作业票编号, e.g. DH-2026-0007 (per enterprise and year) */
+      permitNo: string;
       /** Format: date-time */
       plannedEnd: string;
       /** Format: date-time */
@@ -3535,6 +3873,11 @@ export interface components {
       status: components['schemas']['PermitDisplayStatus'];
       /** Format: date-time */
       submittedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When a failing gas analysis suspended the approved permit; null when not suspended
+       */
+      suspendedAt: string | null;
       /** Format: date-time */
       updatedAt: string;
       welders: components['schemas']['PermitWelderRefView'][];
@@ -3586,6 +3929,14 @@ export interface components {
       lat: number;
       /** @example 116.0012 */
       lng: number;
+    };
+    PrintedWelderView: {
+      /** @description Expiry (China date) of the latest welding certificate */
+      certificateExpiresOn: string | null;
+      /** @description 特种作业操作证号, masked */
+      certificateNumberMasked: string;
+      id: string;
+      realName: string;
     };
     PublicCertificateDto: {
       /**
@@ -3982,7 +4333,9 @@ export interface components {
       | 'extension_requested'
       | 'extension_approved'
       | 'extension_rejected'
-      | 'closed';
+      | 'closed'
+      | 'suspended'
+      | 'resumed';
     /** @enum {string} */
     TrainingTier: 'county' | 'township' | 'enterprise';
     TrainingView: {
@@ -4151,6 +4504,15 @@ export interface components {
        * @example 与操作证原件核对不符：发证日期错误
        */
       reason?: string;
+    };
+    WelderCandidateView: {
+      /** @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with */
+      block: components['schemas']['PermitCandidateBlock'] | null;
+      /** @description Employed by the enterprise: only employees may be fire watchers */
+      employee: boolean;
+      id: string;
+      phoneMasked: string | null;
+      realName: string;
     };
     WelderCensus: {
       /** @description Holding a certificate valid today (expiring ones included) */
@@ -6410,6 +6772,65 @@ export interface operations {
       };
     };
   };
+  MapController_boundaries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  MapController_features: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MapFeaturesView'];
+        };
+      };
+    };
+  };
+  MapController_settings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MapSettingsView'];
+        };
+      };
+    };
+  };
   PermitsController_list: {
     parameters: {
       query?: {
@@ -6422,7 +6843,8 @@ export interface operations {
         page?: number;
         pageSize?: number;
         /** @description active / expired are derived from the window and the current time */
-        status?: 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'expired' | 'cancelled' | 'closed';
+        status?:
+          'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'suspended' | 'expired' | 'cancelled' | 'closed';
         welderId?: string;
       };
       header?: never;
@@ -6755,6 +7177,27 @@ export interface operations {
       };
     };
   };
+  PermitsController_print: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitPrintView'];
+        };
+      };
+    };
+  };
   PermitsController_reject: {
     parameters: {
       query?: never;
@@ -6797,6 +7240,51 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PermitDetailView'];
+        };
+      };
+    };
+  };
+  PermitsController_awaitingMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AwaitingCountView'];
+        };
+      };
+    };
+  };
+  PermitsController_formGuide: {
+    parameters: {
+      query: {
+        /** @description Defaults to the caller's enterprise */
+        enterpriseId?: string;
+        /** @description The level applied for */
+        level: components['schemas']['PermitLevel'];
+        plannedEnd: string;
+        plannedStart: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PermitFormGuideView'];
         };
       };
     };
@@ -7675,7 +8163,7 @@ export const pathsApiLedgersWeldersExportXlsxGetParametersQueryCertificateStateV
 > = ['valid', 'expiring_90d', 'expired', 'review_overdue', 'unverified', 'none'];
 export const pathsApiPermitsGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/permits']['get']['parameters']['query']['status']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const pathsApiStatsOffPlatformGetParametersQueryTypeValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/stats/off-platform']['get']['parameters']['query']['type']
 > = ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT', 'UNLICENSED_ATTEMPT', 'ACTIVITY_AT_INACTIVE_ENTERPRISE'];
@@ -7706,6 +8194,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'ARC_AFTER_PERMIT_END',
   'DEVICE_OFFLINE_DURING_PERMIT',
   'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
   'OVER_CURRENT',
   'RELAY_FAULT',
   'DEVICE_OFFLINE_ARMED',
@@ -7787,6 +8276,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'permit.close',
   'permit.extension_request',
   'permit.gas_analysis',
+  'permit.suspend',
+  'permit.resume',
   'permit.attachment',
   'permit_settings.update',
   'region.create',
@@ -7993,6 +8484,9 @@ export const gasAnalysisDtoGasCodeValues: ReadonlyArray<
   'vinyl_chloride',
   'ethylene_oxide',
 ];
+export const gasReadinessViewVerdictNowValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['GasReadinessView']['verdictNow']
+> = ['OK', 'GAS_ANALYSIS_MISSING', 'GAS_ANALYSIS_FAILED', 'GAS_ANALYSIS_STALE', 'GAS_RETEST_REQUIRED'];
 export const geofenceDtoTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['GeofenceDto']['type']> =
   ['circle', 'polygon'];
 export const geofenceViewTypeValues: ReadonlyArray<
@@ -8031,9 +8525,75 @@ export const machineStatusValues: ReadonlyArray<FlattenedDeepRequired<components
   'suspended',
   'retired',
 ];
+export const mapAlertPositionSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapAlert']['positionSource']
+> = ['device', 'permit_site', 'enterprise'];
+export const mapAlertSeverityValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapAlert']['severity']
+> = ['info', 'warning', 'critical'];
+export const mapAlertStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapAlert']['state']> = [
+  'open',
+  'acknowledged',
+  'closed',
+];
+export const mapAlertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapAlert']['type']> = [
+  'ARC_WITHOUT_GRANT',
+  'UNREGISTERED_DEVICE',
+  'UNLICENSED_ATTEMPT',
+  'REPEATED_DENIALS',
+  'REMOTE_START_FAR_AWAY',
+  'MACHINE_OVERUSE_24H',
+  'ARC_OUTSIDE_GEOFENCE',
+  'ARC_AFTER_PERMIT_END',
+  'DEVICE_OFFLINE_DURING_PERMIT',
+  'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
+  'OVER_CURRENT',
+  'RELAY_FAULT',
+  'DEVICE_OFFLINE_ARMED',
+  'DEVICE_ONSITE_CHECK',
+  'BOARD_LINK_LOST',
+  'DEVICE_JOURNAL_FAILED',
+  'AGENT_CRASHED',
+  'DEVICE_CLOCK_SKEW',
+  'DEVICE_IMPERSONATION',
+  'CERTIFICATE_EXPIRING',
+  'CERTIFICATE_EXPIRED',
+  'ACTIVITY_AT_INACTIVE_ENTERPRISE',
+  'TAMPER',
+  'FORGED_MESSAGE',
+  'DEVICE_FLOOD',
+  'DEVICE_MESSAGE_REJECTED',
+];
+export const mapMachinePositionSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapMachine']['positionSource']
+> = ['device', 'permit_site', 'enterprise'];
+export const mapMachineStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapMachine']['status']
+> = ['registered', 'active', 'suspended', 'retired'];
+export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MapReport']['status']> =
+  ['received', 'verifying', 'verified', 'rejected', 'closed'];
+export const mapTilesViewProviderValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
+> = ['tianditu', 'amap'];
+export const permitCandidateBlockValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
+> = [
+  'welderNotAvailable',
+  'welderInactive',
+  'certificateMissing',
+  'certificateUnverified',
+  'certificateNotYetValid',
+  'certificateExpired',
+  'certificateReviewOverdue',
+  'certificateSuspended',
+  'certificateRevoked',
+  'machineNotAvailable',
+  'machineInactive',
+];
 export const permitDisplayStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitDisplayStatus']
-> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'expired', 'cancelled', 'closed'];
+> = ['draft', 'submitted', 'approved', 'rejected', 'active', 'suspended', 'expired', 'cancelled', 'closed'];
 export const permitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PermitLevel']> = [
   'special',
   'level1',
@@ -8134,6 +8694,8 @@ export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'extension_approved',
   'extension_rejected',
   'closed',
+  'suspended',
+  'resumed',
 ];
 export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrainingTier']> = [
   'county',

@@ -66,6 +66,14 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   ),
   DEVICE_OFFLINE_DURING_PERMIT: { chipId: 'C1', cause: 'missed_heartbeats', lastState: 'armed', at: AT },
   GAS_ABOVE_LIMIT: ev({ type: 'gas.reading', percentLel: 12.5, limitPercentLel: 10 }),
+  PERMIT_GAS_FAILED: {
+    permitNo: 'DH-2026-0007',
+    gas: '甲烷',
+    readingPercentVol: 0.8,
+    passMarkPercentVol: 0.5,
+    takenAt: AT,
+    analyst: '李分析',
+  },
   OVER_CURRENT: ev({ type: 'power.cut', reason: 'over_current', currentA: 410, limitA: 315 }),
   RELAY_FAULT: ev({ type: 'relay.fault', commanded: false, feedback: true }),
   DEVICE_OFFLINE_ARMED: { chipId: 'C1', cause: 'will', lastState: 'arcing', at: AT, hardwareWatchdogTimeoutMs: 500 },
@@ -128,6 +136,15 @@ describe('alert evidence layouts', () => {
       '报警限值: 10% LEL',
       '发生时间: 2026-01-05 09:00',
       '影响: 设备已切断电源，请撤离并通风',
+    ]);
+    expect(text('PERMIT_GAS_FAILED')).toEqual([
+      '作业票编号: DH-2026-0007',
+      '分析介质: 甲烷',
+      '分析数据: 0.8 %vol',
+      '合格标准: ≤ 0.5 %vol',
+      '分析时间: 2026-01-05 09:00',
+      '分析人: 李分析',
+      '影响: 作业票已暂停，在用焊机授权已收回；复测合格后恢复',
     ]);
     expect(text('ARC_AFTER_PERMIT_END')).toContain('超出作业票时间: 15 分 0 秒');
     expect(text('ARC_AFTER_PERMIT_END')).toContain('焊接电流: 平均 141 A，最大 160 A');

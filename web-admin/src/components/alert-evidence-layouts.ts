@@ -122,6 +122,21 @@ export function layoutLines(type: string, ev: Record<string, unknown>, t: T): Ev
         .add('occurredAt', at, 'at')
         .add('consequence', t('records.value.gasConsequence'));
       break;
+    case 'PERMIT_GAS_FAILED': {
+      const vol = (v: unknown) => (typeof v === 'number' ? `${num(v)} %vol` : null);
+      l.add('permitNo', str(ev.permitNo), 'permitNo')
+        .add('gasName', str(ev.gas), 'gas')
+        .add('gasReadingVol', vol(ev.readingPercentVol), 'readingPercentVol')
+        .add(
+          'gasPassMarkVol',
+          typeof ev.passMarkPercentVol === 'number' ? `≤ ${vol(ev.passMarkPercentVol)}` : null,
+          'passMarkPercentVol',
+        )
+        .add('takenAt', time(ev.takenAt), 'takenAt')
+        .add('analyst', str(ev.analyst), 'analyst')
+        .add('consequence', t('records.value.permitGasConsequence'));
+      break;
+    }
     case 'OVER_CURRENT':
       l.add('current', amps(e.currentA, t))
         .add('currentLimit', amps(e.limitA, t))
@@ -278,6 +293,7 @@ export const LAID_OUT_TYPES = [
   'ARC_WITHOUT_GRANT',
   'TAMPER',
   'GAS_ABOVE_LIMIT',
+  'PERMIT_GAS_FAILED',
   'OVER_CURRENT',
   'RELAY_FAULT',
   'ARC_AFTER_PERMIT_END',

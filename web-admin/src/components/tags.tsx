@@ -28,6 +28,7 @@ const PERMIT_COLOR: Record<string, string> = {
   approved: 'blue',
   rejected: 'red',
   active: 'green',
+  suspended: 'red',
   expired: 'orange',
   cancelled: 'default',
   closed: 'default',

@@ -6,7 +6,8 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../auth/session';
 import { useUnseenAlerts } from '../hooks/useUnseenAlerts';
 import { LanguageSwitch } from './LanguageSwitch';
-import { isAlertsEntry, menuFor } from './menu';
+import { usePermitsAwaiting } from '../hooks/usePermitsAwaiting';
+import { isAlertsEntry, isPermitsEntry, menuFor } from './menu';
 
 const { Sider, Header, Content } = Layout;
 
@@ -20,6 +21,7 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState<boolean>(mobile);
   const entries = user ? menuFor(user.role) : [];
   const unseen = useUnseenAlerts(entries.some(isAlertsEntry));
+  const awaiting = usePermitsAwaiting(entries.some(isPermitsEntry));
   if (!user) return null;
 
   // Longest matching prefix wins, so /console/ledgers/machines highlights "machines".
@@ -56,7 +58,11 @@ export function AppLayout() {
             key: e.path,
             icon: e.icon,
             label:
-              isAlertsEntry(e) && unseen > 0 ? (
+              isPermitsEntry(e) && awaiting > 0 ? (
+                <span data-testid="menu-permits-awaiting" title={t('permits.awaitingHint', { count: awaiting })}>
+                  {t(e.labelKey)} <Badge count={awaiting} size="small" overflowCount={99} />
+                </span>
+              ) : isAlertsEntry(e) && unseen > 0 ? (
                 <span data-testid="menu-alerts-unseen" title={t('alerts.unseenHint', { count: unseen })}>
                   {t(e.labelKey)} <Badge count={unseen} size="small" overflowCount={99} />
                 </span>

@@ -61,3 +61,8 @@ export function menuFor(role: Role): MenuEntry[] {
 export function isAlertsEntry(e: MenuEntry): boolean {
   return e.path.endsWith('/alerts');
 }
+
+/** The permit list's entry, which carries the awaiting-my-signature badge (enterprise users). */
+export function isPermitsEntry(e: MenuEntry): boolean {
+  return e.path === '/workspace/permits';
+}

@@ -20,6 +20,7 @@ import { PermitChains1796452000000 } from './1796452000000-PermitChains';
 import { AlertContext1796454000000 } from './1796454000000-AlertContext';
 import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify';
 import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
+import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   AlertContext1796454000000,
   ChipUnbindNotify1796470000000,
   WelderPhotos1796470100000,
+  PermitGuidance1796480000000,
 ];

@@ -1,6 +1,6 @@
 import { DownloadOutlined, MoreOutlined, PlusOutlined, PrinterOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { App, Button, Card, Dropdown, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { apiBlob, withQuery } from '../../api/client';
@@ -8,6 +8,7 @@ import type { MachineView } from '../../api/types';
 import { useErrorReporter } from '../../hooks/useApi';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged } from '../../hooks/usePaged';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { MachineTimelineDrawer } from '../MachineTimelineDrawer';
 import { PageHeader } from '../PageHeader';
 import { EmptyState, ErrorState } from '../states';
@@ -16,6 +17,8 @@ import { MachineCodeDrawer } from './MachineCodeDrawer';
 import { MachineFormModal } from './MachineFormModal';
 import { MachineStatusModal, type MachineTarget } from './MachineStatusModal';
 import { machineKindValues, machineStatusValues } from '../../api/schema';
+
+const URL_FILTERS = ['q', 'status', 'kind', 'hasChip'] as const;
 
 /** The nameplate ratings under the kind: "21 kVA · 315 A"; empty when none is known (gas sets). */
 function ratings(m: MachineView): string {
@@ -32,10 +35,16 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const report = useErrorReporter();
-  const list = usePaged<MachineView>('/api/machines');
+  // Filters given in the address (the overview map opens a machine by its serial number).
+  const fromUrl = useUrlFilters(URL_FILTERS);
+  const list = usePaged<MachineView>('/api/machines', fromUrl);
   const { filters, setFilters } = list;
   const { busy: exporting, download } = useDownload();
-  const [q, setQ] = useState('');
+  const [q, setQ] = useState((fromUrl.q as string | undefined) ?? '');
+  useEffect(() => {
+    setFilters(fromUrl);
+    setQ((fromUrl.q as string | undefined) ?? '');
+  }, [fromUrl, setFilters]);
   const [selected, setSelected] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<MachineView | null>(null);

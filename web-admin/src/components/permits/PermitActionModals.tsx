@@ -1,5 +1,6 @@
 import { DatePicker, Form, Input, InputNumber, Modal } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
@@ -27,10 +28,13 @@ export function PermitActionModal({
   permitId,
   action,
   onClose,
+  notice,
 }: {
   permitId: string;
   action: PermitAction | null;
   onClose: (done: boolean) => void;
+  /** Shown above the fields (approve: what arming will need of gas analysis). */
+  notice?: ReactNode;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
@@ -82,6 +86,7 @@ export function PermitActionModal({
       destroyOnHidden
       okButtonProps={{ danger: action === 'reject' || action === 'cancel' }}
     >
+      {notice}
       <Form form={form} layout="vertical">
         {action === 'approve' && (
           <Form.Item name="remark" label={t('permits.remark')}>

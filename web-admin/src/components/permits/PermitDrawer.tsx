@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, List, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Drawer, List, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
@@ -10,25 +10,31 @@ import { EnumTag } from '../tags';
 import { PermitActionModal, type PermitAction } from './PermitActionModals';
 import { PermitTrail } from './PermitTrail';
 
+// The server's PERMIT_TRANSITIONS (server/src/permits/permit-status.ts); approve/reject follow viewerCanDecide.
 const CAN: Record<string, string[]> = {
+  edit: ['draft', 'rejected'],
   submit: ['draft', 'rejected'],
-  approve: ['submitted'],
-  cancel: ['draft', 'submitted', 'rejected', 'approved', 'active', 'expired'],
+  cancel: ['draft', 'submitted', 'rejected', 'approved', 'active', 'suspended', 'expired'],
   extend: ['approved', 'active'],
-  close: ['active', 'expired'],
-  gas: ['draft', 'submitted', 'rejected', 'approved', 'active'],
+  close: ['active', 'suspended', 'expired'],
+  gas: ['draft', 'submitted', 'rejected', 'approved', 'active', 'suspended'],
 };
+
+/** Statuses in which the gas readiness for arming is worth saying. */
+const GAS_MATTERS = ['submitted', 'approved', 'active'];
 
 export function PermitDrawer({
   permitId,
   canAct,
   onClose,
   onChanged,
+  onEdit,
 }: {
   permitId: string | null;
   canAct: boolean;
   onClose: () => void;
   onChanged: () => void;
+  onEdit?: (p: PermitDetail) => void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -49,7 +55,17 @@ export function PermitDrawer({
     }
   };
   const can = (a: string) => canAct && !!p && CAN[a].includes(p.status);
-  const pendingExtension = p?.extensions.some((x) => x.status === 'pending');
+  const decide = !!p?.viewerCanDecide;
+  const gasNotice = p && GAS_MATTERS.includes(p.status) && (
+    <Alert
+      type={p.gasReadiness.verdictNow === 'OK' ? 'success' : 'warning'}
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="permit-gas-readiness"
+      message={t('permitGuide.armingNeedsGas', { min: p.gasReadiness.maxAgeMin })}
+      description={t('permitGuide.gasNow', { verdict: t(`gasVerdict.${p.gasReadiness.verdictNow}`) })}
+    />
+  );
 
   return (
     <Drawer
@@ -67,24 +83,46 @@ export function PermitDrawer({
       ) : (
         p && (
           <>
-            {canAct && (
+            {p.status === 'suspended' && (
+              <Alert
+                type="error"
+                showIcon
+                banner
+                style={{ marginBottom: 12 }}
+                data-testid="permit-suspended-banner"
+                message={t('permits.suspendedTitle')}
+                description={t('permits.suspendedText', { at: fmtTime(p.suspendedAt) })}
+              />
+            )}
+            {gasNotice}
+            <Space wrap style={{ marginBottom: 12 }}>
+              <Button href={`/permits/${p.id}/print`} target="_blank" data-testid="permit-print">
+                {t('permits.print')}
+              </Button>
+              {canAct && can('edit') && onEdit && (
+                <Button onClick={() => onEdit(p)} data-testid="permit-edit">
+                  {t('permits.edit')}
+                </Button>
+              )}
+            </Space>
+            {(canAct || decide) && (
               <Space wrap style={{ marginBottom: 12 }}>
                 {can('submit') && (
                   <Button type="primary" onClick={submit}>
                     {t('permits.submitForApproval')}
                   </Button>
                 )}
-                {(can('approve') || (pendingExtension && can('extend'))) && (
+                {decide && (
                   <Button type="primary" onClick={() => setAction('approve')} data-testid="permit-approve">
                     {t('permits.approve')}
                   </Button>
                 )}
-                {(can('approve') || (pendingExtension && can('extend'))) && (
-                  <Button danger onClick={() => setAction('reject')}>
+                {decide && (
+                  <Button danger onClick={() => setAction('reject')} data-testid="permit-reject">
                     {t('permits.reject')}
                   </Button>
                 )}
-                {can('extend') && !pendingExtension && (
+                {can('extend') && !p.extensions.some((x) => x.status === 'pending') && (
                   <Button onClick={() => setAction('extend')}>{t('permits.extend')}</Button>
                 )}
                 {can('gas') && <Button onClick={() => setAction('gas')}>{t('permits.addGas')}</Button>}
@@ -96,7 +134,15 @@ export function PermitDrawer({
                 )}
               </Space>
             )}
+            {!decide && p.status === 'submitted' && p.approval.nextPosition && (
+              <Typography.Paragraph type="secondary" data-testid="permit-awaiting-other">
+                {t('permits.awaitingPosition', { position: t(`position.${p.approval.nextPosition}`) })}
+              </Typography.Paragraph>
+            )}
             <Descriptions size="small" bordered column={{ xs: 1, sm: 2 }}>
+              <Descriptions.Item label={t('permits.permitNo')} span={2}>
+                <span data-testid="permit-no">{p.permitNo}</span>
+              </Descriptions.Item>
               <Descriptions.Item label={t('common.status')}>
                 <EnumTag kind="permitStatus" value={p.status} />
               </Descriptions.Item>
@@ -241,6 +287,7 @@ export function PermitDrawer({
             <PermitActionModal
               permitId={p.id}
               action={action}
+              notice={action === 'approve' ? gasNotice : undefined}
               onClose={(done) => {
                 setAction(null);
                 if (done) {

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, DatePicker, Select } from 'antd';
+import { Alert, Badge, Button, Card, DatePicker, Select, Tag } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +24,17 @@ import { alertStateValues, type components } from '../../api/schema';
 type Schemas = components['schemas'];
 
 /** Filters the list understands, also read from the address (overview click-through). */
-const FILTER_NAMES = ['state', 'notClosed', 'type', 'severity', 'enterpriseId', 'regionCode', 'from', 'to'] as const;
+const FILTER_NAMES = [
+  'state',
+  'notClosed',
+  'type',
+  'severity',
+  'enterpriseId',
+  'machineId',
+  'regionCode',
+  'from',
+  'to',
+] as const;
 const NOT_CLOSED = 'notClosed';
 
 export default function AlertsPage() {
@@ -66,6 +76,7 @@ export default function AlertsPage() {
       (!filters.type || a.type === filters.type) &&
       (!filters.severity || a.severity === filters.severity) &&
       (!filters.enterpriseId || a.enterpriseId === filters.enterpriseId) &&
+      (!filters.machineId || a.machineId === filters.machineId) &&
       // A pushed alert's township is checked by the server on reload; here only the plain fields.
       !filters.regionCode &&
       !filters.to,
@@ -132,6 +143,12 @@ export default function AlertsPage() {
       />
       <Card size="small">
         <div className="toolbar" data-testid="alert-filters">
+          {filters.machineId && (
+            // From the map: one machine's alerts; the tag says so and lifts it.
+            <Tag closable onClose={() => set({ machineId: undefined })} data-testid="filter-machine">
+              {t('alerts.filterOneMachine')}
+            </Tag>
+          )}
           <DatePicker.RangePicker
             allowClear
             style={{ width: 240, maxWidth: '100%' }}

@@ -1,6 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import ReactECharts from '../../components/charts/LazyEChart';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import type { OverviewView } from '../../api/types';
@@ -9,6 +10,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, PageLoading } from '../../components/states';
 import { fmtTime, percent } from '../../components/format';
 import { useApi } from '../../hooks/useApi';
+
+// Leaflet and the map come after the numbers have painted (a chunk of their own).
+const OverviewMap = lazy(() => import('../../components/map/OverviewMap'));
 
 function StatCard({
   title,
@@ -189,6 +193,13 @@ export default function OverviewPage() {
         </Col>
       </Row>
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+        <Col xs={24}>
+          <Suspense
+            fallback={<Card size="small" title={t('map.title')} data-testid="map-loading" style={{ minHeight: 520 }} />}
+          >
+            <OverviewMap base={base} focusCodes={user?.regionCode ? [user.regionCode] : undefined} />
+          </Suspense>
+        </Col>
         <Col xs={24} lg={14}>
           <Card size="small" title={t('overview.byTownship')}>
             {o.byTownship.length ? (

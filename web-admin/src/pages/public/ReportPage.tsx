@@ -8,6 +8,7 @@ import { errorText, formFieldErrors } from '../../i18n/errors';
 import { useApi } from '../../hooks/useApi';
 import { parseScannedCode } from './codes';
 import { MAX_PHOTOS, PhotoError, preparePhoto } from './photo';
+import { LocationPicker } from '../../components/map/LocationPicker';
 import { PublicLayout } from './PublicLayout';
 import type { PublicRegion, ReportReceipt } from './publicApi';
 
@@ -29,6 +30,8 @@ type Fix =
   | { state: 'idle' }
   | { state: 'locating' }
   | { state: 'ok'; lat: number; lng: number; accuracy: number }
+  // picked on the map (LocationPicker)
+  | { state: 'picked'; lat: number; lng: number }
   | { state: 'failed'; reason: string };
 
 /** /report?code=…: 一键举报 with photos and location; answers a tracking code. */
@@ -95,7 +98,7 @@ export default function ReportPage() {
     if (values.regionCode) fd.set('regionCode', values.regionCode);
     if (values.address?.trim()) fd.set('address', values.address.trim());
     if (values.contact?.trim()) fd.set('contact', values.contact.trim());
-    if (fix.state === 'ok') {
+    if (fix.state === 'ok' || fix.state === 'picked') {
       fd.set('latitude', fix.lat.toFixed(6));
       fd.set('longitude', fix.lng.toFixed(6));
     }
@@ -229,6 +232,16 @@ export default function ReportPage() {
                 >
                   {fix.state === 'ok' ? t('public.report.relocate') : t('public.report.useLocation')}
                 </Button>
+                <LocationPicker
+                  testId="report-pick"
+                  value={fix.state === 'ok' || fix.state === 'picked' ? fix : null}
+                  onChange={(p) => setFix({ state: 'picked', ...p })}
+                />
+                {fix.state === 'picked' && (
+                  <Typography.Text type="success" data-testid="report-fix">
+                    {t('map.picked', { lat: fix.lat.toFixed(5), lng: fix.lng.toFixed(5) })}
+                  </Typography.Text>
+                )}
                 {fix.state === 'ok' && (
                   <Typography.Text type="success" data-testid="report-fix">
                     {t('public.report.located', {

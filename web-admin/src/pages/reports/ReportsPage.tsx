@@ -1,6 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Select, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
@@ -14,7 +15,13 @@ export default function ReportsPage() {
   const { t, i18n } = useTranslation();
   const regionNames = useRegionNames();
   const list = usePaged<ReportSummary>('/api/reports');
-  const [open, setOpen] = useState<string | null>(null);
+  // A report to open given in the address (the overview map).
+  const [params] = useSearchParams();
+  const openInUrl = params.get('open');
+  const [open, setOpen] = useState<string | null>(openInUrl);
+  useEffect(() => {
+    if (openInUrl) setOpen(openInUrl);
+  }, [openInUrl]);
 
   return (
     <>

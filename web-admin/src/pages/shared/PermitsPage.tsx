@@ -1,8 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Segmented, Select, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { PERMIT_LEVELS, type PermitSummary } from '../../api/types';
+import { PERMIT_LEVELS, type PermitDetail, type PermitSummary } from '../../api/types';
 import { ENTERPRISE_ROLES, useSession } from '../../auth/session';
 import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -11,7 +12,11 @@ import { PermitDrawer } from '../../components/permits/PermitDrawer';
 import { EmptyState, ErrorState } from '../../components/states';
 import { EnumTag } from '../../components/tags';
 import { usePaged } from '../../hooks/usePaged';
+import { PERMITS_CHANGED_EVENT } from '../../hooks/usePermitsAwaiting';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { permitDisplayStatusValues } from '../../api/schema';
+
+const URL_FILTERS = ['status', 'level'] as const;
 
 /** Regulators read permits of their area; enterprise users apply, approve, extend and close their own. */
 export default function PermitsPage() {
@@ -19,10 +24,19 @@ export default function PermitsPage() {
   const { message } = App.useApp();
   const { user } = useSession();
   const enterpriseUser = !!user && ENTERPRISE_ROLES.includes(user.role);
-  const list = usePaged<PermitSummary>('/api/permits');
+  // Filters and the permit to open given in the address (the overview map opens a permit in force).
+  const fromUrl = useUrlFilters(URL_FILTERS);
+  const [params] = useSearchParams();
+  const list = usePaged<PermitSummary>('/api/permits', fromUrl);
   const { filters, setFilters } = list;
   const [applying, setApplying] = useState(false);
-  const [open, setOpen] = useState<string | null>(null);
+  const [editing, setEditing] = useState<PermitDetail | null>(null);
+  const [open, setOpen] = useState<string | null>(params.get('open'));
+  useEffect(() => setFilters(fromUrl), [fromUrl, setFilters]);
+  const openInUrl = params.get('open');
+  useEffect(() => {
+    if (openInUrl) setOpen(openInUrl);
+  }, [openInUrl]);
   const queue = filters.status === 'submitted';
 
   return (
@@ -85,6 +99,7 @@ export default function PermitsPage() {
               ),
             }}
             columns={[
+              { title: t('permits.permitNo'), dataIndex: 'permitNo', width: 120 },
               {
                 title: t('permits.work'),
                 dataIndex: 'workDescription',
@@ -139,9 +154,11 @@ export default function PermitsPage() {
         )}
       </Card>
       <PermitApplyModal
-        open={applying}
+        open={applying || !!editing}
+        permit={editing}
         onClose={(p) => {
           setApplying(false);
+          setEditing(null);
           if (p) {
             void message.success(p.status === 'submitted' ? t('permits.submitted') : t('permits.created'));
             list.reload();
@@ -149,7 +166,19 @@ export default function PermitsPage() {
           }
         }}
       />
-      <PermitDrawer permitId={open} canAct={enterpriseUser} onClose={() => setOpen(null)} onChanged={list.reload} />
+      <PermitDrawer
+        permitId={open}
+        canAct={enterpriseUser}
+        onClose={() => setOpen(null)}
+        onChanged={() => {
+          list.reload();
+          window.dispatchEvent(new Event(PERMITS_CHANGED_EVENT));
+        }}
+        onEdit={(p) => {
+          setOpen(null);
+          setEditing(p);
+        }}
+      />
     </div>
   );
 }
