@@ -2,7 +2,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { chipIdFromPublicKey, CHIP_ID_PATTERN, publicKeyFromRaw, signBytes, verifyBytes } from '@arcgate/protocol';
+import {
+  chipIdFromPublicKey,
+  CHIP_ID_PATTERN,
+  parseChipLabel,
+  publicKeyFromRaw,
+  signBytes,
+  verifyBytes,
+} from '@arcgate/protocol';
 import { KEY_FILE_NAME, KeyFileError, loadOrCreateChipKey } from './keys';
 
 describe('chip key', () => {
@@ -26,6 +33,12 @@ describe('chip key', () => {
     expect(again.chip).toBe(first.chip);
     const sig = signBytes(again.privateKey, Buffer.from('x'));
     expect(verifyBytes(first.publicKey, Buffer.from('x'), sig)).toBe(true);
+  });
+
+  it('prints a label that reads back as its own chip id and public key', () => {
+    const identity = loadOrCreateChipKey(dir);
+    expect(identity.label.startsWith('arcgate-chip:1?')).toBe(true);
+    expect(parseChipLabel(identity.label)).toEqual({ ok: true, chipId: identity.chip, publicKey: identity.publicKey });
   });
 
   it('refuses to start when the key file or its directory is open to others', () => {

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { chipIdFromPublicKey, publicKeyToBase64Url } from '@arcgate/protocol';
+import { chipIdFromPublicKey, formatChipLabel, publicKeyToBase64Url } from '@arcgate/protocol';
 import { fsyncDir } from './fs-util';
 
 export const KEY_FILE_NAME = 'chip-key.pem';
@@ -38,6 +38,11 @@ export class ChipIdentity {
   ) {
     this.chip = chipIdFromPublicKey(privateKey);
     this.publicKey = publicKeyToBase64Url(privateKey);
+  }
+
+  /** The text of the chip's label QR code (docs/protocol.md §2.3), scanned by the installer to bind it. */
+  get label(): string {
+    return formatChipLabel(this.publicKey);
   }
 
   toJSON(): Record<string, string> {

@@ -2,7 +2,8 @@
 /**
  * CLI entry: `arcgate-agent [--config /etc/arcgate/agent.json]` runs the agent (config file and/or
  * environment, see README); `arcgate-agent --identity [--data-dir DIR]` prints the chip id and
- * public key for binding and exits. Exit codes: 0 clean stop, 1 failure, 2 bad configuration.
+ * public key for binding and exits; `arcgate-agent --print-label [--data-dir DIR]` prints the text of the
+ * chip's label QR code (arcgate-chip:1?id=…&pk=…) for the installer to scan. Exit codes: 0 clean stop, 1 failure, 2 bad configuration.
  */
 import { join } from 'node:path';
 import * as mqtt from 'mqtt';
@@ -24,10 +25,10 @@ function argValue(args: string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args.includes('--identity')) {
+  if (args.includes('--identity') || args.includes('--print-label')) {
     const dataDir = argValue(args, '--data-dir') ?? process.env.DATA_DIR ?? '/var/lib/arcgate-agent';
     const identity = loadOrCreateChipKey(join(dataDir, 'keys'));
-    process.stdout.write(`${JSON.stringify(identity)}\n`);
+    process.stdout.write(`${args.includes('--print-label') ? identity.label : JSON.stringify(identity)}\n`);
     return;
   }
 

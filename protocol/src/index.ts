@@ -16,3 +16,4 @@ export * from './timing';
 export * from './telemetry';
 export * from './identity-code';
 export * from './examples';
+export * from './chip-label';

@@ -6,6 +6,7 @@ import { signingBytes } from './envelope';
 import { rawPublicKey } from './crypto';
 import { makeConnectToken } from './connect-token';
 import { canonicalJson } from './canonical';
+import { formatChipLabel } from './chip-label';
 import { REASON_CODES, REASONS } from './reason-codes';
 import { relayClosedIn, TRANSITIONS } from './state-machine';
 
@@ -108,6 +109,7 @@ export function renderDocFragments(): Record<string, string> {
       ].join('\n'),
     ),
   ].join('\n');
+  out['chip-label'] = fence('text', formatChipLabel(keys.devicePublicKey));
   for (const [name, message] of Object.entries(ex))
     out[`example:${name}`] = fence('json', JSON.stringify(message, null, 2));
   out.reasons = [

@@ -98,8 +98,8 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
   'telemetry/telemetry-rules.ts': { tables: ['enterprises', 'permits'], why: 'event rules per batch' },
   'telemetry/telemetry.repository.ts': { tables: ['chips'], why: 'sequence check and store in one statement' },
   'public/public-scan.repository.ts': {
-    tables: ['grants', 'permit_machines', 'permits'],
-    why: 'is this machine working legally now',
+    tables: ['grants', 'permit_machines', 'permits', 'welder_photos'],
+    why: 'is this machine working legally now; the approved welder photo behind a valid code (WELDER_PHOTO_PUBLIC)',
   },
   // Read models: lists and counts that name or scope rows of several modules.
   'alerts/alert-context.ts': {
@@ -146,6 +146,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     why: 'an engagement named on a permit cannot end early',
   },
   'welders/welder-access.ts': { tables: ['enterprises'], why: 'scope by region' },
+  'welders/welder-photos.repository.ts': {
+    tables: ['enterprises'],
+    why: 'review queue: employer name and scope by region',
+  },
 };
 
 describe('table ownership', () => {

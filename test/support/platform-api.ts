@@ -130,7 +130,7 @@ export async function bindChip(
   });
   if (res.status === 200) return;
   // Another chip (an earlier demo run) is bound: unbind it and bind this one.
-  const gone = await api.call(user, 'DELETE', `/api/machines/${machineId}/chip`);
+  const gone = await api.call(user, 'POST', `/api/machines/${machineId}/chip/unbind`, { reason: 'chip_faulty' });
   if (gone.status !== 204)
     throw new Error(
       `bind chip to ${machineId}: ${res.status} ${JSON.stringify(res.body)}; unbind: ${gone.status} ${JSON.stringify(gone.body)}`,

@@ -42,6 +42,7 @@ const REGULATOR_PAGES = [
   '/console/ledgers/machines',
   '/console/ledgers/welders',
   '/console/certificates/verification',
+  '/console/welder-photos',
   '/console/permits',
   '/console/audit',
   '/console/blackouts',

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { FakeClock } from '../common/clock/clock';
+import { png } from '../../test-support/images';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { writeSecurityArtifact } from '../../test-support/security-artifact';
 import { AlertsService } from '../alerts/alerts.service';
@@ -39,6 +40,8 @@ type Fx = DemoIds & {
   pendingCertificate: string;
   importJob: string;
   minimumChains: Record<string, unknown>;
+  /** A portrait of 张伟 that 恒达 uploaded: pending, for A's regulators to review. */
+  welderPhoto: string;
 };
 
 interface Entry {
@@ -65,6 +68,7 @@ const uscc = (body17: string) => body17 + usccCheckChar(body17);
 const idNo = (body17: string) => body17 + idNumberCheckChar(body17);
 const ZHANG_ID = idNo('41142619850312001');
 const CHIP = generateChipKeyPair();
+const CHIP2 = generateChipKeyPair();
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
 /** Outsiders of tenant A. A's own welder is an outsider to everything but its own self-service. */
@@ -89,6 +93,8 @@ const ALLOWED: Record<string, string> = {
   'GET /api/regions/{code}': 'reference data: one administrative division',
   'POST /api/regions': 'platform admin only (role guard); regions are not tenant data',
   'GET /api/public/codes/{code}': 'public scan of a printed code by design (shows only public facts)',
+  'GET /api/public/codes/{code}/photo':
+    "public by design behind the welder's own unguessable signed code, and only where WELDER_PHOTO_PUBLIC allows (welders/welder-photos.integration-spec.ts)",
   'POST /api/public/reports': 'public report form by design (anonymous citizens)',
   'GET /api/public/report-regions': 'public reference data for the report form',
   'GET /api/public/reports/{trackingCode}':
@@ -227,9 +233,18 @@ const MATRIX: Record<string, Entry> = {
     params: (f) => ({ id: f.steelMachine3 }),
     body: () => ({ chipId: CHIP.chip, publicKey: CHIP.publicKeyRaw }),
   },
-  // The chip bound just above: read, then unbound.
+  // The chip bound just above: read, replaced by another, then unbound.
   'GET /api/machines/{id}/device': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
-  'DELETE /api/machines/{id}/chip': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
+  'POST /api/machines/{id}/chip/replace': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine3 }),
+    body: () => ({ chipId: CHIP2.chip, publicKey: CHIP2.publicKeyRaw, reason: 'chip_faulty' }),
+  },
+  'POST /api/machines/{id}/chip/unbind': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.steelMachine3 }),
+    body: () => ({ reason: 'bound_by_mistake' }),
+  },
   'GET /api/codes/labels': { owner: 'hengda.admin', query: (f) => `machineIds=${f.steelMachine1}` },
   'GET /api/codes/{kind}/{id}': { owner: 'hengda.admin', params: (f) => ({ kind: 'machines', id: f.steelMachine1 }) },
   'GET /api/codes/{kind}/{id}/qr.png': {
@@ -323,6 +338,34 @@ const MATRIX: Record<string, Entry> = {
     params: (f) => ({ id: f.pendingCertificate }),
     multipart: () => ({ fields: {}, file: { field: 'file', data: PNG, name: 'c.png', type: 'image/png' } }),
     alsoInside: A_REGULATORS,
+  },
+  // 张伟's portrait: his employer and A's regulators see it; A's regulators review it; then it is his badge's.
+  'GET /api/welders/{id}/photo': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    alsoInside: [...A_REGULATORS, 'welder.zhang'],
+  },
+  'GET /api/welder-photos': { owner: 'huiting.regulator', alsoInside: ['xiayi.regulator'] },
+  'GET /api/welder-photos/{id}/image': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.welderPhoto }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'POST /api/welder-photos/{id}/review': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.welderPhoto }),
+    body: () => ({ decision: 'approve' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'GET /api/welders/{id}/photo/image': {
+    owner: 'welder.zhang',
+    params: (f) => ({ id: f.zhang }),
+    alsoInside: [...A_ENTERPRISE, ...A_REGULATORS],
+  },
+  'POST /api/welders/{id}/photo': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.zhang }),
+    multipart: () => ({ fields: {}, file: { field: 'file', data: png(100, 100), name: 'w.png', type: 'image/png' } }),
   },
   'GET /api/certificates/{id}/photo': {
     owner: 'hengda.admin',
@@ -764,8 +807,16 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       await t.http.get('/api/regions/411426100/approval-minimums').set(await as('huiting.regulator')),
       'approval minimums',
     );
+    const portrait = await must(
+      await t.http
+        .post(`/api/welders/${ids.zhang}/photo`)
+        .set(hengda)
+        .attach('file', png(120, 160), { filename: 'zhang.png', contentType: 'image/png' }),
+      'welder photo',
+    );
     f = {
       ...ids,
+      welderPhoto: (portrait.latest as { id: string }).id,
       pendingCertificate: pending.id as string,
       importJob: job.id as string,
       minimumChains: minimum.effective as Record<string, unknown>,

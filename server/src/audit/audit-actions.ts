@@ -61,6 +61,8 @@ export const AUDIT_ACTIONS = [
   'welder.update',
   'welder.engagement.create',
   'welder.engagement.end',
+  'welder.photo.upload',
+  'welder.photo.review',
   'welder.training.create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -62,6 +62,7 @@ export async function resolveInfrastructure(
     trustProxy: vars.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(vars.TRUST_PROXY) ?? undefined),
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
+    welderPhotoPublic: vars.WELDER_PHOTO_PUBLIC === 'true',
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,
     map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,

@@ -41,6 +41,13 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY must be true, false, a hop count/);
   });
 
+  it('takes WELDER_PHOTO_PUBLIC as exactly true or false, off by default', () => {
+    expect(validateEnvironment({}).WELDER_PHOTO_PUBLIC).toBe('false');
+    expect(validateEnvironment({ WELDER_PHOTO_PUBLIC: 'true' }).WELDER_PHOTO_PUBLIC).toBe('true');
+    for (const bad of ['yes', '1', 'TRUE', 'on'])
+      expect(() => validateEnvironment({ WELDER_PHOTO_PUBLIC: bad })).toThrow(/WELDER_PHOTO_PUBLIC/);
+  });
+
   it('takes ONSITE_CHECK_AFTER_S from 60 s to a week, 600 by default', () => {
     expect(validateEnvironment({}).ONSITE_CHECK_AFTER_S).toBe(600);
     expect(validateEnvironment({ ONSITE_CHECK_AFTER_S: '120' }).ONSITE_CHECK_AFTER_S).toBe(120);

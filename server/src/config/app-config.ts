@@ -146,6 +146,13 @@ export class EnvironmentVariables {
   @Transform(({ value }) => (value === undefined ? true : value === 'true' || value === '1' || value === true))
   SEED_DEMO_DATA = true;
 
+  /**
+   * Whether anonymous scanners of a welder's badge see the welder's approved photo (issue 14 §3): a
+   * per-deployment privacy decision. Exactly "true" or "false"; off by default.
+   */
+  @IsIn(['true', 'false'])
+  WELDER_PHOTO_PUBLIC = 'false';
+
   /** Seconds a device that went offline while armed or arcing may stay away before an on-site check is asked for. */
   @Type(() => Number)
   @IsInt()
@@ -275,6 +282,8 @@ export interface AppConfig {
   loginSpray?: Partial<LoginSprayLimits>;
   logLevel: string;
   seedDemoData: boolean;
+  /** Anonymous public scans show the welder's approved photo (WELDER_PHOTO_PUBLIC); default false. */
+  welderPhotoPublic?: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */
   onsiteCheckAfterS?: number;
   /** The web map's tiles and region boundaries (config/map-config.ts); absent: no tiles, no boundaries. */

@@ -75,7 +75,10 @@ describe('broker identity: client id and one-use connect tokens', () => {
   afterEach(async () => {
     for (const d of open.splice(0)) await d.close();
     for (const m of [ids.steelMachine1, ids.steelMachine2]) {
-      const res = await t.http.delete(`/api/machines/${m}/chip`).set(await t.auth('hengda.admin'));
+      const res = await t.http
+        .post(`/api/machines/${m}/chip/unbind`)
+        .set(await t.auth('hengda.admin'))
+        .send({ reason: 'chip_faulty' });
       if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status}`);
     }
   });

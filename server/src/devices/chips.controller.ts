@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
@@ -7,6 +7,7 @@ import { Role } from '../common/roles/role';
 import { ChipsService } from './chips.service';
 import { DeviceStatusView, ServerKeyView } from './device.view';
 import { BindChipDto } from './dto/bind-chip.dto';
+import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
 
 @ApiTags('devices')
 @ApiBearerAuth()
@@ -25,12 +26,31 @@ export class ChipsController {
     return this.chips.bind(actor, id, dto);
   }
 
-  @Delete('machines/:id/chip')
+  @Post('machines/:id/chip/unbind')
   @HttpCode(204)
   @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'Unbind the chip from a machine (needed before binding it to another machine)' })
-  async unbind(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<void> {
-    await this.chips.unbind(actor, id);
+  @ApiOperation({
+    summary:
+      'Unbind the chip from a machine, with a reason (audited): the device is refused at once, its live grants are revoked',
+  })
+  async unbind(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UnbindChipDto,
+  ): Promise<void> {
+    await this.chips.unbind(actor, id, dto);
+  }
+
+  @Post('machines/:id/chip/replace')
+  @HttpCode(200)
+  @Roles(Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager)
+  @ApiOperation({
+    summary:
+      'Replace the chip of a machine (换芯): the old one is unbound with a reason, the new one bound, in one step',
+  })
+  @ApiOkResponse({ type: DeviceStatusView })
+  replace(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() dto: ReplaceChipDto) {
+    return this.chips.replace(actor, id, dto);
   }
 
   @Get('machines/:id/device')

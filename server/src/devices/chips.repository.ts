@@ -97,6 +97,14 @@ export class ChipsRepository {
     );
   }
 
+  /** The chip's own row follows machines.chip_id when it is unbound. */
+  async markUnbound(em: EntityManager, chipId: string, at: Date): Promise<void> {
+    await em.query(`UPDATE chips SET machine_id = NULL, unbound_at = $2, updated_at = now() WHERE chip_id = $1`, [
+      chipId,
+      at,
+    ]);
+  }
+
   save(em: EntityManager, chip: Chip): Promise<Chip> {
     return em.save(Chip, chip);
   }

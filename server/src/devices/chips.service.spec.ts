@@ -59,4 +59,38 @@ describe('ChipsService.findBoundByChipId', () => {
       Date.now = realNow;
     }
   });
+
+  it('does not cache an answer that was in flight when the chip was unbound: it asks again', async () => {
+    const r = slowRepository();
+    const chips = service(r.repo);
+    const unbound: string[] = [];
+    chips.onUnbound((c) => unbound.push(c));
+    const inFlight = chips.findBoundByChipId(CHIP);
+    expect(r.queries()).toBe(1);
+    // The unbind commits while the lookup (which read the row before it) is still on its way.
+    chips.forgetUnbound(CHIP);
+    expect(unbound).toEqual([CHIP]);
+    r.release();
+    // The stale "bound" answer is not returned: the lookup was asked again.
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.queries()).toBe(2);
+    r.release();
+    await inFlight;
+    // And whatever the second query says is what the cache holds: nothing older.
+    expect(r.queries()).toBe(2);
+  });
+
+  it('drops every cached binding when told that notifications may have been missed', async () => {
+    const r = slowRepository();
+    const chips = service(r.repo);
+    const first = chips.findBoundByChipId(CHIP);
+    r.release();
+    await first;
+    chips.forgetAll();
+    const again = chips.findBoundByChipId(CHIP);
+    expect(r.queries()).toBe(2);
+    r.release();
+    await again;
+  });
 });

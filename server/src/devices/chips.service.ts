@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { chipIdFromPublicKey, fromBase64Url, publicKeyFromRaw, publicKeyToBase64Url } from '@arcgate/protocol';
 import type { KeyObject } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -9,10 +9,11 @@ import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { MachineStatus } from '../machines/machine.entity';
+import { type Machine, MachineStatus } from '../machines/machine.entity';
 import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { BindChipDto } from './dto/bind-chip.dto';
+import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
 import { DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
 
 /** Short enough that an unbind elsewhere (another replica) takes effect at once for practical purposes. */
@@ -32,6 +33,21 @@ function validPublicKey(publicKey: string): boolean {
   }
 }
 
+function assertChipMatchesKey(dto: BindChipDto): void {
+  if (!validPublicKey(dto.publicKey))
+    throw DomainError.invalid(
+      'publicKey',
+      'isEd25519PublicKey',
+      'publicKey must be a raw 32-byte Ed25519 public key in base64url',
+    );
+  if (chipIdFromPublicKey(dto.publicKey) !== dto.chipId)
+    throw DomainError.invalid(
+      'chipId',
+      'chipIdMismatch',
+      'chipId does not belong to this public key (scan the chip label again)',
+    );
+}
+
 const boundElsewhere = () =>
   new DomainError(ErrorCode.CHIP_BOUND_ELSEWHERE, 'This chip is bound to another machine; unbind it there first');
 
@@ -42,6 +58,10 @@ export class ChipsService {
   private readonly lookups = new Map<string, Promise<BoundChip | null>>();
   /** Imported keys by their base64url text: a key never changes meaning, so this needs no expiry, only a bound. */
   private readonly keys = new Map<string, KeyObject>();
+  /** Bumped whenever a binding is forgotten: a lookup in flight across a bump is not trusted. */
+  private epoch = 0;
+  private readonly unboundListeners: ((chipId: string) => void)[] = [];
+  private readonly logger = new Logger('ChipsService');
 
   constructor(
     private readonly chips: ChipsRepository,
@@ -53,26 +73,70 @@ export class ChipsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The chip with its machine and key, or null when unknown or not bound to any machine. */
+  /**
+   * The chip with its machine and key, or null when unknown or not bound to any machine. Behind a short
+   * cache; an unbind anywhere (this replica, another one, SQL) drops the entry at once (forgetUnbound),
+   * and a lookup that was in flight when any chip was forgotten is asked again rather than cached, so
+   * no cache can keep an unbound chip alive.
+   */
   async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
     const hit = this.cache.get(chipId);
     const now = Date.now();
     if (hit && hit.until > now) return hit.value;
-    // One query per chip at a time: when the entry expires in the middle of a flood, the messages
-    // behind it wait for that query instead of each sending its own.
-    let lookup = this.lookups.get(chipId);
-    if (!lookup) {
-      const started: Promise<BoundChip | null> = this.chips.findBoundByChipId(chipId).finally(() => {
-        // A bind or unbind may have dropped this lookup and another may have started since: keep that one.
-        if (this.lookups.get(chipId) === started) this.lookups.delete(chipId);
-      });
-      lookup = started;
-      this.lookups.set(chipId, lookup);
+    for (;;) {
+      const epoch = this.epoch;
+      // One query per chip at a time: when the entry expires in the middle of a flood, the messages
+      // behind it wait for that query instead of each sending its own.
+      let lookup = this.lookups.get(chipId);
+      if (!lookup) {
+        const started: Promise<BoundChip | null> = this.chips.findBoundByChipId(chipId).finally(() => {
+          // A bind or unbind may have dropped this lookup and another may have started since: keep that one.
+          if (this.lookups.get(chipId) === started) this.lookups.delete(chipId);
+        });
+        lookup = started;
+        this.lookups.set(chipId, lookup);
+      }
+      const value = await lookup;
+      // A chip was forgotten while this was in flight: the answer may predate that unbind. Ask again.
+      if (epoch !== this.epoch) continue;
+      if (this.cache.size > MAX_CACHED) this.cache.clear();
+      this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
+      return value;
     }
-    const value = await lookup;
-    if (this.cache.size > MAX_CACHED) this.cache.clear();
-    this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
-    return value;
+  }
+
+  /** Drops what this replica remembers of the chip's binding (after a bind: a cached "unknown"). */
+  private forget(chipId: string): void {
+    this.epoch++;
+    this.cache.delete(chipId);
+    this.lookups.delete(chipId);
+  }
+
+  /**
+   * The chip no longer belongs to a machine (NOTIFY from any replica, or this one's own unbind): the
+   * cached binding goes, and whoever holds a live session of that chip (the embedded broker) drops it.
+   */
+  forgetUnbound(chipId: string): void {
+    this.forget(chipId);
+    for (const listener of this.unboundListeners) {
+      try {
+        listener(chipId);
+      } catch (e) {
+        this.logger.warn(`unbound listener failed for ${chipId}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Everything cached is dropped (the unbind notifications may have been missed while disconnected). */
+  forgetAll(): void {
+    this.epoch++;
+    this.cache.clear();
+    this.lookups.clear();
+  }
+
+  /** Called with the chip id whenever a chip is unbound (see forgetUnbound). */
+  onUnbound(listener: (chipId: string) => void): void {
+    this.unboundListeners.push(listener);
   }
 
   /**
@@ -109,84 +173,121 @@ export class ChipsService {
   }
 
   async bind(actor: Actor, machineId: string, dto: BindChipDto): Promise<DeviceStatusView> {
-    if (!validPublicKey(dto.publicKey))
-      throw DomainError.invalid(
-        'publicKey',
-        'isEd25519PublicKey',
-        'publicKey must be a raw 32-byte Ed25519 public key in base64url',
-      );
-    if (chipIdFromPublicKey(dto.publicKey) !== dto.chipId) {
-      throw DomainError.invalid(
-        'chipId',
-        'chipIdMismatch',
-        'chipId does not belong to this public key (scan the chip label again)',
-      );
-    }
+    assertChipMatchesKey(dto);
+    await this.inBindingTransaction(async (em) => {
+      const { machine, enterprise } = await this.lockManageable(em, actor, machineId);
+      if (machine.chipId === dto.chipId) return;
+      if (machine.chipId)
+        throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
+      await this.attach(em, actor, machine, enterprise, dto);
+    });
+    this.forget(dto.chipId);
+    return this.status(actor, machineId);
+  }
+
+  /** The machine's chip leaves it, for a reason (audited); its device is shut out at once. */
+  async unbind(actor: Actor, machineId: string, dto: UnbindChipDto): Promise<void> {
+    const chipId = await this.ds.transaction(async (em) => {
+      const { machine, enterprise } = await this.lockManageable(em, actor, machineId, { evenRetired: true });
+      await this.chips.detachOthersFromMachine(em, machine.id, null, this.clock.now());
+      if (!machine.chipId) return null;
+      return this.detach(em, actor, machine, enterprise, dto, null);
+    });
+    if (chipId) this.forgetUnbound(chipId);
+  }
+
+  /** 换芯: the old chip is unbound for a reason and the new one bound, in one transaction. */
+  async replace(actor: Actor, machineId: string, dto: ReplaceChipDto): Promise<DeviceStatusView> {
+    assertChipMatchesKey(dto);
+    const old = await this.inBindingTransaction(async (em) => {
+      const { machine, enterprise } = await this.lockManageable(em, actor, machineId);
+      if (!machine.chipId)
+        throw new DomainError(ErrorCode.MACHINE_HAS_NO_CHIP, 'The machine has no chip to replace; bind one instead');
+      if (machine.chipId === dto.chipId)
+        throw DomainError.invalid('chipId', 'sameChip', 'The new chip is the one already bound to this machine');
+      const previous = await this.detach(em, actor, machine, enterprise, dto, dto.chipId);
+      machine.chipId = null;
+      await this.attach(em, actor, machine, enterprise, dto);
+      return previous;
+    });
+    this.forgetUnbound(old);
+    this.forget(dto.chipId);
+    return this.status(actor, machineId);
+  }
+
+  private async inBindingTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
-      await this.ds.transaction(async (em) => {
-        const found = await this.machines.findForUpdate(em, machineId);
-        if (!found) throw DomainError.notFound('Machine');
-        const { machine, enterprise } = found;
-        this.access.assertManageable(actor, enterprise, 'Machine');
-        if (machine.status === MachineStatus.Retired)
-          throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; no chip can be bound to it');
-        if (machine.chipId === dto.chipId) return;
-        if (machine.chipId)
-          throw new DomainError(ErrorCode.MACHINE_HAS_CHIP, 'Another chip is bound to this machine; unbind it first');
-        const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
-        const holder = await this.machines.findByChipId(em, dto.chipId);
-        if (holder) throw boundElsewhere();
-        const now = this.clock.now();
-        await this.chips.detachOthersFromMachine(em, machine.id, dto.chipId, now);
-        Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
-        await this.chips.save(em, chip);
-        await this.machines.setChip(em, machine.id, dto.chipId);
-        await this.audit.record(em, actor, {
-          action: 'machine.chip.bind',
-          entityType: 'machine',
-          entityId: machine.id,
-          enterpriseId: enterprise.id,
-          regionPath: enterprise.regionPath,
-          before: { chipId: null },
-          after: { chipId: dto.chipId, publicKey: dto.publicKey },
-        });
-      });
+      return await this.ds.transaction(work);
     } catch (e) {
       // Two bindings of one chip racing: the unique index on machines.chip_id decides.
       if ((e as { driverError?: { code?: string } }).driverError?.code === PG_UNIQUE_VIOLATION) throw boundElsewhere();
       throw e;
     }
-    this.cache.delete(dto.chipId);
-    this.lookups.delete(dto.chipId);
-    return this.status(actor, machineId);
   }
 
-  async unbind(actor: Actor, machineId: string): Promise<void> {
-    const chipId = await this.ds.transaction(async (em) => {
-      const found = await this.machines.findForUpdate(em, machineId);
-      if (!found) throw DomainError.notFound('Machine');
-      const { machine, enterprise } = found;
-      this.access.assertManageable(actor, enterprise, 'Machine');
-      const now = this.clock.now();
-      await this.chips.detachOthersFromMachine(em, machine.id, null, now);
-      if (!machine.chipId) return null;
-      const old = machine.chipId;
-      await this.machines.setChip(em, machine.id, null);
-      await this.audit.record(em, actor, {
-        action: 'machine.chip.unbind',
-        entityType: 'machine',
-        entityId: machine.id,
-        enterpriseId: enterprise.id,
-        regionPath: enterprise.regionPath,
-        before: { chipId: old },
-        after: { chipId: null },
-      });
-      return old;
+  private async lockManageable(
+    em: EntityManager,
+    actor: Actor,
+    machineId: string,
+    opts: { evenRetired?: boolean } = {},
+  ) {
+    const found = await this.machines.findForUpdate(em, machineId);
+    if (!found) throw DomainError.notFound('Machine');
+    this.access.assertManageable(actor, found.enterprise, 'Machine');
+    if (!opts.evenRetired && found.machine.status === MachineStatus.Retired)
+      throw new DomainError(ErrorCode.MACHINE_RETIRED, 'The machine is retired; no chip can be bound to it');
+    return found;
+  }
+
+  private async attach(
+    em: EntityManager,
+    actor: Actor,
+    machine: Machine,
+    enterprise: { id: string; regionPath: string },
+    dto: BindChipDto,
+  ): Promise<void> {
+    const chip = await this.chips.upsertAndLock(em, dto.chipId, dto.publicKey);
+    const holder = await this.machines.findByChipId(em, dto.chipId);
+    if (holder) throw boundElsewhere();
+    const now = this.clock.now();
+    await this.chips.detachOthersFromMachine(em, machine.id, dto.chipId, now);
+    Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
+    await this.chips.save(em, chip);
+    await this.machines.setChip(em, machine.id, dto.chipId);
+    await this.audit.record(em, actor, {
+      action: 'machine.chip.bind',
+      entityType: 'machine',
+      entityId: machine.id,
+      enterpriseId: enterprise.id,
+      regionPath: enterprise.regionPath,
+      before: { chipId: machine.chipId },
+      after: { chipId: dto.chipId, publicKey: dto.publicKey },
     });
-    if (chipId) {
-      this.cache.delete(chipId);
-      this.lookups.delete(chipId);
-    }
+  }
+
+  /** Unbinds the machine's chip (which must be set); returns its id. */
+  private async detach(
+    em: EntityManager,
+    actor: Actor,
+    machine: Machine,
+    enterprise: { id: string; regionPath: string },
+    why: UnbindChipDto,
+    replacedBy: string | null,
+  ): Promise<string> {
+    const old = machine.chipId!;
+    const now = this.clock.now();
+    await this.machines.setChip(em, machine.id, null);
+    await this.chips.markUnbound(em, old, now);
+    await this.audit.record(em, actor, {
+      action: 'machine.chip.unbind',
+      entityType: 'machine',
+      entityId: machine.id,
+      enterpriseId: enterprise.id,
+      regionPath: enterprise.regionPath,
+      before: { chipId: old },
+      after: { chipId: null, reason: why.reason, note: why.note ?? null, ...(replacedBy ? { replacedBy } : {}) },
+    });
+    return old;
   }
 
   async status(actor: Actor, machineId: string): Promise<DeviceStatusView> {

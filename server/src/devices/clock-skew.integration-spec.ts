@@ -29,7 +29,10 @@ describe('device clock skew at connect', () => {
   });
   beforeEach(() => clock.set(at9()));
   afterEach(async () => {
-    const res = await t.http.delete(`/api/machines/${machineId}/chip`).set(await t.auth('hengda.admin'));
+    const res = await t.http
+      .post(`/api/machines/${machineId}/chip/unbind`)
+      .set(await t.auth('hengda.admin'))
+      .send({ reason: 'chip_faulty' });
     if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status}`);
   });
 

@@ -30,7 +30,10 @@ describe('devices: chip binding and broker HTTP hooks', () => {
       .set(await t.auth(user))
       .send(body);
   const unbind = async (user: string, machineId: string) =>
-    t.http.delete(`/api/machines/${machineId}/chip`).set(await t.auth(user));
+    t.http
+      .post(`/api/machines/${machineId}/chip/unbind`)
+      .set(await t.auth(user))
+      .send({ reason: 'chip_faulty' });
 
   describe('binding', () => {
     const chip = generateChipKeyPair();

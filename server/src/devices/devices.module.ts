@@ -4,6 +4,7 @@ import { MachinesModule } from '../machines/machines.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { BrokerAuth } from './broker-auth';
 import { BrokerHooksController } from './broker-hooks.controller';
+import { ChipUnboundListener } from './chip-unbound-listener';
 import { ChipsController } from './chips.controller';
 import { ChipsRepository } from './chips.repository';
 import { ChipsService } from './chips.service';
@@ -37,6 +38,7 @@ import { RejectedMessage } from './rejected-message.entity';
   controllers: [ChipsController, BrokerHooksController],
   providers: [
     ChipsService,
+    ChipUnboundListener,
     ChipsRepository,
     BrokerAuth,
     ConnectTokenUsesRepository,

@@ -3,6 +3,7 @@ import type Aedes from 'aedes';
 import type { Client } from 'aedes';
 import { EMBEDDED_BROKER } from '../mqtt/mqtt.module';
 import { BrokerAuth, BrokerIdentity } from './broker-auth';
+import { ChipsService } from './chips.service';
 
 type AuthError = Error & { returnCode: number };
 
@@ -21,10 +22,24 @@ export class EmbeddedBrokerHooks {
   constructor(
     private readonly auth: BrokerAuth,
     @Optional() @Inject(EMBEDDED_BROKER) private readonly broker: Aedes | null,
+    chips: ChipsService,
   ) {
+    // An unbound chip's session ends at once: its identity was established at CONNECT and would
+    // otherwise keep publishing (refused by the gateway, but still connected) until it reconnects.
+    chips.onUnbound((chipId) => this.dropChip(chipId));
     // Installed at construction, before any onModuleInit, so the server's own connection (opened in
     // MqttConnection.onModuleInit) already goes through these hooks.
     if (this.broker) this.install(this.broker);
+  }
+
+  /** Closes the session of a device client that authenticated as this chip, if there is one here. */
+  dropChip(chipId: string): void {
+    const clients = (this.broker as unknown as { clients?: Record<string, Client> } | null)?.clients ?? {};
+    const client = clients[chipId];
+    const identity = client ? this.identities.get(client) : undefined;
+    if (!client || identity?.kind !== 'device' || identity.chipId !== chipId) return;
+    this.logger.log(`chip ${chipId} unbound: its session is closed`);
+    client.close();
   }
 
   install(broker: Aedes): void {

@@ -61,7 +61,10 @@ describe('fail safe when the device software fails', () => {
   });
 
   async function unbind(): Promise<void> {
-    const res = await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
+    const res = await t.http
+      .post(`/api/machines/${ids.steelMachine1}/chip/unbind`)
+      .set(await t.auth('hengda.admin'))
+      .send({ reason: 'chip_faulty' });
     if (res.status >= 300 && res.status !== 404) throw new Error(`unbind: ${res.status} ${JSON.stringify(res.body)}`);
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Param, StreamableFile, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
   getSchemaPath,
@@ -47,5 +48,20 @@ export class PublicScanController {
   @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS' })
   scan(@Param('code') code: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     return this.scans.scan(code);
+  }
+
+  @Public()
+  @UseGuards(PublicScanThrottlerGuard)
+  @Get('codes/:code/photo')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      "The welder's approved photo behind a valid welder code, for anonymous scanners; 404 when the deployment keeps photos private (WELDER_PHOTO_PUBLIC=false), there is none, or the code is not a valid welder code",
+  })
+  @ApiParam({ name: 'code', description: 'The welder code as printed under the QR image' })
+  @ApiProduces('image/jpeg', 'image/png')
+  async photo(@Param('code') code: string): Promise<StreamableFile> {
+    const p = await this.scans.welderPhoto(code);
+    return new StreamableFile(p.data, { type: p.contentType, length: p.data.length, disposition: 'inline' });
   }
 }

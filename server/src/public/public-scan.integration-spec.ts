@@ -65,7 +65,7 @@ describe('public code scan', () => {
       type: 'welder',
       code: expect.any(String),
       valid: true,
-      welder: { maskedName: '张*', status: 'active' },
+      welder: { maskedName: '张*', status: 'active', photo: false },
       certificate: { validToday: true, state: 'valid', expiresOn: '2028-03-01' },
     });
     for (const secret of [
@@ -95,7 +95,7 @@ describe('public code scan', () => {
   it('says a welder without a certificate may not work', async () => {
     const res = await scan(await codeOf('welder', 'real_name', '孙磊'));
     expect(res.status).toBe(200);
-    expect(res.body.welder).toEqual({ maskedName: '孙*', status: 'active' });
+    expect(res.body.welder).toEqual({ maskedName: '孙*', status: 'active', photo: false });
     expect(res.body.certificate).toEqual({ validToday: false, state: 'none' });
   });
 

@@ -23,4 +23,21 @@ export class PublicScanRepository {
     );
     return { permitInForce: row.permitInForce === true, unlockedNow: row.unlockedNow === true };
   }
+
+  /** The welder's approved portrait (welder_photos, the welders module's table; read here as the scan's one look at it). */
+  async findApprovedWelderPhoto(welderId: string): Promise<{ contentType: string; data: Buffer } | null> {
+    const rows: { contentType: string; data: Buffer }[] = await this.ds.query(
+      `SELECT content_type AS "contentType", data FROM welder_photos WHERE welder_id = $1 AND status = 'approved'`,
+      [welderId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async hasApprovedWelderPhoto(welderId: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `SELECT 1 FROM welder_photos WHERE welder_id = $1 AND status = 'approved'`,
+      [welderId],
+    );
+    return rows.length > 0;
+  }
 }

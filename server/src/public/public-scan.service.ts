@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CodeSubjects } from '../code-management/code-subjects';
 import { CodesService } from '../codes/codes.service';
 import { CodeStatus, CodeSubjectType, IdentityCode } from '../codes/identity-code.entity';
@@ -30,7 +31,22 @@ export class PublicScanService {
     private readonly repo: CodeSubjects,
     private readonly authorisations: PublicScanRepository,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The welder's approved photo for an anonymous scanner: only where the deployment shows photos
+   * (WELDER_PHOTO_PUBLIC), only through the welder's valid code (itself unguessable and signed).
+   */
+  async welderPhoto(raw: string): Promise<{ contentType: string; data: Buffer }> {
+    const noPhoto = () => DomainError.notFound('Photo');
+    if (!this.config.welderPhotoPublic || !this.codes.signer.check(raw).ok) throw noPhoto();
+    const code = await this.codes.findByCode(raw);
+    if (!code || code.status !== CodeStatus.Active || code.subjectType !== CodeSubjectType.Welder) throw noPhoto();
+    const photo = await this.authorisations.findApprovedWelderPhoto(code.subjectId);
+    if (!photo) throw noPhoto();
+    return photo;
+  }
 
   async scan(raw: string): Promise<PublicMachineScanDto | PublicWelderScanDto> {
     const check = this.codes.signer.check(raw);
@@ -84,7 +100,11 @@ export class PublicScanService {
       type: 'welder',
       code: code.code,
       valid: true,
-      welder: { maskedName: maskName(w.realName), status: w.status },
+      welder: {
+        maskedName: maskName(w.realName),
+        status: w.status,
+        photo: !!this.config.welderPhotoPublic && (await this.authorisations.hasApprovedWelderPhoto(w.id)),
+      },
       certificate: summariseCertificates(certificates, this.clock.now()),
     };
   }

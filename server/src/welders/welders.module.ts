@@ -18,6 +18,10 @@ import { WelderAccess } from './welder-access';
 import { WelderEngagement } from './welder-engagement.entity';
 import { WelderRecordsController } from './welder-records.controller';
 import { Welder } from './welder.entity';
+import { WelderPhoto } from './welder-photo.entity';
+import { WelderPhotosController } from './welder-photos.controller';
+import { WelderPhotosRepository } from './welder-photos.repository';
+import { WelderPhotosService } from './welder-photos.service';
 import { WELDER_ROSTER, WelderRosterRepository } from './welder-roster';
 import { WELDER_SCOPE_LOOKUP } from './welder-scope-lookup';
 import { WeldersController } from './welders.controller';
@@ -32,9 +36,9 @@ import { CERTIFICATE_CENSUS, CertificateCensusQuery } from './certificate-census
   imports: [
     EnterprisesModule,
     CodesModule,
-    TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord]),
+    TypeOrmModule.forFeature([Welder, WelderEngagement, Certificate, CertificatePhoto, TrainingRecord, WelderPhoto]),
   ],
-  controllers: [WeldersController, WelderRecordsController, CertificatesController],
+  controllers: [WeldersController, WelderRecordsController, CertificatesController, WelderPhotosController],
   providers: [
     WeldersRepository,
     EngagementsRepository,
@@ -42,6 +46,8 @@ import { CERTIFICATE_CENSUS, CertificateCensusQuery } from './certificate-census
     TrainingsRepository,
     WelderAccess,
     WeldersService,
+    WelderPhotosRepository,
+    WelderPhotosService,
     EngagementsService,
     CertificatesService,
     CertificateImportService,

@@ -1162,8 +1162,41 @@ export interface paths {
     put?: never;
     /** Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip */
     post: operations['ChipsController_bind'];
-    /** Unbind the chip from a machine (needed before binding it to another machine) */
-    delete: operations['ChipsController_unbind'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/machines/{id}/chip/replace': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the chip of a machine (换芯): the old one is unbound with a reason, the new one bound, in one step */
+    post: operations['ChipsController_replace'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/machines/{id}/chip/unbind': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Unbind the chip from a machine, with a reason (audited): the device is refused at once, its live grants are revoked */
+    post: operations['ChipsController_unbind'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1542,6 +1575,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/codes/{code}/photo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved photo behind a valid welder code, for anonymous scanners; 404 when the deployment keeps photos private (WELDER_PHOTO_PUBLIC=false), there is none, or the code is not a valid welder code */
+    get: operations['PublicScanController_photo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/report-regions': {
     parameters: {
       query?: never;
@@ -1782,6 +1832,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/welder-photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Welder portraits by review state (default: pending), oldest first, in the caller’s scope */
+    get: operations['WelderPhotosController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welder-photos/{id}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A portrait under review, to the regulator of the area and the employer */
+    get: operations['WelderPhotosController_image'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welder-photos/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject (with a reason) a pending portrait: the regulator of the employer's area */
+    post: operations['WelderPhotosController_review'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/welders': {
     parameters: {
       query?: never;
@@ -1863,6 +1964,41 @@ export interface paths {
     put?: never;
     /** End an engagement early (today at the earliest); employer or host; refused while a permit of the host still names the welder */
     post: operations['WelderRecordsController_endEngagement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welders/{id}/photo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved portrait and the latest upload's review state */
+    get: operations['WelderPhotosController_state'];
+    put?: never;
+    /** Upload the welder's portrait (employer): metadata stripped, pending until the regulator of the employer's area approves it */
+    post: operations['WelderPhotosController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/welders/{id}/photo/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The welder's approved portrait, to whoever may see the welder (the welder: the badge) */
+    get: operations['WelderPhotosController_approvedImage'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2218,6 +2354,8 @@ export interface components {
       | 'welder.update'
       | 'welder.engagement.create'
       | 'welder.engagement.end'
+      | 'welder.photo.upload'
+      | 'welder.photo.review'
       | 'welder.training.create';
     /** @enum {string} */
     AuditEntityType:
@@ -2446,6 +2584,8 @@ export interface components {
       label: string;
       mandatory: boolean;
     };
+    /** @enum {string} */
+    ChipUnbindReason: 'chip_faulty' | 'chip_damaged' | 'chip_lost' | 'bound_by_mistake' | 'machine_disposed' | 'other';
     CloseAlertDto: {
       /** @example 现场核查：设备已停用并加装芯片，责令整改完毕 */
       note: string;
@@ -2934,6 +3074,7 @@ export interface components {
       | 'PERMIT_LEVEL_RAISED'
       | 'CHIP_BOUND_ELSEWHERE'
       | 'MACHINE_HAS_CHIP'
+      | 'MACHINE_HAS_NO_CHIP'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -3874,6 +4015,8 @@ export interface components {
        * @example 张*
        */
       maskedName: string;
+      /** @description An approved photo is shown to anonymous scanners (GET /api/public/codes/{code}/photo); false when there is none or the deployment keeps photos private (WELDER_PHOTO_PUBLIC) */
+      photo: boolean;
       status: components['schemas']['WelderStatus'];
     };
     PublicWelderScanDto: {
@@ -3962,6 +4105,24 @@ export interface components {
     };
     /** @enum {string} */
     RegionLevel: 'province' | 'city' | 'county' | 'township' | 'village';
+    ReplaceChipDto: {
+      /**
+       * @description Chip id as printed/scanned: "C" + 20 Crockford base32 characters, derived from the public key
+       * @example C7M2K9QW4XR8T1VZ3H5NB
+       */
+      chipId: string;
+      /**
+       * @description Free text; required when reason is "other"
+       * @example 芯片进水，无法上电
+       */
+      note?: string;
+      /**
+       * @description Raw 32-byte Ed25519 public key of the chip, base64url without padding
+       * @example O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik
+       */
+      publicKey: string;
+      reason: components['schemas']['ChipUnbindReason'];
+    };
     ReportDetailView: {
       address: string | null;
       /** @description Statuses it may move to next */
@@ -4072,6 +4233,15 @@ export interface components {
       trackingCode: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    ReviewWelderPhotoDto: {
+      /** @enum {string} */
+      decision: 'approve' | 'reject';
+      /**
+       * @description Required when rejecting
+       * @example 照片不是本人正面免冠照
+       */
+      reason?: string;
     };
     RevokeMachineLoanDto: {
       /** @example 提前归还 */
@@ -4201,6 +4371,14 @@ export interface components {
       date: string;
       /** @description Permits whose planned window starts that day (approved or closed) */
       permits: number;
+    };
+    UnbindChipDto: {
+      /**
+       * @description Free text; required when reason is "other"
+       * @example 芯片进水，无法上电
+       */
+      note?: string;
+      reason: components['schemas']['ChipUnbindReason'];
     };
     UnseenAlertsView: {
       /**
@@ -4376,6 +4554,29 @@ export interface components {
       trainingTotal: number;
       /** Format: date-time */
       updatedAt: string;
+    };
+    WelderPhotoStateView: {
+      /** @description The photo shown on the badge */
+      approved?: components['schemas']['WelderPhotoView'] | null;
+      /** @description The latest upload, when not approved */
+      latest?: components['schemas']['WelderPhotoView'] | null;
+    };
+    /** @enum {string} */
+    WelderPhotoStatus: 'pending' | 'approved' | 'rejected' | 'superseded';
+    WelderPhotoView: {
+      contentType: string;
+      employerName: string;
+      id: string;
+      /** Format: date-time */
+      reviewedAt?: string | null;
+      reviewReason?: string | null;
+      sizeBytes: number;
+      status: components['schemas']['WelderPhotoStatus'];
+      /** Format: date-time */
+      uploadedAt: string;
+      welderId: string;
+      /** @description The welder's name (staff in scope see it as on the welder ledger) */
+      welderName: string;
     };
     /** @enum {string} */
     WelderStatus: 'active' | 'inactive';
@@ -6477,6 +6678,31 @@ export interface operations {
       };
     };
   };
+  ChipsController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceChipDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceStatusView'];
+        };
+      };
+    };
+  };
   ChipsController_unbind: {
     parameters: {
       query?: never;
@@ -6486,7 +6712,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UnbindChipDto'];
+      };
+    };
     responses: {
       204: {
         headers: {
@@ -7110,6 +7340,26 @@ export interface operations {
       };
     };
   };
+  PublicScanController_photo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The welder code as printed under the QR image */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PublicReportsController_regions: {
     parameters: {
       query?: never;
@@ -7513,6 +7763,78 @@ export interface operations {
       };
     };
   };
+  WelderPhotosController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: components['schemas']['WelderPhotoStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['WelderPhotoView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  WelderPhotosController_image: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WelderPhotosController_review: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewWelderPhotoDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoView'];
+        };
+      };
+    };
+  };
   WeldersController_list: {
     parameters: {
       query?: {
@@ -7678,6 +8000,77 @@ export interface operations {
         'application/json': components['schemas']['EndEngagementDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WelderPhotosController_state: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoStateView'];
+        };
+      };
+    };
+  };
+  WelderPhotosController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Format: binary
+           * @description JPEG or PNG, at most 5 MB
+           */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WelderPhotoStateView'];
+        };
+      };
+    };
+  };
+  WelderPhotosController_approvedImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
@@ -7900,6 +8293,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'welder.update',
   'welder.engagement.create',
   'welder.engagement.end',
+  'welder.photo.upload',
+  'welder.photo.review',
   'welder.training.create',
 ];
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
@@ -7970,6 +8365,14 @@ export const certificateVerificationValues: ReadonlyArray<
 export const changeMachineStatusDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ChangeMachineStatusDto']['status']
 > = ['active', 'suspended', 'retired'];
+export const chipUnbindReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ChipUnbindReason']> = [
+  'chip_faulty',
+  'chip_damaged',
+  'chip_lost',
+  'bound_by_mistake',
+  'machine_disposed',
+  'other',
+];
 export const codeViewDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CodeViewDto']['status']
 > = ['active', 'revoked'];
@@ -8038,6 +8441,7 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'PERMIT_LEVEL_RAISED',
   'CHIP_BOUND_ELSEWHERE',
   'MACHINE_HAS_CHIP',
+  'MACHINE_HAS_NO_CHIP',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -8271,6 +8675,9 @@ export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>
   'rejected',
   'closed',
 ];
+export const reviewWelderPhotoDtoDecisionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReviewWelderPhotoDto']['decision']
+> = ['approve', 'reject'];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'platform_admin',
   'regulator',
@@ -8301,6 +8708,8 @@ export const verificationSourceValues: ReadonlyArray<
 export const verifyCertificateDtoDecisionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['VerifyCertificateDto']['decision']
 > = ['verified', 'rejected'];
+export const welderPhotoStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WelderPhotoStatus']> =
+  ['pending', 'approved', 'rejected', 'superseded'];
 export const welderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['WelderStatus']> = [
   'active',
   'inactive',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type Paginated } from '../api/client';
 import type { components } from '../api/schema';
 import type { AlertView, MachineView } from '../api/types';
+import { ChipHistory } from './machines/ChipHistory';
 import { useApi } from '../hooks/useApi';
 import { fmtTime } from './format';
 import { arcFlagText, deviceStateText, grantSourceText, grantStatusText } from './device-codes';
@@ -258,6 +259,11 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
                 }
               />
             ),
+          },
+          {
+            key: 'chips',
+            label: t('chipBinding.history'),
+            children: machineId ? <ChipHistory machineId={machineId} /> : null,
           },
         ]}
       />

@@ -75,7 +75,8 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   positions: 'position',
   effect: 'blackoutEffect',
   lelClass: 'lelClass',
-  reason: { arm_session: 'records.reason' },
+  // A machine's reason is free text (status changes) or, for a chip unbind, one of these codes.
+  reason: { arm_session: 'records.reason', machine: 'chipUnbindReason' },
 };
 
 /** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */

@@ -137,6 +137,13 @@ export const FIELD_CODES = [
   'cellError',
   'notApplicableToGas',
   'requiredForElectric',
+  // chip binding (加芯)
+  'chipIdMismatch',
+  'isEd25519PublicKey',
+  'sameChip',
+  // welder photos
+  'imageDamaged',
+  'imageDimensions',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

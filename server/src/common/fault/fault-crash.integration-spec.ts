@@ -164,7 +164,10 @@ describe('fault injection in a real server process', () => {
 
   it('decision.after-store: SIGKILL after the decision and grant are stored, before the answer; the retry after a restart gets that grant', async () => {
     const mqttPort = await portOrFree(0);
-    await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
+    await t.http
+      .post(`/api/machines/${ids.steelMachine1}/chip/unbind`)
+      .set(await t.auth('hengda.admin'))
+      .send({ reason: 'chip_faulty' });
     const chip = await bindNewChip(t, ids.steelMachine1);
     const permit = await approvedPermit(t, clock, ids);
     const code = await activeCode(t, ids.zhang);
@@ -209,7 +212,10 @@ describe('fault injection in a real server process', () => {
     '%s: SIGKILL in the flush; after a restart the re-sent batch is stored exactly once and acked',
     async (point, storedAtCrash) => {
       const mqttPort = await portOrFree(0);
-      await t.http.delete(`/api/machines/${ids.steelMachine1}/chip`).set(await t.auth('hengda.admin'));
+      await t.http
+        .post(`/api/machines/${ids.steelMachine1}/chip/unbind`)
+        .set(await t.auth('hengda.admin'))
+        .send({ reason: 'chip_faulty' });
       const chip = await bindNewChip(t, ids.steelMachine1);
       const childApp = {
         ...t,

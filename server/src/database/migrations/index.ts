@@ -18,6 +18,8 @@ import { CertificateVerification1796450412000 } from './1796450412000-Certificat
 import { GasCatalogue1796450472000 } from './1796450472000-GasCatalogue';
 import { PermitChains1796452000000 } from './1796452000000-PermitChains';
 import { AlertContext1796454000000 } from './1796454000000-AlertContext';
+import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify';
+import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 
 /** Every migration in order; a new migration file is added here too. */
@@ -42,5 +44,7 @@ export const MIGRATIONS = [
   GasCatalogue1796450472000,
   PermitChains1796452000000,
   AlertContext1796454000000,
+  ChipUnbindNotify1796470000000,
+  WelderPhotos1796470100000,
   PermitGuidance1796480000000,
 ];

@@ -79,6 +79,12 @@ export class PublicWelderDto {
 
   @ApiProperty({ enum: WelderStatus, enumName: 'WelderStatus' })
   status!: WelderStatus;
+
+  @ApiProperty({
+    description:
+      'An approved photo is shown to anonymous scanners (GET /api/public/codes/{code}/photo); false when there is none or the deployment keeps photos private (WELDER_PHOTO_PUBLIC)',
+  })
+  photo!: boolean;
 }
 
 export class PublicCertificateDto {

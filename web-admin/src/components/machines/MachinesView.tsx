@@ -2,6 +2,7 @@ import { DownloadOutlined, MoreOutlined, PlusOutlined, PrinterOutlined, QrcodeOu
 import { App, Button, Card, Dropdown, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
 import { apiBlob, withQuery } from '../../api/client';
 import type { MachineView } from '../../api/types';
 import { useErrorReporter } from '../../hooks/useApi';
@@ -12,7 +13,6 @@ import { MachineTimelineDrawer } from '../MachineTimelineDrawer';
 import { PageHeader } from '../PageHeader';
 import { EmptyState, ErrorState } from '../states';
 import { EnumTag } from '../tags';
-import { BindChipModal } from './BindChipModal';
 import { MachineCodeDrawer } from './MachineCodeDrawer';
 import { MachineFormModal } from './MachineFormModal';
 import { MachineStatusModal, type MachineTarget } from './MachineStatusModal';
@@ -49,7 +49,7 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<MachineView | null>(null);
   const [statusTarget, setStatusTarget] = useState<{ machine: MachineView; target: MachineTarget } | null>(null);
-  const [binding, setBinding] = useState<MachineView | null>(null);
+  const navigate = useNavigate();
   const [codeOf, setCodeOf] = useState<MachineView | null>(null);
   const [timeline, setTimeline] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
@@ -91,7 +91,12 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
       });
     if (workspace) {
       items.push({ key: 'edit', label: t('machines.edit'), onClick: () => setEditing(m) });
-      if (!m.chipId) items.push({ key: 'chip', label: t('machines.bindChip'), onClick: () => setBinding(m) });
+      // 加芯, 换芯 and unbinding happen on a phone-size page at the machine (scan the chip's label).
+      items.push({
+        key: 'chip',
+        label: m.chipId ? t('chipBinding.open') : t('machines.bindChip'),
+        onClick: () => void navigate(`/workspace/machines/${m.id}/chip`),
+      });
       items.push({
         key: 'retire',
         label: t('machines.retire'),
@@ -325,16 +330,6 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
           setStatusTarget(null);
           if (c) {
             void message.success(t('common.done'));
-            list.reload();
-          }
-        }}
-      />
-      <BindChipModal
-        machine={binding}
-        onClose={(c) => {
-          setBinding(null);
-          if (c) {
-            void message.success(t('machines.chipBound'));
             list.reload();
           }
         }}

@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, PageLoading } from '../states';
 import { EnumTag } from '../tags';
 import { CertificatePhotoButton, CertificatePhotoUpload } from './CertificatePhoto';
 import { CertificateModal, EndEngagementModal, TrainingModal } from './WelderRecordForms';
+import { WelderPortrait } from './WelderPortrait';
 
 /** The welder's record: masked identity, certificates (add, review), training and engagements. */
 export function WelderDrawer({
@@ -80,6 +81,7 @@ export function WelderDrawer({
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('welders.maskedNotice')}
             </Typography.Text>
+            <WelderPortrait welderId={w.id} canManage={canManage} />
             <Tabs
               items={[
                 {

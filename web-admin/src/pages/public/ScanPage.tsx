@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
+import { WelderPhoto } from '../../components/welders/WelderPhoto';
 import { useApi } from '../../hooks/useResource';
 import { Alert, Button, Card, Fields, Icon, Result, Skeleton, Tag } from '../../shell/phone/kit';
 import type { IconName } from '../../shell/phone/icons';
@@ -169,6 +170,9 @@ function WelderCard({ scan }: { scan: PublicWelderScan }) {
           icon={ok ? 'check' : 'close'}
           title={ok ? t('public.scan.welderLicensed') : t('public.scan.welderNotLicensed')}
         />
+        {scan.welder.photo && (
+          <WelderPhoto path={`/api/public/codes/${encodeURIComponent(scan.code)}/photo`} anonymous />
+        )}
         <Fields
           bordered
           rows={[

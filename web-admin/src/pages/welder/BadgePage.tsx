@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { apiBlob } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { WelderPhoto } from '../../components/welders/WelderPhoto';
 import { useApi } from '../../hooks/useResource';
 import { Alert, Card, ErrorBox, Fields, Result, Skeleton, Tag } from '../../shell/phone/kit';
 import type { WelderDetail } from './welderApi';
@@ -41,6 +42,7 @@ export default function BadgePage() {
   return (
     <div className="k-stack">
       <Card title={t('welder.badge.title')} testId="welder-badge">
+        <WelderPhoto path={`/api/welders/${welderId}/photo/image`} />
         {qr === null && <div className="m-badge-qr k-skeleton-box" aria-hidden="true" />}
         {qr && 'url' in qr && (
           <img className="m-badge-qr" src={qr.url} alt={t('welder.badge.qrAlt')} data-testid="badge-qr" />
