@@ -707,7 +707,11 @@ export class HazardsService {
   private futureDeadline(raw: string): Date {
     const d = new Date(raw);
     if (d.getTime() <= this.clock.now().getTime())
-      throw DomainError.invalid('deadline', 'inFuture', '整改期限须晚于当前时间 (the deadline must be in the future)');
+      throw DomainError.invalid(
+        'deadline',
+        'deadlineInPast',
+        '整改期限须晚于当前时间 (the deadline must be in the future)',
+      );
     return d;
   }
 }
