@@ -196,9 +196,11 @@ export function HazardDrawer({
                     )}
                     {e.note && <div>{e.note}</div>}
                     {e.latitude !== null && (
-                      <Typography.Text type="secondary">
-                        {t('hazards.location')}：{e.latitude}, {e.longitude}
-                      </Typography.Text>
+                      <div>
+                        <Typography.Text type="secondary">
+                          {t('hazards.location')}：{e.latitude}, {e.longitude}
+                        </Typography.Text>
+                      </div>
                     )}
                   </>
                 ),

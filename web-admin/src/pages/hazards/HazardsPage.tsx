@@ -3,6 +3,8 @@ import { Button, Card, Checkbox, Select, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
+import type { Paginated } from '../../api/client';
+import type { EnterpriseView } from '../../api/types';
 import { ENTERPRISE_ROLES, useSession } from '../../auth/session';
 import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -72,6 +74,9 @@ export default function HazardsPage() {
   const enterpriseSide = !!user && ENTERPRISE_ROLES.includes(user.role);
   const regulator = user?.role === 'regulator';
   const list = usePaged<HazardSummary>('/api/hazards');
+  const enterprises = useApi<Paginated<EnterpriseView>>(enterpriseSide ? null : '/api/enterprises', {
+    query: { pageSize: 200 },
+  });
   // ?open=<id>: the link from an alert or a report that became a hazard.
   const [params] = useSearchParams();
   const [open, setOpen] = useState<string | null>(params.get('open'));
@@ -88,6 +93,19 @@ export default function HazardsPage() {
           onChange={(v) => set('regionCode', v)}
           levels={['township']}
           style={{ width: 160 }}
+        />
+      )}
+      {!enterpriseSide && (
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          style={{ width: 200 }}
+          placeholder={t('hazards.enterprise')}
+          value={f.enterpriseId as string | undefined}
+          data-testid="hazards-enterprise-filter"
+          onChange={(v: string | undefined) => set('enterpriseId', v)}
+          options={(enterprises.data?.items ?? []).map((e) => ({ value: e.id, label: e.name }))}
         />
       )}
       <Select
