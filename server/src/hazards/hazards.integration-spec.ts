@@ -146,6 +146,10 @@ describe('hazard register (隐患台账)', () => {
     ]);
     expect(audit).toMatchObject({ enterprise_id: ids.steel, actor_role: 'enterprise_admin' });
     expect(audit.after).toMatchObject({ source: 'self_inspection', photoCount: 2, latitude: 34.1721 });
+    // The audit log names the hazard by its description, for its enterprise and its regulators alike.
+    const log = await t.http.get(`/api/audit?entityId=${h.id}`).set(await t.auth('hengda.admin'));
+    expect(log.status).toBe(200);
+    expect(log.body.items[0].names[h.id]).toBe('2号焊机旁未配置灭火器');
   });
 
   it('refuses bad photos with the public reports’ strict checks and stores nothing', async () => {
