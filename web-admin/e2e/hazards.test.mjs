@@ -84,6 +84,10 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     assert.match(await detail.innerText(), /线上巡查/);
     await assertReadable(page, 'the new hazard');
     await page.screenshot({ path: join(shots, '60-hazard-from-alert.png'), fullPage: true });
+    // The hazard links back to the alert it came from.
+    await detail.getByTestId('hazard-source-alert').click();
+    await page.getByTestId('alert-detail').getByTestId('hazard-promoted-link').waitFor();
+    await page.getByTestId('alert-detail').locator('.ant-drawer-close').click();
 
     // 2. 责令限期整改 with a deadline a week ahead.
     const deadline = new Date(Date.now() + 7 * 86_400_000);
@@ -154,7 +158,7 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     for (const step of ['登记隐患', '责令限期整改', '报告整改', '核查通过', '审核销号'])
       assert.ok(timeline.includes(step), `${step} in the timeline: ${timeline}`);
     assert.ok(timeline.includes(`${typed.slice(0, 10)} 18:00`), `the deadline as typed: ${timeline}`);
-    for (const who of ['huiting.regulator', 'hengda.admin', 'xiayi.regulator'])
+    for (const who of ['会亭镇安监站', '恒达钢结构安全科', '夏邑县应急管理局'])
       assert.ok(timeline.includes(who), `${who} in the timeline`);
     await assertReadable(page, 'the signed-off hazard');
     await page.screenshot({ path: join(shots, '65-hazard-signed-off.png'), fullPage: true });

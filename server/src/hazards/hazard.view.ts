@@ -47,7 +47,7 @@ export class HazardEventView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deadline!: Date | null;
   @ApiProperty({ type: Boolean, nullable: true, description: 'Verification: on site or on paper' })
   onSite!: boolean | null;
-  @ApiProperty({ example: 'huiting.regulator' }) actorName!: string;
+  @ApiProperty({ example: '会亭镇安监站', description: "The account's display name" }) actorName!: string;
   @ApiProperty({ example: 'regulator' }) actorRole!: string;
   @ApiProperty({ type: Number, nullable: true }) latitude!: number | null;
   @ApiProperty({ type: Number, nullable: true }) longitude!: number | null;

@@ -103,7 +103,7 @@ describe('hazard register (隐患台账)', () => {
     });
     expect(h.photos.map((p) => p.contentType)).toEqual(['image/jpeg', 'image/png']);
     expect(h.timeline).toEqual([
-      expect.objectContaining({ step: 'created', actorName: 'hengda.admin', latitude: 34.1721 }),
+      expect.objectContaining({ step: 'created', actorName: '恒达钢结构安全科', latitude: 34.1721 }),
     ]);
 
     const photo = await t.http
@@ -469,7 +469,7 @@ describe('hazard register (隐患台账)', () => {
     ).toBe(400);
     const m = await post('huiting.regulator', '/measures', measure);
     expect(m.status).toBe(201);
-    expect(m.body).toMatchObject({ kind: 'interview', issuedByName: 'huiting.regulator' });
+    expect(m.body).toMatchObject({ kind: 'interview', issuedByName: '会亭镇安监站' });
     const after = (await get('xiayi.regulator', '/slow-progress')).body.find(
       (r: { enterpriseId: string }) => r.enterpriseId === ids.steel,
     );

@@ -6,6 +6,7 @@ import { MachinesModule } from '../machines/machines.module';
 import { PermitsModule } from '../permits/permits.module';
 import { RegionsModule } from '../regions/regions.module';
 import { ReportsModule } from '../reports/reports.module';
+import { UsersModule } from '../users/users.module';
 import { WeldersModule } from '../welders/welders.module';
 import { Hazard, HazardEvent, HazardMeasure, HazardPhoto } from './hazard.entity';
 import { HazardOverdueScanner } from './hazard-overdue.scanner';
@@ -22,6 +23,7 @@ import { HazardsService } from './hazards.service';
     PermitsModule,
     RegionsModule,
     ReportsModule,
+    UsersModule,
     WeldersModule,
     TypeOrmModule.forFeature([Hazard, HazardEvent, HazardPhoto, HazardMeasure]),
   ],

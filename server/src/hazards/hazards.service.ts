@@ -19,6 +19,7 @@ import { PermitsService } from '../permits/permits.service';
 import { RegionLevel } from '../regions/region.entity';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { REPORT_LOOKUP, ReportLookup } from '../reports/report-lookup';
+import { USER_NAME_LOOKUP, UserNameLookup } from '../users/user-name-lookup';
 import { WELDER_ROSTER, WelderRoster } from '../welders/welder-roster';
 import {
   CreateHazardDto,
@@ -97,6 +98,7 @@ export class HazardsService {
     @Inject(WELDER_ROSTER) private readonly welders: WelderRoster,
     @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     @Inject(REPORT_LOOKUP) private readonly reports: ReportLookup,
+    @Inject(USER_NAME_LOOKUP) private readonly users: UserNameLookup,
   ) {}
 
   // ---- reading --------------------------------------------------------------------------------
@@ -145,6 +147,7 @@ export class HazardsService {
     const ids = rows.map((r) => r.enterpriseId);
     const [enterprises, measures] = await Promise.all([this.enterprises.findByIds(ids), this.hazards.measuresOf(ids)]);
     const byId = new Map(enterprises.map((e) => [e.id, e]));
+    const issuers = await this.users.displayNames(measures.flatMap((m) => (m.issuedBy ? [m.issuedBy] : [])));
     const regionNames = await this.regionNames(enterprises.map((e) => e.regionCode));
     return rows.map((r) => {
       const e = byId.get(r.enterpriseId);
@@ -152,7 +155,12 @@ export class HazardsService {
         ...r,
         enterpriseName: e?.name ?? '',
         regionName: (e && regionNames.get(e.regionCode)) ?? null,
-        measures: measures.filter((m) => m.enterpriseId === r.enterpriseId).map(toMeasureView),
+        measures: measures
+          .filter((m) => m.enterpriseId === r.enterpriseId)
+          .map((m) => ({
+            ...toMeasureView(m),
+            issuedByName: (m.issuedBy && issuers.get(m.issuedBy)) || m.issuedByName,
+          })),
       };
     });
   }
@@ -382,7 +390,10 @@ export class HazardsService {
         kind: dto.kind,
         note: dto.note,
         issuedBy: actor.userId,
-        issuedByName: actor.username.slice(0, 100),
+        issuedByName: (
+          (actor.userId && (await this.users.displayNames([actor.userId])).get(actor.userId)) ||
+          actor.username
+        ).slice(0, 100),
         issuedAt: this.clock.now(),
       });
       await this.audit.record(em, actor, {
@@ -534,6 +545,7 @@ export class HazardsService {
       this.hazards.photosOf(h.id),
       this.isCountyRegulator(actor),
     ]);
+    const names = await this.users.displayNames(events.flatMap((e) => (e.actorUserId ? [e.actorUserId] : [])));
     const { actions, signOffBlockedBy } = this.actionsFor(actor, h, county);
     return {
       ...summary,
@@ -545,7 +557,7 @@ export class HazardsService {
         note: e.note,
         deadline: e.deadline,
         onSite: e.onSite,
-        actorName: e.actorName,
+        actorName: (e.actorUserId && names.get(e.actorUserId)) || e.actorName,
         actorRole: e.actorRole,
         latitude: e.latitude,
         longitude: e.longitude,

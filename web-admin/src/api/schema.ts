@@ -3300,7 +3300,10 @@ export interface components {
       welderName: string | null;
     };
     HazardEventView: {
-      /** @example huiting.regulator */
+      /**
+       * @description The account's display name
+       * @example 会亭镇安监站
+       */
       actorName: string;
       /** @example regulator */
       actorRole: string;

@@ -20,7 +20,9 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { apiBlob, apiFetch } from '../../api/client';
+import { AlertDetailDrawer } from '../../components/AlertDetailDrawer';
 import { fmtTime } from '../../components/format';
 import { ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
@@ -97,6 +99,7 @@ export function HazardDrawer({
   const [form] = Form.useForm<StepValues>();
   const [measureForm] = Form.useForm<StepValues>();
   const [busy, setBusy] = useState<string | null>(null);
+  const [alertOpen, setAlertOpen] = useState<string | null>(null);
 
   const run = async (key: string, f: typeof form, call: (v: StepValues) => Promise<unknown>) => {
     const v = f.getFieldsValue();
@@ -153,7 +156,24 @@ export function HazardDrawer({
               {t(`hazardCategory.${data.category}`)}{' '}
               <Tag color={LEVEL_COLOUR[data.level]}>{t(`hazardLevel.${data.level}`)}</Tag>
             </Descriptions.Item>
-            <Descriptions.Item label={t('hazards.source')}>{t(`hazardSource.${data.source}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('hazards.source')}>
+              {t(`hazardSource.${data.source}`)}
+              {data.sourceAlertId && (
+                <Button
+                  type="link"
+                  size="small"
+                  onClick={() => setAlertOpen(data.sourceAlertId)}
+                  data-testid="hazard-source-alert"
+                >
+                  {t('hazards.fromAlert')}
+                </Button>
+              )}
+              {data.sourceReportId && (
+                <Link to={`/console/reports?open=${data.sourceReportId}`} style={{ marginLeft: 8 }}>
+                  {t('hazards.fromReport')}
+                </Link>
+              )}
+            </Descriptions.Item>
             <Descriptions.Item label={t('hazards.enterprise')}>
               {data.enterpriseName}
               {data.regionName ? ` · ${data.regionName}` : ''}
@@ -362,6 +382,7 @@ export function HazardDrawer({
           )}
         </Space>
       )}
+      <AlertDetailDrawer alertId={alertOpen} onClose={() => setAlertOpen(null)} />
     </Drawer>
   );
 }

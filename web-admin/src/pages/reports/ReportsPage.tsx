@@ -2,6 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { usePaged } from '../../hooks/usePaged';
@@ -14,7 +15,9 @@ export default function ReportsPage() {
   const { t, i18n } = useTranslation();
   const regionNames = useRegionNames();
   const list = usePaged<ReportSummary>('/api/reports');
-  const [open, setOpen] = useState<string | null>(null);
+  // ?open=<id>: the link from a hazard promoted from this report.
+  const [params] = useSearchParams();
+  const [open, setOpen] = useState<string | null>(params.get('open'));
 
   return (
     <>
