@@ -17,6 +17,7 @@ import { StatsModule } from './stats/stats.module';
 import { WeldersModule } from './welders/welders.module';
 import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
+import { HazardsModule } from './hazards/hazards.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -37,6 +38,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   StatsModule,
   MapModule,
   ReportsModule,
+  HazardsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

@@ -115,6 +115,7 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: [
       'certificates',
       'enterprises',
+      'hazards',
       'identity_codes',
       'machines',
       'permits',

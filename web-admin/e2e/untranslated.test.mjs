@@ -37,6 +37,7 @@ const REGULATOR_PAGES = [
   '/console/overview',
   '/console/alerts',
   '/console/reports',
+  '/console/hazards',
   '/console/off-platform',
   '/console/ledgers/enterprises',
   '/console/ledgers/machines',
@@ -55,6 +56,7 @@ const ENTERPRISE_PAGES = [
   '/workspace/import',
   '/workspace/permits',
   '/workspace/alerts',
+  '/workspace/hazards',
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;

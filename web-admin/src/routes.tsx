@@ -91,6 +91,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'overview', element: page(() => import('./pages/console/OverviewPage')) },
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
+  { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
   { path: 'off-platform', element: page(() => import('./pages/console/OffPlatformPage')) },
   { path: 'ledgers/enterprises', element: page(() => import('./pages/console/EnterprisesLedgerPage')) },
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },
@@ -111,6 +112,7 @@ const enterpriseRoutes: RouteObject[] = [
   { path: 'import', element: page(() => import('./pages/workspace/ImportPage')) },
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
+  { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */

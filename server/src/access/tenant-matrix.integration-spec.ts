@@ -42,6 +42,9 @@ type Fx = DemoIds & {
   minimumChains: Record<string, unknown>;
   /** A portrait of 张伟 that 恒达 uploaded: pending, for A's regulators to review. */
   welderPhoto: string;
+  /** 恒达's self-inspection hazard (open, one photo): ordered, rectified, verified and signed off in matrix order. */
+  hazard: string;
+  hazardPhoto: string;
 };
 
 interface Entry {
@@ -626,6 +629,63 @@ const MATRIX: Record<string, Entry> = {
     params: (f) => ({ id: f.report }),
     body: () => ({ to: 'verifying' }),
   },
+  // the hazard register (隐患台账) of 恒达: its own staff and the 会亭镇 / county regulators; the steps run in this order
+  'GET /api/hazards': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&regionCode=411426100` },
+  'GET /api/hazards/slow-progress': { owner: 'huiting.regulator' },
+  'POST /api/hazards': {
+    owner: 'hengda.admin',
+    body: (f) => ({ enterpriseId: f.steel, category: 'other', level: 'general', description: '矩阵测试自查隐患' }),
+    alsoInside: ['huiting.regulator', 'xiayi.regulator'],
+  },
+  'GET /api/hazards/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.hazard }) },
+  'GET /api/hazards/{id}/photos/{photoId}': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.hazard, photoId: f.hazardPhoto }),
+  },
+  'POST /api/hazards/from-alert/{alertId}': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ alertId: f.alert }),
+    body: () => ({ level: 'general' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  // The matrix's report is only being verified (not confirmed): the owner gets through to the state check.
+  'POST /api/hazards/from-report/{reportId}': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ reportId: f.report }),
+    body: (f) => ({ level: 'general', category: 'unlicensed_welding', enterpriseId: f.steel }),
+    alsoInside: ['xiayi.regulator'],
+    ownerGets: [201, 409],
+  },
+  'POST /api/hazards/measures': {
+    owner: 'huiting.regulator',
+    body: (f) => ({ enterpriseId: f.steel, kind: 'letter', note: '函告整改', hazardId: f.hazard }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'POST /api/hazards/{id}/order': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.hazard }),
+    body: () => ({ deadline: cst(12, '08:00'), note: '限期整改' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'POST /api/hazards/{id}/rectify': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.hazard }),
+    body: () => ({ note: '已整改' }),
+    alsoInside: ['hengda.safety'],
+  },
+  'POST /api/hazards/{id}/verify': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.hazard }),
+    body: () => ({ passed: true, onSite: false, note: '书面核查合格' }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  // 会亭镇 ordered and verified it: the county signs off (separation of duties).
+  'POST /api/hazards/{id}/sign-off': {
+    owner: 'xiayi.regulator',
+    params: (f) => ({ id: f.hazard }),
+    body: () => ({ approve: true, note: '审核销号' }),
+    alsoInside: ['huiting.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -758,6 +818,16 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
     );
     const reportRow = await t.ds.query<{ id: string }[]>('SELECT id FROM reports ORDER BY created_at DESC LIMIT 1');
     const photo = await one('SELECT id FROM report_photos WHERE report_id = $1', [reportRow[0].id]);
+    const hazard = await must(
+      await t.http
+        .post('/api/hazards')
+        .set(hengda)
+        .field('category', 'fire_equipment_missing')
+        .field('level', 'general')
+        .field('description', '矩阵测试：焊接点未配置灭火器')
+        .attach('photos', PNG, { filename: 'h.png', contentType: 'image/png' }),
+      'hazard',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -829,6 +899,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       report: reportRow[0].id,
       reportPhoto: photo,
       trackingCode: report.trackingCode as string,
+      hazard: hazard.id as string,
+      hazardPhoto: (hazard.photos as { id: string }[])[0].id,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
@@ -852,6 +924,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.alert,
       f.report,
       f.reportPhoto,
+      f.hazard,
+      f.hazardPhoto,
       f.hengdaSafety,
       'SD-WS400-240101',
       '1号车间氩弧焊机',

@@ -44,6 +44,8 @@ export enum AlertType {
   DEVICE_FLOOD = 'DEVICE_FLOOD',
   /** 设备报文被拒收: a correctly signed device message broke the body rules (raw message kept; events negatively acked). */
   DEVICE_MESSAGE_REJECTED = 'DEVICE_MESSAGE_REJECTED',
+  /** 隐患整改逾期: a hazard's rectification deadline (责令限期整改) passed without a reported rectification (hazards/). */
+  HAZARD_OVERDUE = 'HAZARD_OVERDUE',
 }
 
 export enum AlertSeverity {
@@ -214,5 +216,10 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
     severity: AlertSeverity.Warning,
     titleZh: '设备报文格式错误（已拒收并留存原文）',
     titleEn: 'Malformed device message (refused, raw message kept)',
+  },
+  [AlertType.HAZARD_OVERDUE]: {
+    severity: AlertSeverity.Warning,
+    titleZh: '隐患整改逾期未完成',
+    titleEn: 'Hazard rectification overdue',
   },
 };

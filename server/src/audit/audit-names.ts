@@ -26,6 +26,7 @@ export class AuditNames {
        UNION ALL SELECT c.id::text, w.real_name FROM certificates c JOIN welders w ON w.id = c.welder_id
                  WHERE c.id = ANY($1::uuid[])
        UNION ALL SELECT id::text, tracking_code FROM reports WHERE id = ANY($1::uuid[])
+       UNION ALL SELECT id::text, left(description, 40) FROM hazards WHERE id = ANY($1::uuid[])
        UNION ALL SELECT code, name FROM regions WHERE code = ANY($2::text[])`,
       [uuids, codes],
     );

@@ -12,6 +12,7 @@ import { CodesModule } from '../codes/codes.module';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 import { MachinesModule } from '../machines/machines.module';
 import { RegionsModule } from '../regions/regions.module';
+import { REPORT_LOOKUP, ReportTableLookup } from './report-lookup';
 
 /** 一键举报. FieldCipher, Clock and AuditService are global. */
 @Module({
@@ -23,6 +24,13 @@ import { RegionsModule } from '../regions/regions.module';
     CodesModule,
   ],
   controllers: [PublicReportsController, ReportsController],
-  providers: [ReportsService, ReportsRepository, PublicReportThrottlerGuard, ReportStatusThrottlerGuard],
+  providers: [
+    ReportsService,
+    ReportsRepository,
+    PublicReportThrottlerGuard,
+    ReportStatusThrottlerGuard,
+    { provide: REPORT_LOOKUP, useClass: ReportTableLookup },
+  ],
+  exports: [REPORT_LOOKUP],
 })
 export class ReportsModule {}

@@ -5,6 +5,7 @@ import { RegionsModule } from '../regions/regions.module';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { EnterpriseStaffRepository, ENTERPRISE_STAFF } from './staff-roster';
 import { User } from './user.entity';
+import { USER_NAME_LOOKUP, UserNameTableLookup } from './user-name-lookup';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -18,7 +19,8 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     UsersRepository,
     PasswordHasher,
     { provide: ENTERPRISE_STAFF, useClass: EnterpriseStaffRepository },
+    { provide: USER_NAME_LOOKUP, useClass: UserNameTableLookup },
   ],
-  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF],
+  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF, USER_NAME_LOOKUP],
 })
 export class UsersModule {}

@@ -860,6 +860,194 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/hazards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The hazard register in your scope, newest first, with filters */
+    get: operations['HazardsController_list'];
+    put?: never;
+    /** Register a hazard: an enterprise's self-inspection (企业自查) or a regulator's inspection finding, up to 3 photos */
+    post: operations['HazardsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One hazard with its timeline, photos and the steps the caller may take now */
+    get: operations['HazardsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/order': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 责令限期整改: order rectification by a deadline */
+    post: operations['HazardsController_order'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/photos/{photoId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A photo of a finding or of rectification evidence */
+    get: operations['HazardsController_photo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/rectify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The enterprise reports its rectification with evidence (text, up to 3 photos) */
+    post: operations['HazardsController_rectify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/sign-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 销号 or send back: never by whoever handled the item; a major (重大) hazard only by a county-level regulator */
+    post: operations['HazardsController_signOff'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check the rectification on site or on paper: passed, or back to the enterprise */
+    post: operations['HazardsController_verify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/from-alert/{alertId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 线上巡查执法: turn a platform alert into a hazard (once per alert) */
+    post: operations['HazardsController_fromAlert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/from-report/{reportId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 群众举报查实: turn a confirmed public report into a hazard (once per report) */
+    post: operations['HazardsController_fromReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/measures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 函告、通报、约谈、曝光: a measure against an enterprise */
+    post: operations['HazardsController_recordMeasure'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/slow-progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 进展缓慢: enterprises with overdue hazards and the measures recorded against them */
+    get: operations['HazardsController_slowProgress'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/health': {
     parameters: {
       query?: never;
@@ -2088,7 +2276,8 @@ export interface components {
       | 'TAMPER'
       | 'FORGED_MESSAGE'
       | 'DEVICE_FLOOD'
-      | 'DEVICE_MESSAGE_REJECTED';
+      | 'DEVICE_MESSAGE_REJECTED'
+      | 'HAZARD_OVERDUE';
     AlertView: {
       /** Format: date-time */
       acknowledgedAt: string | null;
@@ -2320,6 +2509,13 @@ export interface components {
       | 'enterprise.create'
       | 'enterprise.update'
       | 'enterprise.status'
+      | 'hazard.create'
+      | 'hazard.order'
+      | 'hazard.rectify'
+      | 'hazard.verify'
+      | 'hazard.return'
+      | 'hazard.sign_off'
+      | 'hazard.measure'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2367,6 +2563,8 @@ export interface components {
       | 'decision'
       | 'enterprise'
       | 'enterprise_permit_settings'
+      | 'hazard'
+      | 'hazard_measure'
       | 'holiday_calendar_year'
       | 'identity_code'
       | 'machine'
@@ -2748,6 +2946,32 @@ export interface components {
        */
       uscc: string;
     };
+    CreateHazardDto: {
+      category: components['schemas']['HazardCategory'];
+      /** @example 2号焊机旁未配置灭火器，监护人不在场 */
+      description: string;
+      /**
+       * Format: uuid
+       * @description Required for regulators; an enterprise user's own is used
+       */
+      enterpriseId?: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /**
+       * @description 依据 (legal basis)
+       * @example 厂房东侧动火作业未配置灭火器
+       */
+      legalBasis?: string;
+      level: components['schemas']['HazardLevel'];
+      /** @example 116.0012 */
+      longitude?: number;
+      /** Format: uuid */
+      machineId?: string;
+      /** Format: uuid */
+      permitId?: string;
+      /** Format: uuid */
+      welderId?: string;
+    };
     CreateMachineDto: {
       /** @description Owning enterprise; required for a platform admin, defaults to your own for enterprise users */
       enterpriseId?: string;
@@ -3075,6 +3299,8 @@ export interface components {
       | 'CHIP_BOUND_ELSEWHERE'
       | 'MACHINE_HAS_CHIP'
       | 'MACHINE_HAS_NO_CHIP'
+      | 'SIGN_OFF_BY_HANDLER'
+      | 'SIGN_OFF_NEEDS_COUNTY'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -3299,6 +3525,175 @@ export interface components {
       /** Format: uuid */
       welderId: string;
       /** @example 张伟 */
+      welderName: string | null;
+    };
+    HazardActionsView: {
+      order: boolean;
+      recordMeasure: boolean;
+      rectify: boolean;
+      signOff: boolean;
+      verify: boolean;
+    };
+    /** @enum {string} */
+    HazardCategory:
+      | 'unlicensed_welding'
+      | 'no_hot_work_permit'
+      | 'machine_not_chipped'
+      | 'fire_watch_missing'
+      | 'gas_test_missing'
+      | 'fire_equipment_missing'
+      | 'modified_machine'
+      | 'arc_without_grant'
+      | 'machine_overuse'
+      | 'combustibles_nearby'
+      | 'other';
+    HazardDetailView: {
+      actions: components['schemas']['HazardActionsView'];
+      category: components['schemas']['HazardCategory'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deadline: string | null;
+      description: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      /** @example 恒达钢结构有限公司 */
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      latitude: number | null;
+      legalBasis: string | null;
+      level: components['schemas']['HazardLevel'];
+      longitude: number | null;
+      /** Format: uuid */
+      machineId: string | null;
+      /** @example 2号电焊机（SD-WS400-240101） */
+      machineName: string | null;
+      /** @description Ordered and past its deadline */
+      overdue: boolean;
+      /** Format: uuid */
+      permitId: string | null;
+      photos: components['schemas']['HazardPhotoView'][];
+      /** @example 411426100 */
+      regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string | null;
+      /** Format: date-time */
+      signedOffAt: string | null;
+      /**
+       * @description Why the caller may not sign off a verified hazard (null when they may, or it is not verified)
+       * @enum {string|null}
+       */
+      signOffBlockedBy: 'handler' | 'county_only' | 'role' | null;
+      source: components['schemas']['HazardSource'];
+      /** Format: uuid */
+      sourceAlertId: string | null;
+      /** Format: uuid */
+      sourceReportId: string | null;
+      state: components['schemas']['HazardState'];
+      timeline: components['schemas']['HazardEventView'][];
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: uuid */
+      welderId: string | null;
+      welderName: string | null;
+    };
+    HazardEventView: {
+      /**
+       * @description The account's display name
+       * @example 会亭镇安监站
+       */
+      actorName: string;
+      /** @example regulator */
+      actorRole: string;
+      /** Format: date-time */
+      deadline: string | null;
+      fromState: components['schemas']['HazardState'] | null;
+      id: string;
+      latitude: number | null;
+      longitude: number | null;
+      note: string | null;
+      /** Format: date-time */
+      occurredAt: string;
+      /** @description Verification: on site or on paper */
+      onSite: boolean | null;
+      step: components['schemas']['HazardStep'];
+      toState: components['schemas']['HazardState'];
+    };
+    /** @enum {string} */
+    HazardLevel: 'general' | 'major';
+    /** @enum {string} */
+    HazardMeasureKind: 'letter' | 'circular' | 'interview' | 'exposure';
+    HazardMeasureView: {
+      /** Format: uuid */
+      enterpriseId: string;
+      /** Format: uuid */
+      hazardId: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      issuedAt: string;
+      issuedByName: string;
+      kind: components['schemas']['HazardMeasureKind'];
+      note: string;
+    };
+    HazardPhotoView: {
+      /** @enum {string} */
+      contentType: 'image/jpeg' | 'image/png';
+      /** @description The timeline step it belongs to */
+      eventId: string;
+      /** Format: uuid */
+      id: string;
+      position: number;
+      sizeBytes: number;
+    };
+    /** @enum {string} */
+    HazardSource: 'self_inspection' | 'inspection' | 'public_report' | 'platform_alert';
+    /** @enum {string} */
+    HazardState: 'open' | 'ordered' | 'rectified' | 'verified' | 'signed_off';
+    /** @enum {string} */
+    HazardStep: 'created' | 'ordered' | 'rectified' | 'verified' | 'returned' | 'signed_off';
+    HazardSummaryView: {
+      category: components['schemas']['HazardCategory'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deadline: string | null;
+      description: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      /** @example 恒达钢结构有限公司 */
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      latitude: number | null;
+      legalBasis: string | null;
+      level: components['schemas']['HazardLevel'];
+      longitude: number | null;
+      /** Format: uuid */
+      machineId: string | null;
+      /** @example 2号电焊机（SD-WS400-240101） */
+      machineName: string | null;
+      /** @description Ordered and past its deadline */
+      overdue: boolean;
+      /** Format: uuid */
+      permitId: string | null;
+      /** @example 411426100 */
+      regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string | null;
+      /** Format: date-time */
+      signedOffAt: string | null;
+      source: components['schemas']['HazardSource'];
+      /** Format: uuid */
+      sourceAlertId: string | null;
+      /** Format: uuid */
+      sourceReportId: string | null;
+      state: components['schemas']['HazardState'];
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: uuid */
+      welderId: string | null;
       welderName: string | null;
     };
     HolidayDayDto: {
@@ -3526,7 +3921,8 @@ export interface components {
         | 'TAMPER'
         | 'FORGED_MESSAGE'
         | 'DEVICE_FLOOD'
-        | 'DEVICE_MESSAGE_REJECTED';
+        | 'DEVICE_MESSAGE_REJECTED'
+        | 'HAZARD_OVERDUE';
     };
     MapFeaturesView: {
       /** @description Alerts in scope that are not closed, newest first */
@@ -3640,6 +4036,19 @@ export interface components {
        * @example 22:00
        */
       start: string;
+    };
+    OrderRectificationDto: {
+      /**
+       * @description 整改期限, in the future
+       * @example 2026-12-20T10:00:00.000Z
+       */
+      deadline: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      /** @example 限7日内配齐灭火器并落实监护人 */
+      note: string;
     };
     OverviewView: {
       alerts: components['schemas']['AlertCensus'];
@@ -3938,6 +4347,27 @@ export interface components {
       id: string;
       realName: string;
     };
+    PromoteToHazardDto: {
+      /** @description Defaults, for an alert, to its type's category (required for a report) */
+      category?: components['schemas']['HazardCategory'];
+      /** @description Defaults to the alert's title or the report's text */
+      description?: string;
+      /**
+       * Format: uuid
+       * @description For a report nobody could place at an enterprise: the enterprise the check found
+       */
+      enterpriseId?: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /**
+       * @description 依据 (legal basis)
+       * @example 厂房东侧动火作业未配置灭火器
+       */
+      legalBasis?: string;
+      level: components['schemas']['HazardLevel'];
+      /** @example 116.0012 */
+      longitude?: number;
+    };
     PublicCertificateDto: {
       /**
        * @description Expiry of that certificate (China calendar date); absent when there is none
@@ -4082,6 +4512,18 @@ export interface components {
       /** @example 监护人未到位 */
       reason: string;
     };
+    RecordMeasureDto: {
+      /** Format: uuid */
+      enterpriseId: string;
+      /**
+       * Format: uuid
+       * @description The hazard it is about, if one
+       */
+      hazardId?: string;
+      kind: components['schemas']['HazardMeasureKind'];
+      /** @example 约谈企业主要负责人，要求3日内完成整改 */
+      note: string;
+    };
     Region: {
       /** @example 411426 */
       code: string;
@@ -4201,6 +4643,14 @@ export interface components {
        */
       trackingCode: string;
     };
+    ReportRectificationDto: {
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      /** @example 已配置4具灭火器，监护人已到岗 */
+      note: string;
+    };
     /** @enum {string} */
     ReportStatus: 'received' | 'verifying' | 'verified' | 'rejected' | 'closed';
     ReportSummaryView: {
@@ -4272,12 +4722,37 @@ export interface components {
       /** Format: uuid */
       welderId: string | null;
     };
+    SignOffDto: {
+      /** @description true: 销号; false: sent back for rectification */
+      approve: boolean;
+      /** @description When sent back: a new deadline (else the old one stays) */
+      deadline?: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      note: string;
+    };
     SiteDto: {
       /** @example 会亭镇工业园区纬一路8号 2号车间东侧 */
       address: string;
       geofence: components['schemas']['GeofenceDto'];
       /** @description GPS point of the work site */
       point: components['schemas']['LatLngDto'];
+    };
+    SlowProgressView: {
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      majorOverdueCount: number;
+      measures: components['schemas']['HazardMeasureView'][];
+      /**
+       * Format: date-time
+       * @description The earliest missed deadline
+       */
+      oldestDeadline: string;
+      overdueCount: number;
+      regionName: string | null;
     };
     SubmitReportDto: {
       /**
@@ -4504,6 +4979,18 @@ export interface components {
        * @example 与操作证原件核对不符：发证日期错误
        */
       reason?: string;
+    };
+    VerifyRectificationDto: {
+      /** @description When not passed: a new deadline (else the old one stays) */
+      deadline?: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      note: string;
+      /** @description true: checked on site (现场验收); false: on paper */
+      onSite: boolean;
+      passed: boolean;
     };
     WelderCandidateView: {
       /** @description Why the welder cannot work in the window (null: eligible); the code submission would refuse with */
@@ -6113,6 +6600,316 @@ export interface operations {
             pageSize: number;
             total: number;
           };
+        };
+      };
+    };
+  };
+  HazardsController_list: {
+    parameters: {
+      query?: {
+        category?: components['schemas']['HazardCategory'];
+        enterpriseId?: string;
+        level?: components['schemas']['HazardLevel'];
+        /** @description Only ordered hazards past their deadline */
+        overdue?: boolean;
+        page?: number;
+        pageSize?: number;
+        /** @description Township (or any region): its subtree */
+        regionCode?: string;
+        source?: components['schemas']['HazardSource'];
+        /** @description The hazard promoted from this alert, if any */
+        sourceAlertId?: string;
+        /** @description The hazard promoted from this public report, if any */
+        sourceReportId?: string;
+        state?: components['schemas']['HazardState'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['HazardSummaryView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  HazardsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateHazardDto'] & {
+          /** @description JPEG or PNG, at most 5 MB each */
+          photos?: string[];
+        };
+        'multipart/form-data': components['schemas']['CreateHazardDto'] & {
+          /** @description JPEG or PNG, at most 5 MB each */
+          photos?: string[];
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_order: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderRectificationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_photo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        photoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HazardsController_rectify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReportRectificationDto'] & {
+          /** @description JPEG or PNG, at most 5 MB each */
+          photos?: string[];
+        };
+        'multipart/form-data': components['schemas']['ReportRectificationDto'] & {
+          /** @description JPEG or PNG, at most 5 MB each */
+          photos?: string[];
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_signOff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignOffDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyRectificationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_fromAlert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        alertId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PromoteToHazardDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_fromReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        reportId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PromoteToHazardDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardDetailView'];
+        };
+      };
+    };
+  };
+  HazardsController_recordMeasure: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordMeasureDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardMeasureView'];
+        };
+      };
+    };
+  };
+  HazardsController_slowProgress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlowProgressView'][];
         };
       };
     };
@@ -8211,6 +9008,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'FORGED_MESSAGE',
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
+  'HAZARD_OVERDUE',
 ];
 export const alertViewPlaceSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['AlertView']['placeSource']
@@ -8259,6 +9057,13 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'enterprise.create',
   'enterprise.update',
   'enterprise.status',
+  'hazard.create',
+  'hazard.order',
+  'hazard.rectify',
+  'hazard.verify',
+  'hazard.return',
+  'hazard.sign_off',
+  'hazard.measure',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -8306,6 +9111,8 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'decision',
   'enterprise',
   'enterprise_permit_settings',
+  'hazard',
+  'hazard_measure',
   'holiday_calendar_year',
   'identity_code',
   'machine',
@@ -8442,6 +9249,8 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'CHIP_BOUND_ELSEWHERE',
   'MACHINE_HAS_CHIP',
   'MACHINE_HAS_NO_CHIP',
+  'SIGN_OFF_BY_HANDLER',
+  'SIGN_OFF_NEEDS_COUNTY',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -8498,6 +9307,52 @@ export const grantViewDtoSourceValues: ReadonlyArray<
 export const grantViewDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['GrantViewDto']['status']
 > = ['pending', 'active', 'expired', 'revoked'];
+export const hazardCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardCategory']> = [
+  'unlicensed_welding',
+  'no_hot_work_permit',
+  'machine_not_chipped',
+  'fire_watch_missing',
+  'gas_test_missing',
+  'fire_equipment_missing',
+  'modified_machine',
+  'arc_without_grant',
+  'machine_overuse',
+  'combustibles_nearby',
+  'other',
+];
+export const hazardDetailViewSignOffBlockedByValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['HazardDetailView']['signOffBlockedBy']
+> = ['handler', 'county_only', 'role'];
+export const hazardLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardLevel']> = [
+  'general',
+  'major',
+];
+export const hazardMeasureKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardMeasureKind']> =
+  ['letter', 'circular', 'interview', 'exposure'];
+export const hazardPhotoViewContentTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['HazardPhotoView']['contentType']
+> = ['image/jpeg', 'image/png'];
+export const hazardSourceValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardSource']> = [
+  'self_inspection',
+  'inspection',
+  'public_report',
+  'platform_alert',
+];
+export const hazardStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardState']> = [
+  'open',
+  'ordered',
+  'rectified',
+  'verified',
+  'signed_off',
+];
+export const hazardStepValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['HazardStep']> = [
+  'created',
+  'ordered',
+  'rectified',
+  'verified',
+  'returned',
+  'signed_off',
+];
 export const importJobDtoLedgerValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ImportJobDto']['ledger']
 > = ['machines', 'welders'];
@@ -8564,6 +9419,7 @@ export const mapAlertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>
   'FORGED_MESSAGE',
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
+  'HAZARD_OVERDUE',
 ];
 export const mapMachinePositionSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapMachine']['positionSource']

@@ -11,6 +11,7 @@ import { PermitDrawer } from './permits/PermitDrawer';
 import { EnumTag } from './tags';
 import { ErrorState, InlineLoading } from './states';
 import { WelderDrawer } from './welders/WelderDrawer';
+import { PromoteToHazard } from './hazards/PromoteToHazard';
 
 /** The machine, welder and permit the alert is about, in that order, where it names them. */
 function subjectLinks(a: AlertView): EvidenceLink[] {
@@ -48,6 +49,7 @@ export function AlertDetailDrawer({ alertId, onClose }: { alertId: string | null
         <InlineLoading />
       ) : (
         <Space orientation="vertical" style={{ width: '100%' }} size="middle">
+          {a.enterpriseId && <PromoteToHazard source="alert" id={a.id} />}
           <Descriptions
             size="small"
             column={1}

@@ -103,6 +103,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   FORGED_MESSAGE: { chipId: 'C1', topic: 'arcgate/v1/C1/events', said: { type: 'events', body: { x: 1 } } },
   DEVICE_FLOOD: { chipId: 'C1', refused: 40, byType: { events: 40 }, firstAt: AT, lastAt: AT },
   DEVICE_MESSAGE_REJECTED: { chipId: 'C1', type: 'events', rejectedSeqs: [2], problems: [{ code: 'format' }] },
+  HAZARD_OVERDUE: { hazardId: CERT, category: 'fire_watch_missing', level: 'major', deadline: AT, daysOverdue: 3 },
 };
 
 /** What must never reach the screen: ids, JSON, snake_case or SCREAMING codes, the server's English reasons. */
@@ -152,6 +153,12 @@ describe('alert evidence layouts', () => {
     expect(text('UNLICENSED_ATTEMPT')).toContain('拒绝原因: 特种作业操作证已过期');
     expect(text('REMOTE_START_FAR_AWAY')).toContain('处理结果: 已拒绝：不在许可作业地点范围内');
     expect(text('CERTIFICATE_EXPIRING')).toContain('作业项目: 熔化焊接与热切割作业');
+    expect(text('HAZARD_OVERDUE')).toEqual([
+      '隐患类别: 监护缺失',
+      '隐患等级: 重大隐患',
+      '整改期限: 2026-01-05 09:00',
+      '逾期: 3 天',
+    ]);
     expect(text('ARC_OUTSIDE_GEOFENCE')).toContain('设备位置: 纬度 33.12346，经度 115.65432（精度 8 米）');
     const en = strictT(TREES.en);
     expect(evidenceLines('RELAY_FAULT', SAMPLES.RELAY_FAULT, en).map((l) => l.value)).toContain('Closed (power on)');

@@ -16,6 +16,7 @@ import {
   type T,
 } from './evidence-values';
 import { DEVICE_STATES, reasonCodeText } from './device-codes';
+import { hazardCategoryValues, hazardLevelValues } from '../api/schema';
 
 /** A record an evidence line points at: the renderer names it and opens its drawer. */
 export interface EvidenceLink {
@@ -28,6 +29,8 @@ export interface EvidenceLine {
   link?: EvidenceLink;
 }
 
+const HAZARD_CATEGORIES = hazardCategoryValues;
+const HAZARD_LEVELS = hazardLevelValues;
 const SUB_OPERATIONS = ['fusion_welding_and_thermal_cutting', 'pressure_welding', 'brazing'] as const;
 const ENTERPRISE_STATUSES = ['active', 'suspended', 'closed'] as const;
 const OFFLINE_CAUSES = ['will', 'shutdown', 'missed_heartbeats'] as const;
@@ -281,6 +284,21 @@ export function layoutLines(type: string, ev: Record<string, unknown>, t: T): Ev
         )
         .use('certificateId');
       break;
+    case 'HAZARD_OVERDUE':
+      l.add(
+        'hazardCategory',
+        oneOf(ev.category, HAZARD_CATEGORIES) ? t(`hazardCategory.${ev.category}`) : null,
+        'category',
+      )
+        .add('hazardLevel', oneOf(ev.level, HAZARD_LEVELS) ? t(`hazardLevel.${ev.level}`) : null, 'level')
+        .add('deadline', time(ev.deadline), 'deadline')
+        .add(
+          'overdueBy',
+          num(ev.daysOverdue) === null ? null : t('records.unit.days', { n: ev.daysOverdue }),
+          'daysOverdue',
+        )
+        .use('hazardId');
+      break;
     default:
       // A type this console does not know yet: every field, labelled.
       break;
@@ -307,4 +325,5 @@ export const LAID_OUT_TYPES = [
   'REMOTE_START_FAR_AWAY',
   'CERTIFICATE_EXPIRING',
   'CERTIFICATE_EXPIRED',
+  'HAZARD_OVERDUE',
 ] as const;

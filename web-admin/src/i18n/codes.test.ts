@@ -62,6 +62,12 @@ const ENUM_TABLES: [string, readonly string[]][] = [
   ['role', generated.roleValues],
   ['extensionStatus', generated.extensionStatusValues],
   ['error', generated.errorCodeValues],
+  ['hazardCategory', generated.hazardCategoryValues],
+  ['hazardLevel', generated.hazardLevelValues],
+  ['hazardState', generated.hazardStateValues],
+  ['hazardSource', generated.hazardSourceValues],
+  ['hazardStep', generated.hazardStepValues],
+  ['hazardMeasureKind', generated.hazardMeasureKindValues],
 ];
 
 /** Device states are the protocol's (not part of the HTTP API's enums): read from its source. */

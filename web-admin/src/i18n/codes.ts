@@ -58,6 +58,8 @@ export const FIELD_CODES = [
   'notOwnEnterprise',
   'enterpriseInactive',
   'unknownWelder',
+  'notOfEnterprise',
+  'deadlineInPast',
   'notEmployer',
   'certificateNumberMismatch',
   'inFuture',

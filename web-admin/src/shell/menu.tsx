@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BankOutlined,
   DashboardOutlined,
+  ExceptionOutlined,
   FileProtectOutlined,
   IdcardOutlined,
   NotificationOutlined,
@@ -26,6 +27,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/overview', labelKey: 'menu.overview', icon: <DashboardOutlined /> },
   { path: '/console/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/console/reports', labelKey: 'menu.reports', icon: <NotificationOutlined /> },
+  { path: '/console/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
   { path: '/console/off-platform', labelKey: 'menu.offPlatform', icon: <WarningOutlined /> },
   { path: '/console/ledgers/enterprises', labelKey: 'menu.enterprises', icon: <BankOutlined /> },
   { path: '/console/ledgers/machines', labelKey: 'menu.machines', icon: <ThunderboltOutlined /> },
@@ -49,6 +51,7 @@ const enterpriseMenu: MenuEntry[] = [
   { path: '/workspace/import', labelKey: 'menu.import', icon: <UploadOutlined /> },
   { path: '/workspace/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/workspace/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
+  { path: '/workspace/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
 ];
 
 export function menuFor(role: Role): MenuEntry[] {

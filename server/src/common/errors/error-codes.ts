@@ -49,6 +49,10 @@ export enum ErrorCode {
   CHIP_BOUND_ELSEWHERE = 'CHIP_BOUND_ELSEWHERE',
   MACHINE_HAS_CHIP = 'MACHINE_HAS_CHIP',
   MACHINE_HAS_NO_CHIP = 'MACHINE_HAS_NO_CHIP',
+  /** 审核把关销号: whoever handled a hazard (registered, ordered, verified it) may not sign it off. */
+  SIGN_OFF_BY_HANDLER = 'SIGN_OFF_BY_HANDLER',
+  /** A major (重大) hazard is signed off at county level only. */
+  SIGN_OFF_NEEDS_COUNTY = 'SIGN_OFF_NEEDS_COUNTY',
   INTERNAL = 'INTERNAL',
 }
 
@@ -102,6 +106,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PERMIT_BLOCKED_BY_BLACKOUT]: 422,
   [ErrorCode.PERMIT_LEVEL_RAISED]: 409,
   [ErrorCode.CHIP_BOUND_ELSEWHERE]: 409,
+  [ErrorCode.SIGN_OFF_BY_HANDLER]: 403,
+  [ErrorCode.SIGN_OFF_NEEDS_COUNTY]: 403,
   [ErrorCode.MACHINE_HAS_CHIP]: 409,
   [ErrorCode.MACHINE_HAS_NO_CHIP]: 409,
   [ErrorCode.INTERNAL]: 500,

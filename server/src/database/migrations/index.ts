@@ -21,6 +21,7 @@ import { AlertContext1796454000000 } from './1796454000000-AlertContext';
 import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify';
 import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
+import { Hazards1796500000000 } from './1796500000000-Hazards';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ChipUnbindNotify1796470000000,
   WelderPhotos1796470100000,
   PermitGuidance1796480000000,
+  Hazards1796500000000,
 ];

@@ -1,8 +1,8 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Select, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { usePaged } from '../../hooks/usePaged';
@@ -15,13 +15,9 @@ export default function ReportsPage() {
   const { t, i18n } = useTranslation();
   const regionNames = useRegionNames();
   const list = usePaged<ReportSummary>('/api/reports');
-  // A report to open given in the address (the overview map).
+  // ?open=<id>: the link from a hazard promoted from this report.
   const [params] = useSearchParams();
-  const openInUrl = params.get('open');
-  const [open, setOpen] = useState<string | null>(openInUrl);
-  useEffect(() => {
-    if (openInUrl) setOpen(openInUrl);
-  }, [openInUrl]);
+  const [open, setOpen] = useState<string | null>(params.get('open'));
 
   return (
     <>
