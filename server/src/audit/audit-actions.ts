@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledge',
   'alert.close',
   'alert.export',
+  'off_platform.export',
   'approval_minimum.update',
   'auth.login.throttled',
   'blackout.declare',
@@ -65,6 +66,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ENTITY_TYPES = [
   'alert',
   'alert_export',
+  'off_platform_export',
   'blackout',
   'certificate',
   'decision',

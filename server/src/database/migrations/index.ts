@@ -18,6 +18,7 @@ import { CertificateVerification1796450412000 } from './1796450412000-Certificat
 import { GasCatalogue1796450472000 } from './1796450472000-GasCatalogue';
 import { PermitChains1796452000000 } from './1796452000000-PermitChains';
 import { AlertContext1796454000000 } from './1796454000000-AlertContext';
+import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   GasCatalogue1796450472000,
   PermitChains1796452000000,
   AlertContext1796454000000,
+  OffPlatformAudit1796510000000,
 ];
