@@ -223,6 +223,8 @@ describe('off-platform audit (非法作业排查)', () => {
     fx.w.none = await welder(t, huiting, '无证焊工');
     fx.w.expired = await welder(t, huiting, '过期证焊工');
     await certificate(t, fx.w.expired, { issuedOn: '2019-01-10', expiresOn: '2025-01-10', reviewDueOn: '2025-01-10' });
+    // named on a permit: still welding (the row shows it)
+    await t.ds.query(`INSERT INTO permit_welders (permit_id, welder_id) VALUES ($1, $2)`, [fx.p.busy, fx.w.expired]);
     fx.w.valid = await welder(t, huiting, '持证焊工');
     fx.c.valid = await certificate(t, fx.w.valid, {
       issuedOn: '2024-06-01',
@@ -312,6 +314,8 @@ describe('off-platform audit (非法作业排查)', () => {
     const byId = new Map(items.map((i) => [i.welderId, i]));
     expect(byId.get(fx.w.none)).toMatchObject({ certificateState: 'none', welderName: '无证焊工' });
     expect(byId.get(fx.w.expired)).toMatchObject({ certificateState: 'expired' });
+    expect(new Date(byId.get(fx.w.expired)!.lastPermitStart).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(byId.get(fx.w.none)).toMatchObject({ lastPermitStart: null, lastGrantAt: null });
     expect(byId.get(fx.w.overdue)).toMatchObject({ certificateState: 'review_overdue' });
     for (const nearMiss of [fx.w.valid, fx.w.gone, fx.w.due]) expect(byId.has(nearMiss)).toBe(false);
     // the same verdict the welder ledger shows

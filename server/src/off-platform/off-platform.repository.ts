@@ -51,9 +51,13 @@ export type Row = Record<string, unknown>;
  */
 
 const DAY = (i: string, k = 0) => `(CAST(:from AS timestamptz) + (${i} + ${k}) * interval '1 day')`;
-/** The chip of machine `m` was heard on China day `d.i` of the look-back. */
+/**
+ * The chip of machine `m` was heard on China day `d.i` of the look-back. OFFSET 0 keeps it a probe per day
+ * (one index lookup on device_events_machine_idx); without it the planner may join the days to every event
+ * of the machine in the look-back, which at one heartbeat a minute is tens of thousands of rows per machine.
+ */
 const HEARD_ON_DAY = (m: string) =>
-  `EXISTS (SELECT 1 FROM device_events de WHERE de.machine_id = ${m}.id AND de.occurred_at >= ${DAY('d.i')} AND de.occurred_at < ${DAY('d.i', 1)})`;
+  `EXISTS (SELECT 1 FROM device_events de WHERE de.machine_id = ${m}.id AND de.occurred_at >= ${DAY('d.i')} AND de.occurred_at < ${DAY('d.i', 1)} OFFSET 0)`;
 /**
  * A permit naming machine `m` was in force at some moment of China day `d.i`: approved (or closed after
  * approval), its window overlapping the day, and not closed before the day began.
@@ -64,9 +68,14 @@ const PERMIT_ON_DAY = (m: string) =>
               AND p.planned_start < ${DAY('d.i', 1)}
               AND LEAST(p.planned_end, COALESCE(p.closed_at, p.planned_end)) > ${DAY('d.i')})`;
 const DAYS_OF_LOOKBACK = `generate_series(0, CAST(:lastDay AS int)) AS d(i)`;
-const ONLINE_DAYS = (m: string) => `(SELECT count(*)::int FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)})`;
+/** Days heard, counted up to one more than "rarely": a machine heard on most days costs a few probes, not 30. */
+const ONLINE_DAYS = (m: string) =>
+  `(SELECT count(*)::int FROM (SELECT 1 FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)} LIMIT ${RARELY_ONLINE_MAX_DAYS + 1}) h)`;
+/** One probe first: a machine not heard at all in the look-back (most unchipped or idle ones) costs no day probes. */
+const HEARD_IN_LOOKBACK = (m: string) =>
+  `EXISTS (SELECT 1 FROM device_events de WHERE de.machine_id = ${m}.id AND de.occurred_at >= :from)`;
 const ONLINE_DAYS_WITHOUT_PERMIT = (m: string) =>
-  `(SELECT count(*)::int FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)} AND NOT ${PERMIT_ON_DAY(m)})`;
+  `(CASE WHEN ${HEARD_IN_LOOKBACK(m)} THEN (SELECT count(*)::int FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)} AND NOT ${PERMIT_ON_DAY(m)}) ELSE 0 END)`;
 /** Arcs are recorded with the grant that allowed them; one without a grant is welding the platform did not allow. */
 const ARCS_WITHOUT_GRANT = (m: string) =>
   `(SELECT count(*)::int FROM arcs a WHERE a.machine_id = ${m}.id AND a.started_at >= :from AND a.grant_id IS NULL)`;
@@ -81,10 +90,13 @@ const SILENT_ROWS = (where: string) => `
   SELECT m.id AS machine_id, m.enterprise_id AS row_enterprise_id, m.name AS machine_name, m.manufacturer, m.model,
          m.serial_number, m.chip_id, c.bound_at, c.last_seen_at,
          CASE WHEN m.chip_id IS NULL THEN 'unchipped' WHEN c.last_seen_at IS NULL THEN 'never_online' ELSE 'rarely_online' END AS reason,
-         CASE WHEN c.chip_id IS NULL THEN NULL WHEN c.last_seen_at IS NULL OR c.last_seen_at < :from THEN 0 ELSE ${ONLINE_DAYS('m')} END AS online_days,
+         CASE WHEN c.chip_id IS NULL OR NOT (c.bound_at < :from) THEN NULL WHEN c.last_seen_at IS NULL OR c.last_seen_at < :from THEN 0
+              ELSE ${ONLINE_DAYS('m')} END AS online_days,
          c.bound_at < :from AS bound_before
     FROM machines m
-    LEFT JOIN chips c ON c.machine_id = m.id AND c.chip_id = m.chip_id
+    -- LATERAL … LIMIT 1: one index probe per machine, also when the ranking runs this per enterprise
+    LEFT JOIN LATERAL (SELECT c.chip_id, c.bound_at, c.last_seen_at FROM chips c
+                        WHERE c.machine_id = m.id AND c.chip_id = m.chip_id LIMIT 1) c ON TRUE
    WHERE m.status <> 'retired' AND ${where}`;
 const SILENT_SUSPECT = `(s.reason = 'unchipped' OR (s.bound_before AND (s.reason = 'never_online' OR s.online_days <= ${RARELY_ONLINE_MAX_DAYS})))`;
 
@@ -97,28 +109,38 @@ const UNPERMITTED_ROWS = (where: string) => `
    WHERE m.status <> 'retired' AND ${where}`;
 const UNPERMITTED_SUSPECT = `(s.online_days_without_permit > 0 OR s.arcs_without_grant > 0)`;
 
-const MACHINE_COUNT = (e: string) =>
-  `(SELECT count(*)::int FROM machines m WHERE m.enterprise_id = ${e}.id AND m.status <> 'retired')`;
-const WELDER_COUNT = (
-  e: string,
-) => `((SELECT count(*)::int FROM welders w WHERE w.employer_id = ${e}.id AND w.status = 'active')
+const MACHINE_COUNT_OF = (id: string) =>
+  `(SELECT count(*)::int FROM machines m WHERE m.enterprise_id = ${id} AND m.status <> 'retired')`;
+/** Active welders employed by the enterprise `id`, and those of other employers engaged with it today. */
+const WELDER_COUNT_OF = (
+  id: string,
+) => `((SELECT count(*)::int FROM welders w WHERE w.employer_id = ${id} AND w.status = 'active')
   + (SELECT count(*)::int FROM welder_engagements g JOIN welders w ON w.id = g.welder_id
-      WHERE g.enterprise_id = ${e}.id AND w.status = 'active' AND w.employer_id <> ${e}.id
+      WHERE g.enterprise_id = ${id} AND w.status = 'active' AND w.employer_id <> ${id}
+        AND g.starts_on <= :today AND (g.ends_on IS NULL OR g.ends_on >= :today)))`;
+const HAS_WELDER = (
+  id: string,
+) => `(EXISTS (SELECT 1 FROM welders w WHERE w.employer_id = ${id} AND w.status = 'active')
+  OR EXISTS (SELECT 1 FROM welder_engagements g JOIN welders w ON w.id = g.welder_id
+      WHERE g.enterprise_id = ${id} AND w.status = 'active'
         AND g.starts_on <= :today AND (g.ends_on IS NULL OR g.ends_on >= :today)))`;
 
-/** Enterprises of a welding-heavy industry, in business, with no machine or no welder registered. */
+/**
+ * Enterprises of a welding-heavy industry, in business, with no machine or no welder registered (judged by
+ * EXISTS; the counts are shown for the page's rows only).
+ */
 const EMPTY_ENTERPRISE_ROWS = (where: string) => `
-  SELECT x.id AS row_enterprise_id, x.address, ${MACHINE_COUNT('x')} AS machines, ${WELDER_COUNT('x')} AS welders
+  SELECT x.id AS row_enterprise_id, x.address,
+         EXISTS (SELECT 1 FROM machines m WHERE m.enterprise_id = x.id AND m.status <> 'retired') AS has_machines,
+         ${HAS_WELDER('x.id')} AS has_welders
     FROM enterprises x
    WHERE x.status = 'active' AND x.industry IN (:...heavy) AND ${where}`;
-const EMPTY_SUSPECT = `(s.machines = 0 OR s.welders = 0)`;
+const EMPTY_SUSPECT = `(NOT s.has_machines OR NOT s.has_welders)`;
 
 /** Active welders by their employer, with the welders module's verdict on their best welding certificate. */
 const WELDER_ROWS = (where: string) => `
   SELECT w.id AS welder_id, w.employer_id AS row_enterprise_id, w.real_name AS welder_name, w.id_number_masked,
-         ${welderCertificateStateSql('w')} AS certificate_state,
-         (SELECT max(gr.issued_at) FROM grants gr WHERE gr.welder_id = w.id) AS last_grant_at,
-         (SELECT max(p.planned_start) FROM permit_welders pw JOIN permits p ON p.id = pw.permit_id WHERE pw.welder_id = w.id) AS last_permit_start
+         ${welderCertificateStateSql('w')} AS certificate_state
     FROM welders w
    WHERE w.status = 'active' AND ${where}`;
 const UNCERTIFIED_SUSPECT = `s.certificate_state NOT IN ('valid', 'expiring_90d')`;
@@ -179,8 +201,8 @@ const SIGNAL_SQL: Record<RankingSignal, string> = {
   silent_machines: countOf(SILENT_ROWS, 'm.enterprise_id', `s.reason <> 'unchipped' AND ${SILENT_SUSPECT}`),
   online_days_without_permit: `(SELECT COALESCE(sum(s.online_days_without_permit), 0)::int FROM (${UNPERMITTED_ROWS(FOR_ENTERPRISE('m.enterprise_id'))}) s)`,
   arcs_without_grant: `(SELECT COALESCE(sum(s.arcs_without_grant), 0)::int FROM (${UNPERMITTED_ROWS(FOR_ENTERPRISE('m.enterprise_id'))}) s)`,
-  no_machines: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 's.machines = 0'),
-  no_welders: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 's.welders = 0'),
+  no_machines: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 'NOT s.has_machines'),
+  no_welders: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 'NOT s.has_welders'),
   uncertified_welders: countOf(WELDER_ROWS, 'w.employer_id', UNCERTIFIED_SUSPECT),
   review_due_certificates: countOf(REVIEW_ROWS, 'w.employer_id', 'TRUE'),
   idle_permits: `(SELECT count(DISTINCT s.permit_id)::int FROM (${IDLE_PERMIT_ROWS(FOR_ENTERPRISE('p.enterprise_id'))}) s WHERE ${IDLE_SUSPECT})`,
@@ -192,6 +214,8 @@ interface ListDef {
   rows: (where: string) => string;
   suspect: string;
   orderBy: [string, 'ASC' | 'DESC'][];
+  /** Columns only shown, computed for the rows of the page alone (after the order and the limit). */
+  late?: string;
 }
 
 export const LIST_DEFS = {
@@ -218,20 +242,24 @@ export const LIST_DEFS = {
     rows: EMPTY_ENTERPRISE_ROWS,
     suspect: EMPTY_SUSPECT,
     orderBy: [
-      ['s.machines', 'ASC'],
-      ['s.welders', 'ASC'],
+      ['s.has_machines', 'ASC'],
+      ['s.has_welders', 'ASC'],
       ['s.enterprise_name', 'ASC'],
       ['s.enterprise_id', 'ASC'],
     ],
+    late: `${MACHINE_COUNT_OF('s.enterprise_id')} AS machines, ${WELDER_COUNT_OF('s.enterprise_id')} AS welders`,
   },
   'uncertified-welders': {
     rows: WELDER_ROWS,
     suspect: UNCERTIFIED_SUSPECT,
     orderBy: [
-      ['s.last_grant_at', 'DESC'],
       ['s.enterprise_name', 'ASC'],
+      ['s.welder_name', 'ASC'],
       ['s.welder_id', 'ASC'],
     ],
+    // Evidence of still welding, for the page's rows only.
+    late: `(SELECT max(gr.issued_at) FROM grants gr WHERE gr.welder_id = s.welder_id) AS last_grant_at,
+      (SELECT max(p.planned_start) FROM permit_welders pw JOIN permits p ON p.id = pw.permit_id WHERE pw.welder_id = s.welder_id) AS last_permit_start`,
   },
   'review-due-certificates': {
     rows: REVIEW_ROWS,
@@ -333,10 +361,23 @@ export class OffPlatformRepository {
     w: AuditWindow,
     page: Page,
   ): Promise<{ rows: Row[]; total: number }> {
-    const qb = this.suspects(list, actor, f, w).addSelect('count(*) OVER ()', 'total');
-    for (const [col, dir] of LIST_DEFS[list].orderBy)
-      qb.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
-    const rows: Row[] = await qb.offset(page.offset).limit(page.limit).getRawMany();
+    const def: ListDef = LIST_DEFS[list];
+    const paged = this.suspects(list, actor, f, w).addSelect('count(*) OVER ()', 'total');
+    for (const [col, dir] of def.orderBy) paged.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    paged.offset(page.offset).limit(page.limit);
+    // The page first, then its late columns: they cost a probe per shown row, not per row judged.
+    const qb = def.late
+      ? this.ds
+          .createQueryBuilder()
+          .select('pg.*')
+          .addSelect(def.late.replace(/\bs\./g, 'pg.'))
+          .from(`(${paged.getQuery()})`, 'pg')
+          .setParameters(paged.getParameters())
+      : paged;
+    if (def.late)
+      for (const [col, dir] of def.orderBy)
+        qb.addOrderBy(col.replace(/^s\./, 'pg.'), dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    const rows: Row[] = await qb.getRawMany();
     const total = rows.length ? Number(rows[0].total) : page.offset ? await this.count(list, actor, f, w) : 0;
     return { rows, total };
   }

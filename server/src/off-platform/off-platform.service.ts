@@ -44,7 +44,7 @@ const NUMERIC = new Set([
 function toView<T>(row: Row): T {
   const view: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    if (k === 'total' || k === 'row_enterprise_id' || k === 'bound_before') continue;
+    if (['total', 'row_enterprise_id', 'bound_before', 'has_machines', 'has_welders'].includes(k)) continue;
     const key = camel(k);
     view[key] = NUMERIC.has(key) && v !== null ? Number(v) : v;
   }

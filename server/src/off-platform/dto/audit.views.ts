@@ -22,7 +22,12 @@ export class SilentMachineView extends AuditEnterpriseRef {
   @ApiProperty({ type: String, nullable: true }) chipId!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) boundAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSeenAt!: Date | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'China days of the look-back the chip was heard on' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'China days of the look-back the chip was heard on, counted up to RARELY_ONLINE_MAX_DAYS + 1 (a suspect has at most RARELY_ONLINE_MAX_DAYS); null without a chip bound before the look-back',
+  })
   onlineDays!: number | null;
 }
 
