@@ -4025,7 +4025,7 @@ export interface components {
       machineName: string;
       manufacturer: string;
       model: string;
-      /** @description China days of the look-back the chip was heard on */
+      /** @description China days of the look-back the chip was heard on, counted up to RARELY_ONLINE_MAX_DAYS + 1 (a suspect has at most RARELY_ONLINE_MAX_DAYS); null without a chip bound before the look-back */
       onlineDays: number | null;
       reason: components['schemas']['SilentReason'];
       regionCode: string;
