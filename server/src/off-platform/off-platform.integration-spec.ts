@@ -301,6 +301,18 @@ describe('off-platform audit (非法作业排查)', () => {
     expect(byId.has(fx.m.unchipped)).toBe(false);
   });
 
+  it('judges over the look-back asked for', async () => {
+    // 7 days: 4–10 March. busy: heard 5 and 9 March with no permit; rare's 20 February falls outside; rogue's
+    // January arc too, and its 7 March arc lies inside the idle permit's window, which ended inside the look-back.
+    const week = await get('huiting.regulator', 'unpermitted-machines', 'days=7');
+    const byId = new Map(week.items.map((i) => [i.machineId, i]));
+    expect(byId.get(fx.m.busy)).toMatchObject({ onlineDaysWithoutPermit: 2 });
+    expect(byId.get(fx.m.rogue)).toMatchObject({ arcsWithoutGrant: 3, onlineDaysWithoutPermit: 1 });
+    expect(byId.has(fx.m.rare)).toBe(false);
+    // 2 days (9–10 March): the idle permit ended on 7 March, before the look-back.
+    expect((await get('huiting.regulator', 'idle-permits', 'days=2')).items).toEqual([]);
+  });
+
   it('lists welding-heavy enterprises with no machine or no welder, not other industries', async () => {
     const { items } = await get('xiayi.regulator', 'empty-enterprises');
     const byId = new Map(items.map((i) => [i.enterpriseId, i]));
