@@ -10,6 +10,7 @@ import { EnterprisesModule } from './enterprises/enterprises.module';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { MachinesModule } from './machines/machines.module';
 import { MachineLoansModule } from './machine-loans/machine-loans.module';
+import { OffPlatformModule } from './off-platform/off-platform.module';
 import { PermitsModule } from './permits/permits.module';
 import { PublicModule } from './public/public.module';
 import { MapModule } from './map/map.module';
@@ -37,6 +38,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   AuthorizationModule,
   StatsModule,
   MapModule,
+  OffPlatformModule,
   ReportsModule,
   HazardsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).

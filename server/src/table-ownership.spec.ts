@@ -135,6 +135,23 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['alerts', 'chips', 'enterprises', 'machines', 'permit_machines', 'permits', 'reports'],
     why: 'the overview map: one bounded statement per layer, placing rows of several modules',
   },
+  'off-platform/off-platform.repository.ts': {
+    tables: [
+      'certificates',
+      'chips',
+      'enterprises',
+      'grants',
+      'machines',
+      'permit_machines',
+      'permit_welders',
+      'permits',
+      'regions',
+      'reports',
+      'welder_engagements',
+      'welders',
+    ],
+    why: 'the off-platform audit (issue 15 §0): suspect lists and a ranking judged per row over every module, paged in SQL',
+  },
   'permits/permit-view.ts': { tables: ['users'], why: 'display names on the approval trail' },
   'stats/stats.repository.ts': {
     tables: ['alerts', 'chips', 'enterprises', 'machines', 'permits', 'regions', 'welders'],

@@ -583,6 +583,23 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/audit': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&entityId=${f.permit}` },
   'GET /api/stats/off-platform': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
   'GET /api/stats/off-platform/export.xlsx': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
+  // the off-platform audit: regulators' lists; A's suspects (its unchipped machines, 张伟 ...) only for A's regulators
+  'GET /api/off-platform/silent-machines': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/unpermitted-machines': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/empty-enterprises': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/uncertified-welders': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/review-due-certificates': {
+    owner: 'huiting.regulator',
+    query: () => 'regionCode=411426100',
+  },
+  'GET /api/off-platform/idle-permits': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/reported-enterprises': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/ranking': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/off-platform/industries': { owner: 'huiting.regulator' },
+  'GET /api/off-platform/export.xlsx': {
+    owner: 'huiting.regulator',
+    query: () => 'list=silent-machines&regionCode=411426100',
+  },
   // regulators' records: blackouts and public reports of 会亭镇
   // The minimum approval chains of 会亭镇 are its regulators' (and the county's) to read and raise.
   'GET /api/regions/{code}/approval-minimums': {
@@ -1086,7 +1103,13 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         if (
           isList &&
           ok(own.status) &&
-          ['GET /api/permits', 'GET /api/machines', 'GET /api/welders', 'GET /api/alerts'].includes(op)
+          [
+            'GET /api/permits',
+            'GET /api/machines',
+            'GET /api/welders',
+            'GET /api/alerts',
+            'GET /api/off-platform/silent-machines',
+          ].includes(op)
         ) {
           if (!secrets.some((s) => (own.text ?? '').includes(s)))
             failures.push(`${op} as owner: none of A's records listed`);

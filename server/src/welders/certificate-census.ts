@@ -21,6 +21,27 @@ const RANK = `CASE ${VALIDITY} ${(Object.entries(CERTIFICATE_RANK) as [Certifica
   .join(' ')} END`;
 
 /**
+ * certificateStateOf of the welder row `w` as a SQL expression (a CertificateState: 'valid', 'expiring_90d',
+ * 'unverified', 'review_overdue', 'expired', ..., or 'none'): the welder's best welding certificate (lowest
+ * CERTIFICATE_RANK, then latest expiry, over the welder's own certificates by index) judged by
+ * certificateValiditySql. Parameters: `:today`, `:soon` and `:welding` (welderCertificateStateParams).
+ * The census below and the off-platform audit's uncertified-welder list both use it: one rule.
+ */
+export function welderCertificateStateSql(w: string): string {
+  return `COALESCE((
+          SELECT CASE WHEN ${VALIDITY} = 'valid' AND c.expires_on <= :soon THEN 'expiring_90d' ELSE ${VALIDITY} END
+            FROM certificates c
+           WHERE c.welder_id = ${w}.id AND c.category = :welding
+           ORDER BY ${RANK}, c.expires_on DESC
+           LIMIT 1), 'none')`;
+}
+
+/** The parameters welderCertificateStateSql needs, for the China calendar day `today`. */
+export function welderCertificateStateParams(today: string): { today: string; soon: string; welding: string } {
+  return { today, soon: addDays(today, EXPIRING_SOON_DAYS), welding: CertificateCategory.WeldingAndThermalCutting };
+}
+
+/**
  * certificateStateOf for every welder in one statement, counted in PostgreSQL: each welder's best
  * certificate (lowest CERTIFICATE_RANK, then latest expiry, over the welder's own certificates by
  * index) judged by certificateValiditySql. The
@@ -41,23 +62,11 @@ export class CertificateCensusQuery implements CertificateCensus {
       .createQueryBuilder()
       .from('welders', 'w')
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-      .select(
-        `COALESCE((
-          SELECT CASE WHEN ${VALIDITY} = 'valid' AND c.expires_on <= :soon THEN 'expiring_90d' ELSE ${VALIDITY} END
-            FROM certificates c
-           WHERE c.welder_id = w.id AND c.category = :welding
-           ORDER BY ${RANK}, c.expires_on DESC
-           LIMIT 1), 'none')`,
-        'state',
-      )
+      .select(welderCertificateStateSql('w'), 'state')
       .addSelect('count(*)::int', 'n')
       .where(`w.status = 'active'`)
       .groupBy('state')
-      .setParameters({
-        today,
-        soon: addDays(today, EXPIRING_SOON_DAYS),
-        welding: CertificateCategory.WeldingAndThermalCutting,
-      });
+      .setParameters(welderCertificateStateParams(today));
     const rows: { state: CertificateState; n: number }[] = await this.scope.scopeQuery(qb, actor, today).getRawMany();
     const byState: Partial<Record<CertificateState, number>> = {};
     let total = 0;

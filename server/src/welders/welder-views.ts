@@ -29,7 +29,7 @@ const CERTIFICATE_VALIDITIES = Object.keys({
   suspended: 1,
   revoked: 1,
 } satisfies Record<CertificateValidity, 1>);
-const CERTIFICATE_STATES = [
+export const CERTIFICATE_STATES = [
   ...CERTIFICATE_VALIDITIES,
   ...Object.keys({ expiring_90d: 1, none: 1 } satisfies Record<Exclude<CertificateState, CertificateValidity>, 1>),
 ];

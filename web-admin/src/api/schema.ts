@@ -1475,6 +1475,176 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/off-platform/empty-enterprises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Enterprises in business in a welding-heavy industry with no machine or no active welder registered */
+    get: operations['OffPlatformController_emptyEnterprises'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One suspect list or the ranking as .xlsx (same filters; every suspect, at most 5000, else 422; audited) */
+    get: operations['OffPlatformController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/idle-permits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Permits that ended in the look-back with no arc under them while one of their machines arced inside the window under no grant of the permit */
+    get: operations['OffPlatformController_idlePermits'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/industries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Industries recorded in your scope (for the filter) and those counted as welding-heavy */
+    get: operations['OffPlatformController_industries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/ranking': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Enterprises ranked by how likely they weld off the platform: the sum of capped points per signal, each signal shown with its count and points */
+    get: operations['OffPlatformController_ranking'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/reported-enterprises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public reports of the last year that placed illegal welding at an enterprise (not rejected) */
+    get: operations['OffPlatformController_reportedEnterprises'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/review-due-certificates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Welding certificates of active welders whose review (复审) window has opened or whose review is overdue */
+    get: operations['OffPlatformController_reviewDueCertificates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/silent-machines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Machines registered but not chipped, or chipped before the look-back and never or rarely (≤ 2 China days) heard since */
+    get: operations['OffPlatformController_silentMachines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/uncertified-welders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Active welders whose best welding certificate is not valid today (the welders module's rule) */
+    get: operations['OffPlatformController_uncertifiedWelders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/unpermitted-machines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Machines heard on China days with no permit naming them in force that day, or that recorded arcs without a grant, in the look-back */
+    get: operations['OffPlatformController_unpermittedMachines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/permits': {
     parameters: {
       query?: never;
@@ -2490,6 +2660,7 @@ export interface components {
       | 'alert.acknowledge'
       | 'alert.close'
       | 'alert.export'
+      | 'off_platform.export'
       | 'approval_minimum.update'
       | 'arm_session.end'
       | 'auth.login.throttled'
@@ -2558,6 +2729,7 @@ export interface components {
       | 'alert'
       | 'alert_export'
       | 'arm_session'
+      | 'off_platform_export'
       | 'blackout'
       | 'certificate'
       | 'decision'
@@ -2606,6 +2778,21 @@ export interface components {
       prevHash: string;
       regionPath: string | null;
     };
+    AuditIndustriesView: {
+      industries: string[];
+      /** @description The industries counted as welding-heavy */
+      weldingHeavy: string[];
+    };
+    /** @enum {string} */
+    AuditList:
+      | 'silent-machines'
+      | 'unpermitted-machines'
+      | 'empty-enterprises'
+      | 'uncertified-welders'
+      | 'review-due-certificates'
+      | 'idle-permits'
+      | 'reported-enterprises'
+      | 'ranking';
     AwaitingCountView: {
       count: number;
     };
@@ -3185,6 +3372,19 @@ export interface components {
       /** @description Last known state (kept while offline) */
       state: string | null;
     };
+    EmptyEnterpriseView: {
+      address: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      industry: string;
+      /** @description Machines registered and not retired */
+      machines: number;
+      regionCode: string;
+      regionName: string;
+      /** @description Active welders employed, or engaged today */
+      welders: number;
+    };
     EndEngagementDto: {
       /**
        * @description New last day (inclusive): today at the earliest, earlier than the current end
@@ -3715,6 +3915,29 @@ export interface components {
       published: boolean;
       source: string;
       year: number;
+    };
+    IdlePermitView: {
+      /** @description Arcs of the permit's machines inside its window, under no grant of this permit */
+      arcsElsewhere: number;
+      /** Format: date-time */
+      endedAt: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: date-time */
+      firstArcElsewhereAt: string;
+      industry: string;
+      /** Format: uuid */
+      machineId: string;
+      machineName: string;
+      /** Format: uuid */
+      permitId: string;
+      /** Format: date-time */
+      plannedStart: string;
+      regionCode: string;
+      regionName: string;
+      siteAddress: string;
+      workDescription: string;
     };
     ImportCertificatesDto: {
       /** @description All rows are imported or none; rows are numbered from 1 in errors */
@@ -4458,6 +4681,37 @@ export interface components {
       valid: boolean;
       welder: components['schemas']['PublicWelderDto'];
     };
+    RankingRowView: {
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      industry: string;
+      rank: number;
+      regionCode: string;
+      regionName: string;
+      /** @description Sum of the points of the signals */
+      score: number;
+      /** @description Only the signals that contributed, heaviest first */
+      signals: components['schemas']['RankingSignalView'][];
+    };
+    /** @enum {string} */
+    RankingSignal:
+      | 'unchipped_machines'
+      | 'silent_machines'
+      | 'online_days_without_permit'
+      | 'arcs_without_grant'
+      | 'no_machines'
+      | 'no_welders'
+      | 'uncertified_welders'
+      | 'review_due_certificates'
+      | 'idle_permits'
+      | 'public_reports';
+    RankingSignalView: {
+      count: number;
+      /** @description min(count × points, cap) (off-platform-rules.ts RANKING_WEIGHTS) */
+      points: number;
+      signal: components['schemas']['RankingSignal'];
+    };
     /** @enum {string} */
     ReasonCode:
       | 'OK'
@@ -4601,6 +4855,22 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    ReportedEnterpriseView: {
+      address: string | null;
+      description: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      industry: string;
+      regionCode: string;
+      regionName: string;
+      /** Format: date-time */
+      reportedAt: string;
+      /** Format: uuid */
+      reportId: string;
+      status: components['schemas']['ReportStatus'];
+      trackingCode: string;
+    };
     ReportEnterpriseRefDto: {
       /** Format: uuid */
       id: string;
@@ -4684,6 +4954,28 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    ReviewDueCertificateView: {
+      /** Format: uuid */
+      certificateId: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: date */
+      expiresOn: string;
+      industry: string;
+      /** Format: date */
+      issuedOn: string;
+      regionCode: string;
+      regionName: string;
+      /** Format: date */
+      reviewDueOn: string;
+      reviewState: components['schemas']['ReviewState'];
+      /** Format: uuid */
+      welderId: string;
+      welderName: string;
+    };
+    /** @enum {string} */
+    ReviewState: 'due' | 'overdue';
     ReviewWelderPhotoDto: {
       /** @enum {string} */
       decision: 'approve' | 'reject';
@@ -4733,6 +5025,30 @@ export interface components {
       longitude?: number;
       note: string;
     };
+    SilentMachineView: {
+      /** Format: date-time */
+      boundAt: string | null;
+      chipId: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      industry: string;
+      /** Format: date-time */
+      lastSeenAt: string | null;
+      /** Format: uuid */
+      machineId: string;
+      machineName: string;
+      manufacturer: string;
+      model: string;
+      /** @description China days of the look-back the chip was heard on, counted up to RARELY_ONLINE_MAX_DAYS + 1 (a suspect has at most RARELY_ONLINE_MAX_DAYS); null without a chip bound before the look-back */
+      onlineDays: number | null;
+      reason: components['schemas']['SilentReason'];
+      regionCode: string;
+      regionName: string;
+      serialNumber: string;
+    };
+    /** @enum {string} */
+    SilentReason: 'unchipped' | 'never_online' | 'rarely_online';
     SiteDto: {
       /** @example 会亭镇工业园区纬一路8号 2号车间东侧 */
       address: string;
@@ -4854,6 +5170,42 @@ export interface components {
        */
       note?: string;
       reason: components['schemas']['ChipUnbindReason'];
+    };
+    UncertifiedWelderView: {
+      certificateState: components['schemas']['CertificateState'];
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      idNumberMasked: string;
+      industry: string;
+      /** Format: date-time */
+      lastGrantAt: string | null;
+      /** Format: date-time */
+      lastPermitStart: string | null;
+      regionCode: string;
+      regionName: string;
+      /** Format: uuid */
+      welderId: string;
+      welderName: string;
+    };
+    UnpermittedMachineView: {
+      /** @description Arcs recorded with no grant */
+      arcsWithoutGrant: number;
+      chipId: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      industry: string;
+      /** Format: date-time */
+      lastArcWithoutGrantAt: string | null;
+      /** Format: uuid */
+      machineId: string;
+      machineName: string;
+      /** @description China days the chip was heard on with no permit naming the machine in force that day */
+      onlineDaysWithoutPermit: number;
+      regionCode: string;
+      regionName: string;
+      serialNumber: string;
     };
     UnseenAlertsView: {
       /**
@@ -7628,6 +7980,316 @@ export interface operations {
       };
     };
   };
+  OffPlatformController_emptyEnterprises: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['EmptyEnterpriseView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_export: {
+    parameters: {
+      query: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        list: components['schemas']['AuditList'];
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+    };
+  };
+  OffPlatformController_idlePermits: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['IdlePermitView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_industries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditIndustriesView'];
+        };
+      };
+    };
+  };
+  OffPlatformController_ranking: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RankingRowView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_reportedEnterprises: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ReportedEnterpriseView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_reviewDueCertificates: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ReviewDueCertificateView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_silentMachines: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['SilentMachineView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_uncertifiedWelders: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UncertifiedWelderView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  OffPlatformController_unpermittedMachines: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UnpermittedMachineView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
   PermitsController_list: {
     parameters: {
       query?: {
@@ -9038,6 +9700,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.acknowledge',
   'alert.close',
   'alert.export',
+  'off_platform.export',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',
@@ -9106,6 +9769,7 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'alert',
   'alert_export',
   'arm_session',
+  'off_platform_export',
   'blackout',
   'certificate',
   'decision',
@@ -9126,6 +9790,16 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'user',
   'welder',
   'welder_engagement',
+];
+export const auditListValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditList']> = [
+  'silent-machines',
+  'unpermitted-machines',
+  'empty-enterprises',
+  'uncertified-welders',
+  'review-due-certificates',
+  'idle-permits',
+  'reported-enterprises',
+  'ranking',
 ];
 export const blackoutEffectValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BlackoutEffect']> = [
   'ban',
@@ -9464,6 +10138,18 @@ export const publicMachineScanDtoTypeValues: ReadonlyArray<
 export const publicWelderScanDtoTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PublicWelderScanDto']['type']
 > = ['welder'];
+export const rankingSignalValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['RankingSignal']> = [
+  'unchipped_machines',
+  'silent_machines',
+  'online_days_without_permit',
+  'arcs_without_grant',
+  'no_machines',
+  'no_welders',
+  'uncertified_welders',
+  'review_due_certificates',
+  'idle_permits',
+  'public_reports',
+];
 export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReasonCode']> = [
   'OK',
   'CHIP_UNKNOWN',
@@ -9531,6 +10217,10 @@ export const reportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>
   'rejected',
   'closed',
 ];
+export const reviewStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReviewState']> = [
+  'due',
+  'overdue',
+];
 export const reviewWelderPhotoDtoDecisionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReviewWelderPhotoDto']['decision']
 > = ['approve', 'reject'];
@@ -9540,6 +10230,11 @@ export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schema
   'enterprise_admin',
   'safety_manager',
   'welder',
+];
+export const silentReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['SilentReason']> = [
+  'unchipped',
+  'never_online',
+  'rarely_online',
 ];
 export const trailActionValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrailAction']> = [
   'submitted',

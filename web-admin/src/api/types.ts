@@ -28,6 +28,16 @@ export type GasCatalogueItem = Schemas['GasCatalogueItemView'];
 /** GET /api/gas-catalogue: the gas's LEL sets the pass mark; a gas not listed is judged at freeText. */
 export type GasCatalogue = Schemas['GasCatalogueView'];
 export type ErrorCode = Schemas['ErrorCode'];
+export type SilentMachineView = Schemas['SilentMachineView'];
+export type UnpermittedMachineView = Schemas['UnpermittedMachineView'];
+export type EmptyEnterpriseView = Schemas['EmptyEnterpriseView'];
+export type UncertifiedWelderView = Schemas['UncertifiedWelderView'];
+export type ReviewDueCertificateView = Schemas['ReviewDueCertificateView'];
+export type IdlePermitView = Schemas['IdlePermitView'];
+export type ReportedEnterpriseView = Schemas['ReportedEnterpriseView'];
+export type RankingRowView = Schemas['RankingRowView'];
+export type AuditIndustriesView = Schemas['AuditIndustriesView'];
+export type AuditList = Schemas['AuditList'];
 
 export {
   alertTypeValues as ALERT_TYPES,

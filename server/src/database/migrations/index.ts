@@ -22,6 +22,7 @@ import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify'
 import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
+import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   WelderPhotos1796470100000,
   PermitGuidance1796480000000,
   Hazards1796500000000,
+  OffPlatformAudit1796510000000,
 ];

@@ -1,0 +1,438 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy';
+import { Actor } from '../access/actor';
+import { certificateValiditySql, REVIEW_WINDOW_DAYS } from '../welders/certificate-rules';
+import { welderCertificateStateParams, welderCertificateStateSql } from '../welders/certificate-census';
+import { addDays } from '../common/time/china-date';
+import {
+  AuditList,
+  RANKING_SIGNALS,
+  RANKING_WEIGHTS,
+  RARELY_ONLINE_MAX_DAYS,
+  RankingSignal,
+  WELDING_HEAVY_INDUSTRIES,
+} from './off-platform-rules';
+
+/** The instants and days one audit run judges against (see AuditWindow in the service). */
+export interface AuditWindow {
+  /** Start of the first China day of the look-back. */
+  from: Date;
+  now: Date;
+  /** Number of China days in the look-back, today included. */
+  days: number;
+  /** Today's China calendar date. */
+  today: string;
+  /** Start of the public-report look-back. */
+  reportsFrom: Date;
+}
+
+export interface AuditFilter {
+  regionCode?: string;
+  industry?: string;
+}
+
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+export type Row = Record<string, unknown>;
+
+/*
+ * Each list is a statement over one kind of row (machine, enterprise, welder, certificate, permit ×
+ * machine, report) with the columns that judge it, and a predicate on those columns that makes the row
+ * a suspect. The ranking counts the same rows per enterprise with the same predicate (no second copy of
+ * any definition). Every per-row column is an index probe keyed by the row (machines_enterprise_idx,
+ * device_events_machine_idx per China day, arcs_machine_time_idx, arcs_permit_idx, permit_machines_*,
+ * welders_employer_idx, grants_welder_idx, certificates_welder_idx, reports_enterprise_created_idx);
+ * the lists page in SQL and never load a table into the process.
+ */
+
+const DAY = (i: string, k = 0) => `(CAST(:from AS timestamptz) + (${i} + ${k}) * interval '1 day')`;
+/**
+ * The chip of machine `m` was heard on China day `d.i` of the look-back. OFFSET 0 keeps it a probe per day
+ * (one index lookup on device_events_machine_idx); without it the planner may join the days to every event
+ * of the machine in the look-back, which at one heartbeat a minute is tens of thousands of rows per machine.
+ */
+const HEARD_ON_DAY = (m: string) =>
+  `EXISTS (SELECT 1 FROM device_events de WHERE de.machine_id = ${m}.id AND de.occurred_at >= ${DAY('d.i')} AND de.occurred_at < ${DAY('d.i', 1)} OFFSET 0)`;
+/**
+ * A permit naming machine `m` was in force at some moment of China day `d.i`: approved (or closed after
+ * approval), its window overlapping the day, and not closed before the day began.
+ */
+const PERMIT_ON_DAY = (m: string) =>
+  `EXISTS (SELECT 1 FROM permit_machines pm JOIN permits p ON p.id = pm.permit_id
+            WHERE pm.machine_id = ${m}.id AND p.approved_at IS NOT NULL AND p.status IN ('approved', 'closed')
+              AND p.planned_start < ${DAY('d.i', 1)}
+              AND LEAST(p.planned_end, COALESCE(p.closed_at, p.planned_end)) > ${DAY('d.i')})`;
+const DAYS_OF_LOOKBACK = `generate_series(0, CAST(:lastDay AS int)) AS d(i)`;
+/** Days heard, counted up to one more than "rarely": a machine heard on most days costs a few probes, not 30. */
+const ONLINE_DAYS = (m: string) =>
+  `(SELECT count(*)::int FROM (SELECT 1 FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)} LIMIT ${RARELY_ONLINE_MAX_DAYS + 1}) h)`;
+/** One probe first: a machine not heard at all in the look-back (most unchipped or idle ones) costs no day probes. */
+const HEARD_IN_LOOKBACK = (m: string) =>
+  `EXISTS (SELECT 1 FROM device_events de WHERE de.machine_id = ${m}.id AND de.occurred_at >= :from)`;
+const ONLINE_DAYS_WITHOUT_PERMIT = (m: string) =>
+  `(CASE WHEN ${HEARD_IN_LOOKBACK(m)} THEN (SELECT count(*)::int FROM ${DAYS_OF_LOOKBACK} WHERE ${HEARD_ON_DAY(m)} AND NOT ${PERMIT_ON_DAY(m)}) ELSE 0 END)`;
+/** Arcs are recorded with the grant that allowed them; one without a grant is welding the platform did not allow. */
+const ARCS_WITHOUT_GRANT = (m: string) =>
+  `(SELECT count(*)::int FROM arcs a WHERE a.machine_id = ${m}.id AND a.started_at >= :from AND a.grant_id IS NULL)`;
+const LAST_ARC_WITHOUT_GRANT = (m: string) =>
+  `(SELECT max(a.started_at) FROM arcs a WHERE a.machine_id = ${m}.id AND a.started_at >= :from AND a.grant_id IS NULL)`;
+
+const ENTERPRISE_COLUMNS = `e.id AS enterprise_id, e.name AS enterprise_name, e.industry AS industry,
+  e.region_code AS region_code, rg.name AS region_name`;
+
+/** Machines on the silent list: no chip, or a chip bound before the look-back never or rarely heard since. */
+const SILENT_ROWS = (where: string) => `
+  SELECT m.id AS machine_id, m.enterprise_id AS row_enterprise_id, m.name AS machine_name, m.manufacturer, m.model,
+         m.serial_number, m.chip_id, c.bound_at, c.last_seen_at,
+         CASE WHEN m.chip_id IS NULL THEN 'unchipped' WHEN c.last_seen_at IS NULL THEN 'never_online' ELSE 'rarely_online' END AS reason,
+         CASE WHEN c.chip_id IS NULL OR NOT (c.bound_at < :from) THEN NULL WHEN c.last_seen_at IS NULL OR c.last_seen_at < :from THEN 0
+              ELSE ${ONLINE_DAYS('m')} END AS online_days,
+         c.bound_at < :from AS bound_before
+    FROM machines m
+    -- LATERAL … LIMIT 1: one index probe per machine, also when the ranking runs this per enterprise
+    LEFT JOIN LATERAL (SELECT c.chip_id, c.bound_at, c.last_seen_at FROM chips c
+                        WHERE c.machine_id = m.id AND c.chip_id = m.chip_id LIMIT 1) c ON TRUE
+   WHERE m.status <> 'retired' AND ${where}`;
+const SILENT_SUSPECT = `(s.reason = 'unchipped' OR (s.bound_before AND (s.reason = 'never_online' OR s.online_days <= ${RARELY_ONLINE_MAX_DAYS})))`;
+
+const UNPERMITTED_ROWS = (where: string) => `
+  SELECT m.id AS machine_id, m.enterprise_id AS row_enterprise_id, m.name AS machine_name, m.serial_number, m.chip_id,
+         ${ONLINE_DAYS_WITHOUT_PERMIT('m')} AS online_days_without_permit,
+         ${ARCS_WITHOUT_GRANT('m')} AS arcs_without_grant,
+         ${LAST_ARC_WITHOUT_GRANT('m')} AS last_arc_without_grant_at
+    FROM machines m
+   WHERE m.status <> 'retired' AND ${where}`;
+const UNPERMITTED_SUSPECT = `(s.online_days_without_permit > 0 OR s.arcs_without_grant > 0)`;
+
+const MACHINE_COUNT_OF = (id: string) =>
+  `(SELECT count(*)::int FROM machines m WHERE m.enterprise_id = ${id} AND m.status <> 'retired')`;
+/** Active welders employed by the enterprise `id`, and those of other employers engaged with it today. */
+const WELDER_COUNT_OF = (
+  id: string,
+) => `((SELECT count(*)::int FROM welders w WHERE w.employer_id = ${id} AND w.status = 'active')
+  + (SELECT count(*)::int FROM welder_engagements g JOIN welders w ON w.id = g.welder_id
+      WHERE g.enterprise_id = ${id} AND w.status = 'active' AND w.employer_id <> ${id}
+        AND g.starts_on <= :today AND (g.ends_on IS NULL OR g.ends_on >= :today)))`;
+const HAS_WELDER = (
+  id: string,
+) => `(EXISTS (SELECT 1 FROM welders w WHERE w.employer_id = ${id} AND w.status = 'active')
+  OR EXISTS (SELECT 1 FROM welder_engagements g JOIN welders w ON w.id = g.welder_id
+      WHERE g.enterprise_id = ${id} AND w.status = 'active'
+        AND g.starts_on <= :today AND (g.ends_on IS NULL OR g.ends_on >= :today)))`;
+
+/**
+ * Enterprises of a welding-heavy industry, in business, with no machine or no welder registered (judged by
+ * EXISTS; the counts are shown for the page's rows only).
+ */
+const EMPTY_ENTERPRISE_ROWS = (where: string) => `
+  SELECT x.id AS row_enterprise_id, x.address,
+         EXISTS (SELECT 1 FROM machines m WHERE m.enterprise_id = x.id AND m.status <> 'retired') AS has_machines,
+         ${HAS_WELDER('x.id')} AS has_welders
+    FROM enterprises x
+   WHERE x.status = 'active' AND x.industry IN (:...heavy) AND ${where}`;
+const EMPTY_SUSPECT = `(NOT s.has_machines OR NOT s.has_welders)`;
+
+/** Active welders by their employer, with the welders module's verdict on their best welding certificate. */
+const WELDER_ROWS = (where: string) => `
+  SELECT w.id AS welder_id, w.employer_id AS row_enterprise_id, w.real_name AS welder_name, w.id_number_masked,
+         ${welderCertificateStateSql('w')} AS certificate_state
+    FROM welders w
+   WHERE w.status = 'active' AND ${where}`;
+const UNCERTIFIED_SUSPECT = `s.certificate_state NOT IN ('valid', 'expiring_90d')`;
+
+const VALIDITY = certificateValiditySql('c', 'CAST(:today AS date)');
+/**
+ * Welding certificates of active welders whose review window (复审) has opened or whose review is
+ * overdue, judged by certificateValiditySql. `c.status = 'valid'` only lets the planner use
+ * certificates_review_due_idx: the rule already refuses suspended and revoked certificates.
+ */
+const REVIEW_ROWS = (where: string) => `
+  SELECT c.id AS certificate_id, w.id AS welder_id, w.employer_id AS row_enterprise_id, w.real_name AS welder_name,
+         c.issued_on::text AS issued_on, c.review_due_on::text AS review_due_on, c.expires_on::text AS expires_on,
+         CASE WHEN ${VALIDITY} = 'review_overdue' THEN 'overdue' ELSE 'due' END AS review_state
+    FROM certificates c
+    JOIN welders w ON w.id = c.welder_id
+   WHERE c.status = 'valid' AND c.review_due_on <= :reviewHorizon AND c.category = :welding
+     AND w.status = 'active' AND ${VALIDITY} IN ('valid', 'unverified', 'review_overdue') AND ${where}`;
+
+/**
+ * Permits that ended in the look-back with no arc under them, while one of their machines arced inside the
+ * permit's window under no grant of this permit (without a grant, or under another permit): the work was
+ * declared here and done elsewhere. Ended: closed, or its planned end passed. One row per (permit, machine).
+ */
+const PERMIT_END = `LEAST(p.planned_end, COALESCE(p.closed_at, p.planned_end))`;
+const IDLE_PERMIT_ROWS = (where: string) => `
+  SELECT p.id AS permit_id, p.enterprise_id AS row_enterprise_id, p.work_description, p.site_address, p.planned_start,
+         ${PERMIT_END} AS ended_at, m.id AS machine_id, m.name AS machine_name, x.n AS arcs_elsewhere, x.first_at AS first_arc_elsewhere_at
+    FROM permits p
+    JOIN permit_machines pm ON pm.permit_id = p.id
+    JOIN machines m ON m.id = pm.machine_id
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS n, min(a.started_at) AS first_at FROM arcs a
+       WHERE a.machine_id = pm.machine_id AND a.started_at >= p.planned_start AND a.started_at < ${PERMIT_END}
+         AND a.permit_id IS DISTINCT FROM p.id) x
+   WHERE p.approved_at IS NOT NULL AND p.status IN ('approved', 'closed')
+     AND p.planned_end >= :from AND ${PERMIT_END} >= :from AND ${PERMIT_END} < :now
+     AND p.first_arc_at IS NULL AND NOT EXISTS (SELECT 1 FROM arcs a WHERE a.permit_id = p.id)
+     AND ${where}`;
+const IDLE_SUSPECT = `s.arcs_elsewhere > 0`;
+
+/** Public reports that named an enterprise, except those found untrue. */
+const REPORT_ROWS = (where: string) => `
+  SELECT r.id AS report_id, r.enterprise_id AS row_enterprise_id, r.tracking_code, r.status, left(r.description, 300) AS description,
+         r.address, r.created_at AS reported_at
+    FROM reports r
+   WHERE r.status <> 'rejected' AND r.created_at >= :reportsFrom AND ${where}`;
+
+const FOR_ENTERPRISE = (col: string) => `${col} = e.id`;
+
+/** Count of one list's suspect rows for the enterprise `e` of the ranking. */
+const countOf = (rows: (where: string) => string, col: string, suspect: string) =>
+  `(SELECT count(*)::int FROM (${rows(FOR_ENTERPRISE(col))}) s WHERE ${suspect})`;
+
+/** The ranking's signals as SQL counts per enterprise `e`, each from its list's own definition. */
+const SIGNAL_SQL: Record<RankingSignal, string> = {
+  unchipped_machines: countOf(SILENT_ROWS, 'm.enterprise_id', `s.reason = 'unchipped'`),
+  silent_machines: countOf(SILENT_ROWS, 'm.enterprise_id', `s.reason <> 'unchipped' AND ${SILENT_SUSPECT}`),
+  online_days_without_permit: `(SELECT COALESCE(sum(s.online_days_without_permit), 0)::int FROM (${UNPERMITTED_ROWS(FOR_ENTERPRISE('m.enterprise_id'))}) s)`,
+  arcs_without_grant: `(SELECT COALESCE(sum(s.arcs_without_grant), 0)::int FROM (${UNPERMITTED_ROWS(FOR_ENTERPRISE('m.enterprise_id'))}) s)`,
+  no_machines: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 'NOT s.has_machines'),
+  no_welders: countOf(EMPTY_ENTERPRISE_ROWS, 'x.id', 'NOT s.has_welders'),
+  uncertified_welders: countOf(WELDER_ROWS, 'w.employer_id', UNCERTIFIED_SUSPECT),
+  review_due_certificates: countOf(REVIEW_ROWS, 'w.employer_id', 'TRUE'),
+  idle_permits: `(SELECT count(DISTINCT s.permit_id)::int FROM (${IDLE_PERMIT_ROWS(FOR_ENTERPRISE('p.enterprise_id'))}) s WHERE ${IDLE_SUSPECT})`,
+  public_reports: countOf(REPORT_ROWS, 'r.enterprise_id', 'TRUE'),
+};
+
+/** One suspect list: its rows, the predicate that makes a row a suspect, and its order. */
+interface ListDef {
+  rows: (where: string) => string;
+  suspect: string;
+  orderBy: [string, 'ASC' | 'DESC'][];
+  /** Columns only shown, computed for the rows of the page alone (after the order and the limit). */
+  late?: string;
+}
+
+export const LIST_DEFS = {
+  'silent-machines': {
+    rows: SILENT_ROWS,
+    suspect: SILENT_SUSPECT,
+    orderBy: [
+      ['s.reason', 'DESC'],
+      ['s.enterprise_name', 'ASC'],
+      ['s.machine_name', 'ASC'],
+      ['s.machine_id', 'ASC'],
+    ],
+  },
+  'unpermitted-machines': {
+    rows: UNPERMITTED_ROWS,
+    suspect: UNPERMITTED_SUSPECT,
+    orderBy: [
+      ['s.arcs_without_grant', 'DESC'],
+      ['s.online_days_without_permit', 'DESC'],
+      ['s.machine_id', 'ASC'],
+    ],
+  },
+  'empty-enterprises': {
+    rows: EMPTY_ENTERPRISE_ROWS,
+    suspect: EMPTY_SUSPECT,
+    orderBy: [
+      ['s.has_machines', 'ASC'],
+      ['s.has_welders', 'ASC'],
+      ['s.enterprise_name', 'ASC'],
+      ['s.enterprise_id', 'ASC'],
+    ],
+    late: `${MACHINE_COUNT_OF('s.enterprise_id')} AS machines, ${WELDER_COUNT_OF('s.enterprise_id')} AS welders`,
+  },
+  'uncertified-welders': {
+    rows: WELDER_ROWS,
+    suspect: UNCERTIFIED_SUSPECT,
+    orderBy: [
+      ['s.enterprise_name', 'ASC'],
+      ['s.welder_name', 'ASC'],
+      ['s.welder_id', 'ASC'],
+    ],
+    // Evidence of still welding, for the page's rows only.
+    late: `(SELECT max(gr.issued_at) FROM grants gr WHERE gr.welder_id = s.welder_id) AS last_grant_at,
+      (SELECT max(p.planned_start) FROM permit_welders pw JOIN permits p ON p.id = pw.permit_id WHERE pw.welder_id = s.welder_id) AS last_permit_start`,
+  },
+  'review-due-certificates': {
+    rows: REVIEW_ROWS,
+    suspect: 'TRUE',
+    orderBy: [
+      ['s.review_due_on', 'ASC'],
+      ['s.certificate_id', 'ASC'],
+    ],
+  },
+  'idle-permits': {
+    rows: IDLE_PERMIT_ROWS,
+    suspect: IDLE_SUSPECT,
+    orderBy: [
+      ['s.ended_at', 'DESC'],
+      ['s.permit_id', 'ASC'],
+      ['s.machine_id', 'ASC'],
+    ],
+  },
+  'reported-enterprises': {
+    rows: REPORT_ROWS,
+    suspect: 'TRUE',
+    orderBy: [
+      ['s.reported_at', 'DESC'],
+      ['s.report_id', 'ASC'],
+    ],
+  },
+} satisfies Record<Exclude<AuditList, 'ranking'>, ListDef>;
+export type SuspectList = keyof typeof LIST_DEFS;
+
+const SCORE = RANKING_SIGNALS.map(
+  (sig) => `LEAST(s.${sig} * ${RANKING_WEIGHTS[sig].points}, ${RANKING_WEIGHTS[sig].cap})`,
+).join(' + ');
+
+/** The suspect lists and the ranking, read-only, every statement scoped by the caller's enterprises. */
+@Injectable()
+export class OffPlatformRepository {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly access: AccessPolicy,
+  ) {}
+
+  private params(w: AuditWindow) {
+    return {
+      from: w.from,
+      now: w.now,
+      lastDay: w.days - 1,
+      reportsFrom: w.reportsFrom,
+      reviewHorizon: addDays(w.today, REVIEW_WINDOW_DAYS),
+      heavy: [...WELDING_HEAVY_INDUSTRIES],
+      ...welderCertificateStateParams(w.today),
+    };
+  }
+
+  /** Narrows `qb` (which joins enterprises as `e`) to the caller's scope, a region and an industry. */
+  private scoped<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    f: AuditFilter,
+  ): SelectQueryBuilder<T> {
+    this.access.scopeToEnterprises(qb, actor, 'e');
+    if (f.regionCode)
+      qb.andWhere(`e.region_path LIKE (SELECT fr.path FROM regions fr WHERE fr.code = :filterRegion) || '%'`, {
+        filterRegion: f.regionCode,
+      });
+    if (f.industry) qb.andWhere('e.industry = :industry', { industry: f.industry });
+    return qb;
+  }
+
+  /**
+   * The suspects of one list: the rows of the enterprises in scope, judged once each (the OFFSET 0 keeps
+   * the judging columns from being computed twice), then the suspects of them paged, with their total.
+   */
+  private suspects(list: SuspectList, actor: Actor, f: AuditFilter, w: AuditWindow): SelectQueryBuilder<Row> {
+    const def: ListDef = LIST_DEFS[list];
+    const inner = this.scoped(
+      this.ds
+        .createQueryBuilder()
+        .select(ENTERPRISE_COLUMNS)
+        .addSelect('r.*')
+        .from(`(${def.rows('TRUE')})`, 'r')
+        .innerJoin('enterprises', 'e', 'e.id = r.row_enterprise_id')
+        .innerJoin('regions', 'rg', 'rg.code = e.region_code'),
+      actor,
+      f,
+    );
+    const qb = this.ds
+      .createQueryBuilder()
+      .select('s.*')
+      .from(`(${inner.getQuery()} OFFSET 0)`, 's')
+      .where(def.suspect)
+      .setParameters({ ...inner.getParameters(), ...this.params(w) }) as SelectQueryBuilder<Row>;
+    return qb;
+  }
+
+  async list(
+    list: SuspectList,
+    actor: Actor,
+    f: AuditFilter,
+    w: AuditWindow,
+    page: Page,
+  ): Promise<{ rows: Row[]; total: number }> {
+    const def: ListDef = LIST_DEFS[list];
+    const paged = this.suspects(list, actor, f, w).addSelect('count(*) OVER ()', 'total');
+    for (const [col, dir] of def.orderBy) paged.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    paged.offset(page.offset).limit(page.limit);
+    // The page first, then its late columns: they cost a probe per shown row, not per row judged.
+    const qb = def.late
+      ? this.ds
+          .createQueryBuilder()
+          .select('pg.*')
+          .addSelect(def.late.replace(/\bs\./g, 'pg.'))
+          .from(`(${paged.getQuery()})`, 'pg')
+          .setParameters(paged.getParameters())
+      : paged;
+    if (def.late)
+      for (const [col, dir] of def.orderBy)
+        qb.addOrderBy(col.replace(/^s\./, 'pg.'), dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    const rows: Row[] = await qb.getRawMany();
+    const total = rows.length ? Number(rows[0].total) : page.offset ? await this.count(list, actor, f, w) : 0;
+    return { rows, total };
+  }
+
+  private async count(list: SuspectList, actor: Actor, f: AuditFilter, w: AuditWindow): Promise<number> {
+    const qb = this.suspects(list, actor, f, w).select('count(*)::int', 'n');
+    return Number((await qb.getRawOne())?.n ?? 0);
+  }
+
+  /**
+   * Enterprises in scope with a count per signal (each from its list's own definition, for that
+   * enterprise), scored by RANKING_WEIGHTS; those with a score above zero, best first, paged.
+   */
+  async ranking(actor: Actor, f: AuditFilter, w: AuditWindow, page: Page): Promise<{ rows: Row[]; total: number }> {
+    const inner = this.scoped(
+      this.ds
+        .createQueryBuilder()
+        .select(ENTERPRISE_COLUMNS)
+        .from('enterprises', 'e')
+        .innerJoin('regions', 'rg', 'rg.code = e.region_code'),
+      actor,
+      f,
+    );
+    for (const sig of RANKING_SIGNALS) inner.addSelect(SIGNAL_SQL[sig], sig);
+    const qb = this.ds
+      .createQueryBuilder()
+      .select('t.*')
+      .addSelect('count(*) OVER ()', 'total')
+      .addSelect('rank() OVER (ORDER BY t.score DESC)', 'rank')
+      .from(`(SELECT s.*, ${SCORE} AS score FROM (${inner.getQuery()} OFFSET 0) s)`, 't')
+      .where('t.score > 0')
+      .orderBy('t.score', 'DESC')
+      .addOrderBy('t.enterprise_name', 'ASC')
+      .addOrderBy('t.enterprise_id', 'ASC')
+      .setParameters({ ...inner.getParameters(), ...this.params(w) });
+    const rows: Row[] = await qb.offset(page.offset).limit(page.limit).getRawMany();
+    let total = rows.length ? Number(rows[0].total) : 0;
+    if (!rows.length && page.offset) {
+      const n = await this.ds
+        .createQueryBuilder()
+        .select('count(*)::int', 'n')
+        .from(`(SELECT ${SCORE} AS score FROM (${inner.getQuery()} OFFSET 0) s)`, 't')
+        .where('t.score > 0')
+        .setParameters({ ...inner.getParameters(), ...this.params(w) })
+        .getRawOne();
+      total = Number(n?.n ?? 0);
+    }
+    return { rows, total };
+  }
+
+  /** Industries recorded by the enterprises in scope (for the filter), at most 500. */
+  async industries(actor: Actor): Promise<string[]> {
+    const qb = this.ds.createQueryBuilder().select('DISTINCT e.industry', 'industry').from('enterprises', 'e');
+    this.access.scopeToEnterprises(qb, actor, 'e');
+    const rows: { industry: string }[] = await qb.orderBy('industry', 'ASC').limit(500).getRawMany();
+    return rows.map((r) => r.industry);
+  }
+}
