@@ -138,6 +138,23 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
     await page.locator('.ant-drawer-open', { hasText: '孙磊' }).first().waitFor();
     await closeDrawer(page);
 
+    // 转为隐患: the row becomes a finding in the hazard register, with the welder and a first description.
+    await sun.getByTestId('to-hazard').click();
+    const form = page.getByTestId('hazard-form');
+    await form.waitFor();
+    assert.equal(await page.getByTestId('hazard-form-category').innerText(), '无证焊接');
+    assert.ok((await page.getByTestId('hazard-form-description').inputValue()).includes('孙磊'));
+    await page.getByTestId('hazard-form-submit').click();
+    await page.waitForURL(/\/console\/hazards\?open=/);
+    const hazardId = new URL(page.url()).searchParams.get('open');
+    const hazard = await apiGet(server.baseUrl, token, `/api/hazards/${hazardId}`);
+    assert.equal(hazard.category, 'unlicensed_welding');
+    assert.equal(hazard.source, 'inspection');
+    assert.ok(hazard.welderId, 'the welder is named on the hazard');
+    await page.locator('.ant-drawer-open', { hasText: '无证焊接' }).first().waitFor();
+    await page.screenshot({ path: join(shots, '63b-off-platform-to-hazard.png'), fullPage: true });
+    await closeDrawer(page);
+
     // The township filter: 会亭镇 holds 恒达 only, not 宏远 (马头镇).
     await page.goto('/console/off-platform?tab=silent-machines');
     await page.getByTestId('list-silent-machines').locator('tr.ant-table-row').first().waitFor();

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Select, Space, Table, Tabs, Tag, Typography } from
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import type {
   AlertView,
   AuditIndustriesView,
@@ -31,6 +31,7 @@ import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { WelderDrawer } from '../../components/welders/WelderDrawer';
 import { useApi } from '../../hooks/useApi';
+import { HazardFormModal, type HazardSeed } from '../hazards/HazardFormModal';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged, type Filters } from '../../hooks/usePaged';
 
@@ -57,14 +58,36 @@ function SuspectTable<T extends object>({
   rowKey,
   columns,
   testId,
+  toHazard,
+  onHazard,
 }: {
   path: string;
   filters: Filters;
   rowKey: (r: T) => string;
   columns: ColumnsType<T>;
   testId: string;
+  /** What a hazard registered from this row says (转为隐患: the row becomes a finding to rectify). */
+  toHazard?: (r: T) => HazardSeed;
+  onHazard?: (seed: HazardSeed) => void;
 }) {
   const { t } = useTranslation();
+  const withAction: ColumnsType<T> =
+    toHazard && onHazard
+      ? [
+          ...columns,
+          {
+            title: t('offPlatform.col.action'),
+            key: 'toHazard',
+            width: 100,
+            fixed: 'right',
+            render: (_: unknown, r: T) => (
+              <Link onClick={() => onHazard(toHazard(r))} testId="to-hazard">
+                {t('hazards.promote')}
+              </Link>
+            ),
+          },
+        ]
+      : columns;
   const list = usePaged<T>(path, filters);
   if (list.error && !list.data) return <ErrorState error={list.error} onRetry={list.reload} />;
   return (
@@ -77,7 +100,7 @@ function SuspectTable<T extends object>({
       pagination={list.pagination}
       scroll={{ x: 1000 }}
       locale={{ emptyText: <EmptyState description={t('offPlatform.emptyList')} /> }}
-      columns={columns}
+      columns={withAction}
     />
   );
 }
@@ -110,6 +133,11 @@ export default function OffPlatformPage() {
   const setTab = (k: string) => setParams(k === 'ranking' ? {} : { tab: k }, { replace: true });
   const [filters, setFilters] = useState<Filters>({ days: 30 });
   const [drawer, setDrawer] = useState<{ kind: keyof Open; id: string } | null>(null);
+  const [seed, setSeed] = useState<HazardSeed | null>(null);
+  const navigate = useNavigate();
+  const { user } = useSession();
+  // Regulators register findings; the platform admin only reads (the hazard register's rule).
+  const onHazard = user?.role === 'regulator' ? setSeed : undefined;
   const industries = useApi<AuditIndustriesView>('/api/off-platform/industries');
   const heavy = new Set(industries.data?.weldingHeavy ?? []);
   const open: Open = {
@@ -186,6 +214,18 @@ export default function OffPlatformPage() {
           <SuspectTable<SilentMachineView>
             key={key}
             testId="list-silent-machines"
+            onHazard={onHazard}
+            toHazard={(r) => ({
+              enterpriseId: r.enterpriseId,
+              enterpriseName: r.enterpriseName,
+              machineId: r.machineId,
+              category: r.reason === 'unchipped' ? 'machine_not_chipped' : 'other',
+              description: t('offPlatform.toHazard.silentMachine', {
+                machine: r.machineName,
+                serial: r.serialNumber,
+                reason: t(`offPlatform.silentReason.${r.reason}`),
+              }),
+            })}
             path="/api/off-platform/silent-machines"
             filters={filters}
             rowKey={(r) => r.machineId}
@@ -230,6 +270,19 @@ export default function OffPlatformPage() {
           <SuspectTable<UnpermittedMachineView>
             key={key}
             testId="list-unpermitted-machines"
+            onHazard={onHazard}
+            toHazard={(r) => ({
+              enterpriseId: r.enterpriseId,
+              enterpriseName: r.enterpriseName,
+              machineId: r.machineId,
+              category: r.arcsWithoutGrant > 0 ? 'arc_without_grant' : 'no_hot_work_permit',
+              description: t('offPlatform.toHazard.unpermittedMachine', {
+                machine: r.machineName,
+                serial: r.serialNumber,
+                days: r.onlineDaysWithoutPermit,
+                arcs: r.arcsWithoutGrant,
+              }),
+            })}
             path="/api/off-platform/unpermitted-machines"
             filters={filters}
             rowKey={(r) => r.machineId}
@@ -285,6 +338,14 @@ export default function OffPlatformPage() {
           <SuspectTable<UncertifiedWelderView>
             key={key}
             testId="list-uncertified-welders"
+            onHazard={onHazard}
+            toHazard={(r) => ({
+              enterpriseId: r.enterpriseId,
+              enterpriseName: r.enterpriseName,
+              welderId: r.welderId,
+              category: 'unlicensed_welding',
+              description: t('offPlatform.toHazard.uncertifiedWelder', { welder: r.welderName }),
+            })}
             path="/api/off-platform/uncertified-welders"
             filters={filters}
             rowKey={(r) => r.welderId}
@@ -476,6 +537,16 @@ export default function OffPlatformPage() {
         )}
         <Tabs activeKey={tab} onChange={setTab} items={items} destroyOnHidden data-testid="off-platform-tabs" />
       </Card>
+      <HazardFormModal
+        open={!!seed}
+        regulator
+        seed={seed}
+        onClose={() => setSeed(null)}
+        onCreated={(h) => {
+          setSeed(null);
+          void navigate(`/console/hazards?open=${h.id}`);
+        }}
+      />
       <EnterpriseDrawer enterpriseId={drawerId('enterprise')} onClose={() => setDrawer(null)} />
       <MachineTimelineDrawer machineId={drawerId('machine')} onClose={() => setDrawer(null)} />
       <WelderDrawer

@@ -7,6 +7,18 @@ import { useApi } from '../../hooks/useApi';
 import { errorText, formFieldErrors } from '../../i18n/errors';
 import { HazardPhotoInput } from './HazardPhotoInput';
 import { currentPosition, HAZARD_CATEGORIES, HAZARD_LEVELS, multipart, type HazardDetail } from './hazardsApi';
+import type { HazardCategory } from './hazardsApi';
+
+/** A regulator's finding started from a row elsewhere (the off-platform audit): who, what, and a first description. */
+export interface HazardSeed {
+  enterpriseId: string;
+  enterpriseName: string;
+  machineId?: string;
+  welderId?: string;
+  permitId?: string;
+  category: HazardCategory;
+  description: string;
+}
 
 interface Values {
   enterpriseId?: string;
@@ -24,9 +36,11 @@ export function HazardFormModal({
   regulator,
   onClose,
   onCreated,
+  seed,
 }: {
   open: boolean;
   regulator: boolean;
+  seed?: HazardSeed | null;
   onClose: () => void;
   onCreated: (h: HazardDetail) => void;
 }) {
@@ -48,6 +62,9 @@ export function HazardFormModal({
         body: multipart(
           {
             enterpriseId: regulator ? v.enterpriseId : undefined,
+            machineId: seed?.machineId,
+            welderId: seed?.welderId,
+            permitId: seed?.permitId,
             category: v.category,
             level: v.level,
             description: v.description,
@@ -85,7 +102,21 @@ export function HazardFormModal({
       destroyOnHidden
       okButtonProps={{ 'data-testid': 'hazard-form-submit' }}
     >
-      <Form form={form} layout="vertical" initialValues={{ level: 'general' }} data-testid="hazard-form">
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={
+          seed
+            ? {
+                level: 'general',
+                enterpriseId: seed.enterpriseId,
+                category: seed.category,
+                description: seed.description,
+              }
+            : { level: 'general' }
+        }
+        data-testid="hazard-form"
+      >
         {regulator && (
           <Form.Item
             name="enterpriseId"
@@ -96,8 +127,13 @@ export function HazardFormModal({
               showSearch
               optionFilterProp="label"
               loading={enterprises.loading}
+              disabled={!!seed}
               data-testid="hazard-form-enterprise"
-              options={(enterprises.data?.items ?? []).map((e) => ({ value: e.id, label: e.name }))}
+              options={
+                seed
+                  ? [{ value: seed.enterpriseId, label: seed.enterpriseName }]
+                  : (enterprises.data?.items ?? []).map((e) => ({ value: e.id, label: e.name }))
+              }
             />
           </Form.Item>
         )}

@@ -14,6 +14,7 @@ export type HazardDetail = S['HazardDetailView'];
 export type SlowProgress = S['SlowProgressView'];
 export type HazardState = S['HazardState'];
 export type HazardLevel = S['HazardLevel'];
+export type HazardCategory = S['HazardCategory'];
 
 export const HAZARD_CATEGORIES = hazardCategoryValues;
 export const HAZARD_LEVELS = hazardLevelValues;
