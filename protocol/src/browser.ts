@@ -5,3 +5,4 @@
  */
 export * from './identifiers';
 export * from './identity-code';
+export * from './chip-label-shape';
