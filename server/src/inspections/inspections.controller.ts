@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../access/actor';
+import { CurrentActor, Public, Roles } from '../access/decorators';
+import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
+import { Paginated, PaginationQueryDto } from '../common/http/pagination';
+import { Role } from '../common/roles/role';
+import { uuidParam } from '../common/validation/uuid';
+import { CreateInspectionPlanDto } from './dto/inspection.dto';
+import { InspectionPlanSummaryView, InspectionPlanView, PublicInspectionPlanView } from './inspection.view';
+import { InspectionsService } from './inspections.service';
+
+/** 双随机 inspection plans: regulators of the region; platform admins read. */
+@ApiTags('inspections')
+@ApiBearerAuth()
+@Roles(Role.PlatformAdmin, Role.Regulator)
+@Controller('inspection-plans')
+export class InspectionsController {
+  constructor(private readonly inspections: InspectionsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Inspection plans in your region, newest first' })
+  @ApiPaginatedResponse(InspectionPlanSummaryView)
+  list(@CurrentActor() actor: Actor, @Query() q: PaginationQueryDto): Promise<Paginated<InspectionPlanSummaryView>> {
+    return this.inspections.list(actor, q);
+  }
+
+  @Post()
+  @Roles(Role.Regulator)
+  @ApiOperation({
+    summary:
+      '双随机: plan inspections for a period and region; enterprises drawn by weight, two inspectors each, seed recorded',
+  })
+  @ApiCreatedResponse({ type: InspectionPlanView })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateInspectionPlanDto): Promise<InspectionPlanView> {
+    return this.inspections.createPlan(actor, dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A plan with its draw: seed, weights, candidates, inspector pool and the result' })
+  @ApiOkResponse({ type: InspectionPlanView })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<InspectionPlanView> {
+    return this.inspections.get(actor, id);
+  }
+}
+
+/** 一公开: the published draw, for anyone. */
+@ApiTags('public')
+@Controller('public/inspection-plans')
+export class PublicInspectionsController {
+  constructor(private readonly inspections: InspectionsService) {}
+
+  @Public()
+  @Get(':id')
+  @ApiOperation({ summary: '一公开: a plan’s draw and result with what is needed to re-run it; no personal data' })
+  @ApiOkResponse({ type: PublicInspectionPlanView })
+  get(@Param('id', uuidParam()) id: string): Promise<PublicInspectionPlanView> {
+    return this.inspections.getPublic(id);
+  }
+}
