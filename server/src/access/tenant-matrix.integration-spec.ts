@@ -47,6 +47,8 @@ type Fx = DemoIds & {
   hazardPhoto: string;
   /** The county's 双随机 plan over 夏邑县 (恒达 among the candidates). */
   inspectionPlan: string;
+  /** 会亭镇's plan: its two regulator accounts are the two inspectors drawn for its target 1. */
+  townshipPlan: string;
 };
 
 interface Entry {
@@ -721,6 +723,12 @@ const MATRIX: Record<string, Entry> = {
     }),
   },
   'GET /api/inspection-plans/{id}': { owner: 'xiayi.regulator', params: (f) => ({ id: f.inspectionPlan }) },
+  'POST /api/inspection-plans/{id}/targets/{position}/check-in': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    body: () => ({ latitude: 34.1722, longitude: 116.0013 }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -877,6 +885,30 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         }),
       'inspection plan',
     );
+    await must(
+      await t.http.post('/api/users').set(admin).send({
+        username: 'huiting.inspector2',
+        password: DEMO_PASSWORD,
+        displayName: '会亭镇执法员二',
+        role: 'regulator',
+        regionCode: '411426100',
+      }),
+      'second township inspector',
+    );
+    const townshipPlan = await must(
+      await t.http
+        .post('/api/inspection-plans')
+        .set(await as('huiting.regulator'))
+        .send({
+          title: '矩阵测试会亭镇计划',
+          regionCode: '411426100',
+          periodStart: '2026-06-01',
+          periodEnd: '2026-06-30',
+          sampleSize: 1,
+          weights: { openAlerts: 1, daysSinceInspection: 1 },
+        }),
+      'township inspection plan',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -951,6 +983,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       hazard: hazard.id as string,
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
       inspectionPlan: inspectionPlan.id as string,
+      townshipPlan: townshipPlan.id as string,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { numericTransformer } from '../database/columns';
 import type { DrawCandidate, DrawWeights } from './inspection-draw';
 
 /** 检查计划: a period and a region, with the 双随机 draw's inputs recorded so that anyone can re-run it. */
@@ -36,4 +37,25 @@ export class InspectionTarget {
   })
   weight!: number;
   @Column({ name: 'inspector_ids', type: 'uuid', array: true }) inspectorIds!: string[];
+  /** 现场检查: an assigned inspector checked in at the enterprise (GPS from the phone). */
+  @Column({ name: 'checked_in_at', type: 'timestamptz', nullable: true }) checkedInAt!: Date | null;
+  @Column({ name: 'checked_in_by', type: 'uuid', nullable: true }) checkedInBy!: string | null;
+  @Column({
+    name: 'check_in_latitude',
+    type: 'numeric',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: numericTransformer,
+  })
+  checkInLatitude!: number | null;
+  @Column({
+    name: 'check_in_longitude',
+    type: 'numeric',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: numericTransformer,
+  })
+  checkInLongitude!: number | null;
 }

@@ -24,6 +24,10 @@ export class InspectionTargetView {
   @ApiProperty() enterpriseName!: string;
   @ApiProperty() weight!: number;
   @ApiProperty({ type: [InspectorView] }) inspectors!: InspectorView[];
+  @ApiProperty({ type: Date, nullable: true, description: 'When an assigned inspector checked in on site' })
+  checkedInAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Who checked in' })
+  checkedInByName!: string | null;
 }
 
 export class InspectionPlanSummaryView {

@@ -1,14 +1,22 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Public, Roles } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated, PaginationQueryDto } from '../common/http/pagination';
+import { DomainError } from '../common/errors/domain-error';
 import { Role } from '../common/roles/role';
 import { uuidParam } from '../common/validation/uuid';
-import { CreateInspectionPlanDto } from './dto/inspection.dto';
+import { CheckInDto, CreateInspectionPlanDto } from './dto/inspection.dto';
 import { InspectionPlanSummaryView, InspectionPlanView, PublicInspectionPlanView } from './inspection.view';
 import { InspectionsService } from './inspections.service';
+
+/** A target's place in the draw, 1…200. */
+function positionParam(v: string): number {
+  if (!/^[1-9]\d{0,2}$/.test(v) || Number(v) > 200)
+    throw DomainError.invalid('position', 'isInt', '检查对象序号无效 (invalid position)');
+  return Number(v);
+}
 
 /** 双随机 inspection plans: regulators of the region; platform admins read. */
 @ApiTags('inspections')
@@ -34,6 +42,20 @@ export class InspectionsController {
   @ApiCreatedResponse({ type: InspectionPlanView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateInspectionPlanDto): Promise<InspectionPlanView> {
     return this.inspections.createPlan(actor, dto);
+  }
+
+  @Post(':id/targets/:position/check-in')
+  @Roles(Role.Regulator)
+  @HttpCode(200)
+  @ApiOperation({ summary: '现场检查: one of the two inspectors drawn for the enterprise checks in on site (GPS)' })
+  @ApiOkResponse({ type: InspectionPlanView })
+  checkIn(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Param('position') position: string,
+    @Body() dto: CheckInDto,
+  ): Promise<InspectionPlanView> {
+    return this.inspections.checkIn(actor, id, positionParam(position), dto);
   }
 
   @Get(':id')

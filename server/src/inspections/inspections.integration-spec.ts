@@ -202,12 +202,45 @@ describe('inspection plans (双随机一公开)', () => {
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM inspection_plans`))[0].n).toBe(before);
   });
 
+  it('现场检查: only an inspector drawn for the enterprise checks in, with GPS, once; audited', async () => {
+    const res = await create(
+      'huiting.regulator',
+      plan({ regionCode: '411426100', sampleSize: 1, seed: 'huiting-check-in' }),
+    );
+    expect(res.status).toBe(201);
+    const id = (res.body as PlanBody).id;
+    const checkIn = async (user: string, body: Record<string, unknown>, position = '1') =>
+      t.http
+        .post(`/api/inspection-plans/${id}/targets/${position}/check-in`)
+        .set(await t.auth(user))
+        .send(body);
+    const here = { latitude: 34.1722, longitude: 116.0013 };
+    // The county planned nothing here but oversees it: still not one of the two drawn, so refused.
+    expect((await checkIn('xiayi.regulator', here)).status).toBe(403);
+    expect((await checkIn('matou.regulator', here)).status).toBe(404);
+    expect((await checkIn('hengda.admin', here)).status).toBe(403);
+    expect((await checkIn('huiting.regulator', {})).status).toBe(400);
+    expect((await checkIn('huiting.regulator', here, '2')).status).toBe(404);
+    expect((await checkIn('huiting.regulator', here, 'x')).status).toBe(400);
+    const ok = await checkIn('huiting.second', here);
+    expect(ok.status).toBe(200);
+    expect(ok.body.targets[0]).toMatchObject({ checkedInByName: 'huiting.second 执法员' });
+    expect(ok.body.targets[0].checkedInAt).toBeTruthy();
+    expect((await checkIn('huiting.regulator', here)).status).toBe(409);
+    const [audit] = await t.ds.query(
+      `SELECT a.after FROM audit_log a JOIN inspection_targets t ON t.id::text = a.entity_id
+        WHERE a.action = 'inspection.check_in' AND t.plan_id = $1`,
+      [id],
+    );
+    expect(audit.after).toMatchObject({ planId: id, position: 1, latitude: 34.1722, longitude: 116.0013 });
+  });
+
   it('scopes reading to the region: the county sees all, a township its own, enterprises nothing', async () => {
     const county = await t.http.get('/api/inspection-plans').set(await t.auth('xiayi.regulator'));
     expect(county.status).toBe(200);
-    expect(county.body.total).toBe(3);
+    expect(county.body.total).toBe(4);
     const huiting = await t.http.get('/api/inspection-plans').set(await t.auth('huiting.regulator'));
-    expect((huiting.body.items as PlanBody[]).map((p) => p.regionCode)).toEqual(['411426100']);
+    expect((huiting.body.items as PlanBody[]).map((p) => p.regionCode)).toEqual(['411426100', '411426100']);
     const countyPlan = (county.body.items as PlanBody[]).find((p) => p.regionCode === '411426')!;
     expect(
       (await t.http.get(`/api/inspection-plans/${countyPlan.id}`).set(await t.auth('huiting.regulator'))).status,

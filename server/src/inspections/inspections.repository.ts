@@ -16,7 +16,10 @@ export class InspectionsRepository {
     return em.getRepository(InspectionPlan).save(em.create(InspectionPlan, p));
   }
 
-  async insertTargets(em: EntityManager, targets: Omit<InspectionTarget, 'id'>[]): Promise<void> {
+  async insertTargets(
+    em: EntityManager,
+    targets: Pick<InspectionTarget, 'planId' | 'position' | 'enterpriseId' | 'weight' | 'inspectorIds'>[],
+  ): Promise<void> {
     if (targets.length) await em.getRepository(InspectionTarget).insert(targets);
   }
 
@@ -26,6 +29,19 @@ export class InspectionsRepository {
 
   targetsOf(planId: string): Promise<InspectionTarget[]> {
     return this.ds.getRepository(InspectionTarget).find({ where: { planId }, order: { position: 'ASC' } });
+  }
+
+  findTargetForUpdate(em: EntityManager, planId: string, position: number): Promise<InspectionTarget | null> {
+    return em
+      .getRepository(InspectionTarget)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.plan_id = :planId AND t.position = :position', { planId, position })
+      .getOne();
+  }
+
+  async saveTarget(em: EntityManager, t: InspectionTarget): Promise<void> {
+    await em.getRepository(InspectionTarget).save(t);
   }
 
   /** Plans in a region subtree (null: all), newest first. */

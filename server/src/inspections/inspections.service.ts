@@ -11,7 +11,7 @@ import { Role } from '../common/roles/role';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { USER_NAME_LOOKUP, UserNameLookup } from '../users/user-name-lookup';
-import { CreateInspectionPlanDto } from './dto/inspection.dto';
+import { CheckInDto, CreateInspectionPlanDto } from './dto/inspection.dto';
 import { drawInspection } from './inspection-draw';
 import { InspectionPlan, InspectionTarget } from './inspection.entity';
 import { InspectionPlanSummaryView, InspectionPlanView, PublicInspectionPlanView } from './inspection.view';
@@ -120,6 +120,39 @@ export class InspectionsService {
     return this.view(plan);
   }
 
+  /**
+   * 现场检查: one of the two inspectors drawn for the enterprise checks in on site, with GPS. Nobody else
+   * acts on the target: not the other regulators of the region, not the planner.
+   */
+  async checkIn(actor: Actor, planId: string, position: number, dto: CheckInDto): Promise<InspectionPlanView> {
+    const plan = await this.repo.findPlan(planId);
+    if (actor.role !== Role.Regulator || !actor.regionPath || !plan || !plan.regionPath.startsWith(actor.regionPath)) {
+      if (actor.role !== Role.Regulator) throw new DomainError(ErrorCode.FORBIDDEN, 'Only inspectors check in');
+      throw DomainError.notFound('Inspection plan');
+    }
+    await this.ds.transaction(async (em) => {
+      const target = await this.repo.findTargetForUpdate(em, plan.id, position);
+      if (!target) throw DomainError.notFound('Inspection target');
+      if (!actor.userId || !target.inspectorIds.includes(actor.userId))
+        throw new DomainError(ErrorCode.FORBIDDEN, 'Only the two inspectors drawn for this enterprise act on it');
+      if (target.checkedInAt) throw new DomainError(ErrorCode.CONFLICT, 'Already checked in');
+      target.checkedInAt = this.clock.now();
+      target.checkedInBy = actor.userId;
+      target.checkInLatitude = dto.latitude;
+      target.checkInLongitude = dto.longitude;
+      await this.repo.saveTarget(em, target);
+      await this.audit.record(em, actor, {
+        action: 'inspection.check_in',
+        entityType: 'inspection_target',
+        entityId: target.id,
+        enterpriseId: target.enterpriseId,
+        regionPath: plan.regionPath,
+        after: { planId: plan.id, position, latitude: dto.latitude, longitude: dto.longitude },
+      });
+    });
+    return this.view(plan);
+  }
+
   /** 一公开: anyone may read a plan's draw and re-run it; no personal data. */
   async getPublic(id: string): Promise<PublicInspectionPlanView> {
     const plan = await this.repo.findPlan(id);
@@ -170,7 +203,10 @@ export class InspectionsService {
   private async view(plan: InspectionPlan): Promise<InspectionPlanView> {
     const targets = await this.repo.targetsOf(plan.id);
     const names = await this.enterpriseNames(plan.candidates.map((c) => c.enterpriseId));
-    const people = await this.users.displayNames(plan.inspectorPool);
+    const people = await this.users.displayNames([
+      ...plan.inspectorPool,
+      ...targets.flatMap((t) => (t.checkedInBy ? [t.checkedInBy] : [])),
+    ]);
     const regionNames = await this.regionNames([plan.regionCode]);
     const person = (id: string) => ({ id, displayName: people.get(id) ?? '' });
     return {
@@ -185,6 +221,8 @@ export class InspectionsService {
         enterpriseName: names.get(t.enterpriseId) ?? '',
         weight: t.weight,
         inspectors: t.inspectorIds.map(person),
+        checkedInAt: t.checkedInAt,
+        checkedInByName: t.checkedInBy ? (people.get(t.checkedInBy) ?? '') : null,
       })),
     };
   }

@@ -1135,6 +1135,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/inspection-plans/{id}/targets/{position}/check-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场检查: one of the two inspectors drawn for the enterprise checks in on site (GPS) */
+    post: operations['InspectionsController_checkIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/ledgers/enterprises/export.xlsx': {
     parameters: {
       query?: never;
@@ -2740,6 +2757,7 @@ export interface components {
       | 'hazard.sign_off'
       | 'hazard.measure'
       | 'inspection_plan.draw'
+      | 'inspection.check_in'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2791,6 +2809,7 @@ export interface components {
       | 'hazard'
       | 'hazard_measure'
       | 'inspection_plan'
+      | 'inspection_target'
       | 'holiday_calendar_year'
       | 'identity_code'
       | 'machine'
@@ -3000,6 +3019,12 @@ export interface components {
       reason?: string;
       /** @enum {string} */
       status: 'active' | 'suspended' | 'retired';
+    };
+    CheckInDto: {
+      /** @example 34.1721 */
+      latitude: number;
+      /** @example 116.0012 */
+      longitude: number;
     };
     ChecklistDto: {
       /** @description 动火点周围 15 m 内可燃物已清除 (mandatory) */
@@ -4130,6 +4155,13 @@ export interface components {
       weights: components['schemas']['DrawWeightsView'];
     };
     InspectionTargetView: {
+      /**
+       * Format: date-time
+       * @description When an assigned inspector checked in on site
+       */
+      checkedInAt: string | null;
+      /** @description Who checked in */
+      checkedInByName: string | null;
       /** Format: uuid */
       enterpriseId: string;
       enterpriseName: string;
@@ -7616,6 +7648,32 @@ export interface operations {
       };
     };
   };
+  InspectionsController_checkIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
   LedgersController_exportEnterprises: {
     parameters: {
       query?: {
@@ -10009,6 +10067,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.sign_off',
   'hazard.measure',
   'inspection_plan.draw',
+  'inspection.check_in',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -10060,6 +10119,7 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'hazard',
   'hazard_measure',
   'inspection_plan',
+  'inspection_target',
   'holiday_calendar_year',
   'identity_code',
   'machine',

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Issue 15 §2, inspection planning (双随机一公开): a plan for a period and a region, the draw's inputs
  * (seed, candidates with their facts, weights, inspector pool) kept as drawn so that the draw can be re-run,
- * and the drawn enterprises with their two inspectors. "Days since the last inspection" reads the targets.
+ * and the drawn enterprises with their two inspectors and the on-site check-in (who, when, where). "Days since the last inspection" reads the targets.
  */
 export class InspectionPlans1796530000000 implements MigrationInterface {
   name = 'InspectionPlans1796530000000';
@@ -36,6 +36,10 @@ export class InspectionPlans1796530000000 implements MigrationInterface {
         enterprise_id uuid NOT NULL REFERENCES enterprises(id),
         weight numeric(10,3) NOT NULL,
         inspector_ids uuid[] NOT NULL CHECK (cardinality(inspector_ids) = 2),
+        checked_in_at timestamptz,
+        checked_in_by uuid,
+        check_in_latitude numeric(9,6),
+        check_in_longitude numeric(9,6),
         UNIQUE (plan_id, position),
         UNIQUE (plan_id, enterprise_id)
       )`);

@@ -67,3 +67,20 @@ export class CreateInspectionPlanDto {
   @MaxLength(128)
   seed?: string;
 }
+
+/** 现场检查 check-in: where the inspector stands (WGS-84 from the phone). */
+export class CheckInDto {
+  @ApiProperty({ example: 34.1721, minimum: -90, maximum: 90 })
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude!: number;
+
+  @ApiProperty({ example: 116.0012, minimum: -180, maximum: 180 })
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude!: number;
+}

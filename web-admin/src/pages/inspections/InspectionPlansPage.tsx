@@ -154,6 +154,14 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                 title: t('inspections.inspectors'),
                 render: (_: unknown, r) => r.inspectors.map((i) => i.displayName).join('、'),
               },
+              {
+                title: t('inspections.checkIn'),
+                width: 200,
+                render: (_: unknown, r) =>
+                  r.checkedInAt
+                    ? `${fmtTime(r.checkedInAt)} · ${r.checkedInByName ?? ''}`
+                    : t('inspections.notCheckedIn'),
+              },
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
