@@ -117,6 +117,15 @@ describe('inspection plans (双随机一公开)', () => {
     expect(audit.after.selected.map((s: { enterpriseId: string }) => s.enterpriseId)).toEqual(
       p.targets.map((x) => x.enterpriseId),
     );
+    // Every pair drawn from the county's four accounts holds a township account: drawn, it checks in on a
+    // county plan it cannot otherwise open.
+    const township = p.targets[0].inspectors.find((i) => i.displayName !== '夏邑县应急管理局')!;
+    const username = (await t.ds.query(`SELECT username FROM users WHERE id = $1`, [township.id]))[0].username;
+    const checked = await t.http
+      .post(`/api/inspection-plans/${p.id}/targets/1/check-in`)
+      .set(await t.auth(username))
+      .send({ latitude: 34.17, longitude: 116.0 });
+    expect(checked.status).toBe(200);
   });
 
   it('a server-picked seed is recorded too; a later plan counts the days since the last draw', async () => {

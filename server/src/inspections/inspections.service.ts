@@ -125,15 +125,18 @@ export class InspectionsService {
    * acts on the target: not the other regulators of the region, not the planner.
    */
   async checkIn(actor: Actor, planId: string, position: number, dto: CheckInDto): Promise<InspectionPlanView> {
+    if (actor.role !== Role.Regulator) throw new DomainError(ErrorCode.FORBIDDEN, 'Only inspectors check in');
     const plan = await this.repo.findPlan(planId);
-    if (actor.role !== Role.Regulator || !actor.regionPath || !plan || !plan.regionPath.startsWith(actor.regionPath)) {
-      if (actor.role !== Role.Regulator) throw new DomainError(ErrorCode.FORBIDDEN, 'Only inspectors check in');
-      throw DomainError.notFound('Inspection plan');
-    }
+    if (!plan) throw DomainError.notFound('Inspection plan');
+    // The draw is the authority: a township account drawn for a county plan acts on its target. Anyone
+    // else is refused; whoever cannot see the plan learns nothing about it.
+    const visible = !!actor.regionPath && plan.regionPath.startsWith(actor.regionPath);
     await this.ds.transaction(async (em) => {
       const target = await this.repo.findTargetForUpdate(em, plan.id, position);
+      const assigned = !!target && !!actor.userId && target.inspectorIds.includes(actor.userId);
+      if (!assigned && !visible) throw DomainError.notFound('Inspection plan');
       if (!target) throw DomainError.notFound('Inspection target');
-      if (!actor.userId || !target.inspectorIds.includes(actor.userId))
+      if (!assigned)
         throw new DomainError(ErrorCode.FORBIDDEN, 'Only the two inspectors drawn for this enterprise act on it');
       if (target.checkedInAt) throw new DomainError(ErrorCode.CONFLICT, 'Already checked in');
       target.checkedInAt = this.clock.now();
