@@ -135,6 +135,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['alerts', 'chips', 'enterprises', 'machines', 'permit_machines', 'permits', 'reports'],
     why: 'the overview map: one bounded statement per layer, placing rows of several modules',
   },
+  'inspections/inspections.repository.ts': {
+    tables: ['alerts', 'enterprises', 'regions', 'users'],
+    why: '双随机 draw (issue 15 §2): the region’s active enterprises with their open alerts, and its regulator accounts, read in the plan’s transaction so that the recorded draw inputs are exactly what was drawn from',
+  },
   'off-platform/off-platform.repository.ts': {
     tables: [
       'certificates',

@@ -66,6 +66,7 @@ export const publicRoutes: RouteObject[] = [
   { path: '/q/:code', element: light(() => import('./pages/public/ScanPage')) },
   { path: '/report', element: scoped(() => import('./pages/public/ReportPage')) },
   { path: '/report/status', element: scoped(() => import('./pages/public/ReportStatusPage')) },
+  { path: '/inspections/plans/:id', element: light(() => import('./pages/public/InspectionPlanPage')) },
 ];
 
 // ---- 2. Welder pages (login as welder, own phone layout). Owner: pages/welder/**. -----------------
@@ -92,6 +93,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'inspections', element: page(() => import('./pages/inspections/InspectionPlansPage')) },
   { path: 'off-platform', element: page(() => import('./pages/console/OffPlatformPage')) },
   { path: 'ledgers/enterprises', element: page(() => import('./pages/console/EnterprisesLedgerPage')) },
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },

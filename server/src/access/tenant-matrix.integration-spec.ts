@@ -45,6 +45,10 @@ type Fx = DemoIds & {
   /** 恒达's self-inspection hazard (open, one photo): ordered, rectified, verified and signed off in matrix order. */
   hazard: string;
   hazardPhoto: string;
+  /** The county's 双随机 plan over 夏邑县 (恒达 among the candidates). */
+  inspectionPlan: string;
+  /** 会亭镇's plan: its two regulator accounts are the two inspectors drawn for its target 1. */
+  townshipPlan: string;
 };
 
 interface Entry {
@@ -100,6 +104,8 @@ const ALLOWED: Record<string, string> = {
     "public by design behind the welder's own unguessable signed code, and only where WELDER_PHOTO_PUBLIC allows (welders/welder-photos.integration-spec.ts)",
   'POST /api/public/reports': 'public report form by design (anonymous citizens)',
   'GET /api/public/report-regions': 'public reference data for the report form',
+  'GET /api/public/inspection-plans/{id}':
+    '一公开 by design: a plan’s draw published for anyone, no personal data (inspections.integration-spec.ts checks)',
   'GET /api/public/reports/{trackingCode}':
     'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
@@ -703,6 +709,26 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ approve: true, note: '审核销号' }),
     alsoInside: ['huiting.regulator'],
   },
+  // 双随机 inspection plans: the county's regulators plan their region; townships see their own subtree only
+  'GET /api/inspection-plans': { owner: 'xiayi.regulator' },
+  'POST /api/inspection-plans': {
+    owner: 'xiayi.regulator',
+    body: () => ({
+      title: '矩阵测试双随机抽查',
+      regionCode: '411426',
+      periodStart: '2026-06-01',
+      periodEnd: '2026-06-30',
+      sampleSize: 1,
+      weights: { openAlerts: 1, daysSinceInspection: 1 },
+    }),
+  },
+  'GET /api/inspection-plans/{id}': { owner: 'xiayi.regulator', params: (f) => ({ id: f.inspectionPlan }) },
+  'POST /api/inspection-plans/{id}/targets/{position}/check-in': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    body: () => ({ latitude: 34.1722, longitude: 116.0013 }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -845,6 +871,44 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .attach('photos', PNG, { filename: 'h.png', contentType: 'image/png' }),
       'hazard',
     );
+    const inspectionPlan = await must(
+      await t.http
+        .post('/api/inspection-plans')
+        .set(await as('xiayi.regulator'))
+        .send({
+          title: '矩阵测试计划',
+          regionCode: '411426',
+          periodStart: '2026-06-01',
+          periodEnd: '2026-06-30',
+          sampleSize: 2,
+          weights: { openAlerts: 1, daysSinceInspection: 1 },
+        }),
+      'inspection plan',
+    );
+    await must(
+      await t.http.post('/api/users').set(admin).send({
+        username: 'huiting.inspector2',
+        password: DEMO_PASSWORD,
+        displayName: '会亭镇执法员二',
+        role: 'regulator',
+        regionCode: '411426100',
+      }),
+      'second township inspector',
+    );
+    const townshipPlan = await must(
+      await t.http
+        .post('/api/inspection-plans')
+        .set(await as('huiting.regulator'))
+        .send({
+          title: '矩阵测试会亭镇计划',
+          regionCode: '411426100',
+          periodStart: '2026-06-01',
+          periodEnd: '2026-06-30',
+          sampleSize: 1,
+          weights: { openAlerts: 1, daysSinceInspection: 1 },
+        }),
+      'township inspection plan',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -918,6 +982,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       trackingCode: report.trackingCode as string,
       hazard: hazard.id as string,
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
+      inspectionPlan: inspectionPlan.id as string,
+      townshipPlan: townshipPlan.id as string,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],

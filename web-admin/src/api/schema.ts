@@ -1100,6 +1100,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/inspection-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Inspection plans in your region, newest first */
+    get: operations['InspectionsController_list'];
+    put?: never;
+    /** 双随机: plan inspections for a period and region; enterprises drawn by weight, two inspectors each, seed recorded */
+    post: operations['InspectionsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A plan with its draw: seed, weights, candidates, inspector pool and the result */
+    get: operations['InspectionsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/check-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场检查: one of the two inspectors drawn for the enterprise checks in on site (GPS) */
+    post: operations['InspectionsController_checkIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/ledgers/enterprises/export.xlsx': {
     parameters: {
       query?: never;
@@ -1950,6 +2002,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/inspection-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 一公开: a plan’s draw and result with what is needed to re-run it; no personal data */
+    get: operations['PublicInspectionsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/report-regions': {
     parameters: {
       query?: never;
@@ -2687,6 +2756,8 @@ export interface components {
       | 'hazard.return'
       | 'hazard.sign_off'
       | 'hazard.measure'
+      | 'inspection_plan.draw'
+      | 'inspection.check_in'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2737,6 +2808,8 @@ export interface components {
       | 'enterprise_permit_settings'
       | 'hazard'
       | 'hazard_measure'
+      | 'inspection_plan'
+      | 'inspection_target'
       | 'holiday_calendar_year'
       | 'identity_code'
       | 'machine'
@@ -2946,6 +3019,12 @@ export interface components {
       reason?: string;
       /** @enum {string} */
       status: 'active' | 'suspended' | 'retired';
+    };
+    CheckInDto: {
+      /** @example 34.1721 */
+      latitude: number;
+      /** @example 116.0012 */
+      longitude: number;
     };
     ChecklistDto: {
       /** @description 动火点周围 15 m 内可燃物已清除 (mandatory) */
@@ -3158,6 +3237,33 @@ export interface components {
       permitId?: string;
       /** Format: uuid */
       welderId?: string;
+    };
+    CreateInspectionPlanDto: {
+      /**
+       * Format: date
+       * @example 2026-12-31
+       */
+      periodEnd: string;
+      /**
+       * Format: date
+       * @example 2026-12-07
+       */
+      periodStart: string;
+      /**
+       * @description The region the plan covers (its subtree)
+       * @example 411426100
+       */
+      regionCode: string;
+      /**
+       * @description How many enterprises to draw
+       * @example 5
+       */
+      sampleSize: number;
+      /** @description The draw seed; leave out to let the server pick a random one. Recorded and published. */
+      seed?: string;
+      /** @example 2026年12月会亭镇焊接作业双随机抽查 */
+      title: string;
+      weights: components['schemas']['DrawWeightsDto'];
     };
     CreateMachineDto: {
       /** @description Owning enterprise; required for a platform admin, defaults to your own for enterprise users */
@@ -3372,6 +3478,30 @@ export interface components {
       /** @description Last known state (kept while offline) */
       state: string | null;
     };
+    DrawCandidateView: {
+      /** @description Null: never inspected */
+      daysSinceInspection: number | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      openAlerts: number;
+    };
+    DrawWeightsDto: {
+      /**
+       * @description Weight of each year without inspection
+       * @example 1
+       */
+      daysSinceInspection: number;
+      /**
+       * @description Weight of each open alert
+       * @example 1
+       */
+      openAlerts: number;
+    };
+    DrawWeightsView: {
+      daysSinceInspection: number;
+      openAlerts: number;
+    };
     EmptyEnterpriseView: {
       address: string;
       /** Format: uuid */
@@ -3501,6 +3631,8 @@ export interface components {
       | 'MACHINE_HAS_NO_CHIP'
       | 'SIGN_OFF_BY_HANDLER'
       | 'SIGN_OFF_NEEDS_COUNTY'
+      | 'INSPECTORS_TOO_FEW'
+      | 'NO_INSPECTION_CANDIDATES'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -3988,6 +4120,59 @@ export interface components {
       };
       /** @description Excel row number */
       row: number;
+    };
+    InspectionPlanSummaryView: {
+      /** Format: date-time */
+      drawnAt: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date */
+      periodEnd: string;
+      /** Format: date */
+      periodStart: string;
+      regionCode: string;
+      regionName: string;
+      sampleSize: number;
+      title: string;
+    };
+    InspectionPlanView: {
+      candidates: components['schemas']['DrawCandidateView'][];
+      /** Format: date-time */
+      drawnAt: string;
+      /** Format: uuid */
+      id: string;
+      inspectorPool: components['schemas']['InspectorView'][];
+      /** Format: date */
+      periodEnd: string;
+      /** Format: date */
+      periodStart: string;
+      regionCode: string;
+      regionName: string;
+      sampleSize: number;
+      seed: string;
+      targets: components['schemas']['InspectionTargetView'][];
+      title: string;
+      weights: components['schemas']['DrawWeightsView'];
+    };
+    InspectionTargetView: {
+      /**
+       * Format: date-time
+       * @description When an assigned inspector checked in on site
+       */
+      checkedInAt: string | null;
+      /** @description Who checked in */
+      checkedInByName: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      inspectors: components['schemas']['InspectorView'][];
+      position: number;
+      weight: number;
+    };
+    InspectorView: {
+      displayName: string;
+      /** Format: uuid */
+      id: string;
     };
     LastArcDto: {
       /** @description Highest welding current (A) */
@@ -4602,10 +4787,46 @@ export interface components {
       /** @description The best welding certificate lets the holder work today */
       validToday: boolean;
     };
+    PublicDrawCandidateView: {
+      daysSinceInspection: number | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      openAlerts: number;
+    };
     PublicEnterpriseDto: {
       /** @example 夏邑县恒达钢结构有限公司 */
       name: string;
       status: components['schemas']['EnterpriseStatus'];
+    };
+    PublicInspectionPlanView: {
+      candidates: components['schemas']['PublicDrawCandidateView'][];
+      /** Format: date-time */
+      drawnAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @description How many inspectors the two per enterprise were drawn from */
+      inspectorCount: number;
+      /** Format: date */
+      periodEnd: string;
+      /** Format: date */
+      periodStart: string;
+      regionCode: string;
+      regionName: string;
+      /** @description The draw re-run from the recorded inputs gives the recorded result */
+      reproducible: boolean;
+      sampleSize: number;
+      seed: string;
+      targets: components['schemas']['PublicInspectionTargetView'][];
+      title: string;
+      weights: components['schemas']['DrawWeightsView'];
+    };
+    PublicInspectionTargetView: {
+      enterpriseName: string;
+      /** @description 1-based positions of the two inspectors in the pool (sorted by id) */
+      inspectorPositions: number[];
+      position: number;
+      weight: number;
     };
     PublicMachineAuthorisationDto: {
       /** @description Registered, chip bound, enterprise active and an approved hot-work permit naming the machine is in force now */
@@ -7356,6 +7577,103 @@ export interface operations {
       };
     };
   };
+  InspectionsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['InspectionPlanSummaryView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  InspectionsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateInspectionPlanDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
+  InspectionsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
+  InspectionsController_checkIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CheckInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
   LedgersController_exportEnterprises: {
     parameters: {
       query?: {
@@ -8819,6 +9137,27 @@ export interface operations {
       };
     };
   };
+  PublicInspectionsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicInspectionPlanView'];
+        };
+      };
+    };
+  };
   PublicReportsController_regions: {
     parameters: {
       query?: never;
@@ -9727,6 +10066,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.return',
   'hazard.sign_off',
   'hazard.measure',
+  'inspection_plan.draw',
+  'inspection.check_in',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -9777,6 +10118,8 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'enterprise_permit_settings',
   'hazard',
   'hazard_measure',
+  'inspection_plan',
+  'inspection_target',
   'holiday_calendar_year',
   'identity_code',
   'machine',
@@ -9925,6 +10268,8 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'MACHINE_HAS_NO_CHIP',
   'SIGN_OFF_BY_HANDLER',
   'SIGN_OFF_NEEDS_COUNTY',
+  'INSPECTORS_TOO_FEW',
+  'NO_INSPECTION_CANDIDATES',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [

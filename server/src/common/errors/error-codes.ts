@@ -53,6 +53,10 @@ export enum ErrorCode {
   SIGN_OFF_BY_HANDLER = 'SIGN_OFF_BY_HANDLER',
   /** A major (重大) hazard is signed off at county level only. */
   SIGN_OFF_NEEDS_COUNTY = 'SIGN_OFF_NEEDS_COUNTY',
+  /** 双随机: the plan's region has fewer than two active regulator accounts to draw inspectors from. */
+  INSPECTORS_TOO_FEW = 'INSPECTORS_TOO_FEW',
+  /** 双随机: the plan's region has no active enterprise to draw from. */
+  NO_INSPECTION_CANDIDATES = 'NO_INSPECTION_CANDIDATES',
   INTERNAL = 'INTERNAL',
 }
 
@@ -108,6 +112,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CHIP_BOUND_ELSEWHERE]: 409,
   [ErrorCode.SIGN_OFF_BY_HANDLER]: 403,
   [ErrorCode.SIGN_OFF_NEEDS_COUNTY]: 403,
+  [ErrorCode.INSPECTORS_TOO_FEW]: 409,
+  [ErrorCode.NO_INSPECTION_CANDIDATES]: 409,
   [ErrorCode.MACHINE_HAS_CHIP]: 409,
   [ErrorCode.MACHINE_HAS_NO_CHIP]: 409,
   [ErrorCode.INTERNAL]: 500,

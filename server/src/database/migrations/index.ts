@@ -22,6 +22,7 @@ import { ChipUnbindNotify1796470000000 } from './1796470000000-ChipUnbindNotify'
 import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
+import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 
 /** Every migration in order; a new migration file is added here too. */
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   PermitGuidance1796480000000,
   Hazards1796500000000,
   OffPlatformAudit1796510000000,
+  InspectionPlans1796530000000,
 ];
