@@ -19,6 +19,7 @@ import { WeldersModule } from './welders/welders.module';
 import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
 import { HazardsModule } from './hazards/hazards.module';
+import { CasesModule } from './cases/cases.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -41,6 +42,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   OffPlatformModule,
   ReportsModule,
   HazardsModule,
+  CasesModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

@@ -45,6 +45,8 @@ type Fx = DemoIds & {
   /** 恒达's self-inspection hazard (open, one photo): ordered, rectified, verified and signed off in matrix order. */
   hazard: string;
   hazardPhoto: string;
+  /** 会亭镇's enforcement case (warning only) against 恒达, from the hazard: closed in matrix order. */
+  enforcementCase: string;
 };
 
 interface Entry {
@@ -703,6 +705,25 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ approve: true, note: '审核销号' }),
     alsoInside: ['huiting.regulator'],
   },
+  // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
+  'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
+  'POST /api/cases': {
+    owner: 'huiting.regulator',
+    body: (f) => ({
+      hazardId: f.hazard,
+      legalBasis: '《安全生产法》第一百零一条',
+      facts: '矩阵测试立案',
+      fineYuan: 5000,
+    }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'GET /api/cases/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.enforcementCase }) },
+  'POST /api/cases/{id}/close': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.enforcementCase }),
+    body: () => ({ note: '矩阵测试结案', liftSuspension: false }),
+    alsoInside: ['xiayi.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -845,6 +866,13 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .attach('photos', PNG, { filename: 'h.png', contentType: 'image/png' }),
       'hazard',
     );
+    const enforcementCase = await must(
+      await t.http
+        .post('/api/cases')
+        .set(await as('huiting.regulator'))
+        .send({ hazardId: hazard.id, legalBasis: '《安全生产法》第一百零一条', facts: '矩阵测试立案', warning: true }),
+      'case',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -918,6 +946,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       trackingCode: report.trackingCode as string,
       hazard: hazard.id as string,
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
+      enforcementCase: enforcementCase.id as string,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
@@ -943,6 +972,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.reportPhoto,
       f.hazard,
       f.hazardPhoto,
+      f.enforcementCase,
       f.hengdaSafety,
       'SD-WS400-240101',
       '1号车间氩弧焊机',

@@ -465,6 +465,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Enforcement cases in your region, newest first */
+    get: operations['CasesController_list'];
+    put?: never;
+    /** 立案 from a hazard: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚 */
+    post: operations['CasesController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One enforcement case */
+    get: operations['CasesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 结案, optionally lifting the suspension of the machines the case suspended */
+    post: operations['CasesController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/certificates/{id}': {
     parameters: {
       query?: never;
@@ -2687,6 +2739,8 @@ export interface components {
       | 'hazard.return'
       | 'hazard.sign_off'
       | 'hazard.measure'
+      | 'case.open'
+      | 'case.close'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2733,6 +2787,7 @@ export interface components {
       | 'blackout'
       | 'certificate'
       | 'decision'
+      | 'enforcement_case'
       | 'enterprise'
       | 'enterprise_permit_settings'
       | 'hazard'
@@ -2857,6 +2912,63 @@ export interface components {
       /** @example 大风预警解除 */
       reason: string;
     };
+    CaseMachineView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 2号电焊机 */
+      name: string;
+      /** @example SD-WS400-240101 */
+      serialNumber: string;
+      /**
+       * @description The machine status now
+       * @example suspended
+       */
+      status: string;
+    };
+    CaseSecondPartyView: {
+      /**
+       * @description Masked
+       * @example 王**
+       */
+      nameMasked: string;
+      /** @example 主要负责人 */
+      role: string;
+    };
+    /** @enum {string} */
+    CaseSourceType: 'hazard';
+    /** @enum {string} */
+    CaseState: 'open' | 'closed';
+    CaseView: {
+      /** Format: date-time */
+      closedAt: string | null;
+      closedByName: string | null;
+      closureNote: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      /** @example 恒达钢结构有限公司 */
+      enterpriseName: string;
+      facts: string;
+      /** @example 20000 */
+      fineYuan: number | null;
+      /** Format: uuid */
+      id: string;
+      legalBasis: string;
+      /** Format: date-time */
+      openedAt: string;
+      /** @example 会亭镇监管员 */
+      openedByName: string;
+      productionHalt: boolean;
+      /** @example 411426100 */
+      regionCode: string;
+      secondParty: components['schemas']['CaseSecondPartyView'] | null;
+      /** Format: uuid */
+      sourceHazardId: string | null;
+      sourceType: components['schemas']['CaseSourceType'];
+      state: components['schemas']['CaseState'];
+      suspendedMachines: components['schemas']['CaseMachineView'][];
+      suspensionLifted: boolean | null;
+      warning: boolean;
+    };
     /** @enum {string} */
     CertificateCategory: 'welding_and_thermal_cutting';
     CertificateImportRowDto: {
@@ -2973,6 +3085,12 @@ export interface components {
     ChipUnbindReason: 'chip_faulty' | 'chip_damaged' | 'chip_lost' | 'bound_by_mistake' | 'machine_disposed' | 'other';
     CloseAlertDto: {
       /** @example 现场核查：设备已停用并加装芯片，责令整改完毕 */
+      note: string;
+    };
+    CloseCaseDto: {
+      /** @description Reactivate the machines this case suspended (解除暂停) */
+      liftSuspension: boolean;
+      /** @example 罚款已缴纳，整改完成，结案 */
       note: string;
     };
     CloseDto: {
@@ -4260,6 +4378,29 @@ export interface components {
        */
       start: string;
     };
+    OpenCaseDto: {
+      /** @example 未办理动火作业票擅自焊接 */
+      facts: string;
+      /**
+       * @description 罚款 in yuan
+       * @example 20000
+       */
+      fineYuan?: number;
+      /**
+       * Format: uuid
+       * @description The hazard the case is opened from
+       */
+      hazardId: string;
+      /** @example 《中华人民共和国安全生产法》第一百零一条 */
+      legalBasis: string;
+      /** @description 停产整顿 */
+      productionHalt?: boolean;
+      secondParty?: components['schemas']['SecondPartyDto'];
+      /** @description The enterprise's machines to suspend (暂停使用) */
+      suspendMachineIds?: string[];
+      /** @description 警告 */
+      warning?: boolean;
+    };
     OrderRectificationDto: {
       /**
        * @description 整改期限, in the future
@@ -4991,6 +5132,12 @@ export interface components {
     };
     /** @enum {string} */
     Role: 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
+    SecondPartyDto: {
+      /** @example 王建国 */
+      name: string;
+      /** @example 主要负责人 */
+      role: string;
+    };
     ServerKeyView: {
       /** @example Ed25519 */
       algorithm: string;
@@ -6229,6 +6376,104 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  CasesController_list: {
+    parameters: {
+      query?: {
+        hazardId?: string;
+        page?: number;
+        pageSize?: number;
+        state?: components['schemas']['CaseState'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CaseView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  CasesController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenCaseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloseCaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
       };
     };
   };
@@ -9727,6 +9972,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.return',
   'hazard.sign_off',
   'hazard.measure',
+  'case.open',
+  'case.close',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -9773,6 +10020,7 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'blackout',
   'certificate',
   'decision',
+  'enforcement_case',
   'enterprise',
   'enterprise_permit_settings',
   'hazard',
@@ -9815,6 +10063,13 @@ export const blackoutStatusValues: ReadonlyArray<FlattenedDeepRequired<component
   'active',
   'ended',
   'cancelled',
+];
+export const caseSourceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseSourceType']> = [
+  'hazard',
+];
+export const caseStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseState']> = [
+  'open',
+  'closed',
 ];
 export const certificateCategoryValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CertificateCategory']

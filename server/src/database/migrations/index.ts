@@ -23,6 +23,7 @@ import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
+import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   PermitGuidance1796480000000,
   Hazards1796500000000,
   OffPlatformAudit1796510000000,
+  EnforcementCases1796520000000,
 ];
