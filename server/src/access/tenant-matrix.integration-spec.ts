@@ -47,6 +47,9 @@ type Fx = DemoIds & {
   hazardPhoto: string;
   /** 会亭镇's enforcement case (warning only) against 恒达, from the hazard: closed in matrix order. */
   enforcementCase: string;
+  /** A reward 会亭镇 proposed for a second, confirmed report of 恒达 (its hazard registered): approved and paid in matrix order. */
+  reward: string;
+  rewardReport: string;
 };
 
 interface Entry {
@@ -102,6 +105,12 @@ const ALLOWED: Record<string, string> = {
     "public by design behind the welder's own unguessable signed code, and only where WELDER_PHOTO_PUBLIC allows (welders/welder-photos.integration-spec.ts)",
   'POST /api/public/reports': 'public report form by design (anonymous citizens)',
   'GET /api/public/report-regions': 'public reference data for the report form',
+  'GET /api/public/reports/{trackingCode}/reward':
+    'public: the reporter follows the reward with the unguessable tracking code; state, amount and paid date only (rewards spec)',
+  'GET /api/rewards/rules':
+    "the county's reward amounts: reference data every regulator under the county reads, not any enterprise's record",
+  'PUT /api/rewards/rules':
+    "a county regulator sets its own county's reward table only (rewards/rewards.integration-spec.ts: townships refused)",
   'GET /api/public/reports/{trackingCode}':
     'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
@@ -724,6 +733,26 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ note: '矩阵测试结案', liftSuspension: false }),
     alsoInside: ['xiayi.regulator'],
   },
+  // rewards (查实即奖): regulators of the report's region; 会亭镇 proposed, the county approves, 会亭镇 records the payment
+  'GET /api/rewards': { owner: 'huiting.regulator', query: () => 'state=proposed' },
+  'POST /api/rewards': {
+    owner: 'huiting.regulator',
+    body: (f) => ({ reportId: f.rewardReport }),
+    alsoInside: ['xiayi.regulator'],
+    ownerGets: [409],
+  },
+  'GET /api/rewards/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.reward }) },
+  'POST /api/rewards/{id}/approve': {
+    owner: 'xiayi.regulator',
+    params: (f) => ({ id: f.reward }),
+    alsoInside: ['huiting.regulator'],
+  },
+  'POST /api/rewards/{id}/pay': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.reward }),
+    body: () => ({ paidAt: cst(5, '08:00'), paymentReference: 'WX-MATRIX-0001' }),
+    alsoInside: ['xiayi.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -873,6 +902,38 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .send({ hazardId: hazard.id, legalBasis: '《安全生产法》第一百零一条', facts: '矩阵测试立案', warning: true }),
       'case',
     );
+    const huitingReg = await as('huiting.regulator');
+    const rewardReport = await must(
+      await t.http.post('/api/public/reports').send({ description: '矩阵测试：恒达无证焊接', regionCode: '411426100' }),
+      'reward report',
+    );
+    const [{ id: rewardReportId }] = await t.ds.query<{ id: string }[]>(
+      'SELECT id FROM reports WHERE tracking_code = $1',
+      [rewardReport.trackingCode],
+    );
+    for (const to of ['verifying', 'verified'])
+      await must(
+        await t.http.post(`/api/reports/${rewardReportId}/transition`).set(huitingReg).send({ to, note: '查实' }),
+        'reward report confirmed',
+      );
+    await must(
+      await t.http
+        .post(`/api/hazards/from-report/${rewardReportId}`)
+        .set(huitingReg)
+        .send({ category: 'unlicensed_welding', level: 'general', enterpriseId: ids.steel }),
+      'reward hazard',
+    );
+    await must(
+      await t.http
+        .put('/api/rewards/rules')
+        .set(await as('xiayi.regulator'))
+        .send({ category: 'unlicensed_welding', level: 'general', amountYuan: 500 }),
+      'reward rule',
+    );
+    const reward = await must(
+      await t.http.post('/api/rewards').set(huitingReg).send({ reportId: rewardReportId }),
+      'reward',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -947,6 +1008,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       hazard: hazard.id as string,
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
       enforcementCase: enforcementCase.id as string,
+      reward: reward.id as string,
+      rewardReport: rewardReportId,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
@@ -973,6 +1036,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.hazard,
       f.hazardPhoto,
       f.enforcementCase,
+      f.reward,
       f.hengdaSafety,
       'SD-WS400-240101',
       '1号车间氩弧焊机',

@@ -144,6 +144,11 @@ export class HazardsService {
     return h;
   }
 
+  /** The hazard a confirmed public report became (at most one), for the reward by category and level. */
+  async ofReport(reportId: string): Promise<Pick<Hazard, 'id' | 'category' | 'level'> | null> {
+    return this.hazards.findForReport(reportId);
+  }
+
   async photo(actor: Actor, id: string, photoId: string): Promise<HazardPhoto> {
     await this.readable(actor, id);
     const p = await this.hazards.findPhotoWithData(id, photoId);

@@ -2053,6 +2053,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/reports/{trackingCode}/reward': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The reward of the report with this tracking code (state, amount, paid date); nothing else */
+    get: operations['PublicRewardsController_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/regions': {
     parameters: {
       query?: never;
@@ -2168,6 +2185,93 @@ export interface paths {
     put?: never;
     /** Move a report along received → verifying → verified (查实, reward due) | rejected → closed (销号, needs a note) */
     post: operations['ReportsController_transition'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rewards in your region, newest first */
+    get: operations['RewardsController_list'];
+    put?: never;
+    /** Propose the reward of a confirmed report at the amount the county table gives */
+    post: operations['RewardsController_propose'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One reward */
+    get: operations['RewardsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a proposed reward: a regulator other than the proposer */
+    post: operations['RewardsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}/pay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the payment of an approved reward: date and payment reference */
+    post: operations['RewardsController_pay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The county's reward amounts by hazard category and level */
+    get: operations['RewardsController_rules'];
+    /** Set one amount of the reward table (county regulators) */
+    put: operations['RewardsController_setRule'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2741,6 +2845,10 @@ export interface components {
       | 'hazard.measure'
       | 'case.open'
       | 'case.close'
+      | 'reward_rule.set'
+      | 'reward.propose'
+      | 'reward.approve'
+      | 'reward.pay'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2788,6 +2896,8 @@ export interface components {
       | 'certificate'
       | 'decision'
       | 'enforcement_case'
+      | 'reward'
+      | 'reward_rule'
       | 'enterprise'
       | 'enterprise_permit_settings'
       | 'hazard'
@@ -3619,6 +3729,10 @@ export interface components {
       | 'MACHINE_HAS_NO_CHIP'
       | 'SIGN_OFF_BY_HANDLER'
       | 'SIGN_OFF_NEEDS_COUNTY'
+      | 'REPORT_NOT_CONFIRMED'
+      | 'REWARD_NEEDS_HAZARD'
+      | 'REWARD_RULE_MISSING'
+      | 'REWARD_SELF_APPROVAL'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -4444,6 +4558,12 @@ export interface components {
       trend: components['schemas']['TrendPoint'][];
       welders: components['schemas']['WelderCensus'];
     };
+    PayRewardDto: {
+      /** Format: date-time */
+      paidAt: string;
+      /** @example WX20261206-0001 */
+      paymentReference: string;
+    };
     PermitApplicantView: {
       userId: string;
       username: string;
@@ -4732,6 +4852,13 @@ export interface components {
       /** @example 116.0012 */
       longitude?: number;
     };
+    ProposeRewardDto: {
+      /**
+       * Format: uuid
+       * @description The confirmed (查实) public report
+       */
+      reportId: string;
+    };
     PublicCertificateDto: {
       /**
        * @description Expiry of that certificate (China calendar date); absent when there is none
@@ -4802,6 +4929,13 @@ export interface components {
       trackingCode: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    PublicRewardStatusView: {
+      amountYuan: number | null;
+      /** Format: date-time */
+      paidAt: string | null;
+      /** @description null: no reward yet */
+      state: components['schemas']['RewardState'] | null;
     };
     PublicWelderDto: {
       /**
@@ -5130,6 +5264,44 @@ export interface components {
       /** @example 提前归还 */
       reason: string;
     };
+    RewardRuleView: {
+      /** @example 500 */
+      amountYuan: number;
+      category: components['schemas']['HazardCategory'];
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      /** @example 411426 */
+      regionCode: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    /** @enum {string} */
+    RewardState: 'proposed' | 'approved' | 'paid';
+    RewardView: {
+      /** @example 500 */
+      amountYuan: number;
+      /** Format: date-time */
+      approvedAt: string | null;
+      approvedByName: string | null;
+      /** @description The caller may approve it (a regulator other than the proposer) */
+      canApprove: boolean;
+      category: components['schemas']['HazardCategory'];
+      /** Format: uuid */
+      hazardId: string;
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      /** Format: date-time */
+      paidAt: string | null;
+      paymentReference: string | null;
+      /** Format: date-time */
+      proposedAt: string;
+      proposedByName: string;
+      /** Format: uuid */
+      reportId: string;
+      state: components['schemas']['RewardState'];
+    };
     /** @enum {string} */
     Role: 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
     SecondPartyDto: {
@@ -5160,6 +5332,12 @@ export interface components {
       username: string;
       /** Format: uuid */
       welderId: string | null;
+    };
+    SetRewardRuleDto: {
+      /** @example 500 */
+      amountYuan: number;
+      category: components['schemas']['HazardCategory'];
+      level: components['schemas']['HazardLevel'];
     };
     SignOffDto: {
       /** @description true: 销号; false: sent back for rectification */
@@ -9156,6 +9334,34 @@ export interface operations {
       };
     };
   };
+  PublicRewardsController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        trackingCode: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicRewardStatusView'];
+        };
+      };
+      /** @description No report has this tracking code */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   RegionsController_list: {
     parameters: {
       query?: {
@@ -9358,6 +9564,166 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReportDetailView'];
+        };
+      };
+    };
+  };
+  RewardsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        state?: components['schemas']['RewardState'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RewardView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  RewardsController_propose: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProposeRewardDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_pay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PayRewardDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_rules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardRuleView'][];
+        };
+      };
+    };
+  };
+  RewardsController_setRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetRewardRuleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardRuleView'];
         };
       };
     };
@@ -9974,6 +10340,10 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.measure',
   'case.open',
   'case.close',
+  'reward_rule.set',
+  'reward.propose',
+  'reward.approve',
+  'reward.pay',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -10021,6 +10391,8 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'certificate',
   'decision',
   'enforcement_case',
+  'reward',
+  'reward_rule',
   'enterprise',
   'enterprise_permit_settings',
   'hazard',
@@ -10180,6 +10552,10 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'MACHINE_HAS_NO_CHIP',
   'SIGN_OFF_BY_HANDLER',
   'SIGN_OFF_NEEDS_COUNTY',
+  'REPORT_NOT_CONFIRMED',
+  'REWARD_NEEDS_HAZARD',
+  'REWARD_RULE_MISSING',
+  'REWARD_SELF_APPROVAL',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -10479,6 +10855,11 @@ export const reviewStateValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const reviewWelderPhotoDtoDecisionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReviewWelderPhotoDto']['decision']
 > = ['approve', 'reject'];
+export const rewardStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['RewardState']> = [
+  'proposed',
+  'approved',
+  'paid',
+];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'platform_admin',
   'regulator',

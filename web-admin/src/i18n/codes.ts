@@ -63,6 +63,7 @@ export const FIELD_CODES = [
   'decisionRequired',
   'notOwnMachine',
   'machineNotActive',
+  'beforeApproval',
   'notEmployer',
   'certificateNumberMismatch',
   'inFuture',
