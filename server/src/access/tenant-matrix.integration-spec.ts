@@ -716,6 +716,7 @@ const MATRIX: Record<string, Entry> = {
   },
   // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
   'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
+  'GET /api/cases/statistics': { owner: 'huiting.regulator', query: () => 'from=2026-01&to=2026-12' },
   'POST /api/cases': {
     owner: 'huiting.regulator',
     body: (f) => ({

@@ -35,3 +35,15 @@ export class CaseView {
   @ApiProperty({ type: String, nullable: true }) closedByName!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
 }
+
+/** One township in one month. A row with cases = 0 is a zero-penalty township that month. */
+export class EnforcementStatView {
+  @ApiProperty({ example: '411426100' }) regionCode!: string;
+  @ApiProperty({ example: '会亭镇' }) regionName!: string;
+  @ApiProperty({ example: '2026-06' }) month!: string;
+  @ApiProperty() hazardsFound!: number;
+  @ApiProperty({ description: 'Signed off by the deadline' }) rectifiedOnTime!: number;
+  @ApiProperty({ description: 'Past the deadline and not signed off by it' }) overdue!: number;
+  @ApiProperty() cases!: number;
+  @ApiProperty({ example: 20000 }) finesYuan!: number;
+}

@@ -6,9 +6,9 @@ import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { uuidParam } from '../common/validation/uuid';
-import { CaseView } from './case.view';
+import { CaseView, EnforcementStatView } from './case.view';
 import { CasesService } from './cases.service';
-import { CloseCaseDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
+import { CloseCaseDto, EnforcementStatisticsQueryDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
 
 /** 立案与处罚: regulators of the enterprise's region; platform admins read. */
 @ApiTags('cases')
@@ -23,6 +23,16 @@ export class CasesController {
   @ApiPaginatedResponse(CaseView)
   list(@CurrentActor() actor: Actor, @Query() q: ListCasesQueryDto): Promise<Paginated<CaseView>> {
     return this.cases.list(actor, q);
+  }
+
+  @Get('statistics')
+  @ApiOperation({
+    summary:
+      '执法统计 per township and month: hazards found, rectified on time / overdue, cases, fines (zero-penalty rows included)',
+  })
+  @ApiOkResponse({ type: [EnforcementStatView] })
+  statistics(@CurrentActor() actor: Actor, @Query() q: EnforcementStatisticsQueryDto): Promise<EnforcementStatView[]> {
+    return this.cases.statisticsPerMonth(actor, q);
   }
 
   @Post()

@@ -232,4 +232,18 @@ describe('enforcement cases (立案与处罚): a case suspends machines in the r
       expect.objectContaining({ field: 'suspendMachineIds', code: 'machineNotActive' }),
     );
   });
+
+  it('counts hazards, cases and fines per township and month; zero-penalty townships are listed; scoped', async () => {
+    const month = new Date(new Date(at9()).getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const county = await get('xiayi.regulator', `/cases/statistics?from=${month}&to=${month}`);
+    expect(county.status).toBe(200);
+    const huiting = county.body.find((r: { regionCode: string }) => r.regionCode === '411426100');
+    expect(huiting).toMatchObject({ month, hazardsFound: 1, cases: 2, finesYuan: 20000 });
+    const matou = county.body.find((r: { regionCode: string }) => r.regionCode === '411426101');
+    expect(matou).toMatchObject({ month, hazardsFound: 0, cases: 0, finesYuan: 0 });
+    const own = await get('matou.regulator', `/cases/statistics?from=${month}&to=${month}`);
+    expect(own.body.map((r: { regionCode: string }) => r.regionCode)).toEqual(['411426101']);
+    expect((await get('hengda.admin', `/cases/statistics?from=${month}&to=${month}`)).status).toBe(403);
+    expect((await get('xiayi.regulator', `/cases/statistics?from=2026-06&to=2026-01`)).status).toBe(400);
+  });
 });

@@ -8,11 +8,12 @@ import { EnforcementCase } from './case.entity';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
+import { EnforcementStatisticsRepository } from './enforcement-statistics.repository';
 
 /** 立案与处罚 (issue 15 §3). AccessPolicy, Clock, AuditService and FieldCipher are global. */
 @Module({
   imports: [EnterprisesModule, HazardsModule, MachinesModule, UsersModule, TypeOrmModule.forFeature([EnforcementCase])],
   controllers: [CasesController],
-  providers: [CasesService, CasesRepository],
+  providers: [CasesService, CasesRepository, EnforcementStatisticsRepository],
 })
 export class CasesModule {}

@@ -17,8 +17,9 @@ import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
 import { MachinesService } from '../machines/machines.service';
 import { USER_NAME_LOOKUP, UserNameLookup } from '../users/user-name-lookup';
 import { CaseSourceType, CaseState, EnforcementCase } from './case.entity';
-import { CaseView } from './case.view';
-import { CloseCaseDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
+import { CaseView, EnforcementStatView } from './case.view';
+import { EnforcementStatisticsRepository } from './enforcement-statistics.repository';
+import { CloseCaseDto, EnforcementStatisticsQueryDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
 import { CasesRepository } from './cases.repository';
 
 const ENTITY = 'enforcement_case';
@@ -34,6 +35,7 @@ const ENTITY = 'enforcement_case';
 export class CasesService {
   constructor(
     private readonly cases: CasesRepository,
+    private readonly statistics: EnforcementStatisticsRepository,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -54,6 +56,16 @@ export class CasesService {
       q.pageSize,
     );
     return paginate(await this.views(rows), total, q);
+  }
+
+  /** 执法统计: per township under the caller's region and month; platform admins see every township. */
+  async statisticsPerMonth(actor: Actor, q: EnforcementStatisticsQueryDto): Promise<EnforcementStatView[]> {
+    const [fy, fm] = q.from.split('-').map(Number);
+    const [ty, tm] = q.to.split('-').map(Number);
+    const span = (ty - fy) * 12 + (tm - fm);
+    if (span < 0) throw DomainError.invalid('to', 'toNotAfterFrom', 'The last month is before the first');
+    if (span > 23) throw DomainError.invalid('to', 'max', 'At most 24 months');
+    return this.statistics.perTownshipAndMonth(this.regionScope(actor) ?? '/', q.from, q.to, this.clock.now());
   }
 
   async get(actor: Actor, id: string): Promise<CaseView> {

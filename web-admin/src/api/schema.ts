@@ -517,6 +517,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cases/statistics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 执法统计 per township and month: hazards found, rectified on time / overdue, cases, fines (zero-penalty rows included) */
+    get: operations['CasesController_statistics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/certificates/{id}': {
     parameters: {
       query?: never;
@@ -3622,6 +3639,22 @@ export interface components {
       /** @description Why it ends (kept in the audit trail) */
       reason?: string;
     };
+    EnforcementStatView: {
+      cases: number;
+      /** @example 20000 */
+      finesYuan: number;
+      hazardsFound: number;
+      /** @example 2026-06 */
+      month: string;
+      /** @description Past the deadline and not signed off by it */
+      overdue: number;
+      /** @description Signed off by the deadline */
+      rectifiedOnTime: number;
+      /** @example 411426100 */
+      regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string;
+    };
     /** @enum {string} */
     EngagementKind: 'dispatched' | 'outsourced' | 'contractor';
     EngagementView: {
@@ -6651,6 +6684,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_statistics: {
+    parameters: {
+      query: {
+        /** @description First month (China time), YYYY-MM */
+        from: string;
+        /** @description Last month, YYYY-MM; at most 24 months after from */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnforcementStatView'][];
         };
       };
     };

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  Matches,
   IsArray,
   IsBoolean,
   IsIn,
@@ -112,4 +113,14 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   hazardId?: string;
+}
+
+export class EnforcementStatisticsQueryDto {
+  @ApiProperty({ example: '2026-01', description: 'First month (China time), YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/)
+  from!: string;
+
+  @ApiProperty({ example: '2026-06', description: 'Last month, YYYY-MM; at most 24 months after from' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/)
+  to!: string;
 }
