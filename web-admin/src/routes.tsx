@@ -92,6 +92,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'enforcement-statistics', element: page(() => import('./pages/cases/EnforcementStatsPage')) },
   { path: 'off-platform', element: page(() => import('./pages/console/OffPlatformPage')) },
   { path: 'ledgers/enterprises', element: page(() => import('./pages/console/EnterprisesLedgerPage')) },
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },
