@@ -119,7 +119,7 @@ export class CasesService {
       for (const machineId of suspend)
         await this.machinesService.changeStatusInTransaction(em, actor, machineId, {
           status: MachineStatus.Suspended,
-          reason: `立案暂停使用 (case ${saved.id})`,
+          reason: `立案暂停使用：${dto.legalBasis}`.slice(0, 500),
         });
       await this.audit.record(em, actor, {
         action: 'case.open',
@@ -151,7 +151,7 @@ export class CasesService {
         for (const m of still)
           await this.machinesService.changeStatusInTransaction(em, actor, m.id, {
             status: MachineStatus.Active,
-            reason: `结案解除暂停 (case ${c.id})`,
+            reason: '结案解除暂停',
           });
       }
       c.state = CaseState.Closed;
