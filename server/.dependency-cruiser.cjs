@@ -43,6 +43,9 @@ const publicSurface = [
   '[.]entity[.]ts$',
   // pure domain vocabulary (no I/O): shared rules and value types
   '^src/alerts/alert-type[.]ts$',
+  '^src/hazards/hazard-rules[.]ts$', // hazard categories and levels: the reward table and rewards are keyed by them
+  // the public tracking-code endpoints share one rate limit (the report status page also asks for its reward)
+  '^src/reports/report-throttler[.]guards[.]ts$',
   '^src/welders/certificate-rules[.]ts$',
   '^src/machines/machine-usability[.]ts$',
   '^src/permits/(geofence|approval-chain|permit-context|permit-decision)[.]ts$',

@@ -20,6 +20,8 @@ import { WebModule } from './web/web.module';
 import { ReportsModule } from './reports/reports.module';
 import { HazardsModule } from './hazards/hazards.module';
 import { InspectionsModule } from './inspections/inspections.module';
+import { CasesModule } from './cases/cases.module';
+import { RewardsModule } from './rewards/rewards.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -43,6 +45,8 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   ReportsModule,
   HazardsModule,
   InspectionsModule,
+  CasesModule,
+  RewardsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

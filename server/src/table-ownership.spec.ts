@@ -102,6 +102,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     why: 'is this machine working legally now; the approved welder photo behind a valid code (WELDER_PHOTO_PUBLIC)',
   },
   // Read models: lists and counts that name or scope rows of several modules.
+  'cases/enforcement-statistics.repository.ts': {
+    tables: ['hazards', 'regions'],
+    why: 'enforcement statistics per township and month: hazards and cases counted in one statement (issue 15 §3)',
+  },
   'alerts/alert-context.ts': {
     tables: ['identity_codes', 'machines', 'permits', 'regions', 'welders'],
     why: 'alert rows name the machine, welder, permit and township (issue 14 §2)',

@@ -94,6 +94,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
   { path: 'inspections', element: page(() => import('./pages/inspections/InspectionPlansPage')) },
+  { path: 'enforcement-statistics', element: page(() => import('./pages/cases/EnforcementStatsPage')) },
   { path: 'off-platform', element: page(() => import('./pages/console/OffPlatformPage')) },
   { path: 'ledgers/enterprises', element: page(() => import('./pages/console/EnterprisesLedgerPage')) },
   { path: 'ledgers/machines', element: page(() => import('./pages/console/MachinesLedgerPage')) },

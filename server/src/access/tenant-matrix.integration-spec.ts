@@ -49,6 +49,11 @@ type Fx = DemoIds & {
   inspectionPlan: string;
   /** 会亭镇's plan: its two regulator accounts are the two inspectors drawn for its target 1. */
   townshipPlan: string;
+  /** 会亭镇's enforcement case (warning only) against 恒达, from the hazard: closed in matrix order. */
+  enforcementCase: string;
+  /** A reward 会亭镇 proposed for a second, confirmed report of 恒达 (its hazard registered): approved and paid in matrix order. */
+  reward: string;
+  rewardReport: string;
 };
 
 interface Entry {
@@ -106,6 +111,12 @@ const ALLOWED: Record<string, string> = {
   'GET /api/public/report-regions': 'public reference data for the report form',
   'GET /api/public/inspection-plans/{id}':
     '一公开 by design: a plan’s draw published for anyone, no personal data (inspections.integration-spec.ts checks)',
+  'GET /api/public/reports/{trackingCode}/reward':
+    'public: the reporter follows the reward with the unguessable tracking code; state, amount and paid date only (rewards spec)',
+  'GET /api/rewards/rules':
+    "the county's reward amounts: reference data every regulator under the county reads, not any enterprise's record",
+  'PUT /api/rewards/rules':
+    "a county regulator sets its own county's reward table only (rewards/rewards.integration-spec.ts: townships refused)",
   'GET /api/public/reports/{trackingCode}':
     'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
@@ -729,6 +740,46 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ latitude: 34.1722, longitude: 116.0013 }),
     alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
   },
+  // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
+  'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
+  'GET /api/cases/statistics': { owner: 'huiting.regulator', query: () => 'from=2026-01&to=2026-12' },
+  'POST /api/cases': {
+    owner: 'huiting.regulator',
+    body: (f) => ({
+      hazardId: f.hazard,
+      legalBasis: '《安全生产法》第一百零一条',
+      facts: '矩阵测试立案',
+      fineYuan: 5000,
+    }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  'GET /api/cases/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.enforcementCase }) },
+  'POST /api/cases/{id}/close': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.enforcementCase }),
+    body: () => ({ note: '矩阵测试结案', liftSuspension: false }),
+    alsoInside: ['xiayi.regulator'],
+  },
+  // rewards (查实即奖): regulators of the report's region; 会亭镇 proposed, the county approves, 会亭镇 records the payment
+  'GET /api/rewards': { owner: 'huiting.regulator', query: () => 'state=proposed' },
+  'POST /api/rewards': {
+    owner: 'huiting.regulator',
+    body: (f) => ({ reportId: f.rewardReport }),
+    alsoInside: ['xiayi.regulator'],
+    ownerGets: [409],
+  },
+  'GET /api/rewards/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.reward }) },
+  'POST /api/rewards/{id}/approve': {
+    owner: 'xiayi.regulator',
+    params: (f) => ({ id: f.reward }),
+    alsoInside: ['huiting.regulator'],
+  },
+  'POST /api/rewards/{id}/pay': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.reward }),
+    body: () => ({ paidAt: cst(5, '08:00'), paymentReference: 'WX-MATRIX-0001' }),
+    alsoInside: ['xiayi.regulator'],
+  },
 };
 
 /** The PUT body of the permit settings as GET shows them (so that A's own PUT changes nothing). */
@@ -909,6 +960,45 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         }),
       'township inspection plan',
     );
+    const enforcementCase = await must(
+      await t.http
+        .post('/api/cases')
+        .set(await as('huiting.regulator'))
+        .send({ hazardId: hazard.id, legalBasis: '《安全生产法》第一百零一条', facts: '矩阵测试立案', warning: true }),
+      'case',
+    );
+    const huitingReg = await as('huiting.regulator');
+    const rewardReport = await must(
+      await t.http.post('/api/public/reports').send({ description: '矩阵测试：恒达无证焊接', regionCode: '411426100' }),
+      'reward report',
+    );
+    const [{ id: rewardReportId }] = await t.ds.query<{ id: string }[]>(
+      'SELECT id FROM reports WHERE tracking_code = $1',
+      [rewardReport.trackingCode],
+    );
+    for (const to of ['verifying', 'verified'])
+      await must(
+        await t.http.post(`/api/reports/${rewardReportId}/transition`).set(huitingReg).send({ to, note: '查实' }),
+        'reward report confirmed',
+      );
+    await must(
+      await t.http
+        .post(`/api/hazards/from-report/${rewardReportId}`)
+        .set(huitingReg)
+        .send({ category: 'unlicensed_welding', level: 'general', enterpriseId: ids.steel }),
+      'reward hazard',
+    );
+    await must(
+      await t.http
+        .put('/api/rewards/rules')
+        .set(await as('xiayi.regulator'))
+        .send({ category: 'unlicensed_welding', level: 'general', amountYuan: 500 }),
+      'reward rule',
+    );
+    const reward = await must(
+      await t.http.post('/api/rewards').set(huitingReg).send({ reportId: rewardReportId }),
+      'reward',
+    );
     const loan = await must(
       await t.http
         .post('/api/machine-loans')
@@ -984,6 +1074,9 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
       inspectionPlan: inspectionPlan.id as string,
       townshipPlan: townshipPlan.id as string,
+      enforcementCase: enforcementCase.id as string,
+      reward: reward.id as string,
+      rewardReport: rewardReportId,
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
@@ -1009,6 +1102,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.reportPhoto,
       f.hazard,
       f.hazardPhoto,
+      f.enforcementCase,
+      f.reward,
       f.hengdaSafety,
       'SD-WS400-240101',
       '1号车间氩弧焊机',

@@ -81,6 +81,10 @@ export class HazardsRepository {
     return this.ds.getRepository(Hazard).exists({ where: { sourceAlertId: alertId } });
   }
 
+  findForReport(reportId: string): Promise<Hazard | null> {
+    return this.ds.getRepository(Hazard).findOne({ where: { sourceReportId: reportId } });
+  }
+
   async existsForReport(reportId: string): Promise<boolean> {
     return this.ds.getRepository(Hazard).exists({ where: { sourceReportId: reportId } });
   }

@@ -134,6 +134,21 @@ export class HazardsService {
     return this.detail(actor, await this.readable(actor, id));
   }
 
+  /** What an enforcement case needs of the hazard it is opened from; refused unless the caller regulates it. */
+  async caseSubject(
+    actor: Actor,
+    id: string,
+  ): Promise<Pick<Hazard, 'id' | 'enterpriseId' | 'regionCode' | 'regionPath' | 'machineId' | 'legalBasis'>> {
+    const h = await this.readable(actor, id);
+    this.assertRegulates(actor, h);
+    return h;
+  }
+
+  /** The hazard a confirmed public report became (at most one), for the reward by category and level. */
+  async ofReport(reportId: string): Promise<Pick<Hazard, 'id' | 'category' | 'level'> | null> {
+    return this.hazards.findForReport(reportId);
+  }
+
   async photo(actor: Actor, id: string, photoId: string): Promise<HazardPhoto> {
     await this.readable(actor, id);
     const p = await this.hazards.findPhotoWithData(id, photoId);

@@ -220,55 +220,69 @@ export class MachinesService {
     const reason = dto.reason?.trim() || null;
     if (dto.status !== MachineStatus.Active && !reason)
       throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
-    return this.ds.transaction(async (em) => {
-      const found = await this.machines.findForUpdate(em, id);
-      if (!found) throw DomainError.notFound('Machine');
-      const { machine: m, enterprise } = found;
-      this.access.assertReadable(actor, enterprise, 'Machine');
-      const change: MachineStatusChange = {
-        from: m.status,
-        to: dto.status,
-        authority: this.authorityOver(actor, enterprise),
-        suspendedByRegulator: m.suspendedByRegulator,
-      };
-      const verdict = judgeMachineStatusChange(change);
-      if (!verdict.allowed) throw new DomainError(verdict.code, verdict.message);
-      if (dto.status === MachineStatus.Active && enterprise.status !== EnterpriseStatus.Active) {
-        throw new DomainError(
-          ErrorCode.ENTERPRISE_INACTIVE,
-          `The enterprise is ${enterprise.status}; its machines cannot be activated`,
-        );
-      }
-      const activeCode = await this.codes.findActiveForSubject(CodeSubjectType.Machine, m.id);
-      const before = machineAuditSnapshot(this.view(m, enterprise, activeCode));
-      m.status = dto.status;
-      m.statusReason = reason;
-      m.suspendedByRegulator = suspensionByRegulatorAfter(change);
-      const scope = { enterpriseId: enterprise.id, regionPath: enterprise.regionPath };
-      if (dto.status === MachineStatus.Retired) {
-        m.retiredAt = this.clock.now();
-        m.chipId = null;
-        await this.codes.revokeInTransaction(
-          em,
-          actor,
-          CodeSubjectType.Machine,
-          m.id,
-          scope,
-          `machine retired: ${reason}`,
-        );
-      }
-      const saved = await this.machines.save(em, m);
-      const view = this.view(saved, enterprise, dto.status === MachineStatus.Retired ? null : activeCode);
-      await this.audit.record(em, actor, {
-        action: 'machine.status',
-        entityType: ENTITY,
-        entityId: m.id,
-        ...scope,
-        before,
-        after: machineAuditSnapshot(view),
-      });
-      return view;
+    return this.ds.transaction((em) => this.changeStatusInTransaction(em, actor, id, dto, reason));
+  }
+
+  /**
+   * changeStatus in the caller's transaction (an enforcement case suspends and reactivates the machines
+   * it names together with the case record). The same rules apply; `reason` is required except to activate.
+   */
+  async changeStatusInTransaction(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    dto: ChangeMachineStatusDto,
+    reason: string | null = dto.reason?.trim() || null,
+  ): Promise<MachineView> {
+    if (dto.status !== MachineStatus.Active && !reason)
+      throw DomainError.invalid('reason', 'isNotEmpty', 'A reason is required');
+    const found = await this.machines.findForUpdate(em, id);
+    if (!found) throw DomainError.notFound('Machine');
+    const { machine: m, enterprise } = found;
+    this.access.assertReadable(actor, enterprise, 'Machine');
+    const change: MachineStatusChange = {
+      from: m.status,
+      to: dto.status,
+      authority: this.authorityOver(actor, enterprise),
+      suspendedByRegulator: m.suspendedByRegulator,
+    };
+    const verdict = judgeMachineStatusChange(change);
+    if (!verdict.allowed) throw new DomainError(verdict.code, verdict.message);
+    if (dto.status === MachineStatus.Active && enterprise.status !== EnterpriseStatus.Active) {
+      throw new DomainError(
+        ErrorCode.ENTERPRISE_INACTIVE,
+        `The enterprise is ${enterprise.status}; its machines cannot be activated`,
+      );
+    }
+    const activeCode = await this.codes.findActiveForSubject(CodeSubjectType.Machine, m.id);
+    const before = machineAuditSnapshot(this.view(m, enterprise, activeCode));
+    m.status = dto.status;
+    m.statusReason = reason;
+    m.suspendedByRegulator = suspensionByRegulatorAfter(change);
+    const scope = { enterpriseId: enterprise.id, regionPath: enterprise.regionPath };
+    if (dto.status === MachineStatus.Retired) {
+      m.retiredAt = this.clock.now();
+      m.chipId = null;
+      await this.codes.revokeInTransaction(
+        em,
+        actor,
+        CodeSubjectType.Machine,
+        m.id,
+        scope,
+        `machine retired: ${reason}`,
+      );
+    }
+    const saved = await this.machines.save(em, m);
+    const view = this.view(saved, enterprise, dto.status === MachineStatus.Retired ? null : activeCode);
+    await this.audit.record(em, actor, {
+      action: 'machine.status',
+      entityType: ENTITY,
+      entityId: m.id,
+      ...scope,
+      before,
+      after: machineAuditSnapshot(view),
     });
+    return view;
   }
 
   private authorityOver(actor: Actor, enterprise: Enterprise): MachineAuthority {

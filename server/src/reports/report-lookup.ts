@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Report, ReportStatus } from './report.entity';
 
+export { normaliseTrackingCode } from './tracking-code';
+
 /** What another module (the hazard register) may read of a public report: where it is and what it says, never the reporter. */
 export interface ReportFacts {
   id: string;
@@ -21,6 +23,8 @@ export interface ReportFacts {
 /** How other modules read a public report by id. ReportsModule owns the table; scoping is the caller's. */
 export interface ReportLookup {
   findFacts(id: string): Promise<ReportFacts | null>;
+  /** By the reporter's tracking code (already normalised). */
+  findIdByTrackingCode(code: string): Promise<string | null>;
 }
 
 export const REPORT_LOOKUP = 'REPORT_LOOKUP';
@@ -28,6 +32,11 @@ export const REPORT_LOOKUP = 'REPORT_LOOKUP';
 @Injectable()
 export class ReportTableLookup implements ReportLookup {
   constructor(private readonly ds: DataSource) {}
+
+  async findIdByTrackingCode(code: string): Promise<string | null> {
+    const r = await this.ds.getRepository(Report).findOne({ where: { trackingCode: code }, select: { id: true } });
+    return r?.id ?? null;
+  }
 
   async findFacts(id: string): Promise<ReportFacts | null> {
     const r = await this.ds.getRepository(Report).findOne({ where: { id } });

@@ -31,6 +31,6 @@ import { REPORT_LOOKUP, ReportTableLookup } from './report-lookup';
     ReportStatusThrottlerGuard,
     { provide: REPORT_LOOKUP, useClass: ReportTableLookup },
   ],
-  exports: [REPORT_LOOKUP],
+  exports: [REPORT_LOOKUP, ReportStatusThrottlerGuard],
 })
 export class ReportsModule {}

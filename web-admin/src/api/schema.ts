@@ -465,6 +465,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Enforcement cases in your region, newest first */
+    get: operations['CasesController_list'];
+    put?: never;
+    /** 立案 from a hazard: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚 */
+    post: operations['CasesController_open'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One enforcement case */
+    get: operations['CasesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 结案, optionally lifting the suspension of the machines the case suspended */
+    post: operations['CasesController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/statistics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 执法统计 per township and month: hazards found, rectified on time / overdue, cases, fines (zero-penalty rows included) */
+    get: operations['CasesController_statistics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/certificates/{id}': {
     parameters: {
       query?: never;
@@ -2070,6 +2139,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/reports/{trackingCode}/reward': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The reward of the report with this tracking code (state, amount, paid date); nothing else */
+    get: operations['PublicRewardsController_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/regions': {
     parameters: {
       query?: never;
@@ -2185,6 +2271,93 @@ export interface paths {
     put?: never;
     /** Move a report along received → verifying → verified (查实, reward due) | rejected → closed (销号, needs a note) */
     post: operations['ReportsController_transition'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rewards in your region, newest first */
+    get: operations['RewardsController_list'];
+    put?: never;
+    /** Propose the reward of a confirmed report at the amount the county table gives */
+    post: operations['RewardsController_propose'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One reward */
+    get: operations['RewardsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a proposed reward: a regulator other than the proposer */
+    post: operations['RewardsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/{id}/pay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the payment of an approved reward: date and payment reference */
+    post: operations['RewardsController_pay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rewards/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The county's reward amounts by hazard category and level */
+    get: operations['RewardsController_rules'];
+    /** Set one amount of the reward table (county regulators) */
+    put: operations['RewardsController_setRule'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2758,6 +2931,12 @@ export interface components {
       | 'hazard.measure'
       | 'inspection_plan.draw'
       | 'inspection.check_in'
+      | 'case.open'
+      | 'case.close'
+      | 'reward_rule.set'
+      | 'reward.propose'
+      | 'reward.approve'
+      | 'reward.pay'
       | 'holiday_calendar.update'
       | 'machine.create'
       | 'machine.update'
@@ -2804,6 +2983,9 @@ export interface components {
       | 'blackout'
       | 'certificate'
       | 'decision'
+      | 'enforcement_case'
+      | 'reward'
+      | 'reward_rule'
       | 'enterprise'
       | 'enterprise_permit_settings'
       | 'hazard'
@@ -2930,6 +3112,63 @@ export interface components {
       /** @example 大风预警解除 */
       reason: string;
     };
+    CaseMachineView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 2号电焊机 */
+      name: string;
+      /** @example SD-WS400-240101 */
+      serialNumber: string;
+      /**
+       * @description The machine status now
+       * @example suspended
+       */
+      status: string;
+    };
+    CaseSecondPartyView: {
+      /**
+       * @description Masked
+       * @example 王**
+       */
+      nameMasked: string;
+      /** @example 主要负责人 */
+      role: string;
+    };
+    /** @enum {string} */
+    CaseSourceType: 'hazard';
+    /** @enum {string} */
+    CaseState: 'open' | 'closed';
+    CaseView: {
+      /** Format: date-time */
+      closedAt: string | null;
+      closedByName: string | null;
+      closureNote: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      /** @example 恒达钢结构有限公司 */
+      enterpriseName: string;
+      facts: string;
+      /** @example 20000 */
+      fineYuan: number | null;
+      /** Format: uuid */
+      id: string;
+      legalBasis: string;
+      /** Format: date-time */
+      openedAt: string;
+      /** @example 会亭镇监管员 */
+      openedByName: string;
+      productionHalt: boolean;
+      /** @example 411426100 */
+      regionCode: string;
+      secondParty: components['schemas']['CaseSecondPartyView'] | null;
+      /** Format: uuid */
+      sourceHazardId: string | null;
+      sourceType: components['schemas']['CaseSourceType'];
+      state: components['schemas']['CaseState'];
+      suspendedMachines: components['schemas']['CaseMachineView'][];
+      suspensionLifted: boolean | null;
+      warning: boolean;
+    };
     /** @enum {string} */
     CertificateCategory: 'welding_and_thermal_cutting';
     CertificateImportRowDto: {
@@ -3052,6 +3291,12 @@ export interface components {
     ChipUnbindReason: 'chip_faulty' | 'chip_damaged' | 'chip_lost' | 'bound_by_mistake' | 'machine_disposed' | 'other';
     CloseAlertDto: {
       /** @example 现场核查：设备已停用并加装芯片，责令整改完毕 */
+      note: string;
+    };
+    CloseCaseDto: {
+      /** @description Reactivate the machines this case suspended (解除暂停) */
+      liftSuspension: boolean;
+      /** @example 罚款已缴纳，整改完成，结案 */
       note: string;
     };
     CloseDto: {
@@ -3524,6 +3769,22 @@ export interface components {
       /** @description Why it ends (kept in the audit trail) */
       reason?: string;
     };
+    EnforcementStatView: {
+      cases: number;
+      /** @example 20000 */
+      finesYuan: number;
+      hazardsFound: number;
+      /** @example 2026-06 */
+      month: string;
+      /** @description Past the deadline and not signed off by it */
+      overdue: number;
+      /** @description Signed off by the deadline */
+      rectifiedOnTime: number;
+      /** @example 411426100 */
+      regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string;
+    };
     /** @enum {string} */
     EngagementKind: 'dispatched' | 'outsourced' | 'contractor';
     EngagementView: {
@@ -3633,6 +3894,10 @@ export interface components {
       | 'SIGN_OFF_NEEDS_COUNTY'
       | 'INSPECTORS_TOO_FEW'
       | 'NO_INSPECTION_CANDIDATES'
+      | 'REPORT_NOT_CONFIRMED'
+      | 'REWARD_NEEDS_HAZARD'
+      | 'REWARD_RULE_MISSING'
+      | 'REWARD_SELF_APPROVAL'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -4445,6 +4710,29 @@ export interface components {
        */
       start: string;
     };
+    OpenCaseDto: {
+      /** @example 未办理动火作业票擅自焊接 */
+      facts: string;
+      /**
+       * @description 罚款 in yuan
+       * @example 20000
+       */
+      fineYuan?: number;
+      /**
+       * Format: uuid
+       * @description The hazard the case is opened from
+       */
+      hazardId: string;
+      /** @example 《中华人民共和国安全生产法》第一百零一条 */
+      legalBasis: string;
+      /** @description 停产整顿 */
+      productionHalt?: boolean;
+      secondParty?: components['schemas']['SecondPartyDto'];
+      /** @description The enterprise's machines to suspend (暂停使用) */
+      suspendMachineIds?: string[];
+      /** @description 警告 */
+      warning?: boolean;
+    };
     OrderRectificationDto: {
       /**
        * @description 整改期限, in the future
@@ -4487,6 +4775,12 @@ export interface components {
       /** @description The last 30 days, oldest first, today included */
       trend: components['schemas']['TrendPoint'][];
       welders: components['schemas']['WelderCensus'];
+    };
+    PayRewardDto: {
+      /** Format: date-time */
+      paidAt: string;
+      /** @example WX20261206-0001 */
+      paymentReference: string;
     };
     PermitApplicantView: {
       userId: string;
@@ -4776,6 +5070,13 @@ export interface components {
       /** @example 116.0012 */
       longitude?: number;
     };
+    ProposeRewardDto: {
+      /**
+       * Format: uuid
+       * @description The confirmed (查实) public report
+       */
+      reportId: string;
+    };
     PublicCertificateDto: {
       /**
        * @description Expiry of that certificate (China calendar date); absent when there is none
@@ -4882,6 +5183,13 @@ export interface components {
       trackingCode: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    PublicRewardStatusView: {
+      amountYuan: number | null;
+      /** Format: date-time */
+      paidAt: string | null;
+      /** @description null: no reward yet */
+      state: components['schemas']['RewardState'] | null;
     };
     PublicWelderDto: {
       /**
@@ -5210,8 +5518,52 @@ export interface components {
       /** @example 提前归还 */
       reason: string;
     };
+    RewardRuleView: {
+      /** @example 500 */
+      amountYuan: number;
+      category: components['schemas']['HazardCategory'];
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      /** @example 411426 */
+      regionCode: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    /** @enum {string} */
+    RewardState: 'proposed' | 'approved' | 'paid';
+    RewardView: {
+      /** @example 500 */
+      amountYuan: number;
+      /** Format: date-time */
+      approvedAt: string | null;
+      approvedByName: string | null;
+      /** @description The caller may approve it (a regulator other than the proposer) */
+      canApprove: boolean;
+      category: components['schemas']['HazardCategory'];
+      /** Format: uuid */
+      hazardId: string;
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      /** Format: date-time */
+      paidAt: string | null;
+      paymentReference: string | null;
+      /** Format: date-time */
+      proposedAt: string;
+      proposedByName: string;
+      /** Format: uuid */
+      reportId: string;
+      state: components['schemas']['RewardState'];
+    };
     /** @enum {string} */
     Role: 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
+    SecondPartyDto: {
+      /** @example 王建国 */
+      name: string;
+      /** @example 主要负责人 */
+      role: string;
+    };
     ServerKeyView: {
       /** @example Ed25519 */
       algorithm: string;
@@ -5234,6 +5586,12 @@ export interface components {
       username: string;
       /** Format: uuid */
       welderId: string | null;
+    };
+    SetRewardRuleDto: {
+      /** @example 500 */
+      amountYuan: number;
+      category: components['schemas']['HazardCategory'];
+      level: components['schemas']['HazardLevel'];
     };
     SignOffDto: {
       /** @description true: 销号; false: sent back for rectification */
@@ -6450,6 +6808,128 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  CasesController_list: {
+    parameters: {
+      query?: {
+        hazardId?: string;
+        page?: number;
+        pageSize?: number;
+        state?: components['schemas']['CaseState'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CaseView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  CasesController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpenCaseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloseCaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseView'];
+        };
+      };
+    };
+  };
+  CasesController_statistics: {
+    parameters: {
+      query: {
+        /** @description First month (China time), YYYY-MM */
+        from: string;
+        /** @description Last month, YYYY-MM; at most 24 months after from */
+        to: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnforcementStatView'][];
+        };
       };
     };
   };
@@ -9250,6 +9730,34 @@ export interface operations {
       };
     };
   };
+  PublicRewardsController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        trackingCode: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicRewardStatusView'];
+        };
+      };
+      /** @description No report has this tracking code */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   RegionsController_list: {
     parameters: {
       query?: {
@@ -9452,6 +9960,166 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReportDetailView'];
+        };
+      };
+    };
+  };
+  RewardsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        state?: components['schemas']['RewardState'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RewardView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  RewardsController_propose: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProposeRewardDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_pay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PayRewardDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardView'];
+        };
+      };
+    };
+  };
+  RewardsController_rules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardRuleView'][];
+        };
+      };
+    };
+  };
+  RewardsController_setRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetRewardRuleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RewardRuleView'];
         };
       };
     };
@@ -10068,6 +10736,12 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.measure',
   'inspection_plan.draw',
   'inspection.check_in',
+  'case.open',
+  'case.close',
+  'reward_rule.set',
+  'reward.propose',
+  'reward.approve',
+  'reward.pay',
   'holiday_calendar.update',
   'machine.create',
   'machine.update',
@@ -10114,6 +10788,9 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'blackout',
   'certificate',
   'decision',
+  'enforcement_case',
+  'reward',
+  'reward_rule',
   'enterprise',
   'enterprise_permit_settings',
   'hazard',
@@ -10158,6 +10835,13 @@ export const blackoutStatusValues: ReadonlyArray<FlattenedDeepRequired<component
   'active',
   'ended',
   'cancelled',
+];
+export const caseSourceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseSourceType']> = [
+  'hazard',
+];
+export const caseStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseState']> = [
+  'open',
+  'closed',
 ];
 export const certificateCategoryValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['CertificateCategory']
@@ -10270,6 +10954,10 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'SIGN_OFF_NEEDS_COUNTY',
   'INSPECTORS_TOO_FEW',
   'NO_INSPECTION_CANDIDATES',
+  'REPORT_NOT_CONFIRMED',
+  'REWARD_NEEDS_HAZARD',
+  'REWARD_RULE_MISSING',
+  'REWARD_SELF_APPROVAL',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -10569,6 +11257,11 @@ export const reviewStateValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const reviewWelderPhotoDtoDecisionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReviewWelderPhotoDto']['decision']
 > = ['approve', 'reject'];
+export const rewardStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['RewardState']> = [
+  'proposed',
+  'approved',
+  'paid',
+];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'platform_admin',
   'regulator',

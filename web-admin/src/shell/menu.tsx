@@ -30,6 +30,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/reports', labelKey: 'menu.reports', icon: <NotificationOutlined /> },
   { path: '/console/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
   { path: '/console/inspections', labelKey: 'menu.inspections', icon: <ScheduleOutlined /> },
+  { path: '/console/enforcement-statistics', labelKey: 'menu.enforcementStats', icon: <AuditOutlined /> },
   { path: '/console/off-platform', labelKey: 'menu.offPlatform', icon: <WarningOutlined /> },
   { path: '/console/ledgers/enterprises', labelKey: 'menu.enterprises', icon: <BankOutlined /> },
   { path: '/console/ledgers/machines', labelKey: 'menu.machines', icon: <ThunderboltOutlined /> },

@@ -57,6 +57,14 @@ export enum ErrorCode {
   INSPECTORS_TOO_FEW = 'INSPECTORS_TOO_FEW',
   /** 双随机: the plan's region has no active enterprise to draw from. */
   NO_INSPECTION_CANDIDATES = 'NO_INSPECTION_CANDIDATES',
+  /** 查实即奖: only a confirmed (查实) public report earns a reward. */
+  REPORT_NOT_CONFIRMED = 'REPORT_NOT_CONFIRMED',
+  /** The reward is set by the hazard the report became: register it first. */
+  REWARD_NEEDS_HAZARD = 'REWARD_NEEDS_HAZARD',
+  /** The county has no amount for this hazard category and level. */
+  REWARD_RULE_MISSING = 'REWARD_RULE_MISSING',
+  /** A reward is approved by a second regulator, never by the one who proposed it. */
+  REWARD_SELF_APPROVAL = 'REWARD_SELF_APPROVAL',
   INTERNAL = 'INTERNAL',
 }
 
@@ -111,6 +119,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PERMIT_LEVEL_RAISED]: 409,
   [ErrorCode.CHIP_BOUND_ELSEWHERE]: 409,
   [ErrorCode.SIGN_OFF_BY_HANDLER]: 403,
+  [ErrorCode.REPORT_NOT_CONFIRMED]: 409,
+  [ErrorCode.REWARD_NEEDS_HAZARD]: 409,
+  [ErrorCode.REWARD_RULE_MISSING]: 409,
+  [ErrorCode.REWARD_SELF_APPROVAL]: 403,
   [ErrorCode.SIGN_OFF_NEEDS_COUNTY]: 403,
   [ErrorCode.INSPECTORS_TOO_FEW]: 409,
   [ErrorCode.NO_INSPECTION_CANDIDATES]: 409,

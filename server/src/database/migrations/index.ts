@@ -24,6 +24,8 @@ import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
+import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
+import { Rewards1796520100000 } from './1796520100000-Rewards';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -52,5 +54,7 @@ export const MIGRATIONS = [
   PermitGuidance1796480000000,
   Hazards1796500000000,
   OffPlatformAudit1796510000000,
+  EnforcementCases1796520000000,
+  Rewards1796520100000,
   InspectionPlans1796530000000,
 ];

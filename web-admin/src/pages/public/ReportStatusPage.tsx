@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { useApi } from '../../hooks/useApi';
 import { PublicLayout } from './PublicLayout';
-import type { PublicReportStatus, ReportStatus } from './publicApi';
+import type { PublicReportStatus, PublicRewardStatus, ReportStatus } from './publicApi';
 
 const STEP_OF: Record<ReportStatus, number> = { received: 0, verifying: 1, verified: 2, rejected: 2, closed: 3 };
 
@@ -20,7 +20,13 @@ export default function ReportStatusPage() {
     code ? `/api/public/reports/${encodeURIComponent(code)}` : null,
     { anonymous: true },
   );
+  // The reward of a confirmed report (查实即奖): state, amount and paid date only.
+  const { data: reward } = useApi<PublicRewardStatus>(
+    code && data?.rewardEligible ? `/api/public/reports/${encodeURIComponent(code)}/reward` : null,
+    { anonymous: true },
+  );
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  const day = (iso: string) => new Date(iso).toLocaleDateString(i18n.language);
 
   return (
     <PublicLayout>
@@ -93,7 +99,22 @@ export default function ReportStatusPage() {
               {t('public.status.updated', { time: when(data.updatedAt) })}
             </Typography.Text>
             {data.rewardEligible && (
-              <Alert type="success" showIcon icon={<GiftOutlined />} message={t('public.status.reward')} />
+              <Alert
+                type="success"
+                showIcon
+                icon={<GiftOutlined />}
+                message={t('public.status.reward')}
+                description={
+                  reward?.state ? (
+                    <span data-testid="status-reward">
+                      {t(`public.rewardState.${reward.state}`, {
+                        amount: reward.amountYuan?.toLocaleString(i18n.language),
+                        date: reward.paidAt ? day(reward.paidAt) : '',
+                      })}
+                    </span>
+                  ) : undefined
+                }
+              />
             )}
           </Space>
         )}

@@ -10,6 +10,7 @@ export type PublicScan = PublicMachineScan | PublicWelderScan;
 export type ReportReceipt = Schemas['ReportReceiptDto'];
 export type PublicReportStatus = Schemas['PublicReportStatusDto'];
 export type ReportStatus = Schemas['ReportStatus'];
+export type PublicRewardStatus = Schemas['PublicRewardStatusView'];
 export type PublicRegion = Schemas['PublicRegionDto'];
 
 export const scanPath = (code: string) => `/api/public/codes/${encodeURIComponent(code)}`;
