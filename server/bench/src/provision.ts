@@ -127,8 +127,9 @@ export async function provision(
     );
     await db.query(
       `INSERT INTO permits (id, enterprise_id, status, requested_level, effective_level, work_description, site_address, site_latitude, site_longitude, geofence,
-         planned_start, planned_end, fire_watcher_name, checklist, applicant_user_id, applicant_username, submitted_at, approved_at)
-       SELECT p, $2, 'approved', 'level2', 'level2', '基准测试: 钢梁焊接', '会亭镇工业园区纬一路8号', $3, $4, $5::jsonb, $6, $7, '王监护', '{}'::jsonb, $8, $9, $10, $10
+         planned_start, planned_end, fire_watcher_name, checklist, applicant_user_id, applicant_username, submitted_at, approved_at, permit_no)
+       SELECT p, $2, 'approved', 'level2', 'level2', '基准测试: 钢梁焊接', '会亭镇工业园区纬一路8号', $3, $4, $5::jsonb, $6, $7, '王监护', '{}'::jsonb, $8, $9, $10, $10,
+              'B-' || left(replace(p::text, '-', ''), 24)
        FROM unnest($1::uuid[]) AS p`,
       [col((d) => d.permitId), enterpriseId, SITE.lat, SITE.lng, geofence, start, end, userId, APPLICANT, start],
     );

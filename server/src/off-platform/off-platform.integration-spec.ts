@@ -101,8 +101,9 @@ async function permit(
   const [r] = await t.ds.query(
     `INSERT INTO permits (enterprise_id, status, requested_level, effective_level, work_description, site_address,
                           site_latitude, site_longitude, geofence, planned_start, planned_end, applicant_user_id,
-                          applicant_username, approved_at, submitted_at)
-     VALUES ($1, $2, 'level2', 'level2', '钢梁焊接', '一号车间', 34.17, 116.0, '{}', $3, $4, $5, 'hengda.admin', $3, $3)
+                          applicant_username, approved_at, submitted_at, permit_no)
+     VALUES ($1, $2, 'level2', 'level2', '钢梁焊接', '一号车间', 34.17, 116.0, '{}', $3, $4, $5, 'hengda.admin', $3, $3,
+             'T-' || left(md5(random()::text), 16))
      RETURNING id`,
     [enterpriseId, status, start, end, fx.applicant],
   );

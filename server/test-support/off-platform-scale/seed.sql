@@ -30,10 +30,10 @@ INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine
  WHERE m.chip_id IS NOT NULL AND hashtext(m.id::text) % 5 = 1 AND (d % 3) <> 2;
 -- permits: one a week per active machine of those, with its machine
 INSERT INTO permits (id, enterprise_id, status, requested_level, effective_level, work_description, site_address, site_latitude, site_longitude,
-                     geofence, planned_start, planned_end, applicant_user_id, applicant_username, approved_at)
+                     geofence, planned_start, planned_end, applicant_user_id, applicant_username, approved_at, permit_no)
  SELECT gen_random_uuid(), m.enterprise_id, 'approved', 'level2', 'level2', '作业', '地点', 34, 116, '{}',
         date_trunc('day', now()) - w * interval '7 days' + interval '8 hours', date_trunc('day', now()) - w * interval '7 days' + interval '18 hours',
-        (SELECT id FROM users LIMIT 1), 'seed', now() - w * interval '7 days'
+        (SELECT id FROM users LIMIT 1), 'seed', now() - w * interval '7 days', 'S-' || left(md5(random()::text), 24)
  FROM machines m, generate_series(0,8) w WHERE m.chip_id IS NOT NULL AND hashtext(m.id::text) % 5 = 1;
 INSERT INTO permit_machines (permit_id, machine_id)
  SELECT p.id, m.id FROM permits p JOIN LATERAL (SELECT id FROM machines WHERE enterprise_id = p.enterprise_id AND chip_id IS NOT NULL AND hashtext(id::text) % 5 = 1 LIMIT 1) m ON true;
