@@ -84,6 +84,31 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     expect(total).toBe(3);
   });
 
+  it("repeats flushed while the window's first write is still in flight are written after it", async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const slow = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          if (!i.occurrences) await new Promise<void>((r) => (release = r));
+          order.push(i.occurrences ? `repeats:${i.occurrences}` : 'first');
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
+    const first = slow.raise(tamper(1));
+    expect(await slow.raise(tamper(2))).toBe(false);
+    expect(await slow.raise(tamper(3))).toBe(false);
+    const flushed = slow.flushRepeats();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(order).toEqual([]); // the repeats wait for the first
+    release();
+    expect(await first).toBe(true);
+    await flushed;
+    expect(order).toEqual(['first', 'repeats:2']);
+  });
+
   it('shutdown writes what is pending', async () => {
     await alerts.raise(tamper(1));
     await alerts.raise(tamper(2));

@@ -189,9 +189,14 @@ describe('hostile device messages (real broker and database)', () => {
     expect((await t.ds.query('SELECT firmware FROM chips WHERE chip_id = $1', [d.chip.chip]))[0].firmware).not.toBe(
       'evil',
     );
-    await t.app.get(DeviceAlerts).flushRepeats();
-    const [replayAlert] = await alertsOf('DEVICE_MESSAGE_REJECTED', d.chip.chip);
-    expect(replayAlert).toMatchObject({ count: 3, evidence: { reason: ReasonCode.SEQ_REPLAYED, seq: batch.seq } });
+    // The gateway raises each alert just after storing its row: flush until the third repeat has arrived.
+    const replayAlerts = await waitFor(async () => {
+      await t.app.get(DeviceAlerts).flushRepeats();
+      const found = await alertsOf('DEVICE_MESSAGE_REJECTED', d.chip.chip);
+      return found[0]?.count === 3 ? found : null;
+    }, 'one alert counting the three replays');
+    expect(replayAlerts).toHaveLength(1);
+    expect(replayAlerts[0]).toMatchObject({ count: 3, evidence: { reason: ReasonCode.SEQ_REPLAYED, seq: batch.seq } });
   });
 
   it('a stale envelope (ts 10 min off) is refused for events and status; an old event inside a fresh envelope is stored', async () => {
