@@ -172,11 +172,11 @@ export default function StartPage() {
               className="k-input m-code"
               value={typed}
               onChange={(e) => setTyped(e.target.value)}
-              placeholder={t('welder.start.codePlaceholder')}
+              placeholder={t('welder.start.codeHint')}
               autoCapitalize="characters"
               autoComplete="off"
               spellCheck={false}
-              aria-label={t('welder.start.codePlaceholder')}
+              aria-label={t('welder.start.codeHint')}
               data-testid="start-code"
             />
             <button type="submit" className="k-btn k-btn-primary" style={{ minHeight: 40 }} data-testid="start-code-ok">
