@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
+import { SmsModule } from './sms/sms.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { HotPathPoolModule } from './database/hot-path-pool';
@@ -51,6 +52,7 @@ export class AppModule {
         HotPathPoolModule,
         ClockModule.forRoot(config.clockOffsetFile),
         CryptoModule.forRoot(config.secrets.dataEncryptionKey),
+        SmsModule,
         AccessModule,
         AuditModule,
         MqttModule.forRoot(embeddedBroker),
