@@ -109,6 +109,62 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     expect(order).toEqual(['first', 'repeats:2']);
   });
 
+  it('repeats counted while the first write fails are written, not dropped with the window', async () => {
+    let failFirst = true;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const failing = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          if (failFirst) {
+            failFirst = false;
+            await gate;
+            throw new Error('connection reset');
+          }
+          written.push(i);
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
+    const first = failing.raise(tamper(1));
+    clock.advance(10);
+    await failing.raise(tamper(2));
+    await failing.raise(tamper(3));
+    release();
+    expect(await first).toBe(false);
+    expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([[3, 2]]);
+  });
+
+  it('a failed write of the repeats is retried by the next flush with the same count', async () => {
+    let fail = false;
+    const flaky = new DeviceAlerts(
+      {
+        raise: async (i: RaiseAlertInput) => {
+          if (fail) {
+            fail = false;
+            throw new Error('deadlock');
+          }
+          written.push(i);
+          return {} as never;
+        },
+      } as unknown as AlertsService,
+      clock,
+    );
+    await flaky.raise(tamper(1));
+    clock.advance(10);
+    await flaky.raise(tamper(2));
+    await flaky.raise(tamper(3));
+    fail = true;
+    await flaky.flushRepeats();
+    expect(written).toHaveLength(1);
+    await flaky.flushRepeats();
+    expect(written.map((w) => [w.evidence.n, w.occurrences ?? 1])).toEqual([
+      [1, 1],
+      [3, 2],
+    ]);
+  });
+
   it('shutdown writes what is pending', async () => {
     await alerts.raise(tamper(1));
     await alerts.raise(tamper(2));

@@ -66,13 +66,25 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     if (w?.pending) await this.writeRepeats(input.dedupeKey);
     if (this.windows.size > MAX_KEYS) await this.flushRepeats();
     const written = this.alerts.raise(input);
-    this.windows.set(input.dedupeKey, { openedAt: now, pending: 0, first: written.catch(() => undefined) });
+    const window: Window = { openedAt: now, pending: 0, first: written.catch(() => undefined) };
+    this.windows.set(input.dedupeKey, window);
     try {
       await written;
       return true;
     } catch (e) {
-      this.windows.delete(input.dedupeKey);
       this.logger.error(`could not raise ${input.type} (${input.dedupeKey}): ${(e as Error).message}`);
+      // The repeats counted on this window would vanish with it: they are written as the alert's first raise.
+      if (this.windows.get(input.dedupeKey) === window) this.windows.delete(input.dedupeKey);
+      if (window.pending && window.latest) {
+        const { pending, firstAt, latest } = window;
+        window.pending = 0;
+        if (window.timer) clearTimeout(window.timer);
+        await this.alerts
+          .raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt })
+          .catch((again: Error) =>
+            this.logger.error(`could not record ${pending} repeat(s) of ${latest.type} either: ${again.message}`),
+          );
+      }
       return false;
     }
   }
@@ -174,6 +186,14 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
       await this.alerts.raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt });
     } catch (e) {
       this.logger.error(`could not record ${pending} repeat(s) of ${latest.type} (${key}): ${(e as Error).message}`);
+      // Counted again on the window (if it still stands) so that the next flush or timer retries the write.
+      const still = this.windows.get(key);
+      if (still) {
+        still.pending += pending;
+        if (firstAt && (!still.firstAt || firstAt < still.firstAt)) still.firstAt = firstAt;
+        still.latest ??= latest;
+        still.timer ??= setTimeout(() => void this.writeRepeats(key), REPEAT_MS).unref();
+      }
     }
   }
 }
