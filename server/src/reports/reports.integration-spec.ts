@@ -240,6 +240,10 @@ describe('public reports (一键举报)', () => {
     });
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ status: 'verified', rewardEligible: true, allowedNext: ['closed'] });
+    // 审核把关销号: the regulator who verified it cannot also sign it off.
+    const ownSignOff = await transition('huiting.regulator', ids.steel, { to: 'closed', note: '本人核查并销号' });
+    expect(ownSignOff.status).toBe(403);
+    expect(ownSignOff.body.error.code).toBe('SIGN_OFF_BY_HANDLER');
     const noSignOff = await transition('xiayi.regulator', ids.steel, { to: 'closed', note: '   ' });
     expect(noSignOff.status).toBe(400);
     expect(fieldCodes(noSignOff.body)).toContain('note:matches');

@@ -118,6 +118,16 @@ export class ReportsRepository {
     return this.ds.getRepository(ReportPhoto).find({ where: { reportId }, order: { position: 'ASC' } });
   }
 
+  /** Who moved the report along (verifying, a finding, a rejection): they may not also sign it off. */
+  async handlerIdsOf(em: EntityManager, reportId: string): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT DISTINCT actor_user_id AS id FROM report_events
+        WHERE report_id = $1 AND actor_user_id IS NOT NULL AND to_status <> 'closed'`,
+      [reportId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   eventsOf(reportId: string): Promise<ReportEvent[]> {
     return this.ds.getRepository(ReportEvent).find({ where: { reportId }, order: { id: 'ASC' } });
   }
