@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, Public, Roles } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
+import { PublicReadThrottlerGuard } from '../common/http/named-limit.guard';
 import { Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { DomainError } from '../common/errors/domain-error';
 import { Role } from '../common/roles/role';
@@ -73,6 +74,7 @@ export class PublicInspectionsController {
   constructor(private readonly inspections: InspectionsService) {}
 
   @Public()
+  @UseGuards(PublicReadThrottlerGuard)
   @Get(':id')
   @ApiOperation({ summary: '一公开: a plan’s draw and result with what is needed to re-run it; no personal data' })
   @ApiOkResponse({ type: PublicInspectionPlanView })

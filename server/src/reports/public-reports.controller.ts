@@ -17,6 +17,7 @@ import {
 import { Public } from '../access/decorators';
 import { SubmitReportDto } from './dto/report.dto';
 import { MAX_PHOTO_BYTES, MAX_REPORT_PHOTOS, UploadedPhoto } from './photo-files';
+import { PublicReadThrottlerGuard } from '../common/http/named-limit.guard';
 import { PublicReportThrottlerGuard, ReportStatusThrottlerGuard } from './report-throttler.guards';
 import { PublicRegionDto, PublicReportStatusDto, ReportReceiptDto } from './report.view';
 import { ReportsService } from './reports.service';
@@ -70,6 +71,7 @@ export class PublicReportsController {
   }
 
   @Public()
+  @UseGuards(PublicReadThrottlerGuard)
   @Get('report-regions')
   @ApiOperation({ summary: 'County and townships a reporter can pick when there is no machine code' })
   @ApiOkResponse({ type: [PublicRegionDto] })

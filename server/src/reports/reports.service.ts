@@ -191,7 +191,11 @@ export class ReportsService {
         );
       }
       // 审核把关销号: the sign-off is a second person's check, never the handler's own.
-      if (dto.to === ReportStatus.Closed && (await this.reports.handlerIdsOf(em, r.id)).includes(actor.userId))
+      if (
+        dto.to === ReportStatus.Closed &&
+        actor.userId &&
+        (await this.reports.handlerIdsOf(em, r.id)).includes(actor.userId)
+      )
         throw new DomainError(
           ErrorCode.SIGN_OFF_BY_HANDLER,
           '经办人不能对本人经办的举报销号 (whoever handled a report may not sign it off)',
