@@ -733,6 +733,16 @@ const MATRIX: Record<string, Entry> = {
       weights: { openAlerts: 1, daysSinceInspection: 1 },
     }),
   },
+  'POST /api/inspection-plans/targeted': {
+    owner: 'xiayi.regulator',
+    body: (f) => ({
+      enterpriseId: f.steel,
+      reason: '焊机长期未上线',
+      periodStart: '2026-06-01',
+      periodEnd: '2026-06-07',
+    }),
+    alsoInside: ['huiting.regulator', 'huiting.inspector2'],
+  },
   'GET /api/inspection-plans/{id}': { owner: 'xiayi.regulator', params: (f) => ({ id: f.inspectionPlan }) },
   'POST /api/inspection-plans/{id}/targets/{position}/check-in': {
     owner: 'huiting.regulator',

@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'hazard.sign_off',
   'hazard.measure',
   'inspection_plan.draw',
+  'inspection_plan.target',
   'inspection.check_in',
   'case.open',
   'case.close',

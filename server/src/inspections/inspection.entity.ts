@@ -20,6 +20,20 @@ export class InspectionPlan {
   @Column({ name: 'inspector_pool', type: 'uuid', array: true }) inspectorPool!: string[];
   @Column({ name: 'drawn_at', type: 'timestamptz' }) drawnAt!: Date;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy!: string | null;
+  /** random: the 双随机 draw of enterprises; targeted: one enterprise named by a regulator (its inspectors still drawn). */
+  @Column({ type: 'varchar', length: 16, default: 'random' }) kind!: InspectionKind;
+  @Column({ type: 'varchar', length: 500, nullable: true }) reason!: string | null;
+  /** The off-platform audit row a targeted plan came from. */
+  @Column({ type: 'jsonb', nullable: true }) source!: InspectionSource | null;
+}
+
+export type InspectionKind = 'random' | 'targeted';
+
+export interface InspectionSource {
+  /** The off-platform audit list (or 'ranking') the enterprise was a suspect of. */
+  list: string;
+  /** What the row said, as shown to the regulator (machine, welder or permit label). */
+  label: string | null;
 }
 
 /** One drawn enterprise of a plan with its two inspectors, in draw order. */

@@ -1,3 +1,4 @@
+import type { InspectionKind } from './inspection.entity';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class DrawWeightsView {
@@ -39,6 +40,17 @@ export class InspectionPlanSummaryView {
   @ApiProperty({ format: 'date' }) periodEnd!: string;
   @ApiProperty() sampleSize!: number;
   @ApiProperty() drawnAt!: Date;
+  @ApiProperty({
+    enum: ['random', 'targeted'],
+    enumName: 'InspectionKind',
+    description: 'random: 双随机 draw of enterprises; targeted: one enterprise named by a regulator (not published)',
+  })
+  kind!: InspectionKind;
+}
+
+export class InspectionSourceView {
+  @ApiProperty({ description: 'The off-platform audit list the enterprise was a suspect of' }) list!: string;
+  @ApiProperty({ type: String, nullable: true }) label!: string | null;
 }
 
 export class InspectionPlanView extends InspectionPlanSummaryView {
@@ -47,6 +59,9 @@ export class InspectionPlanView extends InspectionPlanSummaryView {
   @ApiProperty({ type: [DrawCandidateView] }) candidates!: DrawCandidateView[];
   @ApiProperty({ type: [InspectorView] }) inspectorPool!: InspectorView[];
   @ApiProperty({ type: [InspectionTargetView] }) targets!: InspectionTargetView[];
+  @ApiProperty({ type: String, nullable: true, description: 'Why a targeted inspection was planned' })
+  reason!: string | null;
+  @ApiProperty({ type: InspectionSourceView, nullable: true }) source!: InspectionSourceView | null;
 }
 
 /**

@@ -8,7 +8,7 @@ import { Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { DomainError } from '../common/errors/domain-error';
 import { Role } from '../common/roles/role';
 import { uuidParam } from '../common/validation/uuid';
-import { CheckInDto, CreateInspectionPlanDto } from './dto/inspection.dto';
+import { CheckInDto, CreateInspectionPlanDto, CreateTargetedInspectionDto } from './dto/inspection.dto';
 import { InspectionPlanSummaryView, InspectionPlanView, PublicInspectionPlanView } from './inspection.view';
 import { InspectionsService } from './inspections.service';
 
@@ -43,6 +43,17 @@ export class InspectionsController {
   @ApiCreatedResponse({ type: InspectionPlanView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateInspectionPlanDto): Promise<InspectionPlanView> {
     return this.inspections.createPlan(actor, dto);
+  }
+
+  @Post('targeted')
+  @Roles(Role.Regulator)
+  @ApiOperation({
+    summary:
+      '定向检查: one enterprise (an off-platform suspect) becomes an inspection target; its two inspectors are drawn, the plan is not published',
+  })
+  @ApiCreatedResponse({ type: InspectionPlanView })
+  createTargeted(@CurrentActor() actor: Actor, @Body() dto: CreateTargetedInspectionDto): Promise<InspectionPlanView> {
+    return this.inspections.createTargeted(actor, dto);
   }
 
   @Post(':id/targets/:position/check-in')

@@ -244,10 +244,76 @@ describe('inspection plans (双随机一公开)', () => {
     expect(audit.after).toMatchObject({ planId: id, position: 1, latitude: 34.1722, longitude: 116.0013 });
   });
 
+  it('定向检查: an off-platform suspect becomes a target in one step; inspectors drawn and re-runnable; not published; refused outside the jurisdiction', async () => {
+    const target = async (user: string, body: Record<string, unknown>) =>
+      t.http
+        .post('/api/inspection-plans/targeted')
+        .set(await t.auth(user))
+        .send(body);
+    const body = {
+      enterpriseId: ids.steel,
+      reason: '焊机长期未上线，疑似线下作业',
+      periodStart: '2026-06-02',
+      periodEnd: '2026-06-09',
+      source: { list: 'silent-machines', label: '1号车间氩弧焊机' },
+    };
+    const res = await target('xiayi.regulator', body);
+    expect(res.status).toBe(201);
+    const made = res.body as PlanBody & {
+      kind: string;
+      reason: string;
+      source: unknown;
+      seed: string;
+      weights: { openAlerts: number; daysSinceInspection: number };
+    };
+    expect(made).toMatchObject({
+      kind: 'targeted',
+      reason: body.reason,
+      source: body.source,
+      regionCode: '411426',
+      sampleSize: 1,
+    });
+    expect(made.targets).toHaveLength(1);
+    expect(made.targets[0].enterpriseId).toBe(ids.steel);
+    const [first, second] = made.targets[0].inspectors.map((p) => p.id);
+    expect(first).not.toBe(second);
+    const pool = made.inspectorPool.map((p) => p.id);
+    expect(pool).toEqual(expect.arrayContaining([first, second]));
+    // The pairing re-runs from what the plan recorded.
+    const again = drawInspection(made.seed, made.candidates, made.weights, pool, 1);
+    expect(again[0].inspectorIds).toEqual([first, second]);
+    const audit = await t.ds.query(
+      `SELECT actor_role, enterprise_id, after FROM audit_log WHERE action = 'inspection_plan.target' AND entity_id = $1`,
+      [made.id],
+    );
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor_role: 'regulator',
+        enterprise_id: ids.steel,
+        after: expect.objectContaining({ reason: body.reason, source: body.source, selected: [first, second] }),
+      }),
+    ]);
+    // 四不两直: not announced, so not published.
+    expect((await t.http.get(`/api/public/inspection-plans/${made.id}`)).status).toBe(404);
+
+    const elsewhere = (
+      await t.ds.query(`SELECT id FROM enterprises WHERE region_path NOT LIKE '%/411426100/%' LIMIT 1`)
+    )[0].id as string;
+    const outside = await target('huiting.regulator', { ...body, enterpriseId: elsewhere });
+    expect(outside.status).toBe(404);
+    expect((await target('hengda.admin', body)).status).toBe(403);
+    expect((await target('admin', body)).status).toBe(403);
+    const bad = await target('xiayi.regulator', { ...body, reason: ' ', source: { list: 'everything' } });
+    expect(bad.status).toBe(400);
+    expect((bad.body as ErrorBody).error.fields.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['reason', 'source.list']),
+    );
+  });
+
   it('scopes reading to the region: the county sees all, a township its own, enterprises nothing', async () => {
     const county = await t.http.get('/api/inspection-plans').set(await t.auth('xiayi.regulator'));
     expect(county.status).toBe(200);
-    expect(county.body.total).toBe(4);
+    expect(county.body.total).toBe(5); // four drawn, one targeted
     const huiting = await t.http.get('/api/inspection-plans').set(await t.auth('huiting.regulator'));
     expect((huiting.body.items as PlanBody[]).map((p) => p.regionCode)).toEqual(['411426100', '411426100']);
     const countyPlan = (county.body.items as PlanBody[]).find((p) => p.regionCode === '411426')!;

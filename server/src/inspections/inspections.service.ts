@@ -11,7 +11,7 @@ import { Role } from '../common/roles/role';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { USER_NAME_LOOKUP, UserNameLookup } from '../users/user-name-lookup';
-import { CheckInDto, CreateInspectionPlanDto } from './dto/inspection.dto';
+import { CheckInDto, CreateInspectionPlanDto, CreateTargetedInspectionDto } from './dto/inspection.dto';
 import { drawInspection } from './inspection-draw';
 import { InspectionPlan, InspectionTarget } from './inspection.entity';
 import { InspectionPlanSummaryView, InspectionPlanView, PublicInspectionPlanView } from './inspection.view';
@@ -103,6 +103,88 @@ export class InspectionsService {
     return this.view(plan);
   }
 
+  /**
+   * 定向检查: a suspect (an off-platform audit row, the ranking) becomes an inspection target in one step.
+   * The enterprise is chosen, not drawn; its two inspectors are still drawn at random from the planner's
+   * region with a recorded seed, so the pairing is as re-runnable as a 双随机 plan. Not published (四不两直).
+   */
+  async createTargeted(actor: Actor, dto: CreateTargetedInspectionDto): Promise<InspectionPlanView> {
+    if (actor.role !== Role.Regulator || !actor.regionPath || !actor.regionCode)
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only regulators plan inspections');
+    if (dto.periodEnd < dto.periodStart)
+      throw DomainError.invalid(
+        'periodEnd',
+        'endsBeforeStart',
+        '结束日期早于开始日期 (the period ends before it starts)',
+      );
+    const enterprise = await this.enterprises.findById(dto.enterpriseId);
+    // An enterprise outside the jurisdiction is as unknown as one that does not exist.
+    if (!enterprise || !enterprise.regionPath.startsWith(actor.regionPath)) throw DomainError.notFound('Enterprise');
+    const regionPath = actor.regionPath;
+    const regionCode = actor.regionCode;
+    const seed = randomBytes(16).toString('hex');
+    const weights = { openAlerts: 0, daysSinceInspection: 0 };
+    const now = this.clock.now();
+    const plan = await this.ds.transaction('REPEATABLE READ', async (em) => {
+      const candidates = (await this.repo.candidates(em, enterprise.regionPath, now)).filter(
+        (c) => c.enterpriseId === enterprise.id,
+      );
+      if (!candidates.length)
+        throw new DomainError(ErrorCode.NO_INSPECTION_CANDIDATES, 'The enterprise is not in business');
+      const pool = await this.repo.inspectorPool(em, regionPath);
+      if (pool.length < 2)
+        throw new DomainError(ErrorCode.INSPECTORS_TOO_FEW, 'The region has fewer than two inspectors');
+      const inspectorIds = pool.map((p) => p.id);
+      const [drawn] = drawInspection(seed, candidates, weights, inspectorIds, 1);
+      const source = dto.source ? { list: dto.source.list, label: dto.source.label ?? null } : null;
+      const saved = await this.repo.insertPlan(em, {
+        title: `定向检查：${enterprise.name}`.slice(0, 200),
+        regionCode,
+        regionPath,
+        periodStart: dto.periodStart,
+        periodEnd: dto.periodEnd,
+        sampleSize: 1,
+        weights,
+        seed,
+        candidates,
+        inspectorPool: inspectorIds,
+        drawnAt: now,
+        createdBy: actor.userId,
+        kind: 'targeted',
+        reason: dto.reason,
+        source,
+      });
+      await this.repo.insertTargets(em, [
+        {
+          planId: saved.id,
+          position: 1,
+          enterpriseId: enterprise.id,
+          weight: drawn.weight,
+          inspectorIds: drawn.inspectorIds,
+        },
+      ]);
+      await this.audit.record(em, actor, {
+        action: 'inspection_plan.target',
+        entityType: 'inspection_plan',
+        entityId: saved.id,
+        enterpriseId: enterprise.id,
+        regionPath,
+        after: {
+          enterpriseId: enterprise.id,
+          reason: dto.reason,
+          source,
+          periodStart: dto.periodStart,
+          periodEnd: dto.periodEnd,
+          seed,
+          inspectors: inspectorIds.length,
+          selected: drawn.inspectorIds,
+        },
+      });
+      return saved;
+    });
+    return this.view(plan);
+  }
+
   async list(actor: Actor, q: PaginationQueryDto): Promise<Paginated<InspectionPlanSummaryView>> {
     const [plans, total] = await this.repo.listPlans(this.scopePath(actor), offsetOf(q), q.pageSize);
     const names = await this.regionNames(plans.map((p) => p.regionCode));
@@ -159,7 +241,8 @@ export class InspectionsService {
   /** 一公开: anyone may read a plan's draw and re-run it; no personal data. */
   async getPublic(id: string): Promise<PublicInspectionPlanView> {
     const plan = await this.repo.findPlan(id);
-    if (!plan) throw DomainError.notFound('Inspection plan');
+    // 四不两直: a targeted visit is not announced, so its plan is not published.
+    if (!plan || plan.kind === 'targeted') throw DomainError.notFound('Inspection plan');
     const targets = await this.repo.targetsOf(plan.id);
     const names = await this.enterpriseNames(plan.candidates.map((c) => c.enterpriseId));
     const regionNames = await this.regionNames([plan.regionCode]);
@@ -227,6 +310,8 @@ export class InspectionsService {
         checkedInAt: t.checkedInAt,
         checkedInByName: t.checkedInBy ? (people.get(t.checkedInBy) ?? '') : null,
       })),
+      reason: plan.reason,
+      source: plan.source,
     };
   }
 
@@ -240,6 +325,7 @@ export class InspectionsService {
       periodEnd: p.periodEnd,
       sampleSize: p.sampleSize,
       drawnAt: p.drawnAt,
+      kind: p.kind,
     };
   }
 

@@ -1221,6 +1221,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/inspection-plans/targeted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 定向检查: one enterprise (an off-platform suspect) becomes an inspection target; its two inspectors are drawn, the plan is not published */
+    post: operations['InspectionsController_createTargeted'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/ledgers/enterprises/export.xlsx': {
     parameters: {
       query?: never;
@@ -2930,6 +2947,7 @@ export interface components {
       | 'hazard.sign_off'
       | 'hazard.measure'
       | 'inspection_plan.draw'
+      | 'inspection_plan.target'
       | 'inspection.check_in'
       | 'case.open'
       | 'case.close'
@@ -3591,6 +3609,23 @@ export interface components {
        * @example 411426
        */
       parentCode?: string;
+    };
+    CreateTargetedInspectionDto: {
+      /** Format: uuid */
+      enterpriseId: string;
+      /**
+       * Format: date
+       * @example 2026-12-14
+       */
+      periodEnd: string;
+      /**
+       * Format: date
+       * @example 2026-12-07
+       */
+      periodStart: string;
+      /** @example 焊机长期未上线，疑似线下作业 */
+      reason: string;
+      source?: components['schemas']['InspectionSourceDto'];
     };
     CreateTrainingDto: {
       /** @example 2026-03-15 */
@@ -4386,11 +4421,18 @@ export interface components {
       /** @description Excel row number */
       row: number;
     };
+    /**
+     * @description random: 双随机 draw of enterprises; targeted: one enterprise named by a regulator (not published)
+     * @enum {string}
+     */
+    InspectionKind: 'random' | 'targeted';
     InspectionPlanSummaryView: {
       /** Format: date-time */
       drawnAt: string;
       /** Format: uuid */
       id: string;
+      /** @description random: 双随机 draw of enterprises; targeted: one enterprise named by a regulator (not published) */
+      kind: components['schemas']['InspectionKind'];
       /** Format: date */
       periodEnd: string;
       /** Format: date */
@@ -4407,17 +4449,44 @@ export interface components {
       /** Format: uuid */
       id: string;
       inspectorPool: components['schemas']['InspectorView'][];
+      /** @description random: 双随机 draw of enterprises; targeted: one enterprise named by a regulator (not published) */
+      kind: components['schemas']['InspectionKind'];
       /** Format: date */
       periodEnd: string;
       /** Format: date */
       periodStart: string;
+      /** @description Why a targeted inspection was planned */
+      reason: string | null;
       regionCode: string;
       regionName: string;
       sampleSize: number;
       seed: string;
+      source: components['schemas']['InspectionSourceView'] | null;
       targets: components['schemas']['InspectionTargetView'][];
       title: string;
       weights: components['schemas']['DrawWeightsView'];
+    };
+    InspectionSourceDto: {
+      /** @description What the row named (a machine, welder or permit label) */
+      label?: string;
+      /**
+       * @example silent-machines
+       * @enum {string}
+       */
+      list:
+        | 'silent-machines'
+        | 'unpermitted-machines'
+        | 'empty-enterprises'
+        | 'uncertified-welders'
+        | 'review-due-certificates'
+        | 'idle-permits'
+        | 'reported-enterprises'
+        | 'ranking';
+    };
+    InspectionSourceView: {
+      label: string | null;
+      /** @description The off-platform audit list the enterprise was a suspect of */
+      list: string;
     };
     InspectionTargetView: {
       /**
@@ -5108,6 +5177,8 @@ export interface components {
       id: string;
       /** @description How many inspectors the two per enterprise were drawn from */
       inspectorCount: number;
+      /** @description random: 双随机 draw of enterprises; targeted: one enterprise named by a regulator (not published) */
+      kind: components['schemas']['InspectionKind'];
       /** Format: date */
       periodEnd: string;
       /** Format: date */
@@ -8154,6 +8225,29 @@ export interface operations {
       };
     };
   };
+  InspectionsController_createTargeted: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTargetedInspectionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
   LedgersController_exportEnterprises: {
     parameters: {
       query?: {
@@ -10735,6 +10829,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'hazard.sign_off',
   'hazard.measure',
   'inspection_plan.draw',
+  'inspection_plan.target',
   'inspection.check_in',
   'case.open',
   'case.close',
@@ -11066,6 +11161,22 @@ export const importJobDtoLedgerValues: ReadonlyArray<
 export const importJobDtoStateValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ImportJobDto']['state']
 > = ['queued', 'running', 'succeeded', 'rejected', 'failed'];
+export const inspectionKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['InspectionKind']> = [
+  'random',
+  'targeted',
+];
+export const inspectionSourceDtoListValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['InspectionSourceDto']['list']
+> = [
+  'silent-machines',
+  'unpermitted-machines',
+  'empty-enterprises',
+  'uncertified-welders',
+  'review-due-certificates',
+  'idle-permits',
+  'reported-enterprises',
+  'ranking',
+];
 export const lelClassValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['LelClass']> = ['ge4', 'lt4'];
 export const levelUpgradeReasonViewKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['LevelUpgradeReasonView']['kind']

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { AUDIT_LISTS, type AuditList } from '../../off-platform/off-platform-rules';
 import { IsChinaDate } from '../../common/validation/date-time.validators';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
 
@@ -66,6 +79,48 @@ export class CreateInspectionPlanDto {
   @MinLength(8)
   @MaxLength(128)
   seed?: string;
+}
+
+/** The off-platform audit row a targeted inspection comes from. */
+export class InspectionSourceDto {
+  @ApiProperty({ enum: AUDIT_LISTS, example: 'silent-machines' })
+  @IsIn(AUDIT_LISTS)
+  list!: AuditList;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'What the row named (a machine, welder or permit label)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  label?: string;
+}
+
+/** 定向检查 (四不两直): one enterprise named by the regulator; its two inspectors are drawn at random. */
+export class CreateTargetedInspectionDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  enterpriseId!: string;
+
+  @ApiProperty({ example: '焊机长期未上线，疑似线下作业', maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(500)
+  reason!: string;
+
+  @ApiProperty({ example: '2026-12-07', format: 'date' })
+  @IsChinaDate()
+  periodStart!: string;
+
+  @ApiProperty({ example: '2026-12-14', format: 'date' })
+  @IsChinaDate()
+  periodEnd!: string;
+
+  @ApiPropertyOptional({ type: InspectionSourceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => InspectionSourceDto)
+  source?: InspectionSourceDto;
 }
 
 /** 现场检查 check-in: where the inspector stands (WGS-84 from the phone). */
