@@ -155,6 +155,44 @@ describe('enforcement case from a hazard: fine and machine suspension, closed wi
   });
 });
 
+describe('enforcement case from an inspection target', () => {
+  it('opens a warning case from the plan drawer and links back to the plan', async () => {
+    const token = await apiLogin(server.baseUrl, 'xiayi.regulator');
+    const plan = await must('POST', '/api/inspection-plans', token, {
+      title: '控制台立案测试检查计划',
+      regionCode: '411426',
+      periodStart: '2026-12-01',
+      periodEnd: '2026-12-31',
+      sampleSize: 200,
+      weights: { openAlerts: 1, daysSinceInspection: 1 },
+    });
+    const target = plan.targets.find((x) => x.enterpriseName.includes('恒达'));
+    assert.ok(target, '恒达 was drawn');
+
+    const { context, page, errors } = await session('xiayi.regulator');
+    await page.goto(`/console/inspections?open=${plan.id}`);
+    await page.getByTestId(`plan-target-case-${target.position}`).click();
+    const form = page.getByTestId('case-form');
+    await form.getByText(`第 ${target.position} 号检查对象`).waitFor();
+    await page.getByTestId('case-legal-basis').fill('《中华人民共和国安全生产法》第九十七条');
+    await page.getByTestId('case-facts').fill('现场检查发现特种作业人员未持证上岗');
+    await page.getByTestId('case-warning').check();
+    await page.getByTestId('case-submit').click();
+    await page.waitForURL(/\/console\/cases\?open=/);
+    const detail = page.getByTestId('case-detail');
+    await detail.getByTestId('case-state').filter({ hasText: '办理中' }).waitFor();
+    const text = await detail.innerText();
+    for (const part of ['执法检查', '警告', '控制台立案测试检查计划', '恒达'])
+      assert.ok(text.includes(part), `${part} in the case: ${text}`);
+    await assertReadable(detail, 'the case from an inspection');
+    await detail.getByTestId('case-source-inspection').click();
+    await page.waitForURL(/\/console\/inspections\?open=/);
+    await page.getByTestId('plan-detail').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe('report → reward in the console: proposed, approved by a second regulator, paid; the reporter sees it', () => {
   it('runs the reward through the console and shows it paid on the status page', async () => {
     const township = await apiLogin(server.baseUrl, 'huiting.regulator');
