@@ -150,6 +150,17 @@ describe('enforcement case from a hazard: fine and machine suspension, closed wi
     await detail.getByTestId('case-state').filter({ hasText: '已结案' }).waitFor();
     assert.ok((await detail.innerText()).includes('结案时已解除暂停'));
     assert.equal((await must('GET', `/api/machines/${machine.id}`, token)).status, 'active');
+
+    // In English the case reads in English, with no code or id.
+    const caseUrl = page.url();
+    await page.evaluate(() => localStorage.setItem('arcgate.lang', 'en'));
+    await page.goto(caseUrl);
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    await detail.getByTestId('case-state').filter({ hasText: 'Closed' }).waitFor();
+    const en = await detail.innerText();
+    for (const part of ['Fine', 'Machine suspension', 'Lifted on closure', '20,000 yuan'])
+      assert.ok(en.includes(part), `${part} in the English case: ${en}`);
+    await assertReadable(detail, 'the English case');
     assert.deepEqual(errors, []);
     await context.close();
   });
