@@ -2,7 +2,8 @@
 // Enforcement cases (issue 15 §3) against the built server with the Xiayi demo data: 会亭镇 registers a hazard at
 // 恒达 and opens a case with a fine and the suspension of one machine (the machine leaves 'active'), closes it
 // lifting the suspension (the machine is active again); the county's enforcement statistics page shows the
-// fine for 会亭镇 and the zero-penalty townships. The case pages are not built yet: the case goes through the API.
+// fine for 会亭镇 and the zero-penalty townships. The case goes through the API here; the console's case screens
+// are driven in e2e/cases-rewards.test.mjs.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';

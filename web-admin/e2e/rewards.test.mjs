@@ -2,8 +2,8 @@
 // Report → reward (issue 15 §4) against the built server with the Xiayi demo data: a citizen reports, 会亭镇
 // confirms the report and registers its hazard, the county sets the amount, 会亭镇 proposes the reward, the
 // county approves it (the proposer may not), 会亭镇 records the payment; the reporter's phone status page shows
-// the paid reward, and another report's code shows none. The console pages for rewards are not built yet:
-// the regulator's steps go through the API; the reporter's page is driven in Chromium.
+// the paid reward, and another report's code shows none. The regulator's steps go through the API here (the
+// console's reward screens are driven in e2e/cases-rewards.test.mjs); the reporter's page is driven in Chromium.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';

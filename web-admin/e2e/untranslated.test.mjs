@@ -60,6 +60,8 @@ const REGULATOR_PAGES = [
   '/console/audit',
   '/console/blackouts',
   '/console/permit-rules',
+  '/console/cases',
+  '/console/rewards',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',

@@ -763,6 +763,7 @@ const MATRIX: Record<string, Entry> = {
     }),
     alsoInside: ['xiayi.regulator'],
   },
+  'GET /api/cases/suspended-machines': { owner: 'huiting.regulator' },
   'GET /api/cases/{id}': { owner: 'huiting.regulator', params: (f) => ({ id: f.enforcementCase }) },
   'POST /api/cases/{id}/close': {
     owner: 'huiting.regulator',

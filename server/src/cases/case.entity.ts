@@ -1,9 +1,18 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { numericTransformer } from '../database/columns';
 
-/** Where a case came from. An inspection (issue 15 §2) will add 'inspection' and its own reference column. */
+/** Where a case came from: a hazard, or an enterprise drawn for an inspection (an inspection target). */
 export enum CaseSourceType {
   Hazard = 'hazard',
+  Inspection = 'inspection',
+}
+
+/** The kinds of decision a case list is filtered by (a decision may combine several). */
+export enum CaseDecisionKind {
+  Warning = 'warning',
+  Fine = 'fine',
+  MachineSuspension = 'machine_suspension',
+  ProductionHalt = 'production_halt',
 }
 
 export enum CaseState {
@@ -20,6 +29,8 @@ export class EnforcementCase {
   @Column({ name: 'region_path', type: 'text' }) regionPath!: string;
   @Column({ name: 'source_type', type: 'varchar', length: 20 }) sourceType!: CaseSourceType;
   @Column({ name: 'source_hazard_id', type: 'uuid', nullable: true }) sourceHazardId!: string | null;
+  @Column({ name: 'source_inspection_target_id', type: 'uuid', nullable: true })
+  sourceInspectionTargetId!: string | null;
   @Column({ name: 'legal_basis', type: 'varchar', length: 500 }) legalBasis!: string;
   @Column({ type: 'varchar', length: 2000 }) facts!: string;
   @Column({ type: 'boolean' }) warning!: boolean;

@@ -13,13 +13,30 @@ export class CaseSecondPartyView {
   @ApiProperty({ example: '主要负责人' }) role!: string;
 }
 
+/** The inspection a case came from: the plan and the drawn enterprise's place in it. */
+export class CaseInspectionSourceView {
+  @ApiProperty({ format: 'uuid' }) planId!: string;
+  @ApiProperty({ example: '2026年6月会亭镇双随机检查' }) planTitle!: string;
+  @ApiProperty({ example: 1 }) position!: number;
+}
+
+/** A machine an open case keeps suspended (暂停使用), for the machine ledger's mark. */
+export class CaseSuspensionView {
+  @ApiProperty({ format: 'uuid' }) machineId!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) openedAt!: string;
+}
+
 export class CaseView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) enterpriseId!: string;
   @ApiProperty({ example: '恒达钢结构有限公司' }) enterpriseName!: string;
   @ApiProperty({ example: '411426100' }) regionCode!: string;
+  @ApiProperty({ type: String, nullable: true, example: '会亭镇' }) regionName!: string | null;
   @ApiProperty({ enum: CaseSourceType, enumName: 'CaseSourceType' }) sourceType!: CaseSourceType;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) sourceHazardId!: string | null;
+  @ApiProperty({ type: CaseInspectionSourceView, nullable: true })
+  sourceInspection!: CaseInspectionSourceView | null;
   @ApiProperty() legalBasis!: string;
   @ApiProperty() facts!: string;
   @ApiProperty() warning!: boolean;

@@ -6,7 +6,7 @@ import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { uuidParam } from '../common/validation/uuid';
-import { CaseView, EnforcementStatView } from './case.view';
+import { CaseSuspensionView, CaseView, EnforcementStatView } from './case.view';
 import { CasesService } from './cases.service';
 import { CloseCaseDto, EnforcementStatisticsQueryDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
 
@@ -35,10 +35,18 @@ export class CasesController {
     return this.cases.statisticsPerMonth(actor, q);
   }
 
+  @Get('suspended-machines')
+  @ApiOperation({ summary: 'Machines that open cases in your region keep suspended (暂停使用), with the case' })
+  @ApiOkResponse({ type: [CaseSuspensionView] })
+  suspensions(@CurrentActor() actor: Actor): Promise<CaseSuspensionView[]> {
+    return this.cases.suspensions(actor);
+  }
+
   @Post()
   @Roles(Role.Regulator)
   @ApiOperation({
-    summary: '立案 from a hazard: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚',
+    summary:
+      '立案 from a hazard or an inspection target: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚',
   })
   @ApiCreatedResponse({ type: CaseView })
   open(@CurrentActor() actor: Actor, @Body() dto: OpenCaseDto): Promise<CaseView> {

@@ -246,4 +246,98 @@ describe('enforcement cases (立案与处罚): a case suspends machines in the r
     expect((await get('hengda.admin', `/cases/statistics?from=${month}&to=${month}`)).status).toBe(403);
     expect((await get('xiayi.regulator', `/cases/statistics?from=2026-06&to=2026-01`)).status).toBe(400);
   });
+
+  it('opens a case from an inspection target; one source only; lists filter by region, decision and month; open suspensions are listed', async () => {
+    const plan = await post('xiayi.regulator', '/inspection-plans', {
+      title: '立案测试县级检查计划',
+      regionCode: '411426',
+      periodStart: '2026-06-01',
+      periodEnd: '2026-06-30',
+      sampleSize: 200,
+      weights: { openAlerts: 1, daysSinceInspection: 1 },
+    });
+    expect(plan.status).toBe(201);
+    const planId = plan.body.id as string;
+    const target = (plan.body.targets as { position: number; enterpriseId: string }[]).find(
+      (x) => x.enterpriseId === ids.steel,
+    )!;
+    expect(target).toBeDefined();
+    const fromInspection = { inspectionPlanId: planId, inspectionPosition: target.position, ...decision };
+
+    // One source, named completely; a plan or place that does not exist is not found; 马头镇 does not see the plan.
+    const both = await post('xiayi.regulator', '/cases', { ...fromInspection, hazardId: hazard, warning: true });
+    expect(both.status).toBe(400);
+    expect((both.body as Body).error?.fields).toContainEqual(expect.objectContaining({ code: 'oneSource' }));
+    const none = await post('huiting.regulator', '/cases', { ...decision, warning: true });
+    expect(none.status).toBe(400);
+    expect((none.body as Body).error?.fields).toContainEqual(
+      expect.objectContaining({ field: 'hazardId', code: 'required' }),
+    );
+    const half = await post('huiting.regulator', '/cases', { inspectionPlanId: planId, ...decision, warning: true });
+    expect(half.status).toBe(400);
+    expect((half.body as Body).error?.fields).toContainEqual(
+      expect.objectContaining({ field: 'inspectionPosition', code: 'bothOrNeither' }),
+    );
+    expect(
+      (await post('xiayi.regulator', '/cases', { ...fromInspection, inspectionPosition: 199, warning: true })).status,
+    ).toBe(404);
+    // The county's plan is not 会亭镇's to see (unless drawn as an inspector) nor 马头镇's.
+    const huitingId = (await t.ds.query(`SELECT id FROM users WHERE username = 'huiting.regulator'`))[0].id as string;
+    const drawnHuiting = (plan.body.targets as { inspectors: { id: string }[] }[]).some((x) =>
+      x.inspectors.some((i) => i.id === huitingId),
+    );
+    if (!drawnHuiting)
+      expect((await post('huiting.regulator', '/cases', { ...fromInspection, warning: true })).status).toBe(404);
+    expect((await post('matou.regulator', '/cases', { ...fromInspection, warning: true })).status).toBe(404);
+    expect((await post('hengda.admin', '/cases', { ...fromInspection, warning: true })).status).toBe(403);
+
+    const opened = await post('xiayi.regulator', '/cases', {
+      ...fromInspection,
+      fineYuan: 3000,
+      suspendMachineIds: [ids.steelMachine1],
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({
+      enterpriseId: ids.steel,
+      sourceType: 'inspection',
+      sourceHazardId: null,
+      sourceInspection: { planId, planTitle: '立案测试县级检查计划', position: target.position },
+      regionName: expect.any(String),
+    });
+    const caseId = opened.body.id as string;
+    const [row] = await t.ds.query(`SELECT source_inspection_target_id FROM enforcement_cases WHERE id = $1`, [caseId]);
+    expect(row.source_inspection_target_id).toEqual(expect.any(String));
+    // The database holds one source per case.
+    await expect(
+      t.ds.query(`UPDATE enforcement_cases SET source_hazard_id = $2 WHERE id = $1`, [caseId, hazard]),
+    ).rejects.toThrow(/check/);
+
+    // Filters: decision kind, region (the enterprise's township), opening month (China time).
+    const ids_ = async (query: string) =>
+      ((await get('xiayi.regulator', `/cases?${query}`)).body.items as { id: string }[]).map((x) => x.id);
+    const all = await ids_('pageSize=100');
+    expect(all).toHaveLength(3);
+    expect(all).toContain(caseId);
+    expect(await ids_('decision=fine')).toHaveLength(2);
+    expect(await ids_('decision=production_halt')).toHaveLength(1);
+    expect(await ids_('decision=machine_suspension')).toHaveLength(3);
+    expect(await ids_('decision=warning')).toHaveLength(1);
+    expect(await ids_('regionCode=411426100')).toHaveLength(3);
+    expect(await ids_('regionCode=411426101')).toEqual([]);
+    expect(await ids_('regionCode=999999')).toEqual([]);
+    const month = new Date(new Date(at9()).getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+    expect(await ids_(`month=${month}&state=open`)).toEqual([caseId]);
+    expect(await ids_('month=2020-01')).toEqual([]);
+    for (const bad of ['decision=fines', 'month=2026-13', 'regionCode=41x'])
+      expect((await get('xiayi.regulator', `/cases?${bad}`)).status).toBe(400);
+
+    // Suspensions of open cases: steelMachine1 by this case; steelMachine2's case is closed (not listed).
+    const suspensions = await get('huiting.regulator', '/cases/suspended-machines');
+    expect(suspensions.status).toBe(200);
+    expect(suspensions.body).toEqual([{ machineId: ids.steelMachine1, caseId, openedAt: expect.any(String) }]);
+    expect((await get('matou.regulator', '/cases/suspended-machines')).body).toEqual([]);
+    expect((await get('hengda.admin', '/cases/suspended-machines')).status).toBe(403);
+    await post('xiayi.regulator', `/cases/${caseId}/close`, { note: '结案', liftSuspension: true });
+    expect((await get('huiting.regulator', '/cases/suspended-machines')).body).toEqual([]);
+  });
 });

@@ -12,12 +12,14 @@ import { Role } from '../common/roles/role';
 import { maskName } from '../common/validation/identifiers';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { HazardsService } from '../hazards/hazards.service';
+import { InspectionsService } from '../inspections/inspections.service';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { MachineStatus } from '../machines/machine.entity';
 import { MACHINE_ROSTER, MachineRoster } from '../machines/machine-roster';
 import { MachinesService } from '../machines/machines.service';
 import { USER_NAME_LOOKUP, UserNameLookup } from '../users/user-name-lookup';
 import { CaseSourceType, CaseState, EnforcementCase } from './case.entity';
-import { CaseView, EnforcementStatView } from './case.view';
+import { CaseSuspensionView, CaseView, EnforcementStatView } from './case.view';
 import { EnforcementStatisticsRepository } from './enforcement-statistics.repository';
 import { CloseCaseDto, EnforcementStatisticsQueryDto, ListCasesQueryDto, OpenCaseDto } from './dto/case.dto';
 import { CasesRepository } from './cases.repository';
@@ -42,16 +44,25 @@ export class CasesService {
     private readonly ds: DataSource,
     private readonly cipher: FieldCipher,
     private readonly hazards: HazardsService,
+    private readonly inspections: InspectionsService,
     private readonly machinesService: MachinesService,
     @Inject(MACHINE_ROSTER) private readonly machines: MachineRoster,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterprises: EnterpriseLookup,
     @Inject(USER_NAME_LOOKUP) private readonly users: UserNameLookup,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
   ) {}
 
   async list(actor: Actor, q: ListCasesQueryDto): Promise<Paginated<CaseView>> {
+    const scope = this.regionScope(actor);
+    let regionPath: string | undefined;
+    if (q.regionCode) {
+      const region = await this.regions.findByCode(q.regionCode);
+      if (!region) return paginate([], 0, q);
+      regionPath = region.path;
+    }
     const [rows, total] = await this.cases.listInRegion(
-      this.regionScope(actor),
-      { state: q.state, hazardId: q.hazardId },
+      scope,
+      { state: q.state, hazardId: q.hazardId, regionPath, decision: q.decision, month: q.month },
       offsetOf(q),
       q.pageSize,
     );
@@ -68,6 +79,19 @@ export class CasesService {
     return this.statistics.perTownshipAndMonth(this.regionScope(actor) ?? '/', q.from, q.to, this.clock.now());
   }
 
+  /** Machines that open cases in the caller's region keep suspended (the machine ledger marks them). */
+  async suspensions(actor: Actor): Promise<CaseSuspensionView[]> {
+    const open = await this.cases.openSuspending(this.regionScope(actor));
+    const machines = await this.machines.findMachines([...new Set(open.flatMap((c) => c.suspendedMachineIds))]);
+    const suspended = new Set(machines.filter((m) => m.status === MachineStatus.Suspended).map((m) => m.id));
+    const seen = new Set<string>();
+    return open.flatMap((c) =>
+      c.suspendedMachineIds
+        .filter((id) => suspended.has(id) && !seen.has(id) && !!seen.add(id))
+        .map((machineId) => ({ machineId, caseId: c.id, openedAt: c.openedAt.toISOString() })),
+    );
+  }
+
   async get(actor: Actor, id: string): Promise<CaseView> {
     const c = await this.cases.findById(id);
     if (!c || !this.canRead(actor, c)) throw DomainError.notFound('Case');
@@ -76,12 +100,12 @@ export class CasesService {
 
   async open(actor: Actor, dto: OpenCaseDto): Promise<CaseView> {
     this.assertRegulator(actor);
-    const hazard = await this.hazards.caseSubject(actor, dto.hazardId);
+    const subject = await this.subjectOf(actor, dto);
     const suspend = [...new Set(dto.suspendMachineIds ?? [])];
     if (!dto.warning && dto.fineYuan === undefined && !dto.productionHalt && !suspend.length)
       throw DomainError.invalid('warning', 'decisionRequired', '请至少选择一项处罚决定 (choose at least one penalty)');
     const named = await this.machines.findMachines(suspend);
-    if (named.length !== suspend.length || named.some((m) => m.enterpriseId !== hazard.enterpriseId))
+    if (named.length !== suspend.length || named.some((m) => m.enterpriseId !== subject.enterpriseId))
       throw DomainError.invalid(
         'suspendMachineIds',
         'notOwnMachine',
@@ -95,11 +119,12 @@ export class CasesService {
       );
     const c = await this.ds.transaction(async (em) => {
       const saved = await this.cases.insert(em, {
-        enterpriseId: hazard.enterpriseId,
-        regionCode: hazard.regionCode,
-        regionPath: hazard.regionPath,
-        sourceType: CaseSourceType.Hazard,
-        sourceHazardId: hazard.id,
+        enterpriseId: subject.enterpriseId,
+        regionCode: subject.regionCode,
+        regionPath: subject.regionPath,
+        sourceType: subject.sourceType,
+        sourceHazardId: subject.hazardId,
+        sourceInspectionTargetId: subject.inspectionTargetId,
         legalBasis: dto.legalBasis,
         facts: dto.facts,
         warning: !!dto.warning,
@@ -176,11 +201,62 @@ export class CasesService {
 
   // ---- internals ------------------------------------------------------------------------------
 
+  /**
+   * What the case is against: a hazard the actor regulates, or an enterprise drawn in an inspection plan the
+   * actor sees (and regulates). Exactly one source.
+   */
+  private async subjectOf(
+    actor: Actor,
+    dto: OpenCaseDto,
+  ): Promise<{
+    enterpriseId: string;
+    regionCode: string;
+    regionPath: string;
+    sourceType: CaseSourceType;
+    hazardId: string | null;
+    inspectionTargetId: string | null;
+  }> {
+    const fromInspection = dto.inspectionPlanId !== undefined || dto.inspectionPosition !== undefined;
+    if (dto.hazardId && fromInspection)
+      throw DomainError.invalid('hazardId', 'oneSource', '立案来源只能是一个隐患或一个检查对象 (one source only)');
+    if (dto.hazardId) {
+      const h = await this.hazards.caseSubject(actor, dto.hazardId);
+      return {
+        enterpriseId: h.enterpriseId,
+        regionCode: h.regionCode,
+        regionPath: h.regionPath,
+        sourceType: CaseSourceType.Hazard,
+        hazardId: h.id,
+        inspectionTargetId: null,
+      };
+    }
+    if (!fromInspection) throw DomainError.invalid('hazardId', 'required', '请指明立案来源 (name the source)');
+    if (dto.inspectionPlanId === undefined || dto.inspectionPosition === undefined)
+      throw DomainError.invalid(
+        dto.inspectionPlanId === undefined ? 'inspectionPlanId' : 'inspectionPosition',
+        'bothOrNeither',
+        '检查计划与检查对象须同时给出 (plan and position together)',
+      );
+    const target = await this.inspections.caseTarget(actor, dto.inspectionPlanId, dto.inspectionPosition);
+    const e = await this.enterprises.findById(target.enterpriseId);
+    if (!e) throw DomainError.notFound('Enterprise');
+    this.access.assertRegulable(actor, e, 'Enterprise');
+    return {
+      enterpriseId: e.id,
+      regionCode: e.regionCode,
+      regionPath: e.regionPath,
+      sourceType: CaseSourceType.Inspection,
+      hazardId: null,
+      inspectionTargetId: target.id,
+    };
+  }
+
   private auditSnapshot(c: EnforcementCase): Record<string, unknown> {
     return {
       state: c.state,
       sourceType: c.sourceType,
       sourceHazardId: c.sourceHazardId,
+      sourceInspectionTargetId: c.sourceInspectionTargetId,
       legalBasis: c.legalBasis,
       warning: c.warning,
       fineYuan: c.fineYuan,
@@ -196,11 +272,16 @@ export class CasesService {
   }
 
   private async views(rows: EnforcementCase[]): Promise<CaseView[]> {
-    const [enterprises, machines, names] = await Promise.all([
+    const targetIds = rows.flatMap((r) => (r.sourceInspectionTargetId ? [r.sourceInspectionTargetId] : []));
+    const [enterprises, machines, names, targets, regions] = await Promise.all([
       this.enterprises.findByIds([...new Set(rows.map((r) => r.enterpriseId))]),
       this.machines.findMachines([...new Set(rows.flatMap((r) => r.suspendedMachineIds))]),
       this.users.displayNames([...new Set(rows.flatMap((r) => [r.openedBy, ...(r.closedBy ? [r.closedBy] : [])]))]),
+      this.inspections.targetRefs(targetIds),
+      Promise.all([...new Set(rows.map((r) => r.regionCode))].map((code) => this.regions.findByCode(code))),
     ]);
+    const tById = new Map(targets.map((x) => [x.id, x]));
+    const regionName = new Map(regions.flatMap((r) => (r ? [[r.code, r.name] as const] : [])));
     const eName = new Map(enterprises.map((e) => [e.id, e.name]));
     const mById = new Map(machines.map((m) => [m.id, m]));
     return rows.map((c) => ({
@@ -208,8 +289,13 @@ export class CasesService {
       enterpriseId: c.enterpriseId,
       enterpriseName: eName.get(c.enterpriseId) ?? '',
       regionCode: c.regionCode,
+      regionName: regionName.get(c.regionCode) ?? null,
       sourceType: c.sourceType,
       sourceHazardId: c.sourceHazardId,
+      sourceInspection: (() => {
+        const x = c.sourceInspectionTargetId ? tById.get(c.sourceInspectionTargetId) : undefined;
+        return x ? { planId: x.planId, planTitle: x.planTitle, position: x.position } : null;
+      })(),
       legalBasis: c.legalBasis,
       facts: c.facts,
       warning: c.warning,

@@ -31,6 +31,22 @@ export class InspectionsRepository {
     return this.ds.getRepository(InspectionTarget).find({ where: { planId }, order: { position: 'ASC' } });
   }
 
+  findTarget(planId: string, position: number): Promise<InspectionTarget | null> {
+    return this.ds.getRepository(InspectionTarget).findOne({ where: { planId, position } });
+  }
+
+  /** Targets by id with their plan's title (missing ids are left out). */
+  async targetRefs(ids: string[]): Promise<{ id: string; planId: string; planTitle: string; position: number }[]> {
+    if (!ids.length) return [];
+    return this.ds
+      .getRepository(InspectionTarget)
+      .createQueryBuilder('t')
+      .innerJoin(InspectionPlan, 'p', 'p.id = t.plan_id')
+      .select(['t.id AS id', 't.plan_id AS "planId"', 'p.title AS "planTitle"', 't.position AS position'])
+      .where('t.id IN (:...ids)', { ids })
+      .getRawMany();
+  }
+
   findTargetForUpdate(em: EntityManager, planId: string, position: number): Promise<InspectionTarget | null> {
     return em
       .getRepository(InspectionTarget)

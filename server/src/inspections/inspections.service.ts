@@ -238,6 +238,29 @@ export class InspectionsService {
     return this.view(plan);
   }
 
+  /**
+   * The target a case is opened from (立案 after an inspection): an enterprise drawn in a plan the actor sees
+   * (or was drawn to inspect).
+   * Whether the actor may regulate the enterprise is the caller's to check.
+   */
+  async caseTarget(actor: Actor, planId: string, position: number): Promise<{ id: string; enterpriseId: string }> {
+    const plan = await this.repo.findPlan(planId);
+    const scope = this.scopePath(actor);
+    if (!plan) throw DomainError.notFound('Inspection plan');
+    const target = await this.repo.findTarget(plan.id, position);
+    // As on site: the plan's region sees it, and so do the two inspectors drawn for the target.
+    const visible = !scope || plan.regionPath.startsWith(scope);
+    const assigned = !!target && !!actor.userId && target.inspectorIds.includes(actor.userId);
+    if (!visible && !assigned) throw DomainError.notFound('Inspection plan');
+    if (!target) throw DomainError.notFound('Inspection target');
+    return { id: target.id, enterpriseId: target.enterpriseId };
+  }
+
+  /** What a case shows of the inspection it came from: the plan, its title and the target's place in the draw. */
+  async targetRefs(ids: string[]): Promise<{ id: string; planId: string; planTitle: string; position: number }[]> {
+    return (await this.repo.targetRefs([...new Set(ids)])).map((r) => ({ ...r, position: Number(r.position) }));
+  }
+
   /** 一公开: anyone may read a plan's draw and re-run it; no personal data. */
   async getPublic(id: string): Promise<PublicInspectionPlanView> {
     const plan = await this.repo.findPlan(id);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Report, ReportStatus } from './report.entity';
 
 export { normaliseTrackingCode } from './tracking-code';
@@ -25,6 +25,8 @@ export interface ReportLookup {
   findFacts(id: string): Promise<ReportFacts | null>;
   /** By the reporter's tracking code (already normalised). */
   findIdByTrackingCode(code: string): Promise<string | null>;
+  /** The tracking codes of these reports (missing ids are left out), for lists that name a report. */
+  trackingCodes(ids: string[]): Promise<Map<string, string>>;
 }
 
 export const REPORT_LOOKUP = 'REPORT_LOOKUP';
@@ -36,6 +38,14 @@ export class ReportTableLookup implements ReportLookup {
   async findIdByTrackingCode(code: string): Promise<string | null> {
     const r = await this.ds.getRepository(Report).findOne({ where: { trackingCode: code }, select: { id: true } });
     return r?.id ?? null;
+  }
+
+  async trackingCodes(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.ds
+      .getRepository(Report)
+      .find({ where: { id: In([...new Set(ids)]) }, select: { id: true, trackingCode: true } });
+    return new Map(rows.map((r) => [r.id, r.trackingCode]));
   }
 
   async findFacts(id: string): Promise<ReportFacts | null> {

@@ -14,6 +14,8 @@ export class RewardRuleView {
 export class RewardView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) reportId!: string;
+  @ApiProperty({ example: 'AB3DEFG7HK', description: "The report's tracking code (as the report list shows it)" })
+  reportTrackingCode!: string;
   @ApiProperty({ format: 'uuid' }) hazardId!: string;
   @ApiProperty({ enum: HazardCategory, enumName: 'HazardCategory' }) category!: HazardCategory;
   @ApiProperty({ enum: HazardLevel, enumName: 'HazardLevel' }) level!: HazardLevel;

@@ -152,6 +152,13 @@ describe('report → reward (查实即奖、网上奖励)', () => {
     expect((await post('huiting.regulator', '/rewards', { reportId: mine.id })).status).toBe(409);
     expect((await publicReward(mine.code)).body).toEqual({ state: 'proposed', amountYuan: 2000, paidAt: null });
     expect((await publicReward(other.code)).body).toEqual({ state: null, amountYuan: null, paidAt: null });
+    // The console finds a report's reward by the report, and names the report by its tracking code.
+    const byReport = await get('huiting.regulator', `/rewards?reportId=${mine.id}`);
+    expect(byReport.body.items.map((w: { id: string }) => w.id)).toEqual([id]);
+    expect(byReport.body.items[0].reportTrackingCode).toBe(mine.code);
+    expect((await get('huiting.regulator', `/rewards?reportId=${other.id}`)).body.total).toBe(0);
+    expect((await get('matou.regulator', `/rewards?reportId=${mine.id}`)).body.total).toBe(0);
+    expect((await get('huiting.regulator', '/rewards?reportId=nope')).status).toBe(400);
 
     // Paying before approval, approving one's own proposal, and another township: refused.
     const early = await post('huiting.regulator', `/rewards/${id}/pay`, {

@@ -66,13 +66,14 @@ export class RewardsRepository {
 
   list(
     path: string | null,
-    state: RewardState | undefined,
+    f: { state?: RewardState; reportId?: string },
     offset: number,
     limit: number,
   ): Promise<[Reward[], number]> {
     const qb = this.ds.getRepository(Reward).createQueryBuilder('w');
     if (path !== null) qb.andWhere('starts_with(w.region_path, :path)', { path });
-    if (state) qb.andWhere('w.state = :state', { state });
+    if (f.state) qb.andWhere('w.state = :state', { state: f.state });
+    if (f.reportId) qb.andWhere('w.report_id = :reportId', { reportId: f.reportId });
     return qb.orderBy('w.proposed_at', 'DESC').addOrderBy('w.id', 'DESC').skip(offset).take(limit).getManyAndCount();
   }
 }

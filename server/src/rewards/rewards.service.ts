@@ -79,7 +79,12 @@ export class RewardsService {
 
   async list(actor: Actor, q: ListRewardsQueryDto): Promise<Paginated<RewardView>> {
     const path = actor.role === Role.PlatformAdmin ? null : this.regulator(actor).regionPath;
-    const [rows, total] = await this.rewards.list(path, q.state, offsetOf(q), q.pageSize);
+    const [rows, total] = await this.rewards.list(
+      path,
+      { state: q.state, reportId: q.reportId },
+      offsetOf(q),
+      q.pageSize,
+    );
     return paginate(await this.views(actor, rows), total, q);
   }
 
@@ -227,12 +232,16 @@ export class RewardsService {
   }
 
   private async views(actor: Actor, rows: Reward[]): Promise<RewardView[]> {
-    const names = await this.users.displayNames([
-      ...new Set(rows.flatMap((w) => [w.proposedBy, ...(w.approvedBy ? [w.approvedBy] : [])])),
+    const [names, codes] = await Promise.all([
+      this.users.displayNames([
+        ...new Set(rows.flatMap((w) => [w.proposedBy, ...(w.approvedBy ? [w.approvedBy] : [])])),
+      ]),
+      this.reports.trackingCodes(rows.map((w) => w.reportId)),
     ]);
     return rows.map((w) => ({
       id: w.id,
       reportId: w.reportId,
+      reportTrackingCode: codes.get(w.reportId) ?? '',
       hazardId: w.hazardId,
       category: w.category as HazardCategory,
       level: w.level as HazardLevel,

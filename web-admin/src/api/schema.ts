@@ -475,7 +475,7 @@ export interface paths {
     /** Enforcement cases in your region, newest first */
     get: operations['CasesController_list'];
     put?: never;
-    /** 立案 from a hazard: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚 */
+    /** 立案 from a hazard or an inspection target: legal basis, decision (warning, fine, machine suspension, 停产整顿), 一案双罚 */
     post: operations['CasesController_open'];
     delete?: never;
     options?: never;
@@ -526,6 +526,23 @@ export interface paths {
     };
     /** 执法统计 per township and month: hazards found, rectified on time / overdue, cases, fines (zero-penalty rows included) */
     get: operations['CasesController_statistics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cases/suspended-machines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Machines that open cases in your region keep suspended (暂停使用), with the case */
+    get: operations['CasesController_suspensions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3130,6 +3147,16 @@ export interface components {
       /** @example 大风预警解除 */
       reason: string;
     };
+    /** @enum {string} */
+    CaseDecisionKind: 'warning' | 'fine' | 'machine_suspension' | 'production_halt';
+    CaseInspectionSourceView: {
+      /** Format: uuid */
+      planId: string;
+      /** @example 2026年6月会亭镇双随机检查 */
+      planTitle: string;
+      /** @example 1 */
+      position: number;
+    };
     CaseMachineView: {
       /** Format: uuid */
       id: string;
@@ -3153,9 +3180,17 @@ export interface components {
       role: string;
     };
     /** @enum {string} */
-    CaseSourceType: 'hazard';
+    CaseSourceType: 'hazard' | 'inspection';
     /** @enum {string} */
     CaseState: 'open' | 'closed';
+    CaseSuspensionView: {
+      /** Format: uuid */
+      caseId: string;
+      /** Format: uuid */
+      machineId: string;
+      /** Format: date-time */
+      openedAt: string;
+    };
     CaseView: {
       /** Format: date-time */
       closedAt: string | null;
@@ -3178,9 +3213,12 @@ export interface components {
       productionHalt: boolean;
       /** @example 411426100 */
       regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string | null;
       secondParty: components['schemas']['CaseSecondPartyView'] | null;
       /** Format: uuid */
       sourceHazardId: string | null;
+      sourceInspection: components['schemas']['CaseInspectionSourceView'] | null;
       sourceType: components['schemas']['CaseSourceType'];
       state: components['schemas']['CaseState'];
       suspendedMachines: components['schemas']['CaseMachineView'][];
@@ -4789,9 +4827,16 @@ export interface components {
       fineYuan?: number;
       /**
        * Format: uuid
-       * @description The hazard the case is opened from
+       * @description The hazard the case is opened from (or give inspectionPlanId and inspectionPosition)
        */
-      hazardId: string;
+      hazardId?: string;
+      /**
+       * Format: uuid
+       * @description The inspection plan whose drawn enterprise the case is against
+       */
+      inspectionPlanId?: string;
+      /** @description The target's place in the plan's draw (1…200) */
+      inspectionPosition?: number;
       /** @example 《中华人民共和国安全生产法》第一百零一条 */
       legalBasis: string;
       /** @description 停产整顿 */
@@ -5625,6 +5670,11 @@ export interface components {
       proposedByName: string;
       /** Format: uuid */
       reportId: string;
+      /**
+       * @description The report's tracking code (as the report list shows it)
+       * @example AB3DEFG7HK
+       */
+      reportTrackingCode: string;
       state: components['schemas']['RewardState'];
     };
     /** @enum {string} */
@@ -6885,9 +6935,15 @@ export interface operations {
   CasesController_list: {
     parameters: {
       query?: {
+        /** @description Cases whose decision includes it */
+        decision?: components['schemas']['CaseDecisionKind'];
         hazardId?: string;
+        /** @description Opened in this month (China time), YYYY-MM */
+        month?: string;
         page?: number;
         pageSize?: number;
+        /** @description Cases of enterprises in this region (and below) */
+        regionCode?: string;
         state?: components['schemas']['CaseState'];
       };
       header?: never;
@@ -7000,6 +7056,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EnforcementStatView'][];
+        };
+      };
+    };
+  };
+  CasesController_suspensions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseSuspensionView'][];
         };
       };
     };
@@ -10063,6 +10138,8 @@ export interface operations {
       query?: {
         page?: number;
         pageSize?: number;
+        /** @description The reward of this report (at most one) */
+        reportId?: string;
         state?: components['schemas']['RewardState'];
       };
       header?: never;
@@ -10931,8 +11008,15 @@ export const blackoutStatusValues: ReadonlyArray<FlattenedDeepRequired<component
   'ended',
   'cancelled',
 ];
+export const caseDecisionKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseDecisionKind']> = [
+  'warning',
+  'fine',
+  'machine_suspension',
+  'production_halt',
+];
 export const caseSourceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseSourceType']> = [
   'hazard',
+  'inspection',
 ];
 export const caseStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CaseState']> = [
   'open',

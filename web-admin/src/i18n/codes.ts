@@ -81,6 +81,7 @@ export const FIELD_CODES = [
   'otherYear',
   'daysWithoutNotice',
   'bothOrNeither',
+  'oneSource',
   'requiredWithLatitude',
   'requiredWithLongitude',
   'sameAsLender',

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsNumber,
   IsOptional,
   IsString,
@@ -17,7 +18,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
-import { CaseState } from '../case.entity';
+import { IsRegionCode } from '../../common/validation/identifier.validators';
+import { CaseDecisionKind, CaseState } from '../case.entity';
 
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim()) : value;
@@ -40,9 +42,29 @@ export class SecondPartyDto {
 }
 
 export class OpenCaseDto {
-  @ApiProperty({ format: 'uuid', description: 'The hazard the case is opened from' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The hazard the case is opened from (or give inspectionPlanId and inspectionPosition)',
+  })
+  @IsOptional()
   @IsUUID()
-  hazardId!: string;
+  hazardId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The inspection plan whose drawn enterprise the case is against',
+  })
+  @IsOptional()
+  @IsUUID()
+  inspectionPlanId?: string;
+
+  @ApiPropertyOptional({ description: "The target's place in the plan's draw (1…200)", minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  inspectionPosition?: number;
 
   @ApiProperty({ example: '《中华人民共和国安全生产法》第一百零一条', maxLength: 500 })
   @Transform(trimmed)
@@ -113,6 +135,25 @@ export class ListCasesQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   hazardId?: string;
+
+  @ApiPropertyOptional({ example: '411426100', description: 'Cases of enterprises in this region (and below)' })
+  @IsOptional()
+  @IsRegionCode()
+  regionCode?: string;
+
+  @ApiPropertyOptional({
+    enum: CaseDecisionKind,
+    enumName: 'CaseDecisionKind',
+    description: 'Cases whose decision includes it',
+  })
+  @IsOptional()
+  @IsIn(Object.values(CaseDecisionKind))
+  decision?: CaseDecisionKind;
+
+  @ApiPropertyOptional({ example: '2026-06', description: 'Opened in this month (China time), YYYY-MM' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/)
+  month?: string;
 }
 
 export class EnforcementStatisticsQueryDto {

@@ -25,6 +25,7 @@ import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
 import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordChange';
 import { TargetedInspections1796540100000 } from './1796540100000-TargetedInspections';
+import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectionSource';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   InspectionPlans1796530000000,
   UserPasswordChange1796540000000,
   TargetedInspections1796540100000,
+  CaseInspectionSource1796630000000,
 ];

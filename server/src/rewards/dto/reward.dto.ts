@@ -60,4 +60,9 @@ export class ListRewardsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsIn(Object.values(RewardState))
   state?: RewardState;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The reward of this report (at most one)' })
+  @IsOptional()
+  @IsUUID()
+  reportId?: string;
 }

@@ -2,10 +2,10 @@ import { DownloadOutlined, MoreOutlined, PlusOutlined, PrinterOutlined, QrcodeOu
 import { App, Button, Card, Dropdown, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { apiBlob, withQuery } from '../../api/client';
 import type { MachineView } from '../../api/types';
-import { useErrorReporter } from '../../hooks/useApi';
+import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged } from '../../hooks/usePaged';
 import { useUrlFilters } from '../../hooks/useUrlFilters';
@@ -16,7 +16,9 @@ import { EnumTag } from '../tags';
 import { MachineCodeDrawer } from './MachineCodeDrawer';
 import { MachineFormModal } from './MachineFormModal';
 import { MachineStatusModal, type MachineTarget } from './MachineStatusModal';
-import { machineKindValues, machineStatusValues } from '../../api/schema';
+import { machineKindValues, machineStatusValues, type components } from '../../api/schema';
+
+type CaseSuspension = components['schemas']['CaseSuspensionView'];
 
 const URL_FILTERS = ['q', 'status', 'kind', 'hasChip'] as const;
 
@@ -54,6 +56,9 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
   const [timeline, setTimeline] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
   const workspace = mode === 'workspace';
+  // Machines an open enforcement case keeps suspended (立案暂停): marked with a link to the case.
+  const suspensions = useApi<CaseSuspension[]>(workspace ? null : '/api/cases/suspended-machines');
+  const caseOf = new Map((suspensions.data ?? []).map((x) => [x.machineId, x.caseId]));
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
 
   // The label sheet needs the token: fetch it and open the HTML through a blob URL.
@@ -255,7 +260,19 @@ export function MachinesView({ mode }: { mode: 'ledger' | 'workspace' }) {
                 render: (v: string, m) => (
                   <>
                     <EnumTag kind="machineStatus" value={v} />
-                    {m.suspendedByRegulator && <div style={{ fontSize: 12 }}>{t('machines.byRegulator')}</div>}
+                    {caseOf.has(m.id) ? (
+                      <Link
+                        to={`/console/cases?open=${caseOf.get(m.id)}`}
+                        onClick={(e) => e.stopPropagation()}
+                        data-testid="machine-case-suspension"
+                      >
+                        <Tag color="volcano" style={{ marginTop: 4 }}>
+                          {t('machines.byCase')}
+                        </Tag>
+                      </Link>
+                    ) : (
+                      m.suspendedByRegulator && <div style={{ fontSize: 12 }}>{t('machines.byRegulator')}</div>
+                    )}
                   </>
                 ),
               },

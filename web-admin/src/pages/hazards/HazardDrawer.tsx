@@ -27,6 +27,7 @@ import { fmtTime } from '../../components/format';
 import { ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
 import { errorText, formFieldErrors } from '../../i18n/errors';
+import { HazardCases } from '../cases/SourceCases';
 import { HazardPhotoInput } from './HazardPhotoInput';
 import { currentPosition, LEVEL_COLOUR, MEASURE_KINDS, multipart, STATE_COLOUR, type HazardDetail } from './hazardsApi';
 
@@ -193,6 +194,17 @@ export function HazardDrawer({
               </Descriptions.Item>
             )}
           </Descriptions>
+          <HazardCases
+            source={{
+              kind: 'hazard',
+              hazardId: data.id,
+              enterpriseId: data.enterpriseId,
+              enterpriseName: data.enterpriseName,
+              legalBasis: data.legalBasis,
+              facts: data.description,
+              machineId: data.machineId,
+            }}
+          />
           <div>
             <Typography.Title level={5}>{t('hazards.photos')}</Typography.Title>
             <HazardPhotos hazard={data} />

@@ -15,7 +15,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { apiFetch } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { fmtDate, fmtTime } from '../../components/format';
@@ -25,6 +25,8 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
+import type { CaseSource } from '../cases/casesApi';
+import { OpenCaseModal } from '../cases/OpenCaseModal';
 import { publicPlanPath, type InspectionPlan, type InspectionPlanSummary } from './inspectionsApi';
 
 interface PlanForm {
@@ -107,6 +109,9 @@ function PlanModal({ open, onClose }: { open: boolean; onClose: (plan: Inspectio
 
 function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
   const { t } = useTranslation();
+  const { user } = useSession();
+  const regulator = user?.role === 'regulator';
+  const [caseSource, setCaseSource] = useState<CaseSource | null>(null);
   const plan = useApi<InspectionPlan>(id ? `/api/inspection-plans/${id}` : null);
   const p = plan.data;
   const days = (d: number | null) =>
@@ -162,6 +167,31 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                     ? `${fmtTime(r.checkedInAt)} · ${r.checkedInByName ?? ''}`
                     : t('inspections.notCheckedIn'),
               },
+              ...(regulator
+                ? [
+                    {
+                      title: t('common.actions'),
+                      width: 90,
+                      render: (_: unknown, r: InspectionPlan['targets'][number]) => (
+                        <Button
+                          size="small"
+                          data-testid={`plan-target-case-${r.position}`}
+                          onClick={() =>
+                            setCaseSource({
+                              kind: 'inspection',
+                              planId: p.id,
+                              position: r.position,
+                              enterpriseId: r.enterpriseId,
+                              enterpriseName: r.enterpriseName,
+                            })
+                          }
+                        >
+                          {t('cases.open')}
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -188,6 +218,7 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
           </Typography.Paragraph>
         </div>
       )}
+      <OpenCaseModal source={caseSource} onClose={() => setCaseSource(null)} />
     </Drawer>
   );
 }
@@ -198,7 +229,9 @@ export default function InspectionPlansPage() {
   const { user } = useSession();
   const list = usePaged<InspectionPlanSummary>('/api/inspection-plans');
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<string | null>(null);
+  // ?open=<id>: the link from a case opened after an inspection.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('open'));
   return (
     <div data-testid="inspection-plans-page">
       <PageHeader

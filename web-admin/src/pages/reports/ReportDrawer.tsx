@@ -22,6 +22,7 @@ import { useRegionNames } from '../../hooks/useRegionNames';
 import { ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
 import { PromoteToHazard } from '../../components/hazards/PromoteToHazard';
+import { ReportReward } from '../rewards/ReportReward';
 import { NOTE_REQUIRED, STATUS_COLOUR, type ReportDetail, type ReportStatus } from './reportsApi';
 
 /** Photos need the bearer token, so they are fetched as blobs rather than linked. */
@@ -115,6 +116,7 @@ export function ReportDrawer({
       {data && !loading && (
         <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="report-detail">
           {data.rewardEligible && <PromoteToHazard source="report" id={data.id} needsEnterprise={!data.enterprise} />}
+          {data.rewardEligible && <ReportReward reportId={data.id} />}
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('common.status')}>
               <Tag color={STATUS_COLOUR[data.status]}>{t(`public.reportStatus.${data.status}`)}</Tag>
