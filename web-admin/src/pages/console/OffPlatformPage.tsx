@@ -32,6 +32,7 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { WelderDrawer } from '../../components/welders/WelderDrawer';
 import { useApi } from '../../hooks/useApi';
 import { HazardFormModal, type HazardSeed } from '../hazards/HazardFormModal';
+import { TargetInspectionModal, type TargetSeed } from '../inspections/TargetInspectionModal';
 import { useDownload } from '../../hooks/useDownload';
 import { usePaged, type Filters } from '../../hooks/usePaged';
 
@@ -60,6 +61,8 @@ function SuspectTable<T extends object>({
   testId,
   toHazard,
   onHazard,
+  targetLabel,
+  onTarget,
 }: {
   path: string;
   filters: Filters;
@@ -69,21 +72,46 @@ function SuspectTable<T extends object>({
   /** What a hazard registered from this row says (转为隐患: the row becomes a finding to rectify). */
   toHazard?: (r: T) => HazardSeed;
   onHazard?: (seed: HazardSeed) => void;
+  /** What the row names, for the reason of a targeted inspection (列为检查对象). */
+  targetLabel?: (r: T) => string | null;
+  onTarget?: (seed: TargetSeed) => void;
 }) {
   const { t } = useTranslation();
+  const listName = path.split('/').pop()!;
+  const canHazard = !!(toHazard && onHazard);
   const withAction: ColumnsType<T> =
-    toHazard && onHazard
+    canHazard || onTarget
       ? [
           ...columns,
           {
             title: t('offPlatform.col.action'),
-            key: 'toHazard',
-            width: 100,
+            key: 'actions',
+            width: canHazard && onTarget ? 180 : 100,
             fixed: 'right',
             render: (_: unknown, r: T) => (
-              <Link onClick={() => onHazard(toHazard(r))} testId="to-hazard">
-                {t('hazards.promote')}
-              </Link>
+              <Space size={12}>
+                {toHazard && onHazard && (
+                  <Link onClick={() => onHazard(toHazard(r))} testId="to-hazard">
+                    {t('hazards.promote')}
+                  </Link>
+                )}
+                {onTarget && (
+                  <Link
+                    onClick={() => {
+                      const row = r as unknown as { enterpriseId: string; enterpriseName: string };
+                      onTarget({
+                        enterpriseId: row.enterpriseId,
+                        enterpriseName: row.enterpriseName,
+                        list: listName,
+                        label: targetLabel?.(r) ?? null,
+                      });
+                    }}
+                    testId="to-inspection"
+                  >
+                    {t('inspections.targetPromote')}
+                  </Link>
+                )}
+              </Space>
             ),
           },
         ]
@@ -138,6 +166,8 @@ export default function OffPlatformPage() {
   const { user } = useSession();
   // Regulators register findings; the platform admin only reads (the hazard register's rule).
   const onHazard = user?.role === 'regulator' ? setSeed : undefined;
+  const [targetSeed, setTargetSeed] = useState<TargetSeed | null>(null);
+  const onTarget = user?.role === 'regulator' ? setTargetSeed : undefined;
   const industries = useApi<AuditIndustriesView>('/api/off-platform/industries');
   const heavy = new Set(industries.data?.weldingHeavy ?? []);
   const open: Open = {
@@ -166,6 +196,8 @@ export default function OffPlatformPage() {
     <>
       {hint('ranking')}
       <SuspectTable<RankingRowView>
+        onTarget={onTarget}
+        targetLabel={(r) => t('inspections.rankingLabel', { rank: r.rank, score: r.score })}
         key={key}
         testId="list-ranking"
         path="/api/off-platform/ranking"
@@ -212,6 +244,8 @@ export default function OffPlatformPage() {
         <>
           {hint('silentMachines')}
           <SuspectTable<SilentMachineView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.machineName}
             key={key}
             testId="list-silent-machines"
             onHazard={onHazard}
@@ -268,6 +302,8 @@ export default function OffPlatformPage() {
         <>
           {hint('unpermittedMachines')}
           <SuspectTable<UnpermittedMachineView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.machineName}
             key={key}
             testId="list-unpermitted-machines"
             onHazard={onHazard}
@@ -313,6 +349,8 @@ export default function OffPlatformPage() {
         <>
           {hint('emptyEnterprises')}
           <SuspectTable<EmptyEnterpriseView>
+            onTarget={onTarget}
+            targetLabel={() => null}
             key={key}
             testId="list-empty-enterprises"
             path="/api/off-platform/empty-enterprises"
@@ -336,6 +374,8 @@ export default function OffPlatformPage() {
         <>
           {hint('uncertifiedWelders')}
           <SuspectTable<UncertifiedWelderView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.welderName}
             key={key}
             testId="list-uncertified-welders"
             onHazard={onHazard}
@@ -384,6 +424,8 @@ export default function OffPlatformPage() {
         <>
           {hint('reviewDueCertificates')}
           <SuspectTable<ReviewDueCertificateView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.welderName}
             key={key}
             testId="list-review-due-certificates"
             path="/api/off-platform/review-due-certificates"
@@ -417,6 +459,8 @@ export default function OffPlatformPage() {
         <>
           {hint('idlePermits')}
           <SuspectTable<IdlePermitView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.machineName}
             key={key}
             testId="list-idle-permits"
             path="/api/off-platform/idle-permits"
@@ -461,6 +505,8 @@ export default function OffPlatformPage() {
         <>
           {hint('reportedEnterprises')}
           <SuspectTable<ReportedEnterpriseView>
+            onTarget={onTarget}
+            targetLabel={(r) => r.trackingCode}
             key={key}
             testId="list-reported-enterprises"
             path="/api/off-platform/reported-enterprises"
@@ -537,6 +583,13 @@ export default function OffPlatformPage() {
         )}
         <Tabs activeKey={tab} onChange={setTab} items={items} destroyOnHidden data-testid="off-platform-tabs" />
       </Card>
+      <TargetInspectionModal
+        seed={targetSeed}
+        onClose={(plan) => {
+          setTargetSeed(null);
+          if (plan) void navigate(`/console/inspections?open=${plan.id}`);
+        }}
+      />
       <HazardFormModal
         open={!!seed}
         regulator

@@ -10,6 +10,7 @@ import {
   InputNumber,
   Modal,
   Table,
+  Tag,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -123,6 +124,12 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
         <div data-testid="plan-detail">
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('inspections.region')}>{p.regionName}</Descriptions.Item>
+            <Descriptions.Item label={t('inspections.kindLabel')}>
+              <Tag color={p.kind === 'targeted' ? 'volcano' : 'blue'} data-testid="plan-kind">
+                {t(`inspections.kind.${p.kind}`)}
+              </Tag>
+            </Descriptions.Item>
+            {p.reason && <Descriptions.Item label={t('inspections.reason')}>{p.reason}</Descriptions.Item>}
             <Descriptions.Item label={t('inspections.period')}>
               {fmtDate(p.periodStart)} – {fmtDate(p.periodEnd)}
             </Descriptions.Item>
@@ -136,11 +143,14 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
               {t('inspections.weightOpenAlerts')} {p.weights.openAlerts} · {t('inspections.weightDaysSince')}{' '}
               {p.weights.daysSinceInspection}
             </Descriptions.Item>
-            <Descriptions.Item label={t('inspections.publicPage')}>
-              <Link to={publicPlanPath(p.id)} target="_blank" data-testid="plan-public-link">
-                {t('inspections.openPublic')}
-              </Link>
-            </Descriptions.Item>
+            {/* 四不两直: a targeted visit is not announced, so it has no public page. */}
+            {p.kind === 'random' && (
+              <Descriptions.Item label={t('inspections.publicPage')}>
+                <Link to={publicPlanPath(p.id)} target="_blank" data-testid="plan-public-link">
+                  {t('inspections.openPublic')}
+                </Link>
+              </Descriptions.Item>
+            )}
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('inspections.targets')}
@@ -260,6 +270,14 @@ export default function InspectionPlansPage() {
             onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
             columns={[
               { title: t('inspections.planTitle'), dataIndex: 'title' },
+              {
+                title: t('inspections.kindLabel'),
+                dataIndex: 'kind',
+                width: 110,
+                render: (k: InspectionPlanSummary['kind']) => (
+                  <Tag color={k === 'targeted' ? 'volcano' : 'blue'}>{t(`inspections.kind.${k}`)}</Tag>
+                ),
+              },
               { title: t('inspections.region'), dataIndex: 'regionName', width: 120 },
               {
                 title: t('inspections.period'),
