@@ -124,6 +124,7 @@ export const FIELD_CODES = [
   'tooLarge',
   'unsupportedType',
   'unsupportedFile',
+  'notPng',
   'unsupportedMediaType',
   'maxSize',
   // workbooks and imports

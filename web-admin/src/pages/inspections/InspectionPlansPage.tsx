@@ -162,6 +162,15 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                     ? `${fmtTime(r.checkedInAt)} · ${r.checkedInByName ?? ''}`
                     : t('inspections.notCheckedIn'),
               },
+              {
+                title: t('inspector.title'),
+                width: 140,
+                render: (_: unknown, r) => (
+                  <Link to={`/i/targets/${p.id}/${r.position}`} data-testid="plan-target-phone">
+                    {t('inspector.openPhone')}
+                  </Link>
+                ),
+              },
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
