@@ -60,6 +60,8 @@ const REGULATOR_PAGES = [
   '/console/audit',
   '/console/blackouts',
   '/console/permit-rules',
+  '/console/inspections',
+  '/i',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',

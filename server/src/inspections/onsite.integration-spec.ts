@@ -148,6 +148,16 @@ describe('inspection on site (五现场)', () => {
     expect(scanned.body).toMatchObject({ outcome: 'found', subjectType: 'machine' });
     expect(scanned.body.machine).toMatchObject({ registered: true });
     expect(Array.isArray(scanned.body.recentArcs)).toBe(true);
+    const [badge] = await t.ds.query(
+      `SELECT code FROM identity_codes WHERE subject_type = 'welder' AND subject_id = $1 AND status = 'active'`,
+      [ids.zhang],
+    );
+    const welder = await post('huiting.second', '/scans', { code: badge.code });
+    expect(welder.status).toBe(201);
+    expect(welder.body).toMatchObject({ subjectType: 'welder', machine: null });
+    expect(['found', 'other_enterprise']).toContain(welder.body.outcome);
+    expect(welder.body.welder.maskedName).toMatch(/^张/);
+    expect(typeof welder.body.welder.certificate.validToday).toBe('boolean');
     const junk = await post('huiting.second', '/scans', { code: 'not-an-arcgate-code' });
     expect(junk.status).toBe(201);
     expect(junk.body.outcome).toBe('malformed');
