@@ -201,6 +201,28 @@ describe('inspector on site (五现场) on a phone', () => {
       offPlatform.items.some((r) => r.hazardId === found.id && r.enterpriseId === target.enterpriseId),
       'the off-platform audit lists it',
     );
+
+    // 现场验收 later: 恒达 reports its rectification, the inspector verifies it on site.
+    const hengda = await apiLogin(server.baseUrl, 'hengda.admin');
+    const rectified = await fetch(`${server.baseUrl}/api/hazards/${found.id}/rectify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${hengda}` },
+      body: JSON.stringify({ note: '已为焊机加装控制芯片并赋码' }),
+    });
+    assert.equal(rectified.status, 200);
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    await page.reload();
+    await page.getByTestId('verify-card').waitFor();
+    await page.getByTestId('verify-note').fill('现场复查：焊机已加芯赋码，合格');
+    await page.getByTestId('verify-pass').click();
+    await page.getByTestId('verify-hazard').filter({ hasText: '待销号' }).waitFor();
+    await page.getByTestId('verify-card').screenshot({ path: join(shots, '87-inspector-verified.png') });
+    const verified = await apiGet(server.baseUrl, token, `/api/hazards/${found.id}`);
+    assert.equal(verified.state, 'verified');
+    assert.ok(
+      verified.timeline.some((e) => e.step === 'verified' && e.onSite === true),
+      'verified on site',
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });
