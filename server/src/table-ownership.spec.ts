@@ -97,6 +97,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
   'telemetry/grant-lookup.ts': { tables: ['grants'], why: 'arc events matched to their grant per batch' },
   'telemetry/telemetry-rules.ts': { tables: ['enterprises', 'permits'], why: 'event rules per batch' },
   'telemetry/telemetry.repository.ts': { tables: ['chips'], why: 'sequence check and store in one statement' },
+  'public/inspector-scan.ts': {
+    tables: ['permit_machines', 'permits'],
+    why: 'the inspector scan on site (issue 15 §2): the permit in force naming the scanned machine',
+  },
   'public/public-scan.repository.ts': {
     tables: ['grants', 'permit_machines', 'permits', 'welder_photos'],
     why: 'is this machine working legally now; the approved welder photo behind a valid code (WELDER_PHOTO_PUBLIC)',
@@ -149,6 +153,7 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
       'chips',
       'enterprises',
       'grants',
+      'inspection_unregistered_machines',
       'machines',
       'permit_machines',
       'permit_welders',

@@ -52,6 +52,7 @@ const TABS = [
   ['review-due-certificates', '待复审证书'],
   ['idle-permits', '票内不焊·别处起弧'],
   ['reported-enterprises', '群众举报'],
+  ['found-unregistered-machines', '现场发现无码焊机'],
 ];
 
 /** Closes the open drawer with its close button and waits until it is gone. */

@@ -11,7 +11,7 @@ import { apiGet, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, REPO_ROOT, s
 
 const KB = 1024;
 /** Issue 14 §5's targets: brotli-compressed JavaScript on a first visit (empty cache), per page. */
-const TARGET = { publicScan: 150 * KB, welderBadge: 150 * KB, consoleBeforeChart: 500 * KB };
+const TARGET = { publicScan: 150 * KB, welderBadge: 150 * KB, inspector: 150 * KB, consoleBeforeChart: 500 * KB };
 const FIRST_PAINT_BUDGET_MS = 2000;
 /**
  * DevTools' "Slow 4G" preset: Lighthouse's slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) with the
@@ -241,6 +241,39 @@ describe('bundle budget (compressed JavaScript on a first visit)', () => {
     console.log(`welder start: ${JSON.stringify({ ...figures.welderStart, files: list.length })}`);
     const bytes = sum(list, 'brotliBytes');
     assert.ok(bytes <= TARGET.welderBadge, `welder start page: ${kb(bytes)} KB > ${kb(TARGET.welderBadge)} KB`);
+    assert.ok(
+      !list.some((s) => CONSOLE_ONLY.test(s.url) || /qr-decode|qr-frame/.test(s.url)),
+      list.map((s) => s.url).join(' '),
+    );
+  });
+
+  it('inspector on-site page (五现场): under 150 KB, without antd, and without the QR decoder until the camera opens', async () => {
+    const county = await session('xiayi.regulator');
+    const res = await fetch(`${server.baseUrl}/api/inspection-plans`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${county.accessToken}` },
+      body: JSON.stringify({
+        title: '预算测试检查计划',
+        regionCode: '411426',
+        periodStart: '2026-12-01',
+        periodEnd: '2026-12-31',
+        sampleSize: 1,
+        weights: { openAlerts: 1, daysSinceInspection: 1 },
+      }),
+    });
+    assert.equal(res.status, 201, 'plan drawn');
+    const plan = await res.json();
+    const list = await measureBytes(
+      'inspector',
+      PHONE,
+      `/i/targets/${plan.id}/1`,
+      'record-head',
+      await session('huiting.regulator'),
+    );
+    figures.inspectorTarget = summary(list);
+    console.log(`inspector target: ${JSON.stringify({ ...figures.inspectorTarget, files: list.length })}`);
+    const bytes = sum(list, 'brotliBytes');
+    assert.ok(bytes <= TARGET.inspector, `inspector page: ${kb(bytes)} KB > ${kb(TARGET.inspector)} KB`);
     assert.ok(
       !list.some((s) => CONSOLE_ONLY.test(s.url) || /qr-decode|qr-frame/.test(s.url)),
       list.map((s) => s.url).join(' '),

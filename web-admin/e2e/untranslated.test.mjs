@@ -62,6 +62,8 @@ const REGULATOR_PAGES = [
   '/console/permit-rules',
   '/console/cases',
   '/console/rewards',
+  '/console/inspections',
+  '/i',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',

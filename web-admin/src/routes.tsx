@@ -87,6 +87,21 @@ export const welderRoutes: RouteObject[] = [
   },
 ];
 
+// Inspector pages (五现场 on a regulator's phone): light() like the welder app, guarded for regulators.
+export const inspectorRoutes: RouteObject[] = [
+  {
+    path: '/i',
+    element: guarded(
+      ['regulator'],
+      light(() => import('./pages/inspector/InspectorLayout')),
+    ),
+    children: [
+      { index: true, element: page(() => import('./pages/inspector/TargetsPage')) },
+      { path: 'targets/:planId/:position', element: page(() => import('./pages/inspector/TargetPage')) },
+    ],
+  },
+];
+
 // ---- 3. Staff console ----------------------------------------------------------------------------
 const regulatorRoutes: RouteObject[] = [
   { path: 'overview', element: page(() => import('./pages/console/OverviewPage')) },
@@ -127,6 +142,7 @@ export const routes: RouteObject[] = [
   { path: '/login', element: scoped(() => import('./pages/LoginPage')) },
   ...publicRoutes,
   ...welderRoutes,
+  ...inspectorRoutes,
   {
     path: '/console',
     element: guarded(REGULATOR_ROLES, consoleLayout),

@@ -49,6 +49,8 @@ type Fx = DemoIds & {
   inspectionPlan: string;
   /** 会亭镇's plan: its two regulator accounts are the two inspectors drawn for its target 1. */
   townshipPlan: string;
+  /** A hazard registered at 会亭镇's plan target 1 (its on-site visit): handed over and verified there. */
+  visitHazard: string;
   /** 会亭镇's enforcement case (warning only) against 恒达, from the hazard: closed in matrix order. */
   enforcementCase: string;
   /** A reward 会亭镇 proposed for a second, confirmed report of 恒达 (its hazard registered): approved and paid in matrix order. */
@@ -750,6 +752,75 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ latitude: 34.1722, longitude: 116.0013 }),
     alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
   },
+  // 五现场 on site: the two inspectors drawn for 会亭镇's target 1 act (after the check-in above); the county reads
+  'GET /api/inspection-targets/mine': { owner: 'huiting.regulator', alsoInside: ['huiting.inspector2'] },
+  'GET /api/inspection-plans/{id}/targets/{position}/record': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'PATCH /api/inspection-plans/{id}/targets/{position}/record': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    body: () => ({ findings: '矩阵测试现场查', explained: '矩阵测试现场讲' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'POST /api/inspection-plans/{id}/targets/{position}/scans': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    body: () => ({ code: 'SD-WS400-240101' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'POST /api/inspection-plans/{id}/targets/{position}/unregistered-machines': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    multipart: () => ({
+      fields: { description: '矩阵测试无码焊机' },
+      file: { field: 'photos', data: PNG, name: 'm.png', type: 'image/png' },
+    }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'POST /api/inspection-plans/{id}/targets/{position}/hazards': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    body: () => ({
+      category: 'fire_equipment_missing',
+      level: 'general',
+      description: '矩阵测试现场交办',
+      deadline: cst(12, '08:00'),
+      note: '限期整改',
+    }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'POST /api/inspection-plans/{id}/targets/{position}/hazards/{hazardId}/hand-over': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1', hazardId: f.visitHazard }),
+    body: () => ({ deadline: cst(12, '08:00'), note: '限期整改' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  // Ordered, not yet rectified: the owner reaches the hazard register's state rule.
+  'POST /api/inspection-plans/{id}/targets/{position}/hazards/{hazardId}/verify': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1', hazardId: f.visitHazard }),
+    body: () => ({ passed: true, note: '现场验收' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+    ownerGets: [200, 409],
+  },
+  'POST /api/inspection-plans/{id}/targets/{position}/signature': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    multipart: () => ({
+      fields: { signerName: '王建国' },
+      file: { field: 'signature', data: png(120, 40), name: 's.png', type: 'image/png' },
+    }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'GET /api/inspection-plans/{id}/targets/{position}/signature.png': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+    alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
+  },
+  'GET /api/off-platform/found-unregistered-machines': { owner: 'huiting.regulator' },
   // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
   'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
   'GET /api/cases/statistics': { owner: 'huiting.regulator', query: () => 'from=2026-01&to=2026-12' },
@@ -971,6 +1042,17 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         }),
       'township inspection plan',
     );
+    const visitHazard = await must(
+      await t.http
+        .post('/api/hazards')
+        .set(await as('huiting.regulator'))
+        .send({ enterpriseId: ids.steel, category: 'other', level: 'general', description: '矩阵测试现场发现隐患' }),
+      'visit hazard',
+    );
+    await t.ds.query(
+      `UPDATE hazards SET source_inspection_target_id = (SELECT id FROM inspection_targets WHERE plan_id = $1 AND position = 1) WHERE id = $2`,
+      [townshipPlan.id, visitHazard.id],
+    );
     const enforcementCase = await must(
       await t.http
         .post('/api/cases')
@@ -1085,6 +1167,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       hazardPhoto: (hazard.photos as { id: string }[])[0].id,
       inspectionPlan: inspectionPlan.id as string,
       townshipPlan: townshipPlan.id as string,
+      visitHazard: visitHazard.id as string,
       enforcementCase: enforcementCase.id as string,
       reward: reward.id as string,
       rewardReport: rewardReportId,

@@ -23,6 +23,9 @@ export class Hazard {
   @Column({ type: 'varchar', length: 20 }) source!: HazardSource;
   @Column({ name: 'source_alert_id', type: 'uuid', nullable: true }) sourceAlertId!: string | null;
   @Column({ name: 'source_report_id', type: 'uuid', nullable: true }) sourceReportId!: string | null;
+  /** The inspection target (one enterprise of a 双随机 plan) whose on-site visit found it. */
+  @Column({ name: 'source_inspection_target_id', type: 'uuid', nullable: true })
+  sourceInspectionTargetId!: string | null;
   @Column({ type: 'varchar', length: 16 }) state!: HazardState;
   /** 整改期限, set by the order. */
   @Column({ type: 'timestamptz', nullable: true }) deadline!: Date | null;

@@ -22,6 +22,13 @@ export class HazardSummaryView {
   @ApiProperty({ enum: HazardSource, enumName: 'HazardSource' }) source!: HazardSource;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) sourceAlertId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) sourceReportId!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The inspection target (plan enterprise) whose on-site visit found it',
+  })
+  sourceInspectionTargetId!: string | null;
   @ApiProperty({ enum: HazardState, enumName: 'HazardState' }) state!: HazardState;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deadline!: Date | null;
   @ApiProperty({ description: 'Ordered and past its deadline' }) overdue!: boolean;

@@ -13,6 +13,7 @@ import { HazardOverdueScanner } from './hazard-overdue.scanner';
 import { HazardsController } from './hazards.controller';
 import { HazardsRepository } from './hazards.repository';
 import { HazardsService } from './hazards.service';
+import { INSPECTION_HAZARDS } from './inspection-hazards';
 
 /** 隐患台账 (issue 15 §1). AccessPolicy, Clock and AuditService are global. */
 @Module({
@@ -28,7 +29,12 @@ import { HazardsService } from './hazards.service';
     TypeOrmModule.forFeature([Hazard, HazardEvent, HazardPhoto, HazardMeasure]),
   ],
   controllers: [HazardsController],
-  providers: [HazardsService, HazardsRepository, HazardOverdueScanner],
-  exports: [HazardsService],
+  providers: [
+    HazardsService,
+    HazardsRepository,
+    HazardOverdueScanner,
+    { provide: INSPECTION_HAZARDS, useExisting: HazardsService },
+  ],
+  exports: [HazardsService, INSPECTION_HAZARDS],
 })
 export class HazardsModule {}

@@ -64,6 +64,13 @@ export class HazardsRepository {
     );
   }
 
+  /** The hazards an inspection target's on-site visit registered, oldest first. */
+  ofInspectionTarget(targetId: string): Promise<Hazard[]> {
+    return this.ds
+      .getRepository(Hazard)
+      .find({ where: { sourceInspectionTargetId: targetId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   findById(id: string): Promise<Hazard | null> {
     return this.ds.getRepository(Hazard).findOne({ where: { id } });
   }

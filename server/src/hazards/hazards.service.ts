@@ -52,6 +52,7 @@ import {
 } from './hazard.view';
 import { HazardScope, HazardsRepository } from './hazards.repository';
 import { HazardPhoto } from './hazard.entity';
+import { InspectionFinding, InspectionHazardBrief, InspectionHazards } from './inspection-hazards';
 
 /** Region levels whose regulators sign off major (重大) hazards. */
 const COUNTY_OR_ABOVE: ReadonlySet<RegionLevel> = new Set([RegionLevel.Province, RegionLevel.City, RegionLevel.County]);
@@ -75,7 +76,7 @@ type NewHazard = Pick<
   | 'sourceAlertId'
   | 'sourceReportId'
 > &
-  Place;
+  Place & { sourceInspectionTargetId?: string | null };
 
 /**
  * 隐患台账: one register for every source (企业自查, 督导检查, 群众举报查实, 线上巡查), and the closed
@@ -83,7 +84,7 @@ type NewHazard = Pick<
  * and a major hazard is signed off at county level. Every step is audited with who, when and where.
  */
 @Injectable()
-export class HazardsService {
+export class HazardsService implements InspectionHazards {
   constructor(
     private readonly hazards: HazardsRepository,
     private readonly access: AccessPolicy,
@@ -215,6 +216,66 @@ export class HazardsService {
       },
       photos,
     );
+  }
+
+  /**
+   * 督导检查发现 on site (issue 15 §2): the inspections module has checked that the actor is one of the
+   * two inspectors drawn for the enterprise; the register still requires a regulator of its region.
+   */
+  async registerInspectionFinding(
+    actor: Actor,
+    f: InspectionFinding,
+    files: UploadedPhoto[] | undefined,
+  ): Promise<HazardDetailView> {
+    this.assertRegulator(actor);
+    const photos = hashed(checkPhotos(files));
+    const enterprise = await this.enterprises.findById(f.enterpriseId);
+    if (!enterprise) throw DomainError.notFound('Enterprise');
+    this.access.assertRegulable(actor, enterprise, 'Enterprise');
+    if (f.machineId) {
+      const m = await this.machines.findWithEnterprise(f.machineId);
+      if (!m || m.enterpriseId !== enterprise.id)
+        throw DomainError.invalid(
+          'machineId',
+          'notOfEnterprise',
+          '该焊机不属于此企业 (not a machine of this enterprise)',
+        );
+    }
+    return this.register(
+      actor,
+      enterprise,
+      {
+        machineId: f.machineId ?? null,
+        welderId: null,
+        permitId: null,
+        category: f.category,
+        level: f.level,
+        description: f.description,
+        legalBasis: f.legalBasis ?? null,
+        source: HazardSource.Inspection,
+        sourceAlertId: null,
+        sourceReportId: null,
+        sourceInspectionTargetId: f.inspectionTargetId,
+        latitude: f.latitude,
+        longitude: f.longitude,
+      },
+      photos,
+    );
+  }
+
+  /** What an inspection target's visit registered, for its on-site record and documents. */
+  async ofInspectionTarget(targetId: string): Promise<InspectionHazardBrief[]> {
+    const rows = await this.hazards.ofInspectionTarget(targetId);
+    return rows.map((h) => ({
+      id: h.id,
+      category: h.category,
+      level: h.level,
+      state: h.state,
+      description: h.description,
+      deadline: h.deadline,
+      machineId: h.machineId,
+      createdAt: h.createdAt,
+    }));
   }
 
   /** 线上巡查执法: a regulator turns a platform alert into a hazard in one click. */
@@ -436,6 +497,7 @@ export class HazardsService {
     const saved = await this.ds.transaction(async (em) => {
       const h = await this.hazards.insertHazard(em, {
         ...n,
+        sourceInspectionTargetId: n.sourceInspectionTargetId ?? null,
         enterpriseId: enterprise.id,
         regionCode: enterprise.regionCode,
         regionPath: enterprise.regionPath,
@@ -482,6 +544,7 @@ export class HazardsService {
           permitId: h.permitId,
           // The report's id stays out of a log the enterprise reads: reports never reach enterprises.
           sourceAlertId: h.sourceAlertId,
+          sourceInspectionTargetId: h.sourceInspectionTargetId,
           photoCount: photos.length,
           latitude: n.latitude,
           longitude: n.longitude,
@@ -648,6 +711,7 @@ export class HazardsService {
       sourceAlertId: h.sourceAlertId,
       // Enterprises never learn which public report named them.
       sourceReportId: enterpriseSide ? null : h.sourceReportId,
+      sourceInspectionTargetId: h.sourceInspectionTargetId,
       state: h.state,
       deadline: h.deadline,
       overdue: isOverdue(h, now),

@@ -3,6 +3,7 @@ import type { SuspectList } from './off-platform.repository';
 import {
   AuditEnterpriseRef,
   EmptyEnterpriseView,
+  FoundUnregisteredMachineView,
   IdlePermitView,
   RankingRowView,
   ReportedEnterpriseView,
@@ -47,6 +48,7 @@ export const SIGNAL_ZH: Record<RankingSignal, string> = {
   review_due_certificates: '证书待复审',
   idle_permits: '作业票期内无起弧而焊机在别处起弧',
   public_reports: '群众举报',
+  unregistered_machines_found: '现场发现无码焊机',
 };
 
 const ENTERPRISE: ExportColumn<AuditEnterpriseRef>[] = [
@@ -144,6 +146,15 @@ export const AUDIT_EXPORTS: Record<
       { header: '举报时间', width: 18, value: (r) => chinaDateTime(r.reportedAt) },
       { header: '地点', width: 26, value: (r) => r.address },
       { header: '举报内容', width: 50, value: (r) => r.description },
+    ]),
+  },
+  'found-unregistered-machines': {
+    sheet: '现场发现无码焊机',
+    stem: 'found-unregistered-machines',
+    columns: cols<FoundUnregisteredMachineView>([
+      { header: '发现时间', width: 18, value: (r) => chinaDateTime(r.foundAt) },
+      { header: '照片', value: (r) => r.photoCount },
+      { header: '情况', width: 50, value: (r) => r.description },
     ]),
   },
   ranking: {

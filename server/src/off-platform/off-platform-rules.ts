@@ -48,6 +48,7 @@ export const AUDIT_LISTS = [
   'review-due-certificates',
   'idle-permits',
   'reported-enterprises',
+  'found-unregistered-machines',
   'ranking',
 ] as const;
 export type AuditList = (typeof AUDIT_LISTS)[number];
@@ -68,6 +69,7 @@ export const RANKING_SIGNALS = [
   'review_due_certificates',
   'idle_permits',
   'public_reports',
+  'unregistered_machines_found',
 ] as const;
 export type RankingSignal = (typeof RANKING_SIGNALS)[number];
 
@@ -88,6 +90,8 @@ export const RANKING_WEIGHTS: Readonly<Record<RankingSignal, { points: number; c
   review_due_certificates: { points: 1, cap: 5 },
   idle_permits: { points: 5, cap: 25 },
   public_reports: { points: 8, cap: 40 },
+  // Seen with one's own eyes on site: the strongest sign that welding goes on outside the platform.
+  unregistered_machines_found: { points: 10, cap: 40 },
 };
 
 export function signalPoints(signal: RankingSignal, count: number): number {

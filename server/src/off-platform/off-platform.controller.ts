@@ -10,6 +10,7 @@ import { AuditExportQueryDto, AuditQueryDto } from './dto/audit-query.dto';
 import {
   AuditIndustriesView,
   EmptyEnterpriseView,
+  FoundUnregisteredMachineView,
   IdlePermitView,
   RankingRowView,
   ReportedEnterpriseView,
@@ -107,6 +108,18 @@ export class OffPlatformController {
     @Query() q: AuditQueryDto,
   ): Promise<Paginated<ReportedEnterpriseView>> {
     return this.audit.list('reported-enterprises', actor, q);
+  }
+
+  @Get('found-unregistered-machines')
+  @ApiOperation({
+    summary: 'Machines inspectors found on site with no code in the last year (each also a hazard 焊机未加芯赋码)',
+  })
+  @ApiPaginatedResponse(FoundUnregisteredMachineView)
+  foundUnregisteredMachines(
+    @CurrentActor() actor: Actor,
+    @Query() q: AuditQueryDto,
+  ): Promise<Paginated<FoundUnregisteredMachineView>> {
+    return this.audit.list('found-unregistered-machines', actor, q);
   }
 
   @Get('ranking')

@@ -189,6 +189,13 @@ const REPORT_ROWS = (where: string) => `
     FROM reports r
    WHERE r.status <> 'rejected' AND r.created_at >= :reportsFrom AND ${where}`;
 
+/** Machines inspectors found on site with no code (the inspections module's on-site records), in the last year. */
+const UNREGISTERED_FOUND_ROWS = (where: string) => `
+  SELECT u.id AS finding_id, u.enterprise_id AS row_enterprise_id, left(u.description, 300) AS description,
+         u.hazard_id, u.photo_count, u.found_at
+    FROM inspection_unregistered_machines u
+   WHERE u.found_at >= :reportsFrom AND ${where}`;
+
 const FOR_ENTERPRISE = (col: string) => `${col} = e.id`;
 
 /** Count of one list's suspect rows for the enterprise `e` of the ranking. */
@@ -207,6 +214,7 @@ const SIGNAL_SQL: Record<RankingSignal, string> = {
   review_due_certificates: countOf(REVIEW_ROWS, 'w.employer_id', 'TRUE'),
   idle_permits: `(SELECT count(DISTINCT s.permit_id)::int FROM (${IDLE_PERMIT_ROWS(FOR_ENTERPRISE('p.enterprise_id'))}) s WHERE ${IDLE_SUSPECT})`,
   public_reports: countOf(REPORT_ROWS, 'r.enterprise_id', 'TRUE'),
+  unregistered_machines_found: countOf(UNREGISTERED_FOUND_ROWS, 'u.enterprise_id', 'TRUE'),
 };
 
 /** One suspect list: its rows, the predicate that makes a row a suspect, and its order. */
@@ -284,6 +292,14 @@ export const LIST_DEFS = {
     orderBy: [
       ['s.reported_at', 'DESC'],
       ['s.report_id', 'ASC'],
+    ],
+  },
+  'found-unregistered-machines': {
+    rows: UNREGISTERED_FOUND_ROWS,
+    suspect: 'TRUE',
+    orderBy: [
+      ['s.found_at', 'DESC'],
+      ['s.finding_id', 'ASC'],
     ],
   },
 } satisfies Record<Exclude<AuditList, 'ranking'>, ListDef>;

@@ -36,6 +36,7 @@ const NUMERIC = new Set([
   'machines',
   'welders',
   'arcsElsewhere',
+  'photoCount',
   'score',
   'rank',
 ]);

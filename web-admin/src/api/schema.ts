@@ -1238,6 +1238,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/inspection-plans/{id}/targets/{position}/hazards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场交办: register a finding as a hazard of this visit and order it with a deadline */
+    post: operations['OnSiteController_handOverNew'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/hazards/{hazardId}/hand-over': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场交办: order a hazard of this visit (e.g. a machine with no code) with a deadline */
+    post: operations['OnSiteController_handOver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/hazards/{hazardId}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场验收: verify on site a hazard this visit handed over, once the enterprise rectified it */
+    post: operations['OnSiteController_verify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/record': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 五现场 record of one target: check-in, scans, machines with no code, findings, hand-over, signature */
+    get: operations['OnSiteController_record'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** 现场查 / 现场讲: the findings and what was explained (until signed) */
+    patch: operations['OnSiteController_update'];
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/scans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Scan a machine code or welder badge on site: registration, chip, permit, certificate, recent arcs */
+    post: operations['OnSiteController_scan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/signature': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 现场签字: the representative’s signature (PNG) and name; closes the record */
+    post: operations['OnSiteController_sign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/signature.png': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The representative’s signature as drawn (PNG) */
+    get: operations['OnSiteController_signature'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/unregistered-machines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A machine found on site with no code: a hazard (焊机未加芯赋码) and an off-platform finding, up to 3 photos */
+    post: operations['OnSiteController_unregistered'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/inspection-plans/targeted': {
     parameters: {
       query?: never;
@@ -1249,6 +1386,23 @@ export interface paths {
     put?: never;
     /** 定向检查: one enterprise (an off-platform suspect) becomes an inspection target; its two inspectors are drawn, the plan is not published */
     post: operations['InspectionsController_createTargeted'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-targets/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The enterprises you were drawn to inspect, with address and how far each visit is */
+    get: operations['OnSiteController_mine'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1656,6 +1810,23 @@ export interface paths {
     };
     /** One suspect list or the ranking as .xlsx (same filters; every suspect, at most 5000, else 422; audited) */
     get: operations['OffPlatformController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/off-platform/found-unregistered-machines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Machines inspectors found on site with no code in the last year (each also a hazard 焊机未加芯赋码) */
+    get: operations['OffPlatformController_foundUnregisteredMachines'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2966,6 +3137,12 @@ export interface components {
       | 'inspection_plan.draw'
       | 'inspection_plan.target'
       | 'inspection.check_in'
+      | 'inspection.scan'
+      | 'inspection.unregistered_machine'
+      | 'inspection.record_update'
+      | 'inspection.hand_over'
+      | 'inspection.sign'
+      | 'inspection.verify'
       | 'case.open'
       | 'case.close'
       | 'reward_rule.set'
@@ -3082,6 +3259,7 @@ export interface components {
       | 'review-due-certificates'
       | 'idle-permits'
       | 'reported-enterprises'
+      | 'found-unregistered-machines'
       | 'ranking';
     AwaitingCountView: {
       count: number;
@@ -3971,6 +4149,8 @@ export interface components {
       | 'REWARD_NEEDS_HAZARD'
       | 'REWARD_RULE_MISSING'
       | 'REWARD_SELF_APPROVAL'
+      | 'INSPECTION_RECORD_SIGNED'
+      | 'INSPECTION_NOT_CHECKED_IN'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -4021,6 +4201,25 @@ export interface components {
       /** @description null on permits drafted when the watcher was free text */
       personId: string | null;
       phoneMasked: string | null;
+    };
+    FoundUnregisteredMachineView: {
+      description: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      findingId: string;
+      /** Format: date-time */
+      foundAt: string;
+      /**
+       * Format: uuid
+       * @description The hazard it became
+       */
+      hazardId: string;
+      industry: string;
+      photoCount: number;
+      regionCode: string;
+      regionName: string;
     };
     GasAnalysisDto: {
       /** @example 李分析 */
@@ -4197,6 +4396,36 @@ export interface components {
       /** @example 张伟 */
       welderName: string | null;
     };
+    HandOverDto: {
+      /**
+       * @description 整改期限, in the future
+       * @example 2026-12-20T10:00:00.000Z
+       */
+      deadline: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      /** @example 限期7日内为焊机加装控制芯片并赋码 */
+      note: string;
+    };
+    HandOverNewHazardDto: {
+      category: components['schemas']['HazardCategory'];
+      /**
+       * @description 整改期限, in the future
+       * @example 2026-12-20T10:00:00.000Z
+       */
+      deadline: string;
+      /** @example 动火点5米内堆放油漆桶 */
+      description: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      level: components['schemas']['HazardLevel'];
+      /** @example 116.0012 */
+      longitude?: number;
+      /** @example 限期7日内为焊机加装控制芯片并赋码 */
+      note: string;
+    };
     HazardActionsView: {
       order: boolean;
       recordMeasure: boolean;
@@ -4258,6 +4487,11 @@ export interface components {
       source: components['schemas']['HazardSource'];
       /** Format: uuid */
       sourceAlertId: string | null;
+      /**
+       * Format: uuid
+       * @description The inspection target (plan enterprise) whose on-site visit found it
+       */
+      sourceInspectionTargetId: string | null;
       /** Format: uuid */
       sourceReportId: string | null;
       state: components['schemas']['HazardState'];
@@ -4357,6 +4591,11 @@ export interface components {
       source: components['schemas']['HazardSource'];
       /** Format: uuid */
       sourceAlertId: string | null;
+      /**
+       * Format: uuid
+       * @description The inspection target (plan enterprise) whose on-site visit found it
+       */
+      sourceInspectionTargetId: string | null;
       /** Format: uuid */
       sourceReportId: string | null;
       state: components['schemas']['HazardState'];
@@ -4504,6 +4743,40 @@ export interface components {
       title: string;
       weights: components['schemas']['DrawWeightsView'];
     };
+    InspectionRecordView: {
+      /** @description You are one of the two inspectors drawn and the step is open to you */
+      canAct: boolean;
+      /** Format: date-time */
+      checkedInAt: string | null;
+      checkedInByName: string | null;
+      checkInLatitude: number | null;
+      checkInLongitude: number | null;
+      enterpriseAddress: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** @description 现场讲 */
+      explained: string;
+      /** @description 现场查 */
+      findings: string;
+      /** @description GET …/signature.png serves it */
+      hasSignature: boolean;
+      /** @description 现场交办: hazards registered at this visit */
+      hazards: components['schemas']['OnSiteHazardView'][];
+      inspectors: components['schemas']['InspectorView'][];
+      /** Format: uuid */
+      planId: string;
+      planTitle: string;
+      position: number;
+      scans: components['schemas']['OnSiteScanView'][];
+      /** Format: date-time */
+      signedAt: string | null;
+      signedByName: string | null;
+      /** @description 现场签字: the representative */
+      signerName: string | null;
+      state: components['schemas']['OnSiteState'];
+      unregisteredMachines: components['schemas']['UnregisteredMachineView'][];
+    };
     InspectionSourceDto: {
       /** @description What the row named (a machine, welder or permit label) */
       label?: string;
@@ -4519,6 +4792,7 @@ export interface components {
         | 'review-due-certificates'
         | 'idle-permits'
         | 'reported-enterprises'
+        | 'found-unregistered-machines'
         | 'ranking';
     };
     InspectionSourceView: {
@@ -4805,6 +5079,26 @@ export interface components {
        */
       upTo: string;
     };
+    MyInspectionTargetView: {
+      /** Format: date-time */
+      checkedInAt: string | null;
+      enterpriseAddress: string;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      inspectors: components['schemas']['InspectorView'][];
+      /** Format: date */
+      periodEnd: string;
+      /** Format: date */
+      periodStart: string;
+      /** Format: uuid */
+      planId: string;
+      planTitle: string;
+      position: number;
+      /** Format: date-time */
+      signedAt: string | null;
+      state: components['schemas']['OnSiteState'];
+    };
     NightHoursDto: {
       /**
        * @description China time; at or before start means the next morning
@@ -4817,6 +5111,48 @@ export interface components {
        */
       start: string;
     };
+    /** @enum {string} */
+    OnSiteCertificateState:
+      'valid' | 'unverified' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked' | 'none';
+    OnSiteHazardView: {
+      category: components['schemas']['HazardCategory'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deadline: string | null;
+      description: string;
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      state: components['schemas']['HazardState'];
+    };
+    OnSiteScanDto: {
+      /** @description The QR payload or the code typed in */
+      code: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+    };
+    /** @enum {string} */
+    OnSiteScanOutcome: 'found' | 'other_enterprise' | 'malformed' | 'forged' | 'unknown' | 'revoked';
+    OnSiteScanView: {
+      code: string;
+      enterpriseName: string | null;
+      /** Format: uuid */
+      id: string;
+      machine: components['schemas']['ScannedMachineView'] | null;
+      outcome: components['schemas']['OnSiteScanOutcome'];
+      recentArcs: components['schemas']['ScannedArcView'][];
+      /** Format: date-time */
+      scannedAt: string;
+      scannedByName: string;
+      /** @enum {string|null} */
+      subjectType: 'machine' | 'welder' | null;
+      welder: components['schemas']['ScannedWelderView'] | null;
+    };
+    /** @enum {string} */
+    OnSiteState: 'assigned' | 'checked_in' | 'signed';
     OpenCaseDto: {
       /** @example 未办理动火作业票擅自焊接 */
       facts: string;
@@ -5350,7 +5686,8 @@ export interface components {
       | 'uncertified_welders'
       | 'review_due_certificates'
       | 'idle_permits'
-      | 'public_reports';
+      | 'public_reports'
+      | 'unregistered_machines_found';
     RankingSignalView: {
       count: number;
       /** @description min(count × points, cap) (off-platform-rules.ts RANKING_WEIGHTS) */
@@ -5679,6 +6016,32 @@ export interface components {
     };
     /** @enum {string} */
     Role: 'platform_admin' | 'regulator' | 'enterprise_admin' | 'safety_manager' | 'welder';
+    ScannedArcView: {
+      authorized: boolean | null;
+      durationMs: number;
+      /** Format: date-time */
+      startedAt: string;
+    };
+    ScannedCertificateView: {
+      expiresOn?: string;
+      state: components['schemas']['OnSiteCertificateState'];
+      validToday: boolean;
+    };
+    ScannedMachineView: {
+      chipBound: boolean;
+      kind: string;
+      name: string;
+      permitInForce: boolean;
+      permitNo: string | null;
+      registered: boolean;
+      status: string;
+      unlockedNow: boolean;
+    };
+    ScannedWelderView: {
+      certificate: components['schemas']['ScannedCertificateView'];
+      maskedName: string;
+      status: string;
+    };
     SecondPartyDto: {
       /** @example 王建国 */
       name: string;
@@ -5724,6 +6087,14 @@ export interface components {
       /** @example 116.0012 */
       longitude?: number;
       note: string;
+    };
+    SignOnSiteDto: {
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      /** @example 王建国 */
+      signerName: string;
     };
     SilentMachineView: {
       /** Format: date-time */
@@ -5907,6 +6278,32 @@ export interface components {
       regionName: string;
       serialNumber: string;
     };
+    UnregisteredMachineDto: {
+      /** @example 2号车间西侧一台无铭牌交流焊机，无二维码 */
+      description: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @default general */
+      level: components['schemas']['HazardLevel'];
+      /** @example 116.0012 */
+      longitude?: number;
+    };
+    UnregisteredMachineView: {
+      description: string;
+      /** Format: date-time */
+      foundAt: string;
+      foundByName: string;
+      /**
+       * Format: uuid
+       * @description The hazard it became (焊机未加芯赋码)
+       */
+      hazardId: string;
+      /** Format: uuid */
+      id: string;
+      latitude: number | null;
+      longitude: number | null;
+      photoCount: number;
+    };
     UnseenAlertsView: {
       /**
        * Format: date-time
@@ -5946,6 +6343,12 @@ export interface components {
       /** @description Required (> 0) for electric machines, null for gas sets */
       ratedInputKva?: number | null;
       serialNumber?: string;
+    };
+    UpdateOnSiteRecordDto: {
+      /** @example 讲解了《焊接作业安全管理规定》和扫码开机要求 */
+      explained?: string;
+      /** @example 2号车间一台焊机未赋码，动火点未配灭火器 */
+      findings?: string;
     };
     UpdatePermitDto: {
       checklist?: components['schemas']['ChecklistDto'];
@@ -6031,6 +6434,16 @@ export interface components {
        * @example 与操作证原件核对不符：发证日期错误
        */
       reason?: string;
+    };
+    VerifyOnSiteDto: {
+      /** @description When not passed: a new deadline */
+      deadline?: string;
+      /** @example 34.1721 */
+      latitude?: number;
+      /** @example 116.0012 */
+      longitude?: number;
+      note: string;
+      passed: boolean;
     };
     VerifyRectificationDto: {
       /** @description When not passed: a new deadline (else the old one stays) */
@@ -8300,6 +8713,245 @@ export interface operations {
       };
     };
   };
+  OnSiteController_handOverNew: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HandOverNewHazardDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_handOver: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hazardId: string;
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HandOverDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hazardId: string;
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyOnSiteDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_record: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOnSiteRecordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_scan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OnSiteScanDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OnSiteScanView'];
+        };
+      };
+    };
+  };
+  OnSiteController_sign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['SignOnSiteDto'] & {
+          /**
+           * Format: binary
+           * @description PNG drawn on the phone, at most 200 KB
+           */
+          signature?: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
+  OnSiteController_signature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': string;
+        };
+      };
+    };
+  };
+  OnSiteController_unregistered: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UnregisteredMachineDto'] & {
+          photos?: string[];
+        };
+        'multipart/form-data': components['schemas']['UnregisteredMachineDto'] & {
+          photos?: string[];
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectionRecordView'];
+        };
+      };
+    };
+  };
   InspectionsController_createTargeted: {
     parameters: {
       query?: never;
@@ -8319,6 +8971,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['InspectionPlanView'];
+        };
+      };
+    };
+  };
+  OnSiteController_mine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MyInspectionTargetView'][];
         };
       };
     };
@@ -9003,6 +9674,39 @@ export interface operations {
         };
         content: {
           'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+    };
+  };
+  OffPlatformController_foundUnregisteredMachines: {
+    parameters: {
+      query?: {
+        /** @description Look-back in China calendar days, today included, for online days, arcs and permits (public reports always weigh for a year) */
+        days?: number;
+        /** @description Exact industry, as enterprises record it */
+        industry?: string;
+        page?: number;
+        pageSize?: number;
+        /** @description Only enterprises registered in this region (a township, or any region of your scope) or below it */
+        regionCode?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['FoundUnregisteredMachineView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
         };
       };
     };
@@ -10908,6 +11612,12 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'inspection_plan.draw',
   'inspection_plan.target',
   'inspection.check_in',
+  'inspection.scan',
+  'inspection.unregistered_machine',
+  'inspection.record_update',
+  'inspection.hand_over',
+  'inspection.sign',
+  'inspection.verify',
   'case.open',
   'case.close',
   'reward_rule.set',
@@ -10991,6 +11701,7 @@ export const auditListValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'review-due-certificates',
   'idle-permits',
   'reported-enterprises',
+  'found-unregistered-machines',
   'ranking',
 ];
 export const blackoutEffectValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BlackoutEffect']> = [
@@ -11137,6 +11848,8 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'REWARD_NEEDS_HAZARD',
   'REWARD_RULE_MISSING',
   'REWARD_SELF_APPROVAL',
+  'INSPECTION_RECORD_SIGNED',
+  'INSPECTION_NOT_CHECKED_IN',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -11259,6 +11972,7 @@ export const inspectionSourceDtoListValues: ReadonlyArray<
   'review-due-certificates',
   'idle-permits',
   'reported-enterprises',
+  'found-unregistered-machines',
   'ranking',
 ];
 export const lelClassValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['LelClass']> = ['ge4', 'lt4'];
@@ -11334,6 +12048,19 @@ export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const mapTilesViewProviderValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
 > = ['tianditu', 'amap'];
+export const onSiteCertificateStateValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['OnSiteCertificateState']
+> = ['valid', 'unverified', 'not_yet_valid', 'expired', 'review_overdue', 'suspended', 'revoked', 'none'];
+export const onSiteScanOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['OnSiteScanOutcome']> =
+  ['found', 'other_enterprise', 'malformed', 'forged', 'unknown', 'revoked'];
+export const onSiteScanViewSubjectTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['OnSiteScanView']['subjectType']
+> = ['machine', 'welder'];
+export const onSiteStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['OnSiteState']> = [
+  'assigned',
+  'checked_in',
+  'signed',
+];
 export const permitCandidateBlockValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
 > = [
@@ -11377,6 +12104,7 @@ export const rankingSignalValues: ReadonlyArray<FlattenedDeepRequired<components
   'review_due_certificates',
   'idle_permits',
   'public_reports',
+  'unregistered_machines_found',
 ];
 export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReasonCode']> = [
   'OK',

@@ -35,6 +35,7 @@ export type UncertifiedWelderView = Schemas['UncertifiedWelderView'];
 export type ReviewDueCertificateView = Schemas['ReviewDueCertificateView'];
 export type IdlePermitView = Schemas['IdlePermitView'];
 export type ReportedEnterpriseView = Schemas['ReportedEnterpriseView'];
+export type FoundUnregisteredMachineView = Schemas['FoundUnregisteredMachineView'];
 export type RankingRowView = Schemas['RankingRowView'];
 export type AuditIndustriesView = Schemas['AuditIndustriesView'];
 export type AuditList = Schemas['AuditList'];

@@ -125,6 +125,7 @@ export const FIELD_CODES = [
   'tooLarge',
   'unsupportedType',
   'unsupportedFile',
+  'notPng',
   'unsupportedMediaType',
   'maxSize',
   // workbooks and imports

@@ -65,10 +65,16 @@ export enum ErrorCode {
   REWARD_RULE_MISSING = 'REWARD_RULE_MISSING',
   /** A reward is approved by a second regulator, never by the one who proposed it. */
   REWARD_SELF_APPROVAL = 'REWARD_SELF_APPROVAL',
+  /** 现场签字 closes the on-site record: nothing on it changes after the representative signed. */
+  INSPECTION_RECORD_SIGNED = 'INSPECTION_RECORD_SIGNED',
+  /** On-site steps follow the check-in (现场检查 at the enterprise, with GPS). */
+  INSPECTION_NOT_CHECKED_IN = 'INSPECTION_NOT_CHECKED_IN',
   INTERNAL = 'INTERNAL',
 }
 
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.INSPECTION_RECORD_SIGNED]: 409,
+  [ErrorCode.INSPECTION_NOT_CHECKED_IN]: 409,
   [ErrorCode.VALIDATION_FAILED]: 400,
   [ErrorCode.MALFORMED_BODY]: 400,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,

@@ -26,6 +26,7 @@ import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
 import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordChange';
 import { TargetedInspections1796540100000 } from './1796540100000-TargetedInspections';
 import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectionSource';
+import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   UserPasswordChange1796540000000,
   TargetedInspections1796540100000,
   CaseInspectionSource1796630000000,
+  InspectionOnSite1796610000000,
 ];

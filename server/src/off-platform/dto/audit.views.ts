@@ -92,6 +92,15 @@ export class ReportedEnterpriseView extends AuditEnterpriseRef {
   @ApiProperty({ type: String, format: 'date-time' }) reportedAt!: Date;
 }
 
+/** A machine an inspector found on site with no code (现场发现无码焊机); it is also a hazard. */
+export class FoundUnregisteredMachineView extends AuditEnterpriseRef {
+  @ApiProperty({ format: 'uuid' }) findingId!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ format: 'uuid', description: 'The hazard it became' }) hazardId!: string;
+  @ApiProperty() photoCount!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) foundAt!: Date;
+}
+
 export class RankingSignalView {
   @ApiProperty({ enum: RANKING_SIGNALS, enumName: 'RankingSignal' }) signal!: RankingSignal;
   @ApiProperty() count!: number;

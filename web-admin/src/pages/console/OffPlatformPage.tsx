@@ -9,6 +9,7 @@ import type {
   AuditIndustriesView,
   AuditList,
   EmptyEnterpriseView,
+  FoundUnregisteredMachineView,
   IdlePermitView,
   RankingRowView,
   ReportedEnterpriseView,
@@ -523,6 +524,28 @@ export default function OffPlatformPage() {
               },
               { title: t('offPlatform.col.reportedAt'), dataIndex: 'reportedAt', render: (v: string) => fmtTime(v) },
               { title: t('offPlatform.col.description'), dataIndex: 'description', ellipsis: true },
+            ]}
+          />
+        </>
+      ),
+    },
+    {
+      key: 'found-unregistered-machines',
+      label: t('offPlatform.tabs.foundUnregisteredMachines'),
+      children: (
+        <>
+          {hint('foundUnregisteredMachines')}
+          <SuspectTable<FoundUnregisteredMachineView>
+            key={key}
+            testId="list-found-unregistered-machines"
+            path="/api/off-platform/found-unregistered-machines"
+            filters={filters}
+            rowKey={(r) => r.findingId}
+            columns={[
+              ...enterpriseColumns<FoundUnregisteredMachineView>(t, open),
+              { title: t('offPlatform.col.foundAt'), dataIndex: 'foundAt', render: (v: string) => fmtTime(v) },
+              { title: t('offPlatform.col.photoCount'), dataIndex: 'photoCount', width: 80 },
+              { title: t('offPlatform.col.findingDescription'), dataIndex: 'description', ellipsis: true },
             ]}
           />
         </>

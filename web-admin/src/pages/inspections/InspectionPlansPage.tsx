@@ -202,6 +202,15 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                     },
                   ]
                 : []),
+              {
+                title: t('inspector.title'),
+                width: 140,
+                render: (_: unknown, r) => (
+                  <Link to={`/i/targets/${p.id}/${r.position}`} data-testid="plan-target-phone">
+                    {t('inspector.openPhone')}
+                  </Link>
+                ),
+              },
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>

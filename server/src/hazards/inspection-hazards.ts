@@ -1,0 +1,49 @@
+import type { Actor } from '../access/actor';
+import type { UploadedPhoto } from '../common/files/photo-files';
+import type { OrderRectificationDto, VerifyRectificationDto } from './dto/hazard.dto';
+import type { HazardCategory, HazardLevel, HazardState } from './hazard-rules';
+import type { HazardDetailView } from './hazard.view';
+
+/** A finding of an on-site inspection, registered as a hazard linked to its inspection target. */
+export interface InspectionFinding {
+  enterpriseId: string;
+  inspectionTargetId: string;
+  category: HazardCategory;
+  level: HazardLevel;
+  description: string;
+  legalBasis?: string | null;
+  machineId?: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** A hazard as the on-site record lists it (现场交办, 现场验收). */
+export interface InspectionHazardBrief {
+  id: string;
+  category: HazardCategory;
+  level: HazardLevel;
+  state: HazardState;
+  description: string;
+  deadline: Date | null;
+  machineId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * How the inspections module registers, orders and verifies hazards: through the hazard register's own
+ * rules (states, scope, audit). HazardsModule owns the tables; HazardsService is the implementation.
+ */
+export interface InspectionHazards {
+  registerInspectionFinding(
+    actor: Actor,
+    finding: InspectionFinding,
+    photos: UploadedPhoto[] | undefined,
+  ): Promise<HazardDetailView>;
+  /** 责令限期整改 (现场交办). */
+  order(actor: Actor, id: string, dto: OrderRectificationDto): Promise<HazardDetailView>;
+  /** 现场验收 (onSite true) or on paper. */
+  verify(actor: Actor, id: string, dto: VerifyRectificationDto): Promise<HazardDetailView>;
+  ofInspectionTarget(targetId: string): Promise<InspectionHazardBrief[]>;
+}
+
+export const INSPECTION_HAZARDS = 'INSPECTION_HAZARDS';
