@@ -156,6 +156,29 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
     await page.screenshot({ path: join(shots, '63b-off-platform-to-hazard.png'), fullPage: true });
     await closeDrawer(page);
 
+    // 列为检查对象: the same suspect becomes a targeted inspection; its two inspectors are drawn, nothing is published.
+    await page.goto('/console/off-platform?tab=uncertified-welders');
+    const sunAgain = page.getByTestId('list-uncertified-welders').locator('tr.ant-table-row', { hasText: '孙磊' });
+    await sunAgain.waitFor();
+    await sunAgain.getByTestId('to-inspection').click();
+    const targetForm = page.getByTestId('target-form');
+    await targetForm.waitFor();
+    assert.ok((await targetForm.locator('textarea').inputValue()).includes('孙磊'));
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.waitForURL(/\/console\/inspections\?open=/);
+    const planId = new URL(page.url()).searchParams.get('open');
+    const plan = await apiGet(server.baseUrl, token, `/api/inspection-plans/${planId}`);
+    assert.equal(plan.kind, 'targeted');
+    assert.equal(plan.targets.length, 1);
+    assert.equal(plan.source.list, 'uncertified-welders');
+    assert.equal(plan.targets[0].inspectors.length, 2);
+    const kind = page.getByTestId('plan-kind');
+    await kind.waitFor();
+    assert.equal(await kind.innerText(), '定向检查');
+    assert.equal(await page.getByTestId('plan-public-link').count(), 0);
+    await page.screenshot({ path: join(shots, '63c-off-platform-to-inspection.png'), fullPage: true });
+    await closeDrawer(page);
+
     // The township filter: 会亭镇 holds 恒达 only, not 宏远 (马头镇).
     await page.goto('/console/off-platform?tab=silent-machines');
     await page.getByTestId('list-silent-machines').locator('tr.ant-table-row').first().waitFor();
