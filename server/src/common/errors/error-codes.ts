@@ -65,6 +65,8 @@ export enum ErrorCode {
   REWARD_RULE_MISSING = 'REWARD_RULE_MISSING',
   /** A reward is approved by a second regulator, never by the one who proposed it. */
   REWARD_SELF_APPROVAL = 'REWARD_SELF_APPROVAL',
+  /** The record is not yet in a state that has this document (e.g. an order before the hazard is ordered). */
+  DOCUMENT_NOT_AVAILABLE = 'DOCUMENT_NOT_AVAILABLE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -82,6 +84,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.DUPLICATE]: 409,
   [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.DOCUMENT_NOT_AVAILABLE]: 409,
   [ErrorCode.REGION_UNKNOWN]: 422,
   [ErrorCode.ENTERPRISE_INACTIVE]: 409,
   [ErrorCode.MACHINE_RETIRED]: 409,

@@ -27,6 +27,7 @@ import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordCha
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
+import { DocumentNumbers1796620000000 } from './1796620000000-DocumentNumbers';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Rewards1796520100000,
   InspectionPlans1796530000000,
   UserPasswordChange1796540000000,
+  DocumentNumbers1796620000000,
 ];
