@@ -16,7 +16,6 @@ describe('enforcement documents (执法文书 PDF)', () => {
   let ids: DemoIds;
   let base: string;
   const clock = new FakeClock(new Date('2026-06-01T02:00:00Z'));
-  const inDays = (n: number) => new Date(clock.now().getTime() + n * DAY).toISOString();
   const post = async (user: string, path: string, body: Record<string, unknown> = {}) =>
     t.http
       .post(path)

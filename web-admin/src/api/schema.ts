@@ -998,6 +998,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/hazards/{id}/rectification-order.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 责令限期整改指令书 (PDF) of an ordered hazard */
+    get: operations['DocumentsController_rectificationOrder'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/hazards/{id}/rectify': {
     parameters: {
       query?: never;
@@ -1009,6 +1026,23 @@ export interface paths {
     put?: never;
     /** The enterprise reports its rectification with evidence (text, up to 3 photos) */
     post: operations['HazardsController_rectify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/review-opinion.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 整改复查意见书 (PDF): the latest review of the rectification (passed, signed off or sent back) */
+    get: operations['DocumentsController_reviewOpinion'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1215,6 +1249,23 @@ export interface paths {
     put?: never;
     /** 现场检查: one of the two inspectors drawn for the enterprise checks in on site (GPS) */
     post: operations['InspectionsController_checkIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/record.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 现场检查记录 (PDF) of a drawn enterprise, once an inspector has checked in on site */
+    get: operations['DocumentsController_inspectionRecord'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2903,6 +2954,7 @@ export interface components {
       | 'alert.close'
       | 'alert.export'
       | 'off_platform.export'
+      | 'document.download'
       | 'approval_minimum.update'
       | 'arm_session.end'
       | 'auth.login.throttled'
@@ -3898,6 +3950,7 @@ export interface components {
       | 'REWARD_NEEDS_HAZARD'
       | 'REWARD_RULE_MISSING'
       | 'REWARD_SELF_APPROVAL'
+      | 'DOCUMENT_NOT_AVAILABLE'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -7793,6 +7846,34 @@ export interface operations {
       };
     };
   };
+  DocumentsController_rectificationOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: the hazard has not been ordered yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   HazardsController_rectify: {
     parameters: {
       query?: never;
@@ -7822,6 +7903,34 @@ export interface operations {
         content: {
           'application/json': components['schemas']['HazardDetailView'];
         };
+      };
+    };
+  };
+  DocumentsController_reviewOpinion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: the rectification has not been reviewed yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -8151,6 +8260,35 @@ export interface operations {
         content: {
           'application/json': components['schemas']['InspectionPlanView'];
         };
+      };
+    };
+  };
+  DocumentsController_inspectionRecord: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: no inspector has checked in yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -10708,6 +10846,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.close',
   'alert.export',
   'off_platform.export',
+  'document.download',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',
@@ -10958,6 +11097,7 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'REWARD_NEEDS_HAZARD',
   'REWARD_RULE_MISSING',
   'REWARD_SELF_APPROVAL',
+  'DOCUMENT_NOT_AVAILABLE',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [

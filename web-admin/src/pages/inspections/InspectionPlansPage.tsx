@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -15,7 +15,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { apiFetch } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { fmtDate, fmtTime } from '../../components/format';
@@ -23,6 +23,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
+import { useDownload } from '../../hooks/useDownload';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
 import { publicPlanPath, type InspectionPlan, type InspectionPlanSummary } from './inspectionsApi';
@@ -108,6 +109,7 @@ function PlanModal({ open, onClose }: { open: boolean; onClose: (plan: Inspectio
 function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
   const { t } = useTranslation();
   const plan = useApi<InspectionPlan>(id ? `/api/inspection-plans/${id}` : null);
+  const { busy: downloading, download } = useDownload();
   const p = plan.data;
   const days = (d: number | null) =>
     d === null ? t('inspections.neverInspected') : t('inspections.days', { count: d });
@@ -162,6 +164,28 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                     ? `${fmtTime(r.checkedInAt)} · ${r.checkedInByName ?? ''}`
                     : t('inspections.notCheckedIn'),
               },
+              {
+                title: t('inspections.record'),
+                width: 130,
+                // 现场检查记录 (PDF): there is one once an inspector has checked in.
+                render: (_: unknown, r) =>
+                  r.checkedInAt ? (
+                    <Button
+                      size="small"
+                      icon={<FilePdfOutlined />}
+                      loading={downloading}
+                      data-testid={`plan-target-record-${r.position}`}
+                      onClick={() =>
+                        void download(
+                          `/api/inspection-plans/${p.id}/targets/${r.position}/record.pdf`,
+                          'inspection-record.pdf',
+                        )
+                      }
+                    >
+                      {t('inspections.recordPdf')}
+                    </Button>
+                  ) : null,
+              },
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -198,7 +222,9 @@ export default function InspectionPlansPage() {
   const { user } = useSession();
   const list = usePaged<InspectionPlanSummary>('/api/inspection-plans');
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<string | null>(null);
+  // ?open=<plan id>: the link a document's QR code carries back to its record.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('open'));
   return (
     <div data-testid="inspection-plans-page">
       <PageHeader
