@@ -7,11 +7,12 @@ import { DocumentNumber } from './document-number.entity';
 import { DocumentNumbersRepository } from './document-numbers.repository';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
+import { DocumentRenderer } from './render/render-off-thread';
 
 /** 执法文书 (issue 15 §2): the enforcement documents as PDF. AuditService, Clock and the config are global. */
 @Module({
   imports: [EnterprisesModule, HazardsModule, InspectionsModule, TypeOrmModule.forFeature([DocumentNumber])],
   controllers: [DocumentsController],
-  providers: [DocumentsService, DocumentNumbersRepository],
+  providers: [DocumentsService, DocumentNumbersRepository, DocumentRenderer],
 })
 export class DocumentsModule {}

@@ -23,9 +23,10 @@ import {
   DocumentKind,
   documentNumber,
   EnforcementDocument,
+  InspectionRecordDocument,
   ReviewOutcome,
 } from './document-views';
-import { renderDocumentOffThread } from './render/render-off-thread';
+import { DocumentRenderer } from './render/render-off-thread';
 
 export interface DocumentFile {
   buffer: Buffer;
@@ -65,6 +66,7 @@ export class DocumentsService {
     private readonly hazards: HazardsService,
     private readonly inspections: InspectionsService,
     private readonly numbers: DocumentNumbersRepository,
+    private readonly renderer: DocumentRenderer,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
@@ -165,7 +167,7 @@ export class DocumentsService {
       checkedInByName: target.checkedInByName,
       inspectors: target.inspectors.map((i) => i.displayName).filter(Boolean),
       hazards: found.map((h) => hazardOf(h)),
-      // The on-site fields (findings, explained, signer, signature) are added when the target records them.
+      ...onSiteFields(target),
     };
     return this.issue(actor, doc, {
       entityType: 'inspection_plan',
@@ -234,7 +236,7 @@ export class DocumentsService {
       extra?: Record<string, unknown>;
     },
   ): Promise<DocumentFile> {
-    const buffer = await renderDocumentOffThread(doc);
+    const buffer = await this.renderer.render(doc);
     await this.ds.transaction((tx) =>
       this.audit.record(tx, actor, {
         action: 'document.download',
@@ -263,6 +265,22 @@ function hazardOf(h: HazardSummaryView): DocumentHazard {
     description: h.description,
     legalBasis: h.legalBasis,
     deadline: h.deadline ? new Date(h.deadline) : null,
+  };
+}
+
+/**
+ * 现场查、现场讲、现场签字 as the target records them, once it does (a parallel change adds them to the
+ * target's view; the signature image comes as PNG bytes through the inspections' service when wired).
+ */
+function onSiteFields(target: object): Partial<InspectionRecordDocument> {
+  const t = target as Partial<Record<'findings' | 'explained' | 'signerName', string | null>> & {
+    signedAt?: Date | string | null;
+  };
+  return {
+    findings: t.findings ?? null,
+    explained: t.explained ?? null,
+    signerName: t.signerName ?? null,
+    signedAt: t.signedAt ? new Date(t.signedAt) : null,
   };
 }
 

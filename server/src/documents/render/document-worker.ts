@@ -1,15 +1,25 @@
 /**
- * Entry of a document render worker: lays out one PDF off the main event loop (loading a 10 MB CJK
- * font and subsetting it takes a few hundred ms). One task per worker; the parent terminates it afterwards.
+ * Entry of the document render worker: lays out PDFs off the main event loop (subsetting the CJK font
+ * takes a few hundred ms). It stays up between documents so that the fonts are read once; one document
+ * at a time, answered by request id.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { EnforcementDocument } from '../document-views';
 import { renderDocument } from './render-document';
 
-async function main(): Promise<void> {
-  const buffer = await renderDocument(workerData as EnforcementDocument);
-  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  parentPort!.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+export interface RenderRequest {
+  id: number;
+  doc: EnforcementDocument;
 }
+export type RenderReply = { id: number; bytes: Uint8Array } | { id: number; error: string };
 
-void main();
+parentPort!.on('message', (req: RenderRequest) => {
+  renderDocument(req.doc).then(
+    (buffer) => {
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      parentPort!.postMessage({ id: req.id, bytes } satisfies RenderReply, [bytes.buffer as ArrayBuffer]);
+    },
+    (e: unknown) =>
+      parentPort!.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies RenderReply),
+  );
+});

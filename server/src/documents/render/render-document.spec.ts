@@ -9,7 +9,7 @@ import {
   ReviewOutcome,
 } from '../document-views';
 import { renderDocument } from './render-document';
-import { renderDocumentOffThread } from './render-off-thread';
+import { DocumentRenderer } from './render-off-thread';
 
 const enterprise: DocumentEnterprise = {
   name: '恒达钢结构有限公司',
@@ -147,24 +147,33 @@ describe('enforcement documents (PDF, Chinese, QR back to the record)', () => {
       signedAt: new Date('2026-12-06T02:00:00Z'),
       signature: png(120, 40),
     };
-    const pdf = await renderDocumentOffThread(doc);
-    const { text, qr } = await read(pdf);
-    for (const s of [
-      '现场检查记录',
-      '检查〔2026〕第7号',
-      '恒达钢结构有限公司',
-      '2026年12月焊接作业双随机抽查',
-      '2026年12月6日09:05',
-      '张检查、李执法',
-      hazard.description,
-      '2026年12月20日前',
-      '动火作业无监护人',
-      '现场抽查焊机三台、焊工两名',
-      '讲解了焊机加芯赋码和动火作业票要求',
-      '王建国',
-    ])
-      expect(text).toContain(squash(s));
-    expect(qr).toEqual([recordLink]);
+    const renderer = new DocumentRenderer();
+    try {
+      const pdf = await renderer.render(doc);
+      const { text, qr } = await read(pdf);
+      for (const s of [
+        '现场检查记录',
+        '检查〔2026〕第7号',
+        '恒达钢结构有限公司',
+        '2026年12月焊接作业双随机抽查',
+        '2026年12月6日09:05',
+        '张检查、李执法',
+        hazard.description,
+        '2026年12月20日前',
+        '动火作业无监护人',
+        '现场抽查焊机三台、焊工两名',
+        '讲解了焊机加芯赋码和动火作业票要求',
+        '王建国',
+      ])
+        expect(text).toContain(squash(s));
+      expect(qr).toEqual([recordLink]);
+      // The worker stays for the next document, and renders it the same; a failed one spoils nothing after it.
+      expect((await renderer.render(doc)).length).toBe(pdf.length);
+      await expect(renderer.render({ ...doc, link: '' })).rejects.toThrow(/document render failed/);
+      expect((await renderer.render(doc)).length).toBe(pdf.length);
+    } finally {
+      await renderer.onModuleDestroy();
+    }
   });
 
   it('a record without the on-site fields (not yet collected) still renders, with room to sign by hand', async () => {
