@@ -87,7 +87,7 @@ function inspectionRecord(form: PdfForm, doc: InspectionRecordDocument): void {
 /** 责令限期整改指令书 */
 function rectificationOrder(form: PdfForm, doc: RectificationOrderDocument): void {
   form.paragraph(`${doc.enterprise.name}：`, { indent: false, bold: true });
-  form.paragraph(`经查，你单位存在下列问题（发现于 ${cnDate(doc.orderedAt)}）：`);
+  form.paragraph('经查，你单位存在下列问题：');
   form.items([hazardLine(doc.hazard, false)]);
   const basis = doc.hazard.legalBasis ? `依据${doc.hazard.legalBasis}的规定，` : '依据有关安全生产法律法规的规定，';
   form.paragraph(
@@ -126,7 +126,7 @@ function reviewOpinion(form: PdfForm, doc: ReviewOpinionDocument): void {
   form.row('复查方式', doc.onSite === true ? '现场复查' : doc.onSite === false ? '书面复查' : '审核销号');
   form.row('复查意见', [OUTCOME_TEXT[doc.outcome], doc.opinion?.trim()].filter(Boolean).join('\n'));
   if (doc.outcome === ReviewOutcome.Returned)
-    form.row('整改期限', doc.newDeadline ? `${cnDate(doc.newDeadline)}前` : '按原指令期限');
+    form.row('继续整改期限', doc.newDeadline ? `${cnDate(doc.newDeadline)}前` : '按原指令期限');
   if (doc.signedOffAt) form.pair(['销号时间', cnDateTime(doc.signedOffAt)], ['销号人', doc.signedOffByName ?? '']);
   enterpriseRows(form, doc, '被复查单位');
   form.pair(['复查时间', cnDateTime(doc.reviewedAt)], ['复查人员', doc.reviewedByName]);
