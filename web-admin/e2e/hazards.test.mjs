@@ -4,6 +4,7 @@
 // deadline; 恒达 reports it with a photo (and files a self-inspection finding); 会亭镇 verifies and may not
 // sign off what it handled; the county signs it off (销号). The start-up certificate scan raises the alerts.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
@@ -162,6 +163,19 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
       assert.ok(timeline.includes(who), `${who} in the timeline`);
     await assertReadable(page, 'the signed-off hazard');
     await page.screenshot({ path: join(shots, '65-hazard-signed-off.png'), fullPage: true });
+    // 执法文书: the order and the review opinion download as PDF, named in Chinese.
+    await page.getByTestId('hazard-documents').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '65b-hazard-documents.png') });
+    for (const [button, title] of [
+      ['hazard-doc-order', '责令限期整改指令书'],
+      ['hazard-doc-review', '整改复查意见书'],
+    ]) {
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId(button).click()]);
+      assert.ok(pdf.suggestedFilename().startsWith(title), `${title}: ${pdf.suggestedFilename()}`);
+      assert.match(pdf.suggestedFilename(), /\.pdf$/);
+      const bytes = await readFile(await pdf.path());
+      assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+    }
     await page.keyboard.press('Escape');
 
     // The register with its filters, and the slow-progress list.

@@ -4,6 +4,7 @@
 // the enterprises drawn and two inspectors each; the public page (no log-in, on a phone) shows the same
 // draw, says that re-running it gives the same result, and names no inspector.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
@@ -68,6 +69,23 @@ describe('inspection plans: 双随机 draw and its public page', () => {
     const plans = await apiGet(server.baseUrl, token, '/api/inspection-plans');
     const plan = await apiGet(server.baseUrl, token, `/api/inspection-plans/${plans.items[0].id}`);
     assert.equal(plan.seed, 'xiayi-2026-12-e2e');
+
+    // 现场检查: the county's pool is its two regulators, so the planner is one of the two drawn for target 1.
+    // Once checked in, the 现场检查记录 downloads as PDF from the plan (opened by the link its QR code carries).
+    const checkIn = await fetch(`${server.baseUrl}/api/inspection-plans/${plan.id}/targets/1/check-in`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ latitude: 34.1722, longitude: 116.0013 }),
+    });
+    assert.equal(checkIn.status, 200, await checkIn.text());
+    await page.goto(`/console/inspections?open=${plan.id}`);
+    const record = page.getByTestId('plan-target-record-1');
+    await record.waitFor();
+    assert.equal(await page.getByTestId('plan-target-record-2').count(), 0);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), record.click()]);
+    assert.ok(pdf.suggestedFilename().startsWith('现场检查记录'), pdf.suggestedFilename());
+    assert.equal((await readFile(await pdf.path())).subarray(0, 5).toString(), '%PDF-');
+    await page.screenshot({ path: join(shots, '69b-inspection-record-download.png'), fullPage: true });
 
     // 一公开: a phone, no log-in.
     const phone = await browser.newContext({ ...PHONE, baseURL: server.baseUrl });

@@ -821,6 +821,13 @@ const MATRIX: Record<string, Entry> = {
     alsoInside: ['huiting.inspector2', 'xiayi.regulator'],
   },
   'GET /api/off-platform/found-unregistered-machines': { owner: 'huiting.regulator' },
+  // 执法文书 (PDF): as visible as their records; by now the hazard is signed off and the township target checked in
+  'GET /api/hazards/{id}/rectification-order.pdf': { owner: 'hengda.admin', params: (f) => ({ id: f.hazard }) },
+  'GET /api/hazards/{id}/review-opinion.pdf': { owner: 'huiting.regulator', params: (f) => ({ id: f.hazard }) },
+  'GET /api/inspection-plans/{id}/targets/{position}/record.pdf': {
+    owner: 'huiting.regulator',
+    params: (f) => ({ id: f.townshipPlan, position: '1' }),
+  },
   // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
   'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
   'GET /api/cases/statistics': { owner: 'huiting.regulator', query: () => 'from=2026-01&to=2026-12' },
@@ -1265,6 +1272,7 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
     if (
       template.endsWith('.xlsx') ||
       template.endsWith('.png') ||
+      template.endsWith('.pdf') ||
       template.includes('/attachments/') ||
       template.includes('/photos/')
     ) {

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'alert.close',
   'alert.export',
   'off_platform.export',
+  'document.download',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',

@@ -1015,6 +1015,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/hazards/{id}/rectification-order.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 责令限期整改指令书 (PDF) of an ordered hazard */
+    get: operations['DocumentsController_rectificationOrder'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/hazards/{id}/rectify': {
     parameters: {
       query?: never;
@@ -1026,6 +1043,23 @@ export interface paths {
     put?: never;
     /** The enterprise reports its rectification with evidence (text, up to 3 photos) */
     post: operations['HazardsController_rectify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/{id}/review-opinion.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 整改复查意见书 (PDF): the latest review of the rectification (passed, signed off or sent back) */
+    get: operations['DocumentsController_reviewOpinion'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1305,6 +1339,23 @@ export interface paths {
     head?: never;
     /** 现场查 / 现场讲: the findings and what was explained (until signed) */
     patch: operations['OnSiteController_update'];
+    trace?: never;
+  };
+  '/api/inspection-plans/{id}/targets/{position}/record.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 现场检查记录 (PDF) of a drawn enterprise, once an inspector has checked in on site */
+    get: operations['DocumentsController_inspectionRecord'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/inspection-plans/{id}/targets/{position}/scans': {
@@ -3108,6 +3159,7 @@ export interface components {
       | 'alert.close'
       | 'alert.export'
       | 'off_platform.export'
+      | 'document.download'
       | 'approval_minimum.update'
       | 'arm_session.end'
       | 'auth.login.throttled'
@@ -4151,6 +4203,7 @@ export interface components {
       | 'REWARD_SELF_APPROVAL'
       | 'INSPECTION_RECORD_SIGNED'
       | 'INSPECTION_NOT_CHECKED_IN'
+      | 'DOCUMENT_NOT_AVAILABLE'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -8352,6 +8405,34 @@ export interface operations {
       };
     };
   };
+  DocumentsController_rectificationOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: the hazard has not been ordered yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   HazardsController_rectify: {
     parameters: {
       query?: never;
@@ -8381,6 +8462,34 @@ export interface operations {
         content: {
           'application/json': components['schemas']['HazardDetailView'];
         };
+      };
+    };
+  };
+  DocumentsController_reviewOpinion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: the rectification has not been reviewed yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -8838,6 +8947,35 @@ export interface operations {
         content: {
           'application/json': components['schemas']['InspectionRecordView'];
         };
+      };
+    };
+  };
+  DocumentsController_inspectionRecord: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        position: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description DOCUMENT_NOT_AVAILABLE: no inspector has checked in yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -11583,6 +11721,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.close',
   'alert.export',
   'off_platform.export',
+  'document.download',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',
@@ -11850,6 +11989,7 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'REWARD_SELF_APPROVAL',
   'INSPECTION_RECORD_SIGNED',
   'INSPECTION_NOT_CHECKED_IN',
+  'DOCUMENT_NOT_AVAILABLE',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [

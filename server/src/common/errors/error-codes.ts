@@ -69,6 +69,8 @@ export enum ErrorCode {
   INSPECTION_RECORD_SIGNED = 'INSPECTION_RECORD_SIGNED',
   /** On-site steps follow the check-in (现场检查 at the enterprise, with GPS). */
   INSPECTION_NOT_CHECKED_IN = 'INSPECTION_NOT_CHECKED_IN',
+  /** The record is not yet in a state that has this document (e.g. an order before the hazard is ordered). */
+  DOCUMENT_NOT_AVAILABLE = 'DOCUMENT_NOT_AVAILABLE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -88,6 +90,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.DUPLICATE]: 409,
   [ErrorCode.INVALID_STATE]: 409,
+  [ErrorCode.DOCUMENT_NOT_AVAILABLE]: 409,
   [ErrorCode.REGION_UNKNOWN]: 422,
   [ErrorCode.ENTERPRISE_INACTIVE]: 409,
   [ErrorCode.MACHINE_RETIRED]: 409,

@@ -30,6 +30,7 @@ import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite'
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
+import { DocumentNumbers1796620000000 } from './1796620000000-DocumentNumbers';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   TargetedInspections1796540100000,
   CaseInspectionSource1796630000000,
   InspectionOnSite1796610000000,
+  DocumentNumbers1796620000000,
 ];

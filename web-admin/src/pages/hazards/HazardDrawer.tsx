@@ -17,6 +17,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import { FilePdfOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,10 +27,13 @@ import { AlertDetailDrawer } from '../../components/AlertDetailDrawer';
 import { fmtTime } from '../../components/format';
 import { ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
+import { useDownload } from '../../hooks/useDownload';
 import { errorText, formFieldErrors } from '../../i18n/errors';
 import { HazardCases } from '../cases/SourceCases';
 import { HazardPhotoInput } from './HazardPhotoInput';
 import { currentPosition, LEVEL_COLOUR, MEASURE_KINDS, multipart, STATE_COLOUR, type HazardDetail } from './hazardsApi';
+
+const REVIEW_STEPS: string[] = ['verified', 'returned', 'signed_off'];
 
 /** Photos need the bearer token, so they are fetched as blobs rather than linked. */
 function HazardPhotos({ hazard }: { hazard: HazardDetail }) {
@@ -101,6 +105,7 @@ export function HazardDrawer({
   const [measureForm] = Form.useForm<StepValues>();
   const [busy, setBusy] = useState<string | null>(null);
   const [alertOpen, setAlertOpen] = useState<string | null>(null);
+  const { busy: downloading, download } = useDownload();
 
   const run = async (key: string, f: typeof form, call: (v: StepValues) => Promise<unknown>) => {
     const v = f.getFieldsValue();
@@ -132,6 +137,9 @@ export function HazardDrawer({
     apiFetch(`/api/hazards/${data!.id}/${path}`, { method: 'POST', body });
 
   const a = data?.actions;
+  // The documents exist once their step has happened: the order once ordered, the opinion once reviewed.
+  const hasOrder = !!data?.timeline.some((e) => e.step === 'ordered');
+  const hasReview = !!data?.timeline.some((e) => REVIEW_STEPS.includes(e.step));
   const anyStep = !!a && (a.order || a.rectify || a.verify || a.signOff);
 
   return (
@@ -205,6 +213,35 @@ export function HazardDrawer({
               machineId: data.machineId,
             }}
           />
+          {(hasOrder || hasReview) && (
+            <Space wrap data-testid="hazard-documents">
+              <Typography.Text type="secondary">{t('hazards.documents')}</Typography.Text>
+              {hasOrder && (
+                <Button
+                  size="small"
+                  icon={<FilePdfOutlined />}
+                  loading={downloading}
+                  data-testid="hazard-doc-order"
+                  onClick={() =>
+                    void download(`/api/hazards/${data.id}/rectification-order.pdf`, 'rectification-order.pdf')
+                  }
+                >
+                  {t('hazards.docOrder')}
+                </Button>
+              )}
+              {hasReview && (
+                <Button
+                  size="small"
+                  icon={<FilePdfOutlined />}
+                  loading={downloading}
+                  data-testid="hazard-doc-review"
+                  onClick={() => void download(`/api/hazards/${data.id}/review-opinion.pdf`, 'review-opinion.pdf')}
+                >
+                  {t('hazards.docReview')}
+                </Button>
+              )}
+            </Space>
+          )}
           <div>
             <Typography.Title level={5}>{t('hazards.photos')}</Typography.Title>
             <HazardPhotos hazard={data} />

@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -24,6 +24,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
+import { useDownload } from '../../hooks/useDownload';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { usePaged } from '../../hooks/usePaged';
 import type { CaseSource } from '../cases/casesApi';
@@ -114,6 +115,7 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
   const regulator = user?.role === 'regulator';
   const [caseSource, setCaseSource] = useState<CaseSource | null>(null);
   const plan = useApi<InspectionPlan>(id ? `/api/inspection-plans/${id}` : null);
+  const { busy: downloading, download } = useDownload();
   const p = plan.data;
   const days = (d: number | null) =>
     d === null ? t('inspections.neverInspected') : t('inspections.days', { count: d });
@@ -211,6 +213,28 @@ function PlanDrawer({ id, onClose }: { id: string | null; onClose: () => void })
                   </Link>
                 ),
               },
+              {
+                title: t('inspections.record'),
+                width: 130,
+                // 现场检查记录 (PDF): there is one once an inspector has checked in.
+                render: (_: unknown, r) =>
+                  r.checkedInAt ? (
+                    <Button
+                      size="small"
+                      icon={<FilePdfOutlined />}
+                      loading={downloading}
+                      data-testid={`plan-target-record-${r.position}`}
+                      onClick={() =>
+                        void download(
+                          `/api/inspection-plans/${p.id}/targets/${r.position}/record.pdf`,
+                          'inspection-record.pdf',
+                        )
+                      }
+                    >
+                      {t('inspections.recordPdf')}
+                    </Button>
+                  ) : null,
+              },
             ]}
           />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -248,7 +272,7 @@ export default function InspectionPlansPage() {
   const { user } = useSession();
   const list = usePaged<InspectionPlanSummary>('/api/inspection-plans');
   const [creating, setCreating] = useState(false);
-  // ?open=<id>: the link from a case opened after an inspection.
+  // ?open=<id>: the link from a case opened after an inspection, and the one a document QR code carries.
   const [params] = useSearchParams();
   const [openId, setOpenId] = useState<string | null>(params.get('open'));
   return (
