@@ -5,6 +5,8 @@ export interface PdfContent {
   text: string;
   /** What each embedded image decodes to as a QR code (images that are no QR code are left out). */
   qr: string[];
+  /** How many images are embedded (QR codes, a drawn signature); pdf-parse skips images under 80 px a side. */
+  images: number;
   pages: number;
 }
 
@@ -24,13 +26,15 @@ const jsQR = require('jsqr');
     const text = await parser.getText();
     const images = await parser.getImage({ imageDataUrl: false });
     const qr = [];
+    let count = 0;
     for (const page of images.pages)
       for (const img of page.images) {
+        count++;
         const png = PNG.sync.read(Buffer.from(img.data));
         const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
         if (code) qr.push(code.data);
       }
-    parentPort.postMessage({ text: text.text.replace(/\\s+/g, ''), qr, pages: text.total });
+    parentPort.postMessage({ text: text.text.replace(/\\s+/g, ''), qr, images: count, pages: text.total });
   } finally {
     await parser.destroy();
   }

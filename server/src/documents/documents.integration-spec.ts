@@ -1,3 +1,4 @@
+import { png } from '../../test-support/images';
 import { readPdf } from '../../test-support/pdf-read';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { AlertsService } from '../alerts/alerts.service';
@@ -239,14 +240,27 @@ describe('enforcement documents (执法文书 PDF)', () => {
         })
       ).status,
     ).toBe(200);
-    const found = await post('huiting.second', '/api/hazards', {
-      enterpriseId: target.enterpriseId,
+    // 五现场 on the phone: findings and what was explained, a hazard handed over, the representative's signature.
+    const onSite = `/api/inspection-plans/${plan.id}/targets/1`;
+    const noted = await t.http
+      .patch(`${onSite}/record`)
+      .set(await t.auth('huiting.second'))
+      .send({ findings: '二号车间动火点未设监护人', explained: '讲解了动火作业票办理和监护要求' });
+    expect(noted.status).toBe(200);
+    const found = await post('huiting.second', `${onSite}/hazards`, {
       category: 'fire_watch_missing',
       level: 'general',
       description: '动火作业现场无监护人',
+      deadline: '2026-06-09T02:00:00.000Z',
+      note: '立即整改，配备专职监护人',
     });
     expect(found.status).toBe(201);
-    expect(found.body.source).toBe('inspection');
+    const signed = await t.http
+      .post(`${onSite}/signature`)
+      .set(await t.auth('huiting.second'))
+      .field('signerName', '王建国')
+      .attach('signature', png(320, 120), { filename: 'sign.png', contentType: 'image/png' });
+    expect(signed.status).toBe(200);
 
     const ok = await download('huiting.regulator', path);
     expect(ok.status).toBe(200);
@@ -261,9 +275,14 @@ describe('enforcement documents (执法文书 PDF)', () => {
       ...target.inspectors.map((i) => i.displayName),
       '动火作业现场无监护人',
       '监护缺失',
+      '二号车间动火点未设监护人',
+      '讲解了动火作业票办理和监护要求',
+      '王建国',
     ])
       expect(pdf.text).toContain(s.replace(/\s+/g, ''));
     expect(pdf.qr).toEqual([`${base}/console/inspections?open=${plan.id}&target=1`]);
+    // The QR code and the signature as drawn.
+    expect(pdf.images).toBe(2);
     const [audit] = await t.ds.query(
       `SELECT entity_type, entity_id, after FROM audit_log WHERE action = 'document.download' ORDER BY id DESC LIMIT 1`,
     );

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -9,11 +8,11 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { chinaDate } from '../common/time/china-date';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
-import { ListHazardsQueryDto } from '../hazards/dto/hazard.dto';
-import { HazardCategory, HazardLevel, HazardSource, HazardState, HazardStep } from '../hazards/hazard-rules';
+import { HazardCategory, HazardLevel, HazardState, HazardStep } from '../hazards/hazard-rules';
 import { HazardSummaryView } from '../hazards/hazard.view';
 import { HazardsService } from '../hazards/hazards.service';
 import { InspectionsService } from '../inspections/inspections.service';
+import { OnSiteService } from '../inspections/onsite.service';
 import { DocumentNumbersRepository } from './document-numbers.repository';
 import {
   DOCUMENT_ASCII_NAMES,
@@ -23,7 +22,6 @@ import {
   DocumentKind,
   documentNumber,
   EnforcementDocument,
-  InspectionRecordDocument,
   ReviewOutcome,
 } from './document-views';
 import { DocumentRenderer } from './render/render-off-thread';
@@ -50,9 +48,6 @@ const CATEGORY_LABELS: Record<HazardCategory, string> = {
 };
 const LEVEL_LABELS: Record<HazardLevel, string> = { [HazardLevel.General]: '一般', [HazardLevel.Major]: '重大' };
 const REVIEW_STEPS: ReadonlySet<HazardStep> = new Set([HazardStep.Verified, HazardStep.Returned, HazardStep.SignedOff]);
-/** Hazards an inspection found: registered from the check-in to the end of that China day. */
-const DAY_MS = 86_400_000;
-const CST_OFFSET_MS = 8 * 3600 * 1000;
 
 /**
  * 执法文书 (issue 15 §2): 现场检查记录, 责令限期整改指令书 and 整改复查意见书 as PDF. The records are read
@@ -65,6 +60,7 @@ export class DocumentsService {
   constructor(
     private readonly hazards: HazardsService,
     private readonly inspections: InspectionsService,
+    private readonly onSite: OnSiteService,
     private readonly numbers: DocumentNumbersRepository,
     private readonly renderer: DocumentRenderer,
     private readonly audit: AuditService,
@@ -151,10 +147,13 @@ export class DocumentsService {
     if (!target) throw DomainError.notFound('Inspection target');
     if (!target.checkedInAt) throw notAvailable(DocumentKind.InspectionRecord, 'not_checked_in');
     const checkedInAt = new Date(target.checkedInAt);
-    const [number, enterprise, found] = await Promise.all([
+    // The on-site record (五现场): what was found and explained, who signed, and the hazards handed over at this visit.
+    const record = await this.onSite.record(actor, planId, position);
+    const [number, enterprise, found, signature] = await Promise.all([
       this.number(DocumentKind.InspectionRecord, `${plan.id}:${position}`, checkedInAt),
       this.enterpriseById(target.enterpriseId, plan.regionName),
-      this.hazardsFoundAt(actor, target.enterpriseId, checkedInAt),
+      Promise.all(record.hazards.map((h) => this.hazards.get(actor, h.id))),
+      record.hasSignature ? this.onSite.signature(actor, planId, position) : Promise.resolve(null),
     ]);
     const doc: EnforcementDocument = {
       kind: DocumentKind.InspectionRecord,
@@ -165,9 +164,15 @@ export class DocumentsService {
       planTitle: plan.title,
       checkedInAt,
       checkedInByName: target.checkedInByName,
+      checkInLatitude: record.checkInLatitude,
+      checkInLongitude: record.checkInLongitude,
       inspectors: target.inspectors.map((i) => i.displayName).filter(Boolean),
       hazards: found.map((h) => hazardOf(h)),
-      ...onSiteFields(target),
+      findings: record.findings || null,
+      explained: record.explained || null,
+      signerName: record.signerName,
+      signedAt: record.signedAt ? new Date(record.signedAt) : null,
+      signature: signature ? new Uint8Array(signature) : null,
     };
     return this.issue(actor, doc, {
       entityType: 'inspection_plan',
@@ -208,23 +213,6 @@ export class DocumentsService {
   }
 
   /** The hazards this inspection registered at the enterprise: source inspection, from the check-in to the end of that day. */
-  private async hazardsFoundAt(actor: Actor, enterpriseId: string, checkedInAt: Date): Promise<HazardSummaryView[]> {
-    const q = plainToInstance(ListHazardsQueryDto, {
-      enterpriseId,
-      source: HazardSource.Inspection,
-      page: 1,
-      pageSize: 100,
-    });
-    const { items } = await this.hazards.list(actor, q);
-    const dayEnd = Math.floor((checkedInAt.getTime() + CST_OFFSET_MS) / DAY_MS + 1) * DAY_MS - CST_OFFSET_MS;
-    return items
-      .filter((h) => {
-        const at = new Date(h.createdAt).getTime();
-        return at >= checkedInAt.getTime() && at < dayEnd;
-      })
-      .reverse();
-  }
-
   /** Render off the event loop, then audit the download (who took which document of which record). */
   private async issue(
     actor: Actor,
@@ -265,22 +253,6 @@ function hazardOf(h: HazardSummaryView): DocumentHazard {
     description: h.description,
     legalBasis: h.legalBasis,
     deadline: h.deadline ? new Date(h.deadline) : null,
-  };
-}
-
-/**
- * 现场查、现场讲、现场签字 as the target records them, once it does (a parallel change adds them to the
- * target's view; the signature image comes as PNG bytes through the inspections' service when wired).
- */
-function onSiteFields(target: object): Partial<InspectionRecordDocument> {
-  const t = target as Partial<Record<'findings' | 'explained' | 'signerName', string | null>> & {
-    signedAt?: Date | string | null;
-  };
-  return {
-    findings: t.findings ?? null,
-    explained: t.explained ?? null,
-    signerName: t.signerName ?? null,
-    signedAt: t.signedAt ? new Date(t.signedAt) : null,
   };
 }
 
