@@ -106,6 +106,18 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['hazards', 'regions'],
     why: 'enforcement statistics per township and month: hazards and cases counted in one statement (issue 15 §3)',
   },
+  'hazards/statistics/hazard-statistics.repository.ts': {
+    tables: ['enterprises', 'regions'],
+    why: 'hazard statistics by township × industry × category in one statement (issue 15 §5)',
+  },
+  'hazards/hazards.repository.ts': {
+    tables: ['enterprises'],
+    why: "the hazard list's industry filter (statistics drill-down, issue 15 §5)",
+  },
+  'today/today.repository.ts': {
+    tables: ['enterprises', 'hazards', 'inspection_plans', 'inspection_targets', 'regions', 'reports'],
+    why: "a regulator's day: overdue hazards, sign-offs, today's inspections, reports waiting (issue 15 §5)",
+  },
   'alerts/alert-context.ts': {
     tables: ['identity_codes', 'machines', 'permits', 'regions', 'welders'],
     why: 'alert rows name the machine, welder, permit and township (issue 14 §2)',

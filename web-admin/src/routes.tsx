@@ -93,6 +93,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'hazard-statistics', element: page(() => import('./pages/hazards/HazardStatisticsPage')) },
   { path: 'inspections', element: page(() => import('./pages/inspections/InspectionPlansPage')) },
   { path: 'enforcement-statistics', element: page(() => import('./pages/cases/EnforcementStatsPage')) },
   { path: 'off-platform', element: page(() => import('./pages/console/OffPlatformPage')) },

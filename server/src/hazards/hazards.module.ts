@@ -13,6 +13,9 @@ import { HazardOverdueScanner } from './hazard-overdue.scanner';
 import { HazardsController } from './hazards.controller';
 import { HazardsRepository } from './hazards.repository';
 import { HazardsService } from './hazards.service';
+import { HazardStatisticsController } from './statistics/hazard-statistics.controller';
+import { HazardStatisticsRepository } from './statistics/hazard-statistics.repository';
+import { HazardStatisticsService } from './statistics/hazard-statistics.service';
 
 /** 隐患台账 (issue 15 §1). AccessPolicy, Clock and AuditService are global. */
 @Module({
@@ -27,8 +30,15 @@ import { HazardsService } from './hazards.service';
     WeldersModule,
     TypeOrmModule.forFeature([Hazard, HazardEvent, HazardPhoto, HazardMeasure]),
   ],
-  controllers: [HazardsController],
-  providers: [HazardsService, HazardsRepository, HazardOverdueScanner],
+  // Statistics first: its fixed paths must not be taken for a hazard's /:id.
+  controllers: [HazardStatisticsController, HazardsController],
+  providers: [
+    HazardsService,
+    HazardsRepository,
+    HazardOverdueScanner,
+    HazardStatisticsService,
+    HazardStatisticsRepository,
+  ],
   exports: [HazardsService],
 })
 export class HazardsModule {}

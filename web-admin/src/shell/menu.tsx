@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BankOutlined,
   DashboardOutlined,
   ExceptionOutlined,
@@ -29,6 +30,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/console/reports', labelKey: 'menu.reports', icon: <NotificationOutlined /> },
   { path: '/console/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
+  { path: '/console/hazard-statistics', labelKey: 'menu.hazardStats', icon: <BarChartOutlined /> },
   { path: '/console/inspections', labelKey: 'menu.inspections', icon: <ScheduleOutlined /> },
   { path: '/console/enforcement-statistics', labelKey: 'menu.enforcementStats', icon: <AuditOutlined /> },
   { path: '/console/off-platform', labelKey: 'menu.offPlatform', icon: <WarningOutlined /> },

@@ -15,7 +15,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { apiFetch } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { fmtDate, fmtTime } from '../../components/format';
@@ -198,7 +198,9 @@ export default function InspectionPlansPage() {
   const { user } = useSession();
   const list = usePaged<InspectionPlanSummary>('/api/inspection-plans');
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<string | null>(null);
+  // ?open=<planId>: the link from the day's to-do list on the overview.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('open'));
   return (
     <div data-testid="inspection-plans-page">
       <PageHeader
