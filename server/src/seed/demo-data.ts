@@ -1,6 +1,7 @@
 import { idNumberCheckChar, usccCheckChar } from '../common/validation/identifiers';
 import { EngagementKind } from '../welders/welder-engagement.entity';
 import { MachineKind } from '../machines/machine.entity';
+import { HazardCategory, HazardLevel, HazardSource, HazardState } from '../hazards/hazard-rules';
 
 /** Demo data for Xiayi County (夏邑县, 411426). Township codes are illustrative, not official. */
 export const DEMO_PASSWORD = 'ArcGate#2026';
@@ -69,3 +70,27 @@ export const DEMO_POSITIONS = [
   { username: 'hengda.safety', enterprise: 'steel', positions: ['safety_department'] },
   { username: 'hengda.foreman', enterprise: 'steel', positions: ['unit_head'] },
 ] as const;
+
+export interface DemoHazard {
+  key: string;
+  enterprise: (typeof DEMO_ENTERPRISES)[number]['name'];
+  source: HazardSource;
+  category: HazardCategory;
+  level: HazardLevel;
+  state: HazardState;
+  description: string;
+  createdDaysAgo: number;
+  /** Relative to now (negative: past); null when no order was given. */
+  deadlineInDays: number | null;
+  signedOffDaysAgo: number | null;
+}
+
+/** The demo's hazard register (relative to the day it is seeded): overdue, signed off on time and late, awaiting sign-off. */
+export const DEMO_HAZARDS: DemoHazard[] = [
+  { key: 'fireEquipment', enterprise: '夏邑县恒达钢结构有限公司', source: HazardSource.SelfInspection, category: HazardCategory.FireEquipmentMissing, level: HazardLevel.General, state: HazardState.Ordered, description: '2号车间动火点未配置灭火器', createdDaysAgo: 12, deadlineInDays: -3, signedOffDaysAgo: null },
+  { key: 'modifiedMachine', enterprise: '夏邑县宏远农机制造厂', source: HazardSource.Inspection, category: HazardCategory.ModifiedMachine, level: HazardLevel.Major, state: HazardState.Ordered, description: '点焊机私自改装，拆除漏电保护装置', createdDaysAgo: 9, deadlineInDays: -2, signedOffDaysAgo: null },
+  { key: 'noPermit', enterprise: '夏邑县恒达钢结构有限公司', source: HazardSource.Inspection, category: HazardCategory.NoHotWorkPermit, level: HazardLevel.General, state: HazardState.SignedOff, description: '钢结构焊接未办理动火作业票', createdDaysAgo: 25, deadlineInDays: -15, signedOffDaysAgo: 18 },
+  { key: 'combustibles', enterprise: '商丘市夏邑建工集团有限公司', source: HazardSource.Inspection, category: HazardCategory.CombustiblesNearby, level: HazardLevel.General, state: HazardState.SignedOff, description: '工地焊接点周边堆放木模板等可燃物', createdDaysAgo: 30, deadlineInDays: -22, signedOffDaysAgo: 19 },
+  { key: 'gasTest', enterprise: '夏邑县恒达钢结构有限公司', source: HazardSource.SelfInspection, category: HazardCategory.GasTestMissing, level: HazardLevel.General, state: HazardState.Verified, description: '储罐区动火前未做可燃气体检测', createdDaysAgo: 8, deadlineInDays: 5, signedOffDaysAgo: null },
+  { key: 'fireWatch', enterprise: '夏邑县恒达钢结构有限公司', source: HazardSource.Inspection, category: HazardCategory.FireWatchMissing, level: HazardLevel.General, state: HazardState.Ordered, description: '高处焊接作业无监护人', createdDaysAgo: 3, deadlineInDays: 4, signedOffDaysAgo: null },
+];
