@@ -87,7 +87,7 @@ export class DemoSpread {
     await this.modules.get(CasesService, { strict: false }).open(county, {
       hazardId: ids.modifiedMachine,
       legalBasis: '《中华人民共和国安全生产法》第九十九条',
-      facts: '擅自改装焊机、拆除安全装置，逾期未整改',
+      facts: '擅自改造焊机、拆除安全装置，到期仍未改正',
       fineYuan: 5000,
     });
 
@@ -233,7 +233,7 @@ export class DemoSpread {
 
 const NOTES: Record<HazardStep, string | null> = {
   [HazardStep.Created]: null,
-  [HazardStep.Ordered]: '责令限期整改',
+  [HazardStep.Ordered]: '限7日内完成整改',
   [HazardStep.Rectified]: '已按要求整改，附整改照片',
   [HazardStep.Verified]: '现场复查合格',
   [HazardStep.Returned]: '整改不到位，退回',

@@ -55,9 +55,9 @@ export default function HazardStatisticsPage() {
       series: [
         {
           type: 'pie',
-          radius: ['35%', '65%'],
+          radius: ['30%', '55%'],
           top: -20,
-          label: { formatter: '{b}: {c}' },
+          label: { formatter: '{b}: {c}', width: 90, overflow: 'break' },
           data: rows.map((r) => ({ name: label(r.key), value: r.count, key: r.key })),
         },
       ],
