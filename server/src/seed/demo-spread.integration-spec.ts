@@ -44,6 +44,7 @@ describe('demo spread', () => {
       `SELECT state, amount_yuan::float8 AS amount, payment_reference, approved_by <> proposed_by AS second FROM rewards`,
     );
     expect(rewards).toEqual([{ state: 'paid', amount: 500, payment_reference: 'XYJL-2026-0001', second: true }]);
+    expect(await t.ds.query(`SELECT status FROM reports`)).toEqual([{ status: 'closed' }]);
 
     // The county's day: both overdue items, and the verified one to sign off.
     const county = await t.http.get('/api/me/today').set(await t.auth('xiayi.regulator'));

@@ -46,7 +46,7 @@ const TO_STATE: Record<HazardStep, HazardState> = {
  * The demo's realistic spread (issue 15 §5), after the base seed: hazards of the last weeks (some
  * overdue, some signed off on time or late, one waiting for the county's sign-off), an enforcement case
  * with a fine opened through the cases service, and a confirmed public report whose reward was proposed,
- * approved by a second regulator and paid, through the reports, hazards and rewards services. Past
+ * approved by a second regulator and paid (the report then closed), through the reports, hazards and rewards services. Past
  * histories cannot be replayed through the services (their deadlines must lie ahead), so the hazards are
  * written as the loop would have left them, each step on its timeline and in the audit log.
  * Runs once: nothing happens when any hazard exists.
@@ -125,6 +125,8 @@ export class DemoSpread {
       paidAt: this.clock.now().toISOString(),
       paymentReference: 'XYJL-2026-0001',
     });
+    // Handled: the report is closed (办结), so it leaves the map's open reports.
+    await reports.transition(township, reportId, { to: ReportStatus.Closed, note: '奖励已发放，办结' });
     return true;
   }
 

@@ -46,7 +46,10 @@ function DeadlineCell({ hazard }: { hazard: HazardSummary }) {
   const { t } = useTranslation();
   if (!hazard.deadline) return <>—</>;
   const waiting = hazard.state === 'ordered';
-  const left = Math.ceil((new Date(hazard.deadline).getTime() - Date.now()) / DAY_MS);
+  const ms = new Date(hazard.deadline).getTime() - Date.now();
+  // Days left, rounded up; days overdue, whole days past the deadline (at least one).
+  const left = Math.ceil(ms / DAY_MS);
+  const late = Math.max(1, Math.floor(-ms / DAY_MS));
   return (
     <span data-testid="hazard-deadline">
       <Typography.Text strong={waiting} type={hazard.overdue ? 'danger' : undefined}>
@@ -54,7 +57,7 @@ function DeadlineCell({ hazard }: { hazard: HazardSummary }) {
       </Typography.Text>
       <br />
       {hazard.overdue ? (
-        <Tag color="red">{t('hazards.overdueDays', { count: Math.max(1, -left + 1) })}</Tag>
+        <Tag color="red">{t('hazards.overdueDays', { count: late })}</Tag>
       ) : waiting ? (
         <Tag color={left <= 3 ? 'orange' : 'blue'}>{t('hazards.daysLeft', { count: Math.max(0, left) })}</Tag>
       ) : null}
