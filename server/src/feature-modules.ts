@@ -23,6 +23,7 @@ import { InspectionsModule } from './inspections/inspections.module';
 import { CasesModule } from './cases/cases.module';
 import { RewardsModule } from './rewards/rewards.module';
 import { DocumentsModule } from './documents/documents.module';
+import { TodayModule } from './today/today.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -49,6 +50,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   CasesModule,
   RewardsModule,
   DocumentsModule,
+  TodayModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

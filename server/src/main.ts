@@ -11,6 +11,7 @@ import { armFaultPoints } from './common/fault/fault-points';
 import { ConfigError, DEFAULT_HEAP_GROWING_PERCENT } from './config/app-config';
 import { runMigrations } from './database/data-source';
 import { DemoSeeder } from './seed/demo-seeder';
+import { DemoSpread } from './seed/demo-spread';
 
 async function main(): Promise<void> {
   let infra: Infrastructure;
@@ -50,7 +51,11 @@ async function serve(infra: Infrastructure): Promise<void> {
   if (applied.length) log.log(`Applied migrations: ${applied.join(', ')}`);
   if (config.seedDemoData) {
     const seeded = await app.get(DemoSeeder).seedIfEmpty();
-    if (seeded) log.log('Seeded demo data (Xiayi County 411426); see README for the demo log-ins');
+    if (seeded) {
+      // The hazards, a fined case and a paid reward: what a regulator's day looks like (issue 15 §5).
+      await app.get(DemoSpread).seed();
+      log.log('Seeded demo data (Xiayi County 411426); see README for the demo log-ins');
+    }
   }
   await app.listen(config.port, config.host);
   const stop = async () => {

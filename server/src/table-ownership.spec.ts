@@ -14,6 +14,8 @@ const SRC = __dirname;
 /** Files allowed to touch another module's entities, and why. */
 const ALLOWED: Record<string, string> = {
   'seed/demo-seeder.ts': 'the demo loader writes every module’s tables in one transaction, as a fixture does',
+  'seed/demo-spread.ts':
+    'the demo’s past hazard histories (deadlines already passed) written as a fixture; cases and rewards go through their services',
   'stats/stats.repository.ts':
     'the off-platform audit pages alerts of its own types (Alert); it is rebuilt on the hazard register (issue 15)',
 };
@@ -109,6 +111,18 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
   'cases/enforcement-statistics.repository.ts': {
     tables: ['hazards', 'regions'],
     why: 'enforcement statistics per township and month: hazards and cases counted in one statement (issue 15 §3)',
+  },
+  'hazards/statistics/hazard-statistics.repository.ts': {
+    tables: ['enterprises', 'regions'],
+    why: 'hazard statistics by township × industry × category in one statement (issue 15 §5)',
+  },
+  'hazards/hazards.repository.ts': {
+    tables: ['enterprises'],
+    why: "the hazard list's industry filter (statistics drill-down, issue 15 §5)",
+  },
+  'today/today.repository.ts': {
+    tables: ['enterprises', 'hazards', 'inspection_plans', 'inspection_targets', 'regions', 'reports'],
+    why: "a regulator's day: overdue hazards, sign-offs, today's inspections, reports waiting (issue 15 §5)",
   },
   'alerts/alert-context.ts': {
     tables: ['identity_codes', 'machines', 'permits', 'regions', 'welders'],

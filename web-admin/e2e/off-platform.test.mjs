@@ -113,8 +113,8 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
       .first();
     await machineRow.waitFor();
     await machineRow.getByTestId('open-machine').click();
-    await page.locator('.ant-drawer-open').first().waitFor();
-    assert.ok(((await page.locator('.ant-drawer-open').first().innerText()) ?? '').includes('未加芯'));
+    // The timeline loads after the drawer opens: wait for its chip state rather than reading it at once.
+    await page.locator('.ant-drawer-open').first().getByText('未加芯').first().waitFor();
     await closeDrawer(page);
 
     // The enterprise opens from its name.

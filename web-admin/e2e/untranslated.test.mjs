@@ -50,6 +50,7 @@ const REGULATOR_PAGES = [
   '/console/alerts',
   '/console/reports',
   '/console/hazards',
+  '/console/hazard-statistics',
   '/console/off-platform',
   '/console/ledgers/enterprises',
   '/console/ledgers/machines',

@@ -108,6 +108,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'reports', element: page(() => import('./pages/reports/ReportsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'hazard-statistics', element: page(() => import('./pages/hazards/HazardStatisticsPage')) },
   { path: 'inspections', element: page(() => import('./pages/inspections/InspectionPlansPage')) },
   { path: 'cases', element: page(() => import('./pages/cases/CasesPage')) },
   { path: 'rewards', element: page(() => import('./pages/rewards/RewardsPage')) },

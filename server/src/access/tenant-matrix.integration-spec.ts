@@ -831,6 +831,13 @@ const MATRIX: Record<string, Entry> = {
   // enforcement cases (立案): regulators' files; 会亭镇 and the county regulate 恒达, its own staff are refused
   'GET /api/cases': { owner: 'huiting.regulator', query: (f) => `hazardId=${f.hazard}` },
   'GET /api/cases/statistics': { owner: 'huiting.regulator', query: () => 'from=2026-01&to=2026-12' },
+  // 隐患统计 and 今日待办 (issue 15 §5): counts and items of the caller's own region only.
+  'GET /api/hazards/statistics': {
+    owner: 'huiting.regulator',
+    query: () => `regionCode=411426100&industry=${encodeURIComponent('金属制品业')}`,
+  },
+  'GET /api/hazards/statistics/export.xlsx': { owner: 'huiting.regulator', query: () => 'regionCode=411426100' },
+  'GET /api/me/today': { owner: 'huiting.regulator' },
   'POST /api/cases': {
     owner: 'huiting.regulator',
     body: (f) => ({

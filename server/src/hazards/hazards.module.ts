@@ -14,6 +14,9 @@ import { HazardsController } from './hazards.controller';
 import { HazardsRepository } from './hazards.repository';
 import { HazardsService } from './hazards.service';
 import { INSPECTION_HAZARDS } from './inspection-hazards';
+import { HazardStatisticsController } from './statistics/hazard-statistics.controller';
+import { HazardStatisticsRepository } from './statistics/hazard-statistics.repository';
+import { HazardStatisticsService } from './statistics/hazard-statistics.service';
 
 /** 隐患台账 (issue 15 §1). AccessPolicy, Clock and AuditService are global. */
 @Module({
@@ -28,12 +31,15 @@ import { INSPECTION_HAZARDS } from './inspection-hazards';
     WeldersModule,
     TypeOrmModule.forFeature([Hazard, HazardEvent, HazardPhoto, HazardMeasure]),
   ],
-  controllers: [HazardsController],
+  // Statistics first: its fixed paths must not be taken for a hazard's /:id.
+  controllers: [HazardStatisticsController, HazardsController],
   providers: [
     HazardsService,
     HazardsRepository,
     HazardOverdueScanner,
     { provide: INSPECTION_HAZARDS, useExisting: HazardsService },
+    HazardStatisticsService,
+    HazardStatisticsRepository,
   ],
   exports: [HazardsService, INSPECTION_HAZARDS],
 })

@@ -18,6 +18,9 @@ export interface HazardFilters {
   overdueAt?: Date;
   sourceAlertId?: string;
   sourceReportId?: string;
+  industry?: string;
+  createdFrom?: Date;
+  createdBefore?: Date;
 }
 
 export interface OverdueByEnterprise {
@@ -120,6 +123,13 @@ export class HazardsRepository {
     if (f.sourceAlertId) qb.andWhere('h.source_alert_id = :sourceAlertId', { sourceAlertId: f.sourceAlertId });
     if (f.sourceReportId) qb.andWhere('h.source_report_id = :sourceReportId', { sourceReportId: f.sourceReportId });
     if (f.overdueAt) qb.andWhere(`h.state = 'ordered' AND h.deadline < :overdueAt`, { overdueAt: f.overdueAt });
+    // The statistics drill-down: the enterprise's industry (read from enterprises, declared in table-ownership.spec.ts).
+    if (f.industry)
+      qb.andWhere('h.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.industry = :industry)', {
+        industry: f.industry,
+      });
+    if (f.createdFrom) qb.andWhere('h.created_at >= :createdFrom', { createdFrom: f.createdFrom });
+    if (f.createdBefore) qb.andWhere('h.created_at < :createdBefore', { createdBefore: f.createdBefore });
     return qb.orderBy('h.created_at', 'DESC').addOrderBy('h.id', 'DESC').skip(offset).take(limit).getManyAndCount();
   }
 

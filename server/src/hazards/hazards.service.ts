@@ -11,6 +11,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { checkPhotos, UploadedPhoto } from '../common/files/photo-files';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
+import { addDays, chinaDayStart } from '../common/time/china-date';
 import type { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
@@ -124,6 +125,9 @@ export class HazardsService implements InspectionHazards {
         sourceAlertId: q.sourceAlertId,
         sourceReportId: q.sourceReportId,
         overdueAt: q.overdue ? now : undefined,
+        industry: q.industry,
+        createdFrom: q.from ? chinaDayStart(q.from) : undefined,
+        createdBefore: q.to ? chinaDayStart(addDays(q.to, 1)) : undefined,
       },
       offsetOf(q),
       q.pageSize,

@@ -1168,6 +1168,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/hazards/statistics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 隐患统计: by source, level, state, category; time to sign-off; township × industry × category (period, region, industry) */
+    get: operations['HazardStatisticsController_statistics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hazards/statistics/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The township × industry × category table as .xlsx (same filters) */
+    get: operations['HazardStatisticsController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/health': {
     parameters: {
       query?: never;
@@ -1827,6 +1861,23 @@ export interface paths {
     };
     /** The map configuration of this deployment: tile provider and its browser key (none: boundaries only), and whether region boundaries are configured. Public: the report form picks its location on the map */
     get: operations['MapController_settings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/today': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 今日待办: overdue hazards, hazards awaiting your sign-off or check, today's inspections, public reports waiting */
+    get: operations['TodayController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4499,6 +4550,22 @@ export interface components {
       | 'machine_overuse'
       | 'combustibles_nearby'
       | 'other';
+    HazardCountByCategoryView: {
+      count: number;
+      key: components['schemas']['HazardCategory'];
+    };
+    HazardCountByLevelView: {
+      count: number;
+      key: components['schemas']['HazardLevel'];
+    };
+    HazardCountBySourceView: {
+      count: number;
+      key: components['schemas']['HazardSource'];
+    };
+    HazardCountByStateView: {
+      count: number;
+      key: components['schemas']['HazardState'];
+    };
     HazardDetailView: {
       actions: components['schemas']['HazardActionsView'];
       category: components['schemas']['HazardCategory'];
@@ -4604,10 +4671,58 @@ export interface components {
       position: number;
       sizeBytes: number;
     };
+    HazardRegionIndustryRowView: {
+      /** @description Count per hazard category (only categories with hazards) */
+      byCategory: {
+        [key: string]: number;
+      };
+      /** @example 金属制品业 */
+      industry: string;
+      major: number;
+      overdue: number;
+      /** @example 411426100 */
+      regionCode: string;
+      /** @example 会亭镇 */
+      regionName: string;
+      signedOff: number;
+      total: number;
+    };
+    HazardSignOffFiguresView: {
+      /** @description Signed off after the deadline */
+      late: number;
+      /** @description Median hours from registration to sign-off */
+      medianHours: number | null;
+      /** @description Signed off by the deadline */
+      onTime: number;
+      /** @description Ordered and past the deadline now */
+      overdue: number;
+      /** @description 90th percentile hours from registration to sign-off */
+      p90Hours: number | null;
+      /** @description Signed off */
+      signedOff: number;
+    };
     /** @enum {string} */
     HazardSource: 'self_inspection' | 'inspection' | 'public_report' | 'platform_alert';
     /** @enum {string} */
     HazardState: 'open' | 'ordered' | 'rectified' | 'verified' | 'signed_off';
+    HazardStatisticsView: {
+      byCategory: components['schemas']['HazardCountByCategoryView'][];
+      byLevel: components['schemas']['HazardCountByLevelView'][];
+      byRegionIndustry: components['schemas']['HazardRegionIndustryRowView'][];
+      bySource: components['schemas']['HazardCountBySourceView'][];
+      byState: components['schemas']['HazardCountByStateView'][];
+      /** @example 2026-01-01 */
+      from: string;
+      /** Format: date-time */
+      generatedAt: string;
+      industry: string | null;
+      major: number;
+      regionCode: string | null;
+      signOff: components['schemas']['HazardSignOffFiguresView'];
+      /** @example 2026-12-31 */
+      to: string;
+      total: number;
+    };
     /** @enum {string} */
     HazardStep: 'created' | 'ordered' | 'rectified' | 'verified' | 'returned' | 'signed_off';
     HazardSummaryView: {
@@ -6224,6 +6339,70 @@ export interface components {
        * @example 411426100
        */
       regionCode?: string;
+    };
+    TodayHazardSectionView: {
+      count: number;
+      items: components['schemas']['TodayHazardView'][];
+    };
+    TodayHazardView: {
+      category: components['schemas']['HazardCategory'];
+      /** Format: date-time */
+      deadline: string | null;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** Format: uuid */
+      id: string;
+      level: components['schemas']['HazardLevel'];
+      regionName: string | null;
+      state: components['schemas']['HazardState'];
+    };
+    TodayInspectionSectionView: {
+      count: number;
+      items: components['schemas']['TodayInspectionView'][];
+    };
+    TodayInspectionView: {
+      /** @description You are one of the two inspectors drawn */
+      assignedToMe: boolean;
+      /** Format: uuid */
+      enterpriseId: string;
+      enterpriseName: string;
+      /** @example 2026-12-31 */
+      periodEnd: string;
+      /** Format: uuid */
+      planId: string;
+      planTitle: string;
+      /** @description The target's position in the plan's draw */
+      position: number;
+    };
+    TodayReportSectionView: {
+      count: number;
+      items: components['schemas']['TodayReportView'][];
+    };
+    TodayReportView: {
+      address: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The first 120 characters */
+      description: string;
+      /** Format: uuid */
+      id: string;
+      regionName: string | null;
+      status: components['schemas']['ReportStatus'];
+    };
+    TodayView: {
+      /** @description Verified, and yours to sign off: not handled by you; a major one only at county level */
+      awaitingSignOff: components['schemas']['TodayHazardSectionView'];
+      /** @description Rectification reported: to check */
+      awaitingVerification: components['schemas']['TodayHazardSectionView'];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description Targets of a plan in period today, not checked in: yours first, then your region's */
+      inspections: components['schemas']['TodayInspectionSectionView'];
+      /** @description Ordered and past the deadline */
+      overdue: components['schemas']['TodayHazardSectionView'];
+      /** @description Public reports received or being verified */
+      reports: components['schemas']['TodayReportSectionView'];
     };
     TownshipRow: {
       chipped: number;
@@ -8274,6 +8453,10 @@ export interface operations {
       query?: {
         category?: components['schemas']['HazardCategory'];
         enterpriseId?: string;
+        /** @description Registered on or after this day (China time) */
+        from?: string;
+        /** @description The enterprise's industry (statistics drill-down) */
+        industry?: string;
         level?: components['schemas']['HazardLevel'];
         /** @description Only ordered hazards past their deadline */
         overdue?: boolean;
@@ -8287,6 +8470,8 @@ export interface operations {
         /** @description The hazard promoted from this public report, if any */
         sourceReportId?: string;
         state?: components['schemas']['HazardState'];
+        /** @description Registered on or before this day (China time) */
+        to?: string;
       };
       header?: never;
       path?: never;
@@ -8631,6 +8816,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SlowProgressView'][];
+        };
+      };
+    };
+  };
+  HazardStatisticsController_statistics: {
+    parameters: {
+      query?: {
+        /** @description First day registered (China time); default a year before `to` */
+        from?: string;
+        /** @description The enterprise's industry (exact) */
+        industry?: string;
+        /** @description A region inside your scope: its subtree */
+        regionCode?: string;
+        /** @description Last day registered (China time); default today. At most 3 years after `from` */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HazardStatisticsView'];
+        };
+      };
+    };
+  };
+  HazardStatisticsController_export: {
+    parameters: {
+      query?: {
+        /** @description First day registered (China time); default a year before `to` */
+        from?: string;
+        /** @description The enterprise's industry (exact) */
+        industry?: string;
+        /** @description A region inside your scope: its subtree */
+        regionCode?: string;
+        /** @description Last day registered (China time); default today. At most 3 years after `from` */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
     };
@@ -9752,6 +9993,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MapSettingsView'];
+        };
+      };
+    };
+  };
+  TodayController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TodayView'];
         };
       };
     };

@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BankOutlined,
   DashboardOutlined,
   ExceptionOutlined,
@@ -31,6 +32,7 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/console/reports', labelKey: 'menu.reports', icon: <NotificationOutlined /> },
   { path: '/console/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
+  { path: '/console/hazard-statistics', labelKey: 'menu.hazardStats', icon: <BarChartOutlined /> },
   { path: '/console/inspections', labelKey: 'menu.inspections', icon: <ScheduleOutlined /> },
   { path: '/console/cases', labelKey: 'menu.cases', icon: <FileDoneOutlined /> },
   { path: '/console/rewards', labelKey: 'menu.rewards', icon: <GiftOutlined /> },

@@ -15,6 +15,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { IsCalendarDate } from '../../common/validation/dates';
 import { IsRegionCode } from '../../common/validation/identifier.validators';
 import { HazardCategory, HazardLevel, HazardMeasureKind, HazardSource, HazardState } from '../hazard-rules';
 
@@ -249,6 +250,29 @@ export class ListHazardsQueryDto extends PaginationQueryDto {
   @Transform(toBoolean)
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({
+    example: '金属制品业',
+    maxLength: 100,
+    description: "The enterprise's industry (statistics drill-down)",
+  })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @MaxLength(100)
+  industry?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Registered on or after this day (China time)' })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Registered on or before this day (China time)' })
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsCalendarDate()
+  to?: string;
 }
 
 /** 函告、通报、约谈、曝光. */

@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, PageLoading } from '../../components/states';
 import { fmtTime, percent } from '../../components/format';
 import { useApi } from '../../hooks/useApi';
+import TodayPanel from './TodayPanel';
 
 // Leaflet and the map come after the numbers have painted (a chunk of their own).
 const OverviewMap = lazy(() => import('../../components/map/OverviewMap'));
@@ -112,6 +113,8 @@ export default function OverviewPage() {
           </Button>
         }
       />
+      {/* 今日待办: what needs a regulator today comes before the census. */}
+      {user?.role === 'regulator' && <TodayPanel />}
       <Row gutter={[12, 12]}>
         <Col {...span}>
           <StatCard

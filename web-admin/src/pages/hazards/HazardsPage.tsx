@@ -1,6 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Checkbox, Select, Table, Tabs, Tag } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Card, Checkbox, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { Paginated } from '../../api/client';
@@ -12,6 +12,7 @@ import { RegionSelect } from '../../components/RegionSelect';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
 import { usePaged } from '../../hooks/usePaged';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { HazardDrawer } from './HazardDrawer';
 import { HazardFormModal } from './HazardFormModal';
 import {
@@ -24,6 +25,45 @@ import {
   type HazardSummary,
   type SlowProgress,
 } from './hazardsApi';
+
+/** Filters the list understands, also read from the address (statistics drill-down, the day's to-do list). */
+const FILTER_NAMES = [
+  'regionCode',
+  'enterpriseId',
+  'category',
+  'level',
+  'state',
+  'source',
+  'overdue',
+  'industry',
+  'from',
+  'to',
+] as const;
+const DAY_MS = 86_400_000;
+
+/** 整改期限, prominent: overdue by N days in red, due within three days in orange, with the date. */
+function DeadlineCell({ hazard }: { hazard: HazardSummary }) {
+  const { t } = useTranslation();
+  if (!hazard.deadline) return <>—</>;
+  const waiting = hazard.state === 'ordered';
+  const ms = new Date(hazard.deadline).getTime() - Date.now();
+  // Days left, rounded up; days overdue, whole days past the deadline (at least one).
+  const left = Math.ceil(ms / DAY_MS);
+  const late = Math.max(1, Math.floor(-ms / DAY_MS));
+  return (
+    <span data-testid="hazard-deadline">
+      <Typography.Text strong={waiting} type={hazard.overdue ? 'danger' : undefined}>
+        {fmtTime(hazard.deadline)}
+      </Typography.Text>
+      <br />
+      {hazard.overdue ? (
+        <Tag color="red">{t('hazards.overdueDays', { count: late })}</Tag>
+      ) : waiting ? (
+        <Tag color={left <= 3 ? 'orange' : 'blue'}>{t('hazards.daysLeft', { count: Math.max(0, left) })}</Tag>
+      ) : null}
+    </span>
+  );
+}
 
 /** 进展缓慢: enterprises with overdue items and the letters, circulars, interviews and exposures recorded. */
 function SlowProgressTable({ onOpenEnterprise }: { onOpenEnterprise: (id: string) => void }) {
@@ -73,7 +113,15 @@ export default function HazardsPage() {
   const { user } = useSession();
   const enterpriseSide = !!user && ENTERPRISE_ROLES.includes(user.role);
   const regulator = user?.role === 'regulator';
-  const list = usePaged<HazardSummary>('/api/hazards');
+  const fromUrl = useUrlFilters(FILTER_NAMES);
+  const list = usePaged<HazardSummary>('/api/hazards', fromUrl);
+  // A click-through while this page is open replaces the filters.
+  const { setFilters } = list;
+  useEffect(() => setFilters(fromUrl), [fromUrl, setFilters]);
+  // The enterprise's own overdue items, counted for the banner above its list.
+  const overdueOwn = useApi<Paginated<HazardSummary>>(enterpriseSide ? '/api/hazards' : null, {
+    query: { overdue: true, pageSize: 1 },
+  });
   const enterprises = useApi<Paginated<EnterpriseView>>(enterpriseSide ? null : '/api/enterprises', {
     query: { pageSize: 200 },
   });
@@ -145,6 +193,20 @@ export default function HazardsPage() {
       <Checkbox checked={!!f.overdue} onChange={(e) => set('overdue', e.target.checked || undefined)}>
         {t('hazards.overdueOnly')}
       </Checkbox>
+      {f.industry && (
+        <Tag closable onClose={() => set('industry', undefined)} data-testid="hazards-industry-filter">
+          {t('hazards.industryFilter', { industry: f.industry })}
+        </Tag>
+      )}
+      {(f.from || f.to) && (
+        <Tag
+          closable
+          onClose={() => list.setFilters({ ...f, from: undefined, to: undefined })}
+          data-testid="hazards-period-filter"
+        >
+          {t('hazards.periodFilter', { from: f.from ?? '…', to: f.to ?? '…' })}
+        </Tag>
+      )}
     </>
   );
 
@@ -205,8 +267,8 @@ export default function HazardsPage() {
           {
             title: t('hazards.deadline'),
             dataIndex: 'deadline',
-            width: 160,
-            render: (v: string | null) => (v ? fmtTime(v) : '—'),
+            width: 170,
+            render: (_: unknown, r) => <DeadlineCell hazard={r} />,
           },
           { title: t('hazards.createdAt'), dataIndex: 'createdAt', width: 160, render: (v: string) => fmtTime(v) },
         ]}
@@ -239,6 +301,20 @@ export default function HazardsPage() {
       <Card>
         {enterpriseSide ? (
           <>
+            {!!overdueOwn.data?.total && (
+              <Alert
+                type="error"
+                showIcon
+                style={{ marginBottom: 16 }}
+                data-testid="hazards-overdue-banner"
+                message={t('hazards.overdueBanner', { count: overdueOwn.data.total })}
+                action={
+                  <Button size="small" danger onClick={() => list.setFilters({ overdue: true })}>
+                    {t('hazards.showOverdue')}
+                  </Button>
+                }
+              />
+            )}
             <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginBottom: 16 }}>{filters}</div>
             {table}
           </>
@@ -273,7 +349,14 @@ export default function HazardsPage() {
           />
         )}
       </Card>
-      <HazardDrawer id={open} onClose={() => setOpen(null)} onChanged={list.reload} />
+      <HazardDrawer
+        id={open}
+        onClose={() => setOpen(null)}
+        onChanged={() => {
+          list.reload();
+          overdueOwn.reload();
+        }}
+      />
       <HazardFormModal
         open={creating}
         regulator={!enterpriseSide}
@@ -281,6 +364,7 @@ export default function HazardsPage() {
         onCreated={(h) => {
           setCreating(false);
           list.reload();
+          overdueOwn.reload();
           setOpen(h.id);
         }}
       />

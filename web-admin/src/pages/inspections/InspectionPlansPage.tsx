@@ -272,7 +272,7 @@ export default function InspectionPlansPage() {
   const { user } = useSession();
   const list = usePaged<InspectionPlanSummary>('/api/inspection-plans');
   const [creating, setCreating] = useState(false);
-  // ?open=<id>: the link from a case opened after an inspection, and the one a document QR code carries.
+  // ?open=<id>: the link from a case opened after an inspection, from a document's QR code, from the day's to-do list.
   const [params] = useSearchParams();
   const [openId, setOpenId] = useState<string | null>(params.get('open'));
   return (
