@@ -23,6 +23,7 @@ import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
+import { Accounts1796650000000 } from './1796650000000-Accounts';
 import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordChange';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Rewards1796520100000,
   InspectionPlans1796530000000,
   UserPasswordChange1796540000000,
+  Accounts1796650000000,
 ];
