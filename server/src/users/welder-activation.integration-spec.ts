@@ -101,7 +101,7 @@ describe('welder activation', () => {
       password: 'Weld#2026ok',
     });
     expect(late.status).toBe(422);
-    expect(fieldCodes(late.body)).toEqual(['code:expired']);
+    expect(fieldCodes(late.body)).toEqual(['code:codeExpired']);
     const second = await start(liu);
     const secondCode = codeIn(sent.at(-1)!);
     clock.advance(61_000);
@@ -113,7 +113,7 @@ describe('welder activation', () => {
       username: 'liu.yang',
       password: 'Weld#2026ok',
     });
-    expect(fieldCodes(old.body)).toEqual(['code:superseded']);
+    expect(fieldCodes(old.body)).toEqual(['code:codeSuperseded']);
   });
 
   it('counts wrong codes and stops after five attempts', async () => {
@@ -129,7 +129,7 @@ describe('welder activation', () => {
         password: 'Weld#2026ok',
       });
       expect(r.status).toBe(422);
-      expect(fieldCodes(r.body)).toEqual([i < 5 ? 'code:wrong' : 'code:attemptsExhausted']);
+      expect(fieldCodes(r.body)).toEqual([i < 5 ? 'code:codeWrong' : 'code:codeAttemptsExhausted']);
     }
     const right = await complete({
       activationId: res.body.activationId,
@@ -137,7 +137,7 @@ describe('welder activation', () => {
       username: 'liu.yang',
       password: 'Weld#2026ok',
     });
-    expect(fieldCodes(right.body)).toEqual(['code:attemptsExhausted']);
+    expect(fieldCodes(right.body)).toEqual(['code:codeAttemptsExhausted']);
   });
 
   it('applies the password policy before touching the code, and refuses a taken user name', async () => {
@@ -181,7 +181,7 @@ describe('welder activation', () => {
       username: 'liu.yang2',
       password: 'Weld#2026ok',
     });
-    expect(fieldCodes(reuse.body)).toEqual(['code:used']);
+    expect(fieldCodes(reuse.body)).toEqual(['code:codeUsed']);
     const [audit] = await t.ds.query(`SELECT actor_user_id, actor_role FROM audit_log WHERE action = 'user.activate'`);
     expect(audit).toEqual({ actor_user_id: user.id, actor_role: 'welder' });
     clock.advance(61_000);

@@ -34,7 +34,9 @@ function hashCode(activationId: string, code: string): string {
   return createHash('sha256').update(`${activationId}:${code}`).digest('hex');
 }
 
-function codeInvalid(reason: 'wrong' | 'expired' | 'used' | 'attemptsExhausted' | 'superseded'): DomainError {
+type CodeProblem = 'codeWrong' | 'codeExpired' | 'codeUsed' | 'codeAttemptsExhausted' | 'codeSuperseded';
+
+function codeInvalid(reason: CodeProblem): DomainError {
   return new DomainError(ErrorCode.ONE_TIME_CODE_INVALID, `The one-time code is not valid (${reason})`, [
     { field: 'code', code: reason, message: reason },
   ]);
@@ -129,23 +131,23 @@ export class WelderActivationService {
         where: { id: dto.activationId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!act) return codeInvalid('wrong');
+      if (!act) return codeInvalid('codeWrong');
       const welder = await this.welders.lockWelder(em, act.welderId);
-      if (!welder) return codeInvalid('wrong');
+      if (!welder) return codeInvalid('codeWrong');
       const now = this.clock.now();
-      if (act.consumedAt) return codeInvalid('used');
-      if (act.expiresAt <= now) return codeInvalid('expired');
-      if (act.attempts >= ACTIVATION_MAX_ATTEMPTS) return codeInvalid('attemptsExhausted');
+      if (act.consumedAt) return codeInvalid('codeUsed');
+      if (act.expiresAt <= now) return codeInvalid('codeExpired');
+      if (act.attempts >= ACTIVATION_MAX_ATTEMPTS) return codeInvalid('codeAttemptsExhausted');
       const latest = await em.findOne(WelderActivation, {
         where: { welderId: act.welderId },
         order: { sentAt: 'DESC' },
       });
-      if (latest?.id !== act.id) return codeInvalid('superseded');
+      if (latest?.id !== act.id) return codeInvalid('codeSuperseded');
       const ok = timingSafeEqual(Buffer.from(act.codeHash, 'hex'), Buffer.from(hashCode(act.id, dto.code), 'hex'));
       if (!ok) {
         act.attempts += 1;
         await em.save(WelderActivation, act);
-        return act.attempts >= ACTIVATION_MAX_ATTEMPTS ? codeInvalid('attemptsExhausted') : codeInvalid('wrong');
+        return act.attempts >= ACTIVATION_MAX_ATTEMPTS ? codeInvalid('codeAttemptsExhausted') : codeInvalid('codeWrong');
       }
       if (await this.users.findByWelderId(em, welder.id))
         return new DomainError(ErrorCode.ALREADY_ACTIVATED, 'This welder already has an account: log in instead');
