@@ -147,7 +147,9 @@ export class WelderActivationService {
       if (!ok) {
         act.attempts += 1;
         await em.save(WelderActivation, act);
-        return act.attempts >= ACTIVATION_MAX_ATTEMPTS ? codeInvalid('codeAttemptsExhausted') : codeInvalid('codeWrong');
+        return act.attempts >= ACTIVATION_MAX_ATTEMPTS
+          ? codeInvalid('codeAttemptsExhausted')
+          : codeInvalid('codeWrong');
       }
       if (await this.users.findByWelderId(em, welder.id))
         return new DomainError(ErrorCode.ALREADY_ACTIVATED, 'This welder already has an account: log in instead');
