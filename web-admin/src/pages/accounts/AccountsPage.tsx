@@ -172,7 +172,7 @@ export default function AccountsPage() {
                 key: 'username',
                 render: (_, a) => (
                   <Space size={4}>
-                    <Typography.Text strong data-testid="accounts-username">
+                    <Typography.Text strong data-testid="accounts-username" translate="no">
                       {a.username}
                     </Typography.Text>
                     {a.id === user?.id && <Tag>{t('accounts.self')}</Tag>}

@@ -142,7 +142,7 @@ export default function RegistrationsPage() {
                 key: 'admin',
                 render: (_, a) => (
                   <Space direction="vertical" size={0}>
-                    <span>{a.adminUsername}</span>
+                    <span translate="no">{a.adminUsername}</span>
                     <Typography.Text type="secondary">{a.adminDisplayName}</Typography.Text>
                   </Space>
                 ),
