@@ -220,7 +220,7 @@ describe('account management', () => {
     });
 
     it("sends a welder's one-time password to the registry phone by SMS, never to the admin", async () => {
-      const sms = jest.spyOn(t.app.get(SMS_SENDER) as SmsSender, 'send');
+      const sms = jest.spyOn(t.app.get<SmsSender>(SMS_SENDER), 'send');
       const res = await t.http
         .post(`/api/users/${await id('welder.zhang')}/reset-password`)
         .set(await t.auth('hengda.admin'));

@@ -28,7 +28,7 @@ describe('welder activation', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    jest.spyOn(t.app.get(SMS_SENDER) as SmsSender, 'send').mockImplementation(async (m) => {
+    jest.spyOn(t.app.get<SmsSender>(SMS_SENDER), 'send').mockImplementation(async (m) => {
       sent.push(m);
       return { providerMessageId: null };
     });

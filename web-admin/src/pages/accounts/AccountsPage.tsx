@@ -1,4 +1,4 @@
-import { App, Button, type ButtonProps, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
@@ -84,7 +84,7 @@ export default function AccountsPage() {
     modal.confirm({
       title: t('accounts.resetPassword'),
       content: t('accounts.resetConfirm', { name: a.displayName }),
-      okButtonProps: { 'data-testid': 'accounts-reset-ok' } as ButtonProps,
+      okButtonProps: { 'data-testid': 'accounts-reset-ok' },
       onOk: async () => {
         try {
           const r = await apiFetch<Reset>(`/api/users/${a.id}/reset-password`, { method: 'POST' });
@@ -102,7 +102,7 @@ export default function AccountsPage() {
       ? modal.confirm({
           title: t('accounts.disable'),
           content: t('accounts.disableConfirm', { name: a.displayName }),
-          okButtonProps: { danger: true, 'data-testid': 'accounts-disable-ok' } as ButtonProps,
+          okButtonProps: { danger: true, 'data-testid': 'accounts-disable-ok' },
           onOk: () => act(a, 'disable', t('accounts.disabled')),
         })
       : void act(a, 'enable', t('accounts.enabled'));
@@ -240,7 +240,7 @@ export default function AccountsPage() {
         open={creating}
         title={t('accounts.create')}
         onOk={() => void create.submit()}
-        okButtonProps={{ loading: create.busy, 'data-testid': 'accounts-create-ok' } as ButtonProps}
+        okButtonProps={{ loading: create.busy, 'data-testid': 'accounts-create-ok' }}
         onCancel={() => setCreating(false)}
         destroyOnHidden
         forceRender

@@ -1,4 +1,4 @@
-import { App, Button, type ButtonProps, Card, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiBlob, apiFetch } from '../../api/client';
@@ -175,7 +175,7 @@ export default function RegistrationsPage() {
                           modal.confirm({
                             title: t('registrations.approve'),
                             content: t('registrations.approveConfirm', { name: a.name }),
-                            okButtonProps: { 'data-testid': 'registrations-approve-ok' } as ButtonProps,
+                            okButtonProps: { 'data-testid': 'registrations-approve-ok' },
                             onOk: () => decide(a, 'approve'),
                           })
                         }
