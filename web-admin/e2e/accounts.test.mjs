@@ -94,7 +94,7 @@ after(async () => {
 
 async function open(options) {
   const context = await browser.newContext({ ...options, baseURL: server.baseUrl });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   return { context, page };
@@ -231,6 +231,7 @@ describe('accounts: self-registration → approval → first log-in; welder acti
     assert.equal(otp.length, 12);
     await shot(ent.page, '87-accounts');
     await ent.page.keyboard.press('Escape');
+    await ent.page.getByTestId('accounts-one-time-password').waitFor({ state: 'hidden' });
     // disable, and it shows as disabled
     await safetyRow.getByTestId('accounts-toggle').click();
     await ent.page.getByTestId('accounts-disable-ok').click();
