@@ -24,6 +24,7 @@ import { CasesModule } from './cases/cases.module';
 import { RewardsModule } from './rewards/rewards.module';
 import { DocumentsModule } from './documents/documents.module';
 import { TodayModule } from './today/today.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -51,6 +52,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   RewardsModule,
   DocumentsModule,
   TodayModule,
+  RegistrationsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

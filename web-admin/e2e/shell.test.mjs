@@ -226,6 +226,15 @@ describe('bundle budget (compressed JavaScript on a first visit)', () => {
     assert.ok(!list.some((s) => CONSOLE_ONLY.test(s.url)), list.map((s) => s.url).join(' '));
   });
 
+  it('welder activation page (/activate): under 150 KB, without antd, the console shell or charts', async () => {
+    const list = await measureBytes('activate', PHONE, '/activate', 'activate-form');
+    figures.welderActivation = summary(list);
+    console.log(`welder activation: ${JSON.stringify({ ...figures.welderActivation, files: list.length })}`);
+    const bytes = sum(list, 'brotliBytes');
+    assert.ok(bytes <= TARGET.publicScan, `activation page: ${kb(bytes)} KB > ${kb(TARGET.publicScan)} KB`);
+    assert.ok(!list.some((s) => CONSOLE_ONLY.test(s.url)), list.map((s) => s.url).join(' '));
+  });
+
   it('welder badge page: under 150 KB, without antd, the console shell or charts', async () => {
     const list = await measureBytes('welder', PHONE, '/w', 'welder-badge', await session('welder.zhang'));
     figures.welderBadge = summary(list);

@@ -67,6 +67,10 @@ export const publicRoutes: RouteObject[] = [
   { path: '/report', element: scoped(() => import('./pages/public/ReportPage')) },
   { path: '/report/status', element: scoped(() => import('./pages/public/ReportStatusPage')) },
   { path: '/inspections/plans/:id', element: light(() => import('./pages/public/InspectionPlanPage')) },
+  // 企业注册 and its progress; /activate is a welder's phone page (light: no antd)
+  { path: '/register', element: scoped(() => import('./pages/public/RegisterPage')) },
+  { path: '/register/status', element: scoped(() => import('./pages/public/RegisterStatusPage')) },
+  { path: '/activate', element: light(() => import('./pages/public/ActivatePage')) },
 ];
 
 // ---- 2. Welder pages (login as welder, own phone layout). Owner: pages/welder/**. -----------------
@@ -123,6 +127,8 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },
   { path: 'permit-rules', element: page(() => import('./pages/console/PermitRulesPage')) },
+  { path: 'accounts', element: page(() => import('./pages/accounts/AccountsPage')) },
+  { path: 'registrations', element: page(() => import('./pages/accounts/RegistrationsPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [
@@ -134,6 +140,13 @@ const enterpriseRoutes: RouteObject[] = [
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  {
+    path: 'accounts',
+    element: guarded(
+      ['enterprise_admin'],
+      page(() => import('./pages/accounts/AccountsPage')),
+    ),
+  },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */

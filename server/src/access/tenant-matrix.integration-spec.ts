@@ -56,6 +56,10 @@ type Fx = DemoIds & {
   /** A reward 会亭镇 proposed for a second, confirmed report of 恒达 (its hazard registered): approved and paid in matrix order. */
   reward: string;
   rewardReport: string;
+  /** A safety manager account of 恒达 that account management acts on (disable, enable, reset, role). */
+  hengdaStaff: string;
+  /** A self-registration (企业注册) in 会亭镇, awaiting its township's review. */
+  application: string;
 };
 
 interface Entry {
@@ -119,6 +123,14 @@ const ALLOWED: Record<string, string> = {
     "the county's reward amounts: reference data every regulator under the county reads, not any enterprise's record",
   'PUT /api/rewards/rules':
     "a county regulator sets its own county's reward table only (rewards/rewards.integration-spec.ts: townships refused)",
+  'POST /api/public/enterprise-registrations':
+    '企业注册: the public application form by design (throttled per address; registrations/registrations.integration-spec.ts)',
+  'GET /api/public/enterprise-registrations/{trackingCode}':
+    'public: the applicant follows the application with its unguessable tracking code; status, name and reason only',
+  'POST /api/public/welder-activation':
+    'public by design: a welder proves ID number, certificate number and phone against the registry (users/welder-activation.integration-spec.ts)',
+  'POST /api/public/welder-activation/complete':
+    'public by design: needs the one-time code sent to the registry phone (users/welder-activation.integration-spec.ts)',
   'GET /api/public/reports/{trackingCode}':
     'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
@@ -220,6 +232,49 @@ const MATRIX: Record<string, Entry> = {
       role: 'safety_manager',
       enterpriseId: f.steel,
     }),
+  },
+  'GET /api/users': { owner: 'hengda.admin', query: () => 'q=hengda' },
+  'POST /api/users/{id}/disable': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.hengdaStaff }),
+    ownerGets: [200, 409],
+  },
+  'POST /api/users/{id}/enable': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.hengdaStaff }),
+    ownerGets: [200, 409],
+  },
+  'POST /api/users/{id}/reset-password': { owner: 'hengda.admin', params: (f) => ({ id: f.hengdaStaff }) },
+  'PATCH /api/users/{id}/role': {
+    owner: 'hengda.admin',
+    params: (f) => ({ id: f.hengdaStaff }),
+    body: () => ({ role: 'enterprise_admin' }),
+    ownerGets: [200, 409],
+  },
+  // 企业注册: the review of 会亭镇's application by its township (and the county above it)
+  'GET /api/enterprise-registrations': { owner: 'huiting.regulator', alsoInside: ['xiayi.regulator'] },
+  'GET /api/enterprise-registrations/{id}': {
+    owner: 'huiting.regulator',
+    alsoInside: ['xiayi.regulator'],
+    params: (f) => ({ id: f.application }),
+  },
+  'GET /api/enterprise-registrations/{id}/licence': {
+    owner: 'huiting.regulator',
+    alsoInside: ['xiayi.regulator'],
+    params: (f) => ({ id: f.application }),
+  },
+  'POST /api/enterprise-registrations/{id}/approve': {
+    owner: 'huiting.regulator',
+    alsoInside: ['xiayi.regulator'],
+    params: (f) => ({ id: f.application }),
+    ownerGets: [200, 409],
+  },
+  'POST /api/enterprise-registrations/{id}/reject': {
+    owner: 'huiting.regulator',
+    alsoInside: ['xiayi.regulator'],
+    params: (f) => ({ id: f.application }),
+    body: () => ({ reason: '矩阵测试' }),
+    ownerGets: [200, 409],
   },
   // machines, chips, codes
   'GET /api/machines': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
@@ -1162,8 +1217,44 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
         .attach('file', png(120, 160), { filename: 'zhang.png', contentType: 'image/png' }),
       'welder photo',
     );
+    const staff = await must(
+      await t.http.post('/api/users').set(hengda).send({
+        username: 'hengda.matrix',
+        password: DEMO_PASSWORD,
+        displayName: '恒达矩阵账号',
+        role: 'safety_manager',
+        enterpriseId: ids.steel,
+      }),
+      'enterprise staff account',
+    );
+    const registration = t.http.post('/api/public/enterprise-registrations');
+    for (const [k, v] of Object.entries({
+      uscc: uscc('91411426MA44RX001'),
+      name: '会亭镇矩阵注册厂',
+      industry: '金属制品业',
+      regionCode: '411426100',
+      address: '会亭镇',
+      legalRepresentative: '李矩阵',
+      principalName: '王矩阵',
+      principalPhone: '13837003001',
+      safetyManagerName: '赵矩阵',
+      safetyManagerPhone: '13837003002',
+      adminUsername: 'matrix.applicant',
+      adminDisplayName: '矩阵申请人',
+      adminPassword: DEMO_PASSWORD,
+    }))
+      registration.field(k, v);
+    const receipt = await must(
+      await registration.attach('licence', png(8, 8), { filename: 'l.png', contentType: 'image/png' }),
+      'self-registration',
+    );
+    const application = await one('SELECT id FROM enterprise_applications WHERE tracking_code = $1', [
+      String(receipt.trackingCode).replace('-', ''),
+    ]);
     f = {
       ...ids,
+      hengdaStaff: staff.id as string,
+      application,
       welderPhoto: (portrait.latest as { id: string }).id,
       pendingCertificate: pending.id as string,
       importJob: job.id as string,
@@ -1213,6 +1304,9 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.enforcementCase,
       f.reward,
       f.hengdaSafety,
+      f.hengdaStaff,
+      f.application,
+      '13837003001',
       'SD-WS400-240101',
       '1号车间氩弧焊机',
       '13837001001',

@@ -12,6 +12,8 @@ export interface EnterpriseLookup {
   findById(id: string, em?: EntityManager): Promise<Enterprise | null>;
   /** Missing ids are left out; order is not kept. */
   findByIds(ids: string[], em?: EntityManager): Promise<Enterprise[]>;
+  /** The enterprise with this 统一社会信用代码, if registered (self-registration refuses duplicates). */
+  findByUscc(uscc: string, em?: EntityManager): Promise<Enterprise | null>;
   /** Share-locked until the caller's transaction ends: the enterprise cannot be suspended meanwhile. */
   findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null>;
   /**
@@ -37,6 +39,10 @@ export class EnterpriseTableLookup implements EnterpriseLookup {
 
   async findByIds(ids: string[], em: EntityManager = this.ds.manager): Promise<Enterprise[]> {
     return ids.length ? em.find(Enterprise, { where: { id: In(ids) } }) : [];
+  }
+
+  findByUscc(uscc: string, em: EntityManager = this.ds.manager): Promise<Enterprise | null> {
+    return em.findOne(Enterprise, { where: { uscc } });
   }
 
   findByIdForShare(em: EntityManager, id: string): Promise<Enterprise | null> {

@@ -91,38 +91,57 @@ export class EnterprisesService {
     if (!region) throw regionUnknown('regionCode', dto.regionCode);
     this.assertMayPlaceIn(actor, region);
     assertCompleteLocation(dto.latitude, dto.longitude);
-    return this.ds.transaction(async (em) => {
-      if (await this.enterprises.findByUscc(em, dto.uscc)) throw duplicateUscc();
-      const e = await this.enterprises.save(
-        em,
-        this.enterprises.create(em, {
-          name: dto.name,
-          uscc: dto.uscc,
-          industry: dto.industry,
-          regionCode: region.code,
-          regionPath: region.path,
-          address: dto.address,
-          latitude: dto.latitude ?? null,
-          longitude: dto.longitude ?? null,
-          principalName: dto.principalName,
-          principalPhoneEnc: this.cipher.encrypt(dto.principalPhone),
-          controllerName: dto.controllerName ?? null,
-          controllerPhoneEnc: dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null,
-          status: EnterpriseStatus.Active,
-          statusReason: null,
-        }),
-      );
-      const view = await this.view(e, em);
-      await this.audit.record(em, actor, {
-        action: 'enterprise.create',
-        entityType: ENTITY,
-        entityId: e.id,
-        enterpriseId: e.id,
-        regionPath: e.regionPath,
-        after: enterpriseAuditSnapshot(view),
-      });
-      return view;
+    return this.ds.transaction((em) => this.createIn(em, actor, dto, region));
+  }
+
+  /**
+   * Creates the enterprise inside the caller's transaction (self-registration: the approval creates the
+   * enterprise and its admin account together). Same rules as create().
+   */
+  async createInTransaction(em: EntityManager, actor: Actor, dto: CreateEnterpriseDto): Promise<EnterpriseView> {
+    const region = await this.regions.findByCode(dto.regionCode);
+    if (!region) throw regionUnknown('regionCode', dto.regionCode);
+    this.assertMayPlaceIn(actor, region);
+    assertCompleteLocation(dto.latitude, dto.longitude);
+    return this.createIn(em, actor, dto, region);
+  }
+
+  private async createIn(
+    em: EntityManager,
+    actor: Actor,
+    dto: CreateEnterpriseDto,
+    region: Region,
+  ): Promise<EnterpriseView> {
+    if (await this.enterprises.findByUscc(em, dto.uscc)) throw duplicateUscc();
+    const e = await this.enterprises.save(
+      em,
+      this.enterprises.create(em, {
+        name: dto.name,
+        uscc: dto.uscc,
+        industry: dto.industry,
+        regionCode: region.code,
+        regionPath: region.path,
+        address: dto.address,
+        latitude: dto.latitude ?? null,
+        longitude: dto.longitude ?? null,
+        principalName: dto.principalName,
+        principalPhoneEnc: this.cipher.encrypt(dto.principalPhone),
+        controllerName: dto.controllerName ?? null,
+        controllerPhoneEnc: dto.controllerPhone ? this.cipher.encrypt(dto.controllerPhone) : null,
+        status: EnterpriseStatus.Active,
+        statusReason: null,
+      }),
+    );
+    const view = await this.view(e, em);
+    await this.audit.record(em, actor, {
+      action: 'enterprise.create',
+      entityType: ENTITY,
+      entityId: e.id,
+      enterpriseId: e.id,
+      regionPath: e.regionPath,
+      after: enterpriseAuditSnapshot(view),
     });
+    return view;
   }
 
   /** The enterprise's own admin or a platform admin; region and USCC are platform-admin only. */

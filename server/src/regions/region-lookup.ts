@@ -5,6 +5,8 @@ export interface RegionLookup {
   findByCode(code: string): Promise<Region | null>;
   /** County and townships in path order: what a person picks from (villages are too many for a phone list). */
   findPickable(): Promise<Region[]>;
+  /** The region at `path` and everything below it, parents first (account scoping). */
+  findSubtree(path: string): Promise<Region[]>;
 }
 
 export const REGION_LOOKUP = 'REGION_LOOKUP';

@@ -9,14 +9,20 @@ import { USER_NAME_LOOKUP, UserNameTableLookup } from './user-name-lookup';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { AccountsService } from './accounts.service';
+import { WelderActivation } from './welder-activation.entity';
+import { WelderActivationController } from './welder-activation.controller';
+import { WelderActivationService } from './welder-activation.service';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 
 @Module({
-  imports: [EnterprisesModule, WeldersModule, TypeOrmModule.forFeature([User]), RegionsModule],
-  controllers: [UsersController],
+  imports: [EnterprisesModule, WeldersModule, TypeOrmModule.forFeature([User, WelderActivation]), RegionsModule],
+  controllers: [UsersController, WelderActivationController],
   providers: [
     UsersService,
     UsersRepository,
+    AccountsService,
+    WelderActivationService,
     PasswordHasher,
     { provide: ENTERPRISE_STAFF, useClass: EnterpriseStaffRepository },
     { provide: USER_NAME_LOOKUP, useClass: UserNameTableLookup },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -14,6 +14,7 @@ import { PasswordHasher } from '../common/crypto/password-hasher';
 import { User } from './user.entity';
 import { Role } from '../common/roles/role';
 import { UsersRepository } from './users.repository';
+import { assertPasswordPolicy } from './password-rules';
 
 export interface UserView {
   id: string;
@@ -44,6 +45,50 @@ export class UsersService {
 
   findActiveByUsername(username: string): Promise<User | null> {
     return this.users.findActiveByUsername(username);
+  }
+
+  /** Whether an account already has this user name (self-registration checks it before and at approval). */
+  isUsernameTaken(username: string, em?: EntityManager): Promise<boolean> {
+    return this.users.usernameTaken(username, em);
+  }
+
+  /**
+   * The admin account of a newly approved self-registered enterprise, inside the approval's transaction.
+   * The applicant chose the password (only its hash travels), so there is no forced change.
+   */
+  async createRegisteredEnterpriseAdmin(
+    em: EntityManager,
+    actor: Actor,
+    a: { username: string; displayName: string; passwordHash: string; enterpriseId: string; regionPath: string },
+  ): Promise<UserView> {
+    if (await this.users.usernameTaken(a.username, em))
+      throw new DomainError(ErrorCode.DUPLICATE, 'The user name is taken', [
+        { field: 'adminUsername', code: 'duplicate', message: 'already taken' },
+      ]);
+    const user = await em.save(
+      User,
+      em.create(User, {
+        username: a.username,
+        passwordHash: a.passwordHash,
+        displayName: a.displayName,
+        role: Role.EnterpriseAdmin,
+        regionCode: null,
+        enterpriseId: a.enterpriseId,
+        welderId: null,
+        mustChangePassword: false,
+        passwordChangedAt: this.clock.now(),
+      }),
+    );
+    const view = this.toView(user);
+    await this.audit.record(em, actor, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: user.id,
+      enterpriseId: a.enterpriseId,
+      regionPath: a.regionPath,
+      after: { ...view },
+    });
+    return view;
   }
 
   async markLoggedIn(id: string): Promise<void> {
@@ -88,9 +133,11 @@ export class UsersService {
 
   /**
    * Platform admins create any account; regulators create regulator accounts inside their subtree;
-   * enterprise admins create safety managers and welder accounts of their own enterprise.
+   * enterprise admins create admins, safety managers and welder accounts of their own enterprise.
+   * The password policy applies, and the owner must change the password at the next log-in.
    */
   async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
+    assertPasswordPolicy(dto.password, dto.username);
     const passwordHash = await this.hasher.hash(dto.password);
     return this.ds.transaction(async (em) => {
       const scope = {
@@ -119,8 +166,7 @@ export class UsersService {
         const ent = await this.enterpriseLookup.findById(dto.enterpriseId, em);
         if (!ent || !this.access.canReadEnterprise(actor, ent)) throw DomainError.notFound('Enterprise');
         const allowed =
-          actor.role === Role.PlatformAdmin ||
-          (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id && dto.role === Role.SafetyManager);
+          actor.role === Role.PlatformAdmin || (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === ent.id);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
         scope.enterpriseId = ent.id;
         scope.regionPath = ent.regionPath;
@@ -155,6 +201,9 @@ export class UsersService {
           regionCode: scope.regionCode,
           enterpriseId: scope.enterpriseId,
           welderId: scope.welderId,
+          // Someone else chose this password: the owner replaces it at the first log-in.
+          mustChangePassword: true,
+          passwordChangedAt: this.clock.now(),
         }),
       );
       const view = this.toView(user);

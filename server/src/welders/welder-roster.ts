@@ -17,6 +17,12 @@ export type RosterWelder = Pick<
  */
 export interface WelderRoster {
   findWelders(ids: string[], em?: EntityManager): Promise<RosterWelder[]>;
+  /** The welder whose ID number has this blind index (FieldCipher.blindIndex), locked when `em` is given. */
+  findByIdNumberIndex(idNumberIndex: string, em?: EntityManager): Promise<RosterWelder | null>;
+  /** Whether the welder holds any certificate record of the welding category (activation: "in the registry"). */
+  hasWeldingCertificate(welderId: string, em?: EntityManager): Promise<boolean>;
+  /** Ids of the welders the enterprise employs now (its staff list of accounts). */
+  findEmployedWelderIds(enterpriseId: string): Promise<string[]>;
   /** The welder with the employing enterprise (code management, the public scan). */
   findWithEmployer(id: string): Promise<Welder | null>;
   /** Row-locked for the rest of the caller's transaction (concurrent code re-issues queue up). */
@@ -43,6 +49,21 @@ export class WelderRosterRepository implements WelderRoster {
 
   findWelders(ids: string[], em: EntityManager = this.ds.manager): Promise<RosterWelder[]> {
     return ids.length ? em.find(Welder, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  findByIdNumberIndex(idNumberIndex: string, em: EntityManager = this.ds.manager): Promise<RosterWelder | null> {
+    return em.findOne(Welder, { where: { idNumberIndex } });
+  }
+
+  async hasWeldingCertificate(welderId: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.exists(Certificate, {
+      where: { welderId, category: CertificateCategory.WeldingAndThermalCutting },
+    });
+  }
+
+  async findEmployedWelderIds(enterpriseId: string): Promise<string[]> {
+    const rows = await this.ds.manager.find(Welder, { where: { employerId: enterpriseId }, select: { id: true } });
+    return rows.map((w) => w.id);
   }
 
   findWithEmployer(id: string): Promise<Welder | null> {

@@ -807,6 +807,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/enterprise-registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Applications of your region, oldest first (pending unless a status is given) */
+    get: operations['RegistrationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enterprise-registrations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One application (phones masked) */
+    get: operations['RegistrationsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enterprise-registrations/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve: creates the enterprise and its admin account */
+    post: operations['RegistrationsController_approve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enterprise-registrations/{id}/licence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The business licence photo of an application */
+    get: operations['RegistrationsController_licence'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enterprise-registrations/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject with a reason the applicant sees */
+    post: operations['RegistrationsController_reject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/enterprises': {
     parameters: {
       query?: never;
@@ -2378,6 +2463,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/public/enterprise-registrations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 企业注册: an enterprise applies to join; its township reviews. Answers a tracking code (rate-limited per address) */
+    post: operations['PublicRegistrationsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/enterprise-registrations/{trackingCode}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where an application stands, by its tracking code */
+    get: operations['PublicRegistrationsController_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/public/inspection-plans/{id}': {
     parameters: {
       query?: never;
@@ -2457,6 +2576,40 @@ export interface paths {
     get: operations['PublicRewardsController_status'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/welder-activation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A welder starts activating their own account: ID number, certificate number and phone must match the registry; a 6-digit code is sent by SMS */
+    post: operations['WelderActivationController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/public/welder-activation/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** With the code, the welder chooses their user name and password (policy); the account is created */
+    post: operations['WelderActivationController_complete'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2729,14 +2882,83 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Accounts you manage: platform admins all; regulators the regulator accounts of their subtree; enterprise admins their staff and welders */
+    get: operations['UsersController_list'];
     put?: never;
-    /** Create an account within your own scope */
+    /** Create an account within your own scope (password policy; changed at first log-in) */
     post: operations['UsersController_create'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable an account you manage (never your own): it can no longer log in */
+    post: operations['UsersController_disable'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enable a disabled account you manage */
+    post: operations['UsersController_enable'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/reset-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the password with a one-time password (shown once; welders get it by SMS) that must be changed at the next log-in */
+    post: operations['UsersController_resetPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/role': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an enterprise account between admin and safety manager (never your own) */
+    patch: operations['UsersController_changeRole'];
     trace?: never;
   };
   '/api/welder-photos': {
@@ -2934,9 +3156,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccountView: {
+      /** Format: date-time */
+      createdAt: string;
+      displayName: string;
+      /** Format: uuid */
+      enterpriseId: string | null;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastLoginAt: string | null;
+      /** @description The owner must choose a new password at the next log-in */
+      mustChangePassword: boolean;
+      regionCode: string | null;
+      role: components['schemas']['Role'];
+      status: components['schemas']['UserStatus'];
+      username: string;
+      /** Format: uuid */
+      welderId: string | null;
+    };
     AcknowledgeAlertDto: {
       /** @example 已通知车间主任到场核查 */
       note?: string;
+    };
+    ActivatedView: {
+      username: string;
+    };
+    ActivationSentView: {
+      /**
+       * Format: uuid
+       * @description Give back with the code
+       */
+      activationId: string;
+      /** Format: date-time */
+      expiresAt: string;
+      /** @example 138****1234 */
+      phoneMasked: string;
+      /** @description Seconds before another code may be requested */
+      resendAfterSeconds: number;
     };
     AlertCensus: {
       /** @description Acknowledged, not yet closed */
@@ -3077,6 +3334,35 @@ export interface components {
       welderIdMasked: string | null;
       /** @example 陈静 */
       welderName: string | null;
+    };
+    /** @enum {string} */
+    ApplicationStatus: 'pending' | 'approved' | 'rejected';
+    ApplicationView: {
+      address: string;
+      adminDisplayName: string;
+      adminUsername: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      /** Format: uuid */
+      enterpriseId: string | null;
+      /** Format: uuid */
+      id: string;
+      industry: string;
+      legalRepresentative: string;
+      name: string;
+      principalName: string;
+      /** @example 138****1101 */
+      principalPhoneMasked: string;
+      regionCode: string;
+      rejectReason: string | null;
+      safetyManagerName: string;
+      /** @example 138****1102 */
+      safetyManagerPhoneMasked: string;
+      status: components['schemas']['ApplicationStatus'];
+      /** Format: date-time */
+      submittedAt: string;
+      trackingCode: string;
+      uscc: string;
     };
     ApprovalChainsDto: {
       /**
@@ -3281,6 +3567,14 @@ export interface components {
       | 'report.rejected'
       | 'report.closed'
       | 'user.create'
+      | 'user.disable'
+      | 'user.enable'
+      | 'user.reset_password'
+      | 'user.role_change'
+      | 'user.activate'
+      | 'enterprise_application.submit'
+      | 'enterprise_application.approve'
+      | 'enterprise_application.reject'
       | 'user_positions.update'
       | 'welder.create'
       | 'welder.update'
@@ -3302,6 +3596,7 @@ export interface components {
       | 'reward'
       | 'reward_rule'
       | 'enterprise'
+      | 'enterprise_application'
       | 'enterprise_permit_settings'
       | 'hazard'
       | 'hazard_measure'
@@ -3596,6 +3891,13 @@ export interface components {
       /** @enum {string} */
       status: 'active' | 'suspended' | 'retired';
     };
+    ChangeRoleDto: {
+      /**
+       * @example safety_manager
+       * @enum {string}
+       */
+      role: 'enterprise_admin' | 'safety_manager';
+    };
     CheckInDto: {
       /** @example 34.1721 */
       latitude: number;
@@ -3678,6 +3980,19 @@ export interface components {
        * @example https://arcgate.example/q/M0ZK3X7Q9T2BC8N4HJ6V5RA1
        */
       url: string;
+    };
+    CompleteActivationDto: {
+      /** Format: uuid */
+      activationId: string;
+      /** @example 123456 */
+      code: string;
+      /** @description Chosen by the welder; the password policy applies */
+      password: string;
+      /**
+       * @description 3-64 letters, digits, dot, dash or underscore
+       * @example zhang.wei
+       */
+      username: string;
     };
     CreateArmSessionDto: {
       /**
@@ -4255,6 +4570,12 @@ export interface components {
       | 'INSPECTION_RECORD_SIGNED'
       | 'INSPECTION_NOT_CHECKED_IN'
       | 'DOCUMENT_NOT_AVAILABLE'
+      | 'OWN_ACCOUNT'
+      | 'ACTIVATION_MISMATCH'
+      | 'ALREADY_ACTIVATED'
+      | 'ONE_TIME_CODE_INVALID'
+      | 'ONE_TIME_CODE_TOO_SOON'
+      | 'SMS_UNAVAILABLE'
       | 'INTERNAL';
     ErrorEnvelopeView: {
       error: components['schemas']['ErrorBodyView'];
@@ -5394,6 +5715,17 @@ export interface components {
       trend: components['schemas']['TrendPoint'][];
       welders: components['schemas']['WelderCensus'];
     };
+    PasswordResetView: {
+      /**
+       * @description shown: the one-time password is below, shown this once
+       * @enum {string}
+       */
+      delivery: 'shown' | 'sms';
+      /** @description The one-time password (only when delivery is shown) */
+      oneTimePassword?: string;
+      /** @description Masked number the one-time password was sent to (delivery sms) */
+      phoneMasked?: string;
+    };
     PayRewardDto: {
       /** Format: date-time */
       paidAt: string;
@@ -5788,6 +6120,20 @@ export interface components {
       /** @example 411426 */
       parentCode: string | null;
     };
+    PublicRegistrationStatusView: {
+      /** @description Log in with this user name once approved */
+      adminUsername: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      name: string;
+      /** @description Why it was rejected */
+      rejectReason: string | null;
+      status: components['schemas']['ApplicationStatus'];
+      /** Format: date-time */
+      submittedAt: string;
+      /** @example AB3DE-FG7HK */
+      trackingCode: string;
+    };
     PublicReportStatusDto: {
       /** @example AB3DE-FG7HK */
       displayCode: string;
@@ -5951,6 +6297,18 @@ export interface components {
     };
     /** @enum {string} */
     RegionLevel: 'province' | 'city' | 'county' | 'township' | 'village';
+    RegistrationReceiptView: {
+      status: components['schemas']['ApplicationStatus'];
+      /**
+       * @description Keep it to follow the application
+       * @example AB3DE-FG7HK
+       */
+      trackingCode: string;
+    };
+    RejectApplicationDto: {
+      /** @example 营业执照照片不清晰，请重新提交 */
+      reason: string;
+    };
     ReplaceChipDto: {
       /**
        * @description Chip id as printed/scanned: "C" + 20 Crockford base32 characters, derived from the public key
@@ -6309,6 +6667,75 @@ export interface components {
       overdueCount: number;
       regionName: string | null;
     };
+    StartActivationDto: {
+      /**
+       * @description 特种作业操作证 number ("T" + the ID number)
+       * @example T41142619900101123X
+       */
+      certificateNumber: string;
+      /**
+       * @description Resident ID number, as in the registry
+       * @example 41142619900101123X
+       */
+      idNumber: string;
+      /**
+       * @description The mobile number the registry holds
+       * @example 13837001234
+       */
+      phone: string;
+    };
+    SubmitRegistrationDto: {
+      /** @example 会亭镇工业园区纬二路1号 */
+      address: string;
+      /** @example 新建钢构管理员 */
+      adminDisplayName: string;
+      /** @description The admin's password (password policy) */
+      adminPassword: string;
+      /**
+       * @description The enterprise admin's user name (3-64 letters, digits, . _ -)
+       * @example xinjian.admin
+       */
+      adminUsername: string;
+      /** @example 金属制品业 */
+      industry: string;
+      /**
+       * @description 法定代表人
+       * @example 李法人
+       */
+      legalRepresentative: string;
+      /** @example 夏邑县新建钢结构有限公司 */
+      name: string;
+      /**
+       * @description 主要负责人
+       * @example 王负责
+       */
+      principalName: string;
+      /**
+       * @description Stored encrypted, shown masked
+       * @example 13837001101
+       */
+      principalPhone: string;
+      /**
+       * @description The township (乡镇) the enterprise is in
+       * @example 411426100
+       */
+      regionCode: string;
+      /**
+       * @description 安全管理人员
+       * @example 赵安全
+       */
+      safetyManagerName: string;
+      /**
+       * @description Stored encrypted, shown masked
+       * @example 13837001102
+       */
+      safetyManagerPhone: string;
+      /**
+       * @description 统一社会信用代码 with a valid GB 32100 check character
+       * @example 91411426MA44HD001X
+       */
+      uscc: string;
+    };
     SubmitReportDto: {
       /**
        * @description Typed location when the phone gives none
@@ -6619,6 +7046,8 @@ export interface components {
        */
       positions: components['schemas']['ApproverPosition'][];
     };
+    /** @enum {string} */
+    UserStatus: 'active' | 'disabled';
     VerificationQueue: {
       items: components['schemas']['VerificationQueueItem'][];
       officialSourceConnected: boolean;
@@ -8175,6 +8604,120 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServerKeyView'];
+        };
+      };
+    };
+  };
+  RegistrationsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: components['schemas']['ApplicationStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ApplicationView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  RegistrationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationView'];
+        };
+      };
+    };
+  };
+  RegistrationsController_approve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationView'];
+        };
+      };
+    };
+  };
+  RegistrationsController_licence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RegistrationsController_reject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RejectApplicationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationView'];
         };
       };
     };
@@ -10888,6 +11431,70 @@ export interface operations {
       };
     };
   };
+  PublicRegistrationsController_submit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['SubmitRegistrationDto'] & {
+          /**
+           * Format: binary
+           * @description 营业执照 photo, JPEG or PNG, at most 5 MB
+           */
+          licence: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RegistrationReceiptView'];
+        };
+      };
+      /** @description TOO_MANY_REQUESTS */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PublicRegistrationsController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        trackingCode: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicRegistrationStatusView'];
+        };
+      };
+      /** @description No application has this tracking code */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PublicInspectionsController_get: {
     parameters: {
       query?: never;
@@ -11026,6 +11633,52 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  WelderActivationController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartActivationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivationSentView'];
+        };
+      };
+    };
+  };
+  WelderActivationController_complete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteActivationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivatedView'];
+        };
       };
     };
   };
@@ -11480,6 +12133,37 @@ export interface operations {
       };
     };
   };
+  UsersController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description User name or display name contains */
+        q?: string;
+        role?: components['schemas']['Role'];
+        status?: components['schemas']['UserStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AccountView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
   UsersController_create: {
     parameters: {
       query?: never;
@@ -11499,6 +12183,94 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  UsersController_disable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
+      };
+    };
+  };
+  UsersController_enable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
+      };
+    };
+  };
+  UsersController_resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasswordResetView'];
+        };
+      };
+    };
+  };
+  UsersController_changeRole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangeRoleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountView'];
+        };
       };
     };
   };
@@ -11955,6 +12727,8 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
 export const alertViewPlaceSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['AlertView']['placeSource']
 > = ['permit', 'enterprise'];
+export const applicationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ApplicationStatus']> =
+  ['pending', 'approved', 'rejected'];
 export const approverPositionValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ApproverPosition']> = [
   'unit_head',
   'safety_department',
@@ -12052,6 +12826,14 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'report.rejected',
   'report.closed',
   'user.create',
+  'user.disable',
+  'user.enable',
+  'user.reset_password',
+  'user.role_change',
+  'user.activate',
+  'enterprise_application.submit',
+  'enterprise_application.approve',
+  'enterprise_application.reject',
   'user_positions.update',
   'welder.create',
   'welder.update',
@@ -12073,6 +12855,7 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'reward',
   'reward_rule',
   'enterprise',
+  'enterprise_application',
   'enterprise_permit_settings',
   'hazard',
   'hazard_measure',
@@ -12162,6 +12945,9 @@ export const certificateVerificationValues: ReadonlyArray<
 export const changeMachineStatusDtoStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ChangeMachineStatusDto']['status']
 > = ['active', 'suspended', 'retired'];
+export const changeRoleDtoRoleValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ChangeRoleDto']['role']
+> = ['enterprise_admin', 'safety_manager'];
 export const chipUnbindReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ChipUnbindReason']> = [
   'chip_faulty',
   'chip_damaged',
@@ -12250,6 +13036,12 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'INSPECTION_RECORD_SIGNED',
   'INSPECTION_NOT_CHECKED_IN',
   'DOCUMENT_NOT_AVAILABLE',
+  'OWN_ACCOUNT',
+  'ACTIVATION_MISMATCH',
+  'ALREADY_ACTIVATED',
+  'ONE_TIME_CODE_INVALID',
+  'ONE_TIME_CODE_TOO_SOON',
+  'SMS_UNAVAILABLE',
   'INTERNAL',
 ];
 export const extensionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExtensionStatus']> = [
@@ -12461,6 +13253,9 @@ export const onSiteStateValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'checked_in',
   'signed',
 ];
+export const passwordResetViewDeliveryValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PasswordResetView']['delivery']
+> = ['shown', 'sms'];
 export const permitCandidateBlockValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
 > = [
@@ -12613,6 +13408,10 @@ export const trainingTierValues: ReadonlyArray<FlattenedDeepRequired<components>
   'county',
   'township',
   'enterprise',
+];
+export const userStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['UserStatus']> = [
+  'active',
+  'disabled',
 ];
 export const verificationSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['VerificationSource']

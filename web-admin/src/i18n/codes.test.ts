@@ -68,6 +68,8 @@ const ENUM_TABLES: [string, readonly string[]][] = [
   ['hazardSource', generated.hazardSourceValues],
   ['hazardStep', generated.hazardStepValues],
   ['hazardMeasureKind', generated.hazardMeasureKindValues],
+  ['userStatus', generated.userStatusValues],
+  ['applicationStatus', generated.applicationStatusValues],
 ];
 
 /** Device states are the protocol's (not part of the HTTP API's enums): read from its source. */

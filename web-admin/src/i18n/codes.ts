@@ -152,6 +152,22 @@ export const FIELD_CODES = [
   // welder photos
   'imageDamaged',
   'imageDimensions',
+  // accounts (issue 16): the password policy, account management, registration, activation codes
+  'passwordTooShort',
+  'passwordTooLong',
+  'passwordTooFewClasses',
+  'passwordContainsUsername',
+  'passwordTooCommon',
+  'unchanged',
+  'roleNotChangeable',
+  'welderHasNoPhone',
+  'notTownship',
+  'pendingApplication',
+  'codeWrong',
+  'codeExpired',
+  'codeUsed',
+  'codeAttemptsExhausted',
+  'codeSuperseded',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

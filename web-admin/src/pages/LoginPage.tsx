@@ -2,7 +2,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { errorText, formFieldErrors } from '../i18n/errors';
 import { homeFor, useSession } from '../auth/session';
@@ -84,6 +84,14 @@ export default function LoginPage() {
               {t('login.submit')}
             </Button>
           </Form>
+          <Space split="·" style={{ justifyContent: 'center', width: '100%' }}>
+            <Link to="/register" data-testid="login-register">
+              {t('login.register')}
+            </Link>
+            <Link to="/activate" data-testid="login-activate">
+              {t('login.activate')}
+            </Link>
+          </Space>
         </Space>
       </Card>
     </div>

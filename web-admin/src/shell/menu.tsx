@@ -14,7 +14,9 @@ import {
   PictureOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
+  TeamOutlined,
   ThunderboltOutlined,
+  UserAddOutlined,
   UploadOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
@@ -51,6 +53,8 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
   { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },
   { path: '/console/permit-rules', labelKey: 'menu.permitRules', icon: <SafetyCertificateOutlined /> },
+  { path: '/console/registrations', labelKey: 'menu.registrations', icon: <UserAddOutlined /> },
+  { path: '/console/accounts', labelKey: 'menu.accounts', icon: <TeamOutlined /> },
 ];
 
 const enterpriseMenu: MenuEntry[] = [
@@ -63,7 +67,14 @@ const enterpriseMenu: MenuEntry[] = [
   { path: '/workspace/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
 ];
 
+/** Enterprise admins manage their staff's accounts; safety managers do not. */
+const enterpriseAdminMenu: MenuEntry[] = [
+  ...enterpriseMenu,
+  { path: '/workspace/accounts', labelKey: 'menu.accounts', icon: <TeamOutlined /> },
+];
+
 export function menuFor(role: Role): MenuEntry[] {
+  if (role === 'enterprise_admin') return enterpriseAdminMenu;
   if (ENTERPRISE_ROLES.includes(role)) return enterpriseMenu;
   if (role === 'welder') return [];
   return regulatorMenu;

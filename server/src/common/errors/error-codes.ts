@@ -71,6 +71,18 @@ export enum ErrorCode {
   INSPECTION_NOT_CHECKED_IN = 'INSPECTION_NOT_CHECKED_IN',
   /** The record is not yet in a state that has this document (e.g. an order before the hazard is ordered). */
   DOCUMENT_NOT_AVAILABLE = 'DOCUMENT_NOT_AVAILABLE',
+  /** Account management never acts on the caller's own account (no self-disable, own role or own reset). */
+  OWN_ACCOUNT = 'OWN_ACCOUNT',
+  /** Welder activation: the ID number, certificate number and phone do not match one registry record. */
+  ACTIVATION_MISMATCH = 'ACTIVATION_MISMATCH',
+  /** Welder activation: the welder already has an account. */
+  ALREADY_ACTIVATED = 'ALREADY_ACTIVATED',
+  /** The one-time code is wrong, expired, used, or its attempts are spent. */
+  ONE_TIME_CODE_INVALID = 'ONE_TIME_CODE_INVALID',
+  /** A new one-time code is sent at most once a minute. */
+  ONE_TIME_CODE_TOO_SOON = 'ONE_TIME_CODE_TOO_SOON',
+  /** The SMS provider refused or failed: the code could not be sent. */
+  SMS_UNAVAILABLE = 'SMS_UNAVAILABLE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -137,5 +149,11 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NO_INSPECTION_CANDIDATES]: 409,
   [ErrorCode.MACHINE_HAS_CHIP]: 409,
   [ErrorCode.MACHINE_HAS_NO_CHIP]: 409,
+  [ErrorCode.OWN_ACCOUNT]: 403,
+  [ErrorCode.ACTIVATION_MISMATCH]: 422,
+  [ErrorCode.ALREADY_ACTIVATED]: 409,
+  [ErrorCode.ONE_TIME_CODE_INVALID]: 422,
+  [ErrorCode.ONE_TIME_CODE_TOO_SOON]: 429,
+  [ErrorCode.SMS_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
 };

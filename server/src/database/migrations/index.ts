@@ -23,6 +23,7 @@ import { WelderPhotos1796470100000 } from './1796470100000-WelderPhotos';
 import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
+import { Accounts1796650000000 } from './1796650000000-Accounts';
 import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordChange';
 import { TargetedInspections1796540100000 } from './1796540100000-TargetedInspections';
 import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectionSource';
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   CaseInspectionSource1796630000000,
   InspectionOnSite1796610000000,
   DocumentNumbers1796620000000,
+  Accounts1796650000000,
 ];
