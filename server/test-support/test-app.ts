@@ -76,6 +76,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     secrets,
     jwtTtlSeconds: 3600,
     loginRateLimitPerMinute: 10,
+    // Most suites move a fake clock by hours or days with one cached log-in: sessions there outlive
+    // them. The session suites (auth/sessions.integration-spec.ts) set real limits.
+    session: { idleTimeoutS: 10 * 365 * 86400, maxAgeS: 10 * 365 * 86400 },
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     seedDemoData: false,
     ...opts.config,

@@ -22,4 +22,9 @@ export class UsersRepository {
   touchLastLogin(id: string, at: Date): Promise<unknown> {
     return this.repo.update({ id }, { lastLoginAt: at });
   }
+
+  /** The owner's own password change (auth/): clears the forced-change flag and dates the password. */
+  replacePassword(id: string, passwordHash: string, at: Date): Promise<unknown> {
+    return this.repo.update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: at });
+  }
 }

@@ -46,6 +46,20 @@ export class UsersService {
     return this.users.findActiveByUsername(username);
   }
 
+  /** An active user by id, with the password hash (auth/: the user's own password change, TOTP disable). */
+  findActiveById(id: string): Promise<User | null> {
+    return this.users.findActiveById(id);
+  }
+
+  async mustChangePassword(id: string): Promise<boolean> {
+    return (await this.users.findById(id))?.mustChangePassword ?? false;
+  }
+
+  /** Stores the user's own new password (already checked and hashed by auth/). */
+  async replaceOwnPassword(id: string, passwordHash: string): Promise<void> {
+    await this.users.replacePassword(id, passwordHash, this.clock.now());
+  }
+
   async markLoggedIn(id: string): Promise<void> {
     await this.users.touchLastLogin(id, this.clock.now());
   }
