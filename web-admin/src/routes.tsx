@@ -105,6 +105,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },
   { path: 'permit-rules', element: page(() => import('./pages/console/PermitRulesPage')) },
+  { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [
@@ -116,6 +117,7 @@ const enterpriseRoutes: RouteObject[] = [
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */
@@ -123,6 +125,19 @@ const consoleLayout = scoped(() => import('./shell/AppLayout').then((m) => ({ de
 
 export const routes: RouteObject[] = [
   { path: '/login', element: scoped(() => import('./pages/LoginPage')) },
+  // Right after log-in, a restricted session's one step (forced password change, TOTP set-up): no layout.
+  {
+    path: '/account/password',
+    element: scoped(() =>
+      import('./pages/account/AccountStepPage').then((m) => ({ default: () => <m.default step="password" /> })),
+    ),
+  },
+  {
+    path: '/account/two-factor',
+    element: scoped(() =>
+      import('./pages/account/AccountStepPage').then((m) => ({ default: () => <m.default step="totp" /> })),
+    ),
+  },
   ...publicRoutes,
   ...welderRoutes,
   {

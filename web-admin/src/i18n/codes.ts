@@ -150,6 +150,15 @@ export const FIELD_CODES = [
   // welder photos
   'imageDamaged',
   'imageDimensions',
+  // passwords and two-factor log-in (server/src/auth/password-policy.ts, auth.service.ts, totp/)
+  'PASSWORD_TOO_SHORT',
+  'PASSWORD_TOO_LONG',
+  'PASSWORD_TOO_FEW_CLASSES',
+  'PASSWORD_CONTAINS_USERNAME',
+  'PASSWORD_TOO_COMMON',
+  'PASSWORD_UNCHANGED',
+  'wrongPassword',
+  'totpInvalid',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];
