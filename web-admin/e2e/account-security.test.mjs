@@ -131,6 +131,21 @@ describe('account security', () => {
       history.map((r) => r.result),
       ['success', 'totp_required', 'success'],
     );
+
+    // The live alert stream opens with a one-time ticket: no token in any URL.
+    /** @type {string[]} */ const urls = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto('/console/alerts');
+    await page.getByTestId('alerts-live').getByText('实时推送已连接').waitFor();
+    const stream = urls.filter((u) => u.includes('/api/alerts/stream'));
+    assert.ok(
+      stream.some((u) => /[?&]ticket=/.test(u)),
+      JSON.stringify(stream),
+    );
+    assert.ok(
+      urls.every((u) => !u.includes('access_token') && !u.includes('eyJ')),
+      JSON.stringify(urls),
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -60,6 +60,7 @@ const REGULATOR_PAGES = [
   '/console/audit',
   '/console/blackouts',
   '/console/permit-rules',
+  '/console/security',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',
@@ -69,6 +70,7 @@ const ENTERPRISE_PAGES = [
   '/workspace/permits',
   '/workspace/alerts',
   '/workspace/hazards',
+  '/workspace/security',
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
