@@ -108,7 +108,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'SESSION_ENDED' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RefreshResponseDto> {
     const cookies = req.cookies as Record<string, unknown> | undefined;
-    const token = typeof cookies?.[REFRESH_COOKIE] === 'string' ? (cookies[REFRESH_COOKIE]) : undefined;
+    const token = typeof cookies?.[REFRESH_COOKIE] === 'string' ? cookies[REFRESH_COOKIE] : undefined;
     try {
       const out = await this.auth.refresh(token);
       this.setRefreshCookie(res, out.refreshToken, out.refreshExpiresAt);

@@ -23,7 +23,7 @@ export const PASSWORD_MIN_CLASSES = 3;
  * that the English-centred list lacks (pinyin phrases, keyboard walks with 123456 tails).
  */
 const BREACHED: ReadonlySet<string> = new Set([
-  ...(dictionary['passwords-common']),
+  ...dictionary['passwords-common'],
   ...['admin@123456', 'abc@1234567', 'a123456789!', 'woaini1314', 'woaini520', '5201314', 'iloveyou1314'],
   ...['qwe@123456', 'qaz@123456', '1qaz2wsx', '1qaz@wsx', 'zxcvbnm123', 'aa123456', 'root@123456', 'huawei@123'],
 ]);

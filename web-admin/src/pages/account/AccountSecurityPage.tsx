@@ -11,6 +11,7 @@ import { ErrorState } from '../../components/states';
 import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { TwoFactorSetup } from './TwoFactorSetup';
+import { describeUserAgent } from './user-agent';
 
 type SessionView = components['schemas']['SessionViewDto'];
 type HistoryEntry = components['schemas']['LoginHistoryEntryDto'];
@@ -151,7 +152,7 @@ export default function AccountSecurityPage() {
                 { title: t('account.sessionCreated'), render: (_, r) => fmtTime(r.createdAt) },
                 { title: t('account.sessionLastSeen'), render: (_, r) => fmtTime(r.lastSeenAt) },
                 { title: t('account.address'), dataIndex: 'ip' },
-                { title: t('account.userAgent'), dataIndex: 'userAgent', ellipsis: true },
+                { title: t('account.userAgent'), render: (_, r) => describeUserAgent(r.userAgent) },
                 {
                   title: '',
                   render: (_, r) =>
@@ -182,7 +183,7 @@ export default function AccountSecurityPage() {
               columns={[
                 { title: t('account.time'), render: (_, r) => fmtTime(r.at) },
                 { title: t('account.address'), dataIndex: 'ip' },
-                { title: t('account.userAgent'), dataIndex: 'userAgent', ellipsis: true },
+                { title: t('account.userAgent'), render: (_, r) => describeUserAgent(r.userAgent) },
                 {
                   title: t('account.result'),
                   render: (_, r) => (
