@@ -2,7 +2,10 @@ import { Secret, TOTP } from 'otpauth';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
 import { DEMO_PASSWORD } from '../seed/demo-data';
+import { AuditService } from '../audit/audit.service';
 import { REFRESH_COOKIE } from './auth.controller';
+import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginSprayLimiter } from './login-spray-limiter';
 
 const IDLE_S = 600;
 const NEW_PASSWORD = 'Weld-Safe#7319';
@@ -171,7 +174,19 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
     // Unknown names lock the same way (the answer does not reveal which names exist).
     for (let i = 0; i < 5; i++) await login('no.such.user', `Wrong#${i}guess`, `198.51.100.${60 + i}`);
     expect((await login('no.such.user', 'x', '198.51.100.70')).body.error.code).toBe('ACCOUNT_LOCKED');
-    // Persisted in PostgreSQL (not in one process's memory): the attempts are rows every replica reads.
+    // Persisted in PostgreSQL (not in one process's memory): a second replica (or a restarted server),
+    // with nothing in memory, sees the same lock.
+    const replica = new LoginSprayLimiter(
+      clock,
+      t.ds,
+      t.app.get(AuditService),
+      new LoginAttemptsRepository(t.ds),
+      t.config,
+    );
+    expect(await replica.accountLockedUntil('huiting.regulator')).toEqual(
+      new Date(locked.body.error.details.lockedUntil),
+    );
+    await expect(replica.assertAllowed('198.51.100.1')).resolves.toBeUndefined();
     const [{ n }] = await t.ds.query(
       `SELECT count(*)::int AS n FROM login_attempts WHERE username = 'huiting.regulator' AND result = 'bad_credentials'`,
     );
