@@ -36,7 +36,7 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // Query strings can carry personal data (exact ID-number search) and tokens (?access_token=): never log them.
+            // Query strings can carry personal data (exact ID-number search) and one-time stream tickets (?ticket=): never log them.
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,

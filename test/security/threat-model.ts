@@ -193,6 +193,22 @@ export const ADVERSARIES: Adversary[] = [
         where: ['server/src/auth/login-spray-limiter.ts'],
       },
       {
+        what: 'Account lockout: failed log-ins of one user name (known or not) lock it for the window (ACCOUNT_LOCKED, lockedUntil); both limits read the persisted log-in attempts, so restarts and replicas share them; breached common passwords are refused',
+        where: [
+          'server/src/auth/login-spray-limiter.ts',
+          'server/src/auth/login-attempts.repository.ts',
+          'server/src/auth/password-policy.ts',
+        ],
+      },
+      {
+        what: 'A stolen token is short-lived and revocable: 15-minute access tokens name a server-side session checked per request (log-out, idle time-out, log out everywhere, disabled user); refresh tokens rotate, stored hashed, and a reused one revokes the session; TOTP second factor; no token in a URL (one-time stream tickets)',
+        where: [
+          'server/src/auth/sessions/session.service.ts',
+          'server/src/auth/jwt-auth.guard.ts',
+          'server/src/auth/totp/totp.service.ts',
+        ],
+      },
+      {
         what: 'Public answers carry no free text a user typed (a revoked code shows a reason category) and mask phone- and ID-like digit runs in names',
         where: ['server/src/public/public-scan.service.ts'],
       },

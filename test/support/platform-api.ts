@@ -52,16 +52,24 @@ export function fetchApi(baseUrl: string): PlatformApi {
   };
   return {
     async call(user, method, path, body) {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${await token(user)}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      // Access tokens are short-lived and sessions end when idle (a fault run jumps the server's clock
+      // by an hour): a 401 logs the user in again, once.
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${await token(user)}`,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        const text = await res.text();
+        if (res.status === 401 && attempt === 0) {
+          tokens.delete(user);
+          continue;
+        }
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      }
     },
   };
 }

@@ -50,7 +50,7 @@ async function freshDatabase(adminUrl) {
 }
 
 /**
- * @typedef {{ baseUrl: string, mqttUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
+ * @typedef {{ baseUrl: string, mqttUrl: string, databaseUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
  * @param {{ env?: Record<string, string> }} [opts] extra environment of the server (e.g. the map's tile provider)
  * @returns {Promise<RunningServer>}
  */
@@ -124,6 +124,8 @@ export async function startServer(opts = {}) {
     baseUrl,
     // The embedded broker that devices connect to (the server takes MQTT_PORT when it is free).
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    // The server's database, for fixtures the API cannot make (the embedded one: server/src/bootstrap/embedded-postgres.ts).
+    databaseUrl: db?.url ?? `postgres://postgres:arcgate@127.0.0.1:${pgPort}/arcgate`,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {

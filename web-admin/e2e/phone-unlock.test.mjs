@@ -211,13 +211,27 @@ before(async () => {
 
   fx.zhangPermitId = await approvedPermit(zhang.id, m1.id, '1号车间钢梁对接焊', liu.id);
   // A second welder with an account and a permit of his own, for machine 2 only.
+  // The admin sets a first password; 刘洋 replaces it at his first log-in (a forced change), here through the API.
+  const firstPassword = 'Erst-Passwort-2026';
   await api('POST', 'hengda.admin', '/api/users', {
     username: 'welder.liu',
-    password: DEMO_PASSWORD,
+    password: firstPassword,
     displayName: '刘洋',
     role: 'welder',
     welderId: liu.id,
   });
+  const restricted = await fetch(`${server.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'welder.liu', password: firstPassword }),
+  }).then((r) => r.json());
+  assert.equal(restricted.mustChangePassword, true);
+  const changed = await fetch(`${server.baseUrl}/api/auth/password`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${restricted.accessToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ currentPassword: firstPassword, newPassword: DEMO_PASSWORD }),
+  });
+  assert.ok(changed.ok, `password change: ${changed.status} ${await changed.text()}`);
   fx.liuPermitId = await approvedPermit(liu.id, m2.id, '2号车间支架补焊', zhang.id);
 
   machine = new SimulatedMachine({ name: 'e2e-phone', kind: 'electric_arc', process: 'MMA', seed: 11 });

@@ -67,6 +67,7 @@ const REGULATOR_PAGES = [
   '/i',
   '/console/registrations',
   '/console/accounts',
+  '/console/security',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',
@@ -77,6 +78,7 @@ const ENTERPRISE_PAGES = [
   '/workspace/alerts',
   '/workspace/hazards',
   '/workspace/accounts',
+  '/workspace/security',
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;

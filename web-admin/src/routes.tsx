@@ -129,6 +129,7 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'permit-rules', element: page(() => import('./pages/console/PermitRulesPage')) },
   { path: 'accounts', element: page(() => import('./pages/accounts/AccountsPage')) },
   { path: 'registrations', element: page(() => import('./pages/accounts/RegistrationsPage')) },
+  { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [
@@ -147,6 +148,7 @@ const enterpriseRoutes: RouteObject[] = [
       page(() => import('./pages/accounts/AccountsPage')),
     ),
   },
+  { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */
@@ -154,6 +156,19 @@ const consoleLayout = scoped(() => import('./shell/AppLayout').then((m) => ({ de
 
 export const routes: RouteObject[] = [
   { path: '/login', element: scoped(() => import('./pages/LoginPage')) },
+  // Right after log-in, a restricted session's one step (forced password change, TOTP set-up): no layout.
+  {
+    path: '/account/password',
+    element: scoped(() =>
+      import('./pages/account/AccountStepPage').then((m) => ({ default: () => <m.default step="password" /> })),
+    ),
+  },
+  {
+    path: '/account/two-factor',
+    element: scoped(() =>
+      import('./pages/account/AccountStepPage').then((m) => ({ default: () => <m.default step="totp" /> })),
+    ),
+  },
   ...publicRoutes,
   ...welderRoutes,
   ...inspectorRoutes,

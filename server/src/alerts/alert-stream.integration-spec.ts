@@ -84,11 +84,15 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
   const clients: SseClient[] = [];
   const ent: Record<string, string> = {};
 
-  const open = async (user: string, viaQuery = false) => {
+  /** viaTicket: as the browser does (EventSource cannot send headers): a one-time ticket in the URL. */
+  const open = async (user: string, viaTicket = false) => {
     const token = await t.tokenFor(user);
-    const c = viaQuery
-      ? await SseClient.open(port, `/api/alerts/stream?access_token=${encodeURIComponent(token)}`)
-      : await SseClient.open(port, '/api/alerts/stream', { Authorization: `Bearer ${token}` });
+    let c: SseClient;
+    if (viaTicket) {
+      const ticket = await t.http.post('/api/alerts/stream-ticket').set('Authorization', `Bearer ${token}`);
+      expect(ticket.status).toBe(200);
+      c = await SseClient.open(port, `/api/alerts/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`);
+    } else c = await SseClient.open(port, '/api/alerts/stream', { Authorization: `Bearer ${token}` });
     clients.push(c);
     return c;
   };
@@ -201,9 +205,38 @@ describe('alerts: live stream (SSE over LISTEN/NOTIFY)', () => {
     await county.waitFor((c) => c.alertIds().includes(a.id));
   });
 
+  it('opens with a one-time ticket: a second use and an expired one are refused, and only the stream takes tickets', async () => {
+    const auth = await t.auth('xiayi.regulator');
+    const { body } = await t.http.post('/api/alerts/stream-ticket').set(auth).expect(200);
+    expect(body.expiresIn).toBe(30);
+    const first = await SseClient.open(port, `/api/alerts/stream?ticket=${encodeURIComponent(body.ticket)}`);
+    clients.push(first);
+    expect(first.status).toBe(200);
+    expect((await SseClient.open(port, `/api/alerts/stream?ticket=${encodeURIComponent(body.ticket)}`)).status).toBe(
+      401,
+    );
+    // Another route does not take a ticket.
+    const other = await t.http.post('/api/alerts/stream-ticket').set(auth).expect(200);
+    expect((await t.http.get(`/api/alerts?ticket=${encodeURIComponent(other.body.ticket)}`)).status).toBe(401);
+    // Expired: 30 s on the server's clock.
+    const late = await t.http.post('/api/alerts/stream-ticket').set(auth).expect(200);
+    await t.ds.query(`UPDATE stream_tickets SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
+    expect(
+      (await SseClient.open(port, `/api/alerts/stream?ticket=${encodeURIComponent(late.body.ticket)}`)).status,
+    ).toBe(401);
+    // Tickets are stored hashed.
+    const stored = await t.ds.query(`SELECT ticket_hash FROM stream_tickets`);
+    expect(JSON.stringify(stored)).not.toContain(body.ticket);
+  });
+
   it('requires a token and refuses welders', async () => {
     expect((await SseClient.open(port, '/api/alerts/stream')).status).toBe(401);
-    expect((await SseClient.open(port, '/api/alerts/stream?access_token=forged')).status).toBe(401);
+    expect((await SseClient.open(port, '/api/alerts/stream?ticket=forged')).status).toBe(401);
+    // A token in the URL (it would end up in proxy logs) is refused, even a valid one.
+    const token = await t.tokenFor('xiayi.regulator');
+    expect((await SseClient.open(port, `/api/alerts/stream?access_token=${encodeURIComponent(token)}`)).status).toBe(
+      401,
+    );
     expect(
       (
         await SseClient.open(port, '/api/alerts/stream', {

@@ -6,6 +6,9 @@ import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
 import { Paginated } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
+import { CurrentSessionId, StreamTicketAuth } from '../auth/session.decorators';
+import { StreamTicketDto } from '../auth/dto/login.dto';
+import { SessionService } from '../auth/sessions/session.service';
 import { AlertStream } from './alert-stream';
 import { AlertSummary } from './alert-summary';
 import { AlertView } from './alert.view';
@@ -21,6 +24,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly stream: AlertStream,
+    private readonly sessions: SessionService,
   ) {}
 
   @Get()
@@ -67,16 +71,28 @@ export class AlertsController {
     return this.alerts.markSeen(actor, new Date(dto.upTo));
   }
 
-  @Get('stream')
+  @Post('stream-ticket')
+  @HttpCode(200)
   @ApiOperation({
     summary:
-      'Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource may pass ?access_token=',
+      'A one-time ticket (valid 30 s) to open the live stream with: EventSource cannot send headers, and no token goes in a URL',
+  })
+  @ApiOkResponse({ type: StreamTicketDto })
+  streamTicket(@CurrentSessionId() sid: string): Promise<StreamTicketDto> {
+    return this.sessions.issueStreamTicket(sid);
+  }
+
+  @Get('stream')
+  @StreamTicketAuth()
+  @ApiOperation({
+    summary:
+      'Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource passes ?ticket= from POST /api/alerts/stream-ticket',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({
-    name: 'access_token',
+    name: 'ticket',
     required: false,
-    description: 'Bearer token, for EventSource which cannot set headers',
+    description: 'One-time stream ticket, for EventSource which cannot set headers (a bearer header works too)',
   })
   open(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): void {
     this.stream.open(actor, req, res);

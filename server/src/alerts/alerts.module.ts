@@ -10,10 +10,11 @@ import { AlertsService } from './alerts.service';
 import { CertificateExpiryScanner } from './certificate-expiry.scanner';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 import { RegionsModule } from '../regions/regions.module';
+import { AuthModule } from '../auth/auth.module';
 
 /** 告警: raise (other modules call AlertsService.raise), scoped REST, live SSE across replicas, certificate expiry scan. */
 @Module({
-  imports: [EnterprisesModule, RegionsModule, TypeOrmModule.forFeature([Alert])],
+  imports: [EnterprisesModule, RegionsModule, AuthModule, TypeOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
   providers: [AlertsService, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
   exports: [AlertsService, CertificateExpiryScanner],

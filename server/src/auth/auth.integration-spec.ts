@@ -25,15 +25,25 @@ describe('auth', () => {
     expect(b.body.error.code).toBe('INVALID_CREDENTIALS');
   });
 
-  it('rate-limits log-in attempts per user', async () => {
-    const codes: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      codes.push(
-        (await t.http.post('/api/auth/login').send({ username: 'huiting.regulator', password: `guess${i}` })).status,
-      );
+  it('locks an account after 5 failed log-ins, with the unlock time, without locking others', async () => {
+    const answers: { status: number; code?: string; lockedUntil?: string }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await t.http.post('/api/auth/login').send({ username: 'huiting.regulator', password: `guess${i}` });
+      answers.push({
+        status: res.status,
+        code: res.body.error?.code,
+        lockedUntil: res.body.error?.details?.lockedUntil,
+      });
     }
-    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
-    expect(codes.slice(10)).toEqual([429, 429]);
+    expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(answers.slice(5).map((a) => a.code)).toEqual(['ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    expect(Date.parse(answers[5].lockedUntil!)).toBeGreaterThan(Date.now() + 14 * 60_000);
+    // Even the right password is refused while locked.
+    const right = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'huiting.regulator', password: 'ArcGate#2026' });
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe('ACCOUNT_LOCKED');
     // Another user is not locked out by those guesses.
     expect(
       (await t.http.post('/api/auth/login').send({ username: 'hengda.admin', password: 'ArcGate#2026' })).status,

@@ -3,14 +3,15 @@ import { isIPv6 } from 'node:net';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
+import { AuditAction, AuditEntityType } from '../audit/audit-actions';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { APP_CONFIG, AppConfig, LoginSprayLimits } from '../config/app-config';
+import { AccountLockoutLimits, APP_CONFIG, AppConfig, LoginSprayLimits } from '../config/app-config';
+import { LoginAttemptsRepository } from './login-attempts.repository';
 
 export const DEFAULT_LOGIN_SPRAY_LIMITS: LoginSprayLimits = { windowS: 900, maxFailures: 30, maxUsernames: 10 };
-/** Addresses tracked at once; the least recently failing one is forgotten first (memory stays bounded). */
-const MAX_TRACKED_SOURCES = 10_000;
+export const DEFAULT_ACCOUNT_LOCKOUT: AccountLockoutLimits = { windowS: 900, maxFailures: 5 };
 
 interface Failure {
   at: number;
@@ -37,32 +38,40 @@ function maskedSource(key: string): string {
 }
 
 /**
- * Throttles password spraying: failed log-ins are counted per source address across user names in a
- * sliding window (the per-account limit in LoginThrottlerGuard does not see many names). Over the
- * limit, every log-in from that address is answered 429 LOGIN_THROTTLED with Retry-After, before
- * any password is checked, until enough failures leave the window: never longer than the window,
- * so users behind a shared NAT get back in once an attack stops. Each closing is audited once.
+ * Lockout after repeated failed log-ins, per source address AND per account, computed from the persisted
+ * log-in attempts (login_attempts), so it holds across restarts and replicas.
+ *
+ * Per address (password spraying): failures are counted across user names in a sliding window; over the
+ * limit every log-in from that address is answered 429 LOGIN_THROTTLED with Retry-After, before any
+ * password is checked, until enough failures leave the window: never longer than the window, so users
+ * behind a shared NAT get back in once an attack stops.
+ *
+ * Per account: LOGIN_LOCKOUT_MAX_FAILURES failures of one user name (known or not: the answer does not
+ * reveal which names exist) since its last success within the window lock it: 429 ACCOUNT_LOCKED with
+ * details.lockedUntil, until the oldest of those failures leaves the window. Attempts while locked are
+ * not counted, so an attacker cannot keep a user out for longer than one window after stopping.
+ * Each closing is audited once.
  */
 @Injectable()
 export class LoginSprayLimiter {
   private readonly logger = new Logger('LoginSprayLimiter');
-  private readonly failures = new Map<string, Failure[]>();
   private readonly limits: LoginSprayLimits;
+  private readonly lockout: AccountLockoutLimits;
 
   constructor(
     private readonly clock: Clock,
     private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly attempts: LoginAttemptsRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.limits = { ...DEFAULT_LOGIN_SPRAY_LIMITS, ...config.loginSpray };
+    this.lockout = { ...DEFAULT_ACCOUNT_LOCKOUT, ...config.loginLockout };
   }
 
   /** Throws 429 LOGIN_THROTTLED when the address is over its limit. */
-  assertAllowed(ip: string): void {
-    const key = sourceKey(ip);
-    const recent = this.recent(key);
-    const retryAfterS = this.retryAfterS(recent);
+  async assertAllowed(ip: string): Promise<void> {
+    const retryAfterS = this.retryAfterS(await this.recent(sourceKey(ip)));
     if (retryAfterS > 0) {
       throw new DomainError(
         ErrorCode.LOGIN_THROTTLED,
@@ -73,37 +82,70 @@ export class LoginSprayLimiter {
     }
   }
 
-  /** Counts one failed log-in; audits the moment the address becomes closed. */
-  async recordFailure(ip: string, username: string): Promise<void> {
-    const key = sourceKey(ip);
-    const recent = this.recent(key);
-    const wasOpen = this.retryAfterS(recent) === 0;
-    recent.push({ at: this.clock.now().getTime(), username: username.toLowerCase().slice(0, 64) });
-    // Re-inserted so that Map order is least-recently-failing first.
-    this.failures.delete(key);
-    this.failures.set(key, recent);
-    if (this.failures.size > MAX_TRACKED_SOURCES) this.failures.delete(this.failures.keys().next().value!);
-    if (wasOpen && this.retryAfterS(recent) > 0) {
-      const names = new Set(recent.map((f) => f.username)).size;
-      await this.ds
-        .transaction((em) =>
-          this.audit.record(em, SYSTEM_ACTOR, {
-            action: 'auth.login.throttled',
-            entityType: 'source_address',
-            entityId: maskedSource(key),
-            after: { failures: recent.length, usernames: names, windowS: this.limits.windowS },
-          }),
-        )
-        .catch((e: Error) => this.logger.error(`login throttle not audited: ${e.message}`));
+  /** Throws 429 ACCOUNT_LOCKED (details.lockedUntil, retryAfterS) while the user name is locked. */
+  async assertAccountOpen(username: string): Promise<void> {
+    const until = await this.accountLockedUntil(username);
+    if (until) {
+      const retryAfterS = Math.ceil((until.getTime() - this.clock.now().getTime()) / 1000);
+      throw new DomainError(
+        ErrorCode.ACCOUNT_LOCKED,
+        '账号因多次登录失败已被临时锁定 (account locked after repeated failed log-ins)',
+        [],
+        { retryAfterS, lockedUntil: until.toISOString() },
+      );
     }
   }
 
-  private recent(key: string): Failure[] {
-    const since = this.clock.now().getTime() - this.limits.windowS * 1000;
-    const kept = (this.failures.get(key) ?? []).filter((f) => f.at > since);
-    if (kept.length) this.failures.set(key, kept);
-    else this.failures.delete(key);
-    return kept;
+  /** After a counted failure has been recorded: audits the moment the address or the account closes. */
+  async afterFailure(ip: string, username: string): Promise<void> {
+    const key = sourceKey(ip);
+    const recent = await this.recent(key);
+    const closedNow = this.retryAfterS(recent) > 0 && this.retryAfterS(recent.slice(0, -1)) === 0;
+    if (closedNow) {
+      const names = new Set(recent.map((f) => f.username)).size;
+      await this.audited('auth.login.throttled', 'source_address', maskedSource(key), {
+        failures: recent.length,
+        usernames: names,
+        windowS: this.limits.windowS,
+      });
+    }
+    const failures = await this.accountFailures(username);
+    if (failures.length === this.lockout.maxFailures) {
+      await this.audited('auth.account.locked', 'user_name', username.toLowerCase().slice(0, 64), {
+        failures: failures.length,
+        windowS: this.lockout.windowS,
+      });
+    }
+  }
+
+  private async audited(
+    action: AuditAction,
+    entityType: AuditEntityType,
+    entityId: string,
+    after: Record<string, unknown>,
+  ) {
+    await this.ds
+      .transaction((em) => this.audit.record(em, SYSTEM_ACTOR, { action, entityType, entityId, after }))
+      .catch((e: Error) => this.logger.error(`${action} not audited: ${e.message}`));
+  }
+
+  private accountFailures(username: string): Promise<Date[]> {
+    const since = new Date(this.clock.now().getTime() - this.lockout.windowS * 1000);
+    return this.attempts.failuresOfAccount(username.toLowerCase().slice(0, 64), since);
+  }
+
+  /** When the account's lock ends, or null when it is open. */
+  async accountLockedUntil(username: string): Promise<Date | null> {
+    const failures = await this.accountFailures(username);
+    if (failures.length < this.lockout.maxFailures) return null;
+    const until = failures[failures.length - this.lockout.maxFailures].getTime() + this.lockout.windowS * 1000;
+    return until > this.clock.now().getTime() ? new Date(until) : null;
+  }
+
+  private async recent(key: string): Promise<Failure[]> {
+    const since = new Date(this.clock.now().getTime() - this.limits.windowS * 1000);
+    const rows = await this.attempts.failuresFromSource(key, since);
+    return rows.map((r) => ({ at: new Date(r.at).getTime(), username: r.username }));
   }
 
   /** 0 when open; else seconds until enough failures have left the window to reopen. */

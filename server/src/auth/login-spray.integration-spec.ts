@@ -27,6 +27,8 @@ describe('failed log-ins are throttled per source address across user names', ()
         loginRateLimitPerMinute: 1000,
         trustProxy: ['loopback'],
         loginSpray: { windowS: WINDOW_S, maxFailures: 30, maxUsernames: 10 },
+        // The per-account lockout (auth/sessions.integration-spec.ts) is opened wide too.
+        loginLockout: { windowS: WINDOW_S, maxFailures: 100 },
       },
     });
   });

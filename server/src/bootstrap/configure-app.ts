@@ -10,6 +10,7 @@ import { TextSafetyPipe } from '../common/http/text-safety.pipe';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe';
 import { TrustProxy } from '../config/trust-proxy';
 import { createApiDocument } from './api-document';
+import cookieParser from 'cookie-parser';
 
 export const API_PREFIX = 'api';
 export const JSON_BODY_LIMIT = '1mb';
@@ -19,6 +20,8 @@ export function configureApp(app: NestExpressApplication, opts: { trustProxy?: T
   // Behind a reverse proxy every request would otherwise come from the proxy: one rate-limit bucket for everyone.
   if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
   app.disable('x-powered-by');
+  // Only the refresh token travels as a cookie (httpOnly, SameSite=Strict, Path=/api/auth): auth/auth.controller.ts.
+  app.use(cookieParser());
   // Every response, API or UI: a browser must not guess a type (an uploaded photo served as HTML).
   app.use((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

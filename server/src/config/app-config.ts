@@ -36,6 +36,12 @@ export interface LoginSprayLimits {
   maxUsernames: number;
 }
 
+/** Per-account lockout: failures of one user name in a sliding window (auth/login-spray-limiter.ts). */
+export interface AccountLockoutLimits {
+  windowS: number;
+  maxFailures: number;
+}
+
 /** Environment variables the server understands; validated once at start-up. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -128,11 +134,43 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/=]{40,200}$/, { message: 'DEVICE_SIGNING_KEY must be a base64 PKCS#8 Ed25519 private key' })
   DEVICE_SIGNING_KEY?: string;
 
+  /** Lifetime of an access token; the session behind it is renewed with a rotating refresh token (auth/sessions). */
   @Type(() => Number)
   @IsInt()
   @Min(60)
-  @Max(7 * 24 * 3600)
-  JWT_TTL_SECONDS = 12 * 3600;
+  @Max(3600)
+  JWT_TTL_SECONDS = 900;
+
+  /** A session with no request for this long expires (等保 idle time-out). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
+  SESSION_IDLE_TIMEOUT_S = 1800;
+
+  /** A session ends this long after log-in, however active (the refresh token's absolute lifetime). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  @Max(30 * 24 * 3600)
+  SESSION_MAX_AGE_S = 12 * 3600;
+
+  /** Failed log-ins of one account within LOGIN_LOCKOUT_WINDOW_S that lock it (until they leave the window). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(3)
+  @Max(100)
+  LOGIN_LOCKOUT_MAX_FAILURES = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
+  LOGIN_LOCKOUT_WINDOW_S = 900;
+
+  /** "true": platform admins and regulators must use TOTP two-factor log-in (enrol at the next log-in). */
+  @IsIn(['true', 'false'])
+  TOTP_REQUIRED = 'false';
 
   @Type(() => Number)
   @IsInt()
@@ -280,6 +318,12 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   /** Failed log-ins per source address across user names (auth/login-spray-limiter.ts); defaults there. */
   loginSpray?: Partial<LoginSprayLimits>;
+  /** Per-account lockout (auth/login-spray-limiter.ts); defaults there (5 failures in 900 s). */
+  loginLockout?: Partial<AccountLockoutLimits>;
+  /** Server-side sessions (auth/sessions); defaults 1800 s idle, 12 h absolute. */
+  session?: { idleTimeoutS?: number; maxAgeS?: number };
+  /** TOTP required for platform admins and regulators (TOTP_REQUIRED); default false. */
+  totpRequired?: boolean;
   logLevel: string;
   seedDemoData: boolean;
   /** Anonymous public scans show the welder's approved photo (WELDER_PHOTO_PUBLIC); default false. */

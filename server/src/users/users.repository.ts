@@ -73,4 +73,9 @@ export class UsersRepository {
     if (opts.status) qb.andWhere('u.status = :status', { status: opts.status });
     return qb.orderBy('u.username', 'ASC').skip(opts.offset).take(opts.limit).getManyAndCount();
   }
+
+  /** The owner's own password change (auth/): clears the forced-change flag and dates the password. */
+  replacePassword(id: string, passwordHash: string, at: Date): Promise<unknown> {
+    return this.repo.update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: at });
+  }
 }

@@ -14,7 +14,7 @@ import { PasswordHasher } from '../common/crypto/password-hasher';
 import { User } from './user.entity';
 import { Role } from '../common/roles/role';
 import { UsersRepository } from './users.repository';
-import { assertPasswordPolicy } from './password-rules';
+import { assertPasswordPolicy } from '../auth/password-policy';
 
 export interface UserView {
   id: string;
@@ -89,6 +89,20 @@ export class UsersService {
       after: { ...view },
     });
     return view;
+  }
+
+  /** An active user by id, with the password hash (auth/: the user's own password change, TOTP disable). */
+  findActiveById(id: string): Promise<User | null> {
+    return this.users.findActiveById(id);
+  }
+
+  async mustChangePassword(id: string): Promise<boolean> {
+    return (await this.users.findById(id))?.mustChangePassword ?? false;
+  }
+
+  /** Stores the user's own new password (already checked and hashed by auth/). */
+  async replaceOwnPassword(id: string, passwordHash: string): Promise<void> {
+    await this.users.replacePassword(id, passwordHash, this.clock.now());
   }
 
   async markLoggedIn(id: string): Promise<void> {

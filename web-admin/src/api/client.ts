@@ -39,6 +39,42 @@ export function setToken(token: string | null): void {
   else globalThis.localStorage?.removeItem(TOKEN_KEY);
 }
 
+/**
+ * The access token lives 15 minutes; the session behind it is renewed with the refresh token, which
+ * the browser holds as an httpOnly cookie scripts cannot read. One refresh at a time: concurrent 401s
+ * wait for the same one. A "retry" answer means another tab rotated the cookie just now: once more.
+ */
+let refreshing: Promise<boolean> | null = null;
+export function refreshAccessToken(): Promise<boolean> {
+  refreshing ??= (async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' });
+      } catch {
+        return false;
+      }
+      if (res.ok) {
+        setToken(((await res.json()) as { accessToken: string }).accessToken);
+        return true;
+      }
+      const err = await toApiError(res);
+      if (!(err.details as { retry?: boolean } | undefined)?.retry) return false;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return false;
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The session is restricted (forced password change / TOTP enrolment): the shell sends the user there. */
+let onRestricted: ((code: string) => void) | null = null;
+export function setRestrictedHandler(handler: ((code: string) => void) | null): void {
+  onRestricted = handler;
+}
+
 /** Called when the server says the token is no longer valid (401); the shell sends the user to /login. */
 let onUnauthorized: (() => void) | null = null;
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
@@ -116,7 +152,7 @@ function buildRequest(path: string, init: ApiInit): [string, RequestInit] {
   return [withQuery(path, query), { ...rest, headers: h, body: sendBody }];
 }
 
-async function send(path: string, init: ApiInit): Promise<Response> {
+async function send(path: string, init: ApiInit, retried = false): Promise<Response> {
   const [url, req] = buildRequest(path, init);
   let res: Response;
   try {
@@ -125,8 +161,16 @@ async function send(path: string, init: ApiInit): Promise<Response> {
     throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : 'Network error');
   }
   if (!res.ok) {
+    if (res.status === 401 && !init.anonymous && !retried && getToken() && (await refreshAccessToken()))
+      return send(path, init, true);
     const error = await toApiError(res);
     if (res.status === 401 && !init.anonymous && onUnauthorized) onUnauthorized();
+    if (
+      res.status === 403 &&
+      (error.code === 'PASSWORD_CHANGE_REQUIRED' || error.code === 'TOTP_ENROLMENT_REQUIRED') &&
+      onRestricted
+    )
+      onRestricted(error.code);
     throw error;
   }
   return res;

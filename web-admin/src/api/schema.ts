@@ -113,10 +113,27 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource may pass ?access_token= */
+    /** Live alerts as Server-Sent Events (event "alert" = alert view; "resync" = reload); EventSource passes ?ticket= from POST /api/alerts/stream-ticket */
     get: operations['AlertsController_open'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/stream-ticket': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A one-time ticket (valid 30 s) to open the live stream with: EventSource cannot send headers, and no token goes in a URL */
+    post: operations['AlertsController_streamTicket'];
     delete?: never;
     options?: never;
     head?: never;
@@ -269,8 +286,59 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Log in with user name and password; returns a JWT access token (rate-limited per address and user) */
+    /** Log in with user name and password (+ totpCode or recoveryCode when TOTP is on); returns a short-lived access token and sets the refresh cookie */
     post: operations['AuthController_login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/login-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My last 100 log-in attempts: time, address, user agent, result */
+    get: operations['AuthController_loginHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ends this session: its access and refresh tokens stop working at once */
+    post: operations['AuthController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log out everywhere: ends every session of the caller, this one included */
+    post: operations['AuthController_logoutAll'];
     delete?: never;
     options?: never;
     head?: never;
@@ -288,6 +356,142 @@ export interface paths {
     get: operations['AuthController_me'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change my own password (current + new, checked by the password policy); ends my other sessions and lifts a forced change */
+    post: operations['AuthController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new access token from the refresh cookie, which is rotated; a reused refresh token revokes its session */
+    post: operations['AuthController_refresh'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My live sessions (devices logged in) */
+    get: operations['AuthController_mySessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Ends one of my sessions */
+    delete: operations['AuthController_revokeSession'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My two-factor state */
+    get: operations['AuthController_totpStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirms TOTP with a first code; answers the one-time recovery codes */
+    post: operations['AuthController_totpConfirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turns TOTP off (password + a current code or recovery code); refused where required */
+    post: operations['AuthController_totpDisable'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/totp/enrol': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Starts TOTP enrolment: a new secret as otpauth URI and QR code (confirm with a code) */
+    post: operations['AuthController_totpEnrol'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3500,6 +3704,12 @@ export interface components {
       | 'approval_minimum.update'
       | 'arm_session.end'
       | 'auth.login.throttled'
+      | 'auth.account.locked'
+      | 'auth.password.change'
+      | 'auth.session.refresh_reuse'
+      | 'auth.logout_all'
+      | 'auth.totp.enable'
+      | 'auth.totp.disable'
       | 'blackout.declare'
       | 'blackout.cancel'
       | 'certificate.create'
@@ -3610,9 +3820,11 @@ export interface components {
       | 'region'
       | 'regional_approval_minimum'
       | 'report'
+      | 'session'
       | 'source_address'
       | 'training_record'
       | 'user'
+      | 'user_name'
       | 'welder'
       | 'welder_engagement';
     AuditEntryView: {
@@ -3890,6 +4102,15 @@ export interface components {
       reason?: string;
       /** @enum {string} */
       status: 'active' | 'suspended' | 'retired';
+    };
+    ChangePasswordDto: {
+      currentPassword: string;
+      /** @description Checked against the password policy (field codes PASSWORD_*) */
+      newPassword: string;
+    };
+    ChangePasswordResponseDto: {
+      /** @description TOTP must still be enrolled before the session is released */
+      mustEnrolTotp: boolean;
     };
     ChangeRoleDto: {
       /**
@@ -4539,6 +4760,11 @@ export interface components {
       | 'IMPORT_BUSY'
       | 'IMPORT_INTERRUPTED'
       | 'LOGIN_THROTTLED'
+      | 'ACCOUNT_LOCKED'
+      | 'TOTP_REQUIRED'
+      | 'PASSWORD_CHANGE_REQUIRED'
+      | 'TOTP_ENROLMENT_REQUIRED'
+      | 'SESSION_ENDED'
       | 'EXPORT_TOO_LARGE'
       | 'PERMIT_WINDOW_TOO_LONG'
       | 'PERMIT_WINDOW_PAST'
@@ -5344,20 +5570,43 @@ export interface components {
       /** @example 授权通过 */
       'zh-CN': string;
     };
+    LoggedOutEverywhereDto: {
+      sessionsEnded: number;
+    };
     LoginDto: {
       /** @example ArcGate#2026 */
       password: string;
+      /** @description A one-time recovery code instead of the TOTP code */
+      recoveryCode?: string;
+      /** @description The 6-digit TOTP code, when log-in answered TOTP_REQUIRED */
+      totpCode?: string;
       /** @example xiayi.regulator */
       username: string;
     };
+    LoginHistoryEntryDto: {
+      /** Format: date-time */
+      at: string;
+      ip: string;
+      result: components['schemas']['LoginResult'];
+      userAgent: string | null;
+    };
     LoginResponseDto: {
-      /** @description JWT bearer token */
+      /** @description JWT bearer token (short-lived, JWT_TTL_SECONDS) */
       accessToken: string;
-      /** @description Seconds until the token expires */
+      /** @description Seconds until the access token expires */
       expiresIn: number;
+      /** @description The session ends after this many seconds without a request (SESSION_IDLE_TIMEOUT_S) */
+      idleTimeoutS: number;
+      /** @description The password was set by someone else: the session may only change it (POST /api/auth/password) */
+      mustChangePassword: boolean;
+      /** @description TOTP is required for this role and not set up: the session may only enrol it */
+      mustEnrolTotp: boolean;
       /** @description The logged-in user */
       user: components['schemas']['SessionUserDto'];
     };
+    /** @enum {string} */
+    LoginResult:
+      'success' | 'bad_credentials' | 'totp_required' | 'totp_failed' | 'account_locked' | 'source_throttled';
     MachineCandidateView: {
       block: components['schemas']['PermitCandidateBlock'] | null;
       id: string;
@@ -6274,6 +6523,18 @@ export interface components {
       /** @example 约谈企业主要负责人，要求3日内完成整改 */
       note: string;
     };
+    RecoveryCodesDto: {
+      /** @description One-time recovery codes; shown only now */
+      recoveryCodes: string[];
+    };
+    RefreshResponseDto: {
+      /** @description JWT bearer token (short-lived, JWT_TTL_SECONDS) */
+      accessToken: string;
+      /** @description Seconds until the access token expires */
+      expiresIn: number;
+      /** @description The session ends after this many seconds without a request (SESSION_IDLE_TIMEOUT_S) */
+      idleTimeoutS: number;
+    };
     Region: {
       /** @example 411426 */
       code: string;
@@ -6597,6 +6858,18 @@ export interface components {
       /** Format: uuid */
       welderId: string | null;
     };
+    SessionViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The session of this request */
+      current: boolean;
+      /** Format: uuid */
+      id: string;
+      ip: string | null;
+      /** Format: date-time */
+      lastSeenAt: string;
+      userAgent: string | null;
+    };
     SetRewardRuleDto: {
       /** @example 500 */
       amountYuan: number;
@@ -6683,6 +6956,12 @@ export interface components {
        * @example 13837001234
        */
       phone: string;
+    };
+    StreamTicketDto: {
+      /** @description Seconds the ticket stays valid (30) */
+      expiresIn: number;
+      /** @description One-time ticket for ?ticket= on the stream URL */
+      ticket: string;
     };
     SubmitRegistrationDto: {
       /** @example 会亭镇工业园区纬二路1号 */
@@ -6830,6 +7109,29 @@ export interface components {
       overdue: components['schemas']['TodayHazardSectionView'];
       /** @description Public reports received or being verified */
       reports: components['schemas']['TodayReportSectionView'];
+    };
+    TotpCodeDto: {
+      /** @example 123456 */
+      code: string;
+    };
+    TotpDisableDto: {
+      /** @description A current TOTP code or a recovery code */
+      code: string;
+      password: string;
+    };
+    TotpEnrolmentDto: {
+      /** @description otpauth:// URI for authenticator apps */
+      otpauthUri: string;
+      /** @description The same as a QR code, PNG data URL */
+      qrDataUrl: string;
+      /** @description The secret in base32, for typing in by hand */
+      secret: string;
+    };
+    TotpStatusDto: {
+      enabled: boolean;
+      recoveryCodesLeft: number;
+      /** @description TOTP_REQUIRED applies to this role */
+      required: boolean;
     };
     TownshipRow: {
       chipped: number;
@@ -7436,8 +7738,8 @@ export interface operations {
   AlertsController_open: {
     parameters: {
       query?: {
-        /** @description Bearer token, for EventSource which cannot set headers */
-        access_token?: unknown;
+        /** @description One-time stream ticket, for EventSource which cannot set headers (a bearer header works too) */
+        ticket?: unknown;
       };
       header?: never;
       path?: never;
@@ -7450,6 +7752,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  AlertsController_streamTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamTicketDto'];
+        };
       };
     };
   };
@@ -7697,19 +8018,74 @@ export interface operations {
           'application/json': components['schemas']['LoginResponseDto'];
         };
       };
-      /** @description INVALID_CREDENTIALS */
+      /** @description INVALID_CREDENTIALS; TOTP_REQUIRED (send totpCode or recoveryCode) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description TOO_MANY_REQUESTS (one user name from one address), or LOGIN_THROTTLED (too many failed log-ins from one address across user names, details.retryAfterS); both with Retry-After */
+      /** @description TOO_MANY_REQUESTS (one user name from one address), LOGIN_THROTTLED (too many failed log-ins from one address across user names) or ACCOUNT_LOCKED (too many failed log-ins of this account; details.lockedUntil); all with Retry-After */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  AuthController_loginHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginHistoryEntryDto'][];
+        };
+      };
+    };
+  };
+  AuthController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_logoutAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoggedOutEverywhereDto'];
+        };
       };
     };
   };
@@ -7726,7 +8102,178 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
+        content: {
+          'application/json': components['schemas']['SessionUserDto'];
+        };
+      };
+    };
+  };
+  AuthController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangePasswordResponseDto'];
+        };
+      };
+    };
+  };
+  AuthController_refresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RefreshResponseDto'];
+        };
+      };
+      /** @description SESSION_ENDED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
         content?: never;
+      };
+    };
+  };
+  AuthController_mySessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionViewDto'][];
+        };
+      };
+    };
+  };
+  AuthController_revokeSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_totpStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpStatusDto'];
+        };
+      };
+    };
+  };
+  AuthController_totpConfirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpCodeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesDto'];
+        };
+      };
+    };
+  };
+  AuthController_totpDisable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpDisableDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_totpEnrol: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentDto'];
+        };
       };
     };
   };
@@ -12759,6 +13306,12 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',
+  'auth.account.locked',
+  'auth.password.change',
+  'auth.session.refresh_reuse',
+  'auth.logout_all',
+  'auth.totp.enable',
+  'auth.totp.disable',
   'blackout.declare',
   'blackout.cancel',
   'certificate.create',
@@ -12869,9 +13422,11 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'region',
   'regional_approval_minimum',
   'report',
+  'session',
   'source_address',
   'training_record',
   'user',
+  'user_name',
   'welder',
   'welder_engagement',
 ];
@@ -13005,6 +13560,11 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'IMPORT_BUSY',
   'IMPORT_INTERRUPTED',
   'LOGIN_THROTTLED',
+  'ACCOUNT_LOCKED',
+  'TOTP_REQUIRED',
+  'PASSWORD_CHANGE_REQUIRED',
+  'TOTP_ENROLMENT_REQUIRED',
+  'SESSION_ENDED',
   'EXPORT_TOO_LARGE',
   'PERMIT_WINDOW_TOO_LONG',
   'PERMIT_WINDOW_PAST',
@@ -13171,6 +13731,14 @@ export const lelClassValues: ReadonlyArray<FlattenedDeepRequired<components>['sc
 export const levelUpgradeReasonViewKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['LevelUpgradeReasonView']['kind']
 > = ['holiday', 'night', 'statutory_holiday', 'special_period'];
+export const loginResultValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['LoginResult']> = [
+  'success',
+  'bad_credentials',
+  'totp_required',
+  'totp_failed',
+  'account_locked',
+  'source_throttled',
+];
 export const machineCodeStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MachineCodeState']> = [
   'valid',
   'forged',

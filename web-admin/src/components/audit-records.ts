@@ -39,7 +39,9 @@ export function entityText(e: Pick<AuditEntry, 'entityType' | 'entityId' | 'name
   const name =
     e.names[e.entityId] ??
     (e.entityType === 'alert' ? alertTitle(e.after ?? e.before, t) : null) ??
-    (e.entityType === 'holiday_calendar_year' || e.entityType === 'source_address' ? e.entityId : null);
+    (e.entityType === 'holiday_calendar_year' || e.entityType === 'source_address' || e.entityType === 'user_name'
+      ? e.entityId
+      : null);
   return { type, name };
 }
 

@@ -168,6 +168,9 @@ export const FIELD_CODES = [
   'codeUsed',
   'codeAttemptsExhausted',
   'codeSuperseded',
+  // passwords and two-factor log-in (server/src/auth/password-policy.ts, auth.service.ts, totp/)
+  'wrongPassword',
+  'totpInvalid',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

@@ -1,4 +1,4 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Badge, Button, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -89,6 +89,21 @@ export function AppLayout() {
             <Tag className="hide-mobile" color="blue">
               {t(`role.${user.role}`)}
             </Tag>
+            <Button
+              size="small"
+              icon={<SafetyOutlined />}
+              data-testid="account-security-link"
+              title={t('app.accountSecurity')}
+              onClick={() =>
+                void navigate(
+                  user.role === 'regulator' || user.role === 'platform_admin'
+                    ? '/console/security'
+                    : '/workspace/security',
+                )
+              }
+            >
+              <span className="hide-mobile">{t('app.accountSecurity')}</span>
+            </Button>
             <Button
               size="small"
               icon={<LogoutOutlined />}

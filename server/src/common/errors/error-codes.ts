@@ -29,6 +29,15 @@ export enum ErrorCode {
   IMPORT_BUSY = 'IMPORT_BUSY',
   IMPORT_INTERRUPTED = 'IMPORT_INTERRUPTED',
   LOGIN_THROTTLED = 'LOGIN_THROTTLED',
+  /** Too many failed log-ins of this account: details.lockedUntil, retryAfterS. */
+  ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
+  /** The password is right; a TOTP code (or a recovery code) is needed too. */
+  TOTP_REQUIRED = 'TOTP_REQUIRED',
+  /** The session is restricted: the password must be changed (or TOTP enrolled) first. */
+  PASSWORD_CHANGE_REQUIRED = 'PASSWORD_CHANGE_REQUIRED',
+  TOTP_ENROLMENT_REQUIRED = 'TOTP_ENROLMENT_REQUIRED',
+  /** The refresh token is missing, unknown, used or its session ended. */
+  SESSION_ENDED = 'SESSION_ENDED',
   EXPORT_TOO_LARGE = 'EXPORT_TOO_LARGE',
   PERMIT_WINDOW_TOO_LONG = 'PERMIT_WINDOW_TOO_LONG',
   PERMIT_WINDOW_PAST = 'PERMIT_WINDOW_PAST',
@@ -121,6 +130,11 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   /** Only ever a job's outcome (the server restarted while it ran), never an HTTP answer. */
   [ErrorCode.IMPORT_INTERRUPTED]: 503,
   [ErrorCode.LOGIN_THROTTLED]: 429,
+  [ErrorCode.ACCOUNT_LOCKED]: 429,
+  [ErrorCode.TOTP_REQUIRED]: 401,
+  [ErrorCode.PASSWORD_CHANGE_REQUIRED]: 403,
+  [ErrorCode.TOTP_ENROLMENT_REQUIRED]: 403,
+  [ErrorCode.SESSION_ENDED]: 401,
   [ErrorCode.EXPORT_TOO_LARGE]: 422,
   [ErrorCode.PERMIT_WINDOW_TOO_LONG]: 422,
   [ErrorCode.PERMIT_WINDOW_PAST]: 422,

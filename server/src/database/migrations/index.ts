@@ -28,6 +28,7 @@ import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordCha
 import { TargetedInspections1796540100000 } from './1796540100000-TargetedInspections';
 import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectionSource';
 import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite';
+import { AuthSessions1796560000000 } from './1796560000000-AuthSessions';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   InspectionOnSite1796610000000,
   DocumentNumbers1796620000000,
   Accounts1796650000000,
+  AuthSessions1796560000000,
 ];
