@@ -22,6 +22,7 @@ import { HazardsModule } from './hazards/hazards.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { CasesModule } from './cases/cases.module';
 import { RewardsModule } from './rewards/rewards.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -47,6 +48,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   InspectionsModule,
   CasesModule,
   RewardsModule,
+  NotificationsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

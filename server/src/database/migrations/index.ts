@@ -27,6 +27,7 @@ import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordCha
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
+import { Notifications1796670000000 } from './1796670000000-Notifications';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Rewards1796520100000,
   InspectionPlans1796530000000,
   UserPasswordChange1796540000000,
+  Notifications1796670000000,
 ];
