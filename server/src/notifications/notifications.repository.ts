@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import {
   Notification,
   NotificationDelivery,
@@ -124,7 +124,7 @@ export class NotificationsRepository {
 
   listForUser(userId: string, unreadOnly: boolean, offset: number, limit: number): Promise<[Notification[], number]> {
     return this.ds.manager.findAndCount(Notification, {
-      where: unreadOnly ? { userId, readAt: null as unknown as undefined } : { userId },
+      where: unreadOnly ? { userId, readAt: IsNull() } : { userId },
       order: { createdAt: 'DESC' },
       skip: offset,
       take: limit,

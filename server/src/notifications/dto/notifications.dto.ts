@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
+import { QueryBoolean } from '../../common/validation/field-helpers';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -37,9 +38,9 @@ export class IdParam {
 }
 
 export class ListNotificationsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ description: 'Only unread ones' })
+  @ApiPropertyOptional({ description: 'Only unread ones', type: Boolean })
+  @QueryBoolean()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   unread?: boolean;
 }
