@@ -105,6 +105,9 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'audit', element: page(() => import('./pages/console/AuditPage')) },
   { path: 'blackouts', element: page(() => import('./pages/console/BlackoutsPage')) },
   { path: 'permit-rules', element: page(() => import('./pages/console/PermitRulesPage')) },
+  { path: 'notification-rules', element: page(() => import('./pages/notifications/NotificationRulesPage')) },
+  { path: 'notification-deliveries', element: page(() => import('./pages/notifications/NotificationDeliveriesPage')) },
+  { path: 'notification-settings', element: page(() => import('./pages/notifications/NotificationSettingsPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [
@@ -116,6 +119,7 @@ const enterpriseRoutes: RouteObject[] = [
   { path: 'permits', element: page(() => import('./pages/shared/PermitsPage')) },
   { path: 'alerts', element: page(() => import('./pages/console/AlertsPage')) },
   { path: 'hazards', element: page(() => import('./pages/hazards/HazardsPage')) },
+  { path: 'notification-settings', element: page(() => import('./pages/notifications/NotificationSettingsPage')) },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */

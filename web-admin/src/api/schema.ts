@@ -1596,6 +1596,160 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/notification-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Delivery log (platform admin: all; regulator: its region's), newest first */
+    get: operations['NotificationDeliveriesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the caller is told: their own phone and e-mail, and their enterprise's or region's robots as their role allows */
+    get: operations['NotificationEndpointsController_list'];
+    put?: never;
+    /** Adds a phone or e-mail (scope user), or a group robot of the enterprise (enterprise admin) or region (regulator); audited */
+    post: operations['NotificationEndpointsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Removes one of the endpoints the caller manages (audited) */
+    delete: operations['NotificationEndpointsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Routing rules per alert type and severity: levels, escalation, quiet hours */
+    get: operations['NotificationRulesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Changes a routing rule (platform admin; audited). Critical alerts have no quiet hours. */
+    put: operations['NotificationRulesController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's own in-app notifications (the bell), newest first */
+    get: operations['NotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/{id}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks one of the caller's notifications read (another user's: 404) */
+    post: operations['NotificationsController_read'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks all of the caller's notifications read */
+    post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Unread count of the caller's own notifications (the bell's badge) */
+    get: operations['NotificationsController_unread'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/off-platform/empty-enterprises': {
     parameters: {
       query?: never;
@@ -2689,7 +2843,8 @@ export interface components {
       | 'FORGED_MESSAGE'
       | 'DEVICE_FLOOD'
       | 'DEVICE_MESSAGE_REJECTED'
-      | 'HAZARD_OVERDUE';
+      | 'HAZARD_OVERDUE'
+      | 'NOTIFICATION_DELIVERY_FAILED';
     AlertView: {
       /** Format: date-time */
       acknowledgedAt: string | null;
@@ -2973,7 +3128,10 @@ export interface components {
       | 'welder.engagement.end'
       | 'welder.photo.upload'
       | 'welder.photo.review'
-      | 'welder.training.create';
+      | 'welder.training.create'
+      | 'notification_rule.update'
+      | 'notification_endpoint.create'
+      | 'notification_endpoint.delete';
     /** @enum {string} */
     AuditEntityType:
       | 'alert'
@@ -3004,7 +3162,9 @@ export interface components {
       | 'training_record'
       | 'user'
       | 'welder'
-      | 'welder_engagement';
+      | 'welder_engagement'
+      | 'notification_rule'
+      | 'notification_endpoint';
     AuditEntryView: {
       action: components['schemas']['AuditAction'];
       /** @description The acting user's display name; null for the system */
@@ -3392,6 +3552,15 @@ export interface components {
       lastReviewedOn?: string | null;
       subOperation: components['schemas']['CertificateSubOperation'];
     };
+    CreateEndpointDto: {
+      channel: components['schemas']['DeliveryChannel'];
+      /** @description user: the caller's own phone or e-mail; enterprise: its robots (enterprise admin); region: its robots (regulator) */
+      scope: components['schemas']['EndpointOwner'];
+      /** @description The robot's signing secret (DingTalk 加签, Feishu 签名校验) */
+      secret?: string;
+      /** @description Mobile number, e-mail address or robot webhook URL */
+      target: string;
+    };
     CreateEngagementDto: {
       /**
        * @description Last day (inclusive); open-ended when omitted
@@ -3685,6 +3854,33 @@ export interface components {
       /** @example 张伟 */
       welderName: string | null;
     };
+    /** @enum {string} */
+    DeliveryChannel: 'sms' | 'email' | 'wecom' | 'dingtalk' | 'feishu';
+    /** @enum {string} */
+    DeliveryStatus: 'pending' | 'sending' | 'sent' | 'failed';
+    DeliveryView: {
+      /** Format: uuid */
+      alertId: string | null;
+      attempts: number;
+      channel: components['schemas']['DeliveryChannel'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      failedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['NotificationKind'];
+      lastError: string | null;
+      level: components['schemas']['NotifyLevel'] | null;
+      /** Format: date-time */
+      nextAttemptAt: string | null;
+      /** @description Masked phone, e-mail or robot */
+      recipient: string;
+      /** Format: date-time */
+      sentAt: string | null;
+      status: components['schemas']['DeliveryStatus'];
+      title: string;
+    };
     DeviceStatusView: {
       /** Format: date-time */
       boundAt: string | null;
@@ -3768,6 +3964,19 @@ export interface components {
       endsOn: string;
       /** @description Why it ends (kept in the audit trail) */
       reason?: string;
+    };
+    /** @enum {string} */
+    EndpointOwner: 'user' | 'enterprise' | 'region';
+    EndpointView: {
+      channel: components['schemas']['DeliveryChannel'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      scope: components['schemas']['EndpointOwner'];
+      signed: boolean;
+      /** @description Masked */
+      target: string;
     };
     EnforcementStatView: {
       cases: number;
@@ -4595,7 +4804,8 @@ export interface components {
         | 'FORGED_MESSAGE'
         | 'DEVICE_FLOOD'
         | 'DEVICE_MESSAGE_REJECTED'
-        | 'HAZARD_OVERDUE';
+        | 'HAZARD_OVERDUE'
+        | 'NOTIFICATION_DELIVERY_FAILED';
     };
     MapFeaturesView: {
       /** @description Alerts in scope that are not closed, newest first */
@@ -4710,6 +4920,42 @@ export interface components {
        */
       start: string;
     };
+    /** @enum {string} */
+    NotificationKind: 'alert' | 'escalation' | 'digest' | 'delivery_failed';
+    NotificationRuleView: {
+      /** @description AlertType; null: every type without a rule of its own */
+      alertType: string | null;
+      escalateAfterMin: number | null;
+      /** Format: uuid */
+      id: string;
+      levels: components['schemas']['NotifyLevel'][];
+      quietEndMin: number | null;
+      /** @description Minute of the China day */
+      quietStartMin: number | null;
+      severity: components['schemas']['AlertSeverity'];
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    NotificationView: {
+      /** Format: uuid */
+      alertId: string | null;
+      /** @description AlertType of the alert */
+      alertType: string | null;
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['NotificationKind'];
+      level: components['schemas']['NotifyLevel'] | null;
+      /** Format: date-time */
+      readAt: string | null;
+      severity: components['schemas']['AlertSeverity'] | null;
+      /** @description Chinese text as pushed to the channels */
+      title: string;
+    };
+    /** @enum {string} */
+    NotifyLevel: 'enterprise_safety' | 'enterprise_principal' | 'township' | 'county' | 'platform';
     OpenCaseDto: {
       /** @example 未办理动火作业票擅自焊接 */
       facts: string;
@@ -5786,6 +6032,9 @@ export interface components {
       regionName: string;
       serialNumber: string;
     };
+    UnreadCountView: {
+      unread: number;
+    };
     UnseenAlertsView: {
       /**
        * Format: date-time
@@ -5825,6 +6074,12 @@ export interface components {
       /** @description Required (> 0) for electric machines, null for gas sets */
       ratedInputKva?: number | null;
       serialNumber?: string;
+    };
+    UpdateNotificationRuleDto: {
+      escalateAfterMin?: number | null;
+      levels: components['schemas']['NotifyLevel'][];
+      quietEndMin?: number | null;
+      quietStartMin?: number | null;
     };
     UpdatePermitDto: {
       checklist?: components['schemas']['ChecklistDto'];
@@ -8778,6 +9033,229 @@ export interface operations {
       };
     };
   };
+  NotificationDeliveriesController_list: {
+    parameters: {
+      query?: {
+        alertId?: string;
+        channel?: components['schemas']['DeliveryChannel'];
+        page?: number;
+        pageSize?: number;
+        status?: components['schemas']['DeliveryStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DeliveryView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointView'][];
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateEndpointDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointView'];
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationRulesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'][];
+        };
+      };
+    };
+  };
+  NotificationRulesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateNotificationRuleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'];
+        };
+      };
+    };
+  };
+  NotificationsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description Only unread ones */
+        unread?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['NotificationView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  NotificationsController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
+  NotificationsController_readAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
+  NotificationsController_unread: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
   OffPlatformController_emptyEnterprises: {
     parameters: {
       query?: {
@@ -10678,6 +11156,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
   'HAZARD_OVERDUE',
+  'NOTIFICATION_DELIVERY_FAILED',
 ];
 export const alertViewPlaceSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['AlertView']['placeSource']
@@ -10779,6 +11258,9 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'welder.photo.upload',
   'welder.photo.review',
   'welder.training.create',
+  'notification_rule.update',
+  'notification_endpoint.create',
+  'notification_endpoint.delete',
 ];
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
   'alert',
@@ -10810,6 +11292,8 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'user',
   'welder',
   'welder_engagement',
+  'notification_rule',
+  'notification_endpoint',
 ];
 export const auditListValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditList']> = [
   'silent-machines',
@@ -10890,6 +11374,24 @@ export const codeViewDtoSubjectTypeValues: ReadonlyArray<
 export const decisionViewDtoSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DecisionViewDto']['source']
 > = ['device', 'phone'];
+export const deliveryChannelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryChannel']> = [
+  'sms',
+  'email',
+  'wecom',
+  'dingtalk',
+  'feishu',
+];
+export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryStatus']> = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+];
+export const endpointOwnerValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['EndpointOwner']> = [
+  'user',
+  'enterprise',
+  'region',
+];
 export const engagementKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['EngagementKind']> = [
   'dispatched',
   'outsourced',
@@ -11127,6 +11629,7 @@ export const mapAlertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
   'HAZARD_OVERDUE',
+  'NOTIFICATION_DELIVERY_FAILED',
 ];
 export const mapMachinePositionSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapMachine']['positionSource']
@@ -11139,6 +11642,19 @@ export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const mapTilesViewProviderValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
 > = ['tianditu', 'amap'];
+export const notificationKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NotificationKind']> = [
+  'alert',
+  'escalation',
+  'digest',
+  'delivery_failed',
+];
+export const notifyLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NotifyLevel']> = [
+  'enterprise_safety',
+  'enterprise_principal',
+  'township',
+  'county',
+  'platform',
+];
 export const permitCandidateBlockValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PermitCandidateBlock']
 > = [

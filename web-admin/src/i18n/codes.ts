@@ -150,6 +150,20 @@ export const FIELD_CODES = [
   // welder photos
   'imageDamaged',
   'imageDimensions',
+  // notifications (接收设置, 推送规则)
+  'mobileInvalid',
+  'emailInvalid',
+  'webhookUrlInvalid',
+  'webhookHttpsRequired',
+  'webhookAddressForbidden',
+  'webhookUnresolvable',
+  'channelNotPersonal',
+  'channelNotRobot',
+  'secretNotSupported',
+  'tooManyEndpoints',
+  'quietHoursIncomplete',
+  'quietHoursEmpty',
+  'quietHoursNotForCritical',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

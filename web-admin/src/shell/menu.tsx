@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  BellOutlined,
   BankOutlined,
   DashboardOutlined,
   ExceptionOutlined,
@@ -9,6 +10,8 @@ import {
   IdcardOutlined,
   NotificationOutlined,
   PictureOutlined,
+  SendOutlined,
+  SettingOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
   ThunderboltOutlined,
@@ -45,6 +48,9 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/audit', labelKey: 'menu.audit', icon: <AuditOutlined /> },
   { path: '/console/blackouts', labelKey: 'menu.blackouts', icon: <StopOutlined /> },
   { path: '/console/permit-rules', labelKey: 'menu.permitRules', icon: <SafetyCertificateOutlined /> },
+  { path: '/console/notification-rules', labelKey: 'menu.notificationRules', icon: <BellOutlined /> },
+  { path: '/console/notification-deliveries', labelKey: 'menu.notificationDeliveries', icon: <SendOutlined /> },
+  { path: '/console/notification-settings', labelKey: 'menu.notificationSettings', icon: <SettingOutlined /> },
 ];
 
 const enterpriseMenu: MenuEntry[] = [
@@ -55,6 +61,7 @@ const enterpriseMenu: MenuEntry[] = [
   { path: '/workspace/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/workspace/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/workspace/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
+  { path: '/workspace/notification-settings', labelKey: 'menu.notificationSettings', icon: <SettingOutlined /> },
 ];
 
 export function menuFor(role: Role): MenuEntry[] {
