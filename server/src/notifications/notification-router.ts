@@ -85,37 +85,40 @@ export class NotificationRouter {
     const enterprise = track.enterpriseId ? await this.enterprises.findById(track.enterpriseId) : null;
     const regionCodes = await this.regionCodes(track.regionPath);
     let step = track.step;
-    let audience: LevelAudience | null = null;
-    // A level nobody can be reached at is passed over at once.
+    let plan: { level: NotifyLevel; notifications: NewNotification[]; deliveries: NewDelivery[] } | null = null;
+    // The escalation wording is for a track that waited; a level nobody can be reached at is passed over at once.
+    const escalated = track.step > 0 ? Math.round((now.getTime() - track.raisedAt.getTime()) / 60_000) : null;
+    const kindOf = (): NotificationKind =>
+      track.alertType === AlertType.NOTIFICATION_DELIVERY_FAILED ? 'delivery_failed' : escalated !== null ? 'escalation' : 'alert';
     for (; step < rule.levels.length; step++) {
-      audience = await this.audienceOf(rule.levels[step], track, enterprise, regionCodes);
-      if (audience.users.length || audience.owners.length || audience.phones.length) break;
+      const level = rule.levels[step];
+      const audience = await this.audienceOf(level, track, enterprise, regionCodes);
+      const message = alertMessage({
+        alertId: track.alertId,
+        alertType: track.alertType,
+        severity: track.severity,
+        raisedAt: track.raisedAt,
+        enterpriseName: enterprise?.name ?? null,
+        regionName: regionCodes.townshipName ?? regionCodes.countyName ?? null,
+        level,
+        escalatedAfterMin: escalated,
+        consoleUrl: `${this.config.publicBaseUrl}/alerts`,
+      });
+      const kind = kindOf();
+      const notifications = this.inApp(audience.users, kind, track, level, message, now);
+      // A failed delivery is told in the console only: pushing it out could fail and raise another, without end.
+      const deliveries =
+        kind === 'delivery_failed' ? [] : await this.deliveriesFor(audience, kind, track, level, message, now);
+      if (notifications.length || deliveries.length) {
+        plan = { level, notifications, deliveries };
+        break;
+      }
     }
-    if (step >= rule.levels.length || !audience) {
+    if (!plan) {
       await this.repo.advanceTrack(this.ds.manager, track.alertId, step, null);
       return;
     }
-    const level = rule.levels[step];
-    const escalated = step > 0 ? Math.round((now.getTime() - track.raisedAt.getTime()) / 60_000) : null;
-    const message = alertMessage({
-      alertId: track.alertId,
-      alertType: track.alertType,
-      severity: track.severity,
-      raisedAt: track.raisedAt,
-      enterpriseName: enterprise?.name ?? null,
-      regionName: regionCodes.townshipName ?? regionCodes.countyName ?? null,
-      level,
-      escalatedAfterMin: escalated,
-      consoleUrl: `${this.config.publicBaseUrl}/alerts`,
-    });
-    const kind: NotificationKind =
-      track.alertType === AlertType.NOTIFICATION_DELIVERY_FAILED ? 'delivery_failed' : step > 0 ? 'escalation' : 'alert';
-    // A failed delivery is told in the console only: pushing it out could fail and raise another, without end.
-    const external = kind !== 'delivery_failed';
-    const notifications = this.inApp(audience.users, kind, track, level, message, now);
-    const deliveries = external
-      ? await this.deliveriesFor(audience, kind, track, level, message, now)
-      : [];
+    const { notifications, deliveries } = plan;
     const nextStep = step + 1;
     const nextAt =
       nextStep < rule.levels.length && rule.escalateAfterMin

@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { resolveNotifyConfig, NotifyEnvironment } from '../config/notify-config';
+import { resolveNotifyConfig } from '../config/notify-config';
 import { validateEnvironment } from '../config/app-config';
 import { alertMessage, chinaMinuteOfDay, inQuietHours, quietHoursEnd } from './notification-text';
 import { maskEmail, maskTarget, maskWebhook } from './masking';
@@ -126,7 +126,7 @@ describe('SMS and notification configuration (checked at start-up)', () => {
   const env = (v: Record<string, string>) => ({ JWT_SECRET: 'x'.repeat(32), ...v });
 
   it('defaults: the log provider', () => {
-    const r = resolveNotifyConfig(validateEnvironment(env({})) as unknown as NotifyEnvironment);
+    const r = resolveNotifyConfig(validateEnvironment(env({})));
     expect(r).toMatchObject({ sms: { provider: 'log' }, notifications: { allowHttpWebhooks: false, digestHour: 8 } });
   });
 

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD } from '../seed/demo-data';
 import { demoIds, DemoIds } from '../permits/testing/permit-fixtures';
 import { DigestScheduler } from './digest.scheduler';
 import { NotificationWorker } from './notification-worker';
-import { FakeProviders } from './testing/fake-providers';
+import { FakeProviders } from './local-providers';
 
 /**
  * Issue 16 §2 end to end on the real application: an alert raised through AlertsService reaches the right
@@ -94,10 +94,10 @@ describe('notifications (integration)', () => {
   });
 
   const deliveriesOf = async (alertId: string) =>
-    (await t.ds.query(
+    t.ds.query<{ channel: string; level: string; status: string; attempts: number; recipientMasked: string }[]>(
       `SELECT channel, level, status, attempts, recipient_masked AS "recipientMasked" FROM notification_deliveries WHERE alert_id = $1 ORDER BY created_at, channel`,
       [alertId],
-    )) as { channel: string; level: string; status: string; attempts: number; recipientMasked: string }[];
+    );
 
   const raise = (type: AlertType, key: string, severity?: AlertSeverity) =>
     alerts.raise({ type, severity, enterpriseId: ids.steel, machineId: ids.steelMachine1, evidence: {}, dedupeKey: key });

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { FakeClock } from '../../common/clock/clock';
 import { AppConfig } from '../../config/app-config';
 import { HttpSmsSender } from '../../sms/http-sms-sender';
-import { FakeProviders } from '../testing/fake-providers';
+import { FakeProviders } from '../local-providers';
 import { DeliveryError, markdownText, OutgoingMessage } from './channel';
 import { EmailChannel } from './email-channel';
 import { OutboundHttp } from './outbound-http';

@@ -1,4 +1,5 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { createServer, IncomingMessage, RequestListener, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 
 export interface ProviderHit {
@@ -17,7 +18,8 @@ export interface ProviderReply {
 }
 
 /**
- * A local HTTP server playing the providers (WeCom, DingTalk and Feishu robots, an SMS gateway): it
+ * Never wired into the application: the channel tests and the bench's notifications phase play the
+ * providers with it. A local HTTP server playing the providers (WeCom, DingTalk and Feishu robots, an SMS gateway): it
  * records every request and answers as the provider does, or as a test tells it (`reply`).
  */
 export class FakeProviders {
@@ -27,8 +29,11 @@ export class FakeProviders {
   private server: Server | null = null;
   private waiters: { pred: (h: ProviderHit) => boolean; resolve: (h: ProviderHit) => void }[] = [];
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+  private tls = false;
+
+  /** With `tls` (PEM key and certificate), it serves https (the bench: production config accepts https only). */
+  async start(tls?: { key: string; cert: string }): Promise<string> {
+    const handler: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -56,14 +61,16 @@ export class FakeProviders {
         res.writeHead(reply.status, { 'content-type': 'application/json' });
         res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
       });
-    });
+    };
+    this.tls = !!tls;
+    this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     return this.baseUrl;
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
   /** The provider's documented success reply. */
