@@ -12,12 +12,21 @@ import { RegionLevel } from '../regions/region.entity';
 import { AudienceMember, NOTIFICATION_AUDIENCE, NotificationAudience } from '../users/notification-audience';
 import { OutgoingMessage } from './channels/channel';
 import { maskTarget } from './masking';
-import { NotificationRule, NotificationTrack } from './notification.entities';
+import { NotificationEndpoint, NotificationRule, NotificationTrack } from './notification.entities';
 import { alertMessage, inQuietHours, quietHoursEnd } from './notification-text';
 import { DeliveryChannel, EndpointOwner, NotificationKind, NotifyLevel } from './notification-types';
 import { NewDelivery, NewNotification, NotificationsRepository } from './notifications.repository';
 
 /** Who one level reaches: accounts (in-app and their own endpoints) and owners of shared endpoints, plus loose phones. */
+/** What handling a track comes to: rows to write and where the track goes next (nextAt null: it is done). */
+export interface TrackOutcome {
+  alertId: string;
+  step: number;
+  nextAt: Date | null;
+  notifications: NewNotification[];
+  deliveries: NewDelivery[];
+}
+
 export interface LevelAudience {
   users: AudienceMember[];
   owners: { kind: EndpointOwner; id: string }[];
@@ -25,6 +34,26 @@ export interface LevelAudience {
 }
 
 const RULE_CACHE_MS = 5000;
+/** Who is told changes rarely; a burst of alerts of one enterprise must not re-read it for each. */
+const DIRECTORY_CACHE_MS = 10_000;
+
+/** A small time-limited cache of promises (concurrent misses share one load). */
+class TtlCache<V> {
+  private readonly m = new Map<string, { at: number; v: Promise<V> }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.m.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.v;
+    const v = load();
+    this.m.set(key, { at: Date.now(), v });
+    v.catch(() => this.m.delete(key));
+    if (this.m.size > 10_000) this.m.clear();
+    return v;
+  }
+  clear(): void {
+    this.m.clear();
+  }
+}
 const REGION_CACHE_MS = 60_000;
 
 /**
@@ -36,6 +65,11 @@ const REGION_CACHE_MS = 60_000;
 export class NotificationRouter {
   private readonly log = new Logger(NotificationRouter.name);
   private rules: { at: number; rows: NotificationRule[] } | null = null;
+  private readonly enterpriseCache = new TtlCache<{ id: string; name: string; principalPhoneEnc: string } | null>(
+    DIRECTORY_CACHE_MS,
+  );
+  private readonly staffCache = new TtlCache<AudienceMember[]>(DIRECTORY_CACHE_MS);
+  private readonly endpointCache = new TtlCache<NotificationEndpoint[]>(DIRECTORY_CACHE_MS);
   private readonly regionCache = new Map<string, { at: number; level: RegionLevel | null; name: string }>();
 
   constructor(
@@ -54,6 +88,35 @@ export class NotificationRouter {
     this.rules = null;
   }
 
+  /** An endpoint was added or removed here: use the change at once (other replicas within DIRECTORY_CACHE_MS). */
+  invalidateEndpoints(): void {
+    this.endpointCache.clear();
+  }
+
+  private enterprise(id: string) {
+    return this.enterpriseCache.get(id, async () => {
+      const e = await this.enterprises.findById(id);
+      return e ? { id: e.id, name: e.name, principalPhoneEnc: e.principalPhoneEnc } : null;
+    });
+  }
+
+  private staff(enterpriseId: string, roles: Role[]): Promise<AudienceMember[]> {
+    return this.staffCache.get(`e:${enterpriseId}:${roles.join(',')}`, () =>
+      this.audience.enterpriseStaff(enterpriseId, roles),
+    );
+  }
+
+  private regulators(code: string): Promise<AudienceMember[]> {
+    return this.staffCache.get(`r:${code}`, () => this.audience.regulatorsOf(code));
+  }
+
+  private async endpointsOf(owners: { kind: EndpointOwner; id: string }[]): Promise<NotificationEndpoint[]> {
+    const lists = await Promise.all(
+      owners.map((o) => this.endpointCache.get(`${o.kind}:${o.id}`, () => this.repo.endpointsOf([o]))),
+    );
+    return lists.flat();
+  }
+
   async ruleFor(alertType: string, severity: AlertSeverity): Promise<NotificationRule | null> {
     const now = Date.now();
     if (!this.rules || now - this.rules.at > RULE_CACHE_MS) this.rules = { at: now, rows: await this.repo.listRules() };
@@ -65,24 +128,47 @@ export class NotificationRouter {
     );
   }
 
-  /** Handles one claimed track: tells its due level(s) and sets when it comes back, or ends it. */
-  async advance(track: NotificationTrack): Promise<void> {
+  /**
+   * Handles claimed tracks: tells each its due level(s) and sets when it comes back, or ends it. What to
+   * send is worked out per track (from short-lived caches); all of it is written in one transaction.
+   */
+  async advanceMany(tracks: NotificationTrack[]): Promise<void> {
+    if (!tracks.length) return;
     const now = this.clock.now();
-    const rule = await this.ruleFor(track.alertType, track.severity);
-    const state = (await this.alerts.statesOf([track.alertId])).get(track.alertId);
-    if (!rule || state === undefined || state !== AlertState.Open || track.step >= rule.levels.length) {
-      await this.repo.advanceTrack(this.ds.manager, track.alertId, track.step, null);
-      return;
+    const states = await this.alerts.statesOf(tracks.map((t) => t.alertId));
+    const outcomes: TrackOutcome[] = [];
+    for (const t of tracks) {
+      try {
+        outcomes.push(await this.plan(t, states.get(t.alertId), now));
+      } catch (e) {
+        // Left to its lease: it comes back later.
+        this.log.error(`routing alert ${t.alertId} failed: ${(e as Error).message}`);
+      }
     }
+    await this.ds.transaction(async (tx) => {
+      await this.repo.insertNotifications(tx, outcomes.flatMap((o) => o.notifications));
+      await this.repo.insertDeliveries(tx, outcomes.flatMap((o) => o.deliveries));
+      await this.repo.advanceTracks(tx, outcomes);
+    });
+  }
+
+  async advance(track: NotificationTrack): Promise<void> {
+    return this.advanceMany([track]);
+  }
+
+  private async plan(track: NotificationTrack, state: AlertState | undefined, now: Date): Promise<TrackOutcome> {
+    const done = (step: number): TrackOutcome => ({ alertId: track.alertId, step, nextAt: null, notifications: [], deliveries: [] });
+    const rule = await this.ruleFor(track.alertType, track.severity);
+    if (!rule || state === undefined || state !== AlertState.Open || track.step >= rule.levels.length)
+      return done(track.step);
     if (
       track.severity !== AlertSeverity.Critical &&
       rule.quietEndMin !== null &&
       inQuietHours(now, rule.quietStartMin, rule.quietEndMin)
     ) {
-      await this.repo.advanceTrack(this.ds.manager, track.alertId, track.step, quietHoursEnd(now, rule.quietEndMin));
-      return;
+      return { ...done(track.step), nextAt: quietHoursEnd(now, rule.quietEndMin) };
     }
-    const enterprise = track.enterpriseId ? await this.enterprises.findById(track.enterpriseId) : null;
+    const enterprise = track.enterpriseId ? await this.enterprise(track.enterpriseId) : null;
     const regionCodes = await this.regionCodes(track.regionPath);
     let step = track.step;
     let plan: { level: NotifyLevel; notifications: NewNotification[]; deliveries: NewDelivery[] } | null = null;
@@ -114,21 +200,14 @@ export class NotificationRouter {
         break;
       }
     }
-    if (!plan) {
-      await this.repo.advanceTrack(this.ds.manager, track.alertId, step, null);
-      return;
-    }
+    if (!plan) return done(step);
     const { notifications, deliveries } = plan;
     const nextStep = step + 1;
     const nextAt =
       nextStep < rule.levels.length && rule.escalateAfterMin
         ? new Date(now.getTime() + rule.escalateAfterMin * 60_000)
         : null;
-    await this.ds.transaction(async (tx) => {
-      await this.repo.insertNotifications(tx, notifications);
-      await this.repo.insertDeliveries(tx, deliveries);
-      await this.repo.advanceTrack(tx, track.alertId, nextStep, nextAt);
-    });
+    return { alertId: track.alertId, step: nextStep, nextAt, notifications, deliveries };
   }
 
   /** In-app rows for these users. */
@@ -164,7 +243,7 @@ export class NotificationRouter {
     scope?: { enterpriseId: string | null; regionPath: string | null },
   ): Promise<NewDelivery[]> {
     const owners = [...audience.owners, ...audience.users.map((u) => ({ kind: 'user' as const, id: u.id }))];
-    const endpoints = await this.repo.endpointsOf(owners);
+    const endpoints = await this.endpointsOf(owners);
     const seen = new Set<string>();
     const out: NewDelivery[] = [];
     const add = (channel: DeliveryChannel, to: string, secret: string | null, endpointId: string | null) => {
@@ -203,13 +282,13 @@ export class NotificationRouter {
     switch (level) {
       case 'enterprise_safety': {
         if (!track.enterpriseId) return none;
-        let users = await this.audience.enterpriseStaff(track.enterpriseId, [Role.SafetyManager]);
-        if (!users.length) users = await this.audience.enterpriseStaff(track.enterpriseId, [Role.EnterpriseAdmin]);
+        let users = await this.staff(track.enterpriseId, [Role.SafetyManager]);
+        if (!users.length) users = await this.staff(track.enterpriseId, [Role.EnterpriseAdmin]);
         return { users, owners: [{ kind: 'enterprise', id: track.enterpriseId }], phones: [] };
       }
       case 'enterprise_principal': {
         if (!enterprise) return none;
-        const users = await this.audience.enterpriseStaff(enterprise.id, [Role.EnterpriseAdmin]);
+        const users = await this.staff(enterprise.id, [Role.EnterpriseAdmin]);
         let phone: string | null = null;
         try {
           phone = this.cipher.decrypt(enterprise.principalPhoneEnc);
@@ -223,7 +302,7 @@ export class NotificationRouter {
         const code = level === 'township' ? regions.township : regions.county;
         if (!code) return none;
         return {
-          users: await this.audience.regulatorsOf(code),
+          users: await this.regulators(code),
           owners: [{ kind: 'region', id: code }],
           phones: [],
         };

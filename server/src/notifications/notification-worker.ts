@@ -7,7 +7,7 @@ import { FieldCipher } from '../common/crypto/field-cipher';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryError, DeliveryTarget, NOTIFICATION_CHANNELS, NotificationChannel } from './channels/channel';
-import { NotificationDelivery } from './notification.entities';
+import { NotificationDelivery, NotificationTrack } from './notification.entities';
 import { NotificationRouter } from './notification-router';
 import { DeliveryChannel, ROBOT_CHANNELS } from './notification-types';
 import { NotificationsRepository } from './notifications.repository';
@@ -15,7 +15,8 @@ import { WebhookGuard } from './webhook-guard';
 
 const LEASE_MS = 60_000;
 const TRACK_BATCH = 64;
-const TRACK_CONCURRENCY = 8;
+const TRACK_CONCURRENCY = 4;
+const TRACK_CHUNK = 16;
 /** One run keeps draining for at most this long, then yields to the next tick. */
 const RUN_BUDGET_MS = 2000;
 
@@ -94,12 +95,15 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   async runOnce(): Promise<{ tracks: number; deliveries: number }> {
     const now = this.clock.now();
     const tracks = await this.repo.claimDueTracks(now, new Date(now.getTime() + LEASE_MS), TRACK_BATCH);
-    await pool(tracks, TRACK_CONCURRENCY, async (t) => {
+    // Chunks written in one transaction each, a few at a time.
+    const chunks: NotificationTrack[][] = [];
+    for (let i = 0; i < tracks.length; i += TRACK_CHUNK) chunks.push(tracks.slice(i, i + TRACK_CHUNK));
+    await pool(chunks, TRACK_CONCURRENCY, async (c) => {
       try {
-        await this.router.advance(t);
+        await this.router.advanceMany(c);
       } catch (e) {
-        // The lease brings it back after LEASE_MS.
-        this.log.error(`routing alert ${t.alertId} failed: ${(e as Error).message}`);
+        // The lease brings them back after LEASE_MS.
+        this.log.error(`routing ${c.length} alert(s) failed: ${(e as Error).message}`);
       }
     });
     const deliveries = await this.repo.claimDueDeliveries(

@@ -75,11 +75,14 @@ export class NotificationsRepository {
     }));
   }
 
-  async advanceTrack(em: EntityManager, alertId: string, step: number, nextAt: Date | null): Promise<void> {
-    await em.update(
-      NotificationTrack,
-      { alertId },
-      nextAt ? { step, nextAt, done: false } : { step, done: true },
+  /** Moves each handled track on in one statement (nextAt null: done). */
+  async advanceTracks(em: EntityManager, moves: { alertId: string; step: number; nextAt: Date | null }[]): Promise<void> {
+    if (!moves.length) return;
+    await em.query(
+      `UPDATE notification_tracks t SET step = v.step, next_at = COALESCE(v.next_at, t.next_at), done = v.next_at IS NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS v(id, step, next_at)
+        WHERE t.alert_id = v.id`,
+      [moves.map((m) => m.alertId), moves.map((m) => m.step), moves.map((m) => m.nextAt)],
     );
   }
 

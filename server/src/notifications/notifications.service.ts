@@ -244,6 +244,7 @@ export class NotificationsService {
       });
       return e;
     });
+    this.router.invalidateEndpoints();
     return endpointView(saved);
   }
 
@@ -263,5 +264,6 @@ export class NotificationsService {
         after: null,
       });
     });
+    this.router.invalidateEndpoints();
   }
 }
