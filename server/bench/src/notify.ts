@@ -27,13 +27,32 @@ export interface NotifyResult {
 }
 
 /** Local providers over https with a throw-away certificate (production config accepts https webhooks only). */
-export async function startLocalProviders(workDir: string): Promise<{ providers: FakeProviders; env: NodeJS.ProcessEnv }> {
+export async function startLocalProviders(
+  workDir: string,
+): Promise<{ providers: FakeProviders; env: NodeJS.ProcessEnv }> {
   const key = join(workDir, 'providers-key.pem');
   const cert = join(workDir, 'providers-cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   const providers = new FakeProviders();
   const base = await providers.start({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
   return {
@@ -66,8 +85,11 @@ export async function notificationPhase(
   await db.connect();
   try {
     const cipher = new FieldCipher(secrets.dataEncryptionKey);
-    const [{ id: steel }] = (await db.query<{ id: string }>(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)).rows;
-    const [{ id: safety }] = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'hengda.safety'`)).rows;
+    const [{ id: steel }] = (
+      await db.query<{ id: string }>(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`)
+    ).rows;
+    const [{ id: safety }] = (await db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'hengda.safety'`))
+      .rows;
     await db.query(
       `INSERT INTO notification_endpoints (owner_kind, owner_id, channel, target_enc, secret_enc, target_masked)
        VALUES ('enterprise', $1, 'dingtalk', $2, $3, 'bench/…robot'), ('user', $4, 'sms', $5, NULL, '139****0001')`,

@@ -1117,7 +1117,11 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
           await t.http
             .post('/api/notification-endpoints')
             .set(hengda)
-            .send({ scope: 'enterprise', channel: 'wecom', target: 'https://220.181.38.148/cgi-bin/webhook/send?key=MATRIX' }),
+            .send({
+              scope: 'enterprise',
+              channel: 'wecom',
+              target: 'https://220.181.38.148/cgi-bin/webhook/send?key=MATRIX',
+            }),
           'endpoint',
         )
       ).id as string,

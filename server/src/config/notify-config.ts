@@ -67,8 +67,7 @@ export function resolveNotifyConfig(
     if (v.SMS_HTTP_HEADERS !== undefined) {
       try {
         const parsed: unknown = JSON.parse(v.SMS_HTTP_HEADERS);
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-          throw new Error('not an object');
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         if (!Object.values(parsed).every((x) => typeof x === 'string')) throw new Error('values must be strings');
         headers = parsed as Record<string, string>;
       } catch {

@@ -130,7 +130,11 @@ export class DigestScheduler implements OnApplicationBootstrap, OnApplicationShu
       if (!r) return false;
       name = r.name;
       regionPath = r.path;
-      audience = { users: await this.audience.regulatorsOf(r.code), owners: [{ kind: 'region', id: r.code }], phones: [] };
+      audience = {
+        users: await this.audience.regulatorsOf(r.code),
+        owners: [{ kind: 'region', id: r.code }],
+        phones: [],
+      };
     }
     const counts = digestCounts(
       await this.alerts.openCounts(kind === 'enterprise' ? { enterpriseId: id } : { regionPath }),

@@ -146,8 +146,14 @@ export class NotificationRouter {
       }
     }
     await this.ds.transaction(async (tx) => {
-      await this.repo.insertNotifications(tx, outcomes.flatMap((o) => o.notifications));
-      await this.repo.insertDeliveries(tx, outcomes.flatMap((o) => o.deliveries));
+      await this.repo.insertNotifications(
+        tx,
+        outcomes.flatMap((o) => o.notifications),
+      );
+      await this.repo.insertDeliveries(
+        tx,
+        outcomes.flatMap((o) => o.deliveries),
+      );
       await this.repo.advanceTracks(tx, outcomes);
     });
   }
@@ -157,7 +163,13 @@ export class NotificationRouter {
   }
 
   private async plan(track: NotificationTrack, state: AlertState | undefined, now: Date): Promise<TrackOutcome> {
-    const done = (step: number): TrackOutcome => ({ alertId: track.alertId, step, nextAt: null, notifications: [], deliveries: [] });
+    const done = (step: number): TrackOutcome => ({
+      alertId: track.alertId,
+      step,
+      nextAt: null,
+      notifications: [],
+      deliveries: [],
+    });
     const rule = await this.ruleFor(track.alertType, track.severity);
     if (!rule || state === undefined || state !== AlertState.Open || track.step >= rule.levels.length)
       return done(track.step);
@@ -175,7 +187,11 @@ export class NotificationRouter {
     // The escalation wording is for a track that waited; a level nobody can be reached at is passed over at once.
     const escalated = track.step > 0 ? Math.round((now.getTime() - track.raisedAt.getTime()) / 60_000) : null;
     const kindOf = (): NotificationKind =>
-      track.alertType === AlertType.NOTIFICATION_DELIVERY_FAILED ? 'delivery_failed' : escalated !== null ? 'escalation' : 'alert';
+      track.alertType === AlertType.NOTIFICATION_DELIVERY_FAILED
+        ? 'delivery_failed'
+        : escalated !== null
+          ? 'escalation'
+          : 'alert';
     for (; step < rule.levels.length; step++) {
       const level = rule.levels[step];
       const audience = await this.audienceOf(level, track, enterprise, regionCodes);

@@ -79,19 +79,35 @@ describe('masking', () => {
   it('phones, e-mail and robot keys', () => {
     expect(maskTarget('sms', '13837001001')).toBe('138****1001');
     expect(maskEmail('safety@hengda.test')).toBe('s***@hengda.test');
-    expect(maskWebhook('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa')).toBe(
-      'qyapi.weixin.qq.com/…5aaa',
-    );
+    expect(
+      maskWebhook('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa'),
+    ).toBe('qyapi.weixin.qq.com/…5aaa');
     expect(maskWebhook('not a url')).toBe('***');
   });
 });
 
 describe('WebhookGuard (SSRF)', () => {
-  const guard = (n: Partial<AppConfig['notifications']> = {}, nodeEnv: AppConfig['nodeEnv'] = 'development', resolve = async (_h: string) => ['220.181.38.148']) =>
-    new WebhookGuard({ nodeEnv, notifications: n } as AppConfig, resolve);
+  const guard = (
+    n: Partial<AppConfig['notifications']> = {},
+    nodeEnv: AppConfig['nodeEnv'] = 'development',
+    resolve = async (_h: string) => ['220.181.38.148'],
+  ) => new WebhookGuard({ nodeEnv, notifications: n } as AppConfig, resolve);
 
   it('public addresses only', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fc00::1', '::ffff:127.0.0.1', '203.0.113.10'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '203.0.113.10',
+    ])
       expect([a, isPublicAddress(a)]).toEqual([a, false]);
     for (const a of ['220.181.38.148', '8.8.8.8', '2400:3200::1']) expect([a, isPublicAddress(a)]).toEqual([a, true]);
   });
@@ -132,18 +148,32 @@ describe('SMS and notification configuration (checked at start-up)', () => {
 
   it('http provider: URL, placeholders, headers JSON and patterns are checked', () => {
     expect(() => validateEnvironment(env({ SMS_PROVIDER: 'http' }))).toThrow(/SMS_HTTP_URL must be set/);
-    expect(() => validateEnvironment(env({ SMS_PROVIDER: 'carrier-pigeon' }))).toThrow(/SMS_PROVIDER must be log or http/);
+    expect(() => validateEnvironment(env({ SMS_PROVIDER: 'carrier-pigeon' }))).toThrow(
+      /SMS_PROVIDER must be log or http/,
+    );
     expect(() =>
-      validateEnvironment(env({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.test/send', SMS_HTTP_BODY: '{"m":"{phone}"}' })),
+      validateEnvironment(
+        env({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.test/send', SMS_HTTP_BODY: '{"m":"{phone}"}' }),
+      ),
     ).toThrow(/\{phone\} and \{text\}/);
     expect(() =>
       validateEnvironment(
-        env({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.test/send', SMS_HTTP_BODY: '{phone}{text}', SMS_HTTP_HEADERS: '[1]' }),
+        env({
+          SMS_PROVIDER: 'http',
+          SMS_HTTP_URL: 'https://sms.test/send',
+          SMS_HTTP_BODY: '{phone}{text}',
+          SMS_HTTP_HEADERS: '[1]',
+        }),
       ),
     ).toThrow(/SMS_HTTP_HEADERS/);
     expect(() =>
       validateEnvironment(
-        env({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.test/send', SMS_HTTP_BODY: '{phone}{text}', SMS_HTTP_SUCCESS: '(' }),
+        env({
+          SMS_PROVIDER: 'http',
+          SMS_HTTP_URL: 'https://sms.test/send',
+          SMS_HTTP_BODY: '{phone}{text}',
+          SMS_HTTP_SUCCESS: '(',
+        }),
       ),
     ).toThrow(/SMS_HTTP_SUCCESS/);
     const ok = validateEnvironment(
@@ -156,7 +186,10 @@ describe('SMS and notification configuration (checked at start-up)', () => {
       }),
     );
     expect(resolveNotifyConfig(ok)).toMatchObject({
-      sms: { provider: 'http', http: { url: 'https://sms.test/send', method: 'POST', headers: { 'content-type': 'application/json' } } },
+      sms: {
+        provider: 'http',
+        http: { url: 'https://sms.test/send', method: 'POST', headers: { 'content-type': 'application/json' } },
+      },
     });
   });
 
@@ -169,7 +202,9 @@ describe('SMS and notification configuration (checked at start-up)', () => {
     };
     expect(() => validateEnvironment(env({ ...prod, NOTIFY_WEBHOOK_ALLOW_HTTP: 'true' }))).toThrow(/https only/);
     expect(() =>
-      validateEnvironment(env({ ...prod, SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://sms.test/x', SMS_HTTP_BODY: '{phone}{text}' })),
+      validateEnvironment(
+        env({ ...prod, SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://sms.test/x', SMS_HTTP_BODY: '{phone}{text}' }),
+      ),
     ).toThrow(/https:\/\/ in production/);
     expect(() => validateEnvironment(env({ SMTP_URL: 'smtp://mail.test:25' }))).toThrow(/SMTP_FROM/);
     expect(() => validateEnvironment(env({ SMTP_URL: 'http://mail.test' }))).toThrow(/SMTP_URL/);

@@ -39,14 +39,13 @@ export interface AlertMessageInput {
 /** The alert message every channel renders (Chinese: its readers are the enterprise's and regulators' staff). */
 export function alertMessage(i: AlertMessageInput): OutgoingMessage {
   const title = ALERT_TYPES[i.alertType as AlertType]?.titleZh ?? i.alertType;
-  const head = i.escalatedAfterMin !== null ? `【告警升级·${SEVERITY_ZH[i.severity]}】` : `【${SEVERITY_ZH[i.severity]}告警】`;
+  const head =
+    i.escalatedAfterMin !== null ? `【告警升级·${SEVERITY_ZH[i.severity]}】` : `【${SEVERITY_ZH[i.severity]}告警】`;
   const lines = [
     ...(i.enterpriseName ? [`单位：${i.enterpriseName}`] : []),
     ...(i.regionName ? [`地区：${i.regionName}`] : []),
     `时间：${chinaDateTime(i.raisedAt)}`,
-    ...(i.escalatedAfterMin !== null
-      ? [`已超过 ${i.escalatedAfterMin} 分钟无人确认，现通知${LEVEL_ZH[i.level]}`]
-      : []),
+    ...(i.escalatedAfterMin !== null ? [`已超过 ${i.escalatedAfterMin} 分钟无人确认，现通知${LEVEL_ZH[i.level]}`] : []),
     `请登录 ArcGate 查看处理：${i.consoleUrl}`,
   ];
   return { title: `${head}${title}`.slice(0, 200), lines };

@@ -1,12 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { AlertSeverity } from '../alerts/alert-type';
-import {
-  DeliveryChannel,
-  DeliveryStatus,
-  EndpointOwner,
-  NotificationKind,
-  NotifyLevel,
-} from './notification-types';
+import { DeliveryChannel, DeliveryStatus, EndpointOwner, NotificationKind, NotifyLevel } from './notification-types';
 
 /** 推送规则: who is told first for an alert type (null: any type) and severity, and when it escalates. */
 @Entity('notification_rules')

@@ -110,7 +110,8 @@ export class NotificationEndpointsController {
 
   @Get()
   @ApiOperation({
-    summary: "Where the caller is told: their own phone and e-mail, and their enterprise's or region's robots as their role allows",
+    summary:
+      "Where the caller is told: their own phone and e-mail, and their enterprise's or region's robots as their role allows",
   })
   @ApiOkResponse({ type: EndpointView, isArray: true })
   list(@CurrentActor() actor: Actor): Promise<EndpointView[]> {

@@ -54,14 +54,23 @@ describe('notifications (integration)', () => {
     const created = await t.http
       .post('/api/users')
       .set(await t.auth('admin'))
-      .send({ username: 'matou.regulator', password: DEMO_PASSWORD, displayName: '马头镇安监站', role: 'regulator', regionCode: '411426101' });
+      .send({
+        username: 'matou.regulator',
+        password: DEMO_PASSWORD,
+        displayName: '马头镇安监站',
+        role: 'regulator',
+        regionCode: '411426101',
+      });
     expect(created.status).toBe(201);
     alerts = t.app.get(AlertsService);
     worker = t.app.get(NotificationWorker);
     await worker.drain();
     // Where 恒达, 会亭镇 and 夏邑县 are told (set through the API, within each role).
     const add = async (user: string, body: Record<string, unknown>) => {
-      const res = await t.http.post('/api/notification-endpoints').set(await t.auth(user)).send(body);
+      const res = await t.http
+        .post('/api/notification-endpoints')
+        .set(await t.auth(user))
+        .send(body);
       expect([user, res.status, res.body]).toEqual([user, 201, expect.objectContaining({ id: expect.any(String) })]);
       return res.body as { id: string; target: string; signed: boolean };
     };
@@ -100,7 +109,14 @@ describe('notifications (integration)', () => {
     );
 
   const raise = (type: AlertType, key: string, severity?: AlertSeverity) =>
-    alerts.raise({ type, severity, enterpriseId: ids.steel, machineId: ids.steelMachine1, evidence: {}, dedupeKey: key });
+    alerts.raise({
+      type,
+      severity,
+      enterpriseId: ids.steel,
+      machineId: ids.steelMachine1,
+      evidence: {},
+      dedupeKey: key,
+    });
 
   it('a critical alert reaches the enterprise robot (signed markdown) and the SMS gateway (safety manager, principal)', async () => {
     const a = await raise(AlertType.ARC_WITHOUT_GRANT, 'n-critical-1');
@@ -109,10 +125,15 @@ describe('notifications (integration)', () => {
     const [ding] = providers.on('/dingtalk');
     expect(ding.query.get('access_token')).toBe('HENGDA');
     const ts = ding.query.get('timestamp')!;
-    expect(ding.query.get('sign')).toBe(createHmac('sha256', DING_SECRET).update(`${ts}\n${DING_SECRET}`).digest('base64'));
+    expect(ding.query.get('sign')).toBe(
+      createHmac('sha256', DING_SECRET).update(`${ts}\n${DING_SECRET}`).digest('base64'),
+    );
     expect(ding.json).toMatchObject({
       msgtype: 'markdown',
-      markdown: { title: '【严重告警】无授权起弧（疑似绕过或改装设备）', text: expect.stringContaining('夏邑县恒达钢结构有限公司') },
+      markdown: {
+        title: '【严重告警】无授权起弧（疑似绕过或改装设备）',
+        text: expect.stringContaining('夏邑县恒达钢结构有限公司'),
+      },
     });
     // enterprise_safety, then (no escalation yet) nothing else: the principal is the second level
     const sms = providers.on('/sms').map((h) => h.json);
@@ -125,15 +146,28 @@ describe('notifications (integration)', () => {
     const list = await t.http.get('/api/notifications?unread=true').set(await t.auth('hengda.safety'));
     expect([list.status, list.body]).toEqual([200, expect.objectContaining({ items: expect.any(Array) })]);
     const mine = list.body.items.find((n: { alertId: string }) => n.alertId === a.id);
-    expect(mine).toMatchObject({ kind: 'alert', severity: 'critical', level: 'enterprise_safety', alertType: 'ARC_WITHOUT_GRANT' });
+    expect(mine).toMatchObject({
+      kind: 'alert',
+      severity: 'critical',
+      level: 'enterprise_safety',
+      alertType: 'ARC_WITHOUT_GRANT',
+    });
     // another user cannot mark it read; its owner can
-    expect((await t.http.post(`/api/notifications/${mine.id}/read`).set(await t.auth('hengda.admin'))).status).toBe(404);
+    expect((await t.http.post(`/api/notifications/${mine.id}/read`).set(await t.auth('hengda.admin'))).status).toBe(
+      404,
+    );
     const read = await t.http.post(`/api/notifications/${mine.id}/read`).set(await t.auth('hengda.safety'));
     expect(read.status).toBe(200);
     expect(read.body.unread).toBe(bell.body.unread - 1);
 
     expect(await deliveriesOf(a.id)).toEqual([
-      { channel: 'dingtalk', level: 'enterprise_safety', status: 'sent', attempts: 1, recipientMasked: expect.stringMatching(/…/) },
+      {
+        channel: 'dingtalk',
+        level: 'enterprise_safety',
+        status: 'sent',
+        attempts: 1,
+        recipientMasked: expect.stringMatching(/…/),
+      },
       { channel: 'sms', level: 'enterprise_safety', status: 'sent', attempts: 1, recipientMasked: '139****0001' },
     ]);
 
@@ -153,12 +187,20 @@ describe('notifications (integration)', () => {
     await worker.drain();
     const [wecom] = providers.on('/wecom');
     expect(wecom.query.get('key')).toBe('HUITING');
-    expect(wecom.json).toMatchObject({ msgtype: 'markdown', markdown: { content: expect.stringContaining('告警升级') } });
+    expect(wecom.json).toMatchObject({
+      msgtype: 'markdown',
+      markdown: { content: expect.stringContaining('告警升级') },
+    });
     const huiting = await t.http.get('/api/notifications?unread=true').set(await t.auth('huiting.regulator'));
-    expect(huiting.body.items.some((n: { alertId: string; kind: string }) => n.alertId === a.id && n.kind === 'escalation')).toBe(true);
+    expect(
+      huiting.body.items.some((n: { alertId: string; kind: string }) => n.alertId === a.id && n.kind === 'escalation'),
+    ).toBe(true);
 
     // acknowledged: the county is never told
-    await t.http.post(`/api/alerts/${a.id}/acknowledge`).set(await t.auth('huiting.regulator')).send({ note: '已到场' });
+    await t.http
+      .post(`/api/alerts/${a.id}/acknowledge`)
+      .set(await t.auth('huiting.regulator'))
+      .send({ note: '已到场' });
     providers.clear();
     clock.advance(30 * 60_000);
     await worker.drain();
@@ -200,7 +242,8 @@ describe('notifications (integration)', () => {
       ['dingtalk', 'sent'],
       ['sms', 'sent'],
     ]);
-    for (const a of [warn, crit]) await alerts.close({ userId: null, username: 'system', role: 'system' }, a.id, '测试');
+    for (const a of [warn, crit])
+      await alerts.close({ userId: null, username: 'system', role: 'system' }, a.id, '测试');
     providers.clear();
   });
 
@@ -225,23 +268,43 @@ describe('notifications (integration)', () => {
       `SELECT id, enterprise_id, evidence FROM alerts WHERE type = 'NOTIFICATION_DELIVERY_FAILED'`,
     );
     expect(failed.enterprise_id).toBeNull();
-    expect(failed.evidence).toMatchObject({ channel: 'dingtalk', attempts: 3, error: expect.stringContaining('310000') });
+    expect(failed.evidence).toMatchObject({
+      channel: 'dingtalk',
+      attempts: 3,
+      error: expect.stringContaining('310000'),
+    });
     expect(JSON.stringify(failed.evidence)).not.toContain('HENGDA');
     await worker.drain();
     // the platform admins hear of it in the console; nothing is pushed out for it (no loop)
     expect(await deliveriesOf(failed.id)).toEqual([]);
     const bell = await t.http.get('/api/notifications?unread=true').set(await t.auth('admin'));
-    expect(bell.body.items.some((n: { alertId: string; kind: string }) => n.alertId === failed.id && n.kind === 'delivery_failed')).toBe(true);
+    expect(
+      bell.body.items.some(
+        (n: { alertId: string; kind: string }) => n.alertId === failed.id && n.kind === 'delivery_failed',
+      ),
+    ).toBe(true);
 
     // the delivery log: the platform and the township see it, another township and the enterprise do not
-    const log = await t.http.get(`/api/notification-deliveries?alertId=${a.id}&status=failed`).set(await t.auth('huiting.regulator'));
+    const log = await t.http
+      .get(`/api/notification-deliveries?alertId=${a.id}&status=failed`)
+      .set(await t.auth('huiting.regulator'));
     expect(log.status).toBe(200);
     expect(log.body.items).toEqual([
-      expect.objectContaining({ channel: 'dingtalk', status: 'failed', attempts: 3, lastError: expect.stringContaining('310000') }),
+      expect.objectContaining({
+        channel: 'dingtalk',
+        status: 'failed',
+        attempts: 3,
+        lastError: expect.stringContaining('310000'),
+      }),
     ]);
     expect(JSON.stringify(log.body)).not.toContain('HENGDA');
-    expect((await t.http.get(`/api/notification-deliveries?alertId=${a.id}`).set(await t.auth('admin'))).body.total).toBeGreaterThan(0);
-    expect((await t.http.get(`/api/notification-deliveries?alertId=${a.id}`).set(await t.auth('matou.regulator'))).body.total).toBe(0);
+    expect(
+      (await t.http.get(`/api/notification-deliveries?alertId=${a.id}`).set(await t.auth('admin'))).body.total,
+    ).toBeGreaterThan(0);
+    expect(
+      (await t.http.get(`/api/notification-deliveries?alertId=${a.id}`).set(await t.auth('matou.regulator'))).body
+        .total,
+    ).toBe(0);
     expect((await t.http.get('/api/notification-deliveries').set(await t.auth('hengda.admin'))).status).toBe(403);
     await alerts.close({ userId: null, username: 'system', role: 'system' }, a.id, '测试');
     providers.clear();
@@ -264,7 +327,10 @@ describe('notifications (integration)', () => {
 
   it('endpoints stay within the role: refusals with field codes, others’ endpoints invisible', async () => {
     const post = async (user: string, body: Record<string, unknown>) =>
-      t.http.post('/api/notification-endpoints').set(await t.auth(user)).send(body);
+      t.http
+        .post('/api/notification-endpoints')
+        .set(await t.auth(user))
+        .send(body);
     const robot = { channel: 'wecom', target: `${providers.baseUrl}/wecom/x?key=1` };
     expect((await post('hengda.safety', { scope: 'enterprise', ...robot })).status).toBe(403);
     expect((await post('hengda.admin', { scope: 'region', ...robot })).status).toBe(403);
@@ -280,20 +346,36 @@ describe('notifications (integration)', () => {
 
     const huiting = await t.http.get('/api/notification-endpoints').set(await t.auth('huiting.regulator'));
     const own = huiting.body.find((e: { scope: string }) => e.scope === 'region');
-    expect((await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('matou.regulator'))).status).toBe(404);
-    expect((await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('hengda.admin'))).status).toBe(404);
-    expect((await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('huiting.regulator'))).status).toBe(204);
-    const [audit] = await t.ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action LIKE 'notification_endpoint.%'`);
+    expect(
+      (await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('matou.regulator'))).status,
+    ).toBe(404);
+    expect(
+      (await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('hengda.admin'))).status,
+    ).toBe(404);
+    expect(
+      (await t.http.delete(`/api/notification-endpoints/${own.id}`).set(await t.auth('huiting.regulator'))).status,
+    ).toBe(204);
+    const [audit] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action LIKE 'notification_endpoint.%'`,
+    );
     expect(audit.n).toBe(5);
   });
 
   it('rules: platform admin edits (audited), critical refuses quiet hours, regulators read only', async () => {
     const rules = await t.http.get('/api/notification-rules').set(await t.auth('huiting.regulator'));
     expect(rules.status).toBe(200);
-    const critical = rules.body.find((r: { alertType: string | null; severity: string }) => !r.alertType && r.severity === 'critical');
-    expect(critical).toMatchObject({ levels: ['enterprise_safety', 'enterprise_principal', 'township', 'county'], escalateAfterMin: 10 });
+    const critical = rules.body.find(
+      (r: { alertType: string | null; severity: string }) => !r.alertType && r.severity === 'critical',
+    );
+    expect(critical).toMatchObject({
+      levels: ['enterprise_safety', 'enterprise_principal', 'township', 'county'],
+      escalateAfterMin: 10,
+    });
     const put = async (user: string, body: Record<string, unknown>) =>
-      t.http.put(`/api/notification-rules/${critical.id}`).set(await t.auth(user)).send(body);
+      t.http
+        .put(`/api/notification-rules/${critical.id}`)
+        .set(await t.auth(user))
+        .send(body);
     expect((await put('huiting.regulator', { levels: ['township'] })).status).toBe(403);
     const quiet = await put('admin', { levels: ['township'], quietStartMin: 1320, quietEndMin: 420 });
     expect(quiet.status).toBe(400);
@@ -302,7 +384,9 @@ describe('notifications (integration)', () => {
     const ok = await put('admin', { levels: ['enterprise_safety', 'township', 'county'], escalateAfterMin: 5 });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ levels: ['enterprise_safety', 'township', 'county'], escalateAfterMin: 5 });
-    const [audit] = await t.ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'notification_rule.update'`);
+    const [audit] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'notification_rule.update'`,
+    );
     expect(audit.n).toBe(1);
   });
 });

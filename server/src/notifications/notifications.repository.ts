@@ -76,7 +76,10 @@ export class NotificationsRepository {
   }
 
   /** Moves each handled track on in one statement (nextAt null: done). */
-  async advanceTracks(em: EntityManager, moves: { alertId: string; step: number; nextAt: Date | null }[]): Promise<void> {
+  async advanceTracks(
+    em: EntityManager,
+    moves: { alertId: string; step: number; nextAt: Date | null }[],
+  ): Promise<void> {
     if (!moves.length) return;
     await em.query(
       `UPDATE notification_tracks t SET step = v.step, next_at = COALESCE(v.next_at, t.next_at), done = v.next_at IS NULL, updated_at = now()
@@ -97,7 +100,10 @@ export class NotificationsRepository {
   }
 
   findRule(id: string, em: EntityManager = this.ds.manager): Promise<NotificationRule | null> {
-    return em.findOne(NotificationRule, { where: { id }, lock: em.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined });
+    return em.findOne(NotificationRule, {
+      where: { id },
+      lock: em.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
+    });
   }
 
   async saveRule(em: EntityManager, r: NotificationRule): Promise<void> {

@@ -192,7 +192,8 @@ export class NotificationsService {
   private ownersOf(actor: Actor): { kind: EndpointOwner; id: string }[] {
     const out: { kind: EndpointOwner; id: string }[] = [];
     if (actor.userId) out.push({ kind: 'user', id: actor.userId });
-    if (actor.role === Role.EnterpriseAdmin && actor.enterpriseId) out.push({ kind: 'enterprise', id: actor.enterpriseId });
+    if (actor.role === Role.EnterpriseAdmin && actor.enterpriseId)
+      out.push({ kind: 'enterprise', id: actor.enterpriseId });
     if (actor.role === Role.Regulator && actor.regionCode) out.push({ kind: 'region', id: actor.regionCode });
     return out;
   }
@@ -206,7 +207,11 @@ export class NotificationsService {
     if (!owner) throw new DomainError(ErrorCode.FORBIDDEN, 'This role may not set endpoints of this scope');
     const robot = (ROBOT_CHANNELS as readonly string[]).includes(dto.channel);
     if (dto.scope === 'user' && !(PERSONAL_CHANNELS as readonly string[]).includes(dto.channel))
-      throw DomainError.invalid('channel', 'channelNotPersonal', 'a person is told by SMS or e-mail; robots belong to an enterprise or a region');
+      throw DomainError.invalid(
+        'channel',
+        'channelNotPersonal',
+        'a person is told by SMS or e-mail; robots belong to an enterprise or a region',
+      );
     if (dto.scope !== 'user' && !robot)
       throw DomainError.invalid('channel', 'channelNotRobot', 'an enterprise or region sets group robots');
     const target = dto.target.trim();

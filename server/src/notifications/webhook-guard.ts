@@ -4,14 +4,16 @@ import ipaddr from 'ipaddr.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /** Why a webhook URL is refused (field problem codes of the settings API). */
-export type WebhookProblem = 'webhookUrlInvalid' | 'webhookHttpsRequired' | 'webhookAddressForbidden' | 'webhookUnresolvable';
+export type WebhookProblem =
+  'webhookUrlInvalid' | 'webhookHttpsRequired' | 'webhookAddressForbidden' | 'webhookUnresolvable';
 
 export type Resolve = (host: string) => Promise<string[]>;
 
 export const WEBHOOK_RESOLVE = 'WEBHOOK_RESOLVE';
 
 /** Host name → every address it resolves to (DNS). */
-export const dnsResolve: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+export const dnsResolve: Resolve = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /** Whether an address is one a robot webhook may reach: public unicast only (no loopback, private, link-local, CGNAT, …). */
 export function isPublicAddress(address: string): boolean {

@@ -20,7 +20,10 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 type Encoding = 'json' | 'form' | 'raw';
 
 function encodingOf(headers: Record<string, string>): Encoding {
-  const ct = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1]?.toLowerCase() ?? '';
+  const ct =
+    Object.entries(headers)
+      .find(([k]) => k.toLowerCase() === 'content-type')?.[1]
+      ?.toLowerCase() ?? '';
   if (ct.includes('json')) return 'json';
   if (ct.includes('x-www-form-urlencoded')) return 'form';
   return 'raw';

@@ -13,24 +13,30 @@ const POLL_MS = 15_000;
 export function NotificationText({ n }: { n: NotificationView }) {
   const { t, i18n } = useTranslation();
   const zh = !i18n.language.startsWith('en');
-  const head = n.alertType ? t(`alertType.${n.alertType}`, { defaultValue: t(`notificationKind.${n.kind}`) }) : t(`notificationKind.${n.kind}`);
+  const head = n.alertType
+    ? t(`alertType.${n.alertType}`, { defaultValue: t(`notificationKind.${n.kind}`) })
+    : t(`notificationKind.${n.kind}`);
   return (
     <div data-testid="notification-item">
       <Space size={4} wrap>
-        <Tag color={n.kind === 'escalation' || n.severity === 'critical' ? 'red' : 'blue'}>{t(`notificationKind.${n.kind}`)}</Tag>
+        <Tag color={n.kind === 'escalation' || n.severity === 'critical' ? 'red' : 'blue'}>
+          {t(`notificationKind.${n.kind}`)}
+        </Tag>
         <Typography.Text strong={!n.readAt}>{head}</Typography.Text>
       </Space>
       <div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {n.severity && n.level
-            ? `${t(`severity.${n.severity}`)} · ${t(`notifyLevel.${n.level}`)} · `
-            : ''}
+          {n.severity && n.level ? `${t(`severity.${n.severity}`)} · ${t(`notifyLevel.${n.level}`)} · ` : ''}
           {fmtTime(n.createdAt)}
         </Typography.Text>
       </div>
       {/* The pushed text is Chinese (enterprise and place names, counts): shown as written in the Chinese console. */}
       {zh && n.body ? (
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0, whiteSpace: 'pre-line' }} ellipsis={{ rows: 3 }}>
+        <Typography.Paragraph
+          type="secondary"
+          style={{ fontSize: 12, marginBottom: 0, whiteSpace: 'pre-line' }}
+          ellipsis={{ rows: 3 }}
+        >
           {n.body}
         </Typography.Paragraph>
       ) : null}
@@ -68,7 +74,9 @@ export function NotificationBell({ alertsPath }: { alertsPath: string }) {
 
   const markRead = async (n: NotificationView) => {
     if (!n.readAt) {
-      const u = await apiFetch<UnreadCountView>(`/api/notifications/${n.id}/read`, { method: 'POST' }).catch(() => null);
+      const u = await apiFetch<UnreadCountView>(`/api/notifications/${n.id}/read`, { method: 'POST' }).catch(
+        () => null,
+      );
       if (u) setUnread(u.unread);
     }
     setOpen(false);
@@ -115,7 +123,11 @@ export function NotificationBell({ alertsPath }: { alertsPath: string }) {
         </div>
       }
     >
-      <span data-testid="notification-bell" title={t('notifications.unreadHint', { count: unread })} style={{ cursor: 'pointer' }}>
+      <span
+        data-testid="notification-bell"
+        title={t('notifications.unreadHint', { count: unread })}
+        style={{ cursor: 'pointer' }}
+      >
         <Badge count={unread} size="small" overflowCount={99} data-testid="notification-unread">
           <BellOutlined style={{ fontSize: 18 }} aria-label={t('notifications.bell')} />
         </Badge>

@@ -17,7 +17,10 @@ import {
   WeComRobotChannel,
 } from './robot-channels';
 
-const MSG: OutgoingMessage = { title: '【严重告警】无授权起弧', lines: ['单位：恒达*钢结构', '时间：2026-01-05 16:00'] };
+const MSG: OutgoingMessage = {
+  title: '【严重告警】无授权起弧',
+  lines: ['单位：恒达*钢结构', '时间：2026-01-05 16:00'],
+};
 const SECRET = 'SEC0123456789abcdef';
 
 describe('robot signing (as the providers document it)', () => {
@@ -110,9 +113,7 @@ describe('robot channels against a local provider', () => {
 
   it('an unreachable provider is a DeliveryError naming the cause only', async () => {
     const ch = new WeComRobotChannel(http);
-    await expect(ch.send({ to: 'http://127.0.0.1:1/wecom?key=SECRETKEY' }, MSG)).rejects.toThrow(
-      /^unreachable: /,
-    );
+    await expect(ch.send({ to: 'http://127.0.0.1:1/wecom?key=SECRETKEY' }, MSG)).rejects.toThrow(/^unreachable: /);
   });
 });
 
@@ -149,7 +150,12 @@ describe('HttpSmsSender (generic SMS gateway)', () => {
     });
     await form.send({ phone: '13800000000', text: 'a&b=c 中', purpose: 'otp' });
     expect(new URLSearchParams(providers.on('/sms/form')[0].body).get('msg')).toBe('a&b=c 中');
-    const get = new HttpSmsSender({ url: `${providers.baseUrl}/sms/get`, method: 'GET', headers: {}, bodyTemplate: 'p={phone}&t={text}' });
+    const get = new HttpSmsSender({
+      url: `${providers.baseUrl}/sms/get`,
+      method: 'GET',
+      headers: {},
+      bodyTemplate: 'p={phone}&t={text}',
+    });
     await get.send({ phone: '13800000000', text: '你好 &', purpose: 'otp' });
     const hit = providers.on('/sms/get')[0];
     expect(hit.method).toBe('GET');

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { Clock } from '../../common/clock/clock';
-import { DeliveryError, DeliveryTarget, markdownText, NotificationChannel, OutgoingMessage, plainText } from './channel';
+import {
+  DeliveryError,
+  DeliveryTarget,
+  markdownText,
+  NotificationChannel,
+  OutgoingMessage,
+  plainText,
+} from './channel';
 import { jsonReply, OutboundHttp } from './outbound-http';
 
 /**

@@ -154,7 +154,8 @@ export class CreateEndpointDto {
   @ApiProperty({
     enum: ENDPOINT_OWNERS,
     enumName: 'EndpointOwner',
-    description: "user: the caller's own phone or e-mail; enterprise: its robots (enterprise admin); region: its robots (regulator)",
+    description:
+      "user: the caller's own phone or e-mail; enterprise: its robots (enterprise admin); region: its robots (regulator)",
   })
   @IsIn(ENDPOINT_OWNERS)
   scope!: EndpointOwner;

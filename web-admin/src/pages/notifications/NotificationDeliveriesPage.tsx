@@ -47,15 +47,30 @@ export default function NotificationDeliveriesPage() {
             scroll={{ x: 1000 }}
             locale={{ emptyText: <EmptyState description={t('notifications.deliveriesEmpty')} /> }}
             columns={[
-              { title: t('notifications.createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => fmtTime(v) },
-              { title: t('notifications.kind'), dataIndex: 'kind', width: 100, render: (v: string) => t(`notificationKind.${v}`) },
+              {
+                title: t('notifications.createdAt'),
+                dataIndex: 'createdAt',
+                width: 140,
+                render: (v: string) => fmtTime(v),
+              },
+              {
+                title: t('notifications.kind'),
+                dataIndex: 'kind',
+                width: 100,
+                render: (v: string) => t(`notificationKind.${v}`),
+              },
               {
                 title: t('notifications.level'),
                 dataIndex: 'level',
                 width: 140,
                 render: (v: string | null) => (v ? t(`notifyLevel.${v}`) : '—'),
               },
-              { title: t('notifications.channel'), dataIndex: 'channel', width: 150, render: (v: string) => t(`deliveryChannel.${v}`) },
+              {
+                title: t('notifications.channel'),
+                dataIndex: 'channel',
+                width: 150,
+                render: (v: string) => t(`deliveryChannel.${v}`),
+              },
               { title: t('notifications.recipient'), dataIndex: 'recipient', width: 190 },
               {
                 title: t('notifications.status'),

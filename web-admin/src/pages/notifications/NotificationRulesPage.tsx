@@ -37,14 +37,24 @@ function EditRule({ rule, onClose }: { rule: NotificationRuleView; onClose: (sav
   );
   const quiet = rule.quietStartMin !== null ? [timeOf(rule.quietStartMin), timeOf(rule.quietEndMin)] : null;
   return (
-    <Modal open title={t('notifications.editRule')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
+    <Modal
+      open
+      title={t('notifications.editRule')}
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
         initialValues={{ levels: rule.levels, escalateAfterMin: rule.escalateAfterMin, quiet }}
       >
         <Form.Item name="levels" label={t('notifications.levels')} rules={[{ required: true }]}>
-          <Select mode="multiple" options={notifyLevelValues.map((l) => ({ value: l, label: t(`notifyLevel.${l}`) }))} />
+          <Select
+            mode="multiple"
+            options={notifyLevelValues.map((l) => ({ value: l, label: t(`notifyLevel.${l}`) }))}
+          />
         </Form.Item>
         <Form.Item name="escalateAfterMin" label={t('notifications.escalateAfter')}>
           <InputNumber min={1} max={1440} addonAfter={t('notifications.minutes', { n: '' })} style={{ width: 200 }} />
@@ -110,14 +120,17 @@ export default function NotificationRulesPage() {
                 title: t('notifications.escalateAfter'),
                 dataIndex: 'escalateAfterMin',
                 width: 110,
-                render: (v: number | null) => (v ? t('notifications.minutes', { n: v }) : t('notifications.noEscalation')),
+                render: (v: number | null) =>
+                  v ? t('notifications.minutes', { n: v }) : t('notifications.noEscalation'),
               },
               {
                 title: t('notifications.quietHours'),
                 key: 'quiet',
                 width: 130,
                 render: (_: unknown, r) =>
-                  r.quietStartMin === null ? t('notifications.noQuietHours') : `${hhmm(r.quietStartMin)}–${hhmm(r.quietEndMin)}`,
+                  r.quietStartMin === null
+                    ? t('notifications.noQuietHours')
+                    : `${hhmm(r.quietStartMin)}–${hhmm(r.quietEndMin)}`,
               },
               ...(admin
                 ? [

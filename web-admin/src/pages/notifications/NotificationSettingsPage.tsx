@@ -32,8 +32,19 @@ function AddEndpoint({ scopes, onClose }: { scopes: Scope[]; onClose: (saved: bo
     () => onClose(true),
   );
   return (
-    <Modal open title={t('notifications.add')} onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ scope: scopes[0], channel: scopes[0] === 'user' ? 'sms' : 'wecom' }}>
+    <Modal
+      open
+      title={t('notifications.add')}
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ scope: scopes[0], channel: scopes[0] === 'user' ? 'sms' : 'wecom' }}
+      >
         <Form.Item name="scope" label={t('notifications.scope')} rules={[{ required: true }]}>
           <Select
             options={scopes.map((s) => ({ value: s, label: t(`endpointOwner.${s}`) }))}
@@ -118,8 +129,18 @@ export default function NotificationSettingsPage() {
             scroll={{ x: 700 }}
             locale={{ emptyText: <EmptyState description={t('notifications.endpointsEmpty')} /> }}
             columns={[
-              { title: t('notifications.scope'), dataIndex: 'scope', width: 100, render: (v: string) => t(`endpointOwner.${v}`) },
-              { title: t('notifications.channel'), dataIndex: 'channel', width: 160, render: (v: string) => t(`deliveryChannel.${v}`) },
+              {
+                title: t('notifications.scope'),
+                dataIndex: 'scope',
+                width: 100,
+                render: (v: string) => t(`endpointOwner.${v}`),
+              },
+              {
+                title: t('notifications.channel'),
+                dataIndex: 'channel',
+                width: 160,
+                render: (v: string) => t(`deliveryChannel.${v}`),
+              },
               {
                 title: t('notifications.target'),
                 dataIndex: 'target',
@@ -129,7 +150,12 @@ export default function NotificationSettingsPage() {
                   </>
                 ),
               },
-              { title: t('notifications.createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => fmtTime(v) },
+              {
+                title: t('notifications.createdAt'),
+                dataIndex: 'createdAt',
+                width: 140,
+                render: (v: string) => fmtTime(v),
+              },
               {
                 title: t('common.actions'),
                 key: 'a',
