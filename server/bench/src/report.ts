@@ -47,14 +47,14 @@ const NOTIFY_START = '<!-- notifications:start -->';
 const NOTIFY_END = '<!-- notifications:end -->';
 
 /** The notifications section (issue 16 §2): a critical alert's first delivery within 5 s p99 while 100 alerts/s are raised. */
-export function notifySection(r: NotifyResult, machine: Machine, date: string, cpu?: CpuUse): string[] {
+export function notifySection(r: NotifyResult, machine: Machine, date: string, cpu?: CpuUse, load?: string): string[] {
   const l = r.firstDelivery;
   const ok = r.delivered === r.sent && l.p99 <= TARGET_NOTIFY_P99_MS;
   return [
     NOTIFY_START,
     '### Notifications (告警推送)',
     '',
-    `Run ${date} on ${machine.nproc} × ${machine.cpuModel}. ${n(r.sent)} devices each reported a tamper on the device path, ${r.rate} a second for ${r.seconds} s: ${n(r.alerts)} new critical alerts (${r.raisedPerSecond.toFixed(0)}/s). 恒达 has a DingTalk robot and its safety manager an SMS number; both providers are local (https, \`FakeProviders\`), SMS through \`SMS_PROVIDER=http\`. Latency: the alert row's insert → its first delivery marked sent (the provider has answered), from the delivery log.`,
+    `Run ${date} on ${machine.nproc} × ${machine.cpuModel}${load ? ` (load average before the run: ${load})` : ''}. ${n(r.sent)} devices each reported a tamper on the device path, ${r.rate} a second for ${r.seconds} s: ${n(r.alerts)} new critical alerts (${r.raisedPerSecond.toFixed(0)}/s). 恒达 has a DingTalk robot and its safety manager an SMS number; both providers are local (https, \`FakeProviders\`), SMS through \`SMS_PROVIDER=http\`. Latency: the alert row's insert → its first delivery marked sent (the provider has answered), from the delivery log.`,
     '',
     '| Target | Measured | Result |',
     '|---|---|---|',
@@ -66,8 +66,15 @@ export function notifySection(r: NotifyResult, machine: Machine, date: string, c
 }
 
 /** BENCH_ONLY=notify: rewrites (or adds) the notifications section of an existing BENCHMARKS.md, leaving the rest. */
-export function writeNotifySection(path: string, r: NotifyResult, machine: Machine, date: string, cpu?: CpuUse): void {
-  const block = notifySection(r, machine, date, cpu).join('\n');
+export function writeNotifySection(
+  path: string,
+  r: NotifyResult,
+  machine: Machine,
+  date: string,
+  cpu?: CpuUse,
+  load?: string,
+): void {
+  const block = notifySection(r, machine, date, cpu, load).join('\n');
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   const a = text.indexOf(NOTIFY_START);
   const b = text.indexOf(NOTIFY_END);
@@ -246,7 +253,7 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '',
     `Decisions stored for the bench chips: ${n(r.stored.decisions)} (${n(r.stored.allowed)} allowed); grants stored: ${n(r.stored.grants)}.`,
     '',
-    ...notifySection(r.notify, r.machine, r.date, r.cpu.notifications),
+    ...notifySection(r.notify, r.machine, r.date, r.cpu.notifications, r.loadBefore),
     '',
     '### Telemetry ingest',
     '',

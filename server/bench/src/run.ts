@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       const r = await notifyRun();
       notifyLog(r);
       const out = process.env.BENCH_OUTPUT ?? join(REPO_ROOT, 'BENCHMARKS.md');
-      writeNotifySection(out, r, machine, new Date().toISOString().slice(0, 10), cpu.notifications);
+      writeNotifySection(out, r, machine, new Date().toISOString().slice(0, 10), cpu.notifications, loadBefore);
       log(`wrote the notifications section of ${out}`);
       return;
     }

@@ -20,7 +20,7 @@ export interface NotificationsConfig {
   retryBaseMs?: number;
   /** Attempts before a delivery fails for good (default 5). */
   maxAttempts?: number;
-  /** Deliveries sent at once by one replica (default 16). */
+  /** Deliveries sent at once by one replica (default 32). */
   concurrency?: number;
   /** Tests drive the worker themselves. */
   workerDisabled?: boolean;

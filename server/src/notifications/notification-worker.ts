@@ -63,7 +63,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     const n = config.notifications ?? {};
     this.retryBaseMs = n.retryBaseMs ?? 30_000;
     this.maxAttempts = n.maxAttempts ?? 5;
-    this.concurrency = n.concurrency ?? 16;
+    this.concurrency = n.concurrency ?? 32;
     this.worker = new PeriodicWorker({
       what: 'notification worker',
       everyMs: n.pollMs ?? 200,
@@ -109,9 +109,14 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     const deliveries = await this.repo.claimDueDeliveries(
       this.clock.now(),
       new Date(this.clock.now().getTime() + LEASE_MS),
-      this.concurrency * 2,
+      this.concurrency * 4,
     );
-    await pool(deliveries, this.concurrency, (d) => this.deliver(d));
+    const sent: string[] = [];
+    await pool(deliveries, this.concurrency, async (d) => {
+      if (await this.deliver(d)) sent.push(d.id);
+    });
+    // The successes are marked in one statement (a crash before it re-sends them once their lease ends).
+    await this.repo.markSent(sent, this.clock.now());
     return { tracks: tracks.length, deliveries: deliveries.length };
   }
 
@@ -120,7 +125,8 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     return this.retryBaseMs * 2 ** Math.max(0, attempts - 1);
   }
 
-  private async deliver(d: NotificationDelivery): Promise<void> {
+  /** One attempt; true when the provider took it (marked sent by the caller, with the others). */
+  private async deliver(d: NotificationDelivery): Promise<boolean> {
     try {
       const channel = this.channels.get(d.channel);
       if (!channel) throw new PermanentDeliveryError(`no channel ${d.channel}`);
@@ -130,11 +136,12 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
         if (problem) throw new PermanentDeliveryError(`webhook refused: ${problem}`);
       }
       await channel.send(target, { title: d.title, lines: JSON.parse(d.body) as string[] });
-      await this.repo.markSent(d.id, this.clock.now());
+      return true;
     } catch (e) {
       const error = e instanceof DeliveryError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
       if (e instanceof PermanentDeliveryError || d.attempts >= this.maxAttempts) await this.fail(d, error);
       else await this.repo.markRetry(d.id, new Date(this.clock.now().getTime() + this.backoffMs(d.attempts)), error);
+      return false;
     }
   }
 

@@ -182,10 +182,11 @@ export class NotificationsRepository {
     return ids.length ? this.ds.manager.find(NotificationDelivery, { where: { id: In(ids.map((r) => r.id)) } }) : [];
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
+  async markSent(ids: string[], now: Date): Promise<void> {
+    if (!ids.length) return;
     await this.ds.manager.update(
       NotificationDelivery,
-      { id },
+      { id: In(ids) },
       { status: 'sent', sentAt: now, leaseUntil: null, lastError: null },
     );
   }
