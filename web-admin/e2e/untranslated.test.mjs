@@ -60,6 +60,9 @@ const REGULATOR_PAGES = [
   '/console/audit',
   '/console/blackouts',
   '/console/permit-rules',
+  '/console/notification-rules',
+  '/console/notification-deliveries',
+  '/console/notification-settings',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',
@@ -69,6 +72,7 @@ const ENTERPRISE_PAGES = [
   '/workspace/permits',
   '/workspace/alerts',
   '/workspace/hazards',
+  '/workspace/notification-settings',
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;

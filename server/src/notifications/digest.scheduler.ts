@@ -9,7 +9,7 @@ import { chinaDate } from '../common/time/china-date';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
-import { NOTIFICATION_AUDIENCE, NotificationAudience } from '../users/notification-audience';
+import { NOTIFICATION_AUDIENCE, NotificationAudience } from '../users/notification-roster';
 import { OutgoingMessage } from './channels/channel';
 import { chinaMinuteOfDay } from './notification-text';
 import { LevelAudience, NotificationRouter } from './notification-router';

@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { RegionLevel } from '../regions/region.entity';
-import { AudienceMember, NOTIFICATION_AUDIENCE, NotificationAudience } from '../users/notification-audience';
+import { AudienceMember, NOTIFICATION_AUDIENCE, NotificationAudience } from '../users/notification-roster';
 import { OutgoingMessage } from './channels/channel';
 import { maskTarget } from './masking';
 import { NotificationEndpoint, NotificationRule, NotificationTrack } from './notification.entities';

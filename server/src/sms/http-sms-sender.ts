@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { HttpSmsConfig } from '../config/notify-config';
 import { SmsMessage, SmsReceipt, SmsSender } from './sms-sender';
 
-/** The generic HTTP SMS gateway of a deployment (SMS_PROVIDER=http; checked at start-up by config). */
-export interface HttpSmsConfig {
-  url: string;
-  method: 'POST' | 'GET' | 'PUT';
-  headers: Record<string, string>;
-  /** With {phone} and {text} (and {purpose}) placeholders; filled JSON-escaped, form-encoded or raw by the content type. */
-  bodyTemplate: string;
-  /** The reply body must match this (e.g. "\"code\"\\s*:\\s*0"); absent: any 2xx is success. */
-  successPattern?: string;
-  /** A JSON path-free way to get the provider's message id: the first capture group of this on the reply. */
-  messageIdPattern?: string;
-  timeoutMs?: number;
-}
+export type { HttpSmsConfig };
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 

@@ -5,7 +5,7 @@ import { RegionsModule } from '../regions/regions.module';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { EnterpriseStaffRepository, ENTERPRISE_STAFF } from './staff-roster';
 import { User } from './user.entity';
-import { NOTIFICATION_AUDIENCE, NotificationAudienceTable } from './notification-audience';
+import { NOTIFICATION_AUDIENCE, NotificationAudienceTable } from './notification-roster';
 import { USER_NAME_LOOKUP, UserNameTableLookup } from './user-name-lookup';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
