@@ -25,6 +25,7 @@ import { RewardsModule } from './rewards/rewards.module';
 import { DocumentsModule } from './documents/documents.module';
 import { TodayModule } from './today/today.module';
 import { RegistrationsModule } from './registrations/registrations.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 /** Feature modules (registry, codes, permits, devices, ...) register here. */
 export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
@@ -53,6 +54,7 @@ export const FEATURE_MODULES: (Type<unknown> | DynamicModule)[] = [
   DocumentsModule,
   TodayModule,
   RegistrationsModule,
+  NotificationsModule,
   // Serves the UI at / (hooks in after the API routes whatever its place here).
   WebModule,
 ];

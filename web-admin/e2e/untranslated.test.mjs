@@ -68,6 +68,9 @@ const REGULATOR_PAGES = [
   '/console/registrations',
   '/console/accounts',
   '/console/security',
+  '/console/notification-rules',
+  '/console/notification-deliveries',
+  '/console/notification-settings',
 ];
 const ENTERPRISE_PAGES = [
   '/workspace/overview',
@@ -79,6 +82,7 @@ const ENTERPRISE_PAGES = [
   '/workspace/hazards',
   '/workspace/accounts',
   '/workspace/security',
+  '/workspace/notification-settings',
 ];
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;

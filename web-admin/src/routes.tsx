@@ -130,6 +130,9 @@ const regulatorRoutes: RouteObject[] = [
   { path: 'accounts', element: page(() => import('./pages/accounts/AccountsPage')) },
   { path: 'registrations', element: page(() => import('./pages/accounts/RegistrationsPage')) },
   { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
+  { path: 'notification-rules', element: page(() => import('./pages/notifications/NotificationRulesPage')) },
+  { path: 'notification-deliveries', element: page(() => import('./pages/notifications/NotificationDeliveriesPage')) },
+  { path: 'notification-settings', element: page(() => import('./pages/notifications/NotificationSettingsPage')) },
 ];
 
 const enterpriseRoutes: RouteObject[] = [
@@ -149,6 +152,7 @@ const enterpriseRoutes: RouteObject[] = [
     ),
   },
   { path: 'security', element: page(() => import('./pages/account/AccountSecurityPage')) },
+  { path: 'notification-settings', element: page(() => import('./pages/notifications/NotificationSettingsPage')) },
 ];
 
 /** antd Layout, Menu and icons: only the console loads them. */

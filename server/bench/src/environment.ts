@@ -149,7 +149,12 @@ export interface ServerProcess {
  * The real server (dist/main.js) as a child process with the embedded aedes broker. A separate
  * process keeps the bench's 1,000 clients off the server's event loop; on 2 cores both still compete.
  */
-export async function startServer(workDir: string, databaseUrl: string, s: BenchSecrets): Promise<ServerProcess> {
+export async function startServer(
+  workDir: string,
+  databaseUrl: string,
+  s: BenchSecrets,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
   const port = await portOrFree(0);
   const mqttPort = await portOrFree(0);
   const logFile = join(workDir, 'server.log');
@@ -170,6 +175,7 @@ export async function startServer(workDir: string, databaseUrl: string, s: Bench
     DEVICE_SIGNING_KEY: s.deviceSigningKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'true',
+    ...extraEnv,
   };
   const trace = process.env.BENCH_SQL_TRACE;
   if (trace) env.BENCH_SQL_TRACE = trace;

@@ -4,6 +4,7 @@ import { CpuUse, Machine } from './environment';
 import { FloorResult } from './floor';
 import { IngestResult } from './ingest';
 import { LatencySummary, ms } from './stats';
+import { NotifyResult, TARGET_NOTIFY_P99_MS } from './notify';
 
 export const TARGET_AUTH_P99_MS = 50;
 export const TARGET_INGEST_EPS = 20_000;
@@ -20,6 +21,8 @@ export interface RunReport {
     floorSeconds: number;
     events: number;
     replayShare: number;
+    notifyRate: number;
+    notifySeconds: number;
     server: string;
     database: string;
   };
@@ -31,6 +34,7 @@ export interface RunReport {
   burst: AuthResult;
   denial: AuthResult;
   ingest: IngestResult;
+  notify: NotifyResult;
   stored: { decisions: number; allowed: number; grants: number };
   cpu: Record<string, CpuUse>;
   serverLog: { warnings: number; errors: number; sample: string[] };
@@ -39,6 +43,49 @@ export interface RunReport {
 }
 
 const ANALYSIS_START = '<!-- analysis:start -->';
+const NOTIFY_START = '<!-- notifications:start -->';
+const NOTIFY_END = '<!-- notifications:end -->';
+
+/** The notifications section (issue 16 §2): a critical alert's first delivery within 5 s p99 while 100 alerts/s are raised. */
+export function notifySection(r: NotifyResult, machine: Machine, date: string, cpu?: CpuUse, load?: string): string[] {
+  const l = r.firstDelivery;
+  const ok = r.delivered === r.sent && l.p99 <= TARGET_NOTIFY_P99_MS;
+  return [
+    NOTIFY_START,
+    '### Notifications (告警推送)',
+    '',
+    `Run ${date} on ${machine.nproc} × ${machine.cpuModel}${load ? ` (load average before the run: ${load})` : ''}. ${n(r.sent)} devices each reported a tamper on the device path, ${r.rate} a second for ${r.seconds} s: ${n(r.alerts)} new critical alerts (${r.raisedPerSecond.toFixed(0)}/s). 恒达 has a DingTalk robot and its safety manager an SMS number; both providers are local (https, \`FakeProviders\`), SMS through \`SMS_PROVIDER=http\`. Latency: the alert row's insert → its first delivery marked sent (the provider has answered), from the delivery log.`,
+    '',
+    '| Target | Measured | Result |',
+    '|---|---|---|',
+    `| first delivery of a critical alert ≤ ${TARGET_NOTIFY_P99_MS / 1000} s p99 at ${r.rate} alerts/s | p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, **p99 ${ms(l.p99)} ms**, max ${ms(l.max)} ms; ${n(r.delivered)}/${n(r.sent)} delivered | ${pass(ok)} |`,
+    '',
+    `Provider requests: ${counts(r.providerHits)}.${cpu ? ` CPU: server ${cpu.server.toFixed(2)}, PostgreSQL ${Number.isFinite(cpu.postgres) ? cpu.postgres.toFixed(2) : '—'} cores.` : ''}`,
+    NOTIFY_END,
+  ];
+}
+
+/** BENCH_ONLY=notify: rewrites (or adds) the notifications section of an existing BENCHMARKS.md, leaving the rest. */
+export function writeNotifySection(
+  path: string,
+  r: NotifyResult,
+  machine: Machine,
+  date: string,
+  cpu?: CpuUse,
+  load?: string,
+): void {
+  const block = notifySection(r, machine, date, cpu, load).join('\n');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const a = text.indexOf(NOTIFY_START);
+  const b = text.indexOf(NOTIFY_END);
+  let out: string;
+  if (a >= 0 && b > a) out = text.slice(0, a) + block + text.slice(b + NOTIFY_END.length);
+  else {
+    const at = text.indexOf('### What limited the result');
+    out = at >= 0 ? `${text.slice(0, at)}${block}\n\n${text.slice(at)}` : `${text.trimEnd()}\n\n${block}\n`;
+  }
+  writeFileSync(path, out);
+}
 const ANALYSIS_END = '<!-- analysis:end -->';
 const HISTORY_START = '<!-- history:start -->';
 const HISTORY_END = '<!-- history:end -->';
@@ -205,6 +252,8 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     '',
     '',
     `Decisions stored for the bench chips: ${n(r.stored.decisions)} (${n(r.stored.allowed)} allowed); grants stored: ${n(r.stored.grants)}.`,
+    '',
+    ...notifySection(r.notify, r.machine, r.date, r.cpu.notifications, r.loadBefore),
     '',
     '### Telemetry ingest',
     '',

@@ -26,7 +26,8 @@ import { brokerFloor } from './floor';
 import { ingestPhase, untilSettled } from './ingest';
 import { pgStats } from './pg-stats';
 import { provision } from './provision';
-import { RunReport, writeBenchmarks } from './report';
+import { RunReport, writeBenchmarks, writeNotifySection } from './report';
+import { notificationPhase, startLocalProviders } from './notify';
 import { sleep, summarize, withConcurrency } from './stats';
 
 const int = (name: string, fallback: number) => {
@@ -49,6 +50,9 @@ const P = {
   floorSeconds: int('BENCH_FLOOR_SECONDS', 10),
   events: int('BENCH_EVENTS', 600_000),
   replayShare: 0.05,
+  /** Critical alerts raised per second on the device path (tamper reports) in the notifications phase, and for how long. */
+  notifyRate: int('BENCH_NOTIFY_RATE', 100),
+  notifySeconds: int('BENCH_NOTIFY_SECONDS', 10),
 };
 /** Commits per second in the database commit floor (a low rate: no group commit hides a slow flush). */
 const COMMIT_FLOOR_RATE = 50;
@@ -75,8 +79,10 @@ async function main(): Promise<void> {
   const work = newWorkDir();
   const db = await startDatabase(work.dir);
   log(`database ready (${db.external ? 'DATABASE_URL server, fresh database' : 'embedded PostgreSQL in a temp dir'})`);
-  const server = await startServer(work.dir, db.url, secrets).catch(async (e) => {
+  const local = await startLocalProviders(work.dir);
+  const server = await startServer(work.dir, db.url, secrets, local.env).catch(async (e) => {
     await db.stop();
+    await local.providers.stop();
     throw e;
   });
   log(`server up at ${server.httpUrl}, broker ${server.mqttUrl}`);
@@ -129,6 +135,27 @@ async function main(): Promise<void> {
     };
 
     const quiesce = () => untilSettled(db.url, 'SELECT count(*) AS n FROM decisions', 90_000);
+    const notifyRun = () =>
+      measured('notifications', () =>
+        notificationPhase(sims, db.url, secrets, local.providers, {
+          rate: P.notifyRate,
+          seconds: P.notifySeconds,
+          deadlineMs: 60_000,
+        }),
+      );
+    const notifyLog = (r: Awaited<ReturnType<typeof notifyRun>>) =>
+      log(
+        `notifications: ${r.alerts} critical alerts at ${r.raisedPerSecond.toFixed(0)}/s, ${r.delivered} delivered; first delivery p50 ${r.firstDelivery.p50.toFixed(0)} p99 ${r.firstDelivery.p99.toFixed(0)} max ${r.firstDelivery.max.toFixed(0)} ms; provider hits ${JSON.stringify(r.providerHits)}`,
+      );
+    // BENCH_ONLY=notify: this phase alone (no authorization or ingest phases); its section of BENCHMARKS.md is rewritten.
+    if (process.env.BENCH_ONLY === 'notify') {
+      const r = await notifyRun();
+      notifyLog(r);
+      const out = process.env.BENCH_OUTPUT ?? join(REPO_ROOT, 'BENCHMARKS.md');
+      writeNotifySection(out, r, machine, new Date().toISOString().slice(0, 10), cpu.notifications, loadBefore);
+      log(`wrote the notifications section of ${out}`);
+      return;
+    }
     const nominal = Math.max(...P.rates);
     const warm = await authorizationPhase('warm-up', sims, serverKey, {
       count: Math.min(sims.length, 200),
@@ -210,6 +237,10 @@ async function main(): Promise<void> {
     log(
       `denial: ${denial.denied}/${denial.sent} denied ${JSON.stringify(denial.deniedBy)}, p99 ${denial.denialLatency.p99.toFixed(1)} ms`,
     );
+
+    await quiesce();
+    const notify = await notifyRun();
+    notifyLog(notify);
 
     await quiesce();
     await stats?.reset();
@@ -302,6 +333,7 @@ async function main(): Promise<void> {
       burst,
       denial,
       ingest,
+      notify,
       stored: { decisions: Number(dec.n), allowed: Number(dec.a), grants: Number(gr.n) },
       cpu,
       serverLog: {
@@ -319,6 +351,7 @@ async function main(): Promise<void> {
     await withConcurrency(sims, 100, (d) => d.close()).catch(() => undefined);
     await server.stop().catch(() => undefined);
     await db.stop().catch(() => undefined);
+    await local.providers.stop().catch(() => undefined);
     if (!process.env.BENCH_KEEP) work.remove();
   }
 }

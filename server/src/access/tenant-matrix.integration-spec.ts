@@ -60,6 +60,10 @@ type Fx = DemoIds & {
   hengdaStaff: string;
   /** A self-registration (企业注册) in 会亭镇, awaiting its township's review. */
   application: string;
+  /** An in-app notification of hengda.admin's (only its owner may mark it read). */
+  notification: string;
+  /** 恒达's group robot (its enterprise admin manages it). */
+  endpoint: string;
 };
 
 interface Entry {
@@ -180,6 +184,17 @@ const ALLOWED: Record<string, string> = {
     "self-service: a count of permits awaiting the caller's own signature in the caller's own enterprise (permits-guidance.integration-spec.ts)",
   'GET /api/broker/refusals':
     'platform admin only (role guard): counts of refused broker CONNECTs per reason, no tenant data',
+  'GET /api/notifications':
+    "self-service: the caller's own in-app notifications (WHERE user_id = the caller; notifications.integration-spec.ts)",
+  'GET /api/notifications/unread-count': "self-service: the count of the caller's own unread notifications",
+  'POST /api/notifications/read-all': "self-service: marks the caller's own notifications read, nobody else's",
+  'GET /api/notification-endpoints':
+    "self-service: the caller's own phone/e-mail and the robots of the caller's own enterprise (admin) or region (regulator)",
+  'POST /api/notification-endpoints':
+    "adds to the caller's own user, enterprise or region only; the owner is taken from the caller, never from the body (notifications.integration-spec.ts: other scopes 403)",
+  'GET /api/notification-rules':
+    'platform configuration read by platform admins and regulators (role guard): routing rules per alert type, no tenant data',
+  'PUT /api/notification-rules/{id}': 'platform admin only (role guard): routing rules are not tenant data',
 };
 
 const A_REGULATORS = ['huiting.regulator', 'xiayi.regulator'];
@@ -667,6 +682,14 @@ const MATRIX: Record<string, Entry> = {
     body: () => ({ note: '已处理' }),
     alsoInside: ['hengda.admin'],
   },
+  // notifications: the bell's read mark is its owner's; 恒达's robot is its admin's; the delivery log is its regulators'
+  'POST /api/notifications/{id}/read': { owner: 'hengda.admin', params: (f) => ({ id: f.notification }) },
+  'DELETE /api/notification-endpoints/{id}': { owner: 'hengda.admin', params: (f) => ({ id: f.endpoint }) },
+  'GET /api/notification-deliveries': {
+    owner: 'huiting.regulator',
+    query: (f) => `alertId=${f.alert}`,
+    alsoInside: ['xiayi.regulator'],
+  },
   // audit, stats
   'GET /api/audit': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}&entityId=${f.permit}` },
   'GET /api/stats/off-platform': { owner: 'hengda.admin', query: (f) => `enterpriseId=${f.steel}` },
@@ -977,7 +1000,9 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
   const ok = (s: number) => s >= 200 && s < 300;
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    // The notification worker and digest would write their own tables in the background while the matrix
+    // compares table snapshots around every intruder's request; the fixture alerts need no delivery here.
+    t = await createTestApp({ clock, config: { notifications: { workerDisabled: true } } });
     const ids = await demoIds(t.ds);
     const admin = await as('admin');
     const must = async (res: request.Response, what: string) => {
@@ -1293,6 +1318,23 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       loan: loan.id as string,
       steelMachine3: steelMachine3,
       hengdaSafety: ids.users['hengda.safety'],
+      notification: (
+        await t.ds.query(
+          `INSERT INTO notifications (user_id, kind, alert_id, alert_type, severity, level, title, body, created_at)
+           VALUES ($1, 'alert', $2, 'ARC_WITHOUT_GRANT', 'critical', 'enterprise_safety', '矩阵', '矩阵', now()) RETURNING id`,
+          [ids.users['hengda.admin'], alert.id],
+        )
+      )[0].id as string,
+      endpoint: (
+        await must(
+          await t.http.post('/api/notification-endpoints').set(hengda).send({
+            scope: 'enterprise',
+            channel: 'wecom',
+            target: 'https://220.181.38.148/cgi-bin/webhook/send?key=MATRIX',
+          }),
+          'endpoint',
+        )
+      ).id as string,
       settings: pickSettings(
         await must(await t.http.get(`/api/enterprises/${ids.steel}/permit-settings`).set(hengda), 'settings'),
       ),
@@ -1321,6 +1363,8 @@ describe('tenant matrix: every operation, every other tenant and role', () => {
       f.hengdaStaff,
       f.application,
       '13837003001',
+      f.notification,
+      f.endpoint,
       'SD-WS400-240101',
       '1号车间氩弧焊机',
       '13837001001',

@@ -46,6 +46,8 @@ export enum AlertType {
   DEVICE_MESSAGE_REJECTED = 'DEVICE_MESSAGE_REJECTED',
   /** 隐患整改逾期: a hazard's rectification deadline (责令限期整改) passed without a reported rectification (hazards/). */
   HAZARD_OVERDUE = 'HAZARD_OVERDUE',
+  /** 告警推送失败: a notification could not be delivered after every retry (notifications/); platform alert, never pushed out again. */
+  NOTIFICATION_DELIVERY_FAILED = 'NOTIFICATION_DELIVERY_FAILED',
 }
 
 export enum AlertSeverity {
@@ -221,5 +223,10 @@ export const ALERT_TYPES: Record<AlertType, AlertTypeInfo> = {
     severity: AlertSeverity.Warning,
     titleZh: '隐患整改逾期未完成',
     titleEn: 'Hazard rectification overdue',
+  },
+  [AlertType.NOTIFICATION_DELIVERY_FAILED]: {
+    severity: AlertSeverity.Warning,
+    titleZh: '告警推送失败（已多次重试）',
+    titleEn: 'Notification could not be delivered (retries exhausted)',
   },
 };

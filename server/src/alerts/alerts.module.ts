@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Alert } from './alert.entity';
 import { AlertBus } from './alert-bus';
+import { AlertHooks } from './alert-hooks';
 import { AlertScope } from './alert-scope';
 import { AlertStream } from './alert-stream';
 import { AlertsController } from './alerts.controller';
@@ -16,7 +17,7 @@ import { AuthModule } from '../auth/auth.module';
 @Module({
   imports: [EnterprisesModule, RegionsModule, AuthModule, TypeOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
-  providers: [AlertsService, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
-  exports: [AlertsService, CertificateExpiryScanner],
+  providers: [AlertsService, AlertHooks, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
+  exports: [AlertsService, AlertHooks, CertificateExpiryScanner],
 })
 export class AlertsModule {}

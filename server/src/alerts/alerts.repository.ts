@@ -122,6 +122,33 @@ export class AlertsRepository {
   }
 
   /** Whether an alert with this key was ever raised, closed ones included. */
+  async statesOf(ids: string[]): Promise<Map<string, AlertState>> {
+    if (!ids.length) return new Map();
+    const rows = await this.repo
+      .createQueryBuilder('a')
+      .select(['a.id', 'a.state'])
+      .where('a.id IN (:...ids)', { ids })
+      .getMany();
+    return new Map(rows.map((r) => [r.id, r.state]));
+  }
+
+  async openCounts(where: {
+    enterpriseId?: string;
+    regionPath?: string;
+  }): Promise<{ type: AlertType; severity: AlertSeverity; count: number }[]> {
+    const qb = this.repo
+      .createQueryBuilder('a')
+      .select('a.type', 'type')
+      .addSelect('a.severity', 'severity')
+      .addSelect('count(*)::int', 'count')
+      .where('a.state <> :closed', { closed: AlertState.Closed })
+      .groupBy('a.type')
+      .addGroupBy('a.severity');
+    if (where.enterpriseId) qb.andWhere('a.enterprise_id = :eid', { eid: where.enterpriseId });
+    if (where.regionPath) qb.andWhere('a.region_path LIKE :rp', { rp: `${where.regionPath}%` });
+    return qb.getRawMany<{ type: AlertType; severity: AlertSeverity; count: number }>();
+  }
+
   async existsWithDedupeKey(key: string): Promise<boolean> {
     return (await this.repo.createQueryBuilder('a').where('a.dedupe_key = :key', { key }).getCount()) > 0;
   }

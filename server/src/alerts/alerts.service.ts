@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { AlertBus } from './alert-bus';
+import { AlertHooks } from './alert-hooks';
 import { AlertScope } from './alert-scope';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
 import { alertAuditSnapshot, AlertView, toAlertView } from './alert.view';
@@ -61,6 +62,7 @@ export class AlertsService {
     private readonly alerts: AlertsRepository,
     private readonly scope: AlertScope,
     private readonly bus: AlertBus,
+    private readonly hooks: AlertHooks,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
@@ -165,6 +167,19 @@ export class AlertsService {
     };
   }
 
+  /** The current state of these alerts (missing ids left out): notifications stop escalating an acknowledged one. */
+  async statesOf(ids: string[]): Promise<Map<string, AlertState>> {
+    return this.alerts.statesOf(ids);
+  }
+
+  /** Not-closed alerts of an enterprise, or under a region path, by type and severity: the daily digest's counts. */
+  async openCounts(where: {
+    enterpriseId?: string;
+    regionPath?: string;
+  }): Promise<{ type: AlertType; severity: AlertSeverity; count: number }[]> {
+    return this.alerts.openCounts(where);
+  }
+
   /** Views of alerts another read model selected (off-platform report), with their context: one more query per page. */
   async viewsOf(alerts: Alert[]): Promise<AlertView[]> {
     const contexts = await this.alerts.contextsOf(alerts.map((a) => a.id));
@@ -252,6 +267,14 @@ export class AlertsService {
         regionPath: alert.regionPath,
         before: null,
         after: alertAuditSnapshot(alert),
+      });
+      await this.hooks.raised(em, {
+        id: alert.id,
+        type: alert.type,
+        severity: alert.severity,
+        enterpriseId: alert.enterpriseId,
+        regionPath: alert.regionPath,
+        firstSeenAt: alert.firstSeenAt,
       });
     }
     await this.bus.announce(em, alert.id);

@@ -102,6 +102,9 @@ export const AUDIT_ACTIONS = [
   'welder.photo.upload',
   'welder.photo.review',
   'welder.training.create',
+  'notification_rule.update',
+  'notification_endpoint.create',
+  'notification_endpoint.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -138,5 +141,7 @@ export const AUDIT_ENTITY_TYPES = [
   'user_name',
   'welder',
   'welder_engagement',
+  'notification_rule',
+  'notification_endpoint',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { AppConfig, resolveMapConfig, validateEnvironment } from '../config/app-config';
+import { resolveNotifyConfig } from '../config/notify-config';
 import { parseTrustProxy } from '../config/trust-proxy';
 import { resolveSecrets } from '../config/secrets';
 import { SERVER_MQTT_USERNAME, serverMqttPasswordFor } from '../mqtt/mqtt-connection';
@@ -26,6 +27,7 @@ export async function resolveInfrastructure(
 ): Promise<Infrastructure> {
   const vars = validateEnvironment(env);
   const map = resolveMapConfig(vars);
+  const notify = resolveNotifyConfig(vars);
   const dataDir = resolve(vars.DATA_DIR ?? join(REPO_ROOT, '.data'));
   const secrets = resolveSecrets(vars, dataDir);
 
@@ -70,6 +72,8 @@ export async function resolveInfrastructure(
     map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,
     clockOffsetFile: vars.ARCGATE_CLOCK_OFFSET_FILE,
+    // validateEnvironment has refused a configuration with problems already.
+    ...(notify as Exclude<typeof notify, { problems: string[] }>),
   };
   return {
     config,

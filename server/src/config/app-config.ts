@@ -2,6 +2,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
 import { parseFaultPoints } from '../common/fault/fault-points';
+import { NotificationsConfig, resolveNotifyConfig, SmsConfig } from './notify-config';
 import {
   DEMO_BOUNDARIES_FILE,
   loadRegionBoundaries,
@@ -227,6 +228,62 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   ARCGATE_CLOCK_OFFSET_FILE?: string;
+
+  /** SMS provider (sms/): log (development: the server log) or http (the deployment's gateway, SMS_HTTP_*). */
+  @IsIn(['log', 'http'], { message: 'SMS_PROVIDER must be log or http' })
+  SMS_PROVIDER: 'log' | 'http' = 'log';
+
+  /** The gateway's URL; may hold {phone} {text} placeholders (form-encoded). */
+  @IsOptional()
+  @IsString()
+  SMS_HTTP_URL?: string;
+
+  @IsIn(['POST', 'GET', 'PUT'], { message: 'SMS_HTTP_METHOD must be POST, GET or PUT' })
+  SMS_HTTP_METHOD: 'POST' | 'GET' | 'PUT' = 'POST';
+
+  /** JSON object of request headers (e.g. {"content-type":"application/json","authorization":"..."}). */
+  @IsOptional()
+  @IsString()
+  SMS_HTTP_HEADERS?: string;
+
+  /** Body template with {phone} {text} {purpose}, escaped for the content type (JSON, form or raw). */
+  @IsOptional()
+  @IsString()
+  SMS_HTTP_BODY?: string;
+
+  /** Regular expression the gateway's reply body must match for success (default: any 2xx). */
+  @IsOptional()
+  @IsString()
+  SMS_HTTP_SUCCESS?: string;
+
+  /** Regular expression whose first group is the gateway's message id in its reply. */
+  @IsOptional()
+  @IsString()
+  SMS_HTTP_MESSAGE_ID?: string;
+
+  /** E-mail notifications: smtp(s)://user:pass@host:port; unset: no e-mail channel. */
+  @IsOptional()
+  @IsString()
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_FROM?: string;
+
+  /** Plain http:// robot webhooks (development only; refused in production). */
+  @IsIn(['true', 'false'])
+  NOTIFY_WEBHOOK_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /** Robot webhooks on internal addresses (loopback, private, link-local): off unless an intranet deployment needs it. */
+  @IsIn(['true', 'false'])
+  NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true' | 'false' = 'false';
+
+  /** Hour of the China day at which daily digests go out. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  NOTIFY_DIGEST_HOUR = 8;
 }
 
 function faultPointsProblem(spec: string): string | null {
@@ -251,6 +308,9 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const notify = resolveNotifyConfig(parsed);
+  if ('problems' in notify)
+    throw new ConfigError(`Invalid configuration:\n${notify.problems.map((p) => `  ${p}`).join('\n')}`);
   if (parsed.MAP_TILES !== 'none' && !parsed.MAP_TILE_KEY)
     throw new ConfigError(`Invalid configuration:\n  MAP_TILE_KEY must be set with MAP_TILES=${parsed.MAP_TILES}`);
   if (parsed.NODE_ENV === 'production') {
@@ -336,6 +396,10 @@ export interface AppConfig {
   faultPoints?: string;
   /** Test only: offset file of the clock (common/clock/clock.ts). */
   clockOffsetFile?: string;
+  /** SMS provider (sms/sms.module.ts); absent: the log provider. */
+  sms?: SmsConfig;
+  /** Notifications (notifications/); absent: defaults, no e-mail, https public webhooks only. */
+  notifications?: NotificationsConfig;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -5,6 +5,7 @@ import { RegionsModule } from '../regions/regions.module';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { EnterpriseStaffRepository, ENTERPRISE_STAFF } from './staff-roster';
 import { User } from './user.entity';
+import { NOTIFICATION_AUDIENCE, NotificationAudienceTable } from './notification-roster';
 import { USER_NAME_LOOKUP, UserNameTableLookup } from './user-name-lookup';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -26,7 +27,8 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     PasswordHasher,
     { provide: ENTERPRISE_STAFF, useClass: EnterpriseStaffRepository },
     { provide: USER_NAME_LOOKUP, useClass: UserNameTableLookup },
+    { provide: NOTIFICATION_AUDIENCE, useClass: NotificationAudienceTable },
   ],
-  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF, USER_NAME_LOOKUP],
+  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF, USER_NAME_LOOKUP, NOTIFICATION_AUDIENCE],
 })
 export class UsersModule {}

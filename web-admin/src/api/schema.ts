@@ -2175,6 +2175,160 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/notification-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Delivery log (platform admin: all; regulator: its region's), newest first */
+    get: operations['NotificationDeliveriesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the caller is told: their own phone and e-mail, and their enterprise's or region's robots as their role allows */
+    get: operations['NotificationEndpointsController_list'];
+    put?: never;
+    /** Adds a phone or e-mail (scope user), or a group robot of the enterprise (enterprise admin) or region (regulator); audited */
+    post: operations['NotificationEndpointsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Removes one of the endpoints the caller manages (audited) */
+    delete: operations['NotificationEndpointsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Routing rules per alert type and severity: levels, escalation, quiet hours */
+    get: operations['NotificationRulesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Changes a routing rule (platform admin; audited). Critical alerts have no quiet hours. */
+    put: operations['NotificationRulesController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's own in-app notifications (the bell), newest first */
+    get: operations['NotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/{id}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks one of the caller's notifications read (another user's: 404) */
+    post: operations['NotificationsController_read'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Marks all of the caller's notifications read */
+    post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Unread count of the caller's own notifications (the bell's badge) */
+    get: operations['NotificationsController_unread'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/off-platform/empty-enterprises': {
     parameters: {
       query?: never;
@@ -3457,7 +3611,8 @@ export interface components {
       | 'FORGED_MESSAGE'
       | 'DEVICE_FLOOD'
       | 'DEVICE_MESSAGE_REJECTED'
-      | 'HAZARD_OVERDUE';
+      | 'HAZARD_OVERDUE'
+      | 'NOTIFICATION_DELIVERY_FAILED';
     AlertView: {
       /** Format: date-time */
       acknowledgedAt: string | null;
@@ -3792,7 +3947,10 @@ export interface components {
       | 'welder.engagement.end'
       | 'welder.photo.upload'
       | 'welder.photo.review'
-      | 'welder.training.create';
+      | 'welder.training.create'
+      | 'notification_rule.update'
+      | 'notification_endpoint.create'
+      | 'notification_endpoint.delete';
     /** @enum {string} */
     AuditEntityType:
       | 'alert'
@@ -3826,7 +3984,9 @@ export interface components {
       | 'user'
       | 'user_name'
       | 'welder'
-      | 'welder_engagement';
+      | 'welder_engagement'
+      | 'notification_rule'
+      | 'notification_endpoint';
     AuditEntryView: {
       action: components['schemas']['AuditAction'];
       /** @description The acting user's display name; null for the system */
@@ -4265,6 +4425,15 @@ export interface components {
       lastReviewedOn?: string | null;
       subOperation: components['schemas']['CertificateSubOperation'];
     };
+    CreateEndpointDto: {
+      channel: components['schemas']['DeliveryChannel'];
+      /** @description user: the caller's own phone or e-mail; enterprise: its robots (enterprise admin); region: its robots (regulator) */
+      scope: components['schemas']['EndpointOwner'];
+      /** @description The robot's signing secret (DingTalk 加签, Feishu 签名校验) */
+      secret?: string;
+      /** @description Mobile number, e-mail address or robot webhook URL */
+      target: string;
+    };
     CreateEngagementDto: {
       /**
        * @description Last day (inclusive); open-ended when omitted
@@ -4575,6 +4744,33 @@ export interface components {
       /** @example 张伟 */
       welderName: string | null;
     };
+    /** @enum {string} */
+    DeliveryChannel: 'sms' | 'email' | 'wecom' | 'dingtalk' | 'feishu';
+    /** @enum {string} */
+    DeliveryStatus: 'pending' | 'sending' | 'sent' | 'failed';
+    DeliveryView: {
+      /** Format: uuid */
+      alertId: string | null;
+      attempts: number;
+      channel: components['schemas']['DeliveryChannel'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      failedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['NotificationKind'];
+      lastError: string | null;
+      level: components['schemas']['NotifyLevel'] | null;
+      /** Format: date-time */
+      nextAttemptAt: string | null;
+      /** @description Masked phone, e-mail or robot */
+      recipient: string;
+      /** Format: date-time */
+      sentAt: string | null;
+      status: components['schemas']['DeliveryStatus'];
+      title: string;
+    };
     DeviceStatusView: {
       /** Format: date-time */
       boundAt: string | null;
@@ -4658,6 +4854,19 @@ export interface components {
       endsOn: string;
       /** @description Why it ends (kept in the audit trail) */
       reason?: string;
+    };
+    /** @enum {string} */
+    EndpointOwner: 'user' | 'enterprise' | 'region';
+    EndpointView: {
+      channel: components['schemas']['DeliveryChannel'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      scope: components['schemas']['EndpointOwner'];
+      signed: boolean;
+      /** @description Masked */
+      target: string;
     };
     EnforcementStatView: {
       cases: number;
@@ -5714,7 +5923,8 @@ export interface components {
         | 'FORGED_MESSAGE'
         | 'DEVICE_FLOOD'
         | 'DEVICE_MESSAGE_REJECTED'
-        | 'HAZARD_OVERDUE';
+        | 'HAZARD_OVERDUE'
+        | 'NOTIFICATION_DELIVERY_FAILED';
     };
     MapFeaturesView: {
       /** @description Alerts in scope that are not closed, newest first */
@@ -5849,6 +6059,42 @@ export interface components {
        */
       start: string;
     };
+    /** @enum {string} */
+    NotificationKind: 'alert' | 'escalation' | 'digest' | 'delivery_failed';
+    NotificationRuleView: {
+      /** @description AlertType; null: every type without a rule of its own */
+      alertType: string | null;
+      escalateAfterMin: number | null;
+      /** Format: uuid */
+      id: string;
+      levels: components['schemas']['NotifyLevel'][];
+      quietEndMin: number | null;
+      /** @description Minute of the China day */
+      quietStartMin: number | null;
+      severity: components['schemas']['AlertSeverity'];
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    NotificationView: {
+      /** Format: uuid */
+      alertId: string | null;
+      /** @description AlertType of the alert */
+      alertType: string | null;
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['NotificationKind'];
+      level: components['schemas']['NotifyLevel'] | null;
+      /** Format: date-time */
+      readAt: string | null;
+      severity: components['schemas']['AlertSeverity'] | null;
+      /** @description Chinese text as pushed to the channels */
+      title: string;
+    };
+    /** @enum {string} */
+    NotifyLevel: 'enterprise_safety' | 'enterprise_principal' | 'township' | 'county' | 'platform';
     /** @enum {string} */
     OnSiteCertificateState:
       'valid' | 'unverified' | 'not_yet_valid' | 'expired' | 'review_overdue' | 'suspended' | 'revoked' | 'none';
@@ -7239,6 +7485,9 @@ export interface components {
       regionName: string;
       serialNumber: string;
     };
+    UnreadCountView: {
+      unread: number;
+    };
     UnregisteredMachineDto: {
       /** @example 2号车间西侧一台无铭牌交流焊机，无二维码 */
       description: string;
@@ -7304,6 +7553,12 @@ export interface components {
       /** @description Required (> 0) for electric machines, null for gas sets */
       ratedInputKva?: number | null;
       serialNumber?: string;
+    };
+    UpdateNotificationRuleDto: {
+      escalateAfterMin?: number | null;
+      levels: components['schemas']['NotifyLevel'][];
+      quietEndMin?: number | null;
+      quietStartMin?: number | null;
     };
     UpdateOnSiteRecordDto: {
       /** @example 讲解了《焊接作业安全管理规定》和扫码开机要求 */
@@ -11106,6 +11361,229 @@ export interface operations {
       };
     };
   };
+  NotificationDeliveriesController_list: {
+    parameters: {
+      query?: {
+        alertId?: string;
+        channel?: components['schemas']['DeliveryChannel'];
+        page?: number;
+        pageSize?: number;
+        status?: components['schemas']['DeliveryStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['DeliveryView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointView'][];
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateEndpointDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointView'];
+        };
+      };
+    };
+  };
+  NotificationEndpointsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationRulesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'][];
+        };
+      };
+    };
+  };
+  NotificationRulesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateNotificationRuleDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationRuleView'];
+        };
+      };
+    };
+  };
+  NotificationsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description Only unread ones */
+        unread?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['NotificationView'][];
+            page: number;
+            pageSize: number;
+            total: number;
+          };
+        };
+      };
+    };
+  };
+  NotificationsController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
+  NotificationsController_readAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
+  NotificationsController_unread: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnreadCountView'];
+        };
+      };
+    };
+  };
   OffPlatformController_emptyEnterprises: {
     parameters: {
       query?: {
@@ -13270,6 +13748,7 @@ export const alertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
   'HAZARD_OVERDUE',
+  'NOTIFICATION_DELIVERY_FAILED',
 ];
 export const alertViewPlaceSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['AlertView']['placeSource']
@@ -13395,6 +13874,9 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'welder.photo.upload',
   'welder.photo.review',
   'welder.training.create',
+  'notification_rule.update',
+  'notification_endpoint.create',
+  'notification_endpoint.delete',
 ];
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
   'alert',
@@ -13429,6 +13911,8 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'user_name',
   'welder',
   'welder_engagement',
+  'notification_rule',
+  'notification_endpoint',
 ];
 export const auditListValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditList']> = [
   'silent-machines',
@@ -13520,6 +14004,24 @@ export const codeViewDtoSubjectTypeValues: ReadonlyArray<
 export const decisionViewDtoSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DecisionViewDto']['source']
 > = ['device', 'phone'];
+export const deliveryChannelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryChannel']> = [
+  'sms',
+  'email',
+  'wecom',
+  'dingtalk',
+  'feishu',
+];
+export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryStatus']> = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+];
+export const endpointOwnerValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['EndpointOwner']> = [
+  'user',
+  'enterprise',
+  'region',
+];
 export const engagementKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['EngagementKind']> = [
   'dispatched',
   'outsourced',
@@ -13796,6 +14298,7 @@ export const mapAlertTypeValues: ReadonlyArray<FlattenedDeepRequired<components>
   'DEVICE_FLOOD',
   'DEVICE_MESSAGE_REJECTED',
   'HAZARD_OVERDUE',
+  'NOTIFICATION_DELIVERY_FAILED',
 ];
 export const mapMachinePositionSourceValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapMachine']['positionSource']
@@ -13808,6 +14311,19 @@ export const mapReportStatusValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const mapTilesViewProviderValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['MapTilesView']['provider']
 > = ['tianditu', 'amap'];
+export const notificationKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NotificationKind']> = [
+  'alert',
+  'escalation',
+  'digest',
+  'delivery_failed',
+];
+export const notifyLevelValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NotifyLevel']> = [
+  'enterprise_safety',
+  'enterprise_principal',
+  'township',
+  'county',
+  'platform',
+];
 export const onSiteCertificateStateValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['OnSiteCertificateState']
 > = ['valid', 'unverified', 'not_yet_valid', 'expired', 'review_overdue', 'suspended', 'revoked', 'none'];

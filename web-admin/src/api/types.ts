@@ -45,3 +45,8 @@ export {
   errorCodeValues as ERROR_CODES,
   permitLevelValues as PERMIT_LEVELS,
 } from './schema';
+export type NotificationView = Schemas['NotificationView'];
+export type UnreadCountView = Schemas['UnreadCountView'];
+export type NotificationRuleView = Schemas['NotificationRuleView'];
+export type DeliveryView = Schemas['DeliveryView'];
+export type EndpointView = Schemas['EndpointView'];

@@ -104,6 +104,14 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   DEVICE_FLOOD: { chipId: 'C1', refused: 40, byType: { events: 40 }, firstAt: AT, lastAt: AT },
   DEVICE_MESSAGE_REJECTED: { chipId: 'C1', type: 'events', rejectedSeqs: [2], problems: [{ code: 'format' }] },
   HAZARD_OVERDUE: { hazardId: CERT, category: 'fire_watch_missing', level: 'major', deadline: AT, daysOverdue: 3 },
+  NOTIFICATION_DELIVERY_FAILED: {
+    deliveryId: CERT,
+    alertId: CERT,
+    channel: 'dingtalk',
+    recipient: 'oapi.dingtalk.com/…Ab12',
+    attempts: 5,
+    error: 'dingtalk errcode 310000: sign not match',
+  },
 };
 
 /** What must never reach the screen: ids, JSON, snake_case or SCREAMING codes, the server's English reasons. */

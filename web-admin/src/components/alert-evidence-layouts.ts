@@ -16,7 +16,7 @@ import {
   type T,
 } from './evidence-values';
 import { DEVICE_STATES, reasonCodeText } from './device-codes';
-import { hazardCategoryValues, hazardLevelValues } from '../api/schema';
+import { deliveryChannelValues, hazardCategoryValues, hazardLevelValues } from '../api/schema';
 
 /** A record an evidence line points at: the renderer names it and opens its drawer. */
 export interface EvidenceLink {
@@ -299,6 +299,17 @@ export function layoutLines(type: string, ev: Record<string, unknown>, t: T): Ev
         )
         .use('hazardId');
       break;
+    case 'NOTIFICATION_DELIVERY_FAILED':
+      // The provider's reply (error) is English support text: the delivery log shows it to those who read the log.
+      l.add(
+        'deliveryChannel',
+        oneOf(ev.channel, deliveryChannelValues) ? t(`deliveryChannel.${ev.channel}`) : null,
+        'channel',
+      )
+        .add('deliveryRecipient', str(ev.recipient), 'recipient')
+        .add('deliveryAttempts', num(ev.attempts) === null ? null : String(ev.attempts), 'attempts')
+        .use('deliveryId', 'alertId', 'error');
+      break;
     default:
       // A type this console does not know yet: every field, labelled.
       break;
@@ -326,4 +337,5 @@ export const LAID_OUT_TYPES = [
   'CERTIFICATE_EXPIRING',
   'CERTIFICATE_EXPIRED',
   'HAZARD_OVERDUE',
+  'NOTIFICATION_DELIVERY_FAILED',
 ] as const;

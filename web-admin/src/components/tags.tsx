@@ -40,8 +40,11 @@ const BLACKOUT_COLOR: Record<string, string> = {
   cancelled: 'default',
 };
 
+const DELIVERY_COLOR: Record<string, string> = { pending: 'blue', sending: 'processing', sent: 'green', failed: 'red' };
+
 const COLORS = {
   severity: SEVERITY_COLOR,
+  deliveryStatus: DELIVERY_COLOR,
   alertState: ALERT_STATE_COLOR,
   machineStatus: MACHINE_STATUS_COLOR,
   enterpriseStatus: ENTERPRISE_STATUS_COLOR,

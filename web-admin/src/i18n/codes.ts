@@ -171,6 +171,20 @@ export const FIELD_CODES = [
   // passwords and two-factor log-in (server/src/auth/password-policy.ts, auth.service.ts, totp/)
   'wrongPassword',
   'totpInvalid',
+  // notifications (接收设置, 推送规则)
+  'mobileInvalid',
+  'emailInvalid',
+  'webhookUrlInvalid',
+  'webhookHttpsRequired',
+  'webhookAddressForbidden',
+  'webhookUnresolvable',
+  'channelNotPersonal',
+  'channelNotRobot',
+  'secretNotSupported',
+  'tooManyEndpoints',
+  'quietHoursIncomplete',
+  'quietHoursEmpty',
+  'quietHoursNotForCritical',
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

@@ -6,6 +6,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSession } from '../auth/session';
 import { useUnseenAlerts } from '../hooks/useUnseenAlerts';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './NotificationBell';
 import { usePermitsAwaiting } from '../hooks/usePermitsAwaiting';
 import { isAlertsEntry, isPermitsEntry, menuFor } from './menu';
 
@@ -82,6 +83,7 @@ export function AppLayout() {
             {t(user.role === 'regulator' || user.role === 'platform_admin' ? 'app.consoleTitle' : 'app.workspaceTitle')}
           </Typography.Text>
           <Space size="small" wrap={false}>
+            <NotificationBell alertsPath={entries.find(isAlertsEntry)?.path ?? '/'} />
             <LanguageSwitch />
             <span className="hide-mobile">
               <UserOutlined /> {user.displayName}

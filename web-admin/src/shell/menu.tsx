@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BellOutlined,
   BankOutlined,
   DashboardOutlined,
   ExceptionOutlined,
@@ -12,6 +13,8 @@ import {
   IdcardOutlined,
   NotificationOutlined,
   PictureOutlined,
+  SendOutlined,
+  SettingOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
   TeamOutlined,
@@ -55,6 +58,9 @@ const regulatorMenu: MenuEntry[] = [
   { path: '/console/permit-rules', labelKey: 'menu.permitRules', icon: <SafetyCertificateOutlined /> },
   { path: '/console/registrations', labelKey: 'menu.registrations', icon: <UserAddOutlined /> },
   { path: '/console/accounts', labelKey: 'menu.accounts', icon: <TeamOutlined /> },
+  { path: '/console/notification-rules', labelKey: 'menu.notificationRules', icon: <BellOutlined /> },
+  { path: '/console/notification-deliveries', labelKey: 'menu.notificationDeliveries', icon: <SendOutlined /> },
+  { path: '/console/notification-settings', labelKey: 'menu.notificationSettings', icon: <SettingOutlined /> },
 ];
 
 const enterpriseMenu: MenuEntry[] = [
@@ -65,6 +71,7 @@ const enterpriseMenu: MenuEntry[] = [
   { path: '/workspace/permits', labelKey: 'menu.permits', icon: <FileProtectOutlined /> },
   { path: '/workspace/alerts', labelKey: 'menu.alerts', icon: <AlertOutlined /> },
   { path: '/workspace/hazards', labelKey: 'menu.hazards', icon: <ExceptionOutlined /> },
+  { path: '/workspace/notification-settings', labelKey: 'menu.notificationSettings', icon: <SettingOutlined /> },
 ];
 
 /** Enterprise admins manage their staff's accounts; safety managers do not. */

@@ -33,6 +33,7 @@ import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit'
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
 import { DocumentNumbers1796620000000 } from './1796620000000-DocumentNumbers';
+import { Notifications1796670000000 } from './1796670000000-Notifications';
 
 /** Every migration in order; a new migration file is added here too. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   DocumentNumbers1796620000000,
   Accounts1796650000000,
   AuthSessions1796560000000,
+  Notifications1796670000000,
 ];

@@ -1,0 +1,32 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AlertHooks } from '../alerts/alert-hooks';
+import { Clock } from '../common/clock/clock';
+import { NotificationsRepository } from './notifications.repository';
+
+/**
+ * Subscribes notifications to new alerts: one INSERT in the raising transaction (so a rolled-back alert
+ * is never told, and a committed one is never lost), due at once. Nothing else runs on the raising path.
+ */
+@Injectable()
+export class NotificationEnqueuer implements OnModuleInit {
+  constructor(
+    private readonly hooks: AlertHooks,
+    private readonly repo: NotificationsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.onRaised(async (em, a) => {
+      const now = this.clock.now();
+      await this.repo.enqueue(em, {
+        alertId: a.id,
+        alertType: a.type,
+        severity: a.severity,
+        enterpriseId: a.enterpriseId,
+        regionPath: a.regionPath,
+        raisedAt: now,
+        nextAt: now,
+      });
+    });
+  }
+}
