@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Option
 import { parseTopic, PayloadOf, serverStatusFilter, serverUpFilter, TOPIC_SPECS, topicFor } from '@arcgate/protocol';
 import type Aedes from 'aedes';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import mqtt, { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InboundDeviceHandler, InboundTopicKind, OutboundTopicKind } from './device-traffic';
@@ -45,6 +46,15 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       reconnectPeriod: 2000,
       connectTimeout: 5000,
       clean: true,
+      // A broker that requires client certificates (issue 17 §1): the server's own identity (CN arcgate-server).
+      ...(this.config.mqtt.tls
+        ? {
+            ca: readFileSync(this.config.mqtt.tls.caFile),
+            cert: readFileSync(this.config.mqtt.tls.certFile),
+            key: readFileSync(this.config.mqtt.tls.keyFile),
+            rejectUnauthorized: true,
+          }
+        : {}),
     };
     const broker = this.embedded;
     this.client = broker

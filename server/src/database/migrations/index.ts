@@ -24,6 +24,7 @@ import { PermitGuidance1796480000000 } from './1796480000000-PermitGuidance';
 import { Hazards1796500000000 } from './1796500000000-Hazards';
 import { InspectionPlans1796530000000 } from './1796530000000-InspectionPlans';
 import { UserPasswordChange1796540000000 } from './1796540000000-UserPasswordChange';
+import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertificates';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   Rewards1796520100000,
   InspectionPlans1796530000000,
   UserPasswordChange1796540000000,
+  DeviceCertificates1796680000000,
 ];
