@@ -14,7 +14,7 @@ export interface Infrastructure {
 }
 
 /** Repository root: server/dist/bootstrap or server/src/bootstrap → three levels up. */
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
  * Validates the environment and starts what is not given externally: PostgreSQL when DATABASE_URL

@@ -1,11 +1,10 @@
 import { ChipKeyPair, downTopic, upTopic } from '@arcgate/protocol';
-import { ChildProcess, spawn } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { MOSQUITTO_BINARY, MtlsMosquitto, startMtlsMosquitto } from '../../test-support/mtls-mosquitto';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import {
   activeCode,
@@ -15,18 +14,14 @@ import {
   FakeDevice,
   waitUntil,
 } from '../authorization/testing/arm-test-kit';
-import { portOrFree } from '../bootstrap/free-port';
 import { FakeClock } from '../common/clock/clock';
-import { SERVER_MQTT_USERNAME } from '../mqtt/mqtt-connection';
 import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
 import { DeviceGateway } from './device-gateway';
-import { BrokerBundle, writeMosquittoBundle } from './pki/broker-bundle';
+import { BrokerBundle } from './pki/broker-bundle';
 import { defaultCaFiles, issueLeaf, loadOrCreateCa } from './pki/device-pki';
 
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) => existsSync(p));
-const suite = MOSQUITTO ? describe : describe.skip;
-if (!MOSQUITTO)
-  // eslint-disable-next-line no-console
+const suite = MOSQUITTO_BINARY ? describe : describe.skip;
+if (!MOSQUITTO_BINARY)
   console.warn('mtls-mosquitto: SKIPPED, no mosquitto binary (apt-get install -y mosquitto; .ci/run installs it)');
 
 /**
@@ -38,7 +33,7 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
   const clock = new FakeClock(new Date(cst(5, '08:00')));
   let dir: string;
   let bundle: BrokerBundle;
-  let broker: ChildProcess;
+  let mosquitto: MtlsMosquitto;
   let devicePort: number;
   let t: TestApp;
   let ids: DemoIds;
@@ -84,50 +79,10 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'arcgate-mtls-'));
-    devicePort = await portOrFree(0);
-    const servicePort = await portOrFree(0);
-    bundle = await writeMosquittoBundle({
-      outDir: join(dir, 'broker'),
-      deviceCa: defaultCaFiles(dir, 'device-ca'),
-      serviceCa: defaultCaFiles(dir, 'service-ca'),
-      crlFile: join(dir, 'pki', 'device-ca.crl'),
-      topicRoot,
-      dnsNames: ['localhost'],
-      ipAddresses: ['127.0.0.1'],
-      devicePort,
-      servicePort,
-      serviceBind: '127.0.0.1',
-      // Mosquitto started as root drops to the user "mosquitto", who cannot read a 0600 key of root's.
-      extra: process.getuid?.() === 0 ? ['user root'] : [],
-      now: new Date(),
-    });
-    broker = spawn(MOSQUITTO!, ['-c', bundle.files.config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    broker.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    if (process.env.MTLS_DEBUG) broker.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
-    await waitUntil(
-      () =>
-        new Promise<boolean>((resolve) => {
-          if (broker.exitCode !== null) throw new Error(`mosquitto exited: ${log}`);
-          const s = tcpConnect(devicePort, '127.0.0.1', () => (s.destroy(), resolve(true)));
-          s.on('error', () => resolve(false));
-        }),
-      8000,
-      'mosquitto listening',
-    );
-    t = await createTestApp({
-      clock,
-      config: {
-        dataDir: dir,
-        mqtt: {
-          url: `mqtts://127.0.0.1:${servicePort}`,
-          embedded: false,
-          topicRoot,
-          tls: { caFile: bundle.files.deviceCa, certFile: bundle.serverClientCert, keyFile: bundle.serverClientKey },
-        },
-        devicePki: { crlReloadCommand: `kill -HUP ${broker.pid}` },
-      },
-    });
+    mosquitto = await startMtlsMosquitto(dir, topicRoot, !!process.env.MTLS_DEBUG);
+    bundle = mosquitto.bundle;
+    devicePort = mosquitto.devicePort;
+    t = await createTestApp({ clock, config: mosquitto.appConfig });
     ids = await demoIds(t.ds);
     await t.app.get(DeviceGateway).ready();
   });
@@ -135,10 +90,7 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
     for (const d of devices) await d.close();
     for (const c of open) await c.endAsync(true).catch(() => undefined);
     await t?.close();
-    if (broker && broker.exitCode === null) {
-      broker.kill('SIGTERM');
-      await new Promise((r) => broker.once('exit', r));
-    }
+    await mosquitto?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => clock.set(at9()));

@@ -30,7 +30,7 @@ export function devicePkiFiles(config: AppConfig): { ca: CaFiles; crlFile: strin
   const p = config.devicePki;
   const supplied = !!(p?.caCertFile && p.caKeyFile);
   return {
-    ca: supplied ? { certFile: p!.caCertFile!, keyFile: p!.caKeyFile! } : defaultCaFiles(config.dataDir, 'device-ca'),
+    ca: supplied ? { certFile: p.caCertFile!, keyFile: p.caKeyFile! } : defaultCaFiles(config.dataDir, 'device-ca'),
     crlFile: p?.crlFile ?? join(config.dataDir, 'pki', 'device-ca.crl'),
     supplied,
   };

@@ -64,7 +64,7 @@ export function newSerial(): string {
 
 /** Writes a file readable by its owner only, atomically (a crash never leaves half a key or half a CRL). */
 export function writePrivateFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   chmodSync(tmp, 0o600);
