@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { MqttConnection } from '../mqtt/mqtt-connection';
 import { CHIP_ID_PATTERN } from '@arcgate/protocol';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PgListener } from '../database/pg-listener';
@@ -19,11 +20,13 @@ export const CHIP_UNBOUND_LISTENER_APPLICATION_NAME = 'arcgate-chip-unbound-list
 @Injectable()
 export class ChipUnboundListener implements OnModuleInit, OnApplicationShutdown {
   private readonly listener: PgListener;
+  private readonly logger = new Logger('ChipUnboundListener');
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly chips: ChipsService,
     private readonly pki: DevicePki,
+    private readonly mqtt: MqttConnection,
   ) {
     this.listener = new PgListener({
       databaseUrl: config.databaseUrl,
@@ -32,8 +35,15 @@ export class ChipUnboundListener implements OnModuleInit, OnApplicationShutdown 
       onNotification: async (payload) => {
         if (!CHIP_ID_PATTERN.test(payload)) return;
         this.chips.forgetUnbound(payload);
-        // The trigger revoked its certificates in the same transaction: publish the new CRL.
-        void this.pki.regenerateCrl();
+        // The trigger revoked its certificates in the same transaction: publish the new CRL, then end
+        // the chip's live session on a certificate broker (it would otherwise outlive the revocation).
+        void this.pki
+          .regenerateCrl()
+          .then(() =>
+            this.mqtt
+              .evictDeviceSession(payload)
+              .catch((e: Error) => this.logger.warn(`session of unbound chip ${payload} not ended: ${e.message}`)),
+          );
       },
       onConnected: (first) => {
         if (first) return;

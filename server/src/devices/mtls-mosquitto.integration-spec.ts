@@ -196,7 +196,10 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
     await b.endAsync();
   });
 
-  it('a revoked certificate is refused after unbind, CRL rewrite and reload', async () => {
+  it('a revoked certificate is refused after unbind, CRL rewrite and reload; its live session is ended', async () => {
+    const live = await connected(tlsFor(chipB, certB.certificatePem));
+    let liveClosed = false;
+    live.on('close', () => (liveClosed = true));
     const res = await t.http
       .post(`/api/machines/${ids.steelMachine2}/chip/unbind`)
       .set(await t.auth('hengda.admin'))
@@ -220,6 +223,8 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
       8000,
       'mosquitto refuses the revoked certificate',
     );
+    // The session that was up when the chip was unbound is ended (the broker checks the CRL only at set-up).
+    await waitUntil(async () => liveClosed, 8000, 'the live session of the unbound chip ended');
     // The certificate is no longer offered for the machine, and A is unaffected.
     expect(
       (await t.http.get(`/api/machines/${ids.steelMachine2}/chip/certificate`).set(await t.auth('hengda.admin')))
