@@ -172,6 +172,16 @@ export class Agent {
       clock,
       log,
       connect: this.deps.connect,
+      tls: config.tls
+        ? {
+            ca: readFileSync(config.tls.caFile, 'utf8'),
+            cert: readFileSync(config.tls.certFile, 'utf8'),
+            // The chip's own Ed25519 key: the certificate was issued for it at binding (加芯).
+            key: config.tls.keyFile
+              ? readFileSync(config.tls.keyFile, 'utf8')
+              : (identity.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+          }
+        : undefined,
       nextSeq: () => counter.take(),
       state: () => this.model.state,
       random: this.deps.random,

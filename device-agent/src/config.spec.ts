@@ -89,3 +89,23 @@ describe('loadConfig', () => {
       expect(text).toContain(name);
   });
 });
+
+describe('loadConfig: mutual TLS', () => {
+  it('takes the chip certificate and the CA for an mqtts broker; the key defaults to the chip key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-tls-'));
+    try {
+      const cert = join(dir, 'chip.crt');
+      const ca = join(dir, 'ca.crt');
+      writeFileSync(cert, 'x');
+      writeFileSync(ca, 'y');
+      const mtls = { ...env, MQTT_URL: 'mqtts://broker:8883', MQTT_CERT_FILE: cert, MQTT_CA_FILE: ca };
+      expect(loadConfig({ env: mtls }).tls).toEqual({ certFile: cert, caFile: ca, keyFile: null });
+      expect(loadConfig({ env }).tls).toBeNull();
+      expect(() => loadConfig({ env: { ...mtls, MQTT_URL: 'mqtt://broker:1883' } })).toThrow(/needs an mqtts/);
+      expect(() => loadConfig({ env: { ...mtls, MQTT_CA_FILE: '' } })).toThrow(/must be set together/);
+      expect(() => loadConfig({ env: { ...mtls, MQTT_KEY_FILE: join(dir, 'missing.key') } })).toThrow(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,7 @@
  * Agent configuration: a JSON file (optional) overlaid by environment variables. Every bad value
  * is reported at once, by name, and the agent does not start.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import {
   DEFAULT_GAS_LIMIT_PERCENT_LEL,
   DEFAULT_TOPIC_ROOT,
@@ -36,6 +36,12 @@ export interface AgentConfig {
   firmware: string;
   /** For fault tests only: the agent's clock runs this far off (ms); a device with a wrong clock. */
   clockOffsetMs?: number;
+  /**
+   * Mutual TLS (issue 17 §1, docs/protocol.md §12.1): the chip's certificate (PEM file, from
+   * GET /api/machines/{id}/chip/certificate) and the device CA to verify the broker by. The TLS key is
+   * the chip's own Ed25519 key unless tlsKeyFile names another. Only with an mqtts:// URL.
+   */
+  tls?: { certFile: string; caFile: string; keyFile: string | null } | null;
 }
 
 /** Environment variable → config key. */
@@ -54,6 +60,9 @@ export const ENV_KEYS = {
   RELAY_FEEDBACK: 'relayFeedback',
   LOG_LEVEL: 'logLevel',
   CLOCK_OFFSET_MS: 'clockOffsetMs',
+  MQTT_CERT_FILE: 'tlsCertFile',
+  MQTT_CA_FILE: 'tlsCaFile',
+  MQTT_KEY_FILE: 'tlsKeyFile',
 } as const;
 
 const FILE_KEYS = new Set<string>(Object.values(ENV_KEYS));
@@ -155,6 +164,25 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     problems.push(`${nameOf('logLevel')} must be debug, info, warn or error`);
 
+  const tlsCertFile = text('tlsCertFile', false);
+  const tlsCaFile = text('tlsCaFile', false);
+  const tlsKeyFile = text('tlsKeyFile', false);
+  let tls: AgentConfig['tls'] = null;
+  if (tlsCertFile || tlsCaFile || tlsKeyFile) {
+    if (!tlsCertFile || !tlsCaFile)
+      problems.push(`${nameOf('tlsCertFile')} and ${nameOf('tlsCaFile')} must be set together`);
+    else if (mqttUrl && !/^(mqtts|ssl|wss):/.test(mqttUrl))
+      problems.push(`${nameOf('tlsCertFile')} needs an mqtts:// ${nameOf('mqttUrl')}`);
+    else {
+      for (const [key, file] of [
+        ['tlsCertFile', tlsCertFile],
+        ['tlsCaFile', tlsCaFile],
+        ['tlsKeyFile', tlsKeyFile],
+      ] as const)
+        if (file && !readable(file)) problems.push(`${nameOf(key)}: cannot read ${file}`);
+      tls = { certFile: tlsCertFile, caFile: tlsCaFile, keyFile: tlsKeyFile };
+    }
+  }
   const position = parsePosition(raw.position, number('positionAccuracyM', 10, 0, 100_000), problems);
   const config: AgentConfig = {
     mqttUrl: mqttUrl ?? '',
@@ -171,9 +199,19 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     logLevel: logLevel as LogLevel,
     firmware: FIRMWARE,
     clockOffsetMs: number('clockOffsetMs', 0, -86_400_000, 86_400_000),
+    tls,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parsePosition(v: unknown, accuracyM: number, problems: string[]): AgentConfig['position'] {

@@ -69,6 +69,11 @@ export interface MqttConnectOptions {
   reconnectPeriod: 0;
   connectTimeout: number;
   will: { topic: string; payload: string; qos: 1; retain: true };
+  /** Mutual TLS: the chip's certificate and key (PEM) and the CA that signed the broker's certificate. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized?: true;
 }
 
 export type ConnectFn = (url: string, options: MqttConnectOptions) => MqttClientLike;
@@ -83,6 +88,8 @@ export interface LinkOptions {
   clock: Clock;
   log: Logger;
   connect: ConnectFn;
+  /** Mutual TLS material (PEM), read once at start; absent: no client certificate. */
+  tls?: { ca: string; cert: string; key: string };
   /** The persistent envelope counter (§5.3). */
   nextSeq: () => number;
   /** Current device state, for the online status. */
@@ -292,6 +299,9 @@ export class Link extends EventEmitter<LinkEvents> {
         qos: 1,
         retain: true,
       },
+      // With mutual TLS the broker takes the identity from the certificate (CN = chip id); the token
+      // still goes along, so one configuration serves brokers of both kinds.
+      ...(this.o.tls ? { ...this.o.tls, rejectUnauthorized: true as const } : {}),
     };
     const client = this.o.connect(this.o.url, options);
     this.client = client;

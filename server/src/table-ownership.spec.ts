@@ -96,6 +96,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     why: 'chip binding and live-grant checks per message',
   },
   'devices/device-presence.ts': { tables: ['permit_machines', 'permits'], why: 'offline during a permit in force' },
+  'devices/pki/device-certificates.repository.ts': {
+    tables: ['machines'],
+    why: 'certificate backfill: only chips a machine really holds (machines.chip_id, the source of truth)',
+  },
   'telemetry/grant-lookup.ts': { tables: ['grants'], why: 'arc events matched to their grant per batch' },
   'telemetry/telemetry-rules.ts': { tables: ['enterprises', 'permits'], why: 'event rules per batch' },
   'telemetry/telemetry.repository.ts': { tables: ['chips'], why: 'sequence check and store in one statement' },

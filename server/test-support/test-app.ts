@@ -1,6 +1,9 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -50,7 +53,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const dbName = uniqueName('arcgate_t');
   await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${template}`);
 
-  const externalMqtt = opts.broker === 'embedded' ? undefined : process.env.MQTT_URL;
+  const dataDir = mkdtempSync(join(tmpdir(), 'arcgate-data-'));
+  // A test that starts its own broker passes it in config.mqtt (devices/mtls-mosquitto.integration-spec.ts).
+  const externalMqtt =
+    opts.config?.mqtt && !opts.config.mqtt.embedded
+      ? opts.config.mqtt.url
+      : opts.broker === 'embedded'
+        ? undefined
+        : process.env.MQTT_URL;
   const secrets = opts.config?.secrets ?? {
     jwt: randomBytes(32).toString('hex'),
     codeSigningKey: randomBytes(32),
@@ -72,7 +82,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     // A topic root per test file keeps files apart on a shared external broker.
     mqtt: { url: externalMqtt ?? broker!.url, embedded: !externalMqtt, topicRoot: uniqueName('t').toLowerCase() },
     publicBaseUrl: 'https://arcgate.test',
-    dataDir: '/nonexistent',
+    // The device CA is generated here (devices/pki), one per app.
+    dataDir,
     secrets,
     jwtTtlSeconds: 3600,
     loginRateLimitPerMinute: 10,
@@ -121,6 +132,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       await app.close();
       await broker?.stop();
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,9 @@
  * simulator + device agent over real ptys) bound to the demo's machines. Jest-only; the demo uses
  * the same machine rigs and platform steps against a running server.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestApp, TestApp, TestAppOptions } from '../../server/test-support/test-app';
 import { SITE } from './bench-site';
 import { MachineRig, RigOptions } from './machine-rig';
@@ -47,7 +50,7 @@ export class Bench {
   ) {}
 
   /** `broker: 'embedded'` for tests of the embedded broker's own authentication and ACL, even when MQTT_URL is set. */
-  static async start(opts: Pick<TestAppOptions, 'broker'> = {}): Promise<Bench> {
+  static async start(opts: Pick<TestAppOptions, 'broker' | 'config'> = {}): Promise<Bench> {
     const t = await createTestApp(opts);
     try {
       const api = supertestApi(t);
@@ -59,10 +62,19 @@ export class Bench {
   }
 
   /** A simulated machine whose chip is bound to `machineId`, with its agent online and its boot event stored. */
-  async machine(name: string, machineId: string, over: Partial<RigOptions> = {}): Promise<MachineRig> {
+  /**
+   * `mtls`: the agent connects to that device URL with the certificate issued at binding (fetched
+   * through the API, as an installer would) instead of the server's own broker URL.
+   */
+  async machine(
+    name: string,
+    machineId: string,
+    over: Partial<RigOptions> = {},
+    mtls?: { deviceUrl: string; caFile: string },
+  ): Promise<MachineRig> {
     const rig = new MachineRig({
       name,
-      brokerUrl: this.t.config.mqtt.url,
+      brokerUrl: mtls?.deviceUrl ?? this.t.config.mqtt.url,
       topicRoot: this.t.config.mqtt.topicRoot,
       serverPublicKey: this.serverKey,
       position: SITE,
@@ -70,6 +82,13 @@ export class Bench {
     });
     this.rigs.push(rig);
     await bindChip(this.api, machineId, rig.identity);
+    if (mtls) {
+      const res = await this.api.call('hengda.admin', 'GET', `/api/machines/${machineId}/chip/certificate`);
+      if (res.status !== 200) throw new Error(`certificate of ${name}: ${res.status}`);
+      const certFile = join(mkdtempSync(join(tmpdir(), `arcgate-cert-${name}-`)), 'chip.crt');
+      writeFileSync(certFile, (res.body as { certificatePem: string }).certificatePem);
+      rig.useTls({ certFile, caFile: mtls.caFile });
+    }
     await rig.start();
     await waitFor(`${name} online`, () => rig.agent.online, 20_000);
     await waitFor(

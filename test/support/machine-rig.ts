@@ -45,6 +45,8 @@ export interface RigOptions {
   logLevel?: LogLevel;
   /** Every agent log line (JSON) also goes here. */
   onLog?: (line: string) => void;
+  /** Mutual TLS (issue 17 §1): the chip's certificate and the device CA; the broker URL is then mqtts. */
+  tls?: { certFile: string; caFile: string };
 }
 
 export class MachineRig {
@@ -65,6 +67,11 @@ export class MachineRig {
     });
     this.ownDir = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `arcgate-rig-${options.name}-`));
+  }
+
+  /** Mutual TLS material, set after binding (the certificate is issued then) and before start. */
+  useTls(tls: { certFile: string; caFile: string }): void {
+    this.options.tls = tls;
   }
 
   get agent(): Agent {
@@ -104,7 +111,9 @@ export class MachineRig {
     const o = this.options;
     await this.machine.start();
     this.proxy = new NetworkProxy(brokerAddress(o.brokerUrl));
-    const agentUrl = await this.proxy.start();
+    const hop = await this.proxy.start();
+    // The hop forwards bytes: TLS runs end to end between the agent and the broker through it.
+    const agentUrl = o.tls ? hop.replace(/^mqtt:/, 'mqtts:') : hop;
     // The simulator only announces a network cut; the hop is what actually cuts it.
     this.machine.on('network', (state) => (state === 'cut' ? this.proxy?.cut() : this.proxy?.restore()));
     const paths = this.machine.paths;
@@ -123,6 +132,7 @@ export class MachineRig {
         watchdogMs: 2_000,
         logLevel: o.logLevel ?? 'info',
         firmware: FIRMWARE,
+        tls: o.tls ? { certFile: o.tls.certFile, caFile: o.tls.caFile, keyFile: null } : null,
       },
       board: new JohnnyFiveBoard({ path: paths.serialPath, machineKind }),
       scanner: new BadgeScanner({ path: paths.scannerPath }),

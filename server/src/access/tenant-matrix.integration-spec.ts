@@ -152,6 +152,8 @@ const ALLOWED: Record<string, string> = {
   'GET /api/public/reports/{trackingCode}':
     'public: the reporter follows their report with its unguessable tracking code',
   'GET /api/devices/server-key': 'the server public key devices verify with; public by nature',
+  'GET /api/devices/ca': 'the device CA certificate devices verify the broker with; public by nature',
+  'GET /api/devices/crl': 'the device CRL brokers fetch; public by nature (signed by the CA, lists serials only)',
   'GET /api/ledgers/templates/machines.xlsx': 'empty import template',
   'GET /api/ledgers/templates/welders.xlsx': 'empty import template',
   'POST /api/broker/auth': 'broker hook: authenticated by the broker secret, not by user tenancy (broker suite)',
@@ -341,6 +343,7 @@ const MATRIX: Record<string, Entry> = {
   },
   // The chip bound just above: read, replaced by another, then unbound.
   'GET /api/machines/{id}/device': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
+  'GET /api/machines/{id}/chip/certificate': { owner: 'hengda.admin', params: (f) => ({ id: f.steelMachine3 }) },
   'POST /api/machines/{id}/chip/replace': {
     owner: 'hengda.admin',
     params: (f) => ({ id: f.steelMachine3 }),

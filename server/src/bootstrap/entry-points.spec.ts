@@ -12,6 +12,7 @@ const ENTRY_POINTS = [
   'audit/verify-chain.cli.ts',
   'backup/backup.cli.ts',
   'backup/restore.cli.ts',
+  'devices/pki/broker-config.cli.ts',
 ];
 
 describe('command-line entry points', () => {

@@ -15,7 +15,7 @@ export interface Infrastructure {
 }
 
 /** Repository root: server/dist/bootstrap or server/src/bootstrap → three levels up. */
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
  * Validates the environment and starts what is not given externally: PostgreSQL when DATABASE_URL
@@ -53,7 +53,22 @@ export async function resolveInfrastructure(
     port: vars.PORT,
     host: vars.HOST,
     databaseUrl: vars.DATABASE_URL ?? database!.url,
-    mqtt: { url: vars.MQTT_URL ?? broker?.url ?? '', embedded: !vars.MQTT_URL, topicRoot: vars.MQTT_TOPIC_ROOT },
+    mqtt: {
+      url: vars.MQTT_URL ?? broker?.url ?? '',
+      embedded: !vars.MQTT_URL,
+      topicRoot: vars.MQTT_TOPIC_ROOT,
+      tls:
+        vars.MQTT_CA_FILE && vars.MQTT_CLIENT_CERT_FILE && vars.MQTT_CLIENT_KEY_FILE
+          ? { caFile: vars.MQTT_CA_FILE, certFile: vars.MQTT_CLIENT_CERT_FILE, keyFile: vars.MQTT_CLIENT_KEY_FILE }
+          : undefined,
+    },
+    devicePki: {
+      caCertFile: vars.DEVICE_CA_CERT_FILE,
+      caKeyFile: vars.DEVICE_CA_KEY_FILE,
+      crlFile: vars.DEVICE_CRL_FILE,
+      certValidityDays: vars.DEVICE_CERT_VALIDITY_DAYS,
+      crlReloadCommand: vars.DEVICE_CRL_RELOAD_COMMAND,
+    },
     publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     dataDir,
     secrets,

@@ -20,6 +20,22 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('takes the mutual-TLS files together, readable, with an mqtts URL; the device CA as a pair', () => {
+    const file = __filename;
+    const tls = {
+      MQTT_URL: 'mqtts://b:8884',
+      MQTT_CA_FILE: file,
+      MQTT_CLIENT_CERT_FILE: file,
+      MQTT_CLIENT_KEY_FILE: file,
+    };
+    expect(validateEnvironment(tls).MQTT_CA_FILE).toBe(file);
+    expect(() => validateEnvironment({ ...tls, MQTT_CLIENT_KEY_FILE: '' })).toThrow(/must be set together/);
+    expect(() => validateEnvironment({ ...tls, MQTT_URL: 'mqtt://b:1883' })).toThrow(/mqtts/);
+    expect(() => validateEnvironment({ ...tls, MQTT_CA_FILE: '/nonexistent/ca.crt' })).toThrow(/cannot be read/);
+    expect(() => validateEnvironment({ DEVICE_CA_CERT_FILE: file })).toThrow(/DEVICE_CA_KEY_FILE/);
+    expect(validateEnvironment({}).DEVICE_CERT_VALIDITY_DAYS).toBe(730);
+  });
+
   it('takes the hot-path pool size as a whole number from 1 to 64, absent by default', () => {
     expect(validateEnvironment({}).DATABASE_HOT_POOL_SIZE).toBeUndefined();
     expect(validateEnvironment({ DATABASE_HOT_POOL_SIZE: '6' }).DATABASE_HOT_POOL_SIZE).toBe(6);

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
 import { parseFaultPoints } from '../common/fault/fault-points';
 import { NotificationsConfig, resolveNotifyConfig, SmsConfig } from './notify-config';
@@ -105,6 +106,44 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   MQTT_PORT = 18830;
+
+  /** mqtts with client certificates (the service listener of `npm run broker:config -- mosquitto`): all three or none. */
+  @IsOptional()
+  @IsString()
+  MQTT_CA_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_CLIENT_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_CLIENT_KEY_FILE?: string;
+
+  /** The device CA, supplied (production); unset: generated into DATA_DIR/pki on first start. Both or none. */
+  @IsOptional()
+  @IsString()
+  DEVICE_CA_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  DEVICE_CA_KEY_FILE?: string;
+
+  /** Where the device CRL is written (the broker's crlfile); default DATA_DIR/pki/device-ca.crl. */
+  @IsOptional()
+  @IsString()
+  DEVICE_CRL_FILE?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DEVICE_CERT_VALIDITY_DAYS = 730;
+
+  /** Command run after each CRL rewrite so the broker re-reads it (Mosquitto: kill -HUP <pid>). */
+  @IsOptional()
+  @IsString()
+  DEVICE_CRL_RELOAD_COMMAND?: string;
 
   @Matches(/^[a-z0-9][a-z0-9_-]{0,31}$/, { message: 'MQTT_TOPIC_ROOT must be 1-32 lowercase letters, digits, _ or -' })
   MQTT_TOPIC_ROOT = 'arcgate';
@@ -286,6 +325,15 @@ export class EnvironmentVariables {
   NOTIFY_DIGEST_HOUR = 8;
 }
 
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function faultPointsProblem(spec: string): string | null {
   try {
     parseFaultPoints(spec);
@@ -313,6 +361,19 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     throw new ConfigError(`Invalid configuration:\n${notify.problems.map((p) => `  ${p}`).join('\n')}`);
   if (parsed.MAP_TILES !== 'none' && !parsed.MAP_TILE_KEY)
     throw new ConfigError(`Invalid configuration:\n  MAP_TILE_KEY must be set with MAP_TILES=${parsed.MAP_TILES}`);
+  const tls = ['MQTT_CA_FILE', 'MQTT_CLIENT_CERT_FILE', 'MQTT_CLIENT_KEY_FILE'];
+  const tlsSet = tls.filter((k) => (parsed as unknown as Record<string, unknown>)[k] !== undefined);
+  if (tlsSet.length !== 0 && tlsSet.length !== tls.length)
+    throw new ConfigError(`Invalid configuration:\n  ${tls.join(', ')} must be set together`);
+  if (tlsSet.length && !parsed.MQTT_URL?.startsWith('mqtts://'))
+    throw new ConfigError(`Invalid configuration:\n  MQTT_CLIENT_CERT_FILE needs an mqtts:// MQTT_URL`);
+  if (!!parsed.DEVICE_CA_CERT_FILE !== !!parsed.DEVICE_CA_KEY_FILE)
+    throw new ConfigError(`Invalid configuration:\n  DEVICE_CA_CERT_FILE and DEVICE_CA_KEY_FILE must be set together`);
+  for (const k of [...tls, 'DEVICE_CA_CERT_FILE', 'DEVICE_CA_KEY_FILE']) {
+    const path = (parsed as unknown as Record<string, string | undefined>)[k];
+    if (path && !readable(path))
+      throw new ConfigError(`Invalid configuration:\n  ${k}=${JSON.stringify(path)}: cannot be read`);
+  }
   if (parsed.NODE_ENV === 'production') {
     const missing = ['JWT_SECRET', 'CODE_SIGNING_KEY', 'DATA_ENCRYPTION_KEY', 'DEVICE_SIGNING_KEY'].filter(
       (k) => !(parsed as unknown as Record<string, unknown>)[k],
@@ -370,7 +431,22 @@ export interface AppConfig {
   heapGrowingPercent?: number;
   /** Express "trust proxy"; unset trusts no proxy. */
   trustProxy?: TrustProxy;
-  mqtt: { url: string; embedded: boolean; topicRoot: string };
+  mqtt: {
+    url: string;
+    embedded: boolean;
+    topicRoot: string;
+    /** mqtts to a broker that requires client certificates (issue 17 §1): the server's own identity. */
+    tls?: { caFile: string; certFile: string; keyFile: string };
+  };
+  /** The device CA (devices/pki): supplied files, CRL file, certificate validity, broker reload hook. */
+  devicePki?: {
+    caCertFile?: string;
+    caKeyFile?: string;
+    crlFile?: string;
+    certValidityDays?: number;
+    /** Run by /bin/sh after every CRL rewrite, e.g. `kill -HUP $(cat /run/mosquitto/mosquitto.pid)`. */
+    crlReloadCommand?: string;
+  };
   publicBaseUrl: string;
   dataDir: string;
   secrets: { jwt: string; codeSigningKey: Buffer; dataEncryptionKey: Buffer; deviceSigningKey: KeyObject };

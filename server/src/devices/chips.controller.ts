@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
-import { CurrentActor, Roles } from '../access/decorators';
+import { CurrentActor, Public, Roles } from '../access/decorators';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../common/roles/role';
 import { ChipsService } from './chips.service';
-import { DeviceStatusView, ServerKeyView } from './device.view';
+import { ChipCertificateView, DeviceCaView, DeviceStatusView, ServerKeyView } from './device.view';
+import { DevicePki } from './pki/device-pki.service';
 import { BindChipDto } from './dto/bind-chip.dto';
 import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
 
@@ -13,7 +14,10 @@ import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
 @ApiBearerAuth()
 @Controller()
 export class ChipsController {
-  constructor(private readonly chips: ChipsService) {}
+  constructor(
+    private readonly chips: ChipsService,
+    private readonly pki: DevicePki,
+  ) {}
 
   @Post('machines/:id/chip')
   @HttpCode(200)
@@ -58,6 +62,37 @@ export class ChipsController {
   @ApiOkResponse({ type: DeviceStatusView })
   status(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.chips.status(actor, id);
+  }
+
+  @Get('machines/:id/chip/certificate')
+  @ApiOperation({
+    summary:
+      "The chip's mutual-TLS certificate (issued at binding for the chip's own key, CN = chip id) and the device CA certificate",
+  })
+  @ApiOkResponse({ type: ChipCertificateView })
+  certificate(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
+    return this.chips.certificate(actor, id);
+  }
+
+  @Get('devices/ca')
+  @Public()
+  @ApiOperation({ summary: 'The device CA certificate: devices and brokers trust it for mutual TLS' })
+  @ApiOkResponse({ type: DeviceCaView })
+  deviceCa(): DeviceCaView {
+    return { certificatePem: this.pki.caPem };
+  }
+
+  @Get('devices/crl')
+  @Public()
+  @Header('Content-Type', 'application/x-pem-file')
+  @ApiOperation({
+    summary:
+      'The device CRL (PEM): certificates of chips that left their machine; rewritten on every unbind (broker crlfile)',
+  })
+  @ApiProduces('application/x-pem-file')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  deviceCrl(): string {
+    return this.pki.crlPem();
   }
 
   @Get('devices/server-key')

@@ -25,7 +25,7 @@ function slowRepository() {
 function service(repo: ChipsRepository): ChipsService {
   // The lookup uses only the repository.
   const unused = {} as never;
-  return new ChipsService(repo, unused, unused, unused, unused, unused, unused);
+  return new ChipsService(repo, unused, unused, unused, unused, unused, unused, unused);
 }
 
 describe('ChipsService.findBoundByChipId', () => {

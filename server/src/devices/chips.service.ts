@@ -14,7 +14,8 @@ import { MACHINE_LOOKUP, MachineLookup } from '../machines/machine-lookup';
 import { BoundChip, ChipsRepository } from './chips.repository';
 import { BindChipDto } from './dto/bind-chip.dto';
 import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
-import { DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
+import { ChipCertificateView, DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
+import { DevicePki } from './pki/device-pki.service';
 
 /** Short enough that an unbind elsewhere (another replica) takes effect at once for practical purposes. */
 const BOUND_CACHE_MS = 2_000;
@@ -71,6 +72,7 @@ export class ChipsService {
     private readonly clock: Clock,
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pki: DevicePki,
   ) {}
 
   /**
@@ -254,6 +256,8 @@ export class ChipsService {
     Object.assign(chip, { machineId: machine.id, boundAt: now, boundBy: actor.userId, unboundAt: null });
     await this.chips.save(em, chip);
     await this.machines.setChip(em, machine.id, dto.chipId);
+    // The chip's broker identity for mutual TLS (issue 17 §1), for its own key: committed with the binding.
+    const cert = await this.pki.issueForChip(em, dto.chipId, dto.publicKey);
     await this.audit.record(em, actor, {
       action: 'machine.chip.bind',
       entityType: 'machine',
@@ -261,7 +265,7 @@ export class ChipsService {
       enterpriseId: enterprise.id,
       regionPath: enterprise.regionPath,
       before: { chipId: machine.chipId },
-      after: { chipId: dto.chipId, publicKey: dto.publicKey },
+      after: { chipId: dto.chipId, publicKey: dto.publicKey, certificateSerial: cert.serial },
     });
   }
 
@@ -288,6 +292,19 @@ export class ChipsService {
       after: { chipId: null, reason: why.reason, note: why.note ?? null, ...(replacedBy ? { replacedBy } : {}) },
     });
     return old;
+  }
+
+  /** The machine's chip certificate in force (mutual TLS), for provisioning the device. */
+  async certificate(actor: Actor, machineId: string): Promise<ChipCertificateView> {
+    const m = await this.machines.findWithEnterprise(machineId);
+    if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise))
+      throw DomainError.notFound('Machine');
+    if (!m.chipId)
+      throw new DomainError(ErrorCode.MACHINE_HAS_NO_CHIP, 'The machine has no chip; bind one to get its certificate');
+    const cert = await this.pki.currentForChip(m.chipId);
+    // Bound before the CA existed and not yet reached by the start-up backfill.
+    if (!cert) throw DomainError.notFound('Certificate');
+    return cert;
   }
 
   async status(actor: Actor, machineId: string): Promise<DeviceStatusView> {

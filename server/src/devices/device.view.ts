@@ -75,3 +75,19 @@ export class ServerKeyView {
   @ApiProperty({ description: 'Raw 32-byte public key, base64url: devices verify every server message with it' })
   publicKey!: string;
 }
+
+/** GET /api/machines/:id/chip/certificate: the chip's mutual-TLS certificate and the CA chain to trust. */
+export class ChipCertificateView {
+  @ApiProperty() chipId!: string;
+  @ApiProperty({ description: 'Serial number, lower-case hex' }) serial!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) notBefore!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) notAfter!: Date;
+  @ApiProperty({ description: "PEM X.509 certificate for the chip's own Ed25519 key, CN = chip id" })
+  certificatePem!: string;
+  @ApiProperty({ description: 'PEM certificate of the device CA (the broker presents a certificate it issued)' })
+  caPem!: string;
+}
+
+export class DeviceCaView {
+  @ApiProperty({ description: 'PEM certificate of the device CA' }) certificatePem!: string;
+}

@@ -21,6 +21,9 @@ import { RejectedMessagesRepository } from './rejected-messages.repository';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Chip } from './chip.entity';
 import { RejectedMessage } from './rejected-message.entity';
+import { DeviceCertificate } from './pki/device-certificate.entity';
+import { DeviceCertificatesRepository } from './pki/device-certificates.repository';
+import { DevicePki } from './pki/device-pki.service';
 
 /**
  * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the gateway that
@@ -30,7 +33,7 @@ import { RejectedMessage } from './rejected-message.entity';
 @Module({
   imports: [
     MachinesModule,
-    TypeOrmModule.forFeature([Chip, RejectedMessage]),
+    TypeOrmModule.forFeature([Chip, RejectedMessage, DeviceCertificate]),
     DeviceCoreModule,
     TelemetryModule,
     AlertsModule,
@@ -50,6 +53,8 @@ import { RejectedMessage } from './rejected-message.entity';
     MessageSeqWindow,
     DeviceRateLimiter,
     FloodWatch,
+    DevicePki,
+    DeviceCertificatesRepository,
   ],
   exports: [DeviceCoreModule, ChipsService],
 })

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Option
 import { parseTopic, PayloadOf, serverStatusFilter, serverUpFilter, TOPIC_SPECS, topicFor } from '@arcgate/protocol';
 import type Aedes from 'aedes';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import mqtt, { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InboundDeviceHandler, InboundTopicKind, OutboundTopicKind } from './device-traffic';
@@ -37,6 +38,39 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     @Optional() @Inject(EMBEDDED_BROKER) private readonly embedded: Aedes | null = null,
   ) {}
 
+  /** TLS client identity for a broker that requires certificates (issue 17 §1); none otherwise. */
+  private tlsOptions(): Partial<IClientOptions> {
+    const tls = this.config.mqtt.tls;
+    if (!tls) return {};
+    return {
+      ca: readFileSync(tls.caFile),
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+      rejectUnauthorized: true,
+    };
+  }
+
+  /**
+   * Ends a device's live session on a broker that identifies devices by certificate (mutual TLS):
+   * such a broker checks the CRL only when a connection is set up, so a chip unbound while connected
+   * would stay connected. The server's listener does not force client ids, so a short connection under
+   * the chip's id takes the session over (MQTT-3.1.4-2), and is closed at once, without a will. The
+   * device's reconnect then meets the new CRL. Nothing happens on other brokers (false).
+   */
+  async evictDeviceSession(chipId: string): Promise<boolean> {
+    if (!this.config.mqtt.tls || this.config.mqtt.embedded) return false;
+    const client = await mqtt.connectAsync(this.config.mqtt.url, {
+      clientId: chipId,
+      username: SERVER_MQTT_USERNAME,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      ...this.tlsOptions(),
+    });
+    await client.endAsync();
+    return true;
+  }
+
   onModuleInit(): void {
     const options: IClientOptions = {
       clientId: `arcgate-server-${randomBytes(4).toString('hex')}`,
@@ -45,6 +79,8 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       reconnectPeriod: 2000,
       connectTimeout: 5000,
       clean: true,
+      // A broker that requires client certificates (issue 17 §1): the server's own identity (CN arcgate-server).
+      ...this.tlsOptions(),
     };
     const broker = this.embedded;
     this.client = broker

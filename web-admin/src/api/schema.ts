@@ -994,6 +994,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/devices/ca': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The device CA certificate: devices and brokers trust it for mutual TLS */
+    get: operations['ChipsController_deviceCa'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/devices/crl': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The device CRL (PEM): certificates of chips that left their machine; rewritten on every unbind (broker crlfile) */
+    get: operations['ChipsController_deviceCrl'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/devices/server-key': {
     parameters: {
       query?: never;
@@ -2033,6 +2067,23 @@ export interface paths {
     put?: never;
     /** Bind a chip (加芯) to a machine: chip id and its Ed25519 public key, scanned from the chip */
     post: operations['ChipsController_bind'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/machines/{id}/chip/certificate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The chip's mutual-TLS certificate (issued at binding for the chip's own key, CN = chip id) and the device CA certificate */
+    get: operations['ChipsController_certificate'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4307,6 +4358,19 @@ export interface components {
       label: string;
       mandatory: boolean;
     };
+    ChipCertificateView: {
+      /** @description PEM certificate of the device CA (the broker presents a certificate it issued) */
+      caPem: string;
+      /** @description PEM X.509 certificate for the chip's own Ed25519 key, CN = chip id */
+      certificatePem: string;
+      chipId: string;
+      /** Format: date-time */
+      notAfter: string;
+      /** Format: date-time */
+      notBefore: string;
+      /** @description Serial number, lower-case hex */
+      serial: string;
+    };
     /** @enum {string} */
     ChipUnbindReason: 'chip_faulty' | 'chip_damaged' | 'chip_lost' | 'bound_by_mistake' | 'machine_disposed' | 'other';
     CloseAlertDto: {
@@ -4770,6 +4834,10 @@ export interface components {
       sentAt: string | null;
       status: components['schemas']['DeliveryStatus'];
       title: string;
+    };
+    DeviceCaView: {
+      /** @description PEM certificate of the device CA */
+      certificatePem: string;
     };
     DeviceStatusView: {
       /** Format: date-time */
@@ -9391,6 +9459,44 @@ export interface operations {
       };
     };
   };
+  ChipsController_deviceCa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceCaView'];
+        };
+      };
+    };
+  };
+  ChipsController_deviceCrl: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-pem-file': string;
+        };
+      };
+    };
+  };
   ChipsController_serverKey: {
     parameters: {
       query?: never;
@@ -11185,6 +11291,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeviceStatusView'];
+        };
+      };
+    };
+  };
+  ChipsController_certificate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChipCertificateView'];
         };
       };
     };

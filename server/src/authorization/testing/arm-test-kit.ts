@@ -13,7 +13,7 @@ import {
   statusTopic,
   upTopic,
 } from '@arcgate/protocol';
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import type { TestApp } from '../../../test-support/test-app';
 import { FakeClock } from '../../common/clock/clock';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../../mqtt/mqtt-connection';
@@ -128,8 +128,10 @@ export class FakeDevice {
     return this.t.config.mqtt.topicRoot;
   }
 
-  async connect(): Promise<this> {
-    this.client = await mqtt.connectAsync(this.t.config.mqtt.url, {
+  /** `over`: another broker URL and options (mutual TLS: the chip's certificate, key and CA). */
+  async connect(over: IClientOptions & { url?: string } = {}): Promise<this> {
+    const { url, ...options } = over;
+    this.client = await mqtt.connectAsync(url ?? this.t.config.mqtt.url, {
       clientId: this.chip.chip,
       username: this.chip.chip,
       password: makeConnectToken(this.chip.privateKey, this.clock.now()),
@@ -143,6 +145,7 @@ export class FakeDevice {
         qos: 1,
         retain: true,
       },
+      ...options,
     });
     this.client.on('message', (topic, payload) =>
       this.received.push({ topic, message: JSON.parse(payload.toString('utf8')) }),

@@ -29,6 +29,7 @@ import { TargetedInspections1796540100000 } from './1796540100000-TargetedInspec
 import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectionSource';
 import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite';
 import { AuthSessions1796560000000 } from './1796560000000-AuthSessions';
+import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertificates';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   Accounts1796650000000,
   AuthSessions1796560000000,
   Notifications1796670000000,
+  DeviceCertificates1796680000000,
 ];

@@ -17,9 +17,53 @@ import { errorText } from '../../i18n/errors';
 import { QrScanner } from '../welder/QrScanner';
 
 type DeviceStatus = components['schemas']['DeviceStatusView'];
+type ChipCertificate = components['schemas']['ChipCertificateView'];
 type Reason = components['schemas']['ChipUnbindReason'];
 const REASONS: Reason[] = ['chip_faulty', 'chip_damaged', 'chip_lost', 'bound_by_mistake', 'machine_disposed', 'other'];
 type Mode = 'bind' | 'replace' | 'unbind' | null;
+
+/** Saves text as a file through the browser (the certificate is fetched with the bearer token). */
+function saveText(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The chip's mutual-TLS certificate (issued at binding for the chip's own key) and the device CA, for
+ * the device's configuration (MQTT_CERT_FILE, MQTT_CA_FILE).
+ */
+function CertificateDownloads({ machineId, chipId }: { machineId: string; chipId: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const download = async (what: 'chip' | 'ca') => {
+    setBusy(true);
+    try {
+      const c = await apiFetch<ChipCertificate>(`/api/machines/${machineId}/chip/certificate`);
+      if (what === 'chip') saveText(`${chipId}.crt`, c.certificatePem);
+      else saveText('arcgate-device-ca.crt', c.caPem);
+      void message.success(t('chipBinding.certificateSaved', { date: fmtTime(c.notAfter) }));
+    } catch (e) {
+      void message.error(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space style={{ marginTop: 12 }} wrap>
+      <Button loading={busy} onClick={() => void download('chip')} data-testid="chip-certificate-download">
+        {t('chipBinding.downloadCertificate')}
+      </Button>
+      <Button loading={busy} onClick={() => void download('ca')} data-testid="chip-ca-download">
+        {t('chipBinding.downloadCa')}
+      </Button>
+    </Space>
+  );
+}
 
 /** Reason (enumerated) and note (required for "other"): why a chip leaves its machine. */
 function ReasonFields({
@@ -231,6 +275,7 @@ export default function MachineChipPage() {
               <Descriptions.Item label={t('chipBinding.boundAt')}>{fmtTime(device.data.boundAt)}</Descriptions.Item>
             )}
           </Descriptions>
+          {current && <CertificateDownloads machineId={m.id} chipId={current} />}
           {current && !mode && m.status !== 'retired' && (
             <Space style={{ marginTop: 12 }} wrap>
               <Button type="primary" onClick={() => setMode('replace')} data-testid="chip-replace">

@@ -1,0 +1,208 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { fromBase64Url } from '@arcgate/protocol';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DEVICE_CA_NAME, ensureCrl } from './broker-bundle';
+import { DeviceCertificatesRepository } from './device-certificates.repository';
+import {
+  buildCrl,
+  CaFiles,
+  CaMaterial,
+  defaultCaFiles,
+  importRawPublicKey,
+  issueLeaf,
+  IssuedCertificate,
+  loadCa,
+  loadOrCreateCa,
+  writePublicFile,
+} from './device-pki';
+import { join } from 'node:path';
+
+export const DEFAULT_DEVICE_CERT_DAYS = 730;
+const BACKFILL_BATCH = 500;
+const RELOAD_TIMEOUT_MS = 10_000;
+
+/** Where the device CA and its CRL live for this configuration. */
+export function devicePkiFiles(config: AppConfig): { ca: CaFiles; crlFile: string; supplied: boolean } {
+  const p = config.devicePki;
+  const supplied = !!(p?.caCertFile && p.caKeyFile);
+  return {
+    ca: supplied ? { certFile: p.caCertFile!, keyFile: p.caKeyFile! } : defaultCaFiles(config.dataDir, 'device-ca'),
+    crlFile: p?.crlFile ?? join(config.dataDir, 'pki', 'device-ca.crl'),
+    supplied,
+  };
+}
+
+export interface ChipCertificateBundle {
+  chipId: string;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+  certificatePem: string;
+  caPem: string;
+}
+
+/**
+ * The device CA at work (issue 17 §1): issues each chip bound to a machine a certificate for its own
+ * Ed25519 key (the device never sends its private key), and keeps the CRL file current. Revocation
+ * itself is a database trigger on machines.chip_id (migration DeviceCertificates), so every way a
+ * chip leaves its machine revokes it; this service hears of it through the chip-unbound notification
+ * every replica receives, rewrites the CRL and runs the broker's reload command.
+ */
+@Injectable()
+export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('DevicePki');
+  private ca?: CaMaterial;
+  private crlNumber = 0;
+  /** CRL rewrites are serialised; a change during one triggers exactly one more. */
+  private crlRun: Promise<void> = Promise.resolve();
+  private crlPending = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly certs: DeviceCertificatesRepository,
+    private readonly ds: DataSource,
+  ) {}
+
+  /** Loads (or, by default, creates) the CA: a supplied CA that does not load stops the start-up. */
+  async onModuleInit(): Promise<void> {
+    const { ca, supplied } = devicePkiFiles(this.config);
+    this.ca = supplied
+      ? await loadCa(ca, this.wallNow()).catch((e: Error) => {
+          throw new Error(`DEVICE_CA_CERT_FILE/DEVICE_CA_KEY_FILE: ${e.message}`);
+        })
+      : await loadOrCreateCa(ca, DEVICE_CA_NAME, this.wallNow());
+    this.crlNumber = Math.floor(this.wallNow().getTime() / 1000);
+  }
+
+  /** The CRL is rebuilt from the database at start (revocations while down), then certificates backfilled. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.regenerateCrl();
+    void this.backfill().catch((e: Error) => this.logger.warn(`certificate backfill stopped: ${e.message}`));
+  }
+
+  /**
+   * Certificates and CRLs are judged by the broker's and the devices' own clocks, against real time,
+   * not by the server's decision clock (which tests move and ARCGATE_CLOCK_OFFSET_FILE shifts): a CRL
+   * dated by a shifted clock would be "expired" to Mosquitto, which then refuses every device.
+   */
+  private wallNow(): Date {
+    return new Date();
+  }
+
+  get caPem(): string {
+    return this.material().certPem;
+  }
+
+  private material(): CaMaterial {
+    if (!this.ca) throw new Error('device CA not loaded');
+    return this.ca;
+  }
+
+  /** Issues and records a certificate for the chip's key, in the binding's transaction. */
+  async issueForChip(em: EntityManager, chipId: string, publicKeyB64: string): Promise<IssuedCertificate> {
+    const raw = fromBase64Url(publicKeyB64);
+    if (!raw || raw.length !== 32) throw new Error(`chip ${chipId}: not an Ed25519 public key`);
+    const now = this.wallNow();
+    const issued = await issueLeaf(this.material(), {
+      commonName: chipId,
+      publicKey: await importRawPublicKey(raw),
+      now,
+      validityDays: this.config.devicePki?.certValidityDays ?? DEFAULT_DEVICE_CERT_DAYS,
+    });
+    await this.certs.record(em, {
+      serial: issued.serial,
+      chipId,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      pem: issued.pem,
+      issuedAt: now,
+    });
+    return issued;
+  }
+
+  /** The chip's certificate in force with the CA certificate, or null (not bound, or revoked). */
+  async currentForChip(chipId: string): Promise<ChipCertificateBundle | null> {
+    const c = await this.certs.findCurrentForChip(chipId);
+    if (!c) return null;
+    return {
+      chipId,
+      serial: c.serial,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      certificatePem: c.pem,
+      caPem: this.caPem,
+    };
+  }
+
+  /** The current CRL (PEM) as published in the file. */
+  crlPem(): string {
+    return readFileSync(devicePkiFiles(this.config).crlFile, 'utf8');
+  }
+
+  /**
+   * Rewrites the CRL from the database (revoked, not yet expired) and runs the reload command. Calls
+   * during a rewrite coalesce into one more, so a burst of unbinds costs two rewrites, not one each.
+   */
+  regenerateCrl(): Promise<void> {
+    if (this.crlPending) return this.crlRun;
+    this.crlPending = true;
+    this.crlRun = this.crlRun.then(async () => {
+      this.crlPending = false;
+      try {
+        await this.writeCrl();
+      } catch (e) {
+        this.logger.error(`CRL not rewritten: ${(e as Error).message}`);
+      }
+    });
+    return this.crlRun;
+  }
+
+  private async writeCrl(): Promise<void> {
+    const ca = this.material();
+    const now = this.wallNow();
+    const { crlFile } = devicePkiFiles(this.config);
+    await ensureCrl(ca, crlFile, now);
+    const revoked = await this.certs.findRevokedUnexpired(now);
+    // Monotonic across restarts and replicas in practice: seconds since the epoch, bumped within one.
+    this.crlNumber = Math.max(this.crlNumber + 1, Math.floor(now.getTime() / 1000));
+    writePublicFile(crlFile, await buildCrl(ca, revoked, now, this.crlNumber));
+    await this.runReloadCommand();
+  }
+
+  private runReloadCommand(): Promise<void> {
+    const command = this.config.devicePki?.crlReloadCommand;
+    if (!command) return Promise.resolve();
+    return new Promise((resolve) => {
+      execFile('/bin/sh', ['-c', command], { timeout: RELOAD_TIMEOUT_MS }, (err, _out, stderr) => {
+        if (err) this.logger.error(`CRL reload command failed: ${err.message} ${stderr.slice(0, 500)}`);
+        resolve();
+      });
+    });
+  }
+
+  /** Bound chips without a certificate (bound before the CA existed, or loaded by the demo seed) get one. */
+  private async backfill(): Promise<void> {
+    const tried = new Set<string>();
+    for (;;) {
+      // A chip whose certificate cannot be issued (a stored key that is not Ed25519) is tried once.
+      const batch = (await this.certs.findBoundChipsWithoutCertificate(BACKFILL_BATCH + tried.size)).filter(
+        (c) => !tried.has(c.chipId),
+      );
+      if (batch.length === 0) return;
+      for (const c of batch) tried.add(c.chipId);
+      // One transaction per chip, re-checked under the row lock an unbind also takes (ChipsService
+      // locks the machine row): a certificate is never issued to a chip that has just left its machine.
+      for (const chip of batch)
+        await this.ds
+          .transaction(async (em) => {
+            if (await this.certs.lockBoundChip(em, chip.chipId))
+              await this.issueForChip(em, chip.chipId, chip.publicKey);
+          })
+          .catch((e: Error) => this.logger.warn(`no certificate for chip ${chip.chipId}: ${e.message}`));
+    }
+  }
+}
