@@ -372,4 +372,58 @@ describe('inspection on site (五现场)', () => {
         (await post('huiting.second', `/hazards/${foreign.id}/verify`, { passed: true, note: '无关' })).status,
       ).toBe(404);
   });
+  it('the draw is the authority at its target: an inspector from another township registers and orders that enterprise’s hazards, and no other’s', async () => {
+    // A county plan may send 马头镇's inspector to 会亭镇's 恒达: the draw, not the home township, decides.
+    const county = await t.http
+      .post('/api/inspection-plans')
+      .set(await as('xiayi.regulator'))
+      .send({
+        title: '全县交叉检查',
+        regionCode: '411426',
+        periodStart: '2026-06-01',
+        periodEnd: '2026-06-30',
+        sampleSize: 200,
+        weights: { openAlerts: 1, daysSinceInspection: 1 },
+      });
+    expect(county.status).toBe(201);
+    const steel = (county.body.targets as { enterpriseId: string; position: number }[]).find(
+      (x) => x.enterpriseId === ids.steel,
+    )!;
+    const [matou] = await t.ds.query(`SELECT id FROM users WHERE username = 'matou.regulator'`);
+    const [xiayi] = await t.ds.query(`SELECT id FROM users WHERE username = 'xiayi.regulator'`);
+    // Arranged rather than searched for a seed: the pair is what this test is about.
+    await t.ds.query(
+      `UPDATE inspection_targets SET inspector_ids = ARRAY[$1, $2]::uuid[] WHERE plan_id = $3 AND position = $4`,
+      [matou.id, xiayi.id, county.body.id, steel.position],
+    );
+    const saved = base;
+    base = `/api/inspection-plans/${county.body.id}/targets/${steel.position}`;
+    try {
+      await t.http
+        .post(`${base}/check-in`)
+        .set(await as('matou.regulator'))
+        .send({ latitude: 34.17, longitude: 116.0 })
+        .expect(200);
+      const handed = await post('matou.regulator', '/hazards', {
+        category: 'fire_watch_missing',
+        level: 'general',
+        description: '交叉检查发现无监护人',
+        deadline,
+        note: '限期整改',
+      });
+      expect(handed.status).toBe(201);
+      const hazard = (handed.body.hazards as { description: string; id: string; state: string }[]).find(
+        (h) => h.description === '交叉检查发现无监护人',
+      )!;
+      expect(hazard.state).toBe('ordered');
+      // Its own township's hazards register stays closed to it: the authority is the target's only.
+      const direct = await t.http
+        .post('/api/hazards')
+        .set(await as('matou.regulator'))
+        .send({ enterpriseId: ids.steel, category: 'other', level: 'general', description: '绕过现场记录' });
+      expect(direct.status).toBe(404);
+    } finally {
+      base = saved;
+    }
+  });
 });

@@ -193,7 +193,7 @@ export class OnSiteService {
     const at = await this.locate(actor, planId, position, 'act');
     await this.assertOpen(at);
     const hazard = await this.hazards.registerInspectionFinding(
-      actor,
+      await this.drawnAuthority(actor, at),
       {
         enterpriseId: at.target.enterpriseId,
         inspectionTargetId: at.target.id,
@@ -239,7 +239,7 @@ export class OnSiteService {
     await this.assertOpen(at);
     this.assertFuture(dto.deadline);
     const hazard = await this.hazards.registerInspectionFinding(
-      actor,
+      await this.drawnAuthority(actor, at),
       {
         enterpriseId: at.target.enterpriseId,
         inspectionTargetId: at.target.id,
@@ -265,7 +265,7 @@ export class OnSiteService {
     const at = await this.locate(actor, planId, position, 'act');
     await this.assertOpen(at);
     await this.assertOfVisit(at, hazardId);
-    const ordered = await this.hazards.order(actor, hazardId, {
+    const ordered = await this.hazards.order(await this.drawnAuthority(actor, at), hazardId, {
       deadline: dto.deadline,
       note: dto.note,
       latitude: place.latitude ?? undefined,
@@ -332,7 +332,7 @@ export class OnSiteService {
     const place = where(dto);
     const at = await this.locate(actor, planId, position, 'act');
     await this.assertOfVisit(at, hazardId);
-    const verified = await this.hazards.verify(actor, hazardId, {
+    const verified = await this.hazards.verify(await this.drawnAuthority(actor, at), hazardId, {
       passed: dto.passed,
       onSite: true,
       note: dto.note,
@@ -424,6 +424,19 @@ export class OnSiteService {
         'deadlineInPast',
         '整改期限须晚于当前时间 (the deadline must be in the future)',
       );
+  }
+
+  /**
+   * The draw is the authority at its target: an inspector drawn from the plan's whole region (a township
+   * account for another township's enterprise) registers, orders and verifies that enterprise's hazards as
+   * a regulator of the enterprise's own region would, and for that enterprise only (the hazard register
+   * still checks scope and states). Someone whose region already covers the enterprise acts as themselves.
+   */
+  private async drawnAuthority(actor: Actor, at: Located): Promise<Actor> {
+    const path = await this.enterpriseRegionPath(at.target.enterpriseId);
+    if (!path || (actor.regionPath && path.startsWith(actor.regionPath))) return actor;
+    const code = path.split('/').filter(Boolean).pop() ?? null;
+    return { ...actor, regionPath: path, regionCode: code };
   }
 
   private async enterpriseRegionPath(enterpriseId: string): Promise<string> {
