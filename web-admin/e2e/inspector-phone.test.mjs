@@ -6,6 +6,7 @@
 // reload), hands over two hazards with a deadline, and the representative signs on the screen. The hazard
 // register and the off-platform audit then hold what was found.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
@@ -158,6 +159,12 @@ describe('inspector on site (五现场) on a phone', () => {
     await page.getByTestId('signed').waitFor();
     await page.locator('img.i-signed').waitFor();
     await page.screenshot({ path: join(shots, '86-inspector-signed.png'), fullPage: true });
+    // 现场检查记录 from the phone: the signed record as a PDF (its text is checked in documents.integration-spec).
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('record-pdf').click()]);
+    assert.match(pdf.suggestedFilename(), /\.pdf$/);
+    const bytes = await readFile(await pdf.path());
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(bytes.length > 5000, `a PDF of ${bytes.length} bytes`);
     const text = await page.getByTestId('inspector-target-page').innerText();
     assert.ok(!RAW.test(text), `the page shows a raw code or id: ${text.match(RAW)?.[0]}`);
 

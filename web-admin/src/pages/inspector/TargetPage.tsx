@@ -518,6 +518,7 @@ export default function TargetPage() {
               {t('inspector.sign.done', { name: record.signerName ?? '', time: fmt(record.signedAt) })}
             </Alert>
             {signatureUrl && <img className="i-signed" src={signatureUrl} alt={t('inspector.sign.padLabel')} />}
+            <RecordPdfButton base={base} />
           </div>
         ) : open ? (
           <div className="k-stack">
@@ -668,5 +669,37 @@ function ScanResult({ scan }: { scan: OnSiteScan }) {
       </Alert>
       {rows.length > 0 && <Fields bordered rows={rows} />}
     </div>
+  );
+}
+
+/** 现场检查记录 as the PDF the enterprise keeps: fetched with the session, saved on the phone. */
+function RecordPdfButton({ base }: { base: string }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { blob, filename } = await apiBlob(`${base}/record.pdf`);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename ?? 'inspection-record.pdf';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button block loading={busy} onClick={() => void save()} testId="record-pdf">
+        {t('inspector.sign.recordPdf')}
+      </Button>
+      {error != null && <ErrorBox error={error} />}
+    </>
   );
 }
