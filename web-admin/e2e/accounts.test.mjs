@@ -232,6 +232,16 @@ describe('accounts: self-registration → approval → first log-in; welder acti
     await shot(ent.page, '87-accounts');
     await ent.page.keyboard.press('Escape');
     await ent.page.getByTestId('accounts-one-time-password').waitFor({ state: 'hidden' });
+    // the account's log-in history: a wrong password tried on it shows, with its address
+    await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'xinjian.safety', password: 'Wrong#guess2026' }),
+    });
+    await safetyRow.getByTestId('accounts-history').click();
+    await ent.page.getByTestId('accounts-history-table').getByText('密码错误').waitFor();
+    await ent.page.keyboard.press('Escape');
+    await ent.page.getByTestId('accounts-history-table').waitFor({ state: 'hidden' });
     // disable, and it shows as disabled
     await safetyRow.getByTestId('accounts-toggle').click();
     await ent.page.getByTestId('accounts-disable-ok').click();

@@ -265,6 +265,7 @@ const MATRIX: Record<string, Entry> = {
     }),
   },
   'GET /api/users': { owner: 'hengda.admin', query: () => 'q=hengda' },
+  'GET /api/auth/accounts/{id}/login-history': { owner: 'hengda.admin', params: (f) => ({ id: f.hengdaStaff }) },
   'POST /api/users/{id}/disable': {
     owner: 'hengda.admin',
     params: (f) => ({ id: f.hengdaStaff }),

@@ -14,7 +14,9 @@ import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
 import { AuthService, ClientInfo } from './auth.service';
-import { CurrentActor, Public } from '../access/decorators';
+import { CurrentActor, Public, Roles } from '../access/decorators';
+import { Role } from '../common/roles/role';
+import { uuidParam } from '../common/validation/uuid';
 import {
   ChangePasswordDto,
   ChangePasswordResponseDto,
@@ -205,6 +207,15 @@ export class AuthController {
   @ApiOkResponse({ type: [LoginHistoryEntryDto] })
   loginHistory(@CurrentActor() actor: Actor) {
     return this.auth.history(actor);
+  }
+
+  @Get('accounts/:id/login-history')
+  @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The last 100 log-in attempts of an account you manage: time, address, user agent, result' })
+  @ApiOkResponse({ type: [LoginHistoryEntryDto] })
+  accountLoginHistory(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
+    return this.auth.historyOfAccount(actor, id);
   }
 
   @Get('totp')

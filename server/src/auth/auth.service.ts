@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { AccountsService } from '../users/accounts.service';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { LoginAttemptsRepository, LoginResult } from './login-attempts.repository';
@@ -33,6 +34,7 @@ export interface ClientInfo {
 export class AuthService {
   constructor(
     private readonly users: UsersService,
+    private readonly accounts: AccountsService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly spray: LoginSprayLimiter,
@@ -225,5 +227,11 @@ export class AuthService {
 
   async history(actor: Actor) {
     return this.attempts.historyOf(actor.userId!, 100);
+  }
+
+  /** An account's last 100 log-in attempts, for whoever manages that account (account management's scope). */
+  async historyOfAccount(actor: Actor, userId: string) {
+    await this.accounts.assertManages(actor, userId);
+    return this.attempts.historyOf(userId, 100);
   }
 }

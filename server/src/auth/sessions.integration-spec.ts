@@ -218,6 +218,26 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
     const other = await login('hengda.admin');
     const oh = await t.http.get('/api/auth/login-history').set(bearer(other.body.accessToken));
     expect(oh.body.some((r: { ip: string }) => r.ip === '192.0.2.99')).toBe(false);
+
+    // Whoever manages an account reads its history too (恒达's admin: its safety manager); nobody else does.
+    await login('hengda.safety', 'Wrong#guess2', '192.0.2.41');
+    const [safety] = await t.ds.query(`SELECT id FROM users WHERE username = 'hengda.safety'`);
+    const managed = await t.http
+      .get(`/api/auth/accounts/${safety.id}/login-history`)
+      .set(bearer(other.body.accessToken));
+    expect(managed.status).toBe(200);
+    expect(managed.body[0]).toMatchObject({ ip: '192.0.2.41', result: 'bad_credentials' });
+    expect(
+      (await t.http.get(`/api/auth/accounts/${safety.id}/login-history`).set(bearer(ok.body.accessToken))).status,
+    ).toBe(200);
+    const township = await login('huiting.regulator');
+    expect(
+      (await t.http.get(`/api/auth/accounts/${safety.id}/login-history`).set(bearer(township.body.accessToken))).status,
+    ).toBe(404);
+    const [admin] = await t.ds.query(`SELECT id FROM users WHERE username = 'admin'`);
+    expect(
+      (await t.http.get(`/api/auth/accounts/${admin.id}/login-history`).set(bearer(other.body.accessToken))).status,
+    ).toBe(404);
   });
 
   it('forces a password change at the next log-in: the session may only change it; the policy applies', async () => {
@@ -239,7 +259,7 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
       expect.objectContaining({ field: 'newPassword', code: 'passwordTooCommon' }),
     ]);
     const named = await change(DEMO_PASSWORD, 'Hengda.Safety#1');
-    expect(named.body.error.fields.map((f: { code: string }) => f.code)).toEqual(['PASSWORD_CONTAINS_USERNAME']);
+    expect(named.body.error.fields.map((f: { code: string }) => f.code)).toEqual(['passwordContainsUsername']);
     const same = await change(DEMO_PASSWORD, DEMO_PASSWORD);
     expect(same.body.error.fields.map((f: { code: string }) => f.code)).toEqual(['unchanged']);
     const wrong = await change('Not-the-password#1', NEW_PASSWORD);

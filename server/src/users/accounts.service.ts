@@ -186,6 +186,13 @@ export class AccountsService {
     });
   }
 
+  /** Whether the actor manages this account (its log-in history is theirs to read); 404 outside scope. */
+  async assertManages(actor: Actor, id: string): Promise<void> {
+    const user = await this.users.findById(id);
+    if (!user || !this.mayManage(actor, user, await this.scopeOf(this.ds.manager, user)))
+      throw DomainError.notFound('User');
+  }
+
   /** The account, row-locked, if the actor may manage it; 404 outside scope, 403 on one's own account. */
   private async manageable(em: EntityManager, actor: Actor, id: string): Promise<{ user: User; scope: AccountScope }> {
     const user = await this.users.findByIdForUpdate(em, id);

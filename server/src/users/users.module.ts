@@ -29,6 +29,6 @@ import { EnterprisesModule } from '../enterprises/enterprises.module';
     { provide: USER_NAME_LOOKUP, useClass: UserNameTableLookup },
     { provide: NOTIFICATION_AUDIENCE, useClass: NotificationAudienceTable },
   ],
-  exports: [UsersService, PasswordHasher, ENTERPRISE_STAFF, USER_NAME_LOOKUP, NOTIFICATION_AUDIENCE],
+  exports: [UsersService, AccountsService, PasswordHasher, ENTERPRISE_STAFF, USER_NAME_LOOKUP, NOTIFICATION_AUDIENCE],
 })
 export class UsersModule {}

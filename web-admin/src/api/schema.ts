@@ -277,6 +277,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/accounts/{id}/login-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The last 100 log-in attempts of an account you manage: time, address, user agent, result */
+    get: operations['AuthController_accountLoginHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/login': {
     parameters: {
       query?: never;
@@ -8316,6 +8333,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ChainReport'];
+        };
+      };
+    };
+  };
+  AuthController_accountLoginHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginHistoryEntryDto'][];
         };
       };
     };

@@ -12,9 +12,9 @@ import { useApi, useErrorReporter } from '../../hooks/useApi';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { TwoFactorSetup } from './TwoFactorSetup';
 import { describeUserAgent } from './user-agent';
+import { LoginHistoryTable } from './LoginHistoryTable';
 
 type SessionView = components['schemas']['SessionViewDto'];
-type HistoryEntry = components['schemas']['LoginHistoryEntryDto'];
 type TotpStatus = components['schemas']['TotpStatusDto'];
 
 function TwoFactorCard() {
@@ -92,7 +92,7 @@ export default function AccountSecurityPage() {
   const navigate = useNavigate();
   const { logout } = useSession();
   const sessions = useApi<SessionView[]>('/api/auth/sessions');
-  const history = useApi<HistoryEntry[]>('/api/auth/login-history');
+  const [historyKey, setHistoryKey] = useState(0);
 
   const revoke = async (id: string) => {
     try {
@@ -122,7 +122,7 @@ export default function AccountSecurityPage() {
           <ChangePasswordForm
             onChanged={() => {
               sessions.reload();
-              history.reload();
+              setHistoryKey((k) => k + 1);
             }}
           />
         </Card>
@@ -169,32 +169,7 @@ export default function AccountSecurityPage() {
           )}
         </Card>
         <Card title={t('account.history')}>
-          {history.error ? (
-            <ErrorState error={history.error} onRetry={history.reload} />
-          ) : (
-            <Table<HistoryEntry>
-              rowKey={(r) => `${r.at}|${r.result}|${r.ip}`}
-              size="small"
-              loading={history.loading}
-              dataSource={history.data ?? []}
-              pagination={{ pageSize: 10 }}
-              scroll={{ x: true }}
-              data-testid="history-table"
-              columns={[
-                { title: t('account.time'), render: (_, r) => fmtTime(r.at) },
-                { title: t('account.address'), dataIndex: 'ip' },
-                { title: t('account.userAgent'), render: (_, r) => describeUserAgent(r.userAgent) },
-                {
-                  title: t('account.result'),
-                  render: (_, r) => (
-                    <Tag color={r.result === 'success' ? 'green' : r.result === 'totp_required' ? 'default' : 'red'}>
-                      {t(`loginResult.${r.result}`)}
-                    </Tag>
-                  ),
-                },
-              ]}
-            />
-          )}
+          <LoginHistoryTable key={historyKey} path="/api/auth/login-history" />
         </Card>
       </Space>
     </div>

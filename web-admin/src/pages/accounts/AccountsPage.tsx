@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFetch } from '../../api/client';
 import type { components } from '../../api/schema';
+import { LoginHistoryTable } from '../account/LoginHistoryTable';
 import { useSession, type Role } from '../../auth/session';
 import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
@@ -45,6 +46,7 @@ export default function AccountsPage() {
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<Account | null>(null);
   const [form] = Form.useForm<CreateForm>();
   const roles = creatableRoles(user?.role);
   const role = Form.useWatch('role', form);
@@ -215,6 +217,9 @@ export default function AccountsPage() {
                       <Button size="small" onClick={() => reset(a)} data-testid="accounts-reset">
                         {t('accounts.resetPassword')}
                       </Button>
+                      <Button size="small" onClick={() => setHistoryOf(a)} data-testid="accounts-history">
+                        {t('accounts.loginHistory')}
+                      </Button>
                       {(a.role === 'enterprise_admin' || a.role === 'safety_manager') && (
                         <Select
                           size="small"
@@ -295,6 +300,21 @@ export default function AccountsPage() {
         <Typography.Text code copyable style={{ fontSize: 20 }} data-testid="accounts-one-time-password">
           {shown}
         </Typography.Text>
+      </Modal>
+      <Modal
+        open={!!historyOf}
+        width={760}
+        title={t('accounts.loginHistoryOf', { name: historyOf?.displayName ?? '' })}
+        footer={null}
+        onCancel={() => setHistoryOf(null)}
+        destroyOnHidden
+      >
+        {historyOf && (
+          <LoginHistoryTable
+            path={`/api/auth/accounts/${historyOf.id}/login-history`}
+            testId="accounts-history-table"
+          />
+        )}
       </Modal>
     </div>
   );
