@@ -125,8 +125,9 @@ export class DemoSpread {
       paidAt: this.clock.now().toISOString(),
       paymentReference: 'XYJL-2026-0001',
     });
-    // Handled: the report is closed (办结), so it leaves the map's open reports.
-    await reports.transition(township, reportId, { to: ReportStatus.Closed, note: '奖励已发放，办结' });
+    // Handled: the county signs the report off (审核把关销号: not the township that verified it), so it leaves
+    // the map's open reports.
+    await reports.transition(county, reportId, { to: ReportStatus.Closed, note: '奖励已发放，审核销号' });
     return true;
   }
 
