@@ -142,32 +142,29 @@ export class DocumentsService {
 
   /** 现场检查记录: a drawn enterprise of a plan once an inspector has checked in there. */
   async inspectionRecord(actor: Actor, planId: string, position: number): Promise<DocumentFile> {
-    const plan = await this.inspections.get(actor, planId);
-    const target = plan.targets.find((t) => t.position === position);
-    if (!target) throw DomainError.notFound('Inspection target');
-    if (!target.checkedInAt) throw notAvailable(DocumentKind.InspectionRecord, 'not_checked_in');
-    const checkedInAt = new Date(target.checkedInAt);
-    // The on-site record (五现场): what was found and explained, who signed, and the hazards handed over at this visit.
+    // The on-site record decides who reads it (the two inspectors drawn, regulators over the plan, platform
+    // admins) and holds 五现场: what was found and explained, who signed, the hazards handed over at this visit.
     const record = await this.onSite.record(actor, planId, position);
-    const [number, enterprise, found, signature] = await Promise.all([
-      this.number(DocumentKind.InspectionRecord, `${plan.id}:${position}`, checkedInAt),
-      this.enterpriseById(target.enterpriseId, plan.regionName),
-      Promise.all(record.hazards.map((h) => this.hazards.get(actor, h.id))),
+    if (!record.checkedInAt) throw notAvailable(DocumentKind.InspectionRecord, 'not_checked_in');
+    const checkedInAt = new Date(record.checkedInAt);
+    const [number, enterprise, signature] = await Promise.all([
+      this.number(DocumentKind.InspectionRecord, `${planId}:${position}`, checkedInAt),
+      this.enterpriseById(record.enterpriseId, record.planRegionName),
       record.hasSignature ? this.onSite.signature(actor, planId, position) : Promise.resolve(null),
     ]);
     const doc: EnforcementDocument = {
       kind: DocumentKind.InspectionRecord,
       number,
-      link: `${this.config.publicBaseUrl}/console/inspections?open=${plan.id}&target=${position}`,
-      authority: authorityOf(plan.regionName),
+      link: `${this.config.publicBaseUrl}/console/inspections?open=${planId}&target=${position}`,
+      authority: authorityOf(record.planRegionName),
       enterprise,
-      planTitle: plan.title,
+      planTitle: record.planTitle,
       checkedInAt,
-      checkedInByName: target.checkedInByName,
+      checkedInByName: record.checkedInByName,
       checkInLatitude: record.checkInLatitude,
       checkInLongitude: record.checkInLongitude,
-      inspectors: target.inspectors.map((i) => i.displayName).filter(Boolean),
-      hazards: found.map((h) => hazardOf(h)),
+      inspectors: record.inspectors.map((i) => i.displayName).filter(Boolean),
+      hazards: record.hazards.map((h) => hazardOf(h)),
       findings: record.findings || null,
       explained: record.explained || null,
       signerName: record.signerName,
@@ -176,8 +173,8 @@ export class DocumentsService {
     };
     return this.issue(actor, doc, {
       entityType: 'inspection_plan',
-      entityId: plan.id,
-      enterpriseId: target.enterpriseId,
+      entityId: planId,
+      enterpriseId: record.enterpriseId,
       extra: { position },
     });
   }
@@ -246,7 +243,9 @@ export class DocumentsService {
   }
 }
 
-function hazardOf(h: HazardSummaryView): DocumentHazard {
+function hazardOf(
+  h: Pick<HazardSummaryView, 'category' | 'level' | 'description' | 'legalBasis' | 'deadline'>,
+): DocumentHazard {
   return {
     category: CATEGORY_LABELS[h.category] ?? h.category,
     level: LEVEL_LABELS[h.level] ?? h.level,

@@ -276,6 +276,7 @@ export class HazardsService implements InspectionHazards {
       level: h.level,
       state: h.state,
       description: h.description,
+      legalBasis: h.legalBasis,
       deadline: h.deadline,
       machineId: h.machineId,
       createdAt: h.createdAt,

@@ -24,6 +24,7 @@ export interface InspectionHazardBrief {
   level: HazardLevel;
   state: HazardState;
   description: string;
+  legalBasis: string | null;
   deadline: Date | null;
   machineId: string | null;
   createdAt: Date;

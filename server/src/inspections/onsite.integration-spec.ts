@@ -416,6 +416,10 @@ describe('inspection on site (五现场)', () => {
         (h) => h.description === '交叉检查发现无监护人',
       )!;
       expect(hazard.state).toBe('ordered');
+      // The record's PDF is the drawn inspector's to hand over, though the county's plan is not in its region.
+      const pdf = await t.http.get(`${base}/record.pdf`).set(await as('matou.regulator'));
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
       // Its own township's hazards register stays closed to it: the authority is the target's only.
       const direct = await t.http
         .post('/api/hazards')

@@ -9,6 +9,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { UploadedPhoto } from '../common/files/photo-files';
 import { Role } from '../common/roles/role';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
+import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { HazardCategory, HazardLevel } from '../hazards/hazard-rules';
 import { INSPECTION_HAZARDS, InspectionHazards } from '../hazards/inspection-hazards';
 import { INSPECTOR_CODE_SCAN, InspectorCodeScan, InspectorScanFacts } from '../public/inspector-scan';
@@ -74,6 +75,7 @@ export class OnSiteService {
     @Inject(USER_NAME_LOOKUP) private readonly users: UserNameLookup,
     @Inject(INSPECTION_HAZARDS) private readonly hazards: InspectionHazards,
     @Inject(INSPECTOR_CODE_SCAN) private readonly scanner: InspectorCodeScan,
+    @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
   ) {}
 
   /** "My inspections": the targets the actor was drawn for, with where to go. */
@@ -471,12 +473,13 @@ export class OnSiteService {
   private async view(actor: Actor, at: Located): Promise<InspectionRecordView> {
     const { plan } = at;
     const target = (await this.repo.findTarget(plan.id, at.target.position)) ?? at.target;
-    const [record, scans, unregistered, hazards, enterprise] = await Promise.all([
+    const [record, scans, unregistered, hazards, enterprise, region] = await Promise.all([
       this.repo.findRecord(target.id),
       this.repo.scansOf(target.id),
       this.repo.unregisteredOf(target.id),
       this.hazards.ofInspectionTarget(target.id),
       this.enterprises.findById(target.enterpriseId),
+      this.regions.findByCode(plan.regionCode),
     ]);
     const people = await this.users.displayNames([
       ...target.inspectorIds,
@@ -490,6 +493,7 @@ export class OnSiteService {
     return {
       planId: plan.id,
       planTitle: plan.title,
+      planRegionName: region?.name ?? plan.regionCode,
       position: target.position,
       enterpriseId: target.enterpriseId,
       enterpriseName: enterprise?.name ?? '',
@@ -524,6 +528,7 @@ export class OnSiteService {
         level: h.level,
         state: h.state,
         description: h.description,
+        legalBasis: h.legalBasis,
         deadline: h.deadline,
         createdAt: h.createdAt,
       })),

@@ -91,6 +91,7 @@ export class OnSiteHazardView {
   @ApiProperty({ enum: HazardLevel, enumName: 'HazardLevel' }) level!: HazardLevel;
   @ApiProperty({ enum: HazardState, enumName: 'HazardState' }) state!: HazardState;
   @ApiProperty() description!: string;
+  @ApiProperty(STR) legalBasis!: string | null;
   @ApiProperty(DATE) deadline!: Date | null;
   @ApiProperty() createdAt!: Date;
 }
@@ -99,6 +100,8 @@ export class OnSiteHazardView {
 export class InspectionRecordView {
   @ApiProperty({ format: 'uuid' }) planId!: string;
   @ApiProperty() planTitle!: string;
+  @ApiProperty({ description: 'The region of the plan: the authority the record is made under' })
+  planRegionName!: string;
   @ApiProperty() position!: number;
   @ApiProperty({ format: 'uuid' }) enterpriseId!: string;
   @ApiProperty() enterpriseName!: string;

@@ -5775,6 +5775,8 @@ export interface components {
       inspectors: components['schemas']['InspectorView'][];
       /** Format: uuid */
       planId: string;
+      /** @description The region of the plan: the authority the record is made under */
+      planRegionName: string;
       planTitle: string;
       position: number;
       scans: components['schemas']['OnSiteScanView'][];
@@ -6192,6 +6194,7 @@ export interface components {
       description: string;
       /** Format: uuid */
       id: string;
+      legalBasis: string | null;
       level: components['schemas']['HazardLevel'];
       state: components['schemas']['HazardState'];
     };

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { apiBlob, apiFetch } from '../../api/client';
+import { apiBlob, apiFetch, downloadFile } from '../../api/client';
 import { useApi } from '../../hooks/useResource';
 import { errorText } from '../../i18n/errors';
 import { Alert, Button, Card, Empty, ErrorBox, Fields, Skeleton, Tag } from '../../shell/phone/kit';
@@ -681,13 +681,7 @@ function RecordPdfButton({ base }: { base: string }) {
     setBusy(true);
     setError(null);
     try {
-      const { blob, filename } = await apiBlob(`${base}/record.pdf`);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename ?? 'inspection-record.pdf';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await downloadFile(`${base}/record.pdf`, 'inspection-record.pdf');
     } catch (e) {
       setError(e);
     } finally {
