@@ -48,11 +48,18 @@ const publicSurface = [
   '^src/hazards/hazard-rules[.]ts$', // hazard categories and levels: the reward table and rewards are keyed by them
   // the public tracking-code endpoints share one rate limit (the report status page also asks for its reward)
   '^src/reports/report-throttler[.]guards[.]ts$',
+  '^src/reports/tracking-code[.]ts$', // the tracking-code format: self-registrations are followed by one too
+  // ports of the inspection loop: on site, a hazard is registered through the register's rules, a code read as the public scan does
+  '^src/hazards/inspection-hazards[.]ts$',
+  '^src/public/inspector-scan[.]ts$',
+  '^src/off-platform/off-platform-rules[.]ts$', // the audit's list names: a targeted inspection records which list it came from
+  '^src/audit/audit-actions[.]ts$', // the audit vocabulary: who records what
   '^src/welders/certificate-rules[.]ts$',
   '^src/machines/machine-usability[.]ts$',
   '^src/permits/(geofence|approval-chain|permit-context|permit-decision)[.]ts$',
   // who is calling and what may they do: every controller and service uses these
   '^src/access/(actor|access-policy|decorators)[.]ts$',
+  '^src/auth/session[.]decorators[.]ts$', // a route that a restricted session (forced password change) may still call
   // the device gateway hands event batches to the ingest (this seam is being reworked with the MQTT lifecycle)
   '^src/telemetry/telemetry-ingest[.]ts$',
 ];

@@ -10,7 +10,7 @@ import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { LoginAttemptsRepository, LoginResult } from './login-attempts.repository';
 import { LoginSprayLimiter, sourceKey } from './login-spray-limiter';
-import { assertPasswordPolicy } from './password-policy';
+import { assertPasswordPolicy } from '../common/passwords/password-policy';
 import { SessionService } from './sessions/session.service';
 import { TokenService } from './token.service';
 import { TotpService } from './totp/totp.service';

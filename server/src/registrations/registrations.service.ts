@@ -17,7 +17,7 @@ import { EnterprisesService } from '../enterprises/enterprises.service';
 import { RegionLevel } from '../regions/region.entity';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { formatTrackingCode, generateTrackingCode, normaliseTrackingCode } from '../reports/tracking-code';
-import { assertPasswordPolicy } from '../auth/password-policy';
+import { assertPasswordPolicy } from '../common/passwords/password-policy';
 import { UsersService } from '../users/users.service';
 import {
   ApplicationView,

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { checkPassword } from '../auth/password-policy';
+import { checkPassword } from '../common/passwords/password-policy';
 
 const SETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnpqrstuvwxyz', '23456789', '#%+=@'];
 

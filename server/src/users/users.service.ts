@@ -14,7 +14,7 @@ import { PasswordHasher } from '../common/crypto/password-hasher';
 import { User } from './user.entity';
 import { Role } from '../common/roles/role';
 import { UsersRepository } from './users.repository';
-import { assertPasswordPolicy } from '../auth/password-policy';
+import { assertPasswordPolicy } from '../common/passwords/password-policy';
 
 export interface UserView {
   id: string;

@@ -19,7 +19,7 @@ import {
   CompleteActivationDto,
   StartActivationDto,
 } from './dto/welder-activation.dto';
-import { assertPasswordPolicy } from '../auth/password-policy';
+import { assertPasswordPolicy } from '../common/passwords/password-policy';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { WelderActivation } from './welder-activation.entity';

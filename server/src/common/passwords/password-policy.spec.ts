@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD } from '../seed/demo-data';
+import { DEMO_PASSWORD } from '../../seed/demo-data';
 import { checkPassword, isCommonPassword } from './password-policy';
 
 describe('checkPassword', () => {

@@ -1,5 +1,5 @@
-import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-codes';
+import { DomainError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-codes';
 
 /**
  * The password policy (等保 2.0 third level: length, character classes, not the user name, not a
