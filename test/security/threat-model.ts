@@ -197,7 +197,7 @@ export const ADVERSARIES: Adversary[] = [
         where: [
           'server/src/auth/login-spray-limiter.ts',
           'server/src/auth/login-attempts.repository.ts',
-          'server/src/auth/password-policy.ts',
+          'server/src/common/passwords/password-policy.ts',
         ],
       },
       {

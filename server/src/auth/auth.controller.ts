@@ -35,8 +35,12 @@ import {
   TotpStatusDto,
 } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+import { namedThrottlerGuard } from '../common/http/named-throttler';
 import { AllowRestricted, CurrentSessionId } from './session.decorators';
 import { SessionService } from './sessions/session.service';
+
+/** Refreshes per address per minute: every console tab refreshes about every 15 min; many people share an office's address. */
+const RefreshThrottlerGuard = namedThrottlerGuard({ name: 'authRefresh', ttl: 60_000, limit: 120 });
 
 /**
  * The refresh token travels only as this cookie: httpOnly (page scripts, hence XSS, cannot read it),
@@ -101,6 +105,7 @@ export class AuthController {
   }
 
   @Public()
+  @UseGuards(RefreshThrottlerGuard)
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({

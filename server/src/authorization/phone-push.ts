@@ -53,7 +53,14 @@ export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
   async pushIfOnline(sessionId: string): Promise<boolean> {
     const claimed = await this.claim(this.clock.now(), sessionId);
     const sent = await Promise.all(claimed.map((c) => this.send(c)));
-    return sent.some(Boolean);
+    if (claimed.length) return sent.some(Boolean);
+    // Nothing to claim: the background delivery may have taken it first (its claim skips locked rows, and so
+    // does this one). FOR SHARE waits for that claim to commit, so the answer says what happened.
+    const rows: { pushed_at: Date | null }[] = await this.ds.query(
+      'SELECT pushed_at FROM arm_sessions WHERE id = $1 FOR SHARE',
+      [sessionId],
+    );
+    return rows[0]?.pushed_at != null;
   }
 
   /** Every pending push whose device is online now; returns the session ids sent. */

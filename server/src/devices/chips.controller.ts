@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
+import { PublicReadThrottlerGuard } from '../common/http/named-limit.guard';
 import { CurrentActor, Public, Roles } from '../access/decorators';
 import { uuidParam } from '../common/validation/uuid';
 import { Role } from '../common/roles/role';
@@ -76,6 +77,7 @@ export class ChipsController {
 
   @Get('devices/ca')
   @Public()
+  @UseGuards(PublicReadThrottlerGuard)
   @ApiOperation({ summary: 'The device CA certificate: devices and brokers trust it for mutual TLS' })
   @ApiOkResponse({ type: DeviceCaView })
   deviceCa(): DeviceCaView {
@@ -84,6 +86,7 @@ export class ChipsController {
 
   @Get('devices/crl')
   @Public()
+  @UseGuards(PublicReadThrottlerGuard)
   @Header('Content-Type', 'application/x-pem-file')
   @ApiOperation({
     summary:
