@@ -15,6 +15,7 @@ import { AlertView } from './alert.view';
 import { AlertsService } from './alerts.service';
 import { AcknowledgeAlertDto, AlertIdParam, CloseAlertDto, MarkAlertsSeenDto } from './dto/alert-actions.dto';
 import { AlertPeriodQueryDto, ListAlertsQueryDto, UnseenAlertsView } from './dto/list-alerts.query';
+import { NoQueryDto } from '../common/http/no-query.dto';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -78,7 +79,7 @@ export class AlertsController {
       'A one-time ticket (valid 30 s) to open the live stream with: EventSource cannot send headers, and no token goes in a URL',
   })
   @ApiOkResponse({ type: StreamTicketDto })
-  streamTicket(@CurrentSessionId() sid: string): Promise<StreamTicketDto> {
+  streamTicket(@CurrentSessionId() sid: string, @Query() _none: NoQueryDto): Promise<StreamTicketDto> {
     return this.sessions.issueStreamTicket(sid);
   }
 

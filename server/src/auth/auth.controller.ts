@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Ip, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Ip,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -38,6 +52,7 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
 import { namedThrottlerGuard } from '../common/http/named-throttler';
 import { AllowRestricted, CurrentSessionId } from './session.decorators';
 import { SessionService } from './sessions/session.service';
+import { NoQueryDto } from '../common/http/no-query.dto';
 
 /** Refreshes per address per minute: every console tab refreshes about every 15 min; many people share an office's address. */
 const RefreshThrottlerGuard = namedThrottlerGuard({ name: 'authRefresh', ttl: 60_000, limit: 120 });
@@ -145,6 +160,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoggedOutEverywhereDto })
   async logoutAll(
     @CurrentActor() actor: Actor,
+    @Query() _none: NoQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoggedOutEverywhereDto> {
     const sessionsEnded = await this.auth.logoutEverywhere(actor);
@@ -238,7 +254,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Starts TOTP enrolment: a new secret as otpauth URI and QR code (confirm with a code)' })
   @ApiOkResponse({ type: TotpEnrolmentDto })
-  totpEnrol(@CurrentActor() actor: Actor) {
+  totpEnrol(@CurrentActor() actor: Actor, @Query() _none: NoQueryDto) {
     return this.auth.totpEnrol(actor);
   }
 

@@ -18,6 +18,7 @@ import {
   UpdateNotificationRuleDto,
 } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
+import { NoQueryDto } from '../common/http/no-query.dto';
 
 const CONSOLE_ROLES = [Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager];
 
@@ -46,7 +47,7 @@ export class NotificationsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Marks all of the caller's notifications read" })
   @ApiOkResponse({ type: UnreadCountView })
-  readAll(@CurrentActor() actor: Actor): Promise<UnreadCountView> {
+  readAll(@CurrentActor() actor: Actor, @Query() _none: NoQueryDto): Promise<UnreadCountView> {
     return this.notifications.markAllRead(actor);
   }
 

@@ -11,7 +11,7 @@ describe('user accounts', () => {
 
   const body = (extra: Record<string, unknown>) => ({
     username: `u${Math.random().toString(36).slice(2, 10)}`,
-    password: 'Secret#123',
+    password: 'Hanjie-Gate#8x',
     displayName: '测试',
     ...extra,
   });
@@ -23,10 +23,12 @@ describe('user accounts', () => {
       .send(body({ role: 'regulator', regionCode: '411426101' }));
     expect(res.status).toBe(201);
     expect(res.body.passwordHash).toBeUndefined();
-    const login = await t.http.post('/api/auth/login').send({ username: res.body.username, password: 'Secret#123' });
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ username: res.body.username, password: 'Hanjie-Gate#8x' });
     expect(login.status).toBe(200);
     const [row] = await t.ds.query('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
-    expect(row.password_hash).not.toContain('Secret#123');
+    expect(row.password_hash).not.toContain('Hanjie-Gate#8x');
   });
 
   it('refuses a township regulator creating one for a sibling township or the county', async () => {
@@ -106,6 +108,6 @@ describe('user accounts', () => {
       res.body.id,
     ]);
     expect(entry.action).toBe('user.create');
-    expect(JSON.stringify(entry)).not.toContain('Secret#123');
+    expect(JSON.stringify(entry)).not.toContain('Hanjie-Gate#8x');
   });
 });
