@@ -49,28 +49,9 @@ async function freshDatabase(adminUrl) {
   };
 }
 
-/**
- * @typedef {{ baseUrl: string, mqttUrl: string, databaseUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
- * @param {{ env?: Record<string, string> }} [opts] extra environment of the server (e.g. the map's tile provider)
- * @returns {Promise<RunningServer>}
- */
-export async function startServer(opts = {}) {
-  const main = join(REPO_ROOT, 'server', 'dist', 'main.js');
-  const index = join(REPO_ROOT, 'web-admin', 'dist', 'index.html');
-  for (const [file, what] of [
-    [main, 'server'],
-    [index, 'web UI'],
-  ]) {
-    if (!existsSync(file))
-      throw new Error(
-        `The ${what} is not built (${file} missing): run \`npm run build\` at the repository root first.`,
-      );
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'arcgate-e2e-'));
-  // As root, embedded PostgreSQL runs as its own OS user, which must be able to reach dataDir/pg.
-  chmodSync(dataDir, 0o711);
+/** Spawns the built server on fresh ports and waits for it to answer /api/health. */
+async function launch(main, dataDir, db, opts) {
   const [port, pgPort, mqttPort] = [await freePort(), await freePort(), await freePort()];
-  const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   const env = {
     ...process.env,
     NODE_ENV: 'development',
@@ -89,25 +70,28 @@ export async function startServer(opts = {}) {
   if (db) env.DATABASE_URL = db.url;
   else delete env.DATABASE_URL;
 
-  let output = '';
+  const state = { output: '' };
   const child = spawn(process.execPath, [main], {
     cwd: join(REPO_ROOT, 'server'),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => {
-    output += d;
+    state.output += d;
   });
   child.stderr.on('data', (d) => {
-    output += d;
+    state.output += d;
   });
   const exited = new Promise((res) => child.once('exit', res));
   const baseUrl = `http://127.0.0.1:${port}`;
-
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`The server exited during start-up (code ${child.exitCode}):\n${output.slice(-4000)}`);
+      return {
+        ok: false,
+        exited,
+        error: new Error(`The server exited during start-up (code ${child.exitCode}):\n${state.output.slice(-4000)}`),
+      };
     try {
       const res = await fetch(`${baseUrl}/api/health`);
       if (res.ok) break;
@@ -116,17 +100,66 @@ export async function startServer(opts = {}) {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`The server did not become healthy within 120 s:\n${output.slice(-4000)}`);
+      throw new Error(`The server did not become healthy within 120 s:\n${state.output.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+  return {
+    ok: true,
+    child,
+    exited,
+    port,
+    pgPort,
+    mqttPort,
+    get output() {
+      return state.output;
+    },
+  };
+}
+
+/**
+ * @typedef {{ baseUrl: string, mqttUrl: string, databaseUrl: string, log: () => string, stop: () => Promise<void> }} RunningServer
+ * @param {{ env?: Record<string, string> }} [opts] extra environment of the server (e.g. the map's tile provider)
+ * @returns {Promise<RunningServer>}
+ */
+export async function startServer(opts = {}) {
+  const main = join(REPO_ROOT, 'server', 'dist', 'main.js');
+  const index = join(REPO_ROOT, 'web-admin', 'dist', 'index.html');
+  for (const [file, what] of [
+    [main, 'server'],
+    [index, 'web UI'],
+  ]) {
+    if (!existsSync(file))
+      throw new Error(
+        `The ${what} is not built (${file} missing): run \`npm run build\` at the repository root first.`,
+      );
+  }
+  // Free ports are picked, then bound by the server: another process can take one in between (seen on a busy
+  // machine). A start that fails on EADDRINUSE is tried again on fresh ports, a fresh data dir and database;
+  // any other failure is reported.
+  let started, dataDir, db;
+  for (let attempt = 1; ; attempt++) {
+    dataDir = mkdtempSync(join(tmpdir(), 'arcgate-e2e-'));
+    // As root, embedded PostgreSQL runs as its own OS user, which must be able to reach dataDir/pg.
+    chmodSync(dataDir, 0o711);
+    db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
+    started = await launch(main, dataDir, db, opts);
+    if (started.ok) break;
+    await started.exited;
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (!/EADDRINUSE/.test(started.error.message) || attempt >= 3) throw started.error;
+  }
+  const { child, exited, port, pgPort, mqttPort } = started;
+  const output = () => started.output;
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
     // The embedded broker that devices connect to (the server takes MQTT_PORT when it is free).
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     // The server's database, for fixtures the API cannot make (the embedded one: server/src/bootstrap/embedded-postgres.ts).
     databaseUrl: db?.url ?? `postgres://postgres:arcgate@127.0.0.1:${pgPort}/arcgate`,
-    log: () => output,
+    log: output,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
