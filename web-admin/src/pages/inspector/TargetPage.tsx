@@ -28,14 +28,15 @@ function TextArea({
   label,
   value,
   onChange,
-  placeholder,
+  hint,
   testId,
   disabled,
 }: {
   label: string;
   value: string;
   onChange: (v: string) => void;
-  placeholder?: string;
+  /** Shown in the empty field: what to write there. */
+  hint?: string;
   testId: string;
   disabled?: boolean;
 }) {
@@ -45,7 +46,7 @@ function TextArea({
       <textarea
         className="i-textarea"
         value={value}
-        placeholder={placeholder}
+        placeholder={hint}
         maxLength={4000}
         disabled={disabled}
         onChange={(e) => onChange(e.target.value)}
@@ -343,7 +344,7 @@ export default function TargetPage() {
             <span className="k-muted">{t('inspector.noCode.hint')}</span>
             <TextArea
               label={t('inspector.noCode.description')}
-              placeholder={t('inspector.noCode.descriptionHint')}
+              hint={t('inspector.noCode.descriptionHint')}
               value={draft.noCode ?? ''}
               onChange={(v) => update({ noCode: v })}
               testId="no-code-description"
@@ -387,7 +388,7 @@ export default function TargetPage() {
         <div className="k-stack">
           <TextArea
             label={t('inspector.findings.title')}
-            placeholder={t('inspector.findings.hint')}
+            hint={t('inspector.findings.hint')}
             value={findings}
             disabled={!open}
             onChange={(v) => update({ findings: v })}
@@ -395,7 +396,7 @@ export default function TargetPage() {
           />
           <TextArea
             label={t('inspector.explained.title')}
-            placeholder={t('inspector.explained.hint')}
+            hint={t('inspector.explained.hint')}
             value={explained}
             disabled={!open}
             onChange={(v) => update({ explained: v })}
