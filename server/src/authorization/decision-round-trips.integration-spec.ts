@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { newNonce, ReasonCode } from '@arcgate/protocol';
 import { Client } from 'pg';
@@ -34,17 +35,22 @@ describe('authorization: database round trips per decision', () => {
   });
   beforeEach(() => clock.set(at9()));
 
-  /** Runs `fn` and returns the SQL sent to PostgreSQL meanwhile. */
+  /**
+   * Runs `fn` and returns the SQL it sent to PostgreSQL. Only statements issued from `fn`'s own async
+   * context count: the app's periodic workers (notification poll every 200 ms, revocation sweep) query
+   * meanwhile and once made this count flaky.
+   */
   async function sqlDuring<T>(fn: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
     const sql: string[] = [];
+    const context = new AsyncLocalStorage<string[]>();
     const original = Client.prototype.query;
     const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
       const q = args[0] as string | { text?: string };
-      sql.push(typeof q === 'string' ? q : (q?.text ?? '?'));
+      context.getStore()?.push(typeof q === 'string' ? q : (q?.text ?? '?'));
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     });
     try {
-      return { result: await fn(), sql };
+      return { result: await context.run(sql, fn), sql };
     } finally {
       spy.mockRestore();
     }
