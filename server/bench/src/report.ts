@@ -60,6 +60,8 @@ export function notifySection(r: NotifyResult, machine: Machine, date: string, c
     '|---|---|---|',
     `| first delivery of a critical alert ≤ ${TARGET_NOTIFY_P99_MS / 1000} s p99 at ${r.rate} alerts/s | p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, **p99 ${ms(l.p99)} ms**, max ${ms(l.max)} ms; ${n(r.delivered)}/${n(r.sent)} delivered | ${pass(ok)} |`,
     '',
+    `Where the time went (per first delivery): routing (alert → delivery queued) p50 ${ms(r.routing.p50)} / p99 ${ms(r.routing.p99)} ms; sending (queued → provider answered) p50 ${ms(r.sending.p50)} / p99 ${ms(r.sending.p99)} ms.`,
+    '',
     `Provider requests: ${counts(r.providerHits)}.${cpu ? ` CPU: server ${cpu.server.toFixed(2)}, PostgreSQL ${Number.isFinite(cpu.postgres) ? cpu.postgres.toFixed(2) : '—'} cores.` : ''}`,
     NOTIFY_END,
   ];

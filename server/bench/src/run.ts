@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     const quiesce = () => untilSettled(db.url, 'SELECT count(*) AS n FROM decisions', 90_000);
     const notifyRun = () =>
       measured('notifications', () =>
-        notificationPhase(sims, db.url, secrets, local.providers, {
+        notificationPhase(sims, db.url, server.httpUrl, local.providers, {
           rate: P.notifyRate,
           seconds: P.notifySeconds,
           deadlineMs: 60_000,
@@ -145,7 +145,8 @@ async function main(): Promise<void> {
       );
     const notifyLog = (r: Awaited<ReturnType<typeof notifyRun>>) =>
       log(
-        `notifications: ${r.alerts} critical alerts at ${r.raisedPerSecond.toFixed(0)}/s, ${r.delivered} delivered; first delivery p50 ${r.firstDelivery.p50.toFixed(0)} p99 ${r.firstDelivery.p99.toFixed(0)} max ${r.firstDelivery.max.toFixed(0)} ms; provider hits ${JSON.stringify(r.providerHits)}`,
+        `notifications: ${r.alerts} critical alerts at ${r.raisedPerSecond.toFixed(0)}/s, ${r.delivered} delivered; first delivery p50 ${r.firstDelivery.p50.toFixed(0)} p99 ${r.firstDelivery.p99.toFixed(0)} max ${r.firstDelivery.max.toFixed(0)} ms (routing p99 ${r.routing.p99.toFixed(0)}, sending p99 ${r.sending.p99.toFixed(0)}); provider hits ${JSON.stringify(r.providerHits)}` +
+          (r.delivered < r.alerts ? `; undelivered: ${JSON.stringify(r.undelivered)}` : ''),
       );
     // BENCH_ONLY=notify: this phase alone (no authorization or ingest phases); its section of BENCHMARKS.md is rewritten.
     if (process.env.BENCH_ONLY === 'notify') {

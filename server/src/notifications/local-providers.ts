@@ -64,7 +64,9 @@ export class FakeProviders {
     };
     this.tls = !!tls;
     this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
-    this.server.keepAliveTimeout = 1000;
+    // Real gateways keep connections open for a while. At 1 s, undici (which deducts a 1 s safety margin from
+    // the server's Keep-Alive hint) closed every socket after one request: a new TLS handshake per delivery.
+    this.server.keepAliveTimeout = 10_000;
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     return this.baseUrl;
   }

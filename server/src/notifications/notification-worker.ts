@@ -34,10 +34,13 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 }
 
 /**
- * The notifications' worker loop, away from the path that answers devices: every `pollMs` it routes due
- * tracks (new alerts, escalations, the end of quiet hours) and sends due deliveries, a pool at a time.
- * A failed send is retried with exponential back-off; the last failure raises NOTIFICATION_DELIVERY_FAILED.
- * Work is claimed with leases (SKIP LOCKED), so replicas share it and a crashed replica's work comes back.
+ * The notifications' two loops, away from the path that answers devices. Every `pollMs` the router
+ * handles due tracks (new alerts, escalations, the end of quiet hours) and the sender sends due
+ * deliveries. They run independently, so a burst of alerts is routed while earlier deliveries are still
+ * in flight (one loop made routing wait behind every batch of sends: p99 12.7 s at 100 alerts/s), and a
+ * routed batch wakes the sender at once. A failed send is retried with exponential back-off; the last
+ * failure raises NOTIFICATION_DELIVERY_FAILED. Work is claimed with leases (SKIP LOCKED), so replicas
+ * share it and a crashed replica's work comes back.
  */
 @Injectable()
 export class NotificationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,7 +49,8 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   private readonly retryBaseMs: number;
   private readonly maxAttempts: number;
   private readonly concurrency: number;
-  private readonly worker: PeriodicWorker;
+  private readonly routing: PeriodicWorker;
+  private readonly sending: PeriodicWorker;
 
   constructor(
     private readonly ds: DataSource,
@@ -64,20 +68,35 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     this.retryBaseMs = n.retryBaseMs ?? 30_000;
     this.maxAttempts = n.maxAttempts ?? 5;
     this.concurrency = n.concurrency ?? 32;
-    this.worker = new PeriodicWorker({
-      what: 'notification worker',
-      everyMs: n.pollMs ?? 200,
+    const pollMs = n.pollMs ?? 200;
+    this.routing = new PeriodicWorker({
+      what: 'notification routing',
+      everyMs: pollMs,
       logger: this.log,
-      run: () => this.drain(RUN_BUDGET_MS),
+      run: () => this.until(RUN_BUDGET_MS, () => this.routeDue()),
+    });
+    this.sending = new PeriodicWorker({
+      what: 'notification sending',
+      everyMs: pollMs,
+      logger: this.log,
+      run: () => this.until(RUN_BUDGET_MS, () => this.sendDue()),
     });
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.notifications?.workerDisabled) this.worker.start();
+    if (this.config.notifications?.workerDisabled) return;
+    this.routing.start();
+    this.sending.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker.stop();
+    await Promise.all([this.routing.stop(), this.sending.stop()]);
+  }
+
+  /** Repeats `step` until it finds nothing to do or the budget is spent. */
+  private async until(budgetMs: number, step: () => Promise<number>): Promise<void> {
+    const end = Date.now() + budgetMs;
+    while ((await step()) > 0 && Date.now() <= end);
   }
 
   /** Runs until no work is due (or the budget is spent); returns how many tracks and deliveries it handled. */
@@ -92,7 +111,15 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  /** One round of both loops, in order (tests drive the worker with this through drain). */
   async runOnce(): Promise<{ tracks: number; deliveries: number }> {
+    const tracks = await this.routeDue();
+    const deliveries = await this.sendDue();
+    return { tracks, deliveries };
+  }
+
+  /** Routes one claimed batch of due tracks; returns how many were claimed. */
+  private async routeDue(): Promise<number> {
     const now = this.clock.now();
     const tracks = await this.repo.claimDueTracks(now, new Date(now.getTime() + LEASE_MS), TRACK_BATCH);
     // Chunks written in one transaction each, a few at a time.
@@ -106,18 +133,25 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
         this.log.error(`routing ${c.length} alert(s) failed: ${(e as Error).message}`);
       }
     });
-    const deliveries = await this.repo.claimDueDeliveries(
-      this.clock.now(),
-      new Date(this.clock.now().getTime() + LEASE_MS),
-      this.concurrency * 4,
-    );
+    // What was just queued goes out now, not at the sender's next tick.
+    if (tracks.length && !this.config.notifications?.workerDisabled) void this.sending.runNow();
+    return tracks.length;
+  }
+
+  /**
+   * Sends one claimed batch of due deliveries, `concurrency` at a time; returns how many were claimed. The
+   * batch is one pool's worth, so a success waits for at most one round of sends before it is marked.
+   */
+  private async sendDue(): Promise<number> {
+    const now = this.clock.now();
+    const deliveries = await this.repo.claimDueDeliveries(now, new Date(now.getTime() + LEASE_MS), this.concurrency);
     const sent: string[] = [];
     await pool(deliveries, this.concurrency, async (d) => {
       if (await this.deliver(d)) sent.push(d.id);
     });
     // The successes are marked in one statement (a crash before it re-sends them once their lease ends).
     await this.repo.markSent(sent, this.clock.now());
-    return { tracks: tracks.length, deliveries: deliveries.length };
+    return deliveries.length;
   }
 
   /** The delay before attempt `attempts + 1`: base, 2×base, 4×base, … */
