@@ -17,5 +17,23 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/**
+ * Why a delivery attempt failed, as the delivery log shows it (the console renders the code; the provider's
+ * own words stay in the technical detail): unreachable (no connection), timeout, http_status (an HTTP error
+ * status), bad_reply (not the provider's documented reply), provider_refused (the provider's error code),
+ * not_configured (the deployment has no such provider), webhook_refused (the SSRF guard), unexpected.
+ */
+export const DELIVERY_FAILURES = [
+  'unreachable',
+  'timeout',
+  'http_status',
+  'bad_reply',
+  'provider_refused',
+  'not_configured',
+  'webhook_refused',
+  'unexpected',
+] as const;
+export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number];
+
 export const ENDPOINT_OWNERS = ['user', 'enterprise', 'region'] as const;
 export type EndpointOwner = (typeof ENDPOINT_OWNERS)[number];

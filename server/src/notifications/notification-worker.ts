@@ -6,11 +6,12 @@ import { Clock } from '../common/clock/clock';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SmsSendError } from '../sms/sms-sender';
 import { DeliveryError, DeliveryTarget, NOTIFICATION_CHANNELS, NotificationChannel } from './channels/channel';
 import { NotificationDelivery, NotificationTrack } from './notification.entities';
 import { NotificationRouter } from './notification-router';
 import { DeliveryChannel, ROBOT_CHANNELS } from './notification-types';
-import { NotificationsRepository } from './notifications.repository';
+import { AttemptFailure, NotificationsRepository } from './notifications.repository';
 import { WebhookGuard } from './webhook-guard';
 
 const LEASE_MS = 60_000;
@@ -22,6 +23,20 @@ const RUN_BUDGET_MS = 2000;
 
 /** A refusal retrying cannot cure (SSRF guard, no channel). */
 class PermanentDeliveryError extends DeliveryError {}
+
+/** Any error of an attempt as the delivery log keeps it: a code to show, the provider's code, the words. */
+export function attemptFailure(e: unknown): AttemptFailure {
+  if (e instanceof DeliveryError) return { failure: e.failure, providerCode: e.providerCode, detail: e.message };
+  if (e instanceof SmsSendError)
+    return {
+      failure: e.failure === 'refused' ? 'provider_refused' : e.failure,
+      providerCode: e.providerCode,
+      detail: e.message,
+    };
+  const err = e as Error;
+  const timedOut = err?.name === 'TimeoutError' || err?.name === 'AbortError';
+  return { failure: timedOut ? 'timeout' : 'unexpected', providerCode: null, detail: `${err?.name}: ${err?.message}` };
+}
 
 /** Runs `fn` over `items`, at most `n` at a time. */
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
@@ -163,16 +178,16 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   private async deliver(d: NotificationDelivery): Promise<boolean> {
     try {
       const channel = this.channels.get(d.channel);
-      if (!channel) throw new PermanentDeliveryError(`no channel ${d.channel}`);
+      if (!channel) throw new PermanentDeliveryError(`no channel ${d.channel}`, 'not_configured');
       const target = JSON.parse(this.cipher.decrypt(d.targetEnc)) as DeliveryTarget;
       if ((ROBOT_CHANNELS as readonly string[]).includes(d.channel)) {
         const problem = await this.guard.problemOf(target.to);
-        if (problem) throw new PermanentDeliveryError(`webhook refused: ${problem}`);
+        if (problem) throw new PermanentDeliveryError(`webhook refused: ${problem}`, 'webhook_refused', problem);
       }
       await channel.send(target, { title: d.title, lines: JSON.parse(d.body) as string[] });
       return true;
     } catch (e) {
-      const error = e instanceof DeliveryError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+      const error = attemptFailure(e);
       if (e instanceof PermanentDeliveryError || d.attempts >= this.maxAttempts) await this.fail(d, error);
       else await this.repo.markRetry(d.id, new Date(this.clock.now().getTime() + this.backoffMs(d.attempts)), error);
       return false;
@@ -180,7 +195,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   }
 
   /** The last attempt failed: the delivery is marked failed and the platform told (one open alert per endpoint). */
-  private async fail(d: NotificationDelivery, error: string): Promise<void> {
+  private async fail(d: NotificationDelivery, error: AttemptFailure): Promise<void> {
     try {
       await this.ds.transaction(async (tx) => {
         await this.repo.markFailed(tx, d.id, this.clock.now(), error);
@@ -194,7 +209,9 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
               channel: d.channel,
               recipient: d.recipientMasked,
               attempts: d.attempts,
-              error: error.slice(0, 200),
+              failure: error.failure,
+              providerCode: error.providerCode,
+              error: error.detail.slice(0, 200),
             },
           },
           tx,

@@ -1,6 +1,13 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { AlertSeverity } from '../alerts/alert-type';
-import { DeliveryChannel, DeliveryStatus, EndpointOwner, NotificationKind, NotifyLevel } from './notification-types';
+import {
+  DeliveryChannel,
+  DeliveryFailure,
+  DeliveryStatus,
+  EndpointOwner,
+  NotificationKind,
+  NotifyLevel,
+} from './notification-types';
 
 /** 推送规则: who is told first for an alert type (null: any type) and severity, and when it escalates. */
 @Entity('notification_rules')
@@ -153,6 +160,12 @@ export class NotificationDelivery {
 
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
+
+  @Column({ name: 'last_failure', type: 'varchar', length: 24, nullable: true })
+  lastFailure!: DeliveryFailure | null;
+
+  @Column({ name: 'last_provider_code', type: 'varchar', length: 40, nullable: true })
+  lastProviderCode!: string | null;
 
   @Column({ name: 'enterprise_id', type: 'uuid', nullable: true })
   enterpriseId!: string | null;

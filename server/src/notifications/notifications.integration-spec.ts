@@ -271,6 +271,8 @@ describe('notifications (integration)', () => {
     expect(failed.evidence).toMatchObject({
       channel: 'dingtalk',
       attempts: 3,
+      failure: 'provider_refused',
+      providerCode: '310000',
       error: expect.stringContaining('310000'),
     });
     expect(JSON.stringify(failed.evidence)).not.toContain('HENGDA');
@@ -294,6 +296,8 @@ describe('notifications (integration)', () => {
         channel: 'dingtalk',
         status: 'failed',
         attempts: 3,
+        lastFailure: 'provider_refused',
+        lastProviderCode: '310000',
         lastError: expect.stringContaining('310000'),
       }),
     ]);

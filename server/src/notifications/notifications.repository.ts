@@ -8,7 +8,7 @@ import {
   NotificationRule,
   NotificationTrack,
 } from './notification.entities';
-import { DeliveryChannel, DeliveryStatus, EndpointOwner } from './notification-types';
+import { DeliveryChannel, DeliveryFailure, DeliveryStatus, EndpointOwner } from './notification-types';
 
 export type NewNotification = Omit<Notification, 'id' | 'readAt'>;
 export type NewDelivery = Pick<
@@ -187,23 +187,23 @@ export class NotificationsRepository {
     await this.ds.manager.update(
       NotificationDelivery,
       { id: In(ids) },
-      { status: 'sent', sentAt: now, leaseUntil: null, lastError: null },
+      { status: 'sent', sentAt: now, leaseUntil: null, lastError: null, lastFailure: null, lastProviderCode: null },
     );
   }
 
-  async markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
+  async markRetry(id: string, nextAttemptAt: Date, error: AttemptFailure): Promise<void> {
     await this.ds.manager.update(
       NotificationDelivery,
       { id },
-      { status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error.slice(0, 500) },
+      { status: 'pending', nextAttemptAt, leaseUntil: null, ...failureColumns(error) },
     );
   }
 
-  async markFailed(em: EntityManager, id: string, now: Date, error: string): Promise<void> {
+  async markFailed(em: EntityManager, id: string, now: Date, error: AttemptFailure): Promise<void> {
     await em.update(
       NotificationDelivery,
       { id },
-      { status: 'failed', failedAt: now, leaseUntil: null, lastError: error.slice(0, 500) },
+      { status: 'failed', failedAt: now, leaseUntil: null, ...failureColumns(error) },
     );
   }
 
@@ -257,4 +257,20 @@ export class NotificationsRepository {
     );
     return (r as unknown[]).length > 0;
   }
+}
+
+/** One failed attempt as the delivery log keeps it. */
+export interface AttemptFailure {
+  failure: DeliveryFailure;
+  providerCode: string | null;
+  /** Technical detail (the provider's own words; never shown as the reason). */
+  detail: string;
+}
+
+function failureColumns(f: AttemptFailure) {
+  return {
+    lastError: f.detail.slice(0, 500),
+    lastFailure: f.failure,
+    lastProviderCode: f.providerCode?.slice(0, 40) ?? null,
+  };
 }

@@ -71,6 +71,8 @@ function deliveryView(d: NotificationDelivery): DeliveryView {
     title: d.title,
     status: d.status,
     attempts: d.attempts,
+    lastFailure: d.lastFailure,
+    lastProviderCode: d.lastProviderCode,
     lastError: d.lastError,
     createdAt: d.createdAt.toISOString(),
     nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,

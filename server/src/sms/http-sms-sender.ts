@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HttpSmsConfig } from '../config/notify-config';
-import { SmsMessage, SmsReceipt, SmsSender } from './sms-sender';
+import { SmsMessage, SmsReceipt, SmsSendError, SmsSender } from './sms-sender';
 
 export type { HttpSmsConfig };
 
@@ -56,12 +56,17 @@ export class HttpSmsSender implements SmsSender {
       });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      throw new Error(`SMS gateway unreachable: ${err.cause?.code ?? err.name}`);
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+      throw new SmsSendError(
+        `SMS gateway unreachable: ${err.cause?.code ?? err.name}`,
+        timedOut ? 'timeout' : 'unreachable',
+      );
     }
     const body = (await res.text()).slice(0, 4096);
-    if (res.status < 200 || res.status >= 300) throw new Error(`SMS gateway HTTP ${res.status}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new SmsSendError(`SMS gateway HTTP ${res.status}`, 'http_status', String(res.status));
     if (this.config.successPattern && !new RegExp(this.config.successPattern).test(body))
-      throw new Error(`SMS gateway refused: ${body.slice(0, 200)}`);
+      throw new SmsSendError(`SMS gateway refused: ${body.slice(0, 200)}`, 'refused');
     const id = this.config.messageIdPattern ? new RegExp(this.config.messageIdPattern).exec(body)?.[1] : undefined;
     return { providerMessageId: id ?? null };
   }

@@ -24,6 +24,17 @@ export interface SmsSender {
 
 export const SMS_SENDER = Symbol('SMS_SENDER');
 
+/** A send the gateway did not take: why (unreachable, timeout, http_status, refused) and its status or reply. */
+export class SmsSendError extends Error {
+  constructor(
+    message: string,
+    readonly failure: 'unreachable' | 'timeout' | 'http_status' | 'refused',
+    readonly providerCode: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
 /** Development provider: writes the message to the server log, the number masked. */
 @Injectable()
 export class LogSmsSender implements SmsSender {

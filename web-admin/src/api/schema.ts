@@ -4827,6 +4827,19 @@ export interface components {
     };
     /** @enum {string} */
     DeliveryChannel: 'sms' | 'email' | 'wecom' | 'dingtalk' | 'feishu';
+    /**
+     * @description Why the last attempt failed
+     * @enum {string}
+     */
+    DeliveryFailure:
+      | 'unreachable'
+      | 'timeout'
+      | 'http_status'
+      | 'bad_reply'
+      | 'provider_refused'
+      | 'not_configured'
+      | 'webhook_refused'
+      | 'unexpected';
     /** @enum {string} */
     DeliveryStatus: 'pending' | 'sending' | 'sent' | 'failed';
     DeliveryView: {
@@ -4841,7 +4854,12 @@ export interface components {
       /** Format: uuid */
       id: string;
       kind: components['schemas']['NotificationKind'];
+      /** @description Technical detail: the provider's own words (not for display as the reason) */
       lastError: string | null;
+      /** @description Why the last attempt failed */
+      lastFailure: components['schemas']['DeliveryFailure'] | null;
+      /** @description The provider's own error code or the HTTP status */
+      lastProviderCode: string | null;
       level: components['schemas']['NotifyLevel'] | null;
       /** Format: date-time */
       nextAttemptAt: string | null;
@@ -14178,6 +14196,16 @@ export const deliveryChannelValues: ReadonlyArray<FlattenedDeepRequired<componen
   'wecom',
   'dingtalk',
   'feishu',
+];
+export const deliveryFailureValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryFailure']> = [
+  'unreachable',
+  'timeout',
+  'http_status',
+  'bad_reply',
+  'provider_refused',
+  'not_configured',
+  'webhook_refused',
+  'unexpected',
 ];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeliveryStatus']> = [
   'pending',

@@ -110,6 +110,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     channel: 'dingtalk',
     recipient: 'oapi.dingtalk.com/…Ab12',
     attempts: 5,
+    failure: 'provider_refused',
+    providerCode: '310000',
     error: 'dingtalk errcode 310000: sign not match',
   },
 };

@@ -16,7 +16,7 @@ import {
   type T,
 } from './evidence-values';
 import { DEVICE_STATES, reasonCodeText } from './device-codes';
-import { deliveryChannelValues, hazardCategoryValues, hazardLevelValues } from '../api/schema';
+import { deliveryChannelValues, deliveryFailureValues, hazardCategoryValues, hazardLevelValues } from '../api/schema';
 
 /** A record an evidence line points at: the renderer names it and opens its drawer. */
 export interface EvidenceLink {
@@ -300,7 +300,7 @@ export function layoutLines(type: string, ev: Record<string, unknown>, t: T): Ev
         .use('hazardId');
       break;
     case 'NOTIFICATION_DELIVERY_FAILED':
-      // The provider's reply (error) is English support text: the delivery log shows it to those who read the log.
+      // The provider's own words (error) are support text, often English: the reason is shown by its code.
       l.add(
         'deliveryChannel',
         oneOf(ev.channel, deliveryChannelValues) ? t(`deliveryChannel.${ev.channel}`) : null,
@@ -308,7 +308,15 @@ export function layoutLines(type: string, ev: Record<string, unknown>, t: T): Ev
       )
         .add('deliveryRecipient', str(ev.recipient), 'recipient')
         .add('deliveryAttempts', num(ev.attempts) === null ? null : String(ev.attempts), 'attempts')
-        .use('deliveryId', 'alertId', 'error');
+        .add(
+          'deliveryFailure',
+          oneOf(ev.failure, deliveryFailureValues)
+            ? t(`deliveryFailure.${ev.failure}`) +
+                (str(ev.providerCode) ? `（${t('notifications.providerCode', { code: ev.providerCode })}）` : '')
+            : null,
+          'failure',
+        )
+        .use('deliveryId', 'alertId', 'error', 'providerCode');
       break;
     default:
       // A type this console does not know yet: every field, labelled.

@@ -1,4 +1,4 @@
-import { DeliveryChannel } from '../notification-types';
+import { DeliveryChannel, DeliveryFailure } from '../notification-types';
 
 /** One message, written once and rendered by each channel in its provider's format. */
 export interface OutgoingMessage {
@@ -21,8 +21,19 @@ export interface NotificationChannel {
 
 export const NOTIFICATION_CHANNELS = 'NOTIFICATION_CHANNELS';
 
-/** A provider's refusal or an unreachable provider, in words for the delivery log (no secret in it). */
-export class DeliveryError extends Error {}
+/**
+ * A provider's refusal or an unreachable provider: the kind (shown in the console), the provider's own code
+ * when it gave one, and words for the technical detail of the delivery log (no secret in them).
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly failure: DeliveryFailure,
+    readonly providerCode: string | null = null,
+  ) {
+    super(message);
+  }
+}
 
 export function plainText(m: OutgoingMessage): string {
   return [m.title, ...m.lines].join('\n');

@@ -17,7 +17,7 @@ export class EmailChannel implements NotificationChannel, OnApplicationShutdown 
   }
 
   async send(target: DeliveryTarget, m: OutgoingMessage): Promise<void> {
-    if (!this.transport) throw new DeliveryError('e-mail is not configured (SMTP_URL)');
+    if (!this.transport) throw new DeliveryError('e-mail is not configured (SMTP_URL)', 'not_configured');
     await this.transport.sendMail({ from: this.from, to: target.to, subject: m.title, text: m.lines.join('\n') });
   }
 

@@ -36,7 +36,8 @@ export class OutboundHttp {
       });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      throw new DeliveryError(`unreachable: ${err.cause?.code ?? err.name}`);
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+      throw new DeliveryError(`unreachable: ${err.cause?.code ?? err.name}`, timedOut ? 'timeout' : 'unreachable');
     }
     const body = (await res.text()).slice(0, MAX_REPLY_CHARS);
     return { status: res.status, body };
@@ -54,12 +55,13 @@ export class OutboundHttp {
 
 /** The reply as JSON, or a DeliveryError naming the status. */
 export function jsonReply(reply: HttpReply): Record<string, unknown> {
-  if (reply.status < 200 || reply.status >= 300) throw new DeliveryError(`HTTP ${reply.status}`);
+  if (reply.status < 200 || reply.status >= 300)
+    throw new DeliveryError(`HTTP ${reply.status}`, 'http_status', String(reply.status));
   try {
     const v: unknown = JSON.parse(reply.body);
     if (v && typeof v === 'object') return v as Record<string, unknown>;
   } catch {
     // fall through
   }
-  throw new DeliveryError(`HTTP ${reply.status}: reply is not JSON`);
+  throw new DeliveryError(`HTTP ${reply.status}: reply is not JSON`, 'bad_reply');
 }

@@ -47,7 +47,12 @@ export class WeComRobotChannel implements NotificationChannel {
 
   async send(target: DeliveryTarget, m: OutgoingMessage): Promise<void> {
     const r = jsonReply(await this.http.postJson(target.to, WeComRobotChannel.payload(m)));
-    if (r.errcode !== 0) throw new DeliveryError(`wecom errcode ${String(r.errcode)}: ${String(r.errmsg ?? '')}`);
+    if (r.errcode !== 0)
+      throw new DeliveryError(
+        `wecom errcode ${String(r.errcode)}: ${String(r.errmsg ?? '')}`,
+        'provider_refused',
+        String(r.errcode),
+      );
   }
 }
 
@@ -67,7 +72,12 @@ export class DingTalkRobotChannel implements NotificationChannel {
   async send(target: DeliveryTarget, m: OutgoingMessage): Promise<void> {
     const url = dingtalkSignedUrl(target.to, target.secret, this.clock.now().getTime());
     const r = jsonReply(await this.http.postJson(url, DingTalkRobotChannel.payload(m)));
-    if (r.errcode !== 0) throw new DeliveryError(`dingtalk errcode ${String(r.errcode)}: ${String(r.errmsg ?? '')}`);
+    if (r.errcode !== 0)
+      throw new DeliveryError(
+        `dingtalk errcode ${String(r.errcode)}: ${String(r.errmsg ?? '')}`,
+        'provider_refused',
+        String(r.errcode),
+      );
   }
 }
 
@@ -90,6 +100,11 @@ export class FeishuRobotChannel implements NotificationChannel {
     const r = jsonReply(await this.http.postJson(target.to, FeishuRobotChannel.payload(m, target.secret, ts)));
     // Current replies carry `code`; older robots answered `StatusCode`.
     const code = r.code ?? r.StatusCode;
-    if (code !== 0) throw new DeliveryError(`feishu code ${String(code)}: ${String(r.msg ?? r.StatusMessage ?? '')}`);
+    if (code !== 0)
+      throw new DeliveryError(
+        `feishu code ${String(code)}: ${String(r.msg ?? r.StatusMessage ?? '')}`,
+        'provider_refused',
+        String(code),
+      );
   }
 }

@@ -20,8 +20,10 @@ import { PaginationQueryDto } from '../../common/http/pagination';
 import { AlertSeverity } from '../../alerts/alert-type';
 import {
   DELIVERY_CHANNELS,
+  DELIVERY_FAILURES,
   DELIVERY_STATUSES,
   DeliveryChannel,
+  DeliveryFailure,
   DeliveryStatus,
   ENDPOINT_OWNERS,
   EndpointOwner,
@@ -134,7 +136,21 @@ export class DeliveryView {
   @ApiProperty() title!: string;
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status!: DeliveryStatus;
   @ApiProperty() attempts!: number;
-  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({
+    enum: DELIVERY_FAILURES,
+    enumName: 'DeliveryFailure',
+    nullable: true,
+    description: 'Why the last attempt failed',
+  })
+  lastFailure!: DeliveryFailure | null;
+  @ApiProperty({ nullable: true, type: String, description: "The provider's own error code or the HTTP status" })
+  lastProviderCode!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "Technical detail: the provider's own words (not for display as the reason)",
+  })
+  lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) nextAttemptAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) sentAt!: string | null;

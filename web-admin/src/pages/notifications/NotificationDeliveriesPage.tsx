@@ -76,9 +76,18 @@ export default function NotificationDeliveriesPage() {
                 title: t('notifications.status'),
                 dataIndex: 'status',
                 width: 90,
-                // The provider's own reply (its error code) is kept for support, behind the status tag.
+                // Why the last attempt failed, by its code (the provider's own words stay in the server's log).
                 render: (v: string, d) => (
-                  <Tooltip title={d.lastError ? `${t('notifications.lastError')}: ${d.lastError}` : undefined}>
+                  <Tooltip
+                    title={
+                      d.lastFailure
+                        ? `${t('notifications.lastFailure')}: ${t(`deliveryFailure.${d.lastFailure}`)}` +
+                          (d.lastProviderCode
+                            ? `（${t('notifications.providerCode', { code: d.lastProviderCode })}）`
+                            : '')
+                        : undefined
+                    }
+                  >
                     <span>
                       <EnumTag kind="deliveryStatus" value={v} />
                     </span>
