@@ -18,6 +18,9 @@ export interface RaisedAlert {
  */
 export type AlertRaisedHook = (em: EntityManager, alert: RaisedAlert) => Promise<void>;
 
+/** A repeat of an open alert came with a higher severity than its type's default (e.g. a hazard become 重大). */
+export type AlertSeverityHook = (em: EntityManager, alert: { id: string; severity: AlertSeverity }) => Promise<void>;
+
 /**
  * Lets other modules (notifications) learn of each new alert in the raising transaction without
  * AlertsModule depending on them: they register a hook at start-up.
@@ -25,9 +28,18 @@ export type AlertRaisedHook = (em: EntityManager, alert: RaisedAlert) => Promise
 @Injectable()
 export class AlertHooks {
   private readonly raisedHooks: AlertRaisedHook[] = [];
+  private readonly severityHooks: AlertSeverityHook[] = [];
 
   onRaised(hook: AlertRaisedHook): void {
     this.raisedHooks.push(hook);
+  }
+
+  onSeverityRaised(hook: AlertSeverityHook): void {
+    this.severityHooks.push(hook);
+  }
+
+  async severityRaised(em: EntityManager, alert: { id: string; severity: AlertSeverity }): Promise<void> {
+    for (const h of this.severityHooks) await h(em, alert);
   }
 
   async raised(em: EntityManager, alert: RaisedAlert): Promise<void> {

@@ -50,6 +50,8 @@ export interface UpsertResult {
   id: string;
   inserted: boolean;
   count: number;
+  /** The row's severity after the upsert (a repeat may have raised it). */
+  severity: AlertSeverity;
 }
 
 @Injectable()
@@ -70,7 +72,7 @@ export class AlertsRepository {
    * alerts_open_dedupe_key makes a concurrent second insert wait and turn into the update.
    */
   async upsertRaised(em: EntityManager, r: NewAlertRow): Promise<UpsertResult> {
-    const rows: { id: string; inserted: boolean; count: number }[] = await em.query(
+    const rows: UpsertResult[] = await em.query(
       `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, machine_id, welder_id, permit_id, chip_id, evidence, dedupe_key, count, first_seen_at, last_seen_at)
        VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $12::int, COALESCE($13::timestamptz, $11::timestamptz), $11::timestamptz)
        ON CONFLICT (dedupe_key) WHERE state <> 'closed' DO UPDATE SET
@@ -80,7 +82,7 @@ export class AlertsRepository {
          last_evidence = EXCLUDED.evidence,
          severity = CASE WHEN ${severityRankSql('EXCLUDED.severity')} > ${severityRankSql('alerts.severity')} THEN EXCLUDED.severity ELSE alerts.severity END,
          updated_at = now()
-       RETURNING id, (xmax = 0) AS inserted, count`,
+       RETURNING id, (xmax = 0) AS inserted, count, severity`,
       [
         r.type,
         r.severity,

@@ -276,6 +276,10 @@ export class AlertsService {
         regionPath: alert.regionPath,
         firstSeenAt: alert.firstSeenAt,
       });
+    } else if (input.severity !== undefined && input.severity !== info.severity && up.severity === input.severity) {
+      // A repeat at a severity above the type's default (and now the row's): subscribers may have told people
+      // at the lower one. Only such repeats reach the hook; it decides (idempotently) whether anything changed.
+      await this.hooks.severityRaised(em, { id: alert.id, severity: up.severity });
     }
     await this.bus.announce(em, alert.id);
     return toAlertView(alert, context);

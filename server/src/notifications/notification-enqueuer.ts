@@ -5,7 +5,8 @@ import { NotificationsRepository } from './notifications.repository';
 
 /**
  * Subscribes notifications to new alerts: one INSERT in the raising transaction (so a rolled-back alert
- * is never told, and a committed one is never lost), due at once. Nothing else runs on the raising path.
+ * is never told, and a committed one is never lost), due at once; and to a repeat that raised an alert's
+ * severity: its track starts over under the higher severity's rule. Nothing else runs on the raising path.
  */
 @Injectable()
 export class NotificationEnqueuer implements OnModuleInit {
@@ -28,5 +29,6 @@ export class NotificationEnqueuer implements OnModuleInit {
         nextAt: now,
       });
     });
+    this.hooks.onSeverityRaised((em, a) => this.repo.reopenAtSeverity(em, a.id, a.severity, this.clock.now()));
   }
 }

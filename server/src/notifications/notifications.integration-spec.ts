@@ -247,6 +247,28 @@ describe('notifications (integration)', () => {
     providers.clear();
   });
 
+  it('a repeat that raises the severity starts the track over under the critical rule, once', async () => {
+    clock.set('2026-01-06T23:30:00+08:00');
+    const held = await raise(AlertType.HAZARD_OVERDUE, 'n-severity-up', AlertSeverity.Warning);
+    await worker.drain();
+    expect(await deliveriesOf(held.id)).toEqual([]); // a warning in quiet hours waits
+    // the hazard became 重大: the same alert, now critical, goes out at once despite the quiet hours
+    const again = await raise(AlertType.HAZARD_OVERDUE, 'n-severity-up', AlertSeverity.Critical);
+    expect(again.id).toBe(held.id);
+    await worker.drain();
+    const told = await deliveriesOf(held.id);
+    expect(told.map((d) => [d.channel, d.level, d.status])).toEqual([
+      ['dingtalk', 'enterprise_safety', 'sent'],
+      ['sms', 'enterprise_safety', 'sent'],
+    ]);
+    // repeating at the same severity changes nothing
+    await raise(AlertType.HAZARD_OVERDUE, 'n-severity-up', AlertSeverity.Critical);
+    await worker.drain();
+    expect(await deliveriesOf(held.id)).toHaveLength(told.length);
+    await alerts.close({ userId: null, username: 'system', role: 'system' }, held.id, '测试');
+    providers.clear();
+  });
+
   it('a failing robot is retried with back-off; the last failure raises one platform alert, told in the console only', async () => {
     providers.replies.set('/dingtalk', { status: 200, body: { errcode: 310000, errmsg: 'sign not match' } });
     const a = await raise(AlertType.RELAY_FAULT, 'n-retry');

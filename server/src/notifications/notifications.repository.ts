@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { AlertSeverity } from '../alerts/alert-type';
 import {
   Notification,
   NotificationDelivery,
@@ -47,6 +48,20 @@ export class NotificationsRepository {
       `INSERT INTO notification_tracks (alert_id, alert_type, severity, enterprise_id, region_path, raised_at, next_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (alert_id) DO NOTHING`,
       [t.alertId, t.alertType, t.severity, t.enterpriseId, t.regionPath, t.raisedAt, t.nextAt],
+    );
+  }
+
+  /**
+   * An alert's severity rose: its track starts over at the first level of the higher severity's rule, at
+   * once, even if it had ended. A track already at that severity (or above) is left alone, so a repeat
+   * that changes nothing writes nothing.
+   */
+  async reopenAtSeverity(em: EntityManager, alertId: string, severity: AlertSeverity, now: Date): Promise<void> {
+    const rank = (s: string) => `CASE ${s} WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END`;
+    await em.query(
+      `UPDATE notification_tracks SET severity = $2, step = 0, done = false, next_at = $3, updated_at = now()
+        WHERE alert_id = $1 AND ${rank('severity')} < ${rank('$2::text')}`,
+      [alertId, severity, now],
     );
   }
 
