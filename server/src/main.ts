@@ -9,6 +9,7 @@ import { Infrastructure, resolveInfrastructure } from './bootstrap/infrastructur
 import { describeError } from './common/errors/describe-error';
 import { armFaultPoints } from './common/fault/fault-points';
 import { ConfigError, DEFAULT_HEAP_GROWING_PERCENT } from './config/app-config';
+import { STARTUP_LOCKS, withAdvisoryLock } from './database/advisory-lock';
 import { runMigrations } from './database/data-source';
 import { DemoSeeder } from './seed/demo-seeder';
 import { DemoSpread } from './seed/demo-spread';
@@ -50,12 +51,14 @@ async function serve(infra: Infrastructure): Promise<void> {
   const log = app.get(Logger);
   if (applied.length) log.log(`Applied migrations: ${applied.join(', ')}`);
   if (config.seedDemoData) {
-    const seeded = await app.get(DemoSeeder).seedIfEmpty();
-    if (seeded) {
+    // Replicas starting together on an empty database: one seeds, the others then find it seeded.
+    const seeded = await withAdvisoryLock(config.databaseUrl, STARTUP_LOCKS.demoSeed, async () => {
+      if (!(await app.get(DemoSeeder).seedIfEmpty())) return false;
       // The hazards, a fined case and a paid reward: what a regulator's day looks like (issue 15 §5).
       await app.get(DemoSpread).seed();
-      log.log('Seeded demo data (Xiayi County 411426); see README for the demo log-ins');
-    }
+      return true;
+    });
+    if (seeded) log.log('Seeded demo data (Xiayi County 411426); see README for the demo log-ins');
   }
   await app.listen(config.port, config.host);
   const stop = async () => {

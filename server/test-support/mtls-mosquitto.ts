@@ -19,14 +19,24 @@ export interface MtlsMosquitto {
   deviceUrl: string;
   /** What createTestApp needs to use this broker and this data dir (device CA, CRL, SIGHUP reload). */
   appConfig: Partial<AppConfig>;
+  /** The broker's process id (kill -HUP reloads the CRL). */
+  pid: number;
+  /** Everything the broker logged so far (every packet with `verbose: 'capture'`). */
+  log(): string;
   stop(): Promise<void>;
 }
 
 /**
  * A real Mosquitto 2.0 with the configuration `npm run broker:config -- mosquitto` writes (issue 17
- * §1), on free ports, its CAs and CRL in `dir` (which becomes the app's data dir).
+ * §1), on free ports, its CAs and CRL in `dir` (which becomes the app's data dir). `verbose`: every
+ * packet logged, echoed to stderr (true) or only kept for log() ('capture': a test reads from it
+ * which server replica the broker handed each message to).
  */
-export async function startMtlsMosquitto(dir: string, topicRoot: string, verbose = false): Promise<MtlsMosquitto> {
+export async function startMtlsMosquitto(
+  dir: string,
+  topicRoot: string,
+  verbose: boolean | 'capture' = false,
+): Promise<MtlsMosquitto> {
   if (!MOSQUITTO_BINARY) throw new Error('no mosquitto binary');
   const devicePort = await portOrFree(0);
   const servicePort = await portOrFree(0);
@@ -51,7 +61,7 @@ export async function startMtlsMosquitto(dir: string, topicRoot: string, verbose
   let log = '';
   broker.stderr?.on('data', (d: Buffer) => {
     log += d.toString();
-    if (verbose) process.stderr.write(d);
+    if (verbose === true) process.stderr.write(d);
   });
   const until = Date.now() + 8000;
   for (;;) {
@@ -69,6 +79,8 @@ export async function startMtlsMosquitto(dir: string, topicRoot: string, verbose
     devicePort,
     servicePort,
     deviceUrl: `mqtts://127.0.0.1:${devicePort}`,
+    pid: broker.pid!,
+    log: () => log,
     appConfig: {
       dataDir: dir,
       mqtt: {

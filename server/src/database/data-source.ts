@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { STARTUP_LOCKS, withAdvisoryLock } from './advisory-lock';
 import { MIGRATIONS } from './migrations';
 
 /**
@@ -22,13 +23,16 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
   };
 }
 
+/** Applies pending migrations; replicas starting together take turns (the second finds nothing to do). */
 export async function runMigrations(url: string): Promise<string[]> {
-  const ds = new DataSource(dataSourceOptions(url));
-  await ds.initialize();
-  try {
-    const done = await ds.runMigrations({ transaction: 'each' });
-    return done.map((m) => m.name);
-  } finally {
-    await ds.destroy();
-  }
+  return withAdvisoryLock(url, STARTUP_LOCKS.migrations, async () => {
+    const ds = new DataSource(dataSourceOptions(url));
+    await ds.initialize();
+    try {
+      const done = await ds.runMigrations({ transaction: 'each' });
+      return done.map((m) => m.name);
+    } finally {
+      await ds.destroy();
+    }
+  });
 }

@@ -44,12 +44,13 @@ export class ChipsRepository {
   }
 
   /** The highest envelope seq recorded for the chip (0: none); seeds the replay window once per process. */
-  async lastMessageSeq(chipId: string): Promise<number> {
-    const rows: { seq: string | null }[] = await this.ds.query(
-      `SELECT last_msg_seq AS seq FROM chips WHERE chip_id = $1`,
+  /** The highest message seq recorded for the chip (by any replica), and when it was last heard from. */
+  async lastMessageSeq(chipId: string): Promise<{ seq: number; seenAt: Date | null }> {
+    const rows: { seq: string | null; seen_at: Date | null }[] = await this.ds.query(
+      `SELECT last_msg_seq AS seq, last_seen_at AS seen_at FROM chips WHERE chip_id = $1`,
       [chipId],
     );
-    return Number(rows[0]?.seq ?? 0);
+    return { seq: Number(rows[0]?.seq ?? 0), seenAt: rows[0]?.seen_at ?? null };
   }
 
   /**

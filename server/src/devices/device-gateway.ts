@@ -42,6 +42,12 @@ import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
 
 const SAID_EXCERPT = 1024;
+/**
+ * A chip whose last message was recorded this recently is being heard by another replica (or was, just
+ * before a restart): seeding a window then leaves room for its messages still in flight (MessageSeqWindow.seed).
+ * Well above the recorder's 1 s flush plus the lag between two replicas handling the same status.
+ */
+const OTHER_REPLICA_ACTIVE_MS = 10_000;
 
 /** Evidence of what a device said: parsed JSON when small and valid, else a text excerpt. */
 function whatItSaid(payload: Buffer): unknown {
@@ -146,7 +152,11 @@ export class DeviceGateway implements OnModuleInit {
 
     const bound = await this.chips.findBoundByChipId(chipId);
     if (!bound) return this.fromUnboundChip(chipId, topic, type, payload, receivedAt, reject);
-    if (!this.seqWindow.has(chipId)) this.seqWindow.seed(chipId, await this.chipsRepo.lastMessageSeq(chipId));
+    if (!this.seqWindow.has(chipId)) {
+      const last = await this.chipsRepo.lastMessageSeq(chipId);
+      const othersActive = !!last.seenAt && receivedAt.getTime() - last.seenAt.getTime() < OTHER_REPLICA_ACTIVE_MS;
+      this.seqWindow.seed(chipId, last.seq, othersActive);
+    }
 
     const opened = openDeviceMessage(payload, {
       chip: chipId,

@@ -22,6 +22,17 @@ describe('MessageSeqWindow: each envelope seq once per chip', () => {
     expect(w.check('C2', 101, 'y')).toBe('replayed'); // fell out of the window: too old to tell
   });
 
+  it('seeded while another replica is hearing the chip, accepts its seqs still in flight once (two replicas)', () => {
+    const w = new MessageSeqWindow();
+    // Replica A recorded seq 100; this replica has seqs 98-100 (statuses reach every replica) still to handle.
+    w.seed('C3', 100, true);
+    expect(w.check('C3', 99, 's99')).toBe('new');
+    expect(w.check('C3', 100, 's100')).toBe('new');
+    expect(w.check('C3', 99, 'other')).toBe('replayed');
+    expect(w.check('C3', 101, 's101')).toBe('new');
+    expect(w.check('C3', 100 - SEQ_WINDOW, 'old')).toBe('replayed');
+  });
+
   it('keeps chips apart', () => {
     const w = new MessageSeqWindow();
     expect(w.check('A', 1, 'i')).toBe('new');

@@ -27,7 +27,7 @@ interface Window {
  * message only. A sliding window (as IPsec's anti-replay window) accepts seqs that arrive out of
  * order within SEQ_WINDOW of the highest, answers an identical re-delivery as a duplicate, and
  * refuses a seq used by another message or older than the window. Seeded per chip from the last
- * seq the database recorded, so a restart does not reopen old seqs.
+ * seq the database recorded, so a restart does not reopen old seqs (see seed() for replicas).
  */
 @Injectable()
 export class MessageSeqWindow {
@@ -38,11 +38,20 @@ export class MessageSeqWindow {
     return this.windows.has(chipId);
   }
 
-  /** Starts a chip's window above the last seq recorded for it (call once, before the first check). */
-  seed(chipId: string, lastRecordedSeq: number): void {
+  /**
+   * Starts a chip's window above the last seq recorded for it (call once, before the first check).
+   * `othersActive`: another replica is receiving this chip's messages right now (it recorded one a
+   * moment ago). Its status messages reach every replica, and its up messages are shared between them,
+   * so the recorded seq may already count messages that are still on their way to this replica. The
+   * window then starts SEQ_WINDOW below that seq instead of at it: those late messages are accepted
+   * once, as on the replica that recorded them, and replays of events and arm requests are still
+   * refused by the database (device_event_seqs, arm_nonces).
+   */
+  seed(chipId: string, lastRecordedSeq: number, othersActive = false): void {
     if (this.windows.has(chipId)) return;
     if (this.windows.size >= MAX_CHIPS) this.windows.delete(this.windows.keys().next().value as string);
-    this.windows.set(chipId, { top: lastRecordedSeq, floor: lastRecordedSeq, seen: new Map() });
+    const floor = othersActive ? Math.max(0, lastRecordedSeq - SEQ_WINDOW) : lastRecordedSeq;
+    this.windows.set(chipId, { top: lastRecordedSeq, floor, seen: new Map() });
   }
 
   /** Checks and, when new, records the seq; synchronous, so concurrent messages of one chip cannot both pass. */
