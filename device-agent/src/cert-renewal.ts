@@ -37,7 +37,10 @@ export function certificateProblem(
     return 'not a PEM X.509 certificate';
   }
   if (cert.subject !== `CN=${o.identity.chip}`) return `subject ${cert.subject} is not CN=${o.identity.chip}`;
-  if (cert.publicKey.asymmetricKeyType !== 'ed25519' || cert.publicKey.export({ format: 'jwk' }).x !== o.identity.publicKey)
+  if (
+    cert.publicKey.asymmetricKeyType !== 'ed25519' ||
+    cert.publicKey.export({ format: 'jwk' }).x !== o.identity.publicKey
+  )
     return 'not issued for the chip key';
   if (!cert.checkIssued(o.ca) || !cert.verify(o.ca.publicKey)) return 'not signed by the device CA';
   if (Date.parse(cert.validFrom) > o.now || Date.parse(cert.validTo) <= o.now) return 'not in force now';
