@@ -3977,6 +3977,8 @@ export interface components {
       | 'machine.status'
       | 'machine.chip.bind'
       | 'machine.chip.unbind'
+      | 'device.certificate.renew'
+      | 'device.certificate.renew_refused'
       | 'machine_loan.create'
       | 'machine_loan.revoke'
       | 'permit.create'
@@ -6838,6 +6840,9 @@ export interface components {
       | 'MALFORMED'
       | 'RATE_LIMITED'
       | 'SERVER_ERROR'
+      | 'DEVICE_CERT_REVOKED'
+      | 'DEVICE_CERT_UNKNOWN'
+      | 'DEVICE_CERT_KEY_MISMATCH'
       | 'GRANT_EXPIRED'
       | 'REGULATOR_ORDER'
       | 'WORK_ENDED';
@@ -14003,6 +14008,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'machine.status',
   'machine.chip.bind',
   'machine.chip.unbind',
+  'device.certificate.renew',
+  'device.certificate.renew_refused',
   'machine_loan.create',
   'machine_loan.revoke',
   'permit.create',
@@ -14599,6 +14606,9 @@ export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'MALFORMED',
   'RATE_LIMITED',
   'SERVER_ERROR',
+  'DEVICE_CERT_REVOKED',
+  'DEVICE_CERT_UNKNOWN',
+  'DEVICE_CERT_KEY_MISMATCH',
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
   'WORK_ENDED',
