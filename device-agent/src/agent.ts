@@ -605,6 +605,10 @@ export class Agent {
         return this.dispatch({ type: 'grant', envelope: message });
       case 'arm.denied':
         return this.dispatch({ type: 'denied', message });
+      case 'cert.issued':
+      case 'cert.denied':
+        // An answer no renewal waits for any more (a late QoS 1 duplicate): the renewer asks again if need be.
+        return;
     }
   }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { CertDeniedMessage, CertIssuedMessage, ReasonCode, certDeniedBody } from '@arcgate/protocol';
+import { CertDeniedMessage, ReasonCode, certDeniedBody } from '@arcgate/protocol';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -76,7 +76,7 @@ const issued = (requestId: string, pem: string, serial = 'ab'): CertAnswer => ({
     ts: new Date(T0).toISOString(),
     sig: '',
     body: { requestId, serial, supersedes: 'cd', notBefore: '', notAfter: '', certificatePem: pem },
-  } as CertIssuedMessage,
+  },
 });
 
 describe('certificate renewal in the agent (docs/protocol.md §3.4)', () => {

@@ -61,11 +61,7 @@ suite('device certificate renewal over mutual TLS (real Mosquitto, real agent)',
   });
 
   const certRows = () =>
-    bench.t.ds.query(
-      `SELECT serial, renewal_request_id, renews_serial, superseded_at, not_after FROM device_certificates
-        WHERE chip_id = $1 ORDER BY issued_at`,
-      [rig.chip],
-    ) as Promise<
+    bench.t.ds.query<
       {
         serial: string;
         renewal_request_id: string | null;
@@ -73,7 +69,11 @@ suite('device certificate renewal over mutual TLS (real Mosquitto, real agent)',
         superseded_at: Date | null;
         not_after: Date;
       }[]
-    >;
+    >(
+      `SELECT serial, renewal_request_id, renews_serial, superseded_at, not_after FROM device_certificates
+        WHERE chip_id = $1 ORDER BY issued_at`,
+      [rig.chip],
+    );
 
   it('renews before expiry, reconnects with the new certificate, and works on it after the old one expired', async () => {
     const [first] = await certRows();

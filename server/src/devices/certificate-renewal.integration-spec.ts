@@ -135,11 +135,7 @@ describe('device certificate renewal over MQTT (real broker and database)', () =
     return waitFor(async () => answers(d, m.id)[count - 1], `answer ${count} to ${m.id}`);
   }
   const certRows = (chip: string) =>
-    t.ds.query(
-      `SELECT serial, renewal_request_id, renews_serial, superseded_at, revoked_at FROM device_certificates
-        WHERE chip_id = $1 ORDER BY issued_at`,
-      [chip],
-    ) as Promise<
+    t.ds.query<
       {
         serial: string;
         renewal_request_id: string | null;
@@ -147,12 +143,16 @@ describe('device certificate renewal over MQTT (real broker and database)', () =
         superseded_at: Date | null;
         revoked_at: Date | null;
       }[]
-    >;
+    >(
+      `SELECT serial, renewal_request_id, renews_serial, superseded_at, revoked_at FROM device_certificates
+        WHERE chip_id = $1 ORDER BY issued_at`,
+      [chip],
+    );
   const auditOf = (action: string, machineId: string) =>
-    t.ds.query(`SELECT actor_role, before, after FROM audit_log WHERE action = $1 AND entity_id = $2 ORDER BY id`, [
-      action,
-      machineId,
-    ]) as Promise<{ actor_role: string; before: Record<string, unknown> | null; after: Record<string, unknown> }[]>;
+    t.ds.query<{ actor_role: string; before: Record<string, unknown> | null; after: Record<string, unknown> }[]>(
+      `SELECT actor_role, before, after FROM audit_log WHERE action = $1 AND entity_id = $2 ORDER BY id`,
+      [action, machineId],
+    );
   const crlSerials = async (): Promise<string[]> => {
     const { X509Crl } = await import('@peculiar/x509');
     const crl = new X509Crl((await t.http.get('/api/devices/crl')).text);

@@ -24,12 +24,14 @@ type Outcome =
   | { kind: 'denied'; reason: ReasonCode; retryAfterS?: number; detail?: Record<string, unknown> };
 
 /** What a refusal means inside the transaction: roll back nothing written, answer this. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly reason: ReasonCode,
     readonly detail: Record<string, unknown> = {},
     readonly retryAfterS?: number,
-  ) {}
+  ) {
+    super(`renewal refused: ${reason}`);
+  }
 }
 
 const issuedBody = (requestId: string, c: DeviceCertificate, supersedes: string): CertIssuedBody => ({
