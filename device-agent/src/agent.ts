@@ -31,6 +31,7 @@ import { ConnectFn, Link } from './link';
 import type { Logger } from './logger';
 import { GAS_FLOW_THRESHOLD_LPM } from './pin-map';
 import { ArcSampler, SamplerOutput } from './sampler';
+import { CertRenewer, chooseCertificate, DEFAULT_RENEW_BEFORE_S, DEFAULT_RENEW_FRACTION } from './cert-renewal';
 import { TEXT } from './display-texts';
 import {
   AgentModel,
@@ -89,6 +90,7 @@ export class Agent {
   private identityValue: ChipIdentity | null = null;
   private journalValue: Journal | null = null;
   private link: Link | null = null;
+  private renewer: CertRenewer | null = null;
   private sender: EventSender | null = null;
   private sampler: ArcSampler | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -162,6 +164,8 @@ export class Agent {
     const sampleRateHz = Math.max(settings.sampleRateHz, 10);
     this.sampler = new ArcSampler({ sampleRateHz, thresholdA: this.thresholdFor(settings) });
 
+    // A certificate renewed earlier (DATA_DIR/tls) is used when it outlives the provisioned one.
+    const tls = config.tls ? this.tlsMaterial(config.tls, identity) : null;
     const link = new Link({
       url: config.mqttUrl,
       topicRoot: config.topicRoot,
@@ -172,13 +176,13 @@ export class Agent {
       clock,
       log,
       connect: this.deps.connect,
-      tls: config.tls
+      tls: tls
         ? {
-            ca: readFileSync(config.tls.caFile, 'utf8'),
-            cert: readFileSync(config.tls.certFile, 'utf8'),
+            ca: tls.ca,
+            cert: tls.cert,
             // The chip's own Ed25519 key: the certificate was issued for it at binding (加芯).
-            key: config.tls.keyFile
-              ? readFileSync(config.tls.keyFile, 'utf8')
+            key: tls.keyFile
+              ? readFileSync(tls.keyFile, 'utf8')
               : (identity.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
           }
         : undefined,
@@ -188,6 +192,21 @@ export class Agent {
       faults: () => deviceFaults(this.model),
     });
     this.link = link;
+    // Renewal certifies the chip key: not for a link that uses another TLS key (MQTT_KEY_FILE).
+    if (tls && !tls.keyFile)
+      this.renewer = new CertRenewer({
+        link,
+        identity,
+        caPem: tls.ca,
+        certPem: tls.cert,
+        dataDir: config.dataDir,
+        clock,
+        log,
+        renewBeforeS: config.certRenewBeforeS ?? DEFAULT_RENEW_BEFORE_S,
+        renewFraction: config.certRenewFraction ?? DEFAULT_RENEW_FRACTION,
+        onRejected: (messageId) =>
+          this.dispatch({ type: 'server_rejected', messageType: 'cert.issued', messageId, reason: 'malformed' }),
+      });
     this.sender = new EventSender({
       journal,
       transport: link,
@@ -230,6 +249,7 @@ export class Agent {
     this.wireLink(link);
     await this.startScanner();
     link.start();
+    this.renewer?.start();
 
     const monotonic = this.deps.monotonic ?? (() => performance.now());
     this.lastLoopAt = monotonic();
@@ -247,6 +267,7 @@ export class Agent {
     if (!this.running) return;
     this.timers.forEach((t) => clearInterval(t));
     this.timers = [];
+    this.renewer?.stop();
     // Relay open first, whatever else fails below.
     this.deps.board.setRelay(false);
     try {
@@ -539,10 +560,28 @@ export class Agent {
     });
   }
 
+  /** The TLS material of the configuration, with the renewed certificate when that one outlives it. */
+  private tlsMaterial(
+    files: NonNullable<AgentConfig['tls']>,
+    identity: ChipIdentity,
+  ): { ca: string; cert: string; keyFile: string | null } {
+    const ca = readFileSync(files.caFile, 'utf8');
+    const provisioned = readFileSync(files.certFile, 'utf8');
+    if (files.keyFile) return { ca, cert: provisioned, keyFile: files.keyFile };
+    const cert = chooseCertificate(provisioned, this.deps.config.dataDir, {
+      identity,
+      caPem: ca,
+      now: this.deps.clock.now(),
+      log: this.deps.log,
+    });
+    return { ca, cert, keyFile: null };
+  }
+
   private wireLink(link: Link): void {
     link.on('online', () => {
       this.dispatch({ type: 'network', up: true });
       this.sender?.onOnline();
+      void this.renewer?.check();
     });
     link.on('offline', () => {
       this.sender?.onOffline();
@@ -566,6 +605,10 @@ export class Agent {
         return this.dispatch({ type: 'grant', envelope: message });
       case 'arm.denied':
         return this.dispatch({ type: 'denied', message });
+      case 'cert.issued':
+      case 'cert.denied':
+        // An answer no renewal waits for any more (a late QoS 1 duplicate): the renewer asks again if need be.
+        return;
     }
   }
 

@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { ...env, CLOCK_OFFSET_MS: '-600000' } }).clockOffsetMs).toBe(-600_000);
   });
 
+  it('reads the certificate renewal window (defaults 30 days and 1/3) and refuses nonsense', () => {
+    expect(loadConfig({ env })).toMatchObject({ certRenewBeforeS: 30 * 86400, certRenewFraction: 1 / 3 });
+    expect(
+      loadConfig({ env: { ...env, MQTT_CERT_RENEW_BEFORE_S: '20', MQTT_CERT_RENEW_FRACTION: '1' } }),
+    ).toMatchObject({ certRenewBeforeS: 20, certRenewFraction: 1 });
+    expect(() => loadConfig({ env: { ...env, MQTT_CERT_RENEW_FRACTION: '2' } })).toThrow(/certRenewFraction/);
+    expect(() => loadConfig({ env: { ...env, MQTT_CERT_RENEW_BEFORE_S: '0' } })).toThrow(/certRenewBeforeS/);
+  });
+
   it('overlays the environment on the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
     try {

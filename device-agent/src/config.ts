@@ -12,6 +12,7 @@ import {
   publicKeyFromRaw,
   WATCHDOG_TIMEOUT_MAX_MS,
 } from '@arcgate/protocol';
+import { DEFAULT_RENEW_BEFORE_S, DEFAULT_RENEW_FRACTION } from './cert-renewal';
 import type { LogLevel } from './logger';
 
 export const FIRMWARE = 'arcgate-agent 0.1.0';
@@ -42,6 +43,12 @@ export interface AgentConfig {
    * the chip's own Ed25519 key unless tlsKeyFile names another. Only with an mqtts:// URL.
    */
   tls?: { certFile: string; caFile: string; keyFile: string | null } | null;
+  /**
+   * Certificate renewal (docs/protocol.md §3.4): renew once the time left is at most
+   * min(certRenewBeforeS, certRenewFraction × the certificate's validity). Defaults 30 days and 1/3.
+   */
+  certRenewBeforeS?: number;
+  certRenewFraction?: number;
 }
 
 /** Environment variable → config key. */
@@ -63,6 +70,8 @@ export const ENV_KEYS = {
   MQTT_CERT_FILE: 'tlsCertFile',
   MQTT_CA_FILE: 'tlsCaFile',
   MQTT_KEY_FILE: 'tlsKeyFile',
+  MQTT_CERT_RENEW_BEFORE_S: 'certRenewBeforeS',
+  MQTT_CERT_RENEW_FRACTION: 'certRenewFraction',
 } as const;
 
 const FILE_KEYS = new Set<string>(Object.values(ENV_KEYS));
@@ -200,6 +209,8 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
     firmware: FIRMWARE,
     clockOffsetMs: number('clockOffsetMs', 0, -86_400_000, 86_400_000),
     tls,
+    certRenewBeforeS: number('certRenewBeforeS', DEFAULT_RENEW_BEFORE_S, 1, 3650 * 86400),
+    certRenewFraction: number('certRenewFraction', DEFAULT_RENEW_FRACTION, 0.01, 1),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

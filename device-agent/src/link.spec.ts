@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import {
   ARM_REQUEST_RETRIES,
   ARM_REQUEST_TIMEOUT_MS,
+  buildExamples,
+  certDeniedBody,
   openDeviceMessage,
+  ReasonCode,
   publicKeyToBase64Url,
   verifyConnectToken,
 } from '@arcgate/protocol';
@@ -187,6 +190,72 @@ describe('Link', () => {
     c.deliver(`arcgate/d/${identity.chip}/down/arm.grant`, grant);
     await expect(pending).resolves.toEqual({ kind: 'grant', message: grant });
     expect(seen.filter((s) => s.type === 'message')).toHaveLength(0);
+  });
+
+  it('correlates cert.issued with its cert.renew, retries the identical envelope, and reconnects with a new certificate', async () => {
+    const tlsLink = new Link({
+      url: 'mqtts://broker:8883',
+      topicRoot: 'arcgate',
+      identity,
+      serverPublicKey: keys.serverPublicKey,
+      machineKind: 'electric_arc',
+      firmware: 'test 1',
+      clock,
+      log: silentLogger,
+      nextSeq: () => ++seq,
+      state: () => 'locked',
+      random: () => 0.5,
+      tls: { ca: 'CA', cert: 'OLD', key: 'KEY' },
+      connect: (url: string, options: MqttConnectOptions) => {
+        const c = new FakeMqttClient(url, options);
+        clients.push(c);
+        return c;
+      },
+    });
+    try {
+      tlsLink.start();
+      const c = clients.at(-1)!;
+      expect(c.options.cert).toBe('OLD');
+      c.acceptConnect();
+      await flush();
+      jest.useFakeTimers();
+      const pending = tlsLink.requestCertificate('renewRequest00000001', {
+        serial: 'ab',
+        publicKey: identity.publicKey,
+      });
+      jest.advanceTimersByTime(ARM_REQUEST_TIMEOUT_MS);
+      const sent = c.published.filter((p) => p.topic === `arcgate/d/${identity.chip}/up/cert.renew`);
+      expect(sent).toHaveLength(2);
+      expect(sent[0].payload).toBe(sent[1].payload);
+      // An answer to another request is not this one's.
+      const stray = serverMessage(
+        keys.server,
+        identity.chip,
+        'cert.denied',
+        certDeniedBody('otherRequest00000001', ReasonCode.RATE_LIMITED),
+        clock.now(),
+      );
+      c.deliver(`arcgate/d/${identity.chip}/down/cert.denied`, stray);
+      const issued = serverMessage(
+        keys.server,
+        identity.chip,
+        'cert.issued',
+        { ...buildExamples().certIssued.body, requestId: 'renewRequest00000001' },
+        clock.now(),
+      );
+      c.deliver(`arcgate/d/${identity.chip}/down/cert.issued`, issued);
+      await expect(pending).resolves.toEqual({ kind: 'issued', message: issued });
+      jest.useRealTimers();
+
+      tlsLink.useClientCertificate('NEW');
+      await flush();
+      expect(c.ended).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(clients.at(-1)).not.toBe(c);
+      expect(clients.at(-1)!.options.cert).toBe('NEW');
+    } finally {
+      await tlsLink.stop();
+    }
   });
 
   it('reconnects with exponential back-off and jitter, with a fresh token each time', async () => {

@@ -13,6 +13,8 @@ import {
   ArmDeniedMessage,
   ArmGrantMessage,
   canonicalJson,
+  CertDeniedMessage,
+  CertIssuedMessage,
   createEnvelope,
   DeviceFault,
   DeviceState,
@@ -105,6 +107,12 @@ export type ArmAnswer =
   | { kind: 'timeout' }
   | { kind: 'offline' };
 
+export type CertAnswer =
+  | { kind: 'issued'; message: CertIssuedMessage }
+  | { kind: 'denied'; message: CertDeniedMessage }
+  | { kind: 'timeout' }
+  | { kind: 'offline' };
+
 export interface LinkEvents {
   online: [];
   offline: [];
@@ -128,6 +136,7 @@ export class Link extends EventEmitter<LinkEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly seen = new Map<string, number>();
   private readonly pending = new Map<string, PendingArm>();
+  private readonly pendingCert = new Map<string, { timer: NodeJS.Timeout | null; resolve: (a: CertAnswer) => void }>();
 
   constructor(private readonly o: LinkOptions) {
     super();
@@ -220,6 +229,46 @@ export class Link extends EventEmitter<LinkEvents> {
     });
   }
 
+  /**
+   * Sends a cert.renew (docs §3.4) and waits for cert.issued / cert.denied: the same timing and
+   * identical-envelope retries as an arm request (the server answers a retry with the same certificate).
+   */
+  requestCertificate(requestId: string, body: unknown): Promise<CertAnswer> {
+    if (!this.client || !this.connected) return Promise.resolve({ kind: 'offline' });
+    const payload = canonicalJson(this.sign('cert.renew', body, requestId));
+    const topic = upTopic(this.o.topicRoot, this.o.identity.chip, 'cert.renew');
+    return new Promise<CertAnswer>((resolve) => {
+      const entry = { timer: null as NodeJS.Timeout | null, resolve };
+      this.pendingCert.set(requestId, entry);
+      let attempts = 0;
+      const attempt = (): void => {
+        if (this.pendingCert.get(requestId) !== entry) return;
+        if (attempts > ARM_REQUEST_RETRIES) return this.settleCert(requestId, { kind: 'timeout' });
+        attempts++;
+        const current = this.client;
+        if (!current || !this.connected) return this.settleCert(requestId, { kind: 'offline' });
+        this.publishRaw(current, topic, payload, false).catch((err: Error) =>
+          this.o.log.warn('cert.renew publish failed', { error: err.message }),
+        );
+        entry.timer = setTimeout(attempt, ARM_REQUEST_TIMEOUT_MS);
+      };
+      attempt();
+    });
+  }
+
+  /**
+   * Connects with another client certificate from now on (a renewed one): the current connection is
+   * closed cleanly (no will, so the device is not reported offline) and the link reconnects at once.
+   */
+  useClientCertificate(certPem: string): void {
+    if (!this.o.tls) throw new Error('the link has no TLS client certificate to replace');
+    this.o.tls = { ...this.o.tls, cert: certPem };
+    const client = this.client;
+    if (!client || this.stopping) return;
+    this.o.log.info('reconnecting with the renewed certificate');
+    client.end(false, {}, () => undefined);
+  }
+
   /** Drops a pending request (the attempt ended for another reason). */
   cancelRequest(requestId: string): void {
     this.settle(requestId, { kind: 'offline' });
@@ -263,6 +312,16 @@ export class Link extends EventEmitter<LinkEvents> {
       const requestId = message.body.requestId;
       if (this.pending.has(requestId)) {
         this.settle(requestId, message.type === 'arm.grant' ? { kind: 'grant', message } : { kind: 'denied', message });
+        return;
+      }
+    }
+    if (message.type === 'cert.issued' || message.type === 'cert.denied') {
+      const requestId = message.body.requestId;
+      if (this.pendingCert.has(requestId)) {
+        this.settleCert(
+          requestId,
+          message.type === 'cert.issued' ? { kind: 'issued', message } : { kind: 'denied', message },
+        );
         return;
       }
     }
@@ -385,8 +444,17 @@ export class Link extends EventEmitter<LinkEvents> {
     entry.resolve(answer);
   }
 
-  private settleAll(answer: ArmAnswer): void {
+  private settleAll(answer: ArmAnswer & { kind: 'offline' }): void {
     [...this.pending.keys()].forEach((id) => this.settle(id, answer));
+    [...this.pendingCert.keys()].forEach((id) => this.settleCert(id, answer));
+  }
+
+  private settleCert(requestId: string, answer: CertAnswer): void {
+    const entry = this.pendingCert.get(requestId);
+    if (!entry) return;
+    this.pendingCert.delete(requestId);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.resolve(answer);
   }
 
   private pruneSeen(now: number): void {

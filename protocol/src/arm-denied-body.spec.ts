@@ -15,7 +15,7 @@ const DOCUMENTED_WAIT_FOR_SERVER = new Set<ReasonCode>([
 // here so the wire output is pinned for every code.
 const oldDecisionRule = (reason: ReasonCode, message: LocalizedText): ArmDeniedBody => {
   const d =
-    REASONS[reason].use === 'revoke'
+    ['revoke', 'renew'].includes(REASONS[reason].use)
       ? { reason: ReasonCode.SERVER_ERROR, message: REASONS[ReasonCode.SERVER_ERROR].message }
       : { reason, message };
   const body: ArmDeniedBody = { requestId: 'r', reason: d.reason, message: d.message };
@@ -40,7 +40,7 @@ describe('armDeniedBody, the one arm.denied builder', () => {
     '%s: retryAfterS exactly when the code waits for the server (docs §6.4), and a valid arm.denied',
     (code) => {
       const body = armDeniedBody('r7Qm2xKpV9sLwE3nTbY8aA', code);
-      const sent = REASONS[code].use === 'revoke' ? ReasonCode.SERVER_ERROR : code;
+      const sent = ['revoke', 'renew'].includes(REASONS[code].use) ? ReasonCode.SERVER_ERROR : code;
       expect(body.reason).toBe(sent);
       expect(body.message).toEqual(reasonMessage(sent));
       expect(REASONS[sent].waitForServer).toBe(DOCUMENTED_WAIT_FOR_SERVER.has(sent));
@@ -55,7 +55,7 @@ describe('armDeniedBody, the one arm.denied builder', () => {
     expect(armDeniedBody('r', code, { message })).toEqual(oldDecisionRule(code, message));
   });
 
-  it.each(REASON_CODES.filter((c) => REASONS[c].use !== 'revoke' && c !== ReasonCode.RATE_LIMITED))(
+  it.each(REASON_CODES.filter((c) => ['deny', 'both'].includes(REASONS[c].use) && c !== ReasonCode.RATE_LIMITED))(
     "%s: the same wire body as the gateway's old builder",
     (code) => {
       expect(armDeniedBody('r', code)).toEqual(oldGatewayRule(code));

@@ -100,7 +100,7 @@ describe('docs/protocol.md', () => {
     expect(messages.length).toBeGreaterThanOrEqual(10);
     for (const m of messages) {
       expect(validateMessage(m)).toEqual([]);
-      const key = ['status', 'arm.request', 'events'].includes(m.type) ? devicePub : serverPub;
+      const key = ['status', 'arm.request', 'events', 'cert.renew'].includes(m.type) ? devicePub : serverPub;
       expect({ id: m.id, verified: verifyEnvelope(key, m) }).toEqual({ id: m.id, verified: true });
     }
   });
@@ -123,6 +123,9 @@ describe('docs/protocol.md', () => {
       'events',
       'events.ack',
       'config',
+      'cert.renew',
+      'cert.issued',
+      'cert.denied',
     ]) {
       expect(DOC).toContain(`"type": "${type}"`);
     }

@@ -44,7 +44,7 @@ describe('signEnvelope / verifyEnvelope', () => {
     'fails when any field of %s is altered, added or removed',
     (name) => {
       const msg = ex[name as keyof typeof ex];
-      const key = ['statusOnline', 'armRequest', 'armRequestPhone', 'events'].includes(name)
+      const key = ['statusOnline', 'armRequest', 'armRequestPhone', 'events', 'certRenew'].includes(name)
         ? keys.devicePublicKey
         : keys.serverPublicKey;
       expect(verifyEnvelope(key, msg)).toBe(true);

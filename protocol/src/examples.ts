@@ -5,6 +5,9 @@ import {
   ArmDeniedMessage,
   ArmGrantMessage,
   ArmRequestMessage,
+  CertDeniedMessage,
+  CertIssuedMessage,
+  CertRenewMessage,
   ConfigMessage,
   Envelope,
   EventBatchMessage,
@@ -76,7 +79,34 @@ export interface Examples {
   events: EventBatchMessage;
   eventsAck: EventsAckMessage;
   config: ConfigMessage;
+  certRenew: CertRenewMessage;
+  certIssued: CertIssuedMessage;
+  certDenied: CertDeniedMessage;
 }
+
+/** The serial of the example device's certificate in force, and the one its renewal gets (§3.4). */
+export const EXAMPLE_CERT = {
+  currentSerial: '4b0e9f7c3a1d5e6f8a2b4c6d8e0f1a2b',
+  renewedSerial: '5c1f0e9d8b7a69584736251403f2e1d0',
+  renewRequest: 'c3Rt6yUi9oPa2sDf5gHj8k',
+  /**
+   * A real certificate for the §2.4 device key (CN = its chip id), issued by a throw-away example CA:
+   * what cert.issued carries. Never trust this CA.
+   */
+  renewedPem: [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBbDCCAR6gAwIBAgIQXB8OnYt6aVhHNiUUA/Lh0DAFBgMrZXAwODEkMCIGA1UE',
+    'AxMbQXJjR2F0ZSBkZXZpY2UgQ0EgKGV4YW1wbGUpMRAwDgYDVQQKEwdBcmNHYXRl',
+    'MB4XDTI2MDMwMjA3NTUwMFoXDTI4MDMwMTA4MDAwMFowIDEeMBwGA1UEAxMVQzQ3',
+    'WjMzUVgxQUpINjJSS0JaMUEwMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7h',
+    'cvPapiMlrwIaaPcHURqjVjBUMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeA',
+    'MBMGA1UdJQQMMAoGCCsGAQUFBwMCMB8GA1UdIwQYMBaAFC8rXXkZLaybVu8+qrHn',
+    'eIdEmczJMAUGAytlcANBAMQuIH0WpKAFER+vC64RgnIh6rigNNBHf885nXJNYXmW',
+    '/mKEbMDh8BXjVjZBb75Qt8yDKYhvEdkghna/YDnPngo=',
+    '-----END CERTIFICATE-----',
+    '',
+  ].join('\n'),
+} as const;
 
 function signed<T extends MessageType, B>(
   key: KeyObject,
@@ -322,6 +352,49 @@ export function buildExamples(keys: ExampleKeys = exampleKeys()): Examples {
         body: { heartbeatIntervalS: 30, gasLimitPercentLel: 10, arcCurrentThresholdA: 5, sampleRateHz: 10 },
       },
       at(-59_000),
+    ),
+    certRenew: signed(
+      device,
+      'cert.renew',
+      {
+        chip,
+        seq: 60,
+        id: EXAMPLE_CERT.renewRequest,
+        body: { serial: EXAMPLE_CERT.currentSerial, publicKey: keys.devicePublicKey },
+      },
+      at(5_400_000),
+    ) as CertRenewMessage,
+    certIssued: signed(
+      server,
+      'cert.issued',
+      {
+        chip,
+        id: id(7),
+        body: {
+          requestId: EXAMPLE_CERT.renewRequest,
+          serial: EXAMPLE_CERT.renewedSerial,
+          supersedes: EXAMPLE_CERT.currentSerial,
+          notBefore: iso(-300_000),
+          notAfter: '2028-03-01T08:00:00.000Z',
+          certificatePem: EXAMPLE_CERT.renewedPem,
+        },
+      },
+      at(5_400_300),
+    ),
+    certDenied: signed(
+      server,
+      'cert.denied',
+      {
+        chip,
+        id: id(8),
+        body: {
+          requestId: EXAMPLE_CERT.renewRequest,
+          reason: ReasonCode.RATE_LIMITED,
+          message: reasonMessage(ReasonCode.RATE_LIMITED),
+          retryAfterS: 3_600,
+        },
+      },
+      at(5_400_300),
     ),
   };
 }

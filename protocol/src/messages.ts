@@ -2,7 +2,7 @@ import type { DeviceState, Trigger } from './state-machine';
 import type { ReasonCode } from './reason-codes';
 
 /** Message types. The MQTT topic's last level equals the envelope's `type`. */
-export const UP_MESSAGE_TYPES = ['arm.request', 'events'] as const;
+export const UP_MESSAGE_TYPES = ['arm.request', 'events', 'cert.renew'] as const;
 export const DOWN_MESSAGE_TYPES = [
   'arm.grant',
   'arm.denied',
@@ -10,6 +10,8 @@ export const DOWN_MESSAGE_TYPES = [
   'events.ack',
   'grant.push',
   'config',
+  'cert.issued',
+  'cert.denied',
 ] as const;
 export type UpMessageType = (typeof UP_MESSAGE_TYPES)[number];
 export type DownMessageType = (typeof DOWN_MESSAGE_TYPES)[number];
@@ -156,6 +158,40 @@ export interface ConfigBody {
   sampleRateHz?: number;
 }
 export type ConfigMessage = Envelope<'config', ConfigBody>;
+
+// ---- device certificate renewal (mutual TLS, §3.4) ------------------------------------------
+
+/** The device asks for a new certificate for its own key before the one it connects with expires. */
+export interface CertRenewBody {
+  /** Serial (lower-case hex) of the certificate the device holds now. */
+  serial: string;
+  /** The chip's public key (base64url, raw 32 bytes): the key the new certificate must certify. */
+  publicKey: string;
+}
+export type CertRenewMessage = DeviceEnvelope<'cert.renew', CertRenewBody>;
+
+export interface CertIssuedBody {
+  /** id of the cert.renew envelope. */
+  requestId: string;
+  /** Serial of the new certificate (lower-case hex). */
+  serial: string;
+  /** Serial of the certificate it supersedes (the one named in the request). */
+  supersedes: string;
+  notBefore: string;
+  notAfter: string;
+  /** The new X.509 certificate, PEM: same key, same CN (chip id), same CA. */
+  certificatePem: string;
+}
+export type CertIssuedMessage = Envelope<'cert.issued', CertIssuedBody>;
+
+export interface CertDeniedBody {
+  requestId: string;
+  reason: ReasonCode;
+  message: LocalizedText;
+  /** Present exactly for the codes that wait for the server (RATE_LIMITED, SERVER_ERROR, REQUEST_EXPIRED). */
+  retryAfterS?: number;
+}
+export type CertDeniedMessage = Envelope<'cert.denied', CertDeniedBody>;
 
 // ---- events ---------------------------------------------------------------------------------
 
@@ -313,9 +349,16 @@ export type EventsAckMessage = Envelope<'events.ack', EventsAckBody>;
 
 // ---- unions ---------------------------------------------------------------------------------
 
-export type UpMessage = ArmRequestMessage | EventBatchMessage;
+export type UpMessage = ArmRequestMessage | EventBatchMessage | CertRenewMessage;
 export type DownMessage =
-  ArmGrantMessage | ArmDeniedMessage | GrantRevokeMessage | EventsAckMessage | GrantPushMessage | ConfigMessage;
+  | ArmGrantMessage
+  | ArmDeniedMessage
+  | GrantRevokeMessage
+  | EventsAckMessage
+  | GrantPushMessage
+  | ConfigMessage
+  | CertIssuedMessage
+  | CertDeniedMessage;
 export type SignedMessage = OnlineStatusMessage | UpMessage | DownMessage;
 export type AnyMessage = StatusMessage | UpMessage | DownMessage;
 
@@ -329,4 +372,7 @@ export interface MessageByType {
   'events.ack': EventsAckMessage;
   'grant.push': GrantPushMessage;
   config: ConfigMessage;
+  'cert.renew': CertRenewMessage;
+  'cert.issued': CertIssuedMessage;
+  'cert.denied': CertDeniedMessage;
 }

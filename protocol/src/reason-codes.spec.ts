@@ -79,7 +79,16 @@ describe('reason codes', () => {
     expect(REVOKE_REASONS).not.toContain(ReasonCode.OK);
     expect(DENIAL_REASONS).not.toContain(ReasonCode.GRANT_EXPIRED);
     expect(REVOKE_REASONS).not.toContain(ReasonCode.WELDER_NOT_NAMED);
-    expect(new Set([...DENIAL_REASONS, ...REVOKE_REASONS, ReasonCode.OK]).size).toBe(REASON_CODES.length);
+    const renewalOnly = REASON_CODES.filter((c) => REASONS[c].use === 'renew');
+    expect(renewalOnly).toEqual([
+      ReasonCode.DEVICE_CERT_REVOKED,
+      ReasonCode.DEVICE_CERT_UNKNOWN,
+      ReasonCode.DEVICE_CERT_KEY_MISMATCH,
+    ]);
+    expect(new Set([...DENIAL_REASONS, ...REVOKE_REASONS, ...renewalOnly, ReasonCode.OK]).size).toBe(
+      REASON_CODES.length,
+    );
+    for (const c of renewalOnly) expect([...DENIAL_REASONS, ...REVOKE_REASONS]).not.toContain(c);
   });
 
   it('marks the retryable ones', () => {

@@ -1,5 +1,5 @@
 import { SERVER_RETRY_AFTER_S } from './constants';
-import type { ArmDeniedBody, LocalizedText } from './messages';
+import type { ArmDeniedBody, CertDeniedBody, LocalizedText } from './messages';
 
 /** Machine-readable outcome of an arm request, a revoke or a rejected message. Values equal the keys. */
 export enum ReasonCode {
@@ -53,14 +53,18 @@ export enum ReasonCode {
   MALFORMED = 'MALFORMED',
   RATE_LIMITED = 'RATE_LIMITED',
   SERVER_ERROR = 'SERVER_ERROR',
+  // device certificate renewal (cert.denied) only
+  DEVICE_CERT_REVOKED = 'DEVICE_CERT_REVOKED',
+  DEVICE_CERT_UNKNOWN = 'DEVICE_CERT_UNKNOWN',
+  DEVICE_CERT_KEY_MISMATCH = 'DEVICE_CERT_KEY_MISMATCH',
   // revoke only
   GRANT_EXPIRED = 'GRANT_EXPIRED',
   REGULATOR_ORDER = 'REGULATOR_ORDER',
   WORK_ENDED = 'WORK_ENDED',
 }
 
-/** Where a code may appear: arm.denied, grant.revoke, or both. */
-export type ReasonUse = 'deny' | 'revoke' | 'both';
+/** Where a code may appear: arm.denied, grant.revoke, both, or only cert.denied (renewal). */
+export type ReasonUse = 'deny' | 'revoke' | 'both' | 'renew';
 
 export interface ReasonInfo {
   message: LocalizedText;
@@ -150,6 +154,13 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.MALFORMED]: r('消息格式错误', 'Message is malformed'),
   [ReasonCode.RATE_LIMITED]: r('请求过于频繁，请稍后重试', 'Too many requests, retry later', 'deny', 'wait-for-server'),
   [ReasonCode.SERVER_ERROR]: r('平台暂时无法处理，请稍后重试', 'Server error, retry later', 'deny', 'wait-for-server'),
+  [ReasonCode.DEVICE_CERT_REVOKED]: r('设备证书已吊销，需重新绑定芯片', 'Device certificate is revoked, bind the chip again', 'renew'),
+  [ReasonCode.DEVICE_CERT_UNKNOWN]: r('设备证书不属于该芯片', 'Device certificate was not issued to this chip', 'renew'),
+  [ReasonCode.DEVICE_CERT_KEY_MISMATCH]: r(
+    '公钥与芯片绑定的公钥不符',
+    'Public key differs from the key bound to the chip',
+    'renew',
+  ),
   [ReasonCode.GRANT_EXPIRED]: r('授权已到期', 'Authorization has expired', 'revoke'),
   [ReasonCode.REGULATOR_ORDER]: r('监管部门责令停止作业', 'Stopped by order of the regulator', 'revoke'),
   [ReasonCode.WORK_ENDED]: r('焊工已结束作业，焊机上锁', 'The welder ended the work; the machine is locked', 'revoke'),
@@ -157,9 +168,24 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
 
 export const REASON_CODES: readonly ReasonCode[] = Object.values(ReasonCode);
 export const DENIAL_REASONS: readonly ReasonCode[] = REASON_CODES.filter(
-  (c) => c !== ReasonCode.OK && REASONS[c].use !== 'revoke',
+  (c) => c !== ReasonCode.OK && (REASONS[c].use === 'deny' || REASONS[c].use === 'both'),
 );
-export const REVOKE_REASONS: readonly ReasonCode[] = REASON_CODES.filter((c) => REASONS[c].use !== 'deny');
+export const REVOKE_REASONS: readonly ReasonCode[] = REASON_CODES.filter(
+  (c) => REASONS[c].use === 'revoke' || REASONS[c].use === 'both',
+);
+/** What a cert.denied may say (docs §3.4): the renewal codes and the message checks every request passes. */
+export const CERT_DENIAL_REASONS: readonly ReasonCode[] = [
+  ReasonCode.CHIP_NOT_BOUND,
+  ReasonCode.MACHINE_RETIRED,
+  ReasonCode.DEVICE_CERT_REVOKED,
+  ReasonCode.DEVICE_CERT_UNKNOWN,
+  ReasonCode.DEVICE_CERT_KEY_MISMATCH,
+  ReasonCode.REQUEST_EXPIRED,
+  ReasonCode.SEQ_REPLAYED,
+  ReasonCode.MALFORMED,
+  ReasonCode.RATE_LIMITED,
+  ReasonCode.SERVER_ERROR,
+];
 
 export function isReasonCode(value: unknown): value is ReasonCode {
   return typeof value === 'string' && (REASON_CODES as readonly string[]).includes(value);
@@ -179,7 +205,8 @@ export function armDeniedBody(
   reason: ReasonCode,
   opts: { message?: LocalizedText; retryAfterS?: number } = {},
 ): ArmDeniedBody {
-  const revokeOnly = REASONS[reason].use === 'revoke';
+  // A revoke-only or renewal-only code is no denial of an arm request.
+  const revokeOnly = REASONS[reason].use === 'revoke' || REASONS[reason].use === 'renew';
   const code = revokeOnly ? ReasonCode.SERVER_ERROR : reason;
   const body: ArmDeniedBody = {
     requestId,
@@ -188,5 +215,13 @@ export function armDeniedBody(
   };
   if (REASONS[code].waitForServer)
     body.retryAfterS = (revokeOnly ? undefined : opts.retryAfterS) ?? SERVER_RETRY_AFTER_S;
+  return body;
+}
+
+/** The one cert.denied body: retryAfterS exactly for the codes that wait for the server (as arm.denied). */
+export function certDeniedBody(requestId: string, reason: ReasonCode, opts: { retryAfterS?: number } = {}): CertDeniedBody {
+  const code = CERT_DENIAL_REASONS.includes(reason) ? reason : ReasonCode.SERVER_ERROR;
+  const body: CertDeniedBody = { requestId, reason: code, message: reasonMessage(code) };
+  if (REASONS[code].waitForServer) body.retryAfterS = opts.retryAfterS ?? SERVER_RETRY_AFTER_S;
   return body;
 }

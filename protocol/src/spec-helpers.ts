@@ -117,7 +117,10 @@ export function renderDocFragments(): Record<string, string> {
     '| --- | --- | --- | --- | --- |',
     ...REASON_CODES.map((c) => {
       const info = REASONS[c];
-      const use = c === 'OK' ? '—' : info.use === 'both' ? 'denied, revoke' : info.use === 'deny' ? 'denied' : 'revoke';
+      const use =
+        c === 'OK'
+          ? '—'
+          : ({ both: 'denied, revoke', deny: 'denied', revoke: 'revoke', renew: 'cert.denied' } as const)[info.use];
       return `| \`${c}\` | ${use} | ${info.retryable ? 'yes' : 'no'} | ${info.message['zh-CN']} | ${info.message.en} |`;
     }),
   ].join('\n');

@@ -19,12 +19,15 @@ export interface TopicMap {
   status: MessageByType['status'];
   'up/arm.request': MessageByType['arm.request'];
   'up/events': MessageByType['events'];
+  'up/cert.renew': MessageByType['cert.renew'];
   'down/arm.grant': MessageByType['arm.grant'];
   'down/arm.denied': MessageByType['arm.denied'];
   'down/grant.revoke': MessageByType['grant.revoke'];
   'down/events.ack': MessageByType['events.ack'];
   'down/grant.push': MessageByType['grant.push'];
   'down/config': MessageByType['config'];
+  'down/cert.issued': MessageByType['cert.issued'];
+  'down/cert.denied': MessageByType['cert.denied'];
 }
 export type TopicKind = keyof TopicMap;
 export type PayloadOf<K extends TopicKind> = TopicMap[K];
@@ -43,12 +46,15 @@ export const TOPIC_SPECS: Readonly<Record<TopicKind, TopicSpec>> = {
   status: { type: 'status', publisher: 'device', qos: 1, retain: true, signedBy: 'device' },
   'up/arm.request': { type: 'arm.request', publisher: 'device', qos: 1, retain: false, signedBy: 'device' },
   'up/events': { type: 'events', publisher: 'device', qos: 1, retain: false, signedBy: 'device' },
+  'up/cert.renew': { type: 'cert.renew', publisher: 'device', qos: 1, retain: false, signedBy: 'device' },
   'down/arm.grant': { type: 'arm.grant', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
   'down/arm.denied': { type: 'arm.denied', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
   'down/grant.revoke': { type: 'grant.revoke', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
   'down/events.ack': { type: 'events.ack', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
   'down/grant.push': { type: 'grant.push', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
   'down/config': { type: 'config', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
+  'down/cert.issued': { type: 'cert.issued', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
+  'down/cert.denied': { type: 'cert.denied', publisher: 'server', qos: 1, retain: false, signedBy: 'server' },
 };
 export const TOPIC_KINDS = Object.keys(TOPIC_SPECS) as TopicKind[];
 

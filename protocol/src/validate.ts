@@ -23,7 +23,7 @@ import {
   SAFETY_CUT_REASONS,
   UP_MESSAGE_TYPES,
 } from './messages';
-import { DENIAL_REASONS, REVOKE_REASONS } from './reason-codes';
+import { CERT_DENIAL_REASONS, DENIAL_REASONS, REVOKE_REASONS } from './reason-codes';
 import {
   arr,
   bool,
@@ -206,6 +206,14 @@ export function validateEvent(value: unknown, path = '$'): Problem[] {
 
 // ---- bodies ---------------------------------------------------------------------------------
 
+/** A certificate serial as the device CA prints it: lower-case hex, at most 20 octets (RFC 5280). */
+export const CERT_SERIAL_PATTERN = /^[0-9a-f]{1,40}$/;
+const certSerial = str({ pattern: CERT_SERIAL_PATTERN, format: 'a certificate serial: 1–40 lower-case hex digits' });
+/** One PEM certificate, LF line ends; an Ed25519 one is about 600 characters. */
+export const CERT_PEM_PATTERN = /^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE-----\n$/;
+const certificatePem = str({ pattern: CERT_PEM_PATTERN, max: 4_096, format: 'one PEM certificate (LF line ends)' });
+const rawPublicKey = base64urlBytes(32, 32, 'a raw 32-byte Ed25519 public key');
+
 const credential = tagged('kind', {
   welder_code: obj({
     kind: literal('welder_code'),
@@ -280,6 +288,29 @@ const BODY_CHECKS: Record<Exclude<MessageType, 'status'>, Check> = {
     welderName: displayText(32),
     permitId: recordId,
     expiresAt: instant,
+  }),
+  'cert.renew': obj({ serial: certSerial, publicKey: rawPublicKey }),
+  'cert.issued': obj(
+    {
+      requestId: messageId,
+      serial: certSerial,
+      supersedes: certSerial,
+      notBefore: instant,
+      notAfter: instant,
+      certificatePem,
+    },
+    (v, path, out) => {
+      if (parseInstant(v.notAfter) <= parseInstant(v.notBefore))
+        out.push(problem(`${path}.notAfter`, 'consistency', 'must be after notBefore'));
+      if (v.serial === v.supersedes)
+        out.push(problem(`${path}.serial`, 'consistency', 'must differ from the serial it supersedes'));
+    },
+  ),
+  'cert.denied': obj({
+    requestId: messageId,
+    reason: oneOf(CERT_DENIAL_REASONS),
+    message: localized,
+    retryAfterS: opt(int({ min: 1, max: 86_400 })),
   }),
   config: obj(
     {

@@ -3,7 +3,7 @@
  * each with a device agent over real serial ptys, running the machine-side scenarios in a loop and
  * narrating them. Ctrl-C stops everything (relays open first).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MachineRig, Position } from '../support/machine-rig';
 import {
@@ -18,6 +18,7 @@ import {
   recordGasAnalysis,
   serverPublicKey,
 } from '../support/platform-api';
+import { DemoBroker, startDemoBroker } from './mtls-broker';
 import { AlertWatcher, heading, mute, say } from './narrator';
 import { RunningServer, startServer } from './server-process';
 
@@ -74,11 +75,12 @@ async function station(
   position: Position,
   process: 'TIG' | 'MIG' | 'MMA',
   binder: string,
+  mtls: DemoBroker | null,
 ): Promise<Station> {
   const agentLog = join(dataDir, `${key}.log`);
   const rig = new MachineRig({
     name: `demo-${key}`,
-    brokerUrl: server.brokerUrl,
+    brokerUrl: mtls?.deviceUrl ?? server.brokerUrl,
     topicRoot: server.topicRoot,
     serverPublicKey: await serverPublicKey(api),
     position,
@@ -87,6 +89,15 @@ async function station(
     onLog: (line) => appendFileSync(agentLog, line),
   });
   await bindChip(api, machineId, rig.identity, binder);
+  if (mtls) {
+    // As an installer would: the certificate issued at binding, from the console's chip page (API).
+    const cert = (await ok(api, binder, 'GET', `/api/machines/${machineId}/chip/certificate`)) as {
+      certificatePem: string;
+    };
+    const certFile = join(dataDir, `${key}.crt`);
+    writeFileSync(certFile, cert.certificatePem);
+    rig.useTls({ certFile, caFile: mtls.deviceCaFile });
+  }
   await rig.start();
   say(
     label,
@@ -210,8 +221,9 @@ async function licensedWeld(d: Demo): Promise<void> {
   heading('场景 1：持证焊工 + 有效作业票', 'Scenario 1: licensed welder with a valid permit');
   const s = d.tig;
   const decision = await scan(d, s, 'zhang');
-  if (!decision?.allowed) return;
-  await waitFor(() => s.rig.relayClosed(), 10_000);
+  // Said as a failed step (and counted by DEMO_ROUNDS): the demo's first promise is this arc.
+  if (!decision?.allowed) throw new Error(`the licensed welder was not allowed (${decision?.reason ?? 'no decision'})`);
+  if (!(await waitFor(() => s.rig.relayClosed(), 10_000))) throw new Error('the relay did not close');
   relayLine(s);
   await sleep(1_000);
   await weld(s, 3_000);
@@ -222,7 +234,8 @@ async function licensedWeld(d: Demo): Promise<void> {
 async function refused(d: Demo, who: 'sun' | 'chen', zh: string, en: string): Promise<void> {
   heading(zh, en);
   const s = d.tig;
-  await scan(d, s, who);
+  const decision = await scan(d, s, who);
+  if (!decision || decision.allowed) throw new Error(`expected a refusal, got ${decision?.reason ?? 'no decision'}`);
   await sleep(800);
   relayLine(s);
 }
@@ -290,8 +303,9 @@ async function offlineCatchUp(d: Demo): Promise<void> {
   heading('场景 6：作业中断网，恢复后补传', 'Scenario 6: offline mid-shift, then catch-up');
   const s = d.tig;
   const decision = await scan(d, s, 'zhang');
-  if (!decision?.allowed) return;
-  await waitFor(() => s.rig.relayClosed(), 10_000);
+  // Said as a failed step (and counted by DEMO_ROUNDS): the demo's first promise is this arc.
+  if (!decision?.allowed) throw new Error(`the licensed welder was not allowed (${decision?.reason ?? 'no decision'})`);
+  if (!(await waitFor(() => s.rig.relayClosed(), 10_000))) throw new Error('the relay did not close');
   await waitFor(() => s.rig.agent.journal.pending().length === 0, 5_000);
   s.rig.machine.cutNetwork();
   await waitFor(() => !s.rig.agent.online, 5_000);
@@ -323,6 +337,12 @@ async function main(): Promise<void> {
   const root = repoRoot();
   const stations: Station[] = [];
   let server: RunningServer | null = null;
+  let broker: DemoBroker | null = null;
+  // DEMO_MTLS=1: a real Mosquitto with device certificates (README, "Demo over mutual TLS").
+  const mtls = process.env.DEMO_MTLS === '1';
+  // DEMO_ROUNDS=n: stop after n rounds, exit 1 if a step failed (a check; default: until Ctrl-C).
+  const rounds = Number(process.env.DEMO_ROUNDS ?? 0);
+  let failures = 0;
   let watcher: AlertWatcher | null = null;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -334,6 +354,7 @@ async function main(): Promise<void> {
     watcher?.stop();
     for (const s of stations) await s.rig.stop().catch(() => undefined);
     await server?.stop().catch(() => undefined);
+    await broker?.stop().catch(() => undefined);
     console.log('已停止 · stopped.');
     process.exit(code);
   };
@@ -341,8 +362,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    console.log('ArcGate 演示启动中（内置 PostgreSQL + MQTT）… starting the platform on embedded defaults…');
-    server = await startServer(root);
+    if (mtls) {
+      console.log('Mosquitto（设备双向 TLS）启动中… starting Mosquitto with device certificates (mutual TLS)…');
+      broker = await startDemoBroker(root, process.env.DATA_DIR ?? join(root, '.data'), 'arcgate');
+      console.log(`设备监听 · device listener ${broker.deviceUrl} (client certificates required)`);
+    }
+    console.log(
+      mtls
+        ? 'ArcGate 演示启动中（内置 PostgreSQL，外部 Mosquitto）… starting the platform on Mosquitto…'
+        : 'ArcGate 演示启动中（内置 PostgreSQL + MQTT）… starting the platform on embedded defaults…',
+    );
+    server = await startServer(root, broker?.serverEnv ?? {});
     const webPort = new URL(server.baseUrl).port;
     console.log(`\n平台已启动 · platform up: http://localhost:${webPort}/   (server log: ${server.logFile})`);
     console.log(
@@ -364,6 +394,7 @@ async function main(): Promise<void> {
         STEEL_SITE,
         'TIG',
         'hengda.admin',
+        broker,
       ),
     );
     stations.push(
@@ -377,6 +408,7 @@ async function main(): Promise<void> {
         STEEL_SITE,
         'MIG',
         'hengda.admin',
+        broker,
       ),
     );
     stations.push(
@@ -390,6 +422,7 @@ async function main(): Promise<void> {
         CONSTRUCTION_SITE,
         'MMA',
         'admin',
+        broker,
       ),
     );
     const [tig, mig, site] = stations;
@@ -432,8 +465,15 @@ async function main(): Promise<void> {
       }
       for (const step of steps) {
         if (stopping) break;
-        await step().catch((e: Error) => say('', `本步出错：${e.message}`, `step failed: ${e.message}`));
+        await step().catch((e: Error) => {
+          failures++;
+          say('', `本步出错：${e.message}`, `step failed: ${e.message}`);
+        });
         await sleep(3_000);
+      }
+      if (rounds > 0 && round >= rounds) {
+        say('', `已完成 ${round} 轮，失败 ${failures} 步`, `${round} round(s) done, ${failures} step(s) failed`);
+        return await shutdown(failures ? 1 : 0);
       }
       // Long enough for the gas fault of scenario 5 to clear (60 s below the limit) before the next round.
       say('', '本轮结束，40 s 后重复（Ctrl-C 停止）', 'round over; again in 40 s (Ctrl-C to stop)');

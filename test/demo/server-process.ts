@@ -15,7 +15,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(repoRoot: string): Promise<RunningServer> {
+export async function startServer(repoRoot: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const main = join(repoRoot, 'server', 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm run demo does)`);
   const dataDir = process.env.DATA_DIR ?? join(repoRoot, '.data');
@@ -24,7 +24,7 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, [main], {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log, { end: false });
@@ -48,12 +48,12 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
 
   const baseUrl = `http://127.0.0.1:${banner.port}`;
   await waitForHealth(baseUrl, child);
-  const brokerUrl = banner.broker ?? process.env.MQTT_URL;
+  const brokerUrl = banner.broker ?? extraEnv.MQTT_URL ?? process.env.MQTT_URL;
   if (!brokerUrl) throw new Error('could not tell where the MQTT broker is');
   return {
     baseUrl,
     brokerUrl,
-    topicRoot: process.env.MQTT_TOPIC_ROOT ?? 'arcgate',
+    topicRoot: extraEnv.MQTT_TOPIC_ROOT ?? process.env.MQTT_TOPIC_ROOT ?? 'arcgate',
     logFile,
     stop: () => stopChild(child),
   };

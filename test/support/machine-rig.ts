@@ -47,6 +47,8 @@ export interface RigOptions {
   onLog?: (line: string) => void;
   /** Mutual TLS (issue 17 §1): the chip's certificate and the device CA; the broker URL is then mqtts. */
   tls?: { certFile: string; caFile: string };
+  /** Certificate renewal window (MQTT_CERT_RENEW_BEFORE_S, MQTT_CERT_RENEW_FRACTION); agent defaults otherwise. */
+  certRenewal?: { beforeS: number; fraction: number };
 }
 
 export class MachineRig {
@@ -54,7 +56,7 @@ export class MachineRig {
   readonly logs: string[] = [];
   private proxy: NetworkProxy | null = null;
   private agentValue: Agent | null = null;
-  private readonly dataDir: string;
+  readonly dataDir: string;
   private readonly ownDir: boolean;
   private identityValue: ChipIdentity | null = null;
 
@@ -133,6 +135,9 @@ export class MachineRig {
         logLevel: o.logLevel ?? 'info',
         firmware: FIRMWARE,
         tls: o.tls ? { certFile: o.tls.certFile, caFile: o.tls.caFile, keyFile: null } : null,
+        ...(o.certRenewal
+          ? { certRenewBeforeS: o.certRenewal.beforeS, certRenewFraction: o.certRenewal.fraction }
+          : {}),
       },
       board: new JohnnyFiveBoard({ path: paths.serialPath, machineKind }),
       scanner: new BadgeScanner({ path: paths.scannerPath }),

@@ -63,6 +63,8 @@ export const AUDIT_ACTIONS = [
   'machine.status',
   'machine.chip.bind',
   'machine.chip.unbind',
+  'device.certificate.renew',
+  'device.certificate.renew_refused',
   'machine_loan.create',
   'machine_loan.revoke',
   'permit.create',

@@ -140,6 +140,28 @@ export class EnvironmentVariables {
   @Max(3650)
   DEVICE_CERT_VALIDITY_DAYS = 730;
 
+  /** Validity in seconds, overriding DEVICE_CERT_VALIDITY_DAYS: for tests that watch a renewal happen. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3650 * 86400)
+  DEVICE_CERT_VALIDITY_S?: number;
+
+  /** At most one renewed certificate per chip in this many seconds (docs/protocol.md §3.4). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(365 * 86400)
+  DEVICE_CERT_RENEW_MIN_INTERVAL_S = 86400;
+
+  /** A certificate superseded by a renewal stays valid this long, then goes on the CRL. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(365 * 86400)
+  DEVICE_CERT_SUPERSEDED_GRACE_S = 7 * 86400;
+
   /** Command run after each CRL rewrite so the broker re-reads it (Mosquitto: kill -HUP <pid>). */
   @IsOptional()
   @IsString()
@@ -444,6 +466,12 @@ export interface AppConfig {
     caKeyFile?: string;
     crlFile?: string;
     certValidityDays?: number;
+    /** Overrides certValidityDays (tests). */
+    certValiditySeconds?: number;
+    /** Renewal rate limit: one new certificate per chip per this many seconds (default 1 day). */
+    renewMinIntervalS?: number;
+    /** A superseded certificate is revoked this long after its renewal (default 7 days). */
+    supersededGraceS?: number;
     /** Run by /bin/sh after every CRL rewrite, e.g. `kill -HUP $(cat /run/mosquitto/mosquitto.pid)`. */
     crlReloadCommand?: string;
   };

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   armDeniedBody,
   ArmRequestBody,
+  CertRenewBody,
   DeviceEvent,
   EVENT_BATCH_MAX_EVENTS,
   EventBatchBody,
@@ -40,6 +41,7 @@ import { MessageSeqWindow } from './message-seq-window';
 import { DeviceRateLimiter } from './rate-limiter';
 import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
+import { CertificateRenewal } from './pki/certificate-renewal';
 
 const SAID_EXCERPT = 1024;
 /**
@@ -117,6 +119,7 @@ export class DeviceGateway implements OnModuleInit {
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
     /** The arm decision (bound at the composition root, see DevicesModule.withArmRequestsFrom). */
     @Inject(ARM_REQUEST_HANDLER) private readonly armRequests: ArmRequestHandler,
+    private readonly renewal: CertificateRenewal,
   ) {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
     this.answerLimiter = new DeviceRateLimiter(limiter.clockForAnswers);
@@ -197,6 +200,8 @@ export class DeviceGateway implements OnModuleInit {
       }
       if (opened.answerable && opened.messageId && type === 'arm.request')
         await this.deny(chipId, opened.messageId, opened.reason);
+      if (opened.answerable && opened.messageId && type === 'cert.renew')
+        await this.renewal.deny(chipId, opened.messageId, opened.reason);
       return;
     }
 
@@ -220,6 +225,8 @@ export class DeviceGateway implements OnModuleInit {
           dedupeKey: `device:replayed:${chipId}`,
         });
         if (type === 'arm.request') await this.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
+        if (type === 'cert.renew')
+          await this.renewal.deny(chipId, (message as { id: string }).id, ReasonCode.SEQ_REPLAYED);
         return;
       }
       duplicate = verdict === 'duplicate';
@@ -244,6 +251,8 @@ export class DeviceGateway implements OnModuleInit {
     }
     // A duplicate arm.request (the device's identical retry) is answered from the decision already taken.
     if (type === 'arm.request') return this.onArmRequest(verified as VerifiedDeviceMessage<ArmRequestBody>);
+    // A renewal's identical retry is answered with the certificate already issued for it (§3.4).
+    if (type === 'cert.renew') return this.renewal.handle(bound, verified as VerifiedDeviceMessage<CertRenewBody>);
   }
 
   /**
@@ -446,11 +455,13 @@ export class DeviceGateway implements OnModuleInit {
       said: whatItSaid(payload),
     });
     // A chip we know (it was bound once) can be told why, provided it really is that chip.
-    if (known && type === 'arm.request') {
+    if (known && (type === 'arm.request' || type === 'cert.renew')) {
       try {
         const v = JSON.parse(payload.toString('utf8')) as { id?: unknown };
-        if (typeof v.id === 'string' && verifyEnvelope(known.publicKey, v))
-          await this.deny(chipId, v.id, ReasonCode.CHIP_NOT_BOUND);
+        if (typeof v.id === 'string' && verifyEnvelope(known.publicKey, v)) {
+          if (type === 'cert.renew') await this.renewal.deny(chipId, v.id, ReasonCode.CHIP_NOT_BOUND);
+          else await this.deny(chipId, v.id, ReasonCode.CHIP_NOT_BOUND);
+        }
       } catch {
         /* not JSON: nothing to answer */
       }

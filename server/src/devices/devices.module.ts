@@ -24,6 +24,7 @@ import { RejectedMessage } from './rejected-message.entity';
 import { DeviceCertificate } from './pki/device-certificate.entity';
 import { DeviceCertificatesRepository } from './pki/device-certificates.repository';
 import { DevicePki } from './pki/device-pki.service';
+import { CertificateRenewal } from './pki/certificate-renewal';
 
 /**
  * Devices: chip binding, broker authentication/ACL (embedded hooks and HTTP hooks), the gateway that
@@ -55,6 +56,7 @@ import { DevicePki } from './pki/device-pki.service';
     FloodWatch,
     DevicePki,
     DeviceCertificatesRepository,
+    CertificateRenewal,
   ],
   exports: [DeviceCoreModule, ChipsService],
 })

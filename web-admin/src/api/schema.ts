@@ -3977,6 +3977,8 @@ export interface components {
       | 'machine.status'
       | 'machine.chip.bind'
       | 'machine.chip.unbind'
+      | 'device.certificate.renew'
+      | 'device.certificate.renew_refused'
       | 'machine_loan.create'
       | 'machine_loan.revoke'
       | 'permit.create'
@@ -6856,6 +6858,9 @@ export interface components {
       | 'MALFORMED'
       | 'RATE_LIMITED'
       | 'SERVER_ERROR'
+      | 'DEVICE_CERT_REVOKED'
+      | 'DEVICE_CERT_UNKNOWN'
+      | 'DEVICE_CERT_KEY_MISMATCH'
       | 'GRANT_EXPIRED'
       | 'REGULATOR_ORDER'
       | 'WORK_ENDED';
@@ -14021,6 +14026,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'machine.status',
   'machine.chip.bind',
   'machine.chip.unbind',
+  'device.certificate.renew',
+  'device.certificate.renew_refused',
   'machine_loan.create',
   'machine_loan.revoke',
   'permit.create',
@@ -14627,6 +14634,9 @@ export const reasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'MALFORMED',
   'RATE_LIMITED',
   'SERVER_ERROR',
+  'DEVICE_CERT_REVOKED',
+  'DEVICE_CERT_UNKNOWN',
+  'DEVICE_CERT_KEY_MISMATCH',
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
   'WORK_ENDED',

@@ -79,6 +79,8 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   lelClass: 'lelClass',
   // A machine's reason is free text (status changes) or, for a chip unbind, one of these codes.
   reason: { arm_session: 'records.reason', machine: 'chipUnbindReason' },
+  // A refused device certificate renewal: a protocol reason code.
+  refusal: 'records.reason',
 };
 
 /** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */

@@ -31,6 +31,7 @@ import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite'
 import { AuthSessions1796560000000 } from './1796560000000-AuthSessions';
 import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertificates';
 import { DeliveryFailureCodes1796690000000 } from './1796690000000-DeliveryFailureCodes';
+import { DeviceCertificateRenewal1796700002001 } from './1796700002001-DeviceCertificateRenewal';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   Notifications1796670000000,
   DeviceCertificates1796680000000,
   DeliveryFailureCodes1796690000000,
+  DeviceCertificateRenewal1796700002001,
 ];

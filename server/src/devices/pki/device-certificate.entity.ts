@@ -22,7 +22,22 @@ export class DeviceCertificate {
   @Column({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
 
-  /** Set (by a trigger on machines.chip_id) when the chip left its machine: the serial is then on the CRL. */
+  /**
+   * Set (by a trigger on machines.chip_id) when the chip left its machine, or by the sweep once a
+   * superseded certificate's grace has passed: the serial is then on the CRL.
+   */
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** The cert.renew envelope id this certificate answered (null: issued at binding). */
+  @Column({ name: 'renewal_request_id', type: 'varchar', length: 64, nullable: true })
+  renewalRequestId!: string | null;
+
+  /** The serial this renewal superseded. */
+  @Column({ name: 'renews_serial', type: 'varchar', length: 64, nullable: true })
+  renewsSerial!: string | null;
+
+  /** When a renewal superseded this certificate; revoked DEVICE_CERT_SUPERSEDED_GRACE_S later. */
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
 }

@@ -1,13 +1,69 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { DeviceCertificate } from './device-certificate.entity';
+import { returnedRows } from '../sql-result';
 
 @Injectable()
 export class DeviceCertificatesRepository {
   constructor(private readonly ds: DataSource) {}
 
-  record(em: EntityManager, cert: Omit<DeviceCertificate, 'revokedAt'>): Promise<DeviceCertificate> {
-    return em.save(DeviceCertificate, { ...cert, revokedAt: null });
+  record(
+    em: EntityManager,
+    cert: Pick<DeviceCertificate, 'serial' | 'chipId' | 'notBefore' | 'notAfter' | 'pem' | 'issuedAt'> &
+      Partial<Pick<DeviceCertificate, 'renewalRequestId' | 'renewsSerial'>>,
+  ): Promise<DeviceCertificate> {
+    return em.save(DeviceCertificate, {
+      renewalRequestId: null,
+      renewsSerial: null,
+      ...cert,
+      revokedAt: null,
+      supersededAt: null,
+    });
+  }
+
+  findBySerial(em: EntityManager, serial: string): Promise<DeviceCertificate | null> {
+    return em.getRepository(DeviceCertificate).findOne({ where: { serial } });
+  }
+
+  /** The certificate that already answered this cert.renew of the chip (a retried request), if any. */
+  findRenewal(em: EntityManager, chipId: string, requestId: string): Promise<DeviceCertificate | null> {
+    return em.getRepository(DeviceCertificate).findOne({ where: { chipId, renewalRequestId: requestId } });
+  }
+
+  /** When the chip's latest renewal was issued (the renewal rate limit counts from it; binding does not count). */
+  async lastRenewedAt(em: EntityManager, chipId: string): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await em.query(
+      `SELECT max(issued_at) AS at FROM device_certificates WHERE chip_id = $1 AND renewal_request_id IS NOT NULL`,
+      [chipId],
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  /** A renewal replaced it: it stays valid for the grace period, then the sweep revokes it. */
+  async markSuperseded(em: EntityManager, serial: string, at: Date): Promise<void> {
+    await em.query(`UPDATE device_certificates SET superseded_at = $2 WHERE serial = $1 AND superseded_at IS NULL`, [
+      serial,
+      at,
+    ]);
+  }
+
+  /** Revokes the superseded certificates whose grace ended at or before `cutoff`; returns how many. */
+  async revokeSupersededBefore(cutoff: Date, now: Date): Promise<number> {
+    const rows: unknown[] = await this.ds.query(
+      `UPDATE device_certificates SET revoked_at = $2
+        WHERE superseded_at IS NOT NULL AND superseded_at <= $1 AND revoked_at IS NULL RETURNING serial`,
+      [cutoff, now],
+    );
+    return returnedRows(rows).length;
+  }
+
+  /** Changes whenever the CRL's content would (another replica revoked something): count and latest revocation. */
+  async revokedFingerprint(now: Date): Promise<string> {
+    const rows: { n: string; at: Date | null }[] = await this.ds.query(
+      `SELECT count(*) AS n, max(revoked_at) AS at FROM device_certificates WHERE revoked_at IS NOT NULL AND not_after > $1`,
+      [now],
+    );
+    return `${rows[0]?.n ?? 0}/${rows[0]?.at?.toISOString() ?? ''}`;
   }
 
   /** The chip's newest certificate still in force (not revoked), if any. */
@@ -31,6 +87,56 @@ export class DeviceCertificatesRepository {
   async lockBoundChip(em: EntityManager, chipId: string): Promise<boolean> {
     const rows: unknown[] = await em.query(`SELECT 1 FROM machines WHERE chip_id = $1 FOR UPDATE`, [chipId]);
     return rows.length > 0;
+  }
+
+  /**
+   * The machine holding the chip, locked as bind/unbind/retire lock it (so a renewal never races an
+   * unbind), with the chip's bound key and the enterprise's region for the audit entry; null if none.
+   */
+  async lockBoundMachine(
+    em: EntityManager,
+    chipId: string,
+  ): Promise<{
+    machineId: string;
+    status: string;
+    publicKey: string;
+    enterpriseId: string;
+    regionPath: string;
+  } | null> {
+    const rows: {
+      machine_id: string;
+      status: string;
+      public_key: string;
+      enterprise_id: string;
+      region_path: string;
+    }[] = await em.query(
+      `SELECT m.id AS machine_id, m.status, c.public_key, m.enterprise_id, e.region_path
+           FROM machines m JOIN chips c ON c.chip_id = m.chip_id JOIN enterprises e ON e.id = m.enterprise_id
+          WHERE m.chip_id = $1 FOR UPDATE OF m`,
+      [chipId],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          machineId: r.machine_id,
+          status: r.status,
+          publicKey: r.public_key,
+          enterpriseId: r.enterprise_id,
+          regionPath: r.region_path,
+        }
+      : null;
+  }
+
+  /** The machine's enterprise and region (for auditing a refusal). */
+  async regionOfMachine(
+    em: EntityManager,
+    machineId: string,
+  ): Promise<{ enterpriseId: string; regionPath: string } | null> {
+    const rows: { enterprise_id: string; region_path: string }[] = await em.query(
+      `SELECT m.enterprise_id, e.region_path FROM machines m JOIN enterprises e ON e.id = m.enterprise_id WHERE m.id = $1`,
+      [machineId],
+    );
+    return rows[0] ? { enterpriseId: rows[0].enterprise_id, regionPath: rows[0].region_path } : null;
   }
 
   /** Bound chips without a certificate in force (bound before the device CA existed, or seeded). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { fromBase64Url } from '@arcgate/protocol';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +22,9 @@ import {
 import { join } from 'node:path';
 
 export const DEFAULT_DEVICE_CERT_DAYS = 730;
+export const DEFAULT_SUPERSEDED_GRACE_S = 7 * 86400;
+/** How often each replica looks for superseded certificates past their grace (shorter when the grace is). */
+const SUPERSEDED_SWEEP_MAX_MS = 60_000;
 const BACKFILL_BATCH = 500;
 const RELOAD_TIMEOUT_MS = 10_000;
 
@@ -53,13 +56,17 @@ export interface ChipCertificateBundle {
  * every replica receives, rewrites the CRL and runs the broker's reload command.
  */
 @Injectable()
-export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
+export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DevicePki');
   private ca?: CaMaterial;
   private crlNumber = 0;
   /** CRL rewrites are serialised; a change during one triggers exactly one more. */
   private crlRun: Promise<void> = Promise.resolve();
   private crlPending = false;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping = false;
+  /** The revoked set the CRL file was last written from (see sweepSuperseded). */
+  private crlFingerprint = '';
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -82,6 +89,40 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.regenerateCrl();
     void this.backfill().catch((e: Error) => this.logger.warn(`certificate backfill stopped: ${e.message}`));
+    const every = Math.min(SUPERSEDED_SWEEP_MAX_MS, Math.max(1_000, (this.supersededGraceS() * 1000) / 4));
+    this.sweepTimer = setInterval(() => void this.sweepSuperseded(), every);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  supersededGraceS(): number {
+    return this.config.devicePki?.supersededGraceS ?? DEFAULT_SUPERSEDED_GRACE_S;
+  }
+
+  /**
+   * Superseded certificates whose grace has passed are revoked (docs/protocol.md §3.4), and the CRL
+   * is rewritten whenever the revoked set changed, here or on another replica (whichever replica's
+   * UPDATE revoked them, every replica's CRL file follows within one sweep).
+   */
+  async sweepSuperseded(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.wallNow();
+      const revoked = await this.certs.revokeSupersededBefore(
+        new Date(now.getTime() - this.supersededGraceS() * 1000),
+        now,
+      );
+      if (revoked) this.logger.log(`${revoked} superseded device certificate(s) revoked after their grace`);
+      if (revoked || (await this.certs.revokedFingerprint(now)) !== this.crlFingerprint) await this.regenerateCrl();
+    } catch (e) {
+      this.logger.warn(`superseded-certificate sweep failed: ${(e as Error).message}`);
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /**
@@ -102,8 +143,13 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
     return this.ca;
   }
 
-  /** Issues and records a certificate for the chip's key, in the binding's transaction. */
-  async issueForChip(em: EntityManager, chipId: string, publicKeyB64: string): Promise<IssuedCertificate> {
+  /** Issues and records a certificate for the chip's key, in the binding's (or the renewal's) transaction. */
+  async issueForChip(
+    em: EntityManager,
+    chipId: string,
+    publicKeyB64: string,
+    renewal?: { requestId: string; renewsSerial: string },
+  ): Promise<IssuedCertificate> {
     const raw = fromBase64Url(publicKeyB64);
     if (!raw || raw.length !== 32) throw new Error(`chip ${chipId}: not an Ed25519 public key`);
     const now = this.wallNow();
@@ -111,7 +157,7 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
       commonName: chipId,
       publicKey: await importRawPublicKey(raw),
       now,
-      validityDays: this.config.devicePki?.certValidityDays ?? DEFAULT_DEVICE_CERT_DAYS,
+      validityDays: this.validityDays(),
     });
     await this.certs.record(em, {
       serial: issued.serial,
@@ -120,8 +166,14 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
       notAfter: issued.notAfter,
       pem: issued.pem,
       issuedAt: now,
+      ...(renewal ? { renewalRequestId: renewal.requestId, renewsSerial: renewal.renewsSerial } : {}),
     });
     return issued;
+  }
+
+  private validityDays(): number {
+    const p = this.config.devicePki;
+    return p?.certValiditySeconds ? p.certValiditySeconds / 86400 : (p?.certValidityDays ?? DEFAULT_DEVICE_CERT_DAYS);
   }
 
   /** The chip's certificate in force with the CA certificate, or null (not bound, or revoked). */
@@ -166,10 +218,12 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap {
     const now = this.wallNow();
     const { crlFile } = devicePkiFiles(this.config);
     await ensureCrl(ca, crlFile, now);
+    const fingerprint = await this.certs.revokedFingerprint(now);
     const revoked = await this.certs.findRevokedUnexpired(now);
     // Monotonic across restarts and replicas in practice: seconds since the epoch, bumped within one.
     this.crlNumber = Math.max(this.crlNumber + 1, Math.floor(now.getTime() / 1000));
     writePublicFile(crlFile, await buildCrl(ca, revoked, now, this.crlNumber));
+    this.crlFingerprint = fingerprint;
     await this.runReloadCommand();
   }
 

@@ -13,6 +13,7 @@ describe('generated Mosquitto configuration', () => {
       'pattern write arcgate/d/%u/status',
       'pattern write arcgate/d/%u/up/arm.request',
       'pattern write arcgate/d/%u/up/events',
+      'pattern write arcgate/d/%u/up/cert.renew',
       'pattern read arcgate/d/%u/down/#',
     ]);
   });

@@ -1,3 +1,4 @@
+import { UP_MESSAGE_TYPES } from '@arcgate/protocol';
 import { SERVER_MQTT_USERNAME } from '../../mqtt/mqtt-connection';
 
 /** Where the generated files are, as Mosquitto will read them (absolute paths). */
@@ -93,8 +94,7 @@ topic readwrite ${r}/#
 # Every device: %u is its user name, which use_identity_as_username sets to the CN of its
 # certificate, i.e. its chip id. Nothing else: not another chip's topics, not $SYS, not $share.
 pattern write ${r}/d/%u/status
-pattern write ${r}/d/%u/up/arm.request
-pattern write ${r}/d/%u/up/events
+${UP_MESSAGE_TYPES.map((t) => `pattern write ${r}/d/%u/up/${t}`).join('\n')}
 pattern read ${r}/d/%u/down/#
 `;
 }
