@@ -109,6 +109,13 @@ describe('device event retention: archive, drop, restore (real PostgreSQL)', () 
     for (const d of [dir, work]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
+  it('the server runs the archiver with the configured retention, into DATA_DIR/archive/device-events by default', () => {
+    expect(t.app.get(EventArchiver).options).toEqual({
+      retentionMonths: 13,
+      dir: join(t.config.dataDir, 'archive', 'device-events'),
+    });
+  });
+
   it('a month is due when its last instant is the retention period old, not a millisecond earlier', async () => {
     clock.set(BEFORE_DEC_DUE);
     expect((await archiver.dueMonths()).map(formatMonth)).toEqual(['2024-10', '2024-11']);
