@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { buildExamples, DeviceEvent, newNonce } from '@arcgate/protocol';
+import { buildExamples, newNonce } from '@arcgate/protocol';
 import { AuditService } from '../../src/audit/audit.service';
 import { AuthorizationService } from '../../src/authorization/authorization.service';
 import { activeCode, approvedPermit, at9, bindNewChip } from '../../src/authorization/testing/arm-test-kit';
@@ -66,7 +66,7 @@ async function realSample(t: TestApp, clock: FakeClock): Promise<void> {
     clock.advance(60_000);
   }
   // The protocol's example batch: every event type a device sends, with its real fields.
-  const examples = buildExamples().events.body.events as DeviceEvent[];
+  const examples = buildExamples().events.body.events;
   const t0 = Date.parse(cst(5, '10:00'));
   const events = examples.map((e, i) => ({ ...e, seq: i + 1, at: new Date(t0 + i * 1000).toISOString() }));
   const flushed = await t.app.get(TelemetryRepository).store([
@@ -75,7 +75,7 @@ async function realSample(t: TestApp, clock: FakeClock): Promise<void> {
       machineId: ids.steelMachine1,
       enterpriseId: ids.steel,
       envelopeId: randomUUID(),
-      events: events as DeviceEvent[],
+      events: events,
       receivedAt: clock.now(),
     },
   ]);

@@ -95,6 +95,11 @@ describe('device event retention: archive, drop, restore (real PostgreSQL)', () 
          ('ARCH-EDGE', 1, 'heartbeat', '2024-11-30T23:59:59.999999Z', '2024-12-01T00:00:01Z', '{}'),
          ('ARCH-EDGE', 2, 'heartbeat', '2024-12-01T00:00:00Z', '2024-12-01T00:00:01Z', '{}')`,
     );
+    // The exactly-once guard of chip ARCH-A's events (all below its watermark but the last), and of December's.
+    await t.ds.query(`INSERT INTO chips (chip_id, public_key, last_seq) VALUES ('ARCH-A', 'k', 1699)`);
+    await t.ds.query(
+      `INSERT INTO device_event_seqs (chip_id, seq) SELECT chip_id, seq FROM device_events WHERE chip_id IN ('ARCH-A', 'ARCH-B')`,
+    );
     // An arc of November: the legal record stays whatever happens to the raw events.
     await t.ds.query(
       `INSERT INTO arcs (chip_id, stop_seq, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz)
@@ -176,6 +181,14 @@ describe('device event retention: archive, drop, restore (real PostgreSQL)', () 
     expect(await partitions()).not.toContain('device_events_202411');
     expect(await partitions()).toContain('device_events_202412');
     expect((await t.ds.query(`SELECT count(*)::int AS n FROM arcs WHERE chip_id = 'ARCH-A'`))[0].n).toBe(1);
+    // The guard of archived events below the chip's watermark is pruned; above it, and of chips unknown, it stays.
+    const seqs = await t.ds.query<{ chip_id: string; n: number; top: string }[]>(
+      `SELECT chip_id, count(*)::int AS n, max(seq)::text AS top FROM device_event_seqs GROUP BY chip_id ORDER BY chip_id`,
+    );
+    expect(seqs).toEqual([
+      { chip_id: 'ARCH-A', n: 1, top: '1700' },
+      { chip_id: 'ARCH-B', n: 550, top: '5250' },
+    ]);
     expect(await catalogue()).toEqual([
       { month: '2024-10', file: archiveFileName(OCT, 1), generation: 1, rows: 200, dropped: true, restored: false },
       { month: '2024-11', file: archiveFileName(NOV, 1), generation: 1, rows: 1001, dropped: true, restored: false },
