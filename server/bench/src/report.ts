@@ -91,6 +91,9 @@ export function writeNotifySection(
 const ANALYSIS_END = '<!-- analysis:end -->';
 const HISTORY_START = '<!-- history:start -->';
 const HISTORY_END = '<!-- history:end -->';
+/** Sections measured by other tools (the retention sizing, issue 19 §3): kept verbatim, as the analysis is. */
+const RETENTION_START = '<!-- retention:start -->';
+const RETENTION_END = '<!-- retention:end -->';
 const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 const n = (v: number) => v.toLocaleString('en-US');
 const counts = (r: Record<string, number>) =>
@@ -173,7 +176,7 @@ function stepsText(r: RunReport): string {
   return r.steps.map((x) => `${x.rate}/s: p99 ${ms(x.grantLatency.p99)} ms${meetsTarget(x) ? '' : ' ✗'}`).join('; ');
 }
 
-export function render(r: RunReport, history: string[], analysis: string[]): string {
+export function render(r: RunReport, history: string[], analysis: string[], kept: string[] = []): string {
   const nominal = nominalRate(r);
   const top = stepAt(r, nominal);
   // Met only when every steady rate up to the nominal one met it, not the top rate alone.
@@ -317,6 +320,7 @@ export function render(r: RunReport, history: string[], analysis: string[]): str
     `  counted in PostgreSQL and ${(r.params.replayShare * 100).toFixed(0)} % of the batches are re-sent unchanged; the counts must not move.`,
     '* Percentiles are nearest-rank over all samples of the phase.',
     '',
+    ...(kept.length ? [RETENTION_START, ...kept, RETENTION_END, ''] : []),
     '## History',
     '',
     '| date | machine | devices | auth rate | floor p99 ms | auth p50 / p99 ms | burst p99 ms | ingest events/s | loss |',
@@ -343,5 +347,13 @@ export function writeBenchmarks(path: string, r: RunReport): void {
       : [];
   };
   const history = between(HISTORY_START, HISTORY_END).filter((l) => l.startsWith('|'));
-  writeFileSync(path, render(r, [historyRow(r), ...history].slice(0, 20), between(ANALYSIS_START, ANALYSIS_END)));
+  writeFileSync(
+    path,
+    render(
+      r,
+      [historyRow(r), ...history].slice(0, 20),
+      between(ANALYSIS_START, ANALYSIS_END),
+      between(RETENTION_START, RETENTION_END),
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { AppConfig, resolveMapConfig, validateEnvironment } from '../config/app-config';
+import { AppConfig, resolveArchiveDir, resolveMapConfig, validateEnvironment } from '../config/app-config';
 import { resolveNotifyConfig } from '../config/notify-config';
 import { parseTrustProxy } from '../config/trust-proxy';
 import { resolveSecrets } from '../config/secrets';
@@ -30,6 +30,7 @@ export async function resolveInfrastructure(
   const notify = resolveNotifyConfig(vars);
   const dataDir = resolve(vars.DATA_DIR ?? join(REPO_ROOT, '.data'));
   const secrets = resolveSecrets(vars, dataDir);
+  const archiveDir = resolveArchiveDir(resolve(vars.EVENT_ARCHIVE_DIR ?? join(dataDir, 'archive', 'device-events')));
 
   const database = vars.DATABASE_URL
     ? undefined
@@ -87,6 +88,7 @@ export async function resolveInfrastructure(
     seedDemoData: vars.SEED_DEMO_DATA,
     welderPhotoPublic: vars.WELDER_PHOTO_PUBLIC === 'true',
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,
+    eventArchive: { retentionMonths: vars.EVENT_RETENTION_MONTHS, dir: archiveDir },
     map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,
     clockOffsetFile: vars.ARCGATE_CLOCK_OFFSET_FILE,

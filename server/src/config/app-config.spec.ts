@@ -1,4 +1,7 @@
-import { ConfigError, validateEnvironment } from './app-config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, resolveArchiveDir, validateEnvironment } from './app-config';
 
 describe('validateEnvironment', () => {
   it('applies defaults', () => {
@@ -69,6 +72,24 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ONSITE_CHECK_AFTER_S: '120' }).ONSITE_CHECK_AFTER_S).toBe(120);
     for (const bad of ['59', '604801', '1.5', 'soon'])
       expect(() => validateEnvironment({ ONSITE_CHECK_AFTER_S: bad })).toThrow(/ONSITE_CHECK_AFTER_S/);
+  });
+
+  it('takes EVENT_RETENTION_MONTHS as whole months from 1 to 1200, 13 by default', () => {
+    expect(validateEnvironment({}).EVENT_RETENTION_MONTHS).toBe(13);
+    expect(validateEnvironment({ EVENT_RETENTION_MONTHS: '24' }).EVENT_RETENTION_MONTHS).toBe(24);
+    for (const bad of ['0', '-1', '1201', '1.5', 'forever'])
+      expect(() => validateEnvironment({ EVENT_RETENTION_MONTHS: bad })).toThrow(/EVENT_RETENTION_MONTHS/);
+  });
+
+  it('creates the archive directory at start-up and refuses one it cannot write to', () => {
+    const base = mkdtempSync(join(tmpdir(), 'arcgate-cfg-'));
+    try {
+      expect(resolveArchiveDir(join(base, 'a', 'b'))).toBe(join(base, 'a', 'b'));
+      writeFileSync(join(base, 'file'), '');
+      expect(() => resolveArchiveDir(join(base, 'file', 'sub'))).toThrow(/EVENT_ARCHIVE_DIR/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('takes the test-only fault points and clock offset file, never in production', () => {

@@ -1,6 +1,6 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
 import { parseFaultPoints } from '../common/fault/fault-points';
 import { NotificationsConfig, resolveNotifyConfig, SmsConfig } from './notify-config';
@@ -260,6 +260,21 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   ONSITE_CHECK_AFTER_S = 600;
 
+  /**
+   * Raw device events (device_events) older than this many whole calendar months (UTC) are archived
+   * to EVENT_ARCHIVE_DIR and dropped (telemetry/archive); arcs and decisions are kept.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1200)
+  EVENT_RETENTION_MONTHS = 13;
+
+  /** Where the monthly archives of device events are written; default DATA_DIR/archive/device-events. */
+  @IsOptional()
+  @IsString()
+  EVENT_ARCHIVE_DIR?: string;
+
   /** Base-map tiles of the web map: none (boundaries only), Tianditu (天地图) or AMap (高德, GCJ-02). */
   @IsIn(MAP_TILE_PROVIDERS, { message: `MAP_TILES must be one of ${MAP_TILE_PROVIDERS.join(', ')}` })
   MAP_TILES: MapTileProvider = 'none';
@@ -366,6 +381,19 @@ function faultPointsProblem(spec: string): string | null {
 }
 
 export class ConfigError extends Error {}
+
+/** The archive directory must exist (it is created) and be writable before the first month is due. */
+export function resolveArchiveDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new ConfigError(
+      `Invalid configuration:\n  EVENT_ARCHIVE_DIR=${JSON.stringify(dir)}: ${(e as Error).message}`,
+    );
+  }
+  return dir;
+}
 
 /** Parses and validates the environment; throws one error listing every bad variable. */
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
@@ -494,6 +522,8 @@ export interface AppConfig {
   welderPhotoPublic?: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */
   onsiteCheckAfterS?: number;
+  /** Retention of raw device events (telemetry/archive): months kept, and the archive directory (created and checked at start-up). */
+  eventArchive?: { retentionMonths: number; dir: string };
   /** The web map's tiles and region boundaries (config/map-config.ts); absent: no tiles, no boundaries. */
   map?: MapConfig;
   /** Test only: crash points (common/fault/fault-points.ts), armed by main.ts. */

@@ -3946,6 +3946,8 @@ export interface components {
       | 'code.issue'
       | 'code.revoke'
       | 'decision.recover'
+      | 'device_events.archive'
+      | 'device_events.restore'
       | 'enterprise.create'
       | 'enterprise.update'
       | 'enterprise.status'
@@ -4030,6 +4032,7 @@ export interface components {
       | 'blackout'
       | 'certificate'
       | 'decision'
+      | 'device_event_month'
       | 'enforcement_case'
       | 'reward'
       | 'reward_rule'
@@ -13995,6 +13998,8 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'code.issue',
   'code.revoke',
   'decision.recover',
+  'device_events.archive',
+  'device_events.restore',
   'enterprise.create',
   'enterprise.update',
   'enterprise.status',
@@ -14079,6 +14084,7 @@ export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<componen
   'blackout',
   'certificate',
   'decision',
+  'device_event_month',
   'enforcement_case',
   'reward',
   'reward_rule',

@@ -11,6 +11,7 @@ export const FAULT_POINT_NAMES = [
   'decision.after-store',
   'ingest.mid-flush',
   'ingest.before-ack',
+  'archive.after-write',
 ] as const;
 export type FaultPointName = (typeof FAULT_POINT_NAMES)[number];
 

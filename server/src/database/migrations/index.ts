@@ -32,6 +32,7 @@ import { AuthSessions1796560000000 } from './1796560000000-AuthSessions';
 import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertificates';
 import { DeliveryFailureCodes1796690000000 } from './1796690000000-DeliveryFailureCodes';
 import { DeviceCertificateRenewal1796700002001 } from './1796700002001-DeviceCertificateRenewal';
+import { EventArchives1796700004001 } from './1796700004001-EventArchives';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   DeviceCertificates1796680000000,
   DeliveryFailureCodes1796690000000,
   DeviceCertificateRenewal1796700002001,
+  EventArchives1796700004001,
 ];
