@@ -97,8 +97,8 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
   },
   'devices/device-presence.ts': { tables: ['permit_machines', 'permits'], why: 'offline during a permit in force' },
   'devices/pki/device-certificates.repository.ts': {
-    tables: ['machines'],
-    why: 'certificate backfill: only chips a machine really holds (machines.chip_id, the source of truth)',
+    tables: ['enterprises', 'machines'],
+    why: 'certificate backfill and renewal: only chips a machine really holds (machines.chip_id, the source of truth), with the region its audit entry is scoped to',
   },
   'telemetry/grant-lookup.ts': { tables: ['grants'], why: 'arc events matched to their grant per batch' },
   'telemetry/telemetry-rules.ts': { tables: ['enterprises', 'permits'], why: 'event rules per batch' },
