@@ -144,7 +144,7 @@ export class StatsService {
     const [registry, alerts, welders] = await Promise.all([
       this.repo.registryByRegion(actor, regions),
       this.repo.openAlertsByRegion(actor, regions),
-      this.repo.activeWelderIds(actor).then((visible) => this.repo.activeWeldersByRegion(regions, visible)),
+      this.repo.activeWeldersByRegion(actor, regions),
     ]);
     return regions.map((r) => ({
       regionCode: r.code,
