@@ -9,8 +9,12 @@ import { isDatabaseError } from './prepared-statement';
 /** statement_timeout (and pg_cancel_backend) end a statement with this SQLSTATE. */
 const PG_QUERY_CANCELED = '57014';
 export const REPORTING_APPLICATION_NAME = 'arcgate-reporting';
-/** Four connections: two overviews and two exports at once on a 2-core database; more queue here, not there. */
-export const DEFAULT_REPORTING_POOL_SIZE = 4;
+/**
+ * Two connections: at most two cores of the database busy with reports, however many regulators refresh
+ * at once; the rest queue here. Bench (issue 19): with four, two overview loops and two exports on a
+ * 2-core machine took the CPU the arm decisions' statements needed (decide p50 7 s).
+ */
+export const DEFAULT_REPORTING_POOL_SIZE = 2;
 /** A province census takes seconds at worst; a statement past this is a runaway, cancelled by PostgreSQL. */
 export const DEFAULT_REPORTING_STATEMENT_TIMEOUT_MS = 30_000;
 
@@ -71,6 +75,8 @@ export class ReportingPool implements OnApplicationShutdown {
       application_name: REPORTING_APPLICATION_NAME,
       max: this.size,
       statement_timeout: this.statementTimeoutMs,
+      // One core per report: parallel workers would let two refreshes take every core of a small database.
+      options: '-c max_parallel_workers_per_gather=0',
       idleTimeoutMillis: 60_000,
     });
     pool.on('error', (e) => this.logger.warn(`idle connection lost: ${e.message}`));

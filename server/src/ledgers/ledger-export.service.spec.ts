@@ -1,6 +1,6 @@
 import { FakeClock } from '../common/clock/clock';
 import { Paginated, PaginationQueryDto } from '../common/http/pagination';
-import { LedgerExportService } from './ledger-export.service';
+import { LedgerExportService, MAX_CONCURRENT_EXPORTS } from './ledger-export.service';
 import { assertXlsxUpload, rfc5987, XLSX_MIME } from '../common/http/xlsx-files';
 
 class Query extends PaginationQueryDto {
@@ -66,6 +66,25 @@ describe('LedgerExportService', () => {
       code: 'EXPORT_TOO_LARGE',
       details: { total: 11, maxRows: 10 },
     });
+  });
+
+  it(`runs at most ${MAX_CONCURRENT_EXPORTS} exports at once; the next starts when one ends`, async () => {
+    const own = new LedgerExportService(new FakeClock(new Date('2026-01-05T20:00:00Z')));
+    const spec = { sheetName: '焊机台账', asciiBase: 'machines', columns: [{ header: 'n', value: (n: number) => n }] };
+    const running = await Promise.all(
+      Array.from({ length: MAX_CONCURRENT_EXPORTS }, () => own.export(spec, lister(1).list, new Query())),
+    );
+    let started = false;
+    const next = own.export(spec, lister(1).list, new Query()).then((f) => {
+      started = true;
+      return f;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(started).toBe(false);
+    running[0].stream.destroy();
+    const f = await next;
+    expect(started).toBe(true);
+    for (const r of [...running.slice(1), f]) r.stream.destroy();
   });
 
   it('names files with the China calendar date', async () => {

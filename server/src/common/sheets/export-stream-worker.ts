@@ -15,11 +15,27 @@ const port = parentPort!;
 const init = workerData as StreamExportInit;
 const reply = (m: StreamExportReply, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 
+/** The zip comes in small pieces; the parent gets them 64 KB at a time (fewer messages, fewer socket writes). */
+const CHUNK_BYTES = 64 * 1024;
+let pending: Buffer[] = [];
+let pendingBytes = 0;
+const flush = () => {
+  if (!pendingBytes) return;
+  // A copy of its own: the pieces may be views into pooled buffers, which cannot be transferred.
+  const bytes = new Uint8Array(Buffer.concat(pending, pendingBytes));
+  pending = [];
+  pendingBytes = 0;
+  reply({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer]);
+};
 const out = new Writable({
   write(chunk: Buffer, _encoding, done) {
-    // A copy of its own: the chunk may be a view into a pooled buffer, which cannot be transferred.
-    const bytes = Uint8Array.from(chunk);
-    reply({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer]);
+    pending.push(Buffer.from(chunk));
+    pendingBytes += chunk.length;
+    if (pendingBytes >= CHUNK_BYTES) flush();
+    done();
+  },
+  final(done) {
+    flush();
     done();
   },
 });
@@ -43,6 +59,8 @@ port.on('message', (m: StreamExportMessage) => {
       // As buildWorkbook: text that looks like a formula is neutralised (views carry user input).
       ws.addRow(row.map((v) => (typeof v === 'string' ? neutraliseText(v) : (v ?? null)))).commit();
     }
+    // The first batch's bytes go out now: the download starts before the sheet is finished.
+    if (m.first) flush();
     reply({ type: 'ack' });
     return;
   }

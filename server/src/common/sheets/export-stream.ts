@@ -7,7 +7,7 @@ export interface StreamExportInit {
   sheetName: string;
   columns: ExportHeader[];
 }
-export type StreamExportMessage = { type: 'rows'; rows: ExportValue[][] } | { type: 'end' };
+export type StreamExportMessage = { type: 'rows'; rows: ExportValue[][]; first?: boolean } | { type: 'end' };
 export type StreamExportReply = { type: 'chunk'; bytes: Uint8Array } | { type: 'ack' } | { type: 'done' };
 
 /** A download that stops moving this long (client not reading, source stuck) is abandoned. */
@@ -87,13 +87,14 @@ export async function streamExport<T>(
   worker.on('exit', (code) => {
     if (!out.readableEnded && !out.destroyed) fail(new Error(`export worker exited with code ${code}`));
   });
+  let sent = 0;
   const send = (rows: ExportValue[][]) =>
     new Promise<void>((resolve) => {
       acked = () => {
         acked = null;
         resolve();
       };
-      worker.postMessage({ type: 'rows', rows } satisfies StreamExportMessage);
+      worker.postMessage({ type: 'rows', rows, first: sent++ === 0 } satisfies StreamExportMessage);
     });
   const demand = () =>
     new Promise<void>((resolve) => {
