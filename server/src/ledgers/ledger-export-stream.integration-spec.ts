@@ -51,7 +51,7 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
       .parse(binary);
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(res.body);
     const ws = wb.worksheets[0];
     const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
     const rows: Record<string, unknown>[] = [];

@@ -25,7 +25,7 @@ const flush = () => {
   const bytes = new Uint8Array(Buffer.concat(pending, pendingBytes));
   pending = [];
   pendingBytes = 0;
-  reply({ type: 'chunk', bytes }, [bytes.buffer as ArrayBuffer]);
+  reply({ type: 'chunk', bytes }, [bytes.buffer]);
 };
 const out = new Writable({
   write(chunk: Buffer, _encoding, done) {
