@@ -46,7 +46,13 @@ export interface PlaneResult {
   exports: ReportingLoad;
   rssMb: { idle: number; loadedMax: number };
   /** What one county overview and one 20k-row export take with nothing else running (warm). */
-  single: { overviewMs: number; exportFirstByteMs: number; exportMs: number; exportBytes: number };
+  single: {
+    overviewCountedMs: number;
+    overviewMs: number;
+    exportFirstByteMs: number;
+    exportMs: number;
+    exportBytes: number;
+  };
 }
 
 function rssMb(pid: number): number {
@@ -155,14 +161,20 @@ export async function planePhase(
     `${env.httpUrl}/api/ledgers/machines/export.xlsx`,
     `${env.httpUrl}/api/ledgers/welders/export.xlsx`,
   ];
-  // Warm (plans, caches) and a single unloaded figure of each.
-  await timedGet(overviewUrl, tokens.county);
+  // Unloaded figures: the first overview of the scope is counted, the next within REPORTING_OVERVIEW_CACHE_S reused.
+  const ovCounted = await timedGet(overviewUrl, tokens.county);
   const ov = await timedGet(overviewUrl, tokens.county);
   const ex = await timedGet(exportUrls[0], tokens.county);
   if (ov.status !== 200 || ex.status !== 200) throw new Error(`plane: overview ${ov.status}, export ${ex.status}`);
-  const single = { overviewMs: ov.ms, exportFirstByteMs: ex.firstByte, exportMs: ex.ms, exportBytes: ex.bytes };
+  const single = {
+    overviewCountedMs: ovCounted.ms,
+    overviewMs: ov.ms,
+    exportFirstByteMs: ex.firstByte,
+    exportMs: ex.ms,
+    exportBytes: ex.bytes,
+  };
   log(
-    `plane: single overview ${ov.ms.toFixed(0)} ms; machines export first byte ${ex.firstByte.toFixed(0)} ms, all ${ex.ms.toFixed(0)} ms, ${(ex.bytes / 1e6).toFixed(1)} MB`,
+    `plane: single overview ${ovCounted.ms.toFixed(0)} ms counted, ${ov.ms.toFixed(0)} ms reused; machines export first byte ${ex.firstByte.toFixed(0)} ms, all ${ex.ms.toFixed(0)} ms, ${(ex.bytes / 1e6).toFixed(1)} MB`,
   );
 
   const arm = (label: string) =>
@@ -212,7 +224,9 @@ export async function planePhase(
     phase.engineLatency = summarize(rows.rows.map((x) => Number(x.ms)));
   }
   await pg.end();
-  log(`plane engine (decide) p99: idle ${idle.engineLatency.p99.toFixed(1)} ms, loaded ${loaded.engineLatency.p99.toFixed(1)} ms`);
+  log(
+    `plane engine (decide) p99: idle ${idle.engineLatency.p99.toFixed(1)} ms, loaded ${loaded.engineLatency.p99.toFixed(1)} ms`,
+  );
   const fin = (a: ReturnType<typeof acc>, withBytes: boolean): ReportingLoad => ({
     count: a.ms.length,
     failed: a.failed,
