@@ -11,6 +11,7 @@ import { SmsModule } from './sms/sms.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source';
 import { HotPathPoolModule } from './database/hot-path-pool';
+import { ReportingPoolModule } from './database/reporting-pool';
 import { HealthModule } from './health/health.module';
 import { MqttModule } from './mqtt/mqtt.module';
 import { RegionsModule } from './regions/regions.module';
@@ -50,6 +51,7 @@ export class AppModule {
         // Each feature module registers its own entities (TypeOrmModule.forFeature); none are listed here.
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
         HotPathPoolModule,
+        ReportingPoolModule,
         ClockModule.forRoot(config.clockOffsetFile),
         CryptoModule.forRoot(config.secrets.dataEncryptionKey),
         SmsModule,

@@ -92,6 +92,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     session: { idleTimeoutS: 10 * 365 * 86400, maxAgeS: 10 * 365 * 86400 },
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     seedDemoData: false,
+    // Tests read the overview right after changing the data it counts.
+    reporting: { overviewCacheS: 0 },
     ...opts.config,
   };
 

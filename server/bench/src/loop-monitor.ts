@@ -8,6 +8,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 const TICK_MS = 5;
 const LAG_REPORT_MS = 10;
@@ -23,7 +24,9 @@ const GC_KINDS: Record<number, string> = {
 
 const dir = process.env.BENCH_LOOP_LOG;
 if (dir) {
-  const file = join(dir, `loop-${process.env.BENCH_LOOP_ROLE ?? 'bench'}-${process.pid}.tsv`);
+  // Worker threads inherit the preload; their loops (export zips, imports) stall by design and get files of their own.
+  const role = `${process.env.BENCH_LOOP_ROLE ?? 'bench'}${isMainThread ? '' : `-worker${threadId}`}`;
+  const file = join(dir, `loop-${role}-${process.pid}.tsv`);
   const lines: string[] = [];
   const epoch = (t: number) => (performance.timeOrigin + t).toFixed(1);
   let last = performance.now();

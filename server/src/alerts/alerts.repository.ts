@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../access/actor';
+import { ReportingPool } from '../database/reporting-pool';
 import { Enterprise } from '../enterprises/enterprise.entity';
 import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-lookup';
 import { Alert } from './alert.entity';
@@ -60,6 +61,7 @@ export class AlertsRepository {
     @InjectRepository(Alert) private readonly repo: Repository<Alert>,
     private readonly scope: AlertScope,
     @Inject(ENTERPRISE_LOOKUP) private readonly enterpriseLookup: EnterpriseLookup,
+    private readonly reporting: ReportingPool,
   ) {}
 
   enterpriseScopeRef(em: EntityManager, id: string): Promise<Pick<Enterprise, 'id' | 'regionPath'> | null> {
@@ -231,27 +233,21 @@ export class AlertsRepository {
     );
   }
 
-  countByStateAndSeverity(
+  /** Not-closed and closed alerts by type, state and severity: the summary's one statement, on the reporting pool. */
+  countByTypeStateSeverity(
     actor: Actor,
     f: AlertFilters,
-  ): Promise<{ state: AlertState; severity: AlertSeverity; count: number }[]> {
-    return this.scoped(actor, f)
-      .select('a.state', 'state')
-      .addSelect('a.severity', 'severity')
-      .addSelect('count(*)::int', 'count')
-      .groupBy('a.state')
-      .addGroupBy('a.severity')
-      .getRawMany();
-  }
-
-  countByTypeAndState(actor: Actor, f: AlertFilters): Promise<{ type: AlertType; state: AlertState; count: number }[]> {
-    return this.scoped(actor, f)
-      .select('a.type', 'type')
-      .addSelect('a.state', 'state')
-      .addSelect('count(*)::int', 'count')
-      .groupBy('a.type')
-      .addGroupBy('a.state')
-      .getRawMany();
+  ): Promise<{ type: AlertType; state: AlertState; severity: AlertSeverity; count: number }[]> {
+    return this.reporting.rows(
+      this.scoped(actor, f)
+        .select('a.type', 'type')
+        .addSelect('a.state', 'state')
+        .addSelect('a.severity', 'severity')
+        .addSelect('count(*)::int', 'count')
+        .groupBy('a.type')
+        .addGroupBy('a.state')
+        .addGroupBy('a.severity'),
+    );
   }
 
   private scoped(actor: Actor, f: AlertFilters): SelectQueryBuilder<Alert> {

@@ -204,17 +204,11 @@ export class AlertsService {
 
   async summary(actor: Actor, q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId'>): Promise<AlertSummary> {
     const f = await this.filters(q);
-    const [byStateSeverity, byTypeState] = await Promise.all([
-      this.alerts.countByStateAndSeverity(actor, f),
-      this.alerts.countByTypeAndState(actor, f),
-    ]);
     const s = emptySummary();
-    for (const r of byStateSeverity) {
+    for (const r of await this.alerts.countByTypeStateSeverity(actor, f)) {
       s.byState[r.state][r.severity] += r.count;
       s.byState[r.state].total += r.count;
       s.total += r.count;
-    }
-    for (const r of byTypeState) {
       s.byType[r.type][r.state] += r.count;
       s.byType[r.type].total += r.count;
     }

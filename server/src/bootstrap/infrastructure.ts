@@ -82,6 +82,11 @@ export async function resolveInfrastructure(
     session: { idleTimeoutS: vars.SESSION_IDLE_TIMEOUT_S, maxAgeS: vars.SESSION_MAX_AGE_S },
     totpRequired: vars.TOTP_REQUIRED === 'true',
     hotPathPoolSize: vars.DATABASE_HOT_POOL_SIZE,
+    reporting: {
+      poolSize: vars.DATABASE_REPORTING_POOL_SIZE,
+      statementTimeoutMs: vars.REPORTING_STATEMENT_TIMEOUT_MS,
+      overviewCacheS: vars.REPORTING_OVERVIEW_CACHE_S,
+    },
     heapGrowingPercent: vars.HEAP_GROWING_PERCENT,
     trustProxy: vars.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(vars.TRUST_PROXY) ?? undefined),
     logLevel: vars.LOG_LEVEL,

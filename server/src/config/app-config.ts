@@ -78,6 +78,30 @@ export class EnvironmentVariables {
   @Max(64)
   DATABASE_HOT_POOL_SIZE?: number;
 
+  /** Connections of the reporting pool (database/reporting-pool.ts): overview, census, exports. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  DATABASE_REPORTING_POOL_SIZE?: number;
+
+  /** statement_timeout of the reporting pool, ms: a runaway report is cancelled, not left to hold a core. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  REPORTING_STATEMENT_TIMEOUT_MS?: number;
+
+  /** Seconds an overview (stats/stats.service.ts) is reused for the same scope; 0: only concurrent refreshes share one. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  REPORTING_OVERVIEW_CACHE_S?: number;
+
   /** V8 heap growing factor minus one, in percent (bootstrap/heap-growth.ts); 0 keeps V8's own. */
   @Type(() => Number)
   @IsInt()
@@ -477,6 +501,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** Size of the hot-path pool (database/hot-path-pool.ts); its default when absent. */
   hotPathPoolSize?: number;
+  /** The reporting pool (database/reporting-pool.ts): size and statement_timeout; defaults there. */
+  reporting?: { poolSize?: number; statementTimeoutMs?: number; overviewCacheS?: number };
   /** See bootstrap/heap-growth.ts; 0 leaves V8's dynamic heap growth. */
   heapGrowingPercent?: number;
   /** Express "trust proxy"; unset trusts no proxy. */

@@ -35,9 +35,16 @@ import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { TemplateQueryDto } from './dto/template-query.dto';
 import { templateLang } from './sheet/ledger-sheet';
-import { ExportedFile } from './ledger-export.service';
+import { ExportedFile, ExportedStream, MAX_EXPORT_ROWS } from './ledger-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
-import { assertXlsxUpload, MAX_UPLOAD_BYTES, UploadedSheet, XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
+import {
+  assertXlsxUpload,
+  MAX_UPLOAD_BYTES,
+  UploadedSheet,
+  XLSX_MIME,
+  xlsxDownload,
+  xlsxStreamDownload,
+} from '../common/http/xlsx-files';
 
 const XLSX_BODY = { content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } };
 const UPLOAD_BODY: ApiBodyOptions = {
@@ -56,13 +63,16 @@ const IMPORT_NOTE =
 const IMPORT_413 =
   'PAYLOAD_TOO_LARGE (over 5 MB) or IMPORT_FILE_TOO_LARGE with fields[0].code zipBomb | uncompressedTooLarge | entryTooLarge | tooManyEntries | zip64';
 const IMPORT_503 = 'IMPORT_BUSY: the import queue of this server is full; Retry-After says when to retry';
-const EXPORT_NOTE =
-  'Every matching row, not one page: page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).';
+const EXPORT_NOTE = `Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than ${MAX_EXPORT_ROWS.toLocaleString('en')} matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).`;
 const IMPORTERS = [Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager];
 const EXPORTERS = [Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager];
 
 function download(file: ExportedFile): StreamableFile {
   return xlsxDownload(file.buffer, file.asciiName, file.chineseName);
+}
+
+function streamed(file: ExportedStream): StreamableFile {
+  return xlsxStreamDownload(file.stream, file.asciiName, file.chineseName);
 }
 
 @ApiTags('ledgers')
@@ -160,7 +170,7 @@ export class LedgersController {
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse(XLSX_BODY)
   async exportEnterprises(@CurrentActor() actor: Actor, @Query() query: ListEnterprisesQueryDto) {
-    return download(await this.ledgers.exportEnterprises(actor, query));
+    return streamed(await this.ledgers.exportEnterprises(actor, query));
   }
 
   @Get('machines/export.xlsx')
@@ -172,7 +182,7 @@ export class LedgersController {
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse(XLSX_BODY)
   async exportMachines(@CurrentActor() actor: Actor, @Query() query: ListMachinesQueryDto) {
-    return download(await this.ledgers.exportMachines(actor, query));
+    return streamed(await this.ledgers.exportMachines(actor, query));
   }
 
   @Get('welders/export.xlsx')
@@ -184,7 +194,7 @@ export class LedgersController {
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse(XLSX_BODY)
   async exportWelders(@CurrentActor() actor: Actor, @Query() query: ListWeldersQueryDto) {
-    return download(await this.ledgers.exportWelders(actor, query));
+    return streamed(await this.ledgers.exportWelders(actor, query));
   }
 
   private start(actor: Actor, ledger: ImportableLedger, query: ImportLedgerQueryDto, file: UploadedSheet | undefined) {

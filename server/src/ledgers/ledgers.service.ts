@@ -16,7 +16,7 @@ import { WeldersService } from '../welders/welders.service';
 import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
 import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
-import { ExportedFile, LedgerExportService } from './ledger-export.service';
+import { ExportedFile, ExportedStream, LedgerExportService } from './ledger-export.service';
 import { ImportPlan } from './ledger-import.service';
 import { ImportableLedger } from './jobs/import-task';
 import { ImportJobsService, ImportJobView } from './jobs/import-jobs.service';
@@ -106,15 +106,15 @@ export class LedgersService {
     return plan as ImportPlan<object>;
   }
 
-  exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedFile> {
+  exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedStream> {
     return this.exporter.export(ENTERPRISE_EXPORT, (q) => this.enterprises.list(actor, q), query);
   }
 
-  exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedFile> {
+  exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedStream> {
     return this.exporter.export(MACHINE_EXPORT, (q) => this.machines.list(actor, q), query);
   }
 
-  exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedFile> {
+  exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedStream> {
     return this.exporter.export(WELDER_EXPORT, (q) => this.welders.list(actor, q), query);
   }
 

@@ -5,6 +5,7 @@ import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { Alert } from '../alerts/alert.entity';
 import { Role } from '../common/roles/role';
+import { ReportingPool } from '../database/reporting-pool';
 import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../welders/welder-scope-lookup';
 
 export interface TablesPresent {
@@ -29,13 +30,18 @@ type Counts<K extends string> = Record<K, number>;
 
 const num = (v: unknown): number => Number(v ?? 0);
 
-/** Read-only SQL counts for the overview, every query scoped to what the actor may see. */
+/**
+ * Read-only SQL counts for the overview, every query scoped to what the actor may see. Each figure is
+ * one aggregate statement on the reporting pool: only counts cross into JavaScript, never rows of a
+ * province, and the statements queue behind the reporting pool's few connections, not the device path's.
+ */
 @Injectable()
 export class StatsRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly access: AccessPolicy,
     @Inject(WELDER_SCOPE_LOOKUP) private readonly welderScope: WelderScopeLookup,
+    private readonly reporting: ReportingPool,
   ) {}
 
   /** Device, telemetry and permit tables come from other modules' migrations; count only what exists. */
@@ -54,7 +60,7 @@ export class StatsRepository {
       .addSelect(`count(*) FILTER (WHERE e.status = 'active')`, 'active')
       .addSelect(`count(*) FILTER (WHERE e.status = 'suspended')`, 'suspended')
       .addSelect(`count(*) FILTER (WHERE e.status = 'closed')`, 'closed');
-    const r = await this.access.scopeToEnterprises(qb, actor, 'e').getRawOne();
+    const r = await this.reporting.row<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'));
     return { total: num(r?.total), active: num(r?.active), suspended: num(r?.suspended), closed: num(r?.closed) };
   }
 
@@ -75,7 +81,7 @@ export class StatsRepository {
         .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND c.online)`, 'online')
         .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND c.online AND c.state = 'arcing')`, 'arcing');
     }
-    const r = await this.access.scopeToEnterprises(qb, actor, 'e').getRawOne();
+    const r = await this.reporting.row<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'));
     return {
       total: num(r?.total),
       registered: num(r?.registered),
@@ -92,45 +98,33 @@ export class StatsRepository {
    * Active welders the actor is responsible for: the welders ledger's own definition (employed in scope,
    * or engaged today with an enterprise in scope), so that the overview and the ledger agree.
    */
-  async activeWelderIds(actor: Actor): Promise<string[]> {
+  /**
+   * Active welders per region of `regions`, by the welders ledger's definition: those a regulator of that
+   * region would see there (employed there or dispatched there today), of those the caller sees. A
+   * dispatched welder counts in both the employer's and the host's region, as both regions' ledgers list
+   * her. One statement: each (welder, region) pair is one joined row, so count(*) counts her once per region.
+   */
+  async activeWeldersByRegion(actor: Actor, regions: RegionRef[]): Promise<Map<string, number>> {
+    const out = new Map(regions.map((r) => [r.code, 0]));
+    if (!regions.length) return out;
+    const today = this.welderScope.today();
     const qb = this.ds
       .createQueryBuilder()
       .from('welders', 'w')
       .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-      .select('w.id', 'id')
-      .where(`w.status = 'active'`);
-    const rows: { id: string }[] = await this.welderScope.scopeQuery(qb, actor, this.welderScope.today()).getRawMany();
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * Active welders per region of `regions`, by the welders ledger's definition: those a regulator of that
-   * region would see there (employed there or dispatched there today), of `visible` (those the caller sees).
-   * A dispatched welder counts in both the employer's and the host's region, as both regions' ledgers list her.
-   */
-  async activeWeldersByRegion(regions: RegionRef[], visible: string[]): Promise<Map<string, number>> {
-    const today = this.welderScope.today();
-    const seen = new Set(visible);
-    const counts = await Promise.all(
-      regions.map(async (r): Promise<[string, number]> => {
-        const regionRegulator: Actor = {
-          userId: null,
-          username: 'stats',
-          role: Role.Regulator,
-          regionCode: r.code,
-          regionPath: r.path,
-        };
-        const qb = this.ds
-          .createQueryBuilder()
-          .from('welders', 'w')
-          .innerJoin('enterprises', 'e', 'e.id = w.employer_id')
-          .select('w.id', 'id')
-          .where(`w.status = 'active'`);
-        const rows: { id: string }[] = await this.welderScope.scopeQuery(qb, regionRegulator, today).getRawMany();
-        return [r.code, rows.filter((row) => seen.has(row.id)).length];
-      }),
-    );
-    return new Map(counts);
+      .innerJoin('regions', 'r', `r.code IN (:...statsCodes) AND ${this.welderScope.inRegionSql('r.path')}`, {
+        statsCodes: regions.map((r) => r.code),
+      })
+      .select('r.code', 'code')
+      .addSelect('count(*)', 'n')
+      .where(`w.status = 'active'`)
+      .groupBy('r.code')
+      .setParameter('scopeToday', today);
+    for (const r of await this.reporting.rows<{ code: string; n: string }>(
+      this.welderScope.scopeQuery(qb, actor, today),
+    ))
+      out.set(r.code, num(r.n));
+    return out;
   }
 
   /** Approved permits whose planned window overlaps [dayStart, dayEnd). */
@@ -142,7 +136,7 @@ export class StatsRepository {
       .select('count(*)', 'n')
       .where(`p.status = 'approved'`)
       .andWhere('p.planned_start < :dayEnd AND p.planned_end > :dayStart', { dayStart, dayEnd });
-    return num((await this.access.scopeToEnterprises(qb, actor, 'e').getRawOne())?.n);
+    return num((await this.reporting.row<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e')))?.n);
   }
 
   async regionByCode(code: string): Promise<RegionRef | null> {
@@ -193,8 +187,8 @@ export class StatsRepository {
         .addSelect(`count(*) FILTER (WHERE m.status <> 'retired' AND m.chip_id IS NOT NULL)`, 'chipped'),
     );
     const [entRows, macRows] = await Promise.all([
-      this.access.scopeToEnterprises(ent, actor, 'e').getRawMany(),
-      this.access.scopeToEnterprises(mac, actor, 'e').getRawMany(),
+      this.reporting.rows<Record<string, string>>(this.access.scopeToEnterprises(ent, actor, 'e')),
+      this.reporting.rows<Record<string, string>>(this.access.scopeToEnterprises(mac, actor, 'e')),
     ]);
     for (const r of entRows) out.get(r.code)!.enterprises = num(r.n);
     for (const r of macRows) Object.assign(out.get(r.code)!, { machines: num(r.n), chipped: num(r.chipped) });
@@ -214,7 +208,8 @@ export class StatsRepository {
       .where(`a.state <> 'closed'`)
       .andWhere('r.code IN (:...codes)', { codes: regions.map((r) => r.code) })
       .groupBy('r.code');
-    for (const r of await this.scopeAlerts(qb, actor, 'a').getRawMany()) out.set(r.code, num(r.n));
+    for (const r of await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a')))
+      out.set(r.code, num(r.n));
     return out;
   }
 
@@ -226,7 +221,10 @@ export class StatsRepository {
       .addSelect('count(*)', 'n')
       .where('a.first_seen_at >= :from AND a.first_seen_at < :to', { from, to })
       .groupBy('day');
-    return (await this.scopeAlerts(qb, actor, 'a').getRawMany()).map((r) => ({ day: r.day, n: num(r.n) }));
+    return (await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a'))).map((r) => ({
+      day: r.day,
+      n: num(r.n),
+    }));
   }
 
   async arcsPerDay(actor: Actor, from: Date, to: Date): Promise<DailyCount[]> {
@@ -239,10 +237,12 @@ export class StatsRepository {
       .addSelect('count(*)', 'n')
       .where('x.started_at >= :from AND x.started_at < :to', { from, to })
       .groupBy('day');
-    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({
-      day: r.day,
-      n: num(r.n),
-    }));
+    return (await this.reporting.rows<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'))).map(
+      (r) => ({
+        day: r.day,
+        n: num(r.n),
+      }),
+    );
   }
 
   async permitsPerDay(actor: Actor, from: Date, to: Date): Promise<DailyCount[]> {
@@ -255,10 +255,12 @@ export class StatsRepository {
       .where(`p.status IN ('approved', 'closed')`)
       .andWhere('p.planned_start >= :from AND p.planned_start < :to', { from, to })
       .groupBy('day');
-    return (await this.access.scopeToEnterprises(qb, actor, 'e').getRawMany()).map((r) => ({
-      day: r.day,
-      n: num(r.n),
-    }));
+    return (await this.reporting.rows<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'))).map(
+      (r) => ({
+        day: r.day,
+        n: num(r.n),
+      }),
+    );
   }
 
   /** Alerts of the given types the actor may see, newest activity first, with the enterprise for its name. */

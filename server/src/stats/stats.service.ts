@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Actor } from '../access/actor';
 import { AlertSeverity, AlertState } from '../alerts/alert-type';
 import { AlertsService } from '../alerts/alerts.service';
@@ -14,20 +16,62 @@ import { AlertCensus, OverviewView, TownshipRow, TrendPoint, WelderCensus } from
 import { DailyCount, RegionRef, StatsRepository } from './stats.repository';
 
 export const TREND_DAYS = 30;
+/** Default reuse of an overview for the same scope (REPORTING_OVERVIEW_CACHE_S); its generatedAt says how old. */
+export const DEFAULT_OVERVIEW_CACHE_S = 10;
+/** Scopes remembered at most (a province has ~2,000 regions; enterprises are many more). */
+const MAX_CACHED_SCOPES = 2_000;
+
+/** Everything the overview's figures depend on: who asks does not matter, what they may see does. */
+function scopeKey(a: Actor): string {
+  return [a.role, a.regionCode ?? '', a.regionPath ?? '', a.enterpriseId ?? ''].join('|');
+}
 /** An export is a report, not a data dump: cap it so one click cannot pull the whole table. */
 export const MAX_EXPORT_ROWS = 5000;
 
 @Injectable()
 export class StatsService {
+  private readonly recent = new Map<string, { at: number; settled: boolean; value: Promise<OverviewView> }>();
+  private readonly cacheMs: number;
+
   constructor(
     private readonly repo: StatsRepository,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
     @Inject(CERTIFICATE_CENSUS) private readonly certificateCensus: CertificateCensus,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cacheMs = (config.reporting?.overviewCacheS ?? DEFAULT_OVERVIEW_CACHE_S) * 1000;
+  }
 
-  /** The census (摸清底数) of everything the caller oversees. */
-  async overview(actor: Actor): Promise<OverviewView> {
+  /**
+   * The census (摸清底数) of everything the caller oversees. Refreshes of one scope that arrive while it
+   * is being counted share that count, and a count is reused for a few seconds (its generatedAt says
+   * when it was made): ten regulators pressing refresh cost the database one census, not ten.
+   */
+  overview(actor: Actor): Promise<OverviewView> {
+    const key = scopeKey(actor);
+    const now = performance.now();
+    const hit = this.recent.get(key);
+    if (hit && (!hit.settled || now - hit.at < this.cacheMs)) return hit.value;
+    if (this.recent.size >= MAX_CACHED_SCOPES) {
+      for (const [k, e] of this.recent) if (e.settled && now - e.at >= this.cacheMs) this.recent.delete(k);
+    }
+    const entry = { at: now, settled: false, value: this.count(actor) };
+    this.recent.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.settled = true;
+        entry.at = performance.now();
+        if (!this.cacheMs && this.recent.get(key) === entry) this.recent.delete(key);
+      },
+      () => {
+        if (this.recent.get(key) === entry) this.recent.delete(key);
+      },
+    );
+    return entry.value;
+  }
+
+  private async count(actor: Actor): Promise<OverviewView> {
     const now = this.clock.now();
     const today = chinaDate(now);
     const tables = await this.repo.tablesPresent();
@@ -144,7 +188,7 @@ export class StatsService {
     const [registry, alerts, welders] = await Promise.all([
       this.repo.registryByRegion(actor, regions),
       this.repo.openAlertsByRegion(actor, regions),
-      this.repo.activeWelderIds(actor).then((visible) => this.repo.activeWeldersByRegion(regions, visible)),
+      this.repo.activeWeldersByRegion(actor, regions),
     ]);
     return regions.map((r) => ({
       regionCode: r.code,

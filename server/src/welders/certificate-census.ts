@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
+import { ReportingPool } from '../database/reporting-pool';
 import { addDays } from '../common/time/china-date';
 import { CertificateCategory } from './certificate.entity';
 import { CertificateValidity, certificateValiditySql } from './certificate-rules';
@@ -52,6 +53,7 @@ export class CertificateCensusQuery implements CertificateCensus {
   constructor(
     private readonly ds: DataSource,
     private readonly scope: WelderAccess,
+    private readonly reporting: ReportingPool,
   ) {}
 
   async countByCertificateState(
@@ -67,7 +69,10 @@ export class CertificateCensusQuery implements CertificateCensus {
       .where(`w.status = 'active'`)
       .groupBy('state')
       .setParameters(welderCertificateStateParams(today));
-    const rows: { state: CertificateState; n: number }[] = await this.scope.scopeQuery(qb, actor, today).getRawMany();
+    // On the reporting pool: a province census is seconds of database time, never the device path's connections.
+    const rows = await this.reporting.rows<{ state: CertificateState; n: number }>(
+      this.scope.scopeQuery(qb, actor, today),
+    );
     const byState: Partial<Record<CertificateState, number>> = {};
     let total = 0;
     for (const r of rows) {

@@ -93,6 +93,11 @@ export class WelderAccess implements WelderScopeLookup {
     if (!ok) throw new DomainError(ErrorCode.FORBIDDEN, 'Only a regulator of this area may do this');
   }
 
+  inRegionSql(pathExpr: string, w = 'w', e = 'e'): string {
+    const active = ACTIVE_ON('sg', 'scopeToday');
+    return `(${e}.region_path LIKE ${pathExpr} || '%' OR EXISTS (SELECT 1 FROM welder_engagements sg JOIN enterprises se ON se.id = sg.enterprise_id WHERE sg.welder_id = ${w}.id AND ${active} AND se.region_path LIKE ${pathExpr} || '%'))`;
+  }
+
   /** Restricts a welder query (aliases: welder `w`, employer enterprise `e`) to what the actor may see. */
   scopeQuery<T extends ObjectLiteral>(
     qb: SelectQueryBuilder<T>,

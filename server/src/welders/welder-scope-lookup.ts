@@ -18,6 +18,12 @@ export interface WelderScopeLookup {
     w?: string,
     e?: string,
   ): SelectQueryBuilder<T>;
+  /**
+   * The regulator rule of scopeQuery as a condition on a region path SQL expression (e.g. a joined
+   * `r.path`), so that one statement can count welders for many regions at once. Uses the `:scopeToday`
+   * parameter (set it to today()).
+   */
+  inRegionSql(pathExpr: string, w?: string, e?: string): string;
 }
 
 export const WELDER_SCOPE_LOOKUP = 'WELDER_SCOPE_LOOKUP';

@@ -1843,7 +1843,7 @@ export interface paths {
     };
     /**
      * Export the enterprises you may see (same filters as GET /api/enterprises; phones masked)
-     * @description Every matching row, not one page: page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
      */
     get: operations['LedgersController_exportEnterprises'];
     put?: never;
@@ -1897,7 +1897,7 @@ export interface paths {
     };
     /**
      * Export the machines you may see (same filters as GET /api/machines)
-     * @description Every matching row, not one page: page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
      */
     get: operations['LedgersController_exportMachines'];
     put?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
     };
     /**
      * Export the welders you may see (same filters as GET /api/welders; ID numbers and phones masked)
-     * @description Every matching row, not one page: page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
      */
     get: operations['LedgersController_exportWelders'];
     put?: never;
@@ -5075,6 +5075,7 @@ export interface components {
       | 'IMPORT_TOO_MANY_ROWS'
       | 'IMPORT_FILE_TOO_LARGE'
       | 'IMPORT_BUSY'
+      | 'REPORT_TIMEOUT'
       | 'IMPORT_INTERRUPTED'
       | 'LOGIN_THROTTLED'
       | 'ACCOUNT_LOCKED'
@@ -14269,6 +14270,7 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'IMPORT_TOO_MANY_ROWS',
   'IMPORT_FILE_TOO_LARGE',
   'IMPORT_BUSY',
+  'REPORT_TIMEOUT',
   'IMPORT_INTERRUPTED',
   'LOGIN_THROTTLED',
   'ACCOUNT_LOCKED',

@@ -27,6 +27,8 @@ export enum ErrorCode {
   IMPORT_TOO_MANY_ROWS = 'IMPORT_TOO_MANY_ROWS',
   IMPORT_FILE_TOO_LARGE = 'IMPORT_FILE_TOO_LARGE',
   IMPORT_BUSY = 'IMPORT_BUSY',
+  /** A report's statement ran past the reporting statement_timeout (database/reporting-pool.ts). */
+  REPORT_TIMEOUT = 'REPORT_TIMEOUT',
   IMPORT_INTERRUPTED = 'IMPORT_INTERRUPTED',
   LOGIN_THROTTLED = 'LOGIN_THROTTLED',
   /** Too many failed log-ins of this account: details.lockedUntil, retryAfterS. */
@@ -127,6 +129,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.IMPORT_FILE_TOO_LARGE]: 413,
   /** Every import slot of this process is taken: retry after Retry-After seconds. */
   [ErrorCode.IMPORT_BUSY]: 503,
+  [ErrorCode.REPORT_TIMEOUT]: 503,
   /** Only ever a job's outcome (the server restarted while it ran), never an HTTP answer. */
   [ErrorCode.IMPORT_INTERRUPTED]: 503,
   [ErrorCode.LOGIN_THROTTLED]: 429,

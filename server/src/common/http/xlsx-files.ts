@@ -1,4 +1,5 @@
 import { StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-codes';
 
@@ -49,6 +50,14 @@ export function xlsxDownload(buffer: Buffer, asciiName: string, chineseName: str
   return new StreamableFile(buffer, {
     type: XLSX_MIME,
     length: buffer.length,
+    disposition: `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc5987(chineseName)}`,
+  });
+}
+
+/** An .xlsx download still being written (common/sheets/export-stream.ts): chunked, no length. */
+export function xlsxStreamDownload(stream: Readable, asciiName: string, chineseName: string): StreamableFile {
+  return new StreamableFile(stream, {
+    type: XLSX_MIME,
     disposition: `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc5987(chineseName)}`,
   });
 }

@@ -11,7 +11,7 @@ export interface ExportColumn<T> {
   value: (item: T) => ExportValue;
 }
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
+export const EXPORT_HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
 const CST_OFFSET_MS = 8 * 3600 * 1000;
 
 /** Instants are shown in China time, "YYYY-MM-DD HH:mm". */
@@ -26,6 +26,11 @@ export function chinaDateTime(at: Date | string | null | undefined): string | nu
 export interface ExportHeader {
   header: string;
   width?: number;
+}
+
+/** A column's width: its own, or enough for its (Chinese) header. */
+export function headerWidth(c: ExportHeader): number {
+  return c.width ?? Math.max(12, c.header.length * 2 + 4);
 }
 
 /** Reads every cell of every row on the calling thread: cheap; the workbook is the costly part. */
@@ -53,12 +58,12 @@ export async function buildWorkbook(
   ws.columns = columns.map((c, i) => ({
     header: c.header,
     key: `c${i}`,
-    width: c.width ?? Math.max(12, c.header.length * 2 + 4),
+    width: headerWidth(c),
   }));
   const header = ws.getRow(1);
   header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
   header.eachCell((cell) => {
-    cell.fill = HEADER_FILL;
+    cell.fill = EXPORT_HEADER_FILL;
   });
   for (const row of rows) {
     // Strings become text cells, and text that looks like a formula is neutralised: views carry
