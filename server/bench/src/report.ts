@@ -89,6 +89,9 @@ export function writeNotifySection(
 const ANALYSIS_END = '<!-- analysis:end -->';
 const HISTORY_START = '<!-- history:start -->';
 const HISTORY_END = '<!-- history:end -->';
+/** The province-scale section (npm run bench:scale, issue 19), written by hand from its runs: kept as is. */
+const SCALE_START = '<!-- scale:start -->';
+const SCALE_END = '<!-- scale:end -->';
 const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 const n = (v: number) => v.toLocaleString('en-US');
 const counts = (r: Record<string, number>) =>
@@ -341,5 +344,11 @@ export function writeBenchmarks(path: string, r: RunReport): void {
       : [];
   };
   const history = between(HISTORY_START, HISTORY_END).filter((l) => l.startsWith('|'));
-  writeFileSync(path, render(r, [historyRow(r), ...history].slice(0, 20), between(ANALYSIS_START, ANALYSIS_END)));
+  const a = text.indexOf(SCALE_START);
+  const b = text.indexOf(SCALE_END);
+  const scale = a >= 0 && b > a ? `\n${text.slice(a, b + SCALE_END.length)}\n` : '';
+  writeFileSync(
+    path,
+    render(r, [historyRow(r), ...history].slice(0, 20), between(ANALYSIS_START, ANALYSIS_END)) + scale,
+  );
 }
