@@ -8190,6 +8190,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -8316,6 +8318,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -8947,6 +8951,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9495,6 +9501,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9580,6 +9588,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9700,6 +9710,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9935,6 +9947,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9981,6 +9995,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -10480,6 +10496,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11237,6 +11255,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11554,6 +11574,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11688,6 +11710,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11780,6 +11804,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11840,6 +11866,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11873,6 +11901,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11925,6 +11955,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11958,6 +11990,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11991,6 +12025,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12024,6 +12060,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12057,6 +12095,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12090,6 +12130,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12127,6 +12169,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13010,6 +13054,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13106,6 +13152,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13352,6 +13400,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13490,6 +13540,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13569,6 +13621,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };

@@ -30,6 +30,7 @@ import { CaseInspectionSource1796630000000 } from './1796630000000-CaseInspectio
 import { InspectionOnSite1796610000000 } from './1796610000000-InspectionOnSite';
 import { AuthSessions1796560000000 } from './1796560000000-AuthSessions';
 import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertificates';
+import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScaleIndexes';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   AuthSessions1796560000000,
   Notifications1796670000000,
   DeviceCertificates1796680000000,
+  ProvinceScaleIndexes1796700003001,
 ];
