@@ -41,9 +41,7 @@ function verdictIs(v: CertificateValidity): string {
 /** SQL for each certificate-state filter: the same verdict the permit checks and the overview's census reach. */
 const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
   valid: verdictIs('valid'),
-  // The IN is implied by the rest (a valid certificate, none valid past "soon": one expires in (today, soon]);
-  // it lets certificates_expires_idx find the few candidates instead of judging every welder (issue 19).
-  expiring_90d: `w.id IN (SELECT c.welder_id FROM certificates c WHERE ${WELDING} AND c.expires_on > :certToday AND c.expires_on <= :certSoon) AND ${verdictIs('valid')} AND NOT ${certExists(`${VALIDITY_TODAY} = 'valid' AND c.expires_on > :certSoon`)}`,
+  expiring_90d: `${verdictIs('valid')} AND NOT ${certExists(`${VALIDITY_TODAY} = 'valid' AND c.expires_on > :certSoon`)}`,
   expired: verdictIs('expired'),
   review_overdue: verdictIs('review_overdue'),
   unverified: verdictIs('unverified'),
