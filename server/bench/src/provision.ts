@@ -46,11 +46,16 @@ export async function provision(
   n: number,
   secrets: BenchSecrets,
   now = new Date(),
+  /** The enterprise and applicant to provision under; default the demo seed's 恒达 and its admin. */
+  anchors?: { enterpriseId: string; userId: string; username: string; runTag: number },
 ): Promise<BenchDevice[]> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { enterpriseId, userId } = await demoAnchors(db);
+    const { enterpriseId, userId } = anchors ?? (await demoAnchors(db));
+    const applicant = anchors?.username ?? APPLICANT;
+    // Distinct serials and identity numbers per run, so that the same database can be provisioned again.
+    const tag = anchors?.runTag ?? 0;
     const cipher = new FieldCipher(secrets.dataEncryptionKey);
     const signer = new CodeSigner(secrets.codeSigningKey);
     const devices: BenchDevice[] = [];
@@ -65,12 +70,12 @@ export async function provision(
     }
     const col = <T>(f: (d: BenchDevice, i: number) => T) => devices.map(f);
     const birth = (i: number) =>
-      new Date(Date.UTC(1975, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+      new Date(Date.UTC(1975, 0, 1) + (i + tag * n) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
     const idNumbers = col((_, i) => {
       const body = `411426${birth(i)}${String(100 + (i % 900)).padStart(3, '0')}`;
       return body + idNumberCheckChar(body);
     });
-    const phones = col((_, i) => `139${String(10_000_000 + i).slice(-8)}`);
+    const phones = col((_, i) => `139${String(10_000_000 + i + tag * n).slice(-8)}`);
     const issuedOn = chinaDay(new Date(now.getTime() - 365 * 86_400_000));
     const cert = initialCertificateDates(issuedOn);
     const start = new Date(now.getTime() - 10 * 60_000);
@@ -86,7 +91,7 @@ export async function provision(
         col((d) => d.machineId),
         enterpriseId,
         col((_, i) => `基准焊机${i + 1}`),
-        col((_, i) => `BENCH-${String(i + 1).padStart(6, '0')}`),
+        col((_, i) => `BENCH-${tag ? `${tag}-` : ''}${String(i + 1).padStart(6, '0')}`),
         col((d) => d.key.chip),
       ],
     );
@@ -131,7 +136,7 @@ export async function provision(
        SELECT p, $2, 'approved', 'level2', 'level2', '基准测试: 钢梁焊接', '会亭镇工业园区纬一路8号', $3, $4, $5::jsonb, $6, $7, '王监护', '{}'::jsonb, $8, $9, $10, $10,
               'B-' || left(replace(p::text, '-', ''), 24)
        FROM unnest($1::uuid[]) AS p`,
-      [col((d) => d.permitId), enterpriseId, SITE.lat, SITE.lng, geofence, start, end, userId, APPLICANT, start],
+      [col((d) => d.permitId), enterpriseId, SITE.lat, SITE.lng, geofence, start, end, userId, applicant, start],
     );
     await db.query(`INSERT INTO permit_welders (permit_id, welder_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
       col((d) => d.permitId),

@@ -94,6 +94,9 @@ const HISTORY_END = '<!-- history:end -->';
 /** Sections measured by other tools (the retention sizing, issue 19 §3): kept verbatim, as the analysis is. */
 const RETENTION_START = '<!-- retention:start -->';
 const RETENTION_END = '<!-- retention:end -->';
+/** The province-scale section (npm run bench:scale, issue 19), written by hand from its runs: kept as is. */
+const SCALE_START = '<!-- scale:start -->';
+const SCALE_END = '<!-- scale:end -->';
 const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 const n = (v: number) => v.toLocaleString('en-US');
 const counts = (r: Record<string, number>) =>
@@ -347,6 +350,9 @@ export function writeBenchmarks(path: string, r: RunReport): void {
       : [];
   };
   const history = between(HISTORY_START, HISTORY_END).filter((l) => l.startsWith('|'));
+  const a = text.indexOf(SCALE_START);
+  const b = text.indexOf(SCALE_END);
+  const scale = a >= 0 && b > a ? `\n${text.slice(a, b + SCALE_END.length)}\n` : '';
   writeFileSync(
     path,
     render(
@@ -354,6 +360,6 @@ export function writeBenchmarks(path: string, r: RunReport): void {
       [historyRow(r), ...history].slice(0, 20),
       between(ANALYSIS_START, ANALYSIS_END),
       between(RETENTION_START, RETENTION_END),
-    ),
+    ) + scale,
   );
 }

@@ -12,6 +12,32 @@ function recorder() {
 }
 const actor = (over: Partial<Actor>): Actor => ({ userId: 'u', username: 'u', role: Role.Regulator, ...over });
 
+describe('AccessPolicy.scopeByOwnColumns (issue 19: no join to enterprises)', () => {
+  const policy = new AccessPolicy();
+
+  it("scopes by the row's own region_path and enterprise_id, and gives others nothing", () => {
+    const reg = recorder();
+    policy.scopeByOwnColumns(reg.qb, actor({ regionPath: '/411426/' }), 'd');
+    expect(reg.where).toEqual([{ sql: 'd.region_path LIKE :scopePath', params: { scopePath: '/411426/%' } }]);
+    const ent = recorder();
+    policy.scopeByOwnColumns(ent.qb, actor({ role: Role.EnterpriseAdmin, enterpriseId: 'ent-1' }), 'd');
+    expect(ent.where).toEqual([
+      { sql: 'd.enterprise_id = :scopeEnterpriseId', params: { scopeEnterpriseId: 'ent-1' } },
+    ]);
+    const none = recorder();
+    policy.scopeByOwnColumns(none.qb, actor({ regionPath: null }), 'd');
+    const welder = recorder();
+    policy.scopeByOwnColumns(welder.qb, actor({ role: Role.Welder, welderId: 'w' }), 'd');
+    expect([...none.where, ...welder.where]).toEqual([
+      { sql: '1 = 0', params: undefined },
+      { sql: '1 = 0', params: undefined },
+    ]);
+    const admin = recorder();
+    policy.scopeByOwnColumns(admin.qb, actor({ role: Role.PlatformAdmin }), 'd');
+    expect(admin.where).toEqual([]);
+  });
+});
+
 describe('AccessPolicy.scopeToEnterprises', () => {
   const policy = new AccessPolicy();
 

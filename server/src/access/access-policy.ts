@@ -91,4 +91,29 @@ export class AccessPolicy {
         return qb.andWhere('1 = 0');
     }
   }
+
+  /**
+   * The same scope on a table that carries its own `region_path` and `enterprise_id` (written with
+   * the row, e.g. decisions, grants): no join to enterprises, so the row's own index serves the
+   * scope and the newest-first order together (issue 19). Welders are not handled here.
+   */
+  scopeByOwnColumns<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    alias: string,
+  ): SelectQueryBuilder<T> {
+    switch (actor.role) {
+      case 'system':
+      case Role.PlatformAdmin:
+        return qb;
+      case Role.Regulator:
+        if (!actor.regionPath) return qb.andWhere('1 = 0');
+        return qb.andWhere(`${alias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
+      case Role.EnterpriseAdmin:
+      case Role.SafetyManager:
+        return qb.andWhere(`${alias}.enterprise_id = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });
+      default:
+        return qb.andWhere('1 = 0');
+    }
+  }
 }

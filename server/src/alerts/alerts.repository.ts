@@ -1,3 +1,4 @@
+import { CappedCount, cappedCount } from '../common/http/capped-count';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
@@ -178,13 +179,14 @@ export class AlertsRepository {
     f: AlertFilters,
     offset: number,
     limit: number,
-  ): Promise<[AlertWithContext[], number]> {
+  ): Promise<[AlertWithContext[], CappedCount]> {
     const page = withContext(this.scoped(actor, f).leftJoinAndSelect('a.enterprise', 'e'))
       .orderBy('a.last_seen_at', 'DESC')
       .addOrderBy('a.id', 'DESC')
       .offset(offset)
       .limit(limit);
-    const [rows, total] = await Promise.all([page.getRawAndEntities(), this.scoped(actor, f).getCount()]);
+    // Capped: a province's half a million alerts are not counted exactly on every page (issue 19).
+    const [rows, total] = await Promise.all([page.getRawAndEntities(), cappedCount(this.scoped(actor, f))]);
     return [pairWithContext(rows), total];
   }
 

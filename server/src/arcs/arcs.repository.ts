@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
+import { CappedCount, cappedCount } from '../common/http/capped-count';
 import { offsetOf } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
@@ -41,7 +42,7 @@ export class ArcsRepository {
     private readonly access: AccessPolicy,
   ) {}
 
-  async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], number]> {
+  async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], CappedCount]> {
     const qb = this.ds
       .createQueryBuilder()
       .from('arcs', 'a')
@@ -54,7 +55,7 @@ export class ArcsRepository {
     if (q.permitId) qb.andWhere('a.permit_id = :permitId', { permitId: q.permitId });
     if (q.from) qb.andWhere('a.started_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.started_at < :to', { to: q.to });
-    const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
+    const total = await cappedCount(qb);
     const rows = await qb
       .leftJoin('welders', 'w', 'w.id = a.welder_id')
       .select([
@@ -80,6 +81,6 @@ export class ArcsRepository {
       .offset(offsetOf(q))
       .limit(q.pageSize)
       .getRawMany<ArcView>();
-    return [rows, total?.n ?? 0];
+    return [rows, total];
   }
 }

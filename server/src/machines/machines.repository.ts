@@ -1,3 +1,4 @@
+import { CappedCount, cappedCount, LEDGER_COUNT_CAP } from '../common/http/capped-count';
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { likeContains } from '../common/validation/field-helpers';
@@ -65,7 +66,7 @@ export class MachinesRepository implements MachineLookup {
     return em.findOne(Machine, { where: { manufacturer, serialNumber } });
   }
 
-  findPage(f: MachinePageFilter): Promise<[Machine[], number]> {
+  findPage(f: MachinePageFilter): Promise<[Machine[], CappedCount]> {
     const qb = this.ds.getRepository(Machine).createQueryBuilder('m').innerJoinAndSelect('m.enterprise', 'e');
     f.scope(qb, 'e');
     if (f.enterpriseId) qb.andWhere('m.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
@@ -80,12 +81,17 @@ export class MachinesRepository implements MachineLookup {
         ),
       );
     }
-    return qb
-      .orderBy('e.name', 'ASC')
-      .addOrderBy('m.name', 'ASC')
-      .addOrderBy('m.id', 'ASC')
-      .skip(f.offset)
-      .take(f.limit)
-      .getManyAndCount();
+    // Machine → enterprise is many-to-one: plain OFFSET/LIMIT and a capped count (issue 19).
+    return Promise.all([
+      qb
+        .clone()
+        .orderBy('e.name', 'ASC')
+        .addOrderBy('m.name', 'ASC')
+        .addOrderBy('m.id', 'ASC')
+        .offset(f.offset)
+        .limit(f.limit)
+        .getMany(),
+      cappedCount(qb, LEDGER_COUNT_CAP),
+    ]);
   }
 }

@@ -1,3 +1,4 @@
+import { CappedCount, cappedCount } from '../common/http/capped-count';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
@@ -191,7 +192,7 @@ export class PermitsRepository {
   }
 
   /** Permits the actor may see: enterprise scope, or (welders) the permits naming them. */
-  async listVisible(actor: Actor, f: PermitListFilter, now: Date): Promise<[Permit[], number]> {
+  async listVisible(actor: Actor, f: PermitListFilter, now: Date): Promise<[Permit[], CappedCount]> {
     const qb = this.ds.manager.createQueryBuilder(Permit, 'p').innerJoin(Enterprise, 'e', 'e.id = p.enterprise_id');
     if (actor.role === Role.Welder) {
       qb.andWhere('EXISTS (SELECT 1 FROM permit_welders sw WHERE sw.permit_id = p.id AND sw.welder_id = :selfWelder)', {
@@ -230,11 +231,11 @@ export class PermitsRepository {
       else if (f.status === 'expired') qb.andWhere('p.status = :approved AND p.planned_end <= :now', approved);
       else qb.andWhere('p.status = :status', { status: f.status });
     }
-    return qb
-      .orderBy('p.planned_start', 'DESC')
-      .addOrderBy('p.id', 'ASC')
-      .skip(f.offset)
-      .take(f.limit)
-      .getManyAndCount();
+    // One row per permit (the enterprise join is many-to-one): plain OFFSET/LIMIT and a capped count,
+    // not skip/take's DISTINCT sub-select and COUNT(DISTINCT) over the whole scope (issue 19).
+    return Promise.all([
+      qb.clone().orderBy('p.planned_start', 'DESC').addOrderBy('p.id', 'ASC').offset(f.offset).limit(f.limit).getMany(),
+      cappedCount(qb),
+    ]);
   }
 }

@@ -114,14 +114,16 @@ export class WelderAccess implements WelderScopeLookup {
       case Role.Regulator:
         if (!actor.regionPath) return qb.andWhere('1 = 0');
         return qb.andWhere(
-          `(${e}.region_path LIKE :scopePath OR EXISTS (SELECT 1 FROM welder_engagements sg JOIN enterprises se ON se.id = sg.enterprise_id WHERE sg.welder_id = ${w}.id AND ${active} AND se.region_path LIKE :scopePath))`,
+          // Uncorrelated IN: the engaged welders are looked up once (hashed), not per welder row (issue 19).
+          `(${e}.region_path LIKE :scopePath OR ${w}.id IN (SELECT sg.welder_id FROM welder_engagements sg JOIN enterprises se ON se.id = sg.enterprise_id WHERE ${active} AND se.region_path LIKE :scopePath))`,
           { scopePath: `${actor.regionPath}%`, scopeToday: today },
         );
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
         if (!actor.enterpriseId) return qb.andWhere('1 = 0');
         return qb.andWhere(
-          `(${w}.employer_id = :scopeEnterpriseId OR EXISTS (SELECT 1 FROM welder_engagements sg WHERE sg.welder_id = ${w}.id AND sg.enterprise_id = :scopeEnterpriseId AND ${active}))`,
+          // One id set from the employer and engagement indexes: an OR with a per-row EXISTS scanned every welder of the province (issue 19).
+          `${w}.id IN (SELECT sw.id FROM welders sw WHERE sw.employer_id = :scopeEnterpriseId UNION ALL SELECT sg.welder_id FROM welder_engagements sg WHERE sg.enterprise_id = :scopeEnterpriseId AND ${active})`,
           { scopeEnterpriseId: actor.enterpriseId, scopeToday: today },
         );
       case Role.Welder:

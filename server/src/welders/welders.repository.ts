@@ -7,6 +7,7 @@ import { CertificateValidity, certificateValiditySql } from './certificate-rules
 import { CERTIFICATE_RANK } from './certificate-verdict';
 import { CertificateStateFilter } from './dto/list-welders-query.dto';
 import { Welder } from './welder.entity';
+import { CappedCount, cappedCount, LEDGER_COUNT_CAP } from '../common/http/capped-count';
 
 export interface WelderSearch {
   nameContains?: string;
@@ -95,7 +96,7 @@ export class WeldersRepository {
     scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
     offset: number,
     limit: number,
-  ): Promise<[Welder[], number]> {
+  ): Promise<[Welder[], CappedCount]> {
     const qb = this.repo.createQueryBuilder('w').innerJoinAndSelect('w.employer', 'e');
     scope(qb);
     if (f.nameContains) qb.andWhere('w.real_name ILIKE :name', { name: `%${escapeLike(f.nameContains)}%` });
@@ -104,6 +105,10 @@ export class WeldersRepository {
     if (f.status) qb.andWhere('w.status = :status', { status: f.status });
     if (f.certificateState)
       qb.andWhere(`(${CERTIFICATE_STATE_SQL[f.certificateState]})`, { certToday: f.today, certSoon: f.soon });
-    return qb.orderBy('w.createdAt', 'DESC').addOrderBy('w.id', 'ASC').offset(offset).limit(limit).getManyAndCount();
+    // Welder → employer is many-to-one: the capped count needs no DISTINCT (getManyAndCount's COUNT(DISTINCT) did).
+    return Promise.all([
+      qb.clone().orderBy('w.createdAt', 'DESC').addOrderBy('w.id', 'ASC').offset(offset).limit(limit).getMany(),
+      cappedCount(qb, LEDGER_COUNT_CAP),
+    ]);
   }
 }

@@ -227,4 +227,6 @@ export interface Paginated<T> {
   total: number;
   page: number;
   pageSize: number;
+  /** More rows match than the server counted: total is the cap ("at least"). */
+  totalCapped?: boolean;
 }

@@ -8217,6 +8217,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -8343,6 +8345,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -8974,6 +8978,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9522,6 +9528,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9607,6 +9615,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9727,6 +9737,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -9962,6 +9974,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -10008,6 +10022,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -10507,6 +10523,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11264,6 +11282,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11581,6 +11601,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11715,6 +11737,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11807,6 +11831,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11867,6 +11893,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11900,6 +11928,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11952,6 +11982,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -11985,6 +12017,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12018,6 +12052,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12051,6 +12087,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12084,6 +12122,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12117,6 +12157,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -12154,6 +12196,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13037,6 +13081,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13133,6 +13179,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13379,6 +13427,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13517,6 +13567,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };
@@ -13596,6 +13648,8 @@ export interface operations {
             page: number;
             pageSize: number;
             total: number;
+            /** @description true: more rows match than were counted; total is the cap (show it as "at least") */
+            totalCapped?: boolean;
           };
         };
       };

@@ -25,7 +25,8 @@ export function usePaged<T>(path: string, initial: Filters = {}, pageSize = 20) 
     total: state.data?.total ?? 0,
     showSizeChanger: true,
     pageSizeOptions: [10, 20, 50, 100],
-    showTotal: (total) => t('common.total', { total }),
+    // Province-wide lists count up to a cap (totalCapped): then the total reads "at least".
+    showTotal: (total) => t(state.data?.totalCapped ? 'common.totalAtLeast' : 'common.total', { total }),
     onChange: (p, s) => {
       setPage(s !== size ? 1 : p);
       setSize(s);

@@ -15,6 +15,10 @@ export function ApiPaginatedResponse(model: Type<unknown>, description?: string)
           total: { type: 'integer' },
           page: { type: 'integer' },
           pageSize: { type: 'integer' },
+          totalCapped: {
+            type: 'boolean',
+            description: 'true: more rows match than were counted; total is the cap (show it as "at least")',
+          },
         },
       },
     }),

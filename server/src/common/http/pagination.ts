@@ -23,16 +23,26 @@ export class PaginationQueryDto {
   pageSize: number = 20;
 }
 
-/** Every list endpoint answers { items, total, page, pageSize }. */
+/**
+ * Every list endpoint answers { items, total, page, pageSize }. Lists that can reach a province's
+ * millions of rows count only up to a cap (capped-count.ts): then `totalCapped` is true and `total`
+ * is the cap, i.e. "at least that many".
+ */
 export interface Paginated<T> {
   items: T[];
   total: number;
   page: number;
   pageSize: number;
+  totalCapped?: boolean;
 }
 
-export function paginate<T>(items: T[], total: number, q: PaginationQueryDto): Paginated<T> {
-  return { items, total, page: q.page, pageSize: q.pageSize };
+export function paginate<T>(
+  items: T[],
+  total: number | { total: number; capped: boolean },
+  q: PaginationQueryDto,
+): Paginated<T> {
+  if (typeof total === 'number') return { items, total, page: q.page, pageSize: q.pageSize };
+  return { items, total: total.total, page: q.page, pageSize: q.pageSize, totalCapped: total.capped };
 }
 
 export function offsetOf(q: PaginationQueryDto): number {

@@ -33,6 +33,7 @@ import { DeviceCertificates1796680000000 } from './1796680000000-DeviceCertifica
 import { DeliveryFailureCodes1796690000000 } from './1796690000000-DeliveryFailureCodes';
 import { DeviceCertificateRenewal1796700002001 } from './1796700002001-DeviceCertificateRenewal';
 import { EventArchives1796700004001 } from './1796700004001-EventArchives';
+import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScaleIndexes';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   DeliveryFailureCodes1796690000000,
   DeviceCertificateRenewal1796700002001,
   EventArchives1796700004001,
+  ProvinceScaleIndexes1796700003001,
 ];

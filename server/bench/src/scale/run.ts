@@ -1,0 +1,198 @@
+import 'reflect-metadata';
+import { toPublicKey } from '@arcgate/protocol';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { runMigrations } from '../../../dist/database/data-source';
+import { authorizationPhase, AuthResult } from '../authorize';
+import { DeviceCounters, SimDevice } from '../device';
+import { describeMachine, newWorkDir, startServer, TOPIC_ROOT } from '../environment';
+import { provision } from '../provision';
+import { withConcurrency } from '../stats';
+import { generate, SCALE_USERS } from './generate';
+import { context, markdownTable, measureEndpoints, regulatorLoad, Scope, SCOPES, login } from './latency';
+import { scaleSecrets } from './secrets';
+import { scaleFrom, SIZES } from './sizes';
+
+/**
+ * `npm run bench:scale` (SCALE=county|city|province): a fresh database arcgate_scale_<scale> on
+ * DATABASE_URL's server (default 127.0.0.1:5432), migrated, then filled by the generator.
+ * `npm run bench:scale -- latency` (or SCALE_PHASE=latency): the server on that database, every
+ * regulator and enterprise read endpoint timed per scope, then the authorization latency idle and
+ * with regulator queries running alongside. Not part of npm test or CI.
+ */
+const log = (s: string) => console.log(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const int = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+};
+
+function databaseUrls(scale: string): { admin: string; url: string; name: string } {
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `arcgate_scale_${scale}`;
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { admin, url: u.toString(), name };
+}
+
+async function sizeOnDisk(url: string): Promise<{ total: string; tables: string[] }> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const total = (await db.query<{ s: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS s'))
+      .rows[0].s;
+    // Partitioned tables: their partitions summed under the parent's name.
+    const { rows } = await db.query<{ t: string; s: string; n: string }>(
+      `SELECT coalesce(p.relname, c.relname) AS t, pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS s, sum(c.reltuples)::bigint AS n
+       FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+       WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+       GROUP BY 1 ORDER BY sum(pg_total_relation_size(c.oid)) DESC LIMIT 14`,
+    );
+    return { total, tables: rows.map((r) => `${r.t}: ${r.s} (~${Number(r.n).toLocaleString('en')} rows)`) };
+  } finally {
+    await db.end();
+  }
+}
+
+async function generatePhase(scale: keyof typeof SIZES): Promise<void> {
+  const { admin, url, name } = databaseUrls(scale);
+  const t0 = performance.now();
+  const a = new Client({ connectionString: admin });
+  await a.connect();
+  await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await a.query(`CREATE DATABASE ${name}`);
+  await a.end();
+  log(`fresh database ${name}`);
+  const applied = await runMigrations(url);
+  log(`${applied.length} migrations applied`);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    await generate(db, SIZES[scale], scaleSecrets(), log);
+  } finally {
+    await db.end();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const size = await sizeOnDisk(url);
+  log(`generated SCALE=${scale} in ${(seconds / 60).toFixed(1)} min; database ${size.total}`);
+  for (const t of size.tables) log(`  ${t}`);
+}
+
+async function latencyPhase(scale: keyof typeof SIZES): Promise<void> {
+  const { url, name } = databaseUrls(scale);
+  const machine = describeMachine();
+  log(
+    `${machine.nproc} × ${machine.cpuModel}, ${machine.memory}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
+  );
+  const secrets = scaleSecrets();
+  const work = newWorkDir();
+  const server = await startServer(work.dir, url, secrets, { SEED_DEMO_DATA: 'false' });
+  log(`server up at ${server.httpUrl} on ${name}`);
+  const sims: SimDevice[] = [];
+  try {
+    const tokens = {} as Record<Scope, string>;
+    for (const s of SCOPES) tokens[s] = await login(server.httpUrl, SCALE_USERS[s]);
+    const ctx = await context(url);
+    const only = process.env.SCALE_ONLY ? new RegExp(process.env.SCALE_ONLY) : undefined;
+    const results = await measureEndpoints(
+      server.httpUrl,
+      tokens,
+      ctx,
+      { runs: int('SCALE_RUNS', 20), slowMs: int('SCALE_SLOW_MS', 5000), only },
+      log,
+    );
+    const out = process.env.SCALE_OUTPUT ?? join(work.dir, `latency-${scale}.md`);
+    let report = `SCALE=${scale}, ${new Date().toISOString()}\n\n${markdownTable(results)}\n`;
+    writeFileSync(out, report);
+
+    if (!process.env.SCALE_SKIP_AUTH) {
+      const auth = await authorizationAlongside(url, server.httpUrl, server.mqttUrl, tokens, ctx, secrets);
+      sims.push(...auth.sims);
+      report += `\n${auth.text}\n`;
+    }
+    writeFileSync(out, report);
+    log(`wrote ${out}`);
+    console.log(report);
+  } finally {
+    await Promise.all(sims.map((d) => d.close()));
+    await server.stop();
+  }
+}
+
+/** Arm requests from 200 simulated chips of the enterprise user's enterprise: idle, then with regulator queries running. */
+async function authorizationAlongside(
+  url: string,
+  httpUrl: string,
+  mqttUrl: string,
+  tokens: Record<Scope, string>,
+  ctx: Awaited<ReturnType<typeof context>>,
+  secrets: ReturnType<typeof scaleSecrets>,
+): Promise<{ text: string; sims: SimDevice[] }> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const anchor = (
+    await db.query<{ id: string; username: string; prior: string }>(
+      `SELECT id, username, (SELECT count(*) FROM machines WHERE manufacturer = 'ArcGate Bench') AS prior FROM users WHERE enterprise_id = $1 ORDER BY username LIMIT 1`,
+      [ctx.enterpriseId],
+    )
+  ).rows[0];
+  await db.end();
+  const n = int('SCALE_DEVICES', 200);
+  const specs = await provision(url, n, secrets, new Date(), {
+    enterpriseId: ctx.enterpriseId,
+    userId: anchor.id,
+    username: anchor.username,
+    runTag: 1 + Math.floor(Number(anchor.prior) / n),
+  });
+  const counters: DeviceCounters = { unexpected: 0, unexpectedByType: {}, malformed: 0, closes: 0 };
+  const sims = specs.map((s) => new SimDevice(s, TOPIC_ROOT, counters));
+  await withConcurrency(sims, 50, (d) => d.connect(mqttUrl));
+  log(`${sims.length} simulated chips connected`);
+  const serverKey = toPublicKey(secrets.deviceSigningKey);
+  const rate = int('SCALE_AUTH_RATE', 25);
+  const seconds = int('SCALE_AUTH_SECONDS', 30);
+  const phase = (label: string) =>
+    authorizationPhase(label, sims, serverKey, {
+      count: rate * seconds,
+      rate,
+      deadlineMs: seconds * 1000 + 5000,
+      drainMs: 30_000,
+    });
+  await phase('warm-up');
+  const idle = await phase('idle');
+  const load = regulatorLoad(httpUrl, tokens, ctx);
+  const busy = await phase('with regulator queries');
+  const calls = await load.stop();
+  const line = (r: AuthResult) =>
+    `| ${r.label} | ${r.sent} | ${r.granted} | ${r.denied} | ${r.timeouts} | ${r.grantLatency.p50.toFixed(1)} | ${r.grantLatency.p95.toFixed(1)} | ${r.grantLatency.p99.toFixed(1)} | ${r.grantLatency.max.toFixed(1)} |`;
+  const text = [
+    `Authorization (${sims.length} chips, ${rate} arm requests/s for ${seconds} s; regulator load: province and county users looping over the endpoints above, ${calls} calls during the phase)`,
+    '',
+    '| phase | sent | granted | denied | timeouts | p50 ms | p95 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    line(idle),
+    line(busy),
+  ].join('\n');
+  log(text);
+  return { text, sims };
+}
+
+async function main(): Promise<void> {
+  const scale = scaleFrom(process.env);
+  const phase = process.env.SCALE_PHASE ?? process.argv[2] ?? 'generate';
+  if (phase === 'generate') await generatePhase(scale);
+  else if (phase === 'latency') await latencyPhase(scale);
+  else throw new Error(`unknown phase ${phase} (generate | latency)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
