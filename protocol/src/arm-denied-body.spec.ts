@@ -14,10 +14,9 @@ const DOCUMENTED_WAIT_FOR_SERVER = new Set<ReasonCode>([
 // The two builders this one replaces, as they were (authorization's deniedBody, the gateway's deny), kept
 // here so the wire output is pinned for every code.
 const oldDecisionRule = (reason: ReasonCode, message: LocalizedText): ArmDeniedBody => {
-  const d =
-    ['revoke', 'renew'].includes(REASONS[reason].use)
-      ? { reason: ReasonCode.SERVER_ERROR, message: REASONS[ReasonCode.SERVER_ERROR].message }
-      : { reason, message };
+  const d = ['revoke', 'renew'].includes(REASONS[reason].use)
+    ? { reason: ReasonCode.SERVER_ERROR, message: REASONS[ReasonCode.SERVER_ERROR].message }
+    : { reason, message };
   const body: ArmDeniedBody = { requestId: 'r', reason: d.reason, message: d.message };
   if ([ReasonCode.SERVER_ERROR, ReasonCode.RATE_LIMITED, ReasonCode.REQUEST_EXPIRED].includes(d.reason))
     body.retryAfterS = 5;

@@ -154,8 +154,16 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.MALFORMED]: r('消息格式错误', 'Message is malformed'),
   [ReasonCode.RATE_LIMITED]: r('请求过于频繁，请稍后重试', 'Too many requests, retry later', 'deny', 'wait-for-server'),
   [ReasonCode.SERVER_ERROR]: r('平台暂时无法处理，请稍后重试', 'Server error, retry later', 'deny', 'wait-for-server'),
-  [ReasonCode.DEVICE_CERT_REVOKED]: r('设备证书已吊销，需重新绑定芯片', 'Device certificate is revoked, bind the chip again', 'renew'),
-  [ReasonCode.DEVICE_CERT_UNKNOWN]: r('设备证书不属于该芯片', 'Device certificate was not issued to this chip', 'renew'),
+  [ReasonCode.DEVICE_CERT_REVOKED]: r(
+    '设备证书已吊销，需重新绑定芯片',
+    'Device certificate is revoked, bind the chip again',
+    'renew',
+  ),
+  [ReasonCode.DEVICE_CERT_UNKNOWN]: r(
+    '设备证书不属于该芯片',
+    'Device certificate was not issued to this chip',
+    'renew',
+  ),
   [ReasonCode.DEVICE_CERT_KEY_MISMATCH]: r(
     '公钥与芯片绑定的公钥不符',
     'Public key differs from the key bound to the chip',
@@ -219,7 +227,11 @@ export function armDeniedBody(
 }
 
 /** The one cert.denied body: retryAfterS exactly for the codes that wait for the server (as arm.denied). */
-export function certDeniedBody(requestId: string, reason: ReasonCode, opts: { retryAfterS?: number } = {}): CertDeniedBody {
+export function certDeniedBody(
+  requestId: string,
+  reason: ReasonCode,
+  opts: { retryAfterS?: number } = {},
+): CertDeniedBody {
   const code = CERT_DENIAL_REASONS.includes(reason) ? reason : ReasonCode.SERVER_ERROR;
   const body: CertDeniedBody = { requestId, reason: code, message: reasonMessage(code) };
   if (REASONS[code].waitForServer) body.retryAfterS = opts.retryAfterS ?? SERVER_RETRY_AFTER_S;

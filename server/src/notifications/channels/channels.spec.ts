@@ -78,9 +78,11 @@ describe('robot channels against a local provider', () => {
     expect(hit.headers['content-type']).toMatch(/application\/json/);
     expect(hit.json).toEqual(WeComRobotChannel.payload(MSG));
     providers.replies.set('/wecom', { status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } });
-    await expect(ch.send({ to: `${providers.baseUrl}/wecom/send?key=K1` }, MSG)).rejects.toThrow(
-      new DeliveryError('wecom errcode 93000: invalid webhook url'),
-    );
+    await expect(ch.send({ to: `${providers.baseUrl}/wecom/send?key=K1` }, MSG)).rejects.toMatchObject({
+      message: 'wecom errcode 93000: invalid webhook url',
+      failure: 'provider_refused',
+      providerCode: '93000',
+    });
   });
 
   it('DingTalk: the provider can verify the signature from the query; errcode 310000 (bad sign) fails', async () => {
@@ -113,7 +115,10 @@ describe('robot channels against a local provider', () => {
 
   it('an unreachable provider is a DeliveryError naming the cause only', async () => {
     const ch = new WeComRobotChannel(http);
-    await expect(ch.send({ to: 'http://127.0.0.1:1/wecom?key=SECRETKEY' }, MSG)).rejects.toThrow(/^unreachable: /);
+    const sent = ch.send({ to: 'http://127.0.0.1:1/wecom?key=SECRETKEY' }, MSG);
+    await expect(sent).rejects.toThrow(/^unreachable: /);
+    await expect(sent).rejects.toBeInstanceOf(DeliveryError);
+    await expect(sent).rejects.toMatchObject({ failure: 'unreachable', providerCode: null });
   });
 });
 
