@@ -88,7 +88,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['chips', 'machines', 'permits'],
     why: 'phone sessions: one join per scan',
   },
-  'authorization/decisions.service.ts': { tables: ['enterprises', 'welders'], why: 'decision list: names and scope' },
+  'authorization/decisions.service.ts': {
+    tables: ['welders'],
+    why: 'decision list: welder names (scoped by its own region_path)',
+  },
   'authorization/phone-push.ts': { tables: ['chips'], why: 'which phone sessions have an online device' },
   // Device paths: per-message statements over the chip and its grant.
   'devices/chips.repository.ts': {
