@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'auth.account.locked',
   'auth.password.change',
   'auth.session.refresh_reuse',
+  'auth.logout',
   'auth.logout_all',
   'auth.totp.enable',
   'auth.totp.disable',

@@ -147,8 +147,12 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Ends this session: its access and refresh tokens stop working at once' })
   @ApiNoContentResponse()
-  async logout(@CurrentSessionId() sid: string, @Res({ passthrough: true }) res: Response): Promise<void> {
-    await this.auth.logout(sid);
+  async logout(
+    @CurrentActor() actor: Actor,
+    @CurrentSessionId() sid: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.logout(actor, sid);
     this.clearRefreshCookie(res);
   }
 

@@ -133,8 +133,17 @@ export class AuthService {
     };
   }
 
-  async logout(sessionId: string): Promise<void> {
+  /** Ends this session, audited like every other write (who, and which session). */
+  async logout(actor: Actor, sessionId: string): Promise<void> {
     await this.sessions.end(sessionId, 'logout');
+    await this.ds.transaction((em) =>
+      this.audit.record(em, actor, {
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: actor.userId!,
+        after: { sessionId },
+      }),
+    );
   }
 
   async logoutEverywhere(actor: Actor): Promise<number> {

@@ -101,6 +101,12 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('UNAUTHENTICATED');
     expect((await t.http.post('/api/auth/refresh').set('Cookie', refreshCookie(res).pair)).status).toBe(401);
+    // audited, naming the session that ended
+    const [entry] = await t.ds.query(
+      `SELECT a.entity_id, a.after FROM audit_log a JOIN users u ON u.id::text = a.entity_id
+        WHERE a.action = 'auth.logout' AND u.username = 'xiayi.regulator' ORDER BY a.id DESC LIMIT 1`,
+    );
+    expect(entry?.after).toEqual({ sessionId: expect.any(String) });
   });
 
   it('expires a session after the idle time-out (injected clock); activity keeps it alive', async () => {

@@ -3930,6 +3930,7 @@ export interface components {
       | 'auth.account.locked'
       | 'auth.password.change'
       | 'auth.session.refresh_reuse'
+      | 'auth.logout'
       | 'auth.logout_all'
       | 'auth.totp.enable'
       | 'auth.totp.disable'
@@ -14037,6 +14038,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'auth.account.locked',
   'auth.password.change',
   'auth.session.refresh_reuse',
+  'auth.logout',
   'auth.logout_all',
   'auth.totp.enable',
   'auth.totp.disable',
