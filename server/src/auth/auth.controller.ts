@@ -150,6 +150,7 @@ export class AuthController {
   async logout(
     @CurrentActor() actor: Actor,
     @CurrentSessionId() sid: string,
+    @Query() _none: NoQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     await this.auth.logout(actor, sid);

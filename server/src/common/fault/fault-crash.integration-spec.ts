@@ -53,7 +53,19 @@ describe('fault injection in a real server process', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Starts the child; an HTTP port taken between the pick and the bind (EADDRINUSE) is tried again on another. */
   async function start(mqttPort: number, faultPoints?: string): Promise<Child> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce(mqttPort, faultPoints);
+      } catch (e) {
+        const taken = /EADDRINUSE/.test((e as Error).message) && !(e as Error).message.includes(`:${mqttPort}`);
+        if (!taken || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  async function startOnce(mqttPort: number, faultPoints?: string): Promise<Child> {
     let out = '';
     const proc = spawn(
       process.execPath,
