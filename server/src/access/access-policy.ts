@@ -76,20 +76,7 @@ export class AccessPolicy {
     actor: Actor,
     enterpriseAlias: string,
   ): SelectQueryBuilder<T> {
-    switch (actor.role) {
-      case 'system':
-      case Role.PlatformAdmin:
-        return qb;
-      case Role.Regulator:
-        // A regulator without a region sees nothing; the old NUL stand-in for a missing path made PostgreSQL fail (500).
-        if (!actor.regionPath) return qb.andWhere('1 = 0');
-        return qb.andWhere(`${enterpriseAlias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
-      case Role.EnterpriseAdmin:
-      case Role.SafetyManager:
-        return qb.andWhere(`${enterpriseAlias}.id = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });
-      default:
-        return qb.andWhere('1 = 0');
-    }
+    return this.scopeBy(qb, actor, `${enterpriseAlias}.region_path`, `${enterpriseAlias}.id`);
   }
 
   /**
@@ -102,16 +89,27 @@ export class AccessPolicy {
     actor: Actor,
     alias: string,
   ): SelectQueryBuilder<T> {
+    return this.scopeBy(qb, actor, `${alias}.region_path`, `${alias}.enterprise_id`);
+  }
+
+  /** The one enterprise scope rule, over whichever columns hold the region path and the enterprise id. */
+  private scopeBy<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    actor: Actor,
+    regionColumn: string,
+    enterpriseColumn: string,
+  ): SelectQueryBuilder<T> {
     switch (actor.role) {
       case 'system':
       case Role.PlatformAdmin:
         return qb;
       case Role.Regulator:
+        // A regulator without a region sees nothing; the old NUL stand-in for a missing path made PostgreSQL fail (500).
         if (!actor.regionPath) return qb.andWhere('1 = 0');
-        return qb.andWhere(`${alias}.region_path LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
+        return qb.andWhere(`${regionColumn} LIKE :scopePath`, { scopePath: `${actor.regionPath}%` });
       case Role.EnterpriseAdmin:
       case Role.SafetyManager:
-        return qb.andWhere(`${alias}.enterprise_id = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });
+        return qb.andWhere(`${enterpriseColumn} = :scopeEnterpriseId`, { scopeEnterpriseId: actor.enterpriseId });
       default:
         return qb.andWhere('1 = 0');
     }
