@@ -94,6 +94,7 @@ export async function resolveInfrastructure(
     welderPhotoPublic: vars.WELDER_PHOTO_PUBLIC === 'true',
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,
     eventArchive: { retentionMonths: vars.EVENT_RETENTION_MONTHS, dir: archiveDir },
+    onlineDaysRollup: { intervalS: vars.ONLINE_DAYS_ROLLUP_INTERVAL_S, graceS: vars.ONLINE_DAYS_ROLLUP_GRACE_S },
     map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,
     clockOffsetFile: vars.ARCGATE_CLOCK_OFFSET_FILE,

@@ -299,6 +299,20 @@ export class EnvironmentVariables {
   @IsString()
   EVENT_ARCHIVE_DIR?: string;
 
+  /** Seconds between roll-ups of device events into the off-platform lists' online days (their freshness). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  ONLINE_DAYS_ROLLUP_INTERVAL_S = 30;
+
+  /** Seconds each online-days roll-up re-reads before its watermark: events committed late, replicas' clocks. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  ONLINE_DAYS_ROLLUP_GRACE_S = 60;
+
   /** Base-map tiles of the web map: none (boundaries only), Tianditu (天地图) or AMap (高德, GCJ-02). */
   @IsIn(MAP_TILE_PROVIDERS, { message: `MAP_TILES must be one of ${MAP_TILE_PROVIDERS.join(', ')}` })
   MAP_TILES: MapTileProvider = 'none';
@@ -550,6 +564,8 @@ export interface AppConfig {
   onsiteCheckAfterS?: number;
   /** Retention of raw device events (telemetry/archive): months kept, and the archive directory (created and checked at start-up). */
   eventArchive?: { retentionMonths: number; dir: string };
+  /** The online-days roll-up (off-platform/online-days): seconds between runs and re-read grace; defaults there. */
+  onlineDaysRollup?: { intervalS?: number; graceS?: number };
   /** The web map's tiles and region boundaries (config/map-config.ts); absent: no tiles, no boundaries. */
   map?: MapConfig;
   /** Test only: crash points (common/fault/fault-points.ts), armed by main.ts. */

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { RANKING_WEIGHTS } from './off-platform-rules';
+import { OnlineDaysRollupJob } from './online-days/online-days-rollup.job';
 
 /*
  * Each suspect situation is built in rows (the lists only read) next to a near miss that must stay off
@@ -64,12 +65,13 @@ async function chip(t: TestApp, machineId: string, boundAt: string, lastSeenAt: 
   return chipId;
 }
 
+/** Events as the ingest stores them: received now (the roll-up reads by received_at), occurred on those days. */
 async function heard(t: TestApp, machineId: string, dates: string[]): Promise<void> {
   const [{ chip_id }] = await t.ds.query(`SELECT chip_id FROM machines WHERE id = $1`, [machineId]);
   for (const d of dates)
     await t.ds.query(
       `INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine_id, payload)
-       VALUES ($1, $2, 'heartbeat', $3, $3, $4, '{}')`,
+       VALUES ($1, $2, 'heartbeat', $3, clock_timestamp(), $4, '{}')`,
       [chip_id, ++seq, cst(d), machineId],
     );
 }
@@ -261,6 +263,8 @@ describe('off-platform audit (非法作业排查)', () => {
     fx.r.rejected = await report(t, huiting, 'rejected', cst('2026-02-02'));
     fx.r.old = await report(t, huiting, 'verified', cst('2024-12-01'));
     fx.r.matou = await report(t, matou, 'received', cst('2026-03-01'));
+    // The lists count online days from the roll-up of the events (at most one roll-up interval behind).
+    await t.app.get(OnlineDaysRollupJob).rollUp();
   });
   afterAll(async () => {
     await t.close();

@@ -87,11 +87,13 @@ export class OffPlatformService {
   window(days: number): AuditWindow {
     const now = this.clock.now();
     const today = chinaDate(now);
+    const fromDay = addDays(today, -(days - 1));
     return {
       now,
       today,
       days,
-      from: chinaDayStart(addDays(today, -(days - 1))),
+      from: chinaDayStart(fromDay),
+      fromDay,
       reportsFrom: chinaDayStart(addDays(today, -(REPORT_LOOKBACK_DAYS - 1))),
     };
   }

@@ -19,7 +19,8 @@ PostgresQueryRunner.prototype.query = async function (
   p?: unknown[],
   s?: boolean,
 ) {
-  if (!explain) return orig.call(this, q, p, s as never);
+  // Only the lists' statements: not the transaction around them nor its SET LOCAL.
+  if (!explain || !/^\s*SELECT/i.test(q)) return orig.call(this, q, p, s as never);
   const plan = (await orig.call(this, `EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${q}`, p)) as { 'QUERY PLAN': string }[];
   const lines = plan.map((r) => r['QUERY PLAN']);
   const mode = process.env.FULL
@@ -50,6 +51,7 @@ async function main() {
     today,
     days: 30,
     from: chinaDayStart(addDays(today, -29)),
+    fromDay: addDays(today, -29),
     reportsFrom: chinaDayStart(addDays(today, -364)),
   };
   const actors = {

@@ -28,6 +28,10 @@ INSERT INTO device_events (chip_id, seq, type, occurred_at, received_at, machine
  SELECT m.chip_id, d*100+h, 'heartbeat', date_trunc('day', now()) - d * interval '1 day' + (h+1) * interval '1 hour', now(), m.id, '{}'
  FROM machines m, generate_series(0,29) d, generate_series(0,7) h
  WHERE m.chip_id IS NOT NULL AND hashtext(m.id::text) % 5 = 1 AND (d % 3) <> 2;
+-- their online days, as the roll-up (off-platform/online-days) writes them
+INSERT INTO machine_online_days (machine_id, day)
+ SELECT DISTINCT machine_id, ((occurred_at AT TIME ZONE 'UTC') + interval '8 hours')::date FROM device_events WHERE machine_id IS NOT NULL
+ ON CONFLICT DO NOTHING;
 -- permits: one a week per active machine of those, with its machine
 INSERT INTO permits (id, enterprise_id, status, requested_level, effective_level, work_description, site_address, site_latitude, site_longitude,
                      geofence, planned_start, planned_end, applicant_user_id, applicant_username, approved_at, permit_no)
