@@ -348,6 +348,19 @@ export async function generate(db: Client, size: ScaleSize, secrets: BenchSecret
        FROM (SELECT permit_id, min(started_at) AS first, max(started_at) AS last FROM g_arc GROUP BY permit_id) a WHERE a.permit_id = p.id;`,
   );
 
+  // What the online-days roll-up (off-platform/online-days) would have written as the events arrived; its
+  // watermark then starts after them, and the BRIN ranges of the bulk load are summarized now rather than
+  // whenever autovacuum gets to them.
+  await step(
+    'machine online days (roll-up of the device events)',
+    `INSERT INTO machine_online_days (machine_id, day)
+       SELECT DISTINCT machine_id, ((occurred_at AT TIME ZONE 'UTC') + interval '8 hours')::date FROM device_events WHERE machine_id IS NOT NULL
+       ON CONFLICT DO NOTHING;
+     UPDATE machine_online_days_rollup SET received_upto = GREATEST(received_upto, LEAST((SELECT max(received_at) FROM device_events), now())), rolled_up_at = now();
+     SELECT brin_summarize_new_values(i.inhrelid) FROM pg_inherits i WHERE i.inhparent = 'device_events_received_brin'::regclass;`,
+  );
+  log(`    machine online days ${await count('machine_online_days')}`);
+
   await step(
     `alerts: ${size.alerts}`,
     `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, machine_id, welder_id, chip_id, evidence, dedupe_key, count, first_seen_at, last_seen_at,

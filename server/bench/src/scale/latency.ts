@@ -28,6 +28,8 @@ export const ENDPOINTS: Endpoint[] = [
   { name: 'stats overview', paths: () => ['/api/stats/overview'], target: true },
   { name: 'off-platform report', paths: () => ['/api/stats/off-platform'], target: true },
   { name: 'off-platform silent machines', paths: () => ['/api/off-platform/silent-machines'], target: true },
+  { name: 'off-platform unpermitted machines', paths: () => ['/api/off-platform/unpermitted-machines'], target: true },
+  { name: 'off-platform ranking', paths: () => ['/api/off-platform/ranking'], target: true },
   { name: 'alerts', paths: () => ['/api/alerts'], target: true },
   { name: 'alerts, open critical', paths: () => ['/api/alerts?state=open&severity=critical'], target: true },
   { name: 'alerts summary', paths: () => ['/api/alerts/summary'], target: true },

@@ -20,7 +20,8 @@ import { scaleFrom, SIZES } from './sizes';
  * `npm run bench:scale` (SCALE=county|city|province): a fresh database arcgate_scale_<scale> on
  * DATABASE_URL's server (default 127.0.0.1:5432), migrated, then filled by the generator.
  * `npm run bench:scale -- latency` (or SCALE_PHASE=latency): the server on that database, every
- * regulator and enterprise read endpoint timed per scope, then the authorization latency idle and
+ * regulator and enterprise read endpoint timed per scope (SCALE_DATABASE names another database of that
+ * scale, e.g. a clone), then the authorization latency idle and
  * with regulator queries running alongside. Not part of npm test or CI.
  */
 const log = (s: string) => console.log(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -31,7 +32,9 @@ const int = (name: string, fallback: number) => {
 
 function databaseUrls(scale: string): { admin: string; url: string; name: string } {
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `arcgate_scale_${scale}`;
+  // SCALE_DATABASE: another database of that scale, e.g. a clone made with CREATE DATABASE … TEMPLATE, so a
+  // before/after comparison never migrates or writes the generated original.
+  const name = process.env.SCALE_DATABASE ?? `arcgate_scale_${scale}`;
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return { admin, url: u.toString(), name };
