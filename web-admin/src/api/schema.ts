@@ -181,7 +181,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope */
+    /** Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope; page on with nextCursor */
     get: operations['ArcsController_list'];
     put?: never;
     post?: never;
@@ -8192,6 +8192,8 @@ export interface operations {
   ArcsController_list: {
     parameters: {
       query?: {
+        /** @description The previous answer's nextCursor: the arcs after that page (in place of page, which it overrides; deep pages stay as fast as the first) */
+        cursor?: string;
         /** @description Arcs started at or after this instant */
         from?: string;
         machineId?: string;
@@ -8215,6 +8217,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['ArcView'][];
+            /** @description Pass back as `cursor` for the rows after this page; null on the last page */
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number;

@@ -34,6 +34,7 @@ import { DeliveryFailureCodes1796690000000 } from './1796690000000-DeliveryFailu
 import { DeviceCertificateRenewal1796700002001 } from './1796700002001-DeviceCertificateRenewal';
 import { EventArchives1796700004001 } from './1796700004001-EventArchives';
 import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScaleIndexes';
+import { ArcScope1796800004000 } from './1796800004000-ArcScope';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   DeviceCertificateRenewal1796700002001,
   EventArchives1796700004001,
   ProvinceScaleIndexes1796700003001,
+  ArcScope1796800004000,
 ];
