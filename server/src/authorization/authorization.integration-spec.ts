@@ -542,9 +542,14 @@ describe('authorization engine: arm requests over MQTT', () => {
       await walk(user, '/api/grants', 'grantId');
     }
     for (const path of ['/api/decisions', '/api/grants']) {
-      const bad = await t.http.get(`${path}?cursor=${encodeCursor({ at: 'x', id: 'y' })}`).set(await t.auth('admin'));
-      expect(bad.status).toBe(400);
-      expect(bad.body.error.fields).toEqual([expect.objectContaining({ field: 'cursor', code: 'isCursor' })]);
+      for (const cursor of [
+        encodeCursor({ at: 'x', id: 'y' }),
+        encodeCursor({ at: '2026-01-05T00:00:00.000000Z', id: 'not-a-uuid' }),
+      ]) {
+        const bad = await t.http.get(`${path}?cursor=${cursor}`).set(await t.auth('admin'));
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.fields).toEqual([expect.objectContaining({ field: 'cursor', code: 'isCursor' })]);
+      }
     }
   });
 });

@@ -1,16 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { ReasonCode } from '@arcgate/protocol';
-import { CursorShape, IsCursor, isCursorInstant, isCursorText } from '../../common/http/keyset-cursor';
+import { CursorShape, IsCursor, isCursorInstant } from '../../common/http/keyset-cursor';
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { QueryBoolean } from '../../common/validation/field-helpers';
 import { IsInstant } from '../../common/validation/date-time.validators';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Newest first, then the row's id: the order of both lists, unique (several decisions share an instant). */
+/**
+ * Newest first, then the row's id (decisions.id, grants.grant_id: both uuid columns, so anything else
+ * must stop here and not reach PostgreSQL): the order of both lists, unique (several share an instant).
+ */
 export const DECISION_CURSOR: CursorShape<'at' | 'id'> = { at: isCursorInstant, id: (v) => UUID.test(v) };
-export const GRANT_CURSOR: CursorShape<'at' | 'id'> = { at: isCursorInstant, id: isCursorText(64) };
+export const GRANT_CURSOR = DECISION_CURSOR;
 const CURSOR_DOC = {
   description: "The previous answer's nextCursor: the rows after that page (in place of page, which it overrides)",
 };
