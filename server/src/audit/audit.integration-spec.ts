@@ -1,3 +1,4 @@
+import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { encodeCursor } from '../common/http/keyset-cursor';
 import { verifyAuditChain } from './audit-chain';
@@ -118,7 +119,7 @@ describe('audit log API', () => {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await t.http.get(`/api/audit?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
+        const res: Response = await t.http.get(`/api/audit?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(3);
         ids.push(...res.body.items.map((e: { id: string }) => e.id));
@@ -139,7 +140,7 @@ describe('audit log API', () => {
       'x',
       encodeCursor({ id: '-1' }),
       encodeCursor({ id: '9223372036854775808' }),
-      encodeCursor({ at: '1' } as never),
+      encodeCursor({ at: '1' }),
     ]) {
       const res = await t.http.get(`/api/audit?cursor=${bad}`).set(await t.auth('admin'));
       expect(res.status).toBe(400);

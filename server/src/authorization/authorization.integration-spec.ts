@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { Response } from 'supertest';
 import {
   ArmRequestBody,
   createEnvelope,
@@ -526,7 +527,7 @@ describe('authorization engine: arm requests over MQTT', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await t.http.get(`${path}?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
+        const res: Response = await t.http.get(`${path}?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
         expect(res.status).toBe(200);
         seen.push(...res.body.items.map((r: Record<string, string>) => r[key]));
         cursor = res.body.nextCursor;
