@@ -139,7 +139,7 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['certificates', 'welders'],
     why: 'expiry scan over all certificates',
   },
-  'arcs/arcs.repository.ts': { tables: ['enterprises', 'machines', 'welders'], why: 'arc list: names and scope' },
+  'arcs/arcs.repository.ts': { tables: ['machines', 'welders'], why: 'arc list: machine and welder names' },
   'audit/audit-names.ts': {
     tables: [
       'certificates',

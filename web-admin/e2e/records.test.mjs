@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createRequire } from 'node:module';
 import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+
+const { Client } = createRequire(import.meta.url)('pg');
 
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const SITE = { lat: 34.1721, lng: 116.0012 };
@@ -123,6 +126,20 @@ before(async () => {
     readingPercentVol: 0.1,
     analyst: '李分析',
   });
+  // 60 arcs on the machine, as the telemetry ingest stores them: more than the timeline's first page (50).
+  const db = new Client({ connectionString: server.databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO arcs (chip_id, stop_seq, machine_id, welder_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, authorized)
+       SELECT 'CRECORDS000000000001', i, $1, $2, now() - i * interval '10 minutes', now() - i * interval '10 minutes' + interval '90 seconds',
+              90000, '{"mean":121}', '{"mean":24.8}', 900, 10, true
+       FROM generate_series(1, 60) i`,
+      [m1.id, zhang.id],
+    );
+  } finally {
+    await db.end();
+  }
   // A phone start: a decision on the machine's timeline (refused: the demo machine has no chip yet).
   const code = (await api('GET', 'hengda.admin', `/api/codes/machines/${m1.id}`)).code;
   await api('POST', 'welder.zhang', '/api/arm-sessions', {
@@ -172,7 +189,7 @@ describe('records read as words, not codes', () => {
     await context.close();
   });
 
-  it('a device timeline (enterprise): device, decisions and grants in words', async () => {
+  it('a device timeline (enterprise): device, decisions, arcs (paged by cursor) and grants in words', async () => {
     const { context, page } = await open('hengda.admin', /\/workspace\/overview/);
     await page.goto('/workspace/machines');
     await page.getByRole('row').filter({ hasText: MACHINE_1.name }).getByRole('button', { name: '设备时间线' }).click();
@@ -182,6 +199,19 @@ describe('records read as words, not codes', () => {
     await drawer.getByRole('tab', { name: '授权判定' }).click();
     await drawer.getByTestId('timeline-decision').first().waitFor({ state: 'attached' });
     assert.match(await drawer.getByTestId('timeline-decision').first().innerText(), /芯片未绑定焊机 \(手机扫码\)/);
+    // Arcs: the newest 50, then "load more" follows the server's cursor to the rest.
+    await drawer.getByRole('tab', { name: '起弧记录' }).click();
+    const arcs = drawer.getByTestId('timeline-arc');
+    await arcs.nth(49).waitFor();
+    assert.equal(await arcs.count(), 50);
+    assert.match(await drawer.getByTestId('timeline-arcs-more').innerText(), /已显示 50 条，共 60 条/);
+    await drawer.getByTestId('timeline-arcs-load-more').click();
+    await arcs.nth(59).waitFor();
+    assert.equal(await arcs.count(), 60);
+    await drawer.getByTestId('timeline-arcs-load-more').waitFor({ state: 'detached' });
+    assert.match(await drawer.getByTestId('timeline-arcs-more').innerText(), /已显示 60 条，共 60 条/);
+    assert.match(await arcs.first().innerText(), /张伟 · 起弧 90 秒，平均 121 A \/ 24\.8 V/);
+    await assertReadable(drawer, 'the arcs of the device timeline');
     await drawer.getByRole('tab', { name: '授权记录' }).click();
     await assertReadable(drawer, 'the device timeline');
     await shot(page, 'records-03-device-timeline');

@@ -4,8 +4,10 @@ import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { CappedCount, cappedCount } from '../common/http/capped-count';
+import { cursorInstantSql, decodeCursor, encodeCursor } from '../common/http/keyset-cursor';
 import { offsetOf } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
+import { ARC_CURSOR } from './arc-cursor';
 import { ListArcsQueryDto } from './dto/list-arcs-query.dto';
 
 const STATISTICS = { type: 'object', additionalProperties: { type: 'number' }, nullable: true } as const;
@@ -42,21 +44,30 @@ export class ArcsRepository {
     private readonly access: AccessPolicy,
   ) {}
 
-  async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], CappedCount]> {
-    const qb = this.ds
-      .createQueryBuilder()
-      .from('arcs', 'a')
-      .innerJoin('machines', 'm', 'm.id = a.machine_id')
-      .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id');
+  /**
+   * A page of the arcs the actor may see, newest first, and the cursor of the next page. Scoped by
+   * the arc's own enterprise_id / region_path (where the machine was when it welded), so each scope
+   * reads one index in the list's order; with `cursor` the page starts after the previous one's last
+   * arc instead of skipping `page` × `pageSize` rows.
+   */
+  async findPageVisibleTo(actor: Actor, q: ListArcsQueryDto): Promise<[ArcView[], CappedCount, string | null]> {
+    const qb = this.ds.createQueryBuilder().from('arcs', 'a');
     if (actor.role === Role.Welder) qb.andWhere('a.welder_id = :own', { own: actor.welderId });
-    else this.access.scopeToEnterprises(qb, actor, 'e');
+    else this.access.scopeByOwnColumns(qb, actor, 'a');
     if (q.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: q.machineId });
     if (q.welderId) qb.andWhere('a.welder_id = :welderId', { welderId: q.welderId });
     if (q.permitId) qb.andWhere('a.permit_id = :permitId', { permitId: q.permitId });
     if (q.from) qb.andWhere('a.started_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.started_at < :to', { to: q.to });
     const total = await cappedCount(qb);
+    const after = q.cursor ? decodeCursor(ARC_CURSOR, q.cursor) : null;
+    if (after)
+      qb.andWhere(
+        '(a.started_at, a.chip_id, a.stop_seq) < (CAST(:afterAt AS timestamptz), :afterChip, CAST(:afterSeq AS bigint))',
+        { afterAt: after.startedAt, afterChip: after.chipId, afterSeq: after.stopSeq },
+      );
     const rows = await qb
+      .leftJoin('machines', 'm', 'm.id = a.machine_id')
       .leftJoin('welders', 'w', 'w.id = a.welder_id')
       .select([
         'a.chip_id AS "chipId"',
@@ -76,11 +87,22 @@ export class ArcsRepository {
         'a.authorized AS "authorized"',
         'a.flags AS "flags"',
         'a.interrupted AS "interrupted"',
+        `${cursorInstantSql('a.started_at')} AS "keyStartedAt"`,
+        'a.stop_seq::text AS "keyStopSeq"',
       ])
       .orderBy('a.started_at', 'DESC')
-      .offset(offsetOf(q))
-      .limit(q.pageSize)
-      .getRawMany<ArcView>();
-    return [rows, total];
+      .addOrderBy('a.chip_id', 'DESC')
+      .addOrderBy('a.stop_seq', 'DESC')
+      .offset(after ? 0 : offsetOf(q))
+      // One row more than the page: whether a next page exists, without counting.
+      .limit(q.pageSize + 1)
+      .getRawMany<ArcView & { keyStartedAt: string; keyStopSeq: string }>();
+    const page = rows.slice(0, q.pageSize);
+    const last = page[page.length - 1];
+    const next =
+      rows.length > q.pageSize && last
+        ? encodeCursor({ startedAt: last.keyStartedAt, chipId: last.chipId, stopSeq: last.keyStopSeq })
+        : null;
+    return [page.map(({ keyStartedAt: _at, keyStopSeq: _seq, ...arc }) => arc), total, next];
   }
 }

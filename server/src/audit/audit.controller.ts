@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
-import { paginate } from '../common/http/pagination';
+import { paginateWithCursor } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { ChainReport, verifyAuditChain } from './audit-chain';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
@@ -24,15 +24,19 @@ export class AuditController {
 
   @Get()
   @Roles(Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager)
-  @ApiOperation({ summary: 'The audit log (who, when, what, before and after), newest first, within your scope' })
-  @ApiPaginatedResponse(AuditEntryView)
+  @ApiOperation({
+    summary:
+      'The audit log (who, when, what, before and after), newest first, within your scope; page on with nextCursor',
+  })
+  @ApiPaginatedResponse(AuditEntryView, undefined, { keyset: true })
   async list(@CurrentActor() actor: Actor, @Query() q: ListAuditQueryDto) {
-    const [items, total] = await this.entries.findPageVisibleTo(actor, q);
+    const [items, total, nextCursor] = await this.entries.findPageVisibleTo(actor, q);
     const names = await this.names.resolve(items.flatMap(idsOf));
-    return paginate(
+    return paginateWithCursor(
       items.map((e) => toAuditEntryView(e, names)),
       total,
       q,
+      nextCursor,
     );
   }
 

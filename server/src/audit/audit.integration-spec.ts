@@ -1,4 +1,6 @@
+import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
+import { encodeCursor } from '../common/http/keyset-cursor';
 import { verifyAuditChain } from './audit-chain';
 
 describe('audit chain', () => {
@@ -107,6 +109,43 @@ describe('audit log API', () => {
     const bad = await t.http.get('/api/audit?from=yesterday&pageSize=1000').set(await t.auth('admin'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['from', 'pageSize']);
+  });
+
+  it('pages by cursor: the same entries as one big page, each once, within the scope on every page', async () => {
+    for (const user of ['admin', 'huiting.regulator', 'hengda.admin']) {
+      const auth = await t.auth(user);
+      const whole = await t.http.get('/api/audit?pageSize=200').set(auth);
+      expect(whole.body.nextCursor).toBeNull();
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await t.http.get(`/api/audit?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(3);
+        ids.push(...res.body.items.map((e: { id: string }) => e.id));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(ids).toEqual(whole.body.items.map((e: { id: string }) => e.id));
+      expect(ids.length).toBeGreaterThan(3);
+    }
+    // A cursor past every entry still shows 恒达's admin only 恒达's.
+    const [steel] = await t.ds.query(`SELECT id FROM enterprises WHERE name LIKE '%恒达%'`);
+    const forged = await t.http
+      .get(`/api/audit?pageSize=200&cursor=${encodeCursor({ id: '9223372036854775807' })}`)
+      .set(await t.auth('hengda.admin'));
+    expect(new Set(forged.body.items.map((e: { enterpriseId: string }) => e.enterpriseId))).toEqual(
+      new Set([steel.id]),
+    );
+    for (const bad of [
+      'x',
+      encodeCursor({ id: '-1' }),
+      encodeCursor({ id: '9223372036854775808' }),
+      encodeCursor({ at: '1' }),
+    ]) {
+      const res = await t.http.get(`/api/audit?cursor=${bad}`).set(await t.auth('admin'));
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields).toEqual([expect.objectContaining({ field: 'cursor', code: 'isCursor' })]);
+    }
   });
 
   it('verifies the chain over HTTP', async () => {

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor } from '../access/actor';
 import { CappedCount, cappedCount } from '../common/http/capped-count';
+import { decodeCursor, encodeCursor } from '../common/http/keyset-cursor';
 import { offsetOf } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { AuditEntry } from './audit-entry.entity';
-import { ListAuditQueryDto } from './dto/list-audit-query.dto';
+import { AUDIT_CURSOR, ListAuditQueryDto } from './dto/list-audit-query.dto';
 
 @Injectable()
 export class AuditRepository {
@@ -13,9 +14,10 @@ export class AuditRepository {
 
   /**
    * Entries the actor may read: regulators those of enterprises (or regions) in their subtree,
-   * enterprise users their own enterprise's. Newest first.
+   * enterprise users their own enterprise's. Newest first; with `cursor`, the entries after the
+   * previous page's last one (no OFFSET to read through), and the next page's cursor.
    */
-  async findPageVisibleTo(actor: Actor, q: ListAuditQueryDto): Promise<[AuditEntry[], CappedCount]> {
+  async findPageVisibleTo(actor: Actor, q: ListAuditQueryDto): Promise<[AuditEntry[], CappedCount, string | null]> {
     const qb = this.ds.getRepository(AuditEntry).createQueryBuilder('a');
     if (actor.role === Role.Regulator) {
       // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
@@ -37,10 +39,20 @@ export class AuditRepository {
     if (q.actorUserId) qb.andWhere('a.actor_user_id = :actorUserId', { actorUserId: q.actorUserId });
     if (q.from) qb.andWhere('a.occurred_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('a.occurred_at < :to', { to: q.to });
-    const [items, total] = await Promise.all([
-      qb.clone().orderBy('a.id', 'DESC').offset(offsetOf(q)).limit(q.pageSize).getMany(),
+    const after = q.cursor ? decodeCursor(AUDIT_CURSOR, q.cursor) : null;
+    const page = qb.clone();
+    if (after) page.andWhere('a.id < CAST(:afterId AS bigint)', { afterId: after.id });
+    const [rows, total] = await Promise.all([
+      // One row more than the page: whether a next page exists.
+      page
+        .orderBy('a.id', 'DESC')
+        .offset(after ? 0 : offsetOf(q))
+        .limit(q.pageSize + 1)
+        .getMany(),
       cappedCount(qb),
     ]);
-    return [items, total];
+    const items = rows.slice(0, q.pageSize);
+    const next = rows.length > q.pageSize ? encodeCursor({ id: items[items.length - 1].id }) : null;
+    return [items, total, next];
   }
 }

@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { Response } from 'supertest';
 import {
   ArmRequestBody,
   createEnvelope,
@@ -16,6 +17,7 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 import { CodesService } from '../codes/codes.service';
 import { CodeSubjectType } from '../codes/identity-code.entity';
 import { FakeClock } from '../common/clock/clock';
+import { encodeCursor } from '../common/http/keyset-cursor';
 import { ARM_REQUEST_HANDLER, ArmRequestHandler, VerifiedDeviceMessage } from '../device-core/device-ports';
 import { DeviceGateway } from '../devices/device-gateway';
 import { cst, DemoIds, demoIds } from '../permits/testing/permit-fixtures';
@@ -515,5 +517,40 @@ describe('authorization engine: arm requests over MQTT', () => {
     expect(
       (await t.http.get(`/api/grants?machineId=${ids.steelMachine1}`).set(await t.auth('welder.zhang'))).body.total,
     ).toBe(grants.body.total);
+  });
+
+  it('pages decisions and grants by cursor: the rows of one big page, each once, within the scope on every page', async () => {
+    const walk = async (user: string, path: string, key: string) => {
+      const auth = await t.auth(user);
+      const whole = await t.http.get(`${path}?pageSize=200`).set(auth);
+      expect(whole.body.nextCursor).toBeNull();
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await t.http.get(`${path}?pageSize=3${cursor ? `&cursor=${cursor}` : ''}`).set(auth);
+        expect(res.status).toBe(200);
+        seen.push(...res.body.items.map((r: Record<string, string>) => r[key]));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(whole.body.items.map((r: Record<string, string>) => r[key]));
+      expect(new Set(seen).size).toBe(seen.length);
+      return whole.body.items as { machineId: string | null }[];
+    };
+    for (const user of ['admin', 'huiting.regulator', 'hengda.admin', 'welder.zhang']) {
+      const decisions = await walk(user, '/api/decisions', 'id');
+      expect(decisions.length).toBeGreaterThan(3);
+      if (user === 'hengda.admin') expect(new Set(decisions.map((d) => d.machineId))).not.toContain(null);
+      await walk(user, '/api/grants', 'grantId');
+    }
+    for (const path of ['/api/decisions', '/api/grants']) {
+      for (const cursor of [
+        encodeCursor({ at: 'x', id: 'y' }),
+        encodeCursor({ at: '2026-01-05T00:00:00.000000Z', id: 'not-a-uuid' }),
+      ]) {
+        const bad = await t.http.get(`${path}?cursor=${cursor}`).set(await t.auth('admin'));
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.fields).toEqual([expect.objectContaining({ field: 'cursor', code: 'isCursor' })]);
+      }
+    }
   });
 });

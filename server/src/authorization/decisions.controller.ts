@@ -18,7 +18,7 @@ export class DecisionsController {
     summary:
       'Arc authorization decisions (grants and denials with reason codes), newest first; regulators see their subtree, enterprises their own, welders themselves',
   })
-  @ApiPaginatedResponse(DecisionViewDto)
+  @ApiPaginatedResponse(DecisionViewDto, undefined, { keyset: true })
   list(@CurrentActor() actor: Actor, @Query() q: ListDecisionsQueryDto) {
     return this.decisions.listDecisions(actor, q);
   }
@@ -28,7 +28,7 @@ export class DecisionsController {
     summary:
       'Grants (issued, delivered, expiry, revocation) for machine, welder or permit timelines; scoped like decisions',
   })
-  @ApiPaginatedResponse(GrantViewDto)
+  @ApiPaginatedResponse(GrantViewDto, undefined, { keyset: true })
   grants(@CurrentActor() actor: Actor, @Query() q: ListGrantsQueryDto) {
     return this.decisions.listGrants(actor, q);
   }

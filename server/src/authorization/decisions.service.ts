@@ -5,11 +5,12 @@ import { Actor } from '../access/actor';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { cappedCount } from '../common/http/capped-count';
-import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { CursorShape, cursorInstantSql, decodeCursor, encodeCursor } from '../common/http/keyset-cursor';
+import { offsetOf, paginateWithCursor, Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { Role } from '../common/roles/role';
 import { DecisionRecord } from './decision.entity';
 import { DecisionViewDto, GrantViewDto, toDecisionView, toGrantView } from './dto/decision.view';
-import { ListDecisionsQueryDto, ListGrantsQueryDto } from './dto/list-decisions.query';
+import { DECISION_CURSOR, GRANT_CURSOR, ListDecisionsQueryDto, ListGrantsQueryDto } from './dto/list-decisions.query';
 import { GrantRecord } from './grant.entity';
 
 /** Read side: decision and grant timelines, scoped like the registry (regulators by subtree, enterprises their own, welders themselves). */
@@ -34,17 +35,15 @@ export class DecisionsService {
     if (from) qb.andWhere('d.at >= :from', { from });
     if (to) qb.andWhere('d.at < :to', { to });
     const total = await cappedCount(qb);
-    const page = await withWelderName(qb, 'd')
-      .orderBy('d.at', 'DESC')
-      .addOrderBy('d.id', 'ASC')
-      .offset(offsetOf(q))
-      .limit(q.pageSize)
-      .getRawAndEntities();
+    const page = await keysetPage(withWelderName(qb, 'd'), q, DECISION_CURSOR, 'd.at', 'd.id').getRawAndEntities();
     const names = namesById(page.raw, 'd_id');
-    return paginate(
-      page.entities.map((d) => toDecisionView(d, names.get(d.id) ?? null)),
+    const items = page.entities.slice(0, q.pageSize);
+    const next = nextCursor(page.raw, page.entities.length, q, 'd_id', items[items.length - 1]?.id);
+    return paginateWithCursor(
+      items.map((d) => toDecisionView(d, names.get(d.id) ?? null)),
       total,
       q,
+      next,
     );
   }
 
@@ -58,18 +57,22 @@ export class DecisionsService {
     if (from) qb.andWhere('g.issued_at >= :from', { from });
     if (to) qb.andWhere('g.issued_at < :to', { to });
     const total = await cappedCount(qb);
-    const page = await withWelderName(qb, 'g')
-      .orderBy('g.issued_at', 'DESC')
-      .addOrderBy('g.grant_id', 'ASC')
-      .offset(offsetOf(q))
-      .limit(q.pageSize)
-      .getRawAndEntities();
+    const page = await keysetPage(
+      withWelderName(qb, 'g'),
+      q,
+      GRANT_CURSOR,
+      'g.issued_at',
+      'g.grant_id',
+    ).getRawAndEntities();
     const names = namesById(page.raw, 'g_grant_id');
+    const items = page.entities.slice(0, q.pageSize);
+    const next = nextCursor(page.raw, page.entities.length, q, 'g_grant_id', items[items.length - 1]?.grantId);
     const now = this.clock.now();
-    return paginate(
-      page.entities.map((g) => toGrantView(g, now, names.get(g.grantId) ?? null)),
+    return paginateWithCursor(
+      items.map((g) => toGrantView(g, now, names.get(g.grantId) ?? null)),
       total,
       q,
+      next,
     );
   }
 
@@ -90,6 +93,45 @@ export class DecisionsService {
     if (from && to && to <= from) throw DomainError.invalid('to', 'toNotAfterFrom', 'to must be later than from');
     return { from, to };
   }
+}
+
+/**
+ * Newest first, then by id (unique), one row more than the page (whether there is a next one); with a
+ * cursor, the rows after the previous page's last (issue 19: no OFFSET to read through), else by page.
+ * Selects the time key as text to the microsecond (`key_at`) for the next cursor.
+ */
+function keysetPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  q: PaginationQueryDto & { cursor?: string },
+  shape: CursorShape<'at' | 'id'>,
+  atColumn: string,
+  idColumn: string,
+): SelectQueryBuilder<T> {
+  const after = q.cursor ? decodeCursor(shape, q.cursor) : null;
+  if (after)
+    qb.andWhere(`(${atColumn}, ${idColumn}) < (CAST(:afterAt AS timestamptz), :afterId)`, {
+      afterAt: after.at,
+      afterId: after.id,
+    });
+  return qb
+    .addSelect(cursorInstantSql(atColumn), 'key_at')
+    .orderBy(atColumn, 'DESC')
+    .addOrderBy(idColumn, 'DESC')
+    .offset(after ? 0 : offsetOf(q))
+    .limit(q.pageSize + 1);
+}
+
+/** The cursor after the page's last row (`lastId`), when the query found more rows than the page. */
+function nextCursor(
+  raw: Record<string, unknown>[],
+  found: number,
+  q: PaginationQueryDto,
+  idColumn: string,
+  lastId: string | undefined,
+): string | null {
+  if (found <= q.pageSize || lastId === undefined) return null;
+  const row = raw.find((r) => String(r[idColumn]) === lastId);
+  return row ? encodeCursor({ at: String(row.key_at), id: lastId }) : null;
 }
 
 /** Names the welder in the same query (timelines say who, not which UUID). */

@@ -229,4 +229,6 @@ export interface Paginated<T> {
   pageSize: number;
   /** More rows match than the server counted: total is the cap ("at least"). */
   totalCapped?: boolean;
+  /** Lists paged by cursor: pass back as `cursor` for the next rows; null on the last page. */
+  nextCursor?: string | null;
 }

@@ -181,7 +181,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope */
+    /** Recorded arcs (start, stop, duration, current and voltage statistics, authorised or not), newest first, within your scope; page on with nextCursor */
     get: operations['ArcsController_list'];
     put?: never;
     post?: never;
@@ -250,7 +250,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The audit log (who, when, what, before and after), newest first, within your scope */
+    /** The audit log (who, when, what, before and after), newest first, within your scope; page on with nextCursor */
     get: operations['AuditController_list'];
     put?: never;
     post?: never;
@@ -8192,6 +8192,8 @@ export interface operations {
   ArcsController_list: {
     parameters: {
       query?: {
+        /** @description The previous answer's nextCursor: the arcs after that page (in place of page, which it overrides; deep pages stay as fast as the first) */
+        cursor?: string;
         /** @description Arcs started at or after this instant */
         from?: string;
         machineId?: string;
@@ -8215,6 +8217,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['ArcView'][];
+            /** @description Pass back as `cursor` for the rows after this page; null on the last page */
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number;
@@ -8319,6 +8323,8 @@ export interface operations {
     parameters: {
       query?: {
         actorUserId?: string;
+        /** @description The previous answer's nextCursor: the entries after that page (in place of page, which it overrides) */
+        cursor?: string;
         /** @description Only entries of this enterprise */
         enterpriseId?: string;
         entityId?: string;
@@ -8343,6 +8349,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['AuditEntryView'][];
+            /** @description Pass back as `cursor` for the rows after this page; null on the last page */
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number;
@@ -9501,6 +9509,8 @@ export interface operations {
       query?: {
         /** @description true: grants only; false: denials only */
         allowed?: boolean;
+        /** @description The previous answer's nextCursor: the rows after that page (in place of page, which it overrides) */
+        cursor?: string;
         /** @description Only this enterprise (within your scope) */
         enterpriseId?: string;
         /** @description Decisions at or after this instant */
@@ -9526,6 +9536,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['DecisionViewDto'][];
+            /** @description Pass back as `cursor` for the rows after this page; null on the last page */
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number;
@@ -9949,6 +9961,8 @@ export interface operations {
   DecisionsController_grants: {
     parameters: {
       query?: {
+        /** @description The previous answer's nextCursor: the rows after that page (in place of page, which it overrides) */
+        cursor?: string;
         /** @description Issued at or after this instant */
         from?: string;
         machineId?: string;
@@ -9972,6 +9986,8 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['GrantViewDto'][];
+            /** @description Pass back as `cursor` for the rows after this page; null on the last page */
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number;

@@ -1,10 +1,11 @@
-import { Badge, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
+import { Badge, Button, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Paginated } from '../api/client';
 import type { components } from '../api/schema';
 import type { AlertView, MachineView } from '../api/types';
 import { ChipHistory } from './machines/ChipHistory';
 import { useApi } from '../hooks/useApi';
+import { useKeysetList, type KeysetListState } from '../hooks/useKeysetList';
 import { fmtTime } from './format';
 import { arcFlagText, deviceStateText, grantSourceText, grantStatusText } from './device-codes';
 import { EnumTag } from './tags';
@@ -53,7 +54,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
   const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, {
     query: { machineId: machineId ?? undefined, pageSize: 50 },
   });
-  const arcs = useApi<Paginated<ArcView>>(open ? '/api/arcs' : null, {
+  const arcs = useKeysetList<ArcView>(open ? '/api/arcs' : null, {
     query: { machineId: machineId ?? undefined, pageSize: 50 },
   });
   const en = i18n.language === 'en';
@@ -161,50 +162,7 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
           {
             key: 'arcs',
             label: t('timeline.arcs'),
-            children: (
-              <Section
-                state={arcs}
-                render={(p) =>
-                  p.items.length ? (
-                    <Timeline
-                      items={p.items.map((a) => ({
-                        color: a.authorized === false ? 'red' : 'green',
-                        children: (
-                          <div data-testid="timeline-arc">
-                            {fmtTime(a.startedAt)}
-                            <WelderName name={a.welderName} /> ·{' '}
-                            {a.current && a.voltage
-                              ? t('timeline.arcLine', {
-                                  seconds: Math.round(a.durationMs / 100) / 10,
-                                  current: Math.round(a.current.mean ?? 0),
-                                  voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10,
-                                })
-                              : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
-                            {a.interrupted ? (
-                              <Typography.Text type="warning">
-                                {' '}
-                                · {t(`timeline.arcInterrupted.${a.interrupted}`)}
-                              </Typography.Text>
-                            ) : null}
-                            {a.authorized === false ? (
-                              <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
-                            ) : null}
-                            {a.flags.length ? (
-                              <Typography.Text type="secondary">
-                                {' '}
-                                ({a.flags.map((f) => arcFlagText(f, t)).join('、')})
-                              </Typography.Text>
-                            ) : null}
-                          </div>
-                        ),
-                      }))}
-                    />
-                  ) : (
-                    <EmptyState description={t('timeline.noEvents')} />
-                  )
-                }
-              />
-            ),
+            children: <ArcList list={arcs} />,
           },
           {
             key: 'decisions',
@@ -268,5 +226,68 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
         ]}
       />
     </Drawer>
+  );
+}
+
+/** The machine's arcs, newest first; "load more" follows the server's cursor (no page numbers: a
+ * busy machine has years of arcs, and the 500th page loads as fast as the first). */
+function ArcList({ list }: { list: KeysetListState<ArcView> }) {
+  const { t } = useTranslation();
+  if (list.loading && !list.items.length) return <InlineLoading />;
+  if (list.error) {
+    if (list.error instanceof ApiError && list.error.status === 404)
+      return <EmptyState description={t('timeline.notAvailable')} />;
+    return <ErrorState error={list.error} onRetry={list.reload} />;
+  }
+  if (!list.items.length) return <EmptyState description={t('timeline.noEvents')} />;
+  return (
+    <>
+      <Timeline
+        items={list.items.map((a) => ({
+          color: a.authorized === false ? 'red' : 'green',
+          children: (
+            <div data-testid="timeline-arc">
+              {fmtTime(a.startedAt)}
+              <WelderName name={a.welderName} /> ·{' '}
+              {a.current && a.voltage
+                ? t('timeline.arcLine', {
+                    seconds: Math.round(a.durationMs / 100) / 10,
+                    current: Math.round(a.current.mean ?? 0),
+                    voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10,
+                  })
+                : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
+              {a.interrupted ? (
+                <Typography.Text type="warning"> · {t(`timeline.arcInterrupted.${a.interrupted}`)}</Typography.Text>
+              ) : null}
+              {a.authorized === false ? (
+                <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
+              ) : null}
+              {a.flags.length ? (
+                <Typography.Text type="secondary">
+                  {' '}
+                  ({a.flags.map((f) => arcFlagText(f, t)).join('、')})
+                </Typography.Text>
+              ) : null}
+            </div>
+          ),
+        }))}
+      />
+      <div style={{ textAlign: 'center' }} data-testid="timeline-arcs-more">
+        <Typography.Text type="secondary">
+          {t('timeline.arcsShown', {
+            shown: list.items.length,
+            total: t(list.totalCapped ? 'common.totalAtLeast' : 'common.total', { total: list.total ?? 0 }),
+          })}
+        </Typography.Text>
+        {list.moreError ? <ErrorState error={list.moreError} onRetry={list.loadMore} /> : null}
+        {list.hasMore && !list.moreError ? (
+          <div style={{ marginTop: 8 }}>
+            <Button onClick={list.loadMore} loading={list.loading} data-testid="timeline-arcs-load-more">
+              {t('timeline.loadMore')}
+            </Button>
+          </div>
+        ) : null}
+      </div>
+    </>
   );
 }

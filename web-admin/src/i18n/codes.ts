@@ -42,6 +42,7 @@ export const FIELD_CODES = [
   'isMobile',
   'isRegionCode',
   'isUscc',
+  'isCursor',
   // text safety
   'nulCharacter',
   'loneSurrogate',

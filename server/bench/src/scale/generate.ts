@@ -315,16 +315,18 @@ export async function generate(db: Client, size: ScaleSize, secrets: BenchSecret
   );
 
   // Arcs within their grant's session; per chip, events arc.start/arc.stop take contiguous seqs 2k-1, 2k.
+  // Their scope (the machine's enterprise and region, as the arcs trigger would copy it) is written here:
+  // the generator has it at hand, and the trigger then skips two lookups per row.
   await step(
     `arcs: ~${size.arcs}`,
     `CREATE TEMP TABLE g_arc AS
        SELECT a.*, row_number() OVER (PARTITION BY chip_id ORDER BY started_at) AS k FROM (
-         SELECT g.chip_id, g.machine_id, g.grant_id, g.welder_id, g.permit_id,
+         SELECT g.chip_id, g.machine_id, g.enterprise_id, g.region_path, g.grant_id, g.welder_id, g.permit_id,
                 g.issued_at + (s - 1) * interval '20 minutes' + random() * interval '10 minutes' AS started_at, (10 + random() * 890)::int AS secs,
                 100 + random() * 80 AS amps
          FROM g_grant g, generate_series(1, g.n_arcs) s) a;
-     INSERT INTO arcs (chip_id, stop_seq, machine_id, grant_id, welder_id, permit_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, authorized)
-       SELECT chip_id, 2 * k, machine_id, grant_id::text, welder_id, permit_id, started_at, started_at + secs * interval '1 second', secs * 1000,
+     INSERT INTO arcs (chip_id, stop_seq, machine_id, enterprise_id, region_path, grant_id, welder_id, permit_id, started_at, ended_at, duration_ms, current_stats, voltage_stats, samples, sample_rate_hz, authorized)
+       SELECT chip_id, 2 * k, machine_id, enterprise_id, region_path, grant_id::text, welder_id, permit_id, started_at, started_at + secs * interval '1 second', secs * 1000,
               jsonb_build_object('min', round((amps - 30)::numeric, 1), 'max', round((amps + 25)::numeric, 1), 'mean', round(amps::numeric, 1), 'p95', round((amps + 18)::numeric, 1)),
               '{"min":21.4,"max":27.9,"mean":24.6,"p95":26.8}'::jsonb, secs * 10, 10, true
        FROM g_arc;`,

@@ -19,6 +19,12 @@ export interface Endpoint {
   paths: (c: Context) => string[];
   /** A list or overview the issue's p95 target applies to. */
   target: boolean;
+  /**
+   * A deep page reached the way the UI reaches it, by following nextCursor: before timing, the list
+   * is walked (untimed, in large pages) to the position after `rows` rows for each user, and the
+   * timed call is the one request with that cursor.
+   */
+  cursorAfter?: { path: string; rows: number };
 }
 
 const month = (d: Date) => d.toISOString().slice(0, 7);
@@ -57,7 +63,12 @@ export const ENDPOINTS: Endpoint[] = [
   { name: 'audit', paths: () => ['/api/audit'], target: true },
   { name: 'audit, page 500', paths: () => ['/api/audit?page=500'], target: true },
   { name: 'arcs', paths: () => ['/api/arcs'], target: true },
-  { name: 'arcs, page 500', paths: () => ['/api/arcs?page=500'], target: true },
+  {
+    name: 'arcs, page 500',
+    paths: () => ['/api/arcs?page=500'],
+    cursorAfter: { path: '/api/arcs', rows: 499 * 20 },
+    target: true,
+  },
   { name: 'decisions', paths: () => ['/api/decisions'], target: true },
   { name: 'decisions, denied', paths: () => ['/api/decisions?allowed=false'], target: true },
   { name: 'decisions, page 500', paths: () => ['/api/decisions?page=500'], target: true },
@@ -108,6 +119,30 @@ export async function context(databaseUrl: string): Promise<Context> {
   }
 }
 
+/**
+ * The paths one user calls for an endpoint: for a deep cursor page, the list walked to its position
+ * first (200 rows a request; the cursor names the last row, whatever the page size). When the list
+ * ends before that depth, its OFFSET path is kept (an empty page, as the UI would never ask for).
+ */
+export async function pathsFor(baseUrl: string, token: string, e: Endpoint, ctx: Context): Promise<string[]> {
+  if (!e.cursorAfter) return e.paths(ctx);
+  const { path, rows } = e.cursorAfter;
+  let cursor: string | null = null;
+  for (let done = 0; done < rows;) {
+    const size = Math.min(200, rows - done);
+    const r = await fetch(`${baseUrl}${path}?pageSize=${size}${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(180_000),
+    });
+    if (r.status !== 200) return e.paths(ctx);
+    const page = (await r.json()) as { items: unknown[]; nextCursor?: string | null };
+    if (!page.nextCursor) return e.paths(ctx);
+    cursor = page.nextCursor;
+    done += size;
+  }
+  return [`${path}?cursor=${cursor}`];
+}
+
 /** One timed call (all its paths at once); the status is the worst of the answers. */
 async function call(
   baseUrl: string,
@@ -149,7 +184,7 @@ export async function measureEndpoints(
   for (const e of ENDPOINTS) {
     if (o.only && !o.only.test(e.name)) continue;
     for (const scope of SCOPES) {
-      const paths = e.paths(ctx);
+      const paths = await pathsFor(baseUrl, tokens[scope], e, ctx);
       const warm = await call(baseUrl, tokens[scope], paths);
       if (warm.status >= 300) {
         out.push({ endpoint: e.name, scope, status: warm.status, runs: 0, latency: summarize([]) });
@@ -177,10 +212,12 @@ export function regulatorLoad(
   let running = true;
   let calls = 0;
   const loop = async (token: string) => {
+    // Deep cursor pages are walked to once, outside the loop: the loop's calls are the UI's requests.
+    const paths = await Promise.all(ENDPOINTS.map((e) => pathsFor(baseUrl, token, e, ctx).catch(() => e.paths(ctx))));
     while (running)
-      for (const e of ENDPOINTS) {
+      for (const p of paths) {
         if (!running) break;
-        await call(baseUrl, token, e.paths(ctx)).catch(() => undefined);
+        await call(baseUrl, token, p).catch(() => undefined);
         calls++;
       }
   };

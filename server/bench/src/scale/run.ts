@@ -30,11 +30,9 @@ const int = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
 };
 
-function databaseUrls(scale: string): { admin: string; url: string; name: string } {
+function databaseUrls(scale: string, database?: string): { admin: string; url: string; name: string } {
   const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  // SCALE_DATABASE: another database of that scale, e.g. a clone made with CREATE DATABASE … TEMPLATE, so a
-  // before/after comparison never migrates or writes the generated original.
-  const name = process.env.SCALE_DATABASE ?? `arcgate_scale_${scale}`;
+  const name = database ?? `arcgate_scale_${scale}`;
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return { admin, url: u.toString(), name };
@@ -84,7 +82,9 @@ async function generatePhase(scale: keyof typeof SIZES): Promise<void> {
 }
 
 async function latencyPhase(scale: keyof typeof SIZES): Promise<void> {
-  const { url, name } = databaseUrls(scale);
+  // SCALE_DATABASE: time a copy (CREATE DATABASE … TEMPLATE arcgate_scale_<scale>), e.g. to apply a new
+  // migration to it without touching the generated original. Latency phase only: generation drops its database.
+  const { url, name } = databaseUrls(scale, process.env.SCALE_DATABASE || undefined);
   const machine = describeMachine();
   log(
     `${machine.nproc} × ${machine.cpuModel}, ${machine.memory}; load ${loadavg()

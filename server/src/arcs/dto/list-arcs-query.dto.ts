@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
+import { IsCursor } from '../../common/http/keyset-cursor';
 import { PaginationQueryDto } from '../../common/http/pagination';
+import { ARC_CURSOR } from '../arc-cursor';
 import { IsInstant } from '../../common/validation/dates';
 
 export class ListArcsQueryDto extends PaginationQueryDto {
@@ -28,4 +30,12 @@ export class ListArcsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsInstant()
   to?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The previous answer's nextCursor: the arcs after that page (in place of page, which it overrides; deep pages stay as fast as the first)",
+  })
+  @IsOptional()
+  @IsCursor(ARC_CURSOR)
+  cursor?: string;
 }

@@ -1,7 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CursorShape, IsCursor, isCursorBigint } from '../../common/http/keyset-cursor';
 import { PaginationQueryDto } from '../../common/http/pagination';
 import { IsInstant } from '../../common/validation/dates';
+
+/** The audit list's order is its id, newest first (unique: the hash chain's order). */
+export const AUDIT_CURSOR: CursorShape<'id'> = { id: isCursorBigint };
 
 export class ListAuditQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'machine' })
@@ -35,4 +39,11 @@ export class ListAuditQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsInstant()
   to?: string;
+
+  @ApiPropertyOptional({
+    description: "The previous answer's nextCursor: the entries after that page (in place of page, which it overrides)",
+  })
+  @IsOptional()
+  @IsCursor(AUDIT_CURSOR)
+  cursor?: string;
 }

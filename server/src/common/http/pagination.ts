@@ -34,6 +34,11 @@ export interface Paginated<T> {
   page: number;
   pageSize: number;
   totalCapped?: boolean;
+  /**
+   * Lists paged by keyset (keyset-cursor.ts): pass it back as `?cursor=` for the rows after this page;
+   * null on the last page.
+   */
+  nextCursor?: string | null;
 }
 
 export function paginate<T>(
@@ -43,6 +48,16 @@ export function paginate<T>(
 ): Paginated<T> {
   if (typeof total === 'number') return { items, total, page: q.page, pageSize: q.pageSize };
   return { items, total: total.total, page: q.page, pageSize: q.pageSize, totalCapped: total.capped };
+}
+
+/** A keyset-paged list's answer: the page as `paginate` makes it, and where the next page starts. */
+export function paginateWithCursor<T>(
+  items: T[],
+  total: number | { total: number; capped: boolean },
+  q: PaginationQueryDto,
+  nextCursor: string | null,
+): Paginated<T> {
+  return { ...paginate(items, total, q), nextCursor };
 }
 
 export function offsetOf(q: PaginationQueryDto): number {

@@ -35,6 +35,7 @@ import { DeviceCertificateRenewal1796700002001 } from './1796700002001-DeviceCer
 import { EventArchives1796700004001 } from './1796700004001-EventArchives';
 import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScaleIndexes';
 import { MachineOnlineDays1796800003000 } from './1796800003000-MachineOnlineDays';
+import { ArcScope1796800004000 } from './1796800004000-ArcScope';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   EventArchives1796700004001,
   ProvinceScaleIndexes1796700003001,
   MachineOnlineDays1796800003000,
+  ArcScope1796800004000,
 ];
