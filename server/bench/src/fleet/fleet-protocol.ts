@@ -32,7 +32,7 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | { op: 'init'; init: WorkerInit }
-  | { op: 'connect'; from: number; to: number; concurrency: number; timeoutMs: number }
+  | { op: 'connect'; from: number; to: number; concurrency: number; timeoutMs: number; deadline: number }
   | { op: 'count'; since: number; withTimes?: boolean }
   | { op: 'reset-counters' }
   | { op: 'auth'; count: number; rate: number; deadlineMs: number; drainMs: number; startAt: number }

@@ -235,6 +235,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       let failed = 0;
       const t0 = performance.now();
       await withConcurrency(slice, m.concurrency, async (d) => {
+        // Past the connect budget (BENCH_CONNECT_LIMIT_S) the rest of the share is not started at all.
+        if (Date.now() > m.deadline) return;
         const t = performance.now();
         const ok = await Promise.race([d.start().then(() => true), sleep(m.timeoutMs).then(() => false)]);
         if (ok) ms.push(performance.now() - t);
@@ -257,8 +259,10 @@ async function handle(m: WorkerRequest): Promise<unknown> {
       return {};
     case 'auth': {
       const now = new Date();
-      const prepared = Array.from({ length: m.count }, (_, i) => {
-        const device = devices[i % devices.length];
+      // Only devices that are connected now (all of them, unless the connect budget ran out).
+      const live = devices.filter((d) => d.ready);
+      const prepared = Array.from({ length: live.length ? m.count : 0 }, (_, i) => {
+        const device = live[i % live.length];
         const body: ArmRequestBody = {
           nonce: newNonce(),
           credential: { kind: 'welder_code', code: device.spec.welderCode },
@@ -331,8 +335,9 @@ async function handle(m: WorkerRequest): Promise<unknown> {
         const pad = 'x'.repeat(Math.max(0, m.payloadBytes - 40));
         const ms: number[] = [];
         await untilEpoch(m.startAt);
-        const sent = await atRate(m.count, m.rate, m.deadlineMs, (i) => {
-          const d = devices[i % devices.length];
+        const live = devices.filter((d) => d.ready);
+        const sent = await atRate(live.length ? m.count : 0, m.rate, m.deadlineMs, (i) => {
+          const d = live[i % live.length];
           const id = `f${i}-${randomBytes(6).toString('hex')}`;
           const t0 = performance.now();
           d.expect(id, (_a, at) => ms.push(at - t0));

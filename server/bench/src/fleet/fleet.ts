@@ -64,7 +64,7 @@ export class Fleet {
   }
 
   /** Connects the fraction [a, b) of every worker's share. */
-  async connect(a: number, b: number, concurrency: number, timeoutMs: number): Promise<ConnectReply> {
+  async connect(a: number, b: number, concurrency: number, timeoutMs: number, deadline: number): Promise<ConnectReply> {
     const per = Math.max(1, Math.floor(concurrency / this.children.length));
     const r = await this.each<ConnectReply>((w) => ({
       op: 'connect',
@@ -72,6 +72,7 @@ export class Fleet {
       to: Math.round(this.shares[w].length * b),
       concurrency: per,
       timeoutMs,
+      deadline,
     }));
     return {
       ms: r.flatMap((x) => x.ms),

@@ -38,7 +38,6 @@ const int = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
 };
 
-const RUN_LIMIT_MS = 30 * 60_000;
 const log = (s: string) => console.log(`[bench17 ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 export function fleetMode(): boolean {
@@ -63,10 +62,25 @@ export async function runFleet(): Promise<void> {
     floorSeconds: int('BENCH_FLOOR_SECONDS', 10),
     connectConcurrency: int('BENCH_CONNECT_CONCURRENCY', 200),
     stormLimitS: int('BENCH_STORM_LIMIT_S', 120),
+    /** Time budget for connecting the fleet (on a crowded machine it can take longer than the run may). */
+    connectLimitS: int('BENCH_CONNECT_LIMIT_S', 1800),
+    runLimitMin: int('BENCH_RUN_LIMIT_MIN', 45),
   };
+  const RUN_LIMIT_MS = P.runLimitMin * 60_000;
+  /** Every process this run started, killed if the hard stop fires (the finally block does not run then). */
+  const started: number[] = [];
+  let mosq: BenchMosquitto | null = null;
+  const servers: ServerProcess[] = [];
+  let fleet: Fleet | null = null;
   const wallStart = performance.now();
   const hardStop = setTimeout(() => {
     console.error(`bench exceeded ${RUN_LIMIT_MS / 60_000} min: aborting`);
+    for (const pid of [...started, ...(fleet?.pids ?? [])])
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     process.exit(2);
   }, RUN_LIMIT_MS);
   hardStop.unref();
@@ -84,12 +98,10 @@ export async function runFleet(): Promise<void> {
   const serverKey = toPublicKey(secrets.deviceSigningKey);
   const work = newWorkDir();
   const db = await startDatabase(work.dir);
-  let mosq: BenchMosquitto | null = null;
-  const servers: ServerProcess[] = [];
-  let fleet: Fleet | null = null;
   try {
     if (mtls) {
       mosq = await BenchMosquitto.create(join(work.dir, 'shared'), TOPIC_ROOT);
+      started.push(mosq.pid);
       log(`mosquitto ${mosq.version} pid ${mosq.pid}, devices ${mosq.deviceUrl}, service ${mosq.serviceUrl}`);
     }
     for (let i = 0; i < replicas; i++) {
@@ -104,6 +116,7 @@ export async function runFleet(): Promise<void> {
         ['-r', join(__dirname, 'answer-count.js')],
       );
       servers.push(s);
+      started.push(s.child.pid ?? 0);
       log(`server ${i + 1} up at ${s.httpUrl} (pid ${s.child.pid})`);
     }
     const pg = new Client({ connectionString: db.url });
@@ -214,7 +227,9 @@ export async function runFleet(): Promise<void> {
     const c0 = performance.now();
     await measured('connect (4 quarters)', async () => {
       for (let q = 0; q < 4; q++) {
-        const r = await fleet!.connect(q / 4, (q + 1) / 4, P.connectConcurrency, 60_000);
+        // Each quarter gets a quarter of the budget, so that the RSS curve has its four points.
+        const deadline = Date.now() + (P.connectLimitS * 1000) / 4;
+        const r = await fleet!.connect(q / 4, (q + 1) / 4, P.connectConcurrency, 60_000, deadline);
         connectMs.push(...r.ms);
         connectFailed += r.failed;
         const want = Math.round((N * (q + 1)) / 4);
@@ -223,7 +238,9 @@ export async function runFleet(): Promise<void> {
         await sleep(1000);
         rssSamples.push({ devices: connectMs.length, serverMb: rss(), brokerMb: mosq ? rssMb(mosq.pid) : NaN });
         log(
-          `quarter ${q + 1}: ${connectMs.length} connected, ${connectFailed} not within 60 s, ${online} online in the database; server RSS ${rss().join(' / ')} MB`,
+          `quarter ${q + 1}: ${connectMs.length} connected, ${connectFailed} not within 60 s, ${online} online in the database; server RSS ${rss()
+            .map((v) => v.toFixed(0))
+            .join(' / ')} MB`,
         );
       }
     });
@@ -292,6 +309,7 @@ export async function runFleet(): Promise<void> {
         await mosq!.stop();
         const stoppedMs = Date.now() - restartAt.getTime();
         await mosq!.start();
+        started.push(mosq!.pid);
         const upMs = Date.now() - restartAt.getTime();
         log(`storm: broker stopped in ${stoppedMs} ms, listening again ${upMs} ms after the stop began`);
         const end = Date.now() + P.stormLimitS * 1000;
