@@ -154,6 +154,8 @@ export async function startServer(
   databaseUrl: string,
   s: BenchSecrets,
   extraEnv: NodeJS.ProcessEnv = {},
+  /** Extra node flags before main.js (the fleet bench's answer-count preload). */
+  extraFlags: string[] = [],
 ): Promise<ServerProcess> {
   const port = await portOrFree(0);
   const mqttPort = await portOrFree(0);
@@ -188,6 +190,7 @@ export async function startServer(
     preload.push('-r', join(__dirname, 'loop-monitor.js'));
   }
   if (process.env.BENCH_SERVER_FLAGS) preload.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean));
+  preload.push(...extraFlags);
   const child = spawn(process.execPath, [...preload, join(SERVER_DIR, 'dist', 'main.js')], {
     cwd: SERVER_DIR,
     env,

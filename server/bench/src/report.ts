@@ -97,6 +97,8 @@ const RETENTION_END = '<!-- retention:end -->';
 /** The province-scale section (npm run bench:scale, issue 19), written by hand from its runs: kept as is. */
 const SCALE_START = '<!-- scale:start -->';
 const SCALE_END = '<!-- scale:end -->';
+const SCALE17_START = '<!-- scale17:start -->';
+const SCALE17_END = '<!-- scale17:end -->';
 const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 const n = (v: number) => v.toLocaleString('en-US');
 const counts = (r: Record<string, number>) =>
@@ -353,6 +355,10 @@ export function writeBenchmarks(path: string, r: RunReport): void {
   const a = text.indexOf(SCALE_START);
   const b = text.indexOf(SCALE_END);
   const scale = a >= 0 && b > a ? `\n${text.slice(a, b + SCALE_END.length)}\n` : '';
+  // The next-scale section (fleet/report.ts, issue 17 §3) is written by its own runs: kept as is.
+  const a17 = text.indexOf(SCALE17_START);
+  const b17 = text.indexOf(SCALE17_END);
+  const scale17 = a17 >= 0 && b17 > a17 ? `\n${text.slice(a17, b17 + SCALE17_END.length)}\n` : '';
   writeFileSync(
     path,
     render(
@@ -360,6 +366,8 @@ export function writeBenchmarks(path: string, r: RunReport): void {
       [historyRow(r), ...history].slice(0, 20),
       between(ANALYSIS_START, ANALYSIS_END),
       between(RETENTION_START, RETENTION_END),
-    ) + scale,
+    ) +
+      scale +
+      scale17,
   );
 }

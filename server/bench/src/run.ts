@@ -31,6 +31,7 @@ import { notificationPhase, startLocalProviders } from './notify';
 import { sleep, summarize, withConcurrency } from './stats';
 import { planePhase } from './plane';
 import { writePlaneSection } from './plane-report';
+import { fleetMode, runFleet } from './fleet/run';
 
 const int = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -398,7 +399,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+// BENCH_BROKER=mosquitto-mtls, BENCH_REPLICAS or BENCH_FLEET_WORKERS: the next-scale bench (fleet/run.ts, issue 17 §3).
+(fleetMode() ? runFleet() : main()).then(
   () => process.exit(0),
   (e) => {
     console.error(e);

@@ -1,0 +1,22 @@
+/**
+ * Preload for a server replica in the fleet bench (BENCH_ANSWER_COUNT=<file>): counts the arm
+ * answers (arm.grant, arm.denied) this process publishes, by patching mqtt.js's publish, and writes
+ * the count to <file> twice a second. With two replicas behind one shared subscription, this is how
+ * the bench knows which replica answered how many (a broker packet log is too heavy at 20,000 devices).
+ */
+import { writeFileSync } from 'node:fs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const mqtt = require('mqtt') as { MqttClient: { prototype: { publish: (...a: unknown[]) => unknown } } };
+
+const out = process.env.BENCH_ANSWER_COUNT;
+if (out) {
+  const counts = { grant: 0, denied: 0 };
+  const original = mqtt.MqttClient.prototype.publish;
+  mqtt.MqttClient.prototype.publish = function counted(this: unknown, ...args: unknown[]) {
+    const topic = String(args[0]);
+    if (topic.endsWith('/down/arm.grant')) counts.grant++;
+    else if (topic.endsWith('/down/arm.denied')) counts.denied++;
+    return original.apply(this, args);
+  };
+  setInterval(() => writeFileSync(out, JSON.stringify(counts)), 500).unref();
+}
