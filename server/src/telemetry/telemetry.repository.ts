@@ -20,8 +20,8 @@ const CLAIM_SEQS = new PreparedStatement(`
   INSERT INTO device_event_seqs (chip_id, seq)
   SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING chip_id, seq`);
 
-/** device_events' columns in the order the flush's COPY text carries them. */
-const EVENT_COLUMNS = 'chip_id, seq, type, occurred_at, received_at, machine_id, grant_id, payload';
+/** device_events' columns in the order the flush's COPY text carries them: a batch's own columns first, written once per batch. */
+const EVENT_COLUMNS = 'chip_id, received_at, machine_id, seq, type, occurred_at, grant_id, payload';
 
 // One statement for everything a flush changes on its chips, so each chip row gets one new version per
 // flush. The rows are locked first, in chip_id order (c): two flushes sharing chips, or a flush and the
@@ -72,29 +72,31 @@ type Row = { item: IngestItem; event: IngestItem['events'][number] };
  * The batched write of telemetry: per flush a handful of statements in one transaction, never one
  * round trip per event. Exactly-once: device_event_seqs (chip_id, seq) takes ON CONFLICT DO NOTHING
  * (CLAIM_SEQS), and only the seqs it newly accepted are written to the partitioned device_events,
- * by COPY (a fraction of an INSERT's cost per row, in PostgreSQL and in the event loop).
+ * by COPY (no JSON document for PostgreSQL to take apart row by row, as jsonb_to_recordset did).
  */
 @Injectable()
 export class TelemetryRepository {
   constructor(private readonly ds: DataSource) {}
 
   async store(items: IngestItem[]): Promise<FlushResult> {
-    // Events by (chip, seq), first copy wins; a rejected seq only accounts for itself (never an event's row).
-    const byKey = new Map<string, Row | null>();
+    // Events by (chip, seq), first copy wins; a rejected seq is claimed only to account for itself.
+    const rows = new Map<string, Row>();
+    const claims: { chipId: string; seq: number }[] = [];
     for (const item of items)
       for (const event of item.events) {
         const key = `${item.chipId}:${event.seq}`;
-        if (!byKey.get(key)) byKey.set(key, { item, event });
+        if (rows.has(key)) continue;
+        rows.set(key, { item, event });
+        claims.push({ chipId: item.chipId, seq: event.seq });
       }
+    const rejected = new Set<string>();
     for (const item of items)
       for (const seq of item.rejected ?? []) {
         const key = `${item.chipId}:${seq}`;
-        if (!byKey.has(key)) byKey.set(key, null);
+        if (rows.has(key) || rejected.has(key)) continue;
+        rejected.add(key);
+        claims.push({ chipId: item.chipId, seq });
       }
-    const claims = [...byKey.keys()].map((key) => {
-      const i = key.lastIndexOf(':');
-      return { key, chipId: key.slice(0, i), seq: Number(key.slice(i + 1)) };
-    });
     // Every flush claims its keys in this one order, so two flushes sharing keys (a re-sent batch) cannot deadlock.
     claims.sort((x, y) => (x.chipId < y.chipId ? -1 : x.chipId > y.chipId ? 1 : x.seq - y.seq));
     const receivedAt = new Date(Math.max(...items.map((i) => i.receivedAt.getTime())));
@@ -107,9 +109,10 @@ export class TelemetryRepository {
             claims.map((c) => c.seq),
           ])
         : [];
+      // bigint arrives as its decimal text, the same text as the JS number's in the key.
       const fresh: Row[] = [];
       for (const r of claimed) {
-        const row = byKey.get(`${r.chip_id}:${Number(r.seq)}`);
+        const row = rows.get(`${r.chip_id}:${r.seq}`);
         if (row) fresh.push(row);
       }
       await this.copyEvents(em, fresh);
@@ -132,13 +135,17 @@ export class TelemetryRepository {
   /** The claimed events into device_events by COPY (text format), on the flush's transaction. */
   private async copyEvents(em: EntityManager, rows: Row[]): Promise<void> {
     if (!rows.length) return;
+    const prefixes = new Map<IngestItem, string>();
     const lines: string[] = [];
     for (const { item, event } of rows) {
+      let prefix = prefixes.get(item);
+      if (prefix === undefined) {
+        prefix = `${copyText(item.chipId)}\t${item.receivedAt.toISOString()}\t${item.machineId ? copyText(item.machineId) : '\\N'}\t`;
+        prefixes.set(item, prefix);
+      }
       const grantId = 'grantId' in event ? event.grantId : undefined;
       lines.push(
-        `${copyText(item.chipId)}\t${event.seq}\t${copyText(event.type)}\t${copyText(event.at)}\t${item.receivedAt.toISOString()}\t${
-          item.machineId ? copyText(item.machineId) : '\\N'
-        }\t${grantId ? copyText(grantId) : '\\N'}\t${copyText(JSON.stringify(event))}\n`,
+        `${prefix}${event.seq}\t${copyText(event.type)}\t${copyText(event.at)}\t${grantId ? copyText(grantId) : '\\N'}\t${copyText(JSON.stringify(event))}\n`,
       );
     }
     const client = (await (em.queryRunner as PostgresQueryRunner).connect()) as PoolClient;
