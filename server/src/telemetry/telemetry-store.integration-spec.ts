@@ -155,7 +155,7 @@ describe('TelemetryRepository.store (batched, exactly once)', () => {
       chipsRepo.recordMessageSeqs(seqRows(true)),
       chipsRepo.recordMessageSeqs(seqRows(false)),
     ]);
-    const failed = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     expect(failed.map((f) => String((f.reason as Error).message))).toEqual([]);
     const [n] = await t.ds.query(
       `SELECT count(*)::int AS events, count(*) FILTER (WHERE c.last_seq = 40)::int AS at_watermark
