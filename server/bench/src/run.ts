@@ -176,6 +176,22 @@ async function main(): Promise<void> {
       log(`wrote the notifications section of ${out}`);
       return;
     }
+    // BENCH_ONLY=ingest: the ingest phase alone (a quick loop for ingest work); logged, BENCHMARKS.md untouched.
+    if (process.env.BENCH_ONLY === 'ingest') {
+      const stats = await pgStats(db.url);
+      await stats?.reset();
+      const r = await measured('ingest', () =>
+        ingestPhase(sims, db.url, { totalEvents: P.events, deadlineMs: 120_000, replayShare: P.replayShare }),
+      );
+      await stats?.dump('ingest');
+      const c = cpu.ingest;
+      log(
+        `ingest: ${Math.round(r.eventsPerSecond)} events/s over ${r.seconds.toFixed(1)} s; ${JSON.stringify({ ...r, cpu: c })}; cpu cores server ${c.server.toFixed(2)} postgres ${c.postgres.toFixed(2)} bench ${c.bench.toFixed(2)} other ${c.rest.toFixed(2)}; load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' / ')}`,
+      );
+      return;
+    }
     const nominal = Math.max(...P.rates);
     const warm = await authorizationPhase('warm-up', sims, serverKey, {
       count: Math.min(sims.length, 200),

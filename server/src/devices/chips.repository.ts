@@ -171,12 +171,18 @@ export class ChipsRepository {
     }));
   }
 
-  /** Many chips' latest message seq and arrival in one statement (values never move backwards). */
+  /**
+   * Many chips' latest message seq and arrival in one statement (values never move backwards). The rows
+   * are locked in chip_id order first, as the telemetry flush locks them: in plan order, this statement
+   * and a flush sharing chips could each hold a row the other waits for ("deadlock detected").
+   */
   async recordMessageSeqs(rows: { chipId: string; seq: number; at: Date }[]): Promise<void> {
     if (!rows.length) return;
     await this.ds.query(
-      `UPDATE chips SET last_msg_seq = GREATEST(chips.last_msg_seq, v.seq), last_seen_at = GREATEST(COALESCE(chips.last_seen_at, v.at), v.at)
-       FROM unnest($1::varchar[], $2::bigint[], $3::timestamptz[]) AS v(chip_id, seq, at) WHERE chips.chip_id = v.chip_id`,
+      `WITH l AS (SELECT chip_id FROM chips WHERE chip_id = ANY($1::varchar[]) ORDER BY chip_id FOR UPDATE)
+       UPDATE chips SET last_msg_seq = GREATEST(chips.last_msg_seq, v.seq), last_seen_at = GREATEST(COALESCE(chips.last_seen_at, v.at), v.at)
+       FROM unnest($1::varchar[], $2::bigint[], $3::timestamptz[]) AS v(chip_id, seq, at) JOIN l USING (chip_id)
+       WHERE chips.chip_id = v.chip_id`,
       [rows.map((r) => r.chipId), rows.map((r) => r.seq), rows.map((r) => r.at)],
     );
   }

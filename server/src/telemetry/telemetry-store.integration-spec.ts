@@ -1,6 +1,7 @@
 import { DeviceEvent } from '@arcgate/protocol';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../../test-support/test-app';
+import { ChipsRepository } from '../devices/chips.repository';
 import { TelemetryRepository } from './telemetry.repository';
 import { IngestItem } from './telemetry.types';
 
@@ -33,13 +34,17 @@ describe('TelemetryRepository.store (batched, exactly once)', () => {
   let t: TestApp;
   let repo: TelemetryRepository;
   const chips = Array.from({ length: CHIPS }, (_, i) => `STORETEST${String(i).padStart(4, '0')}`);
+  // Chips of the tests below, each starting from seq 1 (the tests run alone as well as in order).
+  const extra = Array.from({ length: 303 }, (_, i) => `STOREXTRA${String(i).padStart(4, '0')}`);
   const machineId = randomUUID();
   const t0 = Date.now() - 3600_000;
 
   beforeAll(async () => {
     t = await createTestApp({ seed: false });
     repo = t.app.get(TelemetryRepository);
-    await t.ds.query(`INSERT INTO chips (chip_id, public_key) SELECT unnest($1::varchar[]), 'k'`, [chips]);
+    await t.ds.query(`INSERT INTO chips (chip_id, public_key) SELECT unnest($1::varchar[]), 'k'`, [
+      [...chips, ...extra],
+    ]);
   });
   afterAll(async () => t?.close());
 
@@ -96,5 +101,67 @@ describe('TelemetryRepository.store (batched, exactly once)', () => {
     expect(first.watermarks.get(c)).toEqual({ upToSeq: PER_CHIP, missing: [PER_CHIP + 1, PER_CHIP + 2] });
     const second = await repo.store([item(c, heartbeats(PER_CHIP + 1, PER_CHIP + 2, t0))]);
     expect(second.watermarks.get(c)).toEqual({ upToSeq: PER_CHIP + 4, missing: [] });
+  });
+
+  it('COPY stores a payload with backslashes, tabs and newlines as sent, and a batch re-sent within and across concurrent flushes once', async () => {
+    const c = extra[0];
+    const odd = { ...heartbeats(1, 1, t0)[0], note: 'C:\\dir\tcol\nline\r"quoted"' } as unknown as DeviceEvent;
+    const batch = [odd, ...heartbeats(2, 10, t0)];
+    // The same batch twice in one flush and once more in each of three flushes running at once.
+    const results = await Promise.all([
+      repo.store([item(c, batch), item(c, batch)]),
+      repo.store([item(c, batch)]),
+      repo.store([item(c, batch)]),
+      repo.store([item(c, batch)]),
+    ]);
+    expect(results.reduce((a, r) => a + r.stored.length, 0)).toBe(batch.length);
+    for (const r of results) expect(r.watermarks.get(c)).toEqual({ upToSeq: 10, missing: [] });
+    const [n] = await t.ds.query(
+      `SELECT (SELECT count(*)::int FROM device_events WHERE chip_id = $1) AS events,
+              (SELECT count(*)::int FROM device_event_seqs WHERE chip_id = $1) AS seqs`,
+      [c],
+    );
+    expect(n).toEqual({ events: batch.length, seqs: batch.length });
+    const [row] = await t.ds.query(`SELECT payload FROM device_events WHERE chip_id = $1 AND seq = 1`, [c]);
+    expect(row.payload).toEqual(JSON.parse(JSON.stringify(odd)));
+    // The chip's row took the newest position and state (seq 9, the last heartbeat).
+    const [chip] = await t.ds.query(`SELECT state, last_position_at, state_at FROM chips WHERE chip_id = $1`, [c]);
+    expect(chip.state).toBe('locked');
+    expect(new Date(chip.state_at).toISOString()).toBe(batch[8].at);
+    expect(new Date(chip.last_position_at).toISOString()).toBe(batch[8].at);
+  });
+
+  it('accounts for rejected seqs without storing them, and the watermark passes them', async () => {
+    const c = extra[1];
+    const events = heartbeats(1, 3, t0).filter((e) => e.seq !== 2);
+    const r = await repo.store([{ ...item(c, events), rejected: [2] }]);
+    expect(r.stored.map((s) => s.event.seq)).toEqual([1, 3]);
+    expect(r.watermarks.get(c)).toEqual({ upToSeq: 3, missing: [] });
+    const [n] = await t.ds.query(`SELECT count(*)::int AS n FROM device_events WHERE chip_id = $1`, [c]);
+    expect(n.n).toBe(2);
+  });
+
+  it('concurrent flushes over the same chips in opposite orders, with the message-seq recorder, never deadlock', async () => {
+    const some = extra.slice(3);
+    // Disjoint seqs per flush, so no flush waits for another's seq claims: all reach the chip rows at once.
+    const flushes = Array.from({ length: 8 }, (_, k) =>
+      (k % 2 ? [...some].reverse() : some).map((c) => item(c, heartbeats(k * 5 + 1, k * 5 + 5, t0))),
+    );
+    const chipsRepo = t.app.get(ChipsRepository);
+    const seqRows = (reverse: boolean) =>
+      (reverse ? [...some].reverse() : some).map((chipId, i) => ({ chipId, seq: i + 1, at: new Date() }));
+    const settled = await Promise.allSettled([
+      ...flushes.map((f) => repo.store(f)),
+      chipsRepo.recordMessageSeqs(seqRows(true)),
+      chipsRepo.recordMessageSeqs(seqRows(false)),
+    ]);
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    expect(failed.map((f) => String((f.reason as Error).message))).toEqual([]);
+    const [n] = await t.ds.query(
+      `SELECT count(*)::int AS events, count(*) FILTER (WHERE c.last_seq = 40)::int AS at_watermark
+         FROM device_events e JOIN chips c USING (chip_id) WHERE chip_id = ANY($1)`,
+      [some],
+    );
+    expect(n.events).toBe(some.length * 40);
   });
 });
