@@ -1,5 +1,5 @@
 import * as ExcelJS from 'exceljs';
-import { request, Server } from 'node:http';
+import { request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
@@ -162,7 +162,7 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
 
   /** Starts a download and reads only its first chunk; `close` drops the connection. */
   async function openDownload(path: string, user: string): Promise<{ status: number; close: () => void }> {
-    const server = t.app.getHttpServer() as Server;
+    const server = t.app.getHttpServer();
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const headers = await t.auth(user);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
@@ -13,8 +13,12 @@ import {
   ExportStatement,
   QueryExportSpec,
   streamQueryExport,
+  warmExportWorker,
 } from '../common/sheets/export-stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
+import { MACHINE_EXPORT } from './definitions/machine-ledger';
+import { WELDER_EXPORT } from './definitions/welder-ledger';
 
 /**
  * Exports running at once in this process; more wait their turn. Each takes a worker thread (a core
@@ -47,7 +51,7 @@ export interface ExportedFile {
  * event loop that answers devices, and memory flat whatever the row count.
  */
 @Injectable()
-export class LedgerExportService {
+export class LedgerExportService implements OnApplicationBootstrap {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
@@ -55,6 +59,12 @@ export class LedgerExportService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** In production the first export finds its worker ready (tests start theirs when they export). */
+  onApplicationBootstrap(): void {
+    if (this.config.nodeEnv === 'production')
+      warmExportWorker([MACHINE_EXPORT.source, WELDER_EXPORT.source, ENTERPRISE_EXPORT.source]);
+  }
 
   /** Waits for one of the MAX_CONCURRENT_EXPORTS slots; the returned function gives it back (once). */
   private async slot(): Promise<() => void> {
@@ -94,7 +104,10 @@ export class LedgerExportService {
     } catch (e) {
       release();
       if (e instanceof ExportQueryError && e.code === PG_QUERY_CANCELED)
-        throw new DomainError(ErrorCode.REPORT_TIMEOUT, `The export's first rows took over ${EXPORT_STATEMENT_TIMEOUT_MS} ms`);
+        throw new DomainError(
+          ErrorCode.REPORT_TIMEOUT,
+          `The export's first rows took over ${EXPORT_STATEMENT_TIMEOUT_MS} ms`,
+        );
       throw e;
     }
     const day = chinaDate(this.clock.now());

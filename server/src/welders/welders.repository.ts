@@ -130,21 +130,23 @@ export class WeldersRepository {
     f: WelderSearch,
     scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
   ): [string, unknown[]] {
-    return this.filtered(f, scope)
-      .select([])
-      .addSelect('w.real_name', 'realName')
-      .addSelect('w.id_number_masked', 'idNumberMasked')
-      // certificateNumberMasked (welder-views.ts): the number is the ID number, shown masked the same way.
-      .addSelect(`'T' || w.id_number_masked`, 'certificateNumberMasked')
-      .addSelect('w.phone_masked', 'phoneMasked')
-      .addSelect('e.name', 'employerName')
-      .addSelect('w.status', 'status')
-      .addSelect(CERTIFICATE_STATE_OF_WELDER, 'certificateState')
-      .addSelect('w.created_at', 'createdAt')
-      .setParameters({ certToday: f.today, certSoon: f.soon })
-      .orderBy('w.createdAt', 'DESC')
-      .addOrderBy('w.id', 'ASC')
-      .getQueryAndParameters();
+    return (
+      this.filtered(f, scope)
+        .select([])
+        .addSelect('w.real_name', 'realName')
+        .addSelect('w.id_number_masked', 'idNumberMasked')
+        // certificateNumberMasked (welder-views.ts): the number is the ID number, shown masked the same way.
+        .addSelect(`'T' || w.id_number_masked`, 'certificateNumberMasked')
+        .addSelect('w.phone_masked', 'phoneMasked')
+        .addSelect('e.name', 'employerName')
+        .addSelect('w.status', 'status')
+        .addSelect(CERTIFICATE_STATE_OF_WELDER, 'certificateState')
+        .addSelect('w.created_at', 'createdAt')
+        .setParameters({ certToday: f.today, certSoon: f.soon })
+        .orderBy('w.createdAt', 'DESC')
+        .addOrderBy('w.id', 'ASC')
+        .getQueryAndParameters()
+    );
   }
 
   searchPage(

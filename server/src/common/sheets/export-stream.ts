@@ -44,7 +44,12 @@ export interface QueryExportInit {
   idleTimeoutMs: number;
 }
 
-export type QueryExportCommand = { type: 'more' } | { type: 'abort' };
+export type QueryExportCommand =
+  | { type: 'start'; init: QueryExportInit }
+  | { type: 'more' }
+  | { type: 'abort' }
+  /** Load these columns' modules now (warm-up), not when the first export needs them. */
+  | { type: 'preload'; sources: ExportRowsSource[] };
 export type QueryExportReply =
   | { type: 'chunk'; bytes: Uint8Array }
   /** The first batch is in the sheet (and its bytes sent): the query works, the download may start. */
@@ -69,6 +74,13 @@ export const EXPORT_STATEMENT_TIMEOUT_MS = 60_000;
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 /** After an abort, the worker has this long to close its connection before it is stopped. */
 const ABORT_GRACE_MS = 2_000;
+/**
+ * Idle workers kept for the next export. Loading exceljs and the columns' modules in a fresh thread took
+ * 1-6 s on the bench's loaded 2 cores (first byte of a county export: 6 s cold, 0.3-0.7 s warm), which a
+ * kept worker does not pay again. The first is kept for good (about 50 MB); a second one for a while.
+ */
+const MAX_IDLE_WORKERS = 2;
+const WORKER_IDLE_MS = 10 * 60_000;
 /** The worker holds one batch, its cells and the zip's buffers: a small heap, whatever the row count. */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
@@ -82,8 +94,8 @@ export class ExportQueryError extends Error {
   }
 }
 
-function spawn(init: QueryExportInit): Worker {
-  const options = { workerData: init, resourceLimits: RESOURCE_LIMITS, stdout: false };
+function spawn(): Worker {
+  const options = { resourceLimits: RESOURCE_LIMITS, stdout: false };
   const entry = join(__dirname, `export-stream-worker${extname(__filename)}`);
   if (entry.endsWith('.ts')) {
     // Running from TypeScript sources (tests): compile on require, as the other workers do.
@@ -94,6 +106,41 @@ function spawn(init: QueryExportInit): Worker {
     });
   }
   return new Worker(entry, options);
+}
+
+/** Workers between exports: unreferenced (they keep no process alive); all but the first stop after WORKER_IDLE_MS. */
+const idle: { worker: Worker; timer?: NodeJS.Timeout; exited: () => void }[] = [];
+
+/** Starts the worker the first export will use, so that it does not wait for exceljs and `sources` to load. */
+export function warmExportWorker(sources: ExportRowsSource[]): void {
+  if (idle.length) return;
+  const worker = spawn();
+  worker.postMessage({ type: 'preload', sources } satisfies QueryExportCommand);
+  keepWorker(worker);
+}
+
+function takeWorker(): Worker {
+  const kept = idle.pop();
+  if (!kept) return spawn();
+  clearTimeout(kept.timer);
+  kept.worker.off('exit', kept.exited);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+function keepWorker(worker: Worker): void {
+  if (idle.length >= MAX_IDLE_WORKERS) {
+    void worker.terminate();
+    return;
+  }
+  const entry = {
+    worker,
+    timer: idle.length ? setTimeout(() => void worker.terminate(), WORKER_IDLE_MS).unref() : undefined,
+    exited: () => idle.splice(idle.indexOf(entry), 1),
+  };
+  worker.once('exit', entry.exited);
+  worker.unref();
+  idle.push(entry);
 }
 
 export interface QueryExport {
@@ -113,9 +160,12 @@ export interface QueryExport {
  * broken download. Destroying the stream (the client went away) aborts: the worker closes its
  * connection, which ends the statement (client_connection_check_interval) and its transaction.
  */
-export function streamQueryExport(init: Omit<QueryExportInit, 'columns'> & { columns: ExportHeader[] }): Promise<QueryExport> {
-  const worker = spawn(init);
-  const finished = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+export function streamQueryExport(init: QueryExportInit): Promise<QueryExport> {
+  const worker = takeWorker();
+  let connectionClosed!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    connectionClosed = resolve;
+  });
   let wanted = false;
   let stall: NodeJS.Timeout | undefined;
   let ready = false;
@@ -155,7 +205,7 @@ export function streamQueryExport(init: Omit<QueryExportInit, 'columns'> & { col
         EXPORT_STALL_TIMEOUT_MS,
       );
     };
-    worker.on('message', (m: QueryExportReply) => {
+    const onMessage = (m: QueryExportReply) => {
       if (ended && m.type !== 'done') return;
       watchdog();
       switch (m.type) {
@@ -172,24 +222,36 @@ export function streamQueryExport(init: Omit<QueryExportInit, 'columns'> & { col
           else wanted = true;
           return;
         case 'done':
+          // The worker has closed its connection and is ready for another export.
           ended = true;
           clearTimeout(stall);
           out.push(null);
-          void worker.terminate();
+          detach();
+          connectionClosed();
+          keepWorker(worker);
           return;
         case 'error':
-          // The worker has closed its connection already.
+          // The worker has closed its connection already; its workbook writer is spoilt.
           fail(new ExportQueryError(m.message, m.code));
           void worker.terminate();
           return;
       }
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
+    };
+    const onExit = (code: number) => {
       clearTimeout(stall);
+      connectionClosed();
       if (!ended) fail(new Error(`export worker exited with code ${code}`));
       ended = true;
-    });
+    };
+    const detach = () => {
+      worker.off('message', onMessage);
+      worker.off('error', fail);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', fail);
+    worker.on('exit', onExit);
+    worker.postMessage({ type: 'start', init } satisfies QueryExportCommand);
     watchdog();
   });
 }
