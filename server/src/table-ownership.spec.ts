@@ -156,6 +156,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     why: 'the audit log names the object of every entry, whatever module owns it',
   },
   'audit/audit.repository.ts': { tables: ['enterprises'], why: 'scope by region' },
+  'machines/machines.repository.ts': {
+    tables: ['identity_codes'],
+    why: 'the ledger export: each machine with its active code, in the one statement its cursor reads',
+  },
   'enterprises/enterprises.repository.ts': {
     tables: ['machines', 'welders'],
     why: 'machine and welder counts per listed enterprise',

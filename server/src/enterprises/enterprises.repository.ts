@@ -4,13 +4,16 @@ import { likeContains } from '../common/validation/field-helpers';
 import { Enterprise, EnterpriseStatus } from './enterprise.entity';
 import { AssetCounts } from './enterprise.view';
 
-export interface EnterprisePageFilter {
+export interface EnterpriseFilter {
   /** Narrows the query to what the actor may see (AccessPolicy.scopeToEnterprises). */
   scope: (qb: SelectQueryBuilder<Enterprise>, alias: string) => SelectQueryBuilder<Enterprise>;
   regionPath?: string;
   status?: EnterpriseStatus;
   industry?: string;
   nameContains?: string;
+}
+
+export interface EnterprisePageFilter extends EnterpriseFilter {
   offset: number;
   limit: number;
 }
@@ -45,13 +48,55 @@ export class EnterprisesRepository {
     return em.create(Enterprise, data);
   }
 
-  findPage(f: EnterprisePageFilter): Promise<[Enterprise[], number]> {
+  /** The list's statement without order or page: scope and filters. */
+  private filtered(f: EnterpriseFilter): SelectQueryBuilder<Enterprise> {
     const qb = this.ds.getRepository(Enterprise).createQueryBuilder('e');
     f.scope(qb, 'e');
     if (f.regionPath) qb.andWhere('e.region_path LIKE :regionPrefix', { regionPrefix: `${f.regionPath}%` });
     if (f.status) qb.andWhere('e.status = :status', { status: f.status });
     if (f.industry) qb.andWhere('e.industry = :industry', { industry: f.industry });
     if (f.nameContains) qb.andWhere('e.name ILIKE :name', { name: likeContains(f.nameContains) });
+    return qb;
+  }
+
+  /**
+   * The ledger export's statement: the list's scope, filters and order with the sheet's columns and the
+   * asset counts of countAssets, for a server-side cursor in the export worker. Phones stay encrypted
+   * here; the worker decrypts and masks them.
+   */
+  exportStatement(f: EnterpriseFilter): [string, unknown[]] {
+    return this.filtered(f)
+      .select([])
+      .addSelect('e.name', 'name')
+      .addSelect('e.uscc', 'uscc')
+      .addSelect('e.industry', 'industry')
+      .addSelect('e.region_code', 'regionCode')
+      .addSelect('e.address', 'address')
+      .addSelect('e.latitude::float8', 'latitude')
+      .addSelect('e.longitude::float8', 'longitude')
+      .addSelect('e.principal_name', 'principalName')
+      .addSelect('e.principal_phone_enc', 'principalPhone')
+      .addSelect('e.controller_name', 'controllerName')
+      .addSelect('e.controller_phone_enc', 'controllerPhone')
+      .addSelect('e.status', 'status')
+      .addSelect('e.status_reason', 'statusReason')
+      .addSelect(
+        `(SELECT count(*)::int FROM machines m WHERE m.enterprise_id = e.id AND m.status <> 'retired')`,
+        'machineCount',
+      )
+      .addSelect(
+        `(SELECT count(*)::int FROM welders w WHERE w.employer_id = e.id AND w.status = 'active')`,
+        'welderCount',
+      )
+      .addSelect('e.created_at', 'createdAt')
+      .orderBy('e.region_path', 'ASC')
+      .addOrderBy('e.name', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .getQueryAndParameters();
+  }
+
+  findPage(f: EnterprisePageFilter): Promise<[Enterprise[], number]> {
+    const qb = this.filtered(f);
     return qb
       .orderBy('e.region_path', 'ASC')
       .addOrderBy('e.name', 'ASC')

@@ -55,13 +55,27 @@ export class EnterprisesService {
     private readonly ds: DataSource,
   ) {}
 
+  /** The list's statement for the ledger export (same scope, filters and order; every row, not a page). */
+  async exportStatement(actor: Actor, query: ListEnterprisesQueryDto): Promise<{ sql: string; params: unknown[] }> {
+    const [sql, params] = this.enterprises.exportStatement({
+      scope: (qb, alias) => this.access.scopeToEnterprises(qb, actor, alias),
+      regionPath: await this.regionPathOf(query),
+      status: query.status,
+      industry: query.industry,
+      nameContains: query.q,
+    });
+    return { sql, params };
+  }
+
+  private async regionPathOf(query: ListEnterprisesQueryDto): Promise<string | undefined> {
+    if (!query.regionCode) return undefined;
+    const region = await this.regions.findByCode(query.regionCode);
+    if (!region) throw regionUnknown('regionCode', query.regionCode);
+    return region.path;
+  }
+
   async list(actor: Actor, query: ListEnterprisesQueryDto): Promise<Paginated<EnterpriseView>> {
-    let regionPath: string | undefined;
-    if (query.regionCode) {
-      const region = await this.regions.findByCode(query.regionCode);
-      if (!region) throw regionUnknown('regionCode', query.regionCode);
-      regionPath = region.path;
-    }
+    const regionPath = await this.regionPathOf(query);
     const [rows, total] = await this.enterprises.findPage({
       scope: (qb, alias) => this.access.scopeToEnterprises(qb, actor, alias),
       regionPath,

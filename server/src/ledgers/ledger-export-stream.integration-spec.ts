@@ -1,6 +1,11 @@
 import * as ExcelJS from 'exceljs';
+import { request } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
+import { EXPORT_APPLICATION_NAME } from '../common/sheets/export-stream';
+import { WELDER_EXPORT } from './definitions/welder-ledger';
+import { MAX_CONCURRENT_EXPORTS } from './ledger-export.service';
 
 /** Collects a (chunked) response body as a Buffer. */
 function binary(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
@@ -43,9 +48,9 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
     }
   }
 
-  async function exportRows(user: string, query: string) {
+  async function exportRows(user: string, query: string, ledger = 'machines') {
     const res = await t.http
-      .get(`/api/ledgers/machines/export.xlsx?${query}`)
+      .get(`/api/ledgers/${ledger}/export.xlsx?${query}`)
       .set(await t.auth(user))
       .buffer(true)
       .parse(binary);
@@ -87,5 +92,135 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
     const listed = await listAll('huiting.regulator', '');
     expect(rows.map((r) => r['出厂编号'])).toEqual(listed.map((m) => m.serialNumber));
     expect(rows.some((r) => String(r['出厂编号']).startsWith('BULK-'))).toBe(false);
+  });
+
+  /** Every item of a list endpoint, page by page. */
+  async function listItems<T>(user: string, path: string): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; ; page++) {
+      const res = await t.http.get(`${path}?pageSize=200&page=${page}`).set(await t.auth(user));
+      expect(res.status).toBe(200);
+      out.push(...(res.body.items as T[]));
+      if (out.length >= res.body.total || !res.body.items.length) return out;
+    }
+  }
+
+  it("an enterprise user's exports hold its own rows only, exactly its lists", async () => {
+    const steel = '夏邑县恒达钢结构有限公司';
+    const machines = await exportRows('hengda.admin', '');
+    const listedMachines = await listItems<{ serialNumber: string }>('hengda.admin', '/api/machines');
+    expect(machines.rows.map((r) => r['出厂编号'])).toEqual(listedMachines.map((m) => m.serialNumber));
+    expect(machines.rows.length).toBeGreaterThan(0);
+    expect(new Set(machines.rows.map((r) => r['所属单位']))).toEqual(new Set([steel]));
+
+    const welders = await exportRows('hengda.admin', '', 'welders');
+    const listedWelders = await listItems<{ idNumberMasked: string }>('hengda.admin', '/api/welders');
+    expect(welders.rows.map((r) => r['身份证号'])).toEqual(listedWelders.map((w) => w.idNumberMasked));
+    const [{ n }] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM welders w JOIN enterprises e ON e.id = w.employer_id WHERE e.name = $1`,
+      [steel],
+    );
+    expect(welders.rows.length).toBeGreaterThanOrEqual(n);
+
+    const enterprises = await exportRows('hengda.admin', '', 'enterprises');
+    expect(enterprises.rows.map((r) => r['单位名称'])).toEqual([steel]);
+  });
+
+  it("gives each welder the list's certificate state, computed in SQL", async () => {
+    // One welder per state the list knows, on top of the demo's.
+    await t.ds.query(
+      `UPDATE certificates SET expires_on = DATE '2026-04-01' WHERE id = (SELECT id FROM certificates ORDER BY id LIMIT 1)`,
+    );
+    await t.ds.query(
+      `UPDATE certificates SET verification = 'unverified' WHERE id = (SELECT id FROM certificates ORDER BY id OFFSET 1 LIMIT 1)`,
+    );
+    await t.ds.query(
+      `UPDATE certificates SET expires_on = DATE '2026-01-01' WHERE id = (SELECT id FROM certificates ORDER BY id OFFSET 2 LIMIT 1)`,
+    );
+    const label = WELDER_EXPORT.columns.find((c) => c.header === '持证状态')!;
+    const listed = await listItems<{ idNumberMasked: string; certificateState: string }>(
+      'xiayi.regulator',
+      '/api/welders',
+    );
+    const { rows } = await exportRows('xiayi.regulator', '', 'welders');
+    expect(rows.map((r) => [r['身份证号'], r['持证状态']])).toEqual(
+      listed.map((w) => [w.idNumberMasked, label.value({ certificateState: w.certificateState } as never)]),
+    );
+    expect(new Set(listed.map((w) => w.certificateState)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  /** Export connections open now (the worker's own, by application name). */
+  async function exportBackends(): Promise<{ state: string }[]> {
+    return t.ds.query(`SELECT state FROM pg_stat_activity WHERE application_name = $1`, [EXPORT_APPLICATION_NAME]);
+  }
+
+  async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
+      if (await check()) return true;
+    return check();
+  }
+
+  /** Starts a download and reads only its first chunk; `close` drops the connection. */
+  async function openDownload(path: string, user: string): Promise<{ status: number; close: () => void }> {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const headers = await t.auth(user);
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+        res.once('data', () => {
+          res.pause();
+          resolve({ status: res.statusCode!, close: () => req.destroy() });
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  describe('a large export (80,000 machines)', () => {
+    let bulkEnterprise: string;
+    beforeAll(async () => {
+      [{ id: bulkEnterprise }] = await t.ds.query(`SELECT id FROM enterprises WHERE name = '夏邑县宏远农机制造厂'`);
+      await t.ds.query(
+        `INSERT INTO machines (enterprise_id, name, kind, manufacturer, model, serial_number, status)
+         SELECT $1, '大批焊机' || lpad(g::text, 6, '0'), 'electric_arc', '大批厂', 'L-1', 'LARGE-' || lpad(g::text, 6, '0'), 'active'
+           FROM generate_series(1, 80000) g`,
+        [bulkEnterprise],
+      );
+    });
+
+    it('reads no further than the client downloads, and a client that goes away ends the query and frees the connection', async () => {
+      const download = await openDownload(
+        `/api/ledgers/machines/export.xlsx?enterpriseId=${bulkEnterprise}`,
+        'xiayi.regulator',
+      );
+      expect(download.status).toBe(200);
+      // The client reads nothing more: the worker waits, idle in its transaction, its cursor open.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await exportBackends()).toEqual([{ state: 'idle in transaction' }]);
+      download.close();
+      expect(await until(async () => (await exportBackends()).length === 0, 5_000)).toBe(true);
+    });
+
+    it(`runs at most ${MAX_CONCURRENT_EXPORTS} exports at once; the next starts when one ends`, async () => {
+      const path = `/api/ledgers/machines/export.xlsx?enterpriseId=${bulkEnterprise}`;
+      const running = await Promise.all(
+        Array.from({ length: MAX_CONCURRENT_EXPORTS }, () => openDownload(path, 'xiayi.regulator')),
+      );
+      let started = false;
+      const next = openDownload(path, 'xiayi.regulator').then((d) => {
+        started = true;
+        return d;
+      });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(started).toBe(false);
+      expect((await exportBackends()).length).toBe(MAX_CONCURRENT_EXPORTS);
+      running[0].close();
+      const third = await next;
+      expect(third.status).toBe(200);
+      for (const d of [...running.slice(1), third]) d.close();
+      expect(await until(async () => (await exportBackends()).length === 0, 5_000)).toBe(true);
+    });
   });
 });

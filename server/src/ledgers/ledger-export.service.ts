@@ -1,31 +1,33 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
-import { Paginated, PaginationQueryDto } from '../common/http/pagination';
 import { chinaDate } from '../common/time/china-date';
-import { ExportColumn } from '../common/sheets/export-builder';
-import { streamExport } from '../common/sheets/export-stream';
+import {
+  EXPORT_FETCH_ROWS,
+  EXPORT_STALL_TIMEOUT_MS,
+  EXPORT_STATEMENT_TIMEOUT_MS,
+  ExportQueryError,
+  exportHeaders,
+  ExportStatement,
+  QueryExportSpec,
+  streamQueryExport,
+  warmExportWorker,
+} from '../common/sheets/export-stream';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
+import { MACHINE_EXPORT } from './definitions/machine-ledger';
+import { WELDER_EXPORT } from './definitions/welder-ledger';
 
 /**
- * Memory no longer bounds an export (it streams); time does. The lists page by OFFSET, so reading
- * page k costs O(k) and a whole export is quadratic in its rows: 50,000 rows (a city's machines, a
- * county's welders many times over) stay well under a minute, a province's 200,000 would not.
- */
-export const MAX_EXPORT_ROWS = 50_000;
-/**
- * Rows per list call. Reading a batch (entity hydration, views, cells) is synchronous work on the event
- * loop that answers devices: 1,000 rows stalled it 100-300 ms at a time in the bench, 500 keep each slice
- * short while a county export still takes few round trips.
- */
-export const EXPORT_BATCH_ROWS = 500;
-
-/**
- * Exports running at once in this process; more wait their turn. Each takes a worker thread's core
- * for the zip and event-loop slices for its batches: two leave the device path its share on 2 cores.
+ * Exports running at once in this process; more wait their turn. Each takes a worker thread (a core
+ * for the cells and the zip) and one database connection of its own: two leave the device path its
+ * share on 2 cores and bound the connections exports hold.
  */
 export const MAX_CONCURRENT_EXPORTS = 2;
+/** statement_timeout and pg_cancel_backend end a statement with this SQLSTATE. */
+const PG_QUERY_CANCELED = '57014';
 
 /** A file that is still being written: its bytes come as the rows are read. */
 export interface ExportedStream {
@@ -42,23 +44,27 @@ export interface ExportedFile {
   chineseName: string;
 }
 
-/** A copy of the caller's filters with another page: the list DTO keeps its class (and defaults). */
-function pageOf<Q extends PaginationQueryDto>(query: Q, page: number, pageSize: number): Q {
-  return Object.assign(Object.create(Object.getPrototypeOf(query) as object) as Q, query, { page, pageSize });
-}
-
 /**
- * Exports go through the features' own list methods, batch by batch, so that they are scoped and
- * filtered exactly like the lists (and see only the masked views the lists return). The batches are
- * streamed into the workbook as they are read (common/sheets/export-stream.ts): no export holds its
- * rows, and the zip is written off the event loop that answers devices.
+ * Exports read the features' own list statements (scope and filters from the list's query builder,
+ * columns chosen for the sheet) through a server-side cursor in a worker thread
+ * (common/sheets/export-stream.ts): no OFFSET, no row cap but the sheet's own, no per-row work on the
+ * event loop that answers devices, and memory flat whatever the row count.
  */
 @Injectable()
-export class LedgerExportService {
+export class LedgerExportService implements OnApplicationBootstrap {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** In production the first export finds its worker ready (tests start theirs when they export). */
+  onApplicationBootstrap(): void {
+    if (this.config.nodeEnv === 'production')
+      warmExportWorker([MACHINE_EXPORT.source, WELDER_EXPORT.source, ENTERPRISE_EXPORT.source]);
+  }
 
   /** Waits for one of the MAX_CONCURRENT_EXPORTS slots; the returned function gives it back (once). */
   private async slot(): Promise<() => void> {
@@ -75,48 +81,35 @@ export class LedgerExportService {
     };
   }
 
-  /** The matching rows, batch by batch; the first batch refuses an export past `cap` before anything is sent. */
-  async *batches<T, Q extends PaginationQueryDto>(
-    list: (q: Q) => Promise<Paginated<T>>,
-    query: Q,
-    cap = MAX_EXPORT_ROWS,
-    batchRows = EXPORT_BATCH_ROWS,
-  ): AsyncGenerator<T[]> {
-    let seen = 0;
-    let total = 0;
-    for (let page = 1; ; page++) {
-      const res = await list(pageOf(query, page, batchRows));
-      if (page === 1) total = res.total;
-      if (page === 1 && res.total > cap) {
-        throw new DomainError(
-          ErrorCode.EXPORT_TOO_LARGE,
-          `导出最多 ${cap} 行，当前筛选结果 ${res.total} 行，请缩小筛选范围`,
-          [],
-          { total: res.total, maxRows: cap },
-        );
-      }
-      // Rows added while the export runs do not extend it past the count it started with.
-      const items = res.items.slice(0, total - seen);
-      if (items.length) yield items;
-      seen += items.length;
-      if (res.items.length < batchRows || seen >= total) return;
-    }
-  }
-
-  async export<T, Q extends PaginationQueryDto>(
-    spec: { sheetName: string; asciiBase: string; columns: ExportColumn<T>[] },
-    list: (q: Q) => Promise<Paginated<T>>,
-    query: Q,
-  ): Promise<ExportedStream> {
+  async export<R>(spec: QueryExportSpec<R>, statement: ExportStatement): Promise<ExportedStream> {
     const release = await this.slot();
     let stream: Readable;
     try {
-      stream = await streamExport(spec.sheetName, spec.columns, this.batches(list, query));
+      const started = await streamQueryExport({
+        sheetName: spec.sheetName,
+        columns: exportHeaders(spec),
+        source: spec.source,
+        statement,
+        ...(spec.decrypt?.length
+          ? { decrypt: spec.decrypt, dataEncryptionKey: this.config.secrets.dataEncryptionKey }
+          : {}),
+        connectionString: this.config.databaseUrl,
+        batchRows: EXPORT_FETCH_ROWS,
+        statementTimeoutMs: EXPORT_STATEMENT_TIMEOUT_MS,
+        idleTimeoutMs: EXPORT_STALL_TIMEOUT_MS + 30_000,
+      });
+      stream = started.stream;
+      // The slot is free once the worker (and its connection) is gone, not when the response closes.
+      void started.finished.then(release);
     } catch (e) {
       release();
+      if (e instanceof ExportQueryError && e.code === PG_QUERY_CANCELED)
+        throw new DomainError(
+          ErrorCode.REPORT_TIMEOUT,
+          `The export's first rows took over ${EXPORT_STATEMENT_TIMEOUT_MS} ms`,
+        );
       throw e;
     }
-    stream.once('close', release);
     const day = chinaDate(this.clock.now());
     return {
       stream,

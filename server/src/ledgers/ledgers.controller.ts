@@ -35,7 +35,7 @@ import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { TemplateQueryDto } from './dto/template-query.dto';
 import { templateLang } from './sheet/ledger-sheet';
-import { ExportedFile, ExportedStream, MAX_EXPORT_ROWS } from './ledger-export.service';
+import { ExportedFile, ExportedStream } from './ledger-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
 import {
   assertXlsxUpload,
@@ -63,7 +63,8 @@ const IMPORT_NOTE =
 const IMPORT_413 =
   'PAYLOAD_TOO_LARGE (over 5 MB) or IMPORT_FILE_TOO_LARGE with fields[0].code zipBomb | uncompressedTooLarge | entryTooLarge | tooManyEntries | zip64';
 const IMPORT_503 = 'IMPORT_BUSY: the import queue of this server is full; Retry-After says when to retry';
-const EXPORT_NOTE = `Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than ${MAX_EXPORT_ROWS.toLocaleString('en')} matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).`;
+const EXPORT_NOTE =
+  "Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length) from one database snapshot: the first bytes come after the first 1,000 rows are read, and the rows are read only as fast as the client downloads them. No row limit but the sheet's (1,048,575 rows; a province's ledgers hold about 200,000). At most two exports run at once per server; more wait their turn.";
 const IMPORTERS = [Role.PlatformAdmin, Role.EnterpriseAdmin, Role.SafetyManager];
 const EXPORTERS = [Role.PlatformAdmin, Role.Regulator, Role.EnterpriseAdmin, Role.SafetyManager];
 

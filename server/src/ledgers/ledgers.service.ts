@@ -106,16 +106,16 @@ export class LedgersService {
     return plan as ImportPlan<object>;
   }
 
-  exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(ENTERPRISE_EXPORT, (q) => this.enterprises.list(actor, q), query);
+  async exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedStream> {
+    return this.exporter.export(ENTERPRISE_EXPORT, await this.enterprises.exportStatement(actor, query));
   }
 
   exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(MACHINE_EXPORT, (q) => this.machines.list(actor, q), query);
+    return this.exporter.export(MACHINE_EXPORT, this.machines.exportStatement(actor, query));
   }
 
   exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(WELDER_EXPORT, (q) => this.welders.list(actor, q), query);
+    return this.exporter.export(WELDER_EXPORT, this.welders.exportStatement(actor, query));
   }
 
   /**

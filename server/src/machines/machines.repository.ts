@@ -7,7 +7,7 @@ import { ENTERPRISE_LOOKUP, EnterpriseLookup } from '../enterprises/enterprise-l
 import { Machine, MachineKind, MachineStatus } from './machine.entity';
 import { MachineLookup } from './machine-lookup';
 
-export interface MachinePageFilter {
+export interface MachineFilter {
   /** Narrows the query to machines of enterprises the actor may see (AccessPolicy.scopeToEnterprises). */
   scope: (qb: SelectQueryBuilder<Machine>, enterpriseAlias: string) => SelectQueryBuilder<Machine>;
   enterpriseId?: string;
@@ -15,6 +15,9 @@ export interface MachinePageFilter {
   kind?: MachineKind;
   text?: string;
   hasChip?: boolean;
+}
+
+export interface MachinePageFilter extends MachineFilter {
   offset: number;
   limit: number;
 }
@@ -66,7 +69,8 @@ export class MachinesRepository implements MachineLookup {
     return em.findOne(Machine, { where: { manufacturer, serialNumber } });
   }
 
-  findPage(f: MachinePageFilter): Promise<[Machine[], CappedCount]> {
+  /** The list's statement without order or page: scope and filters, machines joined to their enterprise. */
+  private filtered(f: MachineFilter): SelectQueryBuilder<Machine> {
     const qb = this.ds.getRepository(Machine).createQueryBuilder('m').innerJoinAndSelect('m.enterprise', 'e');
     f.scope(qb, 'e');
     if (f.enterpriseId) qb.andWhere('m.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
@@ -81,6 +85,40 @@ export class MachinesRepository implements MachineLookup {
         ),
       );
     }
+    return qb;
+  }
+
+  /**
+   * The ledger export's statement: the list's scope, filters and order, with the sheet's columns
+   * (MachineExportRow) and the active code joined, for a server-side cursor in the export worker.
+   */
+  exportStatement(f: MachineFilter): [string, unknown[]] {
+    return this.filtered(f)
+      .select([])
+      .addSelect('e.name', 'enterpriseName')
+      .addSelect('m.name', 'name')
+      .addSelect('m.kind', 'kind')
+      .addSelect('m.manufacturer', 'manufacturer')
+      .addSelect('m.model', 'model')
+      .addSelect('m.serial_number', 'serialNumber')
+      .addSelect('m.rated_input_kva::float8', 'ratedInputKva')
+      .addSelect('m.rated_current_a', 'ratedCurrentA')
+      .addSelect('m.status', 'status')
+      .addSelect('m.status_reason', 'statusReason')
+      .addSelect('m.chip_id', 'chipId')
+      .addSelect(
+        `(SELECT ic.code FROM identity_codes ic WHERE ic.subject_type = 'machine' AND ic.subject_id = m.id AND ic.status = 'active' ORDER BY ic.issued_at DESC LIMIT 1)`,
+        'code',
+      )
+      .addSelect('m.created_at', 'createdAt')
+      .orderBy('e.name', 'ASC')
+      .addOrderBy('m.name', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .getQueryAndParameters();
+  }
+
+  findPage(f: MachinePageFilter): Promise<[Machine[], CappedCount]> {
+    const qb = this.filtered(f);
     // Machine → enterprise is many-to-one: plain OFFSET/LIMIT and a capped count (issue 19).
     return Promise.all([
       qb

@@ -109,6 +109,19 @@ export class MachinesService {
     );
   }
 
+  /** The list's statement for the ledger export (same scope, filters and order; every row, not a page). */
+  exportStatement(actor: Actor, query: ListMachinesQueryDto): { sql: string; params: unknown[] } {
+    const [sql, params] = this.machines.exportStatement({
+      scope: (qb, alias) => this.access.scopeToEnterprises(qb, actor, alias),
+      enterpriseId: query.enterpriseId,
+      status: query.status,
+      kind: query.kind,
+      text: query.q,
+      hasChip: query.hasChip,
+    });
+    return { sql, params };
+  }
+
   async get(actor: Actor, id: string): Promise<MachineView> {
     const m = await this.machines.findWithEnterprise(id);
     if (!m || !m.enterprise || !this.access.canReadEnterprise(actor, m.enterprise))

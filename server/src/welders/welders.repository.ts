@@ -48,6 +48,20 @@ const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
   none: `NOT ${certExists('TRUE')}`,
 };
 
+const RANK_OF_VALIDITY = `CASE b.v ${Object.entries(CERTIFICATE_RANK)
+  .map(([v, rank]) => `WHEN '${v}' THEN ${rank}`)
+  .join(' ')} END`;
+/**
+ * The welder's certificate state in SQL, as certificateStateOf (welder-views.ts) reaches it: the best
+ * welding certificate (CERTIFICATE_RANK, then the latest expiry), 'expiring_90d' when that one is valid
+ * and expires by :certSoon, 'none' without one.
+ */
+const CERTIFICATE_STATE_OF_WELDER = `COALESCE((
+  SELECT CASE WHEN b.v = 'valid' AND b.expires_on <= :certSoon THEN 'expiring_90d' ELSE b.v END
+    FROM (SELECT ${VALIDITY_TODAY} AS v, c.expires_on FROM certificates c WHERE c.welder_id = w.id AND ${WELDING}) b
+   ORDER BY ${RANK_OF_VALIDITY}, b.expires_on DESC
+   LIMIT 1), 'none')`;
+
 @Injectable()
 export class WeldersRepository {
   constructor(
@@ -91,12 +105,11 @@ export class WeldersRepository {
   }
 
   /** One page of welders matching the filters, restricted by `scope` (the caller's visibility). */
-  searchPage(
+  /** The list's statement without order or page: scope and filters, welders joined to their employer. */
+  private filtered(
     f: WelderSearch,
     scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
-    offset: number,
-    limit: number,
-  ): Promise<[Welder[], CappedCount]> {
+  ): SelectQueryBuilder<Welder> {
     const qb = this.repo.createQueryBuilder('w').innerJoinAndSelect('w.employer', 'e');
     scope(qb);
     if (f.nameContains) qb.andWhere('w.real_name ILIKE :name', { name: `%${escapeLike(f.nameContains)}%` });
@@ -105,6 +118,44 @@ export class WeldersRepository {
     if (f.status) qb.andWhere('w.status = :status', { status: f.status });
     if (f.certificateState)
       qb.andWhere(`(${CERTIFICATE_STATE_SQL[f.certificateState]})`, { certToday: f.today, certSoon: f.soon });
+    return qb;
+  }
+
+  /**
+   * The ledger export's statement: the list's scope, filters and order with the sheet's columns
+   * (WelderExportRow; masked fields only), the certificate state computed per row in SQL, for a
+   * server-side cursor in the export worker.
+   */
+  exportStatement(
+    f: WelderSearch,
+    scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
+  ): [string, unknown[]] {
+    return (
+      this.filtered(f, scope)
+        .select([])
+        .addSelect('w.real_name', 'realName')
+        .addSelect('w.id_number_masked', 'idNumberMasked')
+        // certificateNumberMasked (welder-views.ts): the number is the ID number, shown masked the same way.
+        .addSelect(`'T' || w.id_number_masked`, 'certificateNumberMasked')
+        .addSelect('w.phone_masked', 'phoneMasked')
+        .addSelect('e.name', 'employerName')
+        .addSelect('w.status', 'status')
+        .addSelect(CERTIFICATE_STATE_OF_WELDER, 'certificateState')
+        .addSelect('w.created_at', 'createdAt')
+        .setParameters({ certToday: f.today, certSoon: f.soon })
+        .orderBy('w.createdAt', 'DESC')
+        .addOrderBy('w.id', 'ASC')
+        .getQueryAndParameters()
+    );
+  }
+
+  searchPage(
+    f: WelderSearch,
+    scope: (qb: SelectQueryBuilder<Welder>) => SelectQueryBuilder<Welder>,
+    offset: number,
+    limit: number,
+  ): Promise<[Welder[], CappedCount]> {
+    const qb = this.filtered(f, scope);
     // Welder → employer is many-to-one: the capped count needs no DISTINCT (getManyAndCount's COUNT(DISTINCT) did).
     return Promise.all([
       qb.clone().orderBy('w.createdAt', 'DESC').addOrderBy('w.id', 'ASC').offset(offset).limit(limit).getMany(),

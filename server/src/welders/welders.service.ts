@@ -121,6 +121,24 @@ export class WeldersService {
     );
   }
 
+  /** The list's statement for the ledger export (same scope, filters and order; every row, not a page). */
+  exportStatement(actor: Actor, query: ListWeldersQueryDto): { sql: string; params: unknown[] } {
+    const today = chinaDate(this.clock.now());
+    const [sql, params] = this.welders.exportStatement(
+      {
+        nameContains: query.q,
+        idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined,
+        employerId: query.employerId,
+        status: query.status,
+        certificateState: query.certificateState,
+        today,
+        soon: addDays(today, EXPIRING_SOON_DAYS),
+      },
+      (qb) => this.access.scopeQuery(qb, actor, today),
+    );
+    return { sql, params };
+  }
+
   async get(actor: Actor, id: string): Promise<WelderDetailView> {
     const { welder, employer } = await this.access.findVisible(actor, id);
     const now = this.clock.now();

@@ -1843,7 +1843,7 @@ export interface paths {
     };
     /**
      * Export the enterprises you may see (same filters as GET /api/enterprises; phones masked)
-     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length) from one database snapshot: the first bytes come after the first 1,000 rows are read, and the rows are read only as fast as the client downloads them. No row limit but the sheet's (1,048,575 rows; a province's ledgers hold about 200,000). At most two exports run at once per server; more wait their turn.
      */
     get: operations['LedgersController_exportEnterprises'];
     put?: never;
@@ -1897,7 +1897,7 @@ export interface paths {
     };
     /**
      * Export the machines you may see (same filters as GET /api/machines)
-     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length) from one database snapshot: the first bytes come after the first 1,000 rows are read, and the rows are read only as fast as the client downloads them. No row limit but the sheet's (1,048,575 rows; a province's ledgers hold about 200,000). At most two exports run at once per server; more wait their turn.
      */
     get: operations['LedgersController_exportMachines'];
     put?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
     };
     /**
      * Export the welders you may see (same filters as GET /api/welders; ID numbers and phones masked)
-     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length): the first bytes come after the first 1,000 rows are read. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description Every matching row, not one page: page and pageSize are ignored. Streamed (chunked, no Content-Length) from one database snapshot: the first bytes come after the first 1,000 rows are read, and the rows are read only as fast as the client downloads them. No row limit but the sheet's (1,048,575 rows; a province's ledgers hold about 200,000). At most two exports run at once per server; more wait their turn.
      */
     get: operations['LedgersController_exportWelders'];
     put?: never;

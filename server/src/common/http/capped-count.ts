@@ -7,9 +7,8 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 export const COUNT_CAP = 10_000;
 
 /**
- * The ledgers (machines, welders) are also exported through their list, which refuses more than
- * MAX_EXPORT_ROWS (ledgers): their count must reach past that limit, or a large export would be cut
- * short at the cap instead of refused.
+ * The ledger lists (machines, welders) count further. Their exports used to page through the list up to
+ * this count; they now read their own statement through a cursor and no longer depend on it.
  */
 export const LEDGER_COUNT_CAP = 100_000;
 

@@ -1,5 +1,6 @@
-import { MachineView } from '../../machines/machine.view';
-import { ExportColumn, chinaDateTime } from '../../common/sheets/export-builder';
+import type { MachineView } from '../../machines/machine.view';
+import { chinaDateTime } from '../../common/sheets/export-builder';
+import type { QueryExportSpec } from '../../common/sheets/export-stream';
 import { LedgerSheet } from '../sheet/ledger-sheet';
 import { labelOf, MACHINE_KIND_OPTIONS, MACHINE_STATUS_OPTIONS } from './labels';
 
@@ -72,9 +73,28 @@ export const MACHINE_SHEET: LedgerSheet = {
   ],
 };
 
-export const MACHINE_EXPORT: { sheetName: string; asciiBase: string; columns: ExportColumn<MachineView>[] } = {
+/** A row of the export's statement (MachinesRepository.exportStatement): what the sheet shows of a machine. */
+export type MachineExportRow = Pick<
+  MachineView,
+  | 'enterpriseName'
+  | 'name'
+  | 'kind'
+  | 'manufacturer'
+  | 'model'
+  | 'serialNumber'
+  | 'ratedInputKva'
+  | 'ratedCurrentA'
+  | 'status'
+  | 'statusReason'
+  | 'chipId'
+  | 'createdAt'
+> & { code: string | null };
+
+/** Loaded by the export worker too (source): keep this module's imports light. */
+export const MACHINE_EXPORT: QueryExportSpec<MachineExportRow> = {
   sheetName: '焊机台账',
   asciiBase: 'machines',
+  source: { module: __filename, name: 'MACHINE_EXPORT' },
   columns: [
     { header: '所属单位', width: 30, value: (m) => m.enterpriseName },
     { header: '设备名称', width: 24, value: (m) => m.name },
@@ -87,7 +107,7 @@ export const MACHINE_EXPORT: { sheetName: string; asciiBase: string; columns: Ex
     { header: '状态', width: 10, value: (m) => labelOf(MACHINE_STATUS_OPTIONS, m.status) },
     { header: '状态原因', width: 24, value: (m) => m.statusReason },
     { header: '芯片编号', width: 20, value: (m) => m.chipId },
-    { header: '设备码', width: 22, value: (m) => m.code?.code ?? null },
+    { header: '设备码', width: 22, value: (m) => m.code },
     { header: '登记时间', width: 18, value: (m) => chinaDateTime(m.createdAt) },
   ],
 };

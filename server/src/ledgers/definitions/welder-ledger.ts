@@ -1,5 +1,6 @@
-import { CertificateState, WelderView } from '../../welders/welder-views';
-import { ExportColumn, chinaDateTime } from '../../common/sheets/export-builder';
+import type { CertificateState, WelderView } from '../../welders/welder-views';
+import { chinaDateTime } from '../../common/sheets/export-builder';
+import type { QueryExportSpec } from '../../common/sheets/export-stream';
 import { LedgerSheet } from '../sheet/ledger-sheet';
 import { labelOf, WELDER_STATUS_OPTIONS } from './labels';
 
@@ -55,9 +56,24 @@ const CERTIFICATE_STATE_LABELS: Record<CertificateState, string> = {
 };
 
 /** ID and certificate numbers and phones come from the view, already masked. */
-export const WELDER_EXPORT: { sheetName: string; asciiBase: string; columns: ExportColumn<WelderView>[] } = {
+/** A row of the export's statement (WeldersRepository.exportStatement): masked fields only. */
+export type WelderExportRow = Pick<
+  WelderView,
+  | 'realName'
+  | 'idNumberMasked'
+  | 'certificateNumberMasked'
+  | 'phoneMasked'
+  | 'employerName'
+  | 'status'
+  | 'certificateState'
+  | 'createdAt'
+>;
+
+/** Loaded by the export worker too (source): keep this module's imports light. */
+export const WELDER_EXPORT: QueryExportSpec<WelderExportRow> = {
   sheetName: '焊工台账',
   asciiBase: 'welders',
+  source: { module: __filename, name: 'WELDER_EXPORT' },
   columns: [
     { header: '姓名', width: 12, value: (w) => w.realName },
     { header: '身份证号', width: 22, value: (w) => w.idNumberMasked },
