@@ -10,6 +10,10 @@ import * as ExcelJS from 'exceljs';
 import { neutraliseText } from './cell-safety';
 import { EXPORT_HEADER_FILL, headerWidth } from './export-builder';
 import type { StreamExportInit, StreamExportMessage, StreamExportReply } from './export-stream';
+import { lowerThisThreadPriority } from '../cpu/priority';
+
+// Report building yields the CPU to the device plane when both share a host (best effort; the thread's own nice value).
+lowerThisThreadPriority('arcgate-report');
 
 const port = parentPort!;
 const init = workerData as StreamExportInit;
