@@ -118,6 +118,12 @@ async function serve(infra: Infrastructure): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // A child of the launcher whose launcher was killed (-9) stops too, instead of serving on without its PostgreSQL.
+  const launcherPid = Number(process.env.ARCGATE_LAUNCHER_PID);
+  if (launcherPid)
+    setInterval(() => {
+      if (process.ppid !== launcherPid) void stop();
+    }, 1_000).unref();
   const db = infra.database
     ? `embedded PostgreSQL on port ${infra.database.port}`
     : 'external PostgreSQL (DATABASE_URL)';

@@ -80,10 +80,19 @@ describe('npm start: a device process and an api process', () => {
   afterAll(async () => {
     await rig?.stop();
     await launcher?.stop();
+    // What the launcher saw (starts, exits, restarts): the first thing to read when a step above failed.
+    if (launcher)
+      console.log(
+        readFileSync(launcher.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('launcher:'))
+          .join('\n'),
+      );
     await adminQuery(process.env.ARCGATE_TEST_ADMIN_URL!, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(
       () => undefined,
     );
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.KEEP_SPLIT_DIR) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs two children, the api one at a lower CPU priority, each answering health for its role', async () => {

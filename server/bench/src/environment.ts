@@ -203,12 +203,12 @@ export async function startServer(
   child.once('exit', (code) => (exited = code ?? -1));
 
   const httpUrl = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 120_000;
+  const until = Date.now() + 300_000; // two processes, one after the other, on a busy machine
   for (;;) {
     if (exited !== null) throw new Error(`server exited with ${exited} during start-up; see ${logFile}`);
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy within 120 s; see ${logFile}`);
+      throw new Error(`server did not become healthy within 300 s; see ${logFile}`);
     }
     const ok = await fetch(`${httpUrl}/api/health`).then(
       (r) => r.status === 200,

@@ -106,7 +106,7 @@ export class Launcher {
       role,
       child: null,
       restarts: [],
-      env: { ...this.o.env, ...own },
+      env: { ...this.o.env, ...own, ARCGATE_LAUNCHER_PID: String(process.pid) },
       healthUrl: `http://127.0.0.1:${own.PORT}/api/health`,
     };
     this.children.set(role, s);
