@@ -49,7 +49,10 @@ export class AppModule {
           },
         }),
         // Each feature module registers its own entities (TypeOrmModule.forFeature); none are listed here.
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.databaseUrl, [], `arcgate-${config.serverRole ?? 'all'}`),
+          autoLoadEntities: true,
+        }),
         HotPathPoolModule,
         ReportingPoolModule,
         ClockModule.forRoot(config.clockOffsetFile),

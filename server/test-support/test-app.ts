@@ -101,7 +101,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   if (opts.clock) builder = builder.overrideProvider(Clock).useValue(opts.clock);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  configureApp(app, { trustProxy: config.trustProxy });
+  configureApp(app, { trustProxy: config.trustProxy, serverRole: config.serverRole });
   await app.init();
   if (opts.seed !== false) await app.get(DemoSeeder).seedIfEmpty();
 

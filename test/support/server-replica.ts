@@ -33,7 +33,12 @@ export class ServerReplica {
   ) {}
 
   /** Starts the process and waits until /api/health answers 200 (database and broker up). */
-  static async start(name: string, dir: string, env: Record<string, string>): Promise<ServerReplica> {
+  static async start(
+    name: string,
+    dir: string,
+    env: Record<string, string>,
+    healthTimeoutMs = 60_000,
+  ): Promise<ServerReplica> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the server first (npm run build)`);
     mkdirSync(dir, { recursive: true });
     const port = await portOrFree(0);
@@ -57,12 +62,12 @@ export class ServerReplica {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const replica = new ServerReplica(name, child, `http://127.0.0.1:${port}`, logFile);
-    const until = Date.now() + 60_000;
+    const until = Date.now() + healthTimeoutMs;
     for (;;) {
       if (!replica.running) throw new Error(`${name} exited during start-up; see ${logFile}`);
       const res = await fetch(`${replica.baseUrl}/api/health`).catch(() => null);
       if (res?.ok) return replica;
-      if (Date.now() > until) throw new Error(`${name} was not healthy within 60 s; see ${logFile}`);
+      if (Date.now() > until) throw new Error(`${name} was not healthy within ${healthTimeoutMs} ms; see ${logFile}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

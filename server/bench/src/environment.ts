@@ -177,6 +177,9 @@ export async function startServer(
     DEVICE_SIGNING_KEY: s.deviceSigningKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'true',
+    // Unset: the server starts as `npm start` does with the embedded broker, a launcher with a device
+    // and an api process (issue 19). BENCH_SERVER_ROLE=all: the single process of before, for comparison.
+    ...(process.env.BENCH_SERVER_ROLE ? { SERVER_ROLE: process.env.BENCH_SERVER_ROLE } : {}),
     ...extraEnv,
   };
   const trace = process.env.BENCH_SQL_TRACE;
@@ -203,12 +206,12 @@ export async function startServer(
   child.once('exit', (code) => (exited = code ?? -1));
 
   const httpUrl = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 120_000;
+  const until = Date.now() + 300_000; // two processes, one after the other, on a busy machine
   for (;;) {
     if (exited !== null) throw new Error(`server exited with ${exited} during start-up; see ${logFile}`);
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy within 120 s; see ${logFile}`);
+      throw new Error(`server did not become healthy within 300 s; see ${logFile}`);
     }
     const ok = await fetch(`${httpUrl}/api/health`).then(
       (r) => r.status === 200,
@@ -226,7 +229,8 @@ export async function startServer(
       if (exited !== null) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A CPU profile is written at exit, which takes a while for a long one.
+      const killer = setTimeout(() => child.kill('SIGKILL'), process.env.BENCH_CPU_PROF ? 120_000 : 15_000);
       await gone;
       clearTimeout(killer);
     },
@@ -240,8 +244,43 @@ export function newWorkDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+function parentOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** The server's node processes: the launcher and its device and api children (or the one process with SERVER_ROLE=all). */
+export function serverPids(pid: number): number[] {
+  const kids = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n) && parentOf(Number(n)) === pid)
+    .map(Number)
+    .filter((k) => {
+      try {
+        return readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'node';
+      } catch {
+        return false;
+      }
+    });
+  return [pid, ...kids];
+}
+
+/** The server process of one role (SERVER_ROLE in its environment); the launcher's own pid when it runs all in one. */
+export function serverRolePid(pid: number, role: 'device' | 'api'): number {
+  for (const k of serverPids(pid).slice(1)) {
+    try {
+      if (readFileSync(`/proc/${k}/environ`, 'utf8').split('\0').includes(`SERVER_ROLE=${role}`)) return k;
+    } catch {
+      /* gone */
+    }
+  }
+  return pid;
+}
+
 /** CPU seconds (user+system) a process has used so far, from /proc (Linux). */
-export function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number | string): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -304,7 +343,7 @@ export function cpuSnapshot(serverPid: number, pgDataDir?: string): CpuSnapshot 
     at: Date.now(),
     busy: m.busy,
     steal: m.steal,
-    server: cpuSeconds(serverPid),
+    server: serverPids(serverPid).reduce((a, p) => a + cpuSeconds(p), 0),
     bench: (u.user + u.system) / 1e6,
     postgres: pg,
   };

@@ -7,6 +7,11 @@ const PLANE_START = '<!-- plane:start -->';
 const PLANE_END = '<!-- plane:end -->';
 const n = (v: number) => v.toLocaleString('en-US');
 const lat = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)} / ${ms(l.max)}`;
+const cores = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([, v]) => v >= 0.02)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ') || '—';
 const lag = (l: LagSummary | null) =>
   l ? `${n(l.stalls)} stalls > 10 ms, longest ${ms(l.maxMs)} ms, ${(l.share * 100).toFixed(1)} % of the window` : '—';
 
@@ -19,10 +24,14 @@ export function planeSection(r: PlaneResult, machine: Machine, date: string, loa
     '',
     `Run ${date} on ${machine.nproc} × ${machine.cpuModel}${load ? ` (load average before the run: ${load})` : ''}. A county was added to 夏邑县 by SQL (generate_series, ${r.loadSeconds.toFixed(1)} s; database ${r.databaseSize}): ${n(r.sizes.enterprises)} enterprises over its townships, ${n(r.sizes.machines)} machines, ${n(r.sizes.welders)} welders with certificates (valid, expiring and expired), ${n(r.sizes.arcs)} arcs over 30 days, ${n(r.sizes.alerts)} alerts. Arm requests at ${r.rate}/s for ${r.seconds} s from the bench's devices, first with nothing else running, then while ${r.overviewLoops} clients refresh the overview back to back (county regulator and platform admin alternating) and ${r.exportLoops} clients export the county's machines and welders ledgers (.xlsx, ${n(r.sizes.machines)}+ rows each) back to back.`,
     '',
-    '| arm requests (grant latency, ms) | answered | p50 | p95 | p99 | max | server event loop |',
+    `Server: ${r.layout}.`,
+    '',
+    '| arm requests (grant latency, ms) | answered | p50 | p95 | p99 | max | device event loop |',
     '|---|---|---|---|---|---|---|',
     `| idle | ${n(r.idle.granted)}/${n(r.idle.sent)} | ${ms(r.idle.grantLatency.p50)} | ${ms(r.idle.grantLatency.p95)} | ${ms(r.idle.grantLatency.p99)} | ${ms(r.idle.grantLatency.max)} | ${lag(r.lagIdle)} |`,
     `| with overviews and exports running | ${n(r.loaded.granted)}/${n(r.loaded.sent)} | ${ms(r.loaded.grantLatency.p50)} | ${ms(r.loaded.grantLatency.p95)} | ${ms(r.loaded.grantLatency.p99)} | ${ms(r.loaded.grantLatency.max)} | ${lag(r.lagLoaded)} |`,
+    '',
+    `CPU (cores, averaged over each window; 2 cores in all): idle ${cores(r.cpuIdle)}; loaded ${cores(r.cpuLoaded)}.`,
     '',
     `p99 moved by ${ms(moved)} ms under the reporting load. The server's own decide time (decisions.latency_ms) p50 / p99: idle ${ms(r.idle.engineLatency.p50)} / ${ms(r.idle.engineLatency.p99)} ms, loaded ${ms(r.loaded.engineLatency.p50)} / ${ms(r.loaded.engineLatency.p99)} ms.`,
     '',
@@ -31,7 +40,7 @@ export function planeSection(r: PlaneResult, machine: Machine, date: string, loa
     `| overview (county, province admin) | ${n(r.overviews.count)} | ${n(r.overviews.failed)} | ${lat(r.overviews.latency)} | — |`,
     `| ledger export (.xlsx, streamed) | ${n(r.exports.count)} | ${n(r.exports.failed)} | ${lat(r.exports.latency)} | ${r.exports.firstByte ? lat(r.exports.firstByte) : '—'} |`,
     '',
-    `Alone: the county overview ${ms(r.single.overviewCountedMs)} ms when counted, ${ms(r.single.overviewMs)} ms when reused (REPORTING_OVERVIEW_CACHE_S; during the loaded window most refreshes were reused); the county's machines export: first byte ${ms(r.single.exportFirstByteMs)} ms, complete ${ms(r.single.exportMs)} ms, ${(r.single.exportBytes / 1e6).toFixed(1)} MB. Server RSS: ${r.rssMb.idle.toFixed(0)} MB before, at most ${r.rssMb.loadedMax.toFixed(0)} MB during the loaded window.`,
+    `Alone: the county overview ${ms(r.single.overviewCountedMs)} ms when counted, ${ms(r.single.overviewMs)} ms when reused (REPORTING_OVERVIEW_CACHE_S; during the loaded window most refreshes were reused); the county's machines export: first byte ${ms(r.single.exportFirstByteMs)} ms, complete ${ms(r.single.exportMs)} ms, ${(r.single.exportBytes / 1e6).toFixed(1)} MB. Server RSS (all its processes): ${r.rssMb.idle.toFixed(0)} MB before, at most ${r.rssMb.loadedMax.toFixed(0)} MB during the loaded window.`,
     PLANE_END,
   ];
 }

@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import { authorizationPhase, AuthResult } from './authorize';
+import { splitBetween, splitSnapshot } from './cpu-split';
 import { SimDevice } from './device';
+import { serverPids, serverRolePid } from './environment';
 import { CountySizes, loadCounty } from './plane-data';
 import { LatencySummary, sleep, summarize } from './stats';
 
@@ -45,6 +47,11 @@ export interface PlaneResult {
   overviews: ReportingLoad;
   exports: ReportingLoad;
   rssMb: { idle: number; loadedMax: number };
+  /** How the server ran: the launcher's device and api processes, or one process (BENCH_SERVER_ROLE=all). */
+  layout: string;
+  /** Average cores per thread group and per PostgreSQL application_name, in each window. */
+  cpuIdle: Record<string, number>;
+  cpuLoaded: Record<string, number>;
   /** What one county overview and one 20k-row export take with nothing else running (warm). */
   single: {
     overviewCountedMs: number;
@@ -55,7 +62,12 @@ export interface PlaneResult {
   };
 }
 
+/** Resident memory of the server's processes together (launcher, device, api). */
 function rssMb(pid: number): number {
+  return serverPids(pid).reduce((a, p) => a + rssOne(p), 0);
+}
+
+function rssOne(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
@@ -185,9 +197,25 @@ export async function planePhase(
       drainMs: 30_000,
     });
 
+  // The event loop that answers devices: the device process's (the launcher's own pid with SERVER_ROLE=all).
+  const devicePid = serverRolePid(env.serverPid, 'device');
+  const apiPid = serverRolePid(env.serverPid, 'api');
+  const layout =
+    devicePid === env.serverPid
+      ? 'one server process (SERVER_ROLE=all)'
+      : `launcher (npm start): device process and api process (nice ${(() => {
+          try {
+            return readFileSync(`/proc/${apiPid}/stat`, 'utf8').split(') ')[1].split(' ')[16];
+          } catch {
+            return '?';
+          }
+        })()})`;
+  log(`plane: ${layout}`);
   const rssIdle = rssMb(env.serverPid);
   const idleFrom = performance.timeOrigin + performance.now();
+  const cpuIdle0 = await splitSnapshot(env.serverPid, pg);
   const idle = await arm('plane idle');
+  const cpuIdle = splitBetween(cpuIdle0, await splitSnapshot(env.serverPid, pg));
   const idleTo = performance.timeOrigin + performance.now();
   log(
     `plane idle: p50 ${idle.grantLatency.p50.toFixed(1)} p95 ${idle.grantLatency.p95.toFixed(1)} p99 ${idle.grantLatency.p99.toFixed(1)} ms`,
@@ -207,7 +235,9 @@ export async function planePhase(
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMb(env.serverPid))), 250);
   await sleep(2_000); // the reporting work is under way before the first measured request
   const loadedFrom = performance.timeOrigin + performance.now();
+  const cpuLoaded0 = await splitSnapshot(env.serverPid, pg);
   const loaded = await arm('plane loaded');
+  const cpuLoaded = splitBetween(cpuLoaded0, await splitSnapshot(env.serverPid, pg));
   const loadedTo = performance.timeOrigin + performance.now();
   stopping = true;
   await Promise.all(loops);
@@ -215,6 +245,13 @@ export async function planePhase(
   log(
     `plane loaded: p50 ${loaded.grantLatency.p50.toFixed(1)} p95 ${loaded.grantLatency.p95.toFixed(1)} p99 ${loaded.grantLatency.p99.toFixed(1)} ms; ${ovAcc.ms.length} overviews, ${exAcc.ms.length} exports ${JSON.stringify(exAcc.statuses)}`,
   );
+  const cores = (c: Record<string, number>) =>
+    Object.entries(c)
+      .filter(([, v]) => v >= 0.01)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
+  log(`plane CPU (cores) idle: ${cores(cpuIdle)}`);
+  log(`plane CPU (cores) loaded: ${cores(cpuLoaded)}`);
   await sleep(1_500); // the loop monitor flushes once a second
   // The server's own decide time (decisions.latency_ms): the database side of each answer.
   for (const phase of [idle, loaded]) {
@@ -244,8 +281,11 @@ export async function planePhase(
     exportLoops: o.exportLoops,
     idle,
     loaded,
-    lagIdle: lagBetween(env.loopDir, env.serverPid, idleFrom, idleTo),
-    lagLoaded: lagBetween(env.loopDir, env.serverPid, loadedFrom, loadedTo),
+    lagIdle: lagBetween(env.loopDir, devicePid, idleFrom, idleTo),
+    lagLoaded: lagBetween(env.loopDir, devicePid, loadedFrom, loadedTo),
+    layout,
+    cpuIdle,
+    cpuLoaded,
     overviews: fin(ovAcc, false),
     exports: fin(exAcc, true),
     rssMb: { idle: rssIdle, loadedMax: rssMax },

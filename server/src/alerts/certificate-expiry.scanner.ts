@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { runsApi } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
@@ -61,9 +63,12 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
     private readonly alerts: AlertsService,
     private readonly repo: AlertsRepository,
     private readonly clock: Clock,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!runsApi(this.roleConfig ?? {})) return;
     await this.worker.runNow();
     this.worker.start();
   }

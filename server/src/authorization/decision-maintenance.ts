@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
@@ -38,9 +40,12 @@ export class DecisionMaintenance implements OnModuleInit, OnApplicationShutdown 
     private readonly ds: DataSource,
     private readonly repo: AuthorizationRepository,
     private readonly clock: Clock,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   onModuleInit(): void {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     void this.worker.runNow();
     this.worker.start();
   }

@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ARM_ANSWER_CACHE_MS } from '@arcgate/protocol';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../access/actor';
@@ -30,9 +32,12 @@ export class DecisionRecovery implements OnApplicationBootstrap, OnApplicationSh
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     // In the background: start-up is not held up by a day of claims, and a retry that comes first is
     // covered by the age rule of AuthorizationService.earlierAnswer anyway.
     void this.recover().catch((e: Error) =>

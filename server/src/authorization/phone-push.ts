@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { GrantPushBody, PHONE_CONFIRM_TIMEOUT_MS } from '@arcgate/protocol';
 import { Clock } from '../common/clock/clock';
@@ -39,9 +41,12 @@ export class PhonePushDelivery implements OnModuleInit, OnApplicationShutdown {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     @Inject(DEVICE_OUTBOX) private readonly outbox: DeviceOutbox,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   onModuleInit(): void {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     this.poller.start();
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
 import { isUuid } from '../common/validation/uuid';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PgListener } from '../database/pg-listener';
@@ -57,6 +58,8 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly revocation: RevocationService,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {
     this.listener = new PgListener({
       databaseUrl: config.databaseUrl,
@@ -68,6 +71,7 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     await this.listener.start();
   }
 

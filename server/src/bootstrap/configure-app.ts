@@ -9,6 +9,8 @@ import { verifyJsonDepth } from '../common/http/json-depth';
 import { TextSafetyPipe } from '../common/http/text-safety.pipe';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe';
 import { TrustProxy } from '../config/trust-proxy';
+import { ErrorCode } from '../common/errors/error-codes';
+import { devicePlaneServes, ServerRole } from '../config/server-role';
 import { createApiDocument } from './api-document';
 import cookieParser from 'cookie-parser';
 
@@ -16,7 +18,21 @@ export const API_PREFIX = 'api';
 export const JSON_BODY_LIMIT = '1mb';
 
 /** Everything about the HTTP app that main.ts and the tests must share. */
-export function configureApp(app: NestExpressApplication, opts: { trustProxy?: TrustProxy } = {}): INestApplication {
+export function configureApp(
+  app: NestExpressApplication,
+  opts: { trustProxy?: TrustProxy; serverRole?: ServerRole } = {},
+): INestApplication {
+  // The device process answers health checks only: no request ever runs reporting code on the device plane's loop.
+  if (opts.serverRole === 'device')
+    app.use((req: { path: string }, res: { status(n: number): { json(b: unknown): void } }, next: () => void) => {
+      if (devicePlaneServes(req.path)) return next();
+      res.status(404).json({
+        error: {
+          code: ErrorCode.NOT_FOUND,
+          message: 'This is the device process (SERVER_ROLE=device); the API is served by the api process',
+        },
+      });
+    });
   // Behind a reverse proxy every request would otherwise come from the proxy: one rate-limit bucket for everyone.
   if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
   app.disable('x-powered-by');

@@ -51,6 +51,7 @@ export async function resolveInfrastructure(
 
   const config: AppConfig = {
     nodeEnv: vars.NODE_ENV,
+    serverRole: vars.SERVER_ROLE ?? 'all',
     port: vars.PORT,
     host: vars.HOST,
     databaseUrl: vars.DATABASE_URL ?? database!.url,

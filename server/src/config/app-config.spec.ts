@@ -11,6 +11,17 @@ describe('validateEnvironment', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('takes SERVER_ROLE all, device or api; api only with the broker it reaches devices through', () => {
+    expect(validateEnvironment({}).SERVER_ROLE).toBeUndefined();
+    expect(validateEnvironment({ SERVER_ROLE: 'device' }).SERVER_ROLE).toBe('device');
+    expect(validateEnvironment({ SERVER_ROLE: 'all' }).SERVER_ROLE).toBe('all');
+    expect(validateEnvironment({ SERVER_ROLE: 'api', MQTT_URL: 'mqtt://127.0.0.1:18830' }).SERVER_ROLE).toBe('api');
+    expect(() => validateEnvironment({ SERVER_ROLE: 'api' })).toThrow(/SERVER_ROLE=api needs MQTT_URL/);
+    expect(() => validateEnvironment({ SERVER_ROLE: 'reporting' })).toThrow(
+      /SERVER_ROLE must be one of all, device, api/,
+    );
+  });
+
   it('names every bad variable in one error', () => {
     expect(() => validateEnvironment({ PORT: 'abc', DATABASE_URL: 'mysql://x', MQTT_URL: 'http://x' })).toThrow(
       ConfigError,

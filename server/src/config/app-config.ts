@@ -2,6 +2,7 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import type { KeyObject } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { parseTrustProxy, TRUST_PROXY_HINT, TrustProxy } from './trust-proxy';
+import { SERVER_ROLES, ServerRole } from './server-role';
 import { parseFaultPoints } from '../common/fault/fault-points';
 import { NotificationsConfig, resolveNotifyConfig, SmsConfig } from './notify-config';
 import {
@@ -124,6 +125,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^(mqtt|mqtts|ws|wss|tcp):\/\/.+/, { message: 'MQTT_URL must be an mqtt:// URL' })
   MQTT_URL?: string;
+
+  /**
+   * What this process runs (bootstrap/server-role.ts): the device plane, the HTTP API, or both. Unset
+   * with the embedded broker: main.ts launches one device and one api process; unset with MQTT_URL: all.
+   */
+  @IsOptional()
+  @IsIn(SERVER_ROLES, { message: `SERVER_ROLE must be one of ${SERVER_ROLES.join(', ')}` })
+  SERVER_ROLE?: ServerRole;
 
   @Type(() => Number)
   @IsInt()
@@ -455,6 +464,11 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
     throw new ConfigError(`Invalid configuration:\n  ${tls.join(', ')} must be set together`);
   if (tlsSet.length && !parsed.MQTT_URL?.startsWith('mqtts://'))
     throw new ConfigError(`Invalid configuration:\n  MQTT_CLIENT_CERT_FILE needs an mqtts:// MQTT_URL`);
+  // The api process has no broker of its own: it reaches devices through the device process's (or an external) broker.
+  if (parsed.SERVER_ROLE === 'api' && !parsed.MQTT_URL)
+    throw new ConfigError(
+      `Invalid configuration:\n  SERVER_ROLE=api needs MQTT_URL (the broker the device plane serves)`,
+    );
   if (!!parsed.DEVICE_CA_CERT_FILE !== !!parsed.DEVICE_CA_KEY_FILE)
     throw new ConfigError(`Invalid configuration:\n  DEVICE_CA_CERT_FILE and DEVICE_CA_KEY_FILE must be set together`);
   for (const k of [...tls, 'DEVICE_CA_CERT_FILE', 'DEVICE_CA_KEY_FILE']) {
@@ -504,6 +518,8 @@ export function resolveMapConfig(vars: EnvironmentVariables): MapConfig {
 /** The resolved configuration the application runs with (embedded services already started). */
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** What this process runs (bootstrap/server-role.ts); absent: all. */
+  serverRole?: ServerRole;
   /**
    * Per-chip token buckets of the device gateway (devices/rate-limiter.ts); absent: the protocol's
    * ARM_REQUEST_RATE_* and DEVICE_MESSAGE_RATE_* (docs/protocol.md §11). Tests that drive one chip

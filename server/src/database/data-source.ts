@@ -7,7 +7,12 @@ import { MIGRATIONS } from './migrations';
  * loads entities from each feature module's TypeOrmModule.forFeature (autoLoadEntities in app.module.ts), and
  * a tool that needs an entity passes it in. Migrations are plain SQL and need none.
  */
-export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  entities: DataSourceOptions['entities'] = [],
+  /** The app names its pool by SERVER_ROLE, so pg_stat_activity tells the api's backends from the device plane's. */
+  applicationName?: string,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,7 +24,7 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     // Idle connections are kept: closing them after pg-pool's default 10 s meant every rise in load
     // paid for new backends (and their cold caches and statements) on the arm-decision path (bench: p99 ~0.5 s
     // for the first 1.5 s at 250 req/s after a quiet spell).
-    extra: { max: 20, idleTimeoutMillis: 0 },
+    extra: { max: 20, idleTimeoutMillis: 0, ...(applicationName ? { application_name: applicationName } : {}) },
   };
 }
 

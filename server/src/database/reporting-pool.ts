@@ -1,9 +1,18 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Pool } from 'pg';
-import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { lowerBackendPriority } from '../common/cpu/priority';
 import { isDatabaseError } from './prepared-statement';
 
 /** statement_timeout (and pg_cancel_backend) end a statement with this SQLSTATE. */
@@ -80,11 +89,36 @@ export class ReportingPool implements OnApplicationShutdown {
       idleTimeoutMillis: 60_000,
     });
     pool.on('error', (e) => this.logger.warn(`idle connection lost: ${e.message}`));
+    // A report's backend yields the CPU to the arm decisions' on a shared host (embedded PostgreSQL; best effort).
+    pool.on('connect', (client) => lowerBackendPriority((client as unknown as { processID?: number }).processID));
     this.pool = pool;
     return pool;
   }
 }
 
+/**
+ * SERVER_ROLE=api: every backend of this process serves people (lists, exports, reports), none a
+ * device, so all of them yield the CPU to the device process's on a shared host, like the process
+ * itself (bootstrap/launcher.ts). Backends opened before this ran are found by their application_name.
+ */
+@Injectable()
+export class ApiBackendPriority implements OnApplicationBootstrap {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ds: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.serverRole !== 'api') return;
+    const pool = (this.ds.driver as unknown as { master?: Pool }).master;
+    pool?.on('connect', (client) => lowerBackendPriority((client as unknown as { processID?: number }).processID));
+    const open = await this.ds.query<{ pid: number }[]>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'arcgate-api' AND datname = current_database()`,
+    );
+    for (const { pid } of open) lowerBackendPriority(pid);
+  }
+}
+
 @Global()
-@Module({ providers: [ReportingPool], exports: [ReportingPool] })
+@Module({ providers: [ReportingPool, ApiBackendPriority], exports: [ReportingPool] })
 export class ReportingPoolModule {}

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
 import { MqttConnection } from '../mqtt/mqtt-connection';
 import { CHIP_ID_PATTERN } from '@arcgate/protocol';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -27,6 +28,8 @@ export class ChipUnboundListener implements OnModuleInit, OnApplicationShutdown 
     private readonly chips: ChipsService,
     private readonly pki: DevicePki,
     private readonly mqtt: MqttConnection,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {
     this.listener = new PgListener({
       databaseUrl: config.databaseUrl,
@@ -54,6 +57,7 @@ export class ChipUnboundListener implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onModuleInit(): Promise<void> {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     await this.listener.start();
   }
 

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   armDeniedBody,
   ArmRequestBody,
@@ -120,6 +122,8 @@ export class DeviceGateway implements OnModuleInit {
     /** The arm decision (bound at the composition root, see DevicesModule.withArmRequestsFrom). */
     @Inject(ARM_REQUEST_HANDLER) private readonly armRequests: ArmRequestHandler,
     private readonly renewal: CertificateRenewal,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {
     this.subscribed = new Promise((resolve) => (this.markSubscribed = resolve));
     this.answerLimiter = new DeviceRateLimiter(limiter.clockForAnswers);
@@ -127,6 +131,7 @@ export class DeviceGateway implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     void this.mqtt.subscribeToDevices((m) => this.handle(m)).then(this.markSubscribed);
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { runsDevicePlane } from '../config/server-role';
 import {
   DeviceState,
   HARDWARE_WATCHDOG_TIMEOUT_MS,
@@ -50,6 +51,8 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {
     this.onsiteCheckAfterMs = (config.onsiteCheckAfterS ?? DEFAULT_ONSITE_CHECK_AFTER_S) * 1000;
   }
@@ -59,6 +62,7 @@ export class DevicePresence implements OnModuleInit, OnApplicationShutdown {
   private lastTick?: { clock: number; monotonic: number };
 
   onModuleInit(): void {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     this.checker.start();
   }
 

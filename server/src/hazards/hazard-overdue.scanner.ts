@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { runsApi } from '../config/server-role';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
 import { AlertSeverity, AlertType } from '../alerts/alert-type';
@@ -31,9 +33,12 @@ export class HazardOverdueScanner implements OnApplicationBootstrap, OnApplicati
     private readonly hazards: HazardsRepository,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!runsApi(this.roleConfig ?? {})) return;
     await this.worker.runNow();
     this.worker.start();
   }

@@ -18,7 +18,7 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Database and broker status; 200 when both are up, 503 otherwise' })
-  @ApiOkResponse({ description: '{ status: "ok", database: {...}, broker: {...} }' })
+  @ApiOkResponse({ description: '{ status: "ok", role, database: {...}, broker: {...} }' })
   @ApiServiceUnavailableResponse({ description: 'status "degraded" with the failing part marked "down"' })
   async health(@Res({ passthrough: true }) res: Response) {
     const started = process.hrtime.bigint();
@@ -34,6 +34,8 @@ export class HealthController {
     res.status(ok ? 200 : 503);
     return {
       status: ok ? 'ok' : 'degraded',
+      // Which process answered (SERVER_ROLE): the launcher's device and api processes each have their own.
+      role: this.config.serverRole ?? 'all',
       database: { status: dbUp ? 'up' : 'down', latencyMs: Math.round(latencyMs * 10) / 10 },
       broker: { status: brokerUp ? 'up' : 'down', url: this.mqtt.safeUrl, embedded: this.config.mqtt.embedded },
     };

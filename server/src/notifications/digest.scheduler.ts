@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { runsApi } from '../config/server-role';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
 import { AlertSeverity, AlertType } from '../alerts/alert-type';
@@ -80,9 +81,12 @@ export class DigestScheduler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ENTERPRISE_LOOKUP) private readonly enterprises: EnterpriseLookup,
     @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
     @Inject(NOTIFICATION_AUDIENCE) private readonly audience: NotificationAudience,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!runsApi(this.roleConfig ?? {})) return;
     if (!this.config.notifications?.workerDisabled) this.worker.start();
   }
 

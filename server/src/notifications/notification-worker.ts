@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { runsApi } from '../config/server-role';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
 import { AlertType } from '../alerts/alert-type';
@@ -77,6 +78,8 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
     private readonly guard: WebhookGuard,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {
     this.channels = new Map(channels.map((c) => [c.channel, c]));
     const n = config.notifications ?? {};
@@ -99,6 +102,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
+    if (!runsApi(this.roleConfig ?? {})) return;
     if (this.config.notifications?.workerDisabled) return;
     this.routing.start();
     this.sending.start();

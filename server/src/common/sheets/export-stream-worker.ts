@@ -21,6 +21,10 @@ import {
   QueryExportSpec,
   XLSX_MAX_DATA_ROWS,
 } from './export-stream';
+import { lowerBackendPriority, lowerThisThreadPriority } from '../cpu/priority';
+
+// Report building yields the CPU to the device plane when both share a host (best effort; the thread's own nice value).
+lowerThisThreadPriority('arcgate-report');
 
 const port = parentPort!;
 const reply = (m: QueryExportReply, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
@@ -141,6 +145,8 @@ async function writeSheet(
   header.commit();
 
   await client.connect();
+  // The export's reads yield the database's CPU to the device plane's statements too (local PostgreSQL only).
+  lowerBackendPriority((client as unknown as { processID?: number }).processID);
   // One snapshot for the whole file: rows changed while it downloads neither vanish nor come twice.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${init.statement.sql}`, init.statement.params);

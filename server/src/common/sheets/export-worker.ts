@@ -5,6 +5,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildWorkbook } from './export-builder';
 import type { ExportTask } from './export-off-thread';
+import { lowerThisThreadPriority } from '../cpu/priority';
+
+// Report building yields the CPU to the device plane when both share a host (best effort; the thread's own nice value).
+lowerThisThreadPriority('arcgate-report');
 
 async function main(): Promise<void> {
   const task = workerData as ExportTask;

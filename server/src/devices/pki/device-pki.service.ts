@@ -1,4 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { runsDevicePlane } from '../../config/server-role';
 import { fromBase64Url } from '@arcgate/protocol';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -72,6 +81,8 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly certs: DeviceCertificatesRepository,
     private readonly ds: DataSource,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
   /** Loads (or, by default, creates) the CA: a supplied CA that does not load stops the start-up. */
@@ -87,6 +98,7 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
 
   /** The CRL is rebuilt from the database at start (revocations while down), then certificates backfilled. */
   async onApplicationBootstrap(): Promise<void> {
+    if (!runsDevicePlane(this.roleConfig ?? {})) return;
     await this.regenerateCrl();
     void this.backfill().catch((e: Error) => this.logger.warn(`certificate backfill stopped: ${e.message}`));
     const every = Math.min(SUPERSEDED_SWEEP_MAX_MS, Math.max(1_000, (this.supersededGraceS() * 1000) / 4));

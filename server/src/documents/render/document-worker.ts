@@ -6,6 +6,10 @@
 import { parentPort } from 'node:worker_threads';
 import type { EnforcementDocument } from '../document-views';
 import { renderDocument } from './render-document';
+import { lowerThisThreadPriority } from '../../common/cpu/priority';
+
+// Report building yields the CPU to the device plane when both share a host (best effort; the thread's own nice value).
+lowerThisThreadPriority('arcgate-report');
 
 export interface RenderRequest {
   id: number;

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional, Provider } from '@nestjs/common';
+import { runsApi } from '../../config/server-role';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
@@ -36,9 +37,14 @@ export class EventArchiveJob implements OnModuleInit, OnApplicationShutdown {
     run: () => this.run(),
   });
 
-  constructor(@Inject(EventArchiver) private readonly archiver: EventArchiver) {}
+  constructor(
+    @Inject(EventArchiver) private readonly archiver: EventArchiver,
+    /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
+    @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
+  ) {}
 
   onModuleInit(): void {
+    if (!runsApi(this.roleConfig ?? {})) return;
     this.worker.start();
   }
 

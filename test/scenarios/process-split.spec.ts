@@ -1,0 +1,171 @@
+/**
+ * The device plane in its own process (issue 19): `npm start` with the embedded broker runs a
+ * launcher (server/dist/main.js) with a device process (broker, gateway, arm decisions, revocation
+ * delivery) and an api process (HTTP) that reaches devices only through that broker. A real agent
+ * and simulator arm a machine through the device process; a failing gas analysis recorded through
+ * the api process revokes the grant and the relay opens. Then the device process is killed: the
+ * launcher restarts it on the same broker port, the agent reconnects and arms again. SIGTERM stops
+ * the launcher, both children and nothing is left behind.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { portOrFree } from '../../server/src/bootstrap/free-port';
+import { adminQuery, uniqueName, withDatabase } from '../../server/test-support/test-database';
+import { SITE, waitFor } from '../support/bench';
+import { MachineRig } from '../support/machine-rig';
+import {
+  activeCode,
+  approvedPermitNow,
+  bindChip,
+  fetchApi,
+  findDemoRecords,
+  ok,
+  PlatformApi,
+  serverPublicKey,
+} from '../support/platform-api';
+import { ServerReplica, sharedSecrets } from '../support/server-replica';
+
+/** The launcher's node children and the SERVER_ROLE each was started with. */
+function children(launcherPid: number): { pid: number; role: string }[] {
+  const out: { pid: number; role: string }[] = [];
+  for (const n of readdirSync('/proc')) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${n}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (ppid !== launcherPid) continue;
+      const role = readFileSync(`/proc/${n}/environ`, 'utf8')
+        .split('\0')
+        .find((e) => e.startsWith('SERVER_ROLE='));
+      if (role) out.push({ pid: Number(n), role: role.slice('SERVER_ROLE='.length) });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+const niceOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+
+describe('npm start: a device process and an api process', () => {
+  let dir: string;
+  let dbName: string;
+  let launcher: ServerReplica;
+  let api: PlatformApi;
+  let rig: MachineRig;
+  let mqttPort: number;
+  let permitId: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'arcgate-split-'));
+    const adminUrl = process.env.ARCGATE_TEST_ADMIN_URL!;
+    dbName = uniqueName('arcgate_split');
+    await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${process.env.ARCGATE_TEST_TEMPLATE_DB}`);
+    mqttPort = await portOrFree(0);
+    // No MQTT_URL and no SERVER_ROLE: the embedded default, as `npm start` runs it.
+    launcher = await ServerReplica.start(
+      'launcher',
+      dir,
+      {
+        DATABASE_URL: withDatabase(adminUrl, dbName),
+        MQTT_PORT: String(mqttPort),
+        SEED_DEMO_DATA: 'true',
+        ...sharedSecrets(),
+      },
+      170_000,
+    );
+    api = fetchApi(launcher.baseUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await rig?.stop();
+    await launcher?.stop();
+    // What the launcher saw (starts, exits, restarts): the first thing to read when a step above failed.
+    if (launcher)
+      console.log(
+        readFileSync(launcher.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('launcher:'))
+          .join('\n'),
+      );
+    await adminQuery(process.env.ARCGATE_TEST_ADMIN_URL!, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(
+      () => undefined,
+    );
+    if (process.env.KEEP_SPLIT_DIR) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs two children, the api one at a lower CPU priority, each answering health for its role', async () => {
+    const kids = children(launcher.child.pid!);
+    expect(kids.map((k) => k.role).sort()).toEqual(['api', 'device']);
+    const apiKid = kids.find((k) => k.role === 'api')!;
+    const deviceKid = kids.find((k) => k.role === 'device')!;
+    expect(niceOf(apiKid.pid)).toBe(10);
+    expect(niceOf(deviceKid.pid)).toBe(0);
+    const health = (await (await fetch(`${launcher.baseUrl}/api/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', role: 'api', broker: { status: 'up', embedded: false } });
+  });
+
+  it('a revocation recorded through the api process reaches the machine the device process serves', async () => {
+    const ids = await findDemoRecords(api);
+    const machineId = ids.steelMachines[0];
+    rig = new MachineRig({
+      name: 'split-m1',
+      brokerUrl: `mqtt://127.0.0.1:${mqttPort}`,
+      topicRoot: 'arcgate',
+      serverPublicKey: await serverPublicKey(api),
+      position: SITE,
+    });
+    await bindChip(api, machineId, rig.identity);
+    await rig.start();
+    await waitFor('the agent online', () => rig.agent.online, 30_000);
+    permitId = await approvedPermitNow(api, { site: SITE, welderIds: [ids.zhang], machineIds: [machineId] });
+    const badge = await activeCode(api, 'welders', ids.zhang);
+    await rig.machine.scanBadge(badge.url);
+    await waitFor('the relay to close', () => rig.relayClosed(), 20_000);
+
+    const failing = await ok(api, 'hengda.admin', 'POST', `/api/permits/${permitId}/gas-analyses`, {
+      takenAt: new Date().toISOString(),
+      gasCode: 'methane',
+      readingPercentVol: 0.9,
+      analyst: '李分析',
+    });
+    expect(failing.passed).toBe(false);
+    await waitFor('the relay to open on grant.revoke', () => !rig.relayClosed(), 10_000);
+  });
+
+  it('restarts a killed device process on the same broker port; the machine reconnects and arms again', async () => {
+    const before = children(launcher.child.pid!).find((k) => k.role === 'device')!;
+    process.kill(before.pid, 'SIGKILL');
+    await waitFor('the agent offline', () => !rig.agent.online, 20_000);
+    const after = await waitFor(
+      'a new device process',
+      () => children(launcher.child.pid!).find((k) => k.role === 'device' && k.pid !== before.pid),
+      20_000,
+    );
+    expect(launcher.running).toBe(true);
+    await waitFor('the agent online again', () => rig.agent.online, 120_000);
+    await waitFor(
+      'the api healthy again (broker reachable)',
+      async () => (await fetch(`${launcher.baseUrl}/api/health`)).status === 200,
+      30_000,
+    );
+    // Armed again through the new device process, after a passing re-test.
+    await ok(api, 'hengda.admin', 'POST', `/api/permits/${permitId}/gas-analyses`, {
+      takenAt: new Date().toISOString(),
+      gasCode: 'methane',
+      readingPercentVol: 0.1,
+      analyst: '李分析',
+    });
+    const ids = await findDemoRecords(api);
+    await rig.machine.scanBadge((await activeCode(api, 'welders', ids.zhang)).url);
+    await waitFor('the relay to close again', () => rig.relayClosed(), 30_000);
+    expect(children(launcher.child.pid!).find((k) => k.role === 'device')?.pid).toBe(after.pid);
+  }, 240_000);
+
+  it('stops both children on SIGTERM', async () => {
+    const kids = children(launcher.child.pid!);
+    await launcher.stop();
+    for (const k of kids) expect(() => process.kill(k.pid, 0)).toThrow();
+  });
+});
