@@ -10437,7 +10437,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { status: "ok", database: {...}, broker: {...} } */
+      /** @description { status: "ok", role, database: {...}, broker: {...} } */
       200: {
         headers: {
           [name: string]: unknown;
