@@ -147,6 +147,24 @@ before(async () => {
     permitId: permit.id,
     position: { ...SITE, accuracyM: 8 },
   });
+  // 59 earlier copies of that refusal: 60 decisions, more than the timeline's first page (50).
+  const db2 = new Client({ connectionString: server.databaseUrl });
+  await db2.connect();
+  try {
+    await db2.query(
+      `CREATE TEMP TABLE copies AS SELECT d.*, i FROM decisions d, generate_series(1, 59) i WHERE d.machine_id = $1`,
+      [m1.id],
+    );
+    await db2.query(
+      `UPDATE copies SET id = gen_random_uuid(), at = at - i * interval '1 minute',
+              request_id = left(request_id, 56) || '-' || i, nonce = left(nonce, 120) || '-' || i`,
+    );
+    await db2.query(`ALTER TABLE copies DROP COLUMN i`);
+    const copied = await db2.query(`INSERT INTO decisions SELECT * FROM copies`);
+    assert.equal(copied.rowCount, 59, 'the phone start left one decision to copy');
+  } finally {
+    await db2.end();
+  }
 });
 
 after(async () => {
@@ -175,9 +193,16 @@ describe('records read as words, not codes', () => {
     await context.close();
   });
 
-  it('the audit log (regulator): actions, objects, people and changes in words', async () => {
+  it('the audit log (regulator): actions, objects, people and changes in words; paged by cursor', async () => {
     const { context, page } = await open('xiayi.regulator', /\/console\/overview/);
+    /** The audit list requests the page sends, with their query. */
+    const auditQuery = (r) => {
+      const u = new URL(r.url());
+      return u.pathname === '/api/audit' ? u.searchParams : null;
+    };
+    const firstAnswer = page.waitForResponse((r) => !!auditQuery(r) && !auditQuery(r).has('cursor'));
     await page.goto('/console/audit');
+    const first = await (await firstAnswer).json();
     const table = page.getByTestId('audit-page').locator('.ant-table').first();
     await table.locator('.ant-table-row').first().waitFor();
     const expanders = table.locator('.ant-table-row-expand-icon');
@@ -186,6 +211,40 @@ describe('records read as words, not codes', () => {
     await assertReadable(table.locator('tbody').first(), 'the audit log');
     assert.match(await table.innerText(), /系统（告警引擎）|恒达钢结构/);
     await shot(page, 'records-02-audit');
+
+    // Newest 50, then "load more" asks for the entries after them by the server's cursor.
+    assert.ok(first.nextCursor, `more than one page of audit entries (${first.total})`);
+    // The log's own rows (the expanded changes hold tables of their own).
+    const rows = table.locator('tbody').first().locator(':scope > tr.ant-table-row');
+    assert.equal(await rows.count(), 50);
+    const shown = (n) => new RegExp(`已显示 ${n} 条，${first.totalCapped ? '至少' : '共'} ${first.total} 条`);
+    const more = page.getByTestId('audit-more');
+    assert.match(await more.innerText(), shown(50));
+    const lastOfFirst = await rows.nth(49).innerText();
+    const secondAsked = page.waitForRequest((r) => auditQuery(r)?.get('cursor') === first.nextCursor);
+    const secondAnswer = page.waitForResponse((r) => auditQuery(r)?.get('cursor') === first.nextCursor);
+    await page.getByTestId('audit-load-more').click();
+    await secondAsked;
+    const second = await (await secondAnswer).json();
+    const all = 50 + second.items.length;
+    await rows.nth(all - 1).waitFor();
+    assert.equal(await rows.count(), all);
+    assert.match(await more.innerText(), shown(all));
+    // The rows loaded are the second page's, after the first's (not the first page again).
+    assert.equal(await rows.nth(49).innerText(), lastOfFirst);
+    assert.ok(
+      second.items.every((e) => !first.items.some((f) => f.id === e.id)),
+      'the second page repeats none of the first',
+    );
+
+    // A filter starts again from the newest entry: no cursor, the first page of what it selects.
+    const filtered = page.waitForRequest((r) => auditQuery(r)?.get('entityType') === 'permit');
+    await page.getByTestId('audit-entity-filter').click();
+    await page.keyboard.type('动火作业票');
+    await page.keyboard.press('Enter');
+    assert.equal(auditQuery(await filtered).has('cursor'), false);
+    await rows.first().waitFor();
+    assert.ok((await rows.count()) <= 50);
     await context.close();
   });
 
@@ -197,8 +256,16 @@ describe('records read as words, not codes', () => {
     await drawer.waitFor();
     // The demo machine has no chip: the phone start was refused, so there is a decision and no grant.
     await drawer.getByRole('tab', { name: '授权判定' }).click();
-    await drawer.getByTestId('timeline-decision').first().waitFor({ state: 'attached' });
-    assert.match(await drawer.getByTestId('timeline-decision').first().innerText(), /芯片未绑定焊机 \(手机扫码\)/);
+    const decisions = drawer.getByTestId('timeline-decision');
+    await decisions.first().waitFor({ state: 'attached' });
+    assert.match(await decisions.first().innerText(), /芯片未绑定焊机 \(手机扫码\)/);
+    // Decisions too: the newest 50, then the other 10 by the cursor (the first 50 again would make 100).
+    assert.equal(await decisions.count(), 50);
+    assert.match(await drawer.getByTestId('timeline-decisions-more').innerText(), /已显示 50 条，共 60 条/);
+    await drawer.getByTestId('timeline-decisions-load-more').click();
+    await drawer.getByTestId('timeline-decisions-load-more').waitFor({ state: 'detached' });
+    assert.equal(await decisions.count(), 60);
+    assert.match(await drawer.getByTestId('timeline-decisions-more').innerText(), /已显示 60 条，共 60 条/);
     // Arcs: the newest 50, then "load more" follows the server's cursor to the rest.
     await drawer.getByRole('tab', { name: '起弧记录' }).click();
     const arcs = drawer.getByTestId('timeline-arc');

@@ -1,4 +1,4 @@
-import { Badge, Button, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
+import { Badge, Descriptions, Drawer, Tabs, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Paginated } from '../api/client';
 import type { components } from '../api/schema';
@@ -10,6 +10,7 @@ import { fmtTime } from './format';
 import { arcFlagText, deviceStateText, grantSourceText, grantStatusText } from './device-codes';
 import { EnumTag } from './tags';
 import { EmptyState, ErrorState, InlineLoading } from './states';
+import { KeysetMore } from './KeysetMore';
 
 type DeviceStatus = components['schemas']['DeviceStatusView'];
 type DecisionView = components['schemas']['DecisionViewDto'];
@@ -48,10 +49,10 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
   const alerts = useApi<Paginated<AlertView>>(open ? '/api/alerts' : null, {
     query: { machineId: machineId ?? undefined, pageSize: 50 },
   });
-  const decisions = useApi<Paginated<DecisionView>>(open ? '/api/decisions' : null, {
+  const decisions = useKeysetList<DecisionView>(open ? '/api/decisions' : null, {
     query: { machineId: machineId ?? undefined, pageSize: 50 },
   });
-  const grants = useApi<Paginated<GrantView>>(open ? '/api/grants' : null, {
+  const grants = useKeysetList<GrantView>(open ? '/api/grants' : null, {
     query: { machineId: machineId ?? undefined, pageSize: 50 },
   });
   const arcs = useKeysetList<ArcView>(open ? '/api/arcs' : null, {
@@ -162,32 +163,61 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
           {
             key: 'arcs',
             label: t('timeline.arcs'),
-            children: <ArcList list={arcs} />,
+            children: (
+              <KeysetTimeline
+                list={arcs}
+                testId="timeline-arcs"
+                item={(a) => ({
+                  color: a.authorized === false ? 'red' : 'green',
+                  children: (
+                    <div data-testid="timeline-arc">
+                      {fmtTime(a.startedAt)}
+                      <WelderName name={a.welderName} /> ·{' '}
+                      {a.current && a.voltage
+                        ? t('timeline.arcLine', {
+                            seconds: Math.round(a.durationMs / 100) / 10,
+                            current: Math.round(a.current.mean ?? 0),
+                            voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10,
+                          })
+                        : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
+                      {a.interrupted ? (
+                        <Typography.Text type="warning">
+                          {' '}
+                          · {t(`timeline.arcInterrupted.${a.interrupted}`)}
+                        </Typography.Text>
+                      ) : null}
+                      {a.authorized === false ? (
+                        <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
+                      ) : null}
+                      {a.flags.length ? (
+                        <Typography.Text type="secondary">
+                          {' '}
+                          ({a.flags.map((f) => arcFlagText(f, t)).join('、')})
+                        </Typography.Text>
+                      ) : null}
+                    </div>
+                  ),
+                })}
+              />
+            ),
           },
           {
             key: 'decisions',
             label: t('timeline.decisions'),
             children: (
-              <Section
-                state={decisions}
-                render={(p) =>
-                  p.items.length ? (
-                    <Timeline
-                      items={p.items.map((d) => ({
-                        color: d.allowed ? 'green' : 'red',
-                        children: (
-                          <div data-testid="timeline-decision">
-                            {fmtTime(d.at)}
-                            <WelderName name={d.welderName} /> · {en ? d.message.en : d.message['zh-CN']}{' '}
-                            <Typography.Text type="secondary">({grantSourceText(d.source, t)})</Typography.Text>
-                          </div>
-                        ),
-                      }))}
-                    />
-                  ) : (
-                    <EmptyState description={t('timeline.noEvents')} />
-                  )
-                }
+              <KeysetTimeline
+                list={decisions}
+                testId="timeline-decisions"
+                item={(d) => ({
+                  color: d.allowed ? 'green' : 'red',
+                  children: (
+                    <div data-testid="timeline-decision">
+                      {fmtTime(d.at)}
+                      <WelderName name={d.welderName} /> · {en ? d.message.en : d.message['zh-CN']}{' '}
+                      <Typography.Text type="secondary">({grantSourceText(d.source, t)})</Typography.Text>
+                    </div>
+                  ),
+                })}
               />
             ),
           },
@@ -195,26 +225,19 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
             key: 'grants',
             label: t('timeline.grants'),
             children: (
-              <Section
-                state={grants}
-                render={(p) =>
-                  p.items.length ? (
-                    <Timeline
-                      items={p.items.map((g) => ({
-                        color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
-                        children: (
-                          <div data-testid="timeline-grant">
-                            {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)}
-                            <WelderName name={g.welderName} /> · {grantStatusText(g.status, t)} ·{' '}
-                            {grantSourceText(g.source, t)}
-                          </div>
-                        ),
-                      }))}
-                    />
-                  ) : (
-                    <EmptyState description={t('timeline.noEvents')} />
-                  )
-                }
+              <KeysetTimeline
+                list={grants}
+                testId="timeline-grants"
+                item={(g) => ({
+                  color: g.status === 'active' ? 'green' : g.status === 'revoked' ? 'red' : 'gray',
+                  children: (
+                    <div data-testid="timeline-grant">
+                      {fmtTime(g.issuedAt)} → {fmtTime(g.expiresAt)}
+                      <WelderName name={g.welderName} /> · {grantStatusText(g.status, t)} ·{' '}
+                      {grantSourceText(g.source, t)}
+                    </div>
+                  ),
+                })}
               />
             ),
           },
@@ -229,9 +252,17 @@ export function MachineTimelineDrawer({ machineId, onClose }: { machineId: strin
   );
 }
 
-/** The machine's arcs, newest first; "load more" follows the server's cursor (no page numbers: a
- * busy machine has years of arcs, and the 500th page loads as fast as the first). */
-function ArcList({ list }: { list: KeysetListState<ArcView> }) {
+/** One of the machine's records, newest first; "load more" follows the server's cursor (no page
+ * numbers: a busy machine has years of arcs and decisions, and the 500th page loads as fast as the first). */
+function KeysetTimeline<T>({
+  list,
+  testId,
+  item,
+}: {
+  list: KeysetListState<T>;
+  testId: string;
+  item: (row: T) => { color: string; children: React.ReactNode };
+}) {
   const { t } = useTranslation();
   if (list.loading && !list.items.length) return <InlineLoading />;
   if (list.error) {
@@ -242,52 +273,8 @@ function ArcList({ list }: { list: KeysetListState<ArcView> }) {
   if (!list.items.length) return <EmptyState description={t('timeline.noEvents')} />;
   return (
     <>
-      <Timeline
-        items={list.items.map((a) => ({
-          color: a.authorized === false ? 'red' : 'green',
-          children: (
-            <div data-testid="timeline-arc">
-              {fmtTime(a.startedAt)}
-              <WelderName name={a.welderName} /> ·{' '}
-              {a.current && a.voltage
-                ? t('timeline.arcLine', {
-                    seconds: Math.round(a.durationMs / 100) / 10,
-                    current: Math.round(a.current.mean ?? 0),
-                    voltage: Math.round((a.voltage.mean ?? 0) * 10) / 10,
-                  })
-                : t('timeline.arcLineNoStats', { seconds: Math.round(a.durationMs / 100) / 10 })}
-              {a.interrupted ? (
-                <Typography.Text type="warning"> · {t(`timeline.arcInterrupted.${a.interrupted}`)}</Typography.Text>
-              ) : null}
-              {a.authorized === false ? (
-                <Typography.Text type="danger"> · {t('timeline.arcUnauthorized')}</Typography.Text>
-              ) : null}
-              {a.flags.length ? (
-                <Typography.Text type="secondary">
-                  {' '}
-                  ({a.flags.map((f) => arcFlagText(f, t)).join('、')})
-                </Typography.Text>
-              ) : null}
-            </div>
-          ),
-        }))}
-      />
-      <div style={{ textAlign: 'center' }} data-testid="timeline-arcs-more">
-        <Typography.Text type="secondary">
-          {t('timeline.arcsShown', {
-            shown: list.items.length,
-            total: t(list.totalCapped ? 'common.totalAtLeast' : 'common.total', { total: list.total ?? 0 }),
-          })}
-        </Typography.Text>
-        {list.moreError ? <ErrorState error={list.moreError} onRetry={list.loadMore} /> : null}
-        {list.hasMore && !list.moreError ? (
-          <div style={{ marginTop: 8 }}>
-            <Button onClick={list.loadMore} loading={list.loading} data-testid="timeline-arcs-load-more">
-              {t('timeline.loadMore')}
-            </Button>
-          </div>
-        ) : null}
-      </div>
+      <Timeline items={list.items.map(item)} />
+      <KeysetMore list={list} testId={testId} />
     </>
   );
 }

@@ -11,14 +11,18 @@ import { fmtTime } from '../../components/format';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useErrorReporter } from '../../hooks/useApi';
-import { usePaged } from '../../hooks/usePaged';
+import { useKeysetList } from '../../hooks/useKeysetList';
+import { KeysetMore } from '../../components/KeysetMore';
 
 type ChainReport = components['schemas']['ChainReport'];
 
 export default function AuditPage() {
   const { t } = useTranslation();
-  const list = usePaged<AuditEntry>('/api/audit');
-  const { filters, setFilters } = list;
+  // By cursor, newest first, "load more" below (issue 19): a province's log is millions of entries and
+  // page numbers made deep pages read and drop every entry before them. Entries already read stay on
+  // screen while reading back in time; a filter change starts again from the newest entry.
+  const [entityType, setEntityType] = useState<string>();
+  const list = useKeysetList<AuditEntry>('/api/audit', { query: { entityType, pageSize: 50 } });
   const report = useErrorReporter();
   const [verifying, setVerifying] = useState(false);
   const [chain, setChain] = useState<ChainReport | null>(null);
@@ -71,48 +75,51 @@ export default function AuditPage() {
             optionFilterProp="label"
             placeholder={t('audit.entityType')}
             style={{ width: 220 }}
-            value={filters.entityType as string | undefined}
-            onChange={(v?: string) => setFilters({ ...filters, entityType: v })}
+            value={entityType}
+            onChange={(v?: string) => setEntityType(v)}
             options={auditEntityTypeValues.map((v) => ({ value: v, label: entityTypeText(v, t) }))}
             data-testid="audit-entity-filter"
           />
         </div>
-        {list.error && !list.data ? (
+        {list.error ? (
           <ErrorState error={list.error} onRetry={list.reload} />
         ) : (
-          <Table<AuditEntry>
-            rowKey="id"
-            size="small"
-            loading={list.loading}
-            dataSource={list.items}
-            pagination={list.pagination}
-            scroll={{ x: 800 }}
-            locale={{ emptyText: <EmptyState description={t('audit.empty')} /> }}
-            expandable={{ expandedRowRender: (a) => <AuditChanges entry={a} /> }}
-            columns={[
-              { title: t('audit.time'), dataIndex: 'occurredAt', width: 140, render: (v: string) => fmtTime(v) },
-              {
-                title: t('audit.actor'),
-                dataIndex: 'actorName',
-                width: 180,
-                render: (_: unknown, a) => actorText(a, t),
-              },
-              { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => actionText(v, t) },
-              {
-                title: t('audit.entity'),
-                dataIndex: 'entityType',
-                render: (_: unknown, a) => {
-                  const { type, name } = entityText(a, t);
-                  return (
-                    <>
-                      {type}
-                      {name && <div style={{ fontSize: 12, color: '#666' }}>{name}</div>}
-                    </>
-                  );
+          <>
+            <Table<AuditEntry>
+              rowKey="id"
+              size="small"
+              loading={list.loading && !list.items.length}
+              dataSource={list.items}
+              pagination={false}
+              scroll={{ x: 800 }}
+              locale={{ emptyText: <EmptyState description={t('audit.empty')} /> }}
+              expandable={{ expandedRowRender: (a) => <AuditChanges entry={a} /> }}
+              columns={[
+                { title: t('audit.time'), dataIndex: 'occurredAt', width: 140, render: (v: string) => fmtTime(v) },
+                {
+                  title: t('audit.actor'),
+                  dataIndex: 'actorName',
+                  width: 180,
+                  render: (_: unknown, a) => actorText(a, t),
                 },
-              },
-            ]}
-          />
+                { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => actionText(v, t) },
+                {
+                  title: t('audit.entity'),
+                  dataIndex: 'entityType',
+                  render: (_: unknown, a) => {
+                    const { type, name } = entityText(a, t);
+                    return (
+                      <>
+                        {type}
+                        {name && <div style={{ fontSize: 12, color: '#666' }}>{name}</div>}
+                      </>
+                    );
+                  },
+                },
+              ]}
+            />
+            {list.items.length ? <KeysetMore list={list} testId="audit" /> : null}
+          </>
         )}
       </Card>
     </div>
