@@ -13,7 +13,7 @@ export async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: 
   const c = new Client({ connectionString: databaseUrl, application_name: 'arcgate-startup-lock' });
   await c.connect();
   try {
-    await c.query('SELECT pg_advisory_lock($1)', [key]);
+    await acquire(c, key);
     try {
       return await fn();
     } finally {
@@ -21,5 +21,21 @@ export async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: 
     }
   } finally {
     await c.end().catch(() => undefined);
+  }
+}
+
+const RETRY_MS = 200;
+
+/**
+ * Tries and sleeps rather than blocking in pg_advisory_lock: a waiter blocked inside that statement
+ * holds a snapshot, and a migration that builds an index CONCURRENTLY waits for every older snapshot
+ * to end, while the lock it needs is held by the migrating replica: both would wait forever (the
+ * cycle runs through the migrating process, so PostgreSQL's deadlock detector never sees it).
+ */
+async function acquire(c: Client, key: number): Promise<void> {
+  for (;;) {
+    const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+    if (rows[0]?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
 }

@@ -75,6 +75,9 @@ describe('fault injection in a real server process', () => {
         env: {
           PATH: process.env.PATH,
           NODE_ENV: 'test',
+          // One process: the fault point kills the process that decides, and this test restarts it itself
+          // (without SERVER_ROLE the embedded default is the launcher, which would restart its child).
+          SERVER_ROLE: 'all',
           DATABASE_URL: t.config.databaseUrl,
           PORT: String(await portOrFree(0)),
           HOST: '127.0.0.1',
