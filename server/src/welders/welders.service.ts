@@ -100,15 +100,7 @@ export class WeldersService {
     const now = this.clock.now();
     const today = chinaDate(now);
     const [rows, total] = await this.welders.searchPage(
-      {
-        nameContains: query.q,
-        idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined,
-        employerId: query.employerId,
-        status: query.status,
-        certificateState: query.certificateState,
-        today,
-        soon: addDays(today, EXPIRING_SOON_DAYS),
-      },
+      this.filtersOf(query, today),
       (qb) => this.access.scopeQuery(qb, actor, today),
       offsetOf(query),
       query.pageSize,
@@ -121,20 +113,24 @@ export class WeldersService {
     );
   }
 
+  /** The list's filters, shared by the page and the export so that both select the same welders. */
+  private filtersOf(query: ListWeldersQueryDto, today: string) {
+    return {
+      nameContains: query.q,
+      idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined,
+      employerId: query.employerId,
+      status: query.status,
+      certificateState: query.certificateState,
+      today,
+      soon: addDays(today, EXPIRING_SOON_DAYS),
+    };
+  }
+
   /** The list's statement for the ledger export (same scope, filters and order; every row, not a page). */
   exportStatement(actor: Actor, query: ListWeldersQueryDto): { sql: string; params: unknown[] } {
     const today = chinaDate(this.clock.now());
-    const [sql, params] = this.welders.exportStatement(
-      {
-        nameContains: query.q,
-        idNumberIndex: query.idNumber ? this.cipher.blindIndex(query.idNumber) : undefined,
-        employerId: query.employerId,
-        status: query.status,
-        certificateState: query.certificateState,
-        today,
-        soon: addDays(today, EXPIRING_SOON_DAYS),
-      },
-      (qb) => this.access.scopeQuery(qb, actor, today),
+    const [sql, params] = this.welders.exportStatement(this.filtersOf(query, today), (qb) =>
+      this.access.scopeQuery(qb, actor, today),
     );
     return { sql, params };
   }
