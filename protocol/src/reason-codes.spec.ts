@@ -58,6 +58,8 @@ const REQUIRED_REVOKE = [
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
   'GAS_ANALYSIS_FAILED',
+  // The server's revocation rule ends a grant with it (grants.repository.ts).
+  'CERTIFICATE_MISSING',
 ];
 
 describe('reason codes', () => {

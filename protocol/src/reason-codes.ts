@@ -100,7 +100,8 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.WELDER_CODE_INVALID]: r('焊工码无效', 'Welder code is invalid'),
   [ReasonCode.WELDER_CODE_REVOKED]: r('焊工码已作废', 'Welder code has been revoked', 'both'),
   [ReasonCode.CODE_REVOKED]: r('二维码已作废', 'Code has been revoked', 'revoke'),
-  [ReasonCode.CERTIFICATE_MISSING]: r('无有效特种作业操作证', 'No special-operation certificate on record'),
+  // Also a revoke: the record a grant was obtained on left 'verified' (an employer's edit sends it back to the queue).
+  [ReasonCode.CERTIFICATE_MISSING]: r('无有效特种作业操作证', 'No special-operation certificate on record', 'both'),
   [ReasonCode.CERTIFICATE_EXPIRED]: r('特种作业操作证已过期', 'Certificate has expired', 'both'),
   [ReasonCode.CERTIFICATE_REVIEW_OVERDUE]: r('特种作业操作证逾期未复审', 'Certificate review is overdue', 'both'),
   [ReasonCode.CERTIFICATE_SUSPENDED]: r('特种作业操作证已暂扣', 'Certificate is suspended', 'both'),

@@ -32,26 +32,28 @@ export interface RevokedGrant {
 const CERTIFICATE_VALIDITY_TODAY = certificateValiditySql('c', '$2::date');
 
 /**
- * Why a certificate that was valid when granted no longer is. 'unverified': a regulator has rejected
- * the record since (a grant is only ever made on a verified one).
+ * Why a certificate that was valid when granted no longer is. 'unverified': the record has left
+ * 'verified' since (a grant is only ever made on a verified one): a regulator's rejection is the
+ * regulator's order; an employer's edit sends it back to the queue, and the device is told what a new
+ * request would be told (CERTIFICATE_MISSING, as the decision says for an unverified record).
  */
-const CERTIFICATE_REVOKE_REASON: Readonly<Record<Exclude<CertificateValidity, 'valid'>, ReasonCode>> = {
+const CERTIFICATE_REVOKE_REASON: Readonly<Record<Exclude<CertificateValidity, 'valid' | 'unverified'>, ReasonCode>> = {
   revoked: ReasonCode.CERTIFICATE_REVOKED,
   suspended: ReasonCode.CERTIFICATE_SUSPENDED,
-  unverified: ReasonCode.REGULATOR_ORDER,
   not_yet_valid: ReasonCode.CERTIFICATE_MISSING,
   expired: ReasonCode.CERTIFICATE_EXPIRED,
   review_overdue: ReasonCode.CERTIFICATE_REVIEW_OVERDUE,
 };
+const UNVERIFIED_REASON_SQL = `CASE WHEN c.verification = 'rejected' THEN '${ReasonCode.REGULATOR_ORDER}' ELSE '${ReasonCode.CERTIFICATE_MISSING}' END`;
 const CERTIFICATE_REASON_SQL = `CASE ${CERTIFICATE_VALIDITY_TODAY} ${Object.entries(CERTIFICATE_REVOKE_REASON)
   .map(([v, r]) => `WHEN '${v}' THEN '${r}'`)
-  .join(' ')} END`;
+  .join(' ')} WHEN 'unverified' THEN ${UNVERIFIED_REASON_SQL} END`;
 
 /**
  * Why a live grant must end now, first cause wins. Mirrors the checks of a new decision for
  * everything that can change during a grant's life (the device itself enforces expiresAt).
  */
-const REVOKE_REASON_SQL = `CASE
+export const REVOKE_REASON_SQL = `CASE
     WHEN p.status = 'cancelled' THEN 'PERMIT_CANCELLED'
     WHEN p.status = 'closed' THEN 'PERMIT_CLOSED'
     WHEN p.status <> 'approved' OR p.planned_end <= $1 THEN 'PERMIT_EXPIRED'

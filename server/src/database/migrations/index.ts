@@ -36,6 +36,7 @@ import { EventArchives1796700004001 } from './1796700004001-EventArchives';
 import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScaleIndexes';
 import { MachineOnlineDays1796800003000 } from './1796800003000-MachineOnlineDays';
 import { ArcScope1796800004000 } from './1796800004000-ArcScope';
+import { CertificateUnverifiedRevocation1796900000000 } from './1796900000000-CertificateUnverifiedRevocation';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   ProvinceScaleIndexes1796700003001,
   MachineOnlineDays1796800003000,
   ArcScope1796800004000,
+  CertificateUnverifiedRevocation1796900000000,
 ];
