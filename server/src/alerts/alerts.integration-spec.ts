@@ -97,6 +97,29 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       expect(actions.map((r: { action: string }) => r.action)).toEqual(['alert.raise']);
     });
 
+    it('a repeat whose first time is later than its occurred time (raised out of order) is counted, not refused', async () => {
+      const at = clock.now();
+      const input = { type: AlertType.TAMPER, enterpriseId: ent.steel, dedupeKey: 'tamper:out-of-order', evidence: {} };
+      const first = await alerts.raise({ ...input, occurredAt: at });
+      // Before, the proposed row broke CHECK (last_seen_at >= first_seen_at) and every retry failed the same way.
+      const bump = await alerts.raise({
+        ...input,
+        occurrences: 2,
+        firstOccurredAt: new Date(at.getTime() + 2000),
+        occurredAt: new Date(at.getTime() + 1000),
+      });
+      expect(bump).toMatchObject({ id: first.id, count: 3 });
+      expect(new Date(bump.lastSeenAt).getTime()).toBe(at.getTime() + 2000);
+      const fresh = await alerts.raise({
+        ...input,
+        dedupeKey: 'tamper:out-of-order-new',
+        firstOccurredAt: new Date(at.getTime() + 2000),
+        occurredAt: at,
+      });
+      expect(fresh).toMatchObject({ count: 1 });
+      expect(new Date(fresh.firstSeenAt).getTime()).toBe(at.getTime());
+    });
+
     it('is atomic under concurrent raises with the same key: one row', async () => {
       const input = {
         type: AlertType.GAS_ABOVE_LIMIT,

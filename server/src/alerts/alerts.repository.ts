@@ -73,11 +73,14 @@ export class AlertsRepository {
    * Inserts a new alert or, when a not-closed alert with the same dedupe key exists, bumps its count
    * (by the occurrences the write stands for) and last-seen time and escalates its severity. Atomic under concurrency: the partial unique index
    * alerts_open_dedupe_key makes a concurrent second insert wait and turn into the update.
+   * The proposed row is checked (last_seen_at >= first_seen_at) before it turns into the update, so its two
+   * times are ordered here: a caller's "first" later than its "occurred" (repeats raised out of order) must
+   * not make the write fail again on every retry.
    */
   async upsertRaised(em: EntityManager, r: NewAlertRow): Promise<UpsertResult> {
     const rows: UpsertResult[] = await em.query(
       `INSERT INTO alerts (type, severity, state, enterprise_id, region_path, machine_id, welder_id, permit_id, chip_id, evidence, dedupe_key, count, first_seen_at, last_seen_at)
-       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $12::int, COALESCE($13::timestamptz, $11::timestamptz), $11::timestamptz)
+       VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $12::int, LEAST($13::timestamptz, $11::timestamptz), GREATEST($13::timestamptz, $11::timestamptz))
        ON CONFLICT (dedupe_key) WHERE state <> 'closed' DO UPDATE SET
          count = alerts.count + EXCLUDED.count,
          first_seen_at = LEAST(alerts.first_seen_at, EXCLUDED.first_seen_at),

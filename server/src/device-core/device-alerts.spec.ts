@@ -47,6 +47,22 @@ describe('DeviceAlerts: repeats are aggregated, never dropped', () => {
     });
   });
 
+  it('repeats raised out of order (messages handled concurrently) are written with first ≤ last time', async () => {
+    await alerts.raise(tamper(1));
+    const t0 = clock.now();
+    const later = new Date(t0.getTime() + 2000);
+    const earlier = new Date(t0.getTime() + 1000);
+    await alerts.raise({ ...tamper(2), occurredAt: later });
+    await alerts.raise({ ...tamper(3), occurredAt: earlier });
+    await alerts.flushRepeats();
+    expect(written[1]).toMatchObject({
+      occurrences: 2,
+      firstOccurredAt: earlier,
+      occurredAt: later,
+      evidence: { n: 3 },
+    });
+  });
+
   it('a raise after the window writes pending repeats first, then itself', async () => {
     await alerts.raise(tamper(1));
     clock.advance(1000);

@@ -25,9 +25,13 @@ type KeyedInput = RaiseAlertInput & { dedupeKey: string };
 interface Window {
   /** When the window's first raise was written (clock ms). */
   openedAt: number;
-  /** Repeats not yet written, with the first one's time and the latest input. */
+  /**
+   * Repeats not yet written: the earliest and latest time among them (messages handled concurrently,
+   * as through an external broker, raise out of order) and the latest input raised.
+   */
   pending: number;
   firstAt?: Date;
+  lastAt?: Date;
   latest?: KeyedInput;
   timer?: NodeJS.Timeout;
   /** Settles when the window's first raise is written: its repeats are written after it, never beside it. */
@@ -53,8 +57,10 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     const now = this.clock.now().getTime();
     const w = this.windows.get(input.dedupeKey);
     if (w && now - w.openedAt < REPEAT_MS && now >= w.openedAt) {
+      const at = input.occurredAt ?? new Date(now);
       w.pending++;
-      w.firstAt ??= input.occurredAt ?? new Date(now);
+      if (!w.firstAt || at < w.firstAt) w.firstAt = at;
+      if (!w.lastAt || at > w.lastAt) w.lastAt = at;
       w.latest = input;
       // Real time, not the clock: a fake or offset clock must not keep repeats unwritten.
       w.timer ??= setTimeout(
@@ -76,11 +82,11 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
       // The repeats counted on this window would vanish with it: they are written as the alert's first raise.
       if (this.windows.get(input.dedupeKey) === window) this.windows.delete(input.dedupeKey);
       if (window.pending && window.latest) {
-        const { pending, firstAt, latest } = window;
+        const { pending, firstAt, lastAt, latest } = window;
         window.pending = 0;
         if (window.timer) clearTimeout(window.timer);
         await this.alerts
-          .raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt })
+          .raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt, occurredAt: lastAt ?? latest.occurredAt })
           .catch((again: Error) =>
             this.logger.error(`could not record ${pending} repeat(s) of ${latest.type} either: ${again.message}`),
           );
@@ -178,12 +184,18 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
     // A bump racing the first insert of its alert could be lost or open a second row (seen in CI: count 1 of 3).
     await w.first;
     if (!w.pending || !w.latest) return;
-    const { pending, firstAt, latest } = w;
+    const { pending, firstAt, lastAt, latest } = w;
     w.pending = 0;
     w.firstAt = undefined;
+    w.lastAt = undefined;
     w.latest = undefined;
     try {
-      await this.alerts.raise({ ...latest, occurrences: pending, firstOccurredAt: firstAt });
+      await this.alerts.raise({
+        ...latest,
+        occurrences: pending,
+        firstOccurredAt: firstAt,
+        occurredAt: lastAt ?? latest.occurredAt,
+      });
     } catch (e) {
       this.logger.error(`could not record ${pending} repeat(s) of ${latest.type} (${key}): ${(e as Error).message}`);
       // Counted again on the window (if it still stands) so that the next flush or timer retries the write.
@@ -191,6 +203,7 @@ export class DeviceAlerts implements BeforeApplicationShutdown {
       if (still) {
         still.pending += pending;
         if (firstAt && (!still.firstAt || firstAt < still.firstAt)) still.firstAt = firstAt;
+        if (lastAt && (!still.lastAt || lastAt > still.lastAt)) still.lastAt = lastAt;
         still.latest ??= latest;
         still.timer ??= setTimeout(() => void this.writeRepeats(key), REPEAT_MS).unref();
       }
