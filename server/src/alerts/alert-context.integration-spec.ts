@@ -201,6 +201,10 @@ describe('alerts say who, which machine and where; filters, export, unseen badge
       .parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toContain('alerts-2026-01-04.xlsx');
+    // Streamed as it is read (export worker, cursor), not built whole: chunked, no length.
+    expect(res.headers['content-length']).toBeUndefined();
+    // …and it ends only once it is audited.
+    expect(await t.ds.query(`SELECT 1 FROM audit_log WHERE action = 'alert.export'`)).toHaveLength(1);
     const rows = await sheetRecords(res.body as Buffer);
     expect(rows.map((r) => r['设备名称'])).toEqual(expect.arrayContaining(['1号车间氩弧焊机', '2号车间二保焊机']));
     const geofence = rows.find((r) => r['设备名称'] === '1号车间氩弧焊机')!;
@@ -228,7 +232,7 @@ describe('alerts say who, which machine and where; filters, export, unseen badge
     // The empty export took nothing out: only the first is in the audit log.
     expect(audit).toHaveLength(1);
     expect(audit[0].actor_user_id).toBe(ids.users['huiting.regulator']);
-    expect(audit[0].after).toMatchObject({ rows: rows.length, filters: { regionCode: '411426100' } });
+    expect(audit[0].after).toMatchObject({ rows: rows.length, complete: true, filters: { regionCode: '411426100' } });
   });
 
   it('counts unseen open alerts per user: opening the list clears them; a new alert or a repeat shows again', async () => {

@@ -1,9 +1,7 @@
-import { chinaDateTime, ExportColumn } from '../common/sheets/export-builder';
-import { AlertSeverity, AlertState } from './alert-type';
-import { AlertView } from './alert.view';
-
-/** At most this many rows per export; more is 422 EXPORT_TOO_LARGE (narrow the filters). */
-export const MAX_ALERT_EXPORT_ROWS = 50_000;
+import { chinaDateTime } from '../common/sheets/export-builder';
+import type { QueryExportSpec } from '../common/sheets/export-stream';
+import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
+import { contextOf } from './alert-context';
 
 const SEVERITY_ZH: Record<AlertSeverity, string> = {
   [AlertSeverity.Info]: '提示',
@@ -17,30 +15,51 @@ const STATE_ZH: Record<AlertState, string> = {
   [AlertState.Closed]: '已关闭',
 };
 
-function place(a: AlertView): string | null {
-  if (a.placeAddress) return a.placeAddress;
-  if (a.placeLatitude !== null && a.placeLongitude !== null) return `${a.placeLatitude}, ${a.placeLongitude}`;
+/**
+ * A row of the export's statement (AlertsRepository.exportStatement): the alert's own columns and the
+ * context columns of withContext (ctx_*), read by contextOf as the list reads them (masked ID number too).
+ */
+export interface AlertExportRow extends Record<string, unknown> {
+  type: AlertType;
+  severity: AlertSeverity;
+  state: AlertState;
+  enterpriseName: string | null;
+  chipId: string | null;
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  closeNote: string | null;
+  acknowledgeNote: string | null;
+}
+
+function place(r: AlertExportRow): string | null {
+  const c = contextOf(r);
+  if (c.placeAddress) return c.placeAddress;
+  if (c.placeLatitude !== null && c.placeLongitude !== null) return `${c.placeLatitude}, ${c.placeLongitude}`;
   return null;
 }
 
-/** 告警清单: one row per alert, what the list shows (views are masked: the welder's ID number too). */
-export const ALERT_EXPORT: { sheetName: string; asciiBase: string; columns: ExportColumn<AlertView>[] } = {
+const ctx = (r: AlertExportRow) => contextOf(r);
+
+/** 告警清单: one row per alert, what the list shows. Loaded by the export worker too (source): keep this module's imports light. */
+export const ALERT_EXPORT: QueryExportSpec<AlertExportRow> = {
   sheetName: '告警清单',
   asciiBase: 'alerts',
+  source: { module: __filename, name: 'ALERT_EXPORT' },
   columns: [
     { header: '级别', width: 8, value: (a) => SEVERITY_ZH[a.severity] },
-    { header: '告警类型', width: 26, value: (a) => a.title },
+    { header: '告警类型', width: 26, value: (a) => ALERT_TYPES[a.type]?.titleZh ?? a.type },
     { header: '状态', width: 10, value: (a) => STATE_ZH[a.state] },
     { header: '单位', width: 28, value: (a) => a.enterpriseName ?? '未登记设备' },
-    { header: '乡镇', width: 14, value: (a) => a.townshipName },
-    { header: '设备名称', width: 20, value: (a) => a.machineName },
-    { header: '设备编码', width: 26, value: (a) => a.machineCode },
+    { header: '乡镇', width: 14, value: (a) => ctx(a).townshipName },
+    { header: '设备名称', width: 20, value: (a) => ctx(a).machineName },
+    { header: '设备编码', width: 26, value: (a) => ctx(a).machineCode },
     { header: '芯片', width: 26, value: (a) => a.chipId },
-    { header: '焊工', width: 10, value: (a) => a.welderName },
-    { header: '焊工身份证号（脱敏）', width: 22, value: (a) => a.welderIdMasked },
-    { header: '作业票', width: 30, value: (a) => a.permitWork },
+    { header: '焊工', width: 10, value: (a) => ctx(a).welderName },
+    { header: '焊工身份证号（脱敏）', width: 22, value: (a) => ctx(a).welderIdMasked },
+    { header: '作业票', width: 30, value: (a) => ctx(a).permitWork },
     { header: '地点', width: 34, value: place },
-    { header: '发生次数', width: 10, value: (a) => a.count },
+    { header: '发生次数', width: 10, value: (a) => Number(a.count) },
     { header: '首次发生', width: 18, value: (a) => chinaDateTime(a.firstSeenAt) },
     { header: '最近发生', width: 18, value: (a) => chinaDateTime(a.lastSeenAt) },
     { header: '处理说明', width: 30, value: (a) => a.closeNote ?? a.acknowledgeNote },

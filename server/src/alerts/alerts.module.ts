@@ -12,10 +12,11 @@ import { CertificateExpiryScanner } from './certificate-expiry.scanner';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 import { RegionsModule } from '../regions/regions.module';
 import { AuthModule } from '../auth/auth.module';
+import { ExportsModule } from '../exports/exports.module';
 
 /** 告警: raise (other modules call AlertsService.raise), scoped REST, live SSE across replicas, certificate expiry scan. */
 @Module({
-  imports: [EnterprisesModule, RegionsModule, AuthModule, TypeOrmModule.forFeature([Alert])],
+  imports: [EnterprisesModule, RegionsModule, AuthModule, ExportsModule, TypeOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
   providers: [AlertsService, AlertHooks, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
   exports: [AlertsService, AlertHooks, CertificateExpiryScanner],

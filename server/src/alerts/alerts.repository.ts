@@ -193,8 +193,23 @@ export class AlertsRepository {
     return [pairWithContext(rows), total];
   }
 
-  countScoped(actor: Actor, f: AlertFilters): Promise<number> {
-    return this.scoped(actor, f).getCount();
+  /** The export's one statement (ALERT_EXPORT's row): the list's scope, filters and order, read through a cursor. */
+  exportStatement(actor: Actor, f: AlertFilters): [string, unknown[]] {
+    const qb = this.scoped(actor, f).leftJoin('a.enterprise', 'e').select([]);
+    return withContext(qb)
+      .addSelect('a.type', 'type')
+      .addSelect('a.severity', 'severity')
+      .addSelect('a.state', 'state')
+      .addSelect('e.name', 'enterpriseName')
+      .addSelect('a.chip_id', 'chipId')
+      .addSelect('a.count', 'count')
+      .addSelect('a.first_seen_at', 'firstSeenAt')
+      .addSelect('a.last_seen_at', 'lastSeenAt')
+      .addSelect('a.close_note', 'closeNote')
+      .addSelect('a.acknowledge_note', 'acknowledgeNote')
+      .orderBy('a.last_seen_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .getQueryAndParameters();
   }
 
   /** One alert with context, whoever asks (callers check visibility). */

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { pipeline, Transform } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -18,17 +19,9 @@ import { ListAlertsQueryDto } from './dto/list-alerts.query';
 import { AlertSummary, emptySummary } from './alert-summary';
 import { sanitizeEvidence } from './evidence';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
-import { chinaDate } from '../common/time/china-date';
-import { buildExportOffThread } from '../common/sheets/export-off-thread';
-import { ALERT_EXPORT, MAX_ALERT_EXPORT_ROWS } from './alert-export';
+import { ALERT_EXPORT } from './alert-export';
+import { ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { UnseenAlertsView } from './dto/list-alerts.query';
-
-/** An export, ready to download. */
-export interface AlertExportFile {
-  buffer: Buffer;
-  asciiName: string;
-  chineseName: string;
-}
 
 /** What a module reports when it raises an alert. */
 export type RaiseAlertInput = {
@@ -58,6 +51,8 @@ const MAX_DEDUPE_KEY = 200;
 
 @Injectable()
 export class AlertsService {
+  private readonly logger = new Logger('Alerts');
+
   constructor(
     private readonly alerts: AlertsRepository,
     private readonly scope: AlertScope,
@@ -67,6 +62,7 @@ export class AlertsService {
     private readonly clock: Clock,
     private readonly ds: DataSource,
     @Inject(REGION_LOOKUP) private readonly regions: RegionLookup,
+    private readonly exporter: QueryExportService,
   ) {}
 
   /**
@@ -116,26 +112,30 @@ export class AlertsService {
   }
 
   /**
-   * Every alert of the list's filters as a workbook (page and pageSize ignored), built in a worker thread.
-   * Audited when it holds any row: who took which alerts out of the platform, with the filters and the row count.
+   * Every alert of the list's filters as a workbook (page and pageSize ignored), streamed: read through a
+   * cursor and written in an export worker thread (QueryExportService), no row cap but the sheet's own.
+   * Audited when any row left: who took which alerts out of the platform, with the filters and the row
+   * count. A complete download ends only after its audit entry is written; one cut short is audited with
+   * rows null (some rows may have left).
    */
-  async export(actor: Actor, q: ListAlertsQueryDto): Promise<AlertExportFile> {
+  async export(actor: Actor, q: ListAlertsQueryDto): Promise<ExportedStream> {
     const f = await this.filters(q);
-    // Counted first, so that an oversized export is refused before any row is read.
-    const total = await this.alerts.countScoped(actor, f);
-    if (total > MAX_ALERT_EXPORT_ROWS)
-      throw new DomainError(
-        ErrorCode.EXPORT_TOO_LARGE,
-        `导出最多 ${MAX_ALERT_EXPORT_ROWS} 行，当前筛选结果 ${total} 行，请缩小筛选范围`,
-        [],
-        { total, maxRows: MAX_ALERT_EXPORT_ROWS },
-      );
-    const [rows] = await this.alerts.listScoped(actor, f, 0, MAX_ALERT_EXPORT_ROWS);
-    const views = rows.map((r) => toAlertView(r.alert, r.context));
-    const buffer = await buildExportOffThread(ALERT_EXPORT.sheetName, ALERT_EXPORT.columns, views);
-    // An empty workbook takes nothing out of the platform: only exports with rows are audited.
-    if (views.length)
-      await this.ds.transaction((tx) =>
+    const [sql, params] = this.alerts.exportStatement(actor, f);
+    const file = await this.exporter.export(ALERT_EXPORT, { sql, params });
+    const audited = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
+      // The worker has sent its last bytes: `rows` is settled by then.
+      flush: (done) =>
+        void file.rows.then((rows) => (rows ? this.auditExport(actor, q, rows) : undefined)).then(() => done()),
+    });
+    pipeline(file.stream, audited, () => undefined);
+    void file.rows.then((rows) => (rows === null ? this.auditExport(actor, q, null) : undefined));
+    return { ...file, stream: audited };
+  }
+
+  private async auditExport(actor: Actor, q: ListAlertsQueryDto, rows: number | null): Promise<void> {
+    await this.ds
+      .transaction((tx) =>
         this.audit.record(tx, actor, {
           action: 'alert.export',
           entityType: 'alert_export',
@@ -144,7 +144,8 @@ export class AlertsService {
           regionPath: actor.regionPath ?? null,
           before: null,
           after: {
-            rows: views.length,
+            rows,
+            complete: rows !== null,
             filters: {
               type: q.type ?? null,
               severity: q.severity ?? null,
@@ -158,13 +159,8 @@ export class AlertsService {
             },
           },
         }),
-      );
-    const day = chinaDate(this.clock.now());
-    return {
-      buffer,
-      asciiName: `${ALERT_EXPORT.asciiBase}-${day}.xlsx`,
-      chineseName: `${ALERT_EXPORT.sheetName}-${day}.xlsx`,
-    };
+      )
+      .catch((e: Error) => this.logger.error(`alert export by ${actor.userId} not audited: ${e.message}`));
   }
 
   /** The current state of these alerts (missing ids left out): notifications stop escalating an acknowledged one. */

@@ -5,7 +5,7 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
 import { EXPORT_APPLICATION_NAME } from '../common/sheets/export-stream';
 import { WELDER_EXPORT } from './definitions/welder-ledger';
-import { MAX_CONCURRENT_EXPORTS } from './ledger-export.service';
+import { MAX_CONCURRENT_EXPORTS } from '../exports/query-export.service';
 
 /** Collects a (chunked) response body as a Buffer. */
 function binary(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {

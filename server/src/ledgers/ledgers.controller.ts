@@ -35,7 +35,7 @@ import { ImportLedgerQueryDto } from './dto/import-ledger-query.dto';
 import { ImportJobDto, ImportJobIdParamDto } from './dto/import-job.dto';
 import { TemplateQueryDto } from './dto/template-query.dto';
 import { templateLang } from './sheet/ledger-sheet';
-import { ExportedFile, ExportedStream } from './ledger-export.service';
+import { ExportedFile, ExportedStream } from '../exports/query-export.service';
 import { ImportableLedger, LedgersService } from './ledgers.service';
 import {
   assertXlsxUpload,

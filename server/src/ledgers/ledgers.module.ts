@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { EnterprisesModule } from '../enterprises/enterprises.module';
 import { MachinesModule } from '../machines/machines.module';
 import { WeldersModule } from '../welders/welders.module';
-import { LedgerExportService } from './ledger-export.service';
+import { ExportsModule } from '../exports/exports.module';
 import { LedgerImportService } from './ledger-import.service';
 import { ImportJobsRepository } from './jobs/import-jobs.repository';
 import { ImportJobsService } from './jobs/import-jobs.service';
@@ -12,12 +12,11 @@ import { LedgersRepository } from './ledgers.repository';
 import { LedgersService } from './ledgers.service';
 
 @Module({
-  imports: [EnterprisesModule, MachinesModule, WeldersModule],
+  imports: [EnterprisesModule, MachinesModule, WeldersModule, ExportsModule],
   controllers: [LedgersController],
   providers: [
     LedgersService,
     LedgerImportService,
-    LedgerExportService,
     LedgersRepository,
     ImportJobsRepository,
     ImportJobsService,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { DomainError } from '../common/errors/domain-error';
@@ -16,7 +16,9 @@ import { WeldersService } from '../welders/welders.service';
 import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
 import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
-import { ExportedFile, ExportedStream, LedgerExportService } from './ledger-export.service';
+import { ExportedFile, ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { warmExportWorker } from '../common/sheets/export-stream';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ImportPlan } from './ledger-import.service';
 import { ImportableLedger } from './jobs/import-task';
 import { ImportJobsService, ImportJobView } from './jobs/import-jobs.service';
@@ -33,16 +35,23 @@ const SHEETS: Record<ImportableLedger, { sheet: LedgerSheet; asciiBase: string }
 
 /** Ledger (台账) templates, all-or-nothing imports and scoped exports, on top of the feature services. */
 @Injectable()
-export class LedgersService {
+export class LedgersService implements OnApplicationBootstrap {
   constructor(
     private readonly importJobs: ImportJobsService,
-    private readonly exporter: LedgerExportService,
+    private readonly exporter: QueryExportService,
     private readonly ledgers: LedgersRepository,
     private readonly access: AccessPolicy,
     private readonly enterprises: EnterprisesService,
     private readonly machines: MachinesService,
     private readonly welders: WeldersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** In production the first export finds its worker ready (tests start theirs when they export). */
+  onApplicationBootstrap(): void {
+    if (this.config.nodeEnv === 'production')
+      warmExportWorker([MACHINE_EXPORT.source, WELDER_EXPORT.source, ENTERPRISE_EXPORT.source]);
+  }
 
   async template(ledger: ImportableLedger, lang: TemplateLang = 'zh-CN'): Promise<ExportedFile> {
     const { sheet, asciiBase } = SHEETS[ledger];

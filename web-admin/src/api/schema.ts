@@ -78,7 +78,7 @@ export interface paths {
     };
     /**
      * Export the alerts of the same filters as GET /api/alerts (every row, not one page; audited)
-     * @description page and pageSize are ignored. More than 50,000 matching rows: 422 EXPORT_TOO_LARGE (narrow the filters).
+     * @description page and pageSize are ignored. Streamed as it is read (chunked, no Content-Length); audited when the download ends.
      */
     get: operations['AlertsController_export'];
     put?: never;

@@ -145,8 +145,11 @@ function keepWorker(worker: Worker): void {
 
 export interface QueryExport {
   stream: Readable;
-  /** Settles when the worker is gone, and with it its database connection. */
-  finished: Promise<void>;
+  /**
+   * Settles when the worker is gone, and with it its database connection: with the rows written when
+   * the export completed, null when it was aborted or failed.
+   */
+  finished: Promise<number | null>;
 }
 
 /**
@@ -162,8 +165,8 @@ export interface QueryExport {
  */
 export function streamQueryExport(init: QueryExportInit): Promise<QueryExport> {
   const worker = takeWorker();
-  let connectionClosed!: () => void;
-  const finished = new Promise<void>((resolve) => {
+  let connectionClosed!: (rows: number | null) => void;
+  const finished = new Promise<number | null>((resolve) => {
     connectionClosed = resolve;
   });
   let wanted = false;
@@ -227,7 +230,7 @@ export function streamQueryExport(init: QueryExportInit): Promise<QueryExport> {
           clearTimeout(stall);
           out.push(null);
           detach();
-          connectionClosed();
+          connectionClosed(m.rows);
           keepWorker(worker);
           return;
         case 'error':
@@ -239,7 +242,7 @@ export function streamQueryExport(init: QueryExportInit): Promise<QueryExport> {
     };
     const onExit = (code: number) => {
       clearTimeout(stall);
-      connectionClosed();
+      connectionClosed(null);
       if (!ended) fail(new Error(`export worker exited with code ${code}`));
       ended = true;
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
@@ -13,12 +13,8 @@ import {
   ExportStatement,
   QueryExportSpec,
   streamQueryExport,
-  warmExportWorker,
 } from '../common/sheets/export-stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
-import { MACHINE_EXPORT } from './definitions/machine-ledger';
-import { WELDER_EXPORT } from './definitions/welder-ledger';
 
 /**
  * Exports running at once in this process; more wait their turn. Each takes a worker thread (a core
@@ -32,6 +28,8 @@ const PG_QUERY_CANCELED = '57014';
 /** A file that is still being written: its bytes come as the rows are read. */
 export interface ExportedStream {
   stream: Readable;
+  /** The rows written once the worker is done; null when the download was aborted or failed. */
+  rows: Promise<number | null>;
   /** ASCII fallback name and the Chinese name, both dated (China calendar). */
   asciiName: string;
   chineseName: string;
@@ -45,13 +43,13 @@ export interface ExportedFile {
 }
 
 /**
- * Exports read the features' own list statements (scope and filters from the list's query builder,
+ * Exports (ledgers, alerts) read the features' own list statements (scope and filters from the list's query builder,
  * columns chosen for the sheet) through a server-side cursor in a worker thread
  * (common/sheets/export-stream.ts): no OFFSET, no row cap but the sheet's own, no per-row work on the
  * event loop that answers devices, and memory flat whatever the row count.
  */
 @Injectable()
-export class LedgerExportService implements OnApplicationBootstrap {
+export class QueryExportService {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
@@ -59,12 +57,6 @@ export class LedgerExportService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  /** In production the first export finds its worker ready (tests start theirs when they export). */
-  onApplicationBootstrap(): void {
-    if (this.config.nodeEnv === 'production')
-      warmExportWorker([MACHINE_EXPORT.source, WELDER_EXPORT.source, ENTERPRISE_EXPORT.source]);
-  }
 
   /** Waits for one of the MAX_CONCURRENT_EXPORTS slots; the returned function gives it back (once). */
   private async slot(): Promise<() => void> {
@@ -84,6 +76,7 @@ export class LedgerExportService implements OnApplicationBootstrap {
   async export<R>(spec: QueryExportSpec<R>, statement: ExportStatement): Promise<ExportedStream> {
     const release = await this.slot();
     let stream: Readable;
+    let rows: Promise<number | null>;
     try {
       const started = await streamQueryExport({
         sheetName: spec.sheetName,
@@ -99,6 +92,7 @@ export class LedgerExportService implements OnApplicationBootstrap {
         idleTimeoutMs: EXPORT_STALL_TIMEOUT_MS + 30_000,
       });
       stream = started.stream;
+      rows = started.finished;
       // The slot is free once the worker (and its connection) is gone, not when the response closes.
       void started.finished.then(release);
     } catch (e) {
@@ -113,6 +107,7 @@ export class LedgerExportService implements OnApplicationBootstrap {
     const day = chinaDate(this.clock.now());
     return {
       stream,
+      rows,
       asciiName: `${spec.asciiBase}-${day}.xlsx`,
       chineseName: `${spec.sheetName}-${day}.xlsx`,
     };
