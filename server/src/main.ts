@@ -57,6 +57,7 @@ async function launch(): Promise<void> {
     port: config.port,
     host: config.host,
     mqttPort: validateEnvironment(process.env).MQTT_PORT,
+    hangTimeoutMs: validateEnvironment(process.env).LAUNCHER_HANG_TIMEOUT_S * 1000,
     log: (line) => console.log(line),
   });
   let stopping: Promise<void> | null = null;

@@ -70,6 +70,8 @@ describe('npm start: a device process and an api process', () => {
         DATABASE_URL: withDatabase(adminUrl, dbName),
         MQTT_PORT: String(mqttPort),
         SEED_DEMO_DATA: 'true',
+        // Short, for the hung-child test below (default 30 s).
+        LAUNCHER_HANG_TIMEOUT_S: '5',
         ...sharedSecrets(),
       },
       170_000,
@@ -162,6 +164,32 @@ describe('npm start: a device process and an api process', () => {
     await waitFor('the relay to close again', () => rig.relayClosed(), 30_000);
     expect(children(launcher.child.pid!).find((k) => k.role === 'device')?.pid).toBe(after.pid);
   }, 240_000);
+
+  it('kills and restarts a hung api process (alive, answering nothing); the device process and the machine are untouched', async () => {
+    const kids = children(launcher.child.pid!);
+    const hung = kids.find((k) => k.role === 'api')!;
+    const device = kids.find((k) => k.role === 'device')!;
+    // SIGSTOP: the process lives on, its event loop serves nothing and it never exits by itself.
+    process.kill(hung.pid, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    const fresh = await waitFor(
+      'a new api process',
+      () => children(launcher.child.pid!).find((k) => k.role === 'api' && k.pid !== hung.pid),
+      40_000,
+    );
+    const replacedMs = Date.now() - stoppedAt;
+    expect(() => process.kill(hung.pid, 0)).toThrow();
+    await waitFor(
+      'the new api healthy',
+      async () => (await fetch(`${launcher.baseUrl}/api/health`).catch(() => null))?.status === 200,
+      120_000,
+    );
+    console.log(`process-split: hung api replaced ${replacedMs} ms after SIGSTOP (LAUNCHER_HANG_TIMEOUT_S=5)`);
+    expect(children(launcher.child.pid!).find((k) => k.role === 'device')?.pid).toBe(device.pid);
+    expect(rig.agent.online).toBe(true);
+    expect(readFileSync(launcher.logFile, 'utf8')).toMatch(/api process \(pid \d+\) has not answered its health check/);
+    expect(niceOf(fresh.pid)).toBe(10);
+  }, 180_000);
 
   it('stops both children on SIGTERM', async () => {
     const kids = children(launcher.child.pid!);

@@ -17,12 +17,20 @@ import { portOrFree } from './free-port';
  * machines, a crashed device process is back on the same broker port and devices reconnect). More
  * than MAX_RESTARTS of one child within RESTART_WINDOW_MS: the launcher stops everything and exits 1,
  * for systemd or the container runtime to decide. SIGTERM/SIGINT: api first, then device, then PostgreSQL.
+ *
+ * A child that hangs (alive, but its event loop answers nothing: an endless loop, a deadlocked native call,
+ * SIGSTOP) is no better than a dead one and never exits by itself: once started, each child's health
+ * endpoint is polled every LIVENESS_POLL_MS, and one that has not answered at all (any status counts: a 503
+ * for a lost database is an answer) for `hangTimeoutMs` is killed (SIGKILL) and so restarted as above.
  */
 export const API_NICE = 10;
 export const RESTART_DELAY_MS = 1_000;
 export const MAX_RESTARTS = 5;
 export const RESTART_WINDOW_MS = 60_000;
 const START_TIMEOUT_MS = 180_000;
+export const LIVENESS_POLL_MS = 2_000;
+/** One probe waits at most this long; a slower answer counts as none. */
+const PROBE_TIMEOUT_MS = 5_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export type ChildRole = 'device' | 'api';
@@ -38,6 +46,8 @@ export interface LauncherOptions {
   host: string;
   /** The device-facing broker port (MQTT_PORT). */
   mqttPort: number;
+  /** A started child whose health endpoint answers nothing this long is killed and restarted (LAUNCHER_HANG_TIMEOUT_S). */
+  hangTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -47,6 +57,10 @@ interface Supervised {
   restarts: number[];
   env: NodeJS.ProcessEnv;
   healthUrl: string;
+  /** When the current child last answered its health endpoint (or was spawned). */
+  answeredAt: number;
+  /** A child spawned but not yet healthy is not called hung before this (it may take a start's time). */
+  startingUntil: number;
 }
 
 export class Launcher {
@@ -55,6 +69,7 @@ export class Launcher {
   /** Until both children are up a child's exit fails the start (no restart): a bad configuration stops at once. */
   private started = false;
   private failed: ((e: Error) => void) | null = null;
+  private liveness: NodeJS.Timeout | null = null;
   /** Resolves when the launcher has stopped both children: 0 on request, 1 after too many restarts. */
   readonly done: Promise<number>;
   private finish!: (code: number) => void;
@@ -89,12 +104,15 @@ export class Launcher {
     });
     await this.untilHealthy(api);
     this.started = true;
+    this.liveness = setInterval(() => void this.probeAll(), LIVENESS_POLL_MS);
+    this.liveness.unref();
     return { apiUrl: `http://${this.o.host}:${this.o.port}`, brokerUrl };
   }
 
   /** Graceful stop: the api first (it publishes through the device's broker), then the device process. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.liveness) clearInterval(this.liveness);
     for (const role of ['api', 'device'] as const) {
       const s = this.children.get(role);
       if (s?.child) await stopChild(s.child);
@@ -108,6 +126,8 @@ export class Launcher {
       restarts: [],
       env: { ...this.o.env, ...own, ARCGATE_LAUNCHER_PID: String(process.pid) },
       healthUrl: `http://127.0.0.1:${own.PORT}/api/health`,
+      answeredAt: Date.now(),
+      startingUntil: 0,
     };
     this.children.set(role, s);
     this.spawn(s);
@@ -117,6 +137,8 @@ export class Launcher {
   private spawn(s: Supervised): void {
     const child = spawn(process.execPath, [...this.o.execArgv, this.o.script], { env: s.env, stdio: 'inherit' });
     s.child = child;
+    s.answeredAt = Date.now();
+    s.startingUntil = Date.now() + START_TIMEOUT_MS;
     if (s.role === 'api' && child.pid) {
       // Lower CPU priority: on a shared box the device plane wins the cores (its threads inherit it).
       try {
@@ -142,6 +164,29 @@ export class Launcher {
         if (!this.stopping) this.spawn(s);
       }, RESTART_DELAY_MS).unref();
     });
+  }
+
+  private async probeAll(): Promise<void> {
+    await Promise.all([...this.children.values()].map((s) => this.probe(s)));
+  }
+
+  private async probe(s: Supervised): Promise<void> {
+    const child = s.child;
+    if (!child || this.stopping) return;
+    const res = await fetch(s.healthUrl, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).catch(() => null);
+    if (s.child !== child) return;
+    if (res) {
+      await res.body?.cancel().catch(() => undefined);
+      s.answeredAt = Date.now();
+      s.startingUntil = 0;
+      return;
+    }
+    const silentMs = Date.now() - s.answeredAt;
+    if (silentMs < this.o.hangTimeoutMs || Date.now() < s.startingUntil || this.stopping) return;
+    this.o.log(
+      `launcher: ${s.role} process (pid ${child.pid}) has not answered its health check for ${Math.round(silentMs / 1000)} s; killing it`,
+    );
+    child.kill('SIGKILL');
   }
 
   private async untilHealthy(s: Supervised): Promise<{ broker?: { url?: string } }> {

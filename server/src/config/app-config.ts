@@ -308,6 +308,16 @@ export class EnvironmentVariables {
   @IsString()
   EVENT_ARCHIVE_DIR?: string;
 
+  /**
+   * The launcher (`npm start` on the embedded default) kills and restarts a child whose health endpoint has
+   * not answered for this many seconds: a hung event loop serves nothing, and only a restart brings it back.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  LAUNCHER_HANG_TIMEOUT_S = 30;
+
   /** Seconds between roll-ups of device events into the off-platform lists' online days (their freshness). */
   @Type(() => Number)
   @IsInt()
