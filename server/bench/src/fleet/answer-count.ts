@@ -4,7 +4,7 @@
  * the count to <file> twice a second. With two replicas behind one shared subscription, this is how
  * the bench knows which replica answered how many (a broker packet log is too heavy at 20,000 devices).
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mqtt = require('mqtt') as { MqttClient: { prototype: { publish: (...a: unknown[]) => unknown } } };
 
@@ -18,5 +18,9 @@ if (out) {
     else if (topic.endsWith('/down/arm.denied')) counts.denied++;
     return original.apply(this, args);
   };
-  setInterval(() => writeFileSync(out, JSON.stringify(counts)), 500).unref();
+  // Written aside and renamed: a reader never sees a half-written file (it read one as 0 and reported -100).
+  setInterval(() => {
+    writeFileSync(`${out}.tmp`, JSON.stringify(counts));
+    renameSync(`${out}.tmp`, out);
+  }, 500).unref();
 }
