@@ -60,6 +60,8 @@ export interface CountReply {
   attempts: number;
   failures: Record<string, number>;
   readyAts: number[];
+  /** Heartbeat batches published since the worker started (not reset with the counters). */
+  heartbeats: number;
 }
 
 export interface AuthReply {

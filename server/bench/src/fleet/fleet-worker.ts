@@ -4,13 +4,16 @@
  * one process's event loop would be the bottleneck long before. Each device behaves as the device
  * agent's link (device-agent/src/link.ts): a fresh connection per attempt, subscribe, signed online
  * status (QoS 1, retained), and on every close a reconnect after reconnectDelayMs (1 s → 60 s, ±20 %
- * jitter, the protocol's RECONNECT_* constants the agent uses). Commands come over IPC from the parent.
+ * jitter, the protocol's RECONNECT_* constants the agent uses), and while connected a heartbeat event
+ * every HEARTBEAT_INTERVAL_S as the agent sends it (without it the server rightly marks the device offline
+ * after three missed heartbeats, and the run measures that instead). Commands come over IPC from the parent.
  */
 import {
   ArmRequestBody,
   createEnvelope,
   deviceDownFilter,
   Envelope,
+  HEARTBEAT_INTERVAL_S,
   makeConnectToken,
   MQTT_KEEPALIVE_S,
   newNonce,
@@ -34,6 +37,8 @@ type Waiter = (m: Down, at: number) => void;
 /** Why connection attempts failed, by kind (a refusal by the broker is not the same as its being down). */
 const failures: Record<string, number> = {};
 let attempts = 0;
+/** Heartbeat batches published by this worker's devices. */
+let heartbeats = 0;
 const count = (kind: string) => (failures[kind] = (failures[kind] ?? 0) + 1);
 
 function failureKind(e: Error & { code?: string | number }): string {
@@ -58,6 +63,9 @@ class Device {
   private stopping = false;
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** The device's event counter (the journal's seq), kept across reconnects as the agent keeps it. */
+  private eventSeq = 0;
   private readonly waiting = new Map<string, Waiter>();
   private readonly pem: string;
   private onReady: (() => void) | null = null;
@@ -130,6 +138,7 @@ class Device {
       this.ready = true;
       this.everReady = true;
       this.readyAt = Date.now();
+      this.startHeartbeat(client);
       this.onReady?.();
       this.onReady = null;
     } catch {
@@ -137,8 +146,39 @@ class Device {
     }
   }
 
+  /** First beat at a random point of the interval, so that devices connected together do not beat together. */
+  private startHeartbeat(client: MqttClient): void {
+    this.stopHeartbeat();
+    const beat = () => {
+      if (this.client !== client || !client.connected) return;
+      const at = new Date();
+      const event = {
+        seq: ++this.eventSeq,
+        type: 'heartbeat',
+        at: at.toISOString(),
+        position: null,
+        relayClosed: false,
+        state: 'locked',
+      };
+      const batch = this.sign('events', { events: [event] }, at);
+      client.publish(upTopic(this.init.root, this.spec.chip, 'events'), JSON.stringify(batch), { qos: 1 });
+      heartbeats++;
+    };
+    const everyMs = HEARTBEAT_INTERVAL_S * 1000;
+    this.heartbeat = setTimeout(() => {
+      beat();
+      this.heartbeat = setInterval(beat, everyMs);
+    }, Math.random() * everyMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
+  }
+
   private onClose(client: MqttClient): void {
     if (this.client !== client) return;
+    this.stopHeartbeat();
     client.removeAllListeners();
     client.on('error', () => undefined);
     this.client = null;
@@ -151,7 +191,7 @@ class Device {
     }, delay);
   }
 
-  sign<B>(type: 'status' | 'arm.request', body: B, at = new Date()): Envelope {
+  sign<B>(type: 'status' | 'arm.request' | 'events', body: B, at = new Date()): Envelope {
     return signEnvelope(
       this.key,
       createEnvelope(type, { chip: this.spec.chip, body, seq: ++this.seq }, at) as Envelope,
@@ -190,6 +230,7 @@ class Device {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopHeartbeat();
     if (this.timer) clearTimeout(this.timer);
     const c = this.client;
     if (!c) return;
@@ -250,6 +291,7 @@ async function handle(m: WorkerRequest): Promise<unknown> {
         readyAfter: devices.filter((d) => d.ready && d.readyAt >= m.since).length,
         total: devices.length,
         attempts,
+        heartbeats,
         failures: { ...failures },
         readyAts: m.withTimes ? devices.filter((d) => d.readyAt >= m.since).map((d) => d.readyAt) : [],
       };

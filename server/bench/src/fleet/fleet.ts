@@ -90,6 +90,7 @@ export class Fleet {
       readyAfter: r.reduce((s, x) => s + x.readyAfter, 0),
       total: r.reduce((s, x) => s + x.total, 0),
       attempts: r.reduce((s, x) => s + x.attempts, 0),
+      heartbeats: r.reduce((s, x) => s + x.heartbeats, 0),
       failures,
       readyAts: r.flatMap((x) => x.readyAts),
     };

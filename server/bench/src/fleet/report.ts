@@ -50,6 +50,8 @@ export interface FleetReport {
   };
   rss: { devices: number; serverMb: number[]; brokerMb: number }[];
   rssAfterAuth: number[];
+  /** Heartbeat batches the devices published in the whole run (one event each, every HEARTBEAT_INTERVAL_S). */
+  heartbeats: number;
   floor: { sent: number; received: number; latency: LatencySummary };
   auth: {
     sent: number;
@@ -123,7 +125,7 @@ export function renderFleet(r: FleetReport): string {
     `Produced by \`BENCH_BROKER=${r.params.broker.startsWith('mosquitto') ? 'mosquitto-mtls' : 'aedes'} BENCH_REPLICAS=${r.params.replicas} BENCH_DEVICES=${N} npm run bench\` (sources in \`server/bench/src/fleet/\`).`,
     `The bench starts a private PostgreSQL${r.params.broker.startsWith('mosquitto') ? ', its own Mosquitto with the configuration `npm run broker:config -- mosquitto` generates (device listener with mutual TLS, service listener for the server replicas, device CA and CRL in the bench work dir)' : ''},`,
     `${r.params.replicas} real server process${r.params.replicas > 1 ? 'es' : ''} (\`server/dist/main.js\`${r.params.replicas > 1 ? ', one database, one `$share` subscription' : ''}), provisions the devices in bulk SQL${r.params.broker.startsWith('mosquitto') ? ` and issues every chip an X.509 certificate for its own Ed25519 key (same certificate as binding issues, ${r.certSeconds.toFixed(1)} s for all)` : ''},`,
-    `and drives them from ${r.params.workers} fleet worker process${r.params.workers > 1 ? 'es' : ''}; every device reconnects as the device agent does (1 s → 60 s back-off, ±20 % jitter).`,
+    `and drives them from ${r.params.workers} fleet worker process${r.params.workers > 1 ? 'es' : ''}; every device reconnects as the device agent does (1 s → 60 s back-off, ±20 % jitter) and, while connected, sends a signed heartbeat event every 30 s as the agent does (${r.heartbeats.toLocaleString('en-US')} batches in the run, ≈ ${Math.round(r.params.devices / 30).toLocaleString('en-US')}/s with every device connected).`,
     '',
     `Run ${r.startedAt}, wall time ${n(r.wallSeconds)} s. Machine: ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memory}, ${r.machine.os}, Node.js ${r.machine.node}, PostgreSQL ${r.machine.postgres ?? '?'} (embedded, default settings).`,
     `Load average before the run ${r.loadBefore}, after ${r.loadAfter} (the machine is shared; other work competes).`,

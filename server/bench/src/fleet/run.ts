@@ -353,6 +353,7 @@ export async function runFleet(): Promise<void> {
       ...fleet.pids.map((p, i) => ({ name: `fleet worker ${i + 1}`, rssMb: rssMb(p) })),
     ];
     const errors = servers.map((s) => countErrors(s.logFile));
+    const heartbeats = (await fleet.count(0)).heartbeats;
     const report: FleetReport = {
       date: startedAt.toISOString().slice(0, 10),
       startedAt: startedAt.toISOString(),
@@ -374,6 +375,7 @@ export async function runFleet(): Promise<void> {
       },
       rss: rssSamples,
       rssAfterAuth,
+      heartbeats,
       floor,
       auth,
       storm,
