@@ -1,9 +1,7 @@
 import * as ExcelJS from 'exceljs';
-import { request } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
-import { EXPORT_APPLICATION_NAME } from '../common/sheets/export-stream';
+import { exportBackends, openDownload, until } from '../../test-support/streamed-download';
 import { WELDER_EXPORT } from './definitions/welder-ledger';
 import { MAX_CONCURRENT_EXPORTS } from '../exports/query-export.service';
 
@@ -150,34 +148,6 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
   });
 
   /** Export connections open now (the worker's own, by application name). */
-  async function exportBackends(): Promise<{ state: string }[]> {
-    return t.ds.query(`SELECT state FROM pg_stat_activity WHERE application_name = $1`, [EXPORT_APPLICATION_NAME]);
-  }
-
-  async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100)))
-      if (await check()) return true;
-    return check();
-  }
-
-  /** Starts a download and reads only its first chunk; `close` drops the connection. */
-  async function openDownload(path: string, user: string): Promise<{ status: number; close: () => void }> {
-    const server = t.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const headers = await t.auth(user);
-    return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-        res.once('data', () => {
-          res.pause();
-          resolve({ status: res.statusCode!, close: () => req.destroy() });
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
   describe('a large export (80,000 machines)', () => {
     let bulkEnterprise: string;
     beforeAll(async () => {
@@ -192,35 +162,36 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
 
     it('reads no further than the client downloads, and a client that goes away ends the query and frees the connection', async () => {
       const download = await openDownload(
+        t,
         `/api/ledgers/machines/export.xlsx?enterpriseId=${bulkEnterprise}`,
         'xiayi.regulator',
       );
       expect(download.status).toBe(200);
       // The client reads nothing more: the worker waits, idle in its transaction, its cursor open.
       await new Promise((r) => setTimeout(r, 1_500));
-      expect(await exportBackends()).toEqual([{ state: 'idle in transaction' }]);
+      expect(await exportBackends(t)).toEqual([{ state: 'idle in transaction' }]);
       download.close();
-      expect(await until(async () => (await exportBackends()).length === 0, 5_000)).toBe(true);
+      expect(await until(async () => (await exportBackends(t)).length === 0, 5_000)).toBe(true);
     });
 
     it(`runs at most ${MAX_CONCURRENT_EXPORTS} exports at once; the next starts when one ends`, async () => {
       const path = `/api/ledgers/machines/export.xlsx?enterpriseId=${bulkEnterprise}`;
       const running = await Promise.all(
-        Array.from({ length: MAX_CONCURRENT_EXPORTS }, () => openDownload(path, 'xiayi.regulator')),
+        Array.from({ length: MAX_CONCURRENT_EXPORTS }, () => openDownload(t, path, 'xiayi.regulator')),
       );
       let started = false;
-      const next = openDownload(path, 'xiayi.regulator').then((d) => {
+      const next = openDownload(t, path, 'xiayi.regulator').then((d) => {
         started = true;
         return d;
       });
       await new Promise((r) => setTimeout(r, 1_000));
       expect(started).toBe(false);
-      expect((await exportBackends()).length).toBe(MAX_CONCURRENT_EXPORTS);
+      expect((await exportBackends(t)).length).toBe(MAX_CONCURRENT_EXPORTS);
       running[0].close();
       const third = await next;
       expect(third.status).toBe(200);
       for (const d of [...running.slice(1), third]) d.close();
-      expect(await until(async () => (await exportBackends()).length === 0, 5_000)).toBe(true);
+      expect(await until(async () => (await exportBackends(t)).length === 0, 5_000)).toBe(true);
     });
   });
 });
