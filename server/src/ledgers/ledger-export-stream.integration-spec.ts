@@ -167,8 +167,12 @@ describe('ledger exports, streamed (a few thousand rows)', () => {
         'xiayi.regulator',
       );
       expect(download.status).toBe(200);
-      // The client reads nothing more: the worker waits, idle in its transaction, its cursor open.
-      await new Promise((r) => setTimeout(r, 1_500));
+      // The client reads nothing more: once the buffers between them are full (how long that takes depends on the
+      // machine's load: 1.5 s was too short in CI) the worker waits, idle in its transaction, its cursor open,
+      // and stays so.
+      const idle = async () => JSON.stringify(await exportBackends(t)) === '[{"state":"idle in transaction"}]';
+      expect(await until(idle, 15_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_000));
       expect(await exportBackends(t)).toEqual([{ state: 'idle in transaction' }]);
       download.close();
       expect(await until(async () => (await exportBackends(t)).length === 0, 5_000)).toBe(true);
