@@ -1,7 +1,7 @@
 import { chinaDateTime } from '../common/sheets/export-builder';
 import type { QueryExportSpec } from '../common/sheets/export-stream';
 import { ALERT_TYPES, AlertSeverity, AlertState, AlertType } from './alert-type';
-import { contextOf } from './alert-context';
+import { AlertContext, contextOf } from './alert-context';
 
 const SEVERITY_ZH: Record<AlertSeverity, string> = {
   [AlertSeverity.Info]: '提示',
@@ -32,14 +32,20 @@ export interface AlertExportRow extends Record<string, unknown> {
   acknowledgeNote: string | null;
 }
 
+/** The row's context, read once per row (eight columns use it). */
+const contexts = new WeakMap<AlertExportRow, AlertContext>();
+function ctx(r: AlertExportRow): AlertContext {
+  let c = contexts.get(r);
+  if (!c) contexts.set(r, (c = contextOf(r)));
+  return c;
+}
+
 function place(r: AlertExportRow): string | null {
-  const c = contextOf(r);
+  const c = ctx(r);
   if (c.placeAddress) return c.placeAddress;
   if (c.placeLatitude !== null && c.placeLongitude !== null) return `${c.placeLatitude}, ${c.placeLongitude}`;
   return null;
 }
-
-const ctx = (r: AlertExportRow) => contextOf(r);
 
 /** 告警清单: one row per alert, what the list shows. Loaded by the export worker too (source): keep this module's imports light. */
 export const ALERT_EXPORT: QueryExportSpec<AlertExportRow> = {
