@@ -1,5 +1,5 @@
 /**
- * Diagnostic preload for the server process (BENCH_SQL_TRACE=<file>): counts and times every SQL
+ * Diagnostic preload for the server process (BENCH_SQL_TRACE=<file>, written as <file>.<pid>): counts and times every SQL
  * statement by its text and writes the totals to <file> when the process exits. Used to find
  * per-request query counts on the hot paths; it adds overhead, so traced runs are not reported.
  */
@@ -31,6 +31,7 @@ if (out) {
     const rows = [...stats.entries()]
       .sort((a, b) => b[1].ms - a[1].ms)
       .map(([sql, s]) => ({ n: s.n, ms: Math.round(s.ms), sql }));
-    writeFileSync(out, JSON.stringify(rows, null, 1));
+    // One file per process: replicas and the launcher's children would overwrite each other's.
+    writeFileSync(`${out}.${process.pid}`, JSON.stringify(rows, null, 1));
   });
 }

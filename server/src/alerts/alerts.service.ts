@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { pipeline, Transform } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -20,7 +19,7 @@ import { AlertSummary, emptySummary } from './alert-summary';
 import { sanitizeEvidence } from './evidence';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { ALERT_EXPORT } from './alert-export';
-import { ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { auditedExport, ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { UnseenAlertsView } from './dto/list-alerts.query';
 
 /** What a module reports when it raises an alert. */
@@ -122,15 +121,7 @@ export class AlertsService {
     const f = await this.filters(q);
     const [sql, params] = this.alerts.exportStatement(actor, f);
     const file = await this.exporter.export(ALERT_EXPORT, { sql, params });
-    const audited = new Transform({
-      transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
-      // The worker has sent its last bytes: `rows` is settled by then.
-      flush: (done) =>
-        void file.rows.then((rows) => (rows ? this.auditExport(actor, q, rows) : undefined)).then(() => done()),
-    });
-    pipeline(file.stream, audited, () => undefined);
-    void file.rows.then((rows) => (rows === null ? this.auditExport(actor, q, null) : undefined));
-    return { ...file, stream: audited };
+    return auditedExport(file, (rows) => this.auditExport(actor, q, rows));
   }
 
   private async auditExport(actor: Actor, q: ListAlertsQueryDto, rows: number | null): Promise<void> {

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledge',
   'alert.close',
   'alert.export',
+  'ledger.export',
   'off_platform.export',
   'document.download',
   'approval_minimum.update',
@@ -116,6 +117,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_ENTITY_TYPES = [
   'alert',
   'alert_export',
+  'ledger_export',
   'arm_session',
   'off_platform_export',
   'blackout',

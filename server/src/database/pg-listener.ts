@@ -17,6 +17,8 @@ export interface PgListenerOptions {
    * the owner catches up here. `first` is true for the initial connection.
    */
   onConnected?(first: boolean): Promise<void> | void;
+  /** Called when the connection is found lost: from now until onConnected, notifications are missed. */
+  onLost?(): void;
 }
 
 /**
@@ -107,6 +109,11 @@ export class PgListener {
     if (this.client !== c || this.stopping) return;
     this.log.warn(`listener lost its connection (${e.message}); reconnecting`);
     this.client = null;
+    try {
+      this.opts.onLost?.();
+    } catch (err) {
+      this.log.warn(`lost-connection handler failed: ${(err as Error).message}`);
+    }
     if (this.probe) {
       clearInterval(this.probe);
       this.probe = null;

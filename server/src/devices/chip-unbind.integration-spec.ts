@@ -255,7 +255,27 @@ describe('chip unbind and replace', () => {
     // Not through this replica's service: only the trigger's NOTIFY can tell the cache.
     await t.ds.query(`UPDATE machines SET chip_id = NULL WHERE id = $1`, [ids.steelMachine1]);
     await waitUntil(async () => (await chips.findBoundByChipId(chip.chip)) === null, 1500, 'cache dropped');
-    // The cache keeps an entry for 2 s: seen as unbound before then, so it was the NOTIFY.
+    // While listening the cache keeps a binding for minutes (and at most 2 s otherwise): seen as unbound
+    // before 2 s, so it was the NOTIFY.
     expect(Date.now() - warmedAt).toBeLessThan(2000);
+  });
+
+  it('a bound machine moved to another enterprise elsewhere (SQL) reaches the cache by NOTIFY; the chip stays connected', async () => {
+    const chip = await bindNewChip(t, ids.steelMachine1);
+    const unbound: string[] = [];
+    chips.onUnbound((c) => unbound.push(c));
+    expect(await chips.findBoundByChipId(chip.chip)).toMatchObject({ enterpriseId: ids.steel });
+    await t.ds.query(`UPDATE machines SET enterprise_id = $2 WHERE id = $1`, [ids.steelMachine1, ids.machinery]);
+    try {
+      await waitUntil(
+        async () => (await chips.findBoundByChipId(chip.chip))?.enterpriseId === ids.machinery,
+        1500,
+        'cached binding moved',
+      );
+      // A move is not an unbind: no session ended, no CRL entry.
+      expect(unbound).toEqual([]);
+    } finally {
+      await t.ds.query(`UPDATE machines SET enterprise_id = $2 WHERE id = $1`, [ids.steelMachine1, ids.steel]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { BoundChip, ChipsRepository } from './chips.repository';
-import { ChipsService } from './chips.service';
+import { BOUND_CACHE_MS, BOUND_CACHE_NOTIFIED_MS, ChipsService } from './chips.service';
 
 const CHIP = 'C0123456789ABCDEFGHJK';
 
@@ -92,5 +92,73 @@ describe('ChipsService.findBoundByChipId', () => {
     expect(r.queries()).toBe(2);
     r.release();
     await again;
+  });
+
+  describe('how long a lookup is kept', () => {
+    const realNow = Date.now;
+    let offset = 0;
+    beforeEach(() => {
+      offset = 0;
+      Date.now = () => realNow() + offset;
+    });
+    afterEach(() => {
+      Date.now = realNow;
+    });
+
+    /** Looks the chip up, answering any query it sends; returns how many queries it took. */
+    async function lookUp(chips: ChipsService, r: ReturnType<typeof slowRepository>): Promise<number> {
+      const before = r.queries();
+      const found = chips.findBoundByChipId(CHIP);
+      r.release();
+      await found;
+      return r.queries() - before;
+    }
+
+    it('keeps a binding for minutes while unbinds are heard, and seconds once they are not', async () => {
+      const r = slowRepository();
+      const chips = service(r.repo);
+      chips.invalidationsLive(true);
+      expect(await lookUp(chips, r)).toBe(1);
+      // A heartbeat 30 s later (and 9 min later) is answered from the cache.
+      offset = 30_000;
+      expect(await lookUp(chips, r)).toBe(0);
+      offset = BOUND_CACHE_NOTIFIED_MS - 1_000;
+      expect(await lookUp(chips, r)).toBe(0);
+      offset = BOUND_CACHE_NOTIFIED_MS + 1;
+      expect(await lookUp(chips, r)).toBe(1);
+      // The listener loses its connection: the entry just cached is trusted for the short time only.
+      chips.invalidationsLive(false);
+      offset += BOUND_CACHE_MS + 1;
+      expect(await lookUp(chips, r)).toBe(1);
+    });
+
+    it('keeps "not bound" for seconds even while listening (a bind elsewhere announces nothing)', async () => {
+      let queries = 0;
+      const repo = {
+        findBoundByChipId: () => {
+          queries++;
+          return Promise.resolve(null);
+        },
+      } as unknown as ChipsRepository;
+      const chips = service(repo);
+      chips.invalidationsLive(true);
+      await chips.findBoundByChipId(CHIP);
+      offset = BOUND_CACHE_MS + 1;
+      await chips.findBoundByChipId(CHIP);
+      expect(queries).toBe(2);
+    });
+
+    it('forgets a binding whose machine moved to another enterprise', async () => {
+      const r = slowRepository();
+      const chips = service(r.repo);
+      const unbound: string[] = [];
+      chips.onUnbound((c) => unbound.push(c));
+      chips.invalidationsLive(true);
+      expect(await lookUp(chips, r)).toBe(1);
+      chips.forgetMoved(CHIP);
+      expect(await lookUp(chips, r)).toBe(1);
+      // A move is not an unbind: nobody's session is ended for it.
+      expect(unbound).toEqual([]);
+    });
   });
 });

@@ -17,9 +17,22 @@ import { ReplaceChipDto, UnbindChipDto } from './dto/unbind-chip.dto';
 import { ChipCertificateView, DeviceStatusView, ServerKeyView, toDeviceStatusView } from './device.view';
 import { DevicePki } from './pki/device-pki.service';
 
-/** Short enough that an unbind elsewhere (another replica) takes effect at once for practical purposes. */
-const BOUND_CACHE_MS = 2_000;
-const MAX_CACHED = 10_000;
+/**
+ * How long a cached lookup is trusted without a live invalidation channel, and always for "not bound"
+ * (a bind on another replica announces nothing): short enough that a change elsewhere takes effect at
+ * once for practical purposes.
+ */
+export const BOUND_CACHE_MS = 2_000;
+/**
+ * How long a binding is trusted while this replica hears every unbind and move (ChipUnboundListener
+ * live). Devices heartbeat every 30 s: with the short TTL every heartbeat cost a hot-pool query, and
+ * at 600 heartbeats/s those queued arm decisions for seconds (BENCHMARKS.md, issue 17 §3). Arm
+ * decisions never use this cache: they read machines.chip_id themselves.
+ */
+export const BOUND_CACHE_NOTIFIED_MS = 10 * 60_000;
+/** Bindings kept per replica (a province's fleet); beyond it the oldest entry goes. */
+const MAX_CACHED = 250_000;
+const MAX_KEYS = 250_000;
 const RECENT_EVENTS = 20;
 const PG_UNIQUE_VIOLATION = '23505';
 
@@ -55,7 +68,9 @@ const boundElsewhere = () =>
 /** Chip binding (加芯) and the lookups the gateway, the broker hooks and the authorization engine use. */
 @Injectable()
 export class ChipsService {
-  private readonly cache = new Map<string, { value: BoundChip | null; until: number }>();
+  private readonly cache = new Map<string, { value: BoundChip | null; at: number }>();
+  /** Whether unbinds and moves are being heard (see invalidationsLive); the long TTL applies only then. */
+  private notified = false;
   private readonly lookups = new Map<string, Promise<BoundChip | null>>();
   /** Imported keys by their base64url text: a key never changes meaning, so this needs no expiry, only a bound. */
   private readonly keys = new Map<string, KeyObject>();
@@ -84,7 +99,7 @@ export class ChipsService {
   async findBoundByChipId(chipId: string): Promise<BoundChip | null> {
     const hit = this.cache.get(chipId);
     const now = Date.now();
-    if (hit && hit.until > now) return hit.value;
+    if (hit && now - hit.at < this.ttlOf(hit.value)) return hit.value;
     for (;;) {
       const epoch = this.epoch;
       // One query per chip at a time: when the entry expires in the middle of a flood, the messages
@@ -101,10 +116,29 @@ export class ChipsService {
       const value = await lookup;
       // A chip was forgotten while this was in flight: the answer may predate that unbind. Ask again.
       if (epoch !== this.epoch) continue;
-      if (this.cache.size > MAX_CACHED) this.cache.clear();
-      this.cache.set(chipId, { value, until: now + BOUND_CACHE_MS });
+      // Re-inserted, so that the Map's order is oldest first and the eviction below drops the oldest.
+      this.cache.delete(chipId);
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(chipId, { value, at: now });
       return value;
     }
+  }
+
+  private ttlOf(value: BoundChip | null): number {
+    return value && this.notified ? BOUND_CACHE_NOTIFIED_MS : BOUND_CACHE_MS;
+  }
+
+  /**
+   * Set by ChipUnboundListener: true once it listens (after dropping everything cached), false when its
+   * connection is lost. Bindings cached earlier fall back to the short TTL at once while it is down.
+   */
+  invalidationsLive(live: boolean): void {
+    this.notified = live;
+  }
+
+  /** The chip's machine changed enterprise (NOTIFY from any replica): its cached binding is stale. */
+  forgetMoved(chipId: string): void {
+    this.forget(chipId);
   }
 
   /** Drops what this replica remembers of the chip's binding (after a bind: a cached "unknown"). */
@@ -156,7 +190,7 @@ export class ChipsService {
     } catch {
       return null;
     }
-    if (this.keys.size > MAX_CACHED) this.keys.clear();
+    if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value as string);
     this.keys.set(chip.publicKey, key);
     return key;
   }

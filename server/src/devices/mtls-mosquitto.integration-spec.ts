@@ -233,6 +233,47 @@ suite('mutual TLS on a real Mosquitto (generated config)', () => {
     await connected(tlsFor(chipA, certA.certificatePem)).then((c) => c.endAsync());
   });
 
+  it('a replica that falls behind loses nothing: the broker holds its backlog instead of dropping it', async () => {
+    // Mosquitto's defaults (20 in flight, 1,000 queued per client) dropped statuses at 20,000 devices.
+    const N = 3_000;
+    const topic = `${topicRoot}/flow-check`;
+    const serverIdentity = {
+      ca: readFileSync(bundle.files.deviceCa),
+      cert: readFileSync(bundle.serverClientCert),
+      key: readFileSync(bundle.serverClientKey),
+      reconnectPeriod: 0,
+    };
+    const got = new Set<string>();
+    let release: (() => void) | null = null;
+    const slow = await mqtt.connectAsync(t.config.mqtt.url, {
+      ...serverIdentity,
+      clientId: `slow-${randomBytes(3).toString('hex')}`,
+      // mqtt.js lets the application hold an acknowledgement only on MQTT 5. Receive Maximum 20 keeps the
+      // broker's in-flight window as small as its default for the 3.1.1 replicas, so the backlog is queued.
+      protocolVersion: 5,
+      properties: { receiveMaximum: 20 },
+      // The first message is not acknowledged until every message has been published: mqtt.js reads
+      // nothing more meanwhile, so everything else waits at the broker, in flight or queued.
+      customHandleAcks: (_topic, message, _packet, done) => {
+        got.add(message.toString());
+        if (got.size === 1) release = () => done(0);
+        else done(0);
+      },
+    });
+    open.push(slow);
+    await slow.subscribeAsync(topic, { qos: 1 });
+    const publisher = await mqtt.connectAsync(t.config.mqtt.url, {
+      ...serverIdentity,
+      clientId: `burst-${randomBytes(3).toString('hex')}`,
+    });
+    open.push(publisher);
+    await Promise.all(Array.from({ length: N }, (_, i) => publisher.publishAsync(topic, String(i), { qos: 1 })));
+    await waitUntil(async () => release !== null, 5000, 'first message held');
+    expect(got.size).toBe(1);
+    (release as unknown as () => void)();
+    await waitUntil(async () => got.size === N, 15_000, `all ${N} messages delivered`);
+  });
+
   const listsSerial = async (serial: string): Promise<boolean> => {
     const { X509Crl } = await import('@peculiar/x509');
     const crl = new X509Crl((await t.http.get('/api/devices/crl')).text);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -112,4 +112,21 @@ export class QueryExportService {
       chineseName: `${spec.sheetName}-${day}.xlsx`,
     };
   }
+}
+
+/**
+ * Who took which rows out of the platform: `audit` is called once with the rows written when any left
+ * (a complete download ends only after it returns, so a client that got the whole file knows it was
+ * recorded), or with null when the download was cut short (some rows may have left). An export with
+ * no rows is not audited. `audit` must not throw (log instead): the download has already started.
+ */
+export function auditedExport(file: ExportedStream, audit: (rows: number | null) => Promise<void>): ExportedStream {
+  const audited = new Transform({
+    transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
+    // The worker has sent its last bytes: `rows` is settled by then.
+    flush: (done) => void file.rows.then((rows) => (rows ? audit(rows) : undefined)).then(() => done()),
+  });
+  pipeline(file.stream, audited, () => undefined);
+  void file.rows.then((rows) => (rows === null ? audit(null) : undefined));
+  return { ...file, stream: audited };
 }

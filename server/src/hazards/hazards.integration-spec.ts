@@ -446,6 +446,14 @@ describe('hazard register (隐患台账)', () => {
       region_path: '/411426/411426100/',
     });
 
+    // The overdue reminder is about this hazard: it is not turned into a second one.
+    const promoted = await post('huiting.regulator', `/from-alert/${alert.id}`, { level: 'major' });
+    expect(promoted.status).toBe(409);
+    expect(promoted.body.error).toMatchObject({
+      code: 'INVALID_STATE',
+      details: { reason: 'alert_about_hazard', hazardId: id },
+    });
+
     const overdue = await get('huiting.regulator', '?overdue=true');
     expect(overdue.body.items.map((x: { id: string }) => x.id)).toContain(id);
     expect(overdue.body.items.every((x: { overdue: boolean }) => x.overdue)).toBe(true);

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { AlertsService } from '../alerts/alerts.service';
+import { AlertType } from '../alerts/alert-type';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
@@ -287,6 +288,14 @@ export class HazardsService implements InspectionHazards {
   async fromAlert(actor: Actor, alertId: string, dto: PromoteToHazardDto): Promise<HazardDetailView> {
     this.assertRegulator(actor);
     const alert = await this.alerts.get(actor, alertId);
+    // "Rectification overdue" is about a hazard that exists already: a second hazard would count it twice.
+    if (alert.type === AlertType.HAZARD_OVERDUE)
+      throw new DomainError(
+        ErrorCode.INVALID_STATE,
+        '该告警是已有隐患的逾期提醒，请处理原隐患 (the alert is about an existing hazard)',
+        [],
+        { reason: 'alert_about_hazard', hazardId: (alert.evidence as { hazardId?: string }).hazardId ?? null },
+      );
     if (!alert.enterpriseId)
       throw new DomainError(
         ErrorCode.INVALID_STATE,

@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { FakeClock } from '../common/clock/clock';
-import { idNumberCheckChar } from '../common/validation/identifiers';
+import { idNumberCheckChar, maskIdNumber } from '../common/validation/identifiers';
 import { MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_SHEET } from './definitions/welder-ledger';
 import { FIRST_DATA_ROW, LedgerSheet } from './sheet/ledger-sheet';
@@ -356,7 +356,7 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
   it('exports welders with ID numbers and phones masked only, and enterprises in scope', async () => {
     const list = await t.http.get('/api/welders?pageSize=200').set(await t.auth('xiayi.regulator'));
     const res = await t.http
-      .get('/api/ledgers/welders/export.xlsx')
+      .get('/api/ledgers/welders/export.xlsx?status=active')
       .set(await t.auth('xiayi.regulator'))
       .buffer(true)
       .parse(binary);
@@ -383,6 +383,34 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
     const enterprises = recordsOf((await workbookOf(ent.body as Buffer)).worksheets[0]);
     expect(enterprises.map((e) => e['单位名称'])).toEqual(['夏邑县恒达钢结构有限公司']);
     expect(enterprises[0]['负责人电话']).toBe('138****1001');
+
+    // Each complete download is audited once it has ended: who, which ledger, how many rows, which filters.
+    const audits: { after: Record<string, unknown> }[] = await t.ds.query(
+      `SELECT after FROM audit_log WHERE action = 'ledger.export' ORDER BY id DESC LIMIT 2`,
+    );
+    expect(audits.map((a) => a.after)).toEqual([
+      { ledger: 'enterprises', rows: 1, complete: true, filters: {} },
+      { ledger: 'welders', rows: rows.length, complete: true, filters: { status: 'active' } },
+    ]);
+  });
+
+  it('audits a welder export searched by ID number with the number masked', async () => {
+    // 张伟 of the demo data.
+    const idNumber = `41142619850312001${idNumberCheckChar('41142619850312001')}`;
+    const res = await t.http
+      .get(`/api/ledgers/welders/export.xlsx?idNumber=${idNumber}`)
+      .set(await t.auth('xiayi.regulator'))
+      .buffer(true)
+      .parse(binary);
+    expect(res.status).toBe(200);
+    expect(recordsOf((await workbookOf(res.body as Buffer)).worksheets[0])).toHaveLength(1);
+    const [audit]: { after: { filters: Record<string, unknown>; rows: number } }[] = await t.ds.query(
+      `SELECT after FROM audit_log WHERE action = 'ledger.export' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit.after).toMatchObject({ rows: 1, filters: { idNumberMasked: maskIdNumber(idNumber) } });
+    expect(
+      JSON.stringify(await t.ds.query(`SELECT after FROM audit_log WHERE action = 'ledger.export'`)),
+    ).not.toContain(idNumber);
   });
 
   it('answers bad uploads with 4xx: wrong type 415, no file 400, corrupt 400, oversized 413; an empty sheet fails its job', async () => {

@@ -1,8 +1,12 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../access/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { maskIdNumber } from '../common/validation/identifiers';
 import { EnterpriseStatus } from '../enterprises/enterprise.entity';
 import { ListEnterprisesQueryDto } from '../enterprises/dto/list-enterprises-query.dto';
 import { EnterprisesService } from '../enterprises/enterprises.service';
@@ -16,7 +20,7 @@ import { WeldersService } from '../welders/welders.service';
 import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
 import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
-import { ExportedFile, ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { auditedExport, ExportedFile, ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { warmExportWorker } from '../common/sheets/export-stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ImportPlan } from './ledger-import.service';
@@ -33,9 +37,14 @@ const SHEETS: Record<ImportableLedger, { sheet: LedgerSheet; asciiBase: string }
   welders: { sheet: WELDER_SHEET, asciiBase: 'welders' },
 };
 
+/** The ledgers an export names in its audit entry. */
+type ExportedLedger = 'enterprises' | 'machines' | 'welders';
+
 /** Ledger (台账) templates, all-or-nothing imports and scoped exports, on top of the feature services. */
 @Injectable()
 export class LedgersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('LedgersService');
+
   constructor(
     private readonly importJobs: ImportJobsService,
     private readonly exporter: QueryExportService,
@@ -45,6 +54,8 @@ export class LedgersService implements OnApplicationBootstrap {
     private readonly machines: MachinesService,
     private readonly welders: WeldersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly ds: DataSource,
   ) {}
 
   /** In production the first export finds its worker ready (tests start theirs when they export). */
@@ -116,15 +127,38 @@ export class LedgersService implements OnApplicationBootstrap {
   }
 
   async exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(ENTERPRISE_EXPORT, await this.enterprises.exportStatement(actor, query));
+    const file = await this.exporter.export(ENTERPRISE_EXPORT, await this.enterprises.exportStatement(actor, query));
+    return auditedExport(file, (rows) => this.auditExport(actor, 'enterprises', query, rows));
   }
 
-  exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(MACHINE_EXPORT, this.machines.exportStatement(actor, query));
+  async exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedStream> {
+    const file = await this.exporter.export(MACHINE_EXPORT, this.machines.exportStatement(actor, query));
+    return auditedExport(file, (rows) => this.auditExport(actor, 'machines', query, rows));
   }
 
-  exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedStream> {
-    return this.exporter.export(WELDER_EXPORT, this.welders.exportStatement(actor, query));
+  async exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedStream> {
+    const file = await this.exporter.export(WELDER_EXPORT, this.welders.exportStatement(actor, query));
+    return auditedExport(file, (rows) => this.auditExport(actor, 'welders', query, rows));
+  }
+
+  /** Who took which ledger out of the platform, with its filters and row count (see auditedExport). */
+  private async auditExport(actor: Actor, ledger: ExportedLedger, query: object, rows: number | null): Promise<void> {
+    const { page: _page, pageSize: _pageSize, cursor: _cursor, idNumber, ...rest } = query as Record<string, unknown>;
+    // A searched ID number is personal data: the audit log keeps it masked, as every screen shows it.
+    const filters = typeof idNumber === 'string' ? { ...rest, idNumberMasked: maskIdNumber(idNumber) } : rest;
+    await this.ds
+      .transaction((tx) =>
+        this.audit.record(tx, actor, {
+          action: 'ledger.export',
+          entityType: 'ledger_export',
+          entityId: randomUUID(),
+          enterpriseId: actor.enterpriseId ?? null,
+          regionPath: actor.regionPath ?? null,
+          before: null,
+          after: { ledger, rows, complete: rows !== null, filters },
+        }),
+      )
+      .catch((e: Error) => this.logger.error(`${ledger} export by ${actor.userId} not audited: ${e.message}`));
   }
 
   /**

@@ -3922,6 +3922,7 @@ export interface components {
       | 'alert.acknowledge'
       | 'alert.close'
       | 'alert.export'
+      | 'ledger.export'
       | 'off_platform.export'
       | 'document.download'
       | 'approval_minimum.update'
@@ -4028,6 +4029,7 @@ export interface components {
     AuditEntityType:
       | 'alert'
       | 'alert_export'
+      | 'ledger_export'
       | 'arm_session'
       | 'off_platform_export'
       | 'blackout'
@@ -14046,6 +14048,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'alert.acknowledge',
   'alert.close',
   'alert.export',
+  'ledger.export',
   'off_platform.export',
   'document.download',
   'approval_minimum.update',
@@ -14152,6 +14155,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
 export const auditEntityTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditEntityType']> = [
   'alert',
   'alert_export',
+  'ledger_export',
   'arm_session',
   'off_platform_export',
   'blackout',

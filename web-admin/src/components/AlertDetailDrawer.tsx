@@ -1,6 +1,7 @@
 import { Descriptions, Drawer, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import type { AlertView } from '../api/types';
 import { useApi } from '../hooks/useApi';
 import type { EvidenceLink } from './alert-evidence';
@@ -20,6 +21,16 @@ function subjectLinks(a: AlertView): EvidenceLink[] {
   if (a.welderId) links.push({ kind: 'welder', id: a.welderId });
   if (a.permitId) links.push({ kind: 'permit', id: a.permitId });
   return links;
+}
+
+/**
+ * "Rectification overdue" is a reminder about a hazard that exists: it links to that hazard and is
+ * never promoted into a second one (the server refuses that too).
+ */
+function overdueHazardId(a: AlertView): string | null {
+  if (a.type !== 'HAZARD_OVERDUE') return null;
+  const id = (a.evidence as { hazardId?: unknown } | null)?.hazardId;
+  return typeof id === 'string' ? id : null;
 }
 
 /**
@@ -49,7 +60,13 @@ export function AlertDetailDrawer({ alertId, onClose }: { alertId: string | null
         <InlineLoading />
       ) : (
         <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-          {a.enterpriseId && <PromoteToHazard source="alert" id={a.id} />}
+          {overdueHazardId(a) ? (
+            <Link to={`/console/hazards?open=${overdueHazardId(a)}`} data-testid="alert-hazard-link">
+              {t('hazards.openHazard')}
+            </Link>
+          ) : (
+            a.enterpriseId && <PromoteToHazard source="alert" id={a.id} />
+          )}
           <Descriptions
             size="small"
             column={1}

@@ -105,4 +105,51 @@ describe('audit log labels', () => {
     ]);
     expect(created[0].after).not.toBe('gas');
   });
+
+  it('shows an export as its row count, whether it completed, and the filters that were set, translated', () => {
+    const tree = TREES['zh-CN'];
+    const changes = auditDiff(
+      entry({
+        action: 'alert.export',
+        entityType: 'alert_export',
+        after: {
+          rows: 12000,
+          complete: true,
+          filters: { type: 'ARC_WITHOUT_GRANT', severity: null, state: 'open', machineId: MACHINE, from: null },
+        },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(changes.map(({ label, after }) => `${label}: ${after}`)).toEqual([
+      '导出行数: 12000',
+      '是否完整导出: 是',
+      '筛选条件: 类型：无授权起弧；状态：未处理；焊机：1号焊机（SN-1）',
+    ]);
+  });
+
+  it("reads a ledger export's filters as that ledger's values", () => {
+    const tree = TREES['zh-CN'];
+    const changes = auditDiff(
+      entry({
+        action: 'ledger.export',
+        entityType: 'ledger_export',
+        after: {
+          ledger: 'welders',
+          rows: 7,
+          complete: false,
+          filters: { status: 'active', certificateState: 'expiring_90d', idNumberMasked: '4114**********1234' },
+        },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(changes.map(({ label, after }) => `${label}: ${after}`)).toEqual([
+      '台账: 焊工台账',
+      '导出行数: 7',
+      '是否完整导出: 否',
+      expect.stringMatching(/^筛选条件: 状态：.+；持证状态：90天内到期；身份证号：4114\*+1234$/) as string,
+    ]);
+    expect(changes[3].after).not.toContain('active');
+  });
 });

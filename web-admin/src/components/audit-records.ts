@@ -61,10 +61,12 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
     report: 'public.reportStatus',
     certificate: 'certState',
   },
-  state: { alert: 'alertState' },
+  state: { alert: 'alertState', alert_export: 'alertState' },
   severity: 'severity',
-  type: { alert: 'alertType' },
+  // An export's filters name the list's own values.
+  type: { alert: 'alertType', alert_export: 'alertType' },
   kind: { machine: 'machineKind', blackout: 'blackoutKind', welder_engagement: 'engagementKind' },
+  certificateState: 'certState',
   subOperation: 'subOperation',
   verification: 'verification',
   verificationSource: 'verificationSource',
@@ -81,7 +83,11 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   reason: { arm_session: 'records.reason', machine: 'chipUnbindReason' },
   // A refused device certificate renewal: a protocol reason code.
   refusal: 'records.reason',
+  ledger: 'records.ledgerKind',
 };
+
+/** The object type of each ledger an export names. */
+const LEDGER_ENTITY: Record<string, string> = { enterprises: 'enterprise', machines: 'machine', welders: 'welder' };
 
 /** Bookkeeping no reader needs: the record's own id, grouping keys, hashes, a code the name beside it says. */
 const HIDDEN_FIELDS = new Set(['id', 'dedupeKey', 'sha256', 'gasCode']);
@@ -113,22 +119,37 @@ export function auditDiff(
   const before = e.before ?? {};
   const after = e.after ?? {};
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  const value = (field: string, v: unknown): string => {
+  // A ledger export's filters are the filters of that ledger's list: their values read as its records'.
+  const ledger = (after as { ledger?: unknown }).ledger;
+  const filterEntity =
+    e.entityType === 'ledger_export' && typeof ledger === 'string' ? LEDGER_ENTITY[ledger] : undefined;
+  const value = (field: string, v: unknown, entityType: string = e.entityType): string => {
     if (v === null || v === undefined || v === '') return t('records.audit.empty');
-    const table = enumTable(field, e.entityType);
+    const table = enumTable(field, entityType);
     const one = (x: unknown): string => {
       if (typeof x === 'string' && table && has(`${table}.${x}`)) return t(`${table}.${x}`);
       if (typeof x === 'string' && UUID.test(x)) return e.names[x.toLowerCase()] ?? t('records.audit.nameHidden');
       if (typeof x === 'string') return time(x) ?? x;
       return anyValue(x, t);
     };
-    return Array.isArray(v) ? v.map(one).join('、') : one(v);
+    if (Array.isArray(v)) return v.map(one).join('、');
+    // A group of values (an export's filters): each one set, labelled and rendered as a field of its own.
+    if (typeof v === 'object') {
+      const set = Object.entries(v as Record<string, unknown>).filter(
+        ([, x]) => x !== null && x !== undefined && x !== '',
+      );
+      return set.length
+        ? set.map(([k, x]) => `${label(k)}：${value(k, x, filterEntity ?? entityType)}`).join('；')
+        : t('records.audit.empty');
+    }
+    return one(v);
   };
+  const label = (f: string) => (has(`records.field.${f}`) ? t(`records.field.${f}`) : t('records.audit.otherField'));
   return fields
     .filter((f) => !HIDDEN_FIELDS.has(f) && !same(before[f], after[f]))
     .map((f) => ({
       field: f,
-      label: has(`records.field.${f}`) ? t(`records.field.${f}`) : t('records.audit.otherField'),
+      label: label(f),
       before: e.before ? value(f, before[f]) : '',
       after: e.after ? value(f, after[f]) : '',
     }));

@@ -37,6 +37,7 @@ import { ProvinceScaleIndexes1796700003001 } from './1796700003001-ProvinceScale
 import { MachineOnlineDays1796800003000 } from './1796800003000-MachineOnlineDays';
 import { ArcScope1796800004000 } from './1796800004000-ArcScope';
 import { CertificateUnverifiedRevocation1796900000000 } from './1796900000000-CertificateUnverifiedRevocation';
+import { ChipMovedNotify1796900001000 } from './1796900001000-ChipMovedNotify';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -89,4 +90,5 @@ export const MIGRATIONS = [
   MachineOnlineDays1796800003000,
   ArcScope1796800004000,
   CertificateUnverifiedRevocation1796900000000,
+  ChipMovedNotify1796900001000,
 ];

@@ -26,6 +26,11 @@ export interface MosquittoOptions {
   generatedAt: Date;
 }
 
+/** Unacknowledged QoS 1 messages per client (a replica drains its share of a province's traffic). */
+export const MAX_INFLIGHT_MESSAGES = 1_000;
+/** Queued beyond those per client before Mosquitto drops: minutes of a province's statuses and heartbeats. */
+export const MAX_QUEUED_MESSAGES = 200_000;
+
 /**
  * The Mosquitto 2.0 configuration for devices on mutual TLS (issue 17 §1, docs/protocol.md §12.1):
  * two TLS listeners that both require a client certificate, one ACL file, anonymous refused.
@@ -44,6 +49,15 @@ allow_anonymous false
 
 # Who may publish and subscribe where (see the file: each chip only its own topics).
 acl_file ${f.acl}
+
+# Flow control. Every device message reaches the replicas over a few connections, each one client to
+# Mosquitto. Per client it keeps at most max_inflight_messages QoS 1 messages unacknowledged (default
+# 20) and queues max_queued_messages more (default 1000), then DROPS the rest without a word. At
+# 20,000 devices a connect burst (each device's retained status goes to every replica) overran those
+# defaults: statuses were lost and devices showed offline though connected (BENCHMARKS.md, issue 17).
+# Devices use clean sessions and receive little, so the larger limits cost them nothing.
+max_inflight_messages ${MAX_INFLIGHT_MESSAGES}
+max_queued_messages ${MAX_QUEUED_MESSAGES}
 
 # --- Devices -------------------------------------------------------------------------------
 # Each chip presents the certificate ArcGate issued for its own Ed25519 key when it was bound
