@@ -6,21 +6,13 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { restartablePort } from '../../server/src/bootstrap/free-port';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { REPO_ROOT, sleep, waitUntil } from '../support/process-rig';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** The broker and the server are restarted on their ports: see restartablePort. */
+export const freePort = (): Promise<number> => restartablePort();
 
 interface EmbeddedPg {
   initialise(): Promise<void>;

@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { portOrFree } from '../../server/src/bootstrap/free-port';
+import { restartablePort } from '../../server/src/bootstrap/free-port';
 import { adminQuery, uniqueName, withDatabase } from '../../server/test-support/test-database';
 import { SITE, waitFor } from '../support/bench';
 import { MachineRig } from '../support/machine-rig';
@@ -61,7 +61,8 @@ describe('npm start: a device process and an api process', () => {
     const adminUrl = process.env.ARCGATE_TEST_ADMIN_URL!;
     dbName = uniqueName('arcgate_split');
     await adminQuery(adminUrl, `CREATE DATABASE ${dbName} TEMPLATE ${process.env.ARCGATE_TEST_TEMPLATE_DB}`);
-    mqttPort = await portOrFree(0);
+    // The launcher restarts the device process on this port: one no outgoing connection can take meanwhile.
+    mqttPort = await restartablePort();
     // No MQTT_URL and no SERVER_ROLE: the embedded default, as `npm start` runs it.
     launcher = await ServerReplica.start(
       'launcher',

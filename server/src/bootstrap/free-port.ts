@@ -52,3 +52,16 @@ function boundPort(server: Server): number {
   if (typeof addr !== 'object' || !addr) throw new Error('The server is not listening on a TCP port');
   return addr.port;
 }
+
+/**
+ * A free port below the OS's ephemeral range (Linux: 32768–60999), for a listener that must get the same
+ * port again after a restart. A port the OS picked lies in that range, where any outgoing connection may
+ * take it as its local port while the listener is down (tests saw EADDRINUSE on restart).
+ */
+export async function restartablePort(host = '127.0.0.1'): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await portOrFree(candidate, host)) === candidate) return candidate;
+  }
+  throw new Error('No free TCP port below the ephemeral range');
+}

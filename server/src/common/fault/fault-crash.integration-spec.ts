@@ -12,7 +12,7 @@ import {
   FakeDevice,
   waitUntil,
 } from '../../authorization/testing/arm-test-kit';
-import { portOrFree } from '../../bootstrap/free-port';
+import { portOrFree, restartablePort } from '../../bootstrap/free-port';
 import { DemoIds, demoIds } from '../../permits/testing/permit-fixtures';
 import { FakeClock } from '../clock/clock';
 
@@ -53,14 +53,18 @@ describe('fault injection in a real server process', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Starts the child; an HTTP port taken between the pick and the bind (EADDRINUSE) is tried again on another. */
+  /**
+   * The broker port stays the same across a restart (the device reconnects to it): restartablePort.
+   * Starts the child; an HTTP port taken between the pick and the bind (EADDRINUSE) is tried again on
+   * another. The broker port is tried again as it is, after a pause (the killed process may still hold it).
+   */
   async function start(mqttPort: number, faultPoints?: string): Promise<Child> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await startOnce(mqttPort, faultPoints);
       } catch (e) {
-        const taken = /EADDRINUSE/.test((e as Error).message) && !(e as Error).message.includes(`:${mqttPort}`);
-        if (!taken || attempt >= 3) throw e;
+        if (!/EADDRINUSE/.test((e as Error).message) || attempt >= 4) throw e;
+        if ((e as Error).message.includes(`:${mqttPort}`)) await new Promise((r) => setTimeout(r, 1_000));
       }
     }
   }
@@ -131,7 +135,7 @@ describe('fault injection in a real server process', () => {
   }
 
   it('decision.after-claim: SIGKILL after the claim; after a restart the identical retry gets a grant', async () => {
-    const mqttPort = await portOrFree(0);
+    const mqttPort = await restartablePort();
     const chip = await bindNewChip(t, ids.steelMachine1);
     const permit = await approvedPermit(t, clock, ids);
     const code = await activeCode(t, ids.zhang);
@@ -178,7 +182,7 @@ describe('fault injection in a real server process', () => {
   });
 
   it('decision.after-store: SIGKILL after the decision and grant are stored, before the answer; the retry after a restart gets that grant', async () => {
-    const mqttPort = await portOrFree(0);
+    const mqttPort = await restartablePort();
     await t.http
       .post(`/api/machines/${ids.steelMachine1}/chip/unbind`)
       .set(await t.auth('hengda.admin'))
@@ -226,7 +230,7 @@ describe('fault injection in a real server process', () => {
   ] as const)(
     '%s: SIGKILL in the flush; after a restart the re-sent batch is stored exactly once and acked',
     async (point, storedAtCrash) => {
-      const mqttPort = await portOrFree(0);
+      const mqttPort = await restartablePort();
       await t.http
         .post(`/api/machines/${ids.steelMachine1}/chip/unbind`)
         .set(await t.auth('hengda.admin'))
