@@ -354,7 +354,7 @@ describe('ledgers (xlsx templates, imports, exports)', () => {
   });
 
   it('exports welders with ID numbers and phones masked only, and enterprises in scope', async () => {
-    const list = await t.http.get('/api/welders?pageSize=200').set(await t.auth('xiayi.regulator'));
+    const list = await t.http.get('/api/welders?pageSize=200&status=active').set(await t.auth('xiayi.regulator'));
     const res = await t.http
       .get('/api/ledgers/welders/export.xlsx?status=active')
       .set(await t.auth('xiayi.regulator'))

@@ -134,13 +134,14 @@ export function auditDiff(
     };
     if (Array.isArray(v)) return v.map(one).join('、');
     // A group of values (an export's filters): each one set, labelled and rendered as a field of its own.
+    // One level only: anything nested deeper is summarised as before (anyValue caps its depth).
     if (typeof v === 'object') {
       const set = Object.entries(v as Record<string, unknown>).filter(
         ([, x]) => x !== null && x !== undefined && x !== '',
       );
-      return set.length
-        ? set.map(([k, x]) => `${label(k)}：${value(k, x, filterEntity ?? entityType)}`).join('；')
-        : t('records.audit.empty');
+      const inner = (k: string, x: unknown) =>
+        typeof x === 'object' && !Array.isArray(x) ? anyValue(x, t, 1) : value(k, x, filterEntity ?? entityType);
+      return set.length ? set.map(([k, x]) => `${label(k)}：${inner(k, x)}`).join('；') : t('records.audit.empty');
     }
     return one(v);
   };
