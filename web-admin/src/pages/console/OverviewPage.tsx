@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, PageLoading } from '../../components/states';
 import { fmtTime, percent } from '../../components/format';
 import { useApi } from '../../hooks/useApi';
-import TodayPanel from './TodayPanel';
+import TodayPanel, { type Today } from './TodayPanel';
 
 // Leaflet and the map come after the numbers have painted (a chunk of their own).
 const OverviewMap = lazy(() => import('../../components/map/OverviewMap'));
@@ -53,10 +53,15 @@ function StatCard({
 export default function OverviewPage() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const { data, error, loading, reload } = useApi<OverviewView>('/api/stats/overview');
+  const { data, error, loading, reload: reloadOverview } = useApi<OverviewView>('/api/stats/overview');
+  const today = useApi<Today>(user?.role === 'regulator' ? '/api/me/today' : null);
   const navigate = useNavigate();
+  const reload = () => {
+    reloadOverview();
+    today.reload();
+  };
 
-  if (loading && !data) return <PageLoading />;
+  if ((loading && !data) || (today.loading && !today.data)) return <PageLoading />;
   if (error && !data) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return null;
 
@@ -114,7 +119,7 @@ export default function OverviewPage() {
         }
       />
       {/* 今日待办: what needs a regulator today comes before the census. */}
-      {user?.role === 'regulator' && <TodayPanel />}
+      {user?.role === 'regulator' && <TodayPanel today={today} />}
       <Row gutter={[12, 12]}>
         <Col {...span}>
           <StatCard

@@ -5,10 +5,10 @@ import { useNavigate } from 'react-router-dom';
 import type { components } from '../../api/schema';
 import { fmtDate, fmtTime } from '../../components/format';
 import { ErrorState } from '../../components/states';
-import { useApi } from '../../hooks/useApi';
+import type { ApiState } from '../../hooks/useApi';
 import { LEVEL_COLOUR } from '../hazards/hazardsApi';
 
-type Today = components['schemas']['TodayView'];
+export type Today = components['schemas']['TodayView'];
 type HazardItem = components['schemas']['TodayHazardView'];
 
 /** A section of the day: its count as a badge, its first items, each opening its record; the title opens the whole list. */
@@ -68,10 +68,13 @@ function Section<T>({
   );
 }
 
-/** 今日待办: what needs the regulator today, at the top of the overview. */
-export default function TodayPanel() {
+/**
+ * 今日待办: what needs the regulator today, at the top of the overview. The overview fetches it and waits for it
+ * before drawing anything, so the panel never appears above the cards and moves them under the user's pointer.
+ */
+export default function TodayPanel({ today }: { today: ApiState<Today> }) {
   const { t } = useTranslation();
-  const { data, error, reload } = useApi<Today>('/api/me/today');
+  const { data, error, reload } = today;
   if (error != null && !data) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return null;
   const hazard = (h: HazardItem) => ({
