@@ -71,3 +71,11 @@ export const ALERT_EXPORT: QueryExportSpec<AlertExportRow> = {
     { header: '处理说明', width: 30, value: (a) => a.closeNote ?? a.acknowledgeNote },
   ],
 };
+
+/** 非法作业排查: the off-platform operation report (the off-platform alert types), the same columns under its own name. */
+export const OFF_PLATFORM_ALERT_EXPORT: QueryExportSpec<AlertExportRow> = {
+  ...ALERT_EXPORT,
+  sheetName: '非法作业排查',
+  asciiBase: 'off-platform',
+  source: { module: __filename, name: 'OFF_PLATFORM_ALERT_EXPORT' },
+};

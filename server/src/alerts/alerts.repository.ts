@@ -13,6 +13,8 @@ import { AlertContext, contextOf, withContext } from './alert-context';
 
 export interface AlertFilters {
   type?: AlertType;
+  /** Any of these types (a report over a family of alerts, e.g. off-platform operation). */
+  types?: readonly AlertType[];
   severity?: AlertSeverity;
   state?: AlertState;
   notClosed?: boolean;
@@ -274,6 +276,7 @@ export class AlertsRepository {
     const qb = this.repo.createQueryBuilder('a');
     this.scope.apply(qb, actor, 'a');
     if (f.type) qb.andWhere('a.type = :type', { type: f.type });
+    if (f.types) qb.andWhere('a.type IN (:...types)', { types: [...f.types] });
     if (f.severity) qb.andWhere('a.severity = :severity', { severity: f.severity });
     if (f.state) qb.andWhere('a.state = :state', { state: f.state });
     if (f.notClosed) qb.andWhere(`a.state <> 'closed'`);

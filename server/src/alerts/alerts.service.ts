@@ -18,7 +18,8 @@ import { ListAlertsQueryDto } from './dto/list-alerts.query';
 import { AlertSummary, emptySummary } from './alert-summary';
 import { sanitizeEvidence } from './evidence';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
-import { ALERT_EXPORT } from './alert-export';
+import { ALERT_EXPORT, AlertExportRow, OFF_PLATFORM_ALERT_EXPORT } from './alert-export';
+import type { QueryExportSpec } from '../common/sheets/export-stream';
 import { auditedExport, ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { UnseenAlertsView } from './dto/list-alerts.query';
 
@@ -118,13 +119,36 @@ export class AlertsService {
    * rows null (some rows may have left).
    */
   async export(actor: Actor, q: ListAlertsQueryDto): Promise<ExportedStream> {
-    const f = await this.filters(q);
-    const [sql, params] = this.alerts.exportStatement(actor, f);
-    const file = await this.exporter.export(ALERT_EXPORT, { sql, params });
-    return auditedExport(file, (rows) => this.auditExport(actor, q, rows));
+    return this.exportAs(ALERT_EXPORT, actor, q);
   }
 
-  private async auditExport(actor: Actor, q: ListAlertsQueryDto, rows: number | null): Promise<void> {
+  /** The off-platform operation report (alerts of `types`, with the list's other filters) as its own sheet. */
+  async exportOffPlatform(
+    actor: Actor,
+    q: Partial<ListAlertsQueryDto>,
+    types: readonly AlertType[],
+  ): Promise<ExportedStream> {
+    return this.exportAs(OFF_PLATFORM_ALERT_EXPORT, actor, q, types);
+  }
+
+  private async exportAs(
+    spec: QueryExportSpec<AlertExportRow>,
+    actor: Actor,
+    q: Partial<ListAlertsQueryDto>,
+    types?: readonly AlertType[],
+  ): Promise<ExportedStream> {
+    const f = { ...(await this.filters(q)), ...(types ? { types } : {}) };
+    const [sql, params] = this.alerts.exportStatement(actor, f);
+    const file = await this.exporter.export(spec, { sql, params });
+    return auditedExport(file, (rows) => this.auditExport(actor, q, rows, types));
+  }
+
+  private async auditExport(
+    actor: Actor,
+    q: Partial<ListAlertsQueryDto>,
+    rows: number | null,
+    types?: readonly AlertType[],
+  ): Promise<void> {
     await this.ds
       .transaction((tx) =>
         this.audit.record(tx, actor, {
@@ -138,6 +162,7 @@ export class AlertsService {
             rows,
             complete: rows !== null,
             filters: {
+              ...(types ? { types: [...types] } : {}),
               type: q.type ?? null,
               severity: q.severity ?? null,
               state: q.state ?? null,

@@ -1,4 +1,6 @@
 import { chinaDateTime, ExportColumn } from '../common/sheets/export-builder';
+import type { QueryExportSpec } from '../common/sheets/export-stream';
+import { toRankingRow, toView } from './off-platform-rows';
 import type { SuspectList } from './off-platform.repository';
 import {
   AuditEnterpriseRef,
@@ -61,7 +63,7 @@ const cols = <T extends AuditEnterpriseRef>(own: ExportColumn<T>[]): ExportColum
   ...own,
 ];
 
-/** Chinese sheet name, ASCII file stem and columns of each list's export. Views are masked already. */
+/** Chinese sheet name, ASCII file stem and columns (over the list's views) of each list's export. Views are masked already. */
 export const AUDIT_EXPORTS: Record<
   SuspectList | 'ranking',
   { sheet: string; stem: string; columns: ExportColumn<never>[] }
@@ -173,3 +175,33 @@ export const AUDIT_EXPORTS: Record<
     ] as ExportColumn<never>[],
   },
 };
+
+type RawRow = Record<string, unknown>;
+type AuditExport = SuspectList | 'ranking';
+
+/** The view of a raw row, made once per row (every column reads it). */
+function viewColumns(list: AuditExport): ExportColumn<RawRow>[] {
+  const views = new WeakMap<RawRow, unknown>();
+  const viewOf = (raw: RawRow): never => {
+    let v = views.get(raw);
+    if (v === undefined) views.set(raw, (v = list === 'ranking' ? toRankingRow(raw) : toView(raw)));
+    return v as never;
+  };
+  return AUDIT_EXPORTS[list].columns.map((c) => ({ ...c, value: (raw: RawRow) => c.value(viewOf(raw)) }));
+}
+
+/**
+ * The same exports streamed (QueryExportService): the export worker loads this module, reads the list's
+ * statement (OffPlatformRepository.exportStatement) through a cursor and turns each raw row into its view.
+ */
+export const OFF_PLATFORM_LIST_EXPORTS = Object.fromEntries(
+  (Object.keys(AUDIT_EXPORTS) as AuditExport[]).map((list) => [
+    list,
+    {
+      sheetName: AUDIT_EXPORTS[list].sheet,
+      asciiBase: `off-platform-${AUDIT_EXPORTS[list].stem}`,
+      source: { module: __filename, name: `OFF_PLATFORM_LIST_EXPORTS.${list}` },
+      columns: viewColumns(list),
+    } satisfies QueryExportSpec<RawRow>,
+  ]),
+) as Record<AuditExport, QueryExportSpec<RawRow>>;

@@ -14,8 +14,6 @@ export const REPORT_LOOKBACK_DAYS = 365;
  * most this many China days of the look-back (and "never online" when it has never been heard at all).
  */
 export const RARELY_ONLINE_MAX_DAYS = 2;
-/** An export is a report, not a data dump (as the other exports). */
-export const AUDIT_EXPORT_MAX_ROWS = 5000;
 
 /**
  * Industries where welding is routine (国民经济行业分类 GB/T 4754-2017 divisions, as enterprises record

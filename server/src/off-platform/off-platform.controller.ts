@@ -4,7 +4,7 @@ import { Actor } from '../access/actor';
 import { CurrentActor, Roles } from '../access/decorators';
 import { ApiPaginatedResponse } from '../common/http/api-paginated-response';
 import { Paginated } from '../common/http/pagination';
-import { XLSX_MIME, xlsxDownload } from '../common/http/xlsx-files';
+import { XLSX_MIME, xlsxStreamDownload } from '../common/http/xlsx-files';
 import { Role } from '../common/roles/role';
 import { AuditExportQueryDto, AuditQueryDto } from './dto/audit-query.dto';
 import {
@@ -141,12 +141,14 @@ export class OffPlatformController {
 
   @Get('export.xlsx')
   @ApiOperation({
-    summary: 'One suspect list or the ranking as .xlsx (same filters; every suspect, at most 5000, else 422; audited)',
+    summary: 'One suspect list or the ranking as .xlsx (same filters; every suspect; audited)',
+    description:
+      "Streamed (chunked) from one database snapshot, the first bytes after the first 1,000 rows; no row limit but the sheet's (1,048,575). At most two exports run at once per server; more wait their turn.",
   })
   @ApiProduces(XLSX_MIME)
   @ApiOkResponse({ content: { [XLSX_MIME]: { schema: { type: 'string', format: 'binary' } } } })
   async export(@CurrentActor() actor: Actor, @Query() q: AuditExportQueryDto): Promise<StreamableFile> {
     const file = await this.audit.export(q.list, actor, q);
-    return xlsxDownload(file.buffer, file.asciiName, file.chineseName);
+    return xlsxStreamDownload(file.stream, file.asciiName, file.chineseName);
   }
 }

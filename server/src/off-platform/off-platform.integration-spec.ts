@@ -481,12 +481,34 @@ describe('off-platform audit (非法作业排查)', () => {
     expect(none[wh.indexOf('证书状态')]).toBe('无证');
     expect(none[wh.indexOf('身份证号')]).toBe('411426********0011');
 
+    // Streamed, and audited as the other exports are: the list, the rows written, a complete download.
     const audited = await t.ds.query(`SELECT after FROM audit_log WHERE action = 'off_platform.export' ORDER BY id`);
-    expect(audited.map((a: { after: { list: string } }) => a.after.list)).toEqual([
-      'silent-machines',
-      'ranking',
-      'uncertified-welders',
+    expect(audited.map((a: { after: object }) => a.after)).toEqual([
+      expect.objectContaining({ list: 'silent-machines', rows: silent.rows.length - 1, complete: true }),
+      expect.objectContaining({ list: 'ranking', rows: ranking.rows.length - 1, complete: true }),
+      expect.objectContaining({ list: 'uncertified-welders', rows: welders.rows.length - 1, complete: true }),
     ]);
+  });
+
+  // After the list tests: it adds 5,100 machines: several fetches of the export's cursor (1,000 rows each), past the old 5,000-row
+  // cap (refused with 422 before), and every row mapped to its view in the worker.
+  it('exports every suspect of a large list, streamed in batches, in the list order', async () => {
+    const big = await enterprise(t, '马头审计测试大厂', '钢结构', '411426101');
+    await t.ds.query(
+      `INSERT INTO machines (enterprise_id, name, kind, manufacturer, model, serial_number, status)
+       SELECT $1, '批量焊机' || g, 'electric_arc', '测试厂', 'T-1', 'SN-BULK-' || g, 'registered' FROM generate_series(1, 5100) g`,
+      [big],
+    );
+    const list = await get('xiayi.regulator', 'silent-machines', 'regionCode=411426101');
+    expect(list.total).toBeGreaterThan(5100);
+    const file = await workbook('xiayi.regulator', 'silent-machines', 'regionCode=411426101');
+    expect(file.rows.length - 1).toBe(list.total);
+    const h = file.rows[0];
+    const firstPage = list.items.map((i) => i.machineName);
+    expect(file.rows.slice(1, 1 + firstPage.length).map((r) => r[h.indexOf('焊机')])).toEqual(firstPage);
+    const bulk = file.rows.filter((r) => r[h.indexOf('单位')] === '马头审计测试大厂');
+    expect(bulk).toHaveLength(5100);
+    expect(new Set(bulk.map((r) => r[h.indexOf('线索')]))).toEqual(new Set(['未加芯']));
   });
 
   it('rejects an unknown list and a look-back beyond the limit', async () => {

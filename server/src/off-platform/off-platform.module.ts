@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExportsModule } from '../exports/exports.module';
 import { OffPlatformController } from './off-platform.controller';
 import { OffPlatformRepository } from './off-platform.repository';
 import { OffPlatformService } from './off-platform.service';
@@ -10,6 +11,7 @@ import { OnlineDaysRepository } from './online-days/online-days.repository';
  * roll-up of device events into machines' online days that its lists count.
  */
 @Module({
+  imports: [ExportsModule],
   controllers: [OffPlatformController],
   providers: [OffPlatformService, OffPlatformRepository, OnlineDaysRepository, OnlineDaysRollupJob],
 })

@@ -6,6 +6,7 @@ import { Actor } from '../access/actor';
 import { certificateValiditySql, REVIEW_WINDOW_DAYS } from '../welders/certificate-rules';
 import { welderCertificateStateParams, welderCertificateStateSql } from '../welders/certificate-census';
 import { addDays } from '../common/time/china-date';
+import type { ExportStatement } from '../common/sheets/export-stream';
 import {
   AuditList,
   RANKING_SIGNALS,
@@ -380,10 +381,25 @@ export class OffPlatformRepository {
     w: AuditWindow,
     page: Page,
   ): Promise<{ rows: Row[]; total: number }> {
+    const rows = await this.run(this.ordered(list, actor, f, w, page));
+    const total = rows.length ? Number(rows[0].total) : page.offset ? await this.count(list, actor, f, w) : 0;
+    return { rows, total };
+  }
+
+  /** Every suspect of a list in the list's order, as one statement for the streamed export (no page, no total). */
+  exportStatement(list: SuspectList | 'ranking', actor: Actor, f: AuditFilter, w: AuditWindow): ExportStatement {
+    const [sql, params] = (
+      list === 'ranking' ? this.rankingQuery(actor, f, w) : this.ordered(list, actor, f, w)
+    ).getQueryAndParameters();
+    return { sql, params };
+  }
+
+  /** A list's suspects in its order, a page of them with their total when `page` is given. */
+  private ordered(list: SuspectList, actor: Actor, f: AuditFilter, w: AuditWindow, page?: Page) {
     const def: ListDef = LIST_DEFS[list];
-    const paged = this.suspects(list, actor, f, w).addSelect('count(*) OVER ()', 'total');
+    const paged = this.suspects(list, actor, f, w);
+    if (page) paged.addSelect('count(*) OVER ()', 'total').offset(page.offset).limit(page.limit);
     for (const [col, dir] of def.orderBy) paged.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
-    paged.offset(page.offset).limit(page.limit);
     // The page first, then its late columns: they cost a probe per shown row, not per row judged.
     const qb = def.late
       ? this.ds
@@ -396,9 +412,7 @@ export class OffPlatformRepository {
     if (def.late)
       for (const [col, dir] of def.orderBy)
         qb.addOrderBy(col.replace(/^s\./, 'pg.'), dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
-    const rows = await this.run(qb);
-    const total = rows.length ? Number(rows[0].total) : page.offset ? await this.count(list, actor, f, w) : 0;
-    return { rows, total };
+    return qb;
   }
 
   private async count(list: SuspectList, actor: Actor, f: AuditFilter, w: AuditWindow): Promise<number> {
@@ -411,6 +425,25 @@ export class OffPlatformRepository {
    * enterprise), scored by RANKING_WEIGHTS; those with a score above zero, best first, paged.
    */
   async ranking(actor: Actor, f: AuditFilter, w: AuditWindow, page: Page): Promise<{ rows: Row[]; total: number }> {
+    const qb = this.rankingQuery(actor, f, w).addSelect('count(*) OVER ()', 'total');
+    const rows = await this.run(qb.offset(page.offset).limit(page.limit));
+    let total = rows.length ? Number(rows[0].total) : 0;
+    if (!rows.length && page.offset) {
+      const [n] = await this.run(
+        this.ds
+          .createQueryBuilder()
+          .select('count(*)::int', 'n')
+          .from(`(SELECT ${SCORE} AS score FROM (${this.rankingInner(actor, f).getQuery()} OFFSET 0) s)`, 't')
+          .where('t.score > 0')
+          .setParameters({ ...this.rankingInner(actor, f).getParameters(), ...this.params(w) }),
+      );
+      total = Number(n?.n ?? 0);
+    }
+    return { rows, total };
+  }
+
+  /** Enterprises in scope with a count per signal. */
+  private rankingInner(actor: Actor, f: AuditFilter): SelectQueryBuilder<ObjectLiteral> {
     const inner = this.scoped(
       this.ds
         .createQueryBuilder()
@@ -421,10 +454,15 @@ export class OffPlatformRepository {
       f,
     );
     for (const sig of RANKING_SIGNALS) inner.addSelect(SIGNAL_SQL[sig], sig);
-    const qb = this.ds
+    return inner;
+  }
+
+  /** Those enterprises scored, with a score above zero, best first (no page). */
+  private rankingQuery(actor: Actor, f: AuditFilter, w: AuditWindow): SelectQueryBuilder<ObjectLiteral> {
+    const inner = this.rankingInner(actor, f);
+    return this.ds
       .createQueryBuilder()
       .select('t.*')
-      .addSelect('count(*) OVER ()', 'total')
       .addSelect('rank() OVER (ORDER BY t.score DESC)', 'rank')
       .from(`(SELECT s.*, ${SCORE} AS score FROM (${inner.getQuery()} OFFSET 0) s)`, 't')
       .where('t.score > 0')
@@ -432,20 +470,6 @@ export class OffPlatformRepository {
       .addOrderBy('t.enterprise_name', 'ASC')
       .addOrderBy('t.enterprise_id', 'ASC')
       .setParameters({ ...inner.getParameters(), ...this.params(w) });
-    const rows = await this.run(qb.offset(page.offset).limit(page.limit));
-    let total = rows.length ? Number(rows[0].total) : 0;
-    if (!rows.length && page.offset) {
-      const [n] = await this.run(
-        this.ds
-          .createQueryBuilder()
-          .select('count(*)::int', 'n')
-          .from(`(SELECT ${SCORE} AS score FROM (${inner.getQuery()} OFFSET 0) s)`, 't')
-          .where('t.score > 0')
-          .setParameters({ ...inner.getParameters(), ...this.params(w) }),
-      );
-      total = Number(n?.n ?? 0);
-    }
-    return { rows, total };
   }
 
   /**

@@ -1,6 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
+import { OFF_PLATFORM_TYPES } from './dto/off-platform-query.dto';
 
 /** Inserts an alert row directly: the overview only reads, so how an alert was raised does not matter. */
 async function insertAlert(
@@ -183,8 +184,18 @@ describe('stats overview', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     const ws = wb.worksheets[0];
+    expect(ws.name).toBe('非法作业排查');
     expect(ws.rowCount).toBe(3); // header + the 会亭镇 arc + the unregistered device
-    expect(String(ws.getRow(1).getCell(1).value)).toBe('告警类型');
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(expect.arrayContaining(['告警类型', '单位', '乡镇', '焊工身份证号（脱敏）']));
+    const types = [2, 3].map((r) => String(ws.getRow(r).getCell(header.indexOf('告警类型') + 1).value));
+    expect(types.sort()).toEqual(['无授权起弧（疑似绕过或改装设备）', '未登记设备接入'].sort());
+    // Streamed and audited as the alert exports are: the report's types, the rows, a complete download.
+    const [audited] = await t.ds.query(
+      `SELECT after FROM audit_log WHERE action = 'alert.export' AND after->'filters' ? 'types' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audited.after).toMatchObject({ rows: 2, complete: true });
+    expect(audited.after.filters.types.sort()).toEqual([...OFF_PLATFORM_TYPES].sort());
   });
 
   // Last: it adds certificates. The census is counted in SQL, the ledger judges each welder in TypeScript.

@@ -6,6 +6,7 @@ import { AlertSeverity, AlertState } from '../alerts/alert-type';
 import { AlertsService } from '../alerts/alerts.service';
 import { AlertView } from '../alerts/alert.view';
 import { Clock } from '../common/clock/clock';
+import type { ExportedStream } from '../exports/query-export.service';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { Role } from '../common/roles/role';
@@ -25,8 +26,6 @@ const MAX_CACHED_SCOPES = 2_000;
 function scopeKey(a: Actor): string {
   return [a.role, a.regionCode ?? '', a.regionPath ?? '', a.enterpriseId ?? ''].join('|');
 }
-/** An export is a report, not a data dump: cap it so one click cannot pull the whole table. */
-export const MAX_EXPORT_ROWS = 5000;
 
 @Injectable()
 export class StatsService {
@@ -113,9 +112,9 @@ export class StatsService {
     return paginate(await this.alerts.viewsOf(rows), total, q);
   }
 
-  async offPlatformForExport(actor: Actor, f: OffPlatformFilterDto): Promise<AlertView[]> {
-    const rows = await this.repo.offPlatformAlerts(actor, this.filters(f)).take(MAX_EXPORT_ROWS).getMany();
-    return this.alerts.viewsOf(rows);
+  /** Every alert of the report's filters, streamed and audited by the alerts module (no row cap but the sheet's). */
+  exportOffPlatform(actor: Actor, f: OffPlatformFilterDto): Promise<ExportedStream> {
+    return this.alerts.exportOffPlatform(actor, f, f.type ? [f.type] : OFF_PLATFORM_TYPES);
   }
 
   private filters(f: OffPlatformFilterDto) {

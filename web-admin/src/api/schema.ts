@@ -2421,7 +2421,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One suspect list or the ranking as .xlsx (same filters; every suspect, at most 5000, else 422; audited) */
+    /**
+     * One suspect list or the ranking as .xlsx (same filters; every suspect; audited)
+     * @description Streamed (chunked) from one database snapshot, the first bytes after the first 1,000 rows; no row limit but the sheet's (1,048,575). At most two exports run at once per server; more wait their turn.
+     */
     get: operations['OffPlatformController_export'];
     put?: never;
     post?: never;
@@ -3274,7 +3277,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The unregistered/uncertified operation report as .xlsx (same filters; at most 5000 rows, newest first) */
+    /**
+     * The unregistered/uncertified operation report as .xlsx (same filters, every alert, newest first; audited)
+     * @description Streamed (chunked) from one database snapshot, the first bytes after the first 1,000 rows; no row limit but the sheet's (1,048,575). At most two exports run at once per server; more wait their turn.
+     */
     get: operations['StatsController_exportOffPlatform'];
     put?: never;
     post?: never;
@@ -5086,7 +5092,6 @@ export interface components {
       | 'PASSWORD_CHANGE_REQUIRED'
       | 'TOTP_ENROLMENT_REQUIRED'
       | 'SESSION_ENDED'
-      | 'EXPORT_TOO_LARGE'
       | 'PERMIT_WINDOW_TOO_LONG'
       | 'PERMIT_WINDOW_PAST'
       | 'PERMIT_INCOMPLETE'
@@ -14354,7 +14359,6 @@ export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'PASSWORD_CHANGE_REQUIRED',
   'TOTP_ENROLMENT_REQUIRED',
   'SESSION_ENDED',
-  'EXPORT_TOO_LARGE',
   'PERMIT_WINDOW_TOO_LONG',
   'PERMIT_WINDOW_PAST',
   'PERMIT_INCOMPLETE',

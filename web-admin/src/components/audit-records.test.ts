@@ -128,6 +128,35 @@ describe('audit log labels', () => {
     ]);
   });
 
+  it('names the off-platform list an export took and the alert types of the off-platform report', () => {
+    const tree = TREES['zh-CN'];
+    const list = auditDiff(
+      entry({
+        action: 'off_platform.export',
+        entityType: 'off_platform_export',
+        after: { list: 'silent-machines', rows: 40000, complete: true, filters: { industry: '钢结构', days: 30 } },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(list.map(({ label, after }) => `${label}: ${after}`)).toEqual([
+      '清单: 未加芯或不上线焊机',
+      '导出行数: 40000',
+      '是否完整导出: 是',
+      '筛选条件: 行业：钢结构；日期数：30',
+    ]);
+    const report = auditDiff(
+      entry({
+        action: 'alert.export',
+        entityType: 'alert_export',
+        after: { rows: 2, complete: true, filters: { types: ['UNREGISTERED_DEVICE', 'ARC_WITHOUT_GRANT'] } },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(report.at(-1)?.after).toBe('告警类型：未登记设备、无授权起弧');
+  });
+
   it("reads a ledger export's filters as that ledger's values", () => {
     const tree = TREES['zh-CN'];
     const changes = auditDiff(

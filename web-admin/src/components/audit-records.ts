@@ -65,6 +65,8 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   severity: 'severity',
   // An export's filters name the list's own values.
   type: { alert: 'alertType', alert_export: 'alertType' },
+  types: { alert_export: 'alertType' },
+  list: { off_platform_export: 'records.offPlatformList' },
   kind: { machine: 'machineKind', blackout: 'blackoutKind', welder_engagement: 'engagementKind' },
   certificateState: 'certState',
   subOperation: 'subOperation',

@@ -74,7 +74,6 @@ export function errorSummary(t: TFunction, err: unknown): string {
     const params = codeParams(t, err.details as Details, err.status);
     // PERMIT_WINDOW_TOO_LONG names its level and hours only when the server gave them.
     if (err.code === 'PERMIT_WINDOW_TOO_LONG' && !params.maxHours) return t('fieldError.windowTooLong');
-    if (err.code === 'EXPORT_TOO_LARGE' && !params.maxRows) return t('error.unknown');
     return t(`error.${err.code}`, { ...params, defaultValue: t('error.unknown') });
   }
   // fetch() outside the API client rejects with TypeError("Failed to fetch") (Chrome) or "Load failed" (Safari).

@@ -126,8 +126,11 @@ async function writeSheet(
   aborted: () => boolean,
   nextGrant: () => Promise<void>,
 ): Promise<number> {
-  const mod = (await import(init.source.module)) as Record<string, QueryExportSpec<Record<string, unknown>>>;
-  const columns: ExportColumn<Record<string, unknown>>[] = mod[init.source.name].columns;
+  const mod = (await import(init.source.module)) as Record<string, unknown>;
+  const [name, key] = init.source.name.split('.', 2);
+  const found = key === undefined ? mod[name] : (mod[name] as Record<string, unknown> | undefined)?.[key];
+  if (!found) throw new Error(`no export spec ${init.source.name} in ${init.source.module}`);
+  const columns: ExportColumn<Record<string, unknown>>[] = (found as QueryExportSpec<Record<string, unknown>>).columns;
   const encrypted = init.decrypt ?? [];
   const cipher = encrypted.length ? new FieldCipher(Buffer.from(init.dataEncryptionKey!)) : null;
 
@@ -149,6 +152,8 @@ async function writeSheet(
   lowerBackendPriority((client as unknown as { processID?: number }).processID);
   // One snapshot for the whole file: rows changed while it downloads neither vanish nor come twice.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  // The statements are per-row index probes the planner prices high: JIT compiling them cost more than running them.
+  await client.query('SET LOCAL jit = off');
   await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${init.statement.sql}`, init.statement.params);
   let rows = 0;
   for (let first = true; !aborted(); first = false) {

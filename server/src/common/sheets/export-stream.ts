@@ -10,6 +10,7 @@ import { ExportColumn, ExportHeader } from './export-builder';
  */
 export interface ExportRowsSource {
   module: string;
+  /** The export's name in the module; `RECORD.key` names one entry of an exported record of specs. */
   name: string;
 }
 
