@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
@@ -20,7 +19,7 @@ import { sanitizeEvidence } from './evidence';
 import { REGION_LOOKUP, RegionLookup } from '../regions/region-lookup';
 import { ALERT_EXPORT, AlertExportRow, OFF_PLATFORM_ALERT_EXPORT } from './alert-export';
 import type { QueryExportSpec } from '../common/sheets/export-stream';
-import { auditedExport, ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { UnseenAlertsView } from './dto/list-alerts.query';
 
 /** What a module reports when it raises an alert. */
@@ -51,8 +50,6 @@ const MAX_DEDUPE_KEY = 200;
 
 @Injectable()
 export class AlertsService {
-  private readonly logger = new Logger('Alerts');
-
   constructor(
     private readonly alerts: AlertsRepository,
     private readonly scope: AlertScope,
@@ -140,43 +137,27 @@ export class AlertsService {
     const f = { ...(await this.filters(q)), ...(types ? { types } : {}) };
     const [sql, params] = this.alerts.exportStatement(actor, f);
     const file = await this.exporter.export(spec, { sql, params });
-    return auditedExport(file, (rows) => this.auditExport(actor, q, rows, types));
-  }
-
-  private async auditExport(
-    actor: Actor,
-    q: Partial<ListAlertsQueryDto>,
-    rows: number | null,
-    types?: readonly AlertType[],
-  ): Promise<void> {
-    await this.ds
-      .transaction((tx) =>
-        this.audit.record(tx, actor, {
-          action: 'alert.export',
-          entityType: 'alert_export',
-          entityId: randomUUID(),
-          enterpriseId: actor.enterpriseId ?? null,
-          regionPath: actor.regionPath ?? null,
-          before: null,
-          after: {
-            rows,
-            complete: rows !== null,
-            filters: {
-              ...(types ? { types: [...types] } : {}),
-              type: q.type ?? null,
-              severity: q.severity ?? null,
-              state: q.state ?? null,
-              notClosed: q.notClosed ?? null,
-              enterpriseId: q.enterpriseId ?? null,
-              machineId: q.machineId ?? null,
-              regionCode: q.regionCode ?? null,
-              from: q.from ?? null,
-              to: q.to ?? null,
-            },
-          },
-        }),
-      )
-      .catch((e: Error) => this.logger.error(`alert export by ${actor.userId} not audited: ${e.message}`));
+    return this.exporter.audited(
+      file,
+      actor,
+      { action: 'alert.export', entityType: 'alert_export', enterpriseId: actor.enterpriseId ?? null },
+      (rows) => ({
+        rows,
+        complete: rows !== null,
+        filters: {
+          ...(types ? { types: [...types] } : {}),
+          type: q.type ?? null,
+          severity: q.severity ?? null,
+          state: q.state ?? null,
+          notClosed: q.notClosed ?? null,
+          enterpriseId: q.enterpriseId ?? null,
+          machineId: q.machineId ?? null,
+          regionCode: q.regionCode ?? null,
+          from: q.from ?? null,
+          to: q.to ?? null,
+        },
+      }),
+    );
   }
 
   /** The current state of these alerts (missing ids left out): notifications stop escalating an acknowledged one. */

@@ -1,5 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { pipeline, Readable, Transform } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { Actor } from '../access/actor';
+import { AuditAction, AuditEntityType, AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -53,10 +57,40 @@ export class QueryExportService {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
+  private readonly logger = new Logger('QueryExportService');
+
   constructor(
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ds: DataSource,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The export audited as every export is (auditedExport): one entry of `action` on a new `entityType` id, in the
+   * actor's region, whose `after` is `describe(rows)` (rows null: the download was cut short). A failure to
+   * record is logged, not thrown: the download has already started.
+   */
+  audited(
+    file: ExportedStream,
+    actor: Actor,
+    entry: { action: AuditAction; entityType: AuditEntityType; enterpriseId: string | null },
+    describe: (rows: number | null) => Record<string, unknown>,
+  ): ExportedStream {
+    return auditedExport(file, (rows) =>
+      this.ds
+        .transaction((tx) =>
+          this.audit.record(tx, actor, {
+            ...entry,
+            entityId: randomUUID(),
+            regionPath: actor.regionPath ?? null,
+            before: null,
+            after: describe(rows),
+          }),
+        )
+        .catch((e: Error) => this.logger.error(`${entry.action} by ${actor.userId} not audited: ${e.message}`)),
+    );
+  }
 
   /** Waits for one of the MAX_CONCURRENT_EXPORTS slots; the returned function gives it back (once). */
   private async slot(): Promise<() => void> {

@@ -1,8 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy';
-import { AuditService } from '../audit/audit.service';
 import { Actor } from '../access/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -20,7 +17,7 @@ import { WeldersService } from '../welders/welders.service';
 import { ENTERPRISE_EXPORT } from './definitions/enterprise-ledger';
 import { MACHINE_EXPORT, MACHINE_SHEET } from './definitions/machine-ledger';
 import { WELDER_EXPORT, WELDER_SHEET } from './definitions/welder-ledger';
-import { auditedExport, ExportedFile, ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { ExportedFile, ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { warmExportWorker } from '../common/sheets/export-stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ImportPlan } from './ledger-import.service';
@@ -43,8 +40,6 @@ type ExportedLedger = 'enterprises' | 'machines' | 'welders';
 /** Ledger (台账) templates, all-or-nothing imports and scoped exports, on top of the feature services. */
 @Injectable()
 export class LedgersService implements OnApplicationBootstrap {
-  private readonly logger = new Logger('LedgersService');
-
   constructor(
     private readonly importJobs: ImportJobsService,
     private readonly exporter: QueryExportService,
@@ -54,8 +49,6 @@ export class LedgersService implements OnApplicationBootstrap {
     private readonly machines: MachinesService,
     private readonly welders: WeldersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly audit: AuditService,
-    private readonly ds: DataSource,
   ) {}
 
   /** In production the first export finds its worker ready (tests start theirs when they export). */
@@ -128,37 +121,30 @@ export class LedgersService implements OnApplicationBootstrap {
 
   async exportEnterprises(actor: Actor, query: ListEnterprisesQueryDto): Promise<ExportedStream> {
     const file = await this.exporter.export(ENTERPRISE_EXPORT, await this.enterprises.exportStatement(actor, query));
-    return auditedExport(file, (rows) => this.auditExport(actor, 'enterprises', query, rows));
+    return this.auditExport(file, actor, 'enterprises', query);
   }
 
   async exportMachines(actor: Actor, query: ListMachinesQueryDto): Promise<ExportedStream> {
     const file = await this.exporter.export(MACHINE_EXPORT, this.machines.exportStatement(actor, query));
-    return auditedExport(file, (rows) => this.auditExport(actor, 'machines', query, rows));
+    return this.auditExport(file, actor, 'machines', query);
   }
 
   async exportWelders(actor: Actor, query: ListWeldersQueryDto): Promise<ExportedStream> {
     const file = await this.exporter.export(WELDER_EXPORT, this.welders.exportStatement(actor, query));
-    return auditedExport(file, (rows) => this.auditExport(actor, 'welders', query, rows));
+    return this.auditExport(file, actor, 'welders', query);
   }
 
-  /** Who took which ledger out of the platform, with its filters and row count (see auditedExport). */
-  private async auditExport(actor: Actor, ledger: ExportedLedger, query: object, rows: number | null): Promise<void> {
+  /** Who took which ledger out of the platform, with its filters and row count (QueryExportService.audited). */
+  private auditExport(file: ExportedStream, actor: Actor, ledger: ExportedLedger, query: object): ExportedStream {
     const { page: _page, pageSize: _pageSize, cursor: _cursor, idNumber, ...rest } = query as Record<string, unknown>;
     // A searched ID number is personal data: the audit log keeps it masked, as every screen shows it.
     const filters = typeof idNumber === 'string' ? { ...rest, idNumberMasked: maskIdNumber(idNumber) } : rest;
-    await this.ds
-      .transaction((tx) =>
-        this.audit.record(tx, actor, {
-          action: 'ledger.export',
-          entityType: 'ledger_export',
-          entityId: randomUUID(),
-          enterpriseId: actor.enterpriseId ?? null,
-          regionPath: actor.regionPath ?? null,
-          before: null,
-          after: { ledger, rows, complete: rows !== null, filters },
-        }),
-      )
-      .catch((e: Error) => this.logger.error(`${ledger} export by ${actor.userId} not audited: ${e.message}`));
+    return this.exporter.audited(
+      file,
+      actor,
+      { action: 'ledger.export', entityType: 'ledger_export', enterpriseId: actor.enterpriseId ?? null },
+      (rows) => ({ ledger, rows, complete: rows !== null, filters }),
+    );
   }
 
   /**

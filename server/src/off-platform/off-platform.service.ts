@@ -1,14 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { Actor } from '../access/actor';
-import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 import { AuditIndustriesView, RankingRowView } from './dto/audit.views';
-import { auditedExport, ExportedStream, QueryExportService } from '../exports/query-export.service';
+import { ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { OFF_PLATFORM_LIST_EXPORTS } from './off-platform-export';
 import { toRankingRow, toView } from './off-platform-rows';
 import { AuditList, REPORT_LOOKBACK_DAYS, WELDING_HEAVY_INDUSTRIES } from './off-platform-rules';
@@ -20,13 +17,9 @@ import { AuditWindow, OffPlatformRepository, Page, SuspectList } from './off-pla
  */
 @Injectable()
 export class OffPlatformService {
-  private readonly logger = new Logger('OffPlatformService');
-
   constructor(
     private readonly repo: OffPlatformRepository,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
-    private readonly ds: DataSource,
     private readonly exporter: QueryExportService,
   ) {}
 
@@ -70,28 +63,17 @@ export class OffPlatformService {
   async export(list: AuditList, actor: Actor, f: AuditFilterDto): Promise<ExportedStream> {
     const statement = this.repo.exportStatement(list, actor, f, this.window(f.days));
     const file = await this.exporter.export(OFF_PLATFORM_LIST_EXPORTS[list], statement);
-    return auditedExport(file, (rows) => this.auditExport(actor, list, f, rows));
-  }
-
-  private async auditExport(actor: Actor, list: AuditList, f: AuditFilterDto, rows: number | null): Promise<void> {
-    await this.ds
-      .transaction((tx) =>
-        this.audit.record(tx, actor, {
-          action: 'off_platform.export',
-          entityType: 'off_platform_export',
-          entityId: randomUUID(),
-          enterpriseId: null,
-          regionPath: actor.regionPath ?? null,
-          before: null,
-          after: {
-            list,
-            rows,
-            complete: rows !== null,
-            filters: { regionCode: f.regionCode ?? null, industry: f.industry ?? null, days: f.days },
-          },
-        }),
-      )
-      .catch((e: Error) => this.logger.error(`off-platform export by ${actor.userId} not audited: ${e.message}`));
+    return this.exporter.audited(
+      file,
+      actor,
+      { action: 'off_platform.export', entityType: 'off_platform_export', enterpriseId: null },
+      (rows) => ({
+        list,
+        rows,
+        complete: rows !== null,
+        filters: { regionCode: f.regionCode ?? null, industry: f.industry ?? null, days: f.days },
+      }),
+    );
   }
 
   private page(q: AuditQueryDto): Page {
