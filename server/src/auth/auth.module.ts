@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginHistoryRetentionJob } from './login-history-retention.job';
 import { LoginSprayLimiter } from './login-spray-limiter';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { SessionService } from './sessions/session.service';
@@ -35,6 +36,7 @@ import { TotpService } from './totp/totp.service';
     LoginThrottlerGuard,
     LoginSprayLimiter,
     LoginAttemptsRepository,
+    LoginHistoryRetentionJob,
     SessionService,
     SessionsRepository,
     TotpService,

@@ -61,6 +61,17 @@ export class LoginAttemptsRepository {
     return rows.map((r) => r.at);
   }
 
+  /** Deletes up to `limit` attempts older than `before` (oldest first); the number deleted. */
+  async deleteOlderThan(before: Date, limit: number): Promise<number> {
+    const rows: { n: number }[] = await this.ds.query(
+      `WITH d AS (DELETE FROM login_attempts WHERE id IN (
+                    SELECT id FROM login_attempts WHERE at < $1 ORDER BY at LIMIT $2) RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+      [before, limit],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async historyOf(userId: string, limit: number): Promise<LoginHistoryRow[]> {
     return this.ds.query(
       `SELECT at, ip, user_agent AS "userAgent", result FROM login_attempts

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../seed/demo-data';
 import { AuditService } from '../audit/audit.service';
 import { REFRESH_COOKIE } from './auth.controller';
 import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginHistoryRetentionJob } from './login-history-retention.job';
 import { LoginSprayLimiter } from './login-spray-limiter';
 
 const IDLE_S = 600;
@@ -244,6 +245,31 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
     expect(
       (await t.http.get(`/api/auth/accounts/${admin.id}/login-history`).set(bearer(other.body.accessToken))).status,
     ).toBe(404);
+  });
+
+  it('keeps the log-in history for the retention period (180 days by default), then deletes it, oldest first', async () => {
+    const now = clock.now().getTime();
+    const day = 86_400_000;
+    const [admin] = await t.ds.query(`SELECT id FROM users WHERE username = 'admin'`);
+    // 12,001 attempts past the period (more than one delete batch) and one just inside it.
+    await t.ds.query(
+      `INSERT INTO login_attempts (at, username, user_id, source_key, ip, user_agent, result)
+       SELECT $1::timestamptz - g * interval '1 second', 'admin', $2, 'retention', '198.51.100.7', NULL, 'success'
+         FROM generate_series(1, 12001) g`,
+      [new Date(now - 181 * day), admin.id],
+    );
+    await t.ds.query(
+      `INSERT INTO login_attempts (at, username, user_id, source_key, ip, user_agent, result)
+       VALUES ($1, 'admin', $2, 'retention', '198.51.100.8', NULL, 'success')`,
+      [new Date(now - 179 * day), admin.id],
+    );
+    expect(await t.app.get(LoginHistoryRetentionJob).deleteExpired()).toBe(12_001);
+    const left: { ip: string }[] = await t.ds.query(`SELECT ip FROM login_attempts WHERE source_key = 'retention'`);
+    expect(left).toEqual([{ ip: '198.51.100.8' }]);
+    // Nothing inside the period is touched: a second run deletes nothing.
+    const before: { n: number }[] = await t.ds.query(`SELECT count(*)::int AS n FROM login_attempts`);
+    expect(await t.app.get(LoginHistoryRetentionJob).deleteExpired()).toBe(0);
+    expect(await t.ds.query(`SELECT count(*)::int AS n FROM login_attempts`)).toEqual(before);
   });
 
   it('forces a password change at the next log-in: the session may only change it; the policy applies', async () => {

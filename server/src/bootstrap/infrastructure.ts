@@ -94,6 +94,7 @@ export async function resolveInfrastructure(
     seedDemoData: vars.SEED_DEMO_DATA,
     welderPhotoPublic: vars.WELDER_PHOTO_PUBLIC === 'true',
     onsiteCheckAfterS: vars.ONSITE_CHECK_AFTER_S,
+    loginHistoryRetentionDays: vars.LOGIN_HISTORY_RETENTION_DAYS,
     eventArchive: { retentionMonths: vars.EVENT_RETENTION_MONTHS, dir: archiveDir },
     onlineDaysRollup: { intervalS: vars.ONLINE_DAYS_ROLLUP_INTERVAL_S, graceS: vars.ONLINE_DAYS_ROLLUP_GRACE_S },
     map,

@@ -92,6 +92,13 @@ describe('validateEnvironment', () => {
       expect(() => validateEnvironment({ EVENT_RETENTION_MONTHS: bad })).toThrow(/EVENT_RETENTION_MONTHS/);
   });
 
+  it('takes LOGIN_HISTORY_RETENTION_DAYS as whole days from 1 to 3650, 180 by default', () => {
+    expect(validateEnvironment({}).LOGIN_HISTORY_RETENTION_DAYS).toBe(180);
+    expect(validateEnvironment({ LOGIN_HISTORY_RETENTION_DAYS: '365' }).LOGIN_HISTORY_RETENTION_DAYS).toBe(365);
+    for (const bad of ['0', '3651', '2.5', 'forever'])
+      expect(() => validateEnvironment({ LOGIN_HISTORY_RETENTION_DAYS: bad })).toThrow(/LOGIN_HISTORY_RETENTION_DAYS/);
+  });
+
   it('creates the archive directory at start-up and refuses one it cannot write to', () => {
     const base = mkdtempSync(join(tmpdir(), 'arcgate-cfg-'));
     try {

@@ -303,6 +303,16 @@ export class EnvironmentVariables {
   @Max(1200)
   EVENT_RETENTION_MONTHS = 13;
 
+  /**
+   * Log-in attempts (the users' log-in history and the lockouts' record) older than this many days are deleted
+   * by an hourly job. 180: the six months network logs must be kept (网络安全法 §21); lockouts look back 15 min.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  LOGIN_HISTORY_RETENTION_DAYS = 180;
+
   /** Where the monthly archives of device events are written; default DATA_DIR/archive/device-events. */
   @IsOptional()
   @IsString()
@@ -588,6 +598,8 @@ export interface AppConfig {
   welderPhotoPublic?: boolean;
   /** Offline-while-armed escalation delay (DEVICE_OFFLINE_ARMED → on-site check); default 600 s. */
   onsiteCheckAfterS?: number;
+  /** Days of log-in attempts kept (LOGIN_HISTORY_RETENTION_DAYS; auth/login-history-retention.job.ts); default 180. */
+  loginHistoryRetentionDays?: number;
   /** Retention of raw device events (telemetry/archive): months kept, and the archive directory (created and checked at start-up). */
   eventArchive?: { retentionMonths: number; dir: string };
   /** The online-days roll-up (off-platform/online-days): seconds between runs and re-read grace; defaults there. */

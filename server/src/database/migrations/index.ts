@@ -38,6 +38,7 @@ import { MachineOnlineDays1796800003000 } from './1796800003000-MachineOnlineDay
 import { ArcScope1796800004000 } from './1796800004000-ArcScope';
 import { CertificateUnverifiedRevocation1796900000000 } from './1796900000000-CertificateUnverifiedRevocation';
 import { ChipMovedNotify1796900001000 } from './1796900001000-ChipMovedNotify';
+import { LoginAttemptsRetention1796900002000 } from './1796900002000-LoginAttemptsRetention';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -91,4 +92,5 @@ export const MIGRATIONS = [
   ArcScope1796800004000,
   CertificateUnverifiedRevocation1796900000000,
   ChipMovedNotify1796900001000,
+  LoginAttemptsRetention1796900002000,
 ];
