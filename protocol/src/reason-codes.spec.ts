@@ -58,8 +58,9 @@ const REQUIRED_REVOKE = [
   'GRANT_EXPIRED',
   'REGULATOR_ORDER',
   'GAS_ANALYSIS_FAILED',
-  // The server's revocation rule ends a grant with it (grants.repository.ts).
+  // The server's revocation rule ends a grant with these (grants.repository.ts).
   'CERTIFICATE_MISSING',
+  'PERMIT_NOT_APPROVED',
 ];
 
 describe('reason codes', () => {

@@ -114,7 +114,8 @@ export const REASONS: Readonly<Record<ReasonCode, ReasonInfo>> = {
   [ReasonCode.PHONE_SESSION_EXPIRED]: r('扫码会话已过期，请重新扫码', 'Phone session has expired, scan again'),
   [ReasonCode.PERMIT_REQUIRED]: r('需要动火作业许可', 'A hot-work permit is required'),
   [ReasonCode.PERMIT_NOT_FOUND]: r('动火作业许可不存在', 'Permit not found'),
-  [ReasonCode.PERMIT_NOT_APPROVED]: r('动火作业许可未批准', 'Permit is not approved'),
+  // Also a revoke: a special period (升级管理) in force that the permit's level falls short of.
+  [ReasonCode.PERMIT_NOT_APPROVED]: r('动火作业许可未批准', 'Permit is not approved', 'both'),
   [ReasonCode.PERMIT_NOT_STARTED]: r('动火作业许可尚未生效', 'Permit has not started yet', 'deny', 'yes'),
   [ReasonCode.PERMIT_EXPIRED]: r('动火作业许可已过期', 'Permit has expired', 'both'),
   [ReasonCode.PERMIT_CLOSED]: r('动火作业许可已关闭', 'Permit is closed', 'both'),

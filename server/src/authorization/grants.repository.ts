@@ -66,6 +66,9 @@ export const REVOKE_REASON_SQL = `CASE
     WHEN c.id IS NOT NULL AND ${CERTIFICATE_VALIDITY_TODAY} <> 'valid' THEN ${CERTIFICATE_REASON_SQL}
     WHEN EXISTS (SELECT 1 FROM in_force) AND EXISTS (SELECT 1 FROM in_force f WHERE starts_with(g.region_path, f.region_path))
       THEN 'BLACKOUT_IN_FORCE'
+    WHEN p.effective_level = p.requested_level AND p.requested_level <> 'special' AND EXISTS (SELECT 1 FROM raised)
+      AND EXISTS (SELECT 1 FROM raised r WHERE starts_with(g.region_path, r.region_path))
+      THEN 'PERMIT_NOT_APPROVED'
   END`;
 
 /*
@@ -74,6 +77,12 @@ export const REVOKE_REASON_SQL = `CASE
  * never runs. Measured with 5,450 live grants: 29 → 14 ms per sweep.
  */
 const IN_FORCE_SQL = `in_force AS (SELECT b.region_path FROM blackouts b WHERE b.cancelled_at IS NULL AND b.effect = 'ban' AND b.starts_at <= $1 AND b.ends_at > $1)`;
+/**
+ * Special periods (升级管理) in force: a permit approved at a level they no longer allow (not raised at all, as
+ * permit-context's levelShort) loses its live grants, as a new request is refused (PERMIT_LEVEL_RAISED, sent to
+ * the device as PERMIT_NOT_APPROVED). Same once-per-statement EXISTS as in_force.
+ */
+const RAISED_SQL = `raised AS (SELECT b.region_path FROM blackouts b WHERE b.cancelled_at IS NULL AND b.effect = 'raise_level' AND b.starts_at <= $1 AND b.ends_at > $1)`;
 
 function filterSql(f: GrantFilter, params: unknown[]): string {
   const parts: string[] = [];
@@ -126,7 +135,7 @@ export class GrantsRepository {
     const rows = await queryPrepared<{ grant_id: string; reason: ReasonCode }>(
       this.ds,
       sweepStatement(
-        `WITH ${IN_FORCE_SQL}
+        `WITH ${IN_FORCE_SQL}, ${RAISED_SQL}
        SELECT grant_id, reason FROM (
          SELECT g.grant_id, ${REVOKE_REASON_SQL} AS reason
            FROM grants g

@@ -158,6 +158,27 @@ describe('immediate revocation through database triggers (LISTEN/NOTIFY)', () =>
     }
   });
 
+  it('special period (升级管理) declared via the API → PERMIT_NOT_APPROVED at once for a permit approved a level short', async () => {
+    const grantId = await grantFor(await approvedPermit(t, clock, ids));
+    let periodId = '';
+    try {
+      await expectPromptRevoke(grantId, ReasonCode.PERMIT_NOT_APPROVED, async () => {
+        periodId = (
+          await post('xiayi.regulator', '/api/blackouts', {
+            regionCode: '411426',
+            kind: 'special_period',
+            effect: 'raise_level',
+            startsAt: cst(5, '08:59'),
+            endsAt: cst(5, '18:00'),
+            reason: '重大活动保障期动火升级管理',
+          })
+        ).id;
+      });
+    } finally {
+      if (periodId) await post('xiayi.regulator', `/api/blackouts/${periodId}/cancel`, { reason: '活动结束' });
+    }
+  });
+
   it('a rolled-back change announces and revokes nothing; unrelated edits announce nothing; the same change committed does', async () => {
     const grantId = await grantFor(await approvedPermit(t, clock, ids));
     const suspend = `UPDATE machines SET status = 'suspended', status_reason = '测试' WHERE id = $1`;
