@@ -154,7 +154,7 @@ export class QueryExportService {
  * recorded), or with null when the download was cut short (some rows may have left). An export with
  * no rows is not audited. `audit` must not throw (log instead): the download has already started.
  */
-export function auditedExport(file: ExportedStream, audit: (rows: number | null) => Promise<void>): ExportedStream {
+function auditedExport(file: ExportedStream, audit: (rows: number | null) => Promise<void>): ExportedStream {
   const audited = new Transform({
     transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
     // The worker has sent its last bytes: `rows` is settled by then.

@@ -58,7 +58,7 @@ export class OffPlatformService {
   /**
    * Every suspect of one list (or the ranking) with the same filters as a workbook, streamed: read through a
    * cursor and written in an export worker thread (QueryExportService), no row cap but the sheet's own.
-   * Audited as the other exports are (auditedExport): with the rows written, or with rows null when cut short.
+   * Audited as the other exports are (QueryExportService.audited): with the rows written, or with rows null when cut short.
    */
   async export(list: AuditList, actor: Actor, f: AuditFilterDto): Promise<ExportedStream> {
     const statement = this.repo.exportStatement(list, actor, f, this.window(f.days));
