@@ -195,6 +195,10 @@ const SQL_READ_MODELS: Record<string, { tables: string[]; why: string }> = {
     tables: ['alerts', 'chips', 'enterprises', 'machines', 'permits', 'regions', 'welders'],
     why: 'the overview: counts over every module',
   },
+  'stats/census/census.repository.ts': {
+    tables: ['alerts', 'enterprises', 'machines', 'permits', 'regions', 'welders'],
+    why: 'the overview’s pre-aggregated census: counts over every module, rewritten every few minutes',
+  },
   'welders/certificate-census.ts': { tables: ['enterprises'], why: 'scope by region' },
   'welders/certificates.repository.ts': { tables: ['enterprises'], why: 'scope by region' },
   'welders/engagements.repository.ts': {

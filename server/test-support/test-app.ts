@@ -93,7 +93,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     seedDemoData: false,
     // Tests read the overview right after changing the data it counts.
-    reporting: { overviewCacheS: 0 },
+    // …and count it live: the pre-aggregated census (stats/census) is tested on its own, with its refreshes.
+    reporting: { overviewCacheS: 0, censusRefreshS: 0 },
     ...opts.config,
   };
 

@@ -163,6 +163,9 @@ describe('regulator (desktop)', () => {
     await logIn(page, 'huiting.regulator');
     await page.waitForURL(/\/console\/overview/);
     await page.getByText('底数总览').first().waitFor();
+    // The registry comes from the pre-aggregated census (counted at start-up): the page says how old it is.
+    const asOf = await page.getByTestId('overview-census-as-of').textContent();
+    assert.match(asOf ?? '', /底数统计于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?，约每 1 分钟更新一次/);
     await shot(page, '07-regulator-overview');
 
     await page.goto('/console/reports');

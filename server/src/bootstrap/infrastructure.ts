@@ -87,6 +87,7 @@ export async function resolveInfrastructure(
       poolSize: vars.DATABASE_REPORTING_POOL_SIZE,
       statementTimeoutMs: vars.REPORTING_STATEMENT_TIMEOUT_MS,
       overviewCacheS: vars.REPORTING_OVERVIEW_CACHE_S,
+      censusRefreshS: vars.REPORTING_CENSUS_REFRESH_S,
     },
     heapGrowingPercent: vars.HEAP_GROWING_PERCENT,
     trustProxy: vars.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(vars.TRUST_PROXY) ?? undefined),

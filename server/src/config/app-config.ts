@@ -103,6 +103,14 @@ export class EnvironmentVariables {
   @Max(3600)
   REPORTING_OVERVIEW_CACHE_S?: number;
 
+  /** Seconds between counts of the regulators' pre-aggregated census (stats/census); at least twenty times a count's own time. 0: no census, every overview counted live. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  REPORTING_CENSUS_REFRESH_S?: number;
+
   /** V8 heap growing factor minus one, in percent (bootstrap/heap-growth.ts); 0 keeps V8's own. */
   @Type(() => Number)
   @IsInt()
@@ -552,7 +560,7 @@ export interface AppConfig {
   /** Size of the hot-path pool (database/hot-path-pool.ts); its default when absent. */
   hotPathPoolSize?: number;
   /** The reporting pool (database/reporting-pool.ts): size and statement_timeout; defaults there. */
-  reporting?: { poolSize?: number; statementTimeoutMs?: number; overviewCacheS?: number };
+  reporting?: { poolSize?: number; statementTimeoutMs?: number; overviewCacheS?: number; censusRefreshS?: number };
   /** See bootstrap/heap-growth.ts; 0 leaves V8's dynamic heap growth. */
   heapGrowingPercent?: number;
   /** Express "trust proxy"; unset trusts no proxy. */

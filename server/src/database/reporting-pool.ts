@@ -27,6 +27,9 @@ export const DEFAULT_REPORTING_POOL_SIZE = 2;
 /** A province census takes seconds at worst; a statement past this is a runaway, cancelled by PostgreSQL. */
 export const DEFAULT_REPORTING_STATEMENT_TIMEOUT_MS = 30_000;
 
+/** A statement inside ReportingPool.transaction. */
+export type ReportingQuery = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+
 /**
  * The pool of the reporting plane (overview, census, summaries): its own few connections with a
  * statement_timeout, so that however many regulators press "refresh", they wait for each other here
@@ -63,12 +66,38 @@ export class ReportingPool implements OnApplicationShutdown {
     try {
       return (await this.getPool().query(sql, params)).rows as R[];
     } catch (e) {
-      if (isDatabaseError(e) && e.code === PG_QUERY_CANCELED)
-        throw new DomainError(ErrorCode.REPORT_TIMEOUT, `The report ran past ${this.statementTimeoutMs} ms`);
-      // As TypeORM would surface it, so that the error filter maps a statement_timeout (57014) like any other.
-      if (isDatabaseError(e)) throw new QueryFailedError(sql, params, e);
-      throw e;
+      throw this.failure(e, sql, params);
     }
+  }
+
+  /** Runs `work` in one transaction on one reporting connection (a snapshot rewritten as a whole, or not at all). */
+  async transaction<T>(work: (query: ReportingQuery) => Promise<T>): Promise<T> {
+    const client = await this.getPool().connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(async <R>(sql: string, params: unknown[] = []) => {
+        try {
+          return (await client.query(sql, params)).rows as R[];
+        } catch (e) {
+          throw this.failure(e, sql, params);
+        }
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private failure(e: unknown, sql: string, params: unknown[]): unknown {
+    if (isDatabaseError(e) && e.code === PG_QUERY_CANCELED)
+      return new DomainError(ErrorCode.REPORT_TIMEOUT, `The report ran past ${this.statementTimeoutMs} ms`);
+    // As TypeORM would surface it, so that the error filter maps a statement_timeout (57014) like any other.
+    if (isDatabaseError(e)) return new QueryFailedError(sql, params, e);
+    return e;
   }
 
   async onApplicationShutdown(): Promise<void> {

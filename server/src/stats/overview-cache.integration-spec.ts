@@ -5,7 +5,9 @@ describe('overview reuse and the reporting pool', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ config: { reporting: { overviewCacheS: 60, statementTimeoutMs: 300, poolSize: 2 } } });
+    t = await createTestApp({
+      config: { reporting: { overviewCacheS: 60, statementTimeoutMs: 300, poolSize: 2, censusRefreshS: 0 } },
+    });
   });
   afterAll(async () => {
     await t.close();

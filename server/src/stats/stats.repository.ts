@@ -94,6 +94,42 @@ export class StatsRepository {
     };
   }
 
+  /** Not-retired machines whose bound chip reports online now, and of those the ones arcing (live; the census has the rest). */
+  async machinesOnline(actor: Actor): Promise<{ online: number; arcing: number }> {
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('chips', 'c')
+      .innerJoin('machines', 'm', 'm.chip_id = c.chip_id AND m.id = c.machine_id')
+      .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
+      .select(`count(*)`, 'online')
+      .addSelect(`count(*) FILTER (WHERE c.state = 'arcing')`, 'arcing')
+      .where('c.online')
+      .andWhere(`m.status <> 'retired'`);
+    const r = await this.reporting.row<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'));
+    return { online: num(r?.online), arcing: num(r?.arcing) };
+  }
+
+  /** Open and acknowledged alerts the actor may see, by type, state and severity (closed ones are most and not read). */
+  async notClosedAlertCounts(actor: Actor): Promise<{ type: string; state: string; severity: string; n: number }[]> {
+    const qb = this.ds
+      .createQueryBuilder()
+      .from('alerts', 'a')
+      .select('a.type', 'type')
+      .addSelect('a.state', 'state')
+      .addSelect('a.severity', 'severity')
+      .addSelect('count(*)', 'n')
+      .where(`a.state IN ('open', 'acknowledged')`)
+      .groupBy('a.type')
+      .addGroupBy('a.state')
+      .addGroupBy('a.severity');
+    return (await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a'))).map((r) => ({
+      type: r.type,
+      state: r.state,
+      severity: r.severity,
+      n: num(r.n),
+    }));
+  }
+
   /**
    * Active welders the actor is responsible for: the welders ledger's own definition (employed in scope,
    * or engaged today with an enterprise in scope), so that the overview and the ledger agree.
@@ -231,13 +267,12 @@ export class StatsRepository {
     const qb = this.ds
       .createQueryBuilder()
       .from('arcs', 'x')
-      .innerJoin('machines', 'm', 'm.id = x.machine_id')
-      .innerJoin('enterprises', 'e', 'e.id = m.enterprise_id')
       .select(`to_char(x.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`, 'day')
       .addSelect('count(*)', 'n')
       .where('x.started_at >= :from AND x.started_at < :to', { from, to })
       .groupBy('day');
-    return (await this.reporting.rows<Record<string, string>>(this.access.scopeToEnterprises(qb, actor, 'e'))).map(
+    // Where the arc was made (its own scope columns, as the arc list), not where its machine is now.
+    return (await this.reporting.rows<Record<string, string>>(this.access.scopeByOwnColumns(qb, actor, 'x'))).map(
       (r) => ({
         day: r.day,
         n: num(r.n),

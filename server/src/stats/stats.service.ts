@@ -13,8 +13,18 @@ import { Role } from '../common/roles/role';
 import { CERTIFICATE_CENSUS, CertificateCensus } from '../welders/certificate-census';
 import type { CertificateState } from '../welders/welder-views';
 import { OFF_PLATFORM_TYPES, OffPlatformFilterDto, OffPlatformQueryDto } from './dto/off-platform-query.dto';
-import { AlertCensus, OverviewView, TownshipRow, TrendPoint, WelderCensus } from './dto/overview.view';
+import {
+  AlertCensus,
+  EnterpriseCensus,
+  MachineCensus,
+  OverviewView,
+  TownshipRow,
+  TrendPoint,
+  WelderCensus,
+} from './dto/overview.view';
 import { DailyCount, RegionRef, StatsRepository } from './stats.repository';
+import { CensusRefresh, CensusRepository } from './census/census.repository';
+import { CensusRefreshJob } from './census/census-refresh.job';
 
 export const TREND_DAYS = 30;
 /** Default reuse of an overview for the same scope (REPORTING_OVERVIEW_CACHE_S); its generatedAt says how old. */
@@ -34,6 +44,8 @@ export class StatsService {
 
   constructor(
     private readonly repo: StatsRepository,
+    private readonly census: CensusRepository,
+    private readonly censusJob: CensusRefreshJob,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
     @Inject(CERTIFICATE_CENSUS) private readonly certificateCensus: CertificateCensus,
@@ -74,32 +86,67 @@ export class StatsService {
     const now = this.clock.now();
     const today = chinaDate(now);
     const tables = await this.repo.tablesPresent();
+    // A regulator's or the admin's scope is a region path: its census is summed from the pre-aggregated
+    // rows (about one per township). An enterprise's own is small and counted live.
+    const census = readsCensus(actor) ? await this.censusJob.usable() : null;
     const region =
       actor.role === Role.Regulator && actor.regionCode ? await this.repo.regionByCode(actor.regionCode) : null;
-    const [enterprises, machines, welders, permitsActiveToday, alerts, byTownship, trend] = await Promise.all([
-      this.repo.enterpriseCounts(actor),
-      this.repo.machineCounts(actor, tables.chips),
-      this.welderCensus(actor),
+    const [registry, permitsActiveToday, alerts, byTownship, trend] = await Promise.all([
+      census ? this.registryFromCensus(actor, today, tables.chips) : this.registryLive(actor, tables.chips),
       tables.permits
         ? this.repo.permitsActiveBetween(actor, chinaDayStart(today), chinaDayStart(addDays(today, 1)))
         : Promise.resolve(0),
       this.alertCensus(actor),
-      this.byTownship(actor),
-      this.trend(actor, today, tables),
+      this.byTownship(actor, today, census),
+      this.trend(actor, today, tables, census),
     ]);
     return {
       generatedAt: now,
       today,
       regionCode: region?.code ?? null,
       regionName: region?.name ?? null,
-      enterprises,
-      machines,
-      welders,
+      ...registry,
       permitsActiveToday,
       alerts,
       byTownship,
       trend,
       sources: { devices: tables.chips, arcs: tables.arcs, permits: tables.permits },
+      census: census
+        ? {
+            countedAt: census.countedAt,
+            everyS: Math.round(Math.max(this.censusJob.everyMs, 20 * census.tookMs) / 1000),
+          }
+        : null,
+    };
+  }
+
+  private async registryLive(actor: Actor, withChips: boolean): Promise<Registry> {
+    const [enterprises, machines, welders] = await Promise.all([
+      this.repo.enterpriseCounts(actor),
+      this.repo.machineCounts(actor, withChips),
+      this.certificateCensus.countByCertificateState(actor),
+    ]);
+    return { enterprises, machines, welders: welderCensusOf(welders.total, welders.byState) };
+  }
+
+  /** The census's registry, with what must be live: machines online now, welders dispatched in today. */
+  private async registryFromCensus(actor: Actor, today: string, withChips: boolean): Promise<Registry> {
+    const [totals, online, dispatched] = await Promise.all([
+      this.census.totals(actor),
+      withChips ? this.repo.machinesOnline(actor) : Promise.resolve({ online: 0, arcing: 0 }),
+      this.census.dispatchedInto(actor, today),
+    ]);
+    const { total: employed, ...byEmployer } = totals.welders;
+    const byState: Partial<Record<CertificateState, number>> = { ...byEmployer };
+    let total = employed;
+    for (const [state, n] of Object.entries(dispatched)) {
+      byState[state as CertificateState] = (byState[state as CertificateState] ?? 0) + n;
+      total += n;
+    }
+    return {
+      enterprises: totals.enterprises,
+      machines: { ...totals.machines, ...online },
+      welders: welderCensusOf(total, byState),
     };
   }
 
@@ -128,37 +175,18 @@ export class StatsService {
     };
   }
 
-  /** Certificate states by the welder views' rule (certificateStateOf), counted by the welders module. */
-  private async welderCensus(actor: Actor): Promise<WelderCensus> {
-    const { total, byState } = await this.certificateCensus.countByCertificateState(actor);
-    const n = (state: CertificateState) => byState[state] ?? 0;
-    const counted = n('valid') + n('expiring_90d') + n('expired') + n('review_overdue') + n('none');
-    return {
-      total,
-      certified: n('valid') + n('expiring_90d'),
-      expiring90d: n('expiring_90d'),
-      expired: n('expired'),
-      reviewOverdue: n('review_overdue'),
-      none: n('none'),
-      other: total - counted,
-    };
-  }
-
   private async alertCensus(actor: Actor): Promise<AlertCensus> {
-    const s = await this.alerts.summary(actor, {});
-    const openBySeverity: Record<string, number> = {};
-    for (const sev of Object.values(AlertSeverity)) openBySeverity[sev] = s.byState[AlertState.Open][sev];
-    const openByType: Record<string, number> = {};
-    for (const [type, counts] of Object.entries(s.byType)) {
-      const notClosed = counts[AlertState.Open] + counts[AlertState.Acknowledged];
-      if (notClosed > 0) openByType[type] = notClosed;
+    const out: AlertCensus = { open: 0, acknowledged: 0, openBySeverity: {}, openByType: {} };
+    for (const sev of Object.values(AlertSeverity)) out.openBySeverity[sev] = 0;
+    for (const r of await this.repo.notClosedAlertCounts(actor)) {
+      out.openByType[r.type] = (out.openByType[r.type] ?? 0) + r.n;
+      if (r.state === AlertState.Acknowledged) out.acknowledged += r.n;
+      else {
+        out.open += r.n;
+        out.openBySeverity[r.severity] = (out.openBySeverity[r.severity] ?? 0) + r.n;
+      }
     }
-    return {
-      open: s.byState[AlertState.Open].total,
-      acknowledged: s.byState[AlertState.Acknowledged].total,
-      openBySeverity,
-      openByType,
-    };
+    return out;
   }
 
   /** The regions one level below the caller's: townships for a county regulator. */
@@ -182,8 +210,27 @@ export class StatsService {
     return [];
   }
 
-  private async byTownship(actor: Actor): Promise<TownshipRow[]> {
+  private async byTownship(actor: Actor, today: string, census: CensusRefresh | null): Promise<TownshipRow[]> {
     const regions = await this.breakdownRegions(actor);
+    if (census) {
+      const [registry, dispatched, alerts] = await Promise.all([
+        this.census.byRegion(regions),
+        this.census.dispatchedIntoRegions(regions, today),
+        this.repo.openAlertsByRegion(actor, regions),
+      ]);
+      return regions.map((r) => {
+        const c = registry.get(r.code)!;
+        return {
+          regionCode: r.code,
+          regionName: r.name,
+          enterprises: c.enterprises,
+          machines: c.machines,
+          chipped: c.chipped,
+          welders: c.welders + (dispatched.get(r.code) ?? 0),
+          openAlerts: alerts.get(r.code) ?? 0,
+        };
+      });
+    }
     const [registry, alerts, welders] = await Promise.all([
       this.repo.registryByRegion(actor, regions),
       this.repo.openAlertsByRegion(actor, regions),
@@ -198,21 +245,58 @@ export class StatsService {
     }));
   }
 
-  private async trend(actor: Actor, today: string, tables: { arcs: boolean; permits: boolean }): Promise<TrendPoint[]> {
+  /** The last TREND_DAYS China days: those the census holds from it, the rest (normally today) counted live. */
+  private async trend(
+    actor: Actor,
+    today: string,
+    tables: { arcs: boolean; permits: boolean },
+    census: CensusRefresh | null,
+  ): Promise<TrendPoint[]> {
     const firstDay = addDays(today, -(TREND_DAYS - 1));
-    const from = chinaDayStart(firstDay);
+    const liveFrom = census ? [firstDay, census.daysTo, today].sort()[1] : firstDay;
+    const from = chinaDayStart(liveFrom);
     const to = chinaDayStart(addDays(today, 1));
     const none = Promise.resolve([] as DailyCount[]);
-    const [alerts, arcs, permits] = await Promise.all([
+    const [alerts, arcs, permits, counted] = await Promise.all([
       this.repo.alertsPerDay(actor, from, to),
       tables.arcs ? this.repo.arcsPerDay(actor, from, to) : none,
       tables.permits ? this.repo.permitsPerDay(actor, from, to) : none,
+      census && liveFrom > firstDay ? this.census.days(actor, firstDay, liveFrom) : Promise.resolve([]),
     ]);
     const index = (rows: DailyCount[]) => new Map(rows.map((r) => [r.day, r.n]));
     const [a, x, p] = [index(alerts), index(arcs), index(permits)];
+    const before = new Map(counted.map((d) => [d.day, d]));
     return Array.from({ length: TREND_DAYS }, (_, i) => {
       const date = addDays(firstDay, i);
+      const c = date < liveFrom ? before.get(date) : undefined;
+      if (date < liveFrom) return { date, alerts: c?.alerts ?? 0, arcs: c?.arcs ?? 0, permits: c?.permits ?? 0 };
       return { date, alerts: a.get(date) ?? 0, arcs: x.get(date) ?? 0, permits: p.get(date) ?? 0 };
     });
   }
+}
+
+interface Registry {
+  enterprises: EnterpriseCensus;
+  machines: MachineCensus;
+  welders: WelderCensus;
+}
+
+/** Regulators (of a region) and the platform admin read the pre-aggregated census. */
+function readsCensus(actor: Actor): boolean {
+  return actor.role === Role.PlatformAdmin || (actor.role === Role.Regulator && !!actor.regionPath);
+}
+
+/** The overview's welder figures from counts by certificate state (certificateStateOf). */
+function welderCensusOf(total: number, byState: Partial<Record<CertificateState, number>>): WelderCensus {
+  const n = (state: CertificateState) => byState[state] ?? 0;
+  const counted = n('valid') + n('expiring_90d') + n('expired') + n('review_overdue') + n('none');
+  return {
+    total,
+    certified: n('valid') + n('expiring_90d'),
+    expiring90d: n('expiring_90d'),
+    expired: n('expired'),
+    reviewOverdue: n('review_overdue'),
+    none: n('none'),
+    other: total - counted,
+  };
 }

@@ -98,6 +98,10 @@ export class WelderAccess implements WelderScopeLookup {
     return `(${e}.region_path LIKE ${pathExpr} || '%' OR EXISTS (SELECT 1 FROM welder_engagements sg JOIN enterprises se ON se.id = sg.enterprise_id WHERE sg.welder_id = ${w}.id AND ${active} AND se.region_path LIKE ${pathExpr} || '%'))`;
   }
 
+  engagementsTodaySql(): string {
+    return `SELECT sg.welder_id, se.region_path FROM welder_engagements sg JOIN enterprises se ON se.id = sg.enterprise_id WHERE ${ACTIVE_ON('sg', 'scopeToday')}`;
+  }
+
   /** Restricts a welder query (aliases: welder `w`, employer enterprise `e`) to what the actor may see. */
   scopeQuery<T extends ObjectLiteral>(
     qb: SelectQueryBuilder<T>,

@@ -24,6 +24,11 @@ export interface WelderScopeLookup {
    * parameter (set it to today()).
    */
   inRegionSql(pathExpr: string, w?: string, e?: string): string;
+  /**
+   * A sub-select of the engagements running today (the dispatched arm of the regulator rule): columns
+   * `welder_id` and `region_path` (of the enterprise engaging). Uses the `:scopeToday` parameter.
+   */
+  engagementsTodaySql(): string;
 }
 
 export const WELDER_SCOPE_LOOKUP = 'WELDER_SCOPE_LOOKUP';

@@ -4255,6 +4255,15 @@ export interface components {
       suspensionLifted: boolean | null;
       warning: boolean;
     };
+    CensusFreshness: {
+      /**
+       * Format: date-time
+       * @description When the pre-aggregated census was counted: enterprises, machines by status, welders by certificate state, per-region registry and the trend before today. Online machines, alerts, permits in force and today are counted live.
+       */
+      countedAt: string;
+      /** @description Seconds between counts (REPORTING_CENSUS_REFRESH_S; longer when a count is slow) */
+      everyS: number;
+    };
     /** @enum {string} */
     CertificateCategory: 'welding_and_thermal_cutting';
     CertificateImportRowDto: {
@@ -6304,6 +6313,8 @@ export interface components {
       alerts: components['schemas']['AlertCensus'];
       /** @description One row per child region of the caller's region */
       byTownship: components['schemas']['TownshipRow'][];
+      /** @description Regulators and the platform admin: how old the census part is. Null when everything was counted live (an enterprise's own overview, or before the first census) */
+      census: components['schemas']['CensusFreshness'] | null;
       enterprises: components['schemas']['EnterpriseCensus'];
       /**
        * Format: date-time

@@ -93,7 +93,12 @@ async function latencyPhase(scale: keyof typeof SIZES): Promise<void> {
   );
   const secrets = scaleSecrets();
   const work = newWorkDir();
-  const server = await startServer(work.dir, url, secrets, { SEED_DEMO_DATA: 'false' });
+  // SCALE_OVERVIEW_CACHE_S=0 times the overview counted on every call instead of reused (REPORTING_OVERVIEW_CACHE_S).
+  const overviewCache = process.env.SCALE_OVERVIEW_CACHE_S;
+  const server = await startServer(work.dir, url, secrets, {
+    SEED_DEMO_DATA: 'false',
+    ...(overviewCache ? { REPORTING_OVERVIEW_CACHE_S: overviewCache } : {}),
+  });
   log(`server up at ${server.httpUrl} on ${name}`);
   const sims: SimDevice[] = [];
   try {

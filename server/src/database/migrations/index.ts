@@ -39,6 +39,7 @@ import { ArcScope1796800004000 } from './1796800004000-ArcScope';
 import { CertificateUnverifiedRevocation1796900000000 } from './1796900000000-CertificateUnverifiedRevocation';
 import { ChipMovedNotify1796900001000 } from './1796900001000-ChipMovedNotify';
 import { LoginAttemptsRetention1796900002000 } from './1796900002000-LoginAttemptsRetention';
+import { CensusSnapshot1796900003000 } from './1796900003000-CensusSnapshot';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -93,4 +94,5 @@ export const MIGRATIONS = [
   CertificateUnverifiedRevocation1796900000000,
   ChipMovedNotify1796900001000,
   LoginAttemptsRetention1796900002000,
+  CensusSnapshot1796900003000,
 ];

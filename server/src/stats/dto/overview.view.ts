@@ -73,6 +73,16 @@ export class DataSources {
   @ApiProperty({ description: 'Permit tables present' }) permits!: boolean;
 }
 
+export class CensusFreshness {
+  @ApiProperty({
+    description:
+      'When the pre-aggregated census was counted: enterprises, machines by status, welders by certificate state, per-region registry and the trend before today. Online machines, alerts, permits in force and today are counted live.',
+  })
+  countedAt!: Date;
+  @ApiProperty({ description: 'Seconds between counts (REPORTING_CENSUS_REFRESH_S; longer when a count is slow)' })
+  everyS!: number;
+}
+
 export class OverviewView {
   @ApiProperty({ description: 'When the numbers were taken' }) generatedAt!: Date;
   @ApiProperty({ example: '2026-03-01', description: 'China calendar date of "today"' }) today!: string;
@@ -90,4 +100,11 @@ export class OverviewView {
   @ApiProperty({ type: [TrendPoint], description: 'The last 30 days, oldest first, today included' })
   trend!: TrendPoint[];
   @ApiProperty({ type: DataSources }) sources!: DataSources;
+  @ApiProperty({
+    type: CensusFreshness,
+    nullable: true,
+    description:
+      "Regulators and the platform admin: how old the census part is. Null when everything was counted live (an enterprise's own overview, or before the first census)",
+  })
+  census!: CensusFreshness | null;
 }

@@ -111,7 +111,20 @@ export default function OverviewPage() {
     <div data-testid="overview-page">
       <PageHeader
         title={t('overview.title')}
-        subtitle={t('overview.subtitle', { scope, time: fmtTime(o.generatedAt) })}
+        subtitle={
+          <>
+            {t('overview.subtitle', { scope, time: fmtTime(o.generatedAt) })}
+            {o.census && (
+              <span data-testid="overview-census-as-of">
+                {' · '}
+                {t('overview.censusAsOf', {
+                  time: fmtTime(o.census.countedAt),
+                  minutes: Math.max(1, Math.round(o.census.everyS / 60)),
+                })}
+              </span>
+            )}
+          </>
+        }
         extra={
           <Button icon={<ReloadOutlined />} onClick={reload} loading={loading}>
             {t('common.refresh')}
