@@ -2,6 +2,8 @@ import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { encodeCursor } from '../common/http/keyset-cursor';
 import { verifyAuditChain } from './audit-chain';
+import { AuditService } from './audit.service';
+import { SYSTEM_ACTOR } from '../access/actor';
 
 describe('audit chain', () => {
   let t: TestApp;
@@ -69,6 +71,29 @@ describe('audit log API', () => {
 
     const company = await t.http.get('/api/audit?pageSize=200').set(await t.auth('hengda.admin'));
     expect([...ent(company)]).toEqual([steel.id]);
+
+    // Entries of an enterprise that carry no region path of their own are reached through the enterprise
+    // (the regulators' second arm), and only by the regulators above that enterprise.
+    for (const e of [steel, machinery])
+      await t.ds.transaction((em) =>
+        t.app.get(AuditService).record(em, SYSTEM_ACTOR, {
+          action: 'enterprise.update',
+          entityType: 'enterprise',
+          entityId: e.id,
+          enterpriseId: e.id,
+          regionPath: null,
+        }),
+      );
+    const sees = async (user: string, e: { id: string }) => {
+      const r = await t.http.get('/api/audit?pageSize=5&entityType=enterprise').set(await t.auth(user));
+      expect(r.status).toBe(200);
+      return (r.body.items as { entityId: string; action: string }[]).some(
+        (i) => i.entityId === e.id && i.action === 'enterprise.update',
+      );
+    };
+    expect(await sees('huiting.regulator', steel)).toBe(true);
+    expect(await sees('huiting.regulator', machinery)).toBe(false);
+    expect(await sees('xiayi.regulator', machinery)).toBe(true);
 
     const filtered = await t.http.get(`/api/audit?enterpriseId=${machinery.id}`).set(await t.auth('hengda.admin'));
     expect(filtered.body.total).toBe(0);
