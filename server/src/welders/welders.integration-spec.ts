@@ -384,6 +384,20 @@ describe('welders', () => {
     expect(await state('expiring_90d')).toEqual(['刘洋']);
     const list = await keep(t.http.get(`/api/welders?q=${encodeURIComponent('刘')}`).set(x));
     expect(list.body.items[0].certificateState).toBe('expiring_90d');
+    // A second, later welding certificate makes the welder valid, not expiring (the best certificate decides).
+    const [later] = await t.ds.query(
+      `INSERT INTO certificates (welder_id, category, sub_operation, issued_on, expires_on, review_due_on, status, source,
+                                 verification, verification_source, verified_at)
+       SELECT welder_id, category, sub_operation || '-2', '2026-09-01', '2032-09-01', '2029-09-01', 'valid', source,
+              verification, verification_source, verified_at
+         FROM certificates WHERE welder_id = $1 ORDER BY expires_on LIMIT 1 RETURNING id`,
+      [ids.liu],
+    );
+    expect(await state('expiring_90d')).toEqual([]);
+    expect(await state('valid')).toContain('刘洋');
+    await t.ds.query(`UPDATE certificates SET status = 'suspended' WHERE id = $1`, [later.id]);
+    expect(await state('expiring_90d')).toEqual(['刘洋']);
+    await t.ds.query(`DELETE FROM certificates WHERE id = $1`, [later.id]);
   });
 
   it('lets the employer edit name, phone and status, audited with masked values', async () => {

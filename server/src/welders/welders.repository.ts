@@ -41,7 +41,9 @@ function verdictIs(v: CertificateValidity): string {
 /** SQL for each certificate-state filter: the same verdict the permit checks and the overview's census reach. */
 const CERTIFICATE_STATE_SQL: Record<CertificateStateFilter, string> = {
   valid: verdictIs('valid'),
-  expiring_90d: `${verdictIs('valid')} AND NOT ${certExists(`${VALIDITY_TODAY} = 'valid' AND c.expires_on > :certSoon`)}`,
+  // A valid certificate expires after today: the candidates are the few certificates expiring within the
+  // window (certificates_expires_idx), not every welder of the scope probed in turn (issue 19: 1.7 s for 7 rows).
+  expiring_90d: `w.id IN (SELECT c.welder_id FROM certificates c WHERE ${WELDING} AND c.expires_on > :certToday AND c.expires_on <= :certSoon AND ${VALIDITY_TODAY} = 'valid') AND NOT ${certExists(`${VALIDITY_TODAY} = 'valid' AND c.expires_on > :certSoon`)}`,
   expired: verdictIs('expired'),
   review_overdue: verdictIs('review_overdue'),
   unverified: verdictIs('unverified'),
