@@ -95,6 +95,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     // Tests read the overview right after changing the data it counts.
     // …and count it live: the pre-aggregated census (stats/census) is tested on its own, with its refreshes.
     reporting: { overviewCacheS: 0, censusRefreshS: 0 },
+    // …and the off-platform ranking for every page (its stored signals are tested on their own).
+    offPlatformRankingRefreshS: 0,
     ...opts.config,
   };
 

@@ -98,6 +98,7 @@ export async function resolveInfrastructure(
     loginHistoryRetentionDays: vars.LOGIN_HISTORY_RETENTION_DAYS,
     eventArchive: { retentionMonths: vars.EVENT_RETENTION_MONTHS, dir: archiveDir },
     onlineDaysRollup: { intervalS: vars.ONLINE_DAYS_ROLLUP_INTERVAL_S, graceS: vars.ONLINE_DAYS_ROLLUP_GRACE_S },
+    offPlatformRankingRefreshS: vars.OFF_PLATFORM_RANKING_REFRESH_S,
     map,
     faultPoints: vars.ARCGATE_FAULT_POINTS,
     clockOffsetFile: vars.ARCGATE_CLOCK_OFFSET_FILE,

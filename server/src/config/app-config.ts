@@ -336,6 +336,14 @@ export class EnvironmentVariables {
   @Max(600)
   LAUNCHER_HANG_TIMEOUT_S = 30;
 
+  /** Seconds between counts of the off-platform ranking's signals for the default look-back (off-platform/ranking-signals.job.ts); at least twenty times a count's own time. 0: counted for every page. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  OFF_PLATFORM_RANKING_REFRESH_S?: number;
+
   /** Seconds between roll-ups of device events into the off-platform lists' online days (their freshness). */
   @Type(() => Number)
   @IsInt()
@@ -612,6 +620,8 @@ export interface AppConfig {
   eventArchive?: { retentionMonths: number; dir: string };
   /** The online-days roll-up (off-platform/online-days): seconds between runs and re-read grace; defaults there. */
   onlineDaysRollup?: { intervalS?: number; graceS?: number };
+  /** off-platform/ranking-signals.job.ts: seconds between counts; 0 counts the ranking for every page. */
+  offPlatformRankingRefreshS?: number;
   /** The web map's tiles and region boundaries (config/map-config.ts); absent: no tiles, no boundaries. */
   map?: MapConfig;
   /** Test only: crash points (common/fault/fault-points.ts), armed by main.ts. */

@@ -31,7 +31,7 @@ export function toView<T>(row: Row): T {
   return view as T;
 }
 
-export function toRankingRow(row: Row): RankingRowView {
+export function toRankingRow(row: Row, countedAt: Date | null = null): RankingRowView {
   const signals = RANKING_SIGNALS.map((signal) => {
     const count = Number(row[signal] ?? 0);
     return { signal, count, points: signalPoints(signal, count) };
@@ -47,5 +47,6 @@ export function toRankingRow(row: Row): RankingRowView {
     rank: Number(row.rank),
     score: Number(row.score),
     signals,
+    countedAt,
   };
 }

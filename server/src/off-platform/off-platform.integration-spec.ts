@@ -2,6 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
+import { RankingSignalsJob } from './ranking-signals.job';
 import { RANKING_WEIGHTS } from './off-platform-rules';
 import { OnlineDaysRollupJob } from './online-days/online-days-rollup.job';
 
@@ -162,7 +163,8 @@ describe('off-platform audit (非法作业排查)', () => {
   const clock = new FakeClock(NOW);
 
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    // The ranking of the default look-back reads the signals counted by its job (counted below, after the fixture).
+    t = await createTestApp({ clock, config: { offPlatformRankingRefreshS: 300 } });
     const [{ id: applicant }] = await t.ds.query(`SELECT id FROM users WHERE username = 'hengda.admin'`);
     const [{ id: steel }] = await t.ds.query(`SELECT id FROM enterprises WHERE name = '夏邑县恒达钢结构有限公司'`);
     const huiting = await enterprise(t, '会亭审计测试钢构厂', '金属制品业', '411426100');
@@ -265,6 +267,7 @@ describe('off-platform audit (非法作业排查)', () => {
     fx.r.matou = await report(t, matou, 'received', cst('2026-03-01'));
     // The lists count online days from the roll-up of the events (at most one roll-up interval behind).
     await t.app.get(OnlineDaysRollupJob).rollUp();
+    await t.app.get(RankingSignalsJob).refresh(true);
   });
   afterAll(async () => {
     await t.close();
@@ -400,6 +403,51 @@ describe('off-platform audit (非法作业排查)', () => {
     // best first
     const scores = items.map((i) => i.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('ranks the default look-back from the counted signals, exactly as counting them now, and says when', async () => {
+    const users = [
+      ['xiayi.regulator', ''],
+      ['huiting.regulator', ''],
+      ['xiayi.regulator', `industry=${encodeURIComponent('金属制品业')}`],
+      ['xiayi.regulator', 'regionCode=411426101'],
+      ['admin', ''],
+    ];
+    const stored = [];
+    for (const [user, query] of users) {
+      const r = await get(user, 'ranking', query);
+      expect(r.items.length).toBeGreaterThan(0);
+      for (const i of r.items) expect(i.countedAt).toBe(NOW.toISOString());
+      stored.push(r);
+    }
+    const job = t.app.get(RankingSignalsJob);
+    const last = await t.ds.query(`SELECT * FROM off_platform_signal_refreshes`);
+    await t.ds.query(`DELETE FROM off_platform_signal_refreshes`); // none counted: the ranking counts now
+    const withoutCountedAt = (r: { items: Item[] }) => r.items.map(({ countedAt: _c, ...rest }) => rest);
+    for (const [i, [user, query]] of users.entries()) {
+      const live = await get(user, 'ranking', query);
+      for (const item of live.items) expect(item.countedAt).toBeNull();
+      expect(withoutCountedAt(live)).toEqual(withoutCountedAt(stored[i]));
+      expect(live.total).toBe(stored[i].total);
+    }
+    await t.ds.query(
+      `INSERT INTO off_platform_signal_refreshes SELECT * FROM json_populate_record(NULL::off_platform_signal_refreshes, $1)`,
+      [JSON.stringify(last[0])],
+    );
+
+    // A new report counts at once in another look-back (counted for the request), in the default one at the next count.
+    const before = await get('xiayi.regulator', 'ranking');
+    const score = (r: { items: Item[] }) => r.items.find((i) => i.enterpriseId === fx.wholesale)?.score ?? 0;
+    const added = await report(t, fx.wholesale, 'received', cst('2026-03-09'));
+    expect(score(await get('xiayi.regulator', 'ranking'))).toBe(score(before));
+    expect(score(await get('xiayi.regulator', 'ranking', 'days=29'))).toBeGreaterThan(score(before));
+    expect(await job.refresh()).toBeNull(); // counted moments ago: the job's tick skips
+    clock.advance(301_000);
+    expect(await job.refresh()).not.toBeNull();
+    expect(score(await get('xiayi.regulator', 'ranking'))).toBeGreaterThan(score(before));
+    await t.ds.query(`DELETE FROM reports WHERE id = $1`, [added]);
+    clock.set(NOW);
+    await job.refresh(true);
   });
 
   it('scopes every list to the regulator’s region, and filters by township and industry', async () => {

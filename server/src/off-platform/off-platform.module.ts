@@ -5,6 +5,7 @@ import { OffPlatformRepository } from './off-platform.repository';
 import { OffPlatformService } from './off-platform.service';
 import { OnlineDaysRollupJob } from './online-days/online-days-rollup.job';
 import { OnlineDaysRepository } from './online-days/online-days.repository';
+import { RankingSignalsJob } from './ranking-signals.job';
 
 /**
  * 非法作业排查: a read model over the registry, devices, permits, certificates and public reports, and the
@@ -13,6 +14,6 @@ import { OnlineDaysRepository } from './online-days/online-days.repository';
 @Module({
   imports: [ExportsModule],
   controllers: [OffPlatformController],
-  providers: [OffPlatformService, OffPlatformRepository, OnlineDaysRepository, OnlineDaysRollupJob],
+  providers: [OffPlatformService, OffPlatformRepository, OnlineDaysRepository, OnlineDaysRollupJob, RankingSignalsJob],
 })
 export class OffPlatformModule {}

@@ -43,6 +43,16 @@ export interface Page {
 
 export type Row = Record<string, unknown>;
 
+export interface SignalRefresh {
+  countedAt: Date;
+  /** The look-back the signals were counted for. */
+  days: number;
+  tookMs: number;
+}
+
+/** One signal count at a time per database: replicas all run the job, the others skip that tick. */
+const SIGNALS_LOCK = 727_304;
+
 /*
  * Each list is a statement over one kind of row (machine, enterprise, welder, certificate, permit ×
  * machine, report) with the columns that judge it, and a predicate on those columns that makes the row
@@ -424,8 +434,14 @@ export class OffPlatformRepository {
    * Enterprises in scope with a count per signal (each from its list's own definition, for that
    * enterprise), scored by RANKING_WEIGHTS; those with a score above zero, best first, paged.
    */
-  async ranking(actor: Actor, f: AuditFilter, w: AuditWindow, page: Page): Promise<{ rows: Row[]; total: number }> {
-    const qb = this.rankingQuery(actor, f, w).addSelect('count(*) OVER ()', 'total');
+  async ranking(
+    actor: Actor,
+    f: AuditFilter,
+    w: AuditWindow,
+    page: Page,
+    counted = false,
+  ): Promise<{ rows: Row[]; total: number }> {
+    const qb = this.rankingQuery(actor, f, w, counted).addSelect('count(*) OVER ()', 'total');
     const rows = await this.run(qb.offset(page.offset).limit(page.limit));
     let total = rows.length ? Number(rows[0].total) : 0;
     if (!rows.length && page.offset) {
@@ -433,33 +449,83 @@ export class OffPlatformRepository {
         this.ds
           .createQueryBuilder()
           .select('count(*)::int', 'n')
-          .from(`(SELECT ${SCORE} AS score FROM (${this.rankingInner(actor, f).getQuery()} OFFSET 0) s)`, 't')
+          .from(`(SELECT ${SCORE} AS score FROM (${this.rankingInner(actor, f, counted).getQuery()} OFFSET 0) s)`, 't')
           .where('t.score > 0')
-          .setParameters({ ...this.rankingInner(actor, f).getParameters(), ...this.params(w) }),
+          .setParameters({ ...this.rankingInner(actor, f, counted).getParameters(), ...this.params(w) }),
       );
       total = Number(n?.n ?? 0);
     }
     return { rows, total };
   }
 
-  /** Enterprises in scope with a count per signal. */
-  private rankingInner(actor: Actor, f: AuditFilter): SelectQueryBuilder<ObjectLiteral> {
-    const inner = this.scoped(
-      this.ds
-        .createQueryBuilder()
-        .select(ENTERPRISE_COLUMNS)
-        .from('enterprises', 'e')
-        .innerJoin('regions', 'rg', 'rg.code = e.region_code'),
-      actor,
-      f,
-    );
-    for (const sig of RANKING_SIGNALS) inner.addSelect(SIGNAL_SQL[sig], sig);
+  /**
+   * Enterprises in scope with a count per signal: counted now, or (`counted`) as the last refreshSignals
+   * counted them for the default look-back (an enterprise added since has none yet: it is not ranked).
+   */
+  private rankingInner(actor: Actor, f: AuditFilter, counted = false): SelectQueryBuilder<ObjectLiteral> {
+    const from = this.ds
+      .createQueryBuilder()
+      .select(ENTERPRISE_COLUMNS)
+      .from('enterprises', 'e')
+      .innerJoin('regions', 'rg', 'rg.code = e.region_code');
+    if (counted) from.innerJoin('off_platform_signals', 'os', 'os.enterprise_id = e.id');
+    const inner = this.scoped(from, actor, f);
+    for (const sig of RANKING_SIGNALS) inner.addSelect(counted ? `os.${sig}` : SIGNAL_SQL[sig], sig);
     return inner;
   }
 
+  /**
+   * Counts every enterprise's signals for the window and replaces the stored ones, in one transaction
+   * (readers see the previous counts until it commits). Null when skipped: another replica is counting
+   * (unless `waitForLock`), or the stored counts are younger than `minAgeMs`.
+   */
+  async refreshSignals(w: AuditWindow, minAgeMs: number, waitForLock = false): Promise<SignalRefresh | null> {
+    const started = Date.now();
+    const [select, params] = this.ds
+      .createQueryBuilder()
+      .select('e.id', 'enterprise_id')
+      .from('enterprises', 'e')
+      .addSelect(RANKING_SIGNALS.map((sig) => `${SIGNAL_SQL[sig]} AS ${sig}`).join(', '))
+      .setParameters(this.params(w))
+      .getQueryAndParameters();
+    return this.ds.transaction(async (em) => {
+      await em.query('SET LOCAL jit = off');
+      if (waitForLock) await em.query(`SELECT pg_advisory_xact_lock($1)`, [SIGNALS_LOCK]);
+      else {
+        const [lock] = await em.query(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [SIGNALS_LOCK]);
+        if (!lock.ok) return null;
+      }
+      const [last] = await em.query(`SELECT counted_at FROM off_platform_signal_refreshes WHERE id = 1`);
+      if (last && w.now.getTime() - new Date(last.counted_at).getTime() < minAgeMs) return null;
+      await em.query(`DELETE FROM off_platform_signals`);
+      await em.query(
+        `INSERT INTO off_platform_signals (enterprise_id, ${RANKING_SIGNALS.join(', ')}) ${select}`,
+        params,
+      );
+      const tookMs = Date.now() - started;
+      await em.query(
+        `INSERT INTO off_platform_signal_refreshes (id, counted_at, days, took_ms) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET counted_at = EXCLUDED.counted_at, days = EXCLUDED.days, took_ms = EXCLUDED.took_ms`,
+        [w.now, w.days, tookMs],
+      );
+      return { countedAt: w.now, days: w.days, tookMs };
+    });
+  }
+
+  /** When the stored signals were counted, for how many days of look-back, and how long it took. */
+  async lastSignalRefresh(): Promise<SignalRefresh | null> {
+    const [r] = await this.ds.query(`SELECT counted_at, days, took_ms FROM off_platform_signal_refreshes WHERE id = 1`);
+    return r ? { countedAt: new Date(r.counted_at), days: r.days, tookMs: r.took_ms } : null;
+  }
+
   /** Those enterprises scored, with a score above zero, best first (no page). */
-  private rankingQuery(actor: Actor, f: AuditFilter, w: AuditWindow): SelectQueryBuilder<ObjectLiteral> {
-    const inner = this.rankingInner(actor, f);
+  private rankingQuery(
+    actor: Actor,
+    f: AuditFilter,
+    w: AuditWindow,
+    counted = false,
+  ): SelectQueryBuilder<ObjectLiteral> {
+    const inner = this.rankingInner(actor, f, counted);
     return this.ds
       .createQueryBuilder()
       .select('t.*')

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Actor } from '../access/actor';
 import { Clock } from '../common/clock/clock';
 import { offsetOf, paginate, Paginated } from '../common/http/pagination';
-import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 import { AuditIndustriesView, RankingRowView } from './dto/audit.views';
 import { ExportedStream, QueryExportService } from '../exports/query-export.service';
 import { OFF_PLATFORM_LIST_EXPORTS } from './off-platform-export';
 import { toRankingRow, toView } from './off-platform-rows';
-import { AuditList, REPORT_LOOKBACK_DAYS, WELDING_HEAVY_INDUSTRIES } from './off-platform-rules';
+import { AuditList, WELDING_HEAVY_INDUSTRIES } from './off-platform-rules';
 import { AuditWindow, OffPlatformRepository, Page, SuspectList } from './off-platform.repository';
+import { auditWindow, RankingSignalsJob } from './ranking-signals.job';
 
 /**
  * The off-platform audit (非法作业排查): suspect lists no alert names, and the per-enterprise ranking
@@ -21,20 +21,11 @@ export class OffPlatformService {
     private readonly repo: OffPlatformRepository,
     private readonly clock: Clock,
     private readonly exporter: QueryExportService,
+    private readonly signals: RankingSignalsJob,
   ) {}
 
   window(days: number): AuditWindow {
-    const now = this.clock.now();
-    const today = chinaDate(now);
-    const fromDay = addDays(today, -(days - 1));
-    return {
-      now,
-      today,
-      days,
-      from: chinaDayStart(fromDay),
-      fromDay,
-      reportsFrom: chinaDayStart(addDays(today, -(REPORT_LOOKBACK_DAYS - 1))),
-    };
+    return auditWindow(this.clock.now(), days);
   }
 
   async list<T>(list: SuspectList, actor: Actor, q: AuditQueryDto): Promise<Paginated<T>> {
@@ -46,9 +37,16 @@ export class OffPlatformService {
     );
   }
 
+  /** The default look-back's ranking from the signals counted every few minutes; another look-back counted now. */
   async ranking(actor: Actor, q: AuditQueryDto): Promise<Paginated<RankingRowView>> {
-    const { rows, total } = await this.repo.ranking(actor, q, this.window(q.days), this.page(q));
-    return paginate(rows.map(toRankingRow), total, q);
+    const counted = await this.signals.usable(q.days);
+    const { rows, total } = await this.repo.ranking(actor, q, this.window(q.days), this.page(q), !!counted);
+    const countedAt = counted?.countedAt ?? null;
+    return paginate(
+      rows.map((r) => toRankingRow(r, countedAt)),
+      total,
+      q,
+    );
   }
 
   async industries(actor: Actor): Promise<AuditIndustriesView> {

@@ -6803,6 +6803,11 @@ export interface components {
       welder: components['schemas']['PublicWelderDto'];
     };
     RankingRowView: {
+      /**
+       * Format: date-time
+       * @description When the signals were counted: the default look-back is counted every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when counted for this request
+       */
+      countedAt: string | null;
       /** Format: uuid */
       enterpriseId: string;
       enterpriseName: string;

@@ -41,6 +41,7 @@ import { ChipMovedNotify1796900001000 } from './1796900001000-ChipMovedNotify';
 import { LoginAttemptsRetention1796900002000 } from './1796900002000-LoginAttemptsRetention';
 import { CensusSnapshot1796900003000 } from './1796900003000-CensusSnapshot';
 import { DeniedDecisionsIndex1796900004000 } from './1796900004000-DeniedDecisionsIndex';
+import { RankingSignals1796900005000 } from './1796900005000-RankingSignals';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -97,4 +98,5 @@ export const MIGRATIONS = [
   LoginAttemptsRetention1796900002000,
   CensusSnapshot1796900003000,
   DeniedDecisionsIndex1796900004000,
+  RankingSignals1796900005000,
 ];

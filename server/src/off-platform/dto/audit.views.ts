@@ -112,6 +112,13 @@ export class RankingRowView extends AuditEnterpriseRef {
   @ApiProperty({ description: 'Sum of the points of the signals' }) score!: number;
   @ApiProperty({ type: [RankingSignalView], description: 'Only the signals that contributed, heaviest first' })
   signals!: RankingSignalView[];
+  @ApiProperty({
+    type: Date,
+    nullable: true,
+    description:
+      'When the signals were counted: the default look-back is counted every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when counted for this request',
+  })
+  countedAt!: Date | null;
 }
 
 export class AuditIndustriesView {

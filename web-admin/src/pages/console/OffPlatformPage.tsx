@@ -1,7 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type {
@@ -64,6 +64,7 @@ function SuspectTable<T extends object>({
   onHazard,
   targetLabel,
   onTarget,
+  caption,
 }: {
   path: string;
   filters: Filters;
@@ -76,6 +77,8 @@ function SuspectTable<T extends object>({
   /** What the row names, for the reason of a targeted inspection (列为检查对象). */
   targetLabel?: (r: T) => string | null;
   onTarget?: (seed: TargetSeed) => void;
+  /** A line above the table about the rows shown (the ranking: when its signals were counted). */
+  caption?: (items: T[]) => ReactNode;
 }) {
   const { t } = useTranslation();
   const listName = path.split('/').pop()!;
@@ -130,6 +133,7 @@ function SuspectTable<T extends object>({
       scroll={{ x: 1000 }}
       locale={{ emptyText: <EmptyState description={t('offPlatform.emptyList')} /> }}
       columns={withAction}
+      title={caption && list.items.length ? () => caption(list.items) : undefined}
     />
   );
 }
@@ -202,6 +206,13 @@ export default function OffPlatformPage() {
         key={key}
         testId="list-ranking"
         path="/api/off-platform/ranking"
+        caption={(items) =>
+          items[0]?.countedAt ? (
+            <Typography.Text type="secondary" data-testid="ranking-counted-at">
+              {t('offPlatform.rankingCountedAt', { time: fmtTime(items[0].countedAt) })}
+            </Typography.Text>
+          ) : null
+        }
         filters={filters}
         rowKey={(r) => r.enterpriseId}
         columns={[
