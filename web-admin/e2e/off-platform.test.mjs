@@ -90,6 +90,10 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
     assert.ok(first.includes(String(top.score)), first);
     const signal = top.signals[0];
     assert.ok(first.includes(`${signal.count} 项，+${signal.points} 分`), first);
+    // The default look-back's ranking comes from the signals counted at start-up: the page says when.
+    assert.ok(top.countedAt, 'the ranking says when its signals were counted');
+    const counted = (await page.getByTestId('ranking-counted-at').textContent()) ?? '';
+    assert.match(counted, /^名次统计于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（/);
     await page.screenshot({ path: join(shots, '60-off-platform-ranking.png'), fullPage: true });
 
     // Every tab renders in Chinese: no raw code, no UUID, no missing key.
