@@ -279,7 +279,8 @@ export class AlertsRepository {
     if (f.types) qb.andWhere('a.type IN (:...types)', { types: [...f.types] });
     if (f.severity) qb.andWhere('a.severity = :severity', { severity: f.severity });
     if (f.state) qb.andWhere('a.state = :state', { state: f.state });
-    if (f.notClosed) qb.andWhere(`a.state <> 'closed'`);
+    // IN, not <> 'closed': alerts_state_region_idx serves it (most alerts of a province are closed).
+    if (f.notClosed) qb.andWhere(`a.state IN ('open', 'acknowledged')`);
     if (f.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
     if (f.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: f.machineId });
     if (f.regionPath) qb.andWhere('a.region_path LIKE :filterRegionPath', { filterRegionPath: `${f.regionPath}%` });

@@ -195,7 +195,10 @@ export class AlertsService {
     return this.unseen(actor);
   }
 
-  async summary(actor: Actor, q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId'>): Promise<AlertSummary> {
+  async summary(
+    actor: Actor,
+    q: Pick<ListAlertsQueryDto, 'from' | 'to' | 'enterpriseId' | 'notClosed'>,
+  ): Promise<AlertSummary> {
     const f = await this.filters(q);
     const s = emptySummary();
     for (const r of await this.alerts.countByTypeStateSeverity(actor, f)) {

@@ -1,3 +1,4 @@
+import { takeRecountLock } from '../common/scheduling/refresh-schedule';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -490,11 +491,7 @@ export class OffPlatformRepository {
       .getQueryAndParameters();
     return this.ds.transaction(async (em) => {
       await em.query('SET LOCAL jit = off');
-      if (waitForLock) await em.query(`SELECT pg_advisory_xact_lock($1)`, [SIGNALS_LOCK]);
-      else {
-        const [lock] = await em.query(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [SIGNALS_LOCK]);
-        if (!lock.ok) return null;
-      }
+      if (!(await takeRecountLock((sql, p) => em.query(sql, p), SIGNALS_LOCK, waitForLock))) return null;
       const [last] = await em.query(`SELECT counted_at FROM off_platform_signal_refreshes WHERE id = 1`);
       if (last && w.now.getTime() - new Date(last.counted_at).getTime() < minAgeMs) return null;
       await em.query(`DELETE FROM off_platform_signals`);

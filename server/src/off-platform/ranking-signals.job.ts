@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
+import { DUTY_FACTOR, RefreshSchedule } from '../common/scheduling/refresh-schedule';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { runsApi } from '../config/server-role';
@@ -9,10 +10,6 @@ import { AuditWindow, OffPlatformRepository, SignalRefresh } from './off-platfor
 
 /** OFF_PLATFORM_RANKING_REFRESH_S when the config does not say (0: the ranking is counted for every page). */
 export const DEFAULT_RANKING_REFRESH_S = 300;
-/** Counting costs at most 1/20 of one database core: a count that takes longer stretches the interval. */
-const DUTY_FACTOR = 20;
-/** Counts older than this many intervals (the job has been failing) are not used: the ranking counts live. */
-const STALE_AFTER_INTERVALS = 10;
 
 /** The audit window of `days` China days ending today (as OffPlatformService.window). */
 export function auditWindow(now: Date, days: number): AuditWindow {
@@ -37,7 +34,7 @@ export function auditWindow(now: Date, days: number): AuditWindow {
 @Injectable()
 export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RankingSignals');
-  readonly everyMs: number;
+  readonly schedule: RefreshSchedule;
   private readonly worker: PeriodicWorker;
 
   constructor(
@@ -45,10 +42,10 @@ export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     @Optional() @Inject(APP_CONFIG) private readonly config: AppConfig | null = null,
   ) {
-    this.everyMs = (config?.offPlatformRankingRefreshS ?? DEFAULT_RANKING_REFRESH_S) * 1000;
+    this.schedule = new RefreshSchedule((config?.offPlatformRankingRefreshS ?? DEFAULT_RANKING_REFRESH_S) * 1000);
     this.worker = new PeriodicWorker({
       what: 'ranking signals',
-      everyMs: this.everyMs || 60_000,
+      everyMs: this.schedule.everyMs || 60_000,
       logger: this.logger,
       failureLevel: 'warn',
       run: () => this.refresh(),
@@ -56,7 +53,7 @@ export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    if (!this.everyMs || !runsApi(this.config ?? {})) return;
+    if (!this.schedule.enabled || !runsApi(this.config ?? {})) return;
     void this.worker.runNow();
     this.worker.start();
   }
@@ -67,20 +64,17 @@ export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationS
 
   /** One count now unless the stored one is fresh enough (`force`: regardless, after one in progress). */
   async refresh(force = false): Promise<SignalRefresh | null> {
-    const last = force ? null : await this.repo.lastSignalRefresh();
-    const minAgeMs = force ? 0 : Math.max(this.everyMs, DUTY_FACTOR * (last?.tookMs ?? 0)) - 1_000;
+    const minAgeMs = force ? 0 : this.schedule.minAgeMs(await this.repo.lastSignalRefresh());
     const done = await this.repo.refreshSignals(auditWindow(this.clock.now(), AUDIT_DEFAULT_DAYS), minAgeMs, force);
-    if (done && done.tookMs > this.everyMs / DUTY_FACTOR)
+    if (done && this.schedule.isSlow(done))
       this.logger.log(`ranking signals counted in ${done.tookMs} ms; the next count waits ${DUTY_FACTOR}× that`);
     return done;
   }
 
   /** The stored counts for a ranking over `days`, or null: none, another look-back, or too old to trust. */
   async usable(days: number): Promise<SignalRefresh | null> {
-    if (!this.everyMs) return null;
+    if (!this.schedule.enabled) return null;
     const last = await this.repo.lastSignalRefresh();
-    if (!last || last.days !== days) return null;
-    const maxAgeMs = STALE_AFTER_INTERVALS * Math.max(this.everyMs, DUTY_FACTOR * last.tookMs);
-    return this.clock.now().getTime() - last.countedAt.getTime() <= maxAgeMs ? last : null;
+    return last && last.days === days && this.schedule.trusted(last, this.clock.now()) ? last : null;
   }
 }

@@ -109,27 +109,6 @@ export class StatsRepository {
     return { online: num(r?.online), arcing: num(r?.arcing) };
   }
 
-  /** Open and acknowledged alerts the actor may see, by type, state and severity (closed ones are most and not read). */
-  async notClosedAlertCounts(actor: Actor): Promise<{ type: string; state: string; severity: string; n: number }[]> {
-    const qb = this.ds
-      .createQueryBuilder()
-      .from('alerts', 'a')
-      .select('a.type', 'type')
-      .addSelect('a.state', 'state')
-      .addSelect('a.severity', 'severity')
-      .addSelect('count(*)', 'n')
-      .where(`a.state IN ('open', 'acknowledged')`)
-      .groupBy('a.type')
-      .addGroupBy('a.state')
-      .addGroupBy('a.severity');
-    return (await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a'))).map((r) => ({
-      type: r.type,
-      state: r.state,
-      severity: r.severity,
-      n: num(r.n),
-    }));
-  }
-
   /**
    * Active welders the actor is responsible for: the welders ledger's own definition (employed in scope,
    * or engaged today with an enterprise in scope), so that the overview and the ledger agree.

@@ -114,7 +114,7 @@ export class StatsService {
       census: census
         ? {
             countedAt: census.countedAt,
-            everyS: Math.round(Math.max(this.censusJob.everyMs, 20 * census.tookMs) / 1000),
+            everyS: Math.round(this.censusJob.schedule.intervalMs(census) / 1000),
           }
         : null,
     };
@@ -175,18 +175,22 @@ export class StatsService {
     };
   }
 
+  /** Not-closed alerts only: the closed ones, most of a province's, are not read (the alerts module's summary). */
   private async alertCensus(actor: Actor): Promise<AlertCensus> {
-    const out: AlertCensus = { open: 0, acknowledged: 0, openBySeverity: {}, openByType: {} };
-    for (const sev of Object.values(AlertSeverity)) out.openBySeverity[sev] = 0;
-    for (const r of await this.repo.notClosedAlertCounts(actor)) {
-      out.openByType[r.type] = (out.openByType[r.type] ?? 0) + r.n;
-      if (r.state === AlertState.Acknowledged) out.acknowledged += r.n;
-      else {
-        out.open += r.n;
-        out.openBySeverity[r.severity] = (out.openBySeverity[r.severity] ?? 0) + r.n;
-      }
+    const s = await this.alerts.summary(actor, { notClosed: true });
+    const openBySeverity: Record<string, number> = {};
+    for (const sev of Object.values(AlertSeverity)) openBySeverity[sev] = s.byState[AlertState.Open][sev];
+    const openByType: Record<string, number> = {};
+    for (const [type, counts] of Object.entries(s.byType)) {
+      const notClosed = counts[AlertState.Open] + counts[AlertState.Acknowledged];
+      if (notClosed > 0) openByType[type] = notClosed;
     }
-    return out;
+    return {
+      open: s.byState[AlertState.Open].total,
+      acknowledged: s.byState[AlertState.Acknowledged].total,
+      openBySeverity,
+      openByType,
+    };
   }
 
   /** The regions one level below the caller's: townships for a county regulator. */

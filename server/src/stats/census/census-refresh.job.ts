@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { PeriodicWorker } from '../../common/scheduling/periodic-worker';
+import { DUTY_FACTOR, RefreshSchedule } from '../../common/scheduling/refresh-schedule';
 import { addDays, chinaDate, chinaDayStart } from '../../common/time/china-date';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { runsApi } from '../../config/server-role';
@@ -10,23 +11,17 @@ import { CensusRefresh, CensusRepository } from './census.repository';
 export const DEFAULT_CENSUS_REFRESH_S = 60;
 /** Days of the overview's trend (stats.service.ts TREND_DAYS); the census holds those before today. */
 export const CENSUS_DAYS = 30;
-/**
- * A refresh costs at most 1/20 of one database core: when counting takes longer than a twentieth of the
- * interval (a province: seconds), the next one waits twenty times as long as this one took.
- */
-const DUTY_FACTOR = 20;
-/** A census older than this many intervals (the job has been failing) is not used: the overview counts live. */
-const STALE_AFTER_INTERVALS = 10;
 
 /**
- * Rewrites the pre-aggregated census (census.repository.ts) every REPORTING_CENSUS_REFRESH_S, and once at
- * start-up. Runs where the API runs (SERVER_ROLE api or all); replicas share one census through the
- * database, and an advisory lock plus the census's age let one of them count per interval.
+ * Rewrites the pre-aggregated census (census.repository.ts) every REPORTING_CENSUS_REFRESH_S (stretched
+ * by RefreshSchedule when a count is slow), and once at start-up. Runs where the API runs (SERVER_ROLE api
+ * or all); replicas share one census through the database, and an advisory lock plus the census's age
+ * let one of them count per interval.
  */
 @Injectable()
 export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CensusRefresh');
-  readonly everyMs: number;
+  readonly schedule: RefreshSchedule;
   private readonly worker: PeriodicWorker;
 
   constructor(
@@ -34,10 +29,10 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     @Optional() @Inject(APP_CONFIG) private readonly config: AppConfig | null = null,
   ) {
-    this.everyMs = (config?.reporting?.censusRefreshS ?? DEFAULT_CENSUS_REFRESH_S) * 1000;
+    this.schedule = new RefreshSchedule((config?.reporting?.censusRefreshS ?? DEFAULT_CENSUS_REFRESH_S) * 1000);
     this.worker = new PeriodicWorker({
       what: 'census refresh',
-      everyMs: this.everyMs,
+      everyMs: this.schedule.everyMs || 60_000,
       logger: this.logger,
       failureLevel: 'warn',
       run: () => this.refresh(),
@@ -45,7 +40,7 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    if (!this.everyMs || !runsApi(this.config ?? {})) return;
+    if (!this.schedule.enabled || !runsApi(this.config ?? {})) return;
     void this.worker.runNow();
     this.worker.start();
   }
@@ -63,9 +58,7 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
     const now = this.clock.now();
     const today = chinaDate(now);
     const from = addDays(today, -(CENSUS_DAYS - 1));
-    const last = force ? null : await this.repo.lastRefresh();
-    // A tick may come a little early; a second of slack keeps every other tick from being skipped.
-    const minAgeMs = force ? 0 : Math.max(this.everyMs, DUTY_FACTOR * (last?.tookMs ?? 0)) - 1_000;
+    const minAgeMs = force ? 0 : this.schedule.minAgeMs(await this.repo.lastRefresh());
     const done = await this.repo.refresh(
       now,
       today,
@@ -73,17 +66,15 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
       minAgeMs,
       force,
     );
-    if (done && done.tookMs > this.everyMs / DUTY_FACTOR)
+    if (done && this.schedule.isSlow(done))
       this.logger.log(`census counted in ${done.tookMs} ms; the next one waits ${DUTY_FACTOR}× that`);
     return done;
   }
 
   /** The census to read, or null when there is none or it is too old to trust (the job has been failing). */
   async usable(): Promise<CensusRefresh | null> {
-    if (!this.everyMs) return null;
+    if (!this.schedule.enabled) return null;
     const last = await this.repo.lastRefresh();
-    if (!last) return null;
-    const maxAgeMs = STALE_AFTER_INTERVALS * Math.max(this.everyMs, DUTY_FACTOR * last.tookMs);
-    return this.clock.now().getTime() - last.countedAt.getTime() <= maxAgeMs ? last : null;
+    return last && this.schedule.trusted(last, this.clock.now()) ? last : null;
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../access/actor';
 import { Role } from '../../common/roles/role';
+import { takeRecountLock } from '../../common/scheduling/refresh-schedule';
 import { ReportingPool, ReportingQuery } from '../../database/reporting-pool';
 import { welderCertificateStateParams, welderCertificateStateSql } from '../../welders/certificate-census';
 import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../../welders/welder-scope-lookup';
@@ -106,11 +107,7 @@ export class CensusRepository {
   ): Promise<CensusRefresh | null> {
     const started = Date.now();
     return this.reporting.transaction(async (query) => {
-      if (waitForLock) await query(`SELECT pg_advisory_xact_lock($1)`, [CENSUS_LOCK]);
-      else {
-        const [lock] = await query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [CENSUS_LOCK]);
-        if (!lock.ok) return null;
-      }
+      if (!(await takeRecountLock(query, CENSUS_LOCK, waitForLock))) return null;
       const [last] = await query<{ counted_at: Date }>(`SELECT counted_at FROM census_refreshes WHERE id = 1`);
       if (last && at.getTime() - last.counted_at.getTime() < minAgeMs) return null;
       await this.countRegions(query, today);
