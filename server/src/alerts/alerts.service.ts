@@ -92,8 +92,9 @@ export class AlertsService {
     return this.ds.transaction(run);
   }
 
-  async list(actor: Actor, q: ListAlertsQueryDto): Promise<Paginated<AlertView>> {
-    const [rows, total] = await this.alerts.listScoped(actor, await this.filters(q), offsetOf(q), q.pageSize);
+  async list(actor: Actor, q: ListAlertsQueryDto, types?: readonly AlertType[]): Promise<Paginated<AlertView>> {
+    const f = { ...(await this.filters(q)), ...(types ? { types } : {}) };
+    const [rows, total] = await this.alerts.listScoped(actor, f, offsetOf(q), q.pageSize);
     return paginate(
       rows.map((r) => toAlertView(r.alert, r.context)),
       total,

@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { STARTUP_LOCKS, withAdvisoryLock } from './advisory-lock';
 import { MIGRATIONS } from './migrations';
+import { NO_JIT } from '../common/cpu/session-options';
 
 /**
  * Connection options shared by the app and the command-line tools. `database/` knows no feature: the app
@@ -24,7 +25,12 @@ export function dataSourceOptions(
     // Idle connections are kept: closing them after pg-pool's default 10 s meant every rise in load
     // paid for new backends (and their cold caches and statements) on the arm-decision path (bench: p99 ~0.5 s
     // for the first 1.5 s at 250 req/s after a quiet spell).
-    extra: { max: 20, idleTimeoutMillis: 0, ...(applicationName ? { application_name: applicationName } : {}) },
+    extra: {
+      max: 20,
+      idleTimeoutMillis: 0,
+      options: NO_JIT,
+      ...(applicationName ? { application_name: applicationName } : {}),
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Pool, PoolClient } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { NO_JIT } from '../common/cpu/session-options';
 import { isDatabaseError, PreparedStatement, withPooledClient } from './prepared-statement';
 
 export const HOT_PATH_APPLICATION_NAME = 'arcgate-hot-path';
@@ -93,6 +94,7 @@ export class HotPathPool implements OnApplicationBootstrap, OnApplicationShutdow
     const pool = new Pool({
       connectionString: this.config.databaseUrl,
       application_name: HOT_PATH_APPLICATION_NAME,
+      options: NO_JIT,
       max: this.size,
       idleTimeoutMillis: 0,
     });

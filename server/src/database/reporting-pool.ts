@@ -14,6 +14,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { lowerBackendPriority } from '../common/cpu/priority';
 import { isDatabaseError } from './prepared-statement';
+import { NO_JIT } from '../common/cpu/session-options';
 
 /** statement_timeout (and pg_cancel_backend) end a statement with this SQLSTATE. */
 const PG_QUERY_CANCELED = '57014';
@@ -114,7 +115,7 @@ export class ReportingPool implements OnApplicationShutdown {
       max: this.size,
       statement_timeout: this.statementTimeoutMs,
       // One core per report: parallel workers would let two refreshes take every core of a small database.
-      options: '-c max_parallel_workers_per_gather=0',
+      options: `-c max_parallel_workers_per_gather=0 ${NO_JIT}`,
       idleTimeoutMillis: 60_000,
     });
     pool.on('error', (e) => this.logger.warn(`idle connection lost: ${e.message}`));

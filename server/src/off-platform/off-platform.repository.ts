@@ -490,7 +490,6 @@ export class OffPlatformRepository {
       .setParameters(this.params(w))
       .getQueryAndParameters();
     return this.ds.transaction(async (em) => {
-      await em.query('SET LOCAL jit = off');
       if (!(await takeRecountLock((sql, p) => em.query(sql, p), SIGNALS_LOCK, waitForLock))) return null;
       const [last] = await em.query(`SELECT counted_at FROM off_platform_signal_refreshes WHERE id = 1`);
       if (last && w.now.getTime() - new Date(last.counted_at).getTime() < minAgeMs) return null;
@@ -535,17 +534,10 @@ export class OffPlatformRepository {
       .setParameters({ ...inner.getParameters(), ...this.params(w) });
   }
 
-  /**
-   * A list's statement without JIT compilation. Its cost is thousands of per-row index probes, which the
-   * planner's estimate puts above jit_above_cost; compiling them took longer than running them (county
-   * scale: 1.7 s of 2.6 s for unpermitted machines, 6.9 s of 7.7 s for the ranking).
-   */
+  /** A list's statement (JIT is off for every connection of the app: common/cpu/session-options.ts). */
   private run<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<Row[]> {
     const [sql, params] = qb.getQueryAndParameters();
-    return this.ds.transaction(async (em) => {
-      await em.query('SET LOCAL jit = off');
-      return em.query<Row[]>(sql, params);
-    });
+    return this.ds.query<Row[]>(sql, params);
   }
 
   /** Industries recorded by the enterprises in scope (for the filter), at most 500. */

@@ -162,6 +162,14 @@ describe('stats overview', () => {
     expect(own.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
     expect(own.body.items[0]).toMatchObject({ type: 'ARC_WITHOUT_GRANT', enterpriseName: '夏邑县恒达钢结构有限公司' });
 
+    // The alert list's filters apply to the report as to the list (a region narrows; alerts of no region drop out).
+    const town = await t.http
+      .get('/api/stats/off-platform')
+      .query({ regionCode: '411426100' })
+      .set(await t.auth('xiayi.regulator'));
+    expect(town.body.total).toBe(1);
+    expect(town.body.items.map((a: { type: string }) => a.type)).toEqual(['ARC_WITHOUT_GRANT']);
+
     const bad = await t.http
       .get('/api/stats/off-platform')
       .query({ type: 'GAS_ABOVE_LIMIT', pageSize: 500 })

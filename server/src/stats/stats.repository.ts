@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
-import { Alert } from '../alerts/alert.entity';
 import { Role } from '../common/roles/role';
 import { ReportingPool } from '../database/reporting-pool';
 import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../welders/welder-scope-lookup';
@@ -210,21 +209,34 @@ export class StatsRepository {
     return out;
   }
 
-  /** Not-closed alerts per region of `regions` (alerts carry their region path, so no join). */
+  /**
+   * Not-closed alerts per region of `regions`: counted per region path first (IN, so the state index
+   * serves it; at most one row per township), then summed into the regions (province: 253 → 24 ms).
+   */
   async openAlertsByRegion(actor: Actor, regions: RegionRef[]): Promise<Map<string, number>> {
     const out = new Map(regions.map((r) => [r.code, 0]));
     if (!regions.length) return out;
+    const perPath = this.scopeAlerts(
+      this.ds
+        .createQueryBuilder()
+        .from('alerts', 'a')
+        .select('a.region_path', 'region_path')
+        .addSelect('count(*)', 'n')
+        .where(`a.state IN ('open', 'acknowledged')`)
+        .groupBy('a.region_path'),
+      actor,
+      'a',
+    );
     const qb = this.ds
       .createQueryBuilder()
-      .from('alerts', 'a')
-      .innerJoin('regions', 'r', `a.region_path LIKE r.path || '%'`)
+      .from(`(${perPath.getQuery()})`, 'p')
+      .innerJoin('regions', 'r', `p.region_path LIKE r.path || '%'`)
       .select('r.code', 'code')
-      .addSelect('count(*)', 'n')
-      .where(`a.state <> 'closed'`)
-      .andWhere('r.code IN (:...codes)', { codes: regions.map((r) => r.code) })
+      .addSelect('sum(p.n)', 'n')
+      .where('r.code IN (:...codes)', { codes: regions.map((r) => r.code) })
+      .setParameters(perPath.getParameters())
       .groupBy('r.code');
-    for (const r of await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a')))
-      out.set(r.code, num(r.n));
+    for (const r of await this.reporting.rows<Record<string, string>>(qb)) out.set(r.code, num(r.n));
     return out;
   }
 
@@ -275,26 +287,6 @@ export class StatsRepository {
         n: num(r.n),
       }),
     );
-  }
-
-  /** Alerts of the given types the actor may see, newest activity first, with the enterprise for its name. */
-  offPlatformAlerts(
-    actor: Actor,
-    f: { types: string[]; state?: string; enterpriseId?: string; machineId?: string; from?: string; to?: string },
-  ): SelectQueryBuilder<Alert> {
-    const qb = this.ds
-      .getRepository(Alert)
-      .createQueryBuilder('a')
-      .leftJoinAndSelect('a.enterprise', 'enterprise')
-      .where('a.type IN (:...types)', { types: f.types })
-      .orderBy('a.last_seen_at', 'DESC')
-      .addOrderBy('a.id', 'ASC');
-    if (f.state) qb.andWhere('a.state = :state', { state: f.state });
-    if (f.enterpriseId) qb.andWhere('a.enterprise_id = :enterpriseId', { enterpriseId: f.enterpriseId });
-    if (f.machineId) qb.andWhere('a.machine_id = :machineId', { machineId: f.machineId });
-    if (f.from) qb.andWhere('a.last_seen_at >= :from', { from: new Date(f.from) });
-    if (f.to) qb.andWhere('a.first_seen_at < :to', { to: new Date(f.to) });
-    return this.scopeAlerts(qb, actor, 'a');
   }
 
   /**

@@ -7,7 +7,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { AlertView } from '../alerts/alert.view';
 import { Clock } from '../common/clock/clock';
 import type { ExportedStream } from '../exports/query-export.service';
-import { offsetOf, paginate, Paginated } from '../common/http/pagination';
+import { Paginated } from '../common/http/pagination';
 import { addDays, chinaDate, chinaDayStart } from '../common/time/china-date';
 import { Role } from '../common/roles/role';
 import { CERTIFICATE_CENSUS, CertificateCensus } from '../welders/certificate-census';
@@ -150,29 +150,17 @@ export class StatsService {
     };
   }
 
-  async offPlatform(actor: Actor, q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
-    const [rows, total] = await this.repo
-      .offPlatformAlerts(actor, this.filters(q))
-      .skip(offsetOf(q))
-      .take(q.pageSize)
-      .getManyAndCount();
-    return paginate(await this.alerts.viewsOf(rows), total, q);
+  /**
+   * The alert list of the off-platform types, through the alerts module: its scope, filters, order and
+   * capped count (a province's report is not counted exactly on every page).
+   */
+  offPlatform(actor: Actor, q: OffPlatformQueryDto): Promise<Paginated<AlertView>> {
+    return this.alerts.list(actor, { ...q, type: undefined }, q.type ? [q.type] : OFF_PLATFORM_TYPES);
   }
 
   /** Every alert of the report's filters, streamed and audited by the alerts module (no row cap but the sheet's). */
   exportOffPlatform(actor: Actor, f: OffPlatformFilterDto): Promise<ExportedStream> {
     return this.alerts.exportOffPlatform(actor, f, f.type ? [f.type] : OFF_PLATFORM_TYPES);
-  }
-
-  private filters(f: OffPlatformFilterDto) {
-    return {
-      types: f.type ? [f.type] : [...OFF_PLATFORM_TYPES],
-      state: f.state,
-      enterpriseId: f.enterpriseId,
-      machineId: f.machineId,
-      from: f.from,
-      to: f.to,
-    };
   }
 
   /** Not-closed alerts only: the closed ones, most of a province's, are not read (the alerts module's summary). */

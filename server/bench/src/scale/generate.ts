@@ -171,7 +171,7 @@ export async function generate(db: Client, size: ScaleSize, secrets: BenchSecret
      CREATE UNIQUE INDEX ON g_mach (i);
      CREATE UNIQUE INDEX ON g_mach (enterprise_id, k);
      INSERT INTO chips (chip_id, public_key, bound_at, last_seen_at, online, created_at, updated_at)
-       SELECT chip_id, md5(chip_id) || md5(id::text), now() - interval '2 years', now() - random() * interval '3 days', random() < 0.3, now() - interval '2 years', now()
+       SELECT chip_id, translate(rtrim(encode(decode(md5(chip_id) || md5(id::text), 'hex'), 'base64'), '='), '+/', '-_'), now() - interval '2 years', now() - random() * interval '3 days', random() < 0.3, now() - interval '2 years', now()
        FROM g_mach WHERE chip_id IS NOT NULL;
      INSERT INTO machines (id, enterprise_id, name, kind, manufacturer, model, serial_number, rated_input_kva, status, status_reason, retired_at, chip_id, created_at, updated_at, rated_current_a)
        SELECT id, enterprise_id, '焊机' || k, kind, (ARRAY['时代','佳士','瑞凌','奥太','松下'])[1 + i % 5], 'ZX7-' || (200 + (i % 4) * 100), 'SN' || lpad(i::text, 9, '0'),

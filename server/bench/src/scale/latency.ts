@@ -61,7 +61,12 @@ export const ENDPOINTS: Endpoint[] = [
   { name: 'permits', paths: () => ['/api/permits'], target: true },
   { name: 'permits, active', paths: () => ['/api/permits?status=active'], target: true },
   { name: 'audit', paths: () => ['/api/audit'], target: true },
-  { name: 'audit, page 500', paths: () => ['/api/audit?page=500'], target: true },
+  {
+    name: 'audit, page 500',
+    paths: () => ['/api/audit?page=500'],
+    cursorAfter: { path: '/api/audit', rows: 499 * 20 },
+    target: true,
+  },
   { name: 'arcs', paths: () => ['/api/arcs'], target: true },
   {
     name: 'arcs, page 500',
@@ -71,7 +76,12 @@ export const ENDPOINTS: Endpoint[] = [
   },
   { name: 'decisions', paths: () => ['/api/decisions'], target: true },
   { name: 'decisions, denied', paths: () => ['/api/decisions?allowed=false'], target: true },
-  { name: 'decisions, page 500', paths: () => ['/api/decisions?page=500'], target: true },
+  {
+    name: 'decisions, page 500',
+    paths: () => ['/api/decisions?page=500'],
+    cursorAfter: { path: '/api/decisions', rows: 499 * 20 },
+    target: true,
+  },
   { name: 'grants', paths: () => ['/api/grants'], target: true },
   { name: 'reports', paths: () => ['/api/reports'], target: true },
   { name: 'hazard statistics', paths: () => ['/api/hazards/statistics'], target: true },

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import * as ExcelJS from 'exceljs';
 import { Client } from 'pg';
+import { NO_JIT } from '../cpu/session-options';
 import { FieldCipher } from '../crypto/field-cipher';
 import { neutraliseText } from './cell-safety';
 import { EXPORT_HEADER_FILL, ExportColumn, headerWidth } from './export-builder';
@@ -76,7 +77,7 @@ async function runExport(init: QueryExportInit): Promise<void> {
     idle_in_transaction_session_timeout: init.idleTimeoutMs,
     // A FETCH running when the connection goes (abort) stops within a second instead of running to its end;
     // one core per export, as the reporting pool: the sort must not take every core of a small database.
-    options: '-c client_connection_check_interval=1000 -c max_parallel_workers_per_gather=0',
+    options: `-c client_connection_check_interval=1000 -c max_parallel_workers_per_gather=0 ${NO_JIT}`,
   });
   // A connection lost while idle (abort, server restart) is reported by the statement that needed it.
   client.on('error', () => undefined);
@@ -152,8 +153,6 @@ async function writeSheet(
   lowerBackendPriority((client as unknown as { processID?: number }).processID);
   // One snapshot for the whole file: rows changed while it downloads neither vanish nor come twice.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  // The statements are per-row index probes the planner prices high: JIT compiling them cost more than running them.
-  await client.query('SET LOCAL jit = off');
   await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${init.statement.sql}`, init.statement.params);
   let rows = 0;
   for (let first = true; !aborted(); first = false) {

@@ -42,6 +42,7 @@ import { LoginAttemptsRetention1796900002000 } from './1796900002000-LoginAttemp
 import { CensusSnapshot1796900003000 } from './1796900003000-CensusSnapshot';
 import { DeniedDecisionsIndex1796900004000 } from './1796900004000-DeniedDecisionsIndex';
 import { RankingSignals1796900005000 } from './1796900005000-RankingSignals';
+import { NotClosedAlertsIndex1796900006000 } from './1796900006000-NotClosedAlertsIndex';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -99,4 +100,5 @@ export const MIGRATIONS = [
   CensusSnapshot1796900003000,
   DeniedDecisionsIndex1796900004000,
   RankingSignals1796900005000,
+  NotClosedAlertsIndex1796900006000,
 ];

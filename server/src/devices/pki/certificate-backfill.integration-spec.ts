@@ -1,0 +1,50 @@
+import { createTestApp, TestApp } from '../../../test-support/test-app';
+import { bindNewChip } from '../../authorization/testing/arm-test-kit';
+import { DevicePki } from './device-pki.service';
+
+/**
+ * The start-up backfill (issue 17 §1): chips bound without a device certificate get one, many per
+ * transaction; a chip whose stored key cannot be certified is skipped without costing the others in
+ * its transaction theirs, and a chip no machine holds gets none.
+ */
+describe('device certificate backfill (real database)', () => {
+  let t: TestApp;
+  let pki: DevicePki;
+
+  beforeAll(async () => {
+    t = await createTestApp({});
+    pki = t.app.get(DevicePki);
+    await pki.backfill(); // whatever the seed left uncertified
+  });
+  afterAll(() => t.close());
+
+  const current = async (chipId: string): Promise<number> =>
+    (
+      await t.ds.query(`SELECT count(*)::int AS n FROM device_certificates WHERE chip_id = $1 AND revoked_at IS NULL`, [
+        chipId,
+      ])
+    )[0].n;
+
+  it('certifies every bound chip left without a certificate, skips a bad key and an unbound chip', async () => {
+    const machines: { id: string }[] = await t.ds.query(
+      `SELECT m.id FROM machines m JOIN users u ON u.enterprise_id = m.enterprise_id
+        WHERE u.username = 'hengda.admin' AND m.chip_id IS NULL AND m.status <> 'retired' ORDER BY m.serial_number LIMIT 3`,
+    );
+    expect(machines).toHaveLength(3);
+    const chips = [];
+    for (const m of machines) chips.push((await bindNewChip(t, m.id)).chip);
+    const ids = chips;
+    // As before the CA existed: bound, no certificate. One key is not an Ed25519 key; one chip's machine let it go.
+    await t.ds.query(`DELETE FROM device_certificates WHERE chip_id = ANY($1)`, [ids]);
+    await t.ds.query(`UPDATE chips SET public_key = 'bm90LWEta2V5' WHERE chip_id = $1`, [ids[1]]);
+    await t.ds.query(`UPDATE machines SET chip_id = NULL WHERE chip_id = $1`, [ids[2]]);
+
+    expect(await pki.backfill()).toBe(1);
+    expect(await current(ids[0])).toBe(1);
+    expect(await current(ids[1])).toBe(0);
+    expect(await current(ids[2])).toBe(0);
+    // Nothing left to do: a second run issues nothing more (and tries the bad key once again only).
+    expect(await pki.backfill()).toBe(0);
+    expect(await current(ids[0])).toBe(1);
+  });
+});
