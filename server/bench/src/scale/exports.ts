@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,9 +21,14 @@ const log = (s: string) => console.log(`[exports ${new Date().toISOString().slic
 const LEDGERS = (process.env.EXPORTS_LEDGERS ?? 'machines,welders,enterprises').split(',');
 const SCOPES = (process.env.EXPORTS_SCOPES ?? 'county,province').split(',') as Scope[];
 
+/** RSS of the server: the launcher and its device and api processes (the export runs in the api one). */
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  const own = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let mb = own ? Number(own[1]) / 1024 : NaN;
+  for (const task of readdirSync(`/proc/${pid}/task`))
+    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+      mb += rssMb(Number(child));
+  return mb;
 }
 
 interface Sample {
