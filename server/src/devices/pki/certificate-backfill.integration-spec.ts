@@ -31,9 +31,8 @@ describe('device certificate backfill (real database)', () => {
         WHERE u.username = 'hengda.admin' AND m.chip_id IS NULL AND m.status <> 'retired' ORDER BY m.serial_number LIMIT 3`,
     );
     expect(machines).toHaveLength(3);
-    const chips = [];
-    for (const m of machines) chips.push((await bindNewChip(t, m.id)).chip);
-    const ids = chips;
+    const ids: string[] = [];
+    for (const m of machines) ids.push((await bindNewChip(t, m.id)).chip);
     // As before the CA existed: bound, no certificate. One key is not an Ed25519 key; one chip's machine let it go.
     await t.ds.query(`DELETE FROM device_certificates WHERE chip_id = ANY($1)`, [ids]);
     await t.ds.query(`UPDATE chips SET public_key = 'bm90LWEta2V5' WHERE chip_id = $1`, [ids[1]]);

@@ -278,7 +278,11 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
           // One chip's failure must not cost the others theirs: the group again, a transaction per chip.
           this.logger.warn(`certificate backfill of ${group.length} chips failed together (${e.message}); one by one`);
           let n = 0;
-          for (const chip of group) n += await this.backfillGroup([chip]).catch(() => 0);
+          for (const chip of group)
+            n += await this.backfillGroup([chip]).catch((one: Error) => {
+              this.logger.warn(`no certificate for chip ${chip.chipId}: ${one.message}`);
+              return 0;
+            });
           return n;
         });
         issued += done;
