@@ -23,12 +23,16 @@ const SCOPES = (process.env.EXPORTS_SCOPES ?? 'county,province').split(',') as S
 
 /** RSS of the server: the launcher and its device and api processes (the export runs in the api one). */
 function rssMb(pid: number): number {
-  const own = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  let mb = own ? Number(own[1]) / 1024 : NaN;
-  for (const task of readdirSync(`/proc/${pid}/task`))
-    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
-      mb += rssMb(Number(child));
-  return mb;
+  try {
+    const own = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    let mb = own ? Number(own[1]) / 1024 : 0;
+    for (const task of readdirSync(`/proc/${pid}/task`))
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+        mb += rssMb(Number(child));
+    return mb;
+  } catch {
+    return 0; // a process (or thread) that ended while being read
+  }
 }
 
 interface Sample {

@@ -1,5 +1,7 @@
 import { createTestApp, TestApp } from '../../../test-support/test-app';
 import { bindNewChip } from '../../authorization/testing/arm-test-kit';
+import { Client } from 'pg';
+import { DeviceCertificatesRepository } from './device-certificates.repository';
 import { DevicePki } from './device-pki.service';
 
 /**
@@ -45,5 +47,35 @@ describe('device certificate backfill (real database)', () => {
     // Nothing left to do: a second run issues nothing more (and tries the bad key once again only).
     expect(await pki.backfill()).toBe(0);
     expect(await current(ids[0])).toBe(1);
+  });
+
+  // After the test above: its first chip is bound and certified.
+  it('holds a machine against unbinding while certifying it, without holding up a grant for it', async () => {
+    const [m]: { id: string; chip_id: string }[] = await t.ds.query(
+      `SELECT id, chip_id FROM machines WHERE chip_id IS NOT NULL ORDER BY serial_number LIMIT 1`,
+    );
+    const other = new Client({ connectionString: t.config.databaseUrl });
+    await other.connect();
+    try {
+      await t.ds.transaction(async (em) => {
+        expect(await t.app.get(DeviceCertificatesRepository).lockBoundChip(em, m.chip_id)).toBe(true);
+        // What a grant's foreign key takes on its machine: granted at once.
+        await other.query('BEGIN');
+        await expect(
+          other.query(`SELECT 1 FROM machines WHERE id = $1 FOR KEY SHARE NOWAIT`, [m.id]),
+        ).resolves.toBeTruthy();
+        await other.query('ROLLBACK');
+        // What bind/unbind/retire take: refused while the certificate is being issued.
+        await other.query('BEGIN');
+        await expect(
+          other.query(`SELECT 1 FROM machines WHERE id = $1 FOR UPDATE NOWAIT`, [m.id]),
+        ).rejects.toMatchObject({
+          code: '55P03',
+        });
+        await other.query('ROLLBACK');
+      });
+    } finally {
+      await other.end();
+    }
   });
 });

@@ -83,15 +83,20 @@ export class DeviceCertificatesRepository {
     return rows.map((r) => ({ serial: r.serial, revokedAt: r.revoked_at }));
   }
 
-  /** Locks the machine row holding the chip (as bind/unbind/retire do) and says whether one still does. */
+  /**
+   * Locks the machine row holding the chip against bind/unbind/retire (their FOR UPDATE) and says whether
+   * one still does. NO KEY UPDATE, not UPDATE: a grant's insert takes FOR KEY SHARE on its machine (the
+   * foreign key), and an arm decision must not wait for a certificate being issued.
+   */
   async lockBoundChip(em: EntityManager, chipId: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(`SELECT 1 FROM machines WHERE chip_id = $1 FOR UPDATE`, [chipId]);
+    const rows: unknown[] = await em.query(`SELECT 1 FROM machines WHERE chip_id = $1 FOR NO KEY UPDATE`, [chipId]);
     return rows.length > 0;
   }
 
   /**
-   * The machine holding the chip, locked as bind/unbind/retire lock it (so a renewal never races an
-   * unbind), with the chip's bound key and the enterprise's region for the audit entry; null if none.
+   * The machine holding the chip, locked against bind/unbind/retire (so a renewal never races an unbind;
+   * NO KEY UPDATE as in lockBoundChip), with the chip's bound key and the enterprise's region for the
+   * audit entry; null if none.
    */
   async lockBoundMachine(
     em: EntityManager,
@@ -112,7 +117,7 @@ export class DeviceCertificatesRepository {
     }[] = await em.query(
       `SELECT m.id AS machine_id, m.status, c.public_key, m.enterprise_id, e.region_path
            FROM machines m JOIN chips c ON c.chip_id = m.chip_id JOIN enterprises e ON e.id = m.enterprise_id
-          WHERE m.chip_id = $1 FOR UPDATE OF m`,
+          WHERE m.chip_id = $1 FOR NO KEY UPDATE OF m`,
       [chipId],
     );
     const r = rows[0];
