@@ -116,6 +116,9 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
       .locator('tr.ant-table-row', { hasText: '未加芯' })
       .first();
     await machineRow.waitFor();
+    // The default look-back's machines were judged with the ranking: the page says when.
+    const judged = (await page.getByTestId('list-judged-at').textContent()) ?? '';
+    assert.match(judged, /^名单判定于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（/);
     await machineRow.getByTestId('open-machine').click();
     // The timeline loads after the drawer opens: wait for its chip state rather than reading it at once.
     await page.locator('.ant-drawer-open').first().getByText('未加芯').first().waitFor();

@@ -21,6 +21,7 @@ import { createTestApp, TestApp } from '../../test-support/test-app';
 import { SERVER_MQTT_USERNAME, serverMqttPassword } from '../mqtt/mqtt-connection';
 import { DEMO_MACHINES } from '../seed/demo-data';
 import { ARM_REQUEST_HANDLER } from '../device-core/device-ports';
+import { ChipsRepository } from './chips.repository';
 import { DeviceGateway } from './device-gateway';
 import { DevicePresence, SILENCE_LIMIT_MS } from './device-presence';
 
@@ -493,6 +494,48 @@ describe('device gateway over the real broker', () => {
       ]);
       expect(await t.app.get(DevicePresence).sweep()).toContain(chip.chip);
       expect((await t.ds.query('SELECT online FROM chips WHERE chip_id = $1', [chip.chip]))[0].online).toBe(false);
+    });
+
+    it('applies a chip’s statuses in the order they arrived, even when the first one’s write is slow', async () => {
+      // Messages are handled concurrently: a reconnecting device's will and its new online status race.
+      await t.ds.query('UPDATE chips SET online = true WHERE chip_id = $1', [chip.chip]);
+      const repo = t.app.get(ChipsRepository);
+      const markOffline = repo.markOffline.bind(repo);
+      const slowWill = jest.spyOn(repo, 'markOffline').mockImplementation(async (...args) => {
+        await new Promise((r) => setTimeout(r, 300)); // the database under load
+        return markOffline(...args);
+      });
+      try {
+        const inbound = (payload: object) => ({
+          topic: statusTopic(root, chip.chip),
+          chip: chip.chip,
+          kind: 'status' as const,
+          type: 'status' as const,
+          payload: Buffer.from(JSON.stringify(payload)),
+          retained: false,
+        });
+        const gateway = t.app.get(DeviceGateway);
+        const will = gateway.handle(
+          inbound({ v: 1, type: 'status', chip: chip.chip, body: { online: false, reason: 'will' } }),
+        );
+        const online = gateway.handle(
+          inbound(
+            deviceMessage(chip.privateKey, chip.chip, 'status', {
+              online: true,
+              state: 'locked',
+              machineKind: 'electric_arc',
+              firmware: 'agent-1.0.1',
+              protocol: 1,
+            }),
+          ),
+        );
+        await Promise.all([will, online]);
+        expect(slowWill).toHaveBeenCalledTimes(1);
+      } finally {
+        slowWill.mockRestore();
+      }
+      const [c] = await t.ds.query('SELECT online, firmware FROM chips WHERE chip_id = $1', [chip.chip]);
+      expect(c).toEqual({ online: true, firmware: 'agent-1.0.1' });
     });
 
     it('a chip whose machine was retired is unbound: refused at the broker', async () => {

@@ -44,6 +44,7 @@ import { DeviceRateLimiter } from './rate-limiter';
 import { RejectionReason } from './rejected-message.entity';
 import { payloadExcerpt, RejectedMessagesRepository } from './rejected-messages.repository';
 import { CertificateRenewal } from './pki/certificate-renewal';
+import { KeyedSerial } from '../common/concurrency/keyed-serial';
 
 const SAID_EXCERPT = 1024;
 /**
@@ -104,6 +105,12 @@ export class DeviceGateway implements OnModuleInit {
   private markSubscribed!: () => void;
   /** Bounds the RATE_LIMITED answers themselves (same clock as the limiter). */
   private readonly answerLimiter: DeviceRateLimiter;
+  /**
+   * A chip's statuses, handled one after another in arrival order. Messages are otherwise handled
+   * concurrently, and a reconnecting device's last will (offline) and its new online status arrive
+   * milliseconds apart: under load the online write could finish first and the will's then undo it.
+   */
+  private readonly statusOrder = new KeyedSerial();
 
   constructor(
     private readonly mqtt: MqttConnection,
@@ -142,7 +149,7 @@ export class DeviceGateway implements OnModuleInit {
 
   async handle(inbound: InboundDeviceMessage): Promise<void> {
     const receivedAt = this.clock.now();
-    const { topic, payload, chip: chipId, type } = inbound;
+    const { payload, chip: chipId, type } = inbound;
     // Only a status is retained by design. A request or batch a device published with retain set is
     // checked like any other message when the broker re-delivers it (stale, seq used: refused).
     const retained = inbound.retained && type === 'status';
@@ -153,6 +160,14 @@ export class DeviceGateway implements OnModuleInit {
       const verdict = this.limiter.take(chipId, cls);
       if (!verdict.ok) return this.onRateLimited(chipId, type, cls, payload, verdict.retryAfterS);
     }
+    // After the limiter: a flooding chip's statuses are refused, not queued.
+    if (type === 'status')
+      return this.statusOrder.run(chipId, () => this.checkAndDispatch(inbound, receivedAt, retained));
+    return this.checkAndDispatch(inbound, receivedAt, retained);
+  }
+
+  private async checkAndDispatch(inbound: InboundDeviceMessage, receivedAt: Date, retained: boolean): Promise<void> {
+    const { topic, payload, chip: chipId, type } = inbound;
     const reject = (reason: RejectionReason, detail: Record<string, unknown>) =>
       this.rejected.record({ receivedAt, topic, chipId, reason, detail, payload });
     if (payload.length > MAX_MESSAGE_BYTES)

@@ -24,7 +24,8 @@ const NUMERIC = new Set([
 export function toView<T>(row: Row): T {
   const view: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    if (['total', 'row_enterprise_id', 'bound_before', 'has_machines', 'has_welders'].includes(k)) continue;
+    if (['total', 'row_enterprise_id', 'region_path', 'bound_before', 'has_machines', 'has_welders'].includes(k))
+      continue;
     const key = camel(k);
     view[key] = NUMERIC.has(key) && v !== null ? Number(v) : v;
   }

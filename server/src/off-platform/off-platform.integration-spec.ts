@@ -450,6 +450,50 @@ describe('off-platform audit (非法作业排查)', () => {
     await job.refresh(true);
   });
 
+  it('lists the default look-back’s machines as judged with the ranking, exactly as judging them now, and says when', async () => {
+    const asked = [
+      ['xiayi.regulator', ''],
+      ['huiting.regulator', ''],
+      ['xiayi.regulator', `industry=${encodeURIComponent('金属制品业')}`],
+      ['xiayi.regulator', 'regionCode=411426101'],
+      ['huiting.regulator', 'regionCode=411426101'],
+      ['admin', ''],
+    ];
+    const lists = ['silent-machines', 'unpermitted-machines'];
+    const stored = [];
+    for (const list of lists)
+      for (const [user, query] of asked) {
+        const r = await get(user, list, query);
+        for (const i of r.items) expect(i.judgedAt).toBe(NOW.toISOString());
+        stored.push(r);
+      }
+    expect(stored.some((r) => r.items.length > 0)).toBe(true);
+    const last = await t.ds.query(`SELECT * FROM off_platform_signal_refreshes`);
+    await t.ds.query(`DELETE FROM off_platform_signal_refreshes`); // none judged: the lists judge now
+    const withoutJudgedAt = (r: { items: Item[] }) => r.items.map(({ judgedAt: _j, ...rest }) => rest);
+    let k = 0;
+    for (const list of lists)
+      for (const [user, query] of asked) {
+        const live = await get(user, list, query);
+        for (const item of live.items) expect(item.judgedAt).toBeNull();
+        expect(withoutJudgedAt(live)).toEqual(withoutJudgedAt(stored[k]));
+        expect(live.total).toBe(stored[k++].total);
+      }
+    await t.ds.query(
+      `INSERT INTO off_platform_signal_refreshes SELECT * FROM json_populate_record(NULL::off_platform_signal_refreshes, $1)`,
+      [JSON.stringify(last[0])],
+    );
+
+    // A machine registered since: on a list judged now at once (another look-back), on the stored one at the next judging.
+    const added = await machine(t, fx.huiting, '新登记未加芯焊机');
+    expect(ids((await get('huiting.regulator', 'silent-machines')).items, 'machineId')).not.toContain(added);
+    expect(ids((await get('huiting.regulator', 'silent-machines', 'days=29')).items, 'machineId')).toContain(added);
+    await t.app.get(RankingSignalsJob).refresh(true);
+    expect(ids((await get('huiting.regulator', 'silent-machines')).items, 'machineId')).toContain(added);
+    await t.ds.query(`DELETE FROM machines WHERE id = $1`, [added]);
+    await t.app.get(RankingSignalsJob).refresh(true);
+  });
+
   it('scopes every list to the regulator’s region, and filters by township and industry', async () => {
     const township = await get('huiting.regulator', 'ranking');
     expect(ids(township.items, 'enterpriseId')).not.toContain(fx.matou);
@@ -547,6 +591,7 @@ describe('off-platform audit (非法作业排查)', () => {
        SELECT $1, '批量焊机' || g, 'electric_arc', '测试厂', 'T-1', 'SN-BULK-' || g, 'registered' FROM generate_series(1, 5100) g`,
       [big],
     );
+    await t.app.get(RankingSignalsJob).refresh(true); // the default look-back's list is the one judged with the ranking
     const list = await get('xiayi.regulator', 'silent-machines', 'regionCode=411426101');
     expect(list.total).toBeGreaterThan(5100);
     const file = await workbook('xiayi.regulator', 'silent-machines', 'regionCode=411426101');

@@ -1,7 +1,8 @@
 import { takeRecountLock } from '../common/scheduling/refresh-schedule';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { CappedCount, cappedCount } from '../common/http/capped-count';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
 import { certificateValiditySql, REVIEW_WINDOW_DAYS } from '../welders/certificate-rules';
@@ -232,6 +233,17 @@ const SIGNAL_SQL: Record<RankingSignal, string> = {
   unregistered_machines_found: countOf(UNREGISTERED_FOUND_ROWS, 'u.enterprise_id', 'TRUE'),
 };
 
+/**
+ * The machine signals as counted from the stored lists (storeList, run first in the same transaction):
+ * the same suspects as SIGNAL_SQL judges, per enterprise by the tables' enterprise index.
+ */
+const STORED_SIGNAL_SQL: Partial<Record<RankingSignal, string>> = {
+  unchipped_machines: `(SELECT count(*)::int FROM off_platform_silent_machines s WHERE s.enterprise_id = e.id AND s.reason = 'unchipped')`,
+  silent_machines: `(SELECT count(*)::int FROM off_platform_silent_machines s WHERE s.enterprise_id = e.id AND s.reason <> 'unchipped')`,
+  online_days_without_permit: `(SELECT COALESCE(sum(s.online_days_without_permit), 0)::int FROM off_platform_unpermitted_machines s WHERE s.enterprise_id = e.id)`,
+  arcs_without_grant: `(SELECT COALESCE(sum(s.arcs_without_grant), 0)::int FROM off_platform_unpermitted_machines s WHERE s.enterprise_id = e.id)`,
+};
+
 /** One suspect list: its rows, the predicate that makes a row a suspect, and its order. */
 interface ListDef {
   rows: (where: string) => string;
@@ -320,6 +332,18 @@ export const LIST_DEFS = {
 } satisfies Record<Exclude<AuditList, 'ranking'>, ListDef>;
 export type SuspectList = keyof typeof LIST_DEFS;
 
+/**
+ * The lists that judge every machine of the scope, whatever the number of suspects (1.0–1.2 s at province
+ * size): for the default look-back they are judged with the ranking's signals and stored, each in its table
+ * (migration 1796900007000), with the enterprise's region path; their pages read the table.
+ */
+export const STORED_LISTS = {
+  'silent-machines': 'off_platform_silent_machines',
+  'unpermitted-machines': 'off_platform_unpermitted_machines',
+} as const satisfies Partial<Record<SuspectList, string>>;
+export type StoredList = keyof typeof STORED_LISTS;
+export const isStoredList = (list: string): list is StoredList => Object.hasOwn(STORED_LISTS, list);
+
 const SCORE = RANKING_SIGNALS.map(
   (sig) => `LEAST(s.${sig} * ${RANKING_WEIGHTS[sig].points}, ${RANKING_WEIGHTS[sig].cap})`,
 ).join(' + ');
@@ -350,32 +374,35 @@ export class OffPlatformRepository {
     actor: Actor,
     f: AuditFilter,
   ): SelectQueryBuilder<T> {
-    this.access.scopeToEnterprises(qb, actor, 'e');
+    return this.filtered(this.access.scopeToEnterprises(qb, actor, 'e'), f, 'e');
+  }
+
+  /** A region and an industry filter on `alias`, which has the enterprise's region_path and industry. */
+  private filtered<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: AuditFilter, alias: string) {
     if (f.regionCode)
-      qb.andWhere(`e.region_path LIKE (SELECT fr.path FROM regions fr WHERE fr.code = :filterRegion) || '%'`, {
+      qb.andWhere(`${alias}.region_path LIKE (SELECT fr.path FROM regions fr WHERE fr.code = :filterRegion) || '%'`, {
         filterRegion: f.regionCode,
       });
-    if (f.industry) qb.andWhere('e.industry = :industry', { industry: f.industry });
+    if (f.industry) qb.andWhere(`${alias}.industry = :industry`, { industry: f.industry });
     return qb;
   }
 
   /**
    * The suspects of one list: the rows of the enterprises in scope, judged once each (the OFFSET 0 keeps
    * the judging columns from being computed twice), then the suspects of them paged, with their total.
+   * Without an actor: every enterprise's (to store them).
    */
-  private suspects(list: SuspectList, actor: Actor, f: AuditFilter, w: AuditWindow): SelectQueryBuilder<Row> {
+  private suspects(list: SuspectList, actor: Actor | null, f: AuditFilter, w: AuditWindow): SelectQueryBuilder<Row> {
     const def: ListDef = LIST_DEFS[list];
-    const inner = this.scoped(
-      this.ds
-        .createQueryBuilder()
-        .select(ENTERPRISE_COLUMNS)
-        .addSelect('r.*')
-        .from(`(${def.rows('TRUE')})`, 'r')
-        .innerJoin('enterprises', 'e', 'e.id = r.row_enterprise_id')
-        .innerJoin('regions', 'rg', 'rg.code = e.region_code'),
-      actor,
-      f,
-    );
+    const judged = this.ds
+      .createQueryBuilder()
+      .select(ENTERPRISE_COLUMNS)
+      .addSelect('e.region_path', 'region_path')
+      .addSelect('r.*')
+      .from(`(${def.rows('TRUE')})`, 'r')
+      .innerJoin('enterprises', 'e', 'e.id = r.row_enterprise_id')
+      .innerJoin('regions', 'rg', 'rg.code = e.region_code');
+    const inner = actor ? this.scoped(judged, actor, f) : judged;
     const qb = this.ds
       .createQueryBuilder()
       .select('s.*')
@@ -385,24 +412,76 @@ export class OffPlatformRepository {
     return qb;
   }
 
+  /** A page of a list's suspects with their total: judged now, or (`stored`) as last stored (storeLists). */
   async list(
     list: SuspectList,
     actor: Actor,
     f: AuditFilter,
     w: AuditWindow,
     page: Page,
-  ): Promise<{ rows: Row[]; total: number }> {
+    stored = false,
+  ): Promise<{ rows: Row[]; total: number | CappedCount }> {
+    if (stored && isStoredList(list)) {
+      const rows = this.inOrder(this.stored(list, actor, f), list)
+        .offset(page.offset)
+        .limit(page.limit);
+      const [found, total] = await Promise.all([this.run(rows), cappedCount(this.stored(list, actor, f))]);
+      return { rows: found, total };
+    }
     const rows = await this.run(this.ordered(list, actor, f, w, page));
     const total = rows.length ? Number(rows[0].total) : page.offset ? await this.count(list, actor, f, w) : 0;
     return { rows, total };
   }
 
-  /** Every suspect of a list in the list's order, as one statement for the streamed export (no page, no total). */
-  exportStatement(list: SuspectList | 'ranking', actor: Actor, f: AuditFilter, w: AuditWindow): ExportStatement {
-    const [sql, params] = (
-      list === 'ranking' ? this.rankingQuery(actor, f, w) : this.ordered(list, actor, f, w)
-    ).getQueryAndParameters();
+  /**
+   * Every suspect of a list in the list's order, as one statement for the streamed export (no page, no
+   * total): judged now, or (`stored`) as last stored.
+   */
+  exportStatement(
+    list: SuspectList | 'ranking',
+    actor: Actor,
+    f: AuditFilter,
+    w: AuditWindow,
+    stored = false,
+  ): ExportStatement {
+    const qb =
+      list === 'ranking'
+        ? this.rankingQuery(actor, f, w)
+        : stored && isStoredList(list)
+          ? this.inOrder(this.stored(list, actor, f), list)
+          : this.ordered(list, actor, f, w);
+    const [sql, params] = qb.getQueryAndParameters();
     return { sql, params };
+  }
+
+  /** A stored list's suspects in scope (the caller's, a region, an industry), by the rows' own region path. */
+  private stored(list: StoredList, actor: Actor, f: AuditFilter): SelectQueryBuilder<Row> {
+    const qb = this.ds.createQueryBuilder().select('s.*').from<Row>(STORED_LISTS[list], 's');
+    return this.filtered(this.access.scopeByOwnColumns(qb, actor, 's'), f, 's');
+  }
+
+  private inOrder(qb: SelectQueryBuilder<Row>, list: SuspectList): SelectQueryBuilder<Row> {
+    for (const [col, dir] of LIST_DEFS[list].orderBy)
+      qb.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    return qb;
+  }
+
+  /**
+   * Replaces a stored list's rows by every enterprise's suspects judged for `w`, inside the signals'
+   * transaction (readers see the previous rows until it commits). The table's columns name what is
+   * stored; the judging statement must yield each of them.
+   */
+  private async storeList(em: EntityManager, list: StoredList, w: AuditWindow): Promise<void> {
+    const table = STORED_LISTS[list];
+    const columns: { column_name: string }[] = await em.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+        ORDER BY ordinal_position`,
+      [table],
+    );
+    const names = columns.map((c) => c.column_name).join(', ');
+    const [sql, params] = this.suspects(list, null, {}, w).select(names).getQueryAndParameters();
+    await em.query(`DELETE FROM ${table}`);
+    await em.query(`INSERT INTO ${table} (${names}) ${sql}`, params);
   }
 
   /** A list's suspects in its order, a page of them with their total when `page` is given. */
@@ -410,7 +489,7 @@ export class OffPlatformRepository {
     const def: ListDef = LIST_DEFS[list];
     const paged = this.suspects(list, actor, f, w);
     if (page) paged.addSelect('count(*) OVER ()', 'total').offset(page.offset).limit(page.limit);
-    for (const [col, dir] of def.orderBy) paged.addOrderBy(col, dir, dir === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST');
+    this.inOrder(paged, list);
     // The page first, then its late columns: they cost a probe per shown row, not per row judged.
     const qb = def.late
       ? this.ds
@@ -476,8 +555,8 @@ export class OffPlatformRepository {
   }
 
   /**
-   * Counts every enterprise's signals for the window and replaces the stored ones, in one transaction
-   * (readers see the previous counts until it commits). Null when skipped: another replica is counting
+   * Counts every enterprise's signals for the window and replaces the stored ones, and the stored lists'
+   * suspects, in one transaction (readers see the previous ones until it commits). Null when skipped: another replica is counting
    * (unless `waitForLock`), or the stored counts are younger than `minAgeMs`.
    */
   async refreshSignals(w: AuditWindow, minAgeMs: number, waitForLock = false): Promise<SignalRefresh | null> {
@@ -486,13 +565,16 @@ export class OffPlatformRepository {
       .createQueryBuilder()
       .select('e.id', 'enterprise_id')
       .from('enterprises', 'e')
-      .addSelect(RANKING_SIGNALS.map((sig) => `${SIGNAL_SQL[sig]} AS ${sig}`).join(', '))
+      .addSelect(RANKING_SIGNALS.map((sig) => `${STORED_SIGNAL_SQL[sig] ?? SIGNAL_SQL[sig]} AS ${sig}`).join(', '))
       .setParameters(this.params(w))
       .getQueryAndParameters();
     return this.ds.transaction(async (em) => {
       if (!(await takeRecountLock((sql, p) => em.query(sql, p), SIGNALS_LOCK, waitForLock))) return null;
       const [last] = await em.query(`SELECT counted_at FROM off_platform_signal_refreshes WHERE id = 1`);
-      if (last && w.now.getTime() - new Date(last.counted_at).getTime() < minAgeMs) return null;
+      // minAgeMs 0 (forced): count whatever the stored count's age, also one stamped ahead of this clock.
+      if (last && minAgeMs > 0 && w.now.getTime() - new Date(last.counted_at).getTime() < minAgeMs) return null;
+      // The machines first: their signals are then counted from the stored suspects, not judged twice.
+      for (const list of Object.keys(STORED_LISTS) as StoredList[]) await this.storeList(em, list, w);
       await em.query(`DELETE FROM off_platform_signals`);
       await em.query(
         `INSERT INTO off_platform_signals (enterprise_id, ${RANKING_SIGNALS.join(', ')}) ${select}`,

@@ -8,7 +8,7 @@ import { ExportedStream, QueryExportService } from '../exports/query-export.serv
 import { OFF_PLATFORM_LIST_EXPORTS } from './off-platform-export';
 import { toRankingRow, toView } from './off-platform-rows';
 import { AuditList, WELDING_HEAVY_INDUSTRIES } from './off-platform-rules';
-import { AuditWindow, OffPlatformRepository, Page, SuspectList } from './off-platform.repository';
+import { AuditWindow, isStoredList, OffPlatformRepository, Page, SuspectList } from './off-platform.repository';
 import { auditWindow, RankingSignalsJob } from './ranking-signals.job';
 
 /**
@@ -28,10 +28,16 @@ export class OffPlatformService {
     return auditWindow(this.clock.now(), days);
   }
 
+  /**
+   * A page of one list. The lists that judge every machine (STORED_LISTS) read, for the default look-back,
+   * the suspects judged with the ranking's signals, and say when (judgedAt); another look-back is judged now.
+   */
   async list<T>(list: SuspectList, actor: Actor, q: AuditQueryDto): Promise<Paginated<T>> {
-    const { rows, total } = await this.repo.list(list, actor, q, this.window(q.days), this.page(q));
+    const judged = isStoredList(list) ? await this.signals.usable(q.days) : null;
+    const { rows, total } = await this.repo.list(list, actor, q, this.window(q.days), this.page(q), !!judged);
+    const stamp = isStoredList(list) ? { judgedAt: judged?.countedAt ?? null } : {};
     return paginate(
-      rows.map((r) => toView<T>(r)),
+      rows.map((r) => ({ ...toView<T>(r), ...stamp })),
       total,
       q,
     );
@@ -59,7 +65,8 @@ export class OffPlatformService {
    * Audited as the other exports are (QueryExportService.audited): with the rows written, or with rows null when cut short.
    */
   async export(list: AuditList, actor: Actor, f: AuditFilterDto): Promise<ExportedStream> {
-    const statement = this.repo.exportStatement(list, actor, f, this.window(f.days));
+    const judged = isStoredList(list) ? await this.signals.usable(f.days) : null;
+    const statement = this.repo.exportStatement(list, actor, f, this.window(f.days), !!judged);
     const file = await this.exporter.export(OFF_PLATFORM_LIST_EXPORTS[list], statement);
     return this.exporter.audited(
       file,

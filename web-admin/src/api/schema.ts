@@ -7288,6 +7288,11 @@ export interface components {
       enterpriseId: string;
       enterpriseName: string;
       industry: string;
+      /**
+       * Format: date-time
+       * @description When the machines were judged: the default look-back is judged with the ranking every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when judged for this request
+       */
+      judgedAt: string | null;
       /** Format: date-time */
       lastSeenAt: string | null;
       /** Format: uuid */
@@ -7613,6 +7618,11 @@ export interface components {
       enterpriseId: string;
       enterpriseName: string;
       industry: string;
+      /**
+       * Format: date-time
+       * @description When the machines were judged: the default look-back is judged with the ranking every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when judged for this request
+       */
+      judgedAt: string | null;
       /** Format: date-time */
       lastArcWithoutGrantAt: string | null;
       /** Format: uuid */

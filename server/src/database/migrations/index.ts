@@ -43,6 +43,7 @@ import { CensusSnapshot1796900003000 } from './1796900003000-CensusSnapshot';
 import { DeniedDecisionsIndex1796900004000 } from './1796900004000-DeniedDecisionsIndex';
 import { RankingSignals1796900005000 } from './1796900005000-RankingSignals';
 import { NotClosedAlertsIndex1796900006000 } from './1796900006000-NotClosedAlertsIndex';
+import { StoredMachineSuspects1796900007000 } from './1796900007000-StoredMachineSuspects';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -101,4 +102,5 @@ export const MIGRATIONS = [
   DeniedDecisionsIndex1796900004000,
   RankingSignals1796900005000,
   NotClosedAlertsIndex1796900006000,
+  StoredMachineSuspects1796900007000,
 ];

@@ -197,6 +197,14 @@ export default function OffPlatformPage() {
     <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t(`offPlatform.hints.${k}`)} />
   );
 
+  // The lists that judge every machine read, for the default look-back, what was judged with the ranking.
+  const judgedCaption = (items: { judgedAt: string | null }[]) =>
+    items[0]?.judgedAt ? (
+      <Typography.Text type="secondary" data-testid="list-judged-at">
+        {t('offPlatform.judgedAt', { time: fmtTime(items[0].judgedAt) })}
+      </Typography.Text>
+    ) : null;
+
   const ranking = (
     <>
       {hint('ranking')}
@@ -273,6 +281,7 @@ export default function OffPlatformPage() {
               }),
             })}
             path="/api/off-platform/silent-machines"
+            caption={judgedCaption}
             filters={filters}
             rowKey={(r) => r.machineId}
             columns={[
@@ -332,6 +341,7 @@ export default function OffPlatformPage() {
               }),
             })}
             path="/api/off-platform/unpermitted-machines"
+            caption={judgedCaption}
             filters={filters}
             rowKey={(r) => r.machineId}
             columns={[
