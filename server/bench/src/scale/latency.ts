@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { LatencySummary, summarize } from '../stats';
 import { SCALE_USERS } from './generate';
@@ -214,29 +216,52 @@ export async function measureEndpoints(
 }
 
 /** Regulator load for the side-by-side authorization run: province and county users cycling through the lists until stopped. */
+/** Loops over every endpoint as one user, as the UI would call them, while `running()`; the calls made. */
+export async function regulatorLoop(
+  baseUrl: string,
+  token: string,
+  ctx: Context,
+  running: () => boolean,
+): Promise<number> {
+  let calls = 0;
+  // Deep cursor pages are walked to once, outside the loop: the loop's calls are the UI's requests.
+  const paths = await Promise.all(ENDPOINTS.map((e) => pathsFor(baseUrl, token, e, ctx).catch(() => e.paths(ctx))));
+  while (running())
+    for (const p of paths) {
+      if (!running()) break;
+      await call(baseUrl, token, p).catch(() => undefined);
+      calls++;
+    }
+  return calls;
+}
+
+/**
+ * The province and county users looping over every endpoint, each in its own worker thread. They stand
+ * for browsers on other machines: their HTTP and JSON work must not hold up this event loop, which
+ * times the simulated devices' arm round trips (it did until 2026-12-07). They still share the CPU.
+ */
 export function regulatorLoad(
   baseUrl: string,
   tokens: Record<Scope, string>,
   ctx: Context,
 ): { stop(): Promise<number> } {
-  let running = true;
-  let calls = 0;
-  const loop = async (token: string) => {
-    // Deep cursor pages are walked to once, outside the loop: the loop's calls are the UI's requests.
-    const paths = await Promise.all(ENDPOINTS.map((e) => pathsFor(baseUrl, token, e, ctx).catch(() => e.paths(ctx))));
-    while (running)
-      for (const p of paths) {
-        if (!running) break;
-        await call(baseUrl, token, p).catch(() => undefined);
-        calls++;
-      }
-  };
-  const loops = [loop(tokens.province), loop(tokens.county)];
+  const workers = [tokens.province, tokens.county].map(
+    (token) => new Worker(join(__dirname, 'regulator-load.worker.js'), { workerData: { baseUrl, token, ctx } }),
+  );
   return {
     async stop() {
-      running = false;
-      await Promise.all(loops);
-      return calls;
+      const counts = await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<number>((resolve, reject) => {
+              w.once('message', (calls: number) => resolve(calls));
+              w.once('error', reject);
+              w.postMessage('stop');
+            }),
+        ),
+      );
+      await Promise.all(workers.map((w) => w.terminate()));
+      return counts.reduce((a, b) => a + b, 0);
     },
   };
 }

@@ -78,4 +78,31 @@ describe('device certificate backfill (real database)', () => {
       await other.end();
     }
   });
+  it('when a group fails together, certifies its chips one by one: one chip’s failure costs the others nothing', async () => {
+    const [{ enterprise_id }] = await t.ds.query(`SELECT enterprise_id FROM users WHERE username = 'hengda.admin'`);
+    const machines: { id: string }[] = await t.ds.query(
+      `INSERT INTO machines (enterprise_id, name, kind, manufacturer, model, serial_number, status)
+       SELECT $1, '补发证书测试焊机' || g, 'electric_arc', '测试厂', 'T-1', 'SN-BACKFILL-' || g, 'registered'
+         FROM generate_series(1, 3) g RETURNING id`,
+      [enterprise_id],
+    );
+    const ids: string[] = [];
+    for (const m of machines) ids.push((await bindNewChip(t, m.id)).chip);
+    await t.ds.query(`DELETE FROM device_certificates WHERE chip_id = ANY($1)`, [ids]);
+    // A failure the key check cannot foresee (the database refuses one chip's certificate): its whole group rolls back.
+    await t.ds.query(`CREATE FUNCTION backfill_refuses() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.chip_id = '${ids[1]}' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$`);
+    await t.ds.query(
+      `CREATE TRIGGER backfill_refuses BEFORE INSERT ON device_certificates FOR EACH ROW EXECUTE FUNCTION backfill_refuses()`,
+    );
+    try {
+      expect(await pki.backfill()).toBe(2);
+    } finally {
+      await t.ds.query(`DROP TRIGGER backfill_refuses ON device_certificates`);
+      await t.ds.query(`DROP FUNCTION backfill_refuses()`);
+    }
+    expect(await current(ids[0])).toBe(1);
+    expect(await current(ids[1])).toBe(0);
+    expect(await current(ids[2])).toBe(1);
+  });
 });
