@@ -482,6 +482,9 @@ export class OffPlatformRepository {
     const [sql, params] = this.suspects(list, null, {}, w).select(names).getQueryAndParameters();
     await em.query(`DELETE FROM ${table}`);
     await em.query(`INSERT INTO ${table} (${names}) ${sql}`, params);
+    // Statistics of the rows just written (ANALYZE sees this transaction's own): the signals are counted from
+    // them next, in this transaction, before autovacuum could know the table has rows at all.
+    await em.query(`ANALYZE ${table}`);
   }
 
   /** A list's suspects in its order, a page of them with their total when `page` is given. */

@@ -40,8 +40,9 @@ export class StoredMachineSuspects1796900007000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX off_platform_silent_machines_region_idx ON off_platform_silent_machines
         (region_path text_pattern_ops)`);
+    // With the reason: the ranking counts unchipped and silent per enterprise (one probe, no bitmap over all unchipped).
     await q.query(
-      `CREATE INDEX off_platform_silent_machines_enterprise_idx ON off_platform_silent_machines (enterprise_id)`,
+      `CREATE INDEX off_platform_silent_machines_enterprise_idx ON off_platform_silent_machines (enterprise_id, reason)`,
     );
     await q.query(`
       CREATE TABLE off_platform_unpermitted_machines (${enterprise},
