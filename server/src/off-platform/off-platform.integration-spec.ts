@@ -484,6 +484,18 @@ describe('off-platform audit (非法作业排查)', () => {
       [JSON.stringify(last[0])],
     );
 
+    // An enterprise moved to another township leaves its old township regulator's stored list at once.
+    await t.ds.query(
+      `UPDATE enterprises SET region_code = r.code, region_path = r.path FROM regions r WHERE r.code = '411426101' AND enterprises.id = $1`,
+      [fx.huiting],
+    );
+    expect(ids((await get('huiting.regulator', 'silent-machines')).items, 'enterpriseId')).not.toContain(fx.huiting);
+    await t.ds.query(
+      `UPDATE enterprises SET region_code = r.code, region_path = r.path FROM regions r WHERE r.code = '411426100' AND enterprises.id = $1`,
+      [fx.huiting],
+    );
+    expect(ids((await get('huiting.regulator', 'silent-machines')).items, 'enterpriseId')).toContain(fx.huiting);
+
     // A machine registered since: on a list judged now at once (another look-back), on the stored one at the next judging.
     const added = await machine(t, fx.huiting, '新登记未加芯焊机');
     expect(ids((await get('huiting.regulator', 'silent-machines')).items, 'machineId')).not.toContain(added);

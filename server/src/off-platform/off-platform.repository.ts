@@ -454,10 +454,17 @@ export class OffPlatformRepository {
     return { sql, params };
   }
 
-  /** A stored list's suspects in scope (the caller's, a region, an industry), by the rows' own region path. */
+  /**
+   * A stored list's suspects in scope (the caller's, a region, an industry), judged by the enterprise as it is
+   * now, not as it was stored: an enterprise moved to another region leaves its old regulator's scope at once.
+   */
   private stored(list: StoredList, actor: Actor, f: AuditFilter): SelectQueryBuilder<Row> {
-    const qb = this.ds.createQueryBuilder().select('s.*').from<Row>(STORED_LISTS[list], 's');
-    return this.filtered(this.access.scopeByOwnColumns(qb, actor, 's'), f, 's');
+    const qb = this.ds
+      .createQueryBuilder()
+      .select('s.*')
+      .from<Row>(STORED_LISTS[list], 's')
+      .innerJoin('enterprises', 'e', 'e.id = s.enterprise_id');
+    return this.scoped(qb, actor, f);
   }
 
   private inOrder(qb: SelectQueryBuilder<Row>, list: SuspectList): SelectQueryBuilder<Row> {

@@ -5,9 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * for the default look-back, judged with the ranking's signals (off-platform/ranking-signals.job.ts) and
  * stored as their rows instead of judged for every page: at province size judging them took 1.2 s and
  * 1.0 s p95 (195,210 machines, 5–8 µs of index probes each, whatever the number of suspects). Each table
- * holds the list's suspects as the list shows them, with the enterprise's region path for the scope; an
- * index in the list's order serves wide scopes, the region path narrow ones, the enterprise the ranking's
- * signals (counted from these rows).
+ * holds the list's suspects as the list shows them. A page joins the enterprise as it is now for the scope (an
+ * enterprise moved since is judged by its new region); an index in the list's order serves wide scopes, the
+ * enterprise index narrow ones and the ranking's signals (counted from these rows).
  */
 export class StoredMachineSuspects1796900007000 implements MigrationInterface {
   name = 'StoredMachineSuspects1796900007000';
@@ -19,7 +19,6 @@ export class StoredMachineSuspects1796900007000 implements MigrationInterface {
         industry text NOT NULL,
         region_code text NOT NULL,
         region_name text NOT NULL,
-        region_path text NOT NULL,
         machine_id uuid PRIMARY KEY,
         machine_name text NOT NULL,
         serial_number text NOT NULL,
@@ -37,9 +36,6 @@ export class StoredMachineSuspects1796900007000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX off_platform_silent_machines_order_idx ON off_platform_silent_machines
         (reason DESC NULLS LAST, enterprise_name NULLS FIRST, machine_name NULLS FIRST, machine_id NULLS FIRST)`);
-    await q.query(`
-      CREATE INDEX off_platform_silent_machines_region_idx ON off_platform_silent_machines
-        (region_path text_pattern_ops)`);
     // With the reason: the ranking counts unchipped and silent per enterprise (one probe, no bitmap over all unchipped).
     await q.query(
       `CREATE INDEX off_platform_silent_machines_enterprise_idx ON off_platform_silent_machines (enterprise_id, reason)`,
@@ -53,9 +49,6 @@ export class StoredMachineSuspects1796900007000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX off_platform_unpermitted_machines_order_idx ON off_platform_unpermitted_machines
         (arcs_without_grant DESC NULLS LAST, online_days_without_permit DESC NULLS LAST, machine_id NULLS FIRST)`);
-    await q.query(`
-      CREATE INDEX off_platform_unpermitted_machines_region_idx ON off_platform_unpermitted_machines
-        (region_path text_pattern_ops)`);
     await q.query(
       `CREATE INDEX off_platform_unpermitted_machines_enterprise_idx ON off_platform_unpermitted_machines (enterprise_id)`,
     );
