@@ -78,7 +78,12 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     await page.locator('.ant-select-item-option', { hasText: '无证焊接' }).click();
     await page.screenshot({ path: join(shots, '59-alert-to-hazard.png'), fullPage: true });
     await page.getByTestId('hazard-promote-submit').click();
-    await page.getByTestId('hazard-promoted-link').click();
+    // A refusal shows as a toast: fail with its words rather than a timeout waiting for the link.
+    const promoted = page.getByTestId('hazard-promoted-link');
+    const refused = page.locator('.ant-message-error');
+    await promoted.or(refused).first().waitFor();
+    assert.equal(await refused.count(), 0, `promoting was refused: ${await refused.allInnerTexts()}`);
+    await promoted.click();
     await page.waitForURL(/\/console\/hazards\?open=/);
     const id = new URL(page.url()).searchParams.get('open');
     assert.ok(id);

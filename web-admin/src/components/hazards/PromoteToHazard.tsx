@@ -44,9 +44,12 @@ export function PromoteToHazard({
   });
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The hazard just registered: shown from the answer itself, not from a second request that could fail.
+  const [created, setCreated] = useState<{ id: string; from: string } | null>(null);
   const [form] = Form.useForm<Values>();
-  if (!regulator || existing.loading) return null;
-  const hazard = existing.data?.items[0];
+  if (!regulator) return null;
+  const hazard = (created?.from === id ? created : undefined) ?? existing.data?.items[0];
+  if (!hazard && existing.loading) return null;
   if (hazard)
     return (
       <Link to={`/console/hazards?open=${hazard.id}`} data-testid="hazard-promoted-link">
@@ -58,7 +61,7 @@ export function PromoteToHazard({
     const v = await form.validateFields();
     setBusy(true);
     try {
-      await apiFetch(`/api/hazards/from-${source}/${id}`, {
+      const saved = await apiFetch<components['schemas']['HazardDetailView']>(`/api/hazards/from-${source}/${id}`, {
         method: 'POST',
         body: {
           level: v.level,
@@ -69,7 +72,7 @@ export function PromoteToHazard({
       });
       void message.success(t('hazards.created'));
       setOpen(false);
-      existing.reload();
+      setCreated({ id: saved.id, from: id });
     } catch (e) {
       form.setFields(formFieldErrors(t, e).map((f) => ({ name: f.name as never, errors: f.errors })));
       void message.error(errorText(t, e));
