@@ -6,6 +6,7 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './common/clock/clock.module';
+import { StartupWorkModule } from './common/scheduling/startup-work';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { SmsModule } from './sms/sms.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
@@ -56,6 +57,7 @@ export class AppModule {
         HotPathPoolModule,
         ReportingPoolModule,
         ClockModule.forRoot(config.clockOffsetFile),
+        StartupWorkModule,
         CryptoModule.forRoot(config.secrets.dataEncryptionKey),
         SmsModule,
         AccessModule,

@@ -8,6 +8,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
+import { StartupWork } from '../src/common/scheduling/startup-work';
 import { configureApp } from '../src/bootstrap/configure-app';
 import { EmbeddedBroker, startEmbeddedBroker } from '../src/bootstrap/embedded-broker';
 import { Clock, FakeClock } from '../src/common/clock/clock';
@@ -43,6 +44,8 @@ export interface TestAppOptions {
    * HTTP hooks (tested separately).
    */
   broker?: 'auto' | 'embedded';
+  /** Wait for the start-up scans and counts before returning (default true). */
+  settle?: boolean;
 }
 
 /** Boots the real application on its own copy of the migrated database and a real MQTT broker. */
@@ -106,6 +109,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   configureApp(app, { trustProxy: config.trustProxy, serverRole: config.serverRole });
   await app.init();
+  // The first scans and counts run beside the start (StartupWork). Tests begin once they are done, and they
+  // ran before the seed, as when app.init() awaited them.
+  if (opts.settle !== false) await app.get(StartupWork).settled();
   if (opts.seed !== false) await app.get(DemoSeeder).seedIfEmpty();
 
   const http = request(app.getHttpServer());

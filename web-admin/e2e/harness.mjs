@@ -49,7 +49,7 @@ async function freshDatabase(adminUrl) {
   };
 }
 
-/** Spawns the built server on fresh ports and waits for it to answer /api/health. */
+/** Spawns the built server on fresh ports and waits until /api/health answers with no start-up work pending. */
 async function launch(main, dataDir, db, opts) {
   const [port, pgPort, mqttPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
@@ -94,7 +94,8 @@ async function launch(main, dataDir, db, opts) {
       };
     try {
       const res = await fetch(`${baseUrl}/api/health`);
-      if (res.ok) break;
+      // The tests read what the start-up scans raise (certificate alerts): wait until that work is done too.
+      if (res.ok && !(await res.json()).startup?.pending?.length) break;
     } catch {
       // not listening yet
     }

@@ -8,6 +8,7 @@ import { addDays, chinaDate, daysBetween } from '../common/time/china-date';
 import { AlertSeverity, AlertType } from './alert-type';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { StartupWork } from '../common/scheduling/startup-work';
 
 /** Warning thresholds in days before expiry, widest first. */
 export const EXPIRY_THRESHOLDS = [90, 60, 30, 7] as const;
@@ -63,13 +64,14 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
     private readonly alerts: AlertsService,
     private readonly repo: AlertsRepository,
     private readonly clock: Clock,
+    private readonly startup: StartupWork,
     /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
     @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!runsApi(this.roleConfig ?? {})) return;
-    await this.worker.runNow();
+    this.startup.track('certificate scan', this.worker.runNow());
     this.worker.start();
   }
 

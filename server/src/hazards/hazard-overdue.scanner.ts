@@ -8,6 +8,7 @@ import { Clock } from '../common/clock/clock';
 import { PeriodicWorker } from '../common/scheduling/periodic-worker';
 import { HazardLevel, overdueAlertKey } from './hazard-rules';
 import { HazardsRepository } from './hazards.repository';
+import { StartupWork } from '../common/scheduling/startup-work';
 
 const SCAN_INTERVAL_MS = 10 * 60_000;
 /** Any constant works; it keeps replicas from scanning at the same time. */
@@ -33,13 +34,14 @@ export class HazardOverdueScanner implements OnApplicationBootstrap, OnApplicati
     private readonly hazards: HazardsRepository,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
+    private readonly startup: StartupWork,
     /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
     @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!runsApi(this.roleConfig ?? {})) return;
-    await this.worker.runNow();
+    this.startup.track('hazard overdue scan', this.worker.runNow());
     this.worker.start();
   }
 

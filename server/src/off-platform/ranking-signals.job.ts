@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { runsApi } from '../config/server-role';
 import { AUDIT_DEFAULT_DAYS, REPORT_LOOKBACK_DAYS } from './off-platform-rules';
 import { AuditWindow, OffPlatformRepository, SignalRefresh } from './off-platform.repository';
+import { StartupWork } from '../common/scheduling/startup-work';
 
 /** OFF_PLATFORM_RANKING_REFRESH_S when the config does not say (0: the ranking is counted for every page). */
 export const DEFAULT_RANKING_REFRESH_S = 300;
@@ -40,6 +41,7 @@ export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly repo: OffPlatformRepository,
     private readonly clock: Clock,
+    private readonly startup: StartupWork,
     @Optional() @Inject(APP_CONFIG) private readonly config: AppConfig | null = null,
   ) {
     this.schedule = new RefreshSchedule((config?.offPlatformRankingRefreshS ?? DEFAULT_RANKING_REFRESH_S) * 1000);
@@ -54,7 +56,7 @@ export class RankingSignalsJob implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.schedule.enabled || !runsApi(this.config ?? {})) return;
-    void this.worker.runNow();
+    this.startup.track('ranking signals', this.worker.runNow());
     this.worker.start();
   }
 

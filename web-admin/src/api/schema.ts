@@ -10470,7 +10470,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { status: "ok", role, database: {...}, broker: {...} } */
+      /** @description { status: "ok", role, database: {...}, broker: {...}, startup: { pending: [...] } }: pending lists the start-up work still running (the first scans and counts), which does not hold up the answer */
       200: {
         headers: {
           [name: string]: unknown;

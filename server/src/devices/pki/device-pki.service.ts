@@ -29,6 +29,7 @@ import {
   writePublicFile,
 } from './device-pki';
 import { join } from 'node:path';
+import { StartupWork } from '../../common/scheduling/startup-work';
 
 export const DEFAULT_DEVICE_CERT_DAYS = 730;
 export const DEFAULT_SUPERSEDED_GRACE_S = 7 * 86400;
@@ -83,6 +84,7 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly certs: DeviceCertificatesRepository,
     private readonly ds: DataSource,
+    private readonly startup: StartupWork,
     /** SERVER_ROLE (config/server-role.ts): absent in unit tests, which run every role. */
     @Optional() @Inject(APP_CONFIG) private readonly roleConfig: AppConfig | null = null,
   ) {}
@@ -103,11 +105,14 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
     if (!runsDevicePlane(this.roleConfig ?? {})) return;
     await this.regenerateCrl();
     const started = Date.now();
-    void this.backfill()
-      .then((n) => {
-        if (n) this.logger.log(`start-up backfill: ${n} device certificate(s) issued in ${Date.now() - started} ms`);
-      })
-      .catch((e: Error) => this.logger.warn(`certificate backfill stopped: ${e.message}`));
+    this.startup.track(
+      'device certificate backfill',
+      this.backfill()
+        .then((n) => {
+          if (n) this.logger.log(`start-up backfill: ${n} device certificate(s) issued in ${Date.now() - started} ms`);
+        })
+        .catch((e: Error) => this.logger.warn(`certificate backfill stopped: ${e.message}`)),
+    );
     const every = Math.min(SUPERSEDED_SWEEP_MAX_MS, Math.max(1_000, (this.supersededGraceS() * 1000) / 4));
     this.sweepTimer = setInterval(() => void this.sweepSuperseded(), every);
     this.sweepTimer.unref();

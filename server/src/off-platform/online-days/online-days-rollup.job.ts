@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { PeriodicWorker } from '../../common/scheduling/periodic-worker';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { OnlineDaysRepository, RollUpResult } from './online-days.repository';
+import { StartupWork } from '../../common/scheduling/startup-work';
 
 /**
  * Freshness of the online days: a day heard shows in the off-platform lists at most one interval (plus
@@ -28,6 +29,7 @@ export class OnlineDaysRollupJob implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly repo: OnlineDaysRepository,
+    private readonly startup: StartupWork,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.graceMs = (config.onlineDaysRollup?.graceS ?? DEFAULT_ROLLUP_GRACE_S) * 1000;
@@ -41,7 +43,7 @@ export class OnlineDaysRollupJob implements OnApplicationBootstrap, OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    void this.worker.runNow();
+    this.startup.track('online days roll-up', this.worker.runNow());
     this.worker.start();
   }
 

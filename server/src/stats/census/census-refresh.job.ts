@@ -6,6 +6,7 @@ import { addDays, chinaDate, chinaDayStart } from '../../common/time/china-date'
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { runsApi } from '../../config/server-role';
 import { CensusRefresh, CensusRepository } from './census.repository';
+import { StartupWork } from '../../common/scheduling/startup-work';
 
 /** REPORTING_CENSUS_REFRESH_S when the config does not say: a regulator's census is at most this old (0: no census). */
 export const DEFAULT_CENSUS_REFRESH_S = 60;
@@ -27,6 +28,7 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly repo: CensusRepository,
     private readonly clock: Clock,
+    private readonly startup: StartupWork,
     @Optional() @Inject(APP_CONFIG) private readonly config: AppConfig | null = null,
   ) {
     this.schedule = new RefreshSchedule((config?.reporting?.censusRefreshS ?? DEFAULT_CENSUS_REFRESH_S) * 1000);
@@ -41,7 +43,7 @@ export class CensusRefreshJob implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.schedule.enabled || !runsApi(this.config ?? {})) return;
-    void this.worker.runNow();
+    this.startup.track('census', this.worker.runNow());
     this.worker.start();
   }
 
