@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+import { DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, pickOption, startServer } from './harness.mjs';
 
 const PHONE = {
   viewport: { width: 390, height: 844 },
@@ -154,8 +154,7 @@ describe('accounts: self-registration → approval → first log-in; welder acti
     await p.getByTestId('register-uscc').fill(form.uscc);
     await p.getByTestId('register-name').fill(form.name);
     await p.getByTestId('register-industry').fill(form.industry);
-    await p.getByTestId('register-region').click();
-    await p.locator('.ant-select-item-option').filter({ hasText: '会亭镇' }).click();
+    await pickOption(p, p.getByTestId('register-region'), '会亭镇');
     await p.getByTestId('register-address').fill(form.address);
     await p.getByTestId('register-licence').setInputFiles({
       name: 'licence.png',
@@ -213,8 +212,7 @@ describe('accounts: self-registration → approval → first log-in; welder acti
     await ent.page.goto('/workspace/accounts');
     await ent.page.getByTestId('accounts-username').getByText(form.username).waitFor();
     await ent.page.getByTestId('accounts-create').click();
-    await ent.page.getByTestId('accounts-role').click();
-    await ent.page.locator('.ant-select-item-option').filter({ hasText: '安全管理员' }).click();
+    await pickOption(ent.page, ent.page.getByTestId('accounts-role'), '安全管理员');
     await ent.page.getByTestId('accounts-new-username').fill('xinjian.safety');
     await ent.page.getByTestId('accounts-new-name').fill(form.safety);
     await ent.page.getByTestId('accounts-new-password').fill('Safety#2026x');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+import { apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, pickOption, startServer } from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true };
@@ -127,8 +127,7 @@ describe('enforcement case from a hazard: fine and machine suspension, closed wi
 
     // The list with its filters: a fine this month at 会亭镇.
     await page.goto('/console/cases');
-    await page.getByTestId('cases-decision-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '罚款' }).click();
+    await pickOption(page, page.getByTestId('cases-decision-filter'), '罚款');
     const row = page
       .getByTestId('cases-table')
       .locator('tr', { hasText: '恒达' })
@@ -269,8 +268,7 @@ describe('report → reward in the console: proposed, approved by a second regul
     await page.getByTestId('reward-state').filter({ hasText: '已发放' }).waitFor();
     assert.ok((await detail.innerText()).includes('WX20261206-0081'));
     await page.keyboard.press('Escape');
-    await page.getByTestId('rewards-state-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '已发放' }).click();
+    await pickOption(page, page.getByTestId('rewards-state-filter'), '已发放');
     await page.getByTestId('rewards-table').locator('tr', { hasText: receipt.trackingCode }).waitFor();
     await page.locator('h2', { hasText: '举报奖励' }).click();
     await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' });

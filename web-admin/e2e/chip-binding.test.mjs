@@ -15,6 +15,7 @@ import {
   DEMO_PASSWORD,
   ensureScreenshotDir,
   launchBrowser,
+  pickOption,
   REPO_ROOT,
   startServer,
 } from './harness.mjs';
@@ -71,8 +72,7 @@ async function readLabel(page, text) {
 }
 
 async function pickReason(page, label) {
-  await page.getByTestId('chip-reason').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
+  await pickOption(page, page.getByTestId('chip-reason'), label);
 }
 
 describe('chip binding at the machine (phone)', () => {

@@ -221,3 +221,36 @@ export async function apiGet(baseUrl, token, path) {
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return res.headers.get('content-type')?.includes('json') ? res.json() : Buffer.from(await res.arrayBuffer());
 }
+
+/**
+ * Picks the option reading `text` in the antd Select `select` and waits until the Select shows it.
+ * A click on an option while the list still slides in can be lost (the option stays unpicked, the list
+ * open: seen as CI's "必填" when a form was then submitted), so the list's motion is waited out and a
+ * lost click is tried again.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} select
+ * @param {string} text
+ */
+export async function pickOption(page, select, text) {
+  // The open list: not hidden, and not another Select's list on its way out.
+  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):not([class*="-leave"])');
+  // The Select's own text: the picked label (single) or its tag (multiple).
+  const picked = select.filter({ hasText: text });
+  for (let attempt = 1; ; attempt++) {
+    const open = await select.evaluate(
+      (el) => el.classList.contains('ant-select-open') || !!el.querySelector('.ant-select-open'),
+    );
+    if (!open) await select.click();
+    await list.first().waitFor();
+    await page.waitForFunction(
+      () => !document.querySelector('.ant-select-dropdown[class*="-appear"], .ant-select-dropdown[class*="-enter"]'),
+    );
+    await list.locator('.ant-select-item-option', { hasText: text }).first().click();
+    try {
+      await picked.first().waitFor({ timeout: 2_000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`the option "${text}" did not stay picked after 3 clicks`, { cause: e });
+    }
+  }
+}

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+import {
+  apiGet,
+  apiLogin,
+  DEMO_PASSWORD,
+  ensureScreenshotDir,
+  launchBrowser,
+  pickOption,
+  startServer,
+} from './harness.mjs';
 
 // A regulator's browser runs on China time: the deadline typed is the deadline shown.
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
@@ -74,8 +82,7 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     await page.getByTestId('alert-detail-open').first().click();
     await page.getByTestId('hazard-promote').click();
     // A certificate alert has no default category: the regulator picks one.
-    await page.getByTestId('hazard-promote-category').click();
-    await page.locator('.ant-select-item-option', { hasText: '无证焊接' }).click();
+    await pickOption(page, page.getByTestId('hazard-promote-category'), '无证焊接');
     await page.screenshot({ path: join(shots, '59-alert-to-hazard.png'), fullPage: true });
     await page.getByTestId('hazard-promote-submit').click();
     // A refusal shows as a toast: fail with its words rather than a timeout waiting for the link.
@@ -126,8 +133,7 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     await page.keyboard.press('Escape');
 
     await page.getByTestId('hazard-create').click();
-    await page.getByTestId('hazard-form-category').click();
-    await page.locator('.ant-select-item-option', { hasText: '消防器材缺失' }).click();
+    await pickOption(page, page.getByTestId('hazard-form-category'), '消防器材缺失');
     await page.getByTestId('hazard-form-description').fill('2号车间动火点未配置灭火器（企业自查）');
     await page
       .getByTestId('hazard-form-photos')
@@ -186,10 +192,8 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     await page.keyboard.press('Escape');
 
     // The register with its filters, and the slow-progress list.
-    await page.getByTestId('hazards-state-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '已销号' }).click();
-    await page.getByTestId('hazards-enterprise-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '恒达' }).click();
+    await pickOption(page, page.getByTestId('hazards-state-filter'), '已销号');
+    await pickOption(page, page.getByTestId('hazards-enterprise-filter'), '恒达');
     await page.getByTestId('hazards-table').locator('tr', { hasText: '恒达' }).first().waitFor();
     await page.locator('h2', { hasText: '隐患台账' }).click();
     await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' });

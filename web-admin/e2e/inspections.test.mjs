@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+import {
+  apiGet,
+  apiLogin,
+  DEMO_PASSWORD,
+  ensureScreenshotDir,
+  launchBrowser,
+  pickOption,
+  startServer,
+} from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
@@ -44,8 +52,7 @@ describe('inspection plans: 双随机 draw and its public page', () => {
     await page.getByTestId('plan-new').click();
     const form = page.getByTestId('plan-form');
     await form.getByLabel('计划名称').fill('2026年12月夏邑县焊接作业双随机抽查');
-    await form.locator('.ant-form-item', { hasText: '区域' }).locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '夏邑县' }).first().click();
+    await pickOption(page, form.locator('.ant-form-item', { hasText: '区域' }).locator('.ant-select'), '夏邑县');
     await form.getByPlaceholder('开始日期').click();
     await form.getByPlaceholder('开始日期').fill('2026-12-07');
     await form.getByPlaceholder('结束日期').fill('2026-12-31');
