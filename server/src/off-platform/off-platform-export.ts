@@ -7,6 +7,7 @@ import {
   EmptyEnterpriseView,
   FoundUnregisteredMachineView,
   IdlePermitView,
+  JudgedSuspectRef,
   RankingRowView,
   ReportedEnterpriseView,
   ReviewDueCertificateView,
@@ -58,6 +59,12 @@ const ENTERPRISE: ExportColumn<AuditEnterpriseRef>[] = [
   { header: '乡镇', width: 14, value: (r) => r.regionName },
   { header: '行业', width: 18, value: (r) => r.industry },
 ];
+/** When a list judged in the background was judged; one judged for the export says so. */
+const JUDGED_AT: ExportColumn<JudgedSuspectRef> = {
+  header: '名单判定于',
+  width: 18,
+  value: (r) => (r.judgedAt ? chinaDateTime(r.judgedAt) : '导出时判定'),
+};
 const cols = <T extends AuditEnterpriseRef>(own: ExportColumn<T>[]): ExportColumn<T>[] => [
   ...(ENTERPRISE as ExportColumn<T>[]),
   ...own,
@@ -81,6 +88,7 @@ export const AUDIT_EXPORTS: Record<
       { header: '加芯时间', width: 18, value: (r) => chinaDateTime(r.boundAt) },
       { header: '最近上报', width: 18, value: (r) => chinaDateTime(r.lastSeenAt) },
       { header: '期内在线天数', value: (r) => r.onlineDays },
+      JUDGED_AT,
     ]),
   },
   'unpermitted-machines': {
@@ -93,6 +101,7 @@ export const AUDIT_EXPORTS: Record<
       { header: '无作业票在线天数', value: (r) => r.onlineDaysWithoutPermit },
       { header: '无授权起弧次数', value: (r) => r.arcsWithoutGrant },
       { header: '最近无授权起弧', width: 18, value: (r) => chinaDateTime(r.lastArcWithoutGrantAt) },
+      JUDGED_AT,
     ]),
   },
   'empty-enterprises': {

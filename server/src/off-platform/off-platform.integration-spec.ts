@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { RankingSignalsJob } from './ranking-signals.job';
+import { chinaDateTime } from '../common/sheets/export-builder';
 import { RANKING_WEIGHTS } from './off-platform-rules';
 import { OnlineDaysRollupJob } from './online-days/online-days-rollup.job';
 
@@ -592,6 +593,18 @@ describe('off-platform audit (非法作业排查)', () => {
       expect.objectContaining({ list: 'ranking', rows: ranking.rows.length - 1, complete: true }),
       expect.objectContaining({ list: 'uncertified-welders', rows: welders.rows.length - 1, complete: true }),
     ]);
+  });
+
+  it('says in the workbook when a list judged in the background was judged, and when it was judged for the export', async () => {
+    await t.app.get(RankingSignalsJob).refresh(true);
+    const stored = await workbook('huiting.regulator', 'silent-machines');
+    const at = stored.rows[0].indexOf('名单判定于');
+    expect(stored.rows.length).toBeGreaterThan(1);
+    expect(new Set(stored.rows.slice(1).map((r) => r[at]))).toEqual(new Set([chinaDateTime(NOW)]));
+    // Another look-back is judged for the request.
+    const now = await workbook('huiting.regulator', 'silent-machines', 'days=29');
+    expect(now.rows.length).toBeGreaterThan(1);
+    expect(new Set(now.rows.slice(1).map((r) => r[at]))).toEqual(new Set(['导出时判定']));
   });
 
   // After the list tests: it adds 5,100 machines: several fetches of the export's cursor (1,000 rows each), past the old 5,000-row

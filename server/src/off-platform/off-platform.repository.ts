@@ -448,7 +448,11 @@ export class OffPlatformRepository {
       list === 'ranking'
         ? this.rankingQuery(actor, f, w)
         : stored && isStoredList(list)
-          ? this.inOrder(this.stored(list, actor, f), list)
+          ? // The workbook says when its rows were judged, from the same snapshot as the rows.
+            this.inOrder(this.stored(list, actor, f), list).addSelect(
+              '(SELECT counted_at FROM off_platform_signal_refreshes WHERE id = 1)',
+              'judged_at',
+            )
           : this.ordered(list, actor, f, w);
     const [sql, params] = qb.getQueryAndParameters();
     return { sql, params };

@@ -12,7 +12,18 @@ export class AuditEnterpriseRef {
   @ApiProperty() regionName!: string;
 }
 
-export class SilentMachineView extends AuditEnterpriseRef {
+/** A row of a list judged in the background for the default look-back (STORED_LISTS). */
+export class JudgedSuspectRef extends AuditEnterpriseRef {
+  @ApiProperty({
+    type: Date,
+    nullable: true,
+    description:
+      'When the machines were judged: the default look-back is judged with the ranking every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when judged for this request',
+  })
+  judgedAt!: Date | null;
+}
+
+export class SilentMachineView extends JudgedSuspectRef {
   @ApiProperty({ format: 'uuid' }) machineId!: string;
   @ApiProperty() machineName!: string;
   @ApiProperty() manufacturer!: string;
@@ -29,16 +40,9 @@ export class SilentMachineView extends AuditEnterpriseRef {
       'China days of the look-back the chip was heard on, counted up to RARELY_ONLINE_MAX_DAYS + 1 (a suspect has at most RARELY_ONLINE_MAX_DAYS); null without a chip bound before the look-back',
   })
   onlineDays!: number | null;
-  @ApiProperty({
-    type: Date,
-    nullable: true,
-    description:
-      'When the machines were judged: the default look-back is judged with the ranking every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when judged for this request',
-  })
-  judgedAt!: Date | null;
 }
 
-export class UnpermittedMachineView extends AuditEnterpriseRef {
+export class UnpermittedMachineView extends JudgedSuspectRef {
   @ApiProperty({ format: 'uuid' }) machineId!: string;
   @ApiProperty() machineName!: string;
   @ApiProperty() serialNumber!: string;
@@ -47,13 +51,6 @@ export class UnpermittedMachineView extends AuditEnterpriseRef {
   onlineDaysWithoutPermit!: number;
   @ApiProperty({ description: 'Arcs recorded with no grant' }) arcsWithoutGrant!: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastArcWithoutGrantAt!: Date | null;
-  @ApiProperty({
-    type: Date,
-    nullable: true,
-    description:
-      'When the machines were judged: the default look-back is judged with the ranking every few minutes (OFF_PLATFORM_RANKING_REFRESH_S); null when judged for this request',
-  })
-  judgedAt!: Date | null;
 }
 
 export class EmptyEnterpriseView extends AuditEnterpriseRef {
