@@ -7,7 +7,8 @@
  * launcher restarts it on the same broker port, the agent reconnects and arms again. SIGTERM stops
  * the launcher, both children and nothing is left behind.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restartablePort } from '../../server/src/bootstrap/free-port';
@@ -45,7 +46,11 @@ function children(launcherPid: number): { pid: number; role: string }[] {
   return out;
 }
 
-const niceOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+const statField = (pid: number, i: number) =>
+  Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[i]);
+const niceOf = (pid: number) => statField(pid, 16);
+const sessionOf = (pid: number) => statField(pid, 3);
+const autogroupOn = () => readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
 
 describe('npm start: a device process and an api process', () => {
   let dir: string;
@@ -105,8 +110,40 @@ describe('npm start: a device process and an api process', () => {
     const deviceKid = kids.find((k) => k.role === 'device')!;
     expect(niceOf(apiKid.pid)).toBe(10);
     expect(niceOf(deviceKid.pid)).toBe(0);
+    // The api leads a session of its own, so that with autogroup on (this kernel's default) nice 10 is the
+    // weight of its whole scheduling group and not only a rank inside the device process's group.
+    expect(sessionOf(apiKid.pid)).toBe(apiKid.pid);
+    expect(sessionOf(deviceKid.pid)).toBe(sessionOf(launcher.child.pid!));
+    if (autogroupOn()) {
+      expect(readFileSync(`/proc/${apiKid.pid}/autogroup`, 'utf8')).toMatch(/ nice 10\n?$/);
+      expect(readFileSync(`/proc/${deviceKid.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n?$/);
+    }
     const health = (await (await fetch(`${launcher.baseUrl}/api/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', role: 'api', broker: { status: 'up', embedded: false } });
+  });
+
+  it("ranks the api's database backends below the device plane's, each backend a scheduling group of its own", async () => {
+    const db = new Client({ connectionString: withDatabase(process.env.ARCGATE_TEST_ADMIN_URL!, dbName) });
+    await db.connect();
+    const { rows } = await db
+      .query<{ pid: number; name: string }>(
+        `SELECT pid, application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'arcgate-%'`,
+      )
+      .finally(() => db.end());
+    const backends = rows.filter((r) => existsSync(`/proc/${r.pid}`));
+    // The server renices a local PostgreSQL's backends only where it may (root, or the same user).
+    if (process.getuid?.() !== 0 && backends.some((b) => statSync(`/proc/${b.pid}`).uid !== process.getuid?.())) return;
+    const api = backends.filter((b) => b.name === 'arcgate-api' || b.name === 'arcgate-reporting');
+    const device = backends.filter((b) => b.name === 'arcgate-device' || b.name === 'arcgate-hot-path');
+    expect(api.length).toBeGreaterThan(0);
+    expect(device.length).toBeGreaterThan(0);
+    for (const b of api) expect([b.name, niceOf(b.pid)]).toEqual([b.name, 10]);
+    for (const b of device) expect([b.name, niceOf(b.pid)]).toEqual([b.name, 0]);
+    if (autogroupOn()) {
+      // PostgreSQL makes each backend a session leader: its group's weight is what the scheduler compares.
+      for (const b of api) expect(readFileSync(`/proc/${b.pid}/autogroup`, 'utf8')).toMatch(/ nice 10\n?$/);
+      for (const b of device) expect(readFileSync(`/proc/${b.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n?$/);
+    }
   });
 
   it('a revocation recorded through the api process reaches the machine the device process serves', async () => {

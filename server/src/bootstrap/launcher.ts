@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
+import { lowerAutogroupPriority } from '../common/cpu/priority';
 import { portOrFree } from './free-port';
 
 /**
@@ -135,17 +136,25 @@ export class Launcher {
   }
 
   private spawn(s: Supervised): void {
-    const child = spawn(process.execPath, [...this.o.execArgv, this.o.script], { env: s.env, stdio: 'inherit' });
+    const api = s.role === 'api';
+    // The api in a session of its own: its own scheduling group (autogroup), whose weight can be lowered.
+    // It still stops with the launcher: it watches ARCGATE_LAUNCHER_PID, and the launcher stops it on a signal.
+    const child = spawn(process.execPath, [...this.o.execArgv, this.o.script], {
+      env: s.env,
+      stdio: 'inherit',
+      detached: api && process.platform === 'linux',
+    });
     s.child = child;
     s.answeredAt = Date.now();
     s.startingUntil = Date.now() + START_TIMEOUT_MS;
-    if (s.role === 'api' && child.pid) {
+    if (api && child.pid) {
       // Lower CPU priority: on a shared box the device plane wins the cores (its threads inherit it).
       try {
         setPriority(child.pid, API_NICE);
       } catch (e) {
         this.o.log(`launcher: could not lower the api process's priority: ${(e as Error).message}`);
       }
+      lowerAutogroupPriority(child.pid, API_NICE);
     }
     this.o.log(`launcher: ${s.role} process started (pid ${child.pid})`);
     child.once('exit', (code, signal) => {

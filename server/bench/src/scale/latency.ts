@@ -238,7 +238,7 @@ export async function regulatorLoop(
 /**
  * The province and county users looping over every endpoint, each in its own worker thread. They stand
  * for browsers on other machines: their HTTP and JSON work must not hold up this event loop, which
- * times the simulated devices' arm round trips (it did until 2026-12-07). They still share the CPU.
+ * times the simulated devices' arm round trips (it did until 2026-12-07). They still share the CPU, at nice 19.
  */
 export function regulatorLoad(
   baseUrl: string,

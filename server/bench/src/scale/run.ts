@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { toPublicKey } from '@arcgate/protocol';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +8,9 @@ import { Client } from 'pg';
 import { runMigrations } from '../../../dist/database/data-source';
 import { authorizationPhase, AuthResult } from '../authorize';
 import { DeviceCounters, SimDevice } from '../device';
-import { describeMachine, newWorkDir, startServer, TOPIC_ROOT } from '../environment';
+import { autogroupOf } from '../../../dist/common/cpu/priority';
+import { splitBetween, splitSnapshot, waitBetween } from '../cpu-split';
+import { describeMachine, newWorkDir, ServerProcess, serverRolePid, startServer, TOPIC_ROOT } from '../environment';
 import { provision } from '../provision';
 import { withConcurrency } from '../stats';
 import { generate, SCALE_USERS } from './generate';
@@ -119,7 +121,7 @@ async function latencyPhase(scale: keyof typeof SIZES): Promise<void> {
     writeFileSync(out, report);
 
     if (!process.env.SCALE_SKIP_AUTH) {
-      const auth = await authorizationAlongside(url, server.httpUrl, server.mqttUrl, tokens, ctx, secrets);
+      const auth = await authorizationAlongside(url, server, tokens, ctx, secrets);
       sims.push(...auth.sims);
       report += `\n${auth.text}\n`;
     }
@@ -177,15 +179,54 @@ async function settle(url: string): Promise<void> {
   }
 }
 
+/**
+ * The Linux scheduling groups (autogroup) of the device process, the api process and the database
+ * backends of each: with autogroup on, nice ranks threads only inside one group, and PostgreSQL makes
+ * every backend a session leader, so a group of its own (docs/deployment.md).
+ */
+async function schedulingGroups(launcherPid: number, db: Client): Promise<string> {
+  const { rows } = await db.query<{ pid: number; name: string }>(
+    `SELECT pid, application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'arcgate-%'`,
+  );
+  const groupOf = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim().replace(/^\//, '');
+    } catch {
+      return '?';
+    }
+  };
+  const nice = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[16];
+    } catch {
+      return '?';
+    }
+  };
+  const on = autogroupOf(launcherPid) !== undefined;
+  const of = (pid: number) => `nice ${nice(pid)}${on ? `, ${groupOf(pid)}` : ''}`;
+  const device = serverRolePid(launcherPid, 'device');
+  const api = serverRolePid(launcherPid, 'api');
+  const backends = ['arcgate-hot-path', 'arcgate-device', 'arcgate-api', 'arcgate-reporting'].map((name) => {
+    const b = rows.find((r) => r.name === name);
+    return `${name} backend ${b ? of(b.pid) : 'none open'}`;
+  });
+  return [
+    `autogroup ${on ? 'on' : 'off'}`,
+    `device process ${of(device)}`,
+    `api process ${api === device ? 'the same process' : of(api)}`,
+    ...backends,
+  ].join('; ');
+}
+
 /** Arm requests from 200 simulated chips of the enterprise user's enterprise: idle, then with regulator queries running. */
 async function authorizationAlongside(
   url: string,
-  httpUrl: string,
-  mqttUrl: string,
+  server: ServerProcess,
   tokens: Record<Scope, string>,
   ctx: Awaited<ReturnType<typeof context>>,
   secrets: ReturnType<typeof scaleSecrets>,
 ): Promise<{ text: string; sims: SimDevice[] }> {
+  const { httpUrl, mqttUrl } = server;
   const db = new Client({ connectionString: url });
   await db.connect();
   const anchor = (
@@ -194,7 +235,7 @@ async function authorizationAlongside(
       [ctx.enterpriseId],
     )
   ).rows[0];
-  await db.end();
+  const groups = schedulingGroups(server.child.pid!, db);
   const n = int('SCALE_DEVICES', 200);
   const specs = await provision(url, n, secrets, new Date(), {
     enterpriseId: ctx.enterpriseId,
@@ -217,10 +258,18 @@ async function authorizationAlongside(
       drainMs: 30_000,
     });
   await phase('warm-up');
-  const idle = await phase('idle');
+  // CPU and run-queue wait per thread and backend over each phase: where the time goes (issue 19).
+  const measured = async (label: string) => {
+    const a = await splitSnapshot(server.child.pid!, db, { bench: true });
+    const r = await phase(label);
+    const b = await splitSnapshot(server.child.pid!, db, { bench: true });
+    return { r, cpu: splitBetween(a, b), wait: waitBetween(a, b) };
+  };
+  const idle = await measured('idle');
   const load = regulatorLoad(httpUrl, tokens, ctx);
-  const busy = await phase('with regulator queries');
+  const busy = await measured('with regulator queries');
   const calls = await load.stop();
+  await db.end();
   const line = (r: AuthResult) =>
     `| ${r.label} | ${r.sent} | ${r.granted} | ${r.denied} | ${r.timeouts} | ${r.grantLatency.p50.toFixed(1)} | ${r.grantLatency.p95.toFixed(1)} | ${r.grantLatency.p99.toFixed(1)} | ${r.grantLatency.max.toFixed(1)} |`;
   const text = [
@@ -228,8 +277,21 @@ async function authorizationAlongside(
     '',
     '| phase | sent | granted | denied | timeouts | p50 ms | p95 ms | p99 ms | max ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    line(idle),
-    line(busy),
+    line(idle.r),
+    line(busy.r),
+    '',
+    `Scheduling groups: ${await groups}`,
+    '',
+    'CPU (cores) and run-queue wait (ms per second: ready to run, no core free) per thread group over each phase:',
+    '',
+    '| threads | idle cores | idle wait | loaded cores | loaded wait |',
+    '|---|---:|---:|---:|---:|',
+    ...Object.keys({ ...busy.cpu, ...idle.cpu })
+      .filter((k) => (busy.cpu[k] ?? 0) >= 0.01 || (idle.cpu[k] ?? 0) >= 0.01)
+      .map(
+        (k) =>
+          `| ${k} | ${(idle.cpu[k] ?? 0).toFixed(2)} | ${(idle.wait[k] ?? 0).toFixed(0)} | ${(busy.cpu[k] ?? 0).toFixed(2)} | ${(busy.wait[k] ?? 0).toFixed(0)} |`,
+      ),
   ].join('\n');
   log(text);
   return { text, sims };

@@ -15,6 +15,9 @@ export function lowerBackendPriority(pid: number | undefined, nice = REPORTING_N
   try {
     if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return false;
     setPriority(pid, nice);
+    // PostgreSQL makes every backend a session leader (setsid), so with autogroup on each backend is a
+    // scheduling group of its own, and its nice alone ranks it against nothing: lower the group's too.
+    lowerAutogroupPriority(pid, nice);
     return true;
   } catch {
     return false;
@@ -41,5 +44,37 @@ export function lowerThisThreadPriority(name: string, nice = REPORTING_NICE): bo
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Lowers the weight of the scheduling group a process leads (Linux autogroup: one per session, so the
+ * process must have been started in its own session, spawn's `detached`). With autogroup on (the default
+ * of most distribution kernels) the CPU is shared between sessions first and nice counts only inside one:
+ * a niced api process in the device process's session still took that session's share (bench, issue 19).
+ * Best effort: false without autogroup or permission. Under a cgroup (systemd units) autogroup does not apply.
+ */
+export function lowerAutogroupPriority(pid: number | undefined, nice = REPORTING_NICE): boolean {
+  if (!pid || process.platform !== 'linux') return false;
+  try {
+    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return false;
+    // Only a session leader: any other process shares a group with others (with this one, maybe).
+    const session = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
+    if (session !== pid) return false;
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Linux autogroup of a process ("/autogroup-85 nice 0" → "/autogroup-85"), or undefined when off or unknown. */
+export function autogroupOf(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return undefined;
+    return readFileSync(`/proc/${pid}/autogroup`, 'utf8').split(' ')[0];
+  } catch {
+    return undefined;
   }
 }
