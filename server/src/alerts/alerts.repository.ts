@@ -159,8 +159,15 @@ export class AlertsRepository {
     return qb.getRawMany<{ type: AlertType; severity: AlertSeverity; count: number }>();
   }
 
-  async existsWithDedupeKey(key: string): Promise<boolean> {
-    return (await this.repo.createQueryBuilder('a').where('a.dedupe_key = :key', { key }).getCount()) > 0;
+  /** Which of these dedupe keys an alert (open or closed) already has: one statement for a whole scan's batch. */
+  async existingDedupeKeys(keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await this.repo
+      .createQueryBuilder('a')
+      .select('DISTINCT a.dedupe_key', 'key')
+      .where('a.dedupe_key = ANY(:keys)', { keys })
+      .getRawMany<{ key: string }>();
+    return new Set(rows.map((r) => r.key));
   }
 
   async saveState(em: EntityManager, alert: Alert): Promise<void> {

@@ -38,6 +38,17 @@ interface DueCertificate {
   expiresOn: string;
 }
 
+/** An alert the scan would raise, unless one with its dedupe key was raised before. */
+interface Candidate {
+  dedupeKey: string;
+  c: DueCertificate;
+  type: AlertType;
+  severity?: AlertSeverity;
+  extra: Record<string, unknown>;
+}
+
+const DEDUPE_BATCH = 5_000;
+
 export interface ScanResult {
   checked: number;
   raised: number;
@@ -106,39 +117,41 @@ export class CertificateExpiryScanner implements OnApplicationBootstrap, OnAppli
         ORDER BY c.expires_on`,
       [addDays(today, EXPIRY_THRESHOLDS[0]), today],
     );
-    let raised = 0;
+    const candidates: Candidate[] = [];
     for (const c of due) {
       const daysLeft = daysBetween(today, c.expiresOn);
       // Expiring on D means invalid from the start of D (certificate-rules.ts).
       if (daysLeft <= 0) {
-        raised += await this.raiseOnce(`cert-expired:${c.id}`, c, now, AlertType.CERTIFICATE_EXPIRED, undefined, {
-          daysOverdue: -daysLeft,
+        candidates.push({
+          dedupeKey: `cert-expired:${c.id}`,
+          c,
+          type: AlertType.CERTIFICATE_EXPIRED,
+          extra: { daysOverdue: -daysLeft },
         });
         continue;
       }
       const threshold = expiryThreshold(daysLeft);
       if (threshold === null) continue;
-      raised += await this.raiseOnce(
-        `cert-expiring:${c.id}:${threshold}`,
+      candidates.push({
+        dedupeKey: `cert-expiring:${c.id}:${threshold}`,
         c,
-        now,
-        AlertType.CERTIFICATE_EXPIRING,
-        EXPIRY_SEVERITY[threshold],
-        { daysLeft, threshold },
-      );
+        type: AlertType.CERTIFICATE_EXPIRING,
+        severity: EXPIRY_SEVERITY[threshold],
+        extra: { daysLeft, threshold },
+      });
+    }
+    let raised = 0;
+    // Raised before are looked up a batch at a time: an hourly scan of a province's tens of thousands of due
+    // certificates was as many single-row queries, nearly all answering "already raised".
+    for (let i = 0; i < candidates.length; i += DEDUPE_BATCH) {
+      const batch = candidates.slice(i, i + DEDUPE_BATCH);
+      const seen = await this.repo.existingDedupeKeys(batch.map((b) => b.dedupeKey));
+      for (const b of batch) if (!seen.has(b.dedupeKey)) raised += await this.raise(b, now);
     }
     return { checked: due.length, raised };
   }
 
-  private async raiseOnce(
-    dedupeKey: string,
-    c: DueCertificate,
-    now: Date,
-    type: AlertType,
-    severity: AlertSeverity | undefined,
-    extra: Record<string, unknown>,
-  ): Promise<number> {
-    if (await this.repo.existsWithDedupeKey(dedupeKey)) return 0;
+  private async raise({ dedupeKey, c, type, severity, extra }: Candidate, now: Date): Promise<number> {
     await this.alerts.raise({
       type,
       severity,
