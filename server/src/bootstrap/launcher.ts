@@ -62,6 +62,8 @@ interface Supervised {
   answeredAt: number;
   /** A child spawned but not yet healthy is not called hung before this (it may take a start's time). */
   startingUntil: number;
+  /** The child already killed as hung: probes overlap (one every 2 s, each up to 5 s), it is killed once. */
+  killedAsHung?: ChildProcess;
 }
 
 export class Launcher {
@@ -192,6 +194,8 @@ export class Launcher {
     }
     const silentMs = Date.now() - s.answeredAt;
     if (silentMs < this.o.hangTimeoutMs || Date.now() < s.startingUntil || this.stopping) return;
+    if (s.killedAsHung === child) return;
+    s.killedAsHung = child;
     this.o.log(
       `launcher: ${s.role} process (pid ${child.pid}) has not answered its health check for ${Math.round(silentMs / 1000)} s; killing it`,
     );
