@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restartablePort } from '../../server/src/bootstrap/free-port';
+import { autogroupEnabled as autogroupOn } from '../../server/src/common/cpu/priority';
 import { adminQuery, uniqueName, withDatabase } from '../../server/test-support/test-database';
 import { SITE, waitFor } from '../support/bench';
 import { MachineRig } from '../support/machine-rig';
@@ -50,7 +51,6 @@ const statField = (pid: number, i: number) =>
   Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[i]);
 const niceOf = (pid: number) => statField(pid, 16);
 const sessionOf = (pid: number) => statField(pid, 3);
-const autogroupOn = () => readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
 
 describe('npm start: a device process and an api process', () => {
   let dir: string;

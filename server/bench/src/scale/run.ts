@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { runMigrations } from '../../../dist/database/data-source';
 import { authorizationPhase, AuthResult } from '../authorize';
 import { DeviceCounters, SimDevice } from '../device';
-import { autogroupOf } from '../../../dist/common/cpu/priority';
+import { autogroupEnabled } from '../../../dist/common/cpu/priority';
 import { splitBetween, splitSnapshot, waitBetween } from '../cpu-split';
 import { describeMachine, newWorkDir, ServerProcess, serverRolePid, startServer, TOPIC_ROOT } from '../environment';
 import { provision } from '../provision';
@@ -202,7 +202,7 @@ async function schedulingGroups(launcherPid: number, db: Client): Promise<string
       return '?';
     }
   };
-  const on = autogroupOf(launcherPid) !== undefined;
+  const on = autogroupEnabled();
   const of = (pid: number) => `nice ${nice(pid)}${on ? `, ${groupOf(pid)}` : ''}`;
   const device = serverRolePid(launcherPid, 'device');
   const api = serverRolePid(launcherPid, 'api');

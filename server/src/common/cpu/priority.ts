@@ -57,7 +57,7 @@ export function lowerThisThreadPriority(name: string, nice = REPORTING_NICE): bo
 export function lowerAutogroupPriority(pid: number | undefined, nice = REPORTING_NICE): boolean {
   if (!pid || process.platform !== 'linux') return false;
   try {
-    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return false;
+    if (!autogroupEnabled()) return false;
     // Only a session leader: any other process shares a group with others (with this one, maybe).
     const session = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
     if (session !== pid) return false;
@@ -68,13 +68,11 @@ export function lowerAutogroupPriority(pid: number | undefined, nice = REPORTING
   }
 }
 
-/** Linux autogroup of a process ("/autogroup-85 nice 0" → "/autogroup-85"), or undefined when off or unknown. */
-export function autogroupOf(pid: number): string | undefined {
-  if (process.platform !== 'linux') return undefined;
+/** Whether the kernel groups scheduling by session (autogroup): then nice ranks threads only inside a group. */
+export function autogroupEnabled(): boolean {
   try {
-    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return undefined;
-    return readFileSync(`/proc/${pid}/autogroup`, 'utf8').split(' ')[0];
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
   } catch {
-    return undefined;
+    return false;
   }
 }
