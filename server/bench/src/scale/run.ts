@@ -190,7 +190,8 @@ async function schedulingGroups(launcherPid: number, db: Client): Promise<string
   );
   const groupOf = (pid: number) => {
     try {
-      return readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim().replace(/^\//, '');
+      // Empty for init's own session (no setsid above the process): its tasks are weighed one by one.
+      return readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim().replace(/^\//, '') || 'init session';
     } catch {
       return '?';
     }
