@@ -31,6 +31,29 @@ describe('audit chain', () => {
     expect(report.checked).toBeGreaterThan(10);
   });
 
+  it('never appends from a snapshot older than the chain lock: such a transaction is refused, the chain stays whole', async () => {
+    const audit = t.app.get(AuditService);
+    const entry = (entityId: string) => ({ action: 'region.create' as const, entityType: 'region' as const, entityId });
+    const stale = t.ds.createQueryRunner();
+    await stale.connect();
+    try {
+      // A REPEATABLE READ transaction takes its snapshot at its first statement…
+      await stale.startTransaction('REPEATABLE READ');
+      await stale.query('SELECT 1');
+      // …then another transaction appends and commits…
+      await t.ds.transaction((em) => audit.record(em, SYSTEM_ACTOR, entry('after-the-snapshot')));
+      // …so the newest entry its snapshot shows is not the chain's head: appending would fork the chain.
+      await expect(audit.record(stale.manager, SYSTEM_ACTOR, entry('from-the-old-snapshot'))).rejects.toThrow(
+        /READ COMMITTED/,
+      );
+    } finally {
+      if (stale.isTransactionActive) await stale.rollbackTransaction();
+      await stale.release();
+    }
+    const report = await verifyAuditChain(t.ds);
+    expect(report.ok).toBe(true);
+  });
+
   it('refuses to edit or delete log rows', async () => {
     await expect(t.ds.query(`UPDATE audit_log SET action = 'x' WHERE id = 1`)).rejects.toThrow(/append-only/);
     await expect(t.ds.query(`DELETE FROM audit_log WHERE id = 1`)).rejects.toThrow(/append-only/);

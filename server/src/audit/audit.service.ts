@@ -71,8 +71,14 @@ export class AuditService {
   async record(em: EntityManager, actor: Actor, rec: AuditRecord): Promise<void> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.record must run inside a transaction');
     await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last: { hash: string }[] = await em.query('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-    const prevHash = last[0]?.hash ?? GENESIS_HASH;
+    // The head is read after the lock, so it must be read with a fresh snapshot: a REPEATABLE READ or
+    // SERIALIZABLE transaction still sees the head as it was at its first statement and would fork the chain.
+    const [{ hash, isolation }]: { hash: string | null; isolation: string }[] = await em.query(
+      `SELECT (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS hash, current_setting('transaction_isolation') AS isolation`,
+    );
+    if (isolation !== 'read committed')
+      throw new Error(`AuditService.record needs a READ COMMITTED transaction, not ${isolation}: the chain would fork`);
+    const prevHash = hash ?? GENESIS_HASH;
     // jsonb normalises values; round-trip through JSON so the hash sees what the database stores.
     const entry = em.create(AuditEntry, {
       occurredAt: this.clock.now(),

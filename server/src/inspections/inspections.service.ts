@@ -47,7 +47,9 @@ export class InspectionsService {
     const seed = dto.seed ?? randomBytes(16).toString('hex');
     const weights = { openAlerts: dto.weights.openAlerts, daysSinceInspection: dto.weights.daysSinceInspection };
     const now = this.clock.now();
-    const plan = await this.ds.transaction('REPEATABLE READ', async (em) => {
+    // READ COMMITTED, as the audit append needs; the draw stays re-runnable because the plan stores the
+    // candidates and the inspector pool it was drawn from, not because both were read in one snapshot.
+    const plan = await this.ds.transaction(async (em) => {
       const candidates = await this.repo.candidates(em, region.path, now);
       if (!candidates.length)
         throw new DomainError(ErrorCode.NO_INSPECTION_CANDIDATES, 'No active enterprise in the region');
@@ -125,7 +127,7 @@ export class InspectionsService {
     const seed = randomBytes(16).toString('hex');
     const weights = { openAlerts: 0, daysSinceInspection: 0 };
     const now = this.clock.now();
-    const plan = await this.ds.transaction('REPEATABLE READ', async (em) => {
+    const plan = await this.ds.transaction(async (em) => {
       const candidates = (await this.repo.candidates(em, enterprise.regionPath, now)).filter(
         (c) => c.enterpriseId === enterprise.id,
       );
