@@ -43,7 +43,8 @@ const publicSurface = [
   '[.]entity[.]ts$',
   // pure domain vocabulary (no I/O): shared rules and value types
   '^src/alerts/alert-type[.]ts$',
-  '^src/alerts/alert-hooks[.]ts$', // AlertHooks: notifications enqueue each new alert in the raising transaction
+  '^src/alerts/alert-hooks[.]ts$',
+  '^src/alerts/alert-scope[.]ts$', // who sees which alert: the statistics count what the alerts list shows // AlertHooks: notifications enqueue each new alert in the raising transaction
   '^src/sms/sms-sender[.]ts$', // SMS_SENDER and its message types: one-time codes and notifications send through it
   '^src/hazards/hazard-rules[.]ts$', // hazard categories and levels: the reward table and rewards are keyed by them
   // the public tracking-code endpoints share one rate limit (the report status page also asks for its reward)

@@ -19,6 +19,6 @@ import { ExportsModule } from '../exports/exports.module';
   imports: [EnterprisesModule, RegionsModule, AuthModule, ExportsModule, TypeOrmModule.forFeature([Alert])],
   controllers: [AlertsController],
   providers: [AlertsService, AlertHooks, AlertsRepository, AlertScope, AlertBus, AlertStream, CertificateExpiryScanner],
-  exports: [AlertsService, AlertHooks, CertificateExpiryScanner],
+  exports: [AlertsService, AlertHooks, AlertScope, CertificateExpiryScanner],
 })
 export class AlertsModule {}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy';
 import { Actor } from '../access/actor';
-import { Role } from '../common/roles/role';
+import { AlertScope } from '../alerts/alert-scope';
 import { ReportingPool } from '../database/reporting-pool';
 import { WELDER_SCOPE_LOOKUP, WelderScopeLookup } from '../welders/welder-scope-lookup';
 
@@ -41,6 +41,7 @@ export class StatsRepository {
     private readonly access: AccessPolicy,
     @Inject(WELDER_SCOPE_LOOKUP) private readonly welderScope: WelderScopeLookup,
     private readonly reporting: ReportingPool,
+    private readonly alertScope: AlertScope,
   ) {}
 
   /** Device, telemetry and permit tables come from other modules' migrations; count only what exists. */
@@ -216,7 +217,7 @@ export class StatsRepository {
   async openAlertsByRegion(actor: Actor, regions: RegionRef[]): Promise<Map<string, number>> {
     const out = new Map(regions.map((r) => [r.code, 0]));
     if (!regions.length) return out;
-    const perPath = this.scopeAlerts(
+    const perPath = this.alertScope.apply(
       this.ds
         .createQueryBuilder()
         .from('alerts', 'a')
@@ -248,7 +249,7 @@ export class StatsRepository {
       .addSelect('count(*)', 'n')
       .where('a.first_seen_at >= :from AND a.first_seen_at < :to', { from, to })
       .groupBy('day');
-    return (await this.reporting.rows<Record<string, string>>(this.scopeAlerts(qb, actor, 'a'))).map((r) => ({
+    return (await this.reporting.rows<Record<string, string>>(this.alertScope.apply(qb, actor, 'a'))).map((r) => ({
       day: r.day,
       n: num(r.n),
     }));
@@ -287,35 +288,5 @@ export class StatsRepository {
         n: num(r.n),
       }),
     );
-  }
-
-  /**
-   * The visibility rule of alerts (alerts/alert-scope.ts, not exported by its module): the
-   * enterprise's own users and regulators of the subtree; alerts without a region (unregistered
-   * devices) go to every regulator.
-   */
-  private scopeAlerts<T extends ObjectLiteral>(
-    qb: SelectQueryBuilder<T>,
-    actor: Actor,
-    alias: string,
-  ): SelectQueryBuilder<T> {
-    switch (actor.role) {
-      case 'system':
-      case Role.PlatformAdmin:
-        return qb;
-      case Role.Regulator:
-        // No region, no rows (a NUL stand-in for the missing path made PostgreSQL fail).
-        if (!actor.regionPath) return qb.andWhere('1 = 0');
-        return qb.andWhere(`(${alias}.region_path LIKE :statsAlertPath OR ${alias}.region_path IS NULL)`, {
-          statsAlertPath: `${actor.regionPath}%`,
-        });
-      case Role.EnterpriseAdmin:
-      case Role.SafetyManager:
-        return qb.andWhere(`${alias}.enterprise_id = :statsAlertEnterprise`, {
-          statsAlertEnterprise: actor.enterpriseId ?? '00000000-0000-0000-0000-000000000000',
-        });
-      default:
-        return qb.andWhere('1 = 0');
-    }
   }
 }
