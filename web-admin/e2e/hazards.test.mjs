@@ -213,4 +213,40 @@ describe('hazard register: alert → hazard → order → rectify → sign-off',
     assert.deepEqual(county.errors, []);
     await county.context.close();
   });
+
+  it('two regulators promote one alert: the second is told, and the button gives way to the first hazard', async () => {
+    const token = await apiLogin(server.baseUrl, 'xiayi.regulator');
+    const alerts = await apiGet(server.baseUrl, token, '/api/alerts?state=open&pageSize=100');
+    const taken = new Set(
+      (await apiGet(server.baseUrl, token, '/api/hazards?pageSize=100')).items.map((h) => h.sourceAlertId),
+    );
+    const alert = alerts.items.find((a) => a.enterpriseId && a.type.startsWith('CERTIFICATE_') && !taken.has(a.id));
+    assert.ok(alert, 'an open certificate alert that is not yet a hazard');
+
+    const county = await session('xiayi.regulator', /\/console\/overview/);
+    const { page } = county;
+    await page.goto(`/console/alerts?state=open&enterpriseId=${alert.enterpriseId}&type=${alert.type}`);
+    await page.locator(`tr[data-row-key="${alert.id}"]`).getByTestId('alert-detail-open').click();
+    await page.getByTestId('hazard-promote').click();
+    await pickOption(page, page.getByTestId('hazard-promote-category'), '无证焊接');
+    // Meanwhile another regulator of the county promotes the same alert.
+    const res = await fetch(`${server.baseUrl}/api/hazards/from-alert/${alert.id}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ level: 'general', category: 'unlicensed_welding' }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 201, body);
+    const first = /** @type {{ id: string }} */ (JSON.parse(body));
+
+    await page.getByTestId('hazard-promote-submit').click();
+    await page.locator('.ant-message-warning', { hasText: '已由他人转为隐患' }).waitFor();
+    const link = page.getByTestId('alert-detail').getByTestId('hazard-promoted-link');
+    await link.waitFor();
+    assert.equal(await page.getByTestId('hazard-promote').count(), 0, 'the promote button is gone');
+    assert.equal(await page.getByTestId('hazard-promote-submit').count(), 0, 'the form is closed');
+    assert.match((await link.getAttribute('href')) ?? '', new RegExp(`open=${first.id}`));
+    assert.deepEqual(county.errors, []);
+    await county.context.close();
+  });
 });

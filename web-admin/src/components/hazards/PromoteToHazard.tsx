@@ -2,7 +2,7 @@ import { App, Button, Form, Input, Modal, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { apiFetch, type Paginated } from '../../api/client';
+import { ApiError, apiFetch, type Paginated } from '../../api/client';
 import { hazardCategoryValues, hazardLevelValues, type components } from '../../api/schema';
 import type { EnterpriseView } from '../../api/types';
 import { useSession } from '../../auth/session';
@@ -74,6 +74,13 @@ export function PromoteToHazard({
       setOpen(false);
       setCreated({ id: saved.id, from: id });
     } catch (e) {
+      // Someone turned it into a hazard meanwhile: the link to theirs replaces the button.
+      if (e instanceof ApiError && e.code === 'DUPLICATE') {
+        setOpen(false);
+        existing.reload();
+        void message.warning(t('hazards.promotedMeanwhile'));
+        return;
+      }
       form.setFields(formFieldErrors(t, e).map((f) => ({ name: f.name as never, errors: f.errors })));
       void message.error(errorText(t, e));
     } finally {
