@@ -254,3 +254,38 @@ export async function pickOption(page, select, text) {
     }
   }
 }
+
+/**
+ * Submits a modal form and waits for the page it leads to. The click waits until the modal has finished
+ * opening (a click while it zooms in can land nowhere); a refusal shows as a toast, whose words the test then
+ * fails with instead of a bare time-out; a submit that neither navigates nor is refused is clicked once more.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} button
+ * @param {RegExp} url
+ */
+export async function submitModalTo(page, button, url) {
+  await page.waitForFunction(
+    () => !document.querySelector('.ant-modal[class*="-appear"], .ant-modal[class*="-enter"]'),
+  );
+  const refused = page.locator('.ant-message-error');
+  for (let attempt = 1; ; attempt++) {
+    await button.click();
+    const outcome = await Promise.race([
+      page.waitForURL(url, { timeout: 10_000 }).then(() => 'navigated'),
+      refused
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => 'refused'),
+    ]).catch(() => 'nothing');
+    if (outcome === 'navigated') return;
+    if (outcome === 'refused') throw new Error(`the form was refused: ${(await refused.allInnerTexts()).join(' / ')}`);
+    const loading = (await button.count()) > 0 && /ant-btn-loading/.test((await button.getAttribute('class')) ?? '');
+    if (loading) {
+      // Submitted and still waiting for the server: no second submit.
+      await page.waitForURL(url, { timeout: 20_000 });
+      return;
+    }
+    if (attempt === 2 || (await button.count()) === 0)
+      throw new Error(`no navigation to ${url} and no refusal after ${attempt} clicks (now at ${page.url()})`);
+  }
+}

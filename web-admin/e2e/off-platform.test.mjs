@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiGet, apiLogin, DEMO_PASSWORD, ensureScreenshotDir, launchBrowser, startServer } from './harness.mjs';
+import {
+  apiGet,
+  apiLogin,
+  DEMO_PASSWORD,
+  ensureScreenshotDir,
+  launchBrowser,
+  startServer,
+  submitModalTo,
+} from './harness.mjs';
 
 const DESKTOP = { viewport: { width: 1440, height: 900 }, baseURL: '', acceptDownloads: true };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -152,8 +160,7 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
     await form.waitFor();
     assert.equal(await page.getByTestId('hazard-form-category').innerText(), '无证焊接');
     assert.ok((await page.getByTestId('hazard-form-description').inputValue()).includes('孙磊'));
-    await page.getByTestId('hazard-form-submit').click();
-    await page.waitForURL(/\/console\/hazards\?open=/);
+    await submitModalTo(page, page.getByTestId('hazard-form-submit'), /\/console\/hazards\?open=/);
     const hazardId = new URL(page.url()).searchParams.get('open');
     const hazard = await apiGet(server.baseUrl, token, `/api/hazards/${hazardId}`);
     assert.equal(hazard.category, 'unlicensed_welding');
@@ -171,8 +178,7 @@ describe('off-platform audit (county regulator, desktop, zh-CN)', () => {
     const targetForm = page.getByTestId('target-form');
     await targetForm.waitFor();
     assert.ok((await targetForm.locator('textarea').inputValue()).includes('孙磊'));
-    await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    await page.waitForURL(/\/console\/inspections\?open=/);
+    await submitModalTo(page, page.locator('.ant-modal-footer .ant-btn-primary'), /\/console\/inspections\?open=/);
     const planId = new URL(page.url()).searchParams.get('open');
     const plan = await apiGet(server.baseUrl, token, `/api/inspection-plans/${planId}`);
     assert.equal(plan.kind, 'targeted');
