@@ -26,6 +26,14 @@ export class MachineLoansRepository {
     return em.findOne(MachineLoan, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * Serialises the loans of one machine until the transaction ends: two loans created at once would each find
+   * no overlap and both be stored (READ COMMITTED: the second check, made after the first commits, sees it).
+   */
+  async lockLoansOf(em: EntityManager, machineId: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`machine_loans:${machineId}`]);
+  }
+
   /** Another unrevoked loan of the machine overlapping [from, to): a machine is lent to one borrower at a time. */
   findOverlappingLoan(em: EntityManager, machineId: string, from: Date, to: Date): Promise<MachineLoan | null> {
     return em

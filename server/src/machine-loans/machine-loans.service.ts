@@ -54,6 +54,7 @@ export class MachineLoansService {
         throw DomainError.invalid('borrowerEnterpriseId', 'sameAsLender', 'A machine cannot be lent to its owner');
       if (borrower.status !== EnterpriseStatus.Active)
         throw new DomainError(ErrorCode.ENTERPRISE_INACTIVE, `The borrowing enterprise is ${borrower.status}`);
+      await this.repo.lockLoansOf(em, machine.id);
       if (await this.repo.findOverlappingLoan(em, machine.id, startsAt, endsAt)) {
         throw new DomainError(ErrorCode.CONFLICT, 'The machine is already lent for part of this period', [
           { field: 'startsAt', code: 'overlapsLoan', message: 'overlaps another loan' },
