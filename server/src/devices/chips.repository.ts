@@ -4,7 +4,7 @@ import type { DeviceState, Position } from '@arcgate/protocol';
 import { HotPathPool } from '../database/hot-path-pool';
 import { PreparedStatement } from '../database/prepared-statement';
 import { Chip } from './chip.entity';
-import { returnedRows } from './sql-result';
+import { returnedRows } from '../database/returned-rows';
 
 /** A chip bound to a machine; "bound" is read from machines.chip_id, the source of truth. */
 export interface BoundChip {

@@ -60,7 +60,8 @@ export class HazardOverdueScanner implements OnApplicationBootstrap, OnApplicati
         let raised = 0;
         for (const h of await this.hazards.findOverdueUnalerted(now)) {
           const deadline = h.deadline!;
-          await this.ds.transaction(async (em) => {
+          const claimed = await this.ds.transaction(async (em) => {
+            if (!(await this.hazards.claimOverdueAlert(em, h.id, deadline))) return false;
             await this.alerts.raise(
               {
                 type: AlertType.HAZARD_OVERDUE,
@@ -81,9 +82,9 @@ export class HazardOverdueScanner implements OnApplicationBootstrap, OnApplicati
               },
               em,
             );
-            await this.hazards.markOverdueAlerted(em, h.id, deadline);
+            return true;
           });
-          raised++;
+          if (claimed) raised++;
         }
         return raised;
       } finally {

@@ -5,6 +5,7 @@ import { FakeClock } from '../common/clock/clock';
 import { demoIds, DemoIds } from '../permits/testing/permit-fixtures';
 import { DEMO_PASSWORD } from '../seed/demo-data';
 import { HazardOverdueScanner } from './hazard-overdue.scanner';
+import { HazardsRepository } from './hazards.repository';
 
 jest.setTimeout(120_000);
 
@@ -487,5 +488,39 @@ describe('hazard register (隐患台账)', () => {
     expect((await post('hengda.admin', `/${id}/rectify`, { note: '逾期后完成整改' })).status).toBe(200);
     const [closed] = await t.ds.query('SELECT state FROM alerts WHERE id = $1', [alert.id]);
     expect(closed.state).toBe('closed');
+  });
+
+  it('raises no overdue alert for a hazard rectified after the scan read its list', async () => {
+    const alert = await t.app.get(AlertsService).raise({
+      type: AlertType.TAMPER,
+      enterpriseId: ids.steel,
+      machineId: ids.steelMachine1,
+      evidence: {},
+      dedupeKey: 'hazard-spec:stale-scan',
+    });
+    const promoted = await post('huiting.regulator', `/from-alert/${alert.id}`, { level: 'major' });
+    expect(promoted.status).toBe(201);
+    const id = promoted.body.id as string;
+    await post('huiting.regulator', `/${id}/order`, { deadline: inDays(1), note: '1日内整改' });
+    clock.advance(2 * DAY);
+    const repo = t.app.get(HazardsRepository);
+    // The scan reads its list (up to 500 hazards, handled one by one); the enterprise reports the rectification
+    // before the scan reaches this hazard.
+    const list = await repo.findOverdueUnalerted(clock.now());
+    expect(list.map((h) => h.id)).toContain(id);
+    expect((await post('hengda.admin', `/${id}/rectify`, { note: '已整改' })).status).toBe(200);
+    const stale = jest.spyOn(repo, 'findOverdueUnalerted').mockResolvedValueOnce(list);
+    try {
+      await t.app.get(HazardOverdueScanner).scan(clock.now());
+    } finally {
+      stale.mockRestore();
+    }
+    const open = await t.ds.query(
+      `SELECT id FROM alerts WHERE type = 'HAZARD_OVERDUE' AND evidence->>'hazardId' = $1 AND state <> 'closed'`,
+      [id],
+    );
+    expect(open).toEqual([]);
+    const [h] = await t.ds.query('SELECT state, overdue_alerted_for FROM hazards WHERE id = $1', [id]);
+    expect(h).toEqual({ state: 'rectified', overdue_alerted_for: null });
   });
 });

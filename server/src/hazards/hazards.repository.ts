@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CheckedPhoto } from '../common/files/photo-files';
 import { Hazard, HazardEvent, HazardMeasure, HazardPhoto } from './hazard.entity';
 import { HazardCategory, HazardLevel, HazardSource, HazardState } from './hazard-rules';
+import { returnedRows } from '../database/returned-rows';
 
 /** all: platform admins; subtree: a regulator's region; enterprise: its own staff; none: anyone else. */
 export type HazardScope =
@@ -170,8 +171,21 @@ export class HazardsRepository {
       .getMany();
   }
 
-  async markOverdueAlerted(em: EntityManager, id: string, deadline: Date): Promise<void> {
-    await em.getRepository(Hazard).update({ id }, { overdueAlertedFor: deadline });
+  /**
+   * Marks the hazard's overdue alert as raised for `deadline`, if it still is overdue and unalerted for it: the
+   * scan's list can be minutes old, and meanwhile the enterprise may have reported the rectification. Locks the
+   * row first, as a rectification does, so the two queue instead of crossing. False: nothing to raise.
+   */
+  async claimOverdueAlert(em: EntityManager, id: string, deadline: Date): Promise<boolean> {
+    const rows: unknown[] = returnedRows(
+      await em.query(
+        `UPDATE hazards SET overdue_alerted_for = deadline
+        WHERE id = $1 AND state = 'ordered' AND deadline = $2 AND overdue_alerted_for IS DISTINCT FROM deadline
+        RETURNING id`,
+        [id, deadline],
+      ),
+    );
+    return rows.length > 0;
   }
 
   eventsOf(hazardId: string): Promise<HazardEvent[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { returnedRows } from '../sql-rows';
+import { returnedRows } from '../../database/returned-rows';
 
 export interface TotpRow {
   userId: string;

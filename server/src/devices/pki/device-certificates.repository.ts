@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { DeviceCertificate } from './device-certificate.entity';
-import { returnedRows } from '../sql-result';
+import { returnedRows } from '../../database/returned-rows';
 
 @Injectable()
 export class DeviceCertificatesRepository {
