@@ -110,4 +110,32 @@ describe('user accounts', () => {
     expect(entry.action).toBe('user.create');
     expect(JSON.stringify(entry)).not.toContain('Hanjie-Gate#8x');
   });
+  it('gives one welder one account: a second is refused, also when two are created at once', async () => {
+    const welderOf = async (name: string) =>
+      (await t.ds.query<{ id: string }[]>('SELECT id FROM welders WHERE real_name = $1', [name]))[0].id;
+    const admin = await t.auth('admin');
+    // 张伟 activated his account (demo data): an admin cannot add another one for him.
+    const second = await t.http
+      .post('/api/users')
+      .set(admin)
+      .send(body({ role: 'welder', welderId: await welderOf('张伟') }));
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'DUPLICATE', fields: [{ field: 'welderId', code: 'hasAccount' }] });
+
+    // 孙磊 has none yet: of four accounts requested at the same moment, one is created.
+    const sun = await welderOf('孙磊');
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.http
+          .post('/api/users')
+          .set(admin)
+          .send(body({ role: 'welder', welderId: sun })),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
+    const [{ n }] = await t.ds.query<{ n: number }[]>('SELECT count(*)::int AS n FROM users WHERE welder_id = $1', [
+      sun,
+    ]);
+    expect(n).toBe(1);
+  });
 });

@@ -187,7 +187,8 @@ export class UsersService {
       } else if (dto.role === Role.Welder) {
         if (!dto.welderId)
           throw DomainError.invalid('welderId', 'required', 'welderId is required for a welder account');
-        const [welder] = await this.welders.findWelders([dto.welderId], em);
+        // Locked as the welder's own activation locks it: the two queue, and one welder gets one account.
+        const welder = await this.welders.lockWelder(em, dto.welderId);
         const employer = welder ? await this.enterpriseLookup.findById(welder.employerId, em) : null;
         if (!welder || !employer || !this.access.canReadEnterprise(actor, employer))
           throw DomainError.notFound('Welder');
@@ -195,6 +196,10 @@ export class UsersService {
           actor.role === Role.PlatformAdmin ||
           (actor.role === Role.EnterpriseAdmin && actor.enterpriseId === employer.id);
         if (!allowed) throw new DomainError(ErrorCode.FORBIDDEN, 'You may not create this account');
+        if (await this.users.findByWelderId(em, welder.id))
+          throw new DomainError(ErrorCode.DUPLICATE, 'This welder already has an account', [
+            { field: 'welderId', code: 'hasAccount', message: 'already has an account' },
+          ]);
         scope.welderId = welder.id;
         scope.regionPath = employer.regionPath;
       } else if (actor.role !== Role.PlatformAdmin) {

@@ -49,6 +49,7 @@ export const FIELD_CODES = [
   'invalidCharacters',
   // business rules
   'duplicate',
+  'hasAccount',
   'duplicateInFile',
   'duplicateInBatch',
   'unknownRegion',
