@@ -2,6 +2,7 @@ import { FakeClock } from '../common/clock/clock';
 import { createTestApp, TestApp } from '../../test-support/test-app';
 import { AlertType } from './alert-type';
 import { AlertView } from './alert.view';
+import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
 type Fields = { field: string; code: string }[];
@@ -155,6 +156,26 @@ describe('alerts: raise, dedupe, scoped REST', () => {
       });
       expect(b.id).not.toBe(a.id);
       expect(b.count).toBe(1);
+    });
+
+    it('closing by key finds nothing to close when the alert was closed between its lookup and its lock', async () => {
+      const a = await alerts.raise({
+        type: AlertType.TAMPER,
+        enterpriseId: ent.steel,
+        dedupeKey: 'tamper:closed-meanwhile',
+        evidence: {},
+      });
+      const repo = t.app.get(AlertsRepository);
+      // The lookup found it open; a regulator closed it before the system's close took the row lock.
+      await alerts.closeByDedupeKey('tamper:closed-meanwhile', '已处理');
+      const stale = jest.spyOn(repo, 'findNotClosedIdByDedupeKey').mockResolvedValueOnce(a.id);
+      try {
+        await expect(alerts.closeByDedupeKey('tamper:closed-meanwhile', '条件已消除')).resolves.toBeNull();
+      } finally {
+        stale.mockRestore();
+      }
+      const [row] = await t.ds.query('SELECT state, close_note FROM alerts WHERE id = $1', [a.id]);
+      expect(row).toEqual({ state: 'closed', close_note: '已处理' });
     });
 
     it('joins the caller transaction: nothing is recorded when it rolls back', async () => {

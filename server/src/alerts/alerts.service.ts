@@ -86,7 +86,12 @@ export class AlertsService {
   async closeByDedupeKey(dedupeKey: string, note: string, em?: EntityManager): Promise<AlertView | null> {
     const run = async (tx: EntityManager) => {
       const id = await this.alerts.findNotClosedIdByDedupeKey(tx, dedupeKey);
-      return id ? this.changeState(tx, SYSTEM_ACTOR, id, 'close', note) : null;
+      // Closed by someone between the lookup and the lock: nothing left to close, and not the caller's error
+      // (a rectification must not fail because a regulator closed its overdue alert at the same moment).
+      const alert = id ? await this.alerts.findByIdForUpdate(tx, id) : null;
+      return alert && alert.state !== AlertState.Closed
+        ? this.changeState(tx, SYSTEM_ACTOR, alert.id, 'close', note)
+        : null;
     };
     if (em) return em.queryRunner?.isTransactionActive ? run(em) : em.transaction(run);
     return this.ds.transaction(run);
