@@ -231,7 +231,7 @@ export class HazardsService implements InspectionHazards {
     actor: Actor,
     f: InspectionFinding,
     files: UploadedPhoto[] | undefined,
-  ): Promise<HazardDetailView> {
+  ): Promise<(em: EntityManager) => Promise<{ id: string; photoCount: number }>> {
     this.assertRegulator(actor);
     const photos = hashed(checkPhotos(files));
     const enterprise = await this.enterprises.findById(f.enterpriseId);
@@ -246,26 +246,38 @@ export class HazardsService implements InspectionHazards {
           '该焊机不属于此企业 (not a machine of this enterprise)',
         );
     }
-    return this.register(
-      actor,
-      enterprise,
-      {
-        machineId: f.machineId ?? null,
-        welderId: null,
-        permitId: null,
-        category: f.category,
-        level: f.level,
-        description: f.description,
-        legalBasis: f.legalBasis ?? null,
-        source: HazardSource.Inspection,
-        sourceAlertId: null,
-        sourceReportId: null,
-        sourceInspectionTargetId: f.inspectionTargetId,
-        latitude: f.latitude,
-        longitude: f.longitude,
-      },
-      photos,
-    );
+    const finding: NewHazard = {
+      machineId: f.machineId ?? null,
+      welderId: null,
+      permitId: null,
+      category: f.category,
+      level: f.level,
+      description: f.description,
+      legalBasis: f.legalBasis ?? null,
+      source: HazardSource.Inspection,
+      sourceAlertId: null,
+      sourceReportId: null,
+      sourceInspectionTargetId: f.inspectionTargetId,
+      latitude: f.latitude,
+      longitude: f.longitude,
+    };
+    return async (em) => {
+      const h = await this.insertRegistered(em, actor, enterprise, finding, photos);
+      return { id: h.id, photoCount: photos.length };
+    };
+  }
+
+  /** 现场交办 inside the inspection's transaction, so that a record signed meanwhile gains no order. */
+  async orderOnSite(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    dto: OrderRectificationDto,
+  ): Promise<{ deadline: Date | null }> {
+    this.assertRegulator(actor);
+    const deadline = this.futureDeadline(dto.deadline);
+    const h = await this.stepIn(em, actor, id, dto, async (hazard) => this.ordering(actor, hazard, deadline, dto));
+    return { deadline: h.deadline };
   }
 
   /** What an inspection target's visit registered, for its on-site record and documents. */
@@ -368,13 +380,15 @@ export class HazardsService implements InspectionHazards {
   async order(actor: Actor, id: string, dto: OrderRectificationDto): Promise<HazardDetailView> {
     this.assertRegulator(actor);
     const deadline = this.futureDeadline(dto.deadline);
-    return this.step(actor, id, dto, async (h) => {
-      this.assertRegulates(actor, h);
-      expectState(h, HazardState.Open);
-      h.deadline = deadline;
-      addHandler(h, actor);
-      return { step: HazardStep.Ordered, to: HazardState.Ordered, note: dto.note, deadline };
-    });
+    return this.step(actor, id, dto, async (h) => this.ordering(actor, h, deadline, dto));
+  }
+
+  private ordering(actor: Actor, h: Hazard, deadline: Date, dto: OrderRectificationDto): StepOutcome {
+    this.assertRegulates(actor, h);
+    expectState(h, HazardState.Open);
+    h.deadline = deadline;
+    addHandler(h, actor);
+    return { step: HazardStep.Ordered, to: HazardState.Ordered, note: dto.note, deadline };
   }
 
   /** The enterprise reports its rectification, with evidence. */
@@ -507,66 +521,74 @@ export class HazardsService implements InspectionHazards {
     n: NewHazard,
     photos: PhotoIn[] = [],
   ): Promise<HazardDetailView> {
+    const saved = await this.ds.transaction((em) => this.insertRegistered(em, actor, enterprise, n, photos));
+    return this.detail(actor, saved);
+  }
+
+  private async insertRegistered(
+    em: EntityManager,
+    actor: Actor,
+    enterprise: Enterprise,
+    n: NewHazard,
+    photos: PhotoIn[],
+  ): Promise<Hazard> {
     const now = this.clock.now();
-    const saved = await this.ds.transaction(async (em) => {
-      const h = await this.hazards.insertHazard(em, {
-        ...n,
-        sourceInspectionTargetId: n.sourceInspectionTargetId ?? null,
-        enterpriseId: enterprise.id,
-        regionCode: enterprise.regionCode,
-        regionPath: enterprise.regionPath,
-        state: HazardState.Open,
-        deadline: null,
-        handlerIds: actor.role === Role.Regulator && actor.userId ? [actor.userId] : [],
-        verifiedBy: null,
-        signedOffBy: null,
-        signedOffAt: null,
-        overdueAlertedFor: null,
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const eventId = await this.hazards.appendEvent(em, {
-        hazardId: h.id,
-        step: HazardStep.Created,
-        fromState: null,
-        toState: HazardState.Open,
-        note: null,
-        deadline: null,
-        onSite: null,
-        actorUserId: actor.userId,
-        actorName: actor.username.slice(0, 100),
-        actorRole: actor.role,
+    const h = await this.hazards.insertHazard(em, {
+      ...n,
+      sourceInspectionTargetId: n.sourceInspectionTargetId ?? null,
+      enterpriseId: enterprise.id,
+      regionCode: enterprise.regionCode,
+      regionPath: enterprise.regionPath,
+      state: HazardState.Open,
+      deadline: null,
+      handlerIds: actor.role === Role.Regulator && actor.userId ? [actor.userId] : [],
+      verifiedBy: null,
+      signedOffBy: null,
+      signedOffAt: null,
+      overdueAlertedFor: null,
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const eventId = await this.hazards.appendEvent(em, {
+      hazardId: h.id,
+      step: HazardStep.Created,
+      fromState: null,
+      toState: HazardState.Open,
+      note: null,
+      deadline: null,
+      onSite: null,
+      actorUserId: actor.userId,
+      actorName: actor.username.slice(0, 100),
+      actorRole: actor.role,
+      latitude: n.latitude,
+      longitude: n.longitude,
+      occurredAt: now,
+    });
+    await this.hazards.insertPhotos(em, h.id, eventId, photos);
+    await this.audit.record(em, actor, {
+      action: 'hazard.create',
+      entityType: 'hazard',
+      entityId: h.id,
+      enterpriseId: h.enterpriseId,
+      regionPath: h.regionPath,
+      after: {
+        state: h.state,
+        source: h.source,
+        category: h.category,
+        level: h.level,
+        machineId: h.machineId,
+        welderId: h.welderId,
+        permitId: h.permitId,
+        // The report's id stays out of a log the enterprise reads: reports never reach enterprises.
+        sourceAlertId: h.sourceAlertId,
+        sourceInspectionTargetId: h.sourceInspectionTargetId,
+        photoCount: photos.length,
         latitude: n.latitude,
         longitude: n.longitude,
-        occurredAt: now,
-      });
-      await this.hazards.insertPhotos(em, h.id, eventId, photos);
-      await this.audit.record(em, actor, {
-        action: 'hazard.create',
-        entityType: 'hazard',
-        entityId: h.id,
-        enterpriseId: h.enterpriseId,
-        regionPath: h.regionPath,
-        after: {
-          state: h.state,
-          source: h.source,
-          category: h.category,
-          level: h.level,
-          machineId: h.machineId,
-          welderId: h.welderId,
-          permitId: h.permitId,
-          // The report's id stays out of a log the enterprise reads: reports never reach enterprises.
-          sourceAlertId: h.sourceAlertId,
-          sourceInspectionTargetId: h.sourceInspectionTargetId,
-          photoCount: photos.length,
-          latitude: n.latitude,
-          longitude: n.longitude,
-        },
-      });
-      return h;
+      },
     });
-    return this.detail(actor, saved);
+    return h;
   }
 
   /** One audited step of the loop on the row-locked hazard. */
@@ -574,59 +596,65 @@ export class HazardsService implements InspectionHazards {
     actor: Actor,
     id: string,
     wherePlace: WhereDto,
-    apply: (
-      h: Hazard,
-      em: EntityManager,
-    ) => Promise<{ step: HazardStep; to: HazardState; note: string; deadline?: Date | null; onSite?: boolean }>,
+    apply: (h: Hazard, em: EntityManager) => Promise<StepOutcome>,
     photos: PhotoIn[] = [],
   ): Promise<HazardDetailView> {
+    const updated = await this.ds.transaction((em) => this.stepIn(em, actor, id, wherePlace, apply, photos));
+    return this.detail(actor, updated);
+  }
+
+  private async stepIn(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    wherePlace: WhereDto,
+    apply: (h: Hazard, em: EntityManager) => Promise<StepOutcome>,
+    photos: PhotoIn[] = [],
+  ): Promise<Hazard> {
     const place = where(wherePlace);
-    const updated = await this.ds.transaction(async (em) => {
-      const h = await this.hazards.findByIdForUpdate(em, id);
-      if (!h || !this.canRead(actor, h)) throw DomainError.notFound('Hazard');
-      const from = h.state;
-      const before = { state: h.state, deadline: h.deadline };
-      const s = await apply(h, em);
-      const now = this.clock.now();
-      h.state = s.to;
-      h.updatedAt = now;
-      await this.hazards.saveHazard(em, h);
-      const eventId = await this.hazards.appendEvent(em, {
-        hazardId: h.id,
-        step: s.step,
-        fromState: from,
-        toState: s.to,
+    const h = await this.hazards.findByIdForUpdate(em, id);
+    if (!h || !this.canRead(actor, h)) throw DomainError.notFound('Hazard');
+    const from = h.state;
+    const before = { state: h.state, deadline: h.deadline };
+    const s = await apply(h, em);
+    const now = this.clock.now();
+    h.state = s.to;
+    h.updatedAt = now;
+    await this.hazards.saveHazard(em, h);
+    const eventId = await this.hazards.appendEvent(em, {
+      hazardId: h.id,
+      step: s.step,
+      fromState: from,
+      toState: s.to,
+      note: s.note,
+      deadline: s.deadline ?? null,
+      onSite: s.onSite ?? null,
+      actorUserId: actor.userId,
+      actorName: actor.username.slice(0, 100),
+      actorRole: actor.role,
+      latitude: place.latitude,
+      longitude: place.longitude,
+      occurredAt: now,
+    });
+    await this.hazards.insertPhotos(em, h.id, eventId, photos);
+    await this.audit.record(em, actor, {
+      action: AUDIT_OF_STEP[s.step],
+      entityType: 'hazard',
+      entityId: h.id,
+      enterpriseId: h.enterpriseId,
+      regionPath: h.regionPath,
+      before,
+      after: {
+        state: h.state,
+        deadline: h.deadline,
         note: s.note,
-        deadline: s.deadline ?? null,
         onSite: s.onSite ?? null,
-        actorUserId: actor.userId,
-        actorName: actor.username.slice(0, 100),
-        actorRole: actor.role,
+        photoCount: photos.length,
         latitude: place.latitude,
         longitude: place.longitude,
-        occurredAt: now,
-      });
-      await this.hazards.insertPhotos(em, h.id, eventId, photos);
-      await this.audit.record(em, actor, {
-        action: AUDIT_OF_STEP[s.step],
-        entityType: 'hazard',
-        entityId: h.id,
-        enterpriseId: h.enterpriseId,
-        regionPath: h.regionPath,
-        before,
-        after: {
-          state: h.state,
-          deadline: h.deadline,
-          note: s.note,
-          onSite: s.onSite ?? null,
-          photoCount: photos.length,
-          latitude: place.latitude,
-          longitude: place.longitude,
-        },
-      });
-      return h;
+      },
     });
-    return this.detail(actor, updated);
+    return h;
   }
 
   private async detail(actor: Actor, h: Hazard): Promise<HazardDetailView> {
@@ -822,6 +850,14 @@ export class HazardsService implements InspectionHazards {
 }
 
 type PhotoIn = ReturnType<typeof hashed>[number];
+
+interface StepOutcome {
+  step: HazardStep;
+  to: HazardState;
+  note: string;
+  deadline?: Date | null;
+  onSite?: boolean;
+}
 
 const AUDIT_OF_STEP = {
   [HazardStep.Created]: 'hazard.create',

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import type { UploadedPhoto } from '../common/files/photo-files';
 import type { OrderRectificationDto, VerifyRectificationDto } from './dto/hazard.dto';
@@ -35,13 +36,22 @@ export interface InspectionHazardBrief {
  * rules (states, scope, audit). HazardsModule owns the tables; HazardsService is the implementation.
  */
 export interface InspectionHazards {
+  /**
+   * Checks the finding now and returns its write, which the caller runs in its own transaction: the
+   * inspection holds its target's lock there, so a record signed meanwhile gains no hazard.
+   */
   registerInspectionFinding(
     actor: Actor,
     finding: InspectionFinding,
     photos: UploadedPhoto[] | undefined,
-  ): Promise<HazardDetailView>;
-  /** 责令限期整改 (现场交办). */
-  order(actor: Actor, id: string, dto: OrderRectificationDto): Promise<HazardDetailView>;
+  ): Promise<(em: EntityManager) => Promise<{ id: string; photoCount: number }>>;
+  /** 责令限期整改 (现场交办), in the caller's transaction. */
+  orderOnSite(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    dto: OrderRectificationDto,
+  ): Promise<{ deadline: Date | null }>;
   /** 现场验收 (onSite true) or on paper. */
   verify(actor: Actor, id: string, dto: VerifyRectificationDto): Promise<HazardDetailView>;
   ofInspectionTarget(targetId: string): Promise<InspectionHazardBrief[]>;

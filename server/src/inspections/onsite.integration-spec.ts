@@ -430,4 +430,88 @@ describe('inspection on site (五现场)', () => {
       base = saved;
     }
   });
+  it('a finding or hand-over racing the signature adds nothing to the signed record', async () => {
+    const plan = await t.http
+      .post('/api/inspection-plans')
+      .set(await as('huiting.regulator'))
+      .send({
+        title: '会亭镇复查',
+        regionCode: '411426100',
+        periodStart: '2026-06-01',
+        periodEnd: '2026-06-30',
+        sampleSize: 200,
+        weights: { openAlerts: 1, daysSinceInspection: 1 },
+        seed: 'onsite-race-seed',
+      });
+    expect(plan.status).toBe(201);
+    const target = (plan.body.targets as { id: string; enterpriseId: string; position: number }[]).find(
+      (x) => x.enterpriseId === ids.steel,
+    )!;
+    const saved = base;
+    base = `/api/inspection-plans/${plan.body.id}/targets/${target.position}`;
+    const [row] = await t.ds.query(`SELECT id FROM inspection_targets WHERE plan_id = $1 AND position = $2`, [
+      plan.body.id,
+      target.position,
+    ]);
+    const lockWaiters = async (): Promise<number> =>
+      Number(
+        (
+          await t.ds.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        )[0].n,
+      );
+    const until = async (n: number): Promise<void> => {
+      for (let i = 0; i < 200 && (await lockWaiters()) < n; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await lockWaiters()).toBe(n);
+    };
+    const holder = t.ds.createQueryRunner();
+    try {
+      await t.http
+        .post(`${base}/check-in`)
+        .set(await as('huiting.regulator'))
+        .send({ latitude: 34.17, longitude: 116.0 })
+        .expect(200);
+      // Hold the target as a step in progress would; the signature queues first, the findings behind it.
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query(`SELECT id FROM inspection_targets WHERE id = $1 FOR UPDATE`, [row.id]);
+      const signing = sign('huiting.second', signature).then((r) => r);
+      await until(1);
+      const finding = t.http
+        .post(`${base}/unregistered-machines`)
+        .set(await as('huiting.regulator'))
+        .field('description', '签字同时发现的无码焊机')
+        .attach('photos', png(32, 24), { filename: 'machine.png', contentType: 'image/png' })
+        .then((r) => r);
+      await until(2);
+      const handOver = post('huiting.regulator', '/hazards', {
+        category: 'other',
+        level: 'general',
+        description: '签字同时交办',
+        deadline,
+        note: '限期整改',
+      }).then((r) => r);
+      await until(3);
+      await holder.commitTransaction();
+      const [signed, found, handed] = await Promise.all([signing, finding, handOver]);
+      expect(signed.status).toBe(200);
+      for (const res of [found, handed]) {
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe('INSPECTION_RECORD_SIGNED');
+      }
+      const [counts] = await t.ds.query(
+        `SELECT (SELECT count(*)::int FROM hazards WHERE source_inspection_target_id = $1) AS hazards,
+                (SELECT count(*)::int FROM inspection_unregistered_machines WHERE target_id = $1) AS findings`,
+        [row.id],
+      );
+      expect(counts).toEqual({ hazards: 0, findings: 0 });
+      const record = await get('huiting.regulator');
+      expect(record.body).toMatchObject({ state: 'signed', hazards: [], unregisteredMachines: [] });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+      base = saved;
+    }
+  });
 });

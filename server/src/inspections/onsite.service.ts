@@ -193,8 +193,8 @@ export class OnSiteService {
   ): Promise<InspectionRecordView> {
     const place = where(dto);
     const at = await this.locate(actor, planId, position, 'act');
-    await this.assertOpen(at);
-    const hazard = await this.hazards.registerInspectionFinding(
+    const regionPath = (await this.enterpriseRegionPath(at.target.enterpriseId)) || at.plan.regionPath;
+    const registerHazard = await this.hazards.registerInspectionFinding(
       await this.drawnAuthority(actor, at),
       {
         enterpriseId: at.target.enterpriseId,
@@ -207,15 +207,16 @@ export class OnSiteService {
       photos,
     );
     await this.onSite(actor, at, async (em) => {
+      const hazard = await registerHazard(em);
       const f = await this.repo.insertUnregistered(em, {
         targetId: at.target.id,
         planId: at.plan.id,
         enterpriseId: at.target.enterpriseId,
-        regionPath: (await this.enterpriseRegionPath(at.target.enterpriseId)) || at.plan.regionPath,
+        regionPath,
         description: dto.description,
         ...place,
         hazardId: hazard.id,
-        photoCount: hazard.photos.length,
+        photoCount: hazard.photoCount,
         foundBy: actor.userId!,
         foundAt: this.clock.now(),
       });
@@ -238,10 +239,10 @@ export class OnSiteService {
   ): Promise<InspectionRecordView> {
     const place = where(dto);
     const at = await this.locate(actor, planId, position, 'act');
-    await this.assertOpen(at);
     this.assertFuture(dto.deadline);
-    const hazard = await this.hazards.registerInspectionFinding(
-      await this.drawnAuthority(actor, at),
+    const authority = await this.drawnAuthority(actor, at);
+    const registerHazard = await this.hazards.registerInspectionFinding(
+      authority,
       {
         enterpriseId: at.target.enterpriseId,
         inspectionTargetId: at.target.id,
@@ -252,7 +253,11 @@ export class OnSiteService {
       },
       undefined,
     );
-    return this.handOver(actor, planId, position, hazard.id, dto);
+    await this.onSite(actor, at, async (em) => {
+      const { id } = await registerHazard(em);
+      await this.orderInVisit(em, actor, authority, at, id, dto, place);
+    });
+    return this.view(actor, at);
   }
 
   /** 现场交办: the order for a hazard of this visit, with its deadline. */
@@ -265,23 +270,33 @@ export class OnSiteService {
   ): Promise<InspectionRecordView> {
     const place = where(dto);
     const at = await this.locate(actor, planId, position, 'act');
-    await this.assertOpen(at);
     await this.assertOfVisit(at, hazardId);
-    const ordered = await this.hazards.order(await this.drawnAuthority(actor, at), hazardId, {
+    const authority = await this.drawnAuthority(actor, at);
+    await this.onSite(actor, at, (em) => this.orderInVisit(em, actor, authority, at, hazardId, dto, place));
+    return this.view(actor, at);
+  }
+
+  private async orderInVisit(
+    em: EntityManager,
+    actor: Actor,
+    authority: Actor,
+    at: Located,
+    hazardId: string,
+    dto: HandOverDto,
+    place: Place,
+  ): Promise<void> {
+    const ordered = await this.hazards.orderOnSite(em, authority, hazardId, {
       deadline: dto.deadline,
       note: dto.note,
       latitude: place.latitude ?? undefined,
       longitude: place.longitude ?? undefined,
     });
-    await this.onSite(actor, at, (em) =>
-      this.log(em, actor, at, 'inspection.hand_over', null, {
-        hazardId,
-        deadline: ordered.deadline,
-        note: dto.note,
-        ...place,
-      }),
-    );
-    return this.view(actor, at);
+    await this.log(em, actor, at, 'inspection.hand_over', null, {
+      hazardId,
+      deadline: ordered.deadline,
+      note: dto.note,
+      ...place,
+    });
   }
 
   /** 现场签字: the representative signs on the inspector's phone; the record is closed from then on. */
@@ -398,20 +413,6 @@ export class OnSiteService {
       at.target = target;
       return fn(em, record);
     });
-  }
-
-  /** Checked before registering a hazard, so that a closed visit adds none (the step repeats it under lock). */
-  private async assertOpen(at: Located): Promise<void> {
-    if (!at.target.checkedInAt)
-      throw new DomainError(
-        ErrorCode.INSPECTION_NOT_CHECKED_IN,
-        '请先到企业现场签到 (check in at the enterprise first)',
-      );
-    if ((await this.repo.findRecord(at.target.id))?.signedAt)
-      throw new DomainError(
-        ErrorCode.INSPECTION_RECORD_SIGNED,
-        '现场检查记录已签字，不能再修改 (the record is signed and closed)',
-      );
   }
 
   private async assertOfVisit(at: Located, hazardId: string): Promise<void> {
