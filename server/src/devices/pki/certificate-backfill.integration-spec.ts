@@ -58,7 +58,8 @@ describe('device certificate backfill (real database)', () => {
     await other.connect();
     try {
       await t.ds.transaction(async (em) => {
-        expect(await t.app.get(DeviceCertificatesRepository).lockBoundChip(em, m.chip_id)).toBe(true);
+        // Certified already, so nothing to issue; the row is held all the same.
+        expect(await t.app.get(DeviceCertificatesRepository).lockUncertifiedBoundChip(em, m.chip_id)).toBe(false);
         // What a grant's foreign key takes on its machine: granted at once.
         await other.query('BEGIN');
         await expect(
@@ -104,5 +105,45 @@ describe('device certificate backfill (real database)', () => {
     expect(await current(ids[0])).toBe(1);
     expect(await current(ids[1])).toBe(0);
     expect(await current(ids[2])).toBe(1);
+  });
+  it('two replicas backfilling at once issue one certificate per chip', async () => {
+    const [{ enterprise_id }] = await t.ds.query(`SELECT enterprise_id FROM users WHERE username = 'hengda.admin'`);
+    const machines: { id: string }[] = await t.ds.query(
+      `INSERT INTO machines (enterprise_id, name, kind, manufacturer, model, serial_number, status)
+       SELECT $1, '并发补发测试焊机' || g, 'electric_arc', '测试厂', 'T-1', 'SN-BACKFILL-RACE-' || g, 'registered'
+         FROM generate_series(1, 4) g RETURNING id`,
+      [enterprise_id],
+    );
+    const ids: string[] = [];
+    for (const m of machines) ids.push((await bindNewChip(t, m.id)).chip);
+    await t.ds.query(`DELETE FROM device_certificates WHERE chip_id = ANY($1)`, [ids]);
+    // Both replicas list the same chips, then queue on the first chip's machine behind a held lock.
+    const first = [...ids].sort()[0];
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM machines WHERE chip_id = $1 FOR UPDATE`, [first]);
+      const total = async (): Promise<number> =>
+        (await t.ds.query(`SELECT count(*)::int AS n FROM device_certificates`))[0].n;
+      const before = await total();
+      const runs = [pki.backfill(), pki.backfill()];
+      const waiting = async (): Promise<number> =>
+        (
+          await t.ds.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        )[0].n;
+      for (let i = 0; i < 200 && (await waiting()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waiting()).toBe(2);
+      await holder.query('COMMIT');
+      const [a, b] = await Promise.all(runs);
+      // Each run counts what it issued; together they issued what was stored, no chip twice.
+      expect(await total()).toBe(before + a + b);
+      expect(a + b).toBeGreaterThanOrEqual(ids.length);
+    } finally {
+      await holder.end();
+    }
+    for (const chip of ids) expect(await current(chip)).toBe(1);
   });
 });

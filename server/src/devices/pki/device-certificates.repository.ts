@@ -85,17 +85,25 @@ export class DeviceCertificatesRepository {
 
   /**
    * Locks the machine row holding the chip against bind/unbind/retire (their FOR UPDATE) and says whether
-   * one still does. NO KEY UPDATE, not UPDATE: a grant's insert takes FOR KEY SHARE on its machine (the
-   * foreign key), and an arm decision must not wait for a certificate being issued.
+   * one still does and the chip still has no live certificate: read after the lock, so that of two
+   * backfilling replicas the second sees the first's certificate. NO KEY UPDATE, not UPDATE: a grant's
+   * insert takes FOR KEY SHARE on its machine (the foreign key), and an arm decision must not wait for a
+   * certificate being issued.
    */
-  async lockBoundChip(em: EntityManager, chipId: string): Promise<boolean> {
+  async lockUncertifiedBoundChip(em: EntityManager, chipId: string): Promise<boolean> {
     const rows: unknown[] = await em.query(`SELECT 1 FROM machines WHERE chip_id = $1 FOR NO KEY UPDATE`, [chipId]);
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    // A second statement: the first's snapshot predates the lock it may have waited for.
+    const [{ uncertified }]: { uncertified: boolean }[] = await em.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM device_certificates WHERE chip_id = $1 AND revoked_at IS NULL) AS uncertified`,
+      [chipId],
+    );
+    return uncertified;
   }
 
   /**
    * The machine holding the chip, locked against bind/unbind/retire (so a renewal never races an unbind;
-   * NO KEY UPDATE as in lockBoundChip), with the chip's bound key and the enterprise's region for the
+   * NO KEY UPDATE as in lockUncertifiedBoundChip), with the chip's bound key and the enterprise's region for the
    * audit entry; null if none.
    */
   async lockBoundMachine(

@@ -296,9 +296,10 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
   }
 
   /**
-   * Certificates for the chips still bound, each re-checked under the row lock an unbind also takes
-   * (ChipsService locks the machine row): a certificate is never issued to a chip that has just left its
-   * machine. The chips come in chip-id order, so two backfilling replicas take the locks in one order.
+   * Certificates for the chips still bound and uncertified, each re-checked under the row lock an unbind
+   * also takes (ChipsService locks the machine row): a certificate is never issued to a chip that has just
+   * left its machine, nor a second one to a chip another replica's backfill has just certified. The chips
+   * come in chip-id order, so two backfilling replicas take the locks in one order.
    */
   private backfillGroup(group: { chipId: string; publicKey: string }[]): Promise<number> {
     return this.ds.transaction(async (em) => {
@@ -308,7 +309,7 @@ export class DevicePki implements OnModuleInit, OnApplicationBootstrap, OnModule
           this.logger.warn(`no certificate for chip ${chip.chipId}: not an Ed25519 public key`);
           continue;
         }
-        if (!(await this.certs.lockBoundChip(em, chip.chipId))) continue;
+        if (!(await this.certs.lockUncertifiedBoundChip(em, chip.chipId))) continue;
         await this.issueForChip(em, chip.chipId, chip.publicKey);
         n++;
       }
