@@ -175,18 +175,22 @@ export class AuthService {
     assertPasswordPolicy(next, user.username, 'newPassword');
     if (await this.hasher.verify(next, user.passwordHash))
       throw DomainError.invalid('newPassword', 'unchanged', 'The new password must differ from the current one');
-    await this.users.replaceOwnPassword(user.id, await this.hasher.hash(next));
-    const ended = await this.sessions.endAllOfUser(user.id, 'password_change', sessionId);
-    const stillRestricted = this.totp.requiredFor(user.role) && !(await this.totp.isEnabled(user.id));
-    await this.sessions.setRestricted(sessionId, stillRestricted);
-    await this.ds.transaction((em) =>
-      this.audit.record(em, actor, {
+    const passwordHash = await this.hasher.hash(next);
+    // The password, the end of the other sessions and the audit entry commit together or not at all.
+    const ended = await this.ds.transaction(async (em) => {
+      await this.users.replaceOwnPassword(em, user.id, passwordHash);
+      const ids = await this.sessions.revokeAllOfUserIn(em, user.id, 'password_change', sessionId);
+      await this.audit.record(em, actor, {
         action: 'auth.password.change',
         entityType: 'user',
         entityId: user.id,
-        after: { forced: user.mustChangePassword, otherSessionsEnded: ended },
-      }),
-    );
+        after: { forced: user.mustChangePassword, otherSessionsEnded: ids.length },
+      });
+      return ids;
+    });
+    this.sessions.forget(ended);
+    const stillRestricted = this.totp.requiredFor(user.role) && !(await this.totp.isEnabled(user.id));
+    await this.sessions.setRestricted(sessionId, stillRestricted);
     return { mustEnrolTotp: stillRestricted };
   }
 
@@ -200,16 +204,17 @@ export class AuthService {
 
   /** Confirms TOTP; a session restricted only for enrolment is released. */
   async totpConfirm(actor: Actor, sessionId: string, code: string) {
-    const recoveryCodes = await this.totp.confirm(actor.userId!, actor.username, code);
-    if (!(await this.users.mustChangePassword(actor.userId!))) await this.sessions.setRestricted(sessionId, false);
-    await this.ds.transaction((em) =>
-      this.audit.record(em, actor, {
+    const recoveryCodes = await this.ds.transaction(async (em) => {
+      const codes = await this.totp.confirm(em, actor.userId!, actor.username, code);
+      await this.audit.record(em, actor, {
         action: 'auth.totp.enable',
         entityType: 'user',
         entityId: actor.userId!,
         after: {},
-      }),
-    );
+      });
+      return codes;
+    });
+    if (!(await this.users.mustChangePassword(actor.userId!))) await this.sessions.setRestricted(sessionId, false);
     return { recoveryCodes };
   }
 
@@ -228,10 +233,15 @@ export class AuthService {
       await this.failed(user.username, user.id, passwordOk ? 'totp_failed' : 'bad_credentials', client);
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong password or code');
     }
-    await this.totp.remove(user.id);
-    await this.ds.transaction((em) =>
-      this.audit.record(em, actor, { action: 'auth.totp.disable', entityType: 'user', entityId: user.id, after: {} }),
-    );
+    await this.ds.transaction(async (em) => {
+      await this.totp.remove(em, user.id);
+      await this.audit.record(em, actor, {
+        action: 'auth.totp.disable',
+        entityType: 'user',
+        entityId: user.id,
+        after: {},
+      });
+    });
   }
 
   async history(actor: Actor) {

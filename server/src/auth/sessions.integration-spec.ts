@@ -366,6 +366,58 @@ describe('sessions: refresh rotation, revocation, idle time-out, lockout, forced
       { action: 'auth.totp.disable' },
     ]);
   });
+  it('changes no credential whose audit entry cannot be stored: password, other sessions and two-factor stay as they were', async () => {
+    // The audit log refuses these three actions, as a full disk or a failing insert would.
+    await t.ds.query(`CREATE FUNCTION refuse_credential_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.action IN ('auth.password.change', 'auth.totp.enable', 'auth.totp.disable')
+        THEN RAISE EXCEPTION 'audit refused for the test'; END IF; RETURN NEW; END $$`);
+    const refuse = () =>
+      t.ds.query(
+        `CREATE TRIGGER refuse_credential_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_credential_audit()`,
+      );
+    const allow = () => t.ds.query(`DROP TRIGGER IF EXISTS refuse_credential_audit ON audit_log`);
+    try {
+      const user = 'huiting.regulator';
+      const [before] = await t.ds.query(`SELECT password_hash, password_changed_at FROM users WHERE username = $1`, [
+        user,
+      ]);
+      const mine = await login(user);
+      const other = await login(user, DEMO_PASSWORD, '192.0.2.11');
+      expect([mine.status, other.status, mine.body.mustChangePassword]).toEqual([200, 200, false]);
+      const token = mine.body.accessToken;
+      await refuse();
+      const change = await t.http
+        .post('/api/auth/password')
+        .set(bearer(token))
+        .send({ currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD });
+      expect(change.status).toBe(500);
+      const [after] = await t.ds.query(`SELECT password_hash, password_changed_at FROM users WHERE username = $1`, [
+        user,
+      ]);
+      expect(after).toEqual(before);
+      expect((await me(other.body.accessToken)).status).toBe(200);
+
+      const enrol = await t.http.post('/api/auth/totp/enrol').set(bearer(token)).expect(200);
+      const totp = new TOTP({ secret: Secret.fromBase32(enrol.body.secret), digits: 6, period: 30 });
+      const code = () => totp.generate({ timestamp: clock.now().getTime() });
+      const status = async () => (await t.http.get('/api/auth/totp').set(bearer(token))).body.enabled;
+      expect((await t.http.post('/api/auth/totp/confirm').set(bearer(token)).send({ code: code() })).status).toBe(500);
+      expect(await status()).toBe(false);
+      await allow();
+      expect((await t.http.post('/api/auth/totp/confirm').set(bearer(token)).send({ code: code() })).status).toBe(200);
+      await refuse();
+      clock.advance(30_000);
+      const off = await t.http
+        .post('/api/auth/totp/disable')
+        .set(bearer(token))
+        .send({ password: DEMO_PASSWORD, code: code() });
+      expect(off.status).toBe(500);
+      expect(await status()).toBe(true);
+    } finally {
+      await allow();
+      await t.ds.query(`DROP FUNCTION refuse_credential_audit()`);
+    }
+  });
 });
 
 describe('sessions: TOTP required for regulator and platform accounts (TOTP_REQUIRED)', () => {

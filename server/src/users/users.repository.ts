@@ -75,7 +75,7 @@ export class UsersRepository {
   }
 
   /** The owner's own password change (auth/): clears the forced-change flag and dates the password. */
-  replacePassword(id: string, passwordHash: string, at: Date): Promise<unknown> {
-    return this.repo.update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: at });
+  replacePassword(em: EntityManager, id: string, passwordHash: string, at: Date): Promise<unknown> {
+    return em.getRepository(User).update({ id }, { passwordHash, mustChangePassword: false, passwordChangedAt: at });
   }
 }

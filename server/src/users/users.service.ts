@@ -100,9 +100,9 @@ export class UsersService {
     return (await this.users.findById(id))?.mustChangePassword ?? false;
   }
 
-  /** Stores the user's own new password (already checked and hashed by auth/). */
-  async replaceOwnPassword(id: string, passwordHash: string): Promise<void> {
-    await this.users.replacePassword(id, passwordHash, this.clock.now());
+  /** Stores the user's own new password (already checked and hashed by auth/), in auth's audited transaction. */
+  async replaceOwnPassword(em: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await this.users.replacePassword(em, id, passwordHash, this.clock.now());
   }
 
   async markLoggedIn(id: string): Promise<void> {

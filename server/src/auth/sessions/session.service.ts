@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../../access/actor';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock/clock';
@@ -166,8 +166,18 @@ export class SessionService {
   /** Ends every session of a user (log out everywhere, password change, account disabled); the count. */
   async endAllOfUser(userId: string, reason: string, except: string | null = null): Promise<number> {
     const ids = await this.repo.revokeAllOfUser(userId, this.clock.now(), reason, except);
-    for (const id of ids) this.cache.delete(id);
+    this.forget(ids);
     return ids.length;
+  }
+
+  /** Revokes in the caller's transaction; the caller calls forget() with the ids once it has committed. */
+  revokeAllOfUserIn(em: EntityManager, userId: string, reason: string, except: string | null): Promise<string[]> {
+    return this.repo.revokeAllOfUser(userId, this.clock.now(), reason, except, em);
+  }
+
+  /** Drops cached copies of sessions revoked by a committed transaction. */
+  forget(ids: string[]): void {
+    for (const id of ids) this.cache.delete(id);
   }
 
   async setRestricted(sessionId: string, restricted: boolean): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../database/returned-rows';
 
 export interface SessionRow {
@@ -64,9 +64,15 @@ export class SessionsRepository {
   }
 
   /** Revokes every live session of a user but `except`; the ids revoked. */
-  async revokeAllOfUser(userId: string, at: Date, reason: string, except: string | null = null): Promise<string[]> {
+  async revokeAllOfUser(
+    userId: string,
+    at: Date,
+    reason: string,
+    except: string | null = null,
+    em: EntityManager = this.ds.manager,
+  ): Promise<string[]> {
     const rows: { id: string }[] = returnedRows(
-      await this.ds.query(
+      await em.query(
         `UPDATE auth_sessions SET revoked_at = $2, revoke_reason = $3
         WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid) RETURNING id`,
         [userId, at, reason, except],

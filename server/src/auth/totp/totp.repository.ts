@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../database/returned-rows';
 
 export interface TotpRow {
@@ -37,8 +37,14 @@ export class TotpRepository {
     return rows.length > 0;
   }
 
-  async confirm(userId: string, at: Date, step: number, recoveryCodeHashes: string[]): Promise<void> {
-    await this.ds.query(
+  async confirm(
+    em: EntityManager,
+    userId: string,
+    at: Date,
+    step: number,
+    recoveryCodeHashes: string[],
+  ): Promise<void> {
+    await em.query(
       `UPDATE user_totp SET confirmed_at = $2, last_step = $3, recovery_code_hashes = $4 WHERE user_id = $1`,
       [userId, at, step, recoveryCodeHashes],
     );
@@ -67,7 +73,7 @@ export class TotpRepository {
     return rows.length > 0;
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.ds.query(`DELETE FROM user_totp WHERE user_id = $1`, [userId]);
+  async remove(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`DELETE FROM user_totp WHERE user_id = $1`, [userId]);
   }
 }

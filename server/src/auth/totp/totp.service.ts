@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import type { EntityManager } from 'typeorm';
 import QRCode from 'qrcode';
 import { Clock } from '../../common/clock/clock';
 import { FieldCipher } from '../../common/crypto/field-cipher';
@@ -79,7 +80,8 @@ export class TotpService {
   }
 
   /** Confirms enrolment with a first code; returns the recovery codes (shown once). */
-  async confirm(userId: string, username: string, code: string): Promise<string[]> {
+  /** Confirms the pending enrolment in the caller's (audited) transaction; the recovery codes, shown once. */
+  async confirm(em: EntityManager, userId: string, username: string, code: string): Promise<string[]> {
     const row = await this.repo.find(userId);
     if (!row || row.confirmedAt)
       throw new DomainError(ErrorCode.CONFLICT, 'No two-factor enrolment is pending; start one first');
@@ -90,7 +92,7 @@ export class TotpService {
       const raw = randomBytes(7).toString('hex').slice(0, 10);
       return `${raw.slice(0, 5)}-${raw.slice(5)}`;
     });
-    await this.repo.confirm(userId, this.clock.now(), step, codes.map(hash));
+    await this.repo.confirm(em, userId, this.clock.now(), step, codes.map(hash));
     return codes;
   }
 
@@ -106,7 +108,7 @@ export class TotpService {
     return false;
   }
 
-  async remove(userId: string): Promise<void> {
-    await this.repo.remove(userId);
+  async remove(em: EntityManager, userId: string): Promise<void> {
+    await this.repo.remove(em, userId);
   }
 }
