@@ -421,23 +421,38 @@ export class HazardsService implements InspectionHazards {
   async verify(actor: Actor, id: string, dto: VerifyRectificationDto): Promise<HazardDetailView> {
     this.assertRegulator(actor);
     const newDeadline = !dto.passed && dto.deadline ? this.futureDeadline(dto.deadline) : null;
-    return this.step(actor, id, dto, async (h) => {
-      this.assertRegulates(actor, h);
-      expectState(h, HazardState.Rectified);
-      addHandler(h, actor);
-      if (dto.passed) {
-        h.verifiedBy = actor.userId;
-        return { step: HazardStep.Verified, to: HazardState.Verified, note: dto.note, onSite: dto.onSite };
-      }
-      if (newDeadline) h.deadline = newDeadline;
-      return {
-        step: HazardStep.Returned,
-        to: HazardState.Ordered,
-        note: dto.note,
-        onSite: dto.onSite,
-        deadline: h.deadline,
-      };
-    });
+    return this.step(actor, id, dto, async (h) => this.verifying(actor, h, newDeadline, dto));
+  }
+
+  /** 现场验收 inside the inspection's transaction, which audits the visit's side of it. */
+  async verifyOnSite(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    dto: VerifyRectificationDto,
+  ): Promise<{ state: HazardState }> {
+    this.assertRegulator(actor);
+    const newDeadline = !dto.passed && dto.deadline ? this.futureDeadline(dto.deadline) : null;
+    const h = await this.stepIn(em, actor, id, dto, async (hazard) => this.verifying(actor, hazard, newDeadline, dto));
+    return { state: h.state };
+  }
+
+  private verifying(actor: Actor, h: Hazard, newDeadline: Date | null, dto: VerifyRectificationDto): StepOutcome {
+    this.assertRegulates(actor, h);
+    expectState(h, HazardState.Rectified);
+    addHandler(h, actor);
+    if (dto.passed) {
+      h.verifiedBy = actor.userId;
+      return { step: HazardStep.Verified, to: HazardState.Verified, note: dto.note, onSite: dto.onSite };
+    }
+    if (newDeadline) h.deadline = newDeadline;
+    return {
+      step: HazardStep.Returned,
+      to: HazardState.Ordered,
+      note: dto.note,
+      onSite: dto.onSite,
+      deadline: h.deadline,
+    };
   }
 
   /** 销号, by someone who did not handle the item (and, for a major hazard, at county level); or sent back. */

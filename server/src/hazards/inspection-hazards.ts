@@ -3,7 +3,6 @@ import type { Actor } from '../access/actor';
 import type { UploadedPhoto } from '../common/files/photo-files';
 import type { OrderRectificationDto, VerifyRectificationDto } from './dto/hazard.dto';
 import type { HazardCategory, HazardLevel, HazardState } from './hazard-rules';
-import type { HazardDetailView } from './hazard.view';
 
 /** A finding of an on-site inspection, registered as a hazard linked to its inspection target. */
 export interface InspectionFinding {
@@ -52,8 +51,13 @@ export interface InspectionHazards {
     id: string,
     dto: OrderRectificationDto,
   ): Promise<{ deadline: Date | null }>;
-  /** 现场验收 (onSite true) or on paper. */
-  verify(actor: Actor, id: string, dto: VerifyRectificationDto): Promise<HazardDetailView>;
+  /** 现场验收, in the caller's transaction: the hazard's step and the visit's entry commit together. */
+  verifyOnSite(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    dto: VerifyRectificationDto,
+  ): Promise<{ state: HazardState }>;
   ofInspectionTarget(targetId: string): Promise<InspectionHazardBrief[]>;
 }
 

@@ -352,6 +352,23 @@ describe('inspection on site (五现场)', () => {
       .send({ note: '已加装控制芯片并赋码' })
       .expect(200);
     expect((await post('xiayi.regulator', `/hazards/${h.id}/verify`, { passed: true, note: '越权' })).status).toBe(403);
+    // The hazard's step and the visit's entry commit together: when the visit's entry cannot be stored,
+    // the hazard stays rectified (the audit log refuses it here, as a failing insert would).
+    await t.ds.query(`CREATE FUNCTION refuse_visit_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.action = 'inspection.verify' THEN RAISE EXCEPTION 'audit refused for the test'; END IF; RETURN NEW; END $$`);
+    await t.ds.query(
+      `CREATE TRIGGER refuse_visit_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_visit_audit()`,
+    );
+    try {
+      expect((await post('huiting.second', `/hazards/${h.id}/verify`, { passed: true, note: '现场复查' })).status).toBe(
+        500,
+      );
+    } finally {
+      await t.ds.query(`DROP TRIGGER refuse_visit_audit ON audit_log`);
+      await t.ds.query(`DROP FUNCTION refuse_visit_audit()`);
+    }
+    const [kept] = await t.ds.query(`SELECT state FROM hazards WHERE id = $1`, [h.id]);
+    expect(kept.state).toBe('rectified');
     const ok = await post('huiting.second', `/hazards/${h.id}/verify`, {
       passed: true,
       note: '现场复查合格',

@@ -349,22 +349,23 @@ export class OnSiteService {
     const place = where(dto);
     const at = await this.locate(actor, planId, position, 'act');
     await this.assertOfVisit(at, hazardId);
-    const verified = await this.hazards.verify(await this.drawnAuthority(actor, at), hazardId, {
-      passed: dto.passed,
-      onSite: true,
-      note: dto.note,
-      deadline: dto.deadline,
-      latitude: place.latitude ?? undefined,
-      longitude: place.longitude ?? undefined,
-    });
-    await this.ds.transaction((em) =>
-      this.log(em, actor, at, 'inspection.verify', null, {
+    const authority = await this.drawnAuthority(actor, at);
+    await this.ds.transaction(async (em) => {
+      const verified = await this.hazards.verifyOnSite(em, authority, hazardId, {
+        passed: dto.passed,
+        onSite: true,
+        note: dto.note,
+        deadline: dto.deadline,
+        latitude: place.latitude ?? undefined,
+        longitude: place.longitude ?? undefined,
+      });
+      await this.log(em, actor, at, 'inspection.verify', null, {
         hazardId,
         passed: dto.passed,
         state: verified.state,
         ...place,
-      }),
-    );
+      });
+    });
     return this.view(actor, at);
   }
 
