@@ -72,7 +72,10 @@ export function assertComplete(p: Permit): void {
   if (fields.length) throw new DomainError(ErrorCode.PERMIT_INCOMPLETE, 'The permit is incomplete', fields);
 }
 
-/** What the audit log keeps of a permit: no plain phone numbers. */
+/**
+ * What the audit log keeps of a permit: everything a change can touch that decides who may weld where and
+ * when (work, site, geofence, checklist, approval chain), with no plain phone numbers.
+ */
 export function auditSnapshot(p: Permit): Record<string, unknown> {
   return {
     status: p.status,
@@ -80,7 +83,13 @@ export function auditSnapshot(p: Permit): Record<string, unknown> {
     effectiveLevel: p.effectiveLevel,
     plannedStart: p.plannedStart,
     plannedEnd: p.plannedEnd,
+    workDescription: p.workDescription,
     siteAddress: p.siteAddress,
+    siteLatitude: p.siteLatitude,
+    siteLongitude: p.siteLongitude,
+    geofence: p.geofence,
+    checklist: p.checklist,
+    approvalChain: p.approvalChain,
     fireWatcherName: p.fireWatcherName,
     fireWatcherPhone: p.fireWatcherPhoneMasked,
     currentStep: p.currentStep,

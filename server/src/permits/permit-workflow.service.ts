@@ -34,6 +34,25 @@ export const MIN_FIRE_WATCH_MS = 30 * 60_000;
 
 type Target = { kind: 'permit' } | { kind: 'extension'; extension: PermitExtension };
 
+/** An extension a step created or decided: the audit entry shows it beside the permit. */
+interface ExtensionChange {
+  before: Record<string, unknown> | null;
+  after: PermitExtension;
+}
+
+function extensionSnapshot(x: PermitExtension): Record<string, unknown> {
+  return {
+    id: x.id,
+    previousEnd: x.previousEnd,
+    requestedEnd: x.requestedEnd,
+    reason: x.reason,
+    status: x.status,
+    currentStep: x.currentStep,
+    decidedAt: x.decidedAt,
+    rejectionReason: x.rejectionReason,
+  };
+}
+
 /** The life cycle: submit → approve / reject → (extend) → close or cancel, each step on the trail and in the audit log. */
 @Injectable()
 export class PermitWorkflowService {
@@ -125,6 +144,7 @@ export class PermitWorkflowService {
         await this.trail(em, p, actor, TrailAction.Approved, now, { step, position, remark: dto.remark ?? null });
       } else {
         const x = target.extension;
+        const before = extensionSnapshot(x);
         x.currentStep = step + 1;
         if (last) {
           x.status = ExtensionStatus.Approved;
@@ -138,6 +158,7 @@ export class PermitWorkflowService {
           remark: dto.remark ?? null,
           extensionId: x.id,
         });
+        return { before, after: x };
       }
     });
   }
@@ -154,6 +175,7 @@ export class PermitWorkflowService {
         await this.trail(em, p, actor, TrailAction.Rejected, now, { step, position, remark: dto.reason });
       } else {
         const x = target.extension;
+        const before = extensionSnapshot(x);
         Object.assign(x, { status: ExtensionStatus.Rejected, rejectionReason: dto.reason, decidedAt: now });
         await em.save(PermitExtension, x);
         await this.trail(em, p, actor, TrailAction.ExtensionRejected, now, {
@@ -162,6 +184,7 @@ export class PermitWorkflowService {
           remark: dto.reason,
           extensionId: x.id,
         });
+        return { before, after: x };
       }
     });
   }
@@ -176,11 +199,12 @@ export class PermitWorkflowService {
         actor.role === Role.PlatformAdmin || actor.userId === p.applicantUserId || held.some((h) => chain.includes(h));
       if (!allowed)
         throw new DomainError(ErrorCode.FORBIDDEN, 'Only the applicant or an approver of this permit may cancel it');
-      await this.cancelPendingExtension(em, p, now);
+      const extension = await this.cancelPendingExtension(em, p, now);
       p.status = PermitStatus.Cancelled;
       p.cancelledAt = now;
       p.cancelReason = dto.reason;
       await this.trail(em, p, actor, TrailAction.Cancelled, now, { remark: dto.reason });
+      return extension;
     });
   }
 
@@ -235,6 +259,7 @@ export class PermitWorkflowService {
         }),
       );
       await this.trail(em, p, actor, TrailAction.ExtensionRequested, now, { remark: dto.reason, extensionId: x.id });
+      return { before: null, after: x };
     });
   }
 
@@ -257,12 +282,13 @@ export class PermitWorkflowService {
           { field: 'fireWatchEndedAt', code: 'fireWatchTooShort', message },
         ]);
       }
-      await this.cancelPendingExtension(em, p, now);
+      const extension = await this.cancelPendingExtension(em, p, now);
       p.status = PermitStatus.Closed;
       p.closedAt = now;
       p.workStoppedAt = stopped;
       p.fireWatchEndedAt = watchEnded;
       await this.trail(em, p, actor, TrailAction.Closed, now, {});
+      return extension;
     });
   }
 
@@ -271,13 +297,13 @@ export class PermitWorkflowService {
     actor: Actor,
     id: string,
     action: AuditAction,
-    change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<void>,
+    change: (em: EntityManager, p: Permit, e: Enterprise, now: Date) => Promise<ExtensionChange | void>,
   ): Promise<PermitDetailView> {
     const saved = await this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, id, em);
       const before = auditSnapshot(permit);
       const now = this.clock.now();
-      await change(em, permit, enterprise, now);
+      const extension = await change(em, permit, enterprise, now);
       const row = await em.save(Permit, permit);
       await this.audit.record(em, actor, {
         action,
@@ -285,8 +311,10 @@ export class PermitWorkflowService {
         entityId: id,
         enterpriseId: permit.enterpriseId,
         regionPath: enterprise.regionPath,
-        before,
-        after: auditSnapshot(row),
+        before: extension ? { ...before, extension: extension.before } : before,
+        after: extension
+          ? { ...auditSnapshot(row), extension: extensionSnapshot(extension.after) }
+          : auditSnapshot(row),
       });
       return row;
     });
@@ -421,9 +449,13 @@ export class PermitWorkflowService {
     await this.eligibility.assertReadyForWork(em, p.enterpriseId, welderIds, machineIds, p.plannedStart, end);
   }
 
-  private async cancelPendingExtension(em: EntityManager, p: Permit, now: Date): Promise<void> {
+  /** Cancels the extension awaiting approval, if any; what it was, for the audit entry. */
+  private async cancelPendingExtension(em: EntityManager, p: Permit, now: Date): Promise<ExtensionChange | void> {
     const x = await this.permits.findPendingExtension(em, p.id);
-    if (x) await em.save(PermitExtension, Object.assign(x, { status: ExtensionStatus.Cancelled, decidedAt: now }));
+    if (!x) return;
+    const before = extensionSnapshot(x);
+    await em.save(PermitExtension, Object.assign(x, { status: ExtensionStatus.Cancelled, decidedAt: now }));
+    return { before, after: x };
   }
 
   private async trail(

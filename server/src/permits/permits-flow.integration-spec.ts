@@ -57,6 +57,18 @@ describe('permits: draft to closed through the API', () => {
       });
     expect(patched.status).toBe(200);
     expect(patched.body.checklist.filter((c: { checked: boolean }) => c.checked)).toHaveLength(5);
+    // The entry shows what the change touched: the checklist before and after, and the parties named.
+    const [updated] = await t.ds.query(
+      `SELECT before, after FROM audit_log WHERE entity_id = $1 AND action = 'permit.update' ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    expect(updated.before).toMatchObject({
+      checklist: { combustiblesCleared15m: true },
+      welderIds: [ids.zhang],
+      machineIds: [ids.steelMachine1],
+      geofence: expect.objectContaining({ type: expect.any(String) }),
+    });
+    expect(updated.after.checklist).toMatchObject({ extinguishersInPlace: true, ppeInPlace: true });
 
     const photo = await t.http
       .post(`/api/permits/${id}/attachments`)

@@ -313,6 +313,27 @@ describe('permits: GB 30871-2022 rules at their boundaries', () => {
         extensions: [{ status: 'approved' }],
       });
       expect(step2.body.trail.at(-1)).toMatchObject({ action: 'extension_approved', remark: '同意延期' });
+      // Each step's audit entry shows the extension beside the permit: requested, then signed step by step.
+      const entries: { action: string; before: { extension?: object }; after: { extension?: object } }[] =
+        await t.ds.query(`SELECT action, before, after FROM audit_log WHERE entity_id = $1 ORDER BY id`, [id]);
+      const withExtension = entries.filter((e) => e.after?.extension);
+      expect(withExtension.map((e) => [e.action, e.before.extension ?? null, e.after.extension])).toEqual([
+        [
+          'permit.extension_request',
+          null,
+          expect.objectContaining({ status: 'pending', currentStep: 0, reason: '钢梁焊接未完成' }),
+        ],
+        [
+          'permit.approve',
+          expect.objectContaining({ status: 'pending', currentStep: 0 }),
+          expect.objectContaining({ status: 'pending', currentStep: 1 }),
+        ],
+        [
+          'permit.approve',
+          expect.objectContaining({ status: 'pending', currentStep: 1 }),
+          expect.objectContaining({ status: 'approved', requestedEnd: new Date(cst(5, '17:00')).toISOString() }),
+        ],
+      ]);
 
       const more = await post('hengda.admin', `/api/permits/${id}/extend`, {
         newEnd: cst(5, '17:01'),

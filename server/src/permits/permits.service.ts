@@ -275,7 +275,11 @@ export class PermitsService {
     const saved = await this.ds.transaction(async (em) => {
       const { permit, enterprise } = await this.permitAccess.loadManageable(actor, id, em);
       assertTransition('update', displayStatus(permit, this.clock.now()));
-      const before = auditSnapshot(permit);
+      const before = {
+        ...auditSnapshot(permit),
+        welderIds: await this.permits.namedWelderIds(id, em),
+        machineIds: await this.permits.namedMachineIds(id, em),
+      };
       if (dto.level) permit.requestedLevel = dto.level;
       if (dto.workDescription !== undefined) permit.workDescription = dto.workDescription;
       if (dto.site) {
@@ -292,11 +296,11 @@ export class PermitsService {
       assertWindowOrder(permit.plannedStart, permit.plannedEnd);
       if (dto.checklist) permit.checklist = mergeChecklist(permit.checklist, dto.checklist);
       await this.applyLevel(em, permit, enterprise);
-      const welderIds = dto.welderIds ?? (await this.permits.namedWelderIds(id, em));
+      const welderIds = dto.welderIds ?? before.welderIds;
       // A new watcher, or new welders next to the old one: either way they must be different people.
       const watcherId = dto.fireWatcher?.personId ?? permit.fireWatcherWelderId;
       if (watcherId) await this.fireWatcher.assign(em, permit, watcherId, welderIds);
-      const machineIds = dto.machineIds ?? (await this.permits.namedMachineIds(id, em));
+      const machineIds = dto.machineIds ?? before.machineIds;
       await this.eligibility.assertPartiesAvailable(
         em,
         permit.enterpriseId,

@@ -106,6 +106,43 @@ describe('audit log labels', () => {
     expect(created[0].after).not.toBe('gas');
   });
 
+  it("shows a permit's site, geofence, checklist, approval chain and extension in words", () => {
+    const tree = TREES['zh-CN'];
+    const changes = auditDiff(
+      entry({
+        action: 'permit.extension_approve',
+        entityType: 'permit',
+        before: {
+          geofence: { type: 'circle', center: { lat: 34.17, lng: 116.0 }, radiusM: 50 },
+          checklist: { ppeInPlace: true },
+          approvalChain: ['unit_head'],
+          extension: { id: MACHINE, requestedEnd: '2026-01-05T08:00:00.000Z', status: 'pending', currentStep: 0 },
+        },
+        after: {
+          geofence: {
+            type: 'polygon',
+            points: [
+              { lat: 1, lng: 1 },
+              { lat: 1, lng: 2 },
+              { lat: 2, lng: 2 },
+            ],
+          },
+          checklist: { ppeInPlace: true, extinguishersInPlace: true },
+          approvalChain: ['unit_head', 'principal'],
+          extension: { id: MACHINE, requestedEnd: '2026-01-05T08:00:00.000Z', status: 'approved', currentStep: 1 },
+        },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(changes.map(({ label, before, after }) => `${label}: ${before} → ${after}`)).toEqual([
+      '电子围栏: 圆形，半径 50 米 → 多边形，3 个顶点',
+      '安全措施确认: 作业人员劳动防护用品齐全 → 作业人员劳动防护用品齐全、灭火器材已配备到位',
+      '审批流程: 动火点所在单位负责人 → 动火点所在单位负责人、主要负责人',
+      '延期申请: 申请延至：2026-01-05 16:00；状态：待审批；当前审批步骤：0 → 申请延至：2026-01-05 16:00；状态：已批准；当前审批步骤：1',
+    ]);
+  });
+
   it('shows an export as its row count, whether it completed, and the filters that were set, translated', () => {
     const tree = TREES['zh-CN'];
     const changes = auditDiff(

@@ -60,6 +60,7 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
     blackout: 'blackoutStatus',
     report: 'public.reportStatus',
     certificate: 'certState',
+    permit_extension: 'extensionStatus',
   },
   state: { alert: 'alertState', alert_export: 'alertState' },
   severity: 'severity',
@@ -79,6 +80,7 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   tier: 'trainingTier',
   position: 'position',
   positions: 'position',
+  approvalChain: 'position',
   effect: 'blackoutEffect',
   lelClass: 'lelClass',
   // A machine's reason is free text (status changes) or, for a chip unbind, one of these codes.
@@ -87,6 +89,27 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   refusal: 'records.reason',
   ledger: 'records.ledgerKind',
 };
+
+/** A record nested in another's entry (a permit's extension), read as its own type. */
+const NESTED_ENTITY: Record<string, string> = { extension: 'permit_extension' };
+
+/** A permit's geofence in words: its shape and size, not its coordinates. */
+function geofenceText(v: unknown, t: T): string | null {
+  const g = v as { type?: unknown; radiusM?: unknown; points?: unknown };
+  if (g?.type === 'circle' && typeof g.radiusM === 'number')
+    return t('records.audit.geofenceCircle', { radius: g.radiusM });
+  if (g?.type === 'polygon' && Array.isArray(g.points))
+    return t('records.audit.geofencePolygon', { corners: g.points.length });
+  return null;
+}
+
+/** A permit's checklist: the items confirmed, by name. */
+function checklistText(v: unknown, t: T, has: (key: string) => boolean): string {
+  const done = Object.entries(v as Record<string, unknown>)
+    .filter(([k, x]) => x === true && has(`checklist.${k}`))
+    .map(([k]) => t(`checklist.${k}`));
+  return done.length ? done.join('、') : t('records.audit.noneConfirmed');
+}
 
 /** The object type of each ledger an export names. */
 const LEDGER_ENTITY: Record<string, string> = { enterprises: 'enterprise', machines: 'machine', welders: 'welder' };
@@ -127,6 +150,8 @@ export function auditDiff(
     e.entityType === 'ledger_export' && typeof ledger === 'string' ? LEDGER_ENTITY[ledger] : undefined;
   const value = (field: string, v: unknown, entityType: string = e.entityType): string => {
     if (v === null || v === undefined || v === '') return t('records.audit.empty');
+    if (field === 'geofence') return geofenceText(v, t) ?? anyValue(v, t);
+    if (field === 'checklist' && typeof v === 'object') return checklistText(v, t, has);
     const table = enumTable(field, entityType);
     const one = (x: unknown): string => {
       if (typeof x === 'string' && table && has(`${table}.${x}`)) return t(`${table}.${x}`);
@@ -139,10 +164,11 @@ export function auditDiff(
     // One level only: anything nested deeper is summarised as before (anyValue caps its depth).
     if (typeof v === 'object') {
       const set = Object.entries(v as Record<string, unknown>).filter(
-        ([, x]) => x !== null && x !== undefined && x !== '',
+        ([k, x]) => !HIDDEN_FIELDS.has(k) && x !== null && x !== undefined && x !== '',
       );
+      const nested = NESTED_ENTITY[field] ?? filterEntity ?? entityType;
       const inner = (k: string, x: unknown) =>
-        typeof x === 'object' && !Array.isArray(x) ? anyValue(x, t, 1) : value(k, x, filterEntity ?? entityType);
+        typeof x === 'object' && !Array.isArray(x) ? anyValue(x, t, 1) : value(k, x, nested);
       return set.length ? set.map(([k, x]) => `${label(k)}：${inner(k, x)}`).join('；') : t('records.audit.empty');
     }
     return one(v);
