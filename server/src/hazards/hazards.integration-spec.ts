@@ -146,7 +146,12 @@ describe('hazard register (隐患台账)', () => {
       h.id,
     ]);
     expect(audit).toMatchObject({ enterprise_id: ids.steel, actor_role: 'enterprise_admin' });
-    expect(audit.after).toMatchObject({ source: 'self_inspection', photoCount: 2, latitude: 34.1721 });
+    expect(audit.after).toMatchObject({
+      source: 'self_inspection',
+      photoCount: 2,
+      latitude: 34.1721,
+      description: '2号焊机旁未配置灭火器',
+    });
     // The audit log names the hazard by its description, for its enterprise and its regulators alike.
     const log = await t.http.get(`/api/audit?entityId=${h.id}`).set(await t.auth('hengda.admin'));
     expect(log.status).toBe(200);

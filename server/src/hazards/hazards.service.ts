@@ -592,6 +592,8 @@ export class HazardsService implements InspectionHazards {
         source: h.source,
         category: h.category,
         level: h.level,
+        description: h.description,
+        legalBasis: h.legalBasis,
         machineId: h.machineId,
         welderId: h.welderId,
         permitId: h.permitId,
