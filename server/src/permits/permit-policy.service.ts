@@ -162,15 +162,15 @@ export class PermitPolicyService {
     );
   }
 
-  async getHolidayYear(year: number): Promise<HolidayYearView> {
-    const y = await this.repo.findYear(year);
+  async getHolidayYear(year: number, em?: EntityManager): Promise<HolidayYearView> {
+    const y = await this.repo.findYear(year, em);
     // A year nobody entered is reported as unpublished rather than 404: the UI shows it as "to be entered".
     if (!y) return { year, published: false, source: '', days: [] };
     return {
       year,
       published: y.published,
       source: y.source,
-      days: (await this.repo.holidaysOfYear(year)).map((d) => ({ date: d.day, name: d.name })),
+      days: (await this.repo.holidaysOfYear(year, em)).map((d) => ({ date: d.day, name: d.name })),
     };
   }
 
@@ -182,7 +182,9 @@ export class PermitPolicyService {
     if (!dto.published && dto.days.length)
       throw DomainError.invalid('published', 'daysWithoutNotice', 'Days can only be entered for a published calendar');
     return this.ds.transaction(async (em) => {
-      const before = await this.getHolidayYear(year);
+      // One writer per year at a time, and "before" read after the lock: two PUTs at once log a true before each.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`holiday_calendar:${year}`]);
+      const before = await this.getHolidayYear(year, em);
       const days = [...dto.days]
         .sort((a, b) => a.date.localeCompare(b.date))
         .map((d) => ({ date: d.date, name: d.name.trim() }));

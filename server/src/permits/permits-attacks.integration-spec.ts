@@ -771,6 +771,20 @@ describe('permits: attacks by an enterprise on the approval rules', () => {
       attack(CLS, NOTE, await put('admin', '/api/holiday-calendar/1999', body), 400, 'VALIDATION_FAILED');
       const ok = await put('admin', '/api/holiday-calendar/2027', body);
       expect(ok.status).toBe(200);
+      // Four corrections at once: each audit entry's "before" is what the previous one left.
+      const versions = [2, 3, 4, 5].map((d) => ({
+        ...body,
+        days: [...body.days, { date: `2027-01-0${d}`, name: '调休' }],
+      }));
+      expect(
+        (await Promise.all(versions.map((v) => put('admin', '/api/holiday-calendar/2027', v)))).map((r) => r.status),
+      ).toEqual([200, 200, 200, 200]);
+      const entries: { before: unknown; after: unknown }[] = await t.ds.query(
+        `SELECT before, after FROM audit_log WHERE action = 'holiday_calendar.update' AND entity_id = '2027' ORDER BY id`,
+      );
+      expect(entries).toHaveLength(5);
+      for (let i = 1; i < entries.length; i++) expect(entries[i].before).toEqual(entries[i - 1].after);
+      expect((await put('admin', '/api/holiday-calendar/2027', body)).status).toBe(200);
       clock.set('2026-12-31T08:00:00+08:00');
       const d = await post(
         'hengda.admin',
