@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'ledger.export',
   'off_platform.export',
   'document.download',
+  'document.number_issue',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DocumentKind } from './document-views';
 
 /** document_numbers: the number each issued document keeps. */
@@ -10,13 +10,14 @@ export class DocumentNumbersRepository {
   /**
    * The document's sequence number in its kind and year: the one it was given before, else the next one.
    * Two first downloads at once serialise on an advisory lock of the kind and year, so numbers have no gaps
-   * and no duplicates.
+   * and no duplicates. A number given now is passed to `onIssue` inside the same transaction (its audit entry).
    */
   async numberFor(
     kind: DocumentKind,
     subjectKey: string,
     year: number,
     now: Date,
+    onIssue: (em: EntityManager, n: { year: number; seq: number }) => Promise<void>,
   ): Promise<{ year: number; seq: number }> {
     const existing = await this.find(kind, subjectKey);
     if (existing) return existing;
@@ -34,6 +35,7 @@ export class DocumentNumbersRepository {
          RETURNING year, seq`,
         [kind, subjectKey, year, now],
       );
+      await onIssue(em, row);
       return row;
     });
   }

@@ -135,6 +135,13 @@ describe('enforcement documents (执法文书 PDF)', () => {
     const own = await download('hengda.admin', order);
     expect(own.status).toBe(200);
     expect((await readPdf(own.bytes)).text).toContain('责改〔2026〕第1号');
+    // The number was given once, by the first download, and audited as it was given.
+    expect(
+      await t.ds.query(
+        `SELECT entity_id, after FROM audit_log WHERE action = 'document.number_issue' AND entity_id = $1`,
+        [id],
+      ),
+    ).toEqual([{ entity_id: id, after: { document: 'rectification_order', number: '责改〔2026〕第1号' } }]);
     expect((await download('machinery.admin', order)).status).toBe(404);
     expect((await download('matou.regulator', order)).status).toBe(404);
     expect((await download('matou.regulator', review)).status).toBe(404);
@@ -289,7 +296,7 @@ describe('enforcement documents (执法文书 PDF)', () => {
     expect(audit).toMatchObject({
       entity_type: 'inspection_plan',
       entity_id: plan.id,
-      after: { document: 'inspection_record', number: '检查〔2026〕第1号', position: 1 },
+      after: { document: 'inspection_record', number: '检查〔2026〕第1号', targetPosition: 1 },
     });
 
     expect((await download('xiayi.regulator', path)).status).toBe(200);

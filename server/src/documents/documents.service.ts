@@ -55,6 +55,14 @@ const REVIEW_STEPS: ReadonlySet<HazardStep> = new Set([HazardStep.Verified, Haza
  * record gets its 404); the numbers are this module's; the PDF is laid out in a worker thread. Every
  * download is audited.
  */
+/** The record a document is of, as its audit entries name it. */
+interface DocumentSubject {
+  entityType: 'hazard' | 'inspection_plan';
+  entityId: string;
+  enterpriseId: string;
+  extra?: Record<string, unknown>;
+}
+
 @Injectable()
 export class DocumentsService {
   constructor(
@@ -75,7 +83,8 @@ export class DocumentsService {
     const h = await this.hazards.get(actor, hazardId);
     const order = lastOf(h.timeline, (e) => e.step === HazardStep.Ordered);
     if (!order?.deadline) throw notAvailable(DocumentKind.RectificationOrder, h.state);
-    const number = await this.number(DocumentKind.RectificationOrder, h.id, new Date(order.occurredAt));
+    const subject: DocumentSubject = { entityType: 'hazard', entityId: h.id, enterpriseId: h.enterpriseId };
+    const number = await this.number(actor, DocumentKind.RectificationOrder, h.id, new Date(order.occurredAt), subject);
     const doc: EnforcementDocument = {
       kind: DocumentKind.RectificationOrder,
       number,
@@ -88,7 +97,7 @@ export class DocumentsService {
       requirement: order.note,
       deadline: new Date(order.deadline),
     };
-    return this.issue(actor, doc, { entityType: 'hazard', entityId: h.id, enterpriseId: h.enterpriseId });
+    return this.issue(actor, doc, subject);
   }
 
   /**
@@ -111,9 +120,10 @@ export class DocumentsService {
           ? ReviewOutcome.Passed
           : ReviewOutcome.Returned;
     const reviewedAt = new Date(review.occurredAt);
+    const subject: DocumentSubject = { entityType: 'hazard', entityId: h.id, enterpriseId: h.enterpriseId };
     const [number, orderNumber] = await Promise.all([
-      this.number(DocumentKind.ReviewOpinion, `${h.id}:${review.id}`, reviewedAt),
-      order ? this.number(DocumentKind.RectificationOrder, h.id, new Date(order.occurredAt)) : null,
+      this.number(actor, DocumentKind.ReviewOpinion, `${h.id}:${review.id}`, reviewedAt, subject),
+      order ? this.number(actor, DocumentKind.RectificationOrder, h.id, new Date(order.occurredAt), subject) : null,
     ]);
     const doc: EnforcementDocument = {
       kind: DocumentKind.ReviewOpinion,
@@ -137,7 +147,7 @@ export class DocumentsService {
       signedOffByName: outcome === ReviewOutcome.SignedOff ? review.actorName : null,
       signedOffAt: outcome === ReviewOutcome.SignedOff ? reviewedAt : null,
     };
-    return this.issue(actor, doc, { entityType: 'hazard', entityId: h.id, enterpriseId: h.enterpriseId });
+    return this.issue(actor, doc, subject);
   }
 
   /** 现场检查记录: a drawn enterprise of a plan once an inspector has checked in there. */
@@ -147,8 +157,14 @@ export class DocumentsService {
     const record = await this.onSite.record(actor, planId, position);
     if (!record.checkedInAt) throw notAvailable(DocumentKind.InspectionRecord, 'not_checked_in');
     const checkedInAt = new Date(record.checkedInAt);
+    const subject: DocumentSubject = {
+      entityType: 'inspection_plan',
+      entityId: planId,
+      enterpriseId: record.enterpriseId,
+      extra: { targetPosition: position },
+    };
     const [number, enterprise, signature] = await Promise.all([
-      this.number(DocumentKind.InspectionRecord, `${planId}:${position}`, checkedInAt),
+      this.number(actor, DocumentKind.InspectionRecord, `${planId}:${position}`, checkedInAt, subject),
       this.enterpriseById(record.enterpriseId, record.planRegionName),
       record.hasSignature ? this.onSite.signature(actor, planId, position) : Promise.resolve(null),
     ]);
@@ -171,12 +187,7 @@ export class DocumentsService {
       signedAt: record.signedAt ? new Date(record.signedAt) : null,
       signature: signature ? new Uint8Array(signature) : null,
     };
-    return this.issue(actor, doc, {
-      entityType: 'inspection_plan',
-      entityId: planId,
-      enterpriseId: record.enterpriseId,
-      extra: { position },
-    });
+    return this.issue(actor, doc, subject);
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -185,9 +196,26 @@ export class DocumentsService {
     return `${this.config.publicBaseUrl}/console/hazards?open=${id}`;
   }
 
-  private async number(kind: DocumentKind, subjectKey: string, issuedAt: Date): Promise<string> {
+  /** The document's number; the first download gives it one, audited in the same transaction. */
+  private async number(
+    actor: Actor,
+    kind: DocumentKind,
+    subjectKey: string,
+    issuedAt: Date,
+    subject: DocumentSubject,
+  ): Promise<string> {
     const year = Number(chinaDate(issuedAt).slice(0, 4));
-    const n = await this.numbers.numberFor(kind, subjectKey, year, this.clock.now());
+    const n = await this.numbers.numberFor(kind, subjectKey, year, this.clock.now(), (em, given) =>
+      this.audit.record(em, actor, {
+        action: 'document.number_issue',
+        entityType: subject.entityType,
+        entityId: subject.entityId,
+        enterpriseId: subject.enterpriseId,
+        regionPath: actor.regionPath ?? null,
+        before: null,
+        after: { document: kind, number: documentNumber(kind, given.year, given.seq), ...subject.extra },
+      }),
+    );
     return documentNumber(kind, n.year, n.seq);
   }
 
@@ -211,16 +239,7 @@ export class DocumentsService {
 
   /** The hazards this inspection registered at the enterprise: source inspection, from the check-in to the end of that day. */
   /** Render off the event loop, then audit the download (who took which document of which record). */
-  private async issue(
-    actor: Actor,
-    doc: EnforcementDocument,
-    subject: {
-      entityType: 'hazard' | 'inspection_plan';
-      entityId: string;
-      enterpriseId: string;
-      extra?: Record<string, unknown>;
-    },
-  ): Promise<DocumentFile> {
+  private async issue(actor: Actor, doc: EnforcementDocument, subject: DocumentSubject): Promise<DocumentFile> {
     const buffer = await this.renderer.render(doc);
     await this.ds.transaction((tx) =>
       this.audit.record(tx, actor, {

@@ -3931,6 +3931,7 @@ export interface components {
       | 'ledger.export'
       | 'off_platform.export'
       | 'document.download'
+      | 'document.number_issue'
       | 'approval_minimum.update'
       | 'arm_session.end'
       | 'auth.login.throttled'
@@ -14082,6 +14083,7 @@ export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'ledger.export',
   'off_platform.export',
   'document.download',
+  'document.number_issue',
   'approval_minimum.update',
   'arm_session.end',
   'auth.login.throttled',

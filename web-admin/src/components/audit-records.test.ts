@@ -143,6 +143,24 @@ describe('audit log labels', () => {
     ]);
   });
 
+  it('names an enforcement document by its kind and number, never its code', () => {
+    const tree = TREES['zh-CN'];
+    const changes = auditDiff(
+      entry({
+        action: 'document.number_issue',
+        entityType: 'inspection_plan',
+        after: { document: 'inspection_record', number: '检查〔2026〕第1号', targetPosition: 1 },
+      }),
+      strictT(tree),
+      hasKey(tree),
+    );
+    expect(changes.map(({ label, after }) => `${label}: ${after}`)).toEqual([
+      '文书: 现场检查记录',
+      '文号: 检查〔2026〕第1号',
+      '抽查序号: 1',
+    ]);
+  });
+
   it('shows an export as its row count, whether it completed, and the filters that were set, translated', () => {
     const tree = TREES['zh-CN'];
     const changes = auditDiff(

@@ -88,6 +88,7 @@ const ENUM_TABLES: Record<string, string | Record<string, string>> = {
   // A refused device certificate renewal: a protocol reason code.
   refusal: 'records.reason',
   ledger: 'records.ledgerKind',
+  document: 'records.documentKind',
 };
 
 /** A record nested in another's entry (a permit's extension), read as its own type. */
