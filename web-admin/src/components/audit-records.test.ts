@@ -110,7 +110,7 @@ describe('audit log labels', () => {
     const tree = TREES['zh-CN'];
     const changes = auditDiff(
       entry({
-        action: 'permit.extension_approve',
+        action: 'permit.approve',
         entityType: 'permit',
         before: {
           geofence: { type: 'circle', center: { lat: 34.17, lng: 116.0 }, radiusM: 50 },
