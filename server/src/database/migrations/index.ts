@@ -45,6 +45,7 @@ import { RankingSignals1796900005000 } from './1796900005000-RankingSignals';
 import { NotClosedAlertsIndex1796900006000 } from './1796900006000-NotClosedAlertsIndex';
 import { StoredMachineSuspects1796900007000 } from './1796900007000-StoredMachineSuspects';
 import { AlertsListOrderIndex1796900008000 } from './1796900008000-AlertsListOrderIndex';
+import { AlertsAutovacuum1796900009000 } from './1796900009000-AlertsAutovacuum';
 import { OffPlatformAudit1796510000000 } from './1796510000000-OffPlatformAudit';
 import { EnforcementCases1796520000000 } from './1796520000000-EnforcementCases';
 import { Rewards1796520100000 } from './1796520100000-Rewards';
@@ -105,4 +106,5 @@ export const MIGRATIONS = [
   NotClosedAlertsIndex1796900006000,
   StoredMachineSuspects1796900007000,
   AlertsListOrderIndex1796900008000,
+  AlertsAutovacuum1796900009000,
 ];
