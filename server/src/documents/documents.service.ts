@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock/clock';
@@ -206,14 +206,9 @@ export class DocumentsService {
   ): Promise<string> {
     const year = Number(chinaDate(issuedAt).slice(0, 4));
     const n = await this.numbers.numberFor(kind, subjectKey, year, this.clock.now(), (em, given) =>
-      this.audit.record(em, actor, {
-        action: 'document.number_issue',
-        entityType: subject.entityType,
-        entityId: subject.entityId,
-        enterpriseId: subject.enterpriseId,
-        regionPath: actor.regionPath ?? null,
-        before: null,
-        after: { document: kind, number: documentNumber(kind, given.year, given.seq), ...subject.extra },
+      this.log(em, actor, 'document.number_issue', subject, {
+        document: kind,
+        number: documentNumber(kind, given.year, given.seq),
       }),
     );
     return documentNumber(kind, n.year, n.seq);
@@ -237,19 +232,34 @@ export class DocumentsService {
     };
   }
 
+  /** A document's audit entry, on the record it is of. */
+  private log(
+    em: EntityManager,
+    actor: Actor,
+    action: 'document.number_issue' | 'document.download',
+    subject: DocumentSubject,
+    after: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(em, actor, {
+      action,
+      entityType: subject.entityType,
+      entityId: subject.entityId,
+      enterpriseId: subject.enterpriseId,
+      regionPath: actor.regionPath ?? null,
+      before: null,
+      after: { ...after, ...subject.extra },
+    });
+  }
+
   /** The hazards this inspection registered at the enterprise: source inspection, from the check-in to the end of that day. */
   /** Render off the event loop, then audit the download (who took which document of which record). */
   private async issue(actor: Actor, doc: EnforcementDocument, subject: DocumentSubject): Promise<DocumentFile> {
     const buffer = await this.renderer.render(doc);
     await this.ds.transaction((tx) =>
-      this.audit.record(tx, actor, {
-        action: 'document.download',
-        entityType: subject.entityType,
-        entityId: subject.entityId,
-        enterpriseId: subject.enterpriseId,
-        regionPath: actor.regionPath ?? null,
-        before: null,
-        after: { document: doc.kind, number: doc.number, bytes: buffer.length, ...subject.extra },
+      this.log(tx, actor, 'document.download', subject, {
+        document: doc.kind,
+        number: doc.number,
+        bytes: buffer.length,
       }),
     );
     const ascii = DOCUMENT_ASCII_NAMES[doc.kind];

@@ -274,10 +274,7 @@ export class HazardsService implements InspectionHazards {
     id: string,
     dto: OrderRectificationDto,
   ): Promise<{ deadline: Date | null }> {
-    this.assertRegulator(actor);
-    const deadline = this.futureDeadline(dto.deadline);
-    const h = await this.stepIn(em, actor, id, dto, async (hazard) => this.ordering(actor, hazard, deadline, dto));
-    return { deadline: h.deadline };
+    return { deadline: (await this.orderIn(em, actor, id, dto)).deadline };
   }
 
   /** What an inspection target's visit registered, for its on-site record and documents. */
@@ -378,17 +375,19 @@ export class HazardsService implements InspectionHazards {
 
   /** 责令限期整改. */
   async order(actor: Actor, id: string, dto: OrderRectificationDto): Promise<HazardDetailView> {
-    this.assertRegulator(actor);
-    const deadline = this.futureDeadline(dto.deadline);
-    return this.step(actor, id, dto, async (h) => this.ordering(actor, h, deadline, dto));
+    return this.detail(actor, await this.ds.transaction((em) => this.orderIn(em, actor, id, dto)));
   }
 
-  private ordering(actor: Actor, h: Hazard, deadline: Date, dto: OrderRectificationDto): StepOutcome {
-    this.assertRegulates(actor, h);
-    expectState(h, HazardState.Open);
-    h.deadline = deadline;
-    addHandler(h, actor);
-    return { step: HazardStep.Ordered, to: HazardState.Ordered, note: dto.note, deadline };
+  private async orderIn(em: EntityManager, actor: Actor, id: string, dto: OrderRectificationDto): Promise<Hazard> {
+    this.assertRegulator(actor);
+    const deadline = this.futureDeadline(dto.deadline);
+    return this.stepIn(em, actor, id, dto, async (h) => {
+      this.assertRegulates(actor, h);
+      expectState(h, HazardState.Open);
+      h.deadline = deadline;
+      addHandler(h, actor);
+      return { step: HazardStep.Ordered, to: HazardState.Ordered, note: dto.note, deadline };
+    });
   }
 
   /** The enterprise reports its rectification, with evidence. */
@@ -419,9 +418,7 @@ export class HazardsService implements InspectionHazards {
 
   /** The regulator checks the rectification on site or on paper: passed → verified, else back to the enterprise. */
   async verify(actor: Actor, id: string, dto: VerifyRectificationDto): Promise<HazardDetailView> {
-    this.assertRegulator(actor);
-    const newDeadline = !dto.passed && dto.deadline ? this.futureDeadline(dto.deadline) : null;
-    return this.step(actor, id, dto, async (h) => this.verifying(actor, h, newDeadline, dto));
+    return this.detail(actor, await this.ds.transaction((em) => this.verifyIn(em, actor, id, dto)));
   }
 
   /** 现场验收 inside the inspection's transaction, which audits the visit's side of it. */
@@ -431,28 +428,29 @@ export class HazardsService implements InspectionHazards {
     id: string,
     dto: VerifyRectificationDto,
   ): Promise<{ state: HazardState }> {
-    this.assertRegulator(actor);
-    const newDeadline = !dto.passed && dto.deadline ? this.futureDeadline(dto.deadline) : null;
-    const h = await this.stepIn(em, actor, id, dto, async (hazard) => this.verifying(actor, hazard, newDeadline, dto));
-    return { state: h.state };
+    return { state: (await this.verifyIn(em, actor, id, dto)).state };
   }
 
-  private verifying(actor: Actor, h: Hazard, newDeadline: Date | null, dto: VerifyRectificationDto): StepOutcome {
-    this.assertRegulates(actor, h);
-    expectState(h, HazardState.Rectified);
-    addHandler(h, actor);
-    if (dto.passed) {
-      h.verifiedBy = actor.userId;
-      return { step: HazardStep.Verified, to: HazardState.Verified, note: dto.note, onSite: dto.onSite };
-    }
-    if (newDeadline) h.deadline = newDeadline;
-    return {
-      step: HazardStep.Returned,
-      to: HazardState.Ordered,
-      note: dto.note,
-      onSite: dto.onSite,
-      deadline: h.deadline,
-    };
+  private async verifyIn(em: EntityManager, actor: Actor, id: string, dto: VerifyRectificationDto): Promise<Hazard> {
+    this.assertRegulator(actor);
+    const newDeadline = !dto.passed && dto.deadline ? this.futureDeadline(dto.deadline) : null;
+    return this.stepIn(em, actor, id, dto, async (h) => {
+      this.assertRegulates(actor, h);
+      expectState(h, HazardState.Rectified);
+      addHandler(h, actor);
+      if (dto.passed) {
+        h.verifiedBy = actor.userId;
+        return { step: HazardStep.Verified, to: HazardState.Verified, note: dto.note, onSite: dto.onSite };
+      }
+      if (newDeadline) h.deadline = newDeadline;
+      return {
+        step: HazardStep.Returned,
+        to: HazardState.Ordered,
+        note: dto.note,
+        onSite: dto.onSite,
+        deadline: h.deadline,
+      };
+    });
   }
 
   /** 销号, by someone who did not handle the item (and, for a major hazard, at county level); or sent back. */

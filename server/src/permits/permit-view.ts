@@ -266,7 +266,8 @@ export function checklistView(c: Checklist) {
   }));
 }
 
-function extensionView(x: PermitExtension) {
+/** An extension as the permit shows it (and its audit entries keep it). */
+export function extensionView(x: PermitExtension) {
   return {
     id: x.id,
     previousEnd: x.previousEnd,

@@ -25,7 +25,7 @@ import { PermitSettingsService } from './permit-settings.service';
 import { ExtensionStatus, PermitExtension } from './permit-extension.entity';
 import { assertTransition, displayStatus, PERMIT_TRANSITIONS, PermitStatus } from './permit-status';
 import { PermitTrailEntry, TrailAction } from './permit-trail-entry.entity';
-import { PermitDetailView, PermitViews } from './permit-view';
+import { extensionView, PermitDetailView, PermitViews } from './permit-view';
 import { Permit } from './permit.entity';
 import { PermitsRepository } from './permits.repository';
 
@@ -36,21 +36,8 @@ type Target = { kind: 'permit' } | { kind: 'extension'; extension: PermitExtensi
 
 /** An extension a step created or decided: the audit entry shows it beside the permit. */
 interface ExtensionChange {
-  before: Record<string, unknown> | null;
+  before: ReturnType<typeof extensionView> | null;
   after: PermitExtension;
-}
-
-function extensionSnapshot(x: PermitExtension): Record<string, unknown> {
-  return {
-    id: x.id,
-    previousEnd: x.previousEnd,
-    requestedEnd: x.requestedEnd,
-    reason: x.reason,
-    status: x.status,
-    currentStep: x.currentStep,
-    decidedAt: x.decidedAt,
-    rejectionReason: x.rejectionReason,
-  };
 }
 
 /** The life cycle: submit → approve / reject → (extend) → close or cancel, each step on the trail and in the audit log. */
@@ -144,7 +131,7 @@ export class PermitWorkflowService {
         await this.trail(em, p, actor, TrailAction.Approved, now, { step, position, remark: dto.remark ?? null });
       } else {
         const x = target.extension;
-        const before = extensionSnapshot(x);
+        const before = extensionView(x);
         x.currentStep = step + 1;
         if (last) {
           x.status = ExtensionStatus.Approved;
@@ -175,7 +162,7 @@ export class PermitWorkflowService {
         await this.trail(em, p, actor, TrailAction.Rejected, now, { step, position, remark: dto.reason });
       } else {
         const x = target.extension;
-        const before = extensionSnapshot(x);
+        const before = extensionView(x);
         Object.assign(x, { status: ExtensionStatus.Rejected, rejectionReason: dto.reason, decidedAt: now });
         await em.save(PermitExtension, x);
         await this.trail(em, p, actor, TrailAction.ExtensionRejected, now, {
@@ -312,9 +299,7 @@ export class PermitWorkflowService {
         enterpriseId: permit.enterpriseId,
         regionPath: enterprise.regionPath,
         before: extension ? { ...before, extension: extension.before } : before,
-        after: extension
-          ? { ...auditSnapshot(row), extension: extensionSnapshot(extension.after) }
-          : auditSnapshot(row),
+        after: extension ? { ...auditSnapshot(row), extension: extensionView(extension.after) } : auditSnapshot(row),
       });
       return row;
     });
@@ -453,7 +438,7 @@ export class PermitWorkflowService {
   private async cancelPendingExtension(em: EntityManager, p: Permit, now: Date): Promise<ExtensionChange | void> {
     const x = await this.permits.findPendingExtension(em, p.id);
     if (!x) return;
-    const before = extensionSnapshot(x);
+    const before = extensionView(x);
     await em.save(PermitExtension, Object.assign(x, { status: ExtensionStatus.Cancelled, decidedAt: now }));
     return { before, after: x };
   }
